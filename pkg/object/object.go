@@ -1,0 +1,108 @@
+// Package object defines what a compiled module holds, independent of the
+// file format that carries it: the machine code and the metadata the runtime
+// needs to instantiate and run it.
+//
+// In: codegen's output and the decoded module (assembled by link). Out: an
+// Object that link writes into an ELF shared object and load reads back.
+// The binary encoding of Meta lives here too (Marshal/Unmarshal), versioned
+// by FormatVersion.
+package object
+
+import (
+	"lucet/pkg/abi"
+	"lucet/pkg/wasm"
+)
+
+// FormatVersion is the version of the metadata encoding and of the ELF
+// layout. The loader refuses any other.
+const FormatVersion = 1
+
+// Feature bits: CPU features the code requires (checked by the loader
+// against CPUID).
+const (
+	FeatureSSE41  uint64 = 1 << 0
+	FeatureSSE42  uint64 = 1 << 1
+	FeaturePOPCNT uint64 = 1 << 2
+	FeatureLZCNT  uint64 = 1 << 3
+	FeatureBMI1   uint64 = 1 << 4 // tzcnt
+	FeatureBMI2   uint64 = 1 << 5
+	FeatureAVX    uint64 = 1 << 6
+	FeatureAVX2   uint64 = 1 << 7
+)
+
+// BoundsChecks says how generated code keeps memory accesses in bounds.
+type BoundsChecks uint8
+
+const (
+	// BoundsExplicit: every access compares against MemoryDesc.Len.
+	BoundsExplicit BoundsChecks = 0
+	// BoundsGuard: the runtime must reserve MemReserve bytes plus MemGuard
+	// bytes of inaccessible guard after each memory; accesses whose
+	// effective address cannot exceed that are not checked, and faults are
+	// turned into traps by the signal handler using Sites.
+	BoundsGuard BoundsChecks = 1
+)
+
+// Object is a compiled module.
+type Object struct {
+	Meta Meta
+	// Text is the machine code; every code offset in Meta is relative to
+	// its start. Position-independent: the only references are rel32
+	// within Text and loads through R15.
+	Text []byte
+}
+
+// Meta is the metadata of a compiled module. The module-level parts keep
+// the wasm package's types, so what the runtime instantiates is exactly what
+// was validated.
+type Meta struct {
+	FormatVersion uint32
+	ABIVersion    uint32 // abi.Version
+	Features      uint64 // Feature* bits the code needs
+	Bounds        BoundsChecks
+	MemReserve    uint64 // BoundsGuard: bytes reserved for memory 0
+	MemGuard      uint64 // BoundsGuard: guard bytes after the reservation
+
+	ModuleName string // from the name section, may be ""
+
+	Types   []wasm.FuncType
+	Imports []wasm.Import
+	Funcs   []Func // defined functions, in index order after the imports
+	Tables  []wasm.TableType
+	Mems    []wasm.MemType
+	Globals []wasm.Global
+	Exports []wasm.Export
+	Start   int64 // function index, or -1
+	Elems   []wasm.Elem
+	Datas   []wasm.Data
+
+	// EntryStubs[t] is the code offset of the entry stub for type index t
+	// (see abi), or NoStub if no function of that type is callable from Go.
+	EntryStubs []uint32
+	// ImportStubs[i] is the code offset of the host-call stub for imported
+	// function i.
+	ImportStubs []uint32
+
+	// Sites maps code offsets to wasm offsets for traps and runtime call
+	// sites, sorted by CodeOffset.
+	Sites []Site
+}
+
+// NoStub marks a missing entry stub.
+const NoStub = ^uint32(0)
+
+// Func is a defined function's code.
+type Func struct {
+	TypeIndex  uint32
+	Name       string // symbol name: export name, else name-section name, else guest_func_N
+	CodeOffset uint32
+	CodeSize   uint32
+}
+
+// Site is one entry of the site table.
+type Site struct {
+	CodeOffset uint32       // offset in Text (see abi: TrapPC)
+	Code       abi.TrapCode // abi.SiteCall for a call site
+	Func       uint32       // function index (in the function index space)
+	WasmOffset uint32       // byte offset of the wasm instruction in the module
+}
