@@ -158,6 +158,22 @@ type ConstExpr struct {
 	V128  [16]byte // OpV128Const
 	// Offset is the byte offset of the expression in the module, for errors.
 	Offset int
+
+	// Decode accepts any well-formed instruction sequence in a constant
+	// expression position, because the spec makes everything else a
+	// validation error: "constant expression required" when an
+	// instruction is not constant, "type mismatch" when there are zero or
+	// several. Op and its immediates above describe the first instruction
+	// (Op is OpEnd when there is none); NumInstrs counts the instructions
+	// before the final end and NonConst is set when one of them is not a
+	// constant instruction (t.const, v128.const, ref.null, ref.func,
+	// global.get). Validate must check both.
+	NumInstrs int
+	NonConst  bool
+	// Code is the expression's bytes up to and including its end, a
+	// sub-slice of the module (nil for items of element encodings 0-3,
+	// which are bare function indices).
+	Code []byte
 }
 
 // Global is a global defined by the module.
@@ -233,6 +249,10 @@ type Names struct {
 	HasModule bool
 	Funcs     map[uint32]string
 	Locals    map[uint32]map[uint32]string
+	// Err is set when the name section is malformed. Custom sections are
+	// not validated, so this does not fail the module; what was read
+	// before the fault is kept, and tools can show Err as a warning.
+	Err error
 }
 
 // Module is a decoded module. Index spaces (functions, tables, memories,
