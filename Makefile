@@ -1,0 +1,37 @@
+# lucet: WebAssembly ahead-of-time compiler and sandboxed runtime.
+GO       ?= go
+BIN      := bin
+CMDS     := lucetc lucet-run lucet-objdump lucet-validate lucet-bench
+# The spec testsuite (wast2json output); see scripts/fetch-testsuite.sh.
+LUCET_TESTSUITE ?= $(abspath ../shared/testsuite)
+export LUCET_TESTSUITE
+
+.PHONY: all build test vet demo bench fuzz clean
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ $(addprefix ./cmd/,$(CMDS))
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l cmd pkg)" || { echo "gofmt needed:"; gofmt -l cmd pkg; exit 1; }
+
+# Every test, the spec testsuite included. Fuzz seeds run as plain tests.
+test: vet build
+	$(GO) test -count=1 -timeout 20m ./...
+
+# The best the project can do so far.
+demo: build
+	@scripts/demo.sh
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# A few minutes of coverage-guided fuzzing of each parser.
+fuzz:
+	scripts/fuzz.sh
+
+clean:
+	rm -rf $(BIN)
