@@ -1,0 +1,672 @@
+package object
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/wasm"
+)
+
+// metaMagic starts every encoded Meta, so a stray byte range is refused
+// before any field is interpreted.
+var metaMagic = [4]byte{'L', 'M', 'E', 'T'}
+
+// The encoding is: magic, uvarint FormatVersion, then every field of Meta in
+// declaration order. Integers are uvarints (signed ones zigzag varints),
+// strings and byte slices are a uvarint length then the bytes, slices a
+// uvarint count then the elements. Site code offsets are delta-encoded
+// because the table is sorted and is the bulk of the metadata.
+//
+// FormatVersion is written before anything else so that a future decoder
+// can switch on it; this one accepts only its own version.
+
+// MarshalBinary encodes m. It fails only on values the encoding cannot
+// represent faithfully (a FormatVersion other than this package's).
+func (m *Meta) MarshalBinary() ([]byte, error) {
+	if m.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("object: marshal: meta has format version %d, this build writes %d", m.FormatVersion, FormatVersion)
+	}
+	e := encoder{b: make([]byte, 0, 256+16*len(m.Sites)+totalDataLen(m))}
+	e.b = append(e.b, metaMagic[:]...)
+	e.uint(uint64(m.FormatVersion))
+	e.uint(uint64(m.ABIVersion))
+	e.uint(m.Features)
+	e.uint(uint64(m.Bounds))
+	e.uint(m.MemReserve)
+	e.uint(m.MemGuard)
+	e.str(m.ModuleName)
+
+	e.uint(uint64(len(m.Types)))
+	for _, t := range m.Types {
+		e.valTypes(t.Params)
+		e.valTypes(t.Results)
+	}
+	e.uint(uint64(len(m.Imports)))
+	for i := range m.Imports {
+		im := &m.Imports[i]
+		e.str(im.Module)
+		e.str(im.Name)
+		e.byte(byte(im.Kind))
+		switch im.Kind {
+		case wasm.ExternFunc:
+			e.uint(uint64(im.Type))
+		case wasm.ExternTable:
+			e.tableType(im.Table)
+		case wasm.ExternMemory:
+			e.limits(im.Mem.Limits)
+		case wasm.ExternGlobal:
+			e.globalType(im.Global)
+		default:
+			return nil, fmt.Errorf("object: marshal: import %d has unknown kind %d", i, im.Kind)
+		}
+	}
+	e.uint(uint64(len(m.Funcs)))
+	for _, f := range m.Funcs {
+		e.uint(uint64(f.TypeIndex))
+		e.str(f.Name)
+		e.uint(uint64(f.CodeOffset))
+		e.uint(uint64(f.CodeSize))
+	}
+	e.uint(uint64(len(m.Tables)))
+	for _, t := range m.Tables {
+		e.tableType(t)
+	}
+	e.uint(uint64(len(m.Mems)))
+	for _, mt := range m.Mems {
+		e.limits(mt.Limits)
+	}
+	e.uint(uint64(len(m.Globals)))
+	for i := range m.Globals {
+		e.globalType(m.Globals[i].Type)
+		e.constExpr(&m.Globals[i].Init)
+	}
+	e.uint(uint64(len(m.Exports)))
+	for _, x := range m.Exports {
+		e.str(x.Name)
+		e.byte(byte(x.Kind))
+		e.uint(uint64(x.Index))
+	}
+	e.int(m.Start)
+	e.uint(uint64(len(m.Elems)))
+	for i := range m.Elems {
+		el := &m.Elems[i]
+		e.byte(byte(el.Mode))
+		e.uint(uint64(el.Table))
+		e.constExpr(&el.Offset)
+		e.byte(byte(el.Type))
+		e.int(int64(el.Offset0))
+		e.uint(uint64(len(el.Init)))
+		for j := range el.Init {
+			e.constExpr(&el.Init[j])
+		}
+	}
+	e.uint(uint64(len(m.Datas)))
+	for i := range m.Datas {
+		d := &m.Datas[i]
+		e.byte(byte(d.Mode))
+		e.uint(uint64(d.Mem))
+		e.constExpr(&d.Offset)
+		e.int(int64(d.Offset0))
+		e.bytes(d.Init)
+	}
+	e.uint(uint64(len(m.EntryStubs)))
+	for _, s := range m.EntryStubs {
+		e.stub(s)
+	}
+	e.uint(uint64(len(m.ImportStubs)))
+	for _, s := range m.ImportStubs {
+		e.stub(s)
+	}
+	e.uint(uint64(len(m.Sites)))
+	prev := int64(0)
+	for _, s := range m.Sites {
+		e.int(int64(s.CodeOffset) - prev)
+		prev = int64(s.CodeOffset)
+		e.byte(byte(s.Code))
+		e.uint(uint64(s.Func))
+		e.uint(uint64(s.WasmOffset))
+	}
+	return e.b, nil
+}
+
+func totalDataLen(m *Meta) int {
+	n := 0
+	for i := range m.Datas {
+		n += len(m.Datas[i].Init) + 16
+	}
+	return n
+}
+
+type encoder struct{ b []byte }
+
+func (e *encoder) byte(v byte)    { e.b = append(e.b, v) }
+func (e *encoder) uint(v uint64)  { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int64)    { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)   { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) bytes(s []byte) { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+
+// stub writes NoStub as 0 and every real offset as offset+1, so the common
+// "no stub" costs one byte instead of five.
+func (e *encoder) stub(s uint32) {
+	if s == NoStub {
+		e.uint(0)
+	} else {
+		e.uint(uint64(s) + 1)
+	}
+}
+
+func (e *encoder) valTypes(ts []wasm.ValType) {
+	e.uint(uint64(len(ts)))
+	for _, t := range ts {
+		e.byte(byte(t))
+	}
+}
+
+func (e *encoder) limits(l wasm.Limits) {
+	if l.HasMax {
+		e.byte(1)
+		e.uint(l.Min)
+		e.uint(l.Max)
+	} else {
+		e.byte(0)
+		e.uint(l.Min)
+	}
+}
+
+func (e *encoder) tableType(t wasm.TableType) {
+	e.byte(byte(t.Elem))
+	e.limits(t.Limits)
+}
+
+func (e *encoder) globalType(t wasm.GlobalType) {
+	e.byte(byte(t.Type))
+	if t.Mutable {
+		e.byte(1)
+	} else {
+		e.byte(0)
+	}
+}
+
+// Constant-expression flags: which optional parts follow.
+const (
+	ceNonConst = 1 << 0
+	ceV128     = 1 << 1
+	ceCode     = 1 << 2
+)
+
+func (e *encoder) constExpr(c *wasm.ConstExpr) {
+	flags := byte(0)
+	if c.NonConst {
+		flags |= ceNonConst
+	}
+	if c.V128 != ([16]byte{}) {
+		flags |= ceV128
+	}
+	if c.Code != nil {
+		flags |= ceCode
+	}
+	e.byte(flags)
+	e.uint(uint64(c.Op))
+	e.uint(c.Value)
+	e.uint(uint64(c.Index))
+	e.byte(byte(c.Type))
+	e.int(int64(c.Offset))
+	e.int(int64(c.NumInstrs))
+	if flags&ceV128 != 0 {
+		e.b = append(e.b, c.V128[:]...)
+	}
+	if flags&ceCode != 0 {
+		e.bytes(c.Code)
+	}
+}
+
+// ErrMetaTruncated is wrapped by UnmarshalBinary when the input ends early.
+var ErrMetaTruncated = errors.New("truncated")
+
+// UnmarshalBinary decodes b into m, replacing its contents. It never
+// panics, and it checks every count against the bytes left before
+// allocating, so hostile input cannot make it allocate more than a small
+// multiple of len(b). Nothing in m aliases b.
+func (m *Meta) UnmarshalBinary(b []byte) error {
+	d := decoder{b: b}
+	var out Meta
+	d.decodeMeta(&out)
+	if d.err != nil {
+		return fmt.Errorf("object: meta: %w", d.err)
+	}
+	if d.pos != len(d.b) {
+		return fmt.Errorf("object: meta: %d trailing bytes", len(d.b)-d.pos)
+	}
+	*m = out
+	return nil
+}
+
+type decoder struct {
+	b   []byte
+	pos int
+	err error
+	// what names the field being decoded, for the error message.
+	what string
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%s at byte %d: %s", d.what, d.pos, fmt.Sprintf(format, args...))
+	}
+}
+
+func (d *decoder) left() int { return len(d.b) - d.pos }
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if d.pos >= len(d.b) {
+		d.err = fmt.Errorf("%s at byte %d: %w", d.what, d.pos, ErrMetaTruncated)
+		return 0
+	}
+	v := d.b[d.pos]
+	d.pos++
+	return v
+}
+
+func (d *decoder) uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b[d.pos:])
+	if n <= 0 {
+		if n == 0 {
+			d.err = fmt.Errorf("%s at byte %d: %w", d.what, d.pos, ErrMetaTruncated)
+		} else {
+			d.fail("varint overflows 64 bits")
+		}
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+func (d *decoder) int() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b[d.pos:])
+	if n <= 0 {
+		if n == 0 {
+			d.err = fmt.Errorf("%s at byte %d: %w", d.what, d.pos, ErrMetaTruncated)
+		} else {
+			d.fail("varint overflows 64 bits")
+		}
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+func (d *decoder) u32() uint32 {
+	v := d.uint()
+	if v > math.MaxUint32 {
+		d.fail("value %d does not fit 32 bits", v)
+		return 0
+	}
+	return uint32(v)
+}
+
+// intField decodes a signed value that Go stores as int (wasm offsets).
+func (d *decoder) intField() int {
+	v := d.int()
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		d.fail("value %d out of range", v)
+		return 0
+	}
+	return int(v)
+}
+
+// count decodes an element count and checks that at least minSize bytes
+// per element remain, which bounds every allocation by the input size.
+func (d *decoder) count(minSize int) int {
+	v := d.uint()
+	if d.err != nil {
+		return 0
+	}
+	if v > uint64(d.left()/minSize) {
+		d.err = fmt.Errorf("%s at byte %d: count %d exceeds the %d bytes left: %w", d.what, d.pos, v, d.left(), ErrMetaTruncated)
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) raw(n int) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > d.left() {
+		d.err = fmt.Errorf("%s at byte %d: %w", d.what, d.pos, ErrMetaTruncated)
+		return nil
+	}
+	s := d.b[d.pos : d.pos+n]
+	d.pos += n
+	return s
+}
+
+func (d *decoder) str() string { return string(d.raw(d.count(1))) }
+
+func (d *decoder) bytes() []byte {
+	n := d.count(1)
+	if d.err != nil {
+		return nil
+	}
+	out := make([]byte, n)
+	copy(out, d.raw(n))
+	return out
+}
+
+func (d *decoder) stub() uint32 {
+	v := d.uint()
+	if v == 0 {
+		return NoStub
+	}
+	if v-1 >= uint64(NoStub) {
+		d.fail("stub offset %d out of range", v-1)
+		return NoStub
+	}
+	return uint32(v - 1)
+}
+
+func (d *decoder) bool() bool {
+	switch d.byte() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	d.fail("bad boolean")
+	return false
+}
+
+func (d *decoder) valType() wasm.ValType {
+	t := wasm.ValType(d.byte())
+	switch t {
+	case wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.V128, wasm.FuncRef, wasm.ExternRef:
+		return t
+	}
+	if d.err == nil {
+		d.pos--
+		d.fail("bad value type 0x%02x", byte(t))
+	}
+	return 0
+}
+
+func (d *decoder) refType() wasm.ValType {
+	t := d.valType()
+	if d.err == nil && !t.IsRef() {
+		d.fail("%s is not a reference type", t)
+	}
+	return t
+}
+
+func (d *decoder) valTypes() []wasm.ValType {
+	n := d.count(1)
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	ts := make([]wasm.ValType, n)
+	for i := range ts {
+		ts[i] = d.valType()
+	}
+	return ts
+}
+
+func (d *decoder) limits() wasm.Limits {
+	var l wasm.Limits
+	l.HasMax = d.bool()
+	l.Min = d.uint()
+	if l.HasMax {
+		l.Max = d.uint()
+	}
+	return l
+}
+
+func (d *decoder) tableType() wasm.TableType {
+	var t wasm.TableType
+	t.Elem = d.refType()
+	t.Limits = d.limits()
+	return t
+}
+
+func (d *decoder) globalType() wasm.GlobalType {
+	var t wasm.GlobalType
+	t.Type = d.valType()
+	t.Mutable = d.bool()
+	return t
+}
+
+func (d *decoder) constExpr(c *wasm.ConstExpr) {
+	flags := d.byte()
+	if flags&^(ceNonConst|ceV128|ceCode) != 0 {
+		d.fail("bad constant expression flags 0x%02x", flags)
+		return
+	}
+	c.NonConst = flags&ceNonConst != 0
+	c.Op = wasm.Opcode(d.u32())
+	c.Value = d.uint()
+	c.Index = d.u32()
+	c.Type = wasm.ValType(d.byte())
+	c.Offset = d.intField()
+	c.NumInstrs = d.intField()
+	if flags&ceV128 != 0 {
+		copy(c.V128[:], d.raw(16))
+	}
+	if flags&ceCode != 0 {
+		c.Code = d.bytes()
+	}
+}
+
+func (d *decoder) decodeMeta(m *Meta) {
+	d.what = "header"
+	if magic := d.raw(4); d.err == nil && [4]byte(magic) != metaMagic {
+		d.pos = 0
+		d.fail("bad magic %q", magic)
+		return
+	}
+	m.FormatVersion = d.u32()
+	if d.err == nil && m.FormatVersion != FormatVersion {
+		d.fail("format version %d, this build reads %d", m.FormatVersion, FormatVersion)
+		return
+	}
+	m.ABIVersion = d.u32()
+	m.Features = d.uint()
+	if b := d.uint(); b > uint64(BoundsGuard) {
+		d.fail("bad bounds-check mode %d", b)
+	} else {
+		m.Bounds = BoundsChecks(b)
+	}
+	m.MemReserve = d.uint()
+	m.MemGuard = d.uint()
+	m.ModuleName = d.str()
+
+	d.what = "types"
+	if n := d.count(2); n > 0 {
+		m.Types = make([]wasm.FuncType, n)
+		for i := range m.Types {
+			m.Types[i].Params = d.valTypes()
+			m.Types[i].Results = d.valTypes()
+		}
+	}
+
+	d.what = "imports"
+	if n := d.count(4); n > 0 {
+		m.Imports = make([]wasm.Import, n)
+		for i := range m.Imports {
+			im := &m.Imports[i]
+			im.Module = d.str()
+			im.Name = d.str()
+			im.Kind = wasm.ExternKind(d.byte())
+			switch im.Kind {
+			case wasm.ExternFunc:
+				im.Type = d.u32()
+			case wasm.ExternTable:
+				im.Table = d.tableType()
+			case wasm.ExternMemory:
+				im.Mem.Limits = d.limits()
+			case wasm.ExternGlobal:
+				im.Global = d.globalType()
+			default:
+				d.fail("import %d: bad kind %d", i, im.Kind)
+			}
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "functions"
+	if n := d.count(4); n > 0 {
+		m.Funcs = make([]Func, n)
+		for i := range m.Funcs {
+			f := &m.Funcs[i]
+			f.TypeIndex = d.u32()
+			f.Name = d.str()
+			f.CodeOffset = d.u32()
+			f.CodeSize = d.u32()
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "tables"
+	if n := d.count(3); n > 0 {
+		m.Tables = make([]wasm.TableType, n)
+		for i := range m.Tables {
+			m.Tables[i] = d.tableType()
+		}
+	}
+
+	d.what = "memories"
+	if n := d.count(2); n > 0 {
+		m.Mems = make([]wasm.MemType, n)
+		for i := range m.Mems {
+			m.Mems[i].Limits = d.limits()
+		}
+	}
+
+	d.what = "globals"
+	if n := d.count(9); n > 0 {
+		m.Globals = make([]wasm.Global, n)
+		for i := range m.Globals {
+			m.Globals[i].Type = d.globalType()
+			d.constExpr(&m.Globals[i].Init)
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "exports"
+	if n := d.count(3); n > 0 {
+		m.Exports = make([]wasm.Export, n)
+		for i := range m.Exports {
+			x := &m.Exports[i]
+			x.Name = d.str()
+			x.Kind = wasm.ExternKind(d.byte())
+			if x.Kind > wasm.ExternGlobal {
+				d.fail("export %d: bad kind %d", i, x.Kind)
+			}
+			x.Index = d.u32()
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "start"
+	m.Start = d.int()
+	if d.err == nil && (m.Start < -1 || m.Start > math.MaxUint32) {
+		d.fail("bad start function %d", m.Start)
+	}
+
+	d.what = "elements"
+	if n := d.count(12); n > 0 {
+		m.Elems = make([]wasm.Elem, n)
+		for i := range m.Elems {
+			el := &m.Elems[i]
+			el.Mode = wasm.SegmentMode(d.byte())
+			if el.Mode > wasm.SegmentDeclarative {
+				d.fail("element %d: bad mode %d", i, el.Mode)
+			}
+			el.Table = d.u32()
+			d.constExpr(&el.Offset)
+			el.Type = d.refType()
+			el.Offset0 = d.intField()
+			if k := d.count(8); k > 0 {
+				el.Init = make([]wasm.ConstExpr, k)
+				for j := range el.Init {
+					d.constExpr(&el.Init[j])
+				}
+			}
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "data"
+	if n := d.count(11); n > 0 {
+		m.Datas = make([]wasm.Data, n)
+		for i := range m.Datas {
+			dt := &m.Datas[i]
+			dt.Mode = wasm.SegmentMode(d.byte())
+			if dt.Mode > wasm.SegmentPassive {
+				d.fail("data %d: bad mode %d", i, dt.Mode)
+			}
+			dt.Mem = d.u32()
+			d.constExpr(&dt.Offset)
+			dt.Offset0 = d.intField()
+			dt.Init = d.bytes()
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "entry stubs"
+	if n := d.count(1); n > 0 {
+		m.EntryStubs = make([]uint32, n)
+		for i := range m.EntryStubs {
+			m.EntryStubs[i] = d.stub()
+		}
+	}
+	d.what = "import stubs"
+	if n := d.count(1); n > 0 {
+		m.ImportStubs = make([]uint32, n)
+		for i := range m.ImportStubs {
+			m.ImportStubs[i] = d.stub()
+		}
+	}
+
+	d.what = "sites"
+	if n := d.count(4); n > 0 {
+		m.Sites = make([]Site, n)
+		prev := int64(0)
+		for i := range m.Sites {
+			s := &m.Sites[i]
+			off := prev + d.int()
+			if d.err == nil && (off < 0 || off > math.MaxUint32) {
+				d.fail("site %d: code offset %d out of range", i, off)
+			}
+			prev = off
+			s.CodeOffset = uint32(off)
+			s.Code = abi.TrapCode(d.byte())
+			s.Func = d.u32()
+			s.WasmOffset = d.u32()
+			if d.err != nil {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package object_test
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/object"
+	"lucet/pkg/object/objtest"
+	"lucet/pkg/wasm"
+)
+
+func TestMetaRoundTrip(t *testing.T) {
+	small := objtest.Small().Meta
+	v128 := small
+	v128.Globals = append([]wasm.Global(nil), small.Globals...)
+	v128.Globals = append(v128.Globals, wasm.Global{
+		Type: wasm.GlobalType{Type: wasm.V128},
+		Init: wasm.ConstExpr{Op: wasm.OpV128Const, V128: [16]byte{1, 2, 3, 15: 0xff}, NumInstrs: 1, NonConst: true, Offset: 1234},
+	})
+	v128.Start = 3
+	v128.Sites = []object.Site{{CodeOffset: 0}, {CodeOffset: 0xffffffff, Code: abi.TrapUndefinedElement, Func: 7, WasmOffset: 0xffffffff}}
+
+	tests := []struct {
+		name string
+		meta object.Meta
+	}{
+		{"empty", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}},
+		{"small", small},
+		{"v128 and extremes", v128},
+		{"all imports", object.Meta{
+			FormatVersion: object.FormatVersion,
+			Imports: []wasm.Import{
+				{Module: "m", Name: "f", Kind: wasm.ExternFunc, Type: 3},
+				{Module: "m", Name: "t", Kind: wasm.ExternTable, Table: wasm.TableType{Elem: wasm.ExternRef, Limits: wasm.Limits{Min: 1}}},
+				{Module: "m", Name: "mem", Kind: wasm.ExternMemory, Mem: wasm.MemType{Limits: wasm.Limits{Min: 1, Max: 65536, HasMax: true}}},
+				{Module: "m", Name: "g", Kind: wasm.ExternGlobal, Global: wasm.GlobalType{Type: wasm.I64, Mutable: true}},
+			},
+			Start:      -1,
+			EntryStubs: []uint32{object.NoStub, 0xfffffffe, 0},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := tt.meta.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got object.Meta
+			if err := got.UnmarshalBinary(b); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.meta) {
+				t.Errorf("round trip differs:\n got %+v\nwant %+v", got, tt.meta)
+			}
+			// Decoding must not alias the input.
+			for i := range b {
+				b[i] = 0
+			}
+			if !reflect.DeepEqual(got, tt.meta) {
+				t.Errorf("decoded meta aliases the input buffer")
+			}
+		})
+	}
+}
+
+func TestMetaUnmarshalErrors(t *testing.T) {
+	good, err := objtest.Small().Meta.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := objtest.Small().Meta
+	other.FormatVersion = object.FormatVersion + 1
+	if _, err := other.MarshalBinary(); err == nil {
+		t.Errorf("marshal of a foreign format version succeeded")
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "truncated"},
+		{"bad magic", []byte("ELF\x7f\x01"), "bad magic"},
+		{"future version", append([]byte("LMET"), object.FormatVersion+1), "format version"},
+		{"trailing", append(append([]byte(nil), good...), 0), "trailing"},
+		{"huge count", append([]byte("LMET\x01\x01\x00\x00\x00\x00\x00"), 0xff, 0xff, 0xff, 0xff, 0x0f), "exceeds"},
+		{"varint overflow", append([]byte("LMET\x01"), bytes.Repeat([]byte{0xff}, 11)...), "overflows"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m object.Meta
+			err := m.UnmarshalBinary(tt.in)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("UnmarshalBinary = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+	// Every proper prefix is refused as truncated (never accepted, never a panic).
+	for n := 0; n < len(good); n++ {
+		var m object.Meta
+		err := m.UnmarshalBinary(good[:n])
+		if err == nil {
+			t.Fatalf("prefix of %d/%d bytes accepted", n, len(good))
+		}
+		if n >= 5 && !errors.Is(err, object.ErrMetaTruncated) {
+			t.Errorf("prefix of %d bytes: %v, want truncated", n, err)
+		}
+	}
+}
+
+func TestMetaCheck(t *testing.T) {
+	o := objtest.Small()
+	if err := o.Meta.Check(len(o.Text)); err != nil {
+		t.Fatalf("Small does not pass Check: %v", err)
+	}
+	tests := []struct {
+		name   string
+		mutate func(m *object.Meta)
+		want   string
+	}{
+		{"func outside text", func(m *object.Meta) { m.Funcs[0].CodeSize = 0x1000 }, "outside"},
+		{"func type", func(m *object.Meta) { m.Funcs[1].TypeIndex = 9 }, "type index"},
+		{"import type", func(m *object.Meta) { m.Imports[0].Type = 3 }, "type index"},
+		{"entry stub", func(m *object.Meta) { m.EntryStubs[0] = 0x1000 }, "entry stub"},
+		{"too many entry stubs", func(m *object.Meta) { m.EntryStubs = append(m.EntryStubs, 0, 0) }, "entry stubs"},
+		{"host stub", func(m *object.Meta) { m.ImportStubs[0] = 0x1000 }, "host-call stub"},
+		{"export index", func(m *object.Meta) { m.Exports[0].Index = 4 }, "out of range"},
+		{"start", func(m *object.Meta) { m.Start = 4 }, "start"},
+		{"unsorted sites", func(m *object.Meta) { m.Sites[0], m.Sites[1] = m.Sites[1], m.Sites[0] }, "sorted"},
+		{"site outside", func(m *object.Meta) { m.Sites[2].CodeOffset = 0x1000 }, "outside"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := objtest.Small()
+			tt.mutate(&o.Meta)
+			err := o.Meta.Check(len(o.Text))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Check = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzUnmarshalMeta(f *testing.F) {
+	good, err := objtest.Small().Meta.MarshalBinary()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add([]byte("LMET\x01"))
+	empty, _ := (&object.Meta{FormatVersion: object.FormatVersion, Start: -1}).MarshalBinary()
+	f.Add(empty)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m object.Meta
+		if err := m.UnmarshalBinary(b); err != nil {
+			return
+		}
+		// Whatever decodes must re-encode to the same bytes, which proves
+		// the decoder read every field the encoder wrote.
+		again, err := m.MarshalBinary()
+		if err != nil {
+			t.Fatalf("re-marshal: %v", err)
+		}
+		var m2 object.Meta
+		if err := m2.UnmarshalBinary(again); err != nil {
+			t.Fatalf("re-decode: %v", err)
+		}
+		if !reflect.DeepEqual(m, m2) {
+			t.Fatalf("decode(encode(decode(b))) != decode(b)")
+		}
+	})
+}
