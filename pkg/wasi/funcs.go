@@ -1,0 +1,107 @@
+package wasi
+
+import (
+	"lucet/pkg/wasm"
+)
+
+type hostFn func(s *System, m []byte, a []uint64) Errno
+
+type fnSpec struct {
+	name   string
+	params []wasm.ValType
+	fn     hostFn
+}
+
+const (
+	i32 = wasm.I32
+	i64 = wasm.I64
+)
+
+func sig(ts ...wasm.ValType) []wasm.ValType { return ts }
+
+// specs lists every wasi_snapshot_preview1 function with its core-wasm
+// parameter list (witx lowered: handles, pointers, sizes and flags of up to
+// 32 bits are i32; rights, offsets, timestamps, filesize are i64). All but
+// proc_exit return one i32 errno.
+var specs = []fnSpec{
+	{"args_get", sig(i32, i32), (*System).argsGet},
+	{"args_sizes_get", sig(i32, i32), (*System).argsSizesGet},
+	{"environ_get", sig(i32, i32), (*System).environGet},
+	{"environ_sizes_get", sig(i32, i32), (*System).environSizesGet},
+	{"clock_res_get", sig(i32, i32), (*System).clockResGet},
+	{"clock_time_get", sig(i32, i64, i32), (*System).clockTimeGet},
+	{"fd_advise", sig(i32, i64, i64, i32), (*System).fdAdvise},
+	{"fd_allocate", sig(i32, i64, i64), (*System).fdAllocate},
+	{"fd_close", sig(i32), (*System).fdClose},
+	{"fd_datasync", sig(i32), (*System).fdDatasync},
+	{"fd_fdstat_get", sig(i32, i32), (*System).fdFdstatGet},
+	{"fd_fdstat_set_flags", sig(i32, i32), (*System).fdFdstatSetFlags},
+	{"fd_fdstat_set_rights", sig(i32, i64, i64), (*System).fdFdstatSetRights},
+	{"fd_filestat_get", sig(i32, i32), (*System).fdFilestatGet},
+	{"fd_filestat_set_size", sig(i32, i64), (*System).fdFilestatSetSize},
+	{"fd_filestat_set_times", sig(i32, i64, i64, i32), (*System).fdFilestatSetTimes},
+	{"fd_pread", sig(i32, i32, i32, i64, i32), (*System).fdPread},
+	{"fd_prestat_get", sig(i32, i32), (*System).fdPrestatGet},
+	{"fd_prestat_dir_name", sig(i32, i32, i32), (*System).fdPrestatDirName},
+	{"fd_pwrite", sig(i32, i32, i32, i64, i32), (*System).fdPwrite},
+	{"fd_read", sig(i32, i32, i32, i32), (*System).fdRead},
+	{"fd_readdir", sig(i32, i32, i32, i64, i32), (*System).fdReaddir},
+	{"fd_renumber", sig(i32, i32), (*System).fdRenumber},
+	{"fd_seek", sig(i32, i64, i32, i32), (*System).fdSeek},
+	{"fd_sync", sig(i32), (*System).fdSync},
+	{"fd_tell", sig(i32, i32), (*System).fdTell},
+	{"fd_write", sig(i32, i32, i32, i32), (*System).fdWrite},
+	{"path_create_directory", sig(i32, i32, i32), (*System).pathCreateDirectory},
+	{"path_filestat_get", sig(i32, i32, i32, i32, i32), (*System).pathFilestatGet},
+	{"path_filestat_set_times", sig(i32, i32, i32, i32, i64, i64, i32), (*System).pathFilestatSetTimes},
+	{"path_link", sig(i32, i32, i32, i32, i32, i32, i32), (*System).pathLink},
+	{"path_open", sig(i32, i32, i32, i32, i32, i64, i64, i32, i32), (*System).pathOpen},
+	{"path_readlink", sig(i32, i32, i32, i32, i32, i32), (*System).pathReadlink},
+	{"path_remove_directory", sig(i32, i32, i32), (*System).pathRemoveDirectory},
+	{"path_rename", sig(i32, i32, i32, i32, i32, i32), (*System).pathRename},
+	{"path_symlink", sig(i32, i32, i32, i32, i32), (*System).pathSymlink},
+	{"path_unlink_file", sig(i32, i32, i32), (*System).pathUnlinkFile},
+	{"poll_oneoff", sig(i32, i32, i32, i32), (*System).pollOneoff},
+	{"proc_raise", sig(i32), (*System).procRaise},
+	{"sched_yield", sig(), (*System).schedYield},
+	{"random_get", sig(i32, i32), (*System).randomGet},
+	{"sock_accept", sig(i32, i32, i32), (*System).sockAccept},
+	{"sock_recv", sig(i32, i32, i32, i32, i32, i32), (*System).sockRecv},
+	{"sock_send", sig(i32, i32, i32, i32, i32), (*System).sockSend},
+	{"sock_shutdown", sig(i32, i32), (*System).sockShutdown},
+}
+
+// Funcs returns every function of wasi_snapshot_preview1 (46), proc_exit
+// last. Each call is a fresh slice; the Funcs
+// share the System.
+func (s *System) Funcs() []Func {
+	out := make([]Func, 0, len(specs)+1)
+	for _, sp := range specs {
+		fn := sp.fn
+		out = append(out, Func{
+			Name:    sp.name,
+			Params:  sp.params,
+			Results: []wasm.ValType{wasm.I32},
+			Call: func(mem Memory, stack []uint64) error {
+				// Arguments are copied out first because the result
+				// overwrites stack[0].
+				var args [9]uint64
+				copy(args[:], stack)
+				var m []byte
+				if mem != nil {
+					m = mem.Bytes()
+				}
+				stack[0] = uint64(fn(s, m, args[:]))
+				return nil
+			},
+		})
+	}
+	out = append(out, Func{
+		Name:   "proc_exit",
+		Params: []wasm.ValType{wasm.I32},
+		Call: func(mem Memory, stack []uint64) error {
+			return &ExitError{Code: uint32(stack[0])}
+		},
+	})
+	return out
+}

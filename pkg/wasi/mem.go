@@ -1,0 +1,90 @@
+package wasi
+
+import "encoding/binary"
+
+// Guest memory accessors. Every pointer/length pair from the guest goes
+// through span, which does the bounds check in uint64 so ptr+len cannot wrap.
+// The accessors take the []byte fetched once at the start of a host call:
+// nothing in this package calls back into the guest, so memory cannot grow
+// underneath it.
+
+func span(m []byte, ptr, n uint32) ([]byte, bool) {
+	end := uint64(ptr) + uint64(n)
+	if end > uint64(len(m)) {
+		return nil, false
+	}
+	return m[ptr:end:end], true
+}
+
+// spanN checks an array of count elements of size bytes each.
+func spanN(m []byte, ptr, count, size uint32) ([]byte, bool) {
+	total := uint64(count) * uint64(size)
+	end := uint64(ptr) + total
+	if end > uint64(len(m)) {
+		return nil, false
+	}
+	return m[ptr:end:end], true
+}
+
+func ok32(m []byte, ptr uint32) bool { return uint64(ptr)+4 <= uint64(len(m)) }
+func ok64(m []byte, ptr uint32) bool { return uint64(ptr)+8 <= uint64(len(m)) }
+
+func le32(m []byte, ptr uint32) uint32 { return binary.LittleEndian.Uint32(m[ptr:]) }
+func le64(m []byte, ptr uint32) uint64 { return binary.LittleEndian.Uint64(m[ptr:]) }
+
+func put16(b []byte, off int, v uint16) { binary.LittleEndian.PutUint16(b[off:], v) }
+func put32(b []byte, off int, v uint32) { binary.LittleEndian.PutUint32(b[off:], v) }
+func put64(b []byte, off int, v uint64) { binary.LittleEndian.PutUint64(b[off:], v) }
+
+// store32 and store64 write a result through a guest pointer the caller has
+// already validated with ok32/ok64.
+func store32(m []byte, ptr uint32, v uint32) { binary.LittleEndian.PutUint32(m[ptr:], v) }
+func store64(m []byte, ptr uint32, v uint64) { binary.LittleEndian.PutUint64(m[ptr:], v) }
+
+// maxIovecs caps how many iovecs one call looks at. Linux refuses more than
+// IOV_MAX (1024) in one readv; rather than fail we do a short transfer over
+// the first maxIovecs, which the WASI read/write contract allows and which
+// keeps a hostile iovs_len from making us build a huge [][]byte.
+const maxIovecs = 1024
+
+// iovecs resolves a guest iovec array into slices of guest memory. It
+// validates every iovec it uses; a bad one is EFAULT.
+func iovecs(m []byte, ptr, count uint32) ([][]byte, Errno) {
+	if _, ok := spanN(m, ptr, count, 8); !ok {
+		return nil, ErrnoFault
+	}
+	n := count
+	if n > maxIovecs {
+		n = maxIovecs
+	}
+	out := make([][]byte, 0, n)
+	for i := uint32(0); i < n; i++ {
+		p := ptr + i*8
+		b, ok := span(m, le32(m, p), le32(m, p+4))
+		if !ok {
+			return nil, ErrnoFault
+		}
+		out = append(out, b)
+	}
+	return out, ErrnoSuccess
+}
+
+// totalLen sums iovec lengths; it is bounded by maxIovecs * 4 GiB so int64
+// cannot overflow.
+func totalLen(iov [][]byte) int64 {
+	var t int64
+	for _, b := range iov {
+		t += int64(len(b))
+	}
+	return t
+}
+
+// guestString reads a guest path/string and validates it as UTF-8, which the
+// witx `string` type requires.
+func guestString(m []byte, ptr, n uint32) (string, Errno) {
+	b, ok := span(m, ptr, n)
+	if !ok {
+		return "", ErrnoFault
+	}
+	return string(b), ErrnoSuccess
+}

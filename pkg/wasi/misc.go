@@ -1,0 +1,320 @@
+package wasi
+
+import (
+	"crypto/rand"
+	"io"
+	"os"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// writeStrings serves args_get/environ_get: ptrs receives one u32 pointer
+// per string, buf the NUL-terminated strings back to back.
+func writeStrings(m []byte, list []string, ptrsPtr, bufPtr uint32) Errno {
+	size := uint64(0)
+	for _, v := range list {
+		size += uint64(len(v)) + 1
+	}
+	if size > uint64(^uint32(0)) {
+		return ErrnoOverflow
+	}
+	ptrs, ok := spanN(m, ptrsPtr, uint32(len(list)), 4)
+	if !ok {
+		return ErrnoFault
+	}
+	buf, ok := span(m, bufPtr, uint32(size))
+	if !ok {
+		return ErrnoFault
+	}
+	off := 0
+	for i, v := range list {
+		put32(ptrs, i*4, bufPtr+uint32(off))
+		off += copy(buf[off:], v)
+		buf[off] = 0
+		off++
+	}
+	return ErrnoSuccess
+}
+
+func writeSizes(m []byte, list []string, countPtr, sizePtr uint32) Errno {
+	if !ok32(m, countPtr) || !ok32(m, sizePtr) {
+		return ErrnoFault
+	}
+	size := uint64(0)
+	for _, v := range list {
+		size += uint64(len(v)) + 1
+	}
+	if size > uint64(^uint32(0)) {
+		return ErrnoOverflow
+	}
+	store32(m, countPtr, uint32(len(list)))
+	store32(m, sizePtr, uint32(size))
+	return ErrnoSuccess
+}
+
+func (s *System) argsGet(m []byte, a []uint64) Errno {
+	return writeStrings(m, s.args, uint32(a[0]), uint32(a[1]))
+}
+func (s *System) argsSizesGet(m []byte, a []uint64) Errno {
+	return writeSizes(m, s.args, uint32(a[0]), uint32(a[1]))
+}
+func (s *System) environGet(m []byte, a []uint64) Errno {
+	return writeStrings(m, s.env, uint32(a[0]), uint32(a[1]))
+}
+func (s *System) environSizesGet(m []byte, a []uint64) Errno {
+	return writeSizes(m, s.env, uint32(a[0]), uint32(a[1]))
+}
+
+// hostClock maps a WASI clockid to the Linux one. The thread CPU clock is
+// that of the OS thread running the call; a runtime that wants it to mean
+// "this guest" must keep the guest on one locked thread.
+func hostClock(id uint32) (int32, bool) {
+	switch id {
+	case 0:
+		return unix.CLOCK_REALTIME, true
+	case 1:
+		return unix.CLOCK_MONOTONIC, true
+	case 2:
+		return unix.CLOCK_PROCESS_CPUTIME_ID, true
+	case 3:
+		return unix.CLOCK_THREAD_CPUTIME_ID, true
+	}
+	return 0, false
+}
+
+// clockNow reads a WASI clock in nanoseconds.
+func (s *System) clockNow(id uint32) (uint64, Errno) {
+	if id == 0 {
+		return uint64(s.now().UnixNano()), ErrnoSuccess
+	}
+	c, ok := hostClock(id)
+	if !ok {
+		return 0, ErrnoInval
+	}
+	var ts unix.Timespec
+	if err := unix.ClockGettime(c, &ts); err != nil {
+		return 0, toErrno(err)
+	}
+	return tsNanos(ts), ErrnoSuccess
+}
+
+// clock_res_get(id, resolution_ptr) -> errno
+func (s *System) clockResGet(m []byte, a []uint64) Errno {
+	id, ptr := uint32(a[0]), uint32(a[1])
+	c, ok := hostClock(id)
+	if !ok {
+		return ErrnoInval
+	}
+	if !ok64(m, ptr) {
+		return ErrnoFault
+	}
+	var ts unix.Timespec
+	if err := unix.ClockGetres(c, &ts); err != nil {
+		return toErrno(err)
+	}
+	store64(m, ptr, tsNanos(ts))
+	return ErrnoSuccess
+}
+
+// clock_time_get(id, precision, time_ptr) -> errno. The precision hint is
+// ignored: every clock is read at full resolution.
+func (s *System) clockTimeGet(m []byte, a []uint64) Errno {
+	id, ptr := uint32(a[0]), uint32(a[2])
+	if _, ok := hostClock(id); !ok {
+		return ErrnoInval
+	}
+	if !ok64(m, ptr) {
+		return ErrnoFault
+	}
+	t, errno := s.clockNow(id)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	store64(m, ptr, t)
+	return ErrnoSuccess
+}
+
+// random_get(buf, buf_len) -> errno. The buffer is guest memory, so its size
+// is already bounded by the memory.
+func (s *System) randomGet(m []byte, a []uint64) Errno {
+	b, ok := span(m, uint32(a[0]), uint32(a[1]))
+	if !ok {
+		return ErrnoFault
+	}
+	src := s.rand
+	if src == nil {
+		src = rand.Reader
+	}
+	if _, err := io.ReadFull(src, b); err != nil {
+		return ErrnoIo
+	}
+	return ErrnoSuccess
+}
+
+// proc_raise(sig) -> errno. Signals are not part of the sandbox; wasmtime
+// answers ENOTSUP and so do we (rather than trap).
+func (s *System) procRaise(m []byte, a []uint64) Errno { return ErrnoNotsup }
+
+// sched_yield() -> errno
+func (s *System) schedYield(m []byte, a []uint64) Errno {
+	runtime.Gosched()
+	return ErrnoSuccess
+}
+
+// sockFd returns the host socket behind a guest fd.
+func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, Errno) {
+	e, errno := s.get(fd, need)
+	if errno != ErrnoSuccess {
+		return nil, errno
+	}
+	if e.fd < 0 {
+		return nil, ErrnoNotsock
+	}
+	return e, ErrnoSuccess
+}
+
+// sock_accept(fd, fdflags, fd_ptr) -> errno
+func (s *System) sockAccept(m []byte, a []uint64) Errno {
+	fd, flags, outPtr := uint32(a[0]), uint32(a[1]), uint32(a[2])
+	e, errno := s.sockFd(fd, rightSockAccept)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	// Only nonblock means anything for a new connection.
+	if flags&^fdflagNonblock != 0 {
+		return ErrnoInval
+	}
+	if !ok32(m, outPtr) {
+		return ErrnoFault
+	}
+	nfd, err := hostIO(e.fd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
+		nfd, _, err := unix.Accept4(e.fd, unix.SOCK_CLOEXEC)
+		return nfd, err
+	})
+	if err != nil {
+		return toErrno(err)
+	}
+	ne := &fdEntry{
+		fd:    nfd,
+		ftype: filetypeSocketStream,
+		base:  rightsSocket &^ rightSockAccept,
+		inh:   0,
+		flags: uint16(flags),
+	}
+	n, errno := s.insert(ne)
+	if errno != ErrnoSuccess {
+		unix.Close(nfd)
+		return errno
+	}
+	store32(m, outPtr, n)
+	return ErrnoSuccess
+}
+
+// sock_recv(fd, ri_data, ri_data_len, ri_flags, ro_datalen_ptr, ro_flags_ptr) -> errno
+func (s *System) sockRecv(m []byte, a []uint64) Errno {
+	fd, iovPtr, iovCnt, riFlags := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
+	lenPtr, flagsPtr := uint32(a[4]), uint32(a[5])
+	e, errno := s.sockFd(fd, rightFdRead)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	if !ok32(m, lenPtr) || uint64(flagsPtr)+2 > uint64(len(m)) {
+		return ErrnoFault
+	}
+	iov, errno := iovecs(m, iovPtr, iovCnt)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	if riFlags&^uint32(riflagRecvPeek|riflagRecvWaitall) != 0 {
+		return ErrnoInval
+	}
+	hflags := 0
+	if riFlags&riflagRecvPeek != 0 {
+		hflags |= unix.MSG_PEEK
+	}
+	if riFlags&riflagRecvWaitall != 0 {
+		hflags |= unix.MSG_WAITALL
+	}
+	var rflags int
+	n, err := hostIO(e.fd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
+		n, _, rf, _, err := unix.RecvmsgBuffers(e.fd, iov, nil, hflags)
+		rflags = rf
+		return n, err
+	})
+	if err != nil {
+		return toErrno(err)
+	}
+	store32(m, lenPtr, uint32(n))
+	ro := uint16(0)
+	if rflags&unix.MSG_TRUNC != 0 {
+		ro |= roflagRecvDataTruncated
+	}
+	put16(m, int(flagsPtr), ro)
+	return ErrnoSuccess
+}
+
+// sock_send(fd, si_data, si_data_len, si_flags, so_datalen_ptr) -> errno
+func (s *System) sockSend(m []byte, a []uint64) Errno {
+	fd, iovPtr, iovCnt, siFlags, lenPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3]), uint32(a[4])
+	e, errno := s.sockFd(fd, rightFdWrite)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	if !ok32(m, lenPtr) {
+		return ErrnoFault
+	}
+	iov, errno := iovecs(m, iovPtr, iovCnt)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	// siflags has no flags defined.
+	if siFlags != 0 {
+		return ErrnoInval
+	}
+	n, err := hostIO(e.fd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) {
+		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
+		// a SIGPIPE for the host.
+		return unix.SendmsgBuffers(e.fd, iov, nil, nil, unix.MSG_NOSIGNAL)
+	})
+	if err != nil {
+		return toErrno(err)
+	}
+	store32(m, lenPtr, uint32(n))
+	return ErrnoSuccess
+}
+
+// sock_shutdown(fd, sdflags) -> errno
+func (s *System) sockShutdown(m []byte, a []uint64) Errno {
+	fd, how := uint32(a[0]), uint32(a[1])
+	e, errno := s.sockFd(fd, rightSockShutdown)
+	if errno != ErrnoSuccess {
+		return errno
+	}
+	var h int
+	switch how {
+	case sdflagRD:
+		h = unix.SHUT_RD
+	case sdflagWR:
+		h = unix.SHUT_WR
+	case sdflagRD | sdflagWR:
+		h = unix.SHUT_RDWR
+	default:
+		return ErrnoInval
+	}
+	return toErrno(unix.Shutdown(e.fd, h))
+}
+
+// rawFd returns the descriptor number of f without switching it to
+// blocking mode, which (*os.File).Fd would do.
+func rawFd(f *os.File) int {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	fd := -1
+	if rc.Control(func(p uintptr) { fd = int(p) }) != nil {
+		return -1
+	}
+	return fd
+}

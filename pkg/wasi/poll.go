@@ -1,0 +1,219 @@
+package wasi
+
+import (
+	"math"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxSubscriptions bounds one poll_oneoff call. Each subscription costs
+// host memory (a pollfd and bookkeeping), and nsubscriptions is only
+// bounded by guest memory/48 otherwise.
+const maxSubscriptions = 1 << 16
+
+type pollSub struct {
+	userdata uint64
+	typ      uint8
+	deadline time.Duration // clocks: CLOCK_MONOTONIC instant
+	pfd      int           // fd subs: index into pfds, or -1
+	errno    Errno         // already decided outcome
+	ready    bool          // already decided ready (regular files, plain streams)
+	nbytes   uint64
+}
+
+// poll_oneoff(in, out, nsubscriptions, nevents_ptr) -> errno
+//
+// Clock subscriptions become a deadline on CLOCK_MONOTONIC (absolute
+// realtime/CPU-time deadlines are converted at entry); fd subscriptions
+// become a ppoll set. Regular files and Reader/Writer streams without a host
+// fd are always ready, as in POSIX poll. Per-subscription failures (bad fd,
+// missing rights, unknown clock) are reported as events with an error, like
+// wasmtime; only malformed arguments fail the call.
+func (s *System) pollOneoff(m []byte, a []uint64) Errno {
+	inPtr, outPtr, nsubs, neventsPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
+	if nsubs == 0 {
+		// The spec leaves it open; wasmtime says EINVAL instead of
+		// blocking forever.
+		return ErrnoInval
+	}
+	in, ok := spanN(m, inPtr, nsubs, sizeSubscription)
+	if !ok {
+		return ErrnoFault
+	}
+	out, ok := spanN(m, outPtr, nsubs, sizeEvent)
+	if !ok || !ok32(m, neventsPtr) {
+		return ErrnoFault
+	}
+	if nsubs > maxSubscriptions {
+		return ErrnoInval
+	}
+
+	subs := make([]pollSub, nsubs)
+	var pfds []unix.PollFd
+	now := monoNow()
+	haveClock := false
+	var earliest time.Duration
+	immediate := false
+	for i := range subs {
+		rec := in[i*sizeSubscription : (i+1)*sizeSubscription]
+		sub := &subs[i]
+		sub.userdata = le64(rec, 0)
+		sub.typ = rec[8]
+		sub.pfd = -1
+		switch sub.typ {
+		case eventtypeClock:
+			id, timeout, flags := le32(rec, 16), le64(rec, 24), uint16(rec[40])|uint16(rec[41])<<8
+			dl, errno := s.clockDeadline(id, timeout, flags&subclockAbstime != 0, now)
+			if errno != ErrnoSuccess {
+				sub.errno, immediate = errno, true
+				continue
+			}
+			sub.deadline = dl
+			if !haveClock || dl < earliest {
+				earliest, haveClock = dl, true
+			}
+		case eventtypeFdRead, eventtypeFdWrite:
+			fd := le32(rec, 16)
+			e, errno := s.get(fd, rightPollFdReadwrite)
+			if errno != ErrnoSuccess {
+				sub.errno, immediate = errno, true
+				continue
+			}
+			hfd := e.fd
+			if hfd < 0 && e.stdFile != nil {
+				hfd = rawFd(e.stdFile)
+			}
+			if hfd < 0 || e.ftype == filetypeRegularFile {
+				sub.ready, immediate = true, true
+				if sub.typ == eventtypeFdRead && hfd >= 0 {
+					sub.nbytes = fileRemaining(hfd)
+				}
+				continue
+			}
+			ev := int16(unix.POLLIN)
+			if sub.typ == eventtypeFdWrite {
+				ev = unix.POLLOUT
+			}
+			sub.pfd = len(pfds)
+			pfds = append(pfds, unix.PollFd{Fd: int32(hfd), Events: ev})
+		default:
+			return ErrnoInval
+		}
+	}
+
+	for {
+		var ts *unix.Timespec
+		switch {
+		case immediate:
+			ts = &unix.Timespec{}
+		case haveClock:
+			wait := earliest - monoNow()
+			if wait < 0 {
+				wait = 0
+			}
+			t := unix.NsecToTimespec(int64(wait))
+			ts = &t
+		}
+		_, err := unix.Ppoll(pfds, ts, nil)
+		if err != nil && err != unix.EINTR {
+			return toErrno(err)
+		}
+		nev := s.collectEvents(subs, pfds, out)
+		if nev > 0 {
+			store32(m, neventsPtr, uint32(nev))
+			return ErrnoSuccess
+		}
+		// EINTR (Go's preemption signals) or a wakeup before the deadline:
+		// go round with the remaining time.
+	}
+}
+
+// collectEvents writes an event for every subscription that has fired and
+// returns how many it wrote.
+func (s *System) collectEvents(subs []pollSub, pfds []unix.PollFd, out []byte) int {
+	now := monoNow()
+	n := 0
+	for i := range subs {
+		sub := &subs[i]
+		var errno Errno
+		var nbytes uint64
+		var flags uint16
+		switch {
+		case sub.errno != ErrnoSuccess:
+			errno = sub.errno
+		case sub.ready:
+			nbytes = sub.nbytes
+		case sub.typ == eventtypeClock:
+			if sub.deadline > now {
+				continue
+			}
+		case sub.pfd >= 0:
+			p := pfds[sub.pfd]
+			if p.Revents == 0 {
+				continue
+			}
+			switch {
+			case p.Revents&unix.POLLNVAL != 0:
+				errno = ErrnoBadf
+			case p.Revents&unix.POLLHUP != 0:
+				flags = eventFdReadwriteHangup
+			}
+			if sub.typ == eventtypeFdRead && errno == ErrnoSuccess {
+				if v, err := unix.IoctlGetInt(int(p.Fd), unix.TIOCINQ); err == nil && v > 0 {
+					nbytes = uint64(v)
+				}
+			}
+		default:
+			continue
+		}
+		ev := out[n*sizeEvent : (n+1)*sizeEvent]
+		clear(ev)
+		put64(ev, 0, sub.userdata)
+		put16(ev, 8, uint16(errno))
+		ev[10] = sub.typ
+		if sub.typ != eventtypeClock {
+			put64(ev, 16, nbytes)
+			put16(ev, 24, flags)
+		}
+		n++
+	}
+	return n
+}
+
+// clockDeadline converts a clock subscription to a CLOCK_MONOTONIC instant.
+func (s *System) clockDeadline(id uint32, timeout uint64, abs bool, now time.Duration) (time.Duration, Errno) {
+	if _, ok := hostClock(id); !ok {
+		return 0, ErrnoInval
+	}
+	rel := timeout
+	if abs {
+		cur, errno := s.clockNow(id)
+		if errno != ErrnoSuccess {
+			return 0, errno
+		}
+		if timeout <= cur {
+			return now, ErrnoSuccess
+		}
+		rel = timeout - cur
+	}
+	// Saturate instead of overflowing for "forever" timeouts.
+	if rel > uint64(math.MaxInt64-now) {
+		return math.MaxInt64, ErrnoSuccess
+	}
+	return now + time.Duration(rel), ErrnoSuccess
+}
+
+// fileRemaining is what fd_read could return right now on a regular file:
+// size minus offset, as wasmtime reports.
+func fileRemaining(fd int) uint64 {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil {
+		return 0
+	}
+	pos, err := unix.Seek(fd, 0, unix.SEEK_CUR)
+	if err != nil || pos >= st.Size {
+		return 0
+	}
+	return uint64(st.Size - pos)
+}

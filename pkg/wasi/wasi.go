@@ -1,0 +1,324 @@
+// Package wasi implements the wasi_snapshot_preview1 host functions and the
+// filesystem sandbox behind them.
+//
+// In: a Config (argv, environment, stdio, preopened host directories,
+// sockets). Out: a System whose Funcs are the 46 imports of the
+// wasi_snapshot_preview1 module, each with its exact core-wasm signature and
+// a Call that reads its arguments from a value stack and guest memory.
+//
+// The guest reaches the host filesystem only through the preopened
+// directories. Every path operation is resolved beneath the directory fd it
+// is relative to (openat2 RESOLVE_BENEATH, or an O_NOFOLLOW walk where
+// openat2 is missing), so neither "..", absolute paths nor symlinks can name
+// anything outside. See sandbox.go.
+package wasi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"lucet/pkg/wasm"
+)
+
+// ModuleName is the import module name of every function in Funcs.
+const ModuleName = "wasi_snapshot_preview1"
+
+// Memory is the guest's linear memory as the runtime exposes it.
+type Memory interface {
+	// Bytes returns the guest's linear memory as it is now. Re-fetch after
+	// anything that can grow it; never keep it across calls.
+	Bytes() []byte
+}
+
+// Func is one host function.
+type Func struct {
+	Name    string
+	Params  []wasm.ValType
+	Results []wasm.ValType
+	// Call runs the function. stack holds the params (i32 in the low 32
+	// bits, i64 as is) on entry; Call writes the results into
+	// stack[0:len(Results)]. A returned error ends the guest call: *ExitError
+	// for proc_exit, anything else is a host failure.
+	Call func(mem Memory, stack []uint64) error
+}
+
+// ExitError is returned by proc_exit's Call.
+type ExitError struct{ Code uint32 }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Preopen is a host directory handed to the guest under GuestPath.
+type Preopen struct {
+	HostPath  string
+	GuestPath string
+}
+
+// Config describes the world the guest sees.
+type Config struct {
+	Args []string // argv, argv[0] included
+	Env  []string // "NAME=VALUE"; nothing is inherited from the host
+
+	// Stdio. nil means the host's os.Stdin/os.Stdout/os.Stderr. When a value
+	// is an *os.File its type is reported by fd_fdstat_get and it can be
+	// polled; any other Reader/Writer is treated as an always-ready stream.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+
+	// Preopens become fds 3, 4, ... in order.
+	Preopens []Preopen
+
+	// Sockets (listeners or connected sockets; *os.File, *net.TCPListener,
+	// *net.TCPConn, ... anything with a raw fd) become the fds after the
+	// preopens. They come after the preopens because wasi-libc finds
+	// preopens by probing fd_prestat_get from 3 upward and stops at the
+	// first EBADF. The System holds a dup of each, so the caller keeps and
+	// closes its own.
+	Sockets []syscall.Conn
+
+	// Now overrides the realtime clock (tests). Monotonic and CPU clocks
+	// always come from the host.
+	Now func() time.Time
+	// Rand overrides the random_get source (tests); default crypto/rand.
+	Rand io.Reader
+}
+
+// System is one guest's WASI state: its fd table and configuration.
+// Calls are serialized by a mutex except where they block (reads, writes,
+// poll, accept), so a guest blocked on stdin does not wedge the table.
+type System struct {
+	args, env []string
+	now       func() time.Time
+	rand      io.Reader
+
+	mu     sync.Mutex
+	fds    map[uint32]*fdEntry
+	closed bool
+
+	// walk forces the portable component walk instead of openat2. New sets
+	// it when the kernel lacks openat2; tests set it to exercise the walk.
+	walk bool
+}
+
+// maxFDs bounds the guest's fd table so a guest cannot exhaust host fds.
+const maxFDs = 1 << 14
+
+// fdEntry is one guest fd.
+type fdEntry struct {
+	// fd is the host descriptor, or -1 for a stdio stream that is only an
+	// io.Reader/io.Writer.
+	fd int
+	r  io.Reader
+	w  io.Writer
+	// stdFile is the *os.File behind a stdio stream, if any; it is not
+	// owned (never closed) and is used for fstat and poll.
+	stdFile *os.File
+
+	ftype     uint8
+	base, inh uint64
+	// flags are the guest-visible fdflags. Nonblock is emulated (see
+	// hostio.go) rather than set on the host description, because sockets
+	// handed in share their description with the embedder.
+	flags uint16
+
+	preopen    string
+	isPreopen  bool
+	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
+}
+
+func (e *fdEntry) close() error {
+	if e.fd >= 0 {
+		fd := e.fd
+		e.fd = -1
+		return unix.Close(fd)
+	}
+	return nil
+}
+
+// New builds a System, opening every preopened directory.
+func New(cfg Config) (*System, error) {
+	s := &System{
+		args: cfg.Args,
+		env:  cfg.Env,
+		now:  cfg.Now,
+		rand: cfg.Rand,
+		fds:  make(map[uint32]*fdEntry),
+	}
+	for _, a := range cfg.Args {
+		if strings.IndexByte(a, 0) >= 0 {
+			return nil, fmt.Errorf("wasi: argument %q contains a NUL byte", a)
+		}
+	}
+	for _, v := range cfg.Env {
+		if strings.IndexByte(v, 0) >= 0 {
+			return nil, fmt.Errorf("wasi: environment entry %q contains a NUL byte", v)
+		}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if !openat2Available() {
+		s.walk = true
+	}
+
+	stdin, stdout, stderr := cfg.Stdin, cfg.Stdout, cfg.Stderr
+	if stdin == nil {
+		stdin = os.Stdin
+	}
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	s.fds[0] = stdioEntry(stdin, nil)
+	s.fds[1] = stdioEntry(nil, stdout)
+	s.fds[2] = stdioEntry(nil, stderr)
+
+	next := uint32(3)
+	for _, p := range cfg.Preopens {
+		fd, err := unix.Open(p.HostPath, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, &os.PathError{Op: "open", Path: p.HostPath, Err: err})
+		}
+		guest := p.GuestPath
+		if guest == "" {
+			guest = p.HostPath
+		}
+		s.fds[next] = &fdEntry{
+			fd:        fd,
+			ftype:     filetypeDirectory,
+			base:      rightsDirBase,
+			inh:       rightsAll,
+			preopen:   guest,
+			isPreopen: true,
+		}
+		next++
+	}
+	for i, c := range cfg.Sockets {
+		fd, err := dupConn(c)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("wasi: socket %d: %w", i, err)
+		}
+		ft := uint8(filetypeSocketStream)
+		if t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err == nil && t == unix.SOCK_DGRAM {
+			ft = filetypeSocketDgram
+		}
+		s.fds[next] = &fdEntry{fd: fd, ftype: ft, base: rightsSocket, inh: rightsSocket}
+		next++
+	}
+	return s, nil
+}
+
+func stdioEntry(r io.Reader, w io.Writer) *fdEntry {
+	e := &fdEntry{fd: -1, r: r, w: w, ftype: filetypeUnknown, base: rightsTTY}
+	var f *os.File
+	if rf, ok := r.(*os.File); ok {
+		f = rf
+	} else if wf, ok := w.(*os.File); ok {
+		f = wf
+	}
+	if f != nil {
+		e.stdFile = f
+		if st, err := f.Stat(); err == nil {
+			e.ftype = filetypeOfMode(uint32(st.Sys().(*syscall.Stat_t).Mode))
+		}
+		if e.ftype == filetypeRegularFile {
+			// Redirected to a file: let the guest seek and stat it like one.
+			e.base |= rightsFileBase &^ (rightFdAllocate | rightFdFilestatSetSize)
+		}
+	}
+	return e
+}
+
+// dupConn duplicates the descriptor behind c, so the System owns its copy.
+func dupConn(c syscall.Conn) (int, error) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return -1, fmt.Errorf("raw conn: %w", err)
+	}
+	nfd := -1
+	var derr error
+	if err := rc.Control(func(fd uintptr) {
+		nfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		return -1, fmt.Errorf("raw conn control: %w", err)
+	}
+	if derr != nil {
+		return -1, fmt.Errorf("dup: %w", derr)
+	}
+	return nfd, nil
+}
+
+// Close releases every host descriptor the System owns. Stdio passed in
+// Config is not closed.
+func (s *System) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for n, e := range s.fds {
+		if err := e.close(); err != nil {
+			errs = append(errs, fmt.Errorf("wasi: close fd %d: %w", n, err))
+		}
+	}
+	s.fds = map[uint32]*fdEntry{}
+	s.closed = true
+	return errors.Join(errs...)
+}
+
+// get returns the entry for fd if it has all the rights in need.
+func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.fds[fd]
+	if !ok {
+		return nil, ErrnoBadf
+	}
+	if e.base&need != need {
+		return nil, ErrnoNotcapable
+	}
+	return e, ErrnoSuccess
+}
+
+// getDir is get for an fd that must be a directory (the base of a path
+// operation).
+func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.fds[fd]
+	if !ok {
+		return nil, ErrnoBadf
+	}
+	if e.ftype != filetypeDirectory || e.fd < 0 {
+		return nil, ErrnoNotdir
+	}
+	if e.base&need != need {
+		return nil, ErrnoNotcapable
+	}
+	return e, ErrnoSuccess
+}
+
+// insert adds e under the lowest free fd number.
+func (s *System) insert(e *fdEntry) (uint32, Errno) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.fds) >= maxFDs {
+		return 0, ErrnoMfile
+	}
+	for n := uint32(0); ; n++ {
+		if _, used := s.fds[n]; !used {
+			s.fds[n] = e
+			return n, ErrnoSuccess
+		}
+	}
+}
