@@ -1,0 +1,162 @@
+package link
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// .lucet.data holds the initial contents of memory 0 as a sparse image of
+// 4 KiB pages, so a runtime can map them copy-on-write instead of copying
+// data segments at every instantiation. Layout (little endian), starting at
+// a page-aligned file offset:
+//
+//	 0  [4]byte "LDAT"
+//	 4  uint32  DataVersion
+//	 8  uint32  flags: DataComplete
+//	12  uint32  page size (DataPageSize)
+//	16  uint32  number of pages n
+//	20  uint32  zero
+//	24  n × {uint64 offset in linear memory, uint64 offset in the section}
+//	    then the pages, each DataPageSize bytes at a page-aligned offset,
+//	    sorted by memory offset. Pages not listed are zero.
+//
+// DataComplete is set when the image is exactly the result of applying
+// every active data segment in order: all of them target a memory the
+// module defines, have i32.const offsets, and fit its initial size. When
+// it is clear the image is empty and the runtime must apply Meta.Datas.
+
+// Data image constants.
+const (
+	DataMagic    = "LDAT"
+	DataVersion  = 1
+	DataPageSize = 4096
+	DataComplete = 1 << 0
+	dataHdrSize  = 24
+	dataEntSize  = 16
+)
+
+// DataPage is one page of a data image.
+type DataPage struct {
+	MemOffset uint64 // page-aligned offset in linear memory
+	Bytes     []byte // DataPageSize bytes, a sub-slice of the section
+}
+
+// DataImage is the decoded .lucet.data section.
+type DataImage struct {
+	Complete bool
+	Pages    []DataPage
+}
+
+// buildDataImage lays out the data image of m; see above.
+func buildDataImage(m *object.Meta) []byte {
+	pages := map[uint64][]byte{}
+	complete := true
+	memDefined := len(m.Mems) > 0
+	for i := range m.Imports {
+		if m.Imports[i].Kind == wasm.ExternMemory {
+			memDefined = false
+		}
+	}
+	for i := range m.Datas {
+		d := &m.Datas[i]
+		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		if !memDefined || d.Mem != 0 || d.Offset.Op != wasm.OpI32Const || d.Offset.NumInstrs != 1 {
+			complete = false
+			break
+		}
+		start := uint64(uint32(d.Offset.Value))
+		end := start + uint64(len(d.Init))
+		if end > m.Mems[0].Limits.Min*wasm.PageSize {
+			complete = false
+			break
+		}
+		for off := start; off < end; {
+			pg := off &^ (DataPageSize - 1)
+			p := pages[pg]
+			if p == nil {
+				p = make([]byte, DataPageSize)
+				pages[pg] = p
+			}
+			n := copy(p[off-pg:], d.Init[off-start:])
+			off += uint64(n)
+		}
+	}
+	if !complete {
+		pages = nil
+	}
+	keys := make([]uint64, 0, len(pages))
+	for k := range pages {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+
+	first := alignUp(uint64(dataHdrSize+dataEntSize*len(keys)), DataPageSize)
+	if len(keys) == 0 {
+		first = dataHdrSize
+	}
+	b := make([]byte, first, first+uint64(len(keys))*DataPageSize)
+	copy(b, DataMagic)
+	le := binary.LittleEndian
+	le.PutUint32(b[4:], DataVersion)
+	if complete {
+		le.PutUint32(b[8:], DataComplete)
+	}
+	le.PutUint32(b[12:], DataPageSize)
+	le.PutUint32(b[16:], uint32(len(keys)))
+	for i, k := range keys {
+		e := b[dataHdrSize+dataEntSize*i:]
+		le.PutUint64(e, k)
+		le.PutUint64(e[8:], first+uint64(i)*DataPageSize)
+		b = append(b, pages[k]...)
+	}
+	return b
+}
+
+// DecodeDataImage parses a .lucet.data section. Pages alias b.
+func DecodeDataImage(b []byte) (*DataImage, error) {
+	if len(b) < dataHdrSize {
+		return nil, fmt.Errorf("data image: %d bytes, shorter than its header", len(b))
+	}
+	if string(b[:4]) != DataMagic {
+		return nil, fmt.Errorf("data image: bad magic %q", b[:4])
+	}
+	le := binary.LittleEndian
+	if v := le.Uint32(b[4:]); v != DataVersion {
+		return nil, fmt.Errorf("data image: version %d, this build reads %d", v, DataVersion)
+	}
+	flags := le.Uint32(b[8:])
+	if flags&^DataComplete != 0 {
+		return nil, fmt.Errorf("data image: unknown flags %#x", flags)
+	}
+	if ps := le.Uint32(b[12:]); ps != DataPageSize {
+		return nil, fmt.Errorf("data image: page size %d, want %d", ps, DataPageSize)
+	}
+	n := uint64(le.Uint32(b[16:]))
+	if n > uint64(len(b)-dataHdrSize)/dataEntSize {
+		return nil, fmt.Errorf("data image: %d pages do not fit %d bytes", n, len(b))
+	}
+	img := &DataImage{Complete: flags&DataComplete != 0}
+	if n > 0 {
+		img.Pages = make([]DataPage, n)
+	}
+	for i := range img.Pages {
+		e := b[dataHdrSize+dataEntSize*i:]
+		mo, fo := le.Uint64(e), le.Uint64(e[8:])
+		if mo%DataPageSize != 0 || fo%DataPageSize != 0 || fo > uint64(len(b)) || uint64(len(b))-fo < DataPageSize {
+			return nil, fmt.Errorf("data image: page %d (memory %#x, section %#x) misaligned or outside the %d-byte section", i, mo, fo, len(b))
+		}
+		if i > 0 && mo <= img.Pages[i-1].MemOffset {
+			return nil, fmt.Errorf("data image: page %d not sorted", i)
+		}
+		img.Pages[i] = DataPage{MemOffset: mo, Bytes: b[fo : fo+DataPageSize : fo+DataPageSize]}
+	}
+	return img, nil
+}
+
+func alignUp(v, a uint64) uint64 { return (v + a - 1) &^ (a - 1) }

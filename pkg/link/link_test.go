@@ -1,0 +1,223 @@
+package link_test
+
+import (
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/link"
+	"lucet/pkg/object"
+	"lucet/pkg/object/objtest"
+	"lucet/pkg/wasm"
+)
+
+// objects are the shapes the writer must handle: a typical module, one
+// without any code or data, and one whose data cannot be pre-laid out.
+func objects() map[string]*object.Object {
+	empty := &object.Object{Meta: object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}}
+	dyn := objtest.Small()
+	dyn.Meta.Datas[1].Offset = wasm.ConstExpr{Op: wasm.OpGlobalGet, Index: 0, NumInstrs: 1}
+	clash := objtest.Small()
+	// An internal name equal to an export name, a name with a NUL and
+	// an extra export of the same function.
+	clash.Meta.Funcs[2].Name = "add"
+	clash.Meta.Funcs[1].Name = "a\x00b"
+	clash.Meta.Exports = append(clash.Meta.Exports, wasm.Export{Name: "plus", Kind: wasm.ExternFunc, Index: 1}, wasm.Export{Name: "lucet_module", Kind: wasm.ExternFunc, Index: 2})
+	return map[string]*object.Object{"small": objtest.Small(), "empty": empty, "global data offset": dyn, "name clashes": clash}
+}
+
+func TestELFStructure(t *testing.T) {
+	for name, o := range objects() {
+		t.Run(name, func(t *testing.T) {
+			b, err := link.ELF(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := elf.NewFile(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Type != elf.ET_DYN || f.Machine != elf.EM_X86_64 || f.Class != elf.ELFCLASS64 {
+				t.Errorf("type %v machine %v class %v", f.Type, f.Machine, f.Class)
+			}
+			text := f.Section(".text")
+			if text == nil {
+				t.Fatal("no .text")
+			}
+			got, _ := text.Data()
+			if !bytes.Equal(got, o.Text) {
+				t.Errorf(".text differs from Object.Text")
+			}
+			// Segments: page-aligned loads, never W and X together, a
+			// non-executable stack.
+			var stack bool
+			for _, p := range f.Progs {
+				if p.Type == elf.PT_LOAD && (p.Off%4096 != 0 || p.Vaddr != p.Off || p.Align != 4096) {
+					t.Errorf("PT_LOAD at %#x not page aligned", p.Off)
+				}
+				if p.Flags&elf.PF_W != 0 && p.Flags&elf.PF_X != 0 {
+					t.Errorf("segment %v is writable and executable", p.Type)
+				}
+				if p.Type == elf.PT_GNU_STACK {
+					stack = p.Flags&elf.PF_X == 0
+				}
+			}
+			if !stack {
+				t.Errorf("no non-executable PT_GNU_STACK")
+			}
+			syms, err := f.Symbols()
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, s := range syms {
+				if seen[s.Name] {
+					t.Errorf("duplicate symbol %q", s.Name)
+				}
+				seen[s.Name] = true
+				if strings.ContainsRune(s.Name, 0) || s.Name == "" {
+					t.Errorf("bad symbol name %q", s.Name)
+				}
+			}
+			dsyms, err := f.DynamicSymbols()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dsyms) == 0 || dsyms[0].Name != "lucet_module" {
+				t.Errorf("first dynamic symbol is not lucet_module: %v", dsyms)
+			}
+		})
+	}
+}
+
+func TestSymbolNames(t *testing.T) {
+	o := objects()["name clashes"]
+	syms := link.TextSymbols(&o.Meta, len(o.Text))
+	var got []string
+	for _, s := range syms {
+		got = append(got, s.Name+strings.Join(append([]string{""}, s.Aliases...), "+"))
+	}
+	want := []string{"lucet_entry_0", "lucet_hostcall_0", "add+plus", "trap+lucet_module_2", "add_3"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("symbols %q, want %q", got, want)
+	}
+	if syms[0].Size != 8 || syms[1].Size != 8 {
+		t.Errorf("stub sizes %d, %d; want 8, 8", syms[0].Size, syms[1].Size)
+	}
+}
+
+func TestELFRefusesBadObjects(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(o *object.Object)
+		want   string
+	}{
+		{"format version", func(o *object.Object) { o.Meta.FormatVersion = 99 }, "format version"},
+		{"abi version", func(o *object.Object) { o.Meta.ABIVersion = 99 }, "ABI version"},
+		{"function outside text", func(o *object.Object) { o.Text = o.Text[:0x20] }, "outside"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := objtest.Small()
+			tt.mutate(o)
+			if _, err := link.ELF(o); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ELF = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDataImage(t *testing.T) {
+	tests := []struct {
+		name     string
+		obj      *object.Object
+		complete bool
+		pages    []uint64
+	}{
+		{"small", objtest.Small(), true, []uint64{0, 4096, 8192}},
+		{"global offset", objects()["global data offset"], false, nil},
+		{"no data", objects()["empty"], true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := link.ELF(tt.obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, _ := elf.NewFile(bytes.NewReader(b))
+			sec := f.Section(".lucet.data")
+			if sec.Offset%4096 != 0 {
+				t.Errorf(".lucet.data at %#x, not page aligned", sec.Offset)
+			}
+			raw, _ := sec.Data()
+			img, err := link.DecodeDataImage(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if img.Complete != tt.complete {
+				t.Errorf("complete = %v, want %v", img.Complete, tt.complete)
+			}
+			var got []uint64
+			for _, p := range img.Pages {
+				got = append(got, p.MemOffset)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.pages) {
+				t.Errorf("pages at %v, want %v", got, tt.pages)
+			}
+			if tt.name == "small" {
+				mem := make([]byte, 3*4096)
+				for _, p := range img.Pages {
+					copy(mem[p.MemOffset:], p.Bytes)
+				}
+				if string(mem[16:29]) != "hello, world\n" || !bytes.Equal(mem[8190:8194], []byte{1, 2, 3, 4}) {
+					t.Errorf("image does not hold the data segments")
+				}
+			}
+		})
+	}
+}
+
+// TestBinutils runs readelf, objdump and nm on the output and requires
+// that none of them prints a warning or fails.
+func TestBinutils(t *testing.T) {
+	tools := [][]string{
+		{"readelf", "-a", "-W"},
+		{"objdump", "-d", "-x"},
+		{"nm"},
+		{"nm", "-D"},
+	}
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool[0]); err != nil {
+			t.Skipf("%s not installed (binutils); the ELF writer is then checked only by debug/elf", tool[0])
+		}
+	}
+	dir := t.TempDir()
+	for name, o := range objects() {
+		b, err := link.ELF(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".so")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, tool := range tools {
+			cmd := exec.Command(tool[0], append(tool[1:], path)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			if err != nil || stderr.Len() > 0 || strings.Contains(strings.ToLower(stdout.String()), "warning") {
+				t.Errorf("%s: %s: %v\n%s", name, strings.Join(tool, " "), err, stderr.String())
+			}
+			if tool[0] == "nm" && o.Meta.Funcs != nil && !strings.Contains(stdout.String(), " T add\n") {
+				t.Errorf("%s: %s does not list add as a global text symbol:\n%s", name, strings.Join(tool, " "), stdout.String())
+			}
+		}
+	}
+}
