@@ -157,6 +157,11 @@ func (o *oracle) check(emit func(a *Assembler), op x86asm.Op, memBytes int, want
 		if p.IsREX() && p&x86asm.PrefixREXW != 0 {
 			rexW = true
 		}
+		// A REX with no bits set is only needed to select SPL..DIL.
+		if p&0xFF == x86asm.PrefixREX && !hasNewByteReg(inst) {
+			o.failf(b, desc, descArgs, "redundant REX (%v)", inst)
+			return
+		}
 	}
 	for _, p := range inst.Prefix {
 		if p == 0 {
@@ -173,6 +178,15 @@ func (o *oracle) check(emit func(a *Assembler), op x86asm.Op, memBytes int, want
 			return
 		}
 	}
+}
+
+func hasNewByteReg(inst x86asm.Inst) bool {
+	for _, a := range inst.Args {
+		if r, ok := a.(x86asm.Reg); ok && r >= x86asm.SPB && r <= x86asm.DIB {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *oracle) failf(b []byte, desc string, descArgs []any, format string, args ...any) {
