@@ -434,7 +434,9 @@ func (a *Assembler) mem(op string, m Mem) bool {
 	case 1, 2, 4, 8:
 		return true
 	}
-	a.failf(op, "scale %d is not 1, 2, 4 or 8", m.Scale)
+	// A Mem literal without Index: NoReg lands here with index RAX and
+	// scale 0; say so, since that is the likely mistake.
+	a.failf(op, "scale %d is not 1, 2, 4 or 8 (for no index set Index: NoReg, or use M)", m.Scale)
 	return false
 }
 
