@@ -167,7 +167,7 @@ func (s *System) fdSeek(m []byte, a []uint64) Errno {
 		return errno
 	}
 	if e.base&need == 0 && e.base&rightFdSeek == 0 {
-		return ErrnoNotcapable
+		return seekDenied(e)
 	}
 	if !ok64(m, outPtr) {
 		return ErrnoFault
@@ -188,12 +188,26 @@ func (s *System) fdSeek(m []byte, a []uint64) Errno {
 	return ErrnoSuccess
 }
 
+// seekDenied picks the errno for seek/tell without the right. Streams
+// (stdio, pipes, sockets) never carry it, and for them wasmtime and POSIX say
+// ESPIPE, which programs test for to detect a pipe; a file whose right was
+// dropped gets ENOTCAPABLE.
+func seekDenied(e *fdEntry) Errno {
+	if e.ftype == filetypeRegularFile || e.ftype == filetypeDirectory || e.ftype == filetypeBlockDevice {
+		return ErrnoNotcapable
+	}
+	return ErrnoSpipe
+}
+
 // fd_tell(fd, offset_ptr) -> errno
 func (s *System) fdTell(m []byte, a []uint64) Errno {
 	fd, outPtr := uint32(a[0]), uint32(a[1])
-	e, errno := s.get(fd, rightFdTell)
+	e, errno := s.get(fd, 0)
 	if errno != ErrnoSuccess {
 		return errno
+	}
+	if e.base&(rightFdTell|rightFdSeek) == 0 {
+		return seekDenied(e)
 	}
 	if !ok64(m, outPtr) {
 		return ErrnoFault

@@ -99,8 +99,9 @@ func (s *System) openBeneath(dirfd int, path string, flags int, mode uint32, fol
 		return walkOpen(dirfd, path, flags, mode)
 	}
 	how := unix.OpenHow{Flags: uint64(flags), Resolve: resolveBeneath}
-	if flags&(unix.O_CREAT|unix.O_TMPFILE) != 0 {
-		// openat2 rejects a mode without O_CREAT/O_TMPFILE.
+	if flags&unix.O_CREAT != 0 || flags&unix.O_TMPFILE == unix.O_TMPFILE {
+		// openat2 rejects a mode without O_CREAT/O_TMPFILE. (O_TMPFILE
+		// contains the O_DIRECTORY bit, hence the == test.)
 		how.Mode = uint64(mode)
 	}
 	for tries := 0; ; tries++ {

@@ -1,0 +1,235 @@
+package wasi
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"lucet/pkg/wasm"
+)
+
+// TestFuncSignatures checks the import surface against the witx-lowered
+// signatures, written out independently of funcs.go.
+func TestFuncSignatures(t *testing.T) {
+	want := map[string]string{
+		"args_get": "ii:i", "args_sizes_get": "ii:i", "environ_get": "ii:i", "environ_sizes_get": "ii:i",
+		"clock_res_get": "ii:i", "clock_time_get": "iIi:i",
+		"fd_advise": "iIIi:i", "fd_allocate": "iII:i", "fd_close": "i:i", "fd_datasync": "i:i",
+		"fd_fdstat_get": "ii:i", "fd_fdstat_set_flags": "ii:i", "fd_fdstat_set_rights": "iII:i",
+		"fd_filestat_get": "ii:i", "fd_filestat_set_size": "iI:i", "fd_filestat_set_times": "iIIi:i",
+		"fd_pread": "iiiIi:i", "fd_prestat_get": "ii:i", "fd_prestat_dir_name": "iii:i",
+		"fd_pwrite": "iiiIi:i", "fd_read": "iiii:i", "fd_readdir": "iiiIi:i", "fd_renumber": "ii:i",
+		"fd_seek": "iIii:i", "fd_sync": "i:i", "fd_tell": "ii:i", "fd_write": "iiii:i",
+		"path_create_directory": "iii:i", "path_filestat_get": "iiiii:i",
+		"path_filestat_set_times": "iiiiIIi:i", "path_link": "iiiiiii:i",
+		"path_open": "iiiiiIIii:i", "path_readlink": "iiiiii:i", "path_remove_directory": "iii:i",
+		"path_rename": "iiiiii:i", "path_symlink": "iiiii:i", "path_unlink_file": "iii:i",
+		"poll_oneoff": "iiii:i", "proc_exit": "i:", "proc_raise": "i:i", "sched_yield": ":i",
+		"random_get": "ii:i", "sock_accept": "iii:i", "sock_recv": "iiiiii:i", "sock_send": "iiiii:i",
+		"sock_shutdown": "ii:i",
+	}
+	enc := func(ts []wasm.ValType) string {
+		var b strings.Builder
+		for _, v := range ts {
+			switch v {
+			case wasm.I32:
+				b.WriteByte('i')
+			case wasm.I64:
+				b.WriteByte('I')
+			default:
+				b.WriteByte('?')
+			}
+		}
+		return b.String()
+	}
+	h := newHarness(t, Config{})
+	funcs := h.s.Funcs()
+	if len(funcs) != len(want) {
+		t.Errorf("got %d functions, want %d", len(funcs), len(want))
+	}
+	seen := map[string]bool{}
+	for _, f := range funcs {
+		if seen[f.Name] {
+			t.Errorf("duplicate %s", f.Name)
+		}
+		seen[f.Name] = true
+		got := enc(f.Params) + ":" + enc(f.Results)
+		if w, ok := want[f.Name]; !ok {
+			t.Errorf("unexpected function %s", f.Name)
+		} else if got != w {
+			t.Errorf("%s: signature %s, want %s", f.Name, got, w)
+		}
+	}
+	if ModuleName != "wasi_snapshot_preview1" {
+		t.Errorf("ModuleName = %q", ModuleName)
+	}
+}
+
+func TestArgsEnviron(t *testing.T) {
+	args := []string{"prog", "", "héllo wörld"}
+	env := []string{"A=1", "EMPTY="}
+	h := newHarness(t, Config{Args: args, Env: env})
+	for _, tc := range []struct {
+		sizes, get string
+		list       []string
+	}{
+		{"args_sizes_get", "args_get", args},
+		{"environ_sizes_get", "environ_get", env},
+	} {
+		t.Run(tc.get, func(t *testing.T) {
+			cnt, size := h.alloc(4), h.alloc(4)
+			h.must(tc.sizes, uint64(cnt), uint64(size))
+			wantSize := 0
+			for _, s := range tc.list {
+				wantSize += len(s) + 1
+			}
+			if h.u32(cnt) != uint32(len(tc.list)) || h.u32(size) != uint32(wantSize) {
+				t.Fatalf("sizes = %d,%d want %d,%d", h.u32(cnt), h.u32(size), len(tc.list), wantSize)
+			}
+			ptrs, buf := h.alloc(4*uint32(len(tc.list))), h.alloc(uint32(wantSize))
+			h.must(tc.get, uint64(ptrs), uint64(buf))
+			for i, s := range tc.list {
+				p := h.u32(ptrs + uint32(i)*4)
+				if got := string(h.bytes(p, uint32(len(s)))); got != s || h.mem.b[p+uint32(len(s))] != 0 {
+					t.Errorf("entry %d = %q, want %q NUL-terminated", i, got, s)
+				}
+			}
+			if h.u32(ptrs) != buf {
+				t.Errorf("first pointer %d, want start of buffer %d", h.u32(ptrs), buf)
+			}
+			// Bad pointers: each out-parameter on its own.
+			h.expect(ErrnoFault, tc.sizes, badPtr, uint64(size))
+			h.expect(ErrnoFault, tc.sizes, uint64(cnt), badPtr)
+			h.expect(ErrnoFault, tc.get, badPtr, uint64(buf))
+			h.expect(ErrnoFault, tc.get, uint64(ptrs), badPtr)
+			h.expect(ErrnoFault, tc.get, uint64(ptrs), memSize-uint64(wantSize)+1)
+		})
+	}
+}
+
+func TestNewValidation(t *testing.T) {
+	if _, err := New(Config{Args: []string{"a\x00b"}}); err == nil {
+		t.Error("NUL in argv accepted")
+	}
+	if _, err := New(Config{Env: []string{"A=\x00"}}); err == nil {
+		t.Error("NUL in env accepted")
+	}
+	_, err := New(Config{Preopens: []Preopen{{HostPath: t.TempDir() + "/missing", GuestPath: "/x"}}})
+	if err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing preopen: err = %v", err)
+	}
+	var ee *ExitError
+	if err := (&ExitError{Code: 3}); err.Error() != "exit status 3" || !errors.As(error(err), &ee) {
+		t.Errorf("ExitError = %q", err.Error())
+	}
+}
+
+func TestClocks(t *testing.T) {
+	fixed := time.Date(2024, 5, 6, 7, 8, 9, 10, time.UTC)
+	h := newHarness(t, Config{Now: func() time.Time { return fixed }})
+	out := h.alloc(8)
+	for id := uint64(0); id < 4; id++ {
+		h.must("clock_res_get", id, uint64(out))
+		if r := h.u64(out); r == 0 || r > uint64(time.Millisecond) {
+			t.Errorf("clock %d resolution %d", id, r)
+		}
+		h.must("clock_time_get", id, 1, uint64(out))
+		if h.u64(out) == 0 {
+			t.Errorf("clock %d reads 0", id)
+		}
+		h.expect(ErrnoFault, "clock_res_get", id, badPtr)
+		h.expect(ErrnoFault, "clock_time_get", id, 0, badPtr)
+		h.expect(ErrnoFault, "clock_time_get", id, 0, memSize-4)
+	}
+	h.must("clock_time_get", 0, 0, uint64(out))
+	if got := h.u64(out); got != uint64(fixed.UnixNano()) {
+		t.Errorf("realtime = %d, want Config.Now %d", got, fixed.UnixNano())
+	}
+	h.must("clock_time_get", 1, 0, uint64(out))
+	a := h.u64(out)
+	time.Sleep(2 * time.Millisecond)
+	h.must("clock_time_get", 1, 0, uint64(out))
+	if b := h.u64(out); b-a < uint64(time.Millisecond) {
+		t.Errorf("monotonic advanced %d ns over a 2ms sleep", b-a)
+	}
+	h.expect(ErrnoInval, "clock_res_get", 4, uint64(out))
+	h.expect(ErrnoInval, "clock_time_get", 99, 0, uint64(out))
+}
+
+func TestRandom(t *testing.T) {
+	h := newHarness(t, Config{Rand: bytes.NewReader([]byte("0123456789"))})
+	p := h.alloc(8)
+	h.must("random_get", uint64(p), 4)
+	if got := string(h.bytes(p, 4)); got != "0123" {
+		t.Errorf("random_get = %q", got)
+	}
+	h.must("random_get", uint64(p), 0)
+	h.expect(ErrnoIo, "random_get", uint64(p), 8) // source runs dry
+	h.expect(ErrnoFault, "random_get", badPtr, 16)
+	h.expect(ErrnoFault, "random_get", memSize-2, 4)
+
+	h2 := newHarness(t, Config{})
+	big := h2.alloc(4096)
+	h2.must("random_get", uint64(big), 4096)
+	if bytes.Equal(h2.bytes(big, 4096), make([]byte, 4096)) {
+		t.Error("crypto random_get left the buffer zero")
+	}
+}
+
+func TestProcAndSched(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := h.funcs["proc_exit"]
+	stack := []uint64{7}
+	err := f.Call(h.mem, stack)
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != 7 || err.Error() != "exit status 7" {
+		t.Fatalf("proc_exit: %v", err)
+	}
+	h.expect(ErrnoNotsup, "proc_raise", 9)
+	h.must("sched_yield")
+}
+
+func TestStdioStreams(t *testing.T) {
+	var out, errOut bytes.Buffer
+	h := newHarness(t, Config{Stdin: strings.NewReader("input data"), Stdout: &out, Stderr: &errOut})
+	if n := h.write(1, []byte("hello, "), nil, []byte("world")); n != 12 || out.String() != "hello, world" {
+		t.Errorf("fd_write stdout: n=%d %q", n, out.String())
+	}
+	h.write(2, []byte("oops"))
+	if errOut.String() != "oops" {
+		t.Errorf("stderr = %q", errOut.String())
+	}
+	if got := string(h.read(0, 5)); got != "input" {
+		t.Errorf("fd_read stdin = %q", got)
+	}
+	if got := string(h.read(0, 100)); got != " data" {
+		t.Errorf("fd_read stdin rest = %q", got)
+	}
+	if got := h.read(0, 100); len(got) != 0 {
+		t.Errorf("read at EOF = %q", got)
+	}
+	// Reading stdout / writing stdin has no stream behind it.
+	ip, ic, _ := h.iov(make([]byte, 4))
+	n := h.alloc(4)
+	h.expect(ErrnoBadf, "fd_read", 1, ip, ic, uint64(n))
+	h.expect(ErrnoBadf, "fd_write", 0, ip, ic, uint64(n))
+	// Positioned I/O and seeking on a stream.
+	h.expect(ErrnoSpipe, "fd_seek", 1, 0, 0, uint64(h.alloc(8)))
+	h.expect(ErrnoSpipe, "fd_tell", 1, uint64(h.alloc(8)))
+	st := h.alloc(24)
+	h.must("fd_fdstat_get", 1, uint64(st))
+	if base := h.u64(st + 8); base&rightFdWrite == 0 || base&(rightFdSeek|rightFdTell) != 0 {
+		t.Errorf("stdout rights %#x", base)
+	}
+	fs := h.alloc(64)
+	h.must("fd_filestat_get", 1, uint64(fs))
+	// Bad fds.
+	h.expect(ErrnoBadf, "fd_write", 77, ip, ic, uint64(n))
+	h.expect(ErrnoBadf, "fd_fdstat_get", 77, uint64(st))
+	// fd_close on stdout, then it is gone.
+	h.must("fd_close", 1)
+	h.expect(ErrnoBadf, "fd_write", 1, ip, ic, uint64(n))
+	h.expect(ErrnoBadf, "fd_close", 1)
+}
