@@ -57,22 +57,120 @@ func (d *decoder) code(c *wasm.Code, i, end int) {
 	c.NumLocals = uint32(total - params)
 
 	bodyStart := d.pos
-	d.r.Reset(d.b)
-	d.r.SetPos(bodyStart)
-	d.ctl = d.ctl[:0]
-	for {
-		in, err := d.r.Next()
-		if err != nil {
-			d.fail(in.Offset, mapErr(err))
-		}
-		if in.Op == wasm.OpEnd && len(d.ctl) == 0 {
-			break
-		}
-		d.structure(&in)
-	}
-	d.pos = d.r.Pos()
+	d.pos = d.walk(bodyStart)
 	if d.pos == end {
 		c.Body = d.b[bodyStart:end:end]
 		c.BodyOffset = bodyStart
 	}
+}
+
+// How walk treats each one-byte opcode on its fast path; the rest, and
+// any immediate that is not a single byte, go through wasm.Reader, which
+// owns the encoding rules and the error messages.
+const (
+	kSlow   = iota
+	kNone   // no immediate
+	kIdx    // one u32 (or s32/s64 constant)
+	kMemarg // two u32
+	kBlock  // block type
+	kEnd    // end
+	kElse   // else
+	kF32    // 4 bytes
+	kF64    // 8 bytes
+)
+
+var opKind = func() (t [256]byte) {
+	for op := wasm.OpI32Eqz; op <= wasm.OpI64Extend32S; op++ {
+		t[op] = kNone
+	}
+	for _, op := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpReturn, wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
+		t[op] = kNone
+	}
+	for _, op := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee,
+		wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc, wasm.OpI32Const, wasm.OpI64Const} {
+		t[op] = kIdx
+	}
+	for op := wasm.OpI32Load; op <= wasm.OpI64Store32; op++ {
+		t[op] = kMemarg
+	}
+	t[wasm.OpBlock], t[wasm.OpLoop], t[wasm.OpIf] = kBlock, kBlock, kBlock
+	t[wasm.OpEnd], t[wasm.OpElse] = kEnd, kElse
+	t[wasm.OpF32Const], t[wasm.OpF64Const] = kF32, kF64
+	return t
+}()
+
+// walk reads the instructions of a body from start through its final
+// end and returns the position after it. Most instructions are one-byte
+// opcodes with one-byte immediates; those are stepped over here without
+// building a wasm.Instr, which is most of decode's time.
+func (d *decoder) walk(start int) int {
+	b := d.b
+	pos := start
+	d.ctl = d.ctl[:0]
+	for pos < len(b) {
+		c := b[pos]
+		switch opKind[c] {
+		case kNone:
+			pos++
+			continue
+		case kIdx:
+			if pos+1 < len(b) && b[pos+1] < 0x80 {
+				pos += 2
+				continue
+			}
+		case kMemarg:
+			if pos+2 < len(b) && b[pos+1] < 0x80 && b[pos+2] < 0x80 {
+				pos += 3
+				continue
+			}
+		case kF32:
+			if pos+4 < len(b) {
+				pos += 5
+				continue
+			}
+		case kF64:
+			if pos+8 < len(b) {
+				pos += 9
+				continue
+			}
+		case kBlock:
+			if pos+1 < len(b) {
+				switch wasm.ValType(b[pos+1]) {
+				case 0x40, wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.V128, wasm.FuncRef, wasm.ExternRef:
+					if c == byte(wasm.OpIf) {
+						d.ctl = append(d.ctl, 1)
+					} else {
+						d.ctl = append(d.ctl, 0)
+					}
+					pos += 2
+					continue
+				}
+			}
+		case kEnd:
+			pos++
+			if len(d.ctl) == 0 {
+				return pos
+			}
+			d.ctl = d.ctl[:len(d.ctl)-1]
+			continue
+		case kElse:
+			if n := len(d.ctl); n == 0 || d.ctl[n-1] != 1 {
+				d.fail(pos, ErrEndExpected)
+			} else {
+				d.ctl[n-1] = 2
+			}
+			pos++
+			continue
+		}
+		d.r.Reset(b)
+		d.r.SetPos(pos)
+		in, err := d.r.Next()
+		if err != nil {
+			d.fail(in.Offset, mapErr(err))
+		}
+		d.structure(&in)
+		pos = d.r.Pos()
+	}
+	d.fail(len(b), ErrEOS)
+	return 0
 }

@@ -538,8 +538,18 @@ func (d *decoder) datas() {
 // decides whether it is constant.
 func (d *decoder) constExpr() wasm.ConstExpr {
 	start := d.pos
-	ce := wasm.ConstExpr{Offset: start, Op: wasm.OpEnd}
 	d.r.Reset(d.b)
+	// Fast path for the common `i32.const n end` (Go modules have tens of
+	// thousands of data segments).
+	if start+2 < len(d.b) && wasm.Opcode(d.b[start]) == wasm.OpI32Const {
+		d.r.SetPos(start + 1)
+		if v, err := d.r.S32(); err == nil && d.r.Pos() < len(d.b) && d.b[d.r.Pos()] == byte(wasm.OpEnd) {
+			d.pos = d.r.Pos() + 1
+			return wasm.ConstExpr{Op: wasm.OpI32Const, Value: uint64(int64(v)), Offset: start,
+				NumInstrs: 1, Code: d.b[start:d.pos:d.pos]}
+		}
+	}
+	ce := wasm.ConstExpr{Offset: start, Op: wasm.OpEnd}
 	d.r.SetPos(start)
 	d.ctl = d.ctl[:0]
 	for {
