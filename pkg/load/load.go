@@ -1,0 +1,339 @@
+// Package load reads a compiled module back: it parses and verifies an ELF
+// object written by pkg/link and maps its code read+execute.
+//
+// In: a file path, the file's bytes, or an object.Object straight from
+// codegen. Out: a Module holding the decoded metadata and one executable
+// mapping of the code that every instance of the module shares.
+//
+// Nothing is mapped executable before the file has passed every check: ELF
+// identity (64-bit little-endian x86-64 ET_DYN), the Lucet note, the format
+// and ABI versions, section ranges, the SHA-256 checksum, the metadata's own
+// consistency, and the CPU features the code needs.
+package load
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+	"golang.org/x/sys/unix"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/link"
+	"lucet/pkg/object"
+)
+
+// Module is a loaded module. Its code stays mapped until Close (or until
+// the Module becomes unreachable): instances must keep the Module alive
+// while they run.
+type Module struct {
+	Meta *object.Meta
+	// Code is .text mapped read+execute (nil when the module has no
+	// code). It is never writable.
+	Code []byte
+	// Path is the file the module came from ("" for Bytes and FromObject).
+	Path string
+	// Checksum is the module's SHA-256 as recorded in and verified against
+	// the file; zero for FromObject.
+	Checksum [32]byte
+	// Data is the pre-laid-out image of memory 0 (see link); nil for
+	// FromObject. The runtime may use it when Data.Complete, else it
+	// applies Meta.Datas.
+	Data *link.DataImage
+
+	mapping []byte
+	cleanup runtime.Cleanup
+}
+
+// File loads the module at path.
+func File(path string) (*Module, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	m, err := fromBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("load: %s: %w", path, err)
+	}
+	m.Path = path
+	return m, nil
+}
+
+// Bytes loads a module from the bytes of its file. The module may keep
+// references into b (the data image), so b must not be modified afterwards.
+func Bytes(b []byte) (*Module, error) {
+	m, err := fromBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	return m, nil
+}
+
+// FromObject maps o's code without writing and parsing an ELF file. The
+// module refers to o.Meta, which must not change afterwards.
+func FromObject(o *object.Object) (*Module, error) {
+	if o.Meta.FormatVersion != object.FormatVersion {
+		return nil, fmt.Errorf("load: object has format version %d, this build reads %d", o.Meta.FormatVersion, object.FormatVersion)
+	}
+	if o.Meta.ABIVersion != abi.Version {
+		return nil, fmt.Errorf("load: object has ABI version %d, this runtime supports %d", o.Meta.ABIVersion, abi.Version)
+	}
+	if err := o.Meta.Check(len(o.Text)); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if err := checkFeatures(o.Meta.Features); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	m := &Module{Meta: &o.Meta}
+	if err := m.mapCode(o.Text); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	return m, nil
+}
+
+func fromBytes(b []byte) (*Module, error) {
+	p, err := parse(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFeatures(p.meta.Features); err != nil {
+		return nil, err
+	}
+	m := &Module{Meta: p.meta, Checksum: p.hdr.Checksum, Data: p.data}
+	if err := m.mapCode(p.text); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// CodeAddr is the address of code offset off. off must be within Code.
+func (m *Module) CodeAddr(off uint32) uintptr {
+	if int(off) >= len(m.Code) {
+		panic(fmt.Sprintf("load: code offset %#x outside the %#x-byte text", off, len(m.Code)))
+	}
+	return uintptr(unsafe.Pointer(unsafe.SliceData(m.Code))) + uintptr(off)
+}
+
+// Close unmaps the code. The module must not be used, nor any of its
+// instances run, afterwards. Close is idempotent but not safe to call
+// concurrently with itself.
+func (m *Module) Close() error {
+	if m.mapping == nil {
+		return nil
+	}
+	m.cleanup.Stop()
+	err := unix.Munmap(m.mapping)
+	m.mapping, m.Code = nil, nil
+	if err != nil {
+		return fmt.Errorf("load: munmap code: %w", err)
+	}
+	return nil
+}
+
+// mapCode copies text into a fresh anonymous mapping and turns it
+// read+execute, so the code is never writable and executable at once.
+func (m *Module) mapCode(text []byte) error {
+	if len(text) == 0 {
+		return nil
+	}
+	pg := os.Getpagesize()
+	size := (len(text) + pg - 1) &^ (pg - 1)
+	mem, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		return fmt.Errorf("mmap %d bytes for code: %w", size, err)
+	}
+	copy(mem, text)
+	// Running off the end of the code hits int3 rather than zeros.
+	for i := len(text); i < size; i++ {
+		mem[i] = 0xcc
+	}
+	if err := unix.Mprotect(mem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
+		unix.Munmap(mem)
+		return fmt.Errorf("mprotect code read+execute: %w", err)
+	}
+	m.mapping = mem
+	m.Code = mem[:len(text):len(text)]
+	m.cleanup = runtime.AddCleanup(m, func(b []byte) { unix.Munmap(b) }, mem)
+	return nil
+}
+
+// HostFeatures returns the object.Feature* bits this CPU supports.
+func HostFeatures() uint64 {
+	var f uint64
+	for _, x := range []struct {
+		has bool
+		bit uint64
+	}{
+		{cpu.X86.HasSSE41, object.FeatureSSE41},
+		{cpu.X86.HasSSE42, object.FeatureSSE42},
+		{cpu.X86.HasPOPCNT, object.FeaturePOPCNT},
+		{cpu.X86.HasLZCNT, object.FeatureLZCNT},
+		{cpu.X86.HasBMI1, object.FeatureBMI1},
+		{cpu.X86.HasBMI2, object.FeatureBMI2},
+		{cpu.X86.HasAVX, object.FeatureAVX},
+		{cpu.X86.HasAVX2, object.FeatureAVX2},
+	} {
+		if x.has {
+			f |= x.bit
+		}
+	}
+	return f
+}
+
+// ErrCPUFeatures is wrapped by the error for a module that needs CPU
+// features this machine lacks.
+var ErrCPUFeatures = errors.New("CPU lacks features the code needs")
+
+func checkFeatures(need uint64) error {
+	if missing := need &^ HostFeatures(); missing != 0 {
+		return fmt.Errorf("%w: %s (recompile with lucetc --target-cpu=native)", ErrCPUFeatures, object.FeatureString(missing))
+	}
+	return nil
+}
+
+// parsed is a file that passed every check but the CPU features.
+type parsed struct {
+	hdr  link.Header
+	text []byte
+	meta *object.Meta
+	data *link.DataImage
+}
+
+// ErrNotModule is wrapped by the error for an ELF file that pkg/link did not
+// write.
+var ErrNotModule = errors.New("not a lucet module")
+
+// parse checks b and decodes it, without mapping anything. Every offset
+// read from the file is checked against len(b) before use.
+func parse(b []byte) (*parsed, error) {
+	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
+		return nil, fmt.Errorf("not an ELF file")
+	}
+	if len(b) < 64 {
+		return nil, fmt.Errorf("truncated ELF header (%d bytes)", len(b))
+	}
+	if b[4] != 2 || b[5] != 1 || b[6] != 1 {
+		return nil, fmt.Errorf("%w: not a 64-bit little-endian ELF version 1 file", ErrNotModule)
+	}
+	le := binary.LittleEndian
+	if typ, mach := le.Uint16(b[16:]), le.Uint16(b[18:]); typ != 3 || mach != 62 {
+		return nil, fmt.Errorf("%w: ELF type %d machine %d, want a shared object (3) for x86-64 (62)", ErrNotModule, typ, mach)
+	}
+	phoff, phentsize, phnum := le.Uint64(b[32:]), uint64(le.Uint16(b[54:])), uint64(le.Uint16(b[56:]))
+	if phentsize != 56 {
+		return nil, fmt.Errorf("bad program header size %d", phentsize)
+	}
+	if phoff > uint64(len(b)) || phnum > (uint64(len(b))-phoff)/56 {
+		return nil, fmt.Errorf("truncated: %d program headers at %#x do not fit the %d-byte file", phnum, phoff, len(b))
+	}
+	type prog struct {
+		typ, flags         uint32
+		off, vaddr, filesz uint64
+	}
+	progs := make([]prog, phnum)
+	for i := range progs {
+		ph := b[phoff+56*uint64(i):]
+		progs[i] = prog{le.Uint32(ph), le.Uint32(ph[4:]), le.Uint64(ph[8:]), le.Uint64(ph[16:]), le.Uint64(ph[32:])}
+	}
+
+	var hdrBytes []byte
+	for _, p := range progs {
+		if p.typ != 4 { // PT_NOTE
+			continue
+		}
+		if p.off > uint64(len(b)) || p.filesz > uint64(len(b))-p.off {
+			return nil, fmt.Errorf("truncated: note segment [%#x, +%#x) outside the %d-byte file", p.off, p.filesz, len(b))
+		}
+		if d := findNote(b[p.off : p.off+p.filesz]); d != nil {
+			hdrBytes = d
+			break
+		}
+	}
+	if hdrBytes == nil {
+		return nil, fmt.Errorf("%w: no %q note (not written by lucetc?)", ErrNotModule, link.NoteName)
+	}
+	h, err := link.DecodeHeader(hdrBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotModule, err)
+	}
+	if h.FormatVersion != object.FormatVersion {
+		return nil, fmt.Errorf("object format version %d, this build reads %d (recompile with this lucetc)", h.FormatVersion, object.FormatVersion)
+	}
+	section := func(name string, off, size uint64) ([]byte, error) {
+		if off > uint64(len(b)) || size > uint64(len(b))-off {
+			return nil, fmt.Errorf("truncated or corrupt: %s [%#x, +%#x) outside the %d-byte file", name, off, size, len(b))
+		}
+		return b[off : off+size : off+size], nil
+	}
+	text, err := section(".text", h.TextOff, h.TextSize)
+	if err != nil {
+		return nil, err
+	}
+	metaB, err := section(".lucet.meta", h.MetaOff, h.MetaSize)
+	if err != nil {
+		return nil, err
+	}
+	dataB, err := section(".lucet.data", h.DataOff, h.DataSize)
+	if err != nil {
+		return nil, err
+	}
+	if sum := link.Checksum(&h, text, metaB, dataB); sum != h.Checksum {
+		return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded %x…, computed %x…)", h.Checksum[:6], sum[:6])
+	}
+	if h.ABIVersion != abi.Version {
+		return nil, fmt.Errorf("ABI version %d, this runtime supports %d (recompile with a matching lucetc)", h.ABIVersion, abi.Version)
+	}
+	// The code must lie in an executable load segment, so that mapping it
+	// straight from the file stays possible.
+	if h.TextSize > 0 {
+		ok := false
+		for _, p := range progs {
+			if p.typ == 1 && p.flags&1 != 0 && p.off <= h.TextOff && h.TextOff-p.off <= p.filesz && h.TextSize <= p.filesz-(h.TextOff-p.off) {
+				ok = true
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: .text is not inside an executable segment", ErrNotModule)
+		}
+	}
+	meta := new(object.Meta)
+	if err := meta.UnmarshalBinary(metaB); err != nil {
+		return nil, err
+	}
+	if meta.ABIVersion != h.ABIVersion || meta.Features != h.Features {
+		return nil, fmt.Errorf("metadata disagrees with the module header (ABI %d/%d, features %#x/%#x)", meta.ABIVersion, h.ABIVersion, meta.Features, h.Features)
+	}
+	if err := meta.Check(len(text)); err != nil {
+		return nil, err
+	}
+	data, err := link.DecodeDataImage(dataB)
+	if err != nil {
+		return nil, err
+	}
+	return &parsed{hdr: h, text: text, meta: meta, data: data}, nil
+}
+
+// findNote returns the descriptor of the Lucet note among the notes in
+// seg, or nil.
+func findNote(seg []byte) []byte {
+	le := binary.LittleEndian
+	name := link.NoteName + "\x00"
+	for len(seg) >= 12 {
+		namesz, descsz, typ := uint64(le.Uint32(seg)), uint64(le.Uint32(seg[4:])), le.Uint32(seg[8:])
+		nameEnd := 12 + (namesz+3)&^3
+		descEnd := nameEnd + (descsz+3)&^3
+		if nameEnd > uint64(len(seg)) || descEnd > uint64(len(seg)) || 12+namesz > uint64(len(seg)) || nameEnd+descsz > uint64(len(seg)) {
+			return nil
+		}
+		if typ == link.NoteType && bytes.Equal(seg[12:12+namesz], []byte(name)) {
+			return seg[nameEnd : nameEnd+descsz]
+		}
+		seg = seg[descEnd:]
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/link"
+	"lucet/pkg/object"
+	"lucet/pkg/object/objtest"
+)
+
+func smallELF(t testing.TB) []byte {
+	t.Helper()
+	b, err := link.ELF(objtest.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestRoundTrip(t *testing.T) {
+	o := objtest.Small()
+	b := smallELF(t)
+	path := filepath.Join(t.TempDir(), "small.so")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := File(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fromFile.Close()
+	fromObj, err := FromObject(objtest.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fromObj.Close()
+
+	want := o.Meta
+	want.Funcs = append([]object.Func(nil), want.Funcs...)
+	want.Funcs[2].Name = "guest_func_3" // link names the unnamed function
+	if !reflect.DeepEqual(*fromFile.Meta, want) {
+		t.Errorf("meta differs after the ELF round trip:\n got %+v\nwant %+v", *fromFile.Meta, want)
+	}
+	for _, m := range []*Module{fromFile, fromObj} {
+		if !bytes.Equal(m.Code, o.Text) {
+			t.Errorf("code differs")
+		}
+		if got := m.CodeAddr(0x10); got != uintptr(unsafe.Pointer(&m.Code[0]))+0x10 {
+			t.Errorf("CodeAddr(0x10) = %#x", got)
+		}
+	}
+	if fromFile.Path != path || fromFile.Checksum == ([32]byte{}) {
+		t.Errorf("path %q checksum %x", fromFile.Path, fromFile.Checksum)
+	}
+	if fromFile.Data == nil || !fromFile.Data.Complete || len(fromFile.Data.Pages) != 3 {
+		t.Errorf("data image %+v", fromFile.Data)
+	}
+	if err := fromFile.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := fromFile.Close(); err != nil || fromFile.Code != nil {
+		t.Errorf("second Close: %v, Code %v", err, fromFile.Code)
+	}
+}
+
+// TestCodeNotWritable checks the mapping is read+execute only, by asking
+// the kernel rather than by writing (which would crash the test).
+func TestCodeNotWritable(t *testing.T) {
+	m, err := Bytes(smallELF(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Skipf("no /proc/self/maps to inspect mappings: %v", err)
+	}
+	addr := uintptr(unsafe.Pointer(&m.Code[0]))
+	for _, line := range strings.Split(string(maps), "\n") {
+		var lo, hi uintptr
+		var perms string
+		if n, _ := fmt.Sscanf(line, "%x-%x %s", &lo, &hi, &perms); n < 3 || addr < lo || addr >= hi {
+			continue
+		}
+		if perms[:3] != "r-x" {
+			t.Errorf("code mapped %s, want r-x", perms)
+		}
+		return
+	}
+	t.Errorf("code address %#x not found in /proc/self/maps", addr)
+}
+
+func TestEmptyModule(t *testing.T) {
+	o := &object.Object{Meta: object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}}
+	b, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Bytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Code != nil || m.Close() != nil {
+		t.Errorf("empty module: code %v", m.Code)
+	}
+}
+
+func TestRefuses(t *testing.T) {
+	good := smallELF(t)
+	mutate := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), good...)) }
+	ls, _ := os.ReadFile("/bin/ls")
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "not an ELF file"},
+		{"text file", []byte("hello world, this is not an object file at all......................"), "not an ELF file"},
+		{"short header", good[:40], "truncated ELF header"},
+		{"32-bit", mutate(func(b []byte) []byte { b[4] = 1; return b }), "not a lucet module"},
+		{"big endian", mutate(func(b []byte) []byte { b[5] = 2; return b }), "not a lucet module"},
+		{"executable", mutate(func(b []byte) []byte { b[16] = 2; return b }), "not a lucet module"},
+		{"aarch64", mutate(func(b []byte) []byte { b[18] = 183; return b }), "not a lucet module"},
+		{"no note", mutate(func(b []byte) []byte { copy(b[0x190+12:], "Xucet"); return b }), "no \"Lucet\" note"},
+		{"format version", mutate(func(b []byte) []byte { b[0x190+20+8]++; return b }), "format version"},
+		{"abi version", mutate(func(b []byte) []byte {
+			hdr := b[0x190+20:]
+			hdr[12]++
+			h, _ := link.DecodeHeader(hdr)
+			s, _ := textMetaData(b, h)
+			h.Checksum = s
+			copy(hdr, h.Encode())
+			return b
+		}), "ABI version"},
+		{"text range", mutate(func(b []byte) []byte { b[0x190+20+32+5] = 1; return b }), "outside"},
+		{"flipped text", mutate(func(b []byte) []byte { b[0x5012] ^= 0x40; return b }), "checksum mismatch"},
+		{"flipped meta", mutate(func(b []byte) []byte { b[0x2c0] ^= 1; return b }), "checksum mismatch"},
+		{"flipped data", mutate(func(b []byte) []byte { b[0x2010] ^= 1; return b }), "checksum mismatch"},
+		{"truncated", good[:len(good)/2], "truncated"},
+	}
+	if ls != nil {
+		tests = append(tests, struct {
+			name string
+			in   []byte
+			want string
+		}{"/bin/ls", ls, "not a lucet module"})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Bytes(tt.in)
+			if err == nil {
+				m.Close()
+				t.Fatalf("accepted")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "load: ") {
+				t.Errorf("error %q, want one line starting with \"load: \" and containing %q", msg, tt.want)
+			}
+		})
+	}
+}
+
+// textMetaData recomputes the checksum of the file b under header h.
+func textMetaData(b []byte, h link.Header) ([32]byte, error) {
+	return link.Checksum(&h, b[h.TextOff:h.TextOff+h.TextSize], b[h.MetaOff:h.MetaOff+h.MetaSize], b[h.DataOff:h.DataOff+h.DataSize]), nil
+}
+
+// TestEveryCorruption truncates the file at every length and flips every
+// byte: each result is refused or, when the byte is one the loader does not
+// read (section headers, symbol tables, padding), loads to exactly the
+// original module.
+func TestEveryCorruption(t *testing.T) {
+	good := smallELF(t)
+	ref, err := parse(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < len(good); n++ {
+		if p, err := parse(good[:n]); err == nil && !samePars(p, ref) {
+			t.Fatalf("truncated to %d bytes: accepted with different content", n)
+		}
+	}
+	refused := 0
+	b := append([]byte(nil), good...)
+	for i := range b {
+		b[i] ^= 0x5a
+		p, err := parse(b)
+		b[i] ^= 0x5a
+		if err != nil {
+			refused++
+			continue
+		}
+		if !samePars(p, ref) {
+			t.Fatalf("byte %#x flipped: accepted with different content", i)
+		}
+	}
+	if refused == 0 {
+		t.Errorf("no flipped byte was refused")
+	}
+}
+
+func samePars(a, b *parsed) bool {
+	return bytes.Equal(a.text, b.text) && reflect.DeepEqual(a.meta, b.meta) && reflect.DeepEqual(a.data, b.data) && a.hdr == b.hdr
+}
+
+func TestFeatures(t *testing.T) {
+	o := objtest.Small()
+	missing := object.AllFeatures &^ HostFeatures()
+	if missing == 0 {
+		t.Skip("this CPU has every feature the format knows, so no module can need a missing one")
+	}
+	o.Meta.Features = missing
+	_, err := FromObject(o)
+	if !errors.Is(err, ErrCPUFeatures) {
+		t.Errorf("FromObject with features %s: %v, want ErrCPUFeatures", object.FeatureString(missing), err)
+	}
+	b, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Bytes(b); !errors.Is(err, ErrCPUFeatures) || !strings.Contains(err.Error(), object.FeatureNames(missing)[0]) {
+		t.Errorf("Bytes: %v, want ErrCPUFeatures naming the features", err)
+	}
+}
+
+func FuzzLoadBytes(f *testing.F) {
+	f.Add(smallELF(f))
+	f.Add([]byte("\x7fELF\x02\x01\x01"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := parse(b)
+		if err != nil {
+			return
+		}
+		if p.meta.Check(len(p.text)) != nil {
+			t.Fatalf("accepted metadata that fails Check")
+		}
+	})
+}
