@@ -639,16 +639,21 @@ func listDir(dirfd int) ([]dirent, Errno) {
 // contract; wasi-libc relies on it).
 func (s *System) fdReaddir(m []byte, a []uint64) Errno {
 	fd, bufPtr, bufLen, cookie, usedPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.get(fd, rightFdReaddir)
+	// Type before rights: a file never carries fd_readdir (rightsForType
+	// strips it), and ENOTDIR is what the guest can act on.
+	e, errno := s.get(fd, 0)
 	if errno != ErrnoSuccess {
 		return errno
+	}
+	if e.ftype != filetypeDirectory || e.fd < 0 {
+		return ErrnoNotdir
+	}
+	if e.base&rightFdReaddir == 0 {
+		return ErrnoNotcapable
 	}
 	buf, ok := span(m, bufPtr, bufLen)
 	if !ok || !ok32(m, usedPtr) {
 		return ErrnoFault
-	}
-	if e.ftype != filetypeDirectory || e.fd < 0 {
-		return ErrnoNotdir
 	}
 	s.mu.Lock()
 	entries := e.dirEntries
