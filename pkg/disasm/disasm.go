@@ -1,0 +1,189 @@
+// Package disasm prints x86-64 machine code as an annotated listing, for
+// lucetc --emit=asm and lucet-objdump -d.
+//
+// In: code bytes (a function, or a whole object.Object with its symbols and
+// site table). Out: text in the style of objdump -d: the code offset, the
+// instruction bytes and the instruction in GNU (AT&T) or Intel syntax, with
+// branch targets named by symbol and trap and call sites annotated with
+// their trap code and wasm offset.
+package disasm
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"golang.org/x/arch/x86/x86asm"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/link"
+	"lucet/pkg/object"
+)
+
+// Syntax selects the assembly dialect.
+type Syntax uint8
+
+const (
+	GNU   Syntax = iota // AT&T operand order, as objdump prints by default
+	Intel               // Intel operand order, as objdump -M intel
+)
+
+// ParseSyntax accepts "gnu", "att" and "intel".
+func ParseSyntax(s string) (Syntax, error) {
+	switch strings.ToLower(s) {
+	case "gnu", "att":
+		return GNU, nil
+	case "intel":
+		return Intel, nil
+	}
+	return 0, fmt.Errorf("unknown assembly syntax %q (want gnu or intel)", s)
+}
+
+// Options controls a listing.
+type Options struct {
+	Syntax Syntax
+	// Symbol names the code offset a branch targets: the symbol
+	// containing off and that symbol's start. nil: targets are printed as
+	// offsets only.
+	Symbol func(off uint64) (name string, start uint64, ok bool)
+	// Sites are annotated where they occur: a trap site on the instruction
+	// at its offset, a call site (abi.SiteCall) on the call that returns
+	// to it. Sorted by code offset, as object.Meta keeps them.
+	Sites []object.Site
+}
+
+// bytesPerLine is how many instruction bytes fit the bytes column; longer
+// instructions continue on the next line, as objdump does.
+const bytesPerLine = 8
+
+// Func lists code, whose first byte is at code offset base, under the
+// label name.
+func Func(w io.Writer, code []byte, base uint64, name string, opt Options) error {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%016x <%s>:\n", base, name)
+	si := sort.Search(len(opt.Sites), func(i int) bool { return uint64(opt.Sites[i].CodeOffset) >= base })
+	for i := 0; i < len(code); {
+		off := base + uint64(i)
+		inst, err := x86asm.Decode(code[i:], 64)
+		var text string
+		n := inst.Len
+		if err != nil || n == 0 {
+			n = 1
+			text = "(bad)"
+		} else {
+			text = format(inst, off, opt)
+		}
+		// A trap site names the instruction at its offset, a call site
+		// the call it is the return address of.
+		for si < len(opt.Sites) && uint64(opt.Sites[si].CodeOffset) < off {
+			si++
+		}
+		var notes []string
+		for j := si; j < len(opt.Sites) && uint64(opt.Sites[j].CodeOffset) <= off+uint64(n); j++ {
+			s := opt.Sites[j]
+			if s.Code == abi.SiteCall && uint64(s.CodeOffset) == off+uint64(n) {
+				notes = append(notes, fmt.Sprintf("call site, wasm %#x", s.WasmOffset))
+			} else if s.Code != abi.SiteCall && uint64(s.CodeOffset) == off {
+				notes = append(notes, fmt.Sprintf("trap: %s, wasm %#x", s.Code, s.WasmOffset))
+			}
+		}
+		if len(notes) > 0 {
+			text = fmt.Sprintf("%-40s # %s", text, strings.Join(notes, "; "))
+		}
+		b := code[i : i+n]
+		first := b
+		if len(first) > bytesPerLine {
+			first = first[:bytesPerLine]
+		}
+		fmt.Fprintf(&sb, "%8x:\t%-*s\t%s\n", off, 3*bytesPerLine-1, hexBytes(first), text)
+		for rest := b[len(first):]; len(rest) > 0; {
+			chunk := rest
+			if len(chunk) > bytesPerLine {
+				chunk = chunk[:bytesPerLine]
+			}
+			fmt.Fprintf(&sb, "%8x:\t%s\n", off+uint64(len(b)-len(rest)), hexBytes(chunk))
+			rest = rest[len(chunk):]
+		}
+		i += n
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
+
+func format(inst x86asm.Inst, off uint64, opt Options) string {
+	var text string
+	if opt.Syntax == Intel {
+		text = x86asm.IntelSyntax(inst, off, nil)
+	} else {
+		text = x86asm.GNUSyntax(inst, off, nil)
+	}
+	for _, a := range inst.Args {
+		rel, ok := a.(x86asm.Rel)
+		if !ok {
+			continue
+		}
+		target := off + uint64(inst.Len) + uint64(int64(rel))
+		if off == 0 {
+			// x86asm prints branches at pc 0 relative; show the target.
+			text += fmt.Sprintf(" (%#x)", target)
+		}
+		if opt.Symbol != nil {
+			if name, start, ok := opt.Symbol(target); ok {
+				if target == start {
+					text += fmt.Sprintf(" <%s>", name)
+				} else {
+					text += fmt.Sprintf(" <%s+%#x>", name, target-start)
+				}
+			}
+		}
+	}
+	return text
+}
+
+func hexBytes(b []byte) string {
+	var sb strings.Builder
+	for i, c := range b {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		fmt.Fprintf(&sb, "%02x", c)
+	}
+	return sb.String()
+}
+
+// Object lists every function and stub of o in code order, each labelled
+// by its symbol name (link.TextSymbols), with branch targets named and
+// sites annotated. Bytes of .text that no symbol covers (alignment padding)
+// are not listed.
+func Object(w io.Writer, o *object.Object, opt Options) error {
+	syms := link.TextSymbols(&o.Meta, len(o.Text))
+	if opt.Symbol == nil {
+		opt.Symbol = func(off uint64) (string, uint64, bool) {
+			i := sort.Search(len(syms), func(i int) bool { return uint64(syms[i].Offset) > off }) - 1
+			if i < 0 {
+				return "", 0, false
+			}
+			s := syms[i]
+			if off < uint64(s.Offset)+uint64(s.Size) || (s.Size == 0 && off == uint64(s.Offset)) {
+				return s.Name, uint64(s.Offset), true
+			}
+			return "", 0, false
+		}
+	}
+	if opt.Sites == nil {
+		opt.Sites = o.Meta.Sites
+	}
+	for i, s := range syms {
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		end := uint64(s.Offset) + uint64(s.Size)
+		if err := Func(w, o.Text[s.Offset:end], uint64(s.Offset), s.Name, opt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
