@@ -235,6 +235,11 @@ func (d *decoder) module() {
 
 func (d *decoder) custom(end int) {
 	start := d.pos
+	if end > len(d.b) {
+		// len32 counts the size's own bytes, as the spec interpreter
+		// does, so the content can still be short by that much.
+		d.fail(len(d.b), ErrEOS)
+	}
 	name := d.name()
 	if d.pos > end {
 		// The name ran past the section: the spec interpreter then skips
