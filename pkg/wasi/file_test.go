@@ -89,7 +89,7 @@ func TestFileReadWriteSeek(t *testing.T) {
 		}
 	}
 	h.expect(ErrnoInval, "fd_seek", uint64(fd), uint64(1<<64-100), 0, uint64(off)) // negative result
-	h.expect(ErrnoInval, "fd_seek", uint64(fd), 0, 3, uint64(off))                  // bad whence
+	h.expect(ErrnoInval, "fd_seek", uint64(fd), 0, 3, uint64(off))                 // bad whence
 	h.expect(ErrnoFault, "fd_seek", uint64(fd), 0, 0, badPtr)
 	h.expect(ErrnoFault, "fd_tell", uint64(fd), memSize-4)
 

@@ -162,22 +162,33 @@ func (s *System) schedYield(m []byte, a []uint64) Errno {
 	return ErrnoSuccess
 }
 
-// sockFd returns the host socket behind a guest fd.
-func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, Errno) {
-	e, errno := s.get(fd, need)
+// sockFd returns the entry and host socket behind a guest fd. Socket-ness
+// is checked before rights so a non-socket gets ENOTSOCK, not ENOTCAPABLE.
+func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, int, Errno) {
+	e, errno := s.get(fd, 0)
 	if errno != ErrnoSuccess {
-		return nil, errno
+		return nil, -1, errno
 	}
-	if e.fd < 0 {
-		return nil, ErrnoNotsock
+	if e.ftype != filetypeSocketStream && e.ftype != filetypeSocketDgram {
+		return nil, -1, ErrnoNotsock
 	}
-	return e, ErrnoSuccess
+	if e.base&need != need {
+		return nil, -1, ErrnoNotcapable
+	}
+	hfd := e.fd
+	if hfd < 0 && e.stdFile != nil {
+		hfd = rawFd(e.stdFile)
+	}
+	if hfd < 0 {
+		return nil, -1, ErrnoNotsock
+	}
+	return e, hfd, ErrnoSuccess
 }
 
 // sock_accept(fd, fdflags, fd_ptr) -> errno
 func (s *System) sockAccept(m []byte, a []uint64) Errno {
 	fd, flags, outPtr := uint32(a[0]), uint32(a[1]), uint32(a[2])
-	e, errno := s.sockFd(fd, rightSockAccept)
+	e, hfd, errno := s.sockFd(fd, rightSockAccept)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -188,8 +199,8 @@ func (s *System) sockAccept(m []byte, a []uint64) Errno {
 	if !ok32(m, outPtr) {
 		return ErrnoFault
 	}
-	nfd, err := hostIO(e.fd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
-		nfd, _, err := unix.Accept4(e.fd, unix.SOCK_CLOEXEC)
+	nfd, err := hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
+		nfd, _, err := unix.Accept4(hfd, unix.SOCK_CLOEXEC)
 		return nfd, err
 	})
 	if err != nil {
@@ -215,7 +226,7 @@ func (s *System) sockAccept(m []byte, a []uint64) Errno {
 func (s *System) sockRecv(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, riFlags := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	lenPtr, flagsPtr := uint32(a[4]), uint32(a[5])
-	e, errno := s.sockFd(fd, rightFdRead)
+	e, hfd, errno := s.sockFd(fd, rightFdRead)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -237,8 +248,8 @@ func (s *System) sockRecv(m []byte, a []uint64) Errno {
 		hflags |= unix.MSG_WAITALL
 	}
 	var rflags int
-	n, err := hostIO(e.fd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
-		n, _, rf, _, err := unix.RecvmsgBuffers(e.fd, iov, nil, hflags)
+	n, err := hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
+		n, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, hflags)
 		rflags = rf
 		return n, err
 	})
@@ -257,7 +268,7 @@ func (s *System) sockRecv(m []byte, a []uint64) Errno {
 // sock_send(fd, si_data, si_data_len, si_flags, so_datalen_ptr) -> errno
 func (s *System) sockSend(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, siFlags, lenPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3]), uint32(a[4])
-	e, errno := s.sockFd(fd, rightFdWrite)
+	e, hfd, errno := s.sockFd(fd, rightFdWrite)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -272,10 +283,10 @@ func (s *System) sockSend(m []byte, a []uint64) Errno {
 	if siFlags != 0 {
 		return ErrnoInval
 	}
-	n, err := hostIO(e.fd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) {
+	n, err := hostIO(hfd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) {
 		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
 		// a SIGPIPE for the host.
-		return unix.SendmsgBuffers(e.fd, iov, nil, nil, unix.MSG_NOSIGNAL)
+		return unix.SendmsgBuffers(hfd, iov, nil, nil, unix.MSG_NOSIGNAL)
 	})
 	if err != nil {
 		return toErrno(err)
@@ -287,7 +298,7 @@ func (s *System) sockSend(m []byte, a []uint64) Errno {
 // sock_shutdown(fd, sdflags) -> errno
 func (s *System) sockShutdown(m []byte, a []uint64) Errno {
 	fd, how := uint32(a[0]), uint32(a[1])
-	e, errno := s.sockFd(fd, rightSockShutdown)
+	_, hfd, errno := s.sockFd(fd, rightSockShutdown)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -302,7 +313,7 @@ func (s *System) sockShutdown(m []byte, a []uint64) Errno {
 	default:
 		return ErrnoInval
 	}
-	return toErrno(unix.Shutdown(e.fd, h))
+	return toErrno(unix.Shutdown(hfd, h))
 }
 
 // rawFd returns the descriptor number of f without switching it to

@@ -233,6 +233,10 @@ func stdioEntry(r io.Reader, w io.Writer) *fdEntry {
 		if st, err := f.Stat(); err == nil {
 			e.ftype = filetypeOfMode(uint32(st.Sys().(*syscall.Stat_t).Mode))
 		}
+		if e.ftype == filetypeSocketStream || e.ftype == filetypeSocketDgram {
+			// inetd-style: a socket as stdio can be used as one.
+			e.base |= rightsSocket
+		}
 		if e.ftype == filetypeRegularFile {
 			// Redirected to a file: let the guest seek and stat it like one.
 			e.base |= rightsFileBase &^ (rightFdAllocate | rightFdFilestatSetSize)
