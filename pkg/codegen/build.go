@@ -1,0 +1,791 @@
+package codegen
+
+import (
+	"fmt"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// builder turns one function body into SSA. The wasm operand stack maps to
+// SSA values directly; locals (and the cached memory length) are variables
+// resolved with Braun et al.'s on-the-fly construction: a block is sealed
+// once all its predecessors are known, and reads in unsealed blocks create
+// parameters completed at sealing.
+type builder struct {
+	m       *wasm.Module
+	f       *Func
+	fidx    uint32
+	opts    *Options
+	vars    []Type // variable types: params, locals, then memlen
+	memVar  int    // variable holding the memory length, or -1
+	stack   []*Value
+	frames  []frame
+	cur     *Block
+	pos     int32
+	rd      wasm.Reader
+	hasCall bool
+}
+
+type frameKind uint8
+
+const (
+	frBlock frameKind = iota
+	frLoop
+	frIf
+	frFunc
+)
+
+type frame struct {
+	kind    frameKind
+	params  []Type
+	results []Type
+	target  *Block   // branch target
+	endPs   []*Value // explicit parameters of the end block
+	elseB   *Block   // if without else yet
+	ifArgs  []*Value
+	height  int
+	dead    bool // the frame started in unreachable code
+}
+
+func valType(t wasm.ValType) (Type, error) {
+	switch t {
+	case wasm.I32:
+		return TI32, nil
+	case wasm.I64, wasm.FuncRef, wasm.ExternRef:
+		return TI64, nil
+	case wasm.F32:
+		return TF32, nil
+	case wasm.F64:
+		return TF64, nil
+	}
+	return TNone, fmt.Errorf("unsupported value type %s", t)
+}
+
+func valTypes(ts []wasm.ValType) ([]Type, error) {
+	out := make([]Type, len(ts))
+	for i, t := range ts {
+		var err error
+		if out[i], err = valType(t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// buildSSA translates defined function fidx (function index space).
+func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
+	ft := m.FuncType(fidx)
+	code := &m.Codes[fidx-m.NumImportedFuncs]
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &Func{}, memVar: -1}
+	var err error
+	if b.f.Params, err = valTypes(ft.Params); err != nil {
+		return nil, err
+	}
+	if b.f.Results, err = valTypes(ft.Results); err != nil {
+		return nil, err
+	}
+	b.vars = append(b.vars, b.f.Params...)
+	for _, le := range code.Locals {
+		t, err := valType(le.Type)
+		if err != nil {
+			return nil, err
+		}
+		for i := uint32(0); i < le.Count; i++ {
+			b.vars = append(b.vars, t)
+		}
+	}
+	if m.NumMems() > 0 {
+		b.memVar = len(b.vars)
+		b.vars = append(b.vars, TI64)
+	}
+	f := b.f
+	entry := f.newBlock()
+	entry.sealed = true
+	f.Entry = entry
+	b.setCurrent(entry)
+	for i, t := range f.Params {
+		a := f.newValue(entry, OpArg, t)
+		a.Aux = int64(i)
+		entry.Params = append(entry.Params, a)
+		f.Args = append(f.Args, a)
+		entry.defs[i] = a
+	}
+	for i := len(f.Params); i < len(b.vars); i++ {
+		if i == b.memVar {
+			entry.defs[i] = b.add(OpMemLen, TI64)
+		} else {
+			entry.defs[i] = b.cnst(b.vars[i], 0)
+		}
+	}
+	b.add(OpInterrupt, TNone)
+	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
+	b.rd.Reset(code.Body)
+	for b.rd.Len() > 0 {
+		in, err := b.rd.Next()
+		if err != nil {
+			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
+		}
+		b.pos = int32(in.Offset)
+		if err := b.instr(&in); err != nil {
+			return nil, fmt.Errorf("offset %d: %s: %w", code.BodyOffset+in.Offset, in.Op, err)
+		}
+	}
+	if len(b.frames) != 0 {
+		return nil, fmt.Errorf("function body ends inside a block")
+	}
+	return f, nil
+}
+
+func (b *builder) setCurrent(blk *Block) {
+	b.f.Blocks = append(b.f.Blocks, blk)
+	b.cur = blk
+}
+
+func (b *builder) add(op Op, t Type, args ...*Value) *Value {
+	v := b.f.newValue(b.cur, op, t, args...)
+	v.Pos = b.pos
+	b.cur.Values = append(b.cur.Values, v)
+	return v
+}
+
+func (b *builder) cnst(t Type, bits uint64) *Value {
+	v := b.add(OpConst, t)
+	if t == TI32 || t == TF32 {
+		bits = uint64(uint32(bits))
+	}
+	v.Aux = int64(bits)
+	return v
+}
+
+func (b *builder) push(v *Value) { b.stack = append(b.stack, v) }
+
+func (b *builder) pop() *Value {
+	v := b.stack[len(b.stack)-1]
+	b.stack = b.stack[:len(b.stack)-1]
+	return v
+}
+
+func (b *builder) popN(n int) []*Value {
+	vs := append([]*Value(nil), b.stack[len(b.stack)-n:]...)
+	b.stack = b.stack[:len(b.stack)-n]
+	return vs
+}
+
+func (b *builder) top(n int) []*Value {
+	return append([]*Value(nil), b.stack[len(b.stack)-n:]...)
+}
+
+// ---- variables (Braun et al.) ----
+
+func (b *builder) writeVar(blk *Block, x int, v *Value) { blk.defs[x] = v }
+
+func (b *builder) readVar(blk *Block, x int) *Value {
+	if v, ok := blk.defs[x]; ok {
+		return v
+	}
+	var v *Value
+	switch {
+	case !blk.sealed:
+		v = b.newParam(blk, b.vars[x])
+		blk.incomplete = append(blk.incomplete, incompleteParam{x, v})
+	case len(blk.Preds) == 1:
+		v = b.readVar(blk.Preds[0], x)
+	default:
+		v = b.newParam(blk, b.vars[x])
+		blk.defs[x] = v
+		b.addParamArgs(blk, x)
+	}
+	blk.defs[x] = v
+	return v
+}
+
+func (b *builder) newParam(blk *Block, t Type) *Value {
+	p := b.f.newValue(blk, OpParam, t)
+	blk.Params = append(blk.Params, p)
+	return p
+}
+
+func (b *builder) addParamArgs(blk *Block, x int) {
+	for _, p := range blk.Preds {
+		a := b.readVar(p, x)
+		e := &p.Succs[p.edgeTo(blk)]
+		e.Args = append(e.Args, a)
+		a.Uses++
+	}
+}
+
+func (b *builder) seal(blk *Block) {
+	for _, ip := range blk.incomplete {
+		b.addParamArgs(blk, ip.variable)
+	}
+	blk.incomplete = nil
+	blk.sealed = true
+}
+
+// ---- control flow ----
+
+func addEdge(from, to *Block, args []*Value) {
+	for _, a := range args {
+		a.Uses++
+	}
+	from.Succs = append(from.Succs, Edge{B: to, Args: args})
+	to.Preds = append(to.Preds, from)
+}
+
+func (b *builder) jump(to *Block, args []*Value) {
+	b.cur.Kind = BlockPlain
+	addEdge(b.cur, to, args)
+	b.cur = nil
+}
+
+func (b *builder) newEndBlock(types []Type) (*Block, []*Value) {
+	blk := b.f.newBlock()
+	ps := make([]*Value, len(types))
+	for i, t := range types {
+		ps[i] = b.newParam(blk, t)
+	}
+	return blk, ps
+}
+
+func (b *builder) blockType(bt wasm.BlockType) (params, results []Type, err error) {
+	switch bt.Kind {
+	case wasm.BlockEmpty:
+		return nil, nil, nil
+	case wasm.BlockValue:
+		t, err := valType(bt.Value)
+		return nil, []Type{t}, err
+	}
+	ft := b.m.Types[bt.Index]
+	if params, err = valTypes(ft.Params); err != nil {
+		return nil, nil, err
+	}
+	results, err = valTypes(ft.Results)
+	return params, results, err
+}
+
+// labelArity is the number of values a branch to fr carries.
+func (fr *frame) labelTypes() []Type {
+	if fr.kind == frLoop {
+		return fr.params
+	}
+	return fr.results
+}
+
+func (b *builder) ret() {
+	b.cur.Kind = BlockReturn
+	b.cur.Results = b.top(len(b.f.Results))
+	for _, r := range b.cur.Results {
+		r.Uses++
+	}
+	b.cur = nil
+}
+
+// branchTarget returns the block and arguments of a branch to depth d, or
+// nil for a branch to the function frame (a return).
+func (b *builder) branchTarget(d uint32) (*Block, []*Value) {
+	fr := &b.frames[len(b.frames)-1-int(d)]
+	if fr.kind == frFunc {
+		return nil, nil
+	}
+	return fr.target, b.top(len(fr.labelTypes()))
+}
+
+func (b *builder) instr(in *wasm.Instr) error {
+	if b.cur == nil {
+		return b.deadInstr(in)
+	}
+	op := in.Op
+	switch op {
+	case wasm.OpNop:
+	case wasm.OpUnreachable:
+		b.trap(abi.TrapUnreachable)
+	case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
+		params, results, err := b.blockType(in.Block)
+		if err != nil {
+			return err
+		}
+		switch op {
+		case wasm.OpBlock:
+			end, ps := b.newEndBlock(results)
+			b.frames = append(b.frames, frame{kind: frBlock, params: params, results: results,
+				target: end, endPs: ps, height: len(b.stack) - len(params)})
+		case wasm.OpLoop:
+			args := b.popN(len(params))
+			h, ps := b.newEndBlock(params)
+			b.jump(h, args)
+			b.setCurrent(h)
+			for _, p := range ps {
+				b.push(p)
+			}
+			b.add(OpInterrupt, TNone)
+			b.frames = append(b.frames, frame{kind: frLoop, params: params, results: results,
+				target: h, height: len(b.stack) - len(params)})
+		case wasm.OpIf:
+			cond := b.pop()
+			end, ps := b.newEndBlock(results)
+			thenB, elseB := b.f.newBlock(), b.f.newBlock()
+			thenB.sealed, elseB.sealed = true, true
+			b.cur.Kind = BlockIf
+			b.cur.Control = cond
+			cond.Uses++
+			addEdge(b.cur, thenB, nil)
+			addEdge(b.cur, elseB, nil)
+			b.frames = append(b.frames, frame{kind: frIf, params: params, results: results,
+				target: end, endPs: ps, elseB: elseB, ifArgs: b.top(len(params)),
+				height: len(b.stack) - len(params)})
+			b.setCurrent(thenB)
+		}
+	case wasm.OpElse:
+		fr := &b.frames[len(b.frames)-1]
+		b.jump(fr.target, b.top(len(fr.results)))
+		b.elseStart(fr)
+	case wasm.OpEnd:
+		b.end()
+	case wasm.OpBr:
+		t, args := b.branchTarget(in.Index)
+		if t == nil {
+			b.ret()
+		} else {
+			b.jump(t, args)
+		}
+	case wasm.OpBrIf:
+		cond := b.pop()
+		t, args := b.branchTarget(in.Index)
+		cont := b.f.newBlock()
+		cont.sealed = true
+		if t == nil {
+			// A conditional return: branch to a returning block.
+			t = b.f.newBlock()
+			t.sealed = true
+			b.cur.Kind = BlockIf
+			b.cur.Control = cond
+			cond.Uses++
+			addEdge(b.cur, t, nil)
+			addEdge(b.cur, cont, nil)
+			save := b.cur
+			b.setCurrent(t)
+			b.ret()
+			_ = save
+		} else {
+			b.cur.Kind = BlockIf
+			b.cur.Control = cond
+			cond.Uses++
+			addEdge(b.cur, t, args)
+			addEdge(b.cur, cont, nil)
+		}
+		b.setCurrent(cont)
+	case wasm.OpBrTable:
+		idx := b.pop()
+		blk := b.cur
+		blk.Kind = BlockBrTable
+		blk.Control = idx
+		idx.Uses++
+		targets := append(append([]uint32(nil), in.Targets...), in.Index)
+		var retBlock *Block
+		for _, d := range targets {
+			t, args := b.branchTarget(d)
+			if t == nil {
+				if retBlock == nil {
+					retBlock = b.f.newBlock()
+					retBlock.sealed = true
+				}
+				t = retBlock
+			}
+			k := -1
+			for i := range blk.Succs {
+				if blk.Succs[i].B == t {
+					k = i
+					break
+				}
+			}
+			if k < 0 {
+				k = len(blk.Succs)
+				addEdge(blk, t, args)
+			}
+			blk.Table = append(blk.Table, int32(k))
+		}
+		b.cur = nil
+		if retBlock != nil {
+			b.setCurrent(retBlock)
+			b.ret()
+		}
+	case wasm.OpReturn:
+		b.ret()
+	case wasm.OpCall:
+		b.call(in.Index)
+	case wasm.OpCallIndirect:
+		ft := b.m.Types[in.Index]
+		idx := b.pop()
+		args := b.popN(len(ft.Params))
+		b.emitCall(OpCallIndirect, int64(in.Index), int64(in.Index2), append(args, idx), ft)
+	case wasm.OpDrop:
+		b.pop()
+	case wasm.OpSelect, wasm.OpSelectT:
+		c := b.pop()
+		y := b.pop()
+		x := b.pop()
+		b.push(b.add(OpSelect, x.Type, c, x, y))
+	case wasm.OpLocalGet:
+		b.push(b.readVar(b.cur, int(in.Index)))
+	case wasm.OpLocalSet:
+		b.writeVar(b.cur, int(in.Index), b.pop())
+	case wasm.OpLocalTee:
+		b.writeVar(b.cur, int(in.Index), b.stack[len(b.stack)-1])
+	case wasm.OpGlobalGet:
+		t, err := valType(b.m.GlobalType(in.Index).Type)
+		if err != nil {
+			return err
+		}
+		v := b.add(OpGlobalGet, t)
+		v.Aux = int64(in.Index)
+		b.push(v)
+	case wasm.OpGlobalSet:
+		v := b.add(OpGlobalSet, TNone, b.pop())
+		v.Aux = int64(in.Index)
+	case wasm.OpTableGet:
+		v := b.add(OpTableGet, TI64, b.pop())
+		v.Aux = int64(in.Index)
+		b.push(v)
+	case wasm.OpTableSet:
+		val := b.pop()
+		idx := b.pop()
+		v := b.add(OpTableSet, TNone, idx, val)
+		v.Aux = int64(in.Index)
+	case wasm.OpMemorySize:
+		ml := b.readVar(b.cur, b.memVar)
+		sh := b.add(OpShrU, TI64, ml, b.cnst(TI64, 16))
+		b.push(b.add(OpWrap, TI32, sh))
+	case wasm.OpMemoryGrow:
+		b.push(b.builtin(abi.BuiltinMemoryGrow, TI32, 0, b.popN(1)))
+		b.writeVar(b.cur, b.memVar, b.add(OpMemLen, TI64))
+	case wasm.OpI32Const:
+		b.push(b.cnst(TI32, in.Value))
+	case wasm.OpI64Const:
+		b.push(b.cnst(TI64, in.Value))
+	case wasm.OpF32Const:
+		b.push(b.cnst(TF32, in.Value))
+	case wasm.OpF64Const:
+		b.push(b.cnst(TF64, in.Value))
+	case wasm.OpRefNull:
+		b.push(b.cnst(TI64, 0))
+	case wasm.OpRefIsNull:
+		b.push(b.add(OpEqz, TI32, b.pop()))
+	case wasm.OpRefFunc:
+		v := b.add(OpRefFunc, TI64)
+		v.Aux = int64(in.Index)
+		b.push(v)
+	case wasm.OpMemoryInit:
+		b.builtin(abi.BuiltinMemoryInit, TNone, int64(in.Index), b.popN(3))
+	case wasm.OpDataDrop:
+		b.builtin(abi.BuiltinDataDrop, TNone, int64(in.Index), nil)
+	case wasm.OpMemoryCopy:
+		b.builtin(abi.BuiltinMemoryCopy, TNone, 0, b.popN(3))
+	case wasm.OpMemoryFill:
+		b.builtin(abi.BuiltinMemoryFill, TNone, 0, b.popN(3))
+	case wasm.OpTableInit:
+		b.builtin(abi.BuiltinTableInit, TNone, int64(in.Index2)|int64(in.Index)<<32, b.popN(3))
+	case wasm.OpElemDrop:
+		b.builtin(abi.BuiltinElemDrop, TNone, int64(in.Index), nil)
+	case wasm.OpTableCopy:
+		b.builtin(abi.BuiltinTableCopy, TNone, int64(in.Index)|int64(in.Index2)<<32, b.popN(3))
+	case wasm.OpTableGrow:
+		b.push(b.builtin(abi.BuiltinTableGrow, TI32, int64(in.Index), b.popN(2)))
+	case wasm.OpTableSize:
+		v := b.add(OpTableSize, TI32)
+		v.Aux = int64(in.Index)
+		b.push(v)
+	case wasm.OpTableFill:
+		b.builtin(abi.BuiltinTableFill, TNone, int64(in.Index), b.popN(3))
+	default:
+		if op >= wasm.OpI32Load && op <= wasm.OpI64Store32 {
+			return b.memOp(in)
+		}
+		return b.numeric(op)
+	}
+	return nil
+}
+
+// builtinImms is the number of immediate slots each builtin takes before
+// its stack arguments.
+func builtinImms(bi abi.Builtin) int {
+	switch bi {
+	case abi.BuiltinTableCopy, abi.BuiltinTableInit:
+		return 2
+	case abi.BuiltinMemoryInit, abi.BuiltinDataDrop, abi.BuiltinTableGrow, abi.BuiltinTableFill,
+		abi.BuiltinElemDrop, abi.BuiltinTableGet, abi.BuiltinTableSet:
+		return 1
+	}
+	return 0
+}
+
+func (b *builder) builtin(bi abi.Builtin, t Type, imms int64, args []*Value) *Value {
+	b.hasCall = true
+	v := b.add(OpBuiltin, t, args...)
+	v.Aux = int64(bi)
+	v.Aux2 = imms
+	return v
+}
+
+func (b *builder) trap(code abi.TrapCode) {
+	b.cur.Kind = BlockTrap
+	b.cur.Aux = int64(code)
+	b.cur.Pos = b.pos
+	b.cur = nil
+}
+
+func (b *builder) call(fidx uint32) {
+	ft := b.m.FuncType(fidx)
+	args := b.popN(len(ft.Params))
+	b.emitCall(OpCall, int64(fidx), 0, args, ft)
+}
+
+func (b *builder) emitCall(op Op, aux, aux2 int64, args []*Value, ft wasm.FuncType) {
+	b.hasCall = true
+	rt, _ := valTypes(ft.Results)
+	t := TNone
+	if len(rt) > 0 {
+		t = rt[0]
+	}
+	v := b.add(op, t, args...)
+	v.Aux, v.Aux2 = aux, aux2
+	if len(rt) > 0 {
+		b.push(v)
+	}
+	for i := 1; i < len(rt); i++ {
+		r := b.add(OpResult, rt[i], v)
+		r.Aux = int64(i)
+		b.push(r)
+	}
+	if b.memVar >= 0 {
+		b.writeVar(b.cur, b.memVar, b.add(OpMemLen, TI64))
+	}
+}
+
+func (b *builder) elseStart(fr *frame) {
+	b.stack = b.stack[:fr.height]
+	b.stack = append(b.stack, fr.ifArgs...)
+	if fr.elseB != nil {
+		b.setCurrent(fr.elseB)
+		fr.elseB = nil
+	}
+}
+
+func (b *builder) end() {
+	fr := b.frames[len(b.frames)-1]
+	b.frames = b.frames[:len(b.frames)-1]
+	if fr.kind == frFunc {
+		if b.cur != nil {
+			b.ret()
+		}
+		return
+	}
+	if fr.kind == frLoop {
+		b.seal(fr.target)
+		if b.cur != nil {
+			return // the results are on the stack already
+		}
+		b.stack = b.stack[:fr.height]
+		return
+	}
+	if b.cur != nil {
+		b.jump(fr.target, b.top(len(fr.results)))
+	}
+	if fr.kind == frIf && fr.elseB != nil && !fr.dead {
+		// No else: the false edge carries the parameters through.
+		b.setCurrent(fr.elseB)
+		b.jump(fr.target, fr.ifArgs)
+	}
+	b.stack = b.stack[:fr.height]
+	end := fr.target
+	b.seal(end)
+	if len(end.Preds) == 0 {
+		b.cur = nil
+		return
+	}
+	b.setCurrent(end)
+	b.stack = append(b.stack, fr.endPs...)
+}
+
+// deadInstr tracks block structure through unreachable code.
+func (b *builder) deadInstr(in *wasm.Instr) error {
+	switch in.Op {
+	case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
+		b.frames = append(b.frames, frame{dead: true, kind: frBlock, height: len(b.stack)})
+		if in.Op == wasm.OpIf {
+			b.frames[len(b.frames)-1].kind = frIf
+		}
+	case wasm.OpElse:
+		fr := &b.frames[len(b.frames)-1]
+		if !fr.dead {
+			b.elseStart(fr)
+		}
+	case wasm.OpEnd:
+		fr := b.frames[len(b.frames)-1]
+		if fr.dead {
+			b.frames = b.frames[:len(b.frames)-1]
+			return nil
+		}
+		b.end()
+	}
+	return nil
+}
+
+func (b *builder) memOp(in *wasm.Instr) error {
+	if b.memVar < 0 {
+		return fmt.Errorf("memory access without a memory")
+	}
+	op := in.Op
+	var size int
+	var t Type
+	store := op >= wasm.OpI32Store
+	switch op {
+	case wasm.OpI32Load, wasm.OpI32Store:
+		size, t = 4, TI32
+	case wasm.OpI64Load, wasm.OpI64Store:
+		size, t = 8, TI64
+	case wasm.OpF32Load, wasm.OpF32Store:
+		size, t = 4, TF32
+	case wasm.OpF64Load, wasm.OpF64Store:
+		size, t = 8, TF64
+	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI32Store8:
+		size, t = 1, TI32
+	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI32Store16:
+		size, t = 2, TI32
+	case wasm.OpI64Load8S, wasm.OpI64Load8U, wasm.OpI64Store8:
+		size, t = 1, TI64
+	case wasm.OpI64Load16S, wasm.OpI64Load16U, wasm.OpI64Store16:
+		size, t = 2, TI64
+	case wasm.OpI64Load32S, wasm.OpI64Load32U, wasm.OpI64Store32:
+		size, t = 4, TI64
+	}
+	var v *Value
+	var args []*Value
+	if store {
+		val := b.pop()
+		args = []*Value{b.pop(), val}
+	} else {
+		args = []*Value{b.pop()}
+	}
+	if b.needsCheck(uint64(in.MemOffset) + uint64(size)) {
+		args = append(args, b.readVar(b.cur, b.memVar))
+	}
+	if store {
+		v = b.add(OpStore, TNone, args...)
+	} else {
+		v = b.add(OpLoad, t, args...)
+		b.push(v)
+	}
+	v.Aux = int64(in.MemOffset)
+	v.Aux2 = int64(op)
+	return nil
+}
+
+// needsCheck reports whether an access reaching end bytes past a 32-bit
+// address needs an explicit bounds check.
+func (b *builder) needsCheck(end uint64) bool {
+	if b.opts.Bounds != object.BoundsGuard {
+		return true
+	}
+	return (1<<32)+end > b.opts.MemReserve+b.opts.MemGuard
+}
+
+var intBinOps = [...]Op{OpAdd, OpSub, OpMul, OpDivS, OpDivU, OpRemS, OpRemU, OpAnd, OpOr, OpXor,
+	OpShl, OpShrS, OpShrU, OpRotl, OpRotr}
+var intCmpOps = [...]Op{OpEq, OpNe, OpLtS, OpLtU, OpGtS, OpGtU, OpLeS, OpLeU, OpGeS, OpGeU}
+var floatCmpOps = [...]Op{OpFEq, OpFNe, OpFLt, OpFGt, OpFLe, OpFGe}
+var floatUnOps = [...]Op{OpFAbs, OpFNeg, OpFCeil, OpFFloor, OpFTrunc, OpFNearest, OpFSqrt}
+var floatBinOps = [...]Op{OpFAdd, OpFSub, OpFMul, OpFDiv, OpFMin, OpFMax, OpFCopysign}
+
+func (b *builder) bin(op Op, t Type) {
+	y := b.pop()
+	x := b.pop()
+	b.push(b.add(op, t, x, y))
+}
+
+func (b *builder) un(op Op, t Type) { b.push(b.add(op, t, b.pop())) }
+
+func (b *builder) numeric(op wasm.Opcode) error {
+	switch {
+	case op == wasm.OpI32Eqz || op == wasm.OpI64Eqz:
+		b.un(OpEqz, TI32)
+	case op >= wasm.OpI32Eq && op <= wasm.OpI32GeU:
+		b.bin(intCmpOps[op-wasm.OpI32Eq], TI32)
+	case op >= wasm.OpI64Eq && op <= wasm.OpI64GeU:
+		b.bin(intCmpOps[op-wasm.OpI64Eq], TI32)
+	case op >= wasm.OpF32Eq && op <= wasm.OpF32Ge:
+		b.bin(floatCmpOps[op-wasm.OpF32Eq], TI32)
+	case op >= wasm.OpF64Eq && op <= wasm.OpF64Ge:
+		b.bin(floatCmpOps[op-wasm.OpF64Eq], TI32)
+	case op >= wasm.OpI32Clz && op <= wasm.OpI32Popcnt:
+		b.un([...]Op{OpClz, OpCtz, OpPopcnt}[op-wasm.OpI32Clz], TI32)
+	case op >= wasm.OpI64Clz && op <= wasm.OpI64Popcnt:
+		b.un([...]Op{OpClz, OpCtz, OpPopcnt}[op-wasm.OpI64Clz], TI64)
+	case op >= wasm.OpI32Add && op <= wasm.OpI32Rotr:
+		b.bin(intBinOps[op-wasm.OpI32Add], TI32)
+	case op >= wasm.OpI64Add && op <= wasm.OpI64Rotr:
+		b.bin(intBinOps[op-wasm.OpI64Add], TI64)
+	case op >= wasm.OpF32Abs && op <= wasm.OpF32Sqrt:
+		b.un(floatUnOps[op-wasm.OpF32Abs], TF32)
+	case op >= wasm.OpF32Add && op <= wasm.OpF32Copysign:
+		b.bin(floatBinOps[op-wasm.OpF32Add], TF32)
+	case op >= wasm.OpF64Abs && op <= wasm.OpF64Sqrt:
+		b.un(floatUnOps[op-wasm.OpF64Abs], TF64)
+	case op >= wasm.OpF64Add && op <= wasm.OpF64Copysign:
+		b.bin(floatBinOps[op-wasm.OpF64Add], TF64)
+	default:
+		c, ok := convOps[op]
+		if !ok {
+			return fmt.Errorf("unsupported instruction")
+		}
+		b.un(c.op, c.t)
+	}
+	return nil
+}
+
+type convOp struct {
+	op Op
+	t  Type
+}
+
+var convOps = map[wasm.Opcode]convOp{
+	wasm.OpI32WrapI64:        {OpWrap, TI32},
+	wasm.OpI32TruncF32S:      {OpTruncS, TI32},
+	wasm.OpI32TruncF32U:      {OpTruncU, TI32},
+	wasm.OpI32TruncF64S:      {OpTruncS, TI32},
+	wasm.OpI32TruncF64U:      {OpTruncU, TI32},
+	wasm.OpI64ExtendI32S:     {OpExtendS, TI64},
+	wasm.OpI64ExtendI32U:     {OpExtendU, TI64},
+	wasm.OpI64TruncF32S:      {OpTruncS, TI64},
+	wasm.OpI64TruncF32U:      {OpTruncU, TI64},
+	wasm.OpI64TruncF64S:      {OpTruncS, TI64},
+	wasm.OpI64TruncF64U:      {OpTruncU, TI64},
+	wasm.OpF32ConvertI32S:    {OpConvertS, TF32},
+	wasm.OpF32ConvertI32U:    {OpConvertU, TF32},
+	wasm.OpF32ConvertI64S:    {OpConvertS, TF32},
+	wasm.OpF32ConvertI64U:    {OpConvertU, TF32},
+	wasm.OpF32DemoteF64:      {OpDemote, TF32},
+	wasm.OpF64ConvertI32S:    {OpConvertS, TF64},
+	wasm.OpF64ConvertI32U:    {OpConvertU, TF64},
+	wasm.OpF64ConvertI64S:    {OpConvertS, TF64},
+	wasm.OpF64ConvertI64U:    {OpConvertU, TF64},
+	wasm.OpF64PromoteF32:     {OpPromote, TF64},
+	wasm.OpI32ReinterpretF32: {OpReinterpret, TI32},
+	wasm.OpI64ReinterpretF64: {OpReinterpret, TI64},
+	wasm.OpF32ReinterpretI32: {OpReinterpret, TF32},
+	wasm.OpF64ReinterpretI64: {OpReinterpret, TF64},
+	wasm.OpI32Extend8S:       {OpExtend8S, TI32},
+	wasm.OpI32Extend16S:      {OpExtend16S, TI32},
+	wasm.OpI64Extend8S:       {OpExtend8S, TI64},
+	wasm.OpI64Extend16S:      {OpExtend16S, TI64},
+	wasm.OpI64Extend32S:      {OpExtend32S, TI64},
+	wasm.OpI32TruncSatF32S:   {OpTruncSatS, TI32},
+	wasm.OpI32TruncSatF32U:   {OpTruncSatU, TI32},
+	wasm.OpI32TruncSatF64S:   {OpTruncSatS, TI32},
+	wasm.OpI32TruncSatF64U:   {OpTruncSatU, TI32},
+	wasm.OpI64TruncSatF32S:   {OpTruncSatS, TI64},
+	wasm.OpI64TruncSatF32U:   {OpTruncSatU, TI64},
+	wasm.OpI64TruncSatF64S:   {OpTruncSatS, TI64},
+	wasm.OpI64TruncSatF64U:   {OpTruncSatU, TI64},
+}

@@ -1,0 +1,390 @@
+// Package codegen compiles validated WebAssembly modules ahead of time to
+// x86-64 machine code.
+//
+// In: a decoded, validated *wasm.Module and Options. Out: an
+// *object.Object holding the code and every piece of metadata the runtime
+// needs (functions, entry and host-call stubs, trap and call sites).
+//
+// Each defined function goes through a small pipeline, in the style of Go's
+// cmd/compile: the frontend (build.go) turns the wasm operand stack and
+// locals into SSA with block parameters; passes remove redundant
+// parameters and dead code, split critical edges and fuse comparisons into
+// branches; a linear-scan register allocator (regalloc.go) assigns every
+// value a register or a stack slot; and the emitter (emit*.go) selects
+// x86-64 instructions through pkg/asm. Functions compile independently and
+// in parallel; the results are concatenated after the module-level stubs
+// and their call sites patched.
+package codegen
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/asm"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// Options control compilation.
+type Options struct {
+	OptLevel int // 0 = fast compile, 1 = default, 2 = more
+	Bounds   object.BoundsChecks
+	// MemReserve and MemGuard are the BoundsGuard reservation and guard
+	// sizes in bytes.
+	MemReserve, MemGuard uint64
+	// Features are the object.Feature* bits the code may use (0: the
+	// default set, SSE4.1, POPCNT, LZCNT, BMI1).
+	Features uint64
+	Parallel int // 0 = GOMAXPROCS
+}
+
+// defaultFeatures are the CPU features the emitter relies on.
+const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+
+// Compile compiles a decoded, validated module into a complete object.
+func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
+	if opts.Features == 0 {
+		opts.Features = defaultFeatures
+	}
+	if opts.Features&defaultFeatures != defaultFeatures {
+		return nil, fmt.Errorf("codegen: the code generator needs SSE4.1, POPCNT, LZCNT and BMI1 (features %#x allowed)", opts.Features)
+	}
+	if opts.Bounds == object.BoundsGuard && opts.MemReserve == 0 {
+		return nil, fmt.Errorf("codegen: BoundsGuard needs MemReserve")
+	}
+	if len(m.Codes) != len(m.Funcs) {
+		return nil, fmt.Errorf("codegen: %d function bodies for %d functions", len(m.Codes), len(m.Funcs))
+	}
+	n := len(m.Funcs)
+	out := make([]*funcCode, n)
+	errs := make([]error, n)
+	par := opts.Parallel
+	if par <= 0 {
+		par = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for w := 0; w < par; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := asm.New()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				a.Reset()
+				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, a)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("codegen: function %d: %w", m.NumImportedFuncs+uint32(i), err)
+		}
+	}
+	return link(m, &opts, out)
+}
+
+// compileFunc runs the pipeline for one defined function.
+func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler) (fc *funcCode, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	f, err := buildSSA(m, fidx, opts)
+	if err != nil {
+		return nil, err
+	}
+	optimize(f)
+	ra := allocate(f)
+	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
+		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}}
+	return e.emitFunc()
+}
+
+// optimize runs the SSA passes that prepare f for register allocation.
+func optimize(f *Func) {
+	removeUnreachable(f)
+	elimRedundantParams(f)
+	deadCode(f)
+	splitCriticalEdges(f)
+	fuseCompares(f)
+}
+
+// link lays out the module: routines, entry stubs, host-call stubs, then
+// the functions, and resolves calls.
+func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, error) {
+	a := asm.New()
+	var sites []object.Site
+
+	trapOff := a.Len()
+	emitTrapRoutine(a)
+	a.Align(16)
+	exitOff := a.Len()
+	exitL := a.NewLabel()
+	a.Bind(exitL)
+	emitExitRoutine(a)
+
+	entry := make([]uint32, len(m.Types))
+	for t := range m.Types {
+		a.Align(16)
+		entry[t] = uint32(a.Len())
+		if err := emitEntryStub(a, m, m.Types[t]); err != nil {
+			return nil, err
+		}
+	}
+	imports := make([]uint32, m.NumImportedFuncs)
+	for i := uint32(0); i < m.NumImportedFuncs; i++ {
+		a.Align(16)
+		imports[i] = uint32(a.Len())
+		ft := m.FuncType(i)
+		if err := emitHostStub(a, i, ft, exitL); err != nil {
+			return nil, err
+		}
+	}
+	if err := a.Finish(); err != nil {
+		return nil, fmt.Errorf("codegen: stubs: %w", err)
+	}
+	text := append([]byte(nil), a.Bytes()...)
+
+	metaFuncs := make([]object.Func, len(funcs))
+	offsets := make([]int, len(funcs))
+	for i, fc := range funcs {
+		for len(text)%16 != 0 {
+			text = append(text, 0xCC)
+		}
+		offsets[i] = len(text)
+		text = append(text, fc.code...)
+		fidx := m.NumImportedFuncs + uint32(i)
+		name := m.FuncName(fidx)
+		if name == "" {
+			name = fmt.Sprintf("guest_func_%d", fidx)
+		}
+		metaFuncs[i] = object.Func{TypeIndex: m.Funcs[i], Name: name,
+			CodeOffset: uint32(offsets[i]), CodeSize: uint32(len(fc.code))}
+	}
+	for i, fc := range funcs {
+		base := offsets[i]
+		fidx := m.NumImportedFuncs + uint32(i)
+		bodyOff := m.Codes[i].BodyOffset
+		for _, c := range fc.calls {
+			var to int
+			switch {
+			case c.Target == targetTrap:
+				to = trapOff
+			case c.Target == targetExit:
+				to = exitOff
+			case c.Target >= int(m.NumImportedFuncs) && c.Target < int(m.NumFuncs()):
+				to = offsets[c.Target-int(m.NumImportedFuncs)]
+			default:
+				return nil, fmt.Errorf("codegen: function %d: bad call target %d", fidx, c.Target)
+			}
+			if err := asm.PatchRel32(text, base+c.Offset, base+c.Offset+4, to); err != nil {
+				return nil, err
+			}
+		}
+		for _, s := range fc.sites {
+			sites = append(sites, object.Site{CodeOffset: uint32(base) + uint32(s.off), Code: s.code,
+				Func: fidx, WasmOffset: uint32(bodyOff + int(s.pos))})
+		}
+	}
+	sort.SliceStable(sites, func(i, j int) bool { return sites[i].CodeOffset < sites[j].CodeOffset })
+
+	start := int64(-1)
+	if m.HasStart {
+		start = int64(m.Start)
+	}
+	obj := &object.Object{Text: text, Meta: object.Meta{
+		FormatVersion: object.FormatVersion,
+		ABIVersion:    abi.Version,
+		Features:      defaultFeatures,
+		Bounds:        opts.Bounds,
+		ModuleName:    m.Names.Module,
+		Types:         m.Types,
+		Imports:       m.Imports,
+		Funcs:         metaFuncs,
+		Tables:        m.Tables,
+		Mems:          m.Mems,
+		Globals:       m.Globals,
+		Exports:       m.Exports,
+		Start:         start,
+		Elems:         m.Elems,
+		Datas:         m.Datas,
+		EntryStubs:    entry,
+		ImportStubs:   imports,
+		Sites:         sites,
+	}}
+	if opts.Bounds == object.BoundsGuard {
+		obj.Meta.MemReserve, obj.Meta.MemGuard = opts.MemReserve, opts.MemGuard
+	}
+	return obj, nil
+}
+
+// emitTrapRoutine: edx = trap code, [rsp] = the trap stub's return address
+// (the site's code offset). Records the exit and leaves to Go.
+func emitTrapRoutine(a *asm.Assembler) {
+	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
+	a.Pop(asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RAX)
+	a.ShlRI(64, asm.RDX, 8)
+	a.OrRI(64, asm.RDX, int32(abi.ExitTrap))
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RDX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
+	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
+	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
+	a.Ret()
+}
+
+// emitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. The
+// return address is the resume PC; the stack pointer after popping it is
+// the resume SP.
+func emitExitRoutine(a *asm.Assembler) {
+	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecHostArgs), asm.RCX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RDX)
+	a.Pop(asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecResumePC), asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecResumeSP), asm.RSP)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
+	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
+	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
+	a.Ret()
+}
+
+func loadSlot(a *asm.Assembler, r asm.Reg, m asm.Mem, t Type) {
+	switch t {
+	case TF32:
+		a.MovssRM(r, m)
+	case TF64:
+		a.MovsdRM(r, m)
+	case TI32:
+		a.MovRM(32, r, m)
+	default:
+		a.MovRM(64, r, m)
+	}
+}
+
+// storeSlot stores a value as a clean 8-byte slot (i32/f32 zero-extended).
+func storeSlot(a *asm.Assembler, m asm.Mem, r asm.Reg, t Type) {
+	switch t {
+	case TF32:
+		a.MovdRX(asm.RAX, r)
+		a.MovMR(64, m, asm.RAX)
+	case TF64:
+		a.MovqRX(asm.RAX, r)
+		a.MovMR(64, m, asm.RAX)
+	default:
+		a.MovMR(64, m, r)
+	}
+}
+
+// emitEntryStub: called by the runtime's trampoline with R15 = vmctx, R12
+// = target, R13 = args; moves args into the guest convention, calls, and
+// stores the results back.
+func emitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
+	params, err := valTypes(ft.Params)
+	if err != nil {
+		return err
+	}
+	results, err := valTypes(ft.Results)
+	if err != nil {
+		return err
+	}
+	area := stackArea(params, results)
+	frame := int32((8*area + 15) &^ 15)
+	a.Push(asm.RBP)
+	a.MovRR(64, asm.RBP, asm.RSP)
+	a.Push(asm.R13)
+	a.Push(asm.R12)
+	if frame > 0 {
+		a.SubRI(64, asm.RSP, frame)
+	}
+	if m.NumMems() > 0 {
+		a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
+	}
+	regs, sidx, nStack := convention(params)
+	for i, t := range params {
+		src := asm.M(asm.R13, int32(8*i))
+		if regs[i] != asm.NoReg {
+			loadSlot(a, regs[i], src, t)
+			continue
+		}
+		a.MovRM(64, asm.RAX, src)
+		a.MovMR(64, asm.M(asm.RSP, int32(8*sidx[i])), asm.RAX)
+	}
+	a.CallR(asm.R12)
+	a.MovRM(64, asm.R13, asm.M(asm.RBP, -8))
+	for i, t := range results {
+		dst := asm.M(asm.R13, int32(8*i))
+		if i == 0 {
+			storeSlot(a, dst, resultReg(t), t)
+			continue
+		}
+		a.MovRM(64, asm.RAX, asm.M(asm.RSP, int32(8*(nStack+i-1))))
+		a.MovMR(64, dst, asm.RAX)
+	}
+	a.MovRR(64, asm.RSP, asm.RBP)
+	a.Pop(asm.RBP)
+	a.Ret()
+	return nil
+}
+
+// emitHostStub is the code behind a host import's FuncRef: it spills the
+// arguments into slots on the guest stack, exits with ExitHostCall, and on
+// resume returns the results in the guest convention.
+func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Label) error {
+	params, err := valTypes(ft.Params)
+	if err != nil {
+		return err
+	}
+	results, err := valTypes(ft.Results)
+	if err != nil {
+		return err
+	}
+	slots := max(len(params), len(results), 1)
+	frame := int32((8*slots + 15) &^ 15)
+	a.Push(asm.RBP)
+	a.MovRR(64, asm.RBP, asm.RSP)
+	a.SubRI(64, asm.RSP, frame)
+	regs, sidx, nStack := convention(params)
+	for i, t := range params {
+		dst := asm.M(asm.RSP, int32(8*i))
+		if regs[i] != asm.NoReg {
+			storeSlot(a, dst, regs[i], t)
+			continue
+		}
+		loadSlot(a, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])), t)
+		a.MovMR(64, dst, asm.RAX)
+	}
+	a.MovRI(64, asm.RAX, int64(abi.ExitHostCall)|int64(idx)<<8)
+	a.MovRR(64, asm.RCX, asm.RSP)
+	a.MovRM(64, asm.RDX, asm.M(asm.RBP, 8))
+	a.CallLabel(exitL)
+	for i, t := range results {
+		src := asm.M(asm.RSP, int32(8*i))
+		if i == 0 {
+			loadSlot(a, resultReg(t), src, t)
+			continue
+		}
+		a.MovRM(64, asm.RAX, src)
+		a.MovMR(64, asm.M(asm.RBP, int32(16+8*(nStack+i-1))), asm.RAX)
+	}
+	a.MovRR(64, asm.RSP, asm.RBP)
+	a.Pop(asm.RBP)
+	a.Ret()
+	return nil
+}

@@ -1,0 +1,81 @@
+package codegen
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"lucet/pkg/decode"
+	"lucet/pkg/object"
+	"lucet/pkg/validate"
+	"lucet/pkg/wasm"
+)
+
+func specModules(t testing.TB) []string {
+	t.Helper()
+	dir := os.Getenv("LUCET_TESTSUITE")
+	if dir == "" {
+		dir = "../../../shared/testsuite"
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "core", "*", "*.wasm"))
+	if len(files) == 0 {
+		t.Skipf("no spec testsuite modules under %s (set LUCET_TESTSUITE)", dir)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func loadValid(t testing.TB, path string) *wasm.Module {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		return nil
+	}
+	if _, err := validate.Module(m, validate.Options{}); err != nil {
+		return nil
+	}
+	return m
+}
+
+// TestCompileSpecModules compiles every valid module of the testsuite in
+// both bounds modes and checks each function's register allocation.
+func TestCompileSpecModules(t *testing.T) {
+	n := 0
+	for _, path := range specModules(t) {
+		m := loadValid(t, path)
+		if m == nil {
+			continue
+		}
+		n++
+		for _, opts := range []Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}} {
+			obj, err := Compile(m, opts)
+			if err != nil {
+				t.Errorf("%s: %v", path, err)
+				continue
+			}
+			if len(obj.Meta.Funcs) != len(m.Funcs) || len(obj.Meta.EntryStubs) != len(m.Types) {
+				t.Errorf("%s: incomplete metadata", path)
+			}
+		}
+		for i := range m.Funcs {
+			fidx := m.NumImportedFuncs + uint32(i)
+			f, err := buildSSA(m, fidx, &Options{})
+			if err != nil {
+				t.Errorf("%s: func %d: %v", path, fidx, err)
+				continue
+			}
+			optimize(f)
+			ra := allocate(f)
+			if err := checkAllocation(f, ra); err != nil {
+				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no valid modules compiled")
+	}
+}

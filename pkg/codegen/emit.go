@@ -1,0 +1,673 @@
+package codegen
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/asm"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// Call targets of module-level routines in CallFixups (function indices
+// are >= 0).
+const (
+	targetTrap = -1 // trapRoutine: edx = trap code, [rsp] = trap PC
+	targetExit = -2 // exitRoutine: rax = exit code, rcx = host args, rdx = trap PC
+)
+
+// Scratch registers of the emitter; see regalloc.go.
+const (
+	rA = asm.RAX
+	rC = asm.RCX
+	rD = asm.RDX
+	x14 = asm.X14
+	x15 = asm.X15
+)
+
+// site is a trap or call site relative to the function's code.
+type site struct {
+	off  int32
+	code abi.TrapCode
+	pos  int32
+}
+
+type trapStub struct {
+	label asm.Label
+	code  abi.TrapCode
+	pos   int32
+}
+
+type outOfLine struct {
+	label, back asm.Label
+	v           *Value
+}
+
+// funcCode is one compiled function before linking.
+type funcCode struct {
+	code  []byte
+	calls []asm.CallFixup
+	sites []site
+}
+
+// emitter lowers an allocated SSA function to x86-64.
+type emitter struct {
+	a       *asm.Assembler
+	m       *wasm.Module
+	f       *Func
+	ra      *regAlloc
+	opts    *Options
+	pos     []int32
+	labels  map[*Block]asm.Label
+	traps   []trapStub
+	sites   []site
+	ool     []outOfLine
+	consts  map[uint64]asm.Label
+	constOr []uint64
+	next    *Block // block laid out after the current one
+	frame   int32  // bytes below rbp
+	// sites for bounds (guard mode)
+	features uint64
+}
+
+func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
+
+// ---- frame and calling convention ----
+
+// convention returns, for a signature, the location of each parameter
+// (register, or stack index k meaning [rsp+8k] at the call) and the
+// number of stack slots for parameters.
+func convention(params []Type) (regs []asm.Reg, stackIdx []int, nStack int) {
+	ni, nf := 0, 0
+	regs = make([]asm.Reg, len(params))
+	stackIdx = make([]int, len(params))
+	for i, t := range params {
+		regs[i] = asm.NoReg
+		stackIdx[i] = -1
+		if t.IsFloat() && nf < len(argXMMs) {
+			regs[i] = argXMMs[nf]
+			nf++
+			continue
+		}
+		if !t.IsFloat() && ni < len(argGPRs) {
+			regs[i] = argGPRs[ni]
+			ni++
+			continue
+		}
+		stackIdx[i] = nStack
+		nStack++
+	}
+	return
+}
+
+func resultReg(t Type) asm.Reg {
+	if t.IsFloat() {
+		return asm.X0
+	}
+	return asm.RAX
+}
+
+func stackArea(params, results []Type) int {
+	_, _, n := convention(params)
+	if len(results) > 1 {
+		n += len(results) - 1
+	}
+	return n
+}
+
+// ---- locations and moves ----
+
+// ploc is a location for the parallel move resolver.
+type ploc struct {
+	reg asm.Reg
+	mem asm.Mem
+}
+
+func regLoc(r asm.Reg) ploc  { return ploc{reg: r} }
+func memLoc(m asm.Mem) ploc  { return ploc{reg: asm.NoReg, mem: m} }
+func (l ploc) isReg() bool   { return l.reg != asm.NoReg }
+func (l ploc) eq(o ploc) bool { return l.reg == o.reg && (l.isReg() || l.mem == o.mem) }
+
+func valLoc(v *Value) ploc {
+	if v.loc.inReg() {
+		return regLoc(v.loc.Reg)
+	}
+	return memLoc(slotMem(v.loc.Slot))
+}
+
+type pmove struct {
+	dst ploc
+	src ploc
+	c   *Value // constant source
+	t   Type
+}
+
+func (e *emitter) moveFrom(dst ploc, v *Value) pmove {
+	if v.Op == OpConst {
+		return pmove{dst: dst, c: v, t: v.Type}
+	}
+	return pmove{dst: dst, src: valLoc(v), t: v.Type}
+}
+
+// parallelMove performs moves that conceptually happen at once, breaking
+// cycles with RAX or X15; memory-to-memory moves go through RDX.
+func (e *emitter) parallelMove(ms []pmove) {
+	pending := ms[:0:0]
+	for _, m := range ms {
+		if m.c == nil && m.src.eq(m.dst) {
+			continue
+		}
+		pending = append(pending, m)
+	}
+	for len(pending) > 0 {
+		progress := false
+		for i := 0; i < len(pending); i++ {
+			m := pending[i]
+			blocked := false
+			for j, o := range pending {
+				if j != i && o.c == nil && o.src.eq(m.dst) {
+					blocked = true
+					break
+				}
+			}
+			if blocked {
+				continue
+			}
+			e.emitMove(m)
+			pending = append(pending[:i], pending[i+1:]...)
+			i--
+			progress = true
+		}
+		if progress {
+			continue
+		}
+		d := pending[0].dst
+		var t Type
+		for _, o := range pending {
+			if o.c == nil && o.src.eq(d) {
+				t = o.t
+				break
+			}
+		}
+		s := regLoc(rA)
+		if t.IsFloat() {
+			s = regLoc(x15)
+		}
+		e.emitMove(pmove{dst: s, src: d, t: t})
+		for j := range pending {
+			if pending[j].c == nil && pending[j].src.eq(d) {
+				pending[j].src = s
+			}
+		}
+	}
+}
+
+func memSize(t Type) int {
+	if t == TI32 || t == TF32 {
+		return 32
+	}
+	return 64
+}
+
+// emitMove copies one value between locations. i32 values are always
+// loaded with 32-bit moves so registers keep their upper half zero.
+func (e *emitter) emitMove(m pmove) {
+	a := e.a
+	if m.c != nil {
+		e.loadConst(m.dst, m.c)
+		return
+	}
+	sz := memSize(m.t)
+	switch {
+	case m.dst.isReg() && m.src.isReg():
+		if m.dst.reg.IsXMM() && m.src.reg.IsXMM() {
+			a.MovapsRR(m.dst.reg, m.src.reg)
+		} else if m.dst.reg.IsXMM() {
+			if sz == 32 {
+				a.MovdXR(m.dst.reg, m.src.reg)
+			} else {
+				a.MovqXR(m.dst.reg, m.src.reg)
+			}
+		} else if m.src.reg.IsXMM() {
+			if sz == 32 {
+				a.MovdRX(m.dst.reg, m.src.reg)
+			} else {
+				a.MovqRX(m.dst.reg, m.src.reg)
+			}
+		} else {
+			a.MovRR(sz, m.dst.reg, m.src.reg)
+		}
+	case m.dst.isReg():
+		e.loadMem(m.dst.reg, m.src.mem, m.t)
+	case m.src.isReg():
+		e.storeMem(m.dst.mem, m.src.reg, m.t)
+	default:
+		a.MovRM(sz, rD, m.src.mem)
+		a.MovMR(64, m.dst.mem, rD)
+	}
+}
+
+func (e *emitter) loadMem(r asm.Reg, m asm.Mem, t Type) {
+	switch {
+	case r.IsXMM() && t == TF32:
+		e.a.MovssRM(r, m)
+	case r.IsXMM():
+		e.a.MovsdRM(r, m)
+	default:
+		e.a.MovRM(memSize(t), r, m)
+	}
+}
+
+func (e *emitter) storeMem(m asm.Mem, r asm.Reg, t Type) {
+	switch {
+	case r.IsXMM() && t == TF32:
+		e.a.MovssMR(m, r)
+	case r.IsXMM():
+		e.a.MovsdMR(m, r)
+	default:
+		e.a.MovMR(64, m, r)
+	}
+}
+
+// constLabel returns a label of an 8-byte constant in the function's pool.
+func (e *emitter) constLabel(bits uint64) asm.Label {
+	if l, ok := e.consts[bits]; ok {
+		return l
+	}
+	l := e.a.NewLabel()
+	e.consts[bits] = l
+	e.constOr = append(e.constOr, bits)
+	return l
+}
+
+func (e *emitter) loadConst(dst ploc, c *Value) {
+	a := e.a
+	bits := uint64(c.Aux)
+	if dst.isReg() {
+		r := dst.reg
+		if r.IsXMM() {
+			if bits == 0 {
+				a.XorpsRR(r, r)
+			} else if c.Type == TF32 || c.Type == TI32 {
+				a.MovssRM(r, asm.LabelMem(e.constLabel(bits)))
+			} else {
+				a.MovsdRM(r, asm.LabelMem(e.constLabel(bits)))
+			}
+			return
+		}
+		if bits == 0 {
+			a.XorRR(32, r, r)
+		} else {
+			a.MovRI(64, r, int64(bits))
+		}
+		return
+	}
+	if c.Type == TI32 || c.Type == TF32 || int64(bits) == int64(int32(bits)) {
+		if c.Type == TI32 || c.Type == TF32 {
+			a.MovRI(64, rD, int64(uint32(bits)))
+			a.MovMR(64, dst.mem, rD)
+			return
+		}
+		a.MovMI(64, dst.mem, int32(bits))
+		return
+	}
+	a.MovRI(64, rD, int64(bits))
+	a.MovMR(64, dst.mem, rD)
+}
+
+// gpr returns a GPR holding integer value v, loading it into scratch if it
+// is spilled or constant.
+func (e *emitter) gpr(v *Value, scratch asm.Reg) asm.Reg {
+	if v.Op == OpConst {
+		e.loadConst(regLoc(scratch), v)
+		return scratch
+	}
+	if v.loc.inReg() {
+		return v.loc.Reg
+	}
+	e.a.MovRM(memSize(v.Type), scratch, slotMem(v.loc.Slot))
+	return scratch
+}
+
+// xmm returns an XMM register holding float value v.
+func (e *emitter) xmm(v *Value, scratch asm.Reg) asm.Reg {
+	if v.Op == OpConst {
+		e.loadConst(regLoc(scratch), v)
+		return scratch
+	}
+	if v.loc.inReg() {
+		return v.loc.Reg
+	}
+	e.loadMem(scratch, slotMem(v.loc.Slot), v.Type)
+	return scratch
+}
+
+// load copies v into register r (GPR or XMM).
+func (e *emitter) load(r asm.Reg, v *Value) {
+	if v.Op == OpConst {
+		e.loadConst(regLoc(r), v)
+		return
+	}
+	e.emitMove(pmove{dst: regLoc(r), src: valLoc(v), t: v.Type})
+}
+
+// dst returns the register to compute v into: its own, or scratch.
+func (e *emitter) dst(v *Value, scratch asm.Reg) asm.Reg {
+	if v.loc.inReg() {
+		return v.loc.Reg
+	}
+	return scratch
+}
+
+// finish stores a result computed in r to v's slot if v is spilled.
+func (e *emitter) finish(v *Value, r asm.Reg) {
+	if !v.loc.inReg() {
+		e.storeMem(slotMem(v.loc.Slot), r, v.Type)
+	}
+}
+
+// isReg reports whether v is in register r.
+func isReg(v *Value, r asm.Reg) bool { return v.Op != OpConst && v.loc.inReg() && v.loc.Reg == r }
+
+// operand returns a memory operand for v when it is spilled.
+func spilled(v *Value) bool { return v.Op != OpConst && !v.loc.inReg() }
+
+// imm32 reports whether integer constant v fits a sign-extended imm32 of
+// an operation of v's width.
+func imm32(v *Value) (int32, bool) {
+	if v.Op != OpConst {
+		return 0, false
+	}
+	if v.Type == TI32 {
+		return int32(uint32(v.Aux)), true
+	}
+	if v.Aux == int64(int32(v.Aux)) {
+		return int32(v.Aux), true
+	}
+	return 0, false
+}
+
+// trapLabel returns a label of an out-of-line stub raising code at the
+// current instruction.
+func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
+	l := e.a.NewLabel()
+	e.traps = append(e.traps, trapStub{l, code, pos})
+	return l
+}
+
+// ---- function ----
+
+func (e *emitter) emitFunc() (*funcCode, error) {
+	a := e.a
+	f := e.f
+	outArea := 0
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			switch v.Op {
+			case OpCall:
+				ft := e.m.FuncType(uint32(v.Aux))
+				p, _ := valTypes(ft.Params)
+				r, _ := valTypes(ft.Results)
+				outArea = max(outArea, stackArea(p, r))
+			case OpCallIndirect:
+				ft := e.m.Types[v.Aux]
+				p, _ := valTypes(ft.Params)
+				r, _ := valTypes(ft.Results)
+				outArea = max(outArea, stackArea(p, r))
+			case OpBuiltin:
+				outArea = max(outArea, 6)
+			}
+		}
+	}
+	frame := 8 + 8*int(e.ra.numSlots) + 8*outArea
+	frame = (frame + 15) &^ 15
+	e.frame = int32(frame)
+
+	// Prologue: frame pointer chain, stack check, vmctx save.
+	a.Push(asm.RBP)
+	a.MovRR(64, asm.RBP, asm.RSP)
+	a.Lea(64, rA, asm.M(asm.RSP, -int32(frame)))
+	a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
+	a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
+	a.SubRI(64, asm.RSP, int32(frame))
+	a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
+
+	// Bind the incoming parameters to their allocated locations.
+	regs, sidx, _ := convention(f.Params)
+	var ms []pmove
+	for i, v := range f.Args {
+		if !needsReg(v) || v.loc.Reg == asm.NoReg && v.loc.Slot < 0 {
+			continue
+		}
+		src := regLoc(regs[i])
+		if regs[i] == asm.NoReg {
+			src = memLoc(asm.M(asm.RBP, int32(16+8*sidx[i])))
+		}
+		ms = append(ms, pmove{dst: valLoc(v), src: src, t: v.Type})
+	}
+	e.parallelMove(ms)
+
+	for _, b := range f.Blocks {
+		e.labels[b] = a.NewLabel()
+	}
+	for i, b := range f.Blocks {
+		e.next = nil
+		if i+1 < len(f.Blocks) {
+			e.next = f.Blocks[i+1]
+		}
+		a.Bind(e.labels[b])
+		for _, v := range b.Values {
+			if err := e.value(v); err != nil {
+				return nil, err
+			}
+		}
+		e.terminator(b)
+	}
+	// Out-of-line code: interrupt exits, then trap stubs, then constants.
+	for _, o := range e.ool {
+		e.interruptStub(o)
+	}
+	for _, t := range e.traps {
+		a.Bind(t.label)
+		a.MovRI(32, rD, int64(t.code))
+		a.CallRel32(targetTrap)
+		e.sites = append(e.sites, site{int32(a.Len()), t.code, t.pos})
+	}
+	if len(e.constOr) > 0 {
+		a.Align(8)
+		for _, bits := range e.constOr {
+			a.Bind(e.consts[bits])
+			a.Data64(bits)
+		}
+	}
+	if err := a.Finish(); err != nil {
+		return nil, err
+	}
+	fc := &funcCode{code: append([]byte(nil), a.Bytes()...), sites: e.sites}
+	fc.calls = append(fc.calls, a.CallFixups()...)
+	return fc, nil
+}
+
+func (e *emitter) edgeMoves(from *Block, edge Edge) {
+	if len(edge.Args) == 0 {
+		return
+	}
+	ms := make([]pmove, 0, len(edge.Args))
+	for i, p := range edge.B.Params {
+		if !needsReg(p) {
+			continue
+		}
+		ms = append(ms, e.moveFrom(valLoc(p), edge.Args[i]))
+	}
+	e.parallelMove(ms)
+}
+
+func (e *emitter) jumpTo(b *Block) {
+	if b != e.next {
+		e.a.Jmp(e.labels[b])
+	}
+}
+
+var intConds = map[Op]asm.Cond{
+	OpEq: asm.CondE, OpNe: asm.CondNE, OpLtS: asm.CondL, OpLtU: asm.CondB, OpGtS: asm.CondG,
+	OpGtU: asm.CondA, OpLeS: asm.CondLE, OpLeU: asm.CondBE, OpGeS: asm.CondGE, OpGeU: asm.CondAE,
+	OpEqz: asm.CondE,
+}
+
+func (e *emitter) terminator(b *Block) {
+	a := e.a
+	switch b.Kind {
+	case BlockPlain:
+		e.edgeMoves(b, b.Succs[0])
+		e.jumpTo(b.Succs[0].B)
+	case BlockIf:
+		var cond asm.Cond
+		c := b.Control
+		if c.fused {
+			cond = e.compare(c)
+		} else if c.Op == OpConst {
+			t := b.Succs[1].B
+			if uint32(c.Aux) != 0 {
+				t = b.Succs[0].B
+			}
+			e.jumpTo(t)
+			return
+		} else {
+			if spilled(c) {
+				a.CmpMI(32, slotMem(c.loc.Slot), 0)
+			} else {
+				a.TestRR(32, c.loc.Reg, c.loc.Reg)
+			}
+			cond = asm.CondNE
+		}
+		t, f := b.Succs[0].B, b.Succs[1].B
+		if t == e.next {
+			a.Jcc(cond.Invert(), e.labels[f])
+		} else {
+			a.Jcc(cond, e.labels[t])
+			e.jumpTo(f)
+		}
+	case BlockBrTable:
+		if len(b.Succs) == 1 {
+			e.edgeMoves(b, b.Succs[0])
+			e.jumpTo(b.Succs[0].B)
+			return
+		}
+		idx := e.gpr(b.Control, rC)
+		n := len(b.Table) - 1
+		def := b.Table[n]
+		a.CmpRI(32, idx, int32(n))
+		a.Jcc(asm.CondAE, e.labels[b.Succs[def].B])
+		tbl := a.NewLabel()
+		a.LeaRIPLabel(rA, tbl)
+		a.MovsxRM(64, 32, rD, asm.MI(rA, idx, 4, 0))
+		a.AddRR(64, rA, rD)
+		a.JmpR(rA)
+		a.Align(4)
+		a.Bind(tbl)
+		for _, k := range b.Table[:n] {
+			a.DataLabel32(tbl, e.labels[b.Succs[k].B])
+		}
+	case BlockReturn:
+		_, _, nStack := convention(e.f.Params)
+		for i := len(b.Results) - 1; i >= 0; i-- {
+			r := b.Results[i]
+			if i == 0 {
+				e.load(resultReg(r.Type), r)
+				continue
+			}
+			m := asm.M(asm.RBP, int32(16+8*(nStack+i-1)))
+			e.emitMove(e.moveFrom(memLoc(m), r))
+		}
+		a.MovRR(64, asm.RSP, asm.RBP)
+		a.Pop(asm.RBP)
+		a.Ret()
+	case BlockTrap:
+		a.Jmp(e.trapLabel(abi.TrapCode(b.Aux), b.Pos))
+	}
+}
+
+// compare emits the flags-setting part of comparison c and returns the
+// condition that holds when c is true.
+func (e *emitter) compare(c *Value) asm.Cond {
+	a := e.a
+	x := c.Args[0]
+	if isFloatCompare(c.Op) {
+		y := c.Args[1]
+		if c.Op == OpFLt || c.Op == OpFLe {
+			x, y = y, x
+		}
+		rx := e.xmm(x, x15)
+		e.ucomis(x.Type, rx, y)
+		switch c.Op {
+		case OpFGt, OpFLt:
+			return asm.CondA
+		case OpFGe, OpFLe:
+			return asm.CondAE
+		}
+		return asm.CondE // FEq/FNe are handled by the caller
+	}
+	sz := x.Type.Size()
+	if c.Op == OpEqz {
+		if spilled(x) {
+			a.CmpMI(sz, slotMem(x.loc.Slot), 0)
+		} else {
+			r := e.gpr(x, rA)
+			a.TestRR(sz, r, r)
+		}
+		return asm.CondE
+	}
+	y := c.Args[1]
+	rx := e.gpr(x, rA)
+	if imm, ok := imm32(y); ok {
+		a.CmpRI(sz, rx, imm)
+	} else if spilled(y) {
+		a.CmpRM(sz, rx, slotMem(y.loc.Slot))
+	} else {
+		a.CmpRR(sz, rx, e.gpr(y, rC))
+	}
+	return intConds[c.Op]
+}
+
+func (e *emitter) ucomis(t Type, rx asm.Reg, y *Value) {
+	a := e.a
+	if t == TF32 {
+		switch {
+		case y.Op == OpConst:
+			a.UcomissRM(rx, asm.LabelMem(e.constLabel(uint64(y.Aux))))
+		case spilled(y):
+			a.UcomissRM(rx, slotMem(y.loc.Slot))
+		default:
+			a.UcomissRR(rx, y.loc.Reg)
+		}
+		return
+	}
+	switch {
+	case y.Op == OpConst:
+		a.UcomisdRM(rx, asm.LabelMem(e.constLabel(uint64(y.Aux))))
+	case spilled(y):
+		a.UcomisdRM(rx, slotMem(y.loc.Slot))
+	default:
+		a.UcomisdRR(rx, y.loc.Reg)
+	}
+}
+
+func (e *emitter) value(v *Value) error {
+	switch v.Op {
+	case OpConst, OpArg, OpParam:
+		return nil
+	}
+	if v.fused {
+		return nil
+	}
+	if err := e.op(v); err != nil {
+		return fmt.Errorf("%s: %w", v.LongString(), err)
+	}
+	return nil
+}
+
+var _ = binary.LittleEndian
+var _ = math.MaxInt32
+var _ = object.BoundsGuard

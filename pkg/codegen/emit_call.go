@@ -1,0 +1,263 @@
+package codegen
+
+import (
+	"math"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/asm"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// memAccess computes the address operand of a load or store, emitting the
+// explicit bounds check when the value carries the memory length.
+func (e *emitter) memAccess(v *Value, size int) asm.Mem {
+	a := e.a
+	addr := v.Args[0]
+	ra := e.gpr(addr, rC)
+	off := uint64(uint32(v.Aux))
+	var ml *Value
+	if v.Op == OpLoad && len(v.Args) == 2 {
+		ml = v.Args[1]
+	} else if v.Op == OpStore && len(v.Args) == 3 {
+		ml = v.Args[2]
+	}
+	if ml != nil {
+		end := off + uint64(size)
+		if end <= math.MaxInt32 {
+			a.Lea(64, rA, asm.M(ra, int32(end)))
+		} else {
+			a.MovRI(64, rA, int64(end))
+			a.AddRR(64, rA, ra)
+		}
+		if spilled(ml) {
+			a.CmpRM(64, rA, slotMem(ml.loc.Slot))
+		} else {
+			a.CmpRR(64, rA, e.gpr(ml, rD))
+		}
+		a.Jcc(asm.CondA, e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos))
+	}
+	if off <= math.MaxInt32 {
+		return asm.MI(asm.R14, ra, 1, int32(off))
+	}
+	a.MovRI(64, rD, int64(off))
+	a.AddRR(64, rD, ra)
+	return asm.MI(asm.R14, rD, 1, 0)
+}
+
+func (e *emitter) guardSite(v *Value) {
+	if e.opts.Bounds == object.BoundsGuard {
+		e.sites = append(e.sites, site{int32(e.a.Len()), abi.TrapMemoryOutOfBounds, v.Pos})
+	}
+}
+
+func (e *emitter) loadOp(v *Value) {
+	a := e.a
+	op := wasm.Opcode(v.Aux2)
+	var size int
+	switch op {
+	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI64Load8S, wasm.OpI64Load8U:
+		size = 1
+	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI64Load16S, wasm.OpI64Load16U:
+		size = 2
+	case wasm.OpI32Load, wasm.OpF32Load, wasm.OpI64Load32S, wasm.OpI64Load32U:
+		size = 4
+	default:
+		size = 8
+	}
+	m := e.memAccess(v, size)
+	var d asm.Reg
+	if v.Type.IsFloat() {
+		d = e.dst(v, x15)
+	} else {
+		d = e.dst(v, rA)
+	}
+	e.guardSite(v)
+	switch op {
+	case wasm.OpI32Load, wasm.OpI64Load32U:
+		a.MovRM(32, d, m)
+	case wasm.OpI64Load:
+		a.MovRM(64, d, m)
+	case wasm.OpF32Load:
+		a.MovssRM(d, m)
+	case wasm.OpF64Load:
+		a.MovsdRM(d, m)
+	case wasm.OpI32Load8S:
+		a.MovsxRM(32, 8, d, m)
+	case wasm.OpI32Load8U, wasm.OpI64Load8U:
+		a.MovzxRM(32, 8, d, m)
+	case wasm.OpI32Load16S:
+		a.MovsxRM(32, 16, d, m)
+	case wasm.OpI32Load16U, wasm.OpI64Load16U:
+		a.MovzxRM(32, 16, d, m)
+	case wasm.OpI64Load8S:
+		a.MovsxRM(64, 8, d, m)
+	case wasm.OpI64Load16S:
+		a.MovsxRM(64, 16, d, m)
+	case wasm.OpI64Load32S:
+		a.MovsxRM(64, 32, d, m)
+	}
+	e.finish(v, d)
+}
+
+func (e *emitter) storeOp(v *Value) {
+	a := e.a
+	op := wasm.Opcode(v.Aux2)
+	x := v.Args[1]
+	var size int
+	switch op {
+	case wasm.OpI32Store8, wasm.OpI64Store8:
+		size = 1
+	case wasm.OpI32Store16, wasm.OpI64Store16:
+		size = 2
+	case wasm.OpI32Store, wasm.OpF32Store, wasm.OpI64Store32:
+		size = 4
+	default:
+		size = 8
+	}
+	m := e.memAccess(v, size)
+	if x.Type.IsFloat() {
+		r := e.xmm(x, x15)
+		e.guardSite(v)
+		if size == 4 {
+			a.MovssMR(m, r)
+		} else {
+			a.MovsdMR(m, r)
+		}
+		return
+	}
+	if imm, ok := imm32(x); ok && (size < 8 || x.Type == TI64) {
+		e.guardSite(v)
+		a.MovMI(size*8, m, imm)
+		return
+	}
+	r := e.gpr(x, rA)
+	e.guardSite(v)
+	a.MovMR(size*8, m, r)
+}
+
+// saveLive stores the registers live across call-like value v to their
+// slots; restoreLive reloads them.
+func (e *emitter) saveLive(v *Value) {
+	for _, s := range e.ra.saves[e.pos[v.ID]] {
+		e.storeMem(slotMem(s.loc.Slot), s.loc.Reg, s.Type)
+	}
+}
+
+func (e *emitter) restoreLive(v *Value) {
+	for _, s := range e.ra.saves[e.pos[v.ID]] {
+		e.loadMem(s.loc.Reg, slotMem(s.loc.Slot), s.Type)
+	}
+}
+
+func (e *emitter) call(v *Value) {
+	a := e.a
+	var ft wasm.FuncType
+	args := v.Args
+	indirect := v.Op == OpCallIndirect
+	if indirect {
+		ft = e.m.Types[v.Aux]
+		args = args[:len(args)-1]
+	} else {
+		ft = e.m.FuncType(uint32(v.Aux))
+	}
+	params, _ := valTypes(ft.Params)
+	e.saveLive(v)
+	if indirect {
+		idx := v.Args[len(v.Args)-1]
+		e.load(rC, idx)
+		a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
+		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux2)))
+		a.CmpRM(64, rC, asm.M(rA, abi.TableDescLen))
+		a.Jcc(asm.CondAE, e.trapLabel(abi.TrapUndefinedElement, v.Pos))
+		a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
+		a.MovRM(64, rC, asm.MI(rA, rC, 8, 0))
+		a.TestRR(64, rC, rC)
+		a.Jcc(asm.CondE, e.trapLabel(abi.TrapIndirectCallToNull, v.Pos))
+		a.MovRM(64, rA, asm.M(asm.R15, abi.VMTypeIDs))
+		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+		a.CmpRM(64, rA, asm.M(rC, abi.FuncRefTypeID))
+		a.Jcc(asm.CondNE, e.trapLabel(abi.TrapBadSignature, v.Pos))
+	}
+	regs, sidx, _ := convention(params)
+	ms := make([]pmove, 0, len(args))
+	for i, x := range args {
+		dst := regLoc(regs[i])
+		if regs[i] == asm.NoReg {
+			dst = memLoc(asm.M(asm.RSP, int32(8*sidx[i])))
+		}
+		ms = append(ms, e.moveFrom(dst, x))
+	}
+	e.parallelMove(ms)
+	imported := !indirect && uint32(v.Aux) < e.m.NumImportedFuncs
+	switch {
+	case indirect:
+		a.MovRM(64, asm.R15, asm.M(rC, abi.FuncRefVMCtx))
+		a.CallM(asm.M(rC, abi.FuncRefCode))
+	case imported:
+		fr := int32(abi.FuncRefSize * v.Aux)
+		a.MovRM(64, rA, asm.M(asm.R15, abi.VMFuncRefs))
+		a.MovRM(64, asm.R15, asm.M(rA, fr+abi.FuncRefVMCtx))
+		a.CallM(asm.M(rA, fr+abi.FuncRefCode))
+	default:
+		a.CallRel32(int(v.Aux))
+	}
+	if indirect || imported {
+		e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, v.Pos})
+		a.MovRM(64, asm.R15, asm.M(asm.RBP, -8))
+		if e.m.NumMems() > 0 {
+			a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
+		}
+	}
+	if v.Type != TNone && needsReg(v) {
+		e.emitMove(pmove{dst: valLoc(v), src: regLoc(resultReg(v.Type)), t: v.Type})
+	}
+	e.restoreLive(v)
+}
+
+// exitCall emits the call to the exit routine with rax, rcx, rdx set, and
+// records the call site.
+func (e *emitter) exitCall(pos int32) {
+	a := e.a
+	ret := a.NewLabel()
+	a.LeaRIPLabel(rD, ret)
+	a.CallRel32(targetExit)
+	a.Bind(ret)
+	e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, pos})
+	if e.m.NumMems() > 0 {
+		a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
+	}
+}
+
+func (e *emitter) builtin(v *Value) {
+	a := e.a
+	bi := abi.Builtin(v.Aux)
+	e.saveLive(v)
+	n := builtinImms(bi)
+	for k := 0; k < n; k++ {
+		imm := uint32(v.Aux2 >> (32 * k))
+		a.MovRI(64, rA, int64(imm))
+		a.MovMR(64, asm.M(asm.RSP, int32(8*k)), rA)
+	}
+	for i, x := range v.Args {
+		e.emitMove(e.moveFrom(memLoc(asm.M(asm.RSP, int32(8*(n+i)))), x))
+	}
+	a.MovRI(64, rA, int64(abi.ExitBuiltin)|int64(bi)<<8)
+	a.MovRR(64, rC, asm.RSP)
+	e.exitCall(v.Pos)
+	if v.Type != TNone && needsReg(v) {
+		e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, 0)), t: v.Type})
+	}
+	e.restoreLive(v)
+}
+
+func (e *emitter) interruptStub(o outOfLine) {
+	a := e.a
+	a.Bind(o.label)
+	e.saveLive(o.v)
+	a.MovRI(64, rA, int64(abi.ExitInterrupt))
+	a.XorRR(32, rC, rC)
+	e.exitCall(o.v.Pos)
+	e.restoreLive(o.v)
+	a.Jmp(o.back)
+}

@@ -1,0 +1,788 @@
+package codegen
+
+import (
+	"fmt"
+	"math"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/asm"
+)
+
+var aluOps = map[Op]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm.ALUAnd, OpOr: asm.ALUOr, OpXor: asm.ALUXor}
+
+var shiftOps = map[Op]asm.ShiftOp{OpShl: asm.ShiftShl, OpShrS: asm.ShiftSar, OpShrU: asm.ShiftShr, OpRotl: asm.ShiftRol, OpRotr: asm.ShiftRor}
+
+func (e *emitter) op(v *Value) error {
+	a := e.a
+	switch v.Op {
+	case OpAdd, OpSub, OpAnd, OpOr, OpXor:
+		e.intBin(v, aluOps[v.Op])
+	case OpMul:
+		e.mul(v)
+	case OpShl, OpShrS, OpShrU, OpRotl, OpRotr:
+		e.shift(v, shiftOps[v.Op])
+	case OpDivS, OpDivU, OpRemS, OpRemU:
+		e.div(v)
+	case OpClz, OpCtz, OpPopcnt:
+		x := v.Args[0]
+		sz := v.Type.Size()
+		d := e.dst(v, rA)
+		rx := e.gpr(x, rC)
+		switch v.Op {
+		case OpClz:
+			a.LzcntRR(sz, d, rx)
+		case OpCtz:
+			a.TzcntRR(sz, d, rx)
+		default:
+			a.PopcntRR(sz, d, rx)
+		}
+		e.finish(v, d)
+	case OpEqz, OpEq, OpNe, OpLtS, OpLtU, OpGtS, OpGtU, OpLeS, OpLeU, OpGeS, OpGeU:
+		cond := e.compare(v)
+		d := e.dst(v, rA)
+		a.Setcc(cond, d)
+		a.Movzx(32, 8, d, d)
+		e.finish(v, d)
+	case OpFEq, OpFNe, OpFLt, OpFGt, OpFLe, OpFGe:
+		cond := e.compare(v)
+		d := e.dst(v, rA)
+		switch v.Op {
+		case OpFEq:
+			a.Setcc(asm.CondE, d)
+			a.Setcc(asm.CondNP, rC)
+			a.AndRR(8, d, rC)
+		case OpFNe:
+			a.Setcc(asm.CondNE, d)
+			a.Setcc(asm.CondP, rC)
+			a.OrRR(8, d, rC)
+		default:
+			a.Setcc(cond, d)
+		}
+		a.Movzx(32, 8, d, d)
+		e.finish(v, d)
+	case OpFAdd, OpFSub, OpFMul, OpFDiv:
+		e.floatBin(v)
+	case OpFMin, OpFMax:
+		e.minMax(v)
+	case OpFCopysign, OpFAbs, OpFNeg:
+		e.signOp(v)
+	case OpFCeil, OpFFloor, OpFTrunc, OpFNearest, OpFSqrt:
+		e.floatUnary(v)
+	case OpWrap, OpExtendU:
+		d := e.dst(v, rA)
+		x := v.Args[0]
+		if spilled(x) {
+			a.MovRM(32, d, slotMem(x.loc.Slot))
+		} else if x.Op == OpConst {
+			a.MovRI(64, d, int64(uint32(x.Aux)))
+		} else {
+			a.MovRR(32, d, x.loc.Reg)
+		}
+		e.finish(v, d)
+	case OpExtendS, OpExtend8S, OpExtend16S, OpExtend32S:
+		src := 32
+		switch v.Op {
+		case OpExtend8S:
+			src = 8
+		case OpExtend16S:
+			src = 16
+		}
+		d := e.dst(v, rA)
+		x := e.gpr(v.Args[0], rC)
+		a.Movsx(v.Type.Size(), src, d, x)
+		e.finish(v, d)
+	case OpReinterpret:
+		x := v.Args[0]
+		if v.Type.IsFloat() {
+			d := e.dst(v, x15)
+			if spilled(x) {
+				e.loadMem(d, slotMem(x.loc.Slot), v.Type)
+			} else {
+				r := e.gpr(x, rA)
+				e.emitMove(pmove{dst: regLoc(d), src: regLoc(r), t: v.Type})
+			}
+			e.finish(v, d)
+		} else {
+			d := e.dst(v, rA)
+			if spilled(x) {
+				a.MovRM(memSize(v.Type), d, slotMem(x.loc.Slot))
+			} else if x.Op == OpConst {
+				a.MovRI(64, d, x.Aux)
+			} else {
+				e.emitMove(pmove{dst: regLoc(d), src: regLoc(x.loc.Reg), t: v.Type})
+			}
+			e.finish(v, d)
+		}
+	case OpPromote, OpDemote:
+		d := e.dst(v, x15)
+		x := e.xmm(v.Args[0], x14)
+		if v.Op == OpPromote {
+			a.Cvtss2sdRR(d, x)
+		} else {
+			a.Cvtsd2ssRR(d, x)
+		}
+		e.finish(v, d)
+	case OpConvertS, OpConvertU:
+		e.convert(v)
+	case OpTruncS, OpTruncU, OpTruncSatS, OpTruncSatU:
+		e.trunc(v)
+	case OpSelect:
+		e.sel(v)
+	case OpLoad:
+		e.loadOp(v)
+	case OpStore:
+		e.storeOp(v)
+	case OpMemLen:
+		d := e.dst(v, rA)
+		a.MovRM(64, d, asm.M(asm.R15, abi.VMMemDesc))
+		a.MovRM(64, d, asm.M(d, abi.MemDescLen))
+		e.finish(v, d)
+	case OpGlobalGet:
+		a.MovRM(64, rA, asm.M(asm.R15, abi.VMGlobals))
+		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+		var d asm.Reg
+		if v.Type.IsFloat() {
+			d = e.dst(v, x15)
+		} else {
+			d = e.dst(v, rC)
+		}
+		e.loadMem(d, asm.M(rA, 0), v.Type)
+		e.finish(v, d)
+	case OpGlobalSet:
+		x := v.Args[0]
+		a.MovRM(64, rA, asm.M(asm.R15, abi.VMGlobals))
+		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+		if x.Type.IsFloat() {
+			e.storeMem(asm.M(rA, 0), e.xmm(x, x15), x.Type)
+		} else {
+			r := e.gpr(x, rC)
+			a.MovMR(memSize(x.Type), asm.M(rA, 0), r)
+		}
+	case OpRefFunc:
+		d := e.dst(v, rA)
+		a.MovRM(64, d, asm.M(asm.R15, abi.VMFuncRefs))
+		a.Lea(64, d, asm.M(d, int32(abi.FuncRefSize*v.Aux)))
+		e.finish(v, d)
+	case OpTableSize:
+		d := e.dst(v, rA)
+		a.MovRM(64, d, asm.M(asm.R15, abi.VMTables))
+		a.MovRM(64, d, asm.M(d, int32(8*v.Aux)))
+		a.MovRM(32, d, asm.M(d, abi.TableDescLen))
+		e.finish(v, d)
+	case OpTableGet, OpTableSet:
+		idx := e.gpr(v.Args[0], rC)
+		a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
+		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+		a.CmpRM(64, idx, asm.M(rA, abi.TableDescLen))
+		a.Jcc(asm.CondAE, e.trapLabel(abi.TrapTableOutOfBounds, v.Pos))
+		a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
+		if v.Op == OpTableGet {
+			d := e.dst(v, rD)
+			a.MovRM(64, d, asm.MI(rA, idx, 8, 0))
+			e.finish(v, d)
+		} else {
+			r := e.gpr(v.Args[1], rD)
+			a.MovMR(64, asm.MI(rA, idx, 8, 0), r)
+		}
+	case OpCall, OpCallIndirect:
+		e.call(v)
+	case OpResult:
+		call := v.Args[0]
+		var p []Type
+		if call.Op == OpCall {
+			p, _ = valTypes(e.m.FuncType(uint32(call.Aux)).Params)
+		} else {
+			p, _ = valTypes(e.m.Types[call.Aux].Params)
+		}
+		_, _, nStack := convention(p)
+		e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, int32(8*(nStack+int(v.Aux)-1)))), t: v.Type})
+	case OpBuiltin:
+		e.builtin(v)
+	case OpInterrupt:
+		l, back := a.NewLabel(), a.NewLabel()
+		a.CmpMI(32, asm.M(asm.R15, abi.VMInterrupt), 0)
+		a.Jcc(asm.CondNE, l)
+		a.Bind(back)
+		e.ool = append(e.ool, outOfLine{l, back, v})
+	default:
+		return fmt.Errorf("codegen: no lowering for %s", v.Op)
+	}
+	return nil
+}
+
+// intBin emits a two-address ALU operation d = x op y.
+func (e *emitter) intBin(v *Value, op asm.ALUOp) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	sz := v.Type.Size()
+	d := e.dst(v, rA)
+	// Three-address add through lea when the result has its own register.
+	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && x.loc.Reg != d && !spilled(y) {
+		if imm, ok := imm32(y); ok {
+			a.Lea(sz, d, asm.M(x.loc.Reg, imm))
+			return
+		}
+		if y.Op != OpConst {
+			a.Lea(sz, d, asm.MI(x.loc.Reg, y.loc.Reg, 1, 0))
+			return
+		}
+	}
+	if isReg(y, d) && !isReg(x, d) {
+		if opInfos[v.Op].commutative {
+			x, y = y, x
+		} else {
+			a.MovRR(64, rC, d)
+			e.load(d, x)
+			a.AluRR(op, sz, d, rC)
+			e.finish(v, d)
+			return
+		}
+	}
+	e.load(d, x)
+	e.aluSrc(op, sz, d, y)
+	e.finish(v, d)
+}
+
+func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *Value) {
+	a := e.a
+	if imm, ok := imm32(y); ok {
+		a.AluRI(op, sz, d, imm)
+	} else if spilled(y) {
+		a.AluRM(op, sz, d, slotMem(y.loc.Slot))
+	} else {
+		a.AluRR(op, sz, d, e.gpr(y, rC))
+	}
+}
+
+func (e *emitter) mul(v *Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	if x.Op == OpConst {
+		x, y = y, x
+	}
+	sz := v.Type.Size()
+	d := e.dst(v, rA)
+	if imm, ok := imm32(y); ok {
+		a.ImulRRI(sz, d, e.gpr(x, rC), imm)
+		e.finish(v, d)
+		return
+	}
+	if isReg(y, d) && !isReg(x, d) {
+		x, y = y, x
+	}
+	e.load(d, x)
+	if spilled(y) {
+		a.ImulRM(sz, d, slotMem(y.loc.Slot))
+	} else {
+		a.ImulRR(sz, d, e.gpr(y, rC))
+	}
+	e.finish(v, d)
+}
+
+func (e *emitter) shift(v *Value, op asm.ShiftOp) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	sz := v.Type.Size()
+	d := e.dst(v, rA)
+	if y.Op == OpConst {
+		n := uint8(y.Aux) & uint8(sz-1)
+		e.load(d, x)
+		if n != 0 {
+			a.ShiftRI(op, sz, d, n)
+		}
+		e.finish(v, d)
+		return
+	}
+	e.load(rC, y)
+	e.load(d, x)
+	a.ShiftCL(op, sz, d)
+	e.finish(v, d)
+}
+
+func (e *emitter) div(v *Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	sz := v.Type.Size()
+	signed := v.Op == OpDivS || v.Op == OpRemS
+	rem := v.Op == OpRemS || v.Op == OpRemU
+	var ry asm.Reg
+	if y.Op != OpConst && y.loc.inReg() {
+		ry = y.loc.Reg
+	} else {
+		e.load(rC, y)
+		ry = rC
+	}
+	e.load(rA, x)
+	done := a.NewLabel()
+	yc := y.Op == OpConst
+	var cy int64
+	if yc {
+		cy = y.Aux
+		if sz == 32 {
+			cy = int64(int32(uint32(cy)))
+		}
+	}
+	if !yc || cy == 0 {
+		a.TestRR(sz, ry, ry)
+		a.Jcc(asm.CondE, e.trapLabel(abi.TrapIntegerDivideByZero, v.Pos))
+	}
+	if signed {
+		if !yc || cy == -1 {
+			normal := a.NewLabel()
+			a.CmpRI(sz, ry, -1)
+			a.Jcc(asm.CondNE, normal)
+			if rem {
+				a.XorRR(32, rD, rD)
+				a.Jmp(done)
+			} else {
+				if sz == 32 {
+					a.CmpRI(32, rA, math.MinInt32)
+				} else {
+					a.MovRI(64, rD, math.MinInt64)
+					a.CmpRR(64, rA, rD)
+				}
+				a.Jcc(asm.CondE, e.trapLabel(abi.TrapIntegerOverflow, v.Pos))
+			}
+			a.Bind(normal)
+		}
+		if sz == 32 {
+			a.Cdq()
+		} else {
+			a.Cqo()
+		}
+		a.IdivR(sz, ry)
+	} else {
+		a.XorRR(32, rD, rD)
+		a.DivR(sz, ry)
+	}
+	a.Bind(done)
+	res := rA
+	if rem {
+		res = rD
+	}
+	if v.loc.inReg() {
+		a.MovRR(sz, v.loc.Reg, res)
+	} else {
+		e.finish(v, res)
+	}
+}
+
+type sseBin func(dst, src asm.Reg)
+type sseBinM func(dst asm.Reg, m asm.Mem)
+
+func (e *emitter) sseOps(op Op, t Type) (sseBin, sseBinM) {
+	a := e.a
+	if t == TF32 {
+		switch op {
+		case OpFAdd:
+			return a.AddssRR, a.AddssRM
+		case OpFSub:
+			return a.SubssRR, a.SubssRM
+		case OpFMul:
+			return a.MulssRR, a.MulssRM
+		case OpFDiv:
+			return a.DivssRR, a.DivssRM
+		case OpFMin:
+			return a.MinssRR, a.MinssRM
+		case OpFMax:
+			return a.MaxssRR, a.MaxssRM
+		case OpFSqrt:
+			return a.SqrtssRR, a.SqrtssRM
+		}
+	}
+	switch op {
+	case OpFAdd:
+		return a.AddsdRR, a.AddsdRM
+	case OpFSub:
+		return a.SubsdRR, a.SubsdRM
+	case OpFMul:
+		return a.MulsdRR, a.MulsdRM
+	case OpFDiv:
+		return a.DivsdRR, a.DivsdRM
+	case OpFMin:
+		return a.MinsdRR, a.MinsdRM
+	case OpFMax:
+		return a.MaxsdRR, a.MaxsdRM
+	case OpFSqrt:
+		return a.SqrtsdRR, a.SqrtsdRM
+	}
+	return nil, nil
+}
+
+// fsrc applies a two-operand SSE op with v as the source operand.
+func (e *emitter) fsrc(rr sseBin, rm sseBinM, d asm.Reg, y *Value) {
+	switch {
+	case y.Op == OpConst:
+		rm(d, asm.LabelMem(e.constLabel(uint64(y.Aux))))
+	case spilled(y):
+		rm(d, slotMem(y.loc.Slot))
+	default:
+		rr(d, y.loc.Reg)
+	}
+}
+
+func (e *emitter) floatBin(v *Value) {
+	x, y := v.Args[0], v.Args[1]
+	rr, rm := e.sseOps(v.Op, v.Type)
+	d := e.dst(v, x15)
+	if isReg(y, d) && !isReg(x, d) {
+		if opInfos[v.Op].commutative {
+			x, y = y, x
+		} else {
+			e.a.MovapsRR(x14, d)
+			e.load(d, x)
+			rr(d, x14)
+			e.finish(v, d)
+			return
+		}
+	}
+	e.load(d, x)
+	e.fsrc(rr, rm, d, y)
+	e.finish(v, d)
+}
+
+// minMax implements wasm min/max: NaN if either operand is NaN, and -0 <
+// +0, which minss/maxss alone do not provide.
+func (e *emitter) minMax(v *Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	f32 := v.Type == TF32
+	e.load(x15, x)
+	ry := e.xmm(y, x14)
+	nan, normal, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	if f32 {
+		a.UcomissRR(x15, ry)
+	} else {
+		a.UcomisdRR(x15, ry)
+	}
+	a.Jcc(asm.CondP, nan)
+	a.Jcc(asm.CondNE, normal)
+	// Equal: the operands can only differ in the sign of zero.
+	if v.Op == OpFMin {
+		a.OrpsRR(x15, ry)
+	} else {
+		a.AndpsRR(x15, ry)
+	}
+	a.Jmp(done)
+	a.Bind(nan)
+	if f32 {
+		a.AddssRR(x15, ry)
+	} else {
+		a.AddsdRR(x15, ry)
+	}
+	a.Jmp(done)
+	a.Bind(normal)
+	rr, _ := e.sseOps(v.Op, v.Type)
+	rr(x15, ry)
+	a.Bind(done)
+	d := e.dst(v, x15)
+	if d != x15 {
+		a.MovapsRR(d, x15)
+	}
+	e.finish(v, d)
+}
+
+// fbits loads the bit pattern of float value x into GPR r.
+func (e *emitter) fbits(r asm.Reg, x *Value) {
+	sz := memSize(x.Type)
+	switch {
+	case x.Op == OpConst:
+		e.a.MovRI(64, r, x.Aux)
+	case spilled(x):
+		e.a.MovRM(sz, r, slotMem(x.loc.Slot))
+	case sz == 32:
+		e.a.MovdRX(r, x.loc.Reg)
+	default:
+		e.a.MovqRX(r, x.loc.Reg)
+	}
+}
+
+// signOp implements copysign, abs and neg on the bit pattern in a GPR, so
+// NaN payloads pass through unchanged.
+func (e *emitter) signOp(v *Value) {
+	a := e.a
+	f32 := v.Type == TF32
+	e.fbits(rA, v.Args[0])
+	switch v.Op {
+	case OpFAbs:
+		if f32 {
+			a.AndRI(32, rA, math.MaxInt32)
+		} else {
+			a.ShlRI(64, rA, 1)
+			a.ShrRI(64, rA, 1)
+		}
+	case OpFNeg:
+		if f32 {
+			a.XorRI(32, rA, math.MinInt32)
+		} else {
+			a.MovRI(64, rC, math.MinInt64)
+			a.XorRR(64, rA, rC)
+		}
+	case OpFCopysign:
+		e.fbits(rC, v.Args[1])
+		if f32 {
+			a.AndRI(32, rA, math.MaxInt32)
+			a.AndRI(32, rC, math.MinInt32)
+			a.OrRR(32, rA, rC)
+		} else {
+			a.ShlRI(64, rA, 1)
+			a.ShrRI(64, rA, 1)
+			a.ShrRI(64, rC, 63)
+			a.ShlRI(64, rC, 63)
+			a.OrRR(64, rA, rC)
+		}
+	}
+	if spilled(v) {
+		a.MovMR(64, slotMem(v.loc.Slot), rA)
+		return
+	}
+	if f32 {
+		a.MovdXR(v.loc.Reg, rA)
+	} else {
+		a.MovqXR(v.loc.Reg, rA)
+	}
+}
+
+func (e *emitter) floatUnary(v *Value) {
+	a := e.a
+	d := e.dst(v, x15)
+	x := e.xmm(v.Args[0], x14)
+	f32 := v.Type == TF32
+	if v.Op == OpFSqrt {
+		rr, _ := e.sseOps(OpFSqrt, v.Type)
+		rr(d, x)
+		e.finish(v, d)
+		return
+	}
+	mode := map[Op]asm.RoundMode{OpFCeil: asm.RoundCeil, OpFFloor: asm.RoundFloor,
+		OpFTrunc: asm.RoundTrunc, OpFNearest: asm.RoundNearest}[v.Op] | asm.RoundNoExc
+	if f32 {
+		a.RoundssRR(d, x, mode)
+	} else {
+		a.RoundsdRR(d, x, mode)
+	}
+	e.finish(v, d)
+}
+
+func (e *emitter) convert(v *Value) {
+	a := e.a
+	x := v.Args[0]
+	d := e.dst(v, x15)
+	f32 := v.Type == TF32
+	cvt := a.Cvtsi2sdRR
+	if f32 {
+		cvt = a.Cvtsi2ssRR
+	}
+	rx := e.gpr(x, rA)
+	switch {
+	case v.Op == OpConvertS:
+		cvt(x.Type.Size(), d, rx)
+	case x.Type == TI32:
+		// Zero-extended in the register: a signed 64-bit conversion is exact.
+		cvt(64, d, rx)
+	default:
+		big, done := a.NewLabel(), a.NewLabel()
+		a.TestRR(64, rx, rx)
+		a.Jcc(asm.CondS, big)
+		cvt(64, d, rx)
+		a.Jmp(done)
+		a.Bind(big)
+		// Halve with the low bit kept sticky for correct rounding, convert, double.
+		a.MovRR(64, rC, rx)
+		a.MovRR(64, rD, rx)
+		a.ShrRI(64, rC, 1)
+		a.AndRI(32, rD, 1)
+		a.OrRR(64, rC, rD)
+		cvt(64, d, rC)
+		if f32 {
+			a.AddssRR(d, d)
+		} else {
+			a.AddsdRR(d, d)
+		}
+		a.Bind(done)
+	}
+	e.finish(v, d)
+}
+
+// Float constants bounding the valid inputs of float-to-int truncations.
+func fconst(t Type, f float64) uint64 {
+	if t == TF32 {
+		return uint64(math.Float32bits(float32(f)))
+	}
+	return math.Float64bits(f)
+}
+
+func (e *emitter) trunc(v *Value) {
+	a := e.a
+	x := v.Args[0]
+	ft := x.Type
+	rx := e.xmm(x, x14)
+	i64 := v.Type == TI64
+	signed := v.Op == OpTruncS || v.Op == OpTruncSatS
+	sat := v.Op == OpTruncSatS || v.Op == OpTruncSatU
+	d := e.dst(v, rA)
+	var lo, hi float64
+	loIncl := true // lo itself is a valid input
+	switch {
+	case signed && !i64:
+		lo, hi = -2147483648.0, 2147483648.0
+		if ft == TF64 {
+			lo, loIncl = -2147483649.0, false
+		}
+	case signed:
+		lo, hi = -9223372036854775808.0, 9223372036854775808.0
+	case !i64:
+		lo, hi, loIncl = -1.0, 4294967296.0, false
+	default:
+		lo, hi, loIncl = -1.0, 18446744073709551616.0, false
+	}
+	cmpc := func(c float64) {
+		if ft == TF32 {
+			a.UcomissRM(rx, asm.LabelMem(e.constLabel(fconst(ft, c))))
+		} else {
+			a.UcomisdRM(rx, asm.LabelMem(e.constLabel(fconst(ft, c))))
+		}
+	}
+	cvtt := func(size int, dst, src asm.Reg) {
+		if ft == TF32 {
+			a.Cvttss2siRR(size, dst, src)
+		} else {
+			a.Cvttsd2siRR(size, dst, src)
+		}
+	}
+	done := a.NewLabel()
+	var nanL, lowL, highL asm.Label
+	if sat {
+		nanL, lowL, highL = a.NewLabel(), a.NewLabel(), a.NewLabel()
+	} else {
+		nanL = e.trapLabel(abi.TrapInvalidConversion, v.Pos)
+		lowL = e.trapLabel(abi.TrapIntegerOverflow, v.Pos)
+		highL = lowL
+	}
+	if ft == TF32 {
+		a.UcomissRR(rx, rx)
+	} else {
+		a.UcomisdRR(rx, rx)
+	}
+	a.Jcc(asm.CondP, nanL)
+	cmpc(lo)
+	if loIncl {
+		a.Jcc(asm.CondB, lowL)
+	} else {
+		a.Jcc(asm.CondBE, lowL)
+	}
+	cmpc(hi)
+	a.Jcc(asm.CondAE, highL)
+	size := 32
+	if i64 || !signed {
+		size = 64
+	}
+	if !signed && i64 {
+		// Inputs >= 2^63 are converted after subtracting 2^63.
+		small := a.NewLabel()
+		cmpc(9223372036854775808.0)
+		a.Jcc(asm.CondB, small)
+		if ft == TF32 {
+			a.MovssRR(x15, rx)
+			a.SubssRM(x15, asm.LabelMem(e.constLabel(fconst(ft, 9223372036854775808.0))))
+		} else {
+			a.MovsdRR(x15, rx)
+			a.SubsdRM(x15, asm.LabelMem(e.constLabel(fconst(ft, 9223372036854775808.0))))
+		}
+		cvtt(64, d, x15)
+		a.MovRI(64, rC, math.MinInt64)
+		a.XorRR(64, d, rC)
+		a.Jmp(done)
+		a.Bind(small)
+	}
+	cvtt(size, d, rx)
+	if !i64 && size == 64 {
+		a.MovRR(32, d, d)
+	}
+	if sat {
+		a.Jmp(done)
+		a.Bind(nanL)
+		a.XorRR(32, d, d)
+		a.Jmp(done)
+		a.Bind(lowL)
+		switch {
+		case !signed:
+			a.XorRR(32, d, d)
+		case i64:
+			a.MovRI(64, d, math.MinInt64)
+		default:
+			a.MovRI(64, d, int64(uint32(1<<31)))
+		}
+		a.Jmp(done)
+		a.Bind(highL)
+		switch {
+		case !signed && i64:
+			a.MovRI(64, d, -1)
+		case !signed:
+			a.MovRI(64, d, math.MaxUint32)
+		case i64:
+			a.MovRI(64, d, math.MaxInt64)
+		default:
+			a.MovRI(64, d, math.MaxInt32)
+		}
+	}
+	a.Bind(done)
+	e.finish(v, d)
+}
+
+func (e *emitter) sel(v *Value) {
+	a := e.a
+	c, x, y := v.Args[0], v.Args[1], v.Args[2]
+	if c.Op == OpConst {
+		pick := y
+		if uint32(c.Aux) != 0 {
+			pick = x
+		}
+		e.emitMove(e.moveFrom(valLoc(v), pick))
+		return
+	}
+	test := func() {
+		if spilled(c) {
+			a.CmpMI(32, slotMem(c.loc.Slot), 0)
+		} else {
+			a.TestRR(32, c.loc.Reg, c.loc.Reg)
+		}
+	}
+	if v.Type.IsFloat() {
+		skip := a.NewLabel()
+		e.load(x15, y)
+		test()
+		a.Jcc(asm.CondE, skip)
+		e.load(x15, x)
+		a.Bind(skip)
+		d := e.dst(v, x15)
+		if d != x15 {
+			a.MovapsRR(d, x15)
+		}
+		e.finish(v, d)
+		return
+	}
+	sz := v.Type.Size()
+	tmp := e.dst(v, rA)
+	if isReg(c, tmp) || isReg(x, tmp) {
+		tmp = rA
+	}
+	e.load(tmp, y)
+	test()
+	switch {
+	case x.Op == OpConst:
+		e.load(rC, x)
+		a.CmovccRR(asm.CondNE, sz, tmp, rC)
+	case spilled(x):
+		a.CmovccRM(asm.CondNE, sz, tmp, slotMem(x.loc.Slot))
+	default:
+		a.CmovccRR(asm.CondNE, sz, tmp, x.loc.Reg)
+	}
+	if v.loc.inReg() {
+		if tmp != v.loc.Reg {
+			a.MovRR(64, v.loc.Reg, tmp)
+		}
+	} else {
+		e.finish(v, tmp)
+	}
+}

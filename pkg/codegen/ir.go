@@ -1,0 +1,246 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Type is the machine type of an SSA value. References are I64 (pointers
+// or host values); TNone marks values that produce nothing (stores, calls
+// without results, checks).
+type Type uint8
+
+const (
+	TNone Type = iota
+	TI32
+	TI64
+	TF32
+	TF64
+)
+
+func (t Type) String() string {
+	return [...]string{"none", "i32", "i64", "f32", "f64"}[t]
+}
+
+// IsFloat reports whether values of t live in XMM registers.
+func (t Type) IsFloat() bool { return t == TF32 || t == TF64 }
+
+// Size is the operand width in bits for the encoder.
+func (t Type) Size() int {
+	if t == TI32 || t == TF32 {
+		return 32
+	}
+	return 64
+}
+
+// Value is one SSA value. Args are its operands; Aux and Aux2 carry
+// immediates (constants, memory offsets, indices) whose meaning depends on
+// Op.
+type Value struct {
+	ID    int32
+	Op    Op
+	Type  Type
+	Args  []*Value
+	Aux   int64
+	Aux2  int64
+	Block *Block
+	// Pos is the wasm instruction's offset in the function body, for trap
+	// sites.
+	Pos int32
+	// Uses counts references from other values, edge arguments and block
+	// controls; dead-code elimination and fusion decisions read it.
+	Uses int32
+
+	// fwd is set when the value was found redundant and replaced.
+	fwd *Value
+
+	// Filled by the register allocator.
+	loc Loc
+	// fused marks a comparison emitted as part of its consumer (branch).
+	fused bool
+}
+
+func (v *Value) String() string { return fmt.Sprintf("v%d", v.ID) }
+
+// LongString renders the value for debugging and tests.
+func (v *Value) LongString() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "v%d = %s", v.ID, v.Op)
+	if v.Type != TNone {
+		fmt.Fprintf(&sb, ".%s", v.Type)
+	}
+	for _, a := range v.Args {
+		fmt.Fprintf(&sb, " v%d", a.ID)
+	}
+	if v.Aux != 0 || v.Aux2 != 0 || v.Op == OpConst {
+		fmt.Fprintf(&sb, " [%d", v.Aux)
+		if v.Aux2 != 0 {
+			fmt.Fprintf(&sb, ",%d", v.Aux2)
+		}
+		sb.WriteString("]")
+	}
+	return sb.String()
+}
+
+// BlockKind is how a block ends.
+type BlockKind uint8
+
+const (
+	BlockPlain   BlockKind = iota // jump to Succs[0]
+	BlockIf                       // Control != 0 ? Succs[0] : Succs[1]
+	BlockBrTable                  // Succs[Table[min(Control, len-1)]]
+	BlockReturn                   // return Results
+	BlockTrap                     // trap with code Aux (unreachable)
+)
+
+// Edge is a control-flow edge with the arguments bound to the target's
+// parameters.
+type Edge struct {
+	B    *Block
+	Args []*Value
+}
+
+// Block is a basic block with parameters (instead of phi nodes).
+type Block struct {
+	ID      int32
+	Params  []*Value // OpParam values, defined on entry
+	Values  []*Value
+	Kind    BlockKind
+	Control *Value
+	Succs   []Edge
+	Preds   []*Block
+	// Table maps br_table entries (default last) to Succs indices.
+	Table []int32
+	// Results are the returned values of a BlockReturn.
+	Results []*Value
+	// Aux is the trap code of a BlockTrap; Pos its wasm offset.
+	Aux int64
+	Pos int32
+
+	// Braun et al. construction state.
+	sealed     bool
+	incomplete []incompleteParam
+	defs       map[int]*Value
+
+	// Layout and allocation.
+	start, end int32 // positions of the first and last instruction
+	liveIn     bitset
+	loopDepth  int32
+}
+
+type incompleteParam struct {
+	variable int
+	param    *Value
+}
+
+// Func is a function in SSA form.
+type Func struct {
+	Blocks []*Block // in layout order; Blocks[0] is the entry
+	Entry  *Block
+	Args   []*Value // OpArg values, one per wasm parameter
+	nextID    int32
+	nextBlock int32
+	values    []*Value // by ID
+	// Results are the function's result types.
+	Results []Type
+	Params  []Type
+}
+
+func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
+	v := &Value{ID: f.nextID, Op: op, Type: t, Block: b}
+	f.nextID++
+	if len(args) > 0 {
+		v.Args = append(make([]*Value, 0, len(args)), args...)
+	}
+	for _, a := range args {
+		a.Uses++
+	}
+	f.values = append(f.values, v)
+	return v
+}
+
+func (f *Func) newBlock() *Block {
+	f.nextBlock++
+	return &Block{ID: f.nextBlock - 1, defs: map[int]*Value{}}
+}
+
+// String renders the function for debugging and tests.
+func (f *Func) String() string {
+	var sb strings.Builder
+	for _, b := range f.Blocks {
+		fmt.Fprintf(&sb, "b%d(", b.ID)
+		for i, p := range b.Params {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "v%d.%s", p.ID, p.Type)
+		}
+		sb.WriteString("):\n")
+		for _, v := range b.Values {
+			fmt.Fprintf(&sb, "  %s\n", v.LongString())
+		}
+		switch b.Kind {
+		case BlockPlain:
+			fmt.Fprintf(&sb, "  jmp %s\n", edgeString(b.Succs[0]))
+		case BlockIf:
+			fmt.Fprintf(&sb, "  if v%d %s %s\n", b.Control.ID, edgeString(b.Succs[0]), edgeString(b.Succs[1]))
+		case BlockBrTable:
+			fmt.Fprintf(&sb, "  br_table v%d", b.Control.ID)
+			for _, t := range b.Table {
+				fmt.Fprintf(&sb, " %s", edgeString(b.Succs[t]))
+			}
+			sb.WriteString("\n")
+		case BlockReturn:
+			sb.WriteString("  return")
+			for _, r := range b.Results {
+				fmt.Fprintf(&sb, " v%d", r.ID)
+			}
+			sb.WriteString("\n")
+		case BlockTrap:
+			fmt.Fprintf(&sb, "  trap %d\n", b.Aux)
+		}
+	}
+	return sb.String()
+}
+
+func edgeString(e Edge) string {
+	s := fmt.Sprintf("b%d(", e.B.ID)
+	for i, a := range e.Args {
+		if i > 0 {
+			s += ", "
+		}
+		s += a.String()
+	}
+	return s + ")"
+}
+
+// edgeTo returns the index in p.Succs of the edge to b.
+func (p *Block) edgeTo(b *Block) int {
+	for i := range p.Succs {
+		if p.Succs[i].B == b {
+			return i
+		}
+	}
+	panic("codegen: no edge")
+}
+
+// bitset is a dense set of value IDs.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (s bitset) has(i int32) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
+func (s bitset) add(i int32)      { s[i>>6] |= 1 << (uint(i) & 63) }
+func (s bitset) del(i int32)      { s[i>>6] &^= 1 << (uint(i) & 63) }
+
+// orInto sets s |= t and reports whether s changed.
+func (s bitset) orInto(t bitset) bool {
+	changed := false
+	for i, w := range t {
+		if s[i]|w != s[i] {
+			s[i] |= w
+			changed = true
+		}
+	}
+	return changed
+}

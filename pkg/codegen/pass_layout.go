@@ -1,0 +1,93 @@
+package codegen
+
+// splitCriticalEdges gives every edge that carries arguments out of a block
+// with several successors its own block, so that the parallel moves binding
+// a target's parameters always sit at the end of a block with a single
+// successor. The new block follows its predecessor in the layout, which
+// keeps loop back-edges short.
+func splitCriticalEdges(f *Func) {
+	var out []*Block
+	for _, b := range f.Blocks {
+		out = append(out, b)
+		if len(b.Succs) < 2 {
+			continue
+		}
+		for i := range b.Succs {
+			e := &b.Succs[i]
+			if len(e.Args) == 0 {
+				continue
+			}
+			nb := f.newBlock()
+			nb.sealed = true
+			nb.Kind = BlockPlain
+			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
+			nb.Preds = []*Block{b}
+			for j, p := range e.B.Preds {
+				if p == b {
+					e.B.Preds[j] = nb
+					break
+				}
+			}
+			e.B, e.Args = nb, nil
+			out = append(out, nb)
+		}
+	}
+	f.Blocks = out
+}
+
+// removeUnreachable drops blocks not reachable from the entry (the
+// builder only lays out blocks it entered, but a block entered through a
+// dead edge could remain) and their edges.
+func removeUnreachable(f *Func) {
+	seen := map[*Block]bool{f.Entry: true}
+	work := []*Block{f.Entry}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, e := range b.Succs {
+			if !seen[e.B] {
+				seen[e.B] = true
+				work = append(work, e.B)
+			}
+		}
+	}
+	out := f.Blocks[:0]
+	for _, b := range f.Blocks {
+		if seen[b] {
+			out = append(out, b)
+		}
+	}
+	f.Blocks = out
+	for _, b := range f.Blocks {
+		ps := b.Preds[:0]
+		for _, p := range b.Preds {
+			if seen[p] {
+				ps = append(ps, p)
+			}
+		}
+		b.Preds = ps
+	}
+}
+
+// fuseCompares marks integer and ordered float comparisons whose only use
+// is their block's conditional branch, and moves them to the end of the
+// block, so the emitter produces cmp+jcc without materializing a boolean.
+func fuseCompares(f *Func) {
+	for _, b := range f.Blocks {
+		c := b.Control
+		if b.Kind != BlockIf || c == nil || c.Block != b || c.Uses != 1 {
+			continue
+		}
+		if !isCompare(c.Op) && c.Op != OpFLt && c.Op != OpFGt && c.Op != OpFLe && c.Op != OpFGe {
+			continue
+		}
+		for i, v := range b.Values {
+			if v == c {
+				copy(b.Values[i:], b.Values[i+1:])
+				b.Values[len(b.Values)-1] = c
+				break
+			}
+		}
+		c.fused = true
+	}
+}

@@ -1,0 +1,394 @@
+package codegen
+
+import (
+	"sort"
+
+	"lucet/pkg/asm"
+)
+
+// Loc is where a value lives for its whole lifetime: a register, or a
+// stack slot (spilled). Values that are live across a call-like operation
+// also get a slot, used to save and restore their register around it.
+type Loc struct {
+	Reg  asm.Reg // asm.NoReg when spilled
+	Slot int32   // -1 when none
+}
+
+func (l Loc) inReg() bool { return l.Reg != asm.NoReg }
+
+// Registers. RAX, RCX, RDX and X14, X15 are scratch registers of the
+// emitter (division, shift counts, reloads of spilled operands, parallel
+// move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
+// frame.
+var (
+	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
+	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
+		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
+	// Guest calling convention: integer and float parameter registers;
+	// further parameters and results after the first go on the stack.
+	argGPRs = []asm.Reg{asm.RDI, asm.RSI, asm.R8, asm.R9, asm.R10, asm.R11}
+	argXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7}
+)
+
+// needsReg reports whether v occupies a location at all: constants are
+// rematerialized at each use, fused comparisons live in the flags.
+func needsReg(v *Value) bool {
+	return v.Type != TNone && v.Op != OpConst && !v.fused
+}
+
+// interval is a value's live range [start, end] over instruction positions.
+type interval struct {
+	v          *Value
+	start, end int32
+}
+
+// regAlloc is the result of allocation for one function.
+type regAlloc struct {
+	intervals []interval
+	numSlots  int32
+	// saves lists, per call-like value ID, the values in registers that are
+	// live across it.
+	saves map[int32][]*Value
+	// callPos are the positions of call-like values, sorted.
+	callPos []int32
+}
+
+// numberPositions assigns instruction positions in layout order: one for
+// each block's entry (where parameters are defined), one per value, one for
+// the terminator.
+func numberPositions(f *Func) []int32 {
+	pos := make([]int32, f.nextID)
+	n := int32(0)
+	for _, b := range f.Blocks {
+		b.start = n
+		for _, p := range b.Params {
+			pos[p.ID] = n
+		}
+		n++
+		for _, v := range b.Values {
+			pos[v.ID] = n
+			n++
+		}
+		b.end = n
+		n++
+	}
+	return pos
+}
+
+// liveness computes each block's live-in set by iterating to a fixed point
+// in reverse layout order.
+func liveness(f *Func) []bitset {
+	n := int(f.nextID)
+	liveOut := make([]bitset, len(f.Blocks))
+	idx := map[*Block]int{}
+	for i, b := range f.Blocks {
+		idx[b] = i
+		b.liveIn = newBitset(n)
+		liveOut[i] = newBitset(n)
+	}
+	live := newBitset(n)
+	for changed := true; changed; {
+		changed = false
+		for i := len(f.Blocks) - 1; i >= 0; i-- {
+			b := f.Blocks[i]
+			out := liveOut[i]
+			for _, e := range b.Succs {
+				out.orInto(e.B.liveIn)
+				for _, a := range e.Args {
+					if needsReg(a) {
+						out.add(a.ID)
+					}
+				}
+			}
+			copy(live, out)
+			useAt(live, b.Control)
+			for _, r := range b.Results {
+				useAt(live, r)
+			}
+			for j := len(b.Values) - 1; j >= 0; j-- {
+				v := b.Values[j]
+				live.del(v.ID)
+				if v.Op == OpResult {
+					continue
+				}
+				for _, a := range v.Args {
+					useAt(live, a)
+				}
+			}
+			for _, p := range b.Params {
+				live.del(p.ID)
+			}
+			if b.liveIn.orInto(live) {
+				changed = true
+			}
+		}
+	}
+	return liveOut
+}
+
+func useAt(live bitset, v *Value) {
+	if v != nil && needsReg(v) {
+		live.add(v.ID)
+	}
+}
+
+// buildIntervals computes one conservative range per value: from its
+// definition (or the first block it is live into) to its last use (or the
+// end of the last block it is live out of).
+func buildIntervals(f *Func, pos []int32, liveOut []bitset) []interval {
+	const none = -1
+	start := make([]int32, f.nextID)
+	end := make([]int32, f.nextID)
+	for i := range start {
+		start[i], end[i] = none, none
+	}
+	def := func(v *Value, p int32) {
+		if needsReg(v) {
+			start[v.ID], end[v.ID] = p, p
+		}
+	}
+	for _, b := range f.Blocks {
+		for _, p := range b.Params {
+			def(p, b.start)
+		}
+		for _, v := range b.Values {
+			def(v, pos[v.ID])
+		}
+	}
+	extend := func(id int32, p int32) {
+		if start[id] == none {
+			return
+		}
+		if p < start[id] {
+			start[id] = p
+		}
+		if p > end[id] {
+			end[id] = p
+		}
+	}
+	for i, b := range f.Blocks {
+		forEach(b.liveIn, func(id int32) { extend(id, b.start) })
+		forEach(liveOut[i], func(id int32) { extend(id, b.end) })
+		for _, v := range b.Values {
+			if v.Op == OpResult {
+				continue
+			}
+			for _, a := range v.Args {
+				if needsReg(a) {
+					extend(a.ID, pos[v.ID])
+				}
+			}
+		}
+		if b.Control != nil && needsReg(b.Control) {
+			extend(b.Control.ID, b.end)
+		}
+		for _, r := range b.Results {
+			if needsReg(r) {
+				extend(r.ID, b.end)
+			}
+		}
+		for _, e := range b.Succs {
+			for _, a := range e.Args {
+				if needsReg(a) {
+					extend(a.ID, b.end)
+				}
+			}
+		}
+	}
+	var ivs []interval
+	for _, b := range f.Blocks {
+		for _, p := range b.Params {
+			if start[p.ID] != none {
+				ivs = append(ivs, interval{p, start[p.ID], end[p.ID]})
+			}
+		}
+		for _, v := range b.Values {
+			if start[v.ID] != none {
+				ivs = append(ivs, interval{v, start[v.ID], end[v.ID]})
+			}
+		}
+	}
+	sort.SliceStable(ivs, func(i, j int) bool { return ivs[i].start < ivs[j].start })
+	return ivs
+}
+
+func forEach(s bitset, fn func(int32)) {
+	for i, w := range s {
+		for w != 0 {
+			b := int32(0)
+			for x := w; x&1 == 0; x >>= 1 {
+				b++
+			}
+			fn(int32(i*64) + b)
+			w &= w - 1
+		}
+	}
+}
+
+// allocate runs linear-scan register allocation (Poletto and Sarkar): it
+// walks intervals by start, frees registers of expired ones, and when no
+// register is free spills whichever interval ends last. A dying first
+// operand's register is preferred for the result so two-address
+// instructions need no copy.
+func allocate(f *Func) *regAlloc {
+	pos := numberPositions(f)
+	liveOut := liveness(f)
+	ivs := buildIntervals(f, pos, liveOut)
+	ra := &regAlloc{intervals: ivs, saves: map[int32][]*Value{}}
+
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if opInfos[v.Op].call {
+				ra.callPos = append(ra.callPos, pos[v.ID])
+			}
+		}
+	}
+
+	var owner [32]*interval // register -> interval holding it
+	var active []*interval  // sorted by end
+	ends := make([]int32, f.nextID)
+	for i := range ivs {
+		ends[ivs[i].v.ID] = ivs[i].end
+	}
+	for i := range ivs {
+		cur := &ivs[i]
+		v := cur.v
+		v.loc = Loc{Reg: asm.NoReg, Slot: -1}
+		// Expire intervals that end before this one starts; one ending
+		// exactly here is an operand of this value, and the emitter
+		// handles a result sharing a dying operand's register.
+		k := 0
+		for _, a := range active {
+			if a.end < cur.start || (a.end == cur.start && a.start < cur.start) {
+				owner[a.v.loc.Reg] = nil
+				continue
+			}
+			active[k] = a
+			k++
+		}
+		active = active[:k]
+
+		regs := allocGPRs
+		if v.Type.IsFloat() {
+			regs = allocXMMs
+		}
+		r := asm.NoReg
+		// Hints: the first operand's register, or the parameter register.
+		if v.Op == OpArg {
+			if h := argReg(f, int(v.Aux)); h != asm.NoReg && owner[h] == nil {
+				r = h
+			}
+		} else if len(v.Args) > 0 && v.Op != OpResult {
+			a := v.Args[0]
+			if needsReg(a) && a.loc.inReg() && owner[a.loc.Reg] == nil && a.Type.IsFloat() == v.Type.IsFloat() {
+				r = a.loc.Reg
+			}
+		}
+		if r == asm.NoReg {
+			for _, c := range regs {
+				if owner[c] == nil {
+					r = c
+					break
+				}
+			}
+		}
+		if r == asm.NoReg {
+			// Spill the active interval of this class that ends last.
+			var victim *interval
+			for _, a := range active {
+				if a.v.Type.IsFloat() == v.Type.IsFloat() && (victim == nil || a.end > victim.end) {
+					victim = a
+				}
+			}
+			if victim == nil || victim.end <= cur.end {
+				continue // cur stays spilled
+			}
+			r = victim.v.loc.Reg
+			victim.v.loc.Reg = asm.NoReg
+			for j, a := range active {
+				if a == victim {
+					active = append(active[:j], active[j+1:]...)
+					break
+				}
+			}
+		}
+		v.loc.Reg = r
+		owner[r] = cur
+		j := sort.Search(len(active), func(j int) bool { return active[j].end > cur.end })
+		active = append(active, nil)
+		copy(active[j+1:], active[j:])
+		active[j] = cur
+	}
+	ra.assignSlots()
+	return ra
+}
+
+// argReg is the register parameter i of f arrives in, or NoReg.
+func argReg(f *Func, i int) asm.Reg {
+	ni, nf := 0, 0
+	for j, t := range f.Params {
+		var r asm.Reg = asm.NoReg
+		if t.IsFloat() {
+			if nf < len(argXMMs) {
+				r = argXMMs[nf]
+			}
+			nf++
+		} else {
+			if ni < len(argGPRs) {
+				r = argGPRs[ni]
+			}
+			ni++
+		}
+		if j == i {
+			return r
+		}
+	}
+	return asm.NoReg
+}
+
+// assignSlots gives a stack slot to every spilled value and to every value
+// in a register that is live across a call-like operation, reusing slots
+// of expired intervals.
+func (ra *regAlloc) assignSlots() {
+	var free []int32
+	type act struct {
+		end  int32
+		slot int32
+	}
+	var active []act
+	for i := range ra.intervals {
+		iv := &ra.intervals[i]
+		v := iv.v
+		// Calls strictly inside the interval.
+		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
+		across := lo < len(ra.callPos) && ra.callPos[lo] < iv.end
+		if v.loc.inReg() && !across {
+			continue
+		}
+		k := 0
+		for _, a := range active {
+			if a.end < iv.start {
+				free = append(free, a.slot)
+				continue
+			}
+			active[k] = a
+			k++
+		}
+		active = active[:k]
+		var s int32
+		if len(free) > 0 {
+			s = free[len(free)-1]
+			free = free[:len(free)-1]
+		} else {
+			s = ra.numSlots
+			ra.numSlots++
+		}
+		v.loc.Slot = s
+		active = append(active, act{iv.end, s})
+		if v.loc.inReg() {
+			for j := lo; j < len(ra.callPos) && ra.callPos[j] < iv.end; j++ {
+				ra.saves[ra.callPos[j]] = append(ra.saves[ra.callPos[j]], v)
+			}
+		}
+	}
+}
