@@ -20,9 +20,9 @@ const (
 
 // Scratch registers of the emitter; see regalloc.go.
 const (
-	rA = asm.RAX
-	rC = asm.RCX
-	rD = asm.RDX
+	rA  = asm.RAX
+	rC  = asm.RCX
+	rD  = asm.RDX
 	x14 = asm.X14
 	x15 = asm.X15
 )
@@ -125,9 +125,9 @@ type ploc struct {
 	mem asm.Mem
 }
 
-func regLoc(r asm.Reg) ploc  { return ploc{reg: r} }
-func memLoc(m asm.Mem) ploc  { return ploc{reg: asm.NoReg, mem: m} }
-func (l ploc) isReg() bool   { return l.reg != asm.NoReg }
+func regLoc(r asm.Reg) ploc   { return ploc{reg: r} }
+func memLoc(m asm.Mem) ploc   { return ploc{reg: asm.NoReg, mem: m} }
+func (l ploc) isReg() bool    { return l.reg != asm.NoReg }
 func (l ploc) eq(o ploc) bool { return l.reg == o.reg && (l.isReg() || l.mem == o.mem) }
 
 func valLoc(v *Value) ploc {

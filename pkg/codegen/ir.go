@@ -135,9 +135,9 @@ type incompleteParam struct {
 
 // Func is a function in SSA form.
 type Func struct {
-	Blocks []*Block // in layout order; Blocks[0] is the entry
-	Entry  *Block
-	Args   []*Value // OpArg values, one per wasm parameter
+	Blocks    []*Block // in layout order; Blocks[0] is the entry
+	Entry     *Block
+	Args      []*Value // OpArg values, one per wasm parameter
 	nextID    int32
 	nextBlock int32
 	values    []*Value // by ID
