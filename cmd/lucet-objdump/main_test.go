@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lucet/pkg/link"
+	"lucet/pkg/object/objtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func smallSO(t *testing.T) (string, []byte) {
+	t.Helper()
+	b, err := link.ELF(objtest.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "small.so")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, b
+}
+
+func TestGolden(t *testing.T) {
+	path, b := smallSO(t)
+	tests := []struct {
+		golden string
+		args   []string
+		stdin  bool
+	}{
+		{"small.txt", []string{path}, false},
+		{"small-d.txt", []string{path, "-d"}, false},
+		{"small-d-intel.txt", []string{"-d", "--syntax", "intel", path}, false},
+		{"small.json", []string{"--json"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			var stdin bytes.Buffer
+			if tt.stdin {
+				stdin.Write(b)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(append([]string{"lucet-objdump"}, tt.args...), &stdin, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			// The temporary path differs between runs.
+			got := bytes.ReplaceAll(stdout.Bytes(), []byte(path), []byte("small.so"))
+			gp := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(gp, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(gp)
+			if err != nil {
+				t.Fatalf("%v (go test -update creates it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("output differs from %s (go test -update rewrites it):\n%s", gp, got)
+			}
+		})
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	path, _ := smallSO(t)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"lucet-objdump", "--json", "-d", path}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var r report
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Functions) != 3 || r.Functions[0].Name != "add" || !strings.Contains(r.Functions[0].Disassembly, "<add>:") {
+		t.Errorf("functions %+v", r.Functions)
+	}
+	if r.Functions[1].Sites[0].Kind != "trap: unreachable" || len(r.Stubs) != 2 {
+		t.Errorf("sites %+v stubs %+v", r.Functions[1].Sites, r.Stubs)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	path, b := smallSO(t)
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flipped := append([]byte(nil), b...)
+	flipped[0x5011] ^= 1
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"truncated", []string{write("trunc.so", b[:len(b)/3])}, 1, "truncated"},
+		{"flipped", []string{write("flip.so", flipped)}, 1, "checksum mismatch"},
+		{"not elf", []string{write("x.wasm", []byte("\x00asm\x01\x00\x00\x00"))}, 1, "not an ELF file"},
+		{"foreign elf", []string{"/bin/ls"}, 1, "not a lucet module"},
+		{"missing file", []string{filepath.Join(dir, "nope.so")}, 2, "no such file"},
+		{"two files", []string{path, path}, 2, "one module at a time"},
+		{"bad flag", []string{"--bogus", path}, 2, "flag provided but not defined"},
+		{"bad syntax", []string{"-d", "-M", "plan9", path}, 2, "unknown assembly syntax"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.args[0] == "/bin/ls" {
+				if _, err := os.Stat("/bin/ls"); err != nil {
+					t.Skip("no /bin/ls to use as a foreign ELF file")
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"lucet-objdump"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.want)
+			}
+			if code == 1 && strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("error is not one line: %q", stderr.String())
+			}
+			if strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("panic trace: %s", stderr.String())
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"lucet-objdump", "--help"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--disassemble") {
+		t.Errorf("--help: exit %d, output %q", code, stdout.String())
+	}
+}
+
+func TestPermute(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"prog x.so -d --syntax intel -- -y", "prog -d --syntax intel -- x.so -y"},
+		{"prog -M intel x.so --json", "prog -M intel --json -- x.so"},
+		{"prog --syntax=intel - -d", "prog --syntax=intel -d -- -"},
+		{"prog", "prog"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(permute(strings.Fields(tt.in), cliFlags()), " "); got != tt.want {
+			t.Errorf("permute(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,576 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/disasm"
+	"lucet/pkg/link"
+	"lucet/pkg/load"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// report is everything lucet-objdump shows, built once and printed as
+// text or JSON, so both forms always agree.
+type report struct {
+	File          string   `json:"file"`
+	FormatVersion uint32   `json:"format_version"`
+	ABIVersion    uint32   `json:"abi_version"`
+	Features      []string `json:"cpu_features"`
+	Checksum      string   `json:"checksum"`
+	TextSize      uint64   `json:"text_size"`
+	MetaSize      uint64   `json:"meta_size"`
+	ModuleName    string   `json:"module_name,omitempty"`
+
+	Bounds     string       `json:"bounds_checks"`
+	MemReserve uint64       `json:"mem_reserve,omitempty"`
+	MemGuard   uint64       `json:"mem_guard,omitempty"`
+	Memories   []memReport  `json:"memories"`
+	DataImage  imageReport  `json:"data_image"`
+	Datas      []dataReport `json:"data_segments"`
+	Globals    []globReport `json:"globals"`
+	Tables     []tabReport  `json:"tables"`
+	Elems      []elemReport `json:"element_segments"`
+	Types      []typeReport `json:"types"`
+	Imports    []impReport  `json:"imports"`
+	Exports    []expReport  `json:"exports"`
+	Start      *uint32      `json:"start"`
+	Functions  []funcReport `json:"functions"`
+	Stubs      []stubReport `json:"stubs"`
+}
+
+type memReport struct {
+	Index   uint32   `json:"index"`
+	Import  string   `json:"import,omitempty"`
+	Min     uint64   `json:"min_pages"`
+	Max     *uint64  `json:"max_pages"`
+	Exports []string `json:"exports,omitempty"`
+}
+
+type imageReport struct {
+	Complete bool     `json:"complete"`
+	Pages    []uint64 `json:"pages"`
+	Bytes    uint64   `json:"bytes"`
+}
+
+type dataReport struct {
+	Index  int    `json:"index"`
+	Mode   string `json:"mode"`
+	Mem    uint32 `json:"memory"`
+	Offset string `json:"offset,omitempty"`
+	Size   int    `json:"size"`
+}
+
+type globReport struct {
+	Index   uint32   `json:"index"`
+	Type    string   `json:"type"`
+	Mutable bool     `json:"mutable"`
+	Init    string   `json:"init,omitempty"`
+	Import  string   `json:"import,omitempty"`
+	Exports []string `json:"exports,omitempty"`
+}
+
+type tabReport struct {
+	Index   uint32   `json:"index"`
+	Elem    string   `json:"elem"`
+	Min     uint64   `json:"min"`
+	Max     *uint64  `json:"max"`
+	Import  string   `json:"import,omitempty"`
+	Exports []string `json:"exports,omitempty"`
+}
+
+type elemReport struct {
+	Index  int    `json:"index"`
+	Mode   string `json:"mode"`
+	Table  uint32 `json:"table"`
+	Offset string `json:"offset,omitempty"`
+	Type   string `json:"type"`
+	Count  int    `json:"count"`
+}
+
+type typeReport struct {
+	Index     int     `json:"index"`
+	Signature string  `json:"signature"`
+	EntryStub *uint32 `json:"entry_stub"`
+}
+
+type impReport struct {
+	Kind     string  `json:"kind"`
+	Index    uint32  `json:"index"` // in the kind's index space
+	Module   string  `json:"module"`
+	Name     string  `json:"name"`
+	Type     string  `json:"type"`
+	HostStub *uint32 `json:"host_stub,omitempty"`
+}
+
+type expReport struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Index uint32 `json:"index"`
+}
+
+type funcReport struct {
+	Index       uint32       `json:"index"`
+	Name        string       `json:"name"`
+	TypeIndex   uint32       `json:"type"`
+	Signature   string       `json:"signature"`
+	Offset      uint32       `json:"code_offset"`
+	Size        uint32       `json:"code_size"`
+	Exports     []string     `json:"exports,omitempty"`
+	Sites       []siteReport `json:"sites"`
+	Disassembly string       `json:"disassembly,omitempty"`
+}
+
+type siteReport struct {
+	Offset     uint32 `json:"code_offset"`
+	Kind       string `json:"kind"`
+	WasmOffset uint32 `json:"wasm_offset"`
+}
+
+type stubReport struct {
+	Name        string `json:"name"`
+	Offset      uint32 `json:"code_offset"`
+	Size        uint32 `json:"code_size"`
+	Disassembly string `json:"disassembly,omitempty"`
+}
+
+func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (*report, error) {
+	m := img.Meta
+	h := img.Header
+	r := &report{
+		File:          file,
+		FormatVersion: h.FormatVersion,
+		ABIVersion:    h.ABIVersion,
+		Features:      nonNil(object.FeatureNames(h.Features)),
+		Checksum:      hex.EncodeToString(h.Checksum[:]),
+		TextSize:      h.TextSize,
+		MetaSize:      h.MetaSize,
+		ModuleName:    m.ModuleName,
+		Bounds:        "explicit",
+	}
+	if m.Bounds == object.BoundsGuard {
+		r.Bounds = "guard"
+		r.MemReserve, r.MemGuard = m.MemReserve, m.MemGuard
+	}
+
+	exports := [4]map[uint32][]string{{}, {}, {}, {}}
+	for _, x := range m.Exports {
+		exports[x.Kind][x.Index] = append(exports[x.Kind][x.Index], x.Name)
+		r.Exports = append(r.Exports, expReport{x.Name, x.Kind.String(), x.Index})
+	}
+	var n [4]uint32
+	nImpFuncs := m.NumImportedFuncs()
+	for _, im := range m.Imports {
+		ir := impReport{Kind: im.Kind.String(), Index: n[im.Kind], Module: im.Module, Name: im.Name}
+		qual := im.Module + "." + im.Name
+		switch im.Kind {
+		case wasm.ExternFunc:
+			ir.Type = fmt.Sprintf("type %d %s", im.Type, m.Types[im.Type])
+			if int(ir.Index) < len(m.ImportStubs) && m.ImportStubs[ir.Index] != object.NoStub {
+				ir.HostStub = ptr(m.ImportStubs[ir.Index])
+			}
+		case wasm.ExternTable:
+			ir.Type = tableString(im.Table)
+			r.Tables = append(r.Tables, tabReport{Index: ir.Index, Elem: im.Table.Elem.String(), Min: im.Table.Limits.Min, Max: maxOf(im.Table.Limits), Import: qual, Exports: exports[im.Kind][ir.Index]})
+		case wasm.ExternMemory:
+			ir.Type = limitsString(im.Mem.Limits, " pages")
+			r.Memories = append(r.Memories, memReport{Index: ir.Index, Import: qual, Min: im.Mem.Limits.Min, Max: maxOf(im.Mem.Limits), Exports: exports[im.Kind][ir.Index]})
+		case wasm.ExternGlobal:
+			ir.Type = globalTypeString(im.Global)
+			r.Globals = append(r.Globals, globReport{Index: ir.Index, Type: im.Global.Type.String(), Mutable: im.Global.Mutable, Import: qual, Exports: exports[im.Kind][ir.Index]})
+		}
+		n[im.Kind]++
+		r.Imports = append(r.Imports, ir)
+	}
+	for i, mt := range m.Mems {
+		idx := n[wasm.ExternMemory] + uint32(i)
+		r.Memories = append(r.Memories, memReport{Index: idx, Min: mt.Limits.Min, Max: maxOf(mt.Limits), Exports: exports[wasm.ExternMemory][idx]})
+	}
+	for i, t := range m.Tables {
+		idx := n[wasm.ExternTable] + uint32(i)
+		r.Tables = append(r.Tables, tabReport{Index: idx, Elem: t.Elem.String(), Min: t.Limits.Min, Max: maxOf(t.Limits), Exports: exports[wasm.ExternTable][idx]})
+	}
+	for i, g := range m.Globals {
+		idx := n[wasm.ExternGlobal] + uint32(i)
+		r.Globals = append(r.Globals, globReport{Index: idx, Type: g.Type.Type.String(), Mutable: g.Type.Mutable, Init: constString(g.Init), Exports: exports[wasm.ExternGlobal][idx]})
+	}
+	if img.Data != nil {
+		r.DataImage.Complete = img.Data.Complete
+		for _, p := range img.Data.Pages {
+			r.DataImage.Pages = append(r.DataImage.Pages, p.MemOffset)
+		}
+		r.DataImage.Bytes = uint64(len(img.Data.Pages)) * link.DataPageSize
+	}
+	for i, d := range m.Datas {
+		dr := dataReport{Index: i, Mode: modeString(d.Mode), Size: len(d.Init)}
+		if d.Mode == wasm.SegmentActive {
+			dr.Mem, dr.Offset = d.Mem, constString(d.Offset)
+		}
+		r.Datas = append(r.Datas, dr)
+	}
+	for i, e := range m.Elems {
+		er := elemReport{Index: i, Mode: modeString(e.Mode), Type: e.Type.String(), Count: len(e.Init)}
+		if e.Mode == wasm.SegmentActive {
+			er.Table, er.Offset = e.Table, constString(e.Offset)
+		}
+		r.Elems = append(r.Elems, er)
+	}
+	for i, t := range m.Types {
+		tr := typeReport{Index: i, Signature: t.String()}
+		if i < len(m.EntryStubs) && m.EntryStubs[i] != object.NoStub {
+			tr.EntryStub = ptr(m.EntryStubs[i])
+		}
+		r.Types = append(r.Types, tr)
+	}
+	if m.Start >= 0 {
+		r.Start = ptr(uint32(m.Start))
+	}
+
+	o := &object.Object{Meta: *m, Text: img.Text}
+	sitesOf := map[uint32][]siteReport{}
+	for _, st := range m.Sites {
+		kind := "call"
+		if st.Code != abi.SiteCall {
+			kind = "trap: " + st.Code.String()
+		}
+		sitesOf[st.Func] = append(sitesOf[st.Func], siteReport{Offset: st.CodeOffset, Kind: kind, WasmOffset: st.WasmOffset})
+	}
+	opt := disasm.Options{Syntax: syntax}
+	for _, s := range link.TextSymbols(m, len(img.Text)) {
+		if s.Kind != link.SymFunc {
+			r.Stubs = append(r.Stubs, stubReport{Name: s.Name, Offset: s.Offset, Size: s.Size})
+			continue
+		}
+		f := m.Funcs[s.Index-nImpFuncs]
+		fr := funcReport{Index: s.Index, Name: f.Name, TypeIndex: f.TypeIndex, Signature: m.Types[f.TypeIndex].String(), Offset: f.CodeOffset, Size: f.CodeSize, Exports: exports[wasm.ExternFunc][s.Index], Sites: []siteReport{}}
+		if fr.Name == "" {
+			fr.Name = s.Name
+		}
+		if ss := sitesOf[s.Index]; ss != nil {
+			fr.Sites = ss
+		}
+		r.Functions = append(r.Functions, fr)
+	}
+	// Machines get [] rather than null for an empty list.
+	r.Memories, r.Datas, r.Globals, r.Tables = nonNilS(r.Memories), nonNilS(r.Datas), nonNilS(r.Globals), nonNilS(r.Tables)
+	r.Elems, r.Types, r.Imports, r.Exports = nonNilS(r.Elems), nonNilS(r.Types), nonNilS(r.Imports), nonNilS(r.Exports)
+	r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
+	if dis {
+		// One listing of the whole object, split per symbol, so branch
+		// targets are named across functions.
+		var buf bytes.Buffer
+		if err := disasm.Object(&buf, o, opt); err != nil {
+			return nil, err
+		}
+		listings := map[string]string{}
+		for _, part := range strings.Split(buf.String(), "\n\n") {
+			if i := strings.Index(part, "<"); i >= 0 {
+				if j := strings.Index(part[i:], ">:"); j >= 0 {
+					listings[part[i+1:i+j]] = strings.TrimRight(part, "\n") + "\n"
+				}
+			}
+		}
+		for i := range r.Functions {
+			r.Functions[i].Disassembly = listings[r.Functions[i].Name]
+		}
+		for i := range r.Stubs {
+			r.Stubs[i].Disassembly = listings[r.Stubs[i].Name]
+		}
+	}
+	return r, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilS[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func maxOf(l wasm.Limits) *uint64 {
+	if !l.HasMax {
+		return nil
+	}
+	return ptr(l.Max)
+}
+
+func limitsString(l wasm.Limits, unit string) string {
+	if l.HasMax {
+		return fmt.Sprintf("min %d%s, max %d%s", l.Min, unit, l.Max, unit)
+	}
+	return fmt.Sprintf("min %d%s, no max", l.Min, unit)
+}
+
+func tableString(t wasm.TableType) string { return t.Elem.String() + " " + limitsString(t.Limits, "") }
+
+func globalTypeString(g wasm.GlobalType) string {
+	if g.Mutable {
+		return "mut " + g.Type.String()
+	}
+	return g.Type.String()
+}
+
+func modeString(m wasm.SegmentMode) string {
+	switch m {
+	case wasm.SegmentActive:
+		return "active"
+	case wasm.SegmentPassive:
+		return "passive"
+	case wasm.SegmentDeclarative:
+		return "declarative"
+	}
+	return fmt.Sprintf("mode(%d)", m)
+}
+
+func constString(c wasm.ConstExpr) string {
+	switch c.Op {
+	case wasm.OpI32Const:
+		return fmt.Sprintf("i32.const %d", int32(c.Value))
+	case wasm.OpI64Const:
+		return fmt.Sprintf("i64.const %d", int64(c.Value))
+	case wasm.OpF32Const:
+		return fmt.Sprintf("f32.const %g", math.Float32frombits(uint32(c.Value)))
+	case wasm.OpF64Const:
+		return fmt.Sprintf("f64.const %g", math.Float64frombits(c.Value))
+	case wasm.OpV128Const:
+		return "v128.const 0x" + hex.EncodeToString(c.V128[:])
+	case wasm.OpRefNull:
+		return "ref.null " + c.Type.String()
+	case wasm.OpRefFunc:
+		return fmt.Sprintf("ref.func %d", c.Index)
+	case wasm.OpGlobalGet:
+		return fmt.Sprintf("global.get %d", c.Index)
+	}
+	return c.Op.String()
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// writeText prints r for people.
+func (r *report) writeText(w io.Writer) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("Module %s\n", r.File)
+	if r.ModuleName != "" {
+		p("  name:            %q\n", r.ModuleName)
+	}
+	p("  format version:  %d\n", r.FormatVersion)
+	p("  ABI version:     %d\n", r.ABIVersion)
+	feat := strings.Join(r.Features, ",")
+	if feat == "" {
+		feat = "none"
+	}
+	p("  CPU features:    %s\n", feat)
+	p("  checksum:        sha256:%s\n", r.Checksum)
+	p("  code:            %s\n", sizeString(r.TextSize))
+	p("  metadata:        %s\n", sizeString(r.MetaSize))
+
+	p("\nMemory:\n")
+	if r.Bounds == "guard" {
+		p("  bounds checks:   guard (reserved %s, guard %s)\n", humanize.IBytes(r.MemReserve), humanize.IBytes(r.MemGuard))
+	} else {
+		p("  bounds checks:   explicit\n")
+	}
+	if len(r.Memories) == 0 {
+		p("  no memory\n")
+	}
+	for _, m := range r.Memories {
+		p("  memory %d: initial %d pages (%s)", m.Index, m.Min, humanize.IBytes(m.Min*wasm.PageSize))
+		if m.Max != nil {
+			p(", max %d pages (%s)", *m.Max, humanize.IBytes(*m.Max*wasm.PageSize))
+		} else {
+			p(", no max")
+		}
+		if m.Import != "" {
+			p(", imported from %s", m.Import)
+		}
+		if len(m.Exports) > 0 {
+			p(", exported as %s", quoteAll(m.Exports))
+		}
+		p("\n")
+	}
+
+	total, active := 0, 0
+	for _, d := range r.Datas {
+		total += d.Size
+		if d.Mode == "active" {
+			active++
+		}
+	}
+	p("\nData segments: %d (%s; %d active, %d passive)\n", len(r.Datas), humanize.IBytes(uint64(total)), active, len(r.Datas)-active)
+	for _, d := range r.Datas {
+		if d.Mode == "active" {
+			p("  data %d: active, memory %d at %s, %d bytes\n", d.Index, d.Mem, d.Offset, d.Size)
+		} else {
+			p("  data %d: %s, %d bytes\n", d.Index, d.Mode, d.Size)
+		}
+	}
+	state := "complete"
+	if !r.DataImage.Complete {
+		state = "incomplete: the runtime applies the segments"
+	}
+	p("  page image: %d pages of 4 KiB (%s), %s\n", len(r.DataImage.Pages), humanize.IBytes(r.DataImage.Bytes), state)
+	for _, pg := range r.DataImage.Pages {
+		p("    page at %#x\n", pg)
+	}
+
+	p("\nGlobals: %d\n", len(r.Globals))
+	for _, g := range r.Globals {
+		t := g.Type
+		if g.Mutable {
+			t = "mut " + t
+		}
+		p("  global %d: %s", g.Index, t)
+		if g.Import != "" {
+			p(", imported from %s", g.Import)
+		} else {
+			p(" = %s", g.Init)
+		}
+		if len(g.Exports) > 0 {
+			p(", exported as %s", quoteAll(g.Exports))
+		}
+		p("\n")
+	}
+
+	p("\nTables: %d\n", len(r.Tables))
+	for _, t := range r.Tables {
+		p("  table %d: %s %s", t.Index, t.Elem, limitsString(wasm.Limits{Min: t.Min, Max: deref(t.Max), HasMax: t.Max != nil}, ""))
+		if t.Import != "" {
+			p(", imported from %s", t.Import)
+		}
+		if len(t.Exports) > 0 {
+			p(", exported as %s", quoteAll(t.Exports))
+		}
+		p("\n")
+	}
+	p("\nElement segments: %d\n", len(r.Elems))
+	for _, e := range r.Elems {
+		if e.Mode == "active" {
+			p("  elem %d: active, table %d at %s, %d %s\n", e.Index, e.Table, e.Offset, e.Count, e.Type)
+		} else {
+			p("  elem %d: %s, %d %s\n", e.Index, e.Mode, e.Count, e.Type)
+		}
+	}
+
+	p("\nTypes: %d\n", len(r.Types))
+	for _, t := range r.Types {
+		p("  type %d: %s", t.Index, t.Signature)
+		if t.EntryStub != nil {
+			p(", entry stub at %#x", *t.EntryStub)
+		}
+		p("\n")
+	}
+	p("\nImports: %d\n", len(r.Imports))
+	for _, im := range r.Imports {
+		p("  %s %d: %s.%s: %s", im.Kind, im.Index, im.Module, im.Name, im.Type)
+		if im.HostStub != nil {
+			p(", host-call stub at %#x", *im.HostStub)
+		}
+		p("\n")
+	}
+	p("\nExports: %d\n", len(r.Exports))
+	for _, x := range r.Exports {
+		p("  %q: %s %d\n", x.Name, x.Kind, x.Index)
+	}
+	if r.Start != nil {
+		p("\nStart function: %d\n", *r.Start)
+	} else {
+		p("\nStart function: none\n")
+	}
+
+	p("\nFunctions: %d\n", len(r.Functions))
+	for _, f := range r.Functions {
+		p("  func %d %s: type %d %s\n", f.Index, f.Name, f.TypeIndex, f.Signature)
+		p("    code %#x, %d bytes", f.Offset, f.Size)
+		if len(f.Exports) > 0 {
+			p(", exported as %s", quoteAll(f.Exports))
+		}
+		p("\n")
+		if len(f.Sites) == 0 {
+			p("    no trap or call sites\n")
+		}
+		for _, s := range f.Sites {
+			p("    %#x (+%#x): %s, wasm %#x\n", s.Offset, s.Offset-f.Offset, s.Kind, s.WasmOffset)
+		}
+	}
+	p("\nStubs: %d\n", len(r.Stubs))
+	for _, s := range r.Stubs {
+		p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
+	}
+
+	if hasDisassembly(r) {
+		p("\nDisassembly:\n")
+		// In code order, as objdump -d prints it.
+		type listing struct {
+			off  uint32
+			text string
+		}
+		var ls []listing
+		for _, f := range r.Functions {
+			ls = append(ls, listing{f.Offset, f.Disassembly})
+		}
+		for _, s := range r.Stubs {
+			ls = append(ls, listing{s.Offset, s.Disassembly})
+		}
+		sort.SliceStable(ls, func(i, j int) bool { return ls[i].off < ls[j].off })
+		for _, l := range ls {
+			if l.text != "" {
+				p("\n%s", l.text)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func hasDisassembly(r *report) bool {
+	for _, f := range r.Functions {
+		if f.Disassembly != "" {
+			return true
+		}
+	}
+	for _, s := range r.Stubs {
+		if s.Disassembly != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func deref(p *uint64) uint64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func sizeString(n uint64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%s (%d bytes)", humanize.IBytes(n), n)
+}
