@@ -176,16 +176,17 @@ func (d *decoder) module() {
 		if int(id) >= len(sectionNames) {
 			d.fail(start, ErrSectionID)
 		}
+		d.section = sectionNames[id]
 		size := d.len32()
 		if id != 0 {
 			if sectionRank[id] <= last {
 				// The spec interpreter reads sections in order and finds
 				// a late or repeated one left over at the end.
+				d.section = ""
 				d.fail(start, ErrAfterLast)
 			}
 			last = sectionRank[id]
 		}
-		d.section = sectionNames[id]
 		end := d.pos + size
 		switch id {
 		case 0:

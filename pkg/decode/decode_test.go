@@ -231,7 +231,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"version", []byte("\x00asm\x02\x00\x00\x00"), decode.Limits{}, "unknown binary version", decode.ErrVersion, 4, "", -1},
 		{"short version", []byte("\x00asm\x01"), decode.Limits{}, "unexpected end", nil, 5, "", -1},
 		{"section id", mod([]byte{13, 0}), decode.Limits{}, "malformed section id", decode.ErrSectionID, 8, "", -1},
-		{"section too long", mod([]byte{1, 5, 0}), decode.Limits{}, "length out of bounds", decode.ErrLength, 9, "", -1},
+		{"section too long", mod([]byte{1, 5, 0}), decode.Limits{}, "length out of bounds", decode.ErrLength, 9, "type", -1},
 		{"section size", mod(sec(1, vec(), []byte{0})), decode.Limits{}, "section size mismatch", decode.ErrSectionSize, 8, "type", -1},
 		{"order", mod(funcs1, typeVoid), decode.Limits{}, "unexpected content after last section", decode.ErrAfterLast, 12, "", -1},
 		{"duplicate", mod(typeVoid, typeVoid), decode.Limits{}, "unexpected content after last section", nil, 14, "", -1},

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"errors"
+	"fmt"
 
 	"lucet/pkg/wasm"
 )
@@ -22,7 +23,7 @@ func parseNames(b []byte, pos int) (n wasm.Names) {
 			if !ok {
 				panic(r)
 			}
-			f.err.Err = errors.Join(ErrNameSection, f.err.Err)
+			f.err.Err = fmt.Errorf("%w: %w", ErrNameSection, f.err.Err)
 			n.Err = f.err
 		}
 	}()

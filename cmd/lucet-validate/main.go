@@ -1,0 +1,255 @@
+// Command lucet-validate checks WebAssembly 2.0 modules: it decodes and
+// validates each file, as the front end of lucetc does, and optionally
+// checks that the module is a WASI preview 1 program lucet-run can run.
+//
+// In: .wasm files (or standard input). Out: one line per file ("x.wasm: ok"
+// or "x.wasm:0x1a3: func 12 (name): type mismatch: ..."), or one JSON
+// object per file with --json. Exit status 0 when every file is valid, 1
+// when any is not, 2 on usage or I/O errors.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"lucet/pkg/decode"
+	"lucet/pkg/validate"
+	"lucet/pkg/wasm"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2 // usage and I/O errors
+)
+
+// run is main without the process: tests call it in-process.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	status := exitOK
+	app := &cli.App{
+		Name:      "lucet-validate",
+		Usage:     "decode and validate WebAssembly modules",
+		ArgsUsage: "[FILE.wasm ...]  (none or - reads standard input)",
+		Description: "Prints \"FILE: ok\" or \"FILE:OFFSET: where: why\" for each file.\n" +
+			"Exit status: 0 all valid, 1 any invalid, 2 usage or I/O error.",
+		HideHelpCommand: true,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "wasi", Usage: "also require a WASI preview 1 program: only wasi_snapshot_preview1 imports, with their signatures, and _start: [] -> [] exported by a command"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per file: verdict, error, offset and a summary of the module"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing; report through the exit status only"},
+		},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside run
+		Action: func(c *cli.Context) error {
+			status = check(c, stdin, stdout, stderr)
+			return nil
+		},
+	}
+	if err := app.Run(args); err != nil {
+		fmt.Fprintf(stderr, "lucet-validate: %v (see --help)\n", err)
+		return exitUsage
+	}
+	return status
+}
+
+type usageError struct{ error }
+
+// result is what is known about one file; it is also the --json output.
+type result struct {
+	File    string   `json:"file"`
+	Verdict string   `json:"verdict"` // "ok", "invalid" or "error" (could not read)
+	Error   string   `json:"error,omitempty"`
+	Offset  *int     `json:"offset,omitempty"`
+	Func    *int     `json:"func,omitempty"`
+	Stage   string   `json:"stage,omitempty"` // "decode", "validate", "wasi" or "read"
+	Warns   []string `json:"warnings,omitempty"`
+	Summary *summary `json:"summary,omitempty"`
+}
+
+type summary struct {
+	Size          int            `json:"size"`
+	Types         int            `json:"types"`
+	Imports       int            `json:"imports"`
+	ImportsBy     map[string]int `json:"imports_by_module"`
+	Funcs         int            `json:"funcs"` // defined
+	ImportedFuncs int            `json:"imported_funcs"`
+	Tables        int            `json:"tables"`
+	Memories      int            `json:"memories"`
+	Globals       int            `json:"globals"`
+	Exports       int            `json:"exports"`
+	Elems         int            `json:"elem_segments"`
+	Datas         int            `json:"data_segments"`
+	DataBytes     int            `json:"data_bytes"`
+	CodeBytes     int            `json:"code_bytes"`
+	Customs       []string       `json:"custom_sections"`
+	Start         *uint32        `json:"start,omitempty"`
+}
+
+func check(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) int {
+	files := c.Args().Slice()
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	status := exitOK
+	enc := json.NewEncoder(stdout)
+	for _, f := range files {
+		r := checkFile(f, stdin, c.Bool("wasi"))
+		switch r.Verdict {
+		case "error":
+			status = exitUsage
+		case "invalid":
+			status = max(status, exitInvalid)
+		}
+		switch {
+		case c.Bool("quiet"):
+		case c.Bool("json"):
+			if err := enc.Encode(r); err != nil {
+				fmt.Fprintf(stderr, "lucet-validate: %v\n", err)
+				return exitUsage
+			}
+		case r.Verdict == "error":
+			fmt.Fprintf(stderr, "lucet-validate: %s\n", r.Error)
+		default:
+			for _, w := range r.Warns {
+				fmt.Fprintf(stderr, "%s: warning: %s\n", r.File, w)
+			}
+			if r.Verdict == "ok" {
+				fmt.Fprintf(stdout, "%s: ok\n", r.File)
+			} else if strings.HasPrefix(r.Error, "0x") {
+				fmt.Fprintf(stdout, "%s:%s\n", r.File, r.Error)
+			} else {
+				fmt.Fprintf(stdout, "%s: %s\n", r.File, r.Error)
+			}
+		}
+	}
+	return status
+}
+
+func checkFile(name string, stdin io.Reader, wasi bool) result {
+	var (
+		b   []byte
+		err error
+	)
+	r := result{File: name}
+	lim := decode.DefaultLimits.ModuleSize
+	if name == "-" {
+		r.File = "<stdin>"
+		b, err = io.ReadAll(io.LimitReader(stdin, int64(lim)+1))
+	} else {
+		b, err = readFile(name, lim)
+	}
+	if err == nil && len(b) > lim {
+		err = fmt.Errorf("%s: larger than %d bytes", r.File, lim)
+	}
+	if err != nil {
+		r.Verdict, r.Stage, r.Error = "error", "read", err.Error()
+		return r
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		var de *decode.Error
+		if errors.As(err, &de) {
+			r.Offset, r.Func = &de.Offset, optFunc(de.Func)
+		}
+		r.Verdict, r.Stage, r.Error = "invalid", "decode", err.Error()
+		return r
+	}
+	r.Summary = summarize(m, len(b))
+	if m.Names.Err != nil {
+		r.Warns = append(r.Warns, m.Names.Err.Error())
+	}
+	if _, err := validate.Module(m, validate.Options{}); err != nil {
+		var ve *validate.Error
+		if errors.As(err, &ve) {
+			if ve.Offset >= 0 {
+				r.Offset = &ve.Offset
+			}
+			r.Func = optFunc(ve.Func)
+		}
+		r.Verdict, r.Stage, r.Error = "invalid", "validate", err.Error()
+		return r
+	}
+	if wasi {
+		if err := checkWASI(m); err != nil {
+			r.Verdict, r.Stage, r.Error = "invalid", "wasi", err.Error()
+			return r
+		}
+	}
+	r.Verdict = "ok"
+	return r
+}
+
+func readFile(name string, limit int) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return b, nil
+}
+
+func optFunc(f int) *int {
+	if f < 0 {
+		return nil
+	}
+	return &f
+}
+
+func summarize(m *wasm.Module, size int) *summary {
+	s := &summary{
+		Size:          size,
+		Types:         len(m.Types),
+		Imports:       len(m.Imports),
+		ImportsBy:     map[string]int{},
+		Funcs:         len(m.Funcs),
+		ImportedFuncs: int(m.NumImportedFuncs),
+		Tables:        int(m.NumTables()),
+		Memories:      int(m.NumMems()),
+		Globals:       int(m.NumGlobals()),
+		Exports:       len(m.Exports),
+		Elems:         len(m.Elems),
+		Datas:         len(m.Datas),
+		Customs:       []string{},
+	}
+	for _, im := range m.Imports {
+		s.ImportsBy[im.Module]++
+	}
+	for _, d := range m.Datas {
+		s.DataBytes += len(d.Init)
+	}
+	for _, c := range m.Codes {
+		s.CodeBytes += len(c.Body)
+	}
+	for _, c := range m.Customs {
+		s.Customs = append(s.Customs, c.Name)
+	}
+	if m.Names.HasModule || m.Names.Funcs != nil || m.Names.Locals != nil || m.Names.Err != nil {
+		s.Customs = append(s.Customs, "name")
+	}
+	sort.Strings(s.Customs)
+	if m.HasStart {
+		st := m.Start
+		s.Start = &st
+	}
+	return s
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
+
+// TestGolden runs the command in-process on the inputs in testdata/in
+// (built from the .wat files there with wat2wasm --no-check
+// --debug-names) and compares exit status, stdout and stderr with
+// testdata/golden/<name>.golden.
+func TestGolden(t *testing.T) {
+	const gobig = "../../testdata/gobig.wasm"
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string // a file fed to standard input
+	}{
+		{"ok", []string{"testdata/in/ok.wasm"}, ""},
+		{"invalid", []string{"testdata/in/mismatch.wasm"}, ""},
+		{"malformed", []string{"testdata/in/truncated.wasm", "testdata/in/text.wasm"}, ""},
+		{"mixed", []string{"testdata/in/ok.wasm", "testdata/in/mismatch.wasm", "testdata/in/badname.wasm"}, ""},
+		{"missing-file", []string{"testdata/in/ok.wasm", "testdata/in/nosuch.wasm", "testdata/in/mismatch.wasm"}, ""},
+		{"stdin", nil, "testdata/in/ok.wasm"},
+		{"stdin-dash", []string{"-"}, "testdata/in/truncated.wasm"},
+		{"quiet-invalid", []string{"-q", "testdata/in/ok.wasm", "testdata/in/mismatch.wasm"}, ""},
+		{"quiet-ok", []string{"--quiet", "testdata/in/ok.wasm"}, ""},
+		{"json", []string{"--json", "testdata/in/ok.wasm", "testdata/in/mismatch.wasm", "testdata/in/truncated.wasm",
+			"testdata/in/badname.wasm", "testdata/in/nosuch.wasm"}, ""},
+		{"json-gobig", []string{"--json", gobig}, ""},
+		{"wasi", []string{"--wasi", gobig, "testdata/in/wasi-cmd.wasm", "testdata/in/wasi-reactor.wasm",
+			"testdata/in/wasi-badsig.wasm", "testdata/in/wasi-env.wasm", "testdata/in/wasi-nostart.wasm"}, ""},
+		{"wasi-json", []string{"--wasi", "--json", "testdata/in/wasi-nostart.wasm"}, ""},
+		{"usage", []string{"--bogus", "testdata/in/ok.wasm"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdin bytes.Reader
+			if tt.stdin != "" {
+				b, err := os.ReadFile(tt.stdin)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stdin.Reset(b)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"lucet-validate"}, tt.args...), &stdin, &stdout, &stderr)
+			got := fmt.Sprintf("$ lucet-validate %s\nexit %d\n-- stdout --\n%s-- stderr --\n%s",
+				strings.Join(tt.args, " "), code, stdout.String(), stderr.String())
+			path := filepath.Join("testdata", "golden", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+// TestExitStatus pins the documented exit statuses independently of the
+// golden files.
+func TestExitStatus(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"testdata/in/ok.wasm", "testdata/in/wasi-cmd.wasm"}, exitOK},
+		{[]string{"testdata/in/ok.wasm", "testdata/in/mismatch.wasm"}, exitInvalid},
+		{[]string{"--wasi", "testdata/in/wasi-nostart.wasm"}, exitInvalid},
+		{[]string{"testdata/in/mismatch.wasm", "testdata/in/nosuch.wasm"}, exitUsage},
+		{[]string{"--nope"}, exitUsage},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		if got := run(append([]string{"lucet-validate"}, tt.args...), strings.NewReader(""), &out, &out); got != tt.want {
+			t.Errorf("%v: exit %d, want %d; output:\n%s", tt.args, got, tt.want, out.String())
+		}
+	}
+}

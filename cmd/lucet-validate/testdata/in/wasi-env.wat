@@ -1,0 +1,3 @@
+(module
+  (import "env" "log" (func (param i32)))
+  (func (export "_start")))
