@@ -767,11 +767,13 @@ func (e *emitter) sel(v *Value) {
 	if isReg(c, tmp) || isReg(x, tmp) {
 		tmp = rA
 	}
+	if x.Op == OpConst {
+		e.load(rC, x) // before the test: a zero constant is materialized with xor
+	}
 	e.load(tmp, y)
 	test()
 	switch {
 	case x.Op == OpConst:
-		e.load(rC, x)
 		a.CmovccRR(asm.CondNE, sz, tmp, rC)
 	case spilled(x):
 		a.CmovccRM(asm.CondNE, sz, tmp, slotMem(x.loc.Slot))
