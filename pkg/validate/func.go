@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -58,6 +59,8 @@ type funcValidator struct {
 	numLocals uint64
 	expanded  bool
 
+	code    []byte // the current body
+	endPos  int    // where the function's own end stopped
 	funcIdx int
 	base    int // BodyOffset of the current body
 	off     int // offset in the body of the current instruction
@@ -73,10 +76,13 @@ func getFuncValidator(mv *moduleValidator) *funcValidator {
 }
 
 func putFuncValidator(fv *funcValidator) {
-	fv.mv, fv.m, fv.fi = nil, nil, nil
+	fv.mv, fv.m, fv.fi, fv.code = nil, nil, nil, nil
 	fv.r.Reset(nil)
 	validatorPool.Put(fv)
 }
+
+// errDone stops the body loop at the function's own end.
+var errDone = errors.New("end of function")
 
 // singleType[t] is a one-element result list [t], so block types need no
 // allocation.
@@ -123,11 +129,19 @@ func (fv *funcValidator) pushVals(ts []wasm.ValType) {
 
 func (fv *funcValidator) pop(want wasm.ValType) error {
 	if n := len(fv.vals); n > fv.height {
-		t := fv.vals[n-1]
-		fv.vals = fv.vals[:n-1]
-		if t == want || t == unknown {
+		if t := fv.vals[n-1]; t == want || t == unknown {
+			fv.vals = fv.vals[:n-1]
 			return nil
 		}
+	}
+	return fv.popSlow(want)
+}
+
+// popSlow is pop's rare path, kept out of line so pop inlines.
+func (fv *funcValidator) popSlow(want wasm.ValType) error {
+	if n := len(fv.vals); n > fv.height {
+		t := fv.vals[n-1]
+		fv.vals = fv.vals[:n-1]
 		return fv.mismatch(want, t)
 	}
 	if fv.unreach {
@@ -365,346 +379,487 @@ func (fv *funcValidator) check(i int, fi *FuncInfo) error {
 	fv.ctrls = fv.ctrls[:0]
 	fv.pushCtrl(wasm.OpBlock, nil, ft.Results)
 	fv.r.Reset(code.Body)
-	if err := fv.body(); err != nil {
+	fv.code = code.Body
+	if err := fv.body(); err != nil && err != errDone {
 		return err
 	}
-	if fv.r.Len() != 0 {
-		fv.off = fv.r.Pos()
+	if fv.endPos != len(code.Body) {
+		fv.off = fv.endPos
 		return fv.errf("operators remaining after end of function")
 	}
 	return nil
 }
 
 // body runs until the function's own end.
+//
+// The most frequent instructions (numeric ops, constants, locals,
+// globals, branches, calls, plain loads and stores, block and end) are
+// recognized straight from the bytes: going through Reader.Next copies a
+// ~100-byte Instr per instruction, which dominated the profile. Anything
+// else, and any immediate the fast path is unsure about, goes through
+// Reader.Next, which also produces the precise malformed-code errors.
 func (fv *funcValidator) body() error {
-	m := fv.m
 	fi := fv.fi
 	r := &fv.r
+	b := fv.code
+	pos := 0
 	for {
-		if r.Len() == 0 {
-			fv.off = r.Pos()
+		if pos >= len(b) {
+			fv.off = pos
 			return fv.errf("END opcode expected")
 		}
-		in, err := r.Next()
-		fv.off = in.Offset
-		if err != nil {
-			return fv.errf("%v", err)
-		}
+		c := b[pos]
+		fv.off = pos
 		fi.NumInstrs++
-		op := in.Op
 
-		// The numeric instructions are the bulk of real code: table-driven.
-		if op < 256 {
-			if s := &numSigs[op]; s.ok {
+		if s := &numSigs[c]; s.ok {
+			if s.n != 0 {
+				pos++
 				if s.n == 2 {
 					if err := fv.pop(s.p2); err != nil {
 						return err
 					}
 				}
-				if s.n != 0 {
-					if err := fv.pop(s.p1); err != nil {
-						return err
-					}
+				if err := fv.pop(s.p1); err != nil {
+					return err
 				}
 				fv.push(s.r)
 				continue
 			}
+			if n := constLen(b[pos+1:], c); n > 0 {
+				pos += 1 + n
+				fv.push(s.r)
+				continue
+			}
+		} else {
+			switch wasm.Opcode(c) {
+			case wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet,
+				wasm.OpBr, wasm.OpBrIf, wasm.OpCall:
+				if idx, n, err := wasm.ReadU32(b[pos+1:]); err == nil {
+					pos += 1 + n
+					if err := fv.indexOp(wasm.Opcode(c), idx); err != nil {
+						return err
+					}
+					continue
+				}
+			case wasm.OpEnd:
+				pos++
+				done, err := fv.end()
+				if err != nil || done {
+					fv.endPos = pos
+					return err
+				}
+				continue
+			case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
+				if pos+1 < len(b) {
+					var bt wasm.BlockType
+					switch t := b[pos+1]; wasm.ValType(t) {
+					case 0x40:
+						bt.Kind = wasm.BlockEmpty
+					case wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.V128, wasm.FuncRef, wasm.ExternRef:
+						bt.Kind, bt.Value = wasm.BlockValue, wasm.ValType(t)
+					default:
+						goto slow
+					}
+					pos += 2
+					if err := fv.blockOp(wasm.Opcode(c), bt); err != nil {
+						return err
+					}
+					continue
+				}
+			default:
+				if c >= byte(wasm.OpI32Load) && c <= byte(wasm.OpI64Store32) {
+					align, n1, err1 := wasm.ReadU32(b[pos+1:])
+					if err1 == nil {
+						if _, n2, err2 := wasm.ReadU32(b[pos+1+n1:]); err2 == nil {
+							pos += 1 + n1 + n2
+							if err := fv.memOp(wasm.Opcode(c), align); err != nil {
+								return err
+							}
+							continue
+						}
+					}
+				}
+			}
 		}
 
-		switch op {
-		case wasm.OpUnreachable:
-			fv.setUnreachable()
-		case wasm.OpNop:
-		case wasm.OpBlock, wasm.OpLoop:
-			params, results, err := fv.blockSig(in.Block)
+	slow:
+		r.SetPos(pos)
+		in, err := r.Next()
+		pos = r.Pos()
+		if err != nil {
+			return fv.errf("%v", err)
+		}
+		if err := fv.instr(&in); err != nil {
+			return err
+		}
+	}
+}
+
+// constLen is the length of the immediate of constant instruction c at
+// the start of b when it is certainly well formed, else 0 (the slow path
+// then decodes it and reports what is wrong).
+func constLen(b []byte, c byte) int {
+	switch wasm.Opcode(c) {
+	case wasm.OpF32Const:
+		if len(b) >= 4 {
+			return 4
+		}
+		return 0
+	case wasm.OpF64Const:
+		if len(b) >= 8 {
+			return 8
+		}
+		return 0
+	}
+	// A signed LEB128 shorter than the maximum length cannot be too long
+	// or too large: 4 bytes carry 28 bits, 9 bytes 63.
+	limit := 4
+	if wasm.Opcode(c) == wasm.OpI64Const {
+		limit = 9
+	}
+	for i := 0; i < limit && i < len(b); i++ {
+		if b[i]&0x80 == 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// indexOp handles the instructions whose only immediate is one index.
+func (fv *funcValidator) indexOp(op wasm.Opcode, idx uint32) error {
+	switch op {
+	case wasm.OpLocalGet:
+		t, err := fv.local(idx)
+		if err != nil {
+			return err
+		}
+		fv.push(t)
+	case wasm.OpLocalSet:
+		t, err := fv.local(idx)
+		if err != nil {
+			return err
+		}
+		return fv.pop(t)
+	case wasm.OpLocalTee:
+		t, err := fv.local(idx)
+		if err != nil {
+			return err
+		}
+		if err := fv.pop(t); err != nil {
+			return err
+		}
+		fv.push(t)
+	case wasm.OpGlobalGet:
+		fv.fi.UsesGlobals = true
+		if idx >= uint32(len(fv.mv.globalTypes)) {
+			return fv.errf("unknown global %d", idx)
+		}
+		fv.push(fv.mv.globalTypes[idx].Type)
+	case wasm.OpGlobalSet:
+		fv.fi.UsesGlobals = true
+		if idx >= uint32(len(fv.mv.globalTypes)) {
+			return fv.errf("unknown global %d", idx)
+		}
+		gt := fv.mv.globalTypes[idx]
+		if !gt.Mutable {
+			return fv.errf("global is immutable: global.set %d", idx)
+		}
+		return fv.pop(gt.Type)
+	case wasm.OpBr:
+		l, err := fv.label(idx)
+		if err != nil {
+			return err
+		}
+		if err := fv.popVals(l.labelTypes()); err != nil {
+			return err
+		}
+		fv.setUnreachable()
+	case wasm.OpBrIf:
+		l, err := fv.label(idx)
+		if err != nil {
+			return err
+		}
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		ts := l.labelTypes()
+		if err := fv.popVals(ts); err != nil {
+			return err
+		}
+		fv.pushVals(ts)
+	case wasm.OpCall:
+		fv.fi.HasCalls = true
+		if idx >= uint32(len(fv.mv.funcTypes)) {
+			return fv.errf("unknown function %d", idx)
+		}
+		ft := &fv.m.Types[fv.mv.funcTypes[idx]]
+		if err := fv.popVals(ft.Params); err != nil {
+			return err
+		}
+		fv.pushVals(ft.Results)
+	}
+	return nil
+}
+
+// memOp handles the scalar loads and stores.
+func (fv *funcValidator) memOp(op wasm.Opcode, align uint32) error {
+	ma := &memOps[op-wasm.OpI32Load]
+	if err := fv.memarg(align, ma.size); err != nil {
+		return err
+	}
+	if ma.store {
+		if err := fv.pop(ma.t); err != nil {
+			return err
+		}
+		return fv.pop(wasm.I32)
+	}
+	if err := fv.pop(wasm.I32); err != nil {
+		return err
+	}
+	fv.push(ma.t)
+	return nil
+}
+
+func (fv *funcValidator) blockOp(op wasm.Opcode, bt wasm.BlockType) error {
+	params, results, err := fv.blockSig(bt)
+	if err != nil {
+		return err
+	}
+	if op == wasm.OpIf {
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+	}
+	if err := fv.popVals(params); err != nil {
+		return err
+	}
+	if op == wasm.OpLoop {
+		fv.fi.HasLoops = true
+	}
+	fv.pushCtrl(op, params, results)
+	return nil
+}
+
+// end closes the innermost frame; done reports the function's own end.
+func (fv *funcValidator) end() (done bool, err error) {
+	f, err := fv.popCtrl()
+	if err != nil {
+		return false, err
+	}
+	if f.op == wasm.OpIf && !sameTypes(f.params, f.results) {
+		// The missing else passes the params through unchanged.
+		return false, fv.errf("type mismatch: if without else must have matching param and result types")
+	}
+	if len(fv.ctrls) == 0 {
+		return true, nil
+	}
+	fv.pushVals(f.results)
+	return false, nil
+}
+
+// instr handles one instruction decoded by the Reader.
+func (fv *funcValidator) instr(in *wasm.Instr) error {
+	m := fv.m
+	fi := fv.fi
+	op := in.Op
+	if op < 256 {
+		if s := &numSigs[op]; s.ok {
+			if s.n == 2 {
+				if err := fv.pop(s.p2); err != nil {
+					return err
+				}
+			}
+			if s.n != 0 {
+				if err := fv.pop(s.p1); err != nil {
+					return err
+				}
+			}
+			fv.push(s.r)
+			return nil
+		}
+	}
+	switch op {
+	case wasm.OpUnreachable:
+		fv.setUnreachable()
+	case wasm.OpNop:
+	case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
+		return fv.blockOp(op, in.Block)
+	case wasm.OpElse:
+		if fv.ctrls[len(fv.ctrls)-1].op != wasm.OpIf {
+			return fv.errf("else without matching if")
+		}
+		f, err := fv.popCtrl()
+		if err != nil {
+			return err
+		}
+		fv.pushCtrl(wasm.OpElse, f.params, f.results)
+	case wasm.OpEnd:
+		// The fast path always takes end; this is only for completeness.
+		done, err := fv.end()
+		if err == nil && done {
+			fv.endPos = fv.r.Pos()
+			return errDone
+		}
+		return err
+	case wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet,
+		wasm.OpBr, wasm.OpBrIf, wasm.OpCall:
+		return fv.indexOp(op, in.Index)
+	case wasm.OpBrTable:
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		def, err := fv.label(in.Index)
+		if err != nil {
+			return err
+		}
+		arity := len(def.labelTypes())
+		for _, t := range in.Targets {
+			l, err := fv.label(t)
 			if err != nil {
-				return err
-			}
-			if err := fv.popVals(params); err != nil {
-				return err
-			}
-			if op == wasm.OpLoop {
-				fi.HasLoops = true
-			}
-			fv.pushCtrl(op, params, results)
-		case wasm.OpIf:
-			params, results, err := fv.blockSig(in.Block)
-			if err != nil {
-				return err
-			}
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			if err := fv.popVals(params); err != nil {
-				return err
-			}
-			fv.pushCtrl(op, params, results)
-		case wasm.OpElse:
-			if fv.ctrls[len(fv.ctrls)-1].op != wasm.OpIf {
-				return fv.errf("else without matching if")
-			}
-			f, err := fv.popCtrl()
-			if err != nil {
-				return err
-			}
-			fv.pushCtrl(wasm.OpElse, f.params, f.results)
-		case wasm.OpEnd:
-			f, err := fv.popCtrl()
-			if err != nil {
-				return err
-			}
-			if f.op == wasm.OpIf && !sameTypes(f.params, f.results) {
-				// The missing else passes the params through unchanged.
-				return fv.errf("type mismatch: if without else must have matching param and result types")
-			}
-			if len(fv.ctrls) == 0 {
-				return nil
-			}
-			fv.pushVals(f.results)
-		case wasm.OpBr:
-			l, err := fv.label(in.Index)
-			if err != nil {
-				return err
-			}
-			if err := fv.popVals(l.labelTypes()); err != nil {
-				return err
-			}
-			fv.setUnreachable()
-		case wasm.OpBrIf:
-			l, err := fv.label(in.Index)
-			if err != nil {
-				return err
-			}
-			if err := fv.pop(wasm.I32); err != nil {
 				return err
 			}
 			ts := l.labelTypes()
-			if err := fv.popVals(ts); err != nil {
-				return err
+			if len(ts) != arity {
+				return fv.errf("type mismatch: br_table targets have different arities")
 			}
-			fv.pushVals(ts)
-		case wasm.OpBrTable:
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			def, err := fv.label(in.Index)
-			if err != nil {
-				return err
-			}
-			arity := len(def.labelTypes())
-			for _, t := range in.Targets {
-				l, err := fv.label(t)
-				if err != nil {
-					return err
-				}
-				ts := l.labelTypes()
-				if len(ts) != arity {
-					return fv.errf("type mismatch: br_table targets have different arities")
-				}
-				if err := fv.checkTop(ts); err != nil {
-					return err
-				}
-			}
-			if err := fv.popVals(def.labelTypes()); err != nil {
-				return err
-			}
-			fv.setUnreachable()
-		case wasm.OpReturn:
-			if err := fv.popVals(fv.ctrls[0].results); err != nil {
-				return err
-			}
-			fv.setUnreachable()
-		case wasm.OpCall:
-			fi.HasCalls = true
-			if in.Index >= uint32(len(fv.mv.funcTypes)) {
-				return fv.errf("unknown function %d", in.Index)
-			}
-			ft := &m.Types[fv.mv.funcTypes[in.Index]]
-			if err := fv.popVals(ft.Params); err != nil {
-				return err
-			}
-			fv.pushVals(ft.Results)
-		case wasm.OpCallIndirect:
-			fi.HasCalls, fi.HasIndirectCalls = true, true
-			et, err := fv.table(in.Index2)
-			if err != nil {
-				return err
-			}
-			if et != wasm.FuncRef {
-				return fv.errf("type mismatch: call_indirect on a table of %s", et)
-			}
-			if uint64(in.Index) >= uint64(len(m.Types)) {
-				return fv.errf("unknown type %d", in.Index)
-			}
-			ft := &m.Types[in.Index]
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			if err := fv.popVals(ft.Params); err != nil {
-				return err
-			}
-			fv.pushVals(ft.Results)
-		case wasm.OpDrop:
-			if _, err := fv.popAny(); err != nil {
-				return err
-			}
-		case wasm.OpSelect:
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			t1, err := fv.popAny()
-			if err != nil {
-				return err
-			}
-			t2, err := fv.popAny()
-			if err != nil {
-				return err
-			}
-			if t1.IsRef() || t2.IsRef() {
-				return fv.errf("type mismatch: select without a type needs numeric or vector operands")
-			}
-			if t1 != t2 && t1 != unknown && t2 != unknown {
-				return fv.errf("type mismatch: select operands %s and %s", typeName(t2), typeName(t1))
-			}
-			if t1 == unknown {
-				t1 = t2
-			}
-			fv.push(t1)
-		case wasm.OpSelectT:
-			if in.NumTypes != 1 {
-				return fv.errf("invalid result arity")
-			}
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			if err := fv.pop(in.Type); err != nil {
-				return err
-			}
-			if err := fv.pop(in.Type); err != nil {
-				return err
-			}
-			fv.push(in.Type)
-		case wasm.OpLocalGet:
-			t, err := fv.local(in.Index)
-			if err != nil {
-				return err
-			}
-			fv.push(t)
-		case wasm.OpLocalSet:
-			t, err := fv.local(in.Index)
-			if err != nil {
-				return err
-			}
-			if err := fv.pop(t); err != nil {
-				return err
-			}
-		case wasm.OpLocalTee:
-			t, err := fv.local(in.Index)
-			if err != nil {
-				return err
-			}
-			if err := fv.pop(t); err != nil {
-				return err
-			}
-			fv.push(t)
-		case wasm.OpGlobalGet:
-			fi.UsesGlobals = true
-			if in.Index >= uint32(len(fv.mv.globalTypes)) {
-				return fv.errf("unknown global %d", in.Index)
-			}
-			fv.push(fv.mv.globalTypes[in.Index].Type)
-		case wasm.OpGlobalSet:
-			fi.UsesGlobals = true
-			if in.Index >= uint32(len(fv.mv.globalTypes)) {
-				return fv.errf("unknown global %d", in.Index)
-			}
-			gt := fv.mv.globalTypes[in.Index]
-			if !gt.Mutable {
-				return fv.errf("global is immutable: global.set %d", in.Index)
-			}
-			if err := fv.pop(gt.Type); err != nil {
-				return err
-			}
-		case wasm.OpTableGet:
-			et, err := fv.table(in.Index)
-			if err != nil {
-				return err
-			}
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			fv.push(et)
-		case wasm.OpTableSet:
-			et, err := fv.table(in.Index)
-			if err != nil {
-				return err
-			}
-			if err := fv.pop(et); err != nil {
-				return err
-			}
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-		case wasm.OpMemorySize:
-			if err := fv.needMem(); err != nil {
-				return err
-			}
-			fv.push(wasm.I32)
-		case wasm.OpMemoryGrow:
-			fi.GrowsMemory = true
-			if err := fv.needMem(); err != nil {
-				return err
-			}
-			if err := fv.pop(wasm.I32); err != nil {
-				return err
-			}
-			fv.push(wasm.I32)
-		case wasm.OpRefNull:
-			fv.push(in.Type)
-		case wasm.OpRefIsNull:
-			t, err := fv.popAny()
-			if err != nil {
-				return err
-			}
-			if t != unknown && !t.IsRef() {
-				return fv.errf("type mismatch: expected a reference, found %s", t)
-			}
-			fv.push(wasm.I32)
-		case wasm.OpRefFunc:
-			if in.Index >= uint32(len(fv.mv.funcTypes)) {
-				return fv.errf("unknown function %d", in.Index)
-			}
-			if !fv.mv.refs[in.Index] {
-				return fv.errf("undeclared function reference %d", in.Index)
-			}
-			fv.push(wasm.FuncRef)
-		default:
-			if err := fv.other(&in); err != nil {
+			if err := fv.checkTop(ts); err != nil {
 				return err
 			}
 		}
+		if err := fv.popVals(def.labelTypes()); err != nil {
+			return err
+		}
+		fv.setUnreachable()
+	case wasm.OpReturn:
+		if err := fv.popVals(fv.ctrls[0].results); err != nil {
+			return err
+		}
+		fv.setUnreachable()
+	case wasm.OpCallIndirect:
+		fi.HasCalls, fi.HasIndirectCalls = true, true
+		et, err := fv.table(in.Index2)
+		if err != nil {
+			return err
+		}
+		if et != wasm.FuncRef {
+			return fv.errf("type mismatch: call_indirect on a table of %s", et)
+		}
+		if uint64(in.Index) >= uint64(len(m.Types)) {
+			return fv.errf("unknown type %d", in.Index)
+		}
+		ft := &m.Types[in.Index]
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		if err := fv.popVals(ft.Params); err != nil {
+			return err
+		}
+		fv.pushVals(ft.Results)
+	case wasm.OpDrop:
+		if _, err := fv.popAny(); err != nil {
+			return err
+		}
+	case wasm.OpSelect:
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		t1, err := fv.popAny()
+		if err != nil {
+			return err
+		}
+		t2, err := fv.popAny()
+		if err != nil {
+			return err
+		}
+		if t1.IsRef() || t2.IsRef() {
+			return fv.errf("type mismatch: select without a type needs numeric or vector operands")
+		}
+		if t1 != t2 && t1 != unknown && t2 != unknown {
+			return fv.errf("type mismatch: select operands %s and %s", typeName(t2), typeName(t1))
+		}
+		if t1 == unknown {
+			t1 = t2
+		}
+		fv.push(t1)
+	case wasm.OpSelectT:
+		if in.NumTypes != 1 {
+			return fv.errf("invalid result arity")
+		}
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		if err := fv.pop(in.Type); err != nil {
+			return err
+		}
+		if err := fv.pop(in.Type); err != nil {
+			return err
+		}
+		fv.push(in.Type)
+	case wasm.OpTableGet:
+		et, err := fv.table(in.Index)
+		if err != nil {
+			return err
+		}
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		fv.push(et)
+	case wasm.OpTableSet:
+		et, err := fv.table(in.Index)
+		if err != nil {
+			return err
+		}
+		if err := fv.pop(et); err != nil {
+			return err
+		}
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+	case wasm.OpMemorySize:
+		if err := fv.needMem(); err != nil {
+			return err
+		}
+		fv.push(wasm.I32)
+	case wasm.OpMemoryGrow:
+		fi.GrowsMemory = true
+		if err := fv.needMem(); err != nil {
+			return err
+		}
+		if err := fv.pop(wasm.I32); err != nil {
+			return err
+		}
+		fv.push(wasm.I32)
+	case wasm.OpRefNull:
+		fv.push(in.Type)
+	case wasm.OpRefIsNull:
+		t, err := fv.popAny()
+		if err != nil {
+			return err
+		}
+		if t != unknown && !t.IsRef() {
+			return fv.errf("type mismatch: expected a reference, found %s", t)
+		}
+		fv.push(wasm.I32)
+	case wasm.OpRefFunc:
+		if in.Index >= uint32(len(fv.mv.funcTypes)) {
+			return fv.errf("unknown function %d", in.Index)
+		}
+		if !fv.mv.refs[in.Index] {
+			return fv.errf("undeclared function reference %d", in.Index)
+		}
+		fv.push(wasm.FuncRef)
+	default:
+		return fv.other(in)
 	}
+	return nil
 }
 
 // other handles memory accesses and the prefixed instructions.
 func (fv *funcValidator) other(in *wasm.Instr) error {
 	op := in.Op
 	if op >= wasm.OpI32Load && op <= wasm.OpI64Store32 {
-		ma := &memOps[op-wasm.OpI32Load]
-		if err := fv.memarg(in.MemAlign, ma.size); err != nil {
-			return err
-		}
-		if ma.store {
-			if err := fv.pop(ma.t); err != nil {
-				return err
-			}
-			return fv.pop(wasm.I32)
-		}
-		if err := fv.pop(wasm.I32); err != nil {
-			return err
-		}
-		fv.push(ma.t)
-		return nil
+		return fv.memOp(op, in.MemAlign)
 	}
 	switch op >> 16 {
 	case wasm.PrefixFC:
