@@ -22,6 +22,20 @@ func (e *fdEntry) hostFd() (int, Errno) {
 	return -1, ErrnoSpipe
 }
 
+// streamFd is the host fd for fd_read (write=false) or fd_write on e, or -1
+// when the entry is only an io.Reader/io.Writer. A stdio *os.File is used
+// through its raw fd so guest nonblock and readv/writev apply to it as to
+// any other fd; it is only used in the direction it was configured for.
+func (e *fdEntry) streamFd(write bool) int {
+	if e.fd >= 0 {
+		return e.fd
+	}
+	if e.stdFile == nil || (write && e.w == nil) || (!write && e.r == nil) {
+		return -1
+	}
+	return rawFd(e.stdFile)
+}
+
 // fd_read(fd, iovs, iovs_len, nread_ptr) -> errno
 func (s *System) fdRead(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, nreadPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
@@ -37,13 +51,13 @@ func (s *System) fdRead(m []byte, a []uint64) Errno {
 		return errno
 	}
 	var n int
-	switch {
-	case e.fd >= 0:
+	switch hfd := e.streamFd(false); {
+	case hfd >= 0:
 		if e.ftype == filetypeDirectory {
 			return ErrnoIsdir
 		}
 		var err error
-		n, err = hostIO(e.fd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Readv(e.fd, iov) })
+		n, err = hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Readv(hfd, iov) })
 		if err != nil {
 			return toErrno(err)
 		}
@@ -74,10 +88,10 @@ func (s *System) fdWrite(m []byte, a []uint64) Errno {
 		return errno
 	}
 	var n int
-	switch {
-	case e.fd >= 0:
+	switch hfd := e.streamFd(true); {
+	case hfd >= 0:
 		var err error
-		n, err = hostIO(e.fd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Writev(e.fd, iov) })
+		n, err = hostIO(hfd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Writev(hfd, iov) })
 		if err != nil {
 			return toErrno(err)
 		}
@@ -96,9 +110,12 @@ func (s *System) fdWrite(m []byte, a []uint64) Errno {
 // fd_pread(fd, iovs, iovs_len, offset, nread_ptr) -> errno
 func (s *System) fdPread(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, off, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.get(fd, rightFdRead|rightFdSeek)
+	e, errno := s.get(fd, rightFdRead)
 	if errno != ErrnoSuccess {
 		return errno
+	}
+	if e.base&rightFdSeek == 0 {
+		return seekDenied(e)
 	}
 	if !ok32(m, nPtr) {
 		return ErrnoFault
@@ -128,9 +145,12 @@ func (s *System) fdPread(m []byte, a []uint64) Errno {
 // fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr) -> errno
 func (s *System) fdPwrite(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, off, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.get(fd, rightFdWrite|rightFdSeek)
+	e, errno := s.get(fd, rightFdWrite)
 	if errno != ErrnoSuccess {
 		return errno
+	}
+	if e.base&rightFdSeek == 0 {
+		return seekDenied(e)
 	}
 	if !ok32(m, nPtr) {
 		return ErrnoFault

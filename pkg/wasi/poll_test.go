@@ -179,6 +179,14 @@ func TestPipeReadWrite(t *testing.T) {
 	defer inR.Close()
 	defer outR.Close()
 	h := newHarness(t, Config{Stdin: inR, Stdout: outW})
+	// Guest nonblock on an empty pipe: EAGAIN instead of blocking.
+	h.must("fd_fdstat_set_flags", 0, fdflagNonblock)
+	ip, ic, _ := h.iov(make([]byte, 8))
+	n := h.alloc(4)
+	h.expect(ErrnoAgain, "fd_read", 0, ip, ic, uint64(n))
+	h.must("fd_fdstat_set_flags", 0, 0)
+	// Positioned I/O on a pipe.
+	h.expect(ErrnoSpipe, "fd_pread", 0, ip, ic, 0, uint64(n))
 	inW.Write([]byte("from host"))
 	inW.Close()
 	if got := string(h.read(0, 64)); got != "from host" {
@@ -190,9 +198,9 @@ func TestPipeReadWrite(t *testing.T) {
 	h.write(1, []byte("to "), []byte("host"))
 	outW.Close()
 	b := make([]byte, 64)
-	n, _ := outR.Read(b)
-	if string(b[:n]) != "to host" {
-		t.Errorf("stdout pipe got %q", b[:n])
+	nr, _ := outR.Read(b)
+	if string(b[:nr]) != "to host" {
+		t.Errorf("stdout pipe got %q", b[:nr])
 	}
 	st := h.alloc(24)
 	h.must("fd_fdstat_get", 0, uint64(st))
