@@ -67,6 +67,9 @@ type funcValidator struct {
 	fi      *FuncInfo
 }
 
+// maxPooledStack is the largest stack capacity a pooled validator keeps.
+const maxPooledStack = 1 << 16
+
 var validatorPool = sync.Pool{New: func() any { return new(funcValidator) }}
 
 func getFuncValidator(mv *moduleValidator) *funcValidator {
@@ -78,6 +81,10 @@ func getFuncValidator(mv *moduleValidator) *funcValidator {
 func putFuncValidator(fv *funcValidator) {
 	fv.mv, fv.m, fv.fi, fv.code = nil, nil, nil, nil
 	fv.r.Reset(nil)
+	// Don't let one pathological function pin big stacks in the pool.
+	if cap(fv.vals) > maxPooledStack || cap(fv.ctrls) > maxPooledStack || cap(fv.runs) > maxPooledStack {
+		return
+	}
 	validatorPool.Put(fv)
 }
 
