@@ -101,11 +101,11 @@ func fromBytes(b []byte) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFeatures(p.meta.Features); err != nil {
+	if err := checkFeatures(p.Meta.Features); err != nil {
 		return nil, err
 	}
-	m := &Module{Meta: p.meta, Checksum: p.hdr.Checksum, Data: p.data}
-	if err := m.mapCode(p.text); err != nil {
+	m := &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
+	if err := m.mapCode(p.Text); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -196,12 +196,23 @@ func checkFeatures(need uint64) error {
 	return nil
 }
 
-// parsed is a file that passed every check but the CPU features.
-type parsed struct {
-	hdr  link.Header
-	text []byte
-	meta *object.Meta
-	data *link.DataImage
+// Image is a module file that passed every check but the CPU features,
+// decoded and not mapped: what tools such as lucet-objdump inspect.
+type Image struct {
+	Header link.Header
+	Text   []byte // .text, a sub-slice of the file
+	Meta   *object.Meta
+	Data   *link.DataImage
+}
+
+// Inspect verifies and decodes a module file without mapping it or
+// requiring that this CPU can run it.
+func Inspect(b []byte) (*Image, error) {
+	img, err := parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	return img, nil
 }
 
 // ErrNotModule is wrapped by the error for an ELF file that pkg/link did not
@@ -210,7 +221,7 @@ var ErrNotModule = errors.New("not a lucet module")
 
 // parse checks b and decodes it, without mapping anything. Every offset
 // read from the file is checked against len(b) before use.
-func parse(b []byte) (*parsed, error) {
+func parse(b []byte) (*Image, error) {
 	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
 		return nil, fmt.Errorf("not an ELF file")
 	}
@@ -230,6 +241,15 @@ func parse(b []byte) (*parsed, error) {
 	}
 	if phoff > uint64(len(b)) || phnum > (uint64(len(b))-phoff)/56 {
 		return nil, fmt.Errorf("truncated: %d program headers at %#x do not fit the %d-byte file", phnum, phoff, len(b))
+	}
+	// The section headers come last in the files link writes, so this
+	// also catches a file cut short after the parts the loader reads.
+	shoff, shentsize, shnum := le.Uint64(b[40:]), uint64(le.Uint16(b[58:])), uint64(le.Uint16(b[60:]))
+	if shentsize != 64 || shnum == 0 {
+		return nil, fmt.Errorf("%w: no section headers", ErrNotModule)
+	}
+	if shoff > uint64(len(b)) || shnum > (uint64(len(b))-shoff)/64 {
+		return nil, fmt.Errorf("truncated: %d section headers at %#x do not fit the %d-byte file", shnum, shoff, len(b))
 	}
 	type prog struct {
 		typ, flags         uint32
@@ -315,7 +335,7 @@ func parse(b []byte) (*parsed, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &parsed{hdr: h, text: text, meta: meta, data: data}, nil
+	return &Image{Header: h, Text: text, Meta: meta, Data: data}, nil
 }
 
 // findNote returns the descriptor of the Lucet note among the notes in

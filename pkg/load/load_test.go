@@ -174,8 +174,8 @@ func textMetaData(b []byte, h link.Header) ([32]byte, error) {
 	return link.Checksum(&h, b[h.TextOff:h.TextOff+h.TextSize], b[h.MetaOff:h.MetaOff+h.MetaSize], b[h.DataOff:h.DataOff+h.DataSize]), nil
 }
 
-// TestEveryCorruption truncates the file at every length and flips every
-// byte: each result is refused or, when the byte is one the loader does not
+// TestEveryCorruption truncates the file at every length, which must be
+// refused, and flips every byte: each result is refused or, when the byte is one the loader does not
 // read (section headers, symbol tables, padding), loads to exactly the
 // original module.
 func TestEveryCorruption(t *testing.T) {
@@ -185,8 +185,8 @@ func TestEveryCorruption(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := 0; n < len(good); n++ {
-		if p, err := parse(good[:n]); err == nil && !samePars(p, ref) {
-			t.Fatalf("truncated to %d bytes: accepted with different content", n)
+		if _, err := parse(good[:n]); err == nil {
+			t.Fatalf("truncated to %d bytes: accepted", n)
 		}
 	}
 	refused := 0
@@ -208,8 +208,8 @@ func TestEveryCorruption(t *testing.T) {
 	}
 }
 
-func samePars(a, b *parsed) bool {
-	return bytes.Equal(a.text, b.text) && reflect.DeepEqual(a.meta, b.meta) && reflect.DeepEqual(a.data, b.data) && a.hdr == b.hdr
+func samePars(a, b *Image) bool {
+	return bytes.Equal(a.Text, b.Text) && reflect.DeepEqual(a.Meta, b.Meta) && reflect.DeepEqual(a.Data, b.Data) && a.Header == b.Header
 }
 
 func TestFeatures(t *testing.T) {
@@ -240,7 +240,7 @@ func FuzzLoadBytes(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if p.meta.Check(len(p.text)) != nil {
+		if p.Meta.Check(len(p.Text)) != nil {
 			t.Fatalf("accepted metadata that fails Check")
 		}
 	})

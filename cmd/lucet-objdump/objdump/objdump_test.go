@@ -1,4 +1,4 @@
-package main
+package objdump
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func TestGolden(t *testing.T) {
 				stdin.Write(b)
 			}
 			var stdout, stderr bytes.Buffer
-			if code := run(append([]string{"lucet-objdump"}, tt.args...), &stdin, &stdout, &stderr); code != 0 {
+			if code := Run(append([]string{"lucet-objdump"}, tt.args...), &stdin, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			// The temporary path differs between runs.
@@ -72,7 +72,7 @@ func TestGolden(t *testing.T) {
 func TestJSONShape(t *testing.T) {
 	path, _ := smallSO(t)
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"lucet-objdump", "--json", "-d", path}, nil, &stdout, &stderr); code != 0 {
+	if code := Run([]string{"lucet-objdump", "--json", "-d", path}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	var r report
@@ -122,7 +122,7 @@ func TestErrors(t *testing.T) {
 				}
 			}
 			var stdout, stderr bytes.Buffer
-			code := run(append([]string{"lucet-objdump"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
+			code := Run(append([]string{"lucet-objdump"}, tt.args...), strings.NewReader(""), &stdout, &stderr)
 			if code != tt.code || !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.want)
 			}
@@ -138,7 +138,7 @@ func TestErrors(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"lucet-objdump", "--help"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--disassemble") {
+	if code := Run([]string{"lucet-objdump", "--help"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--disassemble") {
 		t.Errorf("--help: exit %d, output %q", code, stdout.String())
 	}
 }

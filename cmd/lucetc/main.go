@@ -1,0 +1,458 @@
+// Command lucetc compiles a WebAssembly module ahead of time to an x86-64
+// ELF shared object that the lucet runtime loads.
+//
+// Usage: lucetc [options] module.wasm [-o module.so]
+//
+// The pipeline is decode → validate → codegen → link. Input "-" reads
+// standard input; with no -o the object goes to standard output when that
+// is not a terminal. Output files are written to a temporary file in the
+// target directory and renamed into place, so a failed or interrupted
+// compile never leaves a half-written object. Exit status: 0 on success,
+// 1 on an invalid module or a compile error, 2 on a usage or I/O error.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+
+	"lucet/pkg/codegen"
+	"lucet/pkg/decode"
+	"lucet/pkg/disasm"
+	"lucet/pkg/link"
+	"lucet/pkg/load"
+	"lucet/pkg/object"
+	"lucet/pkg/validate"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError is a bad command line (exit 2); moduleError an invalid module
+// or a compile failure (exit 1). Any other error is I/O (exit 2).
+type usageError struct{ error }
+type moduleError struct{ error }
+
+const usageLine = "usage: lucetc [options] module.wasm [-o module.so]  (lucetc --help for options)"
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	flags := cliFlags()
+	app := &cli.App{
+		Name:            "lucetc",
+		Usage:           "compile a WebAssembly module to a native shared object",
+		ArgsUsage:       "module.wasm",
+		Flags:           flags,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			return compile(c, stdin, stdout, stderr)
+		},
+	}
+	err := app.Run(permute(args, flags))
+	var ue usageError
+	var me moduleError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "lucetc: %v\n%s\n", ue.error, usageLine)
+		return 2
+	case errors.As(err, &me):
+		fmt.Fprintf(stderr, "lucetc: %v\n", oneLine(me.error))
+		return 1
+	default:
+		fmt.Fprintf(stderr, "lucetc: %v\n", oneLine(err))
+		return 2
+	}
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+
+func cliFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the object to `FILE` (\"-\": standard output)"},
+		&cli.StringFlag{Name: "emit", Value: "so", Usage: "what to write: so (shared object) or asm (annotated disassembly)"},
+		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: "1", Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
+		&cli.StringFlag{Name: "bounds-checks", Usage: "memory bounds checks: explicit (compare every access) or guard (rely on a reserved region and guard pages; default when a size below is given)"},
+		&cli.StringFlag{Name: "reserved-size", Value: "4GiB", Usage: "guard mode: address space reserved per memory (multiple of 4 KiB)"},
+		&cli.StringFlag{Name: "guard-size", Value: "2GiB", Usage: "guard mode: inaccessible bytes after the reservation (multiple of 4 KiB)"},
+		&cli.StringFlag{Name: "target-cpu", Usage: "CPU to compile for: native, baseline, nehalem, sandybridge, haswell, broadwell, skylake, cannonlake, icelake, znver1 (default: baseline)"},
+		&cli.StringSliceFlag{Name: "target-feature", Usage: "comma list of +feature/-feature (sse41, sse42, popcnt, lzcnt, bmi1, bmi2, avx, avx2); later items win"},
+		&cli.StringFlag{Name: "syntax", Aliases: []string{"M"}, Value: "gnu", Usage: "assembly syntax for --emit=asm: gnu or intel"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "functions compiled in parallel (0: one per CPU)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print per-stage timings and sizes to standard error"},
+	}
+}
+
+// options is the validated command line.
+type options struct {
+	input, output string
+	emitAsm       bool
+	syntax        disasm.Syntax
+	cg            codegen.Options
+	verbose       bool
+}
+
+func parseOptions(c *cli.Context) (*options, error) {
+	o := &options{output: c.String("output"), verbose: c.Bool("verbose")}
+	switch c.NArg() {
+	case 0:
+		return nil, usageError{errors.New("no input module (give a .wasm file, or - for standard input)")}
+	case 1:
+		o.input = c.Args().First()
+	default:
+		return nil, usageError{fmt.Errorf("one input module at a time, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))}
+	}
+	switch c.String("emit") {
+	case "so", "obj":
+	case "asm":
+		o.emitAsm = true
+	default:
+		return nil, usageError{fmt.Errorf("--emit=%s: want so or asm", c.String("emit"))}
+	}
+	var err error
+	if o.syntax, err = disasm.ParseSyntax(c.String("syntax")); err != nil {
+		return nil, usageError{err}
+	}
+	if o.cg.OptLevel, err = parseOptLevel(c.String("opt-level")); err != nil {
+		return nil, usageError{err}
+	}
+	sizeGiven := c.IsSet("reserved-size") || c.IsSet("guard-size")
+	switch b := c.String("bounds-checks"); {
+	case b == "explicit":
+		if sizeGiven {
+			return nil, usageError{errors.New("--reserved-size and --guard-size apply to --bounds-checks=guard only")}
+		}
+		o.cg.Bounds = object.BoundsExplicit
+	case b == "guard" || (b == "" && sizeGiven):
+		o.cg.Bounds = object.BoundsGuard
+		if o.cg.MemReserve, err = parseSize("reserved-size", c.String("reserved-size")); err != nil {
+			return nil, usageError{err}
+		}
+		if o.cg.MemGuard, err = parseSize("guard-size", c.String("guard-size")); err != nil {
+			return nil, usageError{err}
+		}
+		if o.cg.MemReserve == 0 {
+			return nil, usageError{errors.New("--reserved-size must not be 0 with guard bounds checks")}
+		}
+	case b == "":
+		o.cg.Bounds = object.BoundsExplicit
+	default:
+		return nil, usageError{fmt.Errorf("--bounds-checks=%s: want explicit or guard", b)}
+	}
+	if o.cg.Features, err = parseTarget(c.String("target-cpu"), c.StringSlice("target-feature")); err != nil {
+		return nil, usageError{err}
+	}
+	o.cg.Parallel = c.Int("jobs")
+	if o.cg.Parallel < 0 {
+		return nil, usageError{fmt.Errorf("--jobs=%d: must not be negative", o.cg.Parallel)}
+	}
+	return o, nil
+}
+
+func parseOptLevel(s string) (int, error) {
+	switch s {
+	case "0", "none":
+		return 0, nil
+	case "1", "speed":
+		return 1, nil
+	case "2", "speed_and_size":
+		return 2, nil
+	}
+	return 0, fmt.Errorf("--opt-level=%s: want 0/none, 1/speed or 2/speed_and_size", s)
+}
+
+// parseSize reads a byte size such as 4GiB, 64MiB or 65536.
+func parseSize(flag, s string) (uint64, error) {
+	v, err := humanize.ParseBytes(s)
+	if err != nil {
+		return 0, fmt.Errorf("--%s=%s: not a size (examples: 4GiB, 64MiB, 65536)", flag, s)
+	}
+	if v%4096 != 0 {
+		return 0, fmt.Errorf("--%s=%s: %d bytes is not a multiple of 4 KiB", flag, s, v)
+	}
+	return v, nil
+}
+
+// baseline is the least the code generator can target: SSE4.1, POPCNT,
+// LZCNT and BMI1 (roughly Haswell / Piledriver and later).
+const baseline = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+
+const haswell = object.AllFeatures
+
+var cpus = map[string]uint64{
+	"baseline":    baseline,
+	"nehalem":     object.FeatureSSE41 | object.FeatureSSE42 | object.FeaturePOPCNT,
+	"sandybridge": object.FeatureSSE41 | object.FeatureSSE42 | object.FeaturePOPCNT | object.FeatureAVX,
+	"haswell":     haswell,
+	"broadwell":   haswell,
+	"skylake":     haswell,
+	"cannonlake":  haswell,
+	"icelake":     haswell,
+	"znver1":      haswell,
+}
+
+// parseTarget turns --target-cpu and --target-feature into feature bits;
+// 0 (neither given) lets the code generator use its portable default.
+func parseTarget(cpu string, features []string) (uint64, error) {
+	if cpu == "" && len(features) == 0 {
+		return 0, nil
+	}
+	f := baseline
+	switch cpu {
+	case "":
+	case "native":
+		f = load.HostFeatures()
+	default:
+		var ok bool
+		if f, ok = cpus[strings.ToLower(cpu)]; !ok {
+			return 0, fmt.Errorf("--target-cpu=%s: unknown CPU (want native, baseline, nehalem, sandybridge, haswell, broadwell, skylake, cannonlake, icelake or znver1)", cpu)
+		}
+	}
+	for _, list := range features {
+		for _, item := range strings.Split(list, ",") {
+			item = strings.TrimSpace(item)
+			if item == "" {
+				continue
+			}
+			if item[0] != '+' && item[0] != '-' {
+				return 0, fmt.Errorf("--target-feature: %q must start with + or -", item)
+			}
+			bit, err := object.ParseFeature(item[1:])
+			if err != nil {
+				return 0, fmt.Errorf("--target-feature: %w", err)
+			}
+			if item[0] == '+' {
+				f |= bit
+			} else {
+				f &^= bit
+			}
+		}
+	}
+	if f == 0 {
+		// Every feature removed: still not "use the default".
+		return 0, errors.New("--target-feature removed every CPU feature; the code generator needs sse41, popcnt, lzcnt and bmi1")
+	}
+	return f, nil
+}
+
+func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	o, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	toStdout := o.output == "" || o.output == "-"
+	if toStdout && !o.emitAsm && isTerminal(stdout) {
+		return usageError{errors.New("refusing to write a binary object to a terminal (use -o FILE or redirect standard output)")}
+	}
+	st := stages{w: stderr, on: o.verbose}
+
+	name := o.input
+	var wasmBytes []byte
+	st.begin()
+	if o.input == "-" {
+		name = "<stdin>"
+		if isTerminal(stdin) {
+			return usageError{errors.New("input is - but standard input is a terminal")}
+		}
+		wasmBytes, err = io.ReadAll(stdin)
+	} else {
+		wasmBytes, err = os.ReadFile(o.input)
+	}
+	if err != nil {
+		return err
+	}
+	st.end("read", "%s, %s", name, humanize.IBytes(uint64(len(wasmBytes))))
+	if t := bytes.TrimLeft(wasmBytes, " \t\r\n"); bytes.HasPrefix(t, []byte("(module")) || bytes.HasPrefix(t, []byte(";;")) {
+		return moduleError{fmt.Errorf("%s: this is the text format; lucetc reads binary modules (convert with wat2wasm)", name)}
+	}
+
+	st.begin()
+	m, err := decode.Decode(wasmBytes, decode.Options{})
+	if err != nil {
+		return moduleError{fmt.Errorf("%s: invalid module: %w", name, err)}
+	}
+	st.end("decode", "%d types, %d imports, %d functions, %d exports", len(m.Types), len(m.Imports), len(m.Funcs), len(m.Exports))
+
+	st.begin()
+	if _, err := validate.Module(m, validate.Options{Parallel: o.cg.Parallel}); err != nil {
+		return moduleError{fmt.Errorf("%s: invalid module: %w", name, err)}
+	}
+	st.end("validate", "")
+
+	st.begin()
+	obj, err := codegen.Compile(m, o.cg)
+	if err != nil {
+		return moduleError{fmt.Errorf("%s: %w", name, err)}
+	}
+	st.end("compile", "%s of code, %d sites, opt level %d, %s bounds checks, CPU features %s",
+		humanize.IBytes(uint64(len(obj.Text))), len(obj.Meta.Sites), o.cg.OptLevel, boundsName(obj.Meta.Bounds), object.FeatureString(obj.Meta.Features))
+
+	var out []byte
+	st.begin()
+	if o.emitAsm {
+		var buf bytes.Buffer
+		if err := disasm.Object(&buf, obj, disasm.Options{Syntax: o.syntax}); err != nil {
+			return err
+		}
+		out = buf.Bytes()
+		st.end("disasm", "%s", humanize.IBytes(uint64(len(out))))
+	} else {
+		if out, err = link.ELF(obj); err != nil {
+			return moduleError{fmt.Errorf("%s: %w", name, err)}
+		}
+		st.end("link", "%s shared object", humanize.IBytes(uint64(len(out))))
+	}
+
+	st.begin()
+	dest := o.output
+	if toStdout {
+		dest = "<stdout>"
+		_, err = stdout.Write(out)
+	} else {
+		err = writeFileAtomic(o.output, out)
+	}
+	if err != nil {
+		return err
+	}
+	st.end("write", "%s", dest)
+	st.total()
+	return nil
+}
+
+func boundsName(b object.BoundsChecks) string {
+	if b == object.BoundsGuard {
+		return "guard"
+	}
+	return "explicit"
+}
+
+// writeFileAtomic writes b to a temporary file next to path and renames it
+// over path, so readers see either the old file or the whole new one.
+func writeFileAtomic(path string, b []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// stages prints -v timings.
+type stages struct {
+	w     io.Writer
+	on    bool
+	start time.Time
+	first time.Time
+}
+
+func (s *stages) begin() {
+	s.start = time.Now()
+	if s.first.IsZero() {
+		s.first = s.start
+	}
+}
+
+func (s *stages) end(stage, format string, args ...any) {
+	if !s.on {
+		return
+	}
+	fmt.Fprintf(s.w, "lucetc: %-9s %9s  %s\n", stage, fmtDur(time.Since(s.start)), fmt.Sprintf(format, args...))
+}
+
+func (s *stages) total() {
+	if s.on {
+		fmt.Fprintf(s.w, "lucetc: %-9s %9s\n", "total", fmtDur(time.Since(s.first)))
+	}
+}
+
+func fmtDur(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(file.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// permute moves flags before positional arguments, because urfave/cli
+// stops at the first positional one and users write
+// `lucetc x.wasm -o x.so`. A flag that takes a value keeps the next
+// argument with it.
+func permute(args []string, flags []cli.Flag) []string {
+	if len(args) == 0 {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range flags {
+		if _, isBool := f.(*cli.BoolFlag); isBool {
+			continue
+		}
+		for _, n := range f.Names() {
+			takesValue[n] = true
+		}
+	}
+	out := []string{args[0]}
+	var pos []string
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		out = append(out, a)
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+	}
+	if len(pos) > 0 {
+		out = append(out, "--")
+		out = append(out, pos...)
+	}
+	return out
+}
