@@ -36,10 +36,30 @@ func (e *fdEntry) streamFd(write bool) int {
 	return rawFd(e.stdFile)
 }
 
+// getIO is get for read/write calls. A directory never holds fd_read or
+// fd_write (rightsForType), and what the guest should hear is what read(2)
+// and write(2) say about a directory fd: EISDIR and EBADF.
+func (s *System) getIO(fd uint32, right uint64) (*fdEntry, Errno) {
+	e, errno := s.get(fd, 0)
+	if errno != ErrnoSuccess {
+		return nil, errno
+	}
+	if e.ftype == filetypeDirectory {
+		if right == rightFdRead {
+			return nil, ErrnoIsdir
+		}
+		return nil, ErrnoBadf
+	}
+	if e.base&right == 0 {
+		return nil, ErrnoNotcapable
+	}
+	return e, ErrnoSuccess
+}
+
 // fd_read(fd, iovs, iovs_len, nread_ptr) -> errno
 func (s *System) fdRead(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, nreadPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
-	e, errno := s.get(fd, rightFdRead)
+	e, errno := s.getIO(fd, rightFdRead)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -53,9 +73,6 @@ func (s *System) fdRead(m []byte, a []uint64) Errno {
 	var n int
 	switch hfd := e.streamFd(false); {
 	case hfd >= 0:
-		if e.ftype == filetypeDirectory {
-			return ErrnoIsdir
-		}
 		var err error
 		n, err = hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Readv(hfd, iov) })
 		if err != nil {
@@ -76,7 +93,7 @@ func (s *System) fdRead(m []byte, a []uint64) Errno {
 // fd_write(fd, iovs, iovs_len, nwritten_ptr) -> errno
 func (s *System) fdWrite(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
-	e, errno := s.get(fd, rightFdWrite)
+	e, errno := s.getIO(fd, rightFdWrite)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -110,7 +127,7 @@ func (s *System) fdWrite(m []byte, a []uint64) Errno {
 // fd_pread(fd, iovs, iovs_len, offset, nread_ptr) -> errno
 func (s *System) fdPread(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, off, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.get(fd, rightFdRead)
+	e, errno := s.getIO(fd, rightFdRead)
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -131,9 +148,6 @@ func (s *System) fdPread(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	if e.ftype == filetypeDirectory {
-		return ErrnoIsdir
-	}
 	n, err := hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Preadv(hfd, iov, int64(off)) })
 	if err != nil {
 		return toErrno(err)
@@ -145,7 +159,7 @@ func (s *System) fdPread(m []byte, a []uint64) Errno {
 // fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr) -> errno
 func (s *System) fdPwrite(m []byte, a []uint64) Errno {
 	fd, iovPtr, iovCnt, off, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.get(fd, rightFdWrite)
+	e, errno := s.getIO(fd, rightFdWrite)
 	if errno != ErrnoSuccess {
 		return errno
 	}

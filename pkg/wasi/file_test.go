@@ -56,6 +56,12 @@ func TestPrestat(t *testing.T) {
 	if _, e := h.open(3, false, ".", oflagDirectory, rightFdRead|rightFdWrite, 0, 0); e != ErrnoIsdir {
 		t.Errorf("reopen dir+rw: %d, want EISDIR", e)
 	}
+	// I/O on a directory fd.
+	ip, ic, _ := h.iov(make([]byte, 4))
+	n := h.alloc(4)
+	h.expect(ErrnoIsdir, "fd_read", 3, ip, ic, uint64(n))
+	h.expect(ErrnoIsdir, "fd_pread", 3, ip, ic, 0, uint64(n))
+	h.expect(ErrnoBadf, "fd_write", 3, ip, ic, uint64(n))
 }
 
 func TestFileReadWriteSeek(t *testing.T) {

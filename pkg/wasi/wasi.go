@@ -11,6 +11,19 @@
 // is relative to (openat2 RESOLVE_BENEATH, or an O_NOFOLLOW walk where
 // openat2 is missing), so neither "..", absolute paths nor symlinks can name
 // anything outside. See sandbox.go.
+//
+// Errnos follow wasmtime where the spec is silent. Where they differ, this
+// package follows the spec (or refuses more), each noted at the function:
+//   - fd_allocate allocates (posix_fallocate); wasmtime answers ENOTSUP.
+//   - path_link honours SYMLINK_FOLLOW; wasmtime answers EINVAL.
+//   - rights are enforced (ENOTCAPABLE) on every call, as the spec says;
+//     current wasmtime mostly ignores them. path_open refuses rights the
+//     directory does not pass on, and narrows the rest to the file type.
+//   - path_symlink refuses absolute targets with EPERM (cap-std does too).
+//   - fd_fdstat_set_flags refuses changes to DSYNC/RSYNC/SYNC with EINVAL
+//     (Linux cannot change them on an open file), but accepts them unchanged.
+//   - Escapes of any kind are EPERM, as in wasmtime, never ENOTCAPABLE.
+//   - seek/tell/pread/pwrite on a stream without the seek right is ESPIPE.
 package wasi
 
 import (
