@@ -6,9 +6,10 @@ import (
 
 func (d *decoder) codes() {
 	n := d.vec("functions", d.m.NumImportedFuncs, d.lim.Funcs)
-	d.m.Codes = make([]wasm.Code, n)
+	d.m.Codes = prealloc[wasm.Code](n)
 	defer func() { d.fn = -1 }()
-	for i := range d.m.Codes {
+	for i := range n {
+		d.m.Codes = append(d.m.Codes, wasm.Code{})
 		d.fn = int(d.m.NumImportedFuncs) + i
 		p := d.pos
 		size := d.len32()

@@ -140,6 +140,14 @@ func (d *decoder) name() string {
 	return string(s)
 }
 
+// maxPrealloc bounds how many elements a vector gets before they are
+// read. A count is only known to be at most the bytes left, and an item
+// of one or two bytes can decode to a hundred-byte struct, so trusting
+// large counts would let a small hostile module claim gigabytes.
+const maxPrealloc = 1 << 16
+
+func prealloc[T any](n int) []T { return make([]T, 0, min(n, maxPrealloc)) }
+
 func mapErr(err error) error {
 	if err == wasm.ErrUnexpectedEnd {
 		return ErrEOS
@@ -280,8 +288,8 @@ func (d *decoder) refType() wasm.ValType {
 
 func (d *decoder) types() {
 	n := d.count("types", d.lim.Types)
-	d.m.Types = make([]wasm.FuncType, n)
-	for i := range d.m.Types {
+	d.m.Types = prealloc[wasm.FuncType](n)
+	for range n {
 		p := d.pos
 		// The form is an s7 LEB128 in the spec's grammar, so a set
 		// continuation bit is a too-long integer, not a bad form.
@@ -306,7 +314,7 @@ func (d *decoder) types() {
 				results[j] = d.valType()
 			}
 		}
-		d.m.Types[i] = wasm.FuncType{Params: params, Results: results}
+		d.m.Types = append(d.m.Types, wasm.FuncType{Params: params, Results: results})
 	}
 }
 
@@ -362,9 +370,10 @@ func (d *decoder) globalType() wasm.GlobalType {
 func (d *decoder) imports() {
 	n := d.count("imports", d.lim.Imports)
 	m := d.m
-	m.Imports = make([]wasm.Import, n)
-	for i := range m.Imports {
-		im := &m.Imports[i]
+	m.Imports = prealloc[wasm.Import](n)
+	for range n {
+		m.Imports = append(m.Imports, wasm.Import{})
+		im := &m.Imports[len(m.Imports)-1]
 		im.Module = d.name()
 		im.Name = d.name()
 		p := d.pos
@@ -421,42 +430,43 @@ func (d *decoder) vec(what string, imported, limit uint32) int {
 
 func (d *decoder) funcs() {
 	n := d.vec("functions", d.m.NumImportedFuncs, d.lim.Funcs)
-	d.m.Funcs = make([]uint32, n)
-	for i := range d.m.Funcs {
-		d.m.Funcs[i] = d.u32()
+	d.m.Funcs = prealloc[uint32](n)
+	for range n {
+		d.m.Funcs = append(d.m.Funcs, d.u32())
 	}
 }
 
 func (d *decoder) tables() {
 	n := d.vec("tables", d.m.NumImportedTables, d.lim.Tables)
-	d.m.Tables = make([]wasm.TableType, n)
-	for i := range d.m.Tables {
-		d.m.Tables[i] = d.tableType()
+	d.m.Tables = prealloc[wasm.TableType](n)
+	for range n {
+		d.m.Tables = append(d.m.Tables, d.tableType())
 	}
 }
 
 func (d *decoder) mems() {
 	n := d.vec("memories", d.m.NumImportedMems, d.lim.Memories)
-	d.m.Mems = make([]wasm.MemType, n)
-	for i := range d.m.Mems {
-		d.m.Mems[i] = d.memType()
+	d.m.Mems = prealloc[wasm.MemType](n)
+	for range n {
+		d.m.Mems = append(d.m.Mems, d.memType())
 	}
 }
 
 func (d *decoder) globals() {
 	n := d.vec("globals", d.m.NumImportedGlobals, d.lim.Globals)
-	d.m.Globals = make([]wasm.Global, n)
-	for i := range d.m.Globals {
-		d.m.Globals[i].Type = d.globalType()
-		d.m.Globals[i].Init = d.constExpr()
+	d.m.Globals = prealloc[wasm.Global](n)
+	for range n {
+		t := d.globalType()
+		d.m.Globals = append(d.m.Globals, wasm.Global{Type: t, Init: d.constExpr()})
 	}
 }
 
 func (d *decoder) exports() {
 	n := d.count("exports", d.lim.Exports)
-	d.m.Exports = make([]wasm.Export, n)
-	for i := range d.m.Exports {
-		e := &d.m.Exports[i]
+	d.m.Exports = prealloc[wasm.Export](n)
+	for range n {
+		d.m.Exports = append(d.m.Exports, wasm.Export{})
+		e := &d.m.Exports[len(d.m.Exports)-1]
 		e.Name = d.name()
 		p := d.pos
 		e.Kind = wasm.ExternKind(d.byte1())
@@ -476,9 +486,10 @@ func (d *decoder) elemKind() {
 
 func (d *decoder) elems() {
 	n := d.count("element segments", d.lim.ElemSegments)
-	d.m.Elems = make([]wasm.Elem, n)
-	for i := range d.m.Elems {
-		e := &d.m.Elems[i]
+	d.m.Elems = prealloc[wasm.Elem](n)
+	for range n {
+		d.m.Elems = append(d.m.Elems, wasm.Elem{})
+		e := &d.m.Elems[len(d.m.Elems)-1]
 		e.Offset0 = d.pos
 		flags := d.u32()
 		if flags > 7 {
@@ -506,13 +517,13 @@ func (d *decoder) elems() {
 			}
 		}
 		k := d.len32()
-		e.Init = make([]wasm.ConstExpr, k)
-		for j := range e.Init {
+		e.Init = prealloc[wasm.ConstExpr](k)
+		for range k {
 			if exprs {
-				e.Init[j] = d.constExpr()
+				e.Init = append(e.Init, d.constExpr())
 			} else {
 				p := d.pos
-				e.Init[j] = wasm.ConstExpr{Op: wasm.OpRefFunc, Index: d.u32(), NumInstrs: 1, Offset: p}
+				e.Init = append(e.Init, wasm.ConstExpr{Op: wasm.OpRefFunc, Index: d.u32(), NumInstrs: 1, Offset: p})
 			}
 		}
 	}
@@ -520,9 +531,10 @@ func (d *decoder) elems() {
 
 func (d *decoder) datas() {
 	n := d.count("data segments", d.lim.DataSegments)
-	d.m.Datas = make([]wasm.Data, n)
-	for i := range d.m.Datas {
-		s := &d.m.Datas[i]
+	d.m.Datas = prealloc[wasm.Data](n)
+	for range n {
+		d.m.Datas = append(d.m.Datas, wasm.Data{})
+		s := &d.m.Datas[len(d.m.Datas)-1]
 		s.Offset0 = d.pos
 		switch flags := d.u32(); flags {
 		case 0:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -458,4 +459,41 @@ func decodeValidate(b []byte) bool {
 	}
 	_, err = validate.Module(m, validate.Options{Parallel: 1})
 	return err == nil
+}
+
+// TestHostileCountsDoNotAllocate: vectors that claim as many items as
+// there are bytes left, but fail on the first item, must not make
+// decode allocate in proportion to the claim times the item size.
+func TestHostileCountsDoNotAllocate(t *testing.T) {
+	const n = 4 << 20
+	pad := make([]byte, n)
+	for i := range pad {
+		pad[i] = 0xff // not a valid item start in any of the sections below
+	}
+	tests := []struct {
+		name string
+		in   []byte
+	}{
+		{"elem", mod(cat([]byte{9}, uleb(n+5), uleb(n), pad))},
+		{"data", mod(cat([]byte{11}, uleb(n+5), uleb(n), pad))},
+		{"global", mod(cat([]byte{6}, uleb(n+5), uleb(n), pad))},
+		{"import", mod(cat([]byte{2}, uleb(n+5), uleb(n), pad))},
+		{"elem items", mod(cat([]byte{9}, uleb(n+10), []byte{1, 1, 0}, uleb(n), pad))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lim := decode.DefaultLimits
+			lim.Imports, lim.Globals, lim.DataSegments, lim.ElemSegments = n, n, n, n
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := decode.Decode(tt.in, decode.Options{Limits: lim})
+			runtime.ReadMemStats(&after)
+			if err == nil {
+				t.Fatal("decoded garbage")
+			}
+			if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+				t.Errorf("allocated %d MB for a %d MB input that fails at its first item", got>>20, len(tt.in)>>20)
+			}
+		})
+	}
 }

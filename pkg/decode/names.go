@@ -43,18 +43,18 @@ func parseNames(b []byte, pos int) (n wasm.Names) {
 			n.Module, n.HasModule = sub.name(), true
 		case 1:
 			k := sub.len32()
-			n.Funcs = make(map[uint32]string, k)
+			n.Funcs = make(map[uint32]string, min(k, 1024))
 			for i := 0; i < k; i++ {
 				idx := sub.u32()
 				n.Funcs[idx] = sub.name()
 			}
 		case 2:
 			k := sub.len32()
-			n.Locals = make(map[uint32]map[uint32]string, k)
+			n.Locals = make(map[uint32]map[uint32]string, min(k, 1024))
 			for i := 0; i < k; i++ {
 				fidx := sub.u32()
 				nl := sub.len32()
-				names := make(map[uint32]string, nl)
+				names := make(map[uint32]string, min(nl, 1024))
 				for j := 0; j < nl; j++ {
 					idx := sub.u32()
 					names[idx] = sub.name()
