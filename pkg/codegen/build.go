@@ -110,13 +110,13 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 		a.Aux = int64(i)
 		entry.Params = append(entry.Params, a)
 		f.Args = append(f.Args, a)
-		entry.defs[i] = a
+		b.writeVar(entry, i, a)
 	}
 	for i := len(f.Params); i < len(b.vars); i++ {
 		if i == b.memVar {
-			entry.defs[i] = b.add(OpMemLen, TI64)
+			b.writeVar(entry, i, b.add(OpMemLen, TI64))
 		} else {
-			entry.defs[i] = b.cnst(b.vars[i], 0)
+			b.writeVar(entry, i, b.cnst(b.vars[i], 0))
 		}
 	}
 	b.add(OpInterrupt, TNone)
@@ -179,7 +179,12 @@ func (b *builder) top(n int) []*Value {
 
 // ---- variables (Braun et al.) ----
 
-func (b *builder) writeVar(blk *Block, x int, v *Value) { blk.defs[x] = v }
+func (b *builder) writeVar(blk *Block, x int, v *Value) {
+	if blk.defs == nil {
+		blk.defs = make(map[int]*Value, 4)
+	}
+	blk.defs[x] = v
+}
 
 func (b *builder) readVar(blk *Block, x int) *Value {
 	if v, ok := blk.defs[x]; ok {
@@ -194,10 +199,10 @@ func (b *builder) readVar(blk *Block, x int) *Value {
 		v = b.readVar(blk.Preds[0], x)
 	default:
 		v = b.newParam(blk, b.vars[x])
-		blk.defs[x] = v
+		b.writeVar(blk, x, v)
 		b.addParamArgs(blk, x)
 	}
-	blk.defs[x] = v
+	b.writeVar(blk, x, v)
 	return v
 }
 

@@ -79,3 +79,27 @@ func TestCompileSpecModules(t *testing.T) {
 		t.Fatal("no valid modules compiled")
 	}
 }
+
+// BenchmarkCompileGoBig compiles the 3.8 MB Go-built module in
+// testdata/gobig.wasm.
+func BenchmarkCompileGoBig(b *testing.B) {
+	data, err := os.ReadFile("../../testdata/gobig.wasm")
+	if err != nil {
+		b.Skip("testdata/gobig.wasm not present")
+	}
+	m, err := decode.Decode(data, decode.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := validate.Module(m, validate.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		obj, err := Compile(m, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(obj.Text)), "text-bytes")
+	}
+}

@@ -140,28 +140,41 @@ type Func struct {
 	Args      []*Value // OpArg values, one per wasm parameter
 	nextID    int32
 	nextBlock int32
-	values    []*Value // by ID
+	valSlab   []Value
+	argSlab   []*Value
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
 }
 
 func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
-	v := &Value{ID: f.nextID, Op: op, Type: t, Block: b}
+	// Values and argument lists come from slabs: big functions have
+	// hundreds of thousands of values, and one allocation each dominates
+	// compile time.
+	if len(f.valSlab) == 0 {
+		f.valSlab = make([]Value, 512)
+	}
+	v := &f.valSlab[0]
+	f.valSlab = f.valSlab[1:]
+	*v = Value{ID: f.nextID, Op: op, Type: t, Block: b}
 	f.nextID++
 	if len(args) > 0 {
-		v.Args = append(make([]*Value, 0, len(args)), args...)
+		if cap(f.argSlab)-len(f.argSlab) < len(args) {
+			f.argSlab = make([]*Value, 0, max(2048, len(args)))
+		}
+		n := len(f.argSlab)
+		f.argSlab = append(f.argSlab, args...)
+		v.Args = f.argSlab[n:len(f.argSlab):len(f.argSlab)]
 	}
 	for _, a := range args {
 		a.Uses++
 	}
-	f.values = append(f.values, v)
 	return v
 }
 
 func (f *Func) newBlock() *Block {
 	f.nextBlock++
-	return &Block{ID: f.nextBlock - 1, defs: map[int]*Value{}}
+	return &Block{ID: f.nextBlock - 1}
 }
 
 // String renders the function for debugging and tests.

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"math/bits"
 	"sort"
 
 	"lucet/pkg/asm"
@@ -75,18 +76,59 @@ func numberPositions(f *Func) []int32 {
 	return pos
 }
 
-// liveness computes each block's live-in set by iterating to a fixed point
-// in reverse layout order.
-func liveness(f *Func) []bitset {
-	n := int(f.nextID)
+// globalIDs numbers the values that are used outside the block defining
+// them; only those take part in the liveness dataflow, which keeps the
+// per-block bitsets small.
+func globalIDs(f *Func) ([]int32, int) {
+	gid := make([]int32, f.nextID)
+	for i := range gid {
+		gid[i] = -1
+	}
+	n := 0
+	use := func(a *Value, b *Block) {
+		if a != nil && a.Block != b && gid[a.ID] < 0 && needsReg(a) {
+			gid[a.ID] = int32(n)
+			n++
+		}
+	}
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.Op == OpResult {
+				continue
+			}
+			for _, a := range v.Args {
+				use(a, b)
+			}
+		}
+		use(b.Control, b)
+		for _, r := range b.Results {
+			use(r, b)
+		}
+		for _, e := range b.Succs {
+			for _, a := range e.Args {
+				use(a, b)
+			}
+		}
+	}
+	return gid, n
+}
+
+// liveness computes each block's live-in set of global values by
+// iterating to a fixed point in reverse layout order.
+func liveness(f *Func, gid []int32, n int) []bitset {
 	liveOut := make([]bitset, len(f.Blocks))
-	idx := map[*Block]int{}
+	words := (n + 63) / 64
+	backing := make([]uint64, 2*words*len(f.Blocks))
 	for i, b := range f.Blocks {
-		idx[b] = i
-		b.liveIn = newBitset(n)
-		liveOut[i] = newBitset(n)
+		b.liveIn = backing[2*i*words : (2*i+1)*words : (2*i+1)*words]
+		liveOut[i] = backing[(2*i+1)*words : (2*i+2)*words : (2*i+2)*words]
 	}
 	live := newBitset(n)
+	add := func(v *Value) {
+		if v != nil && gid[v.ID] >= 0 {
+			live.add(gid[v.ID])
+		}
+	}
 	for changed := true; changed; {
 		changed = false
 		for i := len(f.Blocks) - 1; i >= 0; i-- {
@@ -95,28 +137,32 @@ func liveness(f *Func) []bitset {
 			for _, e := range b.Succs {
 				out.orInto(e.B.liveIn)
 				for _, a := range e.Args {
-					if needsReg(a) {
-						out.add(a.ID)
+					if gid[a.ID] >= 0 {
+						out.add(gid[a.ID])
 					}
 				}
 			}
 			copy(live, out)
-			useAt(live, b.Control)
+			add(b.Control)
 			for _, r := range b.Results {
-				useAt(live, r)
+				add(r)
 			}
 			for j := len(b.Values) - 1; j >= 0; j-- {
 				v := b.Values[j]
-				live.del(v.ID)
+				if gid[v.ID] >= 0 {
+					live.del(gid[v.ID])
+				}
 				if v.Op == OpResult {
 					continue
 				}
 				for _, a := range v.Args {
-					useAt(live, a)
+					add(a)
 				}
 			}
 			for _, p := range b.Params {
-				live.del(p.ID)
+				if gid[p.ID] >= 0 {
+					live.del(gid[p.ID])
+				}
 			}
 			if b.liveIn.orInto(live) {
 				changed = true
@@ -126,25 +172,23 @@ func liveness(f *Func) []bitset {
 	return liveOut
 }
 
-func useAt(live bitset, v *Value) {
-	if v != nil && needsReg(v) {
-		live.add(v.ID)
-	}
-}
-
 // buildIntervals computes one conservative range per value: from its
 // definition (or the first block it is live into) to its last use (or the
 // end of the last block it is live out of).
-func buildIntervals(f *Func, pos []int32, liveOut []bitset) []interval {
+func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int) []interval {
 	const none = -1
 	start := make([]int32, f.nextID)
 	end := make([]int32, f.nextID)
 	for i := range start {
 		start[i], end[i] = none, none
 	}
+	byGID := make([]*Value, ng)
 	def := func(v *Value, p int32) {
 		if needsReg(v) {
 			start[v.ID], end[v.ID] = p, p
+			if gid[v.ID] >= 0 {
+				byGID[gid[v.ID]] = v
+			}
 		}
 	}
 	for _, b := range f.Blocks {
@@ -167,8 +211,8 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset) []interval {
 		}
 	}
 	for i, b := range f.Blocks {
-		forEach(b.liveIn, func(id int32) { extend(id, b.start) })
-		forEach(liveOut[i], func(id int32) { extend(id, b.end) })
+		forEach(b.liveIn, func(g int32) { extend(byGID[g].ID, b.start) })
+		forEach(liveOut[i], func(g int32) { extend(byGID[g].ID, b.end) })
 		for _, v := range b.Values {
 			if v.Op == OpResult {
 				continue
@@ -215,11 +259,7 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset) []interval {
 func forEach(s bitset, fn func(int32)) {
 	for i, w := range s {
 		for w != 0 {
-			b := int32(0)
-			for x := w; x&1 == 0; x >>= 1 {
-				b++
-			}
-			fn(int32(i*64) + b)
+			fn(int32(i*64 + bits.TrailingZeros64(w)))
 			w &= w - 1
 		}
 	}
@@ -232,8 +272,9 @@ func forEach(s bitset, fn func(int32)) {
 // instructions need no copy.
 func allocate(f *Func) *regAlloc {
 	pos := numberPositions(f)
-	liveOut := liveness(f)
-	ivs := buildIntervals(f, pos, liveOut)
+	gid, ng := globalIDs(f)
+	liveOut := liveness(f, gid, ng)
+	ivs := buildIntervals(f, pos, liveOut, gid, ng)
 	ra := &regAlloc{intervals: ivs, saves: map[int32][]*Value{}}
 
 	for _, b := range f.Blocks {
