@@ -61,7 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return nil
 		},
 	}
-	if err := app.Run(args); err != nil {
+	if err := app.Run(flagsFirst(args)); err != nil {
 		fmt.Fprintf(stderr, "lucet-validate: %v (see --help)\n", err)
 		return exitUsage
 	}
@@ -69,6 +69,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 type usageError struct{ error }
+
+// flagsFirst moves flags ahead of file names, so `lucet-validate x.wasm
+// --json` works: the flag parser stops at the first non-flag. Every flag
+// is boolean, so no flag value can be mistaken for a file. Arguments after
+// "--" are files whatever they look like.
+func flagsFirst(args []string) []string {
+	if len(args) == 0 {
+		return args
+	}
+	flags := []string{args[0]}
+	var files []string
+	for i, a := range args[1:] {
+		if a == "--" {
+			files = append(files, args[i+2:]...)
+			break
+		}
+		if len(a) > 1 && a[0] == '-' {
+			flags = append(flags, a)
+		} else {
+			files = append(files, a)
+		}
+	}
+	return append(append(flags, "--"), files...)
+}
 
 // result is what is known about one file; it is also the --json output.
 type result struct {

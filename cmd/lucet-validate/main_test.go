@@ -39,6 +39,8 @@ func TestGolden(t *testing.T) {
 			"testdata/in/wasi-badsig.wasm", "testdata/in/wasi-env.wasm", "testdata/in/wasi-nostart.wasm"}, ""},
 		{"wasi-json", []string{"--wasi", "--json", "testdata/in/wasi-nostart.wasm"}, ""},
 		{"usage", []string{"--bogus", "testdata/in/ok.wasm"}, ""},
+		{"flags-after-files", []string{"testdata/in/ok.wasm", "-q", "testdata/in/mismatch.wasm", "--", "-"}, "testdata/in/ok.wasm"},
+		{"json-after-file", []string{"testdata/in/truncated.wasm", "--json"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
