@@ -154,8 +154,8 @@ func hexBytes(b []byte) string {
 
 // Object lists every function and stub of o in code order, each labelled
 // by its symbol name (link.TextSymbols), with branch targets named and
-// sites annotated. Bytes of .text that no symbol covers (alignment padding)
-// are not listed.
+// sites annotated. Code that no symbol covers is listed under .text+offset
+// labels; alignment padding is left out.
 func Object(w io.Writer, o *object.Object, opt Options) error {
 	syms := link.TextSymbols(&o.Meta, len(o.Text))
 	if opt.Symbol == nil {
@@ -174,16 +174,45 @@ func Object(w io.Writer, o *object.Object, opt Options) error {
 	if opt.Sites == nil {
 		opt.Sites = o.Meta.Sites
 	}
-	for i, s := range syms {
-		if i > 0 {
+	// Code between symbols that is not alignment padding is listed
+	// under a .text+offset label, so nothing executable is hidden.
+	first := true
+	list := func(from, to uint64, name string) error {
+		if !first {
 			if _, err := io.WriteString(w, "\n"); err != nil {
 				return err
 			}
 		}
-		end := uint64(s.Offset) + uint64(s.Size)
-		if err := Func(w, o.Text[s.Offset:end], uint64(s.Offset), s.Name, opt); err != nil {
+		first = false
+		return Func(w, o.Text[from:to], from, name, opt)
+	}
+	gap := func(from, to uint64) error {
+		if from >= to || isPadding(o.Text[from:to]) {
+			return nil
+		}
+		return list(from, to, fmt.Sprintf(".text+%#x", from))
+	}
+	pos := uint64(0)
+	for _, s := range syms {
+		start, end := uint64(s.Offset), uint64(s.Offset)+uint64(s.Size)
+		if err := gap(pos, start); err != nil {
 			return err
 		}
+		if err := list(start, end, s.Name); err != nil {
+			return err
+		}
+		pos = max(pos, end)
 	}
-	return nil
+	return gap(pos, uint64(len(o.Text)))
+}
+
+// isPadding reports whether b is only the filler codegen and link put
+// between functions: int3, nop or zero bytes.
+func isPadding(b []byte) bool {
+	for _, c := range b {
+		if c != 0xcc && c != 0x90 && c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -88,3 +88,19 @@ func TestParseSyntax(t *testing.T) {
 		t.Errorf("ParseSyntax(plan9) succeeded")
 	}
 }
+
+func TestObjectGaps(t *testing.T) {
+	o := objtest.Small()
+	o.Meta.Labels = nil // 0x37 ud2 is now code no symbol covers
+	o.Text[0x19] = 0x90 // nop padding after add stays hidden
+	var buf bytes.Buffer
+	if err := Object(&buf, o, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "<.text+0x37>:\n      37:\t0f 0b") {
+		t.Errorf("uncovered code at 0x37 not listed:\n%s", buf.String())
+	}
+	if strings.Contains(buf.String(), "<.text+0x19>") {
+		t.Errorf("padding listed:\n%s", buf.String())
+	}
+}

@@ -28,6 +28,7 @@ func objects() map[string]*object.Object {
 	// an extra export of the same function.
 	clash.Meta.Funcs[2].Name = "add"
 	clash.Meta.Funcs[1].Name = "a\x00b"
+	clash.Meta.Labels[0].Name = "lucet_entry_0"
 	clash.Meta.Exports = append(clash.Meta.Exports, wasm.Export{Name: "plus", Kind: wasm.ExternFunc, Index: 1}, wasm.Export{Name: "lucet_module", Kind: wasm.ExternFunc, Index: 2})
 	return map[string]*object.Object{"small": objtest.Small(), "empty": empty, "global data offset": dyn, "name clashes": clash}
 }
@@ -103,7 +104,7 @@ func TestSymbolNames(t *testing.T) {
 	for _, s := range syms {
 		got = append(got, s.Name+strings.Join(append([]string{""}, s.Aliases...), "+"))
 	}
-	want := []string{"lucet_entry_0", "lucet_hostcall_0", "add+plus", "trap+lucet_module_2", "add_3"}
+	want := []string{"lucet_entry_0", "lucet_hostcall_0", "add+plus", "trap+lucet_module_2", "add_3", "lucet_entry_0_0"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("symbols %q, want %q", got, want)
 	}

@@ -16,6 +16,7 @@ const (
 	SymFunc      SymKind = iota // a defined function; Index is its function index
 	SymEntryStub                // an entry stub; Index is the type index
 	SymHostStub                 // a host-call stub; Index is the imported function index
+	SymLabel                    // a Meta.Labels entry; Index is its position there
 )
 
 // Symbol is a named range of .text.
@@ -36,7 +37,8 @@ var reservedNames = map[string]bool{"lucet_module": true, "lucet_meta": true, "l
 // kind, then index). A function's symbol is its Meta name when that is
 // usable, else its first export name, else guest_func_<index>; a name that
 // is taken gets _<index> appended. Stubs are lucet_entry_<type> and
-// lucet_hostcall_<import>. Sizes of stubs, which Meta does not record, run
+// lucet_hostcall_<import>; labels keep their names (made unique the same
+// way). Sizes of stubs, which Meta does not record, run
 // to the next symbol or the end of the text.
 func TextSymbols(m *object.Meta, textLen int) []Symbol {
 	nImp := m.NumImportedFuncs()
@@ -45,9 +47,9 @@ func TextSymbols(m *object.Meta, textLen int) []Symbol {
 	for k := range reservedNames {
 		taken[k] = true
 	}
-	claim := func(name string, idx uint32) string {
+	claim := func(name string, idx uint32, fallback string) string {
 		if name == "" || strings.IndexByte(name, 0) >= 0 {
-			name = fmt.Sprintf("guest_func_%d", idx)
+			name = fmt.Sprintf("%s_%d", fallback, idx)
 		}
 		base := name
 		for i := 0; taken[name]; i++ {
@@ -76,6 +78,10 @@ func TextSymbols(m *object.Meta, textLen int) []Symbol {
 		}
 	}
 
+	for i, l := range m.Labels {
+		syms = append(syms, Symbol{Name: claim(l.Name, uint32(i), "lucet_label"), Kind: SymLabel, Index: uint32(i), Offset: l.Offset, Size: l.Size})
+	}
+
 	// Export names are unique among exports, so they claim their names
 	// first; internal names yield to them.
 	exportNames := make([][]string, len(m.Funcs))
@@ -102,16 +108,16 @@ func TextSymbols(m *object.Meta, textLen int) []Symbol {
 				first = n
 			}
 		}
-		fsyms[i].Name = claim(first, fsyms[i].Index)
+		fsyms[i].Name = claim(first, fsyms[i].Index, "guest_func")
 		for _, n := range names {
 			if n != first {
-				fsyms[i].Aliases = append(fsyms[i].Aliases, claim(n, fsyms[i].Index))
+				fsyms[i].Aliases = append(fsyms[i].Aliases, claim(n, fsyms[i].Index, "guest_func"))
 			}
 		}
 	}
 	for i := range m.Funcs {
 		if !fsyms[i].Exported {
-			fsyms[i].Name = claim(m.Funcs[i].Name, fsyms[i].Index)
+			fsyms[i].Name = claim(m.Funcs[i].Name, fsyms[i].Index, "guest_func")
 		}
 	}
 	syms = append(syms, fsyms...)
@@ -122,7 +128,7 @@ func TextSymbols(m *object.Meta, textLen int) []Symbol {
 		return syms[i].Kind < syms[j].Kind
 	})
 	for i := range syms {
-		if syms[i].Kind == SymFunc {
+		if syms[i].Kind == SymFunc || syms[i].Kind == SymLabel {
 			continue
 		}
 		end := uint32(textLen)

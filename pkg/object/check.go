@@ -73,6 +73,11 @@ func (m *Meta) Check(textLen int) error {
 			return fmt.Errorf("object: site table not sorted at entry %d (%#x after %#x)", i, s.CodeOffset, m.Sites[i-1].CodeOffset)
 		}
 	}
+	for _, l := range m.Labels {
+		if !inText(uint64(l.Offset), uint64(l.Size)) {
+			return fmt.Errorf("object: label %q [%#x, +%#x) outside the %#x-byte text", l.Name, l.Offset, l.Size, textLen)
+		}
+	}
 	return nil
 }
 

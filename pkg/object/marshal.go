@@ -129,6 +129,12 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 		e.uint(uint64(s.Func))
 		e.uint(uint64(s.WasmOffset))
 	}
+	e.uint(uint64(len(m.Labels)))
+	for _, l := range m.Labels {
+		e.str(l.Name)
+		e.uint(uint64(l.Offset))
+		e.uint(uint64(l.Size))
+	}
 	return e.b, nil
 }
 
@@ -664,6 +670,20 @@ func (d *decoder) decodeMeta(m *Meta) {
 			s.Code = abi.TrapCode(d.byte())
 			s.Func = d.u32()
 			s.WasmOffset = d.u32()
+			if d.err != nil {
+				return
+			}
+		}
+	}
+
+	d.what = "labels"
+	if n := d.count(3); n > 0 {
+		m.Labels = make([]Label, n)
+		for i := range m.Labels {
+			l := &m.Labels[i]
+			l.Name = d.str()
+			l.Offset = d.u32()
+			l.Size = d.u32()
 			if d.err != nil {
 				return
 			}

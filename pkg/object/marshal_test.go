@@ -67,6 +67,9 @@ func TestMetaRoundTrip(t *testing.T) {
 	}
 }
 
+// hdr is the start of an encoded Meta of this format version.
+func hdr() []byte { return []byte{'L', 'M', 'E', 'T', object.FormatVersion} }
+
 func TestMetaUnmarshalErrors(t *testing.T) {
 	good, err := objtest.Small().Meta.MarshalBinary()
 	if err != nil {
@@ -86,8 +89,8 @@ func TestMetaUnmarshalErrors(t *testing.T) {
 		{"bad magic", []byte("ELF\x7f\x01"), "bad magic"},
 		{"future version", append([]byte("LMET"), object.FormatVersion+1), "format version"},
 		{"trailing", append(append([]byte(nil), good...), 0), "trailing"},
-		{"huge count", append([]byte("LMET\x01\x01\x00\x00\x00\x00\x00"), 0xff, 0xff, 0xff, 0xff, 0x0f), "exceeds"},
-		{"varint overflow", append([]byte("LMET\x01"), bytes.Repeat([]byte{0xff}, 11)...), "overflows"},
+		{"huge count", append(append(hdr(), 1, 0, 0, 0, 0, 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "exceeds"},
+		{"varint overflow", append(hdr(), bytes.Repeat([]byte{0xff}, 11)...), "overflows"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +134,7 @@ func TestMetaCheck(t *testing.T) {
 		{"start", func(m *object.Meta) { m.Start = 4 }, "start"},
 		{"unsorted sites", func(m *object.Meta) { m.Sites[0], m.Sites[1] = m.Sites[1], m.Sites[0] }, "sorted"},
 		{"site outside", func(m *object.Meta) { m.Sites[2].CodeOffset = 0x1000 }, "outside"},
+		{"label outside", func(m *object.Meta) { m.Labels[0].Size = 3 }, "label"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,7 +154,7 @@ func FuzzUnmarshalMeta(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(good)
-	f.Add([]byte("LMET\x01"))
+	f.Add(hdr())
 	empty, _ := (&object.Meta{FormatVersion: object.FormatVersion, Start: -1}).MarshalBinary()
 	f.Add(empty)
 	f.Fuzz(func(t *testing.T, b []byte) {

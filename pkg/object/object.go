@@ -14,8 +14,8 @@ import (
 )
 
 // FormatVersion is the version of the metadata encoding and of the ELF
-// layout. The loader refuses any other.
-const FormatVersion = 1
+// layout. The loader refuses any other. (2: Meta.Labels.)
+const FormatVersion = 2
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).
@@ -86,6 +86,18 @@ type Meta struct {
 	// Sites maps code offsets to wasm offsets for traps and runtime call
 	// sites, sorted by CodeOffset.
 	Sites []Site
+
+	// Labels name code that neither Funcs nor the stubs cover, such as
+	// shared trap and exit routines, so symbol tables and disassembly
+	// listings can show it. Optional; informational only.
+	Labels []Label
+}
+
+// Label names a range of code.
+type Label struct {
+	Name   string
+	Offset uint32
+	Size   uint32
 }
 
 // NoStub marks a missing entry stub.

@@ -82,7 +82,7 @@ func TestJSONShape(t *testing.T) {
 	if len(r.Functions) != 3 || r.Functions[0].Name != "add" || !strings.Contains(r.Functions[0].Disassembly, "<add>:") {
 		t.Errorf("functions %+v", r.Functions)
 	}
-	if r.Functions[1].Sites[0].Kind != "trap: unreachable" || len(r.Stubs) != 2 {
+	if r.Functions[1].Sites[0].Kind != "trap: unreachable" || len(r.Stubs) != 3 {
 		t.Errorf("sites %+v stubs %+v", r.Functions[1].Sites, r.Stubs)
 	}
 }

@@ -22,12 +22,14 @@ var smallText = []byte{
 	0x55, 0x48, 0x89, 0xe5, 0x0f, 0x0b, 0x5d, 0xc3,
 	// 0x28 func 3 (unnamed): push rbp; mov rbp,rsp; mov eax,[r14+rdi*1]; call 0x10; pop rbp; ret
 	0x55, 0x48, 0x89, 0xe5, 0x41, 0x8b, 0x04, 0x3e, 0xe8, 0xdb, 0xff, 0xff, 0xff, 0x5d, 0xc3,
+	// 0x37 lucet_trap (a label): ud2
+	0x0f, 0x0b,
 }
 
 // Small returns a fresh object with one imported function, three defined
 // functions (two exported), a memory with two active data segments, a
 // table, an element segment, globals, an entry stub, a host-call stub and
-// trap sites. Every call returns new slices, so callers may modify it.
+// trap sites and a label. Every call returns new slices, so callers may modify it.
 func Small() *object.Object {
 	i32 := wasm.I32
 	text := append([]byte(nil), smallText...)
@@ -89,6 +91,7 @@ func Small() *object.Object {
 				{CodeOffset: 0x2c, Code: abi.TrapMemoryOutOfBounds, Func: 3, WasmOffset: 0x63},
 				{CodeOffset: 0x35, Code: abi.SiteCall, Func: 3, WasmOffset: 0x66},
 			},
+			Labels: []object.Label{{Name: "lucet_trap", Offset: 0x37, Size: 2}},
 		},
 	}
 }
