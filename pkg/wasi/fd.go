@@ -307,7 +307,7 @@ func (s *System) fdDatasync(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return ErrnoInval
 	}
-	return toErrno(unix.Fdatasync(hfd))
+	return toErrno(eintr(func() error { return unix.Fdatasync(hfd) }))
 }
 
 // fd_sync(fd) -> errno
@@ -320,7 +320,7 @@ func (s *System) fdSync(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return ErrnoInval
 	}
-	return toErrno(unix.Fsync(hfd))
+	return toErrno(eintr(func() error { return unix.Fsync(hfd) }))
 }
 
 // fd_advise(fd, offset, len, advice) -> errno
@@ -369,7 +369,7 @@ func (s *System) fdAllocate(m []byte, a []uint64) Errno {
 	if e.ftype != filetypeRegularFile {
 		return ErrnoBadf
 	}
-	err := unix.Fallocate(hfd, 0, int64(off), int64(n))
+	err := eintr(func() error { return unix.Fallocate(hfd, 0, int64(off), int64(n)) })
 	if err == unix.EOPNOTSUPP {
 		// Filesystems without fallocate: posix_fallocate's fallback is to
 		// make the file long enough.
@@ -500,7 +500,7 @@ func (s *System) fdFilestatSetSize(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return ErrnoInval
 	}
-	return toErrno(unix.Ftruncate(hfd, int64(a[1])))
+	return toErrno(eintr(func() error { return unix.Ftruncate(hfd, int64(a[1])) }))
 }
 
 // timespecs builds the utimensat argument from WASI fstflags.

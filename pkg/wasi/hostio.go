@@ -33,6 +33,17 @@ func hostIO(fd int, events int16, nonblock bool, op func() (int, error)) (int, e
 	}
 }
 
+// eintr retries a syscall interrupted by a signal. Go's runtime signals
+// threads for preemption, and on FUSE/NFS even fsync or mkdir can see EINTR;
+// os does the same retry internally.
+func eintr(f func() error) error {
+	for {
+		if err := f(); err != unix.EINTR {
+			return err
+		}
+	}
+}
+
 // pollReady reports whether fd is ready now. Regular files always are.
 func pollReady(fd int, events int16) bool {
 	pfd := []unix.PollFd{{Fd: int32(fd), Events: events}}

@@ -124,7 +124,7 @@ func (s *System) pathCreateDirectory(m []byte, a []uint64) Errno {
 		return errno
 	}
 	defer ref.release()
-	return toErrno(unix.Mkdirat(ref.fd, ref.base, 0o777))
+	return toErrno(eintr(func() error { return unix.Mkdirat(ref.fd, ref.base, 0o777) }))
 }
 
 // statRef stats the last component without following it.
@@ -195,7 +195,7 @@ func (s *System) pathFilestatSetTimes(m []byte, a []uint64) Errno {
 			return ErrnoNotdir
 		}
 	}
-	return toErrno(unix.UtimesNanoAt(ref.fd, ref.base, ts[:], unix.AT_SYMLINK_NOFOLLOW))
+	return toErrno(eintr(func() error { return unix.UtimesNanoAt(ref.fd, ref.base, ts[:], unix.AT_SYMLINK_NOFOLLOW) }))
 }
 
 // path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len) -> errno
@@ -249,7 +249,7 @@ func (s *System) pathLink(m []byte, a []uint64) Errno {
 		}
 		return ErrnoNoent
 	}
-	return toErrno(unix.Linkat(src.fd, src.base, dst.fd, dst.base, 0))
+	return toErrno(eintr(func() error { return unix.Linkat(src.fd, src.base, dst.fd, dst.base, 0) }))
 }
 
 // path_readlink(fd, path, path_len, buf, buf_len, bufused_ptr) -> errno
@@ -316,7 +316,7 @@ func (s *System) pathRemoveDirectory(m []byte, a []uint64) Errno {
 		return errno
 	}
 	defer ref.release()
-	return toErrno(unix.Unlinkat(ref.fd, ref.base, unix.AT_REMOVEDIR))
+	return toErrno(eintr(func() error { return unix.Unlinkat(ref.fd, ref.base, unix.AT_REMOVEDIR) }))
 }
 
 // path_unlink_file(fd, path, path_len) -> errno
@@ -345,7 +345,7 @@ func (s *System) pathUnlinkFile(m []byte, a []uint64) Errno {
 		}
 		return ErrnoNotdir
 	}
-	return toErrno(unix.Unlinkat(ref.fd, ref.base, 0))
+	return toErrno(eintr(func() error { return unix.Unlinkat(ref.fd, ref.base, 0) }))
 }
 
 // path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len) -> errno
@@ -386,7 +386,7 @@ func (s *System) pathRename(m []byte, a []uint64) Errno {
 			return ErrnoNotdir
 		}
 	}
-	return toErrno(unix.Renameat(src.fd, src.base, dst.fd, dst.base))
+	return toErrno(eintr(func() error { return unix.Renameat(src.fd, src.base, dst.fd, dst.base) }))
 }
 
 // path_symlink(old_path, old_path_len, fd, new_path, new_path_len) -> errno
@@ -422,5 +422,5 @@ func (s *System) pathSymlink(m []byte, a []uint64) Errno {
 		}
 		return ErrnoNoent
 	}
-	return toErrno(unix.Symlinkat(target, dst.fd, dst.base))
+	return toErrno(eintr(func() error { return unix.Symlinkat(target, dst.fd, dst.base) }))
 }
