@@ -118,6 +118,14 @@ func ELF(o *object.Object) ([]byte, error) {
 		f.Write(content)
 	}
 
+	// One allocation for the whole file: growing a multi-megabyte buffer
+	// by doubling dominated the time to link a large module.
+	est := 4*pageSize + len(o.Text) + len(meta) + len(data)
+	for _, s := range syms {
+		est += 2*24 + 2*(len(s.Name)+1)
+	}
+	f.Grow(est)
+
 	// Header and program headers are written last, into this space.
 	f.Write(make([]byte, 64+numPhdrs*56))
 
