@@ -174,6 +174,7 @@ func pipelineCases() []pipeCase {
 	return []pipeCase{
 		{"objdump-pipe", testObjdumpPipe},
 		{"lucetc-stdout", testLucetcStdout},
+		{"lucetc-stdin", testLucetcStdin},
 
 		invokeCase("invoke-add", 0, "3\n", "", "add", "1", "2"),
 		invokeCase("invoke-add-negative", 0, "-3\n", "", "add", "-1", "-2"),
@@ -347,6 +348,44 @@ func testLucetcStdout(t *testing.T) error {
 	}
 	if !bytes.Equal(got, want) {
 		return fmt.Errorf("lucetc output differs between stdout (%d bytes) and -o (%d bytes): compilation is not deterministic", len(got), len(want))
+	}
+	return nil
+}
+
+// testLucetcStdin: `lucetc - -o x.so < invoke.wasm` compiles standard input
+// to the same bytes as compiling the file.
+func testLucetcStdin(t *testing.T) error {
+	lc, err := bin("lucetc")
+	if err != nil {
+		return err
+	}
+	so, err := invokeSO()
+	if err != nil {
+		return err
+	}
+	want, err := os.ReadFile(so)
+	if err != nil {
+		return err
+	}
+	wd, _ := os.Getwd()
+	src, err := os.ReadFile(filepath.Join(wd, "testdata", "invoke.wasm"))
+	if err != nil {
+		return err
+	}
+	out := filepath.Join(t.TempDir(), "stdin.so")
+	r, err := run(exec.Command(lc, "-", "-o", out), src, compileLimit)
+	if err != nil {
+		return err
+	}
+	if r.code != 0 {
+		return fmt.Errorf("lucetc - -o x.so: %v: %s", r, firstLines(string(r.stderr), 3))
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("lucetc output differs between stdin (%d bytes) and a file (%d bytes)", len(got), len(want))
 	}
 	return nil
 }
