@@ -78,6 +78,7 @@ const (
 	kElse   // else
 	kF32    // 4 bytes
 	kF64    // 8 bytes
+	kI64    // one s64
 )
 
 var opKind = func() (t [256]byte) {
@@ -88,7 +89,7 @@ var opKind = func() (t [256]byte) {
 		t[op] = kNone
 	}
 	for _, op := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee,
-		wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc, wasm.OpI32Const, wasm.OpI64Const} {
+		wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc, wasm.OpI32Const} {
 		t[op] = kIdx
 	}
 	for op := wasm.OpI32Load; op <= wasm.OpI64Store32; op++ {
@@ -97,8 +98,22 @@ var opKind = func() (t [256]byte) {
 	t[wasm.OpBlock], t[wasm.OpLoop], t[wasm.OpIf] = kBlock, kBlock, kBlock
 	t[wasm.OpEnd], t[wasm.OpElse] = kEnd, kElse
 	t[wasm.OpF32Const], t[wasm.OpF64Const] = kF32, kF64
+	t[wasm.OpI64Const] = kI64
 	return t
 }()
+
+// skipLEB returns the position after a LEB128 integer at p of at most n
+// bytes, or -1. n is chosen so that any such integer is in range (4 bytes
+// for 32-bit, 9 for 64-bit): only the longest encodings, whose last byte
+// has unused bits to check, are left to wasm.Reader.
+func skipLEB(b []byte, p, n int) int {
+	for i := 0; i < n && p+i < len(b); i++ {
+		if b[p+i] < 0x80 {
+			return p + i + 1
+		}
+	}
+	return -1
+}
 
 // walk reads the instructions of a body from start through its final
 // end and returns the position after it. Most instructions are one-byte
@@ -115,14 +130,21 @@ func (d *decoder) walk(start int) int {
 			pos++
 			continue
 		case kIdx:
-			if pos+1 < len(b) && b[pos+1] < 0x80 {
-				pos += 2
+			if p := skipLEB(b, pos+1, 4); p >= 0 {
+				pos = p
+				continue
+			}
+		case kI64:
+			if p := skipLEB(b, pos+1, 9); p >= 0 {
+				pos = p
 				continue
 			}
 		case kMemarg:
-			if pos+2 < len(b) && b[pos+1] < 0x80 && b[pos+2] < 0x80 {
-				pos += 3
-				continue
+			if p := skipLEB(b, pos+1, 4); p >= 0 {
+				if p = skipLEB(b, p, 4); p >= 0 {
+					pos = p
+					continue
+				}
 			}
 		case kF32:
 			if pos+4 < len(b) {
