@@ -1,0 +1,36 @@
+// Package execute is the runtime core: it instantiates compiled modules and
+// runs their machine code inside this Go process.
+//
+// In: a module's code mapped read+execute and its object.Meta (from load,
+// or an object.Object mapped here), plus the imports. Out: instances whose
+// exported functions Go can call, host functions guests can call, and
+// traps as *Trap with a wasm backtrace.
+//
+// # How a call runs
+//
+// Generated code never runs on a goroutine stack. enter (assembly) saves
+// the Go SP/BP in the store's ExecContext, switches to the store's guest
+// stack (mmap'd, PROT_NONE guard page below, pooled) and calls the entry
+// stub. Everything that needs Go — host functions, builtins (memory.grow,
+// bulk memory and table operations), interrupts, traps — is an exit: the
+// guest stores an exit code and returns straight to enter's (or resume's)
+// Go caller, which serves it and calls resume. See pkg/abi for the
+// protocol.
+//
+// # Memory layout
+//
+// VMContexts, global cells, table and memory descriptors, FuncRef records
+// and type-ID arrays live in a per-store arena of anonymous mappings, never
+// on the Go heap: generated code writes them and holds raw pointers to
+// them. Linear memories and tables reserve their maximum size up front
+// (PROT_NONE) and commit as they grow, so their base addresses never move.
+//
+// # Scheduler and GC
+//
+// A goroutine running guest code holds its P and cannot be preempted (the
+// PC is not Go code), so a global ticker sets every running store's
+// interrupt words every 10 ms; the guest exits at its next function entry
+// or loop header, Go calls runtime.Gosched (letting stop-the-world phases
+// proceed) and resumes it, or ends the call with TrapInterrupt after
+// Config.Timeout.
+package execute

@@ -1,0 +1,332 @@
+package execute
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/asm"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// buildTestObject is a module importing env.host : [i64] -> [i64] with
+// functions exercising every kind of exit.
+func buildTestObject(t testing.TB) *object.Object {
+	m := newTestModule([]wasm.FuncType{tI64, tI64x2, tVoid}, []wasm.Import{{Module: "env", Name: "host", Kind: wasm.ExternFunc, Type: 0}})
+	m.meta.Mems = []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 3, HasMax: true}}}
+	grow := m.exitStub(abi.ExitBuiltin, uint32(abi.BuiltinMemoryGrow))
+	m.fn("add", 1, func(a *asm.Assembler) { // func 1
+		a.MovRM(64, asm.RAX, asm.M(asm.RDI, 0))
+		a.AddRM(64, asm.RAX, asm.M(asm.RDI, 8))
+		a.MovMR(64, asm.M(asm.RDI, 0), asm.RAX)
+		a.Ret()
+	})
+	m.fn("callhost", 0, func(a *asm.Assembler) { // func 2: host(x) + 100
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		a.Push(asm.RDI)
+		a.SubRI(64, asm.RSP, 8)
+		a.MovRR(64, asm.RSI, asm.RDI)
+		m.call(0)
+		a.MovRM(64, asm.RDI, asm.M(asm.RBP, -8))
+		a.AddMI(64, asm.M(asm.RDI, 0), 100)
+		a.MovRR(64, asm.RSP, asm.RBP)
+		a.Pop(asm.RBP)
+		a.Ret()
+	})
+	m.fn("divzero", 2, func(a *asm.Assembler) { // func 3
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		m.trap(abi.TrapIntegerDivideByZero, 0x42)
+	})
+	m.fn("deep", 2, func(a *asm.Assembler) { // func 4: calls divzero
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		m.call(3)
+		a.Pop(asm.RBP)
+		a.Ret()
+	})
+	m.fn("spin", 2, func(a *asm.Assembler) { // func 5: loops forever, checking interrupts
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		loop := a.NewLabel()
+		a.Bind(loop)
+		a.CmpMI(32, asm.M(asm.R15, abi.VMInterrupt), 0)
+		a.Jcc(asm.CondE, loop)
+		m.exit(abi.ExitInterrupt, 0, false)
+		a.Jmp(loop)
+	})
+	m.fn("wait", 0, func(a *asm.Assembler) { // func 6: waits for one interrupt, returns 42
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		a.Push(asm.RDI)
+		a.SubRI(64, asm.RSP, 8)
+		loop := a.NewLabel()
+		a.Bind(loop)
+		a.CmpMI(32, asm.M(asm.R15, abi.VMInterrupt), 0)
+		a.Jcc(asm.CondE, loop)
+		m.exit(abi.ExitInterrupt, 0, false)
+		a.MovRM(64, asm.RDI, asm.M(asm.RBP, -8))
+		a.MovMI(64, asm.M(asm.RDI, 0), 42)
+		a.MovRR(64, asm.RSP, asm.RBP)
+		a.Pop(asm.RBP)
+		a.Ret()
+	})
+	m.fn("grow", 0, func(a *asm.Assembler) { // func 7: memory.grow(x)
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		a.MovRR(64, asm.RSI, asm.RDI)
+		a.CallLabel(grow)
+		a.Pop(asm.RBP)
+		a.Ret()
+	})
+	m.fn("loophost", 0, func(a *asm.Assembler) { // func 8: calls host x times
+		// Only RSP/RBP/R15 survive an exit, so the counter lives in the frame.
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		a.Push(asm.RDI)
+		a.Push(asm.RDI)
+		a.SubRI(64, asm.RSP, 16)
+		loop, done := a.NewLabel(), a.NewLabel()
+		a.Bind(loop)
+		a.MovRM(64, asm.RDI, asm.M(asm.RBP, -8))
+		a.CmpMI(64, asm.M(asm.RDI, 0), 0)
+		a.Jcc(asm.CondE, done)
+		a.SubMI(64, asm.M(asm.RDI, 0), 1)
+		a.MovRR(64, asm.RSI, asm.RSP)
+		m.call(0)
+		a.Jmp(loop)
+		a.Bind(done)
+		a.MovMI(64, asm.M(asm.RDI, 0), 1)
+		a.MovRR(64, asm.RSP, asm.RBP)
+		a.Pop(asm.RBP)
+		a.Ret()
+	})
+	m.fn("empty", 2, func(a *asm.Assembler) { a.Ret() }) // func 9
+	return m.finish(t)
+}
+
+func instantiateTest(t testing.TB, cfg Config, host func(c *Caller, stack []uint64) error) (*Store, *Instance) {
+	t.Helper()
+	s, err := NewStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if host == nil {
+		host = func(c *Caller, stack []uint64) error { stack[0]++; return nil }
+	}
+	imports := ImportMap{"env": {"host": NewHostFunc(tI64, host)}}
+	inst, err := s.InstantiateObject(buildTestObject(t), imports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, inst
+}
+
+func TestCallAndHostCall(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	tests := []struct {
+		fn   string
+		args []uint64
+		want uint64
+	}{
+		{"add", []uint64{40, 2}, 42},
+		{"add", []uint64{^uint64(0), 2}, 1},
+		{"callhost", []uint64{1}, 102},
+		{"grow", []uint64{1}, 1},
+		{"grow", []uint64{1}, 2},
+		{"grow", []uint64{1}, 0xFFFFFFFF},
+		{"grow", []uint64{0}, 3},
+		{"loophost", []uint64{1000}, 1},
+	}
+	for _, tc := range tests {
+		res, err := inst.Func(tc.fn).Call(tc.args...)
+		if err != nil {
+			t.Fatalf("%s%v: %v", tc.fn, tc.args, err)
+		}
+		if len(res) != 1 || res[0] != tc.want {
+			t.Errorf("%s%v = %v, want %d", tc.fn, tc.args, res, tc.want)
+		}
+	}
+	if got := inst.Memory().Pages(); got != 3 {
+		t.Errorf("memory has %d pages after growing, want 3", got)
+	}
+}
+
+func TestManySequentialCalls(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	add, div := inst.Func("add"), inst.Func("divzero")
+	for i := uint64(0); i < 10000; i++ {
+		if i%100 == 0 {
+			if _, err := div.Call(); !IsTrap(err, abi.TrapIntegerDivideByZero) {
+				t.Fatalf("call %d: divzero gave %v", i, err)
+			}
+			continue
+		}
+		res, err := add.Call(i, i)
+		if err != nil || res[0] != 2*i {
+			t.Fatalf("call %d: add = %v, %v", i, res, err)
+		}
+	}
+}
+
+func TestTrapBacktrace(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	_, err := inst.Func("deep").Call()
+	var tr *Trap
+	if !errors.As(err, &tr) {
+		t.Fatalf("deep: got %v, want a trap", err)
+	}
+	if tr.Code != abi.TrapIntegerDivideByZero || tr.Func != "divzero" || tr.FuncIndex != 3 || tr.WasmOffset != 0x42 {
+		t.Errorf("trap = %+v", tr)
+	}
+	var names []string
+	for _, f := range tr.Frames {
+		names = append(names, f.Func)
+	}
+	if strings.Join(names, ",") != "divzero,deep" {
+		t.Errorf("frames = %v, want divzero,deep", names)
+	}
+	if !errors.Is(err, &Trap{Code: abi.TrapIntegerDivideByZero}) {
+		t.Errorf("errors.Is by code failed")
+	}
+	want := "wasm trap: integer divide by zero\n  at divzero @0x42\n  at deep"
+	if err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+	// The store keeps working after a trap.
+	if res, err := inst.Func("add").Call(1, 2); err != nil || res[0] != 3 {
+		t.Errorf("add after trap = %v, %v", res, err)
+	}
+}
+
+func TestNestedHostCalls(t *testing.T) {
+	var inst *Instance
+	depth := 0
+	_, inst = instantiateTest(t, Config{}, func(c *Caller, stack []uint64) error {
+		if c.Instance() != inst || c.Memory() == nil {
+			t.Errorf("caller does not describe the calling instance")
+		}
+		depth++
+		defer func() { depth-- }()
+		if stack[0] > 0 && depth < 5 {
+			// guest -> host -> guest -> host ...
+			res, err := inst.Func("callhost").Call(stack[0] - 1)
+			if err != nil {
+				return err
+			}
+			stack[0] = res[0] + 1
+			return nil
+		}
+		stack[0] = 1000
+		return nil
+	})
+	// callhost(3): host(3)+100 = (callhost(2)+1)+100 ...
+	res, err := inst.Func("callhost").Call(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := uint64(1000 + 4*100 + 3); res[0] != want {
+		t.Errorf("nested = %d, want %d", res[0], want)
+	}
+}
+
+func TestTrapInsideHostCalledPath(t *testing.T) {
+	var inst *Instance
+	sentinel := errors.New("host says stop")
+	mode := 0
+	_, inst = instantiateTest(t, Config{}, func(c *Caller, stack []uint64) error {
+		switch mode {
+		case 0:
+			_, err := inst.Func("deep").Call()
+			return err
+		case 1:
+			return sentinel
+		}
+		stack[0] = 7
+		return nil
+	})
+	_, err := inst.Func("callhost").Call(1)
+	if !IsTrap(err, abi.TrapIntegerDivideByZero) {
+		t.Fatalf("got %v, want the nested trap", err)
+	}
+	mode = 1
+	if _, err := inst.Func("callhost").Call(1); err != sentinel {
+		t.Fatalf("got %v, want the host's error unwrapped", err)
+	}
+	mode = 2
+	if res, err := inst.Func("callhost").Call(1); err != nil || res[0] != 107 {
+		t.Fatalf("after errors: %v, %v", res, err)
+	}
+}
+
+func TestInterruptResume(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	res, err := inst.Func("wait").Call(0)
+	if err != nil || res[0] != 42 {
+		t.Fatalf("wait = %v, %v", res, err)
+	}
+}
+
+func TestTimeoutKeepsGoRunning(t *testing.T) {
+	_, inst := instantiateTest(t, Config{Timeout: 50 * time.Millisecond}, nil)
+	var gcs atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			runtime.GC()
+			gcs.Add(1)
+		}
+	}()
+	start := time.Now()
+	_, err := inst.Func("spin").Call()
+	el := time.Since(start)
+	close(stop)
+	<-done
+	if !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("spin: got %v, want an interrupt trap", err)
+	}
+	if el < 50*time.Millisecond || el > 2*time.Second {
+		t.Errorf("timeout after %v, want about 50ms", el)
+	}
+	if gcs.Load() < 1 {
+		t.Errorf("only %d GCs completed while the guest spun", gcs.Load())
+	}
+	if res, err := inst.Func("add").Call(1, 2); err != nil || res[0] != 3 {
+		t.Errorf("add after timeout = %v, %v", res, err)
+	}
+}
+
+func BenchmarkCallEmpty(b *testing.B) {
+	_, inst := instantiateTest(b, Config{}, nil)
+	f := inst.Func("empty")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Call(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHostCall(b *testing.B) {
+	_, inst := instantiateTest(b, Config{}, func(c *Caller, stack []uint64) error { return nil })
+	f := inst.Func("loophost")
+	b.ReportAllocs()
+	b.ResetTimer()
+	if _, err := f.Call(uint64(b.N)); err != nil {
+		b.Fatal(err)
+	}
+}

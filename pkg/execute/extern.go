@@ -1,0 +1,388 @@
+package execute
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/wasm"
+)
+
+// Extern is something an instance imports or exports: *Func, *Global,
+// *Memory or *Table.
+type Extern interface {
+	ExternKind() wasm.ExternKind
+}
+
+// Imports resolves a module's imports.
+type Imports interface {
+	Lookup(module, name string) (Extern, bool)
+}
+
+// ImportMap is the plain Imports: module name, then field name.
+type ImportMap map[string]map[string]Extern
+
+// Lookup implements Imports.
+func (m ImportMap) Lookup(module, name string) (Extern, bool) {
+	e, ok := m[module][name]
+	return e, ok
+}
+
+// HostFunc is a function written in Go. stack holds the parameters on entry
+// (i32 in the low 32 bits, floats as bits, references as opaque values) and
+// receives the results from stack[0]; len(stack) >= max(params, results).
+// A non-nil error aborts the guest call and is returned by Call unchanged.
+type HostFunc func(c *Caller, stack []uint64) error
+
+// Func is a function: defined by an instance, or by the host.
+type Func struct {
+	typ    wasm.FuncType
+	typeID uint64
+	slots  int // max(params, results)
+
+	host HostFunc
+
+	// Guest functions.
+	inst  *Instance
+	index uint32
+	name  string
+	code  uintptr
+	entry uintptr // entry stub for the function's type, 0 if none
+	vmctx uintptr
+	ref   uintptr // a FuncRef record describing the function
+}
+
+// NewHostFunc makes a Go function callable from guests as an import.
+func NewHostFunc(t wasm.FuncType, fn func(c *Caller, stack []uint64) error) *Func {
+	return &Func{typ: t, typeID: TypeID(t), slots: max(len(t.Params), len(t.Results)), host: fn}
+}
+
+// ExternKind implements Extern.
+func (f *Func) ExternKind() wasm.ExternKind { return wasm.ExternFunc }
+
+// Type returns the function's signature.
+func (f *Func) Type() wasm.FuncType { return f.typ }
+
+// Name is the function's symbol name ("" for host functions).
+func (f *Func) Name() string { return f.name }
+
+// Call runs the function. Arguments and results are 64-bit slots: i32 in
+// the low 32 bits, f32/f64 as bit patterns, references as opaque values
+// (0 = null). A trap is returned as *Trap; an error from a host function is
+// returned as it is.
+func (f *Func) Call(args ...uint64) ([]uint64, error) {
+	if len(args) != len(f.typ.Params) {
+		return nil, fmt.Errorf("execute: call %s: %d arguments for %s", f.describe(), len(args), f.typ)
+	}
+	if f.host != nil {
+		stack := make([]uint64, max(f.slots, 1))
+		copy(stack, args)
+		if err := f.host(&Caller{}, stack); err != nil {
+			return nil, err
+		}
+		return append([]uint64(nil), stack[:len(f.typ.Results)]...), nil
+	}
+	return f.inst.store.call(f, args)
+}
+
+func (f *Func) describe() string {
+	if f.name != "" {
+		return f.name
+	}
+	if f.host != nil {
+		return "host function"
+	}
+	return fmt.Sprintf("func %d", f.index)
+}
+
+// Caller is what a host function sees of the guest that called it.
+type Caller struct {
+	inst *Instance
+}
+
+// Memory returns the calling instance's memory 0, or nil if it has none.
+// The slice is valid until the guest grows the memory.
+func (c *Caller) Memory() []byte {
+	if c == nil || c.inst == nil || len(c.inst.mems) == 0 {
+		return nil
+	}
+	return c.inst.mems[0].Bytes()
+}
+
+// Instance returns the calling instance (nil when the function is called
+// directly from Go).
+func (c *Caller) Instance() *Instance {
+	if c == nil {
+		return nil
+	}
+	return c.inst
+}
+
+// Global is a global variable: a 16-byte cell outside the Go heap that
+// generated code reads and writes directly.
+type Global struct {
+	typ  wasm.GlobalType
+	cell uintptr
+}
+
+// NewGlobal makes a host global with initial value v.
+func NewGlobal(t wasm.GlobalType, v uint64) *Global {
+	cell, err := hostArena.alloc(abi.GlobalCellSize)
+	if err != nil {
+		panic(err) // 64 KiB anonymous mapping failed: the process is out of address space
+	}
+	g := &Global{typ: t, cell: cell}
+	g.Set(v)
+	return g
+}
+
+// ExternKind implements Extern.
+func (g *Global) ExternKind() wasm.ExternKind { return wasm.ExternGlobal }
+
+// Type returns the global's type.
+func (g *Global) Type() wasm.GlobalType { return g.typ }
+
+// Get returns the value (the low 64 bits of a v128).
+func (g *Global) Get() uint64 { return load64(g.cell) }
+
+// Set stores v; i32 and f32 values are kept zero-extended.
+func (g *Global) Set(v uint64) {
+	if g.typ.Type == wasm.I32 || g.typ.Type == wasm.F32 {
+		v = uint64(uint32(v))
+	}
+	store64(g.cell, v)
+	store64(g.cell+8, 0)
+}
+
+// GetV128 returns the 16 bytes of the cell.
+func (g *Global) GetV128() (v [16]byte) {
+	copy(v[:], bytesAt(g.cell, 16))
+	return v
+}
+
+// SetV128 stores 16 bytes.
+func (g *Global) SetV128(v [16]byte) { copy(bytesAt(g.cell, 16), v[:]) }
+
+// Memory is a linear memory. Its maximum size (plus guard, if any) is
+// reserved when it is created, so Base never moves and growing is an
+// mprotect.
+type Memory struct {
+	typ      wasm.MemType
+	desc     uintptr // *abi.MemoryDesc
+	res      *region
+	maxPages uint64 // growth limit: type max, store cap, reservation
+	reserved uintptr
+}
+
+// NewMemory makes a host memory of t.Limits.Min pages.
+func NewMemory(t wasm.MemType) (*Memory, error) {
+	desc, err := hostArena.alloc(16)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMemory(t, desc, wasm.MaxPages, 0)
+	if err != nil {
+		return nil, err
+	}
+	// Host memories belong to no store; the reservation goes when the last
+	// instance importing it (which holds the *Memory) is gone.
+	runtime.SetFinalizer(m, func(m *Memory) { m.res.free() })
+	return m, nil
+}
+
+// newMemory reserves the memory. capPages bounds growth (Config.MaxMemoryPages);
+// guard > 0 asks for a reservation of at least guard bytes (BoundsGuard).
+func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Memory, error) {
+	maxPages := uint64(wasm.MaxPages)
+	if t.Limits.HasMax && t.Limits.Max < maxPages {
+		maxPages = t.Limits.Max
+	}
+	if capPages < maxPages {
+		maxPages = capPages
+	}
+	if t.Limits.Min > maxPages {
+		return nil, fmt.Errorf("execute: memory of %d pages exceeds the limit of %d pages", t.Limits.Min, maxPages)
+	}
+	size := uintptr(maxPages) * wasm.PageSize
+	if uintptr(guard) > size {
+		size = uintptr(guard)
+	}
+	if size == 0 {
+		size = pageSize
+	}
+	res, err := reserve(size, unix.PROT_NONE)
+	if err != nil {
+		return nil, err
+	}
+	m := &Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
+	n := uintptr(t.Limits.Min) * wasm.PageSize
+	if err := res.protect(0, n, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+		res.free()
+		return nil, err
+	}
+	storePtr(desc+abi.MemDescBase, res.addr())
+	store64(desc+abi.MemDescLen, uint64(n))
+	return m, nil
+}
+
+// ExternKind implements Extern.
+func (m *Memory) ExternKind() wasm.ExternKind { return wasm.ExternMemory }
+
+// Type returns the memory's type with its current size as the minimum, as
+// import matching uses it.
+func (m *Memory) Type() wasm.MemType {
+	t := m.typ
+	t.Limits.Min = uint64(m.Pages())
+	return t
+}
+
+// Pages is the current size in pages.
+func (m *Memory) Pages() uint32 { return uint32(load64(m.desc+abi.MemDescLen) / wasm.PageSize) }
+
+// Bytes returns the memory's current contents (valid until it grows).
+func (m *Memory) Bytes() []byte {
+	n := load64(m.desc + abi.MemDescLen)
+	if n == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice((*byte)(ptr(loadPtr(m.desc+abi.MemDescBase))), n)
+}
+
+// Grow adds pages, returning the old size, or ok=false when the maximum or
+// the runtime's cap would be exceeded.
+func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
+	cur := load64(m.desc + abi.MemDescLen)
+	old = uint32(cur / wasm.PageSize)
+	nw := uint64(old) + uint64(pages)
+	if nw > m.maxPages {
+		return old, false
+	}
+	if pages == 0 {
+		return old, true
+	}
+	n := uintptr(nw) * wasm.PageSize
+	if err := m.res.protect(uintptr(cur), n-uintptr(cur), unix.PROT_READ|unix.PROT_WRITE); err != nil {
+		return old, false
+	}
+	atomic.StoreUint64((*uint64)(ptr(m.desc+abi.MemDescLen)), uint64(n))
+	return old, true
+}
+
+// maxTableElems bounds every table's reservation (8 bytes an element).
+const maxTableElems = 1 << 24
+
+// Table is a table of references. Elements live in a reservation outside
+// the Go heap that never moves.
+type Table struct {
+	typ    wasm.TableType
+	desc   uintptr // *abi.TableDesc
+	res    *region
+	maxLen uint64
+}
+
+// NewTable makes a host table of t.Limits.Min elements set to init.
+func NewTable(t wasm.TableType, init uint64) (*Table, error) {
+	desc, err := hostArena.alloc(16)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := newTable(t, desc, init)
+	if err != nil {
+		return nil, err
+	}
+	runtime.SetFinalizer(tb, func(t *Table) { t.res.free() })
+	return tb, nil
+}
+
+func newTable(t wasm.TableType, desc uintptr, init uint64) (*Table, error) {
+	maxLen := uint64(maxTableElems)
+	if t.Limits.HasMax && t.Limits.Max < maxLen {
+		maxLen = t.Limits.Max
+	}
+	if t.Limits.Min > maxLen {
+		return nil, fmt.Errorf("execute: table of %d elements exceeds the limit of %d", t.Limits.Min, maxLen)
+	}
+	size := uintptr(maxLen) * 8
+	if size == 0 {
+		size = pageSize
+	}
+	res, err := reserve(size, unix.PROT_NONE)
+	if err != nil {
+		return nil, err
+	}
+	tb := &Table{typ: t, desc: desc, res: res, maxLen: maxLen}
+	storePtr(desc+abi.TableDescElems, res.addr())
+	store64(desc+abi.TableDescLen, 0)
+	if _, ok := tb.Grow(uint32(t.Limits.Min), init); !ok {
+		res.free()
+		return nil, fmt.Errorf("execute: table of %d elements: cannot commit", t.Limits.Min)
+	}
+	return tb, nil
+}
+
+// ExternKind implements Extern.
+func (t *Table) ExternKind() wasm.ExternKind { return wasm.ExternTable }
+
+// Type returns the table's type with its current size as the minimum.
+func (t *Table) Type() wasm.TableType {
+	tt := t.typ
+	tt.Limits.Min = uint64(t.Len())
+	return tt
+}
+
+// Len is the current number of elements.
+func (t *Table) Len() uint32 { return uint32(load64(t.desc + abi.TableDescLen)) }
+
+func (t *Table) elems() []uint64 {
+	return words(loadPtr(t.desc+abi.TableDescElems), int(t.Len()))
+}
+
+// Get returns element i (a FuncRef address for funcref tables, the host's
+// value for externref tables; 0 = null). ok is false out of range.
+func (t *Table) Get(i uint32) (v uint64, ok bool) {
+	if i >= t.Len() {
+		return 0, false
+	}
+	return t.elems()[i], true
+}
+
+// Set stores element i.
+func (t *Table) Set(i uint32, v uint64) bool {
+	if i >= t.Len() {
+		return false
+	}
+	t.elems()[i] = v
+	return true
+}
+
+// Grow appends n elements set to init, returning the old length.
+func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
+	cur := load64(t.desc + abi.TableDescLen)
+	old = uint32(cur)
+	nw := cur + uint64(n)
+	if nw > t.maxLen {
+		return old, false
+	}
+	if n == 0 {
+		return old, true
+	}
+	base := t.res.addr()
+	// Commit whole pages covering the new elements.
+	from := roundUp(uintptr(cur)*8, pageSize)
+	to := roundUp(uintptr(nw)*8, pageSize)
+	if to > from {
+		if err := t.res.protect(from, to-from, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			return old, false
+		}
+	}
+	e := words(base, int(nw))
+	for i := cur; i < nw; i++ {
+		e[i] = init
+	}
+	atomic.StoreUint64((*uint64)(ptr(t.desc+abi.TableDescLen)), nw)
+	return old, true
+}

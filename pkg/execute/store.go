@@ -1,0 +1,384 @@
+package execute
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"lucet/pkg/abi"
+)
+
+// Config tunes a Store.
+type Config struct {
+	// StackSize is the usable guest stack in bytes (default 1 MiB); a
+	// PROT_NONE guard page sits below it.
+	StackSize int
+	// MaxMemoryPages caps every memory the store creates (0 = 65536).
+	MaxMemoryPages uint32
+	// Timeout ends a call with TrapInterrupt once it has run this long
+	// (0 = no limit). Checked at each interrupt exit, so the resolution is
+	// the tick (about 10 ms).
+	Timeout time.Duration
+	// Fuel is reserved for fuel metering.
+	Fuel uint64
+}
+
+const (
+	defaultStackSize = 1 << 20
+	// stackMargin is kept free above the guard page: prologue checks trap
+	// StackOverflow when a frame would reach into it, which leaves room
+	// for stubs that don't check (entry, host-call, trap stubs) and for
+	// the arguments area of nested calls.
+	stackMargin = 64 << 10
+	// tick is how often a running store is asked to exit to Go, so that
+	// the scheduler and the garbage collector's stop-the-world phases get
+	// the P back.
+	tick = 10 * time.Millisecond
+)
+
+// Store is a group of instances that may call each other. It runs one call
+// at a time (host functions may call back in; those nested calls continue
+// on the same guest stack below the parked frames). It owns the
+// ExecContext, the guest stack and everything its instances allocate.
+type Store struct {
+	cfg   Config
+	arena arena
+	exec  uintptr // *ExecContext, in arena
+
+	stack      *region
+	stackTop   uintptr
+	stackLimit uintptr
+	curTop     uintptr // stack top for the next call (lower when nested)
+
+	instances []*Instance
+	modules   []*module
+	vmctxs    atomic.Pointer[[]uintptr] // read by the ticker
+	owned     []*region                 // memories and tables created here
+	sigSlots  []int                     // code slots in the signal tables
+	grdSlots  []int                     // guard slots in the signal tables
+
+	running  atomic.Bool
+	deadline int64 // unix nanos, 0 = none; set by the outermost call
+	depth    int
+	callers  []*Caller
+	closed   bool
+	mu       sync.Mutex // guards instances/modules against Close racing Instantiate
+}
+
+// NewStore makes a store.
+func NewStore(cfg Config) (*Store, error) {
+	if cfg.StackSize <= 0 {
+		cfg.StackSize = defaultStackSize
+	}
+	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > 65536 {
+		cfg.MaxMemoryPages = 65536
+	}
+	s := &Store{cfg: cfg}
+	var err error
+	if s.exec, err = s.arena.alloc(abi.ExecSize); err != nil {
+		return nil, err
+	}
+	if s.stack, err = getStack(uintptr(cfg.StackSize)); err != nil {
+		s.arena.free()
+		return nil, err
+	}
+	s.stackTop = s.stack.addr() + uintptr(len(s.stack.mem))
+	s.stackLimit = s.stack.addr() + pageSize + stackMargin
+	s.curTop = s.stackTop
+	s.vmctxs.Store(&[]uintptr{})
+	// Without the handler a guest in a loop can stall a stop-the-world
+	// pause until the next tick; the store still works, so this is not
+	// fatal.
+	_ = installSignals()
+	s.grdSlots = append(s.grdSlots, registerGuard(s.stack.addr(), s.stack.addr()+pageSize, abi.TrapStackOverflow))
+	registerStore(s)
+	return s, nil
+}
+
+// Close frees the store's instances, memories, tables and stack. Externs
+// of the store must not be used afterwards (by this or another store).
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	if s.depth > 0 {
+		return errors.New("execute: close: store is running a call")
+	}
+	s.closed = true
+	unregisterStore(s)
+	for _, i := range s.sigSlots {
+		unregisterCode(i)
+	}
+	for _, i := range s.grdSlots {
+		unregisterGuard(i)
+	}
+	for _, r := range s.owned {
+		r.free()
+	}
+	for _, m := range s.modules {
+		if m.owned != nil {
+			m.owned.free()
+		}
+	}
+	putStack(s.stack)
+	s.stack = nil
+	s.arena.free()
+	s.instances, s.modules, s.owned = nil, nil, nil
+	return nil
+}
+
+// Guest stacks are pooled process-wide by size: mmap + mprotect of the
+// guard costs more than a call.
+var stackPool struct {
+	mu   sync.Mutex
+	free map[uintptr][]*region
+}
+
+func getStack(size uintptr) (*region, error) {
+	size = roundUp(size+stackMargin, pageSize)
+	stackPool.mu.Lock()
+	if l := stackPool.free[size]; len(l) > 0 {
+		r := l[len(l)-1]
+		stackPool.free[size] = l[:len(l)-1]
+		stackPool.mu.Unlock()
+		return r, nil
+	}
+	stackPool.mu.Unlock()
+	r, err := reserve(size+pageSize, unix.PROT_READ|unix.PROT_WRITE)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.protect(0, pageSize, unix.PROT_NONE); err != nil {
+		r.free()
+		return nil, err
+	}
+	return r, nil
+}
+
+const maxPooledStacks = 16
+
+func putStack(r *region) {
+	if r == nil {
+		return
+	}
+	size := uintptr(len(r.mem)) - pageSize
+	stackPool.mu.Lock()
+	defer stackPool.mu.Unlock()
+	if stackPool.free == nil {
+		stackPool.free = make(map[uintptr][]*region)
+	}
+	if len(stackPool.free[size]) >= maxPooledStacks {
+		r.free()
+		return
+	}
+	stackPool.free[size] = append(stackPool.free[size], r)
+}
+
+// The ticker: one goroutine for the process, alive while any store is
+// open, asks every running store to exit every tick.
+var ticker struct {
+	mu     sync.Mutex
+	stores map[*Store]struct{}
+	stop   chan struct{}
+}
+
+func registerStore(s *Store) {
+	ticker.mu.Lock()
+	defer ticker.mu.Unlock()
+	if ticker.stores == nil {
+		ticker.stores = make(map[*Store]struct{})
+	}
+	ticker.stores[s] = struct{}{}
+	if ticker.stop == nil {
+		ticker.stop = make(chan struct{})
+		go tickLoop(ticker.stop)
+	}
+}
+
+func unregisterStore(s *Store) {
+	ticker.mu.Lock()
+	defer ticker.mu.Unlock()
+	delete(ticker.stores, s)
+	if len(ticker.stores) == 0 && ticker.stop != nil {
+		close(ticker.stop)
+		ticker.stop = nil
+	}
+}
+
+func tickLoop(stop chan struct{}) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		ticker.mu.Lock()
+		for s := range ticker.stores {
+			if s.running.Load() {
+				s.interrupt()
+			}
+		}
+		ticker.mu.Unlock()
+	}
+}
+
+// interrupt sets the interrupt word of every instance of the store: a
+// cross-instance call runs with the callee's vmctx, so any of them may be
+// the one checked next.
+func (s *Store) interrupt() {
+	for _, vm := range *s.vmctxs.Load() {
+		atomic.StoreUint32((*uint32)(ptr(vm+abi.VMInterrupt)), 1)
+	}
+}
+
+func (s *Store) clearInterrupts() {
+	for _, vm := range *s.vmctxs.Load() {
+		atomic.StoreUint32((*uint32)(ptr(vm+abi.VMInterrupt)), 0)
+	}
+}
+
+// Interrupt asks the running call (if any) to exit to Go at its next check;
+// it is resumed unless the deadline has passed. Safe from any goroutine.
+func (s *Store) Interrupt() { s.interrupt() }
+
+// instanceSlot is a runtime-private word of the VMContext (past the ABI's
+// fields) holding the instance's index in its store plus one.
+const instanceSlot = abi.VMSize - 8
+
+func (s *Store) instanceOf(vmctx uintptr) *Instance {
+	i := int(load64(vmctx+instanceSlot)) - 1
+	if i < 0 || i >= len(s.instances) || s.instances[i].vmctx != vmctx {
+		panic(fmt.Sprintf("execute: exit from unknown vmctx %#x", vmctx))
+	}
+	return s.instances[i]
+}
+
+// savedExec is the part of the ExecContext a nested call overwrites.
+type savedExec [6]uint64
+
+var savedFields = [6]uintptr{abi.ExecTrapPC, abi.ExecFrameBP, abi.ExecResumePC, abi.ExecResumeSP, abi.ExecHostArgs, abi.ExecExitVMCtx}
+
+func (s *Store) save() (v savedExec) {
+	for i, off := range savedFields {
+		v[i] = load64(s.exec + off)
+	}
+	return v
+}
+
+func (s *Store) restore(v *savedExec) {
+	for i, off := range savedFields {
+		store64(s.exec+off, v[i])
+	}
+}
+
+// call runs guest function f: enter, then serve exits until it returns or
+// traps.
+func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
+	if s.closed {
+		return nil, errors.New("execute: call: store is closed")
+	}
+	if f.entry == 0 {
+		return nil, fmt.Errorf("execute: call %s: no entry stub for %s", f.describe(), f.typ)
+	}
+	e := s.exec
+	top := s.curTop
+	argp := (top - uintptr(f.slots)*8) &^ 15
+	if argp < s.stackLimit {
+		return nil, &Trap{Code: abi.TrapStackOverflow}
+	}
+	copy(words(argp, f.slots), args)
+	store64(e+abi.ExecStackTop, uint64(argp))
+	store64(e+abi.ExecExitCode, 0)
+	outer := s.depth == 0
+	if outer {
+		s.deadline = 0
+		if s.cfg.Timeout > 0 {
+			s.deadline = time.Now().Add(s.cfg.Timeout).UnixNano()
+		}
+		s.running.Store(true)
+	}
+	s.depth++
+	s.curTop = argp
+	defer func() {
+		s.depth--
+		s.curTop = top
+		if outer {
+			s.running.Store(false)
+		}
+	}()
+
+	enter(e, f.vmctx, f.entry, f.code, argp)
+	for {
+		ec := load64(e + abi.ExecExitCode)
+		switch abi.ExitKind(ec) {
+		case abi.ExitReturn:
+			if n := len(f.typ.Results); n > 0 {
+				results = make([]uint64, n)
+				copy(results, words(argp, n))
+			}
+			return results, nil
+		case abi.ExitTrap:
+			return nil, s.newTrap(abi.TrapCode(ec>>8), loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
+		case abi.ExitHostCall:
+			if err := s.hostCall(uint32(ec >> 8)); err != nil {
+				return nil, err
+			}
+		case abi.ExitBuiltin:
+			if code := s.builtin(abi.Builtin(ec >> 8)); code != abi.TrapNone {
+				return nil, s.newTrap(code, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
+			}
+		case abi.ExitInterrupt:
+			s.clearInterrupts()
+			if s.deadline != 0 && time.Now().UnixNano() >= s.deadline {
+				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
+			}
+			runtime.Gosched()
+		default:
+			return nil, fmt.Errorf("execute: guest exited with unknown code %#x", ec)
+		}
+		store64(e+abi.ExecExitCode, 0)
+		resume(e)
+	}
+}
+
+// hostCall runs imported host function idx of the instance that exited.
+func (s *Store) hostCall(idx uint32) error {
+	e := s.exec
+	inst := s.instanceOf(loadPtr(e + abi.ExecExitVMCtx))
+	if idx >= uint32(len(inst.funcs)) || inst.funcs[idx] == nil || inst.funcs[idx].host == nil {
+		return fmt.Errorf("execute: host call to import %d, which is not a host function", idx)
+	}
+	f := inst.funcs[idx]
+	hostArgs := loadPtr(e + abi.ExecHostArgs)
+	sv := s.save()
+	// Nested calls from the host function run below everything the parked
+	// guest still owns.
+	oldTop := s.curTop
+	low := min(hostArgs, loadPtr(e+abi.ExecResumeSP))
+	s.curTop = (low - 16) &^ 15
+	c := s.caller()
+	c.inst = inst
+	err := f.host(c, words(hostArgs, f.slots))
+	c.inst = nil
+	s.curTop = oldTop
+	s.restore(&sv)
+	return err
+}
+
+// caller returns a Caller for the current nesting depth, so host functions
+// never allocate one and a nested call doesn't clobber the outer one's.
+func (s *Store) caller() *Caller {
+	for len(s.callers) < s.depth {
+		s.callers = append(s.callers, &Caller{})
+	}
+	return s.callers[s.depth-1]
+}

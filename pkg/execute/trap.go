@@ -1,0 +1,158 @@
+package execute
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/object"
+)
+
+// Trap is a guest trap: why, where, and the wasm call stack.
+type Trap struct {
+	Code       abi.TrapCode
+	Func       string // name of the function that trapped ("" if unknown)
+	FuncIndex  uint32
+	WasmOffset uint32 // byte offset of the trapping instruction in the module
+	Frames     []Frame
+}
+
+// Frame is one guest frame of a trap's backtrace, innermost first.
+type Frame struct {
+	Func       string
+	FuncIndex  uint32
+	WasmOffset uint32 // 0 when the call site is not in the site table
+	Module     string
+}
+
+// Error is the spec's wording of the trap followed by the backtrace.
+func (t *Trap) Error() string {
+	var b strings.Builder
+	b.WriteString("wasm trap: ")
+	b.WriteString(t.Code.String())
+	for _, f := range t.Frames {
+		fmt.Fprintf(&b, "\n  at %s", f.Func)
+		if f.WasmOffset != 0 {
+			fmt.Fprintf(&b, " @0x%x", f.WasmOffset)
+		}
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, &Trap{Code: c}) match any trap with code c.
+func (t *Trap) Is(target error) bool {
+	o, ok := target.(*Trap)
+	return ok && o.Code == t.Code
+}
+
+// IsTrap reports whether err is (or wraps) a trap with the given code.
+func IsTrap(err error, code abi.TrapCode) bool {
+	var t *Trap
+	return errors.As(err, &t) && t.Code == code
+}
+
+// findModule returns the loaded module whose code contains pc.
+func (s *Store) findModule(pc uintptr) *module {
+	for _, m := range s.modules {
+		if pc >= m.code && pc < m.code+m.size {
+			return m
+		}
+	}
+	return nil
+}
+
+// funcAtOffset maps a code offset to a defined function (by index in the
+// function index space); ok is false for stubs and padding.
+func (m *module) funcAtOffset(off uint32) (int, bool) {
+	fs := m.byOffset
+	i := sort.Search(len(fs), func(i int) bool {
+		f := &m.meta.Funcs[fs[i]]
+		return f.CodeOffset+f.CodeSize > off
+	})
+	if i < len(fs) {
+		f := &m.meta.Funcs[fs[i]]
+		if off >= f.CodeOffset && off < f.CodeOffset+f.CodeSize {
+			return fs[i], true
+		}
+	}
+	return 0, false
+}
+
+// site looks up the site table entry at code offset off; near accepts the
+// closest one before it.
+func (m *module) site(off uint32, near bool) (*object.Site, bool) {
+	ss := m.meta.Sites
+	i := sort.Search(len(ss), func(i int) bool { return ss[i].CodeOffset > off })
+	if i == 0 {
+		return nil, false
+	}
+	s := &ss[i-1]
+	if s.CodeOffset == off || near {
+		return s, true
+	}
+	return nil, false
+}
+
+func (m *module) frame(def int, wasmOff uint32) Frame {
+	f := &m.meta.Funcs[def]
+	return Frame{Func: f.Name, FuncIndex: m.numImportedFuncs() + uint32(def), WasmOffset: wasmOff, Module: m.meta.ModuleName}
+}
+
+// maxFrames bounds a backtrace; deeper stacks (stack overflow) are cut.
+const maxFrames = 64
+
+// newTrap builds a trap from the exit state: TrapPC locates the trapping
+// instruction, FrameBP starts the frame-pointer walk of the guest stack.
+func (s *Store) newTrap(code abi.TrapCode, pc, bp uintptr) *Trap {
+	t := &Trap{Code: code}
+	if m := s.findModule(pc); m != nil {
+		off := uint32(pc - m.code)
+		if def, ok := m.funcAtOffset(off); ok {
+			fr := m.frame(def, 0)
+			if st, ok := m.site(off, true); ok && st.Func == fr.FuncIndex {
+				fr.WasmOffset = st.WasmOffset
+			}
+			t.Frames = append(t.Frames, fr)
+		} else if st, ok := m.site(off, false); ok {
+			// A trap stub outside any function body.
+			fr := Frame{FuncIndex: st.Func, WasmOffset: st.WasmOffset, Module: m.meta.ModuleName}
+			if d := int(st.Func) - int(m.numImportedFuncs()); d >= 0 && d < len(m.meta.Funcs) {
+				fr.Func = m.meta.Funcs[d].Name
+			}
+			t.Frames = append(t.Frames, fr)
+		}
+	}
+	first := true
+	lo, hi := s.stack.addr(), s.stack.addr()+uintptr(len(s.stack.mem))
+	for n := 0; bp >= lo && bp+16 <= hi && bp&7 == 0 && n < 4*maxFrames; n++ {
+		ret := loadPtr(bp + 8)
+		next := loadPtr(bp)
+		if m := s.findModule(ret); m != nil {
+			// A host-call stub's frame returns to the very call TrapPC
+			// names; don't list that function twice.
+			if !(first && ret == pc) {
+				off := uint32(ret - m.code)
+				if def, ok := m.funcAtOffset(off); ok && len(t.Frames) < maxFrames {
+					fr := m.frame(def, 0)
+					if st, ok := m.site(off, false); ok {
+						fr.WasmOffset = st.WasmOffset
+					} else if st, ok := m.site(off-1, true); ok && st.Func == fr.FuncIndex {
+						fr.WasmOffset = st.WasmOffset
+					}
+					t.Frames = append(t.Frames, fr)
+				}
+			}
+		}
+		first = false
+		if next <= bp {
+			break
+		}
+		bp = next
+	}
+	if len(t.Frames) > 0 {
+		t.Func, t.FuncIndex, t.WasmOffset = t.Frames[0].Func, t.Frames[0].FuncIndex, t.Frames[0].WasmOffset
+	}
+	return t
+}
