@@ -256,7 +256,9 @@ func (s *System) pathLink(m []byte, a []uint64) Errno {
 //
 // A target longer than buf_len is truncated to buf_len bytes, as POSIX
 // readlink does; current wasmtime and its incremental_readlink test agree
-// (older wasmtime returned ERANGE).
+// (older wasmtime returned ERANGE). Absolute targets are returned as they
+// are: reading a link is not following it. (cap-std's checked read_link
+// refuses them; wasmtime builds differ on which one they call.)
 func (s *System) pathReadlink(m []byte, a []uint64) Errno {
 	d, errno := s.getDir(uint32(a[0]), rightPathReadlink)
 	if errno != ErrnoSuccess {

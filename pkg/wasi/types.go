@@ -100,7 +100,9 @@ const (
 	// "." with exactly the preopen's base rights and expects success, which
 	// a read/write request on a directory would turn into EISDIR (hence
 	// also no fd_datasync, which counts as a write right in path_open).
-	rightsDirBase = rightFdFdstatSetFlags | rightFdSync |
+	// fd_seek is in because Go's wasip1 os package asks for it on
+	// directories (its dirRights) and rewinds them with fd_seek.
+	rightsDirBase = rightFdFdstatSetFlags | rightFdSync | rightFdSeek |
 		rightPathCreateDirectory | rightPathCreateFile | rightPathLinkSource |
 		rightPathLinkTarget | rightPathOpen | rightFdReaddir | rightPathReadlink |
 		rightPathRenameSource | rightPathRenameTarget | rightPathFilestatGet |
