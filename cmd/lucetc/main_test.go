@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -308,5 +310,56 @@ func TestSpecModules(t *testing.T) {
 	t.Logf("%d modules compiled, linked and read back; %d not compiled", linked, cgFailed)
 	if linked == 0 {
 		t.Errorf("no testsuite module went through the whole pipeline")
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// volatile matches what changes whenever the code generator changes:
+// checksums, code sizes and offsets, and the site lists.
+var volatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`sha256:[0-9a-f]{64}`), "sha256:…"},
+	{regexp.MustCompile(`(?m)^(  (?:code|metadata): +).*$`), "${1}…"},
+	{regexp.MustCompile(`code 0x[0-9a-f]+, \d+ bytes`), "code …"},
+	{regexp.MustCompile(`stub at 0x[0-9a-f]+`), "stub at …"},
+	{regexp.MustCompile(`(?m)^    (?:0x[0-9a-f]+ \(\+0x[0-9a-f]+\): .*|no trap or call sites)\n`), ""},
+}
+
+// TestObjdumpGolden is `lucetc testdata/small.wasm | lucet-objdump` on a
+// real module (testdata/small.wat, built with wat2wasm --debug-names),
+// compared with testdata/small.objdump.txt after masking what depends on
+// the generated code.
+func TestObjdumpGolden(t *testing.T) {
+	wasm, err := os.ReadFile(filepath.Join("testdata", "small.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, so, stderr := lucetc(t, wasm, "-")
+	if code != 0 {
+		t.Fatalf("lucetc: exit %d: %s", code, stderr)
+	}
+	var out, errb bytes.Buffer
+	if code := objdump.Run([]string{"lucet-objdump"}, strings.NewReader(so), &out, &errb); code != 0 {
+		t.Fatalf("lucet-objdump: exit %d: %s", code, errb.String())
+	}
+	got := out.String()
+	for _, v := range volatile {
+		got = v.re.ReplaceAllString(got, v.with)
+	}
+	path := filepath.Join("testdata", "small.objdump.txt")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("lucet-objdump output differs from %s (go test -update rewrites it):\n%s", path, got)
 	}
 }

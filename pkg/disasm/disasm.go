@@ -63,6 +63,8 @@ func Func(w io.Writer, code []byte, base uint64, name string, opt Options) error
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%016x <%s>:\n", base, name)
 	si := sort.Search(len(opt.Sites), func(i int) bool { return uint64(opt.Sites[i].CodeOffset) >= base })
+	// Trap sites already shown on the call that raises them.
+	claimed := map[int]bool{}
 	for i := 0; i < len(code); {
 		off := base + uint64(i)
 		inst, err := x86asm.Decode(code[i:], 64)
@@ -74,17 +76,24 @@ func Func(w io.Writer, code []byte, base uint64, name string, opt Options) error
 		} else {
 			text = format(inst, off, opt)
 		}
-		// A trap site names the instruction at its offset, a call site
-		// the call it is the return address of.
+		// A site names the instruction at its offset, or the call it is
+		// the return address of: call sites always, and trap sites when
+		// the trap is raised by calling a shared trap routine.
 		for si < len(opt.Sites) && uint64(opt.Sites[si].CodeOffset) < off {
 			si++
 		}
+		isCall := err == nil && inst.Op == x86asm.CALL
 		var notes []string
 		for j := si; j < len(opt.Sites) && uint64(opt.Sites[j].CodeOffset) <= off+uint64(n); j++ {
 			s := opt.Sites[j]
-			if s.Code == abi.SiteCall && uint64(s.CodeOffset) == off+uint64(n) {
+			atEnd := uint64(s.CodeOffset) == off+uint64(n)
+			switch {
+			case isCall && atEnd && s.Code == abi.SiteCall:
 				notes = append(notes, fmt.Sprintf("call site, wasm %#x", s.WasmOffset))
-			} else if s.Code != abi.SiteCall && uint64(s.CodeOffset) == off {
+			case isCall && atEnd:
+				notes = append(notes, fmt.Sprintf("trap: %s, wasm %#x", s.Code, s.WasmOffset))
+				claimed[j] = true
+			case !atEnd && s.Code != abi.SiteCall && !claimed[j]:
 				notes = append(notes, fmt.Sprintf("trap: %s, wasm %#x", s.Code, s.WasmOffset))
 			}
 		}

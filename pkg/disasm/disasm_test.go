@@ -62,6 +62,9 @@ func TestFunc(t *testing.T) {
 			{CodeOffset: 0x105, Code: abi.SiteCall, WasmOffset: 1},
 			{CodeOffset: 0x105, Code: abi.TrapUnreachable, WasmOffset: 2},
 		}, []string{"call site, wasm 0x1", "trap: unreachable, wasm 0x2"}},
+		{"trap raised by a call to a trap routine", []byte{0xe8, 0, 0, 0, 0, 0x90}, 0x10, []object.Site{
+			{CodeOffset: 0x15, Code: abi.TrapStackOverflow, WasmOffset: 3},
+		}, []string{"call 0x15                                # trap: call stack exhausted, wasm 0x3\n      15:\t90                     \tnop\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
