@@ -26,6 +26,7 @@ type builder struct {
 	pos     int32
 	rd      wasm.Reader
 	hasCall bool
+	loops   int32 // enclosing loops, for spill weights
 }
 
 type frameKind uint8
@@ -140,6 +141,7 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 
 func (b *builder) setCurrent(blk *Block) {
 	b.f.Blocks = append(b.f.Blocks, blk)
+	blk.loopDepth = b.loops
 	b.cur = blk
 }
 
@@ -320,6 +322,7 @@ func (b *builder) instr(in *wasm.Instr) error {
 			args := b.popN(len(params))
 			h, ps := b.newEndBlock(params)
 			b.jump(h, args)
+			b.loops++
 			b.setCurrent(h)
 			for _, p := range ps {
 				b.push(p)
@@ -587,6 +590,10 @@ func (b *builder) end() {
 		return
 	}
 	if fr.kind == frLoop {
+		b.loops--
+		if b.cur != nil {
+			b.cur.loopDepth = min(b.cur.loopDepth, b.loops)
+		}
 		b.seal(fr.target)
 		if b.cur != nil {
 			return // the results are on the stack already

@@ -109,7 +109,7 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler) (
 	optimize(f)
 	ra := allocate(f)
 	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
-		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}}
+		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
 	return e.emitFunc()
 }
 

@@ -67,6 +67,10 @@ type emitter struct {
 	consts  map[uint64]asm.Label
 	constOr []uint64
 	next    *Block // block laid out after the current one
+	// checked maps an address value to the largest access end already
+	// bounds-checked in the current block; memory never shrinks, so a
+	// later access within it needs no check.
+	checked map[*Value]uint64
 	frame   int32  // bytes below rbp
 	// sites for bounds (guard mode)
 	features uint64
@@ -223,7 +227,9 @@ func (e *emitter) emitMove(m pmove) {
 	switch {
 	case m.dst.isReg() && m.src.isReg():
 		if m.dst.reg.IsXMM() && m.src.reg.IsXMM() {
-			a.MovapsRR(m.dst.reg, m.src.reg)
+			if m.dst.reg != m.src.reg {
+				a.MovapsRR(m.dst.reg, m.src.reg)
+			}
 		} else if m.dst.reg.IsXMM() {
 			if sz == 32 {
 				a.MovdXR(m.dst.reg, m.src.reg)
@@ -236,7 +242,7 @@ func (e *emitter) emitMove(m pmove) {
 			} else {
 				a.MovqRX(m.dst.reg, m.src.reg)
 			}
-		} else {
+		} else if m.dst.reg != m.src.reg {
 			a.MovRR(sz, m.dst.reg, m.src.reg)
 		}
 	case m.dst.isReg():
@@ -458,6 +464,7 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 			e.next = f.Blocks[i+1]
 		}
 		a.Bind(e.labels[b])
+		clear(e.checked)
 		for _, v := range b.Values {
 			if err := e.value(v); err != nil {
 				return nil, err
@@ -504,7 +511,33 @@ func (e *emitter) edgeMoves(from *Block, edge Edge) {
 	e.parallelMove(ms)
 }
 
+// thread skips blocks that only jump on with no moves to do (split edges
+// whose parameters were allocated where their arguments already are).
+func (e *emitter) thread(b *Block) *Block {
+	for i := 0; i < 4; i++ {
+		if len(b.Values) != 0 || b.Kind != BlockPlain || len(b.Params) != 0 || !e.noMoves(b.Succs[0]) {
+			break
+		}
+		b = b.Succs[0].B
+	}
+	return b
+}
+
+func (e *emitter) noMoves(edge Edge) bool {
+	for i, p := range edge.B.Params {
+		if !needsReg(p) {
+			continue
+		}
+		a := edge.Args[i]
+		if a.Op == OpConst || !valLoc(a).eq(valLoc(p)) {
+			return false
+		}
+	}
+	return true
+}
+
 func (e *emitter) jumpTo(b *Block) {
+	b = e.thread(b)
 	if b != e.next {
 		e.a.Jmp(e.labels[b])
 	}
@@ -542,7 +575,7 @@ func (e *emitter) terminator(b *Block) {
 			}
 			cond = asm.CondNE
 		}
-		t, f := b.Succs[0].B, b.Succs[1].B
+		t, f := e.thread(b.Succs[0].B), e.thread(b.Succs[1].B)
 		if t == e.next {
 			a.Jcc(cond.Invert(), e.labels[f])
 		} else {
@@ -559,7 +592,7 @@ func (e *emitter) terminator(b *Block) {
 		n := len(b.Table) - 1
 		def := b.Table[n]
 		a.CmpRI(32, idx, int32(n))
-		a.Jcc(asm.CondAE, e.labels[b.Succs[def].B])
+		a.Jcc(asm.CondAE, e.labels[e.thread(b.Succs[def].B)])
 		tbl := a.NewLabel()
 		a.LeaRIPLabel(rA, tbl)
 		a.MovsxRM(64, 32, rD, asm.MI(rA, idx, 4, 0))
@@ -568,7 +601,7 @@ func (e *emitter) terminator(b *Block) {
 		a.Align(4)
 		a.Bind(tbl)
 		for _, k := range b.Table[:n] {
-			a.DataLabel32(tbl, e.labels[b.Succs[k].B])
+			a.DataLabel32(tbl, e.labels[e.thread(b.Succs[k].B)])
 		}
 	case BlockReturn:
 		_, _, nStack := convention(e.f.Params)

@@ -22,8 +22,9 @@ func (e *emitter) memAccess(v *Value, size int) asm.Mem {
 	} else if v.Op == OpStore && len(v.Args) == 3 {
 		ml = v.Args[2]
 	}
-	if ml != nil {
-		end := off + uint64(size)
+	end := off + uint64(size)
+	if ml != nil && e.checked[addr] < end {
+		e.checked[addr] = end
 		if end <= math.MaxInt32 {
 			a.Lea(64, rA, asm.M(ra, int32(end)))
 		} else {

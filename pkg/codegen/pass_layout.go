@@ -20,6 +20,7 @@ func splitCriticalEdges(f *Func) {
 			nb := f.newBlock()
 			nb.sealed = true
 			nb.Kind = BlockPlain
+			nb.loopDepth = b.loopDepth
 			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
 			nb.Preds = []*Block{b}
 			for j, p := range e.B.Preds {

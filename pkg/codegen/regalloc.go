@@ -41,6 +41,16 @@ func needsReg(v *Value) bool {
 type interval struct {
 	v          *Value
 	start, end int32
+	// weight estimates the cost of spilling: uses weighted by loop depth.
+	weight float32
+}
+
+func depthWeight(d int32) float32 {
+	w := float32(1)
+	for ; d > 0 && w < 1e6; d-- {
+		w *= 8
+	}
+	return w
 }
 
 // regAlloc is the result of allocation for one function.
@@ -183,6 +193,7 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 		start[i], end[i] = none, none
 	}
 	byGID := make([]*Value, ng)
+	weight := make([]float32, f.nextID)
 	def := func(v *Value, p int32) {
 		if needsReg(v) {
 			start[v.ID], end[v.ID] = p, p
@@ -213,18 +224,22 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 	for i, b := range f.Blocks {
 		forEach(b.liveIn, func(g int32) { extend(byGID[g].ID, b.start) })
 		forEach(liveOut[i], func(g int32) { extend(byGID[g].ID, b.end) })
+		dw := depthWeight(b.loopDepth)
 		for _, v := range b.Values {
+			weight[v.ID] += dw
 			if v.Op == OpResult {
 				continue
 			}
 			for _, a := range v.Args {
 				if needsReg(a) {
 					extend(a.ID, pos[v.ID])
+					weight[a.ID] += dw
 				}
 			}
 		}
 		if b.Control != nil && needsReg(b.Control) {
 			extend(b.Control.ID, b.end)
+			weight[b.Control.ID] += dw
 		}
 		for _, r := range b.Results {
 			if needsReg(r) {
@@ -235,6 +250,7 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 			for _, a := range e.Args {
 				if needsReg(a) {
 					extend(a.ID, b.end)
+					weight[a.ID] += dw
 				}
 			}
 		}
@@ -243,12 +259,12 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ivs = append(ivs, interval{p, start[p.ID], end[p.ID]})
+				ivs = append(ivs, interval{p, start[p.ID], end[p.ID], weight[p.ID]})
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ivs = append(ivs, interval{v, start[v.ID], end[v.ID]})
+				ivs = append(ivs, interval{v, start[v.ID], end[v.ID], weight[v.ID]})
 			}
 		}
 	}
@@ -334,14 +350,19 @@ func allocate(f *Func) *regAlloc {
 			}
 		}
 		if r == asm.NoReg {
-			// Spill the active interval of this class that ends last.
+			// Spill the cheapest of the active intervals of this class
+			// and the current one: fewest uses weighted by loop depth,
+			// then the one ending last.
 			var victim *interval
 			for _, a := range active {
-				if a.v.Type.IsFloat() == v.Type.IsFloat() && (victim == nil || a.end > victim.end) {
+				if a.v.Type.IsFloat() != v.Type.IsFloat() {
+					continue
+				}
+				if victim == nil || a.weight < victim.weight || a.weight == victim.weight && a.end > victim.end {
 					victim = a
 				}
 			}
-			if victim == nil || victim.end <= cur.end {
+			if victim == nil || cur.weight < victim.weight || cur.weight == victim.weight && cur.end >= victim.end {
 				continue // cur stays spilled
 			}
 			r = victim.v.loc.Reg

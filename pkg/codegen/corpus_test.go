@@ -1,0 +1,102 @@
+package codegen_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lucet/pkg/codegen"
+	"lucet/pkg/decode"
+	"lucet/pkg/execute"
+	"lucet/pkg/object"
+	"lucet/pkg/validate"
+	"lucet/pkg/wasi"
+	"lucet/pkg/wasm"
+)
+
+type wasiMem struct{ c *execute.Caller }
+
+func (m wasiMem) Bytes() []byte { return m.c.Memory() }
+
+// runWASI compiles and runs a WASI command module and returns its stdout
+// and the time spent in _start.
+func runWASI(t testing.TB, path string, opts codegen.Options, args ...string) (string, time.Duration) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := validate.Module(m, validate.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: compiled %d bytes of code in %v", filepath.Base(path), len(obj.Text), time.Since(t0))
+	var out bytes.Buffer
+	sys, err := wasi.New(wasi.Config{Args: append([]string{filepath.Base(path)}, args...), Stdout: &out, Stderr: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	fns := map[string]execute.Extern{}
+	for _, f := range sys.Funcs() {
+		f := f
+		fns[f.Name] = execute.NewHostFunc(wasm.FuncType{Params: f.Params, Results: f.Results},
+			func(c *execute.Caller, stack []uint64) error { return f.Call(wasiMem{c}, stack) })
+	}
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	inst, err := st.InstantiateObject(obj, execute.ImportMap{"wasi_snapshot_preview1": fns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = inst.Func("_start").Call()
+	d := time.Since(start)
+	var exit *wasi.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.Code == 0) {
+		t.Fatalf("%s: %v\n%s", path, err, out.String())
+	}
+	return out.String(), d
+}
+
+// TestCorpus runs the benchmark programs built by the peers' corpus script
+// (set CORPUS_DIR to the directory of .wasm files) in both bounds modes and
+// checks that both give the same output.
+func TestCorpus(t *testing.T) {
+	dir := os.Getenv("CORPUS_DIR")
+	if dir == "" {
+		t.Skip("CORPUS_DIR not set (a directory with the corpus .wasm files)")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.wasm"))
+	only := os.Getenv("CORPUS_ONLY")
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".wasm")
+		if only != "" && !strings.Contains(","+only+",", ","+name+",") {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			out1, d1 := runWASI(t, f, codegen.Options{})
+			out2, d2 := runWASI(t, f, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30})
+			t.Logf("%s: explicit %v, guard %v", name, d1, d2)
+			if out1 != out2 {
+				t.Errorf("outputs differ:\n%s\n---\n%s", out1, out2)
+			}
+			t.Logf("output: %.200s", out1)
+		})
+	}
+}

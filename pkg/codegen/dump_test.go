@@ -1,0 +1,54 @@
+package codegen
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"golang.org/x/arch/x86/x86asm"
+
+	"lucet/pkg/asm"
+	"lucet/pkg/decode"
+)
+
+// TestDump prints the SSA and machine code of one function, for debugging:
+// DUMP_WASM=file.wasm DUMP_FUNC=index.
+func TestDump(t *testing.T) {
+	path, fs := os.Getenv("DUMP_WASM"), os.Getenv("DUMP_FUNC")
+	if path == "" || fs == "" {
+		t.Skip("set DUMP_WASM and DUMP_FUNC to dump a function")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := strconv.Atoi(fs)
+	f, err := buildSSA(m, uint32(fi), &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	optimize(f)
+	allocate(f)
+	fmt.Println(f)
+	a := asm.New()
+	fc, err := compileFunc(m, uint32(fi), &Options{}, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := fc.code
+	for pc := 0; pc < len(code); {
+		in, err := x86asm.Decode(code[pc:], 64)
+		if err != nil {
+			fmt.Printf("%6x: ??\n", pc)
+			pc++
+			continue
+		}
+		fmt.Printf("%6x: %s\n", pc, x86asm.IntelSyntax(in, uint64(pc), nil))
+		pc += in.Len
+	}
+}
