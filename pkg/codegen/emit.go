@@ -71,7 +71,7 @@ type emitter struct {
 	// bounds-checked in the current block; memory never shrinks, so a
 	// later access within it needs no check.
 	checked map[*Value]uint64
-	frame   int32  // bytes below rbp
+	frame   int32 // bytes below rbp
 	// sites for bounds (guard mode)
 	features uint64
 }
