@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"lucet/pkg/abi"
+	"lucet/pkg/load"
 	"lucet/pkg/object"
 	"lucet/pkg/wasm"
 )
@@ -17,6 +18,7 @@ type module struct {
 	code  uintptr
 	size  uintptr
 	owned *region // the mapping, when the store made it
+	keep  any     // what owns the mapping otherwise (a *load.Module)
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
@@ -90,6 +92,32 @@ func (e *LinkError) Error() string {
 		s += ": " + e.Detail
 	}
 	return s
+}
+
+// Instantiate links m against imports and instantiates it: globals,
+// tables and memories are created, element and data segments applied (a
+// trap there is returned as *Trap, with earlier writes to imported tables
+// and memories kept, as the spec requires), and the start function run.
+// m must stay open as long as the store.
+func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) {
+	if len(m.Code) == 0 && len(m.Meta.Funcs) > 0 {
+		return nil, fmt.Errorf("execute: module has functions but no code (closed?)")
+	}
+	code := uintptr(0)
+	if len(m.Code) > 0 {
+		code = m.CodeAddr(0)
+	}
+	for _, mod := range s.modules {
+		if mod.keep == any(m) {
+			return s.instantiate(mod, imports)
+		}
+	}
+	mod, err := newModule(m.Meta, code, uintptr(len(m.Code)))
+	if err != nil {
+		return nil, err
+	}
+	mod.keep = m
+	return s.instantiate(mod, imports)
 }
 
 // InstantiateObject maps o's code (once per call) and instantiates it. The
