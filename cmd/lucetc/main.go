@@ -344,8 +344,28 @@ func boundsName(b object.BoundsChecks) string {
 }
 
 // writeFileAtomic writes b to a temporary file next to path and renames it
-// over path, so readers see either the old file or the whole new one.
+// over path, so readers see either the old file or the whole new one. A
+// symbolic link is followed, and a path that is not a regular file
+// (/dev/null, a FIFO) is written in place: renaming over a device node
+// would replace it.
 func writeFileAtomic(path string, b []byte) (err error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return fmt.Errorf("%s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

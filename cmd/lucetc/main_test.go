@@ -140,6 +140,35 @@ func TestOutputFile(t *testing.T) {
 	}
 }
 
+func TestOutputSpecialFiles(t *testing.T) {
+	in := writeTemp(t, "add.wasm", addWasm)
+	if code, _, stderr := lucetc(t, nil, in, "-o", os.DevNull); code != 0 {
+		t.Fatalf("-o /dev/null: exit %d: %s", code, stderr)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
+		t.Fatalf("%s is no longer a device: %v", os.DevNull, err)
+	}
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.so")
+	lnk := filepath.Join(dir, "link.so")
+	os.WriteFile(target, nil, 0o644)
+	if err := os.Symlink("real.so", lnk); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := lucetc(t, nil, in, "-o", lnk); code != 0 {
+		t.Fatalf("-o symlink: exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Lstat(lnk); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced")
+	}
+	if _, err := load.File(target); err != nil {
+		t.Errorf("the link's target does not hold the object: %v", err)
+	}
+	if code, _, stderr := lucetc(t, nil, in, "-o", dir); code != 2 || !strings.Contains(stderr, "is a directory") {
+		t.Errorf("-o directory: exit %d: %s", code, stderr)
+	}
+}
+
 func TestEmitAsm(t *testing.T) {
 	code, stdout, stderr := lucetc(t, addWasm, "--emit=asm", "-M", "intel", "-")
 	if code != 0 {
