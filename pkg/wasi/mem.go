@@ -79,12 +79,20 @@ func totalLen(iov [][]byte) int64 {
 	return t
 }
 
-// guestString reads a guest path/string and validates it as UTF-8, which the
-// witx `string` type requires.
+// maxPathLen is Linux's PATH_MAX. Longer paths (and symlink targets) would
+// be ENAMETOOLONG in the kernel anyway; refusing them before copying keeps a
+// guest from making us copy up to 4 GiB per call.
+const maxPathLen = 4096
+
+// guestString copies a guest path or symlink target out of guest memory.
+// (UTF-8 validity is checked by checkPath for paths.)
 func guestString(m []byte, ptr, n uint32) (string, Errno) {
 	b, ok := span(m, ptr, n)
 	if !ok {
 		return "", ErrnoFault
+	}
+	if n > maxPathLen {
+		return "", ErrnoNametoolong
 	}
 	return string(b), ErrnoSuccess
 }

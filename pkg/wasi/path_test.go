@@ -3,6 +3,7 @@ package wasi
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -232,6 +233,9 @@ func TestPathOps(t *testing.T) {
 		}
 		if e := h.p1("path_create_directory", 3, "bad\xff"); e != ErrnoIlseq {
 			t.Errorf("invalid UTF-8: %d", e)
+		}
+		if e := h.p1("path_create_directory", 3, strings.Repeat("a", maxPathLen+1)); e != ErrnoNametoolong {
+			t.Errorf("path longer than PATH_MAX: %d", e)
 		}
 		if e := h.p1("path_create_directory", 3, "nul\x00x"); e != ErrnoInval {
 			t.Errorf("NUL in path: %d", e)
