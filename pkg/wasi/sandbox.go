@@ -38,6 +38,11 @@ const resolveBeneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS
 // maxSymlinks matches Linux's MAXSYMLINKS.
 const maxSymlinks = 40
 
+// maxWalkDepth bounds the walk's stack of open directory fds. Without it a
+// guest could build a deep tree plus a chain of symlinks into it and make
+// one resolution hold tens of thousands of host fds at once.
+const maxWalkDepth = 512
+
 var (
 	openat2Once sync.Once
 	openat2OK   bool
@@ -193,6 +198,9 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 		}
 		// O_NOFOLLOW|O_DIRECTORY: if c was swapped for a symlink since the
 		// fstatat, this fails instead of following it.
+		if len(stack) > maxWalkDepth {
+			return -1, ErrnoNametoolong
+		}
 		fd, e := openatRetry(cur(), c, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		if e != ErrnoSuccess {
 			return -1, e

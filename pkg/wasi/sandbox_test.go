@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -236,5 +237,23 @@ func TestWalkIsUsedWhenForced(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "a"), 0o755)
 	if _, e := h.open(3, false, "a/../..", 0, 0, 0, 0); e != ErrnoPerm {
 		t.Errorf("walk a/../.. with a present: %d", e)
+	}
+}
+
+// TestWalkDepthBound: the walk refuses to hold more than maxWalkDepth
+// directory fds for one resolution.
+func TestWalkDepthBound(t *testing.T) {
+	dir := t.TempDir()
+	deep := strings.Repeat("d/", maxWalkDepth+2)
+	if err := os.MkdirAll(filepath.Join(dir, deep), 0o755); err != nil {
+		t.Skip("cannot build a deep tree here:", err)
+	}
+	h := newHarness(t, Config{Preopens: []Preopen{{HostPath: dir, GuestPath: "."}}})
+	h.s.walk = true
+	if _, e := h.open(3, false, deep, 0, 0, 0, 0); e != ErrnoNametoolong {
+		t.Errorf("deep walk: %d, want ENAMETOOLONG", e)
+	}
+	if _, e := h.open(3, false, strings.Repeat("d/", 100), 0, 0, 0, 0); e != 0 {
+		t.Errorf("100 levels: %d", e)
 	}
 }
