@@ -75,6 +75,8 @@ type decoder struct {
 	r        wasm.Reader
 	ctl      []byte // control stack of the body being walked
 	usesData bool   // a body uses memory.init or data.drop
+
+	haveNames bool // the name section has been read
 }
 
 func (d *decoder) fail(off int, err error) {
@@ -242,8 +244,8 @@ func (d *decoder) module() {
 	}
 }
 
+// custom reads a custom section. Custom.Offset is where its Data starts.
 func (d *decoder) custom(end int) {
-	start := d.pos
 	if end > len(d.b) {
 		// len32 counts the size's own bytes, as the spec interpreter
 		// does, so the content can still be short by that much.
@@ -256,10 +258,13 @@ func (d *decoder) custom(end int) {
 		d.fail(end, ErrEOS)
 	}
 	data := d.b[d.pos:end:end]
-	if name == "name" && d.m.Names.Funcs == nil && !d.m.Names.HasModule && d.m.Names.Err == nil {
+	if name == "name" && !d.haveNames {
+		// Only the first: a repeated name section is kept as a plain
+		// custom section, as engines ignore it.
+		d.haveNames = true
 		d.m.Names = parseNames(d.b[:end], d.pos)
 	} else {
-		d.m.Customs = append(d.m.Customs, wasm.Custom{Name: name, Data: data, Offset: start})
+		d.m.Customs = append(d.m.Customs, wasm.Custom{Name: name, Data: data, Offset: d.pos})
 	}
 	d.pos = end
 }

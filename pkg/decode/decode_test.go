@@ -164,6 +164,7 @@ func TestDecodeFull(t *testing.T) {
 	check("code 0 local entries", len(m.Codes[0].Locals), 2)
 	check("customs", len(m.Customs), 1)
 	check("custom name", m.Customs[0].Name, "producers")
+	check("custom offset", string(b[m.Customs[0].Offset:m.Customs[0].Offset+3]), "\x01\x02\x03")
 	check("module name", m.Names.Module, "modname")
 	check("func name", m.Names.Funcs[3], "other")
 	check("local name", m.Names.Locals[2][1], "loc")
@@ -339,6 +340,18 @@ func TestMalformedNameSectionIsTolerated(t *testing.T) {
 				t.Errorf("kept %d function names, want %d", len(m.Names.Funcs), tt.funcs)
 			}
 		})
+	}
+}
+
+func TestRepeatedNameSection(t *testing.T) {
+	first := sec(0, str("name"))
+	second := sec(0, str("name"), sec(0, str("m2")))
+	m, err := decode.Decode(mod(first, second), decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Names.HasModule || len(m.Customs) != 1 || m.Customs[0].Name != "name" {
+		t.Errorf("the first (empty) name section should win and the second be kept as a custom section: %+v %+v", m.Names, m.Customs)
 	}
 }
 
