@@ -165,12 +165,20 @@ func check(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	return status
 }
 
-func checkFile(name string, stdin io.Reader, wasi bool) result {
+func checkFile(name string, stdin io.Reader, wasi bool) (r result) {
 	var (
 		b   []byte
 		err error
 	)
-	r := result{File: name}
+	r = result{File: name}
+	defer func() {
+		// A panic is a bug in decode or validate, not a verdict on the
+		// module; say so in one line rather than with a Go trace.
+		if p := recover(); p != nil {
+			r = result{File: r.File, Verdict: "error", Stage: r.Stage,
+				Error: fmt.Sprintf("%s: internal error (a bug in lucet, please report it): %v", r.File, p)}
+		}
+	}()
 	lim := decode.DefaultLimits.ModuleSize
 	if name == "-" {
 		r.File = "<stdin>"
