@@ -105,8 +105,9 @@ type Config struct {
 }
 
 // System is one guest's WASI state: its fd table and configuration.
-// Calls are serialized by a mutex except where they block (reads, writes,
-// poll, accept), so a guest blocked on stdin does not wedge the table.
+// A mutex guards the fd table only; I/O runs outside it, so one guest thread
+// blocked on stdin does not wedge the others. Close must not run while
+// calls are in flight.
 type System struct {
 	args, env []string
 	now       func() time.Time
