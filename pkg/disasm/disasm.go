@@ -161,11 +161,39 @@ func hexBytes(b []byte) string {
 	return sb.String()
 }
 
+// Part is the listing of one symbol (or of code between symbols).
+type Part struct {
+	Name   string // the symbol, or .text+0xOFF for unlabelled code
+	Offset uint64
+	Size   uint64
+	Text   string // as Func writes it
+}
+
 // Object lists every function and stub of o in code order, each labelled
 // by its symbol name (link.TextSymbols), with branch targets named and
 // sites annotated. Code that no symbol covers is listed under .text+offset
-// labels; alignment padding is left out.
+// labels; alignment padding is left out. Parts are separated by a blank
+// line.
 func Object(w io.Writer, o *object.Object, opt Options) error {
+	parts, err := Listing(o, opt)
+	if err != nil {
+		return err
+	}
+	for i, p := range parts {
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(w, p.Text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Listing is Object's output, one Part per symbol or unlabelled range.
+func Listing(o *object.Object, opt Options) ([]Part, error) {
 	syms := link.TextSymbols(&o.Meta, len(o.Text))
 	if opt.Symbol == nil {
 		opt.Symbol = func(off uint64) (string, uint64, bool) {
@@ -183,18 +211,18 @@ func Object(w io.Writer, o *object.Object, opt Options) error {
 	if opt.Sites == nil {
 		opt.Sites = o.Meta.Sites
 	}
+	var parts []Part
+	var sb strings.Builder
+	list := func(from, to uint64, name string) error {
+		sb.Reset()
+		if err := Func(&sb, o.Text[from:to], from, name, opt); err != nil {
+			return err
+		}
+		parts = append(parts, Part{Name: name, Offset: from, Size: to - from, Text: sb.String()})
+		return nil
+	}
 	// Code between symbols that is not alignment padding is listed
 	// under a .text+offset label, so nothing executable is hidden.
-	first := true
-	list := func(from, to uint64, name string) error {
-		if !first {
-			if _, err := io.WriteString(w, "\n"); err != nil {
-				return err
-			}
-		}
-		first = false
-		return Func(w, o.Text[from:to], from, name, opt)
-	}
 	gap := func(from, to uint64) error {
 		if from >= to || isPadding(o.Text[from:to]) {
 			return nil
@@ -205,14 +233,17 @@ func Object(w io.Writer, o *object.Object, opt Options) error {
 	for _, s := range syms {
 		start, end := uint64(s.Offset), uint64(s.Offset)+uint64(s.Size)
 		if err := gap(pos, start); err != nil {
-			return err
+			return nil, err
 		}
 		if err := list(start, end, s.Name); err != nil {
-			return err
+			return nil, err
 		}
 		pos = max(pos, end)
 	}
-	return gap(pos, uint64(len(o.Text)))
+	if err := gap(pos, uint64(len(o.Text))); err != nil {
+		return nil, err
+	}
+	return parts, nil
 }
 
 // isPadding reports whether b is only the filler codegen and link put

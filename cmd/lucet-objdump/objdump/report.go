@@ -1,7 +1,6 @@
 package objdump
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -46,6 +45,8 @@ type report struct {
 	Start      *uint32      `json:"start"`
 	Functions  []funcReport `json:"functions"`
 	Stubs      []stubReport `json:"stubs"`
+	// Unlabelled is code no symbol covers, listed with -d only.
+	Unlabelled []stubReport `json:"unlabelled_code,omitempty"`
 }
 
 type memReport struct {
@@ -251,10 +252,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 			continue
 		}
 		f := m.Funcs[s.Index-nImpFuncs]
-		fr := funcReport{Index: s.Index, Name: f.Name, TypeIndex: f.TypeIndex, Signature: m.Types[f.TypeIndex].String(), Offset: f.CodeOffset, Size: f.CodeSize, Exports: exports[wasm.ExternFunc][s.Index], Sites: []siteReport{}}
-		if fr.Name == "" {
-			fr.Name = s.Name
-		}
+		fr := funcReport{Index: s.Index, Name: s.Name, TypeIndex: f.TypeIndex, Signature: m.Types[f.TypeIndex].String(), Offset: f.CodeOffset, Size: f.CodeSize, Exports: exports[wasm.ExternFunc][s.Index], Sites: []siteReport{}}
 		if ss := sitesOf[s.Index]; ss != nil {
 			fr.Sites = ss
 		}
@@ -265,25 +263,28 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 	r.Elems, r.Types, r.Imports, r.Exports = nonNilS(r.Elems), nonNilS(r.Types), nonNilS(r.Imports), nonNilS(r.Exports)
 	r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
 	if dis {
-		// One listing of the whole object, split per symbol, so branch
-		// targets are named across functions.
-		var buf bytes.Buffer
-		if err := disasm.Object(&buf, o, opt); err != nil {
+		// One listing of the whole object, so branch targets are named
+		// across functions; parts are matched back by offset and name.
+		parts, err := disasm.Listing(o, opt)
+		if err != nil {
 			return nil, err
 		}
-		listings := map[string]string{}
-		for _, part := range strings.Split(buf.String(), "\n\n") {
-			if i := strings.Index(part, "<"); i >= 0 {
-				if j := strings.Index(part[i:], ">:"); j >= 0 {
-					listings[part[i+1:i+j]] = strings.TrimRight(part, "\n") + "\n"
-				}
+		type key struct {
+			off  uint64
+			name string
+		}
+		listings := map[key]string{}
+		for _, p := range parts {
+			listings[key{p.Offset, p.Name}] = p.Text
+			if strings.HasPrefix(p.Name, ".text+") {
+				r.Unlabelled = append(r.Unlabelled, stubReport{Name: p.Name, Offset: uint32(p.Offset), Size: uint32(p.Size), Disassembly: p.Text})
 			}
 		}
 		for i := range r.Functions {
-			r.Functions[i].Disassembly = listings[r.Functions[i].Name]
+			r.Functions[i].Disassembly = listings[key{uint64(r.Functions[i].Offset), r.Functions[i].Name}]
 		}
 		for i := range r.Stubs {
-			r.Stubs[i].Disassembly = listings[r.Stubs[i].Name]
+			r.Stubs[i].Disassembly = listings[key{uint64(r.Stubs[i].Offset), r.Stubs[i].Name}]
 		}
 	}
 	return r, nil
@@ -534,6 +535,9 @@ func (r *report) writeText(w io.Writer) error {
 			ls = append(ls, listing{f.Offset, f.Disassembly})
 		}
 		for _, s := range r.Stubs {
+			ls = append(ls, listing{s.Offset, s.Disassembly})
+		}
+		for _, s := range r.Unlabelled {
 			ls = append(ls, listing{s.Offset, s.Disassembly})
 		}
 		sort.SliceStable(ls, func(i, j int) bool { return ls[i].off < ls[j].off })
