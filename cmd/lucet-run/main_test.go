@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"lucet/pkg/codegen"
+	"lucet/pkg/decode"
+	"lucet/pkg/link"
+	"lucet/pkg/validate"
+)
+
+var (
+	soOnce sync.Once
+	soPath string
+	soErr  error
+)
+
+// invokeSO compiles testdata/invoke.wasm to a .so once per test binary,
+// the way lucetc does.
+func invokeSO(t *testing.T) string {
+	t.Helper()
+	soOnce.Do(func() {
+		b, err := os.ReadFile("testdata/invoke.wasm")
+		if err != nil {
+			soErr = err
+			return
+		}
+		m, err := decode.Decode(b, decode.Options{})
+		if err != nil {
+			soErr = err
+			return
+		}
+		if _, err = validate.Module(m, validate.Options{}); err != nil {
+			soErr = err
+			return
+		}
+		obj, err := codegen.Compile(m, codegen.Options{})
+		if err != nil {
+			soErr = err
+			return
+		}
+		elf, err := link.ELF(obj)
+		if err != nil {
+			soErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "lucet-run-test")
+		if err != nil {
+			soErr = err
+			return
+		}
+		soPath = filepath.Join(dir, "invoke.so")
+		soErr = os.WriteFile(soPath, elf, 0o644)
+	})
+	if soErr != nil {
+		t.Fatal(soErr)
+	}
+	return soPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if soPath != "" {
+		os.RemoveAll(filepath.Dir(soPath))
+	}
+	os.Exit(code)
+}
+
+func lucetRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"lucet-run"}, args...), strings.NewReader(""), &out, &errb)
+	if strings.Contains(errb.String(), "goroutine ") {
+		t.Fatalf("panic trace on stderr:\n%s", errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+func TestInvoke(t *testing.T) {
+	so := invokeSO(t)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string // substring
+	}{
+		{"add", []string{so, "--invoke", "add", "1", "2"}, 0, "3\n", ""},
+		{"add negative", []string{so, "--invoke", "add", "-1", "-2"}, 0, "-3\n", ""},
+		{"add typed", []string{so, "--invoke", "add", "i32:-1", "i32:0x7fffffff"}, 0, "2147483646\n", ""},
+		{"invoke first", []string{"--invoke", "add", so, "40", "2"}, 0, "42\n", ""},
+		{"invoke=", []string{so, "--invoke=add", "40", "2"}, 0, "42\n", ""},
+		{"add unsigned", []string{so, "--invoke", "add", "4294967295", "1"}, 0, "0\n", ""},
+		{"add64", []string{so, "--invoke", "add64", "i64:9223372036854775807", "1"}, 0, "-9223372036854775808\n", ""},
+		{"f64", []string{so, "--invoke", "f64id", "0.5"}, 0, "0.5\n", ""},
+		{"f64 -0 bits", []string{so, "--invoke", "f64id", "f64:0x8000000000000000"}, 0, "-0\n", ""},
+		{"f32 nan bits", []string{so, "--invoke", "f32id", "f32:0x7fc00001"}, 0, "NaN\n", ""},
+		{"f32", []string{so, "--invoke", "f32id", "1e10"}, 0, "10000000000\n", ""},
+		{"fdiv inf", []string{so, "--invoke", "fdiv", "1", "0"}, 0, "inf\n", ""},
+		{"multi", []string{so, "--invoke", "two"}, 0, "-1\n42\n", ""},
+		{"none", []string{so, "--invoke", "none"}, 0, "", ""},
+		{"externref", []string{so, "--invoke", "ext", "externref:7"}, 0, "externref:7\n", ""},
+		{"externref null", []string{so, "--invoke", "ext", "externref:null"}, 0, "externref:null\n", ""},
+		{"funcref null", []string{so, "--invoke", "isnull", "funcref:null"}, 0, "1\n", ""},
+		{"trap", []string{so, "--invoke", "div0", "7"}, 134, "", "wasm trap: integer divide by zero\n  at inner"},
+		{"unreachable", []string{so, "--invoke", "boom"}, 134, "", "wasm trap: unreachable"},
+		{"no such export", []string{so, "--invoke", "nope"}, 2, "", `no export "nope"`},
+		{"not a function", []string{so, "--invoke", "mem"}, 2, "", "not a function"},
+		{"arity", []string{so, "--invoke", "add", "1"}, 2, "", "takes 2 arguments"},
+		{"bad number", []string{so, "--invoke", "add", "x", "1"}, 2, "", `"x" is not an i32`},
+		{"wrong type prefix", []string{so, "--invoke", "add", "f32:1", "1"}, 2, "", "the parameter is i32"},
+		{"no module", []string{"--invoke", "add"}, 2, "", "no module given"},
+		{"missing file", []string{"/nonexistent.so", "--invoke", "add"}, 1, "", "lucet-run: load:"},
+		{"no invoke", []string{so}, 2, "", "not supported yet"},
+		{"bad flag", []string{"--bogus", so}, 2, "", "see --help"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := lucetRun(t, tc.args...)
+			if code != tc.code || out != tc.stdout || !strings.Contains(errs, tc.stderr) {
+				t.Errorf("lucet-run %v = %d, stdout %q, stderr %q; want %d, %q, stderr containing %q",
+					tc.args, code, out, errs, tc.code, tc.stdout, tc.stderr)
+			}
+		})
+	}
+}
