@@ -84,14 +84,25 @@ func TestCorpus(t *testing.T) {
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.wasm"))
 	only := os.Getenv("CORPUS_ONLY")
+	// CORPUS_SIZES="fib:32 matmul:300" passes a size argument per program.
+	sizes := map[string]string{}
+	for _, kv := range strings.Fields(os.Getenv("CORPUS_SIZES")) {
+		if k, v, ok := strings.Cut(kv, ":"); ok {
+			sizes[k] = v
+		}
+	}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".wasm")
 		if only != "" && !strings.Contains(","+only+",", ","+name+",") {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			out1, d1 := runWASI(t, f, codegen.Options{})
-			out2, d2 := runWASI(t, f, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30})
+			var args []string
+			if sz, ok := sizes[name]; ok {
+				args = []string{sz}
+			}
+			out1, d1 := runWASI(t, f, codegen.Options{}, args...)
+			out2, d2 := runWASI(t, f, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, args...)
 			t.Logf("%s: explicit %v, guard %v", name, d1, d2)
 			if out1 != out2 {
 				t.Errorf("outputs differ:\n%s\n---\n%s", out1, out2)

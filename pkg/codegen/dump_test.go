@@ -27,7 +27,14 @@ func TestDump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fi, _ := strconv.Atoi(fs)
+	fi, err := strconv.Atoi(fs)
+	if err != nil {
+		for k, v := range m.Names.Funcs {
+			if v == fs {
+				fi = int(k)
+			}
+		}
+	}
 	f, err := buildSSA(m, uint32(fi), &Options{})
 	if err != nil {
 		t.Fatal(err)

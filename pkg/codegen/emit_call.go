@@ -234,6 +234,11 @@ func (e *emitter) builtin(v *Value) {
 	a := e.a
 	bi := abi.Builtin(v.Aux)
 	e.saveLive(v)
+	if bi == abi.BuiltinMemoryFill || bi == abi.BuiltinMemoryCopy {
+		e.bulkMemory(v, bi)
+		e.restoreLive(v)
+		return
+	}
 	n := builtinImms(bi)
 	for k := 0; k < n; k++ {
 		imm := uint32(v.Aux2 >> (32 * k))
@@ -261,4 +266,59 @@ func (e *emitter) interruptStub(o outOfLine) {
 	e.exitCall(o.v.Pos)
 	e.restoreLive(o.v)
 	a.Jmp(o.back)
+}
+
+// bulkMemory inlines memory.fill and memory.copy as rep stosb / rep movsb
+// after bounds checks. Every allocatable register was saved by the
+// caller (the op is call-like), so RDI, RSI and R8 are free.
+func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
+	a := e.a
+	oob := e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos)
+	memLen := func() { // after the argument moves: R8 may hold an argument
+		a.MovRM(64, asm.R8, asm.M(asm.R15, abi.VMMemDesc))
+		a.MovRM(64, asm.R8, asm.M(asm.R8, abi.MemDescLen))
+	}
+	check := func(r asm.Reg) {
+		a.Lea(64, rA, asm.MI(r, rC, 1, 0))
+		a.CmpRR(64, rA, asm.R8)
+		a.Jcc(asm.CondA, oob)
+	}
+	if bi == abi.BuiltinMemoryFill {
+		e.parallelMove([]pmove{
+			e.moveFrom(regLoc(asm.RDI), v.Args[0]),
+			e.moveFrom(regLoc(rD), v.Args[1]),
+			e.moveFrom(regLoc(rC), v.Args[2]),
+		})
+		memLen()
+		check(asm.RDI)
+		a.AddRR(64, asm.RDI, asm.R14)
+		a.MovRR(32, rA, rD)
+		a.RepStosb()
+		return
+	}
+	e.parallelMove([]pmove{
+		e.moveFrom(regLoc(asm.RDI), v.Args[0]),
+		e.moveFrom(regLoc(asm.RSI), v.Args[1]),
+		e.moveFrom(regLoc(rC), v.Args[2]),
+	})
+	memLen()
+	check(asm.RDI)
+	check(asm.RSI)
+	a.AddRR(64, asm.RDI, asm.R14)
+	a.AddRR(64, asm.RSI, asm.R14)
+	// Copy backwards when the destination starts inside the source.
+	fwd, done := a.NewLabel(), a.NewLabel()
+	a.MovRR(64, rA, asm.RDI)
+	a.SubRR(64, rA, asm.RSI)
+	a.CmpRR(64, rA, rC)
+	a.Jcc(asm.CondAE, fwd)
+	a.Lea(64, asm.RSI, asm.MI(asm.RSI, rC, 1, -1))
+	a.Lea(64, asm.RDI, asm.MI(asm.RDI, rC, 1, -1))
+	a.Std()
+	a.RepMovsb()
+	a.Cld()
+	a.Jmp(done)
+	a.Bind(fwd)
+	a.RepMovsb()
+	a.Bind(done)
 }
