@@ -44,14 +44,17 @@ func (s *System) getIO(fd uint32, right uint64) (*fdEntry, Errno) {
 	if errno != ErrnoSuccess {
 		return nil, errno
 	}
-	if e.ftype == filetypeDirectory {
-		if right == rightFdRead {
-			return nil, ErrnoIsdir
-		}
-		return nil, ErrnoBadf
+	switch {
+	case e.ftype == filetypeDirectory && right == rightFdRead:
+		errno = ErrnoIsdir
+	case e.ftype == filetypeDirectory:
+		errno = ErrnoBadf
+	case e.base.Load()&right == 0:
+		errno = ErrnoNotcapable
 	}
-	if e.base&right == 0 {
-		return nil, ErrnoNotcapable
+	if errno != ErrnoSuccess {
+		s.release(e)
+		return nil, errno
 	}
 	return e, ErrnoSuccess
 }
@@ -63,6 +66,7 @@ func (s *System) fdRead(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if !ok32(m, nreadPtr) {
 		return ErrnoFault
 	}
@@ -74,7 +78,7 @@ func (s *System) fdRead(m []byte, a []uint64) Errno {
 	switch hfd := e.streamFd(false); {
 	case hfd >= 0:
 		var err error
-		n, err = hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Readv(hfd, iov) })
+		n, err = hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Readv(hfd, iov) })
 		if err != nil {
 			return toErrno(err)
 		}
@@ -97,6 +101,7 @@ func (s *System) fdWrite(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if !ok32(m, nPtr) {
 		return ErrnoFault
 	}
@@ -108,7 +113,7 @@ func (s *System) fdWrite(m []byte, a []uint64) Errno {
 	switch hfd := e.streamFd(true); {
 	case hfd >= 0:
 		var err error
-		n, err = hostIO(hfd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Writev(hfd, iov) })
+		n, err = hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Writev(hfd, iov) })
 		if err != nil {
 			return toErrno(err)
 		}
@@ -131,7 +136,8 @@ func (s *System) fdPread(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	if e.base&rightFdSeek == 0 {
+	defer s.release(e)
+	if e.base.Load()&rightFdSeek == 0 {
 		return seekDenied(e)
 	}
 	if !ok32(m, nPtr) {
@@ -148,7 +154,7 @@ func (s *System) fdPread(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	n, err := hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Preadv(hfd, iov, int64(off)) })
+	n, err := hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Preadv(hfd, iov, int64(off)) })
 	if err != nil {
 		return toErrno(err)
 	}
@@ -163,7 +169,8 @@ func (s *System) fdPwrite(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	if e.base&rightFdSeek == 0 {
+	defer s.release(e)
+	if e.base.Load()&rightFdSeek == 0 {
 		return seekDenied(e)
 	}
 	if !ok32(m, nPtr) {
@@ -180,7 +187,7 @@ func (s *System) fdPwrite(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	n, err := hostIO(hfd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) { return unix.Pwritev(hfd, iov, int64(off)) })
+	n, err := hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Pwritev(hfd, iov, int64(off)) })
 	if err != nil {
 		return toErrno(err)
 	}
@@ -200,7 +207,8 @@ func (s *System) fdSeek(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	if e.base&need == 0 && e.base&rightFdSeek == 0 {
+	defer s.release(e)
+	if e.base.Load()&need == 0 && e.base.Load()&rightFdSeek == 0 {
 		return seekDenied(e)
 	}
 	if !ok64(m, outPtr) {
@@ -240,7 +248,8 @@ func (s *System) fdTell(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	if e.base&(rightFdTell|rightFdSeek) == 0 {
+	defer s.release(e)
+	if e.base.Load()&(rightFdTell|rightFdSeek) == 0 {
 		return seekDenied(e)
 	}
 	if !ok64(m, outPtr) {
@@ -262,16 +271,14 @@ func (s *System) fdTell(m []byte, a []uint64) Errno {
 func (s *System) fdClose(m []byte, a []uint64) Errno {
 	fd := uint32(a[0])
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	e, ok := s.fds[fd]
-	if ok {
-		delete(s.fds, fd)
-	}
-	s.mu.Unlock()
 	if !ok {
 		return ErrnoBadf
 	}
+	delete(s.fds, fd)
 	// close(2) errors still release the fd; report them all the same.
-	return toErrno(e.close())
+	return toErrno(s.retireLocked(e))
 }
 
 // fd_renumber(from, to) -> errno
@@ -292,8 +299,8 @@ func (s *System) fdRenumber(m []byte, a []uint64) Errno {
 	}
 	s.fds[to] = ef
 	delete(s.fds, from)
+	s.retireLocked(et)
 	s.mu.Unlock()
-	et.close()
 	return ErrnoSuccess
 }
 
@@ -303,6 +310,7 @@ func (s *System) fdDatasync(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	hfd, errno := e.hostFd()
 	if errno != ErrnoSuccess {
 		return ErrnoInval
@@ -316,6 +324,7 @@ func (s *System) fdSync(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	hfd, errno := e.hostFd()
 	if errno != ErrnoSuccess {
 		return ErrnoInval
@@ -329,6 +338,7 @@ func (s *System) fdAdvise(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	off, n, advice := a[1], a[2], uint32(a[3])
 	// WASI orders sequential/random the other way round from Linux.
 	hostAdvice := [...]int{
@@ -355,6 +365,7 @@ func (s *System) fdAllocate(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	off, n := a[1], a[2]
 	if off > math.MaxInt64 || n > math.MaxInt64 {
 		return ErrnoInval
@@ -388,15 +399,16 @@ func (s *System) fdFdstatGet(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	b, ok := span(m, ptr, sizeFdstat)
 	if !ok {
 		return ErrnoFault
 	}
 	clear(b)
 	b[0] = e.ftype
-	put16(b, 2, e.flags)
-	put64(b, 8, e.base)
-	put64(b, 16, e.inh)
+	put16(b, 2, e.fdflags())
+	put64(b, 8, e.base.Load())
+	put64(b, 16, e.inh.Load())
 	return ErrnoSuccess
 }
 
@@ -407,6 +419,7 @@ func (s *System) fdFdstatSetFlags(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if uint32(a[1]) > fdflagsAll {
 		return ErrnoInval
 	}
@@ -416,7 +429,7 @@ func (s *System) fdFdstatSetFlags(m []byte, a []uint64) Errno {
 	// unchanged, so fcntl(F_SETFL, F_GETFL|O_NONBLOCK) keeps working on a
 	// file opened O_SYNC.
 	const syncBits = fdflagDsync | fdflagRsync | fdflagSync
-	if flags&syncBits != e.flags&syncBits {
+	if flags&syncBits != e.fdflags()&syncBits {
 		return ErrnoInval
 	}
 	if e.fd >= 0 && e.ftype != filetypeSocketStream && e.ftype != filetypeSocketDgram {
@@ -435,9 +448,7 @@ func (s *System) fdFdstatSetFlags(m []byte, a []uint64) Errno {
 			return toErrno(err)
 		}
 	}
-	s.mu.Lock()
-	e.flags = flags
-	s.mu.Unlock()
+	e.flags.Store(uint32(flags))
 	return ErrnoSuccess
 }
 
@@ -450,11 +461,13 @@ func (s *System) fdFdstatSetRights(m []byte, a []uint64) Errno {
 	if !ok {
 		return ErrnoBadf
 	}
-	// Rights can only be dropped, never regained.
-	if base&^e.base != 0 || inh&^e.inh != 0 {
+	// Rights can only be dropped, never regained. (s.mu orders concurrent
+	// set_rights calls; the atomics let other calls read without it.)
+	if base&^e.base.Load() != 0 || inh&^e.inh.Load() != 0 {
 		return ErrnoNotcapable
 	}
-	e.base, e.inh = base, inh
+	e.base.Store(base)
+	e.inh.Store(inh)
 	return ErrnoSuccess
 }
 
@@ -465,6 +478,7 @@ func (s *System) fdFilestatGet(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	b, ok := span(m, ptr, sizeFilestat)
 	if !ok {
 		return ErrnoFault
@@ -493,6 +507,7 @@ func (s *System) fdFilestatSetSize(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if a[1] > math.MaxInt64 {
 		return ErrnoFbig
 	}
@@ -534,6 +549,7 @@ func (s *System) fdFilestatSetTimes(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	ts, errno := timespecs(a[1], a[2], uint32(a[3]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -558,6 +574,7 @@ func (s *System) fdPrestatGet(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if !e.isPreopen {
 		return ErrnoBadf
 	}
@@ -578,6 +595,7 @@ func (s *System) fdPrestatDirName(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if !e.isPreopen {
 		return ErrnoBadf
 	}
@@ -679,10 +697,11 @@ func (s *System) fdReaddir(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if e.ftype != filetypeDirectory || e.fd < 0 {
 		return ErrnoNotdir
 	}
-	if e.base&rightFdReaddir == 0 {
+	if e.base.Load()&rightFdReaddir == 0 {
 		return ErrnoNotcapable
 	}
 	buf, ok := span(m, bufPtr, bufLen)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 const fileRW = rightFdRead | rightFdWrite | rightFdSeek | rightFdTell | rightFdFilestatGet |
@@ -237,3 +239,45 @@ func TestFdFlagsAndRights(t *testing.T) {
 }
 
 func (h *harness) u16(p uint32) uint16 { return uint16(h.mem.b[p]) | uint16(h.mem.b[p+1])<<8 }
+
+// TestCloseWhileInUse: fd_close from one guest thread while another call
+// still uses the fd must not close the host fd under that call (the number
+// could be reused by another System's open); the last user closes it.
+func TestCloseWhileInUse(t *testing.T) {
+	h, dir := newDirHarness(t)
+	os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644)
+	fd, e := h.open(3, false, "f", 0, rightFdRead, 0, 0)
+	if e != 0 {
+		t.Fatal(e)
+	}
+	ent, errno := h.s.get(fd, 0) // an in-flight call
+	if errno != 0 {
+		t.Fatal(errno)
+	}
+	hostFd := ent.fd
+	h.must("fd_close", uint64(fd))
+	h.expect(ErrnoBadf, "fd_close", uint64(fd))
+	if _, err := unix.FcntlInt(uintptr(hostFd), unix.F_GETFD, 0); err != nil {
+		t.Fatalf("host fd closed under an in-flight call: %v", err)
+	}
+	h.s.release(ent)
+	if _, err := unix.FcntlInt(uintptr(hostFd), unix.F_GETFD, 0); err != unix.EBADF {
+		t.Fatalf("host fd still open after the last release: %v", err)
+	}
+	// Renumbering over a busy fd defers its close the same way.
+	a, _ := h.open(3, false, "f", 0, rightFdRead, 0, 0)
+	b, _ := h.open(3, false, "f", 0, rightFdRead, 0, 0)
+	ent, _ = h.s.get(b, 0)
+	hostFd = ent.fd
+	h.must("fd_renumber", uint64(a), uint64(b))
+	if _, err := unix.FcntlInt(uintptr(hostFd), unix.F_GETFD, 0); err != nil {
+		t.Fatalf("renumber closed a busy fd: %v", err)
+	}
+	h.s.release(ent)
+	if _, err := unix.FcntlInt(uintptr(hostFd), unix.F_GETFD, 0); err != unix.EBADF {
+		t.Fatalf("renumbered-over fd still open: %v", err)
+	}
+	if got := string(h.read(b, 4)); got != "x" {
+		t.Errorf("fd %d after renumber reads %q", b, got)
+	}
+}

@@ -169,18 +169,21 @@ func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, int, Errno) {
 	if errno != ErrnoSuccess {
 		return nil, -1, errno
 	}
-	if e.ftype != filetypeSocketStream && e.ftype != filetypeSocketDgram {
-		return nil, -1, ErrnoNotsock
-	}
-	if e.base&need != need {
-		return nil, -1, ErrnoNotcapable
-	}
 	hfd := e.fd
 	if hfd < 0 && e.stdFile != nil {
 		hfd = rawFd(e.stdFile)
 	}
-	if hfd < 0 {
-		return nil, -1, ErrnoNotsock
+	switch {
+	case e.ftype != filetypeSocketStream && e.ftype != filetypeSocketDgram:
+		errno = ErrnoNotsock
+	case e.base.Load()&need != need:
+		errno = ErrnoNotcapable
+	case hfd < 0:
+		errno = ErrnoNotsock
+	}
+	if errno != ErrnoSuccess {
+		s.release(e)
+		return nil, -1, errno
 	}
 	return e, hfd, ErrnoSuccess
 }
@@ -192,6 +195,7 @@ func (s *System) sockAccept(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	// Only nonblock means anything for a new connection.
 	if flags&^fdflagNonblock != 0 {
 		return ErrnoInval
@@ -199,20 +203,14 @@ func (s *System) sockAccept(m []byte, a []uint64) Errno {
 	if !ok32(m, outPtr) {
 		return ErrnoFault
 	}
-	nfd, err := hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
+	nfd, err := hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
 		nfd, _, err := unix.Accept4(hfd, unix.SOCK_CLOEXEC)
 		return nfd, err
 	})
 	if err != nil {
 		return toErrno(err)
 	}
-	ne := &fdEntry{
-		fd:    nfd,
-		ftype: filetypeSocketStream,
-		base:  rightsSocket &^ rightSockAccept,
-		inh:   0,
-		flags: uint16(flags),
-	}
+	ne := newEntry(nfd, filetypeSocketStream, rightsSocket&^rightSockAccept, 0, uint16(flags))
 	n, errno := s.insert(ne)
 	if errno != ErrnoSuccess {
 		unix.Close(nfd)
@@ -230,6 +228,7 @@ func (s *System) sockRecv(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if !ok32(m, lenPtr) || uint64(flagsPtr)+2 > uint64(len(m)) {
 		return ErrnoFault
 	}
@@ -248,7 +247,7 @@ func (s *System) sockRecv(m []byte, a []uint64) Errno {
 		hflags |= unix.MSG_WAITALL
 	}
 	var rflags int
-	n, err := hostIO(hfd, unix.POLLIN, e.flags&fdflagNonblock != 0, func() (int, error) {
+	n, err := hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
 		n, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, hflags)
 		rflags = rf
 		return n, err
@@ -272,6 +271,7 @@ func (s *System) sockSend(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	if !ok32(m, lenPtr) {
 		return ErrnoFault
 	}
@@ -283,7 +283,7 @@ func (s *System) sockSend(m []byte, a []uint64) Errno {
 	if siFlags != 0 {
 		return ErrnoInval
 	}
-	n, err := hostIO(hfd, unix.POLLOUT, e.flags&fdflagNonblock != 0, func() (int, error) {
+	n, err := hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
 		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
 		// a SIGPIPE for the host.
 		return unix.SendmsgBuffers(hfd, iov, nil, nil, unix.MSG_NOSIGNAL)
@@ -298,10 +298,11 @@ func (s *System) sockSend(m []byte, a []uint64) Errno {
 // sock_shutdown(fd, sdflags) -> errno
 func (s *System) sockShutdown(m []byte, a []uint64) Errno {
 	fd, how := uint32(a[0]), uint32(a[1])
-	_, hfd, errno := s.sockFd(fd, rightSockShutdown)
+	e, hfd, errno := s.sockFd(fd, rightSockShutdown)
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(e)
 	var h int
 	switch how {
 	case sdflagRD:

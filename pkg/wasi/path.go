@@ -31,6 +31,7 @@ func (s *System) pathOpen(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	if !ok32(m, outPtr) {
 		return ErrnoFault
 	}
@@ -42,7 +43,7 @@ func (s *System) pathOpen(m []byte, a []uint64) Errno {
 		return ErrnoInval
 	}
 	// A new fd may not hold rights its directory does not pass on.
-	if (base|inh)&^d.inh != 0 {
+	if (base|inh)&^d.inh.Load() != 0 {
 		return ErrnoNotcapable
 	}
 
@@ -93,13 +94,7 @@ func (s *System) pathOpen(m []byte, a []uint64) Errno {
 		return toErrno(err)
 	}
 	ft := filetypeOfMode(st.Mode)
-	e := &fdEntry{
-		fd:    hfd,
-		ftype: ft,
-		base:  rightsForType(ft, base),
-		inh:   inh,
-		flags: uint16(fdflags),
-	}
+	e := newEntry(hfd, ft, rightsForType(ft, base), inh, uint16(fdflags))
 	n, errno := s.insert(e)
 	if errno != ErrnoSuccess {
 		unix.Close(hfd)
@@ -115,6 +110,7 @@ func (s *System) pathCreateDirectory(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	path, errno := pathArg(m, uint32(a[1]), uint32(a[2]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -144,6 +140,7 @@ func (s *System) pathFilestatGet(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	flags, outPtr := uint32(a[1]), uint32(a[4])
 	b, ok := span(m, outPtr, sizeFilestat)
 	if !ok {
@@ -175,6 +172,7 @@ func (s *System) pathFilestatSetTimes(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	path, errno := pathArg(m, uint32(a[2]), uint32(a[3]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -208,10 +206,12 @@ func (s *System) pathLink(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(od)
 	nd, errno := s.getDir(uint32(a[4]), rightPathLinkTarget)
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(nd)
 	oldPath, errno := pathArg(m, uint32(a[2]), uint32(a[3]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -264,6 +264,7 @@ func (s *System) pathReadlink(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	buf, ok := span(m, uint32(a[3]), uint32(a[4]))
 	usedPtr := uint32(a[5])
 	if !ok || !ok32(m, usedPtr) {
@@ -309,6 +310,7 @@ func (s *System) pathRemoveDirectory(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	path, errno := pathArg(m, uint32(a[1]), uint32(a[2]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -327,6 +329,7 @@ func (s *System) pathUnlinkFile(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	path, errno := pathArg(m, uint32(a[1]), uint32(a[2]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -356,10 +359,12 @@ func (s *System) pathRename(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(od)
 	nd, errno := s.getDir(uint32(a[3]), rightPathRenameTarget)
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(nd)
 	oldPath, errno := pathArg(m, uint32(a[1]), uint32(a[2]))
 	if errno != ErrnoSuccess {
 		return errno
@@ -406,6 +411,7 @@ func (s *System) pathSymlink(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	defer s.release(d)
 	newPath, errno := pathArg(m, uint32(a[3]), uint32(a[4]))
 	if errno != ErrnoSuccess {
 		return errno

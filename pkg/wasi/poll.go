@@ -50,6 +50,12 @@ func (s *System) pollOneoff(m []byte, a []uint64) Errno {
 	}
 
 	subs := make([]pollSub, nsubs)
+	var pinned []*fdEntry
+	defer func() {
+		for _, e := range pinned {
+			s.release(e)
+		}
+	}()
 	var pfds []unix.PollFd
 	now := monoNow()
 	haveClock := false
@@ -80,6 +86,7 @@ func (s *System) pollOneoff(m []byte, a []uint64) Errno {
 				sub.errno, immediate = errno, true
 				continue
 			}
+			pinned = append(pinned, e) // kept open until the poll is over
 			hfd := e.fd
 			if hfd < 0 && e.stdFile != nil {
 				hfd = rawFd(e.stdFile)

@@ -33,6 +33,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -136,17 +137,37 @@ type fdEntry struct {
 	// owned (never closed) and is used for fstat and poll.
 	stdFile *os.File
 
-	ftype     uint8
-	base, inh uint64
+	ftype uint8
+	// Rights and flags can change under a call running in another guest
+	// thread (fd_fdstat_set_rights/_flags), hence atomics.
+	base, inh atomic.Uint64
 	// flags are the guest-visible fdflags. Nonblock is emulated (see
 	// hostio.go) rather than set on the host description, because sockets
 	// handed in share their description with the embedder.
-	flags uint16
+	flags atomic.Uint32
 
 	preopen    string
 	isPreopen  bool
 	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
+
+	// refs counts calls using the entry right now, and retired marks it
+	// as gone from the table; both under System.mu. The host fd is closed
+	// only when both say so: closing it under an in-flight call of another
+	// guest thread could let the kernel hand the same number to a file some
+	// other System opens, and the in-flight call would then touch it.
+	refs    int
+	retired bool
 }
+
+func newEntry(fd int, ft uint8, base, inh uint64, flags uint16) *fdEntry {
+	e := &fdEntry{fd: fd, ftype: ft}
+	e.base.Store(base)
+	e.inh.Store(inh)
+	e.flags.Store(uint32(flags))
+	return e
+}
+
+func (e *fdEntry) fdflags() uint16 { return uint16(e.flags.Load()) }
 
 func (e *fdEntry) close() error {
 	if e.fd >= 0 {
@@ -208,14 +229,9 @@ func New(cfg Config) (*System, error) {
 		if guest == "" {
 			guest = p.HostPath
 		}
-		s.fds[next] = &fdEntry{
-			fd:        fd,
-			ftype:     filetypeDirectory,
-			base:      rightsDirBase,
-			inh:       rightsAll,
-			preopen:   guest,
-			isPreopen: true,
-		}
+		e := newEntry(fd, filetypeDirectory, rightsDirBase, rightsAll, 0)
+		e.preopen, e.isPreopen = guest, true
+		s.fds[next] = e
 		next++
 	}
 	for i, c := range cfg.Sockets {
@@ -228,14 +244,15 @@ func New(cfg Config) (*System, error) {
 		if t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err == nil && t == unix.SOCK_DGRAM {
 			ft = filetypeSocketDgram
 		}
-		s.fds[next] = &fdEntry{fd: fd, ftype: ft, base: rightsSocket, inh: rightsSocket}
+		s.fds[next] = newEntry(fd, ft, rightsSocket, rightsSocket, 0)
 		next++
 	}
 	return s, nil
 }
 
 func stdioEntry(r io.Reader, w io.Writer) *fdEntry {
-	e := &fdEntry{fd: -1, r: r, w: w, ftype: filetypeUnknown, base: rightsTTY}
+	e := newEntry(-1, filetypeUnknown, rightsTTY, 0, 0)
+	e.r, e.w = r, w
 	var f *os.File
 	if rf, ok := r.(*os.File); ok {
 		f = rf
@@ -249,11 +266,11 @@ func stdioEntry(r io.Reader, w io.Writer) *fdEntry {
 		}
 		if e.ftype == filetypeSocketStream || e.ftype == filetypeSocketDgram {
 			// inetd-style: a socket as stdio can be used as one.
-			e.base |= rightsSocket
+			e.base.Store(e.base.Load() | rightsSocket)
 		}
 		if e.ftype == filetypeRegularFile {
 			// Redirected to a file: let the guest seek and stat it like one.
-			e.base |= rightsFileBase &^ (rightFdAllocate | rightFdFilestatSetSize)
+			e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize))
 		}
 	}
 	return e
@@ -285,7 +302,7 @@ func (s *System) Close() error {
 	defer s.mu.Unlock()
 	var errs []error
 	for n, e := range s.fds {
-		if err := e.close(); err != nil {
+		if err := s.retireLocked(e); err != nil {
 			errs = append(errs, fmt.Errorf("wasi: close fd %d: %w", n, err))
 		}
 	}
@@ -294,7 +311,8 @@ func (s *System) Close() error {
 	return errors.Join(errs...)
 }
 
-// get returns the entry for fd if it has all the rights in need.
+// get returns the entry for fd if it has all the rights in need. The entry
+// is pinned: the caller must release it.
 func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -302,10 +320,33 @@ func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) {
 	if !ok {
 		return nil, ErrnoBadf
 	}
-	if e.base&need != need {
+	if e.base.Load()&need != need {
 		return nil, ErrnoNotcapable
 	}
+	e.refs++
 	return e, ErrnoSuccess
+}
+
+// release unpins an entry from get, closing it if it was retired meanwhile.
+func (s *System) release(e *fdEntry) {
+	s.mu.Lock()
+	e.refs--
+	last := e.retired && e.refs == 0
+	s.mu.Unlock()
+	if last {
+		e.close()
+	}
+}
+
+// retire marks an entry already removed from the table as gone and closes
+// it now unless a call still uses it; that call's release closes it then.
+// Called with s.mu held; returns the close error if it closed.
+func (s *System) retireLocked(e *fdEntry) error {
+	e.retired = true
+	if e.refs == 0 {
+		return e.close()
+	}
+	return nil
 }
 
 // getDir is get for an fd that must be a directory (the base of a path
@@ -320,9 +361,10 @@ func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) {
 	if e.ftype != filetypeDirectory || e.fd < 0 {
 		return nil, ErrnoNotdir
 	}
-	if e.base&need != need {
+	if e.base.Load()&need != need {
 		return nil, ErrnoNotcapable
 	}
+	e.refs++
 	return e, ErrnoSuccess
 }
 
