@@ -12,16 +12,18 @@
 // starting on a page boundary so the runtime can later map them straight
 // from the file:
 //
-//	R    ELF header, program headers, .note.lucet (module header), .hash,
+//	R    ELF header, program headers, .lucet.header (module header), .hash,
 //	     .dynsym, .dynstr, .lucet.meta (object.Meta.MarshalBinary),
 //	     .lucet.data (sparse page image of memory 0, page-aligned)
 //	R+X  .text
 //	RW   .dynamic (DT_HASH, DT_STRTAB, DT_SYMTAB, DT_STRSZ, DT_SYMENT,
 //	     DT_NULL); writable because glibc's ld.so relocates it in place
 //
-// plus PT_DYNAMIC, PT_NOTE and a non-executable PT_GNU_STACK. After the
-// segments come the non-allocated .symtab, .strtab, .shstrtab and the
-// section headers.
+// plus PT_DYNAMIC and a non-executable PT_GNU_STACK. After the segments
+// come the non-allocated .symtab, .strtab, .shstrtab and the section
+// headers. The module header is a plain section rather than an ELF note
+// because strict checkers (eu-elflint) reject notes of unknown owners; the
+// loader finds it through the section headers.
 //
 // Symbols: lucet_module (global object: the module header), one STT_FUNC
 // per defined function (global and in .dynsym when exported, local
@@ -45,7 +47,7 @@ const pageSize = 4096
 // Section indices, in file order.
 const (
 	secNull = iota
-	secNote
+	secHeader
 	secHash
 	secDynsym
 	secDynstr
@@ -60,11 +62,11 @@ const (
 )
 
 var sectionNames = [numSections]string{
-	"", ".note.lucet", ".hash", ".dynsym", ".dynstr", ".lucet.meta", ".lucet.data",
+	"", HeaderSection, ".hash", ".dynsym", ".dynstr", ".lucet.meta", ".lucet.data",
 	".text", ".dynamic", ".symtab", ".strtab", ".shstrtab",
 }
 
-const numPhdrs = 6
+const numPhdrs = 5
 
 // Write writes o as an ELF shared object to w.
 func Write(w io.Writer, o *object.Object) error {
@@ -129,17 +131,11 @@ func ELF(o *object.Object) ([]byte, error) {
 	// Header and program headers are written last, into this space.
 	f.Write(make([]byte, 64+numPhdrs*56))
 
-	// The note: module header as descriptor. The checksum is patched in
-	// once the section offsets are known.
-	var note bytes.Buffer
+	// The module header is filled in once the section offsets and the
+	// checksum are known.
 	le := binary.LittleEndian
-	binary.Write(&note, le, [3]uint32{uint32(len(NoteName) + 1), HeaderSize, NoteType})
-	note.WriteString(NoteName)
-	note.Write(make([]byte, 8-len(NoteName)))
-	noteDesc := uint64(note.Len())
-	note.Write(make([]byte, HeaderSize))
-	place(secNote, 4, note.Bytes())
-	hdrAddr := shs[secNote].Off + noteDesc
+	place(secHeader, 8, make([]byte, HeaderSize))
+	hdrAddr := shs[secHeader].Off
 
 	// Dynamic symbols: lucet_module, then every exported function name.
 	dynstr := newStrtab()
@@ -155,7 +151,7 @@ func ELF(o *object.Object) ([]byte, error) {
 		dynNames = append(dynNames, name)
 		globals = append(globals, sym(symstr, name, elf.STB_GLOBAL, typ, sec, val, size))
 	}
-	addGlobal("lucet_module", elf.STT_OBJECT, secNote, hdrAddr, HeaderSize)
+	addGlobal("lucet_module", elf.STT_OBJECT, secHeader, hdrAddr, HeaderSize)
 	// Text symbol values are final only once .text is placed; record
 	// which entries to fix up.
 	type fix struct {
@@ -229,7 +225,7 @@ func ELF(o *object.Object) ([]byte, error) {
 		shs[sec].Entsize = entsize
 	}
 	shs[secNull] = elf.Section64{Name: shs[secNull].Name}
-	set(secNote, elf.SHT_NOTE, elf.SHF_ALLOC, 0, 0)
+	set(secHeader, elf.SHT_PROGBITS, elf.SHF_ALLOC, 0, 0)
 	set(secHash, elf.SHT_HASH, elf.SHF_ALLOC, secDynsym, 4)
 	set(secDynsym, elf.SHT_DYNSYM, elf.SHF_ALLOC, secDynstr, 24)
 	set(secDynstr, elf.SHT_STRTAB, elf.SHF_ALLOC, 0, 0)
@@ -274,7 +270,6 @@ func ELF(o *object.Object) ([]byte, error) {
 		load(elf.PF_R|elf.PF_X, shs[secText].Off, textEnd),
 		load(elf.PF_R|elf.PF_W, shs[secDynamic].Off, dynEnd),
 		{Type: uint32(elf.PT_DYNAMIC), Flags: uint32(elf.PF_R | elf.PF_W), Off: shs[secDynamic].Off, Vaddr: shs[secDynamic].Off, Paddr: shs[secDynamic].Off, Filesz: shs[secDynamic].Size, Memsz: shs[secDynamic].Size, Align: 8},
-		{Type: uint32(elf.PT_NOTE), Flags: uint32(elf.PF_R), Off: shs[secNote].Off, Vaddr: shs[secNote].Off, Paddr: shs[secNote].Off, Filesz: shs[secNote].Size, Memsz: shs[secNote].Size, Align: 4},
 		{Type: uint32(elf.PT_GNU_STACK), Flags: uint32(elf.PF_R | elf.PF_W), Align: 16},
 	}
 	eh := elf.Header64{

@@ -7,9 +7,8 @@ import (
 	"fmt"
 )
 
-// The module header is the descriptor of the ELF note "Lucet"/NoteType in
-// .note.lucet; the symbol lucet_module points at it. Every field is little
-// endian:
+// The module header is the content of the section HeaderSection; the
+// symbol lucet_module points at it. Every field is little endian:
 //
 //	 0  [8]byte  magic "LUCETMOD"
 //	 8  uint32   object.FormatVersion
@@ -35,11 +34,8 @@ const HeaderMagic = "LUCETMOD"
 // HeaderSize is the encoded size of Header.
 const HeaderSize = 104
 
-// NoteName and NoteType identify the ELF note that carries the header.
-const (
-	NoteName = "Lucet"
-	NoteType = 0x4c55 // "LU"; not 1, which readelf shows as NT_VERSION
-)
+// HeaderSection names the section that holds the module header.
+const HeaderSection = ".lucet.header"
 
 // Header is the decoded module header.
 type Header struct {

@@ -185,7 +185,8 @@ func TestDataImage(t *testing.T) {
 }
 
 // TestBinutils runs readelf, objdump and nm on the output and requires
-// that none of them prints a warning or fails.
+// that none of them prints a warning or fails. The stricter checkers
+// eu-elflint (elfutils) and llvm-readelf run too when installed.
 func TestBinutils(t *testing.T) {
 	tools := [][]string{
 		{"readelf", "-a", "-W"},
@@ -197,6 +198,13 @@ func TestBinutils(t *testing.T) {
 		if _, err := exec.LookPath(tool[0]); err != nil {
 			t.Skipf("%s not installed (binutils); the ELF writer is then checked only by debug/elf", tool[0])
 		}
+	}
+	for _, extra := range [][]string{{"eu-elflint", "--strict"}, {"llvm-readelf", "--all"}} {
+		if _, err := exec.LookPath(extra[0]); err != nil {
+			t.Logf("%s not installed: not run", extra[0])
+			continue
+		}
+		tools = append(tools, extra)
 	}
 	dir := t.TempDir()
 	for name, o := range objects() {
@@ -213,12 +221,52 @@ func TestBinutils(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
-			if err != nil || stderr.Len() > 0 || strings.Contains(strings.ToLower(stdout.String()), "warning") {
+			out := stdout.String()
+			if tool[0] == "eu-elflint" {
+				// It reports problems on stdout and says so when there
+				// are none.
+				if strings.TrimSpace(out) != "No errors" {
+					t.Errorf("%s: eu-elflint: %s", name, out)
+				}
+				out = ""
+			}
+			if err != nil || stderr.Len() > 0 || strings.Contains(strings.ToLower(out), "warning") {
 				t.Errorf("%s: %s: %v\n%s", name, strings.Join(tool, " "), err, stderr.String())
 			}
-			if tool[0] == "nm" && o.Meta.Funcs != nil && !strings.Contains(stdout.String(), " T add\n") {
-				t.Errorf("%s: %s does not list add as a global text symbol:\n%s", name, strings.Join(tool, " "), stdout.String())
+			if tool[0] == "nm" && o.Meta.Funcs != nil && !strings.Contains(out, " T add\n") {
+				t.Errorf("%s: %s does not list add as a global text symbol:\n%s", name, strings.Join(tool, " "), out)
 			}
 		}
+	}
+}
+
+// TestDlopen loads the object with the system's dynamic linker (through
+// Python's ctypes, since this module has no cgo) and calls the hand-made
+// add, whose code happens to follow the C calling convention. It shows
+// the file needs nothing resolved or relocated.
+func TestDlopen(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed: no cgo-free way to call dlopen")
+	}
+	b, err := link.ELF(objtest.Small())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "small.so")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := `import ctypes, sys
+l = ctypes.CDLL(sys.argv[1])
+add = l.add
+add.restype = ctypes.c_int
+print(add(40, 2), ctypes.c_char.from_address(ctypes.addressof(ctypes.c_char.in_dll(l, "lucet_module"))).value.decode())`
+	out, err := exec.Command(py, "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("dlopen: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "42 L" {
+		t.Errorf("add(40, 2) and the first byte of lucet_module: %q, want \"42 L\"", got)
 	}
 }

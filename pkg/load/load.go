@@ -6,7 +6,7 @@
 // mapping of the code that every instance of the module shares.
 //
 // Nothing is mapped executable before the file has passed every check: ELF
-// identity (64-bit little-endian x86-64 ET_DYN), the Lucet note, the format
+// identity (64-bit little-endian x86-64 ET_DYN), the module header, the format
 // and ABI versions, section ranges, the SHA-256 checksum, the metadata's own
 // consistency, and the CPU features the code needs.
 package load
@@ -261,21 +261,9 @@ func parse(b []byte) (*Image, error) {
 		progs[i] = prog{le.Uint32(ph), le.Uint32(ph[4:]), le.Uint64(ph[8:]), le.Uint64(ph[16:]), le.Uint64(ph[32:])}
 	}
 
-	var hdrBytes []byte
-	for _, p := range progs {
-		if p.typ != 4 { // PT_NOTE
-			continue
-		}
-		if p.off > uint64(len(b)) || p.filesz > uint64(len(b))-p.off {
-			return nil, fmt.Errorf("truncated: note segment [%#x, +%#x) outside the %d-byte file", p.off, p.filesz, len(b))
-		}
-		if d := findNote(b[p.off : p.off+p.filesz]); d != nil {
-			hdrBytes = d
-			break
-		}
-	}
-	if hdrBytes == nil {
-		return nil, fmt.Errorf("%w: no %q note (not written by lucetc?)", ErrNotModule, link.NoteName)
+	hdrBytes, err := findHeader(b, shoff, shnum, uint64(le.Uint16(b[62:])))
+	if err != nil {
+		return nil, err
 	}
 	h, err := link.DecodeHeader(hdrBytes)
 	if err != nil {
@@ -338,22 +326,31 @@ func parse(b []byte) (*Image, error) {
 	return &Image{Header: h, Text: text, Meta: meta, Data: data}, nil
 }
 
-// findNote returns the descriptor of the Lucet note among the notes in
-// seg, or nil.
-func findNote(seg []byte) []byte {
+// findHeader returns the contents of the module header section, looked up
+// by name through the section headers (already checked to fit b).
+func findHeader(b []byte, shoff, shnum, shstrndx uint64) ([]byte, error) {
 	le := binary.LittleEndian
-	name := link.NoteName + "\x00"
-	for len(seg) >= 12 {
-		namesz, descsz, typ := uint64(le.Uint32(seg)), uint64(le.Uint32(seg[4:])), le.Uint32(seg[8:])
-		nameEnd := 12 + (namesz+3)&^3
-		descEnd := nameEnd + (descsz+3)&^3
-		if nameEnd > uint64(len(seg)) || descEnd > uint64(len(seg)) || 12+namesz > uint64(len(seg)) || nameEnd+descsz > uint64(len(seg)) {
-			return nil
-		}
-		if typ == link.NoteType && bytes.Equal(seg[12:12+namesz], []byte(name)) {
-			return seg[nameEnd : nameEnd+descsz]
-		}
-		seg = seg[descEnd:]
+	sh := func(i uint64) []byte { return b[shoff+64*i : shoff+64*i+64] }
+	if shstrndx >= shnum {
+		return nil, fmt.Errorf("%w: section name table index %d out of range", ErrNotModule, shstrndx)
 	}
-	return nil
+	strOff, strSize := le.Uint64(sh(shstrndx)[24:]), le.Uint64(sh(shstrndx)[32:])
+	if strOff > uint64(len(b)) || strSize > uint64(len(b))-strOff {
+		return nil, fmt.Errorf("truncated or corrupt: section name table outside the file")
+	}
+	names := b[strOff : strOff+strSize]
+	want := link.HeaderSection + "\x00"
+	for i := uint64(0); i < shnum; i++ {
+		h := sh(i)
+		name := uint64(le.Uint32(h))
+		if name >= uint64(len(names)) || !bytes.HasPrefix(names[name:], []byte(want)) {
+			continue
+		}
+		off, size := le.Uint64(h[24:]), le.Uint64(h[32:])
+		if off > uint64(len(b)) || size > uint64(len(b))-off {
+			return nil, fmt.Errorf("truncated or corrupt: %s outside the file", link.HeaderSection)
+		}
+		return b[off : off+size], nil
+	}
+	return nil, fmt.Errorf("%w: no %s section (not written by lucetc?)", ErrNotModule, link.HeaderSection)
 }

@@ -130,10 +130,10 @@ func TestRefuses(t *testing.T) {
 		{"big endian", mutate(func(b []byte) []byte { b[5] = 2; return b }), "not a lucet module"},
 		{"executable", mutate(func(b []byte) []byte { b[16] = 2; return b }), "not a lucet module"},
 		{"aarch64", mutate(func(b []byte) []byte { b[18] = 183; return b }), "not a lucet module"},
-		{"no note", mutate(func(b []byte) []byte { copy(b[0x190+12:], "Xucet"); return b }), "no \"Lucet\" note"},
-		{"format version", mutate(func(b []byte) []byte { b[0x190+20+8]++; return b }), "format version"},
+		{"no header section", mutate(func(b []byte) []byte { b[bytes.Index(b, []byte(".lucet.header\x00"))+1] = 'X'; return b }), "no .lucet.header section"},
+		{"format version", mutate(func(b []byte) []byte { b[hdrOff(b)+8]++; return b }), "format version"},
 		{"abi version", mutate(func(b []byte) []byte {
-			hdr := b[0x190+20:]
+			hdr := b[hdrOff(b):]
 			hdr[12]++
 			h, _ := link.DecodeHeader(hdr)
 			s, _ := textMetaData(b, h)
@@ -141,7 +141,7 @@ func TestRefuses(t *testing.T) {
 			copy(hdr, h.Encode())
 			return b
 		}), "ABI version"},
-		{"text range", mutate(func(b []byte) []byte { b[0x190+20+32+5] = 1; return b }), "outside"},
+		{"text range", mutate(func(b []byte) []byte { b[hdrOff(b)+32+5] = 1; return b }), "outside"},
 		{"flipped text", mutate(func(b []byte) []byte { b[0x5012] ^= 0x40; return b }), "checksum mismatch"},
 		{"flipped meta", mutate(func(b []byte) []byte { b[0x2c0] ^= 1; return b }), "checksum mismatch"},
 		{"flipped data", mutate(func(b []byte) []byte { b[0x2010] ^= 1; return b }), "checksum mismatch"},
@@ -168,6 +168,9 @@ func TestRefuses(t *testing.T) {
 		})
 	}
 }
+
+// hdrOff is the file offset of the module header.
+func hdrOff(b []byte) int { return bytes.Index(b, []byte(link.HeaderMagic)) }
 
 // textMetaData recomputes the checksum of the file b under header h.
 func textMetaData(b []byte, h link.Header) ([32]byte, error) {
