@@ -28,9 +28,22 @@
 // # Scheduler and GC
 //
 // A goroutine running guest code holds its P and cannot be preempted (the
-// PC is not Go code), so a global ticker sets every running store's
-// interrupt words every 10 ms; the guest exits at its next function entry
-// or loop header, Go calls runtime.Gosched (letting stop-the-world phases
-// proceed) and resumes it, or ends the call with TrapInterrupt after
-// Config.Timeout.
+// PC is not Go code), so a stop-the-world pause would wait for it forever.
+// Go asks it to stop the way it asks any goroutine: with its preemption
+// signal, SIGURG, sent by sysmon after 10 ms and by every stop-the-world.
+// A small assembly handler placed in front of Go's (raw rt_sigaction,
+// chaining to Go's for everything else) sees the signal land in registered
+// guest code and sets the interrupt word of the vmctx in R15; the guest
+// exits at its next function entry or loop header, Go calls
+// runtime.Gosched and resumes it. Config.Timeout uses the same word, set
+// by a ticker, and ends the call with TrapInterrupt.
+//
+// # Signals
+//
+// The same handler turns faults into traps: a SIGSEGV/SIGBUS raised by the
+// kernel with RIP in guest code and the fault address in a registered
+// guard region (the page below each guest stack; the whole reservation of
+// a memory used by BoundsGuard code) rewrites only RIP, to a landing stub
+// that performs the ordinary trap exit. Anything else goes to Go's
+// handler, so Go's own faults still panic.
 package execute

@@ -63,7 +63,7 @@ type Store struct {
 	grdSlots  []int                     // guard slots in the signal tables
 
 	running  atomic.Bool
-	deadline int64 // unix nanos, 0 = none; set by the outermost call
+	deadline int64 // unix nanos; set by the outermost call when Timeout > 0
 	depth    int
 	callers  []*Caller
 	closed   bool
@@ -96,7 +96,9 @@ func NewStore(cfg Config) (*Store, error) {
 	// fatal.
 	_ = installSignals()
 	s.grdSlots = append(s.grdSlots, registerGuard(s.stack.addr(), s.stack.addr()+pageSize, abi.TrapStackOverflow))
-	registerStore(s)
+	if cfg.Timeout > 0 {
+		registerStore(s)
+	}
 	return s, nil
 }
 
@@ -298,12 +300,11 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 	copy(words(argp, f.slots), args)
 	store64(e+abi.ExecStackTop, uint64(argp))
 	store64(e+abi.ExecExitCode, 0)
-	outer := s.depth == 0
-	if outer {
-		s.deadline = 0
-		if s.cfg.Timeout > 0 {
-			s.deadline = time.Now().Add(s.cfg.Timeout).UnixNano()
-		}
+	// Only a timeout needs the ticker: scheduler and GC fairness come from
+	// Go's own preemption signal (see signal_amd64.s).
+	timed := s.depth == 0 && s.cfg.Timeout > 0
+	if timed {
+		s.deadline = time.Now().Add(s.cfg.Timeout).UnixNano()
 		s.running.Store(true)
 	}
 	s.depth++
@@ -311,7 +312,7 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 	defer func() {
 		s.depth--
 		s.curTop = top
-		if outer {
+		if timed {
 			s.running.Store(false)
 		}
 	}()
@@ -338,7 +339,7 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 			}
 		case abi.ExitInterrupt:
 			s.clearInterrupts()
-			if s.deadline != 0 && time.Now().UnixNano() >= s.deadline {
+			if s.cfg.Timeout > 0 && time.Now().UnixNano() >= s.deadline {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()
