@@ -83,7 +83,7 @@ func TestSandboxEscapes(t *testing.T) {
 				run  func() Errno
 				want []Errno // any of
 			}
-			perm := []Errno{ErrnoPerm}
+			perm := []Errno{errnoEscape}
 			open := func(path string, follow bool, oflags uint32, base uint64) func() Errno {
 				return func() Errno { _, e := h.open(3, follow, path, oflags, base, 0, 0); return e }
 			}
@@ -166,10 +166,10 @@ func TestSandboxEscapes(t *testing.T) {
 			if e != 0 {
 				t.Fatal(e)
 			}
-			if _, e := h.open(sub, false, "../file", 0, rightFdRead, 0, 0); e != ErrnoPerm {
+			if _, e := h.open(sub, false, "../file", 0, rightFdRead, 0, 0); e != errnoEscape {
 				t.Errorf("../ from a sub-dir fd: %d", e)
 			}
-			if _, e := h.open(sub, true, "up/file", 0, rightFdRead, 0, 0); e != ErrnoPerm {
+			if _, e := h.open(sub, true, "up/file", 0, rightFdRead, 0, 0); e != errnoEscape {
 				t.Errorf("link to .. from a sub-dir fd: %d", e)
 			}
 
@@ -226,16 +226,16 @@ func TestSandboxEscapes(t *testing.T) {
 func TestWalkIsUsedWhenForced(t *testing.T) {
 	dir := t.TempDir()
 	fd, errno := walkOpen(-100 /* AT_FDCWD is not beneath-anything */, "..", 0, 0)
-	if errno != ErrnoPerm || fd != -1 {
+	if errno != errnoEscape || fd != -1 {
 		t.Fatalf("walkOpen(..) = %d, %d", fd, errno)
 	}
 	h := newHarness(t, Config{Preopens: []Preopen{{HostPath: dir, GuestPath: "."}}})
 	h.s.walk = true
-	if _, e := h.open(3, false, "a/../..", 0, 0, 0, 0); e != ErrnoNoent && e != ErrnoPerm {
+	if _, e := h.open(3, false, "a/../..", 0, 0, 0, 0); e != ErrnoNoent && e != errnoEscape {
 		t.Errorf("walk a/../..: %d", e)
 	}
 	os.Mkdir(filepath.Join(dir, "a"), 0o755)
-	if _, e := h.open(3, false, "a/../..", 0, 0, 0, 0); e != ErrnoPerm {
+	if _, e := h.open(3, false, "a/../..", 0, 0, 0, 0); e != errnoEscape {
 		t.Errorf("walk a/../.. with a present: %d", e)
 	}
 }
