@@ -208,6 +208,9 @@ func TestBinutils(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for name, o := range objects() {
+		if name == "global data offset" {
+			continue // differs from small only inside .lucet.data
+		}
 		b, err := link.ELF(o)
 		if err != nil {
 			t.Fatal(err)
