@@ -1,4 +1,4 @@
-package codegen_test
+package corpus_test
 
 import (
 	"bytes"

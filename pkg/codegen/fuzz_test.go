@@ -1,0 +1,61 @@
+package codegen
+
+import (
+	"os"
+	"testing"
+
+	"lucet/pkg/decode"
+	"lucet/pkg/object"
+	"lucet/pkg/validate"
+)
+
+// FuzzCompile: arbitrary bytes that decode and validate must compile, in
+// both bounds modes, without error or panic, with a valid allocation.
+func FuzzCompile(f *testing.F) {
+	for _, m := range fuzzSeeds {
+		f.Add(m)
+	}
+	if files := specModulesOrNil(); len(files) > 0 {
+		for i, p := range files {
+			if i%7 != 0 { // a sample keeps the seed corpus quick
+				continue
+			}
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decode.Decode(b, decode.Options{})
+		if err != nil {
+			return
+		}
+		if _, err := validate.Module(m, validate.Options{}); err != nil {
+			return
+		}
+		for _, opts := range []Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}} {
+			if _, err := Compile(m, opts); err != nil {
+				t.Fatalf("valid module does not compile: %v", err)
+			}
+		}
+		for i := range m.Funcs {
+			fn, err := buildSSA(m, m.NumImportedFuncs+uint32(i), &Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			optimize(fn)
+			if err := checkAllocation(fn, allocate(fn)); err != nil {
+				t.Fatalf("func %d: %v", i, err)
+			}
+		}
+	})
+}
+
+// fuzzSeeds are small hand-written modules.
+var fuzzSeeds = [][]byte{
+	// (func (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+	{0, 'a', 's', 'm', 1, 0, 0, 0,
+		1, 6, 1, 0x60, 1, 0x7f, 1, 0x7f,
+		3, 2, 1, 0,
+		10, 9, 1, 7, 0, 0x20, 0, 0x41, 1, 0x6a, 0x0b},
+}
