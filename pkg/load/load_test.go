@@ -248,3 +248,17 @@ func FuzzLoadBytes(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLoad measures a module load from bytes: parse, checksum, meta
+// decode, map and unmap.
+func BenchmarkLoad(b *testing.B) {
+	so := smallELF(b)
+	b.SetBytes(int64(len(so)))
+	for b.Loop() {
+		m, err := Bytes(so)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Close()
+	}
+}
