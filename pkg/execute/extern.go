@@ -178,13 +178,19 @@ type Memory struct {
 	reserved uintptr
 }
 
+// hostMemReserve is what host memories reserve: the default BoundsGuard
+// reservation and guard of lucetc (4 GiB + 2 GiB), with room to spare.
+const hostMemReserve = 8 << 30
+
 // NewMemory makes a host memory of t.Limits.Min pages.
 func NewMemory(t wasm.MemType) (*Memory, error) {
 	desc, err := hostArena.alloc(16)
 	if err != nil {
 		return nil, err
 	}
-	m, err := newMemory(t, desc, wasm.MaxPages, 0)
+	// Reserve enough for code compiled with guard-page bounds checks to
+	// import it (address space only: nothing is committed).
+	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve)
 	if err != nil {
 		return nil, err
 	}

@@ -374,6 +374,13 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		// Faults anywhere in the reservation (past the committed pages)
 		// are out-of-bounds accesses the code didn't check.
 		for _, m := range inst.mems {
+			if s.guarded[m] {
+				continue
+			}
+			if s.guarded == nil {
+				s.guarded = map[*Memory]bool{}
+			}
+			s.guarded[m] = true
 			a := m.res.addr()
 			s.grdSlots = append(s.grdSlots, registerGuard(a, a+m.reserved, abi.TrapMemoryOutOfBounds))
 		}

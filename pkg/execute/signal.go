@@ -28,6 +28,8 @@ var (
 
 	sigOldSEGV, sigOldBUS, sigOldURG uintptr
 
+	sigFaultTraps uint64 // faults the handler turned into traps
+
 	sigMu sync.Mutex // serializes writers
 )
 
@@ -146,3 +148,8 @@ func unregisterGuard(slot int) {
 	atomic.StoreUintptr(&sigGuard[slot][0], 0)
 	atomic.StoreUintptr(&sigGuard[slot][1], 0)
 }
+
+// GuardTraps is the number of hardware faults (guard-page hits in memory
+// reservations and below guest stacks) the signal handler has turned into
+// traps in this process.
+func GuardTraps() uint64 { return atomic.LoadUint64(&sigFaultTraps) }

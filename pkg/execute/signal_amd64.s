@@ -102,6 +102,8 @@ inguard:
 	MOVQ CX, ExecFrameBP(R10)
 	LEAQ ·sigLanding(SB), CX
 	MOVQ CX, UC_RIP(DX)
+	LOCK
+	INCQ ·sigFaultTraps(SB)
 	RET
 
 chain:

@@ -61,6 +61,7 @@ type Store struct {
 	owned     []*region                 // memories and tables created here
 	sigSlots  []int                     // code slots in the signal tables
 	grdSlots  []int                     // guard slots in the signal tables
+	guarded   map[*Memory]bool          // memories whose reservation is registered
 
 	running  atomic.Bool
 	deadline int64 // unix nanos; set by the outermost call when Timeout > 0
