@@ -1,26 +1,37 @@
 // Command lucet-run runs a module compiled by lucetc.
 //
-// In: a .so written by lucetc, and either --invoke NAME [ARGS...] (call one
-// export, like `wasmtime --invoke`) or, once WASI is wired in, nothing (run
-// _start as a WASI command). Out: with --invoke, the results on standard
-// output, one per line, and nothing else. A trap prints the error and the
-// wasm backtrace on standard error and exits 134; usage errors exit 2;
-// load, link and other runtime errors exit 1.
+// In: a .so written by lucetc (or a .wasm, compiled in memory first through
+// an on-disk cache), and either --invoke NAME [ARGS...] (call one export,
+// like `wasmtime --invoke`) or the guest's arguments (run _start as a WASI
+// command, seeing only the --dir directories and --env variables it is
+// given). Out: with --invoke, the results on standard output, one per line,
+// and nothing else; for a command, the guest's proc_exit status (0 when
+// _start returns). A trap prints the error and the wasm backtrace on
+// standard error and exits 134; a --timeout says so and exits 124; usage
+// errors exit 2; load, link and other runtime errors exit 1.
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
+	"lucet/pkg/abi"
+	"lucet/pkg/codegen"
+	"lucet/pkg/command"
+	"lucet/pkg/compile"
 	"lucet/pkg/execute"
 	"lucet/pkg/load"
+	"lucet/pkg/wasi"
 	"lucet/pkg/wasm"
 )
 
@@ -30,27 +41,20 @@ func main() {
 
 // Exit statuses.
 const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
-	exitTrap  = 134 // what a SIGABRT'd process reports, as wasmtime does
+	exitOK      = 0
+	exitError   = 1
+	exitUsage   = 2
+	exitTrap    = 134 // what a SIGABRT'd process reports, as wasmtime does
+	exitTimeout = 124 // as timeout(1) reports
 )
 
 type usageError struct{ error }
 
-// Commander runs a module without --invoke (a WASI command's _start). The
-// WASI layer sets it; until then lucet-run only supports --invoke.
-var Commander func(c *Command) (int, error)
-
-// Command is what a Commander gets: the loaded module, the store to run it
-// in, the program's arguments and its standard streams.
-type Command struct {
-	Module *load.Module
-	Store  *execute.Store
-	Args   []string // argv for the guest: the module path, then the rest
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
+// runOptions are the flags that shape a run beyond the store's limits.
+type runOptions struct {
+	dirs    []wasi.Preopen
+	env     []string
+	noCache bool
 }
 
 // run is main without the process: tests call it in-process.
@@ -68,16 +72,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		HideHelpCommand: true,
 		Writer:          stdout,
 		ErrWriter:       stderr,
-		Description: "--invoke NAME calls an export and prints its results, one per line.\n" +
+		Description: "Without --invoke, runs the module's _start as a WASI command with ARGS\n" +
+			"(argv[0] is the module's name); it sees only the --dir directories and\n" +
+			"the --env variables, and inherits stdin, stdout and stderr.\n" +
+			"--invoke NAME calls an export and prints its results, one per line.\n" +
 			"Arguments are typed by the export's signature; write TYPE:VALUE to be explicit\n" +
 			"(i32:-1, i64:42, f64:0.5, f32:0x7fc00001 for a bit pattern, externref:7,\n" +
 			"externref:null, funcref:null).\n" +
-			"Exit status: 0 ok, 1 error, 2 usage, 134 trap.",
+			"Exit status: the guest's exit status; 1 error, 2 usage, 124 timeout, 134 trap.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "invoke", Usage: "call the exported function `NAME` instead of running _start"},
-			&cli.DurationFlag{Name: "timeout", Usage: "trap the call after this long (0: no limit)"},
+			&cli.StringSliceFlag{Name: "dir", Usage: "preopen host directory `HOST[::GUEST]` for the guest (repeatable)"},
+			&cli.StringSliceFlag{Name: "env", Usage: "set `NAME=VALUE` in the guest's environment (repeatable; nothing is inherited)"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop the guest after this long (0: no limit)"},
+			&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
 			&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
-			&cli.IntFlag{Name: "stack-size", Usage: "guest stack size in bytes (0: 1 MiB)"},
+			&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 1 MiB)"},
+			&cli.Uint64Flag{Name: "fuel", Usage: "stop the guest after about N units of work (0: no limit)"},
+			&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
 		},
 		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
 		ExitErrHandler: func(*cli.Context, error) {},
@@ -88,9 +100,47 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			cfg := execute.Config{
 				Timeout:        c.Duration("timeout"),
 				MaxMemoryPages: uint32(c.Uint("max-memory-pages")),
-				StackSize:      c.Int("stack-size"),
+				Fuel:           c.Uint64("fuel"),
 			}
-			status = runModule(cfg, path, hasInvoke, invoke, rest, stdin, stdout, stderr)
+			if v := c.String("max-memory"); v != "" {
+				n, err := humanize.ParseBytes(v)
+				if err != nil {
+					return usageError{fmt.Errorf("--max-memory: %v", err)}
+				}
+				pages := n / wasm.PageSize
+				if pages == 0 || pages > wasm.MaxPages {
+					return usageError{fmt.Errorf("--max-memory %s: must be between 64KiB and 4GiB", v)}
+				}
+				if cfg.MaxMemoryPages == 0 || uint32(pages) < cfg.MaxMemoryPages {
+					cfg.MaxMemoryPages = uint32(pages)
+				}
+			}
+			if v := c.String("stack-size"); v != "" {
+				n, err := humanize.ParseBytes(v)
+				if err != nil || n < 16<<10 || n > 1<<30 {
+					return usageError{fmt.Errorf("--stack-size %s: want a size from 16KiB to 1GiB", v)}
+				}
+				cfg.StackSize = int(n)
+			}
+			var ro runOptions
+			ro.noCache = c.Bool("no-cache")
+			for _, d := range c.StringSlice("dir") {
+				host, guest, ok := strings.Cut(d, "::")
+				if !ok {
+					guest = host
+				}
+				if host == "" || guest == "" {
+					return usageError{fmt.Errorf("--dir %q: want HOST[::GUEST]", d)}
+				}
+				ro.dirs = append(ro.dirs, wasi.Preopen{HostPath: host, GuestPath: guest})
+			}
+			for _, e := range c.StringSlice("env") {
+				if name, _, ok := strings.Cut(e, "="); !ok || name == "" {
+					return usageError{fmt.Errorf("--env %q: want NAME=VALUE", e)}
+				}
+				ro.env = append(ro.env, e)
+			}
+			status = runModule(cfg, ro, path, hasInvoke, invoke, rest, stdin, stdout, stderr)
 			return nil
 		},
 	}
@@ -110,7 +160,8 @@ func splitArgs(args []string) (flags []string, path, invoke string, hasInvoke bo
 		return nil, "", "", false, nil, errors.New("empty argv")
 	}
 	flags = []string{args[0]}
-	valueFlags := map[string]bool{"timeout": true, "max-memory-pages": true, "stack-size": true}
+	valueFlags := map[string]bool{"timeout": true, "max-memory-pages": true, "stack-size": true,
+		"dir": true, "env": true, "max-memory": true, "fuel": true}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if path != "" && (!strings.HasPrefix(a, "-") || a == "--" || isNumber(a)) {
@@ -163,10 +214,10 @@ func isNumber(s string) bool {
 	return err == nil || strings.HasPrefix(strings.TrimPrefix(s, "-"), "0x")
 }
 
-func runModule(cfg execute.Config, path string, hasInvoke bool, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	mod, err := load.File(path)
+func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	mod, err := loadModule(path, ro.noCache)
 	if err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		fmt.Fprintf(stderr, "lucet-run: %s: %v\n", path, oneLine(err))
 		return exitError
 	}
 	defer mod.Close()
@@ -178,11 +229,14 @@ func runModule(cfg execute.Config, path string, hasInvoke bool, name string, arg
 	defer store.Close()
 
 	if !hasInvoke {
-		if Commander == nil {
-			fmt.Fprintf(stderr, "lucet-run: running _start (WASI) is not supported yet; use --invoke NAME\n")
-			return exitUsage
-		}
-		code, err := Commander(&Command{Module: mod, Store: store, Args: append([]string{path}, args...), Stdin: stdin, Stdout: stdout, Stderr: stderr})
+		code, err := command.Run(store, mod, command.Options{
+			Args:     append([]string{filepath.Base(path)}, args...),
+			Env:      ro.env,
+			Preopens: ro.dirs,
+			Stdin:    stdin,
+			Stdout:   stdout,
+			Stderr:   stderr,
+		})
 		if err != nil {
 			return report(stderr, err)
 		}
@@ -227,9 +281,42 @@ func runModule(cfg execute.Config, path string, hasInvoke bool, name string, arg
 	return exitOK
 }
 
+// loadModule loads a compiled object, or compiles a .wasm module first
+// (recognized by its magic number, whatever its name) through the cache.
+func loadModule(path string, noCache bool) (*load.Module, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(b, []byte("\x00asm")) {
+		return load.Bytes(b)
+	}
+	opts := codegen.Options{}
+	if !noCache {
+		if c, err := compile.DefaultCache(); err == nil {
+			elf, _, err := compile.WasmCached(c, b, opts)
+			if err != nil {
+				return nil, err
+			}
+			return load.Bytes(elf)
+		}
+	}
+	o, err := compile.Wasm(b, opts)
+	if err != nil {
+		return nil, err
+	}
+	return load.FromObject(o)
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+
 // report prints a runtime error and picks the exit status.
 func report(stderr io.Writer, err error) int {
 	var tr *execute.Trap
+	if errors.As(err, &tr) && tr.Code == abi.TrapInterrupt {
+		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time\n%v\n", err)
+		return exitTimeout
+	}
 	if errors.As(err, &tr) {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitTrap

@@ -1,0 +1,95 @@
+// Package command runs a compiled WASI command: it links
+// wasi_snapshot_preview1 into a store, instantiates the module, calls its
+// entry point (_start) and turns proc_exit into an exit status.
+//
+// In: a loaded module, a store and the world the guest may see (argv,
+// environment, stdio, preopened directories). Out: the guest's exit status,
+// or the trap or host failure that ended it.
+package command
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"lucet/pkg/execute"
+	"lucet/pkg/load"
+	"lucet/pkg/wasi"
+	"lucet/pkg/wasm"
+)
+
+// Options describe one run.
+type Options struct {
+	Args     []string // argv, argv[0] included
+	Env      []string // NAME=VALUE; nothing is inherited
+	Preopens []wasi.Preopen
+	Stdin    io.Reader // nil: the host's
+	Stdout   io.Writer
+	Stderr   io.Writer
+	// Entry is the export to call; "" means _start.
+	Entry string
+}
+
+// Imports returns the WASI functions of sys as execute imports.
+func Imports(sys *wasi.System) execute.ImportMap {
+	fns := sys.Funcs()
+	mod := make(map[string]execute.Extern, len(fns))
+	for _, f := range fns {
+		call := f.Call
+		mod[f.Name] = execute.NewHostFunc(wasm.FuncType{Params: f.Params, Results: f.Results},
+			func(c *execute.Caller, stack []uint64) error { return call((*callerMemory)(c), stack) })
+	}
+	return execute.ImportMap{wasi.ModuleName: mod}
+}
+
+// callerMemory shows a host call's caller to WASI as its memory; a pointer
+// conversion, so nothing is allocated per call.
+type callerMemory execute.Caller
+
+func (c *callerMemory) Bytes() []byte { return (*execute.Caller)(c).Memory() }
+
+// Run instantiates mod in store with WASI and calls its entry point. It
+// returns the exit status: the guest's proc_exit code, or 0 when the entry
+// point returns. A trap or host failure is returned as the error.
+func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
+	sys, err := wasi.New(wasi.Config{
+		Args:     opts.Args,
+		Env:      opts.Env,
+		Stdin:    opts.Stdin,
+		Stdout:   opts.Stdout,
+		Stderr:   opts.Stderr,
+		Preopens: opts.Preopens,
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer sys.Close()
+	entry := opts.Entry
+	if entry == "" {
+		entry = "_start"
+	}
+	inst, err := store.Instantiate(mod, Imports(sys))
+	if err != nil {
+		return exitStatus(err)
+	}
+	f := inst.Func(entry)
+	if f == nil {
+		return 0, fmt.Errorf("module exports no function %q", entry)
+	}
+	if t := f.Type(); len(t.Params) != 0 || len(t.Results) != 0 {
+		return 0, fmt.Errorf("entry point %q has type %s, want [] -> []", entry, t)
+	}
+	_, err = f.Call()
+	return exitStatus(err)
+}
+
+func exitStatus(err error) (int, error) {
+	if err == nil {
+		return 0, nil
+	}
+	var exit *wasi.ExitError
+	if errors.As(err, &exit) {
+		return int(exit.Code), nil
+	}
+	return 0, err
+}

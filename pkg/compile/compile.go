@@ -1,0 +1,155 @@
+// Package compile runs the front half of the pipeline in one call: the bytes
+// of a .wasm module in, a compiled object out (decode, validate, codegen) —
+// and keeps compiled objects in a content-addressed on-disk cache, so that a
+// second run of the same module skips compilation (like wasmtime's cache).
+//
+// In: module bytes and codegen options. Out: an *object.Object, or the ELF
+// bytes of one from the cache.
+package compile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+
+	"lucet/pkg/codegen"
+	"lucet/pkg/decode"
+	"lucet/pkg/link"
+	"lucet/pkg/object"
+	"lucet/pkg/validate"
+)
+
+// Wasm decodes, validates and compiles a module. Errors name the stage.
+func Wasm(b []byte, opts codegen.Options) (*object.Object, error) {
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	if _, err := validate.Module(m, validate.Options{}); err != nil {
+		return nil, fmt.Errorf("validate: %w", err)
+	}
+	o, err := codegen.Compile(m, opts)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	return o, nil
+}
+
+// Cache is a directory of compiled objects named by the hash of what went
+// into them: the compiler's identity, the options and the module bytes.
+type Cache struct {
+	Dir string
+}
+
+// DefaultCache is $LUCET_CACHE_DIR, else $XDG_CACHE_HOME/lucet, else
+// ~/.cache/lucet.
+func DefaultCache() (*Cache, error) {
+	if d := os.Getenv("LUCET_CACHE_DIR"); d != "" {
+		return &Cache{Dir: d}, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	return &Cache{Dir: filepath.Join(d, "lucet")}, nil
+}
+
+// Key names the object compiled from b with opts by this compiler.
+func Key(b []byte, opts codegen.Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "lucet %s\n%d %d %d %d %d\n", compilerID(), opts.OptLevel, opts.Bounds, opts.MemReserve, opts.MemGuard, opts.Features)
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Get returns the cached ELF object for key, if any.
+func (c *Cache) Get(key string) ([]byte, bool) {
+	b, err := os.ReadFile(c.path(key))
+	return b, err == nil
+}
+
+// Put stores an ELF object under key, atomically: a reader sees the whole
+// object or none.
+func (c *Cache) Put(key string, elf []byte) error {
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	f, err := os.CreateTemp(c.Dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	_, werr := f.Write(elf)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), c.path(key))
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("cache: %w", werr)
+	}
+	return nil
+}
+
+func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key+".so") }
+
+// WasmCached compiles b to ELF bytes through the cache: a hit skips
+// compilation; a miss compiles, links and stores. Cache write failures are
+// not errors (the object is still returned).
+func WasmCached(c *Cache, b []byte, opts codegen.Options) (elf []byte, hit bool, err error) {
+	key := Key(b, opts)
+	if elf, ok := c.Get(key); ok {
+		return elf, true, nil
+	}
+	o, err := Wasm(b, opts)
+	if err != nil {
+		return nil, false, err
+	}
+	if elf, err = link.ELF(o); err != nil {
+		return nil, false, fmt.Errorf("link: %w", err)
+	}
+	_ = c.Put(key, elf)
+	return elf, false, nil
+}
+
+var (
+	idOnce sync.Once
+	id     string
+)
+
+// compilerID identifies the code that compiles: the VCS revision the
+// binary was built from, or, for a build with local changes or without VCS
+// information, the executable's size and modification time, so a rebuilt
+// compiler never reuses its predecessor's objects.
+func compilerID() string {
+	idOnce.Do(func() {
+		var rev, modified string
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range bi.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					rev = s.Value
+				case "vcs.modified":
+					modified = s.Value
+				}
+			}
+		}
+		if rev != "" && modified == "false" {
+			id = rev
+			return
+		}
+		id = "dev"
+		if exe, err := os.Executable(); err == nil {
+			if st, err := os.Stat(exe); err == nil {
+				id = fmt.Sprintf("dev %s %d %d", exe, st.Size(), st.ModTime().UnixNano())
+			}
+		}
+	})
+	return id
+}
