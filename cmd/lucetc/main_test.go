@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"lucet/cmd/lucet-objdump/objdump"
 	"lucet/pkg/decode"
@@ -390,5 +394,42 @@ func TestObjdumpGolden(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("lucet-objdump output differs from %s (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+// openPTY returns the terminal side of a new pseudo-terminal.
+func openPTY(t *testing.T) *os.File {
+	t.Helper()
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals to stand in for a terminal: %v", err)
+	}
+	t.Cleanup(func() { ptmx.Close() })
+	fd := int(ptmx.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Skipf("cannot unlock the pseudo-terminal: %v", err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Skipf("cannot name the pseudo-terminal: %v", err)
+	}
+	pts, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("cannot open the pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { pts.Close() })
+	return pts
+}
+
+func TestRefusesTerminal(t *testing.T) {
+	tty := openPTY(t)
+	in := writeTemp(t, "add.wasm", addWasm)
+	var errb bytes.Buffer
+	if code := run([]string{"lucetc", in}, nil, tty, &errb); code != 2 || !strings.Contains(errb.String(), "refusing to write a binary object to a terminal") {
+		t.Errorf("object to a terminal: exit %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"lucetc", "-"}, tty, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "standard input is a terminal") {
+		t.Errorf("input from a terminal: exit %d, stderr %q", code, errb.String())
 	}
 }
