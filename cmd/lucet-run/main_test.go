@@ -115,8 +115,8 @@ func TestInvoke(t *testing.T) {
 		{"bad number", []string{so, "--invoke", "add", "x", "1"}, 2, "", `"x" is not an i32`},
 		{"wrong type prefix", []string{so, "--invoke", "add", "f32:1", "1"}, 2, "", "the parameter is i32"},
 		{"no module", []string{"--invoke", "add"}, 2, "", "no module given"},
-		{"missing file", []string{"/nonexistent.so", "--invoke", "add"}, 1, "", "lucet-run: load:"},
-		{"no invoke", []string{so}, 2, "", "not supported yet"},
+		{"missing file", []string{"/nonexistent.so", "--invoke", "add"}, 1, "", "no such file or directory"},
+		{"no _start", []string{so}, 1, "", `exports no function "_start"`},
 		{"bad flag", []string{"--bogus", so}, 2, "", "see --help"},
 	}
 	for _, tc := range tests {
