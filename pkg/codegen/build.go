@@ -14,19 +14,20 @@ import (
 // once all its predecessors are known, and reads in unsealed blocks create
 // parameters completed at sealing.
 type builder struct {
-	m       *wasm.Module
-	f       *Func
-	fidx    uint32
-	opts    *Options
-	vars    []Type // variable types: params, locals, then memlen
-	memVar  int    // variable holding the memory length, or -1
-	stack   []*Value
-	frames  []frame
-	cur     *Block
-	pos     int32
-	rd      wasm.Reader
-	hasCall bool
-	loops   int32 // enclosing loops, for spill weights
+	m        *wasm.Module
+	f        *Func
+	fidx     uint32
+	opts     *Options
+	vars     []Type // variable types: params, locals, then memlen
+	memVar   int    // variable holding the memory length, or -1
+	stack    []*Value
+	frames   []frame
+	cur      *Block
+	pos      int32
+	rd       wasm.Reader
+	hasCall  bool
+	loops    int32 // enclosing loops, for spill weights
+	maxLoops int32
 }
 
 type frameKind uint8
@@ -120,7 +121,7 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 			b.writeVar(entry, i, b.cnst(b.vars[i], 0))
 		}
 	}
-	b.add(OpInterrupt, TNone)
+	entryCheck := b.add(OpInterrupt, TNone)
 	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
 	b.rd.Reset(code.Body)
 	for b.rd.Len() > 0 {
@@ -135,6 +136,15 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 	}
 	if len(b.frames) != 0 {
 		return nil, fmt.Errorf("function body ends inside a block")
+	}
+	if !b.hasCall && b.maxLoops == 0 {
+		// A leaf without loops finishes quickly: no interrupt check.
+		for i, v := range entry.Values {
+			if v == entryCheck {
+				entry.Values = append(entry.Values[:i], entry.Values[i+1:]...)
+				break
+			}
+		}
 	}
 	return f, nil
 }
@@ -323,6 +333,7 @@ func (b *builder) instr(in *wasm.Instr) error {
 			h, ps := b.newEndBlock(params)
 			b.jump(h, args)
 			b.loops++
+			b.maxLoops = max(b.maxLoops, b.loops)
 			b.setCurrent(h)
 			for _, p := range ps {
 				b.push(p)

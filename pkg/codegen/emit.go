@@ -438,7 +438,9 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
 	a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
 	a.SubRI(64, asm.RSP, int32(frame))
-	a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
+	if e.leavesInstance() {
+		a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
+	}
 
 	// Bind the incoming parameters to their allocated locations.
 	regs, sidx, _ := convention(f.Params)
@@ -495,6 +497,19 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	fc := &funcCode{code: append([]byte(nil), a.Bytes()...), sites: e.sites}
 	fc.calls = append(fc.calls, a.CallFixups()...)
 	return fc, nil
+}
+
+// leavesInstance reports whether f calls imports or through tables, which
+// change R15, so the prologue must save it.
+func (e *emitter) leavesInstance() bool {
+	for _, b := range e.f.Blocks {
+		for _, v := range b.Values {
+			if v.Op == OpCallIndirect || v.Op == OpCall && uint32(v.Aux) < e.m.NumImportedFuncs {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (e *emitter) edgeMoves(from *Block, edge Edge) {
