@@ -330,3 +330,49 @@ func BenchmarkHostCall(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkInstantiate is one instance of a small module with a memory
+// into an existing store (code already mapped).
+func BenchmarkInstantiate(b *testing.B) {
+	s, err := NewStore(Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	obj := buildTestObject(b)
+	code, err := mapCode(obj.Text)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer code.free()
+	imports := ImportMap{"env": {"host": NewHostFunc(tI64, func(c *Caller, stack []uint64) error { return nil })}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.InstantiateCode(&obj.Meta, code.addr(), uintptr(len(obj.Text)), imports); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStoreInstantiateClose is a fresh store per instance, the
+// per-request pattern.
+func BenchmarkStoreInstantiateClose(b *testing.B) {
+	obj := buildTestObject(b)
+	code, err := mapCode(obj.Text)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer code.free()
+	imports := ImportMap{"env": {"host": NewHostFunc(tI64, func(c *Caller, stack []uint64) error { return nil })}}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := NewStore(Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.InstantiateCode(&obj.Meta, code.addr(), uintptr(len(obj.Text)), imports); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

@@ -325,7 +325,9 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		s.modules = append(s.modules, mod)
 		s.sigSlots = append(s.sigSlots, registerCode(mod.code, mod.code+mod.size))
 	}
-	vms := append(append([]uintptr(nil), *s.vmctxs.Load()...), vm)
+	// Appending never changes the elements an older header covers, so
+	// readers of the previous header (the ticker, Interrupt) stay valid.
+	vms := append(*s.vmctxs.Load(), vm)
 	s.vmctxs.Store(&vms)
 
 	// Globals.

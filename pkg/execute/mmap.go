@@ -106,7 +106,7 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 		if n > size {
 			size = roundUp(n, pageSize)
 		}
-		r, err := reserve(size, unix.PROT_READ|unix.PROT_WRITE)
+		r, err := getChunk(size)
 		if err != nil {
 			return 0, err
 		}
@@ -123,9 +123,47 @@ func (a *arena) free() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, r := range a.chunks {
-		r.free()
+		putChunk(r)
 	}
 	a.chunks, a.cur, a.left = nil, 0, 0
+}
+
+// Arena chunks are pooled: munmap of touched pages costs a TLB shootdown
+// across the process's threads, tens of microseconds, more than a store's
+// whole instantiation otherwise.
+var chunkPool struct {
+	mu   sync.Mutex
+	free []*region
+}
+
+const maxPooledChunks = 256
+
+func getChunk(size uintptr) (*region, error) {
+	if size == arenaChunk {
+		chunkPool.mu.Lock()
+		if n := len(chunkPool.free); n > 0 {
+			r := chunkPool.free[n-1]
+			chunkPool.free = chunkPool.free[:n-1]
+			chunkPool.mu.Unlock()
+			return r, nil
+		}
+		chunkPool.mu.Unlock()
+	}
+	return reserve(size, unix.PROT_READ|unix.PROT_WRITE)
+}
+
+func putChunk(r *region) {
+	if len(r.mem) == arenaChunk {
+		clear(r.mem) // handed out zeroed
+		chunkPool.mu.Lock()
+		if len(chunkPool.free) < maxPooledChunks {
+			chunkPool.free = append(chunkPool.free, r)
+			chunkPool.mu.Unlock()
+			return
+		}
+		chunkPool.mu.Unlock()
+	}
+	r.free()
 }
 
 // hostArena holds the cells and descriptors of externs the host creates
