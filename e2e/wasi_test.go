@@ -52,6 +52,15 @@ func lucetRunner() runner {
 			args = append(args, "--env", e)
 		}
 		args = append(args, so)
+		// Arguments that look like flags are separated from lucet-run's own
+		// by "--", as with any CLI; plain ones follow the module directly,
+		// the way users type `lucet-run hello.so world`.
+		for _, a := range c.Args {
+			if strings.HasPrefix(a, "-") {
+				args = append(args, "--")
+				break
+			}
+		}
 		args = append(args, c.Args...)
 		// The test's own environment (HOME, PATH, ...) is inherited on
 		// purpose: none of it may reach the guest.
