@@ -6,7 +6,7 @@ CMDS     := lucetc lucet-run lucet-objdump lucet-validate lucet-bench
 LUCET_TESTSUITE ?= $(abspath ../shared/testsuite)
 export LUCET_TESTSUITE
 
-.PHONY: all build test vet demo bench fuzz clean
+.PHONY: all build test vet demo bench fuzz clean test-go-wasip1
 
 all: build
 
@@ -35,3 +35,7 @@ fuzz:
 
 clean:
 	rm -rf $(BIN)
+
+# Go's standard-library tests for wasip1 under lucet-run (slow; not in test).
+test-go-wasip1: build
+	scripts/test-go-wasip1.sh
