@@ -66,6 +66,7 @@ type Store struct {
 	running  atomic.Bool
 	deadline int64 // unix nanos; set by the outermost call when Timeout > 0
 	depth    int
+	entries  uint64 // calls entered, to tell whether a host function nested one
 	callers  []*Caller
 	closed   bool
 	mu       sync.Mutex // guards instances/modules against Close racing Instantiate
@@ -309,6 +310,7 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 		s.running.Store(true)
 	}
 	s.depth++
+	s.entries++
 	s.curTop = argp
 	defer func() {
 		s.depth--
@@ -362,6 +364,7 @@ func (s *Store) hostCall(idx uint32) error {
 	f := inst.funcs[idx]
 	hostArgs := loadPtr(e + abi.ExecHostArgs)
 	sv := s.save()
+	entries := s.entries
 	// Nested calls from the host function run below everything the parked
 	// guest still owns.
 	oldTop := s.curTop
@@ -372,7 +375,11 @@ func (s *Store) hostCall(idx uint32) error {
 	err := f.host(c, words(hostArgs, f.slots))
 	c.inst = nil
 	s.curTop = oldTop
-	s.restore(&sv)
+	if s.entries != entries {
+		// A nested call overwrote the exit state the parked guest resumes
+		// from.
+		s.restore(&sv)
+	}
 	return err
 }
 
