@@ -1,0 +1,110 @@
+package command_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/codegen"
+	"lucet/pkg/command"
+	"lucet/pkg/compile"
+	"lucet/pkg/execute"
+	"lucet/pkg/load"
+)
+
+var (
+	modsMu sync.Mutex
+	mods   = map[string]*load.Module{}
+)
+
+// module compiles a committed test program once per test binary.
+func module(t *testing.T, path string) *load.Module {
+	t.Helper()
+	modsMu.Lock()
+	defer modsMu.Unlock()
+	if m, ok := mods[path]; ok {
+		return m
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := compile.Wasm(b, codegen.Options{})
+	if err != nil {
+		t.Fatalf("compile %s: %v", path, err)
+	}
+	m, err := load.FromObject(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods[path] = m
+	return m
+}
+
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name    string
+		wasm    string
+		args    []string
+		env     []string
+		stdin   string
+		stdout  string // exact
+		status  int
+		trap    abi.TrapCode // non-zero: Run must fail with this trap
+		errText string       // non-empty: Run must fail with this text
+	}{
+		{name: "hello", wasm: "../../testdata/hello.wasm", args: []string{"hello"}, stdout: "Hello, world!\n"},
+		{name: "hello arg", wasm: "../../testdata/hello.wasm", args: []string{"hello", "world"}, stdout: "Hello from Lucet, world!\n"},
+		{name: "exit 7", wasm: "../../testdata/wasi/wasm/exitcode.wasm", args: []string{"exitcode", "exit", "7"}, status: 7},
+		{name: "env only granted", wasm: "../../testdata/wasi/wasm/env.wasm", args: []string{"env"}, env: []string{"A=1"}, stdout: "1 variables\nenv: A=1\n"},
+		{name: "stdin", wasm: "../../testdata/wasi/wasm/cat.wasm", args: []string{"cat"}, stdin: "abc\n", stdout: "abc\n"},
+		{name: "trap", wasm: "../../testdata/wasi/wasm/trap.wasm", args: []string{"trap"}, trap: abi.TrapUnreachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mod := module(t, tt.wasm)
+			st, err := execute.NewStore(execute.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			var stdout, stderr bytes.Buffer
+			status, err := command.Run(st, mod, command.Options{
+				Args: tt.args, Env: tt.env, Stdin: strings.NewReader(tt.stdin), Stdout: &stdout, Stderr: &stderr,
+			})
+			if tt.trap != 0 {
+				var tr *execute.Trap
+				if !errors.As(err, &tr) || tr.Code != tt.trap {
+					t.Fatalf("err = %v, want trap %v", err, tt.trap)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Run: %v (stderr %q)", err, stderr.String())
+			}
+			if status != tt.status {
+				t.Errorf("status = %d, want %d", status, tt.status)
+			}
+			if tt.stdout != "" && stdout.String() != tt.stdout {
+				t.Errorf("stdout = %q, want %q", stdout.String(), tt.stdout)
+			}
+		})
+	}
+}
+
+func TestRunMissingEntry(t *testing.T) {
+	mod := module(t, "../../testdata/hello.wasm")
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, err = command.Run(st, mod, command.Options{Entry: "nope", Stdout: &bytes.Buffer{}})
+	if err == nil || !strings.Contains(err.Error(), `no function "nope"`) {
+		t.Fatalf("err = %v, want a missing-entry error", err)
+	}
+}
