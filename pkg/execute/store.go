@@ -24,7 +24,8 @@ type Config struct {
 	// (0 = no limit). Checked at each interrupt exit, so the resolution is
 	// the tick (about 10 ms).
 	Timeout time.Duration
-	// Fuel is reserved for fuel metering.
+	// Fuel is reserved for fuel metering. Generated code does not count
+	// fuel yet, so NewStore refuses a non-zero value rather than ignore it.
 	Fuel uint64
 }
 
@@ -74,6 +75,9 @@ type Store struct {
 
 // NewStore makes a store.
 func NewStore(cfg Config) (*Store, error) {
+	if cfg.Fuel != 0 {
+		return nil, errors.New("execute: fuel metering is not implemented (generated code does not count fuel); use a timeout")
+	}
 	if cfg.StackSize <= 0 {
 		cfg.StackSize = defaultStackSize
 	}
