@@ -58,6 +58,9 @@ type Func struct {
 
 // NewHostFunc makes a Go function callable from guests as an import.
 func NewHostFunc(t wasm.FuncType, fn func(c *Caller, stack []uint64) error) *Func {
+	if fn == nil {
+		panic("execute: NewHostFunc with a nil function")
+	}
 	return &Func{typ: t, typeID: TypeID(t), slots: max(len(t.Params), len(t.Results)), host: fn}
 }
 
