@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"strings"
@@ -374,5 +375,23 @@ func BenchmarkStoreInstantiateClose(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Close()
+	}
+}
+
+func TestCallContextCancel(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := inst.Func("spin").CallContext(ctx)
+	if !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("spin: got %v, want an interrupt trap", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("cancel took %v", el)
+	}
+	// The kill does not leak into the next call.
+	if res, err := inst.Func("wait").CallContext(context.Background(), 0); err != nil || res[0] != 42 {
+		t.Errorf("wait after cancel = %v, %v", res, err)
 	}
 }

@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync/atomic"
@@ -90,6 +91,28 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 		return append([]uint64(nil), stack[:len(f.typ.Results)]...), nil
 	}
 	return f.inst.store.call(f, args)
+}
+
+// CallContext is Call, ending the call with TrapInterrupt if ctx is done
+// before it returns (see Store.Kill).
+func (f *Func) CallContext(ctx context.Context, args ...uint64) ([]uint64, error) {
+	if ctx.Done() == nil || f.host != nil {
+		return f.Call(args...)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s := f.inst.store
+	killed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { s.Kill(); close(killed) })
+	res, err := f.Call(args...)
+	if !stop() {
+		// Kill ran, maybe after the call returned: wait for it and don't
+		// let it end the next call.
+		<-killed
+		s.killed.Store(false)
+	}
+	return res, err
 }
 
 func (f *Func) describe() string {

@@ -65,7 +65,8 @@ type Store struct {
 	guarded   map[*Memory]bool          // memories whose reservation is registered
 
 	running  atomic.Bool
-	deadline int64 // unix nanos; set by the outermost call when Timeout > 0
+	killed   atomic.Bool // Kill: trap at the next interrupt exit
+	deadline int64       // unix nanos; set by the outermost call when Timeout > 0
 	depth    int
 	entries  uint64 // calls entered, to tell whether a host function nested one
 	callers  []*Caller
@@ -254,6 +255,15 @@ func (s *Store) clearInterrupts() {
 	}
 }
 
+// Kill ends the store's running call with TrapInterrupt at its next
+// interrupt check (function entry or loop header; a host function it is
+// in finishes first). With no call running, it ends the next call at its
+// first check. Safe from any goroutine.
+func (s *Store) Kill() {
+	s.killed.Store(true)
+	s.interrupt()
+}
+
 // Interrupt asks the running call (if any) to exit to Go at its next check;
 // it is resumed unless the deadline has passed. Safe from any goroutine.
 func (s *Store) Interrupt() { s.interrupt() }
@@ -322,6 +332,9 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 		if timed {
 			s.running.Store(false)
 		}
+		if s.depth == 0 && s.killed.Load() {
+			s.killed.Store(false)
+		}
 	}()
 
 	enter(e, f.vmctx, f.entry, f.code, argp)
@@ -346,7 +359,7 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 			}
 		case abi.ExitInterrupt:
 			s.clearInterrupts()
-			if s.cfg.Timeout > 0 && time.Now().UnixNano() >= s.deadline {
+			if s.killed.Load() || s.cfg.Timeout > 0 && time.Now().UnixNano() >= s.deadline {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()
