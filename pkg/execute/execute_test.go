@@ -3,6 +3,7 @@ package execute
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -393,5 +394,67 @@ func TestCallContextCancel(t *testing.T) {
 	// The kill does not leak into the next call.
 	if res, err := inst.Func("wait").CallContext(context.Background(), 0); err != nil || res[0] != 42 {
 		t.Errorf("wait after cancel = %v, %v", res, err)
+	}
+}
+
+// Stores on several goroutines run at once, with traps, host calls,
+// guard-page faults and a collector running; each must see only its own
+// results.
+func TestConcurrentStores(t *testing.T) {
+	obj := buildTestObject(t)
+	gobj := guardObject(t)
+	const workers = 6
+	errc := make(chan error, workers)
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	defer close(stop)
+	for w := 0; w < workers; w++ {
+		go func(w uint64) {
+			errc <- func() error {
+				s, err := NewStore(Config{})
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				inst, err := s.InstantiateObject(obj, ImportMap{"env": {"host": NewHostFunc(tI64, func(c *Caller, st []uint64) error { st[0] += w; return nil })}})
+				if err != nil {
+					return err
+				}
+				ginst, err := s.InstantiateObject(gobj, nil)
+				if err != nil {
+					return err
+				}
+				for i := uint64(0); i < 2000; i++ {
+					res, err := inst.Func("callhost").Call(i)
+					if err != nil || res[0] != i+w+100 {
+						return fmt.Errorf("worker %d: callhost(%d) = %v, %v", w, i, res, err)
+					}
+					if i%50 == 0 {
+						if _, err := inst.Func("deep").Call(); !IsTrap(err, abi.TrapIntegerDivideByZero) {
+							return fmt.Errorf("worker %d: deep = %v", w, err)
+						}
+						if _, err := ginst.Func("load").Call(1 << 32); !IsTrap(err, abi.TrapMemoryOutOfBounds) {
+							return fmt.Errorf("worker %d: load = %v", w, err)
+						}
+					}
+				}
+				return nil
+			}()
+		}(uint64(w))
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
 	}
 }
