@@ -34,6 +34,11 @@ func TestDump(t *testing.T) {
 				fi = int(k)
 			}
 		}
+		for _, e := range m.Exports {
+			if e.Name == fs {
+				fi = int(e.Index)
+			}
+		}
 	}
 	f, err := buildSSA(m, uint32(fi), &Options{})
 	if err != nil {

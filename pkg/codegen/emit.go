@@ -456,6 +456,9 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 		ms = append(ms, pmove{dst: valLoc(v), src: src, t: v.Type})
 	}
 	e.parallelMove(ms)
+	for _, v := range f.Args {
+		e.spillAtDef(v)
+	}
 
 	for _, b := range f.Blocks {
 		e.labels[b] = a.NewLabel()
@@ -467,6 +470,11 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 		}
 		a.Bind(e.labels[b])
 		clear(e.checked)
+		if b != f.Entry {
+			for _, p := range b.Params {
+				e.spillAtDef(p)
+			}
+		}
 		for _, v := range b.Values {
 			if err := e.value(v); err != nil {
 				return nil, err
@@ -713,6 +721,7 @@ func (e *emitter) value(v *Value) error {
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}
+	e.spillAtDef(v)
 	return nil
 }
 

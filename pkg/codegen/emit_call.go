@@ -137,11 +137,16 @@ func (e *emitter) storeOp(v *Value) {
 	a.MovMR(size*8, m, r)
 }
 
-// saveLive stores the registers live across call-like value v to their
-// slots; restoreLive reloads them.
-func (e *emitter) saveLive(v *Value) {
-	for _, s := range e.ra.saves[e.pos[v.ID]] {
-		e.storeMem(slotMem(s.loc.Slot), s.loc.Reg, s.Type)
+// saveLive would store the registers live across call-like value v; they
+// are stored once, at their definition (see spillAtDef), because an SSA
+// value never changes and its slot is its own for its whole range.
+func (e *emitter) saveLive(v *Value) {}
+
+// spillAtDef stores a register value that lives across calls to its slot
+// right after it is defined.
+func (e *emitter) spillAtDef(v *Value) {
+	if needsReg(v) && v.loc.inReg() && v.loc.Slot >= 0 {
+		e.storeMem(slotMem(v.loc.Slot), v.loc.Reg, v.Type)
 	}
 }
 

@@ -3,6 +3,8 @@ package codegen
 import (
 	"fmt"
 	"strings"
+
+	"lucet/pkg/asm"
 )
 
 // Type is the machine type of an SSA value. References are I64 (pointers
@@ -156,7 +158,7 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	}
 	v := &f.valSlab[0]
 	f.valSlab = f.valSlab[1:]
-	*v = Value{ID: f.nextID, Op: op, Type: t, Block: b}
+	*v = Value{ID: f.nextID, Op: op, Type: t, Block: b, loc: Loc{Reg: asm.NoReg, Slot: -1}}
 	f.nextID++
 	if len(args) > 0 {
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {

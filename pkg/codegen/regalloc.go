@@ -230,10 +230,17 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 			if v.Op == OpResult {
 				continue
 			}
-			for _, a := range v.Args {
+			for i, a := range v.Args {
 				if needsReg(a) {
 					extend(a.ID, pos[v.ID])
-					weight[a.ID] += dw
+					if a.Op == OpMemLen || a.Op == OpParam && isMemLenUse(v, i) {
+						// A bounds check compares against memory as cheaply
+						// as against a register: memory lengths are the
+						// first values to leave registers.
+						weight[a.ID] += dw / 16
+					} else {
+						weight[a.ID] += dw
+					}
 				}
 			}
 		}
@@ -453,4 +460,10 @@ func (ra *regAlloc) assignSlots() {
 			}
 		}
 	}
+}
+
+// isMemLenUse reports whether argument i of v is the memory length of a
+// bounds check.
+func isMemLenUse(v *Value, i int) bool {
+	return v.Op == OpLoad && i == 1 || v.Op == OpStore && i == 2
 }

@@ -64,6 +64,17 @@ func runWASI(t testing.TB, path string, opts codegen.Options, args ...string) (s
 	if err != nil {
 		t.Fatal(err)
 	}
+	if os.Getenv("CORPUS_MAPS") != "" {
+		maps, _ := os.ReadFile("/proc/self/maps")
+		for _, l := range strings.Split(string(maps), "\n") {
+			if strings.Contains(l, "r-xp") && !strings.Contains(l, "/") {
+				t.Logf("exec mapping: %s", l)
+			}
+		}
+		for _, f := range obj.Meta.Funcs {
+			t.Logf("func %x %x %s", f.CodeOffset, f.CodeOffset+f.CodeSize, f.Name)
+		}
+	}
 	start := time.Now()
 	_, err = inst.Func("_start").Call()
 	d := time.Since(start)
