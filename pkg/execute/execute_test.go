@@ -334,13 +334,16 @@ func BenchmarkHostCall(b *testing.B) {
 }
 
 // BenchmarkInstantiate is one instance of a small module with a memory
-// into an existing store (code already mapped).
+// into an existing store (code already mapped). The store is replaced
+// every 1000 instances: each memory is a mapping, and a process has at
+// most vm.max_map_count (65530) of them.
 func BenchmarkInstantiate(b *testing.B) {
 	s, err := NewStore(Config{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { s.Close() }()
+	n := 0
 	obj := buildTestObject(b)
 	code, err := mapCode(obj.Text)
 	if err != nil {
@@ -350,6 +353,14 @@ func BenchmarkInstantiate(b *testing.B) {
 	imports := ImportMap{"env": {"host": NewHostFunc(tI64, func(c *Caller, stack []uint64) error { return nil })}}
 	b.ReportAllocs()
 	for b.Loop() {
+		if n++; n%1000 == 0 {
+			b.StopTimer()
+			s.Close()
+			if s, err = NewStore(Config{}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
 		if _, err := s.InstantiateCode(&obj.Meta, code.addr(), uintptr(len(obj.Text)), imports); err != nil {
 			b.Fatal(err)
 		}
