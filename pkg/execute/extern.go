@@ -246,13 +246,22 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Me
 	if size == 0 {
 		size = pageSize
 	}
-	res, err := reserve(size, unix.PROT_NONE)
+	size = roundUp(size, pageSize)
+	res, committed, err := getMemRegion(size)
 	if err != nil {
 		return nil, err
 	}
 	m := &Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
 	n := uintptr(t.Limits.Min) * wasm.PageSize
-	if err := res.protect(0, n, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+	switch {
+	case committed < n:
+		err = res.protect(committed, n-committed, unix.PROT_READ|unix.PROT_WRITE)
+	case committed > n:
+		// A pooled reservation committed further: what lies past the
+		// new length must fault again (guard-page bounds checks).
+		err = res.protect(n, committed-n, unix.PROT_NONE)
+	}
+	if err != nil {
 		res.free()
 		return nil, err
 	}

@@ -369,7 +369,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.owned = append(s.owned, m.res)
+		s.ownedMems = append(s.ownedMems, m)
 		inst.mems = append(inst.mems, m)
 	}
 	if meta.Bounds == object.BoundsGuard {

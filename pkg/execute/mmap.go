@@ -122,8 +122,12 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 func (a *arena) free() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, r := range a.chunks {
-		putChunk(r)
+	for i, r := range a.chunks {
+		used := len(r.mem)
+		if i == len(a.chunks)-1 {
+			used -= int(a.left)
+		}
+		putChunk(r, used)
 	}
 	a.chunks, a.cur, a.left = nil, 0, 0
 }
@@ -152,9 +156,10 @@ func getChunk(size uintptr) (*region, error) {
 	return reserve(size, unix.PROT_READ|unix.PROT_WRITE)
 }
 
-func putChunk(r *region) {
+// putChunk pools r, of which the first used bytes were handed out.
+func putChunk(r *region, used int) {
 	if len(r.mem) == arenaChunk {
-		clear(r.mem) // handed out zeroed
+		clear(r.mem[:used]) // handed out zeroed
 		chunkPool.mu.Lock()
 		if len(chunkPool.free) < maxPooledChunks {
 			chunkPool.free = append(chunkPool.free, r)
@@ -189,4 +194,60 @@ func mapCode(text []byte) (*region, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// Linear memory reservations are pooled by size for the fresh-instance-
+// per-request pattern. A released reservation keeps its committed pages
+// mapped read-write but drops their contents (MADV_DONTNEED: the next touch
+// reads zeros), so reusing one for a memory of the same size costs no
+// system call, and releasing it one, against mmap + mprotect + munmap.
+var memPool struct {
+	mu   sync.Mutex
+	free map[uintptr][]pooledMem
+	n    int
+}
+
+type pooledMem struct {
+	r         *region
+	committed uintptr // bytes read-write from the start
+}
+
+const maxPooledMems = 64
+
+// getMemRegion returns a PROT_NONE reservation of size bytes whose first
+// committed bytes are read-write and zero.
+func getMemRegion(size uintptr) (*region, uintptr, error) {
+	memPool.mu.Lock()
+	if l := memPool.free[size]; len(l) > 0 {
+		p := l[len(l)-1]
+		memPool.free[size] = l[:len(l)-1]
+		memPool.n--
+		memPool.mu.Unlock()
+		return p.r, p.committed, nil
+	}
+	memPool.mu.Unlock()
+	r, err := reserve(size, unix.PROT_NONE)
+	return r, 0, err
+}
+
+// putMemRegion takes back a memory's reservation; committed bytes from
+// the start are read-write.
+func putMemRegion(r *region, committed uintptr) {
+	if committed > 0 {
+		if err := unix.Madvise(r.mem[:committed], unix.MADV_DONTNEED); err != nil {
+			r.free()
+			return
+		}
+	}
+	memPool.mu.Lock()
+	defer memPool.mu.Unlock()
+	if memPool.n >= maxPooledMems {
+		r.free()
+		return
+	}
+	if memPool.free == nil {
+		memPool.free = make(map[uintptr][]pooledMem)
+	}
+	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed})
+	memPool.n++
 }

@@ -109,3 +109,45 @@ func fmtAny(v any) string {
 	}
 	return ""
 }
+
+// Memory reservations are pooled across stores: a reused one must read as
+// zeros and fault past its new length again.
+func TestPooledMemoryIsClean(t *testing.T) {
+	obj := guardObject(t)
+	var bases []uintptr
+	for round := 0; round < 3; round++ {
+		s, err := NewStore(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := s.InstantiateObject(obj, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem := inst.Memory()
+		bases = append(bases, mem.res.addr())
+		if mem.Pages() != 1 {
+			t.Fatalf("round %d: memory has %d pages, want 1", round, mem.Pages())
+		}
+		load := inst.Func("load")
+		if _, err := load.Call(2*wasm.PageSize + 8); !IsTrap(err, abi.TrapMemoryOutOfBounds) {
+			t.Fatalf("round %d: load past the length = %v, want a trap", round, err)
+		}
+		if _, ok := mem.Grow(2); !ok {
+			t.Fatal("grow failed")
+		}
+		for i, b := range mem.Bytes() {
+			if b != 0 {
+				t.Fatalf("round %d: byte %#x of a fresh memory is %#x", round, i, b)
+			}
+		}
+		b := mem.Bytes()
+		for i := range b {
+			b[i] = 0xAA
+		}
+		s.Close()
+	}
+	if bases[0] != bases[1] || bases[1] != bases[2] {
+		t.Errorf("reservations were not reused (%#x): the test did not exercise the pool", bases)
+	}
+}

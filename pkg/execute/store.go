@@ -59,7 +59,8 @@ type Store struct {
 	instances []*Instance
 	modules   []*module
 	vmctxs    atomic.Pointer[[]uintptr] // read by the ticker
-	owned     []*region                 // memories and tables created here
+	owned     []*region                 // tables created here
+	ownedMems []*Memory                 // memories created here
 	sigSlots  []int                     // code slots in the signal tables
 	grdSlots  []int                     // guard slots in the signal tables
 	guarded   map[*Memory]bool          // memories whose reservation is registered
@@ -131,6 +132,9 @@ func (s *Store) Close() error {
 	for _, r := range s.owned {
 		r.free()
 	}
+	for _, m := range s.ownedMems {
+		putMemRegion(m.res, uintptr(load64(m.desc+abi.MemDescLen)))
+	}
 	for _, m := range s.modules {
 		if m.owned != nil {
 			m.owned.free()
@@ -139,7 +143,7 @@ func (s *Store) Close() error {
 	putStack(s.stack)
 	s.stack = nil
 	s.arena.free()
-	s.instances, s.modules, s.owned = nil, nil, nil
+	s.instances, s.modules, s.owned, s.ownedMems = nil, nil, nil, nil
 	return nil
 }
 
