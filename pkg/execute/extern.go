@@ -351,7 +351,9 @@ func newTable(t wasm.TableType, desc uintptr, init uint64) (*Table, error) {
 	if size == 0 {
 		size = pageSize
 	}
-	res, err := reserve(size, unix.PROT_NONE)
+	// Pooled like memories; pages a previous table committed stay
+	// read-write (tables are always bounds-checked) and read as zeros.
+	res, _, err := getMemRegion(roundUp(size, pageSize))
 	if err != nil {
 		return nil, err
 	}

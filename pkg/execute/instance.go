@@ -352,7 +352,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.owned = append(s.owned, tb.res)
+		s.ownedTabs = append(s.ownedTabs, tb)
 		inst.tables = append(inst.tables, tb)
 	}
 	for i, t := range inst.tables {

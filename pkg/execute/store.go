@@ -59,7 +59,7 @@ type Store struct {
 	instances []*Instance
 	modules   []*module
 	vmctxs    atomic.Pointer[[]uintptr] // read by the ticker
-	owned     []*region                 // tables created here
+	ownedTabs []*Table                  // tables created here
 	ownedMems []*Memory                 // memories created here
 	sigSlots  []int                     // code slots in the signal tables
 	grdSlots  []int                     // guard slots in the signal tables
@@ -129,8 +129,8 @@ func (s *Store) Close() error {
 	for _, i := range s.grdSlots {
 		unregisterGuard(i)
 	}
-	for _, r := range s.owned {
-		r.free()
+	for _, t := range s.ownedTabs {
+		putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize))
 	}
 	for _, m := range s.ownedMems {
 		putMemRegion(m.res, uintptr(load64(m.desc+abi.MemDescLen)))
@@ -143,7 +143,7 @@ func (s *Store) Close() error {
 	putStack(s.stack)
 	s.stack = nil
 	s.arena.free()
-	s.instances, s.modules, s.owned, s.ownedMems = nil, nil, nil, nil
+	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
 	return nil
 }
 
