@@ -6,6 +6,10 @@
 // exported functions Go can call, host functions guests can call, and
 // traps as *Trap with a wasm backtrace.
 //
+// A Store is not safe for concurrent use: one goroutine calls into it at a
+// time (host functions may call back in on the same goroutine). Externs of
+// a store are valid until it is closed.
+//
 // # How a call runs
 //
 // Generated code never runs on a goroutine stack. enter (assembly) saves
@@ -24,6 +28,10 @@
 // on the Go heap: generated code writes them and holds raw pointers to
 // them. Linear memories and tables reserve their maximum size up front
 // (PROT_NONE) and commit as they grow, so their base addresses never move.
+// Guest stacks, arena chunks and memory and table reservations are pooled
+// process-wide, so a store per request costs a few microseconds; a reused
+// reservation is emptied with MADV_DONTNEED and re-protected to its new
+// length.
 //
 // # Scheduler and GC
 //
