@@ -300,12 +300,25 @@ func allocate(f *Func) *regAlloc {
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
 	ra := &regAlloc{intervals: ivs, saves: map[int32][]*Value{}}
 
+	// callW[i] is the total loop-depth weight of the first i calls, so the
+	// cost of reloading an interval after every call it spans is a
+	// difference of two prefix sums.
+	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if opInfos[v.Op].call {
 				ra.callPos = append(ra.callPos, pos[v.ID])
+				callW = append(callW, callW[len(callW)-1]+depthWeight(b.loopDepth))
 			}
 		}
+	}
+	reloadCost := func(iv *interval) float32 {
+		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
+		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.end })
+		if hi <= lo {
+			return 0
+		}
+		return callW[hi] - callW[lo]
 	}
 
 	var owner [32]*interval // register -> interval holding it
@@ -332,6 +345,11 @@ func allocate(f *Func) *regAlloc {
 		}
 		active = active[:k]
 
+		// A value reloaded after more calls than it is used is cheaper
+		// to keep in its slot and load at each use.
+		if len(ra.callPos) > 0 && reloadCost(cur) > cur.weight {
+			continue
+		}
 		regs := allocGPRs
 		if v.Type.IsFloat() {
 			regs = allocXMMs
