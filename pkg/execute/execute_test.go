@@ -161,6 +161,24 @@ func TestCallAndHostCall(t *testing.T) {
 	}
 }
 
+func TestCallInto(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	stack := []uint64{40, 2}
+	if err := inst.Func("add").CallInto(stack); err != nil || stack[0] != 42 {
+		t.Errorf("CallInto add = %v, %v", stack, err)
+	}
+	if err := inst.Func("add").CallInto(stack[:1]); err == nil {
+		t.Errorf("CallInto accepted a short stack")
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		stack[0], stack[1] = 1, 2
+		inst.Func("add").CallInto(stack)
+	})
+	if allocs != 0 {
+		t.Errorf("CallInto allocates %v times per call", allocs)
+	}
+}
+
 func TestManySequentialCalls(t *testing.T) {
 	_, inst := instantiateTest(t, Config{}, nil)
 	add, div := inst.Func("add"), inst.Func("divzero")

@@ -90,7 +90,21 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 		}
 		return append([]uint64(nil), stack[:len(f.typ.Results)]...), nil
 	}
-	return f.inst.store.call(f, args)
+	return f.inst.store.call(f, args, nil)
+}
+
+// CallInto is Call without allocating: stack holds the arguments on entry
+// and receives the results from stack[0]; len(stack) must be at least
+// max(params, results).
+func (f *Func) CallInto(stack []uint64) error {
+	if len(stack) < f.slots {
+		return fmt.Errorf("execute: call %s: stack of %d slots for %s", f.describe(), len(stack), f.typ)
+	}
+	if f.host != nil {
+		return f.host(&Caller{}, stack)
+	}
+	_, err := f.inst.store.call(f, stack[:len(f.typ.Params)], stack)
+	return err
 }
 
 // CallContext is Call, ending the call with TrapInterrupt if ctx is done

@@ -302,9 +302,9 @@ func (s *Store) restore(v *savedExec) {
 	}
 }
 
-// call runs guest function f: enter, then serve exits until it returns or
-// traps.
-func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
+// call runs guest function f with args. Results go into out when it is
+// non-nil (len >= results), else into a new slice.
+func (s *Store) call(f *Func, args, out []uint64) (results []uint64, err error) {
 	if s.closed {
 		return nil, errors.New("execute: call: store is closed")
 	}
@@ -347,7 +347,10 @@ func (s *Store) call(f *Func, args []uint64) (results []uint64, err error) {
 		switch abi.ExitKind(ec) {
 		case abi.ExitReturn:
 			if n := len(f.typ.Results); n > 0 {
-				results = make([]uint64, n)
+				results = out
+				if results == nil {
+					results = make([]uint64, n)
+				}
 				copy(results, words(argp, n))
 			}
 			return results, nil
