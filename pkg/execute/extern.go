@@ -165,8 +165,9 @@ func (c *Caller) Instance() *Instance {
 // Global is a global variable: a 16-byte cell outside the Go heap that
 // generated code reads and writes directly.
 type Global struct {
-	typ  wasm.GlobalType
-	cell uintptr
+	typ   wasm.GlobalType
+	cell  uintptr
+	owner *Store // nil for host globals
 }
 
 // NewGlobal makes a host global with initial value v.
@@ -216,6 +217,7 @@ type Memory struct {
 	res      *region
 	maxPages uint64 // growth limit: type max, store cap, reservation
 	reserved uintptr
+	owner    *Store // nil for host memories
 }
 
 // hostMemReserve is what host memories reserve: the default BoundsGuard
@@ -337,6 +339,7 @@ type Table struct {
 	desc   uintptr // *abi.TableDesc
 	res    *region
 	maxLen uint64
+	owner  *Store // nil for host tables
 }
 
 // NewTable makes a host table of t.Limits.Min elements set to init.

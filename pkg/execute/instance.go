@@ -198,6 +198,9 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if tt := t.Type(); tt.Elem != imp.Table.Elem || !limitsMatch(tt.Limits, imp.Table.Limits) {
 				return bad("want %v, have %v", imp.Table, tt)
 			}
+			if t.owner != nil && t.owner != s {
+				return bad("table belongs to another store")
+			}
 			inst.tables = append(inst.tables, t)
 		case wasm.ExternMemory:
 			m, ok := ext.(*Memory)
@@ -210,6 +213,9 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if meta.Bounds == object.BoundsGuard && uint64(m.reserved) < meta.MemReserve+meta.MemGuard {
 				return bad("memory reservation of %d bytes is too small for guard-page bounds checks", m.reserved)
 			}
+			if m.owner != nil && m.owner != s {
+				return bad("memory belongs to another store")
+			}
 			inst.mems = append(inst.mems, m)
 		case wasm.ExternGlobal:
 			g, ok := ext.(*Global)
@@ -218,6 +224,9 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			}
 			if g.typ != imp.Global {
 				return bad("want %v, have %v", imp.Global, g.typ)
+			}
+			if g.owner != nil && g.owner != s {
+				return bad("global belongs to another store")
 			}
 			inst.globals = append(inst.globals, g)
 		default:
@@ -333,7 +342,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// Globals.
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
-		gl := &Global{typ: g.Type, cell: cell}
+		gl := &Global{typ: g.Type, cell: cell, owner: s}
 		v, v128 := inst.eval(g.Init)
 		if g.Type.Type == wasm.V128 {
 			gl.SetV128(v128)
@@ -352,6 +361,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if err != nil {
 			return nil, err
 		}
+		tb.owner = s
 		s.ownedTabs = append(s.ownedTabs, tb)
 		inst.tables = append(inst.tables, tb)
 	}
@@ -369,6 +379,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if err != nil {
 			return nil, err
 		}
+		m.owner = s
 		s.ownedMems = append(s.ownedMems, m)
 		inst.mems = append(inst.mems, m)
 	}

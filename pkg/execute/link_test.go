@@ -188,3 +188,35 @@ func TestFuelRefused(t *testing.T) {
 		t.Fatal("NewStore accepted fuel, which nothing meters")
 	}
 }
+
+// Externs a store created die with it, so another store may not import
+// them.
+func TestCrossStoreImportRefused(t *testing.T) {
+	exp := newTestModule(nil, nil)
+	exp.meta.Mems = []wasm.MemType{{Limits: lim(1, 0, false)}}
+	exp.meta.Exports = []wasm.Export{{Name: "mem", Kind: wasm.ExternMemory, Index: 0}}
+	a, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ia, err := a.InstantiateObject(exp.finish(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, _ := ia.Export("mem")
+	imp := newTestModule(nil, []wasm.Import{{Module: "a", Name: "mem", Kind: wasm.ExternMemory, Mem: wasm.MemType{Limits: lim(1, 0, false)}}})
+	obj := imp.finish(t)
+	b, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var le *LinkError
+	if _, err := b.InstantiateObject(obj, ImportMap{"a": {"mem": mem}}); !errors.As(err, &le) {
+		t.Errorf("cross-store import: got %v, want a link error", err)
+	}
+	if _, err := a.InstantiateObject(obj, ImportMap{"a": {"mem": mem}}); err != nil {
+		t.Errorf("same-store import: %v", err)
+	}
+}
