@@ -565,9 +565,8 @@ func (d *decoder) constExpr() wasm.ConstExpr {
 	// Fast path for the common `i32.const n end` (Go modules have tens of
 	// thousands of data segments).
 	if start+2 < len(d.b) && wasm.Opcode(d.b[start]) == wasm.OpI32Const {
-		d.r.SetPos(start + 1)
-		if v, err := d.r.S32(); err == nil && d.r.Pos() < len(d.b) && d.b[d.r.Pos()] == byte(wasm.OpEnd) {
-			d.pos = d.r.Pos() + 1
+		if v, p := shortS32(d.b, start+1); p >= 0 && p < len(d.b) && d.b[p] == byte(wasm.OpEnd) {
+			d.pos = p + 1
 			return wasm.ConstExpr{Op: wasm.OpI32Const, Value: uint64(int64(v)), Offset: start,
 				NumInstrs: 1, Code: d.b[start:d.pos:d.pos]}
 		}
@@ -602,6 +601,24 @@ func (d *decoder) constExpr() wasm.ConstExpr {
 	d.pos = d.r.Pos()
 	ce.Code = d.b[start:d.pos:d.pos]
 	return ce
+}
+
+// shortS32 decodes a signed LEB128 of at most 4 bytes at p, which is
+// always a valid s32, returning it and the position after it, or -1 for
+// anything longer or cut short (left to wasm.Reader and its errors).
+func shortS32(b []byte, p int) (int32, int) {
+	var v uint32
+	for i := 0; i < 4 && p+i < len(b); i++ {
+		c := b[p+i]
+		v |= uint32(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			if c&0x40 != 0 {
+				v |= ^uint32(0) << (7 * (i + 1))
+			}
+			return int32(v), p + i + 1
+		}
+	}
+	return 0, -1
 }
 
 // structure keeps the control stack of the instruction sequence being

@@ -121,3 +121,24 @@ func check(t *testing.T, b []byte, start int, f string, i int) {
 		t.Errorf("%s code %d: reader walk (%d, %v), fast walk (%d, %v)", f, i, p1, e1, p2, e2)
 	}
 }
+
+func TestShortS32(t *testing.T) {
+	for _, enc := range [][]byte{
+		{0x00}, {0x7f}, {0x3f}, {0x40}, {0x80, 0x01}, {0xff, 0x7f}, {0x80, 0x80, 0x01}, {0xff, 0xff, 0xff, 0x3f},
+		{0x80, 0x80, 0x80, 0x40}, {0x80, 0x80, 0x80, 0x80, 0x78}, {0x80}, {},
+	} {
+		r := wasm.NewReader(enc)
+		wv, err := r.S32()
+		n := r.Pos()
+		got, p := shortS32(enc, 0)
+		if p < 0 {
+			if err == nil && n <= 4 {
+				t.Errorf("% x: shortS32 declined a %d-byte encoding the reader accepts", enc, n)
+			}
+			continue
+		}
+		if err != nil || got != wv || p != n {
+			t.Errorf("% x: shortS32 = %d, %d; reader = %d, %d, %v", enc, got, p, wv, n, err)
+		}
+	}
+}
