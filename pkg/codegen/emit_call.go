@@ -137,15 +137,23 @@ func (e *emitter) storeOp(v *Value) {
 	a.MovMR(size*8, m, r)
 }
 
-// saveLive would store the registers live across call-like value v; they
-// are stored once, at their definition (see spillAtDef), because an SSA
-// value never changes and its slot is its own for its whole range.
-func (e *emitter) saveLive(v *Value) {}
+// saveLive stores the registers live across call-like value v that are not
+// already in their slots: values live across a real call are stored once,
+// at their definition (see spillAtDef), because an SSA value never changes
+// and its slot is its own for its whole range; the others are live only
+// across interrupt checks and are saved on their slow path.
+func (e *emitter) saveLive(v *Value) {
+	for _, s := range e.ra.saves[e.pos[v.ID]] {
+		if !s.loc.defStore {
+			e.storeMem(slotMem(s.loc.Slot), s.loc.Reg, s.Type)
+		}
+	}
+}
 
 // spillAtDef stores a register value that lives across calls to its slot
 // right after it is defined.
 func (e *emitter) spillAtDef(v *Value) {
-	if needsReg(v) && v.loc.inReg() && v.loc.Slot >= 0 {
+	if needsReg(v) && v.loc.defStore {
 		e.storeMem(slotMem(v.loc.Slot), v.loc.Reg, v.Type)
 	}
 }

@@ -13,6 +13,9 @@ import (
 type Loc struct {
 	Reg  asm.Reg // asm.NoReg when spilled
 	Slot int32   // -1 when none
+	// defStore: the value is in a register but lives across a call, so it
+	// is also stored to its slot once, where it is defined.
+	defStore bool
 }
 
 func (l Loc) inReg() bool { return l.Reg != asm.NoReg }
@@ -60,8 +63,9 @@ type regAlloc struct {
 	// saves lists, per call-like value ID, the values in registers that are
 	// live across it.
 	saves map[int32][]*Value
-	// callPos are the positions of call-like values, sorted.
-	callPos []int32
+	// callPos are the positions of calls and builtins, intPos those of
+	// interrupt checks (whose slow path saves registers itself), sorted.
+	callPos, intPos []int32
 }
 
 // numberPositions assigns instruction positions in layout order: one for
@@ -306,7 +310,9 @@ func allocate(f *Func) *regAlloc {
 	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if opInfos[v.Op].call {
+			if v.Op == OpInterrupt {
+				ra.intPos = append(ra.intPos, pos[v.ID])
+			} else if opInfos[v.Op].call {
 				ra.callPos = append(ra.callPos, pos[v.ID])
 				callW = append(callW, callW[len(callW)-1]+depthWeight(b.loopDepth))
 			}
@@ -443,13 +449,16 @@ func (ra *regAlloc) assignSlots() {
 		slot int32
 	}
 	var active []act
+	inside := func(ps []int32, iv *interval) (int, bool) {
+		lo := sort.Search(len(ps), func(j int) bool { return ps[j] > iv.start })
+		return lo, lo < len(ps) && ps[lo] < iv.end
+	}
 	for i := range ra.intervals {
 		iv := &ra.intervals[i]
 		v := iv.v
-		// Calls strictly inside the interval.
-		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
-		across := lo < len(ra.callPos) && ra.callPos[lo] < iv.end
-		if v.loc.inReg() && !across {
+		cLo, acrossCall := inside(ra.callPos, iv)
+		iLo, acrossInt := inside(ra.intPos, iv)
+		if v.loc.inReg() && !acrossCall && !acrossInt {
 			continue
 		}
 		k := 0
@@ -472,10 +481,15 @@ func (ra *regAlloc) assignSlots() {
 		}
 		v.loc.Slot = s
 		active = append(active, act{iv.end, s})
-		if v.loc.inReg() {
-			for j := lo; j < len(ra.callPos) && ra.callPos[j] < iv.end; j++ {
-				ra.saves[ra.callPos[j]] = append(ra.saves[ra.callPos[j]], v)
-			}
+		if !v.loc.inReg() {
+			continue
+		}
+		v.loc.defStore = acrossCall
+		for j := cLo; acrossCall && j < len(ra.callPos) && ra.callPos[j] < iv.end; j++ {
+			ra.saves[ra.callPos[j]] = append(ra.saves[ra.callPos[j]], v)
+		}
+		for j := iLo; acrossInt && j < len(ra.intPos) && ra.intPos[j] < iv.end; j++ {
+			ra.saves[ra.intPos[j]] = append(ra.saves[ra.intPos[j]], v)
 		}
 	}
 }

@@ -58,7 +58,7 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 					return err
 				}
 			}
-			if opInfos[v.Op].call {
+			if opInfos[v.Op].call && v.Op != OpInterrupt {
 				p := pos[v.ID]
 				saved := map[*Value]bool{}
 				for _, s := range ra.saves[p] {
@@ -66,7 +66,7 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 				}
 				for k := range ivs {
 					iv := &ivs[k]
-					if iv.start < p && iv.end > p && iv.v.loc.inReg() && !saved[iv.v] {
+					if iv.start < p && iv.end > p && iv.v.loc.inReg() && (!saved[iv.v] || !iv.v.loc.defStore) {
 						return fmt.Errorf("v%d live across v%d but not saved", iv.v.ID, v.ID)
 					}
 				}
