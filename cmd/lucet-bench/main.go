@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dustin/go-humanize"
@@ -53,6 +54,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 			&cli.StringFlag{Name: "call", Usage: "also call this nullary export (e.g. _start) on each instance, timed separately"},
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			{
+				Name:      "run",
+				Usage:     "compile, instantiate and run _start once under WASI; time each stage",
+				ArgsUsage: "MODULE [ARGS...]",
+				Action: func(c *cli.Context) error {
+					if c.NArg() < 1 {
+						return errors.New("run: want a module")
+					}
+					var err error
+					status, err = benchRun(c.Args().First(), c.Args().Slice(), stdout, stderr)
+					return err
+				},
+			},
+			{
+				Name:      "compile",
+				Usage:     "compile a .wasm module --reps times; report wall and CPU time",
+				ArgsUsage: "MODULE.wasm",
+				Flags:     []cli.Flag{&cli.IntFlag{Name: "reps", Value: 5}},
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 1 {
+						return errors.New("compile: want one module")
+					}
+					return benchCompile(c.Args().First(), c.Int("reps"), stdout, stderr)
+				},
+			},
+		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return errors.New("want exactly one module")
@@ -272,6 +300,106 @@ func procStatus() status {
 		s.maps = int64(bytes.Count(b, []byte{'\n'}))
 	}
 	return s
+}
+
+// benchRun is peerbench's `run`: guest stdout passes through; the times go
+// to stderr as a PEERBENCH line.
+func benchRun(path string, args []string, stdout, stderr io.Writer) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 1, err
+	}
+	t0 := time.Now()
+	var mod *load.Module
+	if bytes.HasPrefix(b, []byte("\x00asm")) {
+		o, err := compile.Wasm(b, codegen.Options{})
+		if err != nil {
+			return 1, err
+		}
+		if mod, err = load.FromObject(o); err != nil {
+			return 1, err
+		}
+	} else if mod, err = load.Bytes(b); err != nil {
+		return 1, err
+	}
+	defer mod.Close()
+	compileMs := msSince(t0)
+	t1 := time.Now()
+	sys, err := wasi.New(wasi.Config{Args: args, Stdout: os.Stdout, Stderr: os.Stderr})
+	if err != nil {
+		return 1, err
+	}
+	defer sys.Close()
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		return 1, err
+	}
+	defer st.Close()
+	inst, err := st.Instantiate(mod, command.Imports(sys))
+	if err != nil {
+		return 1, err
+	}
+	instMs := msSince(t1)
+	f := inst.Func("_start")
+	if f == nil {
+		return 1, errors.New("module exports no _start")
+	}
+	t2 := time.Now()
+	_, err = f.Call()
+	runMs := msSince(t2)
+	code := 0
+	if err != nil {
+		var exit *wasi.ExitError
+		if !errors.As(err, &exit) {
+			return 1, err
+		}
+		code = int(exit.Code)
+	}
+	j, _ := json.Marshal(map[string]any{"engine": "lucet", "compile_ms": compileMs, "instantiate_ms": instMs, "run_ms": runMs, "exit": code})
+	fmt.Fprintf(stderr, "PEERBENCH %s\n", j)
+	return code, nil
+}
+
+// benchCompile is peerbench's `compile`. Each repetition compiles the same
+// bytes: nothing is cached between them.
+func benchCompile(path string, reps int, stdout, stderr io.Writer) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var wall, cpu []float64
+	for i := 0; i < reps; i++ {
+		c0 := cpuTime()
+		t0 := time.Now()
+		if _, err := compile.Wasm(b, codegen.Options{}); err != nil {
+			return err
+		}
+		wall = append(wall, msSince(t0))
+		cpu = append(cpu, float64(cpuTime()-c0)/1e6)
+	}
+	first := wall[0]
+	slices.Sort(wall)
+	slices.Sort(cpu)
+	med := wall[len(wall)/2]
+	fmt.Fprintf(stdout, "compile %s (%s): median %.1f ms wall, %.1f ms CPU, %.1f MB/s\n",
+		path, humanize.IBytes(uint64(len(b))), med, cpu[len(cpu)/2], float64(len(b))/1e3/med)
+	j, _ := json.Marshal(map[string]any{
+		"engine":         "lucet",
+		"compile_ms":     map[string]float64{"median": med, "min": wall[0], "max": wall[len(wall)-1]},
+		"compile_cpu_ms": map[string]float64{"median": cpu[len(cpu)/2]},
+		"first_ms":       first,
+	})
+	fmt.Fprintf(stderr, "PEERBENCH %s\n", j)
+	return nil
+}
+
+func msSince(t time.Time) float64 { return float64(time.Since(t).Nanoseconds()) / 1e6 }
+
+// cpuTime is the process's user+system time in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func loadModule(path string) (*load.Module, error) {
