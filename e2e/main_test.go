@@ -252,10 +252,13 @@ func diff(want, got []byte) string {
 		i++
 	}
 	at := func(l []string, i int) string {
-		if i < len(l) {
-			return fmt.Sprintf("%q", l[i])
+		if i >= len(l) {
+			return "(end of output)"
 		}
-		return "(end of output)"
+		if s := l[i]; len(s) > 120 {
+			return fmt.Sprintf("%q... (%d bytes)", s[:120], len(s))
+		}
+		return fmt.Sprintf("%q", l[i])
 	}
 	return fmt.Sprintf("stdout differs at line %d (want %d bytes, got %d):\n  want %s\n  got  %s", i+1, len(want), len(got), at(wl, i), at(gl, i))
 }

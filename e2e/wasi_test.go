@@ -51,6 +51,7 @@ func lucetRunner() runner {
 		for _, e := range c.Env {
 			args = append(args, "--env", e)
 		}
+		args = append(args, c.Flags...)
 		args = append(args, so)
 		// Arguments that look like flags are separated from lucet-run's own
 		// by "--", as with any CLI; plain ones follow the module directly,
@@ -222,7 +223,7 @@ func runCase(t *testing.T, rn runner, c *wasiCase, write bool) error {
 	if err != nil {
 		return err
 	}
-	r, err := run(cmd, c.Stdin, runLimit)
+	r, err := run(cmd, c.Stdin, c.Limit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", rn.name, err)
 	}
@@ -231,19 +232,21 @@ func runCase(t *testing.T, rn runner, c *wasiCase, write bool) error {
 	if host != "" {
 		stdout = bytes.ReplaceAll(stdout, []byte(host), []byte(c.Dir))
 	}
-	wantPath := filepath.Join(wasiDir(), c.Stdout)
-	if write {
-		if err := os.WriteFile(wantPath, stdout, 0o644); err != nil {
+	want := c.Stdin
+	if c.Stdout != stdoutIsStdin {
+		wantPath := filepath.Join(wasiDir(), c.Stdout)
+		if write {
+			if err := os.WriteFile(wantPath, stdout, 0o644); err != nil {
+				return err
+			}
+		}
+		if want, err = os.ReadFile(wantPath); err != nil {
 			return err
 		}
 	}
-	want, err := os.ReadFile(wantPath)
-	if err != nil {
-		return err
-	}
 	var errs []error
 	if r.timedOut {
-		errs = append(errs, fmt.Errorf("timed out after %v", runLimit))
+		errs = append(errs, fmt.Errorf("killed by the harness after %v", c.Limit))
 	}
 	if r.code != c.Exit {
 		errs = append(errs, fmt.Errorf("%v, want exit %d; stderr: %s", r, c.Exit, firstLines(string(r.stderr), 4)))
