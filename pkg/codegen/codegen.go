@@ -36,7 +36,8 @@ type Options struct {
 	// sizes in bytes.
 	MemReserve, MemGuard uint64
 	// Features are the object.Feature* bits the code may use (0: the
-	// default set, SSE4.1, POPCNT, LZCNT, BMI1).
+	// default set, SSE4.1, POPCNT, LZCNT, BMI1). SSE4.1 is required;
+	// without POPCNT, LZCNT or BMI1 the emitter uses longer sequences.
 	Features uint64
 	Parallel int // 0 = GOMAXPROCS
 }
@@ -49,8 +50,9 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 	if opts.Features == 0 {
 		opts.Features = defaultFeatures
 	}
-	if opts.Features&defaultFeatures != defaultFeatures {
-		return nil, fmt.Errorf("codegen: the code generator needs SSE4.1, POPCNT, LZCNT and BMI1 (features %#x allowed)", opts.Features)
+	if opts.Features&object.FeatureSSE41 == 0 {
+		// roundss/roundsd implement floor, ceil, trunc and nearest.
+		return nil, fmt.Errorf("codegen: the code generator needs SSE4.1 (features %#x allowed)", opts.Features)
 	}
 	if opts.Bounds == object.BoundsGuard && opts.MemReserve == 0 {
 		return nil, fmt.Errorf("codegen: BoundsGuard needs MemReserve")
@@ -208,7 +210,7 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 	obj := &object.Object{Text: text, Meta: object.Meta{
 		FormatVersion: object.FormatVersion,
 		ABIVersion:    abi.Version,
-		Features:      defaultFeatures,
+		Features:      opts.Features & defaultFeatures,
 		Bounds:        opts.Bounds,
 		ModuleName:    m.Names.Module,
 		Types:         m.Types,

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,8 +63,21 @@ func TestCompileSpecModules(t *testing.T) {
 				t.Errorf("%s: %v", path, err)
 				continue
 			}
-			if len(obj.Meta.Funcs) != len(m.Funcs) || len(obj.Meta.EntryStubs) != len(m.Types) {
+			if len(obj.Meta.Funcs) != len(m.Funcs) || len(obj.Meta.EntryStubs) != len(m.Types) ||
+				len(obj.Meta.ImportStubs) != int(m.NumImportedFuncs) {
 				t.Errorf("%s: incomplete metadata", path)
+			}
+			for i := 1; i < len(obj.Meta.Sites); i++ {
+				if obj.Meta.Sites[i].CodeOffset < obj.Meta.Sites[i-1].CodeOffset {
+					t.Errorf("%s: sites not sorted", path)
+					break
+				}
+			}
+			// Deterministic output whatever the parallelism.
+			opts.Parallel = 1
+			again, err := Compile(m, opts)
+			if err != nil || !bytes.Equal(again.Text, obj.Text) || len(again.Meta.Sites) != len(obj.Meta.Sites) {
+				t.Errorf("%s: output differs between compilations (%v)", path, err)
 			}
 		}
 		for i := range m.Funcs {

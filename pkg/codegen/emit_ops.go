@@ -6,6 +6,7 @@ import (
 
 	"lucet/pkg/abi"
 	"lucet/pkg/asm"
+	"lucet/pkg/object"
 )
 
 var aluOps = map[Op]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm.ALUAnd, OpOr: asm.ALUOr, OpXor: asm.ALUXor}
@@ -28,13 +29,30 @@ func (e *emitter) op(v *Value) error {
 		sz := v.Type.Size()
 		d := e.dst(v, rA)
 		rx := e.gpr(x, rC)
-		switch v.Op {
-		case OpClz:
+		feat := e.opts.Features
+		switch {
+		case v.Op == OpClz && feat&object.FeatureLZCNT != 0:
 			a.LzcntRR(sz, d, rx)
-		case OpCtz:
+		case v.Op == OpClz:
+			// clz = (sz-1) - bsr(x), and sz for 0: (2sz-1) xor (sz-1) = sz.
+			l := a.NewLabel()
+			a.BsrRR(sz, d, rx)
+			a.Jcc(asm.CondNE, l)
+			a.MovRI(32, d, int64(2*sz-1))
+			a.Bind(l)
+			a.XorRI(32, d, int32(sz-1))
+		case v.Op == OpCtz && feat&object.FeatureBMI1 != 0:
 			a.TzcntRR(sz, d, rx)
-		default:
+		case v.Op == OpCtz:
+			l := a.NewLabel()
+			a.BsfRR(sz, d, rx)
+			a.Jcc(asm.CondNE, l)
+			a.MovRI(32, d, int64(sz))
+			a.Bind(l)
+		case feat&object.FeaturePOPCNT != 0:
 			a.PopcntRR(sz, d, rx)
+		default:
+			e.popcountSWAR(d, rx)
 		}
 		e.finish(v, d)
 	case OpEqz, OpEq, OpNe, OpLtS, OpLtU, OpGtS, OpGtU, OpLeS, OpLeU, OpGeS, OpGeU:
@@ -787,4 +805,30 @@ func (e *emitter) sel(v *Value) {
 	} else {
 		e.finish(v, tmp)
 	}
+}
+
+// popcountSWAR counts bits without POPCNT (x zero-extended to 64 bits).
+func (e *emitter) popcountSWAR(d, x asm.Reg) {
+	a := e.a
+	a.MovRR(64, rA, x)
+	a.MovRR(64, rC, rA)
+	a.ShrRI(64, rC, 1)
+	a.MovRI(64, rD, 0x5555555555555555)
+	a.AndRR(64, rC, rD)
+	a.SubRR(64, rA, rC)
+	a.MovRI(64, rD, 0x3333333333333333)
+	a.MovRR(64, rC, rA)
+	a.ShrRI(64, rC, 2)
+	a.AndRR(64, rC, rD)
+	a.AndRR(64, rA, rD)
+	a.AddRR(64, rA, rC)
+	a.MovRR(64, rC, rA)
+	a.ShrRI(64, rC, 4)
+	a.AddRR(64, rA, rC)
+	a.MovRI(64, rD, 0x0f0f0f0f0f0f0f0f)
+	a.AndRR(64, rA, rD)
+	a.MovRI(64, rD, 0x0101010101010101)
+	a.ImulRR(64, rA, rD)
+	a.ShrRI(64, rA, 56)
+	a.MovRR(32, d, rA)
 }

@@ -13,6 +13,7 @@ import (
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
 	"lucet/pkg/execute"
+	"lucet/pkg/object"
 	"lucet/pkg/spectest"
 	"lucet/pkg/validate"
 	"lucet/pkg/wasm"
@@ -57,6 +58,7 @@ type runner struct {
 	named    map[string]*execute.Instance
 	imports  execute.ImportMap
 	failures int
+	features uint64
 }
 
 func spectestImports() map[string]execute.Extern {
@@ -83,6 +85,31 @@ func spectestImports() map[string]execute.Extern {
 }
 
 func runScript(t *testing.T, path string) (pass, fail, skip int) {
+	return runScriptFeatures(t, path, 0)
+}
+
+// TestExecBaselineFeatures runs the integer scripts with only SSE4.1
+// allowed, so clz, ctz and popcnt take their fallback sequences.
+func TestExecBaselineFeatures(t *testing.T) {
+	dir := os.Getenv("LUCET_TESTSUITE")
+	if dir == "" {
+		dir = "../../../shared/testsuite"
+	}
+	for _, name := range []string{"i32", "i64", "int_exprs"} {
+		path := filepath.Join(dir, "core", name, name+".json")
+		if _, err := os.Stat(path); err != nil {
+			t.Skipf("no spec testsuite at %s (set LUCET_TESTSUITE)", dir)
+		}
+		t.Run(name, func(t *testing.T) {
+			p, _, _ := runScriptFeatures(t, path, object.FeatureSSE41)
+			if p == 0 {
+				t.Fatal("nothing passed")
+			}
+		})
+	}
+}
+
+func runScriptFeatures(t *testing.T, path string, features uint64) (pass, fail, skip int) {
 	s, err := spectest.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +120,7 @@ func runScript(t *testing.T, path string) (pass, fail, skip int) {
 	}
 	defer st.Close()
 	r := &runner{t: t, store: st, named: map[string]*execute.Instance{},
-		imports: execute.ImportMap{"spectest": spectestImports()}}
+		imports: execute.ImportMap{"spectest": spectestImports()}, features: features}
 	for i := range s.Commands {
 		c := &s.Commands[i]
 		switch c.Type {
@@ -113,7 +140,7 @@ func runScript(t *testing.T, path string) (pass, fail, skip int) {
 				fail++
 				continue
 			}
-			obj, err := codegen.Compile(m, codegen.Options{})
+			obj, err := codegen.Compile(m, codegen.Options{Features: r.features})
 			if err != nil {
 				t.Errorf("line %d: compile: %v", c.Line, err)
 				fail++
