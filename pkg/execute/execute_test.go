@@ -487,3 +487,36 @@ func TestConcurrentStores(t *testing.T) {
 		}
 	}
 }
+
+// A host function blocked outside guest code is cancelled through
+// Caller.Done, by the timeout and by a context.
+func TestTimeoutReachesBlockedHost(t *testing.T) {
+	block := func(c *Caller, stack []uint64) error {
+		select {
+		case <-c.Done():
+			return c.Err()
+		case <-time.After(10 * time.Second):
+			return errors.New("never cancelled")
+		}
+	}
+	_, inst := instantiateTest(t, Config{Timeout: 40 * time.Millisecond}, block)
+	start := time.Now()
+	_, err := inst.Func("callhost").Call(1)
+	if !IsTrap(err, abi.TrapInterrupt) || time.Since(start) > 5*time.Second {
+		t.Fatalf("timeout: got %v after %v", err, time.Since(start))
+	}
+	// The next call gets a fresh deadline.
+	if res, err := inst.Func("add").Call(1, 2); err != nil || res[0] != 3 {
+		t.Fatalf("add after timeout = %v, %v", res, err)
+	}
+
+	_, inst2 := instantiateTest(t, Config{}, block)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Millisecond)
+	defer cancel()
+	if _, err := inst2.Func("callhost").CallContext(ctx, 1); !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("context: got %v", err)
+	}
+	if c := (&Caller{}); c.Done() != nil || c.Err() != nil {
+		t.Errorf("a Caller outside a call is cancellable")
+	}
+}

@@ -90,7 +90,7 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 		}
 		return append([]uint64(nil), stack[:len(f.typ.Results)]...), nil
 	}
-	return f.inst.store.call(f, args, nil)
+	return f.inst.store.call(nil, f, args, nil)
 }
 
 // CallInto is Call without allocating: stack holds the arguments on entry
@@ -103,30 +103,23 @@ func (f *Func) CallInto(stack []uint64) error {
 	if f.host != nil {
 		return f.host(&Caller{}, stack)
 	}
-	_, err := f.inst.store.call(f, stack[:len(f.typ.Params)], stack)
+	_, err := f.inst.store.call(nil, f, stack[:len(f.typ.Params)], stack)
 	return err
 }
 
 // CallContext is Call, ending the call with TrapInterrupt if ctx is done
-// before it returns (see Store.Kill).
+// before it returns (host functions see Caller.Done closed).
 func (f *Func) CallContext(ctx context.Context, args ...uint64) ([]uint64, error) {
-	if ctx.Done() == nil || f.host != nil {
+	if f.host != nil || ctx.Done() == nil {
 		return f.Call(args...)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s := f.inst.store
-	killed := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() { s.Kill(); close(killed) })
-	res, err := f.Call(args...)
-	if !stop() {
-		// Kill ran, maybe after the call returned: wait for it and don't
-		// let it end the next call.
-		<-killed
-		s.killed.Store(false)
+	if len(args) != len(f.typ.Params) {
+		return nil, fmt.Errorf("execute: call %s: %d arguments for %s", f.describe(), len(args), f.typ)
 	}
-	return res, err
+	return f.inst.store.call(ctx, f, args, nil)
 }
 
 func (f *Func) describe() string {
@@ -151,6 +144,27 @@ func (c *Caller) Memory() []byte {
 		return nil
 	}
 	return c.inst.mems[0].Bytes()
+}
+
+// Done is closed when the guest call this host function serves is
+// cancelled (Config.Timeout, Func.CallContext, Store.Kill). A host
+// function that blocks (sleeps, waits for input) should select on it and
+// return Err. It is nil, never ready, for calls that cannot be cancelled.
+func (c *Caller) Done() <-chan struct{} {
+	if c == nil || c.inst == nil {
+		return nil
+	}
+	return c.inst.store.doneChan()
+}
+
+// Err is the trap to return from a host function once Done is closed.
+func (c *Caller) Err() error {
+	select {
+	case <-c.Done():
+		return &Trap{Code: abi.TrapInterrupt}
+	default:
+		return nil
+	}
 }
 
 // Instance returns the calling instance (nil when the function is called

@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -21,8 +22,8 @@ type Config struct {
 	// MaxMemoryPages caps every memory the store creates (0 = 65536).
 	MaxMemoryPages uint32
 	// Timeout ends a call with TrapInterrupt once it has run this long
-	// (0 = no limit). Checked at each interrupt exit, so the resolution is
-	// the tick (about 10 ms).
+	// (0 = no limit): guest code stops at its next interrupt check, and
+	// host functions see Caller.Done closed.
 	Timeout time.Duration
 	// Fuel is reserved for fuel metering. Generated code does not count
 	// fuel yet, so NewStore refuses a non-zero value rather than ignore it.
@@ -36,10 +37,6 @@ const (
 	// for stubs that don't check (entry, host-call, trap stubs) and for
 	// the arguments area of nested calls.
 	stackMargin = 64 << 10
-	// tick is how often a running store is asked to exit to Go, so that
-	// the scheduler and the garbage collector's stop-the-world phases get
-	// the P back.
-	tick = 10 * time.Millisecond
 )
 
 // Store is a group of instances that may call each other. It runs one call
@@ -58,21 +55,29 @@ type Store struct {
 
 	instances []*Instance
 	modules   []*module
-	vmctxs    atomic.Pointer[[]uintptr] // read by the ticker
+	vmctxs    atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs []*Table                  // tables created here
 	ownedMems []*Memory                 // memories created here
 	sigSlots  []int                     // code slots in the signal tables
 	grdSlots  []int                     // guard slots in the signal tables
 	guarded   map[*Memory]bool          // memories whose reservation is registered
 
-	running  atomic.Bool
-	killed   atomic.Bool // Kill: trap at the next interrupt exit
-	deadline int64       // unix nanos; set by the outermost call when Timeout > 0
-	depth    int
-	entries  uint64 // calls entered, to tell whether a host function nested one
-	callers  []*Caller
-	closed   bool
-	mu       sync.Mutex // guards instances/modules against Close racing Instantiate
+	killed atomic.Bool // Kill: trap at the next interrupt exit
+
+	// Cancellation of the running call (Timeout, CallContext, Kill), for
+	// host functions blocked outside guest code. gen names the armed
+	// call, so a timer firing after it ended does nothing.
+	killMu     sync.Mutex
+	gen        uint64
+	done       chan struct{}
+	doneClosed bool
+	stopTimer  func() bool
+	stopCtx    func() bool
+	depth      int
+	entries    uint64 // calls entered, to tell whether a host function nested one
+	callers    []*Caller
+	closed     bool
+	mu         sync.Mutex // guards instances/modules against Close racing Instantiate
 }
 
 // NewStore makes a store.
@@ -100,13 +105,9 @@ func NewStore(cfg Config) (*Store, error) {
 	s.curTop = s.stackTop
 	s.vmctxs.Store(&[]uintptr{})
 	// Without the handler a guest in a loop can stall a stop-the-world
-	// pause until the next tick; the store still works, so this is not
-	// fatal.
+	// pause until it exits; the store still works, so this is not fatal.
 	_ = installSignals()
 	s.grdSlots = append(s.grdSlots, registerGuard(s.stack.addr(), s.stack.addr()+pageSize, abi.TrapStackOverflow))
-	if cfg.Timeout > 0 {
-		registerStore(s)
-	}
 	return s, nil
 }
 
@@ -122,7 +123,6 @@ func (s *Store) Close() error {
 		return errors.New("execute: close: store is running a call")
 	}
 	s.closed = true
-	unregisterStore(s)
 	for _, i := range s.sigSlots {
 		unregisterCode(i)
 	}
@@ -194,56 +194,6 @@ func putStack(r *region) {
 	stackPool.free[size] = append(stackPool.free[size], r)
 }
 
-// The ticker: one goroutine for the process, alive while any store is
-// open, asks every running store to exit every tick.
-var ticker struct {
-	mu     sync.Mutex
-	stores map[*Store]struct{}
-	stop   chan struct{}
-}
-
-func registerStore(s *Store) {
-	ticker.mu.Lock()
-	defer ticker.mu.Unlock()
-	if ticker.stores == nil {
-		ticker.stores = make(map[*Store]struct{})
-	}
-	ticker.stores[s] = struct{}{}
-	if ticker.stop == nil {
-		ticker.stop = make(chan struct{})
-		go tickLoop(ticker.stop)
-	}
-}
-
-func unregisterStore(s *Store) {
-	ticker.mu.Lock()
-	defer ticker.mu.Unlock()
-	delete(ticker.stores, s)
-	if len(ticker.stores) == 0 && ticker.stop != nil {
-		close(ticker.stop)
-		ticker.stop = nil
-	}
-}
-
-func tickLoop(stop chan struct{}) {
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		ticker.mu.Lock()
-		for s := range ticker.stores {
-			if s.running.Load() {
-				s.interrupt()
-			}
-		}
-		ticker.mu.Unlock()
-	}
-}
-
 // interrupt sets the interrupt word of every instance of the store: a
 // cross-instance call runs with the callee's vmctx, so any of them may be
 // the one checked next.
@@ -264,12 +214,68 @@ func (s *Store) clearInterrupts() {
 // in finishes first). With no call running, it ends the next call at its
 // first check. Safe from any goroutine.
 func (s *Store) Kill() {
+	s.killMu.Lock()
+	s.killLocked()
+	s.killMu.Unlock()
+}
+
+func (s *Store) killLocked() {
 	s.killed.Store(true)
+	if s.done != nil && !s.doneClosed {
+		close(s.done)
+		s.doneClosed = true
+	}
 	s.interrupt()
 }
 
+// arm makes the outermost call cancellable: by a timer after timeout
+// (if > 0) and when ctx is done (if it can be).
+func (s *Store) arm(timeout time.Duration, ctx context.Context) {
+	s.killMu.Lock()
+	defer s.killMu.Unlock()
+	s.gen++
+	gen := s.gen
+	s.done, s.doneClosed = make(chan struct{}), false
+	kill := func() {
+		s.killMu.Lock()
+		if s.gen == gen {
+			s.killLocked()
+		}
+		s.killMu.Unlock()
+	}
+	if timeout > 0 {
+		s.stopTimer = time.AfterFunc(timeout, kill).Stop
+	}
+	if ctx != nil && ctx.Done() != nil {
+		s.stopCtx = context.AfterFunc(ctx, kill)
+	}
+}
+
+// disarm ends what arm started; a kill racing with it finds gen changed.
+func (s *Store) disarm() {
+	s.killMu.Lock()
+	defer s.killMu.Unlock()
+	if s.stopTimer != nil {
+		s.stopTimer()
+	}
+	if s.stopCtx != nil {
+		s.stopCtx()
+	}
+	s.stopTimer, s.stopCtx = nil, nil
+	s.gen++
+	s.done, s.doneClosed = nil, false
+}
+
+// doneChan is Caller.Done: the running call's cancellation channel, nil
+// (never ready) when it cannot be cancelled.
+func (s *Store) doneChan() <-chan struct{} {
+	s.killMu.Lock()
+	defer s.killMu.Unlock()
+	return s.done
+}
+
 // Interrupt asks the running call (if any) to exit to Go at its next check;
-// it is resumed unless the deadline has passed. Safe from any goroutine.
+// it is resumed unless it was killed. Safe from any goroutine.
 func (s *Store) Interrupt() { s.interrupt() }
 
 // instanceSlot is a runtime-private word of the VMContext (past the ABI's
@@ -304,7 +310,7 @@ func (s *Store) restore(v *savedExec) {
 
 // call runs guest function f with args. Results go into out when it is
 // non-nil (len >= results), else into a new slice.
-func (s *Store) call(f *Func, args, out []uint64) (results []uint64, err error) {
+func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results []uint64, err error) {
 	if s.closed {
 		return nil, errors.New("execute: call: store is closed")
 	}
@@ -320,12 +326,12 @@ func (s *Store) call(f *Func, args, out []uint64) (results []uint64, err error) 
 	copy(words(argp, f.slots), args)
 	store64(e+abi.ExecStackTop, uint64(argp))
 	store64(e+abi.ExecExitCode, 0)
-	// Only a timeout needs the ticker: scheduler and GC fairness come from
-	// Go's own preemption signal (see signal_amd64.s).
-	timed := s.depth == 0 && s.cfg.Timeout > 0
-	if timed {
-		s.deadline = time.Now().Add(s.cfg.Timeout).UnixNano()
-		s.running.Store(true)
+	// Scheduler and GC fairness need nothing here: they come from Go's
+	// own preemption signal (see signal_amd64.s). Cancellation does.
+	outer := s.depth == 0
+	armed := outer && (s.cfg.Timeout > 0 || ctx != nil)
+	if armed {
+		s.arm(s.cfg.Timeout, ctx)
 	}
 	s.depth++
 	s.entries++
@@ -333,10 +339,10 @@ func (s *Store) call(f *Func, args, out []uint64) (results []uint64, err error) 
 	defer func() {
 		s.depth--
 		s.curTop = top
-		if timed {
-			s.running.Store(false)
+		if armed {
+			s.disarm()
 		}
-		if s.depth == 0 && s.killed.Load() {
+		if outer {
 			s.killed.Store(false)
 		}
 	}()
@@ -366,7 +372,7 @@ func (s *Store) call(f *Func, args, out []uint64) (results []uint64, err error) 
 			}
 		case abi.ExitInterrupt:
 			s.clearInterrupts()
-			if s.killed.Load() || s.cfg.Timeout > 0 && time.Now().UnixNano() >= s.deadline {
+			if s.killed.Load() {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()
