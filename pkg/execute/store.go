@@ -73,11 +73,12 @@ type Store struct {
 	doneClosed bool
 	stopTimer  func() bool
 	stopCtx    func() bool
-	depth      int
-	entries    uint64 // calls entered, to tell whether a host function nested one
-	callers    []*Caller
-	closed     bool
-	mu         sync.Mutex // guards instances/modules against Close racing Instantiate
+
+	depth   int
+	entries uint64 // calls entered, to tell whether a host function nested one
+	callers []*Caller
+	closed  bool
+	mu      sync.Mutex // guards instances/modules against Close racing Instantiate
 }
 
 // NewStore makes a store.
