@@ -469,7 +469,10 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 			e.next = f.Blocks[i+1]
 		}
 		a.Bind(e.labels[b])
-		clear(e.checked)
+		// Checks done in the only predecessor dominate this block.
+		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] {
+			clear(e.checked)
+		}
 		if b != f.Entry {
 			for _, p := range b.Params {
 				e.spillAtDef(p)
