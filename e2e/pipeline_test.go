@@ -212,7 +212,40 @@ func pipelineCases() []pipeCase {
 		runBad("lucet-run-flipped-shoff", soBytes(flip(0x28+5, 0x10))), // e_shoff: section headers past EOF
 		runBad("lucet-run-wasm-not-so", bytesOf(invalidFunc)),
 		badInput("lucet-run-bin-ls", "lucet-run", -1, true, fixed("/bin/ls")),
+		badInput("lucet-run-missing-dir", "lucet-run", -1, true, withHello("--dir", "/nonexistent/dir::/sandbox")),
+		badInput("lucet-run-dir-is-file", "lucet-run", -1, true, withHello("--dir", "/etc/passwd::/sandbox")),
+		badInput("lucet-run-bad-env", "lucet-run", 2, true, withHello("--env", "NO_EQUALS_SIGN")),
+
+		{"run-wasm-directly", testRunWasm},
 	}
+}
+
+// withHello passes opts then the compiled hello.so.
+func withHello(opts ...string) func(t *testing.T) ([]string, error) {
+	return func(*testing.T) ([]string, error) {
+		so, err := compiled("../hello.wasm")
+		if err != nil {
+			return nil, err
+		}
+		return append(append([]string{}, opts...), so), nil
+	}
+}
+
+// testRunWasm: lucet-run also takes a .wasm and compiles it itself
+// (--no-cache keeps it out of the user's cache directory).
+func testRunWasm(t *testing.T) error {
+	lr, err := bin("lucet-run")
+	if err != nil {
+		return err
+	}
+	r, err := run(exec.Command(lr, "--no-cache", filepath.Join(repoRoot, "testdata", "hello.wasm"), "world"), nil, compileLimit)
+	if err != nil {
+		return err
+	}
+	if r.code != 0 || string(r.stdout) != "Hello from Lucet, world!\n" {
+		return fmt.Errorf("lucet-run --no-cache hello.wasm world: %v, stdout %q, stderr: %s", r, r.stdout, firstLines(string(r.stderr), 3))
+	}
+	return nil
 }
 
 // pipelineNames lets TestCasesFile check known-failures.txt against every
