@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"errors"
 	"fmt"
 
 	"lucet/pkg/abi"
@@ -29,6 +30,10 @@ type builder struct {
 	loops    int32 // enclosing loops, for spill weights
 	maxLoops int32
 }
+
+// ErrUnsupported marks valid modules that use a feature the code generator
+// does not implement yet (SIMD).
+var ErrUnsupported = errors.New("unsupported feature (SIMD is not implemented)")
 
 type frameKind uint8
 
@@ -62,7 +67,7 @@ func valType(t wasm.ValType) (Type, error) {
 	case wasm.F64:
 		return TF64, nil
 	}
-	return TNone, fmt.Errorf("unsupported value type %s", t)
+	return TNone, fmt.Errorf("%w: value type %s", ErrUnsupported, t)
 }
 
 func valTypes(ts []wasm.ValType) ([]Type, error) {
@@ -760,7 +765,7 @@ func (b *builder) numeric(op wasm.Opcode) error {
 	default:
 		c, ok := convOps[op]
 		if !ok {
-			return fmt.Errorf("unsupported instruction")
+			return fmt.Errorf("%w: instruction", ErrUnsupported)
 		}
 		b.un(c.op, c.t)
 	}

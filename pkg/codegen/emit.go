@@ -463,14 +463,26 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	for _, b := range f.Blocks {
 		e.labels[b] = a.NewLabel()
 	}
+	// Blocks that only jump on without moves are never targeted (every
+	// jump is threaded past them), so they are not emitted at all.
+	skip := make([]bool, len(f.Blocks))
 	for i, b := range f.Blocks {
+		skip[i] = i > 0 && e.thread(b) != b
+	}
+	for i, b := range f.Blocks {
+		if skip[i] {
+			continue
+		}
 		e.next = nil
-		if i+1 < len(f.Blocks) {
-			e.next = f.Blocks[i+1]
+		for j := i + 1; j < len(f.Blocks); j++ {
+			if !skip[j] {
+				e.next = f.Blocks[j]
+				break
+			}
 		}
 		a.Bind(e.labels[b])
 		// Checks done in the only predecessor dominate this block.
-		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] {
+		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
 			clear(e.checked)
 		}
 		if b != f.Entry {
@@ -540,7 +552,7 @@ func (e *emitter) edgeMoves(from *Block, edge Edge) {
 // thread skips blocks that only jump on with no moves to do (split edges
 // whose parameters were allocated where their arguments already are).
 func (e *emitter) thread(b *Block) *Block {
-	for i := 0; i < 4; i++ {
+	for i := 0; i < len(e.f.Blocks); i++ {
 		if len(b.Values) != 0 || b.Kind != BlockPlain || len(b.Params) != 0 || !e.noMoves(b.Succs[0]) {
 			break
 		}
