@@ -110,6 +110,32 @@ func buildTestObject(t testing.TB) *object.Object {
 		a.Ret()
 	})
 	m.fn("empty", 2, func(a *asm.Assembler) { a.Ret() }) // func 9
+	// func 10 traps through a call whose return address (the recorded
+	// TrapPC) is the first byte after it, which is where func 11 starts.
+	var endSite asm.Label
+	m.fn("endtrap", 2, func(a *asm.Assembler) {
+		a.Push(asm.RBP)
+		a.MovRR(64, asm.RBP, asm.RSP)
+		a.Nop(16 - (a.Len()+5)%16) // the call ends on a 16-byte boundary
+		stub := a.NewLabel()
+		a.CallLabel(stub)
+		endSite = a.NewLabel()
+		a.Bind(endSite)
+		m.stubAfter = stub
+	})
+	m.fnNoAlign("after", 2, func(a *asm.Assembler) {
+		a.Bind(m.stubAfter)
+		a.Pop(asm.RCX) // TrapPC: the return address
+		a.MovRM(64, asm.RAX, asm.M(asm.R15, abi.VMExec))
+		a.MovMR(64, asm.M(asm.RAX, abi.ExecTrapPC), asm.RCX)
+		a.MovRI(64, asm.RCX, int64(abi.ExitTrap)|int64(abi.TrapUnreachable)<<8)
+		a.MovMR(64, asm.M(asm.RAX, abi.ExecExitCode), asm.RCX)
+		a.MovMR(64, asm.M(asm.RAX, abi.ExecFrameBP), asm.RBP)
+		a.MovRM(64, asm.RSP, asm.M(asm.RAX, abi.ExecGoSP))
+		a.MovRM(64, asm.RBP, asm.M(asm.RAX, abi.ExecGoBP))
+		a.Ret()
+	})
+	m.extraSites = append(m.extraSites, extraSite{endSite, abi.TrapUnreachable, 10, 0x99})
 	return m.finish(t)
 }
 
@@ -223,6 +249,15 @@ func TestTrapBacktrace(t *testing.T) {
 	// The store keeps working after a trap.
 	if res, err := inst.Func("add").Call(1, 2); err != nil || res[0] != 3 {
 		t.Errorf("add after trap = %v, %v", res, err)
+	}
+}
+
+func TestTrapSiteAtFunctionEnd(t *testing.T) {
+	_, inst := instantiateTest(t, Config{}, nil)
+	_, err := inst.Func("endtrap").Call()
+	var tr *Trap
+	if !errors.As(err, &tr) || tr.Func != "endtrap" || tr.WasmOffset != 0x99 || len(tr.Frames) != 1 {
+		t.Fatalf("endtrap: %v (%+v), want the trap in endtrap at 0x99", err, tr)
 	}
 }
 

@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"sort"
 	"testing"
 
 	"lucet/pkg/abi"
@@ -26,6 +27,17 @@ type testModule struct {
 		woff uint32
 	}
 	entry asm.Label
+
+	stubAfter  asm.Label
+	extraSites []extraSite
+}
+
+// extraSite is a site-table entry a test places by hand.
+type extraSite struct {
+	l    asm.Label
+	code abi.TrapCode
+	fn   uint32
+	woff uint32
 }
 
 func newTestModule(types []wasm.FuncType, imports []wasm.Import) *testModule {
@@ -119,8 +131,12 @@ func (m *testModule) trap(code abi.TrapCode, woff uint32) {
 
 // fn starts defined function name of type typ; body emits its code.
 func (m *testModule) fn(name string, typ uint32, body func(a *asm.Assembler)) {
+	m.a.Align(16)
+	m.fnNoAlign(name, typ, body)
+}
+
+func (m *testModule) fnNoAlign(name string, typ uint32, body func(a *asm.Assembler)) {
 	a := m.a
-	a.Align(16)
 	l := a.NewLabel()
 	a.Bind(l)
 	m.funcs = append(m.funcs, l)
@@ -152,6 +168,10 @@ func (m *testModule) finish(t testing.TB) *object.Object {
 	for _, s := range m.sites {
 		m.meta.Sites = append(m.meta.Sites, object.Site{CodeOffset: uint32(m.a.LabelOffset(s.l)), Code: s.code, Func: s.fn, WasmOffset: s.woff})
 	}
+	for _, s := range m.extraSites {
+		m.meta.Sites = append(m.meta.Sites, object.Site{CodeOffset: uint32(m.a.LabelOffset(s.l)), Code: s.code, Func: s.fn, WasmOffset: s.woff})
+	}
+	sort.Slice(m.meta.Sites, func(i, j int) bool { return m.meta.Sites[i].CodeOffset < m.meta.Sites[j].CodeOffset })
 	return &object.Object{Meta: m.meta, Text: append([]byte(nil), m.a.Bytes()...)}
 }
 

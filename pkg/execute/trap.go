@@ -95,9 +95,28 @@ func (m *module) site(off uint32, near bool) (*object.Site, bool) {
 	return nil, false
 }
 
-func (m *module) frame(def int, wasmOff uint32) Frame {
+// frameAt describes the guest frame at code offset off: TrapPC or a
+// return address. An exact site-table entry names the function and wasm
+// offset (a trap routine's return address may be the first byte after the
+// function). Otherwise the function comes from the code ranges, looking at
+// off-1 because a call that ends a function returns past it.
+func (m *module) frameAt(off uint32) (Frame, bool) {
+	if st, ok := m.site(off, false); ok {
+		fr := Frame{FuncIndex: st.Func, WasmOffset: st.WasmOffset, Module: m.meta.ModuleName}
+		if d := int(st.Func) - int(m.numImportedFuncs()); d >= 0 && d < len(m.meta.Funcs) {
+			fr.Func = m.meta.Funcs[d].Name
+		}
+		return fr, true
+	}
+	if off > 0 {
+		off--
+	}
+	def, ok := m.funcAtOffset(off)
+	if !ok {
+		return Frame{}, false
+	}
 	f := &m.meta.Funcs[def]
-	return Frame{Func: f.Name, FuncIndex: m.numImportedFuncs() + uint32(def), WasmOffset: wasmOff, Module: m.meta.ModuleName}
+	return Frame{Func: f.Name, FuncIndex: m.numImportedFuncs() + uint32(def), Module: m.meta.ModuleName}, true
 }
 
 // maxFrames bounds a backtrace; deeper stacks (stack overflow) are cut.
@@ -108,41 +127,20 @@ const maxFrames = 64
 func (s *Store) newTrap(code abi.TrapCode, pc, bp uintptr) *Trap {
 	t := &Trap{Code: code}
 	if m := s.findModule(pc); m != nil {
-		off := uint32(pc - m.code)
-		if def, ok := m.funcAtOffset(off); ok {
-			fr := m.frame(def, 0)
-			if st, ok := m.site(off, true); ok && st.Func == fr.FuncIndex {
-				fr.WasmOffset = st.WasmOffset
-			}
-			t.Frames = append(t.Frames, fr)
-		} else if st, ok := m.site(off, false); ok {
-			// A trap stub outside any function body.
-			fr := Frame{FuncIndex: st.Func, WasmOffset: st.WasmOffset, Module: m.meta.ModuleName}
-			if d := int(st.Func) - int(m.numImportedFuncs()); d >= 0 && d < len(m.meta.Funcs) {
-				fr.Func = m.meta.Funcs[d].Name
-			}
+		if fr, ok := m.frameAt(uint32(pc - m.code)); ok {
 			t.Frames = append(t.Frames, fr)
 		}
 	}
 	first := true
 	lo, hi := s.stack.addr(), s.stack.addr()+uintptr(len(s.stack.mem))
-	for n := 0; bp >= lo && bp+16 <= hi && bp&7 == 0 && n < 4*maxFrames; n++ {
+	for n := 0; bp >= lo && bp+16 <= hi && bp&7 == 0 && n < 4*maxFrames && len(t.Frames) < maxFrames; n++ {
 		ret := loadPtr(bp + 8)
 		next := loadPtr(bp)
-		if m := s.findModule(ret); m != nil {
-			// A host-call stub's frame returns to the very call TrapPC
-			// names; don't list that function twice.
-			if !(first && ret == pc) {
-				off := uint32(ret - m.code)
-				if def, ok := m.funcAtOffset(off); ok && len(t.Frames) < maxFrames {
-					fr := m.frame(def, 0)
-					if st, ok := m.site(off, false); ok {
-						fr.WasmOffset = st.WasmOffset
-					} else if st, ok := m.site(off-1, true); ok && st.Func == fr.FuncIndex {
-						fr.WasmOffset = st.WasmOffset
-					}
-					t.Frames = append(t.Frames, fr)
-				}
+		// A stub's frame returns to the very call TrapPC names; don't
+		// list that function twice.
+		if m := s.findModule(ret); m != nil && !(first && ret == pc) {
+			if fr, ok := m.frameAt(uint32(ret - m.code)); ok {
+				t.Frames = append(t.Frames, fr)
 			}
 		}
 		first = false
