@@ -141,7 +141,7 @@ func (s *Store) Close() error {
 			m.owned.free()
 		}
 	}
-	putStack(s.stack)
+	putStack(s.stack, s.entries > 0)
 	s.stack = nil
 	s.arena.free()
 	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
@@ -178,11 +178,20 @@ func getStack(size uintptr) (*region, error) {
 
 const maxPooledStacks = 16
 
-func putStack(r *region) {
+// putStack pools a stack; used says guest code ran on it.
+func putStack(r *region, used bool) {
 	if r == nil {
 		return
 	}
 	size := uintptr(len(r.mem)) - pageSize
+	// The next store may belong to another tenant: drop the frames this
+	// one left (the pages read as zeros again), one system call.
+	if used {
+		if err := unix.Madvise(r.mem[pageSize:], unix.MADV_DONTNEED); err != nil {
+			r.free()
+			return
+		}
+	}
 	stackPool.mu.Lock()
 	defer stackPool.mu.Unlock()
 	if stackPool.free == nil {
