@@ -555,3 +555,35 @@ func TestTimeoutReachesBlockedHost(t *testing.T) {
 		t.Errorf("a Caller outside a call is cancellable")
 	}
 }
+
+func TestPooledStackIsClean(t *testing.T) {
+	s1, inst := instantiateTest(t, Config{}, nil)
+	if _, err := inst.Func("loophost").Call(3); err != nil {
+		t.Fatal(err)
+	}
+	stack := s1.stack
+	dirty := false
+	for _, b := range stack.mem[pageSize:] {
+		if b != 0 {
+			dirty = true
+			break
+		}
+	}
+	if !dirty {
+		t.Fatal("the call left nothing on the guest stack; the test proves nothing")
+	}
+	s1.Close()
+	s2, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if s2.stack != stack {
+		t.Skip("the pool handed out another stack (a parallel test took it); nothing to check")
+	}
+	for i, b := range s2.stack.mem[pageSize:] {
+		if b != 0 {
+			t.Fatalf("byte %#x of a reused stack is %#x", i+int(pageSize), b)
+		}
+	}
+}
