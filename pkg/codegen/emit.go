@@ -1,13 +1,10 @@
 package codegen
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math"
 
 	"lucet/pkg/abi"
 	"lucet/pkg/asm"
-	"lucet/pkg/object"
 	"lucet/pkg/wasm"
 )
 
@@ -72,8 +69,6 @@ type emitter struct {
 	// later access within it needs no check.
 	checked map[*Value]uint64
 	frame   int32 // bytes below rbp
-	// sites for bounds (guard mode)
-	features uint64
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
@@ -739,7 +734,3 @@ func (e *emitter) value(v *Value) error {
 	e.spillAtDef(v)
 	return nil
 }
-
-var _ = binary.LittleEndian
-var _ = math.MaxInt32
-var _ = object.BoundsGuard

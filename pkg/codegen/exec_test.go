@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/abi"
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
 	"lucet/pkg/execute"
@@ -339,5 +338,3 @@ func match(got []uint64, want []spectest.Value) bool {
 	}
 	return true
 }
-
-var _ = abi.TrapNone
