@@ -529,3 +529,38 @@ func resultMatches(g execResult, w Value) bool {
 	}
 	return false
 }
+
+// The result checker itself: NaN classes by bits, exact floats by bits
+// (so -0 != 0), references through the runner's encoding.
+func TestExecResultMatches(t *testing.T) {
+	f32 := func(bits uint32) execResult { return execResult{wasm.F32, uint64(bits)} }
+	f64 := func(bits uint64) execResult { return execResult{wasm.F64, bits} }
+	tests := []struct {
+		got  execResult
+		want Value
+		ok   bool
+	}{
+		{f32(0x7fc00000), Value{Type: "f32", NaN: NaNCanonical}, true},
+		{f32(0xffc00000), Value{Type: "f32", NaN: NaNCanonical}, true},
+		{f32(0x7fc00001), Value{Type: "f32", NaN: NaNCanonical}, false},
+		{f32(0x7fc00001), Value{Type: "f32", NaN: NaNArithmetic}, true},
+		{f32(0x7f800001), Value{Type: "f32", NaN: NaNArithmetic}, false}, // signalling
+		{f32(0x80000000), Value{Type: "f32", Bits: 0}, false},            // -0 vs 0
+		{f64(0x7ff8000000000000), Value{Type: "f64", NaN: NaNCanonical}, true},
+		{f64(0x7ff8000000000001), Value{Type: "f64", NaN: NaNCanonical}, false},
+		{f64(0xfff8000000000001), Value{Type: "f64", NaN: NaNArithmetic}, true},
+		{f64(0x7ff0000000000001), Value{Type: "f64", NaN: NaNArithmetic}, false},
+		{execResult{wasm.I32, 0xffffffff_00000005}, Value{Type: "i32", Bits: 5}, true},
+		{execResult{wasm.I64, 5}, Value{Type: "i32", Bits: 5}, false},
+		{execResult{wasm.ExternRef, 0}, Value{Type: "externref", Null: true}, true},
+		{execResult{wasm.ExternRef, 1}, Value{Type: "externref", Bits: 0}, true},
+		{execResult{wasm.ExternRef, 1}, Value{Type: "externref", Null: true}, false},
+		{execResult{wasm.FuncRef, 0x1234}, Value{Type: "funcref", Any: true}, true},
+		{execResult{wasm.FuncRef, 0}, Value{Type: "funcref", Any: true}, false},
+	}
+	for _, tc := range tests {
+		if got := resultMatches(tc.got, tc.want); got != tc.ok {
+			t.Errorf("resultMatches(%v, %v) = %v, want %v", tc.got, tc.want, got, tc.ok)
+		}
+	}
+}
