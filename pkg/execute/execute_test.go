@@ -587,3 +587,14 @@ func TestPooledStackIsClean(t *testing.T) {
 		}
 	}
 }
+
+func TestKillWhileIdle(t *testing.T) {
+	s, inst := instantiateTest(t, Config{}, nil)
+	s.Kill()
+	if _, err := inst.Func("add").Call(1, 2); !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("call after Kill = %v, want an interrupt trap", err)
+	}
+	if res, err := inst.Func("add").Call(1, 2); err != nil || res[0] != 3 {
+		t.Fatalf("the call after that = %v, %v", res, err)
+	}
+}

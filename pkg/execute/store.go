@@ -221,8 +221,9 @@ func (s *Store) clearInterrupts() {
 
 // Kill ends the store's running call with TrapInterrupt at its next
 // interrupt check (function entry or loop header; a host function it is
-// in finishes first). With no call running, it ends the next call at its
-// first check. Safe from any goroutine.
+// in sees Caller.Done closed, if the call can be cancelled, or finishes
+// first). With no call running, the next call fails at once. Safe from any
+// goroutine.
 func (s *Store) Kill() {
 	s.killMu.Lock()
 	s.killLocked()
@@ -339,6 +340,10 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	// Scheduler and GC fairness need nothing here: they come from Go's
 	// own preemption signal (see signal_amd64.s). Cancellation does.
 	outer := s.depth == 0
+	if outer && s.killed.Swap(false) {
+		// Killed while idle.
+		return nil, &Trap{Code: abi.TrapInterrupt}
+	}
 	armed := outer && (s.cfg.Timeout > 0 || ctx != nil)
 	if armed {
 		s.arm(s.cfg.Timeout, ctx)
