@@ -18,7 +18,7 @@ type wasiCase struct {
 	Prog     string // path of the .wasm, relative to testdata/wasi
 	Args     []string
 	Env      []string // K=V
-	Dir      string   // guest path of the granted directory, or ""
+	Dirs     []string // guest paths of the granted directories
 	Seeds    []seed
 	Stdin    []byte
 	Exit     int
@@ -102,7 +102,7 @@ func parseCase(line string) (*wasiCase, error) {
 			if !strings.HasPrefix(val, "/") {
 				return nil, fmt.Errorf("%s: dir=%q: the guest path must be absolute", c.Name, val)
 			}
-			c.Dir = val
+			c.Dirs = append(c.Dirs, val)
 		case "file", "symlink":
 			p, t, ok := strings.Cut(val, ":")
 			if !ok || p == "" {
@@ -151,10 +151,30 @@ func parseCase(line string) (*wasiCase, error) {
 			return nil, fmt.Errorf("%s: unknown key %q", c.Name, key)
 		}
 	}
-	if len(c.Seeds) > 0 && c.Dir == "" {
-		return nil, fmt.Errorf("%s: seeds need a dir=", c.Name)
+	for i, sd := range c.Seeds {
+		if len(c.Dirs) == 0 {
+			return nil, fmt.Errorf("%s: seeds need a dir=", c.Name)
+		}
+		if strings.HasPrefix(sd.Path, "/") {
+			if c.seedDir(sd.Path) < 0 {
+				return nil, fmt.Errorf("%s: seed %s is in no granted directory", c.Name, sd.Path)
+			}
+		} else {
+			c.Seeds[i].Path = c.Dirs[0] + "/" + sd.Path
+		}
 	}
 	return c, nil
+}
+
+// seedDir returns the index of the granted directory holding guest path
+// p, or -1.
+func (c *wasiCase) seedDir(p string) int {
+	for i, d := range c.Dirs {
+		if strings.HasPrefix(p, d+"/") {
+			return i
+		}
+	}
+	return -1
 }
 
 // tokenize splits on spaces; a token may contain Go-quoted strings, which
@@ -204,10 +224,11 @@ func TestParseCase(t *testing.T) {
 		line string
 		want string // fmt of the interesting fields, or "error"
 	}{
-		{`hello ../hello.wasm`, `../hello.wasm [] [] "" 0`},
-		{`a args arg=one arg="two words" arg=""`, `wasm/args.wasm [one two words ] [] "" 0`},
-		{`e env env="SP=a b=c" env=E= exit=3`, `wasm/env.wasm [] [SP=a b=c E=] "" 3`},
-		{`f files dir=/sandbox file="x.txt:a\nb"`, `wasm/files.wasm [] [] "/sandbox" 0`},
+		{`hello ../hello.wasm`, `../hello.wasm [] [] [] 0`},
+		{`a args arg=one arg="two words" arg=""`, `wasm/args.wasm [one two words ] [] [] 0`},
+		{`e env env="SP=a b=c" env=E= exit=3`, `wasm/env.wasm [] [SP=a b=c E=] [] 3`},
+		{`f files dir=/sandbox file="x.txt:a\nb"`, `wasm/files.wasm [] [] ["/sandbox"] 0`},
+		{`c copy dir=/in dir=/out file=/out/x:y file=/elsewhere/z:w`, `error`},
 		{`f files file=x:y`, `error`},
 		{`f files dir=rel`, `error`},
 		{`f files bogus=1`, `error`},
@@ -221,17 +242,17 @@ func TestParseCase(t *testing.T) {
 		c, err := parseCase(tt.line)
 		got := "error"
 		if err == nil {
-			got = fmt.Sprintf("%s %v %v %q %d", c.Prog, c.Args, c.Env, c.Dir, c.Exit)
+			got = fmt.Sprintf("%s %v %v %q %d", c.Prog, c.Args, c.Env, c.Dirs, c.Exit)
 		}
 		if got != tt.want {
 			t.Errorf("parseCase(%s) = %s (err %v), want %s", tt.line, got, err, tt.want)
 		}
 	}
-	c, err := parseCase(`f files dir=/s file="x.txt:a\nb" symlink=up:.. mkdir=d`)
+	c, err := parseCase(`f files dir=/s dir=/t file="x.txt:a\nb" symlink=up:.. mkdir=d file=/t/y:z`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []seed{{"file", "x.txt", "a\nb"}, {"symlink", "up", ".."}, {"mkdir", "d", ""}}; fmt.Sprint(c.Seeds) != fmt.Sprint(want) {
+	if want := []seed{{"file", "/s/x.txt", "a\nb"}, {"symlink", "/s/up", ".."}, {"mkdir", "/s/d", ""}, {"file", "/t/y", "z"}}; fmt.Sprint(c.Seeds) != fmt.Sprint(want) {
 		t.Errorf("seeds = %v, want %v", c.Seeds, want)
 	}
 }

@@ -27,15 +27,15 @@ const (
 // (the oracle for expectations) or native (a cross-check of the oracle).
 type runner struct {
 	name string
-	// command builds the process for c; hostDir is the host directory
-	// granted as c.Dir ("" if none).
-	command func(c *wasiCase, hostDir string) (*exec.Cmd, error)
+	// command builds the process for c; hosts[i] is the host directory
+	// granted as c.Dirs[i].
+	command func(c *wasiCase, hosts []string) (*exec.Cmd, error)
 	// checkPanic: a Go trace on stderr is a failure (only for our binaries).
 	checkPanic bool
 }
 
 func lucetRunner() runner {
-	return runner{name: "lucet", checkPanic: true, command: func(c *wasiCase, hostDir string) (*exec.Cmd, error) {
+	return runner{name: "lucet", checkPanic: true, command: func(c *wasiCase, hosts []string) (*exec.Cmd, error) {
 		lr, err := bin("lucet-run")
 		if err != nil {
 			return nil, err
@@ -45,8 +45,8 @@ func lucetRunner() runner {
 			return nil, err
 		}
 		var args []string
-		if c.Dir != "" {
-			args = append(args, "--dir", hostDir+"::"+c.Dir)
+		for i, d := range c.Dirs {
+			args = append(args, "--dir", hosts[i]+"::"+d)
 		}
 		for _, e := range c.Env {
 			args = append(args, "--env", e)
@@ -70,10 +70,10 @@ func lucetRunner() runner {
 }
 
 func nodeRunner(script string) runner {
-	return runner{name: "node", command: func(c *wasiCase, hostDir string) (*exec.Cmd, error) {
+	return runner{name: "node", command: func(c *wasiCase, hosts []string) (*exec.Cmd, error) {
 		args := []string{script}
-		if c.Dir != "" {
-			args = append(args, "--dir", hostDir+"::"+c.Dir)
+		for i, d := range c.Dirs {
+			args = append(args, "--dir", hosts[i]+"::"+d)
 		}
 		for _, e := range c.Env {
 			args = append(args, "--env", e)
@@ -85,18 +85,21 @@ func nodeRunner(script string) runner {
 }
 
 // nativeRunner runs binaries built natively from the same sources (by
-// scripts/build-wasi-testdata.sh), named after the program. The guest path
-// of the granted directory is replaced by the host path in the arguments.
+// scripts/build-wasi-testdata.sh), named after the program. Guest paths of
+// granted directories are replaced by their host paths in the arguments.
 func nativeRunner(dir string) runner {
-	return runner{name: "native", command: func(c *wasiCase, hostDir string) (*exec.Cmd, error) {
+	return runner{name: "native", command: func(c *wasiCase, hosts []string) (*exec.Cmd, error) {
 		exe := filepath.Join(dir, strings.TrimSuffix(filepath.Base(c.Prog), ".wasm"))
 		if _, err := os.Stat(exe); err != nil {
 			return nil, err
 		}
 		var args []string
 		for _, a := range c.Args {
-			if c.Dir != "" && (a == c.Dir || strings.HasPrefix(a, c.Dir+"/")) {
-				a = hostDir + strings.TrimPrefix(a, c.Dir)
+			for i, d := range c.Dirs {
+				if a == d || strings.HasPrefix(a, d+"/") {
+					a = hosts[i] + strings.TrimPrefix(a, d)
+					break
+				}
 			}
 			args = append(args, a)
 		}
@@ -153,23 +156,28 @@ func compile(wasmPath, name string) (string, error) {
 	return so, nil
 }
 
-// prepare makes the case's host side: root/granted (seeded) and the canary
-// root/outside next to it. It returns the granted directory, or "".
-func prepare(c *wasiCase, root string) (string, error) {
-	if c.Dir == "" {
-		return "", nil
+// prepare makes the case's host side: root/granted, root/granted2, ...
+// (seeded), one per granted directory, and the canary root/outside next to
+// them. It returns the host directories.
+func prepare(c *wasiCase, root string) ([]string, error) {
+	if len(c.Dirs) == 0 {
+		return nil, nil
 	}
-	host := filepath.Join(root, "granted")
-	if err := os.Mkdir(host, 0o755); err != nil {
-		return "", err
+	hosts := make([]string, len(c.Dirs))
+	for i := range c.Dirs {
+		hosts[i] = filepath.Join(root, grantedName(i))
+		if err := os.Mkdir(hosts[i], 0o755); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.WriteFile(filepath.Join(root, "outside"), []byte(canary), 0o644); err != nil {
-		return "", err
+		return nil, err
 	}
 	for _, s := range c.Seeds {
-		p := filepath.Join(host, s.Path)
+		i := c.seedDir(s.Path)
+		p := filepath.Join(hosts[i], strings.TrimPrefix(s.Path, c.Dirs[i]+"/"))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return "", err
+			return nil, err
 		}
 		var err error
 		switch s.Kind {
@@ -181,32 +189,44 @@ func prepare(c *wasiCase, root string) (string, error) {
 			err = os.Symlink(s.Target, p)
 		}
 		if err != nil {
-			return "", fmt.Errorf("seed %s %s: %w", s.Kind, s.Path, err)
+			return nil, fmt.Errorf("seed %s %s: %w", s.Kind, s.Path, err)
 		}
 	}
-	return host, nil
+	return hosts, nil
 }
 
-// checkOutside verifies the guest changed nothing next to its grant.
-func checkOutside(root string) error {
+func grantedName(i int) string {
+	if i == 0 {
+		return "granted"
+	}
+	return fmt.Sprintf("granted%d", i+1)
+}
+
+// checkOutside verifies the guest changed nothing next to its grants.
+func checkOutside(root string, ndirs int) error {
 	ents, err := os.ReadDir(root)
 	if err != nil {
 		return err
 	}
-	var names []string
+	var names, want []string
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
+	for i := 0; i < ndirs; i++ {
+		want = append(want, grantedName(i))
+	}
+	want = append(want, "outside")
 	sort.Strings(names)
-	if strings.Join(names, " ") != "granted outside" {
-		return fmt.Errorf("SANDBOX ESCAPE: the directory around the grant now holds %q", names)
+	sort.Strings(want)
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		return fmt.Errorf("SANDBOX ESCAPE: the directory around the grants now holds %q", names)
 	}
 	b, err := os.ReadFile(filepath.Join(root, "outside"))
 	if err != nil {
-		return fmt.Errorf("SANDBOX ESCAPE: canary file outside the grant: %w", err)
+		return fmt.Errorf("SANDBOX ESCAPE: canary file outside the grants: %w", err)
 	}
 	if string(b) != canary {
-		return fmt.Errorf("SANDBOX ESCAPE: canary file outside the grant was changed to %q", b)
+		return fmt.Errorf("SANDBOX ESCAPE: canary file outside the grants was changed to %q", b)
 	}
 	return nil
 }
@@ -215,11 +235,11 @@ func checkOutside(root string) error {
 // (nil if all did). With write set, the expected stdout is rewritten first.
 func runCase(t *testing.T, rn runner, c *wasiCase, write bool) error {
 	root := t.TempDir()
-	host, err := prepare(c, root)
+	hosts, err := prepare(c, root)
 	if err != nil {
 		return fmt.Errorf("setting up: %w", err)
 	}
-	cmd, err := rn.command(c, host)
+	cmd, err := rn.command(c, hosts)
 	if err != nil {
 		return err
 	}
@@ -229,8 +249,9 @@ func runCase(t *testing.T, rn runner, c *wasiCase, write bool) error {
 	}
 	t.Logf("%s: %v in %v", rn.name, r, r.elapsed.Round(time.Millisecond))
 	stdout := r.stdout
-	if host != "" {
-		stdout = bytes.ReplaceAll(stdout, []byte(host), []byte(c.Dir))
+	// Longest first: granted is a prefix of granted2.
+	for i := len(hosts) - 1; i >= 0; i-- {
+		stdout = bytes.ReplaceAll(stdout, []byte(hosts[i]), []byte(c.Dirs[i]))
 	}
 	want := c.Stdin
 	if c.Stdout != stdoutIsStdin {
@@ -260,8 +281,8 @@ func runCase(t *testing.T, rn runner, c *wasiCase, write bool) error {
 	if rn.checkPanic && goPanic(r.stderr) {
 		errs = append(errs, fmt.Errorf("Go panic on stderr: %s", firstLines(string(r.stderr), 4)))
 	}
-	if host != "" {
-		if err := checkOutside(root); err != nil {
+	if len(hosts) > 0 {
+		if err := checkOutside(root, len(hosts)); err != nil {
 			errs = append(errs, err)
 		}
 	}
