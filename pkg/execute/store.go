@@ -340,7 +340,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	// Scheduler and GC fairness need nothing here: they come from Go's
 	// own preemption signal (see signal_amd64.s). Cancellation does.
 	outer := s.depth == 0
-	if outer && s.killed.Swap(false) {
+	if outer && s.killed.Load() && s.killed.Swap(false) {
 		// Killed while idle.
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
@@ -357,7 +357,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if armed {
 			s.disarm()
 		}
-		if outer {
+		if outer && s.killed.Load() {
 			s.killed.Store(false)
 		}
 	}()
