@@ -327,6 +327,19 @@ func allocate(f *Func) *regAlloc {
 		return callW[hi] - callW[lo]
 	}
 
+	// paramOf maps an edge argument to the parameter it binds, so an
+	// argument defined after the parameter (a loop back edge) can take the
+	// parameter's register and the edge needs no move.
+	paramOf := map[*Value]*Value{}
+	for _, b := range f.Blocks {
+		for _, e := range b.Succs {
+			for i, a := range e.Args {
+				if a.Block == b && needsReg(a) {
+					paramOf[a] = e.B.Params[i]
+				}
+			}
+		}
+	}
 	var owner [32]*interval // register -> interval holding it
 	var active []*interval  // sorted by end
 	ends := make([]int32, f.nextID)
@@ -366,6 +379,9 @@ func allocate(f *Func) *regAlloc {
 			if h := argReg(f, int(v.Aux)); h != asm.NoReg && owner[h] == nil {
 				r = h
 			}
+		} else if p := paramOf[v]; p != nil && p.loc.inReg() && owner[p.loc.Reg] == nil &&
+			p.Type.IsFloat() == v.Type.IsFloat() {
+			r = p.loc.Reg
 		} else if len(v.Args) > 0 && v.Op != OpResult {
 			a := v.Args[0]
 			if needsReg(a) && a.loc.inReg() && owner[a.loc.Reg] == nil && a.Type.IsFloat() == v.Type.IsFloat() {
