@@ -43,8 +43,14 @@
 // chaining to Go's for everything else) sees the signal land in registered
 // guest code and sets the interrupt word of the vmctx in R15; the guest
 // exits at its next function entry or loop header, Go calls
-// runtime.Gosched and resumes it. Config.Timeout uses the same word, set
-// by a ticker, and ends the call with TrapInterrupt.
+// runtime.Gosched and resumes it. (With GODEBUG=asyncpreemptoff=1 Go sends
+// no such signal, and a guest loop stalls the collector as a Go loop
+// would.)
+//
+// Cancellation uses the same word: Config.Timeout (a timer per call),
+// Func.CallContext and Store.Kill set it and end the call with
+// TrapInterrupt; a host function blocked outside guest code learns of it
+// through Caller.Done.
 //
 // # Signals
 //
