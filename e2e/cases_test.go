@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,6 +156,9 @@ func parseCase(line string) (*wasiCase, error) {
 		if len(c.Dirs) == 0 {
 			return nil, fmt.Errorf("%s: seeds need a dir=", c.Name)
 		}
+		if slices.Contains(strings.Split(sd.Path, "/"), "..") {
+			return nil, fmt.Errorf("%s: seed %s: no .. in seed paths", c.Name, sd.Path)
+		}
 		if strings.HasPrefix(sd.Path, "/") {
 			if c.seedDir(sd.Path) < 0 {
 				return nil, fmt.Errorf("%s: seed %s is in no granted directory", c.Name, sd.Path)
@@ -229,6 +233,8 @@ func TestParseCase(t *testing.T) {
 		{`e env env="SP=a b=c" env=E= exit=3`, `wasm/env.wasm [] [SP=a b=c E=] [] 3`},
 		{`f files dir=/sandbox file="x.txt:a\nb"`, `wasm/files.wasm [] [] ["/sandbox"] 0`},
 		{`c copy dir=/in dir=/out file=/out/x:y file=/elsewhere/z:w`, `error`},
+		{`c copy dir=/in file=../escape:x`, `error`},
+		{`c copy dir=/in file=/in/a/../../b:x`, `error`},
 		{`f files file=x:y`, `error`},
 		{`f files dir=rel`, `error`},
 		{`f files bogus=1`, `error`},
@@ -291,4 +297,31 @@ func TestCasesFile(t *testing.T) {
 			t.Errorf("known-failures.txt lists %q, which is no case", n)
 		}
 	}
+}
+
+// FuzzParseCase: no line makes the parser panic, and what parses is
+// self-consistent (seeds sit in a granted directory).
+func FuzzParseCase(f *testing.F) {
+	for _, s := range []string{
+		`hello ../hello.wasm`,
+		`args args arg=one arg="two words" arg="" arg="ü"`,
+		`f files dir=/sandbox arg=/sandbox file="seed.txt:seeded content\n"`,
+		`c copy dir=/in dir=/out file=/in/a:b symlink=/out/l:.. mkdir=d`,
+		`t spin flag=--timeout=300ms exit=124 stderr=timeout limit=5s no-node="x y"`,
+		`x cat stdin-gen=10 stdout=STDIN`,
+		`q "unterminated`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		c, err := parseCase(line)
+		if err != nil {
+			return
+		}
+		for _, s := range c.Seeds {
+			if c.seedDir(s.Path) < 0 || slices.Contains(strings.Split(s.Path, "/"), "..") {
+				t.Errorf("%q: seed %s outside every granted directory %v", line, s.Path, c.Dirs)
+			}
+		}
+	})
 }
