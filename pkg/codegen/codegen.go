@@ -122,6 +122,7 @@ func optimize(f *Func) {
 	deadCode(f)
 	splitCriticalEdges(f)
 	fuseCompares(f)
+	fuseSelects(f)
 }
 
 // link lays out the module: routines, entry stubs, host-call stubs, then

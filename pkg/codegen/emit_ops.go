@@ -759,12 +759,36 @@ func (e *emitter) sel(v *Value) {
 		e.emitMove(e.moveFrom(valLoc(v), pick))
 		return
 	}
+	cond := asm.CondNE
 	test := func() {
 		if spilled(c) {
 			a.CmpMI(32, slotMem(c.loc.Slot), 0)
 		} else {
 			a.TestRR(32, c.loc.Reg, c.loc.Reg)
 		}
+	}
+	if c.fused {
+		// The comparison has no register: compare, then cmov on its
+		// condition when y can be loaded first without touching an
+		// operand; otherwise keep the boolean in RDX.
+		d := v.loc.Reg
+		fast := v.loc.inReg() && x.Op != OpConst && y.Op != OpConst && !isReg(x, d)
+		for _, ca := range c.Args {
+			fast = fast && !isReg(ca, d)
+		}
+		if fast {
+			e.load(d, y)
+			cc := e.compare(c)
+			if spilled(x) {
+				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.loc.Slot))
+			} else {
+				a.CmovccRR(cc, v.Type.Size(), d, x.loc.Reg)
+			}
+			return
+		}
+		cc := e.compare(c)
+		a.Setcc(cc, rD)
+		test = func() { a.TestRR(8, rD, rD) }
 	}
 	if v.Type.IsFloat() {
 		skip := a.NewLabel()
@@ -792,11 +816,11 @@ func (e *emitter) sel(v *Value) {
 	test()
 	switch {
 	case x.Op == OpConst:
-		a.CmovccRR(asm.CondNE, sz, tmp, rC)
+		a.CmovccRR(cond, sz, tmp, rC)
 	case spilled(x):
-		a.CmovccRM(asm.CondNE, sz, tmp, slotMem(x.loc.Slot))
+		a.CmovccRM(cond, sz, tmp, slotMem(x.loc.Slot))
 	default:
-		a.CmovccRR(asm.CondNE, sz, tmp, x.loc.Reg)
+		a.CmovccRR(cond, sz, tmp, x.loc.Reg)
 	}
 	if v.loc.inReg() {
 		if tmp != v.loc.Reg {
