@@ -329,7 +329,22 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 	// 8-byte words from the end instead, then the remaining bytes. Each
 	// word is read before it is written, and later reads lie below
 	// earlier writes because dst > src.
-	loop8, tail, loop1 := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	loop32, words, loop8, tail, loop1 := a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel()
+	a.CmpRI(64, rC, 32)
+	a.Jcc(asm.CondB, words)
+	a.Bind(loop32) // 32 bytes a round: all four loads before the stores
+	a.SubRI(64, rC, 32)
+	a.MovRM(64, rA, asm.MI(asm.RSI, rC, 1, 24))
+	a.MovRM(64, rD, asm.MI(asm.RSI, rC, 1, 16))
+	a.MovRM(64, asm.R8, asm.MI(asm.RSI, rC, 1, 8))
+	a.MovRM(64, asm.R9, asm.MI(asm.RSI, rC, 1, 0))
+	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 24), rA)
+	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 16), rD)
+	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 8), asm.R8)
+	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 0), asm.R9)
+	a.CmpRI(64, rC, 32)
+	a.Jcc(asm.CondAE, loop32)
+	a.Bind(words)
 	a.CmpRI(64, rC, 8)
 	a.Jcc(asm.CondB, tail)
 	a.Bind(loop8)
