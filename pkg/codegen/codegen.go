@@ -123,6 +123,7 @@ func optimize(f *Func) {
 	splitCriticalEdges(f)
 	fuseCompares(f)
 	fuseSelects(f)
+	fuseScaledAdds(f)
 }
 
 // link lays out the module: routines, entry stubs, host-call stubs, then

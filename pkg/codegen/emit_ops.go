@@ -234,6 +234,18 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 	x, y := v.Args[0], v.Args[1]
 	sz := v.Type.Size()
 	d := e.dst(v, rA)
+	if v.Op == OpAdd && (x.fused || y.fused) {
+		// x + (i << k) from fuseScaledAdds.
+		if x.fused {
+			x, y = y, x
+		}
+		ri := e.gpr(y.Args[0], rC)
+		rx := e.gpr(x, rA)
+		k := y.Args[1].Aux & int64(sz-1)
+		a.Lea(sz, d, asm.MI(rx, ri, uint8(1)<<k, 0))
+		e.finish(v, d)
+		return
+	}
 	// Three-address add through lea when the result has its own register.
 	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && x.loc.Reg != d && !spilled(y) {
 		if imm, ok := imm32(y); ok {

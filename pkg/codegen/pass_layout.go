@@ -105,3 +105,30 @@ func fuseSelects(f *Func) {
 		}
 	}
 }
+
+// fuseScaledAdds turns x + (y << k), k in 1..3, with the shift used only
+// there and defined right before the add, into one lea with a scaled
+// index: the shift produces no value of its own.
+func fuseScaledAdds(f *Func) {
+	for _, b := range f.Blocks {
+		for i := 1; i < len(b.Values); i++ {
+			v, s := b.Values[i], b.Values[i-1]
+			if v.Op != OpAdd || s.Op != OpShl || s.Uses != 1 || s.Type != v.Type || s.Args[1].Op != OpConst {
+				continue
+			}
+			if k := s.Args[1].Aux & int64(v.Type.Size()-1); k < 1 || k > 3 {
+				continue
+			}
+			x := v.Args[0]
+			if x == s {
+				x = v.Args[1]
+			} else if v.Args[1] != s {
+				continue
+			}
+			if x.Op == OpConst || x == s {
+				continue
+			}
+			s.fused = true
+		}
+	}
+}

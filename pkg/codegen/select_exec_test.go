@@ -9,7 +9,8 @@ import (
 )
 
 // TestSelectCompare runs selects fed by comparisons (fused into cmov)
-// with register, constant and aliasing operands.
+// with register, constant and aliasing operands, and adds of shifted
+// values (fused into lea).
 func TestSelectCompare(t *testing.T) {
 	i32 := wasm.I32
 	bodies := map[string][]byte{
@@ -21,12 +22,18 @@ func TestSelectCompare(t *testing.T) {
 		"min": {0x20, 0, 0x20, 1, 0x20, 0, 0x20, 1, 0x48, 0x1b},
 		// select(x, 9, a >= 5)
 		"consty": {0x20, 2, 0x41, 9, 0x20, 0, 0x41, 5, 0x4e, 0x1b},
+		// a + (b << 3): a scaled-index lea
+		"scaled": {0x20, 0, 0x20, 1, 0x41, 3, 0x74, 0x6a},
+		// (b << 1) + b: the shifted value is also the base
+		"scaledself": {0x20, 1, 0x41, 1, 0x74, 0x20, 1, 0x6a},
 	}
 	want := map[string]func(a, b, x, y int32) int32{
-		"regs":   func(a, b, x, y int32) int32 { return pick(a < b, x, y) },
-		"constx": func(a, b, x, y int32) int32 { return pick(a < b, 7, y) },
-		"min":    func(a, b, x, y int32) int32 { return pick(a < b, a, b) },
-		"consty": func(a, b, x, y int32) int32 { return pick(a >= 5, x, 9) },
+		"regs":       func(a, b, x, y int32) int32 { return pick(a < b, x, y) },
+		"constx":     func(a, b, x, y int32) int32 { return pick(a < b, 7, y) },
+		"min":        func(a, b, x, y int32) int32 { return pick(a < b, a, b) },
+		"consty":     func(a, b, x, y int32) int32 { return pick(a >= 5, x, 9) },
+		"scaled":     func(a, b, x, y int32) int32 { return a + b<<3 },
+		"scaledself": func(a, b, x, y int32) int32 { return b<<1 + b },
 	}
 	m := &wasm.Module{Types: []wasm.FuncType{{Params: []wasm.ValType{i32, i32, i32, i32}, Results: []wasm.ValType{i32}}}}
 	var names []string

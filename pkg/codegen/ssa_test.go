@@ -127,6 +127,21 @@ func TestBuildSSA(t *testing.T) {
 			expect: "fused",
 		},
 		{
+			name: "add of a shifted value is one lea",
+			m:    module1([]wasm.ValType{wasm.I32, wasm.I32}, i32s, nil, 0x20, 0, 0x20, 1, 0x41, 2, 0x74, 0x6a),
+			check: func(f *Func) string {
+				for _, b := range f.Blocks {
+					for _, v := range b.Values {
+						if v.Op == OpShl && v.fused {
+							return "fused"
+						}
+					}
+				}
+				return "not fused"
+			},
+			expect: "fused",
+		},
+		{
 			name: "unreachable code after br is skipped",
 			m: module1(nil, i32s, nil,
 				0x02, 0x7f, 0x41, 7, 0x0c, 0, 0x41, 8, 0x6a, 0x0b),
