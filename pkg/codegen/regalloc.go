@@ -46,6 +46,45 @@ type interval struct {
 	start, end int32
 	// weight estimates the cost of spilling: uses weighted by loop depth.
 	weight float32
+	// segs are the half-open ranges [from, to) where the value is live,
+	// sorted: the holes between them (blocks laid out in between where it
+	// is dead) can hold other values in the same register. A use by a
+	// value at p ends a range at p, so the result defined at p can take
+	// the register.
+	segs []seg
+}
+
+type seg struct{ from, to int32 }
+
+// intersects reports whether two intervals are live at a common position.
+func intersects(a, b *interval) bool {
+	if a.end < b.start-1 || b.end < a.start-1 {
+		return false
+	}
+	i, j := 0, 0
+	for i < len(a.segs) && j < len(b.segs) {
+		x, y := a.segs[i], b.segs[j]
+		if x.from < y.to && y.from < x.to {
+			return true
+		}
+		if x.to <= y.to {
+			i++
+		} else {
+			j++
+		}
+	}
+	return false
+}
+
+// liveAcross reports whether iv is defined before position p and used
+// after it.
+func (iv *interval) liveAcross(p int32) bool {
+	for _, s := range iv.segs {
+		if s.from < p && p < s.to {
+			return true
+		}
+	}
+	return false
 }
 
 func depthWeight(d int32) float32 {
@@ -266,21 +305,85 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 			}
 		}
 	}
+	segsOf := buildSegments(f, pos, liveOut, byGID)
 	var ivs []interval
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ivs = append(ivs, interval{p, start[p.ID], end[p.ID], weight[p.ID]})
+				ivs = append(ivs, interval{p, start[p.ID], end[p.ID], weight[p.ID], segsOf[p.ID]})
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ivs = append(ivs, interval{v, start[v.ID], end[v.ID], weight[v.ID]})
+				ivs = append(ivs, interval{v, start[v.ID], end[v.ID], weight[v.ID], segsOf[v.ID]})
 			}
 		}
 	}
 	sort.SliceStable(ivs, func(i, j int) bool { return ivs[i].start < ivs[j].start })
 	return ivs
+}
+
+// buildSegments computes each value's live ranges block by block: from
+// the block start (live in) or its definition to its last use in the block
+// or past the terminator (live out), merging ranges of adjacent blocks.
+func buildSegments(f *Func, pos []int32, liveOut []bitset, byGID []*Value) [][]seg {
+	segsOf := make([][]seg, f.nextID)
+	openAt := make([]int32, f.nextID)
+	lastUse := make([]int32, f.nextID)
+	for i := range openAt {
+		openAt[i], lastUse[i] = -1, -1
+	}
+	var touched []int32
+	open := func(v *Value, p int32) {
+		if needsReg(v) && openAt[v.ID] < 0 {
+			openAt[v.ID] = p
+			touched = append(touched, v.ID)
+		}
+	}
+	use := func(v *Value, p int32) {
+		if v != nil && needsReg(v) && openAt[v.ID] >= 0 && p > lastUse[v.ID] {
+			lastUse[v.ID] = p
+		}
+	}
+	for i, b := range f.Blocks {
+		touched = touched[:0]
+		forEach(b.liveIn, func(g int32) { open(byGID[g], b.start) })
+		for _, p := range b.Params {
+			open(p, b.start)
+		}
+		for _, v := range b.Values {
+			if v.Op != OpResult {
+				for _, a := range v.Args {
+					use(a, pos[v.ID])
+				}
+			}
+			open(v, pos[v.ID])
+		}
+		// Terminator operands are read at b.end, after every definition.
+		use(b.Control, b.end+1)
+		for _, r := range b.Results {
+			use(r, b.end+1)
+		}
+		for _, e := range b.Succs {
+			for _, a := range e.Args {
+				use(a, b.end+1)
+			}
+		}
+		forEach(liveOut[i], func(g int32) { use(byGID[g], b.end+1) })
+		for _, id := range touched {
+			from := openAt[id]
+			to := max(lastUse[id], from+1)
+			ss := segsOf[id]
+			if n := len(ss); n > 0 && ss[n-1].to >= from {
+				ss[n-1].to = max(ss[n-1].to, to)
+			} else {
+				ss = append(ss, seg{from, to})
+			}
+			segsOf[id] = ss
+			openAt[id], lastUse[id] = -1, -1
+		}
+	}
+	return segsOf
 }
 
 func forEach(s bitset, fn func(int32)) {
@@ -340,93 +443,95 @@ func allocate(f *Func) *regAlloc {
 			}
 		}
 	}
-	var owner [32]*interval // register -> interval holding it
-	var active []*interval  // sorted by end
-	ends := make([]int32, f.nextID)
-	for i := range ivs {
-		ends[ivs[i].v.ID] = ivs[i].end
+	// assigned[r] holds the intervals given register r that may still be
+	// live; with holes, several can share r as long as they never
+	// intersect.
+	var assigned [32][]*interval
+	free := func(r asm.Reg, cur *interval) (bool, *interval, int) {
+		var blocker *interval
+		n := 0
+		for _, it := range assigned[r] {
+			if intersects(it, cur) {
+				blocker = it
+				n++
+			}
+		}
+		return n == 0, blocker, n
 	}
 	for i := range ivs {
 		cur := &ivs[i]
 		v := cur.v
 		v.loc = Loc{Reg: asm.NoReg, Slot: -1}
-		// Expire intervals that end before this one starts; one ending
-		// exactly here is an operand of this value, and the emitter
-		// handles a result sharing a dying operand's register.
-		k := 0
-		for _, a := range active {
-			if a.end < cur.start || (a.end == cur.start && a.start < cur.start) {
-				owner[a.v.loc.Reg] = nil
-				continue
-			}
-			active[k] = a
-			k++
+		regs := allocGPRs
+		if v.Type.IsFloat() {
+			regs = allocXMMs
 		}
-		active = active[:k]
+		for _, r := range regs {
+			k := 0
+			for _, it := range assigned[r] {
+				if it.end >= cur.start {
+					assigned[r][k] = it
+					k++
+				}
+			}
+			assigned[r] = assigned[r][:k]
+		}
 
 		// A value reloaded after more calls than it is used is cheaper
 		// to keep in its slot and load at each use.
 		if len(ra.callPos) > 0 && reloadCost(cur) > cur.weight {
 			continue
 		}
-		regs := allocGPRs
-		if v.Type.IsFloat() {
-			regs = allocXMMs
-		}
 		r := asm.NoReg
-		// Hints: the first operand's register, or the parameter register.
-		if v.Op == OpArg {
-			if h := argReg(f, int(v.Aux)); h != asm.NoReg && owner[h] == nil {
-				r = h
-			}
-		} else if p := paramOf[v]; p != nil && p.loc.inReg() && owner[p.loc.Reg] == nil &&
-			p.Type.IsFloat() == v.Type.IsFloat() {
-			r = p.loc.Reg
-		} else if len(v.Args) > 0 && v.Op != OpResult {
-			a := v.Args[0]
-			if needsReg(a) && a.loc.inReg() && owner[a.loc.Reg] == nil && a.Type.IsFloat() == v.Type.IsFloat() {
-				r = a.loc.Reg
-			}
-		}
-		if r == asm.NoReg {
-			for _, c := range regs {
-				if owner[c] == nil {
-					r = c
-					break
+		try := func(h asm.Reg) {
+			if r == asm.NoReg && h != asm.NoReg && h.IsXMM() == v.Type.IsFloat() {
+				if ok, _, _ := free(h, cur); ok {
+					r = h
 				}
 			}
 		}
+		// Hints: the parameter register, the register of the parameter an
+		// argument flows into, the first operand's register.
+		if v.Op == OpArg {
+			try(argReg(f, int(v.Aux)))
+		}
+		if p := paramOf[v]; p != nil && p.loc.inReg() {
+			try(p.loc.Reg)
+		}
+		if len(v.Args) > 0 && v.Op != OpResult && needsReg(v.Args[0]) && v.Args[0].loc.inReg() {
+			try(v.Args[0].loc.Reg)
+		}
+		for _, c := range regs {
+			try(c)
+		}
 		if r == asm.NoReg {
-			// Spill the cheapest of the active intervals of this class
-			// and the current one: fewest uses weighted by loop depth,
-			// then the one ending last.
+			// Evict the cheapest single interval blocking a register if it
+			// is cheaper than this one (uses weighted by loop depth, then
+			// the one ending last); otherwise this one stays spilled.
 			var victim *interval
-			for _, a := range active {
-				if a.v.Type.IsFloat() != v.Type.IsFloat() {
+			for _, c := range regs {
+				_, b, n := free(c, cur)
+				if n != 1 {
 					continue
 				}
-				if victim == nil || a.weight < victim.weight || a.weight == victim.weight && a.end > victim.end {
-					victim = a
+				if victim == nil || b.weight < victim.weight || b.weight == victim.weight && b.end > victim.end {
+					victim = b
 				}
 			}
 			if victim == nil || cur.weight < victim.weight || cur.weight == victim.weight && cur.end >= victim.end {
-				continue // cur stays spilled
+				continue
 			}
 			r = victim.v.loc.Reg
 			victim.v.loc.Reg = asm.NoReg
-			for j, a := range active {
-				if a == victim {
-					active = append(active[:j], active[j+1:]...)
+			for j, it := range assigned[r] {
+				if it == victim {
+					assigned[r] = append(assigned[r][:j], assigned[r][j+1:]...)
 					break
 				}
 			}
 		}
 		v.loc.Reg = r
-		owner[r] = cur
-		j := sort.Search(len(active), func(j int) bool { return active[j].end > cur.end })
-		active = append(active, nil)
-		copy(active[j+1:], active[j:])
-		active[j] = cur
+		assigned[r] = append(assigned[r], cur)
 	}
 	ra.assignSlots()
 	return ra
@@ -465,15 +570,20 @@ func (ra *regAlloc) assignSlots() {
 		slot int32
 	}
 	var active []act
-	inside := func(ps []int32, iv *interval) (int, bool) {
+	across := func(ps []int32, iv *interval) (out []int32) {
 		lo := sort.Search(len(ps), func(j int) bool { return ps[j] > iv.start })
-		return lo, lo < len(ps) && ps[lo] < iv.end
+		for j := lo; j < len(ps) && ps[j] < iv.end; j++ {
+			if iv.liveAcross(ps[j]) {
+				out = append(out, ps[j])
+			}
+		}
+		return out
 	}
 	for i := range ra.intervals {
 		iv := &ra.intervals[i]
 		v := iv.v
-		cLo, acrossCall := inside(ra.callPos, iv)
-		iLo, acrossInt := inside(ra.intPos, iv)
+		calls, ints := across(ra.callPos, iv), across(ra.intPos, iv)
+		acrossCall, acrossInt := len(calls) > 0, len(ints) > 0
 		if v.loc.inReg() && !acrossCall && !acrossInt {
 			continue
 		}
@@ -501,11 +611,11 @@ func (ra *regAlloc) assignSlots() {
 			continue
 		}
 		v.loc.defStore = acrossCall
-		for j := cLo; acrossCall && j < len(ra.callPos) && ra.callPos[j] < iv.end; j++ {
-			ra.saves[ra.callPos[j]] = append(ra.saves[ra.callPos[j]], v)
+		for _, p := range calls {
+			ra.saves[p] = append(ra.saves[p], v)
 		}
-		for j := iLo; acrossInt && j < len(ra.intPos) && ra.intPos[j] < iv.end; j++ {
-			ra.saves[ra.intPos[j]] = append(ra.saves[ra.intPos[j]], v)
+		for _, p := range ints {
+			ra.saves[p] = append(ra.saves[p], v)
 		}
 	}
 }

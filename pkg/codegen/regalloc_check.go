@@ -3,10 +3,12 @@ package codegen
 import "fmt"
 
 // checkAllocation verifies an allocation: every value has a location of
-// the right class, values whose live ranges overlap never share a register
-// or a slot (a result may take the register of an operand that dies at its
-// definition), every use lies inside the used value's range, and every
-// register value live across a call-like operation is saved around it.
+// the right class, values whose live ranges intersect never share a
+// register (a result may take the register of an operand that dies at its
+// definition; values may share one across each other's holes), values
+// whose whole spans overlap never share a slot, every use lies inside one
+// of the used value's ranges, and every register value live across a call
+// is stored at its definition and reloaded after the call.
 func checkAllocation(f *Func, ra *regAlloc) error {
 	pos := numberPositions(f)
 	ivOf := map[*Value]*interval{}
@@ -28,8 +30,7 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 		a := &ivs[i]
 		for j := i + 1; j < len(ivs) && ivs[j].start <= a.end; j++ {
 			b := &ivs[j]
-			handoff := a.end == b.start && a.start < b.start
-			if a.v.loc.inReg() && b.v.loc.inReg() && a.v.loc.Reg == b.v.loc.Reg && !handoff {
+			if a.v.loc.inReg() && b.v.loc.inReg() && a.v.loc.Reg == b.v.loc.Reg && intersects(a, b) {
 				return fmt.Errorf("v%d [%d,%d] and v%d [%d,%d] share %s",
 					a.v.ID, a.start, a.end, b.v.ID, b.start, b.end, a.v.loc.Reg)
 			}
@@ -43,10 +44,14 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 			return nil
 		}
 		iv := ivOf[v]
-		if iv == nil || p < iv.start || p > iv.end {
-			return fmt.Errorf("use of v%d at %d outside its range", v.ID, p)
+		if iv != nil {
+			for _, s := range iv.segs {
+				if s.from < p && p <= s.to {
+					return nil
+				}
+			}
 		}
-		return nil
+		return fmt.Errorf("use of v%d at %d outside its live ranges", v.ID, p)
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -66,7 +71,7 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 				}
 				for k := range ivs {
 					iv := &ivs[k]
-					if iv.start < p && iv.end > p && iv.v.loc.inReg() && (!saved[iv.v] || !iv.v.loc.defStore) {
+					if iv.liveAcross(p) && iv.v.loc.inReg() && (!saved[iv.v] || !iv.v.loc.defStore) {
 						return fmt.Errorf("v%d live across v%d but not saved", iv.v.ID, v.ID)
 					}
 				}
