@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
@@ -49,6 +50,14 @@ const (
 )
 
 type usageError struct{ error }
+
+// exitProcess ends the process when a --timeout expires while the guest is
+// blocked in a host call; tests replace it.
+var exitProcess = os.Exit
+
+// timeoutGrace is how long past --timeout a guest blocked in a host call
+// gets before the process exits.
+const timeoutGrace = 50 * time.Millisecond
 
 // runOptions are the flags that shape a run beyond the store's limits.
 type runOptions struct {
@@ -227,6 +236,16 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		return exitError
 	}
 	defer store.Close()
+	if cfg.Timeout > 0 {
+		// The store's timeout stops guest code at its next interrupt check;
+		// a guest blocked in a host call (a sleep, a read) never reaches one,
+		// so the process itself gives up a little later.
+		t := time.AfterFunc(cfg.Timeout+timeoutGrace, func() {
+			fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time (%v) inside a host call\n", cfg.Timeout)
+			exitProcess(exitTimeout)
+		})
+		defer t.Stop()
+	}
 
 	if !hasInvoke {
 		code, err := command.Run(store, mod, command.Options{
