@@ -218,7 +218,7 @@ func TestErrors(t *testing.T) {
 		{"bad cpu", []string{"--target-cpu=pentium", good}, 2, "unknown CPU"},
 		{"bad feature", []string{"--target-feature=+sse9", good}, 2, "unknown CPU feature"},
 		{"feature without sign", []string{"--target-feature=avx", good}, 2, "must start with + or -"},
-		{"codegen needs features", []string{"--target-cpu=nehalem", good, "-o", out}, 1, "needs"},
+		{"codegen needs features", []string{"--target-feature=-sse41", good, "-o", out}, 1, "needs"},
 		{"bad emit", []string{"--emit=clif", good}, 2, "--emit"},
 		{"output dir missing", []string{good, "-o", filepath.Join(dir, "no", "such", "x.so")}, 2, "no such file"},
 	}
