@@ -269,6 +269,10 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 		}
 	}
 	e.load(d, x)
+	if imm, ok := imm32(y); ok && imm == 0 && op != asm.ALUAnd {
+		e.finish(v, d) // x + 0, x - 0, x | 0, x ^ 0
+		return
+	}
 	e.aluSrc(op, sz, d, y)
 	e.finish(v, d)
 }

@@ -1,0 +1,72 @@
+package codegen
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/arch/x86/x86asm"
+
+	"lucet/pkg/asm"
+	"lucet/pkg/wasm"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// disasm renders code as Intel syntax, one instruction per line.
+func disasm(code []byte) string {
+	var sb strings.Builder
+	for pc := 0; pc < len(code); {
+		in, err := x86asm.Decode(code[pc:], 64)
+		if err != nil {
+			sb.WriteString("??\n")
+			pc++
+			continue
+		}
+		sb.WriteString(x86asm.IntelSyntax(in, uint64(pc), nil))
+		sb.WriteString("\n")
+		pc += in.Len
+	}
+	return sb.String()
+}
+
+// TestGolden pins the machine code of a few small functions: prologue and
+// stack check, a fused compare-and-branch loop, a bounds-checked load with
+// its addressing mode, and the out-of-line trap stubs.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		m    *wasm.Module
+	}{
+		{"add", module1([]wasm.ValType{wasm.I32, wasm.I32}, i32s, nil, 0x20, 0, 0x20, 1, 0x6a)},
+		{"sumloop", module1(i32s, i32s, []wasm.LocalEntry{{Count: 2, Type: wasm.I32}}, sumLoop...)},
+		{"load", module1(i32s, i32s, nil, 0x20, 0, 0x28, 2, 16)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fc, err := compileFunc(tc.m, 0, &Options{Features: defaultFeatures}, asm.New())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := disasm(fc.code)
+			path := filepath.Join("testdata", "golden", tc.name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create)", err)
+			}
+			if got != string(want) {
+				t.Errorf("machine code changed (run with -update if intended):\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
