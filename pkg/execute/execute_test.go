@@ -354,7 +354,9 @@ func TestTimeoutKeepsGoRunning(t *testing.T) {
 	if !IsTrap(err, abi.TrapInterrupt) {
 		t.Fatalf("spin: got %v, want an interrupt trap", err)
 	}
-	if el < 50*time.Millisecond || el > 2*time.Second {
+	// The upper bound is loose: on a loaded machine the guest's thread
+	// itself waits for a CPU.
+	if el < 50*time.Millisecond || el > 5*time.Second {
 		t.Errorf("timeout after %v, want about 50ms", el)
 	}
 	if gcs.Load() < 1 {

@@ -73,6 +73,7 @@ type Store struct {
 	doneClosed bool
 	stopTimer  func() bool
 	stopCtx    func() bool
+	deadline   int64 // unix nanos of the armed call's timeout, 0 = none
 
 	depth   int
 	entries uint64 // calls entered, to tell whether a host function nested one
@@ -247,6 +248,10 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	s.gen++
 	gen := s.gen
 	s.done, s.doneClosed = make(chan struct{}), false
+	s.deadline = 0
+	if timeout > 0 {
+		s.deadline = time.Now().Add(timeout).UnixNano()
+	}
 	kill := func() {
 		s.killMu.Lock()
 		if s.gen == gen {
@@ -273,6 +278,7 @@ func (s *Store) disarm() {
 		s.stopCtx()
 	}
 	s.stopTimer, s.stopCtx = nil, nil
+	s.deadline = 0
 	s.gen++
 	s.done, s.doneClosed = nil, false
 }
@@ -387,7 +393,10 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			}
 		case abi.ExitInterrupt:
 			s.clearInterrupts()
-			if s.killed.Load() {
+			// The deadline is checked here too, not only by the timer:
+			// under load a timer goroutine can run seconds late while
+			// the guest keeps yielding.
+			if s.killed.Load() || s.deadline != 0 && time.Now().UnixNano() >= s.deadline {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()
