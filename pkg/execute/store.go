@@ -73,7 +73,8 @@ type Store struct {
 	doneClosed bool
 	stopTimer  func() bool
 	stopCtx    func() bool
-	deadline   int64 // unix nanos of the armed call's timeout, 0 = none
+	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
+	ctx        context.Context // of the armed call (CallContext), or nil
 
 	depth   int
 	entries uint64 // calls entered, to tell whether a host function nested one
@@ -263,6 +264,7 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 		s.stopTimer = time.AfterFunc(timeout, kill).Stop
 	}
 	if ctx != nil && ctx.Done() != nil {
+		s.ctx = ctx
 		s.stopCtx = context.AfterFunc(ctx, kill)
 	}
 }
@@ -278,7 +280,7 @@ func (s *Store) disarm() {
 		s.stopCtx()
 	}
 	s.stopTimer, s.stopCtx = nil, nil
-	s.deadline = 0
+	s.deadline, s.ctx = 0, nil
 	s.gen++
 	s.done, s.doneClosed = nil, false
 }
@@ -396,7 +398,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			// The deadline is checked here too, not only by the timer:
 			// under load a timer goroutine can run seconds late while
 			// the guest keeps yielding.
-			if s.killed.Load() || s.deadline != 0 && time.Now().UnixNano() >= s.deadline {
+			if s.killed.Load() || s.deadline != 0 && time.Now().UnixNano() >= s.deadline || s.ctx != nil && s.ctx.Err() != nil {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()
