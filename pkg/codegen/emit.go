@@ -68,6 +68,8 @@ type emitter struct {
 	// bounds-checked in the current block; memory never shrinks, so a
 	// later access within it needs no check.
 	checked map[*Value]uint64
+	// flagsFor is the value whose zero-ness the flags hold right now.
+	flagsFor *Value
 	frame   int32 // bytes below rbp
 }
 
@@ -601,9 +603,12 @@ func (e *emitter) terminator(b *Block) {
 			e.jumpTo(t)
 			return
 		} else {
-			if spilled(c) {
+			switch {
+			case c == e.flagsFor && c.Block == b && b.Values[len(b.Values)-1] == c:
+				// The ALU instruction that computed c set ZF already.
+			case spilled(c):
 				a.CmpMI(32, slotMem(c.loc.Slot), 0)
-			} else {
+			default:
 				a.TestRR(32, c.loc.Reg, c.loc.Reg)
 			}
 			cond = asm.CondNE
@@ -728,6 +733,7 @@ func (e *emitter) value(v *Value) error {
 	if v.fused {
 		return nil
 	}
+	e.flagsFor = nil
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}

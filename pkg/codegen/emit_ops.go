@@ -275,6 +275,9 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 	}
 	e.aluSrc(op, sz, d, y)
 	e.finish(v, d)
+	if op != asm.ALUCmp {
+		e.flagsFor = v // ZF says whether v is zero until the next instruction
+	}
 }
 
 func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *Value) {
