@@ -70,7 +70,7 @@ type emitter struct {
 	checked map[*Value]uint64
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *Value
-	frame   int32 // bytes below rbp
+	frame    int32 // bytes below rbp
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
