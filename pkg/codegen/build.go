@@ -29,6 +29,7 @@ type builder struct {
 	hasCall  bool
 	loops    int32 // enclosing loops, for spill weights
 	maxLoops int32
+	fuel     map[*Block]int64 // Options.Fuel: units charged per block (fuel.go)
 }
 
 // ErrUnsupported marks valid modules that use a feature the code generator
@@ -135,6 +136,7 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
 		}
 		b.pos = int32(in.Offset)
+		b.countFuel(&in)
 		if err := b.instr(&in); err != nil {
 			return nil, fmt.Errorf("offset %d: %s: %w", code.BodyOffset+in.Offset, in.Op, err)
 		}
@@ -151,6 +153,7 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 			}
 		}
 	}
+	b.placeFuel()
 	return f, nil
 }
 

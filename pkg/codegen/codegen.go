@@ -40,6 +40,9 @@ type Options struct {
 	// without POPCNT, LZCNT or BMI1 the emitter uses longer sequences.
 	Features uint64
 	Parallel int // 0 = GOMAXPROCS
+	// Fuel instruments the code for fuel metering (see fuel.go); the
+	// object records it in Meta.Fuel.
+	Fuel bool
 }
 
 // defaultFeatures are the CPU features the emitter relies on.
@@ -214,6 +217,7 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 		ABIVersion:    abi.Version,
 		Features:      opts.Features & defaultFeatures,
 		Bounds:        opts.Bounds,
+		Fuel:          opts.Fuel,
 		ModuleName:    m.Names.Module,
 		Types:         m.Types,
 		Imports:       m.Imports,

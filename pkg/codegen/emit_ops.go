@@ -218,10 +218,15 @@ func (e *emitter) op(v *Value) error {
 		e.builtin(v)
 	case OpInterrupt:
 		l, back := a.NewLabel(), a.NewLabel()
+		if e.opts.Fuel {
+			e.fuelCheck(v, l)
+		}
 		a.CmpMI(32, asm.M(asm.R15, abi.VMInterrupt), 0)
 		a.Jcc(asm.CondNE, l)
 		a.Bind(back)
 		e.ool = append(e.ool, outOfLine{l, back, v})
+	case OpFuel:
+		e.fuelCharge(v)
 	default:
 		return fmt.Errorf("codegen: no lowering for %s", v.Op)
 	}

@@ -111,6 +111,8 @@ const (
 	OpTableSet  // Aux: table; Args: index, value
 	OpTableSize // Aux: table
 
+	OpFuel // Aux: fuel units to subtract from VMFuel (Options.Fuel; fuel.go)
+
 	opCount
 )
 
@@ -134,6 +136,7 @@ var opNames = [...]string{
 	OpGlobalGet: "global.get", OpGlobalSet: "global.set", OpCall: "call",
 	OpCallIndirect: "call_indirect", OpResult: "result", OpBuiltin: "builtin", OpInterrupt: "interrupt",
 	OpRefFunc: "ref.func", OpTableGet: "table.get", OpTableSet: "table.set", OpTableSize: "table.size",
+	OpFuel: "fuel",
 }
 
 func (o Op) String() string {
@@ -152,7 +155,7 @@ type opInfo struct {
 
 var opInfos = func() (t [opCount]opInfo) {
 	for _, o := range []Op{OpStore, OpGlobalSet, OpCall, OpCallIndirect, OpBuiltin, OpInterrupt,
-		OpTableSet, OpDivS, OpDivU, OpRemS, OpRemU, OpTruncS, OpTruncU, OpLoad, OpTableGet} {
+		OpTableSet, OpDivS, OpDivU, OpRemS, OpRemU, OpTruncS, OpTruncU, OpLoad, OpTableGet, OpFuel} {
 		t[o].effect = true
 	}
 	for _, o := range []Op{OpCall, OpCallIndirect, OpBuiltin, OpInterrupt} {

@@ -37,6 +37,11 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 	e.uint(uint64(m.Bounds))
 	e.uint(m.MemReserve)
 	e.uint(m.MemGuard)
+	if m.Fuel {
+		e.uint(1)
+	} else {
+		e.uint(0)
+	}
 	e.str(m.ModuleName)
 
 	e.uint(uint64(len(m.Types)))
@@ -493,6 +498,12 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 	m.MemReserve = d.uint()
 	m.MemGuard = d.uint()
+	switch f := d.uint(); f {
+	case 0, 1:
+		m.Fuel = f == 1
+	default:
+		d.fail("bad fuel flag %d", f)
+	}
 	m.ModuleName = d.str()
 
 	d.what = "types"

@@ -30,6 +30,7 @@ func TestMetaRoundTrip(t *testing.T) {
 	}{
 		{"empty", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}},
 		{"small", small},
+		{"fuel", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1, Fuel: true}},
 		{"v128 and extremes", v128},
 		{"all imports", object.Meta{
 			FormatVersion: object.FormatVersion,
@@ -89,7 +90,8 @@ func TestMetaUnmarshalErrors(t *testing.T) {
 		{"bad magic", []byte("ELF\x7f\x01"), "bad magic"},
 		{"future version", append([]byte("LMET"), object.FormatVersion+1), "format version"},
 		{"trailing", append(append([]byte(nil), good...), 0), "trailing"},
-		{"huge count", append(append(hdr(), 1, 0, 0, 0, 0, 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "exceeds"},
+		{"huge count", append(append(hdr(), 1, 0, 0, 0, 0, 0, 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "exceeds"},
+		{"bad fuel flag", append(hdr(), 1, 0, 0, 0, 0, 2, 0), "fuel flag"},
 		{"varint overflow", append(hdr(), bytes.Repeat([]byte{0xff}, 11)...), "overflows"},
 	}
 	for _, tt := range tests {

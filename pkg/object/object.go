@@ -14,8 +14,8 @@ import (
 )
 
 // FormatVersion is the version of the metadata encoding and of the ELF
-// layout. The loader refuses any other. (2: Meta.Labels.)
-const FormatVersion = 2
+// layout. The loader refuses any other. (2: Meta.Labels. 3: Meta.Fuel.)
+const FormatVersion = 3
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).
@@ -62,6 +62,11 @@ type Meta struct {
 	Bounds        BoundsChecks
 	MemReserve    uint64 // BoundsGuard: bytes reserved for memory 0
 	MemGuard      uint64 // BoundsGuard: guard bytes after the reservation
+	// Fuel: the code charges fuel at [vmctx+VMFuel] and exits with
+	// ExitInterrupt when it runs out (lucetc --fuel). A runtime must not
+	// meter fuel on code without it, nor run code with it unmetered
+	// without giving it a budget it cannot exhaust.
+	Fuel bool
 
 	ModuleName string // from the name section, may be ""
 
