@@ -321,6 +321,8 @@ func TestTrapInsideHostCalledPath(t *testing.T) {
 	}
 }
 
+// No Timeout, no Kill: only Go's preemption signal, through the handler,
+// sets the interrupt word "wait" polls for.
 func TestInterruptResume(t *testing.T) {
 	_, inst := instantiateTest(t, Config{}, nil)
 	res, err := inst.Func("wait").Call(0)

@@ -2,8 +2,11 @@ package execute
 
 import (
 	"errors"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"lucet/pkg/abi"
 	"lucet/pkg/asm"
@@ -150,4 +153,36 @@ func TestPooledMemoryIsClean(t *testing.T) {
 	if bases[0] != bases[1] || bases[1] != bases[2] {
 		t.Errorf("reservations were not reused (%#x): the test did not exercise the pool", bases)
 	}
+}
+
+// Go's own asynchronous preemption (SIGURG) must still reach Go's handler
+// through ours: a goroutine in a loop without calls can only be stopped
+// for a collection that way.
+func TestGoPreemptionStillWorks(t *testing.T) {
+	s, err := NewStore(Config{}) // installs the handler
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var stop atomic.Bool
+	var spins atomic.Int64
+	go func() {
+		n := int64(0)
+		for !stop.Load() {
+			n++
+		}
+		spins.Store(n)
+	}()
+	done := make(chan struct{})
+	go func() {
+		runtime.GC()
+		runtime.GC()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("GC could not stop a spinning goroutine: preemption signals are not reaching Go")
+	}
+	stop.Store(true)
 }
