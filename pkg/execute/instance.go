@@ -243,6 +243,9 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		return nil, fmt.Errorf("execute: instantiate: store is closed")
 	}
 	meta := mod.meta
+	if err := s.checkFuel(meta); err != nil {
+		return nil, err
+	}
 	inst := &Instance{store: s, mod: mod}
 	if err := s.resolve(mod, imports, inst); err != nil {
 		return nil, err
@@ -290,6 +293,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	storePtr(vm+abi.VMTables, base+oTablePtrs)
 	storePtr(vm+abi.VMFuncRefs, base+oFuncRefs)
 	storePtr(vm+abi.VMTypeIDs, base+oTypeIDs)
+	s.initFuel(vm)
 	for i, id := range mod.typeIDs {
 		store64(base+oTypeIDs+uintptr(i)*8, id)
 	}

@@ -183,12 +183,6 @@ func TestTableGrowAndBounds(t *testing.T) {
 	}
 }
 
-func TestFuelRefused(t *testing.T) {
-	if _, err := NewStore(Config{Fuel: 100}); err == nil {
-		t.Fatal("NewStore accepted fuel, which nothing meters")
-	}
-}
-
 // Externs a store created die with it, so another store may not import
 // them.
 func TestCrossStoreImportRefused(t *testing.T) {

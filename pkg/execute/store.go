@@ -25,8 +25,10 @@ type Config struct {
 	// (0 = no limit): guest code stops at its next interrupt check, and
 	// host functions see Caller.Done closed.
 	Timeout time.Duration
-	// Fuel is reserved for fuel metering. Generated code does not count
-	// fuel yet, so NewStore refuses a non-zero value rather than ignore it.
+	// Fuel, when non-zero, is the fuel budget of each instance: a call
+	// ends with TrapOutOfFuel once the instance has run about that many
+	// wasm instructions in all (see fuel.go). Modules must be compiled
+	// with fuel instrumentation (lucetc --fuel).
 	Fuel uint64
 }
 
@@ -85,9 +87,6 @@ type Store struct {
 
 // NewStore makes a store.
 func NewStore(cfg Config) (*Store, error) {
-	if cfg.Fuel != 0 {
-		return nil, errors.New("execute: fuel metering is not implemented (generated code does not count fuel); use a timeout")
-	}
 	if cfg.StackSize <= 0 {
 		cfg.StackSize = defaultStackSize
 	}
@@ -394,6 +393,9 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 				return nil, s.newTrap(code, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 		case abi.ExitInterrupt:
+			if s.outOfFuel() {
+				return nil, s.newTrap(abi.TrapOutOfFuel, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
+			}
 			s.clearInterrupts()
 			// The deadline is checked here too, not only by the timer:
 			// under load a timer goroutine can run seconds late while
