@@ -9,3 +9,9 @@ func (a *Assembler) Std() { a.byte1(0xFD) }
 
 // Cld clears the direction flag; the guest ABI keeps it clear.
 func (a *Assembler) Cld() { a.byte1(0xFC) }
+
+// MovupsRM loads 16 unaligned bytes: movups dst, [m].
+func (a *Assembler) MovupsRM(dst Reg, m Mem) { a.xm("MovupsRM", 0, 0x0F10, dst, m) }
+
+// MovupsMR stores 16 unaligned bytes: movups [m], src.
+func (a *Assembler) MovupsMR(m Mem, src Reg) { a.sseRM("MovupsMR", 0, 0x0F11, 0, src, m, true, 0) }

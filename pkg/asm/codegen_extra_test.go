@@ -13,6 +13,9 @@ func TestCodegenExtra(t *testing.T) {
 	}{
 		{func(a *Assembler) { a.Std() }, "std"},
 		{func(a *Assembler) { a.Cld() }, "cld"},
+		{func(a *Assembler) { a.MovupsRM(X3, MI(RSI, RCX, 1, 16)) }, "movups xmm3, xmmword ptr [rsi+rcx+0x10]"},
+		{func(a *Assembler) { a.MovupsMR(MI(R13, RCX, 1, 48), X9) }, "movups xmmword ptr [r13+rcx+0x30], xmm9"},
+		{func(a *Assembler) { a.MovupsRM(X12, M(R12, 0)) }, "movups xmm12, xmmword ptr [r12]"},
 	} {
 		a := New()
 		tc.emit(a)

@@ -11,7 +11,7 @@ import (
 
 // TestMemoryCopyOverlap checks the inline memory.copy and memory.fill
 // against Go's copy for overlapping ranges in both directions and lengths
-// around the 8- and 32-byte loop boundaries.
+// around the 8-, 16- and 64-byte loop boundaries.
 func TestMemoryCopyOverlap(t *testing.T) {
 	i32 := wasm.I32
 	m := &wasm.Module{
@@ -45,7 +45,7 @@ func TestMemoryCopyOverlap(t *testing.T) {
 		}
 		copy(ref, mem)
 	}
-	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 100, 1000} {
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 200, 1000} {
 		for _, dist := range []int{-40, -33, -9, -8, -1, 0, 1, 3, 8, 9, 31, 32, 33, 40} {
 			src := 5000
 			dst := src + dist

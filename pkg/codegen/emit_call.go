@@ -281,9 +281,12 @@ func (e *emitter) interruptStub(o outOfLine) {
 	a.Jmp(o.back)
 }
 
-// bulkMemory inlines memory.fill and memory.copy as rep stosb / rep movsb
-// after bounds checks. Every allocatable register was saved by the
-// caller (the op is call-like), so RDI, RSI and R8 are free.
+// bulkMemory inlines memory.fill and memory.copy after bounds checks:
+// rep stosb / rep movsb for 64 bytes and more, word loops below that (rep
+// has a start-up cost of dozens of cycles), and for a copy whose
+// destination starts inside its source, a backward loop of 16-byte moves.
+// Every allocatable register was saved by the caller (the op is
+// call-like), so RDI, RSI, R8, R9 and X0-X3 are free.
 func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 	a := e.a
 	oob := e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos)
@@ -296,6 +299,32 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 		a.CmpRR(64, rA, asm.R8)
 		a.Jcc(asm.CondA, oob)
 	}
+	done, rep := a.NewLabel(), a.NewLabel()
+	// forward emits the small-size loops: store(k) writes the 8 bytes at
+	// index RDX (word) or the byte (byte1), from RAX.
+	forward := func(load func(size int)) {
+		l8, tail, l1 := a.NewLabel(), a.NewLabel(), a.NewLabel()
+		a.XorRR(32, rD, rD)
+		a.CmpRI(64, rC, 8)
+		a.Jcc(asm.CondB, tail)
+		a.Bind(l8)
+		load(64)
+		a.MovMR(64, asm.MI(asm.RDI, rD, 1, 0), rA)
+		a.AddRI(64, rD, 8)
+		a.Lea(64, asm.R9, asm.M(rD, 8))
+		a.CmpRR(64, asm.R9, rC)
+		a.Jcc(asm.CondBE, l8)
+		a.Bind(tail)
+		a.CmpRR(64, rD, rC)
+		a.Jcc(asm.CondAE, done)
+		a.Bind(l1)
+		load(8)
+		a.MovMR(8, asm.MI(asm.RDI, rD, 1, 0), rA)
+		a.AddRI(64, rD, 1)
+		a.CmpRR(64, rD, rC)
+		a.Jcc(asm.CondB, l1)
+		a.Jmp(done)
+	}
 	if bi == abi.BuiltinMemoryFill {
 		e.parallelMove([]pmove{
 			e.moveFrom(regLoc(asm.RDI), v.Args[0]),
@@ -305,8 +334,15 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 		memLen()
 		check(asm.RDI)
 		a.AddRR(64, asm.RDI, asm.R14)
-		a.MovRR(32, rA, rD)
+		a.Movzx(32, 8, rA, rD)
+		a.CmpRI(64, rC, 64)
+		a.Jcc(asm.CondAE, rep)
+		a.MovRI(64, asm.R9, 0x0101010101010101)
+		a.ImulRR(64, rA, asm.R9) // the byte in all eight lanes
+		forward(func(int) {})
+		a.Bind(rep)
 		a.RepStosb()
+		a.Bind(done)
 		return
 	}
 	e.parallelMove([]pmove{
@@ -320,30 +356,27 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 	a.AddRR(64, asm.RDI, asm.R14)
 	a.AddRR(64, asm.RSI, asm.R14)
 	// Copy backwards when the destination starts inside the source.
-	fwd, done := a.NewLabel(), a.NewLabel()
+	fwd := a.NewLabel()
 	a.MovRR(64, rA, asm.RDI)
 	a.SubRR(64, rA, asm.RSI)
 	a.CmpRR(64, rA, rC)
 	a.Jcc(asm.CondAE, fwd)
-	// Backward rep movsb (std) is byte-at-a-time on current CPUs: copy
-	// 8-byte words from the end instead, then the remaining bytes. Each
-	// word is read before it is written, and later reads lie below
-	// earlier writes because dst > src.
-	loop32, words, loop8, tail, loop1 := a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel()
-	a.CmpRI(64, rC, 32)
+	// Backward rep movsb (std) is byte-at-a-time on current CPUs. Each
+	// round reads all its bytes before writing, and later rounds read
+	// below earlier writes because dst > src.
+	loop64, words, loop8, tail, loop1 := a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel()
+	a.CmpRI(64, rC, 64)
 	a.Jcc(asm.CondB, words)
-	a.Bind(loop32) // 32 bytes a round: all four loads before the stores
-	a.SubRI(64, rC, 32)
-	a.MovRM(64, rA, asm.MI(asm.RSI, rC, 1, 24))
-	a.MovRM(64, rD, asm.MI(asm.RSI, rC, 1, 16))
-	a.MovRM(64, asm.R8, asm.MI(asm.RSI, rC, 1, 8))
-	a.MovRM(64, asm.R9, asm.MI(asm.RSI, rC, 1, 0))
-	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 24), rA)
-	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 16), rD)
-	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 8), asm.R8)
-	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 0), asm.R9)
-	a.CmpRI(64, rC, 32)
-	a.Jcc(asm.CondAE, loop32)
+	a.Bind(loop64)
+	a.SubRI(64, rC, 64)
+	for k, x := range []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3} {
+		a.MovupsRM(x, asm.MI(asm.RSI, rC, 1, int32(48-16*k)))
+	}
+	for k, x := range []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3} {
+		a.MovupsMR(asm.MI(asm.RDI, rC, 1, int32(48-16*k)), x)
+	}
+	a.CmpRI(64, rC, 64)
+	a.Jcc(asm.CondAE, loop64)
 	a.Bind(words)
 	a.CmpRI(64, rC, 8)
 	a.Jcc(asm.CondB, tail)
@@ -363,6 +396,16 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 	a.Jcc(asm.CondNE, loop1)
 	a.Jmp(done)
 	a.Bind(fwd)
+	a.CmpRI(64, rC, 64)
+	a.Jcc(asm.CondAE, rep)
+	forward(func(size int) {
+		if size == 64 {
+			a.MovRM(64, rA, asm.MI(asm.RSI, rD, 1, 0))
+		} else {
+			a.MovzxRM(32, 8, rA, asm.MI(asm.RSI, rD, 1, 0))
+		}
+	})
+	a.Bind(rep)
 	a.RepMovsb()
 	a.Bind(done)
 }
