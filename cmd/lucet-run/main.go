@@ -97,7 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
 			&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
 			&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 1 MiB)"},
-			&cli.Uint64Flag{Name: "fuel", Usage: "stop the guest after about N units of work (0: no limit)"},
+			&cli.Uint64Flag{Name: "fuel", Usage: "trap \"all fuel consumed\" after about `N` wasm instructions (0: no limit; a .wasm is compiled with fuel instrumentation, an object must come from lucetc --fuel)"},
 			&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
 		},
 		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
@@ -224,7 +224,7 @@ func isNumber(s string) bool {
 }
 
 func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	mod, err := loadModule(path, ro.noCache)
+	mod, err := loadModule(path, ro.noCache, cfg.Fuel > 0)
 	if err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %s: %v\n", path, oneLine(err))
 		return exitError
@@ -301,8 +301,9 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 }
 
 // loadModule loads a compiled object, or compiles a .wasm module first
-// (recognized by its magic number, whatever its name) through the cache.
-func loadModule(path string, noCache bool) (*load.Module, error) {
+// (recognized by its magic number, whatever its name) through the cache,
+// instrumented for fuel metering when fuel is set.
+func loadModule(path string, noCache, fuel bool) (*load.Module, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -310,7 +311,7 @@ func loadModule(path string, noCache bool) (*load.Module, error) {
 	if !bytes.HasPrefix(b, []byte("\x00asm")) {
 		return load.Bytes(b)
 	}
-	opts := codegen.Options{}
+	opts := codegen.Options{Fuel: fuel}
 	if !noCache {
 		if c, err := compile.DefaultCache(); err == nil {
 			elf, _, err := compile.WasmCached(c, b, opts)

@@ -96,6 +96,7 @@ func cliFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "target-feature", Usage: "comma list of +feature/-feature (sse41, sse42, popcnt, lzcnt, bmi1, bmi2, avx, avx2); later items win"},
 		&cli.StringFlag{Name: "syntax", Aliases: []string{"M"}, Value: "gnu", Usage: "assembly syntax for --emit=asm: gnu or intel"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "functions compiled in parallel (0: one per CPU)"},
+		&cli.BoolFlag{Name: "fuel", Usage: "instrument the code for fuel metering (lucet-run --fuel)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print per-stage timings and sizes to standard error"},
 	}
 }
@@ -159,6 +160,7 @@ func parseOptions(c *cli.Context) (*options, error) {
 	if o.cg.Features, err = parseTarget(c.String("target-cpu"), c.StringSlice("target-feature")); err != nil {
 		return nil, usageError{err}
 	}
+	o.cg.Fuel = c.Bool("fuel")
 	o.cg.Parallel = c.Int("jobs")
 	if o.cg.Parallel < 0 {
 		return nil, usageError{fmt.Errorf("--jobs=%d: must not be negative", o.cg.Parallel)}

@@ -433,3 +433,31 @@ func TestRefusesTerminal(t *testing.T) {
 		t.Errorf("input from a terminal: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// TestFuelFlag: --fuel marks the object as fuel-instrumented (and adds
+// code); without it the object is neither.
+func TestFuelFlag(t *testing.T) {
+	in := writeTemp(t, "add.wasm", addWasm)
+	text := map[bool]uint32{}
+	for _, fuel := range []bool{false, true} {
+		args := []string{in}
+		if fuel {
+			args = append([]string{"--fuel"}, args...)
+		}
+		code, so, stderr := lucetc(t, nil, args...)
+		if code != 0 {
+			t.Fatalf("lucetc %v: exit %d: %s", args, code, stderr)
+		}
+		img, err := load.Inspect([]byte(so))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Meta.Fuel != fuel {
+			t.Errorf("lucetc %v: Meta.Fuel = %v", args, img.Meta.Fuel)
+		}
+		text[fuel] = img.Meta.Funcs[0].CodeSize
+	}
+	if text[true] <= text[false] {
+		t.Errorf("add is %d bytes with --fuel, %d without: no instrumentation", text[true], text[false])
+	}
+}

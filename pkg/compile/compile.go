@@ -61,7 +61,7 @@ func DefaultCache() (*Cache, error) {
 // Key names the object compiled from b with opts by this compiler.
 func Key(b []byte, opts codegen.Options) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lucet %s\n%d %d %d %d %d\n", compilerID(), opts.OptLevel, opts.Bounds, opts.MemReserve, opts.MemGuard, opts.Features)
+	fmt.Fprintf(h, "lucet %s\n%d %d %d %d %d %t\n", compilerID(), opts.OptLevel, opts.Bounds, opts.MemReserve, opts.MemGuard, opts.Features, opts.Fuel)
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -52,6 +52,9 @@ func TestCacheHitSkipsCompile(t *testing.T) {
 	if Key(b, codegen.Options{}) == Key(b, codegen.Options{OptLevel: 2}) {
 		t.Error("options do not change the key")
 	}
+	if Key(b, codegen.Options{}) == Key(b, codegen.Options{Fuel: true}) {
+		t.Error("fuel instrumentation does not change the key")
+	}
 	if Key(b, codegen.Options{}) == Key(append(b[:len(b):len(b)], 0), codegen.Options{}) {
 		t.Error("module bytes do not change the key")
 	}
