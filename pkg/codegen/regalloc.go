@@ -498,6 +498,17 @@ func allocate(f *Func) *regAlloc {
 		if p := paramOf[v]; p != nil && p.loc.inReg() {
 			try(p.loc.Reg)
 		}
+		if v.Op == OpParam {
+			// The register of an argument that arrives already allocated
+			// (a loop's entry edge) saves the move on that edge.
+			if k := paramIndex(v); k >= 0 {
+				for _, pred := range v.Block.Preds {
+					if a := pred.Succs[pred.edgeTo(v.Block)].Args[k]; needsReg(a) && a.loc.inReg() {
+						try(a.loc.Reg)
+					}
+				}
+			}
+		}
 		if len(v.Args) > 0 && v.Op != OpResult && needsReg(v.Args[0]) && v.Args[0].loc.inReg() {
 			try(v.Args[0].loc.Reg)
 		}
@@ -624,4 +635,14 @@ func (ra *regAlloc) assignSlots() {
 // bounds check.
 func isMemLenUse(v *Value, i int) bool {
 	return v.Op == OpLoad && i == 1 || v.Op == OpStore && i == 2
+}
+
+// paramIndex is the position of parameter p in its block, or -1.
+func paramIndex(p *Value) int {
+	for i, q := range p.Block.Params {
+		if q == p {
+			return i
+		}
+	}
+	return -1
 }
