@@ -28,6 +28,7 @@ type wasiCase struct {
 	NoNode   string
 	NoNative string
 	Flags    []string      // extra lucet-run options (lucet only)
+	Compile  []string      // extra lucetc options (lucet only)
 	Limit    time.Duration // the harness kills the run after this long
 	Line     int
 }
@@ -138,6 +139,11 @@ func parseCase(line string) (*wasiCase, error) {
 				return nil, fmt.Errorf("%s: flag=%q is not an option", c.Name, val)
 			}
 			c.Flags = append(c.Flags, val)
+		case "lucetc":
+			if !strings.HasPrefix(val, "-") {
+				return nil, fmt.Errorf("%s: lucetc=%q is not an option", c.Name, val)
+			}
+			c.Compile = append(c.Compile, val)
 		case "limit":
 			d, err := time.ParseDuration(val)
 			if err != nil {

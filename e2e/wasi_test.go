@@ -40,7 +40,7 @@ func lucetRunner() runner {
 		if err != nil {
 			return nil, err
 		}
-		so, err := compiled(c.Prog)
+		so, err := compiledWith(c.Prog, c.Compile)
 		if err != nil {
 			return nil, err
 		}
@@ -111,16 +111,25 @@ func nativeRunner(dir string) runner {
 
 // compiled returns the .so for a program, compiling it with lucetc once
 // per test process.
-func compiled(prog string) (string, error) {
+func compiled(prog string) (string, error) { return compiledWith(prog, nil) }
+
+// compiledWith is compiled with extra lucetc options (once per program and
+// options).
+func compiledWith(prog string, opts []string) (string, error) {
+	key := strings.Join(append([]string{prog}, opts...), " ")
 	compileMu.Lock()
-	e, ok := compileCache[prog]
+	e, ok := compileCache[key]
 	if !ok {
 		e = &compileEntry{}
-		compileCache[prog] = e
+		compileCache[key] = e
 	}
 	compileMu.Unlock()
 	e.once.Do(func() {
-		e.so, e.err = compile(filepath.Join(wasiDir(), prog), strings.ReplaceAll(strings.TrimSuffix(prog, ".wasm"), "/", "_")+".so")
+		name := strings.ReplaceAll(strings.TrimSuffix(prog, ".wasm"), "/", "_")
+		for _, o := range opts {
+			name += "_" + strings.Trim(strings.NewReplacer("=", "_", "/", "_").Replace(o), "-")
+		}
+		e.so, e.err = compile(filepath.Join(wasiDir(), prog), name+".so", opts...)
 	})
 	return e.so, e.err
 }
@@ -136,14 +145,14 @@ type compileEntry struct {
 	err  error
 }
 
-// compile runs `lucetc wasm -o workDir/name`.
-func compile(wasmPath, name string) (string, error) {
+// compile runs `lucetc [opts] wasm -o workDir/name`.
+func compile(wasmPath, name string, opts ...string) (string, error) {
 	lc, err := bin("lucetc")
 	if err != nil {
 		return "", err
 	}
 	so := filepath.Join(workDir, name)
-	r, err := run(exec.Command(lc, wasmPath, "-o", so), nil, compileLimit)
+	r, err := run(exec.Command(lc, append(opts, wasmPath, "-o", so)...), nil, compileLimit)
 	if err != nil {
 		return "", fmt.Errorf("lucetc: %w", err)
 	}

@@ -129,3 +129,48 @@ func TestInvoke(t *testing.T) {
 		})
 	}
 }
+
+// spinWasm is (module (func (export "spin") (loop (br 0)))).
+var spinWasm = []byte("\x00asm\x01\x00\x00\x00" +
+	"\x01\x04\x01\x60\x00\x00" +
+	"\x03\x02\x01\x00" +
+	"\x07\x08\x01\x04spin\x00\x00" +
+	"\x0a\x09\x01\x07\x00\x03\x40\x0c\x00\x0b\x0b")
+
+// TestFuel: a .wasm is compiled with fuel instrumentation when --fuel is
+// given (through the cache, whose key must tell the two builds apart, and
+// without it); running out is a trap, not a timeout. An object compiled
+// without instrumentation is refused.
+func TestFuel(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	wasmPath := filepath.Join(t.TempDir(), "spin.wasm")
+	if err := os.WriteFile(wasmPath, spinWasm, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	so := invokeSO(t)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // substring
+	}{
+		// Uninstrumented first, so a cache key without the fuel option
+		// would hand the fuel run this object.
+		{"without fuel", []string{"--timeout", "50ms", wasmPath, "--invoke", "spin"}, 124, "timeout"},
+		{"cached", []string{"--fuel", "1000", wasmPath, "--invoke", "spin"}, 134, "wasm trap: all fuel consumed\n  at spin"},
+		{"cache hit", []string{"--fuel", "1000", wasmPath, "--invoke", "spin"}, 134, "all fuel consumed"},
+		{"no cache", []string{"--no-cache", "--fuel=1000", wasmPath, "--invoke", "spin"}, 134, "all fuel consumed"},
+		{"uninstrumented object", []string{"--fuel", "1000", so, "--invoke", "add", "1", "2"}, 1, "compile it with lucetc --fuel"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := lucetRun(t, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.stderr) {
+				t.Errorf("lucet-run %v = %d, stderr %q; want %d, stderr containing %q", tc.args, code, errs, tc.code, tc.stderr)
+			}
+			if tc.code == 134 && strings.Contains(errs, "timeout") {
+				t.Errorf("out of fuel reported as a timeout: %q", errs)
+			}
+		})
+	}
+}

@@ -24,11 +24,11 @@ import (
 // checkFuel refuses to meter fuel on code that does not count it.
 func (s *Store) checkFuel(meta *object.Meta) error {
 	if s.cfg.Fuel > 0 && !meta.Fuel {
-		name := meta.ModuleName
-		if name == "" {
-			name = "module"
+		name := "the module"
+		if meta.ModuleName != "" {
+			name = fmt.Sprintf("module %q", meta.ModuleName)
 		}
-		return fmt.Errorf("execute: instantiate: fuel metering needs code instrumented for it, and %s was compiled without (compile it with lucetc --fuel)", name)
+		return fmt.Errorf("execute: instantiate: %s was compiled without fuel instrumentation, which fuel metering needs (compile it with lucetc --fuel)", name)
 	}
 	return nil
 }
