@@ -107,28 +107,46 @@ func fuseSelects(f *Func) {
 }
 
 // fuseScaledAdds turns x + (y << k), k in 1..3, with the shift used only
-// there and defined right before the add, into one lea with a scaled
-// index: the shift produces no value of its own.
+// there, into one lea with a scaled index: the shift produces no value of
+// its own. The shift moves down to just before the add, so its operand
+// stays live (in its register) until the lea reads it.
 func fuseScaledAdds(f *Func) {
 	for _, b := range f.Blocks {
-		for i := 1; i < len(b.Values); i++ {
-			v, s := b.Values[i], b.Values[i-1]
-			if v.Op != OpAdd || s.Op != OpShl || s.Uses != 1 || s.Type != v.Type || s.Args[1].Op != OpConst {
+		var fused map[*Value]*Value // add -> its shift
+		for _, v := range b.Values {
+			if v.Op != OpAdd {
 				continue
 			}
-			if k := s.Args[1].Aux & int64(v.Type.Size()-1); k < 1 || k > 3 {
-				continue
+			for j, s := range v.Args {
+				x := v.Args[1-j]
+				if s.Op != OpShl || s.Block != b || s.Uses != 1 || s.Type != v.Type || s.Args[1].Op != OpConst ||
+					x.Op == OpConst || x == s || s.fused {
+					continue
+				}
+				if k := s.Args[1].Aux & int64(v.Type.Size()-1); k < 1 || k > 3 {
+					continue
+				}
+				s.fused = true
+				if fused == nil {
+					fused = map[*Value]*Value{}
+				}
+				fused[v] = s
+				break
 			}
-			x := v.Args[0]
-			if x == s {
-				x = v.Args[1]
-			} else if v.Args[1] != s {
-				continue
-			}
-			if x.Op == OpConst || x == s {
-				continue
-			}
-			s.fused = true
 		}
+		if fused == nil {
+			continue
+		}
+		vs := make([]*Value, 0, len(b.Values))
+		for _, v := range b.Values {
+			if v.fused && v.Op == OpShl {
+				continue
+			}
+			if s := fused[v]; s != nil {
+				vs = append(vs, s)
+			}
+			vs = append(vs, v)
+		}
+		b.Values = vs
 	}
 }
