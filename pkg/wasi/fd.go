@@ -535,7 +535,10 @@ func timespecs(atim, mtim uint64, fst uint32) ([2]unix.Timespec, Errno) {
 		}
 		return unix.Timespec{Nsec: unix.UTIME_OMIT}
 	}
-	if atim > math.MaxInt64 || mtim > math.MaxInt64 {
+	// Only a timestamp whose SET flag is given is read. Callers leave junk
+	// in the other one: Go's Utimensat passes its UTIME_OMIT timespec
+	// through TimespecToNsec, a negative number, for an omitted atime.
+	if fst&fstAtim != 0 && atim > math.MaxInt64 || fst&fstMtim != 0 && mtim > math.MaxInt64 {
 		return ts, ErrnoInval
 	}
 	ts[0] = one(atim, fst&fstAtim != 0, fst&fstAtimNow != 0)

@@ -281,3 +281,76 @@ func TestCloseWhileInUse(t *testing.T) {
 		t.Errorf("fd %d after renumber reads %q", b, got)
 	}
 }
+
+// TestSetTimesIgnoresUnsetTimestamp: a timestamp whose SET flag is absent
+// is not looked at. Go's Utimensat (root.Chtimes with a zero atime) passes
+// its UTIME_OMIT timespec through TimespecToNsec, which leaves a negative
+// number in the unused argument; that used to be EINVAL.
+func TestSetTimesIgnoresUnsetTimestamp(t *testing.T) {
+	h, dir := newDirHarness(t)
+	p := filepath.Join(dir, "f")
+	os.WriteFile(p, nil, 0o644)
+	fd, e := h.open(3, false, "f", 0, fileRW, 0, 0)
+	if e != 0 {
+		t.Fatal(e)
+	}
+	pp, pl := h.str("f")
+	omitNsec := int64(-2)*1e9 - 2 // TimespecToNsec({Sec: -2, Nsec: UTIME_OMIT})
+	goOmit := uint64(omitNsec)
+	base := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	when := uint64(time.Date(2010, 5, 6, 7, 8, 9, 0, time.UTC).UnixNano())
+	cases := []struct {
+		name       string
+		atim, mtim uint64
+		fst        uint32
+		want       Errno
+		wantA      uint64 // 0: unchanged
+		wantM      uint64
+	}{
+		{"mtime only, junk atime", goOmit, when, fstMtim, ErrnoSuccess, 0, when},
+		{"atime only, junk mtime", when, goOmit, fstAtim, ErrnoSuccess, when, 0},
+		{"atime now, junk mtime", 0, goOmit, fstAtimNow, ErrnoSuccess, 0, 0},
+		{"set mtime out of range", 0, 1 << 63, fstMtim, ErrnoInval, 0, 0},
+		{"set atime out of range", 1 << 63, when, fstAtim | fstMtim, ErrnoInval, 0, 0},
+	}
+	for _, via := range []string{"fd", "path"} {
+		for _, c := range cases {
+			if err := os.Chtimes(p, base, base); err != nil {
+				t.Fatal(err)
+			}
+			var e Errno
+			if via == "fd" {
+				e = h.call("fd_filestat_set_times", uint64(fd), c.atim, c.mtim, uint64(c.fst))
+			} else {
+				e = h.call("path_filestat_set_times", 3, 0, pp, pl, c.atim, c.mtim, uint64(c.fst))
+			}
+			if e != c.want {
+				t.Errorf("%s %s: errno %d, want %d", via, c.name, e, c.want)
+				continue
+			}
+			var st unix.Stat_t
+			if err := unix.Stat(p, &st); err != nil {
+				t.Fatal(err)
+			}
+			wantA, wantM := uint64(base.UnixNano()), uint64(base.UnixNano())
+			if c.wantA != 0 {
+				wantA = c.wantA
+			}
+			if c.wantM != 0 {
+				wantM = c.wantM
+			}
+			if c.fst&fstAtimNow != 0 {
+				wantA = uint64(st.Atim.Nano()) // checked below only for moving forward
+				if st.Atim.Nano() <= base.UnixNano() {
+					t.Errorf("%s %s: ATIM_NOW left atime at %d", via, c.name, st.Atim.Nano())
+				}
+			}
+			if got := uint64(st.Atim.Nano()); got != wantA {
+				t.Errorf("%s %s: atime %d, want %d", via, c.name, got, wantA)
+			}
+			if got := uint64(st.Mtim.Nano()); got != wantM {
+				t.Errorf("%s %s: mtime %d, want %d", via, c.name, got, wantM)
+			}
+		}
+	}
+}

@@ -19,6 +19,9 @@
 //   - rights are enforced (ENOTCAPABLE) on every call, as the spec says;
 //     current wasmtime mostly ignores them. path_open refuses rights the
 //     directory does not pass on, and narrows the rest to the file type.
+//     One exception, as in wasmtime: oflags::trunc does not need
+//     path_filestat_set_size on the directory (Go strips it from every
+//     directory it opens); it needs a write right on the new fd (EINVAL).
 //   - path_symlink refuses absolute targets with EPERM (cap-std does too).
 //   - fd_fdstat_set_flags refuses changes to DSYNC/RSYNC/SYNC with EINVAL
 //     (Linux cannot change them on an open file), but accepts them unchanged.
