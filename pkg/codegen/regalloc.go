@@ -512,9 +512,19 @@ func allocate(f *Func) *regAlloc {
 		if len(v.Args) > 0 && v.Op != OpResult && needsReg(v.Args[0]) && v.Args[0].loc.inReg() {
 			try(v.Args[0].loc.Reg)
 		}
-		for _, c := range regs {
-			try(c)
+		// A non-commutative two-address operation whose result shares the
+		// second operand's register needs a detour through a scratch
+		// register: take that register only as a last resort.
+		avoid := asm.NoReg
+		if (v.Op == OpSub || v.Op == OpFSub || v.Op == OpFDiv) && needsReg(v.Args[1]) {
+			avoid = v.Args[1].loc.Reg
 		}
+		for _, c := range regs {
+			if c != avoid {
+				try(c)
+			}
+		}
+		try(avoid)
 		if r == asm.NoReg {
 			// Evict the cheapest single interval blocking a register if it
 			// is cheaper than this one (uses weighted by loop depth, then
