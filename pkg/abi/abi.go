@@ -66,9 +66,11 @@
 //     as listed on each Builtin constant; immediates (segment and table
 //     indices) come first.
 //   - ExitInterrupt: the guest saw a non-zero VMInterrupt word at a function
-//     entry or loop header; resumable like a host call with no arguments. Go
-//     either resumes (after yielding to the scheduler) or abandons the call
-//     with a trap (timeout, kill switch, fuel).
+//     entry or loop header, or, in fuel-instrumented code (object Meta.Fuel),
+//     a negative VMFuel there; resumable like a host call with no arguments.
+//     Go either resumes (after yielding to the scheduler) or abandons the
+//     call with a trap (timeout, kill switch; TrapOutOfFuel when the
+//     exiting instance's VMFuel is negative).
 //
 // Whatever the kind, Go never runs with guest frames below it on the
 // goroutine stack: the guest stack is a separate mapping, and resume
@@ -76,8 +78,8 @@
 package abi
 
 // Version is the ABI version written into objects; the loader refuses any
-// other. Bump it on every change to this file.
-const Version = 1
+// other. Bump it on every change to this file. (2: VMFuel is used.)
+const Version = 2
 
 // VMContext field offsets (from R15). The runtime allocates VMContextSize
 // bytes per instance outside the Go heap.
@@ -91,7 +93,7 @@ const (
 	VMTables     = 0x30 // *[n]*TableDesc, imports first
 	VMFuncRefs   = 0x38 // *[n]FuncRef: one per function index, imports first
 	VMTypeIDs    = 0x40 // *[n]uint64: canonical (process-wide) ID of each type index
-	VMFuel       = 0x48 // int64: reserved for fuel metering
+	VMFuel       = 0x48 // int64: fuel left; fuel-instrumented code subtracts what it runs and exits with ExitInterrupt when negative
 	VMSize       = 0x80
 )
 

@@ -63,9 +63,9 @@ type Meta struct {
 	MemReserve    uint64 // BoundsGuard: bytes reserved for memory 0
 	MemGuard      uint64 // BoundsGuard: guard bytes after the reservation
 	// Fuel: the code charges fuel at [vmctx+VMFuel] and exits with
-	// ExitInterrupt when it runs out (lucetc --fuel). A runtime must not
-	// meter fuel on code without it, nor run code with it unmetered
-	// without giving it a budget it cannot exhaust.
+	// ExitInterrupt when it runs out (lucetc --fuel). A runtime can meter
+	// fuel only on such code, and must give such code a budget even when
+	// it does not meter (one it cannot exhaust).
 	Fuel bool
 
 	ModuleName string // from the name section, may be ""
