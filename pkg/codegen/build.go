@@ -29,7 +29,8 @@ type builder struct {
 	hasCall  bool
 	loops    int32 // enclosing loops, for spill weights
 	maxLoops int32
-	fuel     map[*Block]int64 // Options.Fuel: units charged per block (fuel.go)
+	gaddr    map[uint32]*Value // cell address per global (globalAddr)
+	fuel     map[*Block]int64  // Options.Fuel: units charged per block (fuel.go)
 }
 
 // ErrUnsupported marks valid modules that use a feature the code generator
@@ -155,6 +156,23 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 	}
 	b.placeFuel()
 	return f, nil
+}
+
+// globalAddr returns the value holding the address of global idx's cell,
+// loaded once in the entry block: an access is then one load instead of
+// three (VMGlobals, the cell pointer, the value).
+func (b *builder) globalAddr(idx uint32) *Value {
+	if v := b.gaddr[idx]; v != nil {
+		return v
+	}
+	v := b.f.newValue(b.f.Entry, OpGlobalAddr, TI64)
+	v.Aux = int64(idx)
+	b.f.Entry.Values = append([]*Value{v}, b.f.Entry.Values...)
+	if b.gaddr == nil {
+		b.gaddr = map[uint32]*Value{}
+	}
+	b.gaddr[idx] = v
+	return v
 }
 
 func (b *builder) setCurrent(blk *Block) {
@@ -465,11 +483,11 @@ func (b *builder) instr(in *wasm.Instr) error {
 		if err != nil {
 			return err
 		}
-		v := b.add(OpGlobalGet, t)
+		v := b.add(OpGlobalGet, t, b.globalAddr(in.Index))
 		v.Aux = int64(in.Index)
 		b.push(v)
 	case wasm.OpGlobalSet:
-		v := b.add(OpGlobalSet, TNone, b.pop())
+		v := b.add(OpGlobalSet, TNone, b.pop(), b.globalAddr(in.Index))
 		v.Aux = int64(in.Index)
 	case wasm.OpTableGet:
 		v := b.add(OpTableGet, TI64, b.pop())

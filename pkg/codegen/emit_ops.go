@@ -155,26 +155,29 @@ func (e *emitter) op(v *Value) error {
 		a.MovRM(64, d, asm.M(asm.R15, abi.VMMemDesc))
 		a.MovRM(64, d, asm.M(d, abi.MemDescLen))
 		e.finish(v, d)
+	case OpGlobalAddr:
+		d := e.dst(v, rA)
+		a.MovRM(64, d, asm.M(asm.R15, abi.VMGlobals))
+		a.MovRM(64, d, asm.M(d, int32(8*v.Aux)))
+		e.finish(v, d)
 	case OpGlobalGet:
-		a.MovRM(64, rA, asm.M(asm.R15, abi.VMGlobals))
-		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+		cell := e.gpr(v.Args[0], rA)
 		var d asm.Reg
 		if v.Type.IsFloat() {
 			d = e.dst(v, x15)
 		} else {
 			d = e.dst(v, rC)
 		}
-		e.loadMem(d, asm.M(rA, 0), v.Type)
+		e.loadMem(d, asm.M(cell, 0), v.Type)
 		e.finish(v, d)
 	case OpGlobalSet:
 		x := v.Args[0]
-		a.MovRM(64, rA, asm.M(asm.R15, abi.VMGlobals))
-		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+		cell := e.gpr(v.Args[1], rA)
 		if x.Type.IsFloat() {
-			e.storeMem(asm.M(rA, 0), e.xmm(x, x15), x.Type)
+			e.storeMem(asm.M(cell, 0), e.xmm(x, x15), x.Type)
 		} else {
 			r := e.gpr(x, rC)
-			a.MovMR(memSize(x.Type), asm.M(rA, 0), r)
+			a.MovMR(memSize(x.Type), asm.M(cell, 0), r)
 		}
 	case OpRefFunc:
 		d := e.dst(v, rA)

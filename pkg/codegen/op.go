@@ -97,8 +97,8 @@ const (
 	OpStore
 	OpMemLen // current memory 0 length in bytes (i64)
 
-	OpGlobalGet // Aux: global index
-	OpGlobalSet // Aux: global index; Args: value
+	OpGlobalGet // Aux: global index; Args: the cell address (OpGlobalAddr)
+	OpGlobalSet // Aux: global index; Args: value, the cell address
 
 	OpCall         // Aux: function index; Args: arguments
 	OpCallIndirect // Aux: type index, Aux2: table; Args: arguments, then the element index
@@ -112,6 +112,8 @@ const (
 	OpTableSize // Aux: table
 
 	OpFuel // Aux: fuel units to subtract from VMFuel (Options.Fuel; fuel.go)
+
+	OpGlobalAddr // Aux: global index; the address of its cell (entry block)
 
 	opCount
 )
@@ -136,7 +138,7 @@ var opNames = [...]string{
 	OpGlobalGet: "global.get", OpGlobalSet: "global.set", OpCall: "call",
 	OpCallIndirect: "call_indirect", OpResult: "result", OpBuiltin: "builtin", OpInterrupt: "interrupt",
 	OpRefFunc: "ref.func", OpTableGet: "table.get", OpTableSet: "table.set", OpTableSize: "table.size",
-	OpFuel: "fuel",
+	OpFuel: "fuel", OpGlobalAddr: "global.addr",
 }
 
 func (o Op) String() string {
