@@ -88,7 +88,7 @@ func TestCompileSpecModules(t *testing.T) {
 				continue
 			}
 			optimize(f)
-			ra := allocate(f)
+			ra := allocate(f, m)
 			if err := checkAllocation(f, ra); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
 			}

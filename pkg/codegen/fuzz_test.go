@@ -47,7 +47,7 @@ func FuzzCompile(f *testing.F) {
 				t.Fatal(err)
 			}
 			optimize(fn)
-			if err := checkAllocation(fn, allocate(fn)); err != nil {
+			if err := checkAllocation(fn, allocate(fn, m)); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"lucet/pkg/asm"
+	"lucet/pkg/wasm"
 )
 
 // Loc is where a value lives for its whole lifetime: a register, or a
@@ -28,6 +29,11 @@ var (
 	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
 	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
 		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
+	// Registers no call takes arguments in come first for values that
+	// live across calls.
+	calleeGPRFirst = []asm.Reg{asm.RBX, asm.R12, asm.R13, asm.R11, asm.R10, asm.R9, asm.R8, asm.RSI, asm.RDI}
+	calleeXMMFirst = []asm.Reg{asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13,
+		asm.X7, asm.X6, asm.X5, asm.X4, asm.X3, asm.X2, asm.X1, asm.X0}
 	// Guest calling convention: integer and float parameter registers;
 	// further parameters and results after the first go on the stack.
 	argGPRs = []asm.Reg{asm.RDI, asm.RSI, asm.R8, asm.R9, asm.R10, asm.R11}
@@ -400,7 +406,7 @@ func forEach(s bitset, fn func(int32)) {
 // register is free spills whichever interval ends last. A dying first
 // operand's register is preferred for the result so two-address
 // instructions need no copy.
-func allocate(f *Func) *regAlloc {
+func allocate(f *Func, m *wasm.Module) *regAlloc {
 	pos := numberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
@@ -439,6 +445,32 @@ func allocate(f *Func) *regAlloc {
 			for i, a := range e.Args {
 				if a.Block == b && needsReg(a) {
 					paramOf[a] = e.B.Params[i]
+				}
+			}
+		}
+	}
+	// callArg maps a value passed to a call to its convention register.
+	callArg := map[*Value]asm.Reg{}
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			var ft *wasm.FuncType
+			switch v.Op {
+			case OpCall:
+				t := m.FuncType(uint32(v.Aux))
+				ft = &t
+			case OpCallIndirect:
+				ft = &m.Types[v.Aux]
+			default:
+				continue
+			}
+			ps, err := valTypes(ft.Params)
+			if err != nil {
+				continue
+			}
+			regs, _, _ := convention(ps)
+			for i, a := range v.Args[:len(ps)] {
+				if _, seen := callArg[a]; !seen && regs[i] != asm.NoReg {
+					callArg[a] = regs[i]
 				}
 			}
 		}
@@ -490,15 +522,35 @@ func allocate(f *Func) *regAlloc {
 				}
 			}
 		}
+		// A value live across a call is reloaded after it anyway; it had
+		// better not sit in an argument register the call needs.
+		crossesCall := false
+		if len(ra.callPos) > 0 {
+			lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > cur.start })
+			for j := lo; j < len(ra.callPos) && ra.callPos[j] < cur.end && !crossesCall; j++ {
+				crossesCall = cur.liveAcross(ra.callPos[j])
+			}
+		}
+		if crossesCall {
+			if v.Type.IsFloat() {
+				regs = calleeXMMFirst
+			} else {
+				regs = calleeGPRFirst
+			}
+		}
 		// Hints: the parameter register, the register of the parameter an
-		// argument flows into, the first operand's register.
+		// argument flows into, the argument register of the call it is
+		// passed to, the first operand's register.
 		if v.Op == OpArg {
 			try(argReg(f, int(v.Aux)))
 		}
 		if p := paramOf[v]; p != nil && p.loc.inReg() {
 			try(p.loc.Reg)
 		}
-		if v.Op == OpParam {
+		if h, ok := callArg[v]; ok {
+			try(h)
+		}
+		if v.Op == OpParam && !crossesCall {
 			// The register of an argument that arrives already allocated
 			// (a loop's entry edge) saves the move on that edge.
 			if k := paramIndex(v); k >= 0 {

@@ -1,6 +1,9 @@
 package codegen
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // checkAllocation verifies an allocation: every value has a location of
 // the right class, values whose live ranges intersect never share a
@@ -20,6 +23,9 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 		case v.loc.inReg():
 			if v.Type.IsFloat() != v.loc.Reg.IsXMM() {
 				return fmt.Errorf("v%d (%s) in %s", v.ID, v.Type, v.loc.Reg)
+			}
+			if !slices.Contains(allocGPRs, v.loc.Reg) && !slices.Contains(allocXMMs, v.loc.Reg) {
+				return fmt.Errorf("v%d in %s, which is not allocatable", v.ID, v.loc.Reg)
 			}
 		case v.loc.Slot < 0:
 			return fmt.Errorf("v%d has no location", v.ID)

@@ -155,7 +155,7 @@ func TestBuildSSA(t *testing.T) {
 			if got := tc.check(f); got != tc.expect {
 				t.Errorf("got %s, want %s\n%s", got, tc.expect, f)
 			}
-			if err := checkAllocation(f, allocate(f)); err != nil {
+			if err := checkAllocation(f, allocate(f, tc.m)); err != nil {
 				t.Errorf("allocation: %v", err)
 			}
 		})
@@ -211,8 +211,9 @@ func TestRegallocPressure(t *testing.T) {
 	for i := 0; i < n-1; i++ {
 		body = append(body, 0x6a)
 	}
-	f := build(t, module1(i32s, i32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...))
-	ra := allocate(f)
+	m := module1(i32s, i32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...)
+	f := build(t, m)
+	ra := allocate(f, m)
 	if err := checkAllocation(f, ra); err != nil {
 		t.Fatal(err)
 	}
