@@ -9,9 +9,10 @@
 // cmd/compile: the frontend (build.go) turns the wasm operand stack and
 // locals into SSA with block parameters; passes remove redundant
 // parameters and dead code, split critical edges and fuse comparisons into
-// branches; a linear-scan register allocator (regalloc.go) assigns every
-// value a register or a stack slot; and the emitter (emit*.go) selects
-// x86-64 instructions through pkg/asm. Functions compile independently and
+// branches and cmovs and shifts into scaled-index leas; a linear-scan
+// register allocator (regalloc.go) assigns every value a register or a
+// stack slot; and the emitter (emit*.go) selects x86-64 instructions
+// through pkg/asm. Functions compile independently and
 // in parallel; the results are concatenated after the module-level stubs
 // and their call sites patched.
 package codegen

@@ -401,11 +401,17 @@ func forEach(s bitset, fn func(int32)) {
 	}
 }
 
-// allocate runs linear-scan register allocation (Poletto and Sarkar): it
-// walks intervals by start, frees registers of expired ones, and when no
-// register is free spills whichever interval ends last. A dying first
-// operand's register is preferred for the result so two-address
-// instructions need no copy.
+// allocate runs linear-scan register allocation over live ranges with
+// holes (in the manner of Traub et al. and Wimmer): it walks intervals by
+// start and gives each a register none of whose current holders it
+// intersects, preferring hinted registers (parameter and argument
+// registers of the convention, the register of the parameter a value
+// flows into, a dying first operand's register so two-address
+// instructions need no copy). When none is free, the cheapest interval
+// (uses weighted by loop depth) among the current one and single blockers
+// is spilled for its whole life. There is no splitting: a value lives in
+// one register or one stack slot, and values live across calls are stored
+// at their definition and reloaded after each call.
 func allocate(f *Func, m *wasm.Module) *regAlloc {
 	pos := numberPositions(f)
 	gid, ng := globalIDs(f)
