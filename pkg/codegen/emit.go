@@ -425,16 +425,26 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 		}
 	}
 	frame := 8 + 8*int(e.ra.numSlots) + 8*outArea
+	if e.ra.numSlots == 0 && outArea == 0 && !e.leavesInstance() {
+		frame = 0 // nothing below rbp: [rbp-8] holds the vmctx only when saved
+	}
 	frame = (frame + 15) &^ 15
 	e.frame = int32(frame)
 
 	// Prologue: frame pointer chain, stack check, vmctx save.
 	a.Push(asm.RBP)
 	a.MovRR(64, asm.RBP, asm.RSP)
-	a.Lea(64, rA, asm.M(asm.RSP, -int32(frame)))
-	a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
-	a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
-	a.SubRI(64, asm.RSP, int32(frame))
+	// A function that calls no guest function cannot recurse: with a small
+	// frame it stays inside the margin the runtime keeps above the guard
+	// page for code that does not check (64 KiB), so it skips the check.
+	if frame > leafFrameMax || e.callsGuest() {
+		a.Lea(64, rA, asm.M(asm.RSP, -int32(frame)))
+		a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
+		a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
+	}
+	if frame > 0 {
+		a.SubRI(64, asm.RSP, int32(frame))
+	}
 	if e.leavesInstance() {
 		a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
 	}
@@ -517,6 +527,23 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	fc := &funcCode{code: append([]byte(nil), a.Bytes()...), sites: e.sites}
 	fc.calls = append(fc.calls, a.CallFixups()...)
 	return fc, nil
+}
+
+// leafFrameMax is the largest frame of a function that skips the stack
+// check because it calls no guest function.
+const leafFrameMax = 512
+
+// callsGuest reports whether f calls other guest functions (directly,
+// through tables or imports).
+func (e *emitter) callsGuest() bool {
+	for _, b := range e.f.Blocks {
+		for _, v := range b.Values {
+			if v.Op == OpCall || v.Op == OpCallIndirect {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // leavesInstance reports whether f calls imports or through tables, which
