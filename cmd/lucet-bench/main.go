@@ -310,16 +310,8 @@ func benchRun(path string, args []string, stdout, stderr io.Writer) (int, error)
 		return 1, err
 	}
 	t0 := time.Now()
-	var mod *load.Module
-	if bytes.HasPrefix(b, []byte("\x00asm")) {
-		o, err := compile.Wasm(b, codegen.Options{})
-		if err != nil {
-			return 1, err
-		}
-		if mod, err = load.FromObject(o); err != nil {
-			return 1, err
-		}
-	} else if mod, err = load.Bytes(b); err != nil {
+	mod, err := compile.Load(b, codegen.Options{}, nil)
+	if err != nil {
 		return 1, err
 	}
 	defer mod.Close()
@@ -407,12 +399,5 @@ func loadModule(path string) (*load.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(b, []byte("\x00asm")) {
-		return load.Bytes(b)
-	}
-	o, err := compile.Wasm(b, codegen.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return load.FromObject(o)
+	return compile.Load(b, codegen.Options{}, nil)
 }

@@ -12,7 +12,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -308,24 +307,11 @@ func loadModule(path string, noCache, fuel bool) (*load.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(b, []byte("\x00asm")) {
-		return load.Bytes(b)
-	}
-	opts := codegen.Options{Fuel: fuel}
+	var c *compile.Cache
 	if !noCache {
-		if c, err := compile.DefaultCache(); err == nil {
-			elf, _, err := compile.WasmCached(c, b, opts)
-			if err != nil {
-				return nil, err
-			}
-			return load.Bytes(elf)
-		}
+		c, _ = compile.DefaultCache() // no cache directory: compile in memory
 	}
-	o, err := compile.Wasm(b, opts)
-	if err != nil {
-		return nil, err
-	}
-	return load.FromObject(o)
+	return compile.Load(b, codegen.Options{Fuel: fuel}, c)
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

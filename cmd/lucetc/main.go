@@ -24,8 +24,8 @@ import (
 
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sys/unix"
 
+	"lucet/internal/cliflag"
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
 	"lucet/pkg/disasm"
@@ -64,7 +64,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return compile(c, stdin, stdout, stderr)
 		},
 	}
-	err := app.Run(permute(args, flags))
+	err := app.Run(cliflag.Permute(args, flags))
 	var ue usageError
 	var me moduleError
 	switch {
@@ -260,7 +260,7 @@ func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	toStdout := o.output == "" || o.output == "-"
-	if toStdout && !o.emitAsm && isTerminal(stdout) {
+	if toStdout && !o.emitAsm && cliflag.IsTerminal(stdout) {
 		return usageError{errors.New("refusing to write a binary object to a terminal (use -o FILE or redirect standard output)")}
 	}
 	st := stages{w: stderr, on: o.verbose}
@@ -270,7 +270,7 @@ func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	st.begin()
 	if o.input == "-" {
 		name = "<stdin>"
-		if isTerminal(stdin) {
+		if cliflag.IsTerminal(stdin) {
 			return usageError{errors.New("input is - but standard input is a terminal")}
 		}
 		wasmBytes, err = io.ReadAll(stdin)
@@ -425,56 +425,4 @@ func (s *stages) total() {
 
 func fmtDur(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
-}
-
-func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(file.Fd()), unix.TCGETS)
-	return err == nil
-}
-
-// permute moves flags before positional arguments, because urfave/cli
-// stops at the first positional one and users write
-// `lucetc x.wasm -o x.so`. A flag that takes a value keeps the next
-// argument with it.
-func permute(args []string, flags []cli.Flag) []string {
-	if len(args) == 0 {
-		return args
-	}
-	takesValue := map[string]bool{}
-	for _, f := range flags {
-		if _, isBool := f.(*cli.BoolFlag); isBool {
-			continue
-		}
-		for _, n := range f.Names() {
-			takesValue[n] = true
-		}
-	}
-	out := []string{args[0]}
-	var pos []string
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			pos = append(pos, a)
-			continue
-		}
-		out = append(out, a)
-		name := strings.TrimLeft(a, "-")
-		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
-			i++
-			out = append(out, args[i])
-		}
-	}
-	if len(pos) > 0 {
-		out = append(out, "--")
-		out = append(out, pos...)
-	}
-	return out
 }

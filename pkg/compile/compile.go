@@ -19,6 +19,7 @@ import (
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
 	"lucet/pkg/link"
+	"lucet/pkg/load"
 	"lucet/pkg/object"
 	"lucet/pkg/validate"
 )
@@ -152,4 +153,28 @@ func compilerID() string {
 		}
 	})
 	return id
+}
+
+// IsWasm reports whether b starts with the WebAssembly magic number.
+func IsWasm(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x00asm" }
+
+// Load turns module bytes into a loaded module, whichever form they are in:
+// a compiled object is loaded as it is; a .wasm module is compiled first,
+// through c when c is not nil.
+func Load(b []byte, opts codegen.Options, c *Cache) (*load.Module, error) {
+	if !IsWasm(b) {
+		return load.Bytes(b)
+	}
+	if c != nil {
+		elf, _, err := WasmCached(c, b, opts)
+		if err != nil {
+			return nil, err
+		}
+		return load.Bytes(elf)
+	}
+	o, err := Wasm(b, opts)
+	if err != nil {
+		return nil, err
+	}
+	return load.FromObject(o)
 }

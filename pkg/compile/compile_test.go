@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"lucet/pkg/codegen"
+	"lucet/pkg/link"
 	"lucet/pkg/load"
 )
 
@@ -64,5 +65,41 @@ func TestCacheHitSkipsCompile(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".tmp-") {
 			t.Errorf("left %s behind", e.Name())
 		}
+	}
+}
+
+func TestLoadEitherForm(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Wasm(b, codegen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elf, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		in    []byte
+		cache *Cache
+	}{
+		{"wasm in memory", b, nil},
+		{"wasm through cache", b, &Cache{Dir: t.TempDir()}},
+		{"compiled object", elf, nil},
+	} {
+		m, err := Load(tt.in, codegen.Options{}, tt.cache)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if len(m.Meta.Funcs) != len(o.Meta.Funcs) {
+			t.Errorf("%s: %d functions, want %d", tt.name, len(m.Meta.Funcs), len(o.Meta.Funcs))
+		}
+		m.Close()
+	}
+	if _, err := Load([]byte("\x7fELF junk"), codegen.Options{}, nil); err == nil {
+		t.Error("junk loaded")
 	}
 }

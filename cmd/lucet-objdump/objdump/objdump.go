@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sys/unix"
 
+	"lucet/internal/cliflag"
 	"lucet/pkg/disasm"
 	"lucet/pkg/load"
 )
@@ -43,7 +43,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return dump(c, stdin, stdout)
 		},
 	}
-	err := app.Run(permute(args, flags))
+	err := app.Run(cliflag.Permute(args, flags))
 	var ue usageError
 	var ie inputError
 	switch {
@@ -88,7 +88,7 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		return usageError{fmt.Errorf("one module at a time, got %d arguments", c.NArg())}
 	}
 	if name == "-" {
-		if isTerminal(stdin) {
+		if cliflag.IsTerminal(stdin) {
 			return usageError{errors.New("no module given and standard input is a terminal")}
 		}
 		name = "<stdin>"
@@ -114,55 +114,4 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		return enc.Encode(r)
 	}
 	return r.writeText(stdout)
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
-}
-
-// permute moves flags before positional arguments, because urfave/cli
-// stops at the first positional one and users write `lucet-objdump x.so -d`.
-// A flag that takes a value keeps the next argument with it.
-func permute(args []string, flags []cli.Flag) []string {
-	if len(args) == 0 {
-		return args
-	}
-	takesValue := map[string]bool{}
-	for _, f := range flags {
-		if _, isBool := f.(*cli.BoolFlag); isBool {
-			continue
-		}
-		for _, n := range f.Names() {
-			takesValue[n] = true
-		}
-	}
-	out := []string{args[0]}
-	var pos []string
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			pos = append(pos, a)
-			continue
-		}
-		out = append(out, a)
-		name := strings.TrimLeft(a, "-")
-		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
-			i++
-			out = append(out, args[i])
-		}
-	}
-	if len(pos) > 0 {
-		out = append(out, "--")
-		out = append(out, pos...)
-	}
-	return out
 }

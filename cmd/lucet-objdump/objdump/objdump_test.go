@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"lucet/internal/cliflag"
 	"lucet/pkg/link"
 	"lucet/pkg/object/objtest"
 )
@@ -151,7 +152,7 @@ func TestPermute(t *testing.T) {
 		{"prog", "prog"},
 	}
 	for _, tt := range tests {
-		if got := strings.Join(permute(strings.Fields(tt.in), cliFlags()), " "); got != tt.want {
+		if got := strings.Join(cliflag.Permute(strings.Fields(tt.in), cliFlags()), " "); got != tt.want {
 			t.Errorf("permute(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
