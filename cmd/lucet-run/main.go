@@ -16,10 +16,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dustin/go-humanize"
@@ -61,6 +63,7 @@ const timeoutGrace = 50 * time.Millisecond
 // runOptions are the flags that shape a run beyond the store's limits.
 type runOptions struct {
 	dirs    []wasi.Preopen
+	sockets []syscall.Conn
 	env     []string
 	noCache bool
 }
@@ -97,6 +100,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
 			&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 1 MiB)"},
 			&cli.Uint64Flag{Name: "fuel", Usage: "trap \"all fuel consumed\" after about `N` wasm instructions (0: no limit; a .wasm is compiled with fuel instrumentation, an object must come from lucetc --fuel)"},
+			&cli.StringSliceFlag{Name: "tcplisten", Usage: "listen on TCP `ADDR` (host:port) and hand the socket to the guest after the --dir fds, for sock_accept (repeatable)"},
 			&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
 		},
 		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
@@ -142,6 +146,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				}
 				ro.dirs = append(ro.dirs, wasi.Preopen{HostPath: host, GuestPath: guest})
 			}
+			for _, a := range c.StringSlice("tcplisten") {
+				l, err := net.Listen("tcp", a)
+				if err != nil {
+					return usageError{fmt.Errorf("--tcplisten %s: %v", a, err)}
+				}
+				defer l.Close()
+				ro.sockets = append(ro.sockets, l.(*net.TCPListener))
+			}
 			for _, e := range c.StringSlice("env") {
 				if name, _, ok := strings.Cut(e, "="); !ok || name == "" {
 					return usageError{fmt.Errorf("--env %q: want NAME=VALUE", e)}
@@ -169,7 +181,7 @@ func splitArgs(args []string) (flags []string, path, invoke string, hasInvoke bo
 	}
 	flags = []string{args[0]}
 	valueFlags := map[string]bool{"timeout": true, "max-memory-pages": true, "stack-size": true,
-		"dir": true, "env": true, "max-memory": true, "fuel": true}
+		"dir": true, "env": true, "tcplisten": true, "max-memory": true, "fuel": true}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if path != "" && (!strings.HasPrefix(a, "-") || a == "--" || isNumber(a)) {
@@ -251,6 +263,7 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 			Args:     append([]string{filepath.Base(path)}, args...),
 			Env:      ro.env,
 			Preopens: ro.dirs,
+			Sockets:  ro.sockets,
 			Stdin:    stdin,
 			Stdout:   stdout,
 			Stderr:   stderr,

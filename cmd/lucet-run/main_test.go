@@ -117,6 +117,7 @@ func TestInvoke(t *testing.T) {
 		{"no module", []string{"--invoke", "add"}, 2, "", "no module given"},
 		{"missing file", []string{"/nonexistent.so", "--invoke", "add"}, 1, "", "no such file or directory"},
 		{"no _start", []string{so}, 1, "", `exports no function "_start"`},
+		{"bad tcplisten", []string{"--tcplisten", "nonsense", so}, 2, "", "--tcplisten nonsense"},
 		{"bad flag", []string{"--bogus", so}, 2, "", "see --help"},
 	}
 	for _, tc := range tests {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"syscall"
 
 	"lucet/pkg/execute"
 	"lucet/pkg/load"
@@ -26,6 +27,10 @@ type Options struct {
 	Stdin    io.Reader // nil: the host's
 	Stdout   io.Writer
 	Stderr   io.Writer
+	// Sockets are handed to the guest as the fds after the preopens
+	// (listeners for sock_accept, or connected sockets); the caller keeps
+	// and closes its own.
+	Sockets []syscall.Conn
 	// Entry is the export to call; "" means _start.
 	Entry string
 }
@@ -59,6 +64,7 @@ func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
 		Stdout:   opts.Stdout,
 		Stderr:   opts.Stderr,
 		Preopens: opts.Preopens,
+		Sockets:  opts.Sockets,
 	})
 	if err != nil {
 		return 0, err

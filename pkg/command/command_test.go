@@ -3,10 +3,14 @@ package command_test
 import (
 	"bytes"
 	"errors"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"lucet/pkg/abi"
 	"lucet/pkg/codegen"
@@ -106,5 +110,43 @@ func TestRunMissingEntry(t *testing.T) {
 	_, err = command.Run(st, mod, command.Options{Entry: "nope", Stdout: &bytes.Buffer{}})
 	if err == nil || !strings.Contains(err.Error(), `no function "nope"`) {
 		t.Fatalf("err = %v, want a missing-entry error", err)
+	}
+}
+
+// TestRunSockets hands a listener to a guest that accepts one connection
+// and echoes what it reads.
+func TestRunSockets(t *testing.T) {
+	mod := module(t, "testdata/echo.wasm")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			got <- "dial: " + err.Error()
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		c.Write([]byte("ping"))
+		b, _ := io.ReadAll(c)
+		got <- string(b)
+	}()
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	status, err := command.Run(st, mod, command.Options{
+		Args: []string{"echo"}, Stdout: &bytes.Buffer{}, Sockets: []syscall.Conn{l.(*net.TCPListener)},
+	})
+	if err != nil || status != 0 {
+		t.Fatalf("Run = %d, %v; want 0 (status is the failing errno)", status, err)
+	}
+	if s := <-got; s != "ping" {
+		t.Errorf("echoed %q, want %q", s, "ping")
 	}
 }
