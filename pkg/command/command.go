@@ -47,11 +47,21 @@ func Imports(sys *wasi.System) execute.ImportMap {
 	return execute.ImportMap{wasi.ModuleName: mod}
 }
 
-// callerMemory shows a host call's caller to WASI as its memory; a pointer
-// conversion, so nothing is allocated per call.
+// callerMemory shows a host call's caller to WASI as its memory, and as
+// its wasi.Canceler so a guest sleeping or waiting in poll_oneoff is
+// stopped by a timeout or kill too; a pointer conversion, so nothing is
+// allocated per call.
 type callerMemory execute.Caller
 
+var _ wasi.Canceler = (*callerMemory)(nil)
+
 func (c *callerMemory) Bytes() []byte { return (*execute.Caller)(c).Memory() }
+
+func (c *callerMemory) Done() <-chan struct{} { return (*execute.Caller)(c).Done() }
+
+// Err is execute's interrupt trap, so a cancelled wait reads as the
+// timeout it is.
+func (c *callerMemory) Err() error { return (*execute.Caller)(c).Err() }
 
 // Run instantiates mod in store with WASI and calls its entry point. It
 // returns the exit status: the guest's proc_exit code, or 0 when the entry

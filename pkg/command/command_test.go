@@ -150,3 +150,49 @@ func TestRunSockets(t *testing.T) {
 		t.Errorf("echoed %q, want %q", s, "ping")
 	}
 }
+
+// TestRunStopsSleepingGuest stops a guest blocked in nanosleep (poll_oneoff
+// with an hour's clock): the store's cancellation must reach the host call,
+// not wait for the guest's next interrupt check.
+func TestRunStopsSleepingGuest(t *testing.T) {
+	mod := module(t, "../../testdata/wasi/wasm/spin.wasm")
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		kill    time.Duration // > 0: Store.Kill after this long
+	}{
+		{"timeout", 200 * time.Millisecond, 0},
+		// Kill reaches host calls only in a call that can be cancelled,
+		// which a timeout makes it.
+		{"kill", time.Hour, 200 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := execute.NewStore(execute.Config{Timeout: tt.timeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if tt.kill > 0 {
+				tm := time.AfterFunc(tt.kill, st.Kill)
+				defer tm.Stop()
+			}
+			var stdout bytes.Buffer
+			start := time.Now()
+			status, err := command.Run(st, mod, command.Options{Args: []string{"spin", "sleep"}, Stdout: &stdout, Stderr: &bytes.Buffer{}})
+			el := time.Since(start)
+			var tr *execute.Trap
+			if !errors.As(err, &tr) || tr.Code != abi.TrapInterrupt {
+				t.Fatalf("Run = %d, %v; want trap %v", status, err, abi.TrapInterrupt)
+			}
+			// ~200 ms; the slack is for a loaded machine, the hour is what
+			// it guards against.
+			if el > 3*time.Second {
+				t.Errorf("Run returned after %v", el)
+			}
+			if got := stdout.String(); got != "spinning (sleep)\n" {
+				t.Errorf("stdout = %q: the guest did not reach its sleep", got)
+			}
+		})
+	}
+}

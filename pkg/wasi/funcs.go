@@ -6,10 +6,19 @@ import (
 
 type hostFn func(s *System, m []byte, a []uint64) Errno
 
+// waitFn is a host function that can block; it gives up, answering
+// cancelled, once done is closed (a nil done never is).
+type waitFn func(s *System, m []byte, a []uint64, done <-chan struct{}) (e Errno, cancelled bool)
+
 type fnSpec struct {
 	name   string
 	params []wasm.ValType
-	fn     hostFn
+	fn     hostFn // nil for the functions in waits
+}
+
+// waits are the host functions that watch for cancellation.
+var waits = map[string]waitFn{
+	"poll_oneoff": (*System).pollOneoff,
 }
 
 const (
@@ -61,7 +70,7 @@ var specs = []fnSpec{
 	{"path_rename", sig(i32, i32, i32, i32, i32, i32), (*System).pathRename},
 	{"path_symlink", sig(i32, i32, i32, i32, i32), (*System).pathSymlink},
 	{"path_unlink_file", sig(i32, i32, i32), (*System).pathUnlinkFile},
-	{"poll_oneoff", sig(i32, i32, i32, i32), (*System).pollOneoff},
+	{"poll_oneoff", sig(i32, i32, i32, i32), nil},
 	{"proc_raise", sig(i32), (*System).procRaise},
 	{"sched_yield", sig(), (*System).schedYield},
 	{"random_get", sig(i32, i32), (*System).randomGet},
@@ -77,7 +86,7 @@ var specs = []fnSpec{
 func (s *System) Funcs() []Func {
 	out := make([]Func, 0, len(specs)+1)
 	for _, sp := range specs {
-		fn := sp.fn
+		fn, wait := sp.fn, waits[sp.name]
 		out = append(out, Func{
 			Name:    sp.name,
 			Params:  sp.params,
@@ -91,7 +100,23 @@ func (s *System) Funcs() []Func {
 				if mem != nil {
 					m = mem.Bytes()
 				}
-				stack[0] = uint64(fn(s, m, args[:]))
+				if wait == nil {
+					stack[0] = uint64(fn(s, m, args[:]))
+					return nil
+				}
+				c, _ := mem.(Canceler)
+				var done <-chan struct{}
+				if c != nil {
+					done = c.Done()
+				}
+				e, cancelled := wait(s, m, args[:], done)
+				if cancelled {
+					if err := c.Err(); err != nil {
+						return err
+					}
+					return errCancelled
+				}
+				stack[0] = uint64(e)
 				return nil
 			},
 		})

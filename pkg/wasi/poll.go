@@ -30,23 +30,29 @@ type pollSub struct {
 // fd are always ready, as in POSIX poll. Per-subscription failures (bad fd,
 // missing rights, unknown clock) are reported as events with an error, like
 // wasmtime; only malformed arguments fail the call.
-func (s *System) pollOneoff(m []byte, a []uint64) Errno {
+//
+// Once done is closed (see Canceler) it answers cancelled instead of
+// waiting or reporting events. A wait that can block watches done: an
+// eventfd that a goroutine signals when done closes joins the ppoll set, so
+// a cancelled sleep ends at once rather than at its deadline. A poll that
+// cannot block (some subscription already decided) sets none of that up.
+func (s *System) pollOneoff(m []byte, a []uint64, done <-chan struct{}) (e Errno, cancelled bool) {
 	inPtr, outPtr, nsubs, neventsPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	if nsubs == 0 {
 		// The spec leaves it open; wasmtime says EINVAL instead of
 		// blocking forever.
-		return ErrnoInval
+		return ErrnoInval, false
 	}
 	in, ok := spanN(m, inPtr, nsubs, sizeSubscription)
 	if !ok {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
 	out, ok := spanN(m, outPtr, nsubs, sizeEvent)
 	if !ok || !ok32(m, neventsPtr) {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
 	if nsubs > maxSubscriptions {
-		return ErrnoInval
+		return ErrnoInval, false
 	}
 
 	subs := make([]pollSub, nsubs)
@@ -105,8 +111,24 @@ func (s *System) pollOneoff(m []byte, a []uint64) Errno {
 			sub.pfd = len(pfds)
 			pfds = append(pfds, unix.PollFd{Fd: int32(hfd), Events: ev})
 		default:
-			return ErrnoInval
+			return ErrnoInval, false
 		}
+	}
+
+	select {
+	case <-done:
+		return ErrnoSuccess, true
+	default:
+	}
+	if done != nil && !immediate {
+		w, err := newWaker(done)
+		if err != nil {
+			// Out of host fds: fail rather than wait where a timeout
+			// cannot reach.
+			return toErrno(err), false
+		}
+		defer w.close()
+		pfds = append(pfds, unix.PollFd{Fd: int32(w.fd), Events: unix.POLLIN})
 	}
 
 	for {
@@ -124,16 +146,57 @@ func (s *System) pollOneoff(m []byte, a []uint64) Errno {
 		}
 		_, err := unix.Ppoll(pfds, ts, nil)
 		if err != nil && err != unix.EINTR {
-			return toErrno(err)
+			return toErrno(err), false
+		}
+		select {
+		case <-done:
+			// Stopping the guest wins over events that came with it.
+			return ErrnoSuccess, true
+		default:
 		}
 		nev := s.collectEvents(subs, pfds, out)
 		if nev > 0 {
 			store32(m, neventsPtr, uint32(nev))
-			return ErrnoSuccess
+			return ErrnoSuccess, false
 		}
 		// EINTR (Go's preemption signals) or a wakeup before the deadline:
 		// go round with the remaining time.
 	}
+}
+
+// waker makes a cancellation channel pollable: its eventfd turns readable
+// when done closes.
+type waker struct {
+	fd     int
+	stop   chan struct{}
+	exited chan struct{}
+}
+
+func newWaker(done <-chan struct{}) (*waker, error) {
+	fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return nil, err
+	}
+	w := &waker{fd: fd, stop: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(w.exited)
+		select {
+		case <-done:
+			one := [8]byte{1}
+			// Cannot fail but for a counter overflow, which one write cannot cause.
+			_, _ = unix.Write(fd, one[:])
+		case <-w.stop:
+		}
+	}()
+	return w, nil
+}
+
+// close waits for the goroutine before closing the fd, so it never writes
+// to a number the kernel has handed out again.
+func (w *waker) close() {
+	close(w.stop)
+	<-w.exited
+	unix.Close(w.fd)
 }
 
 // collectEvents writes an event for every subscription that has fired and

@@ -29,7 +29,23 @@ type event struct {
 }
 
 func (h *harness) poll(subs ...sub) ([]event, Errno) {
-	in := h.alloc(uint32(len(subs)) * sizeSubscription)
+	in, out, n := h.pollArgs(subs...)
+	e := h.call("poll_oneoff", uint64(in), uint64(out), uint64(len(subs)), uint64(n))
+	if e != 0 {
+		return nil, e
+	}
+	var evs []event
+	for i := uint32(0); i < h.u32(n); i++ {
+		b := h.mem.b[out+i*sizeEvent:]
+		evs = append(evs, event{le64(b, 0), Errno(binary.LittleEndian.Uint16(b[8:])), b[10], le64(b, 16), binary.LittleEndian.Uint16(b[24:])})
+	}
+	return evs, 0
+}
+
+// pollArgs places subs in guest memory and returns poll_oneoff's pointer
+// arguments: subscriptions, events, nevents.
+func (h *harness) pollArgs(subs ...sub) (in, out, n uint32) {
+	in = h.alloc(uint32(len(subs)) * sizeSubscription)
 	for i, s := range subs {
 		b := h.mem.b[in+uint32(i)*sizeSubscription:]
 		clear(b[:sizeSubscription])
@@ -43,18 +59,7 @@ func (h *harness) poll(subs ...sub) ([]event, Errno) {
 			binary.LittleEndian.PutUint32(b[16:], s.fd)
 		}
 	}
-	out := h.alloc(uint32(len(subs)) * sizeEvent)
-	n := h.alloc(4)
-	e := h.call("poll_oneoff", uint64(in), uint64(out), uint64(len(subs)), uint64(n))
-	if e != 0 {
-		return nil, e
-	}
-	var evs []event
-	for i := uint32(0); i < h.u32(n); i++ {
-		b := h.mem.b[out+i*sizeEvent:]
-		evs = append(evs, event{le64(b, 0), Errno(binary.LittleEndian.Uint16(b[8:])), b[10], le64(b, 16), binary.LittleEndian.Uint16(b[24:])})
-	}
-	return evs, 0
+	return in, h.alloc(uint32(len(subs)) * sizeEvent), h.alloc(4)
 }
 
 func TestPollClocks(t *testing.T) {

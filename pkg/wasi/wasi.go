@@ -12,6 +12,10 @@
 // openat2 is missing), so neither "..", absolute paths nor symlinks can name
 // anything outside. See sandbox.go.
 //
+// A runtime that can stop a guest (a timeout, a kill) passes a Memory that
+// is also a Canceler; poll_oneoff, where sleeps and waits for input block,
+// then gives up and fails the call with the Canceler's Err.
+//
 // Errnos follow wasmtime where the spec is silent. Where they differ, this
 // package follows the spec (or refuses more), each noted at the function:
 //   - fd_allocate allocates (posix_fallocate); wasmtime answers ENOTSUP.
@@ -54,6 +58,25 @@ type Memory interface {
 	// anything that can grow it; never keep it across calls.
 	Bytes() []byte
 }
+
+// Canceler is what a Memory may also implement to let blocking calls see
+// that the runtime wants the guest stopped (a timeout, a kill). The
+// interface keeps this package independent of the runtime: any embedder's
+// memory adapter can offer it.
+//
+// poll_oneoff (what nanosleep and select compile to) waits on Done as well
+// as on its subscriptions; once Done is closed it gives up and its Call
+// returns Err, which ends the guest call. Done may be nil: the call cannot
+// be cancelled. Other calls (fd_read on a blocking stream, for one) do not
+// watch it.
+type Canceler interface {
+	Done() <-chan struct{}
+	Err() error
+}
+
+// errCancelled is what a cancelled call returns when the Canceler's Err
+// has nothing better to say.
+var errCancelled = errors.New("wasi: call cancelled")
 
 // Func is one host function.
 type Func struct {
