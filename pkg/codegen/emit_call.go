@@ -216,8 +216,10 @@ func (e *emitter) call(v *Value) {
 	default:
 		a.CallRel32(int(v.Aux))
 	}
+	// Every call's return address is a site, direct calls included, so
+	// each caller frame of a backtrace names its call instruction.
+	e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, v.Pos})
 	if indirect || imported {
-		e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, v.Pos})
 		a.MovRM(64, asm.R15, asm.M(asm.RBP, -8))
 		if e.m.NumMems() > 0 {
 			a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
