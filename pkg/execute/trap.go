@@ -80,28 +80,34 @@ func (m *module) funcAtOffset(off uint32) (int, bool) {
 	return 0, false
 }
 
-// site looks up the site table entry at code offset off; near accepts the
-// closest one before it.
-func (m *module) site(off uint32, near bool) (*object.Site, bool) {
+// site looks up the site table entry at code offset off. A direct call's
+// return address can also be the address of a guarded load or store right
+// after it, so one offset may carry two entries: want picks the one of that
+// kind (the trap code for a trapping PC, abi.SiteCall for a return
+// address), falling back to any entry at off.
+func (m *module) site(off uint32, want abi.TrapCode) (*object.Site, bool) {
 	ss := m.meta.Sites
-	i := sort.Search(len(ss), func(i int) bool { return ss[i].CodeOffset > off })
-	if i == 0 {
-		return nil, false
+	i := sort.Search(len(ss), func(i int) bool { return ss[i].CodeOffset >= off })
+	var other *object.Site
+	for ; i < len(ss) && ss[i].CodeOffset == off; i++ {
+		if ss[i].Code == want {
+			return &ss[i], true
+		}
+		if other == nil {
+			other = &ss[i]
+		}
 	}
-	s := &ss[i-1]
-	if s.CodeOffset == off || near {
-		return s, true
-	}
-	return nil, false
+	return other, other != nil
 }
 
-// frameAt describes the guest frame at code offset off: TrapPC or a
-// return address. An exact site-table entry names the function and wasm
-// offset (a trap routine's return address may be the first byte after the
-// function). Otherwise the function comes from the code ranges, looking at
-// off-1 because a call that ends a function returns past it.
-func (m *module) frameAt(off uint32) (Frame, bool) {
-	if st, ok := m.site(off, false); ok {
+// frameAt describes the guest frame at code offset off: TrapPC (want is
+// the trap code) or a return address (want is abi.SiteCall). A site-table
+// entry names the function and wasm offset (a trap routine's return
+// address may be the first byte after the function). Otherwise the
+// function comes from the code ranges, looking at off-1 because a call
+// that ends a function returns past it.
+func (m *module) frameAt(off uint32, want abi.TrapCode) (Frame, bool) {
+	if st, ok := m.site(off, want); ok {
 		fr := Frame{FuncIndex: st.Func, WasmOffset: st.WasmOffset, Module: m.meta.ModuleName}
 		if d := int(st.Func) - int(m.numImportedFuncs()); d >= 0 && d < len(m.meta.Funcs) {
 			fr.Func = m.meta.Funcs[d].Name
@@ -127,7 +133,7 @@ const maxFrames = 64
 func (s *Store) newTrap(code abi.TrapCode, pc, bp uintptr) *Trap {
 	t := &Trap{Code: code}
 	if m := s.findModule(pc); m != nil {
-		if fr, ok := m.frameAt(uint32(pc - m.code)); ok {
+		if fr, ok := m.frameAt(uint32(pc-m.code), code); ok {
 			t.Frames = append(t.Frames, fr)
 		}
 	}
@@ -139,7 +145,7 @@ func (s *Store) newTrap(code abi.TrapCode, pc, bp uintptr) *Trap {
 		// A stub's frame returns to the very call TrapPC names; don't
 		// list that function twice.
 		if m := s.findModule(ret); m != nil && !(first && ret == pc) {
-			if fr, ok := m.frameAt(uint32(ret - m.code)); ok {
+			if fr, ok := m.frameAt(uint32(ret-m.code), abi.SiteCall); ok {
 				t.Frames = append(t.Frames, fr)
 			}
 		}
