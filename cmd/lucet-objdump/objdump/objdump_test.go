@@ -157,3 +157,28 @@ func TestPermute(t *testing.T) {
 		}
 	}
 }
+
+func TestFuelShown(t *testing.T) {
+	o := objtest.Small()
+	o.Meta.Fuel = true
+	b, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "fuel metering:   yes"},
+		{[]string{"--json"}, `"fuel_metering": true`},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"lucet-objdump"}, tt.args...)
+		if code := Run(args, bytes.NewReader(b), &stdout, &stderr); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), tt.want) {
+			t.Errorf("%v: output lacks %q", args, tt.want)
+		}
+	}
+}

@@ -29,6 +29,7 @@ type report struct {
 	TextSize      uint64   `json:"text_size"`
 	MetaSize      uint64   `json:"meta_size"`
 	ModuleName    string   `json:"module_name,omitempty"`
+	Fuel          bool     `json:"fuel_metering,omitempty"`
 
 	Bounds     string       `json:"bounds_checks"`
 	MemReserve uint64       `json:"mem_reserve,omitempty"`
@@ -156,6 +157,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		TextSize:      h.TextSize,
 		MetaSize:      h.MetaSize,
 		ModuleName:    m.ModuleName,
+		Fuel:          m.Fuel,
 		Bounds:        "explicit",
 	}
 	if m.Bounds == object.BoundsGuard {
@@ -389,6 +391,9 @@ func (r *report) writeText(w io.Writer) error {
 	p("  checksum:        sha256:%s\n", r.Checksum)
 	p("  code:            %s\n", sizeString(r.TextSize))
 	p("  metadata:        %s\n", sizeString(r.MetaSize))
+	if r.Fuel {
+		p("  fuel metering:   yes (run with lucet-run --fuel)\n")
+	}
 
 	p("\nMemory:\n")
 	if r.Bounds == "guard" {
