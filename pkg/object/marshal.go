@@ -301,21 +301,11 @@ func (d *decoder) uint() uint64 {
 	return v
 }
 
+// int reads a signed varint: binary.Varint is the zig-zag form of a
+// Uvarint, so the checks of uint serve both.
 func (d *decoder) int() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b[d.pos:])
-	if n <= 0 {
-		if n == 0 {
-			d.err = fmt.Errorf("%s at byte %d: %w", d.what, d.pos, ErrMetaTruncated)
-		} else {
-			d.fail("varint overflows 64 bits")
-		}
-		return 0
-	}
-	d.pos += n
-	return v
+	u := d.uint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 func (d *decoder) u32() uint32 {
