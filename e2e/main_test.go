@@ -94,8 +94,11 @@ func buildCommands() {
 		return
 	}
 	for _, c := range commands {
-		cmd := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), "lucet/cmd/"+c)
+		// As the Makefile builds them: no cgo in the product, and no
+		// urfave/cli documentation generator.
+		cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", binDir+string(filepath.Separator), "lucet/cmd/"+c)
 		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		out, err := cmd.CombinedOutput()
 		if err == nil {
 			if _, err = os.Stat(filepath.Join(binDir, c)); err != nil {

@@ -13,9 +13,9 @@ benches=${*:-"fib matmul sieve nbody sha256 qsort interp strings strings-bulk"}
 work=${PEERS_WORK:-/tmp/lucet-peers}
 if [ ! -x "$work/bin/peerbench" ]; then
 	rm -rf "$work"; cp -r ../shared/peers "$work"; chmod -R u+w "$work"
-	(cd "$work" && corpus/build.sh >/dev/null && go build -o bin/peerbench ./cmd/peerbench)
+	(cd "$work" && corpus/build.sh >/dev/null && CGO_ENABLED=1 go build -o bin/peerbench ./cmd/peerbench)
 fi
-go build -o bin/ ./cmd/lucet-bench
+CGO_ENABLED=0 go build -tags urfave_cli_no_docs -o bin/ ./cmd/lucet-bench
 declare -A size=([fib]=40 [matmul]=900 [sieve]=20000000 [nbody]=2500000 [sha256]=64 [qsort]=1200000 [interp]=6000000 [strings]=600000 [strings-bulk]=600000)
 engines="lucet wazero wasmtime"
 raw=$(mktemp)

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -147,12 +146,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				ro.dirs = append(ro.dirs, wasi.Preopen{HostPath: host, GuestPath: guest})
 			}
 			for _, a := range c.StringSlice("tcplisten") {
-				l, err := net.Listen("tcp", a)
+				l, err := listenTCP(a)
 				if err != nil {
 					return usageError{fmt.Errorf("--tcplisten %s: %v", a, err)}
 				}
 				defer l.Close()
-				ro.sockets = append(ro.sockets, l.(*net.TCPListener))
+				ro.sockets = append(ro.sockets, l)
 			}
 			for _, e := range c.StringSlice("env") {
 				if name, _, ok := strings.Cut(e, "="); !ok || name == "" {

@@ -1,7 +1,6 @@
 package wasi
 
 import (
-	"crypto/rand"
 	"io"
 	"os"
 	"runtime"
@@ -142,12 +141,24 @@ func (s *System) randomGet(m []byte, a []uint64) Errno {
 	if !ok {
 		return ErrnoFault
 	}
-	src := s.rand
-	if src == nil {
-		src = rand.Reader
+	if s.rand != nil {
+		if _, err := io.ReadFull(s.rand, b); err != nil {
+			return ErrnoIo
+		}
+		return ErrnoSuccess
 	}
-	if _, err := io.ReadFull(src, b); err != nil {
-		return ErrnoIo
+	// getrandom(2) directly rather than crypto/rand: the same kernel source,
+	// without linking crypto's FIPS module, whose package initialisation
+	// every lucet-run start would pay for.
+	for len(b) > 0 {
+		n, err := unix.Getrandom(b, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return ErrnoIo
+		}
+		b = b[n:]
 	}
 	return ErrnoSuccess
 }

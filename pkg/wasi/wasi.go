@@ -127,7 +127,7 @@ type Config struct {
 	// Now overrides the realtime clock (tests). Monotonic and CPU clocks
 	// always come from the host.
 	Now func() time.Time
-	// Rand overrides the random_get source (tests); default crypto/rand.
+	// Rand overrides the random_get source (tests); default getrandom(2).
 	Rand io.Reader
 }
 
