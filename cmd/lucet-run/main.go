@@ -315,15 +315,11 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 // (recognized by its magic number, whatever its name) through the cache,
 // instrumented for fuel metering when fuel is set.
 func loadModule(path string, noCache, fuel bool) (*load.Module, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var c *compile.Cache
 	if !noCache {
 		c, _ = compile.DefaultCache() // no cache directory: compile in memory
 	}
-	return compile.Load(b, codegen.Options{Fuel: fuel}, c)
+	return compile.LoadFile(path, codegen.Options{Fuel: fuel}, c)
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

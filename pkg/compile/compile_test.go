@@ -2,7 +2,9 @@ package compile
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,5 +103,62 @@ func TestLoadEitherForm(t *testing.T) {
 	}
 	if _, err := Load([]byte("\x7fELF junk"), codegen.Options{}, nil); err == nil {
 		t.Error("junk loaded")
+	}
+}
+
+// LoadFile loads each form from a file; a .wasm goes through the cache,
+// whose entry is then mapped by the next load, and a corrupt entry is
+// compiled again and replaced.
+func TestLoadFile(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wasmPath := filepath.Join(dir, "hello.wasm")
+	soPath := filepath.Join(dir, "hello.so")
+	o, err := Wasm(b, codegen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elf, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.WriteFile(wasmPath, b, 0o644) != nil || os.WriteFile(soPath, elf, 0o644) != nil {
+		t.Fatal("writing inputs")
+	}
+	c := &Cache{Dir: filepath.Join(dir, "cache")}
+	entry := c.path(Key(b, codegen.Options{}))
+	check := func(name, path string, c *Cache) {
+		t.Helper()
+		m, err := LoadFile(path, codegen.Options{}, c)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		defer m.Close()
+		if len(m.Meta.Funcs) != len(o.Meta.Funcs) || !bytes.Equal(m.Code, o.Text) {
+			t.Errorf("%s: a different module (%d functions)", name, len(m.Meta.Funcs))
+		}
+	}
+	check("compiled object", soPath, nil)
+	check("wasm in memory", wasmPath, nil)
+	if _, err := os.Stat(c.Dir); err == nil {
+		t.Error("a nil cache wrote a cache directory")
+	}
+	check("wasm, cache miss", wasmPath, c)
+	if got, err := os.ReadFile(entry); err != nil || !bytes.Equal(got, elf) {
+		t.Fatalf("cache entry not written (%v)", err)
+	}
+	check("wasm, cache hit", wasmPath, c)
+	if err := os.WriteFile(entry, []byte("\x7fELF corrupt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("wasm, corrupt cache entry", wasmPath, c)
+	if got, _ := os.ReadFile(entry); !bytes.Equal(got, elf) {
+		t.Error("corrupt cache entry not replaced")
+	}
+	if _, err := LoadFile(filepath.Join(dir, "missing.so"), codegen.Options{}, c); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -182,6 +182,10 @@ func ELF(o *object.Object) ([]byte, error) {
 	roEnd := uint64(f.Len())
 	place(secText, pageSize, o.Text)
 	textEnd := uint64(f.Len())
+	// The rest of the last code page is int3, so a loader that maps the
+	// code straight from the file (pkg/load does) traps on a run off its
+	// end, as it does with a copied image.
+	f.padWith(pageSize, 0xcc)
 	for _, x := range fixes {
 		(*x.list)[x.i].Value = shs[secText].Off + uint64(x.off)
 	}
@@ -300,9 +304,11 @@ func ELF(o *object.Object) ([]byte, error) {
 // file is the output being laid out.
 type file struct{ bytes.Buffer }
 
-func (f *file) pad(align uint64) {
-	if n := alignUp(uint64(f.Len()), align) - uint64(f.Len()); n > 0 {
-		f.Write(make([]byte, n))
+func (f *file) pad(align uint64) { f.padWith(align, 0) }
+
+func (f *file) padWith(align uint64, fill byte) {
+	for n := alignUp(uint64(f.Len()), align) - uint64(f.Len()); n > 0; n-- {
+		f.WriteByte(fill)
 	}
 }
 

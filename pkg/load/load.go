@@ -16,6 +16,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"runtime"
 	"unsafe"
@@ -46,22 +48,100 @@ type Module struct {
 	// applies Meta.Datas.
 	Data *link.DataImage
 
-	mapping []byte
-	cleanup runtime.Cleanup
+	// mappings are unmapped by Close: the code's, and for File the whole
+	// file (Data points into it).
+	mappings [][]byte
+	cleanup  runtime.Cleanup
 }
 
-// File loads the module at path.
+// File loads the module at path. A regular file is mapped rather than read:
+// the checks read it through the page cache, and its code pages become the
+// module's read+execute mapping in place (one mprotect, no copy), so
+// starting a process on a module touches only the pages it runs. Where
+// that is impossible (not a regular file, an unaligned or unpadded .text, a
+// filesystem mounted noexec) the code is copied as for Bytes.
+//
+// The file must not be truncated or rewritten in place while the module is
+// loaded (as with dlopen); lucetc replaces its output by rename, which is
+// safe.
 func File(path string) (*Module, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	m, err := fromBytes(b)
+	defer f.Close()
+	m, err := fromFile(f)
 	if err != nil {
 		return nil, fmt.Errorf("load: %s: %w", path, err)
 	}
 	m.Path = path
 	return m, nil
+}
+
+func fromFile(f *os.File) (*Module, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	if !st.Mode().IsRegular() || size < 64 || size > math.MaxInt32 {
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return nil, err
+		}
+		return fromBytes(b)
+	}
+	b, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
+	if err != nil {
+		return nil, fmt.Errorf("mmap: %w", err)
+	}
+	p, err := parse(b)
+	if err == nil {
+		err = checkFeatures(p.Meta.Features)
+	}
+	if err != nil {
+		unix.Munmap(b)
+		return nil, err
+	}
+	m := &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
+	maps := [][]byte{b}
+	if code, ok := execInPlace(b, p.Header.TextOff, p.Header.TextSize); ok {
+		m.Code = code
+	} else if len(p.Text) > 0 {
+		code, err := copyCode(p.Text)
+		if err != nil {
+			unix.Munmap(b)
+			return nil, err
+		}
+		m.Code = code[:len(p.Text):len(p.Text)]
+		maps = append(maps, code)
+	}
+	m.own(maps)
+	return m, nil
+}
+
+// execInPlace turns the pages of a file mapping b that hold .text
+// read+execute. It declines unless .text starts on a page and the rest of
+// its last page is int3 padding (as pkg/link writes it), so the code ends
+// in traps exactly as a copied image does.
+func execInPlace(b []byte, off, size uint64) ([]byte, bool) {
+	pg := uint64(os.Getpagesize())
+	if size == 0 || off%pg != 0 {
+		return nil, false
+	}
+	end := (off + size + pg - 1) &^ (pg - 1)
+	if end > uint64(len(b)) {
+		return nil, false
+	}
+	for _, c := range b[off+size : end] {
+		if c != 0xcc {
+			return nil, false
+		}
+	}
+	if unix.Mprotect(b[off:end], unix.PROT_READ|unix.PROT_EXEC) != nil {
+		return nil, false // e.g. a noexec mount
+	}
+	return b[off : off+size : off+size], true
 }
 
 // Bytes loads a module from the bytes of its file. The module may keep
@@ -123,29 +203,42 @@ func (m *Module) CodeAddr(off uint32) uintptr {
 // instances run, afterwards. Close is idempotent but not safe to call
 // concurrently with itself.
 func (m *Module) Close() error {
-	if m.mapping == nil {
+	if m.mappings == nil {
 		return nil
 	}
 	m.cleanup.Stop()
-	err := unix.Munmap(m.mapping)
-	m.mapping, m.Code = nil, nil
-	if err != nil {
-		return fmt.Errorf("load: munmap code: %w", err)
+	var err error
+	for _, b := range m.mappings {
+		if e := unix.Munmap(b); e != nil && err == nil {
+			err = fmt.Errorf("load: munmap: %w", e)
+		}
 	}
-	return nil
+	m.mappings, m.Code, m.Data = nil, nil, nil
+	return err
 }
 
-// mapCode copies text into a fresh anonymous mapping and turns it
-// read+execute, so the code is never writable and executable at once.
+// mapCode copies text into a fresh read+execute mapping owned by m.
 func (m *Module) mapCode(text []byte) error {
 	if len(text) == 0 {
 		return nil
 	}
+	mem, err := copyCode(text)
+	if err != nil {
+		return err
+	}
+	m.Code = mem[:len(text):len(text)]
+	m.own([][]byte{mem})
+	return nil
+}
+
+// copyCode copies text into a fresh anonymous mapping and turns it
+// read+execute, so the code is never writable and executable at once.
+func copyCode(text []byte) ([]byte, error) {
 	pg := os.Getpagesize()
 	size := (len(text) + pg - 1) &^ (pg - 1)
 	mem, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 	if err != nil {
-		return fmt.Errorf("mmap %d bytes for code: %w", size, err)
+		return nil, fmt.Errorf("mmap %d bytes for code: %w", size, err)
 	}
 	copy(mem, text)
 	// Running off the end of the code hits int3 rather than zeros.
@@ -154,12 +247,19 @@ func (m *Module) mapCode(text []byte) error {
 	}
 	if err := unix.Mprotect(mem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
 		unix.Munmap(mem)
-		return fmt.Errorf("mprotect code read+execute: %w", err)
+		return nil, fmt.Errorf("mprotect code read+execute: %w", err)
 	}
-	m.mapping = mem
-	m.Code = mem[:len(text):len(text)]
-	m.cleanup = runtime.AddCleanup(m, func(b []byte) { unix.Munmap(b) }, mem)
-	return nil
+	return mem, nil
+}
+
+// own makes the mappings m's: unmapped by Close, or once m is unreachable.
+func (m *Module) own(maps [][]byte) {
+	m.mappings = maps
+	m.cleanup = runtime.AddCleanup(m, func(maps [][]byte) {
+		for _, b := range maps {
+			unix.Munmap(b)
+		}
+	}, maps)
 }
 
 // HostFeatures returns the object.Feature* bits this CPU supports.

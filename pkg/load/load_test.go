@@ -262,3 +262,99 @@ func BenchmarkLoad(b *testing.B) {
 		m.Close()
 	}
 }
+
+// mappingOf returns the permissions and backing path of the mapping that
+// holds addr, from /proc/self/maps.
+func mappingOf(t *testing.T, addr uintptr) (perms, path string) {
+	t.Helper()
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Skipf("no /proc/self/maps to inspect mappings: %v", err)
+	}
+	for _, line := range strings.Split(string(maps), "\n") {
+		var lo, hi uintptr
+		if n, _ := fmt.Sscanf(line, "%x-%x %s", &lo, &hi, &perms); n < 3 || addr < lo || addr >= hi {
+			continue
+		}
+		if f := strings.Fields(line); len(f) >= 6 {
+			path = f[5]
+		}
+		return perms, path
+	}
+	t.Fatalf("address %#x not found in /proc/self/maps", addr)
+	return "", ""
+}
+
+// File maps the code pages of the file itself read+execute when link laid
+// them out for it, and copies them otherwise; either way the code is
+// read+execute only, ends in int3 padding, and the module keeps working
+// after the file is removed.
+func TestFileCodeMapping(t *testing.T) {
+	good := smallELF(t)
+	h, err := Inspect(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	textEnd := h.Header.TextOff + h.Header.TextSize
+	unpadded := append([]byte(nil), good...)
+	unpadded[textEnd] = 0 // padding is outside the checksum, so this still loads
+	for _, tt := range []struct {
+		name    string
+		b       []byte
+		inPlace bool
+	}{
+		{"padded", good, true},
+		{"unpadded", unpadded, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "m.so")
+			if err := os.WriteFile(path, tt.b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m, err := File(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			os.Remove(path)
+			if !bytes.Equal(m.Code, objtest.Small().Text) {
+				t.Fatal("code differs")
+			}
+			perms, backing := mappingOf(t, m.CodeAddr(0))
+			if perms[:3] != "r-x" {
+				t.Errorf("code mapped %s, want r-x", perms)
+			}
+			if got := strings.HasPrefix(backing, path); got != tt.inPlace {
+				t.Errorf("code mapping backed by %q; want in place in %s: %v", backing, path, tt.inPlace)
+			}
+			page := unsafe.Slice(unsafe.SliceData(m.Code), cap(m.Code)+1)
+			if tail := page[len(m.Code)]; tail != 0xcc {
+				t.Errorf("byte after the code is %#x, want int3", tail)
+			}
+			if m.Data == nil || len(m.Data.Pages) != 3 {
+				t.Errorf("data image %+v", m.Data)
+			}
+			if err := m.Close(); err != nil || m.Data != nil {
+				t.Errorf("Close: %v (data %v)", err, m.Data)
+			}
+		})
+	}
+}
+
+// File reads what it cannot map (a pipe) and gives the same module.
+func TestFileNotRegular(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { w.Write(smallELF(t)); w.Close() }()
+	defer r.Close()
+	m, err := File(fmt.Sprintf("/proc/self/fd/%d", r.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if !bytes.Equal(m.Code, objtest.Small().Text) {
+		t.Error("code differs")
+	}
+}
