@@ -448,7 +448,7 @@ func (r *Reader) prefixFD(in *Instr) error {
 
 // OpName is the text-format name of op.
 func OpName(op Opcode) string {
-	if n, ok := opNames[op]; ok {
+	if n, ok := opNames()[op]; ok {
 		return n
 	}
 	if n := simdName(op); n != "" {
