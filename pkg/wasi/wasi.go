@@ -23,6 +23,9 @@
 //   - rights are enforced (ENOTCAPABLE) on every call, as the spec says;
 //     current wasmtime mostly ignores them. path_open refuses rights the
 //     directory does not pass on, and narrows the rest to the file type.
+//     A directory has no fd_seek/fd_tell right (no byte offset; readdir
+//     takes a cookie), so seek and tell on one are ENOTCAPABLE where
+//     wasmtime says EBADF; wasi-testsuite accepts either.
 //     One exception, as in wasmtime: oflags::trunc does not need
 //     path_filestat_set_size on the directory (Go strips it from every
 //     directory it opens); it needs a write right on the new fd (EINVAL).
