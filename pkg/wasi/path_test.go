@@ -320,3 +320,46 @@ func TestPathOpenFlags(t *testing.T) {
 		h.expect(ErrnoFault, "path_open", 3, 0, badPtr, 4, 0, 0, 0, 0, uint64(h.alloc(4)))
 	})
 }
+
+// TestPathOpenTruncWithoutWriteRight: oflags::trunc truncates even when the
+// new fd asks for no write right, or no right at all (wasi-testsuite
+// truncation_rights; wasmtime and Linux's O_RDONLY|O_TRUNC do the same). The
+// fd keeps exactly the rights asked for: no writing through it. It used to
+// be EINVAL.
+func TestPathOpenTruncWithoutWriteRight(t *testing.T) {
+	forEachResolver(t, func(t *testing.T, h *harness, dir string) {
+		for _, c := range []struct {
+			name string
+			base uint64
+		}{
+			{"no rights", 0},
+			{"read only", rightFdRead | rightFdSeek | rightFdTell},
+		} {
+			p := filepath.Join(dir, "f")
+			if err := os.WriteFile(p, []byte("content"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fd, e := h.open(3, false, "f", oflagTrunc, c.base, 0, 0)
+			if e != 0 {
+				t.Fatalf("%s: O_TRUNC: errno %d", c.name, e)
+			}
+			if b, _ := os.ReadFile(p); len(b) != 0 {
+				t.Errorf("%s: O_TRUNC left %q", c.name, b)
+			}
+			st := h.alloc(24)
+			h.must("fd_fdstat_get", uint64(fd), uint64(st))
+			if r := h.u64(st + 8); r != c.base {
+				t.Errorf("%s: rights %#x, want %#x", c.name, r, c.base)
+			}
+			ip, ic, _ := h.iov([]byte("x"))
+			h.expect(ErrnoNotcapable, "fd_write", uint64(fd), ip, ic, uint64(h.alloc(4)))
+			h.must("fd_close", uint64(fd))
+		}
+		if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if _, e := h.open(3, false, "d", oflagTrunc, 0, 0, 0); e != ErrnoIsdir {
+			t.Errorf("O_TRUNC on a directory: errno %d, want EISDIR", e)
+		}
+	})
+}

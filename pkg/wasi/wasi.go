@@ -28,7 +28,8 @@
 //     wasmtime says EBADF; wasi-testsuite accepts either.
 //     One exception, as in wasmtime: oflags::trunc does not need
 //     path_filestat_set_size on the directory (Go strips it from every
-//     directory it opens); it needs a write right on the new fd (EINVAL).
+//     directory it opens), nor any write right on the new fd, which keeps
+//     exactly the rights asked for (wasi-testsuite truncation_rights).
 //   - path_symlink refuses absolute targets with EPERM (cap-std does too).
 //   - fd_fdstat_set_flags refuses changes to DSYNC/RSYNC/SYNC with EINVAL
 //     (Linux cannot change them on an open file), but accepts them unchanged.
