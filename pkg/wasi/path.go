@@ -26,6 +26,8 @@ func (s *System) pathOpen(m []byte, a []uint64) Errno {
 	// always opened read-only), so under that rule no os.Root could ever
 	// Create or WriteFile. wasmtime never asked for it either (wasi-common,
 	// while it still checked rights, required only OPEN and CREATE_FILE).
+	// So that no directory claims a right it cannot lose, none carries
+	// path_filestat_set_size (rightsDirBase).
 	need := rightPathOpen
 	if oflags&oflagCreat != 0 {
 		need |= rightPathCreateFile

@@ -30,6 +30,8 @@
 //     path_filestat_set_size on the directory (Go strips it from every
 //     directory it opens), nor any write right on the new fd, which keeps
 //     exactly the rights asked for (wasi-testsuite truncation_rights).
+//     Since that right would gate nothing, directories never hold it (as
+//     in wasmtime), rather than hold one that dropping does not take away.
 //   - path_symlink refuses absolute targets with EPERM (cap-std does too).
 //   - fd_fdstat_set_flags refuses changes to DSYNC/RSYNC/SYNC with EINVAL
 //     (Linux cannot change them on an open file), but accepts them unchanged.
