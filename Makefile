@@ -11,7 +11,7 @@ export CGO_ENABLED := 0
 LUCET_TESTSUITE ?= $(abspath ../shared/testsuite)
 export LUCET_TESTSUITE
 
-.PHONY: all build test vet demo bench fuzz clean test-go-wasip1
+.PHONY: all build test vet demo bench fuzz clean test-go-wasip1 wasi-testsuite
 
 all: build
 
@@ -44,3 +44,10 @@ clean:
 # Go's standard-library tests for wasip1 under lucet-run (slow; not in test).
 test-go-wasip1: build
 	scripts/test-go-wasip1.sh
+
+# The WASI testsuite (github.com/WebAssembly/wasi-testsuite, branch
+# prod/testsuite-base: prebuilt tests) under lucet-run, wasip1 only. Not in
+# test: the suite is third-party and not vendored; point WASI_TESTSUITE at a
+# checkout.
+wasi-testsuite: build
+	@if [ -z "$(WASI_TESTSUITE)" ]; then echo "WASI_TESTSUITE is not set (a wasi-testsuite checkout); skipping"; else scripts/wasi-testsuite.sh "$(WASI_TESTSUITE)"; fi

@@ -163,3 +163,40 @@ func TestReaddir(t *testing.T) {
 	h.expect(ErrnoNotdir, "fd_readdir", uint64(f), uint64(used), 4, 0, uint64(used))
 	h.expect(ErrnoBadf, "fd_readdir", 99, uint64(used), 4, 0, uint64(used))
 }
+
+// TestDirectoryHasNoOffset: a directory fd carries neither fd_seek nor
+// fd_tell, even when path_open asked for them, so seek and tell on it fail
+// (wasi-testsuite directory_seek and dir_fd_op_failures; they accept
+// EISDIR, EBADF or ENOTCAPABLE). Directories once carried fd_seek, and
+// fd_seek on them moved the host offset.
+func TestDirectoryHasNoOffset(t *testing.T) {
+	h, dir := newDirHarness(t)
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opened, e := h.open(3, false, "d", oflagDirectory, rightFdSeek|rightFdTell|rightFdReaddir, 0, 0)
+	if e != 0 {
+		t.Fatalf("open d with seek/tell rights: errno %d", e)
+	}
+	out := h.alloc(24)
+	for _, fd := range []uint32{3, opened} {
+		h.must("fd_fdstat_get", uint64(fd), uint64(out))
+		if r := h.u64(out + 8); r&(rightFdSeek|rightFdTell) != 0 {
+			t.Errorf("fd %d: directory rights %#x hold seek/tell", fd, r)
+		}
+		for _, c := range []struct {
+			name string
+			args []uint64
+		}{
+			{"fd_seek", []uint64{uint64(fd), 0, unix.SEEK_CUR, uint64(out)}},
+			{"fd_seek", []uint64{uint64(fd), 0, unix.SEEK_SET, uint64(out)}},
+			{"fd_seek", []uint64{uint64(fd), 0, unix.SEEK_END, uint64(out)}},
+			{"fd_seek", []uint64{uint64(fd), 5, unix.SEEK_SET, uint64(out)}},
+			{"fd_tell", []uint64{uint64(fd), uint64(out)}},
+		} {
+			if e := h.call(c.name, c.args...); e != ErrnoNotcapable {
+				t.Errorf("fd %d: %s%v: errno %d, want ENOTCAPABLE", fd, c.name, c.args[1:], e)
+			}
+		}
+	}
+}

@@ -320,3 +320,83 @@ func TestPathOpenFlags(t *testing.T) {
 		h.expect(ErrnoFault, "path_open", 3, 0, badPtr, 4, 0, 0, 0, 0, uint64(h.alloc(4)))
 	})
 }
+
+// TestPathOpenTruncWithoutWriteRight: oflags::trunc truncates even when the
+// new fd asks for no write right, or no right at all (wasi-testsuite
+// truncation_rights; wasmtime and Linux's O_RDONLY|O_TRUNC do the same). The
+// fd keeps exactly the rights asked for: no writing through it. It used to
+// be EINVAL.
+func TestPathOpenTruncWithoutWriteRight(t *testing.T) {
+	forEachResolver(t, func(t *testing.T, h *harness, dir string) {
+		for _, c := range []struct {
+			name string
+			base uint64
+		}{
+			{"no rights", 0},
+			{"read only", rightFdRead | rightFdSeek | rightFdTell},
+		} {
+			p := filepath.Join(dir, "f")
+			if err := os.WriteFile(p, []byte("content"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fd, e := h.open(3, false, "f", oflagTrunc, c.base, 0, 0)
+			if e != 0 {
+				t.Fatalf("%s: O_TRUNC: errno %d", c.name, e)
+			}
+			if b, _ := os.ReadFile(p); len(b) != 0 {
+				t.Errorf("%s: O_TRUNC left %q", c.name, b)
+			}
+			st := h.alloc(24)
+			h.must("fd_fdstat_get", uint64(fd), uint64(st))
+			if r := h.u64(st + 8); r != c.base {
+				t.Errorf("%s: rights %#x, want %#x", c.name, r, c.base)
+			}
+			ip, ic, _ := h.iov([]byte("x"))
+			h.expect(ErrnoNotcapable, "fd_write", uint64(fd), ip, ic, uint64(h.alloc(4)))
+			h.must("fd_close", uint64(fd))
+		}
+		if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if _, e := h.open(3, false, "d", oflagTrunc, 0, 0, 0); e != ErrnoIsdir {
+			t.Errorf("O_TRUNC on a directory: errno %d, want EISDIR", e)
+		}
+	})
+}
+
+// TestDirectoriesLackPathFilestatSetSize: no directory holds
+// path_filestat_set_size, not even when path_open or fd_fdstat_set_rights
+// asks for it, because oflags::trunc is not gated on it (see pathOpen).
+// Directories used to hold it, and dropping it changed nothing, which
+// wasi-testsuite truncation_rights caught.
+func TestDirectoriesLackPathFilestatSetSize(t *testing.T) {
+	h, dir := newDirHarness(t)
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d", "f"), []byte("content"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Every right but the write rights, which are EISDIR on a directory.
+	sub, e := h.open(3, false, "d", oflagDirectory, rightsAll&^rightsWrite, rightsAll, 0)
+	if e != 0 {
+		t.Fatalf("open d asking for every non-write right: errno %d", e)
+	}
+	st := h.alloc(24)
+	for _, fd := range []uint32{3, sub} {
+		h.must("fd_fdstat_get", uint64(fd), uint64(st))
+		if r := h.u64(st + 8); r&rightPathFilestatSetSize != 0 {
+			t.Errorf("fd %d: directory rights %#x hold path_filestat_set_size", fd, r)
+		}
+	}
+	h.must("fd_fdstat_get", uint64(sub), uint64(st))
+	h.expect(ErrnoNotcapable, "fd_fdstat_set_rights", uint64(sub), h.u64(st+8)|rightPathFilestatSetSize, h.u64(st+16))
+	// Truncation needs only path_open on the directory.
+	h.must("fd_fdstat_set_rights", uint64(sub), rightPathOpen, rightsAll)
+	if _, e := h.open(sub, false, "f", oflagTrunc, 0, 0, 0); e != 0 {
+		t.Errorf("O_TRUNC through a directory with only path_open: errno %d", e)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "d", "f")); len(b) != 0 {
+		t.Errorf("O_TRUNC left %q", b)
+	}
+}

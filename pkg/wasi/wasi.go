@@ -23,9 +23,15 @@
 //   - rights are enforced (ENOTCAPABLE) on every call, as the spec says;
 //     current wasmtime mostly ignores them. path_open refuses rights the
 //     directory does not pass on, and narrows the rest to the file type.
+//     A directory has no fd_seek/fd_tell right (no byte offset; readdir
+//     takes a cookie), so seek and tell on one are ENOTCAPABLE where
+//     wasmtime says EBADF; wasi-testsuite accepts either.
 //     One exception, as in wasmtime: oflags::trunc does not need
 //     path_filestat_set_size on the directory (Go strips it from every
-//     directory it opens); it needs a write right on the new fd (EINVAL).
+//     directory it opens), nor any write right on the new fd, which keeps
+//     exactly the rights asked for (wasi-testsuite truncation_rights).
+//     Since that right would gate nothing, directories never hold it (as
+//     in wasmtime), rather than hold one that dropping does not take away.
 //   - path_symlink refuses absolute targets with EPERM (cap-std does too).
 //   - fd_fdstat_set_flags refuses changes to DSYNC/RSYNC/SYNC with EINVAL
 //     (Linux cannot change them on an open file), but accepts them unchanged.
