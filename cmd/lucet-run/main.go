@@ -37,8 +37,15 @@ import (
 )
 
 func main() {
+	exiting = true
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
+
+// exiting says the process ends when run returns, so the module and store
+// need not be torn down: returning guest memory and stacks for reuse and
+// unmapping the code are work the exit does anyway (tests, which call run
+// many times in one process, leave it false).
+var exiting bool
 
 // Exit statuses.
 const (
@@ -239,13 +246,17 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		fmt.Fprintf(stderr, "lucet-run: %s: %v\n", path, oneLine(err))
 		return exitError
 	}
-	defer mod.Close()
+	if !exiting {
+		defer mod.Close()
+	}
 	store, err := execute.NewStore(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError
 	}
-	defer store.Close()
+	if !exiting {
+		defer store.Close()
+	}
 	if cfg.Timeout > 0 {
 		// The store's timeout stops guest code at its next interrupt check;
 		// a guest blocked in a host call (a sleep, a read) never reaches one,

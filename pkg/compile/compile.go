@@ -17,6 +17,8 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"golang.org/x/sys/unix"
+
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
 	"lucet/pkg/link"
@@ -186,13 +188,23 @@ func Load(b []byte, opts codegen.Options, c *Cache) (*load.Module, error) {
 // what it runs. A cache entry that does not load (corrupt, or from an
 // incompatible build) is compiled again and replaced.
 func LoadFile(path string, opts codegen.Options, c *Cache) (*load.Module, error) {
-	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && !fileIsWasm(path) {
+	// A raw open, not os.Open: see load.File.
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	f := os.NewFile(uintptr(fd), path)
+	defer f.Close()
+	var magic [4]byte
+	n, _ := io.ReadFull(f, magic[:])
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !IsWasm(magic[:n]) {
 		return load.File(path)
 	}
-	b, err := os.ReadFile(path)
+	rest, err := io.ReadAll(f)
 	if err != nil {
 		return nil, err
 	}
+	b := append(magic[:n:n], rest...)
 	if !IsWasm(b) || c == nil {
 		return Load(b, opts, c)
 	}
@@ -210,17 +222,4 @@ func LoadFile(path string, opts codegen.Options, c *Cache) (*load.Module, error)
 	}
 	_ = c.Put(key, elf) // a read-only cache only costs the next run a compile
 	return load.Bytes(elf)
-}
-
-// fileIsWasm reports whether the file at path starts with the WebAssembly
-// magic number.
-func fileIsWasm(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var magic [4]byte
-	n, _ := io.ReadFull(f, magic[:])
-	return IsWasm(magic[:n])
 }

@@ -65,10 +65,15 @@ type Module struct {
 // loaded (as with dlopen); lucetc replaces its output by rename, which is
 // safe.
 func File(path string) (*Module, error) {
-	f, err := os.Open(path)
+	// A raw open: os.Open would first try to register the file with Go's
+	// network poller, setting the poller up (an epoll instance, an
+	// eventfd, a thread waiting on them) in every process that loads a
+	// module and never polls.
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
+		return nil, fmt.Errorf("load: %w", &os.PathError{Op: "open", Path: path, Err: err})
 	}
+	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
 	m, err := fromFile(f)
 	if err != nil {
