@@ -100,7 +100,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "invoke", Usage: "call the exported function `NAME` instead of running _start"},
 			&cli.StringSliceFlag{Name: "dir", Usage: "preopen host directory `HOST[::GUEST]` for the guest (repeatable)"},
-			&cli.StringSliceFlag{Name: "env", Usage: "set `NAME=VALUE` in the guest's environment (repeatable; nothing is inherited)"},
+			&cli.StringSliceFlag{Name: "env", Usage: "set `NAME[=VALUE]` in the guest's environment; a bare NAME passes the host's value, if it has one (repeatable; nothing else is inherited)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop the guest after this long (0: no limit)"},
 			&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
 			&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
@@ -161,8 +161,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				ro.sockets = append(ro.sockets, l)
 			}
 			for _, e := range c.StringSlice("env") {
-				if name, _, ok := strings.Cut(e, "="); !ok || name == "" {
-					return usageError{fmt.Errorf("--env %q: want NAME=VALUE", e)}
+				name, _, hasValue := strings.Cut(e, "=")
+				if name == "" {
+					return usageError{fmt.Errorf("--env %q: want NAME[=VALUE]", e)}
+				}
+				if !hasValue {
+					// As wasmtime: a bare name passes the host's
+					// variable through, and nothing when it is unset.
+					v, ok := os.LookupEnv(name)
+					if !ok {
+						continue
+					}
+					e = name + "=" + v
 				}
 				ro.env = append(ro.env, e)
 			}

@@ -175,3 +175,31 @@ func TestFuel(t *testing.T) {
 		})
 	}
 }
+
+// --env NAME=VALUE sets a variable; a bare --env NAME passes the host's
+// value through (nothing when the host has none); nothing else is inherited.
+func TestEnv(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	t.Setenv("LUCET_TEST_HOST", "from host")
+	t.Setenv("LUCET_TEST_NOT_PASSED", "secret")
+	os.Unsetenv("LUCET_TEST_UNSET")
+	env := "../../testdata/wasi/wasm/env.wasm"
+	code, out, errs := lucetRun(t, "--env", "A=1", "--env", "LUCET_TEST_HOST", "--env", "LUCET_TEST_UNSET", env,
+		"A", "LUCET_TEST_HOST", "LUCET_TEST_UNSET", "LUCET_TEST_NOT_PASSED")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{"2 variables\n", "env: A=1\n", "env: LUCET_TEST_HOST=from host\n", "getenv(LUCET_TEST_UNSET)=NULL"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("guest environment lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"LUCET_TEST_UNSET=", "secret"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("guest environment has %q:\n%s", bad, out)
+		}
+	}
+	if code, _, errs := lucetRun(t, "--env", "=x", env); code != 2 || !strings.Contains(errs, "NAME[=VALUE]") {
+		t.Errorf("--env =x: exit %d, stderr %q; want a usage error", code, errs)
+	}
+}
