@@ -26,7 +26,7 @@ var (
 )
 
 // module compiles a committed test program once per test binary.
-func module(t *testing.T, path string) *load.Module {
+func module(t testing.TB, path string) *load.Module {
 	t.Helper()
 	modsMu.Lock()
 	defer modsMu.Unlock()

@@ -92,16 +92,17 @@ func (s *System) Funcs() []Func {
 			Params:  sp.params,
 			Results: []wasm.ValType{wasm.I32},
 			Call: func(mem Memory, stack []uint64) error {
-				// Arguments are copied out first because the result
-				// overwrites stack[0].
-				var args [9]uint64
-				copy(args[:], stack)
+				// The arguments are read in place: the result overwrites
+				// stack[0] only once the function has returned. (A copy
+				// on the Go stack would escape through fn and cost an
+				// allocation per call.)
+				args := stack[:len(sp.params):len(sp.params)]
 				var m []byte
 				if mem != nil {
 					m = mem.Bytes()
 				}
 				if wait == nil {
-					stack[0] = uint64(fn(s, m, args[:]))
+					stack[0] = uint64(fn(s, m, args))
 					return nil
 				}
 				c, _ := mem.(Canceler)
@@ -109,7 +110,7 @@ func (s *System) Funcs() []Func {
 				if c != nil {
 					done = c.Done()
 				}
-				e, cancelled := wait(s, m, args[:], done)
+				e, cancelled := wait(s, m, args, done)
 				if cancelled {
 					if err := c.Err(); err != nil {
 						return err

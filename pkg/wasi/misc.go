@@ -84,8 +84,11 @@ func hostClock(id uint32) (int32, bool) {
 
 // clockNow reads a WASI clock in nanoseconds.
 func (s *System) clockNow(id uint32) (uint64, Errno) {
-	if id == 0 {
+	switch id {
+	case 0:
 		return uint64(s.now().UnixNano()), ErrnoSuccess
+	case 1:
+		return uint64(monoNow()), ErrnoSuccess
 	}
 	c, ok := hostClock(id)
 	if !ok {

@@ -1,0 +1,72 @@
+package command_test
+
+import (
+	"io"
+	"testing"
+
+	"lucet/pkg/command"
+	"lucet/pkg/execute"
+	"lucet/pkg/wasi"
+)
+
+// BenchmarkWASICall times one host call round trip through WASI: guest code
+// calls a wasi_snapshot_preview1 function, the runtime exits to Go, the WASI
+// implementation runs against guest memory, and the guest resumes. One op
+// is one call (the guest loops; the Go→guest entry is amortised away).
+func BenchmarkWASICall(b *testing.B) {
+	for _, name := range []string{"args_sizes", "clock"} {
+		b.Run(name, func(b *testing.B) {
+			sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer sys.Close()
+			store, err := execute.NewStore(execute.Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer store.Close()
+			inst, err := store.Instantiate(module(b, "testdata/hostcall.wasm"), command.Imports(sys))
+			if err != nil {
+				b.Fatal(err)
+			}
+			f := inst.Func(name)
+			b.ReportAllocs()
+			b.ResetTimer()
+			res, err := f.Call(uint64(b.N))
+			if err != nil || res[0] != 0 {
+				b.Fatalf("%s: %v, errno %v", name, err, res)
+			}
+		})
+	}
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// A WASI call allocates nothing: a garbage-producing host call path would
+// tax every guest I/O with GC work.
+func TestWASICallDoesNotAllocate(t *testing.T) {
+	sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	store, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	inst, err := store.Instantiate(module(t, "testdata/hostcall.wasm"), command.Imports(sys))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"args_sizes", "clock"} {
+		f := inst.Func(name)
+		f.Call(10) // warm up
+		if n := testing.AllocsPerRun(10, func() { f.Call(1000) }); n > 1 {
+			t.Errorf("%s: %.0f allocations per 1000 WASI calls", name, n)
+		}
+	}
+}
