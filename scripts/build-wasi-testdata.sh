@@ -46,8 +46,11 @@ for d in testdata/wasi/go/*/; do
 	go build -trimpath -o "$native/$n" "./$d"
 done
 
-echo "== invoke.wat"
+echo "== WAT modules"
 wat2wasm e2e/testdata/invoke.wat -o e2e/testdata/invoke.wasm
+for w in pkg/command/testdata/*.wat; do
+	wat2wasm "$w" -o "${w%.wat}.wasm"
+done
 
 ls -l testdata/hello.wasm testdata/wasi/wasm e2e/testdata/invoke.wasm
 
