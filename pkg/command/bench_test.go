@@ -14,7 +14,7 @@ import (
 // implementation runs against guest memory, and the guest resumes. One op
 // is one call (the guest loops; the Go→guest entry is amortised away).
 func BenchmarkWASICall(b *testing.B) {
-	for _, name := range []string{"args_sizes", "clock"} {
+	for _, name := range []string{"args_sizes", "clock", "write"} {
 		b.Run(name, func(b *testing.B) {
 			sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
 			if err != nil {
