@@ -33,11 +33,11 @@ package link
 
 import (
 	"bytes"
-	"debug/elf"
 	"encoding/binary"
 	"fmt"
 	"io"
 
+	elf "lucet/internal/elf64"
 	"lucet/pkg/abi"
 	"lucet/pkg/object"
 )
