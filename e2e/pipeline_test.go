@@ -214,7 +214,7 @@ func pipelineCases() []pipeCase {
 		badInput("lucet-run-bin-ls", "lucet-run", -1, true, fixed("/bin/ls")),
 		badInput("lucet-run-missing-dir", "lucet-run", -1, true, withHello("--dir", "/nonexistent/dir::/sandbox")),
 		badInput("lucet-run-dir-is-file", "lucet-run", -1, true, withHello("--dir", "/etc/passwd::/sandbox")),
-		badInput("lucet-run-bad-env", "lucet-run", 2, true, withHello("--env", "NO_EQUALS_SIGN")),
+		badInput("lucet-run-bad-env", "lucet-run", 2, true, withHello("--env", "=NO_NAME")),
 
 		{"run-wasm-directly", testRunWasm},
 	}
