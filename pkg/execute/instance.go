@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"lucet/pkg/abi"
+	"lucet/pkg/link"
 	"lucet/pkg/load"
 	"lucet/pkg/object"
 	"lucet/pkg/wasm"
@@ -19,6 +20,9 @@ type module struct {
 	size  uintptr
 	owned *region // the mapping, when the store made it
 	keep  any     // what owns the mapping otherwise (a *load.Module)
+	// data is memory 0's initial contents laid out by the linker, used
+	// instead of the active data segments when complete (nil: apply them).
+	data *link.DataImage
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
@@ -117,6 +121,9 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		return nil, err
 	}
 	mod.keep = m
+	if m.Data != nil && m.Data.Complete {
+		mod.data = m.Data
+	}
 	return s.instantiate(mod, imports)
 }
 
@@ -436,8 +443,16 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 			inst.elems[i] = nil
 		}
 	}
+	// A complete image is every active segment applied in order (link
+	// makes one only when none can trap); the segments are then dropped as
+	// the spec drops them after instantiation.
+	imaged := mod.data != nil && inst.applyImage(mod.data)
 	for i, d := range meta.Datas {
 		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		if imaged {
+			inst.datas[i] = nil
 			continue
 		}
 		o, _ := inst.eval(d.Offset)
@@ -457,6 +472,26 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 	}
 	return inst, nil
+}
+
+// applyImage copies a complete data image into memory 0, a page at a time
+// (one copy per page instead of one per segment: a Go program has tens of
+// thousands of small segments). It declines, writing nothing, unless
+// memory 0 is the instance's own and holds every page.
+func (inst *Instance) applyImage(img *link.DataImage) bool {
+	if len(inst.mems) == 0 || len(inst.mod.meta.Mems) == 0 || inst.mod.numImported[wasm.ExternMemory] != 0 {
+		return false
+	}
+	mem := inst.mems[0].Bytes()
+	for _, p := range img.Pages {
+		if p.MemOffset > uint64(len(mem)) || uint64(len(p.Bytes)) > uint64(len(mem))-p.MemOffset {
+			return false
+		}
+	}
+	for _, p := range img.Pages {
+		copy(mem[p.MemOffset:], p.Bytes)
+	}
+	return true
 }
 
 // eval computes a constant expression.

@@ -7,8 +7,9 @@
 //
 // Nothing is mapped executable before the file has passed every check: ELF
 // identity (64-bit little-endian x86-64 ET_DYN), the module header, the format
-// and ABI versions, section ranges, the SHA-256 checksum, the metadata's own
-// consistency, and the CPU features the code needs.
+// and ABI versions, section ranges, the CRC-32C of everything it reads (the
+// SHA-256 identity too, for Inspect), the metadata's own consistency, and
+// the CPU features the code needs.
 package load
 
 import (
@@ -100,7 +101,7 @@ func fromFile(f *os.File) (*Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	p, err := parse(b)
+	p, err := parse(b, false)
 	if err == nil {
 		err = checkFeatures(p.Meta.Features)
 	}
@@ -182,7 +183,7 @@ func FromObject(o *object.Object) (*Module, error) {
 }
 
 func fromBytes(b []byte) (*Module, error) {
-	p, err := parse(b)
+	p, err := parse(b, false)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +314,7 @@ type Image struct {
 // Inspect verifies and decodes a module file without mapping it or
 // requiring that this CPU can run it.
 func Inspect(b []byte) (*Image, error) {
-	img, err := parse(b)
+	img, err := parse(b, true)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
@@ -324,9 +325,10 @@ func Inspect(b []byte) (*Image, error) {
 // write.
 var ErrNotModule = errors.New("not a lucet module")
 
-// parse checks b and decodes it, without mapping anything. Every offset
+// parse checks b and decodes it, without mapping anything; fullSum also
+// verifies the SHA-256. Every offset
 // read from the file is checked against len(b) before use.
-func parse(b []byte) (*Image, error) {
+func parse(b []byte, fullSum bool) (*Image, error) {
 	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
 		return nil, fmt.Errorf("not an ELF file")
 	}
@@ -395,8 +397,15 @@ func parse(b []byte) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sum := link.Checksum(&h, text, metaB, dataB); sum != h.Checksum {
-		return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded %x…, computed %x…)", h.Checksum[:6], sum[:6])
+	// The CRC on every load; the SHA-256 identity too when inspecting (it
+	// costs ten times as much and catches no more corruption).
+	if crc := link.CRC(&h, text, metaB, dataB); crc != h.CRC {
+		return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded crc32c %08x, computed %08x)", h.CRC, crc)
+	}
+	if fullSum {
+		if sum := link.Checksum(&h, text, metaB, dataB); sum != h.Checksum {
+			return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded sha256 %x…, computed %x…)", h.Checksum[:6], sum[:6])
+		}
 	}
 	if h.ABIVersion != abi.Version {
 		return nil, fmt.Errorf("ABI version %d, this runtime supports %d (recompile with a matching lucetc)", h.ABIVersion, abi.Version)
@@ -415,7 +424,10 @@ func parse(b []byte) (*Image, error) {
 		}
 	}
 	meta := new(object.Meta)
-	if err := meta.UnmarshalBinary(metaB); err != nil {
+	// The site table and data bytes stay in b, which outlives the module
+	// (File keeps the file mapped; Bytes and Inspect callers must not
+	// modify b).
+	if err := meta.UnmarshalAliased(metaB); err != nil {
 		return nil, err
 	}
 	if meta.ABIVersion != h.ABIVersion || meta.Features != h.Features {

@@ -136,8 +136,7 @@ func TestRefuses(t *testing.T) {
 			hdr := b[hdrOff(b):]
 			hdr[12]++
 			h, _ := link.DecodeHeader(hdr)
-			s, _ := textMetaData(b, h)
-			h.Checksum = s
+			h = resum(b, h)
 			copy(hdr, h.Encode())
 			return b
 		}), "ABI version"},
@@ -172,9 +171,12 @@ func TestRefuses(t *testing.T) {
 // hdrOff is the file offset of the module header.
 func hdrOff(b []byte) int { return bytes.Index(b, []byte(link.HeaderMagic)) }
 
-// textMetaData recomputes the checksum of the file b under header h.
-func textMetaData(b []byte, h link.Header) ([32]byte, error) {
-	return link.Checksum(&h, b[h.TextOff:h.TextOff+h.TextSize], b[h.MetaOff:h.MetaOff+h.MetaSize], b[h.DataOff:h.DataOff+h.DataSize]), nil
+// resum returns h with both sums recomputed over the file b.
+func resum(b []byte, h link.Header) link.Header {
+	text, meta, data := b[h.TextOff:h.TextOff+h.TextSize], b[h.MetaOff:h.MetaOff+h.MetaSize], b[h.DataOff:h.DataOff+h.DataSize]
+	h.Checksum = link.Checksum(&h, text, meta, data)
+	h.CRC = link.CRC(&h, text, meta, data)
+	return h
 }
 
 // TestEveryCorruption truncates the file at every length, which must be
@@ -183,31 +185,47 @@ func textMetaData(b []byte, h link.Header) ([32]byte, error) {
 // original module.
 func TestEveryCorruption(t *testing.T) {
 	good := smallELF(t)
-	ref, err := parse(good)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 0; n < len(good); n++ {
-		if _, err := parse(good[:n]); err == nil {
-			t.Fatalf("truncated to %d bytes: accepted", n)
-		}
-	}
-	refused := 0
-	b := append([]byte(nil), good...)
-	for i := range b {
-		b[i] ^= 0x5a
-		p, err := parse(b)
-		b[i] ^= 0x5a
+	for _, full := range []bool{false, true} {
+		ref, err := parse(good, full)
 		if err != nil {
-			refused++
-			continue
+			t.Fatal(err)
 		}
-		if !samePars(p, ref) {
-			t.Fatalf("byte %#x flipped: accepted with different content", i)
+		for n := 0; n < len(good); n++ {
+			if _, err := parse(good[:n], full); err == nil {
+				t.Fatalf("truncated to %d bytes: accepted", n)
+			}
+		}
+		refused := 0
+		b := append([]byte(nil), good...)
+		for i := range b {
+			b[i] ^= 0x5a
+			p, err := parse(b, full)
+			b[i] ^= 0x5a
+			if err != nil {
+				refused++
+				continue
+			}
+			if !full {
+				// Loading does not verify the SHA-256 identity, so
+				// a flip there loads, with the flip in the header.
+				p.Header.Checksum = ref.Header.Checksum
+			}
+			if !samePars(p, ref) {
+				t.Fatalf("byte %#x flipped (full check %v): accepted with different content", i, full)
+			}
+		}
+		if refused == 0 {
+			t.Errorf("no flipped byte was refused (full check %v)", full)
 		}
 	}
-	if refused == 0 {
-		t.Errorf("no flipped byte was refused")
+	// Inspect verifies the SHA-256 too.
+	b := append([]byte(nil), good...)
+	b[hdrOff(b)+72] ^= 1
+	if _, err := Bytes(b); err != nil {
+		t.Errorf("Bytes with a flipped SHA-256 byte: %v, want it loaded (the CRC holds)", err)
+	}
+	if _, err := Inspect(b); err == nil || !strings.Contains(err.Error(), "sha256") {
+		t.Errorf("Inspect with a flipped SHA-256 byte: %v, want a checksum mismatch", err)
 	}
 }
 
@@ -239,7 +257,7 @@ func FuzzLoadBytes(f *testing.F) {
 	f.Add(smallELF(f))
 	f.Add([]byte("\x7fELF\x02\x01\x01"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := parse(b)
+		p, err := parse(b, false)
 		if err != nil {
 			return
 		}

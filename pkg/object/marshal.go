@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"lucet/pkg/abi"
 	"lucet/pkg/wasm"
@@ -17,8 +18,13 @@ var metaMagic = [4]byte{'L', 'M', 'E', 'T'}
 // The encoding is: magic, uvarint FormatVersion, then every field of Meta in
 // declaration order. Integers are uvarints (signed ones zigzag varints),
 // strings and byte slices are a uvarint length then the bytes, slices a
-// uvarint count then the elements. Site code offsets are delta-encoded
-// because the table is sorted and is the bulk of the metadata.
+// uvarint count then the elements. The site table, the bulk of the
+// metadata (one entry per call and trap site), is the exception: after its
+// count, zero bytes pad to a multiple of 4 from the start of the encoding,
+// then each entry is 16 bytes, little endian — u32 code offset, u8 trap
+// code, 3 zero bytes, u32 function, u32 wasm offset — the in-memory layout
+// of Site, so a loader can use the table where it lies instead of decoding
+// it (see UnmarshalAliased).
 //
 // FormatVersion is written before anything else so that a future decoder
 // can switch on it; this one accepts only its own version.
@@ -126,13 +132,14 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 		e.stub(s)
 	}
 	e.uint(uint64(len(m.Sites)))
-	prev := int64(0)
+	for len(e.b)%siteAlign != 0 {
+		e.byte(0)
+	}
 	for _, s := range m.Sites {
-		e.int(int64(s.CodeOffset) - prev)
-		prev = int64(s.CodeOffset)
-		e.byte(byte(s.Code))
-		e.uint(uint64(s.Func))
-		e.uint(uint64(s.WasmOffset))
+		e.b = binary.LittleEndian.AppendUint32(e.b, s.CodeOffset)
+		e.b = append(e.b, byte(s.Code), 0, 0, 0)
+		e.b = binary.LittleEndian.AppendUint32(e.b, s.Func)
+		e.b = binary.LittleEndian.AppendUint32(e.b, s.WasmOffset)
 	}
 	e.uint(uint64(len(m.Labels)))
 	for _, l := range m.Labels {
@@ -241,8 +248,17 @@ var ErrMetaTruncated = errors.New("truncated")
 // panics, and it checks every count against the bytes left before
 // allocating, so hostile input cannot make it allocate more than a small
 // multiple of len(b). Nothing in m aliases b.
-func (m *Meta) UnmarshalBinary(b []byte) error {
-	d := decoder{b: b}
+func (m *Meta) UnmarshalBinary(b []byte) error { return m.unmarshal(b, false) }
+
+// UnmarshalAliased is UnmarshalBinary for a b that outlives m and never
+// changes (a loaded module's mapping): the site table and the data
+// segments' bytes are used where they lie in b rather than copied, which
+// for a large module saves most of the decoding and the allocation. m
+// must not be modified through them (b may be read-only memory).
+func (m *Meta) UnmarshalAliased(b []byte) error { return m.unmarshal(b, true) }
+
+func (m *Meta) unmarshal(b []byte, alias bool) error {
+	d := decoder{b: b, alias: alias}
 	var out Meta
 	d.decodeMeta(&out)
 	if d.err != nil {
@@ -256,9 +272,10 @@ func (m *Meta) UnmarshalBinary(b []byte) error {
 }
 
 type decoder struct {
-	b   []byte
-	pos int
-	err error
+	b     []byte
+	pos   int
+	err   error
+	alias bool // may leave slices pointing into b
 	// what names the field being decoded, for the error message.
 	what string
 }
@@ -360,6 +377,10 @@ func (d *decoder) bytes() []byte {
 	n := d.count(1)
 	if d.err != nil {
 		return nil
+	}
+	if d.alias {
+		r := d.raw(n)
+		return r[:n:n]
 	}
 	out := make([]byte, n)
 	copy(out, d.raw(n))
@@ -657,24 +678,21 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "sites"
-	if n := d.count(4); n > 0 {
-		m.Sites = make([]Site, n)
-		prev := int64(0)
-		for i := range m.Sites {
-			s := &m.Sites[i]
-			off := prev + d.int()
-			if d.err == nil && (off < 0 || off > math.MaxUint32) {
-				d.fail("site %d: code offset %d out of range", i, off)
-			}
-			prev = off
-			s.CodeOffset = uint32(off)
-			s.Code = abi.TrapCode(d.byte())
-			s.Func = d.u32()
-			s.WasmOffset = d.u32()
-			if d.err != nil {
-				return
-			}
+	n := d.count(siteSize)
+	for d.err == nil && d.pos%siteAlign != 0 {
+		if d.byte() != 0 {
+			d.fail("nonzero padding before the site table")
 		}
+	}
+	if d.err != nil {
+		return
+	}
+	if n > d.left()/siteSize {
+		d.err = fmt.Errorf("%s at byte %d: %d sites exceed the %d bytes left: %w", d.what, d.pos, n, d.left(), ErrMetaTruncated)
+		return
+	}
+	if n > 0 {
+		m.Sites = d.sites(d.raw(n*siteSize), n)
 	}
 
 	d.what = "labels"
@@ -690,4 +708,34 @@ func (d *decoder) decodeMeta(m *Meta) {
 			}
 		}
 	}
+}
+
+// Site table layout; see the encoding's description.
+const (
+	siteSize  = 16
+	siteAlign = 4
+)
+
+// The in-place site table relies on Site's layout matching the encoding.
+var _ = [1]struct{}{}[unsafe.Sizeof(Site{})-siteSize]
+var _ = [1]struct{}{}[unsafe.Offsetof(Site{}.Code)-4]
+var _ = [1]struct{}{}[unsafe.Offsetof(Site{}.Func)-8]
+var _ = [1]struct{}{}[unsafe.Offsetof(Site{}.WasmOffset)-12]
+
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// sites returns the n encoded entries in b as Sites: b itself when aliasing
+// is allowed and b is suitably aligned, else a decoded copy. The padding
+// bytes of each entry are not looked at (in place they are never read).
+func (d *decoder) sites(b []byte, n int) []Site {
+	if d.alias && littleEndian && uintptr(unsafe.Pointer(unsafe.SliceData(b)))%unsafe.Alignof(Site{}) == 0 {
+		return unsafe.Slice((*Site)(unsafe.Pointer(unsafe.SliceData(b))), n)
+	}
+	out := make([]Site, n)
+	le := binary.LittleEndian
+	for i := range out {
+		e := b[i*siteSize:]
+		out[i] = Site{CodeOffset: le.Uint32(e), Code: abi.TrapCode(e[4]), Func: le.Uint32(e[8:]), WasmOffset: le.Uint32(e[12:])}
+	}
+	return out
 }

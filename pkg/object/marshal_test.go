@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"lucet/pkg/abi"
 	"lucet/pkg/object"
@@ -160,9 +161,17 @@ func FuzzUnmarshalMeta(f *testing.F) {
 	empty, _ := (&object.Meta{FormatVersion: object.FormatVersion, Start: -1}).MarshalBinary()
 	f.Add(empty)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var m object.Meta
-		if err := m.UnmarshalBinary(b); err != nil {
+		var m, aliased object.Meta
+		err := m.UnmarshalBinary(b)
+		aerr := aliased.UnmarshalAliased(b)
+		if (err == nil) != (aerr == nil) {
+			t.Fatalf("copying decode: %v; aliasing decode: %v", err, aerr)
+		}
+		if err != nil {
 			return
+		}
+		if !reflect.DeepEqual(m, aliased) {
+			t.Fatalf("aliasing decode differs from copying decode")
 		}
 		// Whatever decodes must re-encode to the same bytes, which proves
 		// the decoder read every field the encoder wrote.
@@ -178,4 +187,57 @@ func FuzzUnmarshalMeta(f *testing.F) {
 			t.Fatalf("decode(encode(decode(b))) != decode(b)")
 		}
 	})
+}
+
+// UnmarshalAliased gives what UnmarshalBinary gives, with the site table
+// and the data bytes left in the input (copied instead when the input is
+// not aligned for Site); UnmarshalBinary never aliases.
+func TestUnmarshalAliased(t *testing.T) {
+	want := objtest.Small().Meta
+	enc, err := want.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Sites) == 0 || len(want.Datas) == 0 {
+		t.Fatal("objtest.Small has no sites or data to alias")
+	}
+	within := func(p unsafe.Pointer, b []byte) bool {
+		a, lo := uintptr(p), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+		return a >= lo && a < lo+uintptr(len(b))
+	}
+	aligned := make([]byte, len(enc)+8)[:len(enc)] // heap slices are 8-aligned
+	copy(aligned, enc)
+	odd := make([]byte, len(enc)+1)[1:]
+	copy(odd, enc)
+	for _, tt := range []struct {
+		name       string
+		b          []byte
+		alias      bool
+		sitesAlias bool
+	}{
+		{"copying", aligned, false, false},
+		{"aliasing", aligned, true, true},
+		{"aliasing, misaligned", odd, true, false},
+	} {
+		var m object.Meta
+		if tt.alias {
+			err = m.UnmarshalAliased(tt.b)
+		} else {
+			err = m.UnmarshalBinary(tt.b)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if !reflect.DeepEqual(m, want) {
+			t.Errorf("%s: decoded meta differs", tt.name)
+		}
+		if got := within(unsafe.Pointer(&m.Sites[0]), tt.b); got != tt.sitesAlias {
+			t.Errorf("%s: sites in the input: %v, want %v", tt.name, got, tt.sitesAlias)
+		}
+		for i, d := range m.Datas {
+			if len(d.Init) > 0 && within(unsafe.Pointer(&d.Init[0]), tt.b) != tt.alias {
+				t.Errorf("%s: data %d in the input: %v, want %v", tt.name, i, !tt.alias, tt.alias)
+			}
+		}
+	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // FormatVersion is the version of the metadata encoding and of the ELF
-// layout. The loader refuses any other. (2: Meta.Labels. 3: Meta.Fuel.)
-const FormatVersion = 3
+// layout. The loader refuses any other. (2: Meta.Labels. 3: Meta.Fuel.
+// 4: the site table is fixed-width and aligned, read in place.)
+const FormatVersion = 4
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).

@@ -66,12 +66,16 @@ func TestSpecExec(t *testing.T) {
 	// Every script runs twice: with explicit bounds checks (the default)
 	// and with guard-page bounds checks, whose out-of-bounds accesses
 	// become traps in the runtime's signal handler.
+	// In guard mode every module also takes the command-line tools' path
+	// (link to ELF, load.Bytes: metadata read in place, memory initialised
+	// from the linker's data image); in explicit mode one per script does.
 	modes := []struct {
-		name string
-		opts codegen.Options
+		name    string
+		opts    codegen.Options
+		linkAll bool
 	}{
-		{"explicit", codegen.Options{Parallel: 1}},
-		{"guard", codegen.Options{Parallel: 1, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}},
+		{"explicit", codegen.Options{Parallel: 1}, false},
+		{"guard", codegen.Options{Parallel: 1, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}, true},
 	}
 	var failures []string
 	for _, mode := range modes {
@@ -81,6 +85,7 @@ func TestSpecExec(t *testing.T) {
 			for _, s := range scripts {
 				t.Run(s.Name(), func(t *testing.T) {
 					r := newExecRunner(t, s, mode.name, mode.opts, known, &tl)
+					r.linkAll = mode.linkAll
 					defer r.close()
 					r.run()
 				})
@@ -140,19 +145,20 @@ func readKnownExecFailures(path string) (map[string]string, error) {
 }
 
 type execRunner struct {
-	t      *testing.T
-	s      *Script
-	mode   string
-	opts   codegen.Options
-	known  map[string]string
-	tl     *execTally
-	store  *execute.Store
-	host   map[string]execute.Extern
-	named  map[string]*execute.Instance
-	reg    map[string]*execute.Instance
-	cur    *execute.Instance
-	mods   []*load.Module
-	linked bool // one module per script goes through link and load.Bytes
+	t       *testing.T
+	s       *Script
+	mode    string
+	opts    codegen.Options
+	known   map[string]string
+	tl      *execTally
+	store   *execute.Store
+	host    map[string]execute.Extern
+	named   map[string]*execute.Instance
+	reg     map[string]*execute.Instance
+	cur     *execute.Instance
+	mods    []*load.Module
+	linked  bool // one module per script goes through link and load.Bytes
+	linkAll bool // every module does
 
 	passed, failed, skipped int
 }
@@ -356,8 +362,8 @@ func (r *execRunner) instantiate(c *Command) (*execute.Instance, error) {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
 	var lm *load.Module
-	if !r.linked {
-		// Once per script, the ELF round trip the command-line tools take.
+	if !r.linked || r.linkAll {
+		// The ELF round trip the command-line tools take.
 		r.linked = true
 		elf, err := link.ELF(obj)
 		if err != nil {

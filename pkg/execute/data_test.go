@@ -1,0 +1,96 @@
+package execute
+
+import (
+	"bytes"
+	"testing"
+
+	"lucet/pkg/abi"
+	"lucet/pkg/link"
+	"lucet/pkg/load"
+	"lucet/pkg/object"
+	"lucet/pkg/wasm"
+)
+
+// A module loaded from its ELF file starts with memory 0 copied from the
+// linker's data image when the image is complete, and with its active
+// segments applied one by one otherwise; either way memory and the
+// segments' dropped state are what the spec's instantiation gives.
+func TestDataImage(t *testing.T) {
+	i32 := func(v uint64) wasm.ConstExpr { return wasm.ConstExpr{Op: wasm.OpI32Const, Value: v, NumInstrs: 1} }
+	seg := func(off uint64, s string) wasm.Data {
+		return wasm.Data{Mode: wasm.SegmentActive, Offset: i32(off), Init: []byte(s)}
+	}
+	meta := func(datas ...wasm.Data) *object.Object {
+		return &object.Object{Meta: object.Meta{
+			FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1,
+			Mems:  []wasm.MemType{{Limits: wasm.Limits{Min: 2}}},
+			Datas: datas,
+		}}
+	}
+	passive := wasm.Data{Mode: wasm.SegmentPassive, Init: []byte("zz")}
+	for _, tt := range []struct {
+		name     string
+		o        *object.Object
+		complete bool
+	}{
+		// Later segments overwrite earlier ones; one spans a page
+		// boundary; one is empty at the end of memory.
+		{"complete", meta(seg(10, "aaaa"), seg(12, "bb"), seg(4094, "cdef"), passive, seg(65536*2, "")), true},
+		// An offset the linker cannot evaluate: no image.
+		{"incomplete", meta(seg(10, "aaaa"), wasm.Data{Mode: wasm.SegmentActive, Offset: wasm.ConstExpr{Op: wasm.OpGlobalGet, NumInstrs: 1}}), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "incomplete" {
+				tt.o.Meta.Globals = []wasm.Global{{Type: wasm.GlobalType{Type: wasm.I32}, Init: i32(70000)}}
+			}
+			elf, err := link.ELF(tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lm, err := load.Bytes(elf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := lm.Data != nil && lm.Data.Complete; got != tt.complete {
+				t.Fatalf("image complete = %v, want %v", got, tt.complete)
+			}
+			viaImage := instantiateData(t, func(s *Store) (*Instance, error) { return s.Instantiate(lm, nil) })
+			viaSegments := instantiateData(t, func(s *Store) (*Instance, error) { return s.InstantiateObject(tt.o, nil) })
+			if !bytes.Equal(viaImage.mem, viaSegments.mem) {
+				t.Error("memory differs between the image and the segments")
+			}
+			if tt.complete {
+				if got := string(viaImage.mem[10:16]); got != "aabb\x00\x00" {
+					t.Errorf("memory at 10 = %q", got)
+				}
+				if got := string(viaImage.mem[4094:4098]); got != "cdef" {
+					t.Errorf("memory at 4094 = %q", got)
+				}
+			}
+			for i := range tt.o.Meta.Datas {
+				if (viaImage.datas[i] == nil) != (viaSegments.datas[i] == nil) {
+					t.Errorf("data %d dropped: image %v, segments %v", i, viaImage.datas[i] == nil, viaSegments.datas[i] == nil)
+				}
+			}
+		})
+	}
+}
+
+type dataState struct {
+	mem   []byte
+	datas [][]byte
+}
+
+func instantiateData(t *testing.T, inst func(*Store) (*Instance, error)) dataState {
+	t.Helper()
+	s, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	in, err := inst(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dataState{mem: bytes.Clone(in.mems[0].Bytes()), datas: in.datas}
+}
