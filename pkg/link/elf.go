@@ -263,6 +263,7 @@ func ELF(o *object.Object) ([]byte, error) {
 		DataSize:      shs[secData].Size,
 	}
 	h.Checksum = Checksum(&h, o.Text, meta, data)
+	h.CRC = CRC(&h, o.Text, meta, data)
 	copy(out[hdrAddr:], h.Encode())
 
 	// ELF header and program headers.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 )
 
 // The module header is the content of the section HeaderSection; the
@@ -21,18 +22,24 @@ import (
 //	56  uint64   file offset of .lucet.data
 //	64  uint64   size of .lucet.data
 //	72  [32]byte checksum
-//	104
+//	104 uint32   crc
+//	108 uint32   zero
+//	112
 //
-// The checksum is SHA-256 over header bytes 0..72, then .text, .lucet.meta
-// and .lucet.data. Hashing the header prefix means the versions, features
-// and section sizes are covered too, so a flipped bit anywhere the loader
-// reads is caught.
+// Both sums cover header bytes 0..72, then .text, .lucet.meta and
+// .lucet.data, so the versions, features and section sizes are covered too
+// and a flipped bit anywhere the loader reads is caught. The checksum is
+// SHA-256, the module's identity (what lucet-objdump shows and verifies);
+// crc is CRC-32C, which the loader verifies on every load: it catches the
+// same corruption (truncation, flipped bits) at a tenth of the cost, which
+// for a large module (a Go program's is tens of megabytes) is most of what
+// starting it costs.
 
 // HeaderMagic starts the module header.
 const HeaderMagic = "LUCETMOD"
 
 // HeaderSize is the encoded size of Header.
-const HeaderSize = 104
+const HeaderSize = 112
 
 // HeaderSection names the section that holds the module header.
 const HeaderSection = ".lucet.header"
@@ -49,6 +56,7 @@ type Header struct {
 	DataOff       uint64
 	DataSize      uint64
 	Checksum      [32]byte
+	CRC           uint32
 }
 
 // Encode returns the HeaderSize-byte encoding of h.
@@ -60,7 +68,9 @@ func (h *Header) Encode() []byte {
 	for _, v := range []uint64{h.Features, h.TextOff, h.TextSize, h.MetaOff, h.MetaSize, h.DataOff, h.DataSize} {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
-	return append(b, h.Checksum[:]...)
+	b = append(b, h.Checksum[:]...)
+	b = binary.LittleEndian.AppendUint32(b, h.CRC)
+	return binary.LittleEndian.AppendUint32(b, 0)
 }
 
 // ErrNotHeader is returned by DecodeHeader for bytes without the magic.
@@ -87,11 +97,12 @@ func DecodeHeader(b []byte) (Header, error) {
 	h.DataOff = le.Uint64(b[56:])
 	h.DataSize = le.Uint64(b[64:])
 	copy(h.Checksum[:], b[72:104])
+	h.CRC = le.Uint32(b[104:])
 	return h, nil
 }
 
-// Checksum computes the checksum of a module from its header (the checksum
-// field is ignored) and its three sections.
+// Checksum computes the SHA-256 of a module from its header (the sum
+// fields are ignored) and its three sections.
 func Checksum(h *Header, text, meta, data []byte) [32]byte {
 	s := sha256.New()
 	s.Write(h.Encode()[:72])
@@ -101,4 +112,15 @@ func Checksum(h *Header, text, meta, data []byte) [32]byte {
 	var sum [32]byte
 	s.Sum(sum[:0])
 	return sum
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// CRC computes the CRC-32C of a module from its header (the sum fields are
+// ignored) and its three sections.
+func CRC(h *Header, text, meta, data []byte) uint32 {
+	c := crc32.Update(0, castagnoli, h.Encode()[:72])
+	c = crc32.Update(c, castagnoli, text)
+	c = crc32.Update(c, castagnoli, meta)
+	return crc32.Update(c, castagnoli, data)
 }
