@@ -36,6 +36,8 @@ func TestDataImage(t *testing.T) {
 		// Later segments overwrite earlier ones; one spans a page
 		// boundary; one is empty at the end of memory.
 		{"complete", meta(seg(10, "aaaa"), seg(12, "bb"), seg(4094, "cdef"), passive, seg(65536*2, "")), true},
+		// Without passive segments the instance keeps no segment table.
+		{"complete, all active", meta(seg(10, "aaaa"), seg(12, "bb")), true},
 		// An offset the linker cannot evaluate: no image.
 		{"incomplete", meta(seg(10, "aaaa"), wasm.Data{Mode: wasm.SegmentActive, Offset: wasm.ConstExpr{Op: wasm.OpGlobalGet, NumInstrs: 1}}), false},
 	} {
@@ -55,11 +57,14 @@ func TestDataImage(t *testing.T) {
 				t.Fatalf("image complete = %v, want %v", got, tt.complete)
 			}
 			viaImage := instantiateData(t, func(s *Store) (*Instance, error) { return s.Instantiate(lm, nil) })
+			if tt.name == "complete, all active" && viaImage.datas != nil {
+				t.Error("an instance of a module without passive segments keeps a segment table")
+			}
 			viaSegments := instantiateData(t, func(s *Store) (*Instance, error) { return s.InstantiateObject(tt.o, nil) })
 			if !bytes.Equal(viaImage.mem, viaSegments.mem) {
 				t.Error("memory differs between the image and the segments")
 			}
-			if tt.complete {
+			if tt.name == "complete" {
 				if got := string(viaImage.mem[10:16]); got != "aabb\x00\x00" {
 					t.Errorf("memory at 10 = %q", got)
 				}
@@ -67,9 +72,10 @@ func TestDataImage(t *testing.T) {
 					t.Errorf("memory at 4094 = %q", got)
 				}
 			}
+			dropped := func(ds [][]byte, i int) bool { return i >= len(ds) || ds[i] == nil }
 			for i := range tt.o.Meta.Datas {
-				if (viaImage.datas[i] == nil) != (viaSegments.datas[i] == nil) {
-					t.Errorf("data %d dropped: image %v, segments %v", i, viaImage.datas[i] == nil, viaSegments.datas[i] == nil)
+				if dropped(viaImage.datas, i) != dropped(viaSegments.datas, i) {
+					t.Errorf("data %d dropped: image %v, segments %v", i, dropped(viaImage.datas, i), dropped(viaSegments.datas, i))
 				}
 			}
 		})

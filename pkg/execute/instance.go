@@ -22,7 +22,8 @@ type module struct {
 	keep  any     // what owns the mapping otherwise (a *load.Module)
 	// data is memory 0's initial contents laid out by the linker, used
 	// instead of the active data segments when complete (nil: apply them).
-	data *link.DataImage
+	data        *link.DataImage
+	passiveData bool // some data segment is passive
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
@@ -35,6 +36,11 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 		return nil, fmt.Errorf("execute: object has ABI version %d, runtime has %d", meta.ABIVersion, abi.Version)
 	}
 	m := &module{meta: meta, code: code, size: size}
+	for i := range meta.Datas {
+		if meta.Datas[i].Mode == wasm.SegmentPassive {
+			m.passiveData = true
+		}
+	}
 	for i, imp := range meta.Imports {
 		if int(imp.Kind) >= len(m.importOf) {
 			return nil, fmt.Errorf("execute: import %d: bad kind %d", i, imp.Kind)
@@ -427,10 +433,6 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 		inst.elems[i] = v
 	}
-	inst.datas = make([][]byte, len(meta.Datas))
-	for i, d := range meta.Datas {
-		inst.datas[i] = d.Init
-	}
 	for i, el := range meta.Elems {
 		switch el.Mode {
 		case wasm.SegmentActive:
@@ -445,14 +447,23 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	}
 	// A complete image is every active segment applied in order (link
 	// makes one only when none can trap); the segments are then dropped as
-	// the spec drops them after instantiation.
+	// the spec drops them after instantiation, and an instance of a module
+	// without passive segments keeps no segment table at all (a Go
+	// program has tens of thousands of active ones).
 	imaged := mod.data != nil && inst.applyImage(mod.data)
-	for i, d := range meta.Datas {
-		if d.Mode != wasm.SegmentActive {
-			continue
+	if !imaged || mod.passiveData {
+		inst.datas = make([][]byte, len(meta.Datas))
+		for i, d := range meta.Datas {
+			if d.Mode != wasm.SegmentActive || !imaged {
+				inst.datas[i] = d.Init
+			}
 		}
+	}
+	for i, d := range meta.Datas {
 		if imaged {
-			inst.datas[i] = nil
+			break
+		}
+		if d.Mode != wasm.SegmentActive {
 			continue
 		}
 		o, _ := inst.eval(d.Offset)
