@@ -262,7 +262,11 @@ func isNumber(s string) bool {
 func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	mod, err := loadModule(path, ro.noCache, cfg.Fuel > 0)
 	if err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %s: %v\n", path, oneLine(err))
+		msg := oneLine(err)
+		if !strings.Contains(msg, path) { // load errors name the file already
+			msg = path + ": " + msg
+		}
+		fmt.Fprintf(stderr, "lucet-run: %s\n", msg)
 		return exitError
 	}
 	if !exiting {

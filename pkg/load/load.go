@@ -372,6 +372,13 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The format version first: an object from another lucetc may have a
+	// header of another size, and "recompile" is the useful answer.
+	if len(hdrBytes) >= 12 && string(hdrBytes[:8]) == link.HeaderMagic {
+		if v := binary.LittleEndian.Uint32(hdrBytes[8:]); v != object.FormatVersion {
+			return nil, fmt.Errorf("object format version %d, this build reads %d (recompile with this lucetc)", v, object.FormatVersion)
+		}
+	}
 	h, err := link.DecodeHeader(hdrBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotModule, err)
