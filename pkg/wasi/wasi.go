@@ -13,8 +13,10 @@
 // anything outside. See sandbox.go.
 //
 // A runtime that can stop a guest (a timeout, a kill) passes a Memory that
-// is also a Canceler; poll_oneoff, where sleeps and waits for input block,
-// then gives up and fails the call with the Canceler's Err.
+// is also a Canceler; every call that can block (poll_oneoff, fd_read and
+// fd_write on a stream, sock_accept, sock_recv, sock_send) then waits in
+// poll(2) alongside the cancellation, gives up once it comes and fails the
+// call with the Canceler's Err.
 //
 // Errnos follow wasmtime where the spec is silent. Where they differ, this
 // package follows the spec (or refuses more), each noted at the function:
@@ -70,11 +72,22 @@ type Memory interface {
 // interface keeps this package independent of the runtime: any embedder's
 // memory adapter can offer it.
 //
-// poll_oneoff (what nanosleep and select compile to) waits on Done as well
-// as on its subscriptions; once Done is closed it gives up and its Call
-// returns Err, which ends the guest call. Done may be nil: the call cannot
-// be cancelled. Other calls (fd_read on a blocking stream, for one) do not
-// watch it.
+// poll_oneoff (what nanosleep and select compile to), fd_read and fd_write
+// on pipes, ttys and sockets, sock_accept, sock_recv and sock_send wait on
+// Done as well as on their fd or clock; once Done is closed they give up,
+// having read or written nothing, and their Call returns Err, which ends
+// the guest call. The fd and socket calls ask for Done only when they are
+// about to wait. Done may be nil: the call cannot be cancelled.
+//
+// Two kinds of wait are out of reach: a stdio stream that is a plain
+// io.Reader/io.Writer (not an *os.File) blocks inside its Read or Write,
+// which only the embedder can make return; and calls that block in the
+// kernel on a file (path_open of a FIFO, fsync on a hung network
+// filesystem).
+//
+// A cancellable fd_write to a pipe or tty writes at most PIPE_BUF (4096)
+// bytes per call, so that it cannot block once the fd polls writable; the
+// guest's libc writes the rest in further calls, as for any short write.
 type Canceler interface {
 	Done() <-chan struct{}
 	Err() error
