@@ -6,6 +6,7 @@
 #   testdata/hello.wasm            testdata/hello/hello.c (the `make demo` program)
 #   testdata/wasi/wasm/NAME.wasm   testdata/wasi/c/NAME.c, testdata/wasi/go/NAME/
 #   e2e/testdata/invoke.wasm       e2e/testdata/invoke.wat
+#   pkg/command/testdata/NAME.wasm pkg/command/testdata/NAME.wat
 #   testdata/wasi/expected/*.stdout  stdout of each case in testdata/wasi/cases.txt
 #                                  under node-wasi.js (except cases marked no-node,
 #                                  whose expectation is kept by hand)
@@ -46,10 +47,13 @@ for d in testdata/wasi/go/*/; do
 	go build -trimpath -o "$native/$n" "./$d"
 done
 
-echo "== invoke.wat"
+echo "== WAT programs"
 wat2wasm e2e/testdata/invoke.wat -o e2e/testdata/invoke.wasm
+for src in pkg/command/testdata/*.wat; do
+	wat2wasm "$src" -o "${src%.wat}.wasm"
+done
 
-ls -l testdata/hello.wasm testdata/wasi/wasm e2e/testdata/invoke.wasm
+ls -l testdata/hello.wasm testdata/wasi/wasm e2e/testdata/invoke.wasm pkg/command/testdata/*.wasm
 
 echo "== expected outputs from node-wasi.js"
 LUCET_E2E_NODE=1 go test -count=1 -run 'TestNodeWASI' ./e2e -update >/dev/null || true

@@ -48,9 +48,9 @@ func Imports(sys *wasi.System) execute.ImportMap {
 }
 
 // callerMemory shows a host call's caller to WASI as its memory, and as
-// its wasi.Canceler so a guest sleeping or waiting in poll_oneoff is
-// stopped by a timeout or kill too; a pointer conversion, so nothing is
-// allocated per call.
+// its wasi.Canceler so a guest sleeping in poll_oneoff or waiting in
+// fd_read, fd_write or a socket call is stopped by a timeout, a context or
+// Store.Kill too; a pointer conversion, so nothing is allocated per call.
 type callerMemory execute.Caller
 
 var _ wasi.Canceler = (*callerMemory)(nil)
