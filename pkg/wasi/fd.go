@@ -63,6 +63,15 @@ func (e *fdEntry) isSocket() bool {
 	return e.ftype == filetypeSocketStream || e.ftype == filetypeSocketDgram
 }
 
+// nowaitMode is how a read or write on the stream behind e tries not to
+// block (see streamIO).
+func (e *fdEntry) nowaitMode() ioMode {
+	if e.isSocket() {
+		return ioDontwait
+	}
+	return ioNowait
+}
+
 // fd_read(fd, iovs, iovs_len, nread_ptr) -> errno
 //
 // A read that waits (a pipe, tty or socket with nothing to read) can be
@@ -86,11 +95,13 @@ func (s *System) fdRead(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	var n int
 	switch hfd := e.streamFd(false); {
 	case hfd >= 0:
-		sock := e.isSocket()
-		n, cancelled, err := streamIO(hfd, e.ftype, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, c, sock, func(dontwait bool) (int, error) {
-			if dontwait {
+		n, cancelled, err := streamIO(e, hfd, unix.POLLIN, c, e.nowaitMode(), func(mode ioMode) (int, error) {
+			switch mode {
+			case ioDontwait:
 				n, _, _, _, err := unix.RecvmsgBuffers(hfd, iov, nil, unix.MSG_DONTWAIT)
 				return n, err
+			case ioNowait:
+				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
 			}
 			return unix.Readv(hfd, iov)
 		})
@@ -114,11 +125,8 @@ func (s *System) fdRead(m []byte, a []uint64, c Canceler) (Errno, bool) {
 // fd_write(fd, iovs, iovs_len, nwritten_ptr) -> errno
 //
 // A write that waits (a full pipe, a tty under flow control, a socket
-// whose peer does not read) can be cancelled through c; see streamIO. To
-// be sure a pipe or tty write does not block once the fd polls writable,
-// such a cancellable write takes at most pipeBuf bytes, and the guest (its
-// libc) writes the rest in the next call; a socket send takes what fits.
-// A stdio stream that is only an io.Writer is written in its Write method,
+// whose peer does not read) can be cancelled through c; see streamAll. A
+// stdio stream that is only an io.Writer is written in its Write method,
 // which this package cannot interrupt.
 func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
@@ -137,15 +145,14 @@ func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	var n int
 	switch hfd := e.streamFd(true); {
 	case hfd >= 0:
-		sock := e.isSocket()
-		if c != nil && mayBlock(e.ftype) && !sock {
-			iov = capIov(iov, pipeBuf)
-		}
-		n, cancelled, err := streamIO(hfd, e.ftype, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, c, sock, func(dontwait bool) (int, error) {
-			if dontwait {
+		n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, e.nowaitMode(), iov, func(iov [][]byte, mode ioMode) (int, error) {
+			switch mode {
+			case ioDontwait:
 				// MSG_NOSIGNAL: a peer that went away is EPIPE for
 				// the guest, not a SIGPIPE for the host.
 				return unix.SendmsgBuffers(hfd, iov, nil, nil, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+			case ioNowait:
+				return unix.Pwritev2(hfd, iov, -1, unix.RWF_NOWAIT)
 			}
 			return unix.Writev(hfd, iov)
 		})

@@ -202,7 +202,8 @@ func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, int, Errno) {
 // sock_accept(fd, fdflags, fd_ptr) -> errno
 //
 // Waiting for a connection can be cancelled through c (see streamIO);
-// accept4 runs once the listener polls readable.
+// accept4, which has no per-call nonblocking flag, runs once the listener
+// polls readable.
 func (s *System) sockAccept(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, flags, outPtr := uint32(a[0]), uint32(a[1]), uint32(a[2])
 	e, hfd, errno := s.sockFd(fd, rightSockAccept)
@@ -217,7 +218,7 @@ func (s *System) sockAccept(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	if !ok32(m, outPtr) {
 		return ErrnoFault, false
 	}
-	nfd, cancelled, err := streamIO(hfd, e.ftype, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, c, false, func(bool) (int, error) {
+	nfd, cancelled, err := streamIO(e, hfd, unix.POLLIN, c, ioPolled, func(ioMode) (int, error) {
 		nfd, _, err := unix.Accept4(hfd, unix.SOCK_CLOEXEC)
 		return nfd, err
 	})
@@ -238,10 +239,10 @@ func (s *System) sockAccept(m []byte, a []uint64, c Canceler) (Errno, bool) {
 //
 // Waiting for data can be cancelled through c (see streamIO). A cancellable
 // recv_waitall on a stream socket gathers the data in several
-// MSG_DONTWAIT receives, each waiting cancellably; once some data is in,
-// a cancel ends it with what it has, as a signal does in recv(2).
-// recv_waitall with recv_peek then peeks what has arrived once anything
-// has (waiting for more would spin on a socket that stays readable).
+// MSG_DONTWAIT receives (streamAll); once some data is in, a cancel ends
+// it with what it has, as a signal does in recv(2). recv_waitall with
+// recv_peek then peeks what has arrived once anything has (waiting for
+// more would spin on a socket that stays readable).
 func (s *System) sockRecv(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, riFlags := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	lenPtr, flagsPtr := uint32(a[4]), uint32(a[5])
@@ -267,31 +268,26 @@ func (s *System) sockRecv(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	if riFlags&riflagRecvWaitall != 0 {
 		hflags |= unix.MSG_WAITALL
 	}
-	nonblock := e.fdflags()&fdflagNonblock != 0
-	gather := c != nil && !nonblock && hflags == unix.MSG_WAITALL && e.ftype == filetypeSocketStream
 	var rflags int
-	n, want := 0, int(totalLen(iov))
-	for {
-		got, cancelled, err := streamIO(hfd, e.ftype, unix.POLLIN, nonblock, c, true, func(dontwait bool) (int, error) {
-			fl := hflags
-			if dontwait {
-				fl |= unix.MSG_DONTWAIT
-			}
-			got, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, fl)
-			rflags = rf
-			return got, err
-		})
-		if n > 0 && (cancelled || err != nil) {
-			break // what was gathered is the guest's: recv(2) too returns it
+	recv := func(iov [][]byte, mode ioMode) (int, error) {
+		fl := hflags
+		if mode == ioDontwait {
+			fl |= unix.MSG_DONTWAIT
 		}
-		if cancelled || err != nil {
-			return toErrno(err), cancelled
-		}
-		n += got
-		if !gather || got == 0 || n >= want {
-			break
-		}
-		iov = skipIov(iov, got)
+		n, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, fl)
+		rflags = rf
+		return n, err
+	}
+	var n int
+	var cancelled bool
+	var err error
+	if hflags == unix.MSG_WAITALL && e.ftype == filetypeSocketStream {
+		n, cancelled, err = streamAll(e, hfd, unix.POLLIN, c, ioDontwait, iov, recv)
+	} else {
+		n, cancelled, err = streamIO(e, hfd, unix.POLLIN, c, ioDontwait, func(mode ioMode) (int, error) { return recv(iov, mode) })
+	}
+	if cancelled || err != nil {
+		return toErrno(err), cancelled
 	}
 	store32(m, lenPtr, uint32(n))
 	ro := uint16(0)
@@ -304,9 +300,7 @@ func (s *System) sockRecv(m []byte, a []uint64, c Canceler) (Errno, bool) {
 
 // sock_send(fd, si_data, si_data_len, si_flags, so_datalen_ptr) -> errno
 //
-// Waiting for room can be cancelled through c (see streamIO); a
-// cancellable send then takes what fits, a short write the guest's libc
-// completes.
+// Waiting for room can be cancelled through c (see streamAll).
 func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, siFlags, lenPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3]), uint32(a[4])
 	e, hfd, errno := s.sockFd(fd, rightFdWrite)
@@ -325,11 +319,11 @@ func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	if siFlags != 0 {
 		return ErrnoInval, false
 	}
-	n, cancelled, err := streamIO(hfd, e.ftype, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, c, true, func(dontwait bool) (int, error) {
+	n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, ioDontwait, iov, func(iov [][]byte, mode ioMode) (int, error) {
 		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
 		// a SIGPIPE for the host.
 		fl := unix.MSG_NOSIGNAL
-		if dontwait {
+		if mode == ioDontwait {
 			fl |= unix.MSG_DONTWAIT
 		}
 		return unix.SendmsgBuffers(hfd, iov, nil, nil, fl)

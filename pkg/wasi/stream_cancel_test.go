@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"encoding/binary"
 	"net"
 	"os"
 	"syscall"
@@ -114,6 +115,9 @@ func socketpair(t *testing.T) (guest *os.File, peer int) {
 // and what must hold once it was cancelled.
 type blockCase struct {
 	name string
+	// polled makes the System treat its fds as refusing RWF_NOWAIT, as
+	// ttys and older kernels do, so the poll-first path is taken.
+	polled bool
 	// setup returns the configuration, the call and its arguments (given
 	// the harness), and after, which checks the fd is as it was and still
 	// works once its wait can end.
@@ -145,8 +149,8 @@ func sendArgs(fd uint32, data string) func(h *harness) []uint64 {
 
 const sockFd = 3 // no preopens: the first socket is fd 3
 
-func readCase(name string, pipe func(*testing.T) (*os.File, *os.File)) blockCase {
-	return blockCase{name, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+func readCase(name string, polled bool, pipe func(*testing.T) (*os.File, *os.File)) blockCase {
+	return blockCase{name, polled, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		r, w := pipe(t)
 		return Config{Stdin: r}, "fd_read", ioArgs(0, 64), func(t *testing.T, h *harness) {
 			w.Write([]byte("late"))
@@ -157,8 +161,8 @@ func readCase(name string, pipe func(*testing.T) (*os.File, *os.File)) blockCase
 	}}
 }
 
-func writeCase(name string, pipe func(*testing.T) (*os.File, *os.File)) blockCase {
-	return blockCase{name, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+func writeCase(name string, polled bool, pipe func(*testing.T) (*os.File, *os.File)) blockCase {
+	return blockCase{name, polled, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		r, w := pipe(t)
 		full := fill(t, rawFd(w), false)
 		return Config{Stdout: w}, "fd_write", ioArgs(1, 10), func(t *testing.T, h *harness) {
@@ -173,11 +177,15 @@ func writeCase(name string, pipe func(*testing.T) (*os.File, *os.File)) blockCas
 }
 
 var blockCases = []blockCase{
-	readCase("fd_read blocking pipe", blockingPipe),
-	readCase("fd_read O_NONBLOCK pipe", nonblockingPipe),
-	writeCase("fd_write full blocking pipe", blockingPipe),
-	writeCase("fd_write full O_NONBLOCK pipe", nonblockingPipe),
-	{"sock_accept", func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+	readCase("fd_read blocking pipe", false, blockingPipe),
+	readCase("fd_read O_NONBLOCK pipe", false, nonblockingPipe),
+	writeCase("fd_write full blocking pipe", false, blockingPipe),
+	writeCase("fd_write full O_NONBLOCK pipe", false, nonblockingPipe),
+	readCase("fd_read blocking pipe, polled", true, blockingPipe),
+	readCase("fd_read O_NONBLOCK pipe, polled", true, nonblockingPipe),
+	writeCase("fd_write full blocking pipe, polled", true, blockingPipe),
+	writeCase("fd_write full O_NONBLOCK pipe, polled", true, nonblockingPipe),
+	{"sock_accept", false, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Skip("no loopback TCP:", err)
@@ -193,7 +201,7 @@ var blockCases = []blockCase{
 			h.must("sock_accept", args(h)...)
 		}
 	}},
-	{"sock_recv", func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+	{"sock_recv", false, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		g, peer := socketpair(t)
 		return Config{Sockets: []syscall.Conn{g}}, "sock_recv", recvArgs(sockFd, 64, 0), func(t *testing.T, h *harness) {
 			unix.Write(peer, []byte("late"))
@@ -204,7 +212,7 @@ var blockCases = []blockCase{
 			}
 		}
 	}},
-	{"fd_read socket", func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+	{"fd_read socket", false, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		g, peer := socketpair(t)
 		return Config{Sockets: []syscall.Conn{g}}, "fd_read", ioArgs(sockFd, 64), func(t *testing.T, h *harness) {
 			unix.Write(peer, []byte("late"))
@@ -213,7 +221,7 @@ var blockCases = []blockCase{
 			}
 		}
 	}},
-	{"sock_send full", func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+	{"sock_send full", false, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		g, peer := socketpair(t)
 		full := fill(t, rawFd(g), true)
 		return Config{Sockets: []syscall.Conn{g}}, "sock_send", sendArgs(sockFd, "0123456789"), func(t *testing.T, h *harness) {
@@ -223,7 +231,7 @@ var blockCases = []blockCase{
 			h.must("sock_send", sendArgs(sockFd, "0123456789")(h)...)
 		}
 	}},
-	{"fd_write socket full", func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
+	{"fd_write socket full", false, func(t *testing.T) (Config, string, func(*harness) []uint64, func(*testing.T, *harness)) {
 		g, peer := socketpair(t)
 		full := fill(t, rawFd(g), true)
 		return Config{Sockets: []syscall.Conn{g}}, "fd_write", ioArgs(sockFd, 10), func(t *testing.T, h *harness) {
@@ -249,6 +257,11 @@ func TestStreamCancel(t *testing.T) {
 			t.Run(bc.name+"/"+when.name, func(t *testing.T) {
 				cfg, call, args, after := bc.setup(t)
 				h := newHarness(t, cfg)
+				if bc.polled {
+					for _, e := range h.s.fds {
+						e.noNowait.Store(true)
+					}
+				}
 				mem := newCancelMem(t, h.mem, when.after, errStopped)
 				if when.after == 0 {
 					<-mem.done
@@ -340,21 +353,70 @@ func TestStreamNoWait(t *testing.T) {
 	}
 }
 
-// A cancellable write to a pipe takes at most PIPE_BUF bytes (so it cannot
-// block once the pipe polls writable); the guest sees a short write.
-func TestStreamWriteCap(t *testing.T) {
-	r, w := blockingPipe(t)
-	h := newHarness(t, Config{Stdout: w})
-	c := newCancelMem(t, h.mem, -1, nil)
-	a := ioArgs(1, 3*pipeBuf)(h)
-	if err := h.funcs["fd_write"].Call(c, a); err != nil || a[0] != 0 {
-		t.Fatalf("fd_write: %v, errno %d", err, a[0])
-	}
-	if n := h.u32(uint32(a[3])); n != pipeBuf {
-		t.Errorf("wrote %d bytes, want %d", n, pipeBuf)
-	}
-	if got := drain(t, rawFd(r)); got != pipeBuf {
-		t.Errorf("the pipe got %d bytes", got)
+// A cancellable write moves everything, however many waits that takes, as
+// a blocking write does; cancelled part way it reports what it wrote, and
+// that is exactly what the reader gets. Both ways of not blocking: pipes
+// with RWF_NOWAIT, and poll first then at most PIPE_BUF bytes.
+func TestStreamWriteAll(t *testing.T) {
+	const size = 300 << 10 // several pipefuls
+	for _, polled := range []bool{false, true} {
+		for _, cancel := range []bool{false, true} {
+			name := map[bool]string{false: "nowait", true: "polled"}[polled] + map[bool]string{false: "", true: "/cancelled"}[cancel]
+			t.Run(name, func(t *testing.T) {
+				r, w := blockingPipe(t)
+				h := newHarness(t, Config{Stdout: w})
+				h.s.fds[1].noNowait.Store(polled)
+				after := time.Duration(-1)
+				if cancel {
+					after = 100 * time.Millisecond
+				}
+				c := newCancelMem(t, h.mem, after, errStopped)
+				// The reader takes 100 KiB slowly, then (if cancelling)
+				// stops reading.
+				got := make(chan int)
+				go func() {
+					buf := make([]byte, 8<<10)
+					n := 0
+					for n < size {
+						if cancel && n >= 100<<10 {
+							break
+						}
+						k, err := r.Read(buf)
+						if err != nil {
+							break
+						}
+						n += k
+						time.Sleep(time.Millisecond)
+					}
+					got <- n
+				}()
+				// One 30 KiB buffer, ten times over: more than the test
+				// memory holds.
+				buf := h.alloc(size / 10)
+				iovs := h.alloc(8 * 10)
+				for i := uint32(0); i < 10; i++ {
+					binary.LittleEndian.PutUint32(h.mem.b[iovs+8*i:], buf)
+					binary.LittleEndian.PutUint32(h.mem.b[iovs+8*i+4:], size/10)
+				}
+				a := []uint64{1, uint64(iovs), 10, uint64(h.alloc(4))}
+				err := h.funcs["fd_write"].Call(c, a)
+				if err != nil || a[0] != 0 {
+					t.Fatalf("fd_write: %v, errno %d", err, a[0])
+				}
+				n := int(h.u32(uint32(a[3])))
+				read := <-got
+				rest := drain(t, rawFd(r))
+				switch {
+				case !cancel && n != size:
+					t.Errorf("wrote %d bytes, want all %d", n, size)
+				case cancel && (n < 100<<10 || n >= size):
+					t.Errorf("cancelled part way, wrote %d bytes of %d", n, size)
+				}
+				if read+rest != n {
+					t.Errorf("reported %d bytes written, the reader got %d", n, read+rest)
+				}
+			})
+		}
 	}
 }
 
@@ -397,5 +459,49 @@ func TestStreamNoCanceler(t *testing.T) {
 	}
 	if got := drain(t, rawFd(outR)); got != 3*pipeBuf {
 		t.Errorf("the pipe got %d bytes", got)
+	}
+}
+
+// openPTY returns a pseudo-terminal's controller fd and its terminal as a
+// file, or skips when the machine has none.
+func openPTY(t *testing.T) (ctl int, term *os.File) {
+	t.Helper()
+	ctl, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Skip("no pseudo-terminals here:", err)
+	}
+	t.Cleanup(func() { unix.Close(ctl) })
+	if err := unix.IoctlSetPointerInt(ctl, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	fd, _, en := unix.Syscall(unix.SYS_IOCTL, uintptr(ctl), unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+	if en != 0 {
+		t.Skip("no TIOCGPTPEER:", en)
+	}
+	term = os.NewFile(fd, "tty")
+	t.Cleanup(func() { term.Close() })
+	return ctl, term
+}
+
+// A tty refuses RWF_NOWAIT: its entry falls back to polling first, and a
+// read waiting for a line is cancelled all the same; the line typed later
+// is read whole.
+func TestTTYCancel(t *testing.T) {
+	ctl, term := openPTY(t)
+	h := newHarness(t, Config{Stdin: term, Stdout: term})
+	c := newCancelMem(t, h.mem, 50*time.Millisecond, errStopped)
+	a := ioArgs(0, 64)(h)
+	if err := h.funcs["fd_read"].Call(c, a); err != errStopped {
+		t.Fatalf("fd_read on a silent tty: %v (errno %d), want %v", err, a[0], errStopped)
+	}
+	if !h.s.fds[0].noNowait.Load() {
+		t.Log("this kernel takes RWF_NOWAIT on a tty; the poll-first path was not taken")
+	}
+	unix.Write(ctl, []byte("late\n"))
+	if got := string(h.read(0, 64)); got != "late\n" {
+		t.Errorf("read after the cancel: %q", got)
+	}
+	if n := h.write(1, []byte("out\n")); n != 4 {
+		t.Errorf("write to the tty: %d", n)
 	}
 }

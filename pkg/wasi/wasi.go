@@ -75,8 +75,8 @@ type Memory interface {
 // poll_oneoff (what nanosleep and select compile to), fd_read and fd_write
 // on pipes, ttys and sockets, sock_accept, sock_recv and sock_send wait on
 // Done as well as on their fd or clock; once Done is closed they give up,
-// having read or written nothing, and their Call returns Err, which ends
-// the guest call. The fd and socket calls ask for Done only when they are
+// having read or written nothing (but see below), and their Call returns
+// Err, which ends the guest call. The fd and socket calls ask for Done only when they are
 // about to wait. Done may be nil: the call cannot be cancelled.
 //
 // Two kinds of wait are out of reach: a stdio stream that is a plain
@@ -85,9 +85,10 @@ type Memory interface {
 // kernel on a file (path_open of a FIFO, fsync on a hung network
 // filesystem).
 //
-// A cancellable fd_write to a pipe or tty writes at most PIPE_BUF (4096)
-// bytes per call, so that it cannot block once the fd polls writable; the
-// guest's libc writes the rest in further calls, as for any short write.
+// A cancellable write (and recv_waitall) still moves everything before it
+// returns, as on a blocking fd, in several nonblocking attempts; cancelled
+// part way, it returns what it moved, as write(2) does when a signal
+// interrupts it, and the guest stops at its next interrupt check.
 type Canceler interface {
 	Done() <-chan struct{}
 	Err() error
@@ -194,6 +195,9 @@ type fdEntry struct {
 	preopen    string
 	isPreopen  bool
 	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
+
+	// noNowait is set once the host fd refused RWF_NOWAIT (see ioNowait).
+	noNowait atomic.Bool
 
 	// refs counts calls using the entry right now, and retired marks it
 	// as gone from the table; both under System.mu. The host fd is closed
