@@ -24,9 +24,13 @@ type Options struct {
 	Args     []string // argv, argv[0] included
 	Env      []string // NAME=VALUE; nothing is inherited
 	Preopens []wasi.Preopen
-	Stdin    io.Reader // nil: the host's
-	Stdout   io.Writer
-	Stderr   io.Writer
+	// Stdio; nil: the host's. An *os.File (a pipe, a tty, a socket) is
+	// waited on in poll(2), where a timeout or kill reaches the guest; a
+	// Reader or Writer that blocks in Read or Write holds a stopped guest
+	// until it returns.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
 	// Sockets are handed to the guest as the fds after the preopens
 	// (listeners for sock_accept, or connected sockets); the caller keeps
 	// and closes its own.

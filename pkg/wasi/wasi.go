@@ -128,7 +128,9 @@ type Config struct {
 
 	// Stdio. nil means the host's os.Stdin/os.Stdout/os.Stderr. When a value
 	// is an *os.File its type is reported by fd_fdstat_get and it can be
-	// polled; any other Reader/Writer is treated as an always-ready stream.
+	// polled; any other Reader/Writer is treated as an always-ready stream,
+	// and a guest blocked in its Read or Write cannot be cancelled until it
+	// returns (see Canceler).
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
