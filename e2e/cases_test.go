@@ -22,6 +22,7 @@ type wasiCase struct {
 	Dirs     []string // guest paths of the granted directories
 	Seeds    []seed
 	Stdin    []byte
+	IdleIn   bool // stdin-pipe=idle: stdin is a pipe that stays open and empty
 	Exit     int
 	Stderr   string
 	Stdout   string // expected stdout file, relative to testdata/wasi
@@ -115,6 +116,11 @@ func parseCase(line string) (*wasiCase, error) {
 			c.Seeds = append(c.Seeds, seed{key, val, ""})
 		case "stdin":
 			c.Stdin = []byte(val)
+		case "stdin-pipe":
+			if val != "idle" {
+				return nil, fmt.Errorf("%s: stdin-pipe=%q: the only kind is idle", c.Name, val)
+			}
+			c.IdleIn = true
 		case "stdin-gen":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 0 {
@@ -157,6 +163,9 @@ func parseCase(line string) (*wasiCase, error) {
 		default:
 			return nil, fmt.Errorf("%s: unknown key %q", c.Name, key)
 		}
+	}
+	if c.IdleIn && len(c.Stdin) > 0 {
+		return nil, fmt.Errorf("%s: stdin-pipe=idle gets no data; drop stdin=", c.Name)
 	}
 	for i, sd := range c.Seeds {
 		if len(c.Dirs) == 0 {
@@ -249,6 +258,8 @@ func TestParseCase(t *testing.T) {
 		{`f`, `error`},
 		{`f spin flag=--timeout=1s limit=bogus`, `error`},
 		{`f spin flag=timeout`, `error`},
+		{`f cat stdin-pipe=idle stdin=x`, `error`},
+		{`f cat stdin-pipe=full`, `error`},
 	}
 	for _, tt := range tests {
 		c, err := parseCase(tt.line)

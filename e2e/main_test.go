@@ -190,11 +190,14 @@ func (r *result) String() string {
 	return s
 }
 
-// run runs cmd with stdin and a time limit, capturing its output. Only a
-// failure to start the process is an error.
+// run runs cmd with stdin (unless cmd.Stdin is set already) and a time
+// limit, capturing its output. Only a failure to start the process is an
+// error.
 func run(cmd *exec.Cmd, stdin []byte, limit time.Duration) (*result, error) {
 	var out, errb bytes.Buffer
-	cmd.Stdin = bytes.NewReader(stdin)
+	if cmd.Stdin == nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

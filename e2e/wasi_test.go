@@ -252,6 +252,17 @@ func runCase(t *testing.T, rn runner, c *wasiCase, write bool) error {
 	if err != nil {
 		return err
 	}
+	if c.IdleIn {
+		// The write end stays open here, silent, until the run is over:
+		// a read of stdin waits forever.
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return err
+		}
+		defer pw.Close()
+		defer pr.Close()
+		cmd.Stdin = pr
+	}
 	r, err := run(cmd, c.Stdin, c.Limit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", rn.name, err)

@@ -6,6 +6,7 @@
 #   testdata/hello.wasm            testdata/hello/hello.c (the `make demo` program)
 #   testdata/wasi/wasm/NAME.wasm   testdata/wasi/c/NAME.c, testdata/wasi/go/NAME/
 #   e2e/testdata/invoke.wasm       e2e/testdata/invoke.wat
+#   pkg/command/testdata/NAME.wasm pkg/command/testdata/NAME.wat
 #   testdata/wasi/expected/*.stdout  stdout of each case in testdata/wasi/cases.txt
 #                                  under node-wasi.js (except cases marked no-node,
 #                                  whose expectation is kept by hand)
@@ -52,7 +53,7 @@ for w in pkg/command/testdata/*.wat; do
 	wat2wasm "$w" -o "${w%.wat}.wasm"
 done
 
-ls -l testdata/hello.wasm testdata/wasi/wasm e2e/testdata/invoke.wasm
+ls -l testdata/hello.wasm testdata/wasi/wasm e2e/testdata/invoke.wasm pkg/command/testdata/*.wasm
 
 echo "== expected outputs from node-wasi.js"
 LUCET_E2E_NODE=1 go test -count=1 -run 'TestNodeWASI' ./e2e -update >/dev/null || true

@@ -67,13 +67,20 @@ const (
 
 type usageError struct{ error }
 
-// exitProcess ends the process when a --timeout expires while the guest is
-// blocked in a host call; tests replace it.
+// exitProcess ends the process when a --timeout has not stopped the guest
+// in time; tests replace it.
 var exitProcess = os.Exit
 
-// timeoutGrace is how long past --timeout a guest blocked in a host call
-// gets before the process exits.
-const timeoutGrace = 50 * time.Millisecond
+// timeoutGrace is how long past --timeout the guest gets before the process
+// exits without it. The store's timeout stops guest code and every WASI
+// call that waits on a stream or clock (poll_oneoff, fd_read, fd_write,
+// sock_*), which then ends the run through the ordinary path (exit 124,
+// deferred cleanup done). What it cannot reach is a host call blocked in
+// the kernel on a file: a guest's path_open of a FIFO nobody opens for
+// writing, fsync or close on a hung network filesystem. For those this is
+// the last resort. It is generous so that on a loaded machine it never
+// overtakes the ordinary path, which takes a few milliseconds.
+const timeoutGrace = time.Second
 
 // runOptions are the flags that shape a run beyond the store's limits.
 type runOptions struct {
@@ -281,11 +288,10 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		defer store.Close()
 	}
 	if cfg.Timeout > 0 {
-		// The store's timeout stops guest code at its next interrupt check;
-		// a guest blocked in a host call (a sleep, a read) never reaches one,
-		// so the process itself gives up a little later.
+		// See timeoutGrace: the last resort for a host call blocked in
+		// the kernel, where the store's timeout cannot reach.
 		t := time.AfterFunc(cfg.Timeout+timeoutGrace, func() {
-			fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time (%v) inside a host call\n", cfg.Timeout)
+			fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time (%v) inside a host call that could not be interrupted\n", cfg.Timeout)
 			exitProcess(exitTimeout)
 		})
 		defer t.Stop()

@@ -6,7 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
@@ -201,5 +205,42 @@ func TestEnv(t *testing.T) {
 	}
 	if code, _, errs := lucetRun(t, "--env", "=x", env); code != 2 || !strings.Contains(errs, "NAME[=VALUE]") {
 		t.Errorf("--env =x: exit %d, stderr %q; want a usage error", code, errs)
+	}
+}
+
+// TestTimeoutBlockedRead: a guest blocked reading a stdin pipe that never
+// gets data is stopped by --timeout through the store (exit 124 with the
+// interrupt trap), not by the last-resort process exit.
+func TestTimeoutBlockedRead(t *testing.T) {
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	// Blocking mode, as a shell hands a pipe over; the write end stays
+	// open and silent.
+	r, w := os.NewFile(uintptr(p[0]), "stdin"), os.NewFile(uintptr(p[1]), "w")
+	defer r.Close()
+	defer w.Close()
+	var exited atomic.Bool
+	exitProcess = func(int) {
+		// Instead of exiting the test, unblock the guest (EOF) so the
+		// failure is reported rather than hung on.
+		exited.Store(true)
+		w.Close()
+	}
+	defer func() { exitProcess = os.Exit }()
+
+	var out, errb bytes.Buffer
+	start := time.Now()
+	code := run([]string{"lucet-run", "--no-cache", "--timeout", "200ms", "../../testdata/wasi/wasm/cat.wasm"}, r, &out, &errb)
+	el := time.Since(start)
+	if code != exitTimeout || !strings.Contains(errb.String(), "wasm trap: interrupted") {
+		t.Errorf("exit %d, stderr %q; want %d and the interrupt trap", code, errb.String(), exitTimeout)
+	}
+	if exited.Load() || strings.Contains(errb.String(), "could not be interrupted") {
+		t.Errorf("the last-resort exit fired: %q", errb.String())
+	}
+	if el > 200*time.Millisecond+timeoutGrace {
+		t.Errorf("took %v", el)
 	}
 }

@@ -24,9 +24,13 @@ type Options struct {
 	Args     []string // argv, argv[0] included
 	Env      []string // NAME=VALUE; nothing is inherited
 	Preopens []wasi.Preopen
-	Stdin    io.Reader // nil: the host's
-	Stdout   io.Writer
-	Stderr   io.Writer
+	// Stdio; nil: the host's. An *os.File (a pipe, a tty, a socket) is
+	// waited on in poll(2), where a timeout or kill reaches the guest; a
+	// Reader or Writer that blocks in Read or Write holds a stopped guest
+	// until it returns.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
 	// Sockets are handed to the guest as the fds after the preopens
 	// (listeners for sock_accept, or connected sockets); the caller keeps
 	// and closes its own.
@@ -48,9 +52,9 @@ func Imports(sys *wasi.System) execute.ImportMap {
 }
 
 // callerMemory shows a host call's caller to WASI as its memory, and as
-// its wasi.Canceler so a guest sleeping or waiting in poll_oneoff is
-// stopped by a timeout or kill too; a pointer conversion, so nothing is
-// allocated per call.
+// its wasi.Canceler so a guest sleeping in poll_oneoff or waiting in
+// fd_read, fd_write or a socket call is stopped by a timeout, a context or
+// Store.Kill too; a pointer conversion, so nothing is allocated per call.
 type callerMemory execute.Caller
 
 var _ wasi.Canceler = (*callerMemory)(nil)

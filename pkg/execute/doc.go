@@ -50,7 +50,8 @@
 // Cancellation uses the same word: Config.Timeout (a timer per call),
 // Func.CallContext and Store.Kill set it and end the call with
 // TrapInterrupt; a host function blocked outside guest code learns of it
-// through Caller.Done.
+// through Caller.Done, which every call has (Kill needs no timeout or
+// context to reach it).
 //
 // # Signals
 //

@@ -602,3 +602,101 @@ func TestKillWhileIdle(t *testing.T) {
 		t.Fatalf("the call after that = %v, %v", res, err)
 	}
 }
+
+// Kill reaches a host function blocked in a call that has neither a
+// timeout nor a context, in every way a kill can meet it; and the next
+// call is not affected.
+func TestKillReachesBlockedHost(t *testing.T) {
+	var s *Store
+	entered := make(chan struct{}, 1)
+	mode := ""
+	block := func(c *Caller, stack []uint64) error {
+		switch mode {
+		case "kill first":
+			// The kill lands before the host function asks for Done:
+			// the channel it gets is already closed.
+			s.Kill()
+		case "nested":
+			// The kill ends the outer call while a nested one blocks.
+			mode = "block"
+			_, err := c.Instance().Func("callhost").Call(1)
+			return err
+		case "ok":
+			stack[0] = 7
+			return nil
+		}
+		entered <- struct{}{}
+		select {
+		case <-c.Done():
+			return c.Err()
+		case <-time.After(10 * time.Second):
+			return errors.New("never cancelled")
+		}
+	}
+	s, inst := instantiateTest(t, Config{}, block)
+	for _, m := range []string{"block", "kill first", "nested", "block"} {
+		t.Run(m, func(t *testing.T) {
+			mode = m
+			if m != "kill first" {
+				go func() {
+					<-entered
+					s.Kill()
+				}()
+			}
+			start := time.Now()
+			_, err := inst.Func("callhost").Call(1)
+			if !IsTrap(err, abi.TrapInterrupt) {
+				t.Fatalf("got %v, want an interrupt trap", err)
+			}
+			if el := time.Since(start); el > 5*time.Second {
+				t.Errorf("kill took %v", el)
+			}
+			select {
+			case <-entered: // "kill first" leaves its token
+			default:
+			}
+			mode = "ok"
+			if res, err := inst.Func("callhost").Call(1); err != nil || res[0] != 107 {
+				t.Fatalf("call after the kill = %v, %v", res, err)
+			}
+		})
+	}
+}
+
+// Asking for Done costs no allocation once the store has its channel, and
+// a call that was not killed leaves it for the next.
+func TestDoneNoAlloc(t *testing.T) {
+	var got []<-chan struct{}
+	s, inst := instantiateTest(t, Config{}, func(c *Caller, stack []uint64) error {
+		if d := c.Done(); d != nil && len(got) < 2 {
+			got = append(got, d)
+		}
+		return c.Err()
+	})
+	f := inst.Func("callhost")
+	if _, err := f.Call(1); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { f.Call(1) }); n > 1 { // Call allocates its result slice
+		t.Errorf("a host call asking for Done allocates %v times", n)
+	}
+	if len(got) != 2 || got[0] != got[1] || got[0] == nil {
+		t.Fatalf("Done across calls: %v", got)
+	}
+	s.Kill()
+	if _, err := f.Call(1); !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("after Kill: %v", err)
+	}
+	got = got[:1]
+	if _, err := f.Call(1); err != nil {
+		t.Fatal(err)
+	}
+	if got[1] == got[0] {
+		t.Error("the closed channel of a killed store was handed to the next call")
+	}
+	select {
+	case <-got[1]:
+		t.Error("the next call's Done is closed")
+	default:
+	}
+}

@@ -147,9 +147,13 @@ func (c *Caller) Memory() []byte {
 }
 
 // Done is closed when the guest call this host function serves is
-// cancelled (Config.Timeout, Func.CallContext, Store.Kill). A host
-// function that blocks (sleeps, waits for input) should select on it and
-// return Err. It is nil, never ready, for calls that cannot be cancelled.
+// cancelled (Config.Timeout, Func.CallContext, Store.Kill; every call can
+// be killed). A host function that blocks (sleeps, waits for input) should
+// select on it and return Err. It is nil, never ready, only for a Caller
+// that serves no guest call (a host function called directly from Go).
+// The channel is made on first use and reused by later calls until one is
+// killed, so asking costs a lock and, once per store, an allocation; it
+// speaks for this call only while the host function runs.
 func (c *Caller) Done() <-chan struct{} {
 	if c == nil || c.inst == nil {
 		return nil

@@ -64,11 +64,18 @@ type Store struct {
 	grdSlots  []int                     // guard slots in the signal tables
 	guarded   map[*Memory]bool          // memories whose reservation is registered
 
-	killed atomic.Bool // Kill: trap at the next interrupt exit
+	// killed is set by every kill (Kill, a timeout, a context) and
+	// consumed by the outermost call's start or end, which also drops a
+	// closed done; while it is set and done exists, done is closed.
+	killed atomic.Bool
 
 	// Cancellation of the running call (Timeout, CallContext, Kill), for
-	// host functions blocked outside guest code. gen names the armed
-	// call, so a timer firing after it ended does nothing.
+	// host functions blocked outside guest code. done is Caller.Done: made
+	// the first time a host function asks for it and kept across calls
+	// until a kill closes it, so every call can be reached by Kill while
+	// calls whose host functions never ask (and, after the first, calls
+	// that do) neither allocate nor lock. gen names the armed call, so a
+	// timer firing after it ended does nothing.
 	killMu     sync.Mutex
 	gen        uint64
 	done       chan struct{}
@@ -222,9 +229,9 @@ func (s *Store) clearInterrupts() {
 
 // Kill ends the store's running call with TrapInterrupt at its next
 // interrupt check (function entry or loop header; a host function it is
-// in sees Caller.Done closed, if the call can be cancelled, or finishes
-// first). With no call running, the next call fails at once. Safe from any
-// goroutine.
+// blocked in sees Caller.Done closed, whether or not the call has a
+// timeout or context). With no call running, the next call fails at once.
+// Safe from any goroutine.
 func (s *Store) Kill() {
 	s.killMu.Lock()
 	s.killLocked()
@@ -247,7 +254,6 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	defer s.killMu.Unlock()
 	s.gen++
 	gen := s.gen
-	s.done, s.doneClosed = make(chan struct{}), false
 	s.deadline = 0
 	if timeout > 0 {
 		s.deadline = time.Now().Add(timeout).UnixNano()
@@ -269,6 +275,8 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 }
 
 // disarm ends what arm started; a kill racing with it finds gen changed.
+// done stays: a kill that closed it also set killed, and the call's end
+// drops it.
 func (s *Store) disarm() {
 	s.killMu.Lock()
 	defer s.killMu.Unlock()
@@ -281,15 +289,34 @@ func (s *Store) disarm() {
 	s.stopTimer, s.stopCtx = nil, nil
 	s.deadline, s.ctx = 0, nil
 	s.gen++
-	s.done, s.doneClosed = nil, false
 }
 
-// doneChan is Caller.Done: the running call's cancellation channel, nil
-// (never ready) when it cannot be cancelled.
+// doneChan is Caller.Done for a host function of the running call: closed
+// once the call is killed. Made on first use, already closed if the kill
+// came first.
 func (s *Store) doneChan() <-chan struct{} {
 	s.killMu.Lock()
 	defer s.killMu.Unlock()
+	if s.done == nil {
+		s.done, s.doneClosed = make(chan struct{}), false
+		if s.killed.Load() {
+			close(s.done)
+			s.doneClosed = true
+		}
+	}
 	return s.done
+}
+
+// consumeKill forgets a kill once the call it ended (or, when it came
+// while idle, the call it refused) is over, and drops the channel it
+// closed so the next call's host functions get a fresh one.
+func (s *Store) consumeKill() {
+	s.killMu.Lock()
+	s.killed.Store(false)
+	if s.doneClosed {
+		s.done, s.doneClosed = nil, false
+	}
+	s.killMu.Unlock()
 }
 
 // Interrupt asks the running call (if any) to exit to Go at its next check;
@@ -347,8 +374,9 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	// Scheduler and GC fairness need nothing here: they come from Go's
 	// own preemption signal (see signal_amd64.s). Cancellation does.
 	outer := s.depth == 0
-	if outer && s.killed.Load() && s.killed.Swap(false) {
+	if outer && s.killed.Load() {
 		// Killed while idle.
+		s.consumeKill()
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
 	armed := outer && (s.cfg.Timeout > 0 || ctx != nil)
@@ -365,7 +393,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			s.disarm()
 		}
 		if outer && s.killed.Load() {
-			s.killed.Store(false)
+			s.consumeKill()
 		}
 	}()
 

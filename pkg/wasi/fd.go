@@ -59,74 +59,118 @@ func (s *System) getIO(fd uint32, right uint64) (*fdEntry, Errno) {
 	return e, ErrnoSuccess
 }
 
+func (e *fdEntry) isSocket() bool {
+	return e.ftype == filetypeSocketStream || e.ftype == filetypeSocketDgram
+}
+
+// nowaitMode is how a read or write on the stream behind e tries not to
+// block (see streamIO).
+func (e *fdEntry) nowaitMode() ioMode {
+	if e.isSocket() {
+		return ioDontwait
+	}
+	return ioNowait
+}
+
 // fd_read(fd, iovs, iovs_len, nread_ptr) -> errno
-func (s *System) fdRead(m []byte, a []uint64) Errno {
+//
+// A read that waits (a pipe, tty or socket with nothing to read) can be
+// cancelled through c; see streamIO. A stdio stream that is only an
+// io.Reader is read in its Read method, which this package cannot
+// interrupt: such a call ends when Read returns, cancelled or not.
+func (s *System) fdRead(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, nreadPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	e, errno := s.getIO(fd, rightFdRead)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	defer s.release(e)
 	if !ok32(m, nreadPtr) {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
 	iov, errno := iovecs(m, iovPtr, iovCnt)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	var n int
 	switch hfd := e.streamFd(false); {
 	case hfd >= 0:
-		var err error
-		n, err = hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Readv(hfd, iov) })
-		if err != nil {
-			return toErrno(err)
+		n, cancelled, err := streamIO(e, hfd, unix.POLLIN, c, e.nowaitMode(), func(mode ioMode) (int, error) {
+			switch mode {
+			case ioDontwait:
+				n, _, _, _, err := unix.RecvmsgBuffers(hfd, iov, nil, unix.MSG_DONTWAIT)
+				return n, err
+			case ioNowait:
+				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
+			}
+			return unix.Readv(hfd, iov)
+		})
+		if cancelled || err != nil {
+			return toErrno(err), cancelled
 		}
+		store32(m, nreadPtr, uint32(n))
+		return ErrnoSuccess, false
 	case e.r != nil:
 		n, errno = readStream(e.r, iov)
 		if errno != ErrnoSuccess {
-			return errno
+			return errno, false
 		}
 	default:
-		return ErrnoBadf
+		return ErrnoBadf, false
 	}
 	store32(m, nreadPtr, uint32(n))
-	return ErrnoSuccess
+	return ErrnoSuccess, false
 }
 
 // fd_write(fd, iovs, iovs_len, nwritten_ptr) -> errno
-func (s *System) fdWrite(m []byte, a []uint64) Errno {
+//
+// A write that waits (a full pipe, a tty under flow control, a socket
+// whose peer does not read) can be cancelled through c; see streamAll. A
+// stdio stream that is only an io.Writer is written in its Write method,
+// which this package cannot interrupt.
+func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	e, errno := s.getIO(fd, rightFdWrite)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	defer s.release(e)
 	if !ok32(m, nPtr) {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
 	iov, errno := iovecs(m, iovPtr, iovCnt)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	var n int
 	switch hfd := e.streamFd(true); {
 	case hfd >= 0:
-		var err error
-		n, err = hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Writev(hfd, iov) })
-		if err != nil {
-			return toErrno(err)
+		n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, e.nowaitMode(), iov, func(iov [][]byte, mode ioMode) (int, error) {
+			switch mode {
+			case ioDontwait:
+				// MSG_NOSIGNAL: a peer that went away is EPIPE for
+				// the guest, not a SIGPIPE for the host.
+				return unix.SendmsgBuffers(hfd, iov, nil, nil, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
+			case ioNowait:
+				return unix.Pwritev2(hfd, iov, -1, unix.RWF_NOWAIT)
+			}
+			return unix.Writev(hfd, iov)
+		})
+		if cancelled || err != nil {
+			return toErrno(err), cancelled
 		}
+		store32(m, nPtr, uint32(n))
+		return ErrnoSuccess, false
 	case e.w != nil:
 		n, errno = writeStream(e.w, iov)
 		if errno != ErrnoSuccess {
-			return errno
+			return errno, false
 		}
 	default:
-		return ErrnoBadf
+		return ErrnoBadf, false
 	}
 	store32(m, nPtr, uint32(n))
-	return ErrnoSuccess
+	return ErrnoSuccess, false
 }
 
 // fd_pread(fd, iovs, iovs_len, offset, nread_ptr) -> errno

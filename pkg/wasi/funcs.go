@@ -7,8 +7,9 @@ import (
 type hostFn func(s *System, m []byte, a []uint64) Errno
 
 // waitFn is a host function that can block; it gives up, answering
-// cancelled, once done is closed (a nil done never is).
-type waitFn func(s *System, m []byte, a []uint64, done <-chan struct{}) (e Errno, cancelled bool)
+// cancelled, once c's Done is closed. c is nil when the memory is no
+// Canceler: the call then waits as long as it takes.
+type waitFn func(s *System, m []byte, a []uint64, c Canceler) (e Errno, cancelled bool)
 
 type fnSpec struct {
 	name   string
@@ -16,9 +17,17 @@ type fnSpec struct {
 	fn     hostFn // nil for the functions in waits
 }
 
-// waits are the host functions that watch for cancellation.
+// waits are the host functions that can block, and so watch for
+// cancellation. (Calls on regular files and directories never wait; a
+// path_open of a FIFO, or fsync on a hung network filesystem, can, and is
+// not among them.)
 var waits = map[string]waitFn{
 	"poll_oneoff": (*System).pollOneoff,
+	"fd_read":     (*System).fdRead,
+	"fd_write":    (*System).fdWrite,
+	"sock_accept": (*System).sockAccept,
+	"sock_recv":   (*System).sockRecv,
+	"sock_send":   (*System).sockSend,
 }
 
 const (
@@ -53,13 +62,13 @@ var specs = []fnSpec{
 	{"fd_prestat_get", sig(i32, i32), (*System).fdPrestatGet},
 	{"fd_prestat_dir_name", sig(i32, i32, i32), (*System).fdPrestatDirName},
 	{"fd_pwrite", sig(i32, i32, i32, i64, i32), (*System).fdPwrite},
-	{"fd_read", sig(i32, i32, i32, i32), (*System).fdRead},
+	{"fd_read", sig(i32, i32, i32, i32), nil},
 	{"fd_readdir", sig(i32, i32, i32, i64, i32), (*System).fdReaddir},
 	{"fd_renumber", sig(i32, i32), (*System).fdRenumber},
 	{"fd_seek", sig(i32, i64, i32, i32), (*System).fdSeek},
 	{"fd_sync", sig(i32), (*System).fdSync},
 	{"fd_tell", sig(i32, i32), (*System).fdTell},
-	{"fd_write", sig(i32, i32, i32, i32), (*System).fdWrite},
+	{"fd_write", sig(i32, i32, i32, i32), nil},
 	{"path_create_directory", sig(i32, i32, i32), (*System).pathCreateDirectory},
 	{"path_filestat_get", sig(i32, i32, i32, i32, i32), (*System).pathFilestatGet},
 	{"path_filestat_set_times", sig(i32, i32, i32, i32, i64, i64, i32), (*System).pathFilestatSetTimes},
@@ -74,9 +83,9 @@ var specs = []fnSpec{
 	{"proc_raise", sig(i32), (*System).procRaise},
 	{"sched_yield", sig(), (*System).schedYield},
 	{"random_get", sig(i32, i32), (*System).randomGet},
-	{"sock_accept", sig(i32, i32, i32), (*System).sockAccept},
-	{"sock_recv", sig(i32, i32, i32, i32, i32, i32), (*System).sockRecv},
-	{"sock_send", sig(i32, i32, i32, i32, i32), (*System).sockSend},
+	{"sock_accept", sig(i32, i32, i32), nil},
+	{"sock_recv", sig(i32, i32, i32, i32, i32, i32), nil},
+	{"sock_send", sig(i32, i32, i32, i32, i32), nil},
 	{"sock_shutdown", sig(i32, i32), (*System).sockShutdown},
 }
 
@@ -106,11 +115,7 @@ func (s *System) Funcs() []Func {
 					return nil
 				}
 				c, _ := mem.(Canceler)
-				var done <-chan struct{}
-				if c != nil {
-					done = c.Done()
-				}
-				e, cancelled := wait(s, m, args, done)
+				e, cancelled := wait(s, m, args, c)
 				if cancelled {
 					if err := c.Err(); err != nil {
 						return err

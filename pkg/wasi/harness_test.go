@@ -18,11 +18,14 @@ const memSize = 1 << 16
 // that ptr+len would wrap in 32-bit arithmetic.
 const badPtr = 0xFFFF_FFF0
 
-// harness drives a System through Func.Call only, like the runtime does.
+// harness drives a System through Func.Call only, like the runtime does:
+// with a memory that is also a Canceler (never cancelled), so calls on
+// streams take the cancellable path the runtime's calls take.
 type harness struct {
 	t     *testing.T
 	s     *System
 	mem   *fakeMem
+	via   Memory // what call passes: mem as a Canceler
 	funcs map[string]Func
 	next  uint32 // bump allocator over mem
 }
@@ -39,6 +42,7 @@ func newHarness(t *testing.T, cfg Config) *harness {
 		}
 	})
 	h := &harness{t: t, s: s, mem: &fakeMem{b: make([]byte, memSize)}, funcs: map[string]Func{}, next: 64}
+	h.via = newCancelMem(t, h.mem, -1, nil)
 	for _, f := range s.Funcs() {
 		h.funcs[f.Name] = f
 	}
@@ -63,7 +67,7 @@ func (h *harness) call(name string, args ...uint64) Errno {
 		}
 		stack[i] = a
 	}
-	if err := f.Call(h.mem, stack); err != nil {
+	if err := f.Call(h.via, stack); err != nil {
 		h.t.Fatalf("%s: host error %v", name, err)
 	}
 	return Errno(stack[0])

@@ -203,55 +203,66 @@ func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, int, Errno) {
 }
 
 // sock_accept(fd, fdflags, fd_ptr) -> errno
-func (s *System) sockAccept(m []byte, a []uint64) Errno {
+//
+// Waiting for a connection can be cancelled through c (see streamIO);
+// accept4, which has no per-call nonblocking flag, runs once the listener
+// polls readable.
+func (s *System) sockAccept(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, flags, outPtr := uint32(a[0]), uint32(a[1]), uint32(a[2])
 	e, hfd, errno := s.sockFd(fd, rightSockAccept)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	defer s.release(e)
 	// Only nonblock means anything for a new connection.
 	if flags&^fdflagNonblock != 0 {
-		return ErrnoInval
+		return ErrnoInval, false
 	}
 	if !ok32(m, outPtr) {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
-	nfd, err := hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
+	nfd, cancelled, err := streamIO(e, hfd, unix.POLLIN, c, ioPolled, func(ioMode) (int, error) {
 		nfd, _, err := unix.Accept4(hfd, unix.SOCK_CLOEXEC)
 		return nfd, err
 	})
-	if err != nil {
-		return toErrno(err)
+	if cancelled || err != nil {
+		return toErrno(err), cancelled
 	}
 	ne := newEntry(nfd, filetypeSocketStream, rightsSocket&^rightSockAccept, 0, uint16(flags))
 	n, errno := s.insert(ne)
 	if errno != ErrnoSuccess {
 		unix.Close(nfd)
-		return errno
+		return errno, false
 	}
 	store32(m, outPtr, n)
-	return ErrnoSuccess
+	return ErrnoSuccess, false
 }
 
 // sock_recv(fd, ri_data, ri_data_len, ri_flags, ro_datalen_ptr, ro_flags_ptr) -> errno
-func (s *System) sockRecv(m []byte, a []uint64) Errno {
+//
+// Waiting for data can be cancelled through c (see streamIO). A cancellable
+// recv_waitall on a stream socket gathers the data in several
+// MSG_DONTWAIT receives (streamAll); once some data is in, a cancel ends
+// it with what it has, as a signal does in recv(2). recv_waitall with
+// recv_peek then peeks what has arrived once anything has (waiting for
+// more would spin on a socket that stays readable).
+func (s *System) sockRecv(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, riFlags := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	lenPtr, flagsPtr := uint32(a[4]), uint32(a[5])
 	e, hfd, errno := s.sockFd(fd, rightFdRead)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	defer s.release(e)
 	if !ok32(m, lenPtr) || uint64(flagsPtr)+2 > uint64(len(m)) {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
 	iov, errno := iovecs(m, iovPtr, iovCnt)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	if riFlags&^uint32(riflagRecvPeek|riflagRecvWaitall) != 0 {
-		return ErrnoInval
+		return ErrnoInval, false
 	}
 	hflags := 0
 	if riFlags&riflagRecvPeek != 0 {
@@ -261,13 +272,25 @@ func (s *System) sockRecv(m []byte, a []uint64) Errno {
 		hflags |= unix.MSG_WAITALL
 	}
 	var rflags int
-	n, err := hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
-		n, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, hflags)
+	recv := func(iov [][]byte, mode ioMode) (int, error) {
+		fl := hflags
+		if mode == ioDontwait {
+			fl |= unix.MSG_DONTWAIT
+		}
+		n, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, fl)
 		rflags = rf
 		return n, err
-	})
-	if err != nil {
-		return toErrno(err)
+	}
+	var n int
+	var cancelled bool
+	var err error
+	if hflags == unix.MSG_WAITALL && e.ftype == filetypeSocketStream {
+		n, cancelled, err = streamAll(e, hfd, unix.POLLIN, c, ioDontwait, iov, recv)
+	} else {
+		n, cancelled, err = streamIO(e, hfd, unix.POLLIN, c, ioDontwait, func(mode ioMode) (int, error) { return recv(iov, mode) })
+	}
+	if cancelled || err != nil {
+		return toErrno(err), cancelled
 	}
 	store32(m, lenPtr, uint32(n))
 	ro := uint16(0)
@@ -275,38 +298,44 @@ func (s *System) sockRecv(m []byte, a []uint64) Errno {
 		ro |= roflagRecvDataTruncated
 	}
 	put16(m, int(flagsPtr), ro)
-	return ErrnoSuccess
+	return ErrnoSuccess, false
 }
 
 // sock_send(fd, si_data, si_data_len, si_flags, so_datalen_ptr) -> errno
-func (s *System) sockSend(m []byte, a []uint64) Errno {
+//
+// Waiting for room can be cancelled through c (see streamAll).
+func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	fd, iovPtr, iovCnt, siFlags, lenPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3]), uint32(a[4])
 	e, hfd, errno := s.sockFd(fd, rightFdWrite)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	defer s.release(e)
 	if !ok32(m, lenPtr) {
-		return ErrnoFault
+		return ErrnoFault, false
 	}
 	iov, errno := iovecs(m, iovPtr, iovCnt)
 	if errno != ErrnoSuccess {
-		return errno
+		return errno, false
 	}
 	// siflags has no flags defined.
 	if siFlags != 0 {
-		return ErrnoInval
+		return ErrnoInval, false
 	}
-	n, err := hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
+	n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, ioDontwait, iov, func(iov [][]byte, mode ioMode) (int, error) {
 		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
 		// a SIGPIPE for the host.
-		return unix.SendmsgBuffers(hfd, iov, nil, nil, unix.MSG_NOSIGNAL)
+		fl := unix.MSG_NOSIGNAL
+		if mode == ioDontwait {
+			fl |= unix.MSG_DONTWAIT
+		}
+		return unix.SendmsgBuffers(hfd, iov, nil, nil, fl)
 	})
-	if err != nil {
-		return toErrno(err)
+	if cancelled || err != nil {
+		return toErrno(err), cancelled
 	}
 	store32(m, lenPtr, uint32(n))
-	return ErrnoSuccess
+	return ErrnoSuccess, false
 }
 
 // sock_shutdown(fd, sdflags) -> errno

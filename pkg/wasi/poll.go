@@ -31,12 +31,16 @@ type pollSub struct {
 // missing rights, unknown clock) are reported as events with an error, like
 // wasmtime; only malformed arguments fail the call.
 //
-// Once done is closed (see Canceler) it answers cancelled instead of
-// waiting or reporting events. A wait that can block watches done: an
-// eventfd that a goroutine signals when done closes joins the ppoll set, so
+// Once c's Done is closed (see Canceler) it answers cancelled instead of
+// waiting or reporting events. A wait that can block watches Done: an
+// eventfd that a goroutine signals when Done closes joins the ppoll set, so
 // a cancelled sleep ends at once rather than at its deadline. A poll that
 // cannot block (some subscription already decided) sets none of that up.
-func (s *System) pollOneoff(m []byte, a []uint64, done <-chan struct{}) (e Errno, cancelled bool) {
+func (s *System) pollOneoff(m []byte, a []uint64, c Canceler) (e Errno, cancelled bool) {
+	var done <-chan struct{}
+	if c != nil {
+		done = c.Done()
+	}
 	inPtr, outPtr, nsubs, neventsPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
 	if nsubs == 0 {
 		// The spec leaves it open; wasmtime says EINVAL instead of

@@ -13,8 +13,10 @@
 // anything outside. See sandbox.go.
 //
 // A runtime that can stop a guest (a timeout, a kill) passes a Memory that
-// is also a Canceler; poll_oneoff, where sleeps and waits for input block,
-// then gives up and fails the call with the Canceler's Err.
+// is also a Canceler; every call that can block (poll_oneoff, fd_read and
+// fd_write on a stream, sock_accept, sock_recv, sock_send) then waits in
+// poll(2) alongside the cancellation, gives up once it comes and fails the
+// call with the Canceler's Err.
 //
 // Errnos follow wasmtime where the spec is silent. Where they differ, this
 // package follows the spec (or refuses more), each noted at the function:
@@ -70,11 +72,23 @@ type Memory interface {
 // interface keeps this package independent of the runtime: any embedder's
 // memory adapter can offer it.
 //
-// poll_oneoff (what nanosleep and select compile to) waits on Done as well
-// as on its subscriptions; once Done is closed it gives up and its Call
-// returns Err, which ends the guest call. Done may be nil: the call cannot
-// be cancelled. Other calls (fd_read on a blocking stream, for one) do not
-// watch it.
+// poll_oneoff (what nanosleep and select compile to), fd_read and fd_write
+// on pipes, ttys and sockets, sock_accept, sock_recv and sock_send wait on
+// Done as well as on their fd or clock; once Done is closed they give up,
+// having read or written nothing (but see below), and their Call returns
+// Err, which ends the guest call. The fd and socket calls ask for Done only when they are
+// about to wait. Done may be nil: the call cannot be cancelled.
+//
+// Two kinds of wait are out of reach: a stdio stream that is a plain
+// io.Reader/io.Writer (not an *os.File) blocks inside its Read or Write,
+// which only the embedder can make return; and calls that block in the
+// kernel on a file (path_open of a FIFO, fsync on a hung network
+// filesystem).
+//
+// A cancellable write (and recv_waitall) still moves everything before it
+// returns, as on a blocking fd, in several nonblocking attempts; cancelled
+// part way, it returns what it moved, as write(2) does when a signal
+// interrupts it, and the guest stops at its next interrupt check.
 type Canceler interface {
 	Done() <-chan struct{}
 	Err() error
@@ -114,7 +128,9 @@ type Config struct {
 
 	// Stdio. nil means the host's os.Stdin/os.Stdout/os.Stderr. When a value
 	// is an *os.File its type is reported by fd_fdstat_get and it can be
-	// polled; any other Reader/Writer is treated as an always-ready stream.
+	// polled; any other Reader/Writer is treated as an always-ready stream,
+	// and a guest blocked in its Read or Write cannot be cancelled until it
+	// returns (see Canceler).
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
@@ -181,6 +197,9 @@ type fdEntry struct {
 	preopen    string
 	isPreopen  bool
 	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
+
+	// noNowait is set once the host fd refused RWF_NOWAIT (see ioNowait).
+	noNowait atomic.Bool
 
 	// refs counts calls using the entry right now, and retired marks it
 	// as gone from the table; both under System.mu. The host fd is closed
