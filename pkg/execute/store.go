@@ -86,7 +86,7 @@ type Store struct {
 	ctx        context.Context // of the armed call (CallContext), or nil
 
 	depth   int
-	entries uint64 // calls entered, to tell whether a host function nested one
+	entries uint64 // calls entered (a stack never entered is returned clean)
 	callers []*Caller
 	closed  bool
 	mu      sync.Mutex // guards instances/modules against Close racing Instantiate
@@ -383,12 +383,22 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if armed {
 		s.arm(s.cfg.Timeout, ctx)
 	}
+	// A call nested in a host function overwrites the exit state the
+	// parked guest below it resumes from; it puts it back on the way out,
+	// so the host call path itself saves nothing.
+	var sv savedExec
+	if !outer {
+		sv = s.save()
+	}
 	s.depth++
 	s.entries++
 	s.curTop = argp
 	defer func() {
 		s.depth--
 		s.curTop = top
+		if !outer {
+			s.restore(&sv)
+		}
 		if armed {
 			s.disarm()
 		}
@@ -449,8 +459,6 @@ func (s *Store) hostCall(idx uint32) error {
 	}
 	f := inst.funcs[idx]
 	hostArgs := loadPtr(e + abi.ExecHostArgs)
-	sv := s.save()
-	entries := s.entries
 	// Nested calls from the host function run below everything the parked
 	// guest still owns.
 	oldTop := s.curTop
@@ -461,11 +469,6 @@ func (s *Store) hostCall(idx uint32) error {
 	err := f.host(c, words(hostArgs, f.slots))
 	c.inst = nil
 	s.curTop = oldTop
-	if s.entries != entries {
-		// A nested call overwrote the exit state the parked guest resumes
-		// from.
-		s.restore(&sv)
-	}
 	return err
 }
 
