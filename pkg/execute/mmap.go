@@ -233,11 +233,9 @@ func getMemRegion(size uintptr) (*region, uintptr, error) {
 // putMemRegion takes back a memory's reservation; committed bytes from
 // the start are read-write.
 func putMemRegion(r *region, committed uintptr) {
-	if committed > 0 {
-		if err := unix.Madvise(r.mem[:committed], unix.MADV_DONTNEED); err != nil {
-			r.free()
-			return
-		}
+	if err := scrub(r.mem[:committed]); err != nil {
+		r.free()
+		return
 	}
 	memPool.mu.Lock()
 	defer memPool.mu.Unlock()
@@ -250,4 +248,61 @@ func putMemRegion(r *region, committed uintptr) {
 	}
 	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed})
 	memPool.n++
+}
+
+// scrubLimit bounds what scrub zeroes in place: a pooled memory or stack
+// keeps at most this much resident between tenants.
+const scrubLimit = 1 << 20
+
+// scrub makes b read as zeros again for the next tenant, either by zeroing
+// its resident pages in place or, when more than scrubLimit of it is
+// resident (or mincore fails), by handing all of it back to the kernel.
+//
+// Zeroing in place is the fast path a pool is for: madvise(MADV_DONTNEED)
+// costs a TLB shootdown on every CPU the process ran on, and the next
+// tenant then takes a page fault for every page it touches again — on a
+// virtual machine each of those is tens of microseconds, many times the
+// cost of clearing the few pages a short-lived instance used. mincore
+// finds those pages without touching the others (a page never touched is
+// not resident and already reads as zeros).
+func scrub(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	n := (uintptr(len(b)) + pageSize - 1) / pageSize
+	if n*pageSize <= scrubLimit*64 { // a vector of at most a few KiB
+		var small [1024]byte
+		var vec []byte
+		if n <= uintptr(len(small)) {
+			vec = small[:n]
+		} else {
+			vec = make([]byte, n)
+		}
+		if mincore(b, vec) == nil {
+			resident := uintptr(0)
+			for _, v := range vec {
+				resident += uintptr(v & 1)
+			}
+			if resident*pageSize <= scrubLimit {
+				for i, v := range vec {
+					if v&1 != 0 {
+						lo := uintptr(i) * pageSize
+						clear(b[lo:min(lo+pageSize, uintptr(len(b)))])
+					}
+				}
+				return nil
+			}
+		}
+	}
+	return unix.Madvise(b, unix.MADV_DONTNEED)
+}
+
+// mincore reports which pages of b are resident (bit 0 of each byte of
+// vec); x/sys/unix has no wrapper for it on Linux.
+func mincore(b, vec []byte) error {
+	_, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), uintptr(unsafe.Pointer(unsafe.SliceData(vec))))
+	if e != 0 {
+		return e
+	}
+	return nil
 }

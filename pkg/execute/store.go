@@ -192,10 +192,10 @@ func putStack(r *region, used bool) {
 		return
 	}
 	size := uintptr(len(r.mem)) - pageSize
-	// The next store may belong to another tenant: drop the frames this
-	// one left (the pages read as zeros again), one system call.
+	// The next store may belong to another tenant: the frames this one
+	// left must read as zeros again.
 	if used {
-		if err := unix.Madvise(r.mem[pageSize:], unix.MADV_DONTNEED); err != nil {
+		if err := scrub(r.mem[pageSize:]); err != nil {
 			r.free()
 			return
 		}
