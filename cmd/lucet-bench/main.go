@@ -132,7 +132,8 @@ func newInstance(mod *load.Module) (*instance, *execute.Instance, error) {
 		sys.Close()
 		return nil, nil, err
 	}
-	inst, err := st.Instantiate(mod, command.Imports(sys))
+	st.SetData(sys)
+	inst, err := st.Instantiate(mod, command.SharedImports())
 	if err != nil {
 		st.Close()
 		sys.Close()
@@ -327,7 +328,8 @@ func benchRun(path string, args []string, stdout, stderr io.Writer) (int, error)
 		return 1, err
 	}
 	defer st.Close()
-	inst, err := st.Instantiate(mod, command.Imports(sys))
+	st.SetData(sys)
+	inst, err := st.Instantiate(mod, command.SharedImports())
 	if err != nil {
 		return 1, err
 	}

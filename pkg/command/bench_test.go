@@ -1,6 +1,8 @@
 package command_test
 
 import (
+	"encoding/binary"
+	"errors"
 	"io"
 	"testing"
 
@@ -14,30 +16,41 @@ import (
 // implementation runs against guest memory, and the guest resumes. One op
 // is one call (the guest loops; the Go→guest entry is amortised away).
 func BenchmarkWASICall(b *testing.B) {
-	for _, name := range []string{"args_sizes", "clock", "write"} {
-		b.Run(name, func(b *testing.B) {
-			sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
-			if err != nil {
-				b.Fatal(err)
+	for _, shared := range []bool{true, false} {
+		for _, name := range []string{"args_sizes", "clock", "write"} {
+			label := "bound/" + name
+			if shared {
+				label = "shared/" + name
 			}
-			defer sys.Close()
-			store, err := execute.NewStore(execute.Config{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
-			inst, err := store.Instantiate(module(b, "testdata/hostcall.wasm"), command.Imports(sys))
-			if err != nil {
-				b.Fatal(err)
-			}
-			f := inst.Func(name)
-			b.ReportAllocs()
-			b.ResetTimer()
-			res, err := f.Call(uint64(b.N))
-			if err != nil || res[0] != 0 {
-				b.Fatalf("%s: %v, errno %v", name, err, res)
-			}
-		})
+			b.Run(label, func(b *testing.B) {
+				sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer sys.Close()
+				store, err := execute.NewStore(execute.Config{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer store.Close()
+				imports := command.Imports(sys)
+				if shared {
+					store.SetData(sys)
+					imports = command.SharedImports()
+				}
+				inst, err := store.Instantiate(module(b, "testdata/hostcall.wasm"), imports)
+				if err != nil {
+					b.Fatal(err)
+				}
+				f := inst.Func(name)
+				b.ReportAllocs()
+				b.ResetTimer()
+				res, err := f.Call(uint64(b.N))
+				if err != nil || res[0] != 0 {
+					b.Fatalf("%s: %v, errno %v", name, err, res)
+				}
+			})
+		}
 	}
 }
 
@@ -68,5 +81,46 @@ func TestWASICallDoesNotAllocate(t *testing.T) {
 		if n := testing.AllocsPerRun(10, func() { f.Call(1000) }); n > 1 {
 			t.Errorf("%s: %.0f allocations per 1000 WASI calls", name, n)
 		}
+	}
+}
+
+// SharedImports serves every store from one set of host functions: each
+// call reaches the wasi.System of its own store, and a store without one
+// gets ErrNoSystem rather than someone else's.
+func TestSharedImports(t *testing.T) {
+	mod := module(t, "testdata/hostcall.wasm")
+	argsSizes := func(store *execute.Store) (uint32, error) {
+		inst, err := store.Instantiate(mod, command.SharedImports())
+		if err != nil {
+			return 0, err
+		}
+		if _, err := inst.Func("args_sizes").Call(1); err != nil {
+			return 0, err
+		}
+		return binary.LittleEndian.Uint32(inst.Memory().Bytes()), nil
+	}
+	for _, args := range [][]string{{"one"}, {"one", "two", "three"}} {
+		sys, err := wasi.New(wasi.Config{Args: args, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sys.Close()
+		store, err := execute.NewStore(execute.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		store.SetData(sys)
+		if n, err := argsSizes(store); err != nil || n != uint32(len(args)) {
+			t.Errorf("argc %d, %v; want %d", n, err, len(args))
+		}
+	}
+	store, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := argsSizes(store); !errors.Is(err, command.ErrNoSystem) {
+		t.Errorf("a store without a System: %v, want ErrNoSystem", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"syscall"
 
 	"lucet/pkg/execute"
@@ -39,7 +40,9 @@ type Options struct {
 	Entry string
 }
 
-// Imports returns the WASI functions of sys as execute imports.
+// Imports returns the WASI functions of sys as execute imports, bound to
+// sys: 46 host functions made for this call. For many instances, use
+// SharedImports instead.
 func Imports(sys *wasi.System) execute.ImportMap {
 	fns := sys.Funcs()
 	mod := make(map[string]execute.Extern, len(fns))
@@ -50,6 +53,33 @@ func Imports(sys *wasi.System) execute.ImportMap {
 	}
 	return execute.ImportMap{wasi.ModuleName: mod}
 }
+
+// SharedImports returns the WASI functions as execute imports made once
+// per process: each call finds its wasi.System as the calling store's
+// Data (Store.SetData), so instantiating costs no host functions at all.
+// The map is shared: do not modify it.
+func SharedImports() execute.ImportMap { return sharedImports() }
+
+// ErrNoSystem is returned by a shared WASI function called from a store
+// whose Data is not a *wasi.System.
+var ErrNoSystem = errors.New("command: WASI function called from a store without a wasi.System (Store.SetData)")
+
+var sharedImports = sync.OnceValue(func() execute.ImportMap {
+	fns := wasi.Shared()
+	mod := make(map[string]execute.Extern, len(fns))
+	for _, f := range fns {
+		call := f.Call
+		mod[f.Name] = execute.NewHostFunc(wasm.FuncType{Params: f.Params, Results: f.Results},
+			func(c *execute.Caller, stack []uint64) error {
+				sys, ok := c.Data().(*wasi.System)
+				if !ok {
+					return ErrNoSystem
+				}
+				return call(sys, (*callerMemory)(c), stack)
+			})
+	}
+	return execute.ImportMap{wasi.ModuleName: mod}
+})
 
 // callerMemory shows a host call's caller to WASI as its memory, and as
 // its wasi.Canceler so a guest sleeping in poll_oneoff or waiting in
@@ -88,7 +118,10 @@ func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
 	if entry == "" {
 		entry = "_start"
 	}
-	inst, err := store.Instantiate(mod, Imports(sys))
+	prev := store.Data()
+	store.SetData(sys)
+	defer store.SetData(prev)
+	inst, err := store.Instantiate(mod, SharedImports())
 	if err != nil {
 		return exitStatus(err)
 	}

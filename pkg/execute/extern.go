@@ -137,6 +137,14 @@ type Caller struct {
 	inst *Instance
 }
 
+// Data returns the calling store's Data (see Store.SetData).
+func (c *Caller) Data() any {
+	if c == nil || c.inst == nil {
+		return nil
+	}
+	return c.inst.store.data
+}
+
 // Memory returns the calling instance's memory 0, or nil if it has none.
 // The slice is valid until the guest grows the memory.
 func (c *Caller) Memory() []byte {

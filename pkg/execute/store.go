@@ -85,12 +85,23 @@ type Store struct {
 	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
 	ctx        context.Context // of the armed call (CallContext), or nil
 
+	data any // the embedder's, for host functions shared between stores
+
 	depth   int
 	entries uint64 // calls entered (a stack never entered is returned clean)
 	callers []*Caller
 	closed  bool
 	mu      sync.Mutex // guards instances/modules against Close racing Instantiate
 }
+
+// SetData attaches the embedder's per-store state (a WASI system, a
+// request context) to the store, for host functions to find through
+// Caller.Data: one set of host functions then serves every store in the
+// process instead of a set of closures made per instance.
+func (s *Store) SetData(v any) { s.data = v }
+
+// Data returns what SetData attached, or nil.
+func (s *Store) Data() any { return s.data }
 
 // NewStore makes a store.
 func NewStore(cfg Config) (*Store, error) {

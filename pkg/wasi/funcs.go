@@ -1,6 +1,8 @@
 package wasi
 
 import (
+	"sync"
+
 	"lucet/pkg/wasm"
 )
 
@@ -90,22 +92,49 @@ var specs = []fnSpec{
 }
 
 // Funcs returns every function of wasi_snapshot_preview1 (46), proc_exit
-// last. Each call is a fresh slice; the Funcs
-// share the System.
+// last, bound to s. Each call is a fresh slice; the Funcs share the System.
 func (s *System) Funcs() []Func {
-	out := make([]Func, 0, len(specs)+1)
+	shared := Shared()
+	out := make([]Func, len(shared))
+	for i, f := range shared {
+		call := f.Call
+		out[i] = Func{Name: f.Name, Params: f.Params, Results: f.Results,
+			Call: func(mem Memory, stack []uint64) error { return call(s, mem, stack) }}
+	}
+	return out
+}
+
+// SharedFunc is a function of wasi_snapshot_preview1 not bound to a
+// System: Call names the System each time. One table of them serves every
+// instance in the process, so an embedder creating thousands of instances
+// builds its host functions once, not 46 per instance.
+type SharedFunc struct {
+	Name    string
+	Params  []wasm.ValType
+	Results []wasm.ValType
+	// Call is Func.Call for s.
+	Call func(s *System, mem Memory, stack []uint64) error
+}
+
+// Shared returns the process-wide table of SharedFuncs, in the order of
+// Funcs. The slice is shared: do not modify it.
+func Shared() []SharedFunc { return sharedFuncs() }
+
+var sharedFuncs = sync.OnceValue(func() []SharedFunc {
+	out := make([]SharedFunc, 0, len(specs)+1)
+	i32 := []wasm.ValType{wasm.I32}
 	for _, sp := range specs {
-		fn, wait := sp.fn, waits[sp.name]
-		out = append(out, Func{
+		fn, wait, nparams := sp.fn, waits[sp.name], len(sp.params)
+		out = append(out, SharedFunc{
 			Name:    sp.name,
 			Params:  sp.params,
-			Results: []wasm.ValType{wasm.I32},
-			Call: func(mem Memory, stack []uint64) error {
+			Results: i32,
+			Call: func(s *System, mem Memory, stack []uint64) error {
 				// The arguments are read in place: the result overwrites
 				// stack[0] only once the function has returned. (A copy
 				// on the Go stack would escape through fn and cost an
 				// allocation per call.)
-				args := stack[:len(sp.params):len(sp.params)]
+				args := stack[:nparams:nparams]
 				var m []byte
 				if mem != nil {
 					m = mem.Bytes()
@@ -127,12 +156,12 @@ func (s *System) Funcs() []Func {
 			},
 		})
 	}
-	out = append(out, Func{
+	out = append(out, SharedFunc{
 		Name:   "proc_exit",
-		Params: []wasm.ValType{wasm.I32},
-		Call: func(mem Memory, stack []uint64) error {
+		Params: i32,
+		Call: func(s *System, mem Memory, stack []uint64) error {
 			return &ExitError{Code: uint32(stack[0])}
 		},
 	})
 	return out
-}
+})
