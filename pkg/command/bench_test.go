@@ -11,6 +11,36 @@ import (
 	"lucet/pkg/wasi"
 )
 
+// hostcallInstance instantiates testdata/hostcall.wasm with WASI (args as
+// given, stdout discarded) in a store of its own, through SharedImports
+// and the store's Data when shared, else through Imports bound to the
+// System. A nil args gives a store without a System (shared only).
+func hostcallInstance(t testing.TB, args []string, shared bool) (*execute.Instance, error) {
+	t.Helper()
+	store, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	var sys *wasi.System
+	if args != nil {
+		sys, err = wasi.New(wasi.Config{Args: args, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sys.Close() })
+	}
+	imports := command.SharedImports()
+	if shared {
+		if sys != nil {
+			store.SetData(sys)
+		}
+	} else {
+		imports = command.Imports(sys)
+	}
+	return store.Instantiate(module(t, "testdata/hostcall.wasm"), imports)
+}
+
 // BenchmarkWASICall times one host call round trip through WASI: guest code
 // calls a wasi_snapshot_preview1 function, the runtime exits to Go, the WASI
 // implementation runs against guest memory, and the guest resumes. One op
@@ -23,22 +53,7 @@ func BenchmarkWASICall(b *testing.B) {
 				label = "shared/" + name
 			}
 			b.Run(label, func(b *testing.B) {
-				sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer sys.Close()
-				store, err := execute.NewStore(execute.Config{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer store.Close()
-				imports := command.Imports(sys)
-				if shared {
-					store.SetData(sys)
-					imports = command.SharedImports()
-				}
-				inst, err := store.Instantiate(module(b, "testdata/hostcall.wasm"), imports)
+				inst, err := hostcallInstance(b, []string{"bench"}, shared)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -61,25 +76,17 @@ func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 // A WASI call allocates nothing: a garbage-producing host call path would
 // tax every guest I/O with GC work.
 func TestWASICallDoesNotAllocate(t *testing.T) {
-	sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	store, err := execute.NewStore(execute.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	inst, err := store.Instantiate(module(t, "testdata/hostcall.wasm"), command.Imports(sys))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"args_sizes", "clock"} {
-		f := inst.Func(name)
-		f.Call(10) // warm up
-		if n := testing.AllocsPerRun(10, func() { f.Call(1000) }); n > 1 {
-			t.Errorf("%s: %.0f allocations per 1000 WASI calls", name, n)
+	for _, shared := range []bool{true, false} {
+		inst, err := hostcallInstance(t, []string{"bench"}, shared)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"args_sizes", "clock"} {
+			f := inst.Func(name)
+			f.Call(10) // warm up
+			if n := testing.AllocsPerRun(10, func() { f.Call(1000) }); n > 1 {
+				t.Errorf("%s (shared %v): %.0f allocations per 1000 WASI calls", name, shared, n)
+			}
 		}
 	}
 }
@@ -88,9 +95,8 @@ func TestWASICallDoesNotAllocate(t *testing.T) {
 // call reaches the wasi.System of its own store, and a store without one
 // gets ErrNoSystem rather than someone else's.
 func TestSharedImports(t *testing.T) {
-	mod := module(t, "testdata/hostcall.wasm")
-	argsSizes := func(store *execute.Store) (uint32, error) {
-		inst, err := store.Instantiate(mod, command.SharedImports())
+	argc := func(args []string) (uint32, error) {
+		inst, err := hostcallInstance(t, args, true)
 		if err != nil {
 			return 0, err
 		}
@@ -100,27 +106,11 @@ func TestSharedImports(t *testing.T) {
 		return binary.LittleEndian.Uint32(inst.Memory().Bytes()), nil
 	}
 	for _, args := range [][]string{{"one"}, {"one", "two", "three"}} {
-		sys, err := wasi.New(wasi.Config{Args: args, Stdin: eofReader{}, Stdout: io.Discard, Stderr: io.Discard})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sys.Close()
-		store, err := execute.NewStore(execute.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
-		store.SetData(sys)
-		if n, err := argsSizes(store); err != nil || n != uint32(len(args)) {
+		if n, err := argc(args); err != nil || n != uint32(len(args)) {
 			t.Errorf("argc %d, %v; want %d", n, err, len(args))
 		}
 	}
-	store, err := execute.NewStore(execute.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := argsSizes(store); !errors.Is(err, command.ErrNoSystem) {
+	if _, err := argc(nil); !errors.Is(err, command.ErrNoSystem) {
 		t.Errorf("a store without a System: %v, want ErrNoSystem", err)
 	}
 }
