@@ -139,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if v := c.String("max-memory"); v != "" {
 				n, err := humanize.ParseBytes(v)
 				if err != nil {
-					return usageError{fmt.Errorf("--max-memory: %v", err)}
+					return usageError{fmt.Errorf("--max-memory %s: want a size such as 65536, 64MiB or 4GiB", v)}
 				}
 				pages := n / wasm.PageSize
 				if pages == 0 || pages > wasm.MaxPages {
@@ -313,7 +313,32 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		return code
 	}
 
-	inst, err := store.Instantiate(mod, nil)
+	// An export of a WASI module gets WASI too (as with wasmtime
+	// --invoke), set up from the same flags, argv[0] alone.
+	var imports execute.Imports
+	for _, im := range mod.Meta.Imports {
+		if im.Module != wasi.ModuleName {
+			continue
+		}
+		sys, err := wasi.New(wasi.Config{
+			Args:     []string{filepath.Base(path)},
+			Env:      ro.env,
+			Preopens: ro.dirs,
+			Sockets:  ro.sockets,
+			Stdin:    stdin,
+			Stdout:   stdout,
+			Stderr:   stderr,
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "lucet-run: %v\n", oneLine(err))
+			return exitError
+		}
+		defer sys.Close()
+		store.SetData(sys)
+		imports = command.SharedImports()
+		break
+	}
+	inst, err := store.Instantiate(mod, imports)
 	if err != nil {
 		return report(stderr, err)
 	}
@@ -366,6 +391,10 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", ";
 
 // report prints a runtime error and picks the exit status.
 func report(stderr io.Writer, err error) int {
+	var exit *wasi.ExitError
+	if errors.As(err, &exit) { // proc_exit from an --invoke'd function
+		return int(exit.Code)
+	}
 	var tr *execute.Trap
 	if errors.As(err, &tr) && tr.Code == abi.TrapInterrupt {
 		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time\n%v\n", err)

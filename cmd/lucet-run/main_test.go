@@ -244,3 +244,27 @@ func TestTimeoutBlockedRead(t *testing.T) {
 		t.Errorf("took %v", el)
 	}
 }
+
+// --invoke on a WASI module links WASI as a command run does: the export
+// can print, and a proc_exit inside it is the exit status.
+func TestInvokeWASIModule(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	code, out, errs := lucetRun(t, "--invoke", "_start", "../../testdata/hello.wasm")
+	if code != 0 || out != "Hello, world!\n" {
+		t.Errorf("--invoke _start hello.wasm: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	// exitcode with no arguments prints its usage and returns 2 from
+	// main, which wasi-libc's _start turns into proc_exit(2).
+	code, _, errs = lucetRun(t, "--invoke", "_start", "../../testdata/wasi/wasm/exitcode.wasm")
+	if code != 2 || !strings.Contains(errs, "usage: exitcode") {
+		t.Errorf("--invoke _start exitcode.wasm: exit %d, stderr %q; want 2 and the usage", code, errs)
+	}
+	code, _, errs = lucetRun(t, "--invoke", "nope", "../../testdata/hello.wasm")
+	if code != 2 || !strings.Contains(errs, `no export "nope"`) {
+		t.Errorf("--invoke nope: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = lucetRun(t, "--max-memory", "bogus", "../../testdata/hello.wasm")
+	if code != 2 || !strings.Contains(errs, "want a size") {
+		t.Errorf("--max-memory bogus: exit %d, stderr %q", code, errs)
+	}
+}
