@@ -213,6 +213,10 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 	if m.HasStart {
 		start = int64(m.Start)
 	}
+	datas, err := dataSegments(m.Datas)
+	if err != nil {
+		return nil, err
+	}
 	obj := &object.Object{Text: text, Meta: object.Meta{
 		FormatVersion: object.FormatVersion,
 		ABIVersion:    abi.Version,
@@ -229,7 +233,7 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 		Exports:       m.Exports,
 		Start:         start,
 		Elems:         m.Elems,
-		Datas:         m.Datas,
+		Datas:         datas,
 		EntryStubs:    entry,
 		ImportStubs:   imports,
 		Sites:         sites,
@@ -396,4 +400,21 @@ func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Labe
 	a.Pop(asm.RBP)
 	a.Ret()
 	return nil
+}
+
+// dataSegments converts a validated module's data segments to the object's
+// compact form. A valid offset is one instruction (i32.const or global.get).
+func dataSegments(ds []wasm.Data) ([]object.Data, error) {
+	out := make([]object.Data, len(ds))
+	for i, d := range ds {
+		out[i] = object.Data{Mode: d.Mode, Mem: d.Mem, Init: d.Init}
+		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		if d.Offset.NumInstrs != 1 || d.Offset.NonConst {
+			return nil, fmt.Errorf("codegen: data %d: offset of %d instructions: %w", i, d.Offset.NumInstrs, ErrUnsupported)
+		}
+		out[i].Offset = object.Const{Op: d.Offset.Op, Index: d.Offset.Index, Value: d.Offset.Value}
+	}
+	return out, nil
 }

@@ -16,18 +16,18 @@ import (
 // segments applied one by one otherwise; either way memory and the
 // segments' dropped state are what the spec's instantiation gives.
 func TestDataImage(t *testing.T) {
-	i32 := func(v uint64) wasm.ConstExpr { return wasm.ConstExpr{Op: wasm.OpI32Const, Value: v, NumInstrs: 1} }
-	seg := func(off uint64, s string) wasm.Data {
-		return wasm.Data{Mode: wasm.SegmentActive, Offset: i32(off), Init: []byte(s)}
+	i32 := func(v uint64) object.Const { return object.Const{Op: wasm.OpI32Const, Value: v} }
+	seg := func(off uint64, s string) object.Data {
+		return object.Data{Mode: wasm.SegmentActive, Offset: i32(off), Init: []byte(s)}
 	}
-	meta := func(datas ...wasm.Data) *object.Object {
+	meta := func(datas ...object.Data) *object.Object {
 		return &object.Object{Meta: object.Meta{
 			FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1,
 			Mems:  []wasm.MemType{{Limits: wasm.Limits{Min: 2}}},
 			Datas: datas,
 		}}
 	}
-	passive := wasm.Data{Mode: wasm.SegmentPassive, Init: []byte("zz")}
+	passive := object.Data{Mode: wasm.SegmentPassive, Init: []byte("zz")}
 	for _, tt := range []struct {
 		name     string
 		o        *object.Object
@@ -39,11 +39,11 @@ func TestDataImage(t *testing.T) {
 		// Without passive segments the instance keeps no segment table.
 		{"complete, all active", meta(seg(10, "aaaa"), seg(12, "bb")), true},
 		// An offset the linker cannot evaluate: no image.
-		{"incomplete", meta(seg(10, "aaaa"), wasm.Data{Mode: wasm.SegmentActive, Offset: wasm.ConstExpr{Op: wasm.OpGlobalGet, NumInstrs: 1}}), false},
+		{"incomplete", meta(seg(10, "aaaa"), object.Data{Mode: wasm.SegmentActive, Offset: object.Const{Op: wasm.OpGlobalGet}}), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.name == "incomplete" {
-				tt.o.Meta.Globals = []wasm.Global{{Type: wasm.GlobalType{Type: wasm.I32}, Init: i32(70000)}}
+				tt.o.Meta.Globals = []wasm.Global{{Type: wasm.GlobalType{Type: wasm.I32}, Init: i32(70000).Expr()}}
 			}
 			elf, err := link.ELF(tt.o)
 			if err != nil {

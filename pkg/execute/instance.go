@@ -466,7 +466,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if d.Mode != wasm.SegmentActive {
 			continue
 		}
-		o, _ := inst.eval(d.Offset)
+		o, _ := inst.eval(d.Offset.Expr())
 		if code := inst.memoryInit(d.Mem, uint32(i), uint32(o), 0, uint32(len(d.Init))); code != abi.TrapNone {
 			return nil, &Trap{Code: code}
 		}

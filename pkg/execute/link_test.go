@@ -84,8 +84,8 @@ func TestInstantiationTrapKeepsEarlierWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newTestModule(nil, []wasm.Import{{Module: "env", Name: "mem", Kind: wasm.ExternMemory, Mem: wasm.MemType{Limits: lim(1, 0, false)}}})
-	i32 := func(v uint64) wasm.ConstExpr { return wasm.ConstExpr{Op: wasm.OpI32Const, Value: v, NumInstrs: 1} }
-	m.meta.Datas = []wasm.Data{
+	i32 := func(v uint64) object.Const { return object.Const{Op: wasm.OpI32Const, Value: v} }
+	m.meta.Datas = []object.Data{
 		{Mode: wasm.SegmentActive, Offset: i32(10), Init: []byte("hello")},
 		{Mode: wasm.SegmentActive, Offset: i32(wasm.PageSize - 2), Init: []byte("overflow")},
 	}

@@ -66,7 +66,7 @@ func buildDataImage(m *object.Meta) []byte {
 		if d.Mode != wasm.SegmentActive {
 			continue
 		}
-		if !memDefined || d.Mem != 0 || d.Offset.Op != wasm.OpI32Const || d.Offset.NumInstrs != 1 {
+		if !memDefined || d.Mem != 0 || d.Offset.Op != wasm.OpI32Const {
 			complete = false
 			break
 		}

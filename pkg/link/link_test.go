@@ -22,7 +22,7 @@ import (
 func objects() map[string]*object.Object {
 	empty := &object.Object{Meta: object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}}
 	dyn := objtest.Small()
-	dyn.Meta.Datas[1].Offset = wasm.ConstExpr{Op: wasm.OpGlobalGet, Index: 0, NumInstrs: 1}
+	dyn.Meta.Datas[1].Offset = object.Const{Op: wasm.OpGlobalGet, Index: 0}
 	clash := objtest.Small()
 	// An internal name equal to an export name, a name with a NUL and
 	// an extra export of the same function.

@@ -119,8 +119,9 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 		d := &m.Datas[i]
 		e.byte(byte(d.Mode))
 		e.uint(uint64(d.Mem))
-		e.constExpr(&d.Offset)
-		e.int(int64(d.Offset0))
+		e.uint(uint64(d.Offset.Op))
+		e.uint(uint64(d.Offset.Index))
+		e.uint(d.Offset.Value)
 		e.bytes(d.Init)
 	}
 	e.uint(uint64(len(m.EntryStubs)))
@@ -644,8 +645,8 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "data"
-	if n := d.count(11); n > 0 {
-		m.Datas = make([]wasm.Data, n)
+	if n := d.count(6); n > 0 {
+		m.Datas = make([]Data, n)
 		for i := range m.Datas {
 			dt := &m.Datas[i]
 			dt.Mode = wasm.SegmentMode(d.byte())
@@ -653,8 +654,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 				d.fail("data %d: bad mode %d", i, dt.Mode)
 			}
 			dt.Mem = d.u32()
-			d.constExpr(&dt.Offset)
-			dt.Offset0 = d.intField()
+			dt.Offset = Const{Op: wasm.Opcode(d.u32()), Index: d.u32(), Value: d.uint()}
 			dt.Init = d.bytes()
 			if d.err != nil {
 				return

@@ -15,8 +15,9 @@ import (
 
 // FormatVersion is the version of the metadata encoding and of the ELF
 // layout. The loader refuses any other. (2: Meta.Labels. 3: Meta.Fuel.
-// 4: the site table is fixed-width and aligned, read in place.)
-const FormatVersion = 4
+// 4: the site table is fixed-width and aligned, read in place. 5: data
+// segments in the compact form of Data.)
+const FormatVersion = 5
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).
@@ -80,7 +81,7 @@ type Meta struct {
 	Exports []wasm.Export
 	Start   int64 // function index, or -1
 	Elems   []wasm.Elem
-	Datas   []wasm.Data
+	Datas   []Data
 
 	// EntryStubs[t] is the code offset of the entry stub for type index t
 	// (see abi), or NoStub if no function of that type is callable from Go.
@@ -115,6 +116,30 @@ type Func struct {
 	Name       string // symbol name: export name, else name-section name, else guest_func_N
 	CodeOffset uint32
 	CodeSize   uint32
+}
+
+// Data is a data segment as the runtime needs it: the bytes and, for an
+// active segment, where they go. (wasm.Data also carries what decoding and
+// validation need, at two and a half times the size, and a Go program has
+// tens of thousands of segments, all decoded at every start.)
+type Data struct {
+	Mode   wasm.SegmentMode
+	Mem    uint32 // active only
+	Offset Const  // active only
+	Init   []byte
+}
+
+// Const is a constant expression of one instruction: t.const (Value, the
+// bits) or global.get (Index). It is what a data segment offset can be.
+type Const struct {
+	Op    wasm.Opcode
+	Index uint32
+	Value uint64
+}
+
+// Expr returns c as a wasm.ConstExpr.
+func (c Const) Expr() wasm.ConstExpr {
+	return wasm.ConstExpr{Op: c.Op, Index: c.Index, Value: c.Value, NumInstrs: 1}
 }
 
 // Site is one entry of the site table.

@@ -216,7 +216,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 	for i, d := range m.Datas {
 		dr := dataReport{Index: i, Mode: modeString(d.Mode), Size: len(d.Init)}
 		if d.Mode == wasm.SegmentActive {
-			dr.Mem, dr.Offset = d.Mem, constString(d.Offset)
+			dr.Mem, dr.Offset = d.Mem, constString(d.Offset.Expr())
 		}
 		r.Datas = append(r.Datas, dr)
 	}

@@ -79,9 +79,9 @@ func Small() *object.Object {
 					{Op: wasm.OpRefFunc, Index: 3, NumInstrs: 1},
 				},
 			}},
-			Datas: []wasm.Data{
-				{Mode: wasm.SegmentActive, Offset: wasm.ConstExpr{Op: wasm.OpI32Const, Value: 16, NumInstrs: 1}, Init: []byte("hello, world\n")},
-				{Mode: wasm.SegmentActive, Offset: wasm.ConstExpr{Op: wasm.OpI32Const, Value: 8190, NumInstrs: 1}, Init: []byte{1, 2, 3, 4}},
+			Datas: []object.Data{
+				{Mode: wasm.SegmentActive, Offset: object.Const{Op: wasm.OpI32Const, Value: 16}, Init: []byte("hello, world\n")},
+				{Mode: wasm.SegmentActive, Offset: object.Const{Op: wasm.OpI32Const, Value: 8190}, Init: []byte{1, 2, 3, 4}},
 				{Mode: wasm.SegmentPassive, Init: []byte("passive")},
 			},
 			EntryStubs:  []uint32{0x00, object.NoStub, object.NoStub},
