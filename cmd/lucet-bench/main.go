@@ -311,7 +311,7 @@ func benchRun(path string, args []string, stdout, stderr io.Writer) (int, error)
 		return 1, err
 	}
 	t0 := time.Now()
-	mod, err := compile.Load(b, codegen.Options{}, nil)
+	mod, err := compile.Load(b, codegen.Default(), nil)
 	if err != nil {
 		return 1, err
 	}
@@ -365,7 +365,7 @@ func benchCompile(path string, reps int, stdout, stderr io.Writer) error {
 	for i := 0; i < reps; i++ {
 		c0 := cpuTime()
 		t0 := time.Now()
-		if _, err := compile.Wasm(b, codegen.Options{}); err != nil {
+		if _, err := compile.Wasm(b, codegen.Default()); err != nil {
 			return err
 		}
 		wall = append(wall, msSince(t0))
@@ -401,5 +401,5 @@ func loadModule(path string) (*load.Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compile.Load(b, codegen.Options{}, nil)
+	return compile.Load(b, codegen.Default(), nil)
 }

@@ -384,7 +384,9 @@ func loadModule(path string, noCache, fuel bool) (*load.Module, error) {
 	if !noCache {
 		c, _ = compile.DefaultCache() // no cache directory: compile in memory
 	}
-	return compile.LoadFile(path, codegen.Options{Fuel: fuel}, c)
+	opts := codegen.Default()
+	opts.Fuel = fuel
+	return compile.LoadFile(path, opts, c)
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

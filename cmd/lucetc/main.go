@@ -89,7 +89,7 @@ func cliFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the object to `FILE` (\"-\": standard output)"},
 		&cli.StringFlag{Name: "emit", Value: "so", Usage: "what to write: so (shared object) or asm (annotated disassembly)"},
 		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: "1", Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
-		&cli.StringFlag{Name: "bounds-checks", Usage: "memory bounds checks: explicit (compare every access) or guard (rely on a reserved region and guard pages; default when a size below is given)"},
+		&cli.StringFlag{Name: "bounds-checks", Value: "guard", Usage: "memory bounds checks: guard (rely on a reserved region and guard pages; faster) or explicit (compare every access; reserves no guard region)"},
 		&cli.StringFlag{Name: "reserved-size", Value: "4GiB", Usage: "guard mode: address space reserved per memory (multiple of 4 KiB)"},
 		&cli.StringFlag{Name: "guard-size", Value: "2GiB", Usage: "guard mode: inaccessible bytes after the reservation (multiple of 4 KiB)"},
 		&cli.StringFlag{Name: "target-cpu", Usage: "CPU to compile for: native, baseline, nehalem, sandybridge, haswell, broadwell, skylake, cannonlake, icelake, znver1 (default: baseline)"},
@@ -141,7 +141,7 @@ func parseOptions(c *cli.Context) (*options, error) {
 			return nil, usageError{errors.New("--reserved-size and --guard-size apply to --bounds-checks=guard only")}
 		}
 		o.cg.Bounds = object.BoundsExplicit
-	case b == "guard" || (b == "" && sizeGiven):
+	case b == "guard":
 		o.cg.Bounds = object.BoundsGuard
 		if o.cg.MemReserve, err = parseSize("reserved-size", c.String("reserved-size")); err != nil {
 			return nil, usageError{err}
@@ -152,8 +152,6 @@ func parseOptions(c *cli.Context) (*options, error) {
 		if o.cg.MemReserve == 0 {
 			return nil, usageError{errors.New("--reserved-size must not be 0 with guard bounds checks")}
 		}
-	case b == "":
-		o.cg.Bounds = object.BoundsExplicit
 	default:
 		return nil, usageError{fmt.Errorf("--bounds-checks=%s: want explicit or guard", b)}
 	}

@@ -461,3 +461,32 @@ func TestFuelFlag(t *testing.T) {
 		t.Errorf("add is %d bytes with --fuel, %d without: no instrumentation", text[true], text[false])
 	}
 }
+
+// Guard-page bounds checks are the default, with the 4 GiB reservation and
+// 2 GiB guard; --bounds-checks=explicit and the sizes change that.
+func TestBoundsChecksFlag(t *testing.T) {
+	in := writeTemp(t, "add.wasm", addWasm)
+	for _, tt := range []struct {
+		args           []string
+		bounds         object.BoundsChecks
+		reserve, guard uint64
+	}{
+		{nil, object.BoundsGuard, 4 << 30, 2 << 30},
+		{[]string{"--bounds-checks=guard", "--reserved-size=8GiB", "--guard-size=64KiB"}, object.BoundsGuard, 8 << 30, 64 << 10},
+		{[]string{"--guard-size=0"}, object.BoundsGuard, 4 << 30, 0},
+		{[]string{"--bounds-checks=explicit"}, object.BoundsExplicit, 0, 0},
+	} {
+		args := append(append([]string(nil), tt.args...), in)
+		code, so, stderr := lucetc(t, nil, args...)
+		if code != 0 {
+			t.Fatalf("lucetc %v: exit %d: %s", args, code, stderr)
+		}
+		img, err := load.Inspect([]byte(so))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := img.Meta; m.Bounds != tt.bounds || m.MemReserve != tt.reserve || m.MemGuard != tt.guard {
+			t.Errorf("lucetc %v: bounds %v reserve %d guard %d; want %v %d %d", args, m.Bounds, m.MemReserve, m.MemGuard, tt.bounds, tt.reserve, tt.guard)
+		}
+	}
+}

@@ -46,6 +46,24 @@ type Options struct {
 	Fuel bool
 }
 
+// The guard-page layout the tools use by default: a 4 GiB reservation
+// (every 32-bit address) and a 2 GiB guard after it (every static offset
+// below 2 GiB), as wasmtime lays out memories on 64-bit hosts.
+const (
+	DefaultMemReserve = 4 << 30
+	DefaultMemGuard   = 2 << 30
+)
+
+// Default returns the options the tools compile with unless told
+// otherwise: guard-page bounds checks, the fast path (no compare and
+// branch per access; an access outside the memory faults in the guard
+// region and the runtime's signal handler turns that into the trap).
+// BoundsExplicit stays available for hosts that cannot reserve the
+// address space.
+func Default() Options {
+	return Options{Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard}
+}
+
 // defaultFeatures are the CPU features the emitter relies on.
 const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
 
