@@ -100,3 +100,47 @@ func instantiateData(t *testing.T, inst func(*Store) (*Instance, error)) dataSta
 	}
 	return dataState{mem: bytes.Clone(in.mems[0].Bytes()), datas: in.datas}
 }
+
+// A loaded module's runtime tables are derived once and shared by every
+// store that instantiates it, concurrently.
+func TestModuleSharedAcrossStores(t *testing.T) {
+	elf, err := link.ELF(buildTestObject(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm, err := load.Bytes(elf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imports := ImportMap{"env": {"host": NewHostFunc(tI64, func(c *Caller, stack []uint64) error { return nil })}}
+	mods := make(chan *module, 8)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			s, err := NewStore(Config{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			in, err := s.Instantiate(lm, imports)
+			if err != nil {
+				errs <- err
+				return
+			}
+			mods <- in.mod
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := <-mods
+	for range 7 {
+		if m := <-mods; m != first {
+			t.Error("two stores derived their own module tables")
+		}
+	}
+}

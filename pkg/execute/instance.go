@@ -113,24 +113,35 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 	if len(m.Code) == 0 && len(m.Meta.Funcs) > 0 {
 		return nil, fmt.Errorf("execute: module has functions but no code (closed?)")
 	}
-	code := uintptr(0)
-	if len(m.Code) > 0 {
-		code = m.CodeAddr(0)
-	}
-	for _, mod := range s.modules {
-		if mod.keep == any(m) {
-			return s.instantiate(mod, imports)
+	// The module's tables are derived once per loaded module and shared
+	// by every store that instantiates it.
+	d := m.Derived(derivedKey{}, func() any {
+		code := uintptr(0)
+		if len(m.Code) > 0 {
+			code = m.CodeAddr(0)
 		}
+		mod, err := newModule(m.Meta, code, uintptr(len(m.Code)))
+		if err != nil {
+			return derived{err: err}
+		}
+		mod.keep = m
+		if m.Data != nil && m.Data.Complete {
+			mod.data = m.Data
+		}
+		return derived{mod: mod}
+	}).(derived)
+	if d.err != nil {
+		return nil, d.err
 	}
-	mod, err := newModule(m.Meta, code, uintptr(len(m.Code)))
-	if err != nil {
-		return nil, err
-	}
-	mod.keep = m
-	if m.Data != nil && m.Data.Complete {
-		mod.data = m.Data
-	}
-	return s.instantiate(mod, imports)
+	return s.instantiate(d.mod, imports)
+}
+
+// derivedKey keys the runtime's module tables in load.Module.Derived.
+type derivedKey struct{}
+
+type derived struct {
+	mod *module
+	err error
 }
 
 // InstantiateObject maps o's code (once per call) and instantiates it. The

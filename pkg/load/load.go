@@ -21,6 +21,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/cpu"
@@ -53,6 +54,7 @@ type Module struct {
 	// file (Data points into it).
 	mappings [][]byte
 	cleanup  runtime.Cleanup
+	derived  sync.Map // see Derived
 }
 
 // File loads the module at path. A regular file is mapped rather than read:
@@ -195,6 +197,19 @@ func fromBytes(b []byte) (*Module, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// Derived returns the value kept with the module under key, building it
+// first if there is none: what a user of the module derives from it once
+// and shares between every store (the runtime's per-module tables), so
+// that instantiating in a fresh store does not derive it again. Under a
+// race build may run twice; one result is kept.
+func (m *Module) Derived(key any, build func() any) any {
+	if v, ok := m.derived.Load(key); ok {
+		return v
+	}
+	v, _ := m.derived.LoadOrStore(key, build())
+	return v
 }
 
 // CodeAddr is the address of code offset off. off must be within Code.
