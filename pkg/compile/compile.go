@@ -111,15 +111,24 @@ func WasmCached(c *Cache, b []byte, opts codegen.Options) (elf []byte, hit bool,
 	if elf, ok := c.Get(key); ok {
 		return elf, true, nil
 	}
+	elf, err = c.compile(key, b, opts)
+	return elf, false, err
+}
+
+// compile compiles and links b and stores the object under key. A failure
+// to store is not an error: a read-only cache only costs the next run a
+// compile.
+func (c *Cache) compile(key string, b []byte, opts codegen.Options) ([]byte, error) {
 	o, err := Wasm(b, opts)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	if elf, err = link.ELF(o); err != nil {
-		return nil, false, fmt.Errorf("link: %w", err)
+	elf, err := link.ELF(o)
+	if err != nil {
+		return nil, fmt.Errorf("link: %w", err)
 	}
 	_ = c.Put(key, elf)
-	return elf, false, nil
+	return elf, nil
 }
 
 var (
@@ -212,14 +221,9 @@ func LoadFile(path string, opts codegen.Options, c *Cache) (*load.Module, error)
 	if m, err := load.File(c.path(key)); err == nil {
 		return m, nil
 	}
-	o, err := Wasm(b, opts)
+	elf, err := c.compile(key, b, opts)
 	if err != nil {
 		return nil, err
 	}
-	elf, err := link.ELF(o)
-	if err != nil {
-		return nil, fmt.Errorf("link: %w", err)
-	}
-	_ = c.Put(key, elf) // a read-only cache only costs the next run a compile
 	return load.Bytes(elf)
 }
