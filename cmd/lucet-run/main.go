@@ -216,7 +216,9 @@ func splitArgs(args []string) (flags []string, path, invoke string, hasInvoke bo
 		"dir": true, "env": true, "tcplisten": true, "max-memory": true, "fuel": true}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
-		if path != "" && (!strings.HasPrefix(a, "-") || a == "--" || isNumber(a)) {
+		// "-" (conventionally "read standard input") is an argument too,
+		// never a second module path.
+		if path != "" && (!strings.HasPrefix(a, "-") || a == "-" || a == "--" || isNumber(a)) {
 			if a == "--" {
 				i++
 			}

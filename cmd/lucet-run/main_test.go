@@ -268,3 +268,30 @@ func TestInvokeWASIModule(t *testing.T) {
 		t.Errorf("--max-memory bogus: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestSplitArgs: what after the module belongs to the guest.
+func TestSplitArgs(t *testing.T) {
+	tests := []struct {
+		args  []string
+		flags []string
+		path  string
+		rest  []string
+	}{
+		{[]string{"m.wasm", "a", "b"}, nil, "m.wasm", []string{"a", "b"}},
+		{[]string{"m.wasm", "-"}, nil, "m.wasm", []string{"-"}},
+		{[]string{"m.wasm", "-", "x"}, nil, "m.wasm", []string{"-", "x"}},
+		{[]string{"--dir", "/", "m.wasm", "-1", "-"}, []string{"--dir", "/"}, "m.wasm", []string{"-1", "-"}},
+		{[]string{"m.wasm", "--timeout", "1s", "--", "-e", "x"}, []string{"--timeout", "1s"}, "m.wasm", []string{"-e", "x"}},
+		{[]string{"--", "m.wasm", "a"}, nil, "m.wasm", []string{"a"}},
+	}
+	for _, tc := range tests {
+		flags, path, _, _, rest, err := splitArgs(append([]string{"lucet-run"}, tc.args...))
+		if err != nil {
+			t.Errorf("splitArgs(%q): %v", tc.args, err)
+			continue
+		}
+		if path != tc.path || strings.Join(flags[1:], " ") != strings.Join(tc.flags, " ") || strings.Join(rest, "|") != strings.Join(tc.rest, "|") {
+			t.Errorf("splitArgs(%q) = flags %q, path %q, rest %q; want %q, %q, %q", tc.args, flags[1:], path, rest, tc.flags, tc.path, tc.rest)
+		}
+	}
+}
