@@ -123,17 +123,16 @@ func (in *instance) close() {
 }
 
 func newInstance(mod *load.Module) (*instance, *execute.Instance, error) {
-	sys, err := wasi.New(wasi.Config{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")})
-	if err != nil {
-		return nil, nil, err
-	}
 	st, err := execute.NewStore(execute.Config{})
 	if err != nil {
-		sys.Close()
 		return nil, nil, err
 	}
-	st.SetData(sys)
-	inst, err := st.Instantiate(mod, command.SharedImports())
+	sys, imports, err := command.Link(st, command.Options{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	inst, err := st.Instantiate(mod, imports)
 	if err != nil {
 		st.Close()
 		sys.Close()
@@ -318,18 +317,17 @@ func benchRun(path string, args []string, stdout, stderr io.Writer) (int, error)
 	defer mod.Close()
 	compileMs := msSince(t0)
 	t1 := time.Now()
-	sys, err := wasi.New(wasi.Config{Args: args, Stdout: os.Stdout, Stderr: os.Stderr})
-	if err != nil {
-		return 1, err
-	}
-	defer sys.Close()
 	st, err := execute.NewStore(execute.Config{})
 	if err != nil {
 		return 1, err
 	}
 	defer st.Close()
-	st.SetData(sys)
-	inst, err := st.Instantiate(mod, command.SharedImports())
+	sys, imports, err := command.Link(st, command.Options{Args: args, Stdout: os.Stdout, Stderr: os.Stderr})
+	if err != nil {
+		return 1, err
+	}
+	defer sys.Close()
+	inst, err := st.Instantiate(mod, imports)
 	if err != nil {
 		return 1, err
 	}

@@ -299,16 +299,18 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		defer t.Stop()
 	}
 
+	wasiOpts := command.Options{
+		Args:     []string{filepath.Base(path)},
+		Env:      ro.env,
+		Preopens: ro.dirs,
+		Sockets:  ro.sockets,
+		Stdin:    stdin,
+		Stdout:   stdout,
+		Stderr:   stderr,
+	}
 	if !hasInvoke {
-		code, err := command.Run(store, mod, command.Options{
-			Args:     append([]string{filepath.Base(path)}, args...),
-			Env:      ro.env,
-			Preopens: ro.dirs,
-			Sockets:  ro.sockets,
-			Stdin:    stdin,
-			Stdout:   stdout,
-			Stderr:   stderr,
-		})
+		wasiOpts.Args = append(wasiOpts.Args, args...)
+		code, err := command.Run(store, mod, wasiOpts)
 		if err != nil {
 			return report(stderr, err)
 		}
@@ -322,22 +324,13 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		if im.Module != wasi.ModuleName {
 			continue
 		}
-		sys, err := wasi.New(wasi.Config{
-			Args:     []string{filepath.Base(path)},
-			Env:      ro.env,
-			Preopens: ro.dirs,
-			Sockets:  ro.sockets,
-			Stdin:    stdin,
-			Stdout:   stdout,
-			Stderr:   stderr,
-		})
+		sys, wasiImports, err := command.Link(store, wasiOpts)
 		if err != nil {
 			fmt.Fprintf(stderr, "lucet-run: %v\n", oneLine(err))
 			return exitError
 		}
 		defer sys.Close()
-		store.SetData(sys)
-		imports = command.SharedImports()
+		imports = wasiImports
 		break
 	}
 	inst, err := store.Instantiate(mod, imports)

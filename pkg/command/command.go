@@ -101,27 +101,18 @@ func (c *callerMemory) Err() error { return (*execute.Caller)(c).Err() }
 // returns the exit status: the guest's proc_exit code, or 0 when the entry
 // point returns. A trap or host failure is returned as the error.
 func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
-	sys, err := wasi.New(wasi.Config{
-		Args:     opts.Args,
-		Env:      opts.Env,
-		Stdin:    opts.Stdin,
-		Stdout:   opts.Stdout,
-		Stderr:   opts.Stderr,
-		Preopens: opts.Preopens,
-		Sockets:  opts.Sockets,
-	})
+	prev := store.Data()
+	sys, imports, err := Link(store, opts)
 	if err != nil {
 		return 0, err
 	}
 	defer sys.Close()
+	defer store.SetData(prev)
 	entry := opts.Entry
 	if entry == "" {
 		entry = "_start"
 	}
-	prev := store.Data()
-	store.SetData(sys)
-	defer store.SetData(prev)
-	inst, err := store.Instantiate(mod, SharedImports())
+	inst, err := store.Instantiate(mod, imports)
 	if err != nil {
 		return exitStatus(err)
 	}
@@ -134,6 +125,27 @@ func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
 	}
 	_, err = f.Call()
 	return exitStatus(err)
+}
+
+// Link gives store WASI as opts describes (opts.Entry aside): a
+// wasi.System made from opts becomes the store's Data, which the returned
+// imports (SharedImports) reach. The caller closes the System once the
+// store's WASI instances are done with.
+func Link(store *execute.Store, opts Options) (*wasi.System, execute.Imports, error) {
+	sys, err := wasi.New(wasi.Config{
+		Args:     opts.Args,
+		Env:      opts.Env,
+		Stdin:    opts.Stdin,
+		Stdout:   opts.Stdout,
+		Stderr:   opts.Stderr,
+		Preopens: opts.Preopens,
+		Sockets:  opts.Sockets,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	store.SetData(sys)
+	return sys, SharedImports(), nil
 }
 
 func exitStatus(err error) (int, error) {
