@@ -17,8 +17,6 @@ import (
 	"runtime/debug"
 	"sync"
 
-	"golang.org/x/sys/unix"
-
 	"lucet/pkg/codegen"
 	"lucet/pkg/decode"
 	"lucet/pkg/link"
@@ -197,17 +195,15 @@ func Load(b []byte, opts codegen.Options, c *Cache) (*load.Module, error) {
 // what it runs. A cache entry that does not load (corrupt, or from an
 // incompatible build) is compiled again and replaced.
 func LoadFile(path string, opts codegen.Options, c *Cache) (*load.Module, error) {
-	// A raw open, not os.Open: see load.File.
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	f, err := load.Open(path)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
-	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
 	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !IsWasm(magic[:n]) {
-		return load.File(path)
+		return load.FromFile(f) // maps the file from its start
 	}
 	rest, err := io.ReadAll(f)
 	if err != nil {

@@ -68,21 +68,34 @@ type Module struct {
 // loaded (as with dlopen); lucetc replaces its output by rename, which is
 // safe.
 func File(path string) (*Module, error) {
-	// A raw open: os.Open would first try to register the file with Go's
-	// network poller, setting the poller up (an epoll instance, an
-	// eventfd, a thread waiting on them) in every process that loads a
-	// module and never polls.
+	f, err := Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer f.Close()
+	return FromFile(f)
+}
+
+// Open opens path for reading with a raw open: os.Open would first try to
+// register the file with Go's network poller, setting the poller up (an
+// epoll instance, an eventfd, a thread waiting on them) in every process
+// that loads a module and never polls.
+func Open(path string) (*os.File, error) {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("load: %w", &os.PathError{Op: "open", Path: path, Err: err})
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	f := os.NewFile(uintptr(fd), path)
-	defer f.Close()
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// FromFile is File for a file already open for reading (f.Name() is the
+// path); f may be closed once it returns.
+func FromFile(f *os.File) (*Module, error) {
 	m, err := fromFile(f)
 	if err != nil {
-		return nil, fmt.Errorf("load: %s: %w", path, err)
+		return nil, fmt.Errorf("load: %s: %w", f.Name(), err)
 	}
-	m.Path = path
+	m.Path = f.Name()
 	return m, nil
 }
 
