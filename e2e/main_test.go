@@ -96,7 +96,7 @@ func buildCommands() {
 	for _, c := range commands {
 		// As the Makefile builds them: no cgo in the product, and no
 		// urfave/cli documentation generator.
-		cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", binDir+string(filepath.Separator), "lucet/cmd/"+c)
+		cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", binDir+string(filepath.Separator), "github.com/lucet-go/lucet/cmd/"+c)
 		cmd.Dir = repoRoot
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		out, err := cmd.CombinedOutput()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the WebAssembly 2.0 spec testsuite and converts it with wabt's
-# wast2json into the layout pkg/spectest reads:
+# wast2json into the layout internal/spectest reads:
 #   OUT/core/<name>/<name>.{wast,json,N.wasm,N.wat}   (and simd/ for simd_*.wast)
 # OUT is $LUCET_TESTSUITE, else ../shared/testsuite next to the repository.
 #

@@ -28,12 +28,12 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/command"
-	"lucet/pkg/compile"
-	"lucet/pkg/execute"
-	"lucet/pkg/load"
-	"lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/command"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/wasi"
 )
 
 func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }

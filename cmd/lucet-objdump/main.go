@@ -13,7 +13,7 @@ package main
 import (
 	"os"
 
-	"lucet/cmd/lucet-objdump/objdump"
+	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
 )
 
 func main() {

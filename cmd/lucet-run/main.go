@@ -27,14 +27,14 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/codegen"
-	"lucet/pkg/command"
-	"lucet/pkg/compile"
-	"lucet/pkg/execute"
-	"lucet/pkg/load"
-	"lucet/pkg/wasi"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/command"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func main() {

@@ -12,10 +12,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/link"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 var (

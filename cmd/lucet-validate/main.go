@@ -19,9 +19,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/validate"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func main() {

@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // wasiModule is the import module name of WASI preview 1.

@@ -25,14 +25,14 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
-	"lucet/internal/cliflag"
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/disasm"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/disasm"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 func main() {

@@ -14,13 +14,13 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/cmd/lucet-objdump/objdump"
-	"lucet/pkg/decode"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
-	"lucet/pkg/object"
-	"lucet/pkg/spectest"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
+	"github.com/lucet-go/lucet/internal/spectest"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // addWasm is (module (func (export "add") (param i32 i32) (result i32)

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/execute"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // backtraceModule is a wasm binary whose exported functions trap a few

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // builder turns one function body into SSA. The wasm operand stack maps to

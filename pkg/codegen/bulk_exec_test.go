@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"testing"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/execute"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestMemoryCopyOverlap checks the inline memory.copy and memory.fill

@@ -12,7 +12,7 @@
 // branches and cmovs and shifts into scaled-index leas; a linear-scan
 // register allocator (regalloc.go) assigns every value a register or a
 // stack slot; and the emitter (emit*.go) selects x86-64 instructions
-// through pkg/asm. Functions compile independently and
+// through internal/asm. Functions compile independently and
 // in parallel; the results are concatenated after the module-level stubs
 // and their call sites patched.
 package codegen
@@ -23,10 +23,10 @@ import (
 	"sort"
 	"sync"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/asm"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Options control compilation.

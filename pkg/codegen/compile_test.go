@@ -7,10 +7,10 @@ import (
 	"sort"
 	"testing"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func specModulesOrNil() []string {

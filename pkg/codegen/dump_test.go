@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
-	"lucet/pkg/asm"
-	"lucet/pkg/decode"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/decode"
 )
 
 // TestDump prints the SSA and machine code of one function, for debugging:

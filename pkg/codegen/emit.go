@@ -3,9 +3,9 @@ package codegen
 import (
 	"fmt"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/asm"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Call targets of module-level routines in CallFixups (function indices

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/asm"
-	"lucet/pkg/object"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 var aluOps = map[Op]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm.ALUAnd, OpOr: asm.ALUOr, OpXor: asm.ALUXor}

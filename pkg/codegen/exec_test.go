@@ -9,20 +9,20 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/execute"
-	"lucet/pkg/object"
-	"lucet/pkg/spectest"
-	"lucet/pkg/validate"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/spectest"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestExecSpec is codegen's own end-to-end loop over the spec scripts: it
 // compiles each module, instantiates it with the spectest host module and
 // checks assert_return and assert_trap. Commands it cannot run (imports it
 // cannot satisfy, text modules) are counted as skipped, not failed; the
-// full runner lives in pkg/spectest.
+// full runner lives in internal/spectest.
 func TestExecSpec(t *testing.T) {
 	dir := os.Getenv("LUCET_TESTSUITE")
 	if dir == "" {

@@ -25,9 +25,9 @@ package codegen
 // support.
 
 import (
-	"lucet/pkg/abi"
-	"lucet/pkg/asm"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // fuelFree reports whether op costs no fuel.

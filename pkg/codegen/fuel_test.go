@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // charged sums the fuel f charges: OpFuel values and the fuel folded into

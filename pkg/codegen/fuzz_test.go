@@ -5,9 +5,9 @@ import (
 	"os"
 	"testing"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // FuzzCompile: arbitrary bytes that decode and validate must compile, in

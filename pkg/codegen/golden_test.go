@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
-	"lucet/pkg/asm"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

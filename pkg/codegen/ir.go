@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"lucet/pkg/asm"
+	"github.com/lucet-go/lucet/internal/asm"
 )
 
 // Type is the machine type of an SSA value. References are I64 (pointers

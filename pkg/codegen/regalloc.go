@@ -4,8 +4,8 @@ import (
 	"math/bits"
 	"sort"
 
-	"lucet/pkg/asm"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Loc is where a value lives for its whole lifetime: a register, or a

@@ -3,9 +3,9 @@ package codegen_test
 import (
 	"testing"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/execute"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestSelectCompare runs selects fed by comparisons (fused into cmov)

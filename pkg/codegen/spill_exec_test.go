@@ -3,10 +3,10 @@ package codegen_test
 import (
 	"testing"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/execute"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // TestSpillSlotsSurviveVoidOps keeps values in their stack slots across

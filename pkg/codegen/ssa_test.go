@@ -6,8 +6,8 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
-	"lucet/pkg/asm"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // module1 builds a module with one function of the given signature,

@@ -6,9 +6,9 @@ import (
 	"io"
 	"testing"
 
-	"lucet/pkg/command"
-	"lucet/pkg/execute"
-	"lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/command"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/wasi"
 )
 
 // hostcallInstance instantiates testdata/hostcall.wasm with WASI (args as

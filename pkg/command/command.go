@@ -14,10 +14,10 @@ import (
 	"sync"
 	"syscall"
 
-	"lucet/pkg/execute"
-	"lucet/pkg/load"
-	"lucet/pkg/wasi"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Options describe one run.

@@ -15,13 +15,13 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/codegen"
-	"lucet/pkg/command"
-	"lucet/pkg/compile"
-	"lucet/pkg/execute"
-	"lucet/pkg/load"
-	"lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/command"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/wasi"
 )
 
 var (

@@ -17,12 +17,12 @@ import (
 	"runtime/debug"
 	"sync"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // Wasm decodes, validates and compiles a module. Errors name the stage.

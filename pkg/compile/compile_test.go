@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
 )
 
 func TestWasmErrorsNameTheStage(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // gobig is testdata/gobig.wasm (built by scripts/build-testdata.sh).

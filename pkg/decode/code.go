@@ -1,7 +1,7 @@
 package decode
 
 import (
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func (d *decoder) codes() {

@@ -15,7 +15,7 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Options configure Decode.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"unsafe"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/validate"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Helpers that build modules byte by byte.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Error is a decoding failure: where it happened and why.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/decode"
 )
 
 func addSeeds(f *testing.F) {

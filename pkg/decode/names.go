@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // ErrNameSection is wrapped by Names.Err when the name section is

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // refWalk is walk without the fast path: every instruction through

@@ -1,7 +1,7 @@
 package execute
 
 import (
-	"lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/abi"
 )
 
 // builtin runs a runtime function for the instance that exited. Arguments

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/asm"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // buildTestObject is a module importing env.host : [i64] -> [i64] with

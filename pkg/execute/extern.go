@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Extern is something an instance imports or exports: *Func, *Global,

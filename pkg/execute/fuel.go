@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // Fuel metering (Config.Fuel) needs code compiled with it (object.Meta.Fuel,

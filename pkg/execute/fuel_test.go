@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/codegen"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // fuelModule has two exports:

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"sort"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // module is a compiled module's code as mapped for this process, with the

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"testing"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func lim(min, max uint64, hasMax bool) wasm.Limits {

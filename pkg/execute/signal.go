@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/abi"
 )
 
 // The signal handler (signal_amd64.s) reads these tables without locks.

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/asm"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // guardObject has a BoundsGuard memory and functions that fault: an

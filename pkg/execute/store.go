@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/abi"
 )
 
 // Config tunes a Store.

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // Trap is a guest trap: why, where, and the wasm call stack.

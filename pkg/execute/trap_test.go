@@ -3,8 +3,8 @@ package execute
 import (
 	"testing"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // TestFrameAtSharedOffset: a call's return address and a trap site can

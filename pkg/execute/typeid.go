@@ -4,7 +4,7 @@ import (
 	"strings"
 	"sync"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Canonical type IDs are process-wide so that call_indirect across

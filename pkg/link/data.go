@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // .lucet.data holds the initial contents of memory 0 as a sparse image of

@@ -37,9 +37,9 @@ import (
 	"fmt"
 	"io"
 
-	elf "lucet/internal/elf64"
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
+	elf "github.com/lucet-go/lucet/internal/elf64"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 const pageSize = 4096

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/link"
-	"lucet/pkg/object"
-	"lucet/pkg/object/objtest"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/object/objtest"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // objects are the shapes the writer must handle: a typical module, one

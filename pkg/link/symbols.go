@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // SymKind says what a text symbol labels.

@@ -27,9 +27,9 @@ import (
 	"golang.org/x/sys/cpu"
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/link"
-	"lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // Module is a loaded module. Its code stays mapped until Close (or until

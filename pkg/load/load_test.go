@@ -11,10 +11,10 @@ import (
 	"testing"
 	"unsafe"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/link"
-	"lucet/pkg/object"
-	"lucet/pkg/object/objtest"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/object/objtest"
 )
 
 func smallELF(t testing.TB) []byte {

@@ -3,7 +3,7 @@ package object
 import (
 	"fmt"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Check verifies that m is consistent with itself and with a code section

@@ -7,8 +7,8 @@ import (
 	"math"
 	"unsafe"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // metaMagic starts every encoded Meta, so a stray byte range is refused

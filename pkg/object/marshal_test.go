@@ -8,10 +8,10 @@ import (
 	"testing"
 	"unsafe"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
-	"lucet/pkg/object/objtest"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/object/objtest"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func TestMetaRoundTrip(t *testing.T) {

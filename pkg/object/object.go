@@ -9,8 +9,8 @@
 package object
 
 import (
-	"lucet/pkg/abi"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // FormatVersion is the version of the metadata encoding and of the ELF

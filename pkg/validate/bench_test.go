@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/decode"
 )
 
 // benchModule returns the bytes of a large module: the file named by

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"sync"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // unknown is the bottom type: an operand conjured by stack polymorphism in

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // FuzzValidate must never panic. The first byte picks a mode: even bytes

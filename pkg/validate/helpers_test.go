@@ -1,7 +1,7 @@
 package validate
 
 import (
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Binary encoding helpers for hand-built modules.

@@ -1,6 +1,6 @@
 package validate
 
-import "lucet/pkg/wasm"
+import "github.com/lucet-go/lucet/pkg/wasm"
 
 // numSig is the signature of a one-byte numeric instruction: n operands
 // (p1, then p2 on top) and one result.

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Options tune validation.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 const (

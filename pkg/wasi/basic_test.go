@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestFuncSignatures checks the import surface against the witx-lowered

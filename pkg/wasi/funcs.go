@@ -3,7 +3,7 @@ package wasi
 import (
 	"sync"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 type hostFn func(s *System, m []byte, a []uint64) Errno

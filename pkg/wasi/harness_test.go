@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // fakeMem is a guest memory backed by a plain slice.

@@ -54,7 +54,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // ModuleName is the import module name of every function in Funcs.

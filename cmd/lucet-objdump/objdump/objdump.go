@@ -12,9 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"lucet/internal/cliflag"
-	"lucet/pkg/disasm"
-	"lucet/pkg/load"
+	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/disasm"
+	"github.com/lucet-go/lucet/pkg/load"
 )
 
 // usageError is a bad command line (exit 2); inputError a bad module

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/internal/cliflag"
-	"lucet/pkg/link"
-	"lucet/pkg/object/objtest"
+	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/object/objtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

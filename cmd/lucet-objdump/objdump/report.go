@@ -10,12 +10,12 @@ import (
 
 	"github.com/dustin/go-humanize"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/disasm"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/internal/disasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // report is everything lucet-objdump shows, built once and printed as

@@ -12,13 +12,13 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/execute"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
-	"lucet/pkg/wasi"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 type wasiMem struct{ c *execute.Caller }

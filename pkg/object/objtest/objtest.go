@@ -4,9 +4,9 @@
 package objtest
 
 import (
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Code of Small, laid out by hand. Offsets are what Meta records.

@@ -5,7 +5,7 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
-	"lucet/pkg/asm"
+	"github.com/lucet-go/lucet/internal/asm"
 )
 
 // A function that returns its first argument clamped to [0, 100], using a

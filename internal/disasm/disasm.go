@@ -16,9 +16,9 @@ import (
 
 	"golang.org/x/arch/x86/x86asm"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/link"
-	"lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // Syntax selects the assembly dialect.

@@ -11,14 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"lucet/pkg/codegen"
-	"lucet/pkg/decode"
-	"lucet/pkg/execute"
-	"lucet/pkg/link"
-	"lucet/pkg/load"
-	"lucet/pkg/object"
-	"lucet/pkg/validate"
-	"lucet/pkg/wasm"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // knownExecFailures lists commands that fail today, as "file:line reason".

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"lucet/pkg/abi"
-	"lucet/pkg/object"
-	"lucet/pkg/object/objtest"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/object/objtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"lucet/pkg/decode"
-	"lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 // checkModule decodes and validates one module file.
