@@ -11,11 +11,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/lucet-go/lucet/internal/version"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
-	"sync"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
@@ -63,7 +62,7 @@ func DefaultCache() (*Cache, error) {
 // Key names the object compiled from b with opts by this compiler.
 func Key(b []byte, opts codegen.Options) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "lucet %s\n%d %d %d %d %d %t\n", compilerID(), opts.OptLevel, opts.Bounds, opts.MemReserve, opts.MemGuard, opts.Features, opts.Fuel)
+	fmt.Fprintf(h, "lucet %s\n%d %d %d %d %d %t\n", version.CompilerID(), opts.OptLevel, opts.Bounds, opts.MemReserve, opts.MemGuard, opts.Features, opts.Fuel)
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -127,42 +126,6 @@ func (c *Cache) compile(key string, b []byte, opts codegen.Options) ([]byte, err
 	}
 	_ = c.Put(key, elf)
 	return elf, nil
-}
-
-var (
-	idOnce sync.Once
-	id     string
-)
-
-// compilerID identifies the code that compiles: the VCS revision the
-// binary was built from, or, for a build with local changes or without VCS
-// information, the executable's size and modification time, so a rebuilt
-// compiler never reuses its predecessor's objects.
-func compilerID() string {
-	idOnce.Do(func() {
-		var rev, modified string
-		if bi, ok := debug.ReadBuildInfo(); ok {
-			for _, s := range bi.Settings {
-				switch s.Key {
-				case "vcs.revision":
-					rev = s.Value
-				case "vcs.modified":
-					modified = s.Value
-				}
-			}
-		}
-		if rev != "" && modified == "false" {
-			id = rev
-			return
-		}
-		id = "dev"
-		if exe, err := os.Executable(); err == nil {
-			if st, err := os.Stat(exe); err == nil {
-				id = fmt.Sprintf("dev %s %d %d", exe, st.Size(), st.ModTime().UnixNano())
-			}
-		}
-	})
-	return id
 }
 
 // IsWasm reports whether b starts with the WebAssembly magic number.
