@@ -11,11 +11,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/lucet-go/lucet/internal/version"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/link"
