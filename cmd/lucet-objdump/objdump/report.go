@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -375,8 +374,8 @@ func quoteAll(s []string) string {
 
 // writeText prints r for people.
 func (r *report) writeText(w io.Writer) error {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	var t textOut
+	p := t.p
 	p("Module %s\n", r.File)
 	if r.ModuleName != "" {
 		p("  name:            %q\n", r.ModuleName)
@@ -401,40 +400,9 @@ func (r *report) writeText(w io.Writer) error {
 	} else {
 		p("  bounds checks:   explicit\n")
 	}
-	if len(r.Memories) == 0 {
-		p("  no memory\n")
-	}
-	for _, m := range r.Memories {
-		p("  memory %d: initial %d pages (%s)", m.Index, m.Min, humanize.IBytes(m.Min*wasm.PageSize))
-		if m.Max != nil {
-			p(", max %d pages (%s)", *m.Max, humanize.IBytes(*m.Max*wasm.PageSize))
-		} else {
-			p(", no max")
-		}
-		if m.Import != "" {
-			p(", imported from %s", m.Import)
-		}
-		if len(m.Exports) > 0 {
-			p(", exported as %s", quoteAll(m.Exports))
-		}
-		p("\n")
-	}
+	t.memories(r.Memories)
 
-	total, active := 0, 0
-	for _, d := range r.Datas {
-		total += d.Size
-		if d.Mode == "active" {
-			active++
-		}
-	}
-	p("\nData segments: %d (%s; %d active, %d passive)\n", len(r.Datas), humanize.IBytes(uint64(total)), active, len(r.Datas)-active)
-	for _, d := range r.Datas {
-		if d.Mode == "active" {
-			p("  data %d: active, memory %d at %s, %d bytes\n", d.Index, d.Mem, d.Offset, d.Size)
-		} else {
-			p("  data %d: %s, %d bytes\n", d.Index, d.Mode, d.Size)
-		}
-	}
+	t.datas(r.Datas)
 	state := "complete"
 	if !r.DataImage.Complete {
 		state = "incomplete: the runtime applies the segments"
@@ -444,69 +412,13 @@ func (r *report) writeText(w io.Writer) error {
 		p("    page at %#x\n", pg)
 	}
 
-	p("\nGlobals: %d\n", len(r.Globals))
-	for _, g := range r.Globals {
-		t := g.Type
-		if g.Mutable {
-			t = "mut " + t
-		}
-		p("  global %d: %s", g.Index, t)
-		if g.Import != "" {
-			p(", imported from %s", g.Import)
-		} else {
-			p(" = %s", g.Init)
-		}
-		if len(g.Exports) > 0 {
-			p(", exported as %s", quoteAll(g.Exports))
-		}
-		p("\n")
-	}
-
-	p("\nTables: %d\n", len(r.Tables))
-	for _, t := range r.Tables {
-		p("  table %d: %s %s", t.Index, t.Elem, limitsString(wasm.Limits{Min: t.Min, Max: deref(t.Max), HasMax: t.Max != nil}, ""))
-		if t.Import != "" {
-			p(", imported from %s", t.Import)
-		}
-		if len(t.Exports) > 0 {
-			p(", exported as %s", quoteAll(t.Exports))
-		}
-		p("\n")
-	}
-	p("\nElement segments: %d\n", len(r.Elems))
-	for _, e := range r.Elems {
-		if e.Mode == "active" {
-			p("  elem %d: active, table %d at %s, %d %s\n", e.Index, e.Table, e.Offset, e.Count, e.Type)
-		} else {
-			p("  elem %d: %s, %d %s\n", e.Index, e.Mode, e.Count, e.Type)
-		}
-	}
-
-	p("\nTypes: %d\n", len(r.Types))
-	for _, t := range r.Types {
-		p("  type %d: %s", t.Index, t.Signature)
-		if t.EntryStub != nil {
-			p(", entry stub at %#x", *t.EntryStub)
-		}
-		p("\n")
-	}
-	p("\nImports: %d\n", len(r.Imports))
-	for _, im := range r.Imports {
-		p("  %s %d: %s.%s: %s", im.Kind, im.Index, im.Module, im.Name, im.Type)
-		if im.HostStub != nil {
-			p(", host-call stub at %#x", *im.HostStub)
-		}
-		p("\n")
-	}
-	p("\nExports: %d\n", len(r.Exports))
-	for _, x := range r.Exports {
-		p("  %q: %s %d\n", x.Name, x.Kind, x.Index)
-	}
-	if r.Start != nil {
-		p("\nStart function: %d\n", *r.Start)
-	} else {
-		p("\nStart function: none\n")
-	}
+	t.globals(r.Globals)
+	t.tables(r.Tables)
+	t.elems(r.Elems)
+	t.types(r.Types)
+	t.imports(r.Imports)
+	t.exports(r.Exports)
+	t.start(r.Start)
 
 	p("\nFunctions: %d\n", len(r.Functions))
 	for _, f := range r.Functions {
@@ -528,46 +440,19 @@ func (r *report) writeText(w io.Writer) error {
 		p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
 	}
 
-	if hasDisassembly(r) {
-		p("\nDisassembly:\n")
-		// In code order, as objdump -d prints it.
-		type listing struct {
-			off  uint32
-			text string
-		}
-		var ls []listing
-		for _, f := range r.Functions {
-			ls = append(ls, listing{f.Offset, f.Disassembly})
-		}
-		for _, s := range r.Stubs {
-			ls = append(ls, listing{s.Offset, s.Disassembly})
-		}
-		for _, s := range r.Unlabelled {
-			ls = append(ls, listing{s.Offset, s.Disassembly})
-		}
-		sort.SliceStable(ls, func(i, j int) bool { return ls[i].off < ls[j].off })
-		for _, l := range ls {
-			if l.text != "" {
-				p("\n%s", l.text)
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func hasDisassembly(r *report) bool {
+	var ls []listing
 	for _, f := range r.Functions {
-		if f.Disassembly != "" {
-			return true
-		}
+		ls = append(ls, listing{f.Offset, f.Disassembly})
 	}
 	for _, s := range r.Stubs {
-		if s.Disassembly != "" {
-			return true
-		}
+		ls = append(ls, listing{s.Offset, s.Disassembly})
 	}
-	return false
+	for _, s := range r.Unlabelled {
+		ls = append(ls, listing{s.Offset, s.Disassembly})
+	}
+	t.disassembly(ls)
+	_, err := io.WriteString(w, t.b.String())
+	return err
 }
 
 func deref(p *uint64) uint64 {
