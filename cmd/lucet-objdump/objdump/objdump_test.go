@@ -108,9 +108,9 @@ func TestErrors(t *testing.T) {
 	}{
 		{"truncated", []string{write("trunc.so", b[:len(b)/3])}, 1, "truncated"},
 		{"flipped", []string{write("flip.so", flipped)}, 1, "checksum mismatch"},
-		{"not elf", []string{write("x.wasm", []byte("\x00asm\x01\x00\x00\x00"))}, 1, "not an ELF file"},
+		{"not a module", []string{write("x.so", []byte("\x01\x02\x03\x04\x05"))}, 1, "not a WebAssembly module or a lucet object"},
 		{"foreign elf", []string{"/bin/ls"}, 1, "not a lucet module"},
-		{"missing file", []string{filepath.Join(dir, "nope.so")}, 2, "no such file"},
+		{"missing file", []string{filepath.Join(dir, "nope.so")}, 1, "no such file"},
 		{"two files", []string{path, path}, 2, "one module at a time"},
 		{"bad flag", []string{"--bogus", path}, 2, "flag provided but not defined"},
 		{"bad syntax", []string{"-d", "-M", "plan9", path}, 2, "unknown assembly syntax"},

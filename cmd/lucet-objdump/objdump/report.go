@@ -20,6 +20,7 @@ import (
 // report is everything lucet-objdump shows, built once and printed as
 // text or JSON, so both forms always agree.
 type report struct {
+	Format        string   `json:"format"` // "lucet-object"
 	File          string   `json:"file"`
 	FormatVersion uint32   `json:"format_version"`
 	ABIVersion    uint32   `json:"abi_version"`
@@ -101,7 +102,7 @@ type elemReport struct {
 type typeReport struct {
 	Index     int     `json:"index"`
 	Signature string  `json:"signature"`
-	EntryStub *uint32 `json:"entry_stub"`
+	EntryStub *uint32 `json:"entry_stub,omitempty"`
 }
 
 type impReport struct {
@@ -148,6 +149,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 	m := img.Meta
 	h := img.Header
 	r := &report{
+		Format:        "lucet-object",
 		File:          file,
 		FormatVersion: h.FormatVersion,
 		ABIVersion:    h.ABIVersion,
@@ -264,29 +266,18 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 	r.Elems, r.Types, r.Imports, r.Exports = nonNilS(r.Elems), nonNilS(r.Types), nonNilS(r.Imports), nonNilS(r.Exports)
 	r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
 	if dis {
-		// One listing of the whole object, so branch targets are named
-		// across functions; parts are matched back by offset and name.
-		parts, err := disasm.Listing(o, opt)
+		l, err := disassemble(o, opt)
 		if err != nil {
 			return nil, err
 		}
-		type key struct {
-			off  uint64
-			name string
-		}
-		listings := map[key]string{}
-		for _, p := range parts {
-			listings[key{p.Offset, p.Name}] = p.Text
-			if strings.HasPrefix(p.Name, ".text+") {
-				r.Unlabelled = append(r.Unlabelled, stubReport{Name: p.Name, Offset: uint32(p.Offset), Size: uint32(p.Size), Disassembly: p.Text})
-			}
-		}
+		// Both lists come from link.TextSymbols, in the same order.
 		for i := range r.Functions {
-			r.Functions[i].Disassembly = listings[key{uint64(r.Functions[i].Offset), r.Functions[i].Name}]
+			r.Functions[i].Disassembly = l.funcs[i].Disassembly
 		}
 		for i := range r.Stubs {
-			r.Stubs[i].Disassembly = listings[key{uint64(r.Stubs[i].Offset), r.Stubs[i].Name}]
+			r.Stubs[i].Disassembly = l.stubs[i].Disassembly
 		}
+		r.Unlabelled = l.unlabelled
 	}
 	return r, nil
 }

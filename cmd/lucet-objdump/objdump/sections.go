@@ -24,8 +24,9 @@ type section struct {
 	// count for those two), HasCount says whether it was read.
 	Count    uint32
 	HasCount bool
-	// Name is a custom section's name.
-	Name string
+	// Name is a custom section's name, DataStart where its data begins.
+	Name      string
+	DataStart int
 }
 
 // codeEntry is one function body of the code section: Start and End bound
@@ -75,7 +76,7 @@ func readSections(b []byte) ([]section, []codeEntry, error) {
 			if err != nil || uint64(l) > uint64(len(body)-n) {
 				return nil, nil, fmt.Errorf("%w: custom section at %#x: bad name", errFraming, at)
 			}
-			s.Name = string(body[n : n+int(l)])
+			s.Name, s.DataStart = string(body[n:n+int(l)]), start+n+int(l)
 			if !utf8.ValidString(s.Name) {
 				return nil, nil, fmt.Errorf("%w: custom section at %#x: name is not UTF-8", errFraming, at)
 			}
