@@ -137,13 +137,6 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func TestHelp(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	if code := Run([]string{"lucet-objdump", "--help"}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--disassemble") {
-		t.Errorf("--help: exit %d, output %q", code, stdout.String())
-	}
-}
-
 func TestPermute(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"prog x.so -d --syntax intel -- -y", "prog -d --syntax intel -- x.so -y"},
