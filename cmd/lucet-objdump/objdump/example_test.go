@@ -47,7 +47,7 @@ func ExampleRun() {
 	// Tables: 0
 	//
 	// Memories: 1
-	//   memory 0: initial 1 page (64 KiB), no max
+	//   memory 0: initial 1 pages (64 KiB), no max
 	//
 	// Globals: 0
 	//
