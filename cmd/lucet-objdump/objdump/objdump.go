@@ -125,6 +125,12 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	case compile.IsWasm(b):
 		m, err := decode.Decode(b, decode.Options{})
 		if err != nil {
+			// Say "truncated" when the framing shows it, rather than the
+			// spec's "length out of bounds" deep inside a section.
+			var te *truncatedError
+			if _, _, ferr := readSections(b); errors.As(ferr, &te) {
+				return fmt.Errorf("%s: %w", name, te)
+			}
 			return fmt.Errorf("%s: not a valid WebAssembly module: %w", name, err)
 		}
 		r, err = buildWasmReport(name, b, m, dis, syntax)

@@ -35,6 +35,21 @@ type codeEntry struct{ Start, End int }
 
 var errFraming = errors.New("malformed section framing")
 
+// truncatedError is a section that runs past the end of the module: most
+// often a file cut short, which deserves saying in those words.
+type truncatedError struct {
+	section string
+	at      int
+	missing uint64
+	size    int
+}
+
+func (e *truncatedError) Error() string {
+	return fmt.Sprintf("truncated: the %s section at %#x runs %d bytes past the end of the module (%d bytes)", e.section, e.at, e.missing, e.size)
+}
+
+func (e *truncatedError) Unwrap() error { return errFraming }
+
 // sectionNames are the binary format's section ids in order.
 var sectionNames = [...]string{"custom", "type", "import", "function", "table", "memory",
 	"global", "export", "start", "element", "code", "data", "data count"}
@@ -65,7 +80,7 @@ func readSections(b []byte) ([]section, []codeEntry, error) {
 		}
 		start := pos + 1 + n
 		if uint64(size) > uint64(len(b)-start) {
-			return nil, nil, fmt.Errorf("%w: section at %#x: %d bytes past the end", errFraming, at, uint64(size)-uint64(len(b)-start))
+			return nil, nil, &truncatedError{sectionName(id), at, uint64(size) - uint64(len(b)-start), len(b)}
 		}
 		end := start + int(size)
 		s := section{ID: id, Start: start, End: end}
