@@ -158,6 +158,9 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	return r.writeText(stdout)
 }
 
+// maxInput is the most lucet-objdump reads: the size decode accepts.
+var maxInput = decode.DefaultLimits.ModuleSize
+
 // readInput reads the module named on the command line, "-" being
 // standard input, up to maxInput bytes. It returns the name to use in
 // messages. Errors name the file as the user wrote it.

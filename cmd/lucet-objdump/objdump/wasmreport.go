@@ -7,7 +7,6 @@ import (
 	"github.com/lucet-go/lucet/internal/disasm"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/compile"
-	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -245,9 +244,6 @@ func signatureString(types []wasm.FuncType, ti uint32) string {
 func typeString(types []wasm.FuncType, ti uint32) string {
 	return fmt.Sprintf("type %d %s", ti, signatureString(types, ti))
 }
-
-// the limit decode puts on a module is also the most lucet-objdump reads.
-var maxInput = decode.DefaultLimits.ModuleSize
 
 // writeText prints r for people.
 func (r *wasmReport) writeText(w io.Writer) error {
