@@ -53,19 +53,7 @@ func TestGolden(t *testing.T) {
 			}
 			// The temporary path differs between runs.
 			got := bytes.ReplaceAll(stdout.Bytes(), []byte(path), []byte("small.so"))
-			gp := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(gp, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(gp)
-			if err != nil {
-				t.Fatalf("%v (go test -update creates it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (go test -update rewrites it):\n%s", gp, got)
-			}
+			golden(t, tt.golden, got)
 		})
 	}
 }

@@ -166,46 +166,21 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		r.MemReserve, r.MemGuard = m.MemReserve, m.MemGuard
 	}
 
-	exports := [4]map[uint32][]string{{}, {}, {}, {}}
-	for _, x := range m.Exports {
-		exports[x.Kind][x.Index] = append(exports[x.Kind][x.Index], x.Name)
-		r.Exports = append(r.Exports, expReport{x.Name, x.Kind.String(), x.Index})
-	}
-	var n [4]uint32
+	sp := describe(declared{m.Types, m.Imports, m.Tables, m.Mems, m.Globals, m.Exports, m.Elems})
+	r.Types, r.Imports, r.Tables, r.Memories = sp.types, sp.imports, sp.tables, sp.memories
+	r.Globals, r.Exports, r.Elems = sp.globals, sp.exports, sp.elems
+	exports := sp.exportsOf
 	nImpFuncs := m.NumImportedFuncs()
-	for _, im := range m.Imports {
-		ir := impReport{Kind: im.Kind.String(), Index: n[im.Kind], Module: im.Module, Name: im.Name}
-		qual := im.Module + "." + im.Name
-		switch im.Kind {
-		case wasm.ExternFunc:
-			ir.Type = fmt.Sprintf("type %d %s", im.Type, m.Types[im.Type])
-			if int(ir.Index) < len(m.ImportStubs) && m.ImportStubs[ir.Index] != object.NoStub {
-				ir.HostStub = ptr(m.ImportStubs[ir.Index])
-			}
-		case wasm.ExternTable:
-			ir.Type = tableString(im.Table)
-			r.Tables = append(r.Tables, tabReport{Index: ir.Index, Elem: im.Table.Elem.String(), Min: im.Table.Limits.Min, Max: maxOf(im.Table.Limits), Import: qual, Exports: exports[im.Kind][ir.Index]})
-		case wasm.ExternMemory:
-			ir.Type = limitsString(im.Mem.Limits, " pages")
-			r.Memories = append(r.Memories, memReport{Index: ir.Index, Import: qual, Min: im.Mem.Limits.Min, Max: maxOf(im.Mem.Limits), Exports: exports[im.Kind][ir.Index]})
-		case wasm.ExternGlobal:
-			ir.Type = globalTypeString(im.Global)
-			r.Globals = append(r.Globals, globReport{Index: ir.Index, Type: im.Global.Type.String(), Mutable: im.Global.Mutable, Import: qual, Exports: exports[im.Kind][ir.Index]})
+	for i := range r.Imports {
+		ir := &r.Imports[i]
+		if ir.Kind == "func" && int(ir.Index) < len(m.ImportStubs) && m.ImportStubs[ir.Index] != object.NoStub {
+			ir.HostStub = ptr(m.ImportStubs[ir.Index])
 		}
-		n[im.Kind]++
-		r.Imports = append(r.Imports, ir)
 	}
-	for i, mt := range m.Mems {
-		idx := n[wasm.ExternMemory] + uint32(i)
-		r.Memories = append(r.Memories, memReport{Index: idx, Min: mt.Limits.Min, Max: maxOf(mt.Limits), Exports: exports[wasm.ExternMemory][idx]})
-	}
-	for i, t := range m.Tables {
-		idx := n[wasm.ExternTable] + uint32(i)
-		r.Tables = append(r.Tables, tabReport{Index: idx, Elem: t.Elem.String(), Min: t.Limits.Min, Max: maxOf(t.Limits), Exports: exports[wasm.ExternTable][idx]})
-	}
-	for i, g := range m.Globals {
-		idx := n[wasm.ExternGlobal] + uint32(i)
-		r.Globals = append(r.Globals, globReport{Index: idx, Type: g.Type.Type.String(), Mutable: g.Type.Mutable, Init: constString(g.Init), Exports: exports[wasm.ExternGlobal][idx]})
+	for i := range r.Types {
+		if i < len(m.EntryStubs) && m.EntryStubs[i] != object.NoStub {
+			r.Types[i].EntryStub = ptr(m.EntryStubs[i])
+		}
 	}
 	if img.Data != nil {
 		r.DataImage.Complete = img.Data.Complete
@@ -220,20 +195,6 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 			dr.Mem, dr.Offset = d.Mem, constString(d.Offset.Expr())
 		}
 		r.Datas = append(r.Datas, dr)
-	}
-	for i, e := range m.Elems {
-		er := elemReport{Index: i, Mode: modeString(e.Mode), Type: e.Type.String(), Count: len(e.Init)}
-		if e.Mode == wasm.SegmentActive {
-			er.Table, er.Offset = e.Table, constString(e.Offset)
-		}
-		r.Elems = append(r.Elems, er)
-	}
-	for i, t := range m.Types {
-		tr := typeReport{Index: i, Signature: t.String()}
-		if i < len(m.EntryStubs) && m.EntryStubs[i] != object.NoStub {
-			tr.EntryStub = ptr(m.EntryStubs[i])
-		}
-		r.Types = append(r.Types, tr)
 	}
 	if m.Start >= 0 {
 		r.Start = ptr(uint32(m.Start))
@@ -262,9 +223,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		r.Functions = append(r.Functions, fr)
 	}
 	// Machines get [] rather than null for an empty list.
-	r.Memories, r.Datas, r.Globals, r.Tables = nonNilS(r.Memories), nonNilS(r.Datas), nonNilS(r.Globals), nonNilS(r.Tables)
-	r.Elems, r.Types, r.Imports, r.Exports = nonNilS(r.Elems), nonNilS(r.Types), nonNilS(r.Imports), nonNilS(r.Exports)
-	r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
+	r.Datas, r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Datas), nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
 	if dis {
 		l, err := disassemble(o, opt)
 		if err != nil {
@@ -426,21 +385,12 @@ func (r *report) writeText(w io.Writer) error {
 			p("    %#x (+%#x): %s, wasm %#x\n", s.Offset, s.Offset-f.Offset, s.Kind, s.WasmOffset)
 		}
 	}
-	p("\nStubs: %d\n", len(r.Stubs))
-	for _, s := range r.Stubs {
-		p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
-	}
-
+	t.stubs(r.Stubs)
 	var ls []listing
 	for _, f := range r.Functions {
 		ls = append(ls, listing{f.Offset, f.Disassembly})
 	}
-	for _, s := range r.Stubs {
-		ls = append(ls, listing{s.Offset, s.Disassembly})
-	}
-	for _, s := range r.Unlabelled {
-		ls = append(ls, listing{s.Offset, s.Disassembly})
-	}
+	ls = appendListings(ls, r.Stubs, r.Unlabelled)
 	t.disassembly(ls)
 	_, err := io.WriteString(w, t.b.String())
 	return err

@@ -133,6 +133,13 @@ func (t *textOut) start(s *uint32) {
 	}
 }
 
+func (t *textOut) stubs(ss []stubReport) {
+	t.p("\nStubs: %d\n", len(ss))
+	for _, s := range ss {
+		t.p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
+	}
+}
+
 // listing is the disassembly of one symbol at a code offset.
 type listing struct {
 	off  uint32
@@ -153,4 +160,13 @@ func (t *textOut) disassembly(ls []listing) {
 		}
 		t.p("\n%s", l.text)
 	}
+}
+
+func appendListings(ls []listing, parts ...[]stubReport) []listing {
+	for _, ss := range parts {
+		for _, s := range ss {
+			ls = append(ls, listing{s.Offset, s.Disassembly})
+		}
+	}
+	return ls
 }

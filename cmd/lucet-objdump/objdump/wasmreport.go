@@ -115,49 +115,12 @@ func buildWasmReport(file string, b []byte, m *wasm.Module, dis bool, syntax dis
 		r.Sections = append(r.Sections, sr)
 	}
 
-	exports := [4]map[uint32][]string{{}, {}, {}, {}}
-	for _, x := range m.Exports {
-		exports[x.Kind][x.Index] = append(exports[x.Kind][x.Index], x.Name)
-		r.Exports = append(r.Exports, expReport{x.Name, x.Kind.String(), x.Index})
-	}
-	for i, t := range m.Types {
-		r.Types = append(r.Types, typeReport{Index: i, Signature: t.String()})
-	}
-	var n [4]uint32
-	for _, im := range m.Imports {
-		ir := impReport{Kind: im.Kind.String(), Index: n[im.Kind], Module: im.Module, Name: im.Name}
-		qual := im.Module + "." + im.Name
-		switch im.Kind {
-		case wasm.ExternFunc:
-			ir.Type = typeString(m.Types, im.Type)
-		case wasm.ExternTable:
-			ir.Type = tableString(im.Table)
-			r.Tables = append(r.Tables, tabReport{Index: ir.Index, Elem: im.Table.Elem.String(), Min: im.Table.Limits.Min, Max: maxOf(im.Table.Limits), Import: qual, Exports: exports[im.Kind][ir.Index]})
-		case wasm.ExternMemory:
-			ir.Type = limitsString(im.Mem.Limits, " pages")
-			r.Memories = append(r.Memories, memReport{Index: ir.Index, Import: qual, Min: im.Mem.Limits.Min, Max: maxOf(im.Mem.Limits), Exports: exports[im.Kind][ir.Index]})
-		case wasm.ExternGlobal:
-			ir.Type = globalTypeString(im.Global)
-			r.Globals = append(r.Globals, globReport{Index: ir.Index, Type: im.Global.Type.String(), Mutable: im.Global.Mutable, Import: qual, Exports: exports[im.Kind][ir.Index]})
-		}
-		n[im.Kind]++
-		r.Imports = append(r.Imports, ir)
-	}
-	for i, t := range m.Tables {
-		idx := n[wasm.ExternTable] + uint32(i)
-		r.Tables = append(r.Tables, tabReport{Index: idx, Elem: t.Elem.String(), Min: t.Limits.Min, Max: maxOf(t.Limits), Exports: exports[wasm.ExternTable][idx]})
-	}
-	for i, mt := range m.Mems {
-		idx := n[wasm.ExternMemory] + uint32(i)
-		r.Memories = append(r.Memories, memReport{Index: idx, Min: mt.Limits.Min, Max: maxOf(mt.Limits), Exports: exports[wasm.ExternMemory][idx]})
-	}
-	for i, g := range m.Globals {
-		idx := n[wasm.ExternGlobal] + uint32(i)
-		r.Globals = append(r.Globals, globReport{Index: idx, Type: g.Type.Type.String(), Mutable: g.Type.Mutable, Init: constString(g.Init), Exports: exports[wasm.ExternGlobal][idx]})
-	}
+	sp := describe(declared{m.Types, m.Imports, m.Tables, m.Mems, m.Globals, m.Exports, m.Elems})
+	r.Types, r.Imports, r.Tables, r.Memories = sp.types, sp.imports, sp.tables, sp.memories
+	r.Globals, r.Exports, r.Elems = sp.globals, sp.exports, sp.elems
 	for i, ti := range m.Funcs {
 		idx := m.NumImportedFuncs + uint32(i)
-		f := wasmFuncReport{Index: idx, Name: m.Names.Funcs[idx], TypeIndex: ti, Signature: signatureString(m.Types, ti), Exports: exports[wasm.ExternFunc][idx]}
+		f := wasmFuncReport{Index: idx, Name: m.Names.Funcs[idx], TypeIndex: ti, Signature: signatureString(m.Types, ti), Exports: sp.exportsOf[wasm.ExternFunc][idx]}
 		if i < len(codes) {
 			f.BodyOffset, f.BodySize, f.Locals = codes[i].Start, codes[i].End-codes[i].Start, m.Codes[i].NumLocals
 		}
@@ -165,13 +128,6 @@ func buildWasmReport(file string, b []byte, m *wasm.Module, dis bool, syntax dis
 	}
 	if m.HasStart {
 		r.Start = ptr(m.Start)
-	}
-	for i, e := range m.Elems {
-		er := elemReport{Index: i, Mode: modeString(e.Mode), Type: e.Type.String(), Count: len(e.Init)}
-		if e.Mode == wasm.SegmentActive {
-			er.Table, er.Offset = e.Table, constString(e.Offset)
-		}
-		r.Elems = append(r.Elems, er)
 	}
 	for i, d := range m.Datas {
 		dr := dataReport{Index: i, Mode: modeString(d.Mode), Size: len(d.Init)}
@@ -181,9 +137,7 @@ func buildWasmReport(file string, b []byte, m *wasm.Module, dis bool, syntax dis
 		r.Datas = append(r.Datas, dr)
 	}
 	// Machines get [] rather than null for an empty list.
-	r.Sections, r.Types, r.Imports, r.Functions = nonNilS(r.Sections), nonNilS(r.Types), nonNilS(r.Imports), nonNilS(r.Functions)
-	r.Tables, r.Memories, r.Globals, r.Exports = nonNilS(r.Tables), nonNilS(r.Memories), nonNilS(r.Globals), nonNilS(r.Exports)
-	r.Elems, r.Datas, r.Customs = nonNilS(r.Elems), nonNilS(r.Datas), nonNilS(r.Customs)
+	r.Sections, r.Functions, r.Datas, r.Customs = nonNilS(r.Sections), nonNilS(r.Functions), nonNilS(r.Datas), nonNilS(r.Customs)
 
 	if dis {
 		if err := r.compile(b, syntax); err != nil {
@@ -320,10 +274,7 @@ func (r *wasmReport) writeText(w io.Writer) error {
 	}
 
 	if r.Stubs != nil {
-		p("\nStubs: %d\n", len(r.Stubs))
-		for _, s := range r.Stubs {
-			p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
-		}
+		t.stubs(r.Stubs)
 	}
 	var ls []listing
 	for _, f := range r.Functions {
@@ -331,12 +282,7 @@ func (r *wasmReport) writeText(w io.Writer) error {
 			ls = append(ls, listing{*f.CodeOffset, f.Disassembly})
 		}
 	}
-	for _, s := range r.Stubs {
-		ls = append(ls, listing{s.Offset, s.Disassembly})
-	}
-	for _, s := range r.Unlabelled {
-		ls = append(ls, listing{s.Offset, s.Disassembly})
-	}
+	ls = appendListings(ls, r.Stubs, r.Unlabelled)
 	t.disassembly(ls)
 	_, err := io.WriteString(w, t.b.String())
 	return err
