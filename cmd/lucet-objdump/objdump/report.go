@@ -292,26 +292,31 @@ func modeString(m wasm.SegmentMode) string {
 	return fmt.Sprintf("mode(%d)", m)
 }
 
+// constString is a constant expression in the text format; instruction
+// names come from wasm.OpName. An expression of several instructions (an
+// invalid module's) shows its first and "...".
 func constString(c wasm.ConstExpr) string {
+	s := c.Op.String()
 	switch c.Op {
 	case wasm.OpI32Const:
-		return fmt.Sprintf("i32.const %d", int32(c.Value))
+		s += fmt.Sprintf(" %d", int32(c.Value))
 	case wasm.OpI64Const:
-		return fmt.Sprintf("i64.const %d", int64(c.Value))
+		s += fmt.Sprintf(" %d", int64(c.Value))
 	case wasm.OpF32Const:
-		return fmt.Sprintf("f32.const %g", math.Float32frombits(uint32(c.Value)))
+		s += fmt.Sprintf(" %g", math.Float32frombits(uint32(c.Value)))
 	case wasm.OpF64Const:
-		return fmt.Sprintf("f64.const %g", math.Float64frombits(c.Value))
+		s += fmt.Sprintf(" %g", math.Float64frombits(c.Value))
 	case wasm.OpV128Const:
-		return "v128.const 0x" + hex.EncodeToString(c.V128[:])
+		s += " 0x" + hex.EncodeToString(c.V128[:])
 	case wasm.OpRefNull:
-		return "ref.null " + c.Type.String()
-	case wasm.OpRefFunc:
-		return fmt.Sprintf("ref.func %d", c.Index)
-	case wasm.OpGlobalGet:
-		return fmt.Sprintf("global.get %d", c.Index)
+		s += " " + c.Type.String()
+	case wasm.OpRefFunc, wasm.OpGlobalGet:
+		s += fmt.Sprintf(" %d", c.Index)
 	}
-	return c.Op.String()
+	if c.NumInstrs > 1 {
+		s += " ..."
+	}
+	return s
 }
 
 func quoteAll(s []string) string {
