@@ -1,13 +1,21 @@
-// Command lucet-objdump describes a module compiled by lucetc: its header
-// (format and ABI versions, CPU features, checksum), memory, data, globals,
-// tables, types, imports, exports, functions with their trap and call
-// sites, and stubs; -d adds an annotated disassembly, --json prints the
-// same for machines.
+// Command lucet-objdump describes a WebAssembly module or a module
+// compiled by lucetc.
 //
-// Usage: lucet-objdump [-d] [--json] [--syntax gnu|intel] [x.so | -]
-// With no file (or "-") it reads the module from standard input, so
-// `lucetc x.wasm | lucet-objdump` works. Exit status: 0 on success, 1 on a
-// file that is not a valid module, 2 on a usage or I/O error.
+// For a .wasm: its sections (as wasm-objdump -h counts them), types,
+// imports, functions with their body sizes, tables, memories, globals,
+// exports, start function, element, data and custom sections, and whether
+// it validates; -d compiles it in memory, as lucet-run does, and adds each
+// function's machine code. For a .so: its header (format and ABI versions,
+// CPU features, checksum), memory and data image, globals, tables, types,
+// imports, exports, functions with their trap and call sites, and stubs;
+// -d adds an annotated disassembly. --json prints the same for machines
+// (schema in SCHEMA.md).
+//
+// Usage: lucet-objdump [-d] [--json] [--syntax gnu|intel] MODULE
+// MODULE "-" (or none, when standard input is not a terminal) reads the
+// module from standard input, so `lucetc x.wasm | lucet-objdump` works.
+// Exit status: 0 success, 1 the input was refused (unreadable, not a
+// module, malformed, or with -d failed to compile), 2 usage error.
 package main
 
 import (

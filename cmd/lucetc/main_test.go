@@ -272,6 +272,9 @@ func TestBadObjects(t *testing.T) {
 			if _, err := load.Bytes(tt.in); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("load.Bytes: %v, want %q", err, tt.want)
 			}
+			if bytes.HasPrefix(tt.in, []byte("\x00asm")) {
+				return // lucet-objdump describes a .wasm (tested in cmd/lucet-objdump)
+			}
 			var out, errb bytes.Buffer
 			code := objdump.Run([]string{"lucet-objdump"}, bytes.NewReader(tt.in), &out, &errb)
 			if code != 1 || !strings.Contains(errb.String(), tt.want) || strings.Count(errb.String(), "\n") != 1 {

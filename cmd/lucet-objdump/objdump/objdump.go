@@ -3,10 +3,12 @@
 package objdump
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -14,23 +16,52 @@ import (
 
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/disasm"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/load"
 )
 
-// usageError is a bad command line (exit 2); inputError a bad module
-// (exit 1). Anything else is an I/O error (exit 2).
+// usageError is a bad command line (exit 2); any other error means the
+// input was refused (exit 1): unreadable, not a module, malformed, or (with
+// -d) not compilable.
 type usageError struct{ error }
-type inputError struct{ error }
+
+// Exit statuses, as every lucet tool uses them.
+const (
+	exitOK      = 0
+	exitRefused = 1
+	exitUsage   = 2
+)
+
+const usageLine = "usage: lucet-objdump [-d] [--json] [--syntax gnu|intel] MODULE  (a .wasm, a .so from lucetc, or -; see --help)"
 
 // Run is the whole command: args[0] is the program name. It returns the
 // exit status.
-func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var code int
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A panic is a bug in lucet, not a verdict on the input; it still
+		// gets one line rather than a trace.
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "lucet-objdump: internal error: %v (please report this bug)\n", p)
+			code = exitRefused
+		}
+	}()
 	flags := cliFlags()
 	app := &cli.App{
-		Name:            "lucet-objdump",
-		Usage:           "describe a module compiled by lucetc",
-		ArgsUsage:       "[module.so | -]",
+		Name:      "lucet-objdump",
+		Usage:     "describe a WebAssembly module or a module compiled by lucetc",
+		ArgsUsage: "MODULE",
+		Description: "MODULE is a .wasm file, a .so object from lucetc, or - for standard input\n" +
+			"(also read when MODULE is omitted and standard input is not a terminal).\n\n" +
+			"For a .wasm: its sections, types, imports, functions with their body sizes,\n" +
+			"tables, memories, globals, exports, element, data and custom sections;\n" +
+			"-d compiles it in memory (as lucet-run does) and adds each function's\n" +
+			"machine code. For a .so: its header, memory and data image, tables, types,\n" +
+			"imports, exports, functions with their trap and call sites, and stubs;\n" +
+			"-d adds the disassembly. --json prints the same as one JSON object\n" +
+			"(schema: cmd/lucet-objdump/SCHEMA.md).\n\n" +
+			"Exit status: 0 success, 1 the input was refused (unreadable, not a module,\n" +
+			"malformed, or with -d failed to compile), 2 usage error.",
 		Flags:           flags,
 		Writer:          stdout,
 		ErrWriter:       stderr,
@@ -45,26 +76,21 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	err := app.Run(cliflag.Permute(args, flags))
 	var ue usageError
-	var ie inputError
 	switch {
 	case err == nil:
-		code = 0
+		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "lucet-objdump: %v\nusage: lucet-objdump [-d] [--json] [--syntax gnu|intel] [module.so | -]\n", ue.error)
-		code = 2
-	case errors.As(err, &ie):
-		fmt.Fprintf(stderr, "lucet-objdump: %v\n", ie.error)
-		code = 1
+		fmt.Fprintf(stderr, "lucet-objdump: %v\n%s\n", ue.error, usageLine)
+		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "lucet-objdump: %v\n", err)
-		code = 2
+		return exitRefused
 	}
-	return code
 }
 
 func cliFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "disassemble", Aliases: []string{"d"}, Usage: "disassemble every function and stub"},
+		&cli.BoolFlag{Name: "disassemble", Aliases: []string{"d"}, Usage: "disassemble every function and stub (a .wasm is compiled in memory first)"},
 		&cli.BoolFlag{Name: "json", Usage: "print JSON instead of text"},
 		&cli.StringFlag{Name: "syntax", Aliases: []string{"M"}, Value: "gnu", Usage: "assembly syntax for -d: gnu or intel"},
 	}
@@ -75,10 +101,7 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	var (
-		name string
-		b    []byte
-	)
+	var name string
 	switch c.NArg() {
 	case 0:
 		name = "-"
@@ -87,25 +110,44 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("one module at a time, got %d arguments", c.NArg())}
 	}
-	if name == "-" {
-		if cliflag.IsTerminal(stdin) {
-			return usageError{errors.New("no module given and standard input is a terminal")}
-		}
-		name = "<stdin>"
-		b, err = io.ReadAll(stdin)
-	} else {
-		b, err = os.ReadFile(name)
+	if name == "-" && cliflag.IsTerminal(stdin) {
+		return usageError{errors.New("no module given and standard input is a terminal")}
 	}
+	name, b, err := readInput(name, stdin)
 	if err != nil {
 		return err
 	}
-	img, err := load.Inspect(b)
-	if err != nil {
-		return inputError{fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "load: "))}
-	}
-	r, err := buildReport(name, img, c.Bool("disassemble"), syntax)
-	if err != nil {
-		return inputError{fmt.Errorf("%s: %w", name, err)}
+	dis := c.Bool("disassemble")
+	var r interface{ writeText(io.Writer) error }
+	switch {
+	case len(b) == 0:
+		return fmt.Errorf("%s: empty: expected a .wasm module or a .so from lucetc", name)
+	case compile.IsWasm(b):
+		m, err := decode.Decode(b, decode.Options{})
+		if err != nil {
+			// Say "truncated" when the framing shows it, rather than the
+			// spec's "length out of bounds" deep inside a section.
+			var te *truncatedError
+			if _, _, ferr := readSections(b); errors.As(ferr, &te) {
+				return fmt.Errorf("%s: %w", name, te)
+			}
+			return fmt.Errorf("%s: not a valid WebAssembly module: %w", name, err)
+		}
+		r, err = buildWasmReport(name, b, m, dis, syntax)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	case bytes.HasPrefix(b, []byte("\x7fELF")):
+		img, err := load.Inspect(b)
+		if err != nil {
+			return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "load: "))
+		}
+		r, err = buildReport(name, img, dis, syntax)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	default:
+		return fmt.Errorf("%s: %s", name, notAModule(b))
 	}
 	if c.Bool("json") {
 		enc := json.NewEncoder(stdout)
@@ -114,4 +156,58 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		return enc.Encode(r)
 	}
 	return r.writeText(stdout)
+}
+
+// maxInput is the most lucet-objdump reads: the size decode accepts.
+var maxInput = decode.DefaultLimits.ModuleSize
+
+// readInput reads the module named on the command line, "-" being
+// standard input, up to maxInput bytes. It returns the name to use in
+// messages. Errors name the file as the user wrote it.
+func readInput(name string, stdin io.Reader) (string, []byte, error) {
+	var f io.Reader
+	if name == "-" {
+		name, f = "<stdin>", stdin
+	} else {
+		fi, err := os.Stat(name)
+		if err != nil {
+			return name, nil, fmt.Errorf("%s: %w", name, pathErr(err))
+		}
+		if fi.IsDir() {
+			return name, nil, fmt.Errorf("%s: is a directory, not a module", name)
+		}
+		file, err := os.Open(name)
+		if err != nil {
+			return name, nil, fmt.Errorf("%s: %w", name, pathErr(err))
+		}
+		defer file.Close()
+		f = file
+	}
+	b, err := io.ReadAll(io.LimitReader(f, int64(maxInput)+1))
+	if err != nil {
+		return name, nil, fmt.Errorf("%s: %w", name, pathErr(err))
+	}
+	if len(b) > maxInput {
+		return name, nil, fmt.Errorf("%s: larger than %d bytes, the most lucet accepts", name, maxInput)
+	}
+	return name, b, nil
+}
+
+// pathErr drops the operation and path an *os.PathError repeats, since
+// the message already starts with the name.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// notAModule says what b is not, with a hint when it is recognisable.
+func notAModule(b []byte) string {
+	t := bytes.TrimLeft(b[:min(len(b), 64)], " \t\r\n")
+	if bytes.HasPrefix(t, []byte("(module")) || bytes.HasPrefix(t, []byte(";;")) {
+		return "WebAssembly text, not binary: convert it with wat2wasm first"
+	}
+	return fmt.Sprintf("not a WebAssembly module or a lucet object (starts with % x)", b[:min(len(b), 4)])
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -21,6 +20,7 @@ import (
 // report is everything lucet-objdump shows, built once and printed as
 // text or JSON, so both forms always agree.
 type report struct {
+	Format        string   `json:"format"` // "lucet-object"
 	File          string   `json:"file"`
 	FormatVersion uint32   `json:"format_version"`
 	ABIVersion    uint32   `json:"abi_version"`
@@ -102,7 +102,7 @@ type elemReport struct {
 type typeReport struct {
 	Index     int     `json:"index"`
 	Signature string  `json:"signature"`
-	EntryStub *uint32 `json:"entry_stub"`
+	EntryStub *uint32 `json:"entry_stub,omitempty"`
 }
 
 type impReport struct {
@@ -149,6 +149,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 	m := img.Meta
 	h := img.Header
 	r := &report{
+		Format:        "lucet-object",
 		File:          file,
 		FormatVersion: h.FormatVersion,
 		ABIVersion:    h.ABIVersion,
@@ -165,46 +166,21 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		r.MemReserve, r.MemGuard = m.MemReserve, m.MemGuard
 	}
 
-	exports := [4]map[uint32][]string{{}, {}, {}, {}}
-	for _, x := range m.Exports {
-		exports[x.Kind][x.Index] = append(exports[x.Kind][x.Index], x.Name)
-		r.Exports = append(r.Exports, expReport{x.Name, x.Kind.String(), x.Index})
-	}
-	var n [4]uint32
+	sp := describe(declared{m.Types, m.Imports, m.Tables, m.Mems, m.Globals, m.Exports, m.Elems})
+	r.Types, r.Imports, r.Tables, r.Memories = sp.types, sp.imports, sp.tables, sp.memories
+	r.Globals, r.Exports, r.Elems = sp.globals, sp.exports, sp.elems
+	exports := sp.exportsOf
 	nImpFuncs := m.NumImportedFuncs()
-	for _, im := range m.Imports {
-		ir := impReport{Kind: im.Kind.String(), Index: n[im.Kind], Module: im.Module, Name: im.Name}
-		qual := im.Module + "." + im.Name
-		switch im.Kind {
-		case wasm.ExternFunc:
-			ir.Type = fmt.Sprintf("type %d %s", im.Type, m.Types[im.Type])
-			if int(ir.Index) < len(m.ImportStubs) && m.ImportStubs[ir.Index] != object.NoStub {
-				ir.HostStub = ptr(m.ImportStubs[ir.Index])
-			}
-		case wasm.ExternTable:
-			ir.Type = tableString(im.Table)
-			r.Tables = append(r.Tables, tabReport{Index: ir.Index, Elem: im.Table.Elem.String(), Min: im.Table.Limits.Min, Max: maxOf(im.Table.Limits), Import: qual, Exports: exports[im.Kind][ir.Index]})
-		case wasm.ExternMemory:
-			ir.Type = limitsString(im.Mem.Limits, " pages")
-			r.Memories = append(r.Memories, memReport{Index: ir.Index, Import: qual, Min: im.Mem.Limits.Min, Max: maxOf(im.Mem.Limits), Exports: exports[im.Kind][ir.Index]})
-		case wasm.ExternGlobal:
-			ir.Type = globalTypeString(im.Global)
-			r.Globals = append(r.Globals, globReport{Index: ir.Index, Type: im.Global.Type.String(), Mutable: im.Global.Mutable, Import: qual, Exports: exports[im.Kind][ir.Index]})
+	for i := range r.Imports {
+		ir := &r.Imports[i]
+		if ir.Kind == "func" && int(ir.Index) < len(m.ImportStubs) && m.ImportStubs[ir.Index] != object.NoStub {
+			ir.HostStub = ptr(m.ImportStubs[ir.Index])
 		}
-		n[im.Kind]++
-		r.Imports = append(r.Imports, ir)
 	}
-	for i, mt := range m.Mems {
-		idx := n[wasm.ExternMemory] + uint32(i)
-		r.Memories = append(r.Memories, memReport{Index: idx, Min: mt.Limits.Min, Max: maxOf(mt.Limits), Exports: exports[wasm.ExternMemory][idx]})
-	}
-	for i, t := range m.Tables {
-		idx := n[wasm.ExternTable] + uint32(i)
-		r.Tables = append(r.Tables, tabReport{Index: idx, Elem: t.Elem.String(), Min: t.Limits.Min, Max: maxOf(t.Limits), Exports: exports[wasm.ExternTable][idx]})
-	}
-	for i, g := range m.Globals {
-		idx := n[wasm.ExternGlobal] + uint32(i)
-		r.Globals = append(r.Globals, globReport{Index: idx, Type: g.Type.Type.String(), Mutable: g.Type.Mutable, Init: constString(g.Init), Exports: exports[wasm.ExternGlobal][idx]})
+	for i := range r.Types {
+		if i < len(m.EntryStubs) && m.EntryStubs[i] != object.NoStub {
+			r.Types[i].EntryStub = ptr(m.EntryStubs[i])
+		}
 	}
 	if img.Data != nil {
 		r.DataImage.Complete = img.Data.Complete
@@ -219,20 +195,6 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 			dr.Mem, dr.Offset = d.Mem, constString(d.Offset.Expr())
 		}
 		r.Datas = append(r.Datas, dr)
-	}
-	for i, e := range m.Elems {
-		er := elemReport{Index: i, Mode: modeString(e.Mode), Type: e.Type.String(), Count: len(e.Init)}
-		if e.Mode == wasm.SegmentActive {
-			er.Table, er.Offset = e.Table, constString(e.Offset)
-		}
-		r.Elems = append(r.Elems, er)
-	}
-	for i, t := range m.Types {
-		tr := typeReport{Index: i, Signature: t.String()}
-		if i < len(m.EntryStubs) && m.EntryStubs[i] != object.NoStub {
-			tr.EntryStub = ptr(m.EntryStubs[i])
-		}
-		r.Types = append(r.Types, tr)
 	}
 	if m.Start >= 0 {
 		r.Start = ptr(uint32(m.Start))
@@ -261,33 +223,20 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		r.Functions = append(r.Functions, fr)
 	}
 	// Machines get [] rather than null for an empty list.
-	r.Memories, r.Datas, r.Globals, r.Tables = nonNilS(r.Memories), nonNilS(r.Datas), nonNilS(r.Globals), nonNilS(r.Tables)
-	r.Elems, r.Types, r.Imports, r.Exports = nonNilS(r.Elems), nonNilS(r.Types), nonNilS(r.Imports), nonNilS(r.Exports)
-	r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
+	r.Datas, r.Functions, r.Stubs, r.DataImage.Pages = nonNilS(r.Datas), nonNilS(r.Functions), nonNilS(r.Stubs), nonNilS(r.DataImage.Pages)
 	if dis {
-		// One listing of the whole object, so branch targets are named
-		// across functions; parts are matched back by offset and name.
-		parts, err := disasm.Listing(o, opt)
+		l, err := disassemble(o, opt)
 		if err != nil {
 			return nil, err
 		}
-		type key struct {
-			off  uint64
-			name string
-		}
-		listings := map[key]string{}
-		for _, p := range parts {
-			listings[key{p.Offset, p.Name}] = p.Text
-			if strings.HasPrefix(p.Name, ".text+") {
-				r.Unlabelled = append(r.Unlabelled, stubReport{Name: p.Name, Offset: uint32(p.Offset), Size: uint32(p.Size), Disassembly: p.Text})
-			}
-		}
+		// Both lists come from link.TextSymbols, in the same order.
 		for i := range r.Functions {
-			r.Functions[i].Disassembly = listings[key{uint64(r.Functions[i].Offset), r.Functions[i].Name}]
+			r.Functions[i].Disassembly = l.funcs[i].Disassembly
 		}
 		for i := range r.Stubs {
-			r.Stubs[i].Disassembly = listings[key{uint64(r.Stubs[i].Offset), r.Stubs[i].Name}]
+			r.Stubs[i].Disassembly = l.stubs[i].Disassembly
 		}
+		r.Unlabelled = l.unlabelled
 	}
 	return r, nil
 }
@@ -343,26 +292,31 @@ func modeString(m wasm.SegmentMode) string {
 	return fmt.Sprintf("mode(%d)", m)
 }
 
+// constString is a constant expression in the text format; instruction
+// names come from wasm.OpName. An expression of several instructions (an
+// invalid module's) shows its first and "...".
 func constString(c wasm.ConstExpr) string {
+	s := c.Op.String()
 	switch c.Op {
 	case wasm.OpI32Const:
-		return fmt.Sprintf("i32.const %d", int32(c.Value))
+		s += fmt.Sprintf(" %d", int32(c.Value))
 	case wasm.OpI64Const:
-		return fmt.Sprintf("i64.const %d", int64(c.Value))
+		s += fmt.Sprintf(" %d", int64(c.Value))
 	case wasm.OpF32Const:
-		return fmt.Sprintf("f32.const %g", math.Float32frombits(uint32(c.Value)))
+		s += fmt.Sprintf(" %g", math.Float32frombits(uint32(c.Value)))
 	case wasm.OpF64Const:
-		return fmt.Sprintf("f64.const %g", math.Float64frombits(c.Value))
+		s += fmt.Sprintf(" %g", math.Float64frombits(c.Value))
 	case wasm.OpV128Const:
-		return "v128.const 0x" + hex.EncodeToString(c.V128[:])
+		s += " 0x" + hex.EncodeToString(c.V128[:])
 	case wasm.OpRefNull:
-		return "ref.null " + c.Type.String()
-	case wasm.OpRefFunc:
-		return fmt.Sprintf("ref.func %d", c.Index)
-	case wasm.OpGlobalGet:
-		return fmt.Sprintf("global.get %d", c.Index)
+		s += " " + c.Type.String()
+	case wasm.OpRefFunc, wasm.OpGlobalGet:
+		s += fmt.Sprintf(" %d", c.Index)
 	}
-	return c.Op.String()
+	if c.NumInstrs > 1 {
+		s += " ..."
+	}
+	return s
 }
 
 func quoteAll(s []string) string {
@@ -375,8 +329,8 @@ func quoteAll(s []string) string {
 
 // writeText prints r for people.
 func (r *report) writeText(w io.Writer) error {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	var t textOut
+	p := t.p
 	p("Module %s\n", r.File)
 	if r.ModuleName != "" {
 		p("  name:            %q\n", r.ModuleName)
@@ -401,40 +355,9 @@ func (r *report) writeText(w io.Writer) error {
 	} else {
 		p("  bounds checks:   explicit\n")
 	}
-	if len(r.Memories) == 0 {
-		p("  no memory\n")
-	}
-	for _, m := range r.Memories {
-		p("  memory %d: initial %d pages (%s)", m.Index, m.Min, humanize.IBytes(m.Min*wasm.PageSize))
-		if m.Max != nil {
-			p(", max %d pages (%s)", *m.Max, humanize.IBytes(*m.Max*wasm.PageSize))
-		} else {
-			p(", no max")
-		}
-		if m.Import != "" {
-			p(", imported from %s", m.Import)
-		}
-		if len(m.Exports) > 0 {
-			p(", exported as %s", quoteAll(m.Exports))
-		}
-		p("\n")
-	}
+	t.memories(r.Memories)
 
-	total, active := 0, 0
-	for _, d := range r.Datas {
-		total += d.Size
-		if d.Mode == "active" {
-			active++
-		}
-	}
-	p("\nData segments: %d (%s; %d active, %d passive)\n", len(r.Datas), humanize.IBytes(uint64(total)), active, len(r.Datas)-active)
-	for _, d := range r.Datas {
-		if d.Mode == "active" {
-			p("  data %d: active, memory %d at %s, %d bytes\n", d.Index, d.Mem, d.Offset, d.Size)
-		} else {
-			p("  data %d: %s, %d bytes\n", d.Index, d.Mode, d.Size)
-		}
-	}
+	t.datas(r.Datas)
 	state := "complete"
 	if !r.DataImage.Complete {
 		state = "incomplete: the runtime applies the segments"
@@ -444,69 +367,13 @@ func (r *report) writeText(w io.Writer) error {
 		p("    page at %#x\n", pg)
 	}
 
-	p("\nGlobals: %d\n", len(r.Globals))
-	for _, g := range r.Globals {
-		t := g.Type
-		if g.Mutable {
-			t = "mut " + t
-		}
-		p("  global %d: %s", g.Index, t)
-		if g.Import != "" {
-			p(", imported from %s", g.Import)
-		} else {
-			p(" = %s", g.Init)
-		}
-		if len(g.Exports) > 0 {
-			p(", exported as %s", quoteAll(g.Exports))
-		}
-		p("\n")
-	}
-
-	p("\nTables: %d\n", len(r.Tables))
-	for _, t := range r.Tables {
-		p("  table %d: %s %s", t.Index, t.Elem, limitsString(wasm.Limits{Min: t.Min, Max: deref(t.Max), HasMax: t.Max != nil}, ""))
-		if t.Import != "" {
-			p(", imported from %s", t.Import)
-		}
-		if len(t.Exports) > 0 {
-			p(", exported as %s", quoteAll(t.Exports))
-		}
-		p("\n")
-	}
-	p("\nElement segments: %d\n", len(r.Elems))
-	for _, e := range r.Elems {
-		if e.Mode == "active" {
-			p("  elem %d: active, table %d at %s, %d %s\n", e.Index, e.Table, e.Offset, e.Count, e.Type)
-		} else {
-			p("  elem %d: %s, %d %s\n", e.Index, e.Mode, e.Count, e.Type)
-		}
-	}
-
-	p("\nTypes: %d\n", len(r.Types))
-	for _, t := range r.Types {
-		p("  type %d: %s", t.Index, t.Signature)
-		if t.EntryStub != nil {
-			p(", entry stub at %#x", *t.EntryStub)
-		}
-		p("\n")
-	}
-	p("\nImports: %d\n", len(r.Imports))
-	for _, im := range r.Imports {
-		p("  %s %d: %s.%s: %s", im.Kind, im.Index, im.Module, im.Name, im.Type)
-		if im.HostStub != nil {
-			p(", host-call stub at %#x", *im.HostStub)
-		}
-		p("\n")
-	}
-	p("\nExports: %d\n", len(r.Exports))
-	for _, x := range r.Exports {
-		p("  %q: %s %d\n", x.Name, x.Kind, x.Index)
-	}
-	if r.Start != nil {
-		p("\nStart function: %d\n", *r.Start)
-	} else {
-		p("\nStart function: none\n")
-	}
+	t.globals(r.Globals)
+	t.tables(r.Tables)
+	t.elems(r.Elems)
+	t.types(r.Types)
+	t.imports(r.Imports)
+	t.exports(r.Exports)
+	t.start(r.Start)
 
 	p("\nFunctions: %d\n", len(r.Functions))
 	for _, f := range r.Functions {
@@ -523,51 +390,15 @@ func (r *report) writeText(w io.Writer) error {
 			p("    %#x (+%#x): %s, wasm %#x\n", s.Offset, s.Offset-f.Offset, s.Kind, s.WasmOffset)
 		}
 	}
-	p("\nStubs: %d\n", len(r.Stubs))
-	for _, s := range r.Stubs {
-		p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
-	}
-
-	if hasDisassembly(r) {
-		p("\nDisassembly:\n")
-		// In code order, as objdump -d prints it.
-		type listing struct {
-			off  uint32
-			text string
-		}
-		var ls []listing
-		for _, f := range r.Functions {
-			ls = append(ls, listing{f.Offset, f.Disassembly})
-		}
-		for _, s := range r.Stubs {
-			ls = append(ls, listing{s.Offset, s.Disassembly})
-		}
-		for _, s := range r.Unlabelled {
-			ls = append(ls, listing{s.Offset, s.Disassembly})
-		}
-		sort.SliceStable(ls, func(i, j int) bool { return ls[i].off < ls[j].off })
-		for _, l := range ls {
-			if l.text != "" {
-				p("\n%s", l.text)
-			}
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func hasDisassembly(r *report) bool {
+	t.stubs(r.Stubs)
+	var ls []listing
 	for _, f := range r.Functions {
-		if f.Disassembly != "" {
-			return true
-		}
+		ls = append(ls, listing{f.Offset, f.Disassembly})
 	}
-	for _, s := range r.Stubs {
-		if s.Disassembly != "" {
-			return true
-		}
-	}
-	return false
+	ls = appendListings(ls, r.Stubs, r.Unlabelled)
+	t.disassembly(ls)
+	_, err := io.WriteString(w, t.b.String())
+	return err
 }
 
 func deref(p *uint64) uint64 {
