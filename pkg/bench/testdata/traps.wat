@@ -1,5 +1,5 @@
 ;; Exports that end each way lucet-bench counts: a return, and traps of
-;; several codes. Regenerate traps.wasm with scripts/build-bench-testdata.sh.
+;; several codes. Regenerate traps.wasm with scripts/build-wat-testdata.sh.
 (module
   (memory 1)
   (table 1 1 funcref)
