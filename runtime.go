@@ -26,6 +26,9 @@ const (
 	LayoutDense = api.LayoutDense
 )
 
+// ParseLayout reads a layout's name: "guard" or "dense".
+func ParseLayout(s string) (Layout, error) { return api.ParseLayout(s) }
+
 // RuntimeConfig configures a Runtime. The zero value is the default.
 type RuntimeConfig struct {
 	// Layout is the layout the runtime compiles for and its pools use
