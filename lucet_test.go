@@ -257,3 +257,15 @@ func TestDenseLayout(t *testing.T) {
 		t.Errorf("grew past the limit from %d pages", old)
 	}
 }
+
+func TestFuel(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{Fuel: true}, "testdata/api/mem.wasm", lucet.PoolConfig{Limits: lucet.Limits{Fuel: 100000}})
+	inst := instance(t, pool, mod, lucet.InstanceConfig{})
+	if _, err := inst.Func("spin").Call(context.Background()); !errors.Is(err, &lucet.Trap{Code: lucet.TrapOutOfFuel}) {
+		t.Errorf("spin with 100,000 fuel: %v", err)
+	}
+	// Without fuel instrumentation, metering is refused up front.
+	_, plain, fpool := setup(t, lucet.RuntimeConfig{}, "testdata/api/mem.wasm", lucet.PoolConfig{Limits: lucet.Limits{Fuel: 100}})
+	_, err := fpool.Instantiate(context.Background(), plain, lucet.InstanceConfig{})
+	wantErr(t, err, "fuel")
+}

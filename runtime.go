@@ -10,6 +10,7 @@ import (
 
 	"github.com/lucet-go/lucet/api"
 	"github.com/lucet-go/lucet/internal/layout"
+	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
@@ -41,6 +42,9 @@ type RuntimeConfig struct {
 	CacheDir string
 	// NoCache compiles every module afresh and writes nothing to disk.
 	NoCache bool
+	// Fuel compiles modules with fuel metering, which Limits.Fuel needs
+	// (the code counts the instructions it runs, a few per cent slower).
+	Fuel bool
 }
 
 // Runtime compiles and loads modules, holds the host modules their
@@ -91,7 +95,7 @@ func (r *Runtime) CompileModule(ctx context.Context, b []byte) (*Module, error) 
 	if err != nil {
 		return nil, err
 	}
-	m, err := compile.Load(b, layout.Codegen(r.cfg.Layout), c)
+	m, err := compile.Load(b, r.codegen(), c)
 	if err != nil {
 		return nil, fmt.Errorf("lucet: compile: %w", err)
 	}
@@ -105,11 +109,17 @@ func (r *Runtime) LoadModule(path string) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := compile.LoadFile(path, layout.Codegen(r.cfg.Layout), c)
+	m, err := compile.LoadFile(path, r.codegen(), c)
 	if err != nil {
 		return nil, fmt.Errorf("lucet: load %s: %w", path, err)
 	}
 	return r.newModule(m, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+}
+
+func (r *Runtime) codegen() codegen.Options {
+	o := layout.Codegen(r.cfg.Layout)
+	o.Fuel = r.cfg.Fuel
+	return o
 }
 
 func (r *Runtime) newModule(m *load.Module, name string) (*Module, error) {
