@@ -269,3 +269,21 @@ func TestFuel(t *testing.T) {
 	_, err := fpool.Instantiate(context.Background(), plain, lucet.InstanceConfig{})
 	wantErr(t, err, "fuel")
 }
+
+// Close from another goroutine during a call stops the call; the
+// instance is freed once it returns.
+func TestCloseDuringCall(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/api/mem.wasm", lucet.PoolConfig{})
+	inst := instance(t, pool, mod, lucet.InstanceConfig{})
+	time.AfterFunc(20*time.Millisecond, func() { inst.Close() })
+	_, err := inst.Func("spin").Call(context.Background())
+	if !errors.Is(err, lucet.ErrClosed) || !errors.Is(err, &lucet.Trap{Code: lucet.TrapInterrupt}) {
+		t.Errorf("spin closed: %v", err)
+	}
+	if n := pool.Live(); n != 0 {
+		t.Errorf("%d live after close", n)
+	}
+	if _, err := inst.Func("add").Call(context.Background(), 1, 2); !errors.Is(err, lucet.ErrClosed) {
+		t.Errorf("call after close: %v", err)
+	}
+}

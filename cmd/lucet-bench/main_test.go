@@ -24,6 +24,8 @@ func TestCommandLine(t *testing.T) {
 		{"bad layout", []string{"--layout", "sparse", traps}, 2, "", "want guard or dense"},
 		{"bad max memory", []string{"--max-memory", "lots", traps}, 2, "", "--max-memory"},
 		{"no module", []string{"-n", "10"}, 2, "", "exactly one module"},
+		{"run", []string{"run", "../../testdata/hello.wasm"}, 0, "Hello, world!\n", `PEERBENCH {"cmd":"run"`},
+		{"compile", []string{"compile", "--reps", "2", traps}, 0, "median", `"compile_ms":{`},
 		{"dense", []string{"--layout", "dense", "--max-memory", "1MiB", "-n", "10", "--live", "20", "--call", "oob", traps}, 0, "layout dense, memory limit 1.0 MiB", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
