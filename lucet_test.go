@@ -287,3 +287,38 @@ func TestCloseDuringCall(t *testing.T) {
 		t.Errorf("call after close: %v", err)
 	}
 }
+
+func TestMemoryBounds(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/api/mem.wasm", lucet.PoolConfig{})
+	mem := instance(t, pool, mod, lucet.InstanceConfig{}).Memory()
+	end := uint32(mem.Size())
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"last byte", mem.WriteUint8(end-1, 1)},
+		{"read last word", func() bool { _, ok := mem.ReadUint32Le(end - 4); return ok }()},
+	} {
+		if !tt.ok {
+			t.Errorf("%s refused", tt.name)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"byte past the end", mem.WriteUint8(end, 1)},
+		{"word across the end", mem.WriteUint64Le(end-4, 1)},
+		{"wrapping length", func() bool { _, ok := mem.Read(1, 0xffffffff); return ok }()},
+		{"string past the end", mem.WriteString(end-1, "ab")},
+		{"float at 2^32-1", func() bool { _, ok := mem.ReadFloat64Le(0xffffffff); return ok }()},
+	} {
+		if tt.ok {
+			t.Errorf("%s allowed", tt.name)
+		}
+	}
+	var none *lucet.Memory
+	if _, ok := none.ReadUint8(0); ok || none.Size() != 0 || none.WriteString(0, "x") {
+		t.Error("a nil Memory is not empty")
+	}
+}

@@ -17,17 +17,32 @@ import (
 // its host functions).
 type Memory execute.Memory
 
-func (m *Memory) bytes() []byte { return (*execute.Memory)(m).Bytes() }
+// bytes is the memory as it is now; a nil Memory (an instance without
+// one) is empty, so every access to it is out of bounds.
+func (m *Memory) bytes() []byte {
+	if m == nil {
+		return nil
+	}
+	return (*execute.Memory)(m).Bytes()
+}
 
 // Size is the memory's current size in bytes.
 func (m *Memory) Size() uint64 { return uint64(len(m.bytes())) }
 
 // Pages is the current size in 64 KiB pages.
-func (m *Memory) Pages() uint32 { return (*execute.Memory)(m).Pages() }
+func (m *Memory) Pages() uint32 {
+	if m == nil {
+		return 0
+	}
+	return (*execute.Memory)(m).Pages()
+}
 
 // Grow adds pages and returns the old size in pages; ok is false when that
 // would pass the memory's maximum or the pool's memory limit.
 func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
+	if m == nil {
+		return 0, false
+	}
 	return (*execute.Memory)(m).Grow(pages)
 }
 
