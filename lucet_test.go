@@ -322,3 +322,58 @@ func TestMemoryBounds(t *testing.T) {
 		t.Error("a nil Memory is not empty")
 	}
 }
+
+// Modules loaded, instantiated and closed leave no mappings or file
+// descriptors behind, even with a pool that outlives them.
+func TestModulesUnload(t *testing.T) {
+	rt := lucet.NewRuntime(lucet.RuntimeConfig{NoCache: true})
+	pool, err := rt.NewPool(lucet.PoolConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	wasm, err := os.ReadFile("testdata/api/mem.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cycle := func() {
+		mod, err := rt.CompileModule(ctx, wasm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := pool.Instantiate(ctx, mod, lucet.InstanceConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := lucet.Call1[int32](ctx, inst.Func("add"), 1, 2); got != 3 || err != nil {
+			t.Fatal(got, err)
+		}
+		// Closing the module first: it goes when its instance does.
+		mod.Close()
+		inst.Close()
+	}
+	cycle() // pools and the signal handler set up
+	maps0, fds0 := count(t, "/proc/self/maps"), count(t, "/proc/self/fd")
+	for i := 0; i < 100; i++ {
+		cycle()
+	}
+	if maps, fds := count(t, "/proc/self/maps"), count(t, "/proc/self/fd"); maps > maps0+8 || fds > fds0 {
+		t.Errorf("after 100 modules: %d mappings (from %d), %d fds (from %d)", maps, maps0, fds, fds0)
+	}
+}
+
+func count(t *testing.T, path string) int {
+	if strings.HasSuffix(path, "fd") {
+		ents, err := os.ReadDir(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(b, []byte{'\n'})
+}

@@ -68,10 +68,10 @@ type Pool struct {
 	mu     sync.Mutex
 	closed bool
 	live   map[*Instance]struct{}
-
-	checked sync.Map // *Module -> checkResult
 }
 
+// checkResult is Pool.check's verdict on a module, kept by the module (so
+// it goes with the module, however long the pool lives).
 type checkResult struct {
 	gen uint64
 	err error
@@ -199,8 +199,11 @@ func (p *Pool) drop(inst *Instance) {
 // layout, the memory limit, the imports (until the runtime defines more
 // host functions). It is worked out once.
 func (p *Pool) check(mod *Module, imports *importSet) error {
-	if c, ok := p.checked.Load(mod); ok && c.(checkResult).gen == imports.gen {
-		return c.(checkResult).err
+	mod.mu.Lock()
+	c, ok := mod.checked[p]
+	mod.mu.Unlock()
+	if ok && c.gen == imports.gen {
+		return c.err
 	}
 	err := layout.Check(mod.m.Meta, p.rt.cfg.Layout)
 	if err == nil && len(mod.m.Meta.Mems) > 0 {
@@ -212,7 +215,12 @@ func (p *Pool) check(mod *Module, imports *importSet) error {
 	if err != nil {
 		err = fmt.Errorf("instantiate %s: %w", mod.name, err)
 	}
-	p.checked.Store(mod, checkResult{gen: imports.gen, err: err})
+	mod.mu.Lock()
+	if mod.checked == nil {
+		mod.checked = map[*Pool]checkResult{}
+	}
+	mod.checked[p] = checkResult{gen: imports.gen, err: err}
+	mod.mu.Unlock()
 	return err
 }
 

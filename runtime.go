@@ -69,9 +69,10 @@ type Module struct {
 	m    *load.Module
 	name string
 
-	mu     sync.Mutex
-	refs   int // live instances
-	closed bool
+	mu      sync.Mutex
+	refs    int // live instances
+	closed  bool
+	checked map[*Pool]checkResult
 }
 
 func (r *Runtime) cache() (*compile.Cache, error) {
