@@ -70,6 +70,12 @@ type Pool struct {
 	live   map[*Instance]struct{}
 }
 
+// checkKey names a pool's check of a module, with or without WASI.
+type checkKey struct {
+	p        *Pool
+	withWASI bool
+}
+
 // checkResult is Pool.check's verdict on a module, kept by the module (so
 // it goes with the module, however long the pool lives).
 type checkResult struct {
@@ -197,10 +203,11 @@ func (p *Pool) drop(inst *Instance) {
 
 // check is what does not change between instantiations of mod in p: the
 // layout, the memory limit, the imports (until the runtime defines more
-// host functions). It is worked out once.
-func (p *Pool) check(mod *Module, imports *importSet) error {
+// host functions; with or without WASI). It is worked out once.
+func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
+	key := checkKey{p, withWASI}
 	mod.mu.Lock()
-	c, ok := mod.checked[p]
+	c, ok := mod.checked[key]
 	mod.mu.Unlock()
 	if ok && c.gen == imports.gen {
 		return c.err
@@ -214,12 +221,14 @@ func (p *Pool) check(mod *Module, imports *importSet) error {
 	}
 	if err != nil {
 		err = fmt.Errorf("instantiate %s: %w", mod.name, err)
+	} else {
+		err = mod.checkImports(resolver{host: imports.host, wasi: withWASI})
 	}
 	mod.mu.Lock()
 	if mod.checked == nil {
-		mod.checked = map[*Pool]checkResult{}
+		mod.checked = map[checkKey]checkResult{}
 	}
-	mod.checked[p] = checkResult{gen: imports.gen, err: err}
+	mod.checked[key] = checkResult{gen: imports.gen, err: err}
 	mod.mu.Unlock()
 	return err
 }
@@ -228,14 +237,10 @@ func (p *Pool) check(mod *Module, imports *importSet) error {
 func (inst *Instance) start(cfg InstanceConfig) error {
 	p, mod := inst.pool, inst.mod
 	imports := p.rt.importsNow()
-	if err := p.check(mod, imports); err != nil {
+	if err := p.check(mod, imports, cfg.WASI != nil); err != nil {
 		return err
 	}
 	res := resolver{host: imports.host, wasi: cfg.WASI != nil}
-	// Imports depend on whether this instance has WASI: checked apart.
-	if err := mod.checkImports(res); err != nil {
-		return err
-	}
 	st, err := execute.NewStore(p.store)
 	if err != nil {
 		return fmt.Errorf("instantiate %s: %w", mod.name, err)

@@ -72,7 +72,7 @@ type Module struct {
 	mu      sync.Mutex
 	refs    int // live instances
 	closed  bool
-	checked map[*Pool]checkResult
+	checked map[checkKey]checkResult
 }
 
 func (r *Runtime) cache() (*compile.Cache, error) {
