@@ -33,34 +33,135 @@ func plainHello(w http.ResponseWriter, r *http.Request) {
 // clients is how many HTTP clients drive the server at once.
 const clients = 64
 
-// BenchmarkServe drives the server with 64 concurrent HTTP clients over
-// real TCP connections: the guest (a fresh instance per request) and the
-// plain Go handler, in the same run. Besides ns/op it reports requests per
-// second, p50 and p99 latency, errors, and the growth of resident memory
-// from the first tenth of the requests (at most 10,000) to the end:
-//
-//	go test ./examples/serve -run '^$' -bench Serve -benchtime 200000x
-func BenchmarkServe(b *testing.B) {
+// loadGuest is the guest handler with limits for a loaded, shared
+// machine: a request that waits for a CPU is not a guest that runs away.
+func loadGuest(tb testing.TB) *Guest {
 	log.SetOutput(io.Discard)
-	defer log.SetOutput(os.Stderr)
-	// Limits for a loaded, shared machine: a request that waits for a
-	// CPU is not a guest that runs away.
+	tb.Cleanup(func() { log.SetOutput(os.Stderr) })
 	c := testConfig()
 	c.timeout, c.maxInstances = 10*time.Second, 1024
 	g, cleanup, err := newGuest(c)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer cleanup()
+	tb.Cleanup(cleanup)
+	return g
+}
+
+// BenchmarkServe drives the server with 64 concurrent HTTP clients over
+// real TCP connections: the guest (a fresh instance per request) and the
+// plain Go handler. Besides ns/op it reports requests per second, p50 and
+// p99 latency, errors, and the growth of retained resident memory from
+// the first tenth of the requests (at most 10,000) to the end:
+//
+//	go test ./examples/serve -run '^$' -bench Serve -benchtime 200000x
+//
+// TestLoadCompare alternates the two in rounds, for a fair ratio on a
+// machine whose load changes.
+func BenchmarkServe(b *testing.B) {
+	g := loadGuest(b)
 	for _, h := range []struct {
 		name string
 		h    http.Handler
 	}{{"guest", g}, {"plain", http.HandlerFunc(plainHello)}} {
-		b.Run(h.name, func(b *testing.B) { load(b, h.h) })
+		b.Run(h.name, func(b *testing.B) {
+			b.ResetTimer()
+			s := drive(h.h, b.N)
+			b.StopTimer()
+			s.report(b)
+		})
 	}
 }
 
-func load(b *testing.B, h http.Handler) {
+// TestLoadCompare runs SERVE_LOAD requests (e.g. 20000) through the guest
+// and through the plain handler, alternating, SERVE_ROUNDS times (default
+// 5), and prints the median of each figure:
+//
+//	SERVE_LOAD=20000 go test ./examples/serve -run LoadCompare -v
+func TestLoadCompare(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("SERVE_LOAD"))
+	if n <= 0 {
+		t.Skip("a load test, not a unit test: set SERVE_LOAD to the requests per round to run it")
+	}
+	rounds, _ := strconv.Atoi(os.Getenv("SERVE_ROUNDS"))
+	if rounds <= 0 {
+		rounds = 5
+	}
+	g := loadGuest(t)
+	var gs, ps []stats
+	for r := 0; r < rounds; r++ {
+		gs = append(gs, drive(g, n))
+		ps = append(ps, drive(http.HandlerFunc(plainHello), n))
+		t.Logf("round %d: guest %.0f req/s, plain %.0f req/s", r+1, gs[r].perSec(), ps[r].perSec())
+	}
+	med := func(ss []stats, f func(stats) float64) float64 {
+		v := make([]float64, len(ss))
+		for i, s := range ss {
+			v[i] = f(s)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	for _, row := range []struct {
+		name string
+		ss   []stats
+	}{{"guest", gs}, {"plain", ps}} {
+		t.Logf("%s: median of %d rounds of %d requests, %d clients: %.0f req/s, p50 %.0f µs, p99 %.0f µs, %0.f errors, retained RSS growth %.1f%%",
+			row.name, rounds, n, clients, med(row.ss, stats.perSec), med(row.ss, stats.p50), med(row.ss, stats.p99),
+			med(row.ss, func(s stats) float64 { return float64(s.errs) }), med(row.ss, stats.rssGrowth))
+	}
+	ratios := make([]stats, rounds)
+	for i := range ratios {
+		ratios[i] = stats{n: int(1e6 * gs[i].perSec() / ps[i].perSec()), elapsed: time.Second}
+	}
+	t.Logf("guest/plain req/s, median of the rounds' ratios: %.2f", med(ratios, stats.perSec)/1e6)
+}
+
+// stats are one load run's figures.
+type stats struct {
+	n               int
+	elapsed         time.Duration
+	lat             []time.Duration // sorted, successes only
+	errs            int64
+	firstErr        string
+	rssMark, rssEnd int64 // KiB, retained
+}
+
+func (s stats) perSec() float64 { return float64(s.n) / s.elapsed.Seconds() }
+func (s stats) p50() float64    { return s.q(0.5) }
+func (s stats) p99() float64    { return s.q(0.99) }
+
+func (s stats) q(p float64) float64 {
+	if len(s.lat) == 0 {
+		return 0
+	}
+	return float64(s.lat[int(p*float64(len(s.lat)-1))].Microseconds())
+}
+
+func (s stats) rssGrowth() float64 {
+	if s.rssMark == 0 {
+		return 0
+	}
+	return 100 * float64(s.rssEnd-s.rssMark) / float64(s.rssMark)
+}
+
+func (s stats) report(b *testing.B) {
+	b.ReportMetric(s.perSec(), "req/s")
+	b.ReportMetric(s.p50(), "p50-µs")
+	b.ReportMetric(s.p99(), "p99-µs")
+	b.ReportMetric(float64(s.errs), "errors")
+	if s.rssMark > 0 {
+		b.ReportMetric(float64(s.rssEnd)/1024, "rss-MiB")
+		b.ReportMetric(s.rssGrowth(), "rss-growth-%")
+	}
+	if s.firstErr != "" {
+		b.Logf("first error: %s", s.firstErr)
+	}
+}
+
+// drive sends n requests for /hello?name=edge to h over TCP from 64
+// concurrent clients and checks every answer.
+func drive(h http.Handler, n int) stats {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
@@ -71,13 +172,12 @@ func load(b *testing.B, h http.Handler) {
 	var firstErr atomic.Value
 	// One latency slot per request, touched before the clock starts, so
 	// the harness's own memory does not grow while RSS is watched.
-	lat := make([]time.Duration, b.N)
+	lat := make([]time.Duration, n)
 	for i := range lat {
 		lat[i] = -1
 	}
-	mark := int64(min(10000, b.N/10))
+	mark := int64(min(10000, n/10))
 	var rssMark atomic.Int64
-	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := 0; c < clients; c++ {
@@ -86,7 +186,7 @@ func load(b *testing.B, h http.Handler) {
 			defer wg.Done()
 			for {
 				i := next.Add(1)
-				if i > int64(b.N) {
+				if i > int64(n) {
 					break
 				}
 				if i == mark {
@@ -111,28 +211,16 @@ func load(b *testing.B, h http.Handler) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	lat = slices.DeleteFunc(lat, func(d time.Duration) bool { return d < 0 })
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(p*float64(len(lat)-1))].Microseconds())
+	s := stats{n: n, elapsed: time.Since(start), errs: errs.Load(), rssMark: rssMark.Load()}
+	if s.rssMark > 0 {
+		s.rssEnd = settledRSS()
 	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(q(0.5), "p50-µs")
-	b.ReportMetric(q(0.99), "p99-µs")
-	b.ReportMetric(float64(errs.Load()), "errors")
-	if e := firstErr.Load(); e != nil {
-		b.Logf("first error: %s", e)
+	if e, ok := firstErr.Load().(string); ok {
+		s.firstErr = e
 	}
-	if m := rssMark.Load(); m > 0 {
-		end := settledRSS()
-		b.ReportMetric(float64(end)/1024, "rss-MiB")
-		b.ReportMetric(100*float64(end-m)/float64(m), "rss-growth-%")
-	}
+	s.lat = slices.DeleteFunc(lat, func(d time.Duration) bool { return d < 0 })
+	slices.Sort(s.lat)
+	return s
 }
 
 // settledRSS is the process's resident set once garbage is collected and
