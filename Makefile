@@ -21,7 +21,7 @@ build:
 
 vet:
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l cmd pkg internal e2e)" || { echo "gofmt needed:"; gofmt -l cmd pkg internal e2e; exit 1; }
+	@test -z "$$(gofmt -l . )" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
 # Every test, the spec testsuite included. Fuzz seeds run as plain tests.
 test: vet build

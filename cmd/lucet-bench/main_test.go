@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestCommandLine(t *testing.T) {
+	const traps = "../../pkg/bench/testdata/traps.wasm"
+	for _, tt := range []struct {
+		name   string
+		args   []string
+		status int
+		out    string // in stdout
+		errOut string // in stderr
+	}{
+		{"text", []string{"-n", "20", "--live", "5", traps}, 0, "live 5:", "PEERBENCH {"},
+		{"traps counted", []string{"--instances", "10", "--live", "30", "--call", "oob", traps}, 0, "30 trapped (out of bounds memory access: 30)", ""},
+		{"invoke alias, flags after module", []string{traps, "-n", "10", "--live", "", "--invoke", "div0"}, 0, "10 trapped (integer divide by zero: 10)", ""},
+		{"json", []string{"-n", "10", "--live", "3", "--json", "--keep", "-p", "2", traps}, 0, `"instantiate_us":{`, ""},
+		{"no such export", []string{"-n", "10", "--call", "nope", traps}, 1, "", `no function "nope"`},
+		{"bad layout", []string{"--layout", "sparse", traps}, 2, "", "want guard or dense"},
+		{"bad max memory", []string{"--max-memory", "lots", traps}, 2, "", "--max-memory"},
+		{"no module", []string{"-n", "10"}, 2, "", "exactly one module"},
+		{"run", []string{"run", "../../testdata/hello.wasm"}, 0, "Hello, world!\n", `PEERBENCH {"cmd":"run"`},
+		{"compile", []string{"compile", "--reps", "2", traps}, 0, "median", `"compile_ms":{`},
+		{"dense", []string{"--layout", "dense", "--max-memory", "1MiB", "-n", "10", "--live", "20", "--call", "oob", traps}, 0, "layout dense, memory limit 1.0 MiB", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			st := run(append([]string{"lucet-bench"}, tt.args...), &out, &errOut)
+			if st != tt.status || !strings.Contains(out.String(), tt.out) || !strings.Contains(errOut.String(), tt.errOut) {
+				t.Errorf("status %d, want %d\nstdout: %s\nstderr: %s", st, tt.status, out.String(), errOut.String())
+			}
+			if tt.name == "json" {
+				var v map[string]any
+				if err := json.Unmarshal(out.Bytes(), &v); err != nil || strings.Count(out.String(), "\n") != 1 {
+					t.Errorf("stdout is not one JSON object: %v\n%s", err, out.String())
+				}
+				if errOut.Len() != 0 {
+					t.Errorf("--json wrote to stderr: %s", errOut.String())
+				}
+			}
+		})
+	}
+}

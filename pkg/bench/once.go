@@ -1,0 +1,134 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"syscall"
+	"time"
+
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/command"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/wasi"
+)
+
+// RunResult is peerbench run's record: one start of a WASI command, each
+// stage timed.
+type RunResult struct {
+	Cmd       string  `json:"cmd"`
+	Engine    string  `json:"engine"`
+	Wasm      string  `json:"wasm"`
+	CompileMs float64 `json:"compile_ms"`
+	InstMs    float64 `json:"instantiate_ms"`
+	RunMs     float64 `json:"run_ms"`
+	ExitCode  int     `json:"exit_code"`
+}
+
+// RunOnce compiles (or loads) the module at path, instantiates it under
+// WASI with argv args and the host's stdio as given, and runs _start.
+// The guest's exit status is in the result; a trap is an error.
+func RunOnce(path string, args []string, stdin io.Reader, stdout, stderr io.Writer) (*RunResult, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &RunResult{Cmd: "run", Engine: "lucet", Wasm: path}
+	t0 := time.Now()
+	mod, err := compile.Load(b, codegen.Default(), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer mod.Close()
+	r.CompileMs = msSince(t0)
+	t1 := time.Now()
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	sys, imports, err := command.Link(st, command.Options{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr})
+	if err != nil {
+		return nil, err
+	}
+	defer sys.Close()
+	inst, err := st.Instantiate(mod, imports)
+	if err != nil {
+		return nil, err
+	}
+	r.InstMs = msSince(t1)
+	f := inst.Func("_start")
+	if f == nil {
+		return nil, errors.New("module exports no _start")
+	}
+	t2 := time.Now()
+	_, err = f.Call()
+	r.RunMs = msSince(t2)
+	if err != nil {
+		var exit *wasi.ExitError
+		if !errors.As(err, &exit) {
+			return nil, err
+		}
+		r.ExitCode = int(exit.Code)
+	}
+	return r, nil
+}
+
+// CompileResult is peerbench compile's record.
+type CompileResult struct {
+	Cmd       string  `json:"cmd"`
+	Engine    string  `json:"engine"`
+	Wasm      string  `json:"wasm"`
+	WasmBytes int     `json:"wasm_bytes"`
+	FirstMs   float64 `json:"first_ms"`
+	Ms        Summary `json:"compile_ms"`
+	CPUMs     Summary `json:"compile_cpu_ms"`
+	MBps      float64 `json:"mb_per_s"`
+}
+
+// Compile compiles the .wasm module at path reps times (nothing is cached
+// between them) and times each: wall and CPU (user+system, so parallel
+// compilation shows). Summaries are in milliseconds.
+func Compile(path string, reps int) (*CompileResult, error) {
+	if reps <= 0 {
+		return nil, fmt.Errorf("compile: %d repetitions", reps)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var wall, cpu []time.Duration
+	for i := 0; i < reps; i++ {
+		c0 := cpuTime()
+		t0 := time.Now()
+		if _, err := compile.Wasm(b, codegen.Default()); err != nil {
+			return nil, err
+		}
+		wall = append(wall, time.Since(t0))
+		cpu = append(cpu, cpuTime()-c0)
+	}
+	r := &CompileResult{Cmd: "compile", Engine: "lucet", Wasm: path, WasmBytes: len(b), FirstMs: float64(wall[0]) / 1e6}
+	// Summarize works in µs; the compile record is in ms.
+	r.Ms, r.CPUMs = toMs(Summarize(slices.Clone(wall))), toMs(Summarize(cpu))
+	r.MBps = float64(len(b)) / 1e3 / r.Ms.Median
+	return r, nil
+}
+
+func toMs(s Summary) Summary {
+	for _, p := range []*float64{&s.Min, &s.Median, &s.Mean, &s.P90, &s.P99, &s.Max} {
+		*p /= 1e3
+	}
+	return s
+}
+
+func msSince(t time.Time) float64 { return float64(time.Since(t)) / 1e6 }
+
+// cpuTime is the process's user+system time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

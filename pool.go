@@ -1,0 +1,316 @@
+package lucet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/lucet-go/lucet/internal/layout"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// Limits bound each instance of a pool.
+type Limits struct {
+	// MaxMemoryBytes caps each instance's linear memory, a multiple of
+	// 64 KiB (0: the layout's default, 4 GiB for LayoutGuard, 16 MiB for
+	// LayoutDense). A module that needs more at the start fails to
+	// instantiate with ErrMemoryLimit; memory.grow past it returns -1 to
+	// the guest.
+	MaxMemoryBytes uint64
+	// StackBytes is each instance's guest stack (0: 1 MiB); deeper
+	// recursion traps with TrapStackOverflow.
+	StackBytes int
+	// Timeout ends any one call that runs longer with TrapInterrupt and
+	// ErrTimeout (0: no limit). A context's deadline applies as well.
+	Timeout time.Duration
+	// Fuel is each instance's budget of wasm instructions, in all its
+	// calls (0: unmetered); running out traps with TrapOutOfFuel. It
+	// needs modules compiled with RuntimeConfig.Fuel.
+	Fuel uint64
+	// MaxOutputBytes caps what a WASI instance writes to stdout and
+	// stderr together (0: no limit); the write that passes it ends the
+	// call with ErrOutputLimit.
+	MaxOutputBytes int64
+}
+
+// PoolConfig configures a Pool. Its instances use the runtime's layout.
+type PoolConfig struct {
+	// MaxInstances is how many instances may be alive at once (0: no
+	// limit but the process's). Past it, Instantiate fails at once with
+	// ErrPoolFull.
+	MaxInstances int
+	Limits       Limits
+}
+
+var (
+	// ErrMemoryLimit is returned (wrapped) when a module's initial memory
+	// is over Limits.MaxMemoryBytes.
+	ErrMemoryLimit = errors.New("lucet: memory limit exceeded")
+	// ErrOutputLimit is joined to the TrapInterrupt of a call whose
+	// output passed Limits.MaxOutputBytes.
+	ErrOutputLimit = errors.New("lucet: output limit exceeded")
+)
+
+// Pool makes instances with shared limits, in the runtime's layout (a
+// region, in Lucet's terms). It is safe for concurrent use: many
+// goroutines may instantiate at once, each then using its own instance.
+type Pool struct {
+	rt     *Runtime
+	cfg    PoolConfig
+	store  execute.Config
+	mu     sync.Mutex
+	closed bool
+	live   map[*Instance]struct{}
+}
+
+// checkKey names a pool's check of a module, with or without WASI.
+type checkKey struct {
+	p        *Pool
+	withWASI bool
+}
+
+// checkResult is Pool.check's verdict on a module, kept by the module (so
+// it goes with the module, however long the pool lives).
+type checkResult struct {
+	gen uint64
+	err error
+}
+
+// NewPool makes a pool.
+func (r *Runtime) NewPool(cfg PoolConfig) (*Pool, error) {
+	st, err := layout.Store(r.cfg.Layout, cfg.Limits.MaxMemoryBytes)
+	if err != nil {
+		return nil, fmt.Errorf("lucet: pool: %w", err)
+	}
+	if cfg.MaxInstances < 0 || cfg.Limits.StackBytes < 0 || cfg.Limits.Timeout < 0 || cfg.Limits.MaxOutputBytes < 0 {
+		return nil, errors.New("lucet: pool: negative limit")
+	}
+	st.StackSize = cfg.Limits.StackBytes
+	st.Timeout = cfg.Limits.Timeout
+	st.Fuel = cfg.Limits.Fuel
+	return &Pool{rt: r, cfg: cfg, store: st, live: map[*Instance]struct{}{}}, nil
+}
+
+// Live is the number of live instances.
+func (p *Pool) Live() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.live)
+}
+
+// Close closes every live instance (killing any running call; such an
+// instance is freed when its call returns) and makes further
+// instantiations fail with ErrPoolClosed.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	p.closed = true
+	live := make([]*Instance, 0, len(p.live))
+	for in := range p.live {
+		live = append(live, in)
+	}
+	p.mu.Unlock()
+	for _, in := range live {
+		in.Close()
+	}
+	return nil
+}
+
+// InstanceConfig configures one instance.
+type InstanceConfig struct {
+	// WASI, when not nil, links wasi_snapshot_preview1 with the world
+	// it describes; nil links no WASI, so a module importing it fails to
+	// instantiate with an ImportError naming the imports.
+	WASI *WASIConfig
+	// Data is the embedder's value for this instance, which host
+	// functions reach through Caller.Data (a request, a user).
+	Data any
+}
+
+// WASIConfig is the world a WASI guest sees. Nothing of the host is
+// inherited: no environment, no files, empty stdin, output discarded,
+// unless given here.
+type WASIConfig struct {
+	Args []string // argv, argv[0] included
+	Env  []string // "NAME=VALUE"
+	// Stdin, Stdout and Stderr; nil is empty input and discarded output.
+	// An *os.File (a pipe, a socket) is polled, so a timeout or Kill
+	// reaches a guest blocked on it; a plain Reader or Writer is called
+	// directly, and a guest blocked in it waits until it returns.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Preopens are host directories the guest may use, under GuestPath.
+	Preopens []Preopen
+}
+
+// Preopen is a host directory handed to a WASI guest.
+type Preopen struct {
+	HostPath  string
+	GuestPath string
+	// ReadOnly refuses every write beneath the directory.
+	ReadOnly bool
+}
+
+// Instantiate makes a fresh instance of mod: its own memory, globals,
+// tables and stack, nothing shared with any other instance but the code.
+// The start function, if any, runs (under Limits.Timeout). Errors name
+// what failed: missing imports (ImportError), ErrPoolFull, ErrPoolClosed,
+// ErrMemoryLimit, a trap in the start function (*Trap).
+func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig) (*Instance, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	inst := &Instance{pool: p, mod: mod, data: cfg.Data}
+	if err := p.admit(inst); err != nil {
+		return nil, fmt.Errorf("instantiate %s: %w", mod.name, err)
+	}
+	if err := mod.acquire(); err != nil {
+		p.drop(inst)
+		return nil, err
+	}
+	if err := inst.start(cfg); err != nil {
+		inst.free()
+		return nil, err
+	}
+	return inst, nil
+}
+
+// admit reserves a place for inst, or says why there is none.
+func (p *Pool) admit(inst *Instance) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.closed:
+		return ErrPoolClosed
+	case p.cfg.MaxInstances > 0 && len(p.live) >= p.cfg.MaxInstances:
+		return fmt.Errorf("%w (%d live instances)", ErrPoolFull, len(p.live))
+	}
+	p.live[inst] = struct{}{}
+	return nil
+}
+
+func (p *Pool) drop(inst *Instance) {
+	p.mu.Lock()
+	delete(p.live, inst)
+	p.mu.Unlock()
+}
+
+// check is what does not change between instantiations of mod in p: the
+// layout, the memory limit, the imports (until the runtime defines more
+// host functions; with or without WASI). It is worked out once.
+func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
+	key := checkKey{p, withWASI}
+	mod.mu.Lock()
+	c, ok := mod.checked[key]
+	mod.mu.Unlock()
+	if ok && c.gen == imports.gen {
+		return c.err
+	}
+	err := layout.Check(mod.m.Meta, p.rt.cfg.Layout)
+	if err == nil && len(mod.m.Meta.Mems) > 0 {
+		if need, max := mod.m.Meta.Mems[0].Limits.Min, uint64(p.store.MaxMemoryPages); max != 0 && need > max {
+			err = fmt.Errorf("memory of %s is over the limit of %s: %w",
+				humanize.IBytes(need*wasm.PageSize), humanize.IBytes(max*wasm.PageSize), ErrMemoryLimit)
+		}
+	}
+	if err != nil {
+		err = fmt.Errorf("instantiate %s: %w", mod.name, err)
+	} else {
+		err = mod.checkImports(resolver{host: imports.host, wasi: withWASI})
+	}
+	mod.mu.Lock()
+	if mod.checked == nil {
+		mod.checked = map[checkKey]checkResult{}
+	}
+	mod.checked[key] = checkResult{gen: imports.gen, err: err}
+	mod.mu.Unlock()
+	return err
+}
+
+// start makes inst's store and instantiates its module in it.
+func (inst *Instance) start(cfg InstanceConfig) error {
+	p, mod := inst.pool, inst.mod
+	imports := p.rt.importsNow()
+	if err := p.check(mod, imports, cfg.WASI != nil); err != nil {
+		return err
+	}
+	res := resolver{host: imports.host, wasi: cfg.WASI != nil}
+	st, err := execute.NewStore(p.store)
+	if err != nil {
+		return fmt.Errorf("instantiate %s: %w", mod.name, err)
+	}
+	inst.store = st
+	st.SetData(inst)
+	if w := cfg.WASI; w != nil {
+		stdout, stderr := w.Stdout, w.Stderr
+		if stdout == nil {
+			stdout = io.Discard
+		}
+		if stderr == nil {
+			stderr = io.Discard
+		}
+		if n := p.cfg.Limits.MaxOutputBytes; n > 0 {
+			lim := &outputLimit{inst: inst, left: n}
+			stdout, stderr = &limitWriter{lim, stdout}, &limitWriter{lim, stderr}
+		}
+		stdin := w.Stdin
+		if stdin == nil {
+			stdin = emptyReader{}
+		}
+		pre := make([]wasi.Preopen, len(w.Preopens))
+		for i, d := range w.Preopens {
+			if d.ReadOnly {
+				return fmt.Errorf("instantiate %s: preopen %s: read-only preopens are not supported by this build's WASI", mod.name, d.HostPath)
+			}
+			pre[i] = wasi.Preopen{HostPath: d.HostPath, GuestPath: d.GuestPath}
+		}
+		inst.sys, err = wasi.New(wasi.Config{Args: w.Args, Env: w.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr, Preopens: pre})
+		if err != nil {
+			return fmt.Errorf("instantiate %s: wasi: %w", mod.name, err)
+		}
+	}
+	inst.inst, err = st.Instantiate(mod.m, res)
+	if err != nil {
+		return fmt.Errorf("instantiate %s: %w", mod.name, err)
+	}
+	return nil
+}
+
+type emptyReader struct{}
+
+func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// outputLimit is the output budget an instance's stdout and stderr share.
+type outputLimit struct {
+	mu   sync.Mutex
+	inst *Instance
+	left int64
+}
+
+type limitWriter struct {
+	lim *outputLimit
+	w   io.Writer
+}
+
+func (l *limitWriter) Write(b []byte) (int, error) {
+	l.lim.mu.Lock()
+	n := int64(len(b))
+	over := n > l.lim.left
+	if over {
+		n = l.lim.left
+	}
+	l.lim.left -= n
+	l.lim.mu.Unlock()
+	wrote, err := l.w.Write(b[:n])
+	if err == nil && over {
+		l.lim.inst.kill(ErrOutputLimit)
+		err = ErrOutputLimit
+	}
+	return wrote, err
+}
