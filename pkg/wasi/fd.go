@@ -49,6 +49,9 @@ func (s *System) getIO(fd uint32, right uint64) (*fdEntry, Errno) {
 		errno = ErrnoIsdir
 	case e.ftype == filetypeDirectory:
 		errno = ErrnoBadf
+	case e.base.Load()&right == 0 && e.readOnly && right == rightFdWrite:
+		// As write(2) on a file not open for writing (and wasmtime).
+		errno = ErrnoBadf
 	case e.base.Load()&right == 0:
 		errno = ErrnoNotcapable
 	}
@@ -142,6 +145,10 @@ func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	if errno != ErrnoSuccess {
 		return errno, false
 	}
+	iov, reserved, errno := s.capOutput(e, iov)
+	if errno != ErrnoSuccess {
+		return errno, false
+	}
 	var n int
 	switch hfd := e.streamFd(true); {
 	case hfd >= 0:
@@ -156,6 +163,7 @@ func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 			}
 			return unix.Writev(hfd, iov)
 		})
+		s.returnOutput(e, reserved, n)
 		if cancelled || err != nil {
 			return toErrno(err), cancelled
 		}
@@ -163,10 +171,12 @@ func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 		return ErrnoSuccess, false
 	case e.w != nil:
 		n, errno = writeStream(e.w, iov)
+		s.returnOutput(e, reserved, n)
 		if errno != ErrnoSuccess {
 			return errno, false
 		}
 	default:
+		s.returnOutput(e, reserved, 0)
 		return ErrnoBadf, false
 	}
 	store32(m, nPtr, uint32(n))
@@ -231,7 +241,12 @@ func (s *System) fdPwrite(m []byte, a []uint64) Errno {
 	if errno != ErrnoSuccess {
 		return errno
 	}
+	iov, reserved, errno := s.capOutput(e, iov)
+	if errno != ErrnoSuccess {
+		return errno
+	}
 	n, err := hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Pwritev(hfd, iov, int64(off)) })
+	s.returnOutput(e, reserved, n)
 	if err != nil {
 		return toErrno(err)
 	}

@@ -322,6 +322,10 @@ func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	if siFlags != 0 {
 		return ErrnoInval, false
 	}
+	iov, reserved, errno := s.capOutput(e, iov)
+	if errno != ErrnoSuccess {
+		return errno, false
+	}
 	n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, ioDontwait, iov, func(iov [][]byte, mode ioMode) (int, error) {
 		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
 		// a SIGPIPE for the host.
@@ -331,6 +335,7 @@ func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
 		}
 		return unix.SendmsgBuffers(hfd, iov, nil, nil, fl)
 	})
+	s.returnOutput(e, reserved, n)
 	if cancelled || err != nil {
 		return toErrno(err), cancelled
 	}

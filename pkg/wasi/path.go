@@ -47,6 +47,14 @@ func (s *System) pathOpen(m []byte, a []uint64) Errno {
 	if oflags > oflagCreat|oflagDirectory|oflagExcl|oflagTrunc || fdflags > fdflagsAll || dirflags > lookupSymFollow {
 		return ErrnoInval
 	}
+	if d.readOnly {
+		// See limits.go: refuse what wasmtime refuses, narrow the rest.
+		if oflags&oflagTrunc != 0 || base&rightFdWrite != 0 {
+			return ErrnoPerm
+		}
+		base &^= rightsMutate
+		inh &^= rightsMutate
+	}
 	// A new fd may not hold rights its directory does not pass on.
 	if (base|inh)&^d.inh.Load() != 0 {
 		return ErrnoNotcapable
@@ -109,6 +117,7 @@ func (s *System) pathOpen(m []byte, a []uint64) Errno {
 	}
 	ft := filetypeOfMode(st.Mode)
 	e := newEntry(hfd, ft, rightsForType(ft, base), inh, uint16(fdflags))
+	e.readOnly = d.readOnly
 	n, errno := s.insert(e)
 	if errno != ErrnoSuccess {
 		unix.Close(hfd)

@@ -18,6 +18,12 @@
 // poll(2) alongside the cancellation, gives up once it comes and fails the
 // call with the Canceler's Err.
 //
+// Limits (limits.go): a guest holds at most Config.MaxOpenFiles fds
+// (DefaultMaxOpenFiles, 1024, by default; EMFILE past it), all guests of
+// the process together at most three quarters of RLIMIT_NOFILE (ENFILE),
+// and, where the embedder sets Config.MaxOutputBytes, writes that much to
+// stdout and stderr (EFBIG past it). A Preopen can be ReadOnly.
+//
 // Errnos follow wasmtime where the spec is silent. Where they differ, this
 // package follows the spec (or refuses more), each noted at the function:
 //   - fd_allocate allocates (posix_fallocate); wasmtime answers ENOTSUP.
@@ -119,6 +125,7 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 type Preopen struct {
 	HostPath  string
 	GuestPath string
+	ReadOnly  bool // the guest may read but never write, create or remove
 }
 
 // Config describes the world the guest sees.
@@ -151,6 +158,19 @@ type Config struct {
 	Now func() time.Time
 	// Rand overrides the random_get source (tests); default getrandom(2).
 	Rand io.Reader
+
+	// MaxOpenFiles bounds the guest's fd table, stdio, preopens and
+	// sockets included, like RLIMIT_NOFILE; past it path_open and
+	// sock_accept fail with EMFILE. 0 means DefaultMaxOpenFiles. See
+	// limits.go for the process-wide bound (ENFILE) behind it.
+	MaxOpenFiles int
+	// MaxOutputBytes bounds what the guest writes to its stdout and stderr
+	// (fd_write, fd_pwrite and sock_send on the fds Config gave as 1 and
+	// 2, wherever the guest renumbers them). 0 means unlimited. A write
+	// that would cross it is cut short at the limit; once nothing is left
+	// every write fails with EFBIG, as write(2) does past RLIMIT_FSIZE.
+	// System.OutputLimited tells the embedder it happened.
+	MaxOutputBytes int64
 }
 
 // System is one guest's WASI state: its fd table and configuration.
@@ -166,13 +186,18 @@ type System struct {
 	fds    map[uint32]*fdEntry
 	closed bool
 
+	// maxOpen is Config.MaxOpenFiles resolved; outLeft counts down from
+	// Config.MaxOutputBytes (outLimited false: no limit); outHit records
+	// that the limit refused or cut a write.
+	maxOpen    int
+	outLimited bool
+	outLeft    atomic.Int64
+	outHit     atomic.Bool
+
 	// walk forces the portable component walk instead of openat2. New sets
 	// it when the kernel lacks openat2; tests set it to exercise the walk.
 	walk bool
 }
-
-// maxFDs bounds the guest's fd table so a guest cannot exhaust host fds.
-const maxFDs = 1 << 14
 
 // fdEntry is one guest fd.
 type fdEntry struct {
@@ -194,8 +219,12 @@ type fdEntry struct {
 	// handed in share their description with the embedder.
 	flags atomic.Uint32
 
-	preopen    string
-	isPreopen  bool
+	preopen   string
+	isPreopen bool
+	readOnly  bool // beneath a read-only preopen (see limits.go)
+	output    bool // stdout/stderr, counted against MaxOutputBytes
+	// counted says fd holds one unit of the process-wide host fd budget.
+	counted    bool
 	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
 
 	// noNowait is set once the host fd refused RWF_NOWAIT (see ioNowait).
@@ -224,6 +253,10 @@ func (e *fdEntry) close() error {
 	if e.fd >= 0 {
 		fd := e.fd
 		e.fd = -1
+		if e.counted {
+			e.counted = false
+			releaseHostFD()
+		}
 		return unix.Close(fd)
 	}
 	return nil
@@ -237,6 +270,9 @@ func New(cfg Config) (*System, error) {
 		now:  cfg.Now,
 		rand: cfg.Rand,
 		fds:  make(map[uint32]*fdEntry),
+	}
+	if err := s.setLimits(cfg); err != nil {
+		return nil, err
 	}
 	for _, a := range cfg.Args {
 		if strings.IndexByte(a, 0) >= 0 {
@@ -268,6 +304,7 @@ func New(cfg Config) (*System, error) {
 	s.fds[0] = stdioEntry(stdin, nil)
 	s.fds[1] = stdioEntry(nil, stdout)
 	s.fds[2] = stdioEntry(nil, stderr)
+	s.fds[1].output, s.fds[2].output = true, true
 
 	next := uint32(3)
 	for _, p := range cfg.Preopens {
@@ -282,6 +319,15 @@ func New(cfg Config) (*System, error) {
 		}
 		e := newEntry(fd, filetypeDirectory, rightsDirBase, rightsAll, 0)
 		e.preopen, e.isPreopen = guest, true
+		if p.ReadOnly {
+			e.readOnly = true
+			e.base.Store(rightsDirBase &^ rightsMutate)
+			e.inh.Store(rightsAll &^ rightsMutate)
+		}
+		if !s.admitConfigured(e) {
+			s.Close()
+			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, errHostFDs)
+		}
 		s.fds[next] = e
 		next++
 	}
@@ -295,7 +341,12 @@ func New(cfg Config) (*System, error) {
 		if t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err == nil && t == unix.SOCK_DGRAM {
 			ft = filetypeSocketDgram
 		}
-		s.fds[next] = newEntry(fd, ft, rightsSocket, rightsSocket, 0)
+		e := newEntry(fd, ft, rightsSocket, rightsSocket, 0)
+		if !s.admitConfigured(e) {
+			s.Close()
+			return nil, fmt.Errorf("wasi: socket %d: %w", i, errHostFDs)
+		}
+		s.fds[next] = e
 		next++
 	}
 	return s, nil
@@ -372,7 +423,7 @@ func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) {
 		return nil, ErrnoBadf
 	}
 	if e.base.Load()&need != need {
-		return nil, ErrnoNotcapable
+		return nil, e.denied(need)
 	}
 	e.refs++
 	return e, ErrnoSuccess
@@ -413,19 +464,25 @@ func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) {
 		return nil, ErrnoNotdir
 	}
 	if e.base.Load()&need != need {
-		return nil, ErrnoNotcapable
+		return nil, e.denied(need)
 	}
 	e.refs++
 	return e, ErrnoSuccess
 }
 
-// insert adds e under the lowest free fd number.
+// insert adds e, a new entry holding a host fd, under the lowest free fd
+// number: EMFILE past MaxOpenFiles, ENFILE past the process-wide budget
+// (limits.go). The caller closes e's fd when insert fails.
 func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.fds) >= maxFDs {
+	if len(s.fds) >= s.maxOpen {
 		return 0, ErrnoMfile
 	}
+	if !acquireHostFD() {
+		return 0, ErrnoNfile
+	}
+	e.counted = true
 	for n := uint32(0); ; n++ {
 		if _, used := s.fds[n]; !used {
 			s.fds[n] = e
