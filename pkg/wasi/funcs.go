@@ -7,68 +7,61 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-type hostFn func(s *System, m []byte, a []uint64) Errno
-
-// waitFn is a host function that can block; it gives up, answering
-// cancelled, once c's Done is closed. c is nil when the memory is no
-// Canceler: the call then waits as long as it takes.
-type waitFn func(s *System, m []byte, a []uint64, c Canceler) (e Errno, cancelled bool)
-
-// waits are the host functions that can block, and so watch for
-// cancellation. (Calls on regular files and directories never wait; a
+// hosts are the host functions, each by its name in abi.Funcs, where its
+// signature is; call.go decodes their arguments. proc_exit is not here:
+// its Call only ends the guest.
+//
+// Those that can block watch for cancellation through the call's
+// Canceler: poll_oneoff, fd_read, fd_write, sock_accept, sock_recv and
+// sock_send. (Calls on regular files and directories never wait; a
 // path_open of a FIFO, or fsync on a hung network filesystem, can, and is
 // not among them.)
-var waits = map[string]waitFn{
-	"poll_oneoff": (*System).pollOneoff,
-	"fd_read":     (*System).fdRead,
-	"fd_write":    (*System).fdWrite,
-	"sock_accept": (*System).sockAccept,
-	"sock_recv":   (*System).sockRecv,
-	"sock_send":   (*System).sockSend,
-}
-
-// hosts are the other host functions, each by its name in abi.Funcs, where
-// its signature is. proc_exit is neither: its Call only ends the guest.
 var hosts = map[string]hostFn{
-	"args_get":                (*System).argsGet,
-	"args_sizes_get":          (*System).argsSizesGet,
-	"environ_get":             (*System).environGet,
-	"environ_sizes_get":       (*System).environSizesGet,
-	"clock_res_get":           (*System).clockResGet,
-	"clock_time_get":          (*System).clockTimeGet,
-	"fd_advise":               (*System).fdAdvise,
-	"fd_allocate":             (*System).fdAllocate,
-	"fd_close":                (*System).fdClose,
-	"fd_datasync":             (*System).fdDatasync,
-	"fd_fdstat_get":           (*System).fdFdstatGet,
-	"fd_fdstat_set_flags":     (*System).fdFdstatSetFlags,
-	"fd_fdstat_set_rights":    (*System).fdFdstatSetRights,
-	"fd_filestat_get":         (*System).fdFilestatGet,
-	"fd_filestat_set_size":    (*System).fdFilestatSetSize,
-	"fd_filestat_set_times":   (*System).fdFilestatSetTimes,
-	"fd_pread":                (*System).fdPread,
-	"fd_prestat_get":          (*System).fdPrestatGet,
-	"fd_prestat_dir_name":     (*System).fdPrestatDirName,
-	"fd_pwrite":               (*System).fdPwrite,
-	"fd_readdir":              (*System).fdReaddir,
-	"fd_renumber":             (*System).fdRenumber,
-	"fd_seek":                 (*System).fdSeek,
-	"fd_sync":                 (*System).fdSync,
-	"fd_tell":                 (*System).fdTell,
-	"path_create_directory":   (*System).pathCreateDirectory,
-	"path_filestat_get":       (*System).pathFilestatGet,
-	"path_filestat_set_times": (*System).pathFilestatSetTimes,
-	"path_link":               (*System).pathLink,
-	"path_open":               (*System).pathOpen,
-	"path_readlink":           (*System).pathReadlink,
-	"path_remove_directory":   (*System).pathRemoveDirectory,
-	"path_rename":             (*System).pathRename,
-	"path_symlink":            (*System).pathSymlink,
-	"path_unlink_file":        (*System).pathUnlinkFile,
-	"proc_raise":              (*System).procRaise,
-	"sched_yield":             (*System).schedYield,
-	"random_get":              (*System).randomGet,
-	"sock_shutdown":           (*System).sockShutdown,
+	"args_get":                argsGet,
+	"args_sizes_get":          argsSizesGet,
+	"environ_get":             environGet,
+	"environ_sizes_get":       environSizesGet,
+	"clock_res_get":           clockResGet,
+	"clock_time_get":          clockTimeGet,
+	"fd_advise":               fdAdvise,
+	"fd_allocate":             fdAllocate,
+	"fd_close":                fdClose,
+	"fd_datasync":             fdDatasync,
+	"fd_fdstat_get":           fdFdstatGet,
+	"fd_fdstat_set_flags":     fdFdstatSetFlags,
+	"fd_fdstat_set_rights":    fdFdstatSetRights,
+	"fd_filestat_get":         fdFilestatGet,
+	"fd_filestat_set_size":    fdFilestatSetSize,
+	"fd_filestat_set_times":   fdFilestatSetTimes,
+	"fd_pread":                fdPread,
+	"fd_prestat_get":          fdPrestatGet,
+	"fd_prestat_dir_name":     fdPrestatDirName,
+	"fd_pwrite":               fdPwrite,
+	"fd_read":                 fdRead,
+	"fd_readdir":              fdReaddir,
+	"fd_renumber":             fdRenumber,
+	"fd_seek":                 fdSeek,
+	"fd_sync":                 fdSync,
+	"fd_tell":                 fdTell,
+	"fd_write":                fdWrite,
+	"path_create_directory":   pathCreateDirectory,
+	"path_filestat_get":       pathFilestatGet,
+	"path_filestat_set_times": pathFilestatSetTimes,
+	"path_link":               pathLink,
+	"path_open":               pathOpen,
+	"path_readlink":           pathReadlink,
+	"path_remove_directory":   pathRemoveDirectory,
+	"path_rename":             pathRename,
+	"path_symlink":            pathSymlink,
+	"path_unlink_file":        pathUnlinkFile,
+	"poll_oneoff":             pollOneoff,
+	"proc_raise":              procRaise,
+	"sched_yield":             schedYield,
+	"random_get":              randomGet,
+	"sock_accept":             sockAccept,
+	"sock_recv":               sockRecv,
+	"sock_send":               sockSend,
+	"sock_shutdown":           sockShutdown,
 }
 
 // Funcs returns every function of wasi_snapshot_preview1 (46), proc_exit
@@ -105,13 +98,13 @@ var sharedFuncs = sync.OnceValue(func() []SharedFunc {
 	out := make([]SharedFunc, 0, len(fs))
 	for _, f := range fs {
 		sf := SharedFunc{Name: f.Name, Params: f.Type.Params, Results: f.Type.Results}
-		fn, wait, nparams := hosts[f.Name], waits[f.Name], len(f.Type.Params)
+		fn, nparams := hosts[f.Name], len(f.Type.Params)
 		switch {
 		case f.Name == "proc_exit":
 			sf.Call = func(s *System, mem Memory, stack []uint64) error {
 				return &ExitError{Code: uint32(stack[0])}
 			}
-		case fn == nil && wait == nil:
+		case fn == nil:
 			panic("wasi: no host function for " + f.Name)
 		default:
 			sf.Call = func(s *System, mem Memory, stack []uint64) error {
@@ -119,19 +112,15 @@ var sharedFuncs = sync.OnceValue(func() []SharedFunc {
 				// stack[0] only once the function has returned. (A copy
 				// on the Go stack would escape through fn and cost an
 				// allocation per call.)
-				args := stack[:nparams:nparams]
-				var m []byte
+				var c call
+				c.s, c.a, c.mem = s, stack[:nparams:nparams], mem
 				if mem != nil {
-					m = mem.Bytes()
+					c.m = mem.Bytes()
 				}
-				if wait == nil {
-					stack[0] = uint64(fn(s, m, args))
-					return nil
-				}
-				c, _ := mem.(Canceler)
-				e, cancelled := wait(s, m, args, c)
-				if cancelled {
-					if err := c.Err(); err != nil {
+				e := fn(noescape(&c))
+				c.done()
+				if e == errnoCancelled {
+					if err := mem.(Canceler).Err(); err != nil {
 						return err
 					}
 					return errCancelled

@@ -169,14 +169,18 @@ func (e *fdEntry) denied(need uint64) Errno {
 	return ErrnoNotcapable
 }
 
-// capOutput applies MaxOutputBytes to a write of iov to e: it returns the
-// part of iov the budget allows and the reservation to settle with
-// returnOutput once the write is done.
-func (s *System) capOutput(e *fdEntry, iov [][]byte) ([][]byte, int64, Errno) {
+// output is the step that applies MaxOutputBytes to a write of iov to e:
+// it returns the part of iov the budget allows and the reservation to
+// settle with returnOutput once the write is done.
+func (c *call) output(e *fdEntry, iov [][]byte) ([][]byte, int64) {
+	if !c.ok() {
+		return nil, 0
+	}
 	want := totalLen(iov)
-	got, errno := s.takeOutput(e, want)
-	if errno == ErrnoSuccess && got < want {
+	got, errno := c.s.takeOutput(e, want)
+	c.fail(errno)
+	if got < want {
 		iov = capIov(iov, int(got))
 	}
-	return iov, got, errno
+	return iov, got
 }

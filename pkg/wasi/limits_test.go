@@ -158,7 +158,7 @@ func TestMaxOutputBytes(t *testing.T) {
 // A read-only preopen refuses every write path, on it and beneath it, with
 // wasmtime's errnos, and reads still work.
 func TestReadOnlyPreopen(t *testing.T) {
-	forEachResolver(t, func(t *testing.T, resolver *harness, _ string) {
+	eachResolver(t, func(t *testing.T, walk bool) {
 		dir := t.TempDir()
 		write := func(p, s string) {
 			if err := os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644); err != nil {
@@ -174,7 +174,7 @@ func TestReadOnlyPreopen(t *testing.T) {
 		write("f", "data")
 		write("sub/g", "more")
 		h := newHarness(t, Config{Preopens: []Preopen{{HostPath: dir, GuestPath: "/ro", ReadOnly: true}}})
-		h.s.walk = resolver.s.walk
+		h.s.walk = walk
 
 		// What fdstat shows: no mutate right, in base or inheriting.
 		st := h.alloc(24)

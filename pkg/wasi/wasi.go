@@ -19,6 +19,10 @@
 // poll(2) alongside the cancellation, gives up once it comes and fails the
 // call with the Canceler's Err.
 //
+// Each host function is a list of steps on a call (call.go), which
+// decodes and checks its arguments (fds and their rights, paths, guest
+// pointers, iovecs) in one place and keeps the first errno.
+//
 // Limits (limits.go): a guest holds at most Config.MaxOpenFiles fds
 // (DefaultMaxOpenFiles, 1024, by default; EMFILE past it), all guests of
 // the process together at most three quarters of RLIMIT_NOFILE (ENFILE),
@@ -417,14 +421,22 @@ func (s *System) Close() error {
 
 // get returns the entry for fd if it has all the rights in need. The entry
 // is pinned: the caller must release it.
-func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) {
+func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) { return s.pin(fd, need, false) }
+
+// getDir is get for an fd that must be a directory (the base of a path
+// operation).
+func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) { return s.pin(fd, need, true) }
+
+func (s *System) pin(fd uint32, need uint64, dir bool) (*fdEntry, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.fds[fd]
-	if !ok {
+	switch {
+	case !ok:
 		return nil, ErrnoBadf
-	}
-	if e.base.Load()&need != need {
+	case dir && (e.ftype != filetypeDirectory || e.fd < 0):
+		return nil, ErrnoNotdir
+	case e.base.Load()&need != need:
 		return nil, e.denied(need)
 	}
 	e.refs++
@@ -453,28 +465,9 @@ func (s *System) retireLocked(e *fdEntry) error {
 	return nil
 }
 
-// getDir is get for an fd that must be a directory (the base of a path
-// operation).
-func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.fds[fd]
-	if !ok {
-		return nil, ErrnoBadf
-	}
-	if e.ftype != filetypeDirectory || e.fd < 0 {
-		return nil, ErrnoNotdir
-	}
-	if e.base.Load()&need != need {
-		return nil, e.denied(need)
-	}
-	e.refs++
-	return e, ErrnoSuccess
-}
-
 // insert adds e, a new entry holding a host fd, under the lowest free fd
 // number: EMFILE past MaxOpenFiles, ENFILE past the process-wide budget
-// (limits.go). The caller closes e's fd when insert fails.
+// (limits.go). The caller closes e when insert fails.
 func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
