@@ -7,15 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lucet-go/lucet/pkg/wasi/abi"
+	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// TestFuncSignatures checks that the host functions are abi's table, in
-// its order (abi's tests check the table against the witx).
+// TestFuncSignatures checks that the host functions are preview1's table, in
+// its order (preview1's tests check the table against the witx).
 func TestFuncSignatures(t *testing.T) {
 	h := newHarness(t, Config{})
-	funcs, want := h.s.Funcs(), abi.Funcs()
+	funcs, want := h.s.Funcs(), preview1.Funcs()
 	if len(funcs) != len(want) {
 		t.Fatalf("got %d functions, want %d", len(funcs), len(want))
 	}

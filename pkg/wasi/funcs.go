@@ -3,11 +3,11 @@ package wasi
 import (
 	"sync"
 
-	"github.com/lucet-go/lucet/pkg/wasi/abi"
+	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// hosts are the host functions, each by its name in abi.Funcs, where its
+// hosts are the host functions, each by its name in preview1.Funcs, where its
 // signature is; call.go decodes their arguments. proc_exit is not here:
 // its Call only ends the guest.
 //
@@ -94,7 +94,7 @@ type SharedFunc struct {
 func Shared() []SharedFunc { return sharedFuncs() }
 
 var sharedFuncs = sync.OnceValue(func() []SharedFunc {
-	fs := abi.Funcs()
+	fs := preview1.Funcs()
 	out := make([]SharedFunc, 0, len(fs))
 	for _, f := range fs {
 		sf := SharedFunc{Name: f.Name, Params: f.Type.Params, Results: f.Type.Results}

@@ -4,7 +4,7 @@
 // In: a Config (argv, environment, stdio, preopened host directories,
 // sockets). Out: a System whose Funcs are the 46 imports of the
 // wasi_snapshot_preview1 module, each with its core-wasm signature from
-// package abi (the table lucet-validate checks modules against) and a Call
+// package preview1 (the table lucet-validate checks modules against) and a Call
 // that reads its arguments from a value stack and guest memory.
 //
 // The guest reaches the host filesystem only through the preopened
@@ -65,12 +65,12 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/lucet-go/lucet/pkg/wasi/abi"
+	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // ModuleName is the import module name of every function in Funcs.
-const ModuleName = abi.ModuleName
+const ModuleName = preview1.ModuleName
 
 // Memory is the guest's linear memory as the runtime exposes it.
 type Memory interface {

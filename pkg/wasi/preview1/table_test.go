@@ -1,4 +1,4 @@
-package abi
+package preview1
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-// Package abi is wasi_snapshot_preview1 as a core-wasm module sees it: the
+// Package preview1 is wasi_snapshot_preview1 as a core-wasm module sees it: the
 // import module name and the name and signature of each of its 46
 // functions. It is the one table both sides use: lucet-validate --wasi
 // checks a module's imports against it (Check), and package wasi builds
@@ -9,7 +9,7 @@
 // program. It imports only pkg/wasm, so checking a module does not link
 // the host implementation (its syscalls, its fd table) into the validator,
 // and the host implementation does not depend on the compiler.
-package abi
+package preview1
 
 import "github.com/lucet-go/lucet/pkg/wasm"
 
