@@ -21,6 +21,7 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -218,7 +219,7 @@ func checkFile(name string, stdin io.Reader, wasi bool) (r result) {
 		return r
 	}
 	if wasi {
-		if err := checkWASI(m); err != nil {
+		if err := preview1.Check(m); err != nil {
 			r.Verdict, r.Stage, r.Error = "invalid", "wasi", err.Error()
 			return r
 		}

@@ -99,85 +99,76 @@ func TestGoRootConventions(t *testing.T) {
 		goWrite  = goFileRights &^ goReadRights
 		goDirOpn = goRead & goDirRights // O_RDONLY|O_DIRECTORY: Go's rights & dirRights
 	)
-	for _, walk := range []bool{false, true} {
-		name := "openat2"
-		if walk {
-			name = "walk"
+	eachResolver(t, func(t *testing.T, walk bool) {
+		top := t.TempDir()
+		sb := filepath.Join(top, "sb")
+		root := filepath.Join(sb, "ROOT")
+		secret := filepath.Join(top, "secret")
+		os.MkdirAll(filepath.Join(root, "dir"), 0o755)
+		os.WriteFile(secret, []byte("top secret"), 0o644)
+		for name, content := range map[string]string{"existing": "old", "rdonly-trunc": "old"} {
+			os.WriteFile(filepath.Join(root, name), []byte(content), 0o644)
 		}
-		t.Run(name, func(t *testing.T) {
-			if !walk && !openat2Available() {
-				t.Skip("kernel has no openat2")
+		for l, target := range map[string]string{
+			"target":  "../ROOT/s_target", // TestRootMultiWriteFile's link
+			"dirlink": "dir",
+			"out":     "../../secret",
+		} {
+			if err := os.Symlink(target, filepath.Join(root, l)); err != nil {
+				t.Fatal(err)
 			}
-			top := t.TempDir()
-			sb := filepath.Join(top, "sb")
-			root := filepath.Join(sb, "ROOT")
-			secret := filepath.Join(top, "secret")
-			os.MkdirAll(filepath.Join(root, "dir"), 0o755)
-			os.WriteFile(secret, []byte("top secret"), 0o644)
-			for name, content := range map[string]string{"existing": "old", "rdonly-trunc": "old"} {
-				os.WriteFile(filepath.Join(root, name), []byte(content), 0o644)
-			}
-			for l, target := range map[string]string{
-				"target":  "../ROOT/s_target", // TestRootMultiWriteFile's link
-				"dirlink": "dir",
-				"out":     "../../secret",
-			} {
-				if err := os.Symlink(target, filepath.Join(root, l)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			h := newHarness(t, Config{Preopens: []Preopen{{HostPath: sb, GuestPath: "/"}}})
-			h.s.walk = walk
+		}
+		h := newHarness(t, Config{Preopens: []Preopen{{HostPath: sb, GuestPath: "/"}}})
+		h.s.walk = walk
 
-			// os.OpenRoot: O_RDONLY first (EISDIR, see
-			// TestGuestLibraryConventions), then the O_DIRECTORY retry.
-			rfd, e := h.open(3, true, "ROOT", oflagDirectory, goDirOpn, goFileRights, 0)
-			if e != 0 {
-				t.Fatalf("open root: %d", e)
+		// os.OpenRoot: O_RDONLY first (EISDIR, see
+		// TestGuestLibraryConventions), then the O_DIRECTORY retry.
+		rfd, e := h.open(3, true, "ROOT", oflagDirectory, goDirOpn, goFileRights, 0)
+		if e != 0 {
+			t.Fatalf("open root: %d", e)
+		}
+		cases := []struct {
+			name    string
+			path    string
+			follow  bool
+			oflags  uint32
+			base    uint64
+			fdflags uint32
+			want    Errno
+		}{
+			{"WriteFile (O_WRONLY|O_CREATE|O_TRUNC)", "new", false, oflagCreat | oflagTrunc, goWrite, 0, ErrnoSuccess},
+			{"Create (O_RDWR|O_CREATE|O_TRUNC)", "created", false, oflagCreat | oflagTrunc, goFileRights, 0, ErrnoSuccess},
+			{"truncate existing", "existing", false, oflagTrunc, goWrite, 0, ErrnoSuccess},
+			{"append (O_WRONLY|O_CREATE|O_APPEND)", "log", false, oflagCreat, goWrite, fdflagAppend, ErrnoSuccess},
+			{"O_NOFOLLOW on a symlink is ELOOP", "target", false, oflagCreat | oflagTrunc, goWrite, 0, ErrnoLoop},
+			{"O_NOFOLLOW|O_DIRECTORY on a symlink", "dirlink", false, oflagDirectory, goDirOpn, 0, ErrnoNotdir},
+			// Go's O_RDONLY|O_TRUNC: truncates, as on Linux and in wasmtime.
+			{"O_TRUNC without any write right", "rdonly-trunc", false, oflagTrunc, goRead, 0, ErrnoSuccess},
+			{"create through an escaping link", "out", true, oflagCreat | oflagTrunc, goWrite, 0, errnoEscape},
+			{"truncate through an escaping link", "out", true, oflagTrunc, goWrite, 0, errnoEscape},
+			{"O_NOFOLLOW on an escaping link", "out", false, oflagTrunc, goWrite, 0, ErrnoLoop},
+			{"create via .. out of the preopen", "../../secret", false, oflagCreat | oflagTrunc, goWrite, 0, errnoEscape},
+		}
+		for _, c := range cases {
+			fd, e := h.open(rfd, c.follow, c.path, c.oflags, c.base, goFileRights, c.fdflags)
+			if e != c.want {
+				t.Errorf("%s: errno %d, want %d", c.name, e, c.want)
+				continue
 			}
-			cases := []struct {
-				name    string
-				path    string
-				follow  bool
-				oflags  uint32
-				base    uint64
-				fdflags uint32
-				want    Errno
-			}{
-				{"WriteFile (O_WRONLY|O_CREATE|O_TRUNC)", "new", false, oflagCreat | oflagTrunc, goWrite, 0, ErrnoSuccess},
-				{"Create (O_RDWR|O_CREATE|O_TRUNC)", "created", false, oflagCreat | oflagTrunc, goFileRights, 0, ErrnoSuccess},
-				{"truncate existing", "existing", false, oflagTrunc, goWrite, 0, ErrnoSuccess},
-				{"append (O_WRONLY|O_CREATE|O_APPEND)", "log", false, oflagCreat, goWrite, fdflagAppend, ErrnoSuccess},
-				{"O_NOFOLLOW on a symlink is ELOOP", "target", false, oflagCreat | oflagTrunc, goWrite, 0, ErrnoLoop},
-				{"O_NOFOLLOW|O_DIRECTORY on a symlink", "dirlink", false, oflagDirectory, goDirOpn, 0, ErrnoNotdir},
-				// Go's O_RDONLY|O_TRUNC: truncates, as on Linux and in wasmtime.
-				{"O_TRUNC without any write right", "rdonly-trunc", false, oflagTrunc, goRead, 0, ErrnoSuccess},
-				{"create through an escaping link", "out", true, oflagCreat | oflagTrunc, goWrite, 0, errnoEscape},
-				{"truncate through an escaping link", "out", true, oflagTrunc, goWrite, 0, errnoEscape},
-				{"O_NOFOLLOW on an escaping link", "out", false, oflagTrunc, goWrite, 0, ErrnoLoop},
-				{"create via .. out of the preopen", "../../secret", false, oflagCreat | oflagTrunc, goWrite, 0, errnoEscape},
+			if e == 0 {
+				h.must("fd_close", uint64(fd))
 			}
-			for _, c := range cases {
-				fd, e := h.open(rfd, c.follow, c.path, c.oflags, c.base, goFileRights, c.fdflags)
-				if e != c.want {
-					t.Errorf("%s: errno %d, want %d", c.name, e, c.want)
-					continue
-				}
-				if e == 0 {
-					h.must("fd_close", uint64(fd))
-				}
+		}
+		for _, name := range []string{"existing", "rdonly-trunc"} {
+			if b, _ := os.ReadFile(filepath.Join(root, name)); len(b) != 0 {
+				t.Errorf("%s not truncated: %q", name, b)
 			}
-			for _, name := range []string{"existing", "rdonly-trunc"} {
-				if b, _ := os.ReadFile(filepath.Join(root, name)); len(b) != 0 {
-					t.Errorf("%s not truncated: %q", name, b)
-				}
-			}
-			if b, _ := os.ReadFile(secret); string(b) != "top secret" {
-				t.Errorf("file outside the preopen changed: %q", b)
-			}
-			if _, err := os.Lstat(filepath.Join(root, "s_target")); err == nil {
-				t.Error("O_NOFOLLOW create followed the link")
-			}
-		})
-	}
+		}
+		if b, _ := os.ReadFile(secret); string(b) != "top secret" {
+			t.Errorf("file outside the preopen changed: %q", b)
+		}
+		if _, err := os.Lstat(filepath.Join(root, "s_target")); err == nil {
+			t.Error("O_NOFOLLOW create followed the link")
+		}
+	})
 }

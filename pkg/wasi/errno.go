@@ -28,6 +28,7 @@ const (
 	ErrnoLoop        Errno = 32
 	ErrnoMfile       Errno = 33
 	ErrnoNametoolong Errno = 37
+	ErrnoNfile       Errno = 41
 	ErrnoNoent       Errno = 44
 	ErrnoNosys       Errno = 52
 	ErrnoNotdir      Errno = 54

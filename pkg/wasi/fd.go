@@ -49,6 +49,9 @@ func (s *System) getIO(fd uint32, right uint64) (*fdEntry, Errno) {
 		errno = ErrnoIsdir
 	case e.ftype == filetypeDirectory:
 		errno = ErrnoBadf
+	case e.base.Load()&right == 0 && e.readOnly && right == rightFdWrite:
+		// As write(2) on a file not open for writing (and wasmtime).
+		errno = ErrnoBadf
 	case e.base.Load()&right == 0:
 		errno = ErrnoNotcapable
 	}
@@ -75,77 +78,43 @@ func (e *fdEntry) nowaitMode() ioMode {
 // fd_read(fd, iovs, iovs_len, nread_ptr) -> errno
 //
 // A read that waits (a pipe, tty or socket with nothing to read) can be
-// cancelled through c; see streamIO. A stdio stream that is only an
-// io.Reader is read in its Read method, which this package cannot
-// interrupt: such a call ends when Read returns, cancelled or not.
-func (s *System) fdRead(m []byte, a []uint64, c Canceler) (Errno, bool) {
-	fd, iovPtr, iovCnt, nreadPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
-	e, errno := s.getIO(fd, rightFdRead)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
-	defer s.release(e)
-	if !ok32(m, nreadPtr) {
-		return ErrnoFault, false
-	}
-	iov, errno := iovecs(m, iovPtr, iovCnt)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
-	var n int
-	switch hfd := e.streamFd(false); {
-	case hfd >= 0:
-		n, cancelled, err := streamIO(e, hfd, unix.POLLIN, c, e.nowaitMode(), func(mode ioMode) (int, error) {
-			switch mode {
-			case ioDontwait:
-				n, _, _, _, err := unix.RecvmsgBuffers(hfd, iov, nil, unix.MSG_DONTWAIT)
-				return n, err
-			case ioNowait:
-				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
-			}
-			return unix.Readv(hfd, iov)
-		})
-		if cancelled || err != nil {
-			return toErrno(err), cancelled
-		}
-		store32(m, nreadPtr, uint32(n))
-		return ErrnoSuccess, false
-	case e.r != nil:
-		n, errno = readStream(e.r, iov)
-		if errno != ErrnoSuccess {
-			return errno, false
-		}
-	default:
-		return ErrnoBadf, false
-	}
-	store32(m, nreadPtr, uint32(n))
-	return ErrnoSuccess, false
-}
+// cancelled; see streamIO. A stdio stream that is only an io.Reader is
+// read in its Read method, which this package cannot interrupt: such a
+// call ends when Read returns, cancelled or not.
+func fdRead(c *call) Errno { return fdIO(c, false) }
 
 // fd_write(fd, iovs, iovs_len, nwritten_ptr) -> errno
 //
 // A write that waits (a full pipe, a tty under flow control, a socket
-// whose peer does not read) can be cancelled through c; see streamAll. A
-// stdio stream that is only an io.Writer is written in its Write method,
-// which this package cannot interrupt.
-func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
-	fd, iovPtr, iovCnt, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
-	e, errno := s.getIO(fd, rightFdWrite)
-	if errno != ErrnoSuccess {
-		return errno, false
+// whose peer does not read) can be cancelled; see streamAll. A stdio
+// stream that is only an io.Writer is written in its Write method, which
+// this package cannot interrupt. Writes to stdout and stderr count against
+// MaxOutputBytes.
+func fdWrite(c *call) Errno { return fdIO(c, true) }
+
+// fdIO serves fd_read and fd_write, which differ only in direction.
+func fdIO(c *call, write bool) Errno {
+	right, events := rightFdRead, int16(unix.POLLIN)
+	if write {
+		right, events = rightFdWrite, unix.POLLOUT
 	}
-	defer s.release(e)
-	if !ok32(m, nPtr) {
-		return ErrnoFault, false
+	e := c.stream(0, right)
+	out := c.out32(3)
+	iov := c.iovecs(1)
+	var reserved int64
+	if write {
+		iov, reserved = c.output(e, iov)
 	}
-	iov, errno := iovecs(m, iovPtr, iovCnt)
-	if errno != ErrnoSuccess {
-		return errno, false
+	if !c.ok() {
+		return c.errno
 	}
 	var n int
-	switch hfd := e.streamFd(true); {
-	case hfd >= 0:
-		n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, e.nowaitMode(), iov, func(iov [][]byte, mode ioMode) (int, error) {
+	var errno Errno
+	switch hfd := e.streamFd(write); {
+	case hfd >= 0 && write:
+		var cancelled bool
+		var err error
+		n, cancelled, err = streamAll(e, hfd, events, c.canceler(), e.nowaitMode(), iov, func(iov [][]byte, mode ioMode) (int, error) {
 			switch mode {
 			case ioDontwait:
 				// MSG_NOSIGNAL: a peer that went away is EPIPE for
@@ -156,122 +125,90 @@ func (s *System) fdWrite(m []byte, a []uint64, c Canceler) (Errno, bool) {
 			}
 			return unix.Writev(hfd, iov)
 		})
-		if cancelled || err != nil {
-			return toErrno(err), cancelled
-		}
-		store32(m, nPtr, uint32(n))
-		return ErrnoSuccess, false
-	case e.w != nil:
+		errno = ioErrno(cancelled, err)
+	case hfd >= 0:
+		var cancelled bool
+		var err error
+		n, cancelled, err = streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
+			switch mode {
+			case ioDontwait:
+				n, _, _, _, err := unix.RecvmsgBuffers(hfd, iov, nil, unix.MSG_DONTWAIT)
+				return n, err
+			case ioNowait:
+				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
+			}
+			return unix.Readv(hfd, iov)
+		})
+		errno = ioErrno(cancelled, err)
+	case write && e.w != nil:
 		n, errno = writeStream(e.w, iov)
-		if errno != ErrnoSuccess {
-			return errno, false
-		}
+	case !write && e.r != nil:
+		n, errno = readStream(e.r, iov)
 	default:
-		return ErrnoBadf, false
+		errno = ErrnoBadf
 	}
-	store32(m, nPtr, uint32(n))
-	return ErrnoSuccess, false
-}
-
-// fd_pread(fd, iovs, iovs_len, offset, nread_ptr) -> errno
-func (s *System) fdPread(m []byte, a []uint64) Errno {
-	fd, iovPtr, iovCnt, off, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.getIO(fd, rightFdRead)
+	c.s.returnOutput(e, reserved, n)
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	defer s.release(e)
-	if e.base.Load()&rightFdSeek == 0 {
-		return seekDenied(e)
-	}
-	if !ok32(m, nPtr) {
-		return ErrnoFault
-	}
-	iov, errno := iovecs(m, iovPtr, iovCnt)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	if off > math.MaxInt64 {
-		return ErrnoInval
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	n, err := hostIO(hfd, unix.POLLIN, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Preadv(hfd, iov, int64(off)) })
-	if err != nil {
-		return toErrno(err)
-	}
-	store32(m, nPtr, uint32(n))
+	store32(c.m, out, uint32(n))
 	return ErrnoSuccess
 }
 
+// fd_pread(fd, iovs, iovs_len, offset, nread_ptr) -> errno
+func fdPread(c *call) Errno { return fdPIO(c, false) }
+
 // fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr) -> errno
-func (s *System) fdPwrite(m []byte, a []uint64) Errno {
-	fd, iovPtr, iovCnt, off, nPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
-	e, errno := s.getIO(fd, rightFdWrite)
-	if errno != ErrnoSuccess {
-		return errno
+func fdPwrite(c *call) Errno { return fdPIO(c, true) }
+
+// fdPIO serves fd_pread and fd_pwrite.
+func fdPIO(c *call, write bool) Errno {
+	right, events, tooFar := rightFdRead, int16(unix.POLLIN), ErrnoInval
+	if write {
+		right, events, tooFar = rightFdWrite, unix.POLLOUT, ErrnoFbig
 	}
-	defer s.release(e)
-	if e.base.Load()&rightFdSeek == 0 {
-		return seekDenied(e)
+	e := c.stream(0, right)
+	c.seekable(e, rightFdSeek)
+	out := c.out32(4)
+	iov := c.iovecs(1)
+	off := c.a[3]
+	c.require(off <= math.MaxInt64 && (!write || uint64(totalLen(iov)) <= math.MaxInt64-off), tooFar)
+	hfd := c.hostFd(e, ErrnoSuccess)
+	var reserved int64
+	if write {
+		iov, reserved = c.output(e, iov)
 	}
-	if !ok32(m, nPtr) {
-		return ErrnoFault
+	if !c.ok() {
+		return c.errno
 	}
-	iov, errno := iovecs(m, iovPtr, iovCnt)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	if off > math.MaxInt64 || uint64(totalLen(iov)) > math.MaxInt64-off {
-		return ErrnoFbig
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	n, err := hostIO(hfd, unix.POLLOUT, e.fdflags()&fdflagNonblock != 0, func() (int, error) { return unix.Pwritev(hfd, iov, int64(off)) })
+	n, err := hostIO(hfd, events, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
+		if write {
+			return unix.Pwritev(hfd, iov, int64(off))
+		}
+		return unix.Preadv(hfd, iov, int64(off))
+	})
+	c.s.returnOutput(e, reserved, n)
 	if err != nil {
 		return toErrno(err)
 	}
-	store32(m, nPtr, uint32(n))
+	store32(c.m, out, uint32(n))
 	return ErrnoSuccess
 }
 
 // fd_seek(fd, offset i64, whence, newoffset_ptr) -> errno
-func (s *System) fdSeek(m []byte, a []uint64) Errno {
-	fd, off, whence, outPtr := uint32(a[0]), int64(a[1]), uint32(a[2]), uint32(a[3])
+func fdSeek(c *call) Errno {
+	off, whence := int64(c.a[1]), uint32(c.a[2])
 	need := rightFdSeek
 	// The spec lets fd_tell alone cover the pure query lseek(fd, 0, CUR).
 	if off == 0 && whence == unix.SEEK_CUR {
 		need = rightFdTell
 	}
-	e, errno := s.get(fd, 0)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	if e.base.Load()&need == 0 && e.base.Load()&rightFdSeek == 0 {
-		return seekDenied(e)
-	}
-	if !ok64(m, outPtr) {
-		return ErrnoFault
-	}
+	e := c.fd(0, 0)
+	c.seekable(e, need|rightFdSeek)
+	out := c.out64(3)
 	// WASI whence is set=0, cur=1, end=2, the same numbers as Linux.
-	if whence > 2 {
-		return ErrnoInval
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	pos, err := unix.Seek(hfd, off, int(whence))
-	if err != nil {
-		return toErrno(err)
-	}
-	store64(m, outPtr, uint64(pos))
-	return ErrnoSuccess
+	c.require(whence <= 2, ErrnoInval)
+	return c.seek(e, off, int(whence), out)
 }
 
 // seekDenied picks the errno for seek/tell without the right. Streams
@@ -286,34 +223,30 @@ func seekDenied(e *fdEntry) Errno {
 }
 
 // fd_tell(fd, offset_ptr) -> errno
-func (s *System) fdTell(m []byte, a []uint64) Errno {
-	fd, outPtr := uint32(a[0]), uint32(a[1])
-	e, errno := s.get(fd, 0)
-	if errno != ErrnoSuccess {
-		return errno
+func fdTell(c *call) Errno {
+	e := c.fd(0, 0)
+	c.seekable(e, rightFdTell|rightFdSeek)
+	return c.seek(e, 0, unix.SEEK_CUR, c.out64(1))
+}
+
+// seek ends fd_seek and fd_tell: lseek on e's host fd, the new offset
+// stored at out.
+func (c *call) seek(e *fdEntry, off int64, whence int, out uint32) Errno {
+	hfd := c.hostFd(e, ErrnoSuccess)
+	if !c.ok() {
+		return c.errno
 	}
-	defer s.release(e)
-	if e.base.Load()&(rightFdTell|rightFdSeek) == 0 {
-		return seekDenied(e)
-	}
-	if !ok64(m, outPtr) {
-		return ErrnoFault
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	pos, err := unix.Seek(hfd, 0, unix.SEEK_CUR)
+	pos, err := unix.Seek(hfd, off, whence)
 	if err != nil {
 		return toErrno(err)
 	}
-	store64(m, outPtr, uint64(pos))
+	store64(c.m, out, uint64(pos))
 	return ErrnoSuccess
 }
 
 // fd_close(fd) -> errno
-func (s *System) fdClose(m []byte, a []uint64) Errno {
-	fd := uint32(a[0])
+func fdClose(c *call) Errno {
+	s, fd := c.s, uint32(c.a[0])
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.fds[fd]
@@ -326,8 +259,8 @@ func (s *System) fdClose(m []byte, a []uint64) Errno {
 }
 
 // fd_renumber(from, to) -> errno
-func (s *System) fdRenumber(m []byte, a []uint64) Errno {
-	from, to := uint32(a[0]), uint32(a[1])
+func fdRenumber(c *call) Errno {
+	s, from, to := c.s, uint32(c.a[0]), uint32(c.a[1])
 	s.mu.Lock()
 	ef, okf := s.fds[from]
 	et, okt := s.fds[to]
@@ -349,54 +282,29 @@ func (s *System) fdRenumber(m []byte, a []uint64) Errno {
 }
 
 // fd_datasync(fd) -> errno
-func (s *System) fdDatasync(m []byte, a []uint64) Errno {
-	e, errno := s.get(uint32(a[0]), rightFdDatasync)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return ErrnoInval
-	}
-	return toErrno(eintr(func() error { return unix.Fdatasync(hfd) }))
+func fdDatasync(c *call) Errno {
+	hfd := c.hostFd(c.fd(0, rightFdDatasync), ErrnoInval)
+	return c.sys(func() error { return unix.Fdatasync(hfd) })
 }
 
 // fd_sync(fd) -> errno
-func (s *System) fdSync(m []byte, a []uint64) Errno {
-	e, errno := s.get(uint32(a[0]), rightFdSync)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return ErrnoInval
-	}
-	return toErrno(eintr(func() error { return unix.Fsync(hfd) }))
+func fdSync(c *call) Errno {
+	hfd := c.hostFd(c.fd(0, rightFdSync), ErrnoInval)
+	return c.sys(func() error { return unix.Fsync(hfd) })
 }
 
 // fd_advise(fd, offset, len, advice) -> errno
-func (s *System) fdAdvise(m []byte, a []uint64) Errno {
-	e, errno := s.get(uint32(a[0]), rightFdAdvise)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	off, n, advice := a[1], a[2], uint32(a[3])
+func fdAdvise(c *call) Errno {
+	e := c.fd(0, rightFdAdvise)
+	off, n, advice := c.a[1], c.a[2], uint32(c.a[3])
 	// WASI orders sequential/random the other way round from Linux.
 	hostAdvice := [...]int{
 		unix.FADV_NORMAL, unix.FADV_SEQUENTIAL, unix.FADV_RANDOM,
 		unix.FADV_WILLNEED, unix.FADV_DONTNEED, unix.FADV_NOREUSE,
 	}
-	if advice >= uint32(len(hostAdvice)) || off > math.MaxInt64 || n > math.MaxInt64 {
-		return ErrnoInval
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	return toErrno(unix.Fadvise(hfd, int64(off), int64(n), hostAdvice[advice]))
+	c.require(advice < uint32(len(hostAdvice)) && off <= math.MaxInt64 && n <= math.MaxInt64, ErrnoInval)
+	hfd := c.hostFd(e, ErrnoSuccess)
+	return c.sys(func() error { return unix.Fadvise(hfd, int64(off), int64(n), hostAdvice[advice]) })
 }
 
 // fd_allocate(fd, offset, len) -> errno
@@ -404,49 +312,33 @@ func (s *System) fdAdvise(m []byte, a []uint64) Errno {
 // Deviation: current wasmtime answers ENOTSUP without touching the file. The
 // spec says the call makes sure the range is allocated (posix_fallocate), so
 // we do that, extending the file when the range goes past its end.
-func (s *System) fdAllocate(m []byte, a []uint64) Errno {
-	e, errno := s.get(uint32(a[0]), rightFdAllocate)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	off, n := a[1], a[2]
-	if off > math.MaxInt64 || n > math.MaxInt64 {
-		return ErrnoInval
-	}
-	if n > math.MaxInt64-off {
-		return ErrnoFbig
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	if e.ftype != filetypeRegularFile {
-		return ErrnoBadf
-	}
-	err := eintr(func() error { return unix.Fallocate(hfd, 0, int64(off), int64(n)) })
-	if err == unix.EOPNOTSUPP {
-		// Filesystems without fallocate: posix_fallocate's fallback is to
-		// make the file long enough.
-		var st unix.Stat_t
-		if err = unix.Fstat(hfd, &st); err == nil && st.Size < int64(off+n) {
-			err = unix.Ftruncate(hfd, int64(off+n))
+func fdAllocate(c *call) Errno {
+	e := c.fd(0, rightFdAllocate)
+	off, n := c.a[1], c.a[2]
+	c.require(off <= math.MaxInt64 && n <= math.MaxInt64, ErrnoInval)
+	c.require(n <= math.MaxInt64-off, ErrnoFbig)
+	hfd := c.hostFd(e, ErrnoSuccess)
+	c.require(e.ftype == filetypeRegularFile, ErrnoBadf)
+	return c.sys(func() error {
+		err := unix.Fallocate(hfd, 0, int64(off), int64(n))
+		if err == unix.EOPNOTSUPP {
+			// Filesystems without fallocate: posix_fallocate's fallback
+			// is to make the file long enough.
+			var st unix.Stat_t
+			if err = unix.Fstat(hfd, &st); err == nil && st.Size < int64(off+n) {
+				err = unix.Ftruncate(hfd, int64(off+n))
+			}
 		}
-	}
-	return toErrno(err)
+		return err
+	})
 }
 
 // fd_fdstat_get(fd, fdstat_ptr) -> errno
-func (s *System) fdFdstatGet(m []byte, a []uint64) Errno {
-	fd, ptr := uint32(a[0]), uint32(a[1])
-	e, errno := s.get(fd, 0)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	b, ok := span(m, ptr, sizeFdstat)
-	if !ok {
-		return ErrnoFault
+func fdFdstatGet(c *call) Errno {
+	e := c.fd(0, 0)
+	b := c.bytes(uint32(c.a[1]), sizeFdstat)
+	if !c.ok() {
+		return c.errno
 	}
 	clear(b)
 	b[0] = e.ftype
@@ -457,15 +349,11 @@ func (s *System) fdFdstatGet(m []byte, a []uint64) Errno {
 }
 
 // fd_fdstat_set_flags(fd, flags) -> errno
-func (s *System) fdFdstatSetFlags(m []byte, a []uint64) Errno {
-	fd, flags := uint32(a[0]), uint16(a[1])
-	e, errno := s.get(fd, rightFdFdstatSetFlags)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	if uint32(a[1]) > fdflagsAll {
-		return ErrnoInval
+func fdFdstatSetFlags(c *call) Errno {
+	e, flags := c.fd(0, rightFdFdstatSetFlags), uint16(c.a[1])
+	c.require(uint32(c.a[1]) <= fdflagsAll, ErrnoInval)
+	if !c.ok() {
+		return c.errno
 	}
 	// Linux's F_SETFL silently ignores O_DSYNC/O_SYNC, so a change to the
 	// sync flags cannot be honoured. wasmtime refuses such a request with
@@ -497,8 +385,8 @@ func (s *System) fdFdstatSetFlags(m []byte, a []uint64) Errno {
 }
 
 // fd_fdstat_set_rights(fd, base, inheriting) -> errno
-func (s *System) fdFdstatSetRights(m []byte, a []uint64) Errno {
-	fd, base, inh := uint32(a[0]), a[1], a[2]
+func fdFdstatSetRights(c *call) Errno {
+	s, fd, base, inh := c.s, uint32(c.a[0]), c.a[1], c.a[2]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.fds[fd]
@@ -516,16 +404,11 @@ func (s *System) fdFdstatSetRights(m []byte, a []uint64) Errno {
 }
 
 // fd_filestat_get(fd, filestat_ptr) -> errno
-func (s *System) fdFilestatGet(m []byte, a []uint64) Errno {
-	fd, ptr := uint32(a[0]), uint32(a[1])
-	e, errno := s.get(fd, rightFdFilestatGet)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	b, ok := span(m, ptr, sizeFilestat)
-	if !ok {
-		return ErrnoFault
+func fdFilestatGet(c *call) Errno {
+	e := c.fd(0, rightFdFilestatGet)
+	b := c.bytes(uint32(c.a[1]), sizeFilestat)
+	if !c.ok() {
+		return c.errno
 	}
 	hfd, errno := e.hostFd()
 	if errno != ErrnoSuccess {
@@ -539,27 +422,19 @@ func (s *System) fdFilestatGet(m []byte, a []uint64) Errno {
 		return toErrno(err)
 	}
 	encodeFilestat(b, &st)
-	if e.ftype == filetypeSocketDgram || e.ftype == filetypeSocketStream {
+	if e.isSocket() {
 		b[16] = e.ftype
 	}
 	return ErrnoSuccess
 }
 
 // fd_filestat_set_size(fd, size) -> errno
-func (s *System) fdFilestatSetSize(m []byte, a []uint64) Errno {
-	e, errno := s.get(uint32(a[0]), rightFdFilestatSetSize)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	if a[1] > math.MaxInt64 {
-		return ErrnoFbig
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return ErrnoInval
-	}
-	return toErrno(eintr(func() error { return unix.Ftruncate(hfd, int64(a[1])) }))
+func fdFilestatSetSize(c *call) Errno {
+	e := c.fd(0, rightFdFilestatSetSize)
+	size := c.a[1]
+	c.require(size <= math.MaxInt64, ErrnoFbig)
+	hfd := c.hostFd(e, ErrnoInval)
+	return c.sys(func() error { return unix.Ftruncate(hfd, int64(size)) })
 }
 
 // timespecs builds the utimensat argument from WASI fstflags.
@@ -591,43 +466,33 @@ func timespecs(atim, mtim uint64, fst uint32) ([2]unix.Timespec, Errno) {
 }
 
 // fd_filestat_set_times(fd, atim, mtim, fst_flags) -> errno
-func (s *System) fdFilestatSetTimes(m []byte, a []uint64) Errno {
-	e, errno := s.get(uint32(a[0]), rightFdFilestatSetTimes)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	ts, errno := timespecs(a[1], a[2], uint32(a[3]))
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	hfd, errno := e.hostFd()
-	if errno != ErrnoSuccess {
-		return ErrnoInval
-	}
-	// futimens(fd) is utimensat(fd, NULL, ...); x/sys only offers the
-	// path form, and an empty path is ENOENT there.
-	_, _, en := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(hfd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
-	if en != 0 {
-		return toErrno(en)
-	}
-	return ErrnoSuccess
+func fdFilestatSetTimes(c *call) Errno {
+	e := c.fd(0, rightFdFilestatSetTimes)
+	ts := c.times(1)
+	hfd := c.hostFd(e, ErrnoInval)
+	return c.sys(func() error {
+		// futimens(fd) is utimensat(fd, NULL, ...); x/sys only offers the
+		// path form, and an empty path is ENOENT there.
+		if _, _, en := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(hfd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0); en != 0 {
+			return en
+		}
+		return nil
+	})
+}
+
+// preopen is fd for the prestat calls: EBADF unless it is a preopen.
+func (c *call) preopen(i int) *fdEntry {
+	e := c.fd(i, 0)
+	c.require(e.isPreopen, ErrnoBadf)
+	return e
 }
 
 // fd_prestat_get(fd, prestat_ptr) -> errno
-func (s *System) fdPrestatGet(m []byte, a []uint64) Errno {
-	fd, ptr := uint32(a[0]), uint32(a[1])
-	e, errno := s.get(fd, 0)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	if !e.isPreopen {
-		return ErrnoBadf
-	}
-	b, ok := span(m, ptr, sizePrestat)
-	if !ok {
-		return ErrnoFault
+func fdPrestatGet(c *call) Errno {
+	e := c.preopen(0)
+	b := c.bytes(uint32(c.a[1]), sizePrestat)
+	if !c.ok() {
+		return c.errno
 	}
 	clear(b)
 	b[0] = preopentypeDir
@@ -636,23 +501,13 @@ func (s *System) fdPrestatGet(m []byte, a []uint64) Errno {
 }
 
 // fd_prestat_dir_name(fd, path_ptr, path_len) -> errno
-func (s *System) fdPrestatDirName(m []byte, a []uint64) Errno {
-	fd, ptr, n := uint32(a[0]), uint32(a[1]), uint32(a[2])
-	e, errno := s.get(fd, 0)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	if !e.isPreopen {
-		return ErrnoBadf
-	}
-	b, ok := span(m, ptr, n)
-	if !ok {
-		return ErrnoFault
-	}
+func fdPrestatDirName(c *call) Errno {
+	e := c.preopen(0)
+	b := c.buf(1)
 	// wasmtime refuses a short buffer rather than truncating the name.
-	if int(n) < len(e.preopen) {
-		return ErrnoNametoolong
+	c.require(len(b) >= len(e.preopen), ErrnoNametoolong)
+	if !c.ok() {
+		return c.errno
 	}
 	copy(b, e.preopen)
 	return ErrnoSuccess
@@ -736,29 +591,22 @@ func listDir(dirfd int) ([]dirent, Errno) {
 // bufused == buf_len, which tells the guest to call again with a larger
 // buffer from the last complete entry's d_next (the spec's truncation
 // contract; wasi-libc relies on it).
-func (s *System) fdReaddir(m []byte, a []uint64) Errno {
-	fd, bufPtr, bufLen, cookie, usedPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), a[3], uint32(a[4])
+func fdReaddir(c *call) Errno {
+	s, cookie := c.s, c.a[3]
 	// Type before rights: a file never carries fd_readdir (rightsForType
 	// strips it), and ENOTDIR is what the guest can act on.
-	e, errno := s.get(fd, 0)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	if e.ftype != filetypeDirectory || e.fd < 0 {
-		return ErrnoNotdir
-	}
-	if e.base.Load()&rightFdReaddir == 0 {
-		return ErrnoNotcapable
-	}
-	buf, ok := span(m, bufPtr, bufLen)
-	if !ok || !ok32(m, usedPtr) {
-		return ErrnoFault
+	e := c.fd(0, 0)
+	c.require(e.ftype == filetypeDirectory && e.fd >= 0, ErrnoNotdir)
+	c.require(e.base.Load()&rightFdReaddir != 0, ErrnoNotcapable)
+	buf, used := c.buf(1), c.out32(4)
+	if !c.ok() {
+		return c.errno
 	}
 	s.mu.Lock()
 	entries := e.dirEntries
 	s.mu.Unlock()
 	if cookie == 0 || entries == nil {
+		var errno Errno
 		entries, errno = listDir(e.fd)
 		if errno != ErrnoSuccess {
 			return errno
@@ -778,6 +626,6 @@ func (s *System) fdReaddir(m []byte, a []uint64) Errno {
 		pos += copy(buf[pos:], hdr[:])
 		pos += copy(buf[pos:], d.name)
 	}
-	store32(m, usedPtr, uint32(pos))
+	store32(c.m, used, uint32(pos))
 	return ErrnoSuccess
 }

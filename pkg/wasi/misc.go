@@ -52,17 +52,17 @@ func writeSizes(m []byte, list []string, countPtr, sizePtr uint32) Errno {
 	return ErrnoSuccess
 }
 
-func (s *System) argsGet(m []byte, a []uint64) Errno {
-	return writeStrings(m, s.args, uint32(a[0]), uint32(a[1]))
+func argsGet(c *call) Errno {
+	return writeStrings(c.m, c.s.args, uint32(c.a[0]), uint32(c.a[1]))
 }
-func (s *System) argsSizesGet(m []byte, a []uint64) Errno {
-	return writeSizes(m, s.args, uint32(a[0]), uint32(a[1]))
+func argsSizesGet(c *call) Errno {
+	return writeSizes(c.m, c.s.args, uint32(c.a[0]), uint32(c.a[1]))
 }
-func (s *System) environGet(m []byte, a []uint64) Errno {
-	return writeStrings(m, s.env, uint32(a[0]), uint32(a[1]))
+func environGet(c *call) Errno {
+	return writeStrings(c.m, c.s.env, uint32(c.a[0]), uint32(c.a[1]))
 }
-func (s *System) environSizesGet(m []byte, a []uint64) Errno {
-	return writeSizes(m, s.env, uint32(a[0]), uint32(a[1]))
+func environSizesGet(c *call) Errno {
+	return writeSizes(c.m, c.s.env, uint32(c.a[0]), uint32(c.a[1]))
 }
 
 // hostClock maps a WASI clockid to the Linux one. The thread CPU clock is
@@ -102,50 +102,45 @@ func (s *System) clockNow(id uint32) (uint64, Errno) {
 }
 
 // clock_res_get(id, resolution_ptr) -> errno
-func (s *System) clockResGet(m []byte, a []uint64) Errno {
-	id, ptr := uint32(a[0]), uint32(a[1])
-	c, ok := hostClock(id)
-	if !ok {
-		return ErrnoInval
-	}
-	if !ok64(m, ptr) {
-		return ErrnoFault
-	}
+func clockResGet(c *call) Errno {
+	id, known := hostClock(uint32(c.a[0]))
+	c.require(known, ErrnoInval)
+	out := c.out64(1)
 	var ts unix.Timespec
-	if err := unix.ClockGetres(c, &ts); err != nil {
-		return toErrno(err)
+	if err := c.sys(func() error { return unix.ClockGetres(id, &ts) }); err != ErrnoSuccess {
+		return err
 	}
-	store64(m, ptr, tsNanos(ts))
+	store64(c.m, out, tsNanos(ts))
 	return ErrnoSuccess
 }
 
 // clock_time_get(id, precision, time_ptr) -> errno. The precision hint is
 // ignored: every clock is read at full resolution.
-func (s *System) clockTimeGet(m []byte, a []uint64) Errno {
-	id, ptr := uint32(a[0]), uint32(a[2])
-	if _, ok := hostClock(id); !ok {
-		return ErrnoInval
+func clockTimeGet(c *call) Errno {
+	id := uint32(c.a[0])
+	_, known := hostClock(id)
+	c.require(known, ErrnoInval)
+	out := c.out64(2)
+	if !c.ok() {
+		return c.errno
 	}
-	if !ok64(m, ptr) {
-		return ErrnoFault
-	}
-	t, errno := s.clockNow(id)
+	t, errno := c.s.clockNow(id)
 	if errno != ErrnoSuccess {
 		return errno
 	}
-	store64(m, ptr, t)
+	store64(c.m, out, t)
 	return ErrnoSuccess
 }
 
 // random_get(buf, buf_len) -> errno. The buffer is guest memory, so its size
 // is already bounded by the memory.
-func (s *System) randomGet(m []byte, a []uint64) Errno {
-	b, ok := span(m, uint32(a[0]), uint32(a[1]))
-	if !ok {
-		return ErrnoFault
+func randomGet(c *call) Errno {
+	b := c.buf(0)
+	if !c.ok() {
+		return c.errno
 	}
-	if s.rand != nil {
-		if _, err := io.ReadFull(s.rand, b); err != nil {
+	if c.s.rand != nil {
+		if _, err := io.ReadFull(c.s.rand, b); err != nil {
 			return ErrnoIo
 		}
 		return ErrnoSuccess
@@ -168,10 +163,10 @@ func (s *System) randomGet(m []byte, a []uint64) Errno {
 
 // proc_raise(sig) -> errno. Signals are not part of the sandbox; wasmtime
 // answers ENOTSUP and so do we (rather than trap).
-func (s *System) procRaise(m []byte, a []uint64) Errno { return ErrnoNotsup }
+func procRaise(c *call) Errno { return ErrnoNotsup }
 
 // sched_yield() -> errno
-func (s *System) schedYield(m []byte, a []uint64) Errno {
+func schedYield(c *call) Errno {
 	runtime.Gosched()
 	return ErrnoSuccess
 }
@@ -204,65 +199,43 @@ func (s *System) sockFd(fd uint32, need uint64) (*fdEntry, int, Errno) {
 
 // sock_accept(fd, fdflags, fd_ptr) -> errno
 //
-// Waiting for a connection can be cancelled through c (see streamIO);
-// accept4, which has no per-call nonblocking flag, runs once the listener
-// polls readable.
-func (s *System) sockAccept(m []byte, a []uint64, c Canceler) (Errno, bool) {
-	fd, flags, outPtr := uint32(a[0]), uint32(a[1]), uint32(a[2])
-	e, hfd, errno := s.sockFd(fd, rightSockAccept)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
-	defer s.release(e)
+// Waiting for a connection can be cancelled (see streamIO); accept4, which
+// has no per-call nonblocking flag, runs once the listener polls readable.
+func sockAccept(c *call) Errno {
+	e, hfd := c.sock(0, rightSockAccept)
 	// Only nonblock means anything for a new connection.
-	if flags&^fdflagNonblock != 0 {
-		return ErrnoInval, false
+	flags := uint32(c.a[1])
+	c.require(flags&^fdflagNonblock == 0, ErrnoInval)
+	out := c.out32(2)
+	if !c.ok() {
+		return c.errno
 	}
-	if !ok32(m, outPtr) {
-		return ErrnoFault, false
-	}
-	nfd, cancelled, err := streamIO(e, hfd, unix.POLLIN, c, ioPolled, func(ioMode) (int, error) {
+	nfd, cancelled, err := streamIO(e, hfd, unix.POLLIN, c.canceler(), ioPolled, func(ioMode) (int, error) {
 		nfd, _, err := unix.Accept4(hfd, unix.SOCK_CLOEXEC)
 		return nfd, err
 	})
 	if cancelled || err != nil {
-		return toErrno(err), cancelled
+		return ioErrno(cancelled, err)
 	}
-	ne := newEntry(nfd, filetypeSocketStream, rightsSocket&^rightSockAccept, 0, uint16(flags))
-	n, errno := s.insert(ne)
-	if errno != ErrnoSuccess {
-		unix.Close(nfd)
-		return errno, false
-	}
-	store32(m, outPtr, n)
-	return ErrnoSuccess, false
+	return c.install(newEntry(nfd, filetypeSocketStream, rightsSocket&^rightSockAccept, 0, uint16(flags)), out)
 }
 
 // sock_recv(fd, ri_data, ri_data_len, ri_flags, ro_datalen_ptr, ro_flags_ptr) -> errno
 //
-// Waiting for data can be cancelled through c (see streamIO). A cancellable
+// Waiting for data can be cancelled (see streamIO). A cancellable
 // recv_waitall on a stream socket gathers the data in several
 // MSG_DONTWAIT receives (streamAll); once some data is in, a cancel ends
 // it with what it has, as a signal does in recv(2). recv_waitall with
 // recv_peek then peeks what has arrived once anything has (waiting for
 // more would spin on a socket that stays readable).
-func (s *System) sockRecv(m []byte, a []uint64, c Canceler) (Errno, bool) {
-	fd, iovPtr, iovCnt, riFlags := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
-	lenPtr, flagsPtr := uint32(a[4]), uint32(a[5])
-	e, hfd, errno := s.sockFd(fd, rightFdRead)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
-	defer s.release(e)
-	if !ok32(m, lenPtr) || uint64(flagsPtr)+2 > uint64(len(m)) {
-		return ErrnoFault, false
-	}
-	iov, errno := iovecs(m, iovPtr, iovCnt)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
-	if riFlags&^uint32(riflagRecvPeek|riflagRecvWaitall) != 0 {
-		return ErrnoInval, false
+func sockRecv(c *call) Errno {
+	e, hfd := c.sock(0, rightFdRead)
+	riFlags, nread, roFlags := uint32(c.a[3]), c.out32(4), uint32(c.a[5])
+	c.require(uint64(roFlags)+2 <= uint64(len(c.m)), ErrnoFault)
+	iov := c.iovecs(1)
+	c.require(riFlags&^uint32(riflagRecvPeek|riflagRecvWaitall) == 0, ErrnoInval)
+	if !c.ok() {
+		return c.errno
 	}
 	hflags := 0
 	if riFlags&riflagRecvPeek != 0 {
@@ -285,44 +258,36 @@ func (s *System) sockRecv(m []byte, a []uint64, c Canceler) (Errno, bool) {
 	var cancelled bool
 	var err error
 	if hflags == unix.MSG_WAITALL && e.ftype == filetypeSocketStream {
-		n, cancelled, err = streamAll(e, hfd, unix.POLLIN, c, ioDontwait, iov, recv)
+		n, cancelled, err = streamAll(e, hfd, unix.POLLIN, c.canceler(), ioDontwait, iov, recv)
 	} else {
-		n, cancelled, err = streamIO(e, hfd, unix.POLLIN, c, ioDontwait, func(mode ioMode) (int, error) { return recv(iov, mode) })
+		n, cancelled, err = streamIO(e, hfd, unix.POLLIN, c.canceler(), ioDontwait, func(mode ioMode) (int, error) { return recv(iov, mode) })
 	}
 	if cancelled || err != nil {
-		return toErrno(err), cancelled
+		return ioErrno(cancelled, err)
 	}
-	store32(m, lenPtr, uint32(n))
+	store32(c.m, nread, uint32(n))
 	ro := uint16(0)
 	if rflags&unix.MSG_TRUNC != 0 {
 		ro |= roflagRecvDataTruncated
 	}
-	put16(m, int(flagsPtr), ro)
-	return ErrnoSuccess, false
+	put16(c.m, int(roFlags), ro)
+	return ErrnoSuccess
 }
 
 // sock_send(fd, si_data, si_data_len, si_flags, so_datalen_ptr) -> errno
 //
-// Waiting for room can be cancelled through c (see streamAll).
-func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
-	fd, iovPtr, iovCnt, siFlags, lenPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3]), uint32(a[4])
-	e, hfd, errno := s.sockFd(fd, rightFdWrite)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
-	defer s.release(e)
-	if !ok32(m, lenPtr) {
-		return ErrnoFault, false
-	}
-	iov, errno := iovecs(m, iovPtr, iovCnt)
-	if errno != ErrnoSuccess {
-		return errno, false
-	}
+// Waiting for room can be cancelled (see streamAll).
+func sockSend(c *call) Errno {
+	e, hfd := c.sock(0, rightFdWrite)
+	nsent := c.out32(4)
+	iov := c.iovecs(1)
 	// siflags has no flags defined.
-	if siFlags != 0 {
-		return ErrnoInval, false
+	c.require(uint32(c.a[3]) == 0, ErrnoInval)
+	iov, reserved := c.output(e, iov)
+	if !c.ok() {
+		return c.errno
 	}
-	n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c, ioDontwait, iov, func(iov [][]byte, mode ioMode) (int, error) {
+	n, cancelled, err := streamAll(e, hfd, unix.POLLOUT, c.canceler(), ioDontwait, iov, func(iov [][]byte, mode ioMode) (int, error) {
 		// MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not
 		// a SIGPIPE for the host.
 		fl := unix.MSG_NOSIGNAL
@@ -331,33 +296,23 @@ func (s *System) sockSend(m []byte, a []uint64, c Canceler) (Errno, bool) {
 		}
 		return unix.SendmsgBuffers(hfd, iov, nil, nil, fl)
 	})
+	c.s.returnOutput(e, reserved, n)
 	if cancelled || err != nil {
-		return toErrno(err), cancelled
+		return ioErrno(cancelled, err)
 	}
-	store32(m, lenPtr, uint32(n))
-	return ErrnoSuccess, false
+	store32(c.m, nsent, uint32(n))
+	return ErrnoSuccess
 }
 
+// sdflags are the shutdown(2) modes of sock_shutdown's sdflags, by value.
+var sdflags = [...]int{sdflagRD: unix.SHUT_RD, sdflagWR: unix.SHUT_WR, sdflagRD | sdflagWR: unix.SHUT_RDWR}
+
 // sock_shutdown(fd, sdflags) -> errno
-func (s *System) sockShutdown(m []byte, a []uint64) Errno {
-	fd, how := uint32(a[0]), uint32(a[1])
-	e, hfd, errno := s.sockFd(fd, rightSockShutdown)
-	if errno != ErrnoSuccess {
-		return errno
-	}
-	defer s.release(e)
-	var h int
-	switch how {
-	case sdflagRD:
-		h = unix.SHUT_RD
-	case sdflagWR:
-		h = unix.SHUT_WR
-	case sdflagRD | sdflagWR:
-		h = unix.SHUT_RDWR
-	default:
-		return ErrnoInval
-	}
-	return toErrno(unix.Shutdown(hfd, h))
+func sockShutdown(c *call) Errno {
+	_, hfd := c.sock(0, rightSockShutdown)
+	how := uint32(c.a[1])
+	c.require(how-1 < uint32(len(sdflags))-1, ErrnoInval)
+	return c.sys(func() error { return unix.Shutdown(hfd, sdflags[how]) })
 }
 
 // rawFd returns the descriptor number of f without switching it to

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// forEachResolver runs f once with openat2 and once with the fallback walk.
-func forEachResolver(t *testing.T, f func(t *testing.T, h *harness, dir string)) {
+// eachResolver runs f once with openat2 and once with the fallback walk
+// (f sets System.walk on the Systems it makes).
+func eachResolver(t *testing.T, f func(t *testing.T, walk bool)) {
 	for _, walk := range []bool{false, true} {
 		name := "openat2"
 		if walk {
@@ -19,11 +20,18 @@ func forEachResolver(t *testing.T, f func(t *testing.T, h *harness, dir string))
 			if !walk && !openat2Available() {
 				t.Skip("kernel has no openat2")
 			}
-			h, dir := newDirHarness(t)
-			h.s.walk = walk
-			f(t, h, dir)
+			f(t, walk)
 		})
 	}
+}
+
+// forEachResolver is eachResolver with a harness over a fresh directory.
+func forEachResolver(t *testing.T, f func(t *testing.T, h *harness, dir string)) {
+	eachResolver(t, func(t *testing.T, walk bool) {
+		h, dir := newDirHarness(t)
+		h.s.walk = walk
+		f(t, h, dir)
+	})
 }
 
 // p1 calls a (fd, path, path_len) function.

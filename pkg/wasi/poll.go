@@ -31,32 +31,33 @@ type pollSub struct {
 // missing rights, unknown clock) are reported as events with an error, like
 // wasmtime; only malformed arguments fail the call.
 //
-// Once c's Done is closed (see Canceler) it answers cancelled instead of
+// Once the Canceler's Done is closed it answers cancelled instead of
 // waiting or reporting events. A wait that can block watches Done: an
 // eventfd that a goroutine signals when Done closes joins the ppoll set, so
 // a cancelled sleep ends at once rather than at its deadline. A poll that
 // cannot block (some subscription already decided) sets none of that up.
-func (s *System) pollOneoff(m []byte, a []uint64, c Canceler) (e Errno, cancelled bool) {
+func pollOneoff(c *call) Errno {
+	s, m := c.s, c.m
 	var done <-chan struct{}
-	if c != nil {
-		done = c.Done()
+	if cn := c.canceler(); cn != nil {
+		done = cn.Done()
 	}
-	inPtr, outPtr, nsubs, neventsPtr := uint32(a[0]), uint32(a[1]), uint32(a[2]), uint32(a[3])
+	inPtr, outPtr, nsubs, neventsPtr := uint32(c.a[0]), uint32(c.a[1]), uint32(c.a[2]), uint32(c.a[3])
 	if nsubs == 0 {
 		// The spec leaves it open; wasmtime says EINVAL instead of
 		// blocking forever.
-		return ErrnoInval, false
+		return ErrnoInval
 	}
-	in, ok := spanN(m, inPtr, nsubs, sizeSubscription)
+	recs, ok := spanN(m, inPtr, nsubs, sizeSubscription)
 	if !ok {
-		return ErrnoFault, false
+		return ErrnoFault
 	}
 	out, ok := spanN(m, outPtr, nsubs, sizeEvent)
 	if !ok || !ok32(m, neventsPtr) {
-		return ErrnoFault, false
+		return ErrnoFault
 	}
 	if nsubs > maxSubscriptions {
-		return ErrnoInval, false
+		return ErrnoInval
 	}
 
 	subs := make([]pollSub, nsubs)
@@ -72,7 +73,7 @@ func (s *System) pollOneoff(m []byte, a []uint64, c Canceler) (e Errno, cancelle
 	var earliest time.Duration
 	immediate := false
 	for i := range subs {
-		rec := in[i*sizeSubscription : (i+1)*sizeSubscription]
+		rec := recs[i*sizeSubscription : (i+1)*sizeSubscription]
 		sub := &subs[i]
 		sub.userdata = le64(rec, 0)
 		sub.typ = rec[8]
@@ -115,13 +116,13 @@ func (s *System) pollOneoff(m []byte, a []uint64, c Canceler) (e Errno, cancelle
 			sub.pfd = len(pfds)
 			pfds = append(pfds, unix.PollFd{Fd: int32(hfd), Events: ev})
 		default:
-			return ErrnoInval, false
+			return ErrnoInval
 		}
 	}
 
 	select {
 	case <-done:
-		return ErrnoSuccess, true
+		return errnoCancelled
 	default:
 	}
 	if done != nil && !immediate {
@@ -129,7 +130,7 @@ func (s *System) pollOneoff(m []byte, a []uint64, c Canceler) (e Errno, cancelle
 		if err != nil {
 			// Out of host fds: fail rather than wait where a timeout
 			// cannot reach.
-			return toErrno(err), false
+			return toErrno(err)
 		}
 		defer w.close()
 		pfds = append(pfds, unix.PollFd{Fd: int32(w.fd), Events: unix.POLLIN})
@@ -150,18 +151,18 @@ func (s *System) pollOneoff(m []byte, a []uint64, c Canceler) (e Errno, cancelle
 		}
 		_, err := unix.Ppoll(pfds, ts, nil)
 		if err != nil && err != unix.EINTR {
-			return toErrno(err), false
+			return toErrno(err)
 		}
 		select {
 		case <-done:
 			// Stopping the guest wins over events that came with it.
-			return ErrnoSuccess, true
+			return errnoCancelled
 		default:
 		}
 		nev := s.collectEvents(subs, pfds, out)
 		if nev > 0 {
 			store32(m, neventsPtr, uint32(nev))
-			return ErrnoSuccess, false
+			return ErrnoSuccess
 		}
 		// EINTR (Go's preemption signals) or a wakeup before the deadline:
 		// go round with the remaining time.

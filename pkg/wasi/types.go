@@ -148,45 +148,35 @@ func rightsForType(ft uint8, r uint64) uint64 {
 	}
 }
 
-func filetypeOfMode(mode uint32) uint8 {
-	switch mode & unix.S_IFMT {
-	case unix.S_IFBLK:
-		return filetypeBlockDevice
-	case unix.S_IFCHR:
-		return filetypeCharDevice
-	case unix.S_IFDIR:
-		return filetypeDirectory
-	case unix.S_IFREG:
-		return filetypeRegularFile
-	case unix.S_IFSOCK:
-		// A socket found by path; the stream/dgram split needs an open
-		// socket, and Unix-domain sockets on disk are nearly always stream.
-		return filetypeSocketStream
-	case unix.S_IFLNK:
-		return filetypeSymbolicLink
-	}
+// dtFiletypes maps Linux's d_type, which is also the S_IFMT bits of a mode
+// shifted down by 12, to a WASI filetype. DT_UNKNOWN (0) and the unused
+// values are not known.
+var dtFiletypes = [16]struct {
+	ft    uint8
+	known bool
+}{
+	unix.DT_BLK: {filetypeBlockDevice, true},
+	unix.DT_CHR: {filetypeCharDevice, true},
+	unix.DT_DIR: {filetypeDirectory, true},
+	unix.DT_REG: {filetypeRegularFile, true},
+	// A socket found by path; the stream/dgram split needs an open socket,
+	// and Unix-domain sockets on disk are nearly always stream.
+	unix.DT_SOCK: {filetypeSocketStream, true},
+	unix.DT_LNK:  {filetypeSymbolicLink, true},
 	// FIFOs have no WASI filetype; wasmtime also reports unknown.
-	return filetypeUnknown
+	unix.DT_FIFO: {filetypeUnknown, true},
 }
 
 func filetypeOfDT(t uint8) (uint8, bool) {
-	switch t {
-	case unix.DT_BLK:
-		return filetypeBlockDevice, true
-	case unix.DT_CHR:
-		return filetypeCharDevice, true
-	case unix.DT_DIR:
-		return filetypeDirectory, true
-	case unix.DT_REG:
-		return filetypeRegularFile, true
-	case unix.DT_SOCK:
-		return filetypeSocketStream, true
-	case unix.DT_LNK:
-		return filetypeSymbolicLink, true
-	case unix.DT_FIFO:
-		return filetypeUnknown, true
+	if int(t) >= len(dtFiletypes) {
+		return filetypeUnknown, false
 	}
-	return filetypeUnknown, false
+	return dtFiletypes[t].ft, dtFiletypes[t].known
+}
+
+func filetypeOfMode(mode uint32) uint8 {
+	ft, _ := filetypeOfDT(uint8(mode & unix.S_IFMT >> 12))
+	return ft
 }
 
 // Layout sizes from typenames.witx.

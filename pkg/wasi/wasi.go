@@ -3,8 +3,9 @@
 //
 // In: a Config (argv, environment, stdio, preopened host directories,
 // sockets). Out: a System whose Funcs are the 46 imports of the
-// wasi_snapshot_preview1 module, each with its exact core-wasm signature and
-// a Call that reads its arguments from a value stack and guest memory.
+// wasi_snapshot_preview1 module, each with its core-wasm signature from
+// package preview1 (the table lucet-validate checks modules against) and a Call
+// that reads its arguments from a value stack and guest memory.
 //
 // The guest reaches the host filesystem only through the preopened
 // directories. Every path operation is resolved beneath the directory fd it
@@ -17,6 +18,16 @@
 // fd_write on a stream, sock_accept, sock_recv, sock_send) then waits in
 // poll(2) alongside the cancellation, gives up once it comes and fails the
 // call with the Canceler's Err.
+//
+// Each host function is a list of steps on a call (call.go), which
+// decodes and checks its arguments (fds and their rights, paths, guest
+// pointers, iovecs) in one place and keeps the first errno.
+//
+// Limits (limits.go): a guest holds at most Config.MaxOpenFiles fds
+// (DefaultMaxOpenFiles, 1024, by default; EMFILE past it), all guests of
+// the process together at most three quarters of RLIMIT_NOFILE (ENFILE),
+// and, where the embedder sets Config.MaxOutputBytes, writes that much to
+// stdout and stderr (EFBIG past it). A Preopen can be ReadOnly.
 //
 // Errnos follow wasmtime where the spec is silent. Where they differ, this
 // package follows the spec (or refuses more), each noted at the function:
@@ -54,11 +65,12 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // ModuleName is the import module name of every function in Funcs.
-const ModuleName = "wasi_snapshot_preview1"
+const ModuleName = preview1.ModuleName
 
 // Memory is the guest's linear memory as the runtime exposes it.
 type Memory interface {
@@ -119,6 +131,7 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 type Preopen struct {
 	HostPath  string
 	GuestPath string
+	ReadOnly  bool // the guest may read but never write, create or remove
 }
 
 // Config describes the world the guest sees.
@@ -151,6 +164,19 @@ type Config struct {
 	Now func() time.Time
 	// Rand overrides the random_get source (tests); default getrandom(2).
 	Rand io.Reader
+
+	// MaxOpenFiles bounds the guest's fd table, stdio, preopens and
+	// sockets included, like RLIMIT_NOFILE; past it path_open and
+	// sock_accept fail with EMFILE. 0 means DefaultMaxOpenFiles. See
+	// limits.go for the process-wide bound (ENFILE) behind it.
+	MaxOpenFiles int
+	// MaxOutputBytes bounds what the guest writes to its stdout and stderr
+	// (fd_write, fd_pwrite and sock_send on the fds Config gave as 1 and
+	// 2, wherever the guest renumbers them). 0 means unlimited. A write
+	// that would cross it is cut short at the limit; once nothing is left
+	// every write fails with EFBIG, as write(2) does past RLIMIT_FSIZE.
+	// System.OutputLimited tells the embedder it happened.
+	MaxOutputBytes int64
 }
 
 // System is one guest's WASI state: its fd table and configuration.
@@ -166,13 +192,18 @@ type System struct {
 	fds    map[uint32]*fdEntry
 	closed bool
 
+	// maxOpen is Config.MaxOpenFiles resolved; outLeft counts down from
+	// Config.MaxOutputBytes (outLimited false: no limit); outHit records
+	// that the limit refused or cut a write.
+	maxOpen    int
+	outLimited bool
+	outLeft    atomic.Int64
+	outHit     atomic.Bool
+
 	// walk forces the portable component walk instead of openat2. New sets
 	// it when the kernel lacks openat2; tests set it to exercise the walk.
 	walk bool
 }
-
-// maxFDs bounds the guest's fd table so a guest cannot exhaust host fds.
-const maxFDs = 1 << 14
 
 // fdEntry is one guest fd.
 type fdEntry struct {
@@ -194,8 +225,12 @@ type fdEntry struct {
 	// handed in share their description with the embedder.
 	flags atomic.Uint32
 
-	preopen    string
-	isPreopen  bool
+	preopen   string
+	isPreopen bool
+	readOnly  bool // beneath a read-only preopen (see limits.go)
+	output    bool // stdout/stderr, counted against MaxOutputBytes
+	// counted says fd holds one unit of the process-wide host fd budget.
+	counted    bool
 	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
 
 	// noNowait is set once the host fd refused RWF_NOWAIT (see ioNowait).
@@ -224,6 +259,10 @@ func (e *fdEntry) close() error {
 	if e.fd >= 0 {
 		fd := e.fd
 		e.fd = -1
+		if e.counted {
+			e.counted = false
+			releaseHostFD()
+		}
 		return unix.Close(fd)
 	}
 	return nil
@@ -237,6 +276,9 @@ func New(cfg Config) (*System, error) {
 		now:  cfg.Now,
 		rand: cfg.Rand,
 		fds:  make(map[uint32]*fdEntry),
+	}
+	if err := s.setLimits(cfg); err != nil {
+		return nil, err
 	}
 	for _, a := range cfg.Args {
 		if strings.IndexByte(a, 0) >= 0 {
@@ -268,6 +310,7 @@ func New(cfg Config) (*System, error) {
 	s.fds[0] = stdioEntry(stdin, nil)
 	s.fds[1] = stdioEntry(nil, stdout)
 	s.fds[2] = stdioEntry(nil, stderr)
+	s.fds[1].output, s.fds[2].output = true, true
 
 	next := uint32(3)
 	for _, p := range cfg.Preopens {
@@ -282,6 +325,15 @@ func New(cfg Config) (*System, error) {
 		}
 		e := newEntry(fd, filetypeDirectory, rightsDirBase, rightsAll, 0)
 		e.preopen, e.isPreopen = guest, true
+		if p.ReadOnly {
+			e.readOnly = true
+			e.base.Store(rightsDirBase &^ rightsMutate)
+			e.inh.Store(rightsAll &^ rightsMutate)
+		}
+		if !s.admitConfigured(e) {
+			s.Close()
+			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, errHostFDs)
+		}
 		s.fds[next] = e
 		next++
 	}
@@ -295,7 +347,12 @@ func New(cfg Config) (*System, error) {
 		if t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err == nil && t == unix.SOCK_DGRAM {
 			ft = filetypeSocketDgram
 		}
-		s.fds[next] = newEntry(fd, ft, rightsSocket, rightsSocket, 0)
+		e := newEntry(fd, ft, rightsSocket, rightsSocket, 0)
+		if !s.admitConfigured(e) {
+			s.Close()
+			return nil, fmt.Errorf("wasi: socket %d: %w", i, errHostFDs)
+		}
+		s.fds[next] = e
 		next++
 	}
 	return s, nil
@@ -364,15 +421,23 @@ func (s *System) Close() error {
 
 // get returns the entry for fd if it has all the rights in need. The entry
 // is pinned: the caller must release it.
-func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) {
+func (s *System) get(fd uint32, need uint64) (*fdEntry, Errno) { return s.pin(fd, need, false) }
+
+// getDir is get for an fd that must be a directory (the base of a path
+// operation).
+func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) { return s.pin(fd, need, true) }
+
+func (s *System) pin(fd uint32, need uint64, dir bool) (*fdEntry, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.fds[fd]
-	if !ok {
+	switch {
+	case !ok:
 		return nil, ErrnoBadf
-	}
-	if e.base.Load()&need != need {
-		return nil, ErrnoNotcapable
+	case dir && (e.ftype != filetypeDirectory || e.fd < 0):
+		return nil, ErrnoNotdir
+	case e.base.Load()&need != need:
+		return nil, e.denied(need)
 	}
 	e.refs++
 	return e, ErrnoSuccess
@@ -400,32 +465,19 @@ func (s *System) retireLocked(e *fdEntry) error {
 	return nil
 }
 
-// getDir is get for an fd that must be a directory (the base of a path
-// operation).
-func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.fds[fd]
-	if !ok {
-		return nil, ErrnoBadf
-	}
-	if e.ftype != filetypeDirectory || e.fd < 0 {
-		return nil, ErrnoNotdir
-	}
-	if e.base.Load()&need != need {
-		return nil, ErrnoNotcapable
-	}
-	e.refs++
-	return e, ErrnoSuccess
-}
-
-// insert adds e under the lowest free fd number.
+// insert adds e, a new entry holding a host fd, under the lowest free fd
+// number: EMFILE past MaxOpenFiles, ENFILE past the process-wide budget
+// (limits.go). The caller closes e when insert fails.
 func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.fds) >= maxFDs {
+	if len(s.fds) >= s.maxOpen {
 		return 0, ErrnoMfile
 	}
+	if !acquireHostFD() {
+		return 0, ErrnoNfile
+	}
+	e.counted = true
 	for n := uint32(0); ; n++ {
 		if _, used := s.fds[n]; !used {
 			s.fds[n] = e
