@@ -38,6 +38,10 @@ type Limits struct {
 	// stderr together (0: no limit); the write that passes it ends the
 	// call with ErrOutputLimit.
 	MaxOutputBytes int64
+	// MaxOpenFiles caps the file descriptors a WASI instance holds, stdio
+	// and preopens included (0: wasi.DefaultMaxOpenFiles); past it the
+	// guest's opens fail with EMFILE.
+	MaxOpenFiles int
 }
 
 // PoolConfig configures a Pool. Its instances use the runtime's layout.
@@ -89,7 +93,7 @@ func (r *Runtime) NewPool(cfg PoolConfig) (*Pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lucet: pool: %w", err)
 	}
-	if cfg.MaxInstances < 0 || cfg.Limits.StackBytes < 0 || cfg.Limits.Timeout < 0 || cfg.Limits.MaxOutputBytes < 0 {
+	if cfg.MaxInstances < 0 || cfg.Limits.StackBytes < 0 || cfg.Limits.Timeout < 0 || cfg.Limits.MaxOutputBytes < 0 || cfg.Limits.MaxOpenFiles < 0 {
 		return nil, errors.New("lucet: pool: negative limit")
 	}
 	st.StackSize = cfg.Limits.StackBytes
@@ -265,12 +269,9 @@ func (inst *Instance) start(cfg InstanceConfig) error {
 		}
 		pre := make([]wasi.Preopen, len(w.Preopens))
 		for i, d := range w.Preopens {
-			if d.ReadOnly {
-				return fmt.Errorf("instantiate %s: preopen %s: read-only preopens are not supported by this build's WASI", mod.name, d.HostPath)
-			}
-			pre[i] = wasi.Preopen{HostPath: d.HostPath, GuestPath: d.GuestPath}
+			pre[i] = wasi.Preopen{HostPath: d.HostPath, GuestPath: d.GuestPath, ReadOnly: d.ReadOnly}
 		}
-		inst.sys, err = wasi.New(wasi.Config{Args: w.Args, Env: w.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr, Preopens: pre})
+		inst.sys, err = wasi.New(wasi.Config{Args: w.Args, Env: w.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr, Preopens: pre, MaxOpenFiles: p.cfg.Limits.MaxOpenFiles})
 		if err != nil {
 			return fmt.Errorf("instantiate %s: wasi: %w", mod.name, err)
 		}
