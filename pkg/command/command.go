@@ -38,6 +38,11 @@ type Options struct {
 	Sockets []syscall.Conn
 	// Entry is the export to call; "" means _start.
 	Entry string
+	// Preloads are instantiated first; the module's imports from their
+	// names resolve to their exports (see Instantiate).
+	Preloads []Preload
+	// UnknownImports is what an unresolved function import becomes.
+	UnknownImports UnknownImports
 }
 
 // Imports returns the WASI functions of sys as execute imports, bound to
@@ -101,21 +106,15 @@ func (c *callerMemory) Err() error { return (*execute.Caller)(c).Err() }
 // returns the exit status: the guest's proc_exit code, or 0 when the entry
 // point returns. A trap or host failure is returned as the error.
 func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
-	prev := store.Data()
-	sys, imports, err := Link(store, opts)
-	if err != nil {
-		return 0, err
-	}
-	defer sys.Close()
-	defer store.SetData(prev)
 	entry := opts.Entry
 	if entry == "" {
 		entry = "_start"
 	}
-	inst, err := store.Instantiate(mod, imports)
+	inst, err := Instantiate(store, mod, opts)
 	if err != nil {
 		return exitStatus(err)
 	}
+	defer inst.Close()
 	f := inst.Func(entry)
 	if f == nil {
 		return 0, fmt.Errorf("module exports no function %q", entry)

@@ -119,6 +119,7 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 type Preopen struct {
 	HostPath  string
 	GuestPath string
+	ReadOnly  bool // the guest may read but never write, create or remove
 }
 
 // Config describes the world the guest sees.
