@@ -25,7 +25,7 @@ type pipeCase struct {
 	run  func(t *testing.T) error
 }
 
-// invokeCase: `lucet-run invoke.so --invoke FN ARGS...` must exit with
+// invokeCase: `lucet-run --invoke FN invoke.so ARGS...` must exit with
 // code, print stdout exactly (when code is 0) and mention stderr (when set).
 // Results are printed the way `wasmtime --invoke` does, as lucet-run
 // documents: one per line, integers as signed decimal, floats as shortest
@@ -41,7 +41,7 @@ func invokeCase(name string, code int, stdout, stderr string, fn string, args ..
 		if err != nil {
 			return err
 		}
-		r, err := run(exec.Command(lr, append([]string{so, "--invoke", fn}, args...)...), nil, runLimit)
+		r, err := run(exec.Command(lr, append([]string{"--invoke", fn, so}, args...)...), nil, runLimit)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/value"
@@ -308,4 +309,16 @@ func Invoke(inst *execute.Instance, name string, args []string) ([]string, error
 func IsArgError(err error) bool {
 	var a ArgError
 	return errors.As(err, &a)
+}
+
+// IsTimeout reports whether err ended a run because its time ran out (a
+// store's Timeout, context or Kill).
+func IsTimeout(err error) bool { return execute.IsTrap(err, abi.TrapInterrupt) }
+
+// IsTrap reports whether err is a guest trap: one of the runtime's, or a
+// call to an unknown import linked by TrapUnknown.
+func IsTrap(err error) bool {
+	var t *execute.Trap
+	var u *UnknownImportError
+	return errors.As(err, &t) || errors.As(err, &u)
 }
