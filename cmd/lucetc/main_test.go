@@ -16,6 +16,7 @@ import (
 
 	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
 	"github.com/lucet-go/lucet/internal/spectest"
+	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
@@ -168,7 +169,7 @@ func TestOutputSpecialFiles(t *testing.T) {
 	if _, err := load.File(target); err != nil {
 		t.Errorf("the link's target does not hold the object: %v", err)
 	}
-	if code, _, stderr := lucetc(t, nil, in, "-o", dir); code != 2 || !strings.Contains(stderr, "is a directory") {
+	if code, _, stderr := lucetc(t, nil, in, "-o", dir); code != 1 || !strings.Contains(stderr, "is a directory") {
 		t.Errorf("-o directory: exit %d: %s", code, stderr)
 	}
 }
@@ -205,9 +206,9 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no input", nil, 2, "no input module"},
 		{"two inputs", []string{good, good}, 2, "one input module"},
-		{"missing file", []string{filepath.Join(dir, "nope.wasm"), "-o", out}, 2, "no such file"},
+		{"missing file", []string{filepath.Join(dir, "nope.wasm"), "-o", out}, 1, "nope.wasm: no such file or directory"},
 		{"invalid module", []string{bad, "-o", out}, 1, "type mismatch"},
-		{"truncated module", []string{trunc, "-o", out}, 1, "invalid module"},
+		{"truncated module", []string{trunc, "-o", out}, 1, "trunc.wasm: decode: "},
 		{"text format", []string{wat, "-o", out}, 1, "text format"},
 		{"bad flag", []string{"--frobnicate", good}, 2, "flag provided but not defined"},
 		{"bad opt level", []string{"--opt-level=3", good}, 2, "--opt-level"},
@@ -220,7 +221,7 @@ func TestErrors(t *testing.T) {
 		{"feature without sign", []string{"--target-feature=avx", good}, 2, "must start with + or -"},
 		{"codegen needs features", []string{"--target-feature=-sse41", good, "-o", out}, 1, "needs"},
 		{"bad emit", []string{"--emit=clif", good}, 2, "--emit"},
-		{"output dir missing", []string{good, "-o", filepath.Join(dir, "no", "such", "x.so")}, 2, "no such file"},
+		{"output dir missing", []string{good, "-o", filepath.Join(dir, "no", "such", "x.so")}, 1, "no/such/x.so: no such file or directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -488,5 +489,32 @@ func TestBoundsChecksFlag(t *testing.T) {
 		if m := img.Meta; m.Bounds != tt.bounds || m.MemReserve != tt.reserve || m.MemGuard != tt.guard {
 			t.Errorf("lucetc %v: bounds %v reserve %d guard %d; want %v %d %d", args, m.Bounds, m.MemReserve, m.MemGuard, tt.bounds, tt.reserve, tt.guard)
 		}
+	}
+}
+
+// lucetc and lucet-run's cache compile through one entry: `lucetc x.wasm`
+// with default flags writes the very object the cache stores.
+func TestSameObjectAsCache(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := writeTemp(t, "hello.wasm", b)
+	code, stdout, stderr := lucetc(t, nil, in)
+	if code != 0 {
+		t.Fatalf("lucetc: exit %d: %s", code, stderr)
+	}
+	c := &compile.Cache{Dir: t.TempDir()}
+	m, err := compile.LoadFile(in, compile.DefaultOptions(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	entry, err := os.ReadFile(filepath.Join(c.Dir, compile.Key(b, compile.DefaultOptions())+".so"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(entry, []byte(stdout)) {
+		t.Errorf("lucetc wrote %d bytes, the cache holds %d different ones", len(stdout), len(entry))
 	}
 }

@@ -15,7 +15,7 @@ import (
 // so): wasmtime's for a trap, timeout(1)'s for a timeout.
 const (
 	ExitOK      = 0   // success
-	ExitRefused = 1   // an input was refused: unreadable, invalid, failed to compile, load or link
+	ExitRefused = 1   // an input was refused (unreadable, invalid, failed to compile, load or link) or the output could not be written
 	ExitUsage   = 2   // the command line is wrong
 	ExitTimeout = 124 // --timeout expired (compiling or running)
 	ExitTrap    = 134 // the guest trapped (as a SIGABRT'd process reports)
@@ -23,7 +23,7 @@ const (
 
 // ExitHelp is the exit-status paragraph of every tool's --help.
 const ExitHelp = "Exit status: 0 success, 1 an input was refused (unreadable, invalid,\n" +
-	"failed to compile or load), 2 usage error"
+	"failed to compile or load) or the output could not be written, 2 usage error"
 
 // RunExitHelp is lucet-run's, which adds the guest's outcomes.
 const RunExitHelp = ExitHelp + ", 124 timeout, 134 guest trap;\n" +
@@ -76,5 +76,9 @@ func ReadInput(path string, stdin io.Reader) (name string, b []byte, err error) 
 		return path, nil, fmt.Errorf("%s: is a directory, not a module", path)
 	}
 	b, err = os.ReadFile(path)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = fmt.Errorf("%s: %w", path, pe.Err)
+	}
 	return path, b, err
 }
