@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,9 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
+	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
 	"github.com/lucet-go/lucet/internal/spectest"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/decode"
@@ -399,31 +397,9 @@ func TestObjdumpGolden(t *testing.T) {
 }
 
 // openPTY returns the terminal side of a new pseudo-terminal.
-func openPTY(t *testing.T) *os.File {
-	t.Helper()
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals to stand in for a terminal: %v", err)
-	}
-	t.Cleanup(func() { ptmx.Close() })
-	fd := int(ptmx.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Skipf("cannot unlock the pseudo-terminal: %v", err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Skipf("cannot name the pseudo-terminal: %v", err)
-	}
-	pts, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("cannot open the pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { pts.Close() })
-	return pts
-}
 
 func TestRefusesTerminal(t *testing.T) {
-	tty := openPTY(t)
+	tty := ptytest.Open(t)
 	in := writeTemp(t, "add.wasm", addWasm)
 	var errb bytes.Buffer
 	if code := run([]string{"lucetc", in}, nil, tty, &errb); code != 2 || !strings.Contains(errb.String(), "refusing to write a binary object to a terminal") {
