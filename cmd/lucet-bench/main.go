@@ -28,6 +28,7 @@ import (
 	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
+	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
@@ -42,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	app := &cli.App{
 		Name:            "lucet-bench",
+		Version:         cliflag.Version(),
 		Usage:           "instantiation speed and memory per instance of a compiled module",
 		ArgsUsage:       "MODULE.so",
 		HideHelpCommand: true,
