@@ -140,3 +140,19 @@ func TestTimeoutCoversCompile(t *testing.T) {
 		t.Errorf("took %v", el)
 	}
 }
+
+// A stack overflow's backtrace is cut, and says how many frames it left out.
+func TestLongBacktraceCounted(t *testing.T) {
+	code, _, errs := lucetRun(t, "--no-cache", "--stack-size", "64KiB", "--invoke", "down", "testdata/recurse.wasm", "0")
+	if code != exitTrap || !strings.Contains(errs, "wasm trap: call stack exhausted") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var n int
+	last := errs[strings.LastIndex(strings.TrimSuffix(errs, "\n"), "\n")+1:]
+	if _, err := fmt.Sscanf(last, "  ... %d more frames", &n); err != nil || n <= 0 {
+		t.Errorf("last line %q: want \"  ... N more frames\" (%v)", last, err)
+	}
+	if got := strings.Count(errs, "\n  at down"); got != 64 {
+		t.Errorf("%d frames listed, want 64", got)
+	}
+}
