@@ -399,6 +399,10 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 			m, err = compile.LoadFile(path, opts, c)
 		}
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Path == path {
+				err = pe.Err // named below
+			}
 			msg := oneLine(err)
 			if !strings.Contains(msg, name) {
 				msg = name + ": " + msg
@@ -576,6 +580,7 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", ";
 func report(stderr io.Writer, path string, err error) int {
 	var exit *wasi.ExitError
 	var setup *command.LinkSetupError
+	var link *execute.LinkError
 	switch {
 	case errors.As(err, &exit): // proc_exit from an --invoke'd function
 		return int(exit.Code)
@@ -590,6 +595,9 @@ func report(stderr io.Writer, path string, err error) int {
 		return exitUsage
 	case errors.As(err, &setup):
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		return exitError
+	case errors.As(err, &link) && link.Reason == "unknown import":
+		fmt.Fprintf(stderr, "lucet-run: %s: %v (provide module %q with --preload %s=PATH, or see --trap-unknown-imports)\n", path, err, link.Module, link.Module)
 		return exitError
 	}
 	msg := oneLine(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
 	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
+	"github.com/lucet-go/lucet/internal/golden"
 	"github.com/lucet-go/lucet/internal/spectest"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/decode"
@@ -345,8 +345,6 @@ func TestSpecModules(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 // volatile matches what changes whenever the code generator changes:
 // checksums, code sizes and offsets, and the site lists.
 var volatile = []struct {
@@ -382,7 +380,7 @@ func TestObjdumpGolden(t *testing.T) {
 		got = v.re.ReplaceAllString(got, v.with)
 	}
 	path := filepath.Join("testdata", "small.objdump.txt")
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

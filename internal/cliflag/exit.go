@@ -22,11 +22,12 @@ const (
 )
 
 // ExitHelp is the exit-status paragraph of every tool's --help.
-const ExitHelp = "Exit status: 0 success, 1 an input was refused (unreadable, invalid,\n" +
-	"failed to compile or load) or the output could not be written, 2 usage error"
+const ExitHelp = "Exit status: 0 success; 1 an input was refused (unreadable, invalid,\n" +
+	"failed to compile or load) or the output could not be written;\n" +
+	"2 usage error"
 
 // RunExitHelp is lucet-run's, which adds the guest's outcomes.
-const RunExitHelp = ExitHelp + ", 124 timeout, 134 guest trap;\n" +
+const RunExitHelp = ExitHelp + "; 124 timeout (compiling included); 134 guest trap;\n" +
 	"otherwise the guest's own proc_exit status."
 
 func init() {
