@@ -24,7 +24,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
@@ -208,7 +207,7 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		return cfg, nil, usageError{fmt.Errorf("--timeout %v: must not be negative", cfg.Timeout)}
 	}
 	if v := c.String("max-memory"); v != "" {
-		n, err := humanize.ParseBytes(v)
+		n, err := cliflag.ParseSize(v)
 		if err != nil {
 			return cfg, nil, usageError{fmt.Errorf("--max-memory %s: want a size such as 65536, 64MiB or 4GiB", v)}
 		}
@@ -221,7 +220,7 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		}
 	}
 	if v := c.String("stack-size"); v != "" {
-		n, err := humanize.ParseBytes(v)
+		n, err := cliflag.ParseSize(v)
 		if err != nil || n < 16<<10 || n > 1<<30 {
 			return cfg, nil, usageError{fmt.Errorf("--stack-size %s: want a size from 16KiB to 1GiB", v)}
 		}
@@ -345,13 +344,13 @@ func cacheCommand(clean bool, stdout, stderr io.Writer) int {
 	}
 	limit := "no limit"
 	if s.MaxBytes >= 0 {
-		limit = humanize.IBytes(uint64(s.MaxBytes))
+		limit = cliflag.FormatSize(uint64(s.MaxBytes))
 	}
 	verb := ""
 	if clean {
 		verb = "removed "
 	}
-	fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, humanize.IBytes(uint64(s.Bytes)), limit)
+	fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, cliflag.FormatSize(uint64(s.Bytes)), limit)
 	return exitOK
 }
 

@@ -24,7 +24,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
@@ -183,7 +182,7 @@ func parseOptLevel(s string) (int, error) {
 
 // parseSize reads a byte size such as 4GiB, 64MiB or 65536.
 func parseSize(flag, s string) (uint64, error) {
-	v, err := humanize.ParseBytes(s)
+	v, err := cliflag.ParseSize(s)
 	if err != nil {
 		return 0, fmt.Errorf("--%s=%s: not a size (examples: 4GiB, 64MiB, 65536)", flag, s)
 	}
@@ -273,7 +272,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	if err != nil {
 		return moduleError{err}
 	}
-	st.end("read", "%s, %s", name, humanize.IBytes(uint64(len(wasmBytes))))
+	st.end("read", "%s, %s", name, cliflag.FormatSize(uint64(len(wasmBytes))))
 
 	// The one pipeline lucet-run's cache compiles through too.
 	var out []byte
@@ -288,7 +287,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 			return err
 		}
 		out = buf.Bytes()
-		st.end("disasm", "%s", humanize.IBytes(uint64(len(out))))
+		st.end("disasm", "%s", cliflag.FormatSize(uint64(len(out))))
 	} else if out, err = compile.ELF(wasmBytes, o.cg, st.trace()); err != nil {
 		return moduleError{fmt.Errorf("%s: %w", name, err)}
 	}

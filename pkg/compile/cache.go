@@ -16,8 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/dustin/go-humanize"
-
+	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/load"
 )
@@ -70,7 +69,7 @@ func DefaultCache() (*Cache, error) {
 		c.Dir = filepath.Join(d, "lucet")
 	}
 	if v := os.Getenv("LUCET_CACHE_MAX"); v != "" {
-		n, err := humanize.ParseBytes(v)
+		n, err := cliflag.ParseSize(v)
 		if err != nil {
 			return nil, fmt.Errorf("LUCET_CACHE_MAX=%s: want a size such as 500MiB or 4GiB", v)
 		}
