@@ -199,8 +199,8 @@ func pipelineCases() []pipeCase {
 		lucetcBad("lucetc-not-wasm", []byte("this is not a wasm module\n")),
 		badInput("lucetc-truncated-wasm", "lucetc", 1, true, withFile(truncatedHello, nil, "-o", os.DevNull)),
 		badInput("lucetc-no-input", "lucetc", 2, false, fixed()),
-		badInput("lucetc-missing-input", "lucetc", 2, true, fixed("/nonexistent/x.wasm", "-o", os.DevNull)),
-		badInput("lucetc-unwritable-output", "lucetc", 2, true, func(*testing.T) ([]string, error) {
+		badInput("lucetc-missing-input", "lucetc", 1, true, fixed("/nonexistent/x.wasm", "-o", os.DevNull)),
+		badInput("lucetc-unwritable-output", "lucetc", 1, true, func(*testing.T) ([]string, error) {
 			return []string{filepath.Join(repoRoot, "testdata", "hello.wasm"), "-o", "/nonexistent/dir/x.so"}, nil
 		}),
 
