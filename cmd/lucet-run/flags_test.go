@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
 )
 
 const cmdTestdata = "../../pkg/command/testdata/"
@@ -154,5 +156,14 @@ func TestLongBacktraceCounted(t *testing.T) {
 	}
 	if got := strings.Count(errs, "\n  at down"); got != 64 {
 		t.Errorf("%d frames listed, want 64", got)
+	}
+}
+
+// "-" as MODULE never waits on a terminal.
+func TestStdinTerminal(t *testing.T) {
+	tty := ptytest.Open(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"lucet-run", "-"}, tty, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "standard input is a terminal") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -428,6 +428,10 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 }
 
 func runModule(cfg execute.Config, ro *runOptions, path string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if path == "-" && cliflag.IsTerminal(stdin) {
+		fmt.Fprintf(stderr, "lucet-run: MODULE is - but %v (see lucet-run --help)\n", cliflag.ErrTerminal)
+		return exitUsage
+	}
 	if err := checkPreopens(ro.opts.Preopens); err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError
