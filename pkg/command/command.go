@@ -1,10 +1,13 @@
-// Package command runs a compiled WASI command: it links
-// wasi_snapshot_preview1 into a store, instantiates the module, calls its
-// entry point (_start) and turns proc_exit into an exit status.
+// Package command runs a compiled module the way lucet-run does: it links
+// wasi_snapshot_preview1 and any preloaded modules into a store,
+// instantiates the module, and either calls its entry point (_start),
+// turning proc_exit into an exit status (Run), or calls one export with
+// arguments in the value text format (Invoke).
 //
 // In: a loaded module, a store and the world the guest may see (argv,
-// environment, stdio, preopened directories). Out: the guest's exit status,
-// or the trap or host failure that ended it.
+// environment, stdio, preopened directories, preloads, what unknown
+// imports become). Out: the guest's exit status or results, or the trap or
+// host failure that ended it.
 package command
 
 import (
