@@ -25,3 +25,15 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseSize: ParseSize and FormatSize never panic, whatever the text.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"65536", "64KiB", "1.5GiB", "64MB", "4G", "lots"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := ParseSize(s); err == nil {
+			_ = FormatSize(n)
+		}
+	})
+}

@@ -70,3 +70,28 @@ func ExampleFormat() {
 	fmt.Println(Format(v, wasm.I32))
 	// Output: -1
 }
+
+// FuzzParse: Parse never panics, and whatever it accepts prints to text
+// that parses back to the same bits (NaNs aside, whose payload the text
+// "NaN" does not carry).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"1", "-1", "0x7fc00001", "i64:9223372036854775807", "externref:7", "null", "1e10", "-0", "inf"} {
+		f.Add(s, byte(0))
+	}
+	types := []wasm.ValType{wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.ExternRef, wasm.FuncRef}
+	f.Fuzz(func(t *testing.T, s string, ti byte) {
+		typ := types[int(ti)%len(types)]
+		v, err := Parse(s, typ)
+		if err != nil {
+			return
+		}
+		text := Format(v, typ)
+		if text == "NaN" || text == "funcref" {
+			return
+		}
+		back, err := Parse(text, typ)
+		if err != nil || back != v {
+			t.Errorf("Parse(%q, %s) = %#x, printed %q, read back %#x, %v", s, typ, v, text, back, err)
+		}
+	})
+}
