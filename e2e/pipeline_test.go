@@ -25,7 +25,7 @@ type pipeCase struct {
 	run  func(t *testing.T) error
 }
 
-// invokeCase: `lucet-run invoke.so --invoke FN ARGS...` must exit with
+// invokeCase: `lucet-run --invoke FN invoke.so ARGS...` must exit with
 // code, print stdout exactly (when code is 0) and mention stderr (when set).
 // Results are printed the way `wasmtime --invoke` does, as lucet-run
 // documents: one per line, integers as signed decimal, floats as shortest
@@ -41,7 +41,7 @@ func invokeCase(name string, code int, stdout, stderr string, fn string, args ..
 		if err != nil {
 			return err
 		}
-		r, err := run(exec.Command(lr, append([]string{so, "--invoke", fn}, args...)...), nil, runLimit)
+		r, err := run(exec.Command(lr, append([]string{"--invoke", fn, so}, args...)...), nil, runLimit)
 		if err != nil {
 			return err
 		}
@@ -199,8 +199,8 @@ func pipelineCases() []pipeCase {
 		lucetcBad("lucetc-not-wasm", []byte("this is not a wasm module\n")),
 		badInput("lucetc-truncated-wasm", "lucetc", 1, true, withFile(truncatedHello, nil, "-o", os.DevNull)),
 		badInput("lucetc-no-input", "lucetc", 2, false, fixed()),
-		badInput("lucetc-missing-input", "lucetc", 2, true, fixed("/nonexistent/x.wasm", "-o", os.DevNull)),
-		badInput("lucetc-unwritable-output", "lucetc", 2, true, func(*testing.T) ([]string, error) {
+		badInput("lucetc-missing-input", "lucetc", 1, true, fixed("/nonexistent/x.wasm", "-o", os.DevNull)),
+		badInput("lucetc-unwritable-output", "lucetc", 1, true, func(*testing.T) ([]string, error) {
 			return []string{filepath.Join(repoRoot, "testdata", "hello.wasm"), "-o", "/nonexistent/dir/x.so"}, nil
 		}),
 

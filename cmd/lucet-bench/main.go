@@ -54,6 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	app := &cli.App{
 		Name:            "lucet-bench",
+		Version:         cliflag.Version(),
 		Usage:           "instantiation speed and memory per instance of a compiled module",
 		ArgsUsage:       "MODULE.so",
 		HideHelpCommand: true,

@@ -1,34 +1,32 @@
-// Command lucet-run runs a module compiled by lucetc.
+// Command lucet-run runs a WebAssembly module: a .so compiled by lucetc, or
+// a .wasm compiled first through the on-disk cache (package compile).
 //
-// In: a .so written by lucetc (or a .wasm, compiled in memory first through
-// an on-disk cache), and either --invoke NAME [ARGS...] (call one export,
-// like `wasmtime --invoke`) or the guest's arguments (run _start as a WASI
-// command, seeing only the --dir directories and --env variables it is
-// given). Out: with --invoke, the results on standard output, one per line,
-// and nothing else; for a command, the guest's proc_exit status (0 when
-// _start returns). A trap prints the error and the wasm backtrace on
-// standard error and exits 134; a --timeout says so and exits 124; usage
-// errors exit 2; load, link and other runtime errors exit 1.
+// In: lucet-run [OPTIONS] MODULE [ARGS...]. Without --invoke, the module's
+// _start runs as a WASI command with ARGS (everything after MODULE, verbatim),
+// seeing only the --dir directories and the --env variables it is given;
+// --invoke NAME calls one export with ARGS as its parameters. Out: with
+// --invoke, the results on standard output, one per line; otherwise the
+// guest's output. Exit status: see cliflag (0, 1 refused, 2 usage, 124
+// timeout, 134 trap) or the guest's own proc_exit status.
+//
+// This file is flag parsing and wiring; loading, linking and running are
+// packages compile and command.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
-	"github.com/lucet-go/lucet/pkg/abi"
-	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -56,14 +54,21 @@ func main() {
 // many times in one process, leave it false).
 var exiting bool
 
-// Exit statuses.
+// Exit statuses (cliflag has the convention every tool shares).
 const (
-	exitOK      = 0
-	exitError   = 1
-	exitUsage   = 2
-	exitTrap    = 134 // what a SIGABRT'd process reports, as wasmtime does
-	exitTimeout = 124 // as timeout(1) reports
+	exitOK      = cliflag.ExitOK
+	exitError   = cliflag.ExitRefused
+	exitUsage   = cliflag.ExitUsage
+	exitTrap    = cliflag.ExitTrap
+	exitTimeout = cliflag.ExitTimeout
 )
+
+// defaultStackSize lets Go programs and test binaries built for wasip1 run
+// with no flag: Go calls are wasm calls, and deep-recursion tests (such as
+// encoding/asn1's and encoding/xml's) pass 1 MiB before Go's own depth
+// limits stop them. It is address space until touched. (Go's own
+// wasip1 runner gives wasmtime the same 8 MiB.)
+const defaultStackSize = 8 << 20
 
 type usageError struct{ error }
 
@@ -82,208 +87,388 @@ var exitProcess = os.Exit
 // overtakes the ordinary path, which takes a few milliseconds.
 const timeoutGrace = time.Second
 
+const description = `Runs MODULE (a .so from lucetc, or a .wasm compiled through the cache;
+"-" reads it from standard input). Everything after MODULE is the guest's,
+verbatim: lucet-run x.wasm -test.short passes -test.short on.
+
+Without --invoke, runs _start as a WASI command with ARGS (argv[0] is the
+module's name, or --argv0); it sees only the --dir directories and the
+--env variables (all of the host's with --inherit-env), and inherits stdin,
+stdout and stderr. --invoke NAME calls an export instead and prints its
+results, one per line; ARGS are typed by its signature; write TYPE:VALUE to
+be explicit (i32:-1, i64:42, f64:0.5, f32:0x7fc00001 for a bit pattern,
+externref:7, externref:null, funcref:null).
+
+--preload NAME=PATH instantiates another module first (a .wasm or .so;
+repeatable) whose exports satisfy imports from module NAME; preloads may
+import WASI and each other, and share memories, tables, globals and
+functions with the main module.
+
+The cache of compiled .wasm modules is $LUCET_CACHE_DIR, else
+$XDG_CACHE_HOME/lucet, else ~/.cache/lucet; it is kept under
+$LUCET_CACHE_MAX (default 2GiB; least recently used entries go first).
+--cache-stats shows it, --cache-clean empties it.
+
+` + cliflag.RunExitHelp
+
+func runFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "invoke", Usage: "call the exported function `NAME` with ARGS instead of running _start"},
+		&cli.StringSliceFlag{Name: "dir", Usage: "preopen host directory `HOST[::GUEST]` for the guest (repeatable)"},
+		&cli.StringSliceFlag{Name: "dir-ro", Usage: "preopen `HOST[::GUEST]` read-only: the guest may read, never write, create or remove (repeatable)"},
+		&cli.StringSliceFlag{Name: "env", Usage: "set `NAME[=VALUE]` in the guest's environment; a bare NAME passes the host's value, if it has one (repeatable)"},
+		&cli.BoolFlag{Name: "inherit-env", Usage: "pass the host's whole environment to the guest (--env still sets and overrides)"},
+		&cli.StringFlag{Name: "argv0", Usage: "the guest's argv[0] (default: the module's file name)"},
+		&cli.StringSliceFlag{Name: "preload", Usage: "instantiate `NAME=PATH` (.wasm or .so) first; its exports satisfy imports from NAME (repeatable)"},
+		&cli.BoolFlag{Name: "trap-unknown-imports", Usage: "link function imports nothing provides to a function that traps when called"},
+		&cli.BoolFlag{Name: "default-values-unknown-imports", Usage: "link function imports nothing provides to a function that returns zeros"},
+		&cli.DurationFlag{Name: "timeout", Usage: "stop after this long, compiling a .wasm included (0: no limit)"},
+		&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
+		&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
+		&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 8MiB, enough for Go programs)"},
+		&cli.Uint64Flag{Name: "fuel", Usage: "trap \"all fuel consumed\" after about `N` wasm instructions (0: no limit; a .wasm is compiled with fuel instrumentation, an object must come from lucetc --fuel)"},
+		&cli.StringSliceFlag{Name: "tcplisten", Usage: "listen on TCP `ADDR` (host:port) and hand the socket to the guest after the --dir fds, for sock_accept (repeatable)"},
+		&cli.StringFlag{Name: "profile", Usage: "perfmap: write /tmp/perf-PID.map so perf report names wasm functions"},
+		&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
+		&cli.BoolFlag{Name: "cache-stats", Usage: "print the cache's location, entries and size, and exit"},
+		&cli.BoolFlag{Name: "cache-clean", Usage: "remove every entry of the cache, and exit"},
+	}
+}
+
 // runOptions are the flags that shape a run beyond the store's limits.
 type runOptions struct {
-	dirs    []wasi.Preopen
-	sockets []syscall.Conn
-	env     []string
-	noCache bool
+	opts     command.Options
+	preloads [][2]string // name, path
+	noCache  bool
+	perfmap  bool
+	invoke   string
+	hasInv   bool
 }
 
 // run is main without the process: tests call it in-process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags, path, invoke, hasInvoke, rest, err := splitArgs(args)
+	flags := runFlags()
+	cl, err := splitArgs(args, flags)
 	if err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %v (see --help)\n", err)
+		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", err)
 		return exitUsage
 	}
 	status := exitOK
 	app := &cli.App{
-		Name:            "lucet-run",
-		Usage:           "run a module compiled by lucetc",
-		ArgsUsage:       "MODULE.so [--invoke NAME] [ARGS...]",
-		HideHelpCommand: true,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		Description: "Without --invoke, runs the module's _start as a WASI command with ARGS\n" +
-			"(argv[0] is the module's name); it sees only the --dir directories and\n" +
-			"the --env variables, and inherits stdin, stdout and stderr.\n" +
-			"--invoke NAME calls an export and prints its results, one per line.\n" +
-			"Arguments are typed by the export's signature; write TYPE:VALUE to be explicit\n" +
-			"(i32:-1, i64:42, f64:0.5, f32:0x7fc00001 for a bit pattern, externref:7,\n" +
-			"externref:null, funcref:null).\n" +
-			"Exit status: the guest's exit status; 1 error, 2 usage, 124 timeout, 134 trap.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "invoke", Usage: "call the exported function `NAME` instead of running _start"},
-			&cli.StringSliceFlag{Name: "dir", Usage: "preopen host directory `HOST[::GUEST]` for the guest (repeatable)"},
-			&cli.StringSliceFlag{Name: "env", Usage: "set `NAME[=VALUE]` in the guest's environment; a bare NAME passes the host's value, if it has one (repeatable; nothing else is inherited)"},
-			&cli.DurationFlag{Name: "timeout", Usage: "stop the guest after this long (0: no limit)"},
-			&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
-			&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
-			&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 1 MiB)"},
-			&cli.Uint64Flag{Name: "fuel", Usage: "trap \"all fuel consumed\" after about `N` wasm instructions (0: no limit; a .wasm is compiled with fuel instrumentation, an object must come from lucetc --fuel)"},
-			&cli.StringSliceFlag{Name: "tcplisten", Usage: "listen on TCP `ADDR` (host:port) and hand the socket to the guest after the --dir fds, for sock_accept (repeatable)"},
-			&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
-		},
-		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
-		ExitErrHandler: func(*cli.Context, error) {},
+		Name:                      "lucet-run",
+		Usage:                     "run a WebAssembly module (.wasm, or a .so from lucetc)",
+		UsageText:                 "lucet-run [OPTIONS] MODULE [ARGS...]",
+		Version:                   cliflag.Version(),
+		HideHelpCommand:           true,
+		DisableSliceFlagSeparator: true, // paths may hold commas
+		Writer:                    stdout,
+		ErrWriter:                 stderr,
+		Description:               description,
+		Flags:                     flags,
+		OnUsageError:              func(c *cli.Context, err error, _ bool) error { return usageError{err} },
+		ExitErrHandler:            func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
-			if path == "" {
+			if c.Bool("cache-stats") || c.Bool("cache-clean") {
+				status = cacheCommand(c.Bool("cache-clean"), stdout, stderr)
+				return nil
+			}
+			if cl.module == "" {
 				return usageError{errors.New("no module given")}
 			}
-			cfg := execute.Config{
-				Timeout:        c.Duration("timeout"),
-				MaxMemoryPages: uint32(c.Uint("max-memory-pages")),
-				Fuel:           c.Uint64("fuel"),
+			cfg, ro, err := parseOptions(c, cl)
+			if err != nil {
+				return err
 			}
-			if v := c.String("max-memory"); v != "" {
-				n, err := humanize.ParseBytes(v)
-				if err != nil {
-					return usageError{fmt.Errorf("--max-memory %s: want a size such as 65536, 64MiB or 4GiB", v)}
+			defer func() {
+				for _, s := range ro.opts.Sockets {
+					s.(io.Closer).Close()
 				}
-				pages := n / wasm.PageSize
-				if pages == 0 || pages > wasm.MaxPages {
-					return usageError{fmt.Errorf("--max-memory %s: must be between 64KiB and 4GiB", v)}
-				}
-				if cfg.MaxMemoryPages == 0 || uint32(pages) < cfg.MaxMemoryPages {
-					cfg.MaxMemoryPages = uint32(pages)
-				}
-			}
-			if v := c.String("stack-size"); v != "" {
-				n, err := humanize.ParseBytes(v)
-				if err != nil || n < 16<<10 || n > 1<<30 {
-					return usageError{fmt.Errorf("--stack-size %s: want a size from 16KiB to 1GiB", v)}
-				}
-				cfg.StackSize = int(n)
-			}
-			var ro runOptions
-			ro.noCache = c.Bool("no-cache")
-			for _, d := range c.StringSlice("dir") {
-				host, guest, ok := strings.Cut(d, "::")
-				if !ok {
-					guest = host
-				}
-				if host == "" || guest == "" {
-					return usageError{fmt.Errorf("--dir %q: want HOST[::GUEST]", d)}
-				}
-				ro.dirs = append(ro.dirs, wasi.Preopen{HostPath: host, GuestPath: guest})
-			}
-			for _, a := range c.StringSlice("tcplisten") {
-				l, err := listenTCP(a)
-				if err != nil {
-					return usageError{fmt.Errorf("--tcplisten %s: %v", a, err)}
-				}
-				defer l.Close()
-				ro.sockets = append(ro.sockets, l)
-			}
-			for _, e := range c.StringSlice("env") {
-				name, _, hasValue := strings.Cut(e, "=")
-				if name == "" {
-					return usageError{fmt.Errorf("--env %q: want NAME[=VALUE]", e)}
-				}
-				if !hasValue {
-					// As wasmtime: a bare name passes the host's
-					// variable through, and nothing when it is unset.
-					v, ok := os.LookupEnv(name)
-					if !ok {
-						continue
-					}
-					e = name + "=" + v
-				}
-				ro.env = append(ro.env, e)
-			}
-			status = runModule(cfg, ro, path, hasInvoke, invoke, rest, stdin, stdout, stderr)
+			}()
+			ro.opts.Stdin, ro.opts.Stdout, ro.opts.Stderr = stdin, stdout, stderr
+			status = runModule(cfg, ro, cl.module, cl.guest, stdin, stdout, stderr)
 			return nil
 		},
 	}
-	if err := app.Run(flags); err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %v (see --help)\n", err)
+	if err := app.Run(cl.flags); err != nil {
+		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", oneLine(err))
 		return exitUsage
 	}
 	return status
 }
 
-// splitArgs separates lucet-run's own flags from the module path, the
-// --invoke name and the guest's arguments. Everything after the module
-// (and after --invoke NAME) belongs to the guest verbatim, so "-1" is an
-// argument, not a flag. The flags come back as an argv for the cli parser.
-func splitArgs(args []string) (flags []string, path, invoke string, hasInvoke bool, rest []string, err error) {
-	if len(args) == 0 {
-		return nil, "", "", false, nil, errors.New("empty argv")
+func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, error) {
+	cfg := execute.Config{
+		MaxMemoryPages: uint32(c.Uint("max-memory-pages")),
+		Fuel:           c.Uint64("fuel"),
+		StackSize:      defaultStackSize,
+		Timeout:        c.Duration("timeout"),
 	}
-	flags = []string{args[0]}
-	valueFlags := map[string]bool{"timeout": true, "max-memory-pages": true, "stack-size": true,
-		"dir": true, "env": true, "tcplisten": true, "max-memory": true, "fuel": true}
-	for i := 1; i < len(args); i++ {
-		a := args[i]
-		// "-" (conventionally "read standard input") is an argument too,
-		// never a second module path.
-		if path != "" && (!strings.HasPrefix(a, "-") || a == "-" || a == "--" || isNumber(a)) {
-			if a == "--" {
-				i++
-			}
-			rest = append(rest, args[i:]...)
-			break
+	if cfg.Timeout < 0 {
+		return cfg, nil, usageError{fmt.Errorf("--timeout %v: must not be negative", cfg.Timeout)}
+	}
+	if v := c.String("max-memory"); v != "" {
+		n, err := cliflag.ParseSize(v)
+		if err != nil {
+			return cfg, nil, usageError{fmt.Errorf("--max-memory %s: want a size such as 65536, 64MiB or 4GiB", v)}
 		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			path = a
-			continue
+		pages := n / wasm.PageSize
+		if pages == 0 || pages > wasm.MaxPages {
+			return cfg, nil, usageError{fmt.Errorf("--max-memory %s: must be between 64KiB and 4GiB", v)}
 		}
-		if a == "--" {
-			if i+1 < len(args) && path == "" {
-				path = args[i+1]
-				i++
-			}
-			continue
-		}
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
-		case name == "invoke":
-			if !hasVal {
-				if i+1 >= len(args) {
-					return nil, "", "", false, nil, errors.New("--invoke needs a function name")
-				}
-				i++
-				val = args[i]
-			}
-			invoke, hasInvoke = val, true
-		case valueFlags[name] && !hasVal:
-			if i+1 >= len(args) {
-				return nil, "", "", false, nil, fmt.Errorf("--%s needs a value", name)
-			}
-			flags = append(flags, a, args[i+1])
-			i++
-		default:
-			flags = append(flags, a)
+		if cfg.MaxMemoryPages == 0 || uint32(pages) < cfg.MaxMemoryPages {
+			cfg.MaxMemoryPages = uint32(pages)
 		}
 	}
-	if hasInvoke {
-		flags = append(flags, "--invoke="+invoke)
+	if v := c.String("stack-size"); v != "" {
+		n, err := cliflag.ParseSize(v)
+		if err != nil || n < 16<<10 || n > 1<<30 {
+			return cfg, nil, usageError{fmt.Errorf("--stack-size %s: want a size from 16KiB to 1GiB", v)}
+		}
+		cfg.StackSize = int(n)
 	}
-	return flags, path, invoke, hasInvoke, rest, nil
-}
-
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+"), 64)
-	return err == nil || strings.HasPrefix(strings.TrimPrefix(s, "-"), "0x")
-}
-
-func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	mod, err := loadModule(path, ro.noCache, cfg.Fuel > 0)
+	ro := &runOptions{noCache: c.Bool("no-cache"), invoke: c.String("invoke"), hasInv: c.IsSet("invoke")}
+	switch p := c.String("profile"); p {
+	case "":
+	case "perfmap":
+		ro.perfmap = true
+	default:
+		return cfg, nil, usageError{fmt.Errorf("--profile %s: the one profile is perfmap", p)}
+	}
+	if c.Bool("trap-unknown-imports") && c.Bool("default-values-unknown-imports") {
+		return cfg, nil, usageError{errors.New("--trap-unknown-imports and --default-values-unknown-imports exclude each other")}
+	}
+	switch {
+	case c.Bool("trap-unknown-imports"):
+		ro.opts.UnknownImports = command.TrapUnknown
+	case c.Bool("default-values-unknown-imports"):
+		ro.opts.UnknownImports = command.DefaultUnknown
+	}
+	for _, d := range cl.values("dir", "dir-ro") {
+		host, guest, ok := strings.Cut(d[1], "::")
+		if !ok {
+			guest = host
+		}
+		if host == "" || guest == "" {
+			return cfg, nil, usageError{fmt.Errorf("--%s %q: want HOST[::GUEST]", d[0], d[1])}
+		}
+		ro.opts.Preopens = append(ro.opts.Preopens, wasi.Preopen{HostPath: host, GuestPath: guest, ReadOnly: d[0] == "dir-ro"})
+	}
+	seen := map[string]string{}
+	for _, p := range c.StringSlice("preload") {
+		name, path, ok := strings.Cut(p, "=")
+		if !ok || name == "" || path == "" {
+			return cfg, nil, usageError{fmt.Errorf("--preload %q: want NAME=PATH", p)}
+		}
+		if prev, dup := seen[name]; dup {
+			return cfg, nil, usageError{fmt.Errorf("--preload %s: the name is given twice (%s and %s)", name, prev, path)}
+		}
+		if name == wasi.ModuleName {
+			return cfg, nil, usageError{fmt.Errorf("--preload %s: the name is WASI's", name)}
+		}
+		seen[name] = path
+		ro.preloads = append(ro.preloads, [2]string{name, path})
+	}
+	env, err := guestEnv(c.StringSlice("env"), c.Bool("inherit-env"))
 	if err != nil {
-		msg := oneLine(err)
-		if !strings.Contains(msg, path) { // load errors name the file already
-			msg = path + ": " + msg
+		return cfg, nil, err
+	}
+	ro.opts.Env = env
+	for _, a := range c.StringSlice("tcplisten") {
+		l, err := listenTCP(a)
+		if err != nil {
+			return cfg, nil, usageError{fmt.Errorf("--tcplisten %s: %v", a, err)}
 		}
-		fmt.Fprintf(stderr, "lucet-run: %s\n", msg)
+		ro.opts.Sockets = append(ro.opts.Sockets, l)
+	}
+	argv0 := filepath.Base(cl.module)
+	if c.IsSet("argv0") {
+		argv0 = c.String("argv0")
+	}
+	ro.opts.Args = []string{argv0}
+	return cfg, ro, nil
+}
+
+// guestEnv builds the guest's environment: the host's with inherit, then
+// each --env in order, a later setting of a name replacing an earlier one.
+func guestEnv(flags []string, inherit bool) ([]string, error) {
+	var env []string
+	at := map[string]int{}
+	set := func(kv string) {
+		name, _, _ := strings.Cut(kv, "=")
+		if i, ok := at[name]; ok {
+			env[i] = kv
+			return
+		}
+		at[name] = len(env)
+		env = append(env, kv)
+	}
+	if inherit {
+		for _, kv := range os.Environ() {
+			set(kv)
+		}
+	}
+	for _, e := range flags {
+		name, _, hasValue := strings.Cut(e, "=")
+		if name == "" {
+			return nil, usageError{fmt.Errorf("--env %q: want NAME[=VALUE]", e)}
+		}
+		if !hasValue {
+			// As wasmtime: a bare name passes the host's variable
+			// through, and nothing when it is unset.
+			v, ok := os.LookupEnv(name)
+			if !ok {
+				continue
+			}
+			e = name + "=" + v
+		}
+		set(e)
+	}
+	return env, nil
+}
+
+func cacheCommand(clean bool, stdout, stderr io.Writer) int {
+	c, err := compile.DefaultCache()
+	if err != nil {
+		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		return exitUsage
+	}
+	var s compile.Stats
+	if clean {
+		s, err = c.Clean()
+	} else {
+		s, err = c.Stats()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		return exitError
+	}
+	limit := "no limit"
+	if s.MaxBytes >= 0 {
+		limit = cliflag.FormatSize(uint64(s.MaxBytes))
+	}
+	verb := ""
+	if clean {
+		verb = "removed "
+	}
+	fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, cliflag.FormatSize(uint64(s.Bytes)), limit)
+	return exitOK
+}
+
+// loaded is what loadAll made: the main module and the preloads.
+type loaded struct {
+	main     *load.Module
+	preloads []command.Preload
+}
+
+func (l *loaded) close() {
+	if l.main != nil {
+		l.main.Close()
+	}
+	for _, p := range l.preloads {
+		p.Module.Close()
+	}
+}
+
+// loadAll loads (compiling .wasm files through the cache) the main module
+// and the preloads. Errors name the user's file.
+func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(string)) (*loaded, error) {
+	var c *compile.Cache
+	if !ro.noCache {
+		var err error
+		if c, err = compile.DefaultCache(); err != nil {
+			warn(err.Error() + "; compiling without the cache")
+			c = nil
+		} else {
+			c.Warn = warn
+		}
+	}
+	opts := compile.DefaultOptions()
+	opts.Fuel = fuel
+	l := &loaded{}
+	one := func(path string) (*load.Module, error) {
+		var m *load.Module
+		var err error
+		name := path
+		if path == "-" {
+			var b []byte
+			if name, b, err = cliflag.ReadInput(path, stdin); err == nil {
+				m, err = compile.Load(b, opts, c)
+			}
+		} else {
+			m, err = compile.LoadFile(path, opts, c)
+		}
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Path == path {
+				err = pe.Err // named below
+			}
+			msg := oneLine(err)
+			if !strings.Contains(msg, name) {
+				msg = name + ": " + msg
+			}
+			return nil, errors.New(msg)
+		}
+		return m, nil
+	}
+	for _, p := range ro.preloads {
+		m, err := one(p[1])
+		if err != nil {
+			l.close()
+			return nil, fmt.Errorf("--preload %s: %w", p[0], err)
+		}
+		l.preloads = append(l.preloads, command.Preload{Name: p[0], Module: m})
+	}
+	m, err := one(path)
+	if err != nil {
+		l.close()
+		return nil, err
+	}
+	l.main = m
+	return l, nil
+}
+
+func runModule(cfg execute.Config, ro *runOptions, path string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if path == "-" && cliflag.IsTerminal(stdin) {
+		fmt.Fprintf(stderr, "lucet-run: MODULE is - but %v (see lucet-run --help)\n", cliflag.ErrTerminal)
+		return exitUsage
+	}
+	if err := checkPreopens(ro.opts.Preopens); err != nil {
+		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		return exitError
+	}
+	start := time.Now()
+	warn := func(msg string) { fmt.Fprintf(stderr, "lucet-run: warning: %s\n", msg) }
+	l, err := loadWithin(cfg.Timeout, func() (*loaded, error) { return loadAll(ro, path, cfg.Fuel > 0, stdin, warn) })
+	if errors.Is(err, errLoadTimeout) {
+		fmt.Fprintf(stderr, "lucet-run: timeout: %s: compiling took longer than --timeout %v\n", path, cfg.Timeout)
+		return exitTimeout
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lucet-run: %s\n", oneLine(err))
 		return exitError
 	}
 	if !exiting {
-		defer mod.Close()
+		defer l.close()
+	}
+	if cfg.Timeout > 0 {
+		// The time compiling took counts.
+		if cfg.Timeout -= time.Since(start); cfg.Timeout <= 0 {
+			fmt.Fprintf(stderr, "lucet-run: timeout: %s: compiling took longer than --timeout\n", path)
+			return exitTimeout
+		}
+	}
+	if ro.perfmap {
+		mods := map[string]*load.Module{filepath.Base(path): l.main}
+		for _, p := range l.preloads {
+			mods[p.Name] = p.Module
+		}
+		if _, err := command.CreatePerfMap(mods); err != nil {
+			warn(err.Error())
+		}
 	}
 	store, err := execute.NewStore(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		fmt.Fprintf(stderr, "lucet-run: %v\n", oneLine(err))
 		return exitError
 	}
 	if !exiting {
@@ -299,215 +484,129 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		defer t.Stop()
 	}
 
-	wasiOpts := command.Options{
-		Args:     []string{filepath.Base(path)},
-		Env:      ro.env,
-		Preopens: ro.dirs,
-		Sockets:  ro.sockets,
-		Stdin:    stdin,
-		Stdout:   stdout,
-		Stderr:   stderr,
-	}
-	if !hasInvoke {
-		wasiOpts.Args = append(wasiOpts.Args, args...)
-		code, err := command.Run(store, mod, wasiOpts)
+	opts := ro.opts
+	opts.Preloads = l.preloads
+	if !ro.hasInv {
+		opts.Args = append(opts.Args, args...)
+		code, err := command.Run(store, l.main, opts)
 		if err != nil {
-			return report(stderr, err)
+			return report(stderr, path, err)
 		}
 		return code
 	}
-
 	// An export of a WASI module gets WASI too (as with wasmtime
 	// --invoke), set up from the same flags, argv[0] alone.
-	var imports execute.Imports
-	for _, im := range mod.Meta.Imports {
-		if im.Module != wasi.ModuleName {
-			continue
-		}
-		sys, wasiImports, err := command.Link(store, wasiOpts)
-		if err != nil {
-			fmt.Fprintf(stderr, "lucet-run: %v\n", oneLine(err))
-			return exitError
-		}
-		defer sys.Close()
-		imports = wasiImports
-		break
-	}
-	inst, err := store.Instantiate(mod, imports)
+	inst, err := command.Instantiate(store, l.main, opts)
 	if err != nil {
-		return report(stderr, err)
+		return report(stderr, path, err)
 	}
-	ext, ok := inst.Export(name)
-	if !ok {
-		fmt.Fprintf(stderr, "lucet-run: %s has no export %q\n", path, name)
-		return exitUsage
-	}
-	f, ok := ext.(*execute.Func)
-	if !ok {
-		fmt.Fprintf(stderr, "lucet-run: export %q is a %s, not a function\n", name, ext.ExternKind())
-		return exitUsage
-	}
-	ft := f.Type()
-	if len(args) != len(ft.Params) {
-		fmt.Fprintf(stderr, "lucet-run: %s takes %d arguments (%s), got %d\n", name, len(ft.Params), ft, len(args))
-		return exitUsage
-	}
-	vals := make([]uint64, len(args))
-	for i, a := range args {
-		v, err := parseArg(a, ft.Params[i])
-		if err != nil {
-			fmt.Fprintf(stderr, "lucet-run: argument %d: %v\n", i+1, err)
-			return exitUsage
-		}
-		vals[i] = v
-	}
-	res, err := f.Call(vals...)
+	defer inst.Close()
+	res, err := command.Invoke(inst.Instance, ro.invoke, args)
 	if err != nil {
-		return report(stderr, err)
+		return report(stderr, path, err)
 	}
-	for i, v := range res {
-		fmt.Fprintln(stdout, formatValue(v, ft.Results[i]))
+	for _, r := range res {
+		fmt.Fprintln(stdout, r)
 	}
 	return exitOK
 }
 
-// loadModule loads a compiled object, or compiles a .wasm module first
-// (recognized by its magic number, whatever its name) through the cache,
-// instrumented for fuel metering when fuel is set.
-func loadModule(path string, noCache, fuel bool) (*load.Module, error) {
-	var c *compile.Cache
-	if !noCache {
-		c, _ = compile.DefaultCache() // no cache directory: compile in memory
+// checkPreopens refuses a --dir that is not a directory this process can
+// open, naming the flag, before anything is loaded.
+func checkPreopens(ps []wasi.Preopen) error {
+	for _, p := range ps {
+		flag := "--dir"
+		if p.ReadOnly {
+			flag = "--dir-ro"
+		}
+		f, err := os.Open(p.HostPath)
+		if err != nil {
+			return fmt.Errorf("%s %s: %v", flag, p.HostPath, unwrapPath(err))
+		}
+		st, err := f.Stat()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s %s: %v", flag, p.HostPath, unwrapPath(err))
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("%s %s: not a directory", flag, p.HostPath)
+		}
 	}
-	opts := codegen.Default()
-	opts.Fuel = fuel
-	return compile.LoadFile(path, opts, c)
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+var errLoadTimeout = errors.New("timeout")
+
+// loadWithin runs load, giving up after timeout (0: none). Compiling
+// cannot be interrupted, so on a timeout it is left to finish in the
+// background: the process is about to exit. Nothing it writes is left
+// half-done (the cache writes temporary files and renames them).
+func loadWithin(timeout time.Duration, load func() (*loaded, error)) (*loaded, error) {
+	if timeout <= 0 {
+		return load()
+	}
+	type result struct {
+		l   *loaded
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		l, err := load()
+		done <- result{l, err}
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.l, r.err
+	case <-t.C:
+		go func() { // close what the abandoned load makes, in tests
+			if r := <-done; r.l != nil {
+				r.l.close()
+			}
+		}()
+		return nil, errLoadTimeout
+	}
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 // report prints a runtime error and picks the exit status.
-func report(stderr io.Writer, err error) int {
+func report(stderr io.Writer, path string, err error) int {
 	var exit *wasi.ExitError
-	if errors.As(err, &exit) { // proc_exit from an --invoke'd function
+	var setup *command.LinkSetupError
+	var link *execute.LinkError
+	switch {
+	case errors.As(err, &exit): // proc_exit from an --invoke'd function
 		return int(exit.Code)
-	}
-	var tr *execute.Trap
-	if errors.As(err, &tr) && tr.Code == abi.TrapInterrupt {
+	case command.IsTimeout(err):
 		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time\n%v\n", err)
 		return exitTimeout
-	}
-	if errors.As(err, &tr) {
+	case command.IsTrap(err):
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitTrap
+	case command.IsArgError(err):
+		fmt.Fprintf(stderr, "lucet-run: --invoke: %v\n", err)
+		return exitUsage
+	case errors.As(err, &setup):
+		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		return exitError
+	case errors.As(err, &link) && link.Reason == "unknown import":
+		fmt.Fprintf(stderr, "lucet-run: %s: %v (provide module %q with --preload %s=PATH, or see --trap-unknown-imports)\n", path, err, link.Module, link.Module)
+		return exitError
 	}
-	fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+	msg := oneLine(err)
+	if !strings.Contains(msg, path) {
+		msg = path + ": " + msg
+	}
+	fmt.Fprintf(stderr, "lucet-run: %s\n", msg)
 	return exitError
-}
-
-// parseArg reads one argument of type t: a plain number, or TYPE:VALUE.
-// Floats given as 0x... without a '.' or 'p' are bit patterns, so NaN
-// payloads and -0 survive.
-func parseArg(s string, t wasm.ValType) (uint64, error) {
-	if typ, val, ok := strings.Cut(s, ":"); ok {
-		if typ != t.String() {
-			return 0, fmt.Errorf("%q is a %s, the parameter is %s", s, typ, t)
-		}
-		s = val
-	}
-	switch t {
-	case wasm.I32:
-		if v, err := strconv.ParseInt(s, 0, 32); err == nil {
-			return uint64(uint32(v)), nil
-		}
-		v, err := strconv.ParseUint(s, 0, 32)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not an i32", s)
-		}
-		return v, nil
-	case wasm.I64:
-		if v, err := strconv.ParseInt(s, 0, 64); err == nil {
-			return uint64(v), nil
-		}
-		v, err := strconv.ParseUint(s, 0, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not an i64", s)
-		}
-		return v, nil
-	case wasm.F32, wasm.F64:
-		bits := 32
-		if t == wasm.F64 {
-			bits = 64
-		}
-		if isBitPattern(s) {
-			v, err := strconv.ParseUint(s[2:], 16, bits)
-			if err != nil {
-				return 0, fmt.Errorf("%q is not a %d-bit pattern", s, bits)
-			}
-			return v, nil
-		}
-		f, err := strconv.ParseFloat(s, bits)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not an %s", s, t)
-		}
-		if t == wasm.F32 {
-			return uint64(math.Float32bits(float32(f))), nil
-		}
-		return math.Float64bits(f), nil
-	case wasm.ExternRef, wasm.FuncRef:
-		if s == "null" {
-			return 0, nil
-		}
-		if t == wasm.FuncRef {
-			return 0, errors.New("only funcref:null can be passed")
-		}
-		v, err := strconv.ParseUint(s, 0, 64)
-		if err != nil || v == math.MaxUint64 {
-			return 0, fmt.Errorf("%q is not an externref (a number or null)", s)
-		}
-		return v + 1, nil // 0 is null
-	}
-	return 0, fmt.Errorf("parameters of type %s are not supported", t)
-}
-
-func isBitPattern(s string) bool {
-	return (strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X")) && !strings.ContainsAny(s, ".pP")
-}
-
-// formatValue prints a result the way wasmtime --invoke does: integers
-// signed, floats in shortest decimal, references by their host value.
-func formatValue(v uint64, t wasm.ValType) string {
-	switch t {
-	case wasm.I32:
-		return strconv.FormatInt(int64(int32(v)), 10)
-	case wasm.I64:
-		return strconv.FormatInt(int64(v), 10)
-	case wasm.F32:
-		return formatFloat(float64(math.Float32frombits(uint32(v))), 32)
-	case wasm.F64:
-		return formatFloat(math.Float64frombits(v), 64)
-	case wasm.ExternRef:
-		if v == 0 {
-			return "externref:null"
-		}
-		return "externref:" + strconv.FormatUint(v-1, 10)
-	case wasm.FuncRef:
-		if v == 0 {
-			return "funcref:null"
-		}
-		return "funcref"
-	}
-	return fmt.Sprintf("%#x", v)
-}
-
-func formatFloat(f float64, bits int) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'f', -1, bits)
 }

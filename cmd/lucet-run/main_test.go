@@ -94,35 +94,35 @@ func TestInvoke(t *testing.T) {
 		stdout string
 		stderr string // substring
 	}{
-		{"add", []string{so, "--invoke", "add", "1", "2"}, 0, "3\n", ""},
-		{"add negative", []string{so, "--invoke", "add", "-1", "-2"}, 0, "-3\n", ""},
-		{"add typed", []string{so, "--invoke", "add", "i32:-1", "i32:0x7fffffff"}, 0, "2147483646\n", ""},
+		{"add", []string{"--invoke", "add", so, "1", "2"}, 0, "3\n", ""},
+		{"add negative", []string{"--invoke", "add", so, "-1", "-2"}, 0, "-3\n", ""},
+		{"add typed", []string{"--invoke", "add", so, "i32:-1", "i32:0x7fffffff"}, 0, "2147483646\n", ""},
 		{"invoke first", []string{"--invoke", "add", so, "40", "2"}, 0, "42\n", ""},
-		{"invoke=", []string{so, "--invoke=add", "40", "2"}, 0, "42\n", ""},
-		{"add unsigned", []string{so, "--invoke", "add", "4294967295", "1"}, 0, "0\n", ""},
-		{"add64", []string{so, "--invoke", "add64", "i64:9223372036854775807", "1"}, 0, "-9223372036854775808\n", ""},
-		{"f64", []string{so, "--invoke", "f64id", "0.5"}, 0, "0.5\n", ""},
-		{"f64 -0 bits", []string{so, "--invoke", "f64id", "f64:0x8000000000000000"}, 0, "-0\n", ""},
-		{"f32 nan bits", []string{so, "--invoke", "f32id", "f32:0x7fc00001"}, 0, "NaN\n", ""},
-		{"f32", []string{so, "--invoke", "f32id", "1e10"}, 0, "10000000000\n", ""},
-		{"fdiv inf", []string{so, "--invoke", "fdiv", "1", "0"}, 0, "inf\n", ""},
-		{"multi", []string{so, "--invoke", "two"}, 0, "-1\n42\n", ""},
-		{"none", []string{so, "--invoke", "none"}, 0, "", ""},
-		{"externref", []string{so, "--invoke", "ext", "externref:7"}, 0, "externref:7\n", ""},
-		{"externref null", []string{so, "--invoke", "ext", "externref:null"}, 0, "externref:null\n", ""},
-		{"funcref null", []string{so, "--invoke", "isnull", "funcref:null"}, 0, "1\n", ""},
-		{"trap", []string{so, "--invoke", "div0", "7"}, 134, "", "wasm trap: integer divide by zero\n  at inner"},
-		{"unreachable", []string{so, "--invoke", "boom"}, 134, "", "wasm trap: unreachable"},
-		{"no such export", []string{so, "--invoke", "nope"}, 2, "", `no export "nope"`},
-		{"not a function", []string{so, "--invoke", "mem"}, 2, "", "not a function"},
-		{"arity", []string{so, "--invoke", "add", "1"}, 2, "", "takes 2 arguments"},
-		{"bad number", []string{so, "--invoke", "add", "x", "1"}, 2, "", `"x" is not an i32`},
-		{"wrong type prefix", []string{so, "--invoke", "add", "f32:1", "1"}, 2, "", "the parameter is i32"},
+		{"invoke=", []string{"--invoke=add", so, "40", "2"}, 0, "42\n", ""},
+		{"add unsigned", []string{"--invoke", "add", so, "4294967295", "1"}, 0, "0\n", ""},
+		{"add64", []string{"--invoke", "add64", so, "i64:9223372036854775807", "1"}, 0, "-9223372036854775808\n", ""},
+		{"f64", []string{"--invoke", "f64id", so, "0.5"}, 0, "0.5\n", ""},
+		{"f64 -0 bits", []string{"--invoke", "f64id", so, "f64:0x8000000000000000"}, 0, "-0\n", ""},
+		{"f32 nan bits", []string{"--invoke", "f32id", so, "f32:0x7fc00001"}, 0, "NaN\n", ""},
+		{"f32", []string{"--invoke", "f32id", so, "1e10"}, 0, "10000000000\n", ""},
+		{"fdiv inf", []string{"--invoke", "fdiv", so, "1", "0"}, 0, "inf\n", ""},
+		{"multi", []string{"--invoke", "two", so}, 0, "-1\n42\n", ""},
+		{"none", []string{"--invoke", "none", so}, 0, "", ""},
+		{"externref", []string{"--invoke", "ext", so, "externref:7"}, 0, "externref:7\n", ""},
+		{"externref null", []string{"--invoke", "ext", so, "externref:null"}, 0, "externref:null\n", ""},
+		{"funcref null", []string{"--invoke", "isnull", so, "funcref:null"}, 0, "1\n", ""},
+		{"trap", []string{"--invoke", "div0", so, "7"}, 134, "", "wasm trap: integer divide by zero\n  at inner"},
+		{"unreachable", []string{"--invoke", "boom", so}, 134, "", "wasm trap: unreachable"},
+		{"no such export", []string{"--invoke", "nope", so}, 2, "", `no export "nope"`},
+		{"not a function", []string{"--invoke", "mem", so}, 2, "", "not a function"},
+		{"arity", []string{"--invoke", "add", so, "1"}, 2, "", "takes 2 arguments"},
+		{"bad number", []string{"--invoke", "add", so, "x", "1"}, 2, "", `"x" is not an i32`},
+		{"wrong type prefix", []string{"--invoke", "add", so, "f32:1", "1"}, 2, "", "the parameter is i32"},
 		{"no module", []string{"--invoke", "add"}, 2, "", "no module given"},
 		{"missing file", []string{"/nonexistent.so", "--invoke", "add"}, 1, "", "no such file or directory"},
 		{"no _start", []string{so}, 1, "", `exports no function "_start"`},
 		{"bad tcplisten", []string{"--tcplisten", "nonsense", so}, 2, "", "--tcplisten nonsense"},
-		{"bad flag", []string{"--bogus", so}, 2, "", "see --help"},
+		{"bad flag", []string{"--bogus", so}, 2, "", "see lucet-run --help"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,11 +161,11 @@ func TestFuel(t *testing.T) {
 	}{
 		// Uninstrumented first, so a cache key without the fuel option
 		// would hand the fuel run this object.
-		{"without fuel", []string{"--timeout", "50ms", wasmPath, "--invoke", "spin"}, 124, "timeout"},
-		{"cached", []string{"--fuel", "1000", wasmPath, "--invoke", "spin"}, 134, "wasm trap: all fuel consumed\n  at spin"},
-		{"cache hit", []string{"--fuel", "1000", wasmPath, "--invoke", "spin"}, 134, "all fuel consumed"},
-		{"no cache", []string{"--no-cache", "--fuel=1000", wasmPath, "--invoke", "spin"}, 134, "all fuel consumed"},
-		{"uninstrumented object", []string{"--fuel", "1000", so, "--invoke", "add", "1", "2"}, 1, "compile it with lucetc --fuel"},
+		{"without fuel", []string{"--timeout", "50ms", "--invoke", "spin", wasmPath}, 124, "timeout"},
+		{"cached", []string{"--fuel", "1000", "--invoke", "spin", wasmPath}, 134, "wasm trap: all fuel consumed\n  at spin"},
+		{"cache hit", []string{"--fuel", "1000", "--invoke", "spin", wasmPath}, 134, "all fuel consumed"},
+		{"no cache", []string{"--no-cache", "--fuel=1000", "--invoke", "spin", wasmPath}, 134, "all fuel consumed"},
+		{"uninstrumented object", []string{"--fuel", "1000", "--invoke", "add", so, "1", "2"}, 1, "compile it with lucetc --fuel"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,9 +230,15 @@ func TestTimeoutBlockedRead(t *testing.T) {
 	}
 	defer func() { exitProcess = os.Exit }()
 
+	// Warm the cache: --timeout covers compiling too, and this test is
+	// about the run.
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
 	var out, errb bytes.Buffer
+	if code := run([]string{"lucet-run", "../../testdata/wasi/wasm/cat.wasm"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("warming the cache: exit %d: %s", code, errb.String())
+	}
 	start := time.Now()
-	code := run([]string{"lucet-run", "--no-cache", "--timeout", "200ms", "../../testdata/wasi/wasm/cat.wasm"}, r, &out, &errb)
+	code := run([]string{"lucet-run", "--timeout", "200ms", "../../testdata/wasi/wasm/cat.wasm"}, r, &out, &errb)
 	el := time.Since(start)
 	if code != exitTimeout || !strings.Contains(errb.String(), "wasm trap: interrupted") {
 		t.Errorf("exit %d, stderr %q; want %d and the interrupt trap", code, errb.String(), exitTimeout)
@@ -269,7 +275,7 @@ func TestInvokeWASIModule(t *testing.T) {
 	}
 }
 
-// TestSplitArgs: what after the module belongs to the guest.
+// TestSplitArgs: everything after the module belongs to the guest.
 func TestSplitArgs(t *testing.T) {
 	tests := []struct {
 		args  []string
@@ -279,19 +285,26 @@ func TestSplitArgs(t *testing.T) {
 	}{
 		{[]string{"m.wasm", "a", "b"}, nil, "m.wasm", []string{"a", "b"}},
 		{[]string{"m.wasm", "-"}, nil, "m.wasm", []string{"-"}},
-		{[]string{"m.wasm", "-", "x"}, nil, "m.wasm", []string{"-", "x"}},
-		{[]string{"--dir", "/", "m.wasm", "-1", "-"}, []string{"--dir", "/"}, "m.wasm", []string{"-1", "-"}},
-		{[]string{"m.wasm", "--timeout", "1s", "--", "-e", "x"}, []string{"--timeout", "1s"}, "m.wasm", []string{"-e", "x"}},
-		{[]string{"--", "m.wasm", "a"}, nil, "m.wasm", []string{"a"}},
+		{[]string{"m.wasm", "-test.short", "-test.v=true"}, nil, "m.wasm", []string{"-test.short", "-test.v=true"}},
+		{[]string{"--dir", "/", "m.wasm", "-1", "-"}, []string{"--dir=/"}, "m.wasm", []string{"-1", "-"}},
+		{[]string{"--timeout=1s", "m.wasm", "--", "-e", "x"}, []string{"--timeout=1s"}, "m.wasm", []string{"-e", "x"}},
+		{[]string{"m.wasm", "--timeout", "1s"}, nil, "m.wasm", []string{"--timeout", "1s"}},
+		{[]string{"m.wasm", "a", "--", "b"}, nil, "m.wasm", []string{"a", "--", "b"}},
+		{[]string{"--", "-m.wasm", "a"}, nil, "-m.wasm", []string{"a"}},
+		{[]string{"--invoke", "add", "--no-cache", "m.wasm", "1", "2"}, []string{"--invoke=add", "--no-cache"}, "m.wasm", []string{"1", "2"}},
+		{[]string{"-"}, nil, "-", nil},
 	}
 	for _, tc := range tests {
-		flags, path, _, _, rest, err := splitArgs(append([]string{"lucet-run"}, tc.args...))
+		c, err := splitArgs(append([]string{"lucet-run"}, tc.args...), runFlags())
 		if err != nil {
 			t.Errorf("splitArgs(%q): %v", tc.args, err)
 			continue
 		}
-		if path != tc.path || strings.Join(flags[1:], " ") != strings.Join(tc.flags, " ") || strings.Join(rest, "|") != strings.Join(tc.rest, "|") {
-			t.Errorf("splitArgs(%q) = flags %q, path %q, rest %q; want %q, %q, %q", tc.args, flags[1:], path, rest, tc.flags, tc.path, tc.rest)
+		if c.module != tc.path || strings.Join(c.flags[1:], " ") != strings.Join(tc.flags, " ") || strings.Join(c.guest, "|") != strings.Join(tc.rest, "|") {
+			t.Errorf("splitArgs(%q) = flags %q, path %q, rest %q; want %q, %q, %q", tc.args, c.flags[1:], c.module, c.guest, tc.flags, tc.path, tc.rest)
 		}
+	}
+	if _, err := splitArgs([]string{"lucet-run", "--dir"}, runFlags()); err == nil {
+		t.Error("--dir without a value accepted")
 	}
 }

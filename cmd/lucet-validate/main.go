@@ -4,8 +4,10 @@
 //
 // In: .wasm files (or standard input). Out: one line per file ("x.wasm: ok"
 // or "x.wasm:0x1a3: func 12 (name): type mismatch: ..."), or one JSON
-// object per file with --json. Exit status 0 when every file is valid, 1
-// when any is not, 2 on usage or I/O errors.
+// object per file with --json. Exit status (the convention of every tool,
+// internal/cliflag): 0 when every file is valid, 1 when any is invalid or
+// unreadable, 2 on a usage error. It never waits on a terminal: with no
+// file and a terminal for standard input it is a usage error.
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasi/preview1"
@@ -31,9 +34,9 @@ func main() {
 
 // Exit statuses.
 const (
-	exitOK      = 0
-	exitInvalid = 1
-	exitUsage   = 2 // usage and I/O errors
+	exitOK      = cliflag.ExitOK
+	exitInvalid = cliflag.ExitRefused // invalid or unreadable
+	exitUsage   = cliflag.ExitUsage
 )
 
 // run is main without the process: tests call it in-process.
@@ -42,9 +45,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:      "lucet-validate",
 		Usage:     "decode and validate WebAssembly modules",
-		ArgsUsage: "[FILE.wasm ...]  (none or - reads standard input)",
+		UsageText: "lucet-validate [OPTIONS] [FILE.wasm ...]  (none, or -, reads standard input)",
+		Version:   cliflag.Version(),
 		Description: "Prints \"FILE: ok\" or \"FILE:OFFSET: where: why\" for each file.\n" +
-			"Exit status: 0 all valid, 1 any invalid, 2 usage or I/O error.",
+			"Standard input is never read from a terminal.\n" + cliflag.ExitHelp + ".",
 		HideHelpCommand: true,
 		Writer:          stdout,
 		ErrWriter:       stderr,
@@ -58,12 +62,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside run
 		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 && cliflag.IsTerminal(stdin) {
+				return usageError{errors.New("no file given, and standard input is a terminal")}
+			}
 			status = check(c, stdin, stdout, stderr)
 			return nil
 		},
 	}
 	if err := app.Run(flagsFirst(args)); err != nil {
-		fmt.Fprintf(stderr, "lucet-validate: %v (see --help)\n", err)
+		fmt.Fprintf(stderr, "lucet-validate: %v (see lucet-validate --help)\n", err)
 		return exitUsage
 	}
 	return status
@@ -136,9 +143,7 @@ func check(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, f := range files {
 		r := checkFile(f, stdin, c.Bool("wasi"))
 		switch r.Verdict {
-		case "error":
-			status = exitUsage
-		case "invalid":
+		case "error", "invalid":
 			status = max(status, exitInvalid)
 		}
 		switch {
@@ -183,7 +188,11 @@ func checkFile(name string, stdin io.Reader, wasi bool) (r result) {
 	lim := decode.DefaultLimits.ModuleSize
 	if name == "-" {
 		r.File = "<stdin>"
-		b, err = io.ReadAll(io.LimitReader(stdin, int64(lim)+1))
+		if cliflag.IsTerminal(stdin) {
+			err = cliflag.ErrTerminal
+		} else {
+			b, err = io.ReadAll(io.LimitReader(stdin, int64(lim)+1))
+		}
 	} else {
 		b, err = readFile(name, lim)
 	}
@@ -231,9 +240,16 @@ func checkFile(name string, stdin io.Reader, wasi bool) (r result) {
 func readFile(name string, limit int) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("%s: %w", name, pe.Err)
+		}
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a module", name)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

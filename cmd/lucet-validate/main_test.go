@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
@@ -41,6 +43,9 @@ func TestGolden(t *testing.T) {
 		{"usage", []string{"--bogus", "testdata/in/ok.wasm"}, ""},
 		{"flags-after-files", []string{"testdata/in/ok.wasm", "-q", "testdata/in/mismatch.wasm", "--", "-"}, "testdata/in/ok.wasm"},
 		{"json-after-file", []string{"testdata/in/truncated.wasm", "--json"}, ""},
+		{"directory", []string{"testdata/in"}, ""},
+		{"help", []string{"--help"}, ""},
+		{"version", []string{"--version"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,7 +89,8 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"testdata/in/ok.wasm", "testdata/in/wasi-cmd.wasm"}, exitOK},
 		{[]string{"testdata/in/ok.wasm", "testdata/in/mismatch.wasm"}, exitInvalid},
 		{[]string{"--wasi", "testdata/in/wasi-nostart.wasm"}, exitInvalid},
-		{[]string{"testdata/in/mismatch.wasm", "testdata/in/nosuch.wasm"}, exitUsage},
+		{[]string{"testdata/in/mismatch.wasm", "testdata/in/nosuch.wasm"}, exitInvalid},
+		{[]string{"testdata/in"}, exitInvalid},
 		{[]string{"--nope"}, exitUsage},
 	}
 	for _, tt := range tests {
@@ -92,5 +98,19 @@ func TestExitStatus(t *testing.T) {
 		if got := run(append([]string{"lucet-validate"}, tt.args...), strings.NewReader(""), &out, &out); got != tt.want {
 			t.Errorf("%v: exit %d, want %d; output:\n%s", tt.args, got, tt.want, out.String())
 		}
+	}
+}
+
+// No file and a terminal on standard input is a usage error, not a wait;
+// "-" from a terminal is refused.
+func TestTerminalStdin(t *testing.T) {
+	tty := ptytest.Open(t)
+	var out bytes.Buffer
+	if code := run([]string{"lucet-validate"}, tty, &out, &out); code != exitUsage || !strings.Contains(out.String(), "standard input is a terminal") {
+		t.Errorf("no file: exit %d, %q", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"lucet-validate", "-"}, tty, &out, &out); code != exitInvalid || !strings.Contains(out.String(), "standard input is a terminal") {
+		t.Errorf("-: exit %d, %q", code, out.String())
 	}
 }

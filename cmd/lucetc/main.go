@@ -7,8 +7,10 @@
 // standard input; with no -o the object goes to standard output when that
 // is not a terminal. Output files are written to a temporary file in the
 // target directory and renamed into place, so a failed or interrupted
-// compile never leaves a half-written object. Exit status: 0 on success,
-// 1 on an invalid module or a compile error, 2 on a usage or I/O error.
+// compile never leaves a half-written object. Compiling is package
+// compile's ELF, the entry lucet-run's cache uses: the same bytes either
+// way. Exit status: as every tool (internal/cliflag): 0, 1 an input refused
+// or the output not written, 2 usage.
 package main
 
 import (
@@ -22,36 +24,36 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/urfave/cli/v2"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/disasm"
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/decode"
-	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
-	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 func main() {
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-// usageError is a bad command line (exit 2); moduleError an invalid module
-// or a compile failure (exit 1). Any other error is I/O (exit 2).
+// usageError is a bad command line (exit 2); moduleError an unreadable or
+// invalid module or a compile failure (exit 1), as is any other error (the
+// output could not be written).
 type usageError struct{ error }
 type moduleError struct{ error }
-
-const usageLine = "usage: lucetc [options] module.wasm [-o module.so]  (lucetc --help for options)"
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags := cliFlags()
 	app := &cli.App{
-		Name:            "lucetc",
-		Usage:           "compile a WebAssembly module to a native shared object",
-		ArgsUsage:       "module.wasm",
+		Name:      "lucetc",
+		Usage:     "compile a WebAssembly module to a native shared object",
+		UsageText: "lucetc [OPTIONS] MODULE.wasm [-o MODULE.so]",
+		Version:   cliflag.Version(),
+		Description: "Compiles MODULE (\"-\": standard input, never a terminal) through the same\n" +
+			"pipeline as lucet-run's cache: decode, validate, codegen, link. With no -o\n" +
+			"the object goes to standard output, which must not be a terminal. Output\n" +
+			"files are written to a temporary file and renamed into place.\n\n" + cliflag.ExitHelp + ".",
 		Flags:           flags,
 		Writer:          stdout,
 		ErrWriter:       stderr,
@@ -61,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
-			return compile(c, stdin, stdout, stderr)
+			return compileCmd(c, stdin, stdout, stderr)
 		},
 	}
 	err := app.Run(cliflag.Permute(args, flags))
@@ -71,14 +73,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "lucetc: %v\n%s\n", ue.error, usageLine)
-		return 2
+		fmt.Fprintf(stderr, "lucetc: %v (see lucetc --help)\n", oneLine(ue.error))
+		return cliflag.ExitUsage
 	case errors.As(err, &me):
 		fmt.Fprintf(stderr, "lucetc: %v\n", oneLine(me.error))
-		return 1
+		return cliflag.ExitRefused
 	default:
 		fmt.Fprintf(stderr, "lucetc: %v\n", oneLine(err))
-		return 2
+		return cliflag.ExitRefused
 	}
 }
 
@@ -88,7 +90,7 @@ func cliFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the object to `FILE` (\"-\": standard output)"},
 		&cli.StringFlag{Name: "emit", Value: "so", Usage: "what to write: so (shared object) or asm (annotated disassembly)"},
-		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: "1", Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
+		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: strconv.Itoa(compile.DefaultOptions().OptLevel), Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
 		&cli.StringFlag{Name: "bounds-checks", Value: "guard", Usage: "memory bounds checks: guard (rely on a reserved region and guard pages; faster) or explicit (compare every access; reserves no guard region)"},
 		&cli.StringFlag{Name: "reserved-size", Value: "4GiB", Usage: "guard mode: address space reserved per memory (multiple of 4 KiB)"},
 		&cli.StringFlag{Name: "guard-size", Value: "2GiB", Usage: "guard mode: inaccessible bytes after the reservation (multiple of 4 KiB)"},
@@ -106,7 +108,7 @@ type options struct {
 	input, output string
 	emitAsm       bool
 	syntax        disasm.Syntax
-	cg            codegen.Options
+	cg            compile.Options
 	verbose       bool
 }
 
@@ -180,7 +182,7 @@ func parseOptLevel(s string) (int, error) {
 
 // parseSize reads a byte size such as 4GiB, 64MiB or 65536.
 func parseSize(flag, s string) (uint64, error) {
-	v, err := humanize.ParseBytes(s)
+	v, err := cliflag.ParseSize(s)
 	if err != nil {
 		return 0, fmt.Errorf("--%s=%s: not a size (examples: 4GiB, 64MiB, 65536)", flag, s)
 	}
@@ -252,7 +254,7 @@ func parseTarget(cpu string, features []string) (uint64, error) {
 	return f, nil
 }
 
-func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	o, err := parseOptions(c)
 	if err != nil {
 		return err
@@ -262,62 +264,32 @@ func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError{errors.New("refusing to write a binary object to a terminal (use -o FILE or redirect standard output)")}
 	}
 	st := stages{w: stderr, on: o.verbose}
-
-	name := o.input
-	var wasmBytes []byte
 	st.begin()
-	if o.input == "-" {
-		name = "<stdin>"
-		if cliflag.IsTerminal(stdin) {
-			return usageError{errors.New("input is - but standard input is a terminal")}
-		}
-		wasmBytes, err = io.ReadAll(stdin)
-	} else {
-		wasmBytes, err = os.ReadFile(o.input)
+	name, wasmBytes, err := cliflag.ReadInput(o.input, stdin)
+	if errors.Is(err, cliflag.ErrTerminal) {
+		return usageError{err}
 	}
 	if err != nil {
-		return err
+		return moduleError{err}
 	}
-	st.end("read", "%s, %s", name, humanize.IBytes(uint64(len(wasmBytes))))
-	if t := bytes.TrimLeft(wasmBytes, " \t\r\n"); bytes.HasPrefix(t, []byte("(module")) || bytes.HasPrefix(t, []byte(";;")) {
-		return moduleError{fmt.Errorf("%s: this is the text format; lucetc reads binary modules (convert with wat2wasm)", name)}
-	}
+	st.end("read", "%s, %s", name, cliflag.FormatSize(uint64(len(wasmBytes))))
 
-	st.begin()
-	m, err := decode.Decode(wasmBytes, decode.Options{})
-	if err != nil {
-		return moduleError{fmt.Errorf("%s: invalid module: %w", name, err)}
-	}
-	st.end("decode", "%d types, %d imports, %d functions, %d exports", len(m.Types), len(m.Imports), len(m.Funcs), len(m.Exports))
-
-	st.begin()
-	if _, err := validate.Module(m, validate.Options{Parallel: o.cg.Parallel}); err != nil {
-		return moduleError{fmt.Errorf("%s: invalid module: %w", name, err)}
-	}
-	st.end("validate", "")
-
-	st.begin()
-	obj, err := codegen.Compile(m, o.cg)
-	if err != nil {
-		return moduleError{fmt.Errorf("%s: %w", name, err)}
-	}
-	st.end("compile", "%s of code, %d sites, opt level %d, %s bounds checks, CPU features %s",
-		humanize.IBytes(uint64(len(obj.Text))), len(obj.Meta.Sites), o.cg.OptLevel, boundsName(obj.Meta.Bounds), object.FeatureString(obj.Meta.Features))
-
+	// The one pipeline lucet-run's cache compiles through too.
 	var out []byte
-	st.begin()
 	if o.emitAsm {
+		obj, err := compile.Object(wasmBytes, o.cg, st.trace())
+		if err != nil {
+			return moduleError{fmt.Errorf("%s: %w", name, err)}
+		}
+		st.begin()
 		var buf bytes.Buffer
 		if err := disasm.Object(&buf, obj, disasm.Options{Syntax: o.syntax}); err != nil {
 			return err
 		}
 		out = buf.Bytes()
-		st.end("disasm", "%s", humanize.IBytes(uint64(len(out))))
-	} else {
-		if out, err = link.ELF(obj); err != nil {
-			return moduleError{fmt.Errorf("%s: %w", name, err)}
-		}
-		st.end("link", "%s shared object", humanize.IBytes(uint64(len(out))))
+		st.end("disasm", "%s", cliflag.FormatSize(uint64(len(out))))
+	} else if out, err = compile.ELF(wasmBytes, o.cg, st.trace()); err != nil {
+		return moduleError{fmt.Errorf("%s: %w", name, err)}
 	}
 
 	st.begin()
@@ -336,25 +308,32 @@ func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func boundsName(b object.BoundsChecks) string {
-	if b == object.BoundsGuard {
-		return "guard"
-	}
-	return "explicit"
-}
-
 // writeFileAtomic writes b to a temporary file next to path and renames it
 // over path, so readers see either the old file or the whole new one. A
 // symbolic link is followed, and a path that is not a regular file
 // (/dev/null, a FIFO) is written in place: renaming over a device node
 // would replace it.
-func writeFileAtomic(path string, b []byte) (err error) {
+func writeFileAtomic(path string, b []byte) error {
+	if err := writeAtomic(path, b); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if le := (*os.LinkError)(nil); errors.As(err, &le) {
+			err = le.Err
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func writeAtomic(path string, b []byte) (err error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
-			return fmt.Errorf("%s is a directory", path)
+			return errors.New("is a directory")
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
@@ -413,6 +392,19 @@ func (s *stages) end(stage, format string, args ...any) {
 		return
 	}
 	fmt.Fprintf(s.w, "lucetc: %-9s %9s  %s\n", stage, fmtDur(time.Since(s.start)), fmt.Sprintf(format, args...))
+}
+
+// trace reports compile's stages as -v lines.
+func (s *stages) trace() compile.Trace {
+	if !s.on {
+		return nil
+	}
+	return func(stage string, d time.Duration, detail string) {
+		if s.first.IsZero() {
+			s.first = time.Now().Add(-d)
+		}
+		fmt.Fprintf(s.w, "lucetc: %-9s %9s  %s\n", stage, fmtDur(d), detail)
+	}
 }
 
 func (s *stages) total() {

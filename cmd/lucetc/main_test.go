@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,10 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
+	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
+	"github.com/lucet-go/lucet/internal/golden"
 	"github.com/lucet-go/lucet/internal/spectest"
+	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
@@ -168,7 +167,7 @@ func TestOutputSpecialFiles(t *testing.T) {
 	if _, err := load.File(target); err != nil {
 		t.Errorf("the link's target does not hold the object: %v", err)
 	}
-	if code, _, stderr := lucetc(t, nil, in, "-o", dir); code != 2 || !strings.Contains(stderr, "is a directory") {
+	if code, _, stderr := lucetc(t, nil, in, "-o", dir); code != 1 || !strings.Contains(stderr, "is a directory") {
 		t.Errorf("-o directory: exit %d: %s", code, stderr)
 	}
 }
@@ -205,9 +204,9 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no input", nil, 2, "no input module"},
 		{"two inputs", []string{good, good}, 2, "one input module"},
-		{"missing file", []string{filepath.Join(dir, "nope.wasm"), "-o", out}, 2, "no such file"},
+		{"missing file", []string{filepath.Join(dir, "nope.wasm"), "-o", out}, 1, "nope.wasm: no such file or directory"},
 		{"invalid module", []string{bad, "-o", out}, 1, "type mismatch"},
-		{"truncated module", []string{trunc, "-o", out}, 1, "invalid module"},
+		{"truncated module", []string{trunc, "-o", out}, 1, "trunc.wasm: decode: "},
 		{"text format", []string{wat, "-o", out}, 1, "text format"},
 		{"bad flag", []string{"--frobnicate", good}, 2, "flag provided but not defined"},
 		{"bad opt level", []string{"--opt-level=3", good}, 2, "--opt-level"},
@@ -220,7 +219,7 @@ func TestErrors(t *testing.T) {
 		{"feature without sign", []string{"--target-feature=avx", good}, 2, "must start with + or -"},
 		{"codegen needs features", []string{"--target-feature=-sse41", good, "-o", out}, 1, "needs"},
 		{"bad emit", []string{"--emit=clif", good}, 2, "--emit"},
-		{"output dir missing", []string{good, "-o", filepath.Join(dir, "no", "such", "x.so")}, 2, "no such file"},
+		{"output dir missing", []string{good, "-o", filepath.Join(dir, "no", "such", "x.so")}, 1, "no/such/x.so: no such file or directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -349,8 +348,6 @@ func TestSpecModules(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 // volatile matches what changes whenever the code generator changes:
 // checksums, code sizes and offsets, and the site lists.
 var volatile = []struct {
@@ -386,7 +383,7 @@ func TestObjdumpGolden(t *testing.T) {
 		got = v.re.ReplaceAllString(got, v.with)
 	}
 	path := filepath.Join("testdata", "small.objdump.txt")
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -401,31 +398,9 @@ func TestObjdumpGolden(t *testing.T) {
 }
 
 // openPTY returns the terminal side of a new pseudo-terminal.
-func openPTY(t *testing.T) *os.File {
-	t.Helper()
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals to stand in for a terminal: %v", err)
-	}
-	t.Cleanup(func() { ptmx.Close() })
-	fd := int(ptmx.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Skipf("cannot unlock the pseudo-terminal: %v", err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Skipf("cannot name the pseudo-terminal: %v", err)
-	}
-	pts, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("cannot open the pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { pts.Close() })
-	return pts
-}
 
 func TestRefusesTerminal(t *testing.T) {
-	tty := openPTY(t)
+	tty := ptytest.Open(t)
 	in := writeTemp(t, "add.wasm", addWasm)
 	var errb bytes.Buffer
 	if code := run([]string{"lucetc", in}, nil, tty, &errb); code != 2 || !strings.Contains(errb.String(), "refusing to write a binary object to a terminal") {
@@ -491,5 +466,32 @@ func TestBoundsChecksFlag(t *testing.T) {
 		if m := img.Meta; m.Bounds != tt.bounds || m.MemReserve != tt.reserve || m.MemGuard != tt.guard {
 			t.Errorf("lucetc %v: bounds %v reserve %d guard %d; want %v %d %d", args, m.Bounds, m.MemReserve, m.MemGuard, tt.bounds, tt.reserve, tt.guard)
 		}
+	}
+}
+
+// lucetc and lucet-run's cache compile through one entry: `lucetc x.wasm`
+// with default flags writes the very object the cache stores.
+func TestSameObjectAsCache(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := writeTemp(t, "hello.wasm", b)
+	code, stdout, stderr := lucetc(t, nil, in)
+	if code != 0 {
+		t.Fatalf("lucetc: exit %d: %s", code, stderr)
+	}
+	c := &compile.Cache{Dir: t.TempDir()}
+	m, err := compile.LoadFile(in, compile.DefaultOptions(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	entry, err := os.ReadFile(filepath.Join(c.Dir, compile.Key(b, compile.DefaultOptions())+".so"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(entry, []byte(stdout)) {
+		t.Errorf("lucetc wrote %d bytes, the cache holds %d different ones", len(stdout), len(entry))
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lucet-go/lucet/api"
 	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -21,7 +22,7 @@ const DefaultDenseMemory = 16 << 20
 
 // Codegen returns the compiler options for code that runs in layout l.
 func Codegen(l api.Layout) codegen.Options {
-	o := codegen.Default()
+	o := compile.DefaultOptions()
 	if l == api.LayoutDense {
 		o.Bounds, o.MemReserve, o.MemGuard = object.BoundsExplicit, 0, 0
 	}

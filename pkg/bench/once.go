@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -38,7 +37,7 @@ func RunOnce(path string, args []string, stdin io.Reader, stdout, stderr io.Writ
 	}
 	r := &RunResult{Cmd: "run", Engine: "lucet", Wasm: path}
 	t0 := time.Now()
-	mod, err := compile.Load(b, codegen.Default(), nil)
+	mod, err := compile.Load(b, compile.DefaultOptions(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +103,7 @@ func Compile(path string, reps int) (*CompileResult, error) {
 	for i := 0; i < reps; i++ {
 		c0 := cpuTime()
 		t0 := time.Now()
-		if _, err := compile.Wasm(b, codegen.Default()); err != nil {
+		if _, err := compile.Wasm(b, compile.DefaultOptions()); err != nil {
 			return nil, err
 		}
 		wall = append(wall, time.Since(t0))

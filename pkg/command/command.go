@@ -1,10 +1,13 @@
-// Package command runs a compiled WASI command: it links
-// wasi_snapshot_preview1 into a store, instantiates the module, calls its
-// entry point (_start) and turns proc_exit into an exit status.
+// Package command runs a compiled module the way lucet-run does: it links
+// wasi_snapshot_preview1 and any preloaded modules into a store,
+// instantiates the module, and either calls its entry point (_start),
+// turning proc_exit into an exit status (Run), or calls one export with
+// arguments in the value text format (Invoke).
 //
 // In: a loaded module, a store and the world the guest may see (argv,
-// environment, stdio, preopened directories). Out: the guest's exit status,
-// or the trap or host failure that ended it.
+// environment, stdio, preopened directories, preloads, what unknown
+// imports become). Out: the guest's exit status or results, or the trap or
+// host failure that ended it.
 package command
 
 import (
@@ -38,6 +41,11 @@ type Options struct {
 	Sockets []syscall.Conn
 	// Entry is the export to call; "" means _start.
 	Entry string
+	// Preloads are instantiated first; the module's imports from their
+	// names resolve to their exports (see Instantiate).
+	Preloads []Preload
+	// UnknownImports is what an unresolved function import becomes.
+	UnknownImports UnknownImports
 }
 
 // Imports returns the WASI functions of sys as execute imports, bound to
@@ -101,21 +109,15 @@ func (c *callerMemory) Err() error { return (*execute.Caller)(c).Err() }
 // returns the exit status: the guest's proc_exit code, or 0 when the entry
 // point returns. A trap or host failure is returned as the error.
 func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
-	prev := store.Data()
-	sys, imports, err := Link(store, opts)
-	if err != nil {
-		return 0, err
-	}
-	defer sys.Close()
-	defer store.SetData(prev)
 	entry := opts.Entry
 	if entry == "" {
 		entry = "_start"
 	}
-	inst, err := store.Instantiate(mod, imports)
+	inst, err := Instantiate(store, mod, opts)
 	if err != nil {
 		return exitStatus(err)
 	}
+	defer inst.Close()
 	f := inst.Func(entry)
 	if f == nil {
 		return 0, fmt.Errorf("module exports no function %q", entry)

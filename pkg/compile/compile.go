@@ -1,21 +1,21 @@
 // Package compile runs the front half of the pipeline in one call: the bytes
-// of a .wasm module in, a compiled object out (decode, validate, codegen) —
-// and keeps compiled objects in a content-addressed on-disk cache, so that a
+// of a .wasm module in, a compiled object out (decode, validate, codegen,
+// link) — and keeps compiled objects in an on-disk cache (cache.go), so a
 // second run of the same module skips compilation (like wasmtime's cache).
+// lucetc and lucet-run both compile through ELF, so a .so written by
+// lucetc and a cache entry are the same bytes.
 //
-// In: module bytes and codegen options. Out: an *object.Object, or the ELF
-// bytes of one from the cache.
+// In: module bytes and codegen options. Out: an *object.Object, the ELF
+// bytes of one, or a loaded module.
 package compile
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"time"
 
-	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/link"
@@ -24,108 +24,88 @@ import (
 	"github.com/lucet-go/lucet/pkg/validate"
 )
 
+// Options are the code generator's options; DefaultOptions gives the
+// tools' defaults. (An alias, so callers need not import codegen.)
+type Options = codegen.Options
+
+// DefaultOptions returns the options the tools compile with: lucetc's
+// defaults, and what lucet-run compiles a .wasm with, so the two make the
+// same object.
+func DefaultOptions() Options {
+	o := codegen.Default()
+	o.OptLevel = 1 // "speed", lucetc's documented default
+	return o
+}
+
+// Trace, when not nil, is told how long each stage took and what it made
+// (lucetc -v).
+type Trace func(stage string, d time.Duration, detail string)
+
+func (t Trace) stage(name string, start time.Time, format string, args ...any) {
+	if t != nil {
+		t(name, time.Since(start), fmt.Sprintf(format, args...))
+	}
+}
+
+// ErrTextFormat is returned for a module in the text format.
+var ErrTextFormat = errors.New("this is the WebAssembly text format; lucet reads binary modules (convert with wat2wasm)")
+
 // Wasm decodes, validates and compiles a module. Errors name the stage.
-func Wasm(b []byte, opts codegen.Options) (*object.Object, error) {
+func Wasm(b []byte, opts Options) (*object.Object, error) { return Object(b, opts, nil) }
+
+// Object is Wasm, telling trace about each stage.
+func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
+	if isText(b) {
+		return nil, ErrTextFormat
+	}
+	start := time.Now()
 	m, err := decode.Decode(b, decode.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
-	if _, err := validate.Module(m, validate.Options{}); err != nil {
+	trace.stage("decode", start, "%d types, %d imports, %d functions, %d exports", len(m.Types), len(m.Imports), len(m.Funcs), len(m.Exports))
+	start = time.Now()
+	if _, err := validate.Module(m, validate.Options{Parallel: opts.Parallel}); err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
+	trace.stage("validate", start, "")
+	start = time.Now()
 	o, err := codegen.Compile(m, opts)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
+	trace.stage("compile", start, "%d bytes of code, %d sites, opt level %d, %s bounds checks, CPU features %s",
+		len(o.Text), len(o.Meta.Sites), opts.OptLevel, boundsName(o.Meta.Bounds), object.FeatureString(o.Meta.Features))
 	return o, nil
 }
 
-// Cache is a directory of compiled objects named by the hash of what went
-// into them: the compiler's identity, the options and the module bytes.
-type Cache struct {
-	Dir string
+func boundsName(b object.BoundsChecks) string {
+	if b == object.BoundsGuard {
+		return "guard"
+	}
+	return "explicit"
 }
 
-// DefaultCache is $LUCET_CACHE_DIR, else $XDG_CACHE_HOME/lucet, else
-// ~/.cache/lucet.
-func DefaultCache() (*Cache, error) {
-	if d := os.Getenv("LUCET_CACHE_DIR"); d != "" {
-		return &Cache{Dir: d}, nil
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return nil, fmt.Errorf("cache: %w", err)
-	}
-	return &Cache{Dir: filepath.Join(d, "lucet")}, nil
-}
-
-// Key names the object compiled from b with opts by this compiler.
-func Key(b []byte, opts codegen.Options) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "lucet %s\n%d %d %d %d %d %t\n", version.CompilerID(), opts.OptLevel, opts.Bounds, opts.MemReserve, opts.MemGuard, opts.Features, opts.Fuel)
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// Get returns the cached ELF object for key, if any.
-func (c *Cache) Get(key string) ([]byte, bool) {
-	b, err := os.ReadFile(c.path(key))
-	return b, err == nil
-}
-
-// Put stores an ELF object under key, atomically: a reader sees the whole
-// object or none.
-func (c *Cache) Put(key string, elf []byte) error {
-	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	f, err := os.CreateTemp(c.Dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	_, werr := f.Write(elf)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), c.path(key))
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("cache: %w", werr)
-	}
-	return nil
-}
-
-func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key+".so") }
-
-// WasmCached compiles b to ELF bytes through the cache: a hit skips
-// compilation; a miss compiles, links and stores. Cache write failures are
-// not errors (the object is still returned).
-func WasmCached(c *Cache, b []byte, opts codegen.Options) (elf []byte, hit bool, err error) {
-	key := Key(b, opts)
-	if elf, ok := c.Get(key); ok {
-		return elf, true, nil
-	}
-	elf, err = c.compile(key, b, opts)
-	return elf, false, err
-}
-
-// compile compiles and links b and stores the object under key. A failure
-// to store is not an error: a read-only cache only costs the next run a
-// compile.
-func (c *Cache) compile(key string, b []byte, opts codegen.Options) ([]byte, error) {
-	o, err := Wasm(b, opts)
+// ELF compiles b and links the object: the bytes of a .so, as lucetc
+// writes it and the cache stores it.
+func ELF(b []byte, opts Options, trace Trace) ([]byte, error) {
+	o, err := Object(b, opts, trace)
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	elf, err := link.ELF(o)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
-	_ = c.Put(key, elf)
+	trace.stage("link", start, "%d-byte shared object", len(elf))
 	return elf, nil
+}
+
+// isText reports whether b looks like the text format.
+func isText(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return bytes.HasPrefix(t, []byte("(module")) || bytes.HasPrefix(t, []byte(";;")) || bytes.HasPrefix(t, []byte("(;"))
 }
 
 // IsWasm reports whether b starts with the WebAssembly magic number.
@@ -134,16 +114,15 @@ func IsWasm(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x00asm" }
 // Load turns module bytes into a loaded module, whichever form they are in:
 // a compiled object is loaded as it is; a .wasm module is compiled first,
 // through c when c is not nil.
-func Load(b []byte, opts codegen.Options, c *Cache) (*load.Module, error) {
+func Load(b []byte, opts Options, c *Cache) (*load.Module, error) {
 	if !IsWasm(b) {
+		if isText(b) {
+			return nil, ErrTextFormat
+		}
 		return load.Bytes(b)
 	}
 	if c != nil {
-		elf, _, err := WasmCached(c, b, opts)
-		if err != nil {
-			return nil, err
-		}
-		return load.Bytes(elf)
+		return c.load(b, opts)
 	}
 	o, err := Wasm(b, opts)
 	if err != nil {
@@ -153,36 +132,30 @@ func Load(b []byte, opts codegen.Options, c *Cache) (*load.Module, error) {
 }
 
 // LoadFile is Load for a module in a file. A compiled object — the file
-// itself, or a .wasm module's cached compilation — is mapped from its file
-// by load.File rather than read and copied, so a warm start touches only
-// what it runs. A cache entry that does not load (corrupt, or from an
-// incompatible build) is compiled again and replaced.
-func LoadFile(path string, opts codegen.Options, c *Cache) (*load.Module, error) {
+// itself, or a .wasm module's cache entry — is mapped from its file by
+// load rather than read and copied, so a warm start touches only what it
+// runs.
+func LoadFile(path string, opts Options, c *Cache) (*load.Module, error) {
 	f, err := load.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a module", path)
+	}
 	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && !IsWasm(magic[:n]) {
+	if st.Mode().IsRegular() && !IsWasm(magic[:n]) && string(magic[:n]) == "\x7fELF" {
 		return load.FromFile(f) // maps the file from its start
 	}
 	rest, err := io.ReadAll(f)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	b := append(magic[:n:n], rest...)
-	if !IsWasm(b) || c == nil {
-		return Load(b, opts, c)
-	}
-	key := Key(b, opts)
-	if m, err := load.File(c.path(key)); err == nil {
-		return m, nil
-	}
-	elf, err := c.compile(key, b, opts)
-	if err != nil {
-		return nil, err
-	}
-	return load.Bytes(elf)
+	return Load(append(magic[:n:n], rest...), opts, c)
 }

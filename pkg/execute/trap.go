@@ -17,6 +17,9 @@ type Trap struct {
 	FuncIndex  uint32
 	WasmOffset uint32 // byte offset of the trapping instruction in the module
 	Frames     []Frame
+	// Omitted counts the guest frames beyond the maxFrames in Frames (a
+	// stack overflow's backtrace is cut, and says by how much).
+	Omitted int
 }
 
 // Frame is one guest frame of a trap's backtrace, innermost first.
@@ -31,12 +34,19 @@ type Frame struct {
 func (t *Trap) Error() string {
 	var b strings.Builder
 	b.WriteString("wasm trap: ")
-	b.WriteString(t.Code.String())
+	if t.Code == abi.TrapNone {
+		b.WriteString("trap of unknown cause (no trap code recorded)")
+	} else {
+		b.WriteString(t.Code.String())
+	}
 	for _, f := range t.Frames {
 		fmt.Fprintf(&b, "\n  at %s", f.Func)
 		if f.WasmOffset != 0 {
 			fmt.Fprintf(&b, " @0x%x", f.WasmOffset)
 		}
+	}
+	if t.Omitted > 0 {
+		fmt.Fprintf(&b, "\n  ... %d more frames", t.Omitted)
 	}
 	return b.String()
 }
@@ -125,27 +135,39 @@ func (m *module) frameAt(off uint32, want abi.TrapCode) (Frame, bool) {
 	return Frame{Func: f.Name, FuncIndex: m.numImportedFuncs() + uint32(def), Module: m.meta.ModuleName}, true
 }
 
-// maxFrames bounds a backtrace; deeper stacks (stack overflow) are cut.
-const maxFrames = 64
+// maxFrames bounds a backtrace; deeper stacks (stack overflow) are cut,
+// and the frames past it only counted, up to maxWalk in all.
+const (
+	maxFrames = 64
+	maxWalk   = 1 << 20
+)
 
 // newTrap builds a trap from the exit state: TrapPC locates the trapping
 // instruction, FrameBP starts the frame-pointer walk of the guest stack.
 func (s *Store) newTrap(code abi.TrapCode, pc, bp uintptr) *Trap {
 	t := &Trap{Code: code}
 	if m := s.findModule(pc); m != nil {
+		if code == abi.TrapNone {
+			// A trap that did not say which: the site table does.
+			if st, ok := m.site(uint32(pc-m.code), code); ok && st.Code != abi.SiteCall {
+				t.Code = st.Code
+			}
+		}
 		if fr, ok := m.frameAt(uint32(pc-m.code), code); ok {
 			t.Frames = append(t.Frames, fr)
 		}
 	}
 	first := true
 	lo, hi := s.stack.addr(), s.stack.addr()+uintptr(len(s.stack.mem))
-	for n := 0; bp >= lo && bp+16 <= hi && bp&7 == 0 && n < 4*maxFrames && len(t.Frames) < maxFrames; n++ {
+	for n := 0; bp >= lo && bp+16 <= hi && bp&7 == 0 && n < maxWalk; n++ {
 		ret := loadPtr(bp + 8)
 		next := loadPtr(bp)
 		// A stub's frame returns to the very call TrapPC names; don't
 		// list that function twice.
 		if m := s.findModule(ret); m != nil && !(first && ret == pc) {
-			if fr, ok := m.frameAt(uint32(ret-m.code), abi.SiteCall); ok {
+			if len(t.Frames) >= maxFrames {
+				t.Omitted++
+			} else if fr, ok := m.frameAt(uint32(ret-m.code), abi.SiteCall); ok {
 				t.Frames = append(t.Frames, fr)
 			}
 		}

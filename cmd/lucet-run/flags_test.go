@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
+)
+
+const cmdTestdata = "../../pkg/command/testdata/"
+
+// The flags a wasmtime user reaches for, end to end in-process.
+func TestRunFlags(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	t.Setenv("LUCET_TEST_INHERITED", "yes")
+	hello := "../../testdata/hello.wasm"
+	env := "../../testdata/wasi/wasm/env.wasm"
+	args := "../../testdata/wasi/wasm/args.wasm"
+	lib := "lib=" + cmdTestdata + "lib.wasm"
+	main := cmdTestdata + "main.wasm"
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring
+		stderr string // substring
+	}{
+		{"guest flags verbatim", []string{args, "-test.short", "--", "-v"}, 0, "argv[1]=[-test.short] (11 bytes)\nargv[2]=[--] (2 bytes)\nargv[3]=[-v]", ""},
+		{"-- after module dropped", []string{args, "--", "-x"}, 0, "argc=2\nargv[0] present: yes\nargv[1]=[-x]", ""},
+		{"inherit-env", []string{"--inherit-env", "--env", "HOME=/guest", env, "LUCET_TEST_INHERITED", "HOME"}, 0, "getenv(LUCET_TEST_INHERITED)=[yes]\ngetenv(HOME)=[/guest]", ""},
+		{"no inherit", []string{env, "LUCET_TEST_INHERITED"}, 0, "0 variables", ""},
+		{"preload", []string{"--preload", lib, "--default-values-unknown-imports", "--invoke", "run", main, "3", "4"}, 0, "9\n", ""},
+		{"preload default value", []string{"--preload", lib, "--default-values-unknown-imports", "--invoke", "missing", main}, 0, "0\n", ""},
+		{"trap unknown import", []string{"--preload", lib, "--trap-unknown-imports", "--invoke", "missing", main}, 134, "", "lucet-run: wasm trap: call to unknown import env.missing\n"},
+		{"unknown import refused", []string{"--preload", lib, "--invoke", "run", main, "1", "2"}, 1, "", "missing"},
+		{"preload cycle", []string{"--preload", "a=" + cmdTestdata + "cycle_a.wasm", "--preload", "b=" + cmdTestdata + "cycle_b.wasm", hello}, 1, "", "lucet-run: preload cycle: a imports b imports a\n"},
+		{"preload clash", []string{"--preload", lib, "--preload", "lib=x.wasm", hello}, 2, "", "--preload lib: the name is given twice"},
+		{"preload missing", []string{"--preload", "lib=/nonexistent.wasm", hello}, 1, "", "--preload lib: "},
+		{"preload bad", []string{"--preload", "lib", hello}, 2, "", "want NAME=PATH"},
+		{"both unknown policies", []string{"--trap-unknown-imports", "--default-values-unknown-imports", hello}, 2, "", "exclude each other"},
+		{"bad profile", []string{"--profile", "jitdump", hello}, 2, "", "the one profile is perfmap"},
+		{"directory", []string{"../../testdata"}, 1, "", "lucet-run: ../../testdata: is a directory, not a module\n"},
+		{"missing module", []string{"/nonexistent.wasm"}, 1, "", "/nonexistent.wasm"},
+		{"unreadable preopen", []string{"--dir", "/nonexistent", hello}, 1, "", "lucet-run: --dir /nonexistent: no such file or directory\n"},
+		{"preopen not a dir", []string{"--dir-ro", "/etc/passwd::/x", hello}, 1, "", "--dir-ro /etc/passwd: not a directory"},
+		{"text format", []string{cmdTestdata + "lib.wat"}, 1, "", "text format"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := lucetRun(t, tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(errs, tc.stderr) {
+				t.Errorf("lucet-run %q = %d\nstdout %q\nstderr %q\nwant %d, stdout with %q, stderr with %q", tc.args, code, out, errs, tc.code, tc.stdout, tc.stderr)
+			}
+			if code != 0 && strings.Count(strings.TrimSuffix(errs, "\n"), "\n") > 0 && code != exitTrap {
+				t.Errorf("more than one line on stderr: %q", errs)
+			}
+		})
+	}
+}
+
+func TestStdinModule(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"lucet-run", "-", "world"}, bytes.NewReader(b), &out, &errb)
+	if code != 0 || out.String() != "Hello from Lucet, world!\n" {
+		t.Errorf("lucet-run - world < hello.wasm: %d, %q, %q", code, out.String(), errb.String())
+	}
+}
+
+func TestArgv0(t *testing.T) {
+	for _, tc := range []struct{ args, want string }{
+		{"dir/x.wasm", "x.wasm"},
+		{"--argv0 name dir/x.wasm", "name"},
+		{"--argv0= x.wasm", ""},
+	} {
+		cl, err := splitArgs(append([]string{"lucet-run"}, strings.Fields(tc.args)...), runFlags())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		app := &cli.App{Flags: runFlags(), Action: func(c *cli.Context) error {
+			_, ro, err := parseOptions(c, cl)
+			if err == nil {
+				got = ro.opts.Args[0]
+			}
+			return err
+		}}
+		if err := app.Run(cl.flags); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: argv[0] %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// The perf map names every function of the module at its code address.
+func TestPerfMap(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	code, _, errs := lucetRun(t, "--profile=perfmap", "--invoke", "add", invokeSO(t), "1", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("perf-%d.map", os.Getpid()))
+	defer os.Remove(path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{" wasm:invoke.so:add\n", " wasm:invoke.so:div0\n"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("perf map lacks %q:\n%s", want, b)
+		}
+	}
+	var addr, size uint64
+	var name string
+	if _, err := fmt.Sscanf(string(b), "%x %x %s", &addr, &size, &name); err != nil || addr == 0 || size == 0 {
+		t.Errorf("first line %q: %v", strings.SplitN(string(b), "\n", 2)[0], err)
+	}
+}
+
+// --timeout covers compiling: a module that takes longer to compile than
+// the timeout is stopped with 124 before it runs.
+func TestTimeoutCoversCompile(t *testing.T) {
+	start := time.Now()
+	code, _, errs := lucetRun(t, "--no-cache", "--timeout", "1ms", "../../testdata/gobig.wasm")
+	if code != exitTimeout || !strings.Contains(errs, "compiling took longer than --timeout") {
+		t.Errorf("exit %d, stderr %q; want %d", code, errs, exitTimeout)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %v", el)
+	}
+}
+
+// A stack overflow's backtrace is cut, and says how many frames it left out.
+func TestLongBacktraceCounted(t *testing.T) {
+	code, _, errs := lucetRun(t, "--no-cache", "--stack-size", "64KiB", "--invoke", "down", "testdata/recurse.wasm", "0")
+	if code != exitTrap || !strings.Contains(errs, "wasm trap: call stack exhausted") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	var n int
+	last := errs[strings.LastIndex(strings.TrimSuffix(errs, "\n"), "\n")+1:]
+	if _, err := fmt.Sscanf(last, "  ... %d more frames", &n); err != nil || n <= 0 {
+		t.Errorf("last line %q: want \"  ... N more frames\" (%v)", last, err)
+	}
+	if got := strings.Count(errs, "\n  at down"); got != 64 {
+		t.Errorf("%d frames listed, want 64", got)
+	}
+}
+
+// "-" as MODULE never waits on a terminal.
+func TestStdinTerminal(t *testing.T) {
+	tty := ptytest.Open(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"lucet-run", "-"}, tty, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "standard input is a terminal") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}

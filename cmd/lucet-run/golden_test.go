@@ -1,0 +1,45 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/lucet-go/lucet/internal/golden"
+)
+
+// TestGolden pins lucet-run's help, its errors and its output: exit
+// status, stdout and stderr of each command line.
+func TestGolden(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	const inv = "testdata/invoke.wasm"
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"help", []string{"--help"}},
+		{"version", []string{"--version"}},
+		{"no-module", nil},
+		{"bad-flag", []string{"--bogus", inv}},
+		{"flag-needs-value", []string{"--dir"}},
+		{"missing-module", []string{"testdata/nosuch.wasm"}},
+		{"directory", []string{"testdata"}},
+		{"text-format", []string{"testdata/invoke.wat"}},
+		{"invoke", []string{"--invoke", "two", inv}},
+		{"invoke-args", []string{"--invoke", "add", inv, "-1", "-2"}},
+		{"invoke-trap", []string{"--invoke", "div0", inv, "7"}},
+		{"invoke-no-export", []string{"--invoke", "nope", inv}},
+		{"invoke-arity", []string{"--invoke", "add", inv, "1"}},
+		{"invoke-bad-arg", []string{"--invoke", "add", inv, "1", "x"}},
+		{"hello", []string{"../../testdata/hello.wasm", "world"}},
+		{"preload-cycle", []string{"--preload", "a=" + cmdTestdata + "cycle_a.wasm", "--preload", "b=" + cmdTestdata + "cycle_b.wasm", inv}},
+		{"preload-clash", []string{"--preload", "a=x.wasm", "--preload", "a=y.wasm", inv}},
+		{"unknown-import", []string{"--invoke", "run", cmdTestdata + "main.wasm", "1", "2"}},
+		{"bad-max-memory", []string{"--max-memory", "lots", inv}},
+		{"bad-dir", []string{"--dir", "testdata/nosuch", inv}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := lucetRun(t, tc.args...)
+			golden.Check(t, tc.name, golden.Transcript("lucet-run", tc.args, code, out, errs))
+		})
+	}
+}

@@ -1,0 +1,85 @@
+package cliflag
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lucet-go/lucet/internal/version"
+)
+
+// Exit statuses, the same for every tool (the README and each --help say
+// so): wasmtime's for a trap, timeout(1)'s for a timeout.
+const (
+	ExitOK      = 0   // success
+	ExitRefused = 1   // an input was refused (unreadable, invalid, failed to compile, load or link) or the output could not be written
+	ExitUsage   = 2   // the command line is wrong
+	ExitTimeout = 124 // --timeout expired (compiling or running)
+	ExitTrap    = 134 // the guest trapped (as a SIGABRT'd process reports)
+)
+
+// ExitHelp is the exit-status paragraph of every tool's --help.
+const ExitHelp = "Exit status: 0 success; 1 an input was refused (unreadable, invalid,\n" +
+	"failed to compile or load) or the output could not be written;\n" +
+	"2 usage error"
+
+// RunExitHelp is lucet-run's, which adds the guest's outcomes.
+const RunExitHelp = ExitHelp + "; 124 timeout (compiling included); 134 guest trap;\n" +
+	"otherwise the guest's own proc_exit status."
+
+func init() {
+	// --version alone: -v is --verbose in lucetc.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the lucet version and VCS revision"}
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Fprintf(c.App.Writer, "%s %s\n", c.App.Name, c.App.Version)
+	}
+}
+
+// Version is what --version prints after the tool's name: the module
+// version and VCS revision (internal/version). Set it as cli.App.Version.
+func Version() string { return version.Get().String() }
+
+// PrintVersion handles --version for a tool whose flags live elsewhere: if
+// args (os.Args) ask for it before any "--", it prints the version line to
+// w and reports true.
+func PrintVersion(args []string, w io.Writer, name string) bool {
+	for _, a := range args[1:] {
+		if a == "--" {
+			return false
+		}
+		if a == "--version" || a == "-version" {
+			fmt.Fprintf(w, "%s %s\n", name, Version())
+			return true
+		}
+	}
+	return false
+}
+
+// ErrTerminal is returned by ReadInput for "-" when standard input is a
+// terminal: no tool waits for a module to be typed.
+var ErrTerminal = errors.New("standard input is a terminal; give a file, or pipe the module in")
+
+// ReadInput reads the module named path, "-" meaning stdin (refused when
+// it is a terminal). It returns the name errors should use for it:
+// the path, or "<stdin>". A directory is refused with a clear message.
+func ReadInput(path string, stdin io.Reader) (name string, b []byte, err error) {
+	if path == "-" {
+		if IsTerminal(stdin) {
+			return "<stdin>", nil, ErrTerminal
+		}
+		b, err = io.ReadAll(stdin)
+		return "<stdin>", b, err
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return path, nil, fmt.Errorf("%s: is a directory, not a module", path)
+	}
+	b, err = os.ReadFile(path)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = fmt.Errorf("%s: %w", path, pe.Err)
+	}
+	return path, b, err
+}

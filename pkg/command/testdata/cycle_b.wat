@@ -1,0 +1,2 @@
+;; See cycle_a.wat. Rebuild: wat2wasm cycle_b.wat
+(module (import "a" "f" (func)) (func (export "f")))

@@ -1,0 +1,438 @@
+package compile
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/version"
+	"github.com/lucet-go/lucet/pkg/load"
+)
+
+// DefaultMaxBytes bounds the cache unless told otherwise: room for a few
+// dozen Go programs (tens of MiB each compiled).
+const DefaultMaxBytes = 2 << 30
+
+// Cache is a directory of compiled objects. An entry is two files named by
+// its key: KEY.so, the object as lucetc would write it, and KEY.src, the
+// record of the SHA-256 of the .wasm it came from and the object's own
+// checksum. The key covers the module's bytes, the compiler's identity
+// (version.CompilerID) and every option that changes code.
+//
+// Anyone else who can write to the directory could have their code run, so
+// the directory must be the user's and not writable by group or others,
+// and so must each entry: anything else is ignored with a warning and
+// recompiled, never loaded. An entry is used only when its record names
+// the very module being loaded and its object is the one the record names.
+// Entries are written to temporary files and renamed into place, so a
+// concurrent reader sees a whole entry or none. Past MaxBytes the least
+// recently used entries are removed.
+type Cache struct {
+	Dir string
+	// MaxBytes bounds the entries' total size (0: DefaultMaxBytes;
+	// negative: no bound).
+	MaxBytes int64
+	// Warn, when not nil, is told (once per message) about an entry or
+	// directory that is ignored, and about an entry that could not be
+	// written; the run goes on either way.
+	Warn func(msg string)
+
+	once   sync.Once
+	ok     bool
+	warned sync.Map
+}
+
+// DefaultCache is the cache the tools use: in $LUCET_CACHE_DIR if set,
+// else $XDG_CACHE_HOME/lucet, else ~/.cache/lucet; bounded by
+// $LUCET_CACHE_MAX (a size such as 500MiB) if set, else DefaultMaxBytes.
+func DefaultCache() (*Cache, error) {
+	c := &Cache{}
+	if d := os.Getenv("LUCET_CACHE_DIR"); d != "" {
+		c.Dir = d
+	} else {
+		d, err := os.UserCacheDir() // $XDG_CACHE_HOME, else ~/.cache
+		if err != nil {
+			return nil, fmt.Errorf("cache: %w", err)
+		}
+		c.Dir = filepath.Join(d, "lucet")
+	}
+	if v := os.Getenv("LUCET_CACHE_MAX"); v != "" {
+		n, err := cliflag.ParseSize(v)
+		if err != nil {
+			return nil, fmt.Errorf("LUCET_CACHE_MAX=%s: want a size such as 500MiB or 4GiB", v)
+		}
+		c.MaxBytes = int64(n)
+		if n == 0 {
+			c.MaxBytes = -1
+		}
+	}
+	return c, nil
+}
+
+func (c *Cache) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if c.Warn == nil {
+		return
+	}
+	if _, dup := c.warned.LoadOrStore(msg, true); !dup {
+		c.Warn(msg)
+	}
+}
+
+func (c *Cache) maxBytes() int64 {
+	if c.MaxBytes == 0 {
+		return DefaultMaxBytes
+	}
+	return c.MaxBytes
+}
+
+// Key names the object compiled from b with opts by this compiler.
+func Key(b []byte, opts Options) string { return key(sha256.Sum256(b), opts) }
+
+func key(src [32]byte, opts Options) string {
+	opts.Parallel = 0 // how many threads compile does not change the code
+	h := sha256.New()
+	// %#v spells every field, so an option added later is covered too.
+	fmt.Fprintf(h, "lucet cache 2\n%s\n%#v\n", version.CompilerID(), opts)
+	h.Write(src[:])
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// usable makes the directory (0700) and checks that it is safe to use.
+func (c *Cache) usable() bool {
+	c.once.Do(func() {
+		if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+			c.warn("cache directory %s cannot be created (%v); compiling without the cache", c.Dir, unwrapPath(err))
+			return
+		}
+		st, err := os.Stat(c.Dir)
+		if err != nil {
+			c.warn("cache directory %s: %v; compiling without the cache", c.Dir, unwrapPath(err))
+			return
+		}
+		if why := untrusted(st); why != "" {
+			c.warn("cache directory %s is %s; ignoring it and compiling without the cache", c.Dir, why)
+			return
+		}
+		c.ok = true
+	})
+	return c.ok
+}
+
+// untrusted says why a file or directory of the cache may not be trusted,
+// or "".
+func untrusted(st fs.FileInfo) string {
+	if s, ok := st.Sys().(*syscall.Stat_t); ok && int(s.Uid) != os.Getuid() {
+		return fmt.Sprintf("owned by uid %d, not by this user (uid %d)", s.Uid, os.Getuid())
+	}
+	if p := st.Mode().Perm(); p&0o022 != 0 {
+		return fmt.Sprintf("writable by group or others (mode %#o)", p)
+	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return "not a regular file"
+	}
+	return ""
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func (c *Cache) path(key, ext string) string { return filepath.Join(c.Dir, key+ext) }
+
+// openTrusted opens a file of the cache without following a symbolic link,
+// and only if it passes untrusted.
+func (c *Cache) openTrusted(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil {
+		if why := untrusted(st); why != "" {
+			err = fmt.Errorf("cache entry %s is %s; ignoring it and recompiling", path, why)
+			c.warn("%v", err)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// record is what KEY.src says about KEY.so.
+type record struct {
+	source, object [32]byte
+}
+
+const recordMagic = "lucet cache entry 1"
+
+func (r record) marshal() []byte {
+	return fmt.Appendf(nil, "%s\nsource %x\nobject %x\n", recordMagic, r.source, r.object)
+}
+
+func parseRecord(rd io.Reader) (record, bool) {
+	var r record
+	s := bufio.NewScanner(io.LimitReader(rd, 4096))
+	lines := []string{}
+	for s.Scan() {
+		lines = append(lines, s.Text())
+	}
+	if len(lines) != 3 || lines[0] != recordMagic {
+		return r, false
+	}
+	for i, dst := range []*[32]byte{&r.source, &r.object} {
+		want := []string{"source ", "object "}[i]
+		h, ok := strings.CutPrefix(lines[i+1], want)
+		b, err := hex.DecodeString(h)
+		if !ok || err != nil || len(b) != 32 {
+			return r, false
+		}
+		copy(dst[:], b)
+	}
+	return r, true
+}
+
+// get loads the entry for key if it is trusted and was compiled from the
+// module whose hash is src.
+func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
+	rf, err := c.openTrusted(c.path(key, ".src"))
+	if err != nil {
+		return nil, false
+	}
+	rec, ok := parseRecord(rf)
+	rf.Close()
+	if !ok || rec.source != src {
+		c.warn("cache entry %s does not record the module being loaded; recompiling", c.path(key, ".src"))
+		return nil, false
+	}
+	f, err := c.openTrusted(c.path(key, ".so"))
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	m, err := load.FromFile(f)
+	if err != nil {
+		return nil, false // stale (an older object format) or damaged
+	}
+	if m.Checksum != rec.object {
+		m.Close()
+		c.warn("cache entry %s is not the object its record names; recompiling", c.path(key, ".so"))
+		return nil, false
+	}
+	now := time.Now()
+	os.Chtimes(c.path(key, ".src"), now, now) // least recently used goes first
+	return m, true
+}
+
+// load is Load of a .wasm module through the cache.
+func (c *Cache) load(b []byte, opts Options) (*load.Module, error) {
+	src := sha256.Sum256(b)
+	k := key(src, opts)
+	ok := c.usable()
+	if ok {
+		if m, hit := c.get(k, src); hit {
+			return m, nil
+		}
+	}
+	elf, err := ELF(b, opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	m, err := load.Bytes(elf)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if err := c.put(k, record{source: src, object: m.Checksum}, elf); err != nil {
+			c.warn("cache directory %s cannot be written (%v); compiled without the cache", c.Dir, unwrapPath(err))
+		}
+	}
+	return m, nil
+}
+
+// put stores an entry: the object first, then the record that vouches for
+// it, each written to a temporary file and renamed into place.
+func (c *Cache) put(key string, rec record, elf []byte) error {
+	if err := writeAtomic(c.Dir, c.path(key, ".so"), elf); err != nil {
+		return err
+	}
+	if err := writeAtomic(c.Dir, c.path(key, ".src"), rec.marshal()); err != nil {
+		return err
+	}
+	c.evict(key)
+	return nil
+}
+
+const tmpPrefix = ".tmp-"
+
+func writeAtomic(dir, path string, b []byte) error {
+	f, err := os.CreateTemp(dir, tmpPrefix+"*") // mode 0600
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(b)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+	}
+	return werr
+}
+
+// entry is one cache entry as found on disk.
+type entry struct {
+	key   string
+	size  int64
+	used  time.Time
+	files []string
+}
+
+// scan lists the entries, and the leftovers of interrupted writes older
+// than an hour.
+func (c *Cache) scan() (entries []*entry, stale []string, err error) {
+	des, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey := map[string]*entry{}
+	old := time.Now().Add(-time.Hour)
+	for _, de := range des {
+		name := de.Name()
+		info, err := de.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if strings.HasPrefix(name, tmpPrefix) {
+			if info.ModTime().Before(old) {
+				stale = append(stale, filepath.Join(c.Dir, name))
+			}
+			continue
+		}
+		ext := filepath.Ext(name)
+		if ext != ".so" && ext != ".src" {
+			continue
+		}
+		k := strings.TrimSuffix(name, ext)
+		e := byKey[k]
+		if e == nil {
+			e = &entry{key: k}
+			byKey[k] = e
+			entries = append(entries, e)
+		}
+		e.size += info.Size()
+		e.files = append(e.files, filepath.Join(c.Dir, name))
+		if t := info.ModTime(); t.After(e.used) {
+			e.used = t
+		}
+	}
+	return entries, stale, nil
+}
+
+// evict removes least recently used entries (never keep) until the cache
+// is under 90% of its bound, and leftovers of interrupted writes.
+func (c *Cache) evict(keep string) {
+	limit := c.maxBytes()
+	entries, stale, err := c.scan()
+	if err != nil {
+		return
+	}
+	for _, p := range stale {
+		os.Remove(p)
+	}
+	if limit < 0 {
+		return
+	}
+	var total int64
+	for _, e := range entries {
+		total += e.size
+	}
+	if total <= limit {
+		return
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].used.Before(entries[j].used) })
+	for _, e := range entries {
+		if total <= limit/10*9 {
+			break
+		}
+		if e.key == keep {
+			continue
+		}
+		for _, f := range e.files {
+			os.Remove(f)
+		}
+		total -= e.size
+	}
+}
+
+// Stats describes the cache's contents.
+type Stats struct {
+	Dir      string
+	Entries  int
+	Bytes    int64
+	MaxBytes int64 // negative: no bound
+}
+
+// Stats counts the entries and their size. A cache directory that does
+// not exist yet is empty.
+func (c *Cache) Stats() (Stats, error) {
+	s := Stats{Dir: c.Dir, MaxBytes: c.maxBytes()}
+	entries, _, err := c.scan()
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("cache: %w", err)
+	}
+	for _, e := range entries {
+		s.Entries++
+		s.Bytes += e.size
+	}
+	return s, nil
+}
+
+// Clean removes every entry and leftover temporary file, and returns what
+// was there.
+func (c *Cache) Clean() (Stats, error) {
+	s, err := c.Stats()
+	if err != nil {
+		return s, err
+	}
+	des, err := os.ReadDir(c.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("cache: %w", err)
+	}
+	for _, de := range des {
+		n := de.Name()
+		if strings.HasPrefix(n, tmpPrefix) || strings.HasSuffix(n, ".so") || strings.HasSuffix(n, ".src") {
+			if err := os.Remove(filepath.Join(c.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return s, fmt.Errorf("cache: %w", err)
+			}
+		}
+	}
+	return s, nil
+}

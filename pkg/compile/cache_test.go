@@ -1,0 +1,318 @@
+package compile
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/load"
+)
+
+func readWasm(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// warnings collects a cache's warnings.
+type warnings struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (w *warnings) add(m string) { w.mu.Lock(); w.msgs = append(w.msgs, m); w.mu.Unlock() }
+func (w *warnings) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.msgs, "\n")
+}
+
+func newCache(t *testing.T, dir string) (*Cache, *warnings) {
+	w := &warnings{}
+	return &Cache{Dir: dir, Warn: w.add}, w
+}
+
+func TestKeyCoversWhatChangesCode(t *testing.T) {
+	b := readWasm(t, "hello.wasm")
+	base := Key(b, Options{})
+	for name, o := range map[string]Options{
+		"opt level": {OptLevel: 2}, "fuel": {Fuel: true}, "bounds": {Bounds: 1},
+		"reserve": {MemReserve: 1 << 20}, "guard": {MemGuard: 1 << 20}, "features": {Features: 3},
+	} {
+		if Key(b, o) == base {
+			t.Errorf("%s does not change the key", name)
+		}
+	}
+	if Key(b, Options{Parallel: 7}) != base {
+		t.Error("the number of compile threads changes the key")
+	}
+	if Key(append(b[:len(b):len(b)], 0), Options{}) == base {
+		t.Error("the module's bytes do not change the key")
+	}
+}
+
+// A forged entry — another module's object planted under hello's key,
+// with or without its record — is never loaded: hello is recompiled and
+// the entry replaced.
+func TestForgedEntryIsNotRun(t *testing.T) {
+	dir := t.TempDir()
+	hello := readWasm(t, "hello.wasm")
+	other := readWasm(t, "small/global.0.wasm")
+	helloPath := writeFile(t, dir, "hello.wasm", hello)
+	otherPath := writeFile(t, dir, "other.wasm", other)
+	opts := codegen.Default()
+	for _, forge := range [][]string{{".so"}, {".so", ".src"}} {
+		c, w := newCache(t, filepath.Join(dir, "cache"))
+		for _, p := range []string{helloPath, otherPath} {
+			m, err := LoadFile(p, opts, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Close()
+		}
+		hk, ok := Key(hello, opts), Key(other, opts)
+		for _, ext := range forge {
+			b, err := os.ReadFile(c.path(ok, ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(c.path(hk, ext), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, err := LoadFile(helloPath, opts, c)
+		if err != nil {
+			t.Fatalf("forged %v: %v", forge, err)
+		}
+		if !hasExport(m, "_start") {
+			t.Errorf("forged %v: loaded a module without hello's _start", forge)
+		}
+		m.Close()
+		if !strings.Contains(w.String(), "recompiling") {
+			t.Errorf("forged %v: no warning (got %q)", forge, w)
+		}
+		// The entry was replaced: the next load is a quiet hit.
+		c2, w2 := newCache(t, c.Dir)
+		m, err = LoadFile(helloPath, opts, c2)
+		if err != nil || !hasExport(m, "_start") || w2.String() != "" {
+			t.Errorf("forged %v: entry not replaced (err %v, warnings %q)", forge, err, w2)
+		}
+		m.Close()
+		os.RemoveAll(c.Dir)
+	}
+}
+
+// Entries and directories that others could have written are ignored.
+func TestUntrustedIgnored(t *testing.T) {
+	dir := t.TempDir()
+	hello := readWasm(t, "hello.wasm")
+	p := writeFile(t, dir, "hello.wasm", hello)
+	c, _ := newCache(t, filepath.Join(dir, "cache"))
+	m, err := LoadFile(p, Options{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if st, err := os.Stat(c.Dir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("cache directory mode %v (%v), want 0700", st.Mode().Perm(), err)
+	}
+	entry := c.path(Key(hello, Options{}), ".so")
+	os.Chmod(entry, 0o666)
+	c2, w := newCache(t, c.Dir)
+	m, err = LoadFile(p, Options{}, c2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if !strings.Contains(w.String(), "writable by group or others") {
+		t.Errorf("group-writable entry: warnings %q", w)
+	}
+	os.Chmod(c.Dir, 0o777)
+	defer os.Chmod(c.Dir, 0o700)
+	c3, w := newCache(t, c.Dir)
+	m, err = LoadFile(p, Options{}, c3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if !strings.Contains(w.String(), "cache directory") || !strings.Contains(w.String(), "without the cache") {
+		t.Errorf("world-writable directory: warnings %q", w)
+	}
+	// Another user's file (ownership cannot be changed without root, so
+	// the check is shown on a stat result).
+	st, _ := os.Stat(entry)
+	other := *st.Sys().(*syscall.Stat_t)
+	other.Uid = uint32(os.Getuid() + 1)
+	if why := untrusted(fakeInfo{st, &other}); !strings.Contains(why, "not by this user") {
+		t.Errorf("another user's entry: %q", why)
+	}
+}
+
+func hasExport(m *load.Module, name string) bool {
+	for _, e := range m.Meta.Exports {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+type fakeInfo struct {
+	fs.FileInfo
+	sys *syscall.Stat_t
+}
+
+func (f fakeInfo) Sys() any          { return f.sys }
+func (f fakeInfo) Mode() fs.FileMode { return 0o600 }
+
+// Past MaxBytes the least recently used entries go; Stats and Clean see
+// and empty the cache.
+func TestEvictionStatsClean(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := newCache(t, filepath.Join(dir, "cache"))
+	var paths []string
+	for _, n := range []string{"global.0.wasm", "if.0.wasm", "data.0.wasm"} {
+		paths = append(paths, writeFile(t, dir, n, readWasm(t, "small/"+n)))
+	}
+	load := func(p string) {
+		t.Helper()
+		m, err := LoadFile(p, Options{}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+	}
+	load(paths[0])
+	load(paths[1])
+	s, err := c.Stats()
+	if err != nil || s.Entries != 2 {
+		t.Fatalf("stats %+v, %v; want 2 entries", s, err)
+	}
+	// Make entry 0 the most recently used, then bound the cache to about
+	// two entries: adding a third evicts entry 1.
+	old := time.Now().Add(-time.Minute)
+	for _, e := range []string{".so", ".src"} {
+		os.Chtimes(c.path(Key(readWasm(t, "small/if.0.wasm"), Options{}), e), old, old)
+	}
+	load(paths[0])
+	c.MaxBytes = s.Bytes + s.Bytes/4
+	load(paths[2])
+	s, _ = c.Stats()
+	if s.Entries != 2 || s.Bytes > c.MaxBytes {
+		t.Errorf("after eviction: %+v, want 2 entries within %d bytes", s, c.MaxBytes)
+	}
+	if _, err := os.Stat(c.path(Key(readWasm(t, "small/if.0.wasm"), Options{}), ".so")); err == nil {
+		t.Error("the least recently used entry was kept")
+	}
+	gone, err := c.Clean()
+	if err != nil || gone.Entries != 2 {
+		t.Errorf("Clean: %+v, %v", gone, err)
+	}
+	if s, _ := c.Stats(); s.Entries != 0 || s.Bytes != 0 {
+		t.Errorf("after Clean: %+v", s)
+	}
+}
+
+// Writers racing on one entry leave a whole entry and no temporary files.
+func TestConcurrentWriters(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "hello.wasm", readWasm(t, "hello.wasm"))
+	cdir := filepath.Join(dir, "cache")
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, _ := newCache(t, cdir)
+			m, err := LoadFile(p, Options{}, c)
+			if err == nil {
+				m.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	des, _ := os.ReadDir(cdir)
+	for _, de := range des {
+		if strings.HasPrefix(de.Name(), tmpPrefix) {
+			t.Errorf("left %s behind", de.Name())
+		}
+	}
+	c, w := newCache(t, cdir)
+	m, err := LoadFile(p, Options{}, c)
+	if err != nil || w.String() != "" {
+		t.Fatalf("entry after the race: %v, warnings %q", err, w)
+	}
+	m.Close()
+}
+
+func TestUnwritableCacheDir(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("root writes to read-only directories")
+	}
+	dir := t.TempDir()
+	p := writeFile(t, dir, "hello.wasm", readWasm(t, "hello.wasm"))
+	ro := filepath.Join(dir, "ro")
+	os.Mkdir(ro, 0o500)
+	defer os.Chmod(ro, 0o700)
+	c, w := newCache(t, ro)
+	m, err := LoadFile(p, Options{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	if !strings.Contains(w.String(), "cannot be written") {
+		t.Errorf("warnings %q", w)
+	}
+	if strings.Count(w.String(), "\n") != 0 {
+		t.Errorf("more than one line: %q", w)
+	}
+}
+
+func TestDefaultCacheLocation(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", "")
+	t.Setenv("LUCET_CACHE_MAX", "")
+	t.Setenv("XDG_CACHE_HOME", "/x/cache")
+	if c, err := DefaultCache(); err != nil || c.Dir != "/x/cache/lucet" || c.maxBytes() != DefaultMaxBytes {
+		t.Errorf("XDG: %+v, %v", c, err)
+	}
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "/home/u")
+	if c, err := DefaultCache(); err != nil || c.Dir != "/home/u/.cache/lucet" {
+		t.Errorf("HOME: %+v, %v", c, err)
+	}
+	t.Setenv("LUCET_CACHE_DIR", "/elsewhere")
+	t.Setenv("LUCET_CACHE_MAX", "100MiB")
+	if c, err := DefaultCache(); err != nil || c.Dir != "/elsewhere" || c.MaxBytes != 100<<20 {
+		t.Errorf("LUCET_CACHE_DIR: %+v, %v", c, err)
+	}
+	t.Setenv("LUCET_CACHE_MAX", "lots")
+	if _, err := DefaultCache(); err == nil {
+		t.Error("LUCET_CACHE_MAX=lots accepted")
+	}
+}
