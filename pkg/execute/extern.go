@@ -363,7 +363,7 @@ const maxTableElems = 1 << 24
 type Table struct {
 	typ    wasm.TableType
 	desc   uintptr // *abi.TableDesc
-	res    *region
+	res    *region // nil when the elements live in an arena
 	maxLen uint64
 	owner  *Store // nil for host tables
 }
@@ -374,15 +374,23 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init)
+	tb, err := newTable(t, desc, init, &hostArena)
 	if err != nil {
 		return nil, err
 	}
-	runtime.SetFinalizer(tb, func(t *Table) { t.res.free() })
+	if tb.res != nil {
+		runtime.SetFinalizer(tb, func(t *Table) { t.res.free() })
+	}
 	return tb, nil
 }
 
-func newTable(t wasm.TableType, desc uintptr, init uint64) (*Table, error) {
+// smallTableBytes bounds the tables whose elements live in the store's
+// arena, sized to their maximum up front, instead of in a reservation of
+// their own: most C and Rust modules have one small table of fixed size,
+// and a reservation would cost every instance a mapping.
+const smallTableBytes = 4 << 10
+
+func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena) (*Table, error) {
 	maxLen := uint64(maxTableElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
@@ -390,21 +398,28 @@ func newTable(t wasm.TableType, desc uintptr, init uint64) (*Table, error) {
 	if t.Limits.Min > maxLen {
 		return nil, fmt.Errorf("execute: table of %d elements exceeds the limit of %d", t.Limits.Min, maxLen)
 	}
-	size := uintptr(maxLen) * 8
-	if size == 0 {
-		size = pageSize
+	tb := &Table{typ: t, desc: desc, maxLen: maxLen}
+	if maxLen*8 <= smallTableBytes {
+		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
+		if err != nil {
+			return nil, err
+		}
+		storePtr(desc+abi.TableDescElems, elems)
+	} else {
+		// Pooled like memories; pages a previous table committed stay
+		// read-write (tables are always bounds-checked) and read as zeros.
+		res, _, err := getMemRegion(roundUp(uintptr(maxLen)*8, pageSize))
+		if err != nil {
+			return nil, err
+		}
+		tb.res = res
+		storePtr(desc+abi.TableDescElems, res.addr())
 	}
-	// Pooled like memories; pages a previous table committed stay
-	// read-write (tables are always bounds-checked) and read as zeros.
-	res, _, err := getMemRegion(roundUp(size, pageSize))
-	if err != nil {
-		return nil, err
-	}
-	tb := &Table{typ: t, desc: desc, res: res, maxLen: maxLen}
-	storePtr(desc+abi.TableDescElems, res.addr())
 	store64(desc+abi.TableDescLen, 0)
 	if _, ok := tb.Grow(uint32(t.Limits.Min), init); !ok {
-		res.free()
+		if tb.res != nil {
+			tb.res.free()
+		}
 		return nil, fmt.Errorf("execute: table of %d elements: cannot commit", t.Limits.Min)
 	}
 	return tb, nil
@@ -456,13 +471,15 @@ func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
 	if n == 0 {
 		return old, true
 	}
-	base := t.res.addr()
-	// Commit whole pages covering the new elements.
-	from := roundUp(uintptr(cur)*8, pageSize)
-	to := roundUp(uintptr(nw)*8, pageSize)
-	if to > from {
-		if err := t.res.protect(from, to-from, unix.PROT_READ|unix.PROT_WRITE); err != nil {
-			return old, false
+	base := loadPtr(t.desc + abi.TableDescElems)
+	if t.res != nil {
+		// Commit whole pages covering the new elements.
+		from := roundUp(uintptr(cur)*8, pageSize)
+		to := roundUp(uintptr(nw)*8, pageSize)
+		if to > from {
+			if err := t.res.protect(from, to-from, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+				return old, false
+			}
 		}
 	}
 	e := words(base, int(nw))

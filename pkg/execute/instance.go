@@ -284,7 +284,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// One arena block: vmctx | global cell pointers | defined global cells
 	// | table desc pointers | defined table descs | FuncRefs | type IDs |
 	// defined memory descs.
-	off := uintptr(abi.VMSize)
+	off := uintptr(vmctxSize)
 	oGlobalPtrs := off
 	off += uintptr(nGlobals) * 8
 	off = roundUp(off, 16)
@@ -311,7 +311,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	inst.vmctx = vm
 	inst.funcRefs = base + oFuncRefs
 
-	storePtr(vm+abi.VMStackLimit, s.stackLimit)
+	storePtr(vm+abi.VMStackLimit, s.stackLimit) // set again by every outermost call
 	storePtr(vm+abi.VMExec, s.exec)
 	storePtr(vm+abi.VMGlobals, base+oGlobalPtrs)
 	storePtr(vm+abi.VMTables, base+oTablePtrs)
@@ -359,8 +359,14 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 	}
 	if !known {
+		if mod.size > 0 {
+			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
+				s.instances = s.instances[:len(s.instances)-1]
+				return nil, err
+			}
+			s.codes = append(s.codes, [2]uintptr{mod.code, mod.code + mod.size})
+		}
 		s.modules = append(s.modules, mod)
-		s.sigSlots = append(s.sigSlots, registerCode(mod.code, mod.code+mod.size))
 	}
 	// Appending never changes the elements an older header covers, so
 	// readers of the previous header (the ticker, Interrupt) stay valid.
@@ -385,7 +391,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 
 	// Tables.
 	for i, t := range meta.Tables {
-		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0)
+		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena)
 		if err != nil {
 			return nil, err
 		}
@@ -411,25 +417,18 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		s.ownedMems = append(s.ownedMems, m)
 		inst.mems = append(inst.mems, m)
 	}
-	if meta.Bounds == object.BoundsGuard {
-		// Faults anywhere in the reservation (past the committed pages)
-		// are out-of-bounds accesses the code didn't check.
-		for _, m := range inst.mems {
-			if s.guarded[m] {
-				continue
-			}
-			if s.guarded == nil {
-				s.guarded = map[*Memory]bool{}
-			}
-			s.guarded[m] = true
-			a := m.res.addr()
-			s.grdSlots = append(s.grdSlots, registerGuard(a, a+m.reserved, abi.TrapMemoryOutOfBounds))
-		}
-	}
 	if nMems > 0 {
 		m := inst.mems[0]
 		storePtr(vm+abi.VMMemDesc, m.desc)
 		storePtr(vm+abi.VMMemBase, loadPtr(m.desc+abi.MemDescBase))
+		if meta.Bounds == object.BoundsGuard {
+			// A fault anywhere in the reservation (past the committed
+			// pages) from this instance's code is an out-of-bounds
+			// access the code didn't check.
+			a := m.res.addr()
+			storePtr(vm+vmGuardLo, a)
+			storePtr(vm+vmGuardHi, a+m.reserved)
+		}
 	}
 
 	// Segments: evaluate every element segment, then apply the active
