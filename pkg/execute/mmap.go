@@ -137,15 +137,25 @@ func getMemRegion(size uintptr) (*region, uintptr, error) {
 }
 
 // putMemRegion takes back a memory's reservation; committed bytes from
-// the start are read-write.
+// the start are read-write (the high-water mark of what the tenant could
+// write). One the pool has no room for is unmapped, not scrubbed: clearing
+// pages the tenant never touched would fault every one of them in.
 func putMemRegion(r *region, committed uintptr) {
-	if err := scrub(r.mem[:committed]); err != nil {
+	memPool.mu.Lock()
+	full := memPool.n >= maxPooledMems
+	if !full {
+		memPool.n++ // the slot is ours while we scrub
+	}
+	memPool.mu.Unlock()
+	if full {
 		r.free()
 		return
 	}
+	err := scrub(r.mem[:committed])
 	memPool.mu.Lock()
 	defer memPool.mu.Unlock()
-	if memPool.n >= maxPooledMems {
+	if err != nil {
+		memPool.n--
 		r.free()
 		return
 	}
@@ -153,62 +163,28 @@ func putMemRegion(r *region, committed uintptr) {
 		memPool.free = make(map[uintptr][]pooledMem)
 	}
 	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed})
-	memPool.n++
 }
 
-// scrubLimit bounds what scrub zeroes in place: a pooled memory or stack
+// scrubLimit bounds what scrub zeroes in place: a pooled memory or table
 // keeps at most this much resident between tenants.
 const scrubLimit = 1 << 20
 
-// scrub makes b read as zeros again for the next tenant, either by zeroing
-// its resident pages in place or, when more than scrubLimit of it is
-// resident (or mincore fails), by handing all of it back to the kernel.
-//
-// Zeroing in place is the fast path a pool is for: madvise(MADV_DONTNEED)
-// costs a TLB shootdown on every CPU the process ran on, and the next
-// tenant then takes a page fault for every page it touches again — on a
-// virtual machine each of those is tens of microseconds, many times the
-// cost of clearing the few pages a short-lived instance used. mincore
-// finds those pages without touching the others (a page never touched is
-// not resident and already reads as zeros).
+// scrub makes b, every byte a tenant could have written (a memory's or
+// table's committed pages: the high-water mark of what was ever made
+// accessible), read as zeros again for the next tenant. It never asks
+// which pages are resident: mincore does not see swapped-out pages, and
+// their contents would come back. Up to scrubLimit it clears b in place,
+// which leaves the pages resident for the next tenant (on this class of
+// virtual machine a page fault costs tens of microseconds, clearing a page
+// tens of nanoseconds); beyond that it hands the range back to the kernel
+// with MADV_DONTNEED, which discards resident and swapped pages alike.
 func scrub(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	n := (uintptr(len(b)) + pageSize - 1) / pageSize
-	if n*pageSize <= scrubLimit*64 { // a vector of at most a few KiB
-		var small [1024]byte
-		var vec []byte
-		if n <= uintptr(len(small)) {
-			vec = small[:n]
-		} else {
-			vec = make([]byte, n)
-		}
-		if mincore(b, vec) == nil {
-			resident := uintptr(0)
-			for _, v := range vec {
-				resident += uintptr(v & 1)
-			}
-			if resident*pageSize <= scrubLimit {
-				for i, v := range vec {
-					if v&1 != 0 {
-						lo := uintptr(i) * pageSize
-						clear(b[lo:min(lo+pageSize, uintptr(len(b)))])
-					}
-				}
-				return nil
-			}
-		}
+	if len(b) <= scrubLimit {
+		clear(b)
+		return nil
 	}
 	return unix.Madvise(b, unix.MADV_DONTNEED)
-}
-
-// mincore reports which pages of b are resident (bit 0 of each byte of
-// vec); x/sys/unix has no wrapper for it on Linux.
-func mincore(b, vec []byte) error {
-	_, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), uintptr(unsafe.Pointer(unsafe.SliceData(vec))))
-	if e != 0 {
-		return e
-	}
-	return nil
 }
