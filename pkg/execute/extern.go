@@ -243,6 +243,7 @@ type Memory struct {
 	res      *region
 	maxPages uint64 // growth limit: type max, store cap, reservation
 	reserved uintptr
+	dense    bool   // a slot of a dense region (read-write throughout; res is not a mapping of its own)
 	owner    *Store // nil for host memories
 }
 
@@ -258,7 +259,7 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 	}
 	// Reserve enough for code compiled with guard-page bounds checks to
 	// import it (address space only: nothing is committed).
-	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve)
+	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +271,8 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 
 // newMemory reserves the memory. capPages bounds growth (Config.MaxMemoryPages);
 // guard > 0 asks for a reservation of at least guard bytes (BoundsGuard).
-func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Memory, error) {
+// LayoutDense takes a slot of capPages pages from the dense region.
+func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layout Layout) (*Memory, error) {
 	maxPages := uint64(wasm.MaxPages)
 	if t.Limits.HasMax && t.Limits.Max < maxPages {
 		maxPages = t.Limits.Max
@@ -280,6 +282,20 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Me
 	}
 	if t.Limits.Min > maxPages {
 		return nil, fmt.Errorf("execute: memory of %d pages exceeds the limit of %d pages", t.Limits.Min, maxPages)
+	}
+	if layout == LayoutDense {
+		size := roundUp(uintptr(capPages)*wasm.PageSize, pageSize)
+		if size == 0 {
+			size = pageSize
+		}
+		a, err := densePoolFor(size).get()
+		if err != nil {
+			return nil, err
+		}
+		m := &Memory{typ: t, desc: desc, res: &region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
+		storePtr(desc+abi.MemDescBase, a)
+		store64(desc+abi.MemDescLen, t.Limits.Min*wasm.PageSize)
+		return m, nil
 	}
 	size := uintptr(maxPages) * wasm.PageSize
 	if uintptr(guard) > size {
@@ -348,8 +364,10 @@ func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
 		return old, true
 	}
 	n := uintptr(nw) * wasm.PageSize
-	if err := m.res.protect(uintptr(cur), n-uintptr(cur), unix.PROT_READ|unix.PROT_WRITE); err != nil {
-		return old, false
+	if !m.dense {
+		if err := m.res.protect(uintptr(cur), n-uintptr(cur), unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			return old, false
+		}
 	}
 	atomic.StoreUint64((*uint64)(ptr(m.desc+abi.MemDescLen)), uint64(n))
 	return old, true

@@ -270,6 +270,9 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	if err := s.checkFuel(meta); err != nil {
 		return nil, err
 	}
+	if s.cfg.Layout == LayoutDense && meta.Bounds == object.BoundsGuard && len(meta.Mems) > 0 {
+		return nil, fmt.Errorf("execute: instantiate: the dense layout needs code compiled with explicit bounds checks (lucetc --bounds-checks explicit); this object relies on guard pages")
+	}
 	inst := &Instance{store: s, mod: mod}
 	if err := s.resolve(mod, imports, inst); err != nil {
 		return nil, err
@@ -409,7 +412,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		guard = meta.MemReserve + meta.MemGuard
 	}
 	for i, mt := range meta.Mems {
-		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard)
+		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard, s.cfg.Layout)
 		if err != nil {
 			return nil, err
 		}

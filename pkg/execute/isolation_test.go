@@ -26,6 +26,14 @@ import (
 //	badcall()          call_indirect of ok() as () -> ()
 func trapsModule(t testing.TB) *object.Object {
 	t.Helper()
+	obj, err := codegen.Compile(trapsWasm(), codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obj
+}
+
+func trapsWasm() *wasm.Module {
 	i32 := wasm.I32
 	one := wasm.Limits{Min: 1, Max: 1, HasMax: true}
 	m := &wasm.Module{
@@ -48,11 +56,7 @@ func trapsModule(t testing.TB) *object.Object {
 	for i, name := range []string{"ok", "oob", "recurse", "div0", "unreach", "badcall"} {
 		m.Exports = append(m.Exports, wasm.Export{Name: name, Kind: wasm.ExternFunc, Index: uint32(i)})
 	}
-	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 64 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return obj
+	return m
 }
 
 // probeModule recurses without any prologue check, so only the guard page

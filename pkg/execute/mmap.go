@@ -61,6 +61,7 @@ func reserve(size uintptr, prot int) (*region, error) {
 	if err != nil {
 		return nil, fmt.Errorf("execute: mmap %d bytes: %w", size, err)
 	}
+	reservedBytes.Add(int64(size))
 	return &region{mem: b}, nil
 }
 
@@ -78,6 +79,7 @@ func (r *region) protect(off, n uintptr, prot int) error {
 func (r *region) free() {
 	if r != nil && r.mem != nil {
 		unix.Munmap(r.mem)
+		reservedBytes.Add(-int64(len(r.mem)))
 		r.mem = nil
 	}
 }
@@ -187,4 +189,29 @@ func scrub(b []byte) error {
 		return nil
 	}
 	return unix.Madvise(b, unix.MADV_DONTNEED)
+}
+
+// countMappings counts the lines of /proc/self/maps (-1 if unreadable).
+func countMappings() int {
+	fd, err := unix.Open("/proc/self/maps", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1
+	}
+	defer unix.Close(fd)
+	var buf [64 << 10]byte
+	n := 0
+	for {
+		k, err := unix.Read(fd, buf[:])
+		if err != nil {
+			return -1
+		}
+		if k == 0 {
+			return n
+		}
+		for _, c := range buf[:k] {
+			if c == '\n' {
+				n++
+			}
+		}
+	}
 }

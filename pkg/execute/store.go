@@ -17,8 +17,11 @@ type Config struct {
 	// StackSize is the usable guest stack in bytes (default 1 MiB); a
 	// PROT_NONE guard page sits below it.
 	StackSize int
-	// MaxMemoryPages caps every memory the store creates (0 = 65536).
+	// MaxMemoryPages caps every memory the store creates (0 = 65536, or
+	// 256 with LayoutDense, where it is also the size of a memory slot).
 	MaxMemoryPages uint32
+	// Layout is how memories are laid out (LayoutGuard by default).
+	Layout Layout
 	// Timeout ends a call with TrapInterrupt once it has run this long
 	// (0 = no limit): guest code stops at its next interrupt check, and
 	// host functions see Caller.Done closed.
@@ -104,8 +107,14 @@ func NewStore(cfg Config) (*Store, error) {
 	if cfg.StackSize <= 0 {
 		cfg.StackSize = defaultStackSize
 	}
+	if cfg.MaxMemoryPages == 0 && cfg.Layout == LayoutDense {
+		cfg.MaxMemoryPages = defaultDensePages
+	}
 	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > 65536 {
 		cfg.MaxMemoryPages = 65536
+	}
+	if cfg.Layout > LayoutDense {
+		return nil, fmt.Errorf("execute: unknown layout %v", cfg.Layout)
 	}
 	s := &Store{cfg: cfg}
 	var err error
@@ -144,6 +153,10 @@ func (s *Store) Close() error {
 		}
 	}
 	for _, m := range s.ownedMems {
+		if m.dense {
+			densePoolFor(m.reserved).put(m.res.addr(), uintptr(load64(m.desc+abi.MemDescLen)))
+			continue
+		}
 		putMemRegion(m.res, uintptr(load64(m.desc+abi.MemDescLen)))
 	}
 	for _, m := range s.modules {
