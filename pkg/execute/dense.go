@@ -106,7 +106,11 @@ func (p *densePool) get() (uintptr, error) {
 	return a, nil
 }
 
-func (p *densePool) put(a, hw uintptr) {
+// put takes back the slot at a: [a, a+hw) is what its tenant could have
+// written, of which the first clean bytes are already zero.
+func (p *densePool) put(a, clean, hw uintptr) {
+	clean = min(clean, hw)
+	a, hw = a+clean, hw-clean
 	p.mu.Lock()
 	warm := len(p.warm) < maxWarmSlots && hw <= scrubLimit
 	p.mu.Unlock()
@@ -116,6 +120,7 @@ func (p *densePool) put(a, hw uintptr) {
 	} else if hw > 0 && unix.Madvise(bytesAt(a, int(hw)), unix.MADV_DONTNEED) != nil {
 		clear(bytesAt(a, int(hw))) // cannot fail on our own mapping; stay safe
 	}
+	a -= clean
 	p.mu.Lock()
 	if warm {
 		p.warm = append(p.warm, a)

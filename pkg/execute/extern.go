@@ -243,8 +243,10 @@ type Memory struct {
 	res      *region
 	maxPages uint64 // growth limit: type max, store cap, reservation
 	reserved uintptr
-	dense    bool   // a slot of a dense region (read-write throughout; res is not a mapping of its own)
-	owner    *Store // nil for host memories
+	dense    bool      // a slot of a dense region (read-write throughout; res is not a mapping of its own)
+	image    uintptr   // bytes at the start mapped from imageOf
+	imageOf  *cowImage // mapped pristine when the memory was made
+	owner    *Store    // nil for host memories
 }
 
 // hostMemReserve is what host memories reserve: the default BoundsGuard
@@ -259,7 +261,7 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 	}
 	// Reserve enough for code compiled with guard-page bounds checks to
 	// import it (address space only: nothing is committed).
-	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard)
+	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -271,8 +273,10 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 
 // newMemory reserves the memory. capPages bounds growth (Config.MaxMemoryPages);
 // guard > 0 asks for a reservation of at least guard bytes (BoundsGuard).
-// LayoutDense takes a slot of capPages pages from the dense region.
-func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layout Layout) (*Memory, error) {
+// LayoutDense takes a slot of capPages pages from the dense region. A
+// pooled reservation that maps want is preferred; one mapping another
+// image gets anonymous memory back over it first.
+func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layout Layout, want *cowImage) (*Memory, error) {
 	maxPages := uint64(wasm.MaxPages)
 	if t.Limits.HasMax && t.Limits.Max < maxPages {
 		maxPages = t.Limits.Max
@@ -305,12 +309,22 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 		size = pageSize
 	}
 	size = roundUp(size, pageSize)
-	res, committed, err := getMemRegion(size)
+	res, committed, img, err := getMemRegion(size, want)
 	if err != nil {
 		return nil, err
 	}
 	m := &Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
 	n := uintptr(t.Limits.Min) * wasm.PageSize
+	if img != nil && (img != want || img.size > n) {
+		if err := unmapImage(res.addr(), min(img.size, committed)); err != nil {
+			res.free()
+			return nil, err
+		}
+		img = nil
+	}
+	if img != nil {
+		m.image, m.imageOf = img.size, img
+	}
 	switch {
 	case committed < n:
 		err = res.protect(committed, n-committed, unix.PROT_READ|unix.PROT_WRITE)
@@ -426,7 +440,7 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena) (*Table, e
 	} else {
 		// Pooled like memories; pages a previous table committed stay
 		// read-write (tables are always bounds-checked) and read as zeros.
-		res, _, err := getMemRegion(roundUp(uintptr(maxLen)*8, pageSize))
+		res, _, _, err := getMemRegion(roundUp(uintptr(maxLen)*8, pageSize), nil)
 		if err != nil {
 			return nil, err
 		}

@@ -23,7 +23,8 @@ type module struct {
 	// data is memory 0's initial contents laid out by the linker, used
 	// instead of the active data segments when complete (nil: apply them).
 	data        *link.DataImage
-	passiveData bool // some data segment is passive
+	cow         *cowImage // data as a copy-on-write image (large data only)
+	passiveData bool      // some data segment is passive
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
@@ -127,6 +128,9 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		mod.keep = m
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
+			if mod.cow, err = newCOWImage(m.Data); err != nil {
+				return derived{err: err}
+			}
 		}
 		return derived{mod: mod}
 	}).(derived)
@@ -142,6 +146,15 @@ type derivedKey struct{}
 type derived struct {
 	mod *module
 	err error
+}
+
+// Close releases what the module's derived tables hold outside the Go
+// heap (the memory image's memfd); load.Module.Close calls it.
+func (d derived) Close() error {
+	if d.mod != nil && d.mod.cow != nil {
+		return d.mod.cow.Close()
+	}
+	return nil
 }
 
 // InstantiateObject maps o's code (once per call) and instantiates it. The
@@ -412,7 +425,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		guard = meta.MemReserve + meta.MemGuard
 	}
 	for i, mt := range meta.Mems {
-		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard, s.cfg.Layout)
+		var want *cowImage
+		if i == 0 {
+			want = mod.cow
+		}
+		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard, s.cfg.Layout, want)
 		if err != nil {
 			return nil, err
 		}
@@ -506,10 +523,20 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 	if len(inst.mems) == 0 || len(inst.mod.meta.Mems) == 0 || inst.mod.numImported[wasm.ExternMemory] != 0 {
 		return false
 	}
-	mem := inst.mems[0].Bytes()
+	m := inst.mems[0]
+	mem := m.Bytes()
 	for _, p := range img.Pages {
 		if p.MemOffset > uint64(len(mem)) || uint64(len(p.Bytes)) > uint64(len(mem))-p.MemOffset {
 			return false
+		}
+	}
+	if c := inst.mod.cow; c != nil && m.imageOf == c {
+		return true // a pooled reservation that maps it, pristine
+	}
+	if c := inst.mod.cow; c != nil && c.size <= uintptr(len(mem)) && m.image == 0 {
+		if c.mapInto(m.res.addr()) == nil {
+			m.image, m.imageOf = c.size, c
+			return true
 		}
 	}
 	for _, p := range img.Pages {

@@ -115,34 +115,51 @@ var memPool struct {
 	n    int
 }
 
-type pooledMem struct {
-	r         *region
-	committed uintptr // bytes read-write from the start
-}
-
 const maxPooledMems = 64
 
+type pooledMem struct {
+	r         *region
+	committed uintptr   // bytes read-write from the start
+	img       *cowImage // mapped pristine over the start, or nil
+}
+
 // getMemRegion returns a PROT_NONE reservation of size bytes whose first
-// committed bytes are read-write and zero.
-func getMemRegion(size uintptr) (*region, uintptr, error) {
+// committed bytes are read-write and zero, except that the image img
+// returns is mapped, unmodified, over the start. It prefers one that
+// already maps want: a module's instances then reuse the mapping of its
+// image, and instantiating costs no system call.
+func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, error) {
 	memPool.mu.Lock()
 	if l := memPool.free[size]; len(l) > 0 {
-		p := l[len(l)-1]
+		k := len(l) - 1
+		for i := len(l) - 1; want != nil && i >= 0 && i >= len(l)-8; i-- {
+			if l[i].img == want {
+				k = i
+				break
+			}
+		}
+		p := l[k]
+		l[k] = l[len(l)-1]
+		l[len(l)-1] = pooledMem{}
 		memPool.free[size] = l[:len(l)-1]
 		memPool.n--
 		memPool.mu.Unlock()
-		return p.r, p.committed, nil
+		return p.r, p.committed, p.img, nil
 	}
 	memPool.mu.Unlock()
 	r, err := reserve(size, unix.PROT_NONE)
-	return r, 0, err
+	return r, 0, nil, err
 }
 
 // putMemRegion takes back a memory's reservation; committed bytes from
 // the start are read-write (the high-water mark of what the tenant could
-// write). One the pool has no room for is unmapped, not scrubbed: clearing
-// pages the tenant never touched would fault every one of them in.
-func putMemRegion(r *region, committed uintptr) {
+// write). If img is mapped over the start, that range is reset with
+// MADV_DONTNEED, which drops the tenant's private copies (resident or
+// swapped) so the pages read the image again, and the region stays
+// affine to the image. One the pool has no room for is unmapped, not
+// scrubbed: clearing pages the tenant never touched would fault every one
+// of them in.
+func putMemRegion(r *region, committed uintptr, img *cowImage) {
 	memPool.mu.Lock()
 	full := memPool.n >= maxPooledMems
 	if !full {
@@ -153,7 +170,15 @@ func putMemRegion(r *region, committed uintptr) {
 		r.free()
 		return
 	}
-	err := scrub(r.mem[:committed])
+	var err error
+	clean := uintptr(0)
+	if img != nil {
+		clean = min(img.size, committed)
+		err = unix.Madvise(r.mem[:clean], unix.MADV_DONTNEED)
+	}
+	if err == nil {
+		err = scrub(r.mem[clean:committed])
+	}
 	memPool.mu.Lock()
 	defer memPool.mu.Unlock()
 	if err != nil {
@@ -164,7 +189,7 @@ func putMemRegion(r *region, committed uintptr) {
 	if memPool.free == nil {
 		memPool.free = make(map[uintptr][]pooledMem)
 	}
-	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed})
+	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed, img})
 }
 
 // scrubLimit bounds what scrub zeroes in place: a pooled memory or table

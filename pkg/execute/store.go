@@ -149,15 +149,19 @@ func (s *Store) Close() error {
 	s.codes = nil
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
-			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize))
+			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
 		}
 	}
 	for _, m := range s.ownedMems {
-		if m.dense {
-			densePoolFor(m.reserved).put(m.res.addr(), uintptr(load64(m.desc+abi.MemDescLen)))
+		hw := uintptr(load64(m.desc + abi.MemDescLen))
+		if !m.dense {
+			putMemRegion(m.res, hw, m.imageOf)
 			continue
 		}
-		putMemRegion(m.res, uintptr(load64(m.desc+abi.MemDescLen)))
+		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
+			continue // the tenant's pages could not be dropped: never reuse
+		}
+		densePoolFor(m.reserved).put(m.res.addr(), m.image, hw)
 	}
 	for _, m := range s.modules {
 		if m.owned != nil {

@@ -1,0 +1,180 @@
+package execute_test
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/command"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/link"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// helloModule compiles testdata/hello.wasm (the demo module) with the
+// given bounds checks and loads it from its ELF bytes, as lucet-bench loads
+// a .so.
+func helloModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
+	tb.Helper()
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts := codegen.Default()
+	if bounds == object.BoundsExplicit {
+		opts = codegen.Options{Bounds: object.BoundsExplicit}
+	}
+	mod, err := compile.Load(b, opts, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { mod.Close() })
+	return mod
+}
+
+// Instantiating hello.so with WASI linked, the way lucet-bench measures it
+// (store, WASI system, instance; then closed).
+func BenchmarkInstantiateHello(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		layout execute.Layout
+		bounds object.BoundsChecks
+	}{
+		{"guard", execute.LayoutGuard, object.BoundsGuard},
+		{"dense", execute.LayoutDense, object.BoundsExplicit},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			mod := helloModule(b, bc.bounds)
+			cfg := execute.Config{Layout: bc.layout}
+			opts := command.Options{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				st, err := execute.NewStore(cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sys, imports, err := command.Link(st, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := st.Instantiate(mod, imports); err != nil {
+					b.Fatal(err)
+				}
+				st.Close()
+				sys.Close()
+			}
+		})
+	}
+}
+
+// bigDataModule has 16 MiB of initialised data (every byte non-zero) in a
+// 257-page memory, loaded from its ELF bytes so the linker's data image is
+// there to map.
+func bigDataModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
+	tb.Helper()
+	data := make([]byte, 16<<20)
+	for i := range data {
+		data[i] = byte(i%251) + 1
+	}
+	m := &wasm.Module{
+		Types:   []wasm.FuncType{{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}}},
+		Funcs:   []uint32{0},
+		Mems:    []wasm.MemType{{Limits: wasm.Limits{Min: 257}}},
+		Datas:   []wasm.Data{{Mode: wasm.SegmentActive, Offset: wasm.ConstExpr{Op: wasm.OpI32Const, NumInstrs: 1}, Init: data}},
+		Codes:   []wasm.Code{{Body: []byte{0x20, 0, 0x2d, 0, 0, 0x0b}}}, // i32.load8_u [x]
+		Exports: []wasm.Export{{Name: "peek", Kind: wasm.ExternFunc, Index: 0}},
+	}
+	opts := codegen.Default()
+	if bounds == object.BoundsExplicit {
+		opts = codegen.Options{Bounds: object.BoundsExplicit}
+	}
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	elf, err := link.ELF(obj)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mod, err := load.Bytes(elf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { mod.Close() })
+	return mod
+}
+
+// Instantiation cost does not grow with the size of the data: compare
+// with BenchmarkInstantiateHello (which also links WASI).
+func BenchmarkInstantiateData16M(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		layout execute.Layout
+		bounds object.BoundsChecks
+	}{
+		{"guard", execute.LayoutGuard, object.BoundsGuard},
+		{"dense", execute.LayoutDense, object.BoundsExplicit},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			mod := bigDataModule(b, bc.bounds)
+			cfg := execute.Config{Layout: bc.layout, MaxMemoryPages: 512}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				st, err := execute.NewStore(cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := st.Instantiate(mod, nil); err != nil {
+					b.Fatal(err)
+				}
+				st.Close()
+			}
+		})
+	}
+}
+
+// Every instance of a module with a large image starts with the image and
+// none sees another's writes, through reuse of its memory slot.
+func TestCOWImage(t *testing.T) {
+	for _, layout := range []execute.Layout{execute.LayoutGuard, execute.LayoutDense} {
+		bounds := object.BoundsGuard
+		if layout == execute.LayoutDense {
+			bounds = object.BoundsExplicit
+		}
+		mod := bigDataModule(t, bounds)
+		for round := 0; round < 3; round++ {
+			st, err := execute.NewStore(execute.Config{Layout: layout, MaxMemoryPages: 512})
+			if err != nil {
+				t.Fatal(err)
+			}
+			inst, err := st.Instantiate(mod, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mem := inst.Memory().Bytes()
+			for _, off := range []int{0, 4095, 1 << 20, 16<<20 - 1} {
+				if want := byte(off%251) + 1; mem[off] != want {
+					t.Fatalf("%v round %d: byte %#x = %#x, want %#x", layout, round, off, mem[off], want)
+				}
+				if res, err := inst.Func("peek").Call(uint64(off)); err != nil || byte(res[0]) != byte(off%251)+1 {
+					t.Fatalf("%v round %d: peek(%#x) = %v, %v", layout, round, off, res, err)
+				}
+			}
+			if mem[16<<20] != 0 || mem[len(mem)-1] != 0 {
+				t.Fatalf("%v round %d: memory past the data is not zero", layout, round)
+			}
+			// This tenant's writes, which the next must not see.
+			for off := 0; off < len(mem); off += 4096 {
+				mem[off] = 0
+			}
+			st.Close()
+		}
+	}
+}
