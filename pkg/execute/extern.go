@@ -246,6 +246,7 @@ type Memory struct {
 	dense    bool      // a slot of a dense region (read-write throughout; res is not a mapping of its own)
 	image    uintptr   // bytes at the start mapped from imageOf
 	imageOf  *cowImage // mapped pristine when the memory was made
+	slot     region    // res of a dense memory
 	owner    *Store    // nil for host memories
 }
 
@@ -296,7 +297,8 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 		if err != nil {
 			return nil, err
 		}
-		m := &Memory{typ: t, desc: desc, res: &region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
+		m := &Memory{typ: t, desc: desc, slot: region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
+		m.res = &m.slot
 		storePtr(desc+abi.MemDescBase, a)
 		store64(desc+abi.MemDescLen, t.Limits.Min*wasm.PageSize)
 		return m, nil

@@ -17,8 +17,8 @@ import (
 )
 
 // helloModule compiles testdata/hello.wasm (the demo module) with the
-// given bounds checks and loads it from its ELF bytes, as lucet-bench loads
-// a .so.
+// given bounds checks and loads it from its ELF bytes (data image
+// included), as lucet-bench loads a .so.
 func helloModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
 	tb.Helper()
 	b, err := os.ReadFile("../../testdata/hello.wasm")
@@ -29,7 +29,15 @@ func helloModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
 	if bounds == object.BoundsExplicit {
 		opts = codegen.Options{Bounds: object.BoundsExplicit}
 	}
-	mod, err := compile.Load(b, opts, nil)
+	obj, err := compile.Wasm(b, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	elf, err := link.ELF(obj)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mod, err := load.Bytes(elf)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -73,12 +81,12 @@ func BenchmarkInstantiateHello(b *testing.B) {
 	}
 }
 
-// bigDataModule has 16 MiB of initialised data (every byte non-zero) in a
-// 257-page memory, loaded from its ELF bytes so the linker's data image is
+// bigDataModule has size bytes of initialised data (every byte non-zero)
+// in a memory one page larger, loaded from its ELF bytes so the linker's data image is
 // there to map.
-func bigDataModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
+func bigDataModule(tb testing.TB, bounds object.BoundsChecks, size int) *load.Module {
 	tb.Helper()
-	data := make([]byte, 16<<20)
+	data := make([]byte, size)
 	for i := range data {
 		data[i] = byte(i%251) + 1
 	}
@@ -122,7 +130,7 @@ func BenchmarkInstantiateData16M(b *testing.B) {
 		{"dense", execute.LayoutDense, object.BoundsExplicit},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			mod := bigDataModule(b, bc.bounds)
+			mod := bigDataModule(b, bc.bounds, 16<<20)
 			cfg := execute.Config{Layout: bc.layout, MaxMemoryPages: 512}
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -148,7 +156,8 @@ func TestCOWImage(t *testing.T) {
 		if layout == execute.LayoutDense {
 			bounds = object.BoundsExplicit
 		}
-		mod := bigDataModule(t, bounds)
+		const size = 1 << 20
+		mod := bigDataModule(t, bounds, size)
 		for round := 0; round < 3; round++ {
 			st, err := execute.NewStore(execute.Config{Layout: layout, MaxMemoryPages: 512})
 			if err != nil {
@@ -159,7 +168,7 @@ func TestCOWImage(t *testing.T) {
 				t.Fatal(err)
 			}
 			mem := inst.Memory().Bytes()
-			for _, off := range []int{0, 4095, 1 << 20, 16<<20 - 1} {
+			for _, off := range []int{0, 4095, size / 2, size - 1} {
 				if want := byte(off%251) + 1; mem[off] != want {
 					t.Fatalf("%v round %d: byte %#x = %#x, want %#x", layout, round, off, mem[off], want)
 				}
@@ -167,7 +176,7 @@ func TestCOWImage(t *testing.T) {
 					t.Fatalf("%v round %d: peek(%#x) = %v, %v", layout, round, off, res, err)
 				}
 			}
-			if mem[16<<20] != 0 || mem[len(mem)-1] != 0 {
+			if mem[size] != 0 || mem[len(mem)-1] != 0 {
 				t.Fatalf("%v round %d: memory past the data is not zero", layout, round)
 			}
 			// This tenant's writes, which the next must not see.

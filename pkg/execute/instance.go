@@ -26,6 +26,11 @@ type module struct {
 	cow         *cowImage // data as a copy-on-write image (large data only)
 	passiveData bool      // some data segment is passive
 
+	// registered: the code range is registered with the signal handler
+	// for the module's life (a load.Module's, until it is closed) rather
+	// than by each store that runs it.
+	registered bool
+
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
 	byOffset    []int       // defined function indices sorted by code offset
@@ -126,6 +131,12 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 			return derived{err: err}
 		}
 		mod.keep = m
+		if mod.size > 0 {
+			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
+				return derived{err: err}
+			}
+			mod.registered = true
+		}
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
 			if mod.cow, err = newCOWImage(m.Data); err != nil {
@@ -151,7 +162,14 @@ type derived struct {
 // Close releases what the module's derived tables hold outside the Go
 // heap (the memory image's memfd); load.Module.Close calls it.
 func (d derived) Close() error {
-	if d.mod != nil && d.mod.cow != nil {
+	if d.mod == nil {
+		return nil
+	}
+	if d.mod.registered {
+		unregisterCode(d.mod.code, d.mod.code+d.mod.size)
+		d.mod.registered = false
+	}
+	if d.mod.cow != nil {
 		return d.mod.cow.Close()
 	}
 	return nil
@@ -287,6 +305,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		return nil, fmt.Errorf("execute: instantiate: the dense layout needs code compiled with explicit bounds checks (lucetc --bounds-checks explicit); this object relies on guard pages")
 	}
 	inst := &Instance{store: s, mod: mod}
+	// Every per-instance slice at its final size in one allocation each.
+	inst.funcs = make([]*Func, 0, int(mod.numImported[wasm.ExternFunc])+len(meta.Funcs))
+	inst.globals = make([]*Global, 0, int(mod.numImported[wasm.ExternGlobal])+len(meta.Globals))
+	inst.tables = make([]*Table, 0, int(mod.numImported[wasm.ExternTable])+len(meta.Tables))
+	inst.mems = make([]*Memory, 0, int(mod.numImported[wasm.ExternMemory])+len(meta.Mems))
 	if err := s.resolve(mod, imports, inst); err != nil {
 		return nil, err
 	}
@@ -339,7 +362,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	}
 
 	// Function references.
-	inst.funcs = append(inst.funcs, make([]*Func, len(meta.Funcs))...)
+	inst.funcs = inst.funcs[:nFuncs]
 	for i := 0; i < nFuncs; i++ {
 		r := inst.funcRefs + uintptr(i)*abi.FuncRefSize
 		if uint32(i) < nImpF {
@@ -375,7 +398,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 	}
 	if !known {
-		if mod.size > 0 {
+		if mod.size > 0 && !mod.registered {
 			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
 				s.instances = s.instances[:len(s.instances)-1]
 				return nil, err
@@ -390,9 +413,14 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	s.vmctxs.Store(&vms)
 
 	// Globals.
+	var gls []Global
+	if len(meta.Globals) > 0 {
+		gls = make([]Global, len(meta.Globals))
+	}
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
-		gl := &Global{typ: g.Type, cell: cell, owner: s}
+		gl := &gls[i]
+		*gl = Global{typ: g.Type, cell: cell, owner: s}
 		v, v128 := inst.eval(g.Init)
 		if g.Type.Type == wasm.V128 {
 			gl.SetV128(v128)
@@ -455,24 +483,37 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// ones in order, then the data segments. A trap stops there, keeping
 	// what was written before (observable through imported tables and
 	// memories).
-	inst.elems = make([][]uint64, len(meta.Elems))
+	// Evaluating an element has no effect and reads nothing a segment
+	// writes, so an active segment is evaluated straight into its table
+	// (bounds checked first); only passive ones are kept, and an instance
+	// of a module without them keeps no segment table.
 	for i, el := range meta.Elems {
-		v := make([]uint64, len(el.Init))
-		for j, c := range el.Init {
-			v[j], _ = inst.eval(c)
-		}
-		inst.elems[i] = v
-	}
-	for i, el := range meta.Elems {
-		switch el.Mode {
-		case wasm.SegmentActive:
-			o, _ := inst.eval(el.Offset)
-			if code := inst.tableInit(el.Table, uint32(i), uint32(o), 0, uint32(len(el.Init))); code != abi.TrapNone {
-				return nil, &Trap{Code: code}
+		if el.Mode == wasm.SegmentPassive {
+			if inst.elems == nil {
+				inst.elems = make([][]uint64, len(meta.Elems))
 			}
-			inst.elems[i] = nil
-		case wasm.SegmentDeclarative:
-			inst.elems[i] = nil
+			v := make([]uint64, len(el.Init))
+			for j, c := range el.Init {
+				v[j], _ = inst.eval(c)
+			}
+			inst.elems[i] = v
+		}
+	}
+	for _, el := range meta.Elems {
+		if el.Mode != wasm.SegmentActive {
+			continue
+		}
+		o, _ := inst.eval(el.Offset)
+		if int(el.Table) >= len(inst.tables) {
+			return nil, &Trap{Code: abi.TrapTableOutOfBounds}
+		}
+		t := inst.tables[el.Table]
+		if uint64(uint32(o))+uint64(len(el.Init)) > uint64(t.Len()) {
+			return nil, &Trap{Code: abi.TrapTableOutOfBounds}
+		}
+		dst := t.elems()[uint32(o):]
+		for j, c := range el.Init {
+			dst[j], _ = inst.eval(c)
 		}
 	}
 	// A complete image is every active segment applied in order (link

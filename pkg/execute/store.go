@@ -85,6 +85,13 @@ type Store struct {
 	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
 	ctx        context.Context // of the armed call (CallContext), or nil
 
+	inline struct {
+		instances [1]*Instance
+		modules   [1]*module
+		tabs      [1]*Table
+		mems      [1]*Memory
+	}
+
 	data any // the embedder's, for host functions shared between stores
 
 	depth   int
@@ -117,6 +124,10 @@ func NewStore(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("execute: unknown layout %v", cfg.Layout)
 	}
 	s := &Store{cfg: cfg}
+	// A store of one instance of one module appends into these without
+	// allocating.
+	s.instances, s.modules = s.inline.instances[:0], s.inline.modules[:0]
+	s.ownedTabs, s.ownedMems = s.inline.tabs[:0], s.inline.mems[:0]
 	var err error
 	// Without the handler a guard-page fault or a guest loop that stalls
 	// a stop-the-world would take the process down: refuse instead.
