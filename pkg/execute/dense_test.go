@@ -90,3 +90,56 @@ func TestDenseLayout(t *testing.T) {
 		}
 	}
 }
+
+// Per-store limits are clear errors at instantiation (or a failed grow),
+// never a crash: memory pages, table elements, and the dense slot size.
+func TestStoreLimits(t *testing.T) {
+	mod, err := load.FromObject(trapsModule(t)) // 1-page memory, 1-element table
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mod.Close()
+	// The same with a 3-element table and a 3-page memory.
+	wasmMod := trapsWasm()
+	wasmMod.Tables[0].Limits = lim(3, 3, true)
+	wasmMod.Mems[0].Limits = lim(3, 3, true)
+	big, err := codegen.Compile(wasmMod, codegen.Options{Bounds: object.BoundsExplicit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmod, err := load.FromObject(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bmod.Close()
+	for _, tt := range []struct {
+		name string
+		cfg  Config
+		mod  *load.Module
+		want string
+	}{
+		{"memory pages", Config{MaxMemoryPages: 2}, bmod, "exceeds the limit of 2 pages"},
+		{"table elements", Config{MaxTableElements: 2}, bmod, "exceeds the limit of 2"},
+		{"dense slot", Config{Layout: LayoutDense, MaxMemoryPages: 2}, bmod, "exceeds the limit of 2 pages"},
+		{"dense fits", Config{Layout: LayoutDense, MaxMemoryPages: 3}, bmod, ""},
+		{"guard object in dense", Config{Layout: LayoutDense}, mod, "explicit bounds checks"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := NewStore(tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			_, err = s.Instantiate(tt.mod, nil)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Instantiate = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}

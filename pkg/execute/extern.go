@@ -408,7 +408,7 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init, &hostArena)
+	tb, err := newTable(t, desc, init, &hostArena, maxTableElems)
 	if err != nil {
 		return nil, err
 	}
@@ -424,8 +424,9 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 // and a reservation would cost every instance a mapping.
 const smallTableBytes = 4 << 10
 
-func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena) (*Table, error) {
-	maxLen := uint64(maxTableElems)
+// capElems bounds growth (Config.MaxTableElements).
+func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64) (*Table, error) {
+	maxLen := min(uint64(maxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
 	}

@@ -435,7 +435,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 
 	// Tables.
 	for i, t := range meta.Tables {
-		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena)
+		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements))
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,10 @@ type Config struct {
 	// MaxMemoryPages caps every memory the store creates (0 = 65536, or
 	// 256 with LayoutDense, where it is also the size of a memory slot).
 	MaxMemoryPages uint32
+	// MaxTableElements caps every table the store creates (0 = 1<<24):
+	// a table whose minimum exceeds it fails to instantiate, and
+	// table.grow past it returns -1.
+	MaxTableElements uint32
 	// Layout is how memories are laid out (LayoutGuard by default).
 	Layout Layout
 	// Timeout ends a call with TrapInterrupt once it has run this long
@@ -119,6 +123,9 @@ func NewStore(cfg Config) (*Store, error) {
 	}
 	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > 65536 {
 		cfg.MaxMemoryPages = 65536
+	}
+	if cfg.MaxTableElements == 0 || cfg.MaxTableElements > maxTableElems {
+		cfg.MaxTableElements = maxTableElems
 	}
 	if cfg.Layout > LayoutDense {
 		return nil, fmt.Errorf("execute: unknown layout %v", cfg.Layout)
