@@ -409,8 +409,15 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	}
 	// Appending never changes the elements an older header covers, so
 	// readers of the previous header (the ticker, Interrupt) stay valid.
-	vms := append(*s.vmctxs.Load(), vm)
-	s.vmctxs.Store(&vms)
+	if old := *s.vmctxs.Load(); len(old) == 0 {
+		// The first instance's list lives in the store: no allocation.
+		s.inline.vmctx[0] = vm
+		s.inline.vmctxs = s.inline.vmctx[:]
+		s.vmctxs.Store(&s.inline.vmctxs)
+	} else {
+		vms := append(old[:len(old):len(old)], vm)
+		s.vmctxs.Store(&vms)
+	}
 
 	// Globals.
 	var gls []Global

@@ -94,6 +94,8 @@ type Store struct {
 		modules   [1]*module
 		tabs      [1]*Table
 		mems      [1]*Memory
+		vmctx     [1]uintptr
+		vmctxs    []uintptr // the header vmctxs points at while one instance exists
 	}
 
 	data any // the embedder's, for host functions shared between stores
@@ -103,6 +105,9 @@ type Store struct {
 	closed  bool
 	mu      sync.Mutex // guards instances/modules against Close racing Instantiate
 }
+
+// noVMCtxs is every new store's (empty) instance list; never written.
+var noVMCtxs []uintptr
 
 // SetData attaches the embedder's per-store state (a WASI system, a
 // request context) to the store, for host functions to find through
@@ -145,7 +150,7 @@ func NewStore(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s.id = storeIDs.Add(1)
-	s.vmctxs.Store(&[]uintptr{})
+	s.vmctxs.Store(&noVMCtxs)
 	return s, nil
 }
 
