@@ -175,3 +175,18 @@ func (s *Store) dropStack() {
 	storePtr(s.exec+execStackGuardLo, 0)
 	storePtr(s.exec+execStackGuardHi, 0)
 }
+
+// ensureStack makes the running call's stack accessible down to addr
+// (which is above the limit), as the signal handler does for guest code.
+func (s *Store) ensureStack(addr uintptr) error {
+	low := loadPtr(s.exec + execStackLow)
+	if addr >= low {
+		return nil
+	}
+	nl := max(addr&^(stackGrow-1), s.stack.r.addr()+pageSize)
+	if err := unix.Mprotect(bytesAt(nl, int(low-nl)), unix.PROT_READ|unix.PROT_WRITE); err != nil {
+		return fmt.Errorf("execute: grow guest stack: %w", err)
+	}
+	storePtr(s.exec+execStackLow, nl)
+	return nil
+}

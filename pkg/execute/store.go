@@ -368,6 +368,15 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		}
 		return nil, &Trap{Code: abi.TrapStackOverflow}
 	}
+	// Go writes the arguments and enter pushes a return address: that
+	// part of the stack must be accessible already (faults there are not
+	// guest code's, and would not be turned into growth).
+	if err := s.ensureStack(argp - 64); err != nil {
+		if outer {
+			s.dropStack()
+		}
+		return nil, err
+	}
 	copy(words(argp, f.slots), args)
 	store64(e+abi.ExecStackTop, uint64(argp))
 	store64(e+abi.ExecExitCode, 0)
