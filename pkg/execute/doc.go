@@ -13,8 +13,9 @@
 // # How a call runs
 //
 // Generated code never runs on a goroutine stack. enter (assembly) saves
-// the Go SP/BP in the store's ExecContext, switches to the store's guest
-// stack (mmap'd, PROT_NONE guard page below, pooled) and calls the entry
+// the Go SP/BP in the store's ExecContext, switches to a guest stack
+// (mmap'd, PROT_NONE guard page below; taken from a process-wide pool by
+// the outermost call and given back when it returns) and calls the entry
 // stub. Everything that needs Go — host functions, builtins (memory.grow,
 // bulk memory and table operations), interrupts, traps — is an exit: the
 // guest stores an exit code and returns straight to enter's (or resume's)
