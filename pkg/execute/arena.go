@@ -19,6 +19,7 @@ type arena struct {
 	chunks []arenaChunk
 	cur    uintptr
 	left   uintptr
+	inline [2]arenaChunk // chunks' first backing array: a store needs one or two
 }
 
 type arenaChunk struct {
@@ -104,6 +105,9 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 				return 0, fmt.Errorf("execute: arena block of %d bytes: %w", n, err)
 			}
 			c = arenaChunk{addr: r.addr(), size: uintptr(len(r.mem)), own: r}
+		}
+		if a.chunks == nil {
+			a.chunks = a.inline[:0]
 		}
 		a.chunks = append(a.chunks, c)
 		a.cur, a.left = c.addr, c.size

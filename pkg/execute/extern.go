@@ -262,7 +262,7 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 	}
 	// Reserve enough for code compiled with guard-page bounds checks to
 	// import it (address space only: nothing is committed).
-	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard, nil)
+	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,11 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 // LayoutDense takes a slot of capPages pages from the dense region. A
 // pooled reservation that maps want is preferred; one mapping another
 // image gets anonymous memory back over it first.
-func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layout Layout, want *cowImage) (*Memory, error) {
+// The Memory is built in into when it is not nil.
+func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layout Layout, want *cowImage, into *Memory) (*Memory, error) {
+	if into == nil {
+		into = new(Memory)
+	}
 	maxPages := uint64(wasm.MaxPages)
 	if t.Limits.HasMax && t.Limits.Max < maxPages {
 		maxPages = t.Limits.Max
@@ -297,7 +301,8 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 		if err != nil {
 			return nil, err
 		}
-		m := &Memory{typ: t, desc: desc, slot: region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
+		m := into
+		*m = Memory{typ: t, desc: desc, slot: region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
 		m.res = &m.slot
 		storePtr(desc+abi.MemDescBase, a)
 		store64(desc+abi.MemDescLen, t.Limits.Min*wasm.PageSize)
@@ -315,7 +320,8 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 	if err != nil {
 		return nil, err
 	}
-	m := &Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
+	m := into
+	*m = Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
 	n := uintptr(t.Limits.Min) * wasm.PageSize
 	if img != nil && (img != want || img.size > n) {
 		if err := unmapImage(res.addr(), min(img.size, committed)); err != nil {
@@ -408,7 +414,7 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init, &hostArena, maxTableElems)
+	tb, err := newTable(t, desc, init, &hostArena, maxTableElems, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +431,8 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 const smallTableBytes = 4 << 10
 
 // capElems bounds growth (Config.MaxTableElements).
-func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64) (*Table, error) {
+// The Table is built in into when it is not nil.
+func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table) (*Table, error) {
 	maxLen := min(uint64(maxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
@@ -433,7 +440,11 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	if t.Limits.Min > maxLen {
 		return nil, fmt.Errorf("execute: table of %d elements exceeds the limit of %d", t.Limits.Min, maxLen)
 	}
-	tb := &Table{typ: t, desc: desc, maxLen: maxLen}
+	if into == nil {
+		into = new(Table)
+	}
+	tb := into
+	*tb = Table{typ: t, desc: desc, maxLen: maxLen}
 	if maxLen*8 <= smallTableBytes {
 		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
 		if err != nil {

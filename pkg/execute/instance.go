@@ -94,6 +94,27 @@ type Instance struct {
 	exports  map[string]int
 }
 
+// instanceBlock holds an instance and the objects most modules need
+// beside it, so instantiating one costs a single allocation for them.
+type instanceBlock struct {
+	inst    Instance
+	globals [4]*Global
+	tables  [2]*Table
+	mems    [1]*Memory
+	gls     [4]Global
+	tab     [1]Table
+	mem     [1]Memory
+}
+
+// sliceIn returns buf (empty) when n fits in it, else a new slice of
+// capacity n.
+func sliceIn[T any](buf []T, n int) []T {
+	if n <= cap(buf) {
+		return buf[:0]
+	}
+	return make([]T, 0, n)
+}
+
 // LinkError is an import that cannot be satisfied. Reason is the spec's
 // wording: "unknown import" or "incompatible import type".
 type LinkError struct {
@@ -304,12 +325,16 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	if s.cfg.Layout == LayoutDense && meta.Bounds == object.BoundsGuard && len(meta.Mems) > 0 {
 		return nil, fmt.Errorf("execute: instantiate: the dense layout needs code compiled with explicit bounds checks (lucetc --bounds-checks explicit); this object relies on guard pages")
 	}
-	inst := &Instance{store: s, mod: mod}
-	// Every per-instance slice at its final size in one allocation each.
+	// The instance and what most modules define (a table, a memory, a few
+	// globals) in one allocation; every other per-instance slice at its
+	// final size in one allocation each.
+	blk := &instanceBlock{}
+	inst := &blk.inst
+	*inst = Instance{store: s, mod: mod}
 	inst.funcs = make([]*Func, 0, int(mod.numImported[wasm.ExternFunc])+len(meta.Funcs))
-	inst.globals = make([]*Global, 0, int(mod.numImported[wasm.ExternGlobal])+len(meta.Globals))
-	inst.tables = make([]*Table, 0, int(mod.numImported[wasm.ExternTable])+len(meta.Tables))
-	inst.mems = make([]*Memory, 0, int(mod.numImported[wasm.ExternMemory])+len(meta.Mems))
+	inst.globals = sliceIn(blk.globals[:0], int(mod.numImported[wasm.ExternGlobal])+len(meta.Globals))
+	inst.tables = sliceIn(blk.tables[:0], int(mod.numImported[wasm.ExternTable])+len(meta.Tables))
+	inst.mems = sliceIn(blk.mems[:0], int(mod.numImported[wasm.ExternMemory])+len(meta.Mems))
 	if err := s.resolve(mod, imports, inst); err != nil {
 		return nil, err
 	}
@@ -422,7 +447,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// Globals.
 	var gls []Global
 	if len(meta.Globals) > 0 {
-		gls = make([]Global, len(meta.Globals))
+		gls = sliceIn(blk.gls[:], len(meta.Globals))[:len(meta.Globals)]
 	}
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
@@ -442,7 +467,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 
 	// Tables.
 	for i, t := range meta.Tables {
-		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements))
+		var into *Table
+		if i < len(blk.tab) {
+			into = &blk.tab[i]
+		}
+		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements), into)
 		if err != nil {
 			return nil, err
 		}
@@ -464,7 +493,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if i == 0 {
 			want = mod.cow
 		}
-		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard, s.cfg.Layout, want)
+		var into *Memory
+		if i < len(blk.mem) {
+			into = &blk.mem[i]
+		}
+		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard, s.cfg.Layout, want, into)
 		if err != nil {
 			return nil, err
 		}
