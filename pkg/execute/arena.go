@@ -70,8 +70,24 @@ func (s *slab) get() (uintptr, error) {
 	return a, nil
 }
 
-// put takes back a chunk whose bytes from the start are zero again.
-func (s *slab) put(a uintptr) {
+// warmChunks bounds the free chunks of a class kept resident: beyond it
+// a chunk's pages go back to the kernel, so the memory of a crowd of
+// stores that has gone is returned.
+const warmChunks = 1024
+
+// put takes back a chunk of which the first used bytes were handed out:
+// cleared in place while few chunks are free (they stay resident for the
+// next store), else returned with MADV_DONTNEED (zero on the next touch).
+func (s *slab) put(a, used uintptr) {
+	s.mu.Lock()
+	warm := len(s.free) < warmChunks
+	s.mu.Unlock()
+	if !warm && unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil {
+		warm = true
+	}
+	if warm {
+		clear(bytesAt(a, int(used)))
+	}
 	s.mu.Lock()
 	s.free = append(s.free, a)
 	s.mu.Unlock()
@@ -119,8 +135,9 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 }
 
 // free returns every chunk. The bytes handed out are cleared (they were
-// written, so they are resident: clearing them costs no fault); the rest
-// of each chunk was never touched since it was last cleared.
+// written, so they are resident: clearing them costs no fault), or the
+// chunk handed back to the kernel (slab.put); the rest of each chunk was
+// never touched since it was last cleared.
 func (a *arena) free() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -132,10 +149,9 @@ func (a *arena) free() {
 			c.own.free()
 			continue
 		}
-		clear(bytesAt(c.addr, int(c.used)))
 		for i, size := range arenaClasses {
 			if size == c.size {
-				slabs[i].put(c.addr)
+				slabs[i].put(c.addr, c.used)
 			}
 		}
 	}
