@@ -323,7 +323,7 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 	m := into
 	*m = Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
 	n := uintptr(t.Limits.Min) * wasm.PageSize
-	if img != nil && (img != want || img.size > n) {
+	if img != nil && img.size > n {
 		if err := unmapImage(res.addr(), min(img.size, committed)); err != nil {
 			res.free()
 			return nil, err

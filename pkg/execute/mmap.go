@@ -125,8 +125,8 @@ type pooledMem struct {
 
 // getMemRegion returns a PROT_NONE reservation of size bytes whose first
 // committed bytes are read-write and zero, except that the image img
-// returns is mapped, unmodified, over the start. It prefers one that
-// already maps want: a module's instances then reuse the mapping of its
+// returns (want, or nil) is mapped, unmodified, over the start. It prefers
+// one that already maps want: a module's instances then reuse the mapping of its
 // image, and instantiating costs no system call.
 func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, error) {
 	memPool.mu.Lock()
@@ -144,6 +144,16 @@ func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, er
 		memPool.free[size] = l[:len(l)-1]
 		memPool.n--
 		memPool.mu.Unlock()
+		if p.img != nil && p.img != want {
+			// Another module's image (or a table's reservation reusing a
+			// memory's): anonymous zero memory back over it first.
+			if err := unmapImage(p.r.addr(), min(p.img.size, p.committed)); err != nil {
+				p.r.free()
+				r, err := reserve(size, unix.PROT_NONE)
+				return r, 0, nil, err
+			}
+			p.img = nil
+		}
 		return p.r, p.committed, p.img, nil
 	}
 	memPool.mu.Unlock()
