@@ -35,6 +35,9 @@ type module struct {
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
 	byOffset    []int       // defined function indices sorted by code offset
 	typeIDs     []uint64
+	// defRefs is the FuncRef records of the defined functions as every
+	// instance starts them, VMCtx zero (abi.FuncRefSize/8 words each).
+	defRefs []uint64
 }
 
 func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
@@ -64,6 +67,15 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 	m.typeIDs = make([]uint64, len(meta.Types))
 	for i, t := range meta.Types {
 		m.typeIDs[i] = TypeID(t)
+	}
+	if len(meta.Funcs) > 0 {
+		m.defRefs = make([]uint64, 0, 3*len(meta.Funcs))
+		for _, df := range meta.Funcs {
+			if int(df.TypeIndex) >= len(m.typeIDs) {
+				return nil, fmt.Errorf("execute: function of type %d, module has %d types", df.TypeIndex, len(m.typeIDs))
+			}
+			m.defRefs = append(m.defRefs, uint64(code)+uint64(df.CodeOffset), 0, m.typeIDs[df.TypeIndex])
+		}
 	}
 	return m, nil
 }
@@ -171,6 +183,10 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 	}
 	return s.instantiate(d.mod, imports)
 }
+
+// defRefs is laid out as abi's FuncRef: code, vmctx, type ID.
+const _ = uint(abi.FuncRefSize-24) + uint(24-abi.FuncRefSize) + uint(abi.FuncRefCode) +
+	uint(abi.FuncRefVMCtx-8) + uint(8-abi.FuncRefVMCtx) + uint(abi.FuncRefTypeID-16) + uint(16-abi.FuncRefTypeID)
 
 // derivedKey keys the runtime's module tables in load.Module.Derived.
 type derivedKey struct{}
@@ -382,33 +398,34 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	storePtr(vm+abi.VMFuncRefs, base+oFuncRefs)
 	storePtr(vm+abi.VMTypeIDs, base+oTypeIDs)
 	s.initFuel(vm)
-	for i, id := range mod.typeIDs {
-		store64(base+oTypeIDs+uintptr(i)*8, id)
-	}
+	copy(words(base+oTypeIDs, len(mod.typeIDs)), mod.typeIDs)
 
 	// Function references.
 	inst.funcs = inst.funcs[:nFuncs]
-	for i := 0; i < nFuncs; i++ {
+	for i := 0; i < int(nImpF); i++ {
 		r := inst.funcRefs + uintptr(i)*abi.FuncRefSize
-		if uint32(i) < nImpF {
-			f := inst.funcs[i]
-			if f.host != nil {
-				if i >= len(meta.ImportStubs) {
-					return nil, fmt.Errorf("execute: object has no host-call stub for import %d", i)
-				}
-				storePtr(r+abi.FuncRefCode, mod.code+uintptr(meta.ImportStubs[i]))
-				storePtr(r+abi.FuncRefVMCtx, vm)
-			} else {
-				storePtr(r+abi.FuncRefCode, f.code)
-				storePtr(r+abi.FuncRefVMCtx, f.vmctx)
+		f := inst.funcs[i]
+		if f.host != nil {
+			if i >= len(meta.ImportStubs) {
+				return nil, fmt.Errorf("execute: object has no host-call stub for import %d", i)
 			}
-			store64(r+abi.FuncRefTypeID, f.typeID)
-			continue
+			storePtr(r+abi.FuncRefCode, mod.code+uintptr(meta.ImportStubs[i]))
+			storePtr(r+abi.FuncRefVMCtx, vm)
+		} else {
+			storePtr(r+abi.FuncRefCode, f.code)
+			storePtr(r+abi.FuncRefVMCtx, f.vmctx)
 		}
-		df := &meta.Funcs[i-int(nImpF)]
-		storePtr(r+abi.FuncRefCode, mod.code+uintptr(df.CodeOffset))
-		storePtr(r+abi.FuncRefVMCtx, vm)
-		store64(r+abi.FuncRefTypeID, mod.typeIDs[df.TypeIndex])
+		store64(r+abi.FuncRefTypeID, f.typeID)
+	}
+	// The defined functions' records from the module's prepared image;
+	// only the vmctx differs between instances.
+	if n := len(mod.defRefs); n > 0 {
+		r0 := inst.funcRefs + uintptr(nImpF)*abi.FuncRefSize
+		refs := words(r0, n)
+		copy(refs, mod.defRefs)
+		for k := 1; k < n; k += 3 {
+			refs[k] = uint64(vm)
+		}
 	}
 
 	// Register now: from here on generated code of this instance may run
