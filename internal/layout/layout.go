@@ -40,7 +40,8 @@ func Check(meta *object.Meta, l api.Layout) error {
 
 // Store returns the store configuration for layout l with a memory limit
 // of maxMemory bytes (0: the layout's default; the guard layout's is
-// 4 GiB). The runtime's own region layout, once it has one, is chosen here.
+// 4 GiB). The dense layout's memories sit in slots of that size in shared
+// mappings (execute.LayoutDense), so it bounds the slot as well.
 func Store(l api.Layout, maxMemory uint64) (execute.Config, error) {
 	if maxMemory == 0 && l == api.LayoutDense {
 		maxMemory = DefaultDenseMemory
@@ -52,5 +53,9 @@ func Store(l api.Layout, maxMemory uint64) (execute.Config, error) {
 	if pages > wasm.MaxPages {
 		return execute.Config{}, fmt.Errorf("memory limit %d is over 4 GiB", maxMemory)
 	}
-	return execute.Config{MaxMemoryPages: uint32(pages)}, nil
+	cfg := execute.Config{MaxMemoryPages: uint32(pages)}
+	if l == api.LayoutDense {
+		cfg.Layout = execute.LayoutDense
+	}
+	return cfg, nil
 }

@@ -13,8 +13,9 @@
 // # How a call runs
 //
 // Generated code never runs on a goroutine stack. enter (assembly) saves
-// the Go SP/BP in the store's ExecContext, switches to the store's guest
-// stack (mmap'd, PROT_NONE guard page below, pooled) and calls the entry
+// the Go SP/BP in the store's ExecContext, switches to a guest stack
+// (mmap'd, PROT_NONE guard page below; taken from a process-wide pool by
+// the outermost call and given back when it returns) and calls the entry
 // stub. Everything that needs Go — host functions, builtins (memory.grow,
 // bulk memory and table operations), interrupts, traps — is an exit: the
 // guest stores an exit code and returns straight to enter's (or resume's)
@@ -23,15 +24,37 @@
 //
 // # Memory layout
 //
-// VMContexts, global cells, table and memory descriptors, FuncRef records
-// and type-ID arrays live in a per-store arena of anonymous mappings, never
-// on the Go heap: generated code writes them and holds raw pointers to
-// them. Linear memories and tables reserve their maximum size up front
-// (PROT_NONE) and commit as they grow, so their base addresses never move.
-// Guest stacks, arena chunks and memory and table reservations are pooled
-// process-wide, so a store per request costs a few microseconds; a reused
-// reservation is emptied with MADV_DONTNEED and re-protected to its new
-// length.
+// VMContexts, global cells, table and memory descriptors, FuncRef records,
+// type-ID arrays and the elements of small tables live in a per-store
+// arena carved from large shared slab mappings, never on the Go heap:
+// generated code writes them and holds raw pointers to them. An idle store
+// holds no guest stack: the outermost call takes one from a process-wide
+// pool and returns it (stack.go), so stacks scale with calls in progress.
+//
+// Linear memories follow the store's Layout, a choice between speed and
+// density:
+//
+//   - LayoutGuard (default): each memory reserves the object's MemReserve
+//     plus MemGuard (4 GiB + 2 GiB by default) PROT_NONE and commits pages
+//     as it grows; code compiled with guard-page bounds checks skips the
+//     compare on most accesses and the signal handler turns a fault in the
+//     reservation into a trap. Fastest code, but 6 GiB of address space
+//     and two mappings per memory: at most about 21,000 memories in a
+//     47-bit address space, fewer under vm.max_map_count once images and
+//     tables add mappings.
+//   - LayoutDense: memories are fixed slots of Config.MaxMemoryPages
+//     (default 16 MiB) in a few large read-write mappings; no mapping or
+//     system call per instance (TestDenseLayout: 0.0001 mappings and 88 KiB
+//     of address space per store at 100,000 stores). Code must carry
+//     explicit bounds checks (lucetc --bounds-checks explicit; a
+//     guard-mode object is refused), which costs every memory access a
+//     compare and branch, and a memory cannot grow past its slot.
+//
+// Either way a slot given back is reset over its high-water mark, never
+// by asking which pages are resident (mincore misses swapped-out pages):
+// cleared in place when small (its pages stay resident for the next
+// tenant), handed to the kernel with MADV_DONTNEED otherwise. ReadStats
+// reports the process's mappings and the runtime's reserved address space.
 //
 // # Scheduler and GC
 //
@@ -56,9 +79,13 @@
 // # Signals
 //
 // The same handler turns faults into traps: a SIGSEGV/SIGBUS raised by the
-// kernel with RIP in guest code and the fault address in a registered
-// guard region (the page below each guest stack; the whole reservation of
-// a memory used by BoundsGuard code) rewrites only RIP, to a landing stub
-// that performs the ordinary trap exit. Anything else goes to Go's
-// handler, so Go's own faults still panic.
+// kernel with RIP in guest code (a sorted table of code ranges, published
+// lock-free, one entry per loaded module's code) and the fault address in
+// a guard region of that very guest (the page below its store's stack; the
+// reservation of its memory when its code relies on guard pages), read
+// from its vmctx, rewrites only RIP, to a landing stub that performs the
+// ordinary trap exit. Nothing is registered per instance, so there is no
+// ceiling on instances. A fault in the not-yet-accessible part of a guest
+// stack grows the stack instead (see stack.go). Anything else goes to
+// Go's handler, so Go's own faults still panic.
 package execute

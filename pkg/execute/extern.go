@@ -243,7 +243,11 @@ type Memory struct {
 	res      *region
 	maxPages uint64 // growth limit: type max, store cap, reservation
 	reserved uintptr
-	owner    *Store // nil for host memories
+	dense    bool      // a slot of a dense region (read-write throughout; res is not a mapping of its own)
+	image    uintptr   // bytes at the start mapped from imageOf
+	imageOf  *cowImage // mapped pristine when the memory was made
+	slot     region    // res of a dense memory
+	owner    *Store    // nil for host memories
 }
 
 // hostMemReserve is what host memories reserve: the default BoundsGuard
@@ -258,7 +262,7 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 	}
 	// Reserve enough for code compiled with guard-page bounds checks to
 	// import it (address space only: nothing is committed).
-	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve)
+	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +274,14 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 
 // newMemory reserves the memory. capPages bounds growth (Config.MaxMemoryPages);
 // guard > 0 asks for a reservation of at least guard bytes (BoundsGuard).
-func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Memory, error) {
+// LayoutDense takes a slot of capPages pages from the dense region. A
+// pooled reservation that maps want is preferred; one mapping another
+// image gets anonymous memory back over it first.
+// The Memory is built in into when it is not nil.
+func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layout Layout, want *cowImage, into *Memory) (*Memory, error) {
+	if into == nil {
+		into = new(Memory)
+	}
 	maxPages := uint64(wasm.MaxPages)
 	if t.Limits.HasMax && t.Limits.Max < maxPages {
 		maxPages = t.Limits.Max
@@ -281,6 +292,22 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Me
 	if t.Limits.Min > maxPages {
 		return nil, fmt.Errorf("execute: memory of %d pages exceeds the limit of %d pages", t.Limits.Min, maxPages)
 	}
+	if layout == LayoutDense {
+		size := roundUp(uintptr(capPages)*wasm.PageSize, pageSize)
+		if size == 0 {
+			size = pageSize
+		}
+		a, err := densePoolFor(size).get()
+		if err != nil {
+			return nil, err
+		}
+		m := into
+		*m = Memory{typ: t, desc: desc, slot: region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
+		m.res = &m.slot
+		storePtr(desc+abi.MemDescBase, a)
+		store64(desc+abi.MemDescLen, t.Limits.Min*wasm.PageSize)
+		return m, nil
+	}
 	size := uintptr(maxPages) * wasm.PageSize
 	if uintptr(guard) > size {
 		size = uintptr(guard)
@@ -289,12 +316,23 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64) (*Me
 		size = pageSize
 	}
 	size = roundUp(size, pageSize)
-	res, committed, err := getMemRegion(size)
+	res, committed, img, err := getMemRegion(size, want)
 	if err != nil {
 		return nil, err
 	}
-	m := &Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
+	m := into
+	*m = Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
 	n := uintptr(t.Limits.Min) * wasm.PageSize
+	if img != nil && img.size > n {
+		if err := unmapImage(res.addr(), min(img.size, committed)); err != nil {
+			res.free()
+			return nil, err
+		}
+		img = nil
+	}
+	if img != nil {
+		m.image, m.imageOf = img.size, img
+	}
 	switch {
 	case committed < n:
 		err = res.protect(committed, n-committed, unix.PROT_READ|unix.PROT_WRITE)
@@ -348,8 +386,10 @@ func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
 		return old, true
 	}
 	n := uintptr(nw) * wasm.PageSize
-	if err := m.res.protect(uintptr(cur), n-uintptr(cur), unix.PROT_READ|unix.PROT_WRITE); err != nil {
-		return old, false
+	if !m.dense {
+		if err := m.res.protect(uintptr(cur), n-uintptr(cur), unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			return old, false
+		}
 	}
 	atomic.StoreUint64((*uint64)(ptr(m.desc+abi.MemDescLen)), uint64(n))
 	return old, true
@@ -363,7 +403,7 @@ const maxTableElems = 1 << 24
 type Table struct {
 	typ    wasm.TableType
 	desc   uintptr // *abi.TableDesc
-	res    *region
+	res    *region // nil when the elements live in an arena
 	maxLen uint64
 	owner  *Store // nil for host tables
 }
@@ -374,37 +414,58 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init)
+	tb, err := newTable(t, desc, init, &hostArena, maxTableElems, nil)
 	if err != nil {
 		return nil, err
 	}
-	runtime.SetFinalizer(tb, func(t *Table) { t.res.free() })
+	if tb.res != nil {
+		runtime.SetFinalizer(tb, func(t *Table) { t.res.free() })
+	}
 	return tb, nil
 }
 
-func newTable(t wasm.TableType, desc uintptr, init uint64) (*Table, error) {
-	maxLen := uint64(maxTableElems)
+// smallTableBytes bounds the tables whose elements live in the store's
+// arena, sized to their maximum up front, instead of in a reservation of
+// their own: most C and Rust modules have one small table of fixed size,
+// and a reservation would cost every instance a mapping.
+const smallTableBytes = 4 << 10
+
+// capElems bounds growth (Config.MaxTableElements).
+// The Table is built in into when it is not nil.
+func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table) (*Table, error) {
+	maxLen := min(uint64(maxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
 	}
 	if t.Limits.Min > maxLen {
 		return nil, fmt.Errorf("execute: table of %d elements exceeds the limit of %d", t.Limits.Min, maxLen)
 	}
-	size := uintptr(maxLen) * 8
-	if size == 0 {
-		size = pageSize
+	if into == nil {
+		into = new(Table)
 	}
-	// Pooled like memories; pages a previous table committed stay
-	// read-write (tables are always bounds-checked) and read as zeros.
-	res, _, err := getMemRegion(roundUp(size, pageSize))
-	if err != nil {
-		return nil, err
+	tb := into
+	*tb = Table{typ: t, desc: desc, maxLen: maxLen}
+	if maxLen*8 <= smallTableBytes {
+		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
+		if err != nil {
+			return nil, err
+		}
+		storePtr(desc+abi.TableDescElems, elems)
+	} else {
+		// Pooled like memories; pages a previous table committed stay
+		// read-write (tables are always bounds-checked) and read as zeros.
+		res, _, _, err := getMemRegion(roundUp(uintptr(maxLen)*8, pageSize), nil)
+		if err != nil {
+			return nil, err
+		}
+		tb.res = res
+		storePtr(desc+abi.TableDescElems, res.addr())
 	}
-	tb := &Table{typ: t, desc: desc, res: res, maxLen: maxLen}
-	storePtr(desc+abi.TableDescElems, res.addr())
 	store64(desc+abi.TableDescLen, 0)
 	if _, ok := tb.Grow(uint32(t.Limits.Min), init); !ok {
-		res.free()
+		if tb.res != nil {
+			tb.res.free()
+		}
 		return nil, fmt.Errorf("execute: table of %d elements: cannot commit", t.Limits.Min)
 	}
 	return tb, nil
@@ -456,13 +517,15 @@ func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
 	if n == 0 {
 		return old, true
 	}
-	base := t.res.addr()
-	// Commit whole pages covering the new elements.
-	from := roundUp(uintptr(cur)*8, pageSize)
-	to := roundUp(uintptr(nw)*8, pageSize)
-	if to > from {
-		if err := t.res.protect(from, to-from, unix.PROT_READ|unix.PROT_WRITE); err != nil {
-			return old, false
+	base := loadPtr(t.desc + abi.TableDescElems)
+	if t.res != nil {
+		// Commit whole pages covering the new elements.
+		from := roundUp(uintptr(cur)*8, pageSize)
+		to := roundUp(uintptr(nw)*8, pageSize)
+		if to > from {
+			if err := t.res.protect(from, to-from, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+				return old, false
+			}
 		}
 	}
 	e := words(base, int(nw))

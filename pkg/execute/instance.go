@@ -23,12 +23,21 @@ type module struct {
 	// data is memory 0's initial contents laid out by the linker, used
 	// instead of the active data segments when complete (nil: apply them).
 	data        *link.DataImage
-	passiveData bool // some data segment is passive
+	cow         *cowImage // data as a copy-on-write image (large data only)
+	passiveData bool      // some data segment is passive
+
+	// registered: the code range is registered with the signal handler
+	// for the module's life (a load.Module's, until it is closed) rather
+	// than by each store that runs it.
+	registered bool
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
 	byOffset    []int       // defined function indices sorted by code offset
 	typeIDs     []uint64
+	// defRefs is the FuncRef records of the defined functions as every
+	// instance starts them, VMCtx zero (abi.FuncRefSize/8 words each).
+	defRefs []uint64
 }
 
 func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
@@ -59,6 +68,15 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 	for i, t := range meta.Types {
 		m.typeIDs[i] = TypeID(t)
 	}
+	if len(meta.Funcs) > 0 {
+		m.defRefs = make([]uint64, 0, 3*len(meta.Funcs))
+		for _, df := range meta.Funcs {
+			if int(df.TypeIndex) >= len(m.typeIDs) {
+				return nil, fmt.Errorf("execute: function of type %d, module has %d types", df.TypeIndex, len(m.typeIDs))
+			}
+			m.defRefs = append(m.defRefs, uint64(code)+uint64(df.CodeOffset), 0, m.typeIDs[df.TypeIndex])
+		}
+	}
 	return m, nil
 }
 
@@ -86,6 +104,27 @@ type Instance struct {
 	dropped  []bool     // data segments
 	elems    [][]uint64 // evaluated element segments, nil once dropped
 	exports  map[string]int
+}
+
+// instanceBlock holds an instance and the objects most modules need
+// beside it, so instantiating one costs a single allocation for them.
+type instanceBlock struct {
+	inst    Instance
+	globals [4]*Global
+	tables  [2]*Table
+	mems    [1]*Memory
+	gls     [4]Global
+	tab     [1]Table
+	mem     [1]Memory
+}
+
+// sliceIn returns buf (empty) when n fits in it, else a new slice of
+// capacity n.
+func sliceIn[T any](buf []T, n int) []T {
+	if n <= cap(buf) {
+		return buf[:0]
+	}
+	return make([]T, 0, n)
 }
 
 // LinkError is an import that cannot be satisfied. Reason is the spec's
@@ -125,8 +164,17 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 			return derived{err: err}
 		}
 		mod.keep = m
+		if mod.size > 0 {
+			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
+				return derived{err: err}
+			}
+			mod.registered = true
+		}
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
+			if mod.cow, err = newCOWImage(m.Data); err != nil {
+				return derived{err: err}
+			}
 		}
 		return derived{mod: mod}
 	}).(derived)
@@ -136,12 +184,32 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 	return s.instantiate(d.mod, imports)
 }
 
+// defRefs is laid out as abi's FuncRef: code, vmctx, type ID.
+const _ = uint(abi.FuncRefSize-24) + uint(24-abi.FuncRefSize) + uint(abi.FuncRefCode) +
+	uint(abi.FuncRefVMCtx-8) + uint(8-abi.FuncRefVMCtx) + uint(abi.FuncRefTypeID-16) + uint(16-abi.FuncRefTypeID)
+
 // derivedKey keys the runtime's module tables in load.Module.Derived.
 type derivedKey struct{}
 
 type derived struct {
 	mod *module
 	err error
+}
+
+// Close releases what the module's derived tables hold outside the Go
+// heap (the memory image's memfd); load.Module.Close calls it.
+func (d derived) Close() error {
+	if d.mod == nil {
+		return nil
+	}
+	if d.mod.registered {
+		unregisterCode(d.mod.code, d.mod.code+d.mod.size)
+		d.mod.registered = false
+	}
+	if d.mod.cow != nil {
+		return d.mod.cow.Close()
+	}
+	return nil
 }
 
 // InstantiateObject maps o's code (once per call) and instantiates it. The
@@ -270,7 +338,19 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	if err := s.checkFuel(meta); err != nil {
 		return nil, err
 	}
-	inst := &Instance{store: s, mod: mod}
+	if s.cfg.Layout == LayoutDense && meta.Bounds == object.BoundsGuard && len(meta.Mems) > 0 {
+		return nil, fmt.Errorf("execute: instantiate: the dense layout needs code compiled with explicit bounds checks (lucetc --bounds-checks explicit); this object relies on guard pages")
+	}
+	// The instance and what most modules define (a table, a memory, a few
+	// globals) in one allocation; every other per-instance slice at its
+	// final size in one allocation each.
+	blk := &instanceBlock{}
+	inst := &blk.inst
+	*inst = Instance{store: s, mod: mod}
+	inst.funcs = make([]*Func, 0, int(mod.numImported[wasm.ExternFunc])+len(meta.Funcs))
+	inst.globals = sliceIn(blk.globals[:0], int(mod.numImported[wasm.ExternGlobal])+len(meta.Globals))
+	inst.tables = sliceIn(blk.tables[:0], int(mod.numImported[wasm.ExternTable])+len(meta.Tables))
+	inst.mems = sliceIn(blk.mems[:0], int(mod.numImported[wasm.ExternMemory])+len(meta.Mems))
 	if err := s.resolve(mod, imports, inst); err != nil {
 		return nil, err
 	}
@@ -284,7 +364,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// One arena block: vmctx | global cell pointers | defined global cells
 	// | table desc pointers | defined table descs | FuncRefs | type IDs |
 	// defined memory descs.
-	off := uintptr(abi.VMSize)
+	off := uintptr(vmctxSize)
 	oGlobalPtrs := off
 	off += uintptr(nGlobals) * 8
 	off = roundUp(off, 16)
@@ -311,40 +391,41 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	inst.vmctx = vm
 	inst.funcRefs = base + oFuncRefs
 
-	storePtr(vm+abi.VMStackLimit, s.stackLimit)
+	storePtr(vm+abi.VMStackLimit, s.stackLimit) // set again by every outermost call
 	storePtr(vm+abi.VMExec, s.exec)
 	storePtr(vm+abi.VMGlobals, base+oGlobalPtrs)
 	storePtr(vm+abi.VMTables, base+oTablePtrs)
 	storePtr(vm+abi.VMFuncRefs, base+oFuncRefs)
 	storePtr(vm+abi.VMTypeIDs, base+oTypeIDs)
 	s.initFuel(vm)
-	for i, id := range mod.typeIDs {
-		store64(base+oTypeIDs+uintptr(i)*8, id)
-	}
+	copy(words(base+oTypeIDs, len(mod.typeIDs)), mod.typeIDs)
 
 	// Function references.
-	inst.funcs = append(inst.funcs, make([]*Func, len(meta.Funcs))...)
-	for i := 0; i < nFuncs; i++ {
+	inst.funcs = inst.funcs[:nFuncs]
+	for i := 0; i < int(nImpF); i++ {
 		r := inst.funcRefs + uintptr(i)*abi.FuncRefSize
-		if uint32(i) < nImpF {
-			f := inst.funcs[i]
-			if f.host != nil {
-				if i >= len(meta.ImportStubs) {
-					return nil, fmt.Errorf("execute: object has no host-call stub for import %d", i)
-				}
-				storePtr(r+abi.FuncRefCode, mod.code+uintptr(meta.ImportStubs[i]))
-				storePtr(r+abi.FuncRefVMCtx, vm)
-			} else {
-				storePtr(r+abi.FuncRefCode, f.code)
-				storePtr(r+abi.FuncRefVMCtx, f.vmctx)
+		f := inst.funcs[i]
+		if f.host != nil {
+			if i >= len(meta.ImportStubs) {
+				return nil, fmt.Errorf("execute: object has no host-call stub for import %d", i)
 			}
-			store64(r+abi.FuncRefTypeID, f.typeID)
-			continue
+			storePtr(r+abi.FuncRefCode, mod.code+uintptr(meta.ImportStubs[i]))
+			storePtr(r+abi.FuncRefVMCtx, vm)
+		} else {
+			storePtr(r+abi.FuncRefCode, f.code)
+			storePtr(r+abi.FuncRefVMCtx, f.vmctx)
 		}
-		df := &meta.Funcs[i-int(nImpF)]
-		storePtr(r+abi.FuncRefCode, mod.code+uintptr(df.CodeOffset))
-		storePtr(r+abi.FuncRefVMCtx, vm)
-		store64(r+abi.FuncRefTypeID, mod.typeIDs[df.TypeIndex])
+		store64(r+abi.FuncRefTypeID, f.typeID)
+	}
+	// The defined functions' records from the module's prepared image;
+	// only the vmctx differs between instances.
+	if n := len(mod.defRefs); n > 0 {
+		r0 := inst.funcRefs + uintptr(nImpF)*abi.FuncRefSize
+		refs := words(r0, n)
+		copy(refs, mod.defRefs)
+		for k := 1; k < n; k += 3 {
+			refs[k] = uint64(vm)
+		}
 	}
 
 	// Register now: from here on generated code of this instance may run
@@ -359,18 +440,36 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 	}
 	if !known {
+		if mod.size > 0 && !mod.registered {
+			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
+				s.instances = s.instances[:len(s.instances)-1]
+				return nil, err
+			}
+			s.codes = append(s.codes, [2]uintptr{mod.code, mod.code + mod.size})
+		}
 		s.modules = append(s.modules, mod)
-		s.sigSlots = append(s.sigSlots, registerCode(mod.code, mod.code+mod.size))
 	}
 	// Appending never changes the elements an older header covers, so
 	// readers of the previous header (the ticker, Interrupt) stay valid.
-	vms := append(*s.vmctxs.Load(), vm)
-	s.vmctxs.Store(&vms)
+	if old := *s.vmctxs.Load(); len(old) == 0 {
+		// The first instance's list lives in the store: no allocation.
+		s.inline.vmctx[0] = vm
+		s.inline.vmctxs = s.inline.vmctx[:]
+		s.vmctxs.Store(&s.inline.vmctxs)
+	} else {
+		vms := append(old[:len(old):len(old)], vm)
+		s.vmctxs.Store(&vms)
+	}
 
 	// Globals.
+	var gls []Global
+	if len(meta.Globals) > 0 {
+		gls = sliceIn(blk.gls[:], len(meta.Globals))[:len(meta.Globals)]
+	}
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
-		gl := &Global{typ: g.Type, cell: cell, owner: s}
+		gl := &gls[i]
+		*gl = Global{typ: g.Type, cell: cell, owner: s}
 		v, v128 := inst.eval(g.Init)
 		if g.Type.Type == wasm.V128 {
 			gl.SetV128(v128)
@@ -385,7 +484,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 
 	// Tables.
 	for i, t := range meta.Tables {
-		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0)
+		var into *Table
+		if i < len(blk.tab) {
+			into = &blk.tab[i]
+		}
+		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements), into)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +506,15 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		guard = meta.MemReserve + meta.MemGuard
 	}
 	for i, mt := range meta.Mems {
-		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard)
+		var want *cowImage
+		if i == 0 {
+			want = mod.cow
+		}
+		var into *Memory
+		if i < len(blk.mem) {
+			into = &blk.mem[i]
+		}
+		m, err := newMemory(mt, base+oMemDescs+uintptr(i)*16, uint64(s.cfg.MaxMemoryPages), guard, s.cfg.Layout, want, into)
 		if err != nil {
 			return nil, err
 		}
@@ -411,49 +522,55 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		s.ownedMems = append(s.ownedMems, m)
 		inst.mems = append(inst.mems, m)
 	}
-	if meta.Bounds == object.BoundsGuard {
-		// Faults anywhere in the reservation (past the committed pages)
-		// are out-of-bounds accesses the code didn't check.
-		for _, m := range inst.mems {
-			if s.guarded[m] {
-				continue
-			}
-			if s.guarded == nil {
-				s.guarded = map[*Memory]bool{}
-			}
-			s.guarded[m] = true
-			a := m.res.addr()
-			s.grdSlots = append(s.grdSlots, registerGuard(a, a+m.reserved, abi.TrapMemoryOutOfBounds))
-		}
-	}
 	if nMems > 0 {
 		m := inst.mems[0]
 		storePtr(vm+abi.VMMemDesc, m.desc)
 		storePtr(vm+abi.VMMemBase, loadPtr(m.desc+abi.MemDescBase))
+		if meta.Bounds == object.BoundsGuard {
+			// A fault anywhere in the reservation (past the committed
+			// pages) from this instance's code is an out-of-bounds
+			// access the code didn't check.
+			a := m.res.addr()
+			storePtr(vm+vmGuardLo, a)
+			storePtr(vm+vmGuardHi, a+m.reserved)
+		}
 	}
 
 	// Segments: evaluate every element segment, then apply the active
 	// ones in order, then the data segments. A trap stops there, keeping
 	// what was written before (observable through imported tables and
 	// memories).
-	inst.elems = make([][]uint64, len(meta.Elems))
+	// Evaluating an element has no effect and reads nothing a segment
+	// writes, so an active segment is evaluated straight into its table
+	// (bounds checked first); only passive ones are kept, and an instance
+	// of a module without them keeps no segment table.
 	for i, el := range meta.Elems {
-		v := make([]uint64, len(el.Init))
-		for j, c := range el.Init {
-			v[j], _ = inst.eval(c)
-		}
-		inst.elems[i] = v
-	}
-	for i, el := range meta.Elems {
-		switch el.Mode {
-		case wasm.SegmentActive:
-			o, _ := inst.eval(el.Offset)
-			if code := inst.tableInit(el.Table, uint32(i), uint32(o), 0, uint32(len(el.Init))); code != abi.TrapNone {
-				return nil, &Trap{Code: code}
+		if el.Mode == wasm.SegmentPassive {
+			if inst.elems == nil {
+				inst.elems = make([][]uint64, len(meta.Elems))
 			}
-			inst.elems[i] = nil
-		case wasm.SegmentDeclarative:
-			inst.elems[i] = nil
+			v := make([]uint64, len(el.Init))
+			for j, c := range el.Init {
+				v[j], _ = inst.eval(c)
+			}
+			inst.elems[i] = v
+		}
+	}
+	for _, el := range meta.Elems {
+		if el.Mode != wasm.SegmentActive {
+			continue
+		}
+		o, _ := inst.eval(el.Offset)
+		if int(el.Table) >= len(inst.tables) {
+			return nil, &Trap{Code: abi.TrapTableOutOfBounds}
+		}
+		t := inst.tables[el.Table]
+		if uint64(uint32(o))+uint64(len(el.Init)) > uint64(t.Len()) {
+			return nil, &Trap{Code: abi.TrapTableOutOfBounds}
+		}
+		dst := t.elems()[uint32(o):]
+		for j, c := range el.Init {
+			dst[j], _ = inst.eval(c)
 		}
 	}
 	// A complete image is every active segment applied in order (link
@@ -504,10 +621,20 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 	if len(inst.mems) == 0 || len(inst.mod.meta.Mems) == 0 || inst.mod.numImported[wasm.ExternMemory] != 0 {
 		return false
 	}
-	mem := inst.mems[0].Bytes()
+	m := inst.mems[0]
+	mem := m.Bytes()
 	for _, p := range img.Pages {
 		if p.MemOffset > uint64(len(mem)) || uint64(len(p.Bytes)) > uint64(len(mem))-p.MemOffset {
 			return false
+		}
+	}
+	if c := inst.mod.cow; c != nil && m.imageOf == c {
+		return true // a pooled reservation that maps it, pristine
+	}
+	if c := inst.mod.cow; c != nil && c.size <= uintptr(len(mem)) && m.image == 0 {
+		if c.mapInto(m.res.addr()) == nil {
+			m.image, m.imageOf = c.size, c
+			return true
 		}
 	}
 	for _, p := range img.Pages {

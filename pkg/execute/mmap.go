@@ -61,6 +61,7 @@ func reserve(size uintptr, prot int) (*region, error) {
 	if err != nil {
 		return nil, fmt.Errorf("execute: mmap %d bytes: %w", size, err)
 	}
+	reservedBytes.Add(int64(size))
 	return &region{mem: b}, nil
 }
 
@@ -78,103 +79,10 @@ func (r *region) protect(off, n uintptr, prot int) error {
 func (r *region) free() {
 	if r != nil && r.mem != nil {
 		unix.Munmap(r.mem)
+		reservedBytes.Add(-int64(len(r.mem)))
 		r.mem = nil
 	}
 }
-
-// arena hands out small zeroed, 16-byte-aligned blocks from mmap'd chunks:
-// VMContexts, global cells, table and memory descriptors, FuncRef arrays.
-// Nothing is freed individually; the owner frees the whole arena.
-type arena struct {
-	mu     sync.Mutex
-	chunks []*region
-	cur    uintptr
-	left   uintptr
-}
-
-const arenaChunk = 64 << 10
-
-func (a *arena) alloc(n uintptr) (uintptr, error) {
-	n = roundUp(n, 16)
-	if n == 0 {
-		n = 16
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if n > a.left {
-		size := uintptr(arenaChunk)
-		if n > size {
-			size = roundUp(n, pageSize)
-		}
-		r, err := getChunk(size)
-		if err != nil {
-			return 0, err
-		}
-		a.chunks = append(a.chunks, r)
-		a.cur, a.left = r.addr(), uintptr(len(r.mem))
-	}
-	p := a.cur
-	a.cur += n
-	a.left -= n
-	return p, nil
-}
-
-func (a *arena) free() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for i, r := range a.chunks {
-		used := len(r.mem)
-		if i == len(a.chunks)-1 {
-			used -= int(a.left)
-		}
-		putChunk(r, used)
-	}
-	a.chunks, a.cur, a.left = nil, 0, 0
-}
-
-// Arena chunks are pooled: munmap of touched pages costs a TLB shootdown
-// across the process's threads, tens of microseconds, more than a store's
-// whole instantiation otherwise.
-var chunkPool struct {
-	mu   sync.Mutex
-	free []*region
-}
-
-const maxPooledChunks = 256
-
-func getChunk(size uintptr) (*region, error) {
-	if size == arenaChunk {
-		chunkPool.mu.Lock()
-		if n := len(chunkPool.free); n > 0 {
-			r := chunkPool.free[n-1]
-			chunkPool.free = chunkPool.free[:n-1]
-			chunkPool.mu.Unlock()
-			return r, nil
-		}
-		chunkPool.mu.Unlock()
-	}
-	return reserve(size, unix.PROT_READ|unix.PROT_WRITE)
-}
-
-// putChunk pools r, of which the first used bytes were handed out.
-func putChunk(r *region, used int) {
-	if len(r.mem) == arenaChunk {
-		clear(r.mem[:used]) // handed out zeroed
-		chunkPool.mu.Lock()
-		if len(chunkPool.free) < maxPooledChunks {
-			chunkPool.free = append(chunkPool.free, r)
-			chunkPool.mu.Unlock()
-			return
-		}
-		chunkPool.mu.Unlock()
-	}
-	r.free()
-}
-
-// hostArena holds the cells and descriptors of externs the host creates
-// outside any store (NewGlobal, NewMemory, NewTable). They are small and
-// never freed.
-var hostArena arena
 
 // mapCode copies machine code into a fresh mapping and makes it read+execute.
 // load does this for real objects; the runtime uses it for objects handed
@@ -207,102 +115,138 @@ var memPool struct {
 	n    int
 }
 
-type pooledMem struct {
-	r         *region
-	committed uintptr // bytes read-write from the start
-}
-
 const maxPooledMems = 64
 
+type pooledMem struct {
+	r         *region
+	committed uintptr   // bytes read-write from the start
+	img       *cowImage // mapped pristine over the start, or nil
+}
+
 // getMemRegion returns a PROT_NONE reservation of size bytes whose first
-// committed bytes are read-write and zero.
-func getMemRegion(size uintptr) (*region, uintptr, error) {
+// committed bytes are read-write and zero, except that the image img
+// returns (want, or nil) is mapped, unmodified, over the start. It prefers
+// one that already maps want: a module's instances then reuse the mapping of its
+// image, and instantiating costs no system call.
+func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, error) {
 	memPool.mu.Lock()
 	if l := memPool.free[size]; len(l) > 0 {
-		p := l[len(l)-1]
+		k := len(l) - 1
+		for i := len(l) - 1; want != nil && i >= 0 && i >= len(l)-8; i-- {
+			if l[i].img == want {
+				k = i
+				break
+			}
+		}
+		p := l[k]
+		l[k] = l[len(l)-1]
+		l[len(l)-1] = pooledMem{}
 		memPool.free[size] = l[:len(l)-1]
 		memPool.n--
 		memPool.mu.Unlock()
-		return p.r, p.committed, nil
+		if p.img != nil && p.img != want {
+			// Another module's image (or a table's reservation reusing a
+			// memory's): anonymous zero memory back over it first.
+			if err := unmapImage(p.r.addr(), min(p.img.size, p.committed)); err != nil {
+				p.r.free()
+				r, err := reserve(size, unix.PROT_NONE)
+				return r, 0, nil, err
+			}
+			p.img = nil
+		}
+		return p.r, p.committed, p.img, nil
 	}
 	memPool.mu.Unlock()
 	r, err := reserve(size, unix.PROT_NONE)
-	return r, 0, err
+	return r, 0, nil, err
 }
 
 // putMemRegion takes back a memory's reservation; committed bytes from
-// the start are read-write.
-func putMemRegion(r *region, committed uintptr) {
-	if err := scrub(r.mem[:committed]); err != nil {
+// the start are read-write (the high-water mark of what the tenant could
+// write). If img is mapped over the start, that range is reset with
+// MADV_DONTNEED, which drops the tenant's private copies (resident or
+// swapped) so the pages read the image again, and the region stays
+// affine to the image. One the pool has no room for is unmapped, not
+// scrubbed: clearing pages the tenant never touched would fault every one
+// of them in.
+func putMemRegion(r *region, committed uintptr, img *cowImage) {
+	memPool.mu.Lock()
+	full := memPool.n >= maxPooledMems
+	if !full {
+		memPool.n++ // the slot is ours while we scrub
+	}
+	memPool.mu.Unlock()
+	if full {
 		r.free()
 		return
 	}
+	var err error
+	clean := uintptr(0)
+	if img != nil {
+		clean = min(img.size, committed)
+		err = unix.Madvise(r.mem[:clean], unix.MADV_DONTNEED)
+	}
+	if err == nil {
+		err = scrub(r.mem[clean:committed])
+	}
 	memPool.mu.Lock()
 	defer memPool.mu.Unlock()
-	if memPool.n >= maxPooledMems {
+	if err != nil {
+		memPool.n--
 		r.free()
 		return
 	}
 	if memPool.free == nil {
 		memPool.free = make(map[uintptr][]pooledMem)
 	}
-	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed})
-	memPool.n++
+	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed, img})
 }
 
-// scrubLimit bounds what scrub zeroes in place: a pooled memory or stack
+// scrubLimit bounds what scrub zeroes in place: a pooled memory or table
 // keeps at most this much resident between tenants.
 const scrubLimit = 1 << 20
 
-// scrub makes b read as zeros again for the next tenant, either by zeroing
-// its resident pages in place or, when more than scrubLimit of it is
-// resident (or mincore fails), by handing all of it back to the kernel.
-//
-// Zeroing in place is the fast path a pool is for: madvise(MADV_DONTNEED)
-// costs a TLB shootdown on every CPU the process ran on, and the next
-// tenant then takes a page fault for every page it touches again — on a
-// virtual machine each of those is tens of microseconds, many times the
-// cost of clearing the few pages a short-lived instance used. mincore
-// finds those pages without touching the others (a page never touched is
-// not resident and already reads as zeros).
+// scrub makes b, every byte a tenant could have written (a memory's or
+// table's committed pages: the high-water mark of what was ever made
+// accessible), read as zeros again for the next tenant. It never asks
+// which pages are resident: mincore does not see swapped-out pages, and
+// their contents would come back. Up to scrubLimit it clears b in place,
+// which leaves the pages resident for the next tenant (on this class of
+// virtual machine a page fault costs tens of microseconds, clearing a page
+// tens of nanoseconds); beyond that it hands the range back to the kernel
+// with MADV_DONTNEED, which discards resident and swapped pages alike.
 func scrub(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	n := (uintptr(len(b)) + pageSize - 1) / pageSize
-	if n*pageSize <= scrubLimit*64 { // a vector of at most a few KiB
-		var small [1024]byte
-		var vec []byte
-		if n <= uintptr(len(small)) {
-			vec = small[:n]
-		} else {
-			vec = make([]byte, n)
-		}
-		if mincore(b, vec) == nil {
-			resident := uintptr(0)
-			for _, v := range vec {
-				resident += uintptr(v & 1)
-			}
-			if resident*pageSize <= scrubLimit {
-				for i, v := range vec {
-					if v&1 != 0 {
-						lo := uintptr(i) * pageSize
-						clear(b[lo:min(lo+pageSize, uintptr(len(b)))])
-					}
-				}
-				return nil
-			}
-		}
+	if len(b) <= scrubLimit {
+		clear(b)
+		return nil
 	}
 	return unix.Madvise(b, unix.MADV_DONTNEED)
 }
 
-// mincore reports which pages of b are resident (bit 0 of each byte of
-// vec); x/sys/unix has no wrapper for it on Linux.
-func mincore(b, vec []byte) error {
-	_, _, e := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), uintptr(unsafe.Pointer(unsafe.SliceData(vec))))
-	if e != 0 {
-		return e
+// countMappings counts the lines of /proc/self/maps (-1 if unreadable).
+func countMappings() int {
+	fd, err := unix.Open("/proc/self/maps", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1
 	}
-	return nil
+	defer unix.Close(fd)
+	var buf [64 << 10]byte
+	n := 0
+	for {
+		k, err := unix.Read(fd, buf[:])
+		if err != nil {
+			return -1
+		}
+		if k == 0 {
+			return n
+		}
+		for _, c := range buf[:k] {
+			if c == '\n' {
+				n++
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package execute
 
 import (
 	"fmt"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -11,26 +12,56 @@ import (
 	"github.com/lucet-go/lucet/pkg/abi"
 )
 
-// The signal handler (signal_amd64.s) reads these tables without locks.
-// Slots are published end first, start last, and cleared start first, so
-// the handler never sees a range that was not fully written; a slot with
-// start 0 is empty. N is a high-water mark.
-const (
-	sigCodeSlots  = 4096
-	sigGuardSlots = 4096
-)
-
+// The signal handler (signal_amd64.s) needs two facts, both read without
+// locks and without allocating:
+//
+//   - whether RIP is guest code: sigCodeTab, the address of an immutable
+//     table [n, start0, end0, start1, end1, ...] of disjoint code ranges
+//     sorted by start, searched by bisection. Writers (serialized by sigMu)
+//     build a new table and publish it with one atomic store; the tables
+//     they replace are kept reachable until no handler can still be
+//     reading them (sigActive, incremented by the handler before it loads
+//     the pointer and decremented before it returns or chains, was seen
+//     zero after the new table was published). There is no fixed
+//     capacity: a table holds one entry per distinct code mapping (a
+//     module's code is registered once however many stores run it).
+//   - whether a fault address belongs to the faulting guest: read from the
+//     vmctx in R15 (valid whenever RIP is guest code) and the ExecContext
+//     it points at, private words past the ABI's fields that instantiation
+//     fills in (vmGuardLo/Hi: the reservation of memory 0 when the code
+//     relies on guard pages; execStackGuardLo/Hi: the guard page below the
+//     store's stack; execStackLow: where the accessible part of the stack
+//     starts, see stack.go). Nothing is registered per instance or per store, so
+//     nothing can run out at any instance count.
 var (
-	sigCode   [sigCodeSlots][2]uintptr  // guest code: [start, end)
-	sigCodeN  uintptr                   // slots in use (high-water)
-	sigGuard  [sigGuardSlots][3]uintptr // guard regions: [start, end), exit code
-	sigGuardN uintptr
+	sigCodeTab uintptr // *[1+2n]uintptr, see above; 0 = no guest code
+	sigActive  int64   // handlers between entry and exit
 
 	sigOldSEGV, sigOldBUS, sigOldURG uintptr
 
 	sigFaultTraps uint64 // faults the handler turned into traps
 
-	sigMu sync.Mutex // serializes writers
+	// Exit codes the handler stores (ExitTrap | code<<8), kept here so the
+	// assembly does not repeat abi's numbering.
+	sigExitOOB   = uintptr(abi.ExitTrap) | uintptr(abi.TrapMemoryOutOfBounds)<<8
+	sigExitStack = uintptr(abi.ExitTrap) | uintptr(abi.TrapStackOverflow)<<8
+
+	sigMu      sync.Mutex             // serializes writers
+	sigCodeRef = map[[2]uintptr]int{} // registered ranges and their users
+	sigLive    []uintptr              // the published table (kept reachable)
+	sigRetired [][]uintptr            // replaced tables a handler may still read
+)
+
+// Private words after the ABI's fields of a VMContext and an ExecContext;
+// the runtime allocates vmctxSize and execSize bytes.
+const (
+	vmGuardLo        = abi.VMSize + 0x00 // [lo, hi): memory 0 reservation when it is the bounds check
+	vmGuardHi        = abi.VMSize + 0x08
+	vmctxSize        = abi.VMSize + 0x10
+	execStackGuardLo = abi.ExecSize + 0x00 // [lo, hi): guard page below the guest stack
+	execStackGuardHi = abi.ExecSize + 0x08
+	execStackLow     = abi.ExecSize + 0x10 // lowest accessible stack address (see stack.go)
+	execSize         = abi.ExecSize + 0x18
 )
 
 // sigHandler and sigLanding are assembly; they are never called from Go.
@@ -91,62 +122,85 @@ func installSignals() error {
 	return installErr
 }
 
-// registerCode makes [start, end) known to the handler as guest code. It
-// returns the slot, or -1 when the table is full (then preemption falls
-// back to the ticker and guard faults are fatal).
-func registerCode(start, end uintptr) int {
+// registerCode makes [start, end) known to the handler as guest code until
+// as many unregisterCode calls with the same range. It fails only when
+// the process cannot allocate the new table.
+func registerCode(start, end uintptr) (err error) {
+	if end <= start {
+		return fmt.Errorf("execute: register code: empty range [%#x, %#x)", start, end)
+	}
 	sigMu.Lock()
 	defer sigMu.Unlock()
-	for i := range sigCode {
-		if atomic.LoadUintptr(&sigCode[i][0]) == 0 {
-			atomic.StoreUintptr(&sigCode[i][1], end)
-			atomic.StoreUintptr(&sigCode[i][0], start)
-			if uintptr(i) >= sigCodeN {
-				atomic.StoreUintptr(&sigCodeN, uintptr(i)+1)
-			}
-			return i
+	k := [2]uintptr{start, end}
+	if sigCodeRef[k] > 0 {
+		sigCodeRef[k]++
+		return nil
+	}
+	defer func() {
+		// make panics only when the Go heap cannot grow.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("execute: register code [%#x, %#x): %v", start, end, r)
 		}
-	}
-	return -1
+	}()
+	sigCodeRef[k] = 1
+	publishCode()
+	return nil
 }
 
-func unregisterCode(slot int) {
-	if slot < 0 {
-		return
-	}
+func unregisterCode(start, end uintptr) {
 	sigMu.Lock()
 	defer sigMu.Unlock()
-	atomic.StoreUintptr(&sigCode[slot][0], 0)
-	atomic.StoreUintptr(&sigCode[slot][1], 0)
+	k := [2]uintptr{start, end}
+	switch n := sigCodeRef[k]; {
+	case n > 1:
+		sigCodeRef[k] = n - 1
+	case n == 1:
+		delete(sigCodeRef, k)
+		publishCode()
+	}
 }
 
-// registerGuard makes a fault in [start, end) from guest code a trap with
-// the given code.
-func registerGuard(start, end uintptr, code abi.TrapCode) int {
-	sigMu.Lock()
-	defer sigMu.Unlock()
-	for i := range sigGuard {
-		if atomic.LoadUintptr(&sigGuard[i][0]) == 0 {
-			atomic.StoreUintptr(&sigGuard[i][1], end)
-			atomic.StoreUintptr(&sigGuard[i][2], uintptr(abi.ExitTrap)|uintptr(code)<<8)
-			atomic.StoreUintptr(&sigGuard[i][0], start)
-			if uintptr(i) >= sigGuardN {
-				atomic.StoreUintptr(&sigGuardN, uintptr(i)+1)
-			}
-			return i
+// publishCode builds the handler's table from sigCodeRef (overlapping or
+// touching ranges merged, so bisection finds any address) and publishes
+// it. sigMu is held.
+func publishCode() {
+	rs := make([][2]uintptr, 0, len(sigCodeRef))
+	for k := range sigCodeRef {
+		rs = append(rs, k)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i][0] < rs[j][0] })
+	tab := make([]uintptr, 1, 1+2*len(rs))
+	for _, r := range rs {
+		if n := len(tab); n > 1 && r[0] <= tab[n-1] {
+			tab[n-1] = max(tab[n-1], r[1])
+			continue
 		}
+		tab = append(tab, r[0], r[1])
 	}
-	return -1
+	tab[0] = uintptr(len(tab)-1) / 2
+	old := sigLive
+	sigLive = tab
+	atomic.StoreUintptr(&sigCodeTab, uintptr(unsafe.Pointer(&tab[0])))
+	if old != nil {
+		sigRetired = append(sigRetired, old)
+	}
+	// A handler that could hold a retired table incremented sigActive
+	// before loading the pointer, which it did before the store above.
+	if atomic.LoadInt64(&sigActive) == 0 {
+		clear(sigRetired)
+		sigRetired = sigRetired[:0]
+	}
 }
 
-func unregisterGuard(slot int) {
-	if slot < 0 {
-		return
-	}
+// codeRanges returns the published table's ranges (for tests).
+func codeRanges() [][2]uintptr {
 	sigMu.Lock()
 	defer sigMu.Unlock()
-	atomic.StoreUintptr(&sigGuard[slot][0], 0)
-	atomic.StoreUintptr(&sigGuard[slot][1], 0)
+	var rs [][2]uintptr
+	for i := 1; i+1 < len(sigLive); i += 2 {
+		rs = append(rs, [2]uintptr{sigLive[i], sigLive[i+1]})
+	}
+	return rs
 }
 
 // GuardTraps is the number of hardware faults (guard-page hits in memory

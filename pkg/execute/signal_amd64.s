@@ -20,6 +20,15 @@
 #define ExecTrapPC 0x18
 #define ExecFrameBP 0x20
 
+// Private words past the ABI's fields (signal.go).
+#define VMGuardLo 0x80
+#define VMGuardHi 0x88
+#define ExecStackGuardLo 0x80
+#define ExecStackGuardHi 0x88
+#define ExecStackLow 0x90
+// Stack extension granularity (stackGrow in stack.go).
+#define StackGrowMask $~0x3fff
+
 // sigHandler is installed with rt_sigaction for SIGSEGV, SIGBUS and SIGURG
 // (SA_SIGINFO|SA_ONSTACK, so it runs on the thread's gsignal stack). The
 // kernel calls it with the C convention: DI = signal, SI = siginfo,
@@ -31,35 +40,51 @@
 //     at its next check, then let Go's handler run as usual (it declines
 //     to preempt non-Go code).
 //   - SIGSEGV/SIGBUS raised by the kernel with RIP in guest code and the
-//     fault address inside a registered guard region: record a trap in the
+//     fault address inside a guard region of that guest (its memory's
+//     reservation, read from its vmctx in R15, or the guard page below its
+//     store's stack, from the ExecContext): record a trap in the
 //     ExecContext and rewrite RIP to sigLanding. Returning lets the kernel
 //     restore the rewritten context.
 //   - Anything else: tail-jump to the handler that was installed before
 //     (Go's), registers as the kernel gave them.
+//
+// sigActive counts handlers that may be reading a code table (see
+// signal.go): incremented before the table pointer is loaded, decremented
+// before returning or chaining.
 TEXT ·sigHandler(SB), NOSPLIT|NOFRAME, $0
+	LOCK
+	INCQ ·sigActive(SB)
 	MOVQ UC_RIP(DX), AX
-	// Is RIP in guest code?
-	MOVQ ·sigCodeN(SB), R8
-	LEAQ ·sigCode(SB), R9
-codeloop:
-	TESTQ R8, R8
+	// Is RIP in guest code? Bisect the sorted table [n, s0, e0, s1, e1...]
+	// for the last range starting at or below RIP.
+	MOVQ ·sigCodeTab(SB), R9
+	TESTQ R9, R9
 	JZ chain
-	MOVQ 0(R9), CX
-	TESTQ CX, CX
-	JZ codenext
-	CMPQ AX, CX
-	JB codenext
-	CMPQ AX, 8(R9)
+	MOVQ 0(R9), R8 // hi
+	XORL CX, CX    // lo
+search:
+	CMPQ CX, R8
+	JAE chain
+	LEAQ 0(CX)(R8*1), R10
+	SHRQ $1, R10 // mid
+	MOVQ R10, R11
+	SHLQ $4, R11
+	ADDQ R9, R11 // &entry[mid] - 8
+	CMPQ AX, 8(R11)
+	JB below
+	CMPQ AX, 16(R11)
 	JB incode
-codenext:
-	ADDQ $16, R9
-	DECQ R8
-	JMP codeloop
+	LEAQ 1(R10), CX
+	JMP search
+below:
+	MOVQ R10, R8
+	JMP search
 
 incode:
+	// R15 is the guest's vmctx (guest code never changes it).
+	MOVQ UC_R15(DX), R10
 	CMPL DI, $SIGURG
 	JNE fault
-	MOVQ UC_R15(DX), R10
 	MOVL $1, VMInterrupt(R10)
 	JMP chain
 
@@ -74,27 +99,55 @@ faultok:
 	CMPL CX, $0
 	JLE chain
 	MOVQ SI_ADDR(SI), R11
-	MOVQ ·sigGuardN(SB), R8
-	LEAQ ·sigGuard(SB), R9
-guardloop:
-	TESTQ R8, R8
-	JZ chain
-	MOVQ 0(R9), CX
-	TESTQ CX, CX
-	JZ guardnext
-	CMPQ R11, CX
-	JB guardnext
-	CMPQ R11, 8(R9)
+	MOVQ ·sigExitOOB(SB), CX
+	CMPQ R11, VMGuardLo(R10)
+	JB notmem
+	CMPQ R11, VMGuardHi(R10)
 	JB inguard
-guardnext:
-	ADDQ $24, R9
-	DECQ R8
-	JMP guardloop
+notmem:
+	MOVQ VMExec(R10), R9
+	MOVQ ·sigExitStack(SB), CX
+	CMPQ R11, ExecStackGuardLo(R9)
+	JB chain
+	CMPQ R11, ExecStackGuardHi(R9)
+	JB inguard
+	CMPQ R11, ExecStackLow(R9)
+	JAE chain
+	// Below the accessible part of the stack, above the guard page: make
+	// the stack accessible down to the fault (rounded down to the growth
+	// granularity, never into the guard page), record the new low and
+	// return to retry the instruction. The stack's reset clears exactly
+	// what was ever accessible. SYSCALL clobbers AX, CX and R11; the
+	// ucontext moves to R8.
+	MOVQ DX, R8
+	ANDQ StackGrowMask, R11
+	CMPQ R11, ExecStackGuardHi(R9)
+	JAE growok
+	MOVQ ExecStackGuardHi(R9), R11
+growok:
+	MOVQ R11, DI
+	MOVQ ExecStackLow(R9), SI
+	SUBQ R11, SI
+	MOVQ R11, R10
+	MOVL $3, DX  // PROT_READ|PROT_WRITE
+	MOVL $10, AX // SYS_mprotect
+	SYSCALL
+	MOVQ R8, DX
+	CMPQ AX, $-4095
+	JAE growfail
+	MOVQ R10, ExecStackLow(R9)
+	LOCK
+	DECQ ·sigActive(SB)
+	RET
+growfail:
+	// Out of mappings or memory: the stack cannot grow, which is a stack
+	// overflow for the guest.
+	MOVQ UC_R15(DX), R10
+	MOVQ ·sigExitStack(SB), CX
+	MOVQ UC_RIP(DX), AX
 
 inguard:
-	// 16(R9) is the exit code to report (ExitTrap | code<<8).
-	MOVQ 16(R9), CX
-	MOVQ UC_R15(DX), R10
+	// CX is the exit code to report (ExitTrap | code<<8).
 	MOVQ VMExec(R10), R10
 	MOVQ CX, ExecExitCode(R10)
 	MOVQ AX, ExecTrapPC(R10)
@@ -104,9 +157,13 @@ inguard:
 	MOVQ CX, UC_RIP(DX)
 	LOCK
 	INCQ ·sigFaultTraps(SB)
+	LOCK
+	DECQ ·sigActive(SB)
 	RET
 
 chain:
+	LOCK
+	DECQ ·sigActive(SB)
 	CMPL DI, $SIGURG
 	JNE notUrg
 	MOVQ ·sigOldURG(SB), AX

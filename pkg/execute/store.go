@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/lucet-go/lucet/pkg/abi"
 )
 
@@ -19,8 +17,15 @@ type Config struct {
 	// StackSize is the usable guest stack in bytes (default 1 MiB); a
 	// PROT_NONE guard page sits below it.
 	StackSize int
-	// MaxMemoryPages caps every memory the store creates (0 = 65536).
+	// MaxMemoryPages caps every memory the store creates (0 = 65536, or
+	// 256 with LayoutDense, where it is also the size of a memory slot).
 	MaxMemoryPages uint32
+	// MaxTableElements caps every table the store creates (0 = 1<<24):
+	// a table whose minimum exceeds it fails to instantiate, and
+	// table.grow past it returns -1.
+	MaxTableElements uint32
+	// Layout is how memories are laid out (LayoutGuard by default).
+	Layout Layout
 	// Timeout ends a call with TrapInterrupt once it has run this long
 	// (0 = no limit): guest code stops at its next interrupt check, and
 	// host functions see Caller.Done closed.
@@ -50,7 +55,8 @@ type Store struct {
 	arena arena
 	exec  uintptr // *ExecContext, in arena
 
-	stack      *region
+	id         uint64      // names the store as a stack's last tenant
+	stack      *guestStack // held only while a call runs (see stack.go)
 	stackTop   uintptr
 	stackLimit uintptr
 	curTop     uintptr // stack top for the next call (lower when nested)
@@ -60,9 +66,7 @@ type Store struct {
 	vmctxs    atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs []*Table                  // tables created here
 	ownedMems []*Memory                 // memories created here
-	sigSlots  []int                     // code slots in the signal tables
-	grdSlots  []int                     // guard slots in the signal tables
-	guarded   map[*Memory]bool          // memories whose reservation is registered
+	codes     [][2]uintptr              // code ranges registered with the signal handler
 
 	// killed is set by every kill (Kill, a timeout, a context) and
 	// consumed by the outermost call's start or end, which also drops a
@@ -85,14 +89,25 @@ type Store struct {
 	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
 	ctx        context.Context // of the armed call (CallContext), or nil
 
+	inline struct {
+		instances [1]*Instance
+		modules   [1]*module
+		tabs      [1]*Table
+		mems      [1]*Memory
+		vmctx     [1]uintptr
+		vmctxs    []uintptr // the header vmctxs points at while one instance exists
+	}
+
 	data any // the embedder's, for host functions shared between stores
 
 	depth   int
-	entries uint64 // calls entered (a stack never entered is returned clean)
 	callers []*Caller
 	closed  bool
 	mu      sync.Mutex // guards instances/modules against Close racing Instantiate
 }
+
+// noVMCtxs is every new store's (empty) instance list; never written.
+var noVMCtxs []uintptr
 
 // SetData attaches the embedder's per-store state (a WASI system, a
 // request context) to the store, for host functions to find through
@@ -108,26 +123,34 @@ func NewStore(cfg Config) (*Store, error) {
 	if cfg.StackSize <= 0 {
 		cfg.StackSize = defaultStackSize
 	}
+	if cfg.MaxMemoryPages == 0 && cfg.Layout == LayoutDense {
+		cfg.MaxMemoryPages = defaultDensePages
+	}
 	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > 65536 {
 		cfg.MaxMemoryPages = 65536
 	}
+	if cfg.MaxTableElements == 0 || cfg.MaxTableElements > maxTableElems {
+		cfg.MaxTableElements = maxTableElems
+	}
+	if cfg.Layout > LayoutDense {
+		return nil, fmt.Errorf("execute: unknown layout %v", cfg.Layout)
+	}
 	s := &Store{cfg: cfg}
+	// A store of one instance of one module appends into these without
+	// allocating.
+	s.instances, s.modules = s.inline.instances[:0], s.inline.modules[:0]
+	s.ownedTabs, s.ownedMems = s.inline.tabs[:0], s.inline.mems[:0]
 	var err error
-	if s.exec, err = s.arena.alloc(abi.ExecSize); err != nil {
+	// Without the handler a guard-page fault or a guest loop that stalls
+	// a stop-the-world would take the process down: refuse instead.
+	if err := installSignals(); err != nil {
 		return nil, err
 	}
-	if s.stack, err = getStack(uintptr(cfg.StackSize)); err != nil {
-		s.arena.free()
+	if s.exec, err = s.arena.alloc(execSize); err != nil {
 		return nil, err
 	}
-	s.stackTop = s.stack.addr() + uintptr(len(s.stack.mem))
-	s.stackLimit = s.stack.addr() + pageSize + stackMargin
-	s.curTop = s.stackTop
-	s.vmctxs.Store(&[]uintptr{})
-	// Without the handler a guest in a loop can stall a stop-the-world
-	// pause until it exits; the store still works, so this is not fatal.
-	_ = installSignals()
-	s.grdSlots = append(s.grdSlots, registerGuard(s.stack.addr(), s.stack.addr()+pageSize, abi.TrapStackOverflow))
+	s.id = storeIDs.Add(1)
+	s.vmctxs.Store(&noVMCtxs)
 	return s, nil
 }
 
@@ -143,84 +166,34 @@ func (s *Store) Close() error {
 		return errors.New("execute: close: store is running a call")
 	}
 	s.closed = true
-	for _, i := range s.sigSlots {
-		unregisterCode(i)
+	for _, c := range s.codes {
+		unregisterCode(c[0], c[1])
 	}
-	for _, i := range s.grdSlots {
-		unregisterGuard(i)
-	}
+	s.codes = nil
 	for _, t := range s.ownedTabs {
-		putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize))
+		if t.res != nil {
+			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
+		}
 	}
 	for _, m := range s.ownedMems {
-		putMemRegion(m.res, uintptr(load64(m.desc+abi.MemDescLen)))
+		hw := uintptr(load64(m.desc + abi.MemDescLen))
+		if !m.dense {
+			putMemRegion(m.res, hw, m.imageOf)
+			continue
+		}
+		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
+			continue // the tenant's pages could not be dropped: never reuse
+		}
+		densePoolFor(m.reserved).put(m.res.addr(), m.image, hw)
 	}
 	for _, m := range s.modules {
 		if m.owned != nil {
 			m.owned.free()
 		}
 	}
-	putStack(s.stack, s.entries > 0)
-	s.stack = nil
 	s.arena.free()
 	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
 	return nil
-}
-
-// Guest stacks are pooled process-wide by size: mmap + mprotect of the
-// guard costs more than a call.
-var stackPool struct {
-	mu   sync.Mutex
-	free map[uintptr][]*region
-}
-
-func getStack(size uintptr) (*region, error) {
-	size = roundUp(size+stackMargin, pageSize)
-	stackPool.mu.Lock()
-	if l := stackPool.free[size]; len(l) > 0 {
-		r := l[len(l)-1]
-		stackPool.free[size] = l[:len(l)-1]
-		stackPool.mu.Unlock()
-		return r, nil
-	}
-	stackPool.mu.Unlock()
-	r, err := reserve(size+pageSize, unix.PROT_READ|unix.PROT_WRITE)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.protect(0, pageSize, unix.PROT_NONE); err != nil {
-		r.free()
-		return nil, err
-	}
-	return r, nil
-}
-
-const maxPooledStacks = 16
-
-// putStack pools a stack; used says guest code ran on it.
-func putStack(r *region, used bool) {
-	if r == nil {
-		return
-	}
-	size := uintptr(len(r.mem)) - pageSize
-	// The next store may belong to another tenant: the frames this one
-	// left must read as zeros again.
-	if used {
-		if err := scrub(r.mem[pageSize:]); err != nil {
-			r.free()
-			return
-		}
-	}
-	stackPool.mu.Lock()
-	defer stackPool.mu.Unlock()
-	if stackPool.free == nil {
-		stackPool.free = make(map[uintptr][]*region)
-	}
-	if len(stackPool.free[size]) >= maxPooledStacks {
-		r.free()
-		return
-	}
-	stackPool.free[size] = append(stackPool.free[size], r)
 }
 
 // interrupt sets the interrupt word of every instance of the store: a
@@ -374,14 +347,6 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		return nil, fmt.Errorf("execute: call %s: no entry stub for %s", f.describe(), f.typ)
 	}
 	e := s.exec
-	top := s.curTop
-	argp := (top - uintptr(f.slots)*8) &^ 15
-	if argp < s.stackLimit {
-		return nil, &Trap{Code: abi.TrapStackOverflow}
-	}
-	copy(words(argp, f.slots), args)
-	store64(e+abi.ExecStackTop, uint64(argp))
-	store64(e+abi.ExecExitCode, 0)
 	// Scheduler and GC fairness need nothing here: they come from Go's
 	// own preemption signal (see signal_amd64.s). Cancellation does.
 	outer := s.depth == 0
@@ -390,6 +355,31 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		s.consumeKill()
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
+	if outer {
+		if err := s.takeStack(); err != nil {
+			return nil, err
+		}
+	}
+	top := s.curTop
+	argp := (top - uintptr(f.slots)*8) &^ 15
+	if argp < s.stackLimit {
+		if outer {
+			s.dropStack()
+		}
+		return nil, &Trap{Code: abi.TrapStackOverflow}
+	}
+	// Go writes the arguments and enter pushes a return address: that
+	// part of the stack must be accessible already (faults there are not
+	// guest code's, and would not be turned into growth).
+	if err := s.ensureStack(argp - 64); err != nil {
+		if outer {
+			s.dropStack()
+		}
+		return nil, err
+	}
+	copy(words(argp, f.slots), args)
+	store64(e+abi.ExecStackTop, uint64(argp))
+	store64(e+abi.ExecExitCode, 0)
 	armed := outer && (s.cfg.Timeout > 0 || ctx != nil)
 	if armed {
 		s.arm(s.cfg.Timeout, ctx)
@@ -402,7 +392,6 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		sv = s.save()
 	}
 	s.depth++
-	s.entries++
 	s.curTop = argp
 	defer func() {
 		s.depth--
@@ -415,6 +404,9 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		}
 		if outer && s.killed.Load() {
 			s.consumeKill()
+		}
+		if outer {
+			s.dropStack()
 		}
 	}()
 

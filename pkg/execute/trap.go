@@ -158,7 +158,10 @@ func (s *Store) newTrap(code abi.TrapCode, pc, bp uintptr) *Trap {
 		}
 	}
 	first := true
-	lo, hi := s.stack.addr(), s.stack.addr()+uintptr(len(s.stack.mem))
+	var lo, hi uintptr
+	if s.stack != nil {
+		lo, hi = s.stack.r.addr(), s.stack.r.addr()+uintptr(len(s.stack.r.mem))
+	}
 	for n := 0; bp >= lo && bp+16 <= hi && bp&7 == 0 && n < maxWalk; n++ {
 		ret := loadPtr(bp + 8)
 		next := loadPtr(bp)

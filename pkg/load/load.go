@@ -216,12 +216,17 @@ func fromBytes(b []byte) (*Module, error) {
 // first if there is none: what a user of the module derives from it once
 // and shares between every store (the runtime's per-module tables), so
 // that instantiating in a fresh store does not derive it again. Under a
-// race build may run twice; one result is kept.
+// race build may run twice; one result is kept (a discarded one that is
+// an io.Closer is closed). Close closes every value that is an io.Closer.
 func (m *Module) Derived(key any, build func() any) any {
 	if v, ok := m.derived.Load(key); ok {
 		return v
 	}
-	v, _ := m.derived.LoadOrStore(key, build())
+	nv := build()
+	v, loaded := m.derived.LoadOrStore(key, nv)
+	if c, ok := nv.(io.Closer); ok && loaded {
+		c.Close()
+	}
 	return v
 }
 
@@ -237,11 +242,22 @@ func (m *Module) CodeAddr(off uint32) uintptr {
 // instances run, afterwards. Close is idempotent but not safe to call
 // concurrently with itself.
 func (m *Module) Close() error {
+	var err error
+	// What users derived may hold descriptors or mappings of its own
+	// (the runtime's memory image): it goes with the module.
+	m.derived.Range(func(k, v any) bool {
+		if c, ok := v.(io.Closer); ok {
+			if e := c.Close(); e != nil && err == nil {
+				err = fmt.Errorf("load: close: %w", e)
+			}
+		}
+		m.derived.Delete(k)
+		return true
+	})
 	if m.mappings == nil {
-		return nil
+		return err
 	}
 	m.cleanup.Stop()
-	var err error
 	for _, b := range m.mappings {
 		if e := unix.Munmap(b); e != nil && err == nil {
 			err = fmt.Errorf("load: munmap: %w", e)

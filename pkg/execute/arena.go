@@ -1,0 +1,165 @@
+package execute
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// arena hands out small zeroed, 16-byte-aligned blocks: ExecContexts,
+// VMContexts, global cells, table and memory descriptors, FuncRef and
+// type-ID arrays, the elements of small tables. Nothing is freed
+// individually; the owner frees the whole arena. Blocks come from chunks
+// of a few size classes carved out of large shared mappings (slabs), so a
+// store costs no mapping of its own and no system call: one mapping per
+// store would put 100,000 stores over vm.max_map_count by itself.
+type arena struct {
+	mu     sync.Mutex
+	chunks []arenaChunk
+	cur    uintptr
+	left   uintptr
+	inline [2]arenaChunk // chunks' first backing array: a store needs one or two
+}
+
+type arenaChunk struct {
+	addr, size uintptr
+	used       uintptr // bytes handed out (the rest was never written)
+	own        *region // a mapping of its own, for blocks above the largest class
+}
+
+// Chunk size classes; a slab mapping holds slabChunks chunks of a class.
+var arenaClasses = [...]uintptr{4 << 10, 16 << 10, 64 << 10, 256 << 10}
+
+const slabBytes = 4 << 20
+
+type slab struct {
+	mu        sync.Mutex
+	size      uintptr
+	free      []uintptr
+	next, end uintptr // unused part of the newest mapping
+	maps      []*region
+}
+
+var slabs [len(arenaClasses)]slab
+
+func init() {
+	for i := range slabs {
+		slabs[i].size = arenaClasses[i]
+	}
+}
+
+func (s *slab) get() (uintptr, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.free); n > 0 {
+		a := s.free[n-1]
+		s.free = s.free[:n-1]
+		return a, nil
+	}
+	if s.next == s.end {
+		r, err := reserve(slabBytes, unix.PROT_READ|unix.PROT_WRITE)
+		if err != nil {
+			return 0, err
+		}
+		s.maps = append(s.maps, r)
+		s.next, s.end = r.addr(), r.addr()+slabBytes
+	}
+	a := s.next
+	s.next += s.size
+	return a, nil
+}
+
+// warmChunks bounds the free chunks of a class kept resident: beyond it
+// a chunk's pages go back to the kernel, so the memory of a crowd of
+// stores that has gone is returned.
+const warmChunks = 1024
+
+// put takes back a chunk of which the first used bytes were handed out:
+// cleared in place while few chunks are free (they stay resident for the
+// next store), else returned with MADV_DONTNEED (zero on the next touch).
+func (s *slab) put(a, used uintptr) {
+	s.mu.Lock()
+	warm := len(s.free) < warmChunks
+	s.mu.Unlock()
+	if !warm && unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil {
+		warm = true
+	}
+	if warm {
+		clear(bytesAt(a, int(used)))
+	}
+	s.mu.Lock()
+	s.free = append(s.free, a)
+	s.mu.Unlock()
+}
+
+func (a *arena) alloc(n uintptr) (uintptr, error) {
+	n = roundUp(n, 16)
+	if n == 0 {
+		n = 16
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if n > a.left {
+		if k := len(a.chunks); k > 0 {
+			a.chunks[k-1].used = a.chunks[k-1].size - a.left
+		}
+		c := arenaChunk{}
+		for i, size := range arenaClasses {
+			if n <= size {
+				addr, err := slabs[i].get()
+				if err != nil {
+					return 0, err
+				}
+				c = arenaChunk{addr: addr, size: size}
+				break
+			}
+		}
+		if c.addr == 0 {
+			r, err := reserve(n, unix.PROT_READ|unix.PROT_WRITE)
+			if err != nil {
+				return 0, fmt.Errorf("execute: arena block of %d bytes: %w", n, err)
+			}
+			c = arenaChunk{addr: r.addr(), size: uintptr(len(r.mem)), own: r}
+		}
+		if a.chunks == nil {
+			a.chunks = a.inline[:0]
+		}
+		a.chunks = append(a.chunks, c)
+		a.cur, a.left = c.addr, c.size
+	}
+	p := a.cur
+	a.cur += n
+	a.left -= n
+	return p, nil
+}
+
+// free returns every chunk. The bytes handed out are cleared (they were
+// written, so they are resident: clearing them costs no fault), or the
+// chunk handed back to the kernel (slab.put); the rest of each chunk was
+// never touched since it was last cleared.
+func (a *arena) free() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if k := len(a.chunks); k > 0 {
+		a.chunks[k-1].used = a.chunks[k-1].size - a.left
+	}
+	for _, c := range a.chunks {
+		if c.own != nil {
+			c.own.free()
+			continue
+		}
+		for i, size := range arenaClasses {
+			if size == c.size {
+				slabs[i].put(c.addr, c.used)
+			}
+		}
+	}
+	clear(a.chunks)
+	a.chunks, a.cur, a.left = a.chunks[:0], 0, 0
+}
+
+// hostArena holds the cells and descriptors of externs the host creates
+// outside any store (NewGlobal, NewMemory, NewTable). They are small and
+// never freed.
+var hostArena arena
