@@ -162,7 +162,7 @@ var vecEncs = [vecOpCount]vecEnc{
 	Pmuludq: {"pmuludq", 0x66, 0x0FF4}, Pmuldq: {"pmuldq", 0x66, 0x0F3828},
 	Pmaddwd: {"pmaddwd", 0x66, 0x0FF5}, Pmaddubsw: {"pmaddubsw", 0x66, 0x0F3804},
 	Pmulhrsw: {"pmulhrsw", 0x66, 0x0F380B},
-	Pavgb: {"pavgb", 0x66, 0x0FE0}, Pavgw: {"pavgw", 0x66, 0x0FE3},
+	Pavgb:    {"pavgb", 0x66, 0x0FE0}, Pavgw: {"pavgw", 0x66, 0x0FE3},
 	Pminsb: {"pminsb", 0x66, 0x0F3838}, Pminsw: {"pminsw", 0x66, 0x0FEA}, Pminsd: {"pminsd", 0x66, 0x0F3839},
 	Pminub: {"pminub", 0x66, 0x0FDA}, Pminuw: {"pminuw", 0x66, 0x0F383A}, Pminud: {"pminud", 0x66, 0x0F383B},
 	Pmaxsb: {"pmaxsb", 0x66, 0x0F383C}, Pmaxsw: {"pmaxsw", 0x66, 0x0FEE}, Pmaxsd: {"pmaxsd", 0x66, 0x0F383D},
@@ -172,7 +172,7 @@ var vecEncs = [vecOpCount]vecEnc{
 	Pcmpeqq: {"pcmpeqq", 0x66, 0x0F3829},
 	Pcmpgtb: {"pcmpgtb", 0x66, 0x0F64}, Pcmpgtw: {"pcmpgtw", 0x66, 0x0F65}, Pcmpgtd: {"pcmpgtd", 0x66, 0x0F66},
 	Pcmpgtq: {"pcmpgtq", 0x66, 0x0F3837},
-	Pand: {"pand", 0x66, 0x0FDB}, Pandn: {"pandn", 0x66, 0x0FDF}, Por: {"por", 0x66, 0x0FEB}, Pxor: {"pxor", 0x66, 0x0FEF},
+	Pand:    {"pand", 0x66, 0x0FDB}, Pandn: {"pandn", 0x66, 0x0FDF}, Por: {"por", 0x66, 0x0FEB}, Pxor: {"pxor", 0x66, 0x0FEF},
 	Packsswb: {"packsswb", 0x66, 0x0F63}, Packssdw: {"packssdw", 0x66, 0x0F6B},
 	Packuswb: {"packuswb", 0x66, 0x0F67}, Packusdw: {"packusdw", 0x66, 0x0F382B},
 	Punpcklbw: {"punpcklbw", 0x66, 0x0F60}, Punpcklwd: {"punpcklwd", 0x66, 0x0F61},
@@ -335,10 +335,20 @@ func (a *Assembler) Pextr(size int, dst, src Reg, lane uint8) {
 }
 
 // Pmovmskb gathers the top bit of each byte of src into GPR dst.
-func (a *Assembler) Pmovmskb(dst, src Reg) { a.sseRR("Pmovmskb", 0x66, 0x0FD7, 0, dst, src, false, true) }
+func (a *Assembler) Pmovmskb(dst, src Reg) {
+	a.sseRR("Pmovmskb", 0x66, 0x0FD7, 0, dst, src, false, true)
+}
 
 // Movmskps gathers the sign bits of the four floats of src into dst.
 func (a *Assembler) Movmskps(dst, src Reg) { a.sseRR("Movmskps", 0, 0x0F50, 0, dst, src, false, true) }
 
 // Movmskpd gathers the sign bits of the two doubles of src into dst.
-func (a *Assembler) Movmskpd(dst, src Reg) { a.sseRR("Movmskpd", 0x66, 0x0F50, 0, dst, src, false, true) }
+func (a *Assembler) Movmskpd(dst, src Reg) {
+	a.sseRR("Movmskpd", 0x66, 0x0F50, 0, dst, src, false, true)
+}
+
+// Add returns m displaced by d bytes (not for RIP-relative operands).
+func (m Mem) Add(d int32) Mem {
+	m.Disp += d
+	return m
+}
