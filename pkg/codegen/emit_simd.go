@@ -267,7 +267,7 @@ var simpleBins = map[wasm.Opcode]vbinOp{
 	wasm.OpI16x8SubSatU: {asm.Psubusw, false, false, -1}, wasm.OpI16x8Mul: {asm.Pmullw, false, true, -1},
 	wasm.OpI16x8MinS: {asm.Pminsw, false, true, -1}, wasm.OpI16x8MinU: {asm.Pminuw, false, true, -1},
 	wasm.OpI16x8MaxS: {asm.Pmaxsw, false, true, -1}, wasm.OpI16x8MaxU: {asm.Pmaxuw, false, true, -1},
-	wasm.OpI16x8AvgrU: {asm.Pavgw, false, true, -1},
+	wasm.OpI16x8AvgrU:        {asm.Pavgw, false, true, -1},
 	wasm.OpI16x8NarrowI32x4S: {asm.Packssdw, false, false, -1}, wasm.OpI16x8NarrowI32x4U: {asm.Packusdw, false, false, -1},
 
 	wasm.OpI32x4Eq: {asm.Pcmpeqd, false, true, -1}, wasm.OpI32x4GtS: {asm.Pcmpgtd, false, false, -1},
