@@ -51,21 +51,21 @@ type funcCode struct {
 
 // emitter lowers an allocated SSA function to x86-64.
 type emitter struct {
-	a        *asm.Assembler
-	m        *wasm.Module
-	f        *Func
-	ra       *regAlloc
-	opts     *Options
-	pos      []int32
-	labels   map[*Block]asm.Label
-	traps    []trapStub
-	sites    []site
-	ool      []outOfLine
-	consts   map[uint64]asm.Label
-	constOr  []uint64
-	vconsts  map[[2]uint64]asm.Label // 16-byte constants (emit_simd.go)
-	vconstOr [][2]uint64
-	next     *Block // block laid out after the current one
+	a       *asm.Assembler
+	m       *wasm.Module
+	f       *Func
+	ra      *regAlloc
+	opts    *Options
+	pos     []int32
+	labels  map[*Block]asm.Label
+	traps   []trapStub
+	sites   []site
+	ool     []outOfLine
+	consts  map[uint64]asm.Label
+	constOr []uint64
+	vconsts map[[2]uint64]asm.Label // 16-byte constants (emit_simd.go)
+	vorder  [][2]uint64
+	next    *Block // block laid out after the current one
 	// checked maps an address value to the largest access end already
 	// bounds-checked in the current block; memory never shrinks, so a
 	// later access within it needs no check.

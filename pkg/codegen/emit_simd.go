@@ -115,7 +115,7 @@ func (e *emitter) vconst(lo, hi uint64) asm.Mem {
 		}
 		l = e.a.NewLabel()
 		e.vconsts[k] = l
-		e.vconstOr = append(e.vconstOr, k)
+		e.vorder = append(e.vorder, k)
 	}
 	return asm.LabelMem(l)
 }
@@ -129,11 +129,11 @@ func (e *emitter) splat32(x uint32) asm.Mem { return e.splat64(uint64(x) * 0x000
 func (e *emitter) splat64(x uint64) asm.Mem { return e.vconst(x, x) }
 
 func (e *emitter) emitV128Consts() {
-	if len(e.vconstOr) == 0 {
+	if len(e.vorder) == 0 {
 		return
 	}
 	e.a.Align(16)
-	for _, k := range e.vconstOr {
+	for _, k := range e.vorder {
 		e.a.Bind(e.vconsts[k])
 		e.a.Data64(k[0])
 		e.a.Data64(k[1])
