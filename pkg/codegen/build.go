@@ -34,8 +34,8 @@ type builder struct {
 }
 
 // ErrUnsupported marks valid modules that use a feature the code generator
-// does not implement yet (SIMD).
-var ErrUnsupported = errors.New("unsupported feature (SIMD is not implemented)")
+// does not implement.
+var ErrUnsupported = errors.New("unsupported feature")
 
 type frameKind uint8
 
