@@ -3,6 +3,7 @@
 #
 #   testdata/simd/wasm/NAME.wasm   testdata/simd/c/NAME.c with -msimd128 -O2
 #   testdata/wasi/expected/simd-*.stdout  stdout of the e2e cases (cases.txt)
+#   pkg/codegen/testdata/simd_abi.wasm    pkg/codegen/testdata/simd_abi.wat (wat2wasm)
 #
 # Each program's output is checked against the gcc build and the scalar
 # wasm build (no -msimd128) of the same source under node-wasi.js before an
@@ -39,3 +40,5 @@ for c in $cases; do
 	echo "$name: $want"
 done
 ls -l testdata/simd/wasm
+
+wat2wasm pkg/codegen/testdata/simd_abi.wat -o pkg/codegen/testdata/simd_abi.wasm

@@ -144,6 +144,7 @@ func optimize(f *Func) {
 	deadCode(f)
 	splitCriticalEdges(f)
 	fuseCompares(f)
+	fuseVectorTests(f)
 	fuseSelects(f)
 	fuseScaledAdds(f)
 }

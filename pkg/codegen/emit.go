@@ -707,6 +707,9 @@ func (e *emitter) terminator(b *Block) {
 func (e *emitter) compare(c *Value) asm.Cond {
 	a := e.a
 	x := c.Args[0]
+	if c.Op == OpSIMD {
+		return e.vectorTest(c)
+	}
 	if isFloatCompare(c.Op) {
 		y := c.Args[1]
 		if c.Op == OpFLt || c.Op == OpFLe {

@@ -713,22 +713,10 @@ func (e *emitter) vint(v *Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Pandn, s1, e.vop(v.Args[1], s2))
 		a.V(asm.Por, s0, s1)
 		e.done(v, s0)
-	case wasm.OpV128AnyTrue:
-		x := e.vop(v.Args[0], s0)
+	case wasm.OpV128AnyTrue, wasm.OpI8x16AllTrue, wasm.OpI16x8AllTrue, wasm.OpI32x4AllTrue, wasm.OpI64x2AllTrue:
+		cond := e.vectorTest(v)
 		d := e.dst(v, rA)
-		a.V(asm.Ptest, x, x)
-		a.Setcc(asm.CondNE, d)
-		a.Movzx(32, 8, d, d)
-		e.finish(v, d)
-	case wasm.OpI8x16AllTrue, wasm.OpI16x8AllTrue, wasm.OpI32x4AllTrue, wasm.OpI64x2AllTrue:
-		eq := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16AllTrue: asm.Pcmpeqb, wasm.OpI16x8AllTrue: asm.Pcmpeqw,
-			wasm.OpI32x4AllTrue: asm.Pcmpeqd, wasm.OpI64x2AllTrue: asm.Pcmpeqq}[op]
-		x := e.vop(v.Args[0], s0)
-		d := e.dst(v, rA)
-		a.XorpsRR(s1, s1)
-		a.V(eq, s1, x)
-		a.V(asm.Ptest, s1, s1)
-		a.Setcc(asm.CondE, d)
+		a.Setcc(cond, d)
 		a.Movzx(32, 8, d, d)
 		e.finish(v, d)
 	case wasm.OpI8x16Bitmask, wasm.OpI16x8Bitmask, wasm.OpI32x4Bitmask, wasm.OpI64x2Bitmask:
@@ -979,4 +967,22 @@ func (e *emitter) vfloat(v *Value, op wasm.Opcode) (bool, error) {
 		return false, nil
 	}
 	return true, nil
+}
+
+// vectorTest sets the flags for any_true or all_true and returns the
+// condition that holds when the result is true.
+func (e *emitter) vectorTest(v *Value) asm.Cond {
+	a := e.a
+	x := e.vop(v.Args[0], s0)
+	eq, ok := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16AllTrue: asm.Pcmpeqb, wasm.OpI16x8AllTrue: asm.Pcmpeqw,
+		wasm.OpI32x4AllTrue: asm.Pcmpeqd, wasm.OpI64x2AllTrue: asm.Pcmpeqq}[fd(uint32(v.Aux2))]
+	if !ok { // any_true
+		a.V(asm.Ptest, x, x)
+		return asm.CondNE
+	}
+	// All lanes true: no lane equals zero.
+	a.XorpsRR(s1, s1)
+	a.V(eq, s1, x)
+	a.V(asm.Ptest, s1, s1)
+	return asm.CondE
 }
