@@ -415,8 +415,23 @@ func (e *emitter) shuffle(v *Value) {
 		for i := range lanes {
 			lanes[i] &= 15
 		}
-		e.load(s0, x)
-		a.VM(asm.Pshufb, s0, mask(0))
+	}
+	if e.shuffleMatch(lanes, x, y) {
+		e.done(v, s0)
+		return
+	}
+	one, other := true, true // every lane from x, from y
+	for _, l := range lanes {
+		one = one && l < 16
+		other = other && l >= 16
+	}
+	if one || other {
+		src, from := x, byte(0)
+		if other {
+			src, from = y, 16
+		}
+		e.load(s0, src)
+		a.VM(asm.Pshufb, s0, mask(from))
 		e.done(v, s0)
 		return
 	}
