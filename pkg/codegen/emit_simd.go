@@ -52,6 +52,16 @@ func xmmSet(f *Func, regs []asm.Reg) []asm.Reg {
 	return simdXMMs
 }
 
+// slotsOverlap reports whether two values' stack slots share bytes: a
+// v128 in slot k also takes slot k-1 (slotMem(k) is its lower half).
+func slotsOverlap(a, b *Value) bool {
+	if a.loc.Slot < 0 || b.loc.Slot < 0 {
+		return false
+	}
+	lo := func(v *Value) int32 { return v.loc.Slot - int32(slotWidth(v.Type)) + 1 }
+	return lo(a) <= b.loc.Slot && lo(b) <= a.loc.Slot
+}
+
 // ---- value slots of the calling convention ----
 
 // slotWidth is the number of 8-byte slots a value of t takes in memory
