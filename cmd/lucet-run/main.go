@@ -352,21 +352,36 @@ func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, n
 		fmt.Fprintf(stderr, "lucet-run: %s takes %d arguments (%s), got %d\n", name, len(ft.Params), ft, len(args))
 		return exitUsage
 	}
-	vals := make([]uint64, len(args))
+	vals := make([]uint64, 0, len(args))
 	for i, a := range args {
+		if ft.Params[i] == wasm.V128 { // two slots (v128.go)
+			lo, hi, err := parseV128(a)
+			if err != nil {
+				fmt.Fprintf(stderr, "lucet-run: argument %d: %v\n", i+1, err)
+				return exitUsage
+			}
+			vals = append(vals, lo, hi)
+			continue
+		}
 		v, err := parseArg(a, ft.Params[i])
 		if err != nil {
 			fmt.Fprintf(stderr, "lucet-run: argument %d: %v\n", i+1, err)
 			return exitUsage
 		}
-		vals[i] = v
+		vals = append(vals, v)
 	}
 	res, err := f.Call(vals...)
 	if err != nil {
 		return report(stderr, err)
 	}
-	for i, v := range res {
-		fmt.Fprintln(stdout, formatValue(v, ft.Results[i]))
+	for _, t := range ft.Results {
+		if t == wasm.V128 {
+			fmt.Fprintln(stdout, formatV128(res[0], res[1]))
+			res = res[2:]
+			continue
+		}
+		fmt.Fprintln(stdout, formatValue(res[0], t))
+		res = res[1:]
 	}
 	return exitOK
 }
