@@ -121,7 +121,8 @@ func TestSIMDConvention(t *testing.T) {
 			{[2]uint64{0x0000000000000001, 0}, 1, 0, 0, 0, 0},
 		}
 		for _, tc := range tests {
-			for name, want := range map[string]uint64{"any": tc.any, "all8": tc.all8, "all16": tc.all16, "all32": tc.all32, "all64": tc.all64} {
+			for name, want := range map[string]uint64{"any": tc.any, "all8": tc.all8, "all16": tc.all16, "all32": tc.all32, "all64": tc.all64,
+				"none": 1 - tc.any, "notall32": 1 - tc.all32} {
 				if got := call(name, tc.v[0], tc.v[1])[0]; got != want {
 					t.Errorf("%s(%#x) = %d, want %d", name, tc.v, got, want)
 				}
