@@ -2,6 +2,7 @@ package spectest
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -44,7 +45,7 @@ func TestSpecExec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Scripts(root, "core")
+	files, err := Scripts(root, "core", "simd")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,41 +425,46 @@ func (r *execRunner) act(a *Action) ([]execResult, error) {
 			return nil, fmt.Errorf("export %q is not a global", a.Field)
 		}
 		if g.Type().Type == wasm.V128 {
-			return nil, errSkip{"v128 global"}
+			return []execResult{{t: wasm.V128, b: g.GetV128()}}, nil
 		}
-		return []execResult{{g.Type().Type, g.Get()}}, nil
+		return []execResult{{t: g.Type().Type, v: g.Get()}}, nil
 	case "invoke":
 		f, ok := ext.(*execute.Func)
 		if !ok {
 			return nil, fmt.Errorf("export %q is not a function", a.Field)
 		}
-		args := make([]uint64, len(a.Args))
-		for i, v := range a.Args {
+		args := make([]uint64, 0, len(a.Args))
+		for _, v := range a.Args {
 			switch {
 			case v.Type == "v128":
-				return nil, errSkip{"v128 argument"}
+				// Two slots, low half first.
+				args = append(args, binary.LittleEndian.Uint64(v.V128[:8]), binary.LittleEndian.Uint64(v.V128[8:]))
 			case v.Null:
-				args[i] = 0
+				args = append(args, 0)
 			case v.Type == "externref":
-				args[i] = v.Bits + 1 // 0 is null; host value N travels as N+1
+				args = append(args, v.Bits+1) // 0 is null; host value N travels as N+1
 			case v.Type == "funcref":
 				return nil, errSkip{"non-null funcref argument"}
 			default:
-				args[i] = v.Bits
-			}
-		}
-		for _, t := range f.Type().Results {
-			if t == wasm.V128 {
-				return nil, errSkip{"v128 result"}
+				args = append(args, v.Bits)
 			}
 		}
 		res, err := f.Call(args...)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]execResult, len(res))
-		for i, v := range res {
-			out[i] = execResult{f.Type().Results[i], v}
+		out := make([]execResult, 0, len(f.Type().Results))
+		for _, t := range f.Type().Results {
+			if t == wasm.V128 {
+				var b [16]byte
+				binary.LittleEndian.PutUint64(b[:8], res[0])
+				binary.LittleEndian.PutUint64(b[8:], res[1])
+				out = append(out, execResult{t: t, b: b})
+				res = res[2:]
+				continue
+			}
+			out = append(out, execResult{t: t, v: res[0]})
+			res = res[1:]
 		}
 		return out, nil
 	}
@@ -468,10 +474,13 @@ func (r *execRunner) act(a *Action) ([]execResult, error) {
 type execResult struct {
 	t wasm.ValType
 	v uint64
+	b [16]byte // v128
 }
 
 func (x execResult) String() string {
 	switch x.t {
+	case wasm.V128:
+		return fmt.Sprintf("v128:%x", x.b)
 	case wasm.I32, wasm.F32:
 		return fmt.Sprintf("%s:%#x", x.t, uint32(x.v))
 	}
@@ -495,6 +504,8 @@ func resultMatches(g execResult, w Value) bool {
 		return false
 	}
 	switch w.Type {
+	case "v128":
+		return v128Matches(g.b, w)
 	case "i32":
 		return uint32(g.v) == uint32(w.Bits)
 	case "i64":
@@ -536,11 +547,35 @@ func resultMatches(g execResult, w Value) bool {
 	return false
 }
 
+// v128Matches compares a v128 result lane by lane in the expected lane
+// shape; float lanes may be NaN classes.
+func v128Matches(b [16]byte, w Value) bool {
+	switch w.LaneType {
+	case "f32":
+		for i := 0; i < 4; i++ {
+			got := uint64(binary.LittleEndian.Uint32(b[4*i:]))
+			if !resultMatches(execResult{t: wasm.F32, v: got}, Value{Type: "f32", Bits: w.Lane(i), NaN: w.LaneNaN[i]}) {
+				return false
+			}
+		}
+		return true
+	case "f64":
+		for i := 0; i < 2; i++ {
+			got := binary.LittleEndian.Uint64(b[8*i:])
+			if !resultMatches(execResult{t: wasm.F64, v: got}, Value{Type: "f64", Bits: w.Lane(i), NaN: w.LaneNaN[i]}) {
+				return false
+			}
+		}
+		return true
+	}
+	return b == w.V128
+}
+
 // The result checker itself: NaN classes by bits, exact floats by bits
 // (so -0 != 0), references through the runner's encoding.
 func TestExecResultMatches(t *testing.T) {
-	f32 := func(bits uint32) execResult { return execResult{wasm.F32, uint64(bits)} }
-	f64 := func(bits uint64) execResult { return execResult{wasm.F64, bits} }
+	f32 := func(bits uint32) execResult { return execResult{t: wasm.F32, v: uint64(bits)} }
+	f64 := func(bits uint64) execResult { return execResult{t: wasm.F64, v: bits} }
 	tests := []struct {
 		got  execResult
 		want Value
@@ -556,13 +591,18 @@ func TestExecResultMatches(t *testing.T) {
 		{f64(0x7ff8000000000001), Value{Type: "f64", NaN: NaNCanonical}, false},
 		{f64(0xfff8000000000001), Value{Type: "f64", NaN: NaNArithmetic}, true},
 		{f64(0x7ff0000000000001), Value{Type: "f64", NaN: NaNArithmetic}, false},
-		{execResult{wasm.I32, 0xffffffff_00000005}, Value{Type: "i32", Bits: 5}, true},
-		{execResult{wasm.I64, 5}, Value{Type: "i32", Bits: 5}, false},
-		{execResult{wasm.ExternRef, 0}, Value{Type: "externref", Null: true}, true},
-		{execResult{wasm.ExternRef, 1}, Value{Type: "externref", Bits: 0}, true},
-		{execResult{wasm.ExternRef, 1}, Value{Type: "externref", Null: true}, false},
-		{execResult{wasm.FuncRef, 0x1234}, Value{Type: "funcref", Any: true}, true},
-		{execResult{wasm.FuncRef, 0}, Value{Type: "funcref", Any: true}, false},
+		{execResult{t: wasm.I32, v: 0xffffffff_00000005}, Value{Type: "i32", Bits: 5}, true},
+		{execResult{t: wasm.I64, v: 5}, Value{Type: "i32", Bits: 5}, false},
+		{execResult{t: wasm.ExternRef, v: 0}, Value{Type: "externref", Null: true}, true},
+		{execResult{t: wasm.ExternRef, v: 1}, Value{Type: "externref", Bits: 0}, true},
+		{execResult{t: wasm.ExternRef, v: 1}, Value{Type: "externref", Null: true}, false},
+		{execResult{t: wasm.FuncRef, v: 0x1234}, Value{Type: "funcref", Any: true}, true},
+		{execResult{t: wasm.FuncRef, v: 0}, Value{Type: "funcref", Any: true}, false},
+		{execResult{t: wasm.V128, b: [16]byte{0: 0, 1: 0, 2: 0xc0, 3: 0xff, 4: 1}},
+			Value{Type: "v128", LaneType: "f32", V128: [16]byte{4: 1}, LaneNaN: [4]NaN{NaNCanonical}}, true},
+		{execResult{t: wasm.V128, b: [16]byte{0: 1, 2: 0xc0, 3: 0xff, 4: 1}},
+			Value{Type: "v128", LaneType: "f32", V128: [16]byte{4: 1}, LaneNaN: [4]NaN{NaNCanonical}}, false},
+		{execResult{t: wasm.V128, b: [16]byte{15: 9}}, Value{Type: "v128", LaneType: "i8", V128: [16]byte{15: 9}}, true},
 	}
 	for _, tc := range tests {
 		if got := resultMatches(tc.got, tc.want); got != tc.ok {

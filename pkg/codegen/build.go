@@ -34,8 +34,8 @@ type builder struct {
 }
 
 // ErrUnsupported marks valid modules that use a feature the code generator
-// does not implement yet (SIMD).
-var ErrUnsupported = errors.New("unsupported feature (SIMD is not implemented)")
+// does not implement.
+var ErrUnsupported = errors.New("unsupported feature")
 
 type frameKind uint8
 
@@ -68,6 +68,8 @@ func valType(t wasm.ValType) (Type, error) {
 		return TF32, nil
 	case wasm.F64:
 		return TF64, nil
+	case wasm.V128:
+		return TV128, nil
 	}
 	return TNone, fmt.Errorf("%w: value type %s", ErrUnsupported, t)
 }
@@ -546,6 +548,9 @@ func (b *builder) instr(in *wasm.Instr) error {
 	default:
 		if op >= wasm.OpI32Load && op <= wasm.OpI64Store32 {
 			return b.memOp(in)
+		}
+		if op>>16 == wasm.PrefixFD {
+			return b.simd(in)
 		}
 		return b.numeric(op)
 	}

@@ -144,6 +144,7 @@ func optimize(f *Func) {
 	deadCode(f)
 	splitCriticalEdges(f)
 	fuseCompares(f)
+	fuseVectorTests(f)
 	fuseSelects(f)
 	fuseScaledAdds(f)
 }
@@ -298,6 +299,8 @@ func emitExitRoutine(a *asm.Assembler) {
 
 func loadSlot(a *asm.Assembler, r asm.Reg, m asm.Mem, t Type) {
 	switch t {
+	case TV128:
+		a.MovupsRM(r, m)
 	case TF32:
 		a.MovssRM(r, m)
 	case TF64:
@@ -312,6 +315,8 @@ func loadSlot(a *asm.Assembler, r asm.Reg, m asm.Mem, t Type) {
 // storeSlot stores a value as a clean 8-byte slot (i32/f32 zero-extended).
 func storeSlot(a *asm.Assembler, m asm.Mem, r asm.Reg, t Type) {
 	switch t {
+	case TV128:
+		a.MovupsMR(m, r)
 	case TF32:
 		a.MovdRX(asm.RAX, r)
 		a.MovMR(64, m, asm.RAX)
@@ -348,25 +353,31 @@ func emitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
 		a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
 	}
 	regs, sidx, nStack := convention(params)
+	po := slotOffsets(params)
 	for i, t := range params {
-		src := asm.M(asm.R13, int32(8*i))
+		src := asm.M(asm.R13, int32(8*po[i]))
 		if regs[i] != asm.NoReg {
 			loadSlot(a, regs[i], src, t)
 			continue
 		}
-		a.MovRM(64, asm.RAX, src)
-		a.MovMR(64, asm.M(asm.RSP, int32(8*sidx[i])), asm.RAX)
+		for k := 0; k < slotWidth(t); k++ {
+			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
+			a.MovMR(64, asm.M(asm.RSP, int32(8*(sidx[i]+k))), asm.RAX)
+		}
 	}
 	a.CallR(asm.R12)
 	a.MovRM(64, asm.R13, asm.M(asm.RBP, -8))
+	ro := slotOffsets(results)
 	for i, t := range results {
-		dst := asm.M(asm.R13, int32(8*i))
+		dst := asm.M(asm.R13, int32(8*ro[i]))
 		if i == 0 {
 			storeSlot(a, dst, resultReg(t), t)
 			continue
 		}
-		a.MovRM(64, asm.RAX, asm.M(asm.RSP, int32(8*(nStack+i-1))))
-		a.MovMR(64, dst, asm.RAX)
+		for k := 0; k < slotWidth(t); k++ {
+			a.MovRM(64, asm.RAX, asm.M(asm.RSP, int32(8*(resultSlot(nStack, results, i)+k))))
+			a.MovMR(64, dst.Add(int32(8*k)), asm.RAX)
+		}
 	}
 	a.MovRR(64, asm.RSP, asm.RBP)
 	a.Pop(asm.RBP)
@@ -386,16 +397,24 @@ func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Labe
 	if err != nil {
 		return err
 	}
-	slots := max(len(params), len(results), 1)
+	slots := max(numSlots(params), numSlots(results), 1)
 	frame := int32((8*slots + 15) &^ 15)
 	a.Push(asm.RBP)
 	a.MovRR(64, asm.RBP, asm.RSP)
 	a.SubRI(64, asm.RSP, frame)
 	regs, sidx, nStack := convention(params)
+	po := slotOffsets(params)
 	for i, t := range params {
-		dst := asm.M(asm.RSP, int32(8*i))
+		dst := asm.M(asm.RSP, int32(8*po[i]))
 		if regs[i] != asm.NoReg {
 			storeSlot(a, dst, regs[i], t)
+			continue
+		}
+		if t == TV128 {
+			for k := int32(0); k < 2; k++ {
+				a.MovRM(64, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])+8*k))
+				a.MovMR(64, dst.Add(8*k), asm.RAX)
+			}
 			continue
 		}
 		loadSlot(a, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])), t)
@@ -405,14 +424,17 @@ func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Labe
 	a.MovRR(64, asm.RCX, asm.RSP)
 	a.MovRM(64, asm.RDX, asm.M(asm.RBP, 8))
 	a.CallLabel(exitL)
+	ro := slotOffsets(results)
 	for i, t := range results {
-		src := asm.M(asm.RSP, int32(8*i))
+		src := asm.M(asm.RSP, int32(8*ro[i]))
 		if i == 0 {
 			loadSlot(a, resultReg(t), src, t)
 			continue
 		}
-		a.MovRM(64, asm.RAX, src)
-		a.MovMR(64, asm.M(asm.RBP, int32(16+8*(nStack+i-1))), asm.RAX)
+		for k := 0; k < slotWidth(t); k++ {
+			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
+			a.MovMR(64, asm.M(asm.RBP, int32(16+8*(resultSlot(nStack, results, i)+k))), asm.RAX)
+		}
 	}
 	a.MovRR(64, asm.RSP, asm.RBP)
 	a.Pop(asm.RBP)

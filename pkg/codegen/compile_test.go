@@ -19,6 +19,8 @@ func specModulesOrNil() []string {
 		dir = "../../../shared/testsuite"
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "core", "*", "*.wasm"))
+	simd, _ := filepath.Glob(filepath.Join(dir, "simd", "*", "*.wasm"))
+	files = append(files, simd...)
 	sort.Strings(files)
 	return files
 }

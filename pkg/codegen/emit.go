@@ -63,6 +63,8 @@ type emitter struct {
 	ool     []outOfLine
 	consts  map[uint64]asm.Label
 	constOr []uint64
+	vconsts map[[2]uint64]asm.Label // 16-byte constants (emit_simd.go)
+	vorder  [][2]uint64
 	next    *Block // block laid out after the current one
 	// checked maps an address value to the largest access end already
 	// bounds-checked in the current block; memory never shrinks, so a
@@ -98,7 +100,7 @@ func convention(params []Type) (regs []asm.Reg, stackIdx []int, nStack int) {
 			continue
 		}
 		stackIdx[i] = nStack
-		nStack++
+		nStack += slotWidth(t)
 	}
 	return
 }
@@ -112,8 +114,8 @@ func resultReg(t Type) asm.Reg {
 
 func stackArea(params, results []Type) int {
 	_, _, n := convention(params)
-	if len(results) > 1 {
-		n += len(results) - 1
+	for _, t := range results[min(1, len(results)):] {
+		n += slotWidth(t)
 	}
 	return n
 }
@@ -249,6 +251,10 @@ func (e *emitter) emitMove(m pmove) {
 	default:
 		a.MovRM(sz, rD, m.src.mem)
 		a.MovMR(64, m.dst.mem, rD)
+		if m.t == TV128 {
+			a.MovRM(64, rD, m.src.mem.Add(8))
+			a.MovMR(64, m.dst.mem.Add(8), rD)
+		}
 	}
 }
 
@@ -256,6 +262,8 @@ func (e *emitter) loadMem(r asm.Reg, m asm.Mem, t Type) {
 	switch {
 	case r.IsXMM() && t == TF32:
 		e.a.MovssRM(r, m)
+	case t == TV128:
+		e.a.MovupsRM(r, m)
 	case r.IsXMM():
 		e.a.MovsdRM(r, m)
 	default:
@@ -267,6 +275,8 @@ func (e *emitter) storeMem(m asm.Mem, r asm.Reg, t Type) {
 	switch {
 	case r.IsXMM() && t == TF32:
 		e.a.MovssMR(m, r)
+	case t == TV128:
+		e.a.MovupsMR(m, r)
 	case r.IsXMM():
 		e.a.MovsdMR(m, r)
 	default:
@@ -288,6 +298,10 @@ func (e *emitter) constLabel(bits uint64) asm.Label {
 func (e *emitter) loadConst(dst ploc, c *Value) {
 	a := e.a
 	bits := uint64(c.Aux)
+	if c.Type == TV128 {
+		e.loadV128Const(dst, c)
+		return
+	}
 	if dst.isReg() {
 		r := dst.reg
 		if r.IsXMM() {
@@ -514,6 +528,7 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 		a.CallRel32(targetTrap)
 		e.sites = append(e.sites, site{int32(a.Len()), t.code, t.pos})
 	}
+	e.emitV128Consts()
 	if len(e.constOr) > 0 {
 		a.Align(8)
 		for _, bits := range e.constOr {
@@ -676,7 +691,7 @@ func (e *emitter) terminator(b *Block) {
 				e.load(resultReg(r.Type), r)
 				continue
 			}
-			m := asm.M(asm.RBP, int32(16+8*(nStack+i-1)))
+			m := asm.M(asm.RBP, int32(16+8*resultSlot(nStack, e.f.Results, i)))
 			e.emitMove(e.moveFrom(memLoc(m), r))
 		}
 		a.MovRR(64, asm.RSP, asm.RBP)
@@ -692,6 +707,9 @@ func (e *emitter) terminator(b *Block) {
 func (e *emitter) compare(c *Value) asm.Cond {
 	a := e.a
 	x := c.Args[0]
+	if c.Op == OpSIMD {
+		return e.vectorTest(c)
+	}
 	if isFloatCompare(c.Op) {
 		y := c.Args[1]
 		if c.Op == OpFLt || c.Op == OpFLe {

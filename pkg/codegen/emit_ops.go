@@ -15,6 +15,9 @@ var shiftOps = map[Op]asm.ShiftOp{OpShl: asm.ShiftShl, OpShrS: asm.ShiftSar, OpS
 
 func (e *emitter) op(v *Value) error {
 	a := e.a
+	if e.isSIMD(v) {
+		return e.simd(v)
+	}
 	switch v.Op {
 	case OpAdd, OpSub, OpAnd, OpOr, OpXor:
 		e.intBin(v, aluOps[v.Op])
@@ -216,7 +219,8 @@ func (e *emitter) op(v *Value) error {
 			p, _ = valTypes(e.m.Types[call.Aux].Params)
 		}
 		_, _, nStack := convention(p)
-		e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, int32(8*(nStack+int(v.Aux)-1)))), t: v.Type})
+		off := resultSlot(nStack, callResults(e.m, call), int(v.Aux))
+		e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, int32(8*off))), t: v.Type})
 	case OpBuiltin:
 		e.builtin(v)
 	case OpInterrupt:

@@ -18,14 +18,15 @@ const (
 	TI64
 	TF32
 	TF64
+	TV128 // Aux: low 64 bits of a constant, Aux2: high 64 bits
 )
 
 func (t Type) String() string {
-	return [...]string{"none", "i32", "i64", "f32", "f64"}[t]
+	return [...]string{"none", "i32", "i64", "f32", "f64", "v128"}[t]
 }
 
 // IsFloat reports whether values of t live in XMM registers.
-func (t Type) IsFloat() bool { return t == TF32 || t == TF64 }
+func (t Type) IsFloat() bool { return t == TF32 || t == TF64 || t == TV128 }
 
 // Size is the operand width in bits for the encoder.
 func (t Type) Size() int {
@@ -147,6 +148,9 @@ type Func struct {
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
+	// simd is set when the function has SIMD operations: their lowering
+	// takes two more XMM scratch registers (emit_simd.go).
+	simd bool
 }
 
 func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {

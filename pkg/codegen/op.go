@@ -115,6 +115,13 @@ const (
 
 	OpGlobalAddr // Aux: global index; the address of its cell (entry block)
 
+	// SIMD (build_simd.go, emit_simd.go). OpSIMD: Aux2 the 0xFD
+	// sub-opcode, Aux a lane index. OpShuffle: Aux, Aux2 the 16 lane
+	// indices (low and high 8 bytes). v128 loads and stores are OpLoad
+	// and OpStore with the SIMD opcode in Aux2.
+	OpSIMD
+	OpShuffle
+
 	opCount
 )
 
@@ -138,7 +145,7 @@ var opNames = [...]string{
 	OpGlobalGet: "global.get", OpGlobalSet: "global.set", OpCall: "call",
 	OpCallIndirect: "call_indirect", OpResult: "result", OpBuiltin: "builtin", OpInterrupt: "interrupt",
 	OpRefFunc: "ref.func", OpTableGet: "table.get", OpTableSet: "table.set", OpTableSize: "table.size",
-	OpFuel: "fuel", OpGlobalAddr: "global.addr",
+	OpFuel: "fuel", OpGlobalAddr: "global.addr", OpSIMD: "simd", OpShuffle: "shuffle",
 }
 
 func (o Op) String() string {

@@ -502,7 +502,7 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		v.loc = Loc{Reg: asm.NoReg, Slot: -1}
 		regs := allocGPRs
 		if v.Type.IsFloat() {
-			regs = allocXMMs
+			regs = xmmSet(f, allocXMMs)
 		}
 		for _, r := range regs {
 			k := 0
@@ -539,7 +539,7 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		}
 		if crossesCall {
 			if v.Type.IsFloat() {
-				regs = calleeXMMFirst
+				regs = xmmSet(f, calleeXMMFirst)
 			} else {
 				regs = calleeGPRFirst
 			}
@@ -677,7 +677,11 @@ func (ra *regAlloc) assignSlots() {
 		}
 		active = active[:k]
 		var s int32
-		if len(free) > 0 {
+		if v.Type == TV128 {
+			// Two fresh 8-byte slots; slotMem(s) is the lower one.
+			s = ra.numSlots + 1
+			ra.numSlots += 2
+		} else if len(free) > 0 {
 			s = free[len(free)-1]
 			free = free[:len(free)-1]
 		} else {

@@ -24,7 +24,7 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 			if v.Type.IsFloat() != v.loc.Reg.IsXMM() {
 				return fmt.Errorf("v%d (%s) in %s", v.ID, v.Type, v.loc.Reg)
 			}
-			if !slices.Contains(allocGPRs, v.loc.Reg) && !slices.Contains(allocXMMs, v.loc.Reg) {
+			if !slices.Contains(allocGPRs, v.loc.Reg) && !slices.Contains(xmmSet(f, allocXMMs), v.loc.Reg) {
 				return fmt.Errorf("v%d in %s, which is not allocatable", v.ID, v.loc.Reg)
 			}
 		case v.loc.Slot < 0:
@@ -40,7 +40,7 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 				return fmt.Errorf("v%d [%d,%d] and v%d [%d,%d] share %s",
 					a.v.ID, a.start, a.end, b.v.ID, b.start, b.end, a.v.loc.Reg)
 			}
-			if a.v.loc.Slot >= 0 && a.v.loc.Slot == b.v.loc.Slot {
+			if slotsOverlap(a.v, b.v) {
 				return fmt.Errorf("v%d and v%d share slot %d", a.v.ID, b.v.ID, a.v.loc.Slot)
 			}
 		}

@@ -286,21 +286,35 @@ func Invoke(inst *execute.Instance, name string, args []string) ([]string, error
 	if len(args) != len(ft.Params) {
 		return nil, ArgError{fmt.Errorf("%s takes %d arguments (%s), got %d", name, len(ft.Params), ft, len(args))}
 	}
-	vals := make([]uint64, len(args))
+	vals := make([]uint64, 0, execute.Slots(ft.Params))
 	for i, a := range args {
+		if ft.Params[i] == wasm.V128 { // two slots, low half first
+			lo, hi, err := value.ParseV128(a)
+			if err != nil {
+				return nil, ArgError{fmt.Errorf("argument %d: %w", i+1, err)}
+			}
+			vals = append(vals, lo, hi)
+			continue
+		}
 		v, err := value.Parse(a, ft.Params[i])
 		if err != nil {
 			return nil, ArgError{fmt.Errorf("argument %d: %w", i+1, err)}
 		}
-		vals[i] = v
+		vals = append(vals, v)
 	}
 	res, err := f.Call(vals...)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(res))
-	for i, v := range res {
-		out[i] = value.Format(v, ft.Results[i])
+	out := make([]string, len(ft.Results))
+	for i, t := range ft.Results {
+		if t == wasm.V128 {
+			out[i] = value.FormatV128(res[0], res[1])
+			res = res[2:]
+			continue
+		}
+		out[i] = value.Format(res[0], t)
+		res = res[1:]
 	}
 	return out, nil
 }

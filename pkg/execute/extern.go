@@ -62,7 +62,7 @@ func NewHostFunc(t wasm.FuncType, fn func(c *Caller, stack []uint64) error) *Fun
 	if fn == nil {
 		panic("execute: NewHostFunc with a nil function")
 	}
-	return &Func{typ: t, typeID: TypeID(t), slots: max(len(t.Params), len(t.Results)), host: fn}
+	return &Func{typ: t, typeID: TypeID(t), slots: max(Slots(t.Params), Slots(t.Results)), host: fn}
 }
 
 // ExternKind implements Extern.
@@ -79,7 +79,7 @@ func (f *Func) Name() string { return f.name }
 // (0 = null). A trap is returned as *Trap; an error from a host function is
 // returned as it is.
 func (f *Func) Call(args ...uint64) ([]uint64, error) {
-	if len(args) != len(f.typ.Params) {
+	if len(args) != Slots(f.typ.Params) {
 		return nil, fmt.Errorf("execute: call %s: %d arguments for %s", f.describe(), len(args), f.typ)
 	}
 	if f.host != nil {
@@ -88,7 +88,7 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 		if err := f.host(&Caller{}, stack); err != nil {
 			return nil, err
 		}
-		return append([]uint64(nil), stack[:len(f.typ.Results)]...), nil
+		return append([]uint64(nil), stack[:Slots(f.typ.Results)]...), nil
 	}
 	return f.inst.store.call(nil, f, args, nil)
 }
@@ -103,7 +103,7 @@ func (f *Func) CallInto(stack []uint64) error {
 	if f.host != nil {
 		return f.host(&Caller{}, stack)
 	}
-	_, err := f.inst.store.call(nil, f, stack[:len(f.typ.Params)], stack)
+	_, err := f.inst.store.call(nil, f, stack[:Slots(f.typ.Params)], stack)
 	return err
 }
 
@@ -116,7 +116,7 @@ func (f *Func) CallContext(ctx context.Context, args ...uint64) ([]uint64, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if len(args) != len(f.typ.Params) {
+	if len(args) != Slots(f.typ.Params) {
 		return nil, fmt.Errorf("execute: call %s: %d arguments for %s", f.describe(), len(args), f.typ)
 	}
 	return f.inst.store.call(ctx, f, args, nil)

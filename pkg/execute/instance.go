@@ -678,7 +678,7 @@ func (inst *Instance) funcAt(idx uint32) *Func {
 	f := &Func{
 		typ:    t,
 		typeID: mod.typeIDs[df.TypeIndex],
-		slots:  max(len(t.Params), len(t.Results)),
+		slots:  max(Slots(t.Params), Slots(t.Results)),
 		inst:   inst,
 		index:  idx,
 		name:   df.Name,

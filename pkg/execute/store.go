@@ -415,7 +415,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		ec := load64(e + abi.ExecExitCode)
 		switch abi.ExitKind(ec) {
 		case abi.ExitReturn:
-			if n := len(f.typ.Results); n > 0 {
+			if n := Slots(f.typ.Results); n > 0 {
 				results = out
 				if results == nil {
 					results = make([]uint64, n)

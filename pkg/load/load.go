@@ -319,7 +319,9 @@ func HostFeatures() uint64 {
 		has bool
 		bit uint64
 	}{
-		{cpu.X86.HasSSE41, object.FeatureSSE41},
+		// The SSE4.1 baseline includes SSSE3 (pshufb and friends in
+		// SIMD code); every SSE4.1 CPU has it.
+		{cpu.X86.HasSSE41 && cpu.X86.HasSSSE3, object.FeatureSSE41},
 		{cpu.X86.HasSSE42, object.FeatureSSE42},
 		{cpu.X86.HasPOPCNT, object.FeaturePOPCNT},
 		{cpu.X86.HasLZCNT, object.FeatureLZCNT},
@@ -341,7 +343,11 @@ var ErrCPUFeatures = errors.New("CPU lacks features the code needs")
 
 func checkFeatures(need uint64) error {
 	if missing := need &^ HostFeatures(); missing != 0 {
-		return fmt.Errorf("%w: %s (recompile with lucetc --target-cpu=native)", ErrCPUFeatures, object.FeatureString(missing))
+		hint := "recompile with lucetc --target-cpu=native"
+		if missing&object.FeatureSSE41 != 0 {
+			hint = "lucet's code, SIMD included, needs SSE4.1 on every host"
+		}
+		return fmt.Errorf("%w: %s (%s)", ErrCPUFeatures, object.FeatureString(missing), hint)
 	}
 	return nil
 }

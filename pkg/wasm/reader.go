@@ -441,6 +441,9 @@ func (r *Reader) prefixFD(in *Instr) error {
 		return err
 	}
 	if !SIMDOpcodeValid(sub) {
+		if err := relaxedSIMDError(sub); err != nil {
+			return err
+		}
 		return fmt.Errorf("%w 0xfd %d", ErrIllegalOpcode, sub)
 	}
 	return nil

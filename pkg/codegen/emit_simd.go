@@ -1,0 +1,1013 @@
+package codegen
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// SIMD lowering to SSE4.1 (with SSSE3). v128 values live in XMM registers
+// like floats; a function with SIMD operations gives up X12 and X13 to
+// the allocator so that, with X14 and X15, its sequences have four
+// scratch registers. Sequences follow ../shared/design/simd-x86.md (the
+// ways V8, Cranelift and wazero lower each operation). Constants come
+// from a 16-byte aligned pool after the function, so they can be m128
+// operands; wasm memory and spill slots are never folded into legacy-SSE
+// operations (they may be unaligned): they are loaded with movups first.
+
+// Scratch XMM registers of SIMD sequences.
+const (
+	s0 = asm.X15
+	s1 = asm.X14
+	s2 = asm.X13
+	s3 = asm.X12
+)
+
+var simdXMMs, simdXMMFirst = without(allocXMMs, s2, s3), without(calleeXMMFirst, s2, s3)
+
+func without(rs []asm.Reg, drop ...asm.Reg) []asm.Reg {
+	var out []asm.Reg
+	for _, r := range rs {
+		keep := true
+		for _, d := range drop {
+			keep = keep && r != d
+		}
+		if keep {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// xmmSet returns the XMM registers the allocator may use in f.
+func xmmSet(f *Func, regs []asm.Reg) []asm.Reg {
+	if !f.simd {
+		return regs
+	}
+	if len(regs) > 0 && regs[0] == calleeXMMFirst[0] {
+		return simdXMMFirst
+	}
+	return simdXMMs
+}
+
+// slotsOverlap reports whether two values' stack slots share bytes: a
+// v128 in slot k also takes slot k-1 (slotMem(k) is its lower half).
+func slotsOverlap(a, b *Value) bool {
+	if a.loc.Slot < 0 || b.loc.Slot < 0 {
+		return false
+	}
+	lo := func(v *Value) int32 { return v.loc.Slot - int32(slotWidth(v.Type)) + 1 }
+	return lo(a) <= b.loc.Slot && lo(b) <= a.loc.Slot
+}
+
+// ---- value slots of the calling convention ----
+
+// slotWidth is the number of 8-byte slots a value of t takes in memory
+// (entry-stub argument arrays, stack arguments and results).
+func slotWidth(t Type) int {
+	if t == TV128 {
+		return 2
+	}
+	return 1
+}
+
+func numSlots(ts []Type) int {
+	n := 0
+	for _, t := range ts {
+		n += slotWidth(t)
+	}
+	return n
+}
+
+// slotOffsets returns the slot index of each value in an array of slots.
+func slotOffsets(ts []Type) []int {
+	out := make([]int, len(ts))
+	n := 0
+	for i, t := range ts {
+		out[i] = n
+		n += slotWidth(t)
+	}
+	return out
+}
+
+// resultSlot is the stack slot (from the stack-argument base) of result
+// i >= 1, after nStack slots of stack arguments.
+func resultSlot(nStack int, results []Type, i int) int {
+	n := nStack
+	for _, t := range results[1:i] {
+		n += slotWidth(t)
+	}
+	return n
+}
+
+// callResults returns the result types of a call or call_indirect.
+func callResults(m *wasm.Module, call *Value) []Type {
+	var ft wasm.FuncType
+	if call.Op == OpCall {
+		ft = m.FuncType(uint32(call.Aux))
+	} else {
+		ft = m.Types[call.Aux]
+	}
+	r, _ := valTypes(ft.Results)
+	return r
+}
+
+// ---- constants ----
+
+func (e *emitter) vconst(lo, hi uint64) asm.Mem {
+	k := [2]uint64{lo, hi}
+	l, ok := e.vconsts[k]
+	if !ok {
+		if e.vconsts == nil {
+			e.vconsts = map[[2]uint64]asm.Label{}
+		}
+		l = e.a.NewLabel()
+		e.vconsts[k] = l
+		e.vorder = append(e.vorder, k)
+	}
+	return asm.LabelMem(l)
+}
+
+// splat8/16/32/64 are pool constants with every lane set to x.
+func (e *emitter) splat8(x uint8) asm.Mem { return e.splat64(uint64(x) * 0x0101010101010101) }
+func (e *emitter) splat16(x uint16) asm.Mem {
+	return e.splat64(uint64(x) * 0x0001000100010001)
+}
+func (e *emitter) splat32(x uint32) asm.Mem { return e.splat64(uint64(x) * 0x0000000100000001) }
+func (e *emitter) splat64(x uint64) asm.Mem { return e.vconst(x, x) }
+
+func (e *emitter) emitV128Consts() {
+	if len(e.vorder) == 0 {
+		return
+	}
+	e.a.Align(16)
+	for _, k := range e.vorder {
+		e.a.Bind(e.vconsts[k])
+		e.a.Data64(k[0])
+		e.a.Data64(k[1])
+	}
+}
+
+func (e *emitter) loadV128Const(dst ploc, c *Value) {
+	a := e.a
+	lo, hi := uint64(c.Aux), uint64(c.Aux2)
+	if !dst.isReg() {
+		a.MovRI(64, rD, int64(lo))
+		a.MovMR(64, dst.mem, rD)
+		a.MovRI(64, rD, int64(hi))
+		a.MovMR(64, dst.mem.Add(8), rD)
+		return
+	}
+	r := dst.reg
+	switch {
+	case lo == 0 && hi == 0:
+		a.XorpsRR(r, r)
+	case lo == math.MaxUint64 && hi == math.MaxUint64:
+		a.V(asm.Pcmpeqd, r, r)
+	default:
+		a.VM(asm.Movdqu, r, e.vconst(lo, hi))
+	}
+}
+
+// ---- dispatch ----
+
+func (e *emitter) isSIMD(v *Value) bool {
+	switch v.Op {
+	case OpSIMD, OpShuffle:
+		return true
+	case OpLoad:
+		return v.Type == TV128
+	case OpStore:
+		return v.Args[1].Type == TV128
+	}
+	return false
+}
+
+// vop reads a value into a register: its own, or scratch.
+func (e *emitter) vop(v *Value, scratch asm.Reg) asm.Reg { return e.xmm(v, scratch) }
+
+// done moves a result computed in r into v's location.
+func (e *emitter) done(v *Value, r asm.Reg) {
+	if v.loc.inReg() {
+		if v.loc.Reg != r {
+			e.a.V(asm.Movaps, v.loc.Reg, r)
+		}
+		return
+	}
+	e.storeMem(slotMem(v.loc.Slot), r, v.Type)
+}
+
+// vbin emits d = x op y for a two-address op; swap computes y op x.
+func (e *emitter) vbin(v *Value, op asm.VecOp, swap, comm bool, imm int) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	if swap {
+		x, y = y, x
+	}
+	emit := func(d, s asm.Reg) {
+		if imm >= 0 {
+			a.VI(op, d, s, uint8(imm))
+		} else {
+			a.V(op, d, s)
+		}
+	}
+	d := e.dst(v, s0)
+	if isReg(y, d) && !isReg(x, d) {
+		if comm {
+			emit(d, e.vop(x, s1))
+		} else {
+			a.V(asm.Movaps, s1, d)
+			e.load(d, x)
+			emit(d, s1)
+		}
+		e.finish(v, d)
+		return
+	}
+	e.load(d, x)
+	if y.Op == OpConst {
+		if imm >= 0 {
+			e.load(s1, y)
+			emit(d, s1)
+		} else {
+			a.VM(op, d, e.vconst(uint64(y.Aux), uint64(y.Aux2)))
+		}
+	} else {
+		emit(d, e.vop(y, s1))
+	}
+	e.finish(v, d)
+}
+
+// vun emits d = op x for an op that reads only its source.
+func (e *emitter) vun(v *Value, op asm.VecOp, imm int) {
+	d := e.dst(v, s0)
+	x := e.vop(v.Args[0], s1)
+	if imm >= 0 {
+		e.a.VI(op, d, x, uint8(imm))
+	} else {
+		e.a.V(op, d, x)
+	}
+	e.finish(v, d)
+}
+
+type vbinOp struct {
+	op         asm.VecOp
+	swap, comm bool
+	imm        int
+}
+
+func fd(sub uint32) wasm.Opcode { return wasm.PrefixFD<<16 | wasm.Opcode(sub) }
+
+// simpleBins are the binary operations one instruction implements.
+var simpleBins = map[wasm.Opcode]vbinOp{
+	wasm.OpI8x16Eq: {asm.Pcmpeqb, false, true, -1}, wasm.OpI8x16GtS: {asm.Pcmpgtb, false, false, -1},
+	wasm.OpI8x16LtS: {asm.Pcmpgtb, true, false, -1}, wasm.OpI8x16Add: {asm.Paddb, false, true, -1},
+	wasm.OpI8x16AddSatS: {asm.Paddsb, false, true, -1}, wasm.OpI8x16AddSatU: {asm.Paddusb, false, true, -1},
+	wasm.OpI8x16Sub: {asm.Psubb, false, false, -1}, wasm.OpI8x16SubSatS: {asm.Psubsb, false, false, -1},
+	wasm.OpI8x16SubSatU: {asm.Psubusb, false, false, -1}, wasm.OpI8x16MinS: {asm.Pminsb, false, true, -1},
+	wasm.OpI8x16MinU: {asm.Pminub, false, true, -1}, wasm.OpI8x16MaxS: {asm.Pmaxsb, false, true, -1},
+	wasm.OpI8x16MaxU: {asm.Pmaxub, false, true, -1}, wasm.OpI8x16AvgrU: {asm.Pavgb, false, true, -1},
+	wasm.OpI8x16NarrowI16x8S: {asm.Packsswb, false, false, -1}, wasm.OpI8x16NarrowI16x8U: {asm.Packuswb, false, false, -1},
+
+	wasm.OpI16x8Eq: {asm.Pcmpeqw, false, true, -1}, wasm.OpI16x8GtS: {asm.Pcmpgtw, false, false, -1},
+	wasm.OpI16x8LtS: {asm.Pcmpgtw, true, false, -1}, wasm.OpI16x8Add: {asm.Paddw, false, true, -1},
+	wasm.OpI16x8AddSatS: {asm.Paddsw, false, true, -1}, wasm.OpI16x8AddSatU: {asm.Paddusw, false, true, -1},
+	wasm.OpI16x8Sub: {asm.Psubw, false, false, -1}, wasm.OpI16x8SubSatS: {asm.Psubsw, false, false, -1},
+	wasm.OpI16x8SubSatU: {asm.Psubusw, false, false, -1}, wasm.OpI16x8Mul: {asm.Pmullw, false, true, -1},
+	wasm.OpI16x8MinS: {asm.Pminsw, false, true, -1}, wasm.OpI16x8MinU: {asm.Pminuw, false, true, -1},
+	wasm.OpI16x8MaxS: {asm.Pmaxsw, false, true, -1}, wasm.OpI16x8MaxU: {asm.Pmaxuw, false, true, -1},
+	wasm.OpI16x8AvgrU:        {asm.Pavgw, false, true, -1},
+	wasm.OpI16x8NarrowI32x4S: {asm.Packssdw, false, false, -1}, wasm.OpI16x8NarrowI32x4U: {asm.Packusdw, false, false, -1},
+
+	wasm.OpI32x4Eq: {asm.Pcmpeqd, false, true, -1}, wasm.OpI32x4GtS: {asm.Pcmpgtd, false, false, -1},
+	wasm.OpI32x4LtS: {asm.Pcmpgtd, true, false, -1}, wasm.OpI32x4Add: {asm.Paddd, false, true, -1},
+	wasm.OpI32x4Sub: {asm.Psubd, false, false, -1}, wasm.OpI32x4Mul: {asm.Pmulld, false, true, -1},
+	wasm.OpI32x4MinS: {asm.Pminsd, false, true, -1}, wasm.OpI32x4MinU: {asm.Pminud, false, true, -1},
+	wasm.OpI32x4MaxS: {asm.Pmaxsd, false, true, -1}, wasm.OpI32x4MaxU: {asm.Pmaxud, false, true, -1},
+	wasm.OpI32x4DotI16x8S: {asm.Pmaddwd, false, true, -1},
+
+	wasm.OpI64x2Eq: {asm.Pcmpeqq, false, true, -1}, wasm.OpI64x2Add: {asm.Paddq, false, true, -1},
+	wasm.OpI64x2Sub: {asm.Psubq, false, false, -1},
+
+	wasm.OpF32x4Eq: {asm.Cmpps, false, true, 0}, wasm.OpF32x4Ne: {asm.Cmpps, false, true, 4},
+	wasm.OpF32x4Lt: {asm.Cmpps, false, false, 1}, wasm.OpF32x4Le: {asm.Cmpps, false, false, 2},
+	wasm.OpF32x4Gt: {asm.Cmpps, true, false, 1}, wasm.OpF32x4Ge: {asm.Cmpps, true, false, 2},
+	wasm.OpF32x4Add: {asm.Addps, false, true, -1}, wasm.OpF32x4Sub: {asm.Subps, false, false, -1},
+	wasm.OpF32x4Mul: {asm.Mulps, false, true, -1}, wasm.OpF32x4Div: {asm.Divps, false, false, -1},
+	wasm.OpF32x4Pmin: {asm.Minps, true, false, -1}, wasm.OpF32x4Pmax: {asm.Maxps, true, false, -1},
+
+	wasm.OpF64x2Eq: {asm.Cmppd, false, true, 0}, wasm.OpF64x2Ne: {asm.Cmppd, false, true, 4},
+	wasm.OpF64x2Lt: {asm.Cmppd, false, false, 1}, wasm.OpF64x2Le: {asm.Cmppd, false, false, 2},
+	wasm.OpF64x2Gt: {asm.Cmppd, true, false, 1}, wasm.OpF64x2Ge: {asm.Cmppd, true, false, 2},
+	wasm.OpF64x2Add: {asm.Addpd, false, true, -1}, wasm.OpF64x2Sub: {asm.Subpd, false, false, -1},
+	wasm.OpF64x2Mul: {asm.Mulpd, false, true, -1}, wasm.OpF64x2Div: {asm.Divpd, false, false, -1},
+	wasm.OpF64x2Pmin: {asm.Minpd, true, false, -1}, wasm.OpF64x2Pmax: {asm.Maxpd, true, false, -1},
+
+	wasm.OpV128And: {asm.Pand, false, true, -1}, wasm.OpV128Or: {asm.Por, false, true, -1},
+	wasm.OpV128Xor: {asm.Pxor, false, true, -1}, wasm.OpV128Andnot: {asm.Pandn, true, false, -1},
+}
+
+// simpleUns are the unary operations one instruction implements
+// (imm >= 0: with that immediate).
+var simpleUns = map[wasm.Opcode]struct {
+	op  asm.VecOp
+	imm int
+}{
+	wasm.OpI8x16Abs: {asm.Pabsb, -1}, wasm.OpI16x8Abs: {asm.Pabsw, -1}, wasm.OpI32x4Abs: {asm.Pabsd, -1},
+	wasm.OpF32x4Sqrt: {asm.Sqrtps, -1}, wasm.OpF64x2Sqrt: {asm.Sqrtpd, -1},
+	wasm.OpF32x4Ceil: {asm.Roundps, int(asm.RoundCeil | asm.RoundNoExc)}, wasm.OpF32x4Floor: {asm.Roundps, int(asm.RoundFloor | asm.RoundNoExc)},
+	wasm.OpF32x4Trunc: {asm.Roundps, int(asm.RoundTrunc | asm.RoundNoExc)}, wasm.OpF32x4Nearest: {asm.Roundps, int(asm.RoundNearest | asm.RoundNoExc)},
+	wasm.OpF64x2Ceil: {asm.Roundpd, int(asm.RoundCeil | asm.RoundNoExc)}, wasm.OpF64x2Floor: {asm.Roundpd, int(asm.RoundFloor | asm.RoundNoExc)},
+	wasm.OpF64x2Trunc: {asm.Roundpd, int(asm.RoundTrunc | asm.RoundNoExc)}, wasm.OpF64x2Nearest: {asm.Roundpd, int(asm.RoundNearest | asm.RoundNoExc)},
+	wasm.OpI16x8ExtendLowI8x16S: {asm.Pmovsxbw, -1}, wasm.OpI16x8ExtendLowI8x16U: {asm.Pmovzxbw, -1},
+	wasm.OpI32x4ExtendLowI16x8S: {asm.Pmovsxwd, -1}, wasm.OpI32x4ExtendLowI16x8U: {asm.Pmovzxwd, -1},
+	wasm.OpI64x2ExtendLowI32x4S: {asm.Pmovsxdq, -1}, wasm.OpI64x2ExtendLowI32x4U: {asm.Pmovzxdq, -1},
+	wasm.OpF32x4ConvertI32x4S: {asm.Cvtdq2ps, -1}, wasm.OpF64x2ConvertLowI32x4S: {asm.Cvtdq2pd, -1},
+	wasm.OpF32x4DemoteF64x2Zero: {asm.Cvtpd2ps, -1}, wasm.OpF64x2PromoteLowF32x4: {asm.Cvtps2pd, -1},
+}
+
+func (e *emitter) simd(v *Value) error {
+	switch v.Op {
+	case OpShuffle:
+		e.shuffle(v)
+		return nil
+	case OpLoad:
+		e.vload(v)
+		return nil
+	case OpStore:
+		m := e.memAccess(v, 16)
+		r := e.vop(v.Args[1], s0)
+		e.guardSite(v)
+		e.a.MovupsMR(m, r)
+		return nil
+	}
+	op := fd(uint32(v.Aux2))
+	if b, ok := simpleBins[op]; ok {
+		e.vbin(v, b.op, b.swap, b.comm, b.imm)
+		return nil
+	}
+	if u, ok := simpleUns[op]; ok {
+		e.vun(v, u.op, u.imm)
+		return nil
+	}
+	for _, lower := range simdLowerings {
+		if ok, err := lower(e, v, op); ok {
+			return err
+		}
+	}
+	return fmt.Errorf("codegen: no lowering for %s", wasm.OpName(op))
+}
+
+// simdLowerings are tried in turn for the operations that need sequences.
+var simdLowerings = []func(e *emitter, v *Value, op wasm.Opcode) (bool, error){
+	(*emitter).lanes, (*emitter).vcompare, (*emitter).vshift, (*emitter).vint, (*emitter).vfloat,
+}
+
+func (e *emitter) vload(v *Value) {
+	a := e.a
+	op := wasm.Opcode(v.Aux2)
+	size := 8
+	switch op {
+	case wasm.OpV128Load:
+		size = 16
+	case wasm.OpV128Load32Zero:
+		size = 4
+	}
+	m := e.memAccess(v, size)
+	d := e.dst(v, s0)
+	e.guardSite(v)
+	switch op {
+	case wasm.OpV128Load:
+		a.MovupsRM(d, m)
+	case wasm.OpV128Load32Zero:
+		a.MovssRM(d, m)
+	default:
+		a.MovsdRM(d, m)
+	}
+	ext := map[wasm.Opcode]asm.VecOp{
+		wasm.OpV128Load8x8S: asm.Pmovsxbw, wasm.OpV128Load8x8U: asm.Pmovzxbw,
+		wasm.OpV128Load16x4S: asm.Pmovsxwd, wasm.OpV128Load16x4U: asm.Pmovzxwd,
+		wasm.OpV128Load32x2S: asm.Pmovsxdq, wasm.OpV128Load32x2U: asm.Pmovzxdq,
+	}
+	if x, ok := ext[op]; ok {
+		a.V(x, d, d)
+	}
+	e.finish(v, d)
+}
+
+// shuffle selects bytes of two vectors: pshufb each with a mask that
+// zeroes the lanes taken from the other, then or.
+func (e *emitter) shuffle(v *Value) {
+	a := e.a
+	var lanes [16]byte
+	for i := 0; i < 8; i++ {
+		lanes[i] = byte(uint64(v.Aux) >> (8 * i))
+		lanes[8+i] = byte(uint64(v.Aux2) >> (8 * i))
+	}
+	mask := func(from byte) asm.Mem {
+		var lo, hi uint64
+		for i, l := range lanes {
+			b := uint64(0x80)
+			if l >= from && l < from+16 {
+				b = uint64(l - from)
+			}
+			if i < 8 {
+				lo |= b << (8 * i)
+			} else {
+				hi |= b << (8 * (i - 8))
+			}
+		}
+		return e.vconst(lo, hi)
+	}
+	x, y := v.Args[0], v.Args[1]
+	if x == y {
+		for i := range lanes {
+			lanes[i] &= 15
+		}
+	}
+	if e.shuffleMatch(lanes, x, y) {
+		e.done(v, s0)
+		return
+	}
+	one, other := true, true // every lane from x, from y
+	for _, l := range lanes {
+		one = one && l < 16
+		other = other && l >= 16
+	}
+	if one || other {
+		src, from := x, byte(0)
+		if other {
+			src, from = y, 16
+		}
+		e.load(s0, src)
+		a.VM(asm.Pshufb, s0, mask(from))
+		e.done(v, s0)
+		return
+	}
+	e.load(s0, x)
+	a.VM(asm.Pshufb, s0, mask(0))
+	e.load(s1, y)
+	a.VM(asm.Pshufb, s1, mask(16))
+	a.V(asm.Por, s0, s1)
+	e.done(v, s0)
+}
+
+// lanes lowers splat, extract_lane, replace_lane and swizzle.
+func (e *emitter) lanes(v *Value, op wasm.Opcode) (bool, error) {
+	a := e.a
+	lane := uint8(v.Aux)
+	switch op {
+	case wasm.OpI8x16Splat, wasm.OpI16x8Splat, wasm.OpI32x4Splat, wasm.OpI64x2Splat:
+		g := e.gpr(v.Args[0], rA)
+		d := e.dst(v, s0)
+		if op == wasm.OpI64x2Splat {
+			a.MovqXR(d, g)
+		} else {
+			a.MovdXR(d, g)
+		}
+		switch op {
+		case wasm.OpI8x16Splat:
+			a.XorpsRR(s1, s1)
+			a.V(asm.Pshufb, d, s1)
+		case wasm.OpI16x8Splat:
+			a.VI(asm.Pshuflw, d, d, 0)
+			a.VI(asm.Pshufd, d, d, 0)
+		case wasm.OpI32x4Splat:
+			a.VI(asm.Pshufd, d, d, 0)
+		default:
+			a.V(asm.Punpcklqdq, d, d)
+		}
+		e.finish(v, d)
+	case wasm.OpF32x4Splat, wasm.OpF64x2Splat:
+		d := e.dst(v, s0)
+		e.load(d, v.Args[0])
+		if op == wasm.OpF32x4Splat {
+			a.VI(asm.Shufps, d, d, 0)
+		} else {
+			a.V(asm.Movddup, d, d)
+		}
+		e.finish(v, d)
+	case wasm.OpI8x16ExtractLaneS, wasm.OpI8x16ExtractLaneU, wasm.OpI16x8ExtractLaneS, wasm.OpI16x8ExtractLaneU,
+		wasm.OpI32x4ExtractLane, wasm.OpI64x2ExtractLane:
+		x := e.vop(v.Args[0], s0)
+		d := e.dst(v, rA)
+		switch op {
+		case wasm.OpI8x16ExtractLaneS, wasm.OpI8x16ExtractLaneU:
+			a.Pextr(8, d, x, lane)
+			if op == wasm.OpI8x16ExtractLaneS {
+				a.Movsx(32, 8, d, d)
+			}
+		case wasm.OpI16x8ExtractLaneS, wasm.OpI16x8ExtractLaneU:
+			a.Pextr(16, d, x, lane)
+			if op == wasm.OpI16x8ExtractLaneS {
+				a.Movsx(32, 16, d, d)
+			}
+		case wasm.OpI32x4ExtractLane:
+			a.Pextr(32, d, x, lane)
+		default:
+			a.Pextr(64, d, x, lane)
+		}
+		e.finish(v, d)
+	case wasm.OpF32x4ExtractLane, wasm.OpF64x2ExtractLane:
+		x := e.vop(v.Args[0], s1)
+		d := e.dst(v, s0)
+		switch {
+		case lane == 0:
+			if d != x {
+				a.V(asm.Movaps, d, x)
+			}
+		case op == wasm.OpF32x4ExtractLane:
+			a.VI(asm.Pshufd, d, x, lane)
+		default:
+			a.VI(asm.Pshufd, d, x, 0xEE)
+		}
+		e.finish(v, d)
+	case wasm.OpI8x16ReplaceLane, wasm.OpI16x8ReplaceLane, wasm.OpI32x4ReplaceLane, wasm.OpI64x2ReplaceLane:
+		g := e.gpr(v.Args[1], rA)
+		size := map[wasm.Opcode]int{wasm.OpI8x16ReplaceLane: 8, wasm.OpI16x8ReplaceLane: 16,
+			wasm.OpI32x4ReplaceLane: 32, wasm.OpI64x2ReplaceLane: 64}[op]
+		e.load(s0, v.Args[0])
+		a.Pinsr(size, s0, g, lane)
+		e.done(v, s0)
+	case wasm.OpF32x4ReplaceLane, wasm.OpF64x2ReplaceLane:
+		sc := e.vop(v.Args[1], s1)
+		e.load(s0, v.Args[0])
+		switch {
+		case op == wasm.OpF32x4ReplaceLane:
+			a.VI(asm.Insertps, s0, sc, lane<<4)
+		case lane == 0:
+			a.MovsdRR(s0, sc)
+		default:
+			a.V(asm.Movlhps, s0, sc)
+		}
+		e.done(v, s0)
+	case wasm.OpI8x16Swizzle:
+		e.load(s0, v.Args[1])
+		a.VM(asm.Paddusb, s0, e.splat8(0x70))
+		e.load(s1, v.Args[0])
+		a.V(asm.Pshufb, s1, s0)
+		e.done(v, s1)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// cmpOps are the equality, minimum and maximum of a lane size (log2
+// bytes).
+var cmpOps = [4]struct{ eq, mins, minu, maxs, maxu asm.VecOp }{
+	{asm.Pcmpeqb, asm.Pminsb, asm.Pminub, asm.Pmaxsb, asm.Pmaxub},
+	{asm.Pcmpeqw, asm.Pminsw, asm.Pminuw, asm.Pmaxsw, asm.Pmaxuw},
+	{asm.Pcmpeqd, asm.Pminsd, asm.Pminud, asm.Pmaxsd, asm.Pmaxud},
+	{asm.Pcmpeqq, 0, 0, 0, 0},
+}
+
+// vcompare lowers the integer comparisons without one instruction:
+// ne = not eq; le/ge = min/max then eq; unsigned lt/gt = not ge/le;
+// i64x2 signed order from 64-bit subtraction with overflow correction
+// (pcmpgtq is SSE4.2, beyond the baseline).
+func (e *emitter) vcompare(v *Value, op wasm.Opcode) (bool, error) {
+	a := e.a
+	type cmp struct {
+		size  int
+		kind  string
+		inv   bool
+		swapc bool
+	}
+	table := map[wasm.Opcode]cmp{
+		wasm.OpI8x16Ne: {0, "eq", true, false}, wasm.OpI16x8Ne: {1, "eq", true, false},
+		wasm.OpI32x4Ne: {2, "eq", true, false}, wasm.OpI64x2Ne: {3, "eq", true, false},
+		wasm.OpI8x16LeS: {0, "mins", false, false}, wasm.OpI8x16GeS: {0, "maxs", false, false},
+		wasm.OpI8x16LeU: {0, "minu", false, false}, wasm.OpI8x16GeU: {0, "maxu", false, false},
+		wasm.OpI8x16GtU: {0, "minu", true, false}, wasm.OpI8x16LtU: {0, "maxu", true, false},
+		wasm.OpI16x8LeS: {1, "mins", false, false}, wasm.OpI16x8GeS: {1, "maxs", false, false},
+		wasm.OpI16x8LeU: {1, "minu", false, false}, wasm.OpI16x8GeU: {1, "maxu", false, false},
+		wasm.OpI16x8GtU: {1, "minu", true, false}, wasm.OpI16x8LtU: {1, "maxu", true, false},
+		wasm.OpI32x4LeS: {2, "mins", false, false}, wasm.OpI32x4GeS: {2, "maxs", false, false},
+		wasm.OpI32x4LeU: {2, "minu", false, false}, wasm.OpI32x4GeU: {2, "maxu", false, false},
+		wasm.OpI32x4GtU: {2, "minu", true, false}, wasm.OpI32x4LtU: {2, "maxu", true, false},
+		wasm.OpI64x2GtS: {3, "gt", false, false}, wasm.OpI64x2LtS: {3, "gt", false, true},
+		wasm.OpI64x2LeS: {3, "gt", true, false}, wasm.OpI64x2GeS: {3, "gt", true, true},
+	}
+	c, ok := table[op]
+	if !ok {
+		return false, nil
+	}
+	x, y := v.Args[0], v.Args[1]
+	if c.swapc {
+		x, y = y, x
+	}
+	ops := cmpOps[c.size]
+	switch c.kind {
+	case "eq":
+		e.load(s0, x)
+		a.V(ops.eq, s0, e.vop(y, s1))
+	case "gt": // x > y
+		xr := e.vop(x, s3)
+		yr := e.vop(y, s2)
+		a.V(asm.Movaps, s1, xr) // s1 = a (x)
+		a.V(asm.Movaps, s0, yr)
+		a.V(asm.Psubq, s0, s1) // t = y - x
+		a.V(asm.Pxor, s1, yr)  // u = x ^ y
+		if yr == s2 {
+			a.V(asm.Movaps, s3, s2)
+			yr = s3
+		}
+		a.V(asm.Movaps, s2, s0)
+		a.V(asm.Pxor, s2, yr) // w = t ^ y
+		a.V(asm.Pand, s1, s2)
+		a.V(asm.Pxor, s0, s1) // sign: y < x
+		a.VShiftI(asm.PsradI, s0, 31)
+		a.VI(asm.Pshufd, s0, s0, 0xF5)
+	default:
+		mm := map[string]asm.VecOp{"mins": ops.mins, "minu": ops.minu, "maxs": ops.maxs, "maxu": ops.maxu}[c.kind]
+		xr := e.vop(x, s1)
+		a.V(asm.Movaps, s0, xr)
+		a.V(mm, s0, e.vop(y, s2))
+		a.V(ops.eq, s0, xr)
+	}
+	if c.inv {
+		a.V(asm.Pcmpeqd, s1, s1)
+		a.V(asm.Pxor, s0, s1)
+	}
+	e.done(v, s0)
+	return true, nil
+}
+
+// vshift lowers the shifts. Wasm takes the count modulo the lane width;
+// x86 gives 0 (or the sign) for larger counts, so the count is masked.
+// There are no byte shifts: i8x16 shifts words and masks (shl, shr_u) or
+// widens to words (shr_s); i64x2.shr_s biases by the sign bit.
+func (e *emitter) vshift(v *Value, op wasm.Opcode) (bool, error) {
+	a := e.a
+	type sh struct {
+		size int
+		op   asm.VecOp
+	}
+	table := map[wasm.Opcode]sh{
+		wasm.OpI8x16Shl: {8, asm.Psllw}, wasm.OpI8x16ShrU: {8, asm.Psrlw}, wasm.OpI8x16ShrS: {8, asm.Psraw},
+		wasm.OpI16x8Shl: {16, asm.Psllw}, wasm.OpI16x8ShrU: {16, asm.Psrlw}, wasm.OpI16x8ShrS: {16, asm.Psraw},
+		wasm.OpI32x4Shl: {32, asm.Pslld}, wasm.OpI32x4ShrU: {32, asm.Psrld}, wasm.OpI32x4ShrS: {32, asm.Psrad},
+		wasm.OpI64x2Shl: {64, asm.Psllq}, wasm.OpI64x2ShrU: {64, asm.Psrlq}, wasm.OpI64x2ShrS: {64, asm.Psrlq},
+	}
+	s, ok := table[op]
+	if !ok {
+		return false, nil
+	}
+	g := e.gpr(v.Args[1], rC)
+	if g != rC {
+		a.MovRR(32, rC, g)
+	}
+	a.AndRI(32, rC, int32(s.size-1))
+	if op == wasm.OpI8x16ShrS {
+		a.AddRI(32, rC, 8)
+	}
+	a.MovdXR(s1, rC)
+	x := e.vop(v.Args[0], s2)
+	switch op {
+	case wasm.OpI8x16Shl, wasm.OpI8x16ShrU:
+		a.V(asm.Movaps, s0, x)
+		a.V(s.op, s0, s1)
+		// The byte mask: 0xFF shifted the same way, in every byte.
+		a.MovRI(32, rA, 0xFF)
+		if op == wasm.OpI8x16Shl {
+			a.ShlCL(32, rA)
+		} else {
+			a.ShrCL(32, rA)
+		}
+		a.AndRI(32, rA, 0xFF)
+		a.ImulRRI(32, rA, rA, 0x01010101)
+		a.MovdXR(s3, rA)
+		a.VI(asm.Pshufd, s3, s3, 0)
+		a.V(asm.Pand, s0, s3)
+	case wasm.OpI8x16ShrS:
+		a.V(asm.Movaps, s0, x)
+		a.V(asm.Punpcklbw, s0, s0)
+		a.V(asm.Psraw, s0, s1)
+		a.V(asm.Movaps, s3, x)
+		a.V(asm.Punpckhbw, s3, s3)
+		a.V(asm.Psraw, s3, s1)
+		a.V(asm.Packsswb, s0, s3)
+	case wasm.OpI64x2ShrS:
+		// ((x ^ m) >>u n) - (m >>u n), m the sign bit.
+		a.VM(asm.Movdqu, s3, e.splat64(1<<63))
+		a.V(asm.Movaps, s0, x)
+		a.V(asm.Pxor, s0, s3)
+		a.V(asm.Psrlq, s0, s1)
+		a.V(asm.Psrlq, s3, s1)
+		a.V(asm.Psubq, s0, s3)
+	default:
+		a.V(asm.Movaps, s0, x)
+		a.V(s.op, s0, s1)
+	}
+	e.done(v, s0)
+	return true, nil
+}
+
+// extend widens the low (or high) half of x's lanes into d.
+func (e *emitter) extend(d, x asm.Reg, op asm.VecOp, high bool) {
+	if high {
+		e.a.VI(asm.Pshufd, d, x, 0xEE)
+		e.a.V(op, d, d)
+		return
+	}
+	e.a.V(op, d, x)
+}
+
+// vint lowers the integer operations that need sequences.
+func (e *emitter) vint(v *Value, op wasm.Opcode) (bool, error) {
+	a := e.a
+	switch op {
+	case wasm.OpI8x16Neg, wasm.OpI16x8Neg, wasm.OpI32x4Neg, wasm.OpI64x2Neg:
+		sub := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16Neg: asm.Psubb, wasm.OpI16x8Neg: asm.Psubw,
+			wasm.OpI32x4Neg: asm.Psubd, wasm.OpI64x2Neg: asm.Psubq}[op]
+		x := e.vop(v.Args[0], s1)
+		a.XorpsRR(s0, s0)
+		a.V(sub, s0, x)
+		e.done(v, s0)
+	case wasm.OpV128Not:
+		e.load(s0, v.Args[0])
+		a.V(asm.Pcmpeqd, s1, s1)
+		a.V(asm.Pxor, s0, s1)
+		e.done(v, s0)
+	case wasm.OpV128Bitselect:
+		e.load(s0, v.Args[0])
+		e.load(s1, v.Args[2])
+		a.V(asm.Pand, s0, s1)
+		a.V(asm.Pandn, s1, e.vop(v.Args[1], s2))
+		a.V(asm.Por, s0, s1)
+		e.done(v, s0)
+	case wasm.OpV128AnyTrue, wasm.OpI8x16AllTrue, wasm.OpI16x8AllTrue, wasm.OpI32x4AllTrue, wasm.OpI64x2AllTrue:
+		cond := e.vectorTest(v)
+		d := e.dst(v, rA)
+		a.Setcc(cond, d)
+		a.Movzx(32, 8, d, d)
+		e.finish(v, d)
+	case wasm.OpI8x16Bitmask, wasm.OpI16x8Bitmask, wasm.OpI32x4Bitmask, wasm.OpI64x2Bitmask:
+		x := e.vop(v.Args[0], s0)
+		d := e.dst(v, rA)
+		switch op {
+		case wasm.OpI8x16Bitmask:
+			a.Pmovmskb(d, x)
+		case wasm.OpI16x8Bitmask:
+			a.V(asm.Movaps, s1, x)
+			a.V(asm.Packsswb, s1, s1)
+			a.Pmovmskb(d, s1)
+			a.ShrRI(32, d, 8)
+		case wasm.OpI32x4Bitmask:
+			a.Movmskps(d, x)
+		default:
+			a.Movmskpd(d, x)
+		}
+		e.finish(v, d)
+	case wasm.OpI64x2Abs:
+		x := e.vop(v.Args[0], s0)
+		a.V(asm.Movaps, s1, x)
+		a.VShiftI(asm.PsradI, s1, 31)
+		a.VI(asm.Pshufd, s1, s1, 0xF5)
+		if x != s0 {
+			a.V(asm.Movaps, s0, x)
+		}
+		a.V(asm.Pxor, s0, s1)
+		a.V(asm.Psubq, s0, s1)
+		e.done(v, s0)
+	case wasm.OpI64x2Mul:
+		// lo(a)*lo(b) + (hi(a)*lo(b) + lo(a)*hi(b)) << 32.
+		x := e.vop(v.Args[0], s2)
+		y := e.vop(v.Args[1], s3)
+		a.V(asm.Movaps, s0, x)
+		a.VShiftI(asm.PsrlqI, s0, 32)
+		a.V(asm.Pmuludq, s0, y)
+		a.V(asm.Movaps, s1, y)
+		a.VShiftI(asm.PsrlqI, s1, 32)
+		a.V(asm.Pmuludq, s1, x)
+		a.V(asm.Paddq, s0, s1)
+		a.VShiftI(asm.PsllqI, s0, 32)
+		a.V(asm.Movaps, s1, x)
+		a.V(asm.Pmuludq, s1, y)
+		a.V(asm.Paddq, s0, s1)
+		e.done(v, s0)
+	case wasm.OpI8x16Popcnt:
+		x := e.vop(v.Args[0], s0)
+		if x != s0 {
+			a.V(asm.Movaps, s0, x)
+		}
+		a.V(asm.Movaps, s1, s0)
+		a.VShiftI(asm.PsrlwI, s1, 4)
+		a.VM(asm.Movdqu, s2, e.splat8(0x0F))
+		a.V(asm.Pand, s0, s2)
+		a.V(asm.Pand, s1, s2)
+		a.VM(asm.Movdqu, s2, e.vconst(0x0302020102010100, 0x0403030203020201))
+		a.V(asm.Movaps, s3, s2)
+		a.V(asm.Pshufb, s2, s0)
+		a.V(asm.Pshufb, s3, s1)
+		a.V(asm.Paddb, s2, s3)
+		e.done(v, s2)
+	case wasm.OpI16x8ExtaddPairwiseI8x16S:
+		x := e.vop(v.Args[0], s1)
+		a.VM(asm.Movdqu, s0, e.splat8(1))
+		a.V(asm.Pmaddubsw, s0, x) // dst bytes unsigned (1), src signed
+		e.done(v, s0)
+	case wasm.OpI16x8ExtaddPairwiseI8x16U:
+		e.load(s0, v.Args[0])
+		a.VM(asm.Pmaddubsw, s0, e.splat8(1))
+		e.done(v, s0)
+	case wasm.OpI32x4ExtaddPairwiseI16x8S:
+		e.load(s0, v.Args[0])
+		a.VM(asm.Pmaddwd, s0, e.splat16(1))
+		e.done(v, s0)
+	case wasm.OpI32x4ExtaddPairwiseI16x8U:
+		e.load(s0, v.Args[0])
+		a.VM(asm.Pxor, s0, e.splat16(0x8000))
+		a.VM(asm.Pmaddwd, s0, e.splat16(1))
+		a.VM(asm.Paddd, s0, e.splat32(0x00010000))
+		e.done(v, s0)
+	case wasm.OpI16x8Q15mulrSatS:
+		e.load(s0, v.Args[0])
+		a.V(asm.Pmulhrsw, s0, e.vop(v.Args[1], s1))
+		a.VM(asm.Movdqu, s1, e.splat16(0x8000))
+		a.V(asm.Pcmpeqw, s1, s0)
+		a.V(asm.Pxor, s0, s1)
+		e.done(v, s0)
+	case wasm.OpI16x8ExtendHighI8x16S, wasm.OpI16x8ExtendHighI8x16U, wasm.OpI32x4ExtendHighI16x8S,
+		wasm.OpI32x4ExtendHighI16x8U, wasm.OpI64x2ExtendHighI32x4S, wasm.OpI64x2ExtendHighI32x4U:
+		ext := map[wasm.Opcode]asm.VecOp{
+			wasm.OpI16x8ExtendHighI8x16S: asm.Pmovsxbw, wasm.OpI16x8ExtendHighI8x16U: asm.Pmovzxbw,
+			wasm.OpI32x4ExtendHighI16x8S: asm.Pmovsxwd, wasm.OpI32x4ExtendHighI16x8U: asm.Pmovzxwd,
+			wasm.OpI64x2ExtendHighI32x4S: asm.Pmovsxdq, wasm.OpI64x2ExtendHighI32x4U: asm.Pmovzxdq}[op]
+		e.extend(s0, e.vop(v.Args[0], s1), ext, true)
+		e.done(v, s0)
+	default:
+		em, ok := extmuls[op]
+		if !ok {
+			return false, nil
+		}
+		x := e.vop(v.Args[0], s2)
+		y := e.vop(v.Args[1], s3)
+		e.extend(s0, x, em.ext, em.high)
+		e.extend(s1, y, em.ext, em.high)
+		a.V(em.mul, s0, s1)
+		e.done(v, s0)
+	}
+	return true, nil
+}
+
+// extmuls widen both operands, then multiply at the wider size.
+var extmuls = map[wasm.Opcode]struct {
+	ext, mul asm.VecOp
+	high     bool
+}{
+	wasm.OpI16x8ExtmulLowI8x16S: {asm.Pmovsxbw, asm.Pmullw, false}, wasm.OpI16x8ExtmulHighI8x16S: {asm.Pmovsxbw, asm.Pmullw, true},
+	wasm.OpI16x8ExtmulLowI8x16U: {asm.Pmovzxbw, asm.Pmullw, false}, wasm.OpI16x8ExtmulHighI8x16U: {asm.Pmovzxbw, asm.Pmullw, true},
+	wasm.OpI32x4ExtmulLowI16x8S: {asm.Pmovsxwd, asm.Pmulld, false}, wasm.OpI32x4ExtmulHighI16x8S: {asm.Pmovsxwd, asm.Pmulld, true},
+	wasm.OpI32x4ExtmulLowI16x8U: {asm.Pmovzxwd, asm.Pmulld, false}, wasm.OpI32x4ExtmulHighI16x8U: {asm.Pmovzxwd, asm.Pmulld, true},
+	wasm.OpI64x2ExtmulLowI32x4S: {asm.Pmovsxdq, asm.Pmuldq, false}, wasm.OpI64x2ExtmulHighI32x4S: {asm.Pmovsxdq, asm.Pmuldq, true},
+	wasm.OpI64x2ExtmulLowI32x4U: {asm.Pmovzxdq, asm.Pmuludq, false}, wasm.OpI64x2ExtmulHighI32x4U: {asm.Pmovzxdq, asm.Pmuludq, true},
+}
+
+// vfloat lowers the float operations that need sequences.
+func (e *emitter) vfloat(v *Value, op wasm.Opcode) (bool, error) {
+	a := e.a
+	switch op {
+	case wasm.OpF32x4Abs, wasm.OpF64x2Abs, wasm.OpF32x4Neg, wasm.OpF64x2Neg:
+		e.load(s0, v.Args[0])
+		a.V(asm.Pcmpeqd, s1, s1)
+		switch op {
+		case wasm.OpF32x4Abs:
+			a.VShiftI(asm.PsrldI, s1, 1)
+			a.V(asm.Andps, s0, s1)
+		case wasm.OpF64x2Abs:
+			a.VShiftI(asm.PsrlqI, s1, 1)
+			a.V(asm.Andps, s0, s1)
+		case wasm.OpF32x4Neg:
+			a.VShiftI(asm.PslldI, s1, 31)
+			a.V(asm.Xorps, s0, s1)
+		default:
+			a.VShiftI(asm.PsllqI, s1, 63)
+			a.V(asm.Xorps, s0, s1)
+		}
+		e.done(v, s0)
+	case wasm.OpF32x4Min, wasm.OpF64x2Min:
+		// Both orders, or (keeps -0 and NaN), then NaN lanes made
+		// canonical by clearing the payload below the quiet bit.
+		mn, cmp, sh, shift := asm.Minps, asm.Cmpps, asm.PsrldI, uint8(10)
+		if op == wasm.OpF64x2Min {
+			mn, cmp, sh, shift = asm.Minpd, asm.Cmppd, asm.PsrlqI, 13
+		}
+		x := e.vop(v.Args[0], s2)
+		y := e.vop(v.Args[1], s3)
+		a.V(asm.Movaps, s0, x)
+		a.V(mn, s0, y)
+		a.V(asm.Movaps, s1, y)
+		a.V(mn, s1, x)
+		a.V(asm.Orps, s0, s1)
+		a.VI(cmp, s1, s0, 3) // unordered
+		a.V(asm.Orps, s0, s1)
+		a.VShiftI(sh, s1, shift)
+		a.V(asm.Andnps, s1, s0)
+		e.done(v, s1)
+	case wasm.OpF32x4Max, wasm.OpF64x2Max:
+		mx, cmp, sub, sh, shift := asm.Maxps, asm.Cmpps, asm.Subps, asm.PsrldI, uint8(10)
+		if op == wasm.OpF64x2Max {
+			mx, cmp, sub, sh, shift = asm.Maxpd, asm.Cmppd, asm.Subpd, asm.PsrlqI, 13
+		}
+		x := e.vop(v.Args[0], s2)
+		y := e.vop(v.Args[1], s3)
+		a.V(asm.Movaps, s0, x)
+		a.V(mx, s0, y)
+		a.V(asm.Movaps, s1, y)
+		a.V(mx, s1, x)
+		a.V(asm.Xorps, s1, s0) // d = m1 ^ m2
+		a.V(asm.Orps, s0, s1)  // r = m1 | d
+		a.V(asm.Movaps, s2, s0)
+		a.VI(cmp, s2, s2, 3) // NaN lanes of r
+		a.V(sub, s0, s1)     // r - d: +0 for a mix of zeros
+		a.VShiftI(sh, s2, shift)
+		a.V(asm.Andnps, s2, s0)
+		e.done(v, s2)
+	case wasm.OpF32x4ConvertI32x4U:
+		// Exact low 16 bits plus the high part halved, converted, doubled.
+		e.load(s0, v.Args[0])
+		a.V(asm.Movaps, s1, s0)
+		a.VShiftI(asm.PslldI, s1, 16)
+		a.VShiftI(asm.PsrldI, s1, 16)
+		a.V(asm.Psubd, s0, s1)
+		a.V(asm.Cvtdq2ps, s1, s1)
+		a.VShiftI(asm.PsrldI, s0, 1)
+		a.V(asm.Cvtdq2ps, s0, s0)
+		a.V(asm.Addps, s0, s0)
+		a.V(asm.Addps, s0, s1)
+		e.done(v, s0)
+	case wasm.OpF64x2ConvertLowI32x4U:
+		e.load(s0, v.Args[0])
+		a.VM(asm.Unpcklps, s0, e.splat32(0x43300000))
+		a.VM(asm.Subpd, s0, e.splat64(0x4330000000000000))
+		e.done(v, s0)
+	case wasm.OpI32x4TruncSatF32x4S:
+		e.load(s0, v.Args[0])
+		a.V(asm.Movaps, s1, s0)
+		a.VI(asm.Cmpps, s1, s1, 0) // not NaN
+		a.V(asm.Andps, s0, s1)
+		a.V(asm.Pxor, s1, s0)
+		a.V(asm.Cvttps2dq, s0, s0)
+		a.V(asm.Pand, s1, s0)
+		a.VShiftI(asm.PsradI, s1, 31)
+		a.V(asm.Pxor, s0, s1)
+		e.done(v, s0)
+	case wasm.OpI32x4TruncSatF32x4U:
+		e.load(s0, v.Args[0])
+		a.XorpsRR(s1, s1)
+		a.V(asm.Maxps, s0, s1)
+		a.V(asm.Pcmpeqd, s2, s2)
+		a.VShiftI(asm.PsrldI, s2, 1)
+		a.V(asm.Cvtdq2ps, s2, s2) // 2^31
+		a.V(asm.Movaps, s3, s0)
+		a.V(asm.Subps, s3, s2)
+		a.VI(asm.Cmpps, s2, s3, 2) // 2^31 <= x - 2^31
+		a.V(asm.Cvttps2dq, s3, s3)
+		a.V(asm.Pxor, s3, s2)
+		a.V(asm.Pmaxsd, s3, s1)
+		a.V(asm.Cvttps2dq, s0, s0)
+		a.V(asm.Paddd, s0, s3)
+		e.done(v, s0)
+	case wasm.OpI32x4TruncSatF64x2SZero:
+		e.load(s0, v.Args[0])
+		a.V(asm.Movaps, s1, s0)
+		a.VI(asm.Cmppd, s1, s1, 0)
+		a.VM(asm.Andpd, s1, e.splat64(math.Float64bits(2147483647)))
+		a.V(asm.Minpd, s0, s1)
+		a.V(asm.Cvttpd2dq, s0, s0)
+		e.done(v, s0)
+	case wasm.OpI32x4TruncSatF64x2UZero:
+		e.load(s0, v.Args[0])
+		a.XorpsRR(s1, s1)
+		a.V(asm.Maxpd, s0, s1)
+		a.VM(asm.Minpd, s0, e.splat64(math.Float64bits(4294967295)))
+		a.VI(asm.Roundpd, s0, s0, uint8(asm.RoundTrunc|asm.RoundNoExc))
+		a.VM(asm.Addpd, s0, e.splat64(0x4330000000000000))
+		a.VI(asm.Shufps, s0, s1, 0x88)
+		e.done(v, s0)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// vectorTest sets the flags for any_true or all_true and returns the
+// condition that holds when the result is true.
+func (e *emitter) vectorTest(v *Value) asm.Cond {
+	a := e.a
+	x := e.vop(v.Args[0], s0)
+	eq, ok := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16AllTrue: asm.Pcmpeqb, wasm.OpI16x8AllTrue: asm.Pcmpeqw,
+		wasm.OpI32x4AllTrue: asm.Pcmpeqd, wasm.OpI64x2AllTrue: asm.Pcmpeqq}[fd(uint32(v.Aux2))]
+	if !ok { // any_true
+		a.V(asm.Ptest, x, x)
+		return asm.CondNE
+	}
+	// All lanes true: no lane equals zero.
+	a.XorpsRR(s1, s1)
+	a.V(eq, s1, x)
+	a.V(asm.Ptest, s1, s1)
+	return asm.CondE
+}
