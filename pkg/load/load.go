@@ -67,13 +67,13 @@ type Module struct {
 // The file must not be truncated or rewritten in place while the module is
 // loaded (as with dlopen); lucetc replaces its output by rename, which is
 // safe.
-func File(path string) (*Module, error) {
+func File(path string, opts ...Option) (*Module, error) {
 	f, err := Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	defer f.Close()
-	return FromFile(f)
+	return FromFile(f, opts...)
 }
 
 // Open opens path for reading with a raw open: os.Open would first try to
@@ -90,8 +90,8 @@ func Open(path string) (*os.File, error) {
 
 // FromFile is File for a file already open for reading (f.Name() is the
 // path); f may be closed once it returns.
-func FromFile(f *os.File) (*Module, error) {
-	m, err := fromFile(f)
+func FromFile(f *os.File, opts ...Option) (*Module, error) {
+	m, err := fromFile(f, newOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("load: %s: %w", f.Name(), err)
 	}
@@ -99,7 +99,7 @@ func FromFile(f *os.File) (*Module, error) {
 	return m, nil
 }
 
-func fromFile(f *os.File) (*Module, error) {
+func fromFile(f *os.File, o *options) (*Module, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -110,13 +110,16 @@ func fromFile(f *os.File) (*Module, error) {
 		if err != nil {
 			return nil, err
 		}
-		return fromBytes(b)
+		return fromBytes(b, o)
 	}
 	b, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
 	p, err := parse(b, false)
+	if err == nil {
+		err = o.verify(p, b)
+	}
 	if err == nil {
 		err = checkFeatures(p.Meta.Features)
 	}
@@ -167,8 +170,8 @@ func execInPlace(b []byte, off, size uint64) ([]byte, bool) {
 
 // Bytes loads a module from the bytes of its file. The module may keep
 // references into b (the data image), so b must not be modified afterwards.
-func Bytes(b []byte) (*Module, error) {
-	m, err := fromBytes(b)
+func Bytes(b []byte, opts ...Option) (*Module, error) {
+	m, err := fromBytes(b, newOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
@@ -197,9 +200,12 @@ func FromObject(o *object.Object) (*Module, error) {
 	return m, nil
 }
 
-func fromBytes(b []byte) (*Module, error) {
+func fromBytes(b []byte, o *options) (*Module, error) {
 	p, err := parse(b, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := o.verify(p, b); err != nil {
 		return nil, err
 	}
 	if err := checkFeatures(p.Meta.Features); err != nil {
@@ -404,7 +410,7 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	// header of another size, and "recompile" is the useful answer.
 	if len(hdrBytes) >= 12 && string(hdrBytes[:8]) == link.HeaderMagic {
 		if v := binary.LittleEndian.Uint32(hdrBytes[8:]); v != object.FormatVersion {
-			return nil, fmt.Errorf("object format version %d, this build reads %d (recompile with this lucetc)", v, object.FormatVersion)
+			return nil, versionError(hdrBytes, "object format", v, object.FormatVersion)
 		}
 	}
 	h, err := link.DecodeHeader(hdrBytes)
@@ -412,7 +418,7 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 		return nil, fmt.Errorf("%w: %v", ErrNotModule, err)
 	}
 	if h.FormatVersion != object.FormatVersion {
-		return nil, fmt.Errorf("object format version %d, this build reads %d (recompile with this lucetc)", h.FormatVersion, object.FormatVersion)
+		return nil, versionError(hdrBytes, "object format", h.FormatVersion, object.FormatVersion)
 	}
 	section := func(name string, off, size uint64) ([]byte, error) {
 		if off > uint64(len(b)) || size > uint64(len(b))-off {
@@ -443,7 +449,7 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 		}
 	}
 	if h.ABIVersion != abi.Version {
-		return nil, fmt.Errorf("ABI version %d, this runtime supports %d (recompile with a matching lucetc)", h.ABIVersion, abi.Version)
+		return nil, versionError(hdrBytes, "ABI", h.ABIVersion, abi.Version)
 	}
 	// The code must lie in an executable load segment, so that mapping it
 	// straight from the file stays possible.
