@@ -12,6 +12,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -88,6 +89,7 @@ type runOptions struct {
 	sockets []syscall.Conn
 	env     []string
 	noCache bool
+	trusted []ed25519.PublicKey // --trusted-keys
 }
 
 // run is main without the process: tests call it in-process.
@@ -124,6 +126,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			&cli.Uint64Flag{Name: "fuel", Usage: "trap \"all fuel consumed\" after about `N` wasm instructions (0: no limit; a .wasm is compiled with fuel instrumentation, an object must come from lucetc --fuel)"},
 			&cli.StringSliceFlag{Name: "tcplisten", Usage: "listen on TCP `ADDR` (host:port) and hand the socket to the guest after the --dir fds, for sock_accept (repeatable)"},
 			&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
+			trustedKeysFlag,
 		},
 		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
 		ExitErrHandler: func(*cli.Context, error) {},
@@ -158,6 +161,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			var ro runOptions
 			ro.noCache = c.Bool("no-cache")
+			keys, err := trustedKeys(c)
+			if err != nil {
+				return err
+			}
+			ro.trusted = keys
 			for _, d := range c.StringSlice("dir") {
 				host, guest, ok := strings.Cut(d, "::")
 				if !ok {
@@ -213,7 +221,7 @@ func splitArgs(args []string) (flags []string, path, invoke string, hasInvoke bo
 	}
 	flags = []string{args[0]}
 	valueFlags := map[string]bool{"timeout": true, "max-memory-pages": true, "stack-size": true,
-		"dir": true, "env": true, "tcplisten": true, "max-memory": true, "fuel": true}
+		"dir": true, "env": true, "tcplisten": true, "max-memory": true, "fuel": true, "trusted-keys": true}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		// "-" (conventionally "read standard input") is an argument too,
@@ -269,7 +277,11 @@ func isNumber(s string) bool {
 }
 
 func runModule(cfg execute.Config, ro runOptions, path string, hasInvoke bool, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	mod, err := loadModule(path, ro.noCache, cfg.Fuel > 0)
+	get := loadModule
+	if ro.trusted != nil {
+		get = func(path string, _, _ bool) (*load.Module, error) { return loadSigned(path, ro.trusted) }
+	}
+	mod, err := get(path, ro.noCache, cfg.Fuel > 0)
 	if err != nil {
 		msg := oneLine(err)
 		if !strings.Contains(msg, path) { // load errors name the file already

@@ -32,6 +32,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/sign"
 	"github.com/lucet-go/lucet/pkg/validate"
 )
 
@@ -85,7 +86,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 func cliFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the object to `FILE` (\"-\": standard output)"},
 		&cli.StringFlag{Name: "emit", Value: "so", Usage: "what to write: so (shared object) or asm (annotated disassembly)"},
 		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: "1", Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
@@ -98,7 +99,7 @@ func cliFlags() []cli.Flag {
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "functions compiled in parallel (0: one per CPU)"},
 		&cli.BoolFlag{Name: "fuel", Usage: "instrument the code for fuel metering (lucet-run --fuel)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print per-stage timings and sizes to standard error"},
-	}
+	}, signFlags...)
 }
 
 // options is the validated command line.
@@ -253,7 +254,14 @@ func parseTarget(cpu string, features []string) (uint64, error) {
 }
 
 func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	if done, err := keygen(c, stdout); done {
+		return err
+	}
 	o, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	key, err := signKey(c)
 	if err != nil {
 		return err
 	}
@@ -316,6 +324,11 @@ func compile(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	} else {
 		if out, err = link.ELF(obj); err != nil {
 			return moduleError{fmt.Errorf("%s: %w", name, err)}
+		}
+		if key != nil {
+			if err := sign.Object(out, key); err != nil {
+				return err
+			}
 		}
 		st.end("link", "%s shared object", humanize.IBytes(uint64(len(out))))
 	}

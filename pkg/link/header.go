@@ -122,7 +122,13 @@ func DecodeHeader(b []byte) (Header, error) {
 	if i := bytes.IndexByte(c, 0); i >= 0 {
 		c = c[:i]
 	}
-	h.Compiler = string(c)
+	// Printable ASCII only: the version ends up in one-line errors.
+	h.Compiler = string(bytes.Map(func(r rune) rune {
+		if r < ' ' || r > '~' {
+			return '?'
+		}
+		return r
+	}, c))
 	copy(h.Checksum[:], b[136:168])
 	h.CRC = le.Uint32(b[168:])
 	copy(h.Signer[:], b[176:208])

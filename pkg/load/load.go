@@ -364,7 +364,7 @@ var ErrNotModule = errors.New("not a lucet module")
 // read from the file is checked against len(b) before use.
 func parse(b []byte, fullSum bool) (*Image, error) {
 	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
-		return nil, fmt.Errorf("not an ELF file")
+		return nil, ErrNotELF
 	}
 	if len(b) < 64 {
 		return nil, fmt.Errorf("truncated ELF header (%d bytes)", len(b))

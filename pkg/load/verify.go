@@ -64,6 +64,8 @@ var (
 	ErrUntrustedKey = errors.New("object is signed by a key that is not trusted")
 	ErrBadSignature = errors.New("object signature does not verify")
 	ErrPolicy       = errors.New("object asks for more than this host allows")
+	// ErrNotELF: the file is not an ELF file at all (a .wasm, a text file).
+	ErrNotELF = errors.New("not an ELF file")
 )
 
 // verify runs the host's checks on a parsed file b.
