@@ -185,10 +185,10 @@ func TestBadInputEveryTool(t *testing.T) {
 	// would leave the machine idle), then judge each run in a subtest.
 	type job struct {
 		tool, name, args string
-		kind           badKind
-		res            *result
-		err            error
-		skip           string
+		kind             badKind
+		res              *result
+		err              error
+		skip             string
 	}
 	var jobs []*job
 	sem := make(chan struct{}, 8)
