@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSecurityPromisesHaveTests: every test SECURITY.md names beside a
@@ -52,4 +54,62 @@ func hasTest(t *testing.T, dir, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestSigningTools: lucetc --keygen and --sign-key make a signed object
+// that lucet-run --trusted-keys runs, and lucet-run refuses an unsigned
+// object, one signed by another key and a .wasm, each in one line with
+// exit 1.
+func TestSigningTools(t *testing.T) {
+	lc, err := bin("lucetc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr, err := bin("lucet-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := t.TempDir()
+	wasm := filepath.Join(repoRoot, "testdata", "hello.wasm")
+	sh := func(limit time.Duration, exe string, args ...string) *result {
+		t.Helper()
+		r, err := run(exec.Command(exe, args...), nil, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, k := range []string{"alice", "mallory"} {
+		if r := sh(runLimit, lc, "--keygen", filepath.Join(d, k)); r.code != 0 {
+			t.Fatalf("lucetc --keygen: %v: %s", r, r.stderr)
+		}
+	}
+	if r := sh(runLimit, lc, "--keygen", filepath.Join(d, "alice")); r.code == 0 || strings.Count(strings.TrimSpace(string(r.stderr)), "\n") != 0 {
+		t.Errorf("lucetc --keygen over an existing key: %v: %s", r, r.stderr)
+	}
+	signed, other, unsigned := filepath.Join(d, "signed.so"), filepath.Join(d, "other.so"), filepath.Join(d, "unsigned.so")
+	for _, c := range [][]string{
+		{"--sign-key", filepath.Join(d, "alice"), wasm, "-o", signed},
+		{"--sign-key", filepath.Join(d, "mallory"), wasm, "-o", other},
+		{wasm, "-o", unsigned},
+	} {
+		if r := sh(compileLimit, lc, c...); r.code != 0 {
+			t.Fatalf("lucetc %v: %v: %s", c, r, r.stderr)
+		}
+	}
+	trusted := filepath.Join(d, "alice.pub")
+	if r := sh(runLimit, lr, "--trusted-keys", trusted, signed); r.code != 0 || !strings.Contains(string(r.stdout), "Hello") {
+		t.Errorf("signed object: %v, stdout %q, stderr %s", r, r.stdout, r.stderr)
+	}
+	for _, c := range []struct{ name, path, want string }{
+		{"unsigned", unsigned, "not signed"},
+		{"other key", other, "not trusted"},
+		{"wasm", wasm, "only signed objects run"},
+	} {
+		r := sh(compileLimit, lr, "--trusted-keys", trusted, c.path)
+		msg := strings.TrimSpace(string(r.stderr))
+		if r.code != 1 || !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") || len(r.stdout) != 0 {
+			t.Errorf("%s: %v, stdout %q, stderr %q; want exit 1 and one line containing %q", c.name, r, r.stdout, msg, c.want)
+		}
+	}
 }
