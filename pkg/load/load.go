@@ -105,7 +105,10 @@ func fromFile(f *os.File, o *options) (*Module, error) {
 		return nil, err
 	}
 	size := st.Size()
-	if !st.Mode().IsRegular() || size < 64 || size > math.MaxInt32 {
+	// A signed object is read into private memory first: code executed in
+	// place from the file would be whatever the file holds later, not
+	// what the signature covered (see verify.go).
+	if !st.Mode().IsRegular() || size < 64 || size > math.MaxInt32 || o.keys != nil {
 		b, err := io.ReadAll(f)
 		if err != nil {
 			return nil, err

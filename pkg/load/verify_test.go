@@ -448,3 +448,32 @@ func TestSignature(t *testing.T) {
 		})
 	}
 }
+
+// A signed object is not executed in place from its file, so rewriting
+// the file after the signature was checked cannot change the code.
+func TestSignedCodeIsPrivate(t *testing.T) {
+	b := append([]byte(nil), seeds(t)[0]...)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	if err := sign.Object(b, priv); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.so")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := load.File(path, load.RequireSignature(pub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	img, _ := load.Inspect(b)
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt(bytes.Repeat([]byte{0xcc}, int(img.Header.TextSize)), int64(img.Header.TextOff))
+	f.Close()
+	if !bytes.Equal(m.Code, img.Text) {
+		t.Error("the loaded code changed with the file")
+	}
+}
