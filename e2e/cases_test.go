@@ -303,6 +303,9 @@ func TestCasesFile(t *testing.T) {
 			t.Errorf("case %s (line %d): expected stdout: %v", c.Name, c.Line, err)
 		}
 	}
+	for _, tool := range badTools {
+		names[badInputName(tool.name)] = true
+	}
 	for _, n := range pipelineNames {
 		if names[n] {
 			t.Errorf("pipeline case %s has the name of a WASI case", n)

@@ -32,7 +32,7 @@ var (
 )
 
 // commands are the binaries the end-to-end tests drive.
-var commands = []string{"lucetc", "lucet-run", "lucet-objdump"}
+var commands = []string{"lucetc", "lucet-run", "lucet-objdump", "lucet-validate", "lucet-bench"}
 
 // strict makes known failures count as failures (LUCET_E2E_STRICT=1), to
 // see the whole picture at once.

@@ -14,6 +14,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -132,6 +133,7 @@ func runFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-cache", Usage: "compile a .wasm module without the on-disk cache"},
 		&cli.BoolFlag{Name: "cache-stats", Usage: "print the cache's location, entries and size, and exit"},
 		&cli.BoolFlag{Name: "cache-clean", Usage: "remove every entry of the cache, and exit"},
+		trustedKeysFlag,
 	}
 }
 
@@ -143,6 +145,7 @@ type runOptions struct {
 	perfmap  bool
 	invoke   string
 	hasInv   bool
+	trusted  []ed25519.PublicKey // --trusted-keys: only objects signed by one of these run
 }
 
 // run is main without the process: tests call it in-process.
@@ -227,6 +230,11 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		cfg.StackSize = int(n)
 	}
 	ro := &runOptions{noCache: c.Bool("no-cache"), invoke: c.String("invoke"), hasInv: c.IsSet("invoke")}
+	keys, err := trustedKeys(c)
+	if err != nil {
+		return cfg, nil, err
+	}
+	ro.trusted = keys
 	switch p := c.String("profile"); p {
 	case "":
 	case "perfmap":
@@ -389,7 +397,9 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 		var m *load.Module
 		var err error
 		name := path
-		if path == "-" {
+		if ro.trusted != nil {
+			m, err = loadSigned(path, ro.trusted)
+		} else if path == "-" {
 			var b []byte
 			if name, b, err = cliflag.ReadInput(path, stdin); err == nil {
 				m, err = compile.Load(b, opts, c)

@@ -31,6 +31,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/sign"
 )
 
 func main() {
@@ -87,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 func cliFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the object to `FILE` (\"-\": standard output)"},
 		&cli.StringFlag{Name: "emit", Value: "so", Usage: "what to write: so (shared object) or asm (annotated disassembly)"},
 		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: strconv.Itoa(compile.DefaultOptions().OptLevel), Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
@@ -100,7 +101,7 @@ func cliFlags() []cli.Flag {
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "functions compiled in parallel (0: one per CPU)"},
 		&cli.BoolFlag{Name: "fuel", Usage: "instrument the code for fuel metering (lucet-run --fuel)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print per-stage timings and sizes to standard error"},
-	}
+	}, signFlags...)
 }
 
 // options is the validated command line.
@@ -255,7 +256,14 @@ func parseTarget(cpu string, features []string) (uint64, error) {
 }
 
 func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	if done, err := keygen(c, stdout); done {
+		return err
+	}
 	o, err := parseOptions(c)
+	if err != nil {
+		return err
+	}
+	key, err := signKey(c)
 	if err != nil {
 		return err
 	}
@@ -288,8 +296,17 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 		}
 		out = buf.Bytes()
 		st.end("disasm", "%s", cliflag.FormatSize(uint64(len(out))))
-	} else if out, err = compile.ELF(wasmBytes, o.cg, st.trace()); err != nil {
-		return moduleError{fmt.Errorf("%s: %w", name, err)}
+	} else {
+		if out, err = compile.ELF(wasmBytes, o.cg, st.trace()); err != nil {
+			return moduleError{fmt.Errorf("%s: %w", name, err)}
+		}
+		if key != nil {
+			st.begin()
+			if err := sign.Object(out, key); err != nil {
+				return err
+			}
+			st.end("sign", "ed25519")
+		}
 	}
 
 	st.begin()

@@ -38,6 +38,7 @@ import (
 	"io"
 
 	elf "github.com/lucet-go/lucet/internal/elf64"
+	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/object"
 )
@@ -261,6 +262,7 @@ func ELF(o *object.Object) ([]byte, error) {
 		MetaSize:      shs[secMeta].Size,
 		DataOff:       shs[secData].Off,
 		DataSize:      shs[secData].Size,
+		Compiler:      version.Get().String(),
 	}
 	h.Checksum = Checksum(&h, o.Text, meta, data)
 	h.CRC = CRC(&h, o.Text, meta, data)

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -11,35 +12,45 @@ import (
 // The module header is the content of the section HeaderSection; the
 // symbol lucet_module points at it. Every field is little endian:
 //
-//	 0  [8]byte  magic "LUCETMOD"
-//	 8  uint32   object.FormatVersion
-//	12  uint32   abi.Version
-//	16  uint64   object.Feature* bits the code needs
-//	24  uint64   file offset of .text (also its virtual address)
-//	32  uint64   size of .text
-//	40  uint64   file offset of .lucet.meta
-//	48  uint64   size of .lucet.meta
-//	56  uint64   file offset of .lucet.data
-//	64  uint64   size of .lucet.data
-//	72  [32]byte checksum
-//	104 uint32   crc
-//	108 uint32   zero
-//	112
+//	  0  [8]byte  magic "LUCETMOD"
+//	  8  uint32   object.FormatVersion
+//	 12  uint32   abi.Version
+//	 16  uint64   object.Feature* bits the code needs
+//	 24  uint64   file offset of .text (also its virtual address)
+//	 32  uint64   size of .text
+//	 40  uint64   file offset of .lucet.meta
+//	 48  uint64   size of .lucet.meta
+//	 56  uint64   file offset of .lucet.data
+//	 64  uint64   size of .lucet.data
+//	 72  [64]byte the compiler's version (internal/version), NUL-padded
+//	136  [32]byte checksum
+//	168  uint32   crc
+//	172  uint32   zero
+//	176  [32]byte signer: the ed25519 public key that signed, or zeros
+//	208  [64]byte signature, or zeros
+//	272
 //
-// Both sums cover header bytes 0..72, then .text, .lucet.meta and
+// Both sums cover header bytes 0..136, then .text, .lucet.meta and
 // .lucet.data, so the versions, features and section sizes are covered too
 // and a flipped bit anywhere the loader reads is caught. The checksum is
 // SHA-256, the module's identity (what lucet-objdump shows and verifies);
 // crc is CRC-32C, which the loader verifies on every load: it catches the
 // same corruption (truncation, flipped bits) at a tenth of the cost, which
 // for a large module (a Go program's is tens of megabytes) is most of what
-// starting it costs.
+// starting it costs. The signature (see pkg/sign) covers the checksum, so
+// it is added to or checked on a finished file without relinking.
 
 // HeaderMagic starts the module header.
 const HeaderMagic = "LUCETMOD"
 
 // HeaderSize is the encoded size of Header.
-const HeaderSize = 112
+const HeaderSize = 272
+
+// summed is how much of the encoded header the sums cover.
+const summed = 136
+
+// CompilerSize is the space for the compiler version; a longer one is cut.
+const CompilerSize = 64
 
 // HeaderSection names the section that holds the module header.
 const HeaderSection = ".lucet.header"
@@ -55,9 +66,15 @@ type Header struct {
 	MetaSize      uint64
 	DataOff       uint64
 	DataSize      uint64
+	Compiler      string // the compiler's version, "" for none
 	Checksum      [32]byte
 	CRC           uint32
+	Signer        [32]byte // ed25519 public key; zero when unsigned
+	Signature     [64]byte // over SignedMessage(Checksum)
 }
+
+// Signed reports whether the header carries a signature.
+func (h *Header) Signed() bool { return h.Signature != [64]byte{} }
 
 // Encode returns the HeaderSize-byte encoding of h.
 func (h *Header) Encode() []byte {
@@ -68,9 +85,14 @@ func (h *Header) Encode() []byte {
 	for _, v := range []uint64{h.Features, h.TextOff, h.TextSize, h.MetaOff, h.MetaSize, h.DataOff, h.DataSize} {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
+	var c [CompilerSize]byte
+	copy(c[:], h.Compiler)
+	b = append(b, c[:]...)
 	b = append(b, h.Checksum[:]...)
 	b = binary.LittleEndian.AppendUint32(b, h.CRC)
-	return binary.LittleEndian.AppendUint32(b, 0)
+	b = binary.LittleEndian.AppendUint32(b, 0)
+	b = append(b, h.Signer[:]...)
+	return append(b, h.Signature[:]...)
 }
 
 // ErrNotHeader is returned by DecodeHeader for bytes without the magic.
@@ -96,8 +118,21 @@ func DecodeHeader(b []byte) (Header, error) {
 	h.MetaSize = le.Uint64(b[48:])
 	h.DataOff = le.Uint64(b[56:])
 	h.DataSize = le.Uint64(b[64:])
-	copy(h.Checksum[:], b[72:104])
-	h.CRC = le.Uint32(b[104:])
+	c := b[72 : 72+CompilerSize]
+	if i := bytes.IndexByte(c, 0); i >= 0 {
+		c = c[:i]
+	}
+	// Printable ASCII only: the version ends up in one-line errors.
+	h.Compiler = string(bytes.Map(func(r rune) rune {
+		if r < ' ' || r > '~' {
+			return '?'
+		}
+		return r
+	}, c))
+	copy(h.Checksum[:], b[136:168])
+	h.CRC = le.Uint32(b[168:])
+	copy(h.Signer[:], b[176:208])
+	copy(h.Signature[:], b[208:272])
 	return h, nil
 }
 
@@ -105,7 +140,7 @@ func DecodeHeader(b []byte) (Header, error) {
 // fields are ignored) and its three sections.
 func Checksum(h *Header, text, meta, data []byte) [32]byte {
 	s := sha256.New()
-	s.Write(h.Encode()[:72])
+	s.Write(h.Encode()[:summed])
 	s.Write(text)
 	s.Write(meta)
 	s.Write(data)
@@ -119,8 +154,19 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // CRC computes the CRC-32C of a module from its header (the sum fields are
 // ignored) and its three sections.
 func CRC(h *Header, text, meta, data []byte) uint32 {
-	c := crc32.Update(0, castagnoli, h.Encode()[:72])
+	c := crc32.Update(0, castagnoli, h.Encode()[:summed])
 	c = crc32.Update(c, castagnoli, text)
 	c = crc32.Update(c, castagnoli, meta)
 	return crc32.Update(c, castagnoli, data)
+}
+
+// signContext prefixes the message an object's signature covers, so a
+// signature made for anything else never verifies as one.
+const signContext = "lucet object signature v1\x00"
+
+// SignedMessage is what an object's ed25519 signature signs: a context
+// string and the module's SHA-256 checksum, which covers every byte the
+// loader reads (the signature fields excepted).
+func SignedMessage(checksum [32]byte) []byte {
+	return append([]byte(signContext), checksum[:]...)
 }

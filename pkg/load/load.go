@@ -67,13 +67,13 @@ type Module struct {
 // The file must not be truncated or rewritten in place while the module is
 // loaded (as with dlopen); lucetc replaces its output by rename, which is
 // safe.
-func File(path string) (*Module, error) {
+func File(path string, opts ...Option) (*Module, error) {
 	f, err := Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	defer f.Close()
-	return FromFile(f)
+	return FromFile(f, opts...)
 }
 
 // Open opens path for reading with a raw open: os.Open would first try to
@@ -90,8 +90,8 @@ func Open(path string) (*os.File, error) {
 
 // FromFile is File for a file already open for reading (f.Name() is the
 // path); f may be closed once it returns.
-func FromFile(f *os.File) (*Module, error) {
-	m, err := fromFile(f)
+func FromFile(f *os.File, opts ...Option) (*Module, error) {
+	m, err := fromFile(f, newOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("load: %s: %w", f.Name(), err)
 	}
@@ -99,24 +99,30 @@ func FromFile(f *os.File) (*Module, error) {
 	return m, nil
 }
 
-func fromFile(f *os.File) (*Module, error) {
+func fromFile(f *os.File, o *options) (*Module, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	size := st.Size()
-	if !st.Mode().IsRegular() || size < 64 || size > math.MaxInt32 {
+	// A signed object is read into private memory first: code executed in
+	// place from the file would be whatever the file holds later, not
+	// what the signature covered (see verify.go).
+	if !st.Mode().IsRegular() || size < 64 || size > math.MaxInt32 || o.keys != nil {
 		b, err := io.ReadAll(f)
 		if err != nil {
 			return nil, err
 		}
-		return fromBytes(b)
+		return fromBytes(b, o)
 	}
 	b, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
 	p, err := parse(b, false)
+	if err == nil {
+		err = o.verify(p, b)
+	}
 	if err == nil {
 		err = checkFeatures(p.Meta.Features)
 	}
@@ -167,8 +173,8 @@ func execInPlace(b []byte, off, size uint64) ([]byte, bool) {
 
 // Bytes loads a module from the bytes of its file. The module may keep
 // references into b (the data image), so b must not be modified afterwards.
-func Bytes(b []byte) (*Module, error) {
-	m, err := fromBytes(b)
+func Bytes(b []byte, opts ...Option) (*Module, error) {
+	m, err := fromBytes(b, newOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
@@ -197,9 +203,12 @@ func FromObject(o *object.Object) (*Module, error) {
 	return m, nil
 }
 
-func fromBytes(b []byte) (*Module, error) {
+func fromBytes(b []byte, o *options) (*Module, error) {
 	p, err := parse(b, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := o.verify(p, b); err != nil {
 		return nil, err
 	}
 	if err := checkFeatures(p.Meta.Features); err != nil {
@@ -380,7 +389,7 @@ var ErrNotModule = errors.New("not a lucet module")
 // read from the file is checked against len(b) before use.
 func parse(b []byte, fullSum bool) (*Image, error) {
 	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
-		return nil, fmt.Errorf("not an ELF file")
+		return nil, ErrNotELF
 	}
 	if len(b) < 64 {
 		return nil, fmt.Errorf("truncated ELF header (%d bytes)", len(b))
@@ -426,7 +435,7 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	// header of another size, and "recompile" is the useful answer.
 	if len(hdrBytes) >= 12 && string(hdrBytes[:8]) == link.HeaderMagic {
 		if v := binary.LittleEndian.Uint32(hdrBytes[8:]); v != object.FormatVersion {
-			return nil, fmt.Errorf("object format version %d, this build reads %d (recompile with this lucetc)", v, object.FormatVersion)
+			return nil, versionError(hdrBytes, "object format", v, object.FormatVersion)
 		}
 	}
 	h, err := link.DecodeHeader(hdrBytes)
@@ -434,7 +443,7 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 		return nil, fmt.Errorf("%w: %v", ErrNotModule, err)
 	}
 	if h.FormatVersion != object.FormatVersion {
-		return nil, fmt.Errorf("object format version %d, this build reads %d (recompile with this lucetc)", h.FormatVersion, object.FormatVersion)
+		return nil, versionError(hdrBytes, "object format", h.FormatVersion, object.FormatVersion)
 	}
 	section := func(name string, off, size uint64) ([]byte, error) {
 		if off > uint64(len(b)) || size > uint64(len(b))-off {
@@ -465,7 +474,7 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 		}
 	}
 	if h.ABIVersion != abi.Version {
-		return nil, fmt.Errorf("ABI version %d, this runtime supports %d (recompile with a matching lucetc)", h.ABIVersion, abi.Version)
+		return nil, versionError(hdrBytes, "ABI", h.ABIVersion, abi.Version)
 	}
 	// The code must lie in an executable load segment, so that mapping it
 	// straight from the file stays possible.

@@ -2,81 +2,354 @@ package object
 
 import (
 	"fmt"
+	"math"
+	"sort"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Check verifies that m is consistent with itself and with a code section
-// of textLen bytes: indices in range, code ranges inside the text, sites
-// sorted. The loader runs it so that a bug in the compiler or a crafted file
-// is reported at load time rather than as a wild jump later.
+// of textLen bytes, so that nothing the runtime does with it can index out
+// of range: every count, every index (types, functions, tables, memories,
+// globals, element and data segments), every constant expression (its
+// opcode, its type, the function or global it names), limits, the bounds
+// mode, the site table and every code offset (inside the text; functions
+// disjoint; stubs outside function bodies). The loader runs it before
+// anything of the object is used, so that a compiler bug or a crafted file
+// is refused with an error rather than becoming a panic or a wild jump.
+//
+// Check cannot verify the machine code itself against the metadata: that
+// the code was compiled from this metadata is what the object's origin (a
+// compiler you run, or a signature you trust) vouches for.
 func (m *Meta) Check(textLen int) error {
+	if err := m.check(textLen); err != nil {
+		return fmt.Errorf("object: %w", err)
+	}
+	return nil
+}
+
+// Limits the format itself imposes (the wasm spec's, for 32-bit memories
+// and tables).
+const (
+	maxTableLen = math.MaxUint32
+)
+
+func (m *Meta) check(textLen int) error {
+	if textLen < 0 || uint64(textLen) > math.MaxUint32 {
+		return fmt.Errorf("text of %d bytes", textLen)
+	}
+	switch m.Bounds {
+	case BoundsExplicit:
+		if m.MemReserve != 0 || m.MemGuard != 0 {
+			return fmt.Errorf("explicit bounds checks with a reservation (%#x+%#x)", m.MemReserve, m.MemGuard)
+		}
+	case BoundsGuard:
+		const pg = 4 << 10
+		if m.MemReserve == 0 || m.MemReserve%pg != 0 || m.MemGuard%pg != 0 || m.MemGuard > math.MaxUint64-m.MemReserve {
+			return fmt.Errorf("bad guard-page reservation %#x + guard %#x", m.MemReserve, m.MemGuard)
+		}
+	default:
+		return fmt.Errorf("bad bounds-check mode %d", m.Bounds)
+	}
 	nt := uint64(len(m.Types))
+	for i, t := range m.Types {
+		for _, v := range append(append([]wasm.ValType(nil), t.Params...), t.Results...) {
+			if !validValType(v) {
+				return fmt.Errorf("type %d: bad value type %#x", i, byte(v))
+			}
+		}
+	}
+
+	// Imports, and the types of every global, table and memory in index
+	// order (imports first), for the checks below.
 	var nImp [4]uint64
+	var globals []wasm.GlobalType
+	var tables []wasm.TableType
+	var mems []wasm.MemType
 	for i := range m.Imports {
 		im := &m.Imports[i]
-		if im.Kind > wasm.ExternGlobal {
-			return fmt.Errorf("object: import %d: bad kind %d", i, im.Kind)
+		switch im.Kind {
+		case wasm.ExternFunc:
+			if uint64(im.Type) >= nt {
+				return fmt.Errorf("import %d (%s.%s): type index %d out of range (%d types)", i, im.Module, im.Name, im.Type, nt)
+			}
+		case wasm.ExternTable:
+			if err := checkTable(im.Table); err != nil {
+				return fmt.Errorf("import %d (%s.%s): %w", i, im.Module, im.Name, err)
+			}
+			tables = append(tables, im.Table)
+		case wasm.ExternMemory:
+			if err := checkMem(im.Mem); err != nil {
+				return fmt.Errorf("import %d (%s.%s): %w", i, im.Module, im.Name, err)
+			}
+			mems = append(mems, im.Mem)
+		case wasm.ExternGlobal:
+			if !validValType(im.Global.Type) {
+				return fmt.Errorf("import %d (%s.%s): bad global type %#x", i, im.Module, im.Name, byte(im.Global.Type))
+			}
+			globals = append(globals, im.Global)
+		default:
+			return fmt.Errorf("import %d: bad kind %d", i, im.Kind)
 		}
 		nImp[im.Kind]++
-		if im.Kind == wasm.ExternFunc && uint64(im.Type) >= nt {
-			return fmt.Errorf("object: import %d (%s.%s): type index %d out of range (%d types)", i, im.Module, im.Name, im.Type, nt)
+	}
+	nFuncs := nImp[wasm.ExternFunc] + uint64(len(m.Funcs))
+	if nFuncs > math.MaxUint32 {
+		return fmt.Errorf("%d functions", nFuncs)
+	}
+	for i, t := range m.Tables {
+		if err := checkTable(t); err != nil {
+			return fmt.Errorf("table %d: %w", nImp[wasm.ExternTable]+uint64(i), err)
+		}
+		tables = append(tables, t)
+	}
+	for i, mt := range m.Mems {
+		if err := checkMem(mt); err != nil {
+			return fmt.Errorf("memory %d: %w", nImp[wasm.ExternMemory]+uint64(i), err)
+		}
+		mems = append(mems, mt)
+	}
+	for i := range m.Globals {
+		g := &m.Globals[i]
+		if !validValType(g.Type.Type) {
+			return fmt.Errorf("global %d: bad type %#x", len(globals), byte(g.Type.Type))
+		}
+		globals = append(globals, g.Type)
+	}
+	// A global's initializer may read the globals before it (imported
+	// ones in WebAssembly 2.0, earlier defined ones with extended
+	// constant expressions): those are the ones that exist when it runs.
+	cx := constChecker{nFuncs: nFuncs, globals: globals}
+	for i := range m.Globals {
+		g := &m.Globals[i]
+		cx.nGlobals = nImp[wasm.ExternGlobal] + uint64(i)
+		if err := cx.check(&g.Init, g.Type.Type); err != nil {
+			return fmt.Errorf("global %d: initializer: %w", cx.nGlobals, err)
 		}
 	}
+	cx.nGlobals = uint64(len(globals))
+
+	// Code: every range inside the text, functions disjoint, stubs and
+	// labels never inside a function's body.
 	inText := func(off, size uint64) bool { return off <= uint64(textLen) && size <= uint64(textLen)-off }
+	byOff := make([]int, len(m.Funcs))
 	for i, f := range m.Funcs {
+		idx := nImp[wasm.ExternFunc] + uint64(i)
 		if uint64(f.TypeIndex) >= nt {
-			return fmt.Errorf("object: function %d: type index %d out of range (%d types)", nImp[wasm.ExternFunc]+uint64(i), f.TypeIndex, nt)
+			return fmt.Errorf("function %d: type index %d out of range (%d types)", idx, f.TypeIndex, nt)
 		}
-		if !inText(uint64(f.CodeOffset), uint64(f.CodeSize)) {
-			return fmt.Errorf("object: function %d: code [%#x, +%#x) outside the %#x-byte text", nImp[wasm.ExternFunc]+uint64(i), f.CodeOffset, f.CodeSize, textLen)
+		if f.CodeSize == 0 || !inText(uint64(f.CodeOffset), uint64(f.CodeSize)) {
+			return fmt.Errorf("function %d: code [%#x, +%#x) outside the %#x-byte text", idx, f.CodeOffset, f.CodeSize, textLen)
+		}
+		byOff[i] = i
+	}
+	sort.Slice(byOff, func(a, b int) bool { return m.Funcs[byOff[a]].CodeOffset < m.Funcs[byOff[b]].CodeOffset })
+	for k := 1; k < len(byOff); k++ {
+		p, f := &m.Funcs[byOff[k-1]], &m.Funcs[byOff[k]]
+		if uint64(p.CodeOffset)+uint64(p.CodeSize) > uint64(f.CodeOffset) {
+			return fmt.Errorf("functions %d and %d overlap at %#x", nImp[wasm.ExternFunc]+uint64(byOff[k-1]), nImp[wasm.ExternFunc]+uint64(byOff[k]), f.CodeOffset)
 		}
 	}
+	// insideFunc reports whether off lies in a function's code other than
+	// at its first byte.
+	insideFunc := func(off uint32) bool {
+		k := sort.Search(len(byOff), func(k int) bool { return m.Funcs[byOff[k]].CodeOffset > off })
+		if k == 0 {
+			return false
+		}
+		f := &m.Funcs[byOff[k-1]]
+		return off > f.CodeOffset && uint64(off) < uint64(f.CodeOffset)+uint64(f.CodeSize)
+	}
+	stub := func(s uint32) bool { return inText(uint64(s), 1) && !insideFunc(s) }
 	if len(m.EntryStubs) > len(m.Types) {
-		return fmt.Errorf("object: %d entry stubs for %d types", len(m.EntryStubs), len(m.Types))
+		return fmt.Errorf("%d entry stubs for %d types", len(m.EntryStubs), len(m.Types))
 	}
 	for t, s := range m.EntryStubs {
-		if s != NoStub && !inText(uint64(s), 1) {
-			return fmt.Errorf("object: entry stub of type %d at %#x outside the %#x-byte text", t, s, textLen)
+		if s != NoStub && !stub(s) {
+			return fmt.Errorf("entry stub of type %d at %#x: not a code start in the %#x-byte text", t, s, textLen)
 		}
 	}
-	if uint64(len(m.ImportStubs)) > nImp[wasm.ExternFunc] {
-		return fmt.Errorf("object: %d import stubs for %d imported functions", len(m.ImportStubs), nImp[wasm.ExternFunc])
+	if uint64(len(m.ImportStubs)) != nImp[wasm.ExternFunc] {
+		return fmt.Errorf("%d host-call stubs for %d imported functions", len(m.ImportStubs), nImp[wasm.ExternFunc])
 	}
 	for i, s := range m.ImportStubs {
-		if s != NoStub && !inText(uint64(s), 1) {
-			return fmt.Errorf("object: host-call stub %d at %#x outside the %#x-byte text", i, s, textLen)
+		if s == NoStub || !stub(s) {
+			return fmt.Errorf("host-call stub %d at %#x: not a code start in the %#x-byte text", i, s, textLen)
 		}
-	}
-	count := [4]uint64{
-		wasm.ExternFunc:   nImp[wasm.ExternFunc] + uint64(len(m.Funcs)),
-		wasm.ExternTable:  nImp[wasm.ExternTable] + uint64(len(m.Tables)),
-		wasm.ExternMemory: nImp[wasm.ExternMemory] + uint64(len(m.Mems)),
-		wasm.ExternGlobal: nImp[wasm.ExternGlobal] + uint64(len(m.Globals)),
-	}
-	for i, x := range m.Exports {
-		if x.Kind > wasm.ExternGlobal {
-			return fmt.Errorf("object: export %d (%q): bad kind %d", i, x.Name, x.Kind)
-		}
-		if uint64(x.Index) >= count[x.Kind] {
-			return fmt.Errorf("object: export %q: %s index %d out of range (%d)", x.Name, x.Kind, x.Index, count[x.Kind])
-		}
-	}
-	if m.Start < -1 || (m.Start >= 0 && uint64(m.Start) >= count[wasm.ExternFunc]) {
-		return fmt.Errorf("object: start function %d out of range (%d functions)", m.Start, count[wasm.ExternFunc])
 	}
 	for i, s := range m.Sites {
 		if uint64(s.CodeOffset) > uint64(textLen) {
-			return fmt.Errorf("object: site %d at %#x outside the %#x-byte text", i, s.CodeOffset, textLen)
+			return fmt.Errorf("site %d at %#x outside the %#x-byte text", i, s.CodeOffset, textLen)
 		}
 		if i > 0 && s.CodeOffset < m.Sites[i-1].CodeOffset {
-			return fmt.Errorf("object: site table not sorted at entry %d (%#x after %#x)", i, s.CodeOffset, m.Sites[i-1].CodeOffset)
+			return fmt.Errorf("site table not sorted at entry %d (%#x after %#x)", i, s.CodeOffset, m.Sites[i-1].CodeOffset)
+		}
+		if uint64(s.Func) >= nFuncs {
+			return fmt.Errorf("site %d: function %d out of range (%d functions)", i, s.Func, nFuncs)
+		}
+		if s.Code > abi.TrapUndefinedElement {
+			return fmt.Errorf("site %d: bad trap code %d", i, s.Code)
 		}
 	}
 	for _, l := range m.Labels {
 		if !inText(uint64(l.Offset), uint64(l.Size)) {
-			return fmt.Errorf("object: label %q [%#x, +%#x) outside the %#x-byte text", l.Name, l.Offset, l.Size, textLen)
+			return fmt.Errorf("label %q [%#x, +%#x) outside the %#x-byte text", l.Name, l.Offset, l.Size, textLen)
 		}
+	}
+
+	// Exports and start.
+	count := [4]uint64{
+		wasm.ExternFunc:   nFuncs,
+		wasm.ExternTable:  uint64(len(tables)),
+		wasm.ExternMemory: uint64(len(mems)),
+		wasm.ExternGlobal: uint64(len(globals)),
+	}
+	for i, x := range m.Exports {
+		if x.Kind > wasm.ExternGlobal {
+			return fmt.Errorf("export %d (%q): bad kind %d", i, x.Name, x.Kind)
+		}
+		if uint64(x.Index) >= count[x.Kind] {
+			return fmt.Errorf("export %q: %s index %d out of range (%d)", x.Name, x.Kind, x.Index, count[x.Kind])
+		}
+	}
+	if m.Start < -1 || (m.Start >= 0 && uint64(m.Start) >= nFuncs) {
+		return fmt.Errorf("start function %d out of range (%d functions)", m.Start, nFuncs)
+	}
+	if m.Start >= 0 {
+		if t := m.Types[m.funcType(uint32(m.Start))]; len(t.Params) != 0 || len(t.Results) != 0 {
+			return fmt.Errorf("start function %d has type %v, want [] -> []", m.Start, t)
+		}
+	}
+
+	// Segments.
+	for i := range m.Elems {
+		el := &m.Elems[i]
+		if !el.Type.IsRef() {
+			return fmt.Errorf("element segment %d: bad type %#x", i, byte(el.Type))
+		}
+		switch el.Mode {
+		case wasm.SegmentActive:
+			if uint64(el.Table) >= uint64(len(tables)) {
+				return fmt.Errorf("element segment %d: table %d out of range (%d tables)", i, el.Table, len(tables))
+			}
+			if tables[el.Table].Elem != el.Type {
+				return fmt.Errorf("element segment %d: %s elements for a %s table", i, el.Type, tables[el.Table].Elem)
+			}
+			if err := cx.check(&el.Offset, wasm.I32); err != nil {
+				return fmt.Errorf("element segment %d: offset: %w", i, err)
+			}
+		case wasm.SegmentPassive, wasm.SegmentDeclarative:
+		default:
+			return fmt.Errorf("element segment %d: bad mode %d", i, el.Mode)
+		}
+		for j := range el.Init {
+			if err := cx.check(&el.Init[j], el.Type); err != nil {
+				return fmt.Errorf("element segment %d: item %d: %w", i, j, err)
+			}
+		}
+	}
+	for i := range m.Datas {
+		d := &m.Datas[i]
+		switch d.Mode {
+		case wasm.SegmentActive:
+			if uint64(d.Mem) >= uint64(len(mems)) {
+				return fmt.Errorf("data segment %d: memory %d out of range (%d memories)", i, d.Mem, len(mems))
+			}
+			e := d.Offset.Expr()
+			if err := cx.check(&e, wasm.I32); err != nil {
+				return fmt.Errorf("data segment %d: offset: %w", i, err)
+			}
+		case wasm.SegmentPassive:
+		default:
+			return fmt.Errorf("data segment %d: bad mode %d", i, d.Mode)
+		}
+		if uint64(len(d.Init)) > math.MaxUint32 {
+			return fmt.Errorf("data segment %d: %d bytes", i, len(d.Init))
+		}
+	}
+	return nil
+}
+
+// funcType is the type index of function idx, which must be in range.
+func (m *Meta) funcType(idx uint32) uint32 {
+	for i := range m.Imports {
+		if m.Imports[i].Kind == wasm.ExternFunc {
+			if idx == 0 {
+				return m.Imports[i].Type
+			}
+			idx--
+		}
+	}
+	return m.Funcs[idx].TypeIndex
+}
+
+func validValType(t wasm.ValType) bool {
+	switch t {
+	case wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.V128, wasm.FuncRef, wasm.ExternRef:
+		return true
+	}
+	return false
+}
+
+func checkLimits(l wasm.Limits, max uint64) error {
+	if l.Min > max || (l.HasMax && (l.Max > max || l.Max < l.Min)) {
+		return fmt.Errorf("bad limits min %d max %d (has max %v, at most %d)", l.Min, l.Max, l.HasMax, max)
+	}
+	return nil
+}
+
+func checkTable(t wasm.TableType) error {
+	if !t.Elem.IsRef() {
+		return fmt.Errorf("bad table element type %#x", byte(t.Elem))
+	}
+	return checkLimits(t.Limits, maxTableLen)
+}
+
+func checkMem(t wasm.MemType) error { return checkLimits(t.Limits, wasm.MaxPages) }
+
+// constChecker checks constant expressions as the validator does: one
+// constant instruction of the wanted type; ref.func names a function;
+// global.get names a global that exists when the expression is evaluated.
+type constChecker struct {
+	nFuncs   uint64
+	nGlobals uint64 // globals an expression may read
+	globals  []wasm.GlobalType
+}
+
+func (cx *constChecker) check(c *wasm.ConstExpr, want wasm.ValType) error {
+	if c.NonConst || c.NumInstrs != 1 {
+		return fmt.Errorf("not a single constant instruction")
+	}
+	var got wasm.ValType
+	switch c.Op {
+	case wasm.OpI32Const:
+		got = wasm.I32
+	case wasm.OpI64Const:
+		got = wasm.I64
+	case wasm.OpF32Const:
+		got = wasm.F32
+	case wasm.OpF64Const:
+		got = wasm.F64
+	case wasm.OpV128Const:
+		got = wasm.V128
+	case wasm.OpRefNull:
+		got = c.Type
+	case wasm.OpRefFunc:
+		if uint64(c.Index) >= cx.nFuncs {
+			return fmt.Errorf("ref.func %d: function out of range (%d functions)", c.Index, cx.nFuncs)
+		}
+		got = wasm.FuncRef
+	case wasm.OpGlobalGet:
+		if uint64(c.Index) >= cx.nGlobals {
+			return fmt.Errorf("global.get %d: global out of range (%d readable)", c.Index, cx.nGlobals)
+		}
+		got = cx.globals[c.Index].Type
+	default:
+		return fmt.Errorf("opcode %#x is not a constant instruction", uint32(c.Op))
+	}
+	if got != want {
+		return fmt.Errorf("%s value where %s is wanted", got, want)
 	}
 	return nil
 }

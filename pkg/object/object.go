@@ -16,8 +16,9 @@ import (
 // FormatVersion is the version of the metadata encoding and of the ELF
 // layout. The loader refuses any other. (2: Meta.Labels. 3: Meta.Fuel.
 // 4: the site table is fixed-width and aligned, read in place. 5: data
-// segments in the compact form of Data.)
-const FormatVersion = 5
+// segments in the compact form of Data. 6: the module header records the
+// compiler's version and has room for a signature.)
+const FormatVersion = 6
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).

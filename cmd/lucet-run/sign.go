@@ -1,0 +1,47 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/sign"
+)
+
+var trustedKeysFlag = &cli.StringFlag{Name: "trusted-keys", Usage: "run only objects signed by a key in `FILE` (lines \"lucet-ed25519 KEY\", as lucetc --keygen writes to FILE.pub); a .wasm is refused"}
+
+// trustedKeys reads --trusted-keys, nil when not given.
+func trustedKeys(c *cli.Context) ([]ed25519.PublicKey, error) {
+	path := c.String("trusted-keys")
+	if path == "" {
+		return nil, nil
+	}
+	keys, err := sign.ReadPublicKeys(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--trusted-keys: %w", err)}
+	}
+	return keys, nil
+}
+
+// loadSigned loads an object that must carry a signature by one of keys;
+// anything else, a .wasm included, is refused.
+func loadSigned(path string, keys []ed25519.PublicKey) (*load.Module, error) {
+	m, err := load.File(path, load.RequireSignature(keys...))
+	if err != nil && errors.Is(err, load.ErrNotELF) {
+		if f, ferr := os.Open(path); ferr == nil {
+			var magic [4]byte
+			io.ReadFull(f, magic[:])
+			f.Close()
+			if compile.IsWasm(magic[:]) {
+				return nil, fmt.Errorf("%s: a .wasm module; with --trusted-keys only signed objects run (compile and sign with lucetc --sign-key)", path)
+			}
+		}
+	}
+	return m, err
+}

@@ -1,0 +1,214 @@
+package wasmgen_test
+
+// Differential testing against a reference: wazero's interpreter (a
+// test-only dependency; nothing outside this file imports it, so the
+// product binaries never link it).
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/lucet-go/lucet/internal/wasmgen"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/compile"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
+)
+
+// outcome is what one call did: its results, or the trap it ended in.
+type outcome struct {
+	results []uint64
+	trap    string // "" when it returned
+}
+
+// wazeroTrap maps wazero's error text to lucet's trap names (the spec's).
+var wazeroTraps = []struct{ wazero, trap string }{
+	{"integer divide by zero", abi.TrapIntegerDivideByZero.String()},
+	{"integer overflow", abi.TrapIntegerOverflow.String()},
+	{"invalid conversion to integer", abi.TrapInvalidConversion.String()},
+	{"out of bounds memory access", abi.TrapMemoryOutOfBounds.String()},
+	{"unreachable", abi.TrapUnreachable.String()},
+}
+
+// engines runs one module in both engines.
+type engines struct {
+	ref   api.Module
+	refRT wazero.Runtime
+	store *execute.Store
+	inst  *execute.Instance
+	mod   *load.Module
+}
+
+func instantiate(t *testing.T, ctx context.Context, wasm []byte) *engines {
+	t.Helper()
+	e := &engines{}
+	e.refRT = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
+	var err error
+	if e.ref, err = e.refRT.Instantiate(ctx, wasm); err != nil {
+		t.Fatalf("wazero: %v", err)
+	}
+	o, err := compile.Wasm(wasm, codegen.Default())
+	if err != nil {
+		t.Fatalf("lucet compile: %v", err)
+	}
+	if e.mod, err = load.FromObject(o); err != nil {
+		t.Fatalf("lucet load: %v", err)
+	}
+	if e.store, err = execute.NewStore(execute.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	if e.inst, err = e.store.Instantiate(e.mod, execute.ImportMap{}); err != nil {
+		t.Fatalf("lucet instantiate: %v", err)
+	}
+	return e
+}
+
+func (e *engines) close(ctx context.Context) {
+	e.store.Close()
+	e.mod.Close()
+	e.refRT.Close(ctx)
+}
+
+// sameValue compares two results of type t: bit for bit, except that any
+// NaN equals any NaN (the spec leaves NaN payloads open).
+func sameValue(t byte, a, b uint64) bool {
+	switch t {
+	case wasmgen.I32:
+		return uint32(a) == uint32(b)
+	case wasmgen.F32:
+		fa, fb := math.Float32frombits(uint32(a)), math.Float32frombits(uint32(b))
+		return uint32(a) == uint32(b) || (fa != fa && fb != fb)
+	case wasmgen.F64:
+		fa, fb := math.Float64frombits(a), math.Float64frombits(b)
+		return a == b || (fa != fa && fb != fb)
+	}
+	return a == b
+}
+
+// diffModule generates module number seed, calls every export with a few
+// argument sets in both engines and compares results, traps, globals and
+// memory after every call.
+func diffModule(t *testing.T, seed int64) {
+	ctx := context.Background()
+	r := rand.New(rand.NewSource(seed))
+	m := wasmgen.New(r)
+	e := instantiate(t, ctx, m.Wasm)
+	defer e.close(ctx)
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("module %d (%d bytes, wasm %x): %s", seed, len(m.Wasm), m.Wasm, fmt.Sprintf(format, args...))
+	}
+	for round := 0; round < 3; round++ {
+		for _, f := range m.Funcs {
+			args := make([]uint64, len(f.Params))
+			for i, p := range f.Params {
+				args[i] = arg(r, p)
+			}
+			refRes, refErr := e.ref.ExportedFunction(f.Name).Call(ctx, args...)
+			res, err := e.inst.Func(f.Name).Call(args...)
+			want, got := outcome{results: refRes}, outcome{results: res}
+			if refErr != nil {
+				want = outcome{trap: "unknown: " + refErr.Error()}
+				for _, w := range wazeroTraps {
+					if strings.Contains(refErr.Error(), w.wazero) {
+						want = outcome{trap: w.trap}
+					}
+				}
+			}
+			if err != nil {
+				var tr *execute.Trap
+				if !asTrap(err, &tr) {
+					fail("%s%v: lucet error %v", f.Name, args, err)
+				}
+				got = outcome{trap: tr.Code.String()}
+			}
+			stats[got.trap]++
+			if want.trap != got.trap {
+				fail("%s%v: wazero %q, lucet %q (results %v / %v)", f.Name, args, want.trap, got.trap, want.results, got.results)
+			}
+			if want.trap == "" {
+				for i, rt := range f.Results {
+					if !sameValue(rt, want.results[i], got.results[i]) {
+						fail("%s%v: result %d: wazero %#x, lucet %#x", f.Name, args, i, want.results[i], got.results[i])
+					}
+				}
+			}
+			for i, name := range m.Globals {
+				ext, _ := e.inst.Export(name)
+				gv := ext.(*execute.Global).Get()
+				rv := e.ref.ExportedGlobal(name).Get()
+				if !sameValue(m.GlobalTypes[i], rv, gv) {
+					fail("after %s%v: global %s: wazero %#x, lucet %#x", f.Name, args, name, rv, gv)
+				}
+			}
+			rm, _ := e.ref.Memory().Read(0, e.ref.Memory().Size())
+			lm := e.inst.Memory().Bytes()
+			if len(rm) != len(lm) {
+				fail("after %s%v: memory of %d bytes in wazero, %d in lucet", f.Name, args, len(rm), len(lm))
+			}
+			for i := range rm {
+				if rm[i] != lm[i] {
+					fail("after %s%v: memory byte %#x: wazero %#x, lucet %#x", f.Name, args, i, rm[i], lm[i])
+				}
+			}
+		}
+	}
+}
+
+func asTrap(err error, tr **execute.Trap) bool {
+	t, ok := err.(*execute.Trap)
+	if !ok {
+		return false
+	}
+	*tr = t
+	return true
+}
+
+// stats counts calls by outcome ("" returned, else the trap).
+var stats = map[string]int{}
+
+// arg picks an argument of type p, edge values half the time.
+func arg(r *rand.Rand, p byte) uint64 {
+	edges := []uint64{0, 1, math.MaxUint64, 0x80000000, 0x7fffffff, 0x8000000000000000, math.Float64bits(1.5), uint64(math.Float32bits(-2.5))}
+	v := r.Uint64()
+	if r.Intn(2) == 0 {
+		v = edges[r.Intn(len(edges))]
+	}
+	switch p {
+	case wasmgen.I32, wasmgen.F32:
+		return v & math.MaxUint32
+	}
+	return v
+}
+
+// TestDiffRandomModules compares a fixed set of generated modules (seeds
+// 0..n-1); FuzzDiff explores further.
+func TestDiffRandomModules(t *testing.T) {
+	n := 300
+	if testing.Short() {
+		n = 30
+	}
+	for seed := int64(0); seed < int64(n); seed++ {
+		diffModule(t, seed)
+	}
+	t.Logf("%d modules, calls by outcome: %v", n, stats)
+	if stats[""] == 0 || len(stats) < 3 {
+		t.Errorf("the generated calls barely vary: %v", stats)
+	}
+}
+
+// FuzzDiff compares the generated module of each fuzzed seed.
+func FuzzDiff(f *testing.F) {
+	for _, s := range []int64{1, 2, 3, 1 << 40} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) { diffModule(t, seed) })
+}

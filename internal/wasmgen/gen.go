@@ -1,0 +1,550 @@
+// Package wasmgen generates random valid WebAssembly modules for
+// differential testing: every module validates by construction,
+// terminates (loops are counted, calls go only to lower-numbered
+// functions), and computes values whose results do not depend on what the
+// spec leaves open (no float bits reach memory or integers, so NaN
+// payloads never show).
+//
+// In: a source of randomness. Out: the module's binary encoding and a
+// description of its exports (functions with their types, one memory,
+// mutable globals).
+package wasmgen
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand"
+)
+
+// Value types, as encoded.
+const (
+	I32 byte = 0x7f
+	I64 byte = 0x7e
+	F32 byte = 0x7d
+	F64 byte = 0x7c
+)
+
+// Func is a generated, exported function.
+type Func struct {
+	Name    string
+	Params  []byte
+	Results []byte
+}
+
+// Module is a generated module.
+type Module struct {
+	Wasm    []byte
+	Funcs   []Func   // exported as f0, f1, ...
+	Globals []string // exported mutable globals g0, g1, ... (types in GlobalTypes)
+	// GlobalTypes are the globals' value types.
+	GlobalTypes []byte
+}
+
+var valTypes = []byte{I32, I64, F32, F64}
+
+type gen struct {
+	r       *rand.Rand
+	funcs   []Func
+	globals []byte
+	// per function
+	params, locals []byte
+	cur            int // index of the function being generated
+	body           []byte
+	depth          int
+	budget         int // instructions left in this function
+	loops          int // enclosing loops (each has its own counter)
+	calls          int // calls left in this function
+}
+
+// maxLoops is how deep loops nest; each level has a counter local, and
+// calls are never made inside a loop, so every function's running time
+// is bounded by a small multiple of its size.
+const maxLoops = 2
+
+// New generates a module from r.
+func New(r *rand.Rand) *Module {
+	g := &gen{r: r}
+	nf := 1 + r.Intn(5)
+	for i := 0; i < 1+r.Intn(4); i++ {
+		g.globals = append(g.globals, valTypes[r.Intn(4)])
+	}
+	for i := 0; i < nf; i++ {
+		f := Func{Name: "f" + itoa(i)}
+		for j := r.Intn(4); j > 0; j-- {
+			f.Params = append(f.Params, valTypes[r.Intn(4)])
+		}
+		if r.Intn(5) != 0 {
+			f.Results = []byte{valTypes[r.Intn(4)]}
+		}
+		g.funcs = append(g.funcs, f)
+	}
+	var codes [][]byte
+	for i := range g.funcs {
+		codes = append(codes, g.function(i))
+	}
+	m := &Module{Funcs: g.funcs, GlobalTypes: g.globals}
+	for i := range g.globals {
+		m.Globals = append(m.Globals, "g"+itoa(i))
+	}
+	m.Wasm = g.encode(codes)
+	return m
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// function generates the body (locals and code) of function i.
+func (g *gen) function(i int) []byte {
+	f := g.funcs[i]
+	g.cur, g.params, g.body, g.depth, g.loops, g.calls = i, f.Params, nil, 0, 0, 2
+	g.locals = nil
+	for j := g.r.Intn(4); j > 0; j-- {
+		g.locals = append(g.locals, valTypes[g.r.Intn(4)])
+	}
+	for j := 0; j < maxLoops; j++ {
+		g.locals = append(g.locals, I32) // loop counters
+	}
+	g.budget = 20 + g.r.Intn(150)
+	for g.budget > 0 && g.r.Intn(6) != 0 {
+		g.stmt()
+	}
+	if len(f.Results) == 1 {
+		g.expr(f.Results[0])
+	}
+	g.op(0x0b)
+	var b []byte
+	b = binary.AppendUvarint(b, uint64(len(g.locals)))
+	for _, t := range g.locals {
+		b = append(b, 1, t)
+	}
+	return append(b, g.body...)
+}
+
+func (g *gen) op(b ...byte) { g.body = append(g.body, b...) }
+func (g *gen) u(v uint64)   { g.body = binary.AppendUvarint(g.body, v) }
+
+// sleb appends a signed LEB128.
+func (g *gen) sleb(v int64) {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			g.body = append(g.body, c)
+			return
+		}
+		g.body = append(g.body, c|0x80)
+	}
+}
+
+// localsOf returns the indices of the locals (params included) of type t.
+func (g *gen) localsOf(t byte) []int {
+	var out []int
+	for i, p := range g.params {
+		if p == t {
+			out = append(out, i)
+		}
+	}
+	for i, l := range g.locals[:len(g.locals)-maxLoops] { // never a loop counter
+		if l == t {
+			out = append(out, len(g.params)+i)
+		}
+	}
+	return out
+}
+
+func (g *gen) globalsOf(t byte) []int {
+	var out []int
+	for i, gt := range g.globals {
+		if gt == t {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// stmt generates an instruction sequence with no net stack effect.
+func (g *gen) stmt() {
+	g.budget--
+	t := valTypes[g.r.Intn(4)]
+	switch k := g.r.Intn(10); {
+	case k < 3:
+		if ls := g.localsOf(t); len(ls) > 0 {
+			g.expr(t)
+			g.op(0x21)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			return
+		}
+		g.expr(t)
+		g.op(0x1a) // drop
+	case k < 5:
+		if gs := g.globalsOf(t); len(gs) > 0 {
+			g.expr(t)
+			g.op(0x24)
+			g.u(uint64(gs[g.r.Intn(len(gs))]))
+			return
+		}
+		g.expr(t)
+		g.op(0x1a)
+	case k < 7: // an integer store
+		it := []byte{I32, I64}[g.r.Intn(2)]
+		g.addr()
+		g.expr(it)
+		if it == I32 {
+			ops := []byte{0x36, 0x3a, 0x3b} // i32.store, store8, store16
+			g.op(ops[g.r.Intn(len(ops))])
+		} else {
+			ops := []byte{0x37, 0x3c, 0x3d, 0x3e}
+			g.op(ops[g.r.Intn(len(ops))])
+		}
+		g.memarg()
+	case k < 8 && g.loops < maxLoops: // a counted loop
+		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
+		g.op(0x41)
+		g.sleb(int64(1 + g.r.Intn(8)))
+		g.op(0x21)
+		g.u(uint64(ctr))
+		g.op(0x03, 0x40) // loop
+		g.depth++
+		g.loops++
+		for n := 1 + g.r.Intn(3); n > 0 && g.budget > 0; n-- {
+			g.stmt()
+		}
+		g.loops--
+		g.depth--
+		// ctr = ctr - 1; br_if 0 (ctr != 0)
+		g.op(0x20)
+		g.u(uint64(ctr))
+		g.op(0x41, 0x01, 0x6b, 0x22)
+		g.u(uint64(ctr))
+		g.op(0x0d, 0x00, 0x0b)
+	case k < 9 && g.depth < 3: // if/else around statements
+		g.expr(I32)
+		g.op(0x04, 0x40)
+		g.depth++
+		g.stmt()
+		if g.r.Intn(2) == 0 {
+			g.op(0x05)
+			g.stmt()
+		}
+		g.depth--
+		g.op(0x0b)
+	default:
+		if g.r.Intn(30) == 0 {
+			g.op(0x00) // unreachable, rarely
+			return
+		}
+		g.expr(t)
+		g.op(0x1a)
+	}
+}
+
+// addr pushes an i32 address: usually inside the first page, sometimes
+// anywhere (a trap).
+func (g *gen) addr() {
+	if g.r.Intn(8) == 0 {
+		g.expr(I32)
+		return
+	}
+	g.expr(I32)
+	g.op(0x41)
+	g.sleb(0xfff0)
+	g.op(0x71) // i32.and
+}
+
+func (g *gen) memarg() {
+	g.u(0) // alignment 1 is always valid
+	g.u(uint64(g.r.Intn(16)))
+}
+
+// expr generates an expression leaving one value of type t.
+func (g *gen) expr(t byte) {
+	g.budget--
+	g.depth++
+	defer func() { g.depth-- }()
+	if g.depth > 6 || g.budget <= 0 {
+		g.leaf(t)
+		return
+	}
+	switch g.r.Intn(12) {
+	case 0, 1:
+		g.leaf(t)
+	case 2, 3, 4:
+		g.binary(t)
+	case 5:
+		g.unary(t)
+	case 6:
+		g.convert(t)
+	case 7:
+		g.load(t)
+	case 8: // select
+		g.expr(t)
+		g.expr(t)
+		g.expr(I32)
+		g.op(0x1b)
+	case 9: // if with a result
+		g.expr(I32)
+		g.op(0x04, t)
+		g.expr(t)
+		g.op(0x05)
+		g.expr(t)
+		g.op(0x0b)
+	case 10: // a call to an earlier function
+		var cands []int
+		for i := 0; i < g.cur && g.loops == 0 && g.calls > 0; i++ {
+			if f := g.funcs[i]; len(f.Results) == 1 && f.Results[0] == t {
+				cands = append(cands, i)
+			}
+		}
+		if len(cands) == 0 {
+			g.leaf(t)
+			return
+		}
+		c := cands[g.r.Intn(len(cands))]
+		g.calls--
+		for _, p := range g.funcs[c].Params {
+			g.expr(p)
+		}
+		g.op(0x10)
+		g.u(uint64(c))
+	default:
+		if t == I32 {
+			g.compare()
+		} else {
+			g.binary(t)
+		}
+	}
+}
+
+// leaf is a constant, a local or a global.
+func (g *gen) leaf(t byte) {
+	switch g.r.Intn(3) {
+	case 0:
+		if ls := g.localsOf(t); len(ls) > 0 {
+			g.op(0x20)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			return
+		}
+	case 1:
+		if gs := g.globalsOf(t); len(gs) > 0 {
+			g.op(0x23)
+			g.u(uint64(gs[g.r.Intn(len(gs))]))
+			return
+		}
+	}
+	g.constant(t)
+}
+
+// interesting integers: edges where implementations differ.
+var ints = []int64{0, 1, -1, 2, 7, 31, 32, 63, 64, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff,
+	math.MaxInt32, math.MinInt32, math.MaxUint32, math.MaxInt64, math.MinInt64}
+
+var floats = []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -1.5, 2.5, 1e10, -1e30, math.Inf(1), math.Inf(-1), math.NaN(),
+	2147483647.0, -2147483648.0, 2147483648.0, 4294967296.0, 9.2233720368547758e18, -9.2233720368547758e18, 1.8446744073709552e19}
+
+func (g *gen) constant(t byte) {
+	var iv int64
+	if g.r.Intn(2) == 0 {
+		iv = ints[g.r.Intn(len(ints))]
+	} else {
+		iv = g.r.Int63() >> uint(g.r.Intn(63))
+		if g.r.Intn(2) == 0 {
+			iv = -iv
+		}
+	}
+	fv := floats[g.r.Intn(len(floats))]
+	if g.r.Intn(3) == 0 {
+		fv = (g.r.Float64() - 0.5) * math.Pow(2, float64(g.r.Intn(80)-20))
+	}
+	switch t {
+	case I32:
+		g.op(0x41)
+		g.sleb(int64(int32(iv)))
+	case I64:
+		g.op(0x42)
+		g.sleb(iv)
+	case F32:
+		g.op(0x43)
+		g.body = binary.LittleEndian.AppendUint32(g.body, math.Float32bits(float32(fv)))
+	case F64:
+		g.op(0x44)
+		g.body = binary.LittleEndian.AppendUint64(g.body, math.Float64bits(fv))
+	}
+}
+
+// Opcode tables by type.
+var (
+	binOps = map[byte][]byte{
+		I32: {0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78},
+		I64: {0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a},
+		F32: {0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98},
+		F64: {0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6},
+	}
+	unOps = map[byte][]byte{
+		I32: {0x67, 0x68, 0x69, 0xc0, 0xc1},
+		I64: {0x79, 0x7a, 0x7b, 0xc2, 0xc3, 0xc4},
+		F32: {0x8b, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x91},
+		F64: {0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f},
+	}
+	// Comparisons give i32: op and operand type.
+	cmpOps = []struct{ op, t byte }{
+		{0x45, 0}, {0x46, I32}, {0x47, I32}, {0x48, I32}, {0x49, I32}, {0x4a, I32}, {0x4b, I32}, {0x4c, I32}, {0x4d, I32}, {0x4e, I32}, {0x4f, I32},
+		{0x50, 1}, {0x51, I64}, {0x52, I64}, {0x53, I64}, {0x54, I64}, {0x55, I64}, {0x56, I64}, {0x57, I64}, {0x58, I64}, {0x59, I64}, {0x5a, I64},
+		{0x5b, F32}, {0x5c, F32}, {0x5d, F32}, {0x5e, F32}, {0x5f, F32}, {0x60, F32},
+		{0x61, F64}, {0x62, F64}, {0x63, F64}, {0x64, F64}, {0x65, F64}, {0x66, F64},
+	}
+	// Conversions: result type -> (op, operand type). No reinterprets
+	// from floats (NaN bits would show).
+	convOps = map[byte][]struct{ op, t byte }{
+		I32: {{0xa7, I64}, {0xa8, F32}, {0xa9, F32}, {0xaa, F64}, {0xab, F64}},
+		I64: {{0xac, I32}, {0xad, I32}, {0xae, F32}, {0xaf, F32}, {0xb0, F64}, {0xb1, F64}},
+		F32: {{0xb2, I32}, {0xb3, I32}, {0xb4, I64}, {0xb5, I64}, {0xb6, F64}, {0xbe, I32}},
+		F64: {{0xb7, I32}, {0xb8, I32}, {0xb9, I64}, {0xba, I64}, {0xbb, F32}, {0xbf, I64}},
+	}
+	// Saturating truncations (0xfc prefix): sub-opcode, result, operand.
+	satOps = []struct{ sub, res, t byte }{
+		{0, I32, F32}, {1, I32, F32}, {2, I32, F64}, {3, I32, F64},
+		{4, I64, F32}, {5, I64, F32}, {6, I64, F64}, {7, I64, F64},
+	}
+	loadOps = map[byte][]byte{
+		I32: {0x28, 0x2c, 0x2d, 0x2e, 0x2f},
+		I64: {0x29, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35},
+		F32: {0x2a},
+		F64: {0x2b},
+	}
+)
+
+// divOps trap on a zero divisor (and signed ones on overflow).
+var divOps = map[byte]bool{0x6d: true, 0x6e: true, 0x6f: true, 0x70: true, 0x7f: true, 0x80: true, 0x81: true, 0x82: true}
+
+func (g *gen) binary(t byte) {
+	ops := binOps[t]
+	op := ops[g.r.Intn(len(ops))]
+	g.expr(t)
+	g.expr(t)
+	if divOps[op] && g.r.Intn(4) != 0 {
+		// Mostly a nonzero divisor, so calls get past the division.
+		if t == I32 {
+			g.op(0x41, 0x01, 0x72) // i32.or 1
+		} else {
+			g.op(0x42, 0x01, 0x84) // i64.or 1
+		}
+	}
+	g.op(op)
+}
+
+func (g *gen) unary(t byte) {
+	g.expr(t)
+	ops := unOps[t]
+	g.op(ops[g.r.Intn(len(ops))])
+}
+
+func (g *gen) compare() {
+	c := cmpOps[g.r.Intn(len(cmpOps))]
+	switch c.t {
+	case 0:
+		g.expr(I32)
+	case 1:
+		g.expr(I64)
+	default:
+		g.expr(c.t)
+		g.expr(c.t)
+	}
+	g.op(c.op)
+}
+
+func (g *gen) convert(t byte) {
+	if (t == I32 || t == I64) && g.r.Intn(4) != 0 { // mostly non-trapping
+		var cands []int
+		for i, s := range satOps {
+			if s.res == t {
+				cands = append(cands, i)
+			}
+		}
+		s := satOps[cands[g.r.Intn(len(cands))]]
+		g.expr(s.t)
+		g.op(0xfc, s.sub)
+		return
+	}
+	cs := convOps[t]
+	c := cs[g.r.Intn(len(cs))]
+	g.expr(c.t)
+	g.op(c.op)
+}
+
+func (g *gen) load(t byte) {
+	g.addr()
+	ops := loadOps[t]
+	g.op(ops[g.r.Intn(len(ops))])
+	g.memarg()
+}
+
+// encode writes the module: types (one per function), functions, one
+// memory of one page (max one, so memory.grow is never generated), the
+// globals, the exports and the code.
+func (g *gen) encode(codes [][]byte) []byte {
+	b := []byte("\x00asm\x01\x00\x00\x00")
+	section := func(id byte, content []byte) {
+		b = append(b, id)
+		b = binary.AppendUvarint(b, uint64(len(content)))
+		b = append(b, content...)
+	}
+	var s []byte
+	s = binary.AppendUvarint(s, uint64(len(g.funcs)))
+	for _, f := range g.funcs {
+		s = append(s, 0x60)
+		s = binary.AppendUvarint(s, uint64(len(f.Params)))
+		s = append(s, f.Params...)
+		s = binary.AppendUvarint(s, uint64(len(f.Results)))
+		s = append(s, f.Results...)
+	}
+	section(1, s)
+	s = binary.AppendUvarint(nil, uint64(len(g.funcs)))
+	for i := range g.funcs {
+		s = binary.AppendUvarint(s, uint64(i))
+	}
+	section(3, s)
+	section(5, []byte{1, 1, 1, 1}) // one memory: min 1, max 1
+	s = binary.AppendUvarint(nil, uint64(len(g.globals)))
+	for _, t := range g.globals {
+		s = append(s, t, 1) // mutable
+		c := &gen{r: g.r}
+		c.constant(t)
+		s = append(s, c.body...)
+		s = append(s, 0x0b)
+	}
+	section(6, s)
+	var ex []byte
+	n := 0
+	for i, f := range g.funcs {
+		ex = appendName(ex, f.Name)
+		ex = append(ex, 0)
+		ex = binary.AppendUvarint(ex, uint64(i))
+		n++
+	}
+	for i := range g.globals {
+		ex = appendName(ex, "g"+itoa(i))
+		ex = append(ex, 3)
+		ex = binary.AppendUvarint(ex, uint64(i))
+		n++
+	}
+	ex = appendName(ex, "memory")
+	ex = append(ex, 2, 0)
+	n++
+	section(7, append(binary.AppendUvarint(nil, uint64(n)), ex...))
+	s = binary.AppendUvarint(nil, uint64(len(codes)))
+	for _, c := range codes {
+		s = binary.AppendUvarint(s, uint64(len(c)))
+		s = append(s, c...)
+	}
+	section(10, s)
+	return b
+}
+
+func appendName(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
