@@ -274,6 +274,7 @@ func addEdge(from, to *Block, args []*Value) {
 		a.Uses++
 	}
 	from.Succs = append(from.Succs, Edge{B: to, Args: args})
+	from.succIdx = nil
 	to.Preds = append(to.Preds, from)
 }
 

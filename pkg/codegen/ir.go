@@ -119,14 +119,17 @@ type Block struct {
 	Aux int64
 	Pos int32
 
+	// succIdx indexes Succs by target for edgeTo (nil: not built).
+	succIdx map[*Block]int32
+
 	// Braun et al. construction state.
 	sealed     bool
 	incomplete []incompleteParam
 	defs       map[int]*Value
 
 	// Layout and allocation.
-	start, end int32 // positions of the first and last instruction
-	liveIn     bitset
+	start, end int32   // positions of the first and last instruction
+	liveIn     []int32 // global value IDs (regalloc.go)
 	loopDepth  int32
 }
 
@@ -229,8 +232,22 @@ func edgeString(e Edge) string {
 	return s + ")"
 }
 
-// edgeTo returns the index in p.Succs of the edge to b.
+// edgeTo returns the index in p.Succs of the edge to b. A br_table block
+// can have thousands of successors, each asking for its edge: beyond a
+// few, the answer comes from an index built on first use (anything that
+// changes Succs resets it to nil).
 func (p *Block) edgeTo(b *Block) int {
+	if len(p.Succs) > 8 {
+		if p.succIdx == nil {
+			p.succIdx = make(map[*Block]int32, len(p.Succs))
+			for i := len(p.Succs) - 1; i >= 0; i-- {
+				p.succIdx[p.Succs[i].B] = int32(i)
+			}
+		}
+		if i, ok := p.succIdx[b]; ok && p.Succs[i].B == b {
+			return int(i)
+		}
+	}
 	for i := range p.Succs {
 		if p.Succs[i].B == b {
 			return i

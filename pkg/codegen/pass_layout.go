@@ -7,11 +7,22 @@ package codegen
 // keeps loop back-edges short.
 func splitCriticalEdges(f *Func) {
 	var out []*Block
+	// predPos finds an edge's place in its target's Preds without a scan:
+	// a block can have thousands of predecessors.
+	predPos := map[[2]*Block]int{}
+	for _, b := range f.Blocks {
+		for i, p := range b.Preds {
+			if _, dup := predPos[[2]*Block{p, b}]; !dup {
+				predPos[[2]*Block{p, b}] = i
+			}
+		}
+	}
 	for _, b := range f.Blocks {
 		out = append(out, b)
 		if len(b.Succs) < 2 {
 			continue
 		}
+		b.succIdx = nil
 		for i := range b.Succs {
 			e := &b.Succs[i]
 			if len(e.Args) == 0 {
@@ -23,11 +34,8 @@ func splitCriticalEdges(f *Func) {
 			nb.loopDepth = b.loopDepth
 			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
 			nb.Preds = []*Block{b}
-			for j, p := range e.B.Preds {
-				if p == b {
-					e.B.Preds[j] = nb
-					break
-				}
+			if j, ok := predPos[[2]*Block{b, e.B}]; ok && e.B.Preds[j] == b {
+				e.B.Preds[j] = nb
 			}
 			e.B, e.Args = nb, nil
 			out = append(out, nb)
