@@ -87,7 +87,7 @@ func TestCompileSpecModules(t *testing.T) {
 				t.Errorf("%s: func %d: %v", path, fidx, err)
 				continue
 			}
-			optimize(f)
+			optimize(f, 2)
 			ra := allocate(f, m)
 			if err := checkAllocation(f, ra); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)

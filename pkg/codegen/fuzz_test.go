@@ -46,7 +46,7 @@ func FuzzCompile(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			optimize(fn)
+			optimize(fn, 2)
 			if err := checkAllocation(fn, allocate(fn, m)); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}

@@ -147,6 +147,7 @@ type Func struct {
 	nextBlock int32
 	valSlab   []Value
 	argSlab   []*Value
+	slabHint  int // expected number of values (from the body size)
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
@@ -157,7 +158,11 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	// hundreds of thousands of values, and one allocation each dominates
 	// compile time.
 	if len(f.valSlab) == 0 {
-		f.valSlab = make([]Value, 512)
+		// The first slab is sized from the body (slabHint), so the
+		// thousands of small functions of a big module do not each take
+		// a slab of a big one; later slabs grow with the function.
+		n := min(max(f.slabHint, 32, int(f.nextID)/2), 4096)
+		f.valSlab = make([]Value, n)
 	}
 	v := &f.valSlab[0]
 	f.valSlab = f.valSlab[1:]
@@ -165,7 +170,7 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	f.nextID++
 	if len(args) > 0 {
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {
-			f.argSlab = make([]*Value, 0, max(2048, len(args)))
+			f.argSlab = make([]*Value, 0, max(min(max(2*f.slabHint, 64, int(f.nextID)), 8192), len(args)))
 		}
 		n := len(f.argSlab)
 		f.argSlab = append(f.argSlab, args...)

@@ -29,20 +29,31 @@ type paramRef struct {
 // per nesting level. Parameters keep their index until the end, when
 // each block is compacted once.
 func elimRedundantParams(f *Func) {
-	// users[id] lists the parameters receiving value id as an argument.
-	users := make([][]paramRef, f.nextID)
+	// users[pnum[id]] lists the parameters receiving parameter id as an
+	// argument.
+	pnum := make([]int32, f.nextID)
 	var work []paramRef
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
 		}
-		for i := range b.Params {
+		for i, p := range b.Params {
+			pnum[p.ID] = int32(len(work))
 			work = append(work, paramRef{b, int32(i)})
+		}
+	}
+	if len(work) == 0 {
+		return
+	}
+	users := make([][]paramRef, len(work))
+	for _, b := range f.Blocks {
+		if b == f.Entry {
+			continue
 		}
 		for _, pred := range b.Preds {
 			for i, a := range pred.Succs[pred.edgeTo(b)].Args {
-				if a.Op == OpParam {
-					users[a.ID] = append(users[a.ID], paramRef{b, int32(i)})
+				if a.Op == OpParam && a.Block != f.Entry {
+					users[pnum[a.ID]] = append(users[pnum[a.ID]], paramRef{b, int32(i)})
 				}
 			}
 		}
@@ -78,19 +89,20 @@ func elimRedundantParams(f *Func) {
 		}
 		p.fwd = same
 		removed = true
-		for k := len(users[p.ID]) - 1; k >= 0; k-- {
-			work = append(work, users[p.ID][k])
+		pu := users[pnum[p.ID]]
+		for k := len(pu) - 1; k >= 0; k-- {
+			work = append(work, pu[k])
 		}
 		// The users of p now use same: merge the smaller list into the
 		// larger, so chains of removals stay O(n log n).
-		if same.Op == OpParam {
-			u, w := users[same.ID], users[p.ID]
-			if len(u) < len(w) {
-				u, w = w, u
+		if same.Op == OpParam && same.Block != f.Entry {
+			u := users[pnum[same.ID]]
+			if len(u) < len(pu) {
+				u, pu = pu, u
 			}
-			users[same.ID] = append(u, w...)
+			users[pnum[same.ID]] = append(u, pu...)
 		}
-		users[p.ID] = nil
+		users[pnum[p.ID]] = nil
 	}
 	if !removed {
 		return

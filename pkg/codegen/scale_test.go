@@ -341,3 +341,25 @@ func BenchmarkScaleOne(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGobig compiles testdata/gobig.wasm (3.8 MB, a Go program) at
+// each level, reporting CPU time per compile (the target: opt 2 in at
+// most 1 s of CPU, opt 0 in at most 0.3 s).
+func BenchmarkGobig(b *testing.B) {
+	mod, err := os.ReadFile("../../testdata/gobig.wasm")
+	if err != nil {
+		b.Skip(err)
+	}
+	for _, opt := range []int{0, 2} {
+		b.Run(fmt.Sprintf("opt%d", opt), func(b *testing.B) {
+			b.ReportAllocs()
+			opts := Default()
+			opts.OptLevel = opt
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				compileBytes(b, mod, opts)
+			}
+			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
