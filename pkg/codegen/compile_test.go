@@ -57,7 +57,7 @@ func TestCompileSpecModules(t *testing.T) {
 			continue
 		}
 		n++
-		for _, opts := range []Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
+		for _, opts := range []Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
 			obj, err := Compile(m, opts)
 			if err != nil {
 				t.Errorf("%s: %v", path, err)

@@ -34,7 +34,7 @@ func FuzzCompile(f *testing.F) {
 		if _, err := validate.Module(m, validate.Options{}); err != nil {
 			return
 		}
-		for _, opts := range []Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
+		for _, opts := range []Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
 			if _, err := Compile(m, opts); errors.Is(err, ErrUnsupported) {
 				return
 			} else if err != nil {
