@@ -71,8 +71,8 @@ type emitter struct {
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *Value
 	frame    int32 // bytes below rbp
-	// threaded memoizes thread.
-	threaded map[*Block]*Block
+	// threaded memoizes thread, by block ID.
+	threaded []*Block
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
@@ -670,15 +670,15 @@ func (e *emitter) edgeMoves(from *Block, edge Edge) {
 // cycle of empty blocks ends at the block where it closes.
 func (e *emitter) thread(b *Block) *Block {
 	if e.threaded == nil {
-		e.threaded = map[*Block]*Block{}
+		e.threaded = make([]*Block, e.f.nextBlock)
 	}
-	if t, ok := e.threaded[b]; ok {
+	if t := e.threaded[b.ID]; t != nil {
 		return t
 	}
 	var chain []*Block
 	t := b
 	for {
-		if r, ok := e.threaded[t]; ok {
+		if r := e.threaded[t.ID]; r != nil {
 			t = r
 			break
 		}
@@ -689,9 +689,9 @@ func (e *emitter) thread(b *Block) *Block {
 		t = t.Succs[0].B
 	}
 	for _, c := range chain {
-		e.threaded[c] = t
+		e.threaded[c.ID] = t
 	}
-	e.threaded[b] = t
+	e.threaded[b.ID] = t
 	return t
 }
 

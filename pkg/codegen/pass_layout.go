@@ -48,21 +48,22 @@ func splitCriticalEdges(f *Func) {
 // builder only lays out blocks it entered, but a block entered through a
 // dead edge could remain) and their edges.
 func removeUnreachable(f *Func) {
-	seen := map[*Block]bool{f.Entry: true}
+	seen := make([]bool, f.nextBlock)
+	seen[f.Entry.ID] = true
 	work := []*Block{f.Entry}
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, e := range b.Succs {
-			if !seen[e.B] {
-				seen[e.B] = true
+			if !seen[e.B.ID] {
+				seen[e.B.ID] = true
 				work = append(work, e.B)
 			}
 		}
 	}
 	out := f.Blocks[:0]
 	for _, b := range f.Blocks {
-		if seen[b] {
+		if seen[b.ID] {
 			out = append(out, b)
 		}
 	}
@@ -70,7 +71,7 @@ func removeUnreachable(f *Func) {
 	for _, b := range f.Blocks {
 		ps := b.Preds[:0]
 		for _, p := range b.Preds {
-			if seen[p] {
+			if seen[p.ID] {
 				ps = append(ps, p)
 			}
 		}

@@ -381,7 +381,13 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 		}
 	}
 	segsOf := buildSegments(f, pos, liveOut, byGID)
-	var ivs []interval
+	n := 0
+	for _, id := range start {
+		if id != none {
+			n++
+		}
+	}
+	ivs := make([]interval, 0, n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
