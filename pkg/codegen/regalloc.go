@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"math"
 	"sort"
 
 	"github.com/lucet-go/lucet/internal/asm"
@@ -517,12 +518,12 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
-	paramOf := map[*Value]*Value{}
+	paramOf := make([]*Value, f.nextID)
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
 			for i, a := range e.Args {
 				if a.Block == b && needsReg(a) {
-					paramOf[a] = e.B.Params[i]
+					paramOf[a.ID] = e.B.Params[i]
 				}
 			}
 		}
@@ -534,7 +535,10 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		}
 	}
 	// callArg maps a value passed to a call to its convention register.
-	callArg := map[*Value]asm.Reg{}
+	callArg := make([]asm.Reg, f.nextID)
+	for i := range callArg {
+		callArg[i] = asm.NoReg
+	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			var ft *wasm.FuncType
@@ -553,8 +557,8 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 			regs, _, _ := convention(ps)
 			for i, a := range v.Args[:len(ps)] {
-				if _, seen := callArg[a]; !seen && regs[i] != asm.NoReg {
-					callArg[a] = regs[i]
+				if callArg[a.ID] == asm.NoReg {
+					callArg[a.ID] = regs[i]
 				}
 			}
 		}
@@ -582,6 +586,9 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		}
 		return n == 0, blocker, n
 	}
+	// minEnd[r] is the earliest end among assigned[r]: the list needs
+	// pruning only once the scan has passed it.
+	var minEnd [32]int32
 	for i := range ivs {
 		cur := &ivs[i]
 		v := cur.v
@@ -591,14 +598,19 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			regs = allocXMMs
 		}
 		for _, r := range regs {
+			if len(assigned[r]) == 0 || minEnd[r] >= cur.start {
+				continue
+			}
 			k := 0
+			m := int32(math.MaxInt32)
 			for _, it := range assigned[r] {
 				if it.end >= cur.start {
 					assigned[r][k] = it
 					k++
+					m = min(m, it.end)
 				}
 			}
-			assigned[r] = assigned[r][:k]
+			assigned[r], minEnd[r] = assigned[r][:k], m
 		}
 
 		// A value reloaded after more calls than it is used is cheaper
@@ -636,10 +648,10 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		if v.Op == OpArg {
 			try(argReg(f, int(v.Aux)))
 		}
-		if p := paramOf[v]; p != nil && p.loc.inReg() {
+		if p := paramOf[v.ID]; p != nil && p.loc.inReg() {
 			try(p.loc.Reg)
 		}
-		if h, ok := callArg[v]; ok {
+		if h := callArg[v.ID]; h != asm.NoReg {
 			try(h)
 		}
 		if v.Op == OpParam && !crossesCall {
@@ -696,6 +708,9 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 		}
 		v.loc.Reg = r
+		if len(assigned[r]) == 0 || cur.end < minEnd[r] {
+			minEnd[r] = cur.end
+		}
 		assigned[r] = append(assigned[r], cur)
 	}
 	ra.assignSlots()
