@@ -326,6 +326,10 @@ func TestScaleLinear(t *testing.T) {
 	}
 }
 
+// BenchmarkScaleOne compiles one dimension at one size, for profiling:
+//
+//	SCALE_DIM=nesting/if SCALE_N=40000 go test ./pkg/codegen -run '^$' \
+//	    -bench ScaleOne -benchtime 2x -cpuprofile cpu.prof
 func BenchmarkScaleOne(b *testing.B) {
 	name := os.Getenv("SCALE_DIM")
 	n, _ := strconv.Atoi(os.Getenv("SCALE_N"))
