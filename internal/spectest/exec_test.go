@@ -64,7 +64,8 @@ func TestSpecExec(t *testing.T) {
 			scripts = append(scripts, s)
 		}
 	}
-	// Every script runs twice: with explicit bounds checks (the default)
+	// Every script runs at the optimizing and the baseline tier, each
+	// twice: with explicit bounds checks (the default)
 	// and with guard-page bounds checks, whose out-of-bounds accesses
 	// become traps in the runtime's signal handler.
 	// In guard mode every module also takes the command-line tools' path
@@ -75,8 +76,11 @@ func TestSpecExec(t *testing.T) {
 		opts    codegen.Options
 		linkAll bool
 	}{
-		{"explicit", codegen.Options{Parallel: 1}, false},
-		{"guard", codegen.Options{Parallel: 1, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}, true},
+		{"explicit", codegen.Options{Parallel: 1, OptLevel: 2}, false},
+		{"guard", codegen.Options{Parallel: 1, OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}, true},
+		// The baseline tier (codegen.Options.OptLevel 0) in both modes.
+		{"explicit-opt0", codegen.Options{Parallel: 1}, false},
+		{"guard-opt0", codegen.Options{Parallel: 1, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}, false},
 	}
 	var failures []string
 	for _, mode := range modes {

@@ -89,7 +89,8 @@ func valTypes(ts []wasm.ValType) ([]Type, error) {
 func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &Func{}, memVar: -1}
+	// About one value per two bytes of code.
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &Func{slabHint: len(code.Body)/2 + 8}, memVar: -1}
 	var err error
 	if b.f.Params, err = valTypes(ft.Params); err != nil {
 		return nil, err
@@ -276,6 +277,7 @@ func addEdge(from, to *Block, args []*Value) {
 		a.Uses++
 	}
 	from.Succs = append(from.Succs, Edge{B: to, Args: args})
+	from.succIdx = nil
 	to.Preds = append(to.Preds, from)
 }
 

@@ -31,7 +31,10 @@ import (
 
 // Options control compilation.
 type Options struct {
-	OptLevel int // 0 = fast compile, 1 = default, 2 = more
+	// OptLevel chooses the tier: 0 a baseline for huge modules (no
+	// redundant-parameter elimination, no fusion of compares, selects and
+	// scaled adds), 1 and 2 the optimizing tier. Default sets 2.
+	OptLevel int
 	Bounds   object.BoundsChecks
 	// MemReserve and MemGuard are the BoundsGuard reservation and guard
 	// sizes in bytes.
@@ -61,7 +64,7 @@ const (
 // BoundsExplicit stays available for hosts that cannot reserve the
 // address space.
 func Default() Options {
-	return Options{Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard}
+	return Options{OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard}
 }
 
 // defaultFeatures are the CPU features the emitter relies on.
@@ -130,23 +133,30 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler) (
 	if err != nil {
 		return nil, err
 	}
-	optimize(f)
+	optimize(f, opts.OptLevel)
 	ra := allocate(f, m)
 	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
 		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
 	return e.emitFunc()
 }
 
-// optimize runs the SSA passes that prepare f for register allocation.
-func optimize(f *Func) {
+// optimize runs the SSA passes that prepare f for register allocation
+// at the given level (Options.OptLevel). Every level removes unreachable
+// blocks and dead values and splits critical edges, which the allocator
+// and emitter rely on.
+func optimize(f *Func, level int) {
 	removeUnreachable(f)
-	elimRedundantParams(f)
+	if level > 0 {
+		elimRedundantParams(f)
+	}
 	deadCode(f)
 	splitCriticalEdges(f)
-	fuseCompares(f)
-	fuseVectorTests(f)
-	fuseSelects(f)
-	fuseScaledAdds(f)
+	if level > 0 {
+		fuseCompares(f)
+		fuseVectorTests(f)
+		fuseSelects(f)
+		fuseScaledAdds(f)
+	}
 }
 
 // link lays out the module: routines, entry stubs, host-call stubs, then
@@ -183,7 +193,17 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 	if err := a.Finish(); err != nil {
 		return nil, fmt.Errorf("codegen: stubs: %w", err)
 	}
-	text := append([]byte(nil), a.Bytes()...)
+	// Sized up front: a big module has megabytes of code and hundreds of
+	// thousands of sites, and growing them by appending was a third of
+	// linking.
+	size, nsites := len(a.Bytes()), 0
+	for _, fc := range funcs {
+		size = (size+15)&^15 + len(fc.code)
+		nsites += len(fc.sites)
+	}
+	text := make([]byte, 0, size)
+	text = append(text, a.Bytes()...)
+	sites = make([]object.Site, 0, nsites)
 
 	metaFuncs := make([]object.Func, len(funcs))
 	offsets := make([]int, len(funcs))
@@ -226,7 +246,9 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 				Func: fidx, WasmOffset: uint32(bodyOff + int(s.pos))})
 		}
 	}
-	sort.SliceStable(sites, func(i, j int) bool { return sites[i].CodeOffset < sites[j].CodeOffset })
+	if !sort.SliceIsSorted(sites, func(i, j int) bool { return sites[i].CodeOffset < sites[j].CodeOffset }) {
+		sort.SliceStable(sites, func(i, j int) bool { return sites[i].CodeOffset < sites[j].CodeOffset })
+	}
 
 	start := int64(-1)
 	if m.HasStart {

@@ -59,7 +59,7 @@ func TestCompileSpecModules(t *testing.T) {
 			continue
 		}
 		n++
-		for _, opts := range []Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
+		for _, opts := range []Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
 			obj, err := Compile(m, opts)
 			if err != nil {
 				t.Errorf("%s: %v", path, err)
@@ -89,7 +89,7 @@ func TestCompileSpecModules(t *testing.T) {
 				t.Errorf("%s: func %d: %v", path, fidx, err)
 				continue
 			}
-			optimize(f)
+			optimize(f, 2)
 			ra := allocate(f, m)
 			if err := checkAllocation(f, ra); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)

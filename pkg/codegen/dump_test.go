@@ -44,7 +44,7 @@ func TestDump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	optimize(f)
+	optimize(f, 2)
 	allocate(f, m)
 	fmt.Println(f)
 	a := asm.New()

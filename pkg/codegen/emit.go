@@ -73,6 +73,8 @@ type emitter struct {
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *Value
 	frame    int32 // bytes below rbp
+	// threaded memoizes thread, by block ID.
+	threaded []*Block
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
@@ -164,6 +166,10 @@ func (e *emitter) parallelMove(ms []pmove) {
 		}
 		pending = append(pending, m)
 	}
+	if len(pending) > 16 {
+		e.parallelMoveLarge(pending)
+		return
+	}
 	for len(pending) > 0 {
 		progress := false
 		for i := 0; i < len(pending); i++ {
@@ -202,6 +208,88 @@ func (e *emitter) parallelMove(ms []pmove) {
 		for j := range pending {
 			if pending[j].c == nil && pending[j].src.eq(d) {
 				pending[j].src = s
+			}
+		}
+	}
+}
+
+// parallelMoveLarge is parallelMove for many moves (a loop header with
+// thousands of parameters) in time linear in their number: a move is
+// ready when nothing pending reads its destination; when none is, the
+// rest are cycles (every location is written by one move at most, so the
+// chains hanging off a cycle never lead into another one), and one is
+// broken by saving a destination in the scratch register.
+func (e *emitter) parallelMoveLarge(ms []pmove) {
+	type key struct {
+		reg asm.Reg
+		mem asm.Mem
+	}
+	k := func(l ploc) key {
+		if l.isReg() {
+			return key{reg: l.reg}
+		}
+		return key{reg: asm.NoReg, mem: l.mem}
+	}
+	readers := map[key][]int{} // pending moves reading a location
+	writer := map[key]int{}    // the move writing a location
+	for i, m := range ms {
+		if m.c == nil {
+			readers[k(m.src)] = append(readers[k(m.src)], i)
+		}
+		writer[k(m.dst)] = i
+	}
+	done := make([]bool, len(ms))
+	left := make(map[key]int, len(readers)) // readers not yet done
+	for l, rs := range readers {
+		left[l] = len(rs)
+	}
+	var ready []int
+	for i := len(ms) - 1; i >= 0; i-- {
+		if left[k(ms[i].dst)] == 0 {
+			ready = append(ready, i)
+		}
+	}
+	next := 0 // lowest index possibly pending, for breaking cycles
+	for remaining := len(ms); remaining > 0; {
+		if len(ready) == 0 {
+			for done[next] {
+				next++
+			}
+			d := ms[next].dst
+			var t Type
+			for _, r := range readers[k(d)] {
+				if !done[r] {
+					t = ms[r].t
+					break
+				}
+			}
+			s := regLoc(rA)
+			if t.IsFloat() {
+				s = regLoc(x15)
+			}
+			e.emitMove(pmove{dst: s, src: d, t: t})
+			for _, r := range readers[k(d)] {
+				if !done[r] {
+					ms[r].src = s
+				}
+			}
+			readers[k(d)], left[k(d)] = nil, 0
+			ready = append(ready, next)
+			continue
+		}
+		i := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		m := ms[i]
+		e.emitMove(m)
+		done[i] = true
+		remaining--
+		if m.c != nil || m.src.eq(regLoc(rA)) || m.src.eq(regLoc(x15)) {
+			continue
+		}
+		sk := k(m.src)
+		if left[sk]--; left[sk] == 0 {
+			if w, ok := writer[sk]; ok && !done[w] {
+				ready = append(ready, w)
 			}
 		}
 	}
@@ -490,21 +578,23 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	for i, b := range f.Blocks {
 		skip[i] = i > 0 && e.thread(b) != b
 	}
+	// next[i] is the first block after i that is emitted.
+	next := make([]*Block, len(f.Blocks)+1)
+	for i := len(f.Blocks) - 1; i >= 0; i-- {
+		next[i] = next[i+1]
+		if i+1 < len(f.Blocks) && !skip[i+1] {
+			next[i] = f.Blocks[i+1]
+		}
+	}
 	for i, b := range f.Blocks {
 		if skip[i] {
 			continue
 		}
-		e.next = nil
-		for j := i + 1; j < len(f.Blocks); j++ {
-			if !skip[j] {
-				e.next = f.Blocks[j]
-				break
-			}
-		}
+		e.next = next[i]
 		a.Bind(e.labels[b])
 		// Checks done in the only predecessor dominate this block.
 		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
-			clear(e.checked)
+			e.resetChecked()
 		}
 		if b != f.Entry {
 			for _, p := range b.Params {
@@ -590,14 +680,45 @@ func (e *emitter) edgeMoves(from *Block, edge Edge) {
 
 // thread skips blocks that only jump on with no moves to do (split edges
 // whose parameters were allocated where their arguments already are).
+// Results are memoized along the whole chain, so threading every block
+// of a long chain (the ends of deeply nested blocks) stays linear; a
+// cycle of empty blocks ends at the block where it closes.
 func (e *emitter) thread(b *Block) *Block {
-	for i := 0; i < len(e.f.Blocks); i++ {
-		if len(b.Values) != 0 || b.Kind != BlockPlain || len(b.Params) != 0 || !e.noMoves(b.Succs[0]) {
+	if e.threaded == nil {
+		e.threaded = make([]*Block, e.f.nextBlock)
+	}
+	if t := e.threaded[b.ID]; t != nil {
+		return t
+	}
+	var chain []*Block
+	t := b
+	for {
+		if r := e.threaded[t.ID]; r != nil {
+			t = r
 			break
 		}
-		b = b.Succs[0].B
+		if len(chain) > len(e.f.Blocks) || len(t.Values) != 0 || t.Kind != BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
+			break
+		}
+		chain = append(chain, t)
+		t = t.Succs[0].B
 	}
-	return b
+	for _, c := range chain {
+		e.threaded[c.ID] = t
+	}
+	e.threaded[b.ID] = t
+	return t
+}
+
+// resetChecked forgets the bounds checks of the previous block. A map
+// that grew large is replaced rather than cleared: clearing costs its
+// capacity, at every block.
+func (e *emitter) resetChecked() {
+	if len(e.checked) > 64 {
+		e.checked = map[*Value]uint64{}
+	} else if len(e.checked) > 0 {
+		clear(e.checked)
+	}
 }
 
 func (e *emitter) noMoves(edge Edge) bool {

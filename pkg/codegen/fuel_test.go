@@ -47,7 +47,7 @@ func TestFuelCounts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			optimize(f)
+			optimize(f, 2)
 			if total, folded, _ := charged(f); total != tt.total || folded != tt.folded {
 				t.Errorf("charged %d (%d folded into checks), want %d (%d)\n%s", total, folded, tt.total, tt.folded, f)
 			}

@@ -34,7 +34,7 @@ func FuzzCompile(f *testing.F) {
 		if _, err := validate.Module(m, validate.Options{}); err != nil {
 			return
 		}
-		for _, opts := range []Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
+		for _, opts := range []Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
 			if _, err := Compile(m, opts); errors.Is(err, ErrUnsupported) {
 				return
 			} else if err != nil {
@@ -46,7 +46,7 @@ func FuzzCompile(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			optimize(fn)
+			optimize(fn, 2)
 			if err := checkAllocation(fn, allocate(fn, m)); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}

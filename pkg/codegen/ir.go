@@ -120,14 +120,17 @@ type Block struct {
 	Aux int64
 	Pos int32
 
+	// succIdx indexes Succs by target for edgeTo (nil: not built).
+	succIdx map[*Block]int32
+
 	// Braun et al. construction state.
 	sealed     bool
 	incomplete []incompleteParam
 	defs       map[int]*Value
 
 	// Layout and allocation.
-	start, end int32 // positions of the first and last instruction
-	liveIn     bitset
+	start, end int32   // positions of the first and last instruction
+	liveIn     []int32 // global value IDs (regalloc.go)
 	loopDepth  int32
 }
 
@@ -145,6 +148,7 @@ type Func struct {
 	nextBlock int32
 	valSlab   []Value
 	argSlab   []*Value
+	slabHint  int // expected number of values (from the body size)
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
@@ -158,7 +162,11 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	// hundreds of thousands of values, and one allocation each dominates
 	// compile time.
 	if len(f.valSlab) == 0 {
-		f.valSlab = make([]Value, 512)
+		// The first slab is sized from the body (slabHint), so the
+		// thousands of small functions of a big module do not each take
+		// a slab of a big one; later slabs grow with the function.
+		n := min(max(f.slabHint, 32, int(f.nextID)/2), 4096)
+		f.valSlab = make([]Value, n)
 	}
 	v := &f.valSlab[0]
 	f.valSlab = f.valSlab[1:]
@@ -166,7 +174,7 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	f.nextID++
 	if len(args) > 0 {
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {
-			f.argSlab = make([]*Value, 0, max(2048, len(args)))
+			f.argSlab = make([]*Value, 0, max(min(max(2*f.slabHint, 64, int(f.nextID)), 8192), len(args)))
 		}
 		n := len(f.argSlab)
 		f.argSlab = append(f.argSlab, args...)
@@ -233,8 +241,22 @@ func edgeString(e Edge) string {
 	return s + ")"
 }
 
-// edgeTo returns the index in p.Succs of the edge to b.
+// edgeTo returns the index in p.Succs of the edge to b. A br_table block
+// can have thousands of successors, each asking for its edge: beyond a
+// few, the answer comes from an index built on first use (anything that
+// changes Succs resets it to nil).
 func (p *Block) edgeTo(b *Block) int {
+	if len(p.Succs) > 8 {
+		if p.succIdx == nil {
+			p.succIdx = make(map[*Block]int32, len(p.Succs))
+			for i := len(p.Succs) - 1; i >= 0; i-- {
+				p.succIdx[p.Succs[i].B] = int32(i)
+			}
+		}
+		if i, ok := p.succIdx[b]; ok && p.Succs[i].B == b {
+			return int(i)
+		}
+	}
 	for i := range p.Succs {
 		if p.Succs[i].B == b {
 			return i

@@ -7,11 +7,22 @@ package codegen
 // keeps loop back-edges short.
 func splitCriticalEdges(f *Func) {
 	var out []*Block
+	// predPos finds an edge's place in its target's Preds without a scan:
+	// a block can have thousands of predecessors.
+	predPos := map[[2]*Block]int{}
+	for _, b := range f.Blocks {
+		for i, p := range b.Preds {
+			if _, dup := predPos[[2]*Block{p, b}]; !dup {
+				predPos[[2]*Block{p, b}] = i
+			}
+		}
+	}
 	for _, b := range f.Blocks {
 		out = append(out, b)
 		if len(b.Succs) < 2 {
 			continue
 		}
+		b.succIdx = nil
 		for i := range b.Succs {
 			e := &b.Succs[i]
 			if len(e.Args) == 0 {
@@ -23,11 +34,8 @@ func splitCriticalEdges(f *Func) {
 			nb.loopDepth = b.loopDepth
 			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
 			nb.Preds = []*Block{b}
-			for j, p := range e.B.Preds {
-				if p == b {
-					e.B.Preds[j] = nb
-					break
-				}
+			if j, ok := predPos[[2]*Block{b, e.B}]; ok && e.B.Preds[j] == b {
+				e.B.Preds[j] = nb
 			}
 			e.B, e.Args = nb, nil
 			out = append(out, nb)
@@ -40,21 +48,22 @@ func splitCriticalEdges(f *Func) {
 // builder only lays out blocks it entered, but a block entered through a
 // dead edge could remain) and their edges.
 func removeUnreachable(f *Func) {
-	seen := map[*Block]bool{f.Entry: true}
+	seen := make([]bool, f.nextBlock)
+	seen[f.Entry.ID] = true
 	work := []*Block{f.Entry}
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, e := range b.Succs {
-			if !seen[e.B] {
-				seen[e.B] = true
+			if !seen[e.B.ID] {
+				seen[e.B.ID] = true
 				work = append(work, e.B)
 			}
 		}
 	}
 	out := f.Blocks[:0]
 	for _, b := range f.Blocks {
-		if seen[b] {
+		if seen[b.ID] {
 			out = append(out, b)
 		}
 	}
@@ -62,7 +71,7 @@ func removeUnreachable(f *Func) {
 	for _, b := range f.Blocks {
 		ps := b.Preds[:0]
 		for _, p := range b.Preds {
-			if seen[p] {
+			if seen[p.ID] {
 				ps = append(ps, p)
 			}
 		}

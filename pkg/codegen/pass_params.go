@@ -1,53 +1,143 @@
 package codegen
 
-// resolve follows replacement links.
+// resolve follows replacement links, shortening the chain it walked so
+// the next walk is one step.
 func resolve(v *Value) *Value {
-	for v.fwd != nil {
-		v = v.fwd
+	r := v
+	for r.fwd != nil {
+		r = r.fwd
 	}
-	return v
+	for v.fwd != nil && v.fwd != r {
+		v.fwd, v = r, v.fwd
+	}
+	return r
+}
+
+// paramRef names parameter i of block b.
+type paramRef struct {
+	b *Block
+	i int32
 }
 
 // elimRedundantParams removes block parameters whose incoming arguments
 // are all the same value (or the parameter itself), which Braun et al.'s
 // construction leaves behind for variables not redefined in a loop, and
-// rewrites every reference to them. It iterates to a fixed point because
-// removing one parameter can make another redundant.
+// rewrites every reference to them. Removing one parameter can make
+// another redundant (nested loops form chains of them), so the
+// parameters fed by a removed one are checked again from a worklist,
+// rather than sweeping the function to a fixed point, which costs a sweep
+// per nesting level. Parameters keep their index until the end, when
+// each block is compacted once.
 func elimRedundantParams(f *Func) {
-	for changed := true; changed; {
-		changed = false
-		for _, b := range f.Blocks {
-			if b == f.Entry {
-				continue
-			}
-			for i := 0; i < len(b.Params); i++ {
-				p := b.Params[i]
-				var same *Value
-				redundant := true
-				for _, pred := range b.Preds {
-					a := resolve(pred.Succs[pred.edgeTo(b)].Args[i])
-					if a == p || a == same {
-						continue
-					}
-					if same != nil {
-						redundant = false
-						break
-					}
-					same = a
+	// users[pnum[id]] lists the parameters receiving parameter id as an
+	// argument.
+	pnum := make([]int32, f.nextID)
+	var work []paramRef
+	for _, b := range f.Blocks {
+		if b == f.Entry {
+			continue
+		}
+		for i, p := range b.Params {
+			pnum[p.ID] = int32(len(work))
+			work = append(work, paramRef{b, int32(i)})
+		}
+	}
+	if len(work) == 0 {
+		return
+	}
+	users := make([][]paramRef, len(work))
+	for _, b := range f.Blocks {
+		if b == f.Entry {
+			continue
+		}
+		for _, pred := range b.Preds {
+			for i, a := range pred.Succs[pred.edgeTo(b)].Args {
+				if a.Op == OpParam && a.Block != f.Entry {
+					users[pnum[a.ID]] = append(users[pnum[a.ID]], paramRef{b, int32(i)})
 				}
-				if !redundant || same == nil {
-					continue
-				}
-				p.fwd = same
-				b.Params = append(b.Params[:i], b.Params[i+1:]...)
-				for _, pred := range b.Preds {
-					e := &pred.Succs[pred.edgeTo(b)]
-					e.Args = append(e.Args[:i:i], e.Args[i+1:]...)
-				}
-				i--
-				changed = true
 			}
 		}
+	}
+	// Reverse, so parameters are first checked in layout order.
+	for i, j := 0, len(work)-1; i < j; i, j = i+1, j-1 {
+		work[i], work[j] = work[j], work[i]
+	}
+	removed := false
+	for len(work) > 0 {
+		r := work[len(work)-1]
+		work = work[:len(work)-1]
+		b, i := r.b, r.i
+		p := b.Params[i]
+		if p.fwd != nil {
+			continue
+		}
+		var same *Value
+		redundant := true
+		for _, pred := range b.Preds {
+			a := resolve(pred.Succs[pred.edgeTo(b)].Args[i])
+			if a == p || a == same {
+				continue
+			}
+			if same != nil {
+				redundant = false
+				break
+			}
+			same = a
+		}
+		if !redundant || same == nil {
+			continue
+		}
+		p.fwd = same
+		removed = true
+		pu := users[pnum[p.ID]]
+		for k := len(pu) - 1; k >= 0; k-- {
+			work = append(work, pu[k])
+		}
+		// The users of p now use same: merge the smaller list into the
+		// larger, so chains of removals stay O(n log n).
+		if same.Op == OpParam && same.Block != f.Entry {
+			u := users[pnum[same.ID]]
+			if len(u) < len(pu) {
+				u, pu = pu, u
+			}
+			users[pnum[same.ID]] = append(u, pu...)
+		}
+		users[pnum[p.ID]] = nil
+	}
+	if !removed {
+		return
+	}
+	for _, b := range f.Blocks {
+		if b == f.Entry {
+			continue
+		}
+		old := b.Params
+		var keep []*Value
+		dropped := false
+		for _, p := range old {
+			if p.fwd == nil {
+				keep = append(keep, p)
+			} else {
+				dropped = true
+			}
+		}
+		if !dropped {
+			continue
+		}
+		if keep == nil {
+			keep = old[:0:0]
+		}
+		for _, pred := range b.Preds {
+			e := &pred.Succs[pred.edgeTo(b)]
+			args := make([]*Value, 0, len(keep))
+			for i, a := range e.Args {
+				if old[i].fwd == nil {
+					args = append(args, a)
+				}
+			}
+			e.Args = args
+		}
+		b.Params = keep
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -80,7 +170,13 @@ func deadCode(f *Func) {
 			work = append(work, v)
 		}
 	}
+	// pidx is each parameter's position in its block, so a live one
+	// marks its incoming arguments without a search.
+	pidx := make([]int32, f.nextID)
 	for _, b := range f.Blocks {
+		for i, p := range b.Params {
+			pidx[p.ID] = int32(i)
+		}
 		for _, v := range b.Values {
 			if opInfos[v.Op].effect {
 				mark(v)
@@ -96,7 +192,6 @@ func deadCode(f *Func) {
 	for _, a := range f.Args {
 		mark(a) // keep the entry block's parameters in signature order
 	}
-	// paramIndex finds a parameter's position to mark incoming arguments.
 	for len(work) > 0 {
 		v := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -105,13 +200,8 @@ func deadCode(f *Func) {
 		}
 		if v.Op == OpParam {
 			b := v.Block
-			for i, p := range b.Params {
-				if p == v {
-					for _, pred := range b.Preds {
-						mark(pred.Succs[pred.edgeTo(b)].Args[i])
-					}
-					break
-				}
+			for _, pred := range b.Preds {
+				mark(pred.Succs[pred.edgeTo(b)].Args[pidx[v.ID]])
 			}
 		}
 	}
@@ -129,17 +219,30 @@ func deadCode(f *Func) {
 		if b == f.Entry {
 			continue
 		}
-		for i := 0; i < len(b.Params); i++ {
-			if live.has(b.Params[i].ID) {
-				continue
-			}
-			b.Params = append(b.Params[:i], b.Params[i+1:]...)
-			for _, pred := range b.Preds {
-				e := &pred.Succs[pred.edgeTo(b)]
-				e.Args = append(e.Args[:i:i], e.Args[i+1:]...)
-			}
-			i--
+		dead := false
+		for _, p := range b.Params {
+			dead = dead || !live.has(p.ID)
 		}
+		if !dead {
+			continue
+		}
+		for _, pred := range b.Preds {
+			e := &pred.Succs[pred.edgeTo(b)]
+			args := e.Args[:0:0]
+			for i, a := range e.Args {
+				if live.has(b.Params[i].ID) {
+					args = append(args, a)
+				}
+			}
+			e.Args = args
+		}
+		ps := b.Params[:0:0]
+		for _, p := range b.Params {
+			if live.has(p.ID) {
+				ps = append(ps, p)
+			}
+		}
+		b.Params = ps
 	}
 	// Recount uses.
 	for _, b := range f.Blocks {

@@ -1,7 +1,7 @@
 package codegen
 
 import (
-	"math/bits"
+	"math"
 	"sort"
 
 	"github.com/lucet-go/lucet/internal/asm"
@@ -63,13 +63,20 @@ type interval struct {
 type seg struct{ from, to int32 }
 
 // intersects reports whether two intervals are live at a common position.
+// Each list is entered by binary search at the first range that reaches
+// the other's first position, and the walk stops at the end of either, so
+// a long interval with many ranges costs only what overlaps the other.
 func intersects(a, b *interval) bool {
-	if a.end < b.start-1 || b.end < a.start-1 {
+	if a.end < b.start-1 || b.end < a.start-1 || len(a.segs) == 0 || len(b.segs) == 0 {
 		return false
 	}
-	i, j := 0, 0
+	i, j := segFrom(a.segs, b.segs[0].from), segFrom(b.segs, a.segs[0].from)
+	aEnd, bEnd := a.segs[len(a.segs)-1].to, b.segs[len(b.segs)-1].to
 	for i < len(a.segs) && j < len(b.segs) {
 		x, y := a.segs[i], b.segs[j]
+		if x.from >= bEnd || y.from >= aEnd {
+			return false
+		}
 		if x.from < y.to && y.from < x.to {
 			return true
 		}
@@ -82,15 +89,25 @@ func intersects(a, b *interval) bool {
 	return false
 }
 
+// segFrom is the index of the first range of ss ending after p.
+func segFrom(ss []seg, p int32) int {
+	lo, hi := 0, len(ss)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ss[m].to <= p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 // liveAcross reports whether iv is defined before position p and used
 // after it.
 func (iv *interval) liveAcross(p int32) bool {
-	for _, s := range iv.segs {
-		if s.from < p && p < s.to {
-			return true
-		}
-	}
-	return false
+	k := segFrom(iv.segs, p)
+	return k < len(iv.segs) && iv.segs[k].from < p
 }
 
 func depthWeight(d int32) float32 {
@@ -172,59 +189,112 @@ func globalIDs(f *Func) ([]int32, int) {
 	return gid, n
 }
 
-// liveness computes each block's live-in set of global values by
-// iterating to a fixed point in reverse layout order.
-func liveness(f *Func, gid []int32, n int) []bitset {
-	liveOut := make([]bitset, len(f.Blocks))
-	words := (n + 63) / 64
-	backing := make([]uint64, 2*words*len(f.Blocks))
+// liveness computes each block's live-in and live-out sets of global
+// values by path exploration (Brandner et al., "Computing Liveness Sets
+// for SSA-Form Programs"): from every use, walk backwards through the
+// predecessors until the definition, marking the blocks passed. Each
+// value is explored on its own, so a per-block stamp tells whether the
+// walk has been there already; the cost is the size of the sets, never
+// blocks times values (dense bitsets per block) nor an iteration to a
+// fixed point per loop level. The sets are sorted by global ID.
+func liveness(f *Func, gid []int32, n int) [][]int32 {
+	nb := len(f.Blocks)
+	idx := make([]int32, f.nextBlock)
 	for i, b := range f.Blocks {
-		b.liveIn = backing[2*i*words : (2*i+1)*words : (2*i+1)*words]
-		liveOut[i] = backing[(2*i+1)*words : (2*i+2)*words : (2*i+2)*words]
+		idx[b.ID] = int32(i)
+		b.liveIn = b.liveIn[:0]
 	}
-	live := newBitset(n)
-	add := func(v *Value) {
-		if v != nil && gid[v.ID] >= 0 {
-			live.add(gid[v.ID])
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for i := len(f.Blocks) - 1; i >= 0; i-- {
-			b := f.Blocks[i]
-			out := liveOut[i]
-			for _, e := range b.Succs {
-				out.orInto(e.B.liveIn)
-				for _, a := range e.Args {
-					if gid[a.ID] >= 0 {
-						out.add(gid[a.ID])
-					}
+	// uses[g] lists the blocks using global value g: 2*i for a use inside
+	// block i, 2*i+1 for an edge argument leaving block i.
+	counts := make([]int32, n+1)
+	each := func(fn func(g, use int32)) {
+		for i, b := range f.Blocks {
+			in := func(v *Value) {
+				if v != nil && gid[v.ID] >= 0 && v.Block != b {
+					fn(gid[v.ID], int32(2*i))
 				}
 			}
-			copy(live, out)
-			add(b.Control)
-			for _, r := range b.Results {
-				add(r)
-			}
-			for j := len(b.Values) - 1; j >= 0; j-- {
-				v := b.Values[j]
-				if gid[v.ID] >= 0 {
-					live.del(gid[v.ID])
-				}
+			for _, v := range b.Values {
 				if v.Op == OpResult {
 					continue
 				}
 				for _, a := range v.Args {
-					add(a)
+					in(a)
 				}
 			}
-			for _, p := range b.Params {
-				if gid[p.ID] >= 0 {
-					live.del(gid[p.ID])
+			in(b.Control)
+			for _, r := range b.Results {
+				in(r)
+			}
+			for _, e := range b.Succs {
+				for _, a := range e.Args {
+					if gid[a.ID] >= 0 {
+						fn(gid[a.ID], int32(2*i+1))
+					}
 				}
 			}
-			if b.liveIn.orInto(live) {
-				changed = true
+		}
+	}
+	each(func(g, _ int32) { counts[g+1]++ })
+	for g := 1; g <= n; g++ {
+		counts[g] += counts[g-1]
+	}
+	uses := make([]int32, counts[n])
+	fill := append([]int32(nil), counts[:n]...)
+	each(func(g, u int32) { uses[fill[g]] = u; fill[g]++ })
+
+	byGID := make([]*Value, n)
+	for _, b := range f.Blocks {
+		for _, p := range b.Params {
+			if gid[p.ID] >= 0 {
+				byGID[gid[p.ID]] = p
+			}
+		}
+		for _, v := range b.Values {
+			if gid[v.ID] >= 0 {
+				byGID[gid[v.ID]] = v
+			}
+		}
+	}
+	liveOut := make([][]int32, nb)
+	inMark := make([]int32, nb)
+	outMark := make([]int32, nb)
+	for i := range inMark {
+		inMark[i], outMark[i] = -1, -1
+	}
+	var work []int32
+	for g := int32(0); g < int32(n); g++ {
+		v := byGID[g]
+		if v == nil {
+			continue
+		}
+		addOut := func(i int32) {
+			if outMark[i] != g {
+				outMark[i] = g
+				liveOut[i] = append(liveOut[i], g)
+			}
+		}
+		work = work[:0]
+		for _, u := range uses[counts[g]:counts[g+1]] {
+			i := u >> 1
+			if u&1 != 0 {
+				addOut(i)
+			}
+			work = append(work, i)
+		}
+		for len(work) > 0 {
+			i := work[len(work)-1]
+			work = work[:len(work)-1]
+			b := f.Blocks[i]
+			if v.Block == b || inMark[i] == g {
+				continue
+			}
+			inMark[i] = g
+			b.liveIn = append(b.liveIn, g)
+			for _, p := range b.Preds {
+				j := idx[p.ID]
+				addOut(j)
+				work = append(work, j)
 			}
 		}
 	}
@@ -234,7 +304,7 @@ func liveness(f *Func, gid []int32, n int) []bitset {
 // buildIntervals computes one conservative range per value: from its
 // definition (or the first block it is live into) to its last use (or the
 // end of the last block it is live out of).
-func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int) []interval {
+func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
 	const none = -1
 	start := make([]int32, f.nextID)
 	end := make([]int32, f.nextID)
@@ -312,7 +382,13 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 		}
 	}
 	segsOf := buildSegments(f, pos, liveOut, byGID)
-	var ivs []interval
+	n := 0
+	for _, id := range start {
+		if id != none {
+			n++
+		}
+	}
+	ivs := make([]interval, 0, n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
@@ -332,7 +408,7 @@ func buildIntervals(f *Func, pos []int32, liveOut []bitset, gid []int32, ng int)
 // buildSegments computes each value's live ranges block by block: from
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
-func buildSegments(f *Func, pos []int32, liveOut []bitset, byGID []*Value) [][]seg {
+func buildSegments(f *Func, pos []int32, liveOut [][]int32, byGID []*Value) [][]seg {
 	segsOf := make([][]seg, f.nextID)
 	openAt := make([]int32, f.nextID)
 	lastUse := make([]int32, f.nextID)
@@ -392,12 +468,9 @@ func buildSegments(f *Func, pos []int32, liveOut []bitset, byGID []*Value) [][]s
 	return segsOf
 }
 
-func forEach(s bitset, fn func(int32)) {
-	for i, w := range s {
-		for w != 0 {
-			fn(int32(i*64 + bits.TrailingZeros64(w)))
-			w &= w - 1
-		}
+func forEach(s []int32, fn func(int32)) {
+	for _, g := range s {
+		fn(g)
 	}
 }
 
@@ -445,18 +518,27 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
-	paramOf := map[*Value]*Value{}
+	paramOf := make([]*Value, f.nextID)
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
 			for i, a := range e.Args {
 				if a.Block == b && needsReg(a) {
-					paramOf[a] = e.B.Params[i]
+					paramOf[a.ID] = e.B.Params[i]
 				}
 			}
 		}
 	}
+	pidx := make([]int32, f.nextID)
+	for _, b := range f.Blocks {
+		for i, p := range b.Params {
+			pidx[p.ID] = int32(i)
+		}
+	}
 	// callArg maps a value passed to a call to its convention register.
-	callArg := map[*Value]asm.Reg{}
+	callArg := make([]asm.Reg, f.nextID)
+	for i := range callArg {
+		callArg[i] = asm.NoReg
+	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			var ft *wasm.FuncType
@@ -475,8 +557,8 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 			regs, _, _ := convention(ps)
 			for i, a := range v.Args[:len(ps)] {
-				if _, seen := callArg[a]; !seen && regs[i] != asm.NoReg {
-					callArg[a] = regs[i]
+				if callArg[a.ID] == asm.NoReg {
+					callArg[a.ID] = regs[i]
 				}
 			}
 		}
@@ -484,8 +566,16 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
 	// intersect.
+	//
+	// A register shared by more than maxHolders intervals that may still
+	// be live counts as busy without looking: the lists stay short, and
+	// allocation linear in the number of intervals, at the price of a few
+	// more spills in functions whose values interleave that much.
 	var assigned [32][]*interval
 	free := func(r asm.Reg, cur *interval) (bool, *interval, int) {
+		if len(assigned[r]) > maxHolders {
+			return false, nil, 2
+		}
 		var blocker *interval
 		n := 0
 		for _, it := range assigned[r] {
@@ -496,6 +586,9 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		}
 		return n == 0, blocker, n
 	}
+	// minEnd[r] is the earliest end among assigned[r]: the list needs
+	// pruning only once the scan has passed it.
+	var minEnd [32]int32
 	for i := range ivs {
 		cur := &ivs[i]
 		v := cur.v
@@ -505,14 +598,19 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			regs = xmmSet(f, allocXMMs)
 		}
 		for _, r := range regs {
+			if len(assigned[r]) == 0 || minEnd[r] >= cur.start {
+				continue
+			}
 			k := 0
+			m := int32(math.MaxInt32)
 			for _, it := range assigned[r] {
 				if it.end >= cur.start {
 					assigned[r][k] = it
 					k++
+					m = min(m, it.end)
 				}
 			}
-			assigned[r] = assigned[r][:k]
+			assigned[r], minEnd[r] = assigned[r][:k], m
 		}
 
 		// A value reloaded after more calls than it is used is cheaper
@@ -550,16 +648,16 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		if v.Op == OpArg {
 			try(argReg(f, int(v.Aux)))
 		}
-		if p := paramOf[v]; p != nil && p.loc.inReg() {
+		if p := paramOf[v.ID]; p != nil && p.loc.inReg() {
 			try(p.loc.Reg)
 		}
-		if h, ok := callArg[v]; ok {
+		if h := callArg[v.ID]; h != asm.NoReg {
 			try(h)
 		}
 		if v.Op == OpParam && !crossesCall {
 			// The register of an argument that arrives already allocated
 			// (a loop's entry edge) saves the move on that edge.
-			if k := paramIndex(v); k >= 0 {
+			if k := pidx[v.ID]; k >= 0 {
 				for _, pred := range v.Block.Preds {
 					if a := pred.Succs[pred.edgeTo(v.Block)].Args[k]; needsReg(a) && a.loc.inReg() {
 						try(a.loc.Reg)
@@ -610,11 +708,17 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 		}
 		v.loc.Reg = r
+		if len(assigned[r]) == 0 || cur.end < minEnd[r] {
+			minEnd[r] = cur.end
+		}
 		assigned[r] = append(assigned[r], cur)
 	}
 	ra.assignSlots()
 	return ra
 }
+
+// maxHolders bounds the intervals sharing one register (see allocate).
+const maxHolders = 64
 
 // argReg is the register parameter i of f arrives in, or NoReg.
 func argReg(f *Func, i int) asm.Reg {
@@ -644,10 +748,7 @@ func argReg(f *Func, i int) asm.Reg {
 // of expired intervals.
 func (ra *regAlloc) assignSlots() {
 	var free []int32
-	type act struct {
-		end  int32
-		slot int32
-	}
+	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
 	across := func(ps []int32, iv *interval) (out []int32) {
 		lo := sort.Search(len(ps), func(j int) bool { return ps[j] > iv.start })
@@ -666,16 +767,10 @@ func (ra *regAlloc) assignSlots() {
 		if v.loc.inReg() && !acrossCall && !acrossInt {
 			continue
 		}
-		k := 0
-		for _, a := range active {
-			if a.end < iv.start {
-				free = append(free, a.slot)
-				continue
-			}
-			active[k] = a
-			k++
+		for len(active) > 0 && active[0].end < iv.start {
+			free = append(free, active[0].slot)
+			active = heapPop(active)
 		}
-		active = active[:k]
 		var s int32
 		if v.Type == TV128 {
 			// Two fresh 8-byte slots; slotMem(s) is the lower one.
@@ -689,7 +784,7 @@ func (ra *regAlloc) assignSlots() {
 			ra.numSlots++
 		}
 		v.loc.Slot = s
-		active = append(active, act{iv.end, s})
+		active = heapPush(active, act{iv.end, s})
 		if !v.loc.inReg() {
 			continue
 		}
@@ -703,18 +798,47 @@ func (ra *regAlloc) assignSlots() {
 	}
 }
 
+// act is a stack slot in use until position end.
+type act struct {
+	end  int32
+	slot int32
+}
+
+func heapPush(h []act, a act) []act {
+	h = append(h, a)
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if h[p].end <= h[i].end {
+			break
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+	return h
+}
+
+func heapPop(h []act) []act {
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < n && h[l].end < h[m].end {
+			m = l
+		}
+		if l+1 < n && h[l+1].end < h[m].end {
+			m = l + 1
+		}
+		if m == i {
+			return h
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
 // isMemLenUse reports whether argument i of v is the memory length of a
 // bounds check.
 func isMemLenUse(v *Value, i int) bool {
 	return v.Op == OpLoad && i == 1 || v.Op == OpStore && i == 2
-}
-
-// paramIndex is the position of parameter p in its block, or -1.
-func paramIndex(p *Value) int {
-	for i, q := range p.Block.Params {
-		if q == p {
-			return i
-		}
-	}
-	return -1
 }

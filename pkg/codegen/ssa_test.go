@@ -33,7 +33,7 @@ func build(t *testing.T, m *wasm.Module) *Func {
 	if err != nil {
 		t.Fatal(err)
 	}
-	optimize(f)
+	optimize(f, 2)
 	return f
 }
 

@@ -161,9 +161,9 @@ func (d *decoder) walk(start int) int {
 				switch wasm.ValType(b[pos+1]) {
 				case 0x40, wasm.I32, wasm.I64, wasm.F32, wasm.F64, wasm.V128, wasm.FuncRef, wasm.ExternRef:
 					if c == byte(wasm.OpIf) {
-						d.ctl = append(d.ctl, 1)
+						d.open(pos, 1)
 					} else {
-						d.ctl = append(d.ctl, 0)
+						d.open(pos, 0)
 					}
 					pos += 2
 					continue
@@ -189,11 +189,20 @@ func (d *decoder) walk(start int) int {
 		d.r.SetPos(pos)
 		in, err := d.r.Next()
 		if err != nil {
-			d.fail(in.Offset, mapErr(err))
+			d.fail(in.Offset, unsupportedOp(b, pos, mapErr(err)))
 		}
 		d.structure(&in)
 		pos = d.r.Pos()
 	}
 	d.fail(len(b), ErrEOS)
 	return 0
+}
+
+// open pushes a block of kind k (0 block or loop, 1 if) on the control
+// stack, failing at NestingDepth.
+func (d *decoder) open(pos int, k byte) {
+	if uint64(len(d.ctl)) >= uint64(d.lim.NestingDepth) {
+		d.fail(pos, &LimitError{"nesting depth", uint64(len(d.ctl)) + 1, uint64(d.lim.NestingDepth)})
+	}
+	d.ctl = append(d.ctl, k)
 }

@@ -330,7 +330,7 @@ func (d *decoder) limits() wasm.Limits {
 	if flags&0x80 != 0 {
 		d.fail(p, wasm.ErrIntTooLong)
 	} else if flags > 1 {
-		d.fail(p, ErrLimitsFlags)
+		d.fail(p, limitsProposal(flags, p, ErrLimitsFlags))
 	}
 	l := wasm.Limits{Min: uint64(d.u32())}
 	if flags == 1 {
@@ -575,9 +575,10 @@ func (d *decoder) constExpr() wasm.ConstExpr {
 	d.r.SetPos(start)
 	d.ctl = d.ctl[:0]
 	for {
+		p := d.r.Pos()
 		in, err := d.r.Next()
 		if err != nil {
-			d.fail(in.Offset, mapErr(err))
+			d.fail(in.Offset, unsupportedOp(d.b, p, mapErr(err)))
 		}
 		if in.Op == wasm.OpEnd && len(d.ctl) == 0 {
 			break
@@ -627,9 +628,9 @@ func shortS32(b []byte, p int) (int32, int) {
 func (d *decoder) structure(in *wasm.Instr) {
 	switch in.Op {
 	case wasm.OpBlock, wasm.OpLoop:
-		d.ctl = append(d.ctl, 0)
+		d.open(in.Offset, 0)
 	case wasm.OpIf:
-		d.ctl = append(d.ctl, 1)
+		d.open(in.Offset, 1)
 	case wasm.OpElse:
 		if n := len(d.ctl); n == 0 || d.ctl[n-1] != 1 {
 			d.fail(in.Offset, ErrEndExpected)

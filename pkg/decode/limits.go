@@ -19,6 +19,9 @@ type Limits struct {
 	Locals       uint32 // per function, parameters included
 	FuncSize     uint32 // bytes of one function body, locals included
 	TableSize    uint32 // initial elements of a table
+	// NestingDepth bounds the blocks, loops and ifs open at once in a
+	// function body or constant expression.
+	NestingDepth uint32
 	// MemoryPages bounds the initial pages of a memory. Values above the
 	// spec's 65536 are left to validate, which reports them in the
 	// spec's words; so this only bites when set lower.
@@ -44,6 +47,10 @@ var DefaultLimits = Limits{
 	Locals:       50000,
 	FuncSize:     7654321,
 	TableSize:    10000000,
+	// Not a JS API limit (it has none; a maximal body could nest 3.8
+	// million deep): 262,144 is far beyond any compiler's output and
+	// compiles in about a second and a half.
+	NestingDepth: 1 << 18,
 	MemoryPages:  65536,
 }
 
@@ -73,5 +80,6 @@ func (l Limits) withDefaults() Limits {
 	set(&l.FuncSize, d.FuncSize)
 	set(&l.TableSize, d.TableSize)
 	set(&l.MemoryPages, d.MemoryPages)
+	set(&l.NestingDepth, d.NestingDepth)
 	return l
 }

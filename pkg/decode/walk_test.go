@@ -117,6 +117,11 @@ func check(t *testing.T, b []byte, start int, f string, i int) {
 	t.Helper()
 	p1, e1 := refWalk(b, start)
 	p2, e2 := fastWalk(b, start)
+	// The fast walk names the proposal behind bytes the reader rejects.
+	var ue *UnsupportedError
+	if errors.As(e2, &ue) {
+		e2 = ue.Err
+	}
 	if p1 != p2 || (e1 == nil) != (e2 == nil) || (e1 != nil && e1.Error() != e2.Error() && !errors.Is(e2, e1)) {
 		t.Errorf("%s code %d: reader walk (%d, %v), fast walk (%d, %v)", f, i, p1, e1, p2, e2)
 	}

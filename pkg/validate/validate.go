@@ -184,7 +184,8 @@ func (mv *moduleValidator) checkModule() error {
 		}
 	}
 	if m.NumMems() > 1 {
-		return modErr(-1, "multiple memories")
+		// The spec's words last, so its tests still match.
+		return modErr(-1, "module uses the multi-memory proposal (%d memories), which is not supported: multiple memories", m.NumMems())
 	}
 
 	mv.refs = make([]bool, nf)

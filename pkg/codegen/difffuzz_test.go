@@ -1,0 +1,288 @@
+package codegen_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// FuzzOptLevels is a differential check of the tiers: the fuzz input
+// drives a generator of valid, terminating modules (i32 arithmetic,
+// locals, blocks, ifs, counted loops, selects, loads, stores, calls,
+// division traps), and the module must give the same results, traps and
+// memory compiled at opt 0 and at opt 2, in both bounds modes. Inputs
+// that once failed go to testdata/fuzz/FuzzOptLevels.
+//
+//	go test ./pkg/codegen -run '^$' -fuzz FuzzOptLevels -fuzztime 60s
+func FuzzOptLevels(f *testing.F) {
+	for _, s := range []string{
+		"", "\x00", "\x02\x01\x01\x02", "\x09\x03\x02\x02\x01\x06\x07", "\x04\x05\x01\x02\x03\x0a\x0b",
+		"\x06\x06\x06\x07\x07\x09\x09\x02\x02\x02\x0c\x0c\x0d", "\x0b\x0b\x02\x03\x0a\x04\x01\x00\x05",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		mod := genModule(in)
+		m, err := decode.Decode(mod, decode.Options{})
+		if err != nil {
+			t.Fatalf("generated module does not decode: %v", err)
+		}
+		if _, err := validate.Module(m, validate.Options{}); err != nil {
+			t.Fatalf("generated module does not validate: %v", err)
+		}
+		args := []uint64{7, 3}
+		if len(in) >= 2 {
+			args = []uint64{uint64(in[0]) * 0x01010101, uint64(in[len(in)-1]) << 3}
+		}
+		for _, bounds := range []object.BoundsChecks{object.BoundsExplicit, object.BoundsGuard} {
+			var outs []string
+			var mems [][]byte
+			for _, opt := range []int{0, 2} {
+				opts := codegen.Options{OptLevel: opt, Bounds: bounds, Parallel: 1}
+				if bounds == object.BoundsGuard {
+					opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
+				}
+				res, mem := runOnce(t, m, opts, args)
+				outs = append(outs, res)
+				mems = append(mems, mem)
+			}
+			if outs[0] != outs[1] || !bytes.Equal(mems[0], mems[1]) {
+				t.Fatalf("bounds %v: opt 0 gives %s, opt 2 gives %s (memory equal: %v)",
+					bounds, outs[0], outs[1], bytes.Equal(mems[0], mems[1]))
+			}
+		}
+	})
+}
+
+func runOnce(t *testing.T, m *wasm.Module, opts codegen.Options, args []uint64) (string, []byte) {
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		t.Fatalf("opt %d: %v", opts.OptLevel, err)
+	}
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	inst, err := st.InstantiateObject(obj, execute.ImportMap{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := inst.Func("f0").Call(args...)
+	var out string
+	var trap *execute.Trap
+	switch {
+	case errors.As(err, &trap):
+		out = fmt.Sprintf("trap %v at %#x", trap.Code, trap.WasmOffset)
+	case err != nil:
+		t.Fatalf("opt %d: %v", opts.OptLevel, err)
+	default:
+		out = fmt.Sprint(res)
+	}
+	return out, append([]byte(nil), inst.Memory().Bytes()...)
+}
+
+// gen turns fuzz bytes into code; when the bytes run out it picks the
+// simplest choices, so every input gives a finite, valid module.
+type gen struct {
+	in     []byte
+	code   []byte
+	fn     int // the function being generated; it calls only later ones
+	nfuncs int
+	loops  int // counted loops so far (each has its own counter local)
+}
+
+const (
+	genLocals   = 4 // i32 locals after the two parameters
+	genCounters = 8 // loop counter locals after those
+	genFuncs    = 3
+)
+
+func (g *gen) byte1() byte {
+	if len(g.in) == 0 {
+		return 0
+	}
+	c := g.in[0]
+	g.in = g.in[1:]
+	return c
+}
+
+func (g *gen) emit(b ...byte) { g.code = append(g.code, b...) }
+
+func (g *gen) sleb(v int32) {
+	for {
+		c := byte(v & 0x7F)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			g.emit(c)
+			return
+		}
+		g.emit(c | 0x80)
+	}
+}
+
+// expr emits code pushing one i32.
+func (g *gen) expr(depth int) {
+	c := g.byte1()
+	if depth <= 0 {
+		c %= 2
+	}
+	switch c % 13 {
+	case 0:
+		g.emit(0x41)
+		g.sleb(int32(uint32(g.byte1()) | uint32(g.byte1())<<24))
+	case 1:
+		g.emit(0x20, g.byte1()%(2+genLocals))
+	case 2:
+		g.expr(depth - 1)
+		g.expr(depth - 1)
+		ops := []byte{0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x46, 0x47,
+			0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x6d, 0x6e, 0x6f, 0x70}
+		g.emit(ops[int(g.byte1())%len(ops)])
+	case 3:
+		g.expr(depth - 1)
+		g.emit([]byte{0x45, 0x67, 0x68, 0x69, 0xc0, 0xc1}[g.byte1()%6])
+	case 4:
+		// A load at a masked address, or (rarely) anywhere: may trap.
+		g.expr(depth - 1)
+		if g.byte1()%8 != 0 {
+			g.emit(0x41)
+			g.sleb(0xfff0)
+			g.emit(0x71)
+		}
+		g.emit([]byte{0x28, 0x2c, 0x2d, 0x2e, 0x2f}[g.byte1()%5], 0, g.byte1()%16)
+	case 5:
+		g.expr(depth - 1)
+		g.expr(depth - 1)
+		g.expr(depth - 1)
+		g.emit(0x1b)
+	case 6:
+		// block (result i32): e1 cond br_if 0 drop e2 end
+		g.emit(0x02, 0x7f)
+		g.expr(depth - 1)
+		g.expr(depth - 1)
+		g.emit(0x0d, 0, 0x1a)
+		g.expr(depth - 1)
+		g.emit(0x0b)
+	case 7:
+		g.expr(depth - 1)
+		g.emit(0x04, 0x7f)
+		g.expr(depth - 1)
+		g.emit(0x05)
+		g.expr(depth - 1)
+		g.emit(0x0b)
+	case 8:
+		g.expr(depth - 1)
+		g.emit(0x22, g.byte1()%(2+genLocals))
+	case 9:
+		if g.loops >= genCounters {
+			g.emit(0x20, 0)
+			return
+		}
+		// A loop running 1 to 4 times, with statements and a result.
+		ctr := byte(2 + genLocals + g.loops)
+		g.loops++
+		g.emit(0x41, 1+g.byte1()%4, 0x21, ctr)
+		g.emit(0x03, 0x7f)
+		g.stmt(depth - 1)
+		g.stmt(depth - 1)
+		g.emit(0x20, ctr, 0x41, 1, 0x6b, 0x22, ctr, 0x0d, 0)
+		g.expr(depth - 1)
+		g.emit(0x0b)
+	case 10:
+		if g.fn+1 >= g.nfuncs {
+			g.emit(0x20, 1)
+			return
+		}
+		g.expr(depth - 1)
+		g.expr(depth - 1)
+		g.emit(0x10, byte(g.fn+1+int(g.byte1())%(g.nfuncs-g.fn-1)))
+	case 11:
+		// Statements, then a value.
+		g.stmt(depth - 1)
+		g.expr(depth - 1)
+	case 12:
+		// A br_table choosing between two nested blocks.
+		g.emit(0x02, 0x7f, 0x02, 0x40, 0x02, 0x40)
+		g.expr(depth - 1)
+		g.emit(0x0e, 2, 0, 1, g.byte1()%2)
+		g.emit(0x0b)
+		g.stmt(depth - 1)
+		g.emit(0x0b)
+		g.expr(depth - 1)
+		g.emit(0x0b)
+	}
+}
+
+// stmt emits code with no net effect on the stack.
+func (g *gen) stmt(depth int) {
+	switch g.byte1() % 4 {
+	case 0:
+		g.expr(depth)
+		g.emit(0x21, g.byte1()%(2+genLocals))
+	case 1:
+		g.expr(depth)
+		g.emit(0x41)
+		g.sleb(0xfff0)
+		g.emit(0x71)
+		g.expr(depth)
+		g.emit([]byte{0x36, 0x3a, 0x3b}[g.byte1()%3], 0, g.byte1()%16)
+	case 2:
+		g.expr(depth)
+		g.emit(0x04, 0x40)
+		g.stmt(depth - 1)
+		g.emit(0x0b)
+	case 3:
+		g.expr(depth)
+		g.emit(0x1a)
+	}
+}
+
+// genModule builds a module of genFuncs functions (i32 i32) -> i32, one
+// memory page, f0 exported.
+func genModule(in []byte) []byte {
+	g := &gen{in: in, nfuncs: genFuncs}
+	var bodies [][]byte
+	for i := 0; i < genFuncs; i++ {
+		g.fn, g.loops, g.code = i, 0, nil
+		g.emit(1, genLocals+genCounters, 0x7f)
+		for k := 0; k < 1+int(g.byte1()%3); k++ {
+			g.stmt(4)
+		}
+		g.expr(5)
+		g.emit(0x0b)
+		bodies = append(bodies, g.code)
+	}
+	sec := func(id byte, p []byte) []byte { return append(append([]byte{id}, uleb32(len(p))...), p...) }
+	out := []byte{0, 'a', 's', 'm', 1, 0, 0, 0}
+	out = append(out, sec(1, []byte{1, 0x60, 2, 0x7f, 0x7f, 1, 0x7f})...)
+	out = append(out, sec(3, []byte{genFuncs, 0, 0, 0})...)
+	out = append(out, sec(5, []byte{1, 0, 1})...)
+	out = append(out, sec(7, []byte{1, 2, 'f', '0', 0, 0})...)
+	code := []byte{genFuncs}
+	for _, b := range bodies {
+		code = append(code, uleb32(len(b))...)
+		code = append(code, b...)
+	}
+	return append(out, sec(10, code)...)
+}
+
+func uleb32(v int) []byte {
+	var out []byte
+	for {
+		c := byte(v & 0x7F)
+		v >>= 7
+		if v == 0 {
+			return append(out, c)
+		}
+		out = append(out, c|0x80)
+	}
+}
