@@ -91,7 +91,7 @@ func cliFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the object to `FILE` (\"-\": standard output)"},
 		&cli.StringFlag{Name: "emit", Value: "so", Usage: "what to write: so (shared object) or asm (annotated disassembly)"},
-		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: strconv.Itoa(compile.DefaultOptions().OptLevel), Usage: "optimization: 0/none, 1/speed, 2/speed_and_size"},
+		&cli.StringFlag{Name: "opt-level", Aliases: []string{"O"}, Value: strconv.Itoa(compile.DefaultOptions().OptLevel), Usage: "optimization tier: 0 a fast baseline for huge modules, 1 and 2 the optimizing tier"},
 		&cli.StringFlag{Name: "bounds-checks", Value: "guard", Usage: "memory bounds checks: guard (rely on a reserved region and guard pages; faster) or explicit (compare every access; reserves no guard region)"},
 		&cli.StringFlag{Name: "reserved-size", Value: "4GiB", Usage: "guard mode: address space reserved per memory (multiple of 4 KiB)"},
 		&cli.StringFlag{Name: "guard-size", Value: "2GiB", Usage: "guard mode: inaccessible bytes after the reservation (multiple of 4 KiB)"},

@@ -31,11 +31,7 @@ type Options = codegen.Options
 // DefaultOptions returns the options the tools compile with: lucetc's
 // defaults, and what lucet-run compiles a .wasm with, so the two make the
 // same object.
-func DefaultOptions() Options {
-	o := codegen.Default()
-	o.OptLevel = 1 // "speed", lucetc's documented default
-	return o
-}
+func DefaultOptions() Options { return codegen.Default() }
 
 // Trace, when not nil, is told how long each stage took and what it made
 // (lucetc -v).
