@@ -56,6 +56,10 @@ func TestDataImage(t *testing.T) {
 			if got := lm.Data != nil && lm.Data.Complete; got != tt.complete {
 				t.Fatalf("image complete = %v, want %v", got, tt.complete)
 			}
+			// A complete image is the only copy of the active segments.
+			if got := lm.Meta.InImage(); got != tt.complete {
+				t.Fatalf("active segments stored in the image = %v, want %v", got, tt.complete)
+			}
 			viaImage := instantiateData(t, func(s *Store) (*Instance, error) { return s.Instantiate(lm, nil) })
 			if tt.name == "complete, all active" && viaImage.datas != nil {
 				t.Error("an instance of a module without passive segments keeps a segment table")

@@ -579,6 +579,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// without passive segments keeps no segment table at all (a Go
 	// program has tens of thousands of active ones).
 	imaged := mod.data != nil && inst.applyImage(mod.data)
+	if !imaged && meta.InImage() {
+		// The segments' bytes are only in the image (load checked that
+		// it is complete and fits memory 0's initial size).
+		return nil, fmt.Errorf("execute: data segments are stored in a memory image that memory 0 cannot take")
+	}
 	if !imaged || mod.passiveData {
 		inst.datas = make([][]byte, len(meta.Datas))
 		for i, d := range meta.Datas {

@@ -26,8 +26,12 @@ import (
 //
 // DataComplete is set when the image is exactly the result of applying
 // every active data segment in order: all of them target a memory the
-// module defines, have i32.const offsets, and fit its initial size. When
-// it is clear the image is empty and the runtime must apply Meta.Datas.
+// module defines, have i32.const offsets, and fit its initial size. The
+// image is then the only copy of their bytes: the metadata keeps each
+// active segment's place and length (object.Data.InImage), for tools and
+// checks, and passive segments whole. When it is clear the image is empty
+// and the runtime applies Meta.Datas, bytes included, one by one, so that
+// a segment that traps does so after the writes of those before it.
 
 // Data image constants.
 const (
@@ -51,8 +55,9 @@ type DataImage struct {
 	Pages    []DataPage
 }
 
-// buildDataImage lays out the data image of m; see above.
-func buildDataImage(m *object.Meta) []byte {
+// buildDataImage lays out the data image of m and says whether it is
+// complete; see above.
+func buildDataImage(m *object.Meta) ([]byte, bool) {
 	pages := map[uint64][]byte{}
 	complete := true
 	memDefined := len(m.Mems) > 0
@@ -115,7 +120,20 @@ func buildDataImage(m *object.Meta) []byte {
 		le.PutUint64(e[8:], first+uint64(i)*DataPageSize)
 		b = append(b, pages[k]...)
 	}
-	return b
+	return b, complete
+}
+
+// imagedDatas returns ds with the active segments' bytes left to a
+// complete image.
+func imagedDatas(ds []object.Data) []object.Data {
+	out := make([]object.Data, len(ds))
+	for i, d := range ds {
+		if d.Mode == wasm.SegmentActive {
+			d = object.Data{Mode: d.Mode, Mem: d.Mem, Offset: d.Offset, InImage: true, Len: uint32(len(d.Init))}
+		}
+		out[i] = d
+	}
+	return out
 }
 
 // DecodeDataImage parses a .lucet.data section. Pages alias b.

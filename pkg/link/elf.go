@@ -94,6 +94,10 @@ func ELF(o *object.Object) ([]byte, error) {
 	if err := m.Check(len(o.Text)); err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
+	if m.InImage() {
+		// The bytes are in an image this object does not carry.
+		return nil, fmt.Errorf("link: object's data segments are stored in a memory image (a loaded module's metadata?), not in the object")
+	}
 	syms := TextSymbols(&m, len(o.Text))
 	m.Funcs = append([]object.Func(nil), m.Funcs...)
 	nImp := m.NumImportedFuncs()
@@ -102,11 +106,14 @@ func ELF(o *object.Object) ([]byte, error) {
 			m.Funcs[s.Index-nImp].Name = s.Name
 		}
 	}
+	data, complete := buildDataImage(&m)
+	if complete {
+		m.Datas = imagedDatas(m.Datas)
+	}
 	meta, err := m.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
-	data := buildDataImage(&m)
 
 	var (
 		f   file

@@ -46,7 +46,8 @@ type Module struct {
 	// the file; zero for FromObject.
 	Checksum [32]byte
 	// Data is the pre-laid-out image of memory 0 (see link); nil for
-	// FromObject. The runtime may use it when Data.Complete, else it
+	// FromObject. The runtime uses it when Data.Complete (the active
+	// segments' bytes are then only there: object.Data.InImage), else it
 	// applies Meta.Datas.
 	Data *link.DataImage
 
@@ -191,6 +192,9 @@ func FromObject(o *object.Object) (*Module, error) {
 		return nil, fmt.Errorf("load: object has ABI version %d, this runtime supports %d", o.Meta.ABIVersion, abi.Version)
 	}
 	if err := o.Meta.Check(len(o.Text)); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if err := checkDataImage(&o.Meta, nil); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	if err := checkFeatures(o.Meta.Features); err != nil {

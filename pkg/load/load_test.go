@@ -15,6 +15,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/object/objtest"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func smallELF(t testing.TB) []byte {
@@ -47,8 +48,22 @@ func TestRoundTrip(t *testing.T) {
 	want := o.Meta
 	want.Funcs = append([]object.Func(nil), want.Funcs...)
 	want.Funcs[2].Name = "guest_func_3" // link names the unnamed function
+	// The active segments' bytes are only in the memory image.
+	want.Datas = append([]object.Data(nil), want.Datas...)
+	for i, d := range want.Datas {
+		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		want.Datas[i] = object.Data{Mode: d.Mode, Offset: d.Offset, InImage: true, Len: uint32(len(d.Init))}
+		if got := imageBytes(fromFile.Data, uint64(d.Offset.Value), len(d.Init)); !bytes.Equal(got, d.Init) {
+			t.Errorf("data %d: image holds %q, want %q", i, got, d.Init)
+		}
+	}
 	if !reflect.DeepEqual(*fromFile.Meta, want) {
 		t.Errorf("meta differs after the ELF round trip:\n got %+v\nwant %+v", *fromFile.Meta, want)
+	}
+	if !reflect.DeepEqual(*fromObj.Meta, o.Meta) {
+		t.Errorf("FromObject changed the meta")
 	}
 	for _, m := range []*Module{fromFile, fromObj} {
 		if !bytes.Equal(m.Code, o.Text) {
@@ -384,4 +399,18 @@ func TestFileNotRegular(t *testing.T) {
 	if !bytes.Equal(m.Code, objtest.Small().Text) {
 		t.Error("code differs")
 	}
+}
+
+// imageBytes reads n bytes at off out of a data image (pages not listed
+// are zero).
+func imageBytes(img *link.DataImage, off uint64, n int) []byte {
+	out := make([]byte, n)
+	for _, p := range img.Pages {
+		for i := range out {
+			if a := off + uint64(i); a >= p.MemOffset && a < p.MemOffset+uint64(len(p.Bytes)) {
+				out[i] = p.Bytes[a-p.MemOffset]
+			}
+		}
+	}
+	return out
 }

@@ -119,9 +119,25 @@ func (o *options) policy(m *object.Meta) error {
 }
 
 // checkDataImage checks that a complete data image fits the initial size
-// of a memory 0 the module defines, as the runtime that applies it expects.
+// of a memory 0 the module defines, as the runtime that applies it expects,
+// and that the image and the metadata agree on who holds the active data
+// segments (object.Data.InImage): the image whenever it is complete and
+// not empty, and only when it is complete. (Meta.Check has checked each such segment's place.)
 func checkDataImage(m *object.Meta, img *link.DataImage) error {
-	if img == nil || !img.Complete || len(img.Pages) == 0 {
+	complete := img != nil && img.Complete
+	in := m.InImage()
+	if in && !complete {
+		return fmt.Errorf("data segments stored in a memory image the object lacks (no complete image)")
+	}
+	if !in && complete && len(img.Pages) > 0 {
+		for i := range m.Datas {
+			if m.Datas[i].Mode == wasm.SegmentActive {
+				return fmt.Errorf("data segment %d stored both in the metadata and in a complete memory image", i)
+			}
+		}
+		return fmt.Errorf("a memory image of %d pages but no active data segment", len(img.Pages))
+	}
+	if !complete || len(img.Pages) == 0 {
 		return nil
 	}
 	if len(m.Mems) == 0 {

@@ -268,6 +268,42 @@ func (m *Meta) check(textLen int) error {
 			return fmt.Errorf("data segment %d: %d bytes", i, len(d.Init))
 		}
 	}
+	return m.checkInImage(len(mems))
+}
+
+// checkInImage checks the data segments stored in the memory image: all
+// active segments or none, and only segments the image can represent and
+// whose application cannot trap, since the runtime then initialises memory
+// 0 from the image alone. (That the image holds them is the loader's
+// check: Meta alone does not carry it.)
+func (m *Meta) checkInImage(numMems int) error {
+	in := m.InImage()
+	imported := numMems - len(m.Mems)
+	for i := range m.Datas {
+		d := &m.Datas[i]
+		if !d.InImage {
+			if d.Len != 0 {
+				return fmt.Errorf("data segment %d: a length of %d outside the memory image", i, d.Len)
+			}
+			if in && d.Mode == wasm.SegmentActive {
+				return fmt.Errorf("data segment %d: active but not in the memory image that holds the others", i)
+			}
+			continue
+		}
+		switch {
+		case d.Mode != wasm.SegmentActive:
+			return fmt.Errorf("data segment %d: in the memory image but not active", i)
+		case len(d.Init) != 0:
+			return fmt.Errorf("data segment %d: in the memory image and %d bytes of its own", i, len(d.Init))
+		case d.Mem != 0 || imported != 0 || len(m.Mems) == 0:
+			return fmt.Errorf("data segment %d: in the memory image but not for a memory 0 the module defines", i)
+		case d.Offset.Op != wasm.OpI32Const:
+			return fmt.Errorf("data segment %d: in the memory image without a constant offset", i)
+		}
+		if end := uint64(uint32(d.Offset.Value)) + uint64(d.Len); end > m.Mems[0].Limits.Min*wasm.PageSize {
+			return fmt.Errorf("data segment %d: in the memory image but ends at %#x, past the %#x-byte initial memory", i, end, m.Mems[0].Limits.Min*wasm.PageSize)
+		}
+	}
 	return nil
 }
 

@@ -117,12 +117,23 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 	e.uint(uint64(len(m.Datas)))
 	for i := range m.Datas {
 		d := &m.Datas[i]
-		e.byte(byte(d.Mode))
+		if d.InImage {
+			if len(d.Init) != 0 {
+				return nil, fmt.Errorf("object: marshal: data %d: in the image and %d bytes of its own", i, len(d.Init))
+			}
+			e.byte(byte(d.Mode) | dataInImage)
+		} else {
+			e.byte(byte(d.Mode))
+		}
 		e.uint(uint64(d.Mem))
 		e.uint(uint64(d.Offset.Op))
 		e.uint(uint64(d.Offset.Index))
 		e.uint(d.Offset.Value)
-		e.bytes(d.Init)
+		if d.InImage {
+			e.uint(uint64(d.Len))
+		} else {
+			e.bytes(d.Init)
+		}
 	}
 	e.uint(uint64(len(m.EntryStubs)))
 	for _, s := range m.EntryStubs {
@@ -208,6 +219,10 @@ func (e *encoder) globalType(t wasm.GlobalType) {
 		e.byte(0)
 	}
 }
+
+// dataInImage is set in a data segment's mode byte for Data.InImage; the
+// segment's length then takes the place of its bytes.
+const dataInImage = 0x80
 
 // Constant-expression flags: which optional parts follow.
 const (
@@ -649,13 +664,19 @@ func (d *decoder) decodeMeta(m *Meta) {
 		m.Datas = make([]Data, n)
 		for i := range m.Datas {
 			dt := &m.Datas[i]
-			dt.Mode = wasm.SegmentMode(d.byte())
+			mode := d.byte()
+			dt.InImage = mode&dataInImage != 0
+			dt.Mode = wasm.SegmentMode(mode &^ dataInImage)
 			if dt.Mode > wasm.SegmentPassive {
-				d.fail("data %d: bad mode %d", i, dt.Mode)
+				d.fail("data %d: bad mode %d", i, mode)
 			}
 			dt.Mem = d.u32()
 			dt.Offset = Const{Op: wasm.Opcode(d.u32()), Index: d.u32(), Value: d.uint()}
-			dt.Init = d.bytes()
+			if dt.InImage {
+				dt.Len = d.u32()
+			} else {
+				dt.Init = d.bytes()
+			}
 			if d.err != nil {
 				return
 			}

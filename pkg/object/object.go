@@ -17,8 +17,9 @@ import (
 // layout. The loader refuses any other. (2: Meta.Labels. 3: Meta.Fuel.
 // 4: the site table is fixed-width and aligned, read in place. 5: data
 // segments in the compact form of Data. 6: the module header records the
-// compiler's version and has room for a signature.)
-const FormatVersion = 6
+// compiler's version and has room for a signature. 7: active segments the
+// linker's memory image holds are stored there only: Data.InImage.)
+const FormatVersion = 7
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).
@@ -128,6 +129,34 @@ type Data struct {
 	Mem    uint32 // active only
 	Offset Const  // active only
 	Init   []byte
+	// InImage: an active segment whose bytes are stored only in the
+	// object's image of memory 0 (link's .lucet.data, complete), which the
+	// runtime maps or copies instead of applying the segments; Init is
+	// then empty and Len is the segment's length. The linker marks every
+	// active segment of a module or none: all of them when the image is
+	// exactly their result (i32.const offsets into a memory 0 the module
+	// defines, each within its initial size, so none can trap).
+	InImage bool
+	Len     uint32 // InImage only
+}
+
+// Size is the segment's length in bytes.
+func (d *Data) Size() int {
+	if d.InImage {
+		return int(d.Len)
+	}
+	return len(d.Init)
+}
+
+// InImage reports whether m's active data segments are stored in its
+// memory image (Data.InImage) rather than in Datas.
+func (m *Meta) InImage() bool {
+	for i := range m.Datas {
+		if m.Datas[i].Mode == wasm.SegmentActive {
+			return m.Datas[i].InImage
+		}
+	}
+	return false
 }
 
 // Const is a constant expression of one instruction: t.const (Value, the
