@@ -63,6 +63,9 @@ func main() {
 	}
 }
 
+// guestReady lets a test watch the guest serve runs (its pool's load).
+var guestReady = func(*Guest) {}
+
 // serve runs the server on ln until ctx is done, then shuts it down
 // gracefully.
 func serve(ctx context.Context, ln net.Listener, c config) error {
@@ -71,6 +74,7 @@ func serve(ctx context.Context, ln net.Listener, c config) error {
 		return err
 	}
 	defer cleanup()
+	guestReady(h)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.Handle("/", h)

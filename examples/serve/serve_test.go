@@ -86,8 +86,12 @@ func TestGracefulShutdown(t *testing.T) {
 	log.SetOutput(io.Discard)
 	defer log.SetOutput(os.Stderr)
 	ctx, cancel := context.WithCancel(context.Background())
+	guests := make(chan *Guest, 1)
+	guestReady = func(g *Guest) { guests <- g }
+	defer func() { guestReady = func(*Guest) {} }()
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, ln, testConfig()) }()
+	g := <-guests
 	url := "http://" + ln.Addr().String()
 	for i := 0; ; i++ {
 		if resp, err := http.Get(url + "/healthz"); err == nil {
@@ -114,7 +118,11 @@ func TestGracefulShutdown(t *testing.T) {
 		resp.Body.Close()
 		rc <- result{code: resp.StatusCode}
 	}()
-	time.Sleep(100 * time.Millisecond)
+	// Shut down once the request is running in its instance (a fixed
+	// sleep raced the request on a loaded machine).
+	for g.Pool.Live() == 0 {
+		time.Sleep(time.Millisecond)
+	}
 	cancel()
 	if r := <-rc; r.err != nil || r.code != http.StatusGatewayTimeout {
 		t.Errorf("request in flight at shutdown: %d, %v", r.code, r.err)
