@@ -81,21 +81,34 @@ func SharedImports() execute.ImportMap { return sharedImports() }
 var ErrNoSystem = errors.New("command: WASI function called from a store without a wasi.System (Store.SetData)")
 
 var sharedImports = sync.OnceValue(func() execute.ImportMap {
+	return WASIImports(func(data any) *wasi.System {
+		sys, _ := data.(*wasi.System)
+		return sys
+	})
+})
+
+// WASIImports returns the WASI functions as execute imports for stores
+// whose Data leads to their wasi.System: system maps the calling store's
+// Data to it (nil: it has none, and the call fails with ErrNoSystem).
+// Make them once and share them, as SharedImports does for a Data that is
+// the System itself; an embedder whose Data is its own instance type
+// (package lucet) passes a system that looks inside it.
+func WASIImports(system func(data any) *wasi.System) execute.ImportMap {
 	fns := wasi.Shared()
 	mod := make(map[string]execute.Extern, len(fns))
 	for _, f := range fns {
 		call := f.Call
 		mod[f.Name] = execute.NewHostFunc(wasm.FuncType{Params: f.Params, Results: f.Results},
 			func(c *execute.Caller, stack []uint64) error {
-				sys, ok := c.Data().(*wasi.System)
-				if !ok {
+				sys := system(c.Data())
+				if sys == nil {
 					return ErrNoSystem
 				}
 				return call(sys, (*callerMemory)(c), stack)
 			})
 	}
 	return execute.ImportMap{wasi.ModuleName: mod}
-})
+}
 
 // callerMemory shows a host call's caller to WASI as its memory, and as
 // its wasi.Canceler so a guest sleeping in poll_oneoff or waiting in
