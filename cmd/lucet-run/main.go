@@ -411,7 +411,7 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 		name := path
 		if path == "-" {
 			var b []byte
-			if name, b, err = cliflag.ReadInput(path, stdin); err == nil {
+			if name, b, err = cliflag.ReadInput(path, stdin, 0); err == nil {
 				m, err = compile.Load(b, opts, c)
 			}
 		} else {
