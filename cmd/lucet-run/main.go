@@ -548,26 +548,18 @@ func checkPreopens(ps []wasi.Preopen) error {
 		}
 		f, err := os.Open(p.HostPath)
 		if err != nil {
-			return fmt.Errorf("%s %s: %v", flag, p.HostPath, unwrapPath(err))
+			return fmt.Errorf("%s %s: %v", flag, p.HostPath, cliflag.UnwrapPath(err))
 		}
 		st, err := f.Stat()
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("%s %s: %v", flag, p.HostPath, unwrapPath(err))
+			return fmt.Errorf("%s %s: %v", flag, p.HostPath, cliflag.UnwrapPath(err))
 		}
 		if !st.IsDir() {
 			return fmt.Errorf("%s %s: not a directory", flag, p.HostPath)
 		}
 	}
 	return nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 var errLoadTimeout = errors.New("timeout")

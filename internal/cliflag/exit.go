@@ -78,7 +78,7 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return name, nil, fmt.Errorf("%s: %w", name, unwrapPath(err))
+			return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
@@ -90,7 +90,7 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 		r = io.LimitReader(r, int64(limit)+1)
 	}
 	if b, err = io.ReadAll(r); err != nil {
-		return name, nil, fmt.Errorf("%s: %w", name, unwrapPath(err))
+		return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
 	}
 	if limit > 0 && len(b) > limit {
 		return name, nil, fmt.Errorf("%s: larger than %d bytes, the most lucet accepts", name, limit)
@@ -98,9 +98,9 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 	return name, b, nil
 }
 
-// unwrapPath drops the operation and path an *os.PathError repeats, since
+// UnwrapPath drops the operation and path an *os.PathError repeats, since
 // the message already starts with the name.
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
