@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sync"
 
+	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/wasi"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -121,30 +122,13 @@ func (r resolver) Lookup(module, name string) (execute.Extern, bool) {
 // wasiImports are the WASI functions made once per process: each call
 // finds its wasi.System through the calling instance.
 var wasiImports = sync.OnceValue(func() execute.ImportMap {
-	fns := wasi.Shared()
-	mod := make(map[string]execute.Extern, len(fns))
-	for _, f := range fns {
-		call := f.Call
-		mod[f.Name] = execute.NewHostFunc(wasm.FuncType{Params: f.Params, Results: f.Results},
-			func(c *execute.Caller, stack []uint64) error {
-				inst, ok := c.Data().(*Instance)
-				if !ok || inst.sys == nil {
-					return fmt.Errorf("lucet: WASI function called by an instance without WASI")
-				}
-				return call(inst.sys, (*callerMemory)(c), stack)
-			})
-	}
-	return execute.ImportMap{wasi.ModuleName: mod}
+	return command.WASIImports(func(data any) *wasi.System {
+		if inst, ok := data.(*Instance); ok {
+			return inst.sys
+		}
+		return nil
+	})
 })
-
-// callerMemory shows a host call's caller to WASI as its memory and as a
-// wasi.Canceler, so a guest blocked in WASI is reached by a timeout, a
-// context or Kill; a pointer conversion, nothing allocated per call.
-type callerMemory execute.Caller
-
-func (c *callerMemory) Bytes() []byte         { return (*execute.Caller)(c).Memory() }
-func (c *callerMemory) Done() <-chan struct{} { return (*execute.Caller)(c).Done() }
-func (c *callerMemory) Err() error            { return (*execute.Caller)(c).Err() }
 
 // Caller is what a host function sees of the guest that called it.
 type Caller execute.Caller

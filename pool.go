@@ -35,8 +35,8 @@ type Limits struct {
 	// needs modules compiled with RuntimeConfig.Fuel.
 	Fuel uint64
 	// MaxOutputBytes caps what a WASI instance writes to stdout and
-	// stderr together (0: no limit); the write that passes it ends the
-	// call with ErrOutputLimit.
+	// stderr together (0: no limit); the write that passes it is cut
+	// short at the limit and ends the call with ErrOutputLimit.
 	MaxOutputBytes int64
 	// MaxOpenFiles caps the file descriptors a WASI instance holds, stdio
 	// and preopens included (0: wasi.DefaultMaxOpenFiles); past it the
@@ -259,10 +259,6 @@ func (inst *Instance) start(cfg InstanceConfig) error {
 		if stderr == nil {
 			stderr = io.Discard
 		}
-		if n := p.cfg.Limits.MaxOutputBytes; n > 0 {
-			lim := &outputLimit{inst: inst, left: n}
-			stdout, stderr = &limitWriter{lim, stdout}, &limitWriter{lim, stderr}
-		}
 		stdin := w.Stdin
 		if stdin == nil {
 			stdin = emptyReader{}
@@ -271,7 +267,15 @@ func (inst *Instance) start(cfg InstanceConfig) error {
 		for i, d := range w.Preopens {
 			pre[i] = wasi.Preopen{HostPath: d.HostPath, GuestPath: d.GuestPath, ReadOnly: d.ReadOnly}
 		}
-		inst.sys, err = wasi.New(wasi.Config{Args: w.Args, Env: w.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr, Preopens: pre, MaxOpenFiles: p.cfg.Limits.MaxOpenFiles})
+		wc := wasi.Config{Args: w.Args, Env: w.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr, Preopens: pre,
+			MaxOpenFiles: p.cfg.Limits.MaxOpenFiles, MaxOutputBytes: p.cfg.Limits.MaxOutputBytes}
+		if wc.MaxOutputBytes > 0 {
+			// pkg/wasi counts the output (every write to fds 1 and 2,
+			// however renumbered, and stdio stays pollable); the write
+			// it cuts short ends the call.
+			wc.OnOutputLimit = func() { inst.kill(ErrOutputLimit) }
+		}
+		inst.sys, err = wasi.New(wc)
 		if err != nil {
 			return fmt.Errorf("instantiate %s: wasi: %w", mod.name, err)
 		}
@@ -286,32 +290,3 @@ func (inst *Instance) start(cfg InstanceConfig) error {
 type emptyReader struct{}
 
 func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
-
-// outputLimit is the output budget an instance's stdout and stderr share.
-type outputLimit struct {
-	mu   sync.Mutex
-	inst *Instance
-	left int64
-}
-
-type limitWriter struct {
-	lim *outputLimit
-	w   io.Writer
-}
-
-func (l *limitWriter) Write(b []byte) (int, error) {
-	l.lim.mu.Lock()
-	n := int64(len(b))
-	over := n > l.lim.left
-	if over {
-		n = l.lim.left
-	}
-	l.lim.left -= n
-	l.lim.mu.Unlock()
-	wrote, err := l.w.Write(b[:n])
-	if err == nil && over {
-		l.lim.inst.kill(ErrOutputLimit)
-		err = ErrOutputLimit
-	}
-	return wrote, err
-}

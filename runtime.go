@@ -147,7 +147,7 @@ type ImportDesc struct {
 func (m *Module) Imports() []ImportDesc {
 	var out []ImportDesc
 	for _, imp := range m.m.Meta.Imports {
-		out = append(out, ImportDesc{Module: imp.Module, Name: imp.Name, Kind: kindName(imp.Kind), Type: m.importType(imp)})
+		out = append(out, ImportDesc{Module: imp.Module, Name: imp.Name, Kind: imp.Kind.String(), Type: m.importType(imp)})
 	}
 	return out
 }
@@ -162,23 +162,9 @@ type ExportDesc struct {
 func (m *Module) Exports() []ExportDesc {
 	var out []ExportDesc
 	for _, e := range m.m.Meta.Exports {
-		out = append(out, ExportDesc{Name: e.Name, Kind: kindName(e.Kind)})
+		out = append(out, ExportDesc{Name: e.Name, Kind: e.Kind.String()})
 	}
 	return out
-}
-
-func kindName(k wasm.ExternKind) string {
-	switch k {
-	case wasm.ExternFunc:
-		return "func"
-	case wasm.ExternTable:
-		return "table"
-	case wasm.ExternMemory:
-		return "memory"
-	case wasm.ExternGlobal:
-		return "global"
-	}
-	return fmt.Sprintf("kind %d", k)
 }
 
 func (m *Module) importType(imp wasm.Import) string {
@@ -233,7 +219,7 @@ func (m *Module) checkImports(imports execute.Imports) error {
 			if t := m.importType(imp); t != "" {
 				desc += ": func " + t
 			} else {
-				desc += ": " + kindName(imp.Kind)
+				desc += ": " + imp.Kind.String()
 			}
 			e.Missing = append(e.Missing, desc)
 			continue
@@ -243,7 +229,7 @@ func (m *Module) checkImports(imports execute.Imports) error {
 				e.Wrong = append(e.Wrong, fmt.Sprintf("%s: module wants func %s, host has func %s", desc, want, f.Type()))
 			}
 		} else if ext.ExternKind() != imp.Kind {
-			e.Wrong = append(e.Wrong, fmt.Sprintf("%s: module wants a %s, host has a %s", desc, kindName(imp.Kind), kindName(ext.ExternKind())))
+			e.Wrong = append(e.Wrong, fmt.Sprintf("%s: module wants a %s, host has a %s", desc, imp.Kind, ext.ExternKind()))
 		}
 	}
 	if len(e.Missing) > 0 || len(e.Wrong) > 0 {

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,10 +59,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Usage:           "instantiation speed and memory per instance of a compiled module",
 		ArgsUsage:       "MODULE.so",
 		HideHelpCommand: true,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		Flags:           flags(),
-		ExitErrHandler:  func(*cli.Context, error) {},
+		Description: "Instantiates MODULE --instances times (timed), holds --live K of them\n" +
+			"alive at once (memory per instance), and with --call calls an export on\n" +
+			"each. Calls that trap or exit are counted, never fatal: the status stays 0.\n\n" +
+			cliflag.ExitHelp + ".",
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		Flags:          flags(),
+		OnUsageError:   func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+		ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			{
 				Name:      "run",
@@ -116,12 +122,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		args = cliflag.Permute(args, flags())
 	}
 	if err := app.Run(args); err != nil {
-		fmt.Fprintf(stderr, "lucet-bench: %v\n", err)
 		var u usageError
 		if errors.As(err, &u) || strings.Contains(err.Error(), "flag provided but not defined") {
-			return 2
+			fmt.Fprintf(stderr, "lucet-bench: %v (see lucet-bench --help)\n", err)
+			return cliflag.ExitUsage
 		}
-		return 1
+		fmt.Fprintf(stderr, "lucet-bench: %v\n", err)
+		return cliflag.ExitRefused
 	}
 	return status
 }
@@ -165,8 +172,8 @@ func options(c *cli.Context) (bench.Options, error) {
 		return o, fmt.Errorf("--layout: %w", err)
 	}
 	if s := c.String("max-memory"); s != "" {
-		if o.MaxMemory, err = humanize.ParseBytes(s); err != nil {
-			return o, fmt.Errorf("--max-memory: %w", err)
+		if o.MaxMemory, err = cliflag.ParseSize(s); err != nil {
+			return o, fmt.Errorf("--max-memory %s: want a size such as 1MiB or 16MiB", s)
 		}
 	}
 	return o, nil
@@ -176,7 +183,11 @@ func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer
 	opts.Args = []string{strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
 	mod, err := bench.Load(path, opts.Layout)
 	if err != nil {
-		return 1, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == path {
+			err = fmt.Errorf("%s: %w", path, pe.Err) // as every tool names it
+		}
+		return cliflag.ExitRefused, err
 	}
 	defer mod.Close()
 	if cliflag.IsTerminal(stderr) {
@@ -198,9 +209,9 @@ func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer
 		}
 	}
 	if err != nil {
-		return 1, err
+		return cliflag.ExitRefused, err
 	}
-	return 0, nil
+	return cliflag.ExitOK, nil
 }
 
 // peerLine is the line ../shared/peers' suite reads from stderr.

@@ -35,6 +35,8 @@ func TestGolden(t *testing.T) {
 		{"unknown-import", []string{"--invoke", "run", cmdTestdata + "main.wasm", "1", "2"}},
 		{"bad-max-memory", []string{"--max-memory", "lots", inv}},
 		{"bad-dir", []string{"--dir", "testdata/nosuch", inv}},
+		{"bad-max-output", []string{"--max-output", "-1", inv}},
+		{"bad-max-open-files", []string{"--max-open-files", "2", inv}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

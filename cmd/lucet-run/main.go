@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -127,6 +128,8 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
 		&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
 		&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 8MiB, enough for Go programs)"},
+		&cli.StringFlag{Name: "max-output", Usage: "cap on what the guest writes to stdout and stderr together, in bytes (e.g. 10MiB); the write that crosses it is cut short, later ones fail with EFBIG"},
+		&cli.UintFlag{Name: "max-open-files", Usage: "cap on the guest's open file descriptors, stdio and --dir included, like ulimit -n; past it opens fail with EMFILE (0: 1024)"},
 		&cli.Uint64Flag{Name: "fuel", Usage: "trap \"all fuel consumed\" after about `N` wasm instructions (0: no limit; a .wasm is compiled with fuel instrumentation, an object must come from lucetc --fuel)"},
 		&cli.StringSliceFlag{Name: "tcplisten", Usage: "listen on TCP `ADDR` (host:port) and hand the socket to the guest after the --dir fds, for sock_accept (repeatable)"},
 		&cli.StringFlag{Name: "profile", Usage: "perfmap: write /tmp/perf-PID.map so perf report names wasm functions"},
@@ -235,6 +238,13 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		return cfg, nil, err
 	}
 	ro.trusted = keys
+	if v := c.String("max-output"); v != "" {
+		n, err := cliflag.ParseSize(v)
+		if err != nil || n == 0 || n > math.MaxInt64 {
+			return cfg, nil, usageError{fmt.Errorf("--max-output %s: want a size such as 4096, 64KiB or 10MiB", v)}
+		}
+		ro.opts.MaxOutputBytes = int64(n)
+	}
 	switch p := c.String("profile"); p {
 	case "":
 	case "perfmap":
@@ -287,6 +297,16 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 			return cfg, nil, usageError{fmt.Errorf("--tcplisten %s: %v", a, err)}
 		}
 		ro.opts.Sockets = append(ro.opts.Sockets, l)
+	}
+	if n := c.Uint("max-open-files"); n > 0 {
+		need := 3 + len(ro.opts.Preopens) + len(ro.opts.Sockets)
+		if n < uint(need) || n > math.MaxInt32 {
+			for _, s := range ro.opts.Sockets {
+				s.(io.Closer).Close()
+			}
+			return cfg, nil, usageError{fmt.Errorf("--max-open-files %d: want at least %d (stdio, --dir and --tcplisten fds)", n, need)}
+		}
+		ro.opts.MaxOpenFiles = int(n)
 	}
 	argv0 := filepath.Base(cl.module)
 	if c.IsSet("argv0") {
@@ -401,7 +421,7 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 			m, err = loadSigned(path, ro.trusted)
 		} else if path == "-" {
 			var b []byte
-			if name, b, err = cliflag.ReadInput(path, stdin); err == nil {
+			if name, b, err = cliflag.ReadInput(path, stdin, 0); err == nil {
 				m, err = compile.Load(b, opts, c)
 			}
 		} else {
@@ -498,11 +518,6 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	opts.Preloads = l.preloads
 	if !ro.hasInv {
 		opts.Args = append(opts.Args, args...)
-		code, err := command.Run(store, l.main, opts)
-		if err != nil {
-			return report(stderr, path, err)
-		}
-		return code
 	}
 	// An export of a WASI module gets WASI too (as with wasmtime
 	// --invoke), set up from the same flags, argv[0] alone.
@@ -510,7 +525,19 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	if err != nil {
 		return report(stderr, path, err)
 	}
-	defer inst.Close()
+	defer func() {
+		if inst.OutputLimited() {
+			warn(fmt.Sprintf("the guest's output was cut at --max-output (%d bytes)", opts.MaxOutputBytes))
+		}
+		inst.Close()
+	}()
+	if !ro.hasInv {
+		code, err := inst.Run("")
+		if err != nil {
+			return report(stderr, path, err)
+		}
+		return code
+	}
 	res, err := command.Invoke(inst.Instance, ro.invoke, args)
 	if err != nil {
 		return report(stderr, path, err)
@@ -531,26 +558,18 @@ func checkPreopens(ps []wasi.Preopen) error {
 		}
 		f, err := os.Open(p.HostPath)
 		if err != nil {
-			return fmt.Errorf("%s %s: %v", flag, p.HostPath, unwrapPath(err))
+			return fmt.Errorf("%s %s: %v", flag, p.HostPath, cliflag.UnwrapPath(err))
 		}
 		st, err := f.Stat()
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("%s %s: %v", flag, p.HostPath, unwrapPath(err))
+			return fmt.Errorf("%s %s: %v", flag, p.HostPath, cliflag.UnwrapPath(err))
 		}
 		if !st.IsDir() {
 			return fmt.Errorf("%s %s: not a directory", flag, p.HostPath)
 		}
 	}
 	return nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 var errLoadTimeout = errors.New("timeout")

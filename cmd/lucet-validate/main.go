@@ -185,20 +185,7 @@ func checkFile(name string, stdin io.Reader, wasi bool) (r result) {
 				Error: fmt.Sprintf("%s: internal error (a bug in lucet, please report it): %v", r.File, p)}
 		}
 	}()
-	lim := decode.DefaultLimits.ModuleSize
-	if name == "-" {
-		r.File = "<stdin>"
-		if cliflag.IsTerminal(stdin) {
-			err = cliflag.ErrTerminal
-		} else {
-			b, err = io.ReadAll(io.LimitReader(stdin, int64(lim)+1))
-		}
-	} else {
-		b, err = readFile(name, lim)
-	}
-	if err == nil && len(b) > lim {
-		err = fmt.Errorf("%s: larger than %d bytes", r.File, lim)
-	}
+	r.File, b, err = cliflag.ReadInput(name, stdin, decode.DefaultLimits.ModuleSize)
 	if err != nil {
 		r.Verdict, r.Stage, r.Error = "error", "read", err.Error()
 		return r
@@ -235,26 +222,6 @@ func checkFile(name string, stdin io.Reader, wasi bool) (r result) {
 	}
 	r.Verdict = "ok"
 	return r
-}
-
-func readFile(name string, limit int) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = fmt.Errorf("%s: %w", name, pe.Err)
-		}
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a module", name)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return b, nil
 }
 
 func optFunc(f int) *int {

@@ -2,17 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lucet-go/lucet/internal/cliflag/ptytest"
+	"github.com/lucet-go/lucet/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
 
 // TestGolden runs the command in-process on the inputs in testdata/in
 // (built from the .wat files there with wat2wasm --no-check
@@ -59,22 +55,7 @@ func TestGolden(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			code := run(append([]string{"lucet-validate"}, tt.args...), &stdin, &stdout, &stderr)
-			got := fmt.Sprintf("$ lucet-validate %s\nexit %d\n-- stdout --\n%s-- stderr --\n%s",
-				strings.Join(tt.args, " "), code, stdout.String(), stderr.String())
-			path := filepath.Join("testdata", "golden", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("output differs from %s:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-			}
+			golden.Check(t, tt.name, golden.Transcript("lucet-validate", tt.args, code, stdout.String(), stderr.String()))
 		})
 	}
 }

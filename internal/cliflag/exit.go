@@ -63,23 +63,47 @@ func PrintVersion(args []string, w io.Writer, name string) bool {
 var ErrTerminal = errors.New("standard input is a terminal; give a file, or pipe the module in")
 
 // ReadInput reads the module named path, "-" meaning stdin (refused when
-// it is a terminal). It returns the name errors should use for it:
-// the path, or "<stdin>". A directory is refused with a clear message.
-func ReadInput(path string, stdin io.Reader) (name string, b []byte, err error) {
+// it is a terminal), and at most limit bytes of it (0: no limit; more is
+// refused). It returns the name errors should use for it: the path, or
+// "<stdin>". Errors start with that name; a directory is refused with a
+// clear message. Every tool that takes a module reads it here.
+func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, err error) {
+	name = path
+	r := stdin
 	if path == "-" {
+		name = "<stdin>"
 		if IsTerminal(stdin) {
-			return "<stdin>", nil, ErrTerminal
+			return name, nil, ErrTerminal
 		}
-		b, err = io.ReadAll(stdin)
-		return "<stdin>", b, err
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return name, nil, fmt.Errorf("%s: is a directory, not a module", name)
+		}
+		r = f
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return path, nil, fmt.Errorf("%s: is a directory, not a module", path)
+	if limit > 0 {
+		r = io.LimitReader(r, int64(limit)+1)
 	}
-	b, err = os.ReadFile(path)
+	if b, err = io.ReadAll(r); err != nil {
+		return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
+	}
+	if limit > 0 && len(b) > limit {
+		return name, nil, fmt.Errorf("%s: larger than %d bytes, the most lucet accepts", name, limit)
+	}
+	return name, b, nil
+}
+
+// UnwrapPath drops the operation and path an *os.PathError repeats, since
+// the message already starts with the name.
+func UnwrapPath(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		err = fmt.Errorf("%s: %w", path, pe.Err)
+		return pe.Err
 	}
-	return path, b, err
+	return err
 }

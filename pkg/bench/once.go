@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
-	"github.com/lucet-go/lucet/pkg/wasi"
 )
 
 // RunResult is peerbench run's record: one start of a WASI command, each
@@ -49,29 +47,17 @@ func RunOnce(path string, args []string, stdin io.Reader, stdout, stderr io.Writ
 		return nil, err
 	}
 	defer st.Close()
-	sys, imports, err := command.Link(st, command.Options{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr})
+	inst, err := command.Instantiate(st, mod, command.Options{Args: args, Stdin: stdin, Stdout: stdout, Stderr: stderr})
 	if err != nil {
 		return nil, err
 	}
-	defer sys.Close()
-	inst, err := st.Instantiate(mod, imports)
-	if err != nil {
-		return nil, err
-	}
+	defer inst.Close()
 	r.InstMs = msSince(t1)
-	f := inst.Func("_start")
-	if f == nil {
-		return nil, errors.New("module exports no _start")
-	}
 	t2 := time.Now()
-	_, err = f.Call()
+	r.ExitCode, err = inst.Run("")
 	r.RunMs = msSince(t2)
 	if err != nil {
-		var exit *wasi.ExitError
-		if !errors.As(err, &exit) {
-			return nil, err
-		}
-		r.ExitCode = int(exit.Code)
+		return nil, err
 	}
 	return r, nil
 }

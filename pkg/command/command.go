@@ -46,6 +46,14 @@ type Options struct {
 	Preloads []Preload
 	// UnknownImports is what an unresolved function import becomes.
 	UnknownImports UnknownImports
+	// MaxOpenFiles bounds the guest's fd table, stdio and preopens
+	// included (0: wasi.DefaultMaxOpenFiles); past it opens fail with
+	// EMFILE.
+	MaxOpenFiles int
+	// MaxOutputBytes bounds what the guest writes to stdout and stderr
+	// together (0: no limit); the write that crosses it is cut short and
+	// later ones fail with EFBIG (Instance.OutputLimited reports it).
+	MaxOutputBytes int64
 }
 
 // Imports returns the WASI functions of sys as execute imports, bound to
@@ -73,21 +81,34 @@ func SharedImports() execute.ImportMap { return sharedImports() }
 var ErrNoSystem = errors.New("command: WASI function called from a store without a wasi.System (Store.SetData)")
 
 var sharedImports = sync.OnceValue(func() execute.ImportMap {
+	return WASIImports(func(data any) *wasi.System {
+		sys, _ := data.(*wasi.System)
+		return sys
+	})
+})
+
+// WASIImports returns the WASI functions as execute imports for stores
+// whose Data leads to their wasi.System: system maps the calling store's
+// Data to it (nil: it has none, and the call fails with ErrNoSystem).
+// Make them once and share them, as SharedImports does for a Data that is
+// the System itself; an embedder whose Data is its own instance type
+// (package lucet) passes a system that looks inside it.
+func WASIImports(system func(data any) *wasi.System) execute.ImportMap {
 	fns := wasi.Shared()
 	mod := make(map[string]execute.Extern, len(fns))
 	for _, f := range fns {
 		call := f.Call
 		mod[f.Name] = execute.NewHostFunc(wasm.FuncType{Params: f.Params, Results: f.Results},
 			func(c *execute.Caller, stack []uint64) error {
-				sys, ok := c.Data().(*wasi.System)
-				if !ok {
+				sys := system(c.Data())
+				if sys == nil {
 					return ErrNoSystem
 				}
 				return call(sys, (*callerMemory)(c), stack)
 			})
 	}
 	return execute.ImportMap{wasi.ModuleName: mod}
-})
+}
 
 // callerMemory shows a host call's caller to WASI as its memory, and as
 // its wasi.Canceler so a guest sleeping in poll_oneoff or waiting in
@@ -109,23 +130,28 @@ func (c *callerMemory) Err() error { return (*execute.Caller)(c).Err() }
 // returns the exit status: the guest's proc_exit code, or 0 when the entry
 // point returns. A trap or host failure is returned as the error.
 func Run(store *execute.Store, mod *load.Module, opts Options) (int, error) {
-	entry := opts.Entry
-	if entry == "" {
-		entry = "_start"
-	}
 	inst, err := Instantiate(store, mod, opts)
 	if err != nil {
 		return exitStatus(err)
 	}
 	defer inst.Close()
-	f := inst.Func(entry)
+	return inst.Run(opts.Entry)
+}
+
+// Run calls the export entry ("" means _start), which takes and returns
+// nothing, and returns the exit status as the package's Run does.
+func (i *Instance) Run(entry string) (int, error) {
+	if entry == "" {
+		entry = "_start"
+	}
+	f := i.Func(entry)
 	if f == nil {
 		return 0, fmt.Errorf("module exports no function %q", entry)
 	}
 	if t := f.Type(); len(t.Params) != 0 || len(t.Results) != 0 {
 		return 0, fmt.Errorf("entry point %q has type %s, want [] -> []", entry, t)
 	}
-	_, err = f.Call()
+	_, err := f.Call()
 	return exitStatus(err)
 }
 
@@ -142,6 +168,9 @@ func Link(store *execute.Store, opts Options) (*wasi.System, execute.Imports, er
 		Stderr:   opts.Stderr,
 		Preopens: opts.Preopens,
 		Sockets:  opts.Sockets,
+
+		MaxOpenFiles:   opts.MaxOpenFiles,
+		MaxOutputBytes: opts.MaxOutputBytes,
 	})
 	if err != nil {
 		return nil, nil, err

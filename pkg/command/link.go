@@ -63,6 +63,10 @@ type Instance struct {
 	prev  any
 }
 
+// OutputLimited reports whether Options.MaxOutputBytes cut short or
+// refused a write to stdout or stderr.
+func (i *Instance) OutputLimited() bool { return i.sys != nil && i.sys.OutputLimited() }
+
 // Close releases the WASI state the instances share and gives the store
 // back its previous Data. The instances stay in the store.
 func (i *Instance) Close() error {

@@ -42,9 +42,16 @@ type call struct {
 
 // noescape hides p from escape analysis, like the runtime's own noescape
 // (p goes through a uintptr variable, which the analysis does not follow).
-// Sound because the call lives on the runner's stack until the function
-// returns and no host function keeps its *call past that; a typed pointer
-// into a stack is moved with it.
+// The call lives on the runner's stack until the function returns, and
+// typed pointers to it on that same stack (the function's c, closures
+// that do not escape) are moved with it when the stack grows or shrinks.
+// So it is sound only while the *call itself never reaches the heap or
+// another goroutine, not even during the call: there a copy would not be
+// moved, and a wait parked on a channel (the cancellable ones) lets the GC
+// shrink, so move, the stack. What c holds (System, memory, argument
+// slice) may go anywhere. Every host function today keeps only that; the
+// compiler's escape analysis of each one says so, and
+// TestCallPointerNeverEscapes asks it.
 //
 //go:nosplit
 func noescape(p *call) *call {

@@ -88,6 +88,7 @@ func (s *System) setLimits(cfg Config) error {
 	if cfg.MaxOutputBytes > 0 {
 		s.outLimited = true
 		s.outLeft.Store(cfg.MaxOutputBytes)
+		s.onOutLimit = cfg.OnOutputLimit
 	}
 	return nil
 }
@@ -120,15 +121,23 @@ func (s *System) takeOutput(e *fdEntry, want int64) (int64, Errno) {
 		left := s.outLeft.Load()
 		got := min(left, want)
 		if got == 0 {
-			s.outHit.Store(true)
+			s.hitOutputLimit()
 			return 0, ErrnoFbig
 		}
 		if s.outLeft.CompareAndSwap(left, left-got) {
 			if got < want {
-				s.outHit.Store(true)
+				s.hitOutputLimit()
 			}
 			return got, ErrnoSuccess
 		}
+	}
+}
+
+// hitOutputLimit records that the limit cut or refused a write and, the
+// first time, tells the embedder.
+func (s *System) hitOutputLimit() {
+	if !s.outHit.Swap(true) && s.onOutLimit != nil {
+		s.onOutLimit()
 	}
 }
 

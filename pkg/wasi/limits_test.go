@@ -116,7 +116,9 @@ func TestMaxOutputBytes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			var stderr bytes.Buffer
-			h := newHarness(t, Config{Stdout: tc.stdout, Stderr: &stderr, MaxOutputBytes: 12, Preopens: []Preopen{{HostPath: dir}}})
+			hits := 0
+			h := newHarness(t, Config{Stdout: tc.stdout, Stderr: &stderr, MaxOutputBytes: 12, Preopens: []Preopen{{HostPath: dir}},
+				OnOutputLimit: func() { hits++ }})
 			if n := h.write(1, []byte("hello ")); n != 6 || h.s.OutputLimited() {
 				t.Fatalf("first write: %d bytes, limited %v", n, h.s.OutputLimited())
 			}
@@ -130,6 +132,9 @@ func TestMaxOutputBytes(t *testing.T) {
 			out := h.alloc(4)
 			h.expect(ErrnoFbig, "fd_write", 1, ip, ic, uint64(out))
 			h.expect(ErrnoFbig, "fd_write", 2, ip, ic, uint64(out))
+			if hits != 1 {
+				t.Errorf("OnOutputLimit called %d times, want once", hits)
+			}
 			// An empty write is no output.
 			ip, ic, _ = h.iov([]byte{})
 			h.must("fd_write", 1, ip, ic, uint64(out))

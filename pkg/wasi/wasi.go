@@ -177,6 +177,11 @@ type Config struct {
 	// every write fails with EFBIG, as write(2) does past RLIMIT_FSIZE.
 	// System.OutputLimited tells the embedder it happened.
 	MaxOutputBytes int64
+	// OnOutputLimit, when not nil, is called once, from the guest's call,
+	// the first time MaxOutputBytes cuts short or refuses a write: an
+	// embedder that would rather stop the guest than let it go on without
+	// output kills it here.
+	OnOutputLimit func()
 }
 
 // System is one guest's WASI state: its fd table and configuration.
@@ -199,6 +204,7 @@ type System struct {
 	outLimited bool
 	outLeft    atomic.Int64
 	outHit     atomic.Bool
+	onOutLimit func()
 
 	// walk forces the portable component walk instead of openat2. New sets
 	// it when the kernel lacks openat2; tests set it to exercise the walk.

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -113,7 +111,7 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	if name == "-" && cliflag.IsTerminal(stdin) {
 		return usageError{errors.New("no module given and standard input is a terminal")}
 	}
-	name, b, err := readInput(name, stdin)
+	name, b, err := cliflag.ReadInput(name, stdin, maxInput)
 	if err != nil {
 		return err
 	}
@@ -160,48 +158,6 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 
 // maxInput is the most lucet-objdump reads: the size decode accepts.
 var maxInput = decode.DefaultLimits.ModuleSize
-
-// readInput reads the module named on the command line, "-" being
-// standard input, up to maxInput bytes. It returns the name to use in
-// messages. Errors name the file as the user wrote it.
-func readInput(name string, stdin io.Reader) (string, []byte, error) {
-	var f io.Reader
-	if name == "-" {
-		name, f = "<stdin>", stdin
-	} else {
-		fi, err := os.Stat(name)
-		if err != nil {
-			return name, nil, fmt.Errorf("%s: %w", name, pathErr(err))
-		}
-		if fi.IsDir() {
-			return name, nil, fmt.Errorf("%s: is a directory, not a module", name)
-		}
-		file, err := os.Open(name)
-		if err != nil {
-			return name, nil, fmt.Errorf("%s: %w", name, pathErr(err))
-		}
-		defer file.Close()
-		f = file
-	}
-	b, err := io.ReadAll(io.LimitReader(f, int64(maxInput)+1))
-	if err != nil {
-		return name, nil, fmt.Errorf("%s: %w", name, pathErr(err))
-	}
-	if len(b) > maxInput {
-		return name, nil, fmt.Errorf("%s: larger than %d bytes, the most lucet accepts", name, maxInput)
-	}
-	return name, b, nil
-}
-
-// pathErr drops the operation and path an *os.PathError repeats, since
-// the message already starts with the name.
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 // notAModule says what b is not, with a hint when it is recognisable.
 func notAModule(b []byte) string {

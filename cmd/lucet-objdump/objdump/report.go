@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -14,6 +13,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/value"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -299,13 +299,13 @@ func constString(c wasm.ConstExpr) string {
 	s := c.Op.String()
 	switch c.Op {
 	case wasm.OpI32Const:
-		s += fmt.Sprintf(" %d", int32(c.Value))
+		s += " " + value.Format(c.Value, wasm.I32)
 	case wasm.OpI64Const:
-		s += fmt.Sprintf(" %d", int64(c.Value))
+		s += " " + value.Format(c.Value, wasm.I64)
 	case wasm.OpF32Const:
-		s += fmt.Sprintf(" %g", math.Float32frombits(uint32(c.Value)))
+		s += " " + value.Format(c.Value, wasm.F32)
 	case wasm.OpF64Const:
-		s += fmt.Sprintf(" %g", math.Float64frombits(c.Value))
+		s += " " + value.Format(c.Value, wasm.F64)
 	case wasm.OpV128Const:
 		s += " 0x" + hex.EncodeToString(c.V128[:])
 	case wasm.OpRefNull:
