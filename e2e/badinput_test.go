@@ -22,9 +22,10 @@ import (
 // documented code and says why in one line:
 //
 //	0    the input happened to be fine (a flip in a custom section)
-//	1    the input was refused
-//	2    I/O trouble (a directory, an unreadable path) or usage, with at
-//	     most a one-line hint after the error
+//	1    the input was refused, or could not be read (a directory, an
+//	     unreadable path), as internal/cliflag's table says
+//	2    usage (never right here: every command line is well formed),
+//	     with at most a one-line hint after the error
 //	124  (lucet-run) a flipped module ran past --timeout
 //	134  (lucet-run) a flipped module trapped; the trap may carry a
 //	     backtrace
@@ -49,7 +50,7 @@ type badKind int
 const (
 	refused  badKind = iota // must be 1
 	mutated                 // may be fine, refused, or (lucet-run) trap or time out
-	unusable                // an I/O failure: 1 or 2
+	unusable                // an I/O failure: 1
 )
 
 type badCase struct {
@@ -284,7 +285,7 @@ func judgeBad(tool string, kind badKind, r *result) (err error, codeOnly bool) {
 	if goPanic(r.stderr) {
 		errs = append(errs, fmt.Errorf("Go panic or trace on stderr: %s", firstLines(msg, 3)))
 	}
-	ok := map[badKind][]int{refused: {1}, mutated: {0, 1}, unusable: {1, 2}}[kind]
+	ok := map[badKind][]int{refused: {1}, mutated: {0, 1}, unusable: {1}}[kind]
 	if kind == mutated && tool == "lucet-run" {
 		ok = append(ok, 124, 134)
 	}

@@ -7,9 +7,11 @@
 // instance of RSS, address space, mappings and Go heap, as text or, with
 // --json, as one JSON object with the field names of `peerbench inst`
 // (../shared/peers). The measuring is pkg/bench; this command parses flags
-// and prints. Exit status: 0, even when calls trap (they are counted); 1
-// when the host failed (an instance could not be made, a host error); 2
-// for a usage error.
+// and prints. Exit status, as every tool's (internal/cliflag): 0, even
+// when calls trap (they are counted); 1 when the module is refused
+// (unreadable, invalid, failed to compile or load) or the host failed (an
+// instance could not be made, a host error); 2 for a usage error. The run
+// subcommand exits with the guest's status, 134 when it traps.
 package main
 
 import (
@@ -17,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,12 +30,36 @@ import (
 	"github.com/lucet-go/lucet/api"
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/pkg/bench"
+	"github.com/lucet-go/lucet/pkg/execute"
 )
 
 func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
 
 // usageError is a bad command line: exit status 2.
 type usageError struct{ error }
+
+// onUsageError makes urfave/cli's flag parsing errors usage errors.
+func onUsageError(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+
+// exitHelp is the exit-status paragraph of --help.
+const exitHelp = cliflag.ExitHelp + ".\n" +
+	"1 also when the host fails (an instance cannot be made). Calls that\n" +
+	"trap (--call, --run) are counted, not errors. The run subcommand exits\n" +
+	"with the guest's status, 134 when it traps."
+
+// inputError names the module an error is about, unless it does already.
+func inputError(path string, err error) error {
+	if err == nil {
+		return err
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		err = pe.Err // named below, as every tool names it
+	} else if strings.Contains(err.Error(), path) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
 
 func flags() []cli.Flag {
 	return []cli.Flag{
@@ -54,32 +79,37 @@ func flags() []cli.Flag {
 func run(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	app := &cli.App{
-		Name:            "lucet-bench",
-		Version:         cliflag.Version(),
-		Usage:           "instantiation speed and memory per instance of a compiled module",
-		ArgsUsage:       "MODULE.so",
+		Name:      "lucet-bench",
+		Version:   cliflag.Version(),
+		Usage:     "instantiation speed and memory per instance of a compiled module",
+		ArgsUsage: "MODULE.so",
+		Description: "Instantiates MODULE (a .so from lucetc, or a .wasm compiled first, not\n" +
+			"cached) --instances times (timed), holds --live K of them alive at once\n" +
+			"(memory per instance), and with --call calls an export on each. Calls\n" +
+			"that trap or exit are counted, never fatal: the status stays 0.\n\n" + exitHelp,
 		HideHelpCommand: true,
-		Description: "Instantiates MODULE --instances times (timed), holds --live K of them\n" +
-			"alive at once (memory per instance), and with --call calls an export on\n" +
-			"each. Calls that trap or exit are counted, never fatal: the status stays 0.\n\n" +
-			cliflag.ExitHelp + ".",
-		Writer:         stdout,
-		ErrWriter:      stderr,
-		Flags:          flags(),
-		OnUsageError:   func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
-		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:    onUsageError,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		Flags:           flags(),
+		ExitErrHandler:  func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			{
-				Name:      "run",
-				Usage:     "compile, instantiate and run _start once under WASI; time each stage",
-				ArgsUsage: "MODULE [ARGS...]",
+				Name:         "run",
+				Usage:        "compile, instantiate and run _start once under WASI; time each stage",
+				ArgsUsage:    "MODULE [ARGS...]",
+				OnUsageError: onUsageError,
 				Action: func(c *cli.Context) error {
 					if c.NArg() < 1 {
 						return usageError{errors.New("run: want a module")}
 					}
 					r, err := bench.RunOnce(c.Args().First(), c.Args().Slice(), os.Stdin, stdout, stderr)
+					var trap *execute.Trap
+					if errors.As(err, &trap) {
+						status = cliflag.ExitTrap
+					}
 					if err != nil {
-						return err
+						return inputError(c.Args().First(), err)
 					}
 					peerLine(stderr, r)
 					status = r.ExitCode
@@ -87,17 +117,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 				},
 			},
 			{
-				Name:      "compile",
-				Usage:     "compile a .wasm module --reps times; report wall and CPU time",
-				ArgsUsage: "MODULE.wasm",
-				Flags:     []cli.Flag{&cli.IntFlag{Name: "reps", Value: 5}},
+				Name:         "compile",
+				Usage:        "compile a .wasm module --reps times; report wall and CPU time",
+				ArgsUsage:    "MODULE.wasm",
+				Flags:        []cli.Flag{&cli.IntFlag{Name: "reps", Value: 5, Usage: "compilations to time"}},
+				OnUsageError: onUsageError,
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
 						return usageError{errors.New("compile: want one module")}
 					}
+					if c.Int("reps") <= 0 {
+						return usageError{fmt.Errorf("compile: --reps %d: must be positive", c.Int("reps"))}
+					}
 					r, err := bench.Compile(c.Args().First(), c.Int("reps"))
 					if err != nil {
-						return err
+						return inputError(c.Args().First(), err)
 					}
 					fmt.Fprintf(stdout, "compile %s (%s): median %.1f ms wall, %.1f ms CPU, %.1f MB/s\n",
 						r.Wasm, humanize.IBytes(uint64(r.WasmBytes)), r.Ms.Median, r.CPUMs.Median, r.MBps)
@@ -122,12 +156,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		args = cliflag.Permute(args, flags())
 	}
 	if err := app.Run(args); err != nil {
+		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 		var u usageError
-		if errors.As(err, &u) || strings.Contains(err.Error(), "flag provided but not defined") {
-			fmt.Fprintf(stderr, "lucet-bench: %v (see lucet-bench --help)\n", err)
+		if errors.As(err, &u) {
+			fmt.Fprintf(stderr, "lucet-bench: %s (see lucet-bench --help)\n", msg)
 			return cliflag.ExitUsage
 		}
-		fmt.Fprintf(stderr, "lucet-bench: %v\n", err)
+		fmt.Fprintf(stderr, "lucet-bench: %s\n", msg)
+		if status == cliflag.ExitTrap {
+			return status
+		}
 		return cliflag.ExitRefused
 	}
 	return status
@@ -183,11 +221,7 @@ func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer
 	opts.Args = []string{strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
 	mod, err := bench.Load(path, opts.Layout)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && pe.Path == path {
-			err = fmt.Errorf("%s: %w", path, pe.Err) // as every tool names it
-		}
-		return cliflag.ExitRefused, err
+		return cliflag.ExitRefused, inputError(path, err)
 	}
 	defer mod.Close()
 	if cliflag.IsTerminal(stderr) {
@@ -209,7 +243,7 @@ func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer
 		}
 	}
 	if err != nil {
-		return cliflag.ExitRefused, err
+		return cliflag.ExitRefused, inputError(path, err)
 	}
 	return cliflag.ExitOK, nil
 }

@@ -3,12 +3,27 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestCommandLine(t *testing.T) {
 	const traps = "../../pkg/bench/testdata/traps.wasm"
+	dir := t.TempDir()
+	// A truncated module, and one whose _start is unreachable.
+	refused := filepath.Join(dir, "refused.wasm")
+	trapStart := filepath.Join(dir, "trap.wasm")
+	for p, b := range map[string]string{
+		refused: "\x00asm\x01\x00\x00\x00\x01\x05\x01",
+		trapStart: "\x00asm\x01\x00\x00\x00" + "\x01\x04\x01\x60\x00\x00" + "\x03\x02\x01\x00" +
+			"\x07\x0a\x01\x06_start\x00\x00" + "\x0a\x05\x01\x03\x00\x00\x0b",
+	} {
+		if err := os.WriteFile(p, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tt := range []struct {
 		name   string
 		args   []string
@@ -24,6 +39,16 @@ func TestCommandLine(t *testing.T) {
 		{"bad layout", []string{"--layout", "sparse", traps}, 2, "", "want guard or dense"},
 		{"bad max memory", []string{"--max-memory", "lots", traps}, 2, "", "--max-memory"},
 		{"no module", []string{"-n", "10"}, 2, "", "exactly one module"},
+		{"bad flag value", []string{"-n", "many", traps}, 2, "", "see lucet-bench --help"},
+		{"undefined flag", []string{"--bogus", traps}, 2, "", "see lucet-bench --help"},
+		{"compile bad reps", []string{"compile", "--reps", "0", traps}, 2, "", "--reps 0"},
+		{"compile bad flag", []string{"compile", "--reps", "x", traps}, 2, "", "see lucet-bench --help"},
+		{"refused module", []string{"-n", "1", "--live", "", refused}, 1, "", refused + ": decode"},
+		{"run refused module", []string{"run", refused}, 1, "", refused + ": decode"},
+		{"compile refused module", []string{"compile", refused}, 1, "", refused + ": decode"},
+		{"missing module", []string{"-n", "1", filepath.Join(dir, "none.so")}, 1, "", "no such file"},
+		{"run traps", []string{"run", trapStart}, 134, "", "unreachable"},
+		{"help states exit codes", []string{"--help"}, 0, "Exit status: 0 success; 1 an input was refused", ""},
 		{"run", []string{"run", "../../testdata/hello.wasm"}, 0, "Hello, world!\n", `PEERBENCH {"cmd":"run"`},
 		{"compile", []string{"compile", "--reps", "2", traps}, 0, "median", `"compile_ms":{`},
 		{"dense", []string{"--layout", "dense", "--max-memory", "1MiB", "-n", "10", "--live", "20", "--call", "oob", traps}, 0, "layout dense, memory limit 1.0 MiB", ""},

@@ -6,9 +6,10 @@
 // exports, start function, element, data and custom sections, and whether
 // it validates; -d compiles it in memory, as lucet-run does, and adds each
 // function's machine code. For a .so: its header (format and ABI versions,
-// CPU features, checksum), memory and data image, globals, tables, types,
-// imports, exports, functions with their trap and call sites, and stubs;
-// -d adds an annotated disassembly. --json prints the same for machines
+// CPU features, checksum, the compiler version that wrote it, and the key
+// of its signature and whether it verifies), memory and data image,
+// globals, tables, types, imports, exports, functions with their trap and
+// call sites, and stubs; -d adds an annotated disassembly. --json prints the same for machines
 // (schema in SCHEMA.md).
 //
 // Usage: lucet-objdump [-d] [--json] [--syntax gnu|intel] MODULE

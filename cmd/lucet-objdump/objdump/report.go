@@ -1,6 +1,7 @@
 package objdump
 
 import (
+	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/sign"
 	"github.com/lucet-go/lucet/pkg/value"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -26,6 +28,10 @@ type report struct {
 	ABIVersion    uint32   `json:"abi_version"`
 	Features      []string `json:"cpu_features"`
 	Checksum      string   `json:"checksum"`
+	Compiler      string   `json:"compiler"`
+	Signed        bool     `json:"signed"`
+	Signer        string   `json:"signer,omitempty"`
+	SignatureOK   *bool    `json:"signature_verifies,omitempty"`
 	TextSize      uint64   `json:"text_size"`
 	MetaSize      uint64   `json:"meta_size"`
 	ModuleName    string   `json:"module_name,omitempty"`
@@ -155,11 +161,22 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		ABIVersion:    h.ABIVersion,
 		Features:      nonNil(object.FeatureNames(h.Features)),
 		Checksum:      hex.EncodeToString(h.Checksum[:]),
+		Compiler:      h.Compiler,
+		Signed:        h.Signed(),
 		TextSize:      h.TextSize,
 		MetaSize:      h.MetaSize,
 		ModuleName:    m.ModuleName,
 		Fuel:          m.Fuel,
 		Bounds:        "explicit",
+	}
+	// Compiler is the lucet version that wrote the object ("" when it
+	// recorded none); Signer the public key line (pkg/sign) of a signed
+	// one, and SignatureOK whether its signature verifies under that key.
+	// Whether the key is trusted is for lucet-run --trusted-keys to say.
+	if h.Signed() {
+		// Inspect checked the checksum the signature is over.
+		ok := ed25519.Verify(h.Signer[:], link.SignedMessage(h.Checksum), h.Signature[:])
+		r.Signer, r.SignatureOK = strings.TrimSpace(sign.FormatPublic(h.Signer[:], "")), &ok
 	}
 	if m.Bounds == object.BoundsGuard {
 		r.Bounds = "guard"
@@ -343,6 +360,19 @@ func (r *report) writeText(w io.Writer) error {
 	}
 	p("  CPU features:    %s\n", feat)
 	p("  checksum:        sha256:%s\n", r.Checksum)
+	compiler := r.Compiler
+	if compiler == "" {
+		compiler = "not recorded"
+	}
+	p("  compiler:        %s\n", compiler)
+	switch {
+	case !r.Signed:
+		p("  signature:       none\n")
+	case *r.SignatureOK:
+		p("  signature:       verifies, by key %s\n", r.Signer)
+	default:
+		p("  signature:       DOES NOT VERIFY (key %s)\n", r.Signer)
+	}
 	p("  code:            %s\n", sizeString(r.TextSize))
 	p("  metadata:        %s\n", sizeString(r.MetaSize))
 	if r.Fuel {
