@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Process start to exit for hello world, side by side in one hyperfine run:
-# the native C build, a bare Go program (the floor any Go binary pays), a
-# minimal urfave/cli Go program that prints hello (the floor of a Go CLI
-# built like lucet-run: what lucet-run hello.so adds beyond it is the
-# runtime's own start-up), lucet-run on the compiled .so and on the .wasm
-# (compile cache warm), and
+# Process start to exit for hello world, side by side: the native C build,
+# a bare Go program (the floor any Go binary pays), a minimal urfave/cli Go
+# program that prints hello (the floor of a Go CLI built like lucet-run:
+# what lucet-run hello.so adds beyond it is the runtime's own start-up),
+# lucet-run on the compiled .so and on the .wasm (compile cache warm), and
 # the ../shared/peers harness running the same hello.wasm on wazero and
-# wasmtime (it compiles per run, as their CLIs do without a cache). This
-# machine is noisy: compare within one run, and look at medians.
-#   scripts/startup.sh [RUNS]      (NO_PEERS=1 leaves out wazero and wasmtime)
+# wasmtime (it compiles per run, as their CLIs do without a cache).
+#   scripts/startup.sh [RUNS [WARMUP]]   (default 200 runs, 20 warm-ups)
+#   NO_PEERS=1    leaves out wazero and wasmtime
+#   BASE_BIN=/abs/dir  adds lucet-run hello.so from another build's lucetc and
+#                 lucet-run (e.g. main's bin/), for a before/after
+#   ROUNDS=n      alternation (default 10)
+# This machine is noisy and hyperfine runs one command's runs back to back,
+# so the runs are split into ROUNDS hyperfine -N calls, each over every
+# command in a rotated order, and pooled: a burst of load from elsewhere
+# lands on all commands alike. Compare within one run: min, median and
+# user+sys CPU (the steadiest), and the difference to the urfave/cli hello.
 # Needs gcc, hyperfine, and for the peers clang (wasm32-wasi) and cgo; the
 # peers tree is copied to $PEERS_WORK (default /tmp/lucet-peers) as
 # scripts/peers.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-40}
+runs=${1:-200}
+warmup=${2:-20}
+rounds=${ROUNDS:-10}
 work=${PEERS_WORK:-/tmp/lucet-peers}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -72,17 +81,37 @@ if [ -z "${NO_PEERS:-}" ] && [ -x "$work/bin/peerbench" ]; then
 		names+=("peerbench-$e")
 	done
 fi
-args=()
-for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N -w 5 -r "$runs" --export-json "$tmp/startup.json" "${args[@]}" >/dev/null
-python3 - "$tmp/startup.json" <<'PY'
+if [ -n "${BASE_BIN:-}" ]; then
+	"$BASE_BIN/lucetc" testdata/hello.wasm -o "$tmp/hello-base.so"
+	cmds+=("$BASE_BIN/lucet-run $tmp/hello-base.so")
+	names+=(lucet-run-so-base)
+fi
+n=${#cmds[@]}
+for ((r = 0; r < rounds; r++)); do
+	args=()
+	for ((k = 0; k < n; k++)); do
+		i=$(((k + r) % n))
+		args+=(-n "${names[$i]}" "${cmds[$i]}")
+	done
+	hyperfine -N -w $(((warmup + rounds - 1) / rounds)) -r $(((runs + rounds - 1) / rounds)) \
+		--export-json "$tmp/startup-$r.json" "${args[@]}" 2>&1 >/dev/null |
+		{ grep -v -e 'Statistical outliers' -e '^ *$' >&2 || true; }
+done
+python3 - "$tmp"/startup-*.json <<'PY'
 import json, statistics, sys
-res = json.load(open(sys.argv[1]))["results"]
-native = statistics.median(res[0]["times"]) * 1000
-gocli = statistics.median(res[2]["times"]) * 1000
-print("| command | median ms | min ms | minus native ms | minus Go urfave/cli hello ms |")
-print("|---|---:|---:|---:|---:|")
-for r in res:
-    med = statistics.median(r["times"]) * 1000
-    print(f"| {r['command']} | {med:.1f} | {min(r['times']) * 1000:.1f} | {med - native:+.1f} | {med - gocli:+.1f} |")
+runs = {}  # name -> [times], [user+sys means per round]
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        t, c = runs.setdefault(r["command"], ([], []))
+        t.extend(r["times"])
+        c.append(r["user"] + r["system"])
+def row(name):
+    t, c = runs[name]
+    return statistics.median(t) * 1000, min(t) * 1000, statistics.mean(c) * 1000, len(t)
+cli = row("go-urfave-cli-hello")
+print("| command | runs | median ms | min ms | user+sys CPU ms | median / urfave/cli hello | CPU minus urfave/cli hello ms |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for name in runs:
+    med, mn, cpu, n = row(name)
+    print(f"| {name} | {n} | {med:.1f} | {mn:.1f} | {cpu:.1f} | {med / cli[0]:.2f} | {cpu - cli[2]:+.1f} |")
 PY

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -791,7 +792,7 @@ func (b *builder) numeric(op wasm.Opcode) error {
 	case op >= wasm.OpF64Add && op <= wasm.OpF64Copysign:
 		b.bin(floatBinOps[op-wasm.OpF64Add], TF64)
 	default:
-		c, ok := convOps[op]
+		c, ok := convOps.Get()[op]
 		if !ok {
 			return fmt.Errorf("%w: instruction", ErrUnsupported)
 		}
@@ -805,43 +806,46 @@ type convOp struct {
 	t  Type
 }
 
-var convOps = map[wasm.Opcode]convOp{
-	wasm.OpI32WrapI64:        {OpWrap, TI32},
-	wasm.OpI32TruncF32S:      {OpTruncS, TI32},
-	wasm.OpI32TruncF32U:      {OpTruncU, TI32},
-	wasm.OpI32TruncF64S:      {OpTruncS, TI32},
-	wasm.OpI32TruncF64U:      {OpTruncU, TI32},
-	wasm.OpI64ExtendI32S:     {OpExtendS, TI64},
-	wasm.OpI64ExtendI32U:     {OpExtendU, TI64},
-	wasm.OpI64TruncF32S:      {OpTruncS, TI64},
-	wasm.OpI64TruncF32U:      {OpTruncU, TI64},
-	wasm.OpI64TruncF64S:      {OpTruncS, TI64},
-	wasm.OpI64TruncF64U:      {OpTruncU, TI64},
-	wasm.OpF32ConvertI32S:    {OpConvertS, TF32},
-	wasm.OpF32ConvertI32U:    {OpConvertU, TF32},
-	wasm.OpF32ConvertI64S:    {OpConvertS, TF32},
-	wasm.OpF32ConvertI64U:    {OpConvertU, TF32},
-	wasm.OpF32DemoteF64:      {OpDemote, TF32},
-	wasm.OpF64ConvertI32S:    {OpConvertS, TF64},
-	wasm.OpF64ConvertI32U:    {OpConvertU, TF64},
-	wasm.OpF64ConvertI64S:    {OpConvertS, TF64},
-	wasm.OpF64ConvertI64U:    {OpConvertU, TF64},
-	wasm.OpF64PromoteF32:     {OpPromote, TF64},
-	wasm.OpI32ReinterpretF32: {OpReinterpret, TI32},
-	wasm.OpI64ReinterpretF64: {OpReinterpret, TI64},
-	wasm.OpF32ReinterpretI32: {OpReinterpret, TF32},
-	wasm.OpF64ReinterpretI64: {OpReinterpret, TF64},
-	wasm.OpI32Extend8S:       {OpExtend8S, TI32},
-	wasm.OpI32Extend16S:      {OpExtend16S, TI32},
-	wasm.OpI64Extend8S:       {OpExtend8S, TI64},
-	wasm.OpI64Extend16S:      {OpExtend16S, TI64},
-	wasm.OpI64Extend32S:      {OpExtend32S, TI64},
-	wasm.OpI32TruncSatF32S:   {OpTruncSatS, TI32},
-	wasm.OpI32TruncSatF32U:   {OpTruncSatU, TI32},
-	wasm.OpI32TruncSatF64S:   {OpTruncSatS, TI32},
-	wasm.OpI32TruncSatF64U:   {OpTruncSatU, TI32},
-	wasm.OpI64TruncSatF32S:   {OpTruncSatS, TI64},
-	wasm.OpI64TruncSatF32U:   {OpTruncSatU, TI64},
-	wasm.OpI64TruncSatF64S:   {OpTruncSatS, TI64},
-	wasm.OpI64TruncSatF64U:   {OpTruncSatU, TI64},
-}
+// convOps gives each conversion opcode its op and result type.
+var convOps = lazy.Value[map[wasm.Opcode]convOp]{New: func() map[wasm.Opcode]convOp {
+	return map[wasm.Opcode]convOp{
+		wasm.OpI32WrapI64:        {OpWrap, TI32},
+		wasm.OpI32TruncF32S:      {OpTruncS, TI32},
+		wasm.OpI32TruncF32U:      {OpTruncU, TI32},
+		wasm.OpI32TruncF64S:      {OpTruncS, TI32},
+		wasm.OpI32TruncF64U:      {OpTruncU, TI32},
+		wasm.OpI64ExtendI32S:     {OpExtendS, TI64},
+		wasm.OpI64ExtendI32U:     {OpExtendU, TI64},
+		wasm.OpI64TruncF32S:      {OpTruncS, TI64},
+		wasm.OpI64TruncF32U:      {OpTruncU, TI64},
+		wasm.OpI64TruncF64S:      {OpTruncS, TI64},
+		wasm.OpI64TruncF64U:      {OpTruncU, TI64},
+		wasm.OpF32ConvertI32S:    {OpConvertS, TF32},
+		wasm.OpF32ConvertI32U:    {OpConvertU, TF32},
+		wasm.OpF32ConvertI64S:    {OpConvertS, TF32},
+		wasm.OpF32ConvertI64U:    {OpConvertU, TF32},
+		wasm.OpF32DemoteF64:      {OpDemote, TF32},
+		wasm.OpF64ConvertI32S:    {OpConvertS, TF64},
+		wasm.OpF64ConvertI32U:    {OpConvertU, TF64},
+		wasm.OpF64ConvertI64S:    {OpConvertS, TF64},
+		wasm.OpF64ConvertI64U:    {OpConvertU, TF64},
+		wasm.OpF64PromoteF32:     {OpPromote, TF64},
+		wasm.OpI32ReinterpretF32: {OpReinterpret, TI32},
+		wasm.OpI64ReinterpretF64: {OpReinterpret, TI64},
+		wasm.OpF32ReinterpretI32: {OpReinterpret, TF32},
+		wasm.OpF64ReinterpretI64: {OpReinterpret, TF64},
+		wasm.OpI32Extend8S:       {OpExtend8S, TI32},
+		wasm.OpI32Extend16S:      {OpExtend16S, TI32},
+		wasm.OpI64Extend8S:       {OpExtend8S, TI64},
+		wasm.OpI64Extend16S:      {OpExtend16S, TI64},
+		wasm.OpI64Extend32S:      {OpExtend32S, TI64},
+		wasm.OpI32TruncSatF32S:   {OpTruncSatS, TI32},
+		wasm.OpI32TruncSatF32U:   {OpTruncSatU, TI32},
+		wasm.OpI32TruncSatF64S:   {OpTruncSatS, TI32},
+		wasm.OpI32TruncSatF64U:   {OpTruncSatU, TI32},
+		wasm.OpI64TruncSatF32S:   {OpTruncSatS, TI64},
+		wasm.OpI64TruncSatF32U:   {OpTruncSatU, TI64},
+		wasm.OpI64TruncSatF64S:   {OpTruncSatS, TI64},
+		wasm.OpI64TruncSatF64U:   {OpTruncSatU, TI64},
+	}
+}}

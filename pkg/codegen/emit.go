@@ -741,7 +741,9 @@ func (e *emitter) jumpTo(b *Block) {
 	}
 }
 
-var intConds = map[Op]asm.Cond{
+// intConds is an array, not a map: the linker lays it out, so linking the
+// compiler costs no start-up work.
+var intConds = [opCount]asm.Cond{
 	OpEq: asm.CondE, OpNe: asm.CondNE, OpLtS: asm.CondL, OpLtU: asm.CondB, OpGtS: asm.CondG,
 	OpGtU: asm.CondA, OpLeS: asm.CondLE, OpLeU: asm.CondBE, OpGeS: asm.CondGE, OpGeU: asm.CondAE,
 	OpEqz: asm.CondE,

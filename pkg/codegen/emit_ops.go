@@ -9,9 +9,11 @@ import (
 	"github.com/lucet-go/lucet/pkg/object"
 )
 
-var aluOps = map[Op]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm.ALUAnd, OpOr: asm.ALUOr, OpXor: asm.ALUXor}
+// aluOps and shiftOps are arrays, not maps: the linker lays them out, so
+// linking the compiler costs no start-up work.
+var aluOps = [opCount]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm.ALUAnd, OpOr: asm.ALUOr, OpXor: asm.ALUXor}
 
-var shiftOps = map[Op]asm.ShiftOp{OpShl: asm.ShiftShl, OpShrS: asm.ShiftSar, OpShrU: asm.ShiftShr, OpRotl: asm.ShiftRol, OpRotr: asm.ShiftRor}
+var shiftOps = [opCount]asm.ShiftOp{OpShl: asm.ShiftShl, OpShrS: asm.ShiftSar, OpShrU: asm.ShiftShr, OpRotl: asm.ShiftRol, OpRotr: asm.ShiftRor}
 
 func (e *emitter) op(v *Value) error {
 	a := e.a

@@ -1,6 +1,9 @@
 package codegen
 
-import "github.com/lucet-go/lucet/internal/asm"
+import (
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/internal/lazy"
+)
 
 // i8x16.shuffle patterns one instruction implements, tried before the
 // generic two-pshufb form (as Cranelift and V8 match them): a copy, a
@@ -9,10 +12,12 @@ import "github.com/lucet-go/lucet/internal/asm"
 // (pblendw), and a byte permutation of one source (one pshufb).
 
 // unpackPatterns are the lanes each unpack of x (dst) and y (src) makes.
-var unpackPatterns = func() (out []struct {
+type unpackPattern struct {
 	op    asm.VecOp
 	lanes [16]byte
-}) {
+}
+
+var unpackPatterns = lazy.Value[[]unpackPattern]{New: func() (out []unpackPattern) {
 	for _, u := range []struct {
 		op         asm.VecOp
 		size, base int
@@ -29,13 +34,10 @@ var unpackPatterns = func() (out []struct {
 			}
 			l[i] = src
 		}
-		out = append(out, struct {
-			op    asm.VecOp
-			lanes [16]byte
-		}{u.op, l})
+		out = append(out, unpackPattern{u.op, l})
 	}
 	return out
-}()
+}}
 
 // swapSources exchanges the roles of x and y in a lane list.
 func swapSources(l [16]byte) [16]byte {
@@ -97,7 +99,7 @@ func (e *emitter) shuffleMatch(l [16]byte, x, y *Value) bool {
 			return true
 		}
 	}
-	for _, u := range unpackPatterns {
+	for _, u := range unpackPatterns.Get() {
 		if l == u.lanes {
 			e.load(s0, x)
 			a.V(u.op, s0, e.vop(y, s1))

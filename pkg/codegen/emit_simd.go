@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -25,7 +26,11 @@ const (
 	s3 = asm.X12
 )
 
-var simdXMMs, simdXMMFirst = without(allocXMMs, s2, s3), without(calleeXMMFirst, s2, s3)
+// simdXMMs are allocXMMs and calleeXMMFirst without the scratch registers
+// SIMD sequences use, built on first use.
+var simdXMMs = lazy.Value[[2][]asm.Reg]{New: func() [2][]asm.Reg {
+	return [2][]asm.Reg{without(allocXMMs, s2, s3), without(calleeXMMFirst, s2, s3)}
+}}
 
 func without(rs []asm.Reg, drop ...asm.Reg) []asm.Reg {
 	var out []asm.Reg
@@ -46,10 +51,11 @@ func xmmSet(f *Func, regs []asm.Reg) []asm.Reg {
 	if !f.simd {
 		return regs
 	}
+	rs := simdXMMs.Get()
 	if len(regs) > 0 && regs[0] == calleeXMMFirst[0] {
-		return simdXMMFirst
+		return rs[1]
 	}
-	return simdXMMs
+	return rs[0]
 }
 
 // slotsOverlap reports whether two values' stack slots share bytes: a
@@ -260,72 +266,78 @@ type vbinOp struct {
 func fd(sub uint32) wasm.Opcode { return wasm.PrefixFD<<16 | wasm.Opcode(sub) }
 
 // simpleBins are the binary operations one instruction implements.
-var simpleBins = map[wasm.Opcode]vbinOp{
-	wasm.OpI8x16Eq: {asm.Pcmpeqb, false, true, -1}, wasm.OpI8x16GtS: {asm.Pcmpgtb, false, false, -1},
-	wasm.OpI8x16LtS: {asm.Pcmpgtb, true, false, -1}, wasm.OpI8x16Add: {asm.Paddb, false, true, -1},
-	wasm.OpI8x16AddSatS: {asm.Paddsb, false, true, -1}, wasm.OpI8x16AddSatU: {asm.Paddusb, false, true, -1},
-	wasm.OpI8x16Sub: {asm.Psubb, false, false, -1}, wasm.OpI8x16SubSatS: {asm.Psubsb, false, false, -1},
-	wasm.OpI8x16SubSatU: {asm.Psubusb, false, false, -1}, wasm.OpI8x16MinS: {asm.Pminsb, false, true, -1},
-	wasm.OpI8x16MinU: {asm.Pminub, false, true, -1}, wasm.OpI8x16MaxS: {asm.Pmaxsb, false, true, -1},
-	wasm.OpI8x16MaxU: {asm.Pmaxub, false, true, -1}, wasm.OpI8x16AvgrU: {asm.Pavgb, false, true, -1},
-	wasm.OpI8x16NarrowI16x8S: {asm.Packsswb, false, false, -1}, wasm.OpI8x16NarrowI16x8U: {asm.Packuswb, false, false, -1},
+var simpleBins = lazy.Value[map[wasm.Opcode]vbinOp]{New: func() map[wasm.Opcode]vbinOp {
+	return map[wasm.Opcode]vbinOp{
+		wasm.OpI8x16Eq: {asm.Pcmpeqb, false, true, -1}, wasm.OpI8x16GtS: {asm.Pcmpgtb, false, false, -1},
+		wasm.OpI8x16LtS: {asm.Pcmpgtb, true, false, -1}, wasm.OpI8x16Add: {asm.Paddb, false, true, -1},
+		wasm.OpI8x16AddSatS: {asm.Paddsb, false, true, -1}, wasm.OpI8x16AddSatU: {asm.Paddusb, false, true, -1},
+		wasm.OpI8x16Sub: {asm.Psubb, false, false, -1}, wasm.OpI8x16SubSatS: {asm.Psubsb, false, false, -1},
+		wasm.OpI8x16SubSatU: {asm.Psubusb, false, false, -1}, wasm.OpI8x16MinS: {asm.Pminsb, false, true, -1},
+		wasm.OpI8x16MinU: {asm.Pminub, false, true, -1}, wasm.OpI8x16MaxS: {asm.Pmaxsb, false, true, -1},
+		wasm.OpI8x16MaxU: {asm.Pmaxub, false, true, -1}, wasm.OpI8x16AvgrU: {asm.Pavgb, false, true, -1},
+		wasm.OpI8x16NarrowI16x8S: {asm.Packsswb, false, false, -1}, wasm.OpI8x16NarrowI16x8U: {asm.Packuswb, false, false, -1},
 
-	wasm.OpI16x8Eq: {asm.Pcmpeqw, false, true, -1}, wasm.OpI16x8GtS: {asm.Pcmpgtw, false, false, -1},
-	wasm.OpI16x8LtS: {asm.Pcmpgtw, true, false, -1}, wasm.OpI16x8Add: {asm.Paddw, false, true, -1},
-	wasm.OpI16x8AddSatS: {asm.Paddsw, false, true, -1}, wasm.OpI16x8AddSatU: {asm.Paddusw, false, true, -1},
-	wasm.OpI16x8Sub: {asm.Psubw, false, false, -1}, wasm.OpI16x8SubSatS: {asm.Psubsw, false, false, -1},
-	wasm.OpI16x8SubSatU: {asm.Psubusw, false, false, -1}, wasm.OpI16x8Mul: {asm.Pmullw, false, true, -1},
-	wasm.OpI16x8MinS: {asm.Pminsw, false, true, -1}, wasm.OpI16x8MinU: {asm.Pminuw, false, true, -1},
-	wasm.OpI16x8MaxS: {asm.Pmaxsw, false, true, -1}, wasm.OpI16x8MaxU: {asm.Pmaxuw, false, true, -1},
-	wasm.OpI16x8AvgrU:        {asm.Pavgw, false, true, -1},
-	wasm.OpI16x8NarrowI32x4S: {asm.Packssdw, false, false, -1}, wasm.OpI16x8NarrowI32x4U: {asm.Packusdw, false, false, -1},
+		wasm.OpI16x8Eq: {asm.Pcmpeqw, false, true, -1}, wasm.OpI16x8GtS: {asm.Pcmpgtw, false, false, -1},
+		wasm.OpI16x8LtS: {asm.Pcmpgtw, true, false, -1}, wasm.OpI16x8Add: {asm.Paddw, false, true, -1},
+		wasm.OpI16x8AddSatS: {asm.Paddsw, false, true, -1}, wasm.OpI16x8AddSatU: {asm.Paddusw, false, true, -1},
+		wasm.OpI16x8Sub: {asm.Psubw, false, false, -1}, wasm.OpI16x8SubSatS: {asm.Psubsw, false, false, -1},
+		wasm.OpI16x8SubSatU: {asm.Psubusw, false, false, -1}, wasm.OpI16x8Mul: {asm.Pmullw, false, true, -1},
+		wasm.OpI16x8MinS: {asm.Pminsw, false, true, -1}, wasm.OpI16x8MinU: {asm.Pminuw, false, true, -1},
+		wasm.OpI16x8MaxS: {asm.Pmaxsw, false, true, -1}, wasm.OpI16x8MaxU: {asm.Pmaxuw, false, true, -1},
+		wasm.OpI16x8AvgrU:        {asm.Pavgw, false, true, -1},
+		wasm.OpI16x8NarrowI32x4S: {asm.Packssdw, false, false, -1}, wasm.OpI16x8NarrowI32x4U: {asm.Packusdw, false, false, -1},
 
-	wasm.OpI32x4Eq: {asm.Pcmpeqd, false, true, -1}, wasm.OpI32x4GtS: {asm.Pcmpgtd, false, false, -1},
-	wasm.OpI32x4LtS: {asm.Pcmpgtd, true, false, -1}, wasm.OpI32x4Add: {asm.Paddd, false, true, -1},
-	wasm.OpI32x4Sub: {asm.Psubd, false, false, -1}, wasm.OpI32x4Mul: {asm.Pmulld, false, true, -1},
-	wasm.OpI32x4MinS: {asm.Pminsd, false, true, -1}, wasm.OpI32x4MinU: {asm.Pminud, false, true, -1},
-	wasm.OpI32x4MaxS: {asm.Pmaxsd, false, true, -1}, wasm.OpI32x4MaxU: {asm.Pmaxud, false, true, -1},
-	wasm.OpI32x4DotI16x8S: {asm.Pmaddwd, false, true, -1},
+		wasm.OpI32x4Eq: {asm.Pcmpeqd, false, true, -1}, wasm.OpI32x4GtS: {asm.Pcmpgtd, false, false, -1},
+		wasm.OpI32x4LtS: {asm.Pcmpgtd, true, false, -1}, wasm.OpI32x4Add: {asm.Paddd, false, true, -1},
+		wasm.OpI32x4Sub: {asm.Psubd, false, false, -1}, wasm.OpI32x4Mul: {asm.Pmulld, false, true, -1},
+		wasm.OpI32x4MinS: {asm.Pminsd, false, true, -1}, wasm.OpI32x4MinU: {asm.Pminud, false, true, -1},
+		wasm.OpI32x4MaxS: {asm.Pmaxsd, false, true, -1}, wasm.OpI32x4MaxU: {asm.Pmaxud, false, true, -1},
+		wasm.OpI32x4DotI16x8S: {asm.Pmaddwd, false, true, -1},
 
-	wasm.OpI64x2Eq: {asm.Pcmpeqq, false, true, -1}, wasm.OpI64x2Add: {asm.Paddq, false, true, -1},
-	wasm.OpI64x2Sub: {asm.Psubq, false, false, -1},
+		wasm.OpI64x2Eq: {asm.Pcmpeqq, false, true, -1}, wasm.OpI64x2Add: {asm.Paddq, false, true, -1},
+		wasm.OpI64x2Sub: {asm.Psubq, false, false, -1},
 
-	wasm.OpF32x4Eq: {asm.Cmpps, false, true, 0}, wasm.OpF32x4Ne: {asm.Cmpps, false, true, 4},
-	wasm.OpF32x4Lt: {asm.Cmpps, false, false, 1}, wasm.OpF32x4Le: {asm.Cmpps, false, false, 2},
-	wasm.OpF32x4Gt: {asm.Cmpps, true, false, 1}, wasm.OpF32x4Ge: {asm.Cmpps, true, false, 2},
-	wasm.OpF32x4Add: {asm.Addps, false, true, -1}, wasm.OpF32x4Sub: {asm.Subps, false, false, -1},
-	wasm.OpF32x4Mul: {asm.Mulps, false, true, -1}, wasm.OpF32x4Div: {asm.Divps, false, false, -1},
-	wasm.OpF32x4Pmin: {asm.Minps, true, false, -1}, wasm.OpF32x4Pmax: {asm.Maxps, true, false, -1},
+		wasm.OpF32x4Eq: {asm.Cmpps, false, true, 0}, wasm.OpF32x4Ne: {asm.Cmpps, false, true, 4},
+		wasm.OpF32x4Lt: {asm.Cmpps, false, false, 1}, wasm.OpF32x4Le: {asm.Cmpps, false, false, 2},
+		wasm.OpF32x4Gt: {asm.Cmpps, true, false, 1}, wasm.OpF32x4Ge: {asm.Cmpps, true, false, 2},
+		wasm.OpF32x4Add: {asm.Addps, false, true, -1}, wasm.OpF32x4Sub: {asm.Subps, false, false, -1},
+		wasm.OpF32x4Mul: {asm.Mulps, false, true, -1}, wasm.OpF32x4Div: {asm.Divps, false, false, -1},
+		wasm.OpF32x4Pmin: {asm.Minps, true, false, -1}, wasm.OpF32x4Pmax: {asm.Maxps, true, false, -1},
 
-	wasm.OpF64x2Eq: {asm.Cmppd, false, true, 0}, wasm.OpF64x2Ne: {asm.Cmppd, false, true, 4},
-	wasm.OpF64x2Lt: {asm.Cmppd, false, false, 1}, wasm.OpF64x2Le: {asm.Cmppd, false, false, 2},
-	wasm.OpF64x2Gt: {asm.Cmppd, true, false, 1}, wasm.OpF64x2Ge: {asm.Cmppd, true, false, 2},
-	wasm.OpF64x2Add: {asm.Addpd, false, true, -1}, wasm.OpF64x2Sub: {asm.Subpd, false, false, -1},
-	wasm.OpF64x2Mul: {asm.Mulpd, false, true, -1}, wasm.OpF64x2Div: {asm.Divpd, false, false, -1},
-	wasm.OpF64x2Pmin: {asm.Minpd, true, false, -1}, wasm.OpF64x2Pmax: {asm.Maxpd, true, false, -1},
+		wasm.OpF64x2Eq: {asm.Cmppd, false, true, 0}, wasm.OpF64x2Ne: {asm.Cmppd, false, true, 4},
+		wasm.OpF64x2Lt: {asm.Cmppd, false, false, 1}, wasm.OpF64x2Le: {asm.Cmppd, false, false, 2},
+		wasm.OpF64x2Gt: {asm.Cmppd, true, false, 1}, wasm.OpF64x2Ge: {asm.Cmppd, true, false, 2},
+		wasm.OpF64x2Add: {asm.Addpd, false, true, -1}, wasm.OpF64x2Sub: {asm.Subpd, false, false, -1},
+		wasm.OpF64x2Mul: {asm.Mulpd, false, true, -1}, wasm.OpF64x2Div: {asm.Divpd, false, false, -1},
+		wasm.OpF64x2Pmin: {asm.Minpd, true, false, -1}, wasm.OpF64x2Pmax: {asm.Maxpd, true, false, -1},
 
-	wasm.OpV128And: {asm.Pand, false, true, -1}, wasm.OpV128Or: {asm.Por, false, true, -1},
-	wasm.OpV128Xor: {asm.Pxor, false, true, -1}, wasm.OpV128Andnot: {asm.Pandn, true, false, -1},
-}
+		wasm.OpV128And: {asm.Pand, false, true, -1}, wasm.OpV128Or: {asm.Por, false, true, -1},
+		wasm.OpV128Xor: {asm.Pxor, false, true, -1}, wasm.OpV128Andnot: {asm.Pandn, true, false, -1},
+	}
+}}
 
 // simpleUns are the unary operations one instruction implements
 // (imm >= 0: with that immediate).
-var simpleUns = map[wasm.Opcode]struct {
+type vunOp struct {
 	op  asm.VecOp
 	imm int
-}{
-	wasm.OpI8x16Abs: {asm.Pabsb, -1}, wasm.OpI16x8Abs: {asm.Pabsw, -1}, wasm.OpI32x4Abs: {asm.Pabsd, -1},
-	wasm.OpF32x4Sqrt: {asm.Sqrtps, -1}, wasm.OpF64x2Sqrt: {asm.Sqrtpd, -1},
-	wasm.OpF32x4Ceil: {asm.Roundps, int(asm.RoundCeil | asm.RoundNoExc)}, wasm.OpF32x4Floor: {asm.Roundps, int(asm.RoundFloor | asm.RoundNoExc)},
-	wasm.OpF32x4Trunc: {asm.Roundps, int(asm.RoundTrunc | asm.RoundNoExc)}, wasm.OpF32x4Nearest: {asm.Roundps, int(asm.RoundNearest | asm.RoundNoExc)},
-	wasm.OpF64x2Ceil: {asm.Roundpd, int(asm.RoundCeil | asm.RoundNoExc)}, wasm.OpF64x2Floor: {asm.Roundpd, int(asm.RoundFloor | asm.RoundNoExc)},
-	wasm.OpF64x2Trunc: {asm.Roundpd, int(asm.RoundTrunc | asm.RoundNoExc)}, wasm.OpF64x2Nearest: {asm.Roundpd, int(asm.RoundNearest | asm.RoundNoExc)},
-	wasm.OpI16x8ExtendLowI8x16S: {asm.Pmovsxbw, -1}, wasm.OpI16x8ExtendLowI8x16U: {asm.Pmovzxbw, -1},
-	wasm.OpI32x4ExtendLowI16x8S: {asm.Pmovsxwd, -1}, wasm.OpI32x4ExtendLowI16x8U: {asm.Pmovzxwd, -1},
-	wasm.OpI64x2ExtendLowI32x4S: {asm.Pmovsxdq, -1}, wasm.OpI64x2ExtendLowI32x4U: {asm.Pmovzxdq, -1},
-	wasm.OpF32x4ConvertI32x4S: {asm.Cvtdq2ps, -1}, wasm.OpF64x2ConvertLowI32x4S: {asm.Cvtdq2pd, -1},
-	wasm.OpF32x4DemoteF64x2Zero: {asm.Cvtpd2ps, -1}, wasm.OpF64x2PromoteLowF32x4: {asm.Cvtps2pd, -1},
 }
+
+var simpleUns = lazy.Value[map[wasm.Opcode]vunOp]{New: func() map[wasm.Opcode]vunOp {
+	return map[wasm.Opcode]vunOp{
+		wasm.OpI8x16Abs: {asm.Pabsb, -1}, wasm.OpI16x8Abs: {asm.Pabsw, -1}, wasm.OpI32x4Abs: {asm.Pabsd, -1},
+		wasm.OpF32x4Sqrt: {asm.Sqrtps, -1}, wasm.OpF64x2Sqrt: {asm.Sqrtpd, -1},
+		wasm.OpF32x4Ceil: {asm.Roundps, int(asm.RoundCeil | asm.RoundNoExc)}, wasm.OpF32x4Floor: {asm.Roundps, int(asm.RoundFloor | asm.RoundNoExc)},
+		wasm.OpF32x4Trunc: {asm.Roundps, int(asm.RoundTrunc | asm.RoundNoExc)}, wasm.OpF32x4Nearest: {asm.Roundps, int(asm.RoundNearest | asm.RoundNoExc)},
+		wasm.OpF64x2Ceil: {asm.Roundpd, int(asm.RoundCeil | asm.RoundNoExc)}, wasm.OpF64x2Floor: {asm.Roundpd, int(asm.RoundFloor | asm.RoundNoExc)},
+		wasm.OpF64x2Trunc: {asm.Roundpd, int(asm.RoundTrunc | asm.RoundNoExc)}, wasm.OpF64x2Nearest: {asm.Roundpd, int(asm.RoundNearest | asm.RoundNoExc)},
+		wasm.OpI16x8ExtendLowI8x16S: {asm.Pmovsxbw, -1}, wasm.OpI16x8ExtendLowI8x16U: {asm.Pmovzxbw, -1},
+		wasm.OpI32x4ExtendLowI16x8S: {asm.Pmovsxwd, -1}, wasm.OpI32x4ExtendLowI16x8U: {asm.Pmovzxwd, -1},
+		wasm.OpI64x2ExtendLowI32x4S: {asm.Pmovsxdq, -1}, wasm.OpI64x2ExtendLowI32x4U: {asm.Pmovzxdq, -1},
+		wasm.OpF32x4ConvertI32x4S: {asm.Cvtdq2ps, -1}, wasm.OpF64x2ConvertLowI32x4S: {asm.Cvtdq2pd, -1},
+		wasm.OpF32x4DemoteF64x2Zero: {asm.Cvtpd2ps, -1}, wasm.OpF64x2PromoteLowF32x4: {asm.Cvtps2pd, -1},
+	}
+}}
 
 func (e *emitter) simd(v *Value) error {
 	switch v.Op {
@@ -343,11 +355,11 @@ func (e *emitter) simd(v *Value) error {
 		return nil
 	}
 	op := fd(uint32(v.Aux2))
-	if b, ok := simpleBins[op]; ok {
+	if b, ok := simpleBins.Get()[op]; ok {
 		e.vbin(v, b.op, b.swap, b.comm, b.imm)
 		return nil
 	}
-	if u, ok := simpleUns[op]; ok {
+	if u, ok := simpleUns.Get()[op]; ok {
 		e.vun(v, u.op, u.imm)
 		return nil
 	}
@@ -839,7 +851,7 @@ func (e *emitter) vint(v *Value, op wasm.Opcode) (bool, error) {
 		e.extend(s0, e.vop(v.Args[0], s1), ext, true)
 		e.done(v, s0)
 	default:
-		em, ok := extmuls[op]
+		em, ok := extmuls.Get()[op]
 		if !ok {
 			return false, nil
 		}
@@ -854,17 +866,21 @@ func (e *emitter) vint(v *Value, op wasm.Opcode) (bool, error) {
 }
 
 // extmuls widen both operands, then multiply at the wider size.
-var extmuls = map[wasm.Opcode]struct {
+type extmulOp struct {
 	ext, mul asm.VecOp
 	high     bool
-}{
-	wasm.OpI16x8ExtmulLowI8x16S: {asm.Pmovsxbw, asm.Pmullw, false}, wasm.OpI16x8ExtmulHighI8x16S: {asm.Pmovsxbw, asm.Pmullw, true},
-	wasm.OpI16x8ExtmulLowI8x16U: {asm.Pmovzxbw, asm.Pmullw, false}, wasm.OpI16x8ExtmulHighI8x16U: {asm.Pmovzxbw, asm.Pmullw, true},
-	wasm.OpI32x4ExtmulLowI16x8S: {asm.Pmovsxwd, asm.Pmulld, false}, wasm.OpI32x4ExtmulHighI16x8S: {asm.Pmovsxwd, asm.Pmulld, true},
-	wasm.OpI32x4ExtmulLowI16x8U: {asm.Pmovzxwd, asm.Pmulld, false}, wasm.OpI32x4ExtmulHighI16x8U: {asm.Pmovzxwd, asm.Pmulld, true},
-	wasm.OpI64x2ExtmulLowI32x4S: {asm.Pmovsxdq, asm.Pmuldq, false}, wasm.OpI64x2ExtmulHighI32x4S: {asm.Pmovsxdq, asm.Pmuldq, true},
-	wasm.OpI64x2ExtmulLowI32x4U: {asm.Pmovzxdq, asm.Pmuludq, false}, wasm.OpI64x2ExtmulHighI32x4U: {asm.Pmovzxdq, asm.Pmuludq, true},
 }
+
+var extmuls = lazy.Value[map[wasm.Opcode]extmulOp]{New: func() map[wasm.Opcode]extmulOp {
+	return map[wasm.Opcode]extmulOp{
+		wasm.OpI16x8ExtmulLowI8x16S: {asm.Pmovsxbw, asm.Pmullw, false}, wasm.OpI16x8ExtmulHighI8x16S: {asm.Pmovsxbw, asm.Pmullw, true},
+		wasm.OpI16x8ExtmulLowI8x16U: {asm.Pmovzxbw, asm.Pmullw, false}, wasm.OpI16x8ExtmulHighI8x16U: {asm.Pmovzxbw, asm.Pmullw, true},
+		wasm.OpI32x4ExtmulLowI16x8S: {asm.Pmovsxwd, asm.Pmulld, false}, wasm.OpI32x4ExtmulHighI16x8S: {asm.Pmovsxwd, asm.Pmulld, true},
+		wasm.OpI32x4ExtmulLowI16x8U: {asm.Pmovzxwd, asm.Pmulld, false}, wasm.OpI32x4ExtmulHighI16x8U: {asm.Pmovzxwd, asm.Pmulld, true},
+		wasm.OpI64x2ExtmulLowI32x4S: {asm.Pmovsxdq, asm.Pmuldq, false}, wasm.OpI64x2ExtmulHighI32x4S: {asm.Pmovsxdq, asm.Pmuldq, true},
+		wasm.OpI64x2ExtmulLowI32x4U: {asm.Pmovzxdq, asm.Pmuludq, false}, wasm.OpI64x2ExtmulHighI32x4U: {asm.Pmovzxdq, asm.Pmuludq, true},
+	}
+}}
 
 // vfloat lowers the float operations that need sequences.
 func (e *emitter) vfloat(v *Value, op wasm.Opcode) (bool, error) {

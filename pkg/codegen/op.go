@@ -162,19 +162,23 @@ type opInfo struct {
 	commutative bool
 }
 
-var opInfos = func() (t [opCount]opInfo) {
-	for _, o := range []Op{OpStore, OpGlobalSet, OpCall, OpCallIndirect, OpBuiltin, OpInterrupt,
-		OpTableSet, OpDivS, OpDivU, OpRemS, OpRemU, OpTruncS, OpTruncU, OpLoad, OpTableGet, OpFuel} {
-		t[o].effect = true
-	}
-	for _, o := range []Op{OpCall, OpCallIndirect, OpBuiltin, OpInterrupt} {
-		t[o].call = true
-	}
-	for _, o := range []Op{OpAdd, OpMul, OpAnd, OpOr, OpXor, OpEq, OpNe, OpFAdd, OpFMul} {
-		t[o].commutative = true
-	}
-	return t
-}()
+// opInfos is a keyed array literal, which the linker lays out: linking the
+// compiler costs no start-up work.
+var opInfos = [opCount]opInfo{
+	OpCall:         {effect: true, call: true},
+	OpCallIndirect: {effect: true, call: true},
+	OpBuiltin:      {effect: true, call: true},
+	OpInterrupt:    {effect: true, call: true},
+
+	OpStore: {effect: true}, OpGlobalSet: {effect: true}, OpTableSet: {effect: true},
+	OpDivS: {effect: true}, OpDivU: {effect: true}, OpRemS: {effect: true}, OpRemU: {effect: true},
+	OpTruncS: {effect: true}, OpTruncU: {effect: true}, OpLoad: {effect: true},
+	OpTableGet: {effect: true}, OpFuel: {effect: true},
+
+	OpAdd: {commutative: true}, OpMul: {commutative: true}, OpAnd: {commutative: true},
+	OpOr: {commutative: true}, OpXor: {commutative: true}, OpEq: {commutative: true},
+	OpNe: {commutative: true}, OpFAdd: {commutative: true}, OpFMul: {commutative: true},
+}
 
 // isCompare reports whether o is an integer comparison that can fuse into
 // a conditional branch.

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -81,7 +82,10 @@ const (
 	kI64    // one s64
 )
 
-var opKind = func() (t [256]byte) {
+// opKind is built on first use, so that linking the decoder costs no
+// start-up work.
+var opKind = lazy.Value[*[256]byte]{New: func() *[256]byte {
+	var t [256]byte
 	for op := wasm.OpI32Eqz; op <= wasm.OpI64Extend32S; op++ {
 		t[op] = kNone
 	}
@@ -99,8 +103,8 @@ var opKind = func() (t [256]byte) {
 	t[wasm.OpEnd], t[wasm.OpElse] = kEnd, kElse
 	t[wasm.OpF32Const], t[wasm.OpF64Const] = kF32, kF64
 	t[wasm.OpI64Const] = kI64
-	return t
-}()
+	return &t
+}}
 
 // skipLEB returns the position after a LEB128 integer at p of at most n
 // bytes, or -1. n is chosen so that any such integer is in range (4 bytes
@@ -121,11 +125,12 @@ func skipLEB(b []byte, p, n int) int {
 // building a wasm.Instr, which is most of decode's time.
 func (d *decoder) walk(start int) int {
 	b := d.b
+	kind := opKind.Get()
 	pos := start
 	d.ctl = d.ctl[:0]
 	for pos < len(b) {
 		c := b[pos]
-		switch opKind[c] {
+		switch kind[c] {
 		case kNone:
 			pos++
 			continue

@@ -57,7 +57,6 @@ var (
 	ErrElemKind          = errors.New("malformed element kind")
 	ErrElemSegKind       = errors.New("malformed elements segment kind")
 	ErrDataSegKind       = errors.New("malformed data segment kind")
-	ErrLimitsFlags       = fmt.Errorf("malformed limits flags: %w", wasm.ErrIntTooLarge)
 	ErrTooManyLocals     = errors.New("too many locals")
 	// ErrLimit is wrapped by every LimitError.
 	ErrLimit = errors.New("implementation limit exceeded")
@@ -72,6 +71,17 @@ type eosError struct{}
 
 func (eosError) Error() string        { return "unexpected end of section or function" }
 func (eosError) Is(target error) bool { return target == wasm.ErrUnexpectedEnd }
+
+// ErrLimitsFlags wraps wasm.ErrIntTooLarge. It is a type rather than
+// fmt.Errorf's result so that the variable needs no initialisation code.
+var ErrLimitsFlags error = limitsFlagsError{}
+
+type limitsFlagsError struct{}
+
+func (limitsFlagsError) Error() string {
+	return "malformed limits flags: " + wasm.ErrIntTooLarge.Error()
+}
+func (limitsFlagsError) Unwrap() error { return wasm.ErrIntTooLarge }
 
 // LimitError is a module that is well-formed but larger than Limits allow.
 type LimitError struct {

@@ -28,24 +28,27 @@ func (e *UnsupportedError) Error() string {
 func (e *UnsupportedError) Unwrap() []error { return []error{ErrUnsupportedProposal, e.Err} }
 
 // proposalOps names the one-byte opcodes of proposals lucet does not
-// implement.
-var proposalOps = map[byte][2]string{
-	0x06: {"exception handling", "try"},
-	0x07: {"exception handling", "catch"},
-	0x08: {"exception handling", "throw"},
-	0x09: {"exception handling", "rethrow"},
-	0x0A: {"exception handling", "throw_ref"},
-	0x18: {"exception handling", "delegate"},
-	0x19: {"exception handling", "catch_all"},
-	0x1F: {"exception handling", "try_table"},
-	0x12: {"tail call", "return_call"},
-	0x13: {"tail call", "return_call_indirect"},
-	0x14: {"typed function references", "call_ref"},
-	0x15: {"tail call", "return_call_ref"},
-	0xD3: {"typed function references", "ref.as_non_null"},
-	0xD4: {"typed function references", "br_on_null"},
-	0xD5: {"GC", "ref.eq"},
-	0xD6: {"typed function references", "br_on_non_null"},
+// implement. A slice literal, not a map, so that the linker lays it out.
+var proposalOps = []struct {
+	op             byte
+	proposal, what string
+}{
+	{0x06, "exception handling", "try"},
+	{0x07, "exception handling", "catch"},
+	{0x08, "exception handling", "throw"},
+	{0x09, "exception handling", "rethrow"},
+	{0x0A, "exception handling", "throw_ref"},
+	{0x18, "exception handling", "delegate"},
+	{0x19, "exception handling", "catch_all"},
+	{0x1F, "exception handling", "try_table"},
+	{0x12, "tail call", "return_call"},
+	{0x13, "tail call", "return_call_indirect"},
+	{0x14, "typed function references", "call_ref"},
+	{0x15, "tail call", "return_call_ref"},
+	{0xD3, "typed function references", "ref.as_non_null"},
+	{0xD4, "typed function references", "br_on_null"},
+	{0xD5, "GC", "ref.eq"},
+	{0xD6, "typed function references", "br_on_non_null"},
 }
 
 // atomicName is the text name of threads opcode 0xFE sub.
@@ -99,8 +102,10 @@ func unsupportedOp(b []byte, pos int, err error) error {
 		}
 		return &UnsupportedError{"GC", what, pos, err}
 	case errors.Is(err, wasm.ErrIllegalOpcode):
-		if p, ok := proposalOps[c]; ok {
-			return &UnsupportedError{p[0], p[1], pos, err}
+		for _, p := range proposalOps {
+			if p.op == c {
+				return &UnsupportedError{p.proposal, p.what, pos, err}
+			}
 		}
 	case errors.Is(err, wasm.ErrZeroByte):
 		// A memory index where 2.0 has a reserved zero byte.

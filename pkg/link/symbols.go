@@ -31,7 +31,8 @@ type Symbol struct {
 }
 
 // reservedNames may not be taken by a guest function.
-var reservedNames = map[string]bool{"lucet_module": true, "lucet_meta": true, "lucet_data": true}
+// An array, not a map, so that the linker lays it out.
+var reservedNames = [...]string{"lucet_module", "lucet_meta", "lucet_data"}
 
 // TextSymbols names every function and stub of m, sorted by offset (ties by
 // kind, then index). A function's symbol is its Meta name when that is
@@ -44,7 +45,7 @@ func TextSymbols(m *object.Meta, textLen int) []Symbol {
 	nImp := m.NumImportedFuncs()
 	var syms []Symbol
 	taken := map[string]bool{}
-	for k := range reservedNames {
+	for _, k := range reservedNames {
 		taken[k] = true
 	}
 	claim := func(name string, idx uint32, fallback string) string {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -92,13 +93,14 @@ func putFuncValidator(fv *funcValidator) {
 var errDone = errors.New("end of function")
 
 // singleType[t] is a one-element result list [t], so block types need no
-// allocation.
-var singleType = func() (s [256][1]wasm.ValType) {
+// allocation. It is built on first use (no start-up work).
+var singleType = lazy.Value[*[256][1]wasm.ValType]{New: func() *[256][1]wasm.ValType {
+	var s [256][1]wasm.ValType
 	for i := range s {
 		s[i][0] = wasm.ValType(i)
 	}
-	return s
-}()
+	return &s
+}}
 
 func (fv *funcValidator) errf(format string, args ...any) *Error {
 	idx := uint32(fv.funcIdx)
@@ -245,7 +247,7 @@ func (fv *funcValidator) blockSig(bt wasm.BlockType) (params, results []wasm.Val
 	case wasm.BlockEmpty:
 		return nil, nil, nil
 	case wasm.BlockValue:
-		return nil, singleType[bt.Value][:], nil
+		return nil, singleType.Get()[bt.Value][:], nil
 	}
 	if uint64(bt.Index) >= uint64(len(fv.m.Types)) {
 		return nil, nil, fv.errf("unknown type %d", bt.Index)
@@ -410,6 +412,7 @@ func (fv *funcValidator) body() error {
 	fi := fv.fi
 	r := &fv.r
 	b := fv.code
+	sigs := numSigs.Get()
 	pos := 0
 	for {
 		if pos >= len(b) {
@@ -420,7 +423,7 @@ func (fv *funcValidator) body() error {
 		fv.off = pos
 		fi.NumInstrs++
 
-		if s := &numSigs[c]; s.ok {
+		if s := &sigs[c]; s.ok {
 			if s.n != 0 {
 				pos++
 				if s.n == 2 {
@@ -686,7 +689,7 @@ func (fv *funcValidator) instr(in *wasm.Instr) error {
 	fi := fv.fi
 	op := in.Op
 	if op < 256 {
-		if s := &numSigs[op]; s.ok {
+		if s := &numSigs.Get()[op]; s.ok {
 			if s.n == 2 {
 				if err := fv.pop(s.p2); err != nil {
 					return err

@@ -1,6 +1,9 @@
 package validate
 
-import "github.com/lucet-go/lucet/pkg/wasm"
+import (
+	"github.com/lucet-go/lucet/internal/lazy"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
 
 // numSig is the signature of a one-byte numeric instruction: n operands
 // (p1, then p2 on top) and one result.
@@ -11,8 +14,10 @@ type numSig struct {
 }
 
 // numSigs covers the one-byte numeric opcodes 0x41-0xC4; other entries
-// have ok == false.
-var numSigs = func() (t [256]numSig) {
+// have ok == false. It is built on first use, so that linking the
+// validator costs no start-up work.
+var numSigs = lazy.Value[*[256]numSig]{New: func() *[256]numSig {
+	var t [256]numSig
 	const (
 		i32 = wasm.I32
 		i64 = wasm.I64
@@ -66,8 +71,8 @@ var numSigs = func() (t [256]numSig) {
 	t[wasm.OpI64Const] = numSig{r: i64, ok: true}
 	t[wasm.OpF32Const] = numSig{r: f32, ok: true}
 	t[wasm.OpF64Const] = numSig{r: f64, ok: true}
-	return t
-}()
+	return &t
+}}
 
 // memOp describes a scalar load or store: accessed size in bytes (its
 // natural alignment) and the value type.

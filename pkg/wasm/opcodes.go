@@ -2,7 +2,7 @@
 
 package wasm
 
-import "sync"
+import "github.com/lucet-go/lucet/internal/lazy"
 
 // Opcode identifies an instruction. Single-byte opcodes are their byte;
 // prefixed ones are prefix<<16 | sub-opcode (0xFC for numeric/bulk/table,
@@ -222,7 +222,7 @@ const (
 // opNames is built on first use rather than at package initialisation:
 // only error messages and disassembly need it, and every program that links
 // this package (lucet-run among them) would otherwise pay for it at start.
-var opNames = sync.OnceValue(func() map[Opcode]string {
+var opNames = lazy.Value[map[Opcode]string]{New: func() map[Opcode]string {
 	return map[Opcode]string{
 		OpUnreachable:       "unreachable",
 		OpNop:               "nop",
@@ -426,4 +426,4 @@ var opNames = sync.OnceValue(func() map[Opcode]string {
 		OpTableSize:         "table.size",
 		OpTableFill:         "table.fill",
 	}
-})
+}}

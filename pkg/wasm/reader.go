@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/lucet-go/lucet/internal/lazy"
 )
 
 // The spec testsuite's words for malformed encodings; decode and validate
@@ -310,7 +312,7 @@ func (r *Reader) Next() (Instr, error) {
 	default:
 		if c >= 0x28 && c <= 0x3E {
 			err = r.memarg(&in)
-		} else if !singleByteOps[c] {
+		} else if !singleByteOps.Get()[c] {
 			err = fmt.Errorf("%w 0x%02x", ErrIllegalOpcode, c)
 		}
 	}
@@ -318,15 +320,16 @@ func (r *Reader) Next() (Instr, error) {
 }
 
 // singleByteOps marks the one-byte opcodes that take no immediate.
-var singleByteOps = func() (t [256]bool) {
+var singleByteOps = lazy.Value[*[256]bool]{New: func() *[256]bool {
+	var t [256]bool
 	for _, op := range []Opcode{OpUnreachable, OpNop, OpElse, OpEnd, OpReturn, OpDrop, OpSelect, OpRefIsNull} {
 		t[op] = true
 	}
 	for op := OpI32Eqz; op <= OpI64Extend32S; op++ {
 		t[op] = true
 	}
-	return t
-}()
+	return &t
+}}
 
 func (r *Reader) zero() error {
 	c, err := r.Byte()
@@ -451,7 +454,7 @@ func (r *Reader) prefixFD(in *Instr) error {
 
 // OpName is the text-format name of op.
 func OpName(op Opcode) string {
-	if n, ok := opNames()[op]; ok {
+	if n, ok := opNames.Get()[op]; ok {
 		return n
 	}
 	if n := simdName(op); n != "" {

@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// compilerPackages are the packages lucet-run links to run a .wasm but must
+// not do any work for when it runs a compiled .so: none of them may have
+// package initialisation code at all (their tables are static composite
+// literals or internal/lazy values built on first use).
+var compilerPackages = []string{
+	"internal/asm",
+	"internal/lazy",
+	"pkg/codegen",
+	"pkg/compile",
+	"pkg/decode",
+	"pkg/link",
+	"pkg/validate",
+	"pkg/wasm",
+}
+
+// TestRunSONoCompilerInit runs lucet-run on hello.so under
+// GODEBUG=inittrace=1, which prints a line for every package whose
+// initialisation runs, and fails on any line of a compiler package.
+func TestRunSONoCompilerInit(t *testing.T) {
+	lc, err := bin("lucetc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr, err := bin("lucet-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	so := filepath.Join(t.TempDir(), "hello.so")
+	if r, err := run(exec.Command(lc, filepath.Join(repoRoot, "testdata", "hello.wasm"), "-o", so), nil, compileLimit); err != nil {
+		t.Fatal(err)
+	} else if r.code != 0 {
+		t.Fatalf("lucetc hello.wasm: %v: %s", r, firstLines(string(r.stderr), 3))
+	}
+	cmd := exec.Command(lr, so)
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	r, err := run(cmd, nil, runLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.code != 0 || !strings.HasPrefix(string(r.stdout), "Hello") {
+		t.Fatalf("lucet-run hello.so: %v, stdout %q, stderr: %s", r, r.stdout, firstLines(string(r.stderr), 3))
+	}
+	traced := 0
+	for _, line := range strings.Split(string(r.stderr), "\n") {
+		// init github.com/lucet-go/lucet/pkg/x @1.2 ms, 0.1 ms clock, 64 bytes, 2 allocs
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "init" {
+			continue
+		}
+		traced++
+		for _, p := range compilerPackages {
+			if f[1] == "github.com/lucet-go/lucet/"+p {
+				t.Errorf("running a .so initialises the compiler package %s: %s", p, line)
+			}
+		}
+	}
+	if traced == 0 {
+		t.Fatalf("GODEBUG=inittrace=1 printed no init lines; stderr: %s", firstLines(string(r.stderr), 3))
+	}
+}
