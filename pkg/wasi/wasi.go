@@ -203,6 +203,11 @@ type System struct {
 	// walk forces the portable component walk instead of openat2. New sets
 	// it when the kernel lacks openat2; tests set it to exercise the walk.
 	walk bool
+
+	// stdio holds the entries of fds 0, 1 and 2 as New makes them, so a
+	// System costs one allocation for them rather than three (the fd
+	// table points here; renumbering moves the pointers, not the entries).
+	stdio [3]fdEntry
 }
 
 // fdEntry is one guest fd.
@@ -246,7 +251,12 @@ type fdEntry struct {
 }
 
 func newEntry(fd int, ft uint8, base, inh uint64, flags uint16) *fdEntry {
-	e := &fdEntry{fd: fd, ftype: ft}
+	return new(fdEntry).init(fd, ft, base, inh, flags)
+}
+
+// init sets up a zero entry in place (see System.stdio).
+func (e *fdEntry) init(fd int, ft uint8, base, inh uint64, flags uint16) *fdEntry {
+	e.fd, e.ftype = fd, ft
 	e.base.Store(base)
 	e.inh.Store(inh)
 	e.flags.Store(uint32(flags))
@@ -307,9 +317,9 @@ func New(cfg Config) (*System, error) {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	s.fds[0] = stdioEntry(stdin, nil)
-	s.fds[1] = stdioEntry(nil, stdout)
-	s.fds[2] = stdioEntry(nil, stderr)
+	s.fds[0] = s.stdio[0].initStdio(stdin, nil)
+	s.fds[1] = s.stdio[1].initStdio(nil, stdout)
+	s.fds[2] = s.stdio[2].initStdio(nil, stderr)
 	s.fds[1].output, s.fds[2].output = true, true
 
 	next := uint32(3)
@@ -358,8 +368,9 @@ func New(cfg Config) (*System, error) {
 	return s, nil
 }
 
-func stdioEntry(r io.Reader, w io.Writer) *fdEntry {
-	e := newEntry(-1, filetypeUnknown, rightsTTY, 0, 0)
+// initStdio sets up e, a zero entry, as a stdio stream.
+func (e *fdEntry) initStdio(r io.Reader, w io.Writer) *fdEntry {
+	e.init(-1, filetypeUnknown, rightsTTY, 0, 0)
 	e.r, e.w = r, w
 	var f *os.File
 	if rf, ok := r.(*os.File); ok {
@@ -414,7 +425,8 @@ func (s *System) Close() error {
 			errs = append(errs, fmt.Errorf("wasi: close fd %d: %w", n, err))
 		}
 	}
-	s.fds = map[uint32]*fdEntry{}
+	// Emptied in place: a fresh map would cost an allocation per System.
+	clear(s.fds)
 	s.closed = true
 	return errors.Join(errs...)
 }
