@@ -189,7 +189,7 @@ type System struct {
 	rand      io.Reader
 
 	mu     sync.Mutex
-	fds    map[uint32]*fdEntry
+	fds    fdTable
 	closed bool
 
 	// maxOpen is Config.MaxOpenFiles resolved; outLeft counts down from
@@ -285,7 +285,6 @@ func New(cfg Config) (*System, error) {
 		env:  cfg.Env,
 		now:  cfg.Now,
 		rand: cfg.Rand,
-		fds:  make(map[uint32]*fdEntry),
 	}
 	if err := s.setLimits(cfg); err != nil {
 		return nil, err
@@ -317,10 +316,10 @@ func New(cfg Config) (*System, error) {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	s.fds[0] = s.stdio[0].initStdio(stdin, nil)
-	s.fds[1] = s.stdio[1].initStdio(nil, stdout)
-	s.fds[2] = s.stdio[2].initStdio(nil, stderr)
-	s.fds[1].output, s.fds[2].output = true, true
+	s.fds.set(0, s.stdio[0].initStdio(stdin, nil))
+	s.fds.set(1, s.stdio[1].initStdio(nil, stdout))
+	s.fds.set(2, s.stdio[2].initStdio(nil, stderr))
+	s.stdio[1].output, s.stdio[2].output = true, true
 
 	next := uint32(3)
 	for _, p := range cfg.Preopens {
@@ -344,7 +343,7 @@ func New(cfg Config) (*System, error) {
 			s.Close()
 			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, errHostFDs)
 		}
-		s.fds[next] = e
+		s.fds.set(next, e)
 		next++
 	}
 	for i, c := range cfg.Sockets {
@@ -362,7 +361,7 @@ func New(cfg Config) (*System, error) {
 			s.Close()
 			return nil, fmt.Errorf("wasi: socket %d: %w", i, errHostFDs)
 		}
-		s.fds[next] = e
+		s.fds.set(next, e)
 		next++
 	}
 	return s, nil
@@ -420,13 +419,13 @@ func (s *System) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
-	for n, e := range s.fds {
+	for n, e := range s.fds.all() {
 		if err := s.retireLocked(e); err != nil {
 			errs = append(errs, fmt.Errorf("wasi: close fd %d: %w", n, err))
 		}
 	}
-	// Emptied in place: a fresh map would cost an allocation per System.
-	clear(s.fds)
+	// Emptied in place: a fresh table would cost an allocation per System.
+	s.fds.reset()
 	s.closed = true
 	return errors.Join(errs...)
 }
@@ -442,7 +441,7 @@ func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) { return s.pin
 func (s *System) pin(fd uint32, need uint64, dir bool) (*fdEntry, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.fds[fd]
+	e, ok := s.fds.get(fd)
 	switch {
 	case !ok:
 		return nil, ErrnoBadf
@@ -483,7 +482,7 @@ func (s *System) retireLocked(e *fdEntry) error {
 func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.fds) >= s.maxOpen {
+	if s.fds.len() >= s.maxOpen {
 		return 0, ErrnoMfile
 	}
 	if !acquireHostFD() {
@@ -491,8 +490,8 @@ func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	}
 	e.counted = true
 	for n := uint32(0); ; n++ {
-		if _, used := s.fds[n]; !used {
-			s.fds[n] = e
+		if _, used := s.fds.get(n); !used {
+			s.fds.set(n, e)
 			return n, ErrnoSuccess
 		}
 	}
