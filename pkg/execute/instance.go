@@ -344,7 +344,13 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	// The instance and what most modules define (a table, a memory, a few
 	// globals) in one allocation; every other per-instance slice at its
 	// final size in one allocation each.
-	blk := &instanceBlock{}
+	var blk *instanceBlock
+	if !s.inline.blkTaken {
+		s.inline.blkTaken = true
+		blk = &s.inline.blk
+	} else {
+		blk = &instanceBlock{}
+	}
 	inst := &blk.inst
 	*inst = Instance{store: s, mod: mod}
 	inst.funcs = make([]*Func, 0, int(mod.numImported[wasm.ExternFunc])+len(meta.Funcs))

@@ -96,6 +96,11 @@ type Store struct {
 		mems      [1]*Memory
 		vmctx     [1]uintptr
 		vmctxs    []uintptr // the header vmctxs points at while one instance exists
+		// blk is the first instance's block, made with the store (one
+		// allocation fewer per instantiation); blkTaken once handed out,
+		// even to an instantiation that failed, so it is never shared.
+		blk      instanceBlock
+		blkTaken bool
 	}
 
 	data any // the embedder's, for host functions shared between stores

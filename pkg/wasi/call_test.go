@@ -79,7 +79,7 @@ func TestCallsReleaseWhatTheyPin(t *testing.T) {
 			h.call("fd_close", fd)
 		}
 		h.s.mu.Lock()
-		for n, e := range h.s.fds {
+		for n, e := range h.s.fds.all() {
 			if e.refs != 0 {
 				t.Errorf("fd %d still pinned %d times", n, e.refs)
 			}

@@ -249,11 +249,11 @@ func fdClose(c *call) Errno {
 	s, fd := c.s, uint32(c.a[0])
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.fds[fd]
+	e, ok := s.fds.get(fd)
 	if !ok {
 		return ErrnoBadf
 	}
-	delete(s.fds, fd)
+	s.fds.del(fd)
 	// close(2) errors still release the fd; report them all the same.
 	return toErrno(s.retireLocked(e))
 }
@@ -262,8 +262,8 @@ func fdClose(c *call) Errno {
 func fdRenumber(c *call) Errno {
 	s, from, to := c.s, uint32(c.a[0]), uint32(c.a[1])
 	s.mu.Lock()
-	ef, okf := s.fds[from]
-	et, okt := s.fds[to]
+	ef, okf := s.fds.get(from)
+	et, okt := s.fds.get(to)
 	// wasmtime, like the spec's "atomically replace", requires both to be
 	// open; renumbering onto a free number is EBADF.
 	if !okf || !okt {
@@ -274,8 +274,8 @@ func fdRenumber(c *call) Errno {
 		s.mu.Unlock()
 		return ErrnoSuccess
 	}
-	s.fds[to] = ef
-	delete(s.fds, from)
+	s.fds.set(to, ef)
+	s.fds.del(from)
 	s.retireLocked(et)
 	s.mu.Unlock()
 	return ErrnoSuccess
@@ -389,7 +389,7 @@ func fdFdstatSetRights(c *call) Errno {
 	s, fd, base, inh := c.s, uint32(c.a[0]), c.a[1], c.a[2]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.fds[fd]
+	e, ok := s.fds.get(fd)
 	if !ok {
 		return ErrnoBadf
 	}

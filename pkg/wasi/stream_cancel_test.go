@@ -261,7 +261,7 @@ func TestStreamCancel(t *testing.T) {
 				cfg, call, args, after := bc.setup(t)
 				h := newHarness(t, cfg)
 				if bc.polled {
-					for _, e := range h.s.fds {
+					for _, e := range h.s.fds.all() {
 						e.noNowait.Store(true)
 					}
 				}
@@ -368,7 +368,7 @@ func TestStreamWriteAll(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				r, w := blockingPipe(t)
 				h := newHarness(t, Config{Stdout: w})
-				h.s.fds[1].noNowait.Store(polled)
+				h.s.stdio[1].noNowait.Store(polled)
 				after := time.Duration(-1)
 				if cancel {
 					after = 100 * time.Millisecond
@@ -497,7 +497,7 @@ func TestTTYCancel(t *testing.T) {
 	if err := h.funcs["fd_read"].Call(c, a); err != errStopped {
 		t.Fatalf("fd_read on a silent tty: %v (errno %d), want %v", err, a[0], errStopped)
 	}
-	if !h.s.fds[0].noNowait.Load() {
+	if !h.s.stdio[0].noNowait.Load() {
 		t.Log("this kernel takes RWF_NOWAIT on a tty; the poll-first path was not taken")
 	}
 	unix.Write(ctl, []byte("late\n"))

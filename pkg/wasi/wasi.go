@@ -194,7 +194,7 @@ type System struct {
 	rand      io.Reader
 
 	mu     sync.Mutex
-	fds    map[uint32]*fdEntry
+	fds    fdTable
 	closed bool
 
 	// maxOpen is Config.MaxOpenFiles resolved; outLeft counts down from
@@ -209,6 +209,11 @@ type System struct {
 	// walk forces the portable component walk instead of openat2. New sets
 	// it when the kernel lacks openat2; tests set it to exercise the walk.
 	walk bool
+
+	// stdio holds the entries of fds 0, 1 and 2 as New makes them, so a
+	// System costs one allocation for them rather than three (the fd
+	// table points here; renumbering moves the pointers, not the entries).
+	stdio [3]fdEntry
 }
 
 // fdEntry is one guest fd.
@@ -252,7 +257,12 @@ type fdEntry struct {
 }
 
 func newEntry(fd int, ft uint8, base, inh uint64, flags uint16) *fdEntry {
-	e := &fdEntry{fd: fd, ftype: ft}
+	return new(fdEntry).init(fd, ft, base, inh, flags)
+}
+
+// init sets up a zero entry in place (see System.stdio).
+func (e *fdEntry) init(fd int, ft uint8, base, inh uint64, flags uint16) *fdEntry {
+	e.fd, e.ftype = fd, ft
 	e.base.Store(base)
 	e.inh.Store(inh)
 	e.flags.Store(uint32(flags))
@@ -281,7 +291,6 @@ func New(cfg Config) (*System, error) {
 		env:  cfg.Env,
 		now:  cfg.Now,
 		rand: cfg.Rand,
-		fds:  make(map[uint32]*fdEntry),
 	}
 	if err := s.setLimits(cfg); err != nil {
 		return nil, err
@@ -313,10 +322,10 @@ func New(cfg Config) (*System, error) {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	s.fds[0] = stdioEntry(stdin, nil)
-	s.fds[1] = stdioEntry(nil, stdout)
-	s.fds[2] = stdioEntry(nil, stderr)
-	s.fds[1].output, s.fds[2].output = true, true
+	s.fds.set(0, s.stdio[0].initStdio(stdin, nil))
+	s.fds.set(1, s.stdio[1].initStdio(nil, stdout))
+	s.fds.set(2, s.stdio[2].initStdio(nil, stderr))
+	s.stdio[1].output, s.stdio[2].output = true, true
 
 	next := uint32(3)
 	for _, p := range cfg.Preopens {
@@ -340,7 +349,7 @@ func New(cfg Config) (*System, error) {
 			s.Close()
 			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, errHostFDs)
 		}
-		s.fds[next] = e
+		s.fds.set(next, e)
 		next++
 	}
 	for i, c := range cfg.Sockets {
@@ -358,14 +367,15 @@ func New(cfg Config) (*System, error) {
 			s.Close()
 			return nil, fmt.Errorf("wasi: socket %d: %w", i, errHostFDs)
 		}
-		s.fds[next] = e
+		s.fds.set(next, e)
 		next++
 	}
 	return s, nil
 }
 
-func stdioEntry(r io.Reader, w io.Writer) *fdEntry {
-	e := newEntry(-1, filetypeUnknown, rightsTTY, 0, 0)
+// initStdio sets up e, a zero entry, as a stdio stream.
+func (e *fdEntry) initStdio(r io.Reader, w io.Writer) *fdEntry {
+	e.init(-1, filetypeUnknown, rightsTTY, 0, 0)
 	e.r, e.w = r, w
 	var f *os.File
 	if rf, ok := r.(*os.File); ok {
@@ -415,12 +425,13 @@ func (s *System) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
-	for n, e := range s.fds {
+	for n, e := range s.fds.all() {
 		if err := s.retireLocked(e); err != nil {
 			errs = append(errs, fmt.Errorf("wasi: close fd %d: %w", n, err))
 		}
 	}
-	s.fds = map[uint32]*fdEntry{}
+	// Emptied in place: a fresh table would cost an allocation per System.
+	s.fds.reset()
 	s.closed = true
 	return errors.Join(errs...)
 }
@@ -436,7 +447,7 @@ func (s *System) getDir(fd uint32, need uint64) (*fdEntry, Errno) { return s.pin
 func (s *System) pin(fd uint32, need uint64, dir bool) (*fdEntry, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.fds[fd]
+	e, ok := s.fds.get(fd)
 	switch {
 	case !ok:
 		return nil, ErrnoBadf
@@ -477,7 +488,7 @@ func (s *System) retireLocked(e *fdEntry) error {
 func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.fds) >= s.maxOpen {
+	if s.fds.len() >= s.maxOpen {
 		return 0, ErrnoMfile
 	}
 	if !acquireHostFD() {
@@ -485,8 +496,8 @@ func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	}
 	e.counted = true
 	for n := uint32(0); ; n++ {
-		if _, used := s.fds[n]; !used {
-			s.fds[n] = e
+		if _, used := s.fds.get(n); !used {
+			s.fds.set(n, e)
 			return n, ErrnoSuccess
 		}
 	}
