@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Config tunes a Store.
@@ -59,7 +60,9 @@ type Store struct {
 	stack      *guestStack // held only while a call runs (see stack.go)
 	stackTop   uintptr
 	stackLimit uintptr
-	curTop     uintptr // stack top for the next call (lower when nested)
+	curTop     uintptr   // stack top for the next call (lower when nested)
+	hostInst   *Instance // the host call running, named if it panics
+	hostIdx    uint32
 
 	instances []*Instance
 	modules   []*module
@@ -399,6 +402,17 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	s.depth++
 	s.curTop = argp
 	defer func() {
+		// A panicking host function ends the call as an error here, once
+		// per entry rather than with a defer on every host call; the
+		// parked guest is abandoned as on any host error.
+		if p := recover(); p != nil {
+			name := "a host function"
+			if s.hostInst != nil {
+				name = s.hostInst.importName(s.hostIdx)
+				s.hostInst = nil
+			}
+			results, err = nil, fmt.Errorf("%w: %s: %v", ErrHostPanic, name, p)
+		}
 		s.depth--
 		s.curTop = top
 		if !outer {
@@ -458,8 +472,13 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	}
 }
 
+// ErrHostPanic is wrapped by the error of a call whose host function
+// panicked: the panic ends the call as an error instead of unwinding
+// through the embedder's stack and taking the process down.
+var ErrHostPanic = errors.New("host function panicked")
+
 // hostCall runs imported host function idx of the instance that exited.
-func (s *Store) hostCall(idx uint32) error {
+func (s *Store) hostCall(idx uint32) (err error) {
 	e := s.exec
 	inst := s.instanceOf(loadPtr(e + abi.ExecExitVMCtx))
 	if idx >= uint32(len(inst.funcs)) || inst.funcs[idx] == nil || inst.funcs[idx].host == nil {
@@ -474,10 +493,21 @@ func (s *Store) hostCall(idx uint32) error {
 	s.curTop = (low - 16) &^ 15
 	c := s.caller()
 	c.inst = inst
-	err := f.host(c, words(hostArgs, f.slots))
-	c.inst = nil
+	s.hostIdx, s.hostInst = idx, inst // for a panic's error (call's defer)
+	err = f.host(c, words(hostArgs, f.slots))
+	c.inst, s.hostInst = nil, nil
 	s.curTop = oldTop
 	return err
+}
+
+// importName names imported function idx as "module.name".
+func (i *Instance) importName(idx uint32) string {
+	m := i.mod
+	if idx < m.numImportedFuncs() {
+		imp := m.meta.Imports[m.importOf[wasm.ExternFunc][idx]]
+		return imp.Module + "." + imp.Name
+	}
+	return fmt.Sprintf("function %d", idx)
 }
 
 // caller returns a Caller for the current nesting depth, so host functions
