@@ -357,26 +357,17 @@ func (cx *constChecker) check(c *wasm.ConstExpr, want wasm.ValType) error {
 	if c.NonConst || c.NumInstrs != 1 {
 		return fmt.Errorf("not a single constant instruction")
 	}
-	var got wasm.ValType
-	switch c.Op {
-	case wasm.OpI32Const:
-		got = wasm.I32
-	case wasm.OpI64Const:
-		got = wasm.I64
-	case wasm.OpF32Const:
-		got = wasm.F32
-	case wasm.OpF64Const:
-		got = wasm.F64
-	case wasm.OpV128Const:
-		got = wasm.V128
-	case wasm.OpRefNull:
+	got, num := wasm.NumConstType(c.Op)
+	switch {
+	case num:
+	case c.Op == wasm.OpRefNull:
 		got = c.Type
-	case wasm.OpRefFunc:
+	case c.Op == wasm.OpRefFunc:
 		if uint64(c.Index) >= cx.nFuncs {
 			return fmt.Errorf("ref.func %d: function out of range (%d functions)", c.Index, cx.nFuncs)
 		}
 		got = wasm.FuncRef
-	case wasm.OpGlobalGet:
+	case c.Op == wasm.OpGlobalGet:
 		if uint64(c.Index) >= cx.nGlobals {
 			return fmt.Errorf("global.get %d: global out of range (%d readable)", c.Index, cx.nGlobals)
 		}

@@ -305,30 +305,21 @@ func (mv *moduleValidator) checkConst(c *wasm.ConstExpr, want wasm.ValType) erro
 	if c.NonConst {
 		return modErr(c.Offset, "constant expression required")
 	}
-	var got wasm.ValType
-	switch c.Op {
-	case wasm.OpI32Const:
-		got = wasm.I32
-	case wasm.OpI64Const:
-		got = wasm.I64
-	case wasm.OpF32Const:
-		got = wasm.F32
-	case wasm.OpF64Const:
-		got = wasm.F64
-	case wasm.OpV128Const:
-		got = wasm.V128
-	case wasm.OpRefNull:
+	got, num := wasm.NumConstType(c.Op)
+	switch {
+	case num:
+	case c.Op == wasm.OpRefNull:
 		if !c.Type.IsRef() {
 			return modErr(c.Offset, "malformed reference type")
 		}
 		got = c.Type
-	case wasm.OpRefFunc:
+	case c.Op == wasm.OpRefFunc:
 		if c.Index >= m.NumFuncs() {
 			return modErr(c.Offset, "unknown function %d", c.Index)
 		}
 		mv.refs[c.Index] = true
 		got = wasm.FuncRef
-	case wasm.OpGlobalGet:
+	case c.Op == wasm.OpGlobalGet:
 		if c.Index >= m.NumImportedGlobals {
 			return modErr(c.Offset, "unknown global %d", c.Index)
 		}
@@ -337,7 +328,7 @@ func (mv *moduleValidator) checkConst(c *wasm.ConstExpr, want wasm.ValType) erro
 			return modErr(c.Offset, "constant expression required: global %d is mutable", c.Index)
 		}
 		got = gt.Type
-	case wasm.OpEnd:
+	case c.Op == wasm.OpEnd:
 		// An empty expression leaves nothing of the wanted type.
 		return modErr(c.Offset, "type mismatch: expected %s, found nothing", want)
 	default:

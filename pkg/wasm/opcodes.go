@@ -427,3 +427,23 @@ var opNames = lazy.Value[map[Opcode]string]{New: func() map[Opcode]string {
 		OpTableFill:         "table.fill",
 	}
 }}
+
+// NumConstType is the type a numeric constant instruction (i32.const,
+// i64.const, f32.const, f64.const, v128.const) pushes; ok is false for
+// any other opcode. Validation and the object checker both read constant
+// expressions through it.
+func NumConstType(op Opcode) (t ValType, ok bool) {
+	switch op {
+	case OpI32Const:
+		return I32, true
+	case OpI64Const:
+		return I64, true
+	case OpF32Const:
+		return F32, true
+	case OpF64Const:
+		return F64, true
+	case OpV128Const:
+		return V128, true
+	}
+	return 0, false
+}
