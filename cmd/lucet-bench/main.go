@@ -47,20 +47,6 @@ const exitHelp = cliflag.ExitHelp + ".\n" +
 	"trap (--call, --run) are counted, not errors. The run subcommand exits\n" +
 	"with the guest's status, 134 when it traps."
 
-// inputError names the module an error is about, unless it does already.
-func inputError(path string, err error) error {
-	if err == nil {
-		return err
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) && pe.Path == path {
-		err = pe.Err // named below, as every tool names it
-	} else if strings.Contains(err.Error(), path) {
-		return err
-	}
-	return fmt.Errorf("%s: %w", path, err)
-}
-
 func flags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "instances", Aliases: []string{"n"}, Value: 10000, Usage: "instantiations to time"},
@@ -109,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 						status = cliflag.ExitTrap
 					}
 					if err != nil {
-						return inputError(c.Args().First(), err)
+						return cliflag.NameFile(c.Args().First(), err)
 					}
 					peerLine(stderr, r)
 					status = r.ExitCode
@@ -131,7 +117,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 					}
 					r, err := bench.Compile(c.Args().First(), c.Int("reps"))
 					if err != nil {
-						return inputError(c.Args().First(), err)
+						return cliflag.NameFile(c.Args().First(), err)
 					}
 					fmt.Fprintf(stdout, "compile %s (%s): median %.1f ms wall, %.1f ms CPU, %.1f MB/s\n",
 						r.Wasm, humanize.IBytes(uint64(r.WasmBytes)), r.Ms.Median, r.CPUMs.Median, r.MBps)
@@ -221,7 +207,7 @@ func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer
 	opts.Args = []string{strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
 	mod, err := bench.Load(path, opts.Layout)
 	if err != nil {
-		return cliflag.ExitRefused, inputError(path, err)
+		return cliflag.ExitRefused, cliflag.NameFile(path, err)
 	}
 	defer mod.Close()
 	if cliflag.IsTerminal(stderr) {
@@ -243,7 +229,7 @@ func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer
 		}
 	}
 	if err != nil {
-		return cliflag.ExitRefused, inputError(path, err)
+		return cliflag.ExitRefused, cliflag.NameFile(path, err)
 	}
 	return cliflag.ExitOK, nil
 }

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -428,15 +427,7 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 			m, err = compile.LoadFile(path, opts, c)
 		}
 		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) && pe.Path == path {
-				err = pe.Err // named below
-			}
-			msg := oneLine(err)
-			if !strings.Contains(msg, name) {
-				msg = name + ": " + msg
-			}
-			return nil, errors.New(msg)
+			return nil, errors.New(oneLine(cliflag.NameFile(name, err)))
 		}
 		return m, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -106,4 +107,20 @@ func UnwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// NameFile makes err name the user's file once: "path: reason". An
+// *os.PathError about path gives up its own operation and path, and an
+// error that names path already is left as it is.
+func NameFile(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		err = pe.Err
+	} else if strings.Contains(err.Error(), path) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
