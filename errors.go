@@ -17,6 +17,14 @@ import (
 // &Trap{Code: c} to match a code.
 type Trap = execute.Trap
 
+// HostPanicError is the error of a call whose host function panicked; it
+// names the import and carries the panic value. errors.Is(err,
+// ErrHostPanic) matches it.
+type HostPanicError = execute.HostPanicError
+
+// ErrHostPanic matches a HostPanicError.
+var ErrHostPanic = execute.ErrHostPanic
+
 // Frame is one guest frame of a trap's backtrace.
 type Frame = execute.Frame
 

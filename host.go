@@ -52,10 +52,10 @@ func (h *HostModule) RawFunc(name string, params, results []ValueType, fn func(c
 	if fn == nil {
 		return fmt.Errorf("lucet: host function %s.%s is nil", h.name, name)
 	}
-	qual := h.name + "." + name
 	t := wasm.FuncType{Params: params, Results: results}
-	return h.rt.define(h.name, name, execute.NewHostFunc(t, func(c *execute.Caller, stack []uint64) (err error) {
-		defer recoverHost(qual, &err)
+	// A panic in fn ends the call with an *execute.HostPanicError naming
+	// the import (the runtime recovers it once per call into the guest).
+	return h.rt.define(h.name, name, execute.NewHostFunc(t, func(c *execute.Caller, stack []uint64) error {
 		return fn((*Caller)(c), stack)
 	}))
 }
@@ -170,12 +170,6 @@ func (c *Caller) Context() context.Context {
 // host function that blocks should select on it.
 func (c *Caller) Done() <-chan struct{} { return (*execute.Caller)(c).Done() }
 
-func recoverHost(name string, err *error) {
-	if p := recover(); p != nil {
-		*err = fmt.Errorf("lucet: host function %s panicked: %v", name, p)
-	}
-}
-
 // hostFunc is a typed Go function with its signature worked out.
 type hostFunc struct {
 	name      string
@@ -252,8 +246,7 @@ func newHostFunc(name string, fn any) (*hostFunc, error) {
 
 // call is the execute.HostFunc: a direct call for the common signatures
 // fastPath knows, reflect.Value.Call for the rest.
-func (h *hostFunc) call(c *execute.Caller, stack []uint64) (err error) {
-	defer recoverHost(h.name, &err)
+func (h *hostFunc) call(c *execute.Caller, stack []uint64) error {
 	if h.fast != nil {
 		return h.fast(c, stack)
 	}

@@ -220,6 +220,10 @@ func TestHostFunctionErrors(t *testing.T) {
 	}
 	_, err := inst.Func("sum_squares").Call(ctx, 3)
 	wantErr(t, err, "host function env.square panicked: square panics")
+	var hp *lucet.HostPanicError
+	if !errors.Is(err, lucet.ErrHostPanic) || !errors.As(err, &hp) || hp.Import != "env.square" {
+		t.Errorf("host panic: %v, want a HostPanicError naming env.square", err)
+	}
 	// Data and Context reach host functions through the reflective path.
 	rt2, mod2, pool2 := setup(t, lucet.RuntimeConfig{}, "testdata/api/host.wasm", lucet.PoolConfig{})
 	env2 := rt2.NewHostModule("env")

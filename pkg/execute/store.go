@@ -411,7 +411,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 				name = s.hostInst.importName(s.hostIdx)
 				s.hostInst = nil
 			}
-			results, err = nil, fmt.Errorf("%w: %s: %v", ErrHostPanic, name, p)
+			results, err = nil, &HostPanicError{Import: name, Value: p}
 		}
 		s.depth--
 		s.curTop = top
@@ -472,10 +472,23 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	}
 }
 
-// ErrHostPanic is wrapped by the error of a call whose host function
-// panicked: the panic ends the call as an error instead of unwinding
-// through the embedder's stack and taking the process down.
+// ErrHostPanic matches (errors.Is) the *HostPanicError of a call whose
+// host function panicked: the panic ends the call as an error instead of
+// unwinding through the embedder's stack and taking the process down.
 var ErrHostPanic = errors.New("host function panicked")
+
+// HostPanicError is the error of a call whose host function panicked.
+type HostPanicError struct {
+	Import string // "module.name" of the import that panicked
+	Value  any    // what it panicked with
+}
+
+func (e *HostPanicError) Error() string {
+	return fmt.Sprintf("host function %s panicked: %v", e.Import, e.Value)
+}
+
+// Is makes errors.Is(err, ErrHostPanic) true.
+func (e *HostPanicError) Is(target error) bool { return target == ErrHostPanic }
 
 // hostCall runs imported host function idx of the instance that exited.
 func (s *Store) hostCall(idx uint32) (err error) {
