@@ -1,0 +1,78 @@
+package lucet_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/lucet-go/lucet"
+)
+
+// A pool reuses what a closed instance was made of for the next one; every
+// handle of the closed instance stays dead: its calls fail with ErrClosed,
+// its memory is empty, Kill and Close do nothing to the instance made in
+// its place, and that one starts from a clean memory.
+func TestStaleHandles(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/api/mem.wasm", lucet.PoolConfig{})
+	ctx := context.Background()
+	a := instance(t, pool, mod, lucet.InstanceConfig{Data: "a"})
+	af, am := a.Func("add"), a.Memory()
+	end := uint32(am.Size())
+	if !am.WriteString(end-6, "secret") {
+		t.Fatal("write refused")
+	}
+	a.Close()
+	b := instance(t, pool, mod, lucet.InstanceConfig{Data: "b"})
+	if got := pool.Live(); got != 1 {
+		t.Fatalf("live: %d", got)
+	}
+	if _, err := af.Call(ctx, 1, 2); !errors.Is(err, lucet.ErrClosed) {
+		t.Errorf("stale func: %v", err)
+	}
+	if _, err := a.Func("add").Call(ctx, 1, 2); !errors.Is(err, lucet.ErrClosed) {
+		t.Errorf("func of a stale instance: %v", err)
+	}
+	if _, err := a.Run(ctx); !errors.Is(err, lucet.ErrClosed) {
+		t.Errorf("run of a stale instance: %v", err)
+	}
+	if am.Size() != 0 || a.Memory().Size() != 0 || a.Data() != nil || a.Module() != nil {
+		t.Errorf("stale memory or data still reachable: %d %d %v", am.Size(), a.Memory().Size(), a.Data())
+	}
+	if _, ok := am.ReadString(end-6, 6); ok {
+		t.Error("stale memory read allowed")
+	}
+	a.Kill()
+	a.Close()
+	if got, err := lucet.Call1[int32](ctx, b.Func("add"), 40, 2); got != 42 || err != nil {
+		t.Errorf("new instance after stale Kill/Close: %v %v", got, err)
+	}
+	if s, ok := b.Memory().ReadString(end-6, 6); !ok || s != "\x00\x00\x00\x00\x00\x00" {
+		t.Errorf("new instance sees %q, ok %v", s, ok)
+	}
+	if b.Data() != "b" {
+		t.Errorf("data: %v", b.Data())
+	}
+	var zero lucet.Instance
+	if _, err := zero.Run(ctx); !errors.Is(err, lucet.ErrClosed) || zero.Close() != nil {
+		t.Errorf("zero instance: %v", err)
+	}
+	zero.Kill()
+}
+
+// Instantiating through a pool allocates nothing on the Go heap once the
+// pool has a slot to reuse.
+func TestInstantiateAllocs(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/hello.wasm", lucet.PoolConfig{})
+	ctx := context.Background()
+	cfg := lucet.InstanceConfig{WASI: &lucet.WASIConfig{Args: []string{"hello"}}}
+	n := testing.AllocsPerRun(200, func() {
+		inst, err := pool.Instantiate(ctx, mod, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst.Close()
+	})
+	if n != 0 {
+		t.Errorf("%v allocations per instantiation", n)
+	}
+}
