@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -12,12 +13,11 @@ import (
 	"time"
 
 	"github.com/lucet-go/lucet/api"
-	"github.com/lucet-go/lucet/pkg/load"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-func loadT(t testing.TB, path string, l api.Layout) *load.Module {
+func loadT(t testing.TB, path string, l api.Layout) *Module {
 	t.Helper()
 	m, err := Load(path, l)
 	if err != nil {
@@ -236,7 +236,7 @@ func BenchmarkInstantiateRun(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			if _, err := in.Inst.Func("_start").Call(); err != nil {
+			if _, err := in.Run(context.Background()); err != nil {
 				b.Error(err)
 			}
 			in.Close()
