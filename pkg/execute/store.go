@@ -104,6 +104,12 @@ type Store struct {
 		// even to an instantiation that failed, so it is never shared.
 		blk      instanceBlock
 		blkTaken bool
+		// funcs and fns back the first instance's function index space
+		// and the *Func objects made for its defined functions; kept
+		// across Reset, so a store reused for the same module makes
+		// neither again.
+		funcs []*Func
+		fns   []Func
 	}
 
 	data any // the embedder's, for host functions shared between stores
@@ -174,10 +180,19 @@ func (s *Store) Close() error {
 		return errors.New("execute: close: store is running a call")
 	}
 	s.closed = true
+	s.release()
+	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
+	return nil
+}
+
+// release gives back everything the store's instances hold (code
+// registrations, tables, memories, the arena), leaving the store itself
+// to be closed or made new again (Reset).
+func (s *Store) release() {
 	for _, c := range s.codes {
 		unregisterCode(c[0], c[1])
 	}
-	s.codes = nil
+	s.codes = s.codes[:0]
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
 			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
@@ -200,8 +215,6 @@ func (s *Store) Close() error {
 		}
 	}
 	s.arena.free()
-	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
-	return nil
 }
 
 // interrupt sets the interrupt word of every instance of the store: a
