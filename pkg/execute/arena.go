@@ -28,8 +28,16 @@ type arenaChunk struct {
 	own        *region // a mapping of its own, for blocks above the largest class
 }
 
-// Chunk size classes; a slab mapping holds slabChunks chunks of a class.
-var arenaClasses = [...]uintptr{4 << 10, 16 << 10, 64 << 10, 256 << 10}
+// Chunk size classes; a slab mapping holds slabBytes of chunks of a class.
+// A store's first chunk is the smallest (1 KiB: a small module's store,
+// ExecContext, VMContext, descriptors and a small table, fits in it), so
+// four stores share a page rather than each touching one of its own; a
+// store that needs more takes chunks of at least twice the size of its
+// last. Sharing a page is no breach of isolation: the arena holds only
+// what the runtime and generated code address through the store's own
+// pointers, never guest-addressable memory, and each chunk is cleared
+// before it is handed out again.
+var arenaClasses = [...]uintptr{1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10}
 
 const slabBytes = 4 << 20
 
@@ -82,7 +90,8 @@ func (s *slab) put(a, used uintptr) {
 	s.mu.Lock()
 	warm := len(s.free) < warmChunks
 	s.mu.Unlock()
-	if !warm && unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil {
+	// Chunks smaller than a page share it with others: always cleared.
+	if !warm && (s.size < pageSize || unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil) {
 		warm = true
 	}
 	if warm {
@@ -101,12 +110,14 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if n > a.left {
+		want := n
 		if k := len(a.chunks); k > 0 {
 			a.chunks[k-1].used = a.chunks[k-1].size - a.left
+			want = max(want, min(2*a.chunks[k-1].size, arenaClasses[len(arenaClasses)-1]))
 		}
 		c := arenaChunk{}
 		for i, size := range arenaClasses {
-			if n <= size {
+			if want <= size {
 				addr, err := slabs[i].get()
 				if err != nil {
 					return 0, err
