@@ -35,7 +35,9 @@ type slot struct {
 	mod   *Module
 	store *execute.Store
 	inst  *execute.Instance
-	sys   *wasi.System // kept across instances; in use when hasSys
+	sys   *wasi.System // &wsys, in use when hasSys
+	st    execute.Store
+	wsys  wasi.System
 	res   resolver     // the imports of the instance, handed to execute
 	data  any
 

@@ -235,7 +235,6 @@ func (p *Pool) admit() (*slot, error) {
 		p.free = p.free[:n-1]
 	} else {
 		s = &slot{pool: p}
-		s.onOutputLimit = func() { s.kill(ErrOutputLimit) }
 	}
 	s.at = len(p.live)
 	p.live = append(p.live, s)
@@ -303,11 +302,12 @@ func (s *slot) start(cfg InstanceConfig) error {
 	}
 	s.res = resolver{host: imports.host, wasi: cfg.WASI != nil}
 	if s.store == nil {
-		st, err := execute.NewStore(p.store)
-		if err != nil {
+		// The store and the WASI system live inside the slot: one
+		// allocation for the three.
+		if err := s.st.Init(p.store); err != nil {
 			return fmt.Errorf("instantiate %s: %w", mod.name, err)
 		}
-		s.store = st
+		s.store = &s.st
 	}
 	s.store.SetData(s)
 	if w := cfg.WASI; w != nil {
@@ -335,18 +335,15 @@ func (s *slot) start(cfg InstanceConfig) error {
 			// pkg/wasi counts the output (every write to fds 1 and 2,
 			// however renumbered, and stdio stays pollable); the write
 			// it cuts short ends the call.
+			if s.onOutputLimit == nil {
+				s.onOutputLimit = func() { s.kill(ErrOutputLimit) }
+			}
 			wc.OnOutputLimit = s.onOutputLimit
 		}
-		var err error
-		if s.sys == nil {
-			s.sys, err = wasi.New(wc)
-		} else {
-			err = s.sys.Init(wc)
-		}
-		if err != nil {
+		if err := s.wsys.Init(wc); err != nil {
 			return fmt.Errorf("instantiate %s: wasi: %w", mod.name, err)
 		}
-		s.hasSys = true
+		s.sys, s.hasSys = &s.wsys, true
 	}
 	var err error
 	s.inst, err = s.store.Instantiate(mod.m, &s.res)

@@ -176,7 +176,11 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		}
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
-			if mod.cow, err = newCOWImage(m.Data); err != nil {
+			var memBytes uintptr
+			if len(m.Meta.Mems) > 0 {
+				memBytes = uintptr(m.Meta.Mems[0].Limits.Min) * wasm.PageSize
+			}
+			if mod.cow, err = newCOWImage(m.Data, memBytes); err != nil {
 				return derived{err: err}
 			}
 		}
@@ -653,7 +657,7 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 	if c := inst.mod.cow; c != nil && m.imageOf == c {
 		return true // a pooled reservation that maps it, pristine
 	}
-	if c := inst.mod.cow; c != nil && c.size <= uintptr(len(mem)) && m.image == 0 {
+	if c := inst.mod.cow; c != nil && !c.small && c.size <= uintptr(len(mem)) && m.image == 0 {
 		if c.mapInto(m.res.addr()) == nil {
 			m.image, m.imageOf = c.size, c
 			return true

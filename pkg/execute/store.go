@@ -134,6 +134,19 @@ func (s *Store) Data() any { return s.data }
 
 // NewStore makes a store.
 func NewStore(cfg Config) (*Store, error) {
+	s := new(Store)
+	if err := s.Init(cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Init sets up s, a zero Store, as NewStore would: for an embedder that
+// keeps the store inside a struct of its own (one allocation for both).
+func (s *Store) Init(cfg Config) error {
+	if s.exec != 0 || s.closed {
+		return errors.New("execute: init: the store is not new")
+	}
 	if cfg.StackSize <= 0 {
 		cfg.StackSize = defaultStackSize
 	}
@@ -147,25 +160,25 @@ func NewStore(cfg Config) (*Store, error) {
 		cfg.MaxTableElements = maxTableElems
 	}
 	if cfg.Layout > LayoutDense {
-		return nil, fmt.Errorf("execute: unknown layout %v", cfg.Layout)
+		return fmt.Errorf("execute: unknown layout %v", cfg.Layout)
 	}
-	s := &Store{cfg: cfg}
+	s.cfg = cfg
 	// A store of one instance of one module appends into these without
 	// allocating.
 	s.instances, s.modules = s.inline.instances[:0], s.inline.modules[:0]
 	s.ownedTabs, s.ownedMems = s.inline.tabs[:0], s.inline.mems[:0]
-	var err error
 	// Without the handler a guard-page fault or a guest loop that stalls
 	// a stop-the-world would take the process down: refuse instead.
 	if err := installSignals(); err != nil {
-		return nil, err
+		return err
 	}
+	var err error
 	if s.exec, err = s.arena.alloc(execSize); err != nil {
-		return nil, err
+		return err
 	}
 	s.id = storeIDs.Add(1)
 	s.vmctxs.Store(&noVMCtxs)
-	return s, nil
+	return nil
 }
 
 // Close frees the store's instances, memories, tables and stack. Externs
