@@ -38,7 +38,7 @@ type slot struct {
 	sys   *wasi.System // &wsys, in use when hasSys
 	st    execute.Store
 	wsys  wasi.System
-	res   resolver     // the imports of the instance, handed to execute
+	res   resolver // the imports of the instance, handed to execute
 	data  any
 
 	hasSys        bool
