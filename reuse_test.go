@@ -76,3 +76,45 @@ func TestInstantiateAllocs(t *testing.T) {
 		t.Errorf("%v allocations per instantiation", n)
 	}
 }
+
+// Memories made fresh (more live than the pool keeps, so they map the
+// module's image copy-on-write) and then given back to the pool: nothing
+// any of them wrote, over the image or past it, reaches the instances made
+// after them, which see the image and zeros.
+func TestFreshMemoriesAreIsolated(t *testing.T) {
+	for _, l := range []lucet.Layout{lucet.LayoutGuard, lucet.LayoutDense} {
+		t.Run(l.String(), func(t *testing.T) {
+			_, mod, pool := setup(t, lucet.RuntimeConfig{Layout: l}, "testdata/hello.wasm", lucet.PoolConfig{})
+			ctx := context.Background()
+			cfg := lucet.InstanceConfig{WASI: &lucet.WASIConfig{}}
+			first := instance(t, pool, mod, cfg)
+			image, _ := first.Memory().Read(0, 8192)
+			image = append([]byte(nil), image...)
+			first.Close()
+			const n = 150
+			var live []lucet.Instance
+			for round := 0; round < 2; round++ {
+				for i := 0; i < n; i++ {
+					inst, err := pool.Instantiate(ctx, mod, cfg)
+					if err != nil {
+						t.Fatal(err)
+					}
+					mem := inst.Memory()
+					if got, _ := mem.Read(0, 8192); string(got) != string(image) {
+						t.Fatalf("round %d instance %d: memory does not start as the image", round, i)
+					}
+					if s, _ := mem.ReadString(uint32(mem.Size())-6, 6); s != "\x00\x00\x00\x00\x00\x00" {
+						t.Fatalf("round %d instance %d: sees %q past the image", round, i, s)
+					}
+					mem.WriteString(1024, "secret")
+					mem.WriteString(uint32(mem.Size())-6, "secret")
+					live = append(live, inst)
+				}
+				for _, inst := range live {
+					inst.Close()
+				}
+				live = live[:0]
+			}
+		})
+	}
+}

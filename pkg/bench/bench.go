@@ -78,8 +78,11 @@ type Live struct {
 	VMLiveKiB          int64   `json:"vm_live_kib"`
 	MapsLive           int     `json:"maps_live"`
 	// Calls counts how the calls of Options.Call on the live instances
-	// ended.
-	Calls *Outcomes `json:"calls,omitempty"`
+	// ended, and RSSKiBPerInstCalled is the resident memory per instance
+	// once all of them were called (what running costs on top of
+	// instantiating: pages the guest wrote).
+	Calls               *Outcomes `json:"calls,omitempty"`
+	RSSKiBPerInstCalled float64   `json:"rss_kib_per_inst_after_call,omitempty"`
 }
 
 // Outcomes counts how calls ended: returned, exited (proc_exit, by
@@ -387,6 +390,10 @@ func live(f *Factory, k int, opts Options) (Live, error) {
 				break
 			}
 			opts.Progress.step()
+		}
+		Settle()
+		if l.Created > 0 {
+			l.RSSKiBPerInstCalled = float64(ReadProcMem().RSSKiB-before.RSSKiB) / float64(l.Created)
 		}
 	}
 	for _, in := range ins {

@@ -152,7 +152,7 @@ func TestTextGolden(t *testing.T) {
 		Live: []Live{
 			{K: 1000, Created: 1000, RSSKiBPerInst: 3.9, VMKiBPerInst: 17480, MapsPerInst: 0.02, GoHeapBytesPerInst: 312, RSSAfterKiB: 20480},
 			{K: 100000, Created: 61234, RSSKiBPerInst: 4.1, VMKiBPerInst: 17480, MapsPerInst: 0.5, GoHeapBytesPerInst: -3, RSSAfterKiB: 30000,
-				Error: "live instance 61235 of 100000: cannot allocate memory", Calls: &Outcomes{Returned: 61234}},
+				Error: "live instance 61235 of 100000: cannot allocate memory", Calls: &Outcomes{Returned: 61234}, RSSKiBPerInstCalled: 12.5},
 		},
 	}
 	var b bytes.Buffer
