@@ -145,7 +145,9 @@ func (i Instance) Run(ctx context.Context) (int, error) {
 	if f == nil {
 		return 0, fmt.Errorf("run %s: module exports no _start", s.mod.name)
 	}
-	err = s.call(ctx, f, f.Type(), nil)
+	if err = s.call(ctx, f, f.Type(), nil); err == nil {
+		return 0, nil
+	}
 	var exit *ExitError
 	if errors.As(err, &exit) {
 		return int(exit.Code), nil
