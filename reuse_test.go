@@ -3,6 +3,7 @@ package lucet_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/lucet-go/lucet"
@@ -116,5 +117,63 @@ func TestFreshMemoriesAreIsolated(t *testing.T) {
 				live = live[:0]
 			}
 		})
+	}
+}
+
+// Handles used from other goroutines while their instances are closed and
+// the pool reuses what they were made of: every use either reaches the
+// instance it was made for or fails with ErrClosed (run under -race).
+func TestStaleHandlesConcurrent(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/api/mem.wasm", lucet.PoolConfig{})
+	ctx := context.Background()
+	handles := make(chan lucet.Instance, 64)
+	done := make(chan struct{})
+	var users sync.WaitGroup
+	for g := 0; g < 2; g++ {
+		users.Add(1)
+		go func() {
+			defer users.Done()
+			for {
+				select {
+				case h := <-handles:
+					if _, err := h.Func("add").Call(ctx, 1, 2); err != nil && !errors.Is(err, lucet.ErrClosed) && !errors.Is(err, lucet.ErrKilled) {
+						t.Errorf("stale call: %v", err)
+					}
+					h.Memory().WriteUint8(0, 1)
+					h.Kill()
+					h.Close()
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	var owners sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		owners.Add(1)
+		go func() {
+			defer owners.Done()
+			for i := 0; i < 300; i++ {
+				inst, err := pool.Instantiate(ctx, mod, lucet.InstanceConfig{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				select {
+				case handles <- inst:
+				default:
+				}
+				if _, err := inst.Func("add").Call(ctx, 1, 2); err != nil && !errors.Is(err, lucet.ErrKilled) && !errors.Is(err, lucet.ErrClosed) {
+					t.Errorf("owner call: %v", err)
+				}
+				inst.Close()
+			}
+		}()
+	}
+	owners.Wait()
+	close(done)
+	users.Wait()
+	if n := pool.Live(); n != 0 {
+		t.Errorf("%d instances still live", n)
 	}
 }
