@@ -2,6 +2,8 @@ package execute
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -47,6 +49,22 @@ type slab struct {
 	free      []uintptr
 	next, end uintptr // unused part of the newest mapping
 	maps      []*region
+	// pages counts, for a class smaller than a page, the chunks handed
+	// out in each page of each mapping (sorted by address), so that a
+	// page whose chunks are all free can go back to the kernel.
+	pages []slabPages
+}
+
+type slabPages struct {
+	base  uintptr
+	inUse []uint16 // per page of the mapping
+}
+
+// page returns the in-use counter of the page holding chunk a.
+func (s *slab) page(a uintptr) *uint16 {
+	i := sort.Search(len(s.pages), func(i int) bool { return s.pages[i].base > a }) - 1
+	p := &s.pages[i]
+	return &p.inUse[(a-p.base)/pageSize]
 }
 
 var slabs [len(arenaClasses)]slab
@@ -63,6 +81,9 @@ func (s *slab) get() (uintptr, error) {
 	if n := len(s.free); n > 0 {
 		a := s.free[n-1]
 		s.free = s.free[:n-1]
+		if s.size < pageSize {
+			*s.page(a)++
+		}
 		return a, nil
 	}
 	if s.next == s.end {
@@ -72,9 +93,17 @@ func (s *slab) get() (uintptr, error) {
 		}
 		s.maps = append(s.maps, r)
 		s.next, s.end = r.addr(), r.addr()+slabBytes
+		if s.size < pageSize {
+			p := slabPages{base: r.addr(), inUse: make([]uint16, slabBytes/pageSize)}
+			i := sort.Search(len(s.pages), func(i int) bool { return s.pages[i].base > p.base })
+			s.pages = slices.Insert(s.pages, i, p)
+		}
 	}
 	a := s.next
 	s.next += s.size
+	if s.size < pageSize {
+		*s.page(a)++
+	}
 	return a, nil
 }
 
@@ -86,12 +115,27 @@ const warmChunks = 1024
 // put takes back a chunk of which the first used bytes were handed out:
 // cleared in place while few chunks are free (they stay resident for the
 // next store), else returned with MADV_DONTNEED (zero on the next touch).
+// Chunks smaller than a page are always cleared, and a page goes back to
+// the kernel once every chunk in it is free.
 func (s *slab) put(a, used uintptr) {
+	if s.size < pageSize {
+		clear(bytesAt(a, int(used)))
+		s.mu.Lock()
+		s.free = append(s.free, a)
+		n := s.page(a)
+		*n--
+		if *n == 0 && len(s.free) > warmChunks {
+			// Under the lock: no chunk of the page can be handed out
+			// while its contents are dropped.
+			unix.Madvise(bytesAt(a&^(pageSize-1), int(pageSize)), unix.MADV_DONTNEED)
+		}
+		s.mu.Unlock()
+		return
+	}
 	s.mu.Lock()
 	warm := len(s.free) < warmChunks
 	s.mu.Unlock()
-	// Chunks smaller than a page share it with others: always cleared.
-	if !warm && (s.size < pageSize || unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil) {
+	if !warm && unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil {
 		warm = true
 	}
 	if warm {
