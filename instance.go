@@ -43,6 +43,10 @@ type slot struct {
 
 	hasSys        bool
 	onOutputLimit func() // kills the running call with ErrOutputLimit
+	// ready is set once st is initialised (and stays set while the slot
+	// is reused): Kill and Close may reach a slot whose instance is still
+	// being made, from another goroutine (Pool.Close).
+	ready atomic.Bool
 
 	// ctx is the context of the running call, for Caller.Context.
 	ctx context.Context
@@ -50,11 +54,12 @@ type slot struct {
 	// ErrOutputLimit), for the error it returns.
 	cause atomic.Pointer[error]
 
-	mu      sync.Mutex
-	calls   int  // calls running (nested ones included)
-	closed  bool // no new calls
-	pending bool // Close came during a call: free when it returns
-	freed   bool
+	mu       sync.Mutex
+	calls    int  // calls running (nested ones included)
+	starting bool // Pool.Instantiate is making the instance
+	closed   bool // no new calls
+	pending  bool // Close came during a call: free when it returns
+	freed    bool
 }
 
 // lock returns the handle's slot locked, or nil once the instance is
@@ -172,8 +177,8 @@ func (i Instance) Kill() {
 // inside the instance's call).
 func (s *slot) kill(cause error) {
 	s.cause.CompareAndSwap(nil, &cause)
-	if s.store != nil {
-		s.store.Kill()
+	if s.ready.Load() {
+		s.st.Kill()
 	}
 }
 
@@ -192,7 +197,8 @@ func (i Instance) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.calls > 0 {
+	if s.calls > 0 || s.starting {
+		// Freed when the call returns or the instantiation ends.
 		s.pending = true
 		s.kill(ErrClosed)
 		s.mu.Unlock()
@@ -230,7 +236,9 @@ func (s *slot) free() error {
 	s.mu.Lock()
 	s.mod, s.inst, s.data, s.ctx, s.res = nil, nil, nil, nil, resolver{}
 	s.cause.Store(nil)
-	s.calls, s.closed, s.pending, s.freed = 0, false, false, false
+	// closed and freed stay set until the pool hands the slot out again
+	// (admit): a handle made meanwhile (Pool.Close) finds it closed.
+	s.calls, s.starting, s.pending = 0, false, false
 	s.mu.Unlock()
 	s.pool.drop(s, reuse)
 	return err

@@ -208,7 +208,15 @@ func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig)
 		return Instance{}, err
 	}
 	s.mod, s.data = mod, cfg.Data
-	if err := s.start(cfg); err != nil {
+	err = s.start(cfg)
+	s.mu.Lock()
+	s.starting = false
+	if err == nil && s.pending {
+		// Closed while it was being made (Pool.Close).
+		err = fmt.Errorf("instantiate %s: %w", mod.name, ErrPoolClosed)
+	}
+	s.mu.Unlock()
+	if err != nil {
 		s.free()
 		return Instance{}, err
 	}
@@ -236,6 +244,11 @@ func (p *Pool) admit() (*slot, error) {
 	} else {
 		s = &slot{pool: p}
 	}
+	// Reachable from Pool.Close from here on; Close waits for the
+	// instantiation to end (see Instance.Close).
+	s.mu.Lock()
+	s.starting, s.closed, s.freed = true, false, false
+	s.mu.Unlock()
 	s.at = len(p.live)
 	p.live = append(p.live, s)
 	p.mu.Unlock()
@@ -308,6 +321,7 @@ func (s *slot) start(cfg InstanceConfig) error {
 			return fmt.Errorf("instantiate %s: %w", mod.name, err)
 		}
 		s.store = &s.st
+		s.ready.Store(true)
 	}
 	s.store.SetData(s)
 	if w := cfg.WASI; w != nil {

@@ -3,7 +3,9 @@ package lucet_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lucet-go/lucet"
@@ -180,5 +182,44 @@ func TestStaleHandlesConcurrent(t *testing.T) {
 	users.Wait()
 	if n := pool.Live(); n != 0 {
 		t.Errorf("%d instances still live", n)
+	}
+}
+
+// Pool.Close while other goroutines instantiate: each instantiation either
+// gives a working instance or fails with ErrPoolClosed, and nothing is
+// left live (run under -race).
+func TestPoolCloseWhileInstantiating(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/api/mem.wasm", lucet.PoolConfig{})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var made atomic.Int64
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				inst, err := pool.Instantiate(ctx, mod, lucet.InstanceConfig{})
+				if errors.Is(err, lucet.ErrPoolClosed) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				made.Add(1)
+				if _, err := inst.Func("add").Call(ctx, 1, 2); err != nil && !errors.Is(err, lucet.ErrClosed) && !errors.Is(err, lucet.ErrKilled) {
+					t.Errorf("call: %v", err)
+				}
+				inst.Close()
+			}
+		}()
+	}
+	for made.Load() < 200 {
+		runtime.Gosched()
+	}
+	pool.Close()
+	wg.Wait()
+	if n := pool.Live(); n != 0 {
+		t.Errorf("%d instances live after Close", n)
 	}
 }
