@@ -79,11 +79,21 @@
 // compare and branch) and reserves only Limits.MaxMemoryBytes (16 MiB by
 // default) per memory, so 100,000 instances fit in a process. Pick it in
 // RuntimeConfig.Layout: modules are compiled for the runtime's layout and
-// its pools use it.
+// its pools use it (PoolConfig.Layout overrides it for one pool).
+//
+// # Instances are handles
+//
+// A pool keeps what a closed instance was made of (its store, WASI state
+// and bookkeeping) and resets it for the next instance: instantiating
+// allocates nothing on the Go heap once the pool is warm. Instance,
+// Memory and Func are therefore handles that name the instance they were
+// made for: kept after Close, they fail with ErrClosed (a Memory reads as
+// empty) and never reach the instance the pool made in its place.
 //
 // # Concurrency
 //
 // Runtime, Module and Pool are safe for concurrent use. An Instance runs
 // one call at a time; use one instance per goroutine (they are cheap).
+// Kill and Close may come from any goroutine.
 // Guest code does not block Go's scheduler or garbage collector.
 package lucet

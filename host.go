@@ -123,8 +123,8 @@ func (r resolver) Lookup(module, name string) (execute.Extern, bool) {
 // finds its wasi.System through the calling instance.
 var wasiImports = sync.OnceValue(func() execute.ImportMap {
 	return command.WASIImports(func(data any) *wasi.System {
-		if inst, ok := data.(*Instance); ok {
-			return inst.sys
+		if s, ok := data.(*slot); ok && s.hasSys {
+			return s.sys
 		}
 		return nil
 	})
@@ -134,24 +134,35 @@ var wasiImports = sync.OnceValue(func() execute.ImportMap {
 type Caller execute.Caller
 
 // Instance is the calling instance.
-func (c *Caller) Instance() *Instance {
-	inst, _ := (*execute.Caller)(c).Data().(*Instance)
-	return inst
+func (c *Caller) Instance() Instance {
+	s := c.slot()
+	if s == nil {
+		return Instance{}
+	}
+	return Instance{s, s.gen.Load()}
 }
 
-// Memory is the calling instance's memory, or nil if it has none.
-func (c *Caller) Memory() *Memory {
+// slot is the calling instance's slot, or nil (a host function called
+// directly, not by a guest of a pool).
+func (c *Caller) slot() *slot {
+	s, _ := (*execute.Caller)(c).Data().(*slot)
+	return s
+}
+
+// Memory is the calling instance's memory: empty if it has none.
+func (c *Caller) Memory() Memory {
+	s := c.slot()
 	ei := (*execute.Caller)(c).Instance()
-	if ei == nil || ei.Memory() == nil {
-		return nil
+	if s == nil || ei == nil || ei.Memory() == nil {
+		return Memory{}
 	}
-	return (*Memory)(ei.Memory())
+	return Memory{s: s, gen: s.gen.Load(), m: ei.Memory()}
 }
 
 // Data is InstanceConfig.Data of the calling instance.
 func (c *Caller) Data() any {
-	if inst := c.Instance(); inst != nil {
-		return inst.data
+	if s := c.slot(); s != nil {
+		return s.data
 	}
 	return nil
 }
@@ -160,8 +171,8 @@ func (c *Caller) Data() any {
 // cancelled, timed out or killed, see Done); context.Background() when it
 // has none.
 func (c *Caller) Context() context.Context {
-	if inst := c.Instance(); inst != nil && inst.ctx != nil {
-		return inst.ctx
+	if s := c.slot(); s != nil && s.ctx != nil {
+		return s.ctx
 	}
 	return context.Background()
 }

@@ -42,7 +42,7 @@ func setup(t *testing.T, rcfg lucet.RuntimeConfig, path string, pcfg lucet.PoolC
 	return rt, mod, pool
 }
 
-func instance(t *testing.T, pool *lucet.Pool, mod *lucet.Module, cfg lucet.InstanceConfig) *lucet.Instance {
+func instance(t *testing.T, pool *lucet.Pool, mod *lucet.Module, cfg lucet.InstanceConfig) lucet.Instance {
 	t.Helper()
 	inst, err := pool.Instantiate(context.Background(), mod, cfg)
 	if err != nil {
@@ -321,9 +321,9 @@ func TestMemoryBounds(t *testing.T) {
 			t.Errorf("%s allowed", tt.name)
 		}
 	}
-	var none *lucet.Memory
+	var none lucet.Memory
 	if _, ok := none.ReadUint8(0); ok || none.Size() != 0 || none.WriteString(0, "x") {
-		t.Error("a nil Memory is not empty")
+		t.Error("the zero Memory is not empty")
 	}
 }
 

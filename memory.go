@@ -14,40 +14,46 @@ import (
 // A slice from Read aliases the memory: it is valid until the guest grows
 // the memory or the instance is closed; copy what must outlive that.
 // Memory is used from the goroutine that calls into the instance (or from
-// its host functions).
-type Memory execute.Memory
+// its host functions). Like an Instance it is a handle: once its instance
+// is closed it is empty (every access out of bounds), whatever instance
+// the pool makes next in its place. The zero Memory is empty.
+type Memory struct {
+	s   *slot
+	gen uint64
+	m   *execute.Memory
+}
 
-// bytes is the memory as it is now; a nil Memory (an instance without
-// one) is empty, so every access to it is out of bounds.
-func (m *Memory) bytes() []byte {
-	if m == nil {
+// bytes is the memory as it is now; an empty Memory (an instance without
+// one, or closed) has none, so every access to it is out of bounds.
+func (m Memory) bytes() []byte {
+	if m.m == nil || m.s.gen.Load() != m.gen {
 		return nil
 	}
-	return (*execute.Memory)(m).Bytes()
+	return m.m.Bytes()
 }
 
 // Size is the memory's current size in bytes.
-func (m *Memory) Size() uint64 { return uint64(len(m.bytes())) }
+func (m Memory) Size() uint64 { return uint64(len(m.bytes())) }
 
 // Pages is the current size in 64 KiB pages.
-func (m *Memory) Pages() uint32 {
-	if m == nil {
+func (m Memory) Pages() uint32 {
+	if m.m == nil || m.s.gen.Load() != m.gen {
 		return 0
 	}
-	return (*execute.Memory)(m).Pages()
+	return m.m.Pages()
 }
 
 // Grow adds pages and returns the old size in pages; ok is false when that
 // would pass the memory's maximum or the pool's memory limit.
-func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
-	if m == nil {
+func (m Memory) Grow(pages uint32) (old uint32, ok bool) {
+	if m.m == nil || m.s.gen.Load() != m.gen {
 		return 0, false
 	}
-	return (*execute.Memory)(m).Grow(pages)
+	return m.m.Grow(pages)
 }
 
 // span returns memory[off:off+n], or ok=false if it is out of bounds.
-func (m *Memory) span(off, n uint32) ([]byte, bool) {
+func (m Memory) span(off, n uint32) ([]byte, bool) {
 	b := m.bytes()
 	end := uint64(off) + uint64(n)
 	if end > uint64(len(b)) {
@@ -57,16 +63,16 @@ func (m *Memory) span(off, n uint32) ([]byte, bool) {
 }
 
 // Read returns a view of n bytes at off (not a copy).
-func (m *Memory) Read(off, n uint32) ([]byte, bool) { return m.span(off, n) }
+func (m Memory) Read(off, n uint32) ([]byte, bool) { return m.span(off, n) }
 
 // ReadString returns a copy of n bytes at off as a string.
-func (m *Memory) ReadString(off, n uint32) (string, bool) {
+func (m Memory) ReadString(off, n uint32) (string, bool) {
 	b, ok := m.span(off, n)
 	return string(b), ok
 }
 
 // Write copies b to off.
-func (m *Memory) Write(off uint32, b []byte) bool {
+func (m Memory) Write(off uint32, b []byte) bool {
 	if uint64(len(b)) > math.MaxUint32 {
 		return false
 	}
@@ -78,7 +84,7 @@ func (m *Memory) Write(off uint32, b []byte) bool {
 }
 
 // WriteString copies s to off.
-func (m *Memory) WriteString(off uint32, s string) bool {
+func (m Memory) WriteString(off uint32, s string) bool {
 	if uint64(len(s)) > math.MaxUint32 {
 		return false
 	}
@@ -90,7 +96,7 @@ func (m *Memory) WriteString(off uint32, s string) bool {
 }
 
 // ReadUint8 reads the byte at off.
-func (m *Memory) ReadUint8(off uint32) (uint8, bool) {
+func (m Memory) ReadUint8(off uint32) (uint8, bool) {
 	b, ok := m.span(off, 1)
 	if !ok {
 		return 0, false
@@ -99,7 +105,7 @@ func (m *Memory) ReadUint8(off uint32) (uint8, bool) {
 }
 
 // WriteUint8 writes the byte at off.
-func (m *Memory) WriteUint8(off uint32, v uint8) bool {
+func (m Memory) WriteUint8(off uint32, v uint8) bool {
 	b, ok := m.span(off, 1)
 	if ok {
 		b[0] = v
@@ -108,7 +114,7 @@ func (m *Memory) WriteUint8(off uint32, v uint8) bool {
 }
 
 // ReadUint32Le reads a little-endian uint32 (wasm's byte order) at off.
-func (m *Memory) ReadUint32Le(off uint32) (uint32, bool) {
+func (m Memory) ReadUint32Le(off uint32) (uint32, bool) {
 	b, ok := m.span(off, 4)
 	if !ok {
 		return 0, false
@@ -117,7 +123,7 @@ func (m *Memory) ReadUint32Le(off uint32) (uint32, bool) {
 }
 
 // WriteUint32Le writes v little-endian at off.
-func (m *Memory) WriteUint32Le(off uint32, v uint32) bool {
+func (m Memory) WriteUint32Le(off uint32, v uint32) bool {
 	b, ok := m.span(off, 4)
 	if ok {
 		binary.LittleEndian.PutUint32(b, v)
@@ -126,7 +132,7 @@ func (m *Memory) WriteUint32Le(off uint32, v uint32) bool {
 }
 
 // ReadUint64Le reads a little-endian uint64 at off.
-func (m *Memory) ReadUint64Le(off uint32) (uint64, bool) {
+func (m Memory) ReadUint64Le(off uint32) (uint64, bool) {
 	b, ok := m.span(off, 8)
 	if !ok {
 		return 0, false
@@ -135,7 +141,7 @@ func (m *Memory) ReadUint64Le(off uint32) (uint64, bool) {
 }
 
 // WriteUint64Le writes v little-endian at off.
-func (m *Memory) WriteUint64Le(off uint32, v uint64) bool {
+func (m Memory) WriteUint64Le(off uint32, v uint64) bool {
 	b, ok := m.span(off, 8)
 	if ok {
 		binary.LittleEndian.PutUint64(b, v)
@@ -144,12 +150,12 @@ func (m *Memory) WriteUint64Le(off uint32, v uint64) bool {
 }
 
 // ReadFloat64Le reads a little-endian float64 at off.
-func (m *Memory) ReadFloat64Le(off uint32) (float64, bool) {
+func (m Memory) ReadFloat64Le(off uint32) (float64, bool) {
 	v, ok := m.ReadUint64Le(off)
 	return math.Float64frombits(v), ok
 }
 
 // WriteFloat64Le writes v little-endian at off.
-func (m *Memory) WriteFloat64Le(off uint32, v float64) bool {
+func (m Memory) WriteFloat64Le(off uint32, v float64) bool {
 	return m.WriteUint64Le(off, math.Float64bits(v))
 }

@@ -44,8 +44,12 @@ type Limits struct {
 	MaxOpenFiles int
 }
 
-// PoolConfig configures a Pool. Its instances use the runtime's layout.
+// PoolConfig configures a Pool.
 type PoolConfig struct {
+	// Layout, when not nil, is the pool's layout instead of the
+	// runtime's (RuntimeConfig.Layout): a module compiled for guard pages
+	// cannot be instantiated in a dense pool (the error says so).
+	Layout *Layout
 	// MaxInstances is how many instances may be alive at once (0: no
 	// limit but the process's). Past it, Instantiate fails at once with
 	// ErrPoolFull.
@@ -65,14 +69,28 @@ var (
 // Pool makes instances with shared limits, in the runtime's layout (a
 // region, in Lucet's terms). It is safe for concurrent use: many
 // goroutines may instantiate at once, each then using its own instance.
+//
+// A pool keeps what it made an instance of (its store, its WASI state,
+// its bookkeeping) when the instance is closed, reset, for the next one:
+// in the steady state instantiating allocates nothing on the Go heap.
+// Every handle (Instance, Func, Memory) names the instance it was made
+// for, so one kept after Close fails with ErrClosed, or reads as an empty
+// memory, and never reaches the next instance made in its place.
 type Pool struct {
 	rt     *Runtime
 	cfg    PoolConfig
+	layout Layout
 	store  execute.Config
 	mu     sync.Mutex
 	closed bool
-	live   map[*Instance]struct{}
+	live   []*slot // live instances, each at its slot.at
+	free   []*slot // reset, for the next instantiations
 }
+
+// maxFreeSlots bounds the slots a pool keeps for reuse: past it a closed
+// instance's slot is dropped, so a burst of live instances leaves no more
+// than this behind.
+const maxFreeSlots = 256
 
 // checkKey names a pool's check of a module, with or without WASI.
 type checkKey struct {
@@ -89,7 +107,11 @@ type checkResult struct {
 
 // NewPool makes a pool.
 func (r *Runtime) NewPool(cfg PoolConfig) (*Pool, error) {
-	st, err := layout.Store(r.cfg.Layout, cfg.Limits.MaxMemoryBytes)
+	l := r.cfg.Layout
+	if cfg.Layout != nil {
+		l = *cfg.Layout
+	}
+	st, err := layout.Store(l, cfg.Limits.MaxMemoryBytes)
 	if err != nil {
 		return nil, fmt.Errorf("lucet: pool: %w", err)
 	}
@@ -99,7 +121,7 @@ func (r *Runtime) NewPool(cfg PoolConfig) (*Pool, error) {
 	st.StackSize = cfg.Limits.StackBytes
 	st.Timeout = cfg.Limits.Timeout
 	st.Fuel = cfg.Limits.Fuel
-	return &Pool{rt: r, cfg: cfg, store: st, live: map[*Instance]struct{}{}}, nil
+	return &Pool{rt: r, cfg: cfg, layout: l, store: st}, nil
 }
 
 // Live is the number of live instances.
@@ -115,13 +137,20 @@ func (p *Pool) Live() int {
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.closed = true
-	live := make([]*Instance, 0, len(p.live))
-	for in := range p.live {
-		live = append(live, in)
+	live := make([]Instance, 0, len(p.live))
+	for _, s := range p.live {
+		live = append(live, Instance{s, s.gen.Load()})
 	}
+	free := p.free
+	p.free = nil
 	p.mu.Unlock()
 	for _, in := range live {
 		in.Close()
+	}
+	for _, s := range free {
+		if s.store != nil {
+			s.store.Close()
+		}
 	}
 	return nil
 }
@@ -166,43 +195,82 @@ type Preopen struct {
 // The start function, if any, runs (under Limits.Timeout). Errors name
 // what failed: missing imports (ImportError), ErrPoolFull, ErrPoolClosed,
 // ErrMemoryLimit, a trap in the start function (*Trap).
-func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig) (*Instance, error) {
+func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig) (Instance, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Instance{}, err
 	}
-	inst := &Instance{pool: p, mod: mod, data: cfg.Data}
-	if err := p.admit(inst); err != nil {
-		return nil, fmt.Errorf("instantiate %s: %w", mod.name, err)
+	s, err := p.admit()
+	if err != nil {
+		return Instance{}, fmt.Errorf("instantiate %s: %w", mod.name, err)
 	}
 	if err := mod.acquire(); err != nil {
-		p.drop(inst)
-		return nil, err
+		p.drop(s, false)
+		return Instance{}, err
 	}
-	if err := inst.start(cfg); err != nil {
-		inst.free()
-		return nil, err
+	s.mod, s.data = mod, cfg.Data
+	err = s.start(cfg)
+	s.mu.Lock()
+	s.starting = false
+	if err == nil && s.pending {
+		// Closed while it was being made (Pool.Close).
+		err = fmt.Errorf("instantiate %s: %w", mod.name, ErrPoolClosed)
 	}
-	return inst, nil
+	s.mu.Unlock()
+	if err != nil {
+		s.free()
+		return Instance{}, err
+	}
+	return Instance{s, s.gen.Load()}, nil
 }
 
-// admit reserves a place for inst, or says why there is none.
-func (p *Pool) admit(inst *Instance) error {
+// admit takes a slot for a new instance, reset or new, or says why there
+// is none.
+func (p *Pool) admit() (*slot, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	switch {
 	case p.closed:
-		return ErrPoolClosed
+		p.mu.Unlock()
+		return nil, ErrPoolClosed
 	case p.cfg.MaxInstances > 0 && len(p.live) >= p.cfg.MaxInstances:
-		return fmt.Errorf("%w (%d live instances)", ErrPoolFull, len(p.live))
+		n := len(p.live)
+		p.mu.Unlock()
+		return nil, fmt.Errorf("%w (%d live instances)", ErrPoolFull, n)
 	}
-	p.live[inst] = struct{}{}
-	return nil
+	var s *slot
+	if n := len(p.free); n > 0 {
+		s = p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+	} else {
+		s = &slot{pool: p}
+	}
+	// Reachable from Pool.Close from here on; Close waits for the
+	// instantiation to end (see Instance.Close).
+	s.mu.Lock()
+	s.starting, s.closed, s.freed = true, false, false
+	s.mu.Unlock()
+	s.at = len(p.live)
+	p.live = append(p.live, s)
+	p.mu.Unlock()
+	return s, nil
 }
 
-func (p *Pool) drop(inst *Instance) {
+// drop takes s out of the live instances; a slot whose store was reset
+// (reuse) is kept for the next instantiation while there is room.
+func (p *Pool) drop(s *slot, reuse bool) {
 	p.mu.Lock()
-	delete(p.live, inst)
+	last := p.live[len(p.live)-1]
+	p.live[s.at], last.at = last, s.at
+	p.live[len(p.live)-1] = nil
+	p.live = p.live[:len(p.live)-1]
+	keep := reuse && !p.closed && len(p.free) < maxFreeSlots
+	if keep {
+		p.free = append(p.free, s)
+	}
 	p.mu.Unlock()
+	if !keep && s.store != nil {
+		s.store.Close()
+	}
 }
 
 // check is what does not change between instantiations of mod in p: the
@@ -216,7 +284,7 @@ func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
 	if ok && c.gen == imports.gen {
 		return c.err
 	}
-	err := layout.Check(mod.m.Meta, p.rt.cfg.Layout)
+	err := layout.Check(mod.m.Meta, p.layout)
 	if err == nil && len(mod.m.Meta.Mems) > 0 {
 		if need, max := mod.m.Meta.Mems[0].Limits.Min, uint64(p.store.MaxMemoryPages); max != 0 && need > max {
 			err = fmt.Errorf("memory of %s is over the limit of %s: %w",
@@ -237,20 +305,25 @@ func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
 	return err
 }
 
-// start makes inst's store and instantiates its module in it.
-func (inst *Instance) start(cfg InstanceConfig) error {
-	p, mod := inst.pool, inst.mod
+// start makes s's store (or reuses the one its last instance left) and
+// instantiates its module in it.
+func (s *slot) start(cfg InstanceConfig) error {
+	p, mod := s.pool, s.mod
 	imports := p.rt.importsNow()
 	if err := p.check(mod, imports, cfg.WASI != nil); err != nil {
 		return err
 	}
-	res := resolver{host: imports.host, wasi: cfg.WASI != nil}
-	st, err := execute.NewStore(p.store)
-	if err != nil {
-		return fmt.Errorf("instantiate %s: %w", mod.name, err)
+	s.res = resolver{host: imports.host, wasi: cfg.WASI != nil}
+	if s.store == nil {
+		// The store and the WASI system live inside the slot: one
+		// allocation for the three.
+		if err := s.st.Init(p.store); err != nil {
+			return fmt.Errorf("instantiate %s: %w", mod.name, err)
+		}
+		s.store = &s.st
+		s.ready.Store(true)
 	}
-	inst.store = st
-	st.SetData(inst)
+	s.store.SetData(s)
 	if w := cfg.WASI; w != nil {
 		stdout, stderr := w.Stdout, w.Stderr
 		if stdout == nil {
@@ -263,9 +336,12 @@ func (inst *Instance) start(cfg InstanceConfig) error {
 		if stdin == nil {
 			stdin = emptyReader{}
 		}
-		pre := make([]wasi.Preopen, len(w.Preopens))
-		for i, d := range w.Preopens {
-			pre[i] = wasi.Preopen{HostPath: d.HostPath, GuestPath: d.GuestPath, ReadOnly: d.ReadOnly}
+		var pre []wasi.Preopen
+		if len(w.Preopens) > 0 {
+			pre = make([]wasi.Preopen, len(w.Preopens))
+			for i, d := range w.Preopens {
+				pre[i] = wasi.Preopen{HostPath: d.HostPath, GuestPath: d.GuestPath, ReadOnly: d.ReadOnly}
+			}
 		}
 		wc := wasi.Config{Args: w.Args, Env: w.Env, Stdin: stdin, Stdout: stdout, Stderr: stderr, Preopens: pre,
 			MaxOpenFiles: p.cfg.Limits.MaxOpenFiles, MaxOutputBytes: p.cfg.Limits.MaxOutputBytes}
@@ -273,14 +349,18 @@ func (inst *Instance) start(cfg InstanceConfig) error {
 			// pkg/wasi counts the output (every write to fds 1 and 2,
 			// however renumbered, and stdio stays pollable); the write
 			// it cuts short ends the call.
-			wc.OnOutputLimit = func() { inst.kill(ErrOutputLimit) }
+			if s.onOutputLimit == nil {
+				s.onOutputLimit = func() { s.kill(ErrOutputLimit) }
+			}
+			wc.OnOutputLimit = s.onOutputLimit
 		}
-		inst.sys, err = wasi.New(wc)
-		if err != nil {
+		if err := s.wsys.Init(wc); err != nil {
 			return fmt.Errorf("instantiate %s: wasi: %w", mod.name, err)
 		}
+		s.sys, s.hasSys = &s.wsys, true
 	}
-	inst.inst, err = st.Instantiate(mod.m, res)
+	var err error
+	s.inst, err = s.store.Instantiate(mod.m, &s.res)
 	if err != nil {
 		return fmt.Errorf("instantiate %s: %w", mod.name, err)
 	}

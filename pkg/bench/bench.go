@@ -7,10 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lucet-go/lucet"
 	"github.com/lucet-go/lucet/api"
-	"github.com/lucet-go/lucet/pkg/execute"
-	"github.com/lucet-go/lucet/pkg/load"
-	"github.com/lucet-go/lucet/pkg/wasi"
 )
 
 // Options say what to measure.
@@ -80,8 +78,11 @@ type Live struct {
 	VMLiveKiB          int64   `json:"vm_live_kib"`
 	MapsLive           int     `json:"maps_live"`
 	// Calls counts how the calls of Options.Call on the live instances
-	// ended.
-	Calls *Outcomes `json:"calls,omitempty"`
+	// ended, and RSSKiBPerInstCalled is the resident memory per instance
+	// once all of them were called (what running costs on top of
+	// instantiating: pages the guest wrote).
+	Calls               *Outcomes `json:"calls,omitempty"`
+	RSSKiBPerInstCalled float64   `json:"rss_kib_per_inst_after_call,omitempty"`
 }
 
 // Outcomes counts how calls ended: returned, exited (proc_exit, by
@@ -104,8 +105,8 @@ func (o *Outcomes) Trapped() int {
 // count records how one call ended; an error that is neither a trap nor
 // an exit is the host's failure and is returned.
 func (o *Outcomes) count(err error) error {
-	var exit *wasi.ExitError
-	var trap *execute.Trap
+	var exit *lucet.ExitError
+	var trap *lucet.Trap
 	switch {
 	case err == nil:
 		o.Returned++
@@ -174,7 +175,7 @@ func (p *Progress) Get() (phase string, done, total int64) {
 // returned error is a failure of the host: bad options, an instance that
 // could not be created, a call that failed without trapping. Result holds
 // what was measured up to then, nil when nothing was.
-func Run(mod *load.Module, path string, opts Options) (*Result, error) {
+func Run(mod *Module, path string, opts Options) (*Result, error) {
 	if opts.Instances <= 0 {
 		opts.Instances = 10000
 	}
@@ -188,6 +189,7 @@ func Run(mod *load.Module, path string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	if opts.Call != "" {
 		if err := f.checkCall(opts.Call); err != nil {
 			return nil, err
@@ -225,7 +227,7 @@ func Run(mod *load.Module, path string, opts Options) (*Result, error) {
 type worker struct {
 	inst, call, close []time.Duration
 	calls             Outcomes
-	kept              []*Instance
+	kept              []Instance
 	err               error
 }
 
@@ -328,7 +330,7 @@ func (w *worker) run(f *Factory, n int, opts Options) {
 		}
 		w.inst = append(w.inst, t1.Sub(t0))
 		if opts.Call != "" {
-			_, err := in.Inst.Func(opts.Call).Call()
+			err := call(in, opts.Call)
 			t2 := time.Now()
 			w.call = append(w.call, t2.Sub(t1))
 			if err = w.calls.count(err); err != nil {
@@ -354,7 +356,7 @@ func live(f *Factory, k int, opts Options) (Live, error) {
 	l := Live{K: k}
 	Settle()
 	before := ReadProcMem()
-	ins := make([]*Instance, 0, k)
+	ins := make([]Instance, 0, k)
 	defer func() {
 		for _, in := range ins {
 			in.Close()
@@ -381,13 +383,17 @@ func live(f *Factory, k int, opts Options) (Live, error) {
 		opts.Progress.start(fmt.Sprintf("call %s on %d live", opts.Call, k), k)
 		l.Calls = &Outcomes{}
 		for i, in := range ins {
-			_, e := in.Inst.Func(opts.Call).Call()
+			e := call(in, opts.Call)
 			if e = l.Calls.count(e); e != nil {
 				err = fmt.Errorf("live instance %d of %d: call %s: %w", i+1, k, opts.Call, e)
 				l.Error = err.Error()
 				break
 			}
 			opts.Progress.step()
+		}
+		Settle()
+		if l.Created > 0 {
+			l.RSSKiBPerInstCalled = float64(ReadProcMem().RSSKiB-before.RSSKiB) / float64(l.Created)
 		}
 	}
 	for _, in := range ins {

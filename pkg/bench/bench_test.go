@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -12,12 +13,11 @@ import (
 	"time"
 
 	"github.com/lucet-go/lucet/api"
-	"github.com/lucet-go/lucet/pkg/load"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-func loadT(t testing.TB, path string, l api.Layout) *load.Module {
+func loadT(t testing.TB, path string, l api.Layout) *Module {
 	t.Helper()
 	m, err := Load(path, l)
 	if err != nil {
@@ -152,7 +152,7 @@ func TestTextGolden(t *testing.T) {
 		Live: []Live{
 			{K: 1000, Created: 1000, RSSKiBPerInst: 3.9, VMKiBPerInst: 17480, MapsPerInst: 0.02, GoHeapBytesPerInst: 312, RSSAfterKiB: 20480},
 			{K: 100000, Created: 61234, RSSKiBPerInst: 4.1, VMKiBPerInst: 17480, MapsPerInst: 0.5, GoHeapBytesPerInst: -3, RSSAfterKiB: 30000,
-				Error: "live instance 61235 of 100000: cannot allocate memory", Calls: &Outcomes{Returned: 61234}},
+				Error: "live instance 61235 of 100000: cannot allocate memory", Calls: &Outcomes{Returned: 61234}, RSSKiBPerInstCalled: 12.5},
 		},
 	}
 	var b bytes.Buffer
@@ -236,7 +236,7 @@ func BenchmarkInstantiateRun(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			if _, err := in.Inst.Func("_start").Call(); err != nil {
+			if _, err := in.Run(context.Background()); err != nil {
 				b.Error(err)
 			}
 			in.Close()

@@ -1,78 +1,100 @@
 package bench
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 
+	"github.com/lucet-go/lucet"
 	"github.com/lucet-go/lucet/api"
-	"github.com/lucet-go/lucet/internal/layout"
-	"github.com/lucet-go/lucet/pkg/command"
-	"github.com/lucet-go/lucet/pkg/execute"
-	"github.com/lucet-go/lucet/pkg/load"
-	"github.com/lucet-go/lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// Factory makes the instances a benchmark measures, each the way an edge
-// host makes one per request: a store of its own in the chosen layout, with
-// WASI linked (argv, an empty stdin, stdout and stderr discarded). The Go
-// benchmarks and Run share it, so both time the same thing.
-type Factory struct {
-	mod  *load.Module
-	cfg  execute.Config
-	args []string
+// Module is a module loaded through the front door (package lucet) for
+// one layout, as an embedder loads it.
+type Module struct {
+	rt  *lucet.Runtime
+	mod *lucet.Module
 }
 
-// NewFactory checks that mod can run in layout l (memory limit maxMemory
-// bytes, 0 for the layout's default) and prepares to instantiate it with
-// argv args.
-func NewFactory(mod *load.Module, l api.Layout, maxMemory uint64, args []string) (*Factory, error) {
-	if err := layout.Check(mod.Meta, l); err != nil {
+// Load loads the module at path for layout l: a compiled object as it is
+// (instantiating checks it fits l), a .wasm module compiled for l first
+// (not cached: a benchmark measures this build of the compiler).
+func Load(path string, l api.Layout) (*Module, error) {
+	rt := lucet.NewRuntime(lucet.RuntimeConfig{Layout: l, NoCache: true})
+	m, err := rt.LoadModule(path)
+	if err != nil {
+		// The front door names the file; the caller does too.
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
 		return nil, err
 	}
-	cfg, err := layout.Store(l, maxMemory)
+	return &Module{rt: rt, mod: m}, nil
+}
+
+// Close releases the module once its instances are closed.
+func (m *Module) Close() error { return m.mod.Close() }
+
+// Factory makes the instances a benchmark measures, each the way an edge
+// host makes one per request through the front door: Pool.Instantiate in
+// the chosen layout, with WASI linked (argv, an empty stdin, stdout and
+// stderr discarded). What lucet-bench reports is then what an embedder
+// gets. The Go benchmarks and Run share it, so both time the same thing.
+type Factory struct {
+	mod  *Module
+	pool *lucet.Pool
+	cfg  lucet.InstanceConfig
+}
+
+// NewFactory prepares to instantiate mod in layout l with a memory limit
+// of maxMemory bytes (0 for the layout's default) and argv args, and makes
+// one instance to check that it can (a module compiled for guard pages
+// cannot run in the dense layout).
+func NewFactory(mod *Module, l api.Layout, maxMemory uint64, args []string) (*Factory, error) {
+	pool, err := mod.rt.NewPool(lucet.PoolConfig{Layout: &l, Limits: lucet.Limits{MaxMemoryBytes: maxMemory}})
 	if err != nil {
 		return nil, err
 	}
-	return &Factory{mod: mod, cfg: cfg, args: args}, nil
+	f := &Factory{mod: mod, pool: pool}
+	f.cfg = lucet.InstanceConfig{WASI: &lucet.WASIConfig{Args: args, Stdout: io.Discard, Stderr: io.Discard}}
+	in, err := f.New()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	in.Close()
+	return f, nil
 }
 
-// Instance is one live instance with everything it owns.
-type Instance struct {
-	Store *execute.Store
-	Sys   *wasi.System
-	Inst  *execute.Instance
+// Close closes the factory's pool and every instance still alive in it.
+func (f *Factory) Close() error {
+	return f.pool.Close()
 }
+
+// Instance is one live instance.
+type Instance = lucet.Instance
 
 // New instantiates the module once.
-func (f *Factory) New() (*Instance, error) {
-	st, err := execute.NewStore(f.cfg)
-	if err != nil {
-		return nil, err
-	}
-	sys, imports, err := command.Link(st, command.Options{Args: f.args, Stdin: emptyReader{}, Stdout: io.Discard, Stderr: io.Discard})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	inst, err := st.Instantiate(f.mod, imports)
-	if err != nil {
-		st.Close()
-		sys.Close()
-		return nil, err
-	}
-	return &Instance{Store: st, Sys: sys, Inst: inst}, nil
+func (f *Factory) New() (Instance, error) {
+	return f.pool.Instantiate(context.Background(), f.mod.mod, f.cfg)
 }
 
-// Close frees the instance.
-func (in *Instance) Close() {
-	in.Store.Close()
-	in.Sys.Close()
+// call calls the parameterless export name of in, which checkCall found.
+func call(in Instance, name string) error {
+	var stack [8]uint64
+	fn := in.Func(name)
+	if fn == nil {
+		return fmt.Errorf("no export %q", name)
+	}
+	return fn.CallRaw(context.Background(), stack[:])
 }
 
 // checkCall reports whether name is an export every instance can be
 // called with no arguments.
 func (f *Factory) checkCall(name string) error {
-	for _, e := range f.mod.Meta.Exports {
+	for _, e := range f.mod.mod.Exports() {
 		if e.Name != name {
 			continue
 		}
@@ -81,18 +103,21 @@ func (f *Factory) checkCall(name string) error {
 			return err
 		}
 		defer in.Close()
-		fn := in.Inst.Func(name)
+		fn := in.Func(name)
 		if fn == nil {
 			return fmt.Errorf("export %q is not a function", name)
 		}
-		if t := fn.Type(); len(t.Params) != 0 {
-			return fmt.Errorf("export %q has type %s; --call needs one without parameters", name, t)
+		if p := fn.Params(); len(p) != 0 {
+			return fmt.Errorf("export %q has type %s; --call needs one without parameters", name, typeString(fn))
+		}
+		if len(fn.Results()) > 8 {
+			return fmt.Errorf("export %q has %d results; --call takes at most 8", name, len(fn.Results()))
 		}
 		return nil
 	}
 	return fmt.Errorf("module exports no function %q", name)
 }
 
-type emptyReader struct{}
-
-func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
+func typeString(fn *lucet.Func) string {
+	return wasm.FuncType{Params: fn.Params(), Results: fn.Results()}.String()
+}

@@ -71,9 +71,15 @@ func Settle() {
 	debug.FreeOSMemory()
 }
 
-// ReadProcMem reads the process's figures now.
+// ReadProcMem reads the process's figures now. The Go heap and the
+// resident size are read first and the mappings counted through a small
+// fixed buffer, so that reading /proc/self/maps (megabytes with tens of
+// thousands of mappings) does not count itself.
 func ReadProcMem() ProcMem {
 	var m ProcMem
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m.HeapAlloc = ms.HeapAlloc
 	if b, err := os.ReadFile("/proc/self/status"); err == nil {
 		sc := bufio.NewScanner(bytes.NewReader(b))
 		for sc.Scan() {
@@ -94,14 +100,28 @@ func ReadProcMem() ProcMem {
 			}
 		}
 	}
-	if b, err := os.ReadFile("/proc/self/maps"); err == nil {
-		m.Maps = bytes.Count(b, []byte{'\n'})
-	}
+	m.Maps = countLines("/proc/self/maps")
 	if ents, err := os.ReadDir("/proc/self/fd"); err == nil {
 		m.FDs = len(ents)
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	m.HeapAlloc = ms.HeapAlloc
 	return m
+}
+
+// countLines counts the lines of a file through a fixed buffer (-1 if it
+// cannot be read).
+func countLines(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	var buf [64 << 10]byte
+	n := 0
+	for {
+		k, err := f.Read(buf[:])
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if err != nil {
+			return n
+		}
+	}
 }

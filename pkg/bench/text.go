@@ -35,7 +35,7 @@ func WriteText(w io.Writer, r *Result) error {
 			humanize.Comma(int64(l.K)), kib(l.RSSKiBPerInst), kib(l.VMKiBPerInst), l.MapsPerInst,
 			humanize.IBytes(uint64(max(l.GoHeapBytesPerInst, 0))), humanize.IBytes(uint64(l.RSSAfterKiB)*1024))
 		if l.Calls != nil {
-			fmt.Fprintf(&b, "  call %s on all %s live: %s\n", r.Call, humanize.Comma(int64(l.Created)), l.Calls)
+			fmt.Fprintf(&b, "  call %s on all %s live: %s; then %s RSS per instance\n", r.Call, humanize.Comma(int64(l.Created)), l.Calls, kib(l.RSSKiBPerInstCalled))
 		}
 		if l.Error != "" {
 			fmt.Fprintf(&b, "  FAILED after %s instances: %s\n", humanize.Comma(int64(l.Created)), l.Error)

@@ -2,6 +2,8 @@ package execute
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -28,8 +30,16 @@ type arenaChunk struct {
 	own        *region // a mapping of its own, for blocks above the largest class
 }
 
-// Chunk size classes; a slab mapping holds slabChunks chunks of a class.
-var arenaClasses = [...]uintptr{4 << 10, 16 << 10, 64 << 10, 256 << 10}
+// Chunk size classes; a slab mapping holds slabBytes of chunks of a class.
+// A store's first chunk is the smallest (1 KiB: a small module's store,
+// ExecContext, VMContext, descriptors and a small table, fits in it), so
+// four stores share a page rather than each touching one of its own; a
+// store that needs more takes chunks of at least twice the size of its
+// last. Sharing a page is no breach of isolation: the arena holds only
+// what the runtime and generated code address through the store's own
+// pointers, never guest-addressable memory, and each chunk is cleared
+// before it is handed out again.
+var arenaClasses = [...]uintptr{1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10}
 
 const slabBytes = 4 << 20
 
@@ -39,6 +49,22 @@ type slab struct {
 	free      []uintptr
 	next, end uintptr // unused part of the newest mapping
 	maps      []*region
+	// pages counts, for a class smaller than a page, the chunks handed
+	// out in each page of each mapping (sorted by address), so that a
+	// page whose chunks are all free can go back to the kernel.
+	pages []slabPages
+}
+
+type slabPages struct {
+	base  uintptr
+	inUse []uint16 // per page of the mapping
+}
+
+// page returns the in-use counter of the page holding chunk a.
+func (s *slab) page(a uintptr) *uint16 {
+	i := sort.Search(len(s.pages), func(i int) bool { return s.pages[i].base > a }) - 1
+	p := &s.pages[i]
+	return &p.inUse[(a-p.base)/pageSize]
 }
 
 var slabs [len(arenaClasses)]slab
@@ -55,6 +81,9 @@ func (s *slab) get() (uintptr, error) {
 	if n := len(s.free); n > 0 {
 		a := s.free[n-1]
 		s.free = s.free[:n-1]
+		if s.size < pageSize {
+			*s.page(a)++
+		}
 		return a, nil
 	}
 	if s.next == s.end {
@@ -64,9 +93,17 @@ func (s *slab) get() (uintptr, error) {
 		}
 		s.maps = append(s.maps, r)
 		s.next, s.end = r.addr(), r.addr()+slabBytes
+		if s.size < pageSize {
+			p := slabPages{base: r.addr(), inUse: make([]uint16, slabBytes/pageSize)}
+			i := sort.Search(len(s.pages), func(i int) bool { return s.pages[i].base > p.base })
+			s.pages = slices.Insert(s.pages, i, p)
+		}
 	}
 	a := s.next
 	s.next += s.size
+	if s.size < pageSize {
+		*s.page(a)++
+	}
 	return a, nil
 }
 
@@ -78,7 +115,23 @@ const warmChunks = 1024
 // put takes back a chunk of which the first used bytes were handed out:
 // cleared in place while few chunks are free (they stay resident for the
 // next store), else returned with MADV_DONTNEED (zero on the next touch).
+// Chunks smaller than a page are always cleared, and a page goes back to
+// the kernel once every chunk in it is free.
 func (s *slab) put(a, used uintptr) {
+	if s.size < pageSize {
+		clear(bytesAt(a, int(used)))
+		s.mu.Lock()
+		s.free = append(s.free, a)
+		n := s.page(a)
+		*n--
+		if *n == 0 && len(s.free) > warmChunks {
+			// Under the lock: no chunk of the page can be handed out
+			// while its contents are dropped.
+			unix.Madvise(bytesAt(a&^(pageSize-1), int(pageSize)), unix.MADV_DONTNEED)
+		}
+		s.mu.Unlock()
+		return
+	}
 	s.mu.Lock()
 	warm := len(s.free) < warmChunks
 	s.mu.Unlock()
@@ -101,12 +154,14 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if n > a.left {
+		want := n
 		if k := len(a.chunks); k > 0 {
 			a.chunks[k-1].used = a.chunks[k-1].size - a.left
+			want = max(want, min(2*a.chunks[k-1].size, arenaClasses[len(arenaClasses)-1]))
 		}
 		c := arenaChunk{}
 		for i, size := range arenaClasses {
-			if n <= size {
+			if want <= size {
 				addr, err := slabs[i].get()
 				if err != nil {
 					return 0, err

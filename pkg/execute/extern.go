@@ -246,7 +246,7 @@ type Memory struct {
 	dense    bool      // a slot of a dense region (read-write throughout; res is not a mapping of its own)
 	image    uintptr   // bytes at the start mapped from imageOf
 	imageOf  *cowImage // mapped pristine when the memory was made
-	slot     region    // res of a dense memory
+	slot     region    // what res points at: the dense slot, or the reservation made for this memory
 	owner    *Store    // nil for host memories
 }
 
@@ -321,7 +321,8 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 		return nil, err
 	}
 	m := into
-	*m = Memory{typ: t, desc: desc, res: res, maxPages: maxPages, reserved: size}
+	*m = Memory{typ: t, desc: desc, slot: res, maxPages: maxPages, reserved: size}
+	m.res = &m.slot
 	n := uintptr(t.Limits.Min) * wasm.PageSize
 	if img != nil && img.size > n {
 		if err := unmapImage(res.addr(), min(img.size, committed)); err != nil {
@@ -329,6 +330,14 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 			return nil, err
 		}
 		img = nil
+	}
+	if img == nil && committed == 0 && want != nil && want.size <= n {
+		// A fresh reservation: the image's pages are mapped where
+		// mprotect would have committed them, so nothing is touched
+		// (see cowImage).
+		if err := want.mapInto(res.addr()); err == nil {
+			img, committed = want, want.size
+		}
 	}
 	if img != nil {
 		m.image, m.imageOf = img.size, img
@@ -458,7 +467,7 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 		if err != nil {
 			return nil, err
 		}
-		tb.res = res
+		tb.res = &res
 		storePtr(desc+abi.TableDescElems, res.addr())
 	}
 	store64(desc+abi.TableDescLen, 0)

@@ -11,29 +11,43 @@ import (
 )
 
 // cowImage is memory 0's initial contents in a sealed memfd made once per
-// loaded module, mapped copy-on-write (MAP_PRIVATE|MAP_FIXED) over the
-// start of each new instance's memory: instantiating then costs one mmap
-// whatever the size of the data, pages are shared until an instance writes
-// them, and only what an instance writes costs it memory. Holes between
-// data pages are holes in the file and read as zeros.
+// loaded module (the file is as long as the memory's initial size; pages
+// no segment writes are holes, read as zeros). Mapped copy-on-write
+// (MAP_PRIVATE|MAP_FIXED) over the start of an instance's memory, it
+// costs one mmap whatever the size of the data, its pages are shared
+// until the instance writes them, and only what the instance writes costs
+// it memory.
 //
-// Below cowMinBytes of data copying is cheaper than the mmap (about 2 µs)
-// and the two mappings it adds per instance, and the image is copied.
+// When it is mapped depends on its size. A large image (cowMinBytes or
+// more) is mapped into every new memory, and a pooled reservation keeps
+// it mapped for the module's next instance (reset with MADV_DONTNEED). A
+// small one is mapped only into a fresh reservation, in place of the
+// mprotect that would otherwise commit its pages, so a new instance
+// touches no page of its memory until it runs and never copies a page it
+// only reads; given back to the pool, such a reservation drops the
+// mapping for anonymous memory, kept resident, into which the image is
+// copied for the next instance: on this class of machine a write fault
+// costs tens of microseconds, copying a few pages tens of nanoseconds.
 type cowImage struct {
 	mu      sync.Mutex
 	fd      int
-	size    uintptr // bytes mapped: up to the end of the last data page
+	size    uintptr // bytes mapped: the memory's initial size
+	small   bool    // data below cowMinBytes: mapped into fresh reservations only
 	cleanup runtime.Cleanup
 }
 
 const cowMinBytes = 256 << 10
 
-func newCOWImage(img *link.DataImage) (*cowImage, error) {
-	if img == nil || !img.Complete || len(img.Pages)*link.DataPageSize < cowMinBytes {
+// newCOWImage makes the image of img for a memory of memBytes initial
+// bytes, or nil if there is nothing to map.
+func newCOWImage(img *link.DataImage, memBytes uintptr) (*cowImage, error) {
+	if img == nil || !img.Complete || len(img.Pages) == 0 {
 		return nil, nil
 	}
 	last := img.Pages[len(img.Pages)-1]
-	size := roundUp(uintptr(last.MemOffset)+link.DataPageSize, pageSize)
+	end := roundUp(uintptr(last.MemOffset)+link.DataPageSize, pageSize)
+	size := max(roundUp(memBytes, pageSize), end)
+	small := len(img.Pages)*link.DataPageSize < cowMinBytes
 	fd, err := unix.MemfdCreate("lucet-memory-image", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return nil, fmt.Errorf("execute: memory image: memfd_create: %w", err)
@@ -58,7 +72,7 @@ func newCOWImage(img *link.DataImage) (*cowImage, error) {
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, unix.F_SEAL_SHRINK|unix.F_SEAL_GROW|unix.F_SEAL_WRITE|unix.F_SEAL_SEAL); err != nil {
 		return fail("seal", err)
 	}
-	c := &cowImage{fd: fd, size: size}
+	c := &cowImage{fd: fd, size: size, small: small}
 	c.cleanup = runtime.AddCleanup(c, func(fd int) { unix.Close(fd) }, fd)
 	return c, nil
 }

@@ -35,6 +35,7 @@ type module struct {
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
 	byOffset    []int       // defined function indices sorted by code offset
 	typeIDs     []uint64
+	exports     map[string]int // export name to its position in meta.Exports
 	// defRefs is the FuncRef records of the defined functions as every
 	// instance starts them, VMCtx zero (abi.FuncRefSize/8 words each).
 	defRefs []uint64
@@ -64,6 +65,10 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 	sort.Slice(m.byOffset, func(a, b int) bool {
 		return meta.Funcs[m.byOffset[a]].CodeOffset < meta.Funcs[m.byOffset[b]].CodeOffset
 	})
+	m.exports = make(map[string]int, len(meta.Exports))
+	for i, e := range meta.Exports {
+		m.exports[e.Name] = i
+	}
 	m.typeIDs = make([]uint64, len(meta.Types))
 	for i, t := range meta.Types {
 		m.typeIDs[i] = TypeID(t)
@@ -103,7 +108,6 @@ type Instance struct {
 	datas    [][]byte
 	dropped  []bool     // data segments
 	elems    [][]uint64 // evaluated element segments, nil once dropped
-	exports  map[string]int
 }
 
 // instanceBlock holds an instance and the objects most modules need
@@ -172,7 +176,11 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		}
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
-			if mod.cow, err = newCOWImage(m.Data); err != nil {
+			var memBytes uintptr
+			if len(m.Meta.Mems) > 0 {
+				memBytes = uintptr(m.Meta.Mems[0].Limits.Min) * wasm.PageSize
+			}
+			if mod.cow, err = newCOWImage(m.Data, memBytes); err != nil {
 				return derived{err: err}
 			}
 		}
@@ -353,7 +361,14 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	}
 	inst := &blk.inst
 	*inst = Instance{store: s, mod: mod}
-	inst.funcs = make([]*Func, 0, int(mod.numImported[wasm.ExternFunc])+len(meta.Funcs))
+	if n := int(mod.numImported[wasm.ExternFunc]) + len(meta.Funcs); blk != &s.inline.blk {
+		inst.funcs = make([]*Func, 0, n)
+	} else {
+		if cap(s.inline.funcs) < n {
+			s.inline.funcs = make([]*Func, 0, n)
+		}
+		inst.funcs = s.inline.funcs[:0]
+	}
 	inst.globals = sliceIn(blk.globals[:0], int(mod.numImported[wasm.ExternGlobal])+len(meta.Globals))
 	inst.tables = sliceIn(blk.tables[:0], int(mod.numImported[wasm.ExternTable])+len(meta.Tables))
 	inst.mems = sliceIn(blk.mems[:0], int(mod.numImported[wasm.ExternMemory])+len(meta.Mems))
@@ -642,7 +657,7 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 	if c := inst.mod.cow; c != nil && m.imageOf == c {
 		return true // a pooled reservation that maps it, pristine
 	}
-	if c := inst.mod.cow; c != nil && c.size <= uintptr(len(mem)) && m.image == 0 {
+	if c := inst.mod.cow; c != nil && !c.small && c.size <= uintptr(len(mem)) && m.image == 0 {
 		if c.mapInto(m.res.addr()) == nil {
 			m.image, m.imageOf = c.size, c
 			return true
@@ -686,7 +701,18 @@ func (inst *Instance) funcAt(idx uint32) *Func {
 	def := idx - mod.numImportedFuncs()
 	df := &mod.meta.Funcs[def]
 	t := mod.meta.Types[df.TypeIndex]
-	f := &Func{
+	var f *Func
+	if s := inst.store; inst == &s.inline.blk.inst {
+		// The store's first instance: its Func objects are kept across
+		// Reset (see Store.Reset).
+		if len(s.inline.fns) < len(inst.funcs) {
+			s.inline.fns = make([]Func, len(inst.funcs))
+		}
+		f = &s.inline.fns[idx]
+	} else {
+		f = new(Func)
+	}
+	*f = Func{
 		typ:    t,
 		typeID: mod.typeIDs[df.TypeIndex],
 		slots:  max(Slots(t.Params), Slots(t.Results)),
@@ -706,13 +732,7 @@ func (inst *Instance) funcAt(idx uint32) *Func {
 
 // Export returns the export called name.
 func (inst *Instance) Export(name string) (Extern, bool) {
-	if inst.exports == nil {
-		inst.exports = make(map[string]int, len(inst.mod.meta.Exports))
-		for i, e := range inst.mod.meta.Exports {
-			inst.exports[e.Name] = i
-		}
-	}
-	i, ok := inst.exports[name]
+	i, ok := inst.mod.exports[name]
 	if !ok {
 		return nil, false
 	}

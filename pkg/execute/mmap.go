@@ -56,13 +56,26 @@ func (r *region) addr() uintptr {
 // committed piecewise with protect). MAP_NORESERVE keeps large reservations
 // from counting against overcommit.
 func reserve(size uintptr, prot int) (*region, error) {
-	size = roundUp(size, pageSize)
-	b, err := unix.Mmap(-1, 0, int(size), prot, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE)
+	r, err := mapAnon(size, prot)
 	if err != nil {
-		return nil, fmt.Errorf("execute: mmap %d bytes: %w", size, err)
+		return nil, err
+	}
+	return &r, nil
+}
+
+// mapAnon is reserve returning the region by value, for holders that keep
+// it inside themselves (a memory's reservation: no allocation per memory).
+func mapAnon(size uintptr, prot int) (region, error) {
+	size = roundUp(size, pageSize)
+	// A raw system call rather than unix.Mmap, which keeps every mapping
+	// in a process-wide map under a mutex (Go heap and a lock per
+	// instance, for nothing: a region knows its own length).
+	a, _, e := unix.Syscall6(unix.SYS_MMAP, 0, size, uintptr(prot), unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_NORESERVE, ^uintptr(0), 0)
+	if e != 0 {
+		return region{}, fmt.Errorf("execute: mmap %d bytes: %w", size, e)
 	}
 	reservedBytes.Add(int64(size))
-	return &region{mem: b}, nil
+	return region{mem: bytesAt(a, int(size))}, nil
 }
 
 // protect changes the protection of [off, off+n) of the region.
@@ -78,7 +91,7 @@ func (r *region) protect(off, n uintptr, prot int) error {
 
 func (r *region) free() {
 	if r != nil && r.mem != nil {
-		unix.Munmap(r.mem)
+		unix.Syscall(unix.SYS_MUNMAP, r.addr(), uintptr(len(r.mem)), 0)
 		reservedBytes.Add(-int64(len(r.mem)))
 		r.mem = nil
 	}
@@ -118,7 +131,7 @@ var memPool struct {
 const maxPooledMems = 64
 
 type pooledMem struct {
-	r         *region
+	r         region
 	committed uintptr   // bytes read-write from the start
 	img       *cowImage // mapped pristine over the start, or nil
 }
@@ -128,7 +141,7 @@ type pooledMem struct {
 // returns (want, or nil) is mapped, unmodified, over the start. It prefers
 // one that already maps want: a module's instances then reuse the mapping of its
 // image, and instantiating costs no system call.
-func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, error) {
+func getMemRegion(size uintptr, want *cowImage) (region, uintptr, *cowImage, error) {
 	memPool.mu.Lock()
 	if l := memPool.free[size]; len(l) > 0 {
 		k := len(l) - 1
@@ -149,7 +162,7 @@ func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, er
 			// memory's): anonymous zero memory back over it first.
 			if err := unmapImage(p.r.addr(), min(p.img.size, p.committed)); err != nil {
 				p.r.free()
-				r, err := reserve(size, unix.PROT_NONE)
+				r, err := mapAnon(size, unix.PROT_NONE)
 				return r, 0, nil, err
 			}
 			p.img = nil
@@ -157,7 +170,7 @@ func getMemRegion(size uintptr, want *cowImage) (*region, uintptr, *cowImage, er
 		return p.r, p.committed, p.img, nil
 	}
 	memPool.mu.Unlock()
-	r, err := reserve(size, unix.PROT_NONE)
+	r, err := mapAnon(size, unix.PROT_NONE)
 	return r, 0, nil, err
 }
 
@@ -182,7 +195,16 @@ func putMemRegion(r *region, committed uintptr, img *cowImage) {
 	}
 	var err error
 	clean := uintptr(0)
-	if img != nil {
+	switch {
+	case img != nil && img.small:
+		// Anonymous memory back over a small image: the pooled
+		// reservation then stays resident for the next tenant, who gets
+		// the image copied (see cowImage).
+		if clean = min(img.size, committed); clean > 0 {
+			err = unmapImage(r.addr(), clean)
+		}
+		img = nil
+	case img != nil:
 		clean = min(img.size, committed)
 		err = unix.Madvise(r.mem[:clean], unix.MADV_DONTNEED)
 	}
@@ -199,7 +221,7 @@ func putMemRegion(r *region, committed uintptr, img *cowImage) {
 	if memPool.free == nil {
 		memPool.free = make(map[uintptr][]pooledMem)
 	}
-	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{r, committed, img})
+	memPool.free[uintptr(len(r.mem))] = append(memPool.free[uintptr(len(r.mem))], pooledMem{*r, committed, img})
 }
 
 // scrubLimit bounds what scrub zeroes in place: a pooled memory or table

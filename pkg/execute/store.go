@@ -104,6 +104,12 @@ type Store struct {
 		// even to an instantiation that failed, so it is never shared.
 		blk      instanceBlock
 		blkTaken bool
+		// funcs and fns back the first instance's function index space
+		// and the *Func objects made for its defined functions; kept
+		// across Reset, so a store reused for the same module makes
+		// neither again.
+		funcs []*Func
+		fns   []Func
 	}
 
 	data any // the embedder's, for host functions shared between stores
@@ -128,6 +134,19 @@ func (s *Store) Data() any { return s.data }
 
 // NewStore makes a store.
 func NewStore(cfg Config) (*Store, error) {
+	s := new(Store)
+	if err := s.Init(cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Init sets up s, a zero Store, as NewStore would: for an embedder that
+// keeps the store inside a struct of its own (one allocation for both).
+func (s *Store) Init(cfg Config) error {
+	if s.exec != 0 || s.closed {
+		return errors.New("execute: init: the store is not new")
+	}
 	if cfg.StackSize <= 0 {
 		cfg.StackSize = defaultStackSize
 	}
@@ -141,25 +160,25 @@ func NewStore(cfg Config) (*Store, error) {
 		cfg.MaxTableElements = maxTableElems
 	}
 	if cfg.Layout > LayoutDense {
-		return nil, fmt.Errorf("execute: unknown layout %v", cfg.Layout)
+		return fmt.Errorf("execute: unknown layout %v", cfg.Layout)
 	}
-	s := &Store{cfg: cfg}
+	s.cfg = cfg
 	// A store of one instance of one module appends into these without
 	// allocating.
 	s.instances, s.modules = s.inline.instances[:0], s.inline.modules[:0]
 	s.ownedTabs, s.ownedMems = s.inline.tabs[:0], s.inline.mems[:0]
-	var err error
 	// Without the handler a guard-page fault or a guest loop that stalls
 	// a stop-the-world would take the process down: refuse instead.
 	if err := installSignals(); err != nil {
-		return nil, err
+		return err
 	}
+	var err error
 	if s.exec, err = s.arena.alloc(execSize); err != nil {
-		return nil, err
+		return err
 	}
 	s.id = storeIDs.Add(1)
 	s.vmctxs.Store(&noVMCtxs)
-	return s, nil
+	return nil
 }
 
 // Close frees the store's instances, memories, tables and stack. Externs
@@ -174,10 +193,19 @@ func (s *Store) Close() error {
 		return errors.New("execute: close: store is running a call")
 	}
 	s.closed = true
+	s.release()
+	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
+	return nil
+}
+
+// release gives back everything the store's instances hold (code
+// registrations, tables, memories, the arena), leaving the store itself
+// to be closed or made new again (Reset).
+func (s *Store) release() {
 	for _, c := range s.codes {
 		unregisterCode(c[0], c[1])
 	}
-	s.codes = nil
+	s.codes = s.codes[:0]
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
 			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
@@ -200,8 +228,6 @@ func (s *Store) Close() error {
 		}
 	}
 	s.arena.free()
-	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
-	return nil
 }
 
 // interrupt sets the interrupt word of every instance of the store: a

@@ -178,3 +178,19 @@ func DecodeDataImage(b []byte) (*DataImage, error) {
 }
 
 func alignUp(v, a uint64) uint64 { return (v + a - 1) &^ (a - 1) }
+
+// ImageOf is the data image of an object held in memory (not linked into
+// a file), so that its instances start from the image as a linked
+// module's do: nil when the image would not be complete (the runtime
+// then applies the segments one by one).
+func ImageOf(m *object.Meta) *DataImage {
+	b, complete := buildDataImage(m)
+	if !complete {
+		return nil
+	}
+	img, err := DecodeDataImage(b)
+	if err != nil {
+		return nil
+	}
+	return img
+}

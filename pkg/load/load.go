@@ -201,6 +201,10 @@ func FromObject(o *object.Object) (*Module, error) {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	m := &Module{Meta: &o.Meta}
+	// The object keeps its segments' bytes; the image made from them is
+	// the same one a linked file carries, so instantiating does one copy
+	// per page, not one per segment, and allocates no segment table.
+	m.Data = link.ImageOf(&o.Meta)
 	if err := m.mapCode(o.Text); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}

@@ -286,23 +286,27 @@ func (e *fdEntry) close() error {
 
 // New builds a System, opening every preopened directory.
 func New(cfg Config) (*System, error) {
-	s := &System{
-		args: cfg.Args,
-		env:  cfg.Env,
-		now:  cfg.Now,
-		rand: cfg.Rand,
-	}
-	if err := s.setLimits(cfg); err != nil {
+	s := new(System)
+	if err := s.init(cfg); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// init sets up s, a zero System or one reset by Init, for cfg.
+func (s *System) init(cfg Config) error {
+	s.args, s.env, s.now, s.rand = cfg.Args, cfg.Env, cfg.Now, cfg.Rand
+	if err := s.setLimits(cfg); err != nil {
+		return err
 	}
 	for _, a := range cfg.Args {
 		if strings.IndexByte(a, 0) >= 0 {
-			return nil, fmt.Errorf("wasi: argument %q contains a NUL byte", a)
+			return fmt.Errorf("wasi: argument %q contains a NUL byte", a)
 		}
 	}
 	for _, v := range cfg.Env {
 		if strings.IndexByte(v, 0) >= 0 {
-			return nil, fmt.Errorf("wasi: environment entry %q contains a NUL byte", v)
+			return fmt.Errorf("wasi: environment entry %q contains a NUL byte", v)
 		}
 	}
 	if s.now == nil {
@@ -332,7 +336,7 @@ func New(cfg Config) (*System, error) {
 		fd, err := unix.Open(p.HostPath, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, &os.PathError{Op: "open", Path: p.HostPath, Err: err})
+			return fmt.Errorf("wasi: preopen %q: %w", p.HostPath, &os.PathError{Op: "open", Path: p.HostPath, Err: err})
 		}
 		guest := p.GuestPath
 		if guest == "" {
@@ -347,7 +351,7 @@ func New(cfg Config) (*System, error) {
 		}
 		if !s.admitConfigured(e) {
 			s.Close()
-			return nil, fmt.Errorf("wasi: preopen %q: %w", p.HostPath, errHostFDs)
+			return fmt.Errorf("wasi: preopen %q: %w", p.HostPath, errHostFDs)
 		}
 		s.fds.set(next, e)
 		next++
@@ -356,7 +360,7 @@ func New(cfg Config) (*System, error) {
 		fd, err := dupConn(c)
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("wasi: socket %d: %w", i, err)
+			return fmt.Errorf("wasi: socket %d: %w", i, err)
 		}
 		ft := uint8(filetypeSocketStream)
 		if t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE); err == nil && t == unix.SOCK_DGRAM {
@@ -365,12 +369,12 @@ func New(cfg Config) (*System, error) {
 		e := newEntry(fd, ft, rightsSocket, rightsSocket, 0)
 		if !s.admitConfigured(e) {
 			s.Close()
-			return nil, fmt.Errorf("wasi: socket %d: %w", i, errHostFDs)
+			return fmt.Errorf("wasi: socket %d: %w", i, errHostFDs)
 		}
 		s.fds.set(next, e)
 		next++
 	}
-	return s, nil
+	return nil
 }
 
 // initStdio sets up e, a zero entry, as a stdio stream.
