@@ -99,7 +99,7 @@ func (e *emitter) op(v *Value) error {
 		} else if x.Op == OpConst {
 			a.MovRI(64, d, int64(uint32(x.Aux)))
 		} else {
-			a.MovRR(32, d, x.loc.Reg)
+			a.MovRR(32, d, asm.Reg(x.loc.Reg))
 		}
 		e.finish(v, d)
 	case OpExtendS, OpExtend8S, OpExtend16S, OpExtend32S:
@@ -132,7 +132,7 @@ func (e *emitter) op(v *Value) error {
 			} else if x.Op == OpConst {
 				a.MovRI(64, d, x.Aux)
 			} else {
-				e.emitMove(pmove{dst: regLoc(d), src: regLoc(x.loc.Reg), t: v.Type})
+				e.emitMove(pmove{dst: regLoc(d), src: regLoc(asm.Reg(x.loc.Reg)), t: v.Type})
 			}
 			e.finish(v, d)
 		}
@@ -261,13 +261,13 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 		return
 	}
 	// Three-address add through lea when the result has its own register.
-	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && x.loc.Reg != d && !spilled(y) {
+	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && asm.Reg(x.loc.Reg) != d && !spilled(y) {
 		if imm, ok := imm32(y); ok {
-			a.Lea(sz, d, asm.M(x.loc.Reg, imm))
+			a.Lea(sz, d, asm.M(asm.Reg(x.loc.Reg), imm))
 			return
 		}
 		if y.Op != OpConst {
-			a.Lea(sz, d, asm.MI(x.loc.Reg, y.loc.Reg, 1, 0))
+			a.Lea(sz, d, asm.MI(asm.Reg(x.loc.Reg), asm.Reg(y.loc.Reg), 1, 0))
 			return
 		}
 	}
@@ -358,7 +358,7 @@ func (e *emitter) div(v *Value) {
 	rem := v.Op == OpRemS || v.Op == OpRemU
 	var ry asm.Reg
 	if y.Op != OpConst && y.loc.inReg() {
-		ry = y.loc.Reg
+		ry = asm.Reg(y.loc.Reg)
 	} else {
 		e.load(rC, y)
 		ry = rC
@@ -412,7 +412,7 @@ func (e *emitter) div(v *Value) {
 		res = rD
 	}
 	if v.loc.inReg() {
-		a.MovRR(sz, v.loc.Reg, res)
+		a.MovRR(sz, asm.Reg(v.loc.Reg), res)
 	} else {
 		e.finish(v, res)
 	}
@@ -468,7 +468,7 @@ func (e *emitter) fsrc(rr sseBin, rm sseBinM, d asm.Reg, y *Value) {
 	case spilled(y):
 		rm(d, slotMem(y.loc.Slot))
 	default:
-		rr(d, y.loc.Reg)
+		rr(d, asm.Reg(y.loc.Reg))
 	}
 }
 
@@ -542,9 +542,9 @@ func (e *emitter) fbits(r asm.Reg, x *Value) {
 	case spilled(x):
 		e.a.MovRM(sz, r, slotMem(x.loc.Slot))
 	case sz == 32:
-		e.a.MovdRX(r, x.loc.Reg)
+		e.a.MovdRX(r, asm.Reg(x.loc.Reg))
 	default:
-		e.a.MovqRX(r, x.loc.Reg)
+		e.a.MovqRX(r, asm.Reg(x.loc.Reg))
 	}
 }
 
@@ -588,9 +588,9 @@ func (e *emitter) signOp(v *Value) {
 		return
 	}
 	if f32 {
-		a.MovdXR(v.loc.Reg, rA)
+		a.MovdXR(asm.Reg(v.loc.Reg), rA)
 	} else {
-		a.MovqXR(v.loc.Reg, rA)
+		a.MovqXR(asm.Reg(v.loc.Reg), rA)
 	}
 }
 
@@ -797,14 +797,14 @@ func (e *emitter) sel(v *Value) {
 		if spilled(c) {
 			a.CmpMI(32, slotMem(c.loc.Slot), 0)
 		} else {
-			a.TestRR(32, c.loc.Reg, c.loc.Reg)
+			a.TestRR(32, asm.Reg(c.loc.Reg), asm.Reg(c.loc.Reg))
 		}
 	}
 	if c.fused {
 		// The comparison has no register: compare, then cmov on its
 		// condition when y can be loaded first without touching an
 		// operand; otherwise keep the boolean in RDX.
-		d := v.loc.Reg
+		d := asm.Reg(v.loc.Reg)
 		fast := v.loc.inReg() && x.Op != OpConst && y.Op != OpConst && !isReg(x, d)
 		for _, ca := range c.Args {
 			fast = fast && !isReg(ca, d)
@@ -815,7 +815,7 @@ func (e *emitter) sel(v *Value) {
 			if spilled(x) {
 				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.loc.Slot))
 			} else {
-				a.CmovccRR(cc, v.Type.Size(), d, x.loc.Reg)
+				a.CmovccRR(cc, v.Type.Size(), d, asm.Reg(x.loc.Reg))
 			}
 			return
 		}
@@ -853,11 +853,11 @@ func (e *emitter) sel(v *Value) {
 	case spilled(x):
 		a.CmovccRM(cond, sz, tmp, slotMem(x.loc.Slot))
 	default:
-		a.CmovccRR(cond, sz, tmp, x.loc.Reg)
+		a.CmovccRR(cond, sz, tmp, asm.Reg(x.loc.Reg))
 	}
 	if v.loc.inReg() {
-		if tmp != v.loc.Reg {
-			a.MovRR(64, v.loc.Reg, tmp)
+		if tmp != asm.Reg(v.loc.Reg) {
+			a.MovRR(64, asm.Reg(v.loc.Reg), tmp)
 		}
 	} else {
 		e.finish(v, tmp)
