@@ -478,10 +478,18 @@ func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
 	liveOut := liveness(f, gid, ng)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
 	ra := &regAlloc{intervals: ivs, saves: map[int32][]*Value{}}
+	callW := ra.findCalls(f, pos)
+	h := findHints(f, m, t)
+	ra.scan(f, t, callW, h)
+	ra.assignSlots()
+	return ra
+}
 
-	// callW[i] is the total loop-depth weight of the first i calls, so the
-	// cost of reloading an interval after every call it spans is a
-	// difference of two prefix sums.
+// findCalls records the positions of calls and interrupt checks and
+// returns callW: callW[i] is the total loop-depth weight of the first i
+// calls, so the cost of reloading an interval after every call it spans
+// is a difference of two prefix sums.
+func (ra *regAlloc) findCalls(f *Func, pos []int32) []float32 {
 	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -493,15 +501,19 @@ func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
 			}
 		}
 	}
-	reloadCost := func(iv *interval) float32 {
-		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
-		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.end })
-		if hi <= lo {
-			return 0
-		}
-		return callW[hi] - callW[lo]
-	}
+	return callW
+}
 
+// hints are the registers a value would like: paramOf maps an edge
+// argument to the parameter it binds, pidx a parameter to its index, and
+// callArg a value passed to a call to its convention register.
+type hints struct {
+	paramOf []*Value
+	pidx    []int32
+	callArg []Reg
+}
+
+func findHints(f *Func, m *wasm.Module, t Target) hints {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
@@ -550,6 +562,24 @@ func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
 			}
 		}
 	}
+	return hints{paramOf, pidx, callArg}
+}
+
+// scan is the linear scan proper: each interval in order of start takes
+// a free register, preferring its hints, or evicts a cheaper blocker, or
+// stays spilled.
+func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
+	ivs := ra.intervals
+	paramOf, pidx, callArg := h.paramOf, h.pidx, h.callArg
+	reloadCost := func(iv *interval) float32 {
+		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
+		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.end })
+		if hi <= lo {
+			return 0
+		}
+		return callW[hi] - callW[lo]
+	}
+
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
 	// intersect.
@@ -693,8 +723,6 @@ func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
 		}
 		assigned[r] = append(assigned[r], cur)
 	}
-	ra.assignSlots()
-	return ra
 }
 
 // maxHolders bounds the intervals sharing one register (see allocate).
