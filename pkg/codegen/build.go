@@ -3,6 +3,7 @@ package codegen
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -88,6 +89,7 @@ func valTypes(ts []wasm.ValType) ([]Type, error) {
 
 // buildSSA translates defined function fidx (function index space).
 func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
+	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
@@ -360,10 +362,14 @@ func (b *builder) instr(in *wasm.Instr) error {
 // instrs maps the control, variable, table, constant and bulk-memory
 // instructions to their builders, by instrIndex; loads and stores, SIMD
 // and numeric instructions have builders of their own (memOp, simd,
-// numeric). Filled in init: the builders reach instr again through
+// numeric). Filled on first use (buildSSA): the builders reach instr again through
 // nested blocks, and a table initialized in its declaration would be an
-// initialization cycle.
-var instrs [256 + 32]func(b *builder, in *wasm.Instr) error
+// initialization cycle; not in an init function: running a compiled module
+// must not initialise the compiler.
+var (
+	instrs     [256 + 32]func(b *builder, in *wasm.Instr) error
+	instrsOnce sync.Once
+)
 
 // instrIndex is op's index in instrs: a one-byte opcode is its own
 // index, a 0xFC-prefixed one follows them; -1 for others.
@@ -377,7 +383,7 @@ func instrIndex(op wasm.Opcode) int {
 	return -1
 }
 
-func init() {
+func initInstrs() {
 	instrs[instrIndex(wasm.OpNop)] = (*builder).nop
 	instrs[instrIndex(wasm.OpUnreachable)] = (*builder).instrUnreachable
 	instrs[instrIndex(wasm.OpBlock)] = (*builder).instrBlock

@@ -507,6 +507,7 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 // ---- function ----
 
 func (e *emitter) emitFunc() (*funcCode, error) {
+	loweringsOnce.Do(initLowerings)
 	a := e.a
 	f := e.f
 	outArea := 0

@@ -3,6 +3,7 @@ package codegen
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -26,12 +27,16 @@ func (e *emitter) op(v *Value) error {
 	return fmt.Errorf("codegen: no lowering for %s", v.Op)
 }
 
-// lowerings maps each non-SIMD op to its lowering (filled in init:
-// the lowerings reach op again through calls, and a table initialized
-// in its declaration would be an initialization cycle).
-var lowerings [opCount]func(e *emitter, v *Value)
+// lowerings maps each non-SIMD op to its lowering. It is filled on first
+// use (emitFunc), not in its declaration, which would be an
+// initialization cycle (the lowerings reach op again), nor in an init
+// function: running a compiled module must not initialise the compiler.
+var (
+	lowerings     [opCount]func(e *emitter, v *Value)
+	loweringsOnce sync.Once
+)
 
-func init() {
+func initLowerings() {
 	lowerings[OpAdd] = (*emitter).alu
 	lowerings[OpSub] = (*emitter).alu
 	lowerings[OpAnd] = (*emitter).alu
