@@ -3,6 +3,7 @@ package codegen
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -88,6 +89,7 @@ func valTypes(ts []wasm.ValType) ([]Type, error) {
 
 // buildSSA translates defined function fidx (function index space).
 func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
+	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
@@ -344,219 +346,403 @@ func (b *builder) instr(in *wasm.Instr) error {
 	if b.cur == nil {
 		return b.deadInstr(in)
 	}
-	op := in.Op
-	switch op {
-	case wasm.OpNop:
-	case wasm.OpUnreachable:
-		b.trap(abi.TrapUnreachable)
-	case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
-		params, results, err := b.blockType(in.Block)
-		if err != nil {
-			return err
-		}
-		switch op {
-		case wasm.OpBlock:
-			end, ps := b.newEndBlock(results)
-			b.frames = append(b.frames, frame{kind: frBlock, params: params, results: results,
-				target: end, endPs: ps, height: len(b.stack) - len(params)})
-		case wasm.OpLoop:
-			args := b.popN(len(params))
-			h, ps := b.newEndBlock(params)
-			b.jump(h, args)
-			b.loops++
-			b.maxLoops = max(b.maxLoops, b.loops)
-			b.setCurrent(h)
-			for _, p := range ps {
-				b.push(p)
-			}
-			b.add(OpInterrupt, TNone)
-			b.frames = append(b.frames, frame{kind: frLoop, params: params, results: results,
-				target: h, height: len(b.stack) - len(params)})
-		case wasm.OpIf:
-			cond := b.pop()
-			end, ps := b.newEndBlock(results)
-			thenB, elseB := b.f.newBlock(), b.f.newBlock()
-			thenB.sealed, elseB.sealed = true, true
-			b.cur.Kind = BlockIf
-			b.cur.Control = cond
-			cond.Uses++
-			addEdge(b.cur, thenB, nil)
-			addEdge(b.cur, elseB, nil)
-			b.frames = append(b.frames, frame{kind: frIf, params: params, results: results,
-				target: end, endPs: ps, elseB: elseB, ifArgs: b.top(len(params)),
-				height: len(b.stack) - len(params)})
-			b.setCurrent(thenB)
-		}
-	case wasm.OpElse:
-		fr := &b.frames[len(b.frames)-1]
-		b.jump(fr.target, b.top(len(fr.results)))
-		b.elseStart(fr)
-	case wasm.OpEnd:
-		b.end()
-	case wasm.OpBr:
-		t, args := b.branchTarget(in.Index)
-		if t == nil {
-			b.ret()
-		} else {
-			b.jump(t, args)
-		}
-	case wasm.OpBrIf:
-		cond := b.pop()
-		t, args := b.branchTarget(in.Index)
-		cont := b.f.newBlock()
-		cont.sealed = true
-		if t == nil {
-			// A conditional return: branch to a returning block.
-			t = b.f.newBlock()
-			t.sealed = true
-			b.cur.Kind = BlockIf
-			b.cur.Control = cond
-			cond.Uses++
-			addEdge(b.cur, t, nil)
-			addEdge(b.cur, cont, nil)
-			save := b.cur
-			b.setCurrent(t)
-			b.ret()
-			_ = save
-		} else {
-			b.cur.Kind = BlockIf
-			b.cur.Control = cond
-			cond.Uses++
-			addEdge(b.cur, t, args)
-			addEdge(b.cur, cont, nil)
-		}
-		b.setCurrent(cont)
-	case wasm.OpBrTable:
-		idx := b.pop()
-		blk := b.cur
-		blk.Kind = BlockBrTable
-		blk.Control = idx
-		idx.Uses++
-		targets := append(append([]uint32(nil), in.Targets...), in.Index)
-		var retBlock *Block
-		for _, d := range targets {
-			t, args := b.branchTarget(d)
-			if t == nil {
-				if retBlock == nil {
-					retBlock = b.f.newBlock()
-					retBlock.sealed = true
-				}
-				t = retBlock
-			}
-			k := -1
-			for i := range blk.Succs {
-				if blk.Succs[i].B == t {
-					k = i
-					break
-				}
-			}
-			if k < 0 {
-				k = len(blk.Succs)
-				addEdge(blk, t, args)
-			}
-			blk.Table = append(blk.Table, int32(k))
-		}
-		b.cur = nil
-		if retBlock != nil {
-			b.setCurrent(retBlock)
-			b.ret()
-		}
-	case wasm.OpReturn:
-		b.ret()
-	case wasm.OpCall:
-		b.call(in.Index)
-	case wasm.OpCallIndirect:
-		ft := b.m.Types[in.Index]
-		idx := b.pop()
-		args := b.popN(len(ft.Params))
-		b.emitCall(OpCallIndirect, int64(in.Index), int64(in.Index2), append(args, idx), ft)
-	case wasm.OpDrop:
-		b.pop()
-	case wasm.OpSelect, wasm.OpSelectT:
-		c := b.pop()
-		y := b.pop()
-		x := b.pop()
-		b.push(b.add(OpSelect, x.Type, c, x, y))
-	case wasm.OpLocalGet:
-		b.push(b.readVar(b.cur, int(in.Index)))
-	case wasm.OpLocalSet:
-		b.writeVar(b.cur, int(in.Index), b.pop())
-	case wasm.OpLocalTee:
-		b.writeVar(b.cur, int(in.Index), b.stack[len(b.stack)-1])
-	case wasm.OpGlobalGet:
-		t, err := valType(b.m.GlobalType(in.Index).Type)
-		if err != nil {
-			return err
-		}
-		v := b.add(OpGlobalGet, t, b.globalAddr(in.Index))
-		v.Aux = int64(in.Index)
-		b.push(v)
-	case wasm.OpGlobalSet:
-		v := b.add(OpGlobalSet, TNone, b.pop(), b.globalAddr(in.Index))
-		v.Aux = int64(in.Index)
-	case wasm.OpTableGet:
-		v := b.add(OpTableGet, TI64, b.pop())
-		v.Aux = int64(in.Index)
-		b.push(v)
-	case wasm.OpTableSet:
-		val := b.pop()
-		idx := b.pop()
-		v := b.add(OpTableSet, TNone, idx, val)
-		v.Aux = int64(in.Index)
-	case wasm.OpMemorySize:
-		ml := b.readVar(b.cur, b.memVar)
-		sh := b.add(OpShrU, TI64, ml, b.cnst(TI64, 16))
-		b.push(b.add(OpWrap, TI32, sh))
-	case wasm.OpMemoryGrow:
-		b.push(b.builtin(abi.BuiltinMemoryGrow, TI32, 0, b.popN(1)))
-		b.writeVar(b.cur, b.memVar, b.add(OpMemLen, TI64))
-	case wasm.OpI32Const:
-		b.push(b.cnst(TI32, in.Value))
-	case wasm.OpI64Const:
-		b.push(b.cnst(TI64, in.Value))
-	case wasm.OpF32Const:
-		b.push(b.cnst(TF32, in.Value))
-	case wasm.OpF64Const:
-		b.push(b.cnst(TF64, in.Value))
-	case wasm.OpRefNull:
-		b.push(b.cnst(TI64, 0))
-	case wasm.OpRefIsNull:
-		b.push(b.add(OpEqz, TI32, b.pop()))
-	case wasm.OpRefFunc:
-		v := b.add(OpRefFunc, TI64)
-		v.Aux = int64(in.Index)
-		b.push(v)
-	case wasm.OpMemoryInit:
-		b.builtin(abi.BuiltinMemoryInit, TNone, int64(in.Index), b.popN(3))
-	case wasm.OpDataDrop:
-		b.builtin(abi.BuiltinDataDrop, TNone, int64(in.Index), nil)
-	case wasm.OpMemoryCopy:
-		b.builtin(abi.BuiltinMemoryCopy, TNone, 0, b.popN(3))
-	case wasm.OpMemoryFill:
-		b.builtin(abi.BuiltinMemoryFill, TNone, 0, b.popN(3))
-	case wasm.OpTableInit:
-		b.builtin(abi.BuiltinTableInit, TNone, int64(in.Index2)|int64(in.Index)<<32, b.popN(3))
-	case wasm.OpElemDrop:
-		b.builtin(abi.BuiltinElemDrop, TNone, int64(in.Index), nil)
-	case wasm.OpTableCopy:
-		b.builtin(abi.BuiltinTableCopy, TNone, int64(in.Index)|int64(in.Index2)<<32, b.popN(3))
-	case wasm.OpTableGrow:
-		b.push(b.builtin(abi.BuiltinTableGrow, TI32, int64(in.Index), b.popN(2)))
-	case wasm.OpTableSize:
-		v := b.add(OpTableSize, TI32)
-		v.Aux = int64(in.Index)
-		b.push(v)
-	case wasm.OpTableFill:
-		b.builtin(abi.BuiltinTableFill, TNone, int64(in.Index), b.popN(3))
-	default:
-		if op >= wasm.OpI32Load && op <= wasm.OpI64Store32 {
-			return b.memOp(in)
-		}
-		if op>>16 == wasm.PrefixFD {
-			return b.simd(in)
-		}
-		return b.numeric(op)
+	if i := instrIndex(in.Op); i >= 0 && instrs[i] != nil {
+		return instrs[i](b, in)
 	}
+	op := in.Op
+	if op >= wasm.OpI32Load && op <= wasm.OpI64Store32 {
+		return b.memOp(in)
+	}
+	if op>>16 == wasm.PrefixFD {
+		return b.simd(in)
+	}
+	return b.numeric(op)
+}
+
+// instrs maps the control, variable, table, constant and bulk-memory
+// instructions to their builders, by instrIndex; loads and stores, SIMD
+// and numeric instructions have builders of their own (memOp, simd,
+// numeric). Filled on first use (buildSSA): the builders reach instr again through
+// nested blocks, and a table initialized in its declaration would be an
+// initialization cycle; not in an init function: running a compiled module
+// must not initialise the compiler.
+var (
+	instrs     [256 + 32]func(b *builder, in *wasm.Instr) error
+	instrsOnce sync.Once
+)
+
+// instrIndex is op's index in instrs: a one-byte opcode is its own
+// index, a 0xFC-prefixed one follows them; -1 for others.
+func instrIndex(op wasm.Opcode) int {
+	switch {
+	case op < 256:
+		return int(op)
+	case op>>16 == wasm.PrefixFC && op&0xFFFF < 32:
+		return 256 + int(op&0xFFFF)
+	}
+	return -1
+}
+
+func initInstrs() {
+	instrs[instrIndex(wasm.OpNop)] = (*builder).nop
+	instrs[instrIndex(wasm.OpUnreachable)] = (*builder).instrUnreachable
+	instrs[instrIndex(wasm.OpBlock)] = (*builder).instrBlock
+	instrs[instrIndex(wasm.OpLoop)] = (*builder).instrBlock
+	instrs[instrIndex(wasm.OpIf)] = (*builder).instrBlock
+	instrs[instrIndex(wasm.OpElse)] = (*builder).instrElse
+	instrs[instrIndex(wasm.OpEnd)] = (*builder).instrEnd
+	instrs[instrIndex(wasm.OpBr)] = (*builder).instrBr
+	instrs[instrIndex(wasm.OpBrIf)] = (*builder).instrBrIf
+	instrs[instrIndex(wasm.OpBrTable)] = (*builder).instrBrTable
+	instrs[instrIndex(wasm.OpReturn)] = (*builder).instrReturn
+	instrs[instrIndex(wasm.OpCall)] = (*builder).instrCall
+	instrs[instrIndex(wasm.OpCallIndirect)] = (*builder).instrCallIndirect
+	instrs[instrIndex(wasm.OpDrop)] = (*builder).instrDrop
+	instrs[instrIndex(wasm.OpSelect)] = (*builder).instrSelect
+	instrs[instrIndex(wasm.OpSelectT)] = (*builder).instrSelect
+	instrs[instrIndex(wasm.OpLocalGet)] = (*builder).instrLocalGet
+	instrs[instrIndex(wasm.OpLocalSet)] = (*builder).instrLocalSet
+	instrs[instrIndex(wasm.OpLocalTee)] = (*builder).instrLocalTee
+	instrs[instrIndex(wasm.OpGlobalGet)] = (*builder).instrGlobalGet
+	instrs[instrIndex(wasm.OpGlobalSet)] = (*builder).instrGlobalSet
+	instrs[instrIndex(wasm.OpTableGet)] = (*builder).instrTableGet
+	instrs[instrIndex(wasm.OpTableSet)] = (*builder).instrTableSet
+	instrs[instrIndex(wasm.OpMemorySize)] = (*builder).instrMemorySize
+	instrs[instrIndex(wasm.OpMemoryGrow)] = (*builder).instrMemoryGrow
+	instrs[instrIndex(wasm.OpI32Const)] = (*builder).instrI32Const
+	instrs[instrIndex(wasm.OpI64Const)] = (*builder).instrI64Const
+	instrs[instrIndex(wasm.OpF32Const)] = (*builder).instrF32Const
+	instrs[instrIndex(wasm.OpF64Const)] = (*builder).instrF64Const
+	instrs[instrIndex(wasm.OpRefNull)] = (*builder).instrRefNull
+	instrs[instrIndex(wasm.OpRefIsNull)] = (*builder).instrRefIsNull
+	instrs[instrIndex(wasm.OpRefFunc)] = (*builder).instrRefFunc
+	instrs[instrIndex(wasm.OpMemoryInit)] = (*builder).instrMemoryInit
+	instrs[instrIndex(wasm.OpDataDrop)] = (*builder).instrDataDrop
+	instrs[instrIndex(wasm.OpMemoryCopy)] = (*builder).instrMemoryCopy
+	instrs[instrIndex(wasm.OpMemoryFill)] = (*builder).instrMemoryFill
+	instrs[instrIndex(wasm.OpTableInit)] = (*builder).instrTableInit
+	instrs[instrIndex(wasm.OpElemDrop)] = (*builder).instrElemDrop
+	instrs[instrIndex(wasm.OpTableCopy)] = (*builder).instrTableCopy
+	instrs[instrIndex(wasm.OpTableGrow)] = (*builder).instrTableGrow
+	instrs[instrIndex(wasm.OpTableSize)] = (*builder).instrTableSize
+	instrs[instrIndex(wasm.OpTableFill)] = (*builder).instrTableFill
+}
+
+func (b *builder) nop(*wasm.Instr) error { return nil }
+
+func (b *builder) instrUnreachable(in *wasm.Instr) error {
+	b.trap(abi.TrapUnreachable)
+	return nil
+}
+
+func (b *builder) instrBlock(in *wasm.Instr) error {
+	op := in.Op
+	params, results, err := b.blockType(in.Block)
+	if err != nil {
+		return err
+	}
+	switch op {
+	case wasm.OpBlock:
+		end, ps := b.newEndBlock(results)
+		b.frames = append(b.frames, frame{kind: frBlock, params: params, results: results,
+			target: end, endPs: ps, height: len(b.stack) - len(params)})
+	case wasm.OpLoop:
+		args := b.popN(len(params))
+		h, ps := b.newEndBlock(params)
+		b.jump(h, args)
+		b.loops++
+		b.maxLoops = max(b.maxLoops, b.loops)
+		b.setCurrent(h)
+		for _, p := range ps {
+			b.push(p)
+		}
+		b.add(OpInterrupt, TNone)
+		b.frames = append(b.frames, frame{kind: frLoop, params: params, results: results,
+			target: h, height: len(b.stack) - len(params)})
+	case wasm.OpIf:
+		cond := b.pop()
+		end, ps := b.newEndBlock(results)
+		thenB, elseB := b.f.newBlock(), b.f.newBlock()
+		thenB.sealed, elseB.sealed = true, true
+		b.cur.Kind = BlockIf
+		b.cur.Control = cond
+		cond.Uses++
+		addEdge(b.cur, thenB, nil)
+		addEdge(b.cur, elseB, nil)
+		b.frames = append(b.frames, frame{kind: frIf, params: params, results: results,
+			target: end, endPs: ps, elseB: elseB, ifArgs: b.top(len(params)),
+			height: len(b.stack) - len(params)})
+		b.setCurrent(thenB)
+	}
+	return nil
+}
+
+func (b *builder) instrElse(in *wasm.Instr) error {
+	fr := &b.frames[len(b.frames)-1]
+	b.jump(fr.target, b.top(len(fr.results)))
+	b.elseStart(fr)
+	return nil
+}
+
+func (b *builder) instrEnd(in *wasm.Instr) error {
+	b.end()
+	return nil
+}
+
+func (b *builder) instrBr(in *wasm.Instr) error {
+	t, args := b.branchTarget(in.Index)
+	if t == nil {
+		b.ret()
+	} else {
+		b.jump(t, args)
+	}
+	return nil
+}
+
+func (b *builder) instrBrIf(in *wasm.Instr) error {
+	cond := b.pop()
+	t, args := b.branchTarget(in.Index)
+	cont := b.f.newBlock()
+	cont.sealed = true
+	if t == nil {
+		// A conditional return: branch to a returning block.
+		t = b.f.newBlock()
+		t.sealed = true
+		b.cur.Kind = BlockIf
+		b.cur.Control = cond
+		cond.Uses++
+		addEdge(b.cur, t, nil)
+		addEdge(b.cur, cont, nil)
+		save := b.cur
+		b.setCurrent(t)
+		b.ret()
+		_ = save
+	} else {
+		b.cur.Kind = BlockIf
+		b.cur.Control = cond
+		cond.Uses++
+		addEdge(b.cur, t, args)
+		addEdge(b.cur, cont, nil)
+	}
+	b.setCurrent(cont)
+	return nil
+}
+
+func (b *builder) instrBrTable(in *wasm.Instr) error {
+	idx := b.pop()
+	blk := b.cur
+	blk.Kind = BlockBrTable
+	blk.Control = idx
+	idx.Uses++
+	targets := append(append([]uint32(nil), in.Targets...), in.Index)
+	var retBlock *Block
+	for _, d := range targets {
+		t, args := b.branchTarget(d)
+		if t == nil {
+			if retBlock == nil {
+				retBlock = b.f.newBlock()
+				retBlock.sealed = true
+			}
+			t = retBlock
+		}
+		k := -1
+		for i := range blk.Succs {
+			if blk.Succs[i].B == t {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			k = len(blk.Succs)
+			addEdge(blk, t, args)
+		}
+		blk.Table = append(blk.Table, int32(k))
+	}
+	b.cur = nil
+	if retBlock != nil {
+		b.setCurrent(retBlock)
+		b.ret()
+	}
+	return nil
+}
+
+func (b *builder) instrReturn(in *wasm.Instr) error {
+	b.ret()
+	return nil
+}
+
+func (b *builder) instrCall(in *wasm.Instr) error {
+	b.call(in.Index)
+	return nil
+}
+
+func (b *builder) instrCallIndirect(in *wasm.Instr) error {
+	ft := b.m.Types[in.Index]
+	idx := b.pop()
+	args := b.popN(len(ft.Params))
+	b.emitCall(OpCallIndirect, int64(in.Index), int64(in.Index2), append(args, idx), ft)
+	return nil
+}
+
+func (b *builder) instrDrop(in *wasm.Instr) error {
+	b.pop()
+	return nil
+}
+
+func (b *builder) instrSelect(in *wasm.Instr) error {
+	c := b.pop()
+	y := b.pop()
+	x := b.pop()
+	b.push(b.add(OpSelect, x.Type, c, x, y))
+	return nil
+}
+
+func (b *builder) instrLocalGet(in *wasm.Instr) error {
+	b.push(b.readVar(b.cur, int(in.Index)))
+	return nil
+}
+
+func (b *builder) instrLocalSet(in *wasm.Instr) error {
+	b.writeVar(b.cur, int(in.Index), b.pop())
+	return nil
+}
+
+func (b *builder) instrLocalTee(in *wasm.Instr) error {
+	b.writeVar(b.cur, int(in.Index), b.stack[len(b.stack)-1])
+	return nil
+}
+
+func (b *builder) instrGlobalGet(in *wasm.Instr) error {
+	t, err := valType(b.m.GlobalType(in.Index).Type)
+	if err != nil {
+		return err
+	}
+	v := b.add(OpGlobalGet, t, b.globalAddr(in.Index))
+	v.Aux = int64(in.Index)
+	b.push(v)
+	return nil
+}
+
+func (b *builder) instrGlobalSet(in *wasm.Instr) error {
+	v := b.add(OpGlobalSet, TNone, b.pop(), b.globalAddr(in.Index))
+	v.Aux = int64(in.Index)
+	return nil
+}
+
+func (b *builder) instrTableGet(in *wasm.Instr) error {
+	v := b.add(OpTableGet, TI64, b.pop())
+	v.Aux = int64(in.Index)
+	b.push(v)
+	return nil
+}
+
+func (b *builder) instrTableSet(in *wasm.Instr) error {
+	val := b.pop()
+	idx := b.pop()
+	v := b.add(OpTableSet, TNone, idx, val)
+	v.Aux = int64(in.Index)
+	return nil
+}
+
+func (b *builder) instrMemorySize(in *wasm.Instr) error {
+	ml := b.readVar(b.cur, b.memVar)
+	sh := b.add(OpShrU, TI64, ml, b.cnst(TI64, 16))
+	b.push(b.add(OpWrap, TI32, sh))
+	return nil
+}
+
+func (b *builder) instrMemoryGrow(in *wasm.Instr) error {
+	b.push(b.builtin(abi.BuiltinMemoryGrow, TI32, 0, b.popN(1)))
+	b.writeVar(b.cur, b.memVar, b.add(OpMemLen, TI64))
+	return nil
+}
+
+func (b *builder) instrI32Const(in *wasm.Instr) error {
+	b.push(b.cnst(TI32, in.Value))
+	return nil
+}
+
+func (b *builder) instrI64Const(in *wasm.Instr) error {
+	b.push(b.cnst(TI64, in.Value))
+	return nil
+}
+
+func (b *builder) instrF32Const(in *wasm.Instr) error {
+	b.push(b.cnst(TF32, in.Value))
+	return nil
+}
+
+func (b *builder) instrF64Const(in *wasm.Instr) error {
+	b.push(b.cnst(TF64, in.Value))
+	return nil
+}
+
+func (b *builder) instrRefNull(in *wasm.Instr) error {
+	b.push(b.cnst(TI64, 0))
+	return nil
+}
+
+func (b *builder) instrRefIsNull(in *wasm.Instr) error {
+	b.push(b.add(OpEqz, TI32, b.pop()))
+	return nil
+}
+
+func (b *builder) instrRefFunc(in *wasm.Instr) error {
+	v := b.add(OpRefFunc, TI64)
+	v.Aux = int64(in.Index)
+	b.push(v)
+	return nil
+}
+
+func (b *builder) instrMemoryInit(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinMemoryInit, TNone, int64(in.Index), b.popN(3))
+	return nil
+}
+
+func (b *builder) instrDataDrop(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinDataDrop, TNone, int64(in.Index), nil)
+	return nil
+}
+
+func (b *builder) instrMemoryCopy(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinMemoryCopy, TNone, 0, b.popN(3))
+	return nil
+}
+
+func (b *builder) instrMemoryFill(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinMemoryFill, TNone, 0, b.popN(3))
+	return nil
+}
+
+func (b *builder) instrTableInit(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinTableInit, TNone, int64(in.Index2)|int64(in.Index)<<32, b.popN(3))
+	return nil
+}
+
+func (b *builder) instrElemDrop(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinElemDrop, TNone, int64(in.Index), nil)
+	return nil
+}
+
+func (b *builder) instrTableCopy(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinTableCopy, TNone, int64(in.Index)|int64(in.Index2)<<32, b.popN(3))
+	return nil
+}
+
+func (b *builder) instrTableGrow(in *wasm.Instr) error {
+	b.push(b.builtin(abi.BuiltinTableGrow, TI32, int64(in.Index), b.popN(2)))
+	return nil
+}
+
+func (b *builder) instrTableSize(in *wasm.Instr) error {
+	v := b.add(OpTableSize, TI32)
+	v.Aux = int64(in.Index)
+	b.push(v)
+	return nil
+}
+
+func (b *builder) instrTableFill(in *wasm.Instr) error {
+	b.builtin(abi.BuiltinTableFill, TNone, int64(in.Index), b.popN(3))
 	return nil
 }
 

@@ -6,15 +6,46 @@
 // needs (functions, entry and host-call stubs, trap and call sites).
 //
 // Each defined function goes through a small pipeline, in the style of Go's
-// cmd/compile: the frontend (build.go) turns the wasm operand stack and
-// locals into SSA with block parameters; passes remove redundant
-// parameters and dead code, split critical edges and fuse comparisons into
-// branches and cmovs and shifts into scaled-index leas; a linear-scan
-// register allocator (regalloc.go) assigns every value a register or a
-// stack slot; and the emitter (emit*.go) selects x86-64 instructions
-// through internal/asm. Functions compile independently and
-// in parallel; the results are concatenated after the module-level stubs
-// and their call sites patched.
+// cmd/compile:
+//
+//	wasm body --frontend (build.go, build_simd.go; instrs table)--> SSA (ir.go, op.go)
+//	  --passes (pass_*.go; optimize, by Options.OptLevel)--> SSA ready to allocate
+//	  --regalloc (regalloc.go; abstract Reg, Loc, asks a Target)--> every value in a register or slot
+//	  --emitter (emit*.go, fuel.go; lowerings table; internal/asm)--> machine code, call and trap sites
+//	  --link (codegen.go)--> object.Object
+//
+// The frontend turns the wasm operand stack and locals into SSA with block
+// parameters; passes remove redundant parameters and dead code, split
+// critical edges and fuse comparisons into branches and cmovs and shifts
+// into scaled-index leas (fuseScaledAdds and fuseVectorTests are x86
+// motivated: a backend without those addressing modes or PTEST would skip
+// them); the linear-scan allocator works on abstract registers and learns
+// the allocatable sets, register classes and calling-convention hints from
+// a Target (regs.go is amd64's); the emitter selects x86-64 instructions.
+// Functions compile independently and in parallel; the results are
+// concatenated after the module-level stubs and their call sites patched,
+// so the output is byte-identical whatever Options.Parallel
+// (scripts/objhash.sh checks a refactor against the objects of every test
+// module).
+//
+// What is x86-64 here, and what a second instruction set (arm64) would
+// need to supply in its place:
+//   - register sets and allocation order, scratch registers, the register
+//     classes and names (regs.go: a regalloc Target);
+//   - the pinned registers: vmctx (R15) and memory base (R14), documented
+//     with the context layout in pkg/abi (the layout offsets are ISA
+//     neutral; the register names are amd64's);
+//   - the guest calling convention (convention, argReg, resultReg,
+//     stack argument and result slots) and the frame layout (emit.go);
+//   - instruction selection and encoding (emit*.go over internal/asm), the
+//     fuel and interrupt checks (fuel.go), bounds checks in both modes;
+//   - the entry and host-call stubs and the trap and exit routines
+//     (codegen.go), which must match the runtime's trampolines in
+//     pkg/execute/*_amd64.s and its signal-context decoding of trapping PCs
+//     and registers;
+//   - the CPU feature bits it may use (object.Feature*, checked at load),
+//     and the call relocation link patches (asm.PatchRel32: rel32 of a
+//     call; arm64 would patch the imm26 of a BL).
 package codegen
 
 import (
@@ -134,7 +165,7 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler) (
 		return nil, err
 	}
 	optimize(f, opts.OptLevel)
-	ra := allocate(f, m)
+	ra := allocate(f, m, regTarget{})
 	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
 		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
 	return e.emitFunc()

@@ -90,8 +90,8 @@ func TestCompileSpecModules(t *testing.T) {
 				continue
 			}
 			optimize(f, 2)
-			ra := allocate(f, m)
-			if err := checkAllocation(f, ra); err != nil {
+			ra := allocate(f, m, regTarget{})
+			if err := checkAllocation(f, ra, regTarget{}); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
 			}
 		}

@@ -45,7 +45,7 @@ func TestDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	optimize(f, 2)
-	allocate(f, m)
+	allocate(f, m, regTarget{})
 	fmt.Println(f)
 	a := asm.New()
 	fc, err := compileFunc(m, uint32(fi), &Options{}, a)

@@ -137,7 +137,7 @@ func (l ploc) eq(o ploc) bool { return l.reg == o.reg && (l.isReg() || l.mem == 
 
 func valLoc(v *Value) ploc {
 	if v.loc.inReg() {
-		return regLoc(v.loc.Reg)
+		return regLoc(asm.Reg(v.loc.Reg))
 	}
 	return memLoc(slotMem(v.loc.Slot))
 }
@@ -430,7 +430,7 @@ func (e *emitter) gpr(v *Value, scratch asm.Reg) asm.Reg {
 		return scratch
 	}
 	if v.loc.inReg() {
-		return v.loc.Reg
+		return asm.Reg(v.loc.Reg)
 	}
 	e.a.MovRM(memSize(v.Type), scratch, slotMem(v.loc.Slot))
 	return scratch
@@ -443,7 +443,7 @@ func (e *emitter) xmm(v *Value, scratch asm.Reg) asm.Reg {
 		return scratch
 	}
 	if v.loc.inReg() {
-		return v.loc.Reg
+		return asm.Reg(v.loc.Reg)
 	}
 	e.loadMem(scratch, slotMem(v.loc.Slot), v.Type)
 	return scratch
@@ -461,7 +461,7 @@ func (e *emitter) load(r asm.Reg, v *Value) {
 // dst returns the register to compute v into: its own, or scratch.
 func (e *emitter) dst(v *Value, scratch asm.Reg) asm.Reg {
 	if v.loc.inReg() {
-		return v.loc.Reg
+		return asm.Reg(v.loc.Reg)
 	}
 	return scratch
 }
@@ -474,7 +474,9 @@ func (e *emitter) finish(v *Value, r asm.Reg) {
 }
 
 // isReg reports whether v is in register r.
-func isReg(v *Value, r asm.Reg) bool { return v.Op != OpConst && v.loc.inReg() && v.loc.Reg == r }
+func isReg(v *Value, r asm.Reg) bool {
+	return v.Op != OpConst && v.loc.inReg() && asm.Reg(v.loc.Reg) == r
+}
 
 // operand returns a memory operand for v when it is spilled.
 func spilled(v *Value) bool { return v.Op != OpConst && !v.loc.inReg() }
@@ -505,6 +507,7 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 // ---- function ----
 
 func (e *emitter) emitFunc() (*funcCode, error) {
+	loweringsOnce.Do(initLowerings)
 	a := e.a
 	f := e.f
 	outArea := 0
@@ -555,7 +558,7 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	regs, sidx, _ := convention(f.Params)
 	var ms []pmove
 	for i, v := range f.Args {
-		if !needsReg(v) || v.loc.Reg == asm.NoReg && v.loc.Slot < 0 {
+		if !needsReg(v) || asm.Reg(v.loc.Reg) == asm.NoReg && v.loc.Slot < 0 {
 			continue
 		}
 		src := regLoc(regs[i])
@@ -774,7 +777,7 @@ func (e *emitter) terminator(b *Block) {
 			case spilled(c):
 				a.CmpMI(32, slotMem(c.loc.Slot), 0)
 			default:
-				a.TestRR(32, c.loc.Reg, c.loc.Reg)
+				a.TestRR(32, asm.Reg(c.loc.Reg), asm.Reg(c.loc.Reg))
 			}
 			cond = asm.CondNE
 		}
@@ -879,7 +882,7 @@ func (e *emitter) ucomis(t Type, rx asm.Reg, y *Value) {
 		case spilled(y):
 			a.UcomissRM(rx, slotMem(y.loc.Slot))
 		default:
-			a.UcomissRR(rx, y.loc.Reg)
+			a.UcomissRR(rx, asm.Reg(y.loc.Reg))
 		}
 		return
 	}
@@ -889,7 +892,7 @@ func (e *emitter) ucomis(t Type, rx asm.Reg, y *Value) {
 	case spilled(y):
 		a.UcomisdRM(rx, slotMem(y.loc.Slot))
 	default:
-		a.UcomisdRR(rx, y.loc.Reg)
+		a.UcomisdRR(rx, asm.Reg(y.loc.Reg))
 	}
 }
 

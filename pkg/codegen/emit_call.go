@@ -145,7 +145,7 @@ func (e *emitter) storeOp(v *Value) {
 func (e *emitter) saveLive(v *Value) {
 	for _, s := range e.ra.saves[e.pos[v.ID]] {
 		if !s.loc.defStore {
-			e.storeMem(slotMem(s.loc.Slot), s.loc.Reg, s.Type)
+			e.storeMem(slotMem(s.loc.Slot), asm.Reg(s.loc.Reg), s.Type)
 		}
 	}
 }
@@ -154,13 +154,13 @@ func (e *emitter) saveLive(v *Value) {
 // right after it is defined.
 func (e *emitter) spillAtDef(v *Value) {
 	if needsReg(v) && v.loc.defStore {
-		e.storeMem(slotMem(v.loc.Slot), v.loc.Reg, v.Type)
+		e.storeMem(slotMem(v.loc.Slot), asm.Reg(v.loc.Reg), v.Type)
 	}
 }
 
 func (e *emitter) restoreLive(v *Value) {
 	for _, s := range e.ra.saves[e.pos[v.ID]] {
-		e.loadMem(s.loc.Reg, slotMem(s.loc.Slot), s.Type)
+		e.loadMem(asm.Reg(s.loc.Reg), slotMem(s.loc.Slot), s.Type)
 	}
 }
 

@@ -3,6 +3,7 @@ package codegen
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -16,230 +17,336 @@ var aluOps = [opCount]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm
 var shiftOps = [opCount]asm.ShiftOp{OpShl: asm.ShiftShl, OpShrS: asm.ShiftSar, OpShrU: asm.ShiftShr, OpRotl: asm.ShiftRol, OpRotr: asm.ShiftRor}
 
 func (e *emitter) op(v *Value) error {
-	a := e.a
 	if e.isSIMD(v) {
 		return e.simd(v)
 	}
-	switch v.Op {
-	case OpAdd, OpSub, OpAnd, OpOr, OpXor:
-		e.intBin(v, aluOps[v.Op])
-	case OpMul:
-		e.mul(v)
-	case OpShl, OpShrS, OpShrU, OpRotl, OpRotr:
-		e.shift(v, shiftOps[v.Op])
-	case OpDivS, OpDivU, OpRemS, OpRemU:
-		e.div(v)
-	case OpClz, OpCtz, OpPopcnt:
-		x := v.Args[0]
-		sz := v.Type.Size()
-		d := e.dst(v, rA)
-		rx := e.gpr(x, rC)
-		feat := e.opts.Features
-		switch {
-		case v.Op == OpClz && feat&object.FeatureLZCNT != 0:
-			a.LzcntRR(sz, d, rx)
-		case v.Op == OpClz:
-			// clz = (sz-1) - bsr(x), and sz for 0: (2sz-1) xor (sz-1) = sz.
-			l := a.NewLabel()
-			a.BsrRR(sz, d, rx)
-			a.Jcc(asm.CondNE, l)
-			a.MovRI(32, d, int64(2*sz-1))
-			a.Bind(l)
-			a.XorRI(32, d, int32(sz-1))
-		case v.Op == OpCtz && feat&object.FeatureBMI1 != 0:
-			a.TzcntRR(sz, d, rx)
-		case v.Op == OpCtz:
-			l := a.NewLabel()
-			a.BsfRR(sz, d, rx)
-			a.Jcc(asm.CondNE, l)
-			a.MovRI(32, d, int64(sz))
-			a.Bind(l)
-		case feat&object.FeaturePOPCNT != 0:
-			a.PopcntRR(sz, d, rx)
-		default:
-			e.popcountSWAR(d, rx)
-		}
-		e.finish(v, d)
-	case OpEqz, OpEq, OpNe, OpLtS, OpLtU, OpGtS, OpGtU, OpLeS, OpLeU, OpGeS, OpGeU:
-		cond := e.compare(v)
-		d := e.dst(v, rA)
-		a.Setcc(cond, d)
-		a.Movzx(32, 8, d, d)
-		e.finish(v, d)
-	case OpFEq, OpFNe, OpFLt, OpFGt, OpFLe, OpFGe:
-		cond := e.compare(v)
-		d := e.dst(v, rA)
-		switch v.Op {
-		case OpFEq:
-			a.Setcc(asm.CondE, d)
-			a.Setcc(asm.CondNP, rC)
-			a.AndRR(8, d, rC)
-		case OpFNe:
-			a.Setcc(asm.CondNE, d)
-			a.Setcc(asm.CondP, rC)
-			a.OrRR(8, d, rC)
-		default:
-			a.Setcc(cond, d)
-		}
-		a.Movzx(32, 8, d, d)
-		e.finish(v, d)
-	case OpFAdd, OpFSub, OpFMul, OpFDiv:
-		e.floatBin(v)
-	case OpFMin, OpFMax:
-		e.minMax(v)
-	case OpFCopysign, OpFAbs, OpFNeg:
-		e.signOp(v)
-	case OpFCeil, OpFFloor, OpFTrunc, OpFNearest, OpFSqrt:
-		e.floatUnary(v)
-	case OpWrap, OpExtendU:
-		d := e.dst(v, rA)
-		x := v.Args[0]
-		if spilled(x) {
-			a.MovRM(32, d, slotMem(x.loc.Slot))
-		} else if x.Op == OpConst {
-			a.MovRI(64, d, int64(uint32(x.Aux)))
-		} else {
-			a.MovRR(32, d, x.loc.Reg)
-		}
-		e.finish(v, d)
-	case OpExtendS, OpExtend8S, OpExtend16S, OpExtend32S:
-		src := 32
-		switch v.Op {
-		case OpExtend8S:
-			src = 8
-		case OpExtend16S:
-			src = 16
-		}
-		d := e.dst(v, rA)
-		x := e.gpr(v.Args[0], rC)
-		a.Movsx(v.Type.Size(), src, d, x)
-		e.finish(v, d)
-	case OpReinterpret:
-		x := v.Args[0]
-		if v.Type.IsFloat() {
-			d := e.dst(v, x15)
-			if spilled(x) {
-				e.loadMem(d, slotMem(x.loc.Slot), v.Type)
-			} else {
-				r := e.gpr(x, rA)
-				e.emitMove(pmove{dst: regLoc(d), src: regLoc(r), t: v.Type})
-			}
-			e.finish(v, d)
-		} else {
-			d := e.dst(v, rA)
-			if spilled(x) {
-				a.MovRM(memSize(v.Type), d, slotMem(x.loc.Slot))
-			} else if x.Op == OpConst {
-				a.MovRI(64, d, x.Aux)
-			} else {
-				e.emitMove(pmove{dst: regLoc(d), src: regLoc(x.loc.Reg), t: v.Type})
-			}
-			e.finish(v, d)
-		}
-	case OpPromote, OpDemote:
-		d := e.dst(v, x15)
-		x := e.xmm(v.Args[0], x14)
-		if v.Op == OpPromote {
-			a.Cvtss2sdRR(d, x)
-		} else {
-			a.Cvtsd2ssRR(d, x)
-		}
-		e.finish(v, d)
-	case OpConvertS, OpConvertU:
-		e.convert(v)
-	case OpTruncS, OpTruncU, OpTruncSatS, OpTruncSatU:
-		e.trunc(v)
-	case OpSelect:
-		e.sel(v)
-	case OpLoad:
-		e.loadOp(v)
-	case OpStore:
-		e.storeOp(v)
-	case OpMemLen:
-		d := e.dst(v, rA)
-		a.MovRM(64, d, asm.M(asm.R15, abi.VMMemDesc))
-		a.MovRM(64, d, asm.M(d, abi.MemDescLen))
-		e.finish(v, d)
-	case OpGlobalAddr:
-		d := e.dst(v, rA)
-		a.MovRM(64, d, asm.M(asm.R15, abi.VMGlobals))
-		a.MovRM(64, d, asm.M(d, int32(8*v.Aux)))
-		e.finish(v, d)
-	case OpGlobalGet:
-		cell := e.gpr(v.Args[0], rA)
-		var d asm.Reg
-		if v.Type.IsFloat() {
-			d = e.dst(v, x15)
-		} else {
-			d = e.dst(v, rC)
-		}
-		e.loadMem(d, asm.M(cell, 0), v.Type)
-		e.finish(v, d)
-	case OpGlobalSet:
-		x := v.Args[0]
-		cell := e.gpr(v.Args[1], rA)
-		if x.Type.IsFloat() {
-			e.storeMem(asm.M(cell, 0), e.xmm(x, x15), x.Type)
-		} else {
-			r := e.gpr(x, rC)
-			a.MovMR(memSize(x.Type), asm.M(cell, 0), r)
-		}
-	case OpRefFunc:
-		d := e.dst(v, rA)
-		a.MovRM(64, d, asm.M(asm.R15, abi.VMFuncRefs))
-		a.Lea(64, d, asm.M(d, int32(abi.FuncRefSize*v.Aux)))
-		e.finish(v, d)
-	case OpTableSize:
-		d := e.dst(v, rA)
-		a.MovRM(64, d, asm.M(asm.R15, abi.VMTables))
-		a.MovRM(64, d, asm.M(d, int32(8*v.Aux)))
-		a.MovRM(32, d, asm.M(d, abi.TableDescLen))
-		e.finish(v, d)
-	case OpTableGet, OpTableSet:
-		idx := e.gpr(v.Args[0], rC)
-		a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
-		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
-		a.CmpRM(64, idx, asm.M(rA, abi.TableDescLen))
-		a.Jcc(asm.CondAE, e.trapLabel(abi.TrapTableOutOfBounds, v.Pos))
-		a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
-		if v.Op == OpTableGet {
-			d := e.dst(v, rD)
-			a.MovRM(64, d, asm.MI(rA, idx, 8, 0))
-			e.finish(v, d)
-		} else {
-			r := e.gpr(v.Args[1], rD)
-			a.MovMR(64, asm.MI(rA, idx, 8, 0), r)
-		}
-	case OpCall, OpCallIndirect:
-		e.call(v)
-	case OpResult:
-		call := v.Args[0]
-		var p []Type
-		if call.Op == OpCall {
-			p, _ = valTypes(e.m.FuncType(uint32(call.Aux)).Params)
-		} else {
-			p, _ = valTypes(e.m.Types[call.Aux].Params)
-		}
-		_, _, nStack := convention(p)
-		off := resultSlot(nStack, callResults(e.m, call), int(v.Aux))
-		e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, int32(8*off))), t: v.Type})
-	case OpBuiltin:
-		e.builtin(v)
-	case OpInterrupt:
-		l, back := a.NewLabel(), a.NewLabel()
-		if e.opts.Fuel {
-			e.fuelCheck(v, l)
-		}
-		a.CmpMI(32, asm.M(asm.R15, abi.VMInterrupt), 0)
-		a.Jcc(asm.CondNE, l)
-		a.Bind(back)
-		e.ool = append(e.ool, outOfLine{l, back, v})
-	case OpFuel:
-		e.fuelCharge(v)
-	default:
-		return fmt.Errorf("codegen: no lowering for %s", v.Op)
+	if l := lowerings[v.Op]; l != nil {
+		l(e, v)
+		return nil
 	}
-	return nil
+	return fmt.Errorf("codegen: no lowering for %s", v.Op)
+}
+
+// lowerings maps each non-SIMD op to its lowering. It is filled on first
+// use (emitFunc), not in its declaration, which would be an
+// initialization cycle (the lowerings reach op again), nor in an init
+// function: running a compiled module must not initialise the compiler.
+var (
+	lowerings     [opCount]func(e *emitter, v *Value)
+	loweringsOnce sync.Once
+)
+
+func initLowerings() {
+	lowerings[OpAdd] = (*emitter).alu
+	lowerings[OpSub] = (*emitter).alu
+	lowerings[OpAnd] = (*emitter).alu
+	lowerings[OpOr] = (*emitter).alu
+	lowerings[OpXor] = (*emitter).alu
+	lowerings[OpMul] = (*emitter).mul
+	lowerings[OpShl] = (*emitter).shiftOp
+	lowerings[OpShrS] = (*emitter).shiftOp
+	lowerings[OpShrU] = (*emitter).shiftOp
+	lowerings[OpRotl] = (*emitter).shiftOp
+	lowerings[OpRotr] = (*emitter).shiftOp
+	lowerings[OpDivS] = (*emitter).div
+	lowerings[OpDivU] = (*emitter).div
+	lowerings[OpRemS] = (*emitter).div
+	lowerings[OpRemU] = (*emitter).div
+	lowerings[OpClz] = (*emitter).bitCount
+	lowerings[OpCtz] = (*emitter).bitCount
+	lowerings[OpPopcnt] = (*emitter).bitCount
+	lowerings[OpEqz] = (*emitter).intCompare
+	lowerings[OpEq] = (*emitter).intCompare
+	lowerings[OpNe] = (*emitter).intCompare
+	lowerings[OpLtS] = (*emitter).intCompare
+	lowerings[OpLtU] = (*emitter).intCompare
+	lowerings[OpGtS] = (*emitter).intCompare
+	lowerings[OpGtU] = (*emitter).intCompare
+	lowerings[OpLeS] = (*emitter).intCompare
+	lowerings[OpLeU] = (*emitter).intCompare
+	lowerings[OpGeS] = (*emitter).intCompare
+	lowerings[OpGeU] = (*emitter).intCompare
+	lowerings[OpFEq] = (*emitter).floatCompare
+	lowerings[OpFNe] = (*emitter).floatCompare
+	lowerings[OpFLt] = (*emitter).floatCompare
+	lowerings[OpFGt] = (*emitter).floatCompare
+	lowerings[OpFLe] = (*emitter).floatCompare
+	lowerings[OpFGe] = (*emitter).floatCompare
+	lowerings[OpFAdd] = (*emitter).floatBin
+	lowerings[OpFSub] = (*emitter).floatBin
+	lowerings[OpFMul] = (*emitter).floatBin
+	lowerings[OpFDiv] = (*emitter).floatBin
+	lowerings[OpFMin] = (*emitter).minMax
+	lowerings[OpFMax] = (*emitter).minMax
+	lowerings[OpFCopysign] = (*emitter).signOp
+	lowerings[OpFAbs] = (*emitter).signOp
+	lowerings[OpFNeg] = (*emitter).signOp
+	lowerings[OpFCeil] = (*emitter).floatUnary
+	lowerings[OpFFloor] = (*emitter).floatUnary
+	lowerings[OpFTrunc] = (*emitter).floatUnary
+	lowerings[OpFNearest] = (*emitter).floatUnary
+	lowerings[OpFSqrt] = (*emitter).floatUnary
+	lowerings[OpWrap] = (*emitter).wrap
+	lowerings[OpExtendU] = (*emitter).wrap
+	lowerings[OpExtendS] = (*emitter).extendS
+	lowerings[OpExtend8S] = (*emitter).extendS
+	lowerings[OpExtend16S] = (*emitter).extendS
+	lowerings[OpExtend32S] = (*emitter).extendS
+	lowerings[OpReinterpret] = (*emitter).reinterpret
+	lowerings[OpPromote] = (*emitter).promoteDemote
+	lowerings[OpDemote] = (*emitter).promoteDemote
+	lowerings[OpConvertS] = (*emitter).convert
+	lowerings[OpConvertU] = (*emitter).convert
+	lowerings[OpTruncS] = (*emitter).trunc
+	lowerings[OpTruncU] = (*emitter).trunc
+	lowerings[OpTruncSatS] = (*emitter).trunc
+	lowerings[OpTruncSatU] = (*emitter).trunc
+	lowerings[OpSelect] = (*emitter).sel
+	lowerings[OpLoad] = (*emitter).loadOp
+	lowerings[OpStore] = (*emitter).storeOp
+	lowerings[OpMemLen] = (*emitter).memLen
+	lowerings[OpGlobalAddr] = (*emitter).globalAddr
+	lowerings[OpGlobalGet] = (*emitter).globalGet
+	lowerings[OpGlobalSet] = (*emitter).globalSet
+	lowerings[OpRefFunc] = (*emitter).refFunc
+	lowerings[OpTableSize] = (*emitter).tableSize
+	lowerings[OpTableGet] = (*emitter).tableAccess
+	lowerings[OpTableSet] = (*emitter).tableAccess
+	lowerings[OpCall] = (*emitter).call
+	lowerings[OpCallIndirect] = (*emitter).call
+	lowerings[OpResult] = (*emitter).callResult
+	lowerings[OpBuiltin] = (*emitter).builtin
+	lowerings[OpInterrupt] = (*emitter).interrupt
+	lowerings[OpFuel] = (*emitter).fuelCharge
+}
+
+func (e *emitter) bitCount(v *Value) {
+	a := e.a
+	x := v.Args[0]
+	sz := v.Type.Size()
+	d := e.dst(v, rA)
+	rx := e.gpr(x, rC)
+	feat := e.opts.Features
+	switch {
+	case v.Op == OpClz && feat&object.FeatureLZCNT != 0:
+		a.LzcntRR(sz, d, rx)
+	case v.Op == OpClz:
+		// clz = (sz-1) - bsr(x), and sz for 0: (2sz-1) xor (sz-1) = sz.
+		l := a.NewLabel()
+		a.BsrRR(sz, d, rx)
+		a.Jcc(asm.CondNE, l)
+		a.MovRI(32, d, int64(2*sz-1))
+		a.Bind(l)
+		a.XorRI(32, d, int32(sz-1))
+	case v.Op == OpCtz && feat&object.FeatureBMI1 != 0:
+		a.TzcntRR(sz, d, rx)
+	case v.Op == OpCtz:
+		l := a.NewLabel()
+		a.BsfRR(sz, d, rx)
+		a.Jcc(asm.CondNE, l)
+		a.MovRI(32, d, int64(sz))
+		a.Bind(l)
+	case feat&object.FeaturePOPCNT != 0:
+		a.PopcntRR(sz, d, rx)
+	default:
+		e.popcountSWAR(d, rx)
+	}
+	e.finish(v, d)
+}
+
+func (e *emitter) intCompare(v *Value) {
+	a := e.a
+	cond := e.compare(v)
+	d := e.dst(v, rA)
+	a.Setcc(cond, d)
+	a.Movzx(32, 8, d, d)
+	e.finish(v, d)
+}
+
+func (e *emitter) floatCompare(v *Value) {
+	a := e.a
+	cond := e.compare(v)
+	d := e.dst(v, rA)
+	switch v.Op {
+	case OpFEq:
+		a.Setcc(asm.CondE, d)
+		a.Setcc(asm.CondNP, rC)
+		a.AndRR(8, d, rC)
+	case OpFNe:
+		a.Setcc(asm.CondNE, d)
+		a.Setcc(asm.CondP, rC)
+		a.OrRR(8, d, rC)
+	default:
+		a.Setcc(cond, d)
+	}
+	a.Movzx(32, 8, d, d)
+	e.finish(v, d)
+}
+
+func (e *emitter) wrap(v *Value) {
+	a := e.a
+	d := e.dst(v, rA)
+	x := v.Args[0]
+	if spilled(x) {
+		a.MovRM(32, d, slotMem(x.loc.Slot))
+	} else if x.Op == OpConst {
+		a.MovRI(64, d, int64(uint32(x.Aux)))
+	} else {
+		a.MovRR(32, d, asm.Reg(x.loc.Reg))
+	}
+	e.finish(v, d)
+}
+
+func (e *emitter) extendS(v *Value) {
+	a := e.a
+	src := 32
+	switch v.Op {
+	case OpExtend8S:
+		src = 8
+	case OpExtend16S:
+		src = 16
+	}
+	d := e.dst(v, rA)
+	x := e.gpr(v.Args[0], rC)
+	a.Movsx(v.Type.Size(), src, d, x)
+	e.finish(v, d)
+}
+
+func (e *emitter) reinterpret(v *Value) {
+	a := e.a
+	x := v.Args[0]
+	if v.Type.IsFloat() {
+		d := e.dst(v, x15)
+		if spilled(x) {
+			e.loadMem(d, slotMem(x.loc.Slot), v.Type)
+		} else {
+			r := e.gpr(x, rA)
+			e.emitMove(pmove{dst: regLoc(d), src: regLoc(r), t: v.Type})
+		}
+		e.finish(v, d)
+	} else {
+		d := e.dst(v, rA)
+		if spilled(x) {
+			a.MovRM(memSize(v.Type), d, slotMem(x.loc.Slot))
+		} else if x.Op == OpConst {
+			a.MovRI(64, d, x.Aux)
+		} else {
+			e.emitMove(pmove{dst: regLoc(d), src: regLoc(asm.Reg(x.loc.Reg)), t: v.Type})
+		}
+		e.finish(v, d)
+	}
+}
+
+func (e *emitter) promoteDemote(v *Value) {
+	a := e.a
+	d := e.dst(v, x15)
+	x := e.xmm(v.Args[0], x14)
+	if v.Op == OpPromote {
+		a.Cvtss2sdRR(d, x)
+	} else {
+		a.Cvtsd2ssRR(d, x)
+	}
+	e.finish(v, d)
+}
+
+func (e *emitter) memLen(v *Value) {
+	a := e.a
+	d := e.dst(v, rA)
+	a.MovRM(64, d, asm.M(asm.R15, abi.VMMemDesc))
+	a.MovRM(64, d, asm.M(d, abi.MemDescLen))
+	e.finish(v, d)
+}
+
+func (e *emitter) globalAddr(v *Value) {
+	a := e.a
+	d := e.dst(v, rA)
+	a.MovRM(64, d, asm.M(asm.R15, abi.VMGlobals))
+	a.MovRM(64, d, asm.M(d, int32(8*v.Aux)))
+	e.finish(v, d)
+}
+
+func (e *emitter) globalGet(v *Value) {
+	cell := e.gpr(v.Args[0], rA)
+	var d asm.Reg
+	if v.Type.IsFloat() {
+		d = e.dst(v, x15)
+	} else {
+		d = e.dst(v, rC)
+	}
+	e.loadMem(d, asm.M(cell, 0), v.Type)
+	e.finish(v, d)
+}
+
+func (e *emitter) globalSet(v *Value) {
+	a := e.a
+	x := v.Args[0]
+	cell := e.gpr(v.Args[1], rA)
+	if x.Type.IsFloat() {
+		e.storeMem(asm.M(cell, 0), e.xmm(x, x15), x.Type)
+	} else {
+		r := e.gpr(x, rC)
+		a.MovMR(memSize(x.Type), asm.M(cell, 0), r)
+	}
+}
+
+func (e *emitter) refFunc(v *Value) {
+	a := e.a
+	d := e.dst(v, rA)
+	a.MovRM(64, d, asm.M(asm.R15, abi.VMFuncRefs))
+	a.Lea(64, d, asm.M(d, int32(abi.FuncRefSize*v.Aux)))
+	e.finish(v, d)
+}
+
+func (e *emitter) tableSize(v *Value) {
+	a := e.a
+	d := e.dst(v, rA)
+	a.MovRM(64, d, asm.M(asm.R15, abi.VMTables))
+	a.MovRM(64, d, asm.M(d, int32(8*v.Aux)))
+	a.MovRM(32, d, asm.M(d, abi.TableDescLen))
+	e.finish(v, d)
+}
+
+func (e *emitter) tableAccess(v *Value) {
+	a := e.a
+	idx := e.gpr(v.Args[0], rC)
+	a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
+	a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
+	a.CmpRM(64, idx, asm.M(rA, abi.TableDescLen))
+	a.Jcc(asm.CondAE, e.trapLabel(abi.TrapTableOutOfBounds, v.Pos))
+	a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
+	if v.Op == OpTableGet {
+		d := e.dst(v, rD)
+		a.MovRM(64, d, asm.MI(rA, idx, 8, 0))
+		e.finish(v, d)
+	} else {
+		r := e.gpr(v.Args[1], rD)
+		a.MovMR(64, asm.MI(rA, idx, 8, 0), r)
+	}
+}
+
+func (e *emitter) callResult(v *Value) {
+	call := v.Args[0]
+	var p []Type
+	if call.Op == OpCall {
+		p, _ = valTypes(e.m.FuncType(uint32(call.Aux)).Params)
+	} else {
+		p, _ = valTypes(e.m.Types[call.Aux].Params)
+	}
+	_, _, nStack := convention(p)
+	off := resultSlot(nStack, callResults(e.m, call), int(v.Aux))
+	e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, int32(8*off))), t: v.Type})
+}
+
+func (e *emitter) interrupt(v *Value) {
+	a := e.a
+	l, back := a.NewLabel(), a.NewLabel()
+	if e.opts.Fuel {
+		e.fuelCheck(v, l)
+	}
+	a.CmpMI(32, asm.M(asm.R15, abi.VMInterrupt), 0)
+	a.Jcc(asm.CondNE, l)
+	a.Bind(back)
+	e.ool = append(e.ool, outOfLine{l, back, v})
 }
 
 // intBin emits a two-address ALU operation d = x op y.
@@ -261,13 +368,13 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 		return
 	}
 	// Three-address add through lea when the result has its own register.
-	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && x.loc.Reg != d && !spilled(y) {
+	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && asm.Reg(x.loc.Reg) != d && !spilled(y) {
 		if imm, ok := imm32(y); ok {
-			a.Lea(sz, d, asm.M(x.loc.Reg, imm))
+			a.Lea(sz, d, asm.M(asm.Reg(x.loc.Reg), imm))
 			return
 		}
 		if y.Op != OpConst {
-			a.Lea(sz, d, asm.MI(x.loc.Reg, y.loc.Reg, 1, 0))
+			a.Lea(sz, d, asm.MI(asm.Reg(x.loc.Reg), asm.Reg(y.loc.Reg), 1, 0))
 			return
 		}
 	}
@@ -358,7 +465,7 @@ func (e *emitter) div(v *Value) {
 	rem := v.Op == OpRemS || v.Op == OpRemU
 	var ry asm.Reg
 	if y.Op != OpConst && y.loc.inReg() {
-		ry = y.loc.Reg
+		ry = asm.Reg(y.loc.Reg)
 	} else {
 		e.load(rC, y)
 		ry = rC
@@ -412,7 +519,7 @@ func (e *emitter) div(v *Value) {
 		res = rD
 	}
 	if v.loc.inReg() {
-		a.MovRR(sz, v.loc.Reg, res)
+		a.MovRR(sz, asm.Reg(v.loc.Reg), res)
 	} else {
 		e.finish(v, res)
 	}
@@ -468,7 +575,7 @@ func (e *emitter) fsrc(rr sseBin, rm sseBinM, d asm.Reg, y *Value) {
 	case spilled(y):
 		rm(d, slotMem(y.loc.Slot))
 	default:
-		rr(d, y.loc.Reg)
+		rr(d, asm.Reg(y.loc.Reg))
 	}
 }
 
@@ -542,9 +649,9 @@ func (e *emitter) fbits(r asm.Reg, x *Value) {
 	case spilled(x):
 		e.a.MovRM(sz, r, slotMem(x.loc.Slot))
 	case sz == 32:
-		e.a.MovdRX(r, x.loc.Reg)
+		e.a.MovdRX(r, asm.Reg(x.loc.Reg))
 	default:
-		e.a.MovqRX(r, x.loc.Reg)
+		e.a.MovqRX(r, asm.Reg(x.loc.Reg))
 	}
 }
 
@@ -588,9 +695,9 @@ func (e *emitter) signOp(v *Value) {
 		return
 	}
 	if f32 {
-		a.MovdXR(v.loc.Reg, rA)
+		a.MovdXR(asm.Reg(v.loc.Reg), rA)
 	} else {
-		a.MovqXR(v.loc.Reg, rA)
+		a.MovqXR(asm.Reg(v.loc.Reg), rA)
 	}
 }
 
@@ -797,14 +904,14 @@ func (e *emitter) sel(v *Value) {
 		if spilled(c) {
 			a.CmpMI(32, slotMem(c.loc.Slot), 0)
 		} else {
-			a.TestRR(32, c.loc.Reg, c.loc.Reg)
+			a.TestRR(32, asm.Reg(c.loc.Reg), asm.Reg(c.loc.Reg))
 		}
 	}
 	if c.fused {
 		// The comparison has no register: compare, then cmov on its
 		// condition when y can be loaded first without touching an
 		// operand; otherwise keep the boolean in RDX.
-		d := v.loc.Reg
+		d := asm.Reg(v.loc.Reg)
 		fast := v.loc.inReg() && x.Op != OpConst && y.Op != OpConst && !isReg(x, d)
 		for _, ca := range c.Args {
 			fast = fast && !isReg(ca, d)
@@ -815,7 +922,7 @@ func (e *emitter) sel(v *Value) {
 			if spilled(x) {
 				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.loc.Slot))
 			} else {
-				a.CmovccRR(cc, v.Type.Size(), d, x.loc.Reg)
+				a.CmovccRR(cc, v.Type.Size(), d, asm.Reg(x.loc.Reg))
 			}
 			return
 		}
@@ -853,11 +960,11 @@ func (e *emitter) sel(v *Value) {
 	case spilled(x):
 		a.CmovccRM(cond, sz, tmp, slotMem(x.loc.Slot))
 	default:
-		a.CmovccRR(cond, sz, tmp, x.loc.Reg)
+		a.CmovccRR(cond, sz, tmp, asm.Reg(x.loc.Reg))
 	}
 	if v.loc.inReg() {
-		if tmp != v.loc.Reg {
-			a.MovRR(64, v.loc.Reg, tmp)
+		if tmp != asm.Reg(v.loc.Reg) {
+			a.MovRR(64, asm.Reg(v.loc.Reg), tmp)
 		}
 	} else {
 		e.finish(v, tmp)
@@ -889,3 +996,6 @@ func (e *emitter) popcountSWAR(d, x asm.Reg) {
 	a.ShrRI(64, rA, 56)
 	a.MovRR(32, d, rA)
 }
+
+func (e *emitter) alu(v *Value)     { e.intBin(v, aluOps[v.Op]) }
+func (e *emitter) shiftOp(v *Value) { e.shift(v, shiftOps[v.Op]) }

@@ -46,18 +46,6 @@ func without(rs []asm.Reg, drop ...asm.Reg) []asm.Reg {
 	return out
 }
 
-// xmmSet returns the XMM registers the allocator may use in f.
-func xmmSet(f *Func, regs []asm.Reg) []asm.Reg {
-	if !f.simd {
-		return regs
-	}
-	rs := simdXMMs.Get()
-	if len(regs) > 0 && regs[0] == calleeXMMFirst[0] {
-		return rs[1]
-	}
-	return rs[0]
-}
-
 // slotsOverlap reports whether two values' stack slots share bytes: a
 // v128 in slot k also takes slot k-1 (slotMem(k) is its lower half).
 func slotsOverlap(a, b *Value) bool {
@@ -197,8 +185,8 @@ func (e *emitter) vop(v *Value, scratch asm.Reg) asm.Reg { return e.xmm(v, scrat
 // done moves a result computed in r into v's location.
 func (e *emitter) done(v *Value, r asm.Reg) {
 	if v.loc.inReg() {
-		if v.loc.Reg != r {
-			e.a.V(asm.Movaps, v.loc.Reg, r)
+		if asm.Reg(v.loc.Reg) != r {
+			e.a.V(asm.Movaps, asm.Reg(v.loc.Reg), r)
 		}
 		return
 	}

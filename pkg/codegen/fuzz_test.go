@@ -47,7 +47,7 @@ func FuzzCompile(f *testing.F) {
 				t.Fatal(err)
 			}
 			optimize(fn, 2)
-			if err := checkAllocation(fn, allocate(fn, m)); err != nil {
+			if err := checkAllocation(fn, allocate(fn, m, regTarget{}), regTarget{}); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}
 		}

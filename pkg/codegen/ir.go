@@ -3,8 +3,6 @@ package codegen
 import (
 	"fmt"
 	"strings"
-
-	"github.com/lucet-go/lucet/internal/asm"
 )
 
 // Type is the machine type of an SSA value. References are I64 (pointers
@@ -35,6 +33,26 @@ func (t Type) Size() int {
 	}
 	return 64
 }
+
+// Reg is a machine register, numbered by the instruction set (for amd64,
+// internal/asm's numbering); the allocator only compares them.
+type Reg uint8
+
+// NoReg marks an absent register.
+const NoReg Reg = 0xFF
+
+// Loc is where a value lives for its whole lifetime: a register, or a
+// stack slot (spilled). Values that are live across a call-like operation
+// also get a slot, used to save and restore their register around it.
+type Loc struct {
+	Reg  Reg   // NoReg when spilled
+	Slot int32 // -1 when none
+	// defStore: the value is in a register but lives across a call, so it
+	// is also stored to its slot once, where it is defined.
+	defStore bool
+}
+
+func (l Loc) inReg() bool { return l.Reg != NoReg }
 
 // Value is one SSA value. Args are its operands; Aux and Aux2 carry
 // immediates (constants, memory offsets, indices) whose meaning depends on
@@ -170,7 +188,7 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	}
 	v := &f.valSlab[0]
 	f.valSlab = f.valSlab[1:]
-	*v = Value{ID: f.nextID, Op: op, Type: t, Block: b, loc: Loc{Reg: asm.NoReg, Slot: -1}}
+	*v = Value{ID: f.nextID, Op: op, Type: t, Block: b, loc: Loc{Reg: NoReg, Slot: -1}}
 	f.nextID++
 	if len(args) > 0 {
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {

@@ -4,41 +4,28 @@ import (
 	"math"
 	"sort"
 
-	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// Loc is where a value lives for its whole lifetime: a register, or a
-// stack slot (spilled). Values that are live across a call-like operation
-// also get a slot, used to save and restore their register around it.
-type Loc struct {
-	Reg  asm.Reg // asm.NoReg when spilled
-	Slot int32   // -1 when none
-	// defStore: the value is in a register but lives across a call, so it
-	// is also stored to its slot once, where it is defined.
-	defStore bool
+// Target is what the allocator needs to know of an instruction set: its
+// allocatable registers in order of preference, their classes, and the
+// registers of the calling convention it uses as hints.
+type Target interface {
+	// Allocatable returns the registers values of f may take: the
+	// general registers, or with float those for floats and vectors; with
+	// acrossCalls, in the order that suits values live across a call
+	// (registers no call takes arguments in first).
+	Allocatable(f *Func, float, acrossCalls bool) []Reg
+	// IsFloat reports whether r holds floats and vectors.
+	IsFloat(r Reg) bool
+	// ArgReg is the register parameter i of f arrives in, or NoReg.
+	ArgReg(f *Func, i int) Reg
+	// ParamRegs are the registers a call passes arguments of the given
+	// types in (NoReg: on the stack).
+	ParamRegs(params []Type) []Reg
+	// RegName names r in messages.
+	RegName(r Reg) string
 }
-
-func (l Loc) inReg() bool { return l.Reg != asm.NoReg }
-
-// Registers. RAX, RCX, RDX and X14, X15 are scratch registers of the
-// emitter (division, shift counts, reloads of spilled operands, parallel
-// move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
-// frame.
-var (
-	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
-	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
-		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
-	// Registers no call takes arguments in come first for values that
-	// live across calls.
-	calleeGPRFirst = []asm.Reg{asm.RBX, asm.R12, asm.R13, asm.R11, asm.R10, asm.R9, asm.R8, asm.RSI, asm.RDI}
-	calleeXMMFirst = []asm.Reg{asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13,
-		asm.X7, asm.X6, asm.X5, asm.X4, asm.X3, asm.X2, asm.X1, asm.X0}
-	// Guest calling convention: integer and float parameter registers;
-	// further parameters and results after the first go on the stack.
-	argGPRs = []asm.Reg{asm.RDI, asm.RSI, asm.R8, asm.R9, asm.R10, asm.R11}
-	argXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7}
-)
 
 // needsReg reports whether v occupies a location at all: constants are
 // rematerialized at each use, fused comparisons live in the flags.
@@ -485,16 +472,24 @@ func forEach(s []int32, fn func(int32)) {
 // is spilled for its whole life. There is no splitting: a value lives in
 // one register or one stack slot, and values live across calls are stored
 // at their definition and reloaded after each call.
-func allocate(f *Func, m *wasm.Module) *regAlloc {
+func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
 	pos := numberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
 	ra := &regAlloc{intervals: ivs, saves: map[int32][]*Value{}}
+	callW := ra.findCalls(f, pos)
+	h := findHints(f, m, t)
+	ra.scan(f, t, callW, h)
+	ra.assignSlots()
+	return ra
+}
 
-	// callW[i] is the total loop-depth weight of the first i calls, so the
-	// cost of reloading an interval after every call it spans is a
-	// difference of two prefix sums.
+// findCalls records the positions of calls and interrupt checks and
+// returns callW: callW[i] is the total loop-depth weight of the first i
+// calls, so the cost of reloading an interval after every call it spans
+// is a difference of two prefix sums.
+func (ra *regAlloc) findCalls(f *Func, pos []int32) []float32 {
 	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -506,15 +501,19 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 		}
 	}
-	reloadCost := func(iv *interval) float32 {
-		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
-		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.end })
-		if hi <= lo {
-			return 0
-		}
-		return callW[hi] - callW[lo]
-	}
+	return callW
+}
 
+// hints are the registers a value would like: paramOf maps an edge
+// argument to the parameter it binds, pidx a parameter to its index, and
+// callArg a value passed to a call to its convention register.
+type hints struct {
+	paramOf []*Value
+	pidx    []int32
+	callArg []Reg
+}
+
+func findHints(f *Func, m *wasm.Module, t Target) hints {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
@@ -535,9 +534,9 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		}
 	}
 	// callArg maps a value passed to a call to its convention register.
-	callArg := make([]asm.Reg, f.nextID)
+	callArg := make([]Reg, f.nextID)
 	for i := range callArg {
-		callArg[i] = asm.NoReg
+		callArg[i] = NoReg
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -555,14 +554,32 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			if err != nil {
 				continue
 			}
-			regs, _, _ := convention(ps)
+			regs := t.ParamRegs(ps)
 			for i, a := range v.Args[:len(ps)] {
-				if callArg[a.ID] == asm.NoReg {
+				if callArg[a.ID] == NoReg {
 					callArg[a.ID] = regs[i]
 				}
 			}
 		}
 	}
+	return hints{paramOf, pidx, callArg}
+}
+
+// scan is the linear scan proper: each interval in order of start takes
+// a free register, preferring its hints, or evicts a cheaper blocker, or
+// stays spilled.
+func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
+	ivs := ra.intervals
+	paramOf, pidx, callArg := h.paramOf, h.pidx, h.callArg
+	reloadCost := func(iv *interval) float32 {
+		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
+		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.end })
+		if hi <= lo {
+			return 0
+		}
+		return callW[hi] - callW[lo]
+	}
+
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
 	// intersect.
@@ -572,7 +589,7 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 	// allocation linear in the number of intervals, at the price of a few
 	// more spills in functions whose values interleave that much.
 	var assigned [32][]*interval
-	free := func(r asm.Reg, cur *interval) (bool, *interval, int) {
+	free := func(r Reg, cur *interval) (bool, *interval, int) {
 		if len(assigned[r]) > maxHolders {
 			return false, nil, 2
 		}
@@ -592,11 +609,8 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 	for i := range ivs {
 		cur := &ivs[i]
 		v := cur.v
-		v.loc = Loc{Reg: asm.NoReg, Slot: -1}
-		regs := allocGPRs
-		if v.Type.IsFloat() {
-			regs = xmmSet(f, allocXMMs)
-		}
+		v.loc = Loc{Reg: NoReg, Slot: -1}
+		regs := t.Allocatable(f, v.Type.IsFloat(), false)
 		for _, r := range regs {
 			if len(assigned[r]) == 0 || minEnd[r] >= cur.start {
 				continue
@@ -618,9 +632,9 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		if len(ra.callPos) > 0 && reloadCost(cur) > cur.weight {
 			continue
 		}
-		r := asm.NoReg
-		try := func(h asm.Reg) {
-			if r == asm.NoReg && h != asm.NoReg && h.IsXMM() == v.Type.IsFloat() {
+		r := NoReg
+		try := func(h Reg) {
+			if r == NoReg && h != NoReg && t.IsFloat(h) == v.Type.IsFloat() {
 				if ok, _, _ := free(h, cur); ok {
 					r = h
 				}
@@ -636,22 +650,18 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 		}
 		if crossesCall {
-			if v.Type.IsFloat() {
-				regs = xmmSet(f, calleeXMMFirst)
-			} else {
-				regs = calleeGPRFirst
-			}
+			regs = t.Allocatable(f, v.Type.IsFloat(), true)
 		}
 		// Hints: the parameter register, the register of the parameter an
 		// argument flows into, the argument register of the call it is
 		// passed to, the first operand's register.
 		if v.Op == OpArg {
-			try(argReg(f, int(v.Aux)))
+			try(t.ArgReg(f, int(v.Aux)))
 		}
 		if p := paramOf[v.ID]; p != nil && p.loc.inReg() {
 			try(p.loc.Reg)
 		}
-		if h := callArg[v.ID]; h != asm.NoReg {
+		if h := callArg[v.ID]; h != NoReg {
 			try(h)
 		}
 		if v.Op == OpParam && !crossesCall {
@@ -671,7 +681,7 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		// A non-commutative two-address operation whose result shares the
 		// second operand's register needs a detour through a scratch
 		// register: take that register only as a last resort.
-		avoid := asm.NoReg
+		avoid := NoReg
 		if (v.Op == OpSub || v.Op == OpFSub || v.Op == OpFDiv) && needsReg(v.Args[1]) {
 			avoid = v.Args[1].loc.Reg
 		}
@@ -681,7 +691,7 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 			}
 		}
 		try(avoid)
-		if r == asm.NoReg {
+		if r == NoReg {
 			// Evict the cheapest single interval blocking a register if it
 			// is cheaper than this one (uses weighted by loop depth, then
 			// the one ending last); otherwise this one stays spilled.
@@ -699,7 +709,7 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 				continue
 			}
 			r = victim.v.loc.Reg
-			victim.v.loc.Reg = asm.NoReg
+			victim.v.loc.Reg = NoReg
 			for j, it := range assigned[r] {
 				if it == victim {
 					assigned[r] = append(assigned[r][:j], assigned[r][j+1:]...)
@@ -713,35 +723,10 @@ func allocate(f *Func, m *wasm.Module) *regAlloc {
 		}
 		assigned[r] = append(assigned[r], cur)
 	}
-	ra.assignSlots()
-	return ra
 }
 
 // maxHolders bounds the intervals sharing one register (see allocate).
 const maxHolders = 64
-
-// argReg is the register parameter i of f arrives in, or NoReg.
-func argReg(f *Func, i int) asm.Reg {
-	ni, nf := 0, 0
-	for j, t := range f.Params {
-		var r asm.Reg = asm.NoReg
-		if t.IsFloat() {
-			if nf < len(argXMMs) {
-				r = argXMMs[nf]
-			}
-			nf++
-		} else {
-			if ni < len(argGPRs) {
-				r = argGPRs[ni]
-			}
-			ni++
-		}
-		if j == i {
-			return r
-		}
-	}
-	return asm.NoReg
-}
 
 // assignSlots gives a stack slot to every spilled value and to every value
 // in a register that is live across a call-like operation, reusing slots

@@ -12,7 +12,7 @@ import (
 // whose whole spans overlap never share a slot, every use lies inside one
 // of the used value's ranges, and every register value live across a call
 // is stored at its definition and reloaded after the call.
-func checkAllocation(f *Func, ra *regAlloc) error {
+func checkAllocation(f *Func, ra *regAlloc, t Target) error {
 	pos := numberPositions(f)
 	ivOf := map[*Value]*interval{}
 	for i := range ra.intervals {
@@ -21,11 +21,11 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 		v := iv.v
 		switch {
 		case v.loc.inReg():
-			if v.Type.IsFloat() != v.loc.Reg.IsXMM() {
-				return fmt.Errorf("v%d (%s) in %s", v.ID, v.Type, v.loc.Reg)
+			if v.Type.IsFloat() != t.IsFloat(v.loc.Reg) {
+				return fmt.Errorf("v%d (%s) in %s", v.ID, v.Type, t.RegName(v.loc.Reg))
 			}
-			if !slices.Contains(allocGPRs, v.loc.Reg) && !slices.Contains(xmmSet(f, allocXMMs), v.loc.Reg) {
-				return fmt.Errorf("v%d in %s, which is not allocatable", v.ID, v.loc.Reg)
+			if !slices.Contains(t.Allocatable(f, false, false), v.loc.Reg) && !slices.Contains(t.Allocatable(f, true, false), v.loc.Reg) {
+				return fmt.Errorf("v%d in %s, which is not allocatable", v.ID, t.RegName(v.loc.Reg))
 			}
 		case v.loc.Slot < 0:
 			return fmt.Errorf("v%d has no location", v.ID)
@@ -38,9 +38,9 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 			b := &ivs[j]
 			if a.v.loc.inReg() && b.v.loc.inReg() && a.v.loc.Reg == b.v.loc.Reg && intersects(a, b) {
 				return fmt.Errorf("v%d [%d,%d] and v%d [%d,%d] share %s",
-					a.v.ID, a.start, a.end, b.v.ID, b.start, b.end, a.v.loc.Reg)
+					a.v.ID, a.start, a.end, b.v.ID, b.start, b.end, t.RegName(a.v.loc.Reg))
 			}
-			if slotsOverlap(a.v, b.v) {
+			if slotsShared(a.v, b.v) {
 				return fmt.Errorf("v%d and v%d share slot %d", a.v.ID, b.v.ID, a.v.loc.Slot)
 			}
 		}
@@ -97,4 +97,19 @@ func checkAllocation(f *Func, ra *regAlloc) error {
 		}
 	}
 	return nil
+}
+
+// slotsShared reports whether two values' stack slots share bytes: a
+// v128 in slot k also takes slot k-1 (see assignSlots).
+func slotsShared(a, b *Value) bool {
+	if a.loc.Slot < 0 || b.loc.Slot < 0 {
+		return false
+	}
+	lo := func(v *Value) int32 {
+		if v.Type == TV128 {
+			return v.loc.Slot - 1
+		}
+		return v.loc.Slot
+	}
+	return lo(a) <= b.loc.Slot && lo(b) <= a.loc.Slot
 }

@@ -155,7 +155,7 @@ func TestBuildSSA(t *testing.T) {
 			if got := tc.check(f); got != tc.expect {
 				t.Errorf("got %s, want %s\n%s", got, tc.expect, f)
 			}
-			if err := checkAllocation(f, allocate(f, tc.m)); err != nil {
+			if err := checkAllocation(f, allocate(f, tc.m, regTarget{}), regTarget{}); err != nil {
 				t.Errorf("allocation: %v", err)
 			}
 		})
@@ -213,8 +213,8 @@ func TestRegallocPressure(t *testing.T) {
 	}
 	m := module1(i32s, i32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...)
 	f := build(t, m)
-	ra := allocate(f, m)
-	if err := checkAllocation(f, ra); err != nil {
+	ra := allocate(f, m, regTarget{})
+	if err := checkAllocation(f, ra, regTarget{}); err != nil {
 		t.Fatal(err)
 	}
 	spilled := 0
@@ -240,7 +240,7 @@ func TestRegallocPressure(t *testing.T) {
 		t.Fatal("no overlapping pair found")
 	}
 	b.loc.Reg = a.loc.Reg
-	if err := checkAllocation(f, ra); err == nil || !strings.Contains(err.Error(), "share") {
+	if err := checkAllocation(f, ra, regTarget{}); err == nil || !strings.Contains(err.Error(), "share") {
 		t.Fatalf("checker missed a register conflict: %v", err)
 	}
 }

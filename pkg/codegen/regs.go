@@ -1,0 +1,100 @@
+package codegen
+
+import (
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/internal/lazy"
+)
+
+// Registers. RAX, RCX, RDX and X14, X15 are scratch registers of the
+// emitter (division, shift counts, reloads of spilled operands, parallel
+// move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
+// frame.
+var (
+	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
+	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
+		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
+	// Registers no call takes arguments in come first for values that
+	// live across calls.
+	calleeGPRFirst = []asm.Reg{asm.RBX, asm.R12, asm.R13, asm.R11, asm.R10, asm.R9, asm.R8, asm.RSI, asm.RDI}
+	calleeXMMFirst = []asm.Reg{asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13,
+		asm.X7, asm.X6, asm.X5, asm.X4, asm.X3, asm.X2, asm.X1, asm.X0}
+	// Guest calling convention: integer and float parameter registers;
+	// further parameters and results after the first go on the stack.
+	argGPRs = []asm.Reg{asm.RDI, asm.RSI, asm.R8, asm.R9, asm.R10, asm.R11}
+	argXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7}
+)
+
+// regTarget tells the register allocator the amd64 register sets.
+type regTarget struct{}
+
+// allocSets are the allocation orders as the allocator's registers:
+// [float][acrossCalls], and the same for functions with SIMD operations
+// (which keep two more XMM registers as scratch). Built on first use.
+var allocSets = lazy.Value[[2][2][2][]Reg]{New: func() (s [2][2][2][]Reg) {
+	conv := func(rs []asm.Reg) []Reg {
+		out := make([]Reg, len(rs))
+		for i, r := range rs {
+			out[i] = Reg(r)
+		}
+		return out
+	}
+	for simd := 0; simd < 2; simd++ {
+		s[simd][0][0] = conv(allocGPRs)
+		s[simd][0][1] = conv(calleeGPRFirst)
+	}
+	s[0][1][0] = conv(allocXMMs)
+	s[0][1][1] = conv(calleeXMMFirst)
+	x := simdXMMs.Get()
+	s[1][1][0] = conv(x[0])
+	s[1][1][1] = conv(x[1])
+	return s
+}}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (regTarget) Allocatable(f *Func, float, acrossCalls bool) []Reg {
+	return allocSets.Get()[b2i(f.simd)][b2i(float)][b2i(acrossCalls)]
+}
+
+func (regTarget) IsFloat(r Reg) bool { return asm.Reg(r).IsXMM() }
+
+func (regTarget) RegName(r Reg) string { return asm.Reg(r).String() }
+
+func (regTarget) ArgReg(f *Func, i int) Reg { return Reg(argReg(f, i)) }
+
+func (regTarget) ParamRegs(params []Type) []Reg {
+	regs, _, _ := convention(params)
+	out := make([]Reg, len(regs))
+	for i, r := range regs {
+		out[i] = Reg(r)
+	}
+	return out
+}
+
+// argReg is the register parameter i of f arrives in, or NoReg.
+func argReg(f *Func, i int) asm.Reg {
+	ni, nf := 0, 0
+	for j, t := range f.Params {
+		var r asm.Reg = asm.NoReg
+		if t.IsFloat() {
+			if nf < len(argXMMs) {
+				r = argXMMs[nf]
+			}
+			nf++
+		} else {
+			if ni < len(argGPRs) {
+				r = argGPRs[ni]
+			}
+			ni++
+		}
+		if j == i {
+			return r
+		}
+	}
+	return asm.NoReg
+}
