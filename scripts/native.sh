@@ -12,7 +12,10 @@
 # -mbulk-memory; its native counterpart is strings.
 #
 # BASE_BIN=path/to/another/lucet-bench adds that build as a "base" column
-# (a before/after in the same run).
+# (a before/after in the same run). With CPU=1 every engine is measured
+# like the native binary but in CPU time (user+system of the process at
+# the benchmark size minus at size 1, so compilation and start-up cancel
+# out): on a loaded machine wall time mostly measures the neighbours.
 #   scripts/native.sh [REPS] [BENCH...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +27,9 @@ if [ ! -x "$work/bin/peerbench" ]; then
 	(cd "$work" && corpus/build.sh >/dev/null && CGO_ENABLED=1 go build -o bin/peerbench ./cmd/peerbench)
 fi
 CGO_ENABLED=0 go build -tags urfave_cli_no_docs -o bin/ ./cmd/lucet-bench
-exec python3 - "$work" "$reps" "${BASE_BIN:-}" $benches <<'PY'
-import json, math, statistics, subprocess, sys, time
+CPU=${CPU:-} exec python3 - "$work" "$reps" "${BASE_BIN:-}" $benches <<'PY'
+import json, math, os, resource, statistics, subprocess, sys, time
+cpu_mode = os.environ.get("CPU") == "1"
 work, reps, base = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 benches = sys.argv[4:]
 size = dict(fib=40, matmul=900, sieve=20000000, nbody=2500000, sha256=64, qsort=1200000,
@@ -41,6 +45,12 @@ def run_ms(cmd):
     return float("nan")
 
 def wall_ms(cmd):
+    if cpu_mode:
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1e3
+        return t if p.returncode == 0 else float("nan")
     t = time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t = (time.perf_counter() - t) * 1e3
@@ -49,6 +59,10 @@ def wall_ms(cmd):
 engines = ["lucet", "wasmtime", "native"] + (["base"] if base else [])
 def measure(e, b):
     w, n = f"{work}/corpus/build/wasm/{b}.wasm", str(size[b])
+    if cpu_mode and e != "native":
+        cmd = {"lucet": ["bin/lucet-bench", "run", w], "base": [base, "run", w],
+               "wasmtime": [f"{work}/bin/peerbench", "run", "--engine", "wasmtime", w]}[e]
+        return wall_ms(cmd + [n]) - wall_ms(cmd + ["1"])
     if e == "lucet":
         return run_ms(["bin/lucet-bench", "run", w, n])
     if e == "base":
@@ -66,7 +80,7 @@ for r in range(reps):
 med = {k: statistics.median([x for x in v if x == x] or [float("nan")]) for k, v in raw.items()}
 geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs))
 cols = ["lucet/wasmtime", "lucet/native", "wasmtime/native"] + (["lucet/base"] if base else [])
-print(f"{reps} interleaved runs, medians (ms)")
+print(f"{reps} interleaved runs, medians ({'CPU' if cpu_mode else 'wall'} ms)")
 print("| bench | " + " | ".join(f"{e} ms" for e in engines) + " | " + " | ".join(cols) + " |")
 print("|---|" + "---:|" * (len(engines) + len(cols)))
 ratios = {c: [] for c in cols}
