@@ -179,6 +179,8 @@ func optimize(f *Func, level int) {
 	removeUnreachable(f)
 	if level > 0 {
 		elimRedundantParams(f)
+		fold(f)
+		elimBoundsChecks(f)
 	}
 	deadCode(f)
 	splitCriticalEdges(f)

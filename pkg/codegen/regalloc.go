@@ -97,6 +97,14 @@ func (iv *interval) liveAcross(p int32) bool {
 	return k < len(iv.segs) && iv.segs[k].from < p
 }
 
+// spillCost is the weight of an interval per position it covers: a
+// short-lived value freed from its register helps nobody (it is stored
+// and reloaded right away), a long one spilled frees the register for
+// everything defined while it would have held it.
+func (iv *interval) spillCost() float32 {
+	return iv.weight / float32(iv.end-iv.start+1)
+}
+
 func depthWeight(d int32) float32 {
 	w := float32(1)
 	for ; d > 0 && w < 1e6; d-- {
@@ -701,11 +709,11 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 				if n != 1 {
 					continue
 				}
-				if victim == nil || b.weight < victim.weight || b.weight == victim.weight && b.end > victim.end {
+				if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.end > victim.end {
 					victim = b
 				}
 			}
-			if victim == nil || cur.weight < victim.weight || cur.weight == victim.weight && cur.end >= victim.end {
+			if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.end >= victim.end {
 				continue
 			}
 			r = victim.v.loc.Reg

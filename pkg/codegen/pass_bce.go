@@ -1,0 +1,169 @@
+package codegen
+
+import "github.com/lucet-go/lucet/pkg/wasm"
+
+// elimBoundsChecks drops the explicit bounds check (the memory-length
+// operand) of a load or store whose address value was already checked,
+// for at least as many bytes, by an access that dominates it: that access
+// would have trapped otherwise, and memory never shrinks. The emitter
+// still removes repeats inside a block; this pass finds them across
+// blocks (an if's arms, a loop body after its header). Accesses of
+// unknown width (SIMD) are left alone.
+func elimBoundsChecks(f *Func) {
+	if len(f.Blocks) < 2 {
+		return
+	}
+	idom := dominators(f)
+	children := make(map[*Block][]*Block, len(f.Blocks))
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			children[d] = append(children[d], b)
+		}
+	}
+	type undo struct {
+		addr *Value
+		end  uint64
+		had  bool
+	}
+	checked := map[*Value]uint64{}
+	var log []undo
+	var walk func(b *Block)
+	walk = func(b *Block) {
+		mark := len(log)
+		for _, v := range b.Values {
+			n, size := checkedAccess(v)
+			if n == 0 {
+				continue
+			}
+			addr := v.Args[0]
+			end := uint64(uint32(v.Aux)) + uint64(size)
+			if old, ok := checked[addr]; ok && old >= end {
+				v.Args[n-1].Uses--
+				v.Args = v.Args[:n-1]
+				continue
+			} else {
+				log = append(log, undo{addr, old, ok})
+			}
+			checked[addr] = end
+		}
+		for _, c := range children[b] {
+			walk(c)
+		}
+		for i := len(log) - 1; i >= mark; i-- {
+			if u := log[i]; u.had {
+				checked[u.addr] = u.end
+			} else {
+				delete(checked, u.addr)
+			}
+		}
+		log = log[:mark]
+	}
+	walk(f.Entry)
+}
+
+// checkedAccess returns, for a scalar load or store that carries its
+// memory-length operand, its number of operands and access width; 0
+// otherwise.
+func checkedAccess(v *Value) (int, int) {
+	want := 0
+	switch v.Op {
+	case OpLoad:
+		want = 2
+	case OpStore:
+		want = 3
+	default:
+		return 0, 0
+	}
+	if len(v.Args) != want {
+		return 0, 0
+	}
+	size := scalarAccessSize(wasm.Opcode(v.Aux2))
+	if size == 0 {
+		return 0, 0
+	}
+	return want, size
+}
+
+// scalarAccessSize is the width in bytes of a scalar load or store
+// opcode, 0 for any other.
+func scalarAccessSize(op wasm.Opcode) int {
+	switch op {
+	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI64Load8S, wasm.OpI64Load8U, wasm.OpI32Store8, wasm.OpI64Store8:
+		return 1
+	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI64Load16S, wasm.OpI64Load16U, wasm.OpI32Store16, wasm.OpI64Store16:
+		return 2
+	case wasm.OpI32Load, wasm.OpF32Load, wasm.OpI64Load32S, wasm.OpI64Load32U, wasm.OpI32Store, wasm.OpF32Store, wasm.OpI64Store32:
+		return 4
+	case wasm.OpI64Load, wasm.OpF64Load, wasm.OpI64Store, wasm.OpF64Store:
+		return 8
+	}
+	return 0
+}
+
+// dominators returns each block's immediate dominator, indexed by block
+// ID (nil for the entry and unreachable blocks), by Cooper, Harvey and
+// Kennedy's iteration over reverse postorder.
+func dominators(f *Func) []*Block {
+	post := make([]int32, f.nextBlock)
+	for i := range post {
+		post[i] = -1
+	}
+	var order []*Block // postorder
+	type frame struct {
+		b *Block
+		i int
+	}
+	seen := make([]bool, f.nextBlock)
+	seen[f.Entry.ID] = true
+	stack := []frame{{f.Entry, 0}}
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.i < len(top.b.Succs) {
+			s := top.b.Succs[top.i].B
+			top.i++
+			if !seen[s.ID] {
+				seen[s.ID] = true
+				stack = append(stack, frame{s, 0})
+			}
+			continue
+		}
+		post[top.b.ID] = int32(len(order))
+		order = append(order, top.b)
+		stack = stack[:len(stack)-1]
+	}
+	idom := make([]*Block, f.nextBlock)
+	idom[f.Entry.ID] = f.Entry
+	intersect := func(a, b *Block) *Block {
+		for a != b {
+			for post[a.ID] < post[b.ID] {
+				a = idom[a.ID]
+			}
+			for post[b.ID] < post[a.ID] {
+				b = idom[b.ID]
+			}
+		}
+		return a
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := len(order) - 2; i >= 0; i-- {
+			b := order[i]
+			var d *Block
+			for _, p := range b.Preds {
+				if post[p.ID] < 0 || idom[p.ID] == nil {
+					continue
+				}
+				if d == nil {
+					d = p
+				} else {
+					d = intersect(p, d)
+				}
+			}
+			if d != nil && idom[b.ID] != d {
+				idom[b.ID], changed = d, true
+			}
+		}
+	}
+	idom[f.Entry.ID] = nil
+	return idom
+}

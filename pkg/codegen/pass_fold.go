@@ -1,0 +1,201 @@
+package codegen
+
+// fold rewrites integer values whose result follows from their operands:
+// operations on constants become constants, identities (x+0, x|0, x^0,
+// x-0, x*1, x&-1, shifts by 0) become their operand, multiplications by
+// a power of two become shifts (which fuseScaledAdds can then turn into
+// a scaled lea), and eqz of an integer comparison becomes the inverse
+// comparison, so a branch on it fuses into one cmp+jcc instead of
+// materializing two booleans. It runs before deadCode, which drops the
+// values left unused and recounts uses.
+func fold(f *Func) {
+	var vs []*Value
+	for _, b := range f.Blocks {
+		vs = vs[:0]
+		grew := false
+		for _, v := range b.Values {
+			for i, a := range v.Args {
+				v.Args[i] = resolve(a)
+			}
+			if x := foldValue(v); x != nil {
+				v.fwd = x
+			}
+			if k, ok := mulByPow2(v); ok {
+				// The shift count is a new constant: the multiplier
+				// may have other uses.
+				c := f.newValue(b, OpConst, v.Type)
+				c.Aux, c.Pos = k, v.Pos
+				vs = append(vs, c)
+				v.Op, v.Args = OpShl, []*Value{v.Args[0], c}
+				grew = true
+			}
+			vs = append(vs, v)
+		}
+		if grew {
+			b.Values = append(b.Values[:0:0], vs...)
+		}
+		if b.Control != nil {
+			b.Control = resolve(b.Control)
+		}
+		for i, r := range b.Results {
+			b.Results[i] = resolve(r)
+		}
+		for _, e := range b.Succs {
+			for i, a := range e.Args {
+				e.Args[i] = resolve(a)
+			}
+		}
+	}
+}
+
+// invertedCompare maps an integer comparison to its negation.
+var invertedCompare = [opCount]Op{
+	OpEq: OpNe, OpNe: OpEq, OpLtS: OpGeS, OpGeS: OpLtS, OpLtU: OpGeU, OpGeU: OpLtU,
+	OpGtS: OpLeS, OpLeS: OpGtS, OpGtU: OpLeU, OpLeU: OpGtU,
+}
+
+// foldValue rewrites v in place, or returns the value that replaces it.
+func foldValue(v *Value) *Value {
+	if v.Op == OpEqz {
+		a := v.Args[0]
+		if inv := invertedCompare[a.Op]; inv != OpInvalid {
+			v.Op, v.Args = inv, []*Value{a.Args[0], a.Args[1]}
+			return nil
+		}
+		if a.Op == OpEqz && (isCompare(a.Args[0].Op) || isFloatCompare(a.Args[0].Op)) {
+			return a.Args[0] // already 0 or 1
+		}
+		if a.Op == OpConst {
+			v.Op, v.Args, v.Aux = OpConst, nil, b2i(maskTo(a.Type, uint64(a.Aux)) == 0)
+		}
+		return nil
+	}
+	if len(v.Args) != 2 || v.Type != TI32 && v.Type != TI64 {
+		return nil
+	}
+	x, y := v.Args[0], v.Args[1]
+	t := x.Type
+	if t != TI32 && t != TI64 || y.Type != t {
+		return nil
+	}
+	if x.Op == OpConst && y.Op == OpConst {
+		if r, ok := evalConst(v.Op, t, uint64(x.Aux), uint64(y.Aux)); ok {
+			v.Op, v.Args, v.Aux, v.Aux2 = OpConst, nil, int64(maskTo(v.Type, r)), 0
+		}
+		return nil
+	}
+	if x.Op == OpConst && opInfos[v.Op].commutative && !isCompare(v.Op) {
+		x, y = y, x
+	}
+	if y.Op != OpConst || x.Type != v.Type {
+		return nil
+	}
+	c := maskTo(t, uint64(y.Aux))
+	bits := uint64(t.Size())
+	switch v.Op {
+	case OpAdd, OpSub, OpOr, OpXor:
+		if c == 0 {
+			return x
+		}
+	case OpShl, OpShrS, OpShrU, OpRotl, OpRotr:
+		if c%bits == 0 {
+			return x
+		}
+	case OpAnd:
+		if c == maskTo(t, ^uint64(0)) {
+			return x
+		}
+	case OpMul:
+		if c == 1 {
+			return x
+		}
+		v.Args = []*Value{x, y} // the constant second, for mulByPow2
+	}
+	return nil
+}
+
+// mulByPow2 reports whether v multiplies by a power of two 2^k, k >= 1,
+// and k.
+func mulByPow2(v *Value) (int64, bool) {
+	if v.Op != OpMul || v.Type != TI32 && v.Type != TI64 || v.Args[1].Op != OpConst || v.Args[0].Op == OpConst {
+		return 0, false
+	}
+	c := maskTo(v.Type, uint64(v.Args[1].Aux))
+	if c < 2 || c&(c-1) != 0 {
+		return 0, false
+	}
+	k := int64(0)
+	for c>>k != 1 {
+		k++
+	}
+	return k, true
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// maskTo truncates bits to the width of t (i32 constants are kept
+// zero-extended in Aux).
+func maskTo(t Type, bits uint64) uint64 {
+	if t == TI32 {
+		return uint64(uint32(bits))
+	}
+	return bits
+}
+
+// evalConst computes a side-effect-free integer operation on constants
+// of type t (comparisons give 0 or 1).
+func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
+	a, b = maskTo(t, a), maskTo(t, b)
+	w := uint64(t.Size())
+	sa, sb := int64(a), int64(b)
+	if t == TI32 {
+		sa, sb = int64(int32(a)), int64(int32(b))
+	}
+	sh := b % w
+	switch op {
+	case OpAdd:
+		return a + b, true
+	case OpSub:
+		return a - b, true
+	case OpMul:
+		return a * b, true
+	case OpAnd:
+		return a & b, true
+	case OpOr:
+		return a | b, true
+	case OpXor:
+		return a ^ b, true
+	case OpShl:
+		return a << sh, true
+	case OpShrU:
+		return a >> sh, true
+	case OpShrS:
+		return uint64(sa >> sh), true
+	case OpEq:
+		return uint64(b2i(a == b)), true
+	case OpNe:
+		return uint64(b2i(a != b)), true
+	case OpLtU:
+		return uint64(b2i(a < b)), true
+	case OpGtU:
+		return uint64(b2i(a > b)), true
+	case OpLeU:
+		return uint64(b2i(a <= b)), true
+	case OpGeU:
+		return uint64(b2i(a >= b)), true
+	case OpLtS:
+		return uint64(b2i(sa < sb)), true
+	case OpGtS:
+		return uint64(b2i(sa > sb)), true
+	case OpLeS:
+		return uint64(b2i(sa <= sb)), true
+	case OpGeS:
+		return uint64(b2i(sa >= sb)), true
+	}
+	return 0, false
+}
