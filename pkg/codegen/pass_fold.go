@@ -66,7 +66,7 @@ func foldValue(v *Value) *Value {
 			return a.Args[0] // already 0 or 1
 		}
 		if a.Op == OpConst {
-			v.Op, v.Args, v.Aux = OpConst, nil, b2i(maskTo(a.Type, uint64(a.Aux)) == 0)
+			v.Op, v.Args, v.Aux = OpConst, nil, b2i[int64](maskTo(a.Type, uint64(a.Aux)) == 0)
 		}
 		return nil
 	}
@@ -131,7 +131,9 @@ func mulByPow2(v *Value) (int64, bool) {
 	return k, true
 }
 
-func b2i(b bool) int64 {
+// b2i is 1 for true and 0 for false, in whatever integer type the caller
+// needs (an index, a constant's Aux).
+func b2i[T int | int64](b bool) T {
 	if b {
 		return 1
 	}
@@ -177,25 +179,25 @@ func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
 	case OpShrS:
 		return uint64(sa >> sh), true
 	case OpEq:
-		return uint64(b2i(a == b)), true
+		return uint64(b2i[int64](a == b)), true
 	case OpNe:
-		return uint64(b2i(a != b)), true
+		return uint64(b2i[int64](a != b)), true
 	case OpLtU:
-		return uint64(b2i(a < b)), true
+		return uint64(b2i[int64](a < b)), true
 	case OpGtU:
-		return uint64(b2i(a > b)), true
+		return uint64(b2i[int64](a > b)), true
 	case OpLeU:
-		return uint64(b2i(a <= b)), true
+		return uint64(b2i[int64](a <= b)), true
 	case OpGeU:
-		return uint64(b2i(a >= b)), true
+		return uint64(b2i[int64](a >= b)), true
 	case OpLtS:
-		return uint64(b2i(sa < sb)), true
+		return uint64(b2i[int64](sa < sb)), true
 	case OpGtS:
-		return uint64(b2i(sa > sb)), true
+		return uint64(b2i[int64](sa > sb)), true
 	case OpLeS:
-		return uint64(b2i(sa <= sb)), true
+		return uint64(b2i[int64](sa <= sb)), true
 	case OpGeS:
-		return uint64(b2i(sa >= sb)), true
+		return uint64(b2i[int64](sa >= sb)), true
 	}
 	return 0, false
 }

@@ -50,15 +50,8 @@ var allocSets = lazy.Value[[2][2][2][]Reg]{New: func() (s [2][2][2][]Reg) {
 	return s
 }}
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func (regTarget) Allocatable(f *Func, float, acrossCalls bool) []Reg {
-	return allocSets.Get()[b2i(f.simd)][b2i(float)][b2i(acrossCalls)]
+	return allocSets.Get()[b2i[int](f.simd)][b2i[int](float)][b2i[int](acrossCalls)]
 }
 
 func (regTarget) IsFloat(r Reg) bool { return asm.Reg(r).IsXMM() }
