@@ -169,7 +169,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
 		Description:               description,
-		Flags:                     flags,
+		Flags:                     cliflag.Used(flags, cl.flags), // see Used: the rest read as zero
 		OnUsageError:              func(c *cli.Context, err error, _ bool) error { return usageError{err} },
 		ExitErrHandler:            func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
