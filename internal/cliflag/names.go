@@ -49,13 +49,14 @@ func TakesValue(f cli.Flag) bool {
 // flag.FlagSet entry each, a linear lookup of every flag for each flag it
 // checks), which a tool with many flags paid on every start. Leaving a flag
 // out is invisible only if its value when absent is the zero value, as
-// reading an unregistered flag gives; TestUsedDefaults-style tests check
-// that for each tool. Any name that is not one of the flags (--help,
-// --version, a typo) returns all of them, so that help, the version and
-// errors for unknown flags are exactly urfave/cli's.
-func Used(all []cli.Flag, args []string) []cli.Flag {
+// reading an unregistered flag gives (lucet-run's TestUnsetFlagsReadZero
+// checks its flags). Any name that is not one of the flags (--help,
+// --version, a typo) returns all of them and every true, so that help, the
+// version and errors for unknown flags are exactly urfave/cli's; only then
+// does the App need its Version (reading the build info costs too).
+func Used(all []cli.Flag, args []string) (used []cli.Flag, every bool) {
 	if len(args) <= 1 {
-		return nil
+		return nil, false
 	}
 	byName := make(map[string]int, len(all))
 	for i, f := range all {
@@ -64,7 +65,6 @@ func Used(all []cli.Flag, args []string) []cli.Flag {
 		}
 	}
 	seen := make([]bool, len(all))
-	var used []cli.Flag
 	for _, a := range args[1:] {
 		name := a
 		for len(name) > 0 && name[0] == '-' {
@@ -78,12 +78,12 @@ func Used(all []cli.Flag, args []string) []cli.Flag {
 		}
 		i, ok := byName[name]
 		if !ok || len(a) < 2 || a[0] != '-' {
-			return all
+			return all, true
 		}
 		if !seen[i] {
 			seen[i] = true
 			used = append(used, all[i])
 		}
 	}
-	return used
+	return used, false
 }

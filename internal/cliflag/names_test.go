@@ -26,7 +26,10 @@ func TestUsed(t *testing.T) {
 		{args: []string{"x", "positional"}, all: true},
 	}
 	for _, tc := range tests {
-		got := Used(all, tc.args)
+		got, every := Used(all, tc.args)
+		if every != tc.all {
+			t.Errorf("Used(%q) says every=%v", tc.args, every)
+		}
 		var want []cli.Flag
 		if tc.all {
 			want = all
