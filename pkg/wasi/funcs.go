@@ -7,7 +7,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// hosts are the host functions, each by its name in preview1.Funcs, where its
+// hosts returns the host functions, each by its name in preview1.Funcs, where its
 // signature is; call.go decodes their arguments. proc_exit is not here:
 // its Call only ends the guest.
 //
@@ -16,52 +16,57 @@ import (
 // sock_send. (Calls on regular files and directories never wait; a
 // path_open of a FIFO, or fsync on a hung network filesystem, can, and is
 // not among them.)
-var hosts = map[string]hostFn{
-	"args_get":                argsGet,
-	"args_sizes_get":          argsSizesGet,
-	"environ_get":             environGet,
-	"environ_sizes_get":       environSizesGet,
-	"clock_res_get":           clockResGet,
-	"clock_time_get":          clockTimeGet,
-	"fd_advise":               fdAdvise,
-	"fd_allocate":             fdAllocate,
-	"fd_close":                fdClose,
-	"fd_datasync":             fdDatasync,
-	"fd_fdstat_get":           fdFdstatGet,
-	"fd_fdstat_set_flags":     fdFdstatSetFlags,
-	"fd_fdstat_set_rights":    fdFdstatSetRights,
-	"fd_filestat_get":         fdFilestatGet,
-	"fd_filestat_set_size":    fdFilestatSetSize,
-	"fd_filestat_set_times":   fdFilestatSetTimes,
-	"fd_pread":                fdPread,
-	"fd_prestat_get":          fdPrestatGet,
-	"fd_prestat_dir_name":     fdPrestatDirName,
-	"fd_pwrite":               fdPwrite,
-	"fd_read":                 fdRead,
-	"fd_readdir":              fdReaddir,
-	"fd_renumber":             fdRenumber,
-	"fd_seek":                 fdSeek,
-	"fd_sync":                 fdSync,
-	"fd_tell":                 fdTell,
-	"fd_write":                fdWrite,
-	"path_create_directory":   pathCreateDirectory,
-	"path_filestat_get":       pathFilestatGet,
-	"path_filestat_set_times": pathFilestatSetTimes,
-	"path_link":               pathLink,
-	"path_open":               pathOpen,
-	"path_readlink":           pathReadlink,
-	"path_remove_directory":   pathRemoveDirectory,
-	"path_rename":             pathRename,
-	"path_symlink":            pathSymlink,
-	"path_unlink_file":        pathUnlinkFile,
-	"poll_oneoff":             pollOneoff,
-	"proc_raise":              procRaise,
-	"sched_yield":             schedYield,
-	"random_get":              randomGet,
-	"sock_accept":             sockAccept,
-	"sock_recv":               sockRecv,
-	"sock_send":               sockSend,
-	"sock_shutdown":           sockShutdown,
+//
+// A function, not a package variable: sharedFuncs builds the map once, on
+// first use, instead of every program's start.
+func hosts() map[string]hostFn {
+	return map[string]hostFn{
+		"args_get":                argsGet,
+		"args_sizes_get":          argsSizesGet,
+		"environ_get":             environGet,
+		"environ_sizes_get":       environSizesGet,
+		"clock_res_get":           clockResGet,
+		"clock_time_get":          clockTimeGet,
+		"fd_advise":               fdAdvise,
+		"fd_allocate":             fdAllocate,
+		"fd_close":                fdClose,
+		"fd_datasync":             fdDatasync,
+		"fd_fdstat_get":           fdFdstatGet,
+		"fd_fdstat_set_flags":     fdFdstatSetFlags,
+		"fd_fdstat_set_rights":    fdFdstatSetRights,
+		"fd_filestat_get":         fdFilestatGet,
+		"fd_filestat_set_size":    fdFilestatSetSize,
+		"fd_filestat_set_times":   fdFilestatSetTimes,
+		"fd_pread":                fdPread,
+		"fd_prestat_get":          fdPrestatGet,
+		"fd_prestat_dir_name":     fdPrestatDirName,
+		"fd_pwrite":               fdPwrite,
+		"fd_read":                 fdRead,
+		"fd_readdir":              fdReaddir,
+		"fd_renumber":             fdRenumber,
+		"fd_seek":                 fdSeek,
+		"fd_sync":                 fdSync,
+		"fd_tell":                 fdTell,
+		"fd_write":                fdWrite,
+		"path_create_directory":   pathCreateDirectory,
+		"path_filestat_get":       pathFilestatGet,
+		"path_filestat_set_times": pathFilestatSetTimes,
+		"path_link":               pathLink,
+		"path_open":               pathOpen,
+		"path_readlink":           pathReadlink,
+		"path_remove_directory":   pathRemoveDirectory,
+		"path_rename":             pathRename,
+		"path_symlink":            pathSymlink,
+		"path_unlink_file":        pathUnlinkFile,
+		"poll_oneoff":             pollOneoff,
+		"proc_raise":              procRaise,
+		"sched_yield":             schedYield,
+		"random_get":              randomGet,
+		"sock_accept":             sockAccept,
+		"sock_recv":               sockRecv,
+		"sock_send":               sockSend,
+		"sock_shutdown":           sockShutdown,
+	}
 }
 
 // Funcs returns every function of wasi_snapshot_preview1 (46), proc_exit
@@ -95,10 +100,11 @@ func Shared() []SharedFunc { return sharedFuncs() }
 
 var sharedFuncs = sync.OnceValue(func() []SharedFunc {
 	fs := preview1.Funcs()
+	hostFns := hosts()
 	out := make([]SharedFunc, 0, len(fs))
 	for _, f := range fs {
 		sf := SharedFunc{Name: f.Name, Params: f.Type.Params, Results: f.Type.Results}
-		fn, nparams := hosts[f.Name], len(f.Type.Params)
+		fn, nparams := hostFns[f.Name], len(f.Type.Params)
 		switch {
 		case f.Name == "proc_exit":
 			sf.Call = func(s *System, mem Memory, stack []uint64) error {
