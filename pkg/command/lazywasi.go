@@ -26,21 +26,19 @@ func (lazyWASI) Lookup(module, name string) (execute.Extern, bool) {
 	if f, ok := lazyFuncs.Load(name); ok {
 		return f.(*execute.Func), true
 	}
-	for _, sf := range wasi.Shared() {
-		if sf.Name != name {
-			continue
-		}
-		call := sf.Call
-		f := execute.NewHostFunc(wasm.FuncType{Params: sf.Params, Results: sf.Results},
-			func(c *execute.Caller, stack []uint64) error {
-				sys, _ := c.Data().(*wasi.System)
-				if sys == nil {
-					return ErrNoSystem
-				}
-				return call(sys, (*callerMemory)(c), stack)
-			})
-		actual, _ := lazyFuncs.LoadOrStore(name, f)
-		return actual.(*execute.Func), true
+	sf, ok := wasi.SharedNamed(name)
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	call := sf.Call
+	f := execute.NewHostFunc(wasm.FuncType{Params: sf.Params, Results: sf.Results},
+		func(c *execute.Caller, stack []uint64) error {
+			sys, _ := c.Data().(*wasi.System)
+			if sys == nil {
+				return ErrNoSystem
+			}
+			return call(sys, (*callerMemory)(c), stack)
+		})
+	actual, _ := lazyFuncs.LoadOrStore(name, f)
+	return actual.(*execute.Func), true
 }
