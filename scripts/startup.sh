@@ -11,6 +11,9 @@
 #   BASE_BIN=/abs/dir  adds lucet-run hello.so from another build's lucetc and
 #                 lucet-run (e.g. main's bin/), for a before/after
 #   ROUNDS=n      alternation (default 10)
+#   CPU_RUNS=n    also n runs of each lucet-run and the urfave/cli hello
+#                 interleaved one by one (scripts/cpualt): median per-run
+#                 user+sys CPU, the steadiest measure under others' load
 # This machine is noisy and hyperfine runs one command's runs back to back,
 # so the runs are split into ROUNDS hyperfine -N calls, each over every
 # command in a rotated order, and pooled: a burst of load from elsewhere
@@ -66,10 +69,18 @@ func main() {
 EOF
 (cd "$tmp/gocli" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags urfave_cli_no_docs -o ../hello-go-cli .)
 bin/lucetc testdata/hello.wasm -o "$tmp/hello.so"
+# Every timed binary runs from a cp of it: the same lucet-run bytes started
+# ~1 ms (user+sys) slower from the file the Go linker had just written
+# than from a copy (2026-12-04, 300 alternated runs each; the linker writes
+# its output through mmap, which leaves the file differently in the page
+# cache), and the C and Go hellos are freshly written too.
+fresh() { cp "$1" "$1.cp" && mv "$1.cp" "$1"; }
+cp bin/lucet-run "$tmp/lucet-run"
+for f in hello-native hello-go hello-go-cli lucet-run; do fresh "$tmp/$f"; done
 export LUCET_CACHE_DIR="$tmp/cache"
-bin/lucet-run testdata/hello.wasm >/dev/null # warm the cache
+"$tmp/lucet-run" testdata/hello.wasm >/dev/null # warm the cache
 
-cmds=("$tmp/hello-native" "$tmp/hello-go" "$tmp/hello-go-cli" "bin/lucet-run $tmp/hello.so" "bin/lucet-run testdata/hello.wasm")
+cmds=("$tmp/hello-native" "$tmp/hello-go" "$tmp/hello-go-cli" "$tmp/lucet-run $tmp/hello.so" "$tmp/lucet-run testdata/hello.wasm")
 names=(native-gcc go-hello go-urfave-cli-hello lucet-run-so lucet-run-wasm)
 if [ -z "${NO_PEERS:-}" ] && [ ! -x "$work/bin/peerbench" ]; then
 	rm -rf "$work"; cp -r ../shared/peers "$work"; chmod -R u+w "$work"
@@ -83,7 +94,8 @@ if [ -z "${NO_PEERS:-}" ] && [ -x "$work/bin/peerbench" ]; then
 fi
 if [ -n "${BASE_BIN:-}" ]; then
 	"$BASE_BIN/lucetc" testdata/hello.wasm -o "$tmp/hello-base.so"
-	cmds+=("$BASE_BIN/lucet-run $tmp/hello-base.so")
+	cp "$BASE_BIN/lucet-run" "$tmp/lucet-run-base"
+	cmds+=("$tmp/lucet-run-base $tmp/hello-base.so")
 	names+=(lucet-run-so-base)
 fi
 n=${#cmds[@]}
@@ -115,3 +127,8 @@ for name in runs:
     med, mn, cpu, n = row(name)
     print(f"| {name} | {n} | {med:.1f} | {mn:.1f} | {cpu:.1f} | {med / cli[0]:.2f} | {cpu - cli[2]:+.1f} |")
 PY
+if [ -n "${CPU_RUNS:-}" ]; then
+	alt=("cli-hello=$tmp/hello-go-cli" "lucet-run-so=$tmp/lucet-run $tmp/hello.so")
+	[ -n "${BASE_BIN:-}" ] && alt+=("lucet-run-so-base=$tmp/lucet-run-base $tmp/hello-base.so")
+	go run ./scripts/cpualt "$CPU_RUNS" "${alt[@]}"
+fi

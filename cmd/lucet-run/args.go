@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/lucet-go/lucet/internal/cliflag"
 )
 
 // cmdline is a command line split into lucet-run's own part and the guest's.
@@ -29,9 +31,9 @@ func splitArgs(args []string, flags []cli.Flag) (cmdline, error) {
 	}
 	takesValue := map[string]bool{}
 	for _, f := range flags {
-		_, isBool := f.(*cli.BoolFlag)
-		for _, n := range f.Names() {
-			takesValue[n] = !isBool
+		v := cliflag.TakesValue(f)
+		for _, n := range cliflag.Names(f) {
+			takesValue[n] = v
 		}
 	}
 	c := cmdline{flags: []string{args[0]}}

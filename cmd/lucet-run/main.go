@@ -159,19 +159,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	status := exitOK
+	// Only the flags the command line names are registered (see
+	// cliflag.Used: the rest read as zero), and the version only when
+	// --version or --help can show it.
+	used, every := cliflag.Used(flags, cl.flags)
+	ver := ""
+	if every {
+		ver = cliflag.Version()
+	}
 	app := &cli.App{
 		Name:                      "lucet-run",
 		Usage:                     "run a WebAssembly module (.wasm, or a .so from lucetc)",
 		UsageText:                 "lucet-run [OPTIONS] MODULE [ARGS...]",
-		Version:                   cliflag.Version(),
+		Version:                   ver,
+		HideVersion:               !every,
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true, // paths may hold commas
-		Writer:                    stdout,
-		ErrWriter:                 stderr,
-		Description:               description,
-		Flags:                     flags,
-		OnUsageError:              func(c *cli.Context, err error, _ bool) error { return usageError{err} },
-		ExitErrHandler:            func(*cli.Context, error) {},
+		// Unset, cli stats os.Args[0] at every start for this date,
+		// which nothing lucet-run prints shows.
+		Compiled:       time.Unix(0, 0),
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		Description:    description,
+		Flags:          used,
+		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
+		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
 			if c.Bool("cache-stats") || c.Bool("cache-clean") {
 				status = cacheCommand(c.Bool("cache-clean"), stdout, stderr)

@@ -30,10 +30,10 @@ func Permute(args []string, flags []cli.Flag) []string {
 	}
 	takesValue := map[string]bool{}
 	for _, f := range flags {
-		if _, isBool := f.(*cli.BoolFlag); isBool {
+		if !TakesValue(f) {
 			continue
 		}
-		for _, n := range f.Names() {
+		for _, n := range Names(f) {
 			takesValue[n] = true
 		}
 	}

@@ -157,8 +157,9 @@ func (i *Instance) Run(entry string) (int, error) {
 
 // Link gives store WASI as opts describes (opts.Entry aside): a
 // wasi.System made from opts becomes the store's Data, which the returned
-// imports (SharedImports) reach. The caller closes the System once the
-// store's WASI instances are done with.
+// imports reach (the functions of SharedImports, each made on its first
+// lookup). The caller closes the System once the store's WASI instances
+// are done with.
 func Link(store *execute.Store, opts Options) (*wasi.System, execute.Imports, error) {
 	sys, err := wasi.New(wasi.Config{
 		Args:     opts.Args,
@@ -176,7 +177,7 @@ func Link(store *execute.Store, opts Options) (*wasi.System, execute.Imports, er
 		return nil, nil, err
 	}
 	store.SetData(sys)
-	return sys, SharedImports(), nil
+	return sys, lazyWASI{}, nil
 }
 
 func exitStatus(err error) (int, error) {

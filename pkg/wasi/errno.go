@@ -45,8 +45,10 @@ const (
 
 // errnoTable maps Linux errno values to WASI ones. The WASI list is the
 // POSIX list in alphabetical order, so every value has a counterpart; host
-// errors without one (rare Linux-only codes) become EIO.
-var errnoTable = map[unix.Errno]Errno{
+// errors without one (rare Linux-only codes) become EIO. An array indexed
+// by the Linux value, not a map: its contents are static data, with no
+// package initialisation to build it.
+var errnoTable = [...]Errno{
 	unix.E2BIG:           1,
 	unix.EACCES:          2,
 	unix.EADDRINUSE:      3,
@@ -131,8 +133,8 @@ func toErrno(err error) Errno {
 	}
 	var en unix.Errno
 	if errors.As(err, &en) {
-		if e, ok := errnoTable[en]; ok {
-			return e
+		if uint(en) < uint(len(errnoTable)) && errnoTable[en] != ErrnoSuccess {
+			return errnoTable[en]
 		}
 	}
 	return ErrnoIo

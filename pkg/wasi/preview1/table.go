@@ -11,7 +11,11 @@
 // and the host implementation does not depend on the compiler.
 package preview1
 
-import "github.com/lucet-go/lucet/pkg/wasm"
+import (
+	"sync"
+
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
 
 // ModuleName is the import module name of every function in Funcs.
 const ModuleName = "wasi_snapshot_preview1"
@@ -27,72 +31,70 @@ const (
 	i64 = wasm.I64
 )
 
-// fn builds the signature of a function returning an errno, the shape of
-// all but proc_exit.
-func fn(name string, params ...wasm.ValType) Func {
-	return Func{Name: name, Type: wasm.FuncType{Params: params, Results: []wasm.ValType{i32}}}
-}
+// errnoResult is the result of all but proc_exit.
+var errnoResult = []wasm.ValType{i32}
 
 // funcs is every function with its core-wasm signature: the witx
 // definitions lowered (handles, pointers, sizes and flags of up to 32 bits
 // are i32; rights, offsets, timestamps and file sizes are i64), in the
-// order package wasi lists them, proc_exit last.
+// order package wasi lists them, proc_exit last. Composite literals only
+// (no calls), so the table is static data: no package initialisation.
 var funcs = []Func{
-	fn("args_get", i32, i32),
-	fn("args_sizes_get", i32, i32),
-	fn("environ_get", i32, i32),
-	fn("environ_sizes_get", i32, i32),
-	fn("clock_res_get", i32, i32),
-	fn("clock_time_get", i32, i64, i32),
-	fn("fd_advise", i32, i64, i64, i32),
-	fn("fd_allocate", i32, i64, i64),
-	fn("fd_close", i32),
-	fn("fd_datasync", i32),
-	fn("fd_fdstat_get", i32, i32),
-	fn("fd_fdstat_set_flags", i32, i32),
-	fn("fd_fdstat_set_rights", i32, i64, i64),
-	fn("fd_filestat_get", i32, i32),
-	fn("fd_filestat_set_size", i32, i64),
-	fn("fd_filestat_set_times", i32, i64, i64, i32),
-	fn("fd_pread", i32, i32, i32, i64, i32),
-	fn("fd_prestat_get", i32, i32),
-	fn("fd_prestat_dir_name", i32, i32, i32),
-	fn("fd_pwrite", i32, i32, i32, i64, i32),
-	fn("fd_read", i32, i32, i32, i32),
-	fn("fd_readdir", i32, i32, i32, i64, i32),
-	fn("fd_renumber", i32, i32),
-	fn("fd_seek", i32, i64, i32, i32),
-	fn("fd_sync", i32),
-	fn("fd_tell", i32, i32),
-	fn("fd_write", i32, i32, i32, i32),
-	fn("path_create_directory", i32, i32, i32),
-	fn("path_filestat_get", i32, i32, i32, i32, i32),
-	fn("path_filestat_set_times", i32, i32, i32, i32, i64, i64, i32),
-	fn("path_link", i32, i32, i32, i32, i32, i32, i32),
-	fn("path_open", i32, i32, i32, i32, i32, i64, i64, i32, i32),
-	fn("path_readlink", i32, i32, i32, i32, i32, i32),
-	fn("path_remove_directory", i32, i32, i32),
-	fn("path_rename", i32, i32, i32, i32, i32, i32),
-	fn("path_symlink", i32, i32, i32, i32, i32),
-	fn("path_unlink_file", i32, i32, i32),
-	fn("poll_oneoff", i32, i32, i32, i32),
-	fn("proc_raise", i32),
-	fn("sched_yield"),
-	fn("random_get", i32, i32),
-	fn("sock_accept", i32, i32, i32),
-	fn("sock_recv", i32, i32, i32, i32, i32, i32),
-	fn("sock_send", i32, i32, i32, i32, i32),
-	fn("sock_shutdown", i32, i32),
+	{"args_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"args_sizes_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"environ_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"environ_sizes_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"clock_res_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"clock_time_get", wasm.FuncType{Params: []wasm.ValType{i32, i64, i32}, Results: errnoResult}},
+	{"fd_advise", wasm.FuncType{Params: []wasm.ValType{i32, i64, i64, i32}, Results: errnoResult}},
+	{"fd_allocate", wasm.FuncType{Params: []wasm.ValType{i32, i64, i64}, Results: errnoResult}},
+	{"fd_close", wasm.FuncType{Params: []wasm.ValType{i32}, Results: errnoResult}},
+	{"fd_datasync", wasm.FuncType{Params: []wasm.ValType{i32}, Results: errnoResult}},
+	{"fd_fdstat_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"fd_fdstat_set_flags", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"fd_fdstat_set_rights", wasm.FuncType{Params: []wasm.ValType{i32, i64, i64}, Results: errnoResult}},
+	{"fd_filestat_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"fd_filestat_set_size", wasm.FuncType{Params: []wasm.ValType{i32, i64}, Results: errnoResult}},
+	{"fd_filestat_set_times", wasm.FuncType{Params: []wasm.ValType{i32, i64, i64, i32}, Results: errnoResult}},
+	{"fd_pread", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i64, i32}, Results: errnoResult}},
+	{"fd_prestat_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"fd_prestat_dir_name", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32}, Results: errnoResult}},
+	{"fd_pwrite", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i64, i32}, Results: errnoResult}},
+	{"fd_read", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32}, Results: errnoResult}},
+	{"fd_readdir", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i64, i32}, Results: errnoResult}},
+	{"fd_renumber", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"fd_seek", wasm.FuncType{Params: []wasm.ValType{i32, i64, i32, i32}, Results: errnoResult}},
+	{"fd_sync", wasm.FuncType{Params: []wasm.ValType{i32}, Results: errnoResult}},
+	{"fd_tell", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"fd_write", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32}, Results: errnoResult}},
+	{"path_create_directory", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32}, Results: errnoResult}},
+	{"path_filestat_get", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"path_filestat_set_times", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i64, i64, i32}, Results: errnoResult}},
+	{"path_link", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"path_open", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32, i64, i64, i32, i32}, Results: errnoResult}},
+	{"path_readlink", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"path_remove_directory", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32}, Results: errnoResult}},
+	{"path_rename", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"path_symlink", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"path_unlink_file", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32}, Results: errnoResult}},
+	{"poll_oneoff", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32}, Results: errnoResult}},
+	{"proc_raise", wasm.FuncType{Params: []wasm.ValType{i32}, Results: errnoResult}},
+	{"sched_yield", wasm.FuncType{Params: []wasm.ValType{}, Results: errnoResult}},
+	{"random_get", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
+	{"sock_accept", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32}, Results: errnoResult}},
+	{"sock_recv", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"sock_send", wasm.FuncType{Params: []wasm.ValType{i32, i32, i32, i32, i32}, Results: errnoResult}},
+	{"sock_shutdown", wasm.FuncType{Params: []wasm.ValType{i32, i32}, Results: errnoResult}},
 	{Name: "proc_exit", Type: wasm.FuncType{Params: []wasm.ValType{i32}}},
 }
 
-var byName = func() map[string]int {
+var byName = sync.OnceValue(func() map[string]int {
 	m := make(map[string]int, len(funcs))
 	for i, f := range funcs {
 		m[f.Name] = i
 	}
 	return m
-}()
+})
 
 // Funcs returns every function of wasi_snapshot_preview1, proc_exit last.
 // The slice is shared: do not modify it.
@@ -100,7 +102,7 @@ func Funcs() []Func { return funcs }
 
 // Lookup returns the signature of the function called name.
 func Lookup(name string) (wasm.FuncType, bool) {
-	i, ok := byName[name]
+	i, ok := byName()[name]
 	if !ok {
 		return wasm.FuncType{}, false
 	}

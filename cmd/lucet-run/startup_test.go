@@ -1,0 +1,43 @@
+package main
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lucet-go/lucet/internal/cliflag"
+)
+
+// run registers with urfave/cli only the flags a command line names
+// (cliflag.Used), so every other flag must read as its zero value when
+// absent, exactly as an unregistered flag reads.
+func TestUnsetFlagsReadZero(t *testing.T) {
+	flags := runFlags()
+	app := &cli.App{
+		Name:  "lucet-run",
+		Flags: flags,
+		Action: func(c *cli.Context) error {
+			for _, f := range flags {
+				for _, n := range f.Names() {
+					if v := c.Value(n); v != nil && !reflect.ValueOf(v).IsZero() {
+						t.Errorf("--%s is %#v when absent; run relies on it being zero (cliflag.Used)", n, v)
+					}
+				}
+			}
+			return nil
+		},
+	}
+	if err := app.Run([]string{"lucet-run"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNamesMatchCli(t *testing.T) {
+	for _, f := range runFlags() {
+		if got, want := cliflag.Names(f), f.Names(); !slices.Equal(got, want) {
+			t.Errorf("cliflag.Names = %q, cli says %q", got, want)
+		}
+	}
+}

@@ -1,0 +1,20 @@
+package crc32c
+
+import "sync"
+
+// table is the bytewise table, built on first use (only without SSE 4.2).
+var table = sync.OnceValue(func() *[256]uint32 {
+	t := new([256]uint32)
+	for i := range t {
+		c := uint32(i)
+		for range 8 {
+			if c&1 != 0 {
+				c = c>>1 ^ poly
+			} else {
+				c >>= 1
+			}
+		}
+		t[i] = c
+	}
+	return t
+})
