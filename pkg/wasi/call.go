@@ -34,6 +34,9 @@ type call struct {
 	mem   Memory   // asked for a Canceler by the calls that wait
 	errno Errno
 
+	// iovHeld: the call is using its System's iovBuf, given back by done.
+	iovHeld bool
+
 	pins [2]*fdEntry
 	refs [2]parentRef
 	npin uint8
@@ -94,12 +97,17 @@ func (c *call) canceler() Canceler {
 
 // done releases what the steps pinned, last first.
 func (c *call) done() {
-	if c.npin|c.nref != 0 {
+	if c.npin|c.nref != 0 || c.iovHeld {
 		c.release()
 	}
 }
 
 func (c *call) release() {
+	if c.iovHeld {
+		clear(c.s.iovBuf[:]) // no slices of this guest's memory kept
+		c.iovHeld = false
+		c.s.iovBusy.Store(false)
+	}
 	for c.nref > 0 {
 		c.nref--
 		c.refs[c.nref].release()
@@ -203,7 +211,12 @@ func (c *call) iovecs(i int) [][]byte {
 	if !c.ok() {
 		return nil
 	}
-	iov, errno := iovecs(c.m, uint32(c.a[i]), uint32(c.a[i+1]))
+	var buf [][]byte
+	if !c.iovHeld && c.s.iovBusy.CompareAndSwap(false, true) {
+		c.iovHeld = true
+		buf = c.s.iovBuf[:]
+	}
+	iov, errno := iovecs(buf, c.m, uint32(c.a[i]), uint32(c.a[i+1]))
 	c.fail(errno)
 	return iov
 }
