@@ -212,7 +212,7 @@ func (s *Store) release() {
 	s.codes = s.codes[:0]
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
-			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
+			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil, false)
 		}
 	}
 	s.lazyMems = false
@@ -223,7 +223,7 @@ func (s *Store) release() {
 		// clean as it was given.
 		pristine := m.pending.Swap(nil) != nil
 		if !m.dense {
-			putMemRegion(m.res, hw, m.imageOf)
+			putMemRegion(m.res, hw, m.imageOf, pristine && m.imageOf == nil)
 			continue
 		}
 		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
