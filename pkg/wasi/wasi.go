@@ -214,15 +214,6 @@ type System struct {
 	// System costs one allocation for them rather than three (the fd
 	// table points here; renumbering moves the pointers, not the entries).
 	stdio [3]fdEntry
-
-	// iovBuf backs the iovec slices of one read or write of up to 4
-	// buffers (a C stdio write has 2) at a time, so the common fd_write
-	// allocates nothing; iovBusy claims it (a System may serve calls on
-	// several goroutines: one that finds it taken allocates instead). It
-	// cannot live in the call: a slice of it would make the call escape
-	// (see noescape).
-	iovBuf  [4][]byte
-	iovBusy atomic.Bool
 }
 
 // fdEntry is one guest fd.
