@@ -58,7 +58,11 @@
 // copied into its resident pages instead (a write fault costs tens of
 // microseconds here, a copy of a few pages tens of nanoseconds), unless
 // the image is large (then it stays mapped, reset with MADV_DONTNEED).
-// Dense slots get the image copied.
+// Dense slots get the image copied. A copy waits until something can see
+// the memory (the store's next call, or Memory.Bytes): an instance made
+// ahead of its request holds none of its memory's pages (a dense one
+// touches no page of its slot), and one closed without running leaves its
+// slot as clean as it got it, so nothing is cleared.
 //
 // Store.Reset makes a store new for the next tenant without freeing the
 // store itself: a pool that resets and reuses stores instantiates with no

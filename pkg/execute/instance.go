@@ -648,7 +648,7 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 		return false
 	}
 	m := inst.mems[0]
-	mem := m.Bytes()
+	mem := m.raw()
 	for _, p := range img.Pages {
 		if p.MemOffset > uint64(len(mem)) || uint64(len(p.Bytes)) > uint64(len(mem))-p.MemOffset {
 			return false
@@ -663,9 +663,13 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 			return true
 		}
 	}
-	for _, p := range img.Pages {
-		copy(mem[p.MemOffset:], p.Bytes)
-	}
+	// The copy waits until something can see it (the store's next call,
+	// or Bytes): an instance made ahead of its request, or made and closed
+	// unrun, keeps no page of its memory resident (a dense slot is
+	// otherwise untouched until the guest runs), and its slot needs no
+	// clearing when it is given back.
+	m.pending.Store(img)
+	inst.store.lazyMems = true
 	return true
 }
 

@@ -114,6 +114,10 @@ type Store struct {
 
 	data any // the embedder's, for host functions shared between stores
 
+	// lazyMems is set while a memory of the store may hold a pending
+	// data image (Memory.pending): the next call copies it in first.
+	lazyMems bool
+
 	depth   int
 	callers []*Caller
 	closed  bool
@@ -208,19 +212,28 @@ func (s *Store) release() {
 	s.codes = s.codes[:0]
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
-			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
+			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil, false)
 		}
 	}
+	s.lazyMems = false
 	for _, m := range s.ownedMems {
 		hw := uintptr(load64(m.desc + abi.MemDescLen))
+		// Still pending, the image was never copied and nothing could
+		// write the memory (every way in copies it first): it is as
+		// clean as it was given.
+		pristine := m.pending.Swap(nil) != nil
 		if !m.dense {
-			putMemRegion(m.res, hw, m.imageOf)
+			putMemRegion(m.res, hw, m.imageOf, pristine && m.imageOf == nil)
 			continue
 		}
 		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
 			continue // the tenant's pages could not be dropped: never reuse
 		}
-		densePoolFor(m.reserved).put(m.res.addr(), m.image, hw)
+		clean := m.image
+		if pristine {
+			clean = hw
+		}
+		densePoolFor(m.reserved).put(m.res.addr(), clean, hw)
 	}
 	for _, m := range s.modules {
 		if m.owned != nil {
@@ -379,6 +392,17 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	}
 	if f.entry == 0 {
 		return nil, fmt.Errorf("execute: call %s: no entry stub for %s", f.describe(), f.typ)
+	}
+	if s.lazyMems {
+		// Guest code reads memory without asking: every image goes in
+		// before any of the store's code runs (memories are never shared
+		// between stores).
+		s.lazyMems = false
+		for _, m := range s.ownedMems {
+			if m.pending.Load() != nil {
+				m.materialize()
+			}
+		}
 	}
 	e := s.exec
 	// Scheduler and GC fairness need nothing here: they come from Go's
