@@ -119,7 +119,8 @@ incode:
 	SUBQ $PreemptFrame, CX
 	JCS chain
 	CMPQ CX, ExecStackLow(R9)
-	JB chain
+	JB pgrow
+inject:
 	MOVQ UC_RSP(DX), CX
 	SUBQ $8, CX
 	MOVQ AX, 0(CX) // the return address sigPreempt returns to
@@ -129,6 +130,37 @@ incode:
 	LOCK
 	INCQ ·sigPreempts(SB)
 	JMP chain
+pgrow:
+	// sigPreempt's frame would reach below the accessible part of the
+	// stack: make it accessible as a fault there would (growth
+	// granularity, never into the guard page), then inject. Refusing
+	// instead would leave a loop that happens to run there unstoppable.
+	CMPQ CX, ExecStackGuardHi(R9)
+	JB chain
+	ANDQ StackGrowMask, CX
+	CMPQ CX, ExecStackGuardHi(R9)
+	JAE pgrowok
+	MOVQ ExecStackGuardHi(R9), CX
+pgrowok:
+	// SYSCALL clobbers AX, CX and R11; SI and DX are Go's handler's
+	// arguments, DI is SIGURG again after it.
+	PUSHQ SI
+	PUSHQ DX
+	MOVQ CX, R10 // the new low
+	MOVQ CX, DI
+	MOVQ ExecStackLow(R9), SI
+	SUBQ CX, SI
+	MOVL $3, DX  // PROT_READ|PROT_WRITE
+	MOVL $10, AX // SYS_mprotect
+	SYSCALL
+	POPQ DX
+	POPQ SI
+	MOVL $SIGURG, DI
+	CMPQ AX, $-4095
+	JAE chain
+	MOVQ R10, ExecStackLow(R9)
+	MOVQ UC_RIP(DX), AX
+	JMP inject
 
 fault:
 	CMPL DI, $SIGSEGV
