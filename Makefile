@@ -5,6 +5,9 @@ CMDS     := lucetc lucet-run lucet-objdump lucet-validate lucet-bench
 # urfave/cli's man-page/markdown generator (and its markdown library, whose
 # init alone costs ~2 ms of every run) is not needed by the tools.
 GOFLAGS_BUILD := -tags urfave_cli_no_docs
+# --version prints the VCS revision from the build info; say auto explicitly
+# because a GOFLAGS=-buildvcs=false in the environment would drop it.
+GOFLAGS_BUILD += -buildvcs=auto
 # No cgo in the product: static binaries, no dynamic loader at start-up.
 export CGO_ENABLED := 0
 # The spec testsuite (wast2json output); see scripts/fetch-testsuite.sh.

@@ -35,23 +35,25 @@ def g(d,*k):
     for x in k:
         d=d[x] if isinstance(d,dict) else d[0][x]
     return d
-print("| engine | inst median µs | p99 µs | RSS KiB/inst @10k | VM KiB/inst | maps/inst | Go heap B/inst |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| engine | inst median µs | p99 µs | close median µs | RSS KiB/inst @10k | VM KiB/inst | maps/inst | Go heap B/inst |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 base=None
 for n,ds in rows.items():
     if n.startswith('run-'):
         continue
     med=st.median(g(d,'instantiate_us','median') for d in ds)
     p99=st.median(g(d,'instantiate_us','p99') for d in ds)
+    cl=[d['close_us']['median'] for d in ds if isinstance(d.get('close_us'),dict)]
+    cl=f"{st.median(cl):.2f}" if cl else "-"
     live=[d['live'][-1] for d in ds]
     rss=st.median(x['rss_kib_per_inst'] for x in live)
     vm=st.median(x['vm_kib_per_inst'] for x in live)
     mp=st.median(x['maps_per_inst'] for x in live)
     hp=st.median(x.get('go_heap_bytes_per_inst',0) for x in live)
-    print(f"| {n} | {med:.2f} | {p99:.1f} | {rss:.1f} | {vm:.0f} | {mp:.2f} | {hp:.0f} |")
+    print(f"| {n} | {med:.2f} | {p99:.1f} | {cl} | {rss:.1f} | {vm:.0f} | {mp:.2f} | {hp:.0f} |")
 for n,ds in rows.items():
     if not n.startswith('run-'):
         continue
     live=[d['live'][-1] for d in ds]
-    print(f"lucet {n[4:]}: RSS KiB per live instance after _start: {st.median(x['rss_kib_per_inst_after_call'] for x in live):.1f} (after instantiate: {st.median(x['rss_kib_per_inst'] for x in live):.1f})")
+    print(f"lucet {n[4:]}: RSS KiB per live instance after _start: {st.median(x['rss_kib_per_inst_after_call'] for x in live):.1f} (after instantiate: {st.median(x['rss_kib_per_inst'] for x in live):.1f}); close after _start median {st.median(d['close_us']['median'] for d in ds):.2f} µs")
 PY

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 )
 
@@ -56,6 +57,11 @@ func (i Info) String() string {
 		r := i.Revision
 		if len(r) > 12 {
 			r = r[:12]
+		}
+		if strings.HasSuffix(strings.TrimSuffix(s, "+dirty"), "-"+r) {
+			// A pseudo-version (v0.0.0-20261204203457-3e0e67f0519b) already
+			// names the revision and its dirtiness.
+			return s
 		}
 		s += " " + r
 		if i.Modified {

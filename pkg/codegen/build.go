@@ -456,7 +456,13 @@ func (b *builder) instrBlock(in *wasm.Instr) error {
 		for _, p := range ps {
 			b.push(p)
 		}
-		b.add(OpInterrupt, TNone)
+		if b.opts.Fuel {
+			// Fuel must be counted where it is spent. Without fuel a
+			// loop needs no check: the runtime's signal handler makes a
+			// thread running guest code exit from wherever it is (see
+			// execute's sigPreempt), and the function entry keeps one.
+			b.add(OpInterrupt, TNone)
+		}
 		b.frames = append(b.frames, frame{kind: frLoop, params: params, results: results,
 			target: h, height: len(b.stack) - len(params)})
 	case wasm.OpIf:

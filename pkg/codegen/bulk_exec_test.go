@@ -11,7 +11,7 @@ import (
 
 // TestMemoryCopyOverlap checks the inline memory.copy and memory.fill
 // against Go's copy for overlapping ranges in both directions and lengths
-// around the 8-, 16- and 64-byte loop boundaries.
+// of every size to 300 and beyond the rep threshold, at several alignments.
 func TestMemoryCopyOverlap(t *testing.T) {
 	i32 := wasm.I32
 	m := &wasm.Module{
@@ -39,34 +39,49 @@ func TestMemoryCopyOverlap(t *testing.T) {
 	}
 	mem := inst.Memory().Bytes()
 	ref := make([]byte, len(mem))
+	// Only a window around the ranges is reset and compared: every
+	// length and distance below is a call.
+	const lo, hi = 4000, 16000
 	reset := func() {
-		for i := range mem {
+		for i := lo; i < hi; i++ {
 			mem[i] = byte(i*7 + i>>8)
 		}
-		copy(ref, mem)
+		copy(ref[lo:hi], mem[lo:hi])
 	}
-	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 200, 1000} {
-		for _, dist := range []int{-40, -33, -9, -8, -1, 0, 1, 3, 8, 9, 31, 32, 33, 40} {
-			src := 5000
-			dst := src + dist
+	// Every length up to 300 crosses each small-move width and the
+	// 64-byte rounds' head and tail; the longer ones reach rep movsb
+	// (bulkRepMin) and the long backward loop.
+	var lens []int
+	for n := 0; n <= 300; n++ {
+		lens = append(lens, n)
+	}
+	lens = append(lens, 1000, 2047, 2048, 2049, 5000)
+	dists := []int{-400, -70, -64, -33, -17, -16, -15, -9, -8, -1, 0, 1, 3, 8, 9, 15, 16, 17, 31, 32, 33, 40, 64, 65, 70, 400}
+	for _, n := range lens {
+		for _, src := range []int{5000, 5007} { // two source alignments
+			for _, dist := range dists {
+				dst := src + dist
+				reset()
+				if _, err := inst.Func("copy").Call(uint64(dst), uint64(src), uint64(n)); err != nil {
+					t.Fatal(err)
+				}
+				copy(ref[dst:dst+n], ref[src:src+n])
+				if !bytes.Equal(mem[lo:hi], ref[lo:hi]) {
+					t.Fatalf("memory.copy(dst=%d, src=%d, n=%d) differs from copy", dst, src, n)
+				}
+			}
+		}
+		for _, dst := range []int{5000, 5001, 5008, 5015} {
 			reset()
-			if _, err := inst.Func("copy").Call(uint64(dst), uint64(src), uint64(n)); err != nil {
+			if _, err := inst.Func("fill").Call(uint64(dst), 0x1ab, uint64(n)); err != nil {
 				t.Fatal(err)
 			}
-			copy(ref[dst:dst+n], ref[src:src+n])
-			if !bytes.Equal(mem, ref) {
-				t.Fatalf("memory.copy(dst=%d, src=%d, n=%d) differs from copy", dst, src, n)
+			for i := dst; i < dst+n; i++ {
+				ref[i] = 0xab
 			}
-		}
-		reset()
-		if _, err := inst.Func("fill").Call(77, 0x1ab, uint64(n)); err != nil {
-			t.Fatal(err)
-		}
-		for i := 77; i < 77+n; i++ {
-			ref[i] = 0xab
-		}
-		if !bytes.Equal(mem, ref) {
-			t.Fatalf("memory.fill(n=%d) differs", n)
+			if !bytes.Equal(mem[lo:hi], ref[lo:hi]) {
+				t.Fatalf("memory.fill(dst=%d, n=%d) differs", dst, n)
+			}
 		}
 	}
 }

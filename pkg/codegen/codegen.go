@@ -15,7 +15,8 @@
 //	  --link (codegen.go)--> object.Object
 //
 // The frontend turns the wasm operand stack and locals into SSA with block
-// parameters; passes remove redundant parameters and dead code, split
+// parameters; passes remove redundant parameters and dead code, number
+// values (gvn) so repeats and their bounds checks go, split
 // critical edges and fuse comparisons into branches and cmovs and shifts
 // into scaled-index leas (fuseScaledAdds and fuseVectorTests are x86
 // motivated: a backend without those addressing modes or PTEST would skip
@@ -64,7 +65,8 @@ import (
 type Options struct {
 	// OptLevel chooses the tier: 0 a baseline for huge modules (no
 	// redundant-parameter elimination, no fusion of compares, selects and
-	// scaled adds), 1 and 2 the optimizing tier. Default sets 2.
+	// scaled adds), 1 and 2 the optimizing tier (2 adds global value
+	// numbering, pass_gvn.go). Default sets 2.
 	OptLevel int
 	Bounds   object.BoundsChecks
 	// MemReserve and MemGuard are the BoundsGuard reservation and guard
@@ -180,6 +182,9 @@ func optimize(f *Func, level int) {
 	if level > 0 {
 		elimRedundantParams(f)
 		fold(f)
+		if level > 1 {
+			gvn(f)
+		}
 		elimBoundsChecks(f)
 	}
 	deadCode(f)

@@ -283,12 +283,23 @@ func (e *emitter) interruptStub(o outOfLine) {
 	a.Jmp(o.back)
 }
 
-// bulkMemory inlines memory.fill and memory.copy after bounds checks:
-// rep stosb / rep movsb for 64 bytes and more, word loops below that (rep
-// has a start-up cost of dozens of cycles), and for a copy whose
-// destination starts inside its source, a backward loop of 16-byte moves.
-// Every allocatable register was saved by the caller (the op is
-// call-like), so RDI, RSI, R8, R9 and X0-X3 are free.
+// bulkRepMin is the length from which a forward memory.copy or a
+// memory.fill uses rep movsb / rep stosb: below it the 64-byte SSE loop
+// is faster (rep has a start-up cost, measured with a micro-benchmark of
+// lengths 100..16384; see the README's run-time section).
+const bulkRepMin = 2048
+
+// bulkMemory inlines memory.fill and memory.copy after bounds checks
+// (which trap before any byte is written). Lengths up to 64 load every
+// source byte into registers before storing any (two possibly
+// overlapping moves of 1, 2, 4, 8, 16 or 2x16 bytes), so they need no
+// direction test. Longer ones move 64 bytes a round with SSE, the
+// stores aligned to 16 bytes; the unaligned first and last bytes are
+// loaded before the loop and stored after it. A copy whose destination
+// starts inside its source runs backwards (backward rep movsb is byte at
+// a time on current CPUs); long forward copies and fills use rep
+// movsb/stosb. Every allocatable register was saved by the caller (the
+// op is call-like), so RDI, RSI, R8, R9 and X0-X8 are free.
 func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 	a := e.a
 	oob := e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos)
@@ -301,32 +312,9 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 		a.CmpRR(64, rA, asm.R8)
 		a.Jcc(asm.CondA, oob)
 	}
-	done, rep := a.NewLabel(), a.NewLabel()
-	// forward emits the small-size loops: store(k) writes the 8 bytes at
-	// index RDX (word) or the byte (byte1), from RAX.
-	forward := func(load func(size int)) {
-		l8, tail, l1 := a.NewLabel(), a.NewLabel(), a.NewLabel()
-		a.XorRR(32, rD, rD)
-		a.CmpRI(64, rC, 8)
-		a.Jcc(asm.CondB, tail)
-		a.Bind(l8)
-		load(64)
-		a.MovMR(64, asm.MI(asm.RDI, rD, 1, 0), rA)
-		a.AddRI(64, rD, 8)
-		a.Lea(64, asm.R9, asm.M(rD, 8))
-		a.CmpRR(64, asm.R9, rC)
-		a.Jcc(asm.CondBE, l8)
-		a.Bind(tail)
-		a.CmpRR(64, rD, rC)
-		a.Jcc(asm.CondAE, done)
-		a.Bind(l1)
-		load(8)
-		a.MovMR(8, asm.MI(asm.RDI, rD, 1, 0), rA)
-		a.AddRI(64, rD, 1)
-		a.CmpRR(64, rD, rC)
-		a.Jcc(asm.CondB, l1)
-		a.Jmp(done)
-	}
+	done, big, rep := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	x := []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3}
+	head := []asm.Reg{asm.X4, asm.X5, asm.X6, asm.X7}
 	if bi == abi.BuiltinMemoryFill {
 		e.parallelMove([]pmove{
 			e.moveFrom(regLoc(asm.RDI), v.Args[0]),
@@ -337,11 +325,36 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 		check(asm.RDI)
 		a.AddRR(64, asm.RDI, asm.R14)
 		a.Movzx(32, 8, rA, rD)
-		a.CmpRI(64, rC, 64)
-		a.Jcc(asm.CondAE, rep)
 		a.MovRI(64, asm.R9, 0x0101010101010101)
 		a.ImulRR(64, rA, asm.R9) // the byte in all eight lanes
-		forward(func(int) {})
+		a.MovqXR(asm.X0, rA)
+		a.V(asm.Punpcklqdq, asm.X0, asm.X0) // and in all sixteen
+		a.CmpRI(64, rC, 64)
+		a.Jcc(asm.CondA, big)
+		e.bulkSmall(done, nil)
+		a.Bind(big)
+		a.CmpRI(64, rC, bulkRepMin)
+		a.Jcc(asm.CondAE, rep)
+		// The first 16 and last 64 bytes unaligned, 64-byte rounds in
+		// between from the first 16-byte boundary after RDI.
+		loop := a.NewLabel()
+		a.Lea(64, asm.R9, asm.MI(asm.RDI, rC, 1, -64))
+		a.MovupsMR(asm.M(asm.RDI, 0), asm.X0)
+		for k := range 4 {
+			a.MovupsMR(asm.M(asm.R9, int32(16*k)), asm.X0)
+		}
+		a.Lea(64, rD, asm.M(asm.RDI, 16))
+		a.AndRI(64, rD, -16)
+		a.CmpRR(64, rD, asm.R9)
+		a.Jcc(asm.CondAE, done)
+		a.Bind(loop)
+		for k := range 4 {
+			a.MovupsMR(asm.M(rD, int32(16*k)), asm.X0)
+		}
+		a.AddRI(64, rD, 64)
+		a.CmpRR(64, rD, asm.R9)
+		a.Jcc(asm.CondB, loop)
+		a.Jmp(done)
 		a.Bind(rep)
 		a.RepStosb()
 		a.Bind(done)
@@ -357,57 +370,157 @@ func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
 	check(asm.RSI)
 	a.AddRR(64, asm.RDI, asm.R14)
 	a.AddRR(64, asm.RSI, asm.R14)
-	// Copy backwards when the destination starts inside the source.
-	fwd := a.NewLabel()
+	a.CmpRI(64, rC, 64)
+	a.Jcc(asm.CondA, big)
+	e.bulkSmall(done, func(size int, r, r2 asm.Reg, at, at2 asm.Mem) {
+		if size == 128 {
+			a.MovupsRM(r, at)
+			a.MovupsRM(r2, at2)
+		} else if size < 32 {
+			a.MovzxRM(32, size, r, at)
+			a.MovzxRM(32, size, r2, at2)
+		} else {
+			a.MovRM(size, r, at)
+			a.MovRM(size, r2, at2)
+		}
+	})
+	a.Bind(big)
+	// Backwards when the destination starts inside the source.
+	fwd, loop, last := a.NewLabel(), a.NewLabel(), a.NewLabel()
 	a.MovRR(64, rA, asm.RDI)
 	a.SubRR(64, rA, asm.RSI)
 	a.CmpRR(64, rA, rC)
 	a.Jcc(asm.CondAE, fwd)
-	// Backward rep movsb (std) is byte-at-a-time on current CPUs. Each
-	// round reads all its bytes before writing, and later rounds read
-	// below earlier writes because dst > src.
-	loop64, words, loop8, tail, loop1 := a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel()
-	a.CmpRI(64, rC, 64)
-	a.Jcc(asm.CondB, words)
-	a.Bind(loop64)
-	a.SubRI(64, rC, 64)
-	for k, x := range []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3} {
-		a.MovupsRM(x, asm.MI(asm.RSI, rC, 1, int32(48-16*k)))
+	// RDX counts down from the last 16-byte boundary of the destination;
+	// each round reads its 64 bytes before writing them, and later rounds
+	// read below earlier writes (the destination is above the source).
+	// The first 64 and last 16 bytes are held in X4-X8 from the start.
+	for k, r := range head {
+		a.MovupsRM(r, asm.M(asm.RSI, int32(16*k)))
 	}
-	for k, x := range []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3} {
-		a.MovupsMR(asm.MI(asm.RDI, rC, 1, int32(48-16*k)), x)
+	a.MovupsRM(asm.X8, asm.MI(asm.RSI, rC, 1, -16))
+	a.Lea(64, rD, asm.MI(asm.RDI, rC, 1, 0))
+	a.AndRI(64, rD, -16)
+	a.SubRR(64, rD, asm.RDI)
+	a.CmpRI(64, rD, 64)
+	a.Jcc(asm.CondBE, last)
+	a.Bind(loop)
+	a.SubRI(64, rD, 64)
+	for k, r := range x {
+		a.MovupsRM(r, asm.MI(asm.RSI, rD, 1, int32(48-16*k)))
 	}
-	a.CmpRI(64, rC, 64)
-	a.Jcc(asm.CondAE, loop64)
-	a.Bind(words)
-	a.CmpRI(64, rC, 8)
-	a.Jcc(asm.CondB, tail)
-	a.Bind(loop8)
-	a.SubRI(64, rC, 8)
-	a.MovRM(64, rA, asm.MI(asm.RSI, rC, 1, 0))
-	a.MovMR(64, asm.MI(asm.RDI, rC, 1, 0), rA)
-	a.CmpRI(64, rC, 8)
-	a.Jcc(asm.CondAE, loop8)
-	a.Bind(tail)
-	a.TestRR(64, rC, rC)
-	a.Jcc(asm.CondE, done)
-	a.Bind(loop1)
-	a.SubRI(64, rC, 1)
-	a.MovzxRM(32, 8, rA, asm.MI(asm.RSI, rC, 1, 0))
-	a.MovMR(8, asm.MI(asm.RDI, rC, 1, 0), rA)
-	a.Jcc(asm.CondNE, loop1)
+	for k, r := range x {
+		a.MovupsMR(asm.MI(asm.RDI, rD, 1, int32(48-16*k)), r)
+	}
+	a.CmpRI(64, rD, 64)
+	a.Jcc(asm.CondA, loop)
+	a.Bind(last)
+	a.MovupsMR(asm.MI(asm.RDI, rC, 1, -16), asm.X8)
+	for k, r := range head {
+		a.MovupsMR(asm.M(asm.RDI, int32(16*k)), r)
+	}
 	a.Jmp(done)
+
+	// Forward: RDX counts up from the first 16-byte boundary after the
+	// destination's first byte to the last 64 bytes; the first 16 and
+	// last 64 bytes are held in X4-X8 from the start, so an overlapping
+	// copy down (destination below the source) reads every byte before
+	// any write reaches it.
 	a.Bind(fwd)
-	a.CmpRI(64, rC, 64)
+	a.CmpRI(64, rC, bulkRepMin)
 	a.Jcc(asm.CondAE, rep)
-	forward(func(size int) {
-		if size == 64 {
-			a.MovRM(64, rA, asm.MI(asm.RSI, rD, 1, 0))
-		} else {
-			a.MovzxRM(32, 8, rA, asm.MI(asm.RSI, rD, 1, 0))
-		}
-	})
+	loop, last = a.NewLabel(), a.NewLabel()
+	a.Lea(64, asm.R9, asm.M(rC, -64))
+	for k, r := range head {
+		a.MovupsRM(r, asm.MI(asm.RSI, asm.R9, 1, int32(16*k)))
+	}
+	a.MovupsRM(asm.X8, asm.M(asm.RSI, 0))
+	a.Lea(64, rD, asm.M(asm.RDI, 16))
+	a.AndRI(64, rD, -16)
+	a.SubRR(64, rD, asm.RDI)
+	a.CmpRR(64, rD, asm.R9)
+	a.Jcc(asm.CondAE, last)
+	a.Bind(loop)
+	for k, r := range x {
+		a.MovupsRM(r, asm.MI(asm.RSI, rD, 1, int32(16*k)))
+	}
+	for k, r := range x {
+		a.MovupsMR(asm.MI(asm.RDI, rD, 1, int32(16*k)), r)
+	}
+	a.AddRI(64, rD, 64)
+	a.CmpRR(64, rD, asm.R9)
+	a.Jcc(asm.CondB, loop)
+	a.Bind(last)
+	for k, r := range head {
+		a.MovupsMR(asm.MI(asm.RDI, asm.R9, 1, int32(16*k)), r)
+	}
+	a.MovupsMR(asm.M(asm.RDI, 0), asm.X8)
+	a.Jmp(done)
 	a.Bind(rep)
 	a.RepMovsb()
 	a.Bind(done)
+}
+
+// bulkSmall emits the moves of a memory.copy or memory.fill of at most
+// 64 bytes (RCX) at RDI, from RSI or of the pattern in RAX and X0: for
+// each width w in 32, 16, 8, 4, 2 (bytes), a length in [w, 2w) is moved
+// as the first w and the last w bytes (2x16 for 32), every load before
+// any store; then one byte. load (nil for a fill, which stores RAX or
+// X0) reads two operands of size bits (128: an XMM register) into the
+// given registers.
+func (e *emitter) bulkSmall(done asm.Label, load func(size int, r, r2 asm.Reg, at, at2 asm.Mem)) {
+	a := e.a
+	fill := load == nil
+	if fill {
+		load = func(int, asm.Reg, asm.Reg, asm.Mem, asm.Mem) {}
+	}
+	end := func(off int32) asm.Mem { return asm.MI(asm.RSI, rC, 1, off) }
+	dend := func(off int32) asm.Mem { return asm.MI(asm.RDI, rC, 1, off) }
+	for _, w := range []int32{32, 16, 8, 4, 2} {
+		next := a.NewLabel()
+		a.CmpRI(64, rC, w)
+		a.Jcc(asm.CondB, next)
+		switch w {
+		case 32:
+			load(128, asm.X0, asm.X1, asm.M(asm.RSI, 0), asm.M(asm.RSI, 16))
+			load(128, asm.X2, asm.X3, end(-32), end(-16))
+			if fill {
+				a.MovupsMR(asm.M(asm.RDI, 0), asm.X0)
+				a.MovupsMR(asm.M(asm.RDI, 16), asm.X0)
+				a.MovupsMR(dend(-32), asm.X0)
+				a.MovupsMR(dend(-16), asm.X0)
+			} else {
+				a.MovupsMR(asm.M(asm.RDI, 0), asm.X0)
+				a.MovupsMR(asm.M(asm.RDI, 16), asm.X1)
+				a.MovupsMR(dend(-32), asm.X2)
+				a.MovupsMR(dend(-16), asm.X3)
+			}
+		case 16:
+			load(128, asm.X0, asm.X1, asm.M(asm.RSI, 0), end(-16))
+			a.MovupsMR(asm.M(asm.RDI, 0), asm.X0)
+			if fill {
+				a.MovupsMR(dend(-16), asm.X0)
+			} else {
+				a.MovupsMR(dend(-16), asm.X1)
+			}
+		default:
+			bits := int(w) * 8
+			load(bits, rA, rD, asm.M(asm.RSI, 0), end(-w))
+			a.MovMR(bits, asm.M(asm.RDI, 0), rA)
+			if fill {
+				a.MovMR(bits, dend(-w), rA)
+			} else {
+				a.MovMR(bits, dend(-w), rD)
+			}
+		}
+		a.Jmp(done)
+		a.Bind(next)
+	}
+	a.TestRR(64, rC, rC)
+	a.Jcc(asm.CondE, done)
+	if !fill {
+		a.MovzxRM(32, 8, rA, asm.M(asm.RSI, 0))
+	}
+	a.MovMR(8, asm.M(asm.RDI, 0), rA)
+	a.Jmp(done)
 }

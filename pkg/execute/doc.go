@@ -58,7 +58,11 @@
 // copied into its resident pages instead (a write fault costs tens of
 // microseconds here, a copy of a few pages tens of nanoseconds), unless
 // the image is large (then it stays mapped, reset with MADV_DONTNEED).
-// Dense slots get the image copied.
+// Dense slots get the image copied. A copy waits until something can see
+// the memory (the store's next call, or Memory.Bytes): an instance made
+// ahead of its request holds none of its memory's pages (a dense one
+// touches no page of its slot), and one closed without running leaves its
+// slot as clean as it got it, so nothing is cleared.
 //
 // Store.Reset makes a store new for the next tenant without freeing the
 // store itself: a pool that resets and reuses stores instantiates with no
@@ -78,17 +82,27 @@
 // signal, SIGURG, sent by sysmon after 10 ms and by every stop-the-world.
 // A small assembly handler placed in front of Go's (raw rt_sigaction,
 // chaining to Go's for everything else) sees the signal land in registered
-// guest code and sets the interrupt word of the vmctx in R15; the guest
-// exits at its next function entry or loop header, Go calls
-// runtime.Gosched and resumes it. (With GODEBUG=asyncpreemptoff=1 Go sends
-// no such signal, and a guest loop stalls the collector as a Go loop
-// would.)
+// guest code, sets the interrupt word of the vmctx in R15 and, when RIP is
+// in the module's functions and the guest stack has room, does what Go's
+// own asynchronous preemption does: it rewrites the signal context so the
+// thread "calls" sigPreempt on return (the interrupted PC pushed on the
+// guest stack). sigPreempt saves the flags and every general and XMM
+// register on the guest stack, exits to Go like an interrupt check, and
+// when resumed restores them and returns to the interrupted instruction.
+// Go calls runtime.Gosched between the two. So loops need no interrupt
+// check (codegen emits none without fuel); function entries keep theirs,
+// which catch the word when injecting was not possible (RIP in a stub,
+// the stack about to grow). (With GODEBUG=asyncpreemptoff=1 Go sends no
+// such signal, and a guest loop stalls the collector as a Go loop would.)
 //
 // Cancellation uses the same word: Config.Timeout (a timer per call),
 // Func.CallContext and Store.Kill set it and end the call with
 // TrapInterrupt; a host function blocked outside guest code learns of it
 // through Caller.Done, which every call has (Kill needs no timeout or
-// context to reach it).
+// context to reach it). A call with a timeout or context runs locked to
+// its thread, which a kill sends SIGURG, so a guest loop stops at once; a
+// Kill of a call without either is seen at the next SIGURG Go's sysmon
+// sends a goroutine that has run for 10 ms.
 //
 // # Signals
 //

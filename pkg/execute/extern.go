@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -248,6 +250,13 @@ type Memory struct {
 	imageOf  *cowImage // mapped pristine when the memory was made
 	slot     region    // what res points at: the dense slot, or the reservation made for this memory
 	owner    *Store    // nil for host memories
+
+	// pending is the data image not yet copied in (see
+	// Instance.applyImage): copied by the first Bytes or the first call
+	// into the owning store, whichever comes first, so an instance that
+	// is made but not yet run keeps none of its memory resident.
+	pending   atomic.Pointer[link.DataImage]
+	pendingMu sync.Mutex
 }
 
 // hostMemReserve is what host memories reserve: the default BoundsGuard
@@ -375,6 +384,31 @@ func (m *Memory) Pages() uint32 { return uint32(load64(m.desc+abi.MemDescLen) / 
 
 // Bytes returns the memory's current contents (valid until it grows).
 func (m *Memory) Bytes() []byte {
+	if m.pending.Load() != nil {
+		m.materialize()
+	}
+	return m.raw()
+}
+
+// materialize copies the pending data image in, once, whoever asks
+// first: a caller that finds it being copied waits for the copy.
+func (m *Memory) materialize() {
+	m.pendingMu.Lock()
+	defer m.pendingMu.Unlock()
+	img := m.pending.Load()
+	if img == nil {
+		return
+	}
+	mem := m.raw()
+	for _, p := range img.Pages {
+		copy(mem[p.MemOffset:], p.Bytes)
+	}
+	m.pending.Store(nil)
+}
+
+// raw is Bytes without the pending image: for the runtime's own use
+// where nothing reads or writes the contents.
+func (m *Memory) raw() []byte {
 	n := load64(m.desc + abi.MemDescLen)
 	if n == 0 {
 		return []byte{}

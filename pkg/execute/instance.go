@@ -41,6 +41,33 @@ type module struct {
 	defRefs []uint64
 }
 
+// safeStart is where the module's functions begin: the signal handler may
+// inject a preemption from there to the end of the code, never into the
+// trap and exit routines and the entry and host-call stubs, which switch
+// between the Go and the guest stack. The linker puts those first; if an
+// object places a stub among the functions, nothing is injectable.
+func (m *module) safeStart() uintptr {
+	end := m.code + m.size
+	if len(m.meta.Funcs) == 0 {
+		return end
+	}
+	lo := uintptr(m.meta.Funcs[0].CodeOffset)
+	for _, f := range m.meta.Funcs {
+		lo = min(lo, uintptr(f.CodeOffset))
+	}
+	for _, offs := range [][]uint32{m.meta.EntryStubs, m.meta.ImportStubs} {
+		for _, o := range offs {
+			if uintptr(o) >= lo {
+				return end
+			}
+		}
+	}
+	if lo > m.size {
+		return end
+	}
+	return m.code + lo
+}
+
 func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 	if meta.ABIVersion != abi.Version {
 		return nil, fmt.Errorf("execute: object has ABI version %d, runtime has %d", meta.ABIVersion, abi.Version)
@@ -169,7 +196,7 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		}
 		mod.keep = m
 		if mod.size > 0 {
-			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
+			if err := registerCode(mod.code, mod.safeStart(), mod.code+mod.size); err != nil {
 				return derived{err: err}
 			}
 			mod.registered = true
@@ -211,7 +238,7 @@ func (d derived) Close() error {
 		return nil
 	}
 	if d.mod.registered {
-		unregisterCode(d.mod.code, d.mod.code+d.mod.size)
+		unregisterCode(d.mod.code, d.mod.safeStart(), d.mod.code+d.mod.size)
 		d.mod.registered = false
 	}
 	if d.mod.cow != nil {
@@ -462,11 +489,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	}
 	if !known {
 		if mod.size > 0 && !mod.registered {
-			if err := registerCode(mod.code, mod.code+mod.size); err != nil {
+			if err := registerCode(mod.code, mod.safeStart(), mod.code+mod.size); err != nil {
 				s.instances = s.instances[:len(s.instances)-1]
 				return nil, err
 			}
-			s.codes = append(s.codes, [2]uintptr{mod.code, mod.code + mod.size})
+			s.codes = append(s.codes, [3]uintptr{mod.code, mod.safeStart(), mod.code + mod.size})
 		}
 		s.modules = append(s.modules, mod)
 	}
@@ -648,7 +675,7 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 		return false
 	}
 	m := inst.mems[0]
-	mem := m.Bytes()
+	mem := m.raw()
 	for _, p := range img.Pages {
 		if p.MemOffset > uint64(len(mem)) || uint64(len(p.Bytes)) > uint64(len(mem))-p.MemOffset {
 			return false
@@ -663,9 +690,13 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 			return true
 		}
 	}
-	for _, p := range img.Pages {
-		copy(mem[p.MemOffset:], p.Bytes)
-	}
+	// The copy waits until something can see it (the store's next call,
+	// or Bytes): an instance made ahead of its request, or made and closed
+	// unrun, keeps no page of its memory resident (a dense slot is
+	// otherwise untouched until the guest runs), and its slot needs no
+	// clearing when it is given back.
+	m.pending.Store(img)
+	inst.store.lazyMems = true
 	return true
 }
 

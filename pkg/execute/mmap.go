@@ -181,8 +181,9 @@ func getMemRegion(size uintptr, want *cowImage) (region, uintptr, *cowImage, err
 // swapped) so the pages read the image again, and the region stays
 // affine to the image. One the pool has no room for is unmapped, not
 // scrubbed: clearing pages the tenant never touched would fault every one
-// of them in.
-func putMemRegion(r *region, committed uintptr, img *cowImage) {
+// of them in. pristine says nothing wrote the memory (see
+// Memory.pending): it is still as zero as it was handed out.
+func putMemRegion(r *region, committed uintptr, img *cowImage, pristine bool) {
 	memPool.mu.Lock()
 	full := memPool.n >= maxPooledMems
 	if !full {
@@ -208,7 +209,7 @@ func putMemRegion(r *region, committed uintptr, img *cowImage) {
 		clean = min(img.size, committed)
 		err = unix.Madvise(r.mem[:clean], unix.MADV_DONTNEED)
 	}
-	if err == nil {
+	if err == nil && !pristine {
 		err = scrub(r.mem[clean:committed])
 	}
 	memPool.mu.Lock()

@@ -16,8 +16,10 @@ import (
 // locks and without allocating:
 //
 //   - whether RIP is guest code: sigCodeTab, the address of an immutable
-//     table [n, start0, end0, start1, end1, ...] of disjoint code ranges
-//     sorted by start, searched by bisection. Writers (serialized by sigMu)
+//     table [n, start0, end0, safe0, start1, end1, safe1, ...] of disjoint
+//     code ranges sorted by start, searched by bisection. [safe, end) is
+//     the part where a preemption may be injected (the functions; the
+//     module's stubs and routines before them switch stacks and are not). Writers (serialized by sigMu)
 //     build a new table and publish it with one atomic store; the tables
 //     they replace are kept reachable until no handler can still be
 //     reading them (sigActive, incremented by the handler before it loads
@@ -46,8 +48,12 @@ var (
 	sigExitOOB   = uintptr(abi.ExitTrap) | uintptr(abi.TrapMemoryOutOfBounds)<<8
 	sigExitStack = uintptr(abi.ExitTrap) | uintptr(abi.TrapStackOverflow)<<8
 
+	sigPid = unix.Getpid() // for tgkill (Store.killLocked)
+
+	sigPreempts uint64 // preemptions the handler injected (sigPreempt)
+
 	sigMu      sync.Mutex             // serializes writers
-	sigCodeRef = map[[2]uintptr]int{} // registered ranges and their users
+	sigCodeRef = map[[3]uintptr]int{} // registered ranges (start, end, safe) and their users
 	sigLive    []uintptr              // the published table (kept reachable)
 	sigRetired [][]uintptr            // replaced tables a handler may still read
 )
@@ -64,9 +70,11 @@ const (
 	execSize         = abi.ExecSize + 0x18
 )
 
-// sigHandler and sigLanding are assembly; they are never called from Go.
+// sigHandler, sigLanding and sigPreempt are assembly; they are never
+// called from Go.
 func sigHandler()
 func sigLanding()
+func sigPreempt()
 func sigHandlerAddr() uintptr
 
 // kernelSigaction is struct sigaction as rt_sigaction(2) takes it on amd64.
@@ -123,15 +131,16 @@ func installSignals() error {
 }
 
 // registerCode makes [start, end) known to the handler as guest code until
-// as many unregisterCode calls with the same range. It fails only when
-// the process cannot allocate the new table.
-func registerCode(start, end uintptr) (err error) {
-	if end <= start {
-		return fmt.Errorf("execute: register code: empty range [%#x, %#x)", start, end)
+// as many unregisterCode calls with the same range; [safe, end) is where
+// the handler may inject a preemption (see sigPreempt). It fails only
+// when the process cannot allocate the new table.
+func registerCode(start, safe, end uintptr) (err error) {
+	if end <= start || safe < start || safe > end {
+		return fmt.Errorf("execute: register code: bad range [%#x, %#x) safe from %#x", start, end, safe)
 	}
 	sigMu.Lock()
 	defer sigMu.Unlock()
-	k := [2]uintptr{start, end}
+	k := [3]uintptr{start, end, safe}
 	if sigCodeRef[k] > 0 {
 		sigCodeRef[k]++
 		return nil
@@ -147,10 +156,10 @@ func registerCode(start, end uintptr) (err error) {
 	return nil
 }
 
-func unregisterCode(start, end uintptr) {
+func unregisterCode(start, safe, end uintptr) {
 	sigMu.Lock()
 	defer sigMu.Unlock()
-	k := [2]uintptr{start, end}
+	k := [3]uintptr{start, end, safe}
 	switch n := sigCodeRef[k]; {
 	case n > 1:
 		sigCodeRef[k] = n - 1
@@ -160,24 +169,25 @@ func unregisterCode(start, end uintptr) {
 	}
 }
 
-// publishCode builds the handler's table from sigCodeRef (overlapping or
-// touching ranges merged, so bisection finds any address) and publishes
-// it. sigMu is held.
+// publishCode builds the handler's table from sigCodeRef (overlapping
+// ranges merged, so bisection finds any address; a merged range is no
+// longer trusted for injection) and publishes it. sigMu is held.
 func publishCode() {
-	rs := make([][2]uintptr, 0, len(sigCodeRef))
+	rs := make([][3]uintptr, 0, len(sigCodeRef))
 	for k := range sigCodeRef {
 		rs = append(rs, k)
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i][0] < rs[j][0] })
-	tab := make([]uintptr, 1, 1+2*len(rs))
+	tab := make([]uintptr, 1, 1+3*len(rs))
 	for _, r := range rs {
-		if n := len(tab); n > 1 && r[0] <= tab[n-1] {
-			tab[n-1] = max(tab[n-1], r[1])
+		if n := len(tab); n > 1 && r[0] < tab[n-2] {
+			tab[n-2] = max(tab[n-2], r[1])
+			tab[n-1] = tab[n-2]
 			continue
 		}
-		tab = append(tab, r[0], r[1])
+		tab = append(tab, r[0], r[1], r[2])
 	}
-	tab[0] = uintptr(len(tab)-1) / 2
+	tab[0] = uintptr(len(tab)-1) / 3
 	old := sigLive
 	sigLive = tab
 	atomic.StoreUintptr(&sigCodeTab, uintptr(unsafe.Pointer(&tab[0])))
@@ -197,7 +207,7 @@ func codeRanges() [][2]uintptr {
 	sigMu.Lock()
 	defer sigMu.Unlock()
 	var rs [][2]uintptr
-	for i := 1; i+1 < len(sigLive); i += 2 {
+	for i := 1; i+2 < len(sigLive); i += 3 {
 		rs = append(rs, [2]uintptr{sigLive[i], sigLive[i+1]})
 	}
 	return rs
@@ -207,3 +217,8 @@ func codeRanges() [][2]uintptr {
 // reservations and below guest stacks) the signal handler has turned into
 // traps in this process.
 func GuardTraps() uint64 { return atomic.LoadUint64(&sigFaultTraps) }
+
+// Preemptions is the number of times the signal handler has made a guest
+// thread exit to Go from wherever it was running (see sigPreempt), in
+// this process.
+func Preemptions() uint64 { return atomic.LoadUint64(&sigPreempts) }

@@ -19,6 +19,18 @@
 #define ExecExitCode 0x10
 #define ExecTrapPC 0x18
 #define ExecFrameBP 0x20
+#define ExecResumePC 0x28
+#define ExecResumeSP 0x30
+#define ExecHostArgs 0x38
+#define ExecExitVMCtx 0x40
+#define ExecStackTop 0x48
+// ExitInterrupt with arg 1: an injected preemption (preemptExit in store.go).
+#define ExitPreempt 0x104
+
+// Guest stack sigPreempt may use below the interrupted RSP: the return
+// address, BP, flags, 14 GPRs, alignment, 16 XMM registers and 7 exit
+// fields (471 bytes).
+#define PreemptFrame 512
 
 // Private words past the ABI's fields (signal.go).
 #define VMGuardLo 0x80
@@ -35,10 +47,14 @@
 // DX = ucontext. It makes no calls and touches only AX, CX, R8-R11 (free in
 // the C convention) and memory it has validated:
 //
-//   - SIGURG (Go's preemption signal) with RIP in registered guest code:
-//     set the interrupt word of the vmctx in R15 so the guest exits to Go
-//     at its next check, then let Go's handler run as usual (it declines
-//     to preempt non-Go code).
+//   - SIGURG (Go's preemption signal, also sent by Store.Kill and timeouts)
+//     with RIP in registered guest code: set the interrupt word of the
+//     vmctx in R15, and where it is safe make the thread call sigPreempt
+//     on return from the handler (push RIP on the guest stack, RIP =
+//     sigPreempt), which exits to Go as an interrupt check would and
+//     resumes exactly where the guest was; then let Go's handler run as
+//     usual (it declines to preempt non-Go code, and sigPreempt is
+//     assembly, which Go never preempts asynchronously).
 //   - SIGSEGV/SIGBUS raised by the kernel with RIP in guest code and the
 //     fault address inside a guard region of that guest (its memory's
 //     reservation, read from its vmctx in R15, or the guard page below its
@@ -67,9 +83,9 @@ search:
 	JAE chain
 	LEAQ 0(CX)(R8*1), R10
 	SHRQ $1, R10 // mid
-	MOVQ R10, R11
-	SHLQ $4, R11
-	ADDQ R9, R11 // &entry[mid] - 8
+	LEAQ 0(R10)(R10*2), R11
+	SHLQ $3, R11
+	ADDQ R9, R11 // &entry[mid] - 8 (entries are start, end, safe)
 	CMPQ AX, 8(R11)
 	JB below
 	CMPQ AX, 16(R11)
@@ -86,7 +102,65 @@ incode:
 	CMPL DI, $SIGURG
 	JNE fault
 	MOVL $1, VMInterrupt(R10)
+	// Inject a call of sigPreempt when RIP is in the module's functions
+	// (at or past safe: not in a routine or stub that switches stacks)
+	// and its frame fits in the accessible guest stack below RSP and
+	// within this call's part of it (which also rules out any moment
+	// when RSP is Go's). Otherwise the interrupt word set above is seen
+	// at the next function entry, and the next SIGURG tries again. The
+	// word stays set either way: code that polls it (hand-written
+	// guests) sees every SIGURG as before.
+	CMPQ AX, 24(R11)
+	JB chain
+	MOVQ VMExec(R10), R9
+	MOVQ UC_RSP(DX), CX
+	CMPQ CX, ExecStackTop(R9)
+	JA chain
+	SUBQ $PreemptFrame, CX
+	JCS chain
+	CMPQ CX, ExecStackLow(R9)
+	JB pgrow
+inject:
+	MOVQ UC_RSP(DX), CX
+	SUBQ $8, CX
+	MOVQ AX, 0(CX) // the return address sigPreempt returns to
+	MOVQ CX, UC_RSP(DX)
+	LEAQ ·sigPreempt(SB), CX
+	MOVQ CX, UC_RIP(DX)
+	LOCK
+	INCQ ·sigPreempts(SB)
 	JMP chain
+pgrow:
+	// sigPreempt's frame would reach below the accessible part of the
+	// stack: make it accessible as a fault there would (growth
+	// granularity, never into the guard page), then inject. Refusing
+	// instead would leave a loop that happens to run there unstoppable.
+	CMPQ CX, ExecStackGuardHi(R9)
+	JB chain
+	ANDQ StackGrowMask, CX
+	CMPQ CX, ExecStackGuardHi(R9)
+	JAE pgrowok
+	MOVQ ExecStackGuardHi(R9), CX
+pgrowok:
+	// SYSCALL clobbers AX, CX and R11; SI and DX are Go's handler's
+	// arguments, DI is SIGURG again after it.
+	PUSHQ SI
+	PUSHQ DX
+	MOVQ CX, R10 // the new low
+	MOVQ CX, DI
+	MOVQ ExecStackLow(R9), SI
+	SUBQ CX, SI
+	MOVL $3, DX  // PROT_READ|PROT_WRITE
+	MOVL $10, AX // SYS_mprotect
+	SYSCALL
+	POPQ DX
+	POPQ SI
+	MOVL $SIGURG, DI
+	CMPQ AX, $-4095
+	JAE chain
+	MOVQ R10, ExecStackLow(R9)
+	MOVQ UC_RIP(DX), AX
+	JMP inject
 
 fault:
 	CMPL DI, $SIGSEGV
@@ -195,6 +269,147 @@ TEXT ·sigLanding(SB), NOSPLIT|NOFRAME, $0
 	MOVQ VMExec(R15), AX
 	MOVQ ExecGoSP(AX), SP
 	MOVQ ExecGoBP(AX), BP
+	RET
+
+// sigPreempt is where the handler makes a guest thread go when it injects
+// a preemption: [SP] is the interrupted PC, every register is the
+// guest's. It saves flags, the general registers and all of X0-X15 on the
+// guest stack in a frame linked into the guest's frame-pointer chain,
+// takes an ExitInterrupt exit (TrapPC = the interrupted PC, so a trap
+// names the function that was running), and when resumed
+// (sigPreemptResume) restores everything and returns to the interrupted
+// PC. Generated code keeps nothing below RSP, so the pushes clobber
+// nothing.
+TEXT ·sigPreempt(SB), NOSPLIT|NOFRAME, $0
+	// Pushes written as moves (the assembler wants PUSH/POP balanced),
+	// and SP moved with LEAQ, which leaves the guest's flags alone until
+	// they are saved.
+	LEAQ -8(SP), SP
+	MOVQ BP, 0(SP)
+	MOVQ SP, BP
+	LEAQ -120(SP), SP
+	MOVQ AX, -16(BP)
+	MOVQ CX, -24(BP)
+	MOVQ DX, -32(BP)
+	MOVQ BX, -40(BP)
+	MOVQ SI, -48(BP)
+	MOVQ DI, -56(BP)
+	MOVQ R8, -64(BP)
+	MOVQ R9, -72(BP)
+	MOVQ R10, -80(BP)
+	MOVQ R11, -88(BP)
+	MOVQ R12, -96(BP)
+	MOVQ R13, -104(BP)
+	MOVQ R14, -112(BP)
+	MOVQ R15, -120(BP)
+	PUSHFQ
+	POPQ AX
+	MOVQ AX, -8(BP)
+	ANDQ $-16, SP
+	SUBQ $256, SP
+	MOVUPS X0, 0(SP)
+	MOVUPS X1, 16(SP)
+	MOVUPS X2, 32(SP)
+	MOVUPS X3, 48(SP)
+	MOVUPS X4, 64(SP)
+	MOVUPS X5, 80(SP)
+	MOVUPS X6, 96(SP)
+	MOVUPS X7, 112(SP)
+	MOVUPS X8, 128(SP)
+	MOVUPS X9, 144(SP)
+	MOVUPS X10, 160(SP)
+	MOVUPS X11, 176(SP)
+	MOVUPS X12, 192(SP)
+	MOVUPS X13, 208(SP)
+	MOVUPS X14, 224(SP)
+	MOVUPS X15, 240(SP)
+	// The exit sequence of pkg/abi, as the generated exit routine does it,
+	// after saving the exit fields it overwrites: if the guest was itself
+	// in the middle of filling them in, it finds them as it left them.
+	MOVQ VMExec(R15), R11
+	SUBQ $64, SP
+	MOVQ ExecExitCode(R11), AX
+	MOVQ AX, 0(SP)
+	MOVQ ExecHostArgs(R11), AX
+	MOVQ AX, 8(SP)
+	MOVQ ExecTrapPC(R11), AX
+	MOVQ AX, 16(SP)
+	MOVQ ExecResumePC(R11), AX
+	MOVQ AX, 24(SP)
+	MOVQ ExecResumeSP(R11), AX
+	MOVQ AX, 32(SP)
+	MOVQ ExecFrameBP(R11), AX
+	MOVQ AX, 40(SP)
+	MOVQ ExecExitVMCtx(R11), AX
+	MOVQ AX, 48(SP)
+	MOVQ $ExitPreempt, ExecExitCode(R11)
+	MOVQ $0, ExecHostArgs(R11)
+	MOVQ 8(BP), AX
+	MOVQ AX, ExecTrapPC(R11)
+	LEAQ ·sigPreemptResume(SB), AX
+	MOVQ AX, ExecResumePC(R11)
+	MOVQ SP, ExecResumeSP(R11)
+	MOVQ BP, ExecFrameBP(R11)
+	MOVQ R15, ExecExitVMCtx(R11)
+	MOVQ ExecGoSP(R11), SP
+	MOVQ ExecGoBP(R11), BP
+	RET
+
+// sigPreemptResume is sigPreempt's resume PC: resume has set SP, BP and
+// R15 back to what sigPreempt exited with.
+TEXT ·sigPreemptResume(SB), NOSPLIT|NOFRAME, $0
+	MOVQ VMExec(R15), R11
+	MOVQ 0(SP), AX
+	MOVQ AX, ExecExitCode(R11)
+	MOVQ 8(SP), AX
+	MOVQ AX, ExecHostArgs(R11)
+	MOVQ 16(SP), AX
+	MOVQ AX, ExecTrapPC(R11)
+	MOVQ 24(SP), AX
+	MOVQ AX, ExecResumePC(R11)
+	MOVQ 32(SP), AX
+	MOVQ AX, ExecResumeSP(R11)
+	MOVQ 40(SP), AX
+	MOVQ AX, ExecFrameBP(R11)
+	MOVQ 48(SP), AX
+	MOVQ AX, ExecExitVMCtx(R11)
+	ADDQ $64, SP
+	MOVUPS 0(SP), X0
+	MOVUPS 16(SP), X1
+	MOVUPS 32(SP), X2
+	MOVUPS 48(SP), X3
+	MOVUPS 64(SP), X4
+	MOVUPS 80(SP), X5
+	MOVUPS 96(SP), X6
+	MOVUPS 112(SP), X7
+	MOVUPS 128(SP), X8
+	MOVUPS 144(SP), X9
+	MOVUPS 160(SP), X10
+	MOVUPS 176(SP), X11
+	MOVUPS 192(SP), X12
+	MOVUPS 208(SP), X13
+	MOVUPS 224(SP), X14
+	MOVUPS 240(SP), X15
+	MOVQ -8(BP), AX
+	PUSHQ AX
+	POPFQ
+	MOVQ -120(BP), R15
+	MOVQ -112(BP), R14
+	MOVQ -104(BP), R13
+	MOVQ -96(BP), R12
+	MOVQ -88(BP), R11
+	MOVQ -80(BP), R10
+	MOVQ -72(BP), R9
+	MOVQ -64(BP), R8
+	MOVQ -56(BP), DI
+	MOVQ -48(BP), SI
+	MOVQ -40(BP), BX
+	MOVQ -32(BP), DX
+	MOVQ -24(BP), CX
+	MOVQ -16(BP), AX
+	MOVQ BP, SP
+	MOVQ 0(SP), BP
+	LEAQ 8(SP), SP // not ADDQ: the flags are the guest's again
 	RET
 
 // func sigHandlerAddr() uintptr

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -69,7 +71,7 @@ type Store struct {
 	vmctxs    atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs []*Table                  // tables created here
 	ownedMems []*Memory                 // memories created here
-	codes     [][2]uintptr              // code ranges registered with the signal handler
+	codes     [][3]uintptr              // code ranges registered with the signal handler
 
 	// killed is set by every kill (Kill, a timeout, a context) and
 	// consumed by the outermost call's start or end, which also drops a
@@ -91,6 +93,10 @@ type Store struct {
 	stopCtx    func() bool
 	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
 	ctx        context.Context // of the armed call (CallContext), or nil
+	// tid is the thread the armed call runs on (locked to it), which a
+	// kill sends SIGURG so that a guest loop stops at once: loops have
+	// no interrupt check (see sigPreempt). 0 = none.
+	tid int
 
 	inline struct {
 		instances [1]*Instance
@@ -113,6 +119,10 @@ type Store struct {
 	}
 
 	data any // the embedder's, for host functions shared between stores
+
+	// lazyMems is set while a memory of the store may hold a pending
+	// data image (Memory.pending): the next call copies it in first.
+	lazyMems bool
 
 	depth   int
 	callers []*Caller
@@ -203,24 +213,33 @@ func (s *Store) Close() error {
 // to be closed or made new again (Reset).
 func (s *Store) release() {
 	for _, c := range s.codes {
-		unregisterCode(c[0], c[1])
+		unregisterCode(c[0], c[1], c[2])
 	}
 	s.codes = s.codes[:0]
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
-			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil)
+			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil, false)
 		}
 	}
+	s.lazyMems = false
 	for _, m := range s.ownedMems {
 		hw := uintptr(load64(m.desc + abi.MemDescLen))
+		// Still pending, the image was never copied and nothing could
+		// write the memory (every way in copies it first): it is as
+		// clean as it was given.
+		pristine := m.pending.Swap(nil) != nil
 		if !m.dense {
-			putMemRegion(m.res, hw, m.imageOf)
+			putMemRegion(m.res, hw, m.imageOf, pristine && m.imageOf == nil)
 			continue
 		}
 		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
 			continue // the tenant's pages could not be dropped: never reuse
 		}
-		densePoolFor(m.reserved).put(m.res.addr(), m.image, hw)
+		clean := m.image
+		if pristine {
+			clean = hw
+		}
+		densePoolFor(m.reserved).put(m.res.addr(), clean, hw)
 	}
 	for _, m := range s.modules {
 		if m.owned != nil {
@@ -245,11 +264,12 @@ func (s *Store) clearInterrupts() {
 	}
 }
 
-// Kill ends the store's running call with TrapInterrupt at its next
-// interrupt check (function entry or loop header; a host function it is
-// blocked in sees Caller.Done closed, whether or not the call has a
-// timeout or context). With no call running, the next call fails at once.
-// Safe from any goroutine.
+// Kill ends the store's running call with TrapInterrupt: at once when the
+// call has a timeout or context (its thread is signalled), else at its
+// next function entry or Go preemption signal (within about 10-20 ms of
+// running guest code). A host function it is blocked in sees Caller.Done
+// closed, whether or not the call has a timeout or context. With no call
+// running, the next call fails at once. Safe from any goroutine.
 func (s *Store) Kill() {
 	s.killMu.Lock()
 	s.killLocked()
@@ -263,6 +283,13 @@ func (s *Store) killLocked() {
 		s.doneClosed = true
 	}
 	s.interrupt()
+	if s.tid != 0 {
+		// The thread is locked to the call until disarm, which takes
+		// killMu, so the signal cannot reach a thread that has moved on
+		// to other work; if it is outside guest code Go's handler
+		// ignores it, and the interrupt word set above does the rest.
+		_ = unix.Tgkill(sigPid, s.tid, unix.SIGURG)
+	}
 }
 
 // arm makes the outermost call cancellable: by a timer after timeout
@@ -276,6 +303,11 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	if timeout > 0 {
 		s.deadline = time.Now().Add(timeout).UnixNano()
 	}
+	// A kill must reach a guest that runs a loop, which has no interrupt
+	// check: it signals this thread (killLocked). Locking costs a few
+	// nanoseconds; the gettid system call only armed calls pay.
+	runtime.LockOSThread()
+	s.tid = unix.Gettid()
 	kill := func() {
 		s.killMu.Lock()
 		if s.gen == gen {
@@ -307,6 +339,10 @@ func (s *Store) disarm() {
 	s.stopTimer, s.stopCtx = nil, nil
 	s.deadline, s.ctx = 0, nil
 	s.gen++
+	if s.tid != 0 {
+		s.tid = 0
+		runtime.UnlockOSThread()
+	}
 }
 
 // doneChan is Caller.Done for a host function of the running call: closed
@@ -379,6 +415,17 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	}
 	if f.entry == 0 {
 		return nil, fmt.Errorf("execute: call %s: no entry stub for %s", f.describe(), f.typ)
+	}
+	if s.lazyMems {
+		// Guest code reads memory without asking: every image goes in
+		// before any of the store's code runs (memories are never shared
+		// between stores).
+		s.lazyMems = false
+		for _, m := range s.ownedMems {
+			if m.pending.Load() != nil {
+				m.materialize()
+			}
+		}
 	}
 	e := s.exec
 	// Scheduler and GC fairness need nothing here: they come from Go's
@@ -482,7 +529,12 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			if s.outOfFuel() {
 				return nil, s.newTrap(abi.TrapOutOfFuel, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
-			s.clearInterrupts()
+			if ec>>8 != preemptExit {
+				// A preemption leaves the word set: the guest may be
+				// one that waits for it (it costs a loop-free guest
+				// one more exit at its next function entry).
+				s.clearInterrupts()
+			}
 			// The deadline is checked here too, not only by the timer:
 			// under load a timer goroutine can run seconds late while
 			// the guest keeps yielding.
@@ -497,6 +549,12 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		resume(e)
 	}
 }
+
+// preemptExit is the argument of an ExitInterrupt taken by sigPreempt,
+// which the signal handler made the guest call wherever it was (loops
+// have no interrupt check): the call is yielded or ended like any
+// interrupt, and resuming returns the guest to where it was.
+const preemptExit = 1
 
 // ErrHostPanic matches (errors.Is) the *HostPanicError of a call whose
 // host function panicked: the panic ends the call as an error instead of

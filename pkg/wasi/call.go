@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -34,11 +35,20 @@ type call struct {
 	mem   Memory   // asked for a Canceler by the calls that wait
 	errno Errno
 
+	// iov backs the call's iovec slices (up to 4; a C stdio write has 2),
+	// taken from iovBufs and given back by done: the common fd_write then
+	// allocates nothing, and no System carries a buffer of its own (an
+	// array in the call would make the call escape, see noescape).
+	iov *[4][]byte
+
 	pins [2]*fdEntry
 	refs [2]parentRef
 	npin uint8
 	nref uint8
 }
+
+// iovBufs holds the iovec arrays of running read and write calls.
+var iovBufs = sync.Pool{New: func() any { return new([4][]byte) }}
 
 // noescape hides p from escape analysis, like the runtime's own noescape
 // (p goes through a uintptr variable, which the analysis does not follow).
@@ -94,12 +104,17 @@ func (c *call) canceler() Canceler {
 
 // done releases what the steps pinned, last first.
 func (c *call) done() {
-	if c.npin|c.nref != 0 {
+	if c.npin|c.nref != 0 || c.iov != nil {
 		c.release()
 	}
 }
 
 func (c *call) release() {
+	if c.iov != nil {
+		clear(c.iov[:]) // no slices of this guest's memory kept
+		iovBufs.Put(c.iov)
+		c.iov = nil
+	}
 	for c.nref > 0 {
 		c.nref--
 		c.refs[c.nref].release()
@@ -203,7 +218,10 @@ func (c *call) iovecs(i int) [][]byte {
 	if !c.ok() {
 		return nil
 	}
-	iov, errno := iovecs(c.m, uint32(c.a[i]), uint32(c.a[i+1]))
+	if c.iov == nil {
+		c.iov = iovBufs.Get().(*[4][]byte)
+	}
+	iov, errno := iovecs(c.iov[:], c.m, uint32(c.a[i]), uint32(c.a[i+1]))
 	c.fail(errno)
 	return iov
 }

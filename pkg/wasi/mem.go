@@ -47,9 +47,10 @@ func store64(m []byte, ptr uint32, v uint64) { binary.LittleEndian.PutUint64(m[p
 // keeps a hostile iovs_len from making us build a huge [][]byte.
 const maxIovecs = 1024
 
-// iovecs resolves a guest iovec array into slices of guest memory. It
-// validates every iovec it uses; a bad one is EFAULT.
-func iovecs(m []byte, ptr, count uint32) ([][]byte, Errno) {
+// iovecs resolves a guest iovec array into slices of guest memory,
+// appended to buf when it has room (else to a new slice). It validates
+// every iovec it uses; a bad one is EFAULT.
+func iovecs(buf [][]byte, m []byte, ptr, count uint32) ([][]byte, Errno) {
 	if _, ok := spanN(m, ptr, count, 8); !ok {
 		return nil, ErrnoFault
 	}
@@ -57,7 +58,10 @@ func iovecs(m []byte, ptr, count uint32) ([][]byte, Errno) {
 	if n > maxIovecs {
 		n = maxIovecs
 	}
-	out := make([][]byte, 0, n)
+	out := buf[:0]
+	if uint32(cap(buf)) < n {
+		out = make([][]byte, 0, n)
+	}
 	for i := uint32(0); i < n; i++ {
 		p := ptr + i*8
 		b, ok := span(m, le32(m, p), le32(m, p+4))

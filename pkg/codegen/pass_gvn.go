@@ -1,0 +1,112 @@
+package codegen
+
+// gvn (global value numbering) replaces a pure value by an identical one
+// (same op, type, immediates and operands, commutative operands in
+// either order) that dominates it, walking the dominator tree with a
+// scoped table. Beyond the arithmetic it saves, it gives a recomputed
+// address the identity of the first one, which elimBoundsChecks needs
+// to drop the repeated check.
+//
+// Only operations whose result depends on their operands alone are
+// numbered: loads, the memory length and globals can change between two
+// occurrences (stores, memory.grow, calls), and trapping operations are
+// effects that deadCode keeps anyway. Constants and comparisons are left
+// alone: a constant is an immediate or a cheap move where it is used,
+// and sharing it would stretch its register's live range across blocks;
+// a comparison with one use fuses into its branch or select.
+func gvn(f *Func) {
+	if len(f.Blocks) == 0 {
+		return
+	}
+	idom := dominators(f)
+	children := make(map[*Block][]*Block, len(f.Blocks))
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			children[d] = append(children[d], b)
+		}
+	}
+	table := map[gvnKey]*Value{}
+	var log []gvnKey
+	var walk func(b *Block)
+	walk = func(b *Block) {
+		mark := len(log)
+		for _, v := range b.Values {
+			for i, a := range v.Args {
+				v.Args[i] = resolve(a)
+			}
+			k, ok := gvnKeyOf(v)
+			if !ok {
+				continue
+			}
+			if w, ok := table[k]; ok {
+				v.fwd = w
+				continue
+			}
+			table[k] = v
+			log = append(log, k)
+		}
+		for _, c := range children[b] {
+			walk(c)
+		}
+		for _, k := range log[mark:] {
+			delete(table, k)
+		}
+		log = log[:mark]
+	}
+	walk(f.Entry)
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			for i, a := range v.Args {
+				v.Args[i] = resolve(a)
+			}
+		}
+		if b.Control != nil {
+			b.Control = resolve(b.Control)
+		}
+		for i, r := range b.Results {
+			b.Results[i] = resolve(r)
+		}
+		for _, e := range b.Succs {
+			for i, a := range e.Args {
+				e.Args[i] = resolve(a)
+			}
+		}
+	}
+}
+
+// gvnKey identifies a pure value by what it computes.
+type gvnKey struct {
+	op         Op
+	t          Type
+	aux, aux2  int64
+	a0, a1, a2 int32
+}
+
+// gvnKeyOf returns v's key, or false when v is not numbered.
+func gvnKeyOf(v *Value) (gvnKey, bool) {
+	if !gvnPure(v.Op) || opInfos[v.Op].effect || len(v.Args) == 0 || len(v.Args) > 3 {
+		return gvnKey{}, false
+	}
+	k := gvnKey{op: v.Op, t: v.Type, aux: v.Aux, aux2: v.Aux2, a0: -1, a1: -1, a2: -1}
+	ids := [3]*int32{&k.a0, &k.a1, &k.a2}
+	for i, a := range v.Args {
+		*ids[i] = a.ID
+	}
+	if opInfos[v.Op].commutative && k.a1 < k.a0 {
+		k.a0, k.a1 = k.a1, k.a0
+	}
+	return k, true
+}
+
+// gvnPure reports whether op's result is a function of its operands and
+// immediates only.
+func gvnPure(op Op) bool {
+	switch {
+	case op >= OpAdd && op <= OpRotr, op >= OpClz && op <= OpPopcnt,
+		op >= OpFAdd && op <= OpFSqrt, op >= OpWrap && op <= OpReinterpret:
+		return op != OpTruncS && op != OpTruncU
+	case op == OpSelect:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,259 @@
+package execute
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/object"
+)
+
+// preemptInstance compiles testdata/preempt.wasm (see preempt.wat): loops
+// with no call, whose only way out to Go is a preemption the signal
+// handler injects (codegen puts no interrupt check in loops without fuel).
+func preemptInstance(t *testing.T, cfg Config) (*Store, *Instance) {
+	return preemptInstanceBounds(t, cfg, object.BoundsGuard)
+}
+
+func preemptInstanceBounds(t *testing.T, cfg Config, bounds object.BoundsChecks) (*Store, *Instance) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/preempt.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := codegen.Options{Bounds: bounds}
+	if bounds == object.BoundsGuard {
+		opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
+	}
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	inst, err := s.InstantiateObject(obj, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, inst
+}
+
+// An infinite `loop br 0` is stopped by a deadline, a context and a kill
+// after 150ms, and while it spins on the only P, another goroutine keeps ticking and
+// the collector completes cycles.
+func TestPreemptInfiniteLoop(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		cancel  bool // CallContext with a context cancelled after 150ms
+		kill    bool // Store.Kill from another goroutine after 150ms
+	}{
+		{name: "timeout", timeout: 150 * time.Millisecond},
+		{name: "context", cancel: true},
+		{name: "kill", kill: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, inst := preemptInstance(t, Config{Timeout: tc.timeout})
+			var ticks, gcs atomic.Int64
+			stop := make(chan struct{})
+			done := make(chan struct{}, 2)
+			go func() {
+				tk := time.NewTicker(time.Millisecond)
+				defer tk.Stop()
+				for {
+					select {
+					case <-stop:
+						done <- struct{}{}
+						return
+					case <-tk.C:
+						ticks.Add(1)
+					}
+				}
+			}()
+			go func() {
+				for {
+					select {
+					case <-stop:
+						done <- struct{}{}
+						return
+					default:
+					}
+					runtime.GC()
+					gcs.Add(1)
+				}
+			}()
+			ctx := context.Background()
+			if tc.cancel {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, 150*time.Millisecond)
+				defer cancel()
+			}
+			if tc.kill {
+				tm := time.AfterFunc(150*time.Millisecond, s.Kill)
+				defer tm.Stop()
+			}
+			before := Preemptions()
+			start := time.Now()
+			_, err := inst.Func("spin").CallContext(ctx)
+			el := time.Since(start)
+			close(stop)
+			<-done
+			<-done
+			if !IsTrap(err, abi.TrapInterrupt) {
+				t.Fatalf("spin: got %v, want an interrupt trap", err)
+			}
+			// Loose upper bound: on a loaded machine the guest's thread
+			// itself waits for a CPU.
+			// The context and the kill were set up just before start.
+			if el < 100*time.Millisecond || el > 5*time.Second {
+				t.Errorf("stopped after %v, want about 150ms", el)
+			}
+			// With one P the guest is preempted about every 10ms (sysmon),
+			// and each time the ticker gets a turn.
+			if ticks.Load() < 3 {
+				t.Errorf("the ticker ran %d times in %v of guest spinning", ticks.Load(), el)
+			}
+			if gcs.Load() < 1 {
+				t.Errorf("no GC completed in %v of guest spinning", el)
+			}
+			if n := Preemptions() - before; n < 1 {
+				t.Errorf("%d preemptions injected, want some", n)
+			}
+		})
+	}
+}
+
+// regsRef is regs of preempt.wat in Go.
+func regsRef(n uint64) uint64 {
+	a, b, c, d, e, f, g, h := uint64(1), uint64(2), uint64(3), uint64(4), uint64(5), uint64(6), uint64(7), uint64(8)
+	x, y, z, u, v, w := 0.5, 1.5, 2.5, 3.5, 4.5, 5.5
+	p := [4]int32{1, 2, 3, 4}
+	q := [2]float64{0.25, 0.75}
+	for {
+		a += b
+		b ^= c
+		c += 3
+		d -= a
+		e = bits.RotateLeft64(e, 1)
+		f += e
+		g *= 3
+		h += n
+		x += 1
+		y *= 0.999
+		z += x
+		u -= 0.5
+		v += y
+		w = math.Max(w, z)
+		p[0], p[1], p[2], p[3] = p[0]+1, p[1]-1, p[2]+3, p[3]+5
+		q[0], q[1] = q[0]+1, q[1]+2
+		if n--; n == 0 {
+			break
+		}
+	}
+	r := bits.RotateLeft64
+	fb := math.Float64bits
+	lane := func(lo, hi int32) uint64 { return uint64(uint32(lo)) | uint64(uint32(hi))<<32 }
+	return a ^ r(b, 1) ^ r(c, 2) ^ r(d, 3) ^ r(e, 4) ^ r(f, 5) ^ r(g, 6) ^ r(h, 7) ^
+		fb(x) ^ r(fb(y), 8) ^ r(fb(z), 9) ^ r(fb(u), 10) ^ r(fb(v), 11) ^ r(fb(w), 12) ^
+		lane(p[0], p[1]) ^ r(lane(p[2], p[3]), 13) ^ fb(q[0]) ^ r(fb(q[1]), 14)
+}
+
+// memRef is mem of preempt.wat in Go, on mem (the instance's memory as
+// earlier calls left it).
+func memRef(mem *[1 << 14]uint32, n uint32) uint32 {
+	var s uint32
+	for i := uint32(0); ; {
+		mem[(i*4)&0xfffc/4] = i
+		s += mem[(i*12)&0xfffc/4]
+		if i++; i >= n {
+			return s
+		}
+	}
+}
+
+// Loops holding 8 i64, 6 f64 and 2 v128 values in registers, and loops
+// whose bounds checks keep compare results in the flags, are preempted
+// many times (the collector runs flat out and SIGURG, Go's preemption
+// signal, is sent to the process without pause) and still compute what
+// Go computes: the injected exit saves and restores every register and
+// the flags, wherever it lands.
+func TestPreemptKeepsRegisters(t *testing.T) {
+	stop := make(chan struct{})
+	done := make(chan struct{}, 2)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				done <- struct{}{}
+				return
+			default:
+			}
+			runtime.GC()
+		}
+	}()
+	go func() {
+		pid := unix.Getpid()
+		for {
+			select {
+			case <-stop:
+				done <- struct{}{}
+				return
+			default:
+			}
+			_ = unix.Kill(pid, unix.SIGURG)
+			time.Sleep(20 * time.Microsecond)
+		}
+	}()
+	defer func() { close(stop); <-done; <-done }()
+	for _, tc := range []struct {
+		name   string
+		bounds object.BoundsChecks
+	}{{"guard", object.BoundsGuard}, {"explicit", object.BoundsExplicit}} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, inst := preemptInstanceBounds(t, Config{}, tc.bounds)
+			var got uint64
+			var mem [1 << 14]uint32
+			for _, n := range []uint64{1, 2, 1000, 30_000_000, 30_000_000} {
+				before := Preemptions()
+				res, err := inst.Func("regs").Call(n)
+				if err != nil {
+					t.Fatalf("regs(%d): %v", n, err)
+				}
+				if ref := regsRef(n); res[0] != ref {
+					t.Fatalf("regs(%d) = %#x, want %#x (after %d preemptions)", n, res[0], ref, Preemptions()-before)
+				}
+				if res, err = inst.Func("mem").Call(n); err != nil {
+					t.Fatalf("mem(%d): %v", n, err)
+				}
+				if ref := memRef(&mem, uint32(n)); uint32(res[0]) != ref {
+					t.Fatalf("mem(%d) = %#x, want %#x (after %d preemptions)", n, res[0], ref, Preemptions()-before)
+				}
+				got += Preemptions() - before
+			}
+			// Not a failure: on a machine this slow or this fast nothing
+			// may have landed in the loops, and the results were right.
+			if got < 20 {
+				t.Logf("only %d preemptions were injected", got)
+			}
+		})
+	}
+}
