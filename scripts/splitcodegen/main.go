@@ -18,6 +18,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -480,7 +481,14 @@ func run() error {
 		}
 	}
 
-	// Aliases for exported names that left the driver.
+	// Aliases for exported names that left the driver and that code
+	// outside pkg/codegen uses: the driver's own tests are qualified like
+	// any other user, and an alias nobody needs only widens the API (and a
+	// variable alias would add package initialisation).
+	usedOutside, err := namesUsedOutside(*root)
+	if err != nil {
+		return err
+	}
 	var alias bytes.Buffer
 	aliasImports := map[string]bool{}
 	for _, f := range files {
@@ -493,7 +501,7 @@ func run() error {
 			}
 			for _, n := range d.names {
 				obj := pkg.Scope().Lookup(n)
-				if obj == nil || !obj.Exported() {
+				if obj == nil || !obj.Exported() || !usedOutside[n] {
 					continue
 				}
 				q := pkgName(d.target) + "." + n
@@ -750,4 +758,39 @@ func findCycles(pkgs []string, deps map[string]map[string][]string) []string {
 		}
 	}
 	return out
+}
+
+// namesUsedOutside returns the names X that Go files of the repository
+// outside pkg/codegen (and outside this tool) refer to as codegen.X.
+func namesUsedOutside(root string) (map[string]bool, error) {
+	re := regexp.MustCompile(`\bcodegen\.([A-Z][A-Za-z0-9_]*)`)
+	used := map[string]bool{}
+	skip := map[string]bool{
+		filepath.Join(root, "pkg/codegen"):          true,
+		filepath.Join(root, "scripts/splitcodegen"): true,
+		filepath.Join(root, ".git"):                 true,
+	}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if skip[p] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllSubmatch(src, -1) {
+			used[string(m[1])] = true
+		}
+		return nil
+	})
+	return used, err
 }

@@ -13,6 +13,7 @@ var fileRules = map[string]string{
 	"op.go":          "ssa",
 	"pass_bce.go":    "ssa",
 	"pass_fold.go":   "ssa",
+	"pass_gvn.go":    "ssa",
 	"pass_layout.go": "ssa",
 	"pass_params.go": "ssa",
 	"pass_simd.go":   "ssa",
@@ -37,6 +38,7 @@ var fileRules = map[string]string{
 	// tests of internals stay with what they test; whole-pipeline tests
 	// (package codegen_test and the exec tests) stay with the driver.
 	"pass_fold_test.go":      "", // builds SSA from wasm: needs frontend
+	"pass_gvn_test.go":       "", // likewise
 	"ssa_test.go":            "",
 	"fuel_test.go":           "",
 	"dump_test.go":           "",
