@@ -49,6 +49,14 @@ type funcCode struct {
 	sites []site
 }
 
+// emitFunction lowers f, whose values ra placed in registers and slots,
+// to x86-64 in a (which the caller has reset).
+func emitFunction(a *asm.Assembler, m *wasm.Module, f *Func, ra *regAlloc, opts *Options) (*funcCode, error) {
+	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
+		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
+	return e.emitFunc()
+}
+
 // emitter lowers an allocated SSA function to x86-64.
 type emitter struct {
 	a       *asm.Assembler
