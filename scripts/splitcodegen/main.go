@@ -414,6 +414,42 @@ func run() error {
 		}
 	}
 
+	// A doc comment that begins with the old name follows the rename.
+	for _, f := range files {
+		for _, d := range f.decls {
+			var doc *ast.CommentGroup
+			var id *ast.Ident
+			switch n := d.node.(type) {
+			case *ast.FuncDecl:
+				doc, id = n.Doc, n.Name
+			case *ast.GenDecl:
+				if len(n.Specs) != 1 {
+					continue
+				}
+				doc = n.Doc
+				switch sp := n.Specs[0].(type) {
+				case *ast.TypeSpec:
+					id = sp.Name
+				case *ast.ValueSpec:
+					id = sp.Names[0]
+				}
+			}
+			if doc == nil || id == nil {
+				continue
+			}
+			nn, ok := newName[info.Defs[id]]
+			if !ok {
+				continue
+			}
+			c := doc.List[0]
+			if !strings.HasPrefix(c.Text, "// "+id.Name+" ") && !strings.HasPrefix(c.Text, "// "+id.Name+":") {
+				continue
+			}
+			o := fset.Position(c.Pos()).Offset + 3
+			edits[f] = append(edits[f], edit{o, o + len(id.Name), nn})
+		}
+	}
+
 	for _, k := range keyed {
 		d := declAt(k.pos)
 		n := k.field.Name()
@@ -437,6 +473,9 @@ func run() error {
 		fe := dedupe(edits[f])
 		for _, d := range f.decls {
 			path := filepath.Join(pkgDir(d.target), f.name)
+			if n, ok := outNames[filepath.Join(d.target, f.name)]; ok {
+				path = filepath.Join(pkgDir(d.target), n)
+			}
 			of := outs[path]
 			if of == nil {
 				of = &outFile{pkg: d.target, imports: map[string]string{}}

@@ -71,12 +71,20 @@ var declRules = map[string]string{
 	// Options is read by every stage: it lives with the SSA, the leaf, and
 	// pkg/codegen keeps an alias.
 	"codegen.go:Options": "ssa",
+	// The pass pipeline is the SSA's: the driver calls one Optimize and the
+	// passes stay unexported.
+	"codegen.go:optimize": "ssa",
 	// Machine-independent helpers that sit in files of other stages.
 	"build.go:valTypes":       "ssa",
 	"build.go:valType":        "ssa",
 	"build.go:ErrUnsupported": "ssa",
 	"build.go:builtinImms":    "ssa",
 	"emit_simd.go:fd":         "ssa",
+	// Tests of one stage that need no other stage go with it, so that
+	// they do not make its internals exported.
+	"ssa_test.go:TestParallelMoveCycle": "isa/amd64",
+	"ssa_test.go:simulateMoves":         "isa/amd64",
+	"pass_fold_test.go:TestEvalConst":   "ssa",
 }
 
 // docs is the doc.go written into each new package: what flows in and out.
@@ -108,4 +116,15 @@ var docs = map[string]string{
 // with cmp/b.hs, no flags-free lea tricks), the trampolines, and an
 // object-format machine tag so that execute loads it only on arm64.
 `,
+}
+
+// outNames renames output files, keyed target/file.go, where the
+// declarations a file keeps in a package are not what its old name says.
+var outNames = map[string]string{
+	"ssa/codegen.go":        "optimize.go",
+	"ssa/build.go":          "types.go",
+	"ssa/emit_simd.go":      "simd.go",
+	"isa/amd64/codegen.go":  "stubs.go",
+	"isa/amd64/ssa_test.go": "parallel_move_test.go",
+	"ssa/pass_fold_test.go": "pass_fold_test.go",
 }
