@@ -114,8 +114,9 @@ func depthWeight(d int32) float32 {
 	return w
 }
 
-// RegAlloc is the result of allocation for one function.
-type RegAlloc struct {
+// Result is the allocation of one function: the values' locations are
+// in their Loc fields; this holds what the emitter needs besides.
+type Result struct {
 	Intervals []interval
 	NumSlots  int32
 	// saves lists, per call-like value ID, the values in registers that are
@@ -481,12 +482,12 @@ func forEach(s []int32, fn func(int32)) {
 // is spilled for its whole life. There is no splitting: a value lives in
 // one register or one stack slot, and values live across calls are stored
 // at their definition and reloaded after each call.
-func Allocate(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
+func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
-	ra := &RegAlloc{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
 	ra.scan(f, t, callW, h)
@@ -498,7 +499,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
 // returns callW: callW[i] is the total loop-depth weight of the first i
 // calls, so the cost of reloading an interval after every call it spans
 // is a difference of two prefix sums.
-func (ra *RegAlloc) findCalls(f *ssa.Func, pos []int32) []float32 {
+func (ra *Result) findCalls(f *ssa.Func, pos []int32) []float32 {
 	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -577,7 +578,7 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // scan is the linear scan proper: each interval in order of start takes
 // a free register, preferring its hints, or evicts a cheaper blocker, or
 // stays spilled.
-func (ra *RegAlloc) scan(f *ssa.Func, t Target, callW []float32, h hints) {
+func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints) {
 	ivs := ra.Intervals
 	paramOf, pidx, callArg := h.paramOf, h.pidx, h.callArg
 	reloadCost := func(iv *interval) float32 {
@@ -740,7 +741,7 @@ const maxHolders = 64
 // assignSlots gives a stack slot to every spilled value and to every value
 // in a register that is live across a call-like operation, reusing slots
 // of expired intervals.
-func (ra *RegAlloc) assignSlots() {
+func (ra *Result) assignSlots() {
 	var free []int32
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act

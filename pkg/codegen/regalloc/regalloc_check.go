@@ -14,7 +14,7 @@ import (
 // whose whole spans overlap never share a slot, every use lies inside one
 // of the used value's ranges, and every register value live across a call
 // is stored at its definition and reloaded after the call.
-func CheckAllocation(f *ssa.Func, ra *RegAlloc, t Target) error {
+func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 	pos := NumberPositions(f)
 	ivOf := map[*ssa.Value]*interval{}
 	for i := range ra.Intervals {

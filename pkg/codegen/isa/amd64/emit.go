@@ -5,16 +5,10 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/isa"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
-)
-
-// Call targets of module-level routines in CallFixups (function indices
-// are >= 0).
-const (
-	TargetTrap = -1 // trapRoutine: edx = trap code, [rsp] = trap PC
-	TargetExit = -2 // exitRoutine: rax = exit code, rcx = host args, rdx = trap PC
 )
 
 // Scratch registers of the emitter; see package regalloc.
@@ -25,13 +19,6 @@ const (
 	x14 = asm.X14
 	x15 = asm.X15
 )
-
-// site is a trap or call site relative to the function's code.
-type site struct {
-	Off  int32
-	Code abi.TrapCode
-	Pos  int32
-}
 
 type trapStub struct {
 	label asm.Label
@@ -44,32 +31,17 @@ type outOfLine struct {
 	v           *ssa.Value
 }
 
-// FuncCode is one compiled function before linking.
-type FuncCode struct {
-	Code  []byte
-	Calls []asm.CallFixup
-	Sites []site
-}
-
-// EmitFunction lowers f, whose values ra placed in registers and slots,
-// to x86-64 in a (which the caller has reset).
-func EmitFunction(a *asm.Assembler, m *wasm.Module, f *ssa.Func, ra *regalloc.RegAlloc, opts *ssa.Options) (*FuncCode, error) {
-	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
-		labels: map[*ssa.Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
-	return e.emitFunc()
-}
-
 // emitter lowers an allocated SSA function to x86-64.
 type emitter struct {
 	a       *asm.Assembler
 	m       *wasm.Module
 	f       *ssa.Func
-	ra      *regalloc.RegAlloc
+	ra      *regalloc.Result
 	opts    *ssa.Options
 	pos     []int32
 	labels  map[*ssa.Block]asm.Label
 	traps   []trapStub
-	sites   []site
+	sites   []isa.Site
 	ool     []outOfLine
 	consts  map[uint64]asm.Label
 	constOr []uint64
@@ -519,7 +491,7 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 
 // ---- function ----
 
-func (e *emitter) emitFunc() (*FuncCode, error) {
+func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
 	a := e.a
 	f := e.f
@@ -631,8 +603,8 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 	for _, t := range e.traps {
 		a.Bind(t.label)
 		a.MovRI(32, rD, int64(t.code))
-		a.CallRel32(TargetTrap)
-		e.sites = append(e.sites, site{int32(a.Len()), t.code, t.pos})
+		a.CallRel32(isa.CallTrap)
+		e.sites = append(e.sites, isa.Site{Off: int32(a.Len()), Code: t.code, Pos: t.pos})
 	}
 	e.emitV128Consts()
 	if len(e.constOr) > 0 {
@@ -645,8 +617,13 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
-	fc := &FuncCode{Code: append([]byte(nil), a.Bytes()...), Sites: e.sites}
-	fc.Calls = append(fc.Calls, a.CallFixups()...)
+	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...), Sites: e.sites}
+	if cs := a.CallFixups(); len(cs) > 0 {
+		fc.Calls = make([]isa.Call, len(cs))
+		for i, c := range cs {
+			fc.Calls[i] = isa.Call{Offset: c.Offset, Target: c.Target}
+		}
+	}
 	return fc, nil
 }
 
