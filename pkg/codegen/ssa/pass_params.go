@@ -29,23 +29,42 @@ type paramRef struct {
 // per nesting level. Parameters keep their index until the end, when
 // each block is compacted once.
 func elimRedundantParams(f *Func) {
+	g := newParamUsers(f)
+	if len(g.work) == 0 || !g.forwardRedundant() {
+		return
+	}
+	dropForwardedParams(f)
+	resolveAll(f)
+}
+
+// paramUsers records which parameters receive which as an argument.
+type paramUsers struct {
+	entry *Block // whose parameters (the function's) are never redundant
 	// users[pnum[id]] lists the parameters receiving parameter id as an
 	// argument.
-	pnum := make([]int32, f.NextID)
-	var work []paramRef
+	pnum  []int32
+	users [][]paramRef
+	// work holds the parameters to check, the next one last.
+	work []paramRef
+}
+
+// newParamUsers numbers the parameters of every block but the entry and
+// queues them all, in layout order.
+func newParamUsers(f *Func) *paramUsers {
+	g := &paramUsers{entry: f.Entry, pnum: make([]int32, f.NextID)}
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
 		}
 		for i, p := range b.Params {
-			pnum[p.ID] = int32(len(work))
-			work = append(work, paramRef{b, int32(i)})
+			g.pnum[p.ID] = int32(len(g.work))
+			g.work = append(g.work, paramRef{b, int32(i)})
 		}
 	}
-	if len(work) == 0 {
-		return
+	if len(g.work) == 0 {
+		return g
 	}
-	users := make([][]paramRef, len(work))
+	g.users = make([][]paramRef, len(g.work))
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -53,60 +72,76 @@ func elimRedundantParams(f *Func) {
 		for _, pred := range b.Preds {
 			for i, a := range pred.Succs[pred.EdgeTo(b)].Args {
 				if a.Op == OpParam && a.Block != f.Entry {
-					users[pnum[a.ID]] = append(users[pnum[a.ID]], paramRef{b, int32(i)})
+					g.users[g.pnum[a.ID]] = append(g.users[g.pnum[a.ID]], paramRef{b, int32(i)})
 				}
 			}
 		}
 	}
 	// Reverse, so parameters are first checked in layout order.
+	work := g.work
 	for i, j := 0, len(work)-1; i < j; i, j = i+1, j-1 {
 		work[i], work[j] = work[j], work[i]
 	}
+	return g
+}
+
+// forwardRedundant forwards every redundant parameter to the one value it
+// stands for (p.fwd), rechecking its users; it reports whether it
+// forwarded any.
+func (g *paramUsers) forwardRedundant() bool {
 	removed := false
-	for len(work) > 0 {
-		r := work[len(work)-1]
-		work = work[:len(work)-1]
-		b, i := r.b, r.i
-		p := b.Params[i]
+	for len(g.work) > 0 {
+		r := g.work[len(g.work)-1]
+		g.work = g.work[:len(g.work)-1]
+		p := r.b.Params[r.i]
 		if p.fwd != nil {
 			continue
 		}
-		var same *Value
-		redundant := true
-		for _, pred := range b.Preds {
-			a := resolve(pred.Succs[pred.EdgeTo(b)].Args[i])
-			if a == p || a == same {
-				continue
-			}
-			if same != nil {
-				redundant = false
-				break
-			}
-			same = a
-		}
-		if !redundant || same == nil {
+		same := redundantParam(r.b, r.i)
+		if same == nil {
 			continue
 		}
 		p.fwd = same
 		removed = true
-		pu := users[pnum[p.ID]]
+		pu := g.users[g.pnum[p.ID]]
 		for k := len(pu) - 1; k >= 0; k-- {
-			work = append(work, pu[k])
+			g.work = append(g.work, pu[k])
 		}
 		// The users of p now use same: merge the smaller list into the
 		// larger, so chains of removals stay O(n log n).
-		if same.Op == OpParam && same.Block != f.Entry {
-			u := users[pnum[same.ID]]
+		if same.Op == OpParam && same.Block != g.entry {
+			u := g.users[g.pnum[same.ID]]
 			if len(u) < len(pu) {
 				u, pu = pu, u
 			}
-			users[pnum[same.ID]] = append(u, pu...)
+			g.users[g.pnum[same.ID]] = append(u, pu...)
 		}
-		users[pnum[p.ID]] = nil
+		g.users[g.pnum[p.ID]] = nil
 	}
-	if !removed {
-		return
+	return removed
+}
+
+// redundantParam returns the one value other than itself that parameter
+// i of b receives on every edge, or nil.
+func redundantParam(b *Block, i int32) *Value {
+	p := b.Params[i]
+	var same *Value
+	for _, pred := range b.Preds {
+		a := resolve(pred.Succs[pred.EdgeTo(b)].Args[i])
+		if a == p || a == same {
+			continue
+		}
+		if same != nil {
+			return nil
+		}
+		same = a
 	}
+	return same
+}
+
+// dropForwardedParams removes the forwarded parameters from their blocks
+// and their arguments from the incoming edges.
+func dropForwardedParams(f *Func) {
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -139,6 +174,10 @@ func elimRedundantParams(f *Func) {
 		}
 		b.Params = keep
 	}
+}
+
+// resolveAll replaces every use of a forwarded value by its replacement.
+func resolveAll(f *Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			for i, a := range v.Args {
@@ -155,120 +194,6 @@ func elimRedundantParams(f *Func) {
 		}
 		for i, r := range b.Results {
 			b.Results[i] = resolve(r)
-		}
-	}
-}
-
-// deadCode removes values and block parameters that nothing with an
-// effect depends on, and recomputes use counts.
-func deadCode(f *Func) {
-	live := newBitset(int(f.NextID))
-	var work []*Value
-	mark := func(v *Value) {
-		if !live.has(v.ID) {
-			live.add(v.ID)
-			work = append(work, v)
-		}
-	}
-	// pidx is each parameter's position in its block, so a live one
-	// marks its incoming arguments without a search.
-	pidx := make([]int32, f.NextID)
-	for _, b := range f.Blocks {
-		for i, p := range b.Params {
-			pidx[p.ID] = int32(i)
-		}
-		for _, v := range b.Values {
-			if OpInfos[v.Op].effect {
-				mark(v)
-			}
-		}
-		if b.Control != nil {
-			mark(b.Control)
-		}
-		for _, r := range b.Results {
-			mark(r)
-		}
-	}
-	for _, a := range f.Args {
-		mark(a) // keep the entry block's parameters in signature order
-	}
-	for len(work) > 0 {
-		v := work[len(work)-1]
-		work = work[:len(work)-1]
-		for _, a := range v.Args {
-			mark(a)
-		}
-		if v.Op == OpParam {
-			b := v.Block
-			for _, pred := range b.Preds {
-				mark(pred.Succs[pred.EdgeTo(b)].Args[pidx[v.ID]])
-			}
-		}
-	}
-	for _, b := range f.Blocks {
-		vs := b.Values[:0]
-		for _, v := range b.Values {
-			if live.has(v.ID) {
-				vs = append(vs, v)
-			}
-		}
-		for i := len(vs); i < len(b.Values); i++ {
-			b.Values[i] = nil
-		}
-		b.Values = vs
-		if b == f.Entry {
-			continue
-		}
-		dead := false
-		for _, p := range b.Params {
-			dead = dead || !live.has(p.ID)
-		}
-		if !dead {
-			continue
-		}
-		for _, pred := range b.Preds {
-			e := &pred.Succs[pred.EdgeTo(b)]
-			args := e.Args[:0:0]
-			for i, a := range e.Args {
-				if live.has(b.Params[i].ID) {
-					args = append(args, a)
-				}
-			}
-			e.Args = args
-		}
-		ps := b.Params[:0:0]
-		for _, p := range b.Params {
-			if live.has(p.ID) {
-				ps = append(ps, p)
-			}
-		}
-		b.Params = ps
-	}
-	// Recount uses.
-	for _, b := range f.Blocks {
-		for _, p := range b.Params {
-			p.Uses = 0
-		}
-		for _, v := range b.Values {
-			v.Uses = 0
-		}
-	}
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			for _, a := range v.Args {
-				a.Uses++
-			}
-		}
-		for _, e := range b.Succs {
-			for _, a := range e.Args {
-				a.Uses++
-			}
-		}
-		if b.Control != nil {
-			b.Control.Uses++
-		}
-		for _, r := range b.Results {
-			r.Uses++
 		}
 	}
 }
