@@ -601,10 +601,10 @@ type scanner struct {
 	// be live counts as busy without looking: the lists stay short, and
 	// allocation linear in the number of intervals, at the price of a few
 	// more spills in functions whose values interleave that much.
-	assigned [32][]*interval
+	assigned [ssa.MaxRegs][]*interval
 	// minEnd[r] is the earliest end among assigned[r]: the list needs
 	// pruning only once the scan has passed it.
-	minEnd [32]int32
+	minEnd [ssa.MaxRegs]int32
 }
 
 // allocate gives cur a register or leaves it spilled.
