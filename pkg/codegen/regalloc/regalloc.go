@@ -26,6 +26,11 @@ type Target interface {
 	ParamRegs(params []ssa.Type) []ssa.Reg
 	// RegName names r in messages.
 	RegName(r ssa.Reg) string
+	// TwoAddress reports whether instructions overwrite their first
+	// operand with the result (x86): then a subtraction or division whose
+	// result takes its second operand's register costs a detour, and the
+	// allocator avoids that register.
+	TwoAddress() bool
 }
 
 // NeedsReg reports whether v occupies a location at all: constants are
@@ -742,7 +747,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// second operand's register needs a detour through a scratch
 	// register: take that register only as a last resort.
 	avoid := ssa.NoReg
-	if (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
+	if s.t.TwoAddress() && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
 		avoid = v.Args[1].Loc.Reg
 	}
 	for _, c := range regs {

@@ -37,7 +37,8 @@
 //     registers for vmctx and the memory base (e.g. x28, x27), scratch
 //     registers (x16, x17 are the intra-procedure-call ones) and a guest
 //     calling convention; register numbers only need to be distinct
-//     ssa.Reg values;
+//     ssa.Reg values below ssa.MaxRegs, and TwoAddress is false (A64
+//     instructions take three operands);
 //   - lowering of every ssa.Op: bounds checks as cmp + b.hs to a trap
 //     stub, division traps explicit (sdiv does not fault), float
 //     conversions with their saturating forms, SIMD on NEON;

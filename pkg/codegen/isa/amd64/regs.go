@@ -59,6 +59,9 @@ func (RegTarget) IsFloat(r ssa.Reg) bool { return asm.Reg(r).IsXMM() }
 
 func (RegTarget) RegName(r ssa.Reg) string { return asm.Reg(r).String() }
 
+// TwoAddress: x86 arithmetic overwrites its first operand.
+func (RegTarget) TwoAddress() bool { return true }
+
 func (RegTarget) ArgReg(f *ssa.Func, i int) ssa.Reg { return ssa.Reg(argReg(f, i)) }
 
 func (RegTarget) ParamRegs(params []ssa.Type) []ssa.Reg {
