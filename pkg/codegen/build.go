@@ -17,22 +17,30 @@ import (
 // once all its predecessors are known, and reads in unsealed blocks create
 // parameters completed at sealing.
 type builder struct {
-	m        *wasm.Module
-	f        *Func
-	fidx     uint32
-	opts     *Options
-	vars     []Type // variable types: params, locals, then memlen
-	memVar   int    // variable holding the memory length, or -1
-	stack    []*Value
-	frames   []frame
-	cur      *Block
-	pos      int32
-	rd       wasm.Reader
+	m      *wasm.Module
+	f      *Func
+	fidx   uint32
+	opts   *Options
+	vars   []Type // variable types: params, locals, then memlen
+	memVar int    // variable holding the memory length, or -1
+	stack  []*Value
+	frames []frame
+	cur    *Block
+	pos    int32
+	rd     wasm.Reader
+	// in is the instruction being translated: a field, not a loop
+	// variable, because the instrs table's builders take its address and
+	// a local would move to the heap once per instruction.
+	in       wasm.Instr
 	hasCall  bool
 	loops    int32 // enclosing loops, for spill weights
 	maxLoops int32
 	gaddr    map[uint32]*Value // cell address per global (globalAddr)
-	fuel     map[*Block]int64  // Options.Fuel: units charged per block (fuel.go)
+	// defs are the variables' definitions per block, keyed by defKey:
+	// one table for the function rather than one per block, of which a
+	// big function has tens of thousands.
+	defs map[uint64]*Value
+	fuel map[*Block]int64 // Options.Fuel: units charged per block (fuel.go)
 }
 
 // ErrUnsupported marks valid modules that use a feature the code generator
@@ -89,11 +97,24 @@ func valTypes(ts []wasm.ValType) ([]Type, error) {
 
 // buildSSA translates defined function fidx (function index space).
 func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
+	return buildSSAIn(m, fidx, opts, nil)
+}
+
+// buildSSAIn is buildSSA taking the function's memory from ws (nil: fresh).
+func buildSSAIn(m *wasm.Module, fidx uint32, opts *Options, ws *workspace) (*Func, error) {
 	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &Func{slabHint: len(code.Body)/2 + 8}, memVar: -1}
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &Func{slabHint: len(code.Body)/2 + 8, ws: ws}, memVar: -1}
+	if ws != nil {
+		if ws.defs == nil {
+			ws.defs = make(map[uint64]*Value)
+		}
+		b.defs = ws.defs
+	} else {
+		b.defs = make(map[uint64]*Value)
+	}
 	var err error
 	if b.f.Params, err = valTypes(ft.Params); err != nil {
 		return nil, err
@@ -138,13 +159,14 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
 	b.rd.Reset(code.Body)
 	for b.rd.Len() > 0 {
-		in, err := b.rd.Next()
-		if err != nil {
+		var err error
+		if b.in, err = b.rd.Next(); err != nil {
 			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
 		}
+		in := &b.in
 		b.pos = int32(in.Offset)
-		b.countFuel(&in)
-		if err := b.instr(&in); err != nil {
+		b.countFuel(in)
+		if err := b.instr(in); err != nil {
 			return nil, fmt.Errorf("offset %d: %s: %w", code.BodyOffset+in.Offset, in.Op, err)
 		}
 	}
@@ -190,7 +212,7 @@ func (b *builder) setCurrent(blk *Block) {
 func (b *builder) add(op Op, t Type, args ...*Value) *Value {
 	v := b.f.newValue(b.cur, op, t, args...)
 	v.Pos = b.pos
-	b.cur.Values = append(b.cur.Values, v)
+	b.cur.Values = append(grow(b.f.ws.valueBump(), b.cur.Values, 1), v)
 	return v
 }
 
@@ -212,26 +234,31 @@ func (b *builder) pop() *Value {
 }
 
 func (b *builder) popN(n int) []*Value {
-	vs := append([]*Value(nil), b.stack[len(b.stack)-n:]...)
+	vs := b.top(n)
 	b.stack = b.stack[:len(b.stack)-n]
 	return vs
 }
 
+// top copies the n values on top of the stack.
 func (b *builder) top(n int) []*Value {
-	return append([]*Value(nil), b.stack[len(b.stack)-n:]...)
+	if n == 0 {
+		return nil
+	}
+	vs := b.f.ws.values(n)
+	copy(vs, b.stack[len(b.stack)-n:])
+	return vs
 }
 
 // ---- variables (Braun et al.) ----
 
+func defKey(blk *Block, x int) uint64 { return uint64(uint32(blk.ID))<<32 | uint64(uint32(x)) }
+
 func (b *builder) writeVar(blk *Block, x int, v *Value) {
-	if blk.defs == nil {
-		blk.defs = make(map[int]*Value, 4)
-	}
-	blk.defs[x] = v
+	b.defs[defKey(blk, x)] = v
 }
 
 func (b *builder) readVar(blk *Block, x int) *Value {
-	if v, ok := blk.defs[x]; ok {
+	if v, ok := b.defs[defKey(blk, x)]; ok {
 		return v
 	}
 	var v *Value
@@ -252,7 +279,7 @@ func (b *builder) readVar(blk *Block, x int) *Value {
 
 func (b *builder) newParam(blk *Block, t Type) *Value {
 	p := b.f.newValue(blk, OpParam, t)
-	blk.Params = append(blk.Params, p)
+	blk.Params = append(grow(b.f.ws.valueBump(), blk.Params, 1), p)
 	return p
 }
 
@@ -260,7 +287,7 @@ func (b *builder) addParamArgs(blk *Block, x int) {
 	for _, p := range blk.Preds {
 		a := b.readVar(p, x)
 		e := &p.Succs[p.edgeTo(blk)]
-		e.Args = append(e.Args, a)
+		e.Args = append(grow(b.f.ws.valueBump(), e.Args, 1), a)
 		a.Uses++
 	}
 }
@@ -275,18 +302,18 @@ func (b *builder) seal(blk *Block) {
 
 // ---- control flow ----
 
-func addEdge(from, to *Block, args []*Value) {
+func (b *builder) addEdge(from, to *Block, args []*Value) {
 	for _, a := range args {
 		a.Uses++
 	}
-	from.Succs = append(from.Succs, Edge{B: to, Args: args})
+	from.Succs = append(grow(b.f.ws.edgeBump(), from.Succs, 1), Edge{B: to, Args: args})
 	from.succIdx = nil
-	to.Preds = append(to.Preds, from)
+	to.Preds = append(grow(b.f.ws.blockBump(), to.Preds, 1), from)
 }
 
 func (b *builder) jump(to *Block, args []*Value) {
 	b.cur.Kind = BlockPlain
-	addEdge(b.cur, to, args)
+	b.addEdge(b.cur, to, args)
 	b.cur = nil
 }
 
@@ -473,8 +500,8 @@ func (b *builder) instrBlock(in *wasm.Instr) error {
 		b.cur.Kind = BlockIf
 		b.cur.Control = cond
 		cond.Uses++
-		addEdge(b.cur, thenB, nil)
-		addEdge(b.cur, elseB, nil)
+		b.addEdge(b.cur, thenB, nil)
+		b.addEdge(b.cur, elseB, nil)
 		b.frames = append(b.frames, frame{kind: frIf, params: params, results: results,
 			target: end, endPs: ps, elseB: elseB, ifArgs: b.top(len(params)),
 			height: len(b.stack) - len(params)})
@@ -517,8 +544,8 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.cur.Kind = BlockIf
 		b.cur.Control = cond
 		cond.Uses++
-		addEdge(b.cur, t, nil)
-		addEdge(b.cur, cont, nil)
+		b.addEdge(b.cur, t, nil)
+		b.addEdge(b.cur, cont, nil)
 		save := b.cur
 		b.setCurrent(t)
 		b.ret()
@@ -527,8 +554,8 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.cur.Kind = BlockIf
 		b.cur.Control = cond
 		cond.Uses++
-		addEdge(b.cur, t, args)
-		addEdge(b.cur, cont, nil)
+		b.addEdge(b.cur, t, args)
+		b.addEdge(b.cur, cont, nil)
 	}
 	b.setCurrent(cont)
 	return nil
@@ -560,7 +587,7 @@ func (b *builder) instrBrTable(in *wasm.Instr) error {
 		}
 		if k < 0 {
 			k = len(blk.Succs)
-			addEdge(blk, t, args)
+			b.addEdge(blk, t, args)
 		}
 		blk.Table = append(blk.Table, int32(k))
 	}

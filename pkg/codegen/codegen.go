@@ -133,6 +133,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		go func() {
 			defer wg.Done()
 			a := asm.New()
+			ws := &workspace{}
 			for {
 				mu.Lock()
 				i := next
@@ -142,7 +143,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 					return
 				}
 				a.Reset()
-				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, a)
+				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, a, ws)
 			}
 		}()
 	}
@@ -155,14 +156,18 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 	return link(m, &opts, out)
 }
 
-// compileFunc runs the pipeline for one defined function.
-func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler) (fc *funcCode, err error) {
+// compileFunc runs the pipeline for one defined function, in memory
+// from ws (reset first; nil: fresh memory).
+func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler, ws *workspace) (fc *funcCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	f, err := buildSSA(m, fidx, opts)
+	if ws != nil {
+		ws.reset()
+	}
+	f, err := buildSSAIn(m, fidx, opts, ws)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func TestDump(t *testing.T) {
 	allocate(f, m, regTarget{})
 	fmt.Println(f)
 	a := asm.New()
-	fc, err := compileFunc(m, uint32(fi), &Options{}, a)
+	fc, err := compileFunc(m, uint32(fi), &Options{}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ type regAlloc struct {
 // each block's entry (where parameters are defined), one per value, one for
 // the terminator.
 func numberPositions(f *Func) []int32 {
-	pos := make([]int32, f.nextID)
+	pos := f.ws.int32s(int(f.nextID))
 	n := int32(0)
 	for _, b := range f.Blocks {
 		b.start = n
@@ -151,7 +151,7 @@ func numberPositions(f *Func) []int32 {
 // them; only those take part in the liveness dataflow, which keeps the
 // per-block bitsets small.
 func globalIDs(f *Func) ([]int32, int) {
-	gid := make([]int32, f.nextID)
+	gid := f.ws.int32s(int(f.nextID))
 	for i := range gid {
 		gid[i] = -1
 	}
@@ -194,14 +194,14 @@ func globalIDs(f *Func) ([]int32, int) {
 // fixed point per loop level. The sets are sorted by global ID.
 func liveness(f *Func, gid []int32, n int) [][]int32 {
 	nb := len(f.Blocks)
-	idx := make([]int32, f.nextBlock)
+	idx := f.ws.int32s(int(f.nextBlock))
 	for i, b := range f.Blocks {
 		idx[b.ID] = int32(i)
 		b.liveIn = b.liveIn[:0]
 	}
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
 	// block i, 2*i+1 for an edge argument leaving block i.
-	counts := make([]int32, n+1)
+	counts := f.ws.int32s(n + 1)
 	each := func(fn func(g, use int32)) {
 		for i, b := range f.Blocks {
 			in := func(v *Value) {
@@ -234,11 +234,12 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 	for g := 1; g <= n; g++ {
 		counts[g] += counts[g-1]
 	}
-	uses := make([]int32, counts[n])
-	fill := append([]int32(nil), counts[:n]...)
+	uses := f.ws.int32s(int(counts[n]))
+	fill := f.ws.int32s(n)
+	copy(fill, counts[:n])
 	each(func(g, u int32) { uses[fill[g]] = u; fill[g]++ })
 
-	byGID := make([]*Value, n)
+	byGID := f.ws.values(n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if gid[p.ID] >= 0 {
@@ -252,8 +253,8 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 		}
 	}
 	liveOut := make([][]int32, nb)
-	inMark := make([]int32, nb)
-	outMark := make([]int32, nb)
+	inMark := f.ws.int32s(nb)
+	outMark := f.ws.int32s(nb)
 	for i := range inMark {
 		inMark[i], outMark[i] = -1, -1
 	}
@@ -266,7 +267,7 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 		addOut := func(i int32) {
 			if outMark[i] != g {
 				outMark[i] = g
-				liveOut[i] = append(liveOut[i], g)
+				liveOut[i] = append(grow(f.ws.int32Bump(), liveOut[i], 1), g)
 			}
 		}
 		work = work[:0]
@@ -285,7 +286,7 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 				continue
 			}
 			inMark[i] = g
-			b.liveIn = append(b.liveIn, g)
+			b.liveIn = append(grow(f.ws.int32Bump(), b.liveIn, 1), g)
 			for _, p := range b.Preds {
 				j := idx[p.ID]
 				addOut(j)
@@ -301,13 +302,13 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 // end of the last block it is live out of).
 func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
 	const none = -1
-	start := make([]int32, f.nextID)
-	end := make([]int32, f.nextID)
+	start := f.ws.int32s(int(f.nextID))
+	end := f.ws.int32s(int(f.nextID))
 	for i := range start {
 		start[i], end[i] = none, none
 	}
-	byGID := make([]*Value, ng)
-	weight := make([]float32, f.nextID)
+	byGID := f.ws.values(ng)
+	weight := f.ws.float32s(int(f.nextID))
 	def := func(v *Value, p int32) {
 		if needsReg(v) {
 			start[v.ID], end[v.ID] = p, p
@@ -405,8 +406,8 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 // or past the terminator (live out), merging ranges of adjacent blocks.
 func buildSegments(f *Func, pos []int32, liveOut [][]int32, byGID []*Value) [][]seg {
 	segsOf := make([][]seg, f.nextID)
-	openAt := make([]int32, f.nextID)
-	lastUse := make([]int32, f.nextID)
+	openAt := f.ws.int32s(int(f.nextID))
+	lastUse := f.ws.int32s(int(f.nextID))
 	for i := range openAt {
 		openAt[i], lastUse[i] = -1, -1
 	}
@@ -454,7 +455,7 @@ func buildSegments(f *Func, pos []int32, liveOut [][]int32, byGID []*Value) [][]
 			if n := len(ss); n > 0 && ss[n-1].to >= from {
 				ss[n-1].to = max(ss[n-1].to, to)
 			} else {
-				ss = append(ss, seg{from, to})
+				ss = append(grow(f.ws.segBump(), ss, 1), seg{from, to})
 			}
 			segsOf[id] = ss
 			openAt[id], lastUse[id] = -1, -1
@@ -525,7 +526,7 @@ func findHints(f *Func, m *wasm.Module, t Target) hints {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
-	paramOf := make([]*Value, f.nextID)
+	paramOf := f.ws.values(int(f.nextID))
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
 			for i, a := range e.Args {
@@ -535,14 +536,14 @@ func findHints(f *Func, m *wasm.Module, t Target) hints {
 			}
 		}
 	}
-	pidx := make([]int32, f.nextID)
+	pidx := f.ws.int32s(int(f.nextID))
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)
 		}
 	}
 	// callArg maps a value passed to a call to its convention register.
-	callArg := make([]Reg, f.nextID)
+	callArg := f.ws.regSlice(int(f.nextID))
 	for i := range callArg {
 		callArg[i] = NoReg
 	}
