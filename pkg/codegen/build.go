@@ -319,12 +319,16 @@ func (b *builder) jump(to *Block, args []*Value) {
 
 func (b *builder) newEndBlock(types []Type) (*Block, []*Value) {
 	blk := b.f.newBlock()
-	ps := make([]*Value, len(types))
+	ps := b.f.ws.values(len(types))
 	for i, t := range types {
 		ps[i] = b.newParam(blk, t)
 	}
 	return blk, ps
 }
+
+// oneType holds each Type once, for the result lists of blocks with one
+// result, most of them, so that those take no allocation.
+var oneType = [...]Type{TNone, TI32, TI64, TF32, TF64, TV128}
 
 func (b *builder) blockType(bt wasm.BlockType) (params, results []Type, err error) {
 	switch bt.Kind {
@@ -332,7 +336,11 @@ func (b *builder) blockType(bt wasm.BlockType) (params, results []Type, err erro
 		return nil, nil, nil
 	case wasm.BlockValue:
 		t, err := valType(bt.Value)
-		return nil, []Type{t}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		// Shared and read-only (capped: an append copies).
+		return nil, oneType[t : t+1 : t+1], nil
 	}
 	ft := b.m.Types[bt.Index]
 	if params, err = valTypes(ft.Params); err != nil {

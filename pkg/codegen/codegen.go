@@ -174,7 +174,7 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler, w
 	optimize(f, opts.OptLevel)
 	ra := allocate(f, m, regTarget{})
 	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
-		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
+		labels: f.ws.labelSlice(int(f.nextBlock)), consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
 	return e.emitFunc()
 }
 

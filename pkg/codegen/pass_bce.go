@@ -104,7 +104,7 @@ func scalarAccessSize(op wasm.Opcode) int {
 // ID (nil for the entry and unreachable blocks), by Cooper, Harvey and
 // Kennedy's iteration over reverse postorder.
 func dominators(f *Func) []*Block {
-	post := make([]int32, f.nextBlock)
+	post := f.ws.int32s(int(f.nextBlock))
 	for i := range post {
 		post[i] = -1
 	}
@@ -113,7 +113,7 @@ func dominators(f *Func) []*Block {
 		b *Block
 		i int
 	}
-	seen := make([]bool, f.nextBlock)
+	seen := f.ws.boolSlice(int(f.nextBlock))
 	seen[f.Entry.ID] = true
 	stack := []frame{{f.Entry, 0}}
 	for len(stack) > 0 {
@@ -131,7 +131,7 @@ func dominators(f *Func) []*Block {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
-	idom := make([]*Block, f.nextBlock)
+	idom := f.ws.blockPtrs(int(f.nextBlock))
 	idom[f.Entry.ID] = f.Entry
 	intersect := func(a, b *Block) *Block {
 		for a != b {

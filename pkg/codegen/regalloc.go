@@ -1,7 +1,9 @@
 package codegen
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -384,7 +386,7 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 			n++
 		}
 	}
-	ivs := make([]interval, 0, n)
+	ivs := f.ws.intervals(n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
@@ -397,7 +399,7 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 			}
 		}
 	}
-	sort.SliceStable(ivs, func(i, j int) bool { return ivs[i].start < ivs[j].start })
+	slices.SortStableFunc(ivs, func(a, b interval) int { return cmp.Compare(a.start, b.start) })
 	return ivs
 }
 
@@ -405,7 +407,7 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
 func buildSegments(f *Func, pos []int32, liveOut [][]int32, byGID []*Value) [][]seg {
-	segsOf := make([][]seg, f.nextID)
+	segsOf := f.ws.segLists(int(f.nextID))
 	openAt := f.ws.int32s(int(f.nextID))
 	lastUse := f.ws.int32s(int(f.nextID))
 	for i := range openAt {

@@ -1,5 +1,7 @@
 package codegen
 
+import "github.com/lucet-go/lucet/internal/asm"
+
 // workspace is the memory one compile worker reuses from function to
 // function: the SSA values, argument lists and blocks of the function being
 // compiled, and the per-value tables of the passes and the allocator. A big
@@ -22,6 +24,10 @@ type workspace struct {
 	bptrs  bump[*Block]
 	edges  bump[Edge]
 	segs   bump[seg]
+	segls  bump[[]seg]
+	ivs    bump[interval]
+	bools  bump[bool]
+	labels bump[asm.Label]
 	// defs holds the builder's variable definitions, keyed by block ID
 	// and variable (builder.writeVar).
 	defs map[uint64]*Value
@@ -39,6 +45,10 @@ func (w *workspace) reset() {
 	w.bptrs.reset()
 	w.edges.reset()
 	w.segs.reset()
+	w.segls.reset()
+	w.ivs.reset()
+	w.bools.reset()
+	w.labels.reset()
 	if len(w.defs) > 1<<14 {
 		// Clearing walks the whole table: a function that grew it big
 		// would make every later small function pay for its size.
@@ -178,4 +188,45 @@ func (w *workspace) segBump() *bump[seg] {
 		return nil
 	}
 	return &w.segs
+}
+
+// segLists returns n nil []segs that live until the workspace is reset.
+func (w *workspace) segLists(n int) [][]seg {
+	if w == nil {
+		return make([][]seg, n)
+	}
+	return w.segls.take(n)
+}
+
+// intervals returns an empty slice with room for n intervals that lives
+// until the workspace is reset.
+func (w *workspace) intervals(n int) []interval {
+	if w == nil {
+		return make([]interval, 0, n)
+	}
+	return w.ivs.take(n)[:0]
+}
+
+// boolSlice returns n false bools that live until the workspace is reset.
+func (w *workspace) boolSlice(n int) []bool {
+	if w == nil {
+		return make([]bool, n)
+	}
+	return w.bools.take(n)
+}
+
+// blockPtrs returns n nil *Blocks that live until the workspace is reset.
+func (w *workspace) blockPtrs(n int) []*Block {
+	if w == nil {
+		return make([]*Block, n)
+	}
+	return w.bptrs.take(n)
+}
+
+// labelSlice returns n zero labels that live until the workspace is reset.
+func (w *workspace) labelSlice(n int) []asm.Label {
+	if w == nil {
+		return make([]asm.Label, n)
+	}
+	return w.labels.take(n)
 }
