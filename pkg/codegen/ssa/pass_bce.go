@@ -106,7 +106,7 @@ func scalarAccessSize(op wasm.Opcode) int {
 // ID (nil for the entry and unreachable blocks), by Cooper, Harvey and
 // Kennedy's iteration over reverse postorder.
 func dominators(f *Func) []*Block {
-	post := make([]int32, f.NextBlock)
+	post := f.WS.Int32s(int(f.NextBlock))
 	for i := range post {
 		post[i] = -1
 	}
@@ -115,7 +115,7 @@ func dominators(f *Func) []*Block {
 		b *Block
 		i int
 	}
-	seen := make([]bool, f.NextBlock)
+	seen := f.WS.Bools(int(f.NextBlock))
 	seen[f.Entry.ID] = true
 	stack := []frame{{f.Entry, 0}}
 	for len(stack) > 0 {
@@ -133,7 +133,7 @@ func dominators(f *Func) []*Block {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
-	idom := make([]*Block, f.NextBlock)
+	idom := f.WS.BlockPtrs(int(f.NextBlock))
 	idom[f.Entry.ID] = f.Entry
 	intersect := func(a, b *Block) *Block {
 		for a != b {

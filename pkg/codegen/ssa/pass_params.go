@@ -31,7 +31,7 @@ type paramRef struct {
 func elimRedundantParams(f *Func) {
 	// users[pnum[id]] lists the parameters receiving parameter id as an
 	// argument.
-	pnum := make([]int32, f.NextID)
+	pnum := f.WS.Int32s(int(f.NextID))
 	var work []paramRef
 	for _, b := range f.Blocks {
 		if b == f.Entry {
@@ -172,7 +172,7 @@ func deadCode(f *Func) {
 	}
 	// pidx is each parameter's position in its block, so a live one
 	// marks its incoming arguments without a search.
-	pidx := make([]int32, f.NextID)
+	pidx := f.WS.Int32s(int(f.NextID))
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)
