@@ -137,7 +137,12 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, a *asm.Assemble
 		return nil, err
 	}
 	ssa.Optimize(f, opts.OptLevel)
-	ra := regalloc.Allocate(f, m, amd64.RegTarget{})
+	var ra *regalloc.RegAlloc
+	if opts.OptLevel == 0 {
+		ra = regalloc.AllocateFast(f, m, amd64.RegTarget{})
+	} else {
+		ra = regalloc.Allocate(f, m, amd64.RegTarget{})
+	}
 	return amd64.EmitFunction(a, m, f, ra, opts)
 }
 
