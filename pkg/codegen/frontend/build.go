@@ -37,10 +37,15 @@ type builder struct {
 	maxLoops int32
 	gaddr    map[uint32]*ssa.Value // cell address per global (globalAddr)
 	fuel     map[*ssa.Block]int64  // Options.Fuel: units charged per block (fuel.go)
-	// defs are the variables' definitions per block, keyed by defKey:
-	// one table for the function (the workspace's, reused) rather than
-	// one per block, of which a big function has tens of thousands.
-	defs map[uint64]*ssa.Value
+	// The variables' definitions per block: dense, indexed by block ID *
+	// stride + variable, while that table stays within maxDense entries;
+	// beyond, defs keyed by defKey (stride 0). Both are the workspace's,
+	// reused, and one per function rather than one map per block, of which
+	// a big function has tens of thousands.
+	dense  []*ssa.Value
+	stride int
+	defs   map[uint64]*ssa.Value
+	ws     *ssa.Workspace
 }
 
 type frameKind uint8
@@ -76,15 +81,8 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1}
-	if ws != nil {
-		if ws.Defs == nil {
-			ws.Defs = make(map[uint64]*ssa.Value)
-		}
-		b.defs = ws.Defs
-	} else {
-		b.defs = make(map[uint64]*ssa.Value)
-	}
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1, ws: ws}
+	defer b.releaseDefs()
 	var err error
 	if b.f.Params, err = ssa.ValTypes(ft.Params); err != nil {
 		return nil, err
@@ -105,6 +103,10 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	if m.NumMems() > 0 {
 		b.memVar = len(b.vars)
 		b.vars = append(b.vars, ssa.TI64)
+	}
+	b.stride = len(b.vars)
+	if ws != nil {
+		b.dense = ws.DefsDense[:0]
 	}
 	f := b.f
 	entry := f.NewBlock()
@@ -223,12 +225,78 @@ func (b *builder) top(n int) []*ssa.Value {
 
 func defKey(blk *ssa.Block, x int) uint64 { return uint64(uint32(blk.ID))<<32 | uint64(uint32(x)) }
 
+// maxDense bounds the dense table of definitions (8 MiB of pointers).
+const maxDense = 1 << 20
+
 func (b *builder) writeVar(blk *ssa.Block, x int, v *ssa.Value) {
-	b.defs[defKey(blk, x)] = v
+	if b.stride > 0 {
+		i := int(blk.ID)*b.stride + x
+		if i < len(b.dense) || b.growDense(i) {
+			b.dense[i] = v
+			return
+		}
+	}
+	b.defMap()[defKey(blk, x)] = v
+}
+
+// growDense makes the dense table cover index i, or moves every
+// definition to the map and reports false when it would outgrow maxDense.
+func (b *builder) growDense(i int) bool {
+	need := (i/b.stride + 1) * b.stride
+	if need > maxDense {
+		m := b.defMap()
+		for j, v := range b.dense {
+			if v != nil {
+				m[uint64(j/b.stride)<<32|uint64(j%b.stride)] = v
+			}
+		}
+		clear(b.dense)
+		b.dense, b.stride = b.dense[:0], 0
+		return false
+	}
+	n := min(max(2*len(b.dense), need, 64*b.stride), maxDense)
+	if n <= cap(b.dense) {
+		old := len(b.dense)
+		b.dense = b.dense[:n]
+		clear(b.dense[old:])
+	} else {
+		d := make([]*ssa.Value, n)
+		copy(d, b.dense)
+		b.dense = d
+	}
+	return true
+}
+
+func (b *builder) defMap() map[uint64]*ssa.Value {
+	if b.defs == nil {
+		if b.ws != nil {
+			if b.ws.Defs == nil {
+				b.ws.Defs = make(map[uint64]*ssa.Value)
+			}
+			b.defs = b.ws.Defs
+		} else {
+			b.defs = make(map[uint64]*ssa.Value)
+		}
+	}
+	return b.defs
+}
+
+// releaseDefs gives the dense table back to the workspace, for the next
+// function (which clears what it uses of it).
+func (b *builder) releaseDefs() {
+	if b.ws != nil && cap(b.dense) > cap(b.ws.DefsDense) {
+		b.ws.DefsDense = b.dense[:0]
+	}
 }
 
 func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
-	if v, ok := b.defs[defKey(blk, x)]; ok {
+	if b.stride > 0 {
+		if i := int(blk.ID)*b.stride + x; i < len(b.dense) {
+			if v := b.dense[i]; v != nil {
+				return v
+			}
+		}
+	} else if v, ok := b.defs[defKey(blk, x)]; ok {
 		return v
 	}
 	var v *ssa.Value

@@ -25,6 +25,9 @@ type Workspace struct {
 	// Defs holds the frontend's variable definitions, keyed by block ID
 	// and variable: one table per worker instead of one per block.
 	Defs map[uint64]*Value
+	// DefsDense is the frontend's dense table of definitions, kept for
+	// its capacity.
+	DefsDense []*Value
 	// Ext holds what another stage keeps per worker (the register
 	// allocator's buffers of its own types), set by that stage.
 	Ext any
