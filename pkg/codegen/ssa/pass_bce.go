@@ -16,12 +16,7 @@ func elimBoundsChecks(f *Func) {
 		return
 	}
 	idom := dominators(f)
-	children := make(map[*Block][]*Block, len(f.Blocks))
-	for _, b := range f.Blocks[1:] {
-		if d := idom[b.ID]; d != nil {
-			children[d] = append(children[d], b)
-		}
-	}
+	children := domChildren(f, idom)
 	type undo struct {
 		addr *Value
 		end  uint64
@@ -48,7 +43,7 @@ func elimBoundsChecks(f *Func) {
 			}
 			checked[addr] = end
 		}
-		for _, c := range children[b] {
+		for _, c := range children.of(b) {
 			walk(c)
 		}
 		for i := len(log) - 1; i >= mark; i-- {
@@ -168,4 +163,36 @@ func dominators(f *Func) []*Block {
 	}
 	idom[f.Entry.ID] = nil
 	return idom
+}
+
+// domTree lists each block's children in the dominator tree, in layout
+// order: of(b) is kids[first[b.ID]:first[b.ID+1]]. Flat, from the
+// workspace, rather than a map of slices built child by child.
+type domTree struct {
+	first []int32
+	kids  []*Block
+}
+
+func (t domTree) of(b *Block) []*Block { return t.kids[t.first[b.ID]:t.first[b.ID+1]] }
+
+func domChildren(f *Func, idom []*Block) domTree {
+	first := f.WS.Int32s(int(f.NextBlock) + 1)
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			first[d.ID+1]++
+		}
+	}
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
+	}
+	kids := f.WS.BlockPtrs(int(first[len(first)-1]))
+	fill := f.WS.Int32s(int(f.NextBlock))
+	copy(fill, first)
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			kids[fill[d.ID]] = b
+			fill[d.ID]++
+		}
+	}
+	return domTree{first, kids}
 }

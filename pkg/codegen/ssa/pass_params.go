@@ -45,7 +45,7 @@ func elimRedundantParams(f *Func) {
 	if len(work) == 0 {
 		return
 	}
-	users := make([][]paramRef, len(work))
+	users := f.WS.paramRefLists(len(work))
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -53,7 +53,7 @@ func elimRedundantParams(f *Func) {
 		for _, pred := range b.Preds {
 			for i, a := range pred.Succs[pred.EdgeTo(b)].Args {
 				if a.Op == OpParam && a.Block != f.Entry {
-					users[pnum[a.ID]] = append(users[pnum[a.ID]], paramRef{b, int32(i)})
+					users[pnum[a.ID]] = append(Grow(f.WS.paramRefBump(), users[pnum[a.ID]], 1), paramRef{b, int32(i)})
 				}
 			}
 		}
@@ -100,7 +100,7 @@ func elimRedundantParams(f *Func) {
 			if len(u) < len(pu) {
 				u, pu = pu, u
 			}
-			users[pnum[same.ID]] = append(u, pu...)
+			users[pnum[same.ID]] = append(Grow(f.WS.paramRefBump(), u, len(pu)), pu...)
 		}
 		users[pnum[p.ID]] = nil
 	}
@@ -116,7 +116,7 @@ func elimRedundantParams(f *Func) {
 		dropped := false
 		for _, p := range old {
 			if p.fwd == nil {
-				keep = append(keep, p)
+				keep = append(Grow(f.WS.ValueBump(), keep, 1), p)
 			} else {
 				dropped = true
 			}
@@ -129,7 +129,7 @@ func elimRedundantParams(f *Func) {
 		}
 		for _, pred := range b.Preds {
 			e := &pred.Succs[pred.EdgeTo(b)]
-			args := make([]*Value, 0, len(keep))
+			args := f.WS.Values(len(keep))[:0]
 			for i, a := range e.Args {
 				if old[i].fwd == nil {
 					args = append(args, a)

@@ -22,12 +22,16 @@ type Workspace struct {
 	bptrs  Bump[*Block]
 	edges  Bump[Edge]
 	bools  Bump[bool]
+	prefs  Bump[paramRef]
+	prefls Bump[[]paramRef]
 	// Defs holds the frontend's variable definitions, keyed by block ID
 	// and variable: one table per worker instead of one per block.
 	Defs map[uint64]*Value
 	// DefsDense is the frontend's dense table of definitions, kept for
 	// its capacity.
 	DefsDense []*Value
+	// gvnTable is gvn's scoped table, empty between functions.
+	gvnTable map[gvnKey]*Value
 	// Ext holds what another stage keeps per worker (the register
 	// allocator's buffers of its own types), set by that stage.
 	Ext any
@@ -46,12 +50,18 @@ func (w *Workspace) Reset() {
 	w.bptrs.Reset()
 	w.edges.Reset()
 	w.bools.Reset()
+	w.prefs.Reset()
+	w.prefls.Reset()
 	if len(w.Defs) > 1024 {
 		// Clearing walks the whole table: a function that grew it big
 		// would make every later small function pay for its size.
 		w.Defs = nil
 	} else {
 		clear(w.Defs)
+	}
+	if len(w.gvnTable) > 0 {
+		// Only a function that panicked halfway leaves entries.
+		clear(w.gvnTable)
 	}
 	for _, r := range w.resets {
 		r()
@@ -194,4 +204,19 @@ func (w *Workspace) Int32Bump() *Bump[int32] {
 		return nil
 	}
 	return &w.i32
+}
+
+func (w *Workspace) paramRefBump() *Bump[paramRef] {
+	if w == nil {
+		return nil
+	}
+	return &w.prefs
+}
+
+// paramRefLists returns n nil []paramRefs.
+func (w *Workspace) paramRefLists(n int) [][]paramRef {
+	if w == nil {
+		return make([][]paramRef, n)
+	}
+	return w.prefls.Take(n)
 }
