@@ -101,6 +101,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		go func() {
 			defer wg.Done()
 			fe := mach.NewFuncEmitter()
+			ws := &ssa.Workspace{}
 			for {
 				mu.Lock()
 				i := next
@@ -109,7 +110,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 				if i >= n {
 					return
 				}
-				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, mach, fe)
+				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, mach, fe, ws)
 			}
 		}()
 	}
@@ -122,20 +123,29 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 	return link(m, &opts, mach, out)
 }
 
-// compileFunc runs the pipeline for one defined function; fe is the
-// calling goroutine's emitter.
-func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, mach isa.Machine, fe isa.FuncEmitter) (fc *isa.FuncCode, err error) {
+// compileFunc runs the pipeline for one defined function, in memory from
+// ws (reset first; nil: fresh memory); fe is the calling goroutine's
+// emitter.
+func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, mach isa.Machine, fe isa.FuncEmitter, ws *ssa.Workspace) (fc *isa.FuncCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	f, err := frontend.BuildSSA(m, fidx, opts)
+	if ws != nil {
+		ws.Reset()
+	}
+	f, err := frontend.BuildSSAIn(m, fidx, opts, ws)
 	if err != nil {
 		return nil, err
 	}
 	ssa.Optimize(f, opts.OptLevel)
-	ra := regalloc.Allocate(f, m, mach.RegTarget())
+	var ra *regalloc.Result
+	if opts.OptLevel == 0 {
+		ra = regalloc.AllocateFast(f, m, mach.RegTarget())
+	} else {
+		ra = regalloc.Allocate(f, m, mach.RegTarget())
+	}
 	return fe.Emit(m, f, ra, opts)
 }
 

@@ -47,7 +47,7 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mach := machine()
 			opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
-			fc, err := compileFunc(tc.m, 0, opts, mach, mach.NewFuncEmitter())
+			fc, err := compileFunc(tc.m, 0, opts, mach, mach.NewFuncEmitter(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,7 @@
 // this order:
 //
 //	pass_unreachable.go    removeUnreachable    every level
-//	pass_params.go         elimRedundantParams  OptLevel >= 1
+//	pass_params.go         elimRedundantParams  every level
 //	pass_fold.go           fold                 OptLevel >= 1
 //	pass_gvn.go            gvn                  OptLevel 2
 //	pass_bce.go            elimBoundsChecks     OptLevel >= 1

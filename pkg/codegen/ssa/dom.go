@@ -4,7 +4,7 @@ package ssa
 // ID (nil for the entry and unreachable blocks), by Cooper, Harvey and
 // Kennedy's iteration over reverse postorder.
 func dominators(f *Func) []*Block {
-	post := make([]int32, f.NextBlock)
+	post := f.WS.Int32s(int(f.NextBlock))
 	for i := range post {
 		post[i] = -1
 	}
@@ -13,7 +13,7 @@ func dominators(f *Func) []*Block {
 		b *Block
 		i int
 	}
-	seen := make([]bool, f.NextBlock)
+	seen := f.WS.Bools(int(f.NextBlock))
 	seen[f.Entry.ID] = true
 	stack := []frame{{f.Entry, 0}}
 	for len(stack) > 0 {
@@ -31,7 +31,7 @@ func dominators(f *Func) []*Block {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
-	idom := make([]*Block, f.NextBlock)
+	idom := f.WS.BlockPtrs(int(f.NextBlock))
 	idom[f.Entry.ID] = f.Entry
 	intersect := func(a, b *Block) *Block {
 		for a != b {
@@ -66,4 +66,36 @@ func dominators(f *Func) []*Block {
 	}
 	idom[f.Entry.ID] = nil
 	return idom
+}
+
+// domTree lists each block's children in the dominator tree, in layout
+// order: of(b) is kids[first[b.ID]:first[b.ID+1]]. Flat, from the
+// workspace, rather than a map of slices built child by child.
+type domTree struct {
+	first []int32
+	kids  []*Block
+}
+
+func (t domTree) of(b *Block) []*Block { return t.kids[t.first[b.ID]:t.first[b.ID+1]] }
+
+func domChildren(f *Func, idom []*Block) domTree {
+	first := f.WS.Int32s(int(f.NextBlock) + 1)
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			first[d.ID+1]++
+		}
+	}
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
+	}
+	kids := f.WS.BlockPtrs(int(first[len(first)-1]))
+	fill := f.WS.Int32s(int(f.NextBlock))
+	copy(fill, first)
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			kids[fill[d.ID]] = b
+			fill[d.ID]++
+		}
+	}
+	return domTree{first, kids}
 }

@@ -5,9 +5,10 @@ import "github.com/lucet-go/lucet/pkg/object"
 // Options control compilation.
 type Options struct {
 	// OptLevel chooses the tier: 0 a baseline for huge modules (no
-	// redundant-parameter elimination, no fusion of compares, selects and
-	// scaled adds), 1 and 2 the optimizing tier (2 adds global value
-	// numbering, pass_gvn.go). Default sets 2.
+	// folding, bounds-check elimination or fusion of compares, selects and
+	// scaled adds, and the block-local register allocator,
+	// regalloc.AllocateFast), 1 and 2 the optimizing tier (2 adds global
+	// value numbering, pass_gvn.go). Default sets 2.
 	OptLevel int
 	Bounds   object.BoundsChecks
 	// MemReserve and MemGuard are the BoundsGuard reservation and guard

@@ -16,12 +16,7 @@ func elimBoundsChecks(f *Func) {
 		return
 	}
 	idom := dominators(f)
-	children := make(map[*Block][]*Block, len(f.Blocks))
-	for _, b := range f.Blocks[1:] {
-		if d := idom[b.ID]; d != nil {
-			children[d] = append(children[d], b)
-		}
-	}
+	children := domChildren(f, idom)
 	type undo struct {
 		addr *Value
 		end  uint64
@@ -48,7 +43,7 @@ func elimBoundsChecks(f *Func) {
 			}
 			checked[addr] = end
 		}
-		for _, c := range children[b] {
+		for _, c := range children.of(b) {
 			walk(c)
 		}
 		for i := len(log) - 1; i >= mark; i-- {

@@ -13,7 +13,7 @@ func deadCode(f *Func) {
 	}
 	// pidx is each parameter's position in its block, so a live one
 	// marks its incoming arguments without a search.
-	pidx := make([]int32, f.NextID)
+	pidx := f.WS.Int32s(int(f.NextID))
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)

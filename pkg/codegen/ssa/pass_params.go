@@ -29,42 +29,23 @@ type paramRef struct {
 // per nesting level. Parameters keep their index until the end, when
 // each block is compacted once.
 func elimRedundantParams(f *Func) {
-	g := newParamUsers(f)
-	if len(g.work) == 0 || !g.forwardRedundant() {
-		return
-	}
-	dropForwardedParams(f)
-	resolveAll(f)
-}
-
-// paramUsers records which parameters receive which as an argument.
-type paramUsers struct {
-	entry *Block // whose parameters (the function's) are never redundant
 	// users[pnum[id]] lists the parameters receiving parameter id as an
 	// argument.
-	pnum  []int32
-	users [][]paramRef
-	// work holds the parameters to check, the next one last.
-	work []paramRef
-}
-
-// newParamUsers numbers the parameters of every block but the entry and
-// queues them all, in layout order.
-func newParamUsers(f *Func) *paramUsers {
-	g := &paramUsers{entry: f.Entry, pnum: make([]int32, f.NextID)}
+	pnum := f.WS.Int32s(int(f.NextID))
+	var work []paramRef
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
 		}
 		for i, p := range b.Params {
-			g.pnum[p.ID] = int32(len(g.work))
-			g.work = append(g.work, paramRef{b, int32(i)})
+			pnum[p.ID] = int32(len(work))
+			work = append(work, paramRef{b, int32(i)})
 		}
 	}
-	if len(g.work) == 0 {
-		return g
+	if len(work) == 0 {
+		return
 	}
-	g.users = make([][]paramRef, len(g.work))
+	users := f.WS.paramRefLists(len(work))
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -72,76 +53,60 @@ func newParamUsers(f *Func) *paramUsers {
 		for _, pred := range b.Preds {
 			for i, a := range pred.Succs[pred.EdgeTo(b)].Args {
 				if a.Op == OpParam && a.Block != f.Entry {
-					g.users[g.pnum[a.ID]] = append(g.users[g.pnum[a.ID]], paramRef{b, int32(i)})
+					users[pnum[a.ID]] = append(Grow(f.WS.paramRefBump(), users[pnum[a.ID]], 1), paramRef{b, int32(i)})
 				}
 			}
 		}
 	}
 	// Reverse, so parameters are first checked in layout order.
-	work := g.work
 	for i, j := 0, len(work)-1; i < j; i, j = i+1, j-1 {
 		work[i], work[j] = work[j], work[i]
 	}
-	return g
-}
-
-// forwardRedundant forwards every redundant parameter to the one value it
-// stands for (p.fwd), rechecking its users; it reports whether it
-// forwarded any.
-func (g *paramUsers) forwardRedundant() bool {
 	removed := false
-	for len(g.work) > 0 {
-		r := g.work[len(g.work)-1]
-		g.work = g.work[:len(g.work)-1]
-		p := r.b.Params[r.i]
+	for len(work) > 0 {
+		r := work[len(work)-1]
+		work = work[:len(work)-1]
+		b, i := r.b, r.i
+		p := b.Params[i]
 		if p.fwd != nil {
 			continue
 		}
-		same := redundantParam(r.b, r.i)
-		if same == nil {
+		var same *Value
+		redundant := true
+		for _, pred := range b.Preds {
+			a := resolve(pred.Succs[pred.EdgeTo(b)].Args[i])
+			if a == p || a == same {
+				continue
+			}
+			if same != nil {
+				redundant = false
+				break
+			}
+			same = a
+		}
+		if !redundant || same == nil {
 			continue
 		}
 		p.fwd = same
 		removed = true
-		pu := g.users[g.pnum[p.ID]]
+		pu := users[pnum[p.ID]]
 		for k := len(pu) - 1; k >= 0; k-- {
-			g.work = append(g.work, pu[k])
+			work = append(work, pu[k])
 		}
 		// The users of p now use same: merge the smaller list into the
 		// larger, so chains of removals stay O(n log n).
-		if same.Op == OpParam && same.Block != g.entry {
-			u := g.users[g.pnum[same.ID]]
+		if same.Op == OpParam && same.Block != f.Entry {
+			u := users[pnum[same.ID]]
 			if len(u) < len(pu) {
 				u, pu = pu, u
 			}
-			g.users[g.pnum[same.ID]] = append(u, pu...)
+			users[pnum[same.ID]] = append(Grow(f.WS.paramRefBump(), u, len(pu)), pu...)
 		}
-		g.users[g.pnum[p.ID]] = nil
+		users[pnum[p.ID]] = nil
 	}
-	return removed
-}
-
-// redundantParam returns the one value other than itself that parameter
-// i of b receives on every edge, or nil.
-func redundantParam(b *Block, i int32) *Value {
-	p := b.Params[i]
-	var same *Value
-	for _, pred := range b.Preds {
-		a := resolve(pred.Succs[pred.EdgeTo(b)].Args[i])
-		if a == p || a == same {
-			continue
-		}
-		if same != nil {
-			return nil
-		}
-		same = a
+	if !removed {
+		return
 	}
-	return same
-}
-
-// dropForwardedParams removes the forwarded parameters from their blocks
-// and their arguments from the incoming edges.
-func dropForwardedParams(f *Func) {
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -151,7 +116,7 @@ func dropForwardedParams(f *Func) {
 		dropped := false
 		for _, p := range old {
 			if p.fwd == nil {
-				keep = append(keep, p)
+				keep = append(Grow(f.WS.ValueBump(), keep, 1), p)
 			} else {
 				dropped = true
 			}
@@ -164,7 +129,7 @@ func dropForwardedParams(f *Func) {
 		}
 		for _, pred := range b.Preds {
 			e := &pred.Succs[pred.EdgeTo(b)]
-			args := make([]*Value, 0, len(keep))
+			args := f.WS.Values(len(keep))[:0]
 			for i, a := range e.Args {
 				if old[i].fwd == nil {
 					args = append(args, a)
@@ -174,10 +139,6 @@ func dropForwardedParams(f *Func) {
 		}
 		b.Params = keep
 	}
-}
-
-// resolveAll replaces every use of a forwarded value by its replacement.
-func resolveAll(f *Func) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			for i, a := range v.Args {

@@ -92,6 +92,6 @@ type funcEmitter struct{ a *asm.Assembler }
 func (fe *funcEmitter) Emit(m *wasm.Module, f *ssa.Func, ra *regalloc.Result, opts *ssa.Options) (*isa.FuncCode, error) {
 	fe.a.Reset()
 	e := &emitter{a: fe.a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
-		labels: map[*ssa.Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
+		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
 	return e.emitFunc()
 }
