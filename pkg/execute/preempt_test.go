@@ -21,11 +21,11 @@ import (
 // preemptInstance compiles testdata/preempt.wasm (see preempt.wat): loops
 // with no call, whose only way out to Go is a preemption the signal
 // handler injects (codegen puts no interrupt check in loops without fuel).
-func preemptInstance(t *testing.T, cfg Config) (*Store, *Instance) {
+func preemptInstance(t testing.TB, cfg Config) (*Store, *Instance) {
 	return preemptInstanceBounds(t, cfg, object.BoundsGuard)
 }
 
-func preemptInstanceBounds(t *testing.T, cfg Config, bounds object.BoundsChecks) (*Store, *Instance) {
+func preemptInstanceBounds(t testing.TB, cfg Config, bounds object.BoundsChecks) (*Store, *Instance) {
 	t.Helper()
 	b, err := os.ReadFile("testdata/preempt.wasm")
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,6 +79,10 @@ type Store struct {
 	// consumed by the outermost call's start or end, which also drops a
 	// closed done; while it is set and done exists, done is closed.
 	killed atomic.Bool
+	// running is set while an outermost call is in progress, for a kill
+	// that must reach its thread (killLocked); set before killed is
+	// checked at the call's start, so a kill either sees it or is seen.
+	running atomic.Bool
 
 	// Cancellation of the running call (Timeout, CallContext, Kill), for
 	// host functions blocked outside guest code. done is Caller.Done: made
@@ -91,7 +97,7 @@ type Store struct {
 	doneClosed bool
 	stopTimer  func() bool
 	stopCtx    func() bool
-	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
+	deadline   int64           // monoNow() when the armed call times out, 0 = none
 	ctx        context.Context // of the armed call (CallContext), or nil
 	// tid is the thread the armed call runs on (locked to it), which a
 	// kill sends SIGURG so that a guest loop stops at once: loops have
@@ -264,12 +270,12 @@ func (s *Store) clearInterrupts() {
 	}
 }
 
-// Kill ends the store's running call with TrapInterrupt: at once when the
-// call has a timeout or context (its thread is signalled), else at its
-// next function entry or Go preemption signal (within about 10-20 ms of
-// running guest code). A host function it is blocked in sees Caller.Done
-// closed, whether or not the call has a timeout or context. With no call
-// running, the next call fails at once. Safe from any goroutine.
+// Kill ends the store's running call with TrapInterrupt at once: the
+// thread running guest code is signalled (see killLocked), so even a loop
+// with no interrupt check stops. A host function it is blocked in sees
+// Caller.Done closed, whether or not the call has a timeout or context.
+// With no call running, the next call fails at once. Safe from any
+// goroutine.
 func (s *Store) Kill() {
 	s.killMu.Lock()
 	s.killLocked()
@@ -283,12 +289,45 @@ func (s *Store) killLocked() {
 		s.doneClosed = true
 	}
 	s.interrupt()
-	if s.tid != 0 {
+	switch {
+	case s.tid != 0:
 		// The thread is locked to the call until disarm, which takes
 		// killMu, so the signal cannot reach a thread that has moved on
 		// to other work; if it is outside guest code Go's handler
 		// ignores it, and the interrupt word set above does the rest.
 		_ = unix.Tgkill(sigPid, s.tid, unix.SIGURG)
+	case s.running.Load():
+		// An unarmed call: which thread runs it is not known (learning
+		// it costs every call a gettid system call, about a microsecond
+		// on this kind of VM), so every thread of the process is sent
+		// SIGURG. Without it a guest loop would stop only at the
+		// SIGURG Go's sysmon sends after 10 ms.
+		signalThreads()
+	}
+}
+
+// signalThreads sends SIGURG to every thread of the process. It is Go's
+// own preemption signal, which the runtime sends its threads at any
+// moment, so every thread copes: one in Go code or a system call ignores
+// it (Go installs its handlers with SA_RESTART), one in another store's
+// guest code exits to Go once and is resumed (its call goes on), and the
+// one in the killed store's guest code exits and ends the call (the
+// interrupt word and killed are set before this is called: a call that
+// enters guest code on a thread created after the listing stops at its
+// first function entry). Kills are rare; this costs the killer a listing
+// of /proc/self/task and a tgkill per thread. Without /proc it does
+// nothing, and the kill lands at the next sysmon signal as before.
+func signalThreads() {
+	f, err := os.Open("/proc/self/task")
+	if err != nil {
+		return
+	}
+	names, _ := f.Readdirnames(-1)
+	f.Close()
+	for _, n := range names {
+		if tid, err := strconv.Atoi(n); err == nil {
+			_ = unix.Tgkill(sigPid, tid, unix.SIGURG)
+		}
 	}
 }
 
@@ -301,7 +340,7 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	gen := s.gen
 	s.deadline = 0
 	if timeout > 0 {
-		s.deadline = time.Now().Add(timeout).UnixNano()
+		s.deadline = monoNow() + int64(timeout)
 	}
 	// A kill must reach a guest that runs a loop, which has no interrupt
 	// check: it signals this thread (killLocked). Locking costs a few
@@ -323,6 +362,14 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 		s.stopCtx = context.AfterFunc(ctx, kill)
 	}
 }
+
+// monoBase anchors monoNow.
+var monoBase = time.Now()
+
+// monoNow is nanoseconds on the monotonic clock since monoBase (> 0 for
+// any deadline). Deadlines are not wall-clock times: a wall clock stepped
+// forward (NTP, a VM resumed) would end calls early.
+func monoNow() int64 { return int64(time.Since(monoBase)) }
 
 // disarm ends what arm started; a kill racing with it finds gen changed.
 // done stays: a kill that closed it also set killed, and the call's end
@@ -431,13 +478,18 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	// Scheduler and GC fairness need nothing here: they come from Go's
 	// own preemption signal (see signal_amd64.s). Cancellation does.
 	outer := s.depth == 0
+	if outer {
+		s.running.Store(true)
+	}
 	if outer && s.killed.Load() {
 		// Killed while idle.
+		s.running.Store(false)
 		s.consumeKill()
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
 	if outer {
 		if err := s.takeStack(); err != nil {
+			s.running.Store(false)
 			return nil, err
 		}
 	}
@@ -446,6 +498,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if argp < s.stackLimit {
 		if outer {
 			s.dropStack()
+			s.running.Store(false)
 		}
 		return nil, &Trap{Code: abi.TrapStackOverflow}
 	}
@@ -455,6 +508,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if err := s.ensureStack(argp - 64); err != nil {
 		if outer {
 			s.dropStack()
+			s.running.Store(false)
 		}
 		return nil, err
 	}
@@ -499,6 +553,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		}
 		if outer {
 			s.dropStack()
+			s.running.Store(false)
 		}
 	}()
 
@@ -538,7 +593,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			// The deadline is checked here too, not only by the timer:
 			// under load a timer goroutine can run seconds late while
 			// the guest keeps yielding.
-			if s.killed.Load() || s.deadline != 0 && time.Now().UnixNano() >= s.deadline || s.ctx != nil && s.ctx.Err() != nil {
+			if s.killed.Load() || s.deadline != 0 && monoNow() >= s.deadline || s.ctx != nil && s.ctx.Err() != nil {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()
