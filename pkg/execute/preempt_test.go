@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/bits"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // preemptInstance compiles testdata/preempt.wasm (see preempt.wat): loops
@@ -255,5 +257,122 @@ func TestPreemptKeepsRegisters(t *testing.T) {
 				t.Logf("only %d preemptions were injected", got)
 			}
 		})
+	}
+}
+
+// A guest loop running just above the accessible low of its stack, where
+// sigPreempt's frame (PreemptFrame bytes below RSP) would reach into the
+// not-yet-accessible part, is still preempted: the handler makes the stack
+// accessible first, as a fault there would. The test places the loop there
+// for real: deep(n) recurses until the loop's RSP lies in the first
+// 128-384 bytes of a page, and the host function it calls just before
+// spinning gives back every stack page below that page (MADV_DONTNEED and
+// PROT_NONE, as a stack reset does, so the pages read zero when made
+// accessible again) and records the page as the low. The spin is then
+// killed; a handler that declined to inject would leave it spinning until
+// the watchdog timeout.
+func TestPreemptGrowsStack(t *testing.T) {
+	b, err := os.ReadFile("testdata/pgrow.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var (
+		spin     bool
+		resumeSP uintptr // the guest's RSP at its last probe
+		page     uintptr // the low the probe set, 0 if none
+		probeErr error
+		ready    = make(chan struct{}) // closed by the spinning probe
+	)
+	probe := NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, func(c *Caller, stack []uint64) error {
+		resumeSP = loadPtr(s.exec + abi.ExecResumeSP)
+		stack[0] = 0
+		if !spin {
+			return nil
+		}
+		defer close(ready)
+		page = resumeSP &^ (pageSize - 1)
+		low := loadPtr(s.exec + execStackLow)
+		if low >= page {
+			probeErr = fmt.Errorf("stack low %#x is not below the loop's page %#x", low, page)
+			return nil
+		}
+		below := bytesAt(low, int(page-low))
+		if err := unix.Madvise(below, unix.MADV_DONTNEED); err != nil {
+			probeErr = err
+			return nil
+		}
+		if err := unix.Mprotect(below, unix.PROT_NONE); err != nil {
+			probeErr = err
+			return nil
+		}
+		storePtr(s.exec+execStackLow, page)
+		stack[0] = 1
+		return nil
+	})
+	inst, err := s.InstantiateObject(obj, ImportMap{"t": {"probe": probe}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := inst.Func("deep")
+	// The loop's RSP is the probe's resume RSP plus a few words (the
+	// return address of the call): aim for 128-384 bytes into a page, so
+	// that RSP-PreemptFrame (512) falls in the page below.
+	n := -1
+	for d := range 1024 {
+		if _, err := deep.Call(uint64(d)); err != nil {
+			t.Fatalf("deep(%d) probing: %v", d, err)
+		}
+		if off := resumeSP & (pageSize - 1); off >= 128 && off <= 384 {
+			n = d
+			break
+		}
+	}
+	if n < 0 {
+		t.Fatal("no recursion depth below 1024 puts the loop 128-384 bytes into a page")
+	}
+	spin = true
+	errc := make(chan error, 1)
+	before := Preemptions()
+	go func() {
+		_, err := deep.Call(uint64(n))
+		errc <- err
+	}()
+	<-ready
+	time.Sleep(time.Millisecond) // into the loop
+	// A kill that cannot land would leave the guest spinning for good.
+	wd := time.AfterFunc(2*time.Minute, func() {
+		panic("TestPreemptGrowsStack: the spin was still running 2 minutes after Kill: no preemption was injected")
+	})
+	defer wd.Stop()
+	s.Kill()
+	err = <-errc
+	if probeErr != nil {
+		t.Fatal(probeErr)
+	}
+	if !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("deep(%d) spinning: got %v, want an interrupt trap", n, err)
+	}
+	if Preemptions() == before {
+		t.Error("no preemption was injected")
+	}
+	if low := loadPtr(s.exec + execStackLow); low >= page || low&(stackGrow-1) != 0 {
+		t.Errorf("stack low after the preemption %#x, want below %#x at the growth granularity: the handler did not grow the stack", low, page)
+	}
+	spin = false
+	if _, err := deep.Call(uint64(n)); err != nil {
+		t.Fatalf("deep after the kill: %v", err)
 	}
 }
