@@ -39,6 +39,12 @@ type module struct {
 	// defRefs is the FuncRef records of the defined functions as every
 	// instance starts them, VMCtx zero (abi.FuncRefSize/8 words each).
 	defRefs []uint64
+
+	// Prepared images (prepare.go): the defined globals' cells as every
+	// instance starts them, and the defined tables' contents after the
+	// active element segments, as function indices.
+	globImg *globalImage
+	tabImg  *tableImage
 }
 
 // safeStart is where the module's functions begin: the signal handler may
@@ -109,6 +115,8 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 			m.defRefs = append(m.defRefs, uint64(code)+uint64(df.CodeOffset), 0, m.typeIDs[df.TypeIndex])
 		}
 	}
+	m.globImg = prepareGlobals(meta)
+	m.tabImg = prepareTables(meta, m.numImported[wasm.ExternTable], m.numImported[wasm.ExternFunc]+uint32(len(meta.Funcs)))
 	return m, nil
 }
 
@@ -514,17 +522,28 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	if len(meta.Globals) > 0 {
 		gls = sliceIn(blk.gls[:], len(meta.Globals))[:len(meta.Globals)]
 	}
+	// The cells from the module's image in one copy; only initial values
+	// that differ between instances (global.get of an import, ref.func)
+	// are evaluated, after it, in order.
+	if gi := mod.globImg; gi != nil {
+		copy(words(base+oCells, len(gi.cells)), gi.cells)
+	}
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
 		gl := &gls[i]
 		*gl = Global{typ: g.Type, cell: cell, owner: s}
-		v, v128 := inst.eval(g.Init)
-		if g.Type.Type == wasm.V128 {
-			gl.SetV128(v128)
-		} else {
-			gl.Set(v)
-		}
 		inst.globals = append(inst.globals, gl)
+	}
+	if gi := mod.globImg; gi != nil {
+		for _, i := range gi.dynamic {
+			gl := inst.globals[int(mod.numImported[wasm.ExternGlobal])+int(i)]
+			v, v128 := inst.eval(meta.Globals[i].Init)
+			if gl.typ.Type == wasm.V128 {
+				gl.SetV128(v128)
+			} else {
+				gl.Set(v)
+			}
+		}
 	}
 	for i, g := range inst.globals {
 		storePtr(base+oGlobalPtrs+uintptr(i)*8, g.cell)
@@ -604,8 +623,25 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 			inst.elems[i] = v
 		}
 	}
+	if ti := mod.tabImg; ti != nil {
+		// Every active segment fits a table of the module's own with
+		// constant offsets and elements: the prepared contents, with the
+		// function indices turned into this instance's FuncRef records.
+		nImpT := int(mod.numImported[wasm.ExternTable])
+		for t, img := range ti.funcs {
+			if len(img) == 0 {
+				continue
+			}
+			dst := inst.tables[nImpT+t].elems()[:len(img)]
+			for j, f := range img {
+				if f != 0 {
+					dst[j] = uint64(inst.funcRefs + uintptr(f-1)*abi.FuncRefSize)
+				}
+			}
+		}
+	}
 	for _, el := range meta.Elems {
-		if el.Mode != wasm.SegmentActive {
+		if el.Mode != wasm.SegmentActive || mod.tabImg != nil {
 			continue
 		}
 		o, _ := inst.eval(el.Offset)
