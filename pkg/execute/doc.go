@@ -57,12 +57,16 @@
 // only reads stay shared; a reservation the pool had kept gets the image
 // copied into its resident pages instead (a write fault costs tens of
 // microseconds here, a copy of a few pages tens of nanoseconds), unless
-// the image is large (then it stays mapped, reset with MADV_DONTNEED).
-// Dense slots get the image copied. A copy waits until something can see
-// the memory (the store's next call, or Memory.Bytes): an instance made
-// ahead of its request holds none of its memory's pages (a dense one
-// touches no page of its slot), and one closed without running leaves its
-// slot as clean as it got it, so nothing is cleared.
+// the image is large (256 KiB or more: then it is mapped copy-on-write in
+// either layout, and a pooled guard reservation keeps it mapped, reset
+// with MADV_DONTNEED). Small images are copied into dense slots. Either
+// way the image goes in only when something can see the memory (the
+// store's next call, or Memory.Bytes): an instance made ahead of its
+// request holds none of its memory's pages (a dense one touches no page
+// of its slot), and one closed without running leaves its slot as it got
+// it (zero, or the image mapped unmodified), so nothing is reset.
+// Instantiating and closing unrun cost no system call and nothing that
+// grows with the data (16 MiB of data: 0.4-0.5 µs each, as hello).
 //
 // Store.Reset makes a store new for the next tenant without freeing the
 // store itself: a pool that resets and reuses stores instantiates with no

@@ -234,8 +234,9 @@ func (s *Store) release() {
 		// write the memory (every way in copies it first): it is as
 		// clean as it was given.
 		pristine := m.pending.Swap(nil) != nil
+		m.lazyCOW = nil
 		if !m.dense {
-			putMemRegion(m.res, hw, m.imageOf, pristine && m.imageOf == nil)
+			putMemRegion(m.res, hw, m.imageOf, pristine)
 			continue
 		}
 		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
