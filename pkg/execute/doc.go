@@ -104,11 +104,10 @@
 // TrapInterrupt; a host function blocked outside guest code learns of it
 // through Caller.Done, which every call has (Kill needs no timeout or
 // context to reach it). A kill also sends SIGURG, so a guest loop stops at
-// once: a call with a timeout or context runs locked to its thread, which
-// is signalled alone; the thread of a call without either is not known
-// (a gettid per call would cost more than a small call), so a Kill of such
-// a call signals every thread of the process, which Go's threads all
-// tolerate (BenchmarkKillLatency: tens of microseconds from Kill to the
+// once. Which thread runs the call is not known (a gettid per call would
+// cost more than a small call), so a kill of a running call signals every
+// thread of the process, which Go's threads all tolerate
+// (BenchmarkKillLatency: a fraction of a millisecond from Kill to the
 // call's return, where waiting for sysmon's signal took 10-20 ms).
 //
 // # Signals

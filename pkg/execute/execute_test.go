@@ -397,6 +397,20 @@ func BenchmarkCallEmpty(b *testing.B) {
 	}
 }
 
+// BenchmarkCallTimeout is BenchmarkCallEmpty with a timeout armed for the
+// call (a timer, and everything a kill needs to reach the thread): it
+// must stay close to the unarmed call, since a server arms every request.
+func BenchmarkCallTimeout(b *testing.B) {
+	_, inst := instantiateTest(b, Config{Timeout: time.Minute}, nil)
+	f := inst.Func("empty")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Call(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkHostCall(b *testing.B) {
 	_, inst := instantiateTest(b, Config{}, func(c *Caller, stack []uint64) error { return nil })
 	f := inst.Func("loophost")
