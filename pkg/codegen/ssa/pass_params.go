@@ -33,6 +33,9 @@ func elimRedundantParams(f *Func) {
 	// argument.
 	pnum := f.WS.Int32s(int(f.NextID))
 	var work []paramRef
+	if f.WS != nil {
+		work = f.WS.prefs.Take(int(f.NextID))[:0]
+	}
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -163,7 +166,7 @@ func elimRedundantParams(f *Func) {
 // effect depends on, and recomputes use counts.
 func deadCode(f *Func) {
 	live := newBitset(int(f.NextID))
-	var work []*Value
+	work := f.WS.Values(int(f.NextID))[:0]
 	mark := func(v *Value) {
 		if !live.has(v.ID) {
 			live.add(v.ID)
