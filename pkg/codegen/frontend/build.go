@@ -82,6 +82,14 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
 	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1, ws: ws}
+	if ws != nil {
+		// The operand stack, frames and variable types of the worker's
+		// previous function, for their capacity.
+		if old, ok := ws.Frontend.(*builder); ok {
+			b.stack, b.frames, b.vars = old.stack[:0], old.frames[:0], old.vars[:0]
+		}
+		ws.Frontend = b
+	}
 	defer b.releaseDefs()
 	var err error
 	if b.f.Params, err = ssa.ValTypes(ft.Params); err != nil {

@@ -8,7 +8,7 @@ func dominators(f *Func) []*Block {
 	for i := range post {
 		post[i] = -1
 	}
-	var order []*Block // postorder
+	order := f.WS.BlockPtrs(len(f.Blocks))[:0] // postorder
 	type frame struct {
 		b *Block
 		i int

@@ -4,7 +4,7 @@ package ssa
 // effect depends on, and recomputes use counts.
 func deadCode(f *Func) {
 	live := newBitset(int(f.NextID))
-	var work []*Value
+	work := f.WS.Values(int(f.NextID))[:0]
 	mark := func(v *Value) {
 		if !live.has(v.ID) {
 			live.add(v.ID)

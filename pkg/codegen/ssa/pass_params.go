@@ -33,6 +33,9 @@ func elimRedundantParams(f *Func) {
 	// argument.
 	pnum := f.WS.Int32s(int(f.NextID))
 	var work []paramRef
+	if f.WS != nil {
+		work = f.WS.prefs.Take(int(f.NextID))[:0]
+	}
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue

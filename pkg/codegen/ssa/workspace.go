@@ -32,6 +32,8 @@ type Workspace struct {
 	DefsDense []*Value
 	// gvnTable is gvn's scoped table, empty between functions.
 	gvnTable map[gvnKey]*Value
+	// Frontend holds the frontend's buffers of its own types.
+	Frontend any
 	// Ext holds what another stage keeps per worker (the register
 	// allocator's buffers of its own types), set by that stage.
 	Ext any
