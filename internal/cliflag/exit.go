@@ -82,15 +82,22 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 			return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		st, err := f.Stat()
+		if err == nil && st.IsDir() {
 			return name, nil, fmt.Errorf("%s: is a directory, not a module", name)
+		}
+		if err == nil && st.Mode().IsRegular() && (limit <= 0 || st.Size() <= int64(limit)) {
+			// One buffer of the file's size (and a byte to see the end):
+			// io.ReadAll's doublings cost a 3.8 MB module ~40 ms of copies
+			// and page faults.
+			b = make([]byte, 0, st.Size()+1)
 		}
 		r = f
 	}
 	if limit > 0 {
 		r = io.LimitReader(r, int64(limit)+1)
 	}
-	if b, err = io.ReadAll(r); err != nil {
+	if b, err = readAll(r, b); err != nil {
 		return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
 	}
 	if limit > 0 && len(b) > limit {
@@ -123,4 +130,21 @@ func NameFile(path string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// readAll is io.ReadAll appending to b, whose capacity it uses first.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }

@@ -15,6 +15,16 @@ func TestReadInput(t *testing.T) {
 	if err := os.WriteFile(file, []byte("12345678"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Files are read into a buffer of their size: an empty one and one
+	// past the first read's usual 512 bytes.
+	empty, big := filepath.Join(dir, "empty.wasm"), filepath.Join(dir, "big.wasm")
+	bigData := strings.Repeat("0123456789", 1000)
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(big, []byte(bigData), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		path, stdin string
 		limit       int
@@ -22,6 +32,10 @@ func TestReadInput(t *testing.T) {
 		err         string
 	}{
 		{file, "", 0, file, "12345678", ""},
+		{empty, "", 0, empty, "", ""},
+		{big, "", 0, big, bigData, ""},
+		{big, "", 10000, big, bigData, ""},
+		{big, "", 9999, big, "", big + ": larger than 9999 bytes, the most lucet accepts"},
 		{file, "", 8, file, "12345678", ""},
 		{file, "", 7, file, "", file + ": larger than 7 bytes, the most lucet accepts"},
 		{"-", "abc", 0, "<stdin>", "abc", ""},

@@ -98,6 +98,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		go func() {
 			defer wg.Done()
 			a := asm.New()
+			ws := &ssa.Workspace{}
 			for {
 				mu.Lock()
 				i := next
@@ -107,7 +108,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 					return
 				}
 				a.Reset()
-				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, a)
+				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, a, ws)
 			}
 		}()
 	}
@@ -120,19 +121,28 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 	return link(m, &opts, out)
 }
 
-// compileFunc runs the pipeline for one defined function.
-func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, a *asm.Assembler) (fc *amd64.FuncCode, err error) {
+// compileFunc runs the pipeline for one defined function, in memory from
+// ws (reset first; nil: fresh memory).
+func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, a *asm.Assembler, ws *ssa.Workspace) (fc *amd64.FuncCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	f, err := frontend.BuildSSA(m, fidx, opts)
+	if ws != nil {
+		ws.Reset()
+	}
+	f, err := frontend.BuildSSAIn(m, fidx, opts, ws)
 	if err != nil {
 		return nil, err
 	}
 	ssa.Optimize(f, opts.OptLevel)
-	ra := regalloc.Allocate(f, m, amd64.RegTarget{})
+	var ra *regalloc.RegAlloc
+	if opts.OptLevel == 0 {
+		ra = regalloc.AllocateFast(f, m, amd64.RegTarget{})
+	} else {
+		ra = regalloc.Allocate(f, m, amd64.RegTarget{})
+	}
 	return amd64.EmitFunction(a, m, f, ra, opts)
 }
 

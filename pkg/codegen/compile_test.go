@@ -98,6 +98,14 @@ func TestCompileSpecModules(t *testing.T) {
 			if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
 			}
+			// The baseline tier's allocator, on the baseline tier's SSA.
+			if f, err = frontend.BuildSSA(m, fidx, &ssa.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			ssa.Optimize(f, 0)
+			if err := regalloc.CheckFastAllocation(f, regalloc.AllocateFast(f, m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
+				t.Errorf("%s: func %d at opt 0: %v\n%s", path, fidx, err, f)
+			}
 		}
 	}
 	if n == 0 {

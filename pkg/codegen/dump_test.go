@@ -51,7 +51,7 @@ func TestDump(t *testing.T) {
 	regalloc.Allocate(f, m, amd64.RegTarget{})
 	fmt.Println(f)
 	a := asm.New()
-	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, a)
+	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,13 @@ func FuzzCompile(f *testing.F) {
 			if err := regalloc.CheckAllocation(fn, regalloc.Allocate(fn, m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}
+			if fn, err = frontend.BuildSSA(m, m.NumImportedFuncs+uint32(i), &ssa.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			ssa.Optimize(fn, 0)
+			if err := regalloc.CheckFastAllocation(fn, regalloc.AllocateFast(fn, m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
+				t.Fatalf("func %d at opt 0: %v", i, err)
+			}
 		}
 	})
 }

@@ -46,7 +46,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fc, err := compileFunc(tc.m, 0, &ssa.Options{OptLevel: 2, Features: defaultFeatures}, asm.New())
+			fc, err := compileFunc(tc.m, 0, &ssa.Options{OptLevel: 2, Features: defaultFeatures}, asm.New(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

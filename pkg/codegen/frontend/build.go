@@ -17,22 +17,35 @@ import (
 // once all its predecessors are known, and reads in unsealed blocks create
 // parameters completed at sealing.
 type builder struct {
-	m        *wasm.Module
-	f        *ssa.Func
-	fidx     uint32
-	opts     *ssa.Options
-	vars     []ssa.Type // variable types: params, locals, then memlen
-	memVar   int        // variable holding the memory length, or -1
-	stack    []*ssa.Value
-	frames   []frame
-	cur      *ssa.Block
-	pos      int32
-	rd       wasm.Reader
+	m      *wasm.Module
+	f      *ssa.Func
+	fidx   uint32
+	opts   *ssa.Options
+	vars   []ssa.Type // variable types: params, locals, then memlen
+	memVar int        // variable holding the memory length, or -1
+	stack  []*ssa.Value
+	frames []frame
+	cur    *ssa.Block
+	pos    int32
+	rd     wasm.Reader
+	// in is the instruction being translated: a field, not a loop
+	// variable, because the instrs table's builders take its address and
+	// a local would move to the heap once per instruction.
+	in       wasm.Instr
 	hasCall  bool
 	loops    int32 // enclosing loops, for spill weights
 	maxLoops int32
 	gaddr    map[uint32]*ssa.Value // cell address per global (globalAddr)
 	fuel     map[*ssa.Block]int64  // Options.Fuel: units charged per block (fuel.go)
+	// The variables' definitions per block: dense, indexed by block ID *
+	// stride + variable, while that table stays within maxDense entries;
+	// beyond, defs keyed by defKey (stride 0). Both are the workspace's,
+	// reused, and one per function rather than one map per block, of which
+	// a big function has tens of thousands.
+	dense  []*ssa.Value
+	stride int
+	defs   map[uint64]*ssa.Value
+	ws     *ssa.Workspace
 }
 
 type frameKind uint8
@@ -58,11 +71,26 @@ type frame struct {
 
 // BuildSSA translates defined function fidx (function index space).
 func BuildSSA(m *wasm.Module, fidx uint32, opts *ssa.Options) (*ssa.Func, error) {
+	return BuildSSAIn(m, fidx, opts, nil)
+}
+
+// BuildSSAIn is BuildSSA taking the function's memory from ws (nil:
+// fresh), which must stay unreset while the function is in use.
+func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspace) (*ssa.Func, error) {
 	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8}, memVar: -1}
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1, ws: ws}
+	if ws != nil {
+		// The operand stack, frames and variable types of the worker's
+		// previous function, for their capacity.
+		if old, ok := ws.Frontend.(*builder); ok {
+			b.stack, b.frames, b.vars = old.stack[:0], old.frames[:0], old.vars[:0]
+		}
+		ws.Frontend = b
+	}
+	defer b.releaseDefs()
 	var err error
 	if b.f.Params, err = ssa.ValTypes(ft.Params); err != nil {
 		return nil, err
@@ -83,6 +111,10 @@ func BuildSSA(m *wasm.Module, fidx uint32, opts *ssa.Options) (*ssa.Func, error)
 	if m.NumMems() > 0 {
 		b.memVar = len(b.vars)
 		b.vars = append(b.vars, ssa.TI64)
+	}
+	b.stride = len(b.vars)
+	if ws != nil {
+		b.dense = ws.DefsDense[:0]
 	}
 	f := b.f
 	entry := f.NewBlock()
@@ -107,13 +139,14 @@ func BuildSSA(m *wasm.Module, fidx uint32, opts *ssa.Options) (*ssa.Func, error)
 	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
 	b.rd.Reset(code.Body)
 	for b.rd.Len() > 0 {
-		in, err := b.rd.Next()
-		if err != nil {
+		var err error
+		if b.in, err = b.rd.Next(); err != nil {
 			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
 		}
+		in := &b.in
 		b.pos = int32(in.Offset)
-		b.countFuel(&in)
-		if err := b.instr(&in); err != nil {
+		b.countFuel(in)
+		if err := b.instr(in); err != nil {
 			return nil, fmt.Errorf("offset %d: %s: %w", code.BodyOffset+in.Offset, in.Op, err)
 		}
 	}
@@ -159,7 +192,7 @@ func (b *builder) setCurrent(blk *ssa.Block) {
 func (b *builder) add(op ssa.Op, t ssa.Type, args ...*ssa.Value) *ssa.Value {
 	v := b.f.NewValue(b.cur, op, t, args...)
 	v.Pos = b.pos
-	b.cur.Values = append(b.cur.Values, v)
+	b.cur.Values = append(ssa.Grow(b.f.WS.ValueBump(), b.cur.Values, 1), v)
 	return v
 }
 
@@ -181,26 +214,97 @@ func (b *builder) pop() *ssa.Value {
 }
 
 func (b *builder) popN(n int) []*ssa.Value {
-	vs := append([]*ssa.Value(nil), b.stack[len(b.stack)-n:]...)
+	vs := b.top(n)
 	b.stack = b.stack[:len(b.stack)-n]
 	return vs
 }
 
+// top copies the n values on top of the stack.
 func (b *builder) top(n int) []*ssa.Value {
-	return append([]*ssa.Value(nil), b.stack[len(b.stack)-n:]...)
+	if n == 0 {
+		return nil
+	}
+	vs := b.f.WS.Values(n)
+	copy(vs, b.stack[len(b.stack)-n:])
+	return vs
 }
 
 // ---- variables (Braun et al.) ----
 
+func defKey(blk *ssa.Block, x int) uint64 { return uint64(uint32(blk.ID))<<32 | uint64(uint32(x)) }
+
+// maxDense bounds the dense table of definitions (8 MiB of pointers).
+const maxDense = 1 << 20
+
 func (b *builder) writeVar(blk *ssa.Block, x int, v *ssa.Value) {
-	if blk.Defs == nil {
-		blk.Defs = make(map[int]*ssa.Value, 4)
+	if b.stride > 0 {
+		i := int(blk.ID)*b.stride + x
+		if i < len(b.dense) || b.growDense(i) {
+			b.dense[i] = v
+			return
+		}
 	}
-	blk.Defs[x] = v
+	b.defMap()[defKey(blk, x)] = v
+}
+
+// growDense makes the dense table cover index i, or moves every
+// definition to the map and reports false when it would outgrow maxDense.
+func (b *builder) growDense(i int) bool {
+	need := (i/b.stride + 1) * b.stride
+	if need > maxDense {
+		m := b.defMap()
+		for j, v := range b.dense {
+			if v != nil {
+				m[uint64(j/b.stride)<<32|uint64(j%b.stride)] = v
+			}
+		}
+		clear(b.dense)
+		b.dense, b.stride = b.dense[:0], 0
+		return false
+	}
+	n := min(max(2*len(b.dense), need, 64*b.stride), maxDense)
+	if n <= cap(b.dense) {
+		old := len(b.dense)
+		b.dense = b.dense[:n]
+		clear(b.dense[old:])
+	} else {
+		d := make([]*ssa.Value, n)
+		copy(d, b.dense)
+		b.dense = d
+	}
+	return true
+}
+
+func (b *builder) defMap() map[uint64]*ssa.Value {
+	if b.defs == nil {
+		if b.ws != nil {
+			if b.ws.Defs == nil {
+				b.ws.Defs = make(map[uint64]*ssa.Value)
+			}
+			b.defs = b.ws.Defs
+		} else {
+			b.defs = make(map[uint64]*ssa.Value)
+		}
+	}
+	return b.defs
+}
+
+// releaseDefs gives the dense table back to the workspace, for the next
+// function (which clears what it uses of it).
+func (b *builder) releaseDefs() {
+	if b.ws != nil && cap(b.dense) > cap(b.ws.DefsDense) {
+		b.ws.DefsDense = b.dense[:0]
+	}
 }
 
 func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
-	if v, ok := blk.Defs[x]; ok {
+	if b.stride > 0 {
+		if i := int(blk.ID)*b.stride + x; i < len(b.dense) {
+			if v := b.dense[i]; v != nil {
+				return v
+			}
+		}
+	} else if v, ok := b.defs[defKey(blk, x)]; ok {
 		return v
 	}
 	var v *ssa.Value
@@ -221,7 +325,7 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 
 func (b *builder) newParam(blk *ssa.Block, t ssa.Type) *ssa.Value {
 	p := b.f.NewValue(blk, ssa.OpParam, t)
-	blk.Params = append(blk.Params, p)
+	blk.Params = append(ssa.Grow(b.f.WS.ValueBump(), blk.Params, 1), p)
 	return p
 }
 
@@ -229,7 +333,7 @@ func (b *builder) addParamArgs(blk *ssa.Block, x int) {
 	for _, p := range blk.Preds {
 		a := b.readVar(p, x)
 		e := &p.Succs[p.EdgeTo(blk)]
-		e.Args = append(e.Args, a)
+		e.Args = append(ssa.Grow(b.f.WS.ValueBump(), e.Args, 1), a)
 		a.Uses++
 	}
 }
@@ -244,29 +348,33 @@ func (b *builder) seal(blk *ssa.Block) {
 
 // ---- control flow ----
 
-func addEdge(from, to *ssa.Block, args []*ssa.Value) {
+func (b *builder) addEdge(from, to *ssa.Block, args []*ssa.Value) {
 	for _, a := range args {
 		a.Uses++
 	}
-	from.Succs = append(from.Succs, ssa.Edge{B: to, Args: args})
+	from.Succs = append(ssa.Grow(b.f.WS.EdgeBump(), from.Succs, 1), ssa.Edge{B: to, Args: args})
 	from.SuccIdx = nil
-	to.Preds = append(to.Preds, from)
+	to.Preds = append(ssa.Grow(b.f.WS.BlockBump(), to.Preds, 1), from)
 }
 
 func (b *builder) jump(to *ssa.Block, args []*ssa.Value) {
 	b.cur.Kind = ssa.BlockPlain
-	addEdge(b.cur, to, args)
+	b.addEdge(b.cur, to, args)
 	b.cur = nil
 }
 
 func (b *builder) newEndBlock(types []ssa.Type) (*ssa.Block, []*ssa.Value) {
 	blk := b.f.NewBlock()
-	ps := make([]*ssa.Value, len(types))
+	ps := b.f.WS.Values(len(types))
 	for i, t := range types {
 		ps[i] = b.newParam(blk, t)
 	}
 	return blk, ps
 }
+
+// oneType holds each Type once, for the result lists of blocks with one
+// result, most of them, so that those take no allocation.
+var oneType = [...]ssa.Type{ssa.TNone, ssa.TI32, ssa.TI64, ssa.TF32, ssa.TF64, ssa.TV128}
 
 func (b *builder) blockType(bt wasm.BlockType) (params, results []ssa.Type, err error) {
 	switch bt.Kind {
@@ -274,7 +382,11 @@ func (b *builder) blockType(bt wasm.BlockType) (params, results []ssa.Type, err 
 		return nil, nil, nil
 	case wasm.BlockValue:
 		t, err := ssa.ValType(bt.Value)
-		return nil, []ssa.Type{t}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		// Shared and read-only (capped: an append copies).
+		return nil, oneType[t : t+1 : t+1], nil
 	}
 	ft := b.m.Types[bt.Index]
 	if params, err = ssa.ValTypes(ft.Params); err != nil {
@@ -442,8 +554,8 @@ func (b *builder) instrBlock(in *wasm.Instr) error {
 		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
 		cond.Uses++
-		addEdge(b.cur, thenB, nil)
-		addEdge(b.cur, elseB, nil)
+		b.addEdge(b.cur, thenB, nil)
+		b.addEdge(b.cur, elseB, nil)
 		b.frames = append(b.frames, frame{kind: frIf, params: params, results: results,
 			target: end, endPs: ps, elseB: elseB, ifArgs: b.top(len(params)),
 			height: len(b.stack) - len(params)})
@@ -486,8 +598,8 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
 		cond.Uses++
-		addEdge(b.cur, t, nil)
-		addEdge(b.cur, cont, nil)
+		b.addEdge(b.cur, t, nil)
+		b.addEdge(b.cur, cont, nil)
 		save := b.cur
 		b.setCurrent(t)
 		b.ret()
@@ -496,8 +608,8 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
 		cond.Uses++
-		addEdge(b.cur, t, args)
-		addEdge(b.cur, cont, nil)
+		b.addEdge(b.cur, t, args)
+		b.addEdge(b.cur, cont, nil)
 	}
 	b.setCurrent(cont)
 	return nil
@@ -529,7 +641,7 @@ func (b *builder) instrBrTable(in *wasm.Instr) error {
 		}
 		if k < 0 {
 			k = len(blk.Succs)
-			addEdge(blk, t, args)
+			b.addEdge(blk, t, args)
 		}
 		blk.Table = append(blk.Table, int32(k))
 	}

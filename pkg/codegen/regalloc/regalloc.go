@@ -1,7 +1,9 @@
 package regalloc
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
@@ -130,7 +132,7 @@ type RegAlloc struct {
 // each block's entry (where parameters are defined), one per value, one for
 // the terminator.
 func NumberPositions(f *ssa.Func) []int32 {
-	pos := make([]int32, f.NextID)
+	pos := f.WS.Int32s(int(f.NextID))
 	n := int32(0)
 	for _, b := range f.Blocks {
 		b.Start = n
@@ -152,7 +154,7 @@ func NumberPositions(f *ssa.Func) []int32 {
 // them; only those take part in the liveness dataflow, which keeps the
 // per-block bitsets small.
 func globalIDs(f *ssa.Func) ([]int32, int) {
-	gid := make([]int32, f.NextID)
+	gid := f.WS.Int32s(int(f.NextID))
 	for i := range gid {
 		gid[i] = -1
 	}
@@ -195,14 +197,14 @@ func globalIDs(f *ssa.Func) ([]int32, int) {
 // fixed point per loop level. The sets are sorted by global ID.
 func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 	nb := len(f.Blocks)
-	idx := make([]int32, f.NextBlock)
+	idx := f.WS.Int32s(int(f.NextBlock))
 	for i, b := range f.Blocks {
 		idx[b.ID] = int32(i)
 		b.LiveIn = b.LiveIn[:0]
 	}
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
 	// block i, 2*i+1 for an edge argument leaving block i.
-	counts := make([]int32, n+1)
+	counts := f.WS.Int32s(n + 1)
 	each := func(fn func(g, use int32)) {
 		for i, b := range f.Blocks {
 			in := func(v *ssa.Value) {
@@ -235,11 +237,12 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 	for g := 1; g <= n; g++ {
 		counts[g] += counts[g-1]
 	}
-	uses := make([]int32, counts[n])
-	fill := append([]int32(nil), counts[:n]...)
+	uses := f.WS.Int32s(int(counts[n]))
+	fill := f.WS.Int32s(n)
+	copy(fill, counts[:n])
 	each(func(g, u int32) { uses[fill[g]] = u; fill[g]++ })
 
-	byGID := make([]*ssa.Value, n)
+	byGID := f.WS.Values(n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if gid[p.ID] >= 0 {
@@ -253,8 +256,8 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 		}
 	}
 	liveOut := make([][]int32, nb)
-	inMark := make([]int32, nb)
-	outMark := make([]int32, nb)
+	inMark := f.WS.Int32s(nb)
+	outMark := f.WS.Int32s(nb)
 	for i := range inMark {
 		inMark[i], outMark[i] = -1, -1
 	}
@@ -267,7 +270,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 		addOut := func(i int32) {
 			if outMark[i] != g {
 				outMark[i] = g
-				liveOut[i] = append(liveOut[i], g)
+				liveOut[i] = append(ssa.Grow(f.WS.Int32Bump(), liveOut[i], 1), g)
 			}
 		}
 		work = work[:0]
@@ -286,7 +289,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 				continue
 			}
 			inMark[i] = g
-			b.LiveIn = append(b.LiveIn, g)
+			b.LiveIn = append(ssa.Grow(f.WS.Int32Bump(), b.LiveIn, 1), g)
 			for _, p := range b.Preds {
 				j := idx[p.ID]
 				addOut(j)
@@ -302,13 +305,13 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 // end of the last block it is live out of).
 func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
 	const none = -1
-	start := make([]int32, f.NextID)
-	end := make([]int32, f.NextID)
+	start := f.WS.Int32s(int(f.NextID))
+	end := f.WS.Int32s(int(f.NextID))
 	for i := range start {
 		start[i], end[i] = none, none
 	}
-	byGID := make([]*ssa.Value, ng)
-	weight := make([]float32, f.NextID)
+	byGID := f.WS.Values(ng)
+	weight := f.WS.Float32s(int(f.NextID))
 	def := func(v *ssa.Value, p int32) {
 		if NeedsReg(v) {
 			start[v.ID], end[v.ID] = p, p
@@ -384,7 +387,7 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 			n++
 		}
 	}
-	ivs := make([]interval, 0, n)
+	ivs := scratchOf(f.WS).intervals(n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
@@ -397,7 +400,7 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 			}
 		}
 	}
-	sort.SliceStable(ivs, func(i, j int) bool { return ivs[i].Start < ivs[j].Start })
+	slices.SortStableFunc(ivs, func(a, b interval) int { return cmp.Compare(a.Start, b.Start) })
 	return ivs
 }
 
@@ -405,9 +408,10 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
 func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Value) [][]seg {
-	segsOf := make([][]seg, f.NextID)
-	openAt := make([]int32, f.NextID)
-	lastUse := make([]int32, f.NextID)
+	sc := scratchOf(f.WS)
+	segsOf := sc.segLists(int(f.NextID))
+	openAt := f.WS.Int32s(int(f.NextID))
+	lastUse := f.WS.Int32s(int(f.NextID))
 	for i := range openAt {
 		openAt[i], lastUse[i] = -1, -1
 	}
@@ -455,7 +459,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 			if n := len(ss); n > 0 && ss[n-1].to >= from {
 				ss[n-1].to = max(ss[n-1].to, to)
 			} else {
-				ss = append(ss, seg{from, to})
+				ss = append(ssa.Grow(sc.segBump(), ss, 1), seg{from, to})
 			}
 			segsOf[id] = ss
 			openAt[id], lastUse[id] = -1, -1
@@ -526,7 +530,7 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
-	paramOf := make([]*ssa.Value, f.NextID)
+	paramOf := f.WS.Values(int(f.NextID))
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
 			for i, a := range e.Args {
@@ -536,14 +540,14 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 			}
 		}
 	}
-	pidx := make([]int32, f.NextID)
+	pidx := f.WS.Int32s(int(f.NextID))
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)
 		}
 	}
 	// callArg maps a value passed to a call to its convention register.
-	callArg := make([]ssa.Reg, f.NextID)
+	callArg := scratchOf(f.WS).regSlice(int(f.NextID))
 	for i := range callArg {
 		callArg[i] = ssa.NoReg
 	}

@@ -115,3 +115,20 @@ func slotsShared(a, b *ssa.Value) bool {
 	}
 	return lo(a) <= b.Loc.Slot && lo(b) <= a.Loc.Slot
 }
+
+// CheckFastAllocation verifies an allocation by AllocateFast, whose
+// intervals are spans without holes: it checks the locations against the
+// live ranges the optimizing allocator computes for the same function,
+// with every rule of CheckAllocation.
+func CheckFastAllocation(f *ssa.Func, ra *RegAlloc, t Target) error {
+	pos := NumberPositions(f)
+	gid, ng := globalIDs(f)
+	liveOut := liveness(f, gid, ng)
+	exact := &RegAlloc{Intervals: buildIntervals(f, pos, liveOut, gid, ng), NumSlots: ra.NumSlots, Saves: ra.Saves}
+	for i := range exact.Intervals {
+		if v := exact.Intervals[i].V; v.Loc.InReg() && v.Loc.DefStore {
+			return fmt.Errorf("v%d is stored at its definition, which the baseline tier never asks", v.ID)
+		}
+	}
+	return CheckAllocation(f, exact, t)
+}

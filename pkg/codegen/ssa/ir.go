@@ -141,10 +141,10 @@ type Block struct {
 	// succIdx indexes Succs by target for edgeTo (nil: not built).
 	SuccIdx map[*Block]int32
 
-	// Braun et al. construction state.
+	// Braun et al. construction state (the definitions are in the
+	// frontend's table).
 	Sealed     bool
 	Incomplete []IncompleteParam
-	Defs       map[int]*Value
 
 	// Layout and allocation.
 	Start, End int32   // positions of the first and last instruction
@@ -167,6 +167,10 @@ type Func struct {
 	valSlab   []Value
 	argSlab   []*Value
 	SlabHint  int // expected number of values (from the body size)
+	blkSlab   []Block
+	// WS, when set, supplies the slabs and the passes' tables from
+	// memory reused across functions (workspace.go).
+	WS *Workspace
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
@@ -179,6 +183,9 @@ func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	// Values and argument lists come from slabs: big functions have
 	// hundreds of thousands of values, and one allocation each dominates
 	// compile time.
+	if len(f.valSlab) == 0 && f.WS != nil {
+		f.valSlab = f.WS.vals.next(1)
+	}
 	if len(f.valSlab) == 0 {
 		// The first slab is sized from the body (slabHint), so the
 		// thousands of small functions of a big module do not each take
@@ -191,6 +198,9 @@ func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	*v = Value{ID: f.NextID, Op: op, Type: t, Block: b, Loc: Loc{Reg: NoReg, Slot: -1}}
 	f.NextID++
 	if len(args) > 0 {
+		if cap(f.argSlab)-len(f.argSlab) < len(args) && f.WS != nil {
+			f.argSlab = f.WS.args.next(len(args))[:0]
+		}
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {
 			f.argSlab = make([]*Value, 0, max(min(max(2*f.SlabHint, 64, int(f.NextID)), 8192), len(args)))
 		}
@@ -206,7 +216,16 @@ func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 
 func (f *Func) NewBlock() *Block {
 	f.NextBlock++
-	return &Block{ID: f.NextBlock - 1}
+	if f.WS == nil {
+		return &Block{ID: f.NextBlock - 1}
+	}
+	if len(f.blkSlab) == 0 {
+		f.blkSlab = f.WS.blocks.next(1)
+	}
+	b := &f.blkSlab[0]
+	f.blkSlab = f.blkSlab[1:]
+	*b = Block{ID: f.NextBlock - 1}
+	return b
 }
 
 // String renders the function for debugging and tests.

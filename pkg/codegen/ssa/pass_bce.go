@@ -16,12 +16,7 @@ func elimBoundsChecks(f *Func) {
 		return
 	}
 	idom := dominators(f)
-	children := make(map[*Block][]*Block, len(f.Blocks))
-	for _, b := range f.Blocks[1:] {
-		if d := idom[b.ID]; d != nil {
-			children[d] = append(children[d], b)
-		}
-	}
+	children := domChildren(f, idom)
 	type undo struct {
 		addr *Value
 		end  uint64
@@ -48,7 +43,7 @@ func elimBoundsChecks(f *Func) {
 			}
 			checked[addr] = end
 		}
-		for _, c := range children[b] {
+		for _, c := range children.of(b) {
 			walk(c)
 		}
 		for i := len(log) - 1; i >= mark; i-- {
@@ -106,16 +101,16 @@ func scalarAccessSize(op wasm.Opcode) int {
 // ID (nil for the entry and unreachable blocks), by Cooper, Harvey and
 // Kennedy's iteration over reverse postorder.
 func dominators(f *Func) []*Block {
-	post := make([]int32, f.NextBlock)
+	post := f.WS.Int32s(int(f.NextBlock))
 	for i := range post {
 		post[i] = -1
 	}
-	var order []*Block // postorder
+	order := f.WS.BlockPtrs(len(f.Blocks))[:0] // postorder
 	type frame struct {
 		b *Block
 		i int
 	}
-	seen := make([]bool, f.NextBlock)
+	seen := f.WS.Bools(int(f.NextBlock))
 	seen[f.Entry.ID] = true
 	stack := []frame{{f.Entry, 0}}
 	for len(stack) > 0 {
@@ -133,7 +128,7 @@ func dominators(f *Func) []*Block {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
-	idom := make([]*Block, f.NextBlock)
+	idom := f.WS.BlockPtrs(int(f.NextBlock))
 	idom[f.Entry.ID] = f.Entry
 	intersect := func(a, b *Block) *Block {
 		for a != b {
@@ -168,4 +163,36 @@ func dominators(f *Func) []*Block {
 	}
 	idom[f.Entry.ID] = nil
 	return idom
+}
+
+// domTree lists each block's children in the dominator tree, in layout
+// order: of(b) is kids[first[b.ID]:first[b.ID+1]]. Flat, from the
+// workspace, rather than a map of slices built child by child.
+type domTree struct {
+	first []int32
+	kids  []*Block
+}
+
+func (t domTree) of(b *Block) []*Block { return t.kids[t.first[b.ID]:t.first[b.ID+1]] }
+
+func domChildren(f *Func, idom []*Block) domTree {
+	first := f.WS.Int32s(int(f.NextBlock) + 1)
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			first[d.ID+1]++
+		}
+	}
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
+	}
+	kids := f.WS.BlockPtrs(int(first[len(first)-1]))
+	fill := f.WS.Int32s(int(f.NextBlock))
+	copy(fill, first)
+	for _, b := range f.Blocks[1:] {
+		if d := idom[b.ID]; d != nil {
+			kids[fill[d.ID]] = b
+			fill[d.ID]++
+		}
+	}
+	return domTree{first, kids}
 }

@@ -19,13 +19,17 @@ func gvn(f *Func) {
 		return
 	}
 	idom := dominators(f)
-	children := make(map[*Block][]*Block, len(f.Blocks))
-	for _, b := range f.Blocks[1:] {
-		if d := idom[b.ID]; d != nil {
-			children[d] = append(children[d], b)
+	children := domChildren(f, idom)
+	// The table is empty again when the walk ends: a worker keeps one.
+	var table map[gvnKey]*Value
+	if f.WS != nil {
+		if f.WS.gvnTable == nil {
+			f.WS.gvnTable = map[gvnKey]*Value{}
 		}
+		table = f.WS.gvnTable
+	} else {
+		table = map[gvnKey]*Value{}
 	}
-	table := map[gvnKey]*Value{}
 	var log []gvnKey
 	var walk func(b *Block)
 	walk = func(b *Block) {
@@ -45,7 +49,7 @@ func gvn(f *Func) {
 			table[k] = v
 			log = append(log, k)
 		}
-		for _, c := range children[b] {
+		for _, c := range children.of(b) {
 			walk(c)
 		}
 		for _, k := range log[mark:] {

@@ -6,17 +6,31 @@ package ssa
 // successor. The new block follows its predecessor in the layout, which
 // keeps loop back-edges short.
 func splitCriticalEdges(f *Func) {
-	var out []*Block
-	// predPos finds an edge's place in its target's Preds without a scan:
-	// a block can have thousands of predecessors.
-	predPos := map[[2]*Block]int{}
+	// predPos[first[p.ID]+i] is the place of p's edge i in its target's
+	// Preds (the first, if p is there twice; -1: none), found from the
+	// targets' side: a block can have thousands of predecessors, and a
+	// map of every edge cost more than the rest of the pass.
+	first := f.WS.Int32s(int(f.NextBlock))
+	n := int32(0)
 	for _, b := range f.Blocks {
-		for i, p := range b.Preds {
-			if _, dup := predPos[[2]*Block{p, b}]; !dup {
-				predPos[[2]*Block{p, b}] = i
+		first[b.ID] = n
+		n += int32(len(b.Succs))
+	}
+	predPos := f.WS.Int32s(int(n))
+	for i := range predPos {
+		predPos[i] = -1
+	}
+	for _, b := range f.Blocks {
+		for j, p := range b.Preds {
+			if len(p.Succs) < 2 {
+				continue
+			}
+			if k := first[p.ID] + int32(p.EdgeTo(b)); predPos[k] < 0 {
+				predPos[k] = int32(j)
 			}
 		}
 	}
+	out := f.WS.BlockPtrs(len(f.Blocks))[:0]
 	for _, b := range f.Blocks {
 		out = append(out, b)
 		if len(b.Succs) < 2 {
@@ -34,7 +48,7 @@ func splitCriticalEdges(f *Func) {
 			nb.LoopDepth = b.LoopDepth
 			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
 			nb.Preds = []*Block{b}
-			if j, ok := predPos[[2]*Block{b, e.B}]; ok && e.B.Preds[j] == b {
+			if j := predPos[first[b.ID]+int32(i)]; j >= 0 && e.B.Preds[j] == b {
 				e.B.Preds[j] = nb
 			}
 			e.B, e.Args = nb, nil

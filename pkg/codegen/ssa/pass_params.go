@@ -31,8 +31,11 @@ type paramRef struct {
 func elimRedundantParams(f *Func) {
 	// users[pnum[id]] lists the parameters receiving parameter id as an
 	// argument.
-	pnum := make([]int32, f.NextID)
+	pnum := f.WS.Int32s(int(f.NextID))
 	var work []paramRef
+	if f.WS != nil {
+		work = f.WS.prefs.Take(int(f.NextID))[:0]
+	}
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -45,7 +48,7 @@ func elimRedundantParams(f *Func) {
 	if len(work) == 0 {
 		return
 	}
-	users := make([][]paramRef, len(work))
+	users := f.WS.paramRefLists(len(work))
 	for _, b := range f.Blocks {
 		if b == f.Entry {
 			continue
@@ -53,7 +56,7 @@ func elimRedundantParams(f *Func) {
 		for _, pred := range b.Preds {
 			for i, a := range pred.Succs[pred.EdgeTo(b)].Args {
 				if a.Op == OpParam && a.Block != f.Entry {
-					users[pnum[a.ID]] = append(users[pnum[a.ID]], paramRef{b, int32(i)})
+					users[pnum[a.ID]] = append(Grow(f.WS.paramRefBump(), users[pnum[a.ID]], 1), paramRef{b, int32(i)})
 				}
 			}
 		}
@@ -100,7 +103,7 @@ func elimRedundantParams(f *Func) {
 			if len(u) < len(pu) {
 				u, pu = pu, u
 			}
-			users[pnum[same.ID]] = append(u, pu...)
+			users[pnum[same.ID]] = append(Grow(f.WS.paramRefBump(), u, len(pu)), pu...)
 		}
 		users[pnum[p.ID]] = nil
 	}
@@ -116,7 +119,7 @@ func elimRedundantParams(f *Func) {
 		dropped := false
 		for _, p := range old {
 			if p.fwd == nil {
-				keep = append(keep, p)
+				keep = append(Grow(f.WS.ValueBump(), keep, 1), p)
 			} else {
 				dropped = true
 			}
@@ -129,7 +132,7 @@ func elimRedundantParams(f *Func) {
 		}
 		for _, pred := range b.Preds {
 			e := &pred.Succs[pred.EdgeTo(b)]
-			args := make([]*Value, 0, len(keep))
+			args := f.WS.Values(len(keep))[:0]
 			for i, a := range e.Args {
 				if old[i].fwd == nil {
 					args = append(args, a)
@@ -163,7 +166,7 @@ func elimRedundantParams(f *Func) {
 // effect depends on, and recomputes use counts.
 func deadCode(f *Func) {
 	live := newBitset(int(f.NextID))
-	var work []*Value
+	work := f.WS.Values(int(f.NextID))[:0]
 	mark := func(v *Value) {
 		if !live.has(v.ID) {
 			live.add(v.ID)
@@ -172,7 +175,7 @@ func deadCode(f *Func) {
 	}
 	// pidx is each parameter's position in its block, so a live one
 	// marks its incoming arguments without a search.
-	pidx := make([]int32, f.NextID)
+	pidx := f.WS.Int32s(int(f.NextID))
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)

@@ -55,7 +55,7 @@ type FuncCode struct {
 // to x86-64 in a (which the caller has reset).
 func EmitFunction(a *asm.Assembler, m *wasm.Module, f *ssa.Func, ra *regalloc.RegAlloc, opts *ssa.Options) (*FuncCode, error) {
 	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
-		labels: map[*ssa.Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
+		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
 	return e.emitFunc()
 }
 
@@ -67,7 +67,7 @@ type emitter struct {
 	ra      *regalloc.RegAlloc
 	opts    *ssa.Options
 	pos     []int32
-	labels  map[*ssa.Block]asm.Label
+	labels  []asm.Label // by block ID
 	traps   []trapStub
 	sites   []site
 	ool     []outOfLine
@@ -85,6 +85,9 @@ type emitter struct {
 	frame    int32 // bytes below rbp
 	// threaded memoizes thread, by block ID.
 	threaded []*ssa.Block
+	// pending and edgeMs are parallelMove's and edgeMoves' buffers,
+	// reused from move to move.
+	pending, edgeMs []pmove
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
@@ -172,13 +175,14 @@ func (e *emitter) moveFrom(dst ploc, v *ssa.Value) pmove {
 // parallelMove performs moves that conceptually happen at once, breaking
 // cycles with RAX or X15; memory-to-memory moves go through RDX.
 func (e *emitter) parallelMove(ms []pmove) {
-	pending := ms[:0:0]
+	pending := e.pending[:0]
 	for _, m := range ms {
 		if m.c == nil && m.src.eq(m.dst) {
 			continue
 		}
 		pending = append(pending, m)
 	}
+	defer func() { e.pending = pending[:0] }()
 	if len(pending) > 16 {
 		e.parallelMoveLarge(pending)
 		return
@@ -586,16 +590,16 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 	}
 
 	for _, b := range f.Blocks {
-		e.labels[b] = a.NewLabel()
+		e.labels[b.ID] = a.NewLabel()
 	}
 	// Blocks that only jump on without moves are never targeted (every
 	// jump is threaded past them), so they are not emitted at all.
-	skip := make([]bool, len(f.Blocks))
+	skip := f.WS.Bools(len(f.Blocks))
 	for i, b := range f.Blocks {
 		skip[i] = i > 0 && e.thread(b) != b
 	}
 	// next[i] is the first block after i that is emitted.
-	next := make([]*ssa.Block, len(f.Blocks)+1)
+	next := f.WS.BlockPtrs(len(f.Blocks) + 1)
 	for i := len(f.Blocks) - 1; i >= 0; i-- {
 		next[i] = next[i+1]
 		if i+1 < len(f.Blocks) && !skip[i+1] {
@@ -607,7 +611,7 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 			continue
 		}
 		e.next = next[i]
-		a.Bind(e.labels[b])
+		a.Bind(e.labels[b.ID])
 		// Checks done in the only predecessor dominate this block.
 		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
 			e.resetChecked()
@@ -684,7 +688,7 @@ func (e *emitter) edgeMoves(from *ssa.Block, edge ssa.Edge) {
 	if len(edge.Args) == 0 {
 		return
 	}
-	ms := make([]pmove, 0, len(edge.Args))
+	ms := e.edgeMs[:0]
 	for i, p := range edge.B.Params {
 		if !regalloc.NeedsReg(p) {
 			continue
@@ -692,6 +696,7 @@ func (e *emitter) edgeMoves(from *ssa.Block, edge ssa.Edge) {
 		ms = append(ms, e.moveFrom(valLoc(p), edge.Args[i]))
 	}
 	e.parallelMove(ms)
+	e.edgeMs = ms[:0]
 }
 
 // thread skips blocks that only jump on with no moves to do (split edges
@@ -701,7 +706,7 @@ func (e *emitter) edgeMoves(from *ssa.Block, edge ssa.Edge) {
 // cycle of empty blocks ends at the block where it closes.
 func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 	if e.threaded == nil {
-		e.threaded = make([]*ssa.Block, e.f.NextBlock)
+		e.threaded = e.f.WS.BlockPtrs(int(e.f.NextBlock))
 	}
 	if t := e.threaded[b.ID]; t != nil {
 		return t
@@ -753,7 +758,7 @@ func (e *emitter) noMoves(edge ssa.Edge) bool {
 func (e *emitter) jumpTo(b *ssa.Block) {
 	b = e.thread(b)
 	if b != e.next {
-		e.a.Jmp(e.labels[b])
+		e.a.Jmp(e.labels[b.ID])
 	}
 }
 
@@ -796,9 +801,9 @@ func (e *emitter) terminator(b *ssa.Block) {
 		}
 		t, f := e.thread(b.Succs[0].B), e.thread(b.Succs[1].B)
 		if t == e.next {
-			a.Jcc(cond.Invert(), e.labels[f])
+			a.Jcc(cond.Invert(), e.labels[f.ID])
 		} else {
-			a.Jcc(cond, e.labels[t])
+			a.Jcc(cond, e.labels[t.ID])
 			e.jumpTo(f)
 		}
 	case ssa.BlockBrTable:
@@ -811,7 +816,7 @@ func (e *emitter) terminator(b *ssa.Block) {
 		n := len(b.Table) - 1
 		def := b.Table[n]
 		a.CmpRI(32, idx, int32(n))
-		a.Jcc(asm.CondAE, e.labels[e.thread(b.Succs[def].B)])
+		a.Jcc(asm.CondAE, e.labels[e.thread(b.Succs[def].B).ID])
 		tbl := a.NewLabel()
 		a.LeaRIPLabel(rA, tbl)
 		a.MovsxRM(64, 32, rD, asm.MI(rA, idx, 4, 0))
@@ -820,7 +825,7 @@ func (e *emitter) terminator(b *ssa.Block) {
 		a.Align(4)
 		a.Bind(tbl)
 		for _, k := range b.Table[:n] {
-			a.DataLabel32(tbl, e.labels[e.thread(b.Succs[k].B)])
+			a.DataLabel32(tbl, e.labels[e.thread(b.Succs[k].B).ID])
 		}
 	case ssa.BlockReturn:
 		_, _, nStack := convention(e.f.Params)

@@ -30,8 +30,11 @@ type RegTarget struct{}
 
 // allocSets are the allocation orders as the allocator's registers:
 // [float][acrossCalls], and the same for functions with SIMD operations
-// (which keep two more XMM registers as scratch). Built on first use.
-var allocSets = lazy.Value[[2][2][2][]ssa.Reg]{New: func() (s [2][2][2][]ssa.Reg) {
+// (which keep two more XMM registers as scratch). Built on first use; a
+// pointer, because the allocator asks for a set per value and Get copies
+// its value.
+var allocSets = lazy.Value[*[2][2][2][]ssa.Reg]{New: func() *[2][2][2][]ssa.Reg {
+	var s [2][2][2][]ssa.Reg
 	conv := func(rs []asm.Reg) []ssa.Reg {
 		out := make([]ssa.Reg, len(rs))
 		for i, r := range rs {
@@ -48,7 +51,7 @@ var allocSets = lazy.Value[[2][2][2][]ssa.Reg]{New: func() (s [2][2][2][]ssa.Reg
 	x := simdXMMs.Get()
 	s[1][1][0] = conv(x[0])
 	s[1][1][1] = conv(x[1])
-	return s
+	return &s
 }}
 
 func (RegTarget) Allocatable(f *ssa.Func, float, acrossCalls bool) []ssa.Reg {
