@@ -194,6 +194,7 @@ func optimize(f *Func, level int) {
 		fuseVectorTests(f)
 		fuseSelects(f)
 		fuseScaledAdds(f)
+		fuseAndNot(f)
 	}
 }
 

@@ -761,7 +761,9 @@ func (e *emitter) terminator(b *Block) {
 	case BlockIf:
 		var cond asm.Cond
 		c := b.Control
-		if c.fused {
+		if cc, ok := e.flagsHoldZeroTest(b, c); ok {
+			cond = cc
+		} else if c.fused {
 			cond = e.compare(c)
 		} else if c.Op == OpConst {
 			t := b.Succs[1].B
@@ -826,6 +828,30 @@ func (e *emitter) terminator(b *Block) {
 	case BlockTrap:
 		a.Jmp(e.trapLabel(abi.TrapCode(b.Aux), b.Pos))
 	}
+}
+
+// flagsHoldZeroTest reports whether branch condition c of b is a fused
+// test of x against zero (eqz x, x == 0, x != 0) where x is the ALU
+// result emitted just before it: that instruction set ZF for x already
+// (intBin), so the branch needs no test, only the condition.
+func (e *emitter) flagsHoldZeroTest(b *Block, c *Value) (asm.Cond, bool) {
+	n := len(b.Values)
+	if !c.fused || n < 2 || b.Values[n-1] != c || c.Block != b {
+		return 0, false
+	}
+	x := c.Args[0]
+	if x != e.flagsFor || b.Values[n-2] != x {
+		return 0, false
+	}
+	switch c.Op {
+	case OpEqz:
+		return asm.CondE, true
+	case OpEq, OpNe:
+		if imm, ok := imm32(c.Args[1]); ok && imm == 0 {
+			return intConds[c.Op], true
+		}
+	}
+	return 0, false
 }
 
 // compare emits the flags-setting part of comparison c and returns the

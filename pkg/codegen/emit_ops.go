@@ -367,13 +367,21 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 		e.finish(v, d)
 		return
 	}
-	// Three-address add through lea when the result has its own register.
-	if v.Op == OpAdd && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && asm.Reg(x.loc.Reg) != d && !spilled(y) {
-		if imm, ok := imm32(y); ok {
+	if v.Op == OpAnd && (x.fused || y.fused) {
+		e.andNot(v)
+		return
+	}
+	// Three-address add (and subtraction of a constant, x + -c) through
+	// lea when the result has its own register: no copy of x first.
+	if (v.Op == OpAdd || v.Op == OpSub) && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && asm.Reg(x.loc.Reg) != d && !spilled(y) {
+		if imm, ok := imm32(y); ok && (v.Op == OpAdd || imm != math.MinInt32) {
+			if v.Op == OpSub {
+				imm = -imm
+			}
 			a.Lea(sz, d, asm.M(asm.Reg(x.loc.Reg), imm))
 			return
 		}
-		if y.Op != OpConst {
+		if v.Op == OpAdd && y.Op != OpConst {
 			a.Lea(sz, d, asm.MI(asm.Reg(x.loc.Reg), asm.Reg(y.loc.Reg), 1, 0))
 			return
 		}
@@ -399,6 +407,39 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 	if op != asm.ALUCmp {
 		e.flagsFor = v // ZF says whether v is zero until the next instruction
 	}
+}
+
+// andNot emits x & ^n for an and whose operand ^n (n xor all ones) was
+// fused into it (fuseAndNot): one andn with BMI1, else a not and an and.
+// Either way ZF then says whether the result is zero.
+func (e *emitter) andNot(v *Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	if x.fused {
+		x, y = y, x
+	}
+	n := y.Args[0]
+	sz := v.Type.Size()
+	d := e.dst(v, rA)
+	switch {
+	case e.opts.Features&object.FeatureBMI1 != 0:
+		rn := e.gpr(n, rC)
+		if spilled(x) {
+			a.AndnRM(sz, d, rn, slotMem(x.loc.Slot))
+		} else {
+			a.AndnRR(sz, d, rn, asm.Reg(x.loc.Reg))
+		}
+	case isReg(x, d):
+		e.load(rC, n)
+		a.NotR(sz, rC)
+		a.AluRR(asm.ALUAnd, sz, d, rC)
+	default:
+		e.load(d, n)
+		a.NotR(sz, d)
+		e.aluSrc(asm.ALUAnd, sz, d, x)
+	}
+	e.finish(v, d)
+	e.flagsFor = v
 }
 
 func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *Value) {
