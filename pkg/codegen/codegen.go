@@ -5,48 +5,31 @@
 // *object.Object holding the code and every piece of metadata the runtime
 // needs (functions, entry and host-call stubs, trap and call sites).
 //
-// Each defined function goes through a small pipeline, in the style of Go's
-// cmd/compile:
+// This package is the driver. Each defined function goes through a
+// pipeline of subpackages, in the style of Go's cmd/compile:
 //
-//	wasm body --frontend (build.go, build_simd.go; instrs table)--> SSA (ir.go, op.go)
-//	  --passes (pass_*.go; optimize, by Options.OptLevel)--> SSA ready to allocate
-//	  --regalloc (regalloc.go; abstract Reg, Loc, asks a Target)--> every value in a register or slot
-//	  --emitter (emit*.go, fuel.go; lowerings table; internal/asm)--> machine code, call and trap sites
+//	wasm body --frontend (wasm -> SSA with block parameters)--> ssa.Func
+//	  --ssa.Optimize (ssa/pass_*.go, by Options.OptLevel)--> SSA ready to allocate
+//	  --regalloc (linear scan over abstract ssa.Reg, asks a regalloc Target)--> a location per value
+//	  --isa/amd64 (instruction selection and encoding over internal/asm)--> machine code, call and trap sites
 //	  --link (codegen.go)--> object.Object
 //
-// The frontend turns the wasm operand stack and locals into SSA with block
-// parameters; passes remove redundant parameters and dead code, number
-// values (gvn) so repeats and their bounds checks go, split
-// critical edges and fuse comparisons into branches and cmovs and shifts
-// into scaled-index leas (fuseScaledAdds and fuseVectorTests are x86
-// motivated: a backend without those addressing modes or PTEST would skip
-// them); the linear-scan allocator works on abstract registers and learns
+// The frontend turns the wasm operand stack and locals into SSA; the
+// passes remove redundant parameters and dead code, number values (gvn) so
+// repeats and their bounds checks go, split critical edges and fuse
+// comparisons into branches and cmovs, shifts into scaled-index leas and
+// nots into and-nots (fuseScaledAdds, fuseVectorTests and fuseAndNot are
+// x86 motivated: a backend without those addressing modes, PTEST or a
+// not-and would skip them; arm64 has BIC); the allocator learns
 // the allocatable sets, register classes and calling-convention hints from
-// a Target (regs.go is amd64's); the emitter selects x86-64 instructions.
-// Functions compile independently and in parallel; the results are
-// concatenated after the module-level stubs and their call sites patched,
-// so the output is byte-identical whatever Options.Parallel
-// (scripts/objhash.sh checks a refactor against the objects of every test
-// module).
+// a Target (isa/amd64/regs.go). Functions compile independently and in
+// parallel; the results are concatenated after the module-level stubs and
+// their call sites patched, so the output is byte-identical whatever
+// Options.Parallel (scripts/objhash.sh checks a refactor against the
+// objects of every test module).
 //
-// What is x86-64 here, and what a second instruction set (arm64) would
-// need to supply in its place:
-//   - register sets and allocation order, scratch registers, the register
-//     classes and names (regs.go: a regalloc Target);
-//   - the pinned registers: vmctx (R15) and memory base (R14), documented
-//     with the context layout in pkg/abi (the layout offsets are ISA
-//     neutral; the register names are amd64's);
-//   - the guest calling convention (convention, argReg, resultReg,
-//     stack argument and result slots) and the frame layout (emit.go);
-//   - instruction selection and encoding (emit*.go over internal/asm), the
-//     fuel and interrupt checks (fuel.go), bounds checks in both modes;
-//   - the entry and host-call stubs and the trap and exit routines
-//     (codegen.go), which must match the runtime's trampolines in
-//     pkg/execute/*_amd64.s and its signal-context decoding of trapping PCs
-//     and registers;
-//   - the CPU feature bits it may use (object.Feature*, checked at load),
-//     and the call relocation link patches (asm.PatchRel32: rel32 of a
-//     call; arm64 would patch the imm26 of a BL).
+// What is x86-64, and what a second instruction set (arm64) would need to
+// supply in its place, is listed in the doc of package isa/amd64.
 package codegen
 
 import (
@@ -57,31 +40,13 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
-
-// Options control compilation.
-type Options struct {
-	// OptLevel chooses the tier: 0 a baseline for huge modules (no
-	// redundant-parameter elimination, no fusion of compares, selects and
-	// scaled adds), 1 and 2 the optimizing tier (2 adds global value
-	// numbering, pass_gvn.go). Default sets 2.
-	OptLevel int
-	Bounds   object.BoundsChecks
-	// MemReserve and MemGuard are the BoundsGuard reservation and guard
-	// sizes in bytes.
-	MemReserve, MemGuard uint64
-	// Features are the object.Feature* bits the code may use (0: the
-	// default set, SSE4.1, POPCNT, LZCNT, BMI1). SSE4.1 is required;
-	// without POPCNT, LZCNT or BMI1 the emitter uses longer sequences;
-	// with AVX, memory.copy moves 32 bytes at a time.
-	Features uint64
-	Parallel int // 0 = GOMAXPROCS
-	// Fuel instruments the code for fuel metering (see fuel.go); the
-	// object records it in Meta.Fuel.
-	Fuel bool
-}
 
 // The guard-page layout the tools use by default: a 4 GiB reservation
 // (every 32-bit address) and a 2 GiB guard after it (every static offset
@@ -120,7 +85,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		return nil, fmt.Errorf("codegen: %d function bodies for %d functions", len(m.Codes), len(m.Funcs))
 	}
 	n := len(m.Funcs)
-	out := make([]*funcCode, n)
+	out := make([]*amd64.FuncCode, n)
 	errs := make([]error, n)
 	par := opts.Parallel
 	if par <= 0 {
@@ -157,67 +122,40 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 }
 
 // compileFunc runs the pipeline for one defined function.
-func compileFunc(m *wasm.Module, fidx uint32, opts *Options, a *asm.Assembler) (fc *funcCode, err error) {
+func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, a *asm.Assembler) (fc *amd64.FuncCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	f, err := buildSSA(m, fidx, opts)
+	f, err := frontend.BuildSSA(m, fidx, opts)
 	if err != nil {
 		return nil, err
 	}
-	optimize(f, opts.OptLevel)
-	ra := allocate(f, m, regTarget{})
-	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: numberPositions(f),
-		labels: map[*Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*Value]uint64{}}
-	return e.emitFunc()
-}
-
-// optimize runs the SSA passes that prepare f for register allocation
-// at the given level (Options.OptLevel). Every level removes unreachable
-// blocks and dead values and splits critical edges, which the allocator
-// and emitter rely on.
-func optimize(f *Func, level int) {
-	removeUnreachable(f)
-	if level > 0 {
-		elimRedundantParams(f)
-		fold(f)
-		if level > 1 {
-			gvn(f)
-		}
-		elimBoundsChecks(f)
-	}
-	deadCode(f)
-	splitCriticalEdges(f)
-	if level > 0 {
-		fuseCompares(f)
-		fuseVectorTests(f)
-		fuseSelects(f)
-		fuseScaledAdds(f)
-		fuseAndNot(f)
-	}
+	ssa.Optimize(f, opts.OptLevel)
+	ra := regalloc.Allocate(f, m, amd64.RegTarget{})
+	return amd64.EmitFunction(a, m, f, ra, opts)
 }
 
 // link lays out the module: routines, entry stubs, host-call stubs, then
 // the functions, and resolves calls.
-func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, error) {
+func link(m *wasm.Module, opts *ssa.Options, funcs []*amd64.FuncCode) (*object.Object, error) {
 	a := asm.New()
 	var sites []object.Site
 
 	trapOff := a.Len()
-	emitTrapRoutine(a)
+	amd64.EmitTrapRoutine(a)
 	a.Align(16)
 	exitOff := a.Len()
 	exitL := a.NewLabel()
 	a.Bind(exitL)
-	emitExitRoutine(a)
+	amd64.EmitExitRoutine(a)
 
 	entry := make([]uint32, len(m.Types))
 	for t := range m.Types {
 		a.Align(16)
 		entry[t] = uint32(a.Len())
-		if err := emitEntryStub(a, m, m.Types[t]); err != nil {
+		if err := amd64.EmitEntryStub(a, m, m.Types[t]); err != nil {
 			return nil, err
 		}
 	}
@@ -226,7 +164,7 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 		a.Align(16)
 		imports[i] = uint32(a.Len())
 		ft := m.FuncType(i)
-		if err := emitHostStub(a, i, ft, exitL); err != nil {
+		if err := amd64.EmitHostStub(a, i, ft, exitL); err != nil {
 			return nil, err
 		}
 	}
@@ -238,8 +176,8 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 	// linking.
 	size, nsites := len(a.Bytes()), 0
 	for _, fc := range funcs {
-		size = (size+15)&^15 + len(fc.code)
-		nsites += len(fc.sites)
+		size = (size+15)&^15 + len(fc.Code)
+		nsites += len(fc.Sites)
 	}
 	text := make([]byte, 0, size)
 	text = append(text, a.Bytes()...)
@@ -252,25 +190,25 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 			text = append(text, 0xCC)
 		}
 		offsets[i] = len(text)
-		text = append(text, fc.code...)
+		text = append(text, fc.Code...)
 		fidx := m.NumImportedFuncs + uint32(i)
 		name := m.FuncName(fidx)
 		if name == "" {
 			name = fmt.Sprintf("guest_func_%d", fidx)
 		}
 		metaFuncs[i] = object.Func{TypeIndex: m.Funcs[i], Name: name,
-			CodeOffset: uint32(offsets[i]), CodeSize: uint32(len(fc.code))}
+			CodeOffset: uint32(offsets[i]), CodeSize: uint32(len(fc.Code))}
 	}
 	for i, fc := range funcs {
 		base := offsets[i]
 		fidx := m.NumImportedFuncs + uint32(i)
 		bodyOff := m.Codes[i].BodyOffset
-		for _, c := range fc.calls {
+		for _, c := range fc.Calls {
 			var to int
 			switch {
-			case c.Target == targetTrap:
+			case c.Target == amd64.TargetTrap:
 				to = trapOff
-			case c.Target == targetExit:
+			case c.Target == amd64.TargetExit:
 				to = exitOff
 			case c.Target >= int(m.NumImportedFuncs) && c.Target < int(m.NumFuncs()):
 				to = offsets[c.Target-int(m.NumImportedFuncs)]
@@ -281,9 +219,9 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 				return nil, err
 			}
 		}
-		for _, s := range fc.sites {
-			sites = append(sites, object.Site{CodeOffset: uint32(base) + uint32(s.off), Code: s.code,
-				Func: fidx, WasmOffset: uint32(bodyOff + int(s.pos))})
+		for _, s := range fc.Sites {
+			sites = append(sites, object.Site{CodeOffset: uint32(base) + uint32(s.Off), Code: s.Code,
+				Func: fidx, WasmOffset: uint32(bodyOff + int(s.Pos))})
 		}
 	}
 	if !sort.SliceIsSorted(sites, func(i, j int) bool { return sites[i].CodeOffset < sites[j].CodeOffset }) {
@@ -325,185 +263,6 @@ func link(m *wasm.Module, opts *Options, funcs []*funcCode) (*object.Object, err
 	return obj, nil
 }
 
-// emitTrapRoutine: edx = trap code, [rsp] = the trap stub's return address
-// (the site's code offset). Records the exit and leaves to Go.
-func emitTrapRoutine(a *asm.Assembler) {
-	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
-	a.Pop(asm.RAX)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RAX)
-	a.ShlRI(64, asm.RDX, 8)
-	a.OrRI(64, asm.RDX, int32(abi.ExitTrap))
-	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RDX)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
-	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
-	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
-	a.Ret()
-}
-
-// emitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. The
-// return address is the resume PC; the stack pointer after popping it is
-// the resume SP.
-func emitExitRoutine(a *asm.Assembler) {
-	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
-	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RAX)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecHostArgs), asm.RCX)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RDX)
-	a.Pop(asm.RAX)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecResumePC), asm.RAX)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecResumeSP), asm.RSP)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
-	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
-	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
-	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
-	a.Ret()
-}
-
-func loadSlot(a *asm.Assembler, r asm.Reg, m asm.Mem, t Type) {
-	switch t {
-	case TV128:
-		a.MovupsRM(r, m)
-	case TF32:
-		a.MovssRM(r, m)
-	case TF64:
-		a.MovsdRM(r, m)
-	case TI32:
-		a.MovRM(32, r, m)
-	default:
-		a.MovRM(64, r, m)
-	}
-}
-
-// storeSlot stores a value as a clean 8-byte slot (i32/f32 zero-extended).
-func storeSlot(a *asm.Assembler, m asm.Mem, r asm.Reg, t Type) {
-	switch t {
-	case TV128:
-		a.MovupsMR(m, r)
-	case TF32:
-		a.MovdRX(asm.RAX, r)
-		a.MovMR(64, m, asm.RAX)
-	case TF64:
-		a.MovqRX(asm.RAX, r)
-		a.MovMR(64, m, asm.RAX)
-	default:
-		a.MovMR(64, m, r)
-	}
-}
-
-// emitEntryStub: called by the runtime's trampoline with R15 = vmctx, R12
-// = target, R13 = args; moves args into the guest convention, calls, and
-// stores the results back.
-func emitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
-	params, err := valTypes(ft.Params)
-	if err != nil {
-		return err
-	}
-	results, err := valTypes(ft.Results)
-	if err != nil {
-		return err
-	}
-	area := stackArea(params, results)
-	frame := int32((8*area + 15) &^ 15)
-	a.Push(asm.RBP)
-	a.MovRR(64, asm.RBP, asm.RSP)
-	a.Push(asm.R13)
-	a.Push(asm.R12)
-	if frame > 0 {
-		a.SubRI(64, asm.RSP, frame)
-	}
-	if m.NumMems() > 0 {
-		a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
-	}
-	regs, sidx, nStack := convention(params)
-	po := slotOffsets(params)
-	for i, t := range params {
-		src := asm.M(asm.R13, int32(8*po[i]))
-		if regs[i] != asm.NoReg {
-			loadSlot(a, regs[i], src, t)
-			continue
-		}
-		for k := 0; k < slotWidth(t); k++ {
-			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
-			a.MovMR(64, asm.M(asm.RSP, int32(8*(sidx[i]+k))), asm.RAX)
-		}
-	}
-	a.CallR(asm.R12)
-	a.MovRM(64, asm.R13, asm.M(asm.RBP, -8))
-	ro := slotOffsets(results)
-	for i, t := range results {
-		dst := asm.M(asm.R13, int32(8*ro[i]))
-		if i == 0 {
-			storeSlot(a, dst, resultReg(t), t)
-			continue
-		}
-		for k := 0; k < slotWidth(t); k++ {
-			a.MovRM(64, asm.RAX, asm.M(asm.RSP, int32(8*(resultSlot(nStack, results, i)+k))))
-			a.MovMR(64, dst.Add(int32(8*k)), asm.RAX)
-		}
-	}
-	a.MovRR(64, asm.RSP, asm.RBP)
-	a.Pop(asm.RBP)
-	a.Ret()
-	return nil
-}
-
-// emitHostStub is the code behind a host import's FuncRef: it spills the
-// arguments into slots on the guest stack, exits with ExitHostCall, and on
-// resume returns the results in the guest convention.
-func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Label) error {
-	params, err := valTypes(ft.Params)
-	if err != nil {
-		return err
-	}
-	results, err := valTypes(ft.Results)
-	if err != nil {
-		return err
-	}
-	slots := max(numSlots(params), numSlots(results), 1)
-	frame := int32((8*slots + 15) &^ 15)
-	a.Push(asm.RBP)
-	a.MovRR(64, asm.RBP, asm.RSP)
-	a.SubRI(64, asm.RSP, frame)
-	regs, sidx, nStack := convention(params)
-	po := slotOffsets(params)
-	for i, t := range params {
-		dst := asm.M(asm.RSP, int32(8*po[i]))
-		if regs[i] != asm.NoReg {
-			storeSlot(a, dst, regs[i], t)
-			continue
-		}
-		if t == TV128 {
-			for k := int32(0); k < 2; k++ {
-				a.MovRM(64, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])+8*k))
-				a.MovMR(64, dst.Add(8*k), asm.RAX)
-			}
-			continue
-		}
-		loadSlot(a, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])), t)
-		a.MovMR(64, dst, asm.RAX)
-	}
-	a.MovRI(64, asm.RAX, int64(abi.ExitHostCall)|int64(idx)<<8)
-	a.MovRR(64, asm.RCX, asm.RSP)
-	a.MovRM(64, asm.RDX, asm.M(asm.RBP, 8))
-	a.CallLabel(exitL)
-	ro := slotOffsets(results)
-	for i, t := range results {
-		src := asm.M(asm.RSP, int32(8*ro[i]))
-		if i == 0 {
-			loadSlot(a, resultReg(t), src, t)
-			continue
-		}
-		for k := 0; k < slotWidth(t); k++ {
-			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
-			a.MovMR(64, asm.M(asm.RBP, int32(16+8*(resultSlot(nStack, results, i)+k))), asm.RAX)
-		}
-	}
-	a.MovRR(64, asm.RSP, asm.RBP)
-	a.Pop(asm.RBP)
-	a.Ret()
-	return nil
-}
-
 // dataSegments converts a validated module's data segments to the object's
 // compact form. A valid offset is one instruction (i32.const or global.get).
 func dataSegments(ds []wasm.Data) ([]object.Data, error) {
@@ -514,7 +273,7 @@ func dataSegments(ds []wasm.Data) ([]object.Data, error) {
 			continue
 		}
 		if d.Offset.NumInstrs != 1 || d.Offset.NonConst {
-			return nil, fmt.Errorf("codegen: data %d: offset of %d instructions: %w", i, d.Offset.NumInstrs, ErrUnsupported)
+			return nil, fmt.Errorf("codegen: data %d: offset of %d instructions: %w", i, d.Offset.NumInstrs, ssa.ErrUnsupported)
 		}
 		out[i].Offset = object.Const{Op: d.Offset.Op, Index: d.Offset.Index, Value: d.Offset.Value}
 	}

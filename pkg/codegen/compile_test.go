@@ -7,6 +7,10 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
@@ -59,7 +63,7 @@ func TestCompileSpecModules(t *testing.T) {
 			continue
 		}
 		n++
-		for _, opts := range []Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
+		for _, opts := range []ssa.Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
 			obj, err := Compile(m, opts)
 			if err != nil {
 				t.Errorf("%s: %v", path, err)
@@ -84,14 +88,14 @@ func TestCompileSpecModules(t *testing.T) {
 		}
 		for i := range m.Funcs {
 			fidx := m.NumImportedFuncs + uint32(i)
-			f, err := buildSSA(m, fidx, &Options{})
+			f, err := frontend.BuildSSA(m, fidx, &ssa.Options{})
 			if err != nil {
 				t.Errorf("%s: func %d: %v", path, fidx, err)
 				continue
 			}
-			optimize(f, 2)
-			ra := allocate(f, m, regTarget{})
-			if err := checkAllocation(f, ra, regTarget{}); err != nil {
+			ssa.Optimize(f, 2)
+			ra := regalloc.Allocate(f, m, amd64.RegTarget{})
+			if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
 			}
 		}
@@ -117,7 +121,7 @@ func BenchmarkCompileGoBig(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		obj, err := Compile(m, Options{})
+		obj, err := Compile(m, ssa.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

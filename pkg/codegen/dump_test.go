@@ -6,10 +6,13 @@ import (
 	"strconv"
 	"testing"
 
-	"golang.org/x/arch/x86/x86asm"
-
 	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
+	"golang.org/x/arch/x86/x86asm"
 )
 
 // TestDump prints the SSA and machine code of one function, for debugging:
@@ -40,19 +43,19 @@ func TestDump(t *testing.T) {
 			}
 		}
 	}
-	f, err := buildSSA(m, uint32(fi), &Options{})
+	f, err := frontend.BuildSSA(m, uint32(fi), &ssa.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	optimize(f, 2)
-	allocate(f, m, regTarget{})
+	ssa.Optimize(f, 2)
+	regalloc.Allocate(f, m, amd64.RegTarget{})
 	fmt.Println(f)
 	a := asm.New()
-	fc, err := compileFunc(m, uint32(fi), &Options{}, a)
+	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := fc.code
+	code := fc.Code
 	for pc := 0; pc < len(code); {
 		in, err := x86asm.Decode(code[pc:], 64)
 		if err != nil {

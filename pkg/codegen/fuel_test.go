@@ -4,19 +4,21 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // charged sums the fuel f charges: OpFuel values and the fuel folded into
 // interrupt checks.
-func charged(f *Func) (total, folded int64, fuelOps int) {
+func charged(f *ssa.Func) (total, folded int64, fuelOps int) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			switch v.Op {
-			case OpFuel:
+			case ssa.OpFuel:
 				total += v.Aux
 				fuelOps++
-			case OpInterrupt:
+			case ssa.OpInterrupt:
 				total += v.Aux
 				folded += v.Aux
 			}
@@ -43,11 +45,11 @@ func TestFuelCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := buildSSA(tt.m, 0, &Options{Fuel: true})
+			f, err := frontend.BuildSSA(tt.m, 0, &ssa.Options{Fuel: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			optimize(f, 2)
+			ssa.Optimize(f, 2)
 			if total, folded, _ := charged(f); total != tt.total || folded != tt.folded {
 				t.Errorf("charged %d (%d folded into checks), want %d (%d)\n%s", total, folded, tt.total, tt.folded, f)
 			}
@@ -66,7 +68,7 @@ func TestFuelCode(t *testing.T) {
 	subImm8 := []byte{0x49, 0x83, 0x6f, 0x48}
 	subImm32 := []byte{0x49, 0x81, 0x6f, 0x48}
 	for _, fuel := range []bool{false, true} {
-		obj, err := Compile(m, Options{Fuel: fuel})
+		obj, err := Compile(m, ssa.Options{Fuel: fuel})
 		if err != nil {
 			t.Fatal(err)
 		}

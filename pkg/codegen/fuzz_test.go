@@ -5,6 +5,10 @@ import (
 	"os"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
@@ -34,20 +38,20 @@ func FuzzCompile(f *testing.F) {
 		if _, err := validate.Module(m, validate.Options{}); err != nil {
 			return
 		}
-		for _, opts := range []Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
-			if _, err := Compile(m, opts); errors.Is(err, ErrUnsupported) {
+		for _, opts := range []ssa.Options{{}, {OptLevel: 2}, {OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}, {Fuel: true}} {
+			if _, err := Compile(m, opts); errors.Is(err, ssa.ErrUnsupported) {
 				return
 			} else if err != nil {
 				t.Fatalf("valid module does not compile: %v", err)
 			}
 		}
 		for i := range m.Funcs {
-			fn, err := buildSSA(m, m.NumImportedFuncs+uint32(i), &Options{})
+			fn, err := frontend.BuildSSA(m, m.NumImportedFuncs+uint32(i), &ssa.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			optimize(fn, 2)
-			if err := checkAllocation(fn, allocate(fn, m, regTarget{}), regTarget{}); err != nil {
+			ssa.Optimize(fn, 2)
+			if err := regalloc.CheckAllocation(fn, regalloc.Allocate(fn, m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}
 		}

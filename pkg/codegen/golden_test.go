@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/arch/x86/x86asm"
-
 	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
+	"golang.org/x/arch/x86/x86asm"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -46,11 +46,11 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fc, err := compileFunc(tc.m, 0, &Options{OptLevel: 2, Features: defaultFeatures}, asm.New())
+			fc, err := compileFunc(tc.m, 0, &ssa.Options{OptLevel: 2, Features: defaultFeatures}, asm.New())
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := disasm(fc.code)
+			got := disasm(fc.Code)
 			path := filepath.Join("testdata", "golden", tc.name+".txt")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -3,6 +3,7 @@ package codegen
 import (
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -35,12 +36,12 @@ func TestFuseAndNot(t *testing.T) {
 			n := 0
 			for _, b := range f.Blocks {
 				for i, v := range b.Values {
-					if v.Op != OpXor || !v.fused {
+					if v.Op != ssa.OpXor || !v.Fused {
 						continue
 					}
 					n++
 					// The and that reads it comes right after it.
-					if i+1 >= len(b.Values) || b.Values[i+1].Op != OpAnd ||
+					if i+1 >= len(b.Values) || b.Values[i+1].Op != ssa.OpAnd ||
 						b.Values[i+1].Args[0] != v && b.Values[i+1].Args[1] != v {
 						t.Errorf("fused v%d is not right before its and:\n%s", v.ID, f)
 					}

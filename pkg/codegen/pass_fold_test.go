@@ -3,15 +3,17 @@ package codegen
 import (
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // constsWith counts the constants of f holding bits.
-func constsWith(f *Func, bits int64) int {
+func constsWith(f *ssa.Func, bits int64) int {
 	n := 0
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == OpConst && v.Aux == bits {
+			if v.Op == ssa.OpConst && v.Aux == bits {
 				n++
 			}
 		}
@@ -24,31 +26,31 @@ func TestFold(t *testing.T) {
 		name string
 		body []byte
 		// want[op] is the number of values with op after optimize.
-		want  map[Op]int
-		check func(f *Func) bool
+		want  map[ssa.Op]int
+		check func(f *ssa.Func) bool
 	}{
 		{"eqz of a compare is the inverse compare",
 			[]byte{0x20, 0, 0x41, 5, 0x46, 0x45}, // (x == 5) == 0
-			map[Op]int{OpEqz: 0, OpEq: 0, OpNe: 1}, nil},
+			map[ssa.Op]int{ssa.OpEqz: 0, ssa.OpEq: 0, ssa.OpNe: 1}, nil},
 		{"eqz of eqz of a compare is the compare",
 			[]byte{0x20, 0, 0x41, 5, 0x48, 0x45, 0x45}, // lt_s, eqz, eqz
-			map[Op]int{OpEqz: 0, OpLtS: 1, OpGeS: 0}, nil},
+			map[ssa.Op]int{ssa.OpEqz: 0, ssa.OpLtS: 1, ssa.OpGeS: 0}, nil},
 		{"constants fold with i32 wrap-around",
 			[]byte{0x41, 0x7f, 0x41, 2, 0x6a}, // -1 + 2
-			map[Op]int{OpAdd: 0}, func(f *Func) bool { return constsWith(f, 1) == 1 }},
+			map[ssa.Op]int{ssa.OpAdd: 0}, func(f *ssa.Func) bool { return constsWith(f, 1) == 1 }},
 		{"signed compare of constants",
 			[]byte{0x41, 0x7f, 0x41, 1, 0x48}, // -1 <s 1
-			map[Op]int{OpLtS: 0}, func(f *Func) bool { return constsWith(f, 1) == 1 }},
+			map[ssa.Op]int{ssa.OpLtS: 0}, func(f *ssa.Func) bool { return constsWith(f, 1) == 1 }},
 		{"x + 0 is x",
 			[]byte{0x20, 0, 0x41, 0, 0x6a},
-			map[Op]int{OpAdd: 0}, func(f *Func) bool { return f.Blocks[len(f.Blocks)-1].Results[0].Op == OpArg }},
-		{"x & -1 is x", []byte{0x20, 0, 0x41, 0x7f, 0x71}, map[Op]int{OpAnd: 0}, nil},
-		{"x << 32 is x (count mod 32)", []byte{0x20, 0, 0x41, 32, 0x74}, map[Op]int{OpShl: 0}, nil},
+			map[ssa.Op]int{ssa.OpAdd: 0}, func(f *ssa.Func) bool { return f.Blocks[len(f.Blocks)-1].Results[0].Op == ssa.OpArg }},
+		{"x & -1 is x", []byte{0x20, 0, 0x41, 0x7f, 0x71}, map[ssa.Op]int{ssa.OpAnd: 0}, nil},
+		{"x << 32 is x (count mod 32)", []byte{0x20, 0, 0x41, 32, 0x74}, map[ssa.Op]int{ssa.OpShl: 0}, nil},
 		{"8 * x is x << 3",
 			[]byte{0x41, 8, 0x20, 0, 0x6c},
-			map[Op]int{OpMul: 0, OpShl: 1}, func(f *Func) bool { return constsWith(f, 3) == 1 }},
-		{"x * 6 stays a multiplication", []byte{0x20, 0, 0x41, 6, 0x6c}, map[Op]int{OpMul: 1, OpShl: 0}, nil},
-		{"x - 0 folds, 0 - x does not", []byte{0x41, 0, 0x20, 0, 0x6b, 0x41, 0, 0x6b}, map[Op]int{OpSub: 1}, nil},
+			map[ssa.Op]int{ssa.OpMul: 0, ssa.OpShl: 1}, func(f *ssa.Func) bool { return constsWith(f, 3) == 1 }},
+		{"x * 6 stays a multiplication", []byte{0x20, 0, 0x41, 6, 0x6c}, map[ssa.Op]int{ssa.OpMul: 1, ssa.OpShl: 0}, nil},
+		{"x - 0 folds, 0 - x does not", []byte{0x41, 0, 0x20, 0, 0x6b, 0x41, 0, 0x6b}, map[ssa.Op]int{ssa.OpSub: 1}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,38 +67,11 @@ func TestFold(t *testing.T) {
 	}
 }
 
-func TestEvalConst(t *testing.T) {
-	tests := []struct {
-		op   Op
-		t    Type
-		a, b uint64
-		want uint64
-	}{
-		{OpAdd, TI32, 0xffffffff, 1, 0x1_0000_0000}, // the caller masks the result
-		{OpSub, TI64, 0, 1, ^uint64(0)},
-		{OpShrS, TI32, 0x80000000, 31, ^uint64(0)},
-		{OpShrU, TI32, 0x80000000, 63, 1}, // count mod 32
-		{OpShl, TI64, 1, 65, 2},
-		{OpLtU, TI32, 1, 0xffffffff, 1},
-		{OpLtS, TI32, 1, 0xffffffff, 0},
-		{OpGeS, TI64, ^uint64(0), 0, 0},
-	}
-	for _, tt := range tests {
-		got, ok := evalConst(tt.op, tt.t, tt.a, tt.b)
-		if !ok || got != tt.want {
-			t.Errorf("%s.%s %#x %#x = %#x, %v; want %#x", tt.op, tt.t, tt.a, tt.b, got, ok, tt.want)
-		}
-	}
-	if _, ok := evalConst(OpDivS, TI32, 1, 0); ok {
-		t.Error("div_s folded: it can trap")
-	}
-}
-
 // checkedLoads counts the loads that still carry an explicit bounds check.
-func checkedLoads(f *Func) (checked, all int) {
+func checkedLoads(f *ssa.Func) (checked, all int) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == OpLoad {
+			if v.Op == ssa.OpLoad {
 				all++
 				if len(v.Args) == 2 {
 					checked++
@@ -139,11 +114,11 @@ func TestElimBoundsChecks(t *testing.T) {
 	}
 	// Guard mode has no checks to remove.
 	m := module1(i32s, nil, nil, cat(load(4), ifThen(load(0)))...)
-	f, err := buildSSA(m, 0, &Options{Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard})
+	f, err := frontend.BuildSSA(m, 0, &ssa.Options{Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard})
 	if err != nil {
 		t.Fatal(err)
 	}
-	optimize(f, 2)
+	ssa.Optimize(f, 2)
 	if c, _ := checkedLoads(f); c != 0 {
 		t.Errorf("guard mode: %d checked loads", c)
 	}

@@ -3,6 +3,7 @@ package codegen
 import (
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -18,24 +19,24 @@ func TestGVN(t *testing.T) {
 	tests := []struct {
 		name string
 		body []byte
-		op   Op
+		op   ssa.Op
 		want int // values with op after optimize
 	}{
-		{"a repeat in the same block", cat(xx, xx, add), OpMul, 1},
+		{"a repeat in the same block", cat(xx, xx, add), ssa.OpMul, 1},
 		{"commutative operands in either order",
 			// local 1 = x + 1; (x * l1) + (l1 * x)
 			cat([]byte{0x20, 0, 0x41, 1, 0x6a, 0x21, 1}, []byte{0x20, 0, 0x20, 1, 0x6c, 0x20, 1, 0x20, 0, 0x6c}, add),
-			OpMul, 1},
+			ssa.OpMul, 1},
 		{"a dominating value replaces one in an if arm",
-			cat(xx, []byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05, 0x41, 1, 0x0b}, add), OpMul, 1},
+			cat(xx, []byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05, 0x41, 1, 0x0b}, add), ssa.OpMul, 1},
 		{"sibling arms do not dominate each other",
-			cat([]byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05}, xx, []byte{0x0b}), OpMul, 2},
+			cat([]byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05}, xx, []byte{0x0b}), ssa.OpMul, 2},
 		{"loads are not numbered (a store may come between)",
-			[]byte{0x20, 0, 0x28, 2, 0, 0x20, 0, 0x28, 2, 0, 0x6a}, OpLoad, 2},
+			[]byte{0x20, 0, 0x28, 2, 0, 0x20, 0, 0x28, 2, 0, 0x6a}, ssa.OpLoad, 2},
 		{"divisions are not numbered (they trap)",
-			[]byte{0x20, 0, 0x20, 0, 0x6d, 0x20, 0, 0x20, 0, 0x6d, 0x6a}, OpDivS, 2},
+			[]byte{0x20, 0, 0x20, 0, 0x6d, 0x20, 0, 0x20, 0, 0x6d, 0x6a}, ssa.OpDivS, 2},
 		{"different immediates differ",
-			[]byte{0x20, 0, 0x41, 3, 0x74, 0x20, 0, 0x41, 4, 0x74, 0x6a}, OpShl, 2},
+			[]byte{0x20, 0, 0x41, 3, 0x74, 0x20, 0, 0x41, 4, 0x74, 0x6a}, ssa.OpShl, 2},
 	}
 	locals := []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -227,7 +228,7 @@ var scaleDims = []scaleDim{
 }
 
 // compileBytes runs the whole pipeline on a module's bytes.
-func compileBytes(tb testing.TB, b []byte, opts Options) {
+func compileBytes(tb testing.TB, b []byte, opts ssa.Options) {
 	m, err := decode.Decode(b, decode.Options{})
 	if err != nil {
 		tb.Fatal(err)
@@ -289,7 +290,7 @@ func cpuTime() time.Duration {
 
 // allocBytes is the bytes allocated by compiling mod once (sequentially,
 // so the count does not depend on scheduling).
-func allocBytes(tb testing.TB, mod []byte, opts Options) uint64 {
+func allocBytes(tb testing.TB, mod []byte, opts ssa.Options) uint64 {
 	opts.Parallel = 1
 	runtime.GC()
 	var before, after runtime.MemStats

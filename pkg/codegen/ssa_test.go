@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/arch/x86/x86asm"
-
-	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -27,17 +28,17 @@ func module1(params, results []wasm.ValType, locals []wasm.LocalEntry, body ...b
 
 var i32s = []wasm.ValType{wasm.I32}
 
-func build(t *testing.T, m *wasm.Module) *Func {
+func build(t *testing.T, m *wasm.Module) *ssa.Func {
 	t.Helper()
-	f, err := buildSSA(m, 0, &Options{})
+	f, err := frontend.BuildSSA(m, 0, &ssa.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	optimize(f, 2)
+	ssa.Optimize(f, 2)
 	return f
 }
 
-func countOps(f *Func, op Op) int {
+func countOps(f *ssa.Func, op ssa.Op) int {
 	n := 0
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -49,7 +50,7 @@ func countOps(f *Func, op Op) int {
 	return n
 }
 
-func totalParams(f *Func) int {
+func totalParams(f *ssa.Func) int {
 	n := 0
 	for _, b := range f.Blocks[1:] {
 		n += len(b.Params)
@@ -72,13 +73,13 @@ func TestBuildSSA(t *testing.T) {
 	tests := []struct {
 		name   string
 		m      *wasm.Module
-		check  func(f *Func) string
+		check  func(f *ssa.Func) string
 		expect string
 	}{
 		{
 			name: "loop params only for variables changed in the loop",
 			m:    module1(i32s, i32s, []wasm.LocalEntry{{Count: 2, Type: wasm.I32}}, sumLoop...),
-			check: func(f *Func) string {
+			check: func(f *ssa.Func) string {
 				// The loop header is the block a later block jumps back to
 				// (loops carry no interrupt check without fuel).
 				for _, b := range f.Blocks {
@@ -96,14 +97,14 @@ func TestBuildSSA(t *testing.T) {
 			name: "if/else assigning the same value leaves no parameter",
 			m: module1(i32s, i32s, []wasm.LocalEntry{{Count: 1, Type: wasm.I32}},
 				0x20, 0, 0x04, 0x40, 0x20, 0, 0x21, 1, 0x05, 0x20, 0, 0x21, 1, 0x0b, 0x20, 1),
-			check:  func(f *Func) string { return itoa(totalParams(f)) },
+			check:  func(f *ssa.Func) string { return itoa(totalParams(f)) },
 			expect: "0",
 		},
 		{
 			name: "if/else with different values merges through a parameter",
 			m: module1(i32s, i32s, nil,
 				0x20, 0, 0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b),
-			check:  func(f *Func) string { return itoa(totalParams(f)) },
+			check:  func(f *ssa.Func) string { return itoa(totalParams(f)) },
 			expect: "1",
 		},
 		{
@@ -111,8 +112,8 @@ func TestBuildSSA(t *testing.T) {
 			m: module1(i32s, nil, nil,
 				0x20, 0, 0x41, 3, 0x6c, 0x1a, // (drop (i32.mul l0 3))
 				0x20, 0, 0x20, 0, 0x36, 2, 0), // i32.store
-			check: func(f *Func) string {
-				return itoa(countOps(f, OpMul)) + "," + itoa(countOps(f, OpStore))
+			check: func(f *ssa.Func) string {
+				return itoa(countOps(f, ssa.OpMul)) + "," + itoa(countOps(f, ssa.OpStore))
 			},
 			expect: "0,1",
 		},
@@ -120,9 +121,9 @@ func TestBuildSSA(t *testing.T) {
 			name: "compare feeding br_if is fused",
 			m: module1(i32s, nil, nil,
 				0x02, 0x40, 0x20, 0, 0x41, 10, 0x48, 0x0d, 0, 0x0b),
-			check: func(f *Func) string {
+			check: func(f *ssa.Func) string {
 				for _, b := range f.Blocks {
-					if b.Kind == BlockIf && b.Control.fused && b.Control.Op == OpLtS {
+					if b.Kind == ssa.BlockIf && b.Control.Fused && b.Control.Op == ssa.OpLtS {
 						return "fused"
 					}
 				}
@@ -133,10 +134,10 @@ func TestBuildSSA(t *testing.T) {
 		{
 			name: "add of a shifted value is one lea",
 			m:    module1([]wasm.ValType{wasm.I32, wasm.I32}, i32s, nil, 0x20, 0, 0x20, 1, 0x41, 2, 0x74, 0x6a),
-			check: func(f *Func) string {
+			check: func(f *ssa.Func) string {
 				for _, b := range f.Blocks {
 					for _, v := range b.Values {
-						if v.Op == OpShl && v.fused {
+						if v.Op == ssa.OpShl && v.Fused {
 							return "fused"
 						}
 					}
@@ -149,7 +150,7 @@ func TestBuildSSA(t *testing.T) {
 			name: "unreachable code after br is skipped",
 			m: module1(nil, i32s, nil,
 				0x02, 0x7f, 0x41, 7, 0x0c, 0, 0x41, 8, 0x6a, 0x0b),
-			check:  func(f *Func) string { return itoa(countOps(f, OpAdd)) },
+			check:  func(f *ssa.Func) string { return itoa(countOps(f, ssa.OpAdd)) },
 			expect: "0",
 		},
 	}
@@ -159,14 +160,14 @@ func TestBuildSSA(t *testing.T) {
 			if got := tc.check(f); got != tc.expect {
 				t.Errorf("got %s, want %s\n%s", got, tc.expect, f)
 			}
-			if err := checkAllocation(f, allocate(f, tc.m, regTarget{}), regTarget{}); err != nil {
+			if err := regalloc.CheckAllocation(f, regalloc.Allocate(f, tc.m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
 				t.Errorf("allocation: %v", err)
 			}
 		})
 	}
 }
 
-func countOpsIn(b *Block, op Op) int {
+func countOpsIn(b *ssa.Block, op ssa.Op) int {
 	n := 0
 	for _, v := range b.Values {
 		if v.Op == op {
@@ -217,75 +218,34 @@ func TestRegallocPressure(t *testing.T) {
 	}
 	m := module1(i32s, i32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...)
 	f := build(t, m)
-	ra := allocate(f, m, regTarget{})
-	if err := checkAllocation(f, ra, regTarget{}); err != nil {
+	ra := regalloc.Allocate(f, m, amd64.RegTarget{})
+	if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err != nil {
 		t.Fatal(err)
 	}
 	spilled := 0
-	for _, iv := range ra.intervals {
-		if !iv.v.loc.inReg() {
+	for _, iv := range ra.Intervals {
+		if !iv.V.Loc.InReg() {
 			spilled++
 		}
 	}
 	if spilled == 0 {
-		t.Fatalf("no value spilled with %d live values and %d registers", n, len(allocGPRs))
+		t.Fatalf("no value spilled with %d live values and %d registers", n, len(amd64.AllocGPRs))
 	}
 	// Give two simultaneously live values the same register.
-	var a, b *Value
-	for i := range ra.intervals {
-		for j := i + 1; j < len(ra.intervals); j++ {
-			x, y := ra.intervals[i], ra.intervals[j]
-			if x.v.loc.inReg() && y.v.loc.inReg() && y.start > x.start && y.start < x.end {
-				a, b = x.v, y.v
+	var a, b *ssa.Value
+	for i := range ra.Intervals {
+		for j := i + 1; j < len(ra.Intervals); j++ {
+			x, y := ra.Intervals[i], ra.Intervals[j]
+			if x.V.Loc.InReg() && y.V.Loc.InReg() && y.Start > x.Start && y.Start < x.End {
+				a, b = x.V, y.V
 			}
 		}
 	}
 	if a == nil {
 		t.Fatal("no overlapping pair found")
 	}
-	b.loc.Reg = a.loc.Reg
-	if err := checkAllocation(f, ra, regTarget{}); err == nil || !strings.Contains(err.Error(), "share") {
+	b.Loc.Reg = a.Loc.Reg
+	if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err == nil || !strings.Contains(err.Error(), "share") {
 		t.Fatalf("checker missed a register conflict: %v", err)
-	}
-}
-
-// TestParallelMoveCycle checks that a register swap is resolved through a
-// scratch register: rsi<->rdi becomes three moves.
-func TestParallelMoveCycle(t *testing.T) {
-	e := &emitter{a: asm.New(), consts: map[uint64]asm.Label{}}
-	e.parallelMove([]pmove{
-		{dst: regLoc(asm.RSI), src: regLoc(asm.RDI), t: TI64},
-		{dst: regLoc(asm.RDI), src: regLoc(asm.RSI), t: TI64},
-	})
-	regs := map[asm.Reg]int{asm.RSI: 1, asm.RDI: 2}
-	simulateMoves(t, e.a.Bytes(), regs)
-	if regs[asm.RSI] != 2 || regs[asm.RDI] != 1 {
-		t.Errorf("after swap rsi=%d rdi=%d", regs[asm.RSI], regs[asm.RDI])
-	}
-}
-
-// simulateMoves interprets the register-to-register movs in code.
-func simulateMoves(t *testing.T, code []byte, regs map[asm.Reg]int) {
-	t.Helper()
-	toReg := func(a x86asm.Arg) asm.Reg {
-		r, ok := a.(x86asm.Reg)
-		switch {
-		case !ok:
-			t.Fatalf("operand %v is not a register", a)
-		case r >= x86asm.RAX && r <= x86asm.R15:
-			return asm.Reg(r - x86asm.RAX)
-		case r >= x86asm.EAX && r <= x86asm.R15L:
-			return asm.Reg(r - x86asm.EAX)
-		}
-		t.Fatalf("unexpected register %v", r)
-		return 0
-	}
-	for pc := 0; pc < len(code); {
-		in, err := x86asm.Decode(code[pc:], 64)
-		if err != nil || in.Op != x86asm.MOV {
-			t.Fatalf("unexpected instruction at %d: %v %v", pc, in, err)
-		}
-		regs[toReg(in.Args[0])] = regs[toReg(in.Args[1])]
-		pc += in.Len
 	}
 }

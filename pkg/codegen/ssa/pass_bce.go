@@ -1,6 +1,8 @@
-package codegen
+package ssa
 
-import "github.com/lucet-go/lucet/pkg/wasm"
+import (
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
 
 // elimBoundsChecks drops the explicit bounds check (the memory-length
 // operand) of a load or store whose address value was already checked,
@@ -104,7 +106,7 @@ func scalarAccessSize(op wasm.Opcode) int {
 // ID (nil for the entry and unreachable blocks), by Cooper, Harvey and
 // Kennedy's iteration over reverse postorder.
 func dominators(f *Func) []*Block {
-	post := make([]int32, f.nextBlock)
+	post := make([]int32, f.NextBlock)
 	for i := range post {
 		post[i] = -1
 	}
@@ -113,7 +115,7 @@ func dominators(f *Func) []*Block {
 		b *Block
 		i int
 	}
-	seen := make([]bool, f.nextBlock)
+	seen := make([]bool, f.NextBlock)
 	seen[f.Entry.ID] = true
 	stack := []frame{{f.Entry, 0}}
 	for len(stack) > 0 {
@@ -131,7 +133,7 @@ func dominators(f *Func) []*Block {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
-	idom := make([]*Block, f.nextBlock)
+	idom := make([]*Block, f.NextBlock)
 	idom[f.Entry.ID] = f.Entry
 	intersect := func(a, b *Block) *Block {
 		for a != b {

@@ -1,8 +1,9 @@
-package codegen
+package amd64
 
 import (
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/internal/lazy"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
 
 // i8x16.shuffle patterns one instruction implements, tried before the
@@ -48,7 +49,7 @@ func swapSources(l [16]byte) [16]byte {
 }
 
 // shuffleMatch emits lanes of (x, y) into s0 if one instruction does it.
-func (e *emitter) shuffleMatch(l [16]byte, x, y *Value) bool {
+func (e *emitter) shuffleMatch(l [16]byte, x, y *ssa.Value) bool {
 	a := e.a
 	consec := true
 	for i := 1; i < 16; i++ {

@@ -1,9 +1,10 @@
-package codegen
+package regalloc
 
 import (
 	"math"
 	"sort"
 
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -15,28 +16,28 @@ type Target interface {
 	// general registers, or with float those for floats and vectors; with
 	// acrossCalls, in the order that suits values live across a call
 	// (registers no call takes arguments in first).
-	Allocatable(f *Func, float, acrossCalls bool) []Reg
+	Allocatable(f *ssa.Func, float, acrossCalls bool) []ssa.Reg
 	// IsFloat reports whether r holds floats and vectors.
-	IsFloat(r Reg) bool
+	IsFloat(r ssa.Reg) bool
 	// ArgReg is the register parameter i of f arrives in, or NoReg.
-	ArgReg(f *Func, i int) Reg
+	ArgReg(f *ssa.Func, i int) ssa.Reg
 	// ParamRegs are the registers a call passes arguments of the given
 	// types in (NoReg: on the stack).
-	ParamRegs(params []Type) []Reg
+	ParamRegs(params []ssa.Type) []ssa.Reg
 	// RegName names r in messages.
-	RegName(r Reg) string
+	RegName(r ssa.Reg) string
 }
 
-// needsReg reports whether v occupies a location at all: constants are
+// NeedsReg reports whether v occupies a location at all: constants are
 // rematerialized at each use, fused comparisons live in the flags.
-func needsReg(v *Value) bool {
-	return v.Type != TNone && v.Op != OpConst && !v.fused
+func NeedsReg(v *ssa.Value) bool {
+	return v.Type != ssa.TNone && v.Op != ssa.OpConst && !v.Fused
 }
 
 // interval is a value's live range [start, end] over instruction positions.
 type interval struct {
-	v          *Value
-	start, end int32
+	V          *ssa.Value
+	Start, End int32
 	// weight estimates the cost of spilling: uses weighted by loop depth.
 	weight float32
 	// segs are the half-open ranges [from, to) where the value is live,
@@ -54,7 +55,7 @@ type seg struct{ from, to int32 }
 // the other's first position, and the walk stops at the end of either, so
 // a long interval with many ranges costs only what overlaps the other.
 func intersects(a, b *interval) bool {
-	if a.end < b.start-1 || b.end < a.start-1 || len(a.segs) == 0 || len(b.segs) == 0 {
+	if a.End < b.Start-1 || b.End < a.Start-1 || len(a.segs) == 0 || len(b.segs) == 0 {
 		return false
 	}
 	i, j := segFrom(a.segs, b.segs[0].from), segFrom(b.segs, a.segs[0].from)
@@ -102,7 +103,7 @@ func (iv *interval) liveAcross(p int32) bool {
 // and reloaded right away), a long one spilled frees the register for
 // everything defined while it would have held it.
 func (iv *interval) spillCost() float32 {
-	return iv.weight / float32(iv.end-iv.start+1)
+	return iv.weight / float32(iv.End-iv.Start+1)
 }
 
 func depthWeight(d int32) float32 {
@@ -113,26 +114,26 @@ func depthWeight(d int32) float32 {
 	return w
 }
 
-// regAlloc is the result of allocation for one function.
-type regAlloc struct {
-	intervals []interval
-	numSlots  int32
+// RegAlloc is the result of allocation for one function.
+type RegAlloc struct {
+	Intervals []interval
+	NumSlots  int32
 	// saves lists, per call-like value ID, the values in registers that are
 	// live across it.
-	saves map[int32][]*Value
+	Saves map[int32][]*ssa.Value
 	// callPos are the positions of calls and builtins, intPos those of
 	// interrupt checks (whose slow path saves registers itself), sorted.
 	callPos, intPos []int32
 }
 
-// numberPositions assigns instruction positions in layout order: one for
+// NumberPositions assigns instruction positions in layout order: one for
 // each block's entry (where parameters are defined), one per value, one for
 // the terminator.
-func numberPositions(f *Func) []int32 {
-	pos := make([]int32, f.nextID)
+func NumberPositions(f *ssa.Func) []int32 {
+	pos := make([]int32, f.NextID)
 	n := int32(0)
 	for _, b := range f.Blocks {
-		b.start = n
+		b.Start = n
 		for _, p := range b.Params {
 			pos[p.ID] = n
 		}
@@ -141,7 +142,7 @@ func numberPositions(f *Func) []int32 {
 			pos[v.ID] = n
 			n++
 		}
-		b.end = n
+		b.End = n
 		n++
 	}
 	return pos
@@ -150,21 +151,21 @@ func numberPositions(f *Func) []int32 {
 // globalIDs numbers the values that are used outside the block defining
 // them; only those take part in the liveness dataflow, which keeps the
 // per-block bitsets small.
-func globalIDs(f *Func) ([]int32, int) {
-	gid := make([]int32, f.nextID)
+func globalIDs(f *ssa.Func) ([]int32, int) {
+	gid := make([]int32, f.NextID)
 	for i := range gid {
 		gid[i] = -1
 	}
 	n := 0
-	use := func(a *Value, b *Block) {
-		if a != nil && a.Block != b && gid[a.ID] < 0 && needsReg(a) {
+	use := func(a *ssa.Value, b *ssa.Block) {
+		if a != nil && a.Block != b && gid[a.ID] < 0 && NeedsReg(a) {
 			gid[a.ID] = int32(n)
 			n++
 		}
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == OpResult {
+			if v.Op == ssa.OpResult {
 				continue
 			}
 			for _, a := range v.Args {
@@ -192,25 +193,25 @@ func globalIDs(f *Func) ([]int32, int) {
 // walk has been there already; the cost is the size of the sets, never
 // blocks times values (dense bitsets per block) nor an iteration to a
 // fixed point per loop level. The sets are sorted by global ID.
-func liveness(f *Func, gid []int32, n int) [][]int32 {
+func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 	nb := len(f.Blocks)
-	idx := make([]int32, f.nextBlock)
+	idx := make([]int32, f.NextBlock)
 	for i, b := range f.Blocks {
 		idx[b.ID] = int32(i)
-		b.liveIn = b.liveIn[:0]
+		b.LiveIn = b.LiveIn[:0]
 	}
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
 	// block i, 2*i+1 for an edge argument leaving block i.
 	counts := make([]int32, n+1)
 	each := func(fn func(g, use int32)) {
 		for i, b := range f.Blocks {
-			in := func(v *Value) {
+			in := func(v *ssa.Value) {
 				if v != nil && gid[v.ID] >= 0 && v.Block != b {
 					fn(gid[v.ID], int32(2*i))
 				}
 			}
 			for _, v := range b.Values {
-				if v.Op == OpResult {
+				if v.Op == ssa.OpResult {
 					continue
 				}
 				for _, a := range v.Args {
@@ -238,7 +239,7 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 	fill := append([]int32(nil), counts[:n]...)
 	each(func(g, u int32) { uses[fill[g]] = u; fill[g]++ })
 
-	byGID := make([]*Value, n)
+	byGID := make([]*ssa.Value, n)
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if gid[p.ID] >= 0 {
@@ -285,7 +286,7 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 				continue
 			}
 			inMark[i] = g
-			b.liveIn = append(b.liveIn, g)
+			b.LiveIn = append(b.LiveIn, g)
 			for _, p := range b.Preds {
 				j := idx[p.ID]
 				addOut(j)
@@ -299,17 +300,17 @@ func liveness(f *Func, gid []int32, n int) [][]int32 {
 // buildIntervals computes one conservative range per value: from its
 // definition (or the first block it is live into) to its last use (or the
 // end of the last block it is live out of).
-func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
+func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
 	const none = -1
-	start := make([]int32, f.nextID)
-	end := make([]int32, f.nextID)
+	start := make([]int32, f.NextID)
+	end := make([]int32, f.NextID)
 	for i := range start {
 		start[i], end[i] = none, none
 	}
-	byGID := make([]*Value, ng)
-	weight := make([]float32, f.nextID)
-	def := func(v *Value, p int32) {
-		if needsReg(v) {
+	byGID := make([]*ssa.Value, ng)
+	weight := make([]float32, f.NextID)
+	def := func(v *ssa.Value, p int32) {
+		if NeedsReg(v) {
 			start[v.ID], end[v.ID] = p, p
 			if gid[v.ID] >= 0 {
 				byGID[gid[v.ID]] = v
@@ -318,7 +319,7 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 	}
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
-			def(p, b.start)
+			def(p, b.Start)
 		}
 		for _, v := range b.Values {
 			def(v, pos[v.ID])
@@ -336,18 +337,18 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 		}
 	}
 	for i, b := range f.Blocks {
-		forEach(b.liveIn, func(g int32) { extend(byGID[g].ID, b.start) })
-		forEach(liveOut[i], func(g int32) { extend(byGID[g].ID, b.end) })
-		dw := depthWeight(b.loopDepth)
+		forEach(b.LiveIn, func(g int32) { extend(byGID[g].ID, b.Start) })
+		forEach(liveOut[i], func(g int32) { extend(byGID[g].ID, b.End) })
+		dw := depthWeight(b.LoopDepth)
 		for _, v := range b.Values {
 			weight[v.ID] += dw
-			if v.Op == OpResult {
+			if v.Op == ssa.OpResult {
 				continue
 			}
 			for i, a := range v.Args {
-				if needsReg(a) {
+				if NeedsReg(a) {
 					extend(a.ID, pos[v.ID])
-					if a.Op == OpMemLen || a.Op == OpParam && isMemLenUse(v, i) {
+					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, i) {
 						// A bounds check compares against memory as cheaply
 						// as against a register: memory lengths are the
 						// first values to leave registers.
@@ -358,19 +359,19 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 				}
 			}
 		}
-		if b.Control != nil && needsReg(b.Control) {
-			extend(b.Control.ID, b.end)
+		if b.Control != nil && NeedsReg(b.Control) {
+			extend(b.Control.ID, b.End)
 			weight[b.Control.ID] += dw
 		}
 		for _, r := range b.Results {
-			if needsReg(r) {
-				extend(r.ID, b.end)
+			if NeedsReg(r) {
+				extend(r.ID, b.End)
 			}
 		}
 		for _, e := range b.Succs {
 			for _, a := range e.Args {
-				if needsReg(a) {
-					extend(a.ID, b.end)
+				if NeedsReg(a) {
+					extend(a.ID, b.End)
 					weight[a.ID] += dw
 				}
 			}
@@ -396,40 +397,40 @@ func buildIntervals(f *Func, pos []int32, liveOut [][]int32, gid []int32, ng int
 			}
 		}
 	}
-	sort.SliceStable(ivs, func(i, j int) bool { return ivs[i].start < ivs[j].start })
+	sort.SliceStable(ivs, func(i, j int) bool { return ivs[i].Start < ivs[j].Start })
 	return ivs
 }
 
 // buildSegments computes each value's live ranges block by block: from
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
-func buildSegments(f *Func, pos []int32, liveOut [][]int32, byGID []*Value) [][]seg {
-	segsOf := make([][]seg, f.nextID)
-	openAt := make([]int32, f.nextID)
-	lastUse := make([]int32, f.nextID)
+func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Value) [][]seg {
+	segsOf := make([][]seg, f.NextID)
+	openAt := make([]int32, f.NextID)
+	lastUse := make([]int32, f.NextID)
 	for i := range openAt {
 		openAt[i], lastUse[i] = -1, -1
 	}
 	var touched []int32
-	open := func(v *Value, p int32) {
-		if needsReg(v) && openAt[v.ID] < 0 {
+	open := func(v *ssa.Value, p int32) {
+		if NeedsReg(v) && openAt[v.ID] < 0 {
 			openAt[v.ID] = p
 			touched = append(touched, v.ID)
 		}
 	}
-	use := func(v *Value, p int32) {
-		if v != nil && needsReg(v) && openAt[v.ID] >= 0 && p > lastUse[v.ID] {
+	use := func(v *ssa.Value, p int32) {
+		if v != nil && NeedsReg(v) && openAt[v.ID] >= 0 && p > lastUse[v.ID] {
 			lastUse[v.ID] = p
 		}
 	}
 	for i, b := range f.Blocks {
 		touched = touched[:0]
-		forEach(b.liveIn, func(g int32) { open(byGID[g], b.start) })
+		forEach(b.LiveIn, func(g int32) { open(byGID[g], b.Start) })
 		for _, p := range b.Params {
-			open(p, b.start)
+			open(p, b.Start)
 		}
 		for _, v := range b.Values {
-			if v.Op != OpResult {
+			if v.Op != ssa.OpResult {
 				for _, a := range v.Args {
 					use(a, pos[v.ID])
 				}
@@ -437,16 +438,16 @@ func buildSegments(f *Func, pos []int32, liveOut [][]int32, byGID []*Value) [][]
 			open(v, pos[v.ID])
 		}
 		// Terminator operands are read at b.end, after every definition.
-		use(b.Control, b.end+1)
+		use(b.Control, b.End+1)
 		for _, r := range b.Results {
-			use(r, b.end+1)
+			use(r, b.End+1)
 		}
 		for _, e := range b.Succs {
 			for _, a := range e.Args {
-				use(a, b.end+1)
+				use(a, b.End+1)
 			}
 		}
-		forEach(liveOut[i], func(g int32) { use(byGID[g], b.end+1) })
+		forEach(liveOut[i], func(g int32) { use(byGID[g], b.End+1) })
 		for _, id := range touched {
 			from := openAt[id]
 			to := max(lastUse[id], from+1)
@@ -469,7 +470,7 @@ func forEach(s []int32, fn func(int32)) {
 	}
 }
 
-// allocate runs linear-scan register allocation over live ranges with
+// Allocate runs linear-scan register allocation over live ranges with
 // holes (in the manner of Traub et al. and Wimmer): it walks intervals by
 // start and gives each a register none of whose current holders it
 // intersects, preferring hinted registers (parameter and argument
@@ -480,12 +481,12 @@ func forEach(s []int32, fn func(int32)) {
 // is spilled for its whole life. There is no splitting: a value lives in
 // one register or one stack slot, and values live across calls are stored
 // at their definition and reloaded after each call.
-func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
-	pos := numberPositions(f)
+func Allocate(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
+	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
-	ra := &regAlloc{intervals: ivs, saves: map[int32][]*Value{}}
+	ra := &RegAlloc{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
 	ra.scan(f, t, callW, h)
@@ -497,15 +498,15 @@ func allocate(f *Func, m *wasm.Module, t Target) *regAlloc {
 // returns callW: callW[i] is the total loop-depth weight of the first i
 // calls, so the cost of reloading an interval after every call it spans
 // is a difference of two prefix sums.
-func (ra *regAlloc) findCalls(f *Func, pos []int32) []float32 {
+func (ra *RegAlloc) findCalls(f *ssa.Func, pos []int32) []float32 {
 	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == OpInterrupt {
+			if v.Op == ssa.OpInterrupt {
 				ra.intPos = append(ra.intPos, pos[v.ID])
-			} else if opInfos[v.Op].call {
+			} else if ssa.OpInfos[v.Op].Call {
 				ra.callPos = append(ra.callPos, pos[v.ID])
-				callW = append(callW, callW[len(callW)-1]+depthWeight(b.loopDepth))
+				callW = append(callW, callW[len(callW)-1]+depthWeight(b.LoopDepth))
 			}
 		}
 	}
@@ -516,55 +517,55 @@ func (ra *regAlloc) findCalls(f *Func, pos []int32) []float32 {
 // argument to the parameter it binds, pidx a parameter to its index, and
 // callArg a value passed to a call to its convention register.
 type hints struct {
-	paramOf []*Value
+	paramOf []*ssa.Value
 	pidx    []int32
-	callArg []Reg
+	callArg []ssa.Reg
 }
 
-func findHints(f *Func, m *wasm.Module, t Target) hints {
+func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move.
-	paramOf := make([]*Value, f.nextID)
+	paramOf := make([]*ssa.Value, f.NextID)
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
 			for i, a := range e.Args {
-				if a.Block == b && needsReg(a) {
+				if a.Block == b && NeedsReg(a) {
 					paramOf[a.ID] = e.B.Params[i]
 				}
 			}
 		}
 	}
-	pidx := make([]int32, f.nextID)
+	pidx := make([]int32, f.NextID)
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)
 		}
 	}
 	// callArg maps a value passed to a call to its convention register.
-	callArg := make([]Reg, f.nextID)
+	callArg := make([]ssa.Reg, f.NextID)
 	for i := range callArg {
-		callArg[i] = NoReg
+		callArg[i] = ssa.NoReg
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			var ft *wasm.FuncType
 			switch v.Op {
-			case OpCall:
+			case ssa.OpCall:
 				t := m.FuncType(uint32(v.Aux))
 				ft = &t
-			case OpCallIndirect:
+			case ssa.OpCallIndirect:
 				ft = &m.Types[v.Aux]
 			default:
 				continue
 			}
-			ps, err := valTypes(ft.Params)
+			ps, err := ssa.ValTypes(ft.Params)
 			if err != nil {
 				continue
 			}
 			regs := t.ParamRegs(ps)
 			for i, a := range v.Args[:len(ps)] {
-				if callArg[a.ID] == NoReg {
+				if callArg[a.ID] == ssa.NoReg {
 					callArg[a.ID] = regs[i]
 				}
 			}
@@ -576,12 +577,12 @@ func findHints(f *Func, m *wasm.Module, t Target) hints {
 // scan is the linear scan proper: each interval in order of start takes
 // a free register, preferring its hints, or evicts a cheaper blocker, or
 // stays spilled.
-func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
-	ivs := ra.intervals
+func (ra *RegAlloc) scan(f *ssa.Func, t Target, callW []float32, h hints) {
+	ivs := ra.Intervals
 	paramOf, pidx, callArg := h.paramOf, h.pidx, h.callArg
 	reloadCost := func(iv *interval) float32 {
-		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.start })
-		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.end })
+		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.Start })
+		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.End })
 		if hi <= lo {
 			return 0
 		}
@@ -597,7 +598,7 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 	// allocation linear in the number of intervals, at the price of a few
 	// more spills in functions whose values interleave that much.
 	var assigned [32][]*interval
-	free := func(r Reg, cur *interval) (bool, *interval, int) {
+	free := func(r ssa.Reg, cur *interval) (bool, *interval, int) {
 		if len(assigned[r]) > maxHolders {
 			return false, nil, 2
 		}
@@ -616,20 +617,20 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 	var minEnd [32]int32
 	for i := range ivs {
 		cur := &ivs[i]
-		v := cur.v
-		v.loc = Loc{Reg: NoReg, Slot: -1}
+		v := cur.V
+		v.Loc = ssa.Loc{Reg: ssa.NoReg, Slot: -1}
 		regs := t.Allocatable(f, v.Type.IsFloat(), false)
 		for _, r := range regs {
-			if len(assigned[r]) == 0 || minEnd[r] >= cur.start {
+			if len(assigned[r]) == 0 || minEnd[r] >= cur.Start {
 				continue
 			}
 			k := 0
 			m := int32(math.MaxInt32)
 			for _, it := range assigned[r] {
-				if it.end >= cur.start {
+				if it.End >= cur.Start {
 					assigned[r][k] = it
 					k++
-					m = min(m, it.end)
+					m = min(m, it.End)
 				}
 			}
 			assigned[r], minEnd[r] = assigned[r][:k], m
@@ -640,9 +641,9 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 		if len(ra.callPos) > 0 && reloadCost(cur) > cur.weight {
 			continue
 		}
-		r := NoReg
-		try := func(h Reg) {
-			if r == NoReg && h != NoReg && t.IsFloat(h) == v.Type.IsFloat() {
+		r := ssa.NoReg
+		try := func(h ssa.Reg) {
+			if r == ssa.NoReg && h != ssa.NoReg && t.IsFloat(h) == v.Type.IsFloat() {
 				if ok, _, _ := free(h, cur); ok {
 					r = h
 				}
@@ -652,8 +653,8 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 		// better not sit in an argument register the call needs.
 		crossesCall := false
 		if len(ra.callPos) > 0 {
-			lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > cur.start })
-			for j := lo; j < len(ra.callPos) && ra.callPos[j] < cur.end && !crossesCall; j++ {
+			lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > cur.Start })
+			for j := lo; j < len(ra.callPos) && ra.callPos[j] < cur.End && !crossesCall; j++ {
 				crossesCall = cur.liveAcross(ra.callPos[j])
 			}
 		}
@@ -663,35 +664,35 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 		// Hints: the parameter register, the register of the parameter an
 		// argument flows into, the argument register of the call it is
 		// passed to, the first operand's register.
-		if v.Op == OpArg {
+		if v.Op == ssa.OpArg {
 			try(t.ArgReg(f, int(v.Aux)))
 		}
-		if p := paramOf[v.ID]; p != nil && p.loc.inReg() {
-			try(p.loc.Reg)
+		if p := paramOf[v.ID]; p != nil && p.Loc.InReg() {
+			try(p.Loc.Reg)
 		}
-		if h := callArg[v.ID]; h != NoReg {
+		if h := callArg[v.ID]; h != ssa.NoReg {
 			try(h)
 		}
-		if v.Op == OpParam && !crossesCall {
+		if v.Op == ssa.OpParam && !crossesCall {
 			// The register of an argument that arrives already allocated
 			// (a loop's entry edge) saves the move on that edge.
 			if k := pidx[v.ID]; k >= 0 {
 				for _, pred := range v.Block.Preds {
-					if a := pred.Succs[pred.edgeTo(v.Block)].Args[k]; needsReg(a) && a.loc.inReg() {
-						try(a.loc.Reg)
+					if a := pred.Succs[pred.EdgeTo(v.Block)].Args[k]; NeedsReg(a) && a.Loc.InReg() {
+						try(a.Loc.Reg)
 					}
 				}
 			}
 		}
-		if len(v.Args) > 0 && v.Op != OpResult && needsReg(v.Args[0]) && v.Args[0].loc.inReg() {
-			try(v.Args[0].loc.Reg)
+		if len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
+			try(v.Args[0].Loc.Reg)
 		}
 		// A non-commutative two-address operation whose result shares the
 		// second operand's register needs a detour through a scratch
 		// register: take that register only as a last resort.
-		avoid := NoReg
-		if (v.Op == OpSub || v.Op == OpFSub || v.Op == OpFDiv) && needsReg(v.Args[1]) {
-			avoid = v.Args[1].loc.Reg
+		avoid := ssa.NoReg
+		if (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
+			avoid = v.Args[1].Loc.Reg
 		}
 		for _, c := range regs {
 			if c != avoid {
@@ -699,7 +700,7 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 			}
 		}
 		try(avoid)
-		if r == NoReg {
+		if r == ssa.NoReg {
 			// Evict the cheapest single interval blocking a register if it
 			// is cheaper than this one (uses weighted by loop depth, then
 			// the one ending last); otherwise this one stays spilled.
@@ -709,15 +710,15 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 				if n != 1 {
 					continue
 				}
-				if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.end > victim.end {
+				if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.End > victim.End {
 					victim = b
 				}
 			}
-			if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.end >= victim.end {
+			if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.End >= victim.End {
 				continue
 			}
-			r = victim.v.loc.Reg
-			victim.v.loc.Reg = NoReg
+			r = victim.V.Loc.Reg
+			victim.V.Loc.Reg = ssa.NoReg
 			for j, it := range assigned[r] {
 				if it == victim {
 					assigned[r] = append(assigned[r][:j], assigned[r][j+1:]...)
@@ -725,9 +726,9 @@ func (ra *regAlloc) scan(f *Func, t Target, callW []float32, h hints) {
 				}
 			}
 		}
-		v.loc.Reg = r
-		if len(assigned[r]) == 0 || cur.end < minEnd[r] {
-			minEnd[r] = cur.end
+		v.Loc.Reg = r
+		if len(assigned[r]) == 0 || cur.End < minEnd[r] {
+			minEnd[r] = cur.End
 		}
 		assigned[r] = append(assigned[r], cur)
 	}
@@ -739,54 +740,54 @@ const maxHolders = 64
 // assignSlots gives a stack slot to every spilled value and to every value
 // in a register that is live across a call-like operation, reusing slots
 // of expired intervals.
-func (ra *regAlloc) assignSlots() {
+func (ra *RegAlloc) assignSlots() {
 	var free []int32
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
 	across := func(ps []int32, iv *interval) (out []int32) {
-		lo := sort.Search(len(ps), func(j int) bool { return ps[j] > iv.start })
-		for j := lo; j < len(ps) && ps[j] < iv.end; j++ {
+		lo := sort.Search(len(ps), func(j int) bool { return ps[j] > iv.Start })
+		for j := lo; j < len(ps) && ps[j] < iv.End; j++ {
 			if iv.liveAcross(ps[j]) {
 				out = append(out, ps[j])
 			}
 		}
 		return out
 	}
-	for i := range ra.intervals {
-		iv := &ra.intervals[i]
-		v := iv.v
+	for i := range ra.Intervals {
+		iv := &ra.Intervals[i]
+		v := iv.V
 		calls, ints := across(ra.callPos, iv), across(ra.intPos, iv)
 		acrossCall, acrossInt := len(calls) > 0, len(ints) > 0
-		if v.loc.inReg() && !acrossCall && !acrossInt {
+		if v.Loc.InReg() && !acrossCall && !acrossInt {
 			continue
 		}
-		for len(active) > 0 && active[0].end < iv.start {
+		for len(active) > 0 && active[0].end < iv.Start {
 			free = append(free, active[0].slot)
 			active = heapPop(active)
 		}
 		var s int32
-		if v.Type == TV128 {
+		if v.Type == ssa.TV128 {
 			// Two fresh 8-byte slots; slotMem(s) is the lower one.
-			s = ra.numSlots + 1
-			ra.numSlots += 2
+			s = ra.NumSlots + 1
+			ra.NumSlots += 2
 		} else if len(free) > 0 {
 			s = free[len(free)-1]
 			free = free[:len(free)-1]
 		} else {
-			s = ra.numSlots
-			ra.numSlots++
+			s = ra.NumSlots
+			ra.NumSlots++
 		}
-		v.loc.Slot = s
-		active = heapPush(active, act{iv.end, s})
-		if !v.loc.inReg() {
+		v.Loc.Slot = s
+		active = heapPush(active, act{iv.End, s})
+		if !v.Loc.InReg() {
 			continue
 		}
-		v.loc.defStore = acrossCall
+		v.Loc.DefStore = acrossCall
 		for _, p := range calls {
-			ra.saves[p] = append(ra.saves[p], v)
+			ra.Saves[p] = append(ra.Saves[p], v)
 		}
 		for _, p := range ints {
-			ra.saves[p] = append(ra.saves[p], v)
+			ra.Saves[p] = append(ra.Saves[p], v)
 		}
 	}
 }
@@ -832,6 +833,6 @@ func heapPop(h []act) []act {
 
 // isMemLenUse reports whether argument i of v is the memory length of a
 // bounds check.
-func isMemLenUse(v *Value, i int) bool {
-	return v.Op == OpLoad && i == 1 || v.Op == OpStore && i == 2
+func isMemLenUse(v *ssa.Value, i int) bool {
+	return v.Op == ssa.OpLoad && i == 1 || v.Op == ssa.OpStore && i == 2
 }

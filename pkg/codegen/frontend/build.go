@@ -1,12 +1,12 @@
-package codegen
+package frontend
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -18,26 +18,22 @@ import (
 // parameters completed at sealing.
 type builder struct {
 	m        *wasm.Module
-	f        *Func
+	f        *ssa.Func
 	fidx     uint32
-	opts     *Options
-	vars     []Type // variable types: params, locals, then memlen
-	memVar   int    // variable holding the memory length, or -1
-	stack    []*Value
+	opts     *ssa.Options
+	vars     []ssa.Type // variable types: params, locals, then memlen
+	memVar   int        // variable holding the memory length, or -1
+	stack    []*ssa.Value
 	frames   []frame
-	cur      *Block
+	cur      *ssa.Block
 	pos      int32
 	rd       wasm.Reader
 	hasCall  bool
 	loops    int32 // enclosing loops, for spill weights
 	maxLoops int32
-	gaddr    map[uint32]*Value // cell address per global (globalAddr)
-	fuel     map[*Block]int64  // Options.Fuel: units charged per block (fuel.go)
+	gaddr    map[uint32]*ssa.Value // cell address per global (globalAddr)
+	fuel     map[*ssa.Block]int64  // Options.Fuel: units charged per block (fuel.go)
 }
-
-// ErrUnsupported marks valid modules that use a feature the code generator
-// does not implement.
-var ErrUnsupported = errors.New("unsupported feature")
 
 type frameKind uint8
 
@@ -50,60 +46,33 @@ const (
 
 type frame struct {
 	kind    frameKind
-	params  []Type
-	results []Type
-	target  *Block   // branch target
-	endPs   []*Value // explicit parameters of the end block
-	elseB   *Block   // if without else yet
-	ifArgs  []*Value
+	params  []ssa.Type
+	results []ssa.Type
+	target  *ssa.Block   // branch target
+	endPs   []*ssa.Value // explicit parameters of the end block
+	elseB   *ssa.Block   // if without else yet
+	ifArgs  []*ssa.Value
 	height  int
 	dead    bool // the frame started in unreachable code
 }
 
-func valType(t wasm.ValType) (Type, error) {
-	switch t {
-	case wasm.I32:
-		return TI32, nil
-	case wasm.I64, wasm.FuncRef, wasm.ExternRef:
-		return TI64, nil
-	case wasm.F32:
-		return TF32, nil
-	case wasm.F64:
-		return TF64, nil
-	case wasm.V128:
-		return TV128, nil
-	}
-	return TNone, fmt.Errorf("%w: value type %s", ErrUnsupported, t)
-}
-
-func valTypes(ts []wasm.ValType) ([]Type, error) {
-	out := make([]Type, len(ts))
-	for i, t := range ts {
-		var err error
-		if out[i], err = valType(t); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// buildSSA translates defined function fidx (function index space).
-func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
+// BuildSSA translates defined function fidx (function index space).
+func BuildSSA(m *wasm.Module, fidx uint32, opts *ssa.Options) (*ssa.Func, error) {
 	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &Func{slabHint: len(code.Body)/2 + 8}, memVar: -1}
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8}, memVar: -1}
 	var err error
-	if b.f.Params, err = valTypes(ft.Params); err != nil {
+	if b.f.Params, err = ssa.ValTypes(ft.Params); err != nil {
 		return nil, err
 	}
-	if b.f.Results, err = valTypes(ft.Results); err != nil {
+	if b.f.Results, err = ssa.ValTypes(ft.Results); err != nil {
 		return nil, err
 	}
 	b.vars = append(b.vars, b.f.Params...)
 	for _, le := range code.Locals {
-		t, err := valType(le.Type)
+		t, err := ssa.ValType(le.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -113,15 +82,15 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 	}
 	if m.NumMems() > 0 {
 		b.memVar = len(b.vars)
-		b.vars = append(b.vars, TI64)
+		b.vars = append(b.vars, ssa.TI64)
 	}
 	f := b.f
-	entry := f.newBlock()
-	entry.sealed = true
+	entry := f.NewBlock()
+	entry.Sealed = true
 	f.Entry = entry
 	b.setCurrent(entry)
 	for i, t := range f.Params {
-		a := f.newValue(entry, OpArg, t)
+		a := f.NewValue(entry, ssa.OpArg, t)
 		a.Aux = int64(i)
 		entry.Params = append(entry.Params, a)
 		f.Args = append(f.Args, a)
@@ -129,12 +98,12 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 	}
 	for i := len(f.Params); i < len(b.vars); i++ {
 		if i == b.memVar {
-			b.writeVar(entry, i, b.add(OpMemLen, TI64))
+			b.writeVar(entry, i, b.add(ssa.OpMemLen, ssa.TI64))
 		} else {
 			b.writeVar(entry, i, b.cnst(b.vars[i], 0))
 		}
 	}
-	entryCheck := b.add(OpInterrupt, TNone)
+	entryCheck := b.add(ssa.OpInterrupt, ssa.TNone)
 	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
 	b.rd.Reset(code.Body)
 	for b.rd.Len() > 0 {
@@ -167,78 +136,78 @@ func buildSSA(m *wasm.Module, fidx uint32, opts *Options) (*Func, error) {
 // globalAddr returns the value holding the address of global idx's cell,
 // loaded once in the entry block: an access is then one load instead of
 // three (VMGlobals, the cell pointer, the value).
-func (b *builder) globalAddr(idx uint32) *Value {
+func (b *builder) globalAddr(idx uint32) *ssa.Value {
 	if v := b.gaddr[idx]; v != nil {
 		return v
 	}
-	v := b.f.newValue(b.f.Entry, OpGlobalAddr, TI64)
+	v := b.f.NewValue(b.f.Entry, ssa.OpGlobalAddr, ssa.TI64)
 	v.Aux = int64(idx)
-	b.f.Entry.Values = append([]*Value{v}, b.f.Entry.Values...)
+	b.f.Entry.Values = append([]*ssa.Value{v}, b.f.Entry.Values...)
 	if b.gaddr == nil {
-		b.gaddr = map[uint32]*Value{}
+		b.gaddr = map[uint32]*ssa.Value{}
 	}
 	b.gaddr[idx] = v
 	return v
 }
 
-func (b *builder) setCurrent(blk *Block) {
+func (b *builder) setCurrent(blk *ssa.Block) {
 	b.f.Blocks = append(b.f.Blocks, blk)
-	blk.loopDepth = b.loops
+	blk.LoopDepth = b.loops
 	b.cur = blk
 }
 
-func (b *builder) add(op Op, t Type, args ...*Value) *Value {
-	v := b.f.newValue(b.cur, op, t, args...)
+func (b *builder) add(op ssa.Op, t ssa.Type, args ...*ssa.Value) *ssa.Value {
+	v := b.f.NewValue(b.cur, op, t, args...)
 	v.Pos = b.pos
 	b.cur.Values = append(b.cur.Values, v)
 	return v
 }
 
-func (b *builder) cnst(t Type, bits uint64) *Value {
-	v := b.add(OpConst, t)
-	if t == TI32 || t == TF32 {
+func (b *builder) cnst(t ssa.Type, bits uint64) *ssa.Value {
+	v := b.add(ssa.OpConst, t)
+	if t == ssa.TI32 || t == ssa.TF32 {
 		bits = uint64(uint32(bits))
 	}
 	v.Aux = int64(bits)
 	return v
 }
 
-func (b *builder) push(v *Value) { b.stack = append(b.stack, v) }
+func (b *builder) push(v *ssa.Value) { b.stack = append(b.stack, v) }
 
-func (b *builder) pop() *Value {
+func (b *builder) pop() *ssa.Value {
 	v := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
 	return v
 }
 
-func (b *builder) popN(n int) []*Value {
-	vs := append([]*Value(nil), b.stack[len(b.stack)-n:]...)
+func (b *builder) popN(n int) []*ssa.Value {
+	vs := append([]*ssa.Value(nil), b.stack[len(b.stack)-n:]...)
 	b.stack = b.stack[:len(b.stack)-n]
 	return vs
 }
 
-func (b *builder) top(n int) []*Value {
-	return append([]*Value(nil), b.stack[len(b.stack)-n:]...)
+func (b *builder) top(n int) []*ssa.Value {
+	return append([]*ssa.Value(nil), b.stack[len(b.stack)-n:]...)
 }
 
 // ---- variables (Braun et al.) ----
 
-func (b *builder) writeVar(blk *Block, x int, v *Value) {
-	if blk.defs == nil {
-		blk.defs = make(map[int]*Value, 4)
+func (b *builder) writeVar(blk *ssa.Block, x int, v *ssa.Value) {
+	if blk.Defs == nil {
+		blk.Defs = make(map[int]*ssa.Value, 4)
 	}
-	blk.defs[x] = v
+	blk.Defs[x] = v
 }
 
-func (b *builder) readVar(blk *Block, x int) *Value {
-	if v, ok := blk.defs[x]; ok {
+func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
+	if v, ok := blk.Defs[x]; ok {
 		return v
 	}
-	var v *Value
+	var v *ssa.Value
 	switch {
-	case !blk.sealed:
+	case !blk.Sealed:
 		v = b.newParam(blk, b.vars[x])
-		blk.incomplete = append(blk.incomplete, incompleteParam{x, v})
+		blk.Incomplete = append(blk.Incomplete, ssa.IncompleteParam{Variable: x, Param: v})
 	case len(blk.Preds) == 1:
 		v = b.readVar(blk.Preds[0], x)
 	default:
@@ -250,73 +219,73 @@ func (b *builder) readVar(blk *Block, x int) *Value {
 	return v
 }
 
-func (b *builder) newParam(blk *Block, t Type) *Value {
-	p := b.f.newValue(blk, OpParam, t)
+func (b *builder) newParam(blk *ssa.Block, t ssa.Type) *ssa.Value {
+	p := b.f.NewValue(blk, ssa.OpParam, t)
 	blk.Params = append(blk.Params, p)
 	return p
 }
 
-func (b *builder) addParamArgs(blk *Block, x int) {
+func (b *builder) addParamArgs(blk *ssa.Block, x int) {
 	for _, p := range blk.Preds {
 		a := b.readVar(p, x)
-		e := &p.Succs[p.edgeTo(blk)]
+		e := &p.Succs[p.EdgeTo(blk)]
 		e.Args = append(e.Args, a)
 		a.Uses++
 	}
 }
 
-func (b *builder) seal(blk *Block) {
-	for _, ip := range blk.incomplete {
-		b.addParamArgs(blk, ip.variable)
+func (b *builder) seal(blk *ssa.Block) {
+	for _, ip := range blk.Incomplete {
+		b.addParamArgs(blk, ip.Variable)
 	}
-	blk.incomplete = nil
-	blk.sealed = true
+	blk.Incomplete = nil
+	blk.Sealed = true
 }
 
 // ---- control flow ----
 
-func addEdge(from, to *Block, args []*Value) {
+func addEdge(from, to *ssa.Block, args []*ssa.Value) {
 	for _, a := range args {
 		a.Uses++
 	}
-	from.Succs = append(from.Succs, Edge{B: to, Args: args})
-	from.succIdx = nil
+	from.Succs = append(from.Succs, ssa.Edge{B: to, Args: args})
+	from.SuccIdx = nil
 	to.Preds = append(to.Preds, from)
 }
 
-func (b *builder) jump(to *Block, args []*Value) {
-	b.cur.Kind = BlockPlain
+func (b *builder) jump(to *ssa.Block, args []*ssa.Value) {
+	b.cur.Kind = ssa.BlockPlain
 	addEdge(b.cur, to, args)
 	b.cur = nil
 }
 
-func (b *builder) newEndBlock(types []Type) (*Block, []*Value) {
-	blk := b.f.newBlock()
-	ps := make([]*Value, len(types))
+func (b *builder) newEndBlock(types []ssa.Type) (*ssa.Block, []*ssa.Value) {
+	blk := b.f.NewBlock()
+	ps := make([]*ssa.Value, len(types))
 	for i, t := range types {
 		ps[i] = b.newParam(blk, t)
 	}
 	return blk, ps
 }
 
-func (b *builder) blockType(bt wasm.BlockType) (params, results []Type, err error) {
+func (b *builder) blockType(bt wasm.BlockType) (params, results []ssa.Type, err error) {
 	switch bt.Kind {
 	case wasm.BlockEmpty:
 		return nil, nil, nil
 	case wasm.BlockValue:
-		t, err := valType(bt.Value)
-		return nil, []Type{t}, err
+		t, err := ssa.ValType(bt.Value)
+		return nil, []ssa.Type{t}, err
 	}
 	ft := b.m.Types[bt.Index]
-	if params, err = valTypes(ft.Params); err != nil {
+	if params, err = ssa.ValTypes(ft.Params); err != nil {
 		return nil, nil, err
 	}
-	results, err = valTypes(ft.Results)
+	results, err = ssa.ValTypes(ft.Results)
 	return params, results, err
 }
 
 // labelArity is the number of values a branch to fr carries.
-func (fr *frame) labelTypes() []Type {
+func (fr *frame) labelTypes() []ssa.Type {
 	if fr.kind == frLoop {
 		return fr.params
 	}
@@ -324,7 +293,7 @@ func (fr *frame) labelTypes() []Type {
 }
 
 func (b *builder) ret() {
-	b.cur.Kind = BlockReturn
+	b.cur.Kind = ssa.BlockReturn
 	b.cur.Results = b.top(len(b.f.Results))
 	for _, r := range b.cur.Results {
 		r.Uses++
@@ -334,7 +303,7 @@ func (b *builder) ret() {
 
 // branchTarget returns the block and arguments of a branch to depth d, or
 // nil for a branch to the function frame (a return).
-func (b *builder) branchTarget(d uint32) (*Block, []*Value) {
+func (b *builder) branchTarget(d uint32) (*ssa.Block, []*ssa.Value) {
 	fr := &b.frames[len(b.frames)-1-int(d)]
 	if fr.kind == frFunc {
 		return nil, nil
@@ -461,16 +430,16 @@ func (b *builder) instrBlock(in *wasm.Instr) error {
 			// loop needs no check: the runtime's signal handler makes a
 			// thread running guest code exit from wherever it is (see
 			// execute's sigPreempt), and the function entry keeps one.
-			b.add(OpInterrupt, TNone)
+			b.add(ssa.OpInterrupt, ssa.TNone)
 		}
 		b.frames = append(b.frames, frame{kind: frLoop, params: params, results: results,
 			target: h, height: len(b.stack) - len(params)})
 	case wasm.OpIf:
 		cond := b.pop()
 		end, ps := b.newEndBlock(results)
-		thenB, elseB := b.f.newBlock(), b.f.newBlock()
-		thenB.sealed, elseB.sealed = true, true
-		b.cur.Kind = BlockIf
+		thenB, elseB := b.f.NewBlock(), b.f.NewBlock()
+		thenB.Sealed, elseB.Sealed = true, true
+		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
 		cond.Uses++
 		addEdge(b.cur, thenB, nil)
@@ -508,13 +477,13 @@ func (b *builder) instrBr(in *wasm.Instr) error {
 func (b *builder) instrBrIf(in *wasm.Instr) error {
 	cond := b.pop()
 	t, args := b.branchTarget(in.Index)
-	cont := b.f.newBlock()
-	cont.sealed = true
+	cont := b.f.NewBlock()
+	cont.Sealed = true
 	if t == nil {
 		// A conditional return: branch to a returning block.
-		t = b.f.newBlock()
-		t.sealed = true
-		b.cur.Kind = BlockIf
+		t = b.f.NewBlock()
+		t.Sealed = true
+		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
 		cond.Uses++
 		addEdge(b.cur, t, nil)
@@ -524,7 +493,7 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.ret()
 		_ = save
 	} else {
-		b.cur.Kind = BlockIf
+		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
 		cond.Uses++
 		addEdge(b.cur, t, args)
@@ -537,17 +506,17 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 func (b *builder) instrBrTable(in *wasm.Instr) error {
 	idx := b.pop()
 	blk := b.cur
-	blk.Kind = BlockBrTable
+	blk.Kind = ssa.BlockBrTable
 	blk.Control = idx
 	idx.Uses++
 	targets := append(append([]uint32(nil), in.Targets...), in.Index)
-	var retBlock *Block
+	var retBlock *ssa.Block
 	for _, d := range targets {
 		t, args := b.branchTarget(d)
 		if t == nil {
 			if retBlock == nil {
-				retBlock = b.f.newBlock()
-				retBlock.sealed = true
+				retBlock = b.f.NewBlock()
+				retBlock.Sealed = true
 			}
 			t = retBlock
 		}
@@ -586,7 +555,7 @@ func (b *builder) instrCallIndirect(in *wasm.Instr) error {
 	ft := b.m.Types[in.Index]
 	idx := b.pop()
 	args := b.popN(len(ft.Params))
-	b.emitCall(OpCallIndirect, int64(in.Index), int64(in.Index2), append(args, idx), ft)
+	b.emitCall(ssa.OpCallIndirect, int64(in.Index), int64(in.Index2), append(args, idx), ft)
 	return nil
 }
 
@@ -599,7 +568,7 @@ func (b *builder) instrSelect(in *wasm.Instr) error {
 	c := b.pop()
 	y := b.pop()
 	x := b.pop()
-	b.push(b.add(OpSelect, x.Type, c, x, y))
+	b.push(b.add(ssa.OpSelect, x.Type, c, x, y))
 	return nil
 }
 
@@ -619,24 +588,24 @@ func (b *builder) instrLocalTee(in *wasm.Instr) error {
 }
 
 func (b *builder) instrGlobalGet(in *wasm.Instr) error {
-	t, err := valType(b.m.GlobalType(in.Index).Type)
+	t, err := ssa.ValType(b.m.GlobalType(in.Index).Type)
 	if err != nil {
 		return err
 	}
-	v := b.add(OpGlobalGet, t, b.globalAddr(in.Index))
+	v := b.add(ssa.OpGlobalGet, t, b.globalAddr(in.Index))
 	v.Aux = int64(in.Index)
 	b.push(v)
 	return nil
 }
 
 func (b *builder) instrGlobalSet(in *wasm.Instr) error {
-	v := b.add(OpGlobalSet, TNone, b.pop(), b.globalAddr(in.Index))
+	v := b.add(ssa.OpGlobalSet, ssa.TNone, b.pop(), b.globalAddr(in.Index))
 	v.Aux = int64(in.Index)
 	return nil
 }
 
 func (b *builder) instrTableGet(in *wasm.Instr) error {
-	v := b.add(OpTableGet, TI64, b.pop())
+	v := b.add(ssa.OpTableGet, ssa.TI64, b.pop())
 	v.Aux = int64(in.Index)
 	b.push(v)
 	return nil
@@ -645,136 +614,123 @@ func (b *builder) instrTableGet(in *wasm.Instr) error {
 func (b *builder) instrTableSet(in *wasm.Instr) error {
 	val := b.pop()
 	idx := b.pop()
-	v := b.add(OpTableSet, TNone, idx, val)
+	v := b.add(ssa.OpTableSet, ssa.TNone, idx, val)
 	v.Aux = int64(in.Index)
 	return nil
 }
 
 func (b *builder) instrMemorySize(in *wasm.Instr) error {
 	ml := b.readVar(b.cur, b.memVar)
-	sh := b.add(OpShrU, TI64, ml, b.cnst(TI64, 16))
-	b.push(b.add(OpWrap, TI32, sh))
+	sh := b.add(ssa.OpShrU, ssa.TI64, ml, b.cnst(ssa.TI64, 16))
+	b.push(b.add(ssa.OpWrap, ssa.TI32, sh))
 	return nil
 }
 
 func (b *builder) instrMemoryGrow(in *wasm.Instr) error {
-	b.push(b.builtin(abi.BuiltinMemoryGrow, TI32, 0, b.popN(1)))
-	b.writeVar(b.cur, b.memVar, b.add(OpMemLen, TI64))
+	b.push(b.builtin(abi.BuiltinMemoryGrow, ssa.TI32, 0, b.popN(1)))
+	b.writeVar(b.cur, b.memVar, b.add(ssa.OpMemLen, ssa.TI64))
 	return nil
 }
 
 func (b *builder) instrI32Const(in *wasm.Instr) error {
-	b.push(b.cnst(TI32, in.Value))
+	b.push(b.cnst(ssa.TI32, in.Value))
 	return nil
 }
 
 func (b *builder) instrI64Const(in *wasm.Instr) error {
-	b.push(b.cnst(TI64, in.Value))
+	b.push(b.cnst(ssa.TI64, in.Value))
 	return nil
 }
 
 func (b *builder) instrF32Const(in *wasm.Instr) error {
-	b.push(b.cnst(TF32, in.Value))
+	b.push(b.cnst(ssa.TF32, in.Value))
 	return nil
 }
 
 func (b *builder) instrF64Const(in *wasm.Instr) error {
-	b.push(b.cnst(TF64, in.Value))
+	b.push(b.cnst(ssa.TF64, in.Value))
 	return nil
 }
 
 func (b *builder) instrRefNull(in *wasm.Instr) error {
-	b.push(b.cnst(TI64, 0))
+	b.push(b.cnst(ssa.TI64, 0))
 	return nil
 }
 
 func (b *builder) instrRefIsNull(in *wasm.Instr) error {
-	b.push(b.add(OpEqz, TI32, b.pop()))
+	b.push(b.add(ssa.OpEqz, ssa.TI32, b.pop()))
 	return nil
 }
 
 func (b *builder) instrRefFunc(in *wasm.Instr) error {
-	v := b.add(OpRefFunc, TI64)
+	v := b.add(ssa.OpRefFunc, ssa.TI64)
 	v.Aux = int64(in.Index)
 	b.push(v)
 	return nil
 }
 
 func (b *builder) instrMemoryInit(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinMemoryInit, TNone, int64(in.Index), b.popN(3))
+	b.builtin(abi.BuiltinMemoryInit, ssa.TNone, int64(in.Index), b.popN(3))
 	return nil
 }
 
 func (b *builder) instrDataDrop(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinDataDrop, TNone, int64(in.Index), nil)
+	b.builtin(abi.BuiltinDataDrop, ssa.TNone, int64(in.Index), nil)
 	return nil
 }
 
 func (b *builder) instrMemoryCopy(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinMemoryCopy, TNone, 0, b.popN(3))
+	b.builtin(abi.BuiltinMemoryCopy, ssa.TNone, 0, b.popN(3))
 	return nil
 }
 
 func (b *builder) instrMemoryFill(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinMemoryFill, TNone, 0, b.popN(3))
+	b.builtin(abi.BuiltinMemoryFill, ssa.TNone, 0, b.popN(3))
 	return nil
 }
 
 func (b *builder) instrTableInit(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinTableInit, TNone, int64(in.Index2)|int64(in.Index)<<32, b.popN(3))
+	b.builtin(abi.BuiltinTableInit, ssa.TNone, int64(in.Index2)|int64(in.Index)<<32, b.popN(3))
 	return nil
 }
 
 func (b *builder) instrElemDrop(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinElemDrop, TNone, int64(in.Index), nil)
+	b.builtin(abi.BuiltinElemDrop, ssa.TNone, int64(in.Index), nil)
 	return nil
 }
 
 func (b *builder) instrTableCopy(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinTableCopy, TNone, int64(in.Index)|int64(in.Index2)<<32, b.popN(3))
+	b.builtin(abi.BuiltinTableCopy, ssa.TNone, int64(in.Index)|int64(in.Index2)<<32, b.popN(3))
 	return nil
 }
 
 func (b *builder) instrTableGrow(in *wasm.Instr) error {
-	b.push(b.builtin(abi.BuiltinTableGrow, TI32, int64(in.Index), b.popN(2)))
+	b.push(b.builtin(abi.BuiltinTableGrow, ssa.TI32, int64(in.Index), b.popN(2)))
 	return nil
 }
 
 func (b *builder) instrTableSize(in *wasm.Instr) error {
-	v := b.add(OpTableSize, TI32)
+	v := b.add(ssa.OpTableSize, ssa.TI32)
 	v.Aux = int64(in.Index)
 	b.push(v)
 	return nil
 }
 
 func (b *builder) instrTableFill(in *wasm.Instr) error {
-	b.builtin(abi.BuiltinTableFill, TNone, int64(in.Index), b.popN(3))
+	b.builtin(abi.BuiltinTableFill, ssa.TNone, int64(in.Index), b.popN(3))
 	return nil
 }
 
-// builtinImms is the number of immediate slots each builtin takes before
-// its stack arguments.
-func builtinImms(bi abi.Builtin) int {
-	switch bi {
-	case abi.BuiltinTableCopy, abi.BuiltinTableInit:
-		return 2
-	case abi.BuiltinMemoryInit, abi.BuiltinDataDrop, abi.BuiltinTableGrow, abi.BuiltinTableFill,
-		abi.BuiltinElemDrop, abi.BuiltinTableGet, abi.BuiltinTableSet:
-		return 1
-	}
-	return 0
-}
-
-func (b *builder) builtin(bi abi.Builtin, t Type, imms int64, args []*Value) *Value {
+func (b *builder) builtin(bi abi.Builtin, t ssa.Type, imms int64, args []*ssa.Value) *ssa.Value {
 	b.hasCall = true
-	v := b.add(OpBuiltin, t, args...)
+	v := b.add(ssa.OpBuiltin, t, args...)
 	v.Aux = int64(bi)
 	v.Aux2 = imms
 	return v
 }
 
 func (b *builder) trap(code abi.TrapCode) {
-	b.cur.Kind = BlockTrap
+	b.cur.Kind = ssa.BlockTrap
 	b.cur.Aux = int64(code)
 	b.cur.Pos = b.pos
 	b.cur = nil
@@ -783,13 +739,13 @@ func (b *builder) trap(code abi.TrapCode) {
 func (b *builder) call(fidx uint32) {
 	ft := b.m.FuncType(fidx)
 	args := b.popN(len(ft.Params))
-	b.emitCall(OpCall, int64(fidx), 0, args, ft)
+	b.emitCall(ssa.OpCall, int64(fidx), 0, args, ft)
 }
 
-func (b *builder) emitCall(op Op, aux, aux2 int64, args []*Value, ft wasm.FuncType) {
+func (b *builder) emitCall(op ssa.Op, aux, aux2 int64, args []*ssa.Value, ft wasm.FuncType) {
 	b.hasCall = true
-	rt, _ := valTypes(ft.Results)
-	t := TNone
+	rt, _ := ssa.ValTypes(ft.Results)
+	t := ssa.TNone
 	if len(rt) > 0 {
 		t = rt[0]
 	}
@@ -799,12 +755,12 @@ func (b *builder) emitCall(op Op, aux, aux2 int64, args []*Value, ft wasm.FuncTy
 		b.push(v)
 	}
 	for i := 1; i < len(rt); i++ {
-		r := b.add(OpResult, rt[i], v)
+		r := b.add(ssa.OpResult, rt[i], v)
 		r.Aux = int64(i)
 		b.push(r)
 	}
 	if b.memVar >= 0 {
-		b.writeVar(b.cur, b.memVar, b.add(OpMemLen, TI64))
+		b.writeVar(b.cur, b.memVar, b.add(ssa.OpMemLen, ssa.TI64))
 	}
 }
 
@@ -829,7 +785,7 @@ func (b *builder) end() {
 	if fr.kind == frLoop {
 		b.loops--
 		if b.cur != nil {
-			b.cur.loopDepth = min(b.cur.loopDepth, b.loops)
+			b.cur.LoopDepth = min(b.cur.LoopDepth, b.loops)
 		}
 		b.seal(fr.target)
 		if b.cur != nil {
@@ -887,43 +843,43 @@ func (b *builder) memOp(in *wasm.Instr) error {
 	}
 	op := in.Op
 	var size int
-	var t Type
+	var t ssa.Type
 	store := op >= wasm.OpI32Store
 	switch op {
 	case wasm.OpI32Load, wasm.OpI32Store:
-		size, t = 4, TI32
+		size, t = 4, ssa.TI32
 	case wasm.OpI64Load, wasm.OpI64Store:
-		size, t = 8, TI64
+		size, t = 8, ssa.TI64
 	case wasm.OpF32Load, wasm.OpF32Store:
-		size, t = 4, TF32
+		size, t = 4, ssa.TF32
 	case wasm.OpF64Load, wasm.OpF64Store:
-		size, t = 8, TF64
+		size, t = 8, ssa.TF64
 	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI32Store8:
-		size, t = 1, TI32
+		size, t = 1, ssa.TI32
 	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI32Store16:
-		size, t = 2, TI32
+		size, t = 2, ssa.TI32
 	case wasm.OpI64Load8S, wasm.OpI64Load8U, wasm.OpI64Store8:
-		size, t = 1, TI64
+		size, t = 1, ssa.TI64
 	case wasm.OpI64Load16S, wasm.OpI64Load16U, wasm.OpI64Store16:
-		size, t = 2, TI64
+		size, t = 2, ssa.TI64
 	case wasm.OpI64Load32S, wasm.OpI64Load32U, wasm.OpI64Store32:
-		size, t = 4, TI64
+		size, t = 4, ssa.TI64
 	}
-	var v *Value
-	var args []*Value
+	var v *ssa.Value
+	var args []*ssa.Value
 	if store {
 		val := b.pop()
-		args = []*Value{b.pop(), val}
+		args = []*ssa.Value{b.pop(), val}
 	} else {
-		args = []*Value{b.pop()}
+		args = []*ssa.Value{b.pop()}
 	}
 	if b.needsCheck(uint64(in.MemOffset) + uint64(size)) {
 		args = append(args, b.readVar(b.cur, b.memVar))
 	}
 	if store {
-		v = b.add(OpStore, TNone, args...)
+		v = b.add(ssa.OpStore, ssa.TNone, args...)
 	} else {
-		v = b.add(OpLoad, t, args...)
+		v = b.add(ssa.OpLoad, t, args...)
 		b.push(v)
 	}
 	v.Aux = int64(in.MemOffset)
@@ -940,53 +896,57 @@ func (b *builder) needsCheck(end uint64) bool {
 	return (1<<32)+end > b.opts.MemReserve+b.opts.MemGuard
 }
 
-var intBinOps = [...]Op{OpAdd, OpSub, OpMul, OpDivS, OpDivU, OpRemS, OpRemU, OpAnd, OpOr, OpXor,
-	OpShl, OpShrS, OpShrU, OpRotl, OpRotr}
-var intCmpOps = [...]Op{OpEq, OpNe, OpLtS, OpLtU, OpGtS, OpGtU, OpLeS, OpLeU, OpGeS, OpGeU}
-var floatCmpOps = [...]Op{OpFEq, OpFNe, OpFLt, OpFGt, OpFLe, OpFGe}
-var floatUnOps = [...]Op{OpFAbs, OpFNeg, OpFCeil, OpFFloor, OpFTrunc, OpFNearest, OpFSqrt}
-var floatBinOps = [...]Op{OpFAdd, OpFSub, OpFMul, OpFDiv, OpFMin, OpFMax, OpFCopysign}
+var intBinOps = [...]ssa.Op{ssa.OpAdd, ssa.OpSub, ssa.OpMul, ssa.OpDivS, ssa.OpDivU, ssa.OpRemS, ssa.OpRemU, ssa.OpAnd, ssa.OpOr, ssa.OpXor,
+	ssa.OpShl, ssa.OpShrS, ssa.OpShrU, ssa.OpRotl, ssa.OpRotr}
 
-func (b *builder) bin(op Op, t Type) {
+var intCmpOps = [...]ssa.Op{ssa.OpEq, ssa.OpNe, ssa.OpLtS, ssa.OpLtU, ssa.OpGtS, ssa.OpGtU, ssa.OpLeS, ssa.OpLeU, ssa.OpGeS, ssa.OpGeU}
+
+var floatCmpOps = [...]ssa.Op{ssa.OpFEq, ssa.OpFNe, ssa.OpFLt, ssa.OpFGt, ssa.OpFLe, ssa.OpFGe}
+
+var floatUnOps = [...]ssa.Op{ssa.OpFAbs, ssa.OpFNeg, ssa.OpFCeil, ssa.OpFFloor, ssa.OpFTrunc, ssa.OpFNearest, ssa.OpFSqrt}
+
+var floatBinOps = [...]ssa.Op{ssa.OpFAdd, ssa.OpFSub, ssa.OpFMul, ssa.OpFDiv, ssa.OpFMin, ssa.OpFMax, ssa.OpFCopysign}
+
+func (b *builder) bin(op ssa.Op, t ssa.Type) {
 	y := b.pop()
 	x := b.pop()
 	b.push(b.add(op, t, x, y))
 }
 
-func (b *builder) un(op Op, t Type) { b.push(b.add(op, t, b.pop())) }
+func (b *builder) un(op ssa.Op, t ssa.Type) { b.push(b.add(op, t, b.pop())) }
 
 func (b *builder) numeric(op wasm.Opcode) error {
 	switch {
 	case op == wasm.OpI32Eqz || op == wasm.OpI64Eqz:
-		b.un(OpEqz, TI32)
+		b.un(ssa.OpEqz, ssa.TI32)
 	case op >= wasm.OpI32Eq && op <= wasm.OpI32GeU:
-		b.bin(intCmpOps[op-wasm.OpI32Eq], TI32)
+		b.bin(intCmpOps[op-wasm.OpI32Eq], ssa.TI32)
 	case op >= wasm.OpI64Eq && op <= wasm.OpI64GeU:
-		b.bin(intCmpOps[op-wasm.OpI64Eq], TI32)
+		b.bin(intCmpOps[op-wasm.OpI64Eq], ssa.TI32)
 	case op >= wasm.OpF32Eq && op <= wasm.OpF32Ge:
-		b.bin(floatCmpOps[op-wasm.OpF32Eq], TI32)
+		b.bin(floatCmpOps[op-wasm.OpF32Eq], ssa.TI32)
 	case op >= wasm.OpF64Eq && op <= wasm.OpF64Ge:
-		b.bin(floatCmpOps[op-wasm.OpF64Eq], TI32)
+		b.bin(floatCmpOps[op-wasm.OpF64Eq], ssa.TI32)
 	case op >= wasm.OpI32Clz && op <= wasm.OpI32Popcnt:
-		b.un([...]Op{OpClz, OpCtz, OpPopcnt}[op-wasm.OpI32Clz], TI32)
+		b.un([...]ssa.Op{ssa.OpClz, ssa.OpCtz, ssa.OpPopcnt}[op-wasm.OpI32Clz], ssa.TI32)
 	case op >= wasm.OpI64Clz && op <= wasm.OpI64Popcnt:
-		b.un([...]Op{OpClz, OpCtz, OpPopcnt}[op-wasm.OpI64Clz], TI64)
+		b.un([...]ssa.Op{ssa.OpClz, ssa.OpCtz, ssa.OpPopcnt}[op-wasm.OpI64Clz], ssa.TI64)
 	case op >= wasm.OpI32Add && op <= wasm.OpI32Rotr:
-		b.bin(intBinOps[op-wasm.OpI32Add], TI32)
+		b.bin(intBinOps[op-wasm.OpI32Add], ssa.TI32)
 	case op >= wasm.OpI64Add && op <= wasm.OpI64Rotr:
-		b.bin(intBinOps[op-wasm.OpI64Add], TI64)
+		b.bin(intBinOps[op-wasm.OpI64Add], ssa.TI64)
 	case op >= wasm.OpF32Abs && op <= wasm.OpF32Sqrt:
-		b.un(floatUnOps[op-wasm.OpF32Abs], TF32)
+		b.un(floatUnOps[op-wasm.OpF32Abs], ssa.TF32)
 	case op >= wasm.OpF32Add && op <= wasm.OpF32Copysign:
-		b.bin(floatBinOps[op-wasm.OpF32Add], TF32)
+		b.bin(floatBinOps[op-wasm.OpF32Add], ssa.TF32)
 	case op >= wasm.OpF64Abs && op <= wasm.OpF64Sqrt:
-		b.un(floatUnOps[op-wasm.OpF64Abs], TF64)
+		b.un(floatUnOps[op-wasm.OpF64Abs], ssa.TF64)
 	case op >= wasm.OpF64Add && op <= wasm.OpF64Copysign:
-		b.bin(floatBinOps[op-wasm.OpF64Add], TF64)
+		b.bin(floatBinOps[op-wasm.OpF64Add], ssa.TF64)
 	default:
 		c, ok := convOps.Get()[op]
 		if !ok {
-			return fmt.Errorf("%w: instruction", ErrUnsupported)
+			return fmt.Errorf("%w: instruction", ssa.ErrUnsupported)
 		}
 		b.un(c.op, c.t)
 	}
@@ -994,50 +954,50 @@ func (b *builder) numeric(op wasm.Opcode) error {
 }
 
 type convOp struct {
-	op Op
-	t  Type
+	op ssa.Op
+	t  ssa.Type
 }
 
 // convOps gives each conversion opcode its op and result type.
 var convOps = lazy.Value[map[wasm.Opcode]convOp]{New: func() map[wasm.Opcode]convOp {
 	return map[wasm.Opcode]convOp{
-		wasm.OpI32WrapI64:        {OpWrap, TI32},
-		wasm.OpI32TruncF32S:      {OpTruncS, TI32},
-		wasm.OpI32TruncF32U:      {OpTruncU, TI32},
-		wasm.OpI32TruncF64S:      {OpTruncS, TI32},
-		wasm.OpI32TruncF64U:      {OpTruncU, TI32},
-		wasm.OpI64ExtendI32S:     {OpExtendS, TI64},
-		wasm.OpI64ExtendI32U:     {OpExtendU, TI64},
-		wasm.OpI64TruncF32S:      {OpTruncS, TI64},
-		wasm.OpI64TruncF32U:      {OpTruncU, TI64},
-		wasm.OpI64TruncF64S:      {OpTruncS, TI64},
-		wasm.OpI64TruncF64U:      {OpTruncU, TI64},
-		wasm.OpF32ConvertI32S:    {OpConvertS, TF32},
-		wasm.OpF32ConvertI32U:    {OpConvertU, TF32},
-		wasm.OpF32ConvertI64S:    {OpConvertS, TF32},
-		wasm.OpF32ConvertI64U:    {OpConvertU, TF32},
-		wasm.OpF32DemoteF64:      {OpDemote, TF32},
-		wasm.OpF64ConvertI32S:    {OpConvertS, TF64},
-		wasm.OpF64ConvertI32U:    {OpConvertU, TF64},
-		wasm.OpF64ConvertI64S:    {OpConvertS, TF64},
-		wasm.OpF64ConvertI64U:    {OpConvertU, TF64},
-		wasm.OpF64PromoteF32:     {OpPromote, TF64},
-		wasm.OpI32ReinterpretF32: {OpReinterpret, TI32},
-		wasm.OpI64ReinterpretF64: {OpReinterpret, TI64},
-		wasm.OpF32ReinterpretI32: {OpReinterpret, TF32},
-		wasm.OpF64ReinterpretI64: {OpReinterpret, TF64},
-		wasm.OpI32Extend8S:       {OpExtend8S, TI32},
-		wasm.OpI32Extend16S:      {OpExtend16S, TI32},
-		wasm.OpI64Extend8S:       {OpExtend8S, TI64},
-		wasm.OpI64Extend16S:      {OpExtend16S, TI64},
-		wasm.OpI64Extend32S:      {OpExtend32S, TI64},
-		wasm.OpI32TruncSatF32S:   {OpTruncSatS, TI32},
-		wasm.OpI32TruncSatF32U:   {OpTruncSatU, TI32},
-		wasm.OpI32TruncSatF64S:   {OpTruncSatS, TI32},
-		wasm.OpI32TruncSatF64U:   {OpTruncSatU, TI32},
-		wasm.OpI64TruncSatF32S:   {OpTruncSatS, TI64},
-		wasm.OpI64TruncSatF32U:   {OpTruncSatU, TI64},
-		wasm.OpI64TruncSatF64S:   {OpTruncSatS, TI64},
-		wasm.OpI64TruncSatF64U:   {OpTruncSatU, TI64},
+		wasm.OpI32WrapI64:        {ssa.OpWrap, ssa.TI32},
+		wasm.OpI32TruncF32S:      {ssa.OpTruncS, ssa.TI32},
+		wasm.OpI32TruncF32U:      {ssa.OpTruncU, ssa.TI32},
+		wasm.OpI32TruncF64S:      {ssa.OpTruncS, ssa.TI32},
+		wasm.OpI32TruncF64U:      {ssa.OpTruncU, ssa.TI32},
+		wasm.OpI64ExtendI32S:     {ssa.OpExtendS, ssa.TI64},
+		wasm.OpI64ExtendI32U:     {ssa.OpExtendU, ssa.TI64},
+		wasm.OpI64TruncF32S:      {ssa.OpTruncS, ssa.TI64},
+		wasm.OpI64TruncF32U:      {ssa.OpTruncU, ssa.TI64},
+		wasm.OpI64TruncF64S:      {ssa.OpTruncS, ssa.TI64},
+		wasm.OpI64TruncF64U:      {ssa.OpTruncU, ssa.TI64},
+		wasm.OpF32ConvertI32S:    {ssa.OpConvertS, ssa.TF32},
+		wasm.OpF32ConvertI32U:    {ssa.OpConvertU, ssa.TF32},
+		wasm.OpF32ConvertI64S:    {ssa.OpConvertS, ssa.TF32},
+		wasm.OpF32ConvertI64U:    {ssa.OpConvertU, ssa.TF32},
+		wasm.OpF32DemoteF64:      {ssa.OpDemote, ssa.TF32},
+		wasm.OpF64ConvertI32S:    {ssa.OpConvertS, ssa.TF64},
+		wasm.OpF64ConvertI32U:    {ssa.OpConvertU, ssa.TF64},
+		wasm.OpF64ConvertI64S:    {ssa.OpConvertS, ssa.TF64},
+		wasm.OpF64ConvertI64U:    {ssa.OpConvertU, ssa.TF64},
+		wasm.OpF64PromoteF32:     {ssa.OpPromote, ssa.TF64},
+		wasm.OpI32ReinterpretF32: {ssa.OpReinterpret, ssa.TI32},
+		wasm.OpI64ReinterpretF64: {ssa.OpReinterpret, ssa.TI64},
+		wasm.OpF32ReinterpretI32: {ssa.OpReinterpret, ssa.TF32},
+		wasm.OpF64ReinterpretI64: {ssa.OpReinterpret, ssa.TF64},
+		wasm.OpI32Extend8S:       {ssa.OpExtend8S, ssa.TI32},
+		wasm.OpI32Extend16S:      {ssa.OpExtend16S, ssa.TI32},
+		wasm.OpI64Extend8S:       {ssa.OpExtend8S, ssa.TI64},
+		wasm.OpI64Extend16S:      {ssa.OpExtend16S, ssa.TI64},
+		wasm.OpI64Extend32S:      {ssa.OpExtend32S, ssa.TI64},
+		wasm.OpI32TruncSatF32S:   {ssa.OpTruncSatS, ssa.TI32},
+		wasm.OpI32TruncSatF32U:   {ssa.OpTruncSatU, ssa.TI32},
+		wasm.OpI32TruncSatF64S:   {ssa.OpTruncSatS, ssa.TI32},
+		wasm.OpI32TruncSatF64U:   {ssa.OpTruncSatU, ssa.TI32},
+		wasm.OpI64TruncSatF32S:   {ssa.OpTruncSatS, ssa.TI64},
+		wasm.OpI64TruncSatF32U:   {ssa.OpTruncSatU, ssa.TI64},
+		wasm.OpI64TruncSatF64S:   {ssa.OpTruncSatS, ssa.TI64},
+		wasm.OpI64TruncSatF64U:   {ssa.OpTruncSatU, ssa.TI64},
 	}
 }}

@@ -1,8 +1,8 @@
-package codegen
+package ssa
 
 // fuseAndNot turns x & (y ^ -1), the xor used only there, into one
 // and-not: BMI1's andn d, y, x (d = ^y & x) in a single instruction
-// without a copy of y, or without BMI1 a not and an and (emit_ops.go,
+// without a copy of y, or without BMI1 a not and an and (isa/amd64,
 // intBin). Compilers write ^y & x as an xor with all ones and an and; it
 // is the core of the word-at-a-time zero-byte test of strlen, memchr and
 // friends ((w - 0x01..01) & ^w & 0x80..80), so the inner loops of C
@@ -18,11 +18,11 @@ func fuseAndNot(f *Func) {
 			}
 			for j, n := range v.Args {
 				x := v.Args[1-j]
-				if !isNot(n) || n.Block != b || n.Uses != 1 || n.Type != v.Type || n.fused ||
+				if !isNot(n) || n.Block != b || n.Uses != 1 || n.Type != v.Type || n.Fused ||
 					x.Op == OpConst || x == n || n.Args[0].Op == OpConst {
 					continue
 				}
-				n.fused = true
+				n.Fused = true
 				if fused == nil {
 					fused = map[*Value]*Value{}
 				}
@@ -35,7 +35,7 @@ func fuseAndNot(f *Func) {
 		}
 		vs := b.Values[:0:0]
 		for _, v := range b.Values {
-			if v.fused && v.Op == OpXor {
+			if v.Fused && v.Op == OpXor {
 				continue
 			}
 			if n := fused[v]; n != nil {

@@ -1,4 +1,4 @@
-package codegen
+package amd64
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/internal/lazy"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -48,26 +49,26 @@ func without(rs []asm.Reg, drop ...asm.Reg) []asm.Reg {
 
 // slotsOverlap reports whether two values' stack slots share bytes: a
 // v128 in slot k also takes slot k-1 (slotMem(k) is its lower half).
-func slotsOverlap(a, b *Value) bool {
-	if a.loc.Slot < 0 || b.loc.Slot < 0 {
+func slotsOverlap(a, b *ssa.Value) bool {
+	if a.Loc.Slot < 0 || b.Loc.Slot < 0 {
 		return false
 	}
-	lo := func(v *Value) int32 { return v.loc.Slot - int32(slotWidth(v.Type)) + 1 }
-	return lo(a) <= b.loc.Slot && lo(b) <= a.loc.Slot
+	lo := func(v *ssa.Value) int32 { return v.Loc.Slot - int32(slotWidth(v.Type)) + 1 }
+	return lo(a) <= b.Loc.Slot && lo(b) <= a.Loc.Slot
 }
 
 // ---- value slots of the calling convention ----
 
 // slotWidth is the number of 8-byte slots a value of t takes in memory
 // (entry-stub argument arrays, stack arguments and results).
-func slotWidth(t Type) int {
-	if t == TV128 {
+func slotWidth(t ssa.Type) int {
+	if t == ssa.TV128 {
 		return 2
 	}
 	return 1
 }
 
-func numSlots(ts []Type) int {
+func numSlots(ts []ssa.Type) int {
 	n := 0
 	for _, t := range ts {
 		n += slotWidth(t)
@@ -76,7 +77,7 @@ func numSlots(ts []Type) int {
 }
 
 // slotOffsets returns the slot index of each value in an array of slots.
-func slotOffsets(ts []Type) []int {
+func slotOffsets(ts []ssa.Type) []int {
 	out := make([]int, len(ts))
 	n := 0
 	for i, t := range ts {
@@ -88,7 +89,7 @@ func slotOffsets(ts []Type) []int {
 
 // resultSlot is the stack slot (from the stack-argument base) of result
 // i >= 1, after nStack slots of stack arguments.
-func resultSlot(nStack int, results []Type, i int) int {
+func resultSlot(nStack int, results []ssa.Type, i int) int {
 	n := nStack
 	for _, t := range results[1:i] {
 		n += slotWidth(t)
@@ -97,14 +98,14 @@ func resultSlot(nStack int, results []Type, i int) int {
 }
 
 // callResults returns the result types of a call or call_indirect.
-func callResults(m *wasm.Module, call *Value) []Type {
+func callResults(m *wasm.Module, call *ssa.Value) []ssa.Type {
 	var ft wasm.FuncType
-	if call.Op == OpCall {
+	if call.Op == ssa.OpCall {
 		ft = m.FuncType(uint32(call.Aux))
 	} else {
 		ft = m.Types[call.Aux]
 	}
-	r, _ := valTypes(ft.Results)
+	r, _ := ssa.ValTypes(ft.Results)
 	return r
 }
 
@@ -126,10 +127,13 @@ func (e *emitter) vconst(lo, hi uint64) asm.Mem {
 
 // splat8/16/32/64 are pool constants with every lane set to x.
 func (e *emitter) splat8(x uint8) asm.Mem { return e.splat64(uint64(x) * 0x0101010101010101) }
+
 func (e *emitter) splat16(x uint16) asm.Mem {
 	return e.splat64(uint64(x) * 0x0001000100010001)
 }
+
 func (e *emitter) splat32(x uint32) asm.Mem { return e.splat64(uint64(x) * 0x0000000100000001) }
+
 func (e *emitter) splat64(x uint64) asm.Mem { return e.vconst(x, x) }
 
 func (e *emitter) emitV128Consts() {
@@ -144,7 +148,7 @@ func (e *emitter) emitV128Consts() {
 	}
 }
 
-func (e *emitter) loadV128Const(dst ploc, c *Value) {
+func (e *emitter) loadV128Const(dst ploc, c *ssa.Value) {
 	a := e.a
 	lo, hi := uint64(c.Aux), uint64(c.Aux2)
 	if !dst.isReg() {
@@ -167,34 +171,34 @@ func (e *emitter) loadV128Const(dst ploc, c *Value) {
 
 // ---- dispatch ----
 
-func (e *emitter) isSIMD(v *Value) bool {
+func (e *emitter) isSIMD(v *ssa.Value) bool {
 	switch v.Op {
-	case OpSIMD, OpShuffle:
+	case ssa.OpSIMD, ssa.OpShuffle:
 		return true
-	case OpLoad:
-		return v.Type == TV128
-	case OpStore:
-		return v.Args[1].Type == TV128
+	case ssa.OpLoad:
+		return v.Type == ssa.TV128
+	case ssa.OpStore:
+		return v.Args[1].Type == ssa.TV128
 	}
 	return false
 }
 
 // vop reads a value into a register: its own, or scratch.
-func (e *emitter) vop(v *Value, scratch asm.Reg) asm.Reg { return e.xmm(v, scratch) }
+func (e *emitter) vop(v *ssa.Value, scratch asm.Reg) asm.Reg { return e.xmm(v, scratch) }
 
 // done moves a result computed in r into v's location.
-func (e *emitter) done(v *Value, r asm.Reg) {
-	if v.loc.inReg() {
-		if asm.Reg(v.loc.Reg) != r {
-			e.a.V(asm.Movaps, asm.Reg(v.loc.Reg), r)
+func (e *emitter) done(v *ssa.Value, r asm.Reg) {
+	if v.Loc.InReg() {
+		if asm.Reg(v.Loc.Reg) != r {
+			e.a.V(asm.Movaps, asm.Reg(v.Loc.Reg), r)
 		}
 		return
 	}
-	e.storeMem(slotMem(v.loc.Slot), r, v.Type)
+	e.storeMem(slotMem(v.Loc.Slot), r, v.Type)
 }
 
 // vbin emits d = x op y for a two-address op; swap computes y op x.
-func (e *emitter) vbin(v *Value, op asm.VecOp, swap, comm bool, imm int) {
+func (e *emitter) vbin(v *ssa.Value, op asm.VecOp, swap, comm bool, imm int) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
 	if swap {
@@ -220,7 +224,7 @@ func (e *emitter) vbin(v *Value, op asm.VecOp, swap, comm bool, imm int) {
 		return
 	}
 	e.load(d, x)
-	if y.Op == OpConst {
+	if y.Op == ssa.OpConst {
 		if imm >= 0 {
 			e.load(s1, y)
 			emit(d, s1)
@@ -234,7 +238,7 @@ func (e *emitter) vbin(v *Value, op asm.VecOp, swap, comm bool, imm int) {
 }
 
 // vun emits d = op x for an op that reads only its source.
-func (e *emitter) vun(v *Value, op asm.VecOp, imm int) {
+func (e *emitter) vun(v *ssa.Value, op asm.VecOp, imm int) {
 	d := e.dst(v, s0)
 	x := e.vop(v.Args[0], s1)
 	if imm >= 0 {
@@ -250,8 +254,6 @@ type vbinOp struct {
 	swap, comm bool
 	imm        int
 }
-
-func fd(sub uint32) wasm.Opcode { return wasm.PrefixFD<<16 | wasm.Opcode(sub) }
 
 // simpleBins are the binary operations one instruction implements.
 var simpleBins = lazy.Value[map[wasm.Opcode]vbinOp]{New: func() map[wasm.Opcode]vbinOp {
@@ -327,22 +329,22 @@ var simpleUns = lazy.Value[map[wasm.Opcode]vunOp]{New: func() map[wasm.Opcode]vu
 	}
 }}
 
-func (e *emitter) simd(v *Value) error {
+func (e *emitter) simd(v *ssa.Value) error {
 	switch v.Op {
-	case OpShuffle:
+	case ssa.OpShuffle:
 		e.shuffle(v)
 		return nil
-	case OpLoad:
+	case ssa.OpLoad:
 		e.vload(v)
 		return nil
-	case OpStore:
+	case ssa.OpStore:
 		m := e.memAccess(v, 16)
 		r := e.vop(v.Args[1], s0)
 		e.guardSite(v)
 		e.a.MovupsMR(m, r)
 		return nil
 	}
-	op := fd(uint32(v.Aux2))
+	op := ssa.Fd(uint32(v.Aux2))
 	if b, ok := simpleBins.Get()[op]; ok {
 		e.vbin(v, b.op, b.swap, b.comm, b.imm)
 		return nil
@@ -360,11 +362,11 @@ func (e *emitter) simd(v *Value) error {
 }
 
 // simdLowerings are tried in turn for the operations that need sequences.
-var simdLowerings = []func(e *emitter, v *Value, op wasm.Opcode) (bool, error){
+var simdLowerings = []func(e *emitter, v *ssa.Value, op wasm.Opcode) (bool, error){
 	(*emitter).lanes, (*emitter).vcompare, (*emitter).vshift, (*emitter).vint, (*emitter).vfloat,
 }
 
-func (e *emitter) vload(v *Value) {
+func (e *emitter) vload(v *ssa.Value) {
 	a := e.a
 	op := wasm.Opcode(v.Aux2)
 	size := 8
@@ -398,7 +400,7 @@ func (e *emitter) vload(v *Value) {
 
 // shuffle selects bytes of two vectors: pshufb each with a mask that
 // zeroes the lanes taken from the other, then or.
-func (e *emitter) shuffle(v *Value) {
+func (e *emitter) shuffle(v *ssa.Value) {
 	a := e.a
 	var lanes [16]byte
 	for i := 0; i < 8; i++ {
@@ -454,7 +456,7 @@ func (e *emitter) shuffle(v *Value) {
 }
 
 // lanes lowers splat, extract_lane, replace_lane and swizzle.
-func (e *emitter) lanes(v *Value, op wasm.Opcode) (bool, error) {
+func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	lane := uint8(v.Aux)
 	switch op {
@@ -567,7 +569,7 @@ var cmpOps = [4]struct{ eq, mins, minu, maxs, maxu asm.VecOp }{
 // ne = not eq; le/ge = min/max then eq; unsigned lt/gt = not ge/le;
 // i64x2 signed order from 64-bit subtraction with overflow correction
 // (pcmpgtq is SSE4.2, beyond the baseline).
-func (e *emitter) vcompare(v *Value, op wasm.Opcode) (bool, error) {
+func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	type cmp struct {
 		size  int
@@ -639,7 +641,7 @@ func (e *emitter) vcompare(v *Value, op wasm.Opcode) (bool, error) {
 // x86 gives 0 (or the sign) for larger counts, so the count is masked.
 // There are no byte shifts: i8x16 shifts words and masks (shl, shr_u) or
 // widens to words (shr_s); i64x2.shr_s biases by the sign bit.
-func (e *emitter) vshift(v *Value, op wasm.Opcode) (bool, error) {
+func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	type sh struct {
 		size int
@@ -716,7 +718,7 @@ func (e *emitter) extend(d, x asm.Reg, op asm.VecOp, high bool) {
 }
 
 // vint lowers the integer operations that need sequences.
-func (e *emitter) vint(v *Value, op wasm.Opcode) (bool, error) {
+func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	switch op {
 	case wasm.OpI8x16Neg, wasm.OpI16x8Neg, wasm.OpI32x4Neg, wasm.OpI64x2Neg:
@@ -871,7 +873,7 @@ var extmuls = lazy.Value[map[wasm.Opcode]extmulOp]{New: func() map[wasm.Opcode]e
 }}
 
 // vfloat lowers the float operations that need sequences.
-func (e *emitter) vfloat(v *Value, op wasm.Opcode) (bool, error) {
+func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	switch op {
 	case wasm.OpF32x4Abs, wasm.OpF64x2Abs, wasm.OpF32x4Neg, wasm.OpF64x2Neg:
@@ -1000,11 +1002,11 @@ func (e *emitter) vfloat(v *Value, op wasm.Opcode) (bool, error) {
 
 // vectorTest sets the flags for any_true or all_true and returns the
 // condition that holds when the result is true.
-func (e *emitter) vectorTest(v *Value) asm.Cond {
+func (e *emitter) vectorTest(v *ssa.Value) asm.Cond {
 	a := e.a
 	x := e.vop(v.Args[0], s0)
 	eq, ok := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16AllTrue: asm.Pcmpeqb, wasm.OpI16x8AllTrue: asm.Pcmpeqw,
-		wasm.OpI32x4AllTrue: asm.Pcmpeqd, wasm.OpI64x2AllTrue: asm.Pcmpeqq}[fd(uint32(v.Aux2))]
+		wasm.OpI32x4AllTrue: asm.Pcmpeqd, wasm.OpI64x2AllTrue: asm.Pcmpeqq}[ssa.Fd(uint32(v.Aux2))]
 	if !ok { // any_true
 		a.V(asm.Ptest, x, x)
 		return asm.CondNE

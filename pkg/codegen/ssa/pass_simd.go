@@ -1,6 +1,8 @@
-package codegen
+package ssa
 
-import "github.com/lucet-go/lucet/pkg/wasm"
+import (
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
 
 // fuseVectorTests lets v128.any_true and iN.all_true that only decide a
 // branch (directly or through i32.eqz) set the flags for it (ptest)
@@ -20,7 +22,7 @@ func fuseVectorTests(f *Func) {
 					break
 				}
 			}
-			c.fused = false
+			c.Fused = false
 			b.Control = t[0]
 			b.Succs[0], b.Succs[1] = b.Succs[1], b.Succs[0]
 			c = t[0]
@@ -35,7 +37,7 @@ func fuseVectorTests(f *Func) {
 				break
 			}
 		}
-		c.fused = true
+		c.Fused = true
 	}
 }
 
@@ -43,7 +45,7 @@ func isVectorTest(v *Value) bool {
 	if v.Op != OpSIMD {
 		return false
 	}
-	switch fd(uint32(v.Aux2)) {
+	switch Fd(uint32(v.Aux2)) {
 	case wasm.OpV128AnyTrue, wasm.OpI8x16AllTrue, wasm.OpI16x8AllTrue, wasm.OpI32x4AllTrue, wasm.OpI64x2AllTrue:
 		return true
 	}

@@ -1,4 +1,4 @@
-package codegen
+package ssa
 
 // gvn (global value numbering) replaces a pure value by an identical one
 // (same op, type, immediates and operands, commutative operands in
@@ -84,7 +84,7 @@ type gvnKey struct {
 
 // gvnKeyOf returns v's key, or false when v is not numbered.
 func gvnKeyOf(v *Value) (gvnKey, bool) {
-	if !gvnPure(v.Op) || opInfos[v.Op].effect || len(v.Args) == 0 || len(v.Args) > 3 {
+	if !gvnPure(v.Op) || OpInfos[v.Op].effect || len(v.Args) == 0 || len(v.Args) > 3 {
 		return gvnKey{}, false
 	}
 	k := gvnKey{op: v.Op, t: v.Type, aux: v.Aux, aux2: v.Aux2, a0: -1, a1: -1, a2: -1}
@@ -92,7 +92,7 @@ func gvnKeyOf(v *Value) (gvnKey, bool) {
 	for i, a := range v.Args {
 		*ids[i] = a.ID
 	}
-	if opInfos[v.Op].commutative && k.a1 < k.a0 {
+	if OpInfos[v.Op].Commutative && k.a1 < k.a0 {
 		k.a0, k.a1 = k.a1, k.a0
 	}
 	return k, true

@@ -1,4 +1,4 @@
-package codegen
+package ssa
 
 // resolve follows replacement links, shortening the chain it walked so
 // the next walk is one step.
@@ -31,7 +31,7 @@ type paramRef struct {
 func elimRedundantParams(f *Func) {
 	// users[pnum[id]] lists the parameters receiving parameter id as an
 	// argument.
-	pnum := make([]int32, f.nextID)
+	pnum := make([]int32, f.NextID)
 	var work []paramRef
 	for _, b := range f.Blocks {
 		if b == f.Entry {
@@ -51,7 +51,7 @@ func elimRedundantParams(f *Func) {
 			continue
 		}
 		for _, pred := range b.Preds {
-			for i, a := range pred.Succs[pred.edgeTo(b)].Args {
+			for i, a := range pred.Succs[pred.EdgeTo(b)].Args {
 				if a.Op == OpParam && a.Block != f.Entry {
 					users[pnum[a.ID]] = append(users[pnum[a.ID]], paramRef{b, int32(i)})
 				}
@@ -74,7 +74,7 @@ func elimRedundantParams(f *Func) {
 		var same *Value
 		redundant := true
 		for _, pred := range b.Preds {
-			a := resolve(pred.Succs[pred.edgeTo(b)].Args[i])
+			a := resolve(pred.Succs[pred.EdgeTo(b)].Args[i])
 			if a == p || a == same {
 				continue
 			}
@@ -128,7 +128,7 @@ func elimRedundantParams(f *Func) {
 			keep = old[:0:0]
 		}
 		for _, pred := range b.Preds {
-			e := &pred.Succs[pred.edgeTo(b)]
+			e := &pred.Succs[pred.EdgeTo(b)]
 			args := make([]*Value, 0, len(keep))
 			for i, a := range e.Args {
 				if old[i].fwd == nil {
@@ -162,7 +162,7 @@ func elimRedundantParams(f *Func) {
 // deadCode removes values and block parameters that nothing with an
 // effect depends on, and recomputes use counts.
 func deadCode(f *Func) {
-	live := newBitset(int(f.nextID))
+	live := newBitset(int(f.NextID))
 	var work []*Value
 	mark := func(v *Value) {
 		if !live.has(v.ID) {
@@ -172,13 +172,13 @@ func deadCode(f *Func) {
 	}
 	// pidx is each parameter's position in its block, so a live one
 	// marks its incoming arguments without a search.
-	pidx := make([]int32, f.nextID)
+	pidx := make([]int32, f.NextID)
 	for _, b := range f.Blocks {
 		for i, p := range b.Params {
 			pidx[p.ID] = int32(i)
 		}
 		for _, v := range b.Values {
-			if opInfos[v.Op].effect {
+			if OpInfos[v.Op].effect {
 				mark(v)
 			}
 		}
@@ -201,7 +201,7 @@ func deadCode(f *Func) {
 		if v.Op == OpParam {
 			b := v.Block
 			for _, pred := range b.Preds {
-				mark(pred.Succs[pred.edgeTo(b)].Args[pidx[v.ID]])
+				mark(pred.Succs[pred.EdgeTo(b)].Args[pidx[v.ID]])
 			}
 		}
 	}
@@ -227,7 +227,7 @@ func deadCode(f *Func) {
 			continue
 		}
 		for _, pred := range b.Preds {
-			e := &pred.Succs[pred.edgeTo(b)]
+			e := &pred.Succs[pred.EdgeTo(b)]
 			args := e.Args[:0:0]
 			for i, a := range e.Args {
 				if live.has(b.Params[i].ID) {

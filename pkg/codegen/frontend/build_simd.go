@@ -1,9 +1,10 @@
-package codegen
+package frontend
 
 import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -13,14 +14,14 @@ import (
 // bounds checks stay those of scalar memory accesses.
 func (b *builder) simd(in *wasm.Instr) error {
 	sub := uint32(in.Op & 0xFFFF)
-	b.f.simd = true
+	b.f.Simd = true
 	info, ok := wasm.SIMD(sub)
 	if !ok {
-		return fmt.Errorf("%w: SIMD instruction 0xfd %d", ErrUnsupported, sub)
+		return fmt.Errorf("%w: SIMD instruction 0xfd %d", ssa.ErrUnsupported, sub)
 	}
 	switch {
 	case sub == 0x0C: // v128.const
-		v := b.add(OpConst, TV128)
+		v := b.add(ssa.OpConst, ssa.TV128)
 		v.Aux = int64(binary.LittleEndian.Uint64(in.V128[:8]))
 		v.Aux2 = int64(binary.LittleEndian.Uint64(in.V128[8:]))
 		b.push(v)
@@ -28,7 +29,7 @@ func (b *builder) simd(in *wasm.Instr) error {
 	case sub == 0x0D: // i8x16.shuffle
 		y := b.pop()
 		x := b.pop()
-		v := b.add(OpShuffle, TV128, x, y)
+		v := b.add(ssa.OpShuffle, ssa.TV128, x, y)
 		v.Aux = int64(binary.LittleEndian.Uint64(in.V128[:8]))
 		v.Aux2 = int64(binary.LittleEndian.Uint64(in.V128[8:]))
 		b.push(v)
@@ -37,23 +38,23 @@ func (b *builder) simd(in *wasm.Instr) error {
 		return b.simdMem(in, sub, info)
 	}
 	args := b.popN(int(info.NumParams))
-	t := TNone
+	t := ssa.TNone
 	if info.Result != 0 {
 		var err error
-		if t, err = valType(info.Result); err != nil {
+		if t, err = ssa.ValType(info.Result); err != nil {
 			return err
 		}
 	}
 	v := b.simdOp(sub, t, args...)
 	v.Aux = int64(in.Lane)
-	if t != TNone {
+	if t != ssa.TNone {
 		b.push(v)
 	}
 	return nil
 }
 
-func (b *builder) simdOp(sub uint32, t Type, args ...*Value) *Value {
-	v := b.add(OpSIMD, t, args...)
+func (b *builder) simdOp(sub uint32, t ssa.Type, args ...*ssa.Value) *ssa.Value {
+	v := b.add(ssa.OpSIMD, t, args...)
 	v.Aux2 = int64(sub)
 	return v
 }
@@ -63,7 +64,7 @@ func (b *builder) simdOp(sub uint32, t Type, args ...*Value) *Value {
 var (
 	laneLoads    = [4]wasm.Opcode{wasm.OpI32Load8U, wasm.OpI32Load16U, wasm.OpI32Load, wasm.OpI64Load}
 	laneStores   = [4]wasm.Opcode{wasm.OpI32Store8, wasm.OpI32Store16, wasm.OpI32Store, wasm.OpI64Store}
-	laneTypes    = [4]Type{TI32, TI32, TI32, TI64}
+	laneTypes    = [4]ssa.Type{ssa.TI32, ssa.TI32, ssa.TI32, ssa.TI64}
 	laneSplats   = [4]uint32{0x0F, 0x10, 0x11, 0x12}
 	laneReplaces = [4]uint32{0x17, 0x1A, 0x1C, 0x1E}
 	laneExtracts = [4]uint32{0x16, 0x19, 0x1B, 0x1D}
@@ -90,42 +91,42 @@ func (b *builder) simdMem(in *wasm.Instr, sub uint32, info *wasm.SIMDInfo) error
 	switch {
 	case sub >= 0x07 && sub <= 0x0A: // load splat
 		x := b.access(laneLoads[k], laneTypes[k], in.MemOffset, int(size), b.pop(), nil)
-		b.push(b.simdOp(laneSplats[k], TV128, x))
+		b.push(b.simdOp(laneSplats[k], ssa.TV128, x))
 	case sub >= 0x54 && sub <= 0x57: // load lane
 		vec := b.pop()
 		x := b.access(laneLoads[k], laneTypes[k], in.MemOffset, int(size), b.pop(), nil)
-		v := b.simdOp(laneReplaces[k], TV128, vec, x)
+		v := b.simdOp(laneReplaces[k], ssa.TV128, vec, x)
 		v.Aux = int64(in.Lane)
 		b.push(v)
 	case sub >= 0x58 && sub <= 0x5B: // store lane
 		vec := b.pop()
 		x := b.simdOp(laneExtracts[k], laneTypes[k], vec)
 		x.Aux = int64(in.Lane)
-		b.access(laneStores[k], TNone, in.MemOffset, int(size), b.pop(), x)
+		b.access(laneStores[k], ssa.TNone, in.MemOffset, int(size), b.pop(), x)
 	case sub == 0x0B: // v128.store
 		val := b.pop()
-		b.access(in.Op, TNone, in.MemOffset, 16, b.pop(), val)
+		b.access(in.Op, ssa.TNone, in.MemOffset, 16, b.pop(), val)
 	default: // v128.load, load NxM, load zero
-		b.push(b.access(in.Op, TV128, in.MemOffset, int(size), b.pop(), nil))
+		b.push(b.access(in.Op, ssa.TV128, in.MemOffset, int(size), b.pop(), nil))
 	}
 	return nil
 }
 
 // access adds a load (val nil) or store of size bytes, with the memory
 // length as the last argument when it needs an explicit check.
-func (b *builder) access(op wasm.Opcode, t Type, off uint32, size int, addr, val *Value) *Value {
-	args := []*Value{addr}
+func (b *builder) access(op wasm.Opcode, t ssa.Type, off uint32, size int, addr, val *ssa.Value) *ssa.Value {
+	args := []*ssa.Value{addr}
 	if val != nil {
 		args = append(args, val)
 	}
 	if b.needsCheck(uint64(off) + uint64(size)) {
 		args = append(args, b.readVar(b.cur, b.memVar))
 	}
-	var v *Value
+	var v *ssa.Value
 	if val != nil {
-		v = b.add(OpStore, TNone, args...)
+		v = b.add(ssa.OpStore, ssa.TNone, args...)
 	} else {
-		v = b.add(OpLoad, t, args...)
+		v = b.add(ssa.OpLoad, t, args...)
 	}
 	v.Aux = int64(off)
 	v.Aux2 = int64(op)

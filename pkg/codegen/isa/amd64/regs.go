@@ -1,8 +1,9 @@
-package codegen
+package amd64
 
 import (
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/internal/lazy"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
 
 // Registers. RAX, RCX, RDX and X14, X15 are scratch registers of the
@@ -10,7 +11,7 @@ import (
 // move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
 // frame.
 var (
-	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
+	AllocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
 	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
 		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
 	// Registers no call takes arguments in come first for values that
@@ -24,22 +25,22 @@ var (
 	argXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7}
 )
 
-// regTarget tells the register allocator the amd64 register sets.
-type regTarget struct{}
+// RegTarget tells the register allocator the amd64 register sets.
+type RegTarget struct{}
 
 // allocSets are the allocation orders as the allocator's registers:
 // [float][acrossCalls], and the same for functions with SIMD operations
 // (which keep two more XMM registers as scratch). Built on first use.
-var allocSets = lazy.Value[[2][2][2][]Reg]{New: func() (s [2][2][2][]Reg) {
-	conv := func(rs []asm.Reg) []Reg {
-		out := make([]Reg, len(rs))
+var allocSets = lazy.Value[[2][2][2][]ssa.Reg]{New: func() (s [2][2][2][]ssa.Reg) {
+	conv := func(rs []asm.Reg) []ssa.Reg {
+		out := make([]ssa.Reg, len(rs))
 		for i, r := range rs {
-			out[i] = Reg(r)
+			out[i] = ssa.Reg(r)
 		}
 		return out
 	}
 	for simd := 0; simd < 2; simd++ {
-		s[simd][0][0] = conv(allocGPRs)
+		s[simd][0][0] = conv(AllocGPRs)
 		s[simd][0][1] = conv(calleeGPRFirst)
 	}
 	s[0][1][0] = conv(allocXMMs)
@@ -50,27 +51,27 @@ var allocSets = lazy.Value[[2][2][2][]Reg]{New: func() (s [2][2][2][]Reg) {
 	return s
 }}
 
-func (regTarget) Allocatable(f *Func, float, acrossCalls bool) []Reg {
-	return allocSets.Get()[b2i[int](f.simd)][b2i[int](float)][b2i[int](acrossCalls)]
+func (RegTarget) Allocatable(f *ssa.Func, float, acrossCalls bool) []ssa.Reg {
+	return allocSets.Get()[ssa.B2i[int](f.Simd)][ssa.B2i[int](float)][ssa.B2i[int](acrossCalls)]
 }
 
-func (regTarget) IsFloat(r Reg) bool { return asm.Reg(r).IsXMM() }
+func (RegTarget) IsFloat(r ssa.Reg) bool { return asm.Reg(r).IsXMM() }
 
-func (regTarget) RegName(r Reg) string { return asm.Reg(r).String() }
+func (RegTarget) RegName(r ssa.Reg) string { return asm.Reg(r).String() }
 
-func (regTarget) ArgReg(f *Func, i int) Reg { return Reg(argReg(f, i)) }
+func (RegTarget) ArgReg(f *ssa.Func, i int) ssa.Reg { return ssa.Reg(argReg(f, i)) }
 
-func (regTarget) ParamRegs(params []Type) []Reg {
+func (RegTarget) ParamRegs(params []ssa.Type) []ssa.Reg {
 	regs, _, _ := convention(params)
-	out := make([]Reg, len(regs))
+	out := make([]ssa.Reg, len(regs))
 	for i, r := range regs {
-		out[i] = Reg(r)
+		out[i] = ssa.Reg(r)
 	}
 	return out
 }
 
 // argReg is the register parameter i of f arrives in, or NoReg.
-func argReg(f *Func, i int) asm.Reg {
+func argReg(f *ssa.Func, i int) asm.Reg {
 	ni, nf := 0, 0
 	for j, t := range f.Params {
 		var r asm.Reg = asm.NoReg

@@ -1,4 +1,4 @@
-package codegen
+package ssa
 
 // fold rewrites integer values whose result follows from their operands:
 // operations on constants become constants, identities (x+0, x|0, x^0,
@@ -23,7 +23,7 @@ func fold(f *Func) {
 			if k, ok := mulByPow2(v); ok {
 				// The shift count is a new constant: the multiplier
 				// may have other uses.
-				c := f.newValue(b, OpConst, v.Type)
+				c := f.NewValue(b, OpConst, v.Type)
 				c.Aux, c.Pos = k, v.Pos
 				vs = append(vs, c)
 				v.Op, v.Args = OpShl, []*Value{v.Args[0], c}
@@ -49,7 +49,7 @@ func fold(f *Func) {
 }
 
 // invertedCompare maps an integer comparison to its negation.
-var invertedCompare = [opCount]Op{
+var invertedCompare = [OpCount]Op{
 	OpEq: OpNe, OpNe: OpEq, OpLtS: OpGeS, OpGeS: OpLtS, OpLtU: OpGeU, OpGeU: OpLtU,
 	OpGtS: OpLeS, OpLeS: OpGtS, OpGtU: OpLeU, OpLeU: OpGtU,
 }
@@ -62,11 +62,11 @@ func foldValue(v *Value) *Value {
 			v.Op, v.Args = inv, []*Value{a.Args[0], a.Args[1]}
 			return nil
 		}
-		if a.Op == OpEqz && (isCompare(a.Args[0].Op) || isFloatCompare(a.Args[0].Op)) {
+		if a.Op == OpEqz && (isCompare(a.Args[0].Op) || IsFloatCompare(a.Args[0].Op)) {
 			return a.Args[0] // already 0 or 1
 		}
 		if a.Op == OpConst {
-			v.Op, v.Args, v.Aux = OpConst, nil, b2i[int64](maskTo(a.Type, uint64(a.Aux)) == 0)
+			v.Op, v.Args, v.Aux = OpConst, nil, B2i[int64](maskTo(a.Type, uint64(a.Aux)) == 0)
 		}
 		return nil
 	}
@@ -84,7 +84,7 @@ func foldValue(v *Value) *Value {
 		}
 		return nil
 	}
-	if x.Op == OpConst && opInfos[v.Op].commutative && !isCompare(v.Op) {
+	if x.Op == OpConst && OpInfos[v.Op].Commutative && !isCompare(v.Op) {
 		x, y = y, x
 	}
 	if y.Op != OpConst || x.Type != v.Type {
@@ -131,9 +131,9 @@ func mulByPow2(v *Value) (int64, bool) {
 	return k, true
 }
 
-// b2i is 1 for true and 0 for false, in whatever integer type the caller
+// B2i is 1 for true and 0 for false, in whatever integer type the caller
 // needs (an index, a constant's Aux).
-func b2i[T int | int64](b bool) T {
+func B2i[T int | int64](b bool) T {
 	if b {
 		return 1
 	}
@@ -179,25 +179,25 @@ func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
 	case OpShrS:
 		return uint64(sa >> sh), true
 	case OpEq:
-		return uint64(b2i[int64](a == b)), true
+		return uint64(B2i[int64](a == b)), true
 	case OpNe:
-		return uint64(b2i[int64](a != b)), true
+		return uint64(B2i[int64](a != b)), true
 	case OpLtU:
-		return uint64(b2i[int64](a < b)), true
+		return uint64(B2i[int64](a < b)), true
 	case OpGtU:
-		return uint64(b2i[int64](a > b)), true
+		return uint64(B2i[int64](a > b)), true
 	case OpLeU:
-		return uint64(b2i[int64](a <= b)), true
+		return uint64(B2i[int64](a <= b)), true
 	case OpGeU:
-		return uint64(b2i[int64](a >= b)), true
+		return uint64(B2i[int64](a >= b)), true
 	case OpLtS:
-		return uint64(b2i[int64](sa < sb)), true
+		return uint64(B2i[int64](sa < sb)), true
 	case OpGtS:
-		return uint64(b2i[int64](sa > sb)), true
+		return uint64(B2i[int64](sa > sb)), true
 	case OpLeS:
-		return uint64(b2i[int64](sa <= sb)), true
+		return uint64(B2i[int64](sa <= sb)), true
 	case OpGeS:
-		return uint64(b2i[int64](sa >= sb)), true
+		return uint64(B2i[int64](sa >= sb)), true
 	}
 	return 0, false
 }

@@ -1,4 +1,4 @@
-package codegen
+package amd64
 
 import (
 	"fmt"
@@ -7,16 +7,17 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // aluOps and shiftOps are arrays, not maps: the linker lays them out, so
 // linking the compiler costs no start-up work.
-var aluOps = [opCount]asm.ALUOp{OpAdd: asm.ALUAdd, OpSub: asm.ALUSub, OpAnd: asm.ALUAnd, OpOr: asm.ALUOr, OpXor: asm.ALUXor}
+var aluOps = [ssa.OpCount]asm.ALUOp{ssa.OpAdd: asm.ALUAdd, ssa.OpSub: asm.ALUSub, ssa.OpAnd: asm.ALUAnd, ssa.OpOr: asm.ALUOr, ssa.OpXor: asm.ALUXor}
 
-var shiftOps = [opCount]asm.ShiftOp{OpShl: asm.ShiftShl, OpShrS: asm.ShiftSar, OpShrU: asm.ShiftShr, OpRotl: asm.ShiftRol, OpRotr: asm.ShiftRor}
+var shiftOps = [ssa.OpCount]asm.ShiftOp{ssa.OpShl: asm.ShiftShl, ssa.OpShrS: asm.ShiftSar, ssa.OpShrU: asm.ShiftShr, ssa.OpRotl: asm.ShiftRol, ssa.OpRotr: asm.ShiftRor}
 
-func (e *emitter) op(v *Value) error {
+func (e *emitter) op(v *ssa.Value) error {
 	if e.isSIMD(v) {
 		return e.simd(v)
 	}
@@ -32,95 +33,95 @@ func (e *emitter) op(v *Value) error {
 // initialization cycle (the lowerings reach op again), nor in an init
 // function: running a compiled module must not initialise the compiler.
 var (
-	lowerings     [opCount]func(e *emitter, v *Value)
+	lowerings     [ssa.OpCount]func(e *emitter, v *ssa.Value)
 	loweringsOnce sync.Once
 )
 
 func initLowerings() {
-	lowerings[OpAdd] = (*emitter).alu
-	lowerings[OpSub] = (*emitter).alu
-	lowerings[OpAnd] = (*emitter).alu
-	lowerings[OpOr] = (*emitter).alu
-	lowerings[OpXor] = (*emitter).alu
-	lowerings[OpMul] = (*emitter).mul
-	lowerings[OpShl] = (*emitter).shiftOp
-	lowerings[OpShrS] = (*emitter).shiftOp
-	lowerings[OpShrU] = (*emitter).shiftOp
-	lowerings[OpRotl] = (*emitter).shiftOp
-	lowerings[OpRotr] = (*emitter).shiftOp
-	lowerings[OpDivS] = (*emitter).div
-	lowerings[OpDivU] = (*emitter).div
-	lowerings[OpRemS] = (*emitter).div
-	lowerings[OpRemU] = (*emitter).div
-	lowerings[OpClz] = (*emitter).bitCount
-	lowerings[OpCtz] = (*emitter).bitCount
-	lowerings[OpPopcnt] = (*emitter).bitCount
-	lowerings[OpEqz] = (*emitter).intCompare
-	lowerings[OpEq] = (*emitter).intCompare
-	lowerings[OpNe] = (*emitter).intCompare
-	lowerings[OpLtS] = (*emitter).intCompare
-	lowerings[OpLtU] = (*emitter).intCompare
-	lowerings[OpGtS] = (*emitter).intCompare
-	lowerings[OpGtU] = (*emitter).intCompare
-	lowerings[OpLeS] = (*emitter).intCompare
-	lowerings[OpLeU] = (*emitter).intCompare
-	lowerings[OpGeS] = (*emitter).intCompare
-	lowerings[OpGeU] = (*emitter).intCompare
-	lowerings[OpFEq] = (*emitter).floatCompare
-	lowerings[OpFNe] = (*emitter).floatCompare
-	lowerings[OpFLt] = (*emitter).floatCompare
-	lowerings[OpFGt] = (*emitter).floatCompare
-	lowerings[OpFLe] = (*emitter).floatCompare
-	lowerings[OpFGe] = (*emitter).floatCompare
-	lowerings[OpFAdd] = (*emitter).floatBin
-	lowerings[OpFSub] = (*emitter).floatBin
-	lowerings[OpFMul] = (*emitter).floatBin
-	lowerings[OpFDiv] = (*emitter).floatBin
-	lowerings[OpFMin] = (*emitter).minMax
-	lowerings[OpFMax] = (*emitter).minMax
-	lowerings[OpFCopysign] = (*emitter).signOp
-	lowerings[OpFAbs] = (*emitter).signOp
-	lowerings[OpFNeg] = (*emitter).signOp
-	lowerings[OpFCeil] = (*emitter).floatUnary
-	lowerings[OpFFloor] = (*emitter).floatUnary
-	lowerings[OpFTrunc] = (*emitter).floatUnary
-	lowerings[OpFNearest] = (*emitter).floatUnary
-	lowerings[OpFSqrt] = (*emitter).floatUnary
-	lowerings[OpWrap] = (*emitter).wrap
-	lowerings[OpExtendU] = (*emitter).wrap
-	lowerings[OpExtendS] = (*emitter).extendS
-	lowerings[OpExtend8S] = (*emitter).extendS
-	lowerings[OpExtend16S] = (*emitter).extendS
-	lowerings[OpExtend32S] = (*emitter).extendS
-	lowerings[OpReinterpret] = (*emitter).reinterpret
-	lowerings[OpPromote] = (*emitter).promoteDemote
-	lowerings[OpDemote] = (*emitter).promoteDemote
-	lowerings[OpConvertS] = (*emitter).convert
-	lowerings[OpConvertU] = (*emitter).convert
-	lowerings[OpTruncS] = (*emitter).trunc
-	lowerings[OpTruncU] = (*emitter).trunc
-	lowerings[OpTruncSatS] = (*emitter).trunc
-	lowerings[OpTruncSatU] = (*emitter).trunc
-	lowerings[OpSelect] = (*emitter).sel
-	lowerings[OpLoad] = (*emitter).loadOp
-	lowerings[OpStore] = (*emitter).storeOp
-	lowerings[OpMemLen] = (*emitter).memLen
-	lowerings[OpGlobalAddr] = (*emitter).globalAddr
-	lowerings[OpGlobalGet] = (*emitter).globalGet
-	lowerings[OpGlobalSet] = (*emitter).globalSet
-	lowerings[OpRefFunc] = (*emitter).refFunc
-	lowerings[OpTableSize] = (*emitter).tableSize
-	lowerings[OpTableGet] = (*emitter).tableAccess
-	lowerings[OpTableSet] = (*emitter).tableAccess
-	lowerings[OpCall] = (*emitter).call
-	lowerings[OpCallIndirect] = (*emitter).call
-	lowerings[OpResult] = (*emitter).callResult
-	lowerings[OpBuiltin] = (*emitter).builtin
-	lowerings[OpInterrupt] = (*emitter).interrupt
-	lowerings[OpFuel] = (*emitter).fuelCharge
+	lowerings[ssa.OpAdd] = (*emitter).alu
+	lowerings[ssa.OpSub] = (*emitter).alu
+	lowerings[ssa.OpAnd] = (*emitter).alu
+	lowerings[ssa.OpOr] = (*emitter).alu
+	lowerings[ssa.OpXor] = (*emitter).alu
+	lowerings[ssa.OpMul] = (*emitter).mul
+	lowerings[ssa.OpShl] = (*emitter).shiftOp
+	lowerings[ssa.OpShrS] = (*emitter).shiftOp
+	lowerings[ssa.OpShrU] = (*emitter).shiftOp
+	lowerings[ssa.OpRotl] = (*emitter).shiftOp
+	lowerings[ssa.OpRotr] = (*emitter).shiftOp
+	lowerings[ssa.OpDivS] = (*emitter).div
+	lowerings[ssa.OpDivU] = (*emitter).div
+	lowerings[ssa.OpRemS] = (*emitter).div
+	lowerings[ssa.OpRemU] = (*emitter).div
+	lowerings[ssa.OpClz] = (*emitter).bitCount
+	lowerings[ssa.OpCtz] = (*emitter).bitCount
+	lowerings[ssa.OpPopcnt] = (*emitter).bitCount
+	lowerings[ssa.OpEqz] = (*emitter).intCompare
+	lowerings[ssa.OpEq] = (*emitter).intCompare
+	lowerings[ssa.OpNe] = (*emitter).intCompare
+	lowerings[ssa.OpLtS] = (*emitter).intCompare
+	lowerings[ssa.OpLtU] = (*emitter).intCompare
+	lowerings[ssa.OpGtS] = (*emitter).intCompare
+	lowerings[ssa.OpGtU] = (*emitter).intCompare
+	lowerings[ssa.OpLeS] = (*emitter).intCompare
+	lowerings[ssa.OpLeU] = (*emitter).intCompare
+	lowerings[ssa.OpGeS] = (*emitter).intCompare
+	lowerings[ssa.OpGeU] = (*emitter).intCompare
+	lowerings[ssa.OpFEq] = (*emitter).floatCompare
+	lowerings[ssa.OpFNe] = (*emitter).floatCompare
+	lowerings[ssa.OpFLt] = (*emitter).floatCompare
+	lowerings[ssa.OpFGt] = (*emitter).floatCompare
+	lowerings[ssa.OpFLe] = (*emitter).floatCompare
+	lowerings[ssa.OpFGe] = (*emitter).floatCompare
+	lowerings[ssa.OpFAdd] = (*emitter).floatBin
+	lowerings[ssa.OpFSub] = (*emitter).floatBin
+	lowerings[ssa.OpFMul] = (*emitter).floatBin
+	lowerings[ssa.OpFDiv] = (*emitter).floatBin
+	lowerings[ssa.OpFMin] = (*emitter).minMax
+	lowerings[ssa.OpFMax] = (*emitter).minMax
+	lowerings[ssa.OpFCopysign] = (*emitter).signOp
+	lowerings[ssa.OpFAbs] = (*emitter).signOp
+	lowerings[ssa.OpFNeg] = (*emitter).signOp
+	lowerings[ssa.OpFCeil] = (*emitter).floatUnary
+	lowerings[ssa.OpFFloor] = (*emitter).floatUnary
+	lowerings[ssa.OpFTrunc] = (*emitter).floatUnary
+	lowerings[ssa.OpFNearest] = (*emitter).floatUnary
+	lowerings[ssa.OpFSqrt] = (*emitter).floatUnary
+	lowerings[ssa.OpWrap] = (*emitter).wrap
+	lowerings[ssa.OpExtendU] = (*emitter).wrap
+	lowerings[ssa.OpExtendS] = (*emitter).extendS
+	lowerings[ssa.OpExtend8S] = (*emitter).extendS
+	lowerings[ssa.OpExtend16S] = (*emitter).extendS
+	lowerings[ssa.OpExtend32S] = (*emitter).extendS
+	lowerings[ssa.OpReinterpret] = (*emitter).reinterpret
+	lowerings[ssa.OpPromote] = (*emitter).promoteDemote
+	lowerings[ssa.OpDemote] = (*emitter).promoteDemote
+	lowerings[ssa.OpConvertS] = (*emitter).convert
+	lowerings[ssa.OpConvertU] = (*emitter).convert
+	lowerings[ssa.OpTruncS] = (*emitter).trunc
+	lowerings[ssa.OpTruncU] = (*emitter).trunc
+	lowerings[ssa.OpTruncSatS] = (*emitter).trunc
+	lowerings[ssa.OpTruncSatU] = (*emitter).trunc
+	lowerings[ssa.OpSelect] = (*emitter).sel
+	lowerings[ssa.OpLoad] = (*emitter).loadOp
+	lowerings[ssa.OpStore] = (*emitter).storeOp
+	lowerings[ssa.OpMemLen] = (*emitter).memLen
+	lowerings[ssa.OpGlobalAddr] = (*emitter).globalAddr
+	lowerings[ssa.OpGlobalGet] = (*emitter).globalGet
+	lowerings[ssa.OpGlobalSet] = (*emitter).globalSet
+	lowerings[ssa.OpRefFunc] = (*emitter).refFunc
+	lowerings[ssa.OpTableSize] = (*emitter).tableSize
+	lowerings[ssa.OpTableGet] = (*emitter).tableAccess
+	lowerings[ssa.OpTableSet] = (*emitter).tableAccess
+	lowerings[ssa.OpCall] = (*emitter).call
+	lowerings[ssa.OpCallIndirect] = (*emitter).call
+	lowerings[ssa.OpResult] = (*emitter).callResult
+	lowerings[ssa.OpBuiltin] = (*emitter).builtin
+	lowerings[ssa.OpInterrupt] = (*emitter).interrupt
+	lowerings[ssa.OpFuel] = (*emitter).fuelCharge
 }
 
-func (e *emitter) bitCount(v *Value) {
+func (e *emitter) bitCount(v *ssa.Value) {
 	a := e.a
 	x := v.Args[0]
 	sz := v.Type.Size()
@@ -128,9 +129,9 @@ func (e *emitter) bitCount(v *Value) {
 	rx := e.gpr(x, rC)
 	feat := e.opts.Features
 	switch {
-	case v.Op == OpClz && feat&object.FeatureLZCNT != 0:
+	case v.Op == ssa.OpClz && feat&object.FeatureLZCNT != 0:
 		a.LzcntRR(sz, d, rx)
-	case v.Op == OpClz:
+	case v.Op == ssa.OpClz:
 		// clz = (sz-1) - bsr(x), and sz for 0: (2sz-1) xor (sz-1) = sz.
 		l := a.NewLabel()
 		a.BsrRR(sz, d, rx)
@@ -138,9 +139,9 @@ func (e *emitter) bitCount(v *Value) {
 		a.MovRI(32, d, int64(2*sz-1))
 		a.Bind(l)
 		a.XorRI(32, d, int32(sz-1))
-	case v.Op == OpCtz && feat&object.FeatureBMI1 != 0:
+	case v.Op == ssa.OpCtz && feat&object.FeatureBMI1 != 0:
 		a.TzcntRR(sz, d, rx)
-	case v.Op == OpCtz:
+	case v.Op == ssa.OpCtz:
 		l := a.NewLabel()
 		a.BsfRR(sz, d, rx)
 		a.Jcc(asm.CondNE, l)
@@ -154,7 +155,7 @@ func (e *emitter) bitCount(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) intCompare(v *Value) {
+func (e *emitter) intCompare(v *ssa.Value) {
 	a := e.a
 	cond := e.compare(v)
 	d := e.dst(v, rA)
@@ -163,16 +164,16 @@ func (e *emitter) intCompare(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) floatCompare(v *Value) {
+func (e *emitter) floatCompare(v *ssa.Value) {
 	a := e.a
 	cond := e.compare(v)
 	d := e.dst(v, rA)
 	switch v.Op {
-	case OpFEq:
+	case ssa.OpFEq:
 		a.Setcc(asm.CondE, d)
 		a.Setcc(asm.CondNP, rC)
 		a.AndRR(8, d, rC)
-	case OpFNe:
+	case ssa.OpFNe:
 		a.Setcc(asm.CondNE, d)
 		a.Setcc(asm.CondP, rC)
 		a.OrRR(8, d, rC)
@@ -183,27 +184,27 @@ func (e *emitter) floatCompare(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) wrap(v *Value) {
+func (e *emitter) wrap(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, rA)
 	x := v.Args[0]
 	if spilled(x) {
-		a.MovRM(32, d, slotMem(x.loc.Slot))
-	} else if x.Op == OpConst {
+		a.MovRM(32, d, slotMem(x.Loc.Slot))
+	} else if x.Op == ssa.OpConst {
 		a.MovRI(64, d, int64(uint32(x.Aux)))
 	} else {
-		a.MovRR(32, d, asm.Reg(x.loc.Reg))
+		a.MovRR(32, d, asm.Reg(x.Loc.Reg))
 	}
 	e.finish(v, d)
 }
 
-func (e *emitter) extendS(v *Value) {
+func (e *emitter) extendS(v *ssa.Value) {
 	a := e.a
 	src := 32
 	switch v.Op {
-	case OpExtend8S:
+	case ssa.OpExtend8S:
 		src = 8
-	case OpExtend16S:
+	case ssa.OpExtend16S:
 		src = 16
 	}
 	d := e.dst(v, rA)
@@ -212,13 +213,13 @@ func (e *emitter) extendS(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) reinterpret(v *Value) {
+func (e *emitter) reinterpret(v *ssa.Value) {
 	a := e.a
 	x := v.Args[0]
 	if v.Type.IsFloat() {
 		d := e.dst(v, x15)
 		if spilled(x) {
-			e.loadMem(d, slotMem(x.loc.Slot), v.Type)
+			e.loadMem(d, slotMem(x.Loc.Slot), v.Type)
 		} else {
 			r := e.gpr(x, rA)
 			e.emitMove(pmove{dst: regLoc(d), src: regLoc(r), t: v.Type})
@@ -227,21 +228,21 @@ func (e *emitter) reinterpret(v *Value) {
 	} else {
 		d := e.dst(v, rA)
 		if spilled(x) {
-			a.MovRM(memSize(v.Type), d, slotMem(x.loc.Slot))
-		} else if x.Op == OpConst {
+			a.MovRM(memSize(v.Type), d, slotMem(x.Loc.Slot))
+		} else if x.Op == ssa.OpConst {
 			a.MovRI(64, d, x.Aux)
 		} else {
-			e.emitMove(pmove{dst: regLoc(d), src: regLoc(asm.Reg(x.loc.Reg)), t: v.Type})
+			e.emitMove(pmove{dst: regLoc(d), src: regLoc(asm.Reg(x.Loc.Reg)), t: v.Type})
 		}
 		e.finish(v, d)
 	}
 }
 
-func (e *emitter) promoteDemote(v *Value) {
+func (e *emitter) promoteDemote(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, x15)
 	x := e.xmm(v.Args[0], x14)
-	if v.Op == OpPromote {
+	if v.Op == ssa.OpPromote {
 		a.Cvtss2sdRR(d, x)
 	} else {
 		a.Cvtsd2ssRR(d, x)
@@ -249,7 +250,7 @@ func (e *emitter) promoteDemote(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) memLen(v *Value) {
+func (e *emitter) memLen(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, rA)
 	a.MovRM(64, d, asm.M(asm.R15, abi.VMMemDesc))
@@ -257,7 +258,7 @@ func (e *emitter) memLen(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) globalAddr(v *Value) {
+func (e *emitter) globalAddr(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, rA)
 	a.MovRM(64, d, asm.M(asm.R15, abi.VMGlobals))
@@ -265,7 +266,7 @@ func (e *emitter) globalAddr(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) globalGet(v *Value) {
+func (e *emitter) globalGet(v *ssa.Value) {
 	cell := e.gpr(v.Args[0], rA)
 	var d asm.Reg
 	if v.Type.IsFloat() {
@@ -277,7 +278,7 @@ func (e *emitter) globalGet(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) globalSet(v *Value) {
+func (e *emitter) globalSet(v *ssa.Value) {
 	a := e.a
 	x := v.Args[0]
 	cell := e.gpr(v.Args[1], rA)
@@ -289,7 +290,7 @@ func (e *emitter) globalSet(v *Value) {
 	}
 }
 
-func (e *emitter) refFunc(v *Value) {
+func (e *emitter) refFunc(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, rA)
 	a.MovRM(64, d, asm.M(asm.R15, abi.VMFuncRefs))
@@ -297,7 +298,7 @@ func (e *emitter) refFunc(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) tableSize(v *Value) {
+func (e *emitter) tableSize(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, rA)
 	a.MovRM(64, d, asm.M(asm.R15, abi.VMTables))
@@ -306,7 +307,7 @@ func (e *emitter) tableSize(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) tableAccess(v *Value) {
+func (e *emitter) tableAccess(v *ssa.Value) {
 	a := e.a
 	idx := e.gpr(v.Args[0], rC)
 	a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
@@ -314,7 +315,7 @@ func (e *emitter) tableAccess(v *Value) {
 	a.CmpRM(64, idx, asm.M(rA, abi.TableDescLen))
 	a.Jcc(asm.CondAE, e.trapLabel(abi.TrapTableOutOfBounds, v.Pos))
 	a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
-	if v.Op == OpTableGet {
+	if v.Op == ssa.OpTableGet {
 		d := e.dst(v, rD)
 		a.MovRM(64, d, asm.MI(rA, idx, 8, 0))
 		e.finish(v, d)
@@ -324,20 +325,20 @@ func (e *emitter) tableAccess(v *Value) {
 	}
 }
 
-func (e *emitter) callResult(v *Value) {
+func (e *emitter) callResult(v *ssa.Value) {
 	call := v.Args[0]
-	var p []Type
-	if call.Op == OpCall {
-		p, _ = valTypes(e.m.FuncType(uint32(call.Aux)).Params)
+	var p []ssa.Type
+	if call.Op == ssa.OpCall {
+		p, _ = ssa.ValTypes(e.m.FuncType(uint32(call.Aux)).Params)
 	} else {
-		p, _ = valTypes(e.m.Types[call.Aux].Params)
+		p, _ = ssa.ValTypes(e.m.Types[call.Aux].Params)
 	}
 	_, _, nStack := convention(p)
 	off := resultSlot(nStack, callResults(e.m, call), int(v.Aux))
 	e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, int32(8*off))), t: v.Type})
 }
 
-func (e *emitter) interrupt(v *Value) {
+func (e *emitter) interrupt(v *ssa.Value) {
 	a := e.a
 	l, back := a.NewLabel(), a.NewLabel()
 	if e.opts.Fuel {
@@ -350,14 +351,14 @@ func (e *emitter) interrupt(v *Value) {
 }
 
 // intBin emits a two-address ALU operation d = x op y.
-func (e *emitter) intBin(v *Value, op asm.ALUOp) {
+func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
 	sz := v.Type.Size()
 	d := e.dst(v, rA)
-	if v.Op == OpAdd && (x.fused || y.fused) {
+	if v.Op == ssa.OpAdd && (x.Fused || y.Fused) {
 		// x + (i << k) from fuseScaledAdds.
-		if x.fused {
+		if x.Fused {
 			x, y = y, x
 		}
 		ri := e.gpr(y.Args[0], rC)
@@ -367,27 +368,27 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 		e.finish(v, d)
 		return
 	}
-	if v.Op == OpAnd && (x.fused || y.fused) {
+	if v.Op == ssa.OpAnd && (x.Fused || y.Fused) {
 		e.andNot(v)
 		return
 	}
 	// Three-address add (and subtraction of a constant, x + -c) through
 	// lea when the result has its own register: no copy of x first.
-	if (v.Op == OpAdd || v.Op == OpSub) && v.loc.inReg() && x.loc.inReg() && x.Op != OpConst && asm.Reg(x.loc.Reg) != d && !spilled(y) {
-		if imm, ok := imm32(y); ok && (v.Op == OpAdd || imm != math.MinInt32) {
-			if v.Op == OpSub {
+	if (v.Op == ssa.OpAdd || v.Op == ssa.OpSub) && v.Loc.InReg() && x.Loc.InReg() && x.Op != ssa.OpConst && asm.Reg(x.Loc.Reg) != d && !spilled(y) {
+		if imm, ok := imm32(y); ok && (v.Op == ssa.OpAdd || imm != math.MinInt32) {
+			if v.Op == ssa.OpSub {
 				imm = -imm
 			}
-			a.Lea(sz, d, asm.M(asm.Reg(x.loc.Reg), imm))
+			a.Lea(sz, d, asm.M(asm.Reg(x.Loc.Reg), imm))
 			return
 		}
-		if v.Op == OpAdd && y.Op != OpConst {
-			a.Lea(sz, d, asm.MI(asm.Reg(x.loc.Reg), asm.Reg(y.loc.Reg), 1, 0))
+		if v.Op == ssa.OpAdd && y.Op != ssa.OpConst {
+			a.Lea(sz, d, asm.MI(asm.Reg(x.Loc.Reg), asm.Reg(y.Loc.Reg), 1, 0))
 			return
 		}
 	}
 	if isReg(y, d) && !isReg(x, d) {
-		if opInfos[v.Op].commutative {
+		if ssa.OpInfos[v.Op].Commutative {
 			x, y = y, x
 		} else {
 			a.MovRR(64, rC, d)
@@ -412,10 +413,10 @@ func (e *emitter) intBin(v *Value, op asm.ALUOp) {
 // andNot emits x & ^n for an and whose operand ^n (n xor all ones) was
 // fused into it (fuseAndNot): one andn with BMI1, else a not and an and.
 // Either way ZF then says whether the result is zero.
-func (e *emitter) andNot(v *Value) {
+func (e *emitter) andNot(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
-	if x.fused {
+	if x.Fused {
 		x, y = y, x
 	}
 	n := y.Args[0]
@@ -425,9 +426,9 @@ func (e *emitter) andNot(v *Value) {
 	case e.opts.Features&object.FeatureBMI1 != 0:
 		rn := e.gpr(n, rC)
 		if spilled(x) {
-			a.AndnRM(sz, d, rn, slotMem(x.loc.Slot))
+			a.AndnRM(sz, d, rn, slotMem(x.Loc.Slot))
 		} else {
-			a.AndnRR(sz, d, rn, asm.Reg(x.loc.Reg))
+			a.AndnRR(sz, d, rn, asm.Reg(x.Loc.Reg))
 		}
 	case isReg(x, d):
 		e.load(rC, n)
@@ -442,21 +443,21 @@ func (e *emitter) andNot(v *Value) {
 	e.flagsFor = v
 }
 
-func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *Value) {
+func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *ssa.Value) {
 	a := e.a
 	if imm, ok := imm32(y); ok {
 		a.AluRI(op, sz, d, imm)
 	} else if spilled(y) {
-		a.AluRM(op, sz, d, slotMem(y.loc.Slot))
+		a.AluRM(op, sz, d, slotMem(y.Loc.Slot))
 	} else {
 		a.AluRR(op, sz, d, e.gpr(y, rC))
 	}
 }
 
-func (e *emitter) mul(v *Value) {
+func (e *emitter) mul(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
-	if x.Op == OpConst {
+	if x.Op == ssa.OpConst {
 		x, y = y, x
 	}
 	sz := v.Type.Size()
@@ -471,19 +472,19 @@ func (e *emitter) mul(v *Value) {
 	}
 	e.load(d, x)
 	if spilled(y) {
-		a.ImulRM(sz, d, slotMem(y.loc.Slot))
+		a.ImulRM(sz, d, slotMem(y.Loc.Slot))
 	} else {
 		a.ImulRR(sz, d, e.gpr(y, rC))
 	}
 	e.finish(v, d)
 }
 
-func (e *emitter) shift(v *Value, op asm.ShiftOp) {
+func (e *emitter) shift(v *ssa.Value, op asm.ShiftOp) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
 	sz := v.Type.Size()
 	d := e.dst(v, rA)
-	if y.Op == OpConst {
+	if y.Op == ssa.OpConst {
 		n := uint8(y.Aux) & uint8(sz-1)
 		e.load(d, x)
 		if n != 0 {
@@ -498,22 +499,22 @@ func (e *emitter) shift(v *Value, op asm.ShiftOp) {
 	e.finish(v, d)
 }
 
-func (e *emitter) div(v *Value) {
+func (e *emitter) div(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
 	sz := v.Type.Size()
-	signed := v.Op == OpDivS || v.Op == OpRemS
-	rem := v.Op == OpRemS || v.Op == OpRemU
+	signed := v.Op == ssa.OpDivS || v.Op == ssa.OpRemS
+	rem := v.Op == ssa.OpRemS || v.Op == ssa.OpRemU
 	var ry asm.Reg
-	if y.Op != OpConst && y.loc.inReg() {
-		ry = asm.Reg(y.loc.Reg)
+	if y.Op != ssa.OpConst && y.Loc.InReg() {
+		ry = asm.Reg(y.Loc.Reg)
 	} else {
 		e.load(rC, y)
 		ry = rC
 	}
 	e.load(rA, x)
 	done := a.NewLabel()
-	yc := y.Op == OpConst
+	yc := y.Op == ssa.OpConst
 	var cy int64
 	if yc {
 		cy = y.Aux
@@ -559,73 +560,74 @@ func (e *emitter) div(v *Value) {
 	if rem {
 		res = rD
 	}
-	if v.loc.inReg() {
-		a.MovRR(sz, asm.Reg(v.loc.Reg), res)
+	if v.Loc.InReg() {
+		a.MovRR(sz, asm.Reg(v.Loc.Reg), res)
 	} else {
 		e.finish(v, res)
 	}
 }
 
 type sseBin func(dst, src asm.Reg)
+
 type sseBinM func(dst asm.Reg, m asm.Mem)
 
-func (e *emitter) sseOps(op Op, t Type) (sseBin, sseBinM) {
+func (e *emitter) sseOps(op ssa.Op, t ssa.Type) (sseBin, sseBinM) {
 	a := e.a
-	if t == TF32 {
+	if t == ssa.TF32 {
 		switch op {
-		case OpFAdd:
+		case ssa.OpFAdd:
 			return a.AddssRR, a.AddssRM
-		case OpFSub:
+		case ssa.OpFSub:
 			return a.SubssRR, a.SubssRM
-		case OpFMul:
+		case ssa.OpFMul:
 			return a.MulssRR, a.MulssRM
-		case OpFDiv:
+		case ssa.OpFDiv:
 			return a.DivssRR, a.DivssRM
-		case OpFMin:
+		case ssa.OpFMin:
 			return a.MinssRR, a.MinssRM
-		case OpFMax:
+		case ssa.OpFMax:
 			return a.MaxssRR, a.MaxssRM
-		case OpFSqrt:
+		case ssa.OpFSqrt:
 			return a.SqrtssRR, a.SqrtssRM
 		}
 	}
 	switch op {
-	case OpFAdd:
+	case ssa.OpFAdd:
 		return a.AddsdRR, a.AddsdRM
-	case OpFSub:
+	case ssa.OpFSub:
 		return a.SubsdRR, a.SubsdRM
-	case OpFMul:
+	case ssa.OpFMul:
 		return a.MulsdRR, a.MulsdRM
-	case OpFDiv:
+	case ssa.OpFDiv:
 		return a.DivsdRR, a.DivsdRM
-	case OpFMin:
+	case ssa.OpFMin:
 		return a.MinsdRR, a.MinsdRM
-	case OpFMax:
+	case ssa.OpFMax:
 		return a.MaxsdRR, a.MaxsdRM
-	case OpFSqrt:
+	case ssa.OpFSqrt:
 		return a.SqrtsdRR, a.SqrtsdRM
 	}
 	return nil, nil
 }
 
 // fsrc applies a two-operand SSE op with v as the source operand.
-func (e *emitter) fsrc(rr sseBin, rm sseBinM, d asm.Reg, y *Value) {
+func (e *emitter) fsrc(rr sseBin, rm sseBinM, d asm.Reg, y *ssa.Value) {
 	switch {
-	case y.Op == OpConst:
+	case y.Op == ssa.OpConst:
 		rm(d, asm.LabelMem(e.constLabel(uint64(y.Aux))))
 	case spilled(y):
-		rm(d, slotMem(y.loc.Slot))
+		rm(d, slotMem(y.Loc.Slot))
 	default:
-		rr(d, asm.Reg(y.loc.Reg))
+		rr(d, asm.Reg(y.Loc.Reg))
 	}
 }
 
-func (e *emitter) floatBin(v *Value) {
+func (e *emitter) floatBin(v *ssa.Value) {
 	x, y := v.Args[0], v.Args[1]
 	rr, rm := e.sseOps(v.Op, v.Type)
 	d := e.dst(v, x15)
 	if isReg(y, d) && !isReg(x, d) {
-		if opInfos[v.Op].commutative {
+		if ssa.OpInfos[v.Op].Commutative {
 			x, y = y, x
 		} else {
 			e.a.MovapsRR(x14, d)
@@ -642,10 +644,10 @@ func (e *emitter) floatBin(v *Value) {
 
 // minMax implements wasm min/max: NaN if either operand is NaN, and -0 <
 // +0, which minss/maxss alone do not provide.
-func (e *emitter) minMax(v *Value) {
+func (e *emitter) minMax(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
-	f32 := v.Type == TF32
+	f32 := v.Type == ssa.TF32
 	e.load(x15, x)
 	ry := e.xmm(y, x14)
 	nan, normal, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
@@ -657,7 +659,7 @@ func (e *emitter) minMax(v *Value) {
 	a.Jcc(asm.CondP, nan)
 	a.Jcc(asm.CondNE, normal)
 	// Equal: the operands can only differ in the sign of zero.
-	if v.Op == OpFMin {
+	if v.Op == ssa.OpFMin {
 		a.OrpsRR(x15, ry)
 	} else {
 		a.AndpsRR(x15, ry)
@@ -682,42 +684,42 @@ func (e *emitter) minMax(v *Value) {
 }
 
 // fbits loads the bit pattern of float value x into GPR r.
-func (e *emitter) fbits(r asm.Reg, x *Value) {
+func (e *emitter) fbits(r asm.Reg, x *ssa.Value) {
 	sz := memSize(x.Type)
 	switch {
-	case x.Op == OpConst:
+	case x.Op == ssa.OpConst:
 		e.a.MovRI(64, r, x.Aux)
 	case spilled(x):
-		e.a.MovRM(sz, r, slotMem(x.loc.Slot))
+		e.a.MovRM(sz, r, slotMem(x.Loc.Slot))
 	case sz == 32:
-		e.a.MovdRX(r, asm.Reg(x.loc.Reg))
+		e.a.MovdRX(r, asm.Reg(x.Loc.Reg))
 	default:
-		e.a.MovqRX(r, asm.Reg(x.loc.Reg))
+		e.a.MovqRX(r, asm.Reg(x.Loc.Reg))
 	}
 }
 
 // signOp implements copysign, abs and neg on the bit pattern in a GPR, so
 // NaN payloads pass through unchanged.
-func (e *emitter) signOp(v *Value) {
+func (e *emitter) signOp(v *ssa.Value) {
 	a := e.a
-	f32 := v.Type == TF32
+	f32 := v.Type == ssa.TF32
 	e.fbits(rA, v.Args[0])
 	switch v.Op {
-	case OpFAbs:
+	case ssa.OpFAbs:
 		if f32 {
 			a.AndRI(32, rA, math.MaxInt32)
 		} else {
 			a.ShlRI(64, rA, 1)
 			a.ShrRI(64, rA, 1)
 		}
-	case OpFNeg:
+	case ssa.OpFNeg:
 		if f32 {
 			a.XorRI(32, rA, math.MinInt32)
 		} else {
 			a.MovRI(64, rC, math.MinInt64)
 			a.XorRR(64, rA, rC)
 		}
-	case OpFCopysign:
+	case ssa.OpFCopysign:
 		e.fbits(rC, v.Args[1])
 		if f32 {
 			a.AndRI(32, rA, math.MaxInt32)
@@ -732,29 +734,29 @@ func (e *emitter) signOp(v *Value) {
 		}
 	}
 	if spilled(v) {
-		a.MovMR(64, slotMem(v.loc.Slot), rA)
+		a.MovMR(64, slotMem(v.Loc.Slot), rA)
 		return
 	}
 	if f32 {
-		a.MovdXR(asm.Reg(v.loc.Reg), rA)
+		a.MovdXR(asm.Reg(v.Loc.Reg), rA)
 	} else {
-		a.MovqXR(asm.Reg(v.loc.Reg), rA)
+		a.MovqXR(asm.Reg(v.Loc.Reg), rA)
 	}
 }
 
-func (e *emitter) floatUnary(v *Value) {
+func (e *emitter) floatUnary(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, x15)
 	x := e.xmm(v.Args[0], x14)
-	f32 := v.Type == TF32
-	if v.Op == OpFSqrt {
-		rr, _ := e.sseOps(OpFSqrt, v.Type)
+	f32 := v.Type == ssa.TF32
+	if v.Op == ssa.OpFSqrt {
+		rr, _ := e.sseOps(ssa.OpFSqrt, v.Type)
 		rr(d, x)
 		e.finish(v, d)
 		return
 	}
-	mode := map[Op]asm.RoundMode{OpFCeil: asm.RoundCeil, OpFFloor: asm.RoundFloor,
-		OpFTrunc: asm.RoundTrunc, OpFNearest: asm.RoundNearest}[v.Op] | asm.RoundNoExc
+	mode := map[ssa.Op]asm.RoundMode{ssa.OpFCeil: asm.RoundCeil, ssa.OpFFloor: asm.RoundFloor,
+		ssa.OpFTrunc: asm.RoundTrunc, ssa.OpFNearest: asm.RoundNearest}[v.Op] | asm.RoundNoExc
 	if f32 {
 		a.RoundssRR(d, x, mode)
 	} else {
@@ -763,20 +765,20 @@ func (e *emitter) floatUnary(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) convert(v *Value) {
+func (e *emitter) convert(v *ssa.Value) {
 	a := e.a
 	x := v.Args[0]
 	d := e.dst(v, x15)
-	f32 := v.Type == TF32
+	f32 := v.Type == ssa.TF32
 	cvt := a.Cvtsi2sdRR
 	if f32 {
 		cvt = a.Cvtsi2ssRR
 	}
 	rx := e.gpr(x, rA)
 	switch {
-	case v.Op == OpConvertS:
+	case v.Op == ssa.OpConvertS:
 		cvt(x.Type.Size(), d, rx)
-	case x.Type == TI32:
+	case x.Type == ssa.TI32:
 		// Zero-extended in the register: a signed 64-bit conversion is exact.
 		cvt(64, d, rx)
 	default:
@@ -804,28 +806,28 @@ func (e *emitter) convert(v *Value) {
 }
 
 // Float constants bounding the valid inputs of float-to-int truncations.
-func fconst(t Type, f float64) uint64 {
-	if t == TF32 {
+func fconst(t ssa.Type, f float64) uint64 {
+	if t == ssa.TF32 {
 		return uint64(math.Float32bits(float32(f)))
 	}
 	return math.Float64bits(f)
 }
 
-func (e *emitter) trunc(v *Value) {
+func (e *emitter) trunc(v *ssa.Value) {
 	a := e.a
 	x := v.Args[0]
 	ft := x.Type
 	rx := e.xmm(x, x14)
-	i64 := v.Type == TI64
-	signed := v.Op == OpTruncS || v.Op == OpTruncSatS
-	sat := v.Op == OpTruncSatS || v.Op == OpTruncSatU
+	i64 := v.Type == ssa.TI64
+	signed := v.Op == ssa.OpTruncS || v.Op == ssa.OpTruncSatS
+	sat := v.Op == ssa.OpTruncSatS || v.Op == ssa.OpTruncSatU
 	d := e.dst(v, rA)
 	var lo, hi float64
 	loIncl := true // lo itself is a valid input
 	switch {
 	case signed && !i64:
 		lo, hi = -2147483648.0, 2147483648.0
-		if ft == TF64 {
+		if ft == ssa.TF64 {
 			lo, loIncl = -2147483649.0, false
 		}
 	case signed:
@@ -836,14 +838,14 @@ func (e *emitter) trunc(v *Value) {
 		lo, hi, loIncl = -1.0, 18446744073709551616.0, false
 	}
 	cmpc := func(c float64) {
-		if ft == TF32 {
+		if ft == ssa.TF32 {
 			a.UcomissRM(rx, asm.LabelMem(e.constLabel(fconst(ft, c))))
 		} else {
 			a.UcomisdRM(rx, asm.LabelMem(e.constLabel(fconst(ft, c))))
 		}
 	}
 	cvtt := func(size int, dst, src asm.Reg) {
-		if ft == TF32 {
+		if ft == ssa.TF32 {
 			a.Cvttss2siRR(size, dst, src)
 		} else {
 			a.Cvttsd2siRR(size, dst, src)
@@ -858,7 +860,7 @@ func (e *emitter) trunc(v *Value) {
 		lowL = e.trapLabel(abi.TrapIntegerOverflow, v.Pos)
 		highL = lowL
 	}
-	if ft == TF32 {
+	if ft == ssa.TF32 {
 		a.UcomissRR(rx, rx)
 	} else {
 		a.UcomisdRR(rx, rx)
@@ -881,7 +883,7 @@ func (e *emitter) trunc(v *Value) {
 		small := a.NewLabel()
 		cmpc(9223372036854775808.0)
 		a.Jcc(asm.CondB, small)
-		if ft == TF32 {
+		if ft == ssa.TF32 {
 			a.MovssRR(x15, rx)
 			a.SubssRM(x15, asm.LabelMem(e.constLabel(fconst(ft, 9223372036854775808.0))))
 		} else {
@@ -929,10 +931,10 @@ func (e *emitter) trunc(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) sel(v *Value) {
+func (e *emitter) sel(v *ssa.Value) {
 	a := e.a
 	c, x, y := v.Args[0], v.Args[1], v.Args[2]
-	if c.Op == OpConst {
+	if c.Op == ssa.OpConst {
 		pick := y
 		if uint32(c.Aux) != 0 {
 			pick = x
@@ -943,17 +945,17 @@ func (e *emitter) sel(v *Value) {
 	cond := asm.CondNE
 	test := func() {
 		if spilled(c) {
-			a.CmpMI(32, slotMem(c.loc.Slot), 0)
+			a.CmpMI(32, slotMem(c.Loc.Slot), 0)
 		} else {
-			a.TestRR(32, asm.Reg(c.loc.Reg), asm.Reg(c.loc.Reg))
+			a.TestRR(32, asm.Reg(c.Loc.Reg), asm.Reg(c.Loc.Reg))
 		}
 	}
-	if c.fused {
+	if c.Fused {
 		// The comparison has no register: compare, then cmov on its
 		// condition when y can be loaded first without touching an
 		// operand; otherwise keep the boolean in RDX.
-		d := asm.Reg(v.loc.Reg)
-		fast := v.loc.inReg() && x.Op != OpConst && y.Op != OpConst && !isReg(x, d)
+		d := asm.Reg(v.Loc.Reg)
+		fast := v.Loc.InReg() && x.Op != ssa.OpConst && y.Op != ssa.OpConst && !isReg(x, d)
 		for _, ca := range c.Args {
 			fast = fast && !isReg(ca, d)
 		}
@@ -961,9 +963,9 @@ func (e *emitter) sel(v *Value) {
 			e.load(d, y)
 			cc := e.compare(c)
 			if spilled(x) {
-				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.loc.Slot))
+				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.Loc.Slot))
 			} else {
-				a.CmovccRR(cc, v.Type.Size(), d, asm.Reg(x.loc.Reg))
+				a.CmovccRR(cc, v.Type.Size(), d, asm.Reg(x.Loc.Reg))
 			}
 			return
 		}
@@ -990,22 +992,22 @@ func (e *emitter) sel(v *Value) {
 	if isReg(c, tmp) || isReg(x, tmp) {
 		tmp = rA
 	}
-	if x.Op == OpConst {
+	if x.Op == ssa.OpConst {
 		e.load(rC, x) // before the test: a zero constant is materialized with xor
 	}
 	e.load(tmp, y)
 	test()
 	switch {
-	case x.Op == OpConst:
+	case x.Op == ssa.OpConst:
 		a.CmovccRR(cond, sz, tmp, rC)
 	case spilled(x):
-		a.CmovccRM(cond, sz, tmp, slotMem(x.loc.Slot))
+		a.CmovccRM(cond, sz, tmp, slotMem(x.Loc.Slot))
 	default:
-		a.CmovccRR(cond, sz, tmp, asm.Reg(x.loc.Reg))
+		a.CmovccRR(cond, sz, tmp, asm.Reg(x.Loc.Reg))
 	}
-	if v.loc.inReg() {
-		if tmp != asm.Reg(v.loc.Reg) {
-			a.MovRR(64, asm.Reg(v.loc.Reg), tmp)
+	if v.Loc.InReg() {
+		if tmp != asm.Reg(v.Loc.Reg) {
+			a.MovRR(64, asm.Reg(v.Loc.Reg), tmp)
 		}
 	} else {
 		e.finish(v, tmp)
@@ -1038,5 +1040,6 @@ func (e *emitter) popcountSWAR(d, x asm.Reg) {
 	a.MovRR(32, d, rA)
 }
 
-func (e *emitter) alu(v *Value)     { e.intBin(v, aluOps[v.Op]) }
-func (e *emitter) shiftOp(v *Value) { e.shift(v, shiftOps[v.Op]) }
+func (e *emitter) alu(v *ssa.Value) { e.intBin(v, aluOps[v.Op]) }
+
+func (e *emitter) shiftOp(v *ssa.Value) { e.shift(v, shiftOps[v.Op]) }

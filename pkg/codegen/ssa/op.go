@@ -1,4 +1,4 @@
-package codegen
+package ssa
 
 // Op is an SSA operation. Integer and float operations are generic over
 // their width: the value's Type (or, for comparisons and conversions, the
@@ -111,7 +111,7 @@ const (
 	OpTableSet  // Aux: table; Args: index, value
 	OpTableSize // Aux: table
 
-	OpFuel // Aux: fuel units to subtract from VMFuel (Options.Fuel; fuel.go)
+	OpFuel // Aux: fuel units to subtract from VMFuel (Options.Fuel; frontend/fuel.go)
 
 	OpGlobalAddr // Aux: global index; the address of its cell (entry block)
 
@@ -122,7 +122,7 @@ const (
 	OpSIMD
 	OpShuffle
 
-	opCount
+	OpCount
 )
 
 var opNames = [...]string{
@@ -158,31 +158,31 @@ func (o Op) String() string {
 // opInfo holds static properties of each op.
 type opInfo struct {
 	effect      bool // must be kept even when unused (stores, calls, traps)
-	call        bool // clobbers every allocatable register
-	commutative bool
+	Call        bool // clobbers every allocatable register
+	Commutative bool
 }
 
-// opInfos is a keyed array literal, which the linker lays out: linking the
+// OpInfos is a keyed array literal, which the linker lays out: linking the
 // compiler costs no start-up work.
-var opInfos = [opCount]opInfo{
-	OpCall:         {effect: true, call: true},
-	OpCallIndirect: {effect: true, call: true},
-	OpBuiltin:      {effect: true, call: true},
-	OpInterrupt:    {effect: true, call: true},
+var OpInfos = [OpCount]opInfo{
+	OpCall:         {effect: true, Call: true},
+	OpCallIndirect: {effect: true, Call: true},
+	OpBuiltin:      {effect: true, Call: true},
+	OpInterrupt:    {effect: true, Call: true},
 
 	OpStore: {effect: true}, OpGlobalSet: {effect: true}, OpTableSet: {effect: true},
 	OpDivS: {effect: true}, OpDivU: {effect: true}, OpRemS: {effect: true}, OpRemU: {effect: true},
 	OpTruncS: {effect: true}, OpTruncU: {effect: true}, OpLoad: {effect: true},
 	OpTableGet: {effect: true}, OpFuel: {effect: true},
 
-	OpAdd: {commutative: true}, OpMul: {commutative: true}, OpAnd: {commutative: true},
-	OpOr: {commutative: true}, OpXor: {commutative: true}, OpEq: {commutative: true},
-	OpNe: {commutative: true}, OpFAdd: {commutative: true}, OpFMul: {commutative: true},
+	OpAdd: {Commutative: true}, OpMul: {Commutative: true}, OpAnd: {Commutative: true},
+	OpOr: {Commutative: true}, OpXor: {Commutative: true}, OpEq: {Commutative: true},
+	OpNe: {Commutative: true}, OpFAdd: {Commutative: true}, OpFMul: {Commutative: true},
 }
 
 // isCompare reports whether o is an integer comparison that can fuse into
 // a conditional branch.
 func isCompare(o Op) bool { return o >= OpEq && o <= OpGeU || o == OpEqz }
 
-// isFloatCompare reports whether o is a float comparison.
-func isFloatCompare(o Op) bool { return o >= OpFEq && o <= OpFGe }
+// IsFloatCompare reports whether o is a float comparison.
+func IsFloatCompare(o Op) bool { return o >= OpFEq && o <= OpFGe }

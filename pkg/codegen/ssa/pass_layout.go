@@ -1,4 +1,4 @@
-package codegen
+package ssa
 
 // splitCriticalEdges gives every edge that carries arguments out of a block
 // with several successors its own block, so that the parallel moves binding
@@ -22,16 +22,16 @@ func splitCriticalEdges(f *Func) {
 		if len(b.Succs) < 2 {
 			continue
 		}
-		b.succIdx = nil
+		b.SuccIdx = nil
 		for i := range b.Succs {
 			e := &b.Succs[i]
 			if len(e.Args) == 0 {
 				continue
 			}
-			nb := f.newBlock()
-			nb.sealed = true
+			nb := f.NewBlock()
+			nb.Sealed = true
 			nb.Kind = BlockPlain
-			nb.loopDepth = b.loopDepth
+			nb.LoopDepth = b.LoopDepth
 			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
 			nb.Preds = []*Block{b}
 			if j, ok := predPos[[2]*Block{b, e.B}]; ok && e.B.Preds[j] == b {
@@ -48,7 +48,7 @@ func splitCriticalEdges(f *Func) {
 // builder only lays out blocks it entered, but a block entered through a
 // dead edge could remain) and their edges.
 func removeUnreachable(f *Func) {
-	seen := make([]bool, f.nextBlock)
+	seen := make([]bool, f.NextBlock)
 	seen[f.Entry.ID] = true
 	work := []*Block{f.Entry}
 	for len(work) > 0 {
@@ -98,7 +98,7 @@ func fuseCompares(f *Func) {
 				break
 			}
 		}
-		c.fused = true
+		c.Fused = true
 	}
 }
 
@@ -109,7 +109,7 @@ func fuseSelects(f *Func) {
 		for i := 1; i < len(b.Values); i++ {
 			v, c := b.Values[i], b.Values[i-1]
 			if v.Op == OpSelect && v.Args[0] == c && c.Uses == 1 && isCompare(c.Op) && !v.Type.IsFloat() {
-				c.fused = true
+				c.Fused = true
 			}
 		}
 	}
@@ -129,13 +129,13 @@ func fuseScaledAdds(f *Func) {
 			for j, s := range v.Args {
 				x := v.Args[1-j]
 				if s.Op != OpShl || s.Block != b || s.Uses != 1 || s.Type != v.Type || s.Args[1].Op != OpConst ||
-					x.Op == OpConst || x == s || s.fused {
+					x.Op == OpConst || x == s || s.Fused {
 					continue
 				}
 				if k := s.Args[1].Aux & int64(v.Type.Size()-1); k < 1 || k > 3 {
 					continue
 				}
-				s.fused = true
+				s.Fused = true
 				if fused == nil {
 					fused = map[*Value]*Value{}
 				}
@@ -148,7 +148,7 @@ func fuseScaledAdds(f *Func) {
 		}
 		vs := make([]*Value, 0, len(b.Values))
 		for _, v := range b.Values {
-			if v.fused && v.Op == OpShl {
+			if v.Fused && v.Op == OpShl {
 				continue
 			}
 			if s := fused[v]; s != nil {

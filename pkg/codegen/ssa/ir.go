@@ -1,4 +1,4 @@
-package codegen
+package ssa
 
 import (
 	"fmt"
@@ -49,10 +49,10 @@ type Loc struct {
 	Slot int32 // -1 when none
 	// defStore: the value is in a register but lives across a call, so it
 	// is also stored to its slot once, where it is defined.
-	defStore bool
+	DefStore bool
 }
 
-func (l Loc) inReg() bool { return l.Reg != NoReg }
+func (l Loc) InReg() bool { return l.Reg != NoReg }
 
 // Value is one SSA value. Args are its operands; Aux and Aux2 carry
 // immediates (constants, memory offsets, indices) whose meaning depends on
@@ -76,9 +76,9 @@ type Value struct {
 	fwd *Value
 
 	// Filled by the register allocator.
-	loc Loc
+	Loc Loc
 	// fused marks a comparison emitted as part of its consumer (branch).
-	fused bool
+	Fused bool
 }
 
 func (v *Value) String() string { return fmt.Sprintf("v%d", v.ID) }
@@ -139,22 +139,22 @@ type Block struct {
 	Pos int32
 
 	// succIdx indexes Succs by target for edgeTo (nil: not built).
-	succIdx map[*Block]int32
+	SuccIdx map[*Block]int32
 
 	// Braun et al. construction state.
-	sealed     bool
-	incomplete []incompleteParam
-	defs       map[int]*Value
+	Sealed     bool
+	Incomplete []IncompleteParam
+	Defs       map[int]*Value
 
 	// Layout and allocation.
-	start, end int32   // positions of the first and last instruction
-	liveIn     []int32 // global value IDs (regalloc.go)
-	loopDepth  int32
+	Start, End int32   // positions of the first and last instruction
+	LiveIn     []int32 // global value IDs (regalloc.go)
+	LoopDepth  int32
 }
 
-type incompleteParam struct {
-	variable int
-	param    *Value
+type IncompleteParam struct {
+	Variable int
+	Param    *Value
 }
 
 // Func is a function in SSA form.
@@ -162,20 +162,20 @@ type Func struct {
 	Blocks    []*Block // in layout order; Blocks[0] is the entry
 	Entry     *Block
 	Args      []*Value // OpArg values, one per wasm parameter
-	nextID    int32
-	nextBlock int32
+	NextID    int32
+	NextBlock int32
 	valSlab   []Value
 	argSlab   []*Value
-	slabHint  int // expected number of values (from the body size)
+	SlabHint  int // expected number of values (from the body size)
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
 	// simd is set when the function has SIMD operations: their lowering
 	// takes two more XMM scratch registers (emit_simd.go).
-	simd bool
+	Simd bool
 }
 
-func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
+func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	// Values and argument lists come from slabs: big functions have
 	// hundreds of thousands of values, and one allocation each dominates
 	// compile time.
@@ -183,16 +183,16 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 		// The first slab is sized from the body (slabHint), so the
 		// thousands of small functions of a big module do not each take
 		// a slab of a big one; later slabs grow with the function.
-		n := min(max(f.slabHint, 32, int(f.nextID)/2), 4096)
+		n := min(max(f.SlabHint, 32, int(f.NextID)/2), 4096)
 		f.valSlab = make([]Value, n)
 	}
 	v := &f.valSlab[0]
 	f.valSlab = f.valSlab[1:]
-	*v = Value{ID: f.nextID, Op: op, Type: t, Block: b, loc: Loc{Reg: NoReg, Slot: -1}}
-	f.nextID++
+	*v = Value{ID: f.NextID, Op: op, Type: t, Block: b, Loc: Loc{Reg: NoReg, Slot: -1}}
+	f.NextID++
 	if len(args) > 0 {
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {
-			f.argSlab = make([]*Value, 0, max(min(max(2*f.slabHint, 64, int(f.nextID)), 8192), len(args)))
+			f.argSlab = make([]*Value, 0, max(min(max(2*f.SlabHint, 64, int(f.NextID)), 8192), len(args)))
 		}
 		n := len(f.argSlab)
 		f.argSlab = append(f.argSlab, args...)
@@ -204,9 +204,9 @@ func (f *Func) newValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	return v
 }
 
-func (f *Func) newBlock() *Block {
-	f.nextBlock++
-	return &Block{ID: f.nextBlock - 1}
+func (f *Func) NewBlock() *Block {
+	f.NextBlock++
+	return &Block{ID: f.NextBlock - 1}
 }
 
 // String renders the function for debugging and tests.
@@ -259,19 +259,19 @@ func edgeString(e Edge) string {
 	return s + ")"
 }
 
-// edgeTo returns the index in p.Succs of the edge to b. A br_table block
+// EdgeTo returns the index in p.Succs of the edge to b. A br_table block
 // can have thousands of successors, each asking for its edge: beyond a
 // few, the answer comes from an index built on first use (anything that
 // changes Succs resets it to nil).
-func (p *Block) edgeTo(b *Block) int {
+func (p *Block) EdgeTo(b *Block) int {
 	if len(p.Succs) > 8 {
-		if p.succIdx == nil {
-			p.succIdx = make(map[*Block]int32, len(p.Succs))
+		if p.SuccIdx == nil {
+			p.SuccIdx = make(map[*Block]int32, len(p.Succs))
 			for i := len(p.Succs) - 1; i >= 0; i-- {
-				p.succIdx[p.Succs[i].B] = int32(i)
+				p.SuccIdx[p.Succs[i].B] = int32(i)
 			}
 		}
-		if i, ok := p.succIdx[b]; ok && p.Succs[i].B == b {
+		if i, ok := p.SuccIdx[b]; ok && p.Succs[i].B == b {
 			return int(i)
 		}
 	}
@@ -289,8 +289,10 @@ type bitset []uint64
 func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
 
 func (s bitset) has(i int32) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
-func (s bitset) add(i int32)      { s[i>>6] |= 1 << (uint(i) & 63) }
-func (s bitset) del(i int32)      { s[i>>6] &^= 1 << (uint(i) & 63) }
+
+func (s bitset) add(i int32) { s[i>>6] |= 1 << (uint(i) & 63) }
+
+func (s bitset) del(i int32) { s[i>>6] &^= 1 << (uint(i) & 63) }
 
 // orInto sets s |= t and reports whether s changed.
 func (s bitset) orInto(t bitset) bool {

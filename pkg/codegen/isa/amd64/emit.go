@@ -1,21 +1,23 @@
-package codegen
+package amd64
 
 import (
 	"fmt"
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Call targets of module-level routines in CallFixups (function indices
 // are >= 0).
 const (
-	targetTrap = -1 // trapRoutine: edx = trap code, [rsp] = trap PC
-	targetExit = -2 // exitRoutine: rax = exit code, rcx = host args, rdx = trap PC
+	TargetTrap = -1 // trapRoutine: edx = trap code, [rsp] = trap PC
+	TargetExit = -2 // exitRoutine: rax = exit code, rcx = host args, rdx = trap PC
 )
 
-// Scratch registers of the emitter; see regalloc.go.
+// Scratch registers of the emitter; see package regalloc.
 const (
 	rA  = asm.RAX
 	rC  = asm.RCX
@@ -26,9 +28,9 @@ const (
 
 // site is a trap or call site relative to the function's code.
 type site struct {
-	off  int32
-	code abi.TrapCode
-	pos  int32
+	Off  int32
+	Code abi.TrapCode
+	Pos  int32
 }
 
 type trapStub struct {
@@ -39,25 +41,33 @@ type trapStub struct {
 
 type outOfLine struct {
 	label, back asm.Label
-	v           *Value
+	v           *ssa.Value
 }
 
-// funcCode is one compiled function before linking.
-type funcCode struct {
-	code  []byte
-	calls []asm.CallFixup
-	sites []site
+// FuncCode is one compiled function before linking.
+type FuncCode struct {
+	Code  []byte
+	Calls []asm.CallFixup
+	Sites []site
+}
+
+// EmitFunction lowers f, whose values ra placed in registers and slots,
+// to x86-64 in a (which the caller has reset).
+func EmitFunction(a *asm.Assembler, m *wasm.Module, f *ssa.Func, ra *regalloc.RegAlloc, opts *ssa.Options) (*FuncCode, error) {
+	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
+		labels: map[*ssa.Block]asm.Label{}, consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
+	return e.emitFunc()
 }
 
 // emitter lowers an allocated SSA function to x86-64.
 type emitter struct {
 	a       *asm.Assembler
 	m       *wasm.Module
-	f       *Func
-	ra      *regAlloc
-	opts    *Options
+	f       *ssa.Func
+	ra      *regalloc.RegAlloc
+	opts    *ssa.Options
 	pos     []int32
-	labels  map[*Block]asm.Label
+	labels  map[*ssa.Block]asm.Label
 	traps   []trapStub
 	sites   []site
 	ool     []outOfLine
@@ -65,16 +75,16 @@ type emitter struct {
 	constOr []uint64
 	vconsts map[[2]uint64]asm.Label // 16-byte constants (emit_simd.go)
 	vorder  [][2]uint64
-	next    *Block // block laid out after the current one
+	next    *ssa.Block // block laid out after the current one
 	// checked maps an address value to the largest access end already
 	// bounds-checked in the current block; memory never shrinks, so a
 	// later access within it needs no check.
-	checked map[*Value]uint64
+	checked map[*ssa.Value]uint64
 	// flagsFor is the value whose zero-ness the flags hold right now.
-	flagsFor *Value
+	flagsFor *ssa.Value
 	frame    int32 // bytes below rbp
 	// threaded memoizes thread, by block ID.
-	threaded []*Block
+	threaded []*ssa.Block
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
@@ -84,7 +94,7 @@ func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
 // convention returns, for a signature, the location of each parameter
 // (register, or stack index k meaning [rsp+8k] at the call) and the
 // number of stack slots for parameters.
-func convention(params []Type) (regs []asm.Reg, stackIdx []int, nStack int) {
+func convention(params []ssa.Type) (regs []asm.Reg, stackIdx []int, nStack int) {
 	ni, nf := 0, 0
 	regs = make([]asm.Reg, len(params))
 	stackIdx = make([]int, len(params))
@@ -107,14 +117,14 @@ func convention(params []Type) (regs []asm.Reg, stackIdx []int, nStack int) {
 	return
 }
 
-func resultReg(t Type) asm.Reg {
+func resultReg(t ssa.Type) asm.Reg {
 	if t.IsFloat() {
 		return asm.X0
 	}
 	return asm.RAX
 }
 
-func stackArea(params, results []Type) int {
+func stackArea(params, results []ssa.Type) int {
 	_, _, n := convention(params)
 	for _, t := range results[min(1, len(results)):] {
 		n += slotWidth(t)
@@ -130,27 +140,30 @@ type ploc struct {
 	mem asm.Mem
 }
 
-func regLoc(r asm.Reg) ploc   { return ploc{reg: r} }
-func memLoc(m asm.Mem) ploc   { return ploc{reg: asm.NoReg, mem: m} }
-func (l ploc) isReg() bool    { return l.reg != asm.NoReg }
+func regLoc(r asm.Reg) ploc { return ploc{reg: r} }
+
+func memLoc(m asm.Mem) ploc { return ploc{reg: asm.NoReg, mem: m} }
+
+func (l ploc) isReg() bool { return l.reg != asm.NoReg }
+
 func (l ploc) eq(o ploc) bool { return l.reg == o.reg && (l.isReg() || l.mem == o.mem) }
 
-func valLoc(v *Value) ploc {
-	if v.loc.inReg() {
-		return regLoc(asm.Reg(v.loc.Reg))
+func valLoc(v *ssa.Value) ploc {
+	if v.Loc.InReg() {
+		return regLoc(asm.Reg(v.Loc.Reg))
 	}
-	return memLoc(slotMem(v.loc.Slot))
+	return memLoc(slotMem(v.Loc.Slot))
 }
 
 type pmove struct {
 	dst ploc
 	src ploc
-	c   *Value // constant source
-	t   Type
+	c   *ssa.Value // constant source
+	t   ssa.Type
 }
 
-func (e *emitter) moveFrom(dst ploc, v *Value) pmove {
-	if v.Op == OpConst {
+func (e *emitter) moveFrom(dst ploc, v *ssa.Value) pmove {
+	if v.Op == ssa.OpConst {
 		return pmove{dst: dst, c: v, t: v.Type}
 	}
 	return pmove{dst: dst, src: valLoc(v), t: v.Type}
@@ -193,7 +206,7 @@ func (e *emitter) parallelMove(ms []pmove) {
 			continue
 		}
 		d := pending[0].dst
-		var t Type
+		var t ssa.Type
 		for _, o := range pending {
 			if o.c == nil && o.src.eq(d) {
 				t = o.t
@@ -256,7 +269,7 @@ func (e *emitter) parallelMoveLarge(ms []pmove) {
 				next++
 			}
 			d := ms[next].dst
-			var t Type
+			var t ssa.Type
 			for _, r := range readers[k(d)] {
 				if !done[r] {
 					t = ms[r].t
@@ -295,8 +308,8 @@ func (e *emitter) parallelMoveLarge(ms []pmove) {
 	}
 }
 
-func memSize(t Type) int {
-	if t == TI32 || t == TF32 {
+func memSize(t ssa.Type) int {
+	if t == ssa.TI32 || t == ssa.TF32 {
 		return 32
 	}
 	return 64
@@ -339,18 +352,18 @@ func (e *emitter) emitMove(m pmove) {
 	default:
 		a.MovRM(sz, rD, m.src.mem)
 		a.MovMR(64, m.dst.mem, rD)
-		if m.t == TV128 {
+		if m.t == ssa.TV128 {
 			a.MovRM(64, rD, m.src.mem.Add(8))
 			a.MovMR(64, m.dst.mem.Add(8), rD)
 		}
 	}
 }
 
-func (e *emitter) loadMem(r asm.Reg, m asm.Mem, t Type) {
+func (e *emitter) loadMem(r asm.Reg, m asm.Mem, t ssa.Type) {
 	switch {
-	case r.IsXMM() && t == TF32:
+	case r.IsXMM() && t == ssa.TF32:
 		e.a.MovssRM(r, m)
-	case t == TV128:
+	case t == ssa.TV128:
 		e.a.MovupsRM(r, m)
 	case r.IsXMM():
 		e.a.MovsdRM(r, m)
@@ -359,11 +372,11 @@ func (e *emitter) loadMem(r asm.Reg, m asm.Mem, t Type) {
 	}
 }
 
-func (e *emitter) storeMem(m asm.Mem, r asm.Reg, t Type) {
+func (e *emitter) storeMem(m asm.Mem, r asm.Reg, t ssa.Type) {
 	switch {
-	case r.IsXMM() && t == TF32:
+	case r.IsXMM() && t == ssa.TF32:
 		e.a.MovssMR(m, r)
-	case t == TV128:
+	case t == ssa.TV128:
 		e.a.MovupsMR(m, r)
 	case r.IsXMM():
 		e.a.MovsdMR(m, r)
@@ -383,10 +396,10 @@ func (e *emitter) constLabel(bits uint64) asm.Label {
 	return l
 }
 
-func (e *emitter) loadConst(dst ploc, c *Value) {
+func (e *emitter) loadConst(dst ploc, c *ssa.Value) {
 	a := e.a
 	bits := uint64(c.Aux)
-	if c.Type == TV128 {
+	if c.Type == ssa.TV128 {
 		e.loadV128Const(dst, c)
 		return
 	}
@@ -395,7 +408,7 @@ func (e *emitter) loadConst(dst ploc, c *Value) {
 		if r.IsXMM() {
 			if bits == 0 {
 				a.XorpsRR(r, r)
-			} else if c.Type == TF32 || c.Type == TI32 {
+			} else if c.Type == ssa.TF32 || c.Type == ssa.TI32 {
 				a.MovssRM(r, asm.LabelMem(e.constLabel(bits)))
 			} else {
 				a.MovsdRM(r, asm.LabelMem(e.constLabel(bits)))
@@ -409,8 +422,8 @@ func (e *emitter) loadConst(dst ploc, c *Value) {
 		}
 		return
 	}
-	if c.Type == TI32 || c.Type == TF32 || int64(bits) == int64(int32(bits)) {
-		if c.Type == TI32 || c.Type == TF32 {
+	if c.Type == ssa.TI32 || c.Type == ssa.TF32 || int64(bits) == int64(int32(bits)) {
+		if c.Type == ssa.TI32 || c.Type == ssa.TF32 {
 			a.MovRI(64, rD, int64(uint32(bits)))
 			a.MovMR(64, dst.mem, rD)
 			return
@@ -424,34 +437,34 @@ func (e *emitter) loadConst(dst ploc, c *Value) {
 
 // gpr returns a GPR holding integer value v, loading it into scratch if it
 // is spilled or constant.
-func (e *emitter) gpr(v *Value, scratch asm.Reg) asm.Reg {
-	if v.Op == OpConst {
+func (e *emitter) gpr(v *ssa.Value, scratch asm.Reg) asm.Reg {
+	if v.Op == ssa.OpConst {
 		e.loadConst(regLoc(scratch), v)
 		return scratch
 	}
-	if v.loc.inReg() {
-		return asm.Reg(v.loc.Reg)
+	if v.Loc.InReg() {
+		return asm.Reg(v.Loc.Reg)
 	}
-	e.a.MovRM(memSize(v.Type), scratch, slotMem(v.loc.Slot))
+	e.a.MovRM(memSize(v.Type), scratch, slotMem(v.Loc.Slot))
 	return scratch
 }
 
 // xmm returns an XMM register holding float value v.
-func (e *emitter) xmm(v *Value, scratch asm.Reg) asm.Reg {
-	if v.Op == OpConst {
+func (e *emitter) xmm(v *ssa.Value, scratch asm.Reg) asm.Reg {
+	if v.Op == ssa.OpConst {
 		e.loadConst(regLoc(scratch), v)
 		return scratch
 	}
-	if v.loc.inReg() {
-		return asm.Reg(v.loc.Reg)
+	if v.Loc.InReg() {
+		return asm.Reg(v.Loc.Reg)
 	}
-	e.loadMem(scratch, slotMem(v.loc.Slot), v.Type)
+	e.loadMem(scratch, slotMem(v.Loc.Slot), v.Type)
 	return scratch
 }
 
 // load copies v into register r (GPR or XMM).
-func (e *emitter) load(r asm.Reg, v *Value) {
-	if v.Op == OpConst {
+func (e *emitter) load(r asm.Reg, v *ssa.Value) {
+	if v.Op == ssa.OpConst {
 		e.loadConst(regLoc(r), v)
 		return
 	}
@@ -459,35 +472,35 @@ func (e *emitter) load(r asm.Reg, v *Value) {
 }
 
 // dst returns the register to compute v into: its own, or scratch.
-func (e *emitter) dst(v *Value, scratch asm.Reg) asm.Reg {
-	if v.loc.inReg() {
-		return asm.Reg(v.loc.Reg)
+func (e *emitter) dst(v *ssa.Value, scratch asm.Reg) asm.Reg {
+	if v.Loc.InReg() {
+		return asm.Reg(v.Loc.Reg)
 	}
 	return scratch
 }
 
 // finish stores a result computed in r to v's slot if v is spilled.
-func (e *emitter) finish(v *Value, r asm.Reg) {
-	if !v.loc.inReg() {
-		e.storeMem(slotMem(v.loc.Slot), r, v.Type)
+func (e *emitter) finish(v *ssa.Value, r asm.Reg) {
+	if !v.Loc.InReg() {
+		e.storeMem(slotMem(v.Loc.Slot), r, v.Type)
 	}
 }
 
 // isReg reports whether v is in register r.
-func isReg(v *Value, r asm.Reg) bool {
-	return v.Op != OpConst && v.loc.inReg() && asm.Reg(v.loc.Reg) == r
+func isReg(v *ssa.Value, r asm.Reg) bool {
+	return v.Op != ssa.OpConst && v.Loc.InReg() && asm.Reg(v.Loc.Reg) == r
 }
 
 // operand returns a memory operand for v when it is spilled.
-func spilled(v *Value) bool { return v.Op != OpConst && !v.loc.inReg() }
+func spilled(v *ssa.Value) bool { return v.Op != ssa.OpConst && !v.Loc.InReg() }
 
 // imm32 reports whether integer constant v fits a sign-extended imm32 of
 // an operation of v's width.
-func imm32(v *Value) (int32, bool) {
-	if v.Op != OpConst {
+func imm32(v *ssa.Value) (int32, bool) {
+	if v.Op != ssa.OpConst {
 		return 0, false
 	}
-	if v.Type == TI32 {
+	if v.Type == ssa.TI32 {
 		return int32(uint32(v.Aux)), true
 	}
 	if v.Aux == int64(int32(v.Aux)) {
@@ -506,7 +519,7 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 
 // ---- function ----
 
-func (e *emitter) emitFunc() (*funcCode, error) {
+func (e *emitter) emitFunc() (*FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
 	a := e.a
 	f := e.f
@@ -514,23 +527,23 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			switch v.Op {
-			case OpCall:
+			case ssa.OpCall:
 				ft := e.m.FuncType(uint32(v.Aux))
-				p, _ := valTypes(ft.Params)
-				r, _ := valTypes(ft.Results)
+				p, _ := ssa.ValTypes(ft.Params)
+				r, _ := ssa.ValTypes(ft.Results)
 				outArea = max(outArea, stackArea(p, r))
-			case OpCallIndirect:
+			case ssa.OpCallIndirect:
 				ft := e.m.Types[v.Aux]
-				p, _ := valTypes(ft.Params)
-				r, _ := valTypes(ft.Results)
+				p, _ := ssa.ValTypes(ft.Params)
+				r, _ := ssa.ValTypes(ft.Results)
 				outArea = max(outArea, stackArea(p, r))
-			case OpBuiltin:
+			case ssa.OpBuiltin:
 				outArea = max(outArea, 6)
 			}
 		}
 	}
-	frame := 8 + 8*int(e.ra.numSlots) + 8*outArea
-	if e.ra.numSlots == 0 && outArea == 0 && !e.leavesInstance() {
+	frame := 8 + 8*int(e.ra.NumSlots) + 8*outArea
+	if e.ra.NumSlots == 0 && outArea == 0 && !e.leavesInstance() {
 		frame = 0 // nothing below rbp: [rbp-8] holds the vmctx only when saved
 	}
 	frame = (frame + 15) &^ 15
@@ -558,7 +571,7 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	regs, sidx, _ := convention(f.Params)
 	var ms []pmove
 	for i, v := range f.Args {
-		if !needsReg(v) || asm.Reg(v.loc.Reg) == asm.NoReg && v.loc.Slot < 0 {
+		if !regalloc.NeedsReg(v) || asm.Reg(v.Loc.Reg) == asm.NoReg && v.Loc.Slot < 0 {
 			continue
 		}
 		src := regLoc(regs[i])
@@ -582,7 +595,7 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 		skip[i] = i > 0 && e.thread(b) != b
 	}
 	// next[i] is the first block after i that is emitted.
-	next := make([]*Block, len(f.Blocks)+1)
+	next := make([]*ssa.Block, len(f.Blocks)+1)
 	for i := len(f.Blocks) - 1; i >= 0; i-- {
 		next[i] = next[i+1]
 		if i+1 < len(f.Blocks) && !skip[i+1] {
@@ -618,7 +631,7 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	for _, t := range e.traps {
 		a.Bind(t.label)
 		a.MovRI(32, rD, int64(t.code))
-		a.CallRel32(targetTrap)
+		a.CallRel32(TargetTrap)
 		e.sites = append(e.sites, site{int32(a.Len()), t.code, t.pos})
 	}
 	e.emitV128Consts()
@@ -632,8 +645,8 @@ func (e *emitter) emitFunc() (*funcCode, error) {
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
-	fc := &funcCode{code: append([]byte(nil), a.Bytes()...), sites: e.sites}
-	fc.calls = append(fc.calls, a.CallFixups()...)
+	fc := &FuncCode{Code: append([]byte(nil), a.Bytes()...), Sites: e.sites}
+	fc.Calls = append(fc.Calls, a.CallFixups()...)
 	return fc, nil
 }
 
@@ -646,7 +659,7 @@ const leafFrameMax = 512
 func (e *emitter) callsGuest() bool {
 	for _, b := range e.f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == OpCall || v.Op == OpCallIndirect {
+			if v.Op == ssa.OpCall || v.Op == ssa.OpCallIndirect {
 				return true
 			}
 		}
@@ -659,7 +672,7 @@ func (e *emitter) callsGuest() bool {
 func (e *emitter) leavesInstance() bool {
 	for _, b := range e.f.Blocks {
 		for _, v := range b.Values {
-			if v.Op == OpCallIndirect || v.Op == OpCall && uint32(v.Aux) < e.m.NumImportedFuncs {
+			if v.Op == ssa.OpCallIndirect || v.Op == ssa.OpCall && uint32(v.Aux) < e.m.NumImportedFuncs {
 				return true
 			}
 		}
@@ -667,13 +680,13 @@ func (e *emitter) leavesInstance() bool {
 	return false
 }
 
-func (e *emitter) edgeMoves(from *Block, edge Edge) {
+func (e *emitter) edgeMoves(from *ssa.Block, edge ssa.Edge) {
 	if len(edge.Args) == 0 {
 		return
 	}
 	ms := make([]pmove, 0, len(edge.Args))
 	for i, p := range edge.B.Params {
-		if !needsReg(p) {
+		if !regalloc.NeedsReg(p) {
 			continue
 		}
 		ms = append(ms, e.moveFrom(valLoc(p), edge.Args[i]))
@@ -686,21 +699,21 @@ func (e *emitter) edgeMoves(from *Block, edge Edge) {
 // Results are memoized along the whole chain, so threading every block
 // of a long chain (the ends of deeply nested blocks) stays linear; a
 // cycle of empty blocks ends at the block where it closes.
-func (e *emitter) thread(b *Block) *Block {
+func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 	if e.threaded == nil {
-		e.threaded = make([]*Block, e.f.nextBlock)
+		e.threaded = make([]*ssa.Block, e.f.NextBlock)
 	}
 	if t := e.threaded[b.ID]; t != nil {
 		return t
 	}
-	var chain []*Block
+	var chain []*ssa.Block
 	t := b
 	for {
 		if r := e.threaded[t.ID]; r != nil {
 			t = r
 			break
 		}
-		if len(chain) > len(e.f.Blocks) || len(t.Values) != 0 || t.Kind != BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
+		if len(chain) > len(e.f.Blocks) || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
 			break
 		}
 		chain = append(chain, t)
@@ -718,26 +731,26 @@ func (e *emitter) thread(b *Block) *Block {
 // capacity, at every block.
 func (e *emitter) resetChecked() {
 	if len(e.checked) > 64 {
-		e.checked = map[*Value]uint64{}
+		e.checked = map[*ssa.Value]uint64{}
 	} else if len(e.checked) > 0 {
 		clear(e.checked)
 	}
 }
 
-func (e *emitter) noMoves(edge Edge) bool {
+func (e *emitter) noMoves(edge ssa.Edge) bool {
 	for i, p := range edge.B.Params {
-		if !needsReg(p) {
+		if !regalloc.NeedsReg(p) {
 			continue
 		}
 		a := edge.Args[i]
-		if a.Op == OpConst || !valLoc(a).eq(valLoc(p)) {
+		if a.Op == ssa.OpConst || !valLoc(a).eq(valLoc(p)) {
 			return false
 		}
 	}
 	return true
 }
 
-func (e *emitter) jumpTo(b *Block) {
+func (e *emitter) jumpTo(b *ssa.Block) {
 	b = e.thread(b)
 	if b != e.next {
 		e.a.Jmp(e.labels[b])
@@ -746,26 +759,26 @@ func (e *emitter) jumpTo(b *Block) {
 
 // intConds is an array, not a map: the linker lays it out, so linking the
 // compiler costs no start-up work.
-var intConds = [opCount]asm.Cond{
-	OpEq: asm.CondE, OpNe: asm.CondNE, OpLtS: asm.CondL, OpLtU: asm.CondB, OpGtS: asm.CondG,
-	OpGtU: asm.CondA, OpLeS: asm.CondLE, OpLeU: asm.CondBE, OpGeS: asm.CondGE, OpGeU: asm.CondAE,
-	OpEqz: asm.CondE,
+var intConds = [ssa.OpCount]asm.Cond{
+	ssa.OpEq: asm.CondE, ssa.OpNe: asm.CondNE, ssa.OpLtS: asm.CondL, ssa.OpLtU: asm.CondB, ssa.OpGtS: asm.CondG,
+	ssa.OpGtU: asm.CondA, ssa.OpLeS: asm.CondLE, ssa.OpLeU: asm.CondBE, ssa.OpGeS: asm.CondGE, ssa.OpGeU: asm.CondAE,
+	ssa.OpEqz: asm.CondE,
 }
 
-func (e *emitter) terminator(b *Block) {
+func (e *emitter) terminator(b *ssa.Block) {
 	a := e.a
 	switch b.Kind {
-	case BlockPlain:
+	case ssa.BlockPlain:
 		e.edgeMoves(b, b.Succs[0])
 		e.jumpTo(b.Succs[0].B)
-	case BlockIf:
+	case ssa.BlockIf:
 		var cond asm.Cond
 		c := b.Control
 		if cc, ok := e.flagsHoldZeroTest(b, c); ok {
 			cond = cc
-		} else if c.fused {
+		} else if c.Fused {
 			cond = e.compare(c)
-		} else if c.Op == OpConst {
+		} else if c.Op == ssa.OpConst {
 			t := b.Succs[1].B
 			if uint32(c.Aux) != 0 {
 				t = b.Succs[0].B
@@ -777,9 +790,9 @@ func (e *emitter) terminator(b *Block) {
 			case c == e.flagsFor && c.Block == b && b.Values[len(b.Values)-1] == c:
 				// The ALU instruction that computed c set ZF already.
 			case spilled(c):
-				a.CmpMI(32, slotMem(c.loc.Slot), 0)
+				a.CmpMI(32, slotMem(c.Loc.Slot), 0)
 			default:
-				a.TestRR(32, asm.Reg(c.loc.Reg), asm.Reg(c.loc.Reg))
+				a.TestRR(32, asm.Reg(c.Loc.Reg), asm.Reg(c.Loc.Reg))
 			}
 			cond = asm.CondNE
 		}
@@ -790,7 +803,7 @@ func (e *emitter) terminator(b *Block) {
 			a.Jcc(cond, e.labels[t])
 			e.jumpTo(f)
 		}
-	case BlockBrTable:
+	case ssa.BlockBrTable:
 		if len(b.Succs) == 1 {
 			e.edgeMoves(b, b.Succs[0])
 			e.jumpTo(b.Succs[0].B)
@@ -811,7 +824,7 @@ func (e *emitter) terminator(b *Block) {
 		for _, k := range b.Table[:n] {
 			a.DataLabel32(tbl, e.labels[e.thread(b.Succs[k].B)])
 		}
-	case BlockReturn:
+	case ssa.BlockReturn:
 		_, _, nStack := convention(e.f.Params)
 		for i := len(b.Results) - 1; i >= 0; i-- {
 			r := b.Results[i]
@@ -825,7 +838,7 @@ func (e *emitter) terminator(b *Block) {
 		a.MovRR(64, asm.RSP, asm.RBP)
 		a.Pop(asm.RBP)
 		a.Ret()
-	case BlockTrap:
+	case ssa.BlockTrap:
 		a.Jmp(e.trapLabel(abi.TrapCode(b.Aux), b.Pos))
 	}
 }
@@ -834,9 +847,9 @@ func (e *emitter) terminator(b *Block) {
 // test of x against zero (eqz x, x == 0, x != 0) where x is the ALU
 // result emitted just before it: that instruction set ZF for x already
 // (intBin), so the branch needs no test, only the condition.
-func (e *emitter) flagsHoldZeroTest(b *Block, c *Value) (asm.Cond, bool) {
+func (e *emitter) flagsHoldZeroTest(b *ssa.Block, c *ssa.Value) (asm.Cond, bool) {
 	n := len(b.Values)
-	if !c.fused || n < 2 || b.Values[n-1] != c || c.Block != b {
+	if !c.Fused || n < 2 || b.Values[n-1] != c || c.Block != b {
 		return 0, false
 	}
 	x := c.Args[0]
@@ -844,9 +857,9 @@ func (e *emitter) flagsHoldZeroTest(b *Block, c *Value) (asm.Cond, bool) {
 		return 0, false
 	}
 	switch c.Op {
-	case OpEqz:
+	case ssa.OpEqz:
 		return asm.CondE, true
-	case OpEq, OpNe:
+	case ssa.OpEq, ssa.OpNe:
 		if imm, ok := imm32(c.Args[1]); ok && imm == 0 {
 			return intConds[c.Op], true
 		}
@@ -856,31 +869,31 @@ func (e *emitter) flagsHoldZeroTest(b *Block, c *Value) (asm.Cond, bool) {
 
 // compare emits the flags-setting part of comparison c and returns the
 // condition that holds when c is true.
-func (e *emitter) compare(c *Value) asm.Cond {
+func (e *emitter) compare(c *ssa.Value) asm.Cond {
 	a := e.a
 	x := c.Args[0]
-	if c.Op == OpSIMD {
+	if c.Op == ssa.OpSIMD {
 		return e.vectorTest(c)
 	}
-	if isFloatCompare(c.Op) {
+	if ssa.IsFloatCompare(c.Op) {
 		y := c.Args[1]
-		if c.Op == OpFLt || c.Op == OpFLe {
+		if c.Op == ssa.OpFLt || c.Op == ssa.OpFLe {
 			x, y = y, x
 		}
 		rx := e.xmm(x, x15)
 		e.ucomis(x.Type, rx, y)
 		switch c.Op {
-		case OpFGt, OpFLt:
+		case ssa.OpFGt, ssa.OpFLt:
 			return asm.CondA
-		case OpFGe, OpFLe:
+		case ssa.OpFGe, ssa.OpFLe:
 			return asm.CondAE
 		}
 		return asm.CondE // FEq/FNe are handled by the caller
 	}
 	sz := x.Type.Size()
-	if c.Op == OpEqz {
+	if c.Op == ssa.OpEqz {
 		if spilled(x) {
-			a.CmpMI(sz, slotMem(x.loc.Slot), 0)
+			a.CmpMI(sz, slotMem(x.Loc.Slot), 0)
 		} else {
 			r := e.gpr(x, rA)
 			a.TestRR(sz, r, r)
@@ -892,42 +905,42 @@ func (e *emitter) compare(c *Value) asm.Cond {
 	if imm, ok := imm32(y); ok {
 		a.CmpRI(sz, rx, imm)
 	} else if spilled(y) {
-		a.CmpRM(sz, rx, slotMem(y.loc.Slot))
+		a.CmpRM(sz, rx, slotMem(y.Loc.Slot))
 	} else {
 		a.CmpRR(sz, rx, e.gpr(y, rC))
 	}
 	return intConds[c.Op]
 }
 
-func (e *emitter) ucomis(t Type, rx asm.Reg, y *Value) {
+func (e *emitter) ucomis(t ssa.Type, rx asm.Reg, y *ssa.Value) {
 	a := e.a
-	if t == TF32 {
+	if t == ssa.TF32 {
 		switch {
-		case y.Op == OpConst:
+		case y.Op == ssa.OpConst:
 			a.UcomissRM(rx, asm.LabelMem(e.constLabel(uint64(y.Aux))))
 		case spilled(y):
-			a.UcomissRM(rx, slotMem(y.loc.Slot))
+			a.UcomissRM(rx, slotMem(y.Loc.Slot))
 		default:
-			a.UcomissRR(rx, asm.Reg(y.loc.Reg))
+			a.UcomissRR(rx, asm.Reg(y.Loc.Reg))
 		}
 		return
 	}
 	switch {
-	case y.Op == OpConst:
+	case y.Op == ssa.OpConst:
 		a.UcomisdRM(rx, asm.LabelMem(e.constLabel(uint64(y.Aux))))
 	case spilled(y):
-		a.UcomisdRM(rx, slotMem(y.loc.Slot))
+		a.UcomisdRM(rx, slotMem(y.Loc.Slot))
 	default:
-		a.UcomisdRR(rx, asm.Reg(y.loc.Reg))
+		a.UcomisdRR(rx, asm.Reg(y.Loc.Reg))
 	}
 }
 
-func (e *emitter) value(v *Value) error {
+func (e *emitter) value(v *ssa.Value) error {
 	switch v.Op {
-	case OpConst, OpArg, OpParam:
+	case ssa.OpConst, ssa.OpArg, ssa.OpParam:
 		return nil
 	}
-	if v.fused {
+	if v.Fused {
 		return nil
 	}
 	e.flagsFor = nil

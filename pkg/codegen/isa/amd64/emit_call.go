@@ -1,25 +1,27 @@
-package codegen
+package amd64
 
 import (
 	"math"
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // memAccess computes the address operand of a load or store, emitting the
 // explicit bounds check when the value carries the memory length.
-func (e *emitter) memAccess(v *Value, size int) asm.Mem {
+func (e *emitter) memAccess(v *ssa.Value, size int) asm.Mem {
 	a := e.a
 	addr := v.Args[0]
 	ra := e.gpr(addr, rC)
 	off := uint64(uint32(v.Aux))
-	var ml *Value
-	if v.Op == OpLoad && len(v.Args) == 2 {
+	var ml *ssa.Value
+	if v.Op == ssa.OpLoad && len(v.Args) == 2 {
 		ml = v.Args[1]
-	} else if v.Op == OpStore && len(v.Args) == 3 {
+	} else if v.Op == ssa.OpStore && len(v.Args) == 3 {
 		ml = v.Args[2]
 	}
 	end := off + uint64(size)
@@ -32,7 +34,7 @@ func (e *emitter) memAccess(v *Value, size int) asm.Mem {
 			a.AddRR(64, rA, ra)
 		}
 		if spilled(ml) {
-			a.CmpRM(64, rA, slotMem(ml.loc.Slot))
+			a.CmpRM(64, rA, slotMem(ml.Loc.Slot))
 		} else {
 			a.CmpRR(64, rA, e.gpr(ml, rD))
 		}
@@ -46,13 +48,13 @@ func (e *emitter) memAccess(v *Value, size int) asm.Mem {
 	return asm.MI(asm.R14, rD, 1, 0)
 }
 
-func (e *emitter) guardSite(v *Value) {
+func (e *emitter) guardSite(v *ssa.Value) {
 	if e.opts.Bounds == object.BoundsGuard {
 		e.sites = append(e.sites, site{int32(e.a.Len()), abi.TrapMemoryOutOfBounds, v.Pos})
 	}
 }
 
-func (e *emitter) loadOp(v *Value) {
+func (e *emitter) loadOp(v *ssa.Value) {
 	a := e.a
 	op := wasm.Opcode(v.Aux2)
 	var size int
@@ -101,7 +103,7 @@ func (e *emitter) loadOp(v *Value) {
 	e.finish(v, d)
 }
 
-func (e *emitter) storeOp(v *Value) {
+func (e *emitter) storeOp(v *ssa.Value) {
 	a := e.a
 	op := wasm.Opcode(v.Aux2)
 	x := v.Args[1]
@@ -127,7 +129,7 @@ func (e *emitter) storeOp(v *Value) {
 		}
 		return
 	}
-	if imm, ok := imm32(x); ok && (size < 8 || x.Type == TI64) {
+	if imm, ok := imm32(x); ok && (size < 8 || x.Type == ssa.TI64) {
 		e.guardSite(v)
 		a.MovMI(size*8, m, imm)
 		return
@@ -142,40 +144,40 @@ func (e *emitter) storeOp(v *Value) {
 // at their definition (see spillAtDef), because an SSA value never changes
 // and its slot is its own for its whole range; the others are live only
 // across interrupt checks and are saved on their slow path.
-func (e *emitter) saveLive(v *Value) {
-	for _, s := range e.ra.saves[e.pos[v.ID]] {
-		if !s.loc.defStore {
-			e.storeMem(slotMem(s.loc.Slot), asm.Reg(s.loc.Reg), s.Type)
+func (e *emitter) saveLive(v *ssa.Value) {
+	for _, s := range e.ra.Saves[e.pos[v.ID]] {
+		if !s.Loc.DefStore {
+			e.storeMem(slotMem(s.Loc.Slot), asm.Reg(s.Loc.Reg), s.Type)
 		}
 	}
 }
 
 // spillAtDef stores a register value that lives across calls to its slot
 // right after it is defined.
-func (e *emitter) spillAtDef(v *Value) {
-	if needsReg(v) && v.loc.defStore {
-		e.storeMem(slotMem(v.loc.Slot), asm.Reg(v.loc.Reg), v.Type)
+func (e *emitter) spillAtDef(v *ssa.Value) {
+	if regalloc.NeedsReg(v) && v.Loc.DefStore {
+		e.storeMem(slotMem(v.Loc.Slot), asm.Reg(v.Loc.Reg), v.Type)
 	}
 }
 
-func (e *emitter) restoreLive(v *Value) {
-	for _, s := range e.ra.saves[e.pos[v.ID]] {
-		e.loadMem(asm.Reg(s.loc.Reg), slotMem(s.loc.Slot), s.Type)
+func (e *emitter) restoreLive(v *ssa.Value) {
+	for _, s := range e.ra.Saves[e.pos[v.ID]] {
+		e.loadMem(asm.Reg(s.Loc.Reg), slotMem(s.Loc.Slot), s.Type)
 	}
 }
 
-func (e *emitter) call(v *Value) {
+func (e *emitter) call(v *ssa.Value) {
 	a := e.a
 	var ft wasm.FuncType
 	args := v.Args
-	indirect := v.Op == OpCallIndirect
+	indirect := v.Op == ssa.OpCallIndirect
 	if indirect {
 		ft = e.m.Types[v.Aux]
 		args = args[:len(args)-1]
 	} else {
 		ft = e.m.FuncType(uint32(v.Aux))
 	}
-	params, _ := valTypes(ft.Params)
+	params, _ := ssa.ValTypes(ft.Params)
 	e.saveLive(v)
 	if indirect {
 		idx := v.Args[len(v.Args)-1]
@@ -225,7 +227,7 @@ func (e *emitter) call(v *Value) {
 			a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
 		}
 	}
-	if v.Type != TNone && needsReg(v) {
+	if v.Type != ssa.TNone && regalloc.NeedsReg(v) {
 		e.emitMove(pmove{dst: valLoc(v), src: regLoc(resultReg(v.Type)), t: v.Type})
 	}
 	e.restoreLive(v)
@@ -237,7 +239,7 @@ func (e *emitter) exitCall(pos int32) {
 	a := e.a
 	ret := a.NewLabel()
 	a.LeaRIPLabel(rD, ret)
-	a.CallRel32(targetExit)
+	a.CallRel32(TargetExit)
 	a.Bind(ret)
 	e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, pos})
 	if e.m.NumMems() > 0 {
@@ -245,7 +247,7 @@ func (e *emitter) exitCall(pos int32) {
 	}
 }
 
-func (e *emitter) builtin(v *Value) {
+func (e *emitter) builtin(v *ssa.Value) {
 	a := e.a
 	bi := abi.Builtin(v.Aux)
 	e.saveLive(v)
@@ -254,7 +256,7 @@ func (e *emitter) builtin(v *Value) {
 		e.restoreLive(v)
 		return
 	}
-	n := builtinImms(bi)
+	n := ssa.BuiltinImms(bi)
 	for k := 0; k < n; k++ {
 		imm := uint32(v.Aux2 >> (32 * k))
 		a.MovRI(64, rA, int64(imm))
@@ -266,7 +268,7 @@ func (e *emitter) builtin(v *Value) {
 	a.MovRI(64, rA, int64(abi.ExitBuiltin)|int64(bi)<<8)
 	a.MovRR(64, rC, asm.RSP)
 	e.exitCall(v.Pos)
-	if v.Type != TNone && needsReg(v) {
+	if v.Type != ssa.TNone && regalloc.NeedsReg(v) {
 		e.emitMove(pmove{dst: valLoc(v), src: memLoc(asm.M(asm.RSP, 0)), t: v.Type})
 	}
 	e.restoreLive(v)
@@ -300,7 +302,7 @@ const bulkRepMin = 2048
 // a time on current CPUs); long forward copies and fills use rep
 // movsb/stosb. Every allocatable register was saved by the caller (the
 // op is call-like), so RDI, RSI, R8, R9 and X0-X8 are free.
-func (e *emitter) bulkMemory(v *Value, bi abi.Builtin) {
+func (e *emitter) bulkMemory(v *ssa.Value, bi abi.Builtin) {
 	a := e.a
 	oob := e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos)
 	memLen := func() { // after the argument moves: R8 may hold an argument

@@ -1,0 +1,187 @@
+package amd64
+
+import (
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// EmitTrapRoutine: edx = trap code, [rsp] = the trap stub's return address
+// (the site's code offset). Records the exit and leaves to Go.
+func EmitTrapRoutine(a *asm.Assembler) {
+	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
+	a.Pop(asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RAX)
+	a.ShlRI(64, asm.RDX, 8)
+	a.OrRI(64, asm.RDX, int32(abi.ExitTrap))
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RDX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
+	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
+	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
+	a.Ret()
+}
+
+// EmitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. The
+// return address is the resume PC; the stack pointer after popping it is
+// the resume SP.
+func EmitExitRoutine(a *asm.Assembler) {
+	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecHostArgs), asm.RCX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RDX)
+	a.Pop(asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecResumePC), asm.RAX)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecResumeSP), asm.RSP)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
+	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
+	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
+	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
+	a.Ret()
+}
+
+func loadSlot(a *asm.Assembler, r asm.Reg, m asm.Mem, t ssa.Type) {
+	switch t {
+	case ssa.TV128:
+		a.MovupsRM(r, m)
+	case ssa.TF32:
+		a.MovssRM(r, m)
+	case ssa.TF64:
+		a.MovsdRM(r, m)
+	case ssa.TI32:
+		a.MovRM(32, r, m)
+	default:
+		a.MovRM(64, r, m)
+	}
+}
+
+// storeSlot stores a value as a clean 8-byte slot (i32/f32 zero-extended).
+func storeSlot(a *asm.Assembler, m asm.Mem, r asm.Reg, t ssa.Type) {
+	switch t {
+	case ssa.TV128:
+		a.MovupsMR(m, r)
+	case ssa.TF32:
+		a.MovdRX(asm.RAX, r)
+		a.MovMR(64, m, asm.RAX)
+	case ssa.TF64:
+		a.MovqRX(asm.RAX, r)
+		a.MovMR(64, m, asm.RAX)
+	default:
+		a.MovMR(64, m, r)
+	}
+}
+
+// EmitEntryStub: called by the runtime's trampoline with R15 = vmctx, R12
+// = target, R13 = args; moves args into the guest convention, calls, and
+// stores the results back.
+func EmitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
+	params, err := ssa.ValTypes(ft.Params)
+	if err != nil {
+		return err
+	}
+	results, err := ssa.ValTypes(ft.Results)
+	if err != nil {
+		return err
+	}
+	area := stackArea(params, results)
+	frame := int32((8*area + 15) &^ 15)
+	a.Push(asm.RBP)
+	a.MovRR(64, asm.RBP, asm.RSP)
+	a.Push(asm.R13)
+	a.Push(asm.R12)
+	if frame > 0 {
+		a.SubRI(64, asm.RSP, frame)
+	}
+	if m.NumMems() > 0 {
+		a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
+	}
+	regs, sidx, nStack := convention(params)
+	po := slotOffsets(params)
+	for i, t := range params {
+		src := asm.M(asm.R13, int32(8*po[i]))
+		if regs[i] != asm.NoReg {
+			loadSlot(a, regs[i], src, t)
+			continue
+		}
+		for k := 0; k < slotWidth(t); k++ {
+			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
+			a.MovMR(64, asm.M(asm.RSP, int32(8*(sidx[i]+k))), asm.RAX)
+		}
+	}
+	a.CallR(asm.R12)
+	a.MovRM(64, asm.R13, asm.M(asm.RBP, -8))
+	ro := slotOffsets(results)
+	for i, t := range results {
+		dst := asm.M(asm.R13, int32(8*ro[i]))
+		if i == 0 {
+			storeSlot(a, dst, resultReg(t), t)
+			continue
+		}
+		for k := 0; k < slotWidth(t); k++ {
+			a.MovRM(64, asm.RAX, asm.M(asm.RSP, int32(8*(resultSlot(nStack, results, i)+k))))
+			a.MovMR(64, dst.Add(int32(8*k)), asm.RAX)
+		}
+	}
+	a.MovRR(64, asm.RSP, asm.RBP)
+	a.Pop(asm.RBP)
+	a.Ret()
+	return nil
+}
+
+// EmitHostStub is the code behind a host import's FuncRef: it spills the
+// arguments into slots on the guest stack, exits with ExitHostCall, and on
+// resume returns the results in the guest convention.
+func EmitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Label) error {
+	params, err := ssa.ValTypes(ft.Params)
+	if err != nil {
+		return err
+	}
+	results, err := ssa.ValTypes(ft.Results)
+	if err != nil {
+		return err
+	}
+	slots := max(numSlots(params), numSlots(results), 1)
+	frame := int32((8*slots + 15) &^ 15)
+	a.Push(asm.RBP)
+	a.MovRR(64, asm.RBP, asm.RSP)
+	a.SubRI(64, asm.RSP, frame)
+	regs, sidx, nStack := convention(params)
+	po := slotOffsets(params)
+	for i, t := range params {
+		dst := asm.M(asm.RSP, int32(8*po[i]))
+		if regs[i] != asm.NoReg {
+			storeSlot(a, dst, regs[i], t)
+			continue
+		}
+		if t == ssa.TV128 {
+			for k := int32(0); k < 2; k++ {
+				a.MovRM(64, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])+8*k))
+				a.MovMR(64, dst.Add(8*k), asm.RAX)
+			}
+			continue
+		}
+		loadSlot(a, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])), t)
+		a.MovMR(64, dst, asm.RAX)
+	}
+	a.MovRI(64, asm.RAX, int64(abi.ExitHostCall)|int64(idx)<<8)
+	a.MovRR(64, asm.RCX, asm.RSP)
+	a.MovRM(64, asm.RDX, asm.M(asm.RBP, 8))
+	a.CallLabel(exitL)
+	ro := slotOffsets(results)
+	for i, t := range results {
+		src := asm.M(asm.RSP, int32(8*ro[i]))
+		if i == 0 {
+			loadSlot(a, resultReg(t), src, t)
+			continue
+		}
+		for k := 0; k < slotWidth(t); k++ {
+			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
+			a.MovMR(64, asm.M(asm.RBP, int32(16+8*(resultSlot(nStack, results, i)+k))), asm.RAX)
+		}
+	}
+	a.MovRR(64, asm.RSP, asm.RBP)
+	a.Pop(asm.RBP)
+	a.Ret()
+	return nil
+}

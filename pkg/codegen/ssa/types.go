@@ -1,0 +1,56 @@
+package ssa
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// ErrUnsupported marks valid modules that use a feature the code generator
+// does not implement.
+var ErrUnsupported = errors.New("unsupported feature")
+
+// ValType is the SSA type that holds a wasm value type (references are
+// 64-bit handles).
+func ValType(t wasm.ValType) (Type, error) {
+	switch t {
+	case wasm.I32:
+		return TI32, nil
+	case wasm.I64, wasm.FuncRef, wasm.ExternRef:
+		return TI64, nil
+	case wasm.F32:
+		return TF32, nil
+	case wasm.F64:
+		return TF64, nil
+	case wasm.V128:
+		return TV128, nil
+	}
+	return TNone, fmt.Errorf("%w: value type %s", ErrUnsupported, t)
+}
+
+// ValTypes maps ValType over ts.
+func ValTypes(ts []wasm.ValType) ([]Type, error) {
+	out := make([]Type, len(ts))
+	for i, t := range ts {
+		var err error
+		if out[i], err = ValType(t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// BuiltinImms is the number of immediate slots each builtin takes before
+// its stack arguments.
+func BuiltinImms(bi abi.Builtin) int {
+	switch bi {
+	case abi.BuiltinTableCopy, abi.BuiltinTableInit:
+		return 2
+	case abi.BuiltinMemoryInit, abi.BuiltinDataDrop, abi.BuiltinTableGrow, abi.BuiltinTableFill,
+		abi.BuiltinElemDrop, abi.BuiltinTableGet, abi.BuiltinTableSet:
+		return 1
+	}
+	return 0
+}
