@@ -12,8 +12,12 @@ import (
 	"github.com/lucet-go/lucet/pkg/bench"
 )
 
+// progressDelay is how long a run goes before the bar appears: shorter
+// runs would only flicker. (A variable for the test.)
+var progressDelay = time.Second
+
 // showProgress draws a progress bar on the terminal w once a run has
-// lasted a second (shorter runs would only flicker), until stop is called.
+// lasted progressDelay, until stop is called.
 func showProgress(w *os.File, p *bench.Progress) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
@@ -22,7 +26,7 @@ func showProgress(w *os.File, p *bench.Progress) (stop func()) {
 		select {
 		case <-done:
 			return
-		case <-time.After(time.Second):
+		case <-time.After(progressDelay):
 		}
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()

@@ -25,16 +25,25 @@ type cmdline struct {
 // starting with '-'); a "--" right after the module is dropped, for
 // wrappers that write `lucet-run OPTIONS MODULE -- ARGS`. Value flags come
 // back as --name=value, in order.
-func splitArgs(args []string, flags []cli.Flag) (cmdline, error) {
+//
+// flags is called only when there is a flag to look up: a plain
+// `lucet-run x.so` makes none.
+func splitArgs(args []string, flags func() []cli.Flag) (cmdline, error) {
 	if len(args) == 0 {
 		return cmdline{}, errors.New("empty argv")
 	}
-	takesValue := map[string]bool{}
-	for _, f := range flags {
-		v := cliflag.TakesValue(f)
-		for _, n := range cliflag.Names(f) {
-			takesValue[n] = v
+	var takesValue map[string]bool
+	valued := func(name string) bool {
+		if takesValue == nil {
+			takesValue = map[string]bool{}
+			for _, f := range flags() {
+				v := cliflag.TakesValue(f)
+				for _, n := range cliflag.Names(f) {
+					takesValue[n] = v
+				}
+			}
 		}
+		return takesValue[name]
 	}
 	c := cmdline{flags: []string{args[0]}}
 	i := 1
@@ -53,7 +62,7 @@ func splitArgs(args []string, flags []cli.Flag) (cmdline, error) {
 			break
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if takesValue[name] && !hasVal {
+		if !hasVal && valued(name) {
 			if i+1 >= len(args) {
 				return cmdline{}, fmt.Errorf("flag needs an argument: --%s", name)
 			}

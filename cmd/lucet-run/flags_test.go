@@ -84,7 +84,7 @@ func TestArgv0(t *testing.T) {
 		{"--argv0 name dir/x.wasm", "name"},
 		{"--argv0= x.wasm", ""},
 	} {
-		cl, err := splitArgs(append([]string{"lucet-run"}, strings.Fields(tc.args)...), runFlags())
+		cl, err := splitArgs(append([]string{"lucet-run"}, strings.Fields(tc.args)...), runFlags)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,6 +36,8 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
+func init() { cliflag.CheapHelpFlag() }
+
 func main() {
 	// lucet-run's heap is the module's metadata, allocated once at load
 	// and live until exit; the guest's memory is not Go heap. Collecting
@@ -152,27 +154,36 @@ type runOptions struct {
 
 // run is main without the process: tests call it in-process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags := runFlags()
-	cl, err := splitArgs(args, flags)
+	cl, err := splitArgs(args, runFlags)
 	if err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", err)
 		return exitUsage
 	}
 	status := exitOK
 	// Only the flags the command line names are registered (see
-	// cliflag.Used: the rest read as zero), and the version only when
-	// --version or --help can show it.
-	used, every := cliflag.Used(flags, cl.flags)
+	// cliflag.Used: the rest read as zero), none are even made when it
+	// names none, and the version only when --version or --help can show
+	// it.
+	var used []cli.Flag
+	every := false
+	if len(cl.flags) > 1 {
+		used, every = cliflag.Used(runFlags(), cl.flags)
+	}
 	ver := ""
 	if every {
 		ver = cliflag.Version()
 	}
+	// Without --help (or -h, or an unknown flag: every), the help flag
+	// would be urfave/cli's one registered flag, and it looks up each name
+	// it checks by calling every flag's Names, which runs a regular
+	// expression (with a 36 KiB scratch allocation) each time.
 	app := &cli.App{
 		Name:                      "lucet-run",
 		Usage:                     "run a WebAssembly module (.wasm, or a .so from lucetc)",
 		UsageText:                 "lucet-run [OPTIONS] MODULE [ARGS...]",
 		Version:                   ver,
 		HideVersion:               !every,
+		HideHelp:                  !every,
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true, // paths may hold commas
 		// Unset, cli stats os.Args[0] at every start for this date,

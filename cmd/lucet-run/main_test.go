@@ -295,7 +295,7 @@ func TestSplitArgs(t *testing.T) {
 		{[]string{"-"}, nil, "-", nil},
 	}
 	for _, tc := range tests {
-		c, err := splitArgs(append([]string{"lucet-run"}, tc.args...), runFlags())
+		c, err := splitArgs(append([]string{"lucet-run"}, tc.args...), runFlags)
 		if err != nil {
 			t.Errorf("splitArgs(%q): %v", tc.args, err)
 			continue
@@ -304,7 +304,7 @@ func TestSplitArgs(t *testing.T) {
 			t.Errorf("splitArgs(%q) = flags %q, path %q, rest %q; want %q, %q, %q", tc.args, c.flags[1:], c.module, c.guest, tc.flags, tc.path, tc.rest)
 		}
 	}
-	if _, err := splitArgs([]string{"lucet-run", "--dir"}, runFlags()); err == nil {
+	if _, err := splitArgs([]string{"lucet-run", "--dir"}, runFlags); err == nil {
 		t.Error("--dir without a value accepted")
 	}
 }

@@ -41,3 +41,14 @@ func TestNamesMatchCli(t *testing.T) {
 		}
 	}
 }
+
+// A command line without options makes no flags at all: splitArgs looks
+// flags up only for an argument that is one.
+func TestNoFlagsMade(t *testing.T) {
+	for _, args := range [][]string{{"lucet-run", "x.so"}, {"lucet-run", "x.so", "-v", "--dir", "a"}, {"lucet-run", "--", "-x.so"}, {"lucet-run", "-"}} {
+		c, err := splitArgs(args, func() []cli.Flag { t.Fatalf("%q: flags made", args); return nil })
+		if err != nil || len(c.flags) != 1 || c.module == "" {
+			t.Errorf("splitArgs(%q) = %+v, %v", args, c, err)
+		}
+	}
+}

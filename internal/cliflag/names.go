@@ -87,3 +87,25 @@ func Used(all []cli.Flag, args []string) (used []cli.Flag, every bool) {
 	}
 	return used, false
 }
+
+// namedBool is a *cli.BoolFlag whose Names are read once, not through
+// urfave/cli's regular expression on every call.
+type namedBool struct {
+	*cli.BoolFlag
+	names []string
+}
+
+func (f namedBool) Names() []string { return f.names }
+
+// CheapHelpFlag makes urfave/cli's HelpFlag answer Names without a
+// regular expression. cli asks it on every run, to see whether help was
+// asked for (checkHelp), even when the App hides it, and each call
+// executes a regular expression with a 36 KiB scratch allocation: for a
+// tool that otherwise registers no flag, most of its flag handling. The
+// flag is otherwise the same (help output included: its String and
+// Apply are BoolFlag's). Call it from main's init, before any App runs.
+func CheapHelpFlag() {
+	if b, ok := cli.HelpFlag.(*cli.BoolFlag); ok {
+		cli.HelpFlag = namedBool{b, Names(b)}
+	}
+}

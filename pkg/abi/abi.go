@@ -66,8 +66,12 @@
 //     as listed on each Builtin constant; immediates (segment and table
 //     indices) come first.
 //   - ExitInterrupt: the guest saw a non-zero VMInterrupt word at a function
-//     entry or loop header, or, in fuel-instrumented code (object Meta.Fuel),
-//     a negative VMFuel there; resumable like a host call with no arguments.
+//     entry (and, in fuel-instrumented code, at a loop header), or, in
+//     fuel-instrumented code (object Meta.Fuel), a negative VMFuel there;
+//     resumable like a host call with no arguments. Loops without fuel have
+//     no check: the runtime stops them by making the thread exit from
+//     wherever it is (a signal handler's injected call, which saves and
+//     restores every register; arg 1 marks such an exit).
 //     Go either resumes (after yielding to the scheduler) or abandons the
 //     call with a trap (timeout, kill switch; TrapOutOfFuel when the
 //     exiting instance's VMFuel is negative).
@@ -78,8 +82,13 @@
 package abi
 
 // Version is the ABI version written into objects; the loader refuses any
-// other. Bump it on every change to this file. (2: VMFuel is used.)
-const Version = 2
+// other, naming both and the lucetc that compiled the object. Bump it on
+// every change to this file and on every change to what generated code
+// expects of the runtime. (2: VMFuel is used. 3: loops carry no interrupt
+// check unless fuel is metered, so a runtime must be able to stop a loop
+// by injecting an exit from its signal handler: code of version 3 on a
+// runtime of version 2 could not be stopped by a timeout or a kill.)
+const Version = 3
 
 // VMContext field offsets (from R15). The runtime allocates VMContextSize
 // bytes per instance outside the Go heap.

@@ -257,6 +257,11 @@ type Memory struct {
 	// is made but not yet run keeps none of its memory resident.
 	pending   atomic.Pointer[link.DataImage]
 	pendingMu sync.Mutex
+	// lazyCOW is the module's large copy-on-write image, mapped over the
+	// memory by materialize instead of the pending image being copied;
+	// while pending, a memory given back unseen needs no reset. Guarded
+	// like pending.
+	lazyCOW *cowImage
 }
 
 // hostMemReserve is what host memories reserve: the default BoundsGuard
@@ -397,6 +402,20 @@ func (m *Memory) materialize() {
 	defer m.pendingMu.Unlock()
 	img := m.pending.Load()
 	if img == nil {
+		return
+	}
+	switch c := m.lazyCOW; {
+	case c != nil:
+		m.lazyCOW = nil
+		if c.mapInto(m.res.addr()) == nil {
+			m.image, m.imageOf = c.size, c
+			m.pending.Store(nil)
+			return
+		}
+		// Out of mappings: copy it instead.
+	case m.imageOf != nil:
+		// The image is mapped, pristine, since the memory was made.
+		m.pending.Store(nil)
 		return
 	}
 	mem := m.raw()

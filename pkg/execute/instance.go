@@ -23,6 +23,7 @@ type module struct {
 	// data is memory 0's initial contents laid out by the linker, used
 	// instead of the active data segments when complete (nil: apply them).
 	data        *link.DataImage
+	dataEnd     uint64    // where data's last byte ends in memory 0 (imageEnd)
 	cow         *cowImage // data as a copy-on-write image (large data only)
 	passiveData bool      // some data segment is passive
 
@@ -39,6 +40,12 @@ type module struct {
 	// defRefs is the FuncRef records of the defined functions as every
 	// instance starts them, VMCtx zero (abi.FuncRefSize/8 words each).
 	defRefs []uint64
+
+	// Prepared images (prepare.go): the defined globals' cells as every
+	// instance starts them, and the defined tables' contents after the
+	// active element segments, as function indices.
+	globImg *globalImage
+	tabImg  *tableImage
 }
 
 // safeStart is where the module's functions begin: the signal handler may
@@ -109,6 +116,8 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 			m.defRefs = append(m.defRefs, uint64(code)+uint64(df.CodeOffset), 0, m.typeIDs[df.TypeIndex])
 		}
 	}
+	m.globImg = prepareGlobals(meta)
+	m.tabImg = prepareTables(meta, m.numImported[wasm.ExternTable], m.numImported[wasm.ExternFunc]+uint32(len(meta.Funcs)))
 	return m, nil
 }
 
@@ -203,6 +212,7 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		}
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
+			mod.dataEnd = imageEnd(m.Data)
 			var memBytes uintptr
 			if len(m.Meta.Mems) > 0 {
 				memBytes = uintptr(m.Meta.Mems[0].Limits.Min) * wasm.PageSize
@@ -514,17 +524,28 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	if len(meta.Globals) > 0 {
 		gls = sliceIn(blk.gls[:], len(meta.Globals))[:len(meta.Globals)]
 	}
+	// The cells from the module's image in one copy; only initial values
+	// that differ between instances (global.get of an import, ref.func)
+	// are evaluated, after it, in order.
+	if gi := mod.globImg; gi != nil {
+		copy(words(base+oCells, len(gi.cells)), gi.cells)
+	}
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
 		gl := &gls[i]
 		*gl = Global{typ: g.Type, cell: cell, owner: s}
-		v, v128 := inst.eval(g.Init)
-		if g.Type.Type == wasm.V128 {
-			gl.SetV128(v128)
-		} else {
-			gl.Set(v)
-		}
 		inst.globals = append(inst.globals, gl)
+	}
+	if gi := mod.globImg; gi != nil {
+		for _, i := range gi.dynamic {
+			gl := inst.globals[int(mod.numImported[wasm.ExternGlobal])+int(i)]
+			v, v128 := inst.eval(meta.Globals[i].Init)
+			if gl.typ.Type == wasm.V128 {
+				gl.SetV128(v128)
+			} else {
+				gl.Set(v)
+			}
+		}
 	}
 	for i, g := range inst.globals {
 		storePtr(base+oGlobalPtrs+uintptr(i)*8, g.cell)
@@ -604,8 +625,25 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 			inst.elems[i] = v
 		}
 	}
+	if ti := mod.tabImg; ti != nil {
+		// Every active segment fits a table of the module's own with
+		// constant offsets and elements: the prepared contents, with the
+		// function indices turned into this instance's FuncRef records.
+		nImpT := int(mod.numImported[wasm.ExternTable])
+		for t, img := range ti.funcs {
+			if len(img) == 0 {
+				continue
+			}
+			dst := inst.tables[nImpT+t].elems()[:len(img)]
+			for j, f := range img {
+				if f != 0 {
+					dst[j] = uint64(inst.funcRefs + uintptr(f-1)*abi.FuncRefSize)
+				}
+			}
+		}
+	}
 	for _, el := range meta.Elems {
-		if el.Mode != wasm.SegmentActive {
+		if el.Mode != wasm.SegmentActive || mod.tabImg != nil {
 			continue
 		}
 		o, _ := inst.eval(el.Offset)
@@ -666,6 +704,20 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	return inst, nil
 }
 
+// imageEnd is the end of img's extent in memory 0: the largest offset
+// past a page's bytes (^0 if one overflows, which fits no memory).
+func imageEnd(img *link.DataImage) uint64 {
+	var end uint64
+	for _, p := range img.Pages {
+		e := p.MemOffset + uint64(len(p.Bytes))
+		if e < p.MemOffset {
+			return ^uint64(0)
+		}
+		end = max(end, e)
+	}
+	return end
+}
+
 // applyImage copies a complete data image into memory 0, a page at a time
 // (one copy per page instead of one per segment: a Go program has tens of
 // thousands of small segments). It declines, writing nothing, unless
@@ -676,25 +728,24 @@ func (inst *Instance) applyImage(img *link.DataImage) bool {
 	}
 	m := inst.mems[0]
 	mem := m.raw()
-	for _, p := range img.Pages {
-		if p.MemOffset > uint64(len(mem)) || uint64(len(p.Bytes)) > uint64(len(mem))-p.MemOffset {
-			return false
-		}
+	// One comparison with the extent computed with the module, not a walk
+	// of the pages: instantiation costs the same whatever the data's size
+	// (a 16 MiB image has 4,096 pages).
+	if inst.mod.dataEnd > uint64(len(mem)) {
+		return false
 	}
-	if c := inst.mod.cow; c != nil && m.imageOf == c {
-		return true // a pooled reservation that maps it, pristine
+	// The image goes in when something can see the memory (the store's
+	// next call, or Bytes): an instance made ahead of its request, or made
+	// and closed unrun, keeps no page of its memory resident (a dense slot
+	// is otherwise untouched until the guest runs), and its slot needs no
+	// reset when it is given back. The image is then copied, or, when it
+	// is large, mapped copy-on-write (materialize); a reservation already
+	// mapping it (fresh, or pooled pristine) needs nothing but the mark.
+	// So instantiating costs no system call and no work that grows with
+	// the data (BenchmarkInstantiateData16M).
+	if c := inst.mod.cow; c != nil && m.imageOf != c && !c.small && c.size <= uintptr(len(mem)) && m.image == 0 {
+		m.lazyCOW = c
 	}
-	if c := inst.mod.cow; c != nil && !c.small && c.size <= uintptr(len(mem)) && m.image == 0 {
-		if c.mapInto(m.res.addr()) == nil {
-			m.image, m.imageOf = c.size, c
-			return true
-		}
-	}
-	// The copy waits until something can see it (the store's next call,
-	// or Bytes): an instance made ahead of its request, or made and closed
-	// unrun, keeps no page of its memory resident (a dense slot is
-	// otherwise untouched until the guest runs), and its slot needs no
-	// clearing when it is given back.
 	m.pending.Store(img)
 	inst.store.lazyMems = true
 	return true

@@ -182,7 +182,8 @@ func getMemRegion(size uintptr, want *cowImage) (region, uintptr, *cowImage, err
 // affine to the image. One the pool has no room for is unmapped, not
 // scrubbed: clearing pages the tenant never touched would fault every one
 // of them in. pristine says nothing wrote the memory (see
-// Memory.pending): it is still as zero as it was handed out.
+// Memory.pending): it is still as it was handed out, zero or with img
+// mapped unmodified, and needs no reset at all.
 func putMemRegion(r *region, committed uintptr, img *cowImage, pristine bool) {
 	memPool.mu.Lock()
 	full := memPool.n >= maxPooledMems
@@ -207,7 +208,9 @@ func putMemRegion(r *region, committed uintptr, img *cowImage, pristine bool) {
 		img = nil
 	case img != nil:
 		clean = min(img.size, committed)
-		err = unix.Madvise(r.mem[:clean], unix.MADV_DONTNEED)
+		if !pristine {
+			err = unix.Madvise(r.mem[:clean], unix.MADV_DONTNEED)
+		}
 	}
 	if err == nil && !pristine {
 		err = scrub(r.mem[clean:committed])

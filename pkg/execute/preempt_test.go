@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/bits"
 	"os"
@@ -16,16 +17,17 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // preemptInstance compiles testdata/preempt.wasm (see preempt.wat): loops
 // with no call, whose only way out to Go is a preemption the signal
 // handler injects (codegen puts no interrupt check in loops without fuel).
-func preemptInstance(t *testing.T, cfg Config) (*Store, *Instance) {
+func preemptInstance(t testing.TB, cfg Config) (*Store, *Instance) {
 	return preemptInstanceBounds(t, cfg, object.BoundsGuard)
 }
 
-func preemptInstanceBounds(t *testing.T, cfg Config, bounds object.BoundsChecks) (*Store, *Instance) {
+func preemptInstanceBounds(t testing.TB, cfg Config, bounds object.BoundsChecks) (*Store, *Instance) {
 	t.Helper()
 	b, err := os.ReadFile("testdata/preempt.wasm")
 	if err != nil {
@@ -55,37 +57,56 @@ func preemptInstanceBounds(t *testing.T, cfg Config, bounds object.BoundsChecks)
 	return s, inst
 }
 
-// An infinite `loop br 0` is stopped by a deadline, a context and a kill
-// after 150ms, and while it spins on the only P, another goroutine keeps ticking and
-// the collector completes cycles.
+// An infinite `loop br 0` is stopped by a deadline, a context and a kill,
+// and while it spins on the only P, another goroutine keeps ticking and the
+// collector completes cycles. Nothing assumes how fast a loaded machine
+// is: the context is cancelled, and the kill sent, only once the ticker
+// has run 3 times and a collection has completed during the spin (which
+// needs the guest to be preempted; a 2-minute timeout is the watchdog), and
+// the deadline case checks that the call ran at least its timeout.
 func TestPreemptInfiniteLoop(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	tests := []struct {
 		name    string
 		timeout time.Duration
-		cancel  bool // CallContext with a context cancelled after 150ms
-		kill    bool // Store.Kill from another goroutine after 150ms
+		cancel  bool // CallContext with a context cancelled once Go made progress
+		kill    bool // Store.Kill from another goroutine once Go made progress
 	}{
 		{name: "timeout", timeout: 150 * time.Millisecond},
-		{name: "context", cancel: true},
-		{name: "kill", kill: true},
+		{name: "context", timeout: 2 * time.Minute, cancel: true},
+		{name: "kill", timeout: 2 * time.Minute, kill: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s, inst := preemptInstance(t, Config{Timeout: tc.timeout})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			var ticks, gcs atomic.Int64
 			stop := make(chan struct{})
 			done := make(chan struct{}, 2)
 			go func() {
 				tk := time.NewTicker(time.Millisecond)
 				defer tk.Stop()
+				ended := false
 				for {
 					select {
 					case <-stop:
 						done <- struct{}{}
 						return
 					case <-tk.C:
-						ticks.Add(1)
+						// Counted only while the guest spins.
+						if !s.running.Load() {
+							continue
+						}
+						if ticks.Add(1) >= 3 && gcs.Load() >= 1 && !ended {
+							ended = true
+							switch {
+							case tc.cancel:
+								cancel()
+							case tc.kill:
+								s.Kill()
+							}
+						}
 					}
 				}
 			}()
@@ -97,20 +118,14 @@ func TestPreemptInfiniteLoop(t *testing.T) {
 						return
 					default:
 					}
-					runtime.GC()
-					gcs.Add(1)
+					if s.running.Load() {
+						runtime.GC()
+						gcs.Add(1)
+					} else {
+						runtime.Gosched()
+					}
 				}
 			}()
-			ctx := context.Background()
-			if tc.cancel {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, 150*time.Millisecond)
-				defer cancel()
-			}
-			if tc.kill {
-				tm := time.AfterFunc(150*time.Millisecond, s.Kill)
-				defer tm.Stop()
-			}
 			before := Preemptions()
 			start := time.Now()
 			_, err := inst.Func("spin").CallContext(ctx)
@@ -121,19 +136,11 @@ func TestPreemptInfiniteLoop(t *testing.T) {
 			if !IsTrap(err, abi.TrapInterrupt) {
 				t.Fatalf("spin: got %v, want an interrupt trap", err)
 			}
-			// Loose upper bound: on a loaded machine the guest's thread
-			// itself waits for a CPU.
-			// The context and the kill were set up just before start.
-			if el < 100*time.Millisecond || el > 5*time.Second {
-				t.Errorf("stopped after %v, want about 150ms", el)
+			if el < tc.timeout && !tc.cancel && !tc.kill {
+				t.Errorf("stopped after %v, before its %v timeout", el, tc.timeout)
 			}
-			// With one P the guest is preempted about every 10ms (sysmon),
-			// and each time the ticker gets a turn.
-			if ticks.Load() < 3 {
-				t.Errorf("the ticker ran %d times in %v of guest spinning", ticks.Load(), el)
-			}
-			if gcs.Load() < 1 {
-				t.Errorf("no GC completed in %v of guest spinning", el)
+			if (tc.cancel || tc.kill) && (ticks.Load() < 3 || gcs.Load() < 1) {
+				t.Errorf("in %v of guest spinning on the only P the ticker ran %d times and %d collections completed", el, ticks.Load(), gcs.Load())
 			}
 			if n := Preemptions() - before; n < 1 {
 				t.Errorf("%d preemptions injected, want some", n)
@@ -255,5 +262,122 @@ func TestPreemptKeepsRegisters(t *testing.T) {
 				t.Logf("only %d preemptions were injected", got)
 			}
 		})
+	}
+}
+
+// A guest loop running just above the accessible low of its stack, where
+// sigPreempt's frame (PreemptFrame bytes below RSP) would reach into the
+// not-yet-accessible part, is still preempted: the handler makes the stack
+// accessible first, as a fault there would. The test places the loop there
+// for real: deep(n) recurses until the loop's RSP lies in the first
+// 128-384 bytes of a page, and the host function it calls just before
+// spinning gives back every stack page below that page (MADV_DONTNEED and
+// PROT_NONE, as a stack reset does, so the pages read zero when made
+// accessible again) and records the page as the low. The spin is then
+// killed; a handler that declined to inject would leave it spinning until
+// the watchdog timeout.
+func TestPreemptGrowsStack(t *testing.T) {
+	b, err := os.ReadFile("testdata/pgrow.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var (
+		spin     bool
+		resumeSP uintptr // the guest's RSP at its last probe
+		page     uintptr // the low the probe set, 0 if none
+		probeErr error
+		ready    = make(chan struct{}) // closed by the spinning probe
+	)
+	probe := NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, func(c *Caller, stack []uint64) error {
+		resumeSP = loadPtr(s.exec + abi.ExecResumeSP)
+		stack[0] = 0
+		if !spin {
+			return nil
+		}
+		defer close(ready)
+		page = resumeSP &^ (pageSize - 1)
+		low := loadPtr(s.exec + execStackLow)
+		if low >= page {
+			probeErr = fmt.Errorf("stack low %#x is not below the loop's page %#x", low, page)
+			return nil
+		}
+		below := bytesAt(low, int(page-low))
+		if err := unix.Madvise(below, unix.MADV_DONTNEED); err != nil {
+			probeErr = err
+			return nil
+		}
+		if err := unix.Mprotect(below, unix.PROT_NONE); err != nil {
+			probeErr = err
+			return nil
+		}
+		storePtr(s.exec+execStackLow, page)
+		stack[0] = 1
+		return nil
+	})
+	inst, err := s.InstantiateObject(obj, ImportMap{"t": {"probe": probe}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := inst.Func("deep")
+	// The loop's RSP is the probe's resume RSP plus a few words (the
+	// return address of the call): aim for 128-384 bytes into a page, so
+	// that RSP-PreemptFrame (512) falls in the page below.
+	n := -1
+	for d := range 1024 {
+		if _, err := deep.Call(uint64(d)); err != nil {
+			t.Fatalf("deep(%d) probing: %v", d, err)
+		}
+		if off := resumeSP & (pageSize - 1); off >= 128 && off <= 384 {
+			n = d
+			break
+		}
+	}
+	if n < 0 {
+		t.Fatal("no recursion depth below 1024 puts the loop 128-384 bytes into a page")
+	}
+	spin = true
+	errc := make(chan error, 1)
+	before := Preemptions()
+	go func() {
+		_, err := deep.Call(uint64(n))
+		errc <- err
+	}()
+	<-ready
+	time.Sleep(time.Millisecond) // into the loop
+	// A kill that cannot land would leave the guest spinning for good.
+	wd := time.AfterFunc(2*time.Minute, func() {
+		panic("TestPreemptGrowsStack: the spin was still running 2 minutes after Kill: no preemption was injected")
+	})
+	defer wd.Stop()
+	s.Kill()
+	err = <-errc
+	if probeErr != nil {
+		t.Fatal(probeErr)
+	}
+	if !IsTrap(err, abi.TrapInterrupt) {
+		t.Fatalf("deep(%d) spinning: got %v, want an interrupt trap", n, err)
+	}
+	if Preemptions() == before {
+		t.Error("no preemption was injected")
+	}
+	if low := loadPtr(s.exec + execStackLow); low >= page || low&(stackGrow-1) != 0 {
+		t.Errorf("stack low after the preemption %#x, want below %#x at the growth granularity: the handler did not grow the stack", low, page)
+	}
+	spin = false
+	if _, err := deep.Call(uint64(n)); err != nil {
+		t.Fatalf("deep after the kill: %v", err)
 	}
 }

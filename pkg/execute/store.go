@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,6 +79,10 @@ type Store struct {
 	// consumed by the outermost call's start or end, which also drops a
 	// closed done; while it is set and done exists, done is closed.
 	killed atomic.Bool
+	// running is set while an outermost call is in progress, for a kill
+	// that must reach its thread (killLocked); set before killed is
+	// checked at the call's start, so a kill either sees it or is seen.
+	running atomic.Bool
 
 	// Cancellation of the running call (Timeout, CallContext, Kill), for
 	// host functions blocked outside guest code. done is Caller.Done: made
@@ -91,12 +97,8 @@ type Store struct {
 	doneClosed bool
 	stopTimer  func() bool
 	stopCtx    func() bool
-	deadline   int64           // unix nanos of the armed call's timeout, 0 = none
+	deadline   int64           // monoNow() when the armed call times out, 0 = none
 	ctx        context.Context // of the armed call (CallContext), or nil
-	// tid is the thread the armed call runs on (locked to it), which a
-	// kill sends SIGURG so that a guest loop stops at once: loops have
-	// no interrupt check (see sigPreempt). 0 = none.
-	tid int
 
 	inline struct {
 		instances [1]*Instance
@@ -228,8 +230,9 @@ func (s *Store) release() {
 		// write the memory (every way in copies it first): it is as
 		// clean as it was given.
 		pristine := m.pending.Swap(nil) != nil
+		m.lazyCOW = nil
 		if !m.dense {
-			putMemRegion(m.res, hw, m.imageOf, pristine && m.imageOf == nil)
+			putMemRegion(m.res, hw, m.imageOf, pristine)
 			continue
 		}
 		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
@@ -264,12 +267,12 @@ func (s *Store) clearInterrupts() {
 	}
 }
 
-// Kill ends the store's running call with TrapInterrupt: at once when the
-// call has a timeout or context (its thread is signalled), else at its
-// next function entry or Go preemption signal (within about 10-20 ms of
-// running guest code). A host function it is blocked in sees Caller.Done
-// closed, whether or not the call has a timeout or context. With no call
-// running, the next call fails at once. Safe from any goroutine.
+// Kill ends the store's running call with TrapInterrupt at once: the
+// thread running guest code is signalled (see killLocked), so even a loop
+// with no interrupt check stops. A host function it is blocked in sees
+// Caller.Done closed, whether or not the call has a timeout or context.
+// With no call running, the next call fails at once. Safe from any
+// goroutine.
 func (s *Store) Kill() {
 	s.killMu.Lock()
 	s.killLocked()
@@ -283,12 +286,41 @@ func (s *Store) killLocked() {
 		s.doneClosed = true
 	}
 	s.interrupt()
-	if s.tid != 0 {
-		// The thread is locked to the call until disarm, which takes
-		// killMu, so the signal cannot reach a thread that has moved on
-		// to other work; if it is outside guest code Go's handler
-		// ignores it, and the interrupt word set above does the rest.
-		_ = unix.Tgkill(sigPid, s.tid, unix.SIGURG)
+	if s.running.Load() {
+		// A guest loop has no interrupt check (see sigPreempt): the
+		// thread running it must be signalled. Which thread that is, is
+		// not known: learning it would cost every call a gettid system
+		// call, 2 µs of CPU and about 20 µs of wall time on this class
+		// of VM (armed calls paid it until 2026-12: 23 µs per call
+		// against 0.5 µs), so every thread of the process is sent
+		// SIGURG. Without it a guest loop would stop only at the SIGURG
+		// Go's sysmon sends after 10 ms.
+		signalThreads()
+	}
+}
+
+// signalThreads sends SIGURG to every thread of the process. It is Go's
+// own preemption signal, which the runtime sends its threads at any
+// moment, so every thread copes: one in Go code or a system call ignores
+// it (Go installs its handlers with SA_RESTART), one in another store's
+// guest code exits to Go once and is resumed (its call goes on), and the
+// one in the killed store's guest code exits and ends the call (the
+// interrupt word and killed are set before this is called: a call that
+// enters guest code on a thread created after the listing stops at its
+// first function entry). Kills are rare; this costs the killer a listing
+// of /proc/self/task and a tgkill per thread. Without /proc it does
+// nothing, and the kill lands at the next sysmon signal as before.
+func signalThreads() {
+	f, err := os.Open("/proc/self/task")
+	if err != nil {
+		return
+	}
+	names, _ := f.Readdirnames(-1)
+	f.Close()
+	for _, n := range names {
+		if tid, err := strconv.Atoi(n); err == nil {
+			_ = unix.Tgkill(sigPid, tid, unix.SIGURG)
+		}
 	}
 }
 
@@ -301,13 +333,8 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	gen := s.gen
 	s.deadline = 0
 	if timeout > 0 {
-		s.deadline = time.Now().Add(timeout).UnixNano()
+		s.deadline = monoNow() + int64(timeout)
 	}
-	// A kill must reach a guest that runs a loop, which has no interrupt
-	// check: it signals this thread (killLocked). Locking costs a few
-	// nanoseconds; the gettid system call only armed calls pay.
-	runtime.LockOSThread()
-	s.tid = unix.Gettid()
 	kill := func() {
 		s.killMu.Lock()
 		if s.gen == gen {
@@ -324,6 +351,14 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	}
 }
 
+// monoBase anchors monoNow.
+var monoBase = time.Now()
+
+// monoNow is nanoseconds on the monotonic clock since monoBase (> 0 for
+// any deadline). Deadlines are not wall-clock times: a wall clock stepped
+// forward (NTP, a VM resumed) would end calls early.
+func monoNow() int64 { return int64(time.Since(monoBase)) }
+
 // disarm ends what arm started; a kill racing with it finds gen changed.
 // done stays: a kill that closed it also set killed, and the call's end
 // drops it.
@@ -339,10 +374,6 @@ func (s *Store) disarm() {
 	s.stopTimer, s.stopCtx = nil, nil
 	s.deadline, s.ctx = 0, nil
 	s.gen++
-	if s.tid != 0 {
-		s.tid = 0
-		runtime.UnlockOSThread()
-	}
 }
 
 // doneChan is Caller.Done for a host function of the running call: closed
@@ -431,13 +462,18 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	// Scheduler and GC fairness need nothing here: they come from Go's
 	// own preemption signal (see signal_amd64.s). Cancellation does.
 	outer := s.depth == 0
+	if outer {
+		s.running.Store(true)
+	}
 	if outer && s.killed.Load() {
 		// Killed while idle.
+		s.running.Store(false)
 		s.consumeKill()
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
 	if outer {
 		if err := s.takeStack(); err != nil {
+			s.running.Store(false)
 			return nil, err
 		}
 	}
@@ -446,6 +482,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if argp < s.stackLimit {
 		if outer {
 			s.dropStack()
+			s.running.Store(false)
 		}
 		return nil, &Trap{Code: abi.TrapStackOverflow}
 	}
@@ -455,6 +492,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if err := s.ensureStack(argp - 64); err != nil {
 		if outer {
 			s.dropStack()
+			s.running.Store(false)
 		}
 		return nil, err
 	}
@@ -499,6 +537,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		}
 		if outer {
 			s.dropStack()
+			s.running.Store(false)
 		}
 	}()
 
@@ -538,7 +577,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			// The deadline is checked here too, not only by the timer:
 			// under load a timer goroutine can run seconds late while
 			// the guest keeps yielding.
-			if s.killed.Load() || s.deadline != 0 && time.Now().UnixNano() >= s.deadline || s.ctx != nil && s.ctx.Err() != nil {
+			if s.killed.Load() || s.deadline != 0 && monoNow() >= s.deadline || s.ctx != nil && s.ctx.Err() != nil {
 				return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			runtime.Gosched()

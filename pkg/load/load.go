@@ -241,8 +241,13 @@ func (m *Module) Derived(key any, build func() any) any {
 	}
 	nv := build()
 	v, loaded := m.derived.LoadOrStore(key, nv)
-	if c, ok := nv.(io.Closer); ok && loaded {
-		c.Close()
+	if loaded {
+		// Only now the type assertion: the first of a concrete type to an
+		// interface builds its itab, which at process start is a fresh
+		// page of runtime memory touched for nothing.
+		if c, ok := nv.(io.Closer); ok {
+			c.Close()
+		}
 	}
 	return v
 }

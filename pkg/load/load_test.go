@@ -414,3 +414,34 @@ func imageBytes(img *link.DataImage, off uint64, n int) []byte {
 	}
 	return out
 }
+
+// An object of the ABI before this one (or after it) is refused with both
+// versions and the lucetc that compiled it named: code compiled for
+// another runtime contract (version 3 loops have no interrupt check, so a
+// version 2 runtime could not stop them) must never run.
+func TestRefusesOtherABI(t *testing.T) {
+	good := smallELF(t)
+	for _, v := range []uint32{abi.Version - 1, abi.Version + 1} {
+		b := append([]byte(nil), good...)
+		hdr := b[hdrOff(b):]
+		h, err := link.DecodeHeader(hdr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ABIVersion = v
+		h = resum(b, h)
+		copy(hdr, h.Encode())
+		_, err = Bytes(b)
+		if err == nil {
+			t.Fatalf("ABI version %d accepted", v)
+		}
+		for _, want := range []string{
+			fmt.Sprintf("ABI version %d (compiled by lucetc ", v),
+			fmt.Sprintf("reads %d: recompile", abi.Version),
+		} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("ABI version %d: error %q does not contain %q", v, err, want)
+			}
+		}
+	}
+}

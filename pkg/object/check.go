@@ -54,9 +54,11 @@ func (m *Meta) check(textLen int) error {
 	}
 	nt := uint64(len(m.Types))
 	for i, t := range m.Types {
-		for _, v := range append(append([]wasm.ValType(nil), t.Params...), t.Results...) {
-			if !validValType(v) {
-				return fmt.Errorf("type %d: bad value type %#x", i, byte(v))
+		for _, vs := range [2][]wasm.ValType{t.Params, t.Results} {
+			for _, v := range vs {
+				if !validValType(v) {
+					return fmt.Errorf("type %d: bad value type %#x", i, byte(v))
+				}
 			}
 		}
 	}
@@ -133,7 +135,7 @@ func (m *Meta) check(textLen int) error {
 	// Code: every range inside the text, functions disjoint, stubs and
 	// labels never inside a function's body.
 	inText := func(off, size uint64) bool { return off <= uint64(textLen) && size <= uint64(textLen)-off }
-	byOff := make([]int, len(m.Funcs))
+	inOrder := true // by code offset, as lucetc lays functions out
 	for i, f := range m.Funcs {
 		idx := nImp[wasm.ExternFunc] + uint64(i)
 		if uint64(f.TypeIndex) >= nt {
@@ -142,23 +144,41 @@ func (m *Meta) check(textLen int) error {
 		if f.CodeSize == 0 || !inText(uint64(f.CodeOffset), uint64(f.CodeSize)) {
 			return fmt.Errorf("function %d: code [%#x, +%#x) outside the %#x-byte text", idx, f.CodeOffset, f.CodeSize, textLen)
 		}
-		byOff[i] = i
+		if i > 0 && f.CodeOffset < m.Funcs[i-1].CodeOffset {
+			inOrder = false
+		}
 	}
-	sort.Slice(byOff, func(a, b int) bool { return m.Funcs[byOff[a]].CodeOffset < m.Funcs[byOff[b]].CodeOffset })
-	for k := 1; k < len(byOff); k++ {
-		p, f := &m.Funcs[byOff[k-1]], &m.Funcs[byOff[k]]
+	// byOff[k] is the index of the k-th function by code offset; nil when
+	// that is k itself, which spares every load of a lucetc object the
+	// permutation and a reflective sort.
+	var byOff []int
+	if !inOrder {
+		byOff = make([]int, len(m.Funcs))
+		for i := range byOff {
+			byOff[i] = i
+		}
+		sort.Slice(byOff, func(a, b int) bool { return m.Funcs[byOff[a]].CodeOffset < m.Funcs[byOff[b]].CodeOffset })
+	}
+	nth := func(k int) int {
+		if byOff == nil {
+			return k
+		}
+		return byOff[k]
+	}
+	for k := 1; k < len(m.Funcs); k++ {
+		p, f := &m.Funcs[nth(k-1)], &m.Funcs[nth(k)]
 		if uint64(p.CodeOffset)+uint64(p.CodeSize) > uint64(f.CodeOffset) {
-			return fmt.Errorf("functions %d and %d overlap at %#x", nImp[wasm.ExternFunc]+uint64(byOff[k-1]), nImp[wasm.ExternFunc]+uint64(byOff[k]), f.CodeOffset)
+			return fmt.Errorf("functions %d and %d overlap at %#x", nImp[wasm.ExternFunc]+uint64(nth(k-1)), nImp[wasm.ExternFunc]+uint64(nth(k)), f.CodeOffset)
 		}
 	}
 	// insideFunc reports whether off lies in a function's code other than
 	// at its first byte.
 	insideFunc := func(off uint32) bool {
-		k := sort.Search(len(byOff), func(k int) bool { return m.Funcs[byOff[k]].CodeOffset > off })
+		k := sort.Search(len(m.Funcs), func(k int) bool { return m.Funcs[nth(k)].CodeOffset > off })
 		if k == 0 {
 			return false
 		}
-		f := &m.Funcs[byOff[k-1]]
+		f := &m.Funcs[nth(k-1)]
 		return off > f.CodeOffset && uint64(off) < uint64(f.CodeOffset)+uint64(f.CodeSize)
 	}
 	stub := func(s uint32) bool { return inText(uint64(s), 1) && !insideFunc(s) }

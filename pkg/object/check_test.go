@@ -43,6 +43,11 @@ func TestCheckRefuses(t *testing.T) {
 		{"data offset global", func(m *object.Meta) { m.Datas[0].Offset = object.Const{Op: wasm.OpGlobalGet, Index: 5} }, "global.get 5"},
 		{"empty function", func(m *object.Meta) { m.Funcs[0].CodeSize = 0 }, "outside"},
 		{"overlapping functions", func(m *object.Meta) { m.Funcs[1].CodeOffset = 0x14 }, "overlap"},
+		{"overlapping functions out of order", func(m *object.Meta) { m.Funcs[0].CodeOffset = 0x2a }, "overlap"},
+		{"stub inside a function out of order", func(m *object.Meta) {
+			m.Funcs[0], m.Funcs[2] = m.Funcs[2], m.Funcs[0]
+			m.ImportStubs[0] = 0x2a
+		}, "not a code start"},
 		{"entry stub inside a function", func(m *object.Meta) { m.EntryStubs[1] = 0x12 }, "not a code start"},
 		{"missing host-call stub", func(m *object.Meta) { m.ImportStubs = nil }, "host-call stubs"},
 		{"host-call stub inside a function", func(m *object.Meta) { m.ImportStubs[0] = 0x21 }, "not a code start"},
@@ -59,5 +64,16 @@ func TestCheckRefuses(t *testing.T) {
 				t.Errorf("Check: %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// Functions need not be in code order (lucetc writes them so, and Check
+// takes that fast path); any order of disjoint functions is accepted.
+func TestCheckFunctionsOutOfOrder(t *testing.T) {
+	o := objtest.Small()
+	f := o.Meta.Funcs
+	f[0], f[1], f[2] = f[2], f[0], f[1]
+	if err := o.Meta.Check(len(o.Text)); err != nil {
+		t.Errorf("Check of reordered functions: %v", err)
 	}
 }

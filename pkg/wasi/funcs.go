@@ -150,8 +150,13 @@ func newShared(f preview1.Func) SharedFunc {
 			if mem != nil {
 				c.m = mem.Bytes()
 			}
+			// Deferred, so that a host function that panics (a bug;
+			// execute turns the panic into the call's error) still
+			// unpins its fd entries and gives back its iovec array. An
+			// open-coded defer: no allocation, and c stays on the stack
+			// (TestCallPointerNeverEscapes).
+			defer c.done()
 			e := fn(noescape(&c))
-			c.done()
 			if e == errnoCancelled {
 				if err := mem.(Canceler).Err(); err != nil {
 					return err

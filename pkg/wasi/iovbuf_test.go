@@ -75,3 +75,50 @@ func TestFdWriteIovecBuffer(t *testing.T) {
 		t.Errorf("bytes written per goroutine: %v, want %v", got, want)
 	}
 }
+
+type panicWriter struct{}
+
+func (panicWriter) Write(p []byte) (int, error) { panic("embedder's writer failed") }
+
+// A host function that panics mid-call (here the embedder's stdout writer)
+// still releases what its steps took: the fd entry it pinned is unpinned
+// (else the fd could never really close) and its iovec array goes back to
+// the pool.
+func TestHostPanicReleases(t *testing.T) {
+	s, err := New(Config{Stdout: panicWriter{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fdWrite, ok := SharedNamed("fd_write")
+	if !ok {
+		t.Fatal("no fd_write")
+	}
+	mem := &fakeMem{b: make([]byte, memSize)}
+	binary.LittleEndian.PutUint32(mem.b[64:], 1024)
+	binary.LittleEndian.PutUint32(mem.b[68:], 3)
+	refs := func() int {
+		e, errno := s.get(1, 0)
+		if errno != ErrnoSuccess {
+			t.Fatalf("fd 1: errno %d", errno)
+		}
+		defer s.release(e)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return int(e.refs) - 1 // this lookup's own pin
+	}
+	before := refs()
+	for range 3 {
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Fatal("fd_write did not panic")
+				}
+			}()
+			_ = fdWrite.Call(s, mem, []uint64{1, 64, 1, 16})
+		}()
+	}
+	if after := refs(); after != before {
+		t.Errorf("fd 1 has %d pins after 3 panicking writes, %d before", after, before)
+	}
+}

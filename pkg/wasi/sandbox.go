@@ -103,7 +103,10 @@ func (s *System) openBeneath(dirfd int, path string, flags int, mode uint32, fol
 	if !follow {
 		flags |= unix.O_NOFOLLOW
 	}
-	if s.walk {
+	// openat2 is probed on the first path open, not when the System is
+	// made: most guests (and every one without a preopen) open no path,
+	// and the probe is two system calls at every start.
+	if s.walk || !openat2Available() {
 		return walkOpen(dirfd, path, flags, mode)
 	}
 	how := unix.OpenHow{Flags: uint64(flags), Resolve: resolveBeneath}

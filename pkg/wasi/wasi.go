@@ -205,9 +205,9 @@ type System struct {
 	outLeft    atomic.Int64
 	outHit     atomic.Bool
 	onOutLimit func()
-
-	// walk forces the portable component walk instead of openat2. New sets
-	// it when the kernel lacks openat2; tests set it to exercise the walk.
+	// walk forces the portable component walk instead of openat2 (tests
+	// set it to exercise the walk; without openat2 in the kernel,
+	// openBeneath walks anyway).
 	walk bool
 
 	// stdio holds the entries of fds 0, 1 and 2 as New makes them, so a
@@ -311,9 +311,6 @@ func (s *System) init(cfg Config) error {
 	}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if !openat2Available() {
-		s.walk = true
 	}
 
 	stdin, stdout, stderr := cfg.Stdin, cfg.Stdout, cfg.Stderr

@@ -1,0 +1,25 @@
+;; Globals and element segments for TestPreparedImages: constant ones,
+;; which instantiation takes from images prepared with the module, and ones
+;; read from an import. Rebuild: wat2wasm prepare.wat -o prepare.wasm
+(module
+  (import "env" "g" (global $g i32))
+  (import "env" "off" (global $off i32))
+  (import "env" "f" (func $f (result i32)))
+  (global (export "i32") i32 (i32.const -5))
+  (global (export "i64") i64 (i64.const 0x123456789abcdef0))
+  (global (export "f32") f32 (f32.const 1.5))
+  (global (export "f64") (mut f64) (f64.const -2.25))
+  (global (export "v128") v128 (v128.const i32x4 1 2 3 4))
+  (global (export "fromimport") i32 (global.get $g))
+  (global (export "ref") funcref (ref.func $b))
+  (global (export "null") funcref (ref.null func))
+  (table (export "t") 8 funcref)
+  (table (export "u") 4 funcref)
+  (func $a (export "a") (result i32) (i32.const 10))
+  (func $b (export "b") (result i32) (i32.const 11))
+  (func $c (export "c") (result i32) (i32.const 12))
+  (elem (table 0) (i32.const 2) func $a $b $f)
+  (elem (table 0) (i32.const 3) funcref (ref.null func) (ref.func $c))
+  (elem (table 1) (i32.const 0) func $c)
+  (elem funcref (ref.func $a))
+  (elem declare func $b))
