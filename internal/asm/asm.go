@@ -520,6 +520,13 @@ func (a *Assembler) encM(pfx byte, op uint32, flags int, reg byte, m Mem, immLen
 	}
 	a.prefixes(pfx, flags, reg>>3, x, b, force)
 	a.opcode(op)
+	a.modrmM(reg, m, immLen)
+}
+
+// modrmM emits the ModRM byte, any SIB byte and displacement of a memory
+// operand m with reg (0-15; only its low three bits are encoded here) in
+// ModRM.reg.
+func (a *Assembler) modrmM(reg byte, m Mem, immLen int) {
 	r := (reg & 7) << 3
 
 	switch {

@@ -4,15 +4,29 @@ import (
 	"bytes"
 	"testing"
 
+	"golang.org/x/sys/cpu"
+
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestMemoryCopyOverlap checks the inline memory.copy and memory.fill
 // against Go's copy for overlapping ranges in both directions and lengths
-// of every size to 300 and beyond the rep threshold, at several alignments.
+// of every size to 300 and beyond the rep threshold, at several alignments,
+// in the SSE lowering and (on a host with AVX) the AVX one.
 func TestMemoryCopyOverlap(t *testing.T) {
+	t.Run("sse", func(t *testing.T) { testMemoryCopyOverlap(t, 0) })
+	t.Run("avx", func(t *testing.T) {
+		if !cpu.X86.HasAVX {
+			t.Skip("the host has no AVX to run the AVX lowering")
+		}
+		testMemoryCopyOverlap(t, object.FeatureSSE41|object.FeaturePOPCNT|object.FeatureLZCNT|object.FeatureBMI1|object.FeatureAVX)
+	})
+}
+
+func testMemoryCopyOverlap(t *testing.T, features uint64) {
 	i32 := wasm.I32
 	m := &wasm.Module{
 		Types: []wasm.FuncType{{Params: []wasm.ValType{i32, i32, i32}}},
@@ -24,7 +38,7 @@ func TestMemoryCopyOverlap(t *testing.T) {
 		},
 		Exports: []wasm.Export{{Name: "copy", Kind: wasm.ExternFunc, Index: 0}, {Name: "fill", Kind: wasm.ExternFunc, Index: 1}},
 	}
-	obj, err := codegen.Compile(m, codegen.Options{})
+	obj, err := codegen.Compile(m, codegen.Options{Features: features})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +72,7 @@ func TestMemoryCopyOverlap(t *testing.T) {
 	lens = append(lens, 1000, 2047, 2048, 2049, 5000)
 	dists := []int{-400, -70, -64, -33, -17, -16, -15, -9, -8, -1, 0, 1, 3, 8, 9, 15, 16, 17, 31, 32, 33, 40, 64, 65, 70, 400}
 	for _, n := range lens {
-		for _, src := range []int{5000, 5007} { // two source alignments
+		for _, src := range []int{5000, 5007, 5024} { // three source alignments
 			for _, dist := range dists {
 				dst := src + dist
 				reset()

@@ -17,9 +17,10 @@
 // The frontend turns the wasm operand stack and locals into SSA; the
 // passes remove redundant parameters and dead code, number values (gvn) so
 // repeats and their bounds checks go, split critical edges and fuse
-// comparisons into branches and cmovs and shifts into scaled-index leas
-// (fuseScaledAdds and fuseVectorTests are x86 motivated: a backend without
-// those addressing modes or PTEST would skip them); the allocator learns
+// comparisons into branches and cmovs, shifts into scaled-index leas and
+// nots into and-nots (fuseScaledAdds, fuseVectorTests and fuseAndNot are
+// x86 motivated: a backend without those addressing modes, PTEST or a
+// not-and would skip them; arm64 has BIC); the allocator learns
 // the allocatable sets, register classes and calling-convention hints from
 // a Target (isa/amd64/regs.go). Functions compile independently and in
 // parallel; the results are concatenated after the module-level stubs and

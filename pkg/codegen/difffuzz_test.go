@@ -149,7 +149,11 @@ func (g *gen) expr(depth int) {
 		g.emit(ops[int(g.byte1())%len(ops)])
 	case 3:
 		g.expr(depth - 1)
-		g.emit([]byte{0x45, 0x67, 0x68, 0x69, 0xc0, 0xc1}[g.byte1()%6])
+		if op := g.byte1() % 7; op < 6 {
+			g.emit([]byte{0x45, 0x67, 0x68, 0x69, 0xc0, 0xc1}[op])
+		} else {
+			g.emit(0x41, 0x7f, 0x73) // not: xor with -1 (and-not fusion)
+		}
 	case 4:
 		// A load at a masked address, or (rarely) anywhere: may trap.
 		g.expr(depth - 1)

@@ -28,10 +28,22 @@ import (
 // tools' defaults. (An alias, so callers need not import codegen.)
 type Options = codegen.Options
 
-// DefaultOptions returns the options the tools compile with: lucetc's
-// defaults, and what lucet-run compiles a .wasm with, so the two make the
-// same object.
-func DefaultOptions() Options { return codegen.Default() }
+// DefaultOptions returns the options for code compiled to run on this
+// machine (lucet-run and its cache, the Runtime API, lucet-bench):
+// codegen's defaults with every CPU feature of this host allowed, as
+// wasmtime and V8 compile for the host they run on (the AVX lowering of
+// memory.copy, for one, moves twice the bytes per store). lucetc's
+// default stays the portable baseline; `lucetc --target-cpu=native`
+// writes the very object the cache stores. A host without SSE4.1, which
+// every object needs, gets the portable default, so that loading names
+// the missing feature.
+func DefaultOptions() Options {
+	o := codegen.Default()
+	if f := load.HostFeatures(); f&object.FeatureSSE41 != 0 {
+		o.Features = f
+	}
+	return o
+}
 
 // Trace, when not nil, is told how long each stage took and what it made
 // (lucetc -v).

@@ -24,5 +24,6 @@ func Optimize(f *Func, level int) {
 		fuseVectorTests(f)
 		fuseSelects(f)
 		fuseScaledAdds(f)
+		fuseAndNot(f)
 	}
 }

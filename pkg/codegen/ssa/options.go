@@ -16,7 +16,8 @@ type Options struct {
 	MemReserve, MemGuard uint64
 	// Features are the object.Feature* bits the code may use (0: the
 	// default set, SSE4.1, POPCNT, LZCNT, BMI1). SSE4.1 is required;
-	// without POPCNT, LZCNT or BMI1 the emitter uses longer sequences.
+	// without POPCNT, LZCNT or BMI1 the emitter uses longer sequences;
+	// with AVX, memory.copy moves 32 bytes at a time.
 	Features uint64
 	Parallel int // 0 = GOMAXPROCS
 	// Fuel instruments the code for fuel metering (see frontend/fuel.go and isa/amd64/fuel.go); the

@@ -791,7 +791,9 @@ func (e *emitter) terminator(b *ssa.Block) {
 	case ssa.BlockIf:
 		var cond asm.Cond
 		c := b.Control
-		if c.Fused {
+		if cc, ok := e.flagsHoldZeroTest(b, c); ok {
+			cond = cc
+		} else if c.Fused {
 			cond = e.compare(c)
 		} else if c.Op == ssa.OpConst {
 			t := b.Succs[1].B
@@ -856,6 +858,30 @@ func (e *emitter) terminator(b *ssa.Block) {
 	case ssa.BlockTrap:
 		a.Jmp(e.trapLabel(abi.TrapCode(b.Aux), b.Pos))
 	}
+}
+
+// flagsHoldZeroTest reports whether branch condition c of b is a fused
+// test of x against zero (eqz x, x == 0, x != 0) where x is the ALU
+// result emitted just before it: that instruction set ZF for x already
+// (intBin), so the branch needs no test, only the condition.
+func (e *emitter) flagsHoldZeroTest(b *ssa.Block, c *ssa.Value) (asm.Cond, bool) {
+	n := len(b.Values)
+	if !c.Fused || n < 2 || b.Values[n-1] != c || c.Block != b {
+		return 0, false
+	}
+	x := c.Args[0]
+	if x != e.flagsFor || b.Values[n-2] != x {
+		return 0, false
+	}
+	switch c.Op {
+	case ssa.OpEqz:
+		return asm.CondE, true
+	case ssa.OpEq, ssa.OpNe:
+		if imm, ok := imm32(c.Args[1]); ok && imm == 0 {
+			return intConds[c.Op], true
+		}
+	}
+	return 0, false
 }
 
 // compare emits the flags-setting part of comparison c and returns the

@@ -368,13 +368,21 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		e.finish(v, d)
 		return
 	}
-	// Three-address add through lea when the result has its own register.
-	if v.Op == ssa.OpAdd && v.Loc.InReg() && x.Loc.InReg() && x.Op != ssa.OpConst && asm.Reg(x.Loc.Reg) != d && !spilled(y) {
-		if imm, ok := imm32(y); ok {
+	if v.Op == ssa.OpAnd && (x.Fused || y.Fused) {
+		e.andNot(v)
+		return
+	}
+	// Three-address add (and subtraction of a constant, x + -c) through
+	// lea when the result has its own register: no copy of x first.
+	if (v.Op == ssa.OpAdd || v.Op == ssa.OpSub) && v.Loc.InReg() && x.Loc.InReg() && x.Op != ssa.OpConst && asm.Reg(x.Loc.Reg) != d && !spilled(y) {
+		if imm, ok := imm32(y); ok && (v.Op == ssa.OpAdd || imm != math.MinInt32) {
+			if v.Op == ssa.OpSub {
+				imm = -imm
+			}
 			a.Lea(sz, d, asm.M(asm.Reg(x.Loc.Reg), imm))
 			return
 		}
-		if y.Op != ssa.OpConst {
+		if v.Op == ssa.OpAdd && y.Op != ssa.OpConst {
 			a.Lea(sz, d, asm.MI(asm.Reg(x.Loc.Reg), asm.Reg(y.Loc.Reg), 1, 0))
 			return
 		}
@@ -400,6 +408,39 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 	if op != asm.ALUCmp {
 		e.flagsFor = v // ZF says whether v is zero until the next instruction
 	}
+}
+
+// andNot emits x & ^n for an and whose operand ^n (n xor all ones) was
+// fused into it (fuseAndNot): one andn with BMI1, else a not and an and.
+// Either way ZF then says whether the result is zero.
+func (e *emitter) andNot(v *ssa.Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	if x.Fused {
+		x, y = y, x
+	}
+	n := y.Args[0]
+	sz := v.Type.Size()
+	d := e.dst(v, rA)
+	switch {
+	case e.opts.Features&object.FeatureBMI1 != 0:
+		rn := e.gpr(n, rC)
+		if spilled(x) {
+			a.AndnRM(sz, d, rn, slotMem(x.Loc.Slot))
+		} else {
+			a.AndnRR(sz, d, rn, asm.Reg(x.Loc.Reg))
+		}
+	case isReg(x, d):
+		e.load(rC, n)
+		a.NotR(sz, rC)
+		a.AluRR(asm.ALUAnd, sz, d, rC)
+	default:
+		e.load(d, n)
+		a.NotR(sz, d)
+		e.aluSrc(asm.ALUAnd, sz, d, x)
+	}
+	e.finish(v, d)
+	e.flagsFor = v
 }
 
 func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *ssa.Value) {

@@ -1,0 +1,99 @@
+package asm
+
+// VEX-encoded instructions: BMI1's three-operand ANDN and the 256-bit AVX
+// moves of memory.copy. The caller checks the CPU features (the object
+// records them; the loader refuses a host without them).
+
+// VEX opcode maps (VEX.mmmmm) and implied prefixes (VEX.pp).
+const (
+	vexMap0F   = 1
+	vexMap0F38 = 2
+
+	vexPPNone = 0
+	vexPP66   = 1
+	vexPPF3   = 2
+	vexPPF2   = 3
+)
+
+// vex emits a VEX prefix. reg, index and base are the hardware numbers
+// (0-15) whose high bits go to VEX.R, X and B (inverted); vvvv is the
+// extra source register; l256 selects 256-bit vectors. The two-byte form
+// is used when it can say the same.
+func (a *Assembler) vex(mmmmm byte, w bool, vvvv byte, l256 bool, pp byte, reg, index, base byte) {
+	r, x, b := ^reg>>3&1, ^index>>3&1, ^base>>3&1
+	low := (^vvvv&15)<<3 | pp
+	if l256 {
+		low |= 4
+	}
+	if mmmmm == vexMap0F && !w && x == 1 && b == 1 {
+		a.buf = append(a.buf, 0xC5, r<<7|low)
+		return
+	}
+	var wb byte
+	if w {
+		wb = 0x80
+	}
+	a.buf = append(a.buf, 0xC4, r<<7|x<<6|b<<5|mmmmm, wb|low)
+}
+
+// vexM emits a VEX instruction with a memory operand in ModRM.rm.
+func (a *Assembler) vexM(mmmmm byte, w bool, vvvv byte, l256 bool, pp byte, op byte, reg byte, m Mem) {
+	var x, b byte
+	if m.Index != NoReg {
+		x = byte(m.Index)
+	}
+	if m.Base != NoReg && m.Base != RIP {
+		b = byte(m.Base)
+	}
+	a.vex(mmmmm, w, vvvv, l256, pp, reg, x, b)
+	a.buf = append(a.buf, op)
+	a.modrmM(reg, m, 0)
+}
+
+// vexRR emits a VEX instruction with registers in ModRM.reg and rm.
+func (a *Assembler) vexRR(mmmmm byte, w bool, vvvv byte, l256 bool, pp byte, op byte, reg, rm byte) {
+	a.vex(mmmmm, w, vvvv, l256, pp, reg, 0, rm)
+	a.buf = append(a.buf, op, 0xC0|(reg&7)<<3|rm&7)
+}
+
+// AndnRR is BMI1's dst = ^x & y; sizes 32, 64. It sets ZF and SF from
+// the result.
+func (a *Assembler) AndnRR(size int, dst, x, y Reg) {
+	const name = "AndnRR"
+	if !a.size(name, size, s3264) || !a.gpr(name, dst) || !a.gpr(name, x) || !a.gpr(name, y) {
+		return
+	}
+	a.vexRR(vexMap0F38, size == 64, byte(x), false, vexPPNone, 0xF2, byte(dst), byte(y))
+}
+
+// AndnRM is dst = ^x & [m]; sizes 32, 64.
+func (a *Assembler) AndnRM(size int, dst, x Reg, m Mem) {
+	const name = "AndnRM"
+	if !a.size(name, size, s3264) || !a.gpr(name, dst) || !a.gpr(name, x) || !a.mem(name, m) {
+		return
+	}
+	a.vexM(vexMap0F38, size == 64, byte(x), false, vexPPNone, 0xF2, byte(dst), m)
+}
+
+// VmovdquYRM loads 32 bytes into the ymm register of XMM register dst
+// (AVX).
+func (a *Assembler) VmovdquYRM(dst Reg, m Mem) {
+	const name = "VmovdquYRM"
+	if !a.xmm(name, dst) || !a.mem(name, m) {
+		return
+	}
+	a.vexM(vexMap0F, false, 0, true, vexPPF3, 0x6F, byte(dst-X0), m)
+}
+
+// VmovdquYMR stores the 32 bytes of the ymm register of XMM register src.
+func (a *Assembler) VmovdquYMR(m Mem, src Reg) {
+	const name = "VmovdquYMR"
+	if !a.xmm(name, src) || !a.mem(name, m) {
+		return
+	}
+	a.vexM(vexMap0F, false, 0, true, vexPPF3, 0x7F, byte(src-X0), m)
+}
+
+// Vzeroupper clears the upper halves of the ymm registers, so later SSE
+// code pays no transition penalty (Intel) or false dependency.
+func (a *Assembler) Vzeroupper() { a.buf = append(a.buf, 0xC5, 0xF8, 0x77) }
