@@ -23,10 +23,12 @@ func showProgress(w *os.File, p *bench.Progress) (stop func()) {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		select {
-		case <-done:
-			return
-		case <-time.After(progressDelay):
+		if progressDelay > 0 {
+			select {
+			case <-done:
+				return
+			case <-time.After(progressDelay):
+			}
 		}
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
@@ -34,6 +36,9 @@ func showProgress(w *os.File, p *bench.Progress) (stop func()) {
 			drawProgress(w, p)
 			select {
 			case <-done:
+				// A bar once shown ends at the run's final count, however
+				// the last tick fell.
+				drawProgress(w, p)
 				return
 			case <-t.C:
 			}
