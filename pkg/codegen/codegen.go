@@ -11,8 +11,8 @@
 //	wasm body --frontend (wasm -> SSA with block parameters)--> ssa.Func
 //	  --ssa.Optimize (ssa/pass_*.go, by Options.OptLevel)--> SSA ready to allocate
 //	  --regalloc (linear scan over abstract ssa.Reg, asks a regalloc Target)--> a location per value
-//	  --isa/amd64 (instruction selection and encoding over internal/asm)--> machine code, call and trap sites
-//	  --link (codegen.go)--> object.Object
+//	  --isa.Machine (isa/amd64: instruction selection and encoding)--> isa.FuncCode: code, calls, trap and call sites
+//	  --link (codegen.go, with the Machine's stubs)--> object.Object
 //
 // The frontend turns the wasm operand stack and locals into SSA; the
 // passes remove redundant parameters and dead code, number values (gvn) so
@@ -28,8 +28,11 @@
 // Options.Parallel (scripts/objhash.sh checks a refactor against the
 // objects of every test module).
 //
-// What is x86-64, and what a second instruction set (arm64) would need to
-// supply in its place, is listed in the doc of package isa/amd64.
+// The driver reaches the instruction set only through isa.Machine (the
+// register file for the allocator, a FuncEmitter per goroutine, the
+// stubs, code alignment and call patching). What is x86-64, and what a
+// second instruction set (arm64) would need to supply in its place, is
+// listed in the doc of package isa/amd64.
 package codegen
 
 import (
@@ -38,9 +41,9 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa"
 	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
@@ -66,17 +69,17 @@ func Default() Options {
 	return Options{OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard}
 }
 
-// defaultFeatures are the CPU features the emitter relies on.
-const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+// machine is the backend Compile generates code with.
+func machine() isa.Machine { return amd64.Machine{} }
 
 // Compile compiles a decoded, validated module into a complete object.
 func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
+	mach := machine()
 	if opts.Features == 0 {
-		opts.Features = defaultFeatures
+		opts.Features = mach.DefaultFeatures()
 	}
-	if opts.Features&object.FeatureSSE41 == 0 {
-		// roundss/roundsd implement floor, ceil, trunc and nearest.
-		return nil, fmt.Errorf("codegen: the code generator needs SSE4.1 (features %#x allowed)", opts.Features)
+	if err := mach.CheckFeatures(opts.Features); err != nil {
+		return nil, err
 	}
 	if opts.Bounds == object.BoundsGuard && opts.MemReserve == 0 {
 		return nil, fmt.Errorf("codegen: BoundsGuard needs MemReserve")
@@ -85,7 +88,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		return nil, fmt.Errorf("codegen: %d function bodies for %d functions", len(m.Codes), len(m.Funcs))
 	}
 	n := len(m.Funcs)
-	out := make([]*amd64.FuncCode, n)
+	out := make([]*isa.FuncCode, n)
 	errs := make([]error, n)
 	par := opts.Parallel
 	if par <= 0 {
@@ -98,7 +101,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := asm.New()
+			fe := mach.NewFuncEmitter()
 			ws := &ssa.Workspace{}
 			for {
 				mu.Lock()
@@ -108,8 +111,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 				if i >= n {
 					return
 				}
-				a.Reset()
-				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, a, ws)
+				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, mach, fe, ws)
 			}
 		}()
 	}
@@ -119,12 +121,13 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 			return nil, fmt.Errorf("codegen: function %d: %w", m.NumImportedFuncs+uint32(i), err)
 		}
 	}
-	return link(m, &opts, out)
+	return link(m, &opts, mach, out)
 }
 
 // compileFunc runs the pipeline for one defined function, in memory from
-// ws (reset first; nil: fresh memory).
-func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, a *asm.Assembler, ws *ssa.Workspace) (fc *amd64.FuncCode, err error) {
+// ws (reset first; nil: fresh memory); fe is the calling goroutine's
+// emitter.
+func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, mach isa.Machine, fe isa.FuncEmitter, ws *ssa.Workspace) (fc *isa.FuncCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
@@ -138,66 +141,41 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, a *asm.Assemble
 		return nil, err
 	}
 	ssa.Optimize(f, opts.OptLevel)
-	var ra *regalloc.RegAlloc
+	var ra *regalloc.Result
 	if opts.OptLevel == 0 {
-		ra = regalloc.AllocateFast(f, m, amd64.RegTarget{})
+		ra = regalloc.AllocateFast(f, m, mach.RegTarget())
 	} else {
-		ra = regalloc.Allocate(f, m, amd64.RegTarget{})
+		ra = regalloc.Allocate(f, m, mach.RegTarget())
 	}
-	return amd64.EmitFunction(a, m, f, ra, opts)
+	return fe.Emit(m, f, ra, opts)
 }
 
-// link lays out the module: routines, entry stubs, host-call stubs, then
-// the functions, and resolves calls.
-func link(m *wasm.Module, opts *ssa.Options, funcs []*amd64.FuncCode) (*object.Object, error) {
-	a := asm.New()
+// link lays out the module: the machine's stubs (routines, entry stubs,
+// host-call stubs), then the functions, and resolves calls.
+func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.FuncCode) (*object.Object, error) {
 	var sites []object.Site
-
-	trapOff := a.Len()
-	amd64.EmitTrapRoutine(a)
-	a.Align(16)
-	exitOff := a.Len()
-	exitL := a.NewLabel()
-	a.Bind(exitL)
-	amd64.EmitExitRoutine(a)
-
-	entry := make([]uint32, len(m.Types))
-	for t := range m.Types {
-		a.Align(16)
-		entry[t] = uint32(a.Len())
-		if err := amd64.EmitEntryStub(a, m, m.Types[t]); err != nil {
-			return nil, err
-		}
+	stubs, err := mach.Stubs(m)
+	if err != nil {
+		return nil, err
 	}
-	imports := make([]uint32, m.NumImportedFuncs)
-	for i := uint32(0); i < m.NumImportedFuncs; i++ {
-		a.Align(16)
-		imports[i] = uint32(a.Len())
-		ft := m.FuncType(i)
-		if err := amd64.EmitHostStub(a, i, ft, exitL); err != nil {
-			return nil, err
-		}
-	}
-	if err := a.Finish(); err != nil {
-		return nil, fmt.Errorf("codegen: stubs: %w", err)
-	}
+	align, fill := mach.CodeAlign(), mach.FillByte()
 	// Sized up front: a big module has megabytes of code and hundreds of
 	// thousands of sites, and growing them by appending was a third of
 	// linking.
-	size, nsites := len(a.Bytes()), 0
+	size, nsites := len(stubs.Code), 0
 	for _, fc := range funcs {
-		size = (size+15)&^15 + len(fc.Code)
+		size = (size+align-1)/align*align + len(fc.Code)
 		nsites += len(fc.Sites)
 	}
 	text := make([]byte, 0, size)
-	text = append(text, a.Bytes()...)
+	text = append(text, stubs.Code...)
 	sites = make([]object.Site, 0, nsites)
 
 	metaFuncs := make([]object.Func, len(funcs))
 	offsets := make([]int, len(funcs))
 	for i, fc := range funcs {
-		for len(text)%16 != 0 {
-			text = append(text, 0xCC)
+		for len(text)%align != 0 {
+			text = append(text, fill)
 		}
 		offsets[i] = len(text)
 		text = append(text, fc.Code...)
@@ -216,16 +194,16 @@ func link(m *wasm.Module, opts *ssa.Options, funcs []*amd64.FuncCode) (*object.O
 		for _, c := range fc.Calls {
 			var to int
 			switch {
-			case c.Target == amd64.TargetTrap:
-				to = trapOff
-			case c.Target == amd64.TargetExit:
-				to = exitOff
+			case c.Target == isa.CallTrap:
+				to = stubs.Trap
+			case c.Target == isa.CallExit:
+				to = stubs.Exit
 			case c.Target >= int(m.NumImportedFuncs) && c.Target < int(m.NumFuncs()):
 				to = offsets[c.Target-int(m.NumImportedFuncs)]
 			default:
 				return nil, fmt.Errorf("codegen: function %d: bad call target %d", fidx, c.Target)
 			}
-			if err := asm.PatchRel32(text, base+c.Offset, base+c.Offset+4, to); err != nil {
+			if err := mach.PatchCall(text, base+c.Offset, to); err != nil {
 				return nil, err
 			}
 		}
@@ -249,7 +227,7 @@ func link(m *wasm.Module, opts *ssa.Options, funcs []*amd64.FuncCode) (*object.O
 	obj := &object.Object{Text: text, Meta: object.Meta{
 		FormatVersion: object.FormatVersion,
 		ABIVersion:    abi.Version,
-		Features:      opts.Features & defaultFeatures,
+		Features:      opts.Features & mach.DefaultFeatures(),
 		Bounds:        opts.Bounds,
 		Fuel:          opts.Fuel,
 		ModuleName:    m.Names.Module,
@@ -263,8 +241,8 @@ func link(m *wasm.Module, opts *ssa.Options, funcs []*amd64.FuncCode) (*object.O
 		Start:         start,
 		Elems:         m.Elems,
 		Datas:         datas,
-		EntryStubs:    entry,
-		ImportStubs:   imports,
+		EntryStubs:    stubs.Entry,
+		ImportStubs:   stubs.Imports,
 		Sites:         sites,
 	}}
 	if opts.Bounds == object.BoundsGuard {

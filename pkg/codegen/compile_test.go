@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
-	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
@@ -94,8 +93,8 @@ func TestCompileSpecModules(t *testing.T) {
 				continue
 			}
 			ssa.Optimize(f, 2)
-			ra := regalloc.Allocate(f, m, amd64.RegTarget{})
-			if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err != nil {
+			ra := regalloc.Allocate(f, m, machine().RegTarget())
+			if err := regalloc.CheckAllocation(f, ra, machine().RegTarget()); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
 			}
 			// The baseline tier's allocator, on the baseline tier's SSA.
@@ -103,7 +102,7 @@ func TestCompileSpecModules(t *testing.T) {
 				t.Fatal(err)
 			}
 			ssa.Optimize(f, 0)
-			if err := regalloc.CheckFastAllocation(f, regalloc.AllocateFast(f, m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
+			if err := regalloc.CheckFastAllocation(f, regalloc.AllocateFast(f, m, machine().RegTarget()), machine().RegTarget()); err != nil {
 				t.Errorf("%s: func %d at opt 0: %v\n%s", path, fidx, err, f)
 			}
 		}

@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
-	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
@@ -48,10 +46,10 @@ func TestDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	ssa.Optimize(f, 2)
-	regalloc.Allocate(f, m, amd64.RegTarget{})
+	mach := machine()
+	regalloc.Allocate(f, m, mach.RegTarget())
 	fmt.Println(f)
-	a := asm.New()
-	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, a, nil)
+	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, mach, mach.NewFuncEmitter(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 	"golang.org/x/arch/x86/x86asm"
@@ -46,7 +45,9 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fc, err := compileFunc(tc.m, 0, &ssa.Options{OptLevel: 2, Features: defaultFeatures}, asm.New(), nil)
+			mach := machine()
+			opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
+			fc, err := compileFunc(tc.m, 0, opts, mach, mach.NewFuncEmitter(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

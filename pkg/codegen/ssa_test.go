@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
-	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -160,7 +159,7 @@ func TestBuildSSA(t *testing.T) {
 			if got := tc.check(f); got != tc.expect {
 				t.Errorf("got %s, want %s\n%s", got, tc.expect, f)
 			}
-			if err := regalloc.CheckAllocation(f, regalloc.Allocate(f, tc.m, amd64.RegTarget{}), amd64.RegTarget{}); err != nil {
+			if err := regalloc.CheckAllocation(f, regalloc.Allocate(f, tc.m, machine().RegTarget()), machine().RegTarget()); err != nil {
 				t.Errorf("allocation: %v", err)
 			}
 		})
@@ -218,8 +217,8 @@ func TestRegallocPressure(t *testing.T) {
 	}
 	m := module1(i32s, i32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...)
 	f := build(t, m)
-	ra := regalloc.Allocate(f, m, amd64.RegTarget{})
-	if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err != nil {
+	ra := regalloc.Allocate(f, m, machine().RegTarget())
+	if err := regalloc.CheckAllocation(f, ra, machine().RegTarget()); err != nil {
 		t.Fatal(err)
 	}
 	spilled := 0
@@ -229,7 +228,7 @@ func TestRegallocPressure(t *testing.T) {
 		}
 	}
 	if spilled == 0 {
-		t.Fatalf("no value spilled with %d live values and %d registers", n, len(amd64.AllocGPRs))
+		t.Fatalf("no value spilled with %d live values and %d registers", n, len(machine().RegTarget().Allocatable(f, false, false)))
 	}
 	// Give two simultaneously live values the same register.
 	var a, b *ssa.Value
@@ -245,7 +244,7 @@ func TestRegallocPressure(t *testing.T) {
 		t.Fatal("no overlapping pair found")
 	}
 	b.Loc.Reg = a.Loc.Reg
-	if err := regalloc.CheckAllocation(f, ra, amd64.RegTarget{}); err == nil || !strings.Contains(err.Error(), "share") {
+	if err := regalloc.CheckAllocation(f, ra, machine().RegTarget()); err == nil || !strings.Contains(err.Error(), "share") {
 		t.Fatalf("checker missed a register conflict: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ import (
 // (definition, or the first block they are live into, to their last use,
 // or the end of the last block they are live out of) do not overlap, as
 // in Allocate.
-func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
+func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
@@ -124,7 +124,7 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
 	// No register value crosses a call or an interrupt check, so there
 	// is nothing to save around them: without call positions
 	// assignSlots only gives slots to the values not in registers.
-	ra := &RegAlloc{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	ra.assignSlots()
 	return ra
 }

@@ -28,6 +28,11 @@ type Target interface {
 	ParamRegs(params []ssa.Type) []ssa.Reg
 	// RegName names r in messages.
 	RegName(r ssa.Reg) string
+	// TwoAddress reports whether instructions overwrite their first
+	// operand with the result (x86): then a subtraction or division whose
+	// result takes its second operand's register costs a detour, and the
+	// allocator avoids that register.
+	TwoAddress() bool
 }
 
 // NeedsReg reports whether v occupies a location at all: constants are
@@ -116,8 +121,9 @@ func depthWeight(d int32) float32 {
 	return w
 }
 
-// RegAlloc is the result of allocation for one function.
-type RegAlloc struct {
+// Result is the allocation of one function: the values' locations are
+// in their Loc fields; this holds what the emitter needs besides.
+type Result struct {
 	Intervals []interval
 	NumSlots  int32
 	// saves lists, per call-like value ID, the values in registers that are
@@ -485,12 +491,12 @@ func forEach(s []int32, fn func(int32)) {
 // is spilled for its whole life. There is no splitting: a value lives in
 // one register or one stack slot, and values live across calls are stored
 // at their definition and reloaded after each call.
-func Allocate(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
+func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
-	ra := &RegAlloc{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
 	ra.scan(f, t, callW, h)
@@ -502,7 +508,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *RegAlloc {
 // returns callW: callW[i] is the total loop-depth weight of the first i
 // calls, so the cost of reloading an interval after every call it spans
 // is a difference of two prefix sums.
-func (ra *RegAlloc) findCalls(f *ssa.Func, pos []int32) []float32 {
+func (ra *Result) findCalls(f *ssa.Func, pos []int32) []float32 {
 	callW := []float32{0}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
@@ -581,17 +587,20 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // scan is the linear scan proper: each interval in order of start takes
 // a free register, preferring its hints, or evicts a cheaper blocker, or
 // stays spilled.
-func (ra *RegAlloc) scan(f *ssa.Func, t Target, callW []float32, h hints) {
-	ivs := ra.Intervals
-	paramOf, pidx, callArg := h.paramOf, h.pidx, h.callArg
-	reloadCost := func(iv *interval) float32 {
-		lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > iv.Start })
-		hi := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] >= iv.End })
-		if hi <= lo {
-			return 0
-		}
-		return callW[hi] - callW[lo]
+func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints) {
+	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h}
+	for i := range ra.Intervals {
+		s.allocate(&ra.Intervals[i])
 	}
+}
+
+// scanner is the state of one scan.
+type scanner struct {
+	ra    *Result
+	f     *ssa.Func
+	t     Target
+	callW []float32 // prefix sums of the calls' weights, by callPos index
+	h     hints
 
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
@@ -601,141 +610,186 @@ func (ra *RegAlloc) scan(f *ssa.Func, t Target, callW []float32, h hints) {
 	// be live counts as busy without looking: the lists stay short, and
 	// allocation linear in the number of intervals, at the price of a few
 	// more spills in functions whose values interleave that much.
-	var assigned [32][]*interval
-	free := func(r ssa.Reg, cur *interval) (bool, *interval, int) {
-		if len(assigned[r]) > maxHolders {
-			return false, nil, 2
-		}
-		var blocker *interval
-		n := 0
-		for _, it := range assigned[r] {
-			if intersects(it, cur) {
-				blocker = it
-				n++
-			}
-		}
-		return n == 0, blocker, n
-	}
+	assigned [ssa.MaxRegs][]*interval
 	// minEnd[r] is the earliest end among assigned[r]: the list needs
 	// pruning only once the scan has passed it.
-	var minEnd [32]int32
-	for i := range ivs {
-		cur := &ivs[i]
-		v := cur.V
-		v.Loc = ssa.Loc{Reg: ssa.NoReg, Slot: -1}
-		regs := t.Allocatable(f, v.Type.IsFloat(), false)
-		for _, r := range regs {
-			if len(assigned[r]) == 0 || minEnd[r] >= cur.Start {
-				continue
-			}
-			k := 0
-			m := int32(math.MaxInt32)
-			for _, it := range assigned[r] {
-				if it.End >= cur.Start {
-					assigned[r][k] = it
-					k++
-					m = min(m, it.End)
-				}
-			}
-			assigned[r], minEnd[r] = assigned[r][:k], m
-		}
+	minEnd [ssa.MaxRegs]int32
+}
 
-		// A value reloaded after more calls than it is used is cheaper
-		// to keep in its slot and load at each use.
-		if len(ra.callPos) > 0 && reloadCost(cur) > cur.weight {
+// allocate gives cur a register or leaves it spilled.
+func (s *scanner) allocate(cur *interval) {
+	v := cur.V
+	v.Loc = ssa.Loc{Reg: ssa.NoReg, Slot: -1}
+	regs := s.t.Allocatable(s.f, v.Type.IsFloat(), false)
+	s.expire(regs, cur.Start)
+
+	// A value reloaded after more calls than it is used is cheaper
+	// to keep in its slot and load at each use.
+	if len(s.ra.callPos) > 0 && s.reloadCost(cur) > cur.weight {
+		return
+	}
+	crossesCall := s.crossesCall(cur)
+	if crossesCall {
+		regs = s.t.Allocatable(s.f, v.Type.IsFloat(), true)
+	}
+	r := s.pick(cur, regs, crossesCall)
+	if r == ssa.NoReg {
+		if r = s.evict(cur, regs); r == ssa.NoReg {
+			return
+		}
+	}
+	v.Loc.Reg = r
+	if len(s.assigned[r]) == 0 || cur.End < s.minEnd[r] {
+		s.minEnd[r] = cur.End
+	}
+	s.assigned[r] = append(s.assigned[r], cur)
+}
+
+// expire drops from the lists of regs the intervals that end before
+// position start.
+func (s *scanner) expire(regs []ssa.Reg, start int32) {
+	for _, r := range regs {
+		if len(s.assigned[r]) == 0 || s.minEnd[r] >= start {
 			continue
 		}
-		r := ssa.NoReg
-		try := func(h ssa.Reg) {
-			if r == ssa.NoReg && h != ssa.NoReg && t.IsFloat(h) == v.Type.IsFloat() {
-				if ok, _, _ := free(h, cur); ok {
-					r = h
-				}
+		k := 0
+		m := int32(math.MaxInt32)
+		for _, it := range s.assigned[r] {
+			if it.End >= start {
+				s.assigned[r][k] = it
+				k++
+				m = min(m, it.End)
 			}
 		}
-		// A value live across a call is reloaded after it anyway; it had
-		// better not sit in an argument register the call needs.
-		crossesCall := false
-		if len(ra.callPos) > 0 {
-			lo := sort.Search(len(ra.callPos), func(j int) bool { return ra.callPos[j] > cur.Start })
-			for j := lo; j < len(ra.callPos) && ra.callPos[j] < cur.End && !crossesCall; j++ {
-				crossesCall = cur.liveAcross(ra.callPos[j])
-			}
-		}
-		if crossesCall {
-			regs = t.Allocatable(f, v.Type.IsFloat(), true)
-		}
-		// Hints: the parameter register, the register of the parameter an
-		// argument flows into, the argument register of the call it is
-		// passed to, the first operand's register.
-		if v.Op == ssa.OpArg {
-			try(t.ArgReg(f, int(v.Aux)))
-		}
-		if p := paramOf[v.ID]; p != nil && p.Loc.InReg() {
-			try(p.Loc.Reg)
-		}
-		if h := callArg[v.ID]; h != ssa.NoReg {
-			try(h)
-		}
-		if v.Op == ssa.OpParam && !crossesCall {
-			// The register of an argument that arrives already allocated
-			// (a loop's entry edge) saves the move on that edge.
-			if k := pidx[v.ID]; k >= 0 {
-				for _, pred := range v.Block.Preds {
-					if a := pred.Succs[pred.EdgeTo(v.Block)].Args[k]; NeedsReg(a) && a.Loc.InReg() {
-						try(a.Loc.Reg)
-					}
-				}
-			}
-		}
-		if len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
-			try(v.Args[0].Loc.Reg)
-		}
-		// A non-commutative two-address operation whose result shares the
-		// second operand's register needs a detour through a scratch
-		// register: take that register only as a last resort.
-		avoid := ssa.NoReg
-		if (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
-			avoid = v.Args[1].Loc.Reg
-		}
-		for _, c := range regs {
-			if c != avoid {
-				try(c)
-			}
-		}
-		try(avoid)
-		if r == ssa.NoReg {
-			// Evict the cheapest single interval blocking a register if it
-			// is cheaper than this one (uses weighted by loop depth, then
-			// the one ending last); otherwise this one stays spilled.
-			var victim *interval
-			for _, c := range regs {
-				_, b, n := free(c, cur)
-				if n != 1 {
-					continue
-				}
-				if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.End > victim.End {
-					victim = b
-				}
-			}
-			if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.End >= victim.End {
-				continue
-			}
-			r = victim.V.Loc.Reg
-			victim.V.Loc.Reg = ssa.NoReg
-			for j, it := range assigned[r] {
-				if it == victim {
-					assigned[r] = append(assigned[r][:j], assigned[r][j+1:]...)
-					break
-				}
-			}
-		}
-		v.Loc.Reg = r
-		if len(assigned[r]) == 0 || cur.End < minEnd[r] {
-			minEnd[r] = cur.End
-		}
-		assigned[r] = append(assigned[r], cur)
+		s.assigned[r], s.minEnd[r] = s.assigned[r][:k], m
 	}
+}
+
+// reloadCost is the weight of the calls iv spans, after each of which a
+// value in a register is reloaded.
+func (s *scanner) reloadCost(iv *interval) float32 {
+	callPos := s.ra.callPos
+	lo := sort.Search(len(callPos), func(j int) bool { return callPos[j] > iv.Start })
+	hi := sort.Search(len(callPos), func(j int) bool { return callPos[j] >= iv.End })
+	if hi <= lo {
+		return 0
+	}
+	return s.callW[hi] - s.callW[lo]
+}
+
+// crossesCall reports whether cur is live across a call.
+func (s *scanner) crossesCall(cur *interval) bool {
+	callPos := s.ra.callPos
+	if len(callPos) == 0 {
+		return false
+	}
+	lo := sort.Search(len(callPos), func(j int) bool { return callPos[j] > cur.Start })
+	for j := lo; j < len(callPos) && callPos[j] < cur.End; j++ {
+		if cur.liveAcross(callPos[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+// free reports whether r is free for cur; if not, an interval blocking it
+// and the number of blockers (2 standing for "too many to count").
+func (s *scanner) free(r ssa.Reg, cur *interval) (bool, *interval, int) {
+	if len(s.assigned[r]) > maxHolders {
+		return false, nil, 2
+	}
+	var blocker *interval
+	n := 0
+	for _, it := range s.assigned[r] {
+		if intersects(it, cur) {
+			blocker = it
+			n++
+		}
+	}
+	return n == 0, blocker, n
+}
+
+// pick returns the first free register of: cur's hints, then regs in
+// order, or NoReg.
+func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg {
+	v := cur.V
+	r := ssa.NoReg
+	try := func(h ssa.Reg) {
+		if r == ssa.NoReg && h != ssa.NoReg && s.t.IsFloat(h) == v.Type.IsFloat() {
+			if ok, _, _ := s.free(h, cur); ok {
+				r = h
+			}
+		}
+	}
+	// Hints: the parameter register, the register of the parameter an
+	// argument flows into, the argument register of the call it is
+	// passed to, the first operand's register.
+	if v.Op == ssa.OpArg {
+		try(s.t.ArgReg(s.f, int(v.Aux)))
+	}
+	if p := s.h.paramOf[v.ID]; p != nil && p.Loc.InReg() {
+		try(p.Loc.Reg)
+	}
+	if h := s.h.callArg[v.ID]; h != ssa.NoReg {
+		try(h)
+	}
+	if v.Op == ssa.OpParam && !crossesCall {
+		// The register of an argument that arrives already allocated
+		// (a loop's entry edge) saves the move on that edge.
+		if k := s.h.pidx[v.ID]; k >= 0 {
+			for _, pred := range v.Block.Preds {
+				if a := pred.Succs[pred.EdgeTo(v.Block)].Args[k]; NeedsReg(a) && a.Loc.InReg() {
+					try(a.Loc.Reg)
+				}
+			}
+		}
+	}
+	if len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
+		try(v.Args[0].Loc.Reg)
+	}
+	// A non-commutative two-address operation whose result shares the
+	// second operand's register needs a detour through a scratch
+	// register: take that register only as a last resort.
+	avoid := ssa.NoReg
+	if s.t.TwoAddress() && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
+		avoid = v.Args[1].Loc.Reg
+	}
+	for _, c := range regs {
+		if c != avoid {
+			try(c)
+		}
+	}
+	try(avoid)
+	return r
+}
+
+// evict takes a register of regs from the cheapest single interval
+// blocking it, if that is cheaper than cur (uses weighted by loop depth,
+// then the one ending last), and returns it; otherwise NoReg and cur
+// stays spilled.
+func (s *scanner) evict(cur *interval, regs []ssa.Reg) ssa.Reg {
+	var victim *interval
+	for _, c := range regs {
+		_, b, n := s.free(c, cur)
+		if n != 1 {
+			continue
+		}
+		if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.End > victim.End {
+			victim = b
+		}
+	}
+	if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.End >= victim.End {
+		return ssa.NoReg
+	}
+	r := victim.V.Loc.Reg
+	victim.V.Loc.Reg = ssa.NoReg
+	for j, it := range s.assigned[r] {
+		if it == victim {
+			s.assigned[r] = append(s.assigned[r][:j], s.assigned[r][j+1:]...)
+			break
+		}
+	}
+	return r
 }
 
 // maxHolders bounds the intervals sharing one register (see allocate).
@@ -744,7 +798,7 @@ const maxHolders = 64
 // assignSlots gives a stack slot to every spilled value and to every value
 // in a register that is live across a call-like operation, reusing slots
 // of expired intervals.
-func (ra *RegAlloc) assignSlots() {
+func (ra *Result) assignSlots() {
 	var free []int32
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act

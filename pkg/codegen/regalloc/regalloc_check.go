@@ -14,7 +14,7 @@ import (
 // whose whole spans overlap never share a slot, every use lies inside one
 // of the used value's ranges, and every register value live across a call
 // is stored at its definition and reloaded after the call.
-func CheckAllocation(f *ssa.Func, ra *RegAlloc, t Target) error {
+func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 	pos := NumberPositions(f)
 	ivOf := map[*ssa.Value]*interval{}
 	for i := range ra.Intervals {
@@ -120,11 +120,11 @@ func slotsShared(a, b *ssa.Value) bool {
 // intervals are spans without holes: it checks the locations against the
 // live ranges the optimizing allocator computes for the same function,
 // with every rule of CheckAllocation.
-func CheckFastAllocation(f *ssa.Func, ra *RegAlloc, t Target) error {
+func CheckFastAllocation(f *ssa.Func, ra *Result, t Target) error {
 	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
 	liveOut := liveness(f, gid, ng)
-	exact := &RegAlloc{Intervals: buildIntervals(f, pos, liveOut, gid, ng), NumSlots: ra.NumSlots, Saves: ra.Saves}
+	exact := &Result{Intervals: buildIntervals(f, pos, liveOut, gid, ng), NumSlots: ra.NumSlots, Saves: ra.Saves}
 	for i := range exact.Intervals {
 		if v := exact.Intervals[i].V; v.Loc.InReg() && v.Loc.DefStore {
 			return fmt.Errorf("v%d is stored at its definition, which the baseline tier never asks", v.ID)

@@ -23,7 +23,8 @@ func (t Type) String() string {
 	return [...]string{"none", "i32", "i64", "f32", "f64", "v128"}[t]
 }
 
-// IsFloat reports whether values of t live in XMM registers.
+// IsFloat reports whether values of t live in float/vector registers
+// (XMM on amd64).
 func (t Type) IsFloat() bool { return t == TF32 || t == TF64 || t == TV128 }
 
 // Size is the operand width in bits for the encoder.
@@ -34,9 +35,14 @@ func (t Type) Size() int {
 	return 64
 }
 
-// Reg is a machine register, numbered by the instruction set (for amd64,
-// internal/asm's numbering); the allocator only compares them.
+// Reg is a machine register, numbered by the instruction set below
+// MaxRegs (for amd64, internal/asm's numbering); the allocator compares
+// them and indexes tables with them, and knows nothing else about them.
 type Reg uint8
+
+// MaxRegs bounds the register numbers of every instruction set: amd64
+// uses 32 (16 general, 16 XMM), arm64 would use 64 (x0-x31, v0-v31).
+const MaxRegs = 64
 
 // NoReg marks an absent register.
 const NoReg Reg = 0xFF
@@ -174,8 +180,9 @@ type Func struct {
 	// Results are the function's result types.
 	Results []Type
 	Params  []Type
-	// simd is set when the function has SIMD operations: their lowering
-	// takes two more XMM scratch registers (emit_simd.go).
+	// Simd is set when the function has SIMD operations: a backend may
+	// need more scratch registers for them (amd64 keeps two more XMM
+	// registers back, isa/amd64/regs.go).
 	Simd bool
 }
 

@@ -131,15 +131,6 @@ func mulByPow2(v *Value) (int64, bool) {
 	return k, true
 }
 
-// B2i is 1 for true and 0 for false, in whatever integer type the caller
-// needs (an index, a constant's Aux).
-func B2i[T int | int64](b bool) T {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // maskTo truncates bits to the width of t (i32 constants are kept
 // zero-extended in Aux).
 func maskTo(t Type, bits uint64) uint64 {

@@ -54,3 +54,12 @@ func BuiltinImms(bi abi.Builtin) int {
 	}
 	return 0
 }
+
+// B2i is 1 for true and 0 for false, in whatever integer type the caller
+// needs (an index, a constant's Aux).
+func B2i[T int | int64](b bool) T {
+	if b {
+		return 1
+	}
+	return 0
+}

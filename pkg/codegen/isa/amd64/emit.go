@@ -5,16 +5,10 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/isa"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
-)
-
-// Call targets of module-level routines in CallFixups (function indices
-// are >= 0).
-const (
-	TargetTrap = -1 // trapRoutine: edx = trap code, [rsp] = trap PC
-	TargetExit = -2 // exitRoutine: rax = exit code, rcx = host args, rdx = trap PC
 )
 
 // Scratch registers of the emitter; see package regalloc.
@@ -25,13 +19,6 @@ const (
 	x14 = asm.X14
 	x15 = asm.X15
 )
-
-// site is a trap or call site relative to the function's code.
-type site struct {
-	Off  int32
-	Code abi.TrapCode
-	Pos  int32
-}
 
 type trapStub struct {
 	label asm.Label
@@ -44,32 +31,17 @@ type outOfLine struct {
 	v           *ssa.Value
 }
 
-// FuncCode is one compiled function before linking.
-type FuncCode struct {
-	Code  []byte
-	Calls []asm.CallFixup
-	Sites []site
-}
-
-// EmitFunction lowers f, whose values ra placed in registers and slots,
-// to x86-64 in a (which the caller has reset).
-func EmitFunction(a *asm.Assembler, m *wasm.Module, f *ssa.Func, ra *regalloc.RegAlloc, opts *ssa.Options) (*FuncCode, error) {
-	e := &emitter{a: a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
-		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
-	return e.emitFunc()
-}
-
 // emitter lowers an allocated SSA function to x86-64.
 type emitter struct {
 	a       *asm.Assembler
 	m       *wasm.Module
 	f       *ssa.Func
-	ra      *regalloc.RegAlloc
+	ra      *regalloc.Result
 	opts    *ssa.Options
 	pos     []int32
 	labels  []asm.Label // by block ID
 	traps   []trapStub
-	sites   []site
+	sites   []isa.Site
 	ool     []outOfLine
 	consts  map[uint64]asm.Label
 	constOr []uint64
@@ -523,24 +495,30 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 
 // ---- function ----
 
-func (e *emitter) emitFunc() (*FuncCode, error) {
+func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
-	a := e.a
-	f := e.f
+	e.frame = e.frameSize()
+	e.prologue()
+	e.bindArgs()
+	if err := e.blocks(); err != nil {
+		return nil, err
+	}
+	e.emitOutOfLine()
+	return e.funcCode()
+}
+
+// frameSize is the size of the frame below the saved rbp: the vmctx
+// save, the spill slots and the outgoing stack arguments and results of
+// the largest call, 16-byte aligned.
+func (e *emitter) frameSize() int32 {
 	outArea := 0
-	for _, b := range f.Blocks {
+	for _, b := range e.f.Blocks {
 		for _, v := range b.Values {
 			switch v.Op {
 			case ssa.OpCall:
-				ft := e.m.FuncType(uint32(v.Aux))
-				p, _ := ssa.ValTypes(ft.Params)
-				r, _ := ssa.ValTypes(ft.Results)
-				outArea = max(outArea, stackArea(p, r))
+				outArea = max(outArea, e.callArea(e.m.FuncType(uint32(v.Aux))))
 			case ssa.OpCallIndirect:
-				ft := e.m.Types[v.Aux]
-				p, _ := ssa.ValTypes(ft.Params)
-				r, _ := ssa.ValTypes(ft.Results)
-				outArea = max(outArea, stackArea(p, r))
+				outArea = max(outArea, e.callArea(e.m.Types[v.Aux]))
 			case ssa.OpBuiltin:
 				outArea = max(outArea, 6)
 			}
@@ -550,28 +528,41 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 	if e.ra.NumSlots == 0 && outArea == 0 && !e.leavesInstance() {
 		frame = 0 // nothing below rbp: [rbp-8] holds the vmctx only when saved
 	}
-	frame = (frame + 15) &^ 15
-	e.frame = int32(frame)
+	return int32((frame + 15) &^ 15)
+}
 
-	// Prologue: frame pointer chain, stack check, vmctx save.
+// callArea is the number of stack words a call of type ft passes its
+// arguments and results in.
+func (e *emitter) callArea(ft wasm.FuncType) int {
+	p, _ := ssa.ValTypes(ft.Params)
+	r, _ := ssa.ValTypes(ft.Results)
+	return stackArea(p, r)
+}
+
+// prologue: frame pointer chain, stack check, frame, vmctx save.
+func (e *emitter) prologue() {
+	a, frame := e.a, e.frame
 	a.Push(asm.RBP)
 	a.MovRR(64, asm.RBP, asm.RSP)
 	// A function that calls no guest function cannot recurse: with a small
 	// frame it stays inside the margin the runtime keeps above the guard
 	// page for code that does not check (64 KiB), so it skips the check.
 	if frame > leafFrameMax || e.callsGuest() {
-		a.Lea(64, rA, asm.M(asm.RSP, -int32(frame)))
+		a.Lea(64, rA, asm.M(asm.RSP, -frame))
 		a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
 		a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
 	}
 	if frame > 0 {
-		a.SubRI(64, asm.RSP, int32(frame))
+		a.SubRI(64, asm.RSP, frame)
 	}
 	if e.leavesInstance() {
 		a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
 	}
+}
 
-	// Bind the incoming parameters to their allocated locations.
+// bindArgs moves the incoming parameters to their allocated locations.
+func (e *emitter) bindArgs() {
+	f := e.f
 	regs, sidx, _ := convention(f.Params)
 	var ms []pmove
 	for i, v := range f.Args {
@@ -588,7 +579,11 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 	for _, v := range f.Args {
 		e.spillAtDef(v)
 	}
+}
 
+// blocks emits the blocks in layout order.
+func (e *emitter) blocks() error {
+	a, f := e.a, e.f
 	for _, b := range f.Blocks {
 		e.labels[b.ID] = a.NewLabel()
 	}
@@ -623,20 +618,26 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 		}
 		for _, v := range b.Values {
 			if err := e.value(v); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		e.terminator(b)
 	}
-	// Out-of-line code: interrupt exits, then trap stubs, then constants.
+	return nil
+}
+
+// emitOutOfLine emits, after the blocks, the interrupt exits, then the trap
+// stubs, then the constants.
+func (e *emitter) emitOutOfLine() {
+	a := e.a
 	for _, o := range e.ool {
 		e.interruptStub(o)
 	}
 	for _, t := range e.traps {
 		a.Bind(t.label)
 		a.MovRI(32, rD, int64(t.code))
-		a.CallRel32(TargetTrap)
-		e.sites = append(e.sites, site{int32(a.Len()), t.code, t.pos})
+		a.CallRel32(isa.CallTrap)
+		e.sites = append(e.sites, isa.Site{Off: int32(a.Len()), Code: t.code, Pos: t.pos})
 	}
 	e.emitV128Consts()
 	if len(e.constOr) > 0 {
@@ -646,11 +647,22 @@ func (e *emitter) emitFunc() (*FuncCode, error) {
 			a.Data64(bits)
 		}
 	}
+}
+
+// funcCode resolves the labels and copies the code out of the assembler,
+// which the next function reuses.
+func (e *emitter) funcCode() (*isa.FuncCode, error) {
+	a := e.a
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
-	fc := &FuncCode{Code: append([]byte(nil), a.Bytes()...), Sites: e.sites}
-	fc.Calls = append(fc.Calls, a.CallFixups()...)
+	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...), Sites: e.sites}
+	if cs := a.CallFixups(); len(cs) > 0 {
+		fc.Calls = make([]isa.Call, len(cs))
+		for i, c := range cs {
+			fc.Calls[i] = isa.Call{Offset: c.Offset, Target: c.Target}
+		}
+	}
 	return fc, nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/isa"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -50,7 +51,7 @@ func (e *emitter) memAccess(v *ssa.Value, size int) asm.Mem {
 
 func (e *emitter) guardSite(v *ssa.Value) {
 	if e.opts.Bounds == object.BoundsGuard {
-		e.sites = append(e.sites, site{int32(e.a.Len()), abi.TrapMemoryOutOfBounds, v.Pos})
+		e.sites = append(e.sites, isa.Site{Off: int32(e.a.Len()), Code: abi.TrapMemoryOutOfBounds, Pos: v.Pos})
 	}
 }
 
@@ -220,7 +221,7 @@ func (e *emitter) call(v *ssa.Value) {
 	}
 	// Every call's return address is a site, direct calls included, so
 	// each caller frame of a backtrace names its call instruction.
-	e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, v.Pos})
+	e.sites = append(e.sites, isa.Site{Off: int32(a.Len()), Code: abi.SiteCall, Pos: v.Pos})
 	if indirect || imported {
 		a.MovRM(64, asm.R15, asm.M(asm.RBP, -8))
 		if e.m.NumMems() > 0 {
@@ -239,9 +240,9 @@ func (e *emitter) exitCall(pos int32) {
 	a := e.a
 	ret := a.NewLabel()
 	a.LeaRIPLabel(rD, ret)
-	a.CallRel32(TargetExit)
+	a.CallRel32(isa.CallExit)
 	a.Bind(ret)
-	e.sites = append(e.sites, site{int32(a.Len()), abi.SiteCall, pos})
+	e.sites = append(e.sites, isa.Site{Off: int32(a.Len()), Code: abi.SiteCall, Pos: pos})
 	if e.m.NumMems() > 0 {
 		a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
 	}

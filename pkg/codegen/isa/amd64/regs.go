@@ -11,7 +11,7 @@ import (
 // move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
 // frame.
 var (
-	AllocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
+	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
 	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
 		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
 	// Registers no call takes arguments in come first for values that
@@ -43,7 +43,7 @@ var allocSets = lazy.Value[*[2][2][2][]ssa.Reg]{New: func() *[2][2][2][]ssa.Reg 
 		return out
 	}
 	for simd := 0; simd < 2; simd++ {
-		s[simd][0][0] = conv(AllocGPRs)
+		s[simd][0][0] = conv(allocGPRs)
 		s[simd][0][1] = conv(calleeGPRFirst)
 	}
 	s[0][1][0] = conv(allocXMMs)
@@ -61,6 +61,9 @@ func (RegTarget) Allocatable(f *ssa.Func, float, acrossCalls bool) []ssa.Reg {
 func (RegTarget) IsFloat(r ssa.Reg) bool { return asm.Reg(r).IsXMM() }
 
 func (RegTarget) RegName(r ssa.Reg) string { return asm.Reg(r).String() }
+
+// TwoAddress: x86 arithmetic overwrites its first operand.
+func (RegTarget) TwoAddress() bool { return true }
 
 func (RegTarget) ArgReg(f *ssa.Func, i int) ssa.Reg { return ssa.Reg(argReg(f, i)) }
 

@@ -7,9 +7,9 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// EmitTrapRoutine: edx = trap code, [rsp] = the trap stub's return address
+// emitTrapRoutine: edx = trap code, [rsp] = the trap stub's return address
 // (the site's code offset). Records the exit and leaves to Go.
-func EmitTrapRoutine(a *asm.Assembler) {
+func emitTrapRoutine(a *asm.Assembler) {
 	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
 	a.Pop(asm.RAX)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RAX)
@@ -23,10 +23,10 @@ func EmitTrapRoutine(a *asm.Assembler) {
 	a.Ret()
 }
 
-// EmitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. The
+// emitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. The
 // return address is the resume PC; the stack pointer after popping it is
 // the resume SP.
-func EmitExitRoutine(a *asm.Assembler) {
+func emitExitRoutine(a *asm.Assembler) {
 	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
 	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RAX)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecHostArgs), asm.RCX)
@@ -72,10 +72,10 @@ func storeSlot(a *asm.Assembler, m asm.Mem, r asm.Reg, t ssa.Type) {
 	}
 }
 
-// EmitEntryStub: called by the runtime's trampoline with R15 = vmctx, R12
+// emitEntryStub: called by the runtime's trampoline with R15 = vmctx, R12
 // = target, R13 = args; moves args into the guest convention, calls, and
 // stores the results back.
-func EmitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
+func emitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
 	params, err := ssa.ValTypes(ft.Params)
 	if err != nil {
 		return err
@@ -129,10 +129,10 @@ func EmitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
 	return nil
 }
 
-// EmitHostStub is the code behind a host import's FuncRef: it spills the
+// emitHostStub is the code behind a host import's FuncRef: it spills the
 // arguments into slots on the guest stack, exits with ExitHostCall, and on
 // resume returns the results in the guest convention.
-func EmitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Label) error {
+func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Label) error {
 	params, err := ssa.ValTypes(ft.Params)
 	if err != nil {
 		return err

@@ -1,0 +1,43 @@
+package amd64
+
+import (
+	"testing"
+
+	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+)
+
+// TestAllocatable checks the sets RegTarget gives the allocator: register
+// numbers below ssa.MaxRegs (the allocator indexes tables with them), of
+// the class asked for, without duplicates, and never a scratch or pinned
+// register of the emitter.
+func TestAllocatable(t *testing.T) {
+	reserved := map[asm.Reg]bool{rA: true, rC: true, rD: true, asm.R14: true, asm.R15: true, asm.RSP: true, asm.RBP: true,
+		x14: true, x15: true}
+	simdScratch := map[asm.Reg]bool{s2: true, s3: true}
+	for _, simd := range []bool{false, true} {
+		for _, float := range []bool{false, true} {
+			for _, across := range []bool{false, true} {
+				f := &ssa.Func{Simd: simd}
+				regs := RegTarget{}.Allocatable(f, float, across)
+				if len(regs) == 0 {
+					t.Errorf("simd=%v float=%v across=%v: no registers", simd, float, across)
+				}
+				seen := map[ssa.Reg]bool{}
+				for _, r := range regs {
+					switch {
+					case r >= ssa.MaxRegs:
+						t.Errorf("simd=%v float=%v across=%v: %s is register number %d >= MaxRegs", simd, float, across, RegTarget{}.RegName(r), r)
+					case RegTarget{}.IsFloat(r) != float:
+						t.Errorf("simd=%v float=%v across=%v: %s in the wrong class", simd, float, across, RegTarget{}.RegName(r))
+					case seen[r]:
+						t.Errorf("simd=%v float=%v across=%v: %s twice", simd, float, across, RegTarget{}.RegName(r))
+					case reserved[asm.Reg(r)], simd && simdScratch[asm.Reg(r)]:
+						t.Errorf("simd=%v float=%v across=%v: %s is reserved", simd, float, across, RegTarget{}.RegName(r))
+					}
+					seen[r] = true
+				}
+			}
+		}
+	}
+}

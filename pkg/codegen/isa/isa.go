@@ -1,0 +1,94 @@
+// Package isa is the seam between the machine-independent compiler
+// (frontend, ssa, regalloc) and an instruction set: the Machine interface
+// the driver in pkg/codegen reaches a backend through, and the types that
+// flow across it.
+//
+// In: an ssa.Func optimized by ssa.Optimize and a regalloc.Result computed
+// over the Machine's RegTarget (abstract registers: ssa.Reg values are
+// whatever numbers the backend gives its registers). Out: a FuncCode per
+// function (code, calls for the linker to resolve, trap and call sites)
+// and the module-level Stubs, which the driver lays out and links into an
+// object.Object.
+//
+// The one backend is isa/amd64. A second one (arm64) is a sibling folder
+// implementing Machine; what it needs is listed in the doc of isa/amd64.
+// The driver compiles functions in parallel: a Machine must be safe for
+// concurrent use, and each goroutine gets its own FuncEmitter.
+package isa
+
+import (
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// Machine is what the driver needs of an instruction set.
+type Machine interface {
+	// DefaultFeatures are the CPU features (object.Feature* bits) the
+	// code uses when Options.Features is 0; the object records the
+	// features used, masked by this set, for the loader to check.
+	DefaultFeatures() uint64
+	// CheckFeatures rejects a feature set the backend cannot compile
+	// for (a required feature missing).
+	CheckFeatures(features uint64) error
+	// RegTarget describes the register file to the allocator.
+	RegTarget() regalloc.Target
+	// NewFuncEmitter returns an emitter for one goroutine at a time; it
+	// keeps its buffers from one function to the next.
+	NewFuncEmitter() FuncEmitter
+	// Stubs emits the module-level code that comes before the
+	// functions: the trap and exit routines, an entry stub per type and
+	// a host-call stub per imported function.
+	Stubs(m *wasm.Module) (*Stubs, error)
+	// CodeAlign is the alignment of every function's first byte, and
+	// FillByte what pads the gaps (a trapping instruction).
+	CodeAlign() int
+	FillByte() byte
+	// PatchCall points the call whose target field Call.Offset names (at
+	// text[at:]) at the code offset to.
+	PatchCall(text []byte, at, to int) error
+}
+
+// FuncEmitter lowers one function at a time to machine code.
+type FuncEmitter interface {
+	// Emit selects and encodes the instructions of f, whose values ra
+	// placed in registers and stack slots.
+	Emit(m *wasm.Module, f *ssa.Func, ra *regalloc.Result, opts *ssa.Options) (*FuncCode, error)
+}
+
+// FuncCode is one compiled function before linking. Offsets are relative
+// to the function's first byte.
+type FuncCode struct {
+	Code  []byte
+	Calls []Call
+	Sites []Site
+}
+
+// Call is a call whose target only the linker knows.
+type Call struct {
+	Offset int // what Machine.PatchCall takes: the call's target field
+	Target int // a function index (>= 0), CallTrap or CallExit
+}
+
+// Call targets of the module-level routines in Stubs.
+const (
+	CallTrap = -1 // the trap routine (Stubs.Trap)
+	CallExit = -2 // the exit routine (Stubs.Exit)
+)
+
+// Site is a trapping instruction or a call: the runtime maps the return
+// address or faulting PC at Off back to Code and the wasm position.
+type Site struct {
+	Off  int32 // the PC the runtime sees: after a call, at a fault
+	Code abi.TrapCode
+	Pos  int32 // offset in the function body
+}
+
+// Stubs is the module-level code, laid out first in the text.
+type Stubs struct {
+	Code       []byte
+	Trap, Exit int      // offsets of the trap and exit routines
+	Entry      []uint32 // entry stub offset per type index
+	Imports    []uint32 // host-call stub offset per imported function
+}
