@@ -99,3 +99,31 @@ func testMemoryCopyOverlap(t *testing.T, features uint64) {
 		}
 	}
 }
+
+// TestObjectRecordsAVX: code allowed AVX may use it (memory.copy), so the
+// object must say so, or a host without AVX would load it and meet
+// SIGILL instead of the loader's error naming the feature.
+func TestObjectRecordsAVX(t *testing.T) {
+	m := &wasm.Module{
+		Types: []wasm.FuncType{{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}}},
+		Funcs: []uint32{0},
+		Mems:  []wasm.MemType{{Limits: wasm.Limits{Min: 1}}},
+		Codes: []wasm.Code{{Body: []byte{0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 10, 0, 0, 0x0b}}},
+	}
+	base := object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+	for _, tc := range []struct {
+		allowed, want uint64
+	}{
+		{base, base},
+		{base | object.FeatureAVX, base | object.FeatureAVX},
+		{object.AllFeatures, base | object.FeatureAVX}, // unused features are not demanded of the host
+	} {
+		obj, err := codegen.Compile(m, codegen.Options{Features: tc.allowed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := obj.Meta.Features; got != tc.want {
+			t.Errorf("allowed %s: object records %s, want %s", object.FeatureString(tc.allowed), object.FeatureString(got), object.FeatureString(tc.want))
+		}
+	}
+}

@@ -227,7 +227,7 @@ func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.Func
 	obj := &object.Object{Text: text, Meta: object.Meta{
 		FormatVersion: object.FormatVersion,
 		ABIVersion:    abi.Version,
-		Features:      opts.Features & mach.DefaultFeatures(),
+		Features:      opts.Features & mach.UsableFeatures(),
 		Bounds:        opts.Bounds,
 		Fuel:          opts.Fuel,
 		ModuleName:    m.Names.Module,

@@ -26,9 +26,12 @@ import (
 // Machine is what the driver needs of an instruction set.
 type Machine interface {
 	// DefaultFeatures are the CPU features (object.Feature* bits) the
-	// code uses when Options.Features is 0; the object records the
-	// features used, masked by this set, for the loader to check.
+	// code uses when Options.Features is 0.
 	DefaultFeatures() uint64
+	// UsableFeatures are every feature the code generator can make use
+	// of when allowed: the object records the allowed features masked by
+	// this set, for the loader to refuse a host that lacks one.
+	UsableFeatures() uint64
 	// CheckFeatures rejects a feature set the backend cannot compile
 	// for (a required feature missing).
 	CheckFeatures(features uint64) error
