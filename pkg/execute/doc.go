@@ -59,8 +59,10 @@
 // microseconds here, a copy of a few pages tens of nanoseconds), unless
 // the image is large (256 KiB or more: then it is mapped copy-on-write in
 // either layout, and a pooled guard reservation keeps it mapped, reset
-// with MADV_DONTNEED). Small images are copied into dense slots. Either
-// way the image goes in only when something can see the memory (the
+// with MADV_DONTNEED). Small images are copied into dense slots, and a
+// tiny one (64 KiB of data or less) is always copied: it gets no memfd,
+// whose five system calls per loaded module cost a one-shot run more
+// than the copy's page faults. Either way the image goes in only when something can see the memory (the
 // store's next call, or Memory.Bytes): an instance made ahead of its
 // request holds none of its memory's pages (a dense one touches no page
 // of its slot), and one closed without running leaves its slot as it got

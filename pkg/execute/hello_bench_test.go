@@ -151,42 +151,46 @@ func BenchmarkInstantiateData16M(b *testing.B) {
 	}
 }
 
-// Every instance of a module with a large image starts with the image and
-// none sees another's writes, through reuse of its memory slot.
+// Every instance of a module with a data image starts with the image and
+// none sees another's writes, through reuse of its memory slot, whichever
+// way the image reaches the memory: copied (tiny), mapped copy-on-write
+// into fresh reservations only (small), or mapped into every memory
+// (large); see cowImage.
 func TestCOWImage(t *testing.T) {
-	for _, layout := range []execute.Layout{execute.LayoutGuard, execute.LayoutDense} {
-		bounds := object.BoundsGuard
-		if layout == execute.LayoutDense {
-			bounds = object.BoundsExplicit
-		}
-		const size = 1 << 20
-		mod := bigDataModule(t, bounds, size)
-		for round := 0; round < 3; round++ {
-			st, err := execute.NewStore(execute.Config{Layout: layout, MaxMemoryPages: 512})
-			if err != nil {
-				t.Fatal(err)
+	for _, size := range []int{8 << 10, 128 << 10, 1 << 20} {
+		for _, layout := range []execute.Layout{execute.LayoutGuard, execute.LayoutDense} {
+			bounds := object.BoundsGuard
+			if layout == execute.LayoutDense {
+				bounds = object.BoundsExplicit
 			}
-			inst, err := st.Instantiate(mod, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mem := inst.Memory().Bytes()
-			for _, off := range []int{0, 4095, size / 2, size - 1} {
-				if want := byte(off%251) + 1; mem[off] != want {
-					t.Fatalf("%v round %d: byte %#x = %#x, want %#x", layout, round, off, mem[off], want)
+			mod := bigDataModule(t, bounds, size)
+			for round := 0; round < 3; round++ {
+				st, err := execute.NewStore(execute.Config{Layout: layout, MaxMemoryPages: 512})
+				if err != nil {
+					t.Fatal(err)
 				}
-				if res, err := inst.Func("peek").Call(uint64(off)); err != nil || byte(res[0]) != byte(off%251)+1 {
-					t.Fatalf("%v round %d: peek(%#x) = %v, %v", layout, round, off, res, err)
+				inst, err := st.Instantiate(mod, nil)
+				if err != nil {
+					t.Fatal(err)
 				}
+				mem := inst.Memory().Bytes()
+				for _, off := range []int{0, 4095, size / 2, size - 1} {
+					if want := byte(off%251) + 1; mem[off] != want {
+						t.Fatalf("%d bytes, %v round %d: byte %#x = %#x, want %#x", size, layout, round, off, mem[off], want)
+					}
+					if res, err := inst.Func("peek").Call(uint64(off)); err != nil || byte(res[0]) != byte(off%251)+1 {
+						t.Fatalf("%d bytes, %v round %d: peek(%#x) = %v, %v", size, layout, round, off, res, err)
+					}
+				}
+				if mem[size] != 0 || mem[len(mem)-1] != 0 {
+					t.Fatalf("%d bytes, %v round %d: memory past the data is not zero", size, layout, round)
+				}
+				// This tenant's writes, which the next must not see.
+				for off := 0; off < len(mem); off += 4096 {
+					mem[off] = 0
+				}
+				st.Close()
 			}
-			if mem[size] != 0 || mem[len(mem)-1] != 0 {
-				t.Fatalf("%v round %d: memory past the data is not zero", layout, round)
-			}
-			// This tenant's writes, which the next must not see.
-			for off := 0; off < len(mem); off += 4096 {
-				mem[off] = 0
-			}
-			st.Close()
 		}
 	}
 }

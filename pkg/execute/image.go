@@ -28,6 +28,15 @@ import (
 // mapping for anonymous memory, kept resident, into which the image is
 // copied for the next instance: on this class of machine a write fault
 // costs tens of microseconds, copying a few pages tens of nanoseconds.
+//
+// A tiny image (copyMaxBytes of data or less) gets no memfd at all: it is
+// copied into each memory when the memory is first used (see
+// Instance.applyImage). Making the memfd costs five system calls per
+// loaded module (memfd_create, ftruncate, pwrite, the seal, and the mmap
+// in place of an mprotect), more than a one-shot run such as
+// `lucet-run hello.so` spends on the copy's few page faults, and the
+// pages a copy-on-write mapping shares are so few that sharing them saves
+// next to nothing.
 type cowImage struct {
 	mu      sync.Mutex
 	fd      int
@@ -36,12 +45,16 @@ type cowImage struct {
 	cleanup runtime.Cleanup
 }
 
-const cowMinBytes = 256 << 10
+const (
+	cowMinBytes  = 256 << 10
+	copyMaxBytes = 64 << 10
+)
 
 // newCOWImage makes the image of img for a memory of memBytes initial
-// bytes, or nil if there is nothing to map.
+// bytes, or nil if there is nothing to map or the image is tiny enough to
+// be copied instead.
 func newCOWImage(img *link.DataImage, memBytes uintptr) (*cowImage, error) {
-	if img == nil || !img.Complete || len(img.Pages) == 0 {
+	if img == nil || !img.Complete || len(img.Pages) == 0 || len(img.Pages)*link.DataPageSize <= copyMaxBytes {
 		return nil, nil
 	}
 	last := img.Pages[len(img.Pages)-1]

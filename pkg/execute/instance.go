@@ -787,10 +787,11 @@ func (inst *Instance) funcAt(idx uint32) *Func {
 	if s := inst.store; inst == &s.inline.blk.inst {
 		// The store's first instance: its Func objects are kept across
 		// Reset (see Store.Reset).
-		if len(s.inline.fns) < len(inst.funcs) {
-			s.inline.fns = make([]Func, len(inst.funcs))
+		if s.inline.nfns == len(s.inline.fns) {
+			s.inline.fns = append(s.inline.fns, new(Func))
 		}
-		f = &s.inline.fns[idx]
+		f = s.inline.fns[s.inline.nfns]
+		s.inline.nfns++
 	} else {
 		f = new(Func)
 	}

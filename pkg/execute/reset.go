@@ -39,7 +39,10 @@ func (s *Store) Reset() error {
 	s.inline.vmctx[0], s.inline.vmctxs = 0, nil
 	s.inline.blk, s.inline.blkTaken = instanceBlock{}, false
 	clear(s.inline.funcs[:cap(s.inline.funcs)])
-	clear(s.inline.fns)
+	for _, f := range s.inline.fns[:s.inline.nfns] {
+		*f = Func{} // the last tenant's instance is garbage now
+	}
+	s.inline.nfns = 0
 
 	s.killMu.Lock()
 	s.killed.Store(false)

@@ -48,12 +48,18 @@ func TestStoreReset(t *testing.T) {
 			if !bytes.Equal(mem[:8192], image) || bytes.Contains(mem, []byte("secret")) {
 				t.Error("the next tenant sees the last one's bytes")
 			}
+			// The entry point's handle too: the store keeps the Funcs it
+			// made for the last tenant.
 			n := testing.AllocsPerRun(100, func() {
 				if err := st.Reset(); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.Instantiate(mod, imports); err != nil {
+				inst, err := st.Instantiate(mod, imports)
+				if err != nil {
 					t.Fatal(err)
+				}
+				if inst.Func("_start") == nil {
+					t.Fatal("no _start")
 				}
 			})
 			if n != 0 {

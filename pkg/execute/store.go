@@ -112,12 +112,17 @@ type Store struct {
 		// even to an instantiation that failed, so it is never shared.
 		blk      instanceBlock
 		blkTaken bool
-		// funcs and fns back the first instance's function index space
-		// and the *Func objects made for its defined functions; kept
-		// across Reset, so a store reused for the same module makes
-		// neither again.
+		// funcs backs the first instance's function index space, and
+		// fns the *Func objects made for its defined functions, handed
+		// out in the order they are asked for (fns[:nfns] in use); both
+		// are kept across Reset, so a store reused for the same module
+		// makes neither again. One Func is made per function looked up,
+		// not one per function of the module: a command looks up only
+		// `_start`, and a slab for all of them (9 KiB for hello world)
+		// is pages first touched for nothing.
 		funcs []*Func
-		fns   []Func
+		fns   []*Func
+		nfns  int
 	}
 
 	data any // the embedder's, for host functions shared between stores

@@ -3,9 +3,12 @@ package wasi
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -195,4 +198,64 @@ func TestStdioStreams(t *testing.T) {
 	h.must("fd_close", 1)
 	h.expect(ErrnoBadf, "fd_write", 1, ip, ic, uint64(n))
 	h.expect(ErrnoBadf, "fd_close", 1)
+}
+
+// A stdio stream backed by an *os.File gets its file type, and the rights
+// that go with it, when the guest first uses it (System skips the fstat
+// of streams never used): fd_fdstat_get reports them as if found at
+// set-up, and rights dropped before that first use stay dropped.
+func TestStdioFileType(t *testing.T) {
+	regular := func(t *testing.T) *os.File {
+		f, err := os.CreateTemp(t.TempDir(), "stdout")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	pipe := func(t *testing.T) *os.File {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(); w.Close() })
+		return w
+	}
+	socket := func(t *testing.T) *os.File {
+		g, peer := socketpair(t)
+		t.Cleanup(func() { g.Close(); unix.Close(peer) })
+		return g
+	}
+	for _, tc := range []struct {
+		name  string
+		file  func(*testing.T) *os.File
+		ftype uint8
+		has   uint64 // rights the type adds
+		drop  bool   // drop every right but fd_write before the first use
+	}{
+		{"regular file", regular, filetypeRegularFile, rightFdSeek | rightFdTell, false},
+		{"regular file, rights dropped first", regular, filetypeRegularFile, 0, true},
+		{"pipe", pipe, filetypeUnknown, 0, false},
+		{"socket", socket, filetypeSocketStream, rightSockShutdown, false},
+		{"socket, rights dropped first", socket, filetypeSocketStream, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{Stdout: tc.file(t)})
+			if tc.drop {
+				h.must("fd_fdstat_set_rights", 1, rightFdWrite, 0)
+			}
+			st := h.alloc(24)
+			h.must("fd_fdstat_get", 1, uint64(st))
+			if got := h.mem.b[st]; got != tc.ftype {
+				t.Errorf("filetype %d, want %d", got, tc.ftype)
+			}
+			base := h.u64(st + 8)
+			if base&tc.has != tc.has {
+				t.Errorf("rights %#x lack %#x", base, tc.has)
+			}
+			if tc.drop && base != rightFdWrite {
+				t.Errorf("rights %#x after dropping all but fd_write", base)
+			}
+		})
+	}
 }

@@ -393,6 +393,7 @@ func fdFdstatSetRights(c *call) Errno {
 	if !ok {
 		return ErrnoBadf
 	}
+	e.typeStdio()
 	// Rights can only be dropped, never regained. (s.mu orders concurrent
 	// set_rights calls; the atomics let other calls read without it.)
 	if base&^e.base.Load() != 0 || inh&^e.inh.Load() != 0 {

@@ -228,6 +228,9 @@ type fdEntry struct {
 	stdFile *os.File
 
 	ftype uint8
+	// untyped says ftype and the rights of a stdFile stream are not yet
+	// known (see typeStdio); under System.mu.
+	untyped bool
 	// Rights and flags can change under a call running in another guest
 	// thread (fd_fdstat_set_rights/_flags), hence atomics.
 	base, inh atomic.Uint64
@@ -386,19 +389,37 @@ func (e *fdEntry) initStdio(r io.Reader, w io.Writer) *fdEntry {
 	}
 	if f != nil {
 		e.stdFile = f
-		if st, err := f.Stat(); err == nil {
-			e.ftype = filetypeOfMode(uint32(st.Sys().(*syscall.Stat_t).Mode))
-		}
-		if e.ftype == filetypeSocketStream || e.ftype == filetypeSocketDgram {
-			// inetd-style: a socket as stdio can be used as one.
-			e.base.Store(e.base.Load() | rightsSocket)
-		}
-		if e.ftype == filetypeRegularFile {
-			// Redirected to a file: let the guest seek and stat it like one.
-			e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize))
-		}
+		// Its type is found when the guest first uses the fd (typeStdio):
+		// a program that never touches stdin or stderr costs no fstat
+		// of them.
+		e.untyped = true
 	}
 	return e
+}
+
+// typeStdio gives a stdio stream backed by an *os.File its file type and
+// the rights that go with it, on the guest's first use of the fd. Called
+// with System.mu held, before anything reads the entry's type or rights
+// (pin, fd_fdstat_set_rights, which must not see rights appear after it
+// dropped some).
+func (e *fdEntry) typeStdio() {
+	if !e.untyped {
+		return
+	}
+	e.untyped = false
+	var st unix.Stat_t
+	if fd := rawFd(e.stdFile); fd < 0 || unix.Fstat(fd, &st) != nil {
+		return
+	}
+	e.ftype = filetypeOfMode(st.Mode)
+	if e.ftype == filetypeSocketStream || e.ftype == filetypeSocketDgram {
+		// inetd-style: a socket as stdio can be used as one.
+		e.base.Store(e.base.Load() | rightsSocket)
+	}
+	if e.ftype == filetypeRegularFile {
+		// Redirected to a file: let the guest seek and stat it like one.
+		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize))
+	}
 }
 
 // dupConn duplicates the descriptor behind c, so the System owns its copy.
@@ -449,6 +470,9 @@ func (s *System) pin(fd uint32, need uint64, dir bool) (*fdEntry, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.fds.get(fd)
+	if ok {
+		e.typeStdio()
+	}
 	switch {
 	case !ok:
 		return nil, ErrnoBadf
