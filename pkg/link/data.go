@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -126,7 +127,7 @@ func buildDataImage(m *object.Meta) ([]byte, bool) {
 // imagedDatas returns ds with the active segments' bytes left to a
 // complete image.
 func imagedDatas(ds []object.Data) []object.Data {
-	out := make([]object.Data, len(ds))
+	out := fresh.Make[object.Data](len(ds)) // see package fresh
 	for i, d := range ds {
 		if d.Mode == wasm.SegmentActive {
 			d = object.Data{Mode: d.Mode, Mem: d.Mem, Offset: d.Offset, InImage: true, Len: uint32(len(d.Init))}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -261,7 +262,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 			}
 		}
 	}
-	liveOut := make([][]int32, nb)
+	liveOut := fresh.Make[[]int32](nb) // written during marking: see package fresh
 	inMark := f.WS.Int32s(nb)
 	outMark := f.WS.Int32s(nb)
 	for i := range inMark {

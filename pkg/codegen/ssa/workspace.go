@@ -1,5 +1,7 @@
 package ssa
 
+import "github.com/lucet-go/lucet/internal/fresh"
+
 // Workspace is the memory one compile worker reuses from function to
 // function: the SSA values, argument lists and blocks of the function being
 // compiled, the per-value tables of the passes and the allocator, and the
@@ -75,7 +77,9 @@ func (w *Workspace) OnReset(fn func()) { w.resets = append(w.resets, fn) }
 
 // chunks hands out fixed-size chunks of T, reusing those of earlier
 // functions. Chunks are not cleared: values and blocks are written whole
-// when created.
+// when created. New chunks and Bump buffers come from fresh.Make: their
+// unused tails would otherwise be read by the collector before a later
+// function writes them, costing each page two faults.
 type chunks[T any] struct {
 	list [][]T
 	used int
@@ -91,7 +95,7 @@ func (c *chunks[T]) next(n int) []T {
 		c.used++
 		return s
 	}
-	s := make([]T, max(n, chunkLen))
+	s := fresh.Make[T](max(n, chunkLen))
 	if c.used < len(c.list) {
 		c.list[c.used] = s
 	} else {
@@ -115,7 +119,7 @@ type Bump[T any] struct {
 // Take returns n zero Ts.
 func (b *Bump[T]) Take(n int) []T {
 	if b.n+n > len(b.buf) {
-		b.buf = make([]T, max(2*len(b.buf), n, 1024))
+		b.buf = fresh.Make[T](max(2*len(b.buf), n, 1024))
 		b.n = 0
 	}
 	s := b.buf[b.n : b.n+n : b.n+n]
