@@ -40,7 +40,9 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
+	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/isa"
@@ -95,8 +97,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 		par = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
+	var next atomic.Int64 // the next function to take, in index order
 	for w := 0; w < par; w++ {
 		wg.Add(1)
 		go func() {
@@ -104,10 +105,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 			fe := mach.NewFuncEmitter()
 			ws := &ssa.Workspace{}
 			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
+				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
@@ -254,7 +252,7 @@ func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.Func
 // dataSegments converts a validated module's data segments to the object's
 // compact form. A valid offset is one instruction (i32.const or global.get).
 func dataSegments(ds []wasm.Data) ([]object.Data, error) {
-	out := make([]object.Data, len(ds))
+	out := fresh.Make[object.Data](len(ds)) // written while the collector may mark: see package fresh
 	for i, d := range ds {
 		out[i] = object.Data{Mode: d.Mode, Mem: d.Mem, Init: d.Init}
 		if d.Mode != wasm.SegmentActive {
