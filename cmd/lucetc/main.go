@@ -273,7 +273,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	}
 	st := stages{w: stderr, on: o.verbose}
 	st.begin()
-	name, wasmBytes, err := cliflag.ReadInput(o.input, stdin, 0)
+	name, wasmBytes, err := readInput(o.input, stdin)
 	if errors.Is(err, cliflag.ErrTerminal) {
 		return usageError{err}
 	}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReadInput checks that both ways of reading a module (into
+// populated memory outside the heap for a large regular file, through
+// cliflag.ReadInput otherwise) return the file's bytes, and that errors
+// still name the file.
+func TestReadInput(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		size    int // -1: a directory; -2: missing
+		wantErr string
+	}{
+		{"empty", 0, ""},
+		{"small", 100, ""},
+		{"just-under", offHeapMin - 1, ""},
+		{"exact", offHeapMin, ""},
+		{"large", 3*offHeapMin + 12345, ""},
+		{"dir", -1, "is a directory"},
+		{"missing", -2, "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.name)
+			var want []byte
+			switch tc.size {
+			case -1:
+				if err := os.Mkdir(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			case -2:
+			default:
+				want = make([]byte, tc.size)
+				for i := range want {
+					want[i] = byte(i * 7)
+				}
+				if err := os.WriteFile(path, want, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			name, got, err := readInput(path, strings.NewReader("not this"))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("err = %v, want one naming %s and saying %q", err, path, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name != path || !bytes.Equal(got, want) {
+				t.Errorf("name %q, %d bytes (equal: %v); want %q, %d bytes", name, len(got), bytes.Equal(got, want), path, len(want))
+			}
+			if tc.size >= offHeapMin && len(got) != cap(got) {
+				t.Errorf("off the heap: len %d != cap %d, the slice shows the mapping's spare byte", len(got), cap(got))
+			}
+		})
+	}
+}
