@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -69,12 +70,38 @@ func Default() Options {
 	return Options{OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard}
 }
 
-// machine is the backend Compile generates code with.
-func machine() isa.Machine { return amd64.Machine{} }
+// DefaultArch is the instruction set Options.Arch "" stands for.
+const DefaultArch = "amd64"
+
+// machines maps each Options.Arch name to its backend; a second
+// instruction set is one more entry (see the doc of package isa/amd64).
+var machines = map[string]func() isa.Machine{
+	"amd64": func() isa.Machine { return amd64.Machine{} },
+}
+
+// machine returns the backend for arch ("" is DefaultArch).
+func machine(arch string) (isa.Machine, error) {
+	if arch == "" {
+		arch = DefaultArch
+	}
+	newMachine, ok := machines[arch]
+	if !ok {
+		known := make([]string, 0, len(machines))
+		for name := range machines {
+			known = append(known, name)
+		}
+		sort.Strings(known)
+		return nil, fmt.Errorf("codegen: unknown Options.Arch %q (known: %s)", arch, strings.Join(known, ", "))
+	}
+	return newMachine(), nil
+}
 
 // Compile compiles a decoded, validated module into a complete object.
 func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
-	mach := machine()
+	mach, err := machine(opts.Arch)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Features == 0 {
 		opts.Features = mach.DefaultFeatures()
 	}

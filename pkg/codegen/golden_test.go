@@ -46,7 +46,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			mach := machine()
+			mach := testMachine
 			opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
 			fc, err := compileFunc(tc.m, 0, opts, mach, mach.NewFuncEmitter(), nil)
 			if err != nil {

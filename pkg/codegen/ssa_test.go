@@ -111,7 +111,7 @@ func TestBuildSSA(t *testing.T) {
 			if got := tc.check(f); got != tc.expect {
 				t.Errorf("got %s, want %s\n%s", got, tc.expect, f)
 			}
-			if err := regalloc.CheckAllocation(f, regalloc.Allocate(f, tc.m, machine().RegTarget()), machine().RegTarget()); err != nil {
+			if err := regalloc.CheckAllocation(f, regalloc.Allocate(f, tc.m, testMachine.RegTarget()), testMachine.RegTarget()); err != nil {
 				t.Errorf("allocation: %v", err)
 			}
 		})
