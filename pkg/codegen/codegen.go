@@ -39,7 +39,6 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -73,27 +72,16 @@ func Default() Options {
 // DefaultArch is the instruction set Options.Arch "" stands for.
 const DefaultArch = "amd64"
 
-// machines maps each Options.Arch name to its backend; a second
-// instruction set is one more entry (see the doc of package isa/amd64).
-var machines = map[string]func() isa.Machine{
-	"amd64": func() isa.Machine { return amd64.Machine{} },
-}
-
-// machine returns the backend for arch ("" is DefaultArch).
+// machine returns the backend for arch ("" is DefaultArch). A second
+// instruction set is one more case (see the doc of package isa/amd64). A
+// switch, not a map: a package-level map would run code when a program
+// that only loads objects initialises this package.
 func machine(arch string) (isa.Machine, error) {
-	if arch == "" {
-		arch = DefaultArch
+	switch arch {
+	case "", DefaultArch:
+		return amd64.Machine{}, nil
 	}
-	newMachine, ok := machines[arch]
-	if !ok {
-		known := make([]string, 0, len(machines))
-		for name := range machines {
-			known = append(known, name)
-		}
-		sort.Strings(known)
-		return nil, fmt.Errorf("codegen: unknown Options.Arch %q (known: %s)", arch, strings.Join(known, ", "))
-	}
-	return newMachine(), nil
+	return nil, fmt.Errorf("codegen: unknown Options.Arch %q (known: %s)", arch, DefaultArch)
 }
 
 // Compile compiles a decoded, validated module into a complete object.
