@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -127,15 +126,7 @@ func TestAndNotAndZeroTests(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				st, err := execute.NewStore(execute.Config{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer st.Close()
-				inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				inst := instantiate(t, obj)
 				for _, c := range cases {
 					for _, a := range vals {
 						for _, b := range vals {

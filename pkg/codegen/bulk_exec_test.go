@@ -7,7 +7,6 @@ import (
 	"golang.org/x/sys/cpu"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -42,15 +41,7 @@ func testMemoryCopyOverlap(t *testing.T, features uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := execute.NewStore(execute.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := instantiate(t, obj)
 	mem := inst.Memory().Bytes()
 	ref := make([]byte, len(mem))
 	// Only a window around the ranges is reset and compared: every

@@ -71,12 +71,27 @@ func Default() Options {
 	return Options{OptLevel: 2, Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard}
 }
 
-// machine is the backend Compile generates code with.
-func machine() isa.Machine { return amd64.Machine{} }
+// DefaultArch is the instruction set Options.Arch "" stands for.
+const DefaultArch = "amd64"
+
+// machine returns the backend for arch ("" is DefaultArch). A second
+// instruction set is one more case (see the doc of package isa/amd64). A
+// switch, not a map: a package-level map would run code when a program
+// that only loads objects initialises this package.
+func machine(arch string) (isa.Machine, error) {
+	switch arch {
+	case "", DefaultArch:
+		return amd64.Machine{}, nil
+	}
+	return nil, fmt.Errorf("codegen: unknown Options.Arch %q (known: %s)", arch, DefaultArch)
+}
 
 // Compile compiles a decoded, validated module into a complete object.
 func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
-	mach := machine()
+	mach, err := machine(opts.Arch)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Features == 0 {
 		opts.Features = mach.DefaultFeatures()
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
@@ -93,8 +94,8 @@ func TestCompileSpecModules(t *testing.T) {
 				continue
 			}
 			ssa.Optimize(f, 2)
-			ra := regalloc.Allocate(f, m, machine().RegTarget())
-			if err := regalloc.CheckAllocation(f, ra, machine().RegTarget()); err != nil {
+			ra := regalloc.Allocate(f, m, testMachine.RegTarget())
+			if err := regalloc.CheckAllocation(f, ra, testMachine.RegTarget()); err != nil {
 				t.Errorf("%s: func %d: %v\n%s", path, fidx, err, f)
 			}
 			// The baseline tier's allocator, on the baseline tier's SSA.
@@ -102,7 +103,7 @@ func TestCompileSpecModules(t *testing.T) {
 				t.Fatal(err)
 			}
 			ssa.Optimize(f, 0)
-			if err := regalloc.CheckFastAllocation(f, regalloc.AllocateFast(f, m, machine().RegTarget()), machine().RegTarget()); err != nil {
+			if err := regalloc.CheckFastAllocation(f, regalloc.AllocateFast(f, m, testMachine.RegTarget()), testMachine.RegTarget()); err != nil {
 				t.Errorf("%s: func %d at opt 0: %v\n%s", path, fidx, err, f)
 			}
 		}
@@ -133,5 +134,38 @@ func BenchmarkCompileGoBig(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(len(obj.Text)), "text-bytes")
+	}
+}
+
+// testMachine is the backend the in-package tests allocate and emit with.
+var testMachine, _ = machine(DefaultArch)
+
+// TestArch: Options.Arch picks the backend by name, "" being the
+// default, and an unknown name is refused naming it.
+func TestArch(t *testing.T) {
+	m := &wasm.Module{}
+	tests := []struct {
+		arch    string
+		wantErr string // "" when the compile must succeed
+	}{
+		{"", ""},
+		{"amd64", ""},
+		{"arm64", `unknown Options.Arch "arm64" (known: amd64)`},
+		{"AMD64", `unknown Options.Arch "AMD64"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arch, func(t *testing.T) {
+			opts := Default()
+			opts.Arch = tt.arch
+			obj, err := Compile(m, opts)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("Arch %q: %v", tt.arch, err)
+			case tt.wantErr == "" && obj == nil:
+				t.Fatalf("Arch %q: no object", tt.arch)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("Arch %q: error %v, want one containing %q", tt.arch, err, tt.wantErr)
+			}
+		})
 	}
 }

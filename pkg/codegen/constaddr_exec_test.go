@@ -72,15 +72,7 @@ func TestConstantAddresses(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				st, err := execute.NewStore(execute.Config{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer st.Close()
-				inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				inst := instantiate(t, obj)
 				for _, tt := range tests {
 					_, err := inst.Func(tt.name).Call()
 					var trap *execute.Trap

@@ -67,15 +67,7 @@ func runOnce(t *testing.T, m *wasm.Module, opts codegen.Options, args []uint64) 
 	if err != nil {
 		t.Fatalf("opt %d: %v", opts.OptLevel, err)
 	}
-	st, err := execute.NewStore(execute.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := instantiate(t, obj)
 	res, err := inst.Func("f0").Call(args...)
 	var out string
 	var trap *execute.Trap

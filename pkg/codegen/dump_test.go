@@ -46,7 +46,7 @@ func TestDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	ssa.Optimize(f, 2)
-	mach := machine()
+	mach := testMachine
 	regalloc.Allocate(f, m, mach.RegTarget())
 	fmt.Println(f)
 	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, mach, mach.NewFuncEmitter(), nil)

@@ -338,3 +338,19 @@ func match(got []uint64, want []spectest.Value) bool {
 	}
 	return true
 }
+
+// instantiate makes a store that lives as long as the test and an
+// instance of obj in it, without imports.
+func instantiate(t testing.TB, obj *object.Object) *execute.Instance {
+	t.Helper()
+	st, err := execute.NewStore(execute.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	inst, err := st.InstantiateObject(obj, execute.ImportMap{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}

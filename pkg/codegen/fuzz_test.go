@@ -50,14 +50,14 @@ func FuzzCompile(f *testing.F) {
 				t.Fatal(err)
 			}
 			ssa.Optimize(fn, 2)
-			if err := regalloc.CheckAllocation(fn, regalloc.Allocate(fn, m, machine().RegTarget()), machine().RegTarget()); err != nil {
+			if err := regalloc.CheckAllocation(fn, regalloc.Allocate(fn, m, testMachine.RegTarget()), testMachine.RegTarget()); err != nil {
 				t.Fatalf("func %d: %v", i, err)
 			}
 			if fn, err = frontend.BuildSSA(m, m.NumImportedFuncs+uint32(i), &ssa.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			ssa.Optimize(fn, 0)
-			if err := regalloc.CheckFastAllocation(fn, regalloc.AllocateFast(fn, m, machine().RegTarget()), machine().RegTarget()); err != nil {
+			if err := regalloc.CheckFastAllocation(fn, regalloc.AllocateFast(fn, m, testMachine.RegTarget()), testMachine.RegTarget()); err != nil {
 				t.Fatalf("func %d at opt 0: %v", i, err)
 			}
 		}

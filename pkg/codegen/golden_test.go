@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 	"golang.org/x/arch/x86/x86asm"
@@ -39,13 +40,13 @@ func TestGolden(t *testing.T) {
 		name string
 		m    *wasm.Module
 	}{
-		{"add", module1([]wasm.ValType{wasm.I32, wasm.I32}, i32s, nil, 0x20, 0, 0x20, 1, 0x6a)},
-		{"sumloop", module1(i32s, i32s, []wasm.LocalEntry{{Count: 2, Type: wasm.I32}}, sumLoop...)},
-		{"load", module1(i32s, i32s, nil, 0x20, 0, 0x28, 2, 16)},
+		{"add", ssatest.Module1([]wasm.ValType{wasm.I32, wasm.I32}, ssatest.I32s, nil, 0x20, 0, 0x20, 1, 0x6a)},
+		{"sumloop", ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 2, Type: wasm.I32}}, ssatest.SumLoop...)},
+		{"load", ssatest.Module1(ssatest.I32s, ssatest.I32s, nil, 0x20, 0, 0x28, 2, 16)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			mach := machine()
+			mach := testMachine
 			opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
 			fc, err := compileFunc(tc.m, 0, opts, mach, mach.NewFuncEmitter(), nil)
 			if err != nil {

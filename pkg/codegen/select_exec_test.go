@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -47,15 +46,7 @@ func TestSelectCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := execute.NewStore(execute.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := instantiate(t, obj)
 	vals := []int32{-3, 0, 4, 5, 6}
 	for _, name := range names {
 		for _, a := range vals {

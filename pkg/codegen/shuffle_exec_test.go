@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -85,15 +84,7 @@ func TestShufflePatterns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := execute.NewStore(execute.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := instantiate(t, obj)
 	var x, y [16]byte
 	for i := range x {
 		x[i], y[i] = byte(0x10+i), byte(0xa0+i)

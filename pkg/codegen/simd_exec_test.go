@@ -7,7 +7,6 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
 )
@@ -67,15 +66,7 @@ func TestSIMDConvention(t *testing.T) {
 		if obj.Meta.Features&object.FeatureSSE41 == 0 {
 			t.Errorf("a SIMD object does not record SSE4.1 (features %s)", object.FeatureString(obj.Meta.Features))
 		}
-		st, err := execute.NewStore(execute.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		inst := instantiate(t, obj)
 		call := func(name string, args ...uint64) []uint64 {
 			t.Helper()
 			res, err := inst.Func(name).Call(args...)

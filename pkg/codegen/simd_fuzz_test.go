@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -188,15 +187,7 @@ func FuzzSIMDLowering(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := execute.NewStore(execute.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		inst, err := st.InstantiateObject(obj, execute.ImportMap{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		inst := instantiate(t, obj)
 		args := []uint64{binary.LittleEndian.Uint64(in[0:]), binary.LittleEndian.Uint64(in[8:]),
 			binary.LittleEndian.Uint64(in[16:]), binary.LittleEndian.Uint64(in[24:])}
 		var want []uint64

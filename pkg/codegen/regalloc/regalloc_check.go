@@ -15,87 +15,144 @@ import (
 // of the used value's ranges, and every register value live across a call
 // is stored at its definition and reloaded after the call.
 func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
-	pos := NumberPositions(f)
-	ivOf := map[*ssa.Value]*interval{}
+	c := allocChecker{f: f, ra: ra, t: t, pos: NumberPositions(f), ivOf: map[*ssa.Value]*interval{}}
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]
-		ivOf[iv.V] = iv
-		v := iv.V
-		switch {
-		case v.Loc.InReg():
-			if v.Type.IsFloat() != t.IsFloat(v.Loc.Reg) {
-				return fmt.Errorf("v%d (%s) in %s", v.ID, v.Type, t.RegName(v.Loc.Reg))
-			}
-			if !slices.Contains(t.Allocatable(f, false, false), v.Loc.Reg) && !slices.Contains(t.Allocatable(f, true, false), v.Loc.Reg) {
-				return fmt.Errorf("v%d in %s, which is not allocatable", v.ID, t.RegName(v.Loc.Reg))
-			}
-		case v.Loc.Slot < 0:
-			return fmt.Errorf("v%d has no location", v.ID)
+		c.ivOf[iv.V] = iv
+		if err := c.checkLocation(iv.V); err != nil {
+			return err
 		}
 	}
-	ivs := ra.Intervals
+	if err := c.checkSharing(); err != nil {
+		return err
+	}
+	for _, b := range f.Blocks {
+		if err := c.checkBlock(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// allocChecker holds what CheckAllocation's checks share.
+type allocChecker struct {
+	f    *ssa.Func
+	ra   *Result
+	t    Target
+	pos  []int32
+	ivOf map[*ssa.Value]*interval
+}
+
+// checkLocation reports a value without a location, or in a register of
+// the wrong class or one the allocator may not hand out.
+func (c *allocChecker) checkLocation(v *ssa.Value) error {
+	t := c.t
+	switch {
+	case v.Loc.InReg():
+		if v.Type.IsFloat() != t.IsFloat(v.Loc.Reg) {
+			return fmt.Errorf("v%d (%s) in %s", v.ID, v.Type, t.RegName(v.Loc.Reg))
+		}
+		if !slices.Contains(t.Allocatable(c.f, false, false), v.Loc.Reg) && !slices.Contains(t.Allocatable(c.f, true, false), v.Loc.Reg) {
+			return fmt.Errorf("v%d in %s, which is not allocatable", v.ID, t.RegName(v.Loc.Reg))
+		}
+	case v.Loc.Slot < 0:
+		return fmt.Errorf("v%d has no location", v.ID)
+	}
+	return nil
+}
+
+// checkSharing reports two values whose live ranges intersect in one
+// register, or whose spans overlap in one slot. The intervals are sorted
+// by start, so only those starting before a's end can meet it.
+func (c *allocChecker) checkSharing() error {
+	ivs := c.ra.Intervals
 	for i := range ivs {
 		a := &ivs[i]
 		for j := i + 1; j < len(ivs) && ivs[j].Start <= a.End; j++ {
-			b := &ivs[j]
-			if a.V.Loc.InReg() && b.V.Loc.InReg() && a.V.Loc.Reg == b.V.Loc.Reg && intersects(a, b) {
-				return fmt.Errorf("v%d [%d,%d] and v%d [%d,%d] share %s",
-					a.V.ID, a.Start, a.End, b.V.ID, b.Start, b.End, t.RegName(a.V.Loc.Reg))
-			}
-			if slotsShared(a.V, b.V) {
-				return fmt.Errorf("v%d and v%d share slot %d", a.V.ID, b.V.ID, a.V.Loc.Slot)
-			}
-		}
-	}
-	within := func(v *ssa.Value, p int32) error {
-		if !NeedsReg(v) {
-			return nil
-		}
-		iv := ivOf[v]
-		if iv != nil {
-			for _, s := range iv.segs {
-				if s.from < p && p <= s.to {
-					return nil
-				}
-			}
-		}
-		return fmt.Errorf("use of v%d at %d outside its live ranges", v.ID, p)
-	}
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			if v.Op == ssa.OpResult {
-				continue
-			}
-			for _, x := range v.Args {
-				if err := within(x, pos[v.ID]); err != nil {
-					return err
-				}
-			}
-			if ssa.OpInfos[v.Op].Call && v.Op != ssa.OpInterrupt {
-				p := pos[v.ID]
-				saved := map[*ssa.Value]bool{}
-				for _, s := range ra.Saves[p] {
-					saved[s] = true
-				}
-				for k := range ivs {
-					iv := &ivs[k]
-					if iv.liveAcross(p) && iv.V.Loc.InReg() && (!saved[iv.V] || !iv.V.Loc.DefStore) {
-						return fmt.Errorf("v%d live across v%d but not saved", iv.V.ID, v.ID)
-					}
-				}
-			}
-		}
-		if b.Control != nil {
-			if err := within(b.Control, b.End); err != nil {
+			if err := c.checkPair(a, &ivs[j]); err != nil {
 				return err
 			}
 		}
-		for _, e := range b.Succs {
-			for _, x := range e.Args {
-				if err := within(x, b.End); err != nil {
-					return err
-				}
+	}
+	return nil
+}
+
+func (c *allocChecker) checkPair(a, b *interval) error {
+	if a.V.Loc.InReg() && b.V.Loc.InReg() && a.V.Loc.Reg == b.V.Loc.Reg && intersects(a, b) {
+		return fmt.Errorf("v%d [%d,%d] and v%d [%d,%d] share %s",
+			a.V.ID, a.Start, a.End, b.V.ID, b.Start, b.End, c.t.RegName(a.V.Loc.Reg))
+	}
+	if slotsShared(a.V, b.V) {
+		return fmt.Errorf("v%d and v%d share slot %d", a.V.ID, b.V.ID, a.V.Loc.Slot)
+	}
+	return nil
+}
+
+// checkBlock checks every use in b, and the saves around each call.
+func (c *allocChecker) checkBlock(b *ssa.Block) error {
+	for _, v := range b.Values {
+		if v.Op == ssa.OpResult {
+			continue
+		}
+		if err := c.withinAll(v.Args, c.pos[v.ID]); err != nil {
+			return err
+		}
+		if ssa.OpInfos[v.Op].Call && v.Op != ssa.OpInterrupt {
+			if err := c.checkSaves(v); err != nil {
+				return err
 			}
+		}
+	}
+	if b.Control != nil {
+		if err := c.within(b.Control, b.End); err != nil {
+			return err
+		}
+	}
+	for _, e := range b.Succs {
+		if err := c.withinAll(e.Args, b.End); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// within reports a use of v at position p outside v's live ranges.
+func (c *allocChecker) within(v *ssa.Value, p int32) error {
+	if !NeedsReg(v) {
+		return nil
+	}
+	if iv := c.ivOf[v]; iv != nil {
+		for _, s := range iv.segs {
+			if s.from < p && p <= s.to {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("use of v%d at %d outside its live ranges", v.ID, p)
+}
+
+func (c *allocChecker) withinAll(vs []*ssa.Value, p int32) error {
+	for _, x := range vs {
+		if err := c.within(x, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkSaves reports a register value live across the call v that is not
+// stored at its definition and reloaded after v.
+func (c *allocChecker) checkSaves(v *ssa.Value) error {
+	p := c.pos[v.ID]
+	saved := map[*ssa.Value]bool{}
+	for _, s := range c.ra.Saves[p] {
+		saved[s] = true
+	}
+	ivs := c.ra.Intervals
+	for k := range ivs {
+		iv := &ivs[k]
+		if iv.liveAcross(p) && iv.V.Loc.InReg() && (!saved[iv.V] || !iv.V.Loc.DefStore) {
+			return fmt.Errorf("v%d live across v%d but not saved", iv.V.ID, v.ID)
 		}
 	}
 	return nil

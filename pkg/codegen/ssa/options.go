@@ -23,4 +23,9 @@ type Options struct {
 	// Fuel instruments the code for fuel metering (see frontend/fuel.go and isa/amd64/fuel.go); the
 	// object records it in Meta.Fuel.
 	Fuel bool
+	// Arch names the instruction set to generate code for; "" is
+	// "amd64", the only one there is. An unknown name is an error. The
+	// object does not record it: the loader already refuses code for
+	// another machine by the object's ELF header.
+	Arch string
 }

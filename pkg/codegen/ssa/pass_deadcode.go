@@ -3,89 +3,127 @@ package ssa
 // deadCode removes values and block parameters that nothing with an
 // effect depends on, and recomputes use counts.
 func deadCode(f *Func) {
-	live := newBitset(int(f.NextID))
-	work := f.WS.Values(int(f.NextID))[:0]
-	mark := func(v *Value) {
-		if !live.has(v.ID) {
-			live.add(v.ID)
-			work = append(work, v)
-		}
+	m := liveMarker{
+		live: newBitset(int(f.NextID)),
+		work: f.WS.Values(int(f.NextID))[:0],
+		// pidx is each parameter's position in its block, so a live one
+		// marks its incoming arguments without a search.
+		pidx: f.WS.Int32s(int(f.NextID)),
 	}
-	// pidx is each parameter's position in its block, so a live one
-	// marks its incoming arguments without a search.
-	pidx := f.WS.Int32s(int(f.NextID))
 	for _, b := range f.Blocks {
-		for i, p := range b.Params {
-			pidx[p.ID] = int32(i)
-		}
-		for _, v := range b.Values {
-			if OpInfos[v.Op].effect {
-				mark(v)
-			}
-		}
-		if b.Control != nil {
-			mark(b.Control)
-		}
-		for _, r := range b.Results {
-			mark(r)
-		}
+		m.markRoots(b)
 	}
 	for _, a := range f.Args {
-		mark(a) // keep the entry block's parameters in signature order
+		m.mark(a) // keep the entry block's parameters in signature order
 	}
-	for len(work) > 0 {
-		v := work[len(work)-1]
-		work = work[:len(work)-1]
+	m.propagate()
+	for _, b := range f.Blocks {
+		dropDeadValues(b, m.live)
+		if b != f.Entry {
+			dropDeadParams(b, m.live)
+		}
+	}
+	recountUses(f)
+}
+
+// liveMarker is deadCode's mark phase: live holds what is marked, work
+// what is marked but whose operands are not yet.
+type liveMarker struct {
+	live bitset
+	work []*Value
+	pidx []int32
+}
+
+func (m *liveMarker) mark(v *Value) {
+	if !m.live.has(v.ID) {
+		m.live.add(v.ID)
+		m.work = append(m.work, v)
+	}
+}
+
+// markRoots numbers b's parameters and marks what b needs whatever else
+// is dead: its effects, its control value and its results.
+func (m *liveMarker) markRoots(b *Block) {
+	for i, p := range b.Params {
+		m.pidx[p.ID] = int32(i)
+	}
+	for _, v := range b.Values {
+		if OpInfos[v.Op].effect {
+			m.mark(v)
+		}
+	}
+	if b.Control != nil {
+		m.mark(b.Control)
+	}
+	for _, r := range b.Results {
+		m.mark(r)
+	}
+}
+
+// propagate marks the operands of every marked value; a live parameter's
+// operands are its incoming arguments.
+func (m *liveMarker) propagate() {
+	for len(m.work) > 0 {
+		v := m.work[len(m.work)-1]
+		m.work = m.work[:len(m.work)-1]
 		for _, a := range v.Args {
-			mark(a)
+			m.mark(a)
 		}
 		if v.Op == OpParam {
 			b := v.Block
 			for _, pred := range b.Preds {
-				mark(pred.Succs[pred.EdgeTo(b)].Args[pidx[v.ID]])
+				m.mark(pred.Succs[pred.EdgeTo(b)].Args[m.pidx[v.ID]])
 			}
 		}
 	}
-	for _, b := range f.Blocks {
-		vs := b.Values[:0]
-		for _, v := range b.Values {
-			if live.has(v.ID) {
-				vs = append(vs, v)
-			}
+}
+
+// dropDeadValues removes b's unmarked values, clearing the tail so the
+// dropped ones can be collected.
+func dropDeadValues(b *Block, live bitset) {
+	vs := b.Values[:0]
+	for _, v := range b.Values {
+		if live.has(v.ID) {
+			vs = append(vs, v)
 		}
-		for i := len(vs); i < len(b.Values); i++ {
-			b.Values[i] = nil
-		}
-		b.Values = vs
-		if b == f.Entry {
-			continue
-		}
-		dead := false
-		for _, p := range b.Params {
-			dead = dead || !live.has(p.ID)
-		}
-		if !dead {
-			continue
-		}
-		for _, pred := range b.Preds {
-			e := &pred.Succs[pred.EdgeTo(b)]
-			args := e.Args[:0:0]
-			for i, a := range e.Args {
-				if live.has(b.Params[i].ID) {
-					args = append(args, a)
-				}
-			}
-			e.Args = args
-		}
-		ps := b.Params[:0:0]
-		for _, p := range b.Params {
-			if live.has(p.ID) {
-				ps = append(ps, p)
-			}
-		}
-		b.Params = ps
 	}
-	// Recount uses.
+	for i := len(vs); i < len(b.Values); i++ {
+		b.Values[i] = nil
+	}
+	b.Values = vs
+}
+
+// dropDeadParams removes b's unmarked parameters and the arguments every
+// edge passes to them.
+func dropDeadParams(b *Block, live bitset) {
+	dead := false
+	for _, p := range b.Params {
+		dead = dead || !live.has(p.ID)
+	}
+	if !dead {
+		return
+	}
+	for _, pred := range b.Preds {
+		e := &pred.Succs[pred.EdgeTo(b)]
+		args := e.Args[:0:0]
+		for i, a := range e.Args {
+			if live.has(b.Params[i].ID) {
+				args = append(args, a)
+			}
+		}
+		e.Args = args
+	}
+	ps := b.Params[:0:0]
+	for _, p := range b.Params {
+		if live.has(p.ID) {
+			ps = append(ps, p)
+		}
+	}
+	b.Params = ps
+}
+
+// recountUses sets every value's Uses from scratch.
+func recountUses(f *Func) {
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			p.Uses = 0
@@ -96,20 +134,20 @@ func deadCode(f *Func) {
 	}
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			for _, a := range v.Args {
-				a.Uses++
-			}
+			countUses(v.Args)
 		}
 		for _, e := range b.Succs {
-			for _, a := range e.Args {
-				a.Uses++
-			}
+			countUses(e.Args)
 		}
 		if b.Control != nil {
 			b.Control.Uses++
 		}
-		for _, r := range b.Results {
-			r.Uses++
-		}
+		countUses(b.Results)
+	}
+}
+
+func countUses(vs []*Value) {
+	for _, a := range vs {
+		a.Uses++
 	}
 }

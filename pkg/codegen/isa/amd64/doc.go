@@ -28,7 +28,7 @@
 // ISA neutral, the register names are amd64's.
 //
 // An arm64 port is a sibling folder isa/arm64 with a Machine of its own,
-// selected by the driver's machine() (by GOARCH or an Options field). It
+// selected by Options.Arch "arm64" (one more case in codegen's machine). It
 // needs:
 //   - an assembler for the A64 encodings like internal/asm (labels,
 //     branches with their ranges, literal pools for the constants this

@@ -50,84 +50,108 @@ func swapSources(l [16]byte) [16]byte {
 
 // shuffleMatch emits lanes of (x, y) into s0 if one instruction does it.
 func (e *emitter) shuffleMatch(l [16]byte, x, y *ssa.Value) bool {
-	a := e.a
-	consec := true
+	return e.shuffleConsecutive(l, x, y) || e.shuffleDwords(l, x, y) ||
+		e.shuffleUnpack(l, x, y) || e.shuffleBlend(l, x, y)
+}
+
+// shuffleConsecutive matches 16 consecutive bytes of the concatenation
+// x:y: a copy of either source, or a palignr.
+func (e *emitter) shuffleConsecutive(l [16]byte, x, y *ssa.Value) bool {
 	for i := 1; i < 16; i++ {
-		consec = consec && l[i] == l[0]+byte(i)
+		if l[i] != l[0]+byte(i) {
+			return false
+		}
 	}
-	switch {
-	case consec && l[0] == 0:
+	switch l[0] {
+	case 0:
 		e.load(s0, x)
-		return true
-	case consec && l[0] == 16:
+	case 16:
 		e.load(s0, y)
-		return true
-	case consec: // 0 < l[0] < 16: bytes l[0].. of x then of y
+	default: // 0 < l[0] < 16: bytes l[0].. of x then of y
 		e.load(s0, y)
-		a.VI(asm.Palignr, s0, e.vop(x, s1), l[0])
-		return true
+		e.a.VI(asm.Palignr, s0, e.vop(x, s1), l[0])
 	}
-	// Dword granularity.
-	var q [4]byte
-	dwords := true
-	for j := 0; j < 4 && dwords; j++ {
-		q[j] = l[4*j] / 4
-		dwords = l[4*j]%4 == 0
+	return true
+}
+
+// dwordLanes returns the dwords (0-7, 4-7 of y) a byte lane list takes
+// whole and in order, or false if it splits one.
+func dwordLanes(l [16]byte) (q [4]byte, ok bool) {
+	for j := 0; j < 4; j++ {
+		if l[4*j]%4 != 0 {
+			return q, false
+		}
 		for b := 1; b < 4; b++ {
-			dwords = dwords && l[4*j+b] == l[4*j]+byte(b)
+			if l[4*j+b] != l[4*j]+byte(b) {
+				return q, false
+			}
 		}
+		q[j] = l[4*j] / 4
 	}
-	if dwords {
-		imm := func(a, b, c, d byte) uint8 { return a&3 | (b&3)<<2 | (c&3)<<4 | (d&3)<<6 }
-		lo := q[0] < 4 && q[1] < 4
-		hi := q[2] < 4 && q[3] < 4
-		loY := q[0] >= 4 && q[1] >= 4
-		hiY := q[2] >= 4 && q[3] >= 4
-		switch {
-		case lo && hi:
-			a.VI(asm.Pshufd, s0, e.vop(x, s1), imm(q[0], q[1], q[2], q[3]))
-			return true
-		case loY && hiY:
-			a.VI(asm.Pshufd, s0, e.vop(y, s1), imm(q[0], q[1], q[2], q[3]))
-			return true
-		case lo && hiY:
-			e.load(s0, x)
-			a.VI(asm.Shufps, s0, e.vop(y, s1), imm(q[0], q[1], q[2], q[3]))
-			return true
-		case loY && hi:
-			e.load(s0, y)
-			a.VI(asm.Shufps, s0, e.vop(x, s1), imm(q[0], q[1], q[2], q[3]))
-			return true
-		}
+	return q, true
+}
+
+// shuffleDwords matches a dword permutation of one source (pshufd), or
+// low dwords from one source and high from the other (shufps).
+func (e *emitter) shuffleDwords(l [16]byte, x, y *ssa.Value) bool {
+	q, ok := dwordLanes(l)
+	if !ok {
+		return false
 	}
+	imm := q[0]&3 | (q[1]&3)<<2 | (q[2]&3)<<4 | (q[3]&3)<<6
+	fromX := func(a, b byte) bool { return a < 4 && b < 4 }
+	fromY := func(a, b byte) bool { return a >= 4 && b >= 4 }
+	lo, hi := fromX(q[0], q[1]), fromX(q[2], q[3])
+	loY, hiY := fromY(q[0], q[1]), fromY(q[2], q[3])
+	switch {
+	case lo && hi:
+		e.a.VI(asm.Pshufd, s0, e.vop(x, s1), imm)
+	case loY && hiY:
+		e.a.VI(asm.Pshufd, s0, e.vop(y, s1), imm)
+	case lo && hiY:
+		e.load(s0, x)
+		e.a.VI(asm.Shufps, s0, e.vop(y, s1), imm)
+	case loY && hi:
+		e.load(s0, y)
+		e.a.VI(asm.Shufps, s0, e.vop(x, s1), imm)
+	default:
+		return false
+	}
+	return true
+}
+
+// shuffleUnpack matches an unpack of x and y, in either order.
+func (e *emitter) shuffleUnpack(l [16]byte, x, y *ssa.Value) bool {
 	for _, u := range unpackPatterns.Get() {
 		if l == u.lanes {
 			e.load(s0, x)
-			a.V(u.op, s0, e.vop(y, s1))
+			e.a.V(u.op, s0, e.vop(y, s1))
 			return true
 		}
 		if l == swapSources(u.lanes) {
 			e.load(s0, y)
-			a.V(u.op, s0, e.vop(x, s1))
+			e.a.V(u.op, s0, e.vop(x, s1))
 			return true
 		}
 	}
-	// Word blend: every word stays in place, from x or from y.
-	blend, mask := true, uint8(0)
-	for j := 0; j < 8 && blend; j++ {
+	return false
+}
+
+// shuffleBlend matches a word blend: every word stays in place, from x or
+// from y.
+func (e *emitter) shuffleBlend(l [16]byte, x, y *ssa.Value) bool {
+	mask := uint8(0)
+	for j := 0; j < 8; j++ {
 		lo, hi := l[2*j], l[2*j+1]
 		switch {
 		case lo == byte(2*j) && hi == byte(2*j+1):
 		case lo == byte(16+2*j) && hi == byte(16+2*j+1):
 			mask |= 1 << j
 		default:
-			blend = false
+			return false
 		}
 	}
-	if blend {
-		e.load(s0, x)
-		a.VI(asm.Pblendw, s0, e.vop(y, s1), mask)
-		return true
-	}
-	return false
+	e.load(s0, x)
+	e.a.VI(asm.Pblendw, s0, e.vop(y, s1), mask)
+	return true
 }

@@ -1,20 +1,15 @@
-package codegen
+package ssa_test
 
 import (
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func TestGVN(t *testing.T) {
 	xx := []byte{0x20, 0, 0x20, 0, 0x6c} // x * x
-	cat := func(parts ...[]byte) (out []byte) {
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		return out
-	}
 	add := []byte{0x6a}
 	tests := []struct {
 		name string
@@ -22,15 +17,15 @@ func TestGVN(t *testing.T) {
 		op   ssa.Op
 		want int // values with op after optimize
 	}{
-		{"a repeat in the same block", cat(xx, xx, add), ssa.OpMul, 1},
+		{"a repeat in the same block", ssatest.Cat(xx, xx, add), ssa.OpMul, 1},
 		{"commutative operands in either order",
 			// local 1 = x + 1; (x * l1) + (l1 * x)
-			cat([]byte{0x20, 0, 0x41, 1, 0x6a, 0x21, 1}, []byte{0x20, 0, 0x20, 1, 0x6c, 0x20, 1, 0x20, 0, 0x6c}, add),
+			ssatest.Cat([]byte{0x20, 0, 0x41, 1, 0x6a, 0x21, 1}, []byte{0x20, 0, 0x20, 1, 0x6c, 0x20, 1, 0x20, 0, 0x6c}, add),
 			ssa.OpMul, 1},
 		{"a dominating value replaces one in an if arm",
-			cat(xx, []byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05, 0x41, 1, 0x0b}, add), ssa.OpMul, 1},
+			ssatest.Cat(xx, []byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05, 0x41, 1, 0x0b}, add), ssa.OpMul, 1},
 		{"sibling arms do not dominate each other",
-			cat([]byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05}, xx, []byte{0x0b}), ssa.OpMul, 2},
+			ssatest.Cat([]byte{0x20, 0, 0x04, 0x7f}, xx, []byte{0x05}, xx, []byte{0x0b}), ssa.OpMul, 2},
 		{"loads are not numbered (a store may come between)",
 			[]byte{0x20, 0, 0x28, 2, 0, 0x20, 0, 0x28, 2, 0, 0x6a}, ssa.OpLoad, 2},
 		{"divisions are not numbered (they trap)",
@@ -41,8 +36,8 @@ func TestGVN(t *testing.T) {
 	locals := []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := build(t, module1(i32s, i32s, locals, tt.body...))
-			if got := countOps(f, tt.op); got != tt.want {
+			f := ssatest.Build(t, ssatest.Module1(ssatest.I32s, ssatest.I32s, locals, tt.body...))
+			if got := ssatest.CountOps(f, tt.op); got != tt.want {
 				t.Errorf("%d %s values, want %d:\n%s", got, tt.op, tt.want, f)
 			}
 		})

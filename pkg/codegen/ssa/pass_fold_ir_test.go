@@ -1,11 +1,10 @@
-package codegen
+package ssa_test
 
 import (
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
-	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // constsWith counts the constants of f holding bits.
@@ -54,9 +53,9 @@ func TestFold(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := build(t, module1(i32s, i32s, nil, tt.body...))
+			f := ssatest.Build(t, ssatest.Module1(ssatest.I32s, ssatest.I32s, nil, tt.body...))
 			for op, n := range tt.want {
-				if got := countOps(f, op); got != n {
+				if got := ssatest.CountOps(f, op); got != n {
 					t.Errorf("%d %s values, want %d:\n%s", got, op, n, f)
 				}
 			}
@@ -64,62 +63,5 @@ func TestFold(t *testing.T) {
 				t.Errorf("check failed:\n%s", f)
 			}
 		})
-	}
-}
-
-// checkedLoads counts the loads that still carry an explicit bounds check.
-func checkedLoads(f *ssa.Func) (checked, all int) {
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			if v.Op == ssa.OpLoad {
-				all++
-				if len(v.Args) == 2 {
-					checked++
-				}
-			}
-		}
-	}
-	return checked, all
-}
-
-func TestElimBoundsChecks(t *testing.T) {
-	load := func(off byte) []byte { return []byte{0x20, 0, 0x28, 2, off, 0x1a} } // drop (i32.load offset=off (local.get 0))
-	cat := func(parts ...[]byte) (out []byte) {
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		return out
-	}
-	ifThen := func(body []byte) []byte { return cat([]byte{0x20, 0, 0x04, 0x40}, body, []byte{0x0b}) }
-	tests := []struct {
-		name         string
-		body         []byte
-		checked, all int
-	}{
-		{"dominated by a wider check", cat(load(4), ifThen(load(0))), 1, 2},
-		{"dominated by a narrower check", cat(load(0), ifThen(load(4))), 2, 2},
-		{"sibling arms do not dominate each other",
-			cat([]byte{0x20, 0, 0x04, 0x40}, load(0), []byte{0x05}, load(0), []byte{0x0b}), 2, 2},
-		{"a check in an if arm does not cover the join", cat(ifThen(load(0)), load(0)), 2, 2},
-		{"an outer check covers a loop body",
-			cat(load(0), []byte{0x03, 0x40}, load(0), []byte{0x20, 0, 0x0d, 0, 0x0b}), 1, 2},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := build(t, module1(i32s, nil, nil, tt.body...))
-			if c, a := checkedLoads(f); c != tt.checked || a != tt.all {
-				t.Errorf("%d of %d loads checked, want %d of %d:\n%s", c, a, tt.checked, tt.all, f)
-			}
-		})
-	}
-	// Guard mode has no checks to remove.
-	m := module1(i32s, nil, nil, cat(load(4), ifThen(load(0)))...)
-	f, err := frontend.BuildSSA(m, 0, &ssa.Options{Bounds: object.BoundsGuard, MemReserve: DefaultMemReserve, MemGuard: DefaultMemGuard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ssa.Optimize(f, 2)
-	if c, _ := checkedLoads(f); c != 0 {
-		t.Errorf("guard mode: %d checked loads", c)
 	}
 }

@@ -1,0 +1,62 @@
+package regalloc_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
+	"github.com/lucet-go/lucet/pkg/codegen/isa/amd64"
+	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// TestRegallocPressure keeps 24 values live at once so the allocator must
+// spill, and checks the result; then corrupts it and expects the checker
+// to notice.
+func TestRegallocPressure(t *testing.T) {
+	var body []byte
+	const n = 24
+	for i := 0; i < n; i++ { // l_i = l0 * (i+2)
+		body = append(body, 0x20, 0, 0x41, byte(i+2), 0x6c, 0x21, byte(i+1))
+	}
+	for i := 0; i < n; i++ {
+		body = append(body, 0x20, byte(i+1))
+	}
+	for i := 0; i < n-1; i++ {
+		body = append(body, 0x6a)
+	}
+	m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...)
+	f := ssatest.Build(t, m)
+	target := amd64.Machine{}.RegTarget()
+	ra := regalloc.Allocate(f, m, target)
+	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
+		t.Fatal(err)
+	}
+	spilled := 0
+	for _, iv := range ra.Intervals {
+		if !iv.V.Loc.InReg() {
+			spilled++
+		}
+	}
+	if spilled == 0 {
+		t.Fatalf("no value spilled with %d live values and %d registers", n, len(target.Allocatable(f, false, false)))
+	}
+	// Give two simultaneously live values the same register.
+	var a, b *ssa.Value
+	for i := range ra.Intervals {
+		for j := i + 1; j < len(ra.Intervals); j++ {
+			x, y := ra.Intervals[i], ra.Intervals[j]
+			if x.V.Loc.InReg() && y.V.Loc.InReg() && y.Start > x.Start && y.Start < x.End {
+				a, b = x.V, y.V
+			}
+		}
+	}
+	if a == nil {
+		t.Fatal("no overlapping pair found")
+	}
+	b.Loc.Reg = a.Loc.Reg
+	if err := regalloc.CheckAllocation(f, ra, target); err == nil || !strings.Contains(err.Error(), "share") {
+		t.Fatalf("checker missed a register conflict: %v", err)
+	}
+}
