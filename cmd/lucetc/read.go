@@ -34,7 +34,14 @@ func readInput(path string, stdin io.Reader) (string, []byte, error) {
 // populated anonymous memory; ok is false when it did not (the caller
 // then reads the file the ordinary way).
 func readOffHeap(path string) (b []byte, ok bool) {
-	f, err := os.Open(path)
+	// Look before opening: opening a FIFO waits for its writer, and
+	// opening it twice (here, then in ReadInput) would lose what the
+	// writer sent to the first.
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Size() < offHeapMin {
+		return nil, false
+	}
+	// Non-blocking, in case the path was replaced by a FIFO since.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, false
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -26,6 +27,7 @@ func TestReadInput(t *testing.T) {
 		{"large", 3*offHeapMin + 12345, ""},
 		{"dir", -1, "is a directory"},
 		{"missing", -2, "no such file"},
+		{"fifo", -3, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,6 +39,19 @@ func TestReadInput(t *testing.T) {
 					t.Fatal(err)
 				}
 			case -2:
+			case -3:
+				// Read once, through cliflag.ReadInput: a second open
+				// would wait for a writer that is gone.
+				want = []byte("\x00asm\x01\x00\x00\x00")
+				if err := syscall.Mkfifo(path, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				go func() {
+					if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+						f.Write(want)
+						f.Close()
+					}
+				}()
 			default:
 				want = make([]byte, tc.size)
 				for i := range want {
