@@ -656,7 +656,12 @@ func (e *emitter) funcCode() (*isa.FuncCode, error) {
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
-	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...), Sites: e.sites}
+	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...)}
+	if len(e.sites) > 0 {
+		// e.sites is the worker's buffer (funcEmitter): copy it out.
+		fc.Sites = make([]isa.Site, len(e.sites))
+		copy(fc.Sites, e.sites)
+	}
 	if cs := a.CallFixups(); len(cs) > 0 {
 		fc.Calls = make([]isa.Call, len(cs))
 		for i, c := range cs {

@@ -90,11 +90,21 @@ func (Machine) Stubs(m *wasm.Module) (*isa.Stubs, error) {
 
 // funcEmitter reuses one assembler for the functions a goroutine
 // compiles.
-type funcEmitter struct{ a *asm.Assembler }
+// funcEmitter keeps what one worker's functions reuse: the assembler and
+// the site list, which grows as the function is emitted and is copied out
+// at its exact length (growing a fresh list per function left twice the
+// sites' size as garbage, and up to twice as much live until linking).
+type funcEmitter struct {
+	a     *asm.Assembler
+	sites []isa.Site
+}
 
 func (fe *funcEmitter) Emit(m *wasm.Module, f *ssa.Func, ra *regalloc.Result, opts *ssa.Options) (*isa.FuncCode, error) {
 	fe.a.Reset()
 	e := &emitter{a: fe.a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
-		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{}}
-	return e.emitFunc()
+		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{},
+		sites: fe.sites[:0]}
+	fc, err := e.emitFunc()
+	fe.sites = e.sites[:0]
+	return fc, err
 }
