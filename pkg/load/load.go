@@ -24,9 +24,9 @@ import (
 	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/cpu"
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/internal/cpuid"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -336,6 +336,7 @@ func (m *Module) own(maps [][]byte) {
 
 // HostFeatures returns the object.Feature* bits this CPU supports.
 func HostFeatures() uint64 {
+	cpu := cpuid.X86()
 	var f uint64
 	for _, x := range []struct {
 		has bool
@@ -343,14 +344,14 @@ func HostFeatures() uint64 {
 	}{
 		// The SSE4.1 baseline includes SSSE3 (pshufb and friends in
 		// SIMD code); every SSE4.1 CPU has it.
-		{cpu.X86.HasSSE41 && cpu.X86.HasSSSE3, object.FeatureSSE41},
-		{cpu.X86.HasSSE42, object.FeatureSSE42},
-		{cpu.X86.HasPOPCNT, object.FeaturePOPCNT},
-		{cpu.X86.HasLZCNT, object.FeatureLZCNT},
-		{cpu.X86.HasBMI1, object.FeatureBMI1},
-		{cpu.X86.HasBMI2, object.FeatureBMI2},
-		{cpu.X86.HasAVX, object.FeatureAVX},
-		{cpu.X86.HasAVX2, object.FeatureAVX2},
+		{cpu.SSE41 && cpu.SSSE3, object.FeatureSSE41},
+		{cpu.SSE42, object.FeatureSSE42},
+		{cpu.POPCNT, object.FeaturePOPCNT},
+		{cpu.LZCNT, object.FeatureLZCNT},
+		{cpu.BMI1, object.FeatureBMI1},
+		{cpu.BMI2, object.FeatureBMI2},
+		{cpu.AVX, object.FeatureAVX},
+		{cpu.AVX2, object.FeatureAVX2},
 	} {
 		if x.has {
 			f |= x.bit
