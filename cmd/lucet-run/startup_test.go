@@ -52,3 +52,32 @@ func TestNoFlagsMade(t *testing.T) {
 		}
 	}
 }
+
+// A command line without options skips urfave/cli (run calls runModule
+// with defaultOptions), so the defaults must be exactly what parseOptions
+// makes when cli has parsed no flag.
+func TestDefaultOptionsAreParsed(t *testing.T) {
+	for _, args := range [][]string{{"lucet-run", "x.so"}, {"lucet-run", "dir/x.wasm", "-v", "--dir", "a"}, {"lucet-run", "--", "-x.so"}} {
+		cl, err := splitArgs(args, runFlags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parsed *runOptions
+		var parsedCfg any
+		app := &cli.App{Name: "lucet-run", Flags: runFlags(), Action: func(c *cli.Context) error {
+			cfg, ro, err := parseOptions(c, cl)
+			parsed, parsedCfg = ro, cfg
+			return err
+		}}
+		if err := app.Run(cl.flags); err != nil {
+			t.Fatal(err)
+		}
+		cfg, ro := defaultOptions(cl)
+		if !reflect.DeepEqual(cfg, parsedCfg) {
+			t.Errorf("%q: defaultOptions config %+v, parseOptions %+v", args, cfg, parsedCfg)
+		}
+		if !reflect.DeepEqual(ro, parsed) {
+			t.Errorf("%q: defaultOptions %+v, parseOptions %+v", args, ro, parsed)
+		}
+	}
+}
