@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -36,7 +37,9 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-func init() { cliflag.CheapHelpFlag() }
+// cheapHelpFlag runs cliflag.CheapHelpFlag before the first App does; a
+// command line with no option runs none, and pays nothing for it.
+var cheapHelpFlag sync.Once
 
 func main() {
 	// lucet-run's heap is the module's metadata, allocated once at load
@@ -228,6 +231,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return nil
 		},
 	}
+	cheapHelpFlag.Do(cliflag.CheapHelpFlag)
 	if err := app.Run(cl.flags); err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", oneLine(err))
 		return exitUsage
