@@ -442,20 +442,30 @@ func (l *loaded) close() {
 }
 
 // loadAll loads (compiling .wasm files through the cache) the main module
-// and the preloads. Errors name the user's file.
+// and the preloads. Errors name the user's file. The cache and the
+// compile options are made only when a module needs compiling: running
+// objects touches none of the compiler's code.
 func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(string)) (*loaded, error) {
 	var c *compile.Cache
-	if !ro.noCache {
-		var err error
-		if c, err = compile.DefaultCache(); err != nil {
-			warn(err.Error() + "; compiling without the cache")
-			c = nil
-		} else {
-			c.Warn = warn
+	var opts compile.Options
+	made := false
+	compileLoad := func(b []byte) (*load.Module, error) {
+		if !made {
+			made = true
+			opts = compile.DefaultOptions()
+			opts.Fuel = fuel
+			if !ro.noCache {
+				var err error
+				if c, err = compile.DefaultCache(); err != nil {
+					warn(err.Error() + "; compiling without the cache")
+					c = nil
+				} else {
+					c.Warn = warn
+				}
+			}
 		}
+		return compile.Load(b, opts, c)
 	}
-	opts := compile.DefaultOptions()
-	opts.Fuel = fuel
 	l := &loaded{}
 	one := func(path string) (*load.Module, error) {
 		var m *load.Module
@@ -466,10 +476,13 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 		} else if path == "-" {
 			var b []byte
 			if name, b, err = cliflag.ReadInput(path, stdin, 0); err == nil {
-				m, err = compile.Load(b, opts, c)
+				m, err = compileLoad(b)
 			}
 		} else {
-			m, err = compile.LoadFile(path, opts, c)
+			var b []byte
+			if m, b, err = load.FileOrContents(path); err == nil && m == nil {
+				m, err = compileLoad(b)
+			}
 		}
 		if err != nil {
 			return nil, errors.New(oneLine(cliflag.NameFile(name, err)))

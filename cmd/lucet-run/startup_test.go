@@ -3,6 +3,7 @@ package main
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/urfave/cli/v2"
@@ -78,6 +79,30 @@ func TestDefaultOptionsAreParsed(t *testing.T) {
 		}
 		if !reflect.DeepEqual(ro, parsed) {
 			t.Errorf("%q: defaultOptions %+v, parseOptions %+v", args, ro, parsed)
+		}
+	}
+}
+
+// The cache is set up only for a module that needs compiling: a broken
+// cache setting warns when a .wasm runs, and a .so run never looks at it.
+func TestCacheOnlyForWasm(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	t.Setenv("LUCET_CACHE_MAX", "lots")
+	const warning = "LUCET_CACHE_MAX=lots"
+	for _, c := range []struct {
+		name string
+		args []string
+		warn bool
+	}{
+		{"object", []string{"--invoke", "add", invokeSO(t), "1", "2"}, false},
+		{"wasm", []string{"--invoke", "add", "testdata/invoke.wasm", "1", "2"}, true},
+	} {
+		code, out, errs := lucetRun(t, c.args...)
+		if code != 0 || out != "3\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+		}
+		if got := strings.Count(errs, warning); got != map[bool]int{false: 0, true: 1}[c.warn] {
+			t.Errorf("%s: the cache warning appears %d times in %q", c.name, got, errs)
 		}
 	}
 }
