@@ -29,6 +29,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
+	_ "github.com/lucet-go/lucet/internal/startstack" // see its package doc
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -51,24 +52,8 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 	exiting = true
-	growStack()
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
-
-// growStack grows the main goroutine's stack to 16 KiB while it holds two
-// frames. Loading and running a module goes deeper than the 8 KiB the
-// stack has after package initialisation, and growing it there copies a
-// dozen frames, each of whose stack maps (pclntab and funcdata, pages
-// touched for nothing else) the runtime reads to adjust pointers. On this
-// VM each first touch of a page costs 6-45 us; see scripts/startpages.sh.
-//
-//go:noinline
-func growStack() {
-	var b [10 << 10]byte
-	stackSink = b[stackSink]
-}
-
-var stackSink byte
 
 // exiting says the process ends when run returns, so the module and store
 // need not be torn down: returning guest memory and stacks for reuse and
