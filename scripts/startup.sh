@@ -19,6 +19,8 @@
 # command in a rotated order, and pooled: a burst of load from elsewhere
 # lands on all commands alike. Compare within one run: min, median and
 # user+sys CPU (the steadiest), and the difference to the urfave/cli hello.
+# Times vary with the machine's load; scripts/startpages.sh counts what
+# they are made of here (pages first touched), deterministically.
 # Needs gcc, hyperfine, and for the peers clang (wasm32-wasi) and cgo; the
 # peers tree is copied to $PEERS_WORK (default /tmp/lucet-peers) as
 # scripts/peers.sh does.

@@ -3,6 +3,7 @@ package main
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/urfave/cli/v2"
@@ -49,6 +50,59 @@ func TestNoFlagsMade(t *testing.T) {
 		c, err := splitArgs(args, func() []cli.Flag { t.Fatalf("%q: flags made", args); return nil })
 		if err != nil || len(c.flags) != 1 || c.module == "" {
 			t.Errorf("splitArgs(%q) = %+v, %v", args, c, err)
+		}
+	}
+}
+
+// A command line without options skips urfave/cli (run calls runModule
+// with defaultOptions), so the defaults must be exactly what parseOptions
+// makes when cli has parsed no flag.
+func TestDefaultOptionsAreParsed(t *testing.T) {
+	for _, args := range [][]string{{"lucet-run", "x.so"}, {"lucet-run", "dir/x.wasm", "-v", "--dir", "a"}, {"lucet-run", "--", "-x.so"}} {
+		cl, err := splitArgs(args, runFlags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parsed *runOptions
+		var parsedCfg any
+		app := &cli.App{Name: "lucet-run", Flags: runFlags(), Action: func(c *cli.Context) error {
+			cfg, ro, err := parseOptions(c, cl)
+			parsed, parsedCfg = ro, cfg
+			return err
+		}}
+		if err := app.Run(cl.flags); err != nil {
+			t.Fatal(err)
+		}
+		cfg, ro := defaultOptions(cl)
+		if !reflect.DeepEqual(cfg, parsedCfg) {
+			t.Errorf("%q: defaultOptions config %+v, parseOptions %+v", args, cfg, parsedCfg)
+		}
+		if !reflect.DeepEqual(ro, parsed) {
+			t.Errorf("%q: defaultOptions %+v, parseOptions %+v", args, ro, parsed)
+		}
+	}
+}
+
+// The cache is set up only for a module that needs compiling: a broken
+// cache setting warns when a .wasm runs, and a .so run never looks at it.
+func TestCacheOnlyForWasm(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	t.Setenv("LUCET_CACHE_MAX", "lots")
+	const warning = "LUCET_CACHE_MAX=lots"
+	for _, c := range []struct {
+		name string
+		args []string
+		warn bool
+	}{
+		{"object", []string{"--invoke", "add", invokeSO(t), "1", "2"}, false},
+		{"wasm", []string{"--invoke", "add", "testdata/invoke.wasm", "1", "2"}, true},
+	} {
+		code, out, errs := lucetRun(t, c.args...)
+		if code != 0 || out != "3\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+		}
+		if got := strings.Count(errs, warning); got != map[bool]int{false: 0, true: 1}[c.warn] {
+			t.Errorf("%s: the cache warning appears %d times in %q", c.name, got, errs)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 package crc32c
 
-import "golang.org/x/sys/cpu"
+import "github.com/lucet-go/lucet/internal/cpuid"
 
 // updateSSE42 runs p through the CRC register s, 8 bytes at a time.
 //
@@ -18,10 +18,8 @@ func update3SSE42(sa, sb, sc uint32, a, b, c *byte, n int) (ra, rb, rc uint32)
 // them (a few hundred GF(2) steps, about a microsecond) beat one stream.
 const threeWay = 16 << 10
 
-var hasSSE42 = cpu.X86.HasSSE42
-
 func update(s uint32, p []byte) uint32 {
-	if !hasSSE42 {
+	if !cpuid.X86().SSE42 {
 		return updateGeneric(s, p)
 	}
 	if len(p) >= threeWay {

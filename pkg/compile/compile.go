@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
@@ -144,26 +143,11 @@ func Load(b []byte, opts Options, c *Cache) (*load.Module, error) {
 // load rather than read and copied, so a warm start touches only what it
 // runs.
 func LoadFile(path string, opts Options, c *Cache) (*load.Module, error) {
-	f, err := load.Open(path)
-	if err != nil {
-		return nil, err
+	// One open and one fstat whatever the file holds; an object is mapped
+	// without a read (load.FileOrContents).
+	m, b, err := load.FileOrContents(path)
+	if err != nil || m != nil {
+		return m, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a module", path)
-	}
-	var magic [4]byte
-	n, _ := io.ReadFull(f, magic[:])
-	if st.Mode().IsRegular() && !IsWasm(magic[:n]) && string(magic[:n]) == "\x7fELF" {
-		return load.FromFile(f) // maps the file from its start
-	}
-	rest, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return Load(append(magic[:n:n], rest...), opts, c)
+	return Load(b, opts, c)
 }

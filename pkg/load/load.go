@@ -24,9 +24,9 @@ import (
 	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/cpu"
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/internal/cpuid"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -105,20 +105,40 @@ func fromFile(f *os.File, o *options) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	size := st.Size()
+	m, _, err := fromFD(int(f.Fd()), st.Size(), st.Mode().IsRegular(), false, o)
+	return m, err
+}
+
+// fromFD loads the file open at fd (size bytes, as its fstat said). A
+// regular file is mapped; anything else, a signed object (see below) and a
+// file too small for an ELF header are read. With orContents, a file that
+// is not an ELF file at all comes back as its contents instead of
+// ErrNotELF. fd's offset is never used: regular files are read with pread.
+func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, []byte, error) {
 	// A signed object is read into private memory first: code executed in
 	// place from the file would be whatever the file holds later, not
 	// what the signature covered (see verify.go).
-	if !st.Mode().IsRegular() || size < 64 || size > math.MaxInt32 || o.keys != nil {
-		b, err := io.ReadAll(f)
+	if !regular || size < 64 || size > math.MaxInt32 || o.keys != nil {
+		b, err := readFD(fd, size, regular)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return fromBytes(b, o)
+		if orContents && !isELF(b) {
+			return nil, b, nil
+		}
+		m, err := fromBytes(b, o)
+		return m, nil, err
 	}
-	b, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
+	b, err := unix.Mmap(fd, 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
 	if err != nil {
-		return nil, fmt.Errorf("mmap: %w", err)
+		return nil, nil, fmt.Errorf("mmap: %w", err)
+	}
+	if orContents && !isELF(b) {
+		// A .wasm to compile: read, not copied from the mapping, which
+		// would fault in every page of it.
+		unix.Munmap(b)
+		b, err := readFD(fd, size, regular)
+		return nil, b, err
 	}
 	p, err := parse(b, false)
 	if err == nil {
@@ -129,7 +149,7 @@ func fromFile(f *os.File, o *options) (*Module, error) {
 	}
 	if err != nil {
 		unix.Munmap(b)
-		return nil, err
+		return nil, nil, err
 	}
 	m := &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
 	maps := [][]byte{b}
@@ -139,13 +159,75 @@ func fromFile(f *os.File, o *options) (*Module, error) {
 		code, err := copyCode(p.Text)
 		if err != nil {
 			unix.Munmap(b)
-			return nil, err
+			return nil, nil, err
 		}
 		m.Code = code[:len(p.Text):len(p.Text)]
 		maps = append(maps, code)
 	}
 	m.own(maps)
-	return m, nil
+	return m, nil, nil
+}
+
+func isELF(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x7fELF" }
+
+// readFD reads the whole file open at fd: from offset 0 with pread when it
+// is regular (size is then its length when stat'ed, a hint), else from
+// where it stands.
+func readFD(fd int, size int64, regular bool) ([]byte, error) {
+	b := make([]byte, 0, max(min(size, math.MaxInt32)+1, 512))
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		var n int
+		var err error
+		if regular {
+			n, err = unix.Pread(fd, b[len(b):cap(b)], int64(len(b)))
+		} else {
+			n, err = unix.Read(fd, b[len(b):cap(b)])
+		}
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read: %w", err)
+		}
+		if n == 0 {
+			return b, nil
+		}
+		b = b[:len(b)+n]
+	}
+}
+
+// FileOrContents is File for a caller that compiles what is not an object
+// (package compile): a file that is not an ELF file at all (a .wasm, a
+// text module) comes back as its contents, with a nil Module, instead of
+// as ErrNotELF. Errors are File's, but for opening (a *os.PathError) and
+// a directory. Loading an object this way makes five system calls: open,
+// fstat, mmap, the mprotect of its code and close (File, through
+// *os.File, makes a fcntl and a second fstat too).
+func FileOrContents(path string, opts ...Option) (*Module, []byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, nil, fmt.Errorf("load: %s: stat: %w", path, err)
+	}
+	mode := st.Mode & unix.S_IFMT
+	if mode == unix.S_IFDIR {
+		return nil, nil, fmt.Errorf("%s: is a directory, not a module", path)
+	}
+	m, b, err := fromFD(fd, st.Size, mode == unix.S_IFREG, true, newOptions(opts))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load: %s: %w", path, err)
+	}
+	if m != nil {
+		m.Path = path
+	}
+	return m, b, nil
 }
 
 // execInPlace turns the pages of a file mapping b that hold .text
@@ -336,6 +418,7 @@ func (m *Module) own(maps [][]byte) {
 
 // HostFeatures returns the object.Feature* bits this CPU supports.
 func HostFeatures() uint64 {
+	cpu := cpuid.X86()
 	var f uint64
 	for _, x := range []struct {
 		has bool
@@ -343,14 +426,14 @@ func HostFeatures() uint64 {
 	}{
 		// The SSE4.1 baseline includes SSSE3 (pshufb and friends in
 		// SIMD code); every SSE4.1 CPU has it.
-		{cpu.X86.HasSSE41 && cpu.X86.HasSSSE3, object.FeatureSSE41},
-		{cpu.X86.HasSSE42, object.FeatureSSE42},
-		{cpu.X86.HasPOPCNT, object.FeaturePOPCNT},
-		{cpu.X86.HasLZCNT, object.FeatureLZCNT},
-		{cpu.X86.HasBMI1, object.FeatureBMI1},
-		{cpu.X86.HasBMI2, object.FeatureBMI2},
-		{cpu.X86.HasAVX, object.FeatureAVX},
-		{cpu.X86.HasAVX2, object.FeatureAVX2},
+		{cpu.SSE41 && cpu.SSSE3, object.FeatureSSE41},
+		{cpu.SSE42, object.FeatureSSE42},
+		{cpu.POPCNT, object.FeaturePOPCNT},
+		{cpu.LZCNT, object.FeatureLZCNT},
+		{cpu.BMI1, object.FeatureBMI1},
+		{cpu.BMI2, object.FeatureBMI2},
+		{cpu.AVX, object.FeatureAVX},
+		{cpu.AVX2, object.FeatureAVX2},
 	} {
 		if x.has {
 			f |= x.bit

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"unsafe"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -443,5 +445,84 @@ func TestRefusesOtherABI(t *testing.T) {
 				t.Errorf("ABI version %d: error %q does not contain %q", v, err, want)
 			}
 		}
+	}
+}
+
+// FileOrContents maps an object as File does and hands back anything that
+// is not an ELF file at all, read whole, for the caller to compile.
+func TestFileOrContents(t *testing.T) {
+	dir := t.TempDir()
+	obj := smallELF(t)
+	wasmBytes := append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte{0}, 100)...)
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		path     string
+		opts     []Option
+		feed     []byte // written into the path (a FIFO) while it is read
+		module   bool
+		contents []byte
+		err      string
+		errIs    error
+	}{
+		{name: "object", path: write("small.so", obj), module: true},
+		{name: "wasm", path: write("x.wasm", wasmBytes), contents: wasmBytes},
+		{name: "tiny text", path: write("t.wat", []byte("(module)")), contents: []byte("(module)")},
+		{name: "empty", path: write("empty", nil), contents: []byte{}},
+		{name: "object through a FIFO", path: fifo, feed: obj, module: true},
+		{name: "wasm through a FIFO", path: fifo, feed: wasmBytes, contents: wasmBytes},
+		{name: "truncated object", path: write("cut.so", obj[:200]), err: "load: " + filepath.Join(dir, "cut.so") + ": "},
+		{name: "unsigned with keys", path: write("small2.so", obj), opts: []Option{RequireSignature()}, errIs: ErrUnsigned},
+		{name: "directory", path: dir, err: dir + ": is a directory, not a module"},
+		{name: "missing", path: filepath.Join(dir, "nope"), errIs: os.ErrNotExist},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.feed != nil {
+				go func() {
+					f, err := os.OpenFile(c.path, os.O_WRONLY, 0)
+					if err != nil {
+						return // the reader fails the test
+					}
+					f.Write(c.feed)
+					f.Close()
+				}()
+			}
+			m, b, err := FileOrContents(c.path, c.opts...)
+			if m != nil {
+				defer m.Close()
+			}
+			switch {
+			case c.err != "" || c.errIs != nil:
+				if err == nil || !strings.Contains(err.Error(), c.err) || (c.errIs != nil && !errors.Is(err, c.errIs)) {
+					t.Fatalf("error %v, want one containing %q (is %v)", err, c.err, c.errIs)
+				}
+				if m != nil || b != nil {
+					t.Errorf("a module (%v) or contents (%d bytes) with the error", m != nil, len(b))
+				}
+			case err != nil:
+				t.Fatal(err)
+			case c.module:
+				if m == nil || b != nil || len(m.Code) == 0 {
+					t.Fatalf("module %v, code %d bytes, contents %d bytes; want the module alone", m != nil, len(m.Code), len(b))
+				}
+				if c.feed == nil && m.Path != c.path {
+					t.Errorf("Path %q, want %q", m.Path, c.path)
+				}
+			default:
+				if m != nil || !bytes.Equal(b, c.contents) || b == nil {
+					t.Errorf("module %v, contents %q; want the contents %q", m != nil, b, c.contents)
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,57 @@
+// Package cpuid reports the x86-64 features that lucet's generated code,
+// its loader and its CRC-32C depend on, read with CPUID on first use.
+//
+// golang.org/x/sys/cpu reports the same, but detects everything at package
+// initialisation and builds its table of GODEBUG option names there (10
+// allocations, 5 KiB), in every program that links it: all of lucet's
+// tools, whose start-up (lucet-run hello.so: a few milliseconds) should
+// pay only for what runs. Here nothing happens until X86 is first called.
+package cpuid
+
+import (
+	"os"
+	"strings"
+
+	"github.com/lucet-go/lucet/internal/lazy"
+)
+
+// Features are the x86-64 extensions lucet checks for. A field is true
+// only when the CPU has the extension and, for AVX and AVX2, the
+// operating system saves the YMM registers (XCR0), as golang.org/x/sys/cpu
+// decides them.
+type Features struct {
+	SSSE3, SSE41, SSE42, POPCNT, LZCNT, BMI1, BMI2, AVX, AVX2 bool
+}
+
+// features is a composite literal: the linker lays it out, no init code.
+var features = lazy.Value[Features]{New: func() Features { return withGODEBUG(detect(), os.Getenv("GODEBUG")) }}
+
+// withGODEBUG turns off the features godebug names as golang.org/x/sys/cpu
+// does: GODEBUG=cpu.sse41=off (or cpu.all=off) makes this CPU look as if
+// it lacked SSE4.1, which is how tests run code on a "CPU" without it.
+// "on" enables nothing the CPU lacks.
+func withGODEBUG(f Features, godebug string) Features {
+	for _, kv := range strings.Split(godebug, ",") {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || val != "off" || !strings.HasPrefix(name, "cpu.") {
+			continue
+		}
+		all := name == "cpu.all"
+		for _, x := range []struct {
+			name string
+			has  *bool
+		}{
+			{"ssse3", &f.SSSE3}, {"sse41", &f.SSE41}, {"sse42", &f.SSE42}, {"popcnt", &f.POPCNT},
+			{"lzcnt", &f.LZCNT}, {"bmi1", &f.BMI1}, {"bmi2", &f.BMI2}, {"avx", &f.AVX}, {"avx2", &f.AVX2},
+		} {
+			if all || name == "cpu."+x.name {
+				*x.has = false
+			}
+		}
+	}
+	return f
+}
+
+// X86 returns this CPU's features (all false on other architectures).
+// It is safe for concurrent use; after the first call it is one load.
+func X86() Features { return features.Get() }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Distinct 4 KiB pages a process touches from start to exit, for
+# lucet-run hello.so and the minimal urfave/cli hello of scripts/startup.sh,
+# counted from valgrind's lackey memory trace (every instruction fetch,
+# load and store). On this VM the first touch of a page, not an
+# instruction, is the unit of start-up cost: a page fault costs 10-45 us,
+# and even a page the kernel mapped ahead (fault-around, MAP_POPULATE)
+# costs ~6 us on its first access, which no fault counter shows. The
+# count is deterministic for the binary's own pages (code, rodata,
+# pclntab, data, bss: +-1 between runs); pages elsewhere (the Go heap,
+# stacks, the module's mappings) move by +-10 with address randomisation.
+#   scripts/startpages.sh [LUCET_RUN [PACKAGES]]
+#   LUCET_RUN  the lucet-run to count (default bin/lucet-run, built); the
+#              lucetc next to it compiles hello.so
+#   PACKAGES   how many packages to list by code pages touched (default 25)
+# Needs valgrind; builds the urfave/cli hello like startup.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ -z "${1:-}" ]; then make -s build; fi
+lr=${1:-bin/lucet-run}
+top=${2:-25}
+mkdir -p "$tmp/gocli"
+sed 's|^module .*|module gocli|' go.mod > "$tmp/gocli/go.mod"
+cp go.sum "$tmp/gocli/"
+cat > "$tmp/gocli/main.go" <<'EOF'
+package main
+
+import (
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	app := &cli.App{
+		Name:   "hello",
+		Flags:  []cli.Flag{&cli.BoolFlag{Name: "quiet"}},
+		Action: func(c *cli.Context) error { _, err := os.Stdout.WriteString("Hello, world!\n"); return err },
+	}
+	if err := app.Run(os.Args); err != nil {
+		os.Exit(1)
+	}
+}
+EOF
+(cd "$tmp/gocli" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags urfave_cli_no_docs -o ../hello-go-cli .)
+# The object from the same build's lucetc (objects name their compiler).
+lucetc=$(dirname "$lr")/lucetc
+[ -x "$lucetc" ] || lucetc=bin/lucetc
+"$lucetc" testdata/hello.wasm -o "$tmp/hello.so"
+cp "$lr" "$tmp/lucet-run"
+# valgrind cannot run Go's AVX-512 memmove, and asynchronous preemption
+# signals upset it; one P keeps the trace in one order.
+export GODEBUG=asyncpreemptoff=1,cpu.avx512f=off GOMAXPROCS=1
+valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/cli.trace" "$tmp/hello-go-cli" >/dev/null
+valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/lr.trace" "$tmp/lucet-run" "$tmp/hello.so" >/dev/null
+python3 - "$tmp" "$top" <<'PY'
+import bisect, collections, re, subprocess, sys
+tmp, top = sys.argv[1], int(sys.argv[2])
+def count(trace, binary):
+    syms = []
+    for l in subprocess.run(["go", "tool", "nm", "-size", "-sort", "address", binary], capture_output=True, text=True).stdout.splitlines():
+        p = l.split(None, 3)
+        if len(p) == 4 and p[2] in "Tt":
+            syms.append((int(p[0], 16), p[3]))
+    addrs = [s[0] for s in syms]
+    end = 0  # the binary's image ends with .bss and .noptrbss
+    for l in subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True).stdout.splitlines():
+        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", l)
+        if m and m.group(1) in (".bss", ".noptrbss"):
+            end = max(end, int(m.group(2), 16) + int(m.group(3), 16))
+    code, data, other, pkgs = set(), set(), set(), collections.defaultdict(set)
+    for line in open(trace):
+        k = line[:2].strip()
+        if k not in ("I", "L", "S", "M"):
+            continue
+        try:
+            a = int(line[3:].split(",")[0], 16)
+        except ValueError:
+            continue
+        if a >= end:
+            other.add(a >> 12)
+        elif k == "I":
+            code.add(a >> 12)
+            i = bisect.bisect_right(addrs, a) - 1
+            name = syms[i][1].split("(")[0] if i >= 0 else "?"
+            m = re.match(r"^([\w./-]*?)\.[^/]*$", name)
+            pkgs[m.group(1) if m else name].add(a >> 12)
+        else:
+            data.add(a >> 12)
+    return code, data, other, pkgs
+c = count(f"{tmp}/cli.trace", f"{tmp}/hello-go-cli")
+l = count(f"{tmp}/lr.trace", f"{tmp}/lucet-run")
+print("| pages touched | urfave/cli hello | lucet-run hello.so | difference |")
+print("|---|---:|---:|---:|")
+for i, name in enumerate(["binary code", "binary data (rodata, pclntab, data, bss)", "elsewhere (Go heap, stacks, module, guest)"]):
+    print(f"| {name} | {len(c[i])} | {len(l[i])} | {len(l[i]) - len(c[i]):+d} |")
+tc, tl = len(c[0] | c[1] | c[2]), len(l[0] | l[1] | l[2])
+print(f"| all | {tc} | {tl} | {tl - tc:+d} |")
+print(f"\nlucet-run's code pages by package (a page shared by n packages counts 1/n), top {top}:")
+share = collections.Counter()
+owners = collections.defaultdict(list)
+for p, pages in l[3].items():
+    for pg in pages:
+        owners[pg].append(p)
+for pg, ps in owners.items():
+    for p in ps:
+        share[p] += 1 / len(ps)
+for p, n in share.most_common(top):
+    print(f"{n:6.1f} {p}")
+PY
