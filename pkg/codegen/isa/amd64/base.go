@@ -161,6 +161,9 @@ type baseEmitter struct {
 	brtGen   int32
 	brtStubs []int // frame indices of the current br_table's stubs
 	types    map[uint32][2][]ssa.Type
+	// codeArena and siteArena: see funcCode.
+	codeArena []byte
+	siteArena []isa.Site
 }
 
 func unsupported(format string, args ...any) error {
@@ -221,7 +224,54 @@ func (b *baseEmitter) Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*isa
 	buf := a.Bytes()
 	binary.LittleEndian.PutUint32(buf[leaAt-4:], uint32(-frame))
 	binary.LittleEndian.PutUint32(buf[subAt-4:], uint32(frame))
-	return e.funcCode()
+	return b.funcCode()
+}
+
+// arenaCode and arenaSites are the sizes of the chunks the functions'
+// code and sites are carved from: one allocation for many functions
+// rather than one or more per function (the sites, appended one by one,
+// were a tenth of the compile time of a big module).
+const (
+	arenaCode  = 1 << 20
+	arenaSites = 1 << 14
+)
+
+// funcCode is emitter.funcCode, with the code and the sites in the
+// emitter's arenas.
+func (b *baseEmitter) funcCode() (*isa.FuncCode, error) {
+	e := &b.e
+	a := e.a
+	if err := a.Finish(); err != nil {
+		return nil, err
+	}
+	code := a.Bytes()
+	if len(code) > cap(b.codeArena)-len(b.codeArena) {
+		b.codeArena = make([]byte, 0, max(arenaCode, len(code)))
+	}
+	n := len(b.codeArena)
+	b.codeArena = append(b.codeArena, code...)
+	fc := &isa.FuncCode{Code: b.codeArena[n:len(b.codeArena):len(b.codeArena)]}
+	// e.sites is the arena's tail (see startSites) unless it outgrew it.
+	ns := len(e.sites)
+	fc.Sites = e.sites[:ns:ns]
+	if ns > 0 && ns <= cap(b.siteArena)-len(b.siteArena) && &e.sites[0] == &b.siteArena[:len(b.siteArena)+1][len(b.siteArena)] {
+		b.siteArena = b.siteArena[:len(b.siteArena)+ns]
+	}
+	if cs := a.CallFixups(); len(cs) > 0 {
+		fc.Calls = make([]isa.Call, len(cs))
+		for i, c := range cs {
+			fc.Calls[i] = isa.Call{Offset: c.Offset, Target: c.Target}
+		}
+	}
+	return fc, nil
+}
+
+// startSites points the emitter's sites at the free tail of the arena.
+func (b *baseEmitter) startSites() {
+	if cap(b.siteArena)-len(b.siteArena) < 256 {
+		b.siteArena = make([]isa.Site, 0, arenaSites)
+	}
+	b.e.sites = b.siteArena[len(b.siteArena):len(b.siteArena)]
 }
 
 func (b *baseEmitter) reset(m *wasm.Module, opts *ssa.Options, ft wasm.FuncType, code *wasm.Code) error {
@@ -242,6 +292,7 @@ func (b *baseEmitter) reset(m *wasm.Module, opts *ssa.Options, ft wasm.FuncType,
 	*e = emitter{a: a, m: m, opts: opts, consts: consts, checked: checked, constOr: e.constOr[:0],
 		traps: e.traps[:0], ool: e.ool[:0], pending: e.pending[:0], edgeMs: e.edgeMs[:0],
 		ra: &baseRA, pos: basePos[:]}
+	b.startSites()
 	b.stack, b.frames.n, b.canon = b.stack[:0], 0, 0
 	b.dead, b.deadNest = false, 0
 	b.maxDepth, b.outArea = 0, 0
