@@ -161,6 +161,7 @@ type baseEmitter struct {
 	brtGen   int32
 	brtStubs []int // frame indices of the current br_table's stubs
 	types    map[uint32][2][]ssa.Type
+	in       wasm.Instr // the instruction being compiled (see next)
 	// codeArena and siteArena: see funcCode.
 	codeArena []byte
 	siteArena []isa.Site
@@ -202,11 +203,11 @@ func (b *baseEmitter) Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*isa
 	b.frames.push(bframe{kind: bfFunc})
 	b.rd.Reset(code.Body)
 	for b.rd.Len() > 0 {
-		in, err := b.rd.Next()
-		if err != nil {
+		in := &b.in
+		if err := b.next(code.Body); err != nil {
 			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
 		}
-		if err := b.instr(&in); err != nil {
+		if err := b.instr(in); err != nil {
 			return nil, fmt.Errorf("offset %d: %s: %w", code.BodyOffset+in.Offset, in.Op, err)
 		}
 		if b.frames.n == 0 {
@@ -447,6 +448,80 @@ func (b *baseEmitter) refreshMemLen() {
 	a.MovRM(64, rA, asm.M(asm.R15, abi.VMMemDesc))
 	a.MovRM(64, rA, asm.M(rA, abi.MemDescLen))
 	a.MovMR(64, slotMem(b.memSlot), rA)
+}
+
+// next decodes the instruction at the reader's position into b.in: the
+// most common forms (no immediate; one index, a memarg or an i32
+// constant of one LEB128 byte each) here, without clearing the whole
+// Instr and going through the general decoder, which was a fifth of
+// the baseline's time; the others with wasm.Reader.Next. Only the fields
+// instr reads for the opcode are set.
+func (b *baseEmitter) next(body []byte) error {
+	p := b.rd.Pos()
+	c := body[p]
+	in := &b.in
+	if baseDecode[c] != 0 {
+		in.Op, in.Offset = wasm.Opcode(c), p
+		switch baseDecode[c] {
+		case decNoImm:
+			b.rd.SetPos(p + 1)
+			return nil
+		case decIndex:
+			if p+1 < len(body) && body[p+1] < 0x80 {
+				in.Index = uint32(body[p+1])
+				b.rd.SetPos(p + 2)
+				return nil
+			}
+		case decMem:
+			// An alignment from 0x40 on flags a memory index.
+			if p+2 < len(body) && body[p+1] < 0x40 && body[p+2] < 0x80 {
+				in.MemAlign, in.MemOffset = uint32(body[p+1]), uint32(body[p+2])
+				b.rd.SetPos(p + 3)
+				return nil
+			}
+		case decI32:
+			if p+1 < len(body) && body[p+1] < 0x80 {
+				in.Value = uint64(int64(int8(body[p+1]<<1) >> 1)) // 7-bit two's complement
+				b.rd.SetPos(p + 2)
+				return nil
+			}
+		}
+	}
+	var err error
+	*in, err = b.rd.Next()
+	return err
+}
+
+// Decoding forms of next's fast path, by opcode byte (0: the general
+// decoder).
+const (
+	decNoImm = 1 + iota
+	decIndex
+	decMem
+	decI32
+)
+
+// baseDecode is filled by initBaseOps (not at package initialization:
+// running a compiled module must not initialise the compiler).
+var baseDecode [256]uint8
+
+func initBaseDecode() {
+	t := &baseDecode
+	for _, c := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpElse, wasm.OpEnd, wasm.OpReturn,
+		wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
+		t[c] = decNoImm
+	}
+	for c := wasm.OpI32Eqz; c <= wasm.OpI64Extend32S; c++ {
+		t[c] = decNoImm
+	}
+	for _, c := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet,
+		wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc} {
+		t[c] = decIndex
+	}
+	for c := wasm.OpI32Load; c <= wasm.OpI64Store32; c++ {
+		t[c] = decMem
+	}
+	t[wasm.OpI32Const] = decI32
 }
 
 // ---- the abstract stack ----
@@ -694,6 +769,7 @@ var (
 )
 
 func initBaseOps() {
+	initBaseDecode()
 	set := func(op wasm.Opcode, o ssa.Op, t ssa.Type, n uint8) {
 		i := int(op)
 		if op>>16 == wasm.PrefixFC {
