@@ -14,6 +14,13 @@
 //	  --isa.Machine (isa/amd64: instruction selection and encoding)--> isa.FuncCode: code, calls, trap and call sites
 //	  --link (codegen.go, with the Machine's stubs)--> object.Object
 //
+// At OptLevel 0 a Machine that implements isa.Baseline (amd64 does)
+// compiles each function in one pass straight from the wasm body instead,
+// for compile speed; a function it does not handle (an error wrapping
+// ssa.ErrUnsupported: SIMD, fuel) goes through the pipeline above, and the
+// two kinds of code call each other freely. CompileStats tells how many
+// functions the baseline compiled.
+//
 // The frontend turns the wasm operand stack and locals into SSA; the
 // passes remove redundant parameters and dead code, number values (gvn) so
 // repeats and their bounds checks go, split critical edges and fuse

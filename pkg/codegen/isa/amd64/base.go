@@ -162,6 +162,7 @@ type baseEmitter struct {
 	brtStubs []int // frame indices of the current br_table's stubs
 	types    map[uint32][2][]ssa.Type
 	in       wasm.Instr // the instruction being compiled (see next)
+	body     []byte     // the function body being compiled
 	// codeArena and siteArena: see funcCode.
 	codeArena []byte
 	siteArena []isa.Site
@@ -202,6 +203,7 @@ func (b *baseEmitter) Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*isa
 
 	b.frames.push(bframe{kind: bfFunc})
 	b.rd.Reset(code.Body)
+	b.body = code.Body
 	for b.rd.Len() > 0 {
 		in := &b.in
 		if err := b.next(code.Body); err != nil {
@@ -899,6 +901,9 @@ func (b *baseEmitter) instr(in *wasm.Instr) error {
 	pos := int32(in.Offset)
 	op := in.Op
 	if o := numericOp(op); o != nil {
+		if fused, err := b.fuseBranch(o, pos); fused || err != nil {
+			return err
+		}
 		b.op(o.op, o.t, int(o.n), pos, 0, 0)
 		return nil
 	}
@@ -913,7 +918,7 @@ func (b *baseEmitter) instr(in *wasm.Instr) error {
 		a.Jmp(e.trapLabel(abi.TrapUnreachable, pos))
 		b.setDead()
 	case wasm.OpBlock, wasm.OpLoop, wasm.OpIf:
-		return b.block(in)
+		return b.block(in, nil)
 	case wasm.OpElse:
 		b.elseInstr()
 	case wasm.OpEnd:
@@ -1219,18 +1224,19 @@ func (b *baseEmitter) builtin(bi abi.Builtin, t ssa.Type, imms int64, n int, pos
 
 // ---- control ----
 
-func (b *baseEmitter) block(in *wasm.Instr) error {
-	params, results, err := b.blockTypes(in.Block)
+// block opens a block, loop or if; fused is an if's condition when it
+// is an integer comparison not yet emitted (fuseBranch).
+func (b *baseEmitter) block(in *wasm.Instr, fused *ssa.Value) error {
+	params, _, err := b.blockTypes(in.Block)
 	if err != nil {
 		return err
 	}
 	a := b.e.a
 	var cond *ssa.Value
-	if in.Op == wasm.OpIf {
+	if in.Op == wasm.OpIf && fused == nil {
 		cond = b.popArgs(1)[0]
 	}
 	b.spillAll()
-	_ = results
 	fr := bframe{bt: in.Block, height: int32(len(b.stack) - len(params)), label: a.NewLabel()}
 	switch in.Op {
 	case wasm.OpBlock:
@@ -1241,9 +1247,16 @@ func (b *baseEmitter) block(in *wasm.Instr) error {
 	case wasm.OpIf:
 		fr.kind = bfIf
 		fr.elseL = a.NewLabel()
-		b.test(cond)
-		a.Jcc(asm.CondE, fr.elseL)
-		b.release(b.ptrs[:1])
+		if fused != nil {
+			// After spillAll: its moves may clear registers with xor,
+			// which sets the flags.
+			a.Jcc(b.e.compare(fused).Invert(), fr.elseL)
+			b.release(fused.Args)
+		} else {
+			b.test(cond)
+			a.Jcc(asm.CondE, fr.elseL)
+			b.release(b.ptrs[:1])
+		}
 	}
 	b.frames.push(fr)
 	return nil
@@ -1349,7 +1362,6 @@ func (b *baseEmitter) br(d uint32) {
 }
 
 func (b *baseEmitter) brIf(d uint32) {
-	a := b.e.a
 	c := b.popArgs(1)[0]
 	if c.Op == ssa.OpConst {
 		if uint32(c.Aux) != 0 {
@@ -1360,16 +1372,52 @@ func (b *baseEmitter) brIf(d uint32) {
 	}
 	b.test(c)
 	b.release(b.ptrs[:1])
+	b.branchOn(asm.CondNE, d)
+}
+
+// branchOn emits a branch to depth d taken when cc holds on the flags
+// set just before.
+func (b *baseEmitter) branchOn(cc asm.Cond, d uint32) {
+	a := b.e.a
 	fr, n := b.target(d)
 	if fr.kind != bfFunc && !b.needMoves(n, int(fr.height)) {
-		a.Jcc(asm.CondNE, fr.label)
+		a.Jcc(cc, fr.label)
 		fr.reached = true
 		return
 	}
 	skip := a.NewLabel()
-	a.Jcc(asm.CondE, skip)
+	a.Jcc(cc.Invert(), skip)
 	b.br(d)
 	a.Bind(skip)
+}
+
+// fuseBranch compiles an integer comparison followed by br_if or if as a
+// compare and a conditional jump, without materializing the boolean. It
+// reports whether it did (and then consumed the branch too).
+func (b *baseEmitter) fuseBranch(o *baseOp, pos int32) (bool, error) {
+	switch o.op {
+	case ssa.OpEqz, ssa.OpEq, ssa.OpNe, ssa.OpLtS, ssa.OpLtU, ssa.OpGtS, ssa.OpGtU, ssa.OpLeS, ssa.OpLeU, ssa.OpGeS, ssa.OpGeU:
+	default:
+		return false, nil
+	}
+	p := b.rd.Pos()
+	if p >= len(b.body) || (b.body[p] != byte(wasm.OpBrIf) && b.body[p] != byte(wasm.OpIf)) {
+		return false, nil
+	}
+	args := b.popArgs(int(o.n))
+	c := b.newVal()
+	c.Op, c.Type, c.Args, c.Pos = o.op, ssa.TI32, args, pos
+	if err := b.next(b.body); err != nil {
+		return true, err
+	}
+	in := &b.in
+	if in.Op == wasm.OpIf {
+		return true, b.block(in, c)
+	}
+	cc := b.e.compare(c)
+	b.release(args)
+	b.branchOn(cc, in.Index)
+	return true, nil
 }
 
 func (b *baseEmitter) brTable(in *wasm.Instr) {
