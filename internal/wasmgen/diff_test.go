@@ -47,7 +47,7 @@ type engines struct {
 	mod   *load.Module
 }
 
-func instantiate(t *testing.T, ctx context.Context, wasm []byte) *engines {
+func instantiate(t *testing.T, ctx context.Context, wasm []byte, opt int) *engines {
 	t.Helper()
 	e := &engines{}
 	e.refRT = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
@@ -55,7 +55,9 @@ func instantiate(t *testing.T, ctx context.Context, wasm []byte) *engines {
 	if e.ref, err = e.refRT.Instantiate(ctx, wasm); err != nil {
 		t.Fatalf("wazero: %v", err)
 	}
-	o, err := compile.Wasm(wasm, codegen.Default())
+	opts := codegen.Default()
+	opts.OptLevel = opt
+	o, err := compile.Wasm(wasm, opts)
 	if err != nil {
 		t.Fatalf("lucet compile: %v", err)
 	}
@@ -95,16 +97,17 @@ func sameValue(t byte, a, b uint64) bool {
 
 // diffModule generates module number seed, calls every export with a few
 // argument sets in both engines and compares results, traps, globals and
-// memory after every call.
-func diffModule(t *testing.T, seed int64) {
+// memory after every call; lucet compiles it at opt level opt (0: the
+// baseline compiler, 2: the optimizing tier).
+func diffModule(t *testing.T, seed int64, opt int) {
 	ctx := context.Background()
 	r := rand.New(rand.NewSource(seed))
 	m := wasmgen.New(r)
-	e := instantiate(t, ctx, m.Wasm)
+	e := instantiate(t, ctx, m.Wasm, opt)
 	defer e.close(ctx)
 	fail := func(format string, args ...any) {
 		t.Helper()
-		t.Fatalf("module %d (%d bytes, wasm %x): %s", seed, len(m.Wasm), m.Wasm, fmt.Sprintf(format, args...))
+		t.Fatalf("module %d at opt %d (%d bytes, wasm %x): %s", seed, opt, len(m.Wasm), m.Wasm, fmt.Sprintf(format, args...))
 	}
 	for round := 0; round < 3; round++ {
 		for _, f := range m.Funcs {
@@ -197,7 +200,9 @@ func TestDiffRandomModules(t *testing.T) {
 		n = 30
 	}
 	for seed := int64(0); seed < int64(n); seed++ {
-		diffModule(t, seed)
+		for _, opt := range []int{2, 0} {
+			diffModule(t, seed, opt)
+		}
 	}
 	t.Logf("%d modules, calls by outcome: %v", n, stats)
 	if stats[""] == 0 || len(stats) < 3 {
@@ -210,5 +215,9 @@ func FuzzDiff(f *testing.F) {
 	for _, s := range []int64{1, 2, 3, 1 << 40} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, seed int64) { diffModule(t, seed) })
+	f.Fuzz(func(t *testing.T, seed int64) {
+		for _, opt := range []int{2, 0} {
+			diffModule(t, seed, opt)
+		}
+	})
 }

@@ -14,6 +14,13 @@
 //	  --isa.Machine (isa/amd64: instruction selection and encoding)--> isa.FuncCode: code, calls, trap and call sites
 //	  --link (codegen.go, with the Machine's stubs)--> object.Object
 //
+// At OptLevel 0 a Machine that implements isa.Baseline (amd64 does)
+// compiles each function in one pass straight from the wasm body instead,
+// for compile speed; a function it does not handle (an error wrapping
+// ssa.ErrUnsupported: SIMD, fuel) goes through the pipeline above, and the
+// two kinds of code call each other freely. CompileStats tells how many
+// functions the baseline compiled.
+//
 // The frontend turns the wasm operand stack and locals into SSA; the
 // passes remove redundant parameters and dead code, number values (gvn) so
 // repeats and their bounds checks go, split critical edges and fuse
@@ -36,6 +43,7 @@
 package codegen
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -88,6 +96,24 @@ func machine(arch string) (isa.Machine, error) {
 
 // Compile compiles a decoded, validated module into a complete object.
 func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
+	o, _, err := CompileStats(m, opts)
+	return o, err
+}
+
+// Stats describes a compilation.
+type Stats struct {
+	Funcs    int // defined functions
+	Baseline int // of them, compiled by the baseline compiler (OptLevel 0)
+}
+
+// CompileStats is Compile, also telling how the functions were compiled.
+func CompileStats(m *wasm.Module, opts Options) (*object.Object, Stats, error) {
+	var st Stats
+	o, err := compile(m, opts, &st)
+	return o, st, err
+}
+
+func compile(m *wasm.Module, opts Options, st *Stats) (*object.Object, error) {
 	mach, err := machine(opts.Arch)
 	if err != nil {
 		return nil, err
@@ -113,18 +139,39 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 	}
 	var wg sync.WaitGroup
 	var next atomic.Int64 // the next function to take, in index order
+	var nbase atomic.Int64
 	for w := 0; w < par; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			fe := mach.NewFuncEmitter()
 			ws := &ssa.Workspace{}
+			// At OptLevel 0 a function goes through the machine's
+			// baseline compiler when it has one, and through the SSA
+			// pipeline when the baseline does not handle it.
+			var be isa.BaselineEmitter
+			if bm, ok := mach.(isa.Baseline); ok && opts.OptLevel == 0 {
+				be = bm.NewBaselineEmitter()
+			}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				out[i], errs[i] = compileFunc(m, m.NumImportedFuncs+uint32(i), &opts, mach, fe, ws)
+				fidx := m.NumImportedFuncs + uint32(i)
+				if be != nil {
+					fc, err := compileBaseline(m, fidx, &opts, be)
+					if err == nil {
+						out[i] = fc
+						nbase.Add(1)
+						continue
+					}
+					if !errors.Is(err, ssa.ErrUnsupported) {
+						errs[i] = err
+						continue
+					}
+				}
+				out[i], errs[i] = compileFunc(m, fidx, &opts, mach, fe, ws)
 			}
 		}()
 	}
@@ -134,7 +181,18 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 			return nil, fmt.Errorf("codegen: function %d: %w", m.NumImportedFuncs+uint32(i), err)
 		}
 	}
+	st.Funcs, st.Baseline = n, int(nbase.Load())
 	return link(m, &opts, mach, out)
+}
+
+// compileBaseline compiles one function with the baseline compiler.
+func compileBaseline(m *wasm.Module, fidx uint32, opts *ssa.Options, be isa.BaselineEmitter) (fc *isa.FuncCode, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error (baseline): %v", r)
+		}
+	}()
+	return be.Emit(m, fidx, opts)
 }
 
 // compileFunc runs the pipeline for one defined function, in memory from

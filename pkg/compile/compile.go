@@ -77,12 +77,16 @@ func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
 	}
 	trace.stage("validate", start, "")
 	start = time.Now()
-	o, err := codegen.Compile(m, opts)
+	o, st, err := codegen.CompileStats(m, opts)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	trace.stage("compile", start, "%d bytes of code, %d sites, opt level %d, %s bounds checks, CPU features %s",
-		len(o.Text), len(o.Meta.Sites), opts.OptLevel, boundsName(o.Meta.Bounds), object.FeatureString(o.Meta.Features))
+	base := ""
+	if opts.OptLevel == 0 {
+		base = fmt.Sprintf(", baseline %d of %d functions", st.Baseline, st.Funcs)
+	}
+	trace.stage("compile", start, "%d bytes of code, %d sites, opt level %d%s, %s bounds checks, CPU features %s",
+		len(o.Text), len(o.Meta.Sites), opts.OptLevel, base, boundsName(o.Meta.Bounds), object.FeatureString(o.Meta.Features))
 	return o, nil
 }
 

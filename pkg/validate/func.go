@@ -203,6 +203,12 @@ func (fv *funcValidator) checkTop(ts []wasm.ValType) error {
 }
 
 func (fv *funcValidator) pushCtrl(op wasm.Opcode, params, results []wasm.ValType) {
+	if len(fv.ctrls) == cap(fv.ctrls) {
+		// Doubling: append grows a big slice by 1.25x, which for deep
+		// nesting allocates about five times the final size in all, and
+		// an amount that does not double with the depth.
+		fv.ctrls = append(make([]ctrl, 0, 2*cap(fv.ctrls)+8), fv.ctrls...)
+	}
 	fv.ctrls = append(fv.ctrls, ctrl{op: op, params: params, results: results, height: len(fv.vals)})
 	fv.height, fv.unreach = len(fv.vals), false
 	if len(fv.ctrls) > fv.fi.MaxDepth {

@@ -95,3 +95,18 @@ type Stubs struct {
 	Entry      []uint32 // entry stub offset per type index
 	Imports    []uint32 // host-call stub offset per imported function
 }
+
+// Baseline is implemented by a Machine that has a single-pass compiler
+// for Options.OptLevel 0: wasm straight to machine code, no SSA.
+type Baseline interface {
+	NewBaselineEmitter() BaselineEmitter
+}
+
+// BaselineEmitter compiles one function at a time, for one goroutine at a
+// time. An error wrapping ssa.ErrUnsupported means the function uses
+// something the baseline does not handle: the driver compiles it through
+// the SSA pipeline instead (the two kinds of code mix freely: they share
+// the calling convention, frame layout and runtime contract).
+type BaselineEmitter interface {
+	Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*FuncCode, error)
+}

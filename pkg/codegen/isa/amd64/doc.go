@@ -21,7 +21,14 @@
 //     pkg/execute/*_amd64.s and its decoding of trapping PCs and registers
 //     from the signal context;
 //   - machine.go: the CPU features (object.Feature*) the code may use,
-//     and the call relocation (rel32).
+//     and the call relocation (rel32);
+//   - base.go: the baseline compiler of --opt-level 0 (isa.Baseline): one
+//     pass over the wasm body, an abstract operand stack of registers,
+//     constants, locals and frame slots, everything in its slot at block
+//     entries and calls; each instruction goes through the lowerings
+//     above as a stand-in ssa.Value, so the two tiers share instruction
+//     selection, frames, traps and calls. SIMD and fuel fall back to the
+//     SSA pipeline, per function.
 //
 // The pinned registers, vmctx (R15) and the memory base (R14), are
 // documented with the context layout in pkg/abi: the layout offsets are
