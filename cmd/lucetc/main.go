@@ -283,7 +283,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	st.end("read", "%s, %s", name, cliflag.FormatSize(uint64(len(wasmBytes))))
 
 	// The one pipeline lucet-run's cache compiles through too.
-	var out []byte
+	var out io.WriterTo
 	if o.emitAsm {
 		obj, err := compile.Object(wasmBytes, o.cg, st.trace())
 		if err != nil {
@@ -294,17 +294,21 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 		if err := disasm.Object(&buf, obj, disasm.Options{Syntax: o.syntax}); err != nil {
 			return err
 		}
-		out = buf.Bytes()
-		st.end("disasm", "%s", cliflag.FormatSize(uint64(len(out))))
+		out = &buf
+		st.end("disasm", "%s", cliflag.FormatSize(uint64(buf.Len())))
 	} else {
-		if out, err = compile.ELF(wasmBytes, o.cg, st.trace()); err != nil {
+		im, err := compile.Image(wasmBytes, o.cg, st.trace())
+		if err != nil {
 			return moduleError{fmt.Errorf("%s: %w", name, err)}
 		}
+		out = im
 		if key != nil {
 			st.begin()
-			if err := sign.Object(out, key); err != nil {
+			b := im.Bytes()
+			if err := sign.Object(b, key); err != nil {
 				return err
 			}
+			out = bytes.NewReader(b)
 			st.end("sign", "ed25519")
 		}
 	}
@@ -313,7 +317,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	dest := o.output
 	if toStdout {
 		dest = "<stdout>"
-		_, err = stdout.Write(out)
+		_, err = out.WriteTo(stdout)
 	} else {
 		err = writeFileAtomic(o.output, out)
 	}
@@ -330,7 +334,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 // symbolic link is followed, and a path that is not a regular file
 // (/dev/null, a FIFO) is written in place: renaming over a device node
 // would replace it.
-func writeFileAtomic(path string, b []byte) error {
+func writeFileAtomic(path string, b io.WriterTo) error {
 	if err := writeAtomic(path, b); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -344,7 +348,7 @@ func writeFileAtomic(path string, b []byte) error {
 	return nil
 }
 
-func writeAtomic(path string, b []byte) (err error) {
+func writeAtomic(path string, b io.WriterTo) (err error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
@@ -356,7 +360,7 @@ func writeAtomic(path string, b []byte) (err error) {
 		if err != nil {
 			return err
 		}
-		if _, err := f.Write(b); err != nil {
+		if _, err := b.WriteTo(f); err != nil {
 			f.Close()
 			return err
 		}
@@ -374,7 +378,7 @@ func writeAtomic(path string, b []byte) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(b); err != nil {
+	if _, err = b.WriteTo(f); err != nil {
 		return err
 	}
 	if err = f.Chmod(0o644); err != nil {

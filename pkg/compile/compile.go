@@ -100,17 +100,27 @@ func boundsName(b object.BoundsChecks) string {
 // ELF compiles b and links the object: the bytes of a .so, as lucetc
 // writes it and the cache stores it.
 func ELF(b []byte, opts Options, trace Trace) ([]byte, error) {
+	im, err := Image(b, opts, trace)
+	if err != nil {
+		return nil, err
+	}
+	return im.Bytes(), nil
+}
+
+// Image is ELF with the file left in the pieces the linker made, for a
+// caller that writes it out (lucetc) rather than keeps it.
+func Image(b []byte, opts Options, trace Trace) (*link.Image, error) {
 	o, err := Object(b, opts, trace)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	elf, err := link.ELF(o)
+	im, err := link.Link(o)
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}
-	trace.stage("link", start, "%d-byte shared object", len(elf))
-	return elf, nil
+	trace.stage("link", start, "%d-byte shared object", im.Len())
+	return im, nil
 }
 
 // isText reports whether b looks like the text format.

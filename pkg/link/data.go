@@ -3,7 +3,7 @@ package link
 import (
 	"encoding/binary"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -57,9 +57,10 @@ type DataImage struct {
 }
 
 // buildDataImage lays out the data image of m and says whether it is
-// complete; see above.
+// complete; see above. The segments are copied straight into the section:
+// a first pass finds the pages they touch, so the section is allocated at
+// its final size once (gobig has 40 thousand segments over 440 pages).
 func buildDataImage(m *object.Meta) ([]byte, bool) {
-	pages := map[uint64][]byte{}
 	complete := true
 	memDefined := len(m.Mems) > 0
 	for i := range m.Imports {
@@ -67,6 +68,8 @@ func buildDataImage(m *object.Meta) ([]byte, bool) {
 			memDefined = false
 		}
 	}
+	var keys []uint64 // page-aligned memory offsets, sorted once collected
+	sorted := true
 	for i := range m.Datas {
 		d := &m.Datas[i]
 		if d.Mode != wasm.SegmentActive {
@@ -82,31 +85,34 @@ func buildDataImage(m *object.Meta) ([]byte, bool) {
 			complete = false
 			break
 		}
-		for off := start; off < end; {
-			pg := off &^ (DataPageSize - 1)
-			p := pages[pg]
-			if p == nil {
-				p = make([]byte, DataPageSize)
-				pages[pg] = p
+		if start == end {
+			continue
+		}
+		for pg := start &^ (DataPageSize - 1); pg < end; pg += DataPageSize {
+			// Segments mostly come in address order, so most
+			// repeats are of the last page.
+			if n := len(keys); n > 0 && keys[n-1] >= pg {
+				if keys[n-1] == pg {
+					continue
+				}
+				sorted = false
 			}
-			n := copy(p[off-pg:], d.Init[off-start:])
-			off += uint64(n)
+			keys = append(keys, pg)
 		}
 	}
 	if !complete {
-		pages = nil
+		keys = nil
 	}
-	keys := make([]uint64, 0, len(pages))
-	for k := range pages {
-		keys = append(keys, k)
+	if !sorted {
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 
 	first := alignUp(uint64(dataHdrSize+dataEntSize*len(keys)), DataPageSize)
 	if len(keys) == 0 {
 		first = dataHdrSize
 	}
-	b := make([]byte, first, first+uint64(len(keys))*DataPageSize)
+	b := make([]byte, first+uint64(len(keys))*DataPageSize)
 	copy(b, DataMagic)
 	le := binary.LittleEndian
 	le.PutUint32(b[4:], DataVersion)
@@ -119,7 +125,28 @@ func buildDataImage(m *object.Meta) ([]byte, bool) {
 		e := b[dataHdrSize+dataEntSize*i:]
 		le.PutUint64(e, k)
 		le.PutUint64(e[8:], first+uint64(i)*DataPageSize)
-		b = append(b, pages[k]...)
+	}
+	if len(keys) == 0 {
+		return b, complete
+	}
+	// Every active segment passed the checks above, and every page it
+	// touches is in keys.
+	at := 0 // index in keys of the last page written
+	for i := range m.Datas {
+		d := &m.Datas[i]
+		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		start := uint64(uint32(d.Offset.Value))
+		for off, src := start, d.Init; len(src) > 0; {
+			pg := off &^ (DataPageSize - 1)
+			if keys[at] != pg {
+				at, _ = slices.BinarySearch(keys, pg)
+			}
+			n := copy(b[first+uint64(at)*DataPageSize+(off-pg):first+uint64(at+1)*DataPageSize], src)
+			src = src[n:]
+			off += uint64(n)
+		}
 	}
 	return b, complete
 }

@@ -71,19 +71,88 @@ const numPhdrs = 5
 
 // Write writes o as an ELF shared object to w.
 func Write(w io.Writer, o *object.Object) error {
-	b, err := ELF(o)
+	im, err := Link(o)
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(b)
+	_, err = im.WriteTo(w)
 	return err
 }
 
-// ELF returns o as an ELF shared object. It refuses objects whose metadata
-// is inconsistent with the code (object.Meta.Check) or of another format or
-// ABI version. Function names in the stored metadata are the symbol names
-// (see TextSymbols); o itself is not modified.
+// ELF returns o as an ELF shared object: Link's image joined into one
+// slice.
 func ELF(o *object.Object) ([]byte, error) {
+	im, err := Link(o)
+	if err != nil {
+		return nil, err
+	}
+	return im.Bytes(), nil
+}
+
+// Image is a linked module as the pieces of its file, in file order. A
+// writer takes the pieces as they are: joining them first would allocate
+// and fault in a second copy of the whole file (ten megabytes for a Go
+// program's module) only to copy it once more into the kernel.
+type Image struct {
+	pieces [][]byte
+	size   int
+}
+
+// Len is the size of the file in bytes.
+func (im *Image) Len() int { return im.size }
+
+// WriteTo writes the file to w.
+func (im *Image) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, p := range im.pieces {
+		k, err := w.Write(p)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Bytes returns the file as one new slice.
+func (im *Image) Bytes() []byte {
+	b := make([]byte, 0, im.size)
+	for _, p := range im.pieces {
+		b = append(b, p...)
+	}
+	return b
+}
+
+func (im *Image) add(p []byte) {
+	if len(p) > 0 {
+		im.pieces = append(im.pieces, p)
+		im.size += len(p)
+	}
+}
+
+// reserve adds a piece of n zero bytes to be filled in later.
+func (im *Image) reserve(n int) []byte {
+	p := make([]byte, n)
+	im.add(p)
+	return p
+}
+
+// zeroPage is padding; pieces are never written to once added.
+var zeroPage [pageSize]byte
+
+// pad pads the file to a multiple of align (at most a page) with the
+// bytes of fill, a page of one repeated byte.
+func (im *Image) pad(align uint64, fill []byte) {
+	n := alignUp(uint64(im.size), align) - uint64(im.size)
+	im.add(fill[:n])
+}
+
+// Link lays out o as an ELF shared object. It refuses objects whose
+// metadata is inconsistent with the code (object.Meta.Check) or of another
+// format or ABI version. Function names in the stored metadata are the
+// symbol names (see TextSymbols); o itself is not modified, and the image
+// shares o.Text.
+func Link(o *object.Object) (*Image, error) {
 	m := o.Meta
 	if m.FormatVersion != object.FormatVersion {
 		return nil, fmt.Errorf("link: object has format version %d, this build writes %d", m.FormatVersion, object.FormatVersion)
@@ -116,33 +185,27 @@ func ELF(o *object.Object) ([]byte, error) {
 	}
 
 	var (
-		f   file
+		f   Image
 		shs [numSections]elf.Section64
 	)
+	f.pieces = make([][]byte, 0, 2*numSections+2)
 	place := func(sec int, align uint64, content []byte) {
-		f.pad(align)
-		shs[sec].Off = uint64(f.Len())
+		f.pad(align, zeroPage[:])
+		shs[sec].Off = uint64(f.size)
 		shs[sec].Addr = shs[sec].Off
 		shs[sec].Size = uint64(len(content))
 		shs[sec].Addralign = align
-		f.Write(content)
+		f.add(content)
 	}
 
-	// One allocation for the whole file: growing a multi-megabyte buffer
-	// by doubling dominated the time to link a large module.
-	est := 4*pageSize + len(o.Text) + len(meta) + len(data)
-	for _, s := range syms {
-		est += 2*24 + 2*(len(s.Name)+1)
-	}
-	f.Grow(est)
-
-	// Header and program headers are written last, into this space.
-	f.Write(make([]byte, 64+numPhdrs*56))
+	// Header and program headers are filled in last.
+	ehdr := f.reserve(64 + numPhdrs*56)
 
 	// The module header is filled in once the section offsets and the
 	// checksum are known.
 	le := binary.LittleEndian
-	place(secHeader, 8, make([]byte, HeaderSize))
+	mhdr := make([]byte, HeaderSize)
+	place(secHeader, 8, mhdr)
 	hdrAddr := shs[secHeader].Off
 
 	// Dynamic symbols: lucet_module, then every exported function name.
@@ -183,17 +246,20 @@ func ELF(o *object.Object) ([]byte, error) {
 
 	place(secHash, 8, sysvHash(dynNames))
 	shs[secDynsym].Info = 1 // every dynamic symbol but the null one is global
-	place(secDynsym, 8, make([]byte, 24*len(dynsyms)))
+	dynsymb := make([]byte, 24*len(dynsyms))
+	place(secDynsym, 8, dynsymb)
 	place(secDynstr, 1, dynstr.b)
 	place(secMeta, 8, meta)
 	place(secData, pageSize, data)
-	roEnd := uint64(f.Len())
+	roEnd := uint64(f.size)
 	place(secText, pageSize, o.Text)
-	textEnd := uint64(f.Len())
+	textEnd := uint64(f.size)
 	// The rest of the last code page is int3, so a loader that maps the
 	// code straight from the file (pkg/load does) traps on a run off its
 	// end, as it does with a copied image.
-	f.padWith(pageSize, 0xcc)
+	if n := alignUp(textEnd, pageSize) - textEnd; n > 0 {
+		f.pad(pageSize, bytes.Repeat([]byte{0xcc}, int(n)))
+	}
 	for _, x := range fixes {
 		(*x.list)[x.i].Value = shs[secText].Off + uint64(x.off)
 	}
@@ -212,9 +278,10 @@ func ELF(o *object.Object) ([]byte, error) {
 	var dynb bytes.Buffer
 	binary.Write(&dynb, le, dyn)
 	place(secDynamic, pageSize, dynb.Bytes())
-	dynEnd := uint64(f.Len())
+	dynEnd := uint64(f.size)
 
 	var symb bytes.Buffer
+	symb.Grow(24 * (1 + len(locals) + len(globals)))
 	binary.Write(&symb, le, elf.Sym64{})
 	binary.Write(&symb, le, locals)
 	binary.Write(&symb, le, globals)
@@ -226,8 +293,8 @@ func ELF(o *object.Object) ([]byte, error) {
 		shs[i].Name = shstr.add(sectionNames[i])
 	}
 	place(secShstrtab, 1, shstr.b)
-	f.pad(8)
-	shoff := uint64(f.Len())
+	f.pad(8, zeroPage[:])
+	shoff := uint64(f.size)
 
 	// Section header details beyond offset, size and alignment.
 	set := func(sec int, typ elf.SectionType, flags elf.SectionFlag, link uint32, entsize uint64) {
@@ -251,12 +318,13 @@ func ELF(o *object.Object) ([]byte, error) {
 	for _, sec := range []int{secSymtab, secStrtab, secShstrtab} {
 		shs[sec].Addr = 0
 	}
-	binary.Write(&f, le, shs)
+	var shb bytes.Buffer
+	binary.Write(&shb, le, shs)
+	f.add(shb.Bytes())
 
-	out := f.Bytes()
 	var dsb bytes.Buffer
 	binary.Write(&dsb, le, dynsyms)
-	copy(out[shs[secDynsym].Off:], dsb.Bytes())
+	copy(dynsymb, dsb.Bytes())
 
 	// Module header and checksum.
 	h := Header{
@@ -273,7 +341,7 @@ func ELF(o *object.Object) ([]byte, error) {
 	}
 	h.Checksum = Checksum(&h, o.Text, meta, data)
 	h.CRC = CRC(&h, o.Text, meta, data)
-	copy(out[hdrAddr:], h.Encode())
+	copy(mhdr, h.Encode())
 
 	// ELF header and program headers.
 	load := func(flags elf.ProgFlag, off, end uint64) elf.Prog64 {
@@ -307,19 +375,8 @@ func ELF(o *object.Object) ([]byte, error) {
 	var hb bytes.Buffer
 	binary.Write(&hb, le, eh)
 	binary.Write(&hb, le, phs)
-	copy(out, hb.Bytes())
-	return out, nil
-}
-
-// file is the output being laid out.
-type file struct{ bytes.Buffer }
-
-func (f *file) pad(align uint64) { f.padWith(align, 0) }
-
-func (f *file) padWith(align uint64, fill byte) {
-	for n := alignUp(uint64(f.Len()), align) - uint64(f.Len()); n > 0; n-- {
-		f.WriteByte(fill)
-	}
+	copy(ehdr, hb.Bytes())
+	return &f, nil
 }
 
 type strtab struct {
