@@ -273,3 +273,82 @@ print(add(40, 2), ctypes.c_char.from_address(ctypes.addressof(ctypes.c_char.in_d
 		t.Errorf("add(40, 2) and the first byte of lucet_module: %q, want \"42 L\"", got)
 	}
 }
+
+// TestDataImageContents checks the image against the segments applied one
+// by one, for layouts the in-place builder must sort out: segments out of
+// address order, overlapping (the later one wins), spanning pages, empty,
+// and passive ones in between.
+func TestDataImageContents(t *testing.T) {
+	seg := func(off uint32, b []byte) object.Data {
+		return object.Data{Mode: wasm.SegmentActive, Offset: object.Const{Op: wasm.OpI32Const, Value: uint64(off)}, Init: b}
+	}
+	fill := func(n int, v byte) []byte { return bytes.Repeat([]byte{v}, n) }
+	tests := []struct {
+		name  string
+		datas []object.Data
+	}{
+		{"ascending", []object.Data{seg(0, fill(10, 1)), seg(4090, fill(10, 2)), seg(3*4096, fill(4096, 3))}},
+		{"descending", []object.Data{seg(5*4096+7, fill(9000, 4)), seg(4096, fill(1, 5)), seg(0, fill(3, 6))}},
+		{"overlapping", []object.Data{seg(100, fill(8192, 7)), seg(4000, fill(200, 8)), seg(50, fill(100, 9))}},
+		{"empty and passive", []object.Data{seg(8192, nil), {Mode: wasm.SegmentPassive, Init: fill(5, 1)}, seg(2*4096+1, fill(2, 10)), seg(65536, nil)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := objtest.Small()
+			o.Meta.Mems[0].Limits.Min = 1
+			o.Meta.Datas = tt.datas
+			want := make([]byte, wasm.PageSize)
+			for _, d := range tt.datas {
+				if d.Mode == wasm.SegmentActive {
+					copy(want[d.Offset.Value:], d.Init)
+				}
+			}
+			b, err := link.ELF(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := elf.NewFile(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := f.Section(".lucet.data").Data()
+			img, err := link.DecodeDataImage(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !img.Complete {
+				t.Fatal("image not complete")
+			}
+			got := make([]byte, wasm.PageSize)
+			for _, p := range img.Pages {
+				copy(got[p.MemOffset:], p.Bytes)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("image differs from the segments applied in order")
+			}
+			if im := link.ImageOf(&o.Meta); im == nil || len(im.Pages) != len(img.Pages) {
+				t.Errorf("ImageOf disagrees with the linked image")
+			}
+		})
+	}
+}
+
+// TestImageWriteTo checks that the pieces written out are the joined file.
+func TestImageWriteTo(t *testing.T) {
+	for name, o := range objects() {
+		t.Run(name, func(t *testing.T) {
+			im, err := link.Link(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			n, err := im.WriteTo(&buf)
+			if err != nil || n != int64(im.Len()) || buf.Len() != im.Len() {
+				t.Fatalf("WriteTo = %d, %v; Len %d, wrote %d", n, err, im.Len(), buf.Len())
+			}
+			if !bytes.Equal(buf.Bytes(), im.Bytes()) {
+				t.Errorf("WriteTo and Bytes differ")
+			}
+		})
+	}
+}
