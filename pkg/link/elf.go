@@ -137,7 +137,9 @@ func (im *Image) reserve(n int) []byte {
 	return p
 }
 
-// zeroPage is padding; pieces are never written to once added.
+// zeroPage is the padding between sections, shared by every image: only
+// the pieces Link reserves for the headers are written after being added,
+// and those are slices of their own.
 var zeroPage [pageSize]byte
 
 // pad pads the file to a multiple of align (at most a page) with the
