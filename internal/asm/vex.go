@@ -8,6 +8,7 @@ package asm
 const (
 	vexMap0F   = 1
 	vexMap0F38 = 2
+	vexMap0F3A = 3
 
 	vexPPNone = 0
 	vexPP66   = 1
@@ -97,3 +98,67 @@ func (a *Assembler) VmovdquYMR(m Mem, src Reg) {
 // Vzeroupper clears the upper halves of the ymm registers, so later SSE
 // code pays no transition penalty (Intel) or false dependency.
 func (a *Assembler) Vzeroupper() { a.buf = append(a.buf, 0xC5, 0xF8, 0x77) }
+
+// FloatArith selects a scalar AVX arithmetic instruction.
+type FloatArith uint8
+
+const (
+	FAdd FloatArith = 0x58
+	FMul FloatArith = 0x59
+	FSub FloatArith = 0x5C
+	FDiv FloatArith = 0x5E
+)
+
+// VfloatRRR is AVX's three-operand scalar dst = x op y (vaddss, vaddsd,
+// ...; size 32 or 64): unlike SSE's two-address form it needs no copy of
+// x into dst first. The rest of dst's low 128 bits come from x.
+func (a *Assembler) VfloatRRR(op FloatArith, size int, dst, x, y Reg) {
+	const name = "VfloatRRR"
+	if !a.size(name, size, s3264) || !a.xmm(name, dst) || !a.xmm(name, x) || !a.xmm(name, y) {
+		return
+	}
+	a.vexRR(vexMap0F, false, byte(x-X0), false, floatPP(size), byte(op), byte(dst-X0), byte(y-X0))
+}
+
+// VfloatRRM is dst = x op [m], the scalar operand read from memory.
+func (a *Assembler) VfloatRRM(op FloatArith, size int, dst, x Reg, m Mem) {
+	const name = "VfloatRRM"
+	if !a.size(name, size, s3264) || !a.xmm(name, dst) || !a.xmm(name, x) || !a.mem(name, m) {
+		return
+	}
+	a.vexM(vexMap0F, false, byte(x-X0), false, floatPP(size), byte(op), byte(dst-X0), m)
+}
+
+func floatPP(size int) byte {
+	if size == 32 {
+		return vexPPF3
+	}
+	return vexPPF2
+}
+
+// RorxRRI is BMI2's dst = src rotated right by n (size 32 or 64): a
+// rotation into another register without a copy first, and without
+// touching the flags.
+func (a *Assembler) RorxRRI(size int, dst, src Reg, n uint8) {
+	const name = "RorxRRI"
+	if !a.size(name, size, s3264) || !a.gpr(name, dst) || !a.gpr(name, src) {
+		return
+	}
+	a.vexRR(vexMap0F3A, size == 64, 0, false, vexPPF2, 0xF0, byte(dst), byte(src))
+	a.buf = append(a.buf, n)
+}
+
+// RorxRMI is dst = [m] rotated right by n.
+func (a *Assembler) RorxRMI(size int, dst Reg, m Mem, n uint8) {
+	const name = "RorxRMI"
+	if !a.size(name, size, s3264) || !a.gpr(name, dst) || !a.mem(name, m) {
+		return
+	}
+	if m.Base == RIP {
+		// vexM's rip-relative fixup does not account for the immediate.
+		a.failf(name, "rip-relative operand not supported")
+		return
+	}
+	a.vexM(vexMap0F3A, size == 64, 0, false, vexPPF2, 0xF0, byte(dst), m)
+	a.buf = append(a.buf, n)
+}

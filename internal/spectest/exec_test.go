@@ -82,6 +82,23 @@ func TestSpecExec(t *testing.T) {
 		{"explicit-opt0", codegen.Options{Parallel: 1}, false},
 		{"guard-opt0", codegen.Options{Parallel: 1, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}, false},
 	}
+	// The default features are the portable baseline; with the host's
+	// (what lucet-run and the Runtime compile with) the optimizing tier
+	// also emits AVX: three-operand float arithmetic, with fused loads as
+	// VEX memory operands whose guard-page faults must map to their trap
+	// sites.
+	if host := load.HostFeatures(); host&object.FeatureAVX != 0 && host&object.FeatureSSE41 != 0 {
+		modes = append(modes, []struct {
+			name    string
+			opts    codegen.Options
+			linkAll bool
+		}{
+			{"explicit-avx", codegen.Options{Parallel: 1, OptLevel: 2, Features: host}, false},
+			{"guard-avx", codegen.Options{Parallel: 1, OptLevel: 2, Features: host, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}, false},
+		}...)
+	} else {
+		t.Logf("this host has no AVX: the explicit-avx and guard-avx modes do not run")
+	}
 	var failures []string
 	for _, mode := range modes {
 		var tl execTally
@@ -122,7 +139,7 @@ func TestSpecExec(t *testing.T) {
 
 const knownExecHeader = `# Commands of the core testsuite that TestSpecExec expects to fail, as
 # "mode:file:line-of-command reason" (mode: explicit or guard bounds
-# checks). The test fails when one of these passes, so the list only
+# checks, -opt0 the baseline tier, -avx with the host's CPU features). The test fails when one of these passes, so the list only
 # shrinks. Regenerate with LUCET_SPEC_UPDATE=1.
 `
 

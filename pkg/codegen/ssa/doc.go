@@ -21,10 +21,11 @@
 //	pass_fuse_select.go    fuseSelects          OptLevel >= 1
 //	pass_fuse_scaled.go    fuseScaledAdds       OptLevel >= 1
 //	pass_andn.go           fuseAndNot           OptLevel >= 1
+//	pass_fuse_load.go      fuseLoads            OptLevel 2
 //
 // The fusions mark values (Value.Fused) that the backend folds into their
 // one user, and move them next to it (fuseVectorTests may swap a branch's
-// targets). fuseVectorTests, fuseScaledAdds and fuseAndNot follow x86
-// (PTEST, scaled-index addressing, ANDN): a backend without those would
-// skip them.
+// targets). fuseVectorTests, fuseScaledAdds, fuseAndNot and fuseLoads
+// follow x86 (PTEST, scaled-index addressing, ANDN, memory operands): a
+// backend without those would skip them.
 package ssa

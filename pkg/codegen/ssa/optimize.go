@@ -25,5 +25,8 @@ func Optimize(f *Func, level int) {
 		fuseSelects(f)
 		fuseScaledAdds(f)
 		fuseAndNot(f)
+		if level > 1 {
+			fuseLoads(f)
+		}
 	}
 }

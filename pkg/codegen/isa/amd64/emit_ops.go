@@ -354,6 +354,10 @@ func (e *emitter) interrupt(v *ssa.Value) {
 func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
+	if l, other := fusedLoad(v); l != nil {
+		e.intBinLoad(v, l, other, op)
+		return
+	}
 	sz := v.Type.Size()
 	d := e.dst(v, rA)
 	if v.Op == ssa.OpAdd && (x.Fused || y.Fused) {
@@ -387,6 +391,9 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 			return
 		}
 	}
+	if v.Op == ssa.OpAnd && e.zeroExtend(v, d) {
+		return
+	}
 	if isReg(y, d) && !isReg(x, d) {
 		if ssa.OpInfos[v.Op].Commutative {
 			x, y = y, x
@@ -408,6 +415,47 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 	if op != asm.ALUCmp {
 		e.flagsFor = v // ZF says whether v is zero until the next instruction
 	}
+}
+
+// zeroExtend emits x & 0xff, x & 0xffff and (i64) x & 0xffffffff as one
+// movzx (or 32-bit mov) from x's location into d, when x is not in d
+// already: an and would need a copy of x first. (In d, the and is as
+// short and also leaves ZF for a branch on the result.)
+func (e *emitter) zeroExtend(v *ssa.Value, d asm.Reg) bool {
+	x, y := v.Args[0], v.Args[1]
+	if x.Op == ssa.OpConst {
+		x, y = y, x
+	}
+	if y.Op != ssa.OpConst || x.Op == ssa.OpConst || isReg(x, d) {
+		return false
+	}
+	mask := uint64(y.Aux)
+	if v.Type == ssa.TI32 {
+		mask = uint64(uint32(mask))
+	}
+	var w int
+	switch mask {
+	case 0xff:
+		w = 8
+	case 0xffff:
+		w = 16
+	case 0xffffffff:
+		w = 32
+	default:
+		return false
+	}
+	switch {
+	case !spilled(x) && w == 32:
+		e.a.MovRR(32, d, asm.Reg(x.Loc.Reg))
+	case !spilled(x):
+		e.a.Movzx(32, w, d, asm.Reg(x.Loc.Reg))
+	case w == 32:
+		e.a.MovRM(32, d, slotMem(x.Loc.Slot))
+	default:
+		e.a.MovzxRM(32, w, d, slotMem(x.Loc.Slot))
+	}
+	e.finish(v, d)
+	return true
 }
 
 // andNot emits x & ^n for an and whose operand ^n (n xor all ones) was
@@ -457,6 +505,10 @@ func (e *emitter) aluSrc(op asm.ALUOp, sz int, d asm.Reg, y *ssa.Value) {
 func (e *emitter) mul(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
+	if l, other := fusedLoad(v); l != nil {
+		e.intBinLoad(v, l, other, 0)
+		return
+	}
 	if x.Op == ssa.OpConst {
 		x, y = y, x
 	}
@@ -486,6 +538,21 @@ func (e *emitter) shift(v *ssa.Value, op asm.ShiftOp) {
 	d := e.dst(v, rA)
 	if y.Op == ssa.OpConst {
 		n := uint8(y.Aux) & uint8(sz-1)
+		if (op == asm.ShiftRol || op == asm.ShiftRor) && n != 0 && x.Op != ssa.OpConst && !isReg(x, d) &&
+			e.opts.Features&object.FeatureBMI2 != 0 {
+			// BMI2's rorx rotates into d without copying x there first
+			// (SHA-2's sigma functions rotate one word three ways).
+			if op == asm.ShiftRol {
+				n = uint8(sz) - n
+			}
+			if spilled(x) {
+				a.RorxRMI(sz, d, slotMem(x.Loc.Slot), n)
+			} else {
+				a.RorxRRI(sz, d, asm.Reg(x.Loc.Reg), n)
+			}
+			e.finish(v, d)
+			return
+		}
 		e.load(d, x)
 		if n != 0 {
 			a.ShiftRI(op, sz, d, n)
@@ -624,8 +691,28 @@ func (e *emitter) fsrc(rr sseBin, rm sseBinM, d asm.Reg, y *ssa.Value) {
 
 func (e *emitter) floatBin(v *ssa.Value) {
 	x, y := v.Args[0], v.Args[1]
-	rr, rm := e.sseOps(v.Op, v.Type)
+	if l, other := fusedLoad(v); l != nil {
+		e.floatBinLoad(v, l, other)
+		return
+	}
 	d := e.dst(v, x15)
+	if e.opts.Features&object.FeatureAVX != 0 {
+		// Three operands: no copy of x into d, and no detour when y is
+		// already in d.
+		a, op, sz := e.a, avxOps[v.Op], v.Type.Size()
+		rx := e.xmm(x, x14)
+		switch {
+		case y.Op == ssa.OpConst:
+			a.VfloatRRM(op, sz, d, rx, asm.LabelMem(e.constLabel(uint64(y.Aux))))
+		case spilled(y):
+			a.VfloatRRM(op, sz, d, rx, slotMem(y.Loc.Slot))
+		default:
+			a.VfloatRRR(op, sz, d, rx, asm.Reg(y.Loc.Reg))
+		}
+		e.finish(v, d)
+		return
+	}
+	rr, rm := e.sseOps(v.Op, v.Type)
 	if isReg(y, d) && !isReg(x, d) {
 		if ssa.OpInfos[v.Op].Commutative {
 			x, y = y, x

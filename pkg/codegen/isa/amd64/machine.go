@@ -23,8 +23,11 @@ const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.Feat
 // DefaultFeatures: SSE4.1, POPCNT, LZCNT and BMI1.
 func (Machine) DefaultFeatures() uint64 { return defaultFeatures }
 
-// UsableFeatures adds AVX (memory.copy's 32-byte moves) to the defaults.
-func (Machine) UsableFeatures() uint64 { return defaultFeatures | object.FeatureAVX }
+// UsableFeatures adds AVX (memory.copy's 32-byte moves, three-operand
+// float arithmetic) and BMI2 (rorx) to the defaults.
+func (Machine) UsableFeatures() uint64 {
+	return defaultFeatures | object.FeatureAVX | object.FeatureBMI2
+}
 
 // CheckFeatures requires SSE4.1; without POPCNT, LZCNT or BMI1 the emitter
 // uses longer sequences.

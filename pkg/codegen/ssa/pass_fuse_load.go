@@ -1,0 +1,62 @@
+package ssa
+
+import "github.com/lucet-go/lucet/pkg/wasm"
+
+// fuseLoads marks a load whose one use is the next value of its block
+// (constants between them emit nothing) as the memory operand of that
+// value: x86's add, sub, and, or, xor, imul and the scalar SSE arithmetic
+// read an operand from memory, so the load takes no register and no
+// instruction of its own. Nothing executes between the two, so the access
+// happens, and traps, exactly where the wasm load would; the bounds check
+// stays the load's. Only the full-width loads whose type is the
+// operation's qualify (an extending load has no memory form), and only as
+// the second operand of a non-commutative operation, which x86's
+// two-address forms read from memory.
+func fuseLoads(f *Func) {
+	for _, b := range f.Blocks {
+		for i, l := range b.Values {
+			if l.Op != OpLoad || l.Uses != 1 || l.Fused || !fullWidthLoad(l) {
+				continue
+			}
+			j := i + 1
+			for j < len(b.Values) && b.Values[j].Op == OpConst {
+				j++
+			}
+			if j == len(b.Values) {
+				continue
+			}
+			// A consumer that is itself fused (the not of an and-not) is
+			// no instruction to take the operand.
+			if v := b.Values[j]; loadOperandOp(v.Op) && !v.Fused && v.Type == l.Type && len(v.Args) == 2 &&
+				v.Args[0] != v.Args[1] && !v.Args[0].Fused && !v.Args[1].Fused &&
+				(v.Args[1] == l || v.Args[0] == l && OpInfos[v.Op].Commutative) {
+				l.Fused = true
+			}
+		}
+	}
+}
+
+// fullWidthLoad reports whether load l reads exactly its value's width.
+func fullWidthLoad(l *Value) bool {
+	switch wasm.Opcode(l.Aux2) {
+	case wasm.OpI32Load:
+		return l.Type == TI32
+	case wasm.OpI64Load:
+		return l.Type == TI64
+	case wasm.OpF32Load:
+		return l.Type == TF32
+	case wasm.OpF64Load:
+		return l.Type == TF64
+	}
+	return false
+}
+
+// loadOperandOp reports whether op can read its second operand from
+// memory (isa/amd64, emit_load_operand.go).
+func loadOperandOp(op Op) bool {
+	switch op {
+	case OpAdd, OpSub, OpAnd, OpOr, OpXor, OpMul, OpFAdd, OpFSub, OpFMul, OpFDiv:
+		return true
+	}
+	return false
+}
