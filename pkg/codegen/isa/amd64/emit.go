@@ -54,7 +54,11 @@ type emitter struct {
 	checked map[*ssa.Value]uint64
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *ssa.Value
-	frame    int32 // bytes below rbp
+	// cmpFlags is the integer comparison intCompare just materialized
+	// (setcc and movzx, and stores to slots, leave the flags alone);
+	// prevCmp is that of the value emitted before the current one.
+	cmpFlags, prevCmp *ssa.Value
+	frame             int32 // bytes below rbp
 	// threaded memoizes thread, by block ID.
 	threaded []*ssa.Block
 	// pending and edgeMs are parallelMove's and edgeMoves' buffers,
@@ -966,6 +970,7 @@ func (e *emitter) value(v *ssa.Value) error {
 		return nil
 	}
 	e.flagsFor = nil
+	e.prevCmp, e.cmpFlags = e.cmpFlags, nil
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}

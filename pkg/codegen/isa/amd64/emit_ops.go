@@ -157,11 +157,44 @@ func (e *emitter) bitCount(v *ssa.Value) {
 
 func (e *emitter) intCompare(v *ssa.Value) {
 	a := e.a
-	cond := e.compare(v)
+	var cond asm.Cond
+	if e.sameCompare(v) {
+		// (a > b) - (a < b), the C comparator idiom: the flags of the
+		// first comparison's cmp answer the second too.
+		cond = intConds[v.Op]
+	} else {
+		cond = e.compare(v)
+	}
+	if v.Op != ssa.OpEqz {
+		e.cmpFlags = v
+	}
 	d := e.dst(v, rA)
 	a.Setcc(cond, d)
 	a.Movzx(32, 8, d, d)
 	e.finish(v, d)
+}
+
+// sameCompare reports whether the value emitted just before v, in v's
+// block with only constants between, is an integer comparison of the same
+// operands that intCompare materialized: its cmp's flags still hold.
+func (e *emitter) sameCompare(v *ssa.Value) bool {
+	p := e.prevCmp
+	if p == nil || v.Op == ssa.OpEqz || p.Block != v.Block || v.Block == nil ||
+		p.Args[0] != v.Args[0] || p.Args[1] != v.Args[1] {
+		return false
+	}
+	vs := v.Block.Values
+	for i := len(vs) - 1; i > 0; i-- {
+		if vs[i] != v {
+			continue
+		}
+		j := i - 1
+		for j > 0 && vs[j].Op == ssa.OpConst {
+			j--
+		}
+		return vs[j] == p
+	}
+	return false
 }
 
 func (e *emitter) floatCompare(v *ssa.Value) {
