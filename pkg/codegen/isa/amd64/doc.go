@@ -51,7 +51,8 @@
 //     conversions with their saturating forms, SIMD on NEON;
 //   - the passes that assume x86 addressing modes or PTEST
 //     (fuseScaledAdds, fuseVectorTests in ssa.Optimize) are harmless but
-//     may be skipped; arm64 has its own fusions (madd, cbz, tbz);
+//     may be skipped; fuseLoads must be (A64 arithmetic has no memory
+//     operands); arm64 has its own fusions (madd, cbz, tbz);
 //   - the stubs and PatchCall (imm26 of a BL, a veneer beyond 128 MiB);
 //     FillByte 0, since every gap is whole words and 0x00000000 is udf #0;
 //   - in the runtime, outside this tree: trampolines in
