@@ -425,10 +425,13 @@ func (s *Store) instanceOf(vmctx uintptr) *Instance {
 	return s.instances[i]
 }
 
-// savedExec is the part of the ExecContext a nested call overwrites.
-type savedExec [6]uint64
+// savedExec is the part of the ExecContext a nested call overwrites. The
+// stack top is among it: the signal handler injects a preemption only
+// where RSP is at or below it, and a nested call's top lies below the
+// frames of the guest it returns to.
+type savedExec [7]uint64
 
-var savedFields = [6]uintptr{abi.ExecTrapPC, abi.ExecFrameBP, abi.ExecResumePC, abi.ExecResumeSP, abi.ExecHostArgs, abi.ExecExitVMCtx}
+var savedFields = [7]uintptr{abi.ExecTrapPC, abi.ExecFrameBP, abi.ExecResumePC, abi.ExecResumeSP, abi.ExecHostArgs, abi.ExecExitVMCtx, abi.ExecStackTop}
 
 func (s *Store) save() (v savedExec) {
 	for i, off := range savedFields {
@@ -501,19 +504,20 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		}
 		return nil, err
 	}
+	// A call nested in a host function overwrites the exit state the
+	// parked guest below it resumes from, and the stack top; it puts
+	// them back on the way out, so the host call path itself saves
+	// nothing.
+	var sv savedExec
+	if !outer {
+		sv = s.save()
+	}
 	copy(words(argp, f.slots), args)
 	store64(e+abi.ExecStackTop, uint64(argp))
 	store64(e+abi.ExecExitCode, 0)
 	armed := outer && (s.cfg.Timeout > 0 || ctx != nil)
 	if armed {
 		s.arm(s.cfg.Timeout, ctx)
-	}
-	// A call nested in a host function overwrites the exit state the
-	// parked guest below it resumes from; it puts it back on the way out,
-	// so the host call path itself saves nothing.
-	var sv savedExec
-	if !outer {
-		sv = s.save()
 	}
 	s.depth++
 	s.curTop = argp
