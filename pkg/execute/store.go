@@ -91,14 +91,15 @@ type Store struct {
 	// calls whose host functions never ask (and, after the first, calls
 	// that do) neither allocate nor lock. gen names the armed call, so a
 	// timer firing after it ended does nothing.
-	killMu     sync.Mutex
-	gen        uint64
-	done       chan struct{}
-	doneClosed bool
-	stopTimer  func() bool
-	stopCtx    func() bool
-	deadline   int64           // monoNow() when the armed call times out, 0 = none
-	ctx        context.Context // of the armed call (CallContext), or nil
+	killMu      sync.Mutex
+	resignaling bool // a resignal goroutine runs for the current kill
+	gen         uint64
+	done        chan struct{}
+	doneClosed  bool
+	stopTimer   func() bool
+	stopCtx     func() bool
+	deadline    int64           // monoNow() when the armed call times out, 0 = none
+	ctx         context.Context // of the armed call (CallContext), or nil
 
 	inline struct {
 		instances [1]*Instance
@@ -300,6 +301,33 @@ func (s *Store) killLocked() {
 		// against 0.5 µs), so every thread of the process is sent
 		// SIGURG. Without it a guest loop would stop only at the SIGURG
 		// Go's sysmon sends after 10 ms.
+		signalThreads()
+		if !s.resignaling {
+			s.resignaling = true
+			go s.resignal()
+		}
+	}
+}
+
+// resignal sends the signal of a kill again, at growing intervals, until
+// the killed call has ended. One signal is not always enough: the call
+// checks for a kill right before it resumes guest code, but a signal that
+// arrives after that check and before the guest is in its functions (in
+// resume, in a stub, where the handler sets the interrupt word but cannot
+// inject) is spent, and a loop that follows has no check of the word.
+// The handler cannot send itself the signal again from there: it would
+// be delivered before the thread moved on, again and again. Kills are
+// rare, and this goroutine lives only as long as the killed call.
+func (s *Store) resignal() {
+	for d := time.Millisecond; ; d = min(2*d, 64*time.Millisecond) {
+		time.Sleep(d)
+		s.killMu.Lock()
+		if !s.killed.Load() || !s.running.Load() {
+			s.resignaling = false
+			s.killMu.Unlock()
+			return
+		}
+		s.killMu.Unlock()
 		signalThreads()
 	}
 }
@@ -592,6 +620,12 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			runtime.Gosched()
 		default:
 			return nil, fmt.Errorf("execute: guest exited with unknown code %#x", ec)
+		}
+		// A kill whose signal came while this thread ran Go code (the
+		// host function, the scheduler) was spent there: the guest
+		// would resume into a loop that has no interrupt check.
+		if s.killed.Load() {
+			return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 		}
 		store64(e+abi.ExecExitCode, 0)
 		resume(e)
