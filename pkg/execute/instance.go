@@ -3,6 +3,7 @@ package execute
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/lucet-go/lucet/pkg/abi"
@@ -218,6 +219,9 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 				memBytes = uintptr(m.Meta.Mems[0].Limits.Min) * wasm.PageSize
 			}
 			if mod.cow, err = newCOWImage(m.Data, memBytes); err != nil {
+				// The error is kept in place of the module, whose
+				// Close would have unregistered the code.
+				derived{mod: mod}.Close()
 				return derived{err: err}
 			}
 		}
@@ -270,7 +274,23 @@ func (s *Store) InstantiateObject(o *object.Object, imports Imports) (*Instance,
 		return nil, err
 	}
 	mod.owned = r
-	return s.instantiate(mod, imports)
+	inst, err := s.instantiate(mod, imports)
+	if err != nil {
+		s.freeUnkept(mod)
+	}
+	return inst, err
+}
+
+// freeUnkept unmaps the code InstantiateObject mapped for mod after a
+// failed instantiation that ended before the store kept mod (a link error,
+// a closed store): nothing else would, since a store frees the code of
+// the modules it keeps when it is closed, and only those.
+func (s *Store) freeUnkept(mod *module) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(s.modules, mod) {
+		mod.owned.free()
+	}
 }
 
 // InstantiateCode instantiates a module whose code the caller has already
