@@ -465,3 +465,72 @@ func TestPreemptAfterNestedCall(t *testing.T) {
 		})
 	}
 }
+
+// Endless loops of every shape in testdata/loops.wat (an empty loop, a
+// counter, nested loops, memory accesses with either kind of bounds
+// check, branches and a br_table, float and vector values, direct and
+// indirect calls, a loop 200 calls deep) are stopped by a kill and by a
+// timeout: wherever a loop's code is, a preemption can be injected.
+func TestPreemptLoopShapes(t *testing.T) {
+	b, err := os.ReadFile("testdata/loops.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loops := []struct {
+		name string
+		args []uint64
+	}{
+		{"empty", nil}, {"count", nil}, {"nested", nil}, {"memory", nil},
+		{"branches", nil}, {"float", nil}, {"calls", nil}, {"deep", []uint64{200}},
+	}
+	for _, bc := range []struct {
+		name   string
+		bounds object.BoundsChecks
+	}{{"guard", object.BoundsGuard}, {"explicit", object.BoundsExplicit}} {
+		bounds := bc.bounds
+		opts := codegen.Options{Bounds: bounds}
+		if bounds == object.BoundsGuard {
+			opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
+		}
+		obj, err := codegen.Compile(m, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stop := range []string{"kill", "timeout"} {
+			cfg := Config{}
+			if stop == "timeout" {
+				cfg.Timeout = 20 * time.Millisecond
+			}
+			s, err := NewStore(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			inst, err := s.InstantiateObject(obj, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range loops {
+				t.Run(bc.name+"/"+stop+"/"+l.name, func(t *testing.T) {
+					defer watchdog(t, time.Minute, l.name+" loop", s)()
+					errc := make(chan error, 1)
+					go func() {
+						_, err := inst.Func(l.name).Call(l.args...)
+						errc <- err
+					}()
+					if stop == "kill" {
+						waitRunning(s)
+						s.Kill()
+					}
+					if err := <-errc; !IsTrap(err, abi.TrapInterrupt) {
+						t.Fatalf("%s: got %v, want an interrupt trap", l.name, err)
+					}
+				})
+			}
+		}
+	}
+}
