@@ -3,12 +3,15 @@ package execute
 import (
 	"bufio"
 	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -86,5 +89,43 @@ func TestInstantiateObjectFailureFreesCode(t *testing.T) {
 				t.Errorf("64 failed instantiations left %d bytes of code mapped", after-before)
 			}
 		})
+	}
+}
+
+// A loaded module that is never closed has its code unmapped once it is
+// unreachable (load's cleanup); its registration with the signal handler
+// goes with it. Kept, the handler took whatever was mapped there next for
+// this module's code: a new module's code overlapping it was merged with
+// it into a range where no preemption is injected, and a loop in it
+// could not be stopped.
+func TestUnclosedModuleUnregistersCode(t *testing.T) {
+	s, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := func() [2]uintptr {
+		m, err := load.FromObject(guardObject(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Instantiate(m, nil); err != nil {
+			t.Fatal(err)
+		}
+		return [2]uintptr{m.CodeAddr(0), m.CodeAddr(0) + uintptr(len(m.Code))}
+	}()
+	registered := func() bool {
+		return slices.Contains(codeRanges(), rng)
+	}
+	if !registered() {
+		t.Fatalf("code %x not registered while a store runs it", rng)
+	}
+	s.Close() // the store let go of the module; nothing closes it
+	s = nil
+	for i := 0; i < 100 && registered(); i++ {
+		runtime.GC()
+		runtime.Gosched()
+	}
+	if registered() {
+		t.Errorf("code %x of a collected module still registered after 100 collections (stale ranges: %x)", rng, staleCodeRanges())
 	}
 }
