@@ -110,7 +110,11 @@
 // cost more than a small call), so a kill of a running call signals every
 // thread of the process, which Go's threads all tolerate
 // (BenchmarkKillLatency: a fraction of a millisecond from Kill to the
-// call's return, where waiting for sysmon's signal took 10-20 ms).
+// call's return, where waiting for sysmon's signal took 10-20 ms). A
+// signal that lands where nothing can be injected is not the end of it:
+// the call checks for a kill before it resumes guest code after any exit,
+// and the kill sends its signal again, at growing intervals, until the
+// call has ended (Store.resignal).
 //
 // # Signals
 //

@@ -3,7 +3,10 @@ package execute
 import (
 	"encoding/binary"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
+	"sync/atomic"
 
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
@@ -27,10 +30,10 @@ type module struct {
 	cow         *cowImage // data as a copy-on-write image (large data only)
 	passiveData bool      // some data segment is passive
 
-	// registered: the code range is registered with the signal handler
-	// for the module's life (a load.Module's, until it is closed) rather
-	// than by each store that runs it.
-	registered bool
+	// reg, when set, is the code range's registration with the signal
+	// handler for the module's life (a load.Module's, until it is closed
+	// or collected) rather than by each store that runs it.
+	reg *codeReg
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
@@ -208,7 +211,15 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 			if err := registerCode(mod.code, mod.safeStart(), mod.code+mod.size); err != nil {
 				return derived{err: err}
 			}
-			mod.registered = true
+			mod.reg = &codeReg{start: mod.code, safe: mod.safeStart(), end: mod.code + mod.size}
+			// A module nobody closes has its code unmapped once it is
+			// unreachable (load's cleanup); the registration must go
+			// too, or the handler would take whatever is mapped there
+			// next for this code (and a range overlapping it is merged
+			// into one where nothing is injected). The two cleanups run
+			// in no set order: a mapping made between them is merged
+			// only until this one runs.
+			mod.reg.cleanup = runtime.AddCleanup(m, (*codeReg).release, mod.reg)
 		}
 		if m.Data != nil && m.Data.Complete {
 			mod.data = m.Data
@@ -218,6 +229,9 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 				memBytes = uintptr(m.Meta.Mems[0].Limits.Min) * wasm.PageSize
 			}
 			if mod.cow, err = newCOWImage(m.Data, memBytes); err != nil {
+				// The error is kept in place of the module, whose
+				// Close would have unregistered the code.
+				derived{mod: mod}.Close()
 				return derived{err: err}
 			}
 		}
@@ -227,6 +241,21 @@ func (s *Store) Instantiate(m *load.Module, imports Imports) (*Instance, error) 
 		return nil, d.err
 	}
 	return s.instantiate(d.mod, imports)
+}
+
+// codeReg is a loaded module's registration of its code with the signal
+// handler, given back once: by the module's Close or, for a module never
+// closed, once it is collected.
+type codeReg struct {
+	start, safe, end uintptr
+	done             atomic.Bool
+	cleanup          runtime.Cleanup
+}
+
+func (r *codeReg) release() {
+	if r.done.CompareAndSwap(false, true) {
+		unregisterCode(r.start, r.safe, r.end)
+	}
 }
 
 // defRefs is laid out as abi's FuncRef: code, vmctx, type ID.
@@ -247,9 +276,9 @@ func (d derived) Close() error {
 	if d.mod == nil {
 		return nil
 	}
-	if d.mod.registered {
-		unregisterCode(d.mod.code, d.mod.safeStart(), d.mod.code+d.mod.size)
-		d.mod.registered = false
+	if r := d.mod.reg; r != nil {
+		r.cleanup.Stop()
+		r.release()
 	}
 	if d.mod.cow != nil {
 		return d.mod.cow.Close()
@@ -270,7 +299,23 @@ func (s *Store) InstantiateObject(o *object.Object, imports Imports) (*Instance,
 		return nil, err
 	}
 	mod.owned = r
-	return s.instantiate(mod, imports)
+	inst, err := s.instantiate(mod, imports)
+	if err != nil {
+		s.freeUnkept(mod)
+	}
+	return inst, err
+}
+
+// freeUnkept unmaps the code InstantiateObject mapped for mod after a
+// failed instantiation that ended before the store kept mod (a link error,
+// a closed store): nothing else would, since a store frees the code of
+// the modules it keeps when it is closed, and only those.
+func (s *Store) freeUnkept(mod *module) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.Contains(s.modules, mod) {
+		mod.owned.free()
+	}
 }
 
 // InstantiateCode instantiates a module whose code the caller has already
@@ -498,7 +543,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 	}
 	if !known {
-		if mod.size > 0 && !mod.registered {
+		if mod.size > 0 && mod.reg == nil {
 			if err := registerCode(mod.code, mod.safeStart(), mod.code+mod.size); err != nil {
 				s.instances = s.instances[:len(s.instances)-1]
 				return nil, err

@@ -51,11 +51,8 @@ func killChild(t *testing.T) {
 	// collection): keep the collector out of the way.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
-	watchdog := time.AfterFunc(2*time.Minute, func() {
-		panic("a killed guest loop was still running after 2 minutes: Kill did not reach its thread")
-	})
-	defer watchdog.Stop()
 	s, inst := preemptInstance(t, Config{})
+	defer watchdog(t, time.Minute, "a killed guest loop (Kill did not reach its thread?)", s)()
 	spin := inst.Func("spin")
 	for i := range 5 {
 		errc := make(chan error, 1)
@@ -72,6 +69,26 @@ func killChild(t *testing.T) {
 	// The store is usable after kills.
 	if _, err := inst.Func("regs").Call(1000); err != nil {
 		t.Fatalf("regs after the kills: %v", err)
+	}
+	// A kill whose signal reaches the thread in Go code, between two
+	// exits (here: sent by the host function the guest called, which
+	// then returns into a loop), still ends the call: the call checks
+	// for a kill before it resumes guest code. Before, the signal was
+	// spent on Go code and the loop ran on for good.
+	var ns *Store
+	ns, nested := nestedInstance(t, Config{}, func(*Caller, []uint64) error {
+		ns.Kill()
+		return nil
+	})
+	for i := range 3 {
+		before := Preemptions()
+		if _, err := nested.Func("outer").Call(); !IsTrap(err, abi.TrapInterrupt) {
+			t.Fatalf("outer %d killed by its host call: got %v, want an interrupt trap", i, err)
+		}
+		// Not left to Kill's resending of the signal (see resignal).
+		if n := Preemptions() - before; n != 0 {
+			t.Errorf("outer %d: ended by %d preemptions, want none: the guest was resumed after the kill", i, n)
+		}
 	}
 }
 

@@ -62,7 +62,8 @@ func preemptInstanceBounds(t testing.TB, cfg Config, bounds object.BoundsChecks)
 // collector completes cycles. Nothing assumes how fast a loaded machine
 // is: the context is cancelled, and the kill sent, only once the ticker
 // has run 3 times and a collection has completed during the spin (which
-// needs the guest to be preempted; a 2-minute timeout is the watchdog), and
+// needs the guest to be preempted; a watchdog fails the run with a state
+// dump if it never is), and
 // the deadline case checks that the call ran at least its timeout.
 func TestPreemptInfiniteLoop(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
@@ -128,7 +129,9 @@ func TestPreemptInfiniteLoop(t *testing.T) {
 			}()
 			before := Preemptions()
 			start := time.Now()
+			stopWD := watchdog(t, 3*time.Minute, "spin (never preempted?)", s)
 			_, err := inst.Func("spin").CallContext(ctx)
+			stopWD()
 			el := time.Since(start)
 			close(stop)
 			<-done
@@ -379,5 +382,155 @@ func TestPreemptGrowsStack(t *testing.T) {
 	spin = false
 	if _, err := deep.Call(uint64(n)); err != nil {
 		t.Fatalf("deep after the kill: %v", err)
+	}
+}
+
+// nestedInstance compiles testdata/nested.wasm (see nested.wat) with host
+// as its import t.host.
+func nestedInstance(t *testing.T, cfg Config, host func(c *Caller, stack []uint64) error) (*Store, *Instance) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/nested.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	inst, err := s.InstantiateObject(obj, ImportMap{"t": {"host": NewHostFunc(wasm.FuncType{}, host)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, inst
+}
+
+// A guest that made re-entrant calls (guest -> host -> guest -> back) and
+// then loops is still preempted and stopped, by a kill and by its
+// timeout: each nested call's own stack top, which the signal handler
+// compares RSP with, is given back when it returns. Kept, it was below
+// the outer guest's frames, so the handler took the loop for something
+// other than the running call and refused every SIGURG: the loop could
+// be neither preempted nor killed.
+func TestPreemptAfterNestedCall(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		nested  int // calls of inner the host function makes
+		timeout time.Duration
+	}{
+		{name: "kill/1", nested: 1},
+		{name: "kill/3", nested: 3},
+		{name: "timeout/1", nested: 1, timeout: 50 * time.Millisecond},
+		{name: "timeout/3", nested: 3, timeout: 50 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var inst *Instance
+			back := make(chan error, 1) // the nested calls are over
+			s, inst := nestedInstance(t, Config{Timeout: tc.timeout}, func(c *Caller, _ []uint64) error {
+				var err error
+				for range tc.nested {
+					var res []uint64
+					if res, err = inst.Func("inner").Call(); err == nil && res[0] != 7 {
+						err = fmt.Errorf("inner returned %d, want 7", res[0])
+					}
+				}
+				back <- err
+				return nil
+			})
+			errc := make(chan error, 1)
+			stop := watchdog(t, time.Minute, "outer after nested calls", s)
+			defer stop()
+			go func() {
+				_, err := inst.Func("outer").Call()
+				errc <- err
+			}()
+			if err := <-back; err != nil {
+				t.Fatalf("nested call: %v", err)
+			}
+			if tc.timeout == 0 {
+				time.Sleep(time.Millisecond) // into the loop
+				s.Kill()
+			}
+			if err := <-errc; !IsTrap(err, abi.TrapInterrupt) {
+				t.Fatalf("outer: got %v, want an interrupt trap", err)
+			}
+		})
+	}
+}
+
+// Endless loops of every shape in testdata/loops.wat (an empty loop, a
+// counter, nested loops, memory accesses with either kind of bounds
+// check, branches and a br_table, float and vector values, direct and
+// indirect calls, a loop 200 calls deep) are stopped by a kill and by a
+// timeout: wherever a loop's code is, a preemption can be injected.
+func TestPreemptLoopShapes(t *testing.T) {
+	b, err := os.ReadFile("testdata/loops.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loops := []struct {
+		name string
+		args []uint64
+	}{
+		{"empty", nil}, {"count", nil}, {"nested", nil}, {"memory", nil},
+		{"branches", nil}, {"float", nil}, {"calls", nil}, {"deep", []uint64{200}},
+	}
+	for _, bc := range []struct {
+		name   string
+		bounds object.BoundsChecks
+	}{{"guard", object.BoundsGuard}, {"explicit", object.BoundsExplicit}} {
+		bounds := bc.bounds
+		opts := codegen.Options{Bounds: bounds}
+		if bounds == object.BoundsGuard {
+			opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
+		}
+		obj, err := codegen.Compile(m, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stop := range []string{"kill", "timeout"} {
+			cfg := Config{}
+			if stop == "timeout" {
+				cfg.Timeout = 20 * time.Millisecond
+			}
+			s, err := NewStore(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			inst, err := s.InstantiateObject(obj, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range loops {
+				t.Run(bc.name+"/"+stop+"/"+l.name, func(t *testing.T) {
+					defer watchdog(t, time.Minute, l.name+" loop", s)()
+					errc := make(chan error, 1)
+					go func() {
+						_, err := inst.Func(l.name).Call(l.args...)
+						errc <- err
+					}()
+					if stop == "kill" {
+						waitRunning(s)
+						s.Kill()
+					}
+					if err := <-errc; !IsTrap(err, abi.TrapInterrupt) {
+						t.Fatalf("%s: got %v, want an interrupt trap", l.name, err)
+					}
+				})
+			}
+		}
 	}
 }

@@ -52,6 +52,12 @@ var (
 
 	sigPreempts uint64 // preemptions the handler injected (sigPreempt)
 
+	// What the handler did with SIGURG (sigStats): every one it saw,
+	// those with RIP in guest code, and the injections it refused there,
+	// by reason.
+	sigStatURG, sigStatURGGuest                   uint64
+	sigStatNoSafe, sigStatAboveTop, sigStatNoRoom uint64
+
 	sigMu      sync.Mutex             // serializes writers
 	sigCodeRef = map[[3]uintptr]int{} // registered ranges (start, end, safe) and their users
 	sigLive    []uintptr              // the published table (kept reachable)
@@ -222,3 +228,35 @@ func GuardTraps() uint64 { return atomic.LoadUint64(&sigFaultTraps) }
 // thread exit to Go from wherever it was running (see sigPreempt), in
 // this process.
 func Preemptions() uint64 { return atomic.LoadUint64(&sigPreempts) }
+
+// sigStats is what the signal handler has done in this process, for tests
+// and for the state a watchdog dumps: a guest that cannot be stopped shows
+// here whether SIGURG reached the handler at all, reached it in guest
+// code, and why no preemption was injected.
+type sigStats struct {
+	URG       uint64 // SIGURG seen, wherever the thread was
+	URGGuest  uint64 // ... with RIP in registered guest code
+	Preempts  uint64 // ... and a preemption injected
+	NoSafe    uint64 // refused: RIP in the stubs or routines before the functions
+	AboveTop  uint64 // refused: RSP above the running call's stack top
+	NoRoom    uint64 // refused: no room for sigPreempt's frame above the guard page
+	FaultTrap uint64 // faults turned into traps
+}
+
+func readSigStats() sigStats {
+	return sigStats{
+		URG:       atomic.LoadUint64(&sigStatURG),
+		URGGuest:  atomic.LoadUint64(&sigStatURGGuest),
+		Preempts:  atomic.LoadUint64(&sigPreempts),
+		NoSafe:    atomic.LoadUint64(&sigStatNoSafe),
+		AboveTop:  atomic.LoadUint64(&sigStatAboveTop),
+		NoRoom:    atomic.LoadUint64(&sigStatNoRoom),
+		FaultTrap: atomic.LoadUint64(&sigFaultTraps),
+	}
+}
+
+// sub is s - o, field by field (what happened between two reads).
+func (s sigStats) sub(o sigStats) sigStats {
+	return sigStats{s.URG - o.URG, s.URGGuest - o.URGGuest, s.Preempts - o.Preempts,
+		s.NoSafe - o.NoSafe, s.AboveTop - o.AboveTop, s.NoRoom - o.NoRoom, s.FaultTrap - o.FaultTrap}
+}

@@ -70,6 +70,11 @@
 TEXT ·sigHandler(SB), NOSPLIT|NOFRAME, $0
 	LOCK
 	INCQ ·sigActive(SB)
+	CMPL DI, $SIGURG
+	JNE counted
+	LOCK
+	INCQ ·sigStatURG(SB)
+counted:
 	MOVQ UC_RIP(DX), AX
 	// Is RIP in guest code? Bisect the sorted table [n, s0, e0, s1, e1...]
 	// for the last range starting at or below RIP.
@@ -102,6 +107,8 @@ incode:
 	CMPL DI, $SIGURG
 	JNE fault
 	MOVL $1, VMInterrupt(R10)
+	LOCK
+	INCQ ·sigStatURGGuest(SB)
 	// Inject a call of sigPreempt when RIP is in the module's functions
 	// (at or past safe: not in a routine or stub that switches stacks)
 	// and its frame fits in the accessible guest stack below RSP and
@@ -111,13 +118,13 @@ incode:
 	// word stays set either way: code that polls it (hand-written
 	// guests) sees every SIGURG as before.
 	CMPQ AX, 24(R11)
-	JB chain
+	JB nosafe
 	MOVQ VMExec(R10), R9
 	MOVQ UC_RSP(DX), CX
 	CMPQ CX, ExecStackTop(R9)
-	JA chain
+	JA abovetop
 	SUBQ $PreemptFrame, CX
-	JCS chain
+	JCS noroom
 	CMPQ CX, ExecStackLow(R9)
 	JB pgrow
 inject:
@@ -136,7 +143,7 @@ pgrow:
 	// granularity, never into the guard page), then inject. Refusing
 	// instead would leave a loop that happens to run there unstoppable.
 	CMPQ CX, ExecStackGuardHi(R9)
-	JB chain
+	JB noroom
 	ANDQ StackGrowMask, CX
 	CMPQ CX, ExecStackGuardHi(R9)
 	JAE pgrowok
@@ -157,10 +164,23 @@ pgrowok:
 	POPQ SI
 	MOVL $SIGURG, DI
 	CMPQ AX, $-4095
-	JAE chain
+	JAE noroom
 	MOVQ R10, ExecStackLow(R9)
 	MOVQ UC_RIP(DX), AX
 	JMP inject
+// Refusals, counted by reason (sigStats) for tests and state dumps.
+nosafe:
+	LOCK
+	INCQ ·sigStatNoSafe(SB)
+	JMP chain
+abovetop:
+	LOCK
+	INCQ ·sigStatAboveTop(SB)
+	JMP chain
+noroom:
+	LOCK
+	INCQ ·sigStatNoRoom(SB)
+	JMP chain
 
 fault:
 	CMPL DI, $SIGSEGV

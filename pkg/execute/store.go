@@ -91,14 +91,15 @@ type Store struct {
 	// calls whose host functions never ask (and, after the first, calls
 	// that do) neither allocate nor lock. gen names the armed call, so a
 	// timer firing after it ended does nothing.
-	killMu     sync.Mutex
-	gen        uint64
-	done       chan struct{}
-	doneClosed bool
-	stopTimer  func() bool
-	stopCtx    func() bool
-	deadline   int64           // monoNow() when the armed call times out, 0 = none
-	ctx        context.Context // of the armed call (CallContext), or nil
+	killMu      sync.Mutex
+	resignaling bool // a resignal goroutine runs for the current kill
+	gen         uint64
+	done        chan struct{}
+	doneClosed  bool
+	stopTimer   func() bool
+	stopCtx     func() bool
+	deadline    int64           // monoNow() when the armed call times out, 0 = none
+	ctx         context.Context // of the armed call (CallContext), or nil
 
 	inline struct {
 		instances [1]*Instance
@@ -301,6 +302,33 @@ func (s *Store) killLocked() {
 		// SIGURG. Without it a guest loop would stop only at the SIGURG
 		// Go's sysmon sends after 10 ms.
 		signalThreads()
+		if !s.resignaling {
+			s.resignaling = true
+			go s.resignal()
+		}
+	}
+}
+
+// resignal sends the signal of a kill again, at growing intervals, until
+// the killed call has ended. One signal is not always enough: the call
+// checks for a kill right before it resumes guest code, but a signal that
+// arrives after that check and before the guest is in its functions (in
+// resume, in a stub, where the handler sets the interrupt word but cannot
+// inject) is spent, and a loop that follows has no check of the word.
+// The handler cannot send itself the signal again from there: it would
+// be delivered before the thread moved on, again and again. Kills are
+// rare, and this goroutine lives only as long as the killed call.
+func (s *Store) resignal() {
+	for d := time.Millisecond; ; d = min(2*d, 64*time.Millisecond) {
+		time.Sleep(d)
+		s.killMu.Lock()
+		if !s.killed.Load() || !s.running.Load() {
+			s.resignaling = false
+			s.killMu.Unlock()
+			return
+		}
+		s.killMu.Unlock()
+		signalThreads()
 	}
 }
 
@@ -425,10 +453,13 @@ func (s *Store) instanceOf(vmctx uintptr) *Instance {
 	return s.instances[i]
 }
 
-// savedExec is the part of the ExecContext a nested call overwrites.
-type savedExec [6]uint64
+// savedExec is the part of the ExecContext a nested call overwrites. The
+// stack top is among it: the signal handler injects a preemption only
+// where RSP is at or below it, and a nested call's top lies below the
+// frames of the guest it returns to.
+type savedExec [7]uint64
 
-var savedFields = [6]uintptr{abi.ExecTrapPC, abi.ExecFrameBP, abi.ExecResumePC, abi.ExecResumeSP, abi.ExecHostArgs, abi.ExecExitVMCtx}
+var savedFields = [7]uintptr{abi.ExecTrapPC, abi.ExecFrameBP, abi.ExecResumePC, abi.ExecResumeSP, abi.ExecHostArgs, abi.ExecExitVMCtx, abi.ExecStackTop}
 
 func (s *Store) save() (v savedExec) {
 	for i, off := range savedFields {
@@ -501,19 +532,20 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		}
 		return nil, err
 	}
+	// A call nested in a host function overwrites the exit state the
+	// parked guest below it resumes from, and the stack top; it puts
+	// them back on the way out, so the host call path itself saves
+	// nothing.
+	var sv savedExec
+	if !outer {
+		sv = s.save()
+	}
 	copy(words(argp, f.slots), args)
 	store64(e+abi.ExecStackTop, uint64(argp))
 	store64(e+abi.ExecExitCode, 0)
 	armed := outer && (s.cfg.Timeout > 0 || ctx != nil)
 	if armed {
 		s.arm(s.cfg.Timeout, ctx)
-	}
-	// A call nested in a host function overwrites the exit state the
-	// parked guest below it resumes from; it puts it back on the way out,
-	// so the host call path itself saves nothing.
-	var sv savedExec
-	if !outer {
-		sv = s.save()
 	}
 	s.depth++
 	s.curTop = argp
@@ -588,6 +620,12 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 			runtime.Gosched()
 		default:
 			return nil, fmt.Errorf("execute: guest exited with unknown code %#x", ec)
+		}
+		// A kill whose signal came while this thread ran Go code (the
+		// host function, the scheduler) was spent there: the guest
+		// would resume into a loop that has no interrupt check.
+		if s.killed.Load() {
+			return nil, s.newTrap(abi.TrapInterrupt, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 		}
 		store64(e+abi.ExecExitCode, 0)
 		resume(e)
