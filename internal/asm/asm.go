@@ -264,6 +264,16 @@ func (a *Assembler) Reset() {
 	a.err = nil
 }
 
+// ResetInto is Reset with the code written into buf's capacity from
+// buf[0] on, as long as it fits (Bytes then aliases buf): a caller that
+// keeps many functions' code in one arena has it emitted in place instead
+// of copied there. Code that outgrows buf moves to memory of its own, as
+// append moves it, and buf's bytes are left as partly written.
+func (a *Assembler) ResetInto(buf []byte) {
+	a.Reset()
+	a.buf = buf[:0]
+}
+
 // Err returns the first encoding error, if any.
 func (a *Assembler) Err() error { return a.err }
 

@@ -237,6 +237,9 @@ func (b *baseEmitter) Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*isa
 const (
 	arenaCode  = 1 << 20
 	arenaSites = 1 << 14
+	// arenaMinTail is the least room a function starts in; most
+	// functions are smaller, so few outgrow it.
+	arenaMinTail = 16 << 10
 )
 
 // funcCode is emitter.funcCode, with the code and the sites in the
@@ -247,13 +250,14 @@ func (b *baseEmitter) funcCode() (*isa.FuncCode, error) {
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
+	// The code was emitted in place at the arena's tail (see reset)
+	// unless it outgrew it, and then it is in memory of its own.
 	code := a.Bytes()
-	if len(code) > cap(b.codeArena)-len(b.codeArena) {
-		b.codeArena = make([]byte, 0, max(arenaCode, len(code)))
+	n := len(code)
+	if n > 0 && n <= cap(b.codeArena)-len(b.codeArena) && &code[0] == &b.codeArena[:len(b.codeArena)+1][len(b.codeArena)] {
+		b.codeArena = b.codeArena[:len(b.codeArena)+n]
 	}
-	n := len(b.codeArena)
-	b.codeArena = append(b.codeArena, code...)
-	fc := &isa.FuncCode{Code: b.codeArena[n:len(b.codeArena):len(b.codeArena)]}
+	fc := &isa.FuncCode{Code: code[:n:n]}
 	// e.sites is the arena's tail (see startSites) unless it outgrew it.
 	ns := len(e.sites)
 	fc.Sites = e.sites[:ns:ns]
@@ -280,7 +284,13 @@ func (b *baseEmitter) startSites() {
 func (b *baseEmitter) reset(m *wasm.Module, opts *ssa.Options, ft wasm.FuncType, code *wasm.Code) error {
 	e := &b.e
 	a := e.a
-	a.Reset()
+	// The code is emitted straight into the arena (no copy of every
+	// function's code from the assembler's buffer); a function bigger
+	// than what is left grows into a buffer of its own (see funcCode).
+	if cap(b.codeArena)-len(b.codeArena) < arenaMinTail {
+		b.codeArena = make([]byte, 0, arenaCode)
+	}
+	a.ResetInto(b.codeArena[len(b.codeArena):])
 	consts, checked := e.consts, e.checked
 	if consts == nil || len(consts) > 64 {
 		consts = map[uint64]asm.Label{}
