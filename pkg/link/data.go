@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -149,19 +148,6 @@ func buildDataImage(m *object.Meta) ([]byte, bool) {
 		}
 	}
 	return b, complete
-}
-
-// imagedDatas returns ds with the active segments' bytes left to a
-// complete image.
-func imagedDatas(ds []object.Data) []object.Data {
-	out := fresh.Make[object.Data](len(ds)) // see package fresh
-	for i, d := range ds {
-		if d.Mode == wasm.SegmentActive {
-			d = object.Data{Mode: d.Mode, Mem: d.Mem, Offset: d.Offset, InImage: true, Len: uint32(len(d.Init))}
-		}
-		out[i] = d
-	}
-	return out
 }
 
 // DecodeDataImage parses a .lucet.data section. Pages alias b.

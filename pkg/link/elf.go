@@ -178,10 +178,11 @@ func Link(o *object.Object) (*Image, error) {
 		}
 	}
 	data, complete := buildDataImage(&m)
+	marshal := m.MarshalBinary
 	if complete {
-		m.Datas = imagedDatas(m.Datas)
+		marshal = m.MarshalInImage
 	}
-	meta, err := m.MarshalBinary()
+	meta, err := marshal()
 	if err != nil {
 		return nil, fmt.Errorf("link: %w", err)
 	}

@@ -31,11 +31,20 @@ var metaMagic = [4]byte{'L', 'M', 'E', 'T'}
 
 // MarshalBinary encodes m. It fails only on values the encoding cannot
 // represent faithfully (a FormatVersion other than this package's).
-func (m *Meta) MarshalBinary() ([]byte, error) {
+func (m *Meta) MarshalBinary() ([]byte, error) { return m.marshal(false) }
+
+// MarshalInImage is MarshalBinary of m with every active data segment
+// stored as InImage (its length instead of its bytes), for a linker that
+// put them all in the object's memory image: the encoding of a copy of m
+// with its Datas so marked, without making that copy (a big module has
+// tens of thousands of segments).
+func (m *Meta) MarshalInImage() ([]byte, error) { return m.marshal(true) }
+
+func (m *Meta) marshal(inImage bool) ([]byte, error) {
 	if m.FormatVersion != FormatVersion {
 		return nil, fmt.Errorf("object: marshal: meta has format version %d, this build writes %d", m.FormatVersion, FormatVersion)
 	}
-	e := encoder{b: make([]byte, 0, 256+16*len(m.Sites)+totalDataLen(m))}
+	e := encoder{b: make([]byte, 0, 256+16*len(m.Sites)+totalDataLen(m, inImage))}
 	e.b = append(e.b, metaMagic[:]...)
 	e.uint(uint64(m.FormatVersion))
 	e.uint(uint64(m.ABIVersion))
@@ -117,10 +126,13 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 	e.uint(uint64(len(m.Datas)))
 	for i := range m.Datas {
 		d := &m.Datas[i]
-		if d.InImage {
-			if len(d.Init) != 0 {
-				return nil, fmt.Errorf("object: marshal: data %d: in the image and %d bytes of its own", i, len(d.Init))
-			}
+		imaged, n := d.InImage, d.Len
+		if inImage && d.Mode == wasm.SegmentActive && !imaged {
+			imaged, n = true, uint32(len(d.Init))
+		} else if imaged && len(d.Init) != 0 {
+			return nil, fmt.Errorf("object: marshal: data %d: in the image and %d bytes of its own", i, len(d.Init))
+		}
+		if imaged {
 			e.byte(byte(d.Mode) | dataInImage)
 		} else {
 			e.byte(byte(d.Mode))
@@ -129,8 +141,8 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 		e.uint(uint64(d.Offset.Op))
 		e.uint(uint64(d.Offset.Index))
 		e.uint(d.Offset.Value)
-		if d.InImage {
-			e.uint(uint64(d.Len))
+		if imaged {
+			e.uint(uint64(n))
 		} else {
 			e.bytes(d.Init)
 		}
@@ -162,10 +174,13 @@ func (m *Meta) MarshalBinary() ([]byte, error) {
 	return e.b, nil
 }
 
-func totalDataLen(m *Meta) int {
+func totalDataLen(m *Meta, inImage bool) int {
 	n := 0
 	for i := range m.Datas {
-		n += len(m.Datas[i].Init) + 16
+		n += 16
+		if !inImage || m.Datas[i].Mode != wasm.SegmentActive {
+			n += len(m.Datas[i].Init)
+		}
 	}
 	return n
 }

@@ -241,3 +241,57 @@ func TestUnmarshalAliased(t *testing.T) {
 		}
 	}
 }
+
+// MarshalInImage must encode what MarshalBinary encodes of the same meta
+// with its active segments marked InImage, and leave m as it was.
+func TestMarshalInImage(t *testing.T) {
+	mixed := object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1,
+		Datas: []object.Data{
+			{Mode: wasm.SegmentActive, Offset: object.Const{Op: wasm.OpI32Const, Value: 16}, Init: []byte("abc")},
+			{Mode: wasm.SegmentPassive, Init: []byte("passive")},
+			{Mode: wasm.SegmentActive, Offset: object.Const{Op: wasm.OpI32Const, Value: 1 << 20}},
+			{Mode: wasm.SegmentActive, Mem: 0, Offset: object.Const{Op: wasm.OpI32Const, Value: 3}, Init: make([]byte, 70000)},
+		}}
+	for _, tt := range []struct {
+		name string
+		meta object.Meta
+	}{
+		{"no data", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}},
+		{"small", objtest.Small().Meta},
+		{"active, passive and empty", mixed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.meta
+			want.Datas = make([]object.Data, len(tt.meta.Datas))
+			for i, d := range tt.meta.Datas {
+				if d.Mode == wasm.SegmentActive {
+					d = object.Data{Mode: d.Mode, Mem: d.Mem, Offset: d.Offset, InImage: true, Len: uint32(len(d.Init))}
+				}
+				want.Datas[i] = d
+			}
+			wantB, err := want.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tt.meta.MarshalInImage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, wantB) {
+				t.Errorf("MarshalInImage differs from MarshalBinary of the imaged copy")
+			}
+			var back object.Meta
+			if err := back.UnmarshalBinary(got); err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Datas) > 0 && !reflect.DeepEqual(back.Datas, want.Datas) {
+				t.Errorf("decoded datas %+v, want %+v", back.Datas, want.Datas)
+			}
+			for i, d := range tt.meta.Datas {
+				if d.InImage {
+					t.Errorf("data %d: marked InImage in the caller's meta", i)
+				}
+			}
+		})
+	}
+}
