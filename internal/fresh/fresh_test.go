@@ -39,3 +39,34 @@ func TestTouchWholeCapacity(t *testing.T) {
 		}
 	}
 }
+
+// Huge is a hint: whatever the size and alignment, the bytes stay as they
+// were and writable.
+func TestHuge(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		off, len int
+	}{
+		{"empty", 0, 0},
+		{"one byte", 1, 1},
+		{"under a huge page", 3, hugePage - 1},
+		{"one huge page, unaligned", 4097, hugePage + 1},
+		{"several huge pages, odd start", 13, 3*hugePage + 7},
+	} {
+		buf := make([]byte, tt.off+tt.len)
+		b := buf[tt.off:]
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = byte(i>>12) | 1
+		}
+		Huge(b)
+		for i := 0; i < len(b); i += 4096 {
+			if b[i] != byte(i>>12)|1 {
+				t.Fatalf("%s: byte %d changed to %d", tt.name, i, b[i])
+			}
+			b[i] = 0
+		}
+		if tt.off > 0 && buf[tt.off-1] != 0 {
+			t.Errorf("%s: byte before the slice changed", tt.name)
+		}
+	}
+}

@@ -238,9 +238,13 @@ func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.Func
 		size = (size+align-1)/align*align + len(fc.Code)
 		nsites += len(fc.Sites)
 	}
+	// Megabytes of fresh memory each, written once: on huge pages where
+	// the kernel has them (see fresh.Huge).
 	text := make([]byte, 0, size)
+	fresh.HugeCap(text)
 	text = append(text, stubs.Code...)
 	sites = make([]object.Site, 0, nsites)
+	fresh.HugeCap(sites)
 
 	metaFuncs := make([]object.Func, len(funcs))
 	offsets := make([]int, len(funcs))

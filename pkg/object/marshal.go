@@ -7,6 +7,7 @@ import (
 	"math"
 	"unsafe"
 
+	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -45,6 +46,7 @@ func (m *Meta) marshal(inImage bool) ([]byte, error) {
 		return nil, fmt.Errorf("object: marshal: meta has format version %d, this build writes %d", m.FormatVersion, FormatVersion)
 	}
 	e := encoder{b: make([]byte, 0, 256+16*len(m.Sites)+totalDataLen(m, inImage))}
+	fresh.HugeCap(e.b) // megabytes for a big module, written once
 	e.b = append(e.b, metaMagic[:]...)
 	e.uint(uint64(m.FormatVersion))
 	e.uint(uint64(m.ABIVersion))
