@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen/isa"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
@@ -240,6 +241,8 @@ const (
 	// arenaMinTail is the least room a function starts in; most
 	// functions are smaller, so few outgrow it.
 	arenaMinTail = 16 << 10
+	// arenaCodeBig holds at least one whole aligned huge page.
+	arenaCodeBig = 4 << 20
 )
 
 // funcCode is emitter.funcCode, with the code and the sites in the
@@ -273,6 +276,26 @@ func (b *baseEmitter) funcCode() (*isa.FuncCode, error) {
 	return fc, nil
 }
 
+// newCodeArena allocates a code arena for functions of m. A module with
+// megabytes of code gets arenas of arenaCodeBig bytes on huge pages (see
+// fresh.Huge): its workers write several megabytes of code each, and a 4
+// KiB page fault per 4 KiB of it was a tenth of a -O 0 compile of gobig.
+// A small module keeps small arenas: a large allocation is zeroed when it
+// reuses freed heap, which a process compiling many modules would pay
+// for every one.
+func newCodeArena(m *wasm.Module) []byte {
+	size := arenaCode
+	if n := len(m.Codes); n > 0 {
+		first, last := &m.Codes[0], &m.Codes[n-1]
+		if last.BodyOffset+len(last.Body)-first.BodyOffset >= arenaCodeBig/4 {
+			size = arenaCodeBig
+		}
+	}
+	a := make([]byte, 0, size)
+	fresh.HugeCap(a)
+	return a
+}
+
 // startSites points the emitter's sites at the free tail of the arena.
 func (b *baseEmitter) startSites() {
 	if cap(b.siteArena)-len(b.siteArena) < 256 {
@@ -288,7 +311,7 @@ func (b *baseEmitter) reset(m *wasm.Module, opts *ssa.Options, ft wasm.FuncType,
 	// function's code from the assembler's buffer); a function bigger
 	// than what is left grows into a buffer of its own (see funcCode).
 	if cap(b.codeArena)-len(b.codeArena) < arenaMinTail {
-		b.codeArena = make([]byte, 0, arenaCode)
+		b.codeArena = newCodeArena(m)
 	}
 	a.ResetInto(b.codeArena[len(b.codeArena):])
 	consts, checked := e.consts, e.checked
