@@ -501,6 +501,9 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if outer {
 		s.running.Store(true)
 	}
+	if !outer && s.nestTooDeep() {
+		return nil, &Trap{Code: abi.TrapStackOverflow}
+	}
 	if outer && s.killed.Load() {
 		// Killed while idle.
 		s.running.Store(false)
