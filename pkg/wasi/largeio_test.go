@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"bytes"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -126,6 +127,21 @@ func TestLargeIOCancel(t *testing.T) {
 			}
 		})
 	}
+	// random_get has no short count: stopped after its first chunk, it
+	// ends the call, and the rest of the buffer was never written.
+	t.Run("random_get", func(t *testing.T) {
+		m := &stopOnAsk{fakeMem: h.mem, done: make(chan struct{})}
+		stack := []uint64{memSize, huge}
+		if err := h.funcs["random_get"].Call(m, stack); err != errStopped {
+			t.Fatalf("random_get of 1 GiB stopped at the first look: %v (errno %d), want %v", err, stack[0], errStopped)
+		}
+		if bytes.Count(mem[memSize:memSize+ioChunk], []byte{0}) > ioChunk/64 {
+			t.Errorf("the first chunk was not filled")
+		}
+		if bytes.IndexFunc(mem[memSize+ioChunk:memSize+2*ioChunk], func(r rune) bool { return r != 0 }) >= 0 {
+			t.Errorf("random_get wrote past its first chunk after it was stopped")
+		}
+	})
 	// The stopped fd_write moved the offset one chunk on, where the
 	// whole one wrote after it; the fd_pwrites ended before that.
 	fi, err := os.Stat(filepath.Join(dir, "out"))
