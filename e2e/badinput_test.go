@@ -128,7 +128,66 @@ func specialCases() []badCase {
 		}},
 		fifoCase("fifo-random", []byte("\x7fELF\x02\x01\x01 random bytes down a pipe")),
 		fifoCase("fifo-empty", nil),
+		// Endless inputs: refused after their first bytes (the zeros
+		// and random bytes) or 64 KiB (the white space), never read
+		// until memory runs out.
+		{"endless-dev-zero", refused, func(string) (string, func(), error) { return "/dev/zero", nil, nil }},
+		{"endless-dev-urandom", refused, func(string) (string, func(), error) { return "/dev/urandom", nil, nil }},
+		endlessFifoCase("fifo-endless-random", func(b []byte) { rand.New(rand.NewSource(3)).Read(b) }),
+		endlessFifoCase("fifo-endless-whitespace", func(b []byte) {
+			for i := range b {
+				b[i] = " \n\t"[i%3]
+			}
+		}),
 	}
+}
+
+// endlessFifoCase gives the tool a FIFO whose writer writes a 64 KiB
+// buffer (filled by fill) over and over and never closes it: it stops
+// when the tool has closed its end (EPIPE) or has exited.
+func endlessFifoCase(name string, fill func([]byte)) badCase {
+	return badCase{name, refused, func(dir string) (string, func(), error) {
+		p := filepath.Join(dir, "fifo")
+		if err := syscall.Mkfifo(p, 0o644); err != nil {
+			return "", nil, err
+		}
+		buf := make([]byte, 64<<10)
+		fill(buf)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fd := -1
+			for fd < 0 {
+				var err error
+				if fd, err = syscall.Open(p, syscall.O_WRONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0); err != nil {
+					fd = -1
+					select {
+					case <-stop:
+						return
+					case <-time.After(2 * time.Millisecond):
+					}
+				}
+			}
+			defer syscall.Close(fd)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				// Nonblocking: a full pipe waits here, where stop
+				// reaches it, not in write(2).
+				if _, err := syscall.Write(fd, buf); err == syscall.EAGAIN {
+					time.Sleep(time.Millisecond)
+				} else if err != nil {
+					return // EPIPE: the tool is done with it
+				}
+			}
+		}()
+		return p, func() { close(stop); wg.Wait() }, nil
+	}}
 }
 
 // fifoCase gives the tool a FIFO that a writer feeds with b and closes.

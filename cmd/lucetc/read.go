@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/sniff"
 )
 
 // offHeapMin is the smallest module read into memory outside the Go heap.
@@ -47,7 +48,7 @@ func readOffHeap(path string) (b []byte, ok bool) {
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size() < offHeapMin || st.Size() > 1<<40 {
+	if err != nil || !st.Mode().IsRegular() || st.Size() < offHeapMin || st.Size() > sniff.Max {
 		return nil, false
 	}
 	size := int(st.Size())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lucet-go/lucet/internal/sniff"
 	"github.com/lucet-go/lucet/internal/version"
 )
 
@@ -64,17 +65,29 @@ func PrintVersion(args []string, w io.Writer, name string) bool {
 var ErrTerminal = errors.New("standard input is a terminal; give a file, or pipe the module in")
 
 // ReadInput reads the module named path, "-" meaning stdin (refused when
-// it is a terminal), and at most limit bytes of it (0: no limit; more is
-// refused). It returns the name errors should use for it: the path, or
-// "<stdin>". Errors start with that name; a directory is refused with a
-// clear message. Every tool that takes a module reads it here.
+// it is a terminal), and at most limit bytes of it (0: sniff.Max, 4 GiB;
+// more is refused). It returns the name errors should use for it: the
+// path, or "<stdin>". Errors start with that name; a directory is refused
+// with a clear message. Every tool that takes a module reads it here.
+//
+// An input of unknown length (a pipe, a FIFO, a character device such as
+// /dev/zero) is refused as soon as its first bytes show it cannot be a
+// module (see package sniff), so an endless one ends in one line too.
 func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, err error) {
+	if limit <= 0 {
+		limit = sniff.Max
+	}
 	name = path
 	r := stdin
+	stream := false
 	if path == "-" {
 		name = "<stdin>"
 		if IsTerminal(stdin) {
 			return name, nil, ErrTerminal
+		}
+		if f, ok := stdin.(*os.File); ok {
+			st, err := f.Stat()
+			stream = err != nil || !st.Mode().IsRegular()
 		}
 	} else {
 		f, err := os.Open(path)
@@ -86,7 +99,11 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 		if err == nil && st.IsDir() {
 			return name, nil, fmt.Errorf("%s: is a directory, not a module", name)
 		}
-		if err == nil && st.Mode().IsRegular() && (limit <= 0 || st.Size() <= int64(limit)) {
+		stream = err != nil || !st.Mode().IsRegular()
+		if !stream {
+			if st.Size() > int64(limit) {
+				return name, nil, fmt.Errorf("%s: %w", name, &sniff.TooLargeError{Limit: int64(limit)})
+			}
 			// One buffer of the file's size (and a byte to see the end):
 			// io.ReadAll's doublings cost a 3.8 MB module ~40 ms of copies
 			// and page faults.
@@ -94,14 +111,16 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 		}
 		r = f
 	}
-	if limit > 0 {
-		r = io.LimitReader(r, int64(limit)+1)
+	if stream {
+		b, err = sniff.ReadAll(r, b, int64(limit))
+	} else {
+		b, err = readAll(io.LimitReader(r, int64(limit)+1), b)
+		if err == nil && len(b) > limit {
+			err = &sniff.TooLargeError{Limit: int64(limit)}
+		}
 	}
-	if b, err = readAll(r, b); err != nil {
+	if err != nil {
 		return name, nil, fmt.Errorf("%s: %w", name, UnwrapPath(err))
-	}
-	if limit > 0 && len(b) > limit {
-		return name, nil, fmt.Errorf("%s: larger than %d bytes, the most lucet accepts", name, limit)
 	}
 	return name, b, nil
 }

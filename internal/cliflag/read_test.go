@@ -1,6 +1,7 @@
 package cliflag
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,4 +49,48 @@ func TestReadInput(t *testing.T) {
 			t.Errorf("ReadInput(%q, %q, %d) = %q, %q, %v; want %q, %q, %q", tc.path, tc.stdin, tc.limit, name, b, err, tc.name, tc.got, tc.err)
 		}
 	}
+}
+
+// An input of unknown length is refused once its first bytes show it is
+// no module, however much more of it there would be; a regular file
+// larger than the limit is refused before it is read.
+func TestReadInputEndless(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	go func() {
+		// Endless garbage until the reader is gone (EPIPE).
+		buf := []byte(strings.Repeat("garbage ", 8192))
+		for {
+			if _, err := pw.Write(buf); err != nil {
+				pw.Close()
+				return
+			}
+		}
+	}()
+	sparse := filepath.Join(t.TempDir(), "sparse")
+	if err := os.WriteFile(sparse, []byte("\x00asm"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(sparse, 1<<40); err != nil {
+		t.Skipf("no sparse file of 1 TiB here (%v); the size check is the same as for the 9999-byte limit above", err)
+	}
+	for _, tc := range []struct {
+		path  string
+		stdin io.Reader
+		err   string
+	}{
+		{"/dev/zero", nil, "/dev/zero: not a WebAssembly module"},
+		{"/dev/urandom", nil, "/dev/urandom: not a WebAssembly module"},
+		{"-", pr, "<stdin>: not a WebAssembly module"},
+		{sparse, nil, sparse + ": larger than 4294967296 bytes"},
+	} {
+		_, b, err := ReadInput(tc.path, tc.stdin, 0)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.err) || b != nil {
+			t.Errorf("ReadInput(%q) = %d bytes, %v; want an error starting %q", tc.path, len(b), err, tc.err)
+		}
+	}
+	pr.Close()
 }

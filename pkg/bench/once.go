@@ -3,11 +3,11 @@ package bench
 import (
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"syscall"
 	"time"
 
+	"github.com/lucet-go/lucet/internal/sniff"
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -29,7 +29,7 @@ type RunResult struct {
 // WASI with argv args and the host's stdio as given, and runs _start.
 // The guest's exit status is in the result; a trap is an error.
 func RunOnce(path string, args []string, stdin io.Reader, stdout, stderr io.Writer) (*RunResult, error) {
-	b, err := os.ReadFile(path)
+	b, err := sniff.ReadFile(path, 0) // a FIFO or /dev/zero ends too
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func Compile(path string, reps int) (*CompileResult, error) {
 	if reps <= 0 {
 		return nil, fmt.Errorf("compile: %d repetitions", reps)
 	}
-	b, err := os.ReadFile(path)
+	b, err := sniff.ReadFile(path, 0) // a FIFO or /dev/zero ends too
 	if err != nil {
 		return nil, err
 	}

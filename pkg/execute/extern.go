@@ -476,7 +476,7 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init, &hostArena, maxTableElems, nil)
+	tb, err := newTable(t, desc, init, &hostArena, maxTableElems, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -492,9 +492,11 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 // and a reservation would cost every instance a mapping.
 const smallTableBytes = 4 << 10
 
-// capElems bounds growth (Config.MaxTableElements).
+// capElems bounds growth (Config.MaxTableElements). owner, the store
+// whose instance defines the table (nil for a host table), counts its
+// elements against the store's budget (see Table.Grow).
 // The Table is built in into when it is not nil.
-func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table) (*Table, error) {
+func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table, owner *Store) (*Table, error) {
 	maxLen := min(uint64(maxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
@@ -502,11 +504,14 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	if t.Limits.Min > maxLen {
 		return nil, fmt.Errorf("execute: table of %d elements exceeds the limit of %d", t.Limits.Min, maxLen)
 	}
+	if owner != nil && owner.tableElems+t.Limits.Min > uint64(owner.cfg.MaxTableElements) {
+		return nil, fmt.Errorf("execute: table of %d elements: the store's tables would hold more than the limit of %d", t.Limits.Min, owner.cfg.MaxTableElements)
+	}
 	if into == nil {
 		into = new(Table)
 	}
 	tb := into
-	*tb = Table{typ: t, desc: desc, maxLen: maxLen}
+	*tb = Table{typ: t, desc: desc, maxLen: maxLen, owner: owner}
 	if maxLen*8 <= smallTableBytes {
 		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
 		if err != nil {
@@ -576,6 +581,11 @@ func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
 	if nw > t.maxLen {
 		return old, false
 	}
+	// A store's tables share one budget: the limit per table alone let
+	// a 6 KB module of 1,000 tables of 10 million elements commit 80 GB.
+	if s := t.owner; s != nil && s.tableElems+uint64(n) > uint64(s.cfg.MaxTableElements) {
+		return old, false
+	}
 	if n == 0 {
 		return old, true
 	}
@@ -595,5 +605,8 @@ func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
 		e[i] = init
 	}
 	atomic.StoreUint64((*uint64)(ptr(t.desc+abi.TableDescLen)), nw)
+	if t.owner != nil {
+		t.owner.tableElems += uint64(n)
+	}
 	return old, true
 }

@@ -602,11 +602,10 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if i < len(blk.tab) {
 			into = &blk.tab[i]
 		}
-		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements), into)
+		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements), into, s)
 		if err != nil {
 			return nil, err
 		}
-		tb.owner = s
 		s.ownedTabs = append(s.ownedTabs, tb)
 		inst.tables = append(inst.tables, tb)
 	}

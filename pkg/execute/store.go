@@ -25,9 +25,10 @@ type Config struct {
 	// MaxMemoryPages caps every memory the store creates (0 = 65536, or
 	// 256 with LayoutDense, where it is also the size of a memory slot).
 	MaxMemoryPages uint32
-	// MaxTableElements caps every table the store creates (0 = 1<<24):
-	// a table whose minimum exceeds it fails to instantiate, and
-	// table.grow past it returns -1.
+	// MaxTableElements caps the elements of all tables the store's
+	// instances define, together (0 = 1<<24): a table whose minimum would
+	// go past it fails to instantiate, and table.grow past it returns -1.
+	// Host tables (NewTable) are the embedder's and not counted.
 	MaxTableElements uint32
 	// Layout is how memories are laid out (LayoutGuard by default).
 	Layout Layout
@@ -68,12 +69,13 @@ type Store struct {
 	hostInst   *Instance // the host call running, named if it panics
 	hostIdx    uint32
 
-	instances []*Instance
-	modules   []*module
-	vmctxs    atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
-	ownedTabs []*Table                  // tables created here
-	ownedMems []*Memory                 // memories created here
-	codes     [][3]uintptr              // code ranges registered with the signal handler
+	instances  []*Instance
+	modules    []*module
+	vmctxs     atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
+	ownedTabs  []*Table                  // tables created here
+	tableElems uint64                    // elements of ownedTabs together (MaxTableElements)
+	ownedMems  []*Memory                 // memories created here
+	codes      [][3]uintptr              // code ranges registered with the signal handler
 
 	// killed is set by every kill (Kill, a timeout, a context) and
 	// consumed by the outermost call's start or end, which also drops a
@@ -224,6 +226,7 @@ func (s *Store) release() {
 		unregisterCode(c[0], c[1], c[2])
 	}
 	s.codes = s.codes[:0]
+	s.tableElems = 0
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
 			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil, false)
@@ -500,6 +503,9 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	outer := s.depth == 0
 	if outer {
 		s.running.Store(true)
+	}
+	if !outer && s.nestTooDeep() {
+		return nil, &Trap{Code: abi.TrapStackOverflow}
 	}
 	if outer && s.killed.Load() {
 		// Killed while idle.

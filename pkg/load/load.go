@@ -27,6 +27,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/lucet-go/lucet/internal/cpuid"
+	"github.com/lucet-go/lucet/internal/sniff"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -118,6 +119,9 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 	// A signed object is read into private memory first: code executed in
 	// place from the file would be whatever the file holds later, not
 	// what the signature covered (see verify.go).
+	if regular && size > sniff.Max {
+		return nil, nil, &sniff.TooLargeError{Limit: sniff.Max}
+	}
 	if !regular || size < 64 || size > math.MaxInt32 || o.keys != nil {
 		b, err := readFD(fd, size, regular)
 		if err != nil {
@@ -174,6 +178,15 @@ func isELF(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x7fELF" }
 // is regular (size is then its length when stat'ed, a hint), else from
 // where it stands.
 func readFD(fd int, size int64, regular bool) ([]byte, error) {
+	if !regular {
+		// A pipe, a FIFO or /dev/zero: of unknown length, perhaps
+		// endless, and refused as soon as it cannot be a module.
+		b, err := sniff.ReadAll(fdReader(fd), nil, 0)
+		if err != nil {
+			return nil, fmt.Errorf("read: %w", err)
+		}
+		return b, nil
+	}
 	b := make([]byte, 0, max(min(size, math.MaxInt32)+1, 512))
 	for {
 		if len(b) == cap(b) {
@@ -196,6 +209,24 @@ func readFD(fd int, size int64, regular bool) ([]byte, error) {
 			return b, nil
 		}
 		b = b[:len(b)+n]
+	}
+}
+
+// fdReader reads a file descriptor it does not own, retrying EINTR.
+type fdReader int
+
+func (r fdReader) Read(p []byte) (int, error) {
+	for {
+		n, err := unix.Read(int(r), p)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
 	}
 }
 

@@ -111,6 +111,20 @@ func fdIO(c *call, write bool) Errno {
 	var n int
 	var errno Errno
 	switch hfd := e.streamFd(write); {
+	case hfd >= 0 && !mayBlock(e.ftype):
+		// A file: never waits, but a huge iovec would keep the kernel
+		// busy for seconds in one call (see ioChunk).
+		nonblock := e.fdflags()&fdflagNonblock != 0
+		var err error
+		n, _, err = chunked(c.canceler(), iov, func(part [][]byte, _ int) (int, error) {
+			return hostIO(hfd, events, nonblock, func() (int, error) {
+				if write {
+					return unix.Writev(hfd, part)
+				}
+				return unix.Readv(hfd, part)
+			})
+		})
+		errno = toErrno(err)
 	case hfd >= 0 && write:
 		var cancelled bool
 		var err error
@@ -129,6 +143,9 @@ func fdIO(c *call, write bool) Errno {
 	case hfd >= 0:
 		var cancelled bool
 		var err error
+		// A stream read may return less than asked: one chunk at most,
+		// so it ends in bounded time (a 1 GiB read of /dev/zero).
+		iov = capIov(iov, ioChunk)
 		n, cancelled, err = streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
 			switch mode {
 			case ioDontwait:
@@ -181,11 +198,14 @@ func fdPIO(c *call, write bool) Errno {
 	if !c.ok() {
 		return c.errno
 	}
-	n, err := hostIO(hfd, events, e.fdflags()&fdflagNonblock != 0, func() (int, error) {
-		if write {
-			return unix.Pwritev(hfd, iov, int64(off))
-		}
-		return unix.Preadv(hfd, iov, int64(off))
+	nonblock := e.fdflags()&fdflagNonblock != 0
+	n, _, err := chunked(c.canceler(), iov, func(part [][]byte, at int) (int, error) {
+		return hostIO(hfd, events, nonblock, func() (int, error) {
+			if write {
+				return unix.Pwritev(hfd, part, int64(off)+int64(at))
+			}
+			return unix.Preadv(hfd, part, int64(off)+int64(at))
+		})
 	})
 	c.s.returnOutput(e, reserved, n)
 	if err != nil {

@@ -89,7 +89,9 @@ type Memory interface {
 // Done as well as on their fd or clock; once Done is closed they give up,
 // having read or written nothing (but see below), and their Call returns
 // Err, which ends the guest call. The fd and socket calls ask for Done only when they are
-// about to wait. Done may be nil: the call cannot be cancelled.
+// about to wait, or between the 1 MiB chunks of a larger read or write
+// (files included), so a guest asking one call to move gigabytes is
+// stopped within a chunk. Done may be nil: the call cannot be cancelled.
 //
 // Two kinds of wait are out of reach: a stdio stream that is a plain
 // io.Reader/io.Writer (not an *os.File) blocks inside its Read or Write,

@@ -1,0 +1,75 @@
+package execute
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// MaxTableElements bounds a store's tables together: a module may define
+// up to 100,000 tables of 10 million elements each, and a limit per table
+// alone let a 6 KB module of 1,000 such tables commit 80 GB.
+func TestTableBudget(t *testing.T) {
+	m := trapsWasm() // one table of 1 element
+	m.Tables = append(m.Tables, wasm.TableType{Elem: wasm.FuncRef, Limits: lim(3, 0, false)}, wasm.TableType{Elem: wasm.FuncRef, Limits: lim(3, 0, false)})
+	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}})
+	m.Funcs = append(m.Funcs, uint32(len(m.Types)-1))
+	// grow(n): table.grow 2 by n null elements.
+	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0xd0, 0x70, 0x20, 0x00, 0xfc, 0x0f, 0x02, 0x0b}})
+	m.Exports = append(m.Exports, wasm.Export{Name: "grow", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := load.FromObject(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mod.Close()
+	const fail = 0xFFFFFFFF
+	for _, tc := range []struct {
+		name      string
+		max       uint32
+		instances int      // how many instantiate in one store
+		refused   string   // the last instantiation's error
+		grows     []uint64 // what grow(1) returns, call after call, in the last instance
+	}{
+		{"exactly fits", 7, 1, "", []uint64{fail}},
+		{"room for one more", 8, 1, "", []uint64{3, fail}},
+		{"one short", 6, 1, "the store's tables would hold more than the limit of 6", nil},
+		{"two instances share it", 15, 2, "", []uint64{3, fail}},
+		{"the second does not fit", 13, 2, "the store's tables would hold more than the limit of 13", nil},
+		{"one table too large", 2, 1, "exceeds the limit of 2", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := NewStore(Config{MaxTableElements: tc.max})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			var inst *Instance
+			for i := 0; i < tc.instances; i++ {
+				inst, err = s.Instantiate(mod, nil)
+			}
+			if tc.refused != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.refused) {
+					t.Fatalf("Instantiate = %v, want an error containing %q", err, tc.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, want := range tc.grows {
+				res, err := inst.Func("grow").Call(1)
+				if err != nil || res[0] != want {
+					t.Fatalf("grow(1) #%d = %v, %v; want %#x", i, res, err, want)
+				}
+			}
+		})
+	}
+}
