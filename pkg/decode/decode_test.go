@@ -279,6 +279,10 @@ func TestDecodeErrors(t *testing.T) {
 			"function body size: 31 exceeds limit 20", decode.ErrLimit, 21, "code", 0},
 		{"table size", mod(sec(4, vec([]byte{0x70, 0, 101}))), small, "table size: 101 exceeds limit 100", decode.ErrLimit, 12, "table", -1},
 		{"memory pages", mod(sec(5, vec([]byte{0, 11}))), small, "memory pages: 11 exceeds limit 10", decode.ErrLimit, 11, "memory", -1},
+		// The default, wasmtime's: 10 million (the bound before) let a
+		// 60 MB module take over 6 GB to compile.
+		{"default element segments", mod(sec(9, cat(uleb(100001), make([]byte, 100001)))), decode.Limits{},
+			"element segments: 100001 exceeds limit 100000", decode.ErrLimit, 12, "element", -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

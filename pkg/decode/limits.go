@@ -41,7 +41,11 @@ var DefaultLimits = Limits{
 	Tables:       100000,
 	Memories:     100, // the spec allows one; more is validate's "multiple memories"
 	DataSegments: 100000,
-	ElemSegments: 10000000,
+	// wasmtime's parser allows 100,000 element segments (the JS API text
+	// leaves them unbounded). Each one costs the compiler a few hundred
+	// bytes for ~6 bytes of module, so 10 million (the earlier bound)
+	// let a 60 MB module take over 6 GB to compile.
+	ElemSegments: 100000,
 	Params:       1000,
 	Results:      1000,
 	Locals:       50000,
