@@ -6,7 +6,6 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/object"
-	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // pressure computes sixteen locals 2+k = a*(k+3) + b from parameters a
@@ -89,78 +88,17 @@ func TestAndNotAndZeroTests(t *testing.T) {
 		},
 			func(a, b uint64) uint64 { return pick(a&^b == 0, 7, 9) }},
 	}
-	type tcase struct {
-		name string
-		i64  bool
-		body []byte
-		want func(a, b uint64) uint64
-	}
-	var cases []tcase
+	var cases []binCase
 	for name, f := range fns {
-		cases = append(cases, tcase{name, f.i64, f.body(0, 1), f.want})
-		cases = append(cases, tcase{name + "/pressure", f.i64, pressure(f.body(2, 3), f.i64), func(a, b uint64) uint64 {
-			r := f.want(a*3+b, a*4+b)
-			for k := uint64(0); k < 16; k++ {
-				r += a*(k+3) + b
-			}
-			return r
-		}})
+		cases = append(cases, binCase{name, f.i64, f.body, f.want})
 	}
-	t32 := wasm.FuncType{Params: []wasm.ValType{wasm.I32, wasm.I32}, Results: []wasm.ValType{wasm.I32}}
-	t64 := wasm.FuncType{Params: []wasm.ValType{wasm.I64, wasm.I64}, Results: []wasm.ValType{wasm.I64}}
-	m := &wasm.Module{Types: []wasm.FuncType{t32, t64}}
-	for i, c := range cases {
-		typ, vt := uint32(0), wasm.I32
-		if c.i64 {
-			typ, vt = 1, wasm.I64
-		}
-		m.Funcs = append(m.Funcs, typ)
-		m.Codes = append(m.Codes, wasm.Code{Locals: []wasm.LocalEntry{{Count: 16, Type: vt}}, NumLocals: 16, Body: append(c.body, 0x0b)})
-		m.Exports = append(m.Exports, wasm.Export{Name: c.name, Kind: wasm.ExternFunc, Index: uint32(i)})
-	}
+	all := withPressure(cases)
 	vals := []uint64{0, 1, 5, 0x80, 0x01010101, 0x61626300, 0x61626364, 0xffffffff, 0xff00ff00ff00ff00, 1 << 63}
 	for _, feat := range []uint64{0, object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT} {
 		for _, opt := range []int{0, 2} {
 			t.Run(fmt.Sprintf("features=%s/opt=%d", object.FeatureString(feat), opt), func(t *testing.T) {
-				obj, err := codegen.Compile(m, codegen.Options{OptLevel: opt, Features: feat})
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
-				for _, c := range cases {
-					for _, a := range vals {
-						for _, b := range vals {
-							if !c.i64 {
-								a, b = uint64(uint32(a)), uint64(uint32(b))
-							}
-							got, err := inst.Func(c.name).Call(a, b)
-							if err != nil {
-								t.Fatalf("%s: %v", c.name, err)
-							}
-							w := c.want(a, b)
-							if !c.i64 {
-								got[0], w = uint64(uint32(got[0])), uint64(uint32(w))
-							}
-							if got[0] != w {
-								t.Errorf("%s(%#x, %#x) = %#x, want %#x", c.name, a, b, got[0], w)
-							}
-						}
-					}
-				}
+				runBinCases(t, all, codegen.Options{OptLevel: opt, Features: feat}, vals)
 			})
 		}
-	}
-}
-
-// sleb32 encodes v as a signed LEB128 (an i32.const immediate).
-func sleb32(v int32) []byte {
-	var out []byte
-	for {
-		b := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 && b&0x40 == 0 || v == -1 && b&0x40 != 0 {
-			return append(out, b)
-		}
-		out = append(out, b|0x80)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestZeroExtendingMasks runs x & 0xff, x & 0xffff and (i64) x &
@@ -17,14 +16,8 @@ import (
 func TestZeroExtendingMasks(t *testing.T) {
 	ifElse := func(then, els byte) []byte { return []byte{0x04, 0x7f, 0x41, then, 0x05, 0x41, els, 0x0b} }
 	ifElse64 := func(then, els byte) []byte { return []byte{0x04, 0x7e, 0x42, then, 0x05, 0x42, els, 0x0b} }
-	type tcase struct {
-		name string
-		i64  bool
-		// body computes the result from the operands in locals x and y;
-		// x stays live after the mask (it is added at the end).
-		body func(x, y byte) []byte
-		want func(a, b uint64) uint64
-	}
+	// Each body leaves x live after the mask (it is added at the end).
+	type tcase = binCase
 	i32c := func(c int32) []byte { return append([]byte{0x41}, sleb32(c)...) }
 	i64c := func(c int64) []byte { return append([]byte{0x42}, sleb64(c)...) }
 	mask32 := func(c int32, constFirst bool) func(x, y byte) []byte {
@@ -70,71 +63,11 @@ func TestZeroExtendingMasks(t *testing.T) {
 			return r + a + b
 		}},
 	}
-	var all []tcase
-	for _, c := range cases {
-		all = append(all, c)
-		all = append(all, tcase{c.name + "/pressure", c.i64, func(x, y byte) []byte { return pressure(c.body(2, 3), c.i64) },
-			func(a, b uint64) uint64 {
-				r := c.want(a*3+b, a*4+b)
-				for k := uint64(0); k < 16; k++ {
-					r += a*(k+3) + b
-				}
-				return r
-			}})
-	}
-	t32 := wasm.FuncType{Params: []wasm.ValType{wasm.I32, wasm.I32}, Results: []wasm.ValType{wasm.I32}}
-	t64 := wasm.FuncType{Params: []wasm.ValType{wasm.I64, wasm.I64}, Results: []wasm.ValType{wasm.I64}}
-	m := &wasm.Module{Types: []wasm.FuncType{t32, t64}}
-	for i, c := range all {
-		typ, vt := uint32(0), wasm.I32
-		if c.i64 {
-			typ, vt = 1, wasm.I64
-		}
-		m.Funcs = append(m.Funcs, typ)
-		m.Codes = append(m.Codes, wasm.Code{Locals: []wasm.LocalEntry{{Count: 16, Type: vt}}, NumLocals: 16, Body: append(c.body(0, 1), 0x0b)})
-		m.Exports = append(m.Exports, wasm.Export{Name: c.name, Kind: wasm.ExternFunc, Index: uint32(i)})
-	}
+	all := withPressure(cases)
 	vals := []uint64{0, 1, 0xff, 0x100, 0xffff, 0x10000, 0x12345678, 0xffffffff, 0x1_0000_0000, 0xff00ff00ff00ff00, 1 << 63}
 	for _, opt := range []int{0, 2} {
 		t.Run(fmt.Sprintf("opt=%d", opt), func(t *testing.T) {
-			obj, err := codegen.Compile(m, codegen.Options{OptLevel: opt})
-			if err != nil {
-				t.Fatal(err)
-			}
-			inst := instantiate(t, obj)
-			for _, c := range all {
-				for _, a := range vals {
-					for _, b := range vals {
-						if !c.i64 {
-							a, b = uint64(uint32(a)), uint64(uint32(b))
-						}
-						got, err := inst.Func(c.name).Call(a, b)
-						if err != nil {
-							t.Fatalf("%s: %v", c.name, err)
-						}
-						w := c.want(a, b)
-						if !c.i64 {
-							got[0], w = uint64(uint32(got[0])), uint64(uint32(w))
-						}
-						if got[0] != w {
-							t.Errorf("%s(%#x, %#x) = %#x, want %#x", c.name, a, b, got[0], w)
-						}
-					}
-				}
-			}
+			runBinCases(t, all, codegen.Options{OptLevel: opt}, vals)
 		})
-	}
-}
-
-// sleb64 encodes v as a signed LEB128 (an i64.const immediate).
-func sleb64(v int64) []byte {
-	var out []byte
-	for {
-		b := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 && b&0x40 == 0 || v == -1 && b&0x40 != 0 {
-			return append(out, b)
-		}
-		out = append(out, b|0x80)
 	}
 }
