@@ -30,7 +30,8 @@ type Limits struct {
 
 // DefaultLimits are the JS embedding API's implementation limits
 // (https://webassembly.github.io/spec/js-api/#limits), which wasmtime and
-// the browsers also apply; any module a browser accepts passes them.
+// the browsers also apply, but for element segments, bounded as wasmtime
+// bounds them (see ElemSegments).
 var DefaultLimits = Limits{
 	ModuleSize:   1 << 30,
 	Types:        1000000,
