@@ -1,8 +1,10 @@
 package wasi
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -199,4 +201,80 @@ func TestDirectoryHasNoOffset(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReaddirLargeDir: fd_readdir once read the whole directory into a
+// snapshot at every cookie 0, so a guest rewinding in a loop over a
+// directory of a million entries made each call cost the whole listing in
+// time and host memory, in the kernel where no stop reached it. A call now
+// holds one getdents batch whatever the directory's size, a listing in
+// small steps sees each entry once, and a call that must read far ahead
+// looks at its Canceler between batches.
+func TestReaddirLargeDir(t *testing.T) {
+	const n = 20000
+	h, dir := newDirHarness(t)
+	for i := 0; i < n; i++ {
+		name := filepath.Join(dir, fmt.Sprintf("entry-with-a-long-name-%06d", i))
+		if err := os.WriteFile(name, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, used := h.alloc(256), h.alloc(4)
+	call := func(m Memory, cookie uint64) (Errno, error) {
+		stack := []uint64{3, uint64(buf), 256, cookie, uint64(used)}
+		err := h.funcs["fd_readdir"].Call(m, stack)
+		return Errno(stack[0]), err
+	}
+
+	t.Run("rewind holds one batch", func(t *testing.T) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for i := 0; i < 5; i++ {
+			if e, err := call(h.via, 0); e != 0 || err != nil {
+				t.Fatalf("cookie 0: errno %d, %v", e, err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		// The whole listing is n names of 28 bytes plus 40-byte entries,
+		// over 1.3 MB per call; a batch is 32 KiB of records.
+		if a := (after.TotalAlloc - before.TotalAlloc) / 5; a > 256<<10 {
+			t.Errorf("fd_readdir at cookie 0 of a %d-entry directory allocated %d bytes per call", n, a)
+		}
+	})
+
+	t.Run("sequential listing", func(t *testing.T) {
+		seen := map[string]bool{}
+		cookie := uint64(0)
+		for {
+			e, err := call(h.via, cookie)
+			if e != 0 || err != nil {
+				t.Fatalf("cookie %d: errno %d, %v", cookie, e, err)
+			}
+			b := h.bytes(buf, h.u32(used))
+			ents, _ := parseDirents(b)
+			for _, d := range ents {
+				if seen[d.name] {
+					t.Fatalf("%q listed twice", d.name)
+				}
+				seen[d.name] = true
+				cookie = d.next
+			}
+			if len(b) < 256 {
+				break
+			}
+		}
+		if len(seen) != n+2 || !seen["."] || !seen[".."] {
+			t.Errorf("listed %d entries, want %d", len(seen), n+2)
+		}
+	})
+
+	t.Run("far cookie stops", func(t *testing.T) {
+		m := &stopOnAsk{fakeMem: h.mem, done: make(chan struct{})}
+		if _, err := call(h.via, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := call(m, 1<<40); err != errStopped {
+			t.Fatalf("fd_readdir reading %d entries ahead, stopped at the first look: %v, want %v", n, err, errStopped)
+		}
+	})
 }

@@ -1,8 +1,9 @@
 package wasi
 
 import (
+	"bytes"
 	"math"
-	"sort"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -541,77 +542,118 @@ type dirent struct {
 	name string
 }
 
-// listDir snapshots a directory: "." and ".." first (as wasmtime does),
-// then the rest in host order. It reads through a fresh descriptor so the
-// guest fd's offset is left alone.
-func listDir(dirfd int) ([]dirent, Errno) {
-	fd, err := unix.Openat(dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, toErrno(err)
+// dirBatch is the most one getdents(2) reads: about a thousand entries, so
+// the Canceler is asked every few milliseconds of a long listing.
+const dirBatch = 32 << 10
+
+// dirState is where fd_readdir left a directory fd: the kernel's position
+// in it (the host fd's own offset, which the guest cannot move: directories
+// carry no fd_seek or fd_tell) and the entries read from the kernel but not
+// yet handed out. A guest lists a directory by calling again with the
+// cookie the last call ended at, which this state serves without going
+// back, so a listing of n entries costs O(n) in all rather than a relisting
+// from the start per call (1M entries in 25-byte steps was quadratic). Only
+// a cookie behind the kept entries rewinds and reads forward.
+type dirState struct {
+	mu      sync.Mutex
+	started bool
+	eof     bool
+	// pos is the cookie of the next entry getdents gives; ents are the
+	// cookies pos-len(ents) .. pos-1.
+	pos  uint64
+	ents []dirent
+	buf  []byte
+}
+
+// rewind starts the listing again from the kernel's first entry: "." and
+// ".." come first (as wasmtime lists them), made here, since the kernel
+// gives them in no set place; the kernel's own are skipped.
+func (d *dirState) rewind(fd int) Errno {
+	if _, err := unix.Seek(fd, 0, unix.SEEK_SET); err != nil {
+		return toErrno(err)
 	}
-	defer unix.Close(fd)
-	var out []dirent
-	buf := make([]byte, 32<<10)
+	var self, parent unix.Stat_t
+	if err := unix.Fstat(fd, &self); err != nil {
+		return toErrno(err)
+	}
+	// The parent of a preopen is outside the sandbox; only its inode
+	// number is shown, as the kernel's ".." entry would.
+	unix.Fstatat(fd, "..", &parent, unix.AT_SYMLINK_NOFOLLOW)
+	d.started, d.eof = true, false
+	d.ents = append(d.ents[:0],
+		dirent{ino: self.Ino, typ: filetypeDirectory, name: "."},
+		dirent{ino: parent.Ino, typ: filetypeDirectory, name: ".."})
+	d.pos = 2
+	return ErrnoSuccess
+}
+
+// fill reads one getdents batch onto ents; at the end it sets eof.
+func (d *dirState) fill(fd int) Errno {
+	if d.buf == nil {
+		d.buf = make([]byte, dirBatch)
+	}
+	var n int
 	for {
-		n, err := unix.Getdents(fd, buf)
+		var err error
+		n, err = unix.Getdents(fd, d.buf)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, toErrno(err)
+			return toErrno(err)
 		}
-		if n <= 0 {
-			break
-		}
-		// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name.
-		for p := 0; p+19 <= n; {
-			reclen := int(uint16(buf[p+16]) | uint16(buf[p+17])<<8)
-			if reclen < 19 || p+reclen > n {
-				return nil, ErrnoIo
-			}
-			rec := buf[p : p+reclen]
-			name := rec[19:]
-			for i, c := range name {
-				if c == 0 {
-					name = name[:i]
-					break
-				}
-			}
-			d := dirent{ino: le64(rec, 0), name: string(name)}
-			ft, known := filetypeOfDT(rec[18])
-			if !known {
-				var st unix.Stat_t
-				if unix.Fstatat(fd, d.name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
-					ft = filetypeOfMode(st.Mode)
-				}
-			}
-			d.typ = ft
-			out = append(out, d)
-			p += reclen
-		}
+		break
 	}
-	rank := func(n string) int {
-		switch n {
-		case ".":
-			return 0
-		case "..":
-			return 1
-		}
-		return 2
+	if n <= 0 {
+		d.eof = true
+		return ErrnoSuccess
 	}
-	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].name) < rank(out[j].name) })
-	return out, ErrnoSuccess
+	buf := d.buf[:n]
+	// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name.
+	for p := 0; p+19 <= n; {
+		reclen := int(uint16(buf[p+16]) | uint16(buf[p+17])<<8)
+		if reclen < 19 || p+reclen > n {
+			return ErrnoIo
+		}
+		rec := buf[p : p+reclen]
+		p += reclen
+		name := rec[19:]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		if string(name) == "." || string(name) == ".." {
+			continue
+		}
+		ent := dirent{ino: le64(rec, 0), name: string(name)}
+		ft, known := filetypeOfDT(rec[18])
+		if !known {
+			var st unix.Stat_t
+			if unix.Fstatat(fd, ent.name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
+				ft = filetypeOfMode(st.Mode)
+			}
+		}
+		ent.typ = ft
+		d.ents = append(d.ents, ent)
+		d.pos++
+	}
+	return ErrnoSuccess
 }
 
 // fd_readdir(fd, buf, buf_len, cookie, bufused_ptr) -> errno
 //
 // Entries are packed as dirent (24 bytes: d_next u64, d_ino u64, d_namlen
 // u32, d_type u8) followed by the name without a NUL. The cookie of an
-// entry is its index in the snapshot; d_next is the cookie of the one after
-// it. When an entry does not fit, as much of it as fits is written and
-// bufused == buf_len, which tells the guest to call again with a larger
-// buffer from the last complete entry's d_next (the spec's truncation
-// contract; wasi-libc relies on it).
+// entry is its index in the listing since the last cookie 0, which reads
+// the directory afresh; d_next is the cookie of the one after it. When an
+// entry does not fit, as much of it as fits is written and bufused ==
+// buf_len, which tells the guest to call again with a larger buffer from
+// the last complete entry's d_next (the spec's truncation contract;
+// wasi-libc relies on it).
+//
+// The host memory a call holds is one getdents batch whatever the
+// directory's size, and between batches the call looks at its Canceler:
+// a cookie far ahead is reached by reading forward, which on a directory
+// of millions of entries takes seconds.
 func fdReaddir(c *call) Errno {
 	s, cookie := c.s, c.a[3]
 	// Type before rights: a file never carries fd_readdir (rightsForType
@@ -624,28 +666,58 @@ func fdReaddir(c *call) Errno {
 		return c.errno
 	}
 	s.mu.Lock()
-	entries := e.dirEntries
+	if e.dir == nil {
+		e.dir = new(dirState)
+	}
+	d := e.dir
 	s.mu.Unlock()
-	if cookie == 0 || entries == nil {
-		var errno Errno
-		entries, errno = listDir(e.fd)
-		if errno != ErrnoSuccess {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if cookie == 0 || !d.started || cookie < d.pos-uint64(len(d.ents)) {
+		if errno := d.rewind(e.fd); errno != ErrnoSuccess {
 			return errno
 		}
-		s.mu.Lock()
-		e.dirEntries = entries
-		s.mu.Unlock()
 	}
 	pos := 0
 	var hdr [sizeDirent]byte
-	for i := cookie; i < uint64(len(entries)) && pos < len(buf); i++ {
-		d := entries[i]
-		put64(hdr[:], 0, i+1)
-		put64(hdr[:], 8, d.ino)
-		put32(hdr[:], 16, uint32(len(d.name)))
-		hdr[20], hdr[21], hdr[22], hdr[23] = d.typ, 0, 0, 0
-		pos += copy(buf[pos:], hdr[:])
-		pos += copy(buf[pos:], d.name)
+	for reads := 0; pos < len(buf); {
+		if cookie >= d.pos {
+			// Nothing kept at or after cookie: read on.
+			d.ents = d.ents[:0]
+			if d.eof {
+				break
+			}
+			if reads > 0 && cancelledNow(c.canceler()) {
+				return errnoCancelled
+			}
+			reads++
+			if errno := d.fill(e.fd); errno != ErrnoSuccess {
+				return errno
+			}
+			continue
+		}
+		i := len(d.ents) - int(d.pos-cookie)
+		ent := &d.ents[i]
+		put64(hdr[:], 0, cookie+1)
+		put64(hdr[:], 8, ent.ino)
+		put32(hdr[:], 16, uint32(len(ent.name)))
+		hdr[20], hdr[21], hdr[22], hdr[23] = ent.typ, 0, 0, 0
+		n := copy(buf[pos:], hdr[:])
+		n += copy(buf[pos+n:], ent.name)
+		pos += n
+		if n < sizeDirent+len(ent.name) {
+			// Cut short: kept, as the guest asks for it again.
+			d.ents = d.ents[i:]
+			break
+		}
+		cookie++
+		if cookie == d.pos {
+			d.ents = d.ents[:0]
+		}
+	}
+	// Entries handed out whole are dropped: a guest goes on from d_next.
+	if k := len(d.ents) - int(d.pos-min(cookie, d.pos)); k > 0 && k <= len(d.ents) {
+		d.ents = append(d.ents[:0], d.ents[k:]...)
 	}
 	store32(c.m, used, uint32(pos))
 	return ErrnoSuccess

@@ -246,8 +246,10 @@ type fdEntry struct {
 	readOnly  bool // beneath a read-only preopen (see limits.go)
 	output    bool // stdout/stderr, counted against MaxOutputBytes
 	// counted says fd holds one unit of the process-wide host fd budget.
-	counted    bool
-	dirEntries []dirent // fd_readdir snapshot, refreshed at cookie 0
+	counted bool
+	// dir is where fd_readdir is in a directory, made on first use
+	// under System.mu.
+	dir *dirState
 
 	// noNowait is set once the host fd refused RWF_NOWAIT (see ioNowait).
 	noNowait atomic.Bool
