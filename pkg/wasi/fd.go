@@ -562,8 +562,11 @@ type dirState struct {
 	// cookies pos-len(ents) .. pos-1.
 	pos  uint64
 	ents []dirent
-	buf  []byte
 }
+
+// dirBufs holds getdents buffers between calls rather than each directory
+// fd keeping one: a guest may hold a thousand directory fds.
+var dirBufs = sync.Pool{New: func() any { return new([dirBatch]byte) }}
 
 // rewind starts the listing again from the kernel's first entry: "." and
 // ".." come first (as wasmtime lists them), made here, since the kernel
@@ -589,13 +592,12 @@ func (d *dirState) rewind(fd int) Errno {
 
 // fill reads one getdents batch onto ents; at the end it sets eof.
 func (d *dirState) fill(fd int) Errno {
-	if d.buf == nil {
-		d.buf = make([]byte, dirBatch)
-	}
+	b := dirBufs.Get().(*[dirBatch]byte)
+	defer dirBufs.Put(b)
 	var n int
 	for {
 		var err error
-		n, err = unix.Getdents(fd, d.buf)
+		n, err = unix.Getdents(fd, b[:])
 		if err == unix.EINTR {
 			continue
 		}
@@ -608,7 +610,7 @@ func (d *dirState) fill(fd int) Errno {
 		d.eof = true
 		return ErrnoSuccess
 	}
-	buf := d.buf[:n]
+	buf := b[:n]
 	// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name.
 	for p := 0; p+19 <= n; {
 		reclen := int(uint16(buf[p+16]) | uint16(buf[p+17])<<8)
