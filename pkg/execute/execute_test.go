@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -740,4 +743,27 @@ func TestDoneNoAlloc(t *testing.T) {
 		t.Error("the next call's Done is closed")
 	default:
 	}
+}
+
+// compileFile compiles the .wasm at path with the given bounds checks (a
+// guard-mode memory reserves 4 GiB and a 2 GiB guard).
+func compileFile(t testing.TB, path string, bounds object.BoundsChecks) *object.Object {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := codegen.Options{Bounds: bounds}
+	if bounds == object.BoundsGuard {
+		opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
+	}
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obj
 }

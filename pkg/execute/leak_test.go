@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -48,18 +46,7 @@ func execBytes(t *testing.T) uintptr {
 // code it mapped: 64 failures leave no executable mapping behind. Before,
 // each left its page mapped until the process ended.
 func TestInstantiateObjectFailureFreesCode(t *testing.T) {
-	b, err := os.ReadFile("testdata/nested.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
+	obj := compileFile(t, "testdata/nested.wasm", object.BoundsExplicit)
 	_, donor := preemptInstance(t, Config{}) // a guest function: the wrong type for t.host
 	for _, tc := range []struct {
 		name    string

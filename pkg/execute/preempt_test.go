@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -14,8 +13,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/lucet-go/lucet/pkg/abi"
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -29,22 +26,7 @@ func preemptInstance(t testing.TB, cfg Config) (*Store, *Instance) {
 
 func preemptInstanceBounds(t testing.TB, cfg Config, bounds object.BoundsChecks) (*Store, *Instance) {
 	t.Helper()
-	b, err := os.ReadFile("testdata/preempt.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := codegen.Options{Bounds: bounds}
-	if bounds == object.BoundsGuard {
-		opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-	}
-	obj, err := codegen.Compile(m, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	obj := compileFile(t, "testdata/preempt.wasm", bounds)
 	s, err := NewStore(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -280,18 +262,7 @@ func TestPreemptKeepsRegisters(t *testing.T) {
 // killed; a handler that declined to inject would leave it spinning until
 // the watchdog timeout.
 func TestPreemptGrowsStack(t *testing.T) {
-	b, err := os.ReadFile("testdata/pgrow.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30})
-	if err != nil {
-		t.Fatal(err)
-	}
+	obj := compileFile(t, "testdata/pgrow.wasm", object.BoundsGuard)
 	s, err := NewStore(Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -389,18 +360,7 @@ func TestPreemptGrowsStack(t *testing.T) {
 // as its import t.host.
 func nestedInstance(t *testing.T, cfg Config, host func(c *Caller, stack []uint64) error) (*Store, *Instance) {
 	t.Helper()
-	b, err := os.ReadFile("testdata/nested.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
+	obj := compileFile(t, "testdata/nested.wasm", object.BoundsExplicit)
 	s, err := NewStore(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -472,14 +432,6 @@ func TestPreemptAfterNestedCall(t *testing.T) {
 // indirect calls, a loop 200 calls deep) are stopped by a kill and by a
 // timeout: wherever a loop's code is, a preemption can be injected.
 func TestPreemptLoopShapes(t *testing.T) {
-	b, err := os.ReadFile("testdata/loops.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	loops := []struct {
 		name string
 		args []uint64
@@ -491,15 +443,7 @@ func TestPreemptLoopShapes(t *testing.T) {
 		name   string
 		bounds object.BoundsChecks
 	}{{"guard", object.BoundsGuard}, {"explicit", object.BoundsExplicit}} {
-		bounds := bc.bounds
-		opts := codegen.Options{Bounds: bounds}
-		if bounds == object.BoundsGuard {
-			opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-		}
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		obj := compileFile(t, "testdata/loops.wasm", bc.bounds)
 		for _, stop := range []string{"kill", "timeout"} {
 			cfg := Config{}
 			if stop == "timeout" {

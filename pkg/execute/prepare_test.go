@@ -2,32 +2,12 @@ package execute
 
 import (
 	"math"
-	"os"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/abi"
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
-
-func compileFile(t *testing.T, path string) *object.Object {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return obj
-}
 
 // Globals and tables start from the module's prepared images: constant
 // globals are copied, globals read from imports evaluated, and the tables
@@ -55,7 +35,7 @@ func TestPreparedImages(t *testing.T) {
 		prepared bool
 	}{{"testdata/prepare.wasm", true}, {"testdata/prepare-dyn.wasm", false}} {
 		t.Run(tc.file, func(t *testing.T) {
-			obj := compileFile(t, tc.file)
+			obj := compileFile(t, tc.file, object.BoundsExplicit)
 			s, err := NewStore(Config{})
 			if err != nil {
 				t.Fatal(err)
