@@ -32,6 +32,9 @@ const TextWindow = 64 << 10
 // ErrNotModule says an input is none of the forms a tool reads.
 var ErrNotModule = errors.New("not a WebAssembly module (no \\0asm magic), a lucet object or WebAssembly text")
 
+// ErrDirectory says a path names a directory where a module was expected.
+var ErrDirectory = errors.New("is a directory, not a module")
+
 // TooLargeError says an input went past the cap.
 type TooLargeError struct{ Limit int64 }
 
@@ -148,7 +151,7 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a module", path)
+		return nil, &os.PathError{Op: "read", Path: path, Err: ErrDirectory}
 	}
 	if !st.Mode().IsRegular() {
 		return ReadAll(f, nil, limit)
