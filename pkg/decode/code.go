@@ -10,7 +10,7 @@ func (d *decoder) codes() {
 	d.m.Codes = prealloc[wasm.Code](n)
 	defer func() { d.fn = -1 }()
 	for i := range n {
-		d.m.Codes = append(d.m.Codes, wasm.Code{})
+		d.m.Codes = push(d.m.Codes, n, wasm.Code{})
 		d.fn = int(d.m.NumImportedFuncs) + i
 		p := d.pos
 		size := d.len32()

@@ -154,6 +154,11 @@ const maxPrealloc = 1 << 16
 // 41,276 data segments (5 MB) otherwise took two page faults a page.
 func prealloc[T any](n int) []T { return fresh.Make[T](min(n, maxPrealloc))[:0] }
 
+// push appends v to s, a vector of at most n items that prealloc began,
+// growing it by grow: every vector of a module is read this way, so none
+// is copied over and over however many items it has.
+func push[T any](s []T, n int, v T) []T { return append(grow(s, n), v) }
+
 // grow makes room for one more item in s, a vector of at most n, by
 // doubling, into written memory (fresh.Make): append grows a big slice by
 // a quarter at a time, so 1M globals (90 MB of Global) were copied about
@@ -338,7 +343,7 @@ func (d *decoder) types() {
 				results[j] = d.valType()
 			}
 		}
-		d.m.Types = append(d.m.Types, wasm.FuncType{Params: params, Results: results})
+		d.m.Types = push(d.m.Types, n, wasm.FuncType{Params: params, Results: results})
 	}
 }
 
@@ -396,7 +401,7 @@ func (d *decoder) imports() {
 	m := d.m
 	m.Imports = prealloc[wasm.Import](n)
 	for range n {
-		m.Imports = append(m.Imports, wasm.Import{})
+		m.Imports = push(m.Imports, n, wasm.Import{})
 		im := &m.Imports[len(m.Imports)-1]
 		im.Module = d.name()
 		im.Name = d.name()
@@ -456,7 +461,7 @@ func (d *decoder) funcs() {
 	n := d.vec("functions", d.m.NumImportedFuncs, d.lim.Funcs)
 	d.m.Funcs = prealloc[uint32](n)
 	for range n {
-		d.m.Funcs = append(d.m.Funcs, d.u32())
+		d.m.Funcs = push(d.m.Funcs, n, d.u32())
 	}
 }
 
@@ -464,7 +469,7 @@ func (d *decoder) tables() {
 	n := d.vec("tables", d.m.NumImportedTables, d.lim.Tables)
 	d.m.Tables = prealloc[wasm.TableType](n)
 	for range n {
-		d.m.Tables = append(d.m.Tables, d.tableType())
+		d.m.Tables = push(d.m.Tables, n, d.tableType())
 	}
 }
 
@@ -472,7 +477,7 @@ func (d *decoder) mems() {
 	n := d.vec("memories", d.m.NumImportedMems, d.lim.Memories)
 	d.m.Mems = prealloc[wasm.MemType](n)
 	for range n {
-		d.m.Mems = append(d.m.Mems, d.memType())
+		d.m.Mems = push(d.m.Mems, n, d.memType())
 	}
 }
 
@@ -481,8 +486,7 @@ func (d *decoder) globals() {
 	d.m.Globals = prealloc[wasm.Global](n)
 	for range n {
 		t := d.globalType()
-		d.m.Globals = grow(d.m.Globals, n)
-		d.m.Globals = append(d.m.Globals, wasm.Global{Type: t, Init: d.constExpr()})
+		d.m.Globals = push(d.m.Globals, n, wasm.Global{Type: t, Init: d.constExpr()})
 	}
 }
 
@@ -490,7 +494,7 @@ func (d *decoder) exports() {
 	n := d.count("exports", d.lim.Exports)
 	d.m.Exports = prealloc[wasm.Export](n)
 	for range n {
-		d.m.Exports = append(d.m.Exports, wasm.Export{})
+		d.m.Exports = push(d.m.Exports, n, wasm.Export{})
 		e := &d.m.Exports[len(d.m.Exports)-1]
 		e.Name = d.name()
 		p := d.pos
@@ -513,7 +517,7 @@ func (d *decoder) elems() {
 	n := d.count("element segments", d.lim.ElemSegments)
 	d.m.Elems = prealloc[wasm.Elem](n)
 	for range n {
-		d.m.Elems = append(d.m.Elems, wasm.Elem{})
+		d.m.Elems = push(d.m.Elems, n, wasm.Elem{})
 		e := &d.m.Elems[len(d.m.Elems)-1]
 		e.Offset0 = d.pos
 		flags := d.u32()
@@ -545,10 +549,10 @@ func (d *decoder) elems() {
 		e.Init = prealloc[wasm.ConstExpr](k)
 		for range k {
 			if exprs {
-				e.Init = append(e.Init, d.constExpr())
+				e.Init = push(e.Init, k, d.constExpr())
 			} else {
 				p := d.pos
-				e.Init = append(e.Init, wasm.ConstExpr{Op: wasm.OpRefFunc, Index: d.u32(), NumInstrs: 1, Offset: p})
+				e.Init = push(e.Init, k, wasm.ConstExpr{Op: wasm.OpRefFunc, Index: d.u32(), NumInstrs: 1, Offset: p})
 			}
 		}
 	}
@@ -558,7 +562,7 @@ func (d *decoder) datas() {
 	n := d.count("data segments", d.lim.DataSegments)
 	d.m.Datas = prealloc[wasm.Data](n)
 	for range n {
-		d.m.Datas = append(d.m.Datas, wasm.Data{})
+		d.m.Datas = push(d.m.Datas, n, wasm.Data{})
 		s := &d.m.Datas[len(d.m.Datas)-1]
 		s.Offset0 = d.pos
 		switch flags := d.u32(); flags {
