@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"testing"
 	"unsafe"
-
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
-	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // A dense slot handed to a new tenant holds nothing of the last one's
@@ -30,15 +26,7 @@ func TestDenseSlotIsClean(t *testing.T) {
 			}
 			w := trapsWasm()
 			w.Mems[0].Limits = lim(1, uint64(tc.pages), true)
-			obj, err := codegen.Compile(w, codegen.Options{Bounds: object.BoundsExplicit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			mod, err := load.FromObject(obj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer mod.Close()
+			mod := loadWasm(t, w)
 			cfg := Config{Layout: LayoutDense, MaxMemoryPages: tc.slot, StackSize: 16 << 10}
 			tenant := func() (*Store, *Memory) {
 				t.Helper()

@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/abi"
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/load"
-	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // Stores alive at once in the dense layout, under the default
@@ -30,15 +28,7 @@ func TestDenseLayout(t *testing.T) {
 	}
 	defer guard.Close()
 	// The same module with explicit bounds checks.
-	obj2, err := codegen.Compile(trapsWasm(), codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := load.FromObject(obj2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := loadWasm(t, trapsWasm())
 
 	cfg := Config{Layout: LayoutDense, MaxMemoryPages: 1, StackSize: 8 << 10}
 	s, err := NewStore(cfg)
@@ -103,15 +93,7 @@ func TestStoreLimits(t *testing.T) {
 	wasmMod := trapsWasm()
 	wasmMod.Tables[0].Limits = lim(3, 3, true)
 	wasmMod.Mems[0].Limits = lim(3, 3, true)
-	big, err := codegen.Compile(wasmMod, codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmod, err := load.FromObject(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bmod.Close()
+	bmod := loadWasm(t, wasmMod)
 	for _, tt := range []struct {
 		name string
 		cfg  Config

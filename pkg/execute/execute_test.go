@@ -15,6 +15,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -766,4 +767,20 @@ func compileFile(t testing.TB, path string, bounds object.BoundsChecks) *object.
 		t.Fatal(err)
 	}
 	return obj
+}
+
+// loadWasm compiles m with explicit bounds checks and loads it, closed
+// when the test ends.
+func loadWasm(t testing.TB, m *wasm.Module) *load.Module {
+	t.Helper()
+	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := load.FromObject(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mod.Close() })
+	return mod
 }

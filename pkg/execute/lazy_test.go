@@ -5,9 +5,6 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
-	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -40,15 +37,7 @@ func lazyWasm() *wasm.Module {
 // first call (never overwritten by the late copy), and a slot given back
 // unrun, whose next tenant gets the image and nothing else.
 func TestLazyDataImage(t *testing.T) {
-	obj, err := codegen.Compile(lazyWasm(), codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := load.FromObject(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := loadWasm(t, lazyWasm())
 	if mod.Data == nil || !mod.Data.Complete {
 		t.Fatal("the module has no complete data image; nothing to test")
 	}

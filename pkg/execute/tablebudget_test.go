@@ -4,9 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
-	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -21,15 +18,7 @@ func TestTableBudget(t *testing.T) {
 	// grow(n): table.grow 2 by n null elements.
 	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0xd0, 0x70, 0x20, 0x00, 0xfc, 0x0f, 0x02, 0x0b}})
 	m.Exports = append(m.Exports, wasm.Export{Name: "grow", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
-	obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsExplicit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod, err := load.FromObject(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := loadWasm(t, m)
 	const fail = 0xFFFFFFFF
 	for _, tc := range []struct {
 		name      string
