@@ -55,3 +55,12 @@ func withGODEBUG(f Features, godebug string) Features {
 // X86 returns this CPU's features (all false on other architectures).
 // It is safe for concurrent use; after the first call it is one load.
 func X86() Features { return features.Get() }
+
+// hardware is features without GODEBUG's overrides.
+var hardware = lazy.Value[Features]{New: detect}
+
+// Hardware returns what this CPU and its operating system support,
+// ignoring GODEBUG: what code may actually be using, as opposed to what
+// lucet is allowed to use (X86). The runtime saves the YMM registers of an
+// interrupted guest when Hardware().AVX, whatever GODEBUG says.
+func Hardware() Features { return hardware.Get() }

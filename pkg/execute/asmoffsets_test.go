@@ -35,10 +35,10 @@ func TestSignalAsmOffsets(t *testing.T) {
 		"ExecStackGuardLo": execStackGuardLo, "ExecStackGuardHi": execStackGuardHi, "ExecStackLow": execStackLow,
 		"StackGrowMask": ^int64(stackGrow - 1),
 		// sigPreempt's frame: return address, BP, flags, 14 GPRs, up to
-		// 15 bytes of alignment, 16 XMM registers, 8 exit words.
-		"PreemptFrame": 512,
+		// 15 bytes of alignment, 16 YMM registers, 8 exit words.
+		"PreemptFrame": 768,
 	}
-	if need := int64(8 + 8 + 8 + 14*8 + 15 + 16*16 + 8*8); want["PreemptFrame"] < need {
+	if need := int64(8 + 8 + 8 + 14*8 + 15 + 16*32 + 8*8); want["PreemptFrame"] < need {
 		t.Errorf("PreemptFrame %d is less than sigPreempt's %d bytes", want["PreemptFrame"], need)
 	}
 	for _, file := range []string{"signal_amd64.s", "trampoline_amd64.s"} {

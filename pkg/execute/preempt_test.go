@@ -182,19 +182,16 @@ func memRef(mem *[1 << 14]uint32, n uint32) uint32 {
 	}
 }
 
-// Loops holding 8 i64, 6 f64 and 2 v128 values in registers, and loops
-// whose bounds checks keep compare results in the flags, are preempted
-// many times (the collector runs flat out and SIGURG, Go's preemption
-// signal, is sent to the process without pause) and still compute what
-// Go computes: the injected exit saves and restores every register and
-// the flags, wherever it lands.
-func TestPreemptKeepsRegisters(t *testing.T) {
-	stop := make(chan struct{})
+// preemptStorm makes preemption land often wherever a guest is: the
+// collector runs flat out and SIGURG, Go's preemption signal, is sent to
+// the process without pause, until the returned function is called.
+func preemptStorm() (stop func()) {
+	quit := make(chan struct{})
 	done := make(chan struct{}, 2)
 	go func() {
 		for {
 			select {
-			case <-stop:
+			case <-quit:
 				done <- struct{}{}
 				return
 			default:
@@ -206,7 +203,7 @@ func TestPreemptKeepsRegisters(t *testing.T) {
 		pid := unix.Getpid()
 		for {
 			select {
-			case <-stop:
+			case <-quit:
 				done <- struct{}{}
 				return
 			default:
@@ -215,7 +212,16 @@ func TestPreemptKeepsRegisters(t *testing.T) {
 			time.Sleep(20 * time.Microsecond)
 		}
 	}()
-	defer func() { close(stop); <-done; <-done }()
+	return func() { close(quit); <-done; <-done }
+}
+
+// Loops holding 8 i64, 6 f64 and 2 v128 values in registers, and loops
+// whose bounds checks keep compare results in the flags, are preempted
+// many times (preemptStorm) and still compute what
+// Go computes: the injected exit saves and restores every register and
+// the flags, wherever it lands.
+func TestPreemptKeepsRegisters(t *testing.T) {
+	defer preemptStorm()()
 	for _, tc := range []struct {
 		name   string
 		bounds object.BoundsChecks
@@ -308,7 +314,7 @@ func TestPreemptGrowsStack(t *testing.T) {
 	deep := inst.Func("deep")
 	// The loop's RSP is the probe's resume RSP plus a few words (the
 	// return address of the call): aim for 128-384 bytes into a page, so
-	// that RSP-PreemptFrame (512) falls in the page below.
+	// that RSP-PreemptFrame (768) falls in the page below.
 	n := -1
 	for d := range 1024 {
 		if _, err := deep.Call(uint64(d)); err != nil {

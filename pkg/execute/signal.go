@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/internal/cpuid"
 	"github.com/lucet-go/lucet/pkg/abi"
 )
 
@@ -51,6 +52,15 @@ var (
 	sigPid = unix.Getpid() // for tgkill (Store.killLocked)
 
 	sigPreempts uint64 // preemptions the handler injected (sigPreempt)
+
+	// sigSaveYMM (0 or 1, set before the handler is installed) makes
+	// sigPreempt save and restore all 32 bytes of Y0-Y15, not only their
+	// XMM halves. Code compiled for AVX holds data in the upper halves
+	// (memory.copy's 32-byte moves), and Go, which runs between the
+	// preemption and the resume, clears them (vzeroupper after its AVX
+	// memmove). Decided by the hardware, not by GODEBUG: what matters is
+	// what code can be using.
+	sigSaveYMM uint8
 
 	// What the handler did with SIGURG (sigStats): every one it saw,
 	// those with RIP in guest code, and the injections it refused there,
@@ -106,6 +116,9 @@ var installErr error
 // chaining to it for everything that isn't ours.
 func installSignals() error {
 	installOnce.Do(func() {
+		if cpuid.Hardware().AVX {
+			sigSaveYMM = 1
+		}
 		h := sigHandlerAddr()
 		for _, s := range []struct {
 			sig unix.Signal

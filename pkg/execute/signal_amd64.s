@@ -28,9 +28,9 @@
 #define ExitPreempt 0x104
 
 // Guest stack sigPreempt may use below the interrupted RSP: the return
-// address, BP, flags, 14 GPRs, alignment, 16 XMM registers and 7 exit
-// fields (471 bytes).
-#define PreemptFrame 512
+// address, BP, flags, 14 GPRs, alignment, 16 YMM registers and 7 exit
+// fields (727 bytes).
+#define PreemptFrame 768
 
 // Private words past the ABI's fields (signal.go).
 #define VMGuardLo 0x80
@@ -293,9 +293,9 @@ TEXT ·sigLanding(SB), NOSPLIT|NOFRAME, $0
 
 // sigPreempt is where the handler makes a guest thread go when it injects
 // a preemption: [SP] is the interrupted PC, every register is the
-// guest's. It saves flags, the general registers and all of X0-X15 on the
-// guest stack in a frame linked into the guest's frame-pointer chain,
-// takes an ExitInterrupt exit (TrapPC = the interrupted PC, so a trap
+// guest's. It saves flags, the general registers and all of X0-X15 (all
+// of Y0-Y15 when sigSaveYMM) on the guest stack in a frame linked into
+// the guest's frame-pointer chain, takes an ExitInterrupt exit (TrapPC = the interrupted PC, so a trap
 // names the function that was running), and when resumed
 // (sigPreemptResume) restores everything and returns to the interrupted
 // PC. Generated code keeps nothing below RSP, so the pushes clobber
@@ -326,7 +326,30 @@ TEXT ·sigPreempt(SB), NOSPLIT|NOFRAME, $0
 	POPQ AX
 	MOVQ AX, -8(BP)
 	ANDQ $-16, SP
-	SUBQ $256, SP
+	SUBQ $512, SP
+	CMPB ·sigSaveYMM(SB), $0
+	JEQ savexmm
+	VMOVDQU Y0, 0(SP)
+	VMOVDQU Y1, 32(SP)
+	VMOVDQU Y2, 64(SP)
+	VMOVDQU Y3, 96(SP)
+	VMOVDQU Y4, 128(SP)
+	VMOVDQU Y5, 160(SP)
+	VMOVDQU Y6, 192(SP)
+	VMOVDQU Y7, 224(SP)
+	VMOVDQU Y8, 256(SP)
+	VMOVDQU Y9, 288(SP)
+	VMOVDQU Y10, 320(SP)
+	VMOVDQU Y11, 352(SP)
+	VMOVDQU Y12, 384(SP)
+	VMOVDQU Y13, 416(SP)
+	VMOVDQU Y14, 448(SP)
+	VMOVDQU Y15, 480(SP)
+	// Go's code runs next: leave it no dirty upper halves (an SSE/AVX
+	// state transition on older Intel cores).
+	VZEROUPPER
+	JMP saved
+savexmm:
 	MOVUPS X0, 0(SP)
 	MOVUPS X1, 16(SP)
 	MOVUPS X2, 32(SP)
@@ -343,6 +366,7 @@ TEXT ·sigPreempt(SB), NOSPLIT|NOFRAME, $0
 	MOVUPS X13, 208(SP)
 	MOVUPS X14, 224(SP)
 	MOVUPS X15, 240(SP)
+saved:
 	// The exit sequence of pkg/abi, as the generated exit routine does it,
 	// after saving the exit fields it overwrites: if the guest was itself
 	// in the middle of filling them in, it finds them as it left them.
@@ -394,6 +418,26 @@ TEXT ·sigPreemptResume(SB), NOSPLIT|NOFRAME, $0
 	MOVQ 48(SP), AX
 	MOVQ AX, ExecExitVMCtx(R11)
 	ADDQ $64, SP
+	CMPB ·sigSaveYMM(SB), $0
+	JEQ restxmm
+	VMOVDQU 0(SP), Y0
+	VMOVDQU 32(SP), Y1
+	VMOVDQU 64(SP), Y2
+	VMOVDQU 96(SP), Y3
+	VMOVDQU 128(SP), Y4
+	VMOVDQU 160(SP), Y5
+	VMOVDQU 192(SP), Y6
+	VMOVDQU 224(SP), Y7
+	VMOVDQU 256(SP), Y8
+	VMOVDQU 288(SP), Y9
+	VMOVDQU 320(SP), Y10
+	VMOVDQU 352(SP), Y11
+	VMOVDQU 384(SP), Y12
+	VMOVDQU 416(SP), Y13
+	VMOVDQU 448(SP), Y14
+	VMOVDQU 480(SP), Y15
+	JMP restored
+restxmm:
 	MOVUPS 0(SP), X0
 	MOVUPS 16(SP), X1
 	MOVUPS 32(SP), X2
@@ -410,6 +454,7 @@ TEXT ·sigPreemptResume(SB), NOSPLIT|NOFRAME, $0
 	MOVUPS 208(SP), X13
 	MOVUPS 224(SP), X14
 	MOVUPS 240(SP), X15
+restored:
 	MOVQ -8(BP), AX
 	PUSHQ AX
 	POPFQ
