@@ -17,7 +17,6 @@ import (
 
 	"github.com/lucet-go/lucet/internal/wasmgen"
 	"github.com/lucet-go/lucet/pkg/abi"
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
@@ -55,7 +54,9 @@ func instantiate(t *testing.T, ctx context.Context, wasm []byte, opt int) *engin
 	if e.ref, err = e.refRT.Instantiate(ctx, wasm); err != nil {
 		t.Fatalf("wazero: %v", err)
 	}
-	opts := codegen.Default()
+	// What lucet-run and the Runtime API compile: every feature of this
+	// host allowed (the AVX and BMI2 lowerings where it has them).
+	opts := compile.DefaultOptions()
 	opts.OptLevel = opt
 	o, err := compile.Wasm(wasm, opts)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -18,7 +19,9 @@ import (
 // drives a generator of valid, terminating modules (i32 arithmetic,
 // locals, blocks, ifs, counted loops, selects, loads, stores, calls,
 // division traps), and the module must give the same results, traps and
-// memory compiled at opt 0 and at opt 2, in both bounds modes. Inputs
+// memory compiled at opt 0 and at opt 2, in both bounds modes, and at opt
+// 2 with every feature of this host allowed (what lucet-run compiles: the
+// AVX and BMI2 lowerings where the host has them). Inputs
 // that once failed go to testdata/fuzz/FuzzOptLevels.
 //
 //	go test ./pkg/codegen -run '^$' -fuzz FuzzOptLevels -fuzztime 60s
@@ -28,6 +31,15 @@ func FuzzOptLevels(f *testing.F) {
 		"\x06\x06\x06\x07\x07\x09\x09\x02\x02\x02\x0c\x0c\x0d", "\x0b\x0b\x02\x03\x0a\x04\x01\x00\x05",
 	} {
 		f.Add([]byte(s))
+	}
+	type tier struct {
+		name     string
+		opt      int
+		features uint64
+	}
+	tiers := []tier{{"opt 0", 0, 0}, {"opt 2", 2, 0}}
+	if host := load.HostFeatures(); host&object.FeatureSSE41 != 0 {
+		tiers = append(tiers, tier{"opt 2 with " + object.FeatureString(host), 2, host})
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		mod := genModule(in)
@@ -45,8 +57,8 @@ func FuzzOptLevels(f *testing.F) {
 		for _, bounds := range []object.BoundsChecks{object.BoundsExplicit, object.BoundsGuard} {
 			var outs []string
 			var mems [][]byte
-			for _, opt := range []int{0, 2} {
-				opts := codegen.Options{OptLevel: opt, Bounds: bounds, Parallel: 1}
+			for _, c := range tiers {
+				opts := codegen.Options{OptLevel: c.opt, Bounds: bounds, Parallel: 1, Features: c.features}
 				if bounds == object.BoundsGuard {
 					opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
 				}
@@ -54,9 +66,11 @@ func FuzzOptLevels(f *testing.F) {
 				outs = append(outs, res)
 				mems = append(mems, mem)
 			}
-			if outs[0] != outs[1] || !bytes.Equal(mems[0], mems[1]) {
-				t.Fatalf("bounds %v: opt 0 gives %s, opt 2 gives %s (memory equal: %v)",
-					bounds, outs[0], outs[1], bytes.Equal(mems[0], mems[1]))
+			for i := 1; i < len(outs); i++ {
+				if outs[0] != outs[i] || !bytes.Equal(mems[0], mems[i]) {
+					t.Fatalf("bounds %v: %s gives %s, %s gives %s (memory equal: %v)",
+						bounds, tiers[0].name, outs[0], tiers[i].name, outs[i], bytes.Equal(mems[0], mems[i]))
+				}
 			}
 		}
 	})
