@@ -17,10 +17,13 @@
 //   - R14 holds the base address of memory 0 of the instance in R15, when
 //     the module has a memory. It is reloaded from VMMemBase after every call
 //     that may leave the instance and after every exit to Go.
-//   - Every other register is caller-saved inside guest code: the guest
-//     calling convention has no callee-saved registers but R15 (and R14 by
-//     reload). The Go side may clobber everything except RSP/RBP/R15 across
-//     an exit, which is why.
+//   - RBX, R12 and R13 are callee-saved in the guest calling convention: a
+//     guest function that uses one restores it before it returns, and the
+//     exit routine keeps them across every exit to Go (which clobbers
+//     everything except RSP/RBP/R15) by pushing them below the return
+//     address it was called with; ResumePC is then the routine's own tail,
+//     which pops them and returns. A trap needs no restore: the guest stack
+//     is abandoned. Every other register is caller-saved (R14 is reloaded).
 //   - Guest functions keep a frame pointer chain: `push rbp; mov rbp, rsp`
 //     in every prologue, so the runtime can walk [rbp] / [rbp+8] for
 //     backtraces. The entry trampoline sets RBP = 0, ending the chain.
@@ -87,8 +90,11 @@ package abi
 // expects of the runtime. (2: VMFuel is used. 3: loops carry no interrupt
 // check unless fuel is metered, so a runtime must be able to stop a loop
 // by injecting an exit from its signal handler: code of version 3 on a
-// runtime of version 2 could not be stopped by a timeout or a kill.)
-const Version = 3
+// runtime of version 2 could not be stopped by a timeout or a kill.
+// 4: RBX, R12 and R13 are callee-saved: code of version 4 calling a
+// function of a version 3 object through an import or a table would find
+// them clobbered.)
+const Version = 4
 
 // VMContext field offsets (from R15). The runtime allocates VMContextSize
 // bytes per instance outside the Go heap.

@@ -22,6 +22,9 @@ type Target interface {
 	Allocatable(f *ssa.Func, float, acrossCalls bool) []ssa.Reg
 	// IsFloat reports whether r holds floats and vectors.
 	IsFloat(r ssa.Reg) bool
+	// CalleeSaved reports whether calls (and exits to the host) preserve
+	// r: a value there lives across them without a save.
+	CalleeSaved(r ssa.Reg) bool
 	// ArgReg is the register parameter i of f arrives in, or NoReg.
 	ArgReg(f *ssa.Func, i int) ssa.Reg
 	// ParamRegs are the registers a call passes arguments of the given
@@ -490,8 +493,9 @@ func forEach(s []int32, fn func(int32)) {
 // instructions need no copy). When none is free, the cheapest interval
 // (uses weighted by loop depth) among the current one and single blockers
 // is spilled for its whole life. There is no splitting: a value lives in
-// one register or one stack slot, and values live across calls are stored
-// at their definition and reloaded after each call.
+// one register or one stack slot. Values live across calls prefer a
+// callee-saved register, which calls preserve; in any other register they
+// are stored at their definition and reloaded after each call.
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
@@ -501,7 +505,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
 	ra.scan(f, t, callW, h)
-	ra.assignSlots()
+	ra.assignSlots(t)
 	return ra
 }
 
@@ -624,16 +628,20 @@ func (s *scanner) allocate(cur *interval) {
 	regs := s.t.Allocatable(s.f, v.Type.IsFloat(), false)
 	s.expire(regs, cur.Start)
 
-	// A value reloaded after more calls than it is used is cheaper
-	// to keep in its slot and load at each use.
-	if len(s.ra.callPos) > 0 && s.reloadCost(cur) > cur.weight {
-		return
-	}
 	crossesCall := s.crossesCall(cur)
+	r := ssa.NoReg
 	if crossesCall {
 		regs = s.t.Allocatable(s.f, v.Type.IsFloat(), true)
+		r = s.pickCalleeSaved(cur, regs)
 	}
-	r := s.pick(cur, regs, crossesCall)
+	// A value reloaded after more calls than it is used is cheaper
+	// to keep in its slot and load at each use.
+	if r == ssa.NoReg && len(s.ra.callPos) > 0 && s.reloadCost(cur) > cur.weight {
+		return
+	}
+	if r == ssa.NoReg {
+		r = s.pick(cur, regs, crossesCall)
+	}
 	if r == ssa.NoReg {
 		if r = s.evict(cur, regs); r == ssa.NoReg {
 			return
@@ -764,6 +772,20 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	return r
 }
 
+// pickCalleeSaved returns the first free callee-saved register of regs,
+// or NoReg: a value live across calls costs nothing at them there, which
+// outweighs any hint.
+func (s *scanner) pickCalleeSaved(cur *interval, regs []ssa.Reg) ssa.Reg {
+	for _, r := range regs {
+		if s.t.CalleeSaved(r) {
+			if ok, _, _ := s.free(r, cur); ok {
+				return r
+			}
+		}
+	}
+	return ssa.NoReg
+}
+
 // evict takes a register of regs from the cheapest single interval
 // blocking it, if that is cheaper than cur (uses weighted by loop depth,
 // then the one ending last), and returns it; otherwise NoReg and cur
@@ -797,9 +819,9 @@ func (s *scanner) evict(cur *interval, regs []ssa.Reg) ssa.Reg {
 const maxHolders = 64
 
 // assignSlots gives a stack slot to every spilled value and to every value
-// in a register that is live across a call-like operation, reusing slots
-// of expired intervals.
-func (ra *Result) assignSlots() {
+// in a caller-saved register that is live across a call-like operation,
+// reusing slots of expired intervals.
+func (ra *Result) assignSlots(t Target) {
 	var free []int32
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
@@ -815,6 +837,9 @@ func (ra *Result) assignSlots() {
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]
 		v := iv.V
+		if v.Loc.InReg() && t.CalleeSaved(v.Loc.Reg) {
+			continue
+		}
 		calls, ints := across(ra.callPos, iv), across(ra.intPos, iv)
 		acrossCall, acrossInt := len(calls) > 0, len(ints) > 0
 		if v.Loc.InReg() && !acrossCall && !acrossInt {

@@ -12,8 +12,9 @@ import (
 // register (a result may take the register of an operand that dies at its
 // definition; values may share one across each other's holes), values
 // whose whole spans overlap never share a slot, every use lies inside one
-// of the used value's ranges, and every register value live across a call
-// is stored at its definition and reloaded after the call.
+// of the used value's ranges, and every value live across a call in a
+// caller-saved register is stored at its definition and reloaded after the
+// call.
 func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 	c := allocChecker{f: f, ra: ra, t: t, pos: NumberPositions(f), ivOf: map[*ssa.Value]*interval{}}
 	for i := range ra.Intervals {
@@ -151,7 +152,7 @@ func (c *allocChecker) checkSaves(v *ssa.Value) error {
 	ivs := c.ra.Intervals
 	for k := range ivs {
 		iv := &ivs[k]
-		if iv.liveAcross(p) && iv.V.Loc.InReg() && (!saved[iv.V] || !iv.V.Loc.DefStore) {
+		if iv.liveAcross(p) && iv.V.Loc.InReg() && !c.t.CalleeSaved(iv.V.Loc.Reg) && (!saved[iv.V] || !iv.V.Loc.DefStore) {
 			return fmt.Errorf("v%d live across v%d but not saved", iv.V.ID, v.ID)
 		}
 	}

@@ -45,10 +45,12 @@ func (Machine) NewBaselineEmitter() isa.BaselineEmitter {
 
 var _ isa.Baseline = Machine{}
 
-// The registers stack entries are cached in: the allocatable ones, none
-// of them a scratch register of the lowerings (RAX, RCX, RDX, X14, X15).
+// The registers stack entries are cached in: the allocatable ones but the
+// callee-saved RBX, R12, R13 (regs.go), which this tier would have to save
+// in its prologue and restore at every return; none of them a scratch
+// register of the lowerings (RAX, RCX, RDX, X14, X15).
 var (
-	baseGPRs = [...]asm.Reg{asm.RBX, asm.R12, asm.R13, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11}
+	baseGPRs = [...]asm.Reg{asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11}
 	baseXMMs = [...]asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
 		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
 )

@@ -59,6 +59,9 @@ type emitter struct {
 	// prevCmp is that of the value emitted before the current one.
 	cmpFlags, prevCmp *ssa.Value
 	frame             int32 // bytes below rbp
+	// saved are the callee-saved registers the function allocates, kept
+	// in the slots after the spill slots from the prologue to each return.
+	saved []asm.Reg
 	// threaded memoizes thread, by block ID.
 	threaded []*ssa.Block
 	// pending and edgeMs are parallelMove's and edgeMoves' buffers,
@@ -501,6 +504,7 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 
 func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
+	e.saved = e.usedCalleeSaved()
 	e.frame = e.frameSize()
 	e.prologue()
 	e.bindArgs()
@@ -511,9 +515,48 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	return e.funcCode()
 }
 
+// usedCalleeSaved returns the callee-saved registers some value of f is
+// allocated to (no lowering names one), in the order of calleeSaved.
+func (e *emitter) usedCalleeSaved() []asm.Reg {
+	var used [3]bool
+	n := 0
+	mark := func(v *ssa.Value) {
+		if !v.Loc.InReg() || !regalloc.NeedsReg(v) {
+			return
+		}
+		for i, r := range calleeSaved {
+			if asm.Reg(v.Loc.Reg) == r && !used[i] {
+				used[i] = true
+				n++
+			}
+		}
+	}
+	for _, b := range e.f.Blocks {
+		for _, p := range b.Params {
+			mark(p)
+		}
+		for _, v := range b.Values {
+			mark(v)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]asm.Reg, 0, n)
+	for i, r := range calleeSaved {
+		if used[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// saveSlot is the slot callee-saved register k of e.saved is kept in.
+func (e *emitter) saveSlot(k int) asm.Mem { return slotMem(e.ra.NumSlots + int32(k)) }
+
 // frameSize is the size of the frame below the saved rbp: the vmctx
-// save, the spill slots and the outgoing stack arguments and results of
-// the largest call, 16-byte aligned.
+// save, the spill slots, the callee-saved registers and the outgoing
+// stack arguments and results of the largest call, 16-byte aligned.
 func (e *emitter) frameSize() int32 {
 	outArea := 0
 	for _, b := range e.f.Blocks {
@@ -528,8 +571,8 @@ func (e *emitter) frameSize() int32 {
 			}
 		}
 	}
-	frame := 8 + 8*int(e.ra.NumSlots) + 8*outArea
-	if e.ra.NumSlots == 0 && outArea == 0 && !e.leavesInstance() {
+	frame := 8 + 8*(int(e.ra.NumSlots)+len(e.saved)) + 8*outArea
+	if e.ra.NumSlots == 0 && len(e.saved) == 0 && outArea == 0 && !e.leavesInstance() {
 		frame = 0 // nothing below rbp: [rbp-8] holds the vmctx only when saved
 	}
 	return int32((frame + 15) &^ 15)
@@ -543,7 +586,9 @@ func (e *emitter) callArea(ft wasm.FuncType) int {
 	return stackArea(p, r)
 }
 
-// prologue: frame pointer chain, stack check, frame, vmctx save.
+// prologue: frame pointer chain, stack check, frame, vmctx save, saves
+// of the callee-saved registers the function uses (a trap discards the
+// stack, so nothing before them needs to restore them).
 func (e *emitter) prologue() {
 	a, frame := e.a, e.frame
 	a.Push(asm.RBP)
@@ -561,6 +606,9 @@ func (e *emitter) prologue() {
 	}
 	if e.leavesInstance() {
 		a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
+	}
+	for k, r := range e.saved {
+		a.MovMR(64, e.saveSlot(k), r)
 	}
 }
 
@@ -860,6 +908,9 @@ func (e *emitter) terminator(b *ssa.Block) {
 			}
 			m := asm.M(asm.RBP, int32(16+8*resultSlot(nStack, e.f.Results, i)))
 			e.emitMove(e.moveFrom(memLoc(m), r))
+		}
+		for k, r := range e.saved {
+			a.MovRM(64, r, e.saveSlot(k))
 		}
 		a.MovRR(64, asm.RSP, asm.RBP)
 		a.Pop(asm.RBP)

@@ -10,13 +10,25 @@ import (
 // emitter (division, shift counts, reloads of spilled operands, parallel
 // move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
 // frame.
+//
+// RBX, R12 and R13 are callee-saved in the guest convention (pkg/abi): a
+// function that allocates one saves it in its prologue and restores it
+// before returning, and the exit routine keeps them across exits to Go.
+// They are the three allocatable registers no call takes arguments in and
+// no lowering names, so keeping them costs nothing at calls. A value live
+// across calls in one of them needs no store and no reloads; a value that
+// crosses no call takes them last, so a leaf function rarely has to save
+// anything.
 var (
-	allocGPRs = []asm.Reg{asm.RBX, asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.R12, asm.R13}
+	allocGPRs = []asm.Reg{asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.RBX, asm.R12, asm.R13}
 	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
 		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
-	// Registers no call takes arguments in come first for values that
-	// live across calls.
+	// The callee-saved registers come first for values that live across
+	// calls, then those no call takes arguments in first.
 	calleeGPRFirst = []asm.Reg{asm.RBX, asm.R12, asm.R13, asm.R11, asm.R10, asm.R9, asm.R8, asm.RSI, asm.RDI}
+	// calleeSaved are the callee-saved registers, in the order the
+	// prologue stores them.
+	calleeSaved    = []asm.Reg{asm.RBX, asm.R12, asm.R13}
 	calleeXMMFirst = []asm.Reg{asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13,
 		asm.X7, asm.X6, asm.X5, asm.X4, asm.X3, asm.X2, asm.X1, asm.X0}
 	// Guest calling convention: integer and float parameter registers;
@@ -59,6 +71,10 @@ func (RegTarget) Allocatable(f *ssa.Func, float, acrossCalls bool) []ssa.Reg {
 }
 
 func (RegTarget) IsFloat(r ssa.Reg) bool { return asm.Reg(r).IsXMM() }
+
+func (RegTarget) CalleeSaved(r ssa.Reg) bool { return isCalleeSaved(asm.Reg(r)) }
+
+func isCalleeSaved(r asm.Reg) bool { return r == asm.RBX || r == asm.R12 || r == asm.R13 }
 
 func (RegTarget) RegName(r ssa.Reg) string { return asm.Reg(r).String() }
 

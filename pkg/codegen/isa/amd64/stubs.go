@@ -23,21 +23,33 @@ func emitTrapRoutine(a *asm.Assembler) {
 	a.Ret()
 }
 
-// emitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. The
-// return address is the resume PC; the stack pointer after popping it is
-// the resume SP.
+// emitExitRoutine: rax = exit code, rcx = host args, rdx = trap PC. Go
+// clobbers every register but RSP, RBP and R15 (pkg/abi), so the routine
+// pushes the callee-saved registers under the return address and resumes
+// at its own tail, which pops them and returns to the caller: the resume
+// SP is the stack pointer after the pushes, so a nested call from the host
+// runs below them.
 func emitExitRoutine(a *asm.Assembler) {
+	for _, r := range calleeSaved {
+		a.Push(r)
+	}
 	a.MovRM(64, asm.R11, asm.M(asm.R15, abi.VMExec))
 	a.MovMR(64, asm.M(asm.R11, abi.ExecExitCode), asm.RAX)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecHostArgs), asm.RCX)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecTrapPC), asm.RDX)
-	a.Pop(asm.RAX)
+	tail := a.NewLabel()
+	a.LeaRIPLabel(asm.RAX, tail)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecResumePC), asm.RAX)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecResumeSP), asm.RSP)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecFrameBP), asm.RBP)
 	a.MovMR(64, asm.M(asm.R11, abi.ExecExitVMCtx), asm.R15)
 	a.MovRM(64, asm.RSP, asm.M(asm.R11, abi.ExecGoSP))
 	a.MovRM(64, asm.RBP, asm.M(asm.R11, abi.ExecGoBP))
+	a.Ret()
+	a.Bind(tail)
+	for i := len(calleeSaved) - 1; i >= 0; i-- {
+		a.Pop(calleeSaved[i])
+	}
 	a.Ret()
 }
 
