@@ -60,3 +60,64 @@ func TestRegallocPressure(t *testing.T) {
 		t.Fatalf("checker missed a register conflict: %v", err)
 	}
 }
+
+// TestCalleeSavedAcrossCall keeps n products live across a call: up to
+// three of the values live across it take the callee-saved registers,
+// with no slot store and no reload around the call; the others are stored
+// at their definition and reloaded, as before there were callee-saved
+// registers. (The optimizer turns some products into shifts computed after
+// the call, so the values across it are counted, not assumed.)
+func TestCalleeSavedAcrossCall(t *testing.T) {
+	for _, n := range []int{1, 3, 5, 8} {
+		var body []byte
+		for i := 0; i < n; i++ { // l_i = l0 * (i+2)
+			body = append(body, 0x20, 0, 0x41, byte(i+2), 0x6c, 0x21, byte(i+1))
+		}
+		body = append(body, 0x20, 0, 0x10, 0, 0x1a) // call 0 (l0), drop
+		body = append(body, 0x20, 1)
+		for i := 1; i < n; i++ {
+			body = append(body, 0x20, byte(i+1), 0x6a)
+		}
+		m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: uint32(n), Type: wasm.I32}}, body...)
+		f := ssatest.Build(t, m)
+		target := amd64.Machine{}.RegTarget()
+		ra := regalloc.Allocate(f, m, target)
+		if err := regalloc.CheckAllocation(f, ra, target); err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		saved := map[*ssa.Value]bool{}
+		for _, vs := range ra.Saves {
+			for _, v := range vs {
+				saved[v] = true
+			}
+		}
+		p := int32(-1)
+		for _, iv := range ra.Intervals {
+			if iv.V.Op == ssa.OpCall {
+				p = iv.Start
+			}
+		}
+		across, inCallee := 0, 0
+		for _, iv := range ra.Intervals {
+			v := iv.V
+			if iv.Start >= p || iv.End <= p || !v.Loc.InReg() {
+				continue
+			}
+			across++
+			if target.CalleeSaved(v.Loc.Reg) {
+				inCallee++
+				if saved[v] || v.Loc.DefStore {
+					t.Errorf("n=%d: v%d in callee-saved %s is also saved around the call", n, v.ID, target.RegName(v.Loc.Reg))
+				}
+			} else if !saved[v] || !v.Loc.DefStore {
+				t.Errorf("n=%d: v%d in caller-saved %s is not saved around the call", n, v.ID, target.RegName(v.Loc.Reg))
+			}
+		}
+		if p < 0 || across == 0 {
+			t.Fatalf("n=%d: no call, or nothing in a register across it", n)
+		}
+		if want := min(across, 3); inCallee != want {
+			t.Errorf("n=%d: %d of the %d values across the call in callee-saved registers, want %d", n, inCallee, across, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package amd64
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/lucet-go/lucet/internal/asm"
@@ -38,6 +39,39 @@ func TestAllocatable(t *testing.T) {
 					seen[r] = true
 				}
 			}
+		}
+	}
+}
+
+// TestCalleeSaved checks what the convention relies on: the callee-saved
+// registers are allocatable (the prologue saves only what the allocation
+// uses), no call passes arguments in them and none is a scratch register
+// of the lowerings (nothing writes them behind the allocator's back), and the
+// baseline tier, which never saves them, never caches a value in them.
+func TestCalleeSaved(t *testing.T) {
+	var rt RegTarget
+	for _, r := range calleeSaved {
+		if !rt.CalleeSaved(ssa.Reg(r)) {
+			t.Errorf("%s: CalleeSaved is false", r)
+		}
+		for name, set := range map[string][]asm.Reg{"argGPRs": argGPRs, "scratch": {rA, rC, rD}, "baseGPRs": baseGPRs[:]} {
+			for _, x := range set {
+				if x == r {
+					t.Errorf("%s is in %s", r, name)
+				}
+			}
+		}
+		found := false
+		for _, x := range allocGPRs {
+			found = found || x == r
+		}
+		if !found {
+			t.Errorf("%s is not allocatable", r)
+		}
+	}
+	for _, r := range allocGPRs {
+		if rt.CalleeSaved(ssa.Reg(r)) != slices.Contains(calleeSaved, r) {
+			t.Errorf("%s: CalleeSaved disagrees with calleeSaved", r)
 		}
 	}
 }
