@@ -140,8 +140,9 @@ func (e *emitter) storeOp(v *ssa.Value) {
 	a.MovMR(size*8, m, r)
 }
 
-// saveLive stores the registers live across call-like value v that are not
-// already in their slots: values live across a real call are stored once,
+// saveLive stores the caller-saved registers live across call-like value v
+// that are not already in their slots (the allocator lists no callee-saved
+// one): values live across a real call are stored once,
 // at their definition (see spillAtDef), because an SSA value never changes
 // and its slot is its own for its whole range; the others are live only
 // across interrupt checks and are saved on their slow path.
@@ -301,8 +302,9 @@ const bulkRepMin = 2048
 // loaded before the loop and stored after it. A copy whose destination
 // starts inside its source runs backwards (backward rep movsb is byte at
 // a time on current CPUs); long forward copies and fills use rep
-// movsb/stosb. Every allocatable register was saved by the caller (the
-// op is call-like), so RDI, RSI, R8, R9 and X0-X8 are free.
+// movsb/stosb. Every caller-saved allocatable register was saved by the
+// caller (the op is call-like), so RDI, RSI, R8, R9 and X0-X8 are free;
+// the callee-saved RBX, R12, R13 are left alone.
 func (e *emitter) bulkMemory(v *ssa.Value, bi abi.Builtin) {
 	a := e.a
 	oob := e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos)
