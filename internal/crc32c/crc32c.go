@@ -58,7 +58,7 @@ func xPow8n(n int) uint32 {
 // updateGeneric is the CRC register (no inversions) after p, a byte at a
 // time.
 func updateGeneric(s uint32, p []byte) uint32 {
-	t := table()
+	t := table.Get()
 	for _, b := range p {
 		s = t[byte(s)^b] ^ s>>8
 	}

@@ -1,9 +1,11 @@
 package crc32c
 
-import "sync"
+import "github.com/lucet-go/lucet/internal/lazy"
 
-// table is the bytewise table, built on first use (only without SSE 4.2).
-var table = sync.OnceValue(func() *[256]uint32 {
+// table is the bytewise table, built on first use (only without SSE 4.2);
+// a lazy.Value, not a sync.OnceValue, whose call in the initialiser would
+// be package initialisation every load ran.
+var table = lazy.Value[*[256]uint32]{New: func() *[256]uint32 {
 	t := new([256]uint32)
 	for i := range t {
 		c := uint32(i)
@@ -17,4 +19,4 @@ var table = sync.OnceValue(func() *[256]uint32 {
 		t[i] = c
 	}
 	return t
-})
+}}

@@ -14,9 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"syscall"
 
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/wasi"
@@ -74,18 +74,27 @@ func Imports(sys *wasi.System) execute.ImportMap {
 // per process: each call finds its wasi.System as the calling store's
 // Data (Store.SetData), so instantiating costs no host functions at all.
 // The map is shared: do not modify it.
-func SharedImports() execute.ImportMap { return sharedImports() }
+func SharedImports() execute.ImportMap { return sharedImports.Get() }
 
 // ErrNoSystem is returned by a shared WASI function called from a store
 // whose Data is not a *wasi.System.
-var ErrNoSystem = errors.New("command: WASI function called from a store without a wasi.System (Store.SetData)")
+var ErrNoSystem error = constError("command: WASI function called from a store without a wasi.System (Store.SetData)")
 
-var sharedImports = sync.OnceValue(func() execute.ImportMap {
+// constError is a sentinel error the compiler lays out as static data:
+// errors.New in a variable's initialiser is package initialisation that
+// every lucet-run ran at start.
+type constError string
+
+func (e constError) Error() string { return string(e) }
+
+// sharedImports is a lazy.Value, not a sync.OnceValue, whose call in the
+// initialiser would be package initialisation every lucet-run runs.
+var sharedImports = lazy.Value[execute.ImportMap]{New: func() execute.ImportMap {
 	return WASIImports(func(data any) *wasi.System {
 		sys, _ := data.(*wasi.System)
 		return sys
 	})
-})
+}}
 
 // WASIImports returns the WASI functions as execute imports for stores
 // whose Data leads to their wasi.System: system maps the calling store's

@@ -127,7 +127,9 @@ func (c *call) release() {
 
 // failedEntry is what a step returns for an entry once the call failed: a
 // closed entry with no rights.
-var failedEntry = newEntry(-1, filetypeUnknown, 0, 0, 0)
+// A composite literal (static data), not newEntry (package
+// initialisation); the atomics' zero values are what newEntry would store.
+var failedEntry = &fdEntry{fd: -1, ftype: filetypeUnknown}
 
 func (c *call) pin(e *fdEntry, errno Errno) *fdEntry {
 	if errno != ErrnoSuccess {

@@ -1,8 +1,7 @@
 package wasi
 
 import (
-	"sync"
-
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/wasi/preview1"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -107,16 +106,18 @@ type SharedFunc struct {
 
 // Shared returns the process-wide table of SharedFuncs, in the order of
 // Funcs. The slice is shared: do not modify it.
-func Shared() []SharedFunc { return sharedFuncs() }
+func Shared() []SharedFunc { return sharedFuncs.Get() }
 
-var sharedFuncs = sync.OnceValue(func() []SharedFunc {
+// sharedFuncs is a lazy.Value, not a sync.OnceValue, whose call in the
+// initialiser would be package initialisation every lucet-run runs.
+var sharedFuncs = lazy.Value[[]SharedFunc]{New: func() []SharedFunc {
 	fs := preview1.Funcs()
 	out := make([]SharedFunc, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, newShared(f))
 	}
 	return out
-})
+}}
 
 // SharedNamed returns the SharedFunc called name, made for this call: for
 // a caller that needs a few, without building Shared's whole table.

@@ -1,12 +1,12 @@
 package wasi
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lucet-go/lucet/internal/lazy"
 )
 
 // Limits that keep one guest from exhausting what the host process shares
@@ -32,14 +32,16 @@ const DefaultMaxOpenFiles = 1024
 const reserveMin = 256
 
 var (
-	hostFDs   atomic.Int64 // held by guest fd tables, process-wide
-	hostFDCap = sync.OnceValue(func() int64 {
+	hostFDs atomic.Int64 // held by guest fd tables, process-wide
+	// hostFDCap is a lazy.Value, not a sync.OnceValue, whose call in
+	// the initialiser would be package initialisation.
+	hostFDCap = lazy.Value[int64]{New: func() int64 {
 		var rl unix.Rlimit
 		if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<30 {
 			return 1 << 20
 		}
 		return budgetFor(int64(rl.Cur))
-	})
+	}}
 	// hostFDCapOverride replaces hostFDCap when positive (tests).
 	hostFDCapOverride atomic.Int64
 )
@@ -49,13 +51,13 @@ func budgetFor(limit int64) int64 {
 	return limit - max(limit/4, reserveMin)
 }
 
-var errHostFDs = errors.New("process-wide budget of guest file descriptors exhausted (RLIMIT_NOFILE)")
+var errHostFDs error = constError("process-wide budget of guest file descriptors exhausted (RLIMIT_NOFILE)")
 
 // acquireHostFD takes one descriptor from the process-wide budget.
 func acquireHostFD() bool {
 	limit := hostFDCapOverride.Load()
 	if limit <= 0 {
-		limit = hostFDCap()
+		limit = hostFDCap.Get()
 	}
 	for {
 		n := hostFDs.Load()

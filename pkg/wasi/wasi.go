@@ -110,7 +110,14 @@ type Canceler interface {
 
 // errCancelled is what a cancelled call returns when the Canceler's Err
 // has nothing better to say.
-var errCancelled = errors.New("wasi: call cancelled")
+var errCancelled error = constError("wasi: call cancelled")
+
+// constError is a sentinel error the compiler lays out as static data:
+// errors.New in a variable's initialiser is package initialisation (code
+// and an allocation) that every lucet-run ran at start.
+type constError string
+
+func (e constError) Error() string { return string(e) }
 
 // Func is one host function.
 type Func struct {

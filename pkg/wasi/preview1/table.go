@@ -12,8 +12,7 @@
 package preview1
 
 import (
-	"sync"
-
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -88,13 +87,15 @@ var funcs = []Func{
 	{Name: "proc_exit", Type: wasm.FuncType{Params: []wasm.ValType{i32}}},
 }
 
-var byName = sync.OnceValue(func() map[string]int {
+// byName is a lazy.Value, not a sync.OnceValue, whose call in the
+// initialiser would be package initialisation every lucet-run runs.
+var byName = lazy.Value[map[string]int]{New: func() map[string]int {
 	m := make(map[string]int, len(funcs))
 	for i, f := range funcs {
 		m[f.Name] = i
 	}
 	return m
-})
+}}
 
 // Funcs returns every function of wasi_snapshot_preview1, proc_exit last.
 // The slice is shared: do not modify it.
@@ -102,7 +103,7 @@ func Funcs() []Func { return funcs }
 
 // Lookup returns the signature of the function called name.
 func Lookup(name string) (wasm.FuncType, bool) {
-	i, ok := byName()[name]
+	i, ok := byName.Get()[name]
 	if !ok {
 		return wasm.FuncType{}, false
 	}
