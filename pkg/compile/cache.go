@@ -157,13 +157,18 @@ func unwrapPath(err error) error {
 func (c *Cache) path(key, ext string) string { return filepath.Join(c.Dir, key+ext) }
 
 // openTrusted opens a file of the cache without following a symbolic link,
-// and only if it passes untrusted.
-func (c *Cache) openTrusted(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+// and only if it passes untrusted; st is its fstat. A raw open wrapped by
+// os.NewFile, not os.OpenFile, which would register each file with Go's
+// network poller (setting the poller up on the first: an epoll instance
+// and an eventfd) and switch it to non-blocking and back: seven system
+// calls a cache hit made for nothing.
+func (c *Cache) openTrusted(path string) (f *os.File, st fs.FileInfo, err error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	st, err := f.Stat()
+	f = os.NewFile(uintptr(fd), path)
+	st, err = f.Stat()
 	if err == nil {
 		if why := untrusted(st); why != "" {
 			err = fmt.Errorf("cache entry %s is %s; ignoring it and recompiling", path, why)
@@ -172,9 +177,9 @@ func (c *Cache) openTrusted(path string) (*os.File, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return f, nil
+	return f, st, nil
 }
 
 // record is what KEY.src says about KEY.so.
@@ -213,7 +218,7 @@ func parseRecord(rd io.Reader) (record, bool) {
 // get loads the entry for key if it is trusted and was compiled from the
 // module whose hash is src.
 func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
-	rf, err := c.openTrusted(c.path(key, ".src"))
+	rf, _, err := c.openTrusted(c.path(key, ".src"))
 	if err != nil {
 		return nil, false
 	}
@@ -223,12 +228,12 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 		c.warn("cache entry %s does not record the module being loaded; recompiling", c.path(key, ".src"))
 		return nil, false
 	}
-	f, err := c.openTrusted(c.path(key, ".so"))
+	f, st, err := c.openTrusted(c.path(key, ".so"))
 	if err != nil {
 		return nil, false
 	}
 	defer f.Close()
-	m, err := load.FromFile(f)
+	m, err := load.FromFileInfo(f, st)
 	if err != nil {
 		return nil, false // stale (an older object format) or damaged
 	}

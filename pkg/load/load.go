@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"runtime"
@@ -94,6 +95,18 @@ func Open(path string) (*os.File, error) {
 // path); f may be closed once it returns.
 func FromFile(f *os.File, opts ...Option) (*Module, error) {
 	m, err := fromFile(f, newOptions(opts))
+	if err != nil {
+		return nil, fmt.Errorf("load: %s: %w", f.Name(), err)
+	}
+	m.Path = f.Name()
+	return m, nil
+}
+
+// FromFileInfo is FromFile for a caller that has already stat'ed f (st
+// is f.Stat()'s answer), as the compile cache has to check an entry's
+// owner and mode: a second fstat would only repeat it.
+func FromFileInfo(f *os.File, st fs.FileInfo, opts ...Option) (*Module, error) {
+	m, _, err := fromFD(int(f.Fd()), st.Size(), st.Mode().IsRegular(), false, newOptions(opts))
 	if err != nil {
 		return nil, fmt.Errorf("load: %s: %w", f.Name(), err)
 	}
