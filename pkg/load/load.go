@@ -157,6 +157,14 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 		b, err := readFD(fd, size, regular)
 		return nil, b, err
 	}
+	// The CRC in parse reads every page, and mapping them all in one call
+	// costs less than the faults that would (one per 64 KiB window of
+	// each part of the file). Only now, not with MAP_POPULATE: a .wasm
+	// is read instead, and mapping all of it would be waste. The code
+	// gets a mapping of its own (execInPlace), so nothing changes these
+	// pages' protection once they are mapped. Kernels before 5.14 refuse
+	// the advice, which changes nothing but the cost.
+	unix.Madvise(b, unix.MADV_POPULATE_READ)
 	p, err := parse(b, false)
 	if err == nil {
 		err = o.verify(p, b)
@@ -170,8 +178,9 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 	}
 	m := &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
 	maps := [][]byte{b}
-	if code, ok := execInPlace(b, p.Header.TextOff, p.Header.TextSize); ok {
+	if code, mapping, ok := execInPlace(fd, b, p.Header.TextOff, p.Header.TextSize); ok {
 		m.Code = code
+		maps = append(maps, mapping)
 	} else if len(p.Text) > 0 {
 		code, err := copyCode(p.Text)
 		if err != nil {
@@ -274,28 +283,36 @@ func FileOrContents(path string, opts ...Option) (*Module, []byte, error) {
 	return m, b, nil
 }
 
-// execInPlace turns the pages of a file mapping b that hold .text
-// read+execute. It declines unless .text starts on a page and the rest of
-// its last page is int3 padding (as pkg/link writes it), so the code ends
-// in traps exactly as a copied image does.
-func execInPlace(b []byte, off, size uint64) ([]byte, bool) {
+// execInPlace maps the pages of the file open at fd that hold .text
+// (mapped read-only at b) a second time, read+execute, and returns the
+// code and that mapping. It declines unless .text starts on a page and
+// the rest of its last page is int3 padding (as pkg/link writes it), so
+// the code ends in traps exactly as a copied image does.
+//
+// A mapping of its own rather than an mprotect of b's pages: those are
+// mapped (parse has read them all), so changing their protection means
+// flushing them from the TLB of every CPU this process ran on, an
+// interrupt to the other vCPU on a VM; a fresh mapping has nothing to
+// flush (the code's pages are mapped on its first call instead).
+func execInPlace(fd int, b []byte, off, size uint64) (code, mapping []byte, ok bool) {
 	pg := uint64(os.Getpagesize())
 	if size == 0 || off%pg != 0 {
-		return nil, false
+		return nil, nil, false
 	}
 	end := (off + size + pg - 1) &^ (pg - 1)
 	if end > uint64(len(b)) {
-		return nil, false
+		return nil, nil, false
 	}
 	for _, c := range b[off+size : end] {
 		if c != 0xcc {
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	if unix.Mprotect(b[off:end], unix.PROT_READ|unix.PROT_EXEC) != nil {
-		return nil, false // e.g. a noexec mount
+	mapping, err := unix.Mmap(fd, int64(off), int(end-off), unix.PROT_READ|unix.PROT_EXEC, unix.MAP_PRIVATE)
+	if err != nil {
+		return nil, nil, false // e.g. a noexec mount
 	}
-	return b[off : off+size : off+size], true
+	return mapping[:size:size], mapping, true
 }
 
 // Bytes loads a module from the bytes of its file. The module may keep
