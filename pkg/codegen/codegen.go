@@ -140,6 +140,10 @@ func compile(m *wasm.Module, opts Options, st *Stats) (*object.Object, error) {
 	var wg sync.WaitGroup
 	var next atomic.Int64 // the next function to take, in index order
 	var nbase atomic.Int64
+	var facts *frontend.Facts
+	if opts.OptLevel > 0 {
+		facts = frontend.ModuleFacts(m)
+	}
 	for w := 0; w < par; w++ {
 		wg.Add(1)
 		go func() {
@@ -171,7 +175,7 @@ func compile(m *wasm.Module, opts Options, st *Stats) (*object.Object, error) {
 						continue
 					}
 				}
-				out[i], errs[i] = compileFunc(m, fidx, &opts, mach, fe, ws)
+				out[i], errs[i] = compileFunc(m, fidx, &opts, facts, mach, fe, ws)
 			}
 		}()
 	}
@@ -197,8 +201,8 @@ func compileBaseline(m *wasm.Module, fidx uint32, opts *ssa.Options, be isa.Base
 
 // compileFunc runs the pipeline for one defined function, in memory from
 // ws (reset first; nil: fresh memory); fe is the calling goroutine's
-// emitter.
-func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, mach isa.Machine, fe isa.FuncEmitter, ws *ssa.Workspace) (fc *isa.FuncCode, err error) {
+// emitter; facts are the module's (frontend.ModuleFacts; nil: none).
+func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, facts *frontend.Facts, mach isa.Machine, fe isa.FuncEmitter, ws *ssa.Workspace) (fc *isa.FuncCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
@@ -207,7 +211,7 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, mach isa.Machin
 	if ws != nil {
 		ws.Reset()
 	}
-	f, err := frontend.BuildSSAIn(m, fidx, opts, ws)
+	f, err := frontend.BuildSSAIn(m, fidx, opts, ws, facts)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func TestDump(t *testing.T) {
 	mach := testMachine
 	regalloc.Allocate(f, m, mach.RegTarget())
 	fmt.Println(f)
-	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, mach, mach.NewFuncEmitter(), nil)
+	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, frontend.ModuleFacts(m), mach, mach.NewFuncEmitter(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -48,7 +49,7 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mach := testMachine
 			opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
-			fc, err := compileFunc(tc.m, 0, opts, mach, mach.NewFuncEmitter(), nil)
+			fc, err := compileFunc(tc.m, 0, opts, frontend.ModuleFacts(tc.m), mach, mach.NewFuncEmitter(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -46,6 +46,7 @@ type builder struct {
 	stride int
 	defs   map[uint64]*ssa.Value
 	ws     *ssa.Workspace
+	facts  *Facts
 }
 
 type frameKind uint8
@@ -71,17 +72,18 @@ type frame struct {
 
 // BuildSSA translates defined function fidx (function index space).
 func BuildSSA(m *wasm.Module, fidx uint32, opts *ssa.Options) (*ssa.Func, error) {
-	return BuildSSAIn(m, fidx, opts, nil)
+	return BuildSSAIn(m, fidx, opts, nil, nil)
 }
 
 // BuildSSAIn is BuildSSA taking the function's memory from ws (nil:
-// fresh), which must stay unreset while the function is in use.
-func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspace) (*ssa.Func, error) {
+// fresh), which must stay unreset while the function is in use, and what
+// is known of the module from facts (nil: nothing; ModuleFacts).
+func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspace, facts *Facts) (*ssa.Func, error) {
 	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1, ws: ws}
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1, ws: ws, facts: facts}
 	if ws != nil {
 		// The operand stack, frames and variable types of the worker's
 		// previous function, for their capacity.
@@ -667,6 +669,10 @@ func (b *builder) instrCallIndirect(in *wasm.Instr) error {
 	ft := b.m.Types[in.Index]
 	idx := b.pop()
 	args := b.popN(len(ft.Params))
+	if b.constTable(in.Index2) {
+		idx = b.add(ssa.OpCallTarget, ssa.TI64, idx)
+		idx.Aux, idx.Aux2 = int64(in.Index), int64(in.Index2)
+	}
 	b.emitCall(ssa.OpCallIndirect, int64(in.Index), int64(in.Index2), append(args, idx), ft)
 	return nil
 }

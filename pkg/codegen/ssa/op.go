@@ -101,7 +101,7 @@ const (
 	OpGlobalSet // Aux: global index; Args: value, the cell address
 
 	OpCall         // Aux: function index; Args: arguments
-	OpCallIndirect // Aux: type index, Aux2: table; Args: arguments, then the element index
+	OpCallIndirect // Aux: type index, Aux2: table; Args: arguments, then the element index (or its OpCallTarget)
 	OpResult       // Args: the call; Aux: result index >= 1 (result 0 is the call itself)
 	OpBuiltin      // Aux: abi.Builtin; Args: argument slots in order
 	OpInterrupt    // checks VMInterrupt and exits to the runtime if set
@@ -121,6 +121,14 @@ const (
 	// and OpStore with the SIMD opcode in Aux2.
 	OpSIMD
 	OpShuffle
+
+	// OpCallTarget checks element Args[0] of table Aux2 for a
+	// call_indirect of type Aux (in range, not null, of that type) and is
+	// its funcref. The frontend makes one only for a table no code can
+	// change (frontend.Facts), so two with the same operands are the same
+	// check; the OpCallIndirect takes it as its last argument instead of
+	// the index.
+	OpCallTarget
 
 	OpCount
 )
@@ -146,6 +154,7 @@ var opNames = [...]string{
 	OpCallIndirect: "call_indirect", OpResult: "result", OpBuiltin: "builtin", OpInterrupt: "interrupt",
 	OpRefFunc: "ref.func", OpTableGet: "table.get", OpTableSet: "table.set", OpTableSize: "table.size",
 	OpFuel: "fuel", OpGlobalAddr: "global.addr", OpSIMD: "simd", OpShuffle: "shuffle",
+	OpCallTarget: "call_target",
 }
 
 func (o Op) String() string {
@@ -173,7 +182,7 @@ var OpInfos = [OpCount]opInfo{
 	OpStore: {effect: true}, OpGlobalSet: {effect: true}, OpTableSet: {effect: true},
 	OpDivS: {effect: true}, OpDivU: {effect: true}, OpRemS: {effect: true}, OpRemU: {effect: true},
 	OpTruncS: {effect: true}, OpTruncU: {effect: true}, OpLoad: {effect: true},
-	OpTableGet: {effect: true}, OpFuel: {effect: true},
+	OpTableGet: {effect: true}, OpFuel: {effect: true}, OpCallTarget: {effect: true},
 
 	OpAdd: {Commutative: true}, OpMul: {Commutative: true}, OpAnd: {Commutative: true},
 	OpOr: {Commutative: true}, OpXor: {Commutative: true}, OpEq: {Commutative: true},

@@ -19,6 +19,9 @@ func Optimize(f *Func, level int) {
 	}
 	deadCode(f)
 	splitCriticalEdges(f)
+	if level > 1 {
+		shareCallTargets(f)
+	}
 	if level > 0 {
 		fuseCompares(f)
 		fuseVectorTests(f)

@@ -182,20 +182,12 @@ func (e *emitter) call(v *ssa.Value) {
 	params, _ := ssa.ValTypes(ft.Params)
 	e.saveLive(v)
 	if indirect {
-		idx := v.Args[len(v.Args)-1]
-		e.load(rC, idx)
-		a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
-		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux2)))
-		a.CmpRM(64, rC, asm.M(rA, abi.TableDescLen))
-		a.Jcc(asm.CondAE, e.trapLabel(abi.TrapUndefinedElement, v.Pos))
-		a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
-		a.MovRM(64, rC, asm.MI(rA, rC, 8, 0))
-		a.TestRR(64, rC, rC)
-		a.Jcc(asm.CondE, e.trapLabel(abi.TrapIndirectCallToNull, v.Pos))
-		a.MovRM(64, rA, asm.M(asm.R15, abi.VMTypeIDs))
-		a.MovRM(64, rA, asm.M(rA, int32(8*v.Aux)))
-		a.CmpRM(64, rA, asm.M(rC, abi.FuncRefTypeID))
-		a.Jcc(asm.CondNE, e.trapLabel(abi.TrapBadSignature, v.Pos))
+		if x := v.Args[len(v.Args)-1]; x.Op == ssa.OpCallTarget {
+			e.load(rC, x) // checked already
+		} else {
+			e.load(rC, x)
+			e.checkCallTarget(rC, v.Aux, v.Aux2, v.Pos)
+		}
 	}
 	regs, sidx, _ := convention(params)
 	ms := make([]pmove, 0, len(args))
@@ -233,6 +225,34 @@ func (e *emitter) call(v *ssa.Value) {
 		e.emitMove(pmove{dst: valLoc(v), src: regLoc(resultReg(v.Type)), t: v.Type})
 	}
 	e.restoreLive(v)
+}
+
+// checkCallTarget replaces the index in rc by the funcref it selects in
+// table tbl, trapping at pos unless it is in range, not null and of type
+// ty. It uses RAX.
+func (e *emitter) checkCallTarget(rc asm.Reg, ty, tbl int64, pos int32) {
+	a := e.a
+	a.MovRM(64, rA, asm.M(asm.R15, abi.VMTables))
+	a.MovRM(64, rA, asm.M(rA, int32(8*tbl)))
+	a.CmpRM(64, rc, asm.M(rA, abi.TableDescLen))
+	a.Jcc(asm.CondAE, e.trapLabel(abi.TrapUndefinedElement, pos))
+	a.MovRM(64, rA, asm.M(rA, abi.TableDescElems))
+	a.MovRM(64, rc, asm.MI(rA, rc, 8, 0))
+	a.TestRR(64, rc, rc)
+	a.Jcc(asm.CondE, e.trapLabel(abi.TrapIndirectCallToNull, pos))
+	a.MovRM(64, rA, asm.M(asm.R15, abi.VMTypeIDs))
+	a.MovRM(64, rA, asm.M(rA, int32(8*ty)))
+	a.CmpRM(64, rA, asm.M(rc, abi.FuncRefTypeID))
+	a.Jcc(asm.CondNE, e.trapLabel(abi.TrapBadSignature, pos))
+}
+
+// callTarget is a call_indirect's check on its own (ssa.OpCallTarget):
+// the same instructions, into the value's register.
+func (e *emitter) callTarget(v *ssa.Value) {
+	d := e.dst(v, rC)
+	e.load(d, v.Args[0])
+	e.checkCallTarget(d, v.Aux, v.Aux2, v.Pos)
+	e.finish(v, d)
 }
 
 // exitCall emits the call to the exit routine with rax, rcx, rdx set, and

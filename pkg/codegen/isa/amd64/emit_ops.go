@@ -115,6 +115,7 @@ func initLowerings() {
 	lowerings[ssa.OpTableSet] = (*emitter).tableAccess
 	lowerings[ssa.OpCall] = (*emitter).call
 	lowerings[ssa.OpCallIndirect] = (*emitter).call
+	lowerings[ssa.OpCallTarget] = (*emitter).callTarget
 	lowerings[ssa.OpResult] = (*emitter).callResult
 	lowerings[ssa.OpBuiltin] = (*emitter).builtin
 	lowerings[ssa.OpInterrupt] = (*emitter).interrupt

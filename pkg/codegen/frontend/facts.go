@@ -1,0 +1,72 @@
+package frontend
+
+import "github.com/lucet-go/lucet/pkg/wasm"
+
+// Facts are what the frontend knows of the whole module when it
+// translates one function. The zero value (or nil) knows nothing, which
+// is always correct.
+type Facts struct {
+	// ConstTable[t] is set when nothing can change table t after
+	// instantiation: it is defined here, not exported (the host and other
+	// modules reach a table only through imports and exports), and no
+	// table.set, table.grow, table.fill, table.init or table.copy of the
+	// module writes it. A call_indirect through it then checks its
+	// element as a value of its own (ssa.OpCallTarget) that depends on
+	// the index alone, which the SSA passes may share and hoist.
+	ConstTable []bool
+}
+
+// ModuleFacts scans m once for Facts. The scan decodes every body only
+// when some defined table is not exported.
+func ModuleFacts(m *wasm.Module) *Facts {
+	nt := int(m.NumTables())
+	if nt == 0 || len(m.Tables) == 0 {
+		return &Facts{}
+	}
+	ct := make([]bool, nt)
+	left := 0
+	for i := int(m.NumImportedTables); i < nt; i++ {
+		ct[i] = true
+		left++
+	}
+	for _, e := range m.Exports {
+		if e.Kind == wasm.ExternTable && int(e.Index) < nt && ct[e.Index] {
+			ct[e.Index] = false
+			left--
+		}
+	}
+	clear := func(t uint32) {
+		if int(t) < nt && ct[t] {
+			ct[t] = false
+			left--
+		}
+	}
+	var r wasm.Reader
+	for i := range m.Codes {
+		if left == 0 {
+			break
+		}
+		r.Reset(m.Codes[i].Body)
+		for r.Len() > 0 {
+			in, err := r.Next()
+			if err != nil {
+				// Undecodable code fails to compile anyway; assume the
+				// worst of the module until then.
+				return &Facts{}
+			}
+			switch in.Op {
+			case wasm.OpTableSet, wasm.OpTableGrow, wasm.OpTableFill, wasm.OpTableCopy:
+				clear(in.Index)
+			case wasm.OpTableInit:
+				clear(in.Index2)
+			}
+		}
+	}
+	return &Facts{ConstTable: ct}
+}
+
+// constTable reports whether the module's facts say table t never
+// changes.
+func (b *builder) constTable(t uint32) bool {
+	return b.facts != nil && int(t) < len(b.facts.ConstTable) && b.facts.ConstTable[t]
+}
