@@ -1,6 +1,9 @@
 package frontend
 
-import "github.com/lucet-go/lucet/pkg/wasm"
+import (
+	"github.com/lucet-go/lucet/internal/lazy"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
 
 // Facts are what the frontend knows of the whole module when it
 // translates one function. The zero value (or nil) knows nothing, which
@@ -42,12 +45,35 @@ func ModuleFacts(m *wasm.Module) *Facts {
 		}
 	}
 	var r wasm.Reader
+	kind := immKinds.Get()
 	for i := range m.Codes {
 		if left == 0 {
 			break
 		}
-		r.Reset(m.Codes[i].Body)
-		for r.Len() > 0 {
+		b := m.Codes[i].Body
+		for pos := 0; pos < len(b); {
+			// Most instructions are stepped over by their immediates'
+			// shape; the rest, table.set and the 0xfc table operations
+			// among them, are decoded.
+			switch kind[b[pos]] {
+			case immNone:
+				pos++
+				continue
+			case immLEB:
+				pos = skipLEB(b, pos+1)
+				continue
+			case immMemarg:
+				pos = skipLEB(b, skipLEB(b, pos+1))
+				continue
+			case immF32:
+				pos += 5
+				continue
+			case immF64:
+				pos += 9
+				continue
+			}
+			r.Reset(b)
+			r.SetPos(pos)
 			in, err := r.Next()
 			if err != nil {
 				// Undecodable code fails to compile anyway; assume the
@@ -60,6 +86,7 @@ func ModuleFacts(m *wasm.Module) *Facts {
 			case wasm.OpTableInit:
 				clear(in.Index2)
 			}
+			pos = r.Pos()
 		}
 	}
 	return &Facts{ConstTable: ct}
@@ -69,4 +96,47 @@ func ModuleFacts(m *wasm.Module) *Facts {
 // changes.
 func (b *builder) constTable(t uint32) bool {
 	return b.facts != nil && int(t) < len(b.facts.ConstTable) && b.facts.ConstTable[t]
+}
+
+// How ModuleFacts steps over a one-byte opcode's immediates (immSlow:
+// decode the instruction).
+const (
+	immSlow = iota
+	immNone
+	immLEB    // one LEB128 integer
+	immMemarg // two
+	immF32
+	immF64
+)
+
+// immKinds is built on first use, so linking the frontend costs no
+// start-up work.
+var immKinds = lazy.Value[*[256]byte]{New: func() *[256]byte {
+	var t [256]byte
+	for op := wasm.OpI32Eqz; op <= wasm.OpI64Extend32S; op++ {
+		t[op] = immNone
+	}
+	for _, op := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpElse, wasm.OpEnd, wasm.OpReturn,
+		wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
+		t[op] = immNone
+	}
+	for _, op := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet,
+		wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpRefFunc,
+		wasm.OpI32Const, wasm.OpI64Const} {
+		t[op] = immLEB
+	}
+	for op := wasm.OpI32Load; op <= wasm.OpI64Store32; op++ {
+		t[op] = immMemarg
+	}
+	t[wasm.OpF32Const], t[wasm.OpF64Const] = immF32, immF64
+	return &t
+}}
+
+// skipLEB returns the position after the LEB128 integer at p (past the
+// end of b when it runs off it).
+func skipLEB(b []byte, p int) int {
+	for p < len(b) && b[p]&0x80 != 0 {
+		p++
+	}
+	return p + 1
 }
