@@ -4,8 +4,8 @@ import "github.com/lucet-go/lucet/pkg/wasm"
 
 // fuseLoads marks a load whose one use is the next value of its block
 // (constants between them emit nothing) as the memory operand of that
-// value: x86's add, sub, and, or, xor, imul and the scalar SSE arithmetic
-// read an operand from memory, so the load takes no register and no
+// value: x86's add, sub, and, or, xor, imul, cmp and the scalar SSE
+// arithmetic read an operand from memory, so the load takes no register and no
 // instruction of its own. Nothing executes between the two, so the access
 // happens, and traps, exactly where the wasm load would; the bounds check
 // stays the load's. Only the full-width loads whose type is the
@@ -31,9 +31,32 @@ func fuseLoads(f *Func) {
 				v.Args[0] != v.Args[1] && !v.Args[0].Fused && !v.Args[1].Fused &&
 				(v.Args[1] == l || v.Args[0] == l && OpInfos[v.Op].Commutative) {
 				l.Fused = true
+			} else if loadCompare(b, j, l) {
+				l.Fused = true
 			}
 		}
 	}
+}
+
+// loadCompare reports whether integer comparison b.Values[j] can read
+// load l, its operand, from memory (cmp r, [m]; cmp [m], imm): where the
+// comparison is emitted where it stands (materialized), or is its
+// block's branch and the block's last value (fuseCompares), so nothing
+// runs between the load's place and the access. A comparison fused into
+// a select is emitted at the select, later, and keeps its load.
+func loadCompare(b *Block, j int, l *Value) bool {
+	v := b.Values[j]
+	if !isCompare(v.Op) || l.Type != TI32 && l.Type != TI64 || v.Args[0].Type != l.Type {
+		return false
+	}
+	if v.Fused && (b.Kind != BlockIf || b.Control != v || j != len(b.Values)-1) {
+		return false
+	}
+	if len(v.Args) == 2 && (v.Args[0] == v.Args[1] || v.Args[0].Fused || v.Args[1].Fused) {
+		return false
+	}
+	// The load may be used elsewhere: an edge argument or a later value.
+	return v.Args[0] == l || len(v.Args) == 2 && v.Args[1] == l
 }
 
 // fullWidthLoad reports whether load l reads exactly its value's width.

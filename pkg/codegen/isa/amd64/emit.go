@@ -967,6 +967,9 @@ func (e *emitter) compare(c *ssa.Value) asm.Cond {
 		}
 		return asm.CondE // FEq/FNe are handled by the caller
 	}
+	if l, y := fusedLoad(c); l != nil || c.Op == ssa.OpEqz && x.Fused && x.Op == ssa.OpLoad {
+		return e.compareLoad(c, l, y)
+	}
 	sz := x.Type.Size()
 	if c.Op == ssa.OpEqz {
 		if spilled(x) {

@@ -6,8 +6,8 @@ import (
 	"github.com/lucet-go/lucet/pkg/object"
 )
 
-// fusedLoad returns the load ssa.fuseLoads folded into v as its memory
-// operand, and v's other operand; nil when there is none.
+// fusedLoad returns the load ssa.fuseLoads folded into binary v as its
+// memory operand, and v's other operand; nil when there is none.
 func fusedLoad(v *ssa.Value) (l, x *ssa.Value) {
 	if len(v.Args) != 2 {
 		return nil, nil
@@ -86,4 +86,64 @@ func (e *emitter) floatBinLoad(v, l, x *ssa.Value) {
 
 var avxOps = [ssa.OpCount]asm.FloatArith{
 	ssa.OpFAdd: asm.FAdd, ssa.OpFSub: asm.FSub, ssa.OpFMul: asm.FMul, ssa.OpFDiv: asm.FDiv,
+}
+
+// compareLoad emits the cmp of integer comparison c whose operand l is a
+// fused load (l nil: c is an eqz of one), y the other operand, and
+// returns the condition that holds when c is true. The cmp reads memory
+// right after guardSite(l), so a guard-page fault is l's trap.
+func (e *emitter) compareLoad(c, l, y *ssa.Value) asm.Cond {
+	a := e.a
+	if l == nil {
+		l = c.Args[0]
+	}
+	m := e.loadOperand(l)
+	sz := l.Type.Size()
+	if c.Op == ssa.OpEqz {
+		e.guardSite(l)
+		a.CmpMI(sz, m, 0)
+		return asm.CondE
+	}
+	cond := intConds[c.Op]
+	// cmp r, [m] compares y with the load; cmp [m], imm the load with y.
+	loadFirst := c.Args[0] == l
+	if imm, ok := imm32(y); ok {
+		e.guardSite(l)
+		a.CmpMI(sz, m, imm)
+		if !loadFirst {
+			cond = swapCond(cond)
+		}
+		return cond
+	}
+	ry := e.gpr(y, rA) // RAX is free again once the bounds check is done
+	e.guardSite(l)
+	a.CmpRM(sz, ry, m)
+	if loadFirst {
+		cond = swapCond(cond)
+	}
+	return cond
+}
+
+// swapCond returns the condition that holds for (y, x) when c holds for
+// (x, y).
+func swapCond(c asm.Cond) asm.Cond {
+	switch c {
+	case asm.CondL:
+		return asm.CondG
+	case asm.CondG:
+		return asm.CondL
+	case asm.CondLE:
+		return asm.CondGE
+	case asm.CondGE:
+		return asm.CondLE
+	case asm.CondB:
+		return asm.CondA
+	case asm.CondA:
+		return asm.CondB
+	case asm.CondBE:
+		return asm.CondAE
+	case asm.CondAE:
+		return asm.CondBE
+	}
+	return c // E, NE
 }
