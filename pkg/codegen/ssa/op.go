@@ -130,6 +130,8 @@ const (
 	// the index.
 	OpCallTarget
 
+	OpBswap // reverses the bytes of Args[0] (from or-trees, pass_bswap.go)
+
 	OpCount
 )
 
@@ -154,7 +156,7 @@ var opNames = [...]string{
 	OpCallIndirect: "call_indirect", OpResult: "result", OpBuiltin: "builtin", OpInterrupt: "interrupt",
 	OpRefFunc: "ref.func", OpTableGet: "table.get", OpTableSet: "table.set", OpTableSize: "table.size",
 	OpFuel: "fuel", OpGlobalAddr: "global.addr", OpSIMD: "simd", OpShuffle: "shuffle",
-	OpCallTarget: "call_target",
+	OpCallTarget: "call_target", OpBswap: "bswap",
 }
 
 func (o Op) String() string {

@@ -4,7 +4,8 @@ package ssa
 // operations on constants become constants, identities (x+0, x|0, x^0,
 // x-0, x*1, x&-1, shifts by 0) become their operand, multiplications by
 // a power of two become shifts (which fuseScaledAdds can then turn into
-// a scaled lea), and eqz of an integer comparison becomes the inverse
+// a scaled lea), or-trees that reverse a value's bytes become a byte swap
+// (pass_bswap.go), and eqz of an integer comparison becomes the inverse
 // comparison, so a branch on it fuses into one cmp+jcc instead of
 // materializing two booleans. It runs before deadCode, which drops the
 // values left unused and recounts uses.
@@ -19,6 +20,8 @@ func fold(f *Func) {
 			}
 			if x := foldValue(v); x != nil {
 				v.fwd = x
+			} else if x := byteSwapOf(v); x != nil {
+				v.Op, v.Args = OpBswap, []*Value{x}
 			}
 			if k, ok := mulByPow2(v); ok {
 				// The shift count is a new constant: the multiplier

@@ -116,10 +116,18 @@ func initLowerings() {
 	lowerings[ssa.OpCall] = (*emitter).call
 	lowerings[ssa.OpCallIndirect] = (*emitter).call
 	lowerings[ssa.OpCallTarget] = (*emitter).callTarget
+	lowerings[ssa.OpBswap] = (*emitter).bswap
 	lowerings[ssa.OpResult] = (*emitter).callResult
 	lowerings[ssa.OpBuiltin] = (*emitter).builtin
 	lowerings[ssa.OpInterrupt] = (*emitter).interrupt
 	lowerings[ssa.OpFuel] = (*emitter).fuelCharge
+}
+
+func (e *emitter) bswap(v *ssa.Value) {
+	d := e.dst(v, rA)
+	e.load(d, v.Args[0])
+	e.a.Bswap(v.Type.Size(), d)
+	e.finish(v, d)
 }
 
 func (e *emitter) bitCount(v *ssa.Value) {
