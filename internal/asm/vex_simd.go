@@ -1,0 +1,106 @@
+package asm
+
+// AVX (VEX.128) forms of the packed instructions of simd.go. With three
+// operands the result need not overwrite a source, which saves the copy
+// SSE's two-address forms need when the first source lives on; and a
+// VEX memory operand need not be aligned, so wasm memory can be read by
+// the instruction itself. Only the non-destructive-source forms are
+// here: unary ops gain nothing from VEX, and the blends take their mask
+// from a fourth register operand instead of X0.
+
+// vexForm returns op's VEX opcode map, implied prefix and opcode byte,
+// and whether op has a second source (VEX.vvvv).
+func vexForm(op VecOp) (mmmmm, pp, opc byte, nds bool) {
+	if op >= vecOpCount {
+		return 0, 0, 0, false
+	}
+	e := vecEncs[op]
+	switch e.pfx {
+	case 0x66:
+		pp = vexPP66
+	case 0xF3:
+		pp = vexPPF3
+	case 0xF2:
+		pp = vexPPF2
+	}
+	switch e.op >> 8 {
+	case 0x0F:
+		mmmmm = vexMap0F
+	case 0x0F38:
+		mmmmm = vexMap0F38
+	case 0x0F3A:
+		mmmmm = vexMap0F3A
+	}
+	switch op {
+	case Pabsb, Pabsw, Pabsd, Pmovsxbw, Pmovsxwd, Pmovsxdq, Pmovzxbw, Pmovzxwd, Pmovzxdq,
+		Ptest, Pblendvb, Blendvpd, Sqrtps, Sqrtpd, Cvtdq2ps, Cvttps2dq, Cvttpd2dq, Cvtdq2pd,
+		Cvtps2pd, Cvtpd2ps, Movdqu, Movaps, Movddup, Movshdup, Pshufd, Pshuflw, Pshufhw,
+		Roundps, Roundpd:
+		return mmmmm, pp, byte(e.op), false
+	}
+	return mmmmm, pp, byte(e.op), true
+}
+
+// HasVEX3 reports whether op has an AVX three-operand form (VV, VVM,
+// VVI, VVMI).
+func (op VecOp) HasVEX3() bool {
+	_, _, _, nds := vexForm(op)
+	return nds
+}
+
+func (a *Assembler) vex3(name string, op VecOp, imm bool, regs ...Reg) (mmmmm, pp, opc byte, ok bool) {
+	mmmmm, pp, opc, nds := vexForm(op)
+	if !nds {
+		a.failf(name, "%v has no three-operand AVX form", op)
+		return 0, 0, 0, false
+	}
+	if op.HasImm() != imm {
+		a.failf(name, "%v: immediate mismatch", op)
+		return 0, 0, 0, false
+	}
+	for _, r := range regs {
+		if !a.xmm(name, r) {
+			return 0, 0, 0, false
+		}
+	}
+	return mmmmm, pp, opc, true
+}
+
+// VV emits AVX's dst = x op y (vpaddb, vaddps, ...).
+func (a *Assembler) VV(op VecOp, dst, x, y Reg) {
+	if mm, pp, opc, ok := a.vex3("VV", op, false, dst, x, y); ok {
+		a.vexRR(mm, false, byte(x-X0), false, pp, opc, byte(dst-X0), byte(y-X0))
+	}
+}
+
+// VVI emits dst = x op y with an immediate (vshufps, vcmpps, ...).
+func (a *Assembler) VVI(op VecOp, dst, x, y Reg, imm uint8) {
+	if mm, pp, opc, ok := a.vex3("VVI", op, true, dst, x, y); ok {
+		a.vexRR(mm, false, byte(x-X0), false, pp, opc, byte(dst-X0), byte(y-X0))
+		a.buf = append(a.buf, imm)
+	}
+}
+
+// VVM emits dst = x op [m]; m needs no alignment.
+func (a *Assembler) VVM(op VecOp, dst, x Reg, m Mem) {
+	if mm, pp, opc, ok := a.vex3("VVM", op, false, dst, x); ok && a.mem("VVM", m) {
+		a.vexM(mm, false, byte(x-X0), false, pp, opc, byte(dst-X0), m)
+	}
+}
+
+// VVMI emits dst = x op [m] with an immediate.
+func (a *Assembler) VVMI(op VecOp, dst, x Reg, m Mem, imm uint8) {
+	if mm, pp, opc, ok := a.vex3("VVMI", op, true, dst, x); ok && a.mem("VVMI", m) {
+		var ix, b byte
+		if m.Index != NoReg {
+			ix = byte(m.Index)
+		}
+		if m.Base != NoReg && m.Base != RIP {
+			b = byte(m.Base)
+		}
+		a.vex(mm, false, byte(x-X0), false, pp, byte(dst-X0), ix, b)
+		a.buf = append(a.buf, opc)
+		a.modrmM(byte(dst-X0), m, 1)
+		a.buf = append(a.buf, imm)
+	}
+}
