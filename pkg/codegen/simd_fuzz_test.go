@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -183,23 +184,32 @@ func FuzzSIMDLowering(f *testing.F) {
 		if _, err := validate.Module(m, validate.Options{}); err != nil {
 			t.Fatalf("generated module is invalid: %v", err)
 		}
-		obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30})
-		if err != nil {
-			t.Fatal(err)
+		// The portable baseline, and the host's features (AVX's
+		// three-operand and memory-operand forms) when it has AVX: all
+		// must compute the same vector.
+		features := []uint64{0}
+		if host := load.HostFeatures(); host&object.FeatureAVX != 0 && host&object.FeatureSSE41 != 0 {
+			features = append(features, host)
 		}
-		inst := instantiate(t, obj)
 		args := []uint64{binary.LittleEndian.Uint64(in[0:]), binary.LittleEndian.Uint64(in[8:]),
 			binary.LittleEndian.Uint64(in[16:]), binary.LittleEndian.Uint64(in[24:])}
 		var want []uint64
-		for _, name := range names {
-			got, err := inst.Func(name).Call(args...)
+		for _, feat := range features {
+			obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30, Features: feat})
 			if err != nil {
-				t.Fatalf("%s: %v", name, err)
+				t.Fatal(err)
 			}
-			if want == nil {
-				want = got
-			} else if !bytes.Equal(u64bytes(got), u64bytes(want)) {
-				t.Errorf("%s = %#x, regs = %#x", name, got, want)
+			inst := instantiate(t, obj)
+			for _, name := range names {
+				got, err := inst.Func(name).Call(args...)
+				if err != nil {
+					t.Fatalf("%s (features %#x): %v", name, feat, err)
+				}
+				if want == nil {
+					want = got
+				} else if !bytes.Equal(u64bytes(got), u64bytes(want)) {
+					t.Errorf("%s (features %#x) = %#x, regs = %#x", name, feat, got, want)
+				}
 			}
 		}
 	})

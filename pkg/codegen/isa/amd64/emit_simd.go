@@ -7,6 +7,7 @@ import (
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -212,6 +213,10 @@ func (e *emitter) vbin(v *ssa.Value, op asm.VecOp, swap, comm bool, imm int) {
 		}
 	}
 	d := e.dst(v, s0)
+	if e.avx() && op.HasVEX3() {
+		e.vbin3(v, op, d, x, y, imm)
+		return
+	}
 	if isReg(y, d) && !isReg(x, d) {
 		if comm {
 			emit(d, e.vop(x, s1))
@@ -235,6 +240,43 @@ func (e *emitter) vbin(v *ssa.Value, op asm.VecOp, swap, comm bool, imm int) {
 		emit(d, e.vop(y, s1))
 	}
 	e.finish(v, d)
+}
+
+// avx reports whether the target has AVX, whose three-operand forms need
+// no copy of the first source into the result, and whose memory operands
+// need no alignment.
+func (e *emitter) avx() bool { return e.opts.Features&object.FeatureAVX != 0 }
+
+// vbin3 emits d = x op y in AVX's three-operand form, y read from memory
+// when it is a constant or spilled.
+func (e *emitter) vbin3(v *ssa.Value, op asm.VecOp, d asm.Reg, x, y *ssa.Value, imm int) {
+	rx := e.vop(x, s1)
+	var m asm.Mem
+	switch {
+	case y.Op == ssa.OpConst:
+		m = e.vconst(uint64(y.Aux), uint64(y.Aux2))
+	case spilled(y):
+		m = slotMem(y.Loc.Slot)
+	default:
+		e.vvv(op, d, rx, asm.Reg(y.Loc.Reg), imm)
+		e.finish(v, d)
+		return
+	}
+	if imm >= 0 {
+		e.a.VVMI(op, d, rx, m, uint8(imm))
+	} else {
+		e.a.VVM(op, d, rx, m)
+	}
+	e.finish(v, d)
+}
+
+// vvv emits d = x op y (AVX), with op's immediate when imm >= 0.
+func (e *emitter) vvv(op asm.VecOp, d, x, y asm.Reg, imm int) {
+	if imm >= 0 {
+		e.a.VVI(op, d, x, y, uint8(imm))
+	} else {
+		e.a.VV(op, d, x, y)
+	}
 }
 
 // vun emits d = op x for an op that reads only its source.
