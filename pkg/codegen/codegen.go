@@ -216,6 +216,9 @@ func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, facts *frontend
 		return nil, err
 	}
 	ssa.Optimize(f, opts.OptLevel)
+	if p, ok := mach.(isa.Preparer); ok {
+		p.Prepare(f, opts)
+	}
 	var ra *regalloc.Result
 	if opts.OptLevel == 0 {
 		ra = regalloc.AllocateFast(f, m, mach.RegTarget())

@@ -96,6 +96,13 @@ type Stubs struct {
 	Imports    []uint32 // host-call stub offset per imported function
 }
 
+// Preparer is implemented by a Machine that marks more of an optimized
+// function before register allocation than ssa.Optimize knows to (amd64
+// with AVX: v128 loads folded into the operations that read them).
+type Preparer interface {
+	Prepare(f *ssa.Func, opts *ssa.Options)
+}
+
 // Baseline is implemented by a Machine that has a single-pass compiler
 // for Options.OptLevel 0: wasm straight to machine code, no SSA.
 type Baseline interface {

@@ -213,6 +213,20 @@ func (e *emitter) vbin(v *ssa.Value, op asm.VecOp, swap, comm bool, imm int) {
 		}
 	}
 	d := e.dst(v, s0)
+	if l, other := fusedLoad(v); l != nil {
+		// Prepare fused it (AVX): the load is the memory operand, and x
+		// goes first, which the op allows (commutative, or the load is y).
+		rx := e.vop(other, s1)
+		m := e.memAccess(l, 16)
+		e.guardSite(l)
+		if imm >= 0 {
+			a.VVMI(op, d, rx, m, uint8(imm))
+		} else {
+			a.VVM(op, d, rx, m)
+		}
+		e.finish(v, d)
+		return
+	}
 	if e.avx() && op.HasVEX3() {
 		e.vbin3(v, op, d, x, y, imm)
 		return
@@ -277,6 +291,25 @@ func (e *emitter) vvv(op asm.VecOp, d, x, y asm.Reg, imm int) {
 	} else {
 		e.a.VV(op, d, x, y)
 	}
+}
+
+// Prepare folds v128 loads into the SIMD operations that read them when
+// the target has AVX, whose VEX memory operands need no alignment: one
+// instruction and one register fewer per load.
+func (Machine) Prepare(f *ssa.Func, opts *ssa.Options) {
+	if f.Simd && opts.OptLevel > 1 && opts.Features&object.FeatureAVX != 0 {
+		ssa.FuseVectorLoads(f, vecMemOperand)
+	}
+}
+
+// vecMemOperand reports whether SIMD operation v can read argument i from
+// memory: vbin3's operand y.
+func vecMemOperand(v *ssa.Value, i int) bool {
+	b, ok := simpleBins.Get()[ssa.Fd(uint32(v.Aux2))]
+	if !ok || !b.op.HasVEX3() {
+		return false
+	}
+	return b.comm || (i == 1) != b.swap
 }
 
 // vun emits d = op x for an op that reads only its source.
