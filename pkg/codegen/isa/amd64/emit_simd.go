@@ -557,12 +557,18 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		e.finish(v, d)
 	case wasm.OpF32x4Splat, wasm.OpF64x2Splat:
+		// The scalar is read where it is: no copy into d first.
 		d := e.dst(v, s0)
-		e.load(d, v.Args[0])
-		if op == wasm.OpF32x4Splat {
+		x := e.vop(v.Args[0], d)
+		switch {
+		case op == wasm.OpF64x2Splat:
+			a.V(asm.Movddup, d, x)
+		case e.avx():
+			a.VVI(asm.Shufps, d, x, x, 0)
+		case x == d:
 			a.VI(asm.Shufps, d, d, 0)
-		} else {
-			a.V(asm.Movddup, d, d)
+		default:
+			a.VI(asm.Pshufd, d, x, 0)
 		}
 		e.finish(v, d)
 	case wasm.OpI8x16ExtractLaneS, wasm.OpI8x16ExtractLaneU, wasm.OpI16x8ExtractLaneS, wasm.OpI16x8ExtractLaneU,
