@@ -312,6 +312,19 @@ func vecMemOperand(v *ssa.Value, i int) bool {
 	return b.comm || (i == 1) != b.swap
 }
 
+// v3 emits d = x op y: AVX's three-operand form when op has one, else a
+// copy of x into d (d must not be y) and SSE's two-address form.
+func (e *emitter) v3(op asm.VecOp, d, x, y asm.Reg) {
+	if e.avx() && op.HasVEX3() {
+		e.a.VV(op, d, x, y)
+		return
+	}
+	if d != x {
+		e.a.V(asm.Movaps, d, x)
+	}
+	e.a.V(op, d, y)
+}
+
 // vun emits d = op x for an op that reads only its source.
 func (e *emitter) vun(v *ssa.Value, op asm.VecOp, imm int) {
 	d := e.dst(v, s0)
@@ -684,21 +697,18 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	ops := cmpOps[c.size]
 	switch c.kind {
 	case "eq":
-		e.load(s0, x)
-		a.V(ops.eq, s0, e.vop(y, s1))
+		e.v3(ops.eq, s0, e.vop(x, s0), e.vop(y, s1))
 	case "gt": // x > y
 		xr := e.vop(x, s3)
 		yr := e.vop(y, s2)
-		a.V(asm.Movaps, s1, xr) // s1 = a (x)
-		a.V(asm.Movaps, s0, yr)
-		a.V(asm.Psubq, s0, s1) // t = y - x
-		a.V(asm.Pxor, s1, yr)  // u = x ^ y
+		a.V(asm.Movaps, s1, xr)     // s1 = a (x)
+		e.v3(asm.Psubq, s0, yr, s1) // t = y - x
+		a.V(asm.Pxor, s1, yr)       // u = x ^ y
 		if yr == s2 {
 			a.V(asm.Movaps, s3, s2)
 			yr = s3
 		}
-		a.V(asm.Movaps, s2, s0)
-		a.V(asm.Pxor, s2, yr) // w = t ^ y
+		e.v3(asm.Pxor, s2, s0, yr) // w = t ^ y
 		a.V(asm.Pand, s1, s2)
 		a.V(asm.Pxor, s0, s1) // sign: y < x
 		a.VShiftI(asm.PsradI, s0, 31)
@@ -706,8 +716,7 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	default:
 		mm := map[string]asm.VecOp{"mins": ops.mins, "minu": ops.minu, "maxs": ops.maxs, "maxu": ops.maxu}[c.kind]
 		xr := e.vop(x, s1)
-		a.V(asm.Movaps, s0, xr)
-		a.V(mm, s0, e.vop(y, s2))
+		e.v3(mm, s0, xr, e.vop(y, s2))
 		a.V(ops.eq, s0, xr)
 	}
 	if c.inv {
@@ -750,8 +759,7 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	x := e.vop(v.Args[0], s2)
 	switch op {
 	case wasm.OpI8x16Shl, wasm.OpI8x16ShrU:
-		a.V(asm.Movaps, s0, x)
-		a.V(s.op, s0, s1)
+		e.v3(s.op, s0, x, s1)
 		// The byte mask: 0xFF shifted the same way, in every byte.
 		a.MovRI(32, rA, 0xFF)
 		if op == wasm.OpI8x16Shl {
@@ -775,14 +783,12 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	case wasm.OpI64x2ShrS:
 		// ((x ^ m) >>u n) - (m >>u n), m the sign bit.
 		a.VM(asm.Movdqu, s3, e.splat64(1<<63))
-		a.V(asm.Movaps, s0, x)
-		a.V(asm.Pxor, s0, s3)
+		e.v3(asm.Pxor, s0, x, s3)
 		a.V(asm.Psrlq, s0, s1)
 		a.V(asm.Psrlq, s3, s1)
 		a.V(asm.Psubq, s0, s3)
 	default:
-		a.V(asm.Movaps, s0, x)
-		a.V(s.op, s0, s1)
+		e.v3(s.op, s0, x, s1)
 	}
 	e.done(v, s0)
 	return true, nil
@@ -867,8 +873,7 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Pmuludq, s1, x)
 		a.V(asm.Paddq, s0, s1)
 		a.VShiftI(asm.PsllqI, s0, 32)
-		a.V(asm.Movaps, s1, x)
-		a.V(asm.Pmuludq, s1, y)
+		e.v3(asm.Pmuludq, s1, x, y)
 		a.V(asm.Paddq, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI8x16Popcnt:
@@ -984,10 +989,8 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
-		a.V(asm.Movaps, s0, x)
-		a.V(mn, s0, y)
-		a.V(asm.Movaps, s1, y)
-		a.V(mn, s1, x)
+		e.v3(mn, s0, x, y)
+		e.v3(mn, s1, y, x)
 		a.V(asm.Orps, s0, s1)
 		a.VI(cmp, s1, s0, 3) // unordered
 		a.V(asm.Orps, s0, s1)
@@ -1001,10 +1004,8 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
-		a.V(asm.Movaps, s0, x)
-		a.V(mx, s0, y)
-		a.V(asm.Movaps, s1, y)
-		a.V(mx, s1, x)
+		e.v3(mx, s0, x, y)
+		e.v3(mx, s1, y, x)
 		a.V(asm.Xorps, s1, s0) // d = m1 ^ m2
 		a.V(asm.Orps, s0, s1)  // r = m1 | d
 		a.V(asm.Movaps, s2, s0)
@@ -1049,8 +1050,7 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Pcmpeqd, s2, s2)
 		a.VShiftI(asm.PsrldI, s2, 1)
 		a.V(asm.Cvtdq2ps, s2, s2) // 2^31
-		a.V(asm.Movaps, s3, s0)
-		a.V(asm.Subps, s3, s2)
+		e.v3(asm.Subps, s3, s0, s2)
 		a.VI(asm.Cmpps, s2, s3, 2) // 2^31 <= x - 2^31
 		a.V(asm.Cvttps2dq, s3, s3)
 		a.V(asm.Pxor, s3, s2)
