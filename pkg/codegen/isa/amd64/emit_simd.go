@@ -228,6 +228,10 @@ func (e *emitter) vbin(v *ssa.Value, op asm.VecOp, swap, comm bool, imm int) {
 		return
 	}
 	if e.avx() && op.HasVEX3() {
+		if comm && x.Op == ssa.OpConst && y.Op != ssa.OpConst {
+			// The constant is read from the pool, not loaded first.
+			x, y = y, x
+		}
 		e.vbin3(v, op, d, x, y, imm)
 		return
 	}
