@@ -104,3 +104,15 @@ func (a *Assembler) VVMI(op VecOp, dst, x Reg, m Mem, imm uint8) {
 		a.buf = append(a.buf, imm)
 	}
 }
+
+// Vpbroadcast is AVX2's dst = every lane (size 8, 16, 32 or 64 bits) set
+// to the low lane of src: one instruction for the splats SSE needs two
+// or three for.
+func (a *Assembler) Vpbroadcast(size int, dst, src Reg) {
+	const name = "Vpbroadcast"
+	if !a.size(name, size, sAll) || !a.xmm(name, dst) || !a.xmm(name, src) {
+		return
+	}
+	op := map[int]byte{8: 0x78, 16: 0x79, 32: 0x58, 64: 0x59}[size]
+	a.vexRR(vexMap0F38, false, 0, false, vexPP66, op, byte(dst-X0), byte(src-X0))
+}

@@ -26,6 +26,10 @@ func TestVEX3Vectors(t *testing.T) {
 		{"vpmulld xmm0, xmm1, xmm2", func(a *Assembler) { a.VV(Pmulld, X0, X1, X2) }, []byte{0xc4, 0xe2, 0x71, 0x40, 0xc2}},
 		{"vpalignr xmm8, xmm9, xmm10, 5", func(a *Assembler) { a.VVI(Palignr, X8, X9, X10, 5) }, []byte{0xc4, 0x43, 0x31, 0x0f, 0xc2, 0x05}},
 		{"vpsllw xmm1, xmm2, xmm3", func(a *Assembler) { a.VV(Psllw, X1, X2, X3) }, []byte{0xc5, 0xe9, 0xf1, 0xcb}},
+		{"vpbroadcastb xmm1, xmm0", func(a *Assembler) { a.Vpbroadcast(8, X1, X0) }, []byte{0xc4, 0xe2, 0x79, 0x78, 0xc8}},
+		{"vpbroadcastw xmm9, xmm2", func(a *Assembler) { a.Vpbroadcast(16, X9, X2) }, []byte{0xc4, 0x62, 0x79, 0x79, 0xca}},
+		{"vpbroadcastd xmm3, xmm12", func(a *Assembler) { a.Vpbroadcast(32, X3, X12) }, []byte{0xc4, 0xc2, 0x79, 0x58, 0xdc}},
+		{"vpbroadcastq xmm15, xmm15", func(a *Assembler) { a.Vpbroadcast(64, X15, X15) }, []byte{0xc4, 0x42, 0x79, 0x59, 0xff}},
 	} {
 		a := New()
 		tc.emit(a)
@@ -136,14 +140,16 @@ func TestVVMIRIP(t *testing.T) {
 
 func TestVEX3OperandErrors(t *testing.T) {
 	for name, emit := range map[string]func(a *Assembler){
-		"unary op":      func(a *Assembler) { a.VV(Pabsb, X0, X1, X2) },
-		"blend":         func(a *Assembler) { a.VV(Pblendvb, X0, X1, X2) },
-		"imm op":        func(a *Assembler) { a.VV(Shufps, X0, X1, X2) },
-		"no-imm op":     func(a *Assembler) { a.VVI(Paddb, X0, X1, X2, 0) },
-		"gpr":           func(a *Assembler) { a.VV(Paddb, X0, RAX, X2) },
-		"gpr dst mem":   func(a *Assembler) { a.VVM(Paddb, RAX, X1, M(RSI, 0)) },
-		"bad op":        func(a *Assembler) { a.VV(vecOpCount, X0, X1, X2) },
-		"rsp index mem": func(a *Assembler) { a.VVMI(Cmpps, X0, X1, MI(RSI, RSP, 1, 0), 0) },
+		"unary op":       func(a *Assembler) { a.VV(Pabsb, X0, X1, X2) },
+		"blend":          func(a *Assembler) { a.VV(Pblendvb, X0, X1, X2) },
+		"imm op":         func(a *Assembler) { a.VV(Shufps, X0, X1, X2) },
+		"no-imm op":      func(a *Assembler) { a.VVI(Paddb, X0, X1, X2, 0) },
+		"gpr":            func(a *Assembler) { a.VV(Paddb, X0, RAX, X2) },
+		"gpr dst mem":    func(a *Assembler) { a.VVM(Paddb, RAX, X1, M(RSI, 0)) },
+		"bad op":         func(a *Assembler) { a.VV(vecOpCount, X0, X1, X2) },
+		"rsp index mem":  func(a *Assembler) { a.VVMI(Cmpps, X0, X1, MI(RSI, RSP, 1, 0), 0) },
+		"broadcast size": func(a *Assembler) { a.Vpbroadcast(128, X0, X1) },
+		"broadcast gpr":  func(a *Assembler) { a.Vpbroadcast(8, X0, RAX) },
 	} {
 		a := New()
 		emit(a)

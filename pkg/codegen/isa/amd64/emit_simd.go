@@ -560,14 +560,18 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		} else {
 			a.MovdXR(d, g)
 		}
-		switch op {
-		case wasm.OpI8x16Splat:
+		switch {
+		case e.opts.Features&object.FeatureAVX2 != 0 && (op == wasm.OpI8x16Splat || op == wasm.OpI16x8Splat):
+			// One broadcast for the shuffle (and zero register) or
+			// two shuffles.
+			a.Vpbroadcast(map[wasm.Opcode]int{wasm.OpI8x16Splat: 8, wasm.OpI16x8Splat: 16}[op], d, d)
+		case op == wasm.OpI8x16Splat:
 			a.XorpsRR(s1, s1)
 			a.V(asm.Pshufb, d, s1)
-		case wasm.OpI16x8Splat:
+		case op == wasm.OpI16x8Splat:
 			a.VI(asm.Pshuflw, d, d, 0)
 			a.VI(asm.Pshufd, d, d, 0)
-		case wasm.OpI32x4Splat:
+		case op == wasm.OpI32x4Splat:
 			a.VI(asm.Pshufd, d, d, 0)
 		default:
 			a.V(asm.Punpcklqdq, d, d)

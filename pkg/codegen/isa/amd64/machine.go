@@ -24,9 +24,10 @@ const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.Feat
 func (Machine) DefaultFeatures() uint64 { return defaultFeatures }
 
 // UsableFeatures adds AVX (memory.copy's 32-byte moves, three-operand
-// float arithmetic) and BMI2 (rorx) to the defaults.
+// float and SIMD arithmetic), AVX2 (vpbroadcastb/w splats) and BMI2
+// (rorx) to the defaults.
 func (Machine) UsableFeatures() uint64 {
-	return defaultFeatures | object.FeatureAVX | object.FeatureBMI2
+	return defaultFeatures | object.FeatureAVX | object.FeatureAVX2 | object.FeatureBMI2
 }
 
 // CheckFeatures requires SSE4.1; without POPCNT, LZCNT or BMI1 the emitter
