@@ -540,12 +540,17 @@ type hints struct {
 func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 	// paramOf maps an edge argument to the parameter it binds, so an
 	// argument defined after the parameter (a loop back edge) can take the
-	// parameter's register and the edge needs no move.
+	// parameter's register and the edge needs no move. An edge split out
+	// of its block (no values, one predecessor) counts as that block's.
 	paramOf := f.WS.Values(int(f.NextID))
 	for _, b := range f.Blocks {
+		from := b
+		if len(b.Values) == 0 && len(b.Preds) == 1 {
+			from = b.Preds[0]
+		}
 		for _, e := range b.Succs {
 			for i, a := range e.Args {
-				if a.Block == b && NeedsReg(a) {
+				if (a.Block == b || a.Block == from) && NeedsReg(a) {
 					paramOf[a.ID] = e.B.Params[i]
 				}
 			}
@@ -738,6 +743,11 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	}
 	if p := s.h.paramOf[v.ID]; p != nil && p.Loc.InReg() {
 		try(p.Loc.Reg)
+	} else if p != nil {
+		// The parameter comes later in the scan (its block is laid out
+		// after this argument's): it will prefer the register of an
+		// argument already allocated, so that is this one's too.
+		s.tryArgRegs(p, try)
 	}
 	if h := s.h.callArg[v.ID]; h != ssa.NoReg {
 		try(h)
@@ -745,13 +755,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	if v.Op == ssa.OpParam && !crossesCall {
 		// The register of an argument that arrives already allocated
 		// (a loop's entry edge) saves the move on that edge.
-		if k := s.h.pidx[v.ID]; k >= 0 {
-			for _, pred := range v.Block.Preds {
-				if a := pred.Succs[pred.EdgeTo(v.Block)].Args[k]; NeedsReg(a) && a.Loc.InReg() {
-					try(a.Loc.Reg)
-				}
-			}
-		}
+		s.tryArgRegs(v, try)
 	}
 	if len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
 		try(v.Args[0].Loc.Reg)
@@ -770,6 +774,20 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	}
 	try(avoid)
 	return r
+}
+
+// tryArgRegs offers try the registers of the arguments already allocated
+// that bind parameter p, in the order of p's block's predecessors.
+func (s *scanner) tryArgRegs(p *ssa.Value, try func(ssa.Reg)) {
+	k := s.h.pidx[p.ID]
+	if k < 0 || p.Op != ssa.OpParam {
+		return
+	}
+	for _, pred := range p.Block.Preds {
+		if a := pred.Succs[pred.EdgeTo(p.Block)].Args[k]; NeedsReg(a) && a.Loc.InReg() {
+			try(a.Loc.Reg)
+		}
+	}
 }
 
 // pickCalleeSaved returns the first free callee-saved register of regs,
