@@ -1,18 +1,14 @@
 package codegen_test
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
-	"github.com/lucet-go/lucet/pkg/execute"
-	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -100,50 +96,20 @@ func TestFusedCompareLoads(t *testing.T) {
 	// [12] holds 7, [104] 0x80000000 (and -1 above), [204] 0.
 	pokes := [][2]uint64{{12, 7}, {104, 0xffffffff80000000}, {204, 0}}
 	addrs := []uint64{0, 8, 100, 200, 65524, 65528, 65532, 1 << 31, math.MaxUint32}
-	xs := []uint64{0, 3, 7, 0x7fffffff, 0x80000000, 0xffffffff, 0xffffffff80000000, 0xdeadbeefcafef00d}
-	type outcome struct {
-		res  uint64
-		trap bool
-		off  uint32
-	}
-	run := func(t *testing.T, opts codegen.Options) map[string]outcome {
+	xs := [][]uint64{{0}, {3}, {7}, {0x7fffffff}, {0x80000000}, {0xffffffff}, {0xffffffff80000000}, {0xdeadbeefcafef00d}}
+	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
 		obj, err := codegen.Compile(m, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		inst := instantiate(t, obj)
-		for a := uint64(0); a < 65536; a += 8 {
-			if _, err := inst.Func("poke").Call(a, a*0x9e3779b97f4a7c15); err != nil {
-				t.Fatal(err)
-			}
-		}
+		fillMemory(t, inst, 0)
 		for _, p := range pokes {
 			if _, err := inst.Func("poke").Call(p[0], p[1]); err != nil {
 				t.Fatal(err)
 			}
 		}
-		out := map[string]outcome{}
-		for _, f := range fns {
-			for _, a := range addrs {
-				for _, x := range xs {
-					r, err := inst.Func(f).Call(a, x)
-					key := fmt.Sprintf("%s(%#x, %#x)", f, a, x)
-					var trap *execute.Trap
-					switch {
-					case errors.As(err, &trap):
-						if trap.Code != abi.TrapMemoryOutOfBounds {
-							t.Errorf("%s: %v", key, err)
-						}
-						out[key] = outcome{trap: true, off: trap.WasmOffset}
-					case err != nil:
-						t.Fatalf("%s: %v", key, err)
-					default:
-						out[key] = outcome{res: r[0]}
-					}
-				}
-			}
-		}
-		return out
+		return callAll(t, inst, fns, addrs, xs)
 	}
 	// At -O 2 every shape fuses its load (the test would pass vacuously
 	// otherwise).
@@ -166,12 +132,9 @@ func TestFusedCompareLoads(t *testing.T) {
 			t.Errorf("%s: the load is not fused:\n%s", e.Name, f)
 		}
 	}
-	for bname, bounds := range map[string]object.BoundsChecks{"explicit": object.BoundsExplicit, "guard": object.BoundsGuard} {
-		t.Run(bname, func(t *testing.T) {
-			opts := codegen.Options{Bounds: bounds}
-			if bounds == object.BoundsGuard {
-				opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
-			}
+	for _, bm := range boundsModes {
+		t.Run(bm.name, func(t *testing.T) {
+			opts := bm.opts
 			want := run(t, opts)
 			opts.OptLevel = 2
 			got := run(t, opts)
@@ -182,7 +145,7 @@ func TestFusedCompareLoads(t *testing.T) {
 				}
 				if w.trap {
 					traps++
-				} else if w.res == 1 {
+				} else if w.res[0] == 1 {
 					trues++
 				}
 			}

@@ -1,14 +1,11 @@
 package codegen_test
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -129,45 +126,19 @@ func TestFusedLoads(t *testing.T) {
 			append(append(append([]byte{0x20, 1}, ld(k)...), not...), k.ops["and"]))
 	}
 	addrs := []uint64{0, 8, 100, 65528, 65524, 65520, 65532, 1 << 31, math.MaxUint32}
-	xs := []uint64{0, 3, 0x7fffffff, 0xdeadbeefcafef00d, math.Float64bits(2.5), uint64(math.Float32bits(-0.75))}
-	type outcome struct {
-		res  uint64
-		trap bool
-		off  uint32
+	xs := [][]uint64{{0}, {3}, {0x7fffffff}, {0xdeadbeefcafef00d}, {math.Float64bits(2.5)}, {uint64(math.Float32bits(-0.75))}}
+	names := make([]string, len(fns))
+	for i, f := range fns {
+		names[i] = f.name
 	}
-	run := func(t *testing.T, opts codegen.Options) map[string]outcome {
+	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
 		obj, err := codegen.Compile(m, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		inst := instantiate(t, obj)
-		for a := uint64(0); a < 65536; a += 8 {
-			if _, err := inst.Func("poke").Call(a, a*0x9e3779b97f4a7c15^0x3ff0000000000000); err != nil {
-				t.Fatal(err)
-			}
-		}
-		out := map[string]outcome{}
-		for _, f := range fns {
-			for _, a := range addrs {
-				for _, x := range xs {
-					r, err := inst.Func(f.name).Call(a, x)
-					key := fmt.Sprintf("%s(%#x, %#x)", f.name, a, x)
-					var trap *execute.Trap
-					switch {
-					case errors.As(err, &trap):
-						if trap.Code != abi.TrapMemoryOutOfBounds {
-							t.Errorf("%s: %v", key, err)
-						}
-						out[key] = outcome{trap: true, off: trap.WasmOffset}
-					case err != nil:
-						t.Fatalf("%s: %v", key, err)
-					default:
-						out[key] = outcome{res: r[0]}
-					}
-				}
-			}
-		}
-		return out
+		fillMemory(t, inst, 0x3ff0000000000000)
+		return callAll(t, inst, names, addrs, xs)
 	}
 	feats := map[string]uint64{"sse": 0}
 	if host := load.HostFeatures(); host&object.FeatureAVX != 0 {
@@ -175,13 +146,11 @@ func TestFusedLoads(t *testing.T) {
 	} else {
 		t.Log("no AVX on this host: the VEX forms are not run")
 	}
-	for bname, bounds := range map[string]object.BoundsChecks{"explicit": object.BoundsExplicit, "guard": object.BoundsGuard} {
+	for _, bm := range boundsModes {
 		for fname, feat := range feats {
-			t.Run(bname+"/"+fname, func(t *testing.T) {
-				opts := codegen.Options{Bounds: bounds, Features: feat}
-				if bounds == object.BoundsGuard {
-					opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
-				}
+			t.Run(bm.name+"/"+fname, func(t *testing.T) {
+				opts := bm.opts
+				opts.Features = feat
 				want := run(t, opts)
 				opts.OptLevel = 2
 				got := run(t, opts)

@@ -1,13 +1,9 @@
 package codegen_test
 
 import (
-	"errors"
-	"fmt"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -60,52 +56,20 @@ func TestFusedVectorLoads(t *testing.T) {
 		t.Fatalf("only %d functions", len(names))
 	}
 	addrs := []uint64{0, 8, 1000, 65512, 65516, 65520, 65532, 1 << 31}
-	xs := [][2]uint64{{0, 0}, {0x7f80_0001_3f80_0000, 0x8000_0000_ffff_ffff}, {0x0102030405060708, 0xfffefdfcfbfaf9f8}}
-	type outcome struct {
-		lo, hi uint64
-		trap   bool
-		off    uint32
-	}
-	run := func(t *testing.T, opts codegen.Options) map[string]outcome {
+	xs := [][]uint64{{0, 0}, {0x7f80_0001_3f80_0000, 0x8000_0000_ffff_ffff}, {0x0102030405060708, 0xfffefdfcfbfaf9f8}}
+	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
 		obj, err := codegen.Compile(m, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		inst := instantiate(t, obj)
-		for a := uint64(0); a < 65536; a += 8 {
-			if _, err := inst.Func("poke").Call(a, a*0x9e3779b97f4a7c15^0x3ff0000000000000); err != nil {
-				t.Fatal(err)
-			}
-		}
-		out := map[string]outcome{}
-		for _, name := range names {
-			for _, a := range addrs {
-				for _, x := range xs {
-					r, err := inst.Func(name).Call(a, x[0], x[1])
-					key := fmt.Sprintf("%s(%#x, %#x)", name, a, x)
-					var trap *execute.Trap
-					switch {
-					case errors.As(err, &trap):
-						if trap.Code != abi.TrapMemoryOutOfBounds {
-							t.Errorf("%s: %v", key, err)
-						}
-						out[key] = outcome{trap: true, off: trap.WasmOffset}
-					case err != nil:
-						t.Fatalf("%s: %v", key, err)
-					default:
-						out[key] = outcome{lo: r[0], hi: r[1]}
-					}
-				}
-			}
-		}
-		return out
+		fillMemory(t, inst, 0x3ff0000000000000)
+		return callAll(t, inst, names, addrs, xs)
 	}
-	for bname, bounds := range map[string]object.BoundsChecks{"explicit": object.BoundsExplicit, "guard": object.BoundsGuard} {
-		t.Run(bname, func(t *testing.T) {
-			opts := codegen.Options{Bounds: bounds, OptLevel: 2}
-			if bounds == object.BoundsGuard {
-				opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
-			}
+	for _, bm := range boundsModes {
+		t.Run(bm.name, func(t *testing.T) {
+			opts := bm.opts
+			opts.OptLevel = 2
 			want := run(t, opts)
 			opts.Features = host
 			got := run(t, opts)

@@ -1,0 +1,76 @@
+package codegen_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/object"
+)
+
+// memOutcome is what one call of a function whose first argument is a
+// guest address did: its results (up to two), or the wasm offset of the
+// out-of-bounds trap it ended in. Comparable, so two builds' outcomes
+// compare with !=.
+type memOutcome struct {
+	res  [2]uint64
+	trap bool
+	off  uint32
+}
+
+// fillMemory stores a*0x9e3779b97f4a7c15^xor at every 8th address a of
+// the first 64 KiB through the module's export poke(addr, value), so
+// loads read varied, address-dependent values.
+func fillMemory(t *testing.T, inst *execute.Instance, xor uint64) {
+	t.Helper()
+	for a := uint64(0); a < 65536; a += 8 {
+		if _, err := inst.Func("poke").Call(a, a*0x9e3779b97f4a7c15^xor); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// callAll calls every named function with every address followed by
+// every argument set, keyed "name(addr, args)". A trap other than an
+// out-of-bounds access fails the test.
+func callAll(t *testing.T, inst *execute.Instance, names []string, addrs []uint64, args [][]uint64) map[string]memOutcome {
+	t.Helper()
+	out := map[string]memOutcome{}
+	for _, name := range names {
+		for _, a := range addrs {
+			for _, x := range args {
+				r, err := inst.Func(name).Call(append([]uint64{a}, x...)...)
+				key := fmt.Sprintf("%s(%#x, %#x)", name, a, x)
+				var trap *execute.Trap
+				switch {
+				case errors.As(err, &trap):
+					if trap.Code != abi.TrapMemoryOutOfBounds {
+						t.Errorf("%s: %v", key, err)
+					}
+					out[key] = memOutcome{trap: true, off: trap.WasmOffset}
+				case err != nil:
+					t.Fatalf("%s: %v", key, err)
+				default:
+					var o memOutcome
+					copy(o.res[:], r)
+					out[key] = o
+				}
+			}
+		}
+	}
+	return out
+}
+
+// boundsModes are the two ways memory accesses are checked, each with
+// the options it needs (guard pages need a reservation), named for
+// subtests.
+var boundsModes = []struct {
+	name string
+	opts codegen.Options
+}{
+	{"explicit", codegen.Options{Bounds: object.BoundsExplicit}},
+	{"guard", codegen.Options{Bounds: object.BoundsGuard, MemReserve: codegen.DefaultMemReserve, MemGuard: codegen.DefaultMemGuard}},
+}
