@@ -12,6 +12,16 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
+// loadWasm reads, decodes and validates the module at path.
+func loadWasm(t *testing.T, path string) *wasm.Module {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decodeValid(t, b)
+}
+
 func decodeValid(t *testing.T, b []byte) *wasm.Module {
 	t.Helper()
 	m, err := decode.Decode(b, decode.Options{})
@@ -28,11 +38,7 @@ func decodeValid(t *testing.T, b []byte) *wasm.Module {
 // baseline compiler (not silently through the SSA pipeline) for a big real
 // module, and that the other levels never do.
 func TestBaselineCompilesGobig(t *testing.T) {
-	b, err := os.ReadFile("../../testdata/gobig.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := decodeValid(t, b)
+	m := loadWasm(t, "../../testdata/gobig.wasm")
 	for _, tt := range []struct {
 		opt     int
 		minFrac float64 // of the functions compiled by the baseline

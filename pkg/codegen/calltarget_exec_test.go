@@ -3,37 +3,18 @@ package codegen_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
-	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
-	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 func loadCallTargets(t *testing.T) *wasm.Module { return loadWasm(t, "testdata/calltarget.wasm") }
-
-func loadWasm(t *testing.T, path string) *wasm.Module {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := validate.Module(m, validate.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 // TestCallTargets runs testdata/calltarget.wat's call_indirect loops at
 // -O 0 (no shared checks) and -O 2, in both bounds modes: results, trap

@@ -2,13 +2,10 @@ package codegen_test
 
 import (
 	"encoding/binary"
-	"os"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
-	"github.com/lucet-go/lucet/pkg/validate"
 )
 
 type i32x4 [4]int32
@@ -47,17 +44,7 @@ func splat(x int32) i32x4 { return i32x4{x, x, x, x} }
 // TestSIMDConvention runs testdata/simd_abi.wat (see its comments) in both
 // bounds modes against a Go model.
 func TestSIMDConvention(t *testing.T) {
-	b, err := os.ReadFile("testdata/simd_abi.wasm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := decode.Decode(b, decode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := validate.Module(m, validate.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	m := loadWasm(t, "testdata/simd_abi.wasm")
 	for _, opts := range []codegen.Options{{}, {Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}} {
 		obj, err := codegen.Compile(m, opts)
 		if err != nil {
