@@ -338,8 +338,6 @@ func (e *emitter) bulkMemory(v *ssa.Value, bi abi.Builtin) {
 		a.Jcc(asm.CondA, oob)
 	}
 	done, big, rep := a.NewLabel(), a.NewLabel(), a.NewLabel()
-	x := []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3}
-	head := []asm.Reg{asm.X4, asm.X5, asm.X6, asm.X7}
 	if bi == abi.BuiltinMemoryFill {
 		e.parallelMove([]pmove{
 			e.moveFrom(regLoc(asm.RDI), v.Args[0]),
@@ -414,76 +412,7 @@ func (e *emitter) bulkMemory(v *ssa.Value, bi abi.Builtin) {
 		e.bulkCopyAVX(done, rep)
 		return
 	}
-	// Backwards when the destination starts inside the source.
-	fwd, loop, last := a.NewLabel(), a.NewLabel(), a.NewLabel()
-	a.MovRR(64, rA, asm.RDI)
-	a.SubRR(64, rA, asm.RSI)
-	a.CmpRR(64, rA, rC)
-	a.Jcc(asm.CondAE, fwd)
-	// RDX counts down from the last 16-byte boundary of the destination;
-	// each round reads its 64 bytes before writing them, and later rounds
-	// read below earlier writes (the destination is above the source).
-	// The first 64 and last 16 bytes are held in X4-X8 from the start.
-	for k, r := range head {
-		a.MovupsRM(r, asm.M(asm.RSI, int32(16*k)))
-	}
-	a.MovupsRM(asm.X8, asm.MI(asm.RSI, rC, 1, -16))
-	a.Lea(64, rD, asm.MI(asm.RDI, rC, 1, 0))
-	a.AndRI(64, rD, -16)
-	a.SubRR(64, rD, asm.RDI)
-	a.CmpRI(64, rD, 64)
-	a.Jcc(asm.CondBE, last)
-	a.Bind(loop)
-	a.SubRI(64, rD, 64)
-	for k, r := range x {
-		a.MovupsRM(r, asm.MI(asm.RSI, rD, 1, int32(48-16*k)))
-	}
-	for k, r := range x {
-		a.MovupsMR(asm.MI(asm.RDI, rD, 1, int32(48-16*k)), r)
-	}
-	a.CmpRI(64, rD, 64)
-	a.Jcc(asm.CondA, loop)
-	a.Bind(last)
-	a.MovupsMR(asm.MI(asm.RDI, rC, 1, -16), asm.X8)
-	for k, r := range head {
-		a.MovupsMR(asm.M(asm.RDI, int32(16*k)), r)
-	}
-	a.Jmp(done)
-
-	// Forward: RDX counts up from the first 16-byte boundary after the
-	// destination's first byte to the last 64 bytes; the first 16 and
-	// last 64 bytes are held in X4-X8 from the start, so an overlapping
-	// copy down (destination below the source) reads every byte before
-	// any write reaches it.
-	a.Bind(fwd)
-	a.CmpRI(64, rC, bulkRepMin)
-	a.Jcc(asm.CondAE, rep)
-	loop, last = a.NewLabel(), a.NewLabel()
-	a.Lea(64, asm.R9, asm.M(rC, -64))
-	for k, r := range head {
-		a.MovupsRM(r, asm.MI(asm.RSI, asm.R9, 1, int32(16*k)))
-	}
-	a.MovupsRM(asm.X8, asm.M(asm.RSI, 0))
-	a.Lea(64, rD, asm.M(asm.RDI, 16))
-	a.AndRI(64, rD, -16)
-	a.SubRR(64, rD, asm.RDI)
-	a.CmpRR(64, rD, asm.R9)
-	a.Jcc(asm.CondAE, last)
-	a.Bind(loop)
-	for k, r := range x {
-		a.MovupsRM(r, asm.MI(asm.RSI, rD, 1, int32(16*k)))
-	}
-	for k, r := range x {
-		a.MovupsMR(asm.MI(asm.RDI, rD, 1, int32(16*k)), r)
-	}
-	a.AddRI(64, rD, 64)
-	a.CmpRR(64, rD, asm.R9)
-	a.Jcc(asm.CondB, loop)
-	a.Bind(last)
-	for k, r := range head {
-		a.MovupsMR(asm.MI(asm.RDI, asm.R9, 1, int32(16*k)), r)
-	}
-	a.MovupsMR(asm.M(asm.RDI, 0), asm.X8)
+	e.bulkCopyRounds(rep, done, 16, a.MovupsRM, a.MovupsMR)
 	a.Jmp(done)
 	a.Bind(rep)
 	a.RepMovsb()
@@ -502,9 +431,7 @@ func (e *emitter) bulkMemory(v *ssa.Value, bi abi.Builtin) {
 // dirty upper halves (a state transition on older Intel cores).
 func (e *emitter) bulkCopyAVX(done, rep asm.Label) {
 	a := e.a
-	y := []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3}
-	head := []asm.Reg{asm.X4, asm.X5, asm.X6, asm.X7}
-	long, fwd, loop, last, end := a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel(), a.NewLabel()
+	long, end := a.NewLabel(), a.NewLabel()
 	a.CmpRI(64, rC, 128)
 	a.Jcc(asm.CondA, long)
 	a.VmovdquYRM(asm.X0, asm.M(asm.RSI, 0))
@@ -516,82 +443,96 @@ func (e *emitter) bulkCopyAVX(done, rep asm.Label) {
 	a.VmovdquYMR(asm.MI(asm.RDI, rC, 1, -64), asm.X2)
 	a.VmovdquYMR(asm.MI(asm.RDI, rC, 1, -32), asm.X3)
 	a.Jmp(end)
-
 	a.Bind(long)
-	a.MovRR(64, rA, asm.RDI)
-	a.SubRR(64, rA, asm.RSI)
-	a.CmpRR(64, rA, rC)
-	a.Jcc(asm.CondAE, fwd)
-	// Backward (the destination starts inside the source): RDX counts
-	// down from the last 32-byte boundary of the destination; each round
-	// reads its 128 bytes before writing them, and later rounds read below
-	// earlier writes. The first 128 and last 32 bytes are held in Y4-Y8
-	// from the start.
-	for k, r := range head {
-		a.VmovdquYRM(r, asm.M(asm.RSI, int32(32*k)))
-	}
-	a.VmovdquYRM(asm.X8, asm.MI(asm.RSI, rC, 1, -32))
-	a.Lea(64, rD, asm.MI(asm.RDI, rC, 1, 0))
-	a.AndRI(64, rD, -32)
-	a.SubRR(64, rD, asm.RDI)
-	a.CmpRI(64, rD, 128)
-	a.Jcc(asm.CondBE, last)
-	a.Bind(loop)
-	a.SubRI(64, rD, 128)
-	for k, r := range y {
-		a.VmovdquYRM(r, asm.MI(asm.RSI, rD, 1, int32(96-32*k)))
-	}
-	for k, r := range y {
-		a.VmovdquYMR(asm.MI(asm.RDI, rD, 1, int32(96-32*k)), r)
-	}
-	a.CmpRI(64, rD, 128)
-	a.Jcc(asm.CondA, loop)
-	a.Bind(last)
-	a.VmovdquYMR(asm.MI(asm.RDI, rC, 1, -32), asm.X8)
-	for k, r := range head {
-		a.VmovdquYMR(asm.M(asm.RDI, int32(32*k)), r)
-	}
-	a.Jmp(end)
-
-	// Forward: RDX counts up from the first 32-byte boundary after the
-	// destination's first byte to the last 128 bytes; the first 32 and
-	// last 128 bytes are held in Y8 and Y4-Y7 from the start, so an
-	// overlapping copy down reads every byte before any write reaches it.
-	a.Bind(fwd)
-	a.CmpRI(64, rC, bulkRepMin)
-	a.Jcc(asm.CondAE, rep)
-	loop, last = a.NewLabel(), a.NewLabel()
-	a.Lea(64, asm.R9, asm.M(rC, -128))
-	for k, r := range head {
-		a.VmovdquYRM(r, asm.MI(asm.RSI, asm.R9, 1, int32(32*k)))
-	}
-	a.VmovdquYRM(asm.X8, asm.M(asm.RSI, 0))
-	a.Lea(64, rD, asm.M(asm.RDI, 32))
-	a.AndRI(64, rD, -32)
-	a.SubRR(64, rD, asm.RDI)
-	a.CmpRR(64, rD, asm.R9)
-	a.Jcc(asm.CondAE, last)
-	a.Bind(loop)
-	for k, r := range y {
-		a.VmovdquYRM(r, asm.MI(asm.RSI, rD, 1, int32(32*k)))
-	}
-	for k, r := range y {
-		a.VmovdquYMR(asm.MI(asm.RDI, rD, 1, int32(32*k)), r)
-	}
-	a.AddRI(64, rD, 128)
-	a.CmpRR(64, rD, asm.R9)
-	a.Jcc(asm.CondB, loop)
-	a.Bind(last)
-	for k, r := range head {
-		a.VmovdquYMR(asm.MI(asm.RDI, asm.R9, 1, int32(32*k)), r)
-	}
-	a.VmovdquYMR(asm.M(asm.RDI, 0), asm.X8)
+	e.bulkCopyRounds(rep, end, 32, a.VmovdquYRM, a.VmovdquYMR)
 	a.Bind(end)
 	a.Vzeroupper()
 	a.Jmp(done)
 	a.Bind(rep)
 	a.RepMovsb()
 	a.Bind(done)
+}
+
+// bulkCopyRounds emits memory.copy for lengths over 4w bytes (RCX) in
+// w-byte moves (ld, st: 16 with SSE, 32 with AVX), 4w bytes a round, the
+// stores aligned to w. The backward copy jumps to end when done; the
+// forward one jumps to rep from bulkRepMin bytes and otherwise falls
+// through at its end.
+//
+// Backward (the destination starts inside the source): RDX counts down
+// from the last w-byte boundary of the destination; each round reads its
+// 4w bytes before writing them, and later rounds read below earlier
+// writes. The first 4w and last w bytes are held in X4-X8 from the start.
+//
+// Forward: RDX counts up from the first w-byte boundary after the
+// destination's first byte to the last 4w bytes; the first w and last 4w
+// bytes are held in X8 and X4-X7 from the start, so an overlapping copy
+// down reads every byte before any write reaches it.
+func (e *emitter) bulkCopyRounds(rep, end asm.Label, w int32, ld func(asm.Reg, asm.Mem), st func(asm.Mem, asm.Reg)) {
+	a := e.a
+	x := []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3}
+	head := []asm.Reg{asm.X4, asm.X5, asm.X6, asm.X7}
+	round := 4 * w
+	fwd, loop, last := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	a.MovRR(64, rA, asm.RDI)
+	a.SubRR(64, rA, asm.RSI)
+	a.CmpRR(64, rA, rC)
+	a.Jcc(asm.CondAE, fwd)
+	for k, r := range head {
+		ld(r, asm.M(asm.RSI, w*int32(k)))
+	}
+	ld(asm.X8, asm.MI(asm.RSI, rC, 1, -w))
+	a.Lea(64, rD, asm.MI(asm.RDI, rC, 1, 0))
+	a.AndRI(64, rD, -w)
+	a.SubRR(64, rD, asm.RDI)
+	a.CmpRI(64, rD, round)
+	a.Jcc(asm.CondBE, last)
+	a.Bind(loop)
+	a.SubRI(64, rD, round)
+	for k, r := range x {
+		ld(r, asm.MI(asm.RSI, rD, 1, round-w-w*int32(k)))
+	}
+	for k, r := range x {
+		st(asm.MI(asm.RDI, rD, 1, round-w-w*int32(k)), r)
+	}
+	a.CmpRI(64, rD, round)
+	a.Jcc(asm.CondA, loop)
+	a.Bind(last)
+	st(asm.MI(asm.RDI, rC, 1, -w), asm.X8)
+	for k, r := range head {
+		st(asm.M(asm.RDI, w*int32(k)), r)
+	}
+	a.Jmp(end)
+
+	a.Bind(fwd)
+	a.CmpRI(64, rC, bulkRepMin)
+	a.Jcc(asm.CondAE, rep)
+	loop, last = a.NewLabel(), a.NewLabel()
+	a.Lea(64, asm.R9, asm.M(rC, -round))
+	for k, r := range head {
+		ld(r, asm.MI(asm.RSI, asm.R9, 1, w*int32(k)))
+	}
+	ld(asm.X8, asm.M(asm.RSI, 0))
+	a.Lea(64, rD, asm.M(asm.RDI, w))
+	a.AndRI(64, rD, -w)
+	a.SubRR(64, rD, asm.RDI)
+	a.CmpRR(64, rD, asm.R9)
+	a.Jcc(asm.CondAE, last)
+	a.Bind(loop)
+	for k, r := range x {
+		ld(r, asm.MI(asm.RSI, rD, 1, w*int32(k)))
+	}
+	for k, r := range x {
+		st(asm.MI(asm.RDI, rD, 1, w*int32(k)), r)
+	}
+	a.AddRI(64, rD, round)
+	a.CmpRR(64, rD, asm.R9)
+	a.Jcc(asm.CondB, loop)
+	a.Bind(last)
+	for k, r := range head {
+		st(asm.MI(asm.RDI, asm.R9, 1, w*int32(k)), r)
+	}
+	st(asm.M(asm.RDI, 0), asm.X8)
 }
 
 // bulkSmall emits the moves of a memory.copy or memory.fill of at most
