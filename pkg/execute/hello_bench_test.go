@@ -19,23 +19,37 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// helloModule compiles testdata/hello.wasm (the demo module) with the
-// given bounds checks and loads it from its ELF bytes (data image
-// included), as lucet-bench loads a .so.
-func helloModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
-	tb.Helper()
-	b, err := os.ReadFile("../../testdata/hello.wasm")
-	if err != nil {
-		tb.Fatal(err)
+// layouts are the two memory layouts with the bounds checks each needs:
+// guard pages, or explicit checks in the dense layout.
+var layouts = []struct {
+	name   string
+	layout execute.Layout
+	bounds object.BoundsChecks
+}{
+	{"guard", execute.LayoutGuard, object.BoundsGuard},
+	{"dense", execute.LayoutDense, object.BoundsExplicit},
+}
+
+// boundsFor is the bounds checking a module needs to run in layout.
+func boundsFor(layout execute.Layout) object.BoundsChecks {
+	if layout == execute.LayoutDense {
+		return object.BoundsExplicit
 	}
-	opts := codegen.Default()
+	return object.BoundsGuard
+}
+
+// codegenOpts are the compile options for the given bounds checks.
+func codegenOpts(bounds object.BoundsChecks) codegen.Options {
 	if bounds == object.BoundsExplicit {
-		opts = codegen.Options{Bounds: object.BoundsExplicit}
+		return codegen.Options{Bounds: object.BoundsExplicit}
 	}
-	obj, err := compile.Wasm(b, opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	return codegen.Default()
+}
+
+// linkLoad links obj and loads it from its ELF bytes (data image
+// included), as lucet-bench loads a .so.
+func linkLoad(tb testing.TB, obj *object.Object) *load.Module {
+	tb.Helper()
 	elf, err := link.ELF(obj)
 	if err != nil {
 		tb.Fatal(err)
@@ -48,21 +62,34 @@ func helloModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
 	return mod
 }
 
+// helloModule is testdata/hello.wasm (the demo module) compiled with the
+// given bounds checks and loaded.
+func helloModule(tb testing.TB, bounds object.BoundsChecks) *load.Module {
+	tb.Helper()
+	b, err := os.ReadFile("../../testdata/hello.wasm")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	obj, err := compile.Wasm(b, codegenOpts(bounds))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return linkLoad(tb, obj)
+}
+
+// quietOpts are the WASI options the benchmarks link: no output kept.
+func quietOpts() command.Options {
+	return command.Options{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")}
+}
+
 // Instantiating hello.so with WASI linked, the way lucet-bench measures it
 // (store, WASI system, instance; then closed).
 func BenchmarkInstantiateHello(b *testing.B) {
-	for _, bc := range []struct {
-		name   string
-		layout execute.Layout
-		bounds object.BoundsChecks
-	}{
-		{"guard", execute.LayoutGuard, object.BoundsGuard},
-		{"dense", execute.LayoutDense, object.BoundsExplicit},
-	} {
+	for _, bc := range layouts {
 		b.Run(bc.name, func(b *testing.B) {
 			mod := helloModule(b, bc.bounds)
 			cfg := execute.Config{Layout: bc.layout}
-			opts := command.Options{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")}
+			opts := quietOpts()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -101,37 +128,17 @@ func bigDataModule(tb testing.TB, bounds object.BoundsChecks, size int) *load.Mo
 		Codes:   []wasm.Code{{Body: []byte{0x20, 0, 0x2d, 0, 0, 0x0b}}}, // i32.load8_u [x]
 		Exports: []wasm.Export{{Name: "peek", Kind: wasm.ExternFunc, Index: 0}},
 	}
-	opts := codegen.Default()
-	if bounds == object.BoundsExplicit {
-		opts = codegen.Options{Bounds: object.BoundsExplicit}
-	}
-	obj, err := codegen.Compile(m, opts)
+	obj, err := codegen.Compile(m, codegenOpts(bounds))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	elf, err := link.ELF(obj)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	mod, err := load.Bytes(elf)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { mod.Close() })
-	return mod
+	return linkLoad(tb, obj)
 }
 
 // Instantiation cost does not grow with the size of the data: compare
 // with BenchmarkInstantiateHello (which also links WASI).
 func BenchmarkInstantiateData16M(b *testing.B) {
-	for _, bc := range []struct {
-		name   string
-		layout execute.Layout
-		bounds object.BoundsChecks
-	}{
-		{"guard", execute.LayoutGuard, object.BoundsGuard},
-		{"dense", execute.LayoutDense, object.BoundsExplicit},
-	} {
+	for _, bc := range layouts {
 		b.Run(bc.name, func(b *testing.B) {
 			mod := bigDataModule(b, bc.bounds, 16<<20)
 			cfg := execute.Config{Layout: bc.layout, MaxMemoryPages: 512}
@@ -159,11 +166,7 @@ func BenchmarkInstantiateData16M(b *testing.B) {
 func TestCOWImage(t *testing.T) {
 	for _, size := range []int{8 << 10, 128 << 10, 1 << 20} {
 		for _, layout := range []execute.Layout{execute.LayoutGuard, execute.LayoutDense} {
-			bounds := object.BoundsGuard
-			if layout == execute.LayoutDense {
-				bounds = object.BoundsExplicit
-			}
-			mod := bigDataModule(t, bounds, size)
+			mod := bigDataModule(t, boundsFor(layout), size)
 			for round := 0; round < 3; round++ {
 				st, err := execute.NewStore(execute.Config{Layout: layout, MaxMemoryPages: 512})
 				if err != nil {
@@ -217,17 +220,10 @@ func procKiB(tb testing.TB, field string) float64 {
 // 10,000 alive, in each layout. b.N is ignored beyond running once.
 func BenchmarkLiveHello(b *testing.B) {
 	const k = 10000
-	for _, bc := range []struct {
-		name   string
-		layout execute.Layout
-		bounds object.BoundsChecks
-	}{
-		{"guard", execute.LayoutGuard, object.BoundsGuard},
-		{"dense", execute.LayoutDense, object.BoundsExplicit},
-	} {
+	for _, bc := range layouts {
 		b.Run(bc.name, func(b *testing.B) {
 			mod := helloModule(b, bc.bounds)
-			opts := command.Options{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")}
+			opts := quietOpts()
 			for n := 0; n < b.N; n++ {
 				runtime.GC()
 				rss0, pte0, st0 := procKiB(b, "VmRSS"), procKiB(b, "VmPTE"), execute.ReadStats()
@@ -266,7 +262,7 @@ func BenchmarkLiveHello(b *testing.B) {
 // -benchtime 1000000x ./pkg/execute.
 func BenchmarkCycles(b *testing.B) {
 	mod := helloModule(b, object.BoundsExplicit)
-	opts := command.Options{Args: []string{"bench"}, Stdout: io.Discard, Stderr: io.Discard, Stdin: strings.NewReader("")}
+	opts := quietOpts()
 	var done atomic.Int64
 	var rssWarm atomic.Int64
 	b.ReportAllocs()

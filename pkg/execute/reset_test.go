@@ -6,21 +6,13 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/execute"
-	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // A store reset for the next tenant starts it from the module's image:
 // nothing the last tenant wrote survives, and
 // instantiating in a reset store allocates nothing on the Go heap.
 func TestStoreReset(t *testing.T) {
-	for _, bc := range []struct {
-		name   string
-		layout execute.Layout
-		bounds object.BoundsChecks
-	}{
-		{"guard", execute.LayoutGuard, object.BoundsGuard},
-		{"dense", execute.LayoutDense, object.BoundsExplicit},
-	} {
+	for _, bc := range layouts {
 		t.Run(bc.name, func(t *testing.T) {
 			mod := helloModule(t, bc.bounds)
 			st, err := execute.NewStore(execute.Config{Layout: bc.layout})
