@@ -635,12 +635,12 @@ func (fv *funcValidator) indexOp(op wasm.Opcode, idx uint32) error {
 
 // memOp handles the scalar loads and stores.
 func (fv *funcValidator) memOp(op wasm.Opcode, align uint32) error {
-	ma := &memOps[op-wasm.OpI32Load]
-	if err := fv.memarg(align, ma.size); err != nil {
+	ma, _ := wasm.ScalarAccess(op)
+	if err := fv.memarg(align, ma.Size); err != nil {
 		return err
 	}
-	if ma.store {
-		if err := fv.pop(ma.t); err != nil {
+	if ma.Store {
+		if err := fv.pop(ma.Type); err != nil {
 			return err
 		}
 		return fv.pop(wasm.I32)
@@ -648,7 +648,7 @@ func (fv *funcValidator) memOp(op wasm.Opcode, align uint32) error {
 	if err := fv.pop(wasm.I32); err != nil {
 		return err
 	}
-	fv.push(ma.t)
+	fv.push(ma.Type)
 	return nil
 }
 

@@ -73,38 +73,3 @@ var numSigs = lazy.Value[*[256]numSig]{New: func() *[256]numSig {
 	t[wasm.OpF64Const] = numSig{r: f64, ok: true}
 	return &t
 }}
-
-// memOp describes a scalar load or store: accessed size in bytes (its
-// natural alignment) and the value type.
-type memOp struct {
-	size  uint8
-	t     wasm.ValType
-	store bool
-}
-
-// memOps is indexed by opcode - OpI32Load.
-var memOps = [...]memOp{
-	wasm.OpI32Load - wasm.OpI32Load:    {4, wasm.I32, false},
-	wasm.OpI64Load - wasm.OpI32Load:    {8, wasm.I64, false},
-	wasm.OpF32Load - wasm.OpI32Load:    {4, wasm.F32, false},
-	wasm.OpF64Load - wasm.OpI32Load:    {8, wasm.F64, false},
-	wasm.OpI32Load8S - wasm.OpI32Load:  {1, wasm.I32, false},
-	wasm.OpI32Load8U - wasm.OpI32Load:  {1, wasm.I32, false},
-	wasm.OpI32Load16S - wasm.OpI32Load: {2, wasm.I32, false},
-	wasm.OpI32Load16U - wasm.OpI32Load: {2, wasm.I32, false},
-	wasm.OpI64Load8S - wasm.OpI32Load:  {1, wasm.I64, false},
-	wasm.OpI64Load8U - wasm.OpI32Load:  {1, wasm.I64, false},
-	wasm.OpI64Load16S - wasm.OpI32Load: {2, wasm.I64, false},
-	wasm.OpI64Load16U - wasm.OpI32Load: {2, wasm.I64, false},
-	wasm.OpI64Load32S - wasm.OpI32Load: {4, wasm.I64, false},
-	wasm.OpI64Load32U - wasm.OpI32Load: {4, wasm.I64, false},
-	wasm.OpI32Store - wasm.OpI32Load:   {4, wasm.I32, true},
-	wasm.OpI64Store - wasm.OpI32Load:   {8, wasm.I64, true},
-	wasm.OpF32Store - wasm.OpI32Load:   {4, wasm.F32, true},
-	wasm.OpF64Store - wasm.OpI32Load:   {8, wasm.F64, true},
-	wasm.OpI32Store8 - wasm.OpI32Load:  {1, wasm.I32, true},
-	wasm.OpI32Store16 - wasm.OpI32Load: {2, wasm.I32, true},
-	wasm.OpI64Store8 - wasm.OpI32Load:  {1, wasm.I64, true},
-	wasm.OpI64Store16 - wasm.OpI32Load: {2, wasm.I64, true},
-	wasm.OpI64Store32 - wasm.OpI32Load: {4, wasm.I64, true},
-}

@@ -74,25 +74,9 @@ func checkedAccess(v *Value) (int, int) {
 	if len(v.Args) != want {
 		return 0, 0
 	}
-	size := scalarAccessSize(wasm.Opcode(v.Aux2))
+	size, _, _ := ScalarAccess(wasm.Opcode(v.Aux2))
 	if size == 0 {
 		return 0, 0
 	}
 	return want, size
-}
-
-// scalarAccessSize is the width in bytes of a scalar load or store
-// opcode, 0 for any other.
-func scalarAccessSize(op wasm.Opcode) int {
-	switch op {
-	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI64Load8S, wasm.OpI64Load8U, wasm.OpI32Store8, wasm.OpI64Store8:
-		return 1
-	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI64Load16S, wasm.OpI64Load16U, wasm.OpI32Store16, wasm.OpI64Store16:
-		return 2
-	case wasm.OpI32Load, wasm.OpF32Load, wasm.OpI64Load32S, wasm.OpI64Load32U, wasm.OpI32Store, wasm.OpF32Store, wasm.OpI64Store32:
-		return 4
-	case wasm.OpI64Load, wasm.OpF64Load, wasm.OpI64Store, wasm.OpF64Store:
-		return 8
-	}
-	return 0
 }

@@ -63,3 +63,15 @@ func B2i[T int | int64](b bool) T {
 	}
 	return 0
 }
+
+// ScalarAccess is wasm.ScalarAccess in SSA terms: the bytes a scalar load
+// or store accesses, the SSA type of its value, and whether it stores.
+// size is 0 for any other opcode.
+func ScalarAccess(op wasm.Opcode) (size int, t Type, store bool) {
+	a, ok := wasm.ScalarAccess(op)
+	if !ok {
+		return 0, TNone, false
+	}
+	t, _ = ValType(a.Type) // scalar accesses have number types only
+	return int(a.Size), t, a.Store
+}

@@ -1122,29 +1122,7 @@ func (b *baseEmitter) memOp(in *wasm.Instr) error {
 		return fmt.Errorf("memory access without a memory")
 	}
 	op := in.Op
-	var size int
-	var t ssa.Type
-	store := op >= wasm.OpI32Store
-	switch op {
-	case wasm.OpI32Load, wasm.OpI32Store:
-		size, t = 4, ssa.TI32
-	case wasm.OpI64Load, wasm.OpI64Store:
-		size, t = 8, ssa.TI64
-	case wasm.OpF32Load, wasm.OpF32Store:
-		size, t = 4, ssa.TF32
-	case wasm.OpF64Load, wasm.OpF64Store:
-		size, t = 8, ssa.TF64
-	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI32Store8:
-		size, t = 1, ssa.TI32
-	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI32Store16:
-		size, t = 2, ssa.TI32
-	case wasm.OpI64Load8S, wasm.OpI64Load8U, wasm.OpI64Store8:
-		size, t = 1, ssa.TI64
-	case wasm.OpI64Load16S, wasm.OpI64Load16U, wasm.OpI64Store16:
-		size, t = 2, ssa.TI64
-	case wasm.OpI64Load32S, wasm.OpI64Load32U, wasm.OpI64Store32:
-		size, t = 4, ssa.TI64
-	}
+	size, t, store := ssa.ScalarAccess(op)
 	n := 1
 	if store {
 		n = 2

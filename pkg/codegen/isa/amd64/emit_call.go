@@ -58,17 +58,7 @@ func (e *emitter) guardSite(v *ssa.Value) {
 func (e *emitter) loadOp(v *ssa.Value) {
 	a := e.a
 	op := wasm.Opcode(v.Aux2)
-	var size int
-	switch op {
-	case wasm.OpI32Load8S, wasm.OpI32Load8U, wasm.OpI64Load8S, wasm.OpI64Load8U:
-		size = 1
-	case wasm.OpI32Load16S, wasm.OpI32Load16U, wasm.OpI64Load16S, wasm.OpI64Load16U:
-		size = 2
-	case wasm.OpI32Load, wasm.OpF32Load, wasm.OpI64Load32S, wasm.OpI64Load32U:
-		size = 4
-	default:
-		size = 8
-	}
+	size, _, _ := ssa.ScalarAccess(op)
 	m := e.memAccess(v, size)
 	var d asm.Reg
 	if v.Type.IsFloat() {
@@ -108,17 +98,7 @@ func (e *emitter) storeOp(v *ssa.Value) {
 	a := e.a
 	op := wasm.Opcode(v.Aux2)
 	x := v.Args[1]
-	var size int
-	switch op {
-	case wasm.OpI32Store8, wasm.OpI64Store8:
-		size = 1
-	case wasm.OpI32Store16, wasm.OpI64Store16:
-		size = 2
-	case wasm.OpI32Store, wasm.OpF32Store, wasm.OpI64Store32:
-		size = 4
-	default:
-		size = 8
-	}
+	size, _, _ := ssa.ScalarAccess(op)
 	m := e.memAccess(v, size)
 	if x.Type.IsFloat() {
 		r := e.xmm(x, x15)
