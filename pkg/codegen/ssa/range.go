@@ -91,10 +91,12 @@ func rangeOf(v *Value, facts map[*Value]urange, depth int) urange {
 }
 
 // mirrored is the comparison with its operands swapped, negated its
-// complement (the branch not taken); OpInvalid for the others.
+// complement (the branch not taken); OpInvalid for the others. Arrays,
+// not maps: static data, no package initialisation (a runtime that only
+// loads objects must not pay for the compiler's).
 var (
-	mirrored = map[Op]Op{OpLtU: OpGtU, OpGtU: OpLtU, OpLeU: OpGeU, OpGeU: OpLeU, OpEq: OpEq, OpNe: OpNe}
-	negated  = map[Op]Op{OpLtU: OpGeU, OpGeU: OpLtU, OpLeU: OpGtU, OpGtU: OpLeU, OpEq: OpNe, OpNe: OpEq}
+	mirrored = [OpCount]Op{OpLtU: OpGtU, OpGtU: OpLtU, OpLeU: OpGeU, OpGeU: OpLeU, OpEq: OpEq, OpNe: OpNe}
+	negated  = [OpCount]Op{OpLtU: OpGeU, OpGeU: OpLtU, OpLeU: OpGtU, OpGtU: OpLeU, OpEq: OpNe, OpNe: OpEq}
 )
 
 // branchFact returns what the branch ending p says of one of its i32

@@ -891,8 +891,9 @@ func (e *emitter) signOp(v *ssa.Value) {
 	}
 }
 
-// roundModes are the roundss/roundsd modes of wasm's rounding ops.
-var roundModes = map[ssa.Op]asm.RoundMode{ssa.OpFCeil: asm.RoundCeil, ssa.OpFFloor: asm.RoundFloor,
+// roundModes are the roundss/roundsd modes of wasm's rounding ops (an
+// array: static data, where a map would need package initialisation).
+var roundModes = [ssa.OpCount]asm.RoundMode{ssa.OpFCeil: asm.RoundCeil, ssa.OpFFloor: asm.RoundFloor,
 	ssa.OpFTrunc: asm.RoundTrunc, ssa.OpFNearest: asm.RoundNearest}
 
 func (e *emitter) floatUnary(v *ssa.Value) {
