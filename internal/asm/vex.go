@@ -107,6 +107,13 @@ const (
 	FMul FloatArith = 0x59
 	FSub FloatArith = 0x5C
 	FDiv FloatArith = 0x5E
+	// FSqrt is dst = sqrt(y) with the rest of dst from x: vsqrtsd d, x, x
+	// reads only x, where SSE's sqrtsd d, x also waits for d's last
+	// writer (it keeps d's upper bits), a false dependency.
+	FSqrt FloatArith = 0x51
+	// FCvt converts y between the scalar float sizes; size is y's: 32 is
+	// vcvtss2sd, 64 vcvtsd2ss. Like FSqrt it depends only on x and y.
+	FCvt FloatArith = 0x5A
 )
 
 // VfloatRRR is AVX's three-operand scalar dst = x op y (vaddss, vaddsd,
@@ -127,6 +134,23 @@ func (a *Assembler) VfloatRRM(op FloatArith, size int, dst, x Reg, m Mem) {
 		return
 	}
 	a.vexM(vexMap0F, false, byte(x-X0), false, floatPP(size), byte(op), byte(dst-X0), m)
+}
+
+// VroundRRRI is SSE4.1's roundss/roundsd (size 32 or 64) in AVX's
+// three-operand form: dst = y rounded per mode, the rest of dst from x
+// (vroundsd d, x, x, mode reads only x; roundsd d, x keeps d's upper bits
+// and so waits for d's last writer).
+func (a *Assembler) VroundRRRI(size int, dst, x, y Reg, mode RoundMode) {
+	const name = "VroundRRRI"
+	if !a.size(name, size, s3264) || !a.xmm(name, dst) || !a.xmm(name, x) || !a.xmm(name, y) {
+		return
+	}
+	op := byte(0x0A) // vroundss
+	if size == 64 {
+		op = 0x0B
+	}
+	a.vexRR(vexMap0F3A, false, byte(x-X0), false, vexPP66, op, byte(dst-X0), byte(y-X0))
+	a.buf = append(a.buf, byte(mode))
 }
 
 func floatPP(size int) byte {

@@ -1,12 +1,12 @@
 package codegen_test
 
 import (
-	"errors"
+	"encoding/binary"
 	"fmt"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -14,73 +14,153 @@ import (
 // TestConstantAddresses runs loads and stores at constant addresses
 // (emitted as displacements off the memory base) at the edge of a
 // one-page memory, with offset immediates, past 2 GiB (where they take
-// the register path) and repeated in one block with a growing offset
-// (the second must still be checked), in both bounds modes and tiers.
+// the register path), repeated in one block with a growing offset (the
+// second must still be checked), and as the memory operand of a float
+// add (a fused load), in both bounds modes and tiers, with and without
+// AVX. Each must load what fillMemory stored or trap; every build must
+// give the same results and trap at the same wasm offsets as the
+// baseline tier with SSE.
 func TestConstantAddresses(t *testing.T) {
-	load := func(addr int32, off uint32) []byte {
-		return append(append([]byte{0x41}, sleb32(addr)...), 0x28, 2, byte(off&0x7f|0x80), byte(off>>7&0x7f|0x80), byte(off>>14&0x7f|0x80), byte(off>>21&0x7f|0x80), byte(off>>28))
+	memarg := func(align byte, off uint32) []byte {
+		return []byte{align, byte(off&0x7f | 0x80), byte(off>>7&0x7f | 0x80), byte(off>>14&0x7f | 0x80), byte(off>>21&0x7f | 0x80), byte(off >> 28)}
 	}
+	// i64.extend_i32_u (i32.load off (addr))
+	load32 := func(addr int32, off uint32) []byte {
+		b := append(append([]byte{0x41}, sleb32(addr)...), 0x28)
+		return append(append(b, memarg(2, off)...), 0xad)
+	}
+	// i64.load off (addr)
+	load64 := func(addr int32, off uint32) []byte {
+		b := append(append([]byte{0x41}, sleb32(addr)...), 0x29)
+		return append(b, memarg(3, off)...)
+	}
+	// i32.store off (addr) 7; then i64.load (addr&^7) to read it back
 	store := func(addr int32, off uint32) []byte {
 		b := append([]byte{0x41}, sleb32(addr)...)
-		b = append(b, 0x41, 7, 0x36, 2, byte(off&0x7f|0x80), byte(off>>7&0x7f|0x80), byte(off>>14&0x7f|0x80), byte(off>>21&0x7f|0x80), byte(off>>28))
-		return append(b, 0x41, 0)
+		b = append(append(b, 0x41, 7, 0x36), memarg(2, off)...)
+		return append(b, load64(int32((int64(addr)+int64(off))&^7), 0)...)
+	}
+	// i64.reinterpret_f64 (f64.add (f64.load off (addr)) (f64.reinterpret_i64 (local 0)))
+	fadd := func(addr int32, off uint32) []byte {
+		b := append(append([]byte{0x41}, sleb32(addr)...), 0x2b)
+		b = append(append(b, memarg(3, off)...), 0x20, 0, 0xbf, 0xa0, 0xbd)
+		return b
 	}
 	// twice loads at addr+off1 and then at addr+off2 through one SSA
 	// value (the constant kept in local 0), whose first check may cover
 	// the second.
 	twice := func(addr int32, off1, off2 uint32) []byte {
 		b := append([]byte{0x41}, sleb32(addr)...)
-		b = append(b, 0x22, 0) // local.tee 0
-		b = append(b, load(0, off1)[len(sleb32(0))+1:]...)
-		b = append(b, 0x1a, 0x20, 0) // drop; local.get 0
-		return append(b, load(0, off2)[len(sleb32(0))+1:]...)
+		b = append(b, 0xad, 0x21, 0) // i64.extend_i32_u; local.set 0
+		ld := func(off uint32) []byte {
+			return append(append([]byte{0x20, 0, 0xa7, 0x28}, memarg(2, off)...), 0xad)
+		}
+		b = append(b, ld(off1)...)
+		b = append(b, 0x1a) // drop
+		return append(b, ld(off2)...)
 	}
 	tests := []struct {
 		name string
 		body []byte
 		trap bool
 	}{
-		{"load last word", load(65532, 0), false},
-		{"load past the end", load(65533, 0), true},
-		{"load with offset, last word", load(65500, 32), false},
-		{"load with offset past the end", load(65500, 33), true},
+		{"load last word", load32(65532, 0), false},
+		{"load past the end", load32(65533, 0), true},
+		{"load first invalid byte", load32(65536, 0), true},
+		{"load with offset, last word", load32(65500, 32), false},
+		{"load with offset past the end", load32(65500, 33), true},
+		{"load64 last", load64(65528, 0), false},
+		{"load64 past the end", load64(65529, 0), true},
+		{"load64 at 0", load64(0, 0), false},
 		{"store last word", store(65532, 0), false},
 		{"store past the end", store(65533, 0), true},
-		{"load at 2 GiB - 4", load(0x7ffffffc, 0), true},
-		{"load at 4 GiB - 16", load(-16, 0), true},
-		{"offset to 4 GiB + 8", load(-16, 24), true},
+		{"store with offset, last word", store(65000, 532), false},
+		{"store with offset past the end", store(65000, 533), true},
+		{"fused add, last", fadd(65520, 8), false},
+		{"fused add, past the end", fadd(65521, 8), true},
+		{"load at 2 GiB - 4", load32(0x7ffffffc, 0), true},
+		{"load at 2 GiB - 8 with offset 8", load32(0x7ffffff8, 8), true},
+		{"load at 4 GiB - 16", load32(-16, 0), true},
+		{"offset to 4 GiB + 8", load32(-16, 24), true},
 		{"second access of a checked constant, further", twice(65000, 0, 600), true},
 		{"second access of a checked constant, within", twice(65000, 500, 8), false},
 	}
 	m := &wasm.Module{
-		Types: []wasm.FuncType{{Results: []wasm.ValType{wasm.I32}}},
-		Mems:  []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 1, HasMax: true}}},
+		Types: []wasm.FuncType{
+			{Params: []wasm.ValType{wasm.I64}, Results: []wasm.ValType{wasm.I64}},
+			{Params: []wasm.ValType{wasm.I32, wasm.I64}},
+		},
+		Mems: []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 1, HasMax: true}}},
 	}
+	var names []string
 	for i, tt := range tests {
 		m.Funcs = append(m.Funcs, 0)
-		m.Codes = append(m.Codes, wasm.Code{Locals: []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}, NumLocals: 1, Body: append(tt.body, 0x0b)})
+		m.Codes = append(m.Codes, wasm.Code{Body: append(tt.body, 0x0b)})
 		m.Exports = append(m.Exports, wasm.Export{Name: tt.name, Kind: wasm.ExternFunc, Index: uint32(i)})
+		names = append(names, tt.name)
 	}
-	for bname, bounds := range map[string]object.BoundsChecks{"explicit": object.BoundsExplicit, "guard": object.BoundsGuard} {
-		for _, opt := range []int{0, 2} {
-			t.Run(fmt.Sprintf("%s/opt=%d", bname, opt), func(t *testing.T) {
-				opts := codegen.Options{OptLevel: opt, Bounds: bounds}
-				if bounds == object.BoundsGuard {
-					opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
-				}
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
-				for _, tt := range tests {
-					_, err := inst.Func(tt.name).Call()
-					var trap *execute.Trap
-					if got := errors.As(err, &trap); got != tt.trap || err != nil && !got {
-						t.Errorf("%s: error %v, want a trap: %v", tt.name, err, tt.trap)
+	m.Funcs = append(m.Funcs, 1)
+	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0x20, 0, 0x20, 1, 0x37, 3, 0, 0x0b}})
+	m.Exports = append(m.Exports, wasm.Export{Name: "poke", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	// What fillMemory stores, to compute the loads' results from.
+	mem := make([]byte, 65536)
+	for a := uint64(0); a < 65536; a += 8 {
+		binary.LittleEndian.PutUint64(mem[a:], a*0x9e3779b97f4a7c15)
+	}
+	want := map[string]uint64{
+		"load last word":                              uint64(binary.LittleEndian.Uint32(mem[65532:])),
+		"load with offset, last word":                 uint64(binary.LittleEndian.Uint32(mem[65532:])),
+		"load64 last":                                 binary.LittleEndian.Uint64(mem[65528:]),
+		"load64 at 0":                                 0,
+		"store last word":                             binary.LittleEndian.Uint64(mem[65528:])&0xffffffff | 7<<32,
+		"store with offset, last word":                binary.LittleEndian.Uint64(mem[65528:])&0xffffffff | 7<<32,
+		"second access of a checked constant, within": uint64(binary.LittleEndian.Uint32(mem[65008:])),
+	}
+	base := object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+	feats := map[string]uint64{"sse": base}
+	if load.HostFeatures()&object.FeatureAVX != 0 {
+		feats["avx"] = base | object.FeatureAVX
+	}
+	for _, bm := range boundsModes {
+		var ref map[string]memOutcome
+		for _, fname := range []string{"sse", "avx"} {
+			feat, ok := feats[fname]
+			if !ok {
+				continue
+			}
+			for _, opt := range []int{0, 2} {
+				t.Run(fmt.Sprintf("%s/%s/opt=%d", bm.name, fname, opt), func(t *testing.T) {
+					opts := bm.opts
+					opts.OptLevel, opts.Features = opt, feat
+					obj, err := codegen.Compile(m, opts)
+					if err != nil {
+						t.Fatal(err)
 					}
-				}
-			})
+					inst := instantiate(t, obj)
+					fillMemory(t, inst, 0)
+					got := map[string]memOutcome{}
+					for _, tt := range tests {
+						// addrs {0}: local 0, the f64 the fused add adds.
+						for k, v := range callAll(t, inst, []string{tt.name}, []uint64{0}, [][]uint64{{}}) {
+							got[k] = v
+							if v.trap != tt.trap {
+								t.Errorf("%s: %+v, want a trap: %v", tt.name, v, tt.trap)
+							} else if w, ok := want[tt.name]; ok && v.res[0] != w {
+								t.Errorf("%s = %#x, want %#x", tt.name, v.res[0], w)
+							}
+						}
+					}
+					if ref == nil {
+						ref = got
+						return
+					}
+					for k, v := range got {
+						if ref[k] != v {
+							t.Errorf("%s: %+v, the baseline tier with SSE %+v", k, v, ref[k])
+						}
+					}
+				})
+			}
 		}
 	}
 }

@@ -15,6 +15,7 @@ func Optimize(f *Func, level int) {
 		if level > 1 {
 			gvn(f)
 		}
+		foldAddressAdds(f)
 		elimBoundsChecks(f)
 	}
 	deadCode(f)

@@ -17,7 +17,6 @@ import (
 func (e *emitter) memAccess(v *ssa.Value, size int) asm.Mem {
 	a := e.a
 	addr := v.Args[0]
-	ra := e.gpr(addr, rC)
 	off := uint64(uint32(v.Aux))
 	var ml *ssa.Value
 	if v.Op == ssa.OpLoad && len(v.Args) == 2 {
@@ -26,6 +25,24 @@ func (e *emitter) memAccess(v *ssa.Value, size int) asm.Mem {
 		ml = v.Args[2]
 	}
 	end := off + uint64(size)
+	if addr.Op == ssa.OpConst {
+		// A constant address (a C global, a static array) is a
+		// displacement off the memory base: no register to load it into.
+		at := uint64(uint32(addr.Aux)) + off
+		if at+uint64(size) <= math.MaxInt32 {
+			if ml != nil && e.checked[addr] < end {
+				e.checked[addr] = end
+				if spilled(ml) {
+					a.CmpMI(64, slotMem(ml.Loc.Slot), int32(at+uint64(size)))
+				} else {
+					a.CmpRI(64, e.gpr(ml, rD), int32(at+uint64(size)))
+				}
+				a.Jcc(asm.CondB, e.trapLabel(abi.TrapMemoryOutOfBounds, v.Pos))
+			}
+			return asm.M(asm.R14, int32(at))
+		}
+	}
+	ra := e.gpr(addr, rC)
 	if ml != nil && e.checked[addr] < end {
 		e.checked[addr] = end
 		if end <= math.MaxInt32 {

@@ -284,12 +284,30 @@ func (e *emitter) promoteDemote(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, x15)
 	x := e.xmm(v.Args[0], x14)
+	if e.opts.Features&object.FeatureAVX != 0 {
+		a.VfloatRRR(asm.FCvt, v.Args[0].Type.Size(), d, x, x)
+		e.finish(v, d)
+		return
+	}
+	e.breakDep(d, x)
 	if v.Op == ssa.OpPromote {
 		a.Cvtss2sdRR(d, x)
 	} else {
 		a.Cvtsd2ssRR(d, x)
 	}
 	e.finish(v, d)
+}
+
+// breakDep zeroes d before an SSE scalar instruction that writes only
+// d's low element (sqrtsd, roundsd, cvtss2sd, cvtsi2sd, ...): such an
+// instruction also waits for d's last writer, a dependency the program
+// does not have, which in a loop can chain one iteration's divide or
+// square root to the next one's. xorps d, d is a zeroing idiom, done at
+// register renaming. Nothing to do when d is also the source.
+func (e *emitter) breakDep(d, src asm.Reg) {
+	if d != src {
+		e.a.XorpsRR(d, d)
+	}
 }
 
 func (e *emitter) memLen(v *ssa.Value) {
@@ -873,19 +891,36 @@ func (e *emitter) signOp(v *ssa.Value) {
 	}
 }
 
+// roundModes are the roundss/roundsd modes of wasm's rounding ops (an
+// array: static data, where a map would need package initialisation).
+var roundModes = [ssa.OpCount]asm.RoundMode{ssa.OpFCeil: asm.RoundCeil, ssa.OpFFloor: asm.RoundFloor,
+	ssa.OpFTrunc: asm.RoundTrunc, ssa.OpFNearest: asm.RoundNearest}
+
 func (e *emitter) floatUnary(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, x15)
 	x := e.xmm(v.Args[0], x14)
 	f32 := v.Type == ssa.TF32
+	avx := e.opts.Features&object.FeatureAVX != 0
 	if v.Op == ssa.OpFSqrt {
-		rr, _ := e.sseOps(ssa.OpFSqrt, v.Type)
-		rr(d, x)
+		if avx {
+			// The rest of d from x too: no dependency on d's last writer.
+			a.VfloatRRR(asm.FSqrt, v.Type.Size(), d, x, x)
+		} else {
+			rr, _ := e.sseOps(ssa.OpFSqrt, v.Type)
+			e.breakDep(d, x)
+			rr(d, x)
+		}
 		e.finish(v, d)
 		return
 	}
-	mode := map[ssa.Op]asm.RoundMode{ssa.OpFCeil: asm.RoundCeil, ssa.OpFFloor: asm.RoundFloor,
-		ssa.OpFTrunc: asm.RoundTrunc, ssa.OpFNearest: asm.RoundNearest}[v.Op] | asm.RoundNoExc
+	mode := roundModes[v.Op] | asm.RoundNoExc
+	if avx {
+		a.VroundRRRI(v.Type.Size(), d, x, x, mode)
+		e.finish(v, d)
+		return
+	}
+	e.breakDep(d, x)
 	if f32 {
 		a.RoundssRR(d, x, mode)
 	} else {
@@ -904,6 +939,9 @@ func (e *emitter) convert(v *ssa.Value) {
 		cvt = a.Cvtsi2ssRR
 	}
 	rx := e.gpr(x, rA)
+	// cvtsi2sd writes only d's low element: without the zeroing it would
+	// wait for d's last writer (d is never the integer source).
+	a.XorpsRR(d, d)
 	switch {
 	case v.Op == ssa.OpConvertS:
 		cvt(x.Type.Size(), d, rx)

@@ -1,0 +1,76 @@
+package ssa_test
+
+import (
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+)
+
+// TestFoldAddressAdds checks which constants foldAddressAdds moves into
+// the offsets of loads: only where the range of the other operand shows
+// that the 32-bit sum does not wrap (TestFoldAddressAdds in pkg/codegen
+// runs the same shapes against the baseline tier).
+func TestFoldAddressAdds(t *testing.T) {
+	i32 := func(v int32) []byte { return ssatest.Cat([]byte{0x41}, sleb(int64(v))) }
+	get := []byte{0x20, 0}
+	load := func(addr []byte, off byte) []byte { return ssatest.Cat(addr, []byte{0x28, 2, off, 0x1a}) } // drop
+	add := func(a []byte, c int32) []byte { return ssatest.Cat(a, i32(c), []byte{0x6a}) }
+	sub := func(a []byte, c int32) []byte { return ssatest.Cat(a, i32(c), []byte{0x6b}) }
+	mul := func(a []byte, c int32) []byte { return ssatest.Cat(a, i32(c), []byte{0x6c}) }
+	ifThen := func(cond, body []byte) []byte { return ssatest.Cat(cond, []byte{0x04, 0x40}, body, []byte{0x0b}) }
+	ifElse := func(cond, body []byte) []byte { return ssatest.Cat(cond, []byte{0x04, 0x40, 0x05}, body, []byte{0x0b}) }
+	ltU := func(c int32) []byte { return ssatest.Cat(get, i32(c), []byte{0x49}) }
+	geU := func(c int32) []byte { return ssatest.Cat(get, i32(c), []byte{0x4f}) }
+	tests := []struct {
+		name   string
+		body   []byte
+		folded bool
+	}{
+		{"i < 4: [56*i + 3752]", ifThen(ltU(4), load(add(mul(get, 56), 3752), 8)), true},
+		{"x >= 48: [x - 48] offset 64", ifThen(geU(48), load(sub(get, 48), 64)), true},
+		{"x >= 48: [x + -48] offset 48", ifThen(geU(48), load(add(get, -48), 48)), true},
+		{"x & 255: [100 + x]", load(ssatest.Cat(i32(100), get, i32(255), []byte{0x71, 0x6a}), 0), true},
+		{"x >> 20: [x + 65000]", load(add(ssatest.Cat(get, i32(20), []byte{0x76}), 65000), 0), true},
+		{"x == 7: [x - 7]", ifThen(ssatest.Cat(get, i32(7), []byte{0x46}), load(sub(get, 7), 8)), true},
+		{"[x + 16]", load(add(get, 16), 0), false},
+		{"[x - 16] offset 32", load(sub(get, 16), 32), false},
+		{"x >= 48: [x - 48], no offset to take it", ifThen(geU(48), load(sub(get, 48), 0)), false},
+		{"x < 2^32-8: [x + 16]", ifThen(ltU(-8), load(add(get, 16), 0)), false},
+		{"x < 4 else arm: [56*x + 3752]", ifElse(ltU(4), load(add(mul(get, 56), 3752), 0)), false},
+		{"i < 70000: [65536*i + 8]", ifThen(ltU(70000), load(add(mul(get, 65536), 8), 0)), false},
+		{"x < 4: [x + 2^31] (past a displacement)", ifThen(ltU(4), load(add(get, -1<<31), 0)), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := ssatest.Build(t, ssatest.Module1(ssatest.I32s, nil, nil, tt.body...))
+			var loads, folded int
+			for _, b := range f.Blocks {
+				for _, v := range b.Values {
+					if v.Op == ssa.OpLoad {
+						loads++
+						if op := v.Args[0].Op; op != ssa.OpAdd && op != ssa.OpSub {
+							folded++
+						}
+					}
+				}
+			}
+			if loads != 1 || (folded == 1) != tt.folded {
+				t.Errorf("%d of %d loads folded, want folded %v:\n%s", folded, loads, tt.folded, f)
+			}
+		})
+	}
+}
+
+// sleb encodes v as a signed LEB128.
+func sleb(v int64) []byte {
+	var out []byte
+	for {
+		b := byte(v & 0x7f)
+		v >>= 7
+		if v == 0 && b&0x40 == 0 || v == -1 && b&0x40 != 0 {
+			return append(out, b)
+		}
+		out = append(out, b|0x80)
+	}
+}
