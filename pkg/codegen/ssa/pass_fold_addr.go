@@ -62,7 +62,7 @@ func foldAddressAdds(f *Func) {
 // foldAddress folds v's address x ± c into its offset when facts show
 // that x ± c does not wrap.
 func foldAddress(v *Value, facts map[*Value]urange) {
-	if (v.Op != OpLoad && v.Op != OpStore) || scalarAccessSize(wasm.Opcode(v.Aux2)) == 0 {
+	if (v.Op != OpLoad && v.Op != OpStore) || !isScalarAccess(v) {
 		return
 	}
 	a := v.Args[0]
@@ -89,4 +89,10 @@ func foldAddress(v *Value, facts map[*Value]urange) {
 	x.Uses++
 	a.Uses--
 	v.Aux = off
+}
+
+// isScalarAccess reports whether v's opcode is a scalar load or store.
+func isScalarAccess(v *Value) bool {
+	_, ok := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
+	return ok
 }
