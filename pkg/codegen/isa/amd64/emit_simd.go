@@ -755,6 +755,9 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	if e.vshiftConst(v, op) {
+		return true, nil
+	}
 	g := e.gpr(v.Args[1], rC)
 	if g != rC {
 		a.MovRR(32, rC, g)
@@ -796,7 +799,11 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Psrlq, s3, s1)
 		a.V(asm.Psubq, s0, s3)
 	default:
-		e.v3(s.op, s0, x, s1)
+		// Straight into the result register: no copy after.
+		d := e.dst(v, s0)
+		e.v3(s.op, d, x, s1)
+		e.finish(v, d)
+		return true, nil
 	}
 	e.done(v, s0)
 	return true, nil
@@ -870,6 +877,10 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Psubq, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI64x2Mul:
+		if e.avx() {
+			e.i64x2MulAVX(v)
+			break
+		}
 		// lo(a)*lo(b) + (hi(a)*lo(b) + lo(a)*hi(b)) << 32.
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
