@@ -631,21 +631,28 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		g := e.gpr(v.Args[1], rA)
 		size := map[wasm.Opcode]int{wasm.OpI8x16ReplaceLane: 8, wasm.OpI16x8ReplaceLane: 16,
 			wasm.OpI32x4ReplaceLane: 32, wasm.OpI64x2ReplaceLane: 64}[op]
-		e.load(s0, v.Args[0])
-		a.Pinsr(size, s0, g, lane)
-		e.done(v, s0)
+		// Into the result register, which holds the vector already when
+		// the vector dies here (no copy in and out of scratch).
+		d := e.dst(v, s0)
+		e.load(d, v.Args[0])
+		a.Pinsr(size, d, g, lane)
+		e.finish(v, d)
 	case wasm.OpF32x4ReplaceLane, wasm.OpF64x2ReplaceLane:
 		sc := e.vop(v.Args[1], s1)
-		e.load(s0, v.Args[0])
+		d := e.dst(v, s0)
+		if d == sc {
+			d = s0 // the scalar dies here, in the result register
+		}
+		e.load(d, v.Args[0])
 		switch {
 		case op == wasm.OpF32x4ReplaceLane:
-			a.VI(asm.Insertps, s0, sc, lane<<4)
+			a.VI(asm.Insertps, d, sc, lane<<4)
 		case lane == 0:
-			a.MovsdRR(s0, sc)
+			a.MovsdRR(d, sc)
 		default:
-			a.V(asm.Movlhps, s0, sc)
+			a.V(asm.Movlhps, d, sc)
 		}
-		e.done(v, s0)
+		e.done(v, d)
 	case wasm.OpI8x16Swizzle:
 		e.load(s0, v.Args[1])
 		a.VM(asm.Paddusb, s0, e.splat8(0x70))
