@@ -41,6 +41,7 @@ func TestSIMDShapes(t *testing.T) {
 		{"i8x16.shl 5", []wasm.ValType{v}, append([]byte{0x20, 0, 0x41, 5}, simd(0x6b)...), []string{"movd", "xmm15"}},
 		{"i64x2.shr_s 7", []wasm.ValType{v}, append([]byte{0x20, 0, 0x41, 7}, simd(0xcc)...), []string{"movd"}},
 		{"i8x16.shr_s 3", []wasm.ValType{v}, append([]byte{0x20, 0, 0x41, 3}, simd(0x6c)...), []string{"movd"}},
+		{"v128.not", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0x4d)...), []string{"xmm15", "xmm14"}},
 		{"i32x4.shr_u var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0xad)...), []string{"movaps xmm0, xmm15"}},
 	}
 	for _, tc := range tests {

@@ -654,6 +654,14 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		e.done(v, d)
 	case wasm.OpI8x16Swizzle:
+		if e.avx() {
+			// Indexes past 15 saturate to >= 0x80, which pshufb zeroes.
+			a.VVM(asm.Paddusb, s0, e.vop(v.Args[1], s1), e.splat8(0x70))
+			d := e.dst(v, s0)
+			a.VV(asm.Pshufb, d, e.vop(v.Args[0], s1), s0)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[1])
 		a.VM(asm.Paddusb, s0, e.splat8(0x70))
 		e.load(s1, v.Args[0])
@@ -834,15 +842,36 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		sub := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16Neg: asm.Psubb, wasm.OpI16x8Neg: asm.Psubw,
 			wasm.OpI32x4Neg: asm.Psubd, wasm.OpI64x2Neg: asm.Psubq}[op]
 		x := e.vop(v.Args[0], s1)
-		a.XorpsRR(s0, s0)
-		a.V(sub, s0, x)
-		e.done(v, s0)
+		switch d := e.dst(v, s0); {
+		case d != x: // 0 - x straight into the result register
+			a.XorpsRR(d, d)
+			a.V(sub, d, x)
+			e.finish(v, d)
+		case e.avx():
+			a.XorpsRR(s0, s0)
+			a.VV(sub, d, s0, x)
+		default:
+			a.XorpsRR(s0, s0)
+			a.V(sub, s0, x)
+			e.done(v, s0)
+		}
 	case wasm.OpV128Not:
-		e.load(s0, v.Args[0])
-		a.V(asm.Pcmpeqd, s1, s1)
-		a.V(asm.Pxor, s0, s1)
-		e.done(v, s0)
+		// x ^ all-ones, the ones read from the pool.
+		x := e.vop(v.Args[0], s1)
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pxor, d, x, e.splat64(^uint64(0)))
+		e.finish(v, d)
 	case wasm.OpV128Bitselect:
+		if e.avx() {
+			// (x1 & c) | (~c & x2), no copies.
+			c := e.vop(v.Args[2], s2)
+			a.VV(asm.Pand, s0, e.vop(v.Args[0], s0), c)
+			a.VV(asm.Pandn, s1, c, e.vop(v.Args[1], s1))
+			d := e.dst(v, s0)
+			a.VV(asm.Por, d, s0, s1)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		e.load(s1, v.Args[2])
 		a.V(asm.Pand, s0, s1)
