@@ -42,6 +42,8 @@ func TestSIMDShapes(t *testing.T) {
 		{"i64x2.shr_s 7", []wasm.ValType{v}, append([]byte{0x20, 0, 0x41, 7}, simd(0xcc)...), []string{"movd"}},
 		{"i8x16.shr_s 3", []wasm.ValType{v}, append([]byte{0x20, 0, 0x41, 3}, simd(0x6c)...), []string{"movd"}},
 		{"v128.not", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0x4d)...), []string{"xmm15", "xmm14"}},
+		{"i32x4.ne", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x38)...), []string{"xmm14"}},
+		{"i8x16.gt_u", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x28)...), []string{"xmm14"}},
 		{"i32x4.shr_u var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0xad)...), []string{"movaps xmm0, xmm15"}},
 	}
 	for _, tc := range tests {

@@ -740,11 +740,20 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		mm := map[string]asm.VecOp{"mins": ops.mins, "minu": ops.minu, "maxs": ops.maxs, "maxu": ops.maxu}[c.kind]
 		xr := e.vop(x, s1)
 		e.v3(mm, s0, xr, e.vop(y, s2))
+		if !c.inv && e.avx() {
+			d := e.dst(v, s0)
+			a.VV(ops.eq, d, s0, xr)
+			e.finish(v, d)
+			return true, nil
+		}
 		a.V(ops.eq, s0, xr)
 	}
 	if c.inv {
-		a.V(asm.Pcmpeqd, s1, s1)
-		a.V(asm.Pxor, s0, s1)
+		// Inverted: xor with the pool's all-ones, into the result register.
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pxor, d, s0, e.splat64(^uint64(0)))
+		e.finish(v, d)
+		return true, nil
 	}
 	e.done(v, s0)
 	return true, nil
