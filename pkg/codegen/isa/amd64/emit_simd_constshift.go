@@ -2,6 +2,7 @@ package amd64
 
 import (
 	"github.com/lucet-go/lucet/internal/asm"
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -14,17 +15,23 @@ import (
 // on. Hashes and PRNGs (splitmix, xorshift) vectorized by clang are made
 // of such shifts.
 
-// constShifts are the immediate forms of vshift's instructions, by the
-// lane width that wasm reduces the count modulo.
-var constShifts = map[wasm.Opcode]struct {
+// constShift is the immediate form of a shift and the lane width wasm
+// reduces its count modulo.
+type constShift struct {
 	size int
 	op   asm.VShift
-}{
-	wasm.OpI8x16Shl: {8, asm.PsllwI}, wasm.OpI8x16ShrU: {8, asm.PsrlwI}, wasm.OpI8x16ShrS: {8, asm.PsrawI},
-	wasm.OpI16x8Shl: {16, asm.PsllwI}, wasm.OpI16x8ShrU: {16, asm.PsrlwI}, wasm.OpI16x8ShrS: {16, asm.PsrawI},
-	wasm.OpI32x4Shl: {32, asm.PslldI}, wasm.OpI32x4ShrU: {32, asm.PsrldI}, wasm.OpI32x4ShrS: {32, asm.PsradI},
-	wasm.OpI64x2Shl: {64, asm.PsllqI}, wasm.OpI64x2ShrU: {64, asm.PsrlqI}, wasm.OpI64x2ShrS: {64, asm.PsrlqI},
 }
+
+// constShifts are the immediate forms of vshift's instructions, built on
+// first use (a loaded .so never compiles, so its start-up skips them).
+var constShifts = lazy.Value[map[wasm.Opcode]constShift]{New: func() map[wasm.Opcode]constShift {
+	return map[wasm.Opcode]constShift{
+		wasm.OpI8x16Shl: {8, asm.PsllwI}, wasm.OpI8x16ShrU: {8, asm.PsrlwI}, wasm.OpI8x16ShrS: {8, asm.PsrawI},
+		wasm.OpI16x8Shl: {16, asm.PsllwI}, wasm.OpI16x8ShrU: {16, asm.PsrlwI}, wasm.OpI16x8ShrS: {16, asm.PsrawI},
+		wasm.OpI32x4Shl: {32, asm.PslldI}, wasm.OpI32x4ShrU: {32, asm.PsrldI}, wasm.OpI32x4ShrS: {32, asm.PsradI},
+		wasm.OpI64x2Shl: {64, asm.PsllqI}, wasm.OpI64x2ShrU: {64, asm.PsrlqI}, wasm.OpI64x2ShrS: {64, asm.PsrlqI},
+	}
+}}
 
 // shiftI emits d = x shifted by n: AVX's three-operand form, or a copy
 // of x into d and SSE's two-address form.
@@ -54,7 +61,7 @@ func (e *emitter) vbinM(op asm.VecOp, d, x asm.Reg, m asm.Mem) {
 
 // vshiftConst lowers shift v when its count is a constant.
 func (e *emitter) vshiftConst(v *ssa.Value, op wasm.Opcode) bool {
-	s, ok := constShifts[op]
+	s, ok := constShifts.Get()[op]
 	if !ok || v.Args[1].Op != ssa.OpConst {
 		return false
 	}
