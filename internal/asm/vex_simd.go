@@ -116,3 +116,15 @@ func (a *Assembler) Vpbroadcast(size int, dst, src Reg) {
 	op := map[int]byte{8: 0x78, 16: 0x79, 32: 0x58, 64: 0x59}[size]
 	a.vexRR(vexMap0F38, false, 0, false, vexPP66, op, byte(dst-X0), byte(src-X0))
 }
+
+// VShiftIV emits AVX's dst = src shifted by n (vpsrlq xmm, xmm, imm and
+// the rest of VShift): the result need not overwrite the source, so a
+// constant shift of a value that lives on takes no copy first.
+func (a *Assembler) VShiftIV(op VShift, dst, src Reg, n uint8) {
+	if op >= vshiftCount || !a.xmm("VShiftIV", dst) || !a.xmm("VShiftIV", src) {
+		return
+	}
+	e := vshiftEncs[op]
+	a.vexRR(vexMap0F, false, byte(dst-X0), false, vexPP66, byte(e.op), e.digit, byte(src-X0))
+	a.byte1(n)
+}

@@ -30,6 +30,10 @@ func TestVEX3Vectors(t *testing.T) {
 		{"vpbroadcastw xmm9, xmm2", func(a *Assembler) { a.Vpbroadcast(16, X9, X2) }, []byte{0xc4, 0x62, 0x79, 0x79, 0xca}},
 		{"vpbroadcastd xmm3, xmm12", func(a *Assembler) { a.Vpbroadcast(32, X3, X12) }, []byte{0xc4, 0xc2, 0x79, 0x58, 0xdc}},
 		{"vpbroadcastq xmm15, xmm15", func(a *Assembler) { a.Vpbroadcast(64, X15, X15) }, []byte{0xc4, 0x42, 0x79, 0x59, 0xff}},
+		{"vpsrlq xmm15, xmm8, 30", func(a *Assembler) { a.VShiftIV(PsrlqI, X15, X8, 30) }, []byte{0xc4, 0xc1, 0x01, 0x73, 0xd0, 0x1e}},
+		{"vpsllq xmm1, xmm3, 32", func(a *Assembler) { a.VShiftIV(PsllqI, X1, X3, 32) }, []byte{0xc5, 0xf1, 0x73, 0xf3, 0x20}},
+		{"vpsraw xmm0, xmm12, 3", func(a *Assembler) { a.VShiftIV(PsrawI, X0, X12, 3) }, []byte{0xc4, 0xc1, 0x79, 0x71, 0xe4, 0x03}},
+		{"vpsrldq xmm9, xmm1, 4", func(a *Assembler) { a.VShiftIV(PsrldqI, X9, X1, 4) }, []byte{0xc5, 0xb1, 0x73, 0xd9, 0x04}},
 	} {
 		a := New()
 		tc.emit(a)

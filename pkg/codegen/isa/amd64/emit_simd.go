@@ -631,22 +631,37 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		g := e.gpr(v.Args[1], rA)
 		size := map[wasm.Opcode]int{wasm.OpI8x16ReplaceLane: 8, wasm.OpI16x8ReplaceLane: 16,
 			wasm.OpI32x4ReplaceLane: 32, wasm.OpI64x2ReplaceLane: 64}[op]
-		e.load(s0, v.Args[0])
-		a.Pinsr(size, s0, g, lane)
-		e.done(v, s0)
+		// Into the result register, which holds the vector already when
+		// the vector dies here (no copy in and out of scratch).
+		d := e.dst(v, s0)
+		e.load(d, v.Args[0])
+		a.Pinsr(size, d, g, lane)
+		e.finish(v, d)
 	case wasm.OpF32x4ReplaceLane, wasm.OpF64x2ReplaceLane:
 		sc := e.vop(v.Args[1], s1)
-		e.load(s0, v.Args[0])
+		d := e.dst(v, s0)
+		if d == sc {
+			d = s0 // the scalar dies here, in the result register
+		}
+		e.load(d, v.Args[0])
 		switch {
 		case op == wasm.OpF32x4ReplaceLane:
-			a.VI(asm.Insertps, s0, sc, lane<<4)
+			a.VI(asm.Insertps, d, sc, lane<<4)
 		case lane == 0:
-			a.MovsdRR(s0, sc)
+			a.MovsdRR(d, sc)
 		default:
-			a.V(asm.Movlhps, s0, sc)
+			a.V(asm.Movlhps, d, sc)
 		}
-		e.done(v, s0)
+		e.done(v, d)
 	case wasm.OpI8x16Swizzle:
+		if e.avx() {
+			// Indexes past 15 saturate to >= 0x80, which pshufb zeroes.
+			a.VVM(asm.Paddusb, s0, e.vop(v.Args[1], s1), e.splat8(0x70))
+			d := e.dst(v, s0)
+			a.VV(asm.Pshufb, d, e.vop(v.Args[0], s1), s0)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[1])
 		a.VM(asm.Paddusb, s0, e.splat8(0x70))
 		e.load(s1, v.Args[0])
@@ -725,11 +740,20 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		mm := map[string]asm.VecOp{"mins": ops.mins, "minu": ops.minu, "maxs": ops.maxs, "maxu": ops.maxu}[c.kind]
 		xr := e.vop(x, s1)
 		e.v3(mm, s0, xr, e.vop(y, s2))
+		if !c.inv && e.avx() {
+			d := e.dst(v, s0)
+			a.VV(ops.eq, d, s0, xr)
+			e.finish(v, d)
+			return true, nil
+		}
 		a.V(ops.eq, s0, xr)
 	}
 	if c.inv {
-		a.V(asm.Pcmpeqd, s1, s1)
-		a.V(asm.Pxor, s0, s1)
+		// Inverted: xor with the pool's all-ones, into the result register.
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pxor, d, s0, e.splat64(^uint64(0)))
+		e.finish(v, d)
+		return true, nil
 	}
 	e.done(v, s0)
 	return true, nil
@@ -754,6 +778,9 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	s, ok := table[op]
 	if !ok {
 		return false, nil
+	}
+	if e.vshiftConst(v, op) {
+		return true, nil
 	}
 	g := e.gpr(v.Args[1], rC)
 	if g != rC {
@@ -796,7 +823,11 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Psrlq, s3, s1)
 		a.V(asm.Psubq, s0, s3)
 	default:
-		e.v3(s.op, s0, x, s1)
+		// Straight into the result register: no copy after.
+		d := e.dst(v, s0)
+		e.v3(s.op, d, x, s1)
+		e.finish(v, d)
+		return true, nil
 	}
 	e.done(v, s0)
 	return true, nil
@@ -820,15 +851,36 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		sub := map[wasm.Opcode]asm.VecOp{wasm.OpI8x16Neg: asm.Psubb, wasm.OpI16x8Neg: asm.Psubw,
 			wasm.OpI32x4Neg: asm.Psubd, wasm.OpI64x2Neg: asm.Psubq}[op]
 		x := e.vop(v.Args[0], s1)
-		a.XorpsRR(s0, s0)
-		a.V(sub, s0, x)
-		e.done(v, s0)
+		switch d := e.dst(v, s0); {
+		case d != x: // 0 - x straight into the result register
+			a.XorpsRR(d, d)
+			a.V(sub, d, x)
+			e.finish(v, d)
+		case e.avx():
+			a.XorpsRR(s0, s0)
+			a.VV(sub, d, s0, x)
+		default:
+			a.XorpsRR(s0, s0)
+			a.V(sub, s0, x)
+			e.done(v, s0)
+		}
 	case wasm.OpV128Not:
-		e.load(s0, v.Args[0])
-		a.V(asm.Pcmpeqd, s1, s1)
-		a.V(asm.Pxor, s0, s1)
-		e.done(v, s0)
+		// x ^ all-ones, the ones read from the pool.
+		x := e.vop(v.Args[0], s1)
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pxor, d, x, e.splat64(^uint64(0)))
+		e.finish(v, d)
 	case wasm.OpV128Bitselect:
+		if e.avx() {
+			// (x1 & c) | (~c & x2), no copies.
+			c := e.vop(v.Args[2], s2)
+			a.VV(asm.Pand, s0, e.vop(v.Args[0], s0), c)
+			a.VV(asm.Pandn, s1, c, e.vop(v.Args[1], s1))
+			d := e.dst(v, s0)
+			a.VV(asm.Por, d, s0, s1)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		e.load(s1, v.Args[2])
 		a.V(asm.Pand, s0, s1)
@@ -870,6 +922,10 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Psubq, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI64x2Mul:
+		if e.avx() {
+			e.i64x2MulAVX(v)
+			break
+		}
 		// lo(a)*lo(b) + (hi(a)*lo(b) + lo(a)*hi(b)) << 32.
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
