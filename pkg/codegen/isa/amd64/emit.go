@@ -333,11 +333,21 @@ func (e *emitter) emitMove(m pmove) {
 	case m.src.isReg():
 		e.storeMem(m.dst.mem, m.src.reg, m.t)
 	default:
-		a.MovRM(sz, rD, m.src.mem)
-		a.MovMR(64, m.dst.mem, rD)
-		if m.t == ssa.TV128 {
-			a.MovRM(64, rD, m.src.mem.Add(8))
-			a.MovMR(64, m.dst.mem.Add(8), rD)
+		// Memory to memory through X14, which no value holds and no move
+		// breaks a cycle with, so RDX stays allocatable across the moves
+		// on edges (clobber.go). A 4-byte value is widened to the 8
+		// bytes of a slot with the upper half zero, as a 32-bit GPR load
+		// and 64-bit store would.
+		switch {
+		case m.t == ssa.TV128:
+			a.MovupsRM(x14, m.src.mem)
+			a.MovupsMR(m.dst.mem, x14)
+		case sz == 32:
+			a.MovssRM(x14, m.src.mem)
+			a.MovsdMR(m.dst.mem, x14)
+		default:
+			a.MovsdRM(x14, m.src.mem)
+			a.MovsdMR(m.dst.mem, x14)
 		}
 	}
 }
@@ -405,17 +415,18 @@ func (e *emitter) loadConst(dst ploc, c *ssa.Value) {
 		}
 		return
 	}
-	if c.Type == ssa.TI32 || c.Type == ssa.TF32 || int64(bits) == int64(int32(bits)) {
-		if c.Type == ssa.TI32 || c.Type == ssa.TF32 {
-			a.MovRI(64, rD, int64(uint32(bits)))
-			a.MovMR(64, dst.mem, rD)
-			return
-		}
+	// Immediate stores, so no register is needed (see emitMove): the
+	// slot's 8 bytes get the constant, zero-extended from 32 bits for
+	// i32 and f32.
+	if c.Type == ssa.TI32 || c.Type == ssa.TF32 {
+		bits = uint64(uint32(bits))
+	}
+	if int64(bits) == int64(int32(bits)) {
 		a.MovMI(64, dst.mem, int32(bits))
 		return
 	}
-	a.MovRI(64, rD, int64(bits))
-	a.MovMR(64, dst.mem, rD)
+	a.MovMI(32, dst.mem, int32(uint32(bits)))
+	a.MovMI(32, dst.mem.Add(4), int32(uint32(bits>>32)))
 }
 
 // gpr returns a GPR holding integer value v, loading it into scratch if it
