@@ -76,6 +76,33 @@ func TestMovesLeaveRDX(t *testing.T) {
 	}
 }
 
+// TestParallelMovesLeaveRDX: an edge's moves, memory to memory (through
+// RAX while no register cycle is parked there, else X14) among register
+// cycles, name no RDX.
+func TestParallelMovesLeaveRDX(t *testing.T) {
+	e := &emitter{a: asm.New(), consts: map[uint64]asm.Label{}}
+	e.parallelMove([]pmove{
+		{dst: regLoc(asm.RSI), src: regLoc(asm.RDI), t: ssa.TI64},
+		{dst: regLoc(asm.RDI), src: regLoc(asm.RSI), t: ssa.TI64},
+		{dst: memLoc(slotMem(1)), src: memLoc(slotMem(2)), t: ssa.TI32},
+		{dst: memLoc(slotMem(2)), src: memLoc(slotMem(1)), t: ssa.TI64},
+		{dst: memLoc(slotMem(4)), src: memLoc(slotMem(5)), t: ssa.TF64},
+	})
+	code := e.a.Bytes()
+	for pc := 0; pc < len(code); {
+		in, err := x86asm.Decode(code[pc:], 64)
+		if err != nil {
+			t.Fatalf("at %d: %v", pc, err)
+		}
+		for _, a := range in.Args {
+			if r, ok := a.(x86asm.Reg); ok && (r == x86asm.RDX || r == x86asm.EDX) {
+				t.Errorf("%v names %v", in, r)
+			}
+		}
+		pc += in.Len
+	}
+}
+
 // le is v's 8 bytes, little-endian (hi ignored: a helper for tables).
 func le(v, _ uint64) []byte {
 	b := make([]byte, 8)
