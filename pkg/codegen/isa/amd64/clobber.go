@@ -3,6 +3,7 @@ package amd64
 import (
 	"math"
 
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
@@ -10,13 +11,16 @@ import (
 // RDX is a scratch register of some lowerings only (division, select,
 // br_table, offsets beyond 2 GiB, calls and bulk memory), of no simple
 // integer operation and of no move (memory-to-memory moves go through
-// X14, constants to memory are immediate stores), so the allocator may
-// hand it out to a value whose ranges hold only instructions and
-// terminators whose lowering never writes it: a loop of arithmetic can
-// carry a value in it around its back edge. RAX and RCX stay pure
-// scratch: every integer operation may load a spilled or constant operand
-// into them, or compute a spilled result there.
-var mayClobber = regalloc.Mask(ssa.Reg(rD))
+// RAX or X14, constants to memory are immediate stores), so the
+// allocator may hand it out to a value whose ranges hold only
+// instructions and terminators whose lowering never writes it: a loop of
+// arithmetic can carry a value in it around its back edge. RAX and RCX
+// stay pure scratch: every integer operation may load a spilled or
+// constant operand into them, or compute a spilled result there.
+//
+// A constant, and leavesRDX is built on first use: running a compiled
+// module must not initialize the compiler (e2e TestRunSONoCompilerInit).
+const mayClobber = regalloc.RegMask(1) << rD
 
 // leavesRDX lists the ops whose lowering (every helper it calls, for
 // any locations of its operands and result) never writes RDX: integer
@@ -28,7 +32,8 @@ var mayClobber = regalloc.Mask(ssa.Reg(rD))
 // the exceptions of leavesRDXAt). Any other op is taken to clobber it:
 // division, select, conversions, calls, builtins, interrupt checks, call
 // results, globals, tables, SIMD.
-var leavesRDX = func() (t [ssa.OpCount]bool) {
+var leavesRDX = lazy.Value[*[ssa.OpCount]bool]{New: func() *[ssa.OpCount]bool {
+	var t [ssa.OpCount]bool
 	for _, op := range []ssa.Op{
 		ssa.OpConst,
 		ssa.OpAdd, ssa.OpSub, ssa.OpAnd, ssa.OpOr, ssa.OpXor, ssa.OpMul,
@@ -47,15 +52,15 @@ var leavesRDX = func() (t [ssa.OpCount]bool) {
 	} {
 		t[op] = true
 	}
-	return t
-}()
+	return &t
+}}
 
 // leavesRDXAt reports whether v's own lowering leaves RDX alone: its op
 // is in leavesRDX and, for a memory access (memAccess), the offset fits
 // a displacement and the explicit bounds check's memory length is not a
 // constant (either would be materialized in RDX).
 func leavesRDXAt(v *ssa.Value) bool {
-	if !leavesRDX[v.Op] {
+	if !leavesRDX.Get()[v.Op] {
 		return false
 	}
 	var ml *ssa.Value
