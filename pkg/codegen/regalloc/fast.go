@@ -53,6 +53,9 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	crosses := func(s, e int32) bool { return callsBefore[e] != callsBefore[s+1] }
 
 	gprs, xmms := t.Allocatable(f, false, false), t.Allocatable(f, true, false)
+	// Registers some instruction uses as scratch are left alone: the
+	// baseline tier does not look where they are clobbered.
+	scratch := t.MayClobber(f)
 	var holder [256]*ssa.Value
 	var holdEnd [256]int32
 	local := func(v *ssa.Value) {
@@ -67,6 +70,9 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 		}
 		r, last := ssa.NoReg, ssa.NoReg
 		for _, c := range regs {
+			if scratch.Has(c) {
+				continue
+			}
 			if holder[c] == nil || holdEnd[c] < s {
 				r = c
 				break

@@ -32,6 +32,19 @@ type Target interface {
 	ParamRegs(params []ssa.Type) []ssa.Reg
 	// RegName names r in messages.
 	RegName(r ssa.Reg) string
+	// Clobbers are the registers the code for v (with the values fused
+	// into it) may overwrite besides v's own location, for any locations
+	// of its operands and result: the scratch registers its lowering
+	// uses. Only registers of MayClobber count.
+	Clobbers(f *ssa.Func, v *ssa.Value) RegMask
+	// TermClobbers are the registers b's terminator may overwrite (with
+	// the comparison fused into it); the moves on edges must leave every
+	// allocatable register alone but their destinations.
+	TermClobbers(f *ssa.Func, b *ssa.Block) RegMask
+	// MayClobber are the allocatable registers some instruction of f may
+	// clobber: the union of Clobbers and TermClobbers, and what the
+	// baseline tier, which does not look where, never allocates.
+	MayClobber(f *ssa.Func) RegMask
 	// TwoAddress reports whether instructions overwrite their first
 	// operand with the result (x86): then a subtraction or division whose
 	// result takes its second operand's register costs a detour, and the
@@ -495,7 +508,10 @@ func forEach(s []int32, fn func(int32)) {
 // is spilled for its whole life. There is no splitting: a value lives in
 // one register or one stack slot. Values live across calls prefer a
 // callee-saved register, which calls preserve; in any other register they
-// are stored at their definition and reloaded after each call.
+// are stored at their definition and reloaded after each call. A register
+// the target's instructions may use as scratch (Target.MayClobber) is
+// free for a value only if no instruction in its ranges clobbers it
+// (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng := globalIDs(f)
@@ -504,7 +520,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
-	ra.scan(f, t, callW, h)
+	ra.scan(f, t, callW, h, findClobbers(f, pos, t))
 	ra.assignSlots(t)
 	return ra
 }
@@ -597,8 +613,8 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // scan is the linear scan proper: each interval in order of start takes
 // a free register, preferring its hints, or evicts a cheaper blocker, or
 // stays spilled.
-func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints) {
-	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h}
+func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
+	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
 	for i := range ra.Intervals {
 		s.allocate(&ra.Intervals[i])
 	}
@@ -611,6 +627,7 @@ type scanner struct {
 	t     Target
 	callW []float32 // prefix sums of the calls' weights, by callPos index
 	h     hints
+	cl    *clobbers // where the registers of Target.MayClobber are clobbered
 
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
@@ -707,9 +724,11 @@ func (s *scanner) crossesCall(cur *interval) bool {
 }
 
 // free reports whether r is free for cur; if not, an interval blocking it
-// and the number of blockers (2 standing for "too many to count").
+// and the number of blockers (2 standing for "too many to count", or for
+// a register an instruction in cur's ranges clobbers, which no eviction
+// frees).
 func (s *scanner) free(r ssa.Reg, cur *interval) (bool, *interval, int) {
-	if len(s.assigned[r]) > maxHolders {
+	if len(s.assigned[r]) > maxHolders || s.cl.hits(r, cur) {
 		return false, nil, 2
 	}
 	var blocker *interval

@@ -14,7 +14,8 @@ import (
 // whose whole spans overlap never share a slot, every use lies inside one
 // of the used value's ranges, and every value live across a call in a
 // caller-saved register is stored at its definition and reloaded after the
-// call.
+// call, and no value is in a register that an instruction within its
+// ranges (or a terminator) may clobber.
 func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 	c := allocChecker{f: f, ra: ra, t: t, pos: NumberPositions(f), ivOf: map[*ssa.Value]*interval{}}
 	for i := range ra.Intervals {
@@ -25,6 +26,9 @@ func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 		}
 	}
 	if err := c.checkSharing(); err != nil {
+		return err
+	}
+	if err := c.checkClobbers(); err != nil {
 		return err
 	}
 	for _, b := range f.Blocks {
@@ -154,6 +158,43 @@ func (c *allocChecker) checkSaves(v *ssa.Value) error {
 		iv := &ivs[k]
 		if iv.liveAcross(p) && iv.V.Loc.InReg() && !c.t.CalleeSaved(iv.V.Loc.Reg) && (!saved[iv.V] || !iv.V.Loc.DefStore) {
 			return fmt.Errorf("v%d live across v%d but not saved", iv.V.ID, v.ID)
+		}
+	}
+	return nil
+}
+
+// checkClobbers reports a value in a register that an instruction or a
+// terminator it is live across, read by or defined by clobbers
+// (Target.Clobbers, Target.TermClobbers). It walks every position of the
+// value's ranges.
+func (c *allocChecker) checkClobbers() error {
+	may := c.t.MayClobber(c.f)
+	if may == 0 {
+		return nil
+	}
+	n := int32(0)
+	if len(c.f.Blocks) > 0 {
+		n = c.f.Blocks[len(c.f.Blocks)-1].End + 2
+	}
+	at := make([]RegMask, n)
+	for _, b := range c.f.Blocks {
+		for _, v := range b.Values {
+			at[c.pos[v.ID]] = c.t.Clobbers(c.f, v) & may
+		}
+		at[b.End] = c.t.TermClobbers(c.f, b) & may
+	}
+	for i := range c.ra.Intervals {
+		iv := &c.ra.Intervals[i]
+		r := iv.V.Loc.Reg
+		if !iv.V.Loc.InReg() || !may.Has(r) {
+			continue
+		}
+		for _, s := range iv.segs {
+			for p := s.from; p <= s.to && p < n; p++ {
+				if at[p].Has(r) {
+					return fmt.Errorf("v%d in %s, which the instruction at position %d clobbers", iv.V.ID, c.t.RegName(r), p)
+				}
+			}
 		}
 	}
 	return nil

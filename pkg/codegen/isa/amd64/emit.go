@@ -152,7 +152,8 @@ func (e *emitter) moveFrom(dst ploc, v *ssa.Value) pmove {
 }
 
 // parallelMove performs moves that conceptually happen at once, breaking
-// cycles with RAX or X15; memory-to-memory moves go through RDX.
+// cycles with RAX or X15; memory-to-memory moves go through RAX when it
+// holds no such cycle's value (memTmp), else X14.
 func (e *emitter) parallelMove(ms []pmove) {
 	pending := e.pending[:0]
 	for _, m := range ms {
@@ -180,7 +181,7 @@ func (e *emitter) parallelMove(ms []pmove) {
 			if blocked {
 				continue
 			}
-			e.emitMove(m)
+			e.emitMoveVia(m, memTmp(pending))
 			pending = append(pending[:i], pending[i+1:]...)
 			i--
 			progress = true
@@ -207,6 +208,19 @@ func (e *emitter) parallelMove(ms []pmove) {
 			}
 		}
 	}
+}
+
+// memTmp is the register a memory-to-memory move among pending goes
+// through: RAX, which store-forwards to the GPR loads that read slots
+// without crossing into the vector domain, unless a pending move still
+// reads the cycle value parked in it; then X14.
+func memTmp(pending []pmove) asm.Reg {
+	for _, o := range pending {
+		if o.c == nil && o.src.eq(regLoc(rA)) {
+			return x14
+		}
+	}
+	return rA
 }
 
 // parallelMoveLarge is parallelMove for many moves (a loop header with
@@ -300,7 +314,16 @@ func memSize(t ssa.Type) int {
 
 // emitMove copies one value between locations. i32 values are always
 // loaded with 32-bit moves so registers keep their upper half zero.
-func (e *emitter) emitMove(m pmove) {
+// Memory to memory goes through X14 (see emitMoveVia).
+func (e *emitter) emitMove(m pmove) { e.emitMoveVia(m, x14) }
+
+// emitMoveVia is emitMove with the register a memory-to-memory move of
+// an integer or scalar float goes through: X14, which no value holds and
+// no move breaks a cycle with, or RAX where parallelMove knows it free.
+// Never RDX, which the allocator hands out across the moves on edges
+// (clobber.go). A 4-byte value is widened to the 8 bytes of a slot with
+// the upper half zero either way.
+func (e *emitter) emitMoveVia(m pmove, tmp asm.Reg) {
 	a := e.a
 	if m.c != nil {
 		e.loadConst(m.dst, m.c)
@@ -333,11 +356,19 @@ func (e *emitter) emitMove(m pmove) {
 	case m.src.isReg():
 		e.storeMem(m.dst.mem, m.src.reg, m.t)
 	default:
-		a.MovRM(sz, rD, m.src.mem)
-		a.MovMR(64, m.dst.mem, rD)
-		if m.t == ssa.TV128 {
-			a.MovRM(64, rD, m.src.mem.Add(8))
-			a.MovMR(64, m.dst.mem.Add(8), rD)
+		switch {
+		case tmp == rA && m.t != ssa.TV128:
+			a.MovRM(sz, rA, m.src.mem)
+			a.MovMR(64, m.dst.mem, rA)
+		case m.t == ssa.TV128:
+			a.MovupsRM(x14, m.src.mem)
+			a.MovupsMR(m.dst.mem, x14)
+		case sz == 32:
+			a.MovssRM(x14, m.src.mem)
+			a.MovsdMR(m.dst.mem, x14)
+		default:
+			a.MovsdRM(x14, m.src.mem)
+			a.MovsdMR(m.dst.mem, x14)
 		}
 	}
 }
@@ -405,17 +436,18 @@ func (e *emitter) loadConst(dst ploc, c *ssa.Value) {
 		}
 		return
 	}
-	if c.Type == ssa.TI32 || c.Type == ssa.TF32 || int64(bits) == int64(int32(bits)) {
-		if c.Type == ssa.TI32 || c.Type == ssa.TF32 {
-			a.MovRI(64, rD, int64(uint32(bits)))
-			a.MovMR(64, dst.mem, rD)
-			return
-		}
+	// Immediate stores, so no register is needed (see emitMove): the
+	// slot's 8 bytes get the constant, zero-extended from 32 bits for
+	// i32 and f32.
+	if c.Type == ssa.TI32 || c.Type == ssa.TF32 {
+		bits = uint64(uint32(bits))
+	}
+	if int64(bits) == int64(int32(bits)) {
 		a.MovMI(64, dst.mem, int32(bits))
 		return
 	}
-	a.MovRI(64, rD, int64(bits))
-	a.MovMR(64, dst.mem, rD)
+	a.MovMI(32, dst.mem, int32(uint32(bits)))
+	a.MovMI(32, dst.mem.Add(4), int32(uint32(bits>>32)))
 }
 
 // gpr returns a GPR holding integer value v, loading it into scratch if it

@@ -153,10 +153,16 @@ func (e *emitter) loadV128Const(dst ploc, c *ssa.Value) {
 	a := e.a
 	lo, hi := uint64(c.Aux), uint64(c.Aux2)
 	if !dst.isReg() {
-		a.MovRI(64, rD, int64(lo))
-		a.MovMR(64, dst.mem, rD)
-		a.MovRI(64, rD, int64(hi))
-		a.MovMR(64, dst.mem.Add(8), rD)
+		// Immediate stores, so no register is needed (see emitMove).
+		for k, w := range [2]uint64{lo, hi} {
+			off := int32(8 * k)
+			if int64(w) == int64(int32(w)) {
+				a.MovMI(64, dst.mem.Add(off), int32(w))
+			} else {
+				a.MovMI(32, dst.mem.Add(off), int32(uint32(w)))
+				a.MovMI(32, dst.mem.Add(off+4), int32(uint32(w>>32)))
+			}
+		}
 		return
 	}
 	r := dst.reg

@@ -9,7 +9,8 @@ import (
 // Registers. RAX, RCX, RDX and X14, X15 are scratch registers of the
 // emitter (division, shift counts, reloads of spilled operands, parallel
 // move cycles); R14 and R15 are pinned by the ABI; RSP and RBP form the
-// frame.
+// frame. RDX is allocatable too, last, to values local to a block whose
+// instructions leave it alone (clobber.go).
 //
 // RBX, R12 and R13 are callee-saved in the guest convention (pkg/abi): a
 // function that allocates one saves it in its prologue and restores it
@@ -20,12 +21,12 @@ import (
 // crosses no call takes them last, so a leaf function rarely has to save
 // anything.
 var (
-	allocGPRs = []asm.Reg{asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.RBX, asm.R12, asm.R13}
+	allocGPRs = []asm.Reg{asm.RSI, asm.RDI, asm.R8, asm.R9, asm.R10, asm.R11, asm.RBX, asm.R12, asm.R13, asm.RDX}
 	allocXMMs = []asm.Reg{asm.X0, asm.X1, asm.X2, asm.X3, asm.X4, asm.X5, asm.X6, asm.X7,
 		asm.X8, asm.X9, asm.X10, asm.X11, asm.X12, asm.X13}
 	// The callee-saved registers come first for values that live across
 	// calls, then those no call takes arguments in first.
-	calleeGPRFirst = []asm.Reg{asm.RBX, asm.R12, asm.R13, asm.R11, asm.R10, asm.R9, asm.R8, asm.RSI, asm.RDI}
+	calleeGPRFirst = []asm.Reg{asm.RBX, asm.R12, asm.R13, asm.R11, asm.R10, asm.R9, asm.R8, asm.RSI, asm.RDI, asm.RDX}
 	// calleeSaved are the callee-saved registers, in the order the
 	// prologue stores them.
 	calleeSaved    = []asm.Reg{asm.RBX, asm.R12, asm.R13}
