@@ -99,8 +99,14 @@ type idiomLoop struct {
 	stores    []memAccess
 	loads     []memAccess // loads[k] is stored by stores[k] (copy), nil (fill)
 	fillByte  *Value      // fill: the stored value (its low byte), nil for a copy
-	cond      affine      // the loop runs while cond(t) != 0
+	cond      affine      // the loop runs while cond(t) != condSub
+	condSub   *Value      // nil: 0; else a value defined before L
 	liveOut   []*Value
+	// lowD and lowS are the lowest store and load constants of an
+	// iteration; ordered is whether the stores come in the direction of
+	// the walk (else a copy must not overlap at all).
+	lowD, lowS uint32
+	ordered    bool
 }
 
 func (l *idiomLoop) aff(v *Value) (affine, bool) {
@@ -188,25 +194,41 @@ func matchIdiomLoop(f *Func, L *Block) *idiomLoop {
 	l := &idiomLoop{f: f, L: L, P: P, back: back, entryEdge: entryEdge,
 		step: make([]uint32, len(L.Params)), memo: map[*Value]affine{}}
 	for j, p := range L.Params {
-		a := L.Succs[back].Args[j]
-		switch {
-		case a == p:
-		case a.Block == L && (a.Op == OpAdd || a.Op == OpSub) && a.Type == TI32 &&
-			a.Args[0] == p && a.Args[1].Op == OpConst:
-			l.step[j] = uint32(a.Args[1].Aux)
-			if a.Op == OpSub {
-				l.step[j] = -l.step[j]
-			}
-		case a.Block == L && a.Op == OpAdd && a.Type == TI32 && a.Args[1] == p && a.Args[0].Op == OpConst:
-			l.step[j] = uint32(a.Args[0].Aux)
-		default:
+		st, ok := stepOf(L, L.Succs[back].Args[j], p)
+		if !ok {
 			return nil
 		}
+		l.step[j] = st
 	}
 	if !l.matchAccesses() || !l.matchCond() || !l.matchUses() {
 		return nil
 	}
 	return l
+}
+
+// stepOf returns what v adds to the parameter p: v is p plus and minus
+// constants, computed in L (an unrolled loop adds its step in pieces).
+func stepOf(L *Block, v, p *Value) (uint32, bool) {
+	var st uint32
+	for v != p {
+		if v.Block != L || v.Type != TI32 || v.Op != OpAdd && v.Op != OpSub {
+			return 0, false
+		}
+		x, c := v.Args[0], v.Args[1]
+		if v.Op == OpAdd && x.Op == OpConst {
+			x, c = c, x
+		}
+		if c.Op != OpConst {
+			return 0, false
+		}
+		if v.Op == OpSub {
+			st -= uint32(c.Aux)
+		} else {
+			st += uint32(c.Aux)
+		}
+		v = x
+	}
+	return st, true
 }
 
 // matchAccesses collects the stores (and the loads they copy) and checks
@@ -273,14 +295,22 @@ func (l *idiomLoop) matchAccesses() bool {
 	if nLoads != len(l.loads) {
 		return false
 	}
-	return contiguousRun(l.stores) && (len(l.loads) == 0 || sameShape(l.stores, l.loads))
+	var ok bool
+	l.lowD, l.ordered, ok = contiguousRun(l.stores)
+	if !ok || len(l.loads) > 0 && !sameShape(l.stores, l.loads) {
+		return false
+	}
+	if len(l.loads) > 0 {
+		l.lowS = l.loads[0].addr.c + (l.lowD - l.stores[0].addr.c)
+	}
+	return true
 }
 
 // contiguousRun checks that the accesses share their terms, step, width
-// and static offset, and that in program order they write adjacent
-// elements in the direction of the step, one iteration covering exactly
-// the step.
-func contiguousRun(as []memAccess) bool {
+// and static offset and that one iteration writes adjacent elements
+// covering exactly the step. It returns the constant of the lowest and
+// whether program order walks them in the direction of the step.
+func contiguousRun(as []memAccess) (low uint32, ordered, ok bool) {
 	a0 := as[0]
 	w := uint32(a0.size)
 	s := a0.addr.s
@@ -290,26 +320,36 @@ func contiguousRun(as []memAccess) bool {
 		span = -s
 	}
 	if span != w*uint32(len(as)) || span > 1<<12 {
-		return false
+		return 0, false, false
 	}
+	low, ordered = a0.addr.c, true
 	for k, a := range as {
 		if a.size != a0.size || a.v.Aux != a0.v.Aux || a.addr.s != s || !a.addr.sameTerms(a0.addr) {
-			return false
+			return 0, false, false
 		}
 		want := a0.addr.c + uint32(k)*w
 		if back {
 			want = a0.addr.c - uint32(k)*w
 		}
-		if a.addr.c != want {
-			return false
+		ordered = ordered && a.addr.c == want
+		if int32(a.addr.c-low) < 0 {
+			low = a.addr.c
 		}
 	}
-	return true
+	seen := make([]bool, len(as))
+	for _, a := range as {
+		d := a.addr.c - low
+		if d%w != 0 || d/w >= uint32(len(as)) || seen[d/w] {
+			return 0, false, false
+		}
+		seen[d/w] = true
+	}
+	return low, ordered, true
 }
 
 // sameShape checks that the loads sit at one distance from their stores.
 func sameShape(st, ld []memAccess) bool {
-	if !contiguousRun(ld) || ld[0].addr.s != st[0].addr.s {
+	if _, _, ok := contiguousRun(ld); !ok || ld[0].addr.s != st[0].addr.s {
 		return false
 	}
 	for k := range st {
@@ -340,13 +380,21 @@ func (l *idiomLoop) matchCond() bool {
 	switch {
 	case c.Op == OpEqz && c.Args[0].Type == TI32:
 		c, onTrue = c.Args[0], !onTrue
-	case (c.Op == OpNe || c.Op == OpEq) && c.Args[0].Type == TI32 && c.Args[1].Op == OpConst:
-		k = uint32(c.Args[1].Aux)
+	case (c.Op == OpNe || c.Op == OpEq) && c.Args[0].Type == TI32:
+		x, y := c.Args[0], c.Args[1]
+		if x.Block != l.L && x.Op != OpConst {
+			x, y = y, x
+		}
+		switch {
+		case y.Op == OpConst:
+			k = uint32(y.Aux)
+		case y.Block != l.L:
+			l.condSub = y
+		default:
+			return false
+		}
 		onTrue = onTrue == (c.Op == OpNe)
-		c = c.Args[0]
-	}
-	if !onTrue {
-		return false
+		c = x
 	}
 	a, ok := l.aff(c)
 	if !ok || a.s == 0 {
@@ -454,6 +502,9 @@ func (l *idiomLoop) rewrite() {
 	var oks []*Value
 	// Trip count: cond(t) = x0 + s*t is zero first at t = k-1.
 	x0 := at(C, l.cond, nil)
+	if l.condSub != nil {
+		x0 = val(C, OpSub, TI32, x0, l.condSub)
+	}
 	m := l.cond.s
 	down := int32(m) < 0
 	if down {
@@ -482,11 +533,9 @@ func (l *idiomLoop) rewrite() {
 	// lowest is the lowest address of the run as a 64-bit wasm address:
 	// the access of the lowest constant in the first (forward) or last
 	// (backward) iteration, plus the static offset.
-	lowest := func(as []memAccess) *Value {
+	lowest := func(as []memAccess, low uint32) *Value {
 		a := as[0].addr
-		if backward {
-			a.c = as[len(as)-1].addr.c
-		}
+		a.c = low
 		var tv *Value
 		if backward {
 			tv = last
@@ -498,19 +547,26 @@ func (l *idiomLoop) rewrite() {
 		oks = append(oks, val(C, OpLeU, TI32, val(C, OpAdd, TI64, lo, n64), memLen))
 		return lo
 	}
-	dst := lowest(l.stores)
+	dst := lowest(l.stores, l.lowD)
 	var src *Value
 	if l.loads != nil {
-		src = lowest(l.loads)
+		src = lowest(l.loads, l.lowS)
 		// An element loop equals memmove unless its destination starts
 		// strictly inside the source, behind the walk: for a forward
-		// loop 0 < dst-src < n, for a backward one 0 < src-dst < n.
-		d := val(C, OpSub, TI64, dst, src)
-		if backward {
-			d = val(C, OpSub, TI64, src, dst)
-		}
+		// loop 0 < dst-src < n, for a backward one 0 < src-dst < n. Stores
+		// out of the walk's order need both: no overlap at all.
 		one := cnst(C, TI64, 1)
-		oks = append(oks, val(C, OpGeU, TI32, val(C, OpSub, TI64, d, one), val(C, OpSub, TI64, n64, one)))
+		nm1 := val(C, OpSub, TI64, n64, one)
+		apart := func(x, y *Value) {
+			d := val(C, OpSub, TI64, x, y)
+			oks = append(oks, val(C, OpGeU, TI32, val(C, OpSub, TI64, d, one), nm1))
+		}
+		if !backward || !l.ordered {
+			apart(dst, src)
+		}
+		if backward || !l.ordered {
+			apart(src, dst)
+		}
 	}
 	ok := oks[0]
 	for _, o := range oks[1:] {
