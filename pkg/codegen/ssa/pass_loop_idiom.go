@@ -101,6 +101,10 @@ type idiomLoop struct {
 	fillByte  *Value      // fill: the stored value (its low byte), nil for a copy
 	cond      affine      // the loop runs while cond(t) != condSub
 	condSub   *Value      // nil: 0; else a value defined before L
+	// above: the loop runs while cond(t) >u aboveK instead (a count
+	// stepping down to a remainder, as musl's word loops).
+	above  bool
+	aboveK uint32
 	liveOut   []*Value
 	// lowD and lowS are the lowest store and load constants of an
 	// iteration; ordered is whether the stores come in the direction of
@@ -395,6 +399,10 @@ func (l *idiomLoop) matchCond() bool {
 		}
 		onTrue = onTrue == (c.Op == OpNe)
 		c = x
+	case (c.Op == OpGtU || c.Op == OpLeU) && c.Args[0].Type == TI32 && c.Args[1].Op == OpConst:
+		l.above, l.aboveK = true, uint32(c.Args[1].Aux)
+		onTrue = onTrue == (c.Op == OpGtU)
+		c = c.Args[0]
 	}
 	a, ok := l.aff(c)
 	if !ok || a.s == 0 {
@@ -404,7 +412,7 @@ func (l *idiomLoop) matchCond() bool {
 	if int32(m) < 0 {
 		m = -m
 	}
-	if m&(m-1) != 0 {
+	if m&(m-1) != 0 || l.above && int32(a.s) > 0 {
 		return false
 	}
 	a.c -= k
@@ -510,7 +518,7 @@ func (l *idiomLoop) rewrite() {
 	if down {
 		m = -m
 	}
-	if m > 1 {
+	if m > 1 && !l.above {
 		oks = append(oks, val(C, OpEqz, TI32, val(C, OpAnd, TI32, x0, cnst(C, TI32, int64(m-1)))))
 	}
 	num := x0
@@ -518,7 +526,18 @@ func (l *idiomLoop) rewrite() {
 		num = val(C, OpSub, TI32, cnst(C, TI32, 0), x0)
 	}
 	last := num // k-1
-	if m > 1 {
+	if l.above {
+		// cond(t) = x0 - m*t drops to aboveK or below first at
+		// t = ceil((x0-K)/m), 0 when x0 <= K; it must not wrap
+		// below zero on the way, which m*(k-1) <= x0 makes sure.
+		kc := cnst(C, TI32, int64(l.aboveK))
+		over := val(C, OpSub, TI32, val(C, OpSub, TI32, x0, kc), cnst(C, TI32, 1))
+		q := val(C, OpShrU, TI32, over, cnst(C, TI32, int64(bits.TrailingZeros32(m))))
+		q = val(C, OpAdd, TI32, q, cnst(C, TI32, 1))
+		last = val(C, OpSelect, TI32, val(C, OpGtU, TI32, x0, kc), q, cnst(C, TI32, 0))
+		fall := val(C, OpMul, TI64, val(C, OpExtendU, TI64, last), cnst(C, TI64, int64(m)))
+		oks = []*Value{val(C, OpLeU, TI32, fall, val(C, OpExtendU, TI64, x0))}
+	} else if m > 1 {
 		last = val(C, OpShrU, TI32, num, cnst(C, TI32, int64(bits.TrailingZeros32(m))))
 	}
 	span := l.stores[0].addr.s // bytes per iteration

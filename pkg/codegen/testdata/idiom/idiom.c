@@ -33,3 +33,13 @@ void fill32_uniform(u32 *d, u32 n) {
 void fill32_mixed(u32 *d, u32 n) {
 	for (; n; n--) *d++ = 0x01020304;
 }
+/* musl memcpy's aligned word loop: a byte count stepping down while it
+ * is above the remainder. */
+void copy_words_rem(u64 *d, const u64 *s, u32 n) {
+	for (; n >= 16; n -= 16, d += 2, s += 2) { d[0] = s[0]; d[1] = s[1]; }
+}
+/* A count that steps past zero and wraps when n % 4 == 3: the loop then
+ * runs on until it traps. */
+void copy_words_wrap(u32 *d, const u32 *s, u32 n) {
+	do { *d++ = *s++; n -= 4; } while (n > 2);
+}
