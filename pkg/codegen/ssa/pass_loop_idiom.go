@@ -103,9 +103,9 @@ type idiomLoop struct {
 	condSub   *Value      // nil: 0; else a value defined before L
 	// above: the loop runs while cond(t) >u aboveK instead (a count
 	// stepping down to a remainder, as musl's word loops).
-	above  bool
-	aboveK uint32
-	liveOut   []*Value
+	above   bool
+	aboveK  uint32
+	liveOut []*Value
 	// lowD and lowS are the lowest store and load constants of an
 	// iteration; ordered is whether the stores come in the direction of
 	// the walk (else a copy must not overlap at all).
