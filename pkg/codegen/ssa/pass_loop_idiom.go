@@ -47,6 +47,9 @@ func loopIdioms(f *Func) {
 	}
 }
 
+// idiomMinBytes is the run below which C leaves the loop to itself.
+const idiomMinBytes = 64
+
 // maxAffineTerms bounds the loop-entry values an address may sum.
 const maxAffineTerms = 3
 
@@ -547,8 +550,13 @@ func (l *idiomLoop) rewrite() {
 	}
 	k64 := val(C, OpAdd, TI64, val(C, OpExtendU, TI64, last), cnst(C, TI64, 1))
 	n64 := val(C, OpMul, TI64, k64, cnst(C, TI64, int64(span)))
-	memLen := val(C, OpMemLen, TI64)
-	oks = append(oks, val(C, OpLeU, TI32, n64, cnst(C, TI64, 0xFFFFFFFF)))
+	// Short runs stay loops: the checks and the bulk operation's set-up
+	// cost more than a few iterations (C2 holds the checks).
+	C2 := f.NewBlock()
+	C2.Sealed, C2.LoopDepth = true, P.LoopDepth
+	long := val(C, OpGeU, TI32, n64, cnst(C, TI64, idiomMinBytes))
+	memLen := val(C2, OpMemLen, TI64)
+	oks = append(oks, val(C2, OpLeU, TI32, n64, cnst(C2, TI64, 0xFFFFFFFF)))
 	// lowest is the lowest address of the run as a 64-bit wasm address:
 	// the access of the lowest constant in the first (forward) or last
 	// (backward) iteration, plus the static offset.
@@ -559,11 +567,11 @@ func (l *idiomLoop) rewrite() {
 		if backward {
 			tv = last
 		}
-		lo := val(C, OpExtendU, TI64, at(C, a, tv))
+		lo := val(C2, OpExtendU, TI64, at(C2, a, tv))
 		if off := uint32(as[0].v.Aux); off != 0 {
-			lo = val(C, OpAdd, TI64, lo, cnst(C, TI64, int64(off)))
+			lo = val(C2, OpAdd, TI64, lo, cnst(C2, TI64, int64(off)))
 		}
-		oks = append(oks, val(C, OpLeU, TI32, val(C, OpAdd, TI64, lo, n64), memLen))
+		oks = append(oks, val(C2, OpLeU, TI32, val(C2, OpAdd, TI64, lo, n64), memLen))
 		return lo
 	}
 	dst := lowest(l.stores, l.lowD)
@@ -574,11 +582,11 @@ func (l *idiomLoop) rewrite() {
 		// strictly inside the source, behind the walk: for a forward
 		// loop 0 < dst-src < n, for a backward one 0 < src-dst < n. Stores
 		// out of the walk's order need both: no overlap at all.
-		one := cnst(C, TI64, 1)
-		nm1 := val(C, OpSub, TI64, n64, one)
+		one := cnst(C2, TI64, 1)
+		nm1 := val(C2, OpSub, TI64, n64, one)
 		apart := func(x, y *Value) {
-			d := val(C, OpSub, TI64, x, y)
-			oks = append(oks, val(C, OpGeU, TI32, val(C, OpSub, TI64, d, one), nm1))
+			d := val(C2, OpSub, TI64, x, y)
+			oks = append(oks, val(C2, OpGeU, TI32, val(C2, OpSub, TI64, d, one), nm1))
 		}
 		if !backward || !l.ordered {
 			apart(dst, src)
@@ -589,18 +597,26 @@ func (l *idiomLoop) rewrite() {
 	}
 	ok := oks[0]
 	for _, o := range oks[1:] {
-		ok = val(C, OpAnd, TI32, ok, o)
+		ok = val(C2, OpAnd, TI32, ok, o)
 	}
 	// C: P's edge now ends here; C goes to B or to L with P's arguments.
 	pe := &P.Succs[l.entryEdge]
-	C.Kind, C.Control = BlockIf, ok
-	ok.Uses++
-	C.Succs = []Edge{{B: B}, {B: L, Args: pe.Args}}
+	C.Kind, C.Control = BlockIf, long
+	long.Uses++
+	C.Succs = []Edge{{B: C2}, {B: L, Args: pe.Args}}
 	C.Preds = []*Block{P}
+	C2.Kind, C2.Control = BlockIf, ok
+	ok.Uses++
+	C2.Succs = []Edge{{B: B}, {B: L, Args: slices.Clone(pe.Args)}}
+	for _, a := range pe.Args {
+		a.Uses++
+	}
+	C2.Preds = []*Block{C}
 	pe.B, pe.Args = C, nil
 	P.SuccIdx = nil
 	L.Preds[slices.Index(L.Preds, P)] = C
-	B.Preds = []*Block{C}
+	L.Preds = append(L.Preds, C2)
+	B.Preds = []*Block{C2}
 
 	// B: the bulk operation.
 	var bulk *Value
@@ -663,10 +679,10 @@ func (l *idiomLoop) rewrite() {
 		v.Uses++
 	}
 
-	// Layout: C where L was, then L, M, B after.
+	// Layout: C and C2 where L was, then L, M, B after.
 	i := slices.Index(f.Blocks, L)
 	f.Blocks = slices.Insert(f.Blocks, i+1, M, B)
-	f.Blocks = slices.Insert(f.Blocks, i, C)
+	f.Blocks = slices.Insert(f.Blocks, i, C, C2)
 }
 
 // replaceUses points b's uses of repl's keys at their values.
