@@ -32,7 +32,7 @@ func TestLoopIdiomExec(t *testing.T) {
 		fn   string
 		size uint64
 	}{{"copy_back8", 1}, {"copy_fwd8", 1}, {"copy_fwd32", 4}, {"copy_back32", 4}, {"copy_fwd64", 8},
-		{"copy_words_rem", 1}, {"copy_words_wrap", 1}}
+		{"copy_words_rem", 1}, {"copy_words_wrap", 1}, {"copy_pairs_swapped", 8}}
 	for _, c := range copies {
 		for _, n := range []uint64{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 100, 1000, 1003} {
 			for _, dist := range []int64{-1000 * 8, -9, -8, -5, -4, -3, -1, 0, 1, 3, 4, 5, 8, 9, 1000 * 8} {

@@ -43,16 +43,17 @@ func TestLoopIdioms(t *testing.T) {
 		fn            string
 		copies, fills int
 	}{
-		{"copy_back8", 2, 0},      // a remainder loop and the loop unrolled by 4
-		{"copy_fwd8", 2, 0},       // the same forwards, three induction variables
-		{"copy_fwd32", 2, 0},      // words
-		{"copy_back32", 2, 0},     // words backwards
-		{"copy_fwd64", 2, 0},      // an up-counting index compared with the count
-		{"fill8", 0, 2},           // a byte from a parameter
-		{"fill32_uniform", 0, 2},  // 0x5a5a5a5a is a byte fill
-		{"fill32_mixed", 0, 0},    // 0x01020304 is not
-		{"copy_words_rem", 2, 0},  // while n > 15, n -= 32, unrolled, with a remainder loop
-		{"copy_words_wrap", 1, 0}, // while n > 2, n -= 4: checked not to wrap
+		{"copy_back8", 2, 0},         // a remainder loop and the loop unrolled by 4
+		{"copy_fwd8", 2, 0},          // the same forwards, three induction variables
+		{"copy_fwd32", 2, 0},         // words
+		{"copy_back32", 2, 0},        // words backwards
+		{"copy_fwd64", 2, 0},         // an up-counting index compared with the count
+		{"fill8", 0, 2},              // a byte from a parameter
+		{"fill32_uniform", 0, 2},     // 0x5a5a5a5a is a byte fill
+		{"fill32_mixed", 0, 0},       // 0x01020304 is not
+		{"copy_words_rem", 2, 0},     // while n > 15, n -= 32, unrolled, with a remainder loop
+		{"copy_words_wrap", 1, 0},    // while n > 2, n -= 4: checked not to wrap
+		{"copy_pairs_swapped", 2, 0}, // stores against the walk: checked for no overlap
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {

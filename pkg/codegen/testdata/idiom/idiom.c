@@ -43,3 +43,8 @@ void copy_words_rem(u64 *d, const u64 *s, u32 n) {
 void copy_words_wrap(u32 *d, const u32 *s, u32 n) {
 	do { *d++ = *s++; n -= 4; } while (n > 2);
 }
+/* Stores out of the walk's order (the second word first): a copy only
+ * when the ranges do not overlap at all. */
+void copy_pairs_swapped(u32 *d, const u32 *s, u32 n) {
+	for (; n; n--, d += 2, s += 2) { d[1] = s[1]; d[0] = s[0]; }
+}
