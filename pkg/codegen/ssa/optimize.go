@@ -14,6 +14,7 @@ func Optimize(f *Func, level int) {
 		fold(f)
 		if level > 1 {
 			gvn(f)
+			loopIdioms(f)
 		}
 		foldAddressAdds(f)
 		elimBoundsChecks(f)

@@ -1,0 +1,50 @@
+/* Byte and word loops of the shapes wasi-libc's string routines compile to
+ * (musl: word copies after alignment, byte loops for tails and misaligned
+ * buffers, run forwards or backwards). Built with -fno-builtin, so clang
+ * keeps them loops; pkg/codegen's loop-idiom tests run them. Regenerate
+ * with scripts/build-idiom-testdata.sh. */
+typedef unsigned int u32;
+typedef unsigned long long u64;
+
+/* memmove's backward byte loop (clang unrolls it by 4 with a remainder). */
+void copy_back8(unsigned char *d, const unsigned char *s, u32 n) {
+	while (n) { n--; d[n] = s[n]; }
+}
+/* memcpy's forward byte loop with three induction variables. */
+void copy_fwd8(unsigned char *d, const unsigned char *s, u32 n) {
+	for (; n; n--) *d++ = *s++;
+}
+void copy_fwd32(u32 *d, const u32 *s, u32 n) {
+	for (; n; n--) *d++ = *s++;
+}
+void copy_back32(u32 *d, const u32 *s, u32 n) {
+	while (n) { n--; d[n] = s[n]; }
+}
+void copy_fwd64(u64 *d, const u64 *s, u32 n) {
+	for (u32 i = 0; i != n; i++) d[i] = s[i];
+}
+/* memset's byte loop and a word fill of a uniform and a non-uniform value. */
+void fill8(unsigned char *d, int c, u32 n) {
+	for (; n; n--) *d++ = (unsigned char)c;
+}
+void fill32_uniform(u32 *d, u32 n) {
+	for (; n; n--) *d++ = 0x5a5a5a5a;
+}
+void fill32_mixed(u32 *d, u32 n) {
+	for (; n; n--) *d++ = 0x01020304;
+}
+/* musl memcpy's aligned word loop: a byte count stepping down while it
+ * is above the remainder. */
+void copy_words_rem(u64 *d, const u64 *s, u32 n) {
+	for (; n >= 16; n -= 16, d += 2, s += 2) { d[0] = s[0]; d[1] = s[1]; }
+}
+/* A count that steps past zero and wraps when n % 4 == 3: the loop then
+ * runs on until it traps. */
+void copy_words_wrap(u32 *d, const u32 *s, u32 n) {
+	do { *d++ = *s++; n -= 4; } while (n > 2);
+}
+/* Stores out of the walk's order (the second word first): a copy only
+ * when the ranges do not overlap at all. */
+void copy_pairs_swapped(u32 *d, const u32 *s, u32 n) {
+	for (; n; n--, d += 2, s += 2) { d[1] = s[1]; d[0] = s[0]; }
+}
