@@ -29,6 +29,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/oneproc"
 	_ "github.com/lucet-go/lucet/internal/startstack" // see its package doc
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
@@ -54,6 +55,11 @@ func main() {
 	exiting = true
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
+
+// releaseProcs gives back the Ps internal/oneproc held through start-up
+// (see its package doc): a guest needs them for its timeout's timer and
+// signals, compiling for its parallel code generation.
+func releaseProcs() { oneproc.Release(os.Getenv("GOMAXPROCS") != "") }
 
 // exiting says the process ends when run returns, so the module and store
 // need not be torn down: returning guest memory and stacks for reuse and
@@ -465,6 +471,7 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 				}
 			}
 		}
+		releaseProcs() // code generation is parallel
 		return compile.Load(b, opts, c)
 	}
 	l := &loaded{}
@@ -571,6 +578,7 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	}
 	// An export of a WASI module gets WASI too (as with wasmtime
 	// --invoke), set up from the same flags, argv[0] alone.
+	releaseProcs() // from here on guest code runs, the start function included
 	inst, err := command.Instantiate(store, l.main, opts)
 	if err != nil {
 		return report(stderr, path, err)
