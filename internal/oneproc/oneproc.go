@@ -21,8 +21,8 @@
 // only when Go preempts it (pkg/execute's doc: sysmon's signal, 10 ms
 // late) or, under GODEBUG=asyncpreemptoff=1, never, so --timeout's timer
 // would fire late or not at all on one P. lucet-run calls Release before
-// it compiles and before any guest code runs (instantiation included,
-// which runs the start function).
+// it compiles, and for the guest from a goroutine that runs once the
+// guest blocks or is preempted (before it runs, under asyncpreemptoff).
 package oneproc
 
 import (
