@@ -29,6 +29,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/oneproc"
 	_ "github.com/lucet-go/lucet/internal/startstack" // see its package doc
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
@@ -53,6 +54,41 @@ func main() {
 	}
 	exiting = true
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// releaseProcs gives back the Ps internal/oneproc held through start-up
+// (see its package doc): compiling needs them for its parallel code
+// generation, a guest for its timeout's timer.
+func releaseProcs() { oneproc.Release(os.Getenv("GOMAXPROCS") != "") }
+
+// releaseProcsForGuest gives the Ps back for the guest without making its
+// start wait for them: a goroutine releases them, which runs as soon as
+// the main goroutine blocks (a host call that blocks hands its P over) or
+// is preempted (sysmon preempts a guest that runs for 10 ms, see
+// pkg/execute's doc), so a timer of the guest's (--timeout) waits for a
+// P at most that long. A guest done before then, as hello world is,
+// never pays for the stop-the-world and the P the release makes: 0.3-0.4
+// ms of CPU per run (cpualt, 250-300 interleaved runs of hello.so).
+// Under GODEBUG=asyncpreemptoff=1 Go never preempts a spinning guest, so
+// the release is made first (TestGuestGetsProcs).
+func releaseProcsForGuest() {
+	if asyncPreemptOff(os.Getenv("GODEBUG")) {
+		releaseProcs()
+		return
+	}
+	go releaseProcs()
+}
+
+// asyncPreemptOff says whether a GODEBUG value turns asynchronous
+// preemption off (its last asyncpreemptoff setting wins, as in Go).
+func asyncPreemptOff(godebug string) bool {
+	off := false
+	for _, kv := range strings.Split(godebug, ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && k == "asyncpreemptoff" {
+			off = v == "1"
+		}
+	}
+	return off
 }
 
 // exiting says the process ends when run returns, so the module and store
@@ -465,6 +501,7 @@ func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(
 				}
 			}
 		}
+		releaseProcs() // code generation is parallel
 		return compile.Load(b, opts, c)
 	}
 	l := &loaded{}
@@ -571,6 +608,7 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	}
 	// An export of a WASI module gets WASI too (as with wasmtime
 	// --invoke), set up from the same flags, argv[0] alone.
+	releaseProcsForGuest() // guest code runs from here on, the start function included
 	inst, err := command.Instantiate(store, l.main, opts)
 	if err != nil {
 		return report(stderr, path, err)
