@@ -15,6 +15,7 @@
 //	pass_gvn.go            gvn                  OptLevel 2
 //	pass_fold_addr.go      foldAddressAdds      OptLevel >= 1 (range.go: its interval facts)
 //	pass_bce.go            elimBoundsChecks     OptLevel >= 1
+//	pass_divconst.go       divByConst           OptLevel >= 1 (divmagic.go: its magic numbers)
 //	pass_deadcode.go       deadCode             every level
 //	pass_critical_edges.go splitCriticalEdges   every level (regalloc and emitters need it)
 //	pass_fuse_compare.go   fuseCompares         OptLevel >= 1

@@ -5,7 +5,7 @@ package ssa
 // x-0, x*1, x&-1, shifts by 0) become their operand, multiplications by
 // a power of two become shifts (which fuseScaledAdds can then turn into
 // a scaled lea), or-trees that reverse a value's bytes become a byte swap
-// (pass_bswap.go), and eqz of an integer comparison becomes the inverse
+// (pass_bswap.go), remainder by 1 (and rem_s by -1) zero, and eqz of an integer comparison becomes the inverse
 // comparison, so a branch on it fuses into one cmp+jcc instead of
 // materializing two booleans. It runs before deadCode, which drops the
 // values left unused and recounts uses.
@@ -113,6 +113,12 @@ func foldValue(v *Value) *Value {
 			return x
 		}
 		v.Args = []*Value{x, y} // the constant second, for mulByPow2
+	case OpRemU, OpRemS:
+		// Remainder by 1 is 0, and by -1 too (INT_MIN rem_s -1 does not
+		// trap); pass_divconst.go takes the other constant divisors.
+		if c == 1 || v.Op == OpRemS && c == maskTo(t, ^uint64(0)) {
+			v.Op, v.Args, v.Aux, v.Aux2 = OpConst, nil, 0, 0
+		}
 	}
 	return nil
 }
