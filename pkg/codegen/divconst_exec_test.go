@@ -257,3 +257,82 @@ func runDivCases(t *testing.T, cases []binCase, consts []uint64, rng *rand.Rand)
 		})
 	}
 }
+
+// TestDivConstByConst divides constants by constants, which fold
+// evaluates at -O 1 and -O 2 unless the division traps: the trap must
+// stay.
+func TestDivConstByConst(t *testing.T) {
+	type cc struct {
+		op     int
+		i64    bool
+		x, d   uint64
+		name   string
+		result uint64
+		code   abi.TrapCode
+	}
+	var cases []cc
+	var bins []binCase
+	for _, i64 := range []bool{false, true} {
+		minInt := uint64(1) << 63
+		if !i64 {
+			minInt = 1 << 31
+		}
+		vals := []uint64{minInt, minInt - 1, uint64(7), ^uint64(6), 1, 0, ^uint64(0)}
+		for oi, op := range divOps {
+			for _, x := range vals {
+				for _, d := range []uint64{0, ^uint64(0), 1, 7, ^uint64(6), minInt, 2} {
+					if !i64 {
+						x, d = uint64(uint32(x)), uint64(uint32(d))
+					}
+					c := cc{op: oi, i64: i64, x: x, d: d, code: abi.TrapIntegerDivideByZero}
+					if d != 0 {
+						c.result, c.code = op.eval(x, d, i64)
+					}
+					bc := divCase(op.name, op.op32, op.eval, i64, d)
+					bc.name = fmt.Sprintf("%s/%#x", bc.name, x)
+					body := bc.body
+					bc.body = func(_, y byte) []byte {
+						b := body(0, y)
+						// Replace local.get x by the constant x.
+						k := []byte{0x41}
+						imm := sleb32(int32(uint32(x)))
+						if i64 {
+							k, imm = []byte{0x42}, sleb64(int64(x))
+						}
+						return append(append(k, imm...), b[2:]...)
+					}
+					c.name = bc.name
+					cases = append(cases, c)
+					bins = append(bins, bc)
+				}
+			}
+		}
+	}
+	for _, opt := range []int{0, 2} {
+		obj, err := codegen.Compile(binModule(bins), codegen.Options{OptLevel: opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst := instantiate(t, obj)
+		for _, c := range cases {
+			got, err := inst.Func(c.name).Call(0, 0)
+			if c.code != 0 {
+				var tr *execute.Trap
+				if !errors.As(err, &tr) || tr.Code != c.code {
+					t.Errorf("O%d %s: %v, want trap %v", opt, c.name, err, c.code)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("O%d %s: %v", opt, c.name, err)
+			}
+			w := c.result
+			if !c.i64 {
+				got[0], w = uint64(uint32(got[0])), uint64(uint32(w))
+			}
+			if got[0] != w {
+				t.Errorf("O%d %s = %#x, want %#x", opt, c.name, got[0], w)
+			}
+		}
+	}
+}

@@ -149,8 +149,8 @@ func maskTo(t Type, bits uint64) uint64 {
 	return bits
 }
 
-// evalConst computes a side-effect-free integer operation on constants
-// of type t (comparisons give 0 or 1).
+// evalConst computes an integer operation on constants of type t
+// (comparisons give 0 or 1), unless it traps.
 func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
 	a, b = maskTo(t, a), maskTo(t, b)
 	w := uint64(t.Size())
@@ -198,6 +198,24 @@ func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
 		return uint64(B2i[int64](sa <= sb)), true
 	case OpGeS:
 		return uint64(B2i[int64](sa >= sb)), true
+	case OpDivU, OpRemU:
+		if b == 0 {
+			return 0, false // it traps
+		}
+		if op == OpDivU {
+			return a / b, true
+		}
+		return a % b, true
+	case OpDivS, OpRemS:
+		// The signed minimum over -1 traps for div_s, and is 0 for rem_s
+		// (Go's % gives 0 too; Go's / wraps).
+		if b == 0 || op == OpDivS && sb == -1 && sa == -1<<(w-1) {
+			return 0, false
+		}
+		if op == OpDivS {
+			return uint64(sa / sb), true
+		}
+		return uint64(sa % sb), true
 	}
 	return 0, false
 }
