@@ -21,7 +21,7 @@ func TestEvalConst(t *testing.T) {
 		{OpGeS, TI64, ^uint64(0), 0, 0},
 		{OpDivU, TI32, 0xffffffff, 10, 429496729},
 		{OpDivS, TI32, 0xfffffff9, 2, 0xfffffffffffffffd}, // -7/2 = -3: toward zero
-		{OpRemS, TI32, 0xfffffff9, 2, ^uint64(0)}, // -7%2 = -1
+		{OpRemS, TI32, 0xfffffff9, 2, ^uint64(0)},         // -7%2 = -1
 		{OpRemS, TI32, 0x80000000, 0xffffffff, 0},
 		{OpRemS, TI64, 1 << 63, ^uint64(0), 0},
 		{OpDivS, TI64, 1 << 63, 2, 0xc000000000000000},
