@@ -17,28 +17,53 @@ import (
 // (2^n-1)*e < 2^k. k = n + ceil(log2 d) always satisfies it, with an
 // (n+1)-bit m; a smaller k, when one does, gives an n-bit m.
 
-// udivMagic returns m and k such that x/d = (x*m) >> k for every n-bit
-// unsigned x, d >= 2 not a power of two: the smallest k that works with
-// m < 2^n, or else k = n + ceil(log2 d) with 2^n <= m < 2^(n+1).
-func udivMagic(n uint, d uint64) (m *big.Int, k uint) {
+// udivMagic returns pre, m and k such that x/d = ((x >> pre) * m) >> k
+// for every n-bit unsigned x, d >= 2 not a power of two: with pre = 0,
+// the smallest k that works with m < 2^n; else, for an even d, the same
+// for (x >> pre) / (d >> pre), pre = d's trailing zeros, whose dividend
+// has pre fewer bits (x/(2^p*d') = (x >> p)/d'); else pre = 0 and
+// k = n + ceil(log2 d) with 2^n <= m < 2^(n+1).
+func udivMagic(n uint, d uint64) (pre uint, m *big.Int, k uint) {
+	if m, k, ok := udivMagicShort(n, n, d); ok {
+		return 0, m, k
+	}
+	if p := uint(bits.TrailingZeros64(d)); p > 0 {
+		if m, k, ok := udivMagicShort(n-p, n, d>>p); ok {
+			return p, m, k
+		}
+	}
 	l := uint(bits.Len64(d - 1)) // ceil(log2 d)
+	return 0, magic(n+l, d), n + l
+}
+
+// udivMagicShort returns the smallest k with m = ceil(2^k/d) < 2^mbits
+// that divides every nx-bit x, if there is one.
+func udivMagicShort(nx, mbits uint, d uint64) (m *big.Int, k uint, ok bool) {
 	bd := new(big.Int).SetUint64(d)
-	xmax := new(big.Int).Lsh(big.NewInt(1), n)
+	xmax := new(big.Int).Lsh(big.NewInt(1), nx)
 	xmax.Sub(xmax, big.NewInt(1))
-	for k = n; ; k++ {
+	for k = nx; k <= nx+uint(bits.Len64(d-1)); k++ {
 		p := new(big.Int).Lsh(big.NewInt(1), k)
-		m = new(big.Int).Add(p, bd)
-		m.Sub(m, big.NewInt(1))
-		m.Quo(m, bd)
-		if k == n+l {
-			return m, k
+		m = magic(k, d)
+		if m.BitLen() > int(mbits) {
+			return nil, 0, false // m only grows with k
 		}
 		e := new(big.Int).Mul(m, bd)
 		e.Sub(e, p)
-		if m.BitLen() <= int(n) && e.Mul(e, xmax).Cmp(p) < 0 {
-			return m, k
+		if e.Mul(e, xmax).Cmp(p) < 0 {
+			return m, k, true
 		}
 	}
+	return nil, 0, false
+}
+
+// magic is ceil(2^k/d).
+func magic(k uint, d uint64) *big.Int {
+	bd := new(big.Int).SetUint64(d)
+	m := new(big.Int).Lsh(big.NewInt(1), k)
+	m.Add(m, bd)
+	m.Sub(m, big.NewInt(1))
+	return m.Quo(m, bd)
 }
 
 // sdivMagic returns m and l for a signed n-bit division by d >= 3, not a
@@ -53,10 +78,5 @@ func udivMagic(n uint, d uint64) (m *big.Int, k uint) {
 // 2^(n-1+l).
 func sdivMagic(n uint, d uint64) (m uint64, l uint) {
 	l = uint(bits.Len64(d - 1))
-	bd := new(big.Int).SetUint64(d)
-	p := new(big.Int).Lsh(big.NewInt(1), n-1+l)
-	mm := new(big.Int).Add(p, bd)
-	mm.Sub(mm, big.NewInt(1))
-	mm.Quo(mm, bd)
-	return mm.Uint64(), l
+	return magic(n-1+l, d).Uint64(), l
 }

@@ -130,9 +130,12 @@ func (r *divRewriter) udiv(x *Value, n uint, d uint64) *Value {
 		}
 		return q
 	}
-	m, k := udivMagic(n, d)
+	pre, m, k := udivMagic(n, d)
 	if t == TI32 {
 		x64 := r.val(OpExtendU, TI64, x)
+		if pre > 0 {
+			x64 = r.binC(OpShrU, x64, uint64(pre))
+		}
 		var q *Value
 		if m.BitLen() <= 32 {
 			q = r.binC(OpShrU, r.binC(OpMul, x64, m.Uint64()), uint64(k))
@@ -145,6 +148,15 @@ func (r *divRewriter) udiv(x *Value, n uint, d uint64) *Value {
 		return r.val(OpWrap, TI32, q)
 	}
 	if m.BitLen() <= 64 {
+		if pre > 0 {
+			x = r.binC(OpShrU, x, uint64(pre))
+		}
+		if k < 64 {
+			// The high half shifts by 64: m < 2^k (d >= 3), so
+			// m * 2^(64-k) still fits.
+			m.Lsh(m, 64-k)
+			k = 64
+		}
 		h := r.val(OpMulHiU, TI64, x, r.konst(TI64, m.Uint64()))
 		if k == 64 {
 			return h
