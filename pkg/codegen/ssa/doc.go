@@ -16,6 +16,7 @@
 //	pass_loop_idiom.go     loopIdioms           OptLevel 2 (copy/fill loops to memory.copy/fill)
 //	pass_fold_addr.go      foldAddressAdds      OptLevel >= 1 (range.go: its interval facts)
 //	pass_bce.go            elimBoundsChecks     OptLevel >= 1
+//	pass_divconst.go       divByConst           OptLevel >= 1 (divmagic.go: its magic numbers)
 //	pass_deadcode.go       deadCode             every level
 //	pass_critical_edges.go splitCriticalEdges   every level (regalloc and emitters need it)
 //	pass_fuse_compare.go   fuseCompares         OptLevel >= 1

@@ -132,6 +132,11 @@ const (
 
 	OpBswap // reverses the bytes of Args[0] (from or-trees, pass_bswap.go)
 
+	// The high half of the double-width product of Args[0] and Args[1],
+	// unsigned or signed (division by a constant, pass_divconst.go).
+	OpMulHiU
+	OpMulHiS
+
 	OpCount
 )
 
@@ -156,7 +161,7 @@ var opNames = [...]string{
 	OpCallIndirect: "call_indirect", OpResult: "result", OpBuiltin: "builtin", OpInterrupt: "interrupt",
 	OpRefFunc: "ref.func", OpTableGet: "table.get", OpTableSet: "table.set", OpTableSize: "table.size",
 	OpFuel: "fuel", OpGlobalAddr: "global.addr", OpSIMD: "simd", OpShuffle: "shuffle",
-	OpCallTarget: "call_target", OpBswap: "bswap",
+	OpCallTarget: "call_target", OpBswap: "bswap", OpMulHiU: "mulhi_u", OpMulHiS: "mulhi_s",
 }
 
 func (o Op) String() string {
@@ -189,6 +194,7 @@ var OpInfos = [OpCount]opInfo{
 	OpAdd: {Commutative: true}, OpMul: {Commutative: true}, OpAnd: {Commutative: true},
 	OpOr: {Commutative: true}, OpXor: {Commutative: true}, OpEq: {Commutative: true},
 	OpNe: {Commutative: true}, OpFAdd: {Commutative: true}, OpFMul: {Commutative: true},
+	OpMulHiU: {Commutative: true}, OpMulHiS: {Commutative: true},
 }
 
 // isCompare reports whether o is an integer comparison that can fuse into

@@ -18,6 +18,7 @@ func Optimize(f *Func, level int) {
 		}
 		foldAddressAdds(f)
 		elimBoundsChecks(f)
+		divByConst(f)
 	}
 	deadCode(f)
 	splitCriticalEdges(f)

@@ -5,7 +5,7 @@ package ssa
 // x-0, x*1, x&-1, shifts by 0) become their operand, multiplications by
 // a power of two become shifts (which fuseScaledAdds can then turn into
 // a scaled lea), or-trees that reverse a value's bytes become a byte swap
-// (pass_bswap.go), and eqz of an integer comparison becomes the inverse
+// (pass_bswap.go), remainder by 1 (and rem_s by -1) zero, and eqz of an integer comparison becomes the inverse
 // comparison, so a branch on it fuses into one cmp+jcc instead of
 // materializing two booleans. It runs before deadCode, which drops the
 // values left unused and recounts uses.
@@ -113,6 +113,12 @@ func foldValue(v *Value) *Value {
 			return x
 		}
 		v.Args = []*Value{x, y} // the constant second, for mulByPow2
+	case OpRemU, OpRemS:
+		// Remainder by 1 is 0, and by -1 too (INT_MIN rem_s -1 does not
+		// trap); pass_divconst.go takes the other constant divisors.
+		if c == 1 || v.Op == OpRemS && c == maskTo(t, ^uint64(0)) {
+			v.Op, v.Args, v.Aux, v.Aux2 = OpConst, nil, 0, 0
+		}
 	}
 	return nil
 }
@@ -143,8 +149,8 @@ func maskTo(t Type, bits uint64) uint64 {
 	return bits
 }
 
-// evalConst computes a side-effect-free integer operation on constants
-// of type t (comparisons give 0 or 1).
+// evalConst computes an integer operation on constants of type t
+// (comparisons give 0 or 1), unless it traps.
 func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
 	a, b = maskTo(t, a), maskTo(t, b)
 	w := uint64(t.Size())
@@ -192,6 +198,24 @@ func evalConst(op Op, t Type, a, b uint64) (uint64, bool) {
 		return uint64(B2i[int64](sa <= sb)), true
 	case OpGeS:
 		return uint64(B2i[int64](sa >= sb)), true
+	case OpDivU, OpRemU:
+		if b == 0 {
+			return 0, false // it traps
+		}
+		if op == OpDivU {
+			return a / b, true
+		}
+		return a % b, true
+	case OpDivS, OpRemS:
+		// The signed minimum over -1 traps for div_s, and is 0 for rem_s
+		// (Go's % gives 0 too; Go's / wraps).
+		if b == 0 || op == OpDivS && sb == -1 && sa == -1<<(w-1) {
+			return 0, false
+		}
+		if op == OpDivS {
+			return uint64(sa / sb), true
+		}
+		return uint64(sa % sb), true
 	}
 	return 0, false
 }

@@ -117,6 +117,8 @@ func initLowerings() {
 	lowerings[ssa.OpCallIndirect] = (*emitter).call
 	lowerings[ssa.OpCallTarget] = (*emitter).callTarget
 	lowerings[ssa.OpBswap] = (*emitter).bswap
+	lowerings[ssa.OpMulHiU] = (*emitter).mulHi
+	lowerings[ssa.OpMulHiS] = (*emitter).mulHi
 	lowerings[ssa.OpResult] = (*emitter).callResult
 	lowerings[ssa.OpBuiltin] = (*emitter).builtin
 	lowerings[ssa.OpInterrupt] = (*emitter).interrupt
@@ -691,6 +693,35 @@ func (e *emitter) div(v *ssa.Value) {
 		a.MovRR(sz, asm.Reg(v.Loc.Reg), res)
 	} else {
 		e.finish(v, res)
+	}
+}
+
+// mulHi: the one-operand mul or imul leaves the product's high half in
+// RDX (so these ops are not in leavesRDX), from x in RAX.
+func (e *emitter) mulHi(v *ssa.Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	if x.Op == ssa.OpConst {
+		x, y = y, x
+	}
+	sz := v.Type.Size()
+	var ry asm.Reg
+	if y.Op != ssa.OpConst && y.Loc.InReg() {
+		ry = asm.Reg(y.Loc.Reg)
+	} else {
+		e.load(rC, y)
+		ry = rC
+	}
+	e.load(rA, x)
+	if v.Op == ssa.OpMulHiS {
+		a.ImulR(sz, ry)
+	} else {
+		a.MulR(sz, ry)
+	}
+	if v.Loc.InReg() {
+		a.MovRR(sz, asm.Reg(v.Loc.Reg), rD)
+	} else {
+		e.finish(v, rD)
 	}
 }
 
