@@ -22,8 +22,10 @@ import (
 // iteration number (affine below); its only effects are stores that
 // together write a contiguous run of bytes each iteration, walking
 // memory in one direction, each storing either a load of the same width
-// at a fixed distance (copy) or one loop-invariant byte (fill); and it
-// runs while a value stepping by a power of two is not zero.
+// at a fixed distance (copy) or one loop-invariant byte (fill), or words
+// merged from loads so that each byte is one at a fixed distance
+// (pass_loop_idiom_merge.go); and it runs while a value stepping by a
+// power of two is not zero.
 //
 // L is versioned, not replaced: a new block C on the edge from P
 // computes the trip count and the byte ranges and goes to the bulk block
