@@ -63,6 +63,7 @@ func TestLoopIdioms(t *testing.T) {
 		{"copy_merge1_w", 3, 0},
 		{"copy_merge2_w", 3, 0},
 		{"copy_merge3_w", 3, 0},
+		{"copy_merge_skew", 2, 0}, // bytes at two distances: only the tail loop
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {
