@@ -2,8 +2,10 @@ package codegen_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
@@ -26,6 +28,7 @@ func TestLoopIdiomExec(t *testing.T) {
 	type tc struct {
 		fn      string
 		d, s, n uint64 // fills take (d, n) or (d, s as the byte, n)
+		wx      uint32 // copy_merge*_w: the carried word differs from memory at s in these bits
 	}
 	var cases []tc
 	copies := []struct {
@@ -37,23 +40,60 @@ func TestLoopIdiomExec(t *testing.T) {
 		for _, n := range []uint64{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 100, 1000, 1003} {
 			for _, dist := range []int64{-1000 * 8, -9, -8, -5, -4, -3, -1, 0, 1, 3, 4, 5, 8, 9, 1000 * 8} {
 				s := uint64(20000)
-				cases = append(cases, tc{c.fn, uint64(int64(s) + dist), s, n})
+				cases = append(cases, tc{c.fn, uint64(int64(s) + dist), s, n, 0})
 			}
 		}
 		// Partly out of bounds, each range; a count past the end of
 		// memory; addresses that wrap around 4 GiB.
 		end := uint64(memSize)
 		cases = append(cases,
-			tc{c.fn, end - 10*c.size, 1000, 20}, tc{c.fn, 1000, end - 10*c.size, 20},
-			tc{c.fn, end - 10*c.size - 1, 1000, 20}, tc{c.fn, 1000, end - 3, 20},
-			tc{c.fn, 500, 100, 0xFFFFFFFF}, tc{c.fn, 100, 500, 0x3FFFFFFF},
-			tc{c.fn, 0xFFFFFFF0, 100, 40}, tc{c.fn, 100, 0xFFFFFFF8, 40},
-			tc{c.fn, 16, 100, 0x40000001},
+			tc{c.fn, end - 10*c.size, 1000, 20, 0}, tc{c.fn, 1000, end - 10*c.size, 20, 0},
+			tc{c.fn, end - 10*c.size - 1, 1000, 20, 0}, tc{c.fn, 1000, end - 3, 20, 0},
+			tc{c.fn, 500, 100, 0xFFFFFFFF, 0}, tc{c.fn, 100, 500, 0x3FFFFFFF, 0},
+			tc{c.fn, 0xFFFFFFF0, 100, 40, 0}, tc{c.fn, 100, 0xFFFFFFF8, 40, 0},
+			tc{c.fn, 16, 100, 0x40000001, 0},
 		)
+	}
+	// musl memcpy's merged-word loops (R bytes copied first, then words
+	// of bytes R.. of the carried word and 0..R-1 of the next): every
+	// misalignment, overlaps both ways, and the _w variants with the
+	// carried word matching memory, differing in a byte the loop stores
+	// (it must run) or only in one it does not; r 0 is copy_merge_skew,
+	// whose words are no copy.
+	for r := 0; r <= 3; r++ {
+		fn := fmt.Sprintf("copy_merge%d", r)
+		if r == 0 {
+			fn = "copy_merge_skew"
+		}
+		for _, n := range []uint64{31, 32, 33, 35, 36, 51, 52, 64, 100, 200, 1000, 1001, 1002, 1003} {
+			for _, dist := range []int64{-8000, -33, -20, -19, -17, -16, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 16, 17, 19, 20, 33, 8000} {
+				s := uint64(20000)
+				d := uint64(int64(s) + dist)
+				cases = append(cases, tc{fn: fn, d: d, s: s, n: n})
+				for _, wx := range []uint32{0, 0xff000000, 0x00ff0000, 0x000000ff} {
+					if r == 0 {
+						break
+					}
+					cases = append(cases, tc{fn: fn + "_w", d: d, s: s, n: n, wx: wx})
+				}
+			}
+		}
+		end := uint64(memSize)
+		for _, c := range []tc{{d: end - 40, s: 1000, n: 80}, {d: 1000, s: end - 40, n: 80}, {d: 1000, s: end - 66, n: 64},
+			{d: 1000, s: end - 67, n: 64}, {d: 1000, s: end - 68, n: 64}, {d: 1000, s: end - 65, n: 64},
+			{d: end - 63, s: 1000, n: 64}, {d: 500, s: 100, n: 0xFFFFFFFF}, {d: 0xFFFFFFF0, s: 100, n: 64},
+			{d: 100, s: 0xFFFFFFF8, n: 64}, {d: 100, s: 0xFFFFFFFE, n: 64}} {
+			c.fn = fn
+			cases = append(cases, c)
+			if r > 0 {
+				c.fn += "_w"
+				cases = append(cases, c)
+			}
+		}
 	}
 	for _, d := range []uint64{0, 1, 3, 4096, 4097, memSize - 50, memSize - 4, 0xFFFFFFF0} {
 		for _, n := range []uint64{0, 1, 2, 5, 13, 100, 1000, 0xFFFFFFFF} {
-			cases = append(cases, tc{"fill8", d, 0x1A5, n}, tc{"fill32_uniform", d, 0, n}, tc{"fill32_mixed", d, 0, n})
+			cases = append(cases, tc{"fill8", d, 0x1A5, n, 0}, tc{"fill32_uniform", d, 0, n, 0}, tc{"fill32_mixed", d, 0, n, 0})
 		}
 	}
 	type outcome struct {
@@ -76,6 +116,13 @@ func TestLoopIdiomExec(t *testing.T) {
 			args := []uint64{c.d, c.s, c.n}
 			if c.fn == "fill32_uniform" || c.fn == "fill32_mixed" {
 				args = []uint64{c.d, c.n}
+			}
+			if strings.HasSuffix(c.fn, "_w") {
+				var w uint32
+				if c.s+4 <= uint64(len(mem)) {
+					w = binary.LittleEndian.Uint32(mem[c.s:])
+				}
+				args = append(args, uint64(w^c.wx))
 			}
 			_, err := inst.Func(c.fn).Call(args...)
 			var o outcome

@@ -63,14 +63,22 @@ func IsTrap(err error, code abi.TrapCode) bool {
 	return errors.As(err, &t) && t.Code == code
 }
 
-// findModule returns the loaded module whose code contains pc.
+// findModule returns the loaded module whose code contains pc, else one
+// whose code ends at pc: a trap routine called by the last instruction of
+// the last function returns to the first byte past the code, and that
+// return address is the TrapPC the site table has an entry for (the
+// functions follow the stubs, so this is any module's last function).
 func (s *Store) findModule(pc uintptr) *module {
+	var end *module
 	for _, m := range s.modules {
 		if pc >= m.code && pc < m.code+m.size {
 			return m
 		}
+		if pc == m.code+m.size {
+			end = m
+		}
 	}
-	return nil
+	return end
 }
 
 // funcAtOffset maps a code offset to a defined function (by index in the

@@ -13,7 +13,8 @@
 //	pass_params.go         elimRedundantParams  every level
 //	pass_fold.go           fold                 OptLevel >= 1
 //	pass_gvn.go            gvn                  OptLevel 2
-//	pass_loop_idiom.go     loopIdioms           OptLevel 2 (copy/fill loops to memory.copy/fill)
+//	pass_loop_idiom.go     loopIdioms           OptLevel 2 (copy/fill loops to memory.copy/fill;
+//	                                            pass_loop_idiom_merge.go: musl's merged-word copies)
 //	pass_fold_addr.go      foldAddressAdds      OptLevel >= 1 (range.go: its interval facts)
 //	pass_bce.go            elimBoundsChecks     OptLevel >= 1
 //	pass_divconst.go       divByConst           OptLevel >= 1 (divmagic.go: its magic numbers)

@@ -18,32 +18,56 @@ func byteSwapOf(v *Value) *Value {
 	// the budget bounds the walk of a shared (DAG) or-tree.
 	budget := 64
 	p := bytesOf(v, n, 10, &budget)
-	if p.x == v || p.x.Type != v.Type {
+	x := p.single(n)
+	if x == nil || x == v || x.Type != v.Type {
 		return nil
 	}
 	for i := 0; i < n; i++ {
-		if int(p.at[i]) != n-1-i {
+		if int(p.at[i].j) != n-1-i || p.at[i].x == nil {
 			return nil
 		}
 	}
-	return p.x
+	return x
 }
 
-// bytePerm is a value as bytes of x: byte i of the value is byte at[i] of
-// x, or zero when at[i] is -1.
+// byteSrc is where one byte of a value comes from: byte j of x, or zero
+// when x is nil.
+type byteSrc struct {
+	x *Value
+	j int8
+}
+
+// bytePerm is a value as bytes of other values: byte i of the value is
+// at[i]. byteSwapOf needs all of one x; loopIdioms' merged word copies
+// (musl memcpy's misaligned loops) take bytes of two loaded words.
 type bytePerm struct {
-	x  *Value
-	at [8]int8
+	at [8]byteSrc
 }
 
-// bytesOf describes v (n bytes wide) as a permutation of the bytes of a
-// value depth or fewer operations down, looking at no more than *budget
-// values in all; at worst of v itself.
+// single returns the one value all non-zero bytes come from, or nil.
+func (p bytePerm) single(n int) *Value {
+	var x *Value
+	for _, b := range p.at[:n] {
+		if b.x != nil {
+			if x != nil && b.x != x {
+				return nil
+			}
+			x = b.x
+		}
+	}
+	return x
+}
+
+// bytesOf describes v (n bytes wide) as bytes of values depth or fewer
+// operations down, looking at no more than *budget values in all: shifts
+// and rotations by whole bytes move bytes, byte masks clear them, and an
+// or merges two values whose bytes do not collide. At worst v is its own
+// bytes.
 func bytesOf(v *Value, n, depth int, budget *int) bytePerm {
 	v = resolve(v)
-	self := bytePerm{x: v}
+	var self bytePerm
 	for i := 0; i < n; i++ {
-		self.at[i] = int8(i)
+		self.at[i] = byteSrc{v, int8(i)}
 	}
 	*budget--
 	if depth == 0 || *budget < 0 || len(v.Args) != 2 || int(v.Type.Size()) != 8*n {
@@ -61,7 +85,7 @@ func bytesOf(v *Value, n, depth int, budget *int) bytePerm {
 		}
 		k := c / 8
 		in := bytesOf(x, n, depth-1, budget)
-		out := bytePerm{x: in.x}
+		var out bytePerm
 		for i := 0; i < n; i++ {
 			var j int
 			switch v.Op {
@@ -74,7 +98,6 @@ func bytesOf(v *Value, n, depth int, budget *int) bytePerm {
 			case OpRotr:
 				j = (i + k) % n
 			}
-			out.at[i] = -1
 			if j >= 0 && j < n {
 				out.at[i] = in.at[j]
 			}
@@ -91,7 +114,7 @@ func bytesOf(v *Value, n, depth int, budget *int) bytePerm {
 		for i := 0; i < n; i++ {
 			switch byte(uint64(y.Aux) >> (8 * i)) {
 			case 0:
-				in.at[i] = -1
+				in.at[i] = byteSrc{}
 			case 0xff:
 			default:
 				return self
@@ -100,13 +123,10 @@ func bytesOf(v *Value, n, depth int, budget *int) bytePerm {
 		return in
 	case OpOr:
 		a, b := bytesOf(x, n, depth-1, budget), bytesOf(y, n, depth-1, budget)
-		if a.x != b.x {
-			return self
-		}
 		for i := 0; i < n; i++ {
-			if a.at[i] < 0 {
+			if a.at[i].x == nil {
 				a.at[i] = b.at[i]
-			} else if b.at[i] >= 0 && b.at[i] != a.at[i] {
+			} else if b.at[i].x != nil && b.at[i] != a.at[i] {
 				return self
 			}
 		}

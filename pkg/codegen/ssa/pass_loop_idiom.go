@@ -22,8 +22,10 @@ import (
 // iteration number (affine below); its only effects are stores that
 // together write a contiguous run of bytes each iteration, walking
 // memory in one direction, each storing either a load of the same width
-// at a fixed distance (copy) or one loop-invariant byte (fill); and it
-// runs while a value stepping by a power of two is not zero.
+// at a fixed distance (copy) or one loop-invariant byte (fill), or words
+// merged from loads so that each byte is one at a fixed distance
+// (pass_loop_idiom_merge.go); and it runs while a value stepping by a
+// power of two is not zero.
 //
 // L is versioned, not replaced: a new block C on the edge from P
 // computes the trip count and the byte ranges and goes to the bulk block
@@ -43,8 +45,7 @@ func loopIdioms(f *Func) {
 	// thousands of functions with no such loop).
 	for i := 0; i < len(f.Blocks); i++ {
 		if l := matchIdiomLoop(f, f.Blocks[i]); l != nil {
-			l.rewrite()
-			i += 4
+			i += l.rewrite()
 		}
 	}
 }
@@ -116,6 +117,14 @@ type idiomLoop struct {
 	// the walk (else a copy must not overlap at all).
 	lowD, lowS uint32
 	ordered    bool
+	// A merged word copy (pass_loop_idiom_merge.go): carried marks the
+	// parameters that carry a loaded word to the next iteration, lowL is
+	// the lowest load constant (lowS is then the copied source's), and
+	// carriedBytes are the entry bytes C3 compares with memory.
+	merged       bool
+	carried      []bool
+	lowL         uint32
+	carriedBytes []carriedByte
 }
 
 func (l *idiomLoop) aff(v *Value) (affine, bool) {
@@ -143,7 +152,7 @@ func (l *idiomLoop) affOf(v *Value) (affine, bool) {
 	switch v.Op {
 	case OpParam:
 		j := slices.Index(l.L.Params, v)
-		if j < 0 {
+		if j < 0 || l.carried != nil && l.carried[j] {
 			return affine{}, false
 		}
 		e := l.P.Succs[l.entryEdge].Args[j]
@@ -204,12 +213,13 @@ func matchIdiomLoop(f *Func, L *Block) *idiomLoop {
 		step: make([]uint32, len(L.Params)), memo: map[*Value]affine{}}
 	for j, p := range L.Params {
 		st, ok := stepOf(L, L.Succs[back].Args[j], p)
-		if !ok {
+		if !ok && !l.markCarried(j, L.Succs[back].Args[j]) {
 			return nil
 		}
 		l.step[j] = st
 	}
-	if !l.matchAccesses() || !l.matchCond() || !l.matchUses() {
+	matched := l.carried == nil && l.matchAccesses()
+	if !matched && !l.matchMerged() || !l.matchCond() || !l.matchUses() {
 		return nil
 	}
 	return l
@@ -243,20 +253,7 @@ func stepOf(L *Block, v, p *Value) (uint32, bool) {
 // matchAccesses collects the stores (and the loads they copy) and checks
 // that each iteration writes one contiguous run, in the order of the walk.
 func (l *idiomLoop) matchAccesses() bool {
-	access := func(v *Value) (memAccess, bool) {
-		size, _, _ := ScalarAccess(wasm.Opcode(v.Aux2))
-		if size == 0 || v.Args[0].Type != TI32 {
-			return memAccess{}, false
-		}
-		a, ok := l.aff(v.Args[0])
-		if !ok || a.s == 0 {
-			return memAccess{}, false
-		}
-		// The static offset is added after the i32 address: it joins the
-		// constant only when the ranges are checked not to wrap, which C
-		// does for the lowest address plus the offset.
-		return memAccess{v: v, addr: a, size: size}, true
-	}
+	access := l.access
 	for _, v := range l.L.Values {
 		if v.Op != OpStore {
 			if v.Op == OpLoad && v.Uses != 1 {
@@ -313,6 +310,22 @@ func (l *idiomLoop) matchAccesses() bool {
 		l.lowS = l.loads[0].addr.c + (l.lowD - l.stores[0].addr.c)
 	}
 	return true
+}
+
+// access is the load or store v with its affine address.
+func (l *idiomLoop) access(v *Value) (memAccess, bool) {
+	size, _, _ := ScalarAccess(wasm.Opcode(v.Aux2))
+	if size == 0 || v.Args[0].Type != TI32 {
+		return memAccess{}, false
+	}
+	a, ok := l.aff(v.Args[0])
+	if !ok || a.s == 0 {
+		return memAccess{}, false
+	}
+	// The static offset is added after the i32 address: it joins the
+	// constant only when the ranges are checked not to wrap, which C
+	// does for the lowest address plus the offset.
+	return memAccess{v: v, addr: a, size: size}, true
 }
 
 // contiguousRun checks that the accesses share their terms, step, width
@@ -465,8 +478,9 @@ func (l *idiomLoop) matchUses() bool {
 	return true
 }
 
-// rewrite builds C, B and M around L.
-func (l *idiomLoop) rewrite() {
+// rewrite builds C, B and M around L and returns the number of blocks
+// it put before L and after it.
+func (l *idiomLoop) rewrite() int {
 	f, L, P := l.f, l.L, l.P
 	C, B := f.NewBlock(), f.NewBlock()
 	C.Sealed, B.Sealed = true, true
@@ -578,7 +592,19 @@ func (l *idiomLoop) rewrite() {
 	}
 	dst := lowest(l.stores, l.lowD)
 	var src *Value
-	if l.loads != nil {
+	if l.merged {
+		// The copied source and, separately, every word the loop loads.
+		src = lowest(l.loads, l.lowS)
+		lowest(l.loads, l.lowL)
+		one := cnst(C2, TI64, 1)
+		nm1 := val(C2, OpSub, TI64, n64, one)
+		apart := func(x, y *Value) {
+			d := val(C2, OpSub, TI64, x, y)
+			oks = append(oks, val(C2, OpGeU, TI32, val(C2, OpSub, TI64, d, one), nm1))
+		}
+		apart(dst, src)
+		apart(src, dst)
+	} else if l.loads != nil {
 		src = lowest(l.loads, l.lowS)
 		// An element loop equals memmove unless its destination starts
 		// strictly inside the source, behind the walk: for a forward
@@ -619,6 +645,24 @@ func (l *idiomLoop) rewrite() {
 	L.Preds[slices.Index(L.Preds, P)] = C
 	L.Preds = append(L.Preds, C2)
 	B.Preds = []*Block{C2}
+	before := []*Block{C, C2}
+	if len(l.carriedBytes) > 0 {
+		// C3, between C2 and B: the carried bytes match memory.
+		C3 := f.NewBlock()
+		C3.Sealed, C3.LoopDepth = true, P.LoopDepth
+		same := l.carriedCheck(C3, val, cnst, at)
+		C3.Kind, C3.Control = BlockIf, same
+		same.Uses++
+		C3.Succs = []Edge{{B: B}, {B: L, Args: slices.Clone(C2.Succs[1].Args)}}
+		for _, a := range C3.Succs[1].Args {
+			a.Uses++
+		}
+		C3.Preds = []*Block{C2}
+		C2.Succs[0].B = C3
+		L.Preds = append(L.Preds, C3)
+		B.Preds = []*Block{C3}
+		before = append(before, C3)
+	}
 
 	// B: the bulk operation.
 	var bulk *Value
@@ -681,10 +725,11 @@ func (l *idiomLoop) rewrite() {
 		v.Uses++
 	}
 
-	// Layout: C and C2 where L was, then L, M, B after.
+	// Layout: C and C2 (and C3) where L was, then L, M, B after.
 	i := slices.Index(f.Blocks, L)
 	f.Blocks = slices.Insert(f.Blocks, i+1, M, B)
-	f.Blocks = slices.Insert(f.Blocks, i, C, C2)
+	f.Blocks = slices.Insert(f.Blocks, i, before...)
+	return len(before) + 2
 }
 
 // replaceUses points b's uses of repl's keys at their values.

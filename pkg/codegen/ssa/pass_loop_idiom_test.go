@@ -54,6 +54,16 @@ func TestLoopIdioms(t *testing.T) {
 		{"copy_words_rem", 2, 0},     // while n > 15, n -= 32, unrolled, with a remainder loop
 		{"copy_words_wrap", 1, 0},    // while n > 2, n -= 4: checked not to wrap
 		{"copy_pairs_swapped", 2, 0}, // stores against the walk: checked for no overlap
+		// musl memcpy's misaligned loops: words merged from two loads,
+		// one carried, as a byte copy (and the tail loop, unrolled with
+		// a remainder); with the carried word from the caller as well.
+		{"copy_merge1", 3, 0},
+		{"copy_merge2", 3, 0},
+		{"copy_merge3", 3, 0},
+		{"copy_merge1_w", 3, 0},
+		{"copy_merge2_w", 3, 0},
+		{"copy_merge3_w", 3, 0},
+		{"copy_merge_skew", 2, 0}, // bytes at two distances: only the tail loop
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {

@@ -48,3 +48,58 @@ void copy_words_wrap(u32 *d, const u32 *s, u32 n) {
 void copy_pairs_swapped(u32 *d, const u32 *s, u32 n) {
 	for (; n; n--, d += 2, s += 2) { d[1] = s[1]; d[0] = s[0]; }
 }
+/* musl memcpy's loops for a source misaligned by 1, 2 or 3 bytes against
+ * an aligned destination (little-endian): each stored word merges the
+ * carried word w and the next one, so every stored byte is a source byte
+ * at a fixed distance. The _w variants take the carried word's start
+ * from the caller, which need not match memory: then the loop must run. */
+typedef u32 __attribute__((__may_alias__)) au32;
+#define MERGE_LOOP(R, L)                                                   \
+	for (; n >= 20 - R; s += 16, d += 16, n -= 16) {               \
+		x = *(au32 *)(s + 4 - R);                                  \
+		*(au32 *)(d + 0) = (w >> (8 * L)) | (x << (8 * (4 - L)));  \
+		w = *(au32 *)(s + 8 - R);                                  \
+		*(au32 *)(d + 4) = (x >> (8 * L)) | (w << (8 * (4 - L)));  \
+		x = *(au32 *)(s + 12 - R);                                  \
+		*(au32 *)(d + 8) = (w >> (8 * L)) | (x << (8 * (4 - L)));  \
+		w = *(au32 *)(s + 16 - R);                                 \
+		*(au32 *)(d + 12) = (x >> (8 * L)) | (w << (8 * (4 - L))); \
+	}
+/* R bytes copied before the loop, the carried word shifted right by L. */
+#define MERGE_FN(name, R, L)                                                        \
+	void name(unsigned char *d, const unsigned char *s, u32 n) {                \
+		u32 w, x;                                                           \
+		if (n < 32) return;                                                 \
+		w = *(au32 *)s;                                                     \
+		for (int i = 0; i < R; i++) *d++ = *s++;                            \
+		n -= R;                                                             \
+		MERGE_LOOP(R, L)                                                    \
+		for (; n; n--) *d++ = *s++;                                         \
+	}                                                                           \
+	void name##_w(unsigned char *d, const unsigned char *s, u32 n, u32 w) {     \
+		u32 x;                                                              \
+		if (n < 32) return;                                                 \
+		for (int i = 0; i < R; i++) *d++ = *s++;                            \
+		n -= R;                                                             \
+		MERGE_LOOP(R, L)                                                    \
+		for (; n; n--) *d++ = *s++;                                         \
+	}
+MERGE_FN(copy_merge1, 3, 3)
+MERGE_FN(copy_merge2, 2, 2)
+MERGE_FN(copy_merge3, 1, 1)
+/* Merged words whose bytes are not at one distance (the second word's
+ * shift is off by a byte): no copy; the tail loop still is one. */
+void copy_merge_skew(unsigned char *d, const unsigned char *s, u32 n) {
+	u32 w, x;
+	if (n < 32) return;
+	w = *(au32 *)s;
+	*d++ = *s++;
+	n -= 1;
+	for (; n >= 19; s += 8, d += 8, n -= 8) {
+		x = *(au32 *)(s + 3);
+		*(au32 *)(d + 0) = (w >> 8) | (x << 24);
+		w = *(au32 *)(s + 7);
+		*(au32 *)(d + 4) = (x >> 16) | (w << 16);
+	}
+	for (; n; n--) *d++ = *s++;
+}
