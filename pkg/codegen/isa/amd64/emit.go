@@ -58,6 +58,11 @@ type emitter struct {
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
 	cmpFlags, prevCmp *ssa.Value
+	// selFlags is the comparison fused into selects whose flags the
+	// select just emitted left, as condition selCond; selPrev is that of
+	// the value emitted before the current one (emit_select.go).
+	selFlags, selPrev *ssa.Value
+	selCond           asm.Cond
 	frame             int32 // bytes below rbp
 	// saved are the callee-saved registers the function allocates, kept
 	// in the slots after the spill slots from the prologue to each return.
@@ -1057,6 +1062,7 @@ func (e *emitter) value(v *ssa.Value) error {
 	}
 	e.flagsFor = nil
 	e.prevCmp, e.cmpFlags = e.cmpFlags, nil
+	e.selPrev, e.selFlags = e.selFlags, nil
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}

@@ -1117,28 +1117,20 @@ func (e *emitter) sel(v *ssa.Value) {
 			a.TestRR(32, asm.Reg(c.Loc.Reg), asm.Reg(c.Loc.Reg))
 		}
 	}
+	fusedSlow := false
 	if c.Fused {
-		// The comparison has no register: compare, then cmov on its
-		// condition when y can be loaded first without touching an
-		// operand; otherwise keep the boolean in RDX.
-		d := asm.Reg(v.Loc.Reg)
-		fast := v.Loc.InReg() && x.Op != ssa.OpConst && y.Op != ssa.OpConst && !isReg(x, d)
-		for _, ca := range c.Args {
-			fast = fast && !isReg(ca, d)
-		}
-		if fast {
-			e.load(d, y)
-			cc := e.compare(c)
-			if spilled(x) {
-				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.Loc.Slot))
-			} else {
-				a.CmovccRR(cc, v.Type.Size(), d, asm.Reg(x.Loc.Reg))
-			}
+		if !v.Type.IsFloat() && e.selectFused(v) {
 			return
 		}
-		cc := e.compare(c)
+		// A spilled result: the boolean goes to RDX. The comparison may
+		// have been emitted by the select before (selectFused).
+		cc := e.selCond
+		if e.selPrev != c {
+			cc = e.compare(c)
+		}
 		a.Setcc(cc, rD)
 		test = func() { a.TestRR(8, rD, rD) }
+		fusedSlow = true
 	}
 	if v.Type.IsFloat() {
 		skip := a.NewLabel()
@@ -1178,6 +1170,10 @@ func (e *emitter) sel(v *ssa.Value) {
 		}
 	} else {
 		e.finish(v, tmp)
+	}
+	if fusedSlow {
+		// test rdx: NE now means c holds, for a select after this one.
+		e.selFlags, e.selCond = c, asm.CondNE
 	}
 }
 
