@@ -79,6 +79,7 @@ type selShape struct {
 	arms   [2][2]selArm // [select][x, y]; arms[1] unused unless shared
 	shared bool
 	spill  bool
+	plus   bool // the comparison also added to the result: materialized
 }
 
 const selMemValue = 12345
@@ -121,6 +122,12 @@ func selShapes() []selShape {
 		two("shared a,b b,a", armA, armB, armB, armA),
 		two("shared 0,y x,mem", k(0), armY, armX, armM),
 	}
+	for _, s := range []selShape{one("x,y", armX, armY), one("1,0", k(1), k(0)), one("-1,0", k(-1), k(0)),
+		one("0,y", k(0), armY), one("mem,y", armM, armY), one("a,b", armA, armB)} {
+		s.name += " +cmp"
+		s.plus = true
+		shapes = append(shapes, s)
+	}
 	for _, s := range shapes[:len(shapes):len(shapes)] {
 		s.name += " spill"
 		s.spill = true
@@ -143,7 +150,7 @@ func selBody(c selCmp, at wasm.ValType, sh selShape, form string) (body []byte, 
 		}
 		return binary.LittleEndian.AppendUint64([]byte{0x44}, math.Float64bits(float64(v)))
 	}
-	i64 := at == wasm.I64
+	i64 := at == wasm.I64 || at == wasm.F64 // 8-byte memory arm
 	add, mul := byte(0x6a), byte(0x6c)
 	if i64 {
 		add, mul = 0x7c, 0x7e
@@ -190,10 +197,7 @@ func selBody(c selCmp, at wasm.ValType, sh selShape, form string) (body []byte, 
 		case 'x', 'y':
 			return []byte{0x20, 2 + a.src - 'x'}
 		case 'm':
-			if i64 {
-				return []byte{0x41, 16, 0x29, 3, 0}
-			}
-			return []byte{0x41, 16, 0x28, 2, 0}
+			return []byte{0x41, 16, map[wasm.ValType]byte{wasm.I32: 0x28, wasm.I64: 0x29, wasm.F32: 0x2a, wasm.F64: 0x2b}[at], 2, 0}
 		}
 		return constOf(at, a.k)
 	}
@@ -211,6 +215,14 @@ func selBody(c selCmp, at wasm.ValType, sh selShape, form string) (body []byte, 
 			body = append(body, 0x7d)
 		} else {
 			body = append(body, 0x6b)
+		}
+	}
+	if sh.plus {
+		body = append(body, 0x20, 4)
+		if i64 {
+			body = append(body, 0xad, 0x7c) // i64.extend_i32_u, i64.add
+		} else {
+			body = append(body, 0x6a)
 		}
 	}
 	if sh.spill {
@@ -247,7 +259,7 @@ func selWant(c selCmp, at wasm.ValType, sh selShape, form string, a, b, x, y uin
 		switch s.src {
 		case 'a', 'b':
 			if c.t != at {
-				return 3
+				return selConst(at, 3)
 			}
 			if s.src == 'a' {
 				return a
@@ -260,7 +272,7 @@ func selWant(c selCmp, at wasm.ValType, sh selShape, form string, a, b, x, y uin
 		case 'm':
 			return selMemValue
 		}
-		return uint64(s.k)
+		return selConst(at, s.k)
 	}
 	pick := func(i int) uint64 {
 		if cond {
@@ -272,10 +284,13 @@ func selWant(c selCmp, at wasm.ValType, sh selShape, form string, a, b, x, y uin
 	if sh.shared {
 		r -= pick(1)
 	}
+	if sh.plus && cond {
+		r++
+	}
 	if sh.spill {
 		r += x * 78 // x*1 + ... + x*12
 	}
-	if at == wasm.I32 {
+	if at == wasm.I32 || at == wasm.F32 {
 		r = uint64(uint32(r))
 	}
 	return r
@@ -313,10 +328,13 @@ func TestSelectCompareKinds(t *testing.T) {
 		if c.unary {
 			forms = forms[:1]
 		}
-		for _, at := range []wasm.ValType{wasm.I32, wasm.I64} {
+		for _, at := range []wasm.ValType{wasm.I32, wasm.I64, wasm.F32, wasm.F64} {
 			ti := len(m.Types)
 			m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{c.t, c.t, at, at}, Results: []wasm.ValType{at}})
 			for _, sh := range selShapes() {
+				if (at == wasm.F32 || at == wasm.F64) && (sh.shared || sh.plus || sh.spill) {
+					continue // float arithmetic on the results: not bit-exact to check
+				}
 				for _, form := range forms {
 					f := fn{fmt.Sprintf("%s/%s/%s/%s", c.name, at, sh.name, form), c, at, sh, form}
 					body, locals := selBody(c, at, sh, form)
@@ -356,8 +374,13 @@ func TestSelectCompareKinds(t *testing.T) {
 						bs = vals[:1]
 					}
 					x, y := uint64(0x1111111122222222), uint64(0xfffffffffffffff0)
-					if f.at == wasm.I32 {
+					switch f.at {
+					case wasm.I32:
 						x, y = uint64(uint32(x)), uint64(uint32(y))
+					case wasm.F32:
+						x, y = uint64(math.Float32bits(2.5)), 0x7fc01234
+					case wasm.F64:
+						x, y = math.Float64bits(-2.5), 0x7ff8000000001234
 					}
 					for _, a := range vals {
 						for _, b := range bs {

@@ -15,7 +15,8 @@ import (
 // boolean materialized and tested again (setcc, movzx, test, cmovne), in
 // every register case; a select of 1/0 is one setcc, of -1/0 a setcc and
 // neg or, on an unsigned <, one sbb; two selects on one comparison share
-// its cmp. The functions take (a, b, x, y) and have one i32 local (4).
+// its cmp, and so does a select right after a comparison materialized
+// for another use too, of integers or floats. The functions take (a, b, x, y) and have one i32 local (4).
 func TestSelectShapes(t *testing.T) {
 	i32, i64 := wasm.I32, wasm.I64
 	lg := func(i byte) []byte { return []byte{0x20, i} }
@@ -50,6 +51,11 @@ func TestSelectShapes(t *testing.T) {
 		{"0,-1 lt_u i64", i64, cat([]byte{0x42, 0, 0x42, 0x7f}, lg(0), lg(1), []byte{0x54}, sel), []string{"sbb", "not"}, []string{"cmov", "test", "set"}, 9},
 		{"shared x,y y,x", i32, cat(lg(2), lg(3), lg(0), lg(1), []byte{0x49, 0x22, 4}, sel, lg(3), lg(2), lg(4), sel, []byte{0x6b}),
 			[]string{"cmovb"}, []string{"set", "test", "movzx"}, 12},
+		// (c ? x : y) + c: c is materialized, and its cmp's flags serve
+		// the cmov with no test of the boolean.
+		{"x,y lt_u +cmp", i32, cat(lg(2), lg(3), lg(0), lg(1), []byte{0x49, 0x22, 4}, sel, lg(4), []byte{0x6a}),
+			[]string{"setb", "cmovb"}, []string{"test"}, 12},
+		{"f64 x,y lt", wasm.F64, cat(lg(2), lg(3), lg(0), lg(1), []byte{0x63}, sel), []string{"ucomisd"}, []string{"test"}, 14},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

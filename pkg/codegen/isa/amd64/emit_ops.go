@@ -181,6 +181,7 @@ func (e *emitter) intCompare(v *ssa.Value) {
 	a.Setcc(cond, d)
 	a.Movzx(32, 8, d, d)
 	e.finish(v, d)
+	e.boolFlags, e.boolCond = v, cond
 }
 
 // sameCompare reports whether the value emitted just before v, in v's
@@ -224,6 +225,11 @@ func (e *emitter) floatCompare(v *ssa.Value) {
 	}
 	a.Movzx(32, 8, d, d)
 	e.finish(v, d)
+	// and/or of the two setccs leave ZF clear exactly when v holds.
+	if v.Op == ssa.OpFEq || v.Op == ssa.OpFNe {
+		cond = asm.CondNE
+	}
+	e.boolFlags, e.boolCond = v, cond
 }
 
 func (e *emitter) wrap(v *ssa.Value) {
@@ -1110,7 +1116,17 @@ func (e *emitter) sel(v *ssa.Value) {
 		return
 	}
 	cond := asm.CondNE
+	// A comparison materialized right before: its flags still hold, so
+	// no test, and the loads before the cmov must leave them (no xor).
+	flagsHold := !c.Fused && e.boolPrev == c
+	load := e.load
+	if flagsHold {
+		cond, load = e.boolCond, e.loadKeepFlags
+	}
 	test := func() {
+		if flagsHold {
+			return
+		}
 		if spilled(c) {
 			a.CmpMI(32, slotMem(c.Loc.Slot), 0)
 		} else {
@@ -1136,7 +1152,7 @@ func (e *emitter) sel(v *ssa.Value) {
 		skip := a.NewLabel()
 		e.load(x15, y)
 		test()
-		a.Jcc(asm.CondE, skip)
+		a.Jcc(cond.Invert(), skip)
 		e.load(x15, x)
 		a.Bind(skip)
 		d := e.dst(v, x15)
@@ -1152,9 +1168,9 @@ func (e *emitter) sel(v *ssa.Value) {
 		tmp = rA
 	}
 	if x.Op == ssa.OpConst {
-		e.load(rC, x) // before the test: a zero constant is materialized with xor
+		load(rC, x) // before the test: a zero constant is materialized with xor
 	}
-	e.load(tmp, y)
+	load(tmp, y)
 	test()
 	switch {
 	case x.Op == ssa.OpConst:
