@@ -69,7 +69,7 @@ type emitter struct {
 	// select on it right after needs no test (emit_ops.go, sel).
 	boolFlags, boolPrev *ssa.Value
 	boolCond            asm.Cond
-	frame             int32 // bytes below rbp
+	frame               int32 // bytes below rbp
 	// saved are the callee-saved registers the function allocates, kept
 	// in the slots after the spill slots from the prologue to each return.
 	saved []asm.Reg
