@@ -55,6 +55,9 @@ func TestSelectShapes(t *testing.T) {
 		// the cmov with no test of the boolean.
 		{"x,y lt_u +cmp", i32, cat(lg(2), lg(3), lg(0), lg(1), []byte{0x49, 0x22, 4}, sel, lg(4), []byte{0x6a}),
 			[]string{"setb", "cmovb"}, []string{"test"}, 12},
+		// An ordered float comparison fuses like an integer one.
+		{"i32 x,y on f64 lt", wasm.F64, cat([]byte{0x41, 5, 0x41, 9}, lg(0), lg(1), []byte{0x63}, sel, []byte{0xb8}), []string{"ucomisd", "cmovnbe"}, []string{"set", "test"}, 12},
+		{"-1,0 on f64 ge", wasm.F64, cat([]byte{0x41, 0x7f, 0x41, 0}, lg(0), lg(1), []byte{0x66}, sel, []byte{0xb8}), []string{"ucomisd", "sbb", "not"}, []string{"set", "test"}, 12},
 		{"f64 x,y lt", wasm.F64, cat(lg(2), lg(3), lg(0), lg(1), []byte{0x63}, sel), []string{"ucomisd"}, []string{"test"}, 14},
 	}
 	for _, tc := range tests {

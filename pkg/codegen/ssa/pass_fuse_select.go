@@ -4,11 +4,13 @@ package ssa
 // selects right after it (constants between emit nothing) feed their
 // cmovs through the flags: the first select emits the cmp, the others
 // find its flags (isa/amd64, emit_select.go). C's min/max and clamps
-// select two values on one comparison.
+// select two values on one comparison. An ordered float comparison (lt,
+// gt, le, ge: one condition after ucomis, unlike eq and ne, which need
+// the parity flag too) qualifies as well.
 func fuseSelects(f *Func) {
 	for _, b := range f.Blocks {
 		for i, c := range b.Values {
-			if !isCompare(c.Op) || c.Fused || c.Uses < 1 {
+			if !isCompare(c.Op) && !orderedFloatCompare(c.Op) || c.Fused || c.Uses < 1 {
 				continue
 			}
 			n := 0
@@ -27,3 +29,7 @@ func fuseSelects(f *Func) {
 		}
 	}
 }
+
+// orderedFloatCompare reports whether o is a float comparison that one
+// x86 condition answers after ucomis (above, above or equal).
+func orderedFloatCompare(o Op) bool { return o == OpFLt || o == OpFGt || o == OpFLe || o == OpFGe }

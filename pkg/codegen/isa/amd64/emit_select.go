@@ -5,8 +5,8 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
 
-// selectFused lowers an integer select(x, y, c) whose comparison c is
-// fused into it (ssa.fuseSelects) without materializing c as a boolean:
+// selectFused lowers an integer select(x, y, c) whose comparison c (of
+// integers, or an ordered one of floats) is fused into it (ssa.fuseSelects) without materializing c as a boolean:
 // the compare, then one cmov, sbb or setcc. It reports false when it
 // cannot (a spilled result), and the caller materializes c.
 //
@@ -99,6 +99,12 @@ func (e *emitter) selectConsts(v *ssa.Value, d asm.Reg) bool {
 	// turns that into the mask of >=. intConds predicts compare's
 	// condition, to skip the zeroing setcc needs.
 	want := intConds[c.Op]
+	switch c.Op { // compare answers these after ucomis, operands ordered
+	case ssa.OpFGt, ssa.OpFLt:
+		want = asm.CondA
+	case ssa.OpFGe, ssa.OpFLe:
+		want = asm.CondAE
+	}
 	if invert {
 		want = want.Invert()
 	}
