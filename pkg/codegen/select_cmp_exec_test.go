@@ -176,9 +176,9 @@ func selBody(c selCmp, at wasm.ValType, sh selShape, form string) (body []byte, 
 		body = append(body, 0x20, 0)
 	case form == "ab":
 		body = append(body, 0x20, 0, 0x20, 1)
-	case form == "aK":
+	case form == "aK" || form == "aM":
 		body = append(body, 0x20, 0)
-		body = append(body, constOf(c.t, 8)...)
+		body = append(body, constOf(c.t, formConst[form])...)
 	case form == "Ka":
 		body = append(body, constOf(c.t, 8)...)
 		body = append(body, 0x20, 0)
@@ -250,8 +250,8 @@ func selWant(c selCmp, at wasm.ValType, sh selShape, form string, a, b, x, y uin
 	switch {
 	case c.unary || form == "ab":
 		cond = c.eval(a, b)
-	case form == "aK":
-		cond = c.eval(a, selConst(c.t, 8))
+	case form == "aK" || form == "aM":
+		cond = c.eval(a, selConst(c.t, formConst[form]))
 	case form == "Ka":
 		cond = c.eval(selConst(c.t, 8), a)
 	}
@@ -296,6 +296,10 @@ func selWant(c selCmp, at wasm.ValType, sh selShape, form string, a, b, x, y uin
 	return r
 }
 
+// formConst is the constant operand of the comparison forms aK, Ka
+// (8: x > 8 is x >= 9, carryCompare) and aM (-1: no K+1).
+var formConst = map[string]int64{"aK": 8, "Ka": 8, "aM": -1}
+
 func selConst(t wasm.ValType, v int64) uint64 {
 	switch t {
 	case wasm.F32:
@@ -324,7 +328,7 @@ func TestSelectCompareKinds(t *testing.T) {
 	var fns []fn
 	m := &wasm.Module{Mems: []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 1, HasMax: true}}}}
 	for _, c := range selCmps() {
-		forms := []string{"ab", "aK", "Ka"}
+		forms := []string{"ab", "aK", "Ka", "aM"}
 		if c.unary {
 			forms = forms[:1]
 		}

@@ -1,6 +1,8 @@
 package amd64
 
 import (
+	"math"
+
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
@@ -109,11 +111,17 @@ func (e *emitter) selectConsts(v *ssa.Value, d asm.Reg) bool {
 		want = want.Invert()
 	}
 	carry := xs == -1 && (want == asm.CondB || want == asm.CondAE)
-	zero := !carry && !usesReg(c, d)
+	cc, bumped := asm.Cond(0), false
+	if xs == -1 && !carry {
+		cc, bumped = e.carryCompare(c)
+	}
+	zero := !carry && !bumped && !usesReg(c, d)
 	if zero {
 		a.XorRR(32, d, d)
 	}
-	cc := e.compare(c)
+	if !bumped {
+		cc = e.compare(c)
+	}
 	if invert {
 		cc = cc.Invert()
 	}
@@ -132,6 +140,37 @@ func (e *emitter) selectConsts(v *ssa.Value, d asm.Reg) bool {
 		a.NegR(sz, d)
 	}
 	return true
+}
+
+// carryCompare emits an unsigned x > K or x <= K, K a constant, as
+// x >= K+1 or x < K+1 (cmp with K+1), whose condition is the carry's,
+// so that sbb can take its mask; it reports false for other comparisons
+// and when K+1 overflows or is no imm32, and emits nothing then.
+func (e *emitter) carryCompare(c *ssa.Value) (asm.Cond, bool) {
+	if c.Op != ssa.OpGtU && c.Op != ssa.OpLeU || c.Args[1].Op != ssa.OpConst {
+		return 0, false
+	}
+	x := c.Args[0]
+	sz := x.Type.Size()
+	k := uint64(c.Args[1].Aux)
+	if sz == 4 {
+		k = uint64(uint32(k))
+		if k == math.MaxUint32 {
+			return 0, false
+		}
+	} else if k >= math.MaxInt32 {
+		return 0, false
+	}
+	imm := int32(uint32(k + 1))
+	if spilled(x) {
+		e.a.CmpMI(sz, slotMem(x.Loc.Slot), imm)
+	} else {
+		e.a.CmpRI(sz, e.gpr(x, rA), imm)
+	}
+	if c.Op == ssa.OpGtU {
+		return asm.CondAE, true
+	}
+	return asm.CondB, true
 }
 
 // usesReg reports whether comparison c reads register r.
