@@ -9,7 +9,7 @@ func fuseCompares(f *Func) {
 		if b.Kind != BlockIf || c == nil || c.Block != b || c.Uses != 1 {
 			continue
 		}
-		if !isCompare(c.Op) && c.Op != OpFLt && c.Op != OpFGt && c.Op != OpFLe && c.Op != OpFGe {
+		if !isCompare(c.Op) && !orderedFloatCompare(c.Op) {
 			continue
 		}
 		for i, v := range b.Values {

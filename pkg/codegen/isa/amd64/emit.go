@@ -58,7 +58,18 @@ type emitter struct {
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
 	cmpFlags, prevCmp *ssa.Value
-	frame             int32 // bytes below rbp
+	// selFlags is the comparison fused into selects whose flags the
+	// select just emitted left, as condition selCond; selPrev is that of
+	// the value emitted before the current one (emit_select.go).
+	selFlags, selPrev *ssa.Value
+	selCond           asm.Cond
+	// boolFlags is the comparison intCompare or floatCompare just
+	// materialized, whose flags still say boolCond when it holds;
+	// boolPrev is that of the value emitted before the current one, so a
+	// select on it right after needs no test (emit_ops.go, sel).
+	boolFlags, boolPrev *ssa.Value
+	boolCond            asm.Cond
+	frame               int32 // bytes below rbp
 	// saved are the callee-saved registers the function allocates, kept
 	// in the slots after the spill slots from the prologue to each return.
 	saved []asm.Reg
@@ -1057,6 +1068,8 @@ func (e *emitter) value(v *ssa.Value) error {
 	}
 	e.flagsFor = nil
 	e.prevCmp, e.cmpFlags = e.cmpFlags, nil
+	e.selPrev, e.selFlags = e.selFlags, nil
+	e.boolPrev, e.boolFlags = e.boolFlags, nil
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}

@@ -183,6 +183,7 @@ func (e *emitter) intCompare(v *ssa.Value) {
 	a.Setcc(cond, d)
 	a.Movzx(32, 8, d, d)
 	e.finish(v, d)
+	e.boolFlags, e.boolCond = v, cond
 }
 
 // sameCompare reports whether the value emitted just before v, in v's
@@ -226,6 +227,11 @@ func (e *emitter) floatCompare(v *ssa.Value) {
 	}
 	a.Movzx(32, 8, d, d)
 	e.finish(v, d)
+	// and/or of the two setccs leave ZF clear exactly when v holds.
+	if v.Op == ssa.OpFEq || v.Op == ssa.OpFNe {
+		cond = asm.CondNE
+	}
+	e.boolFlags, e.boolCond = v, cond
 }
 
 func (e *emitter) wrap(v *ssa.Value) {
@@ -1141,41 +1147,43 @@ func (e *emitter) sel(v *ssa.Value) {
 		return
 	}
 	cond := asm.CondNE
+	// A comparison materialized right before: its flags still hold, so
+	// no test, and the loads before the cmov must leave them (no xor).
+	flagsHold := !c.Fused && e.boolPrev == c
+	load := e.load
+	if flagsHold {
+		cond, load = e.boolCond, e.loadKeepFlags
+	}
 	test := func() {
+		if flagsHold {
+			return
+		}
 		if spilled(c) {
 			a.CmpMI(32, slotMem(c.Loc.Slot), 0)
 		} else {
 			a.TestRR(32, asm.Reg(c.Loc.Reg), asm.Reg(c.Loc.Reg))
 		}
 	}
+	fusedSlow := false
 	if c.Fused {
-		// The comparison has no register: compare, then cmov on its
-		// condition when y can be loaded first without touching an
-		// operand; otherwise keep the boolean in RDX.
-		d := asm.Reg(v.Loc.Reg)
-		fast := v.Loc.InReg() && x.Op != ssa.OpConst && y.Op != ssa.OpConst && !isReg(x, d)
-		for _, ca := range c.Args {
-			fast = fast && !isReg(ca, d)
-		}
-		if fast {
-			e.load(d, y)
-			cc := e.compare(c)
-			if spilled(x) {
-				a.CmovccRM(cc, v.Type.Size(), d, slotMem(x.Loc.Slot))
-			} else {
-				a.CmovccRR(cc, v.Type.Size(), d, asm.Reg(x.Loc.Reg))
-			}
+		if !v.Type.IsFloat() && e.selectFused(v) {
 			return
 		}
-		cc := e.compare(c)
+		// A spilled result: the boolean goes to RDX. The comparison may
+		// have been emitted by the select before (selectFused).
+		cc := e.selCond
+		if e.selPrev != c {
+			cc = e.compare(c)
+		}
 		a.Setcc(cc, rD)
 		test = func() { a.TestRR(8, rD, rD) }
+		fusedSlow = true
 	}
 	if v.Type.IsFloat() {
 		skip := a.NewLabel()
 		e.load(x15, y)
 		test()
-		a.Jcc(asm.CondE, skip)
+		a.Jcc(cond.Invert(), skip)
 		e.load(x15, x)
 		a.Bind(skip)
 		d := e.dst(v, x15)
@@ -1191,9 +1199,9 @@ func (e *emitter) sel(v *ssa.Value) {
 		tmp = rA
 	}
 	if x.Op == ssa.OpConst {
-		e.load(rC, x) // before the test: a zero constant is materialized with xor
+		load(rC, x) // before the test: a zero constant is materialized with xor
 	}
-	e.load(tmp, y)
+	load(tmp, y)
 	test()
 	switch {
 	case x.Op == ssa.OpConst:
@@ -1209,6 +1217,10 @@ func (e *emitter) sel(v *ssa.Value) {
 		}
 	} else {
 		e.finish(v, tmp)
+	}
+	if fusedSlow {
+		// test rdx: NE now means c holds, for a select after this one.
+		e.selFlags, e.selCond = c, asm.CondNE
 	}
 }
 
