@@ -62,6 +62,10 @@ var (
 	// what code can be using.
 	sigSaveYMM uint8
 
+	// sigCleanResumes counts the resumes from sigPreempt that found every
+	// saved upper half zero and ended with vzeroupper (tests).
+	sigCleanResumes uint64
+
 	// What the handler did with SIGURG (sigStats): every one it saw,
 	// those with RIP in guest code, and the injections it refused there,
 	// by reason.
