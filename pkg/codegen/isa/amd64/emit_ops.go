@@ -640,14 +640,7 @@ func (e *emitter) div(v *ssa.Value) {
 	sz := v.Type.Size()
 	signed := v.Op == ssa.OpDivS || v.Op == ssa.OpRemS
 	rem := v.Op == ssa.OpRemS || v.Op == ssa.OpRemU
-	var ry asm.Reg
-	if y.Op != ssa.OpConst && y.Loc.InReg() {
-		ry = asm.Reg(y.Loc.Reg)
-	} else {
-		e.load(rC, y)
-		ry = rC
-	}
-	e.load(rA, x)
+	ry := e.raxOperands(x, y)
 	done := a.NewLabel()
 	yc := y.Op == ssa.OpConst
 	var cy int64
@@ -695,11 +688,7 @@ func (e *emitter) div(v *ssa.Value) {
 	if rem {
 		res = rD
 	}
-	if v.Loc.InReg() {
-		a.MovRR(sz, asm.Reg(v.Loc.Reg), res)
-	} else {
-		e.finish(v, res)
-	}
+	e.finishFrom(v, sz, res)
 }
 
 // mulHi: the one-operand mul or imul leaves the product's high half in
@@ -711,23 +700,36 @@ func (e *emitter) mulHi(v *ssa.Value) {
 		x, y = y, x
 	}
 	sz := v.Type.Size()
-	var ry asm.Reg
-	if y.Op != ssa.OpConst && y.Loc.InReg() {
-		ry = asm.Reg(y.Loc.Reg)
-	} else {
-		e.load(rC, y)
-		ry = rC
-	}
-	e.load(rA, x)
+	ry := e.raxOperands(x, y)
 	if v.Op == ssa.OpMulHiS {
 		a.ImulR(sz, ry)
 	} else {
 		a.MulR(sz, ry)
 	}
-	if v.Loc.InReg() {
-		a.MovRR(sz, asm.Reg(v.Loc.Reg), rD)
+	e.finishFrom(v, sz, rD)
+}
+
+// raxOperands loads the operands of a one-operand mul, div or idiv: x
+// into RAX, and y, unless it is already in a register, into RCX. It
+// returns y's register.
+func (e *emitter) raxOperands(x, y *ssa.Value) asm.Reg {
+	ry := rC
+	if y.Op != ssa.OpConst && y.Loc.InReg() {
+		ry = asm.Reg(y.Loc.Reg)
 	} else {
-		e.finish(v, rD)
+		e.load(rC, y)
+	}
+	e.load(rA, x)
+	return ry
+}
+
+// finishFrom stores the sz-bit result such an instruction left in res
+// (RAX or RDX) to v's location.
+func (e *emitter) finishFrom(v *ssa.Value, sz int, res asm.Reg) {
+	if v.Loc.InReg() {
+		e.a.MovRR(sz, asm.Reg(v.Loc.Reg), res)
+	} else {
+		e.finish(v, res)
 	}
 }
 
