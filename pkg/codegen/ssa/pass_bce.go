@@ -17,16 +17,8 @@ func elimBoundsChecks(f *Func) {
 	}
 	idom := dominators(f)
 	children := domChildren(f, idom)
-	type undo struct {
-		addr *Value
-		end  uint64
-		had  bool
-	}
-	checked := map[*Value]uint64{}
-	var log []undo
-	var walk func(b *Block)
-	walk = func(b *Block) {
-		mark := len(log)
+	checked := scopedMap[*Value, uint64]{m: map[*Value]uint64{}}
+	walkScoped(children, f.Entry, &checked, func(b *Block) {
 		for _, v := range b.Values {
 			n, size := checkedAccess(v)
 			if n == 0 {
@@ -34,28 +26,14 @@ func elimBoundsChecks(f *Func) {
 			}
 			addr := v.Args[0]
 			end := uint64(uint32(v.Aux)) + uint64(size)
-			if old, ok := checked[addr]; ok && old >= end {
+			if old, ok := checked.m[addr]; ok && old >= end {
 				v.Args[n-1].Uses--
 				v.Args = v.Args[:n-1]
 				continue
-			} else {
-				log = append(log, undo{addr, old, ok})
 			}
-			checked[addr] = end
+			checked.set(addr, end)
 		}
-		for _, c := range children.of(b) {
-			walk(c)
-		}
-		for i := len(log) - 1; i >= mark; i-- {
-			if u := log[i]; u.had {
-				checked[u.addr] = u.end
-			} else {
-				delete(checked, u.addr)
-			}
-		}
-		log = log[:mark]
-	}
-	walk(f.Entry)
+	})
 }
 
 // checkedAccess returns, for a scalar load or store that carries its

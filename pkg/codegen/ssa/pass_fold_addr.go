@@ -21,42 +21,20 @@ import (
 func foldAddressAdds(f *Func) {
 	idom := dominators(f)
 	children := domChildren(f, idom)
-	facts := map[*Value]urange{}
-	type undo struct {
-		x   *Value
-		r   urange
-		had bool
-	}
-	var log []undo
-	var walk func(b *Block)
-	walk = func(b *Block) {
-		mark := len(log)
+	facts := scopedMap[*Value, urange]{m: map[*Value]urange{}}
+	walkScoped(children, f.Entry, &facts, func(b *Block) {
 		if len(b.Preds) == 1 {
 			if x, r, ok := branchFact(b.Preds[0], b); ok {
-				old, had := facts[x]
-				log = append(log, undo{x, old, had})
-				if had {
+				if old, had := facts.m[x]; had {
 					r = r.meet(old)
 				}
-				facts[x] = r
+				facts.set(x, r)
 			}
 		}
 		for _, v := range b.Values {
-			foldAddress(v, facts)
+			foldAddress(v, facts.m)
 		}
-		for _, c := range children.of(b) {
-			walk(c)
-		}
-		for i := len(log) - 1; i >= mark; i-- {
-			if u := log[i]; u.had {
-				facts[u.x] = u.r
-			} else {
-				delete(facts, u.x)
-			}
-		}
-		log = log[:mark]
-	}
-	walk(f.Entry)
+	})
 }
 
 // foldAddress folds v's address x ± c into its offset when facts show

@@ -30,10 +30,8 @@ func gvn(f *Func) {
 	} else {
 		table = map[gvnKey]*Value{}
 	}
-	var log []gvnKey
-	var walk func(b *Block)
-	walk = func(b *Block) {
-		mark := len(log)
+	avail := scopedMap[gvnKey, *Value]{m: table}
+	walkScoped(children, f.Entry, &avail, func(b *Block) {
 		for _, v := range b.Values {
 			for i, a := range v.Args {
 				v.Args[i] = resolve(a)
@@ -42,22 +40,13 @@ func gvn(f *Func) {
 			if !ok {
 				continue
 			}
-			if w, ok := table[k]; ok {
+			if w, ok := avail.m[k]; ok {
 				v.fwd = w
 				continue
 			}
-			table[k] = v
-			log = append(log, k)
+			avail.set(k, v)
 		}
-		for _, c := range children.of(b) {
-			walk(c)
-		}
-		for _, k := range log[mark:] {
-			delete(table, k)
-		}
-		log = log[:mark]
-	}
-	walk(f.Entry)
+	})
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			for i, a := range v.Args {
