@@ -85,23 +85,12 @@ func TestConstantAddresses(t *testing.T) {
 		{"second access of a checked constant, further", twice(65000, 0, 600), true},
 		{"second access of a checked constant, within", twice(65000, 500, 8), false},
 	}
-	m := &wasm.Module{
-		Types: []wasm.FuncType{
-			{Params: []wasm.ValType{wasm.I64}, Results: []wasm.ValType{wasm.I64}},
-			{Params: []wasm.ValType{wasm.I32, wasm.I64}},
-		},
-		Mems: []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 1, HasMax: true}}},
-	}
 	var names []string
-	for i, tt := range tests {
-		m.Funcs = append(m.Funcs, 0)
-		m.Codes = append(m.Codes, wasm.Code{Body: append(tt.body, 0x0b)})
-		m.Exports = append(m.Exports, wasm.Export{Name: tt.name, Kind: wasm.ExternFunc, Index: uint32(i)})
-		names = append(names, tt.name)
+	var bodies [][]byte
+	for _, tt := range tests {
+		names, bodies = append(names, tt.name), append(bodies, tt.body)
 	}
-	m.Funcs = append(m.Funcs, 1)
-	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0x20, 0, 0x20, 1, 0x37, 3, 0, 0x0b}})
-	m.Exports = append(m.Exports, wasm.Export{Name: "poke", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	m := accessModule(wasm.I64, names, bodies)
 	// What fillMemory stores, to compute the loads' results from.
 	mem := make([]byte, 65536)
 	for a := uint64(0); a < 65536; a += 8 {

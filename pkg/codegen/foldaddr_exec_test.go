@@ -67,23 +67,12 @@ func TestFoldAddressAdds(t *testing.T) {
 		{"x < 4 else arm: [56*x + 3752]", elseArm(ltU(4), load(add(mul(get, 56), 3752), 0))},
 		{"i*65536 overflows: [i*65536 + 8]", ifElse(ltU(70000), load(add(mul(get, 65536), 8), 0))},
 	}
-	m := &wasm.Module{
-		Types: []wasm.FuncType{
-			{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I64}},
-			{Params: []wasm.ValType{wasm.I32, wasm.I64}},
-		},
-		Mems: []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 1, HasMax: true}}},
-	}
 	var names []string
-	for i, tt := range tests {
-		m.Funcs = append(m.Funcs, 0)
-		m.Codes = append(m.Codes, wasm.Code{Body: append(tt.body, 0x0b)})
-		m.Exports = append(m.Exports, wasm.Export{Name: tt.name, Kind: wasm.ExternFunc, Index: uint32(i)})
-		names = append(names, tt.name)
+	var bodies [][]byte
+	for _, tt := range tests {
+		names, bodies = append(names, tt.name), append(bodies, tt.body)
 	}
-	m.Funcs = append(m.Funcs, 1)
-	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0x20, 0, 0x20, 1, 0x37, 3, 0, 0x0b}})
-	m.Exports = append(m.Exports, wasm.Export{Name: "poke", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	m := accessModule(wasm.I32, names, bodies)
 	xs := []uint64{0, 1, 3, 4, 7, 8, 15, 16, 47, 48, 49, 100, 255, 4095, 4096, 65000, 65528, 65535, 65536,
 		0x7fffffff, 0x80000000, 0xffff0000, 0xfffffff0, 0xfffffff7, 0xfffffff8, 0xfffffffc, 0xffffffff}
 	for _, bm := range boundsModes {

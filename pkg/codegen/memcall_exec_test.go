@@ -9,6 +9,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // memOutcome is what one call of a function whose first argument is a
@@ -73,4 +74,26 @@ var boundsModes = []struct {
 }{
 	{"explicit", codegen.Options{Bounds: object.BoundsExplicit}},
 	{"guard", codegen.Options{Bounds: object.BoundsGuard, MemReserve: codegen.DefaultMemReserve, MemGuard: codegen.DefaultMemGuard}},
+}
+
+// accessModule exports one function (param) -> i64 per body, under its
+// name, over a one-page memory, and the "poke" function fillMemory
+// stores with.
+func accessModule(param wasm.ValType, names []string, bodies [][]byte) *wasm.Module {
+	m := &wasm.Module{
+		Types: []wasm.FuncType{
+			{Params: []wasm.ValType{param}, Results: []wasm.ValType{wasm.I64}},
+			{Params: []wasm.ValType{wasm.I32, wasm.I64}},
+		},
+		Mems: []wasm.MemType{{Limits: wasm.Limits{Min: 1, Max: 1, HasMax: true}}},
+	}
+	for i, body := range bodies {
+		m.Funcs = append(m.Funcs, 0)
+		m.Codes = append(m.Codes, wasm.Code{Body: append(body, 0x0b)})
+		m.Exports = append(m.Exports, wasm.Export{Name: names[i], Kind: wasm.ExternFunc, Index: uint32(i)})
+	}
+	m.Funcs = append(m.Funcs, 1)
+	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0x20, 0, 0x20, 1, 0x37, 3, 0, 0x0b}})
+	m.Exports = append(m.Exports, wasm.Export{Name: "poke", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	return m
 }
