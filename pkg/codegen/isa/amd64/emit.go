@@ -38,6 +38,7 @@ type emitter struct {
 	f       *ssa.Func
 	ra      *regalloc.Result
 	opts    *ssa.Options
+	spans   []valueSpan // for emitTrace only
 	pos     []int32
 	labels  []asm.Label // by block ID
 	traps   []trapStub
@@ -555,7 +556,11 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 		return nil, err
 	}
 	e.emitOutOfLine()
-	return e.funcCode()
+	fc, err := e.funcCode()
+	if err == nil && emitTrace != nil {
+		emitTrace(e.f, fc.Code, e.spans)
+	}
+	return fc, err
 }
 
 // usedCalleeSaved returns the callee-saved registers some value of f is
@@ -712,13 +717,30 @@ func (e *emitter) blocks() error {
 			}
 		}
 		for _, v := range b.Values {
+			start := a.Len()
 			if err := e.value(v); err != nil {
 				return err
+			}
+			if emitTrace != nil && a.Len() > start {
+				e.spans = append(e.spans, valueSpan{v, start, a.Len()})
 			}
 		}
 		e.terminator(b)
 	}
 	return nil
+}
+
+// emitTrace, when set (by tests only: export_test.go), receives each
+// emitted function with the code of each of its values, after the labels
+// are resolved; the allocator's clobber sets (clobber.go) are audited
+// against it.
+var emitTrace func(f *ssa.Func, code []byte, spans []valueSpan)
+
+// valueSpan is the code [start, end) a value's lowering emitted (with its
+// spill at definition).
+type valueSpan struct {
+	v          *ssa.Value
+	start, end int
 }
 
 // emitOutOfLine emits, after the blocks, the interrupt exits, then the trap
