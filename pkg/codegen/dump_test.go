@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/isa"
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
@@ -41,15 +42,35 @@ func TestDump(t *testing.T) {
 			}
 		}
 	}
-	f, err := frontend.BuildSSA(m, uint32(fi), &ssa.Options{})
+	opts := &ssa.Options{OptLevel: 2}
+	if o := os.Getenv("DUMP_OPT"); o != "" {
+		opts.OptLevel, _ = strconv.Atoi(o)
+	}
+	mach := testMachine
+	// The steps of compileFunc, with the SSA printed after allocation.
+	f, err := frontend.BuildSSAIn(m, uint32(fi), opts, nil, frontend.ModuleFacts(m))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ssa.Optimize(f, 2)
-	mach := testMachine
-	regalloc.Allocate(f, m, mach.RegTarget())
+	ssa.Optimize(f, opts.OptLevel)
+	if p, ok := mach.(isa.Preparer); ok {
+		p.Prepare(f, opts)
+	}
+	var ra *regalloc.Result
+	if opts.OptLevel == 0 {
+		ra = regalloc.AllocateFast(f, m, mach.RegTarget())
+	} else {
+		ra = regalloc.Allocate(f, m, mach.RegTarget())
+	}
 	fmt.Println(f)
-	fc, err := compileFunc(m, uint32(fi), &ssa.Options{}, frontend.ModuleFacts(m), mach, mach.NewFuncEmitter(), nil)
+	for _, b := range f.Blocks {
+		for _, v := range append(append([]*ssa.Value(nil), b.Params...), b.Values...) {
+			if v.Loc.InReg() || v.Loc.Slot >= 0 {
+				fmt.Printf("v%d: reg %d slot %d defstore %v\n", v.ID, v.Loc.Reg, v.Loc.Slot, v.Loc.DefStore)
+			}
+		}
+	}
+	fc, err := mach.NewFuncEmitter().Emit(m, f, ra, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
