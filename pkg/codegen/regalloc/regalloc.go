@@ -696,16 +696,21 @@ func (s *scanner) expire(regs []ssa.Reg, start int32) {
 	}
 }
 
-// reloadCost is the weight of the calls iv spans, after each of which a
-// value in a register is reloaded.
+// reloadCost is the weight of the calls iv is live across (liveAcross),
+// after each of which a value in a register is reloaded. A call in a hole
+// of iv costs nothing: a value used before a loop of calls and after it,
+// but dead inside, stays in its register.
 func (s *scanner) reloadCost(iv *interval) float32 {
 	callPos := s.ra.callPos
-	lo := sort.Search(len(callPos), func(j int) bool { return callPos[j] > iv.Start })
-	hi := sort.Search(len(callPos), func(j int) bool { return callPos[j] >= iv.End })
-	if hi <= lo {
-		return 0
+	var w float32
+	for _, sg := range iv.segs {
+		lo := sort.Search(len(callPos), func(j int) bool { return callPos[j] > sg.from })
+		hi := sort.Search(len(callPos), func(j int) bool { return callPos[j] >= sg.to })
+		if hi > lo {
+			w += s.callW[hi] - s.callW[lo]
+		}
 	}
-	return s.callW[hi] - s.callW[lo]
+	return w
 }
 
 // crossesCall reports whether cur is live across a call.

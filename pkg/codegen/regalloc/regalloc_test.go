@@ -121,3 +121,36 @@ func TestCalleeSavedAcrossCall(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterAcrossCallFreeHole: the parameter is used before a loop of
+// calls and on the other arm of the branch, laid out after the loop, and
+// is dead inside it. The calls in its hole cost it no reload, so it keeps
+// its register rather than being left in a slot as "reloaded after more
+// calls than it is used" (fib's argument was, until the reload cost
+// counted only the calls a value is live across).
+func TestRegisterAcrossCallFreeHole(t *testing.T) {
+	body := []byte{
+		0x20, 0, 0x41, 2, 0x4f, // local.get 0; i32.const 2; i32.ge_u
+		0x04, 0x7f, // if (result i32)
+		0x20, 0, 0x21, 1, // local.set 1 (local.get 0)
+		0x03, 0x40, // loop
+		0x20, 1, 0x10, 0, 0x1a, // drop (call 0 (local.get 1))
+		0x20, 1, 0x41, 1, 0x6b, 0x22, 1, 0x0d, 0, // br_if 0 (local.tee 1 (local.get 1 - 1))
+		0x0b,    // end loop
+		0x20, 1, // local.get 1
+		0x05,    // else
+		0x20, 0, // local.get 0
+		0x0b, // end if
+	}
+	m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}, body...)
+	f := ssatest.Build(t, m)
+	target := amd64.Machine{}.RegTarget()
+	ra := regalloc.Allocate(f, m, target)
+	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
+		t.Fatal(err)
+	}
+	arg := f.Args[0]
+	if !arg.Loc.InReg() || arg.Loc.DefStore {
+		t.Fatalf("the parameter, dead across every call, is at %+v: want a register, not stored at its definition\n%s", arg.Loc, f)
+	}
+}
