@@ -558,16 +558,22 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 	// argument defined after the parameter (a loop back edge) can take the
 	// parameter's register and the edge needs no move. An edge split out
 	// of its block (no values, one predecessor) counts as that block's.
+	// An argument passed on several edges takes the parameter of the one
+	// run most often, judged by the loop depth of its two ends (a loop's
+	// back edge over its exit: an accumulator that also leaves the loop
+	// is hinted to the loop's register, not the exit's).
 	paramOf := f.WS.Values(int(f.NextID))
+	edgeDepth := f.WS.Int32s(int(f.NextID))
 	for _, b := range f.Blocks {
 		from := b
 		if len(b.Values) == 0 && len(b.Preds) == 1 {
 			from = b.Preds[0]
 		}
 		for _, e := range b.Succs {
+			d := min(b.LoopDepth, e.B.LoopDepth)
 			for i, a := range e.Args {
-				if (a.Block == b || a.Block == from) && NeedsReg(a) {
-					paramOf[a.ID] = e.B.Params[i]
+				if (a.Block == b || a.Block == from) && NeedsReg(a) && (paramOf[a.ID] == nil || d >= edgeDepth[a.ID]) {
+					paramOf[a.ID], edgeDepth[a.ID] = e.B.Params[i], d
 				}
 			}
 		}

@@ -154,3 +154,49 @@ func TestRegisterAcrossCallFreeHole(t *testing.T) {
 		t.Fatalf("the parameter, dead across every call, is at %+v: want a register, not stored at its definition\n%s", arg.Loc, f)
 	}
 }
+
+// TestBackEdgeHintWins: a loop's accumulator is passed both around the
+// back edge and, on the exit, to a block after the loop (laid out later).
+// It takes the loop parameter's register, so the back edge needs no move;
+// the exit edge, run once, gets the move.
+func TestBackEdgeHintWins(t *testing.T) {
+	body := []byte{
+		0x02, 0x7f, // block (result i32)
+		0x20, 0, // local.get 0 (the early exit's result)
+		0x20, 0, 0x45, 0x0d, 0, // br_if 0 (i32.eqz (local.get 0))
+		0x1a,       // drop
+		0x03, 0x40, // loop
+		0x20, 1, 0x20, 0, 0x10, 0, 0x6a, 0x21, 1, // local.set 1 (local.get 1 + call 0 (local.get 0))
+		0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, // br_if 0 (local.tee 0 (local.get 0 - 1))
+		0x0b,    // end loop
+		0x20, 1, // local.get 1
+		0x0b, // end block
+	}
+	m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}, body...)
+	f := ssatest.Build(t, m)
+	target := amd64.Machine{}.RegTarget()
+	ra := regalloc.Allocate(f, m, target)
+	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
+		t.Fatal(err)
+	}
+	backEdges := 0
+	for _, b := range f.Blocks {
+		for _, e := range b.Succs {
+			if e.B.LoopDepth == 0 || b.LoopDepth == 0 {
+				continue
+			}
+			for i, a := range e.Args {
+				if a.Op != ssa.OpAdd {
+					continue
+				}
+				backEdges++
+				if p := e.B.Params[i]; a.Loc != p.Loc && (!a.Loc.InReg() || a.Loc.Reg != p.Loc.Reg) {
+					t.Errorf("v%d at %+v passed around the loop to v%d at %+v: the back edge needs a move\n%s", a.ID, a.Loc, p.ID, p.Loc, f)
+				}
+			}
+		}
+	}
+	if backEdges == 0 {
+		t.Fatalf("no accumulator on a back edge\n%s", f)
+	}
+}
