@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,5 +86,44 @@ func TestRunSONoCompilerInit(t *testing.T) {
 	}
 	if traced == 0 {
 		t.Fatalf("GODEBUG=inittrace=1 printed no init lines; stderr: %s", firstLines(string(r.stderr), 3))
+	}
+}
+
+// unlinkedFromRun are functions lucet-run must not link at all, with why:
+// the Go runtime pays at every start for some of what a binary merely
+// contains, whatever runs.
+var unlinkedFromRun = []struct{ sym, why string }{
+	{"golang.org/x/sys/unix.anyToSockaddr", "it makes an itab for each of unix's 21 address types, and " +
+		"the runtime registers every itab of the binary at start (reading each one's type); " +
+		"WASI's sock_accept and sock_recv return no peer address (pkg/wasi/sockio.go)"},
+}
+
+// TestRunLinksNothingUnneeded reads lucet-run's symbol table for the
+// functions of unlinkedFromRun.
+func TestRunLinksNothingUnneeded(t *testing.T) {
+	lr, err := bin("lucet-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, s := range syms {
+		have[s.Name] = true
+	}
+	if !have["main.main"] {
+		t.Fatalf("lucet-run's symbol table has no main.main (%d symbols): stripped?", len(syms))
+	}
+	for _, u := range unlinkedFromRun {
+		if have[u.sym] {
+			t.Errorf("lucet-run links %s: %s", u.sym, u.why)
+		}
 	}
 }

@@ -24,7 +24,11 @@ type Features struct {
 }
 
 // features is a composite literal: the linker lays it out, no init code.
-var features = lazy.Value[Features]{New: func() Features { return withGODEBUG(detect(), os.Getenv("GODEBUG")) }}
+// It starts from Hardware's detection rather than running its own: under
+// a hypervisor every CPUID instruction exits to the host (about 5 us each
+// on the VM this was measured on, 2026-12-06), and lucet-run hello.so asks
+// for both, so detecting twice cost ~25 us of its start.
+var features = lazy.Value[Features]{New: func() Features { return withGODEBUG(Hardware(), os.Getenv("GODEBUG")) }}
 
 // withGODEBUG turns off the features godebug names as golang.org/x/sys/cpu
 // does: GODEBUG=cpu.sse41=off (or cpu.all=off) makes this CPU look as if

@@ -23,7 +23,10 @@ func update(s uint32, p []byte) uint32 {
 		return updateGeneric(s, p)
 	}
 	if len(p) >= threeWay {
-		n := len(p) / 24 * 8
+		// A multiple of 64 rather than of 8: the join multiplies once for
+		// each set bit of n, and the few bytes more left to one stream
+		// cost less than the multiplications saved.
+		n := len(p) / 3 &^ 63
 		a, b, c := update3SSE42(s, 0, 0, &p[0], &p[n], &p[2*n], n)
 		// CRC(A||B) = CRC(A) shifted past |B| zero bytes, xor CRC(B) from 0.
 		shift := xPow8n(n)

@@ -79,3 +79,31 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// pow8 is x^(8*2^k) mod P, squared from x^8, and xPow8n agrees with
+// multiplying x^8 in n times for every n tried.
+func TestPow8(t *testing.T) {
+	q := uint32(1) << 23 // x^8
+	for k := range pow8 {
+		if pow8[k] != q {
+			t.Fatalf("pow8[%d] = %#08x, want %#08x", k, pow8[k], q)
+		}
+		q = multModP(q, q)
+	}
+	p := uint32(1) << 31 // x^0
+	for n := 0; n <= 5000; n++ {
+		if got := xPow8n(n); got != p {
+			t.Fatalf("xPow8n(%d) = %#08x, want %#08x", n, got, p)
+		}
+		p = multModP(1<<23, p)
+	}
+}
+
+// BenchmarkXPow8n is the join of three streams of a 81 KB object (the
+// size of hello.so).
+func BenchmarkXPow8n(b *testing.B) {
+	n := 81000 / 3 &^ 63
+	for b.Loop() {
+		xPow8n(n)
+	}
+}

@@ -150,7 +150,7 @@ func fdIO(c *call, write bool) Errno {
 		n, cancelled, err = streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
 			switch mode {
 			case ioDontwait:
-				n, _, _, _, err := unix.RecvmsgBuffers(hfd, iov, nil, unix.MSG_DONTWAIT)
+				n, _, err := recvmsg(hfd, iov, unix.MSG_DONTWAIT)
 				return n, err
 			case ioNowait:
 				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)

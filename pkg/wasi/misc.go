@@ -229,8 +229,7 @@ func sockAccept(c *call) Errno {
 		return c.errno
 	}
 	nfd, cancelled, err := streamIO(e, hfd, unix.POLLIN, c.canceler(), ioPolled, func(ioMode) (int, error) {
-		nfd, _, err := unix.Accept4(hfd, unix.SOCK_CLOEXEC)
-		return nfd, err
+		return accept4(hfd, unix.SOCK_CLOEXEC)
 	})
 	if cancelled || err != nil {
 		return ioErrno(cancelled, err)
@@ -268,7 +267,7 @@ func sockRecv(c *call) Errno {
 		if mode == ioDontwait {
 			fl |= unix.MSG_DONTWAIT
 		}
-		n, _, rf, _, err := unix.RecvmsgBuffers(hfd, iov, nil, fl)
+		n, rf, err := recvmsg(hfd, iov, fl)
 		rflags = rf
 		return n, err
 	}
