@@ -900,6 +900,10 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		e.vbinM(asm.Pxor, d, x, e.splat64(^uint64(0)))
 		e.finish(v, d)
 	case wasm.OpV128Bitselect:
+		if e.avx() && laneMask(v.Args[2]) {
+			e.blendv(v)
+			break
+		}
 		if e.avx() {
 			// (x1 & c) | (~c & x2), no copies.
 			c := e.vop(v.Args[2], s2)
