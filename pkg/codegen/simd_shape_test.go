@@ -89,6 +89,7 @@ func TestSIMDShapesFeatures(t *testing.T) {
 		{"shuffle palignr avx", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1, 0xFD, 0x0d}, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), avx, []string{"xmm15", "movaps"}},
 		// bitselect by a comparison's mask: vpblendvb.
 		{"bitselect i32x4.gt_s avx", []wasm.ValType{v, v, v, v}, []byte{0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0xFD, 0x3b, 0xFD, 0x52}, avx, []string{"pand", "por"}},
+		{"i8x16.shr_s var avx", []wasm.ValType{v, wasm.I32}, []byte{0x20, 0, 0x20, 1, 0xFD, 0x6c}, avx, []string{"movaps"}},
 		{"f32x4.min avx", []wasm.ValType{v, v}, two(0xe8), avx, []string{"movaps"}},
 		{"i32x4.extmul_high_i16x8_s avx", []wasm.ValType{v, v}, two(0xbd), avx, []string{"pmulld", "pmovsx"}},
 		{"i32x4.extmul_low_i16x8_u avx", []wasm.ValType{v, v}, two(0xbe), avx, []string{"pmulld", "pmovzx"}},

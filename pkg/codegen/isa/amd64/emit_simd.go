@@ -837,6 +837,18 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VI(asm.Pshufd, s3, s3, 0)
 		a.V(asm.Pand, s0, s3)
 	case wasm.OpI8x16ShrS:
+		if e.avx() {
+			// Bytes doubled into words (x's byte in each high half),
+			// shifted, and packed straight into the result.
+			a.VV(asm.Punpcklbw, s0, x, x)
+			a.VV(asm.Psraw, s0, s0, s1)
+			a.VV(asm.Punpckhbw, s3, x, x)
+			a.VV(asm.Psraw, s3, s3, s1)
+			d := e.dst(v, s0)
+			a.VV(asm.Packsswb, d, s0, s3)
+			e.finish(v, d)
+			return true, nil
+		}
 		a.V(asm.Movaps, s0, x)
 		a.V(asm.Punpcklbw, s0, s0)
 		a.V(asm.Psraw, s0, s1)
