@@ -117,6 +117,24 @@ func (a *Assembler) Vpbroadcast(size int, dst, src Reg) {
 	a.vexRR(vexMap0F38, false, 0, false, vexPP66, op, byte(dst-X0), byte(src-X0))
 }
 
+// VbroadcastM is AVX's dst = every lane (size 8, 16 or 32 bits) set to
+// the one read from m: vpbroadcastb/w (AVX2) or vbroadcastss (AVX). m
+// needs no alignment and is read for size bits only.
+func (a *Assembler) VbroadcastM(size int, dst Reg, m Mem) {
+	const name = "VbroadcastM"
+	if !a.size(name, size, s8|s16|s32) || !a.xmm(name, dst) || !a.mem(name, m) {
+		return
+	}
+	op := byte(0x18) // vbroadcastss
+	switch size {
+	case 8:
+		op = 0x78
+	case 16:
+		op = 0x79
+	}
+	a.vexM(vexMap0F38, false, 0, false, vexPP66, op, byte(dst-X0), m)
+}
+
 // Vpblendvb is AVX's dst = y where the top bit of mask's byte is set,
 // else x, byte by byte: the mask a fourth register operand (in the
 // immediate's high nibble), where SSE4.1's pblendvb reads it from X0.

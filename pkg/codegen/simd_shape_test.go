@@ -90,6 +90,10 @@ func TestSIMDShapesFeatures(t *testing.T) {
 		// bitselect by a comparison's mask: vpblendvb.
 		{"bitselect i32x4.gt_s avx", []wasm.ValType{v, v, v, v}, []byte{0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0xFD, 0x3b, 0xFD, 0x52}, avx, []string{"pand", "por"}},
 		{"i8x16.shr_s var avx", []wasm.ValType{v, wasm.I32}, []byte{0x20, 0, 0x20, 1, 0xFD, 0x6c}, avx, []string{"movaps"}},
+		// Load splats broadcast from memory: no general register, no movd.
+		{"v128.load32_splat avx", []wasm.ValType{wasm.I32}, []byte{0x20, 0, 0xFD, 0x09, 2, 0}, avx, []string{"movd", "pshufd", "shufps"}},
+		{"v128.load64_splat avx", []wasm.ValType{wasm.I32}, []byte{0x20, 0, 0xFD, 0x0A, 3, 0}, avx, []string{"movq", "punpcklqdq"}},
+		{"v128.load8_splat avx2", []wasm.ValType{wasm.I32}, []byte{0x20, 0, 0xFD, 0x07, 0, 0}, avx | object.FeatureAVX2, []string{"movd", "movzx"}},
 		{"f32x4.min avx", []wasm.ValType{v, v}, two(0xe8), avx, []string{"movaps"}},
 		{"i32x4.extmul_high_i16x8_s avx", []wasm.ValType{v, v}, two(0xbd), avx, []string{"pmulld", "pmovsx"}},
 		{"i32x4.extmul_low_i16x8_u avx", []wasm.ValType{v, v}, two(0xbe), avx, []string{"pmulld", "pmovzx"}},

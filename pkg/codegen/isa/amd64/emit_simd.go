@@ -309,6 +309,8 @@ func (e *emitter) vvv(op asm.VecOp, d, x, y asm.Reg, imm int) {
 func (Machine) Prepare(f *ssa.Func, opts *ssa.Options) {
 	if f.Simd && opts.OptLevel > 1 && opts.Features&object.FeatureAVX != 0 {
 		ssa.FuseVectorLoads(f, vecMemOperand)
+		avx2 := opts.Features&object.FeatureAVX2 != 0
+		ssa.FuseSplatLoads(f, func(v *ssa.Value) bool { return splatFromMemory(v, avx2) })
 	}
 }
 
@@ -557,6 +559,13 @@ func (e *emitter) shuffle(v *ssa.Value) {
 func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	lane := uint8(v.Aux)
+	switch op {
+	case wasm.OpI8x16Splat, wasm.OpI16x8Splat, wasm.OpI32x4Splat, wasm.OpI64x2Splat, wasm.OpF32x4Splat, wasm.OpF64x2Splat:
+		if l := v.Args[0]; l.Fused && l.Op == ssa.OpLoad {
+			e.splatLoad(v, l, op)
+			return true, nil
+		}
+	}
 	switch op {
 	case wasm.OpI8x16Splat, wasm.OpI16x8Splat, wasm.OpI32x4Splat, wasm.OpI64x2Splat:
 		g := e.gpr(v.Args[0], rA)
