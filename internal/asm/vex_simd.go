@@ -117,6 +117,36 @@ func (a *Assembler) Vpbroadcast(size int, dst, src Reg) {
 	a.vexRR(vexMap0F38, false, 0, false, vexPP66, op, byte(dst-X0), byte(src-X0))
 }
 
+// VbroadcastM is AVX's dst = every lane (size 8, 16 or 32 bits) set to
+// the one read from m: vpbroadcastb/w (AVX2) or vbroadcastss (AVX). m
+// needs no alignment and is read for size bits only.
+func (a *Assembler) VbroadcastM(size int, dst Reg, m Mem) {
+	const name = "VbroadcastM"
+	if !a.size(name, size, s8|s16|s32) || !a.xmm(name, dst) || !a.mem(name, m) {
+		return
+	}
+	op := byte(0x18) // vbroadcastss
+	switch size {
+	case 8:
+		op = 0x78
+	case 16:
+		op = 0x79
+	}
+	a.vexM(vexMap0F38, false, 0, false, vexPP66, op, byte(dst-X0), m)
+}
+
+// Vpblendvb is AVX's dst = y where the top bit of mask's byte is set,
+// else x, byte by byte: the mask a fourth register operand (in the
+// immediate's high nibble), where SSE4.1's pblendvb reads it from X0.
+func (a *Assembler) Vpblendvb(dst, x, y, mask Reg) {
+	const name = "Vpblendvb"
+	if !a.xmm(name, dst) || !a.xmm(name, x) || !a.xmm(name, y) || !a.xmm(name, mask) {
+		return
+	}
+	a.vexRR(vexMap0F3A, false, byte(x-X0), false, vexPP66, 0x4C, byte(dst-X0), byte(y-X0))
+	a.buf = append(a.buf, byte(mask-X0)<<4)
+}
+
 // VShiftIV emits AVX's dst = src shifted by n (vpsrlq xmm, xmm, imm and
 // the rest of VShift): the result need not overwrite the source, so a
 // constant shift of a value that lives on takes no copy first.

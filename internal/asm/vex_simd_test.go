@@ -30,6 +30,12 @@ func TestVEX3Vectors(t *testing.T) {
 		{"vpbroadcastw xmm9, xmm2", func(a *Assembler) { a.Vpbroadcast(16, X9, X2) }, []byte{0xc4, 0x62, 0x79, 0x79, 0xca}},
 		{"vpbroadcastd xmm3, xmm12", func(a *Assembler) { a.Vpbroadcast(32, X3, X12) }, []byte{0xc4, 0xc2, 0x79, 0x58, 0xdc}},
 		{"vpbroadcastq xmm15, xmm15", func(a *Assembler) { a.Vpbroadcast(64, X15, X15) }, []byte{0xc4, 0x42, 0x79, 0x59, 0xff}},
+		{"vpbroadcastb xmm1, [r14+rdi+0x10]", func(a *Assembler) { a.VbroadcastM(8, X1, MI(R14, RDI, 1, 0x10)) }, []byte{0xc4, 0xc2, 0x79, 0x78, 0x4c, 0x3e, 0x10}},
+		{"vpbroadcastw xmm9, [rax]", func(a *Assembler) { a.VbroadcastM(16, X9, M(RAX, 0)) }, []byte{0xc4, 0x62, 0x79, 0x79, 0x08}},
+		{"vbroadcastss xmm15, [rbp-8]", func(a *Assembler) { a.VbroadcastM(32, X15, M(RBP, -8)) }, []byte{0xc4, 0x62, 0x79, 0x18, 0x7d, 0xf8}},
+		{"vbroadcastss xmm2, [r14+r8]", func(a *Assembler) { a.VbroadcastM(32, X2, MI(R14, R8, 1, 0)) }, []byte{0xc4, 0x82, 0x79, 0x18, 0x14, 0x06}},
+		{"vpblendvb xmm1, xmm2, xmm10, xmm12", func(a *Assembler) { a.Vpblendvb(X1, X2, X10, X12) }, []byte{0xc4, 0xc3, 0x69, 0x4c, 0xca, 0xc0}},
+		{"vpblendvb xmm9, xmm13, xmm15, xmm2", func(a *Assembler) { a.Vpblendvb(X9, X13, X15, X2) }, []byte{0xc4, 0x43, 0x11, 0x4c, 0xcf, 0x20}},
 		{"vpsrlq xmm15, xmm8, 30", func(a *Assembler) { a.VShiftIV(PsrlqI, X15, X8, 30) }, []byte{0xc4, 0xc1, 0x01, 0x73, 0xd0, 0x1e}},
 		{"vpsllq xmm1, xmm3, 32", func(a *Assembler) { a.VShiftIV(PsllqI, X1, X3, 32) }, []byte{0xc5, 0xf1, 0x73, 0xf3, 0x20}},
 		{"vpsraw xmm0, xmm12, 3", func(a *Assembler) { a.VShiftIV(PsrawI, X0, X12, 3) }, []byte{0xc4, 0xc1, 0x79, 0x71, 0xe4, 0x03}},
@@ -144,16 +150,18 @@ func TestVVMIRIP(t *testing.T) {
 
 func TestVEX3OperandErrors(t *testing.T) {
 	for name, emit := range map[string]func(a *Assembler){
-		"unary op":       func(a *Assembler) { a.VV(Pabsb, X0, X1, X2) },
-		"blend":          func(a *Assembler) { a.VV(Pblendvb, X0, X1, X2) },
-		"imm op":         func(a *Assembler) { a.VV(Shufps, X0, X1, X2) },
-		"no-imm op":      func(a *Assembler) { a.VVI(Paddb, X0, X1, X2, 0) },
-		"gpr":            func(a *Assembler) { a.VV(Paddb, X0, RAX, X2) },
-		"gpr dst mem":    func(a *Assembler) { a.VVM(Paddb, RAX, X1, M(RSI, 0)) },
-		"bad op":         func(a *Assembler) { a.VV(vecOpCount, X0, X1, X2) },
-		"rsp index mem":  func(a *Assembler) { a.VVMI(Cmpps, X0, X1, MI(RSI, RSP, 1, 0), 0) },
-		"broadcast size": func(a *Assembler) { a.Vpbroadcast(128, X0, X1) },
-		"broadcast gpr":  func(a *Assembler) { a.Vpbroadcast(8, X0, RAX) },
+		"unary op":        func(a *Assembler) { a.VV(Pabsb, X0, X1, X2) },
+		"blend":           func(a *Assembler) { a.VV(Pblendvb, X0, X1, X2) },
+		"imm op":          func(a *Assembler) { a.VV(Shufps, X0, X1, X2) },
+		"no-imm op":       func(a *Assembler) { a.VVI(Paddb, X0, X1, X2, 0) },
+		"gpr":             func(a *Assembler) { a.VV(Paddb, X0, RAX, X2) },
+		"gpr dst mem":     func(a *Assembler) { a.VVM(Paddb, RAX, X1, M(RSI, 0)) },
+		"bad op":          func(a *Assembler) { a.VV(vecOpCount, X0, X1, X2) },
+		"rsp index mem":   func(a *Assembler) { a.VVMI(Cmpps, X0, X1, MI(RSI, RSP, 1, 0), 0) },
+		"broadcast size":  func(a *Assembler) { a.Vpbroadcast(128, X0, X1) },
+		"broadcast gpr":   func(a *Assembler) { a.Vpbroadcast(8, X0, RAX) },
+		"blendv mask gpr": func(a *Assembler) { a.Vpblendvb(X0, X1, X2, RAX) },
+		"broadcastM size": func(a *Assembler) { a.VbroadcastM(64, X0, M(RAX, 0)) },
 	} {
 		a := New()
 		emit(a)

@@ -107,7 +107,9 @@ func TestObjectRecordsAVX(t *testing.T) {
 	}{
 		{base, base},
 		{base | object.FeatureAVX, base | object.FeatureAVX},
-		{object.AllFeatures, base | object.FeatureAVX | object.FeatureAVX2 | object.FeatureBMI2}, // features the code generator never uses (SSE4.2) are not demanded of the host
+		// SSE4.2 since i64x2's signed compares use pcmpgtq.
+		{base | object.FeatureSSE42, base | object.FeatureSSE42},
+		{object.AllFeatures, base | object.FeatureSSE42 | object.FeatureAVX | object.FeatureAVX2 | object.FeatureBMI2}, // features the code generator never uses (SSE4.2 before pcmpgtq) are not demanded of the host
 	} {
 		obj, err := codegen.Compile(m, codegen.Options{Features: tc.allowed})
 		if err != nil {

@@ -184,11 +184,17 @@ func FuzzSIMDLowering(f *testing.F) {
 		if _, err := validate.Module(m, validate.Options{}); err != nil {
 			t.Fatalf("generated module is invalid: %v", err)
 		}
-		// The portable baseline, and the host's features (AVX's
-		// three-operand and memory-operand forms) when it has AVX: all
-		// must compute the same vector.
+		// The portable baseline, the host's features without AVX
+		// (SSE4.2's pcmpgtq in two-address form) when it has SSE4.2,
+		// and the host's features (AVX's three-operand and
+		// memory-operand forms) when it has AVX: all must compute the
+		// same vector.
 		features := []uint64{0}
-		if host := load.HostFeatures(); host&object.FeatureAVX != 0 && host&object.FeatureSSE41 != 0 {
+		host := load.HostFeatures()
+		if sse := host &^ (object.FeatureAVX | object.FeatureAVX2); sse&object.FeatureSSE42 != 0 && sse&object.FeatureSSE41 != 0 {
+			features = append(features, sse)
+		}
+		if host&object.FeatureAVX != 0 && host&object.FeatureSSE41 != 0 {
 			features = append(features, host)
 		}
 		args := []uint64{binary.LittleEndian.Uint64(in[0:]), binary.LittleEndian.Uint64(in[8:]),

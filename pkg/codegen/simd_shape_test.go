@@ -7,6 +7,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -45,24 +46,82 @@ func TestSIMDShapes(t *testing.T) {
 		{"i32x4.ne", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x38)...), []string{"xmm14"}},
 		{"i8x16.gt_u", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x28)...), []string{"xmm14"}},
 		{"i32x4.shr_u var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0xad)...), []string{"movaps xmm0, xmm15"}},
+		// Single-instruction shuffles straight into the result.
+		{"shuffle punpcklbw", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x0d, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)...), []string{"xmm15"}},
+		{"shuffle pshufd", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x0d, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11)...), []string{"xmm15"}},
+		{"i32x4.extend_high_i16x8_s", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0xa8)...), []string{"xmm15"}},
+		// i64x2.extmul: pshufd then pmuldq, no widening.
+		{"i64x2.extmul_low_i32x4_s", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0xdc)...), []string{"pmovsx"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := ssatest.Module1(tc.params, []wasm.ValType{v}, nil, tc.body...)
-			mach := testMachine
-			opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
-			fc, err := compileFunc(m, 0, opts, frontend.ModuleFacts(m), mach, mach.NewFuncEmitter(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			code := disasm(fc.Code)
-			for _, line := range strings.Split(code, "\n") {
-				for _, f := range tc.forbid {
-					if strings.Contains(line, f) {
-						t.Errorf("%q has %q:\n%s", line, f, code)
-					}
-				}
-			}
+			simdShape(t, tc.params, tc.body, testMachine.DefaultFeatures(), tc.forbid)
 		})
+	}
+}
+
+// TestSIMDShapesFeatures is TestSIMDShapes with more than the baseline:
+// SSE4.2's pcmpgtq for i64x2's signed order, and AVX's three-operand
+// forms where the SSE sequences copy (movaps) or build constants in
+// registers.
+func TestSIMDShapesFeatures(t *testing.T) {
+	v := wasm.V128
+	simd := func(sub uint32) []byte { return []byte{0xFD, byte(sub) | 0x80, byte(sub >> 7)} } // sub >= 0x80
+	two := func(sub uint32) []byte { return append([]byte{0x20, 0, 0x20, 1}, simd(sub)...) }
+	one := func(sub uint32) []byte { return append([]byte{0x20, 0}, simd(sub)...) }
+	sse42 := testMachine.DefaultFeatures() | object.FeatureSSE42
+	avx := sse42 | object.FeatureAVX
+	tests := []struct {
+		name   string
+		params []wasm.ValType
+		body   []byte
+		feat   uint64
+		forbid []string
+	}{
+		{"i64x2.gt_s sse42", []wasm.ValType{v, v}, two(0xd9), sse42, []string{"psubq", "xmm13"}},
+		{"i64x2.ge_s sse42", []wasm.ValType{v, v}, two(0xdb), sse42, []string{"psubq", "xmm13"}},
+		{"i64x2.gt_s avx", []wasm.ValType{v, v}, two(0xd9), avx, []string{"psubq", "xmm15", "xmm14"}},
+		{"f32x4.abs avx", []wasm.ValType{v}, one(0xe0), avx, []string{"xmm15", "xmm14"}},
+		{"f64x2.neg avx", []wasm.ValType{v}, one(0xed), avx, []string{"xmm15", "xmm14"}},
+		{"i16x8.q15mulr_sat_s avx", []wasm.ValType{v, v}, two(0x82), avx, []string{"movdqu", "movaps"}},
+		{"i32x4.trunc_sat_f32x4_s avx", []wasm.ValType{v}, one(0xf8), avx, []string{"movaps"}},
+		{"f32x4.convert_i32x4_u avx", []wasm.ValType{v}, one(0xfb), avx, []string{"movaps"}},
+		{"shuffle palignr avx", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1, 0xFD, 0x0d}, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), avx, []string{"xmm15", "movaps"}},
+		// bitselect by a comparison's mask: vpblendvb.
+		{"bitselect i32x4.gt_s avx", []wasm.ValType{v, v, v, v}, []byte{0x20, 0, 0x20, 1, 0x20, 2, 0x20, 3, 0xFD, 0x3b, 0xFD, 0x52}, avx, []string{"pand", "por"}},
+		{"i8x16.shr_s var avx", []wasm.ValType{v, wasm.I32}, []byte{0x20, 0, 0x20, 1, 0xFD, 0x6c}, avx, []string{"movaps"}},
+		// Load splats broadcast from memory: no general register, no movd.
+		{"v128.load32_splat avx", []wasm.ValType{wasm.I32}, []byte{0x20, 0, 0xFD, 0x09, 2, 0}, avx, []string{"movd", "pshufd", "shufps"}},
+		{"v128.load64_splat avx", []wasm.ValType{wasm.I32}, []byte{0x20, 0, 0xFD, 0x0A, 3, 0}, avx, []string{"movq", "punpcklqdq"}},
+		{"v128.load8_splat avx2", []wasm.ValType{wasm.I32}, []byte{0x20, 0, 0xFD, 0x07, 0, 0}, avx | object.FeatureAVX2, []string{"movd", "movzx"}},
+		{"f32x4.min avx", []wasm.ValType{v, v}, two(0xe8), avx, []string{"movaps"}},
+		{"i32x4.extmul_high_i16x8_s avx", []wasm.ValType{v, v}, two(0xbd), avx, []string{"pmulld", "pmovsx"}},
+		{"i32x4.extmul_low_i16x8_u avx", []wasm.ValType{v, v}, two(0xbe), avx, []string{"pmulld", "pmovzx"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			simdShape(t, tc.params, tc.body, tc.feat, tc.forbid)
+		})
+	}
+}
+
+// simdShape compiles body at -O 2 with features and fails on an
+// instruction containing one of forbid.
+func simdShape(t *testing.T, params []wasm.ValType, body []byte, features uint64, forbid []string) {
+	t.Helper()
+	m := ssatest.Module1(params, []wasm.ValType{wasm.V128}, nil, body...)
+	mach := testMachine
+	opts := &ssa.Options{OptLevel: 2, Features: features}
+	fc, err := compileFunc(m, 0, opts, frontend.ModuleFacts(m), mach, mach.NewFuncEmitter(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := disasm(fc.Code)
+	for _, line := range strings.Split(code, "\n") {
+		for _, f := range forbid {
+			if strings.Contains(line, f) {
+				t.Errorf("%q has %q:\n%s", line, f, code)
+			}
+		}
 	}
 }

@@ -1046,6 +1046,19 @@ func (e *emitter) compare(c *ssa.Value) asm.Cond {
 		return asm.CondE
 	}
 	y := c.Args[1]
+	if spilled(x) && !spilled(y) {
+		// The spilled x compared where it is (cmp m, y): the same
+		// flags as loading it first, one instruction fewer, as for a
+		// loop bound that the allocator spilled and a loop test reads
+		// every iteration.
+		m := slotMem(x.Loc.Slot)
+		if imm, ok := imm32(y); ok {
+			a.CmpMI(sz, m, imm)
+		} else {
+			a.CmpMR(sz, m, e.gpr(y, rC))
+		}
+		return intConds[c.Op]
+	}
 	rx := e.gpr(x, rA)
 	if imm, ok := imm32(y); ok {
 		a.CmpRI(sz, rx, imm)

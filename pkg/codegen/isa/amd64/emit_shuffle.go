@@ -48,15 +48,39 @@ func swapSources(l [16]byte) [16]byte {
 	return l
 }
 
-// shuffleMatch emits lanes of (x, y) into s0 if one instruction does it.
-func (e *emitter) shuffleMatch(l [16]byte, x, y *ssa.Value) bool {
-	return e.shuffleConsecutive(l, x, y) || e.shuffleDwords(l, x, y) ||
-		e.shuffleUnpack(l, x, y) || e.shuffleBlend(l, x, y)
+// shuffleMatch emits lanes of (x, y) into d if one instruction does it.
+func (e *emitter) shuffleMatch(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
+	return e.shuffleConsecutive(l, x, y, d) || e.shuffleDwords(l, x, y, d) ||
+		e.shuffleUnpack(l, x, y, d) || e.shuffleBlend(l, x, y, d)
+}
+
+// shuffle2 emits d = x op y (with op's immediate when imm >= 0) for a
+// two-source shuffle instruction: AVX's three-operand form, or SSE's
+// x copied into d first, through s0 when d holds y (the copy would
+// overwrite it).
+func (e *emitter) shuffle2(op asm.VecOp, d asm.Reg, x, y *ssa.Value, imm int) {
+	if e.avx() {
+		e.vvv(op, d, e.vop(x, s1), e.vop(y, s2), imm)
+		return
+	}
+	t := d
+	if isReg(y, d) {
+		t = s0
+	}
+	e.load(t, x)
+	if imm >= 0 {
+		e.a.VI(op, t, e.vop(y, s1), uint8(imm))
+	} else {
+		e.a.V(op, t, e.vop(y, s1))
+	}
+	if t != d {
+		e.a.V(asm.Movaps, d, t)
+	}
 }
 
 // shuffleConsecutive matches 16 consecutive bytes of the concatenation
 // x:y: a copy of either source, or a palignr.
-func (e *emitter) shuffleConsecutive(l [16]byte, x, y *ssa.Value) bool {
+func (e *emitter) shuffleConsecutive(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
 	for i := 1; i < 16; i++ {
 		if l[i] != l[0]+byte(i) {
 			return false
@@ -64,12 +88,11 @@ func (e *emitter) shuffleConsecutive(l [16]byte, x, y *ssa.Value) bool {
 	}
 	switch l[0] {
 	case 0:
-		e.load(s0, x)
+		e.load(d, x)
 	case 16:
-		e.load(s0, y)
+		e.load(d, y)
 	default: // 0 < l[0] < 16: bytes l[0].. of x then of y
-		e.load(s0, y)
-		e.a.VI(asm.Palignr, s0, e.vop(x, s1), l[0])
+		e.shuffle2(asm.Palignr, d, y, x, int(l[0]))
 	}
 	return true
 }
@@ -93,7 +116,7 @@ func dwordLanes(l [16]byte) (q [4]byte, ok bool) {
 
 // shuffleDwords matches a dword permutation of one source (pshufd), or
 // low dwords from one source and high from the other (shufps).
-func (e *emitter) shuffleDwords(l [16]byte, x, y *ssa.Value) bool {
+func (e *emitter) shuffleDwords(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
 	q, ok := dwordLanes(l)
 	if !ok {
 		return false
@@ -104,16 +127,14 @@ func (e *emitter) shuffleDwords(l [16]byte, x, y *ssa.Value) bool {
 	lo, hi := fromX(q[0], q[1]), fromX(q[2], q[3])
 	loY, hiY := fromY(q[0], q[1]), fromY(q[2], q[3])
 	switch {
-	case lo && hi:
-		e.a.VI(asm.Pshufd, s0, e.vop(x, s1), imm)
+	case lo && hi: // pshufd reads its whole source first: d may be it
+		e.a.VI(asm.Pshufd, d, e.vop(x, s1), imm)
 	case loY && hiY:
-		e.a.VI(asm.Pshufd, s0, e.vop(y, s1), imm)
+		e.a.VI(asm.Pshufd, d, e.vop(y, s1), imm)
 	case lo && hiY:
-		e.load(s0, x)
-		e.a.VI(asm.Shufps, s0, e.vop(y, s1), imm)
+		e.shuffle2(asm.Shufps, d, x, y, int(imm))
 	case loY && hi:
-		e.load(s0, y)
-		e.a.VI(asm.Shufps, s0, e.vop(x, s1), imm)
+		e.shuffle2(asm.Shufps, d, y, x, int(imm))
 	default:
 		return false
 	}
@@ -121,16 +142,14 @@ func (e *emitter) shuffleDwords(l [16]byte, x, y *ssa.Value) bool {
 }
 
 // shuffleUnpack matches an unpack of x and y, in either order.
-func (e *emitter) shuffleUnpack(l [16]byte, x, y *ssa.Value) bool {
+func (e *emitter) shuffleUnpack(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
 	for _, u := range unpackPatterns.Get() {
 		if l == u.lanes {
-			e.load(s0, x)
-			e.a.V(u.op, s0, e.vop(y, s1))
+			e.shuffle2(u.op, d, x, y, -1)
 			return true
 		}
 		if l == swapSources(u.lanes) {
-			e.load(s0, y)
-			e.a.V(u.op, s0, e.vop(x, s1))
+			e.shuffle2(u.op, d, y, x, -1)
 			return true
 		}
 	}
@@ -139,7 +158,7 @@ func (e *emitter) shuffleUnpack(l [16]byte, x, y *ssa.Value) bool {
 
 // shuffleBlend matches a word blend: every word stays in place, from x or
 // from y.
-func (e *emitter) shuffleBlend(l [16]byte, x, y *ssa.Value) bool {
+func (e *emitter) shuffleBlend(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
 	mask := uint8(0)
 	for j := 0; j < 8; j++ {
 		lo, hi := l[2*j], l[2*j+1]
@@ -151,7 +170,6 @@ func (e *emitter) shuffleBlend(l [16]byte, x, y *ssa.Value) bool {
 			return false
 		}
 	}
-	e.load(s0, x)
-	e.a.VI(asm.Pblendw, s0, e.vop(y, s1), mask)
+	e.shuffle2(asm.Pblendw, d, x, y, int(mask))
 	return true
 }

@@ -309,6 +309,8 @@ func (e *emitter) vvv(op asm.VecOp, d, x, y asm.Reg, imm int) {
 func (Machine) Prepare(f *ssa.Func, opts *ssa.Options) {
 	if f.Simd && opts.OptLevel > 1 && opts.Features&object.FeatureAVX != 0 {
 		ssa.FuseVectorLoads(f, vecMemOperand)
+		avx2 := opts.Features&object.FeatureAVX2 != 0
+		ssa.FuseSplatLoads(f, func(v *ssa.Value) bool { return splatFromMemory(v, avx2) })
 	}
 }
 
@@ -526,8 +528,8 @@ func (e *emitter) shuffle(v *ssa.Value) {
 			lanes[i] &= 15
 		}
 	}
-	if e.shuffleMatch(lanes, x, y) {
-		e.done(v, s0)
+	if d := e.dst(v, s0); e.shuffleMatch(lanes, x, y, d) {
+		e.finish(v, d)
 		return
 	}
 	one, other := true, true // every lane from x, from y
@@ -557,6 +559,13 @@ func (e *emitter) shuffle(v *ssa.Value) {
 func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	lane := uint8(v.Aux)
+	switch op {
+	case wasm.OpI8x16Splat, wasm.OpI16x8Splat, wasm.OpI32x4Splat, wasm.OpI64x2Splat, wasm.OpF32x4Splat, wasm.OpF64x2Splat:
+		if l := v.Args[0]; l.Fused && l.Op == ssa.OpLoad {
+			e.splatLoad(v, l, op)
+			return true, nil
+		}
+	}
 	switch op {
 	case wasm.OpI8x16Splat, wasm.OpI16x8Splat, wasm.OpI32x4Splat, wasm.OpI64x2Splat:
 		g := e.gpr(v.Args[0], rA)
@@ -690,8 +699,8 @@ var cmpOps = [4]struct{ eq, mins, minu, maxs, maxu asm.VecOp }{
 
 // vcompare lowers the integer comparisons without one instruction:
 // ne = not eq; le/ge = min/max then eq; unsigned lt/gt = not ge/le;
-// i64x2 signed order from 64-bit subtraction with overflow correction
-// (pcmpgtq is SSE4.2, beyond the baseline).
+// i64x2 signed order with SSE4.2's pcmpgtq, or without it (the baseline
+// is SSE4.1) from 64-bit subtraction with overflow correction.
 func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	type cmp struct {
@@ -728,6 +737,10 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	case "eq":
 		e.v3(ops.eq, s0, e.vop(x, s0), e.vop(y, s1))
 	case "gt": // x > y
+		if e.opts.Features&object.FeatureSSE42 != 0 {
+			e.pcmpgtq(v, x, y, c.inv)
+			return true, nil
+		}
 		xr := e.vop(x, s3)
 		yr := e.vop(y, s2)
 		a.V(asm.Movaps, s1, xr)     // s1 = a (x)
@@ -763,6 +776,25 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	}
 	e.done(v, s0)
 	return true, nil
+}
+
+// pcmpgtq emits v = x > y (SSE4.2), or its inverse x <= y, lane-wise
+// on signed 64-bit lanes: one instruction where the baseline's
+// subtraction with overflow correction takes eight.
+func (e *emitter) pcmpgtq(v, x, y *ssa.Value, inv bool) {
+	d := e.dst(v, s0)
+	if e.avx() && !inv {
+		e.vbin3(v, asm.Pcmpgtq, d, x, y, -1)
+		return
+	}
+	e.v3(asm.Pcmpgtq, s0, e.vop(x, s1), e.vop(y, s2))
+	if inv {
+		// Xor with the pool's all-ones, into the result register.
+		e.vbinM(asm.Pxor, d, s0, e.splat64(^uint64(0)))
+	} else if d != s0 {
+		e.a.V(asm.Movaps, d, s0)
+	}
+	e.finish(v, d)
 }
 
 // vshift lowers the shifts. Wasm takes the count modulo the lane width;
@@ -814,6 +846,18 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VI(asm.Pshufd, s3, s3, 0)
 		a.V(asm.Pand, s0, s3)
 	case wasm.OpI8x16ShrS:
+		if e.avx() {
+			// Bytes doubled into words (x's byte in each high half),
+			// shifted, and packed straight into the result.
+			a.VV(asm.Punpcklbw, s0, x, x)
+			a.VV(asm.Psraw, s0, s0, s1)
+			a.VV(asm.Punpckhbw, s3, x, x)
+			a.VV(asm.Psraw, s3, s3, s1)
+			d := e.dst(v, s0)
+			a.VV(asm.Packsswb, d, s0, s3)
+			e.finish(v, d)
+			return true, nil
+		}
 		a.V(asm.Movaps, s0, x)
 		a.V(asm.Punpcklbw, s0, s0)
 		a.V(asm.Psraw, s0, s1)
@@ -877,6 +921,10 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		e.vbinM(asm.Pxor, d, x, e.splat64(^uint64(0)))
 		e.finish(v, d)
 	case wasm.OpV128Bitselect:
+		if e.avx() && laneMask(v.Args[2]) {
+			e.blendv(v)
+			break
+		}
 		if e.avx() {
 			// (x1 & c) | (~c & x2), no copies.
 			c := e.vop(v.Args[2], s2)
@@ -982,6 +1030,16 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VM(asm.Paddd, s0, e.splat32(0x00010000))
 		e.done(v, s0)
 	case wasm.OpI16x8Q15mulrSatS:
+		if e.avx() {
+			// Lanes that overflowed to 0x8000 (only -1 * -1) flip
+			// to 0x7fff: no copies, the constant read from the pool.
+			a.VV(asm.Pmulhrsw, s0, e.vop(v.Args[0], s0), e.vop(v.Args[1], s1))
+			a.VVM(asm.Pcmpeqw, s1, s0, e.splat16(0x8000))
+			d := e.dst(v, s0)
+			a.VV(asm.Pxor, d, s0, s1)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.V(asm.Pmulhrsw, s0, e.vop(v.Args[1], s1))
 		a.VM(asm.Movdqu, s1, e.splat16(0x8000))
@@ -994,21 +1052,70 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 			wasm.OpI16x8ExtendHighI8x16S: asm.Pmovsxbw, wasm.OpI16x8ExtendHighI8x16U: asm.Pmovzxbw,
 			wasm.OpI32x4ExtendHighI16x8S: asm.Pmovsxwd, wasm.OpI32x4ExtendHighI16x8U: asm.Pmovzxwd,
 			wasm.OpI64x2ExtendHighI32x4S: asm.Pmovsxdq, wasm.OpI64x2ExtendHighI32x4U: asm.Pmovzxdq}[op]
-		e.extend(s0, e.vop(v.Args[0], s1), ext, true)
-		e.done(v, s0)
+		// pshufd reads all of x before d is written: d may be x.
+		d := e.dst(v, s0)
+		e.extend(d, e.vop(v.Args[0], s1), ext, true)
+		e.finish(v, d)
 	default:
 		em, ok := extmuls.Get()[op]
 		if !ok {
 			return false, nil
 		}
+		if e.extmulShort(v, em) {
+			break
+		}
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
 		e.extend(s0, x, em.ext, em.high)
 		e.extend(s1, y, em.ext, em.high)
+		if e.avx() {
+			d := e.dst(v, s0)
+			a.VV(em.mul, d, s0, s1)
+			e.finish(v, d)
+			break
+		}
 		a.V(em.mul, s0, s1)
 		e.done(v, s0)
 	}
 	return true, nil
+}
+
+// extmulShort emits the extended multiplications that need no widening
+// first: i64x2's (pshufd puts each source dword in an even lane, which
+// pmuldq/pmuludq read) and, with AVX, i32x4's (the low and high halves of
+// the 16-bit products, interleaved). Three instructions, where widening
+// both operands takes three to five and i32x4's pmulld is slow on Intel.
+func (e *emitter) extmulShort(v *ssa.Value, em extmulOp) bool {
+	a := e.a
+	switch {
+	case em.mul == asm.Pmuldq || em.mul == asm.Pmuludq:
+		imm := uint8(0x50) // dwords 0, 0, 1, 1
+		if em.high {
+			imm = 0xFA // 2, 2, 3, 3
+		}
+		a.VI(asm.Pshufd, s0, e.vop(v.Args[0], s0), imm)
+		a.VI(asm.Pshufd, s1, e.vop(v.Args[1], s1), imm)
+		d := e.dst(v, s0)
+		e.v3(em.mul, d, s0, s1)
+		e.finish(v, d)
+		return true
+	case em.mul == asm.Pmulld && e.avx():
+		hi, unpack := asm.Pmulhw, asm.Punpcklwd
+		if em.ext == asm.Pmovzxwd {
+			hi = asm.Pmulhuw
+		}
+		if em.high {
+			unpack = asm.Punpckhwd
+		}
+		x, y := e.vop(v.Args[0], s0), e.vop(v.Args[1], s1)
+		a.VV(asm.Pmullw, s2, x, y)
+		a.VV(hi, s3, x, y)
+		d := e.dst(v, s0)
+		a.VV(unpack, d, s2, s3)
+		e.finish(v, d)
+		return true
+	}
+	return false
 }
 
 // extmuls widen both operands, then multiply at the wider size.
@@ -1033,6 +1140,20 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
 	switch op {
 	case wasm.OpF32x4Abs, wasm.OpF64x2Abs, wasm.OpF32x4Neg, wasm.OpF64x2Neg:
+		if e.avx() {
+			// The sign mask read from the pool: one instruction.
+			m := map[wasm.Opcode]struct {
+				op   asm.VecOp
+				mask uint64
+			}{
+				wasm.OpF32x4Abs: {asm.Andps, 0x7fffffff7fffffff}, wasm.OpF64x2Abs: {asm.Andps, 0x7fffffffffffffff},
+				wasm.OpF32x4Neg: {asm.Xorps, 0x8000000080000000}, wasm.OpF64x2Neg: {asm.Xorps, 0x8000000000000000},
+			}[op]
+			d := e.dst(v, s0)
+			a.VVM(m.op, d, e.vop(v.Args[0], s1), e.splat64(m.mask))
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.V(asm.Pcmpeqd, s1, s1)
 		switch op {
@@ -1065,6 +1186,12 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VI(cmp, s1, s0, 3) // unordered
 		a.V(asm.Orps, s0, s1)
 		a.VShiftI(sh, s1, shift)
+		if e.avx() {
+			d := e.dst(v, s0)
+			a.VV(asm.Andnps, d, s1, s0)
+			e.finish(v, d)
+			break
+		}
 		a.V(asm.Andnps, s1, s0)
 		e.done(v, s1)
 	case wasm.OpF32x4Max, wasm.OpF64x2Max:
@@ -1082,10 +1209,32 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VI(cmp, s2, s2, 3) // NaN lanes of r
 		a.V(sub, s0, s1)     // r - d: +0 for a mix of zeros
 		a.VShiftI(sh, s2, shift)
+		if e.avx() {
+			d := e.dst(v, s0)
+			a.VV(asm.Andnps, d, s2, s0)
+			e.finish(v, d)
+			break
+		}
 		a.V(asm.Andnps, s2, s0)
 		e.done(v, s2)
 	case wasm.OpF32x4ConvertI32x4U:
 		// Exact low 16 bits plus the high part halved, converted, doubled.
+		if e.avx() {
+			// Three-operand forms: x is read where it is, the sum
+			// goes straight to the result.
+			x := e.vop(v.Args[0], s0)
+			a.VShiftIV(asm.PslldI, s1, x, 16)
+			a.VShiftI(asm.PsrldI, s1, 16)
+			a.VV(asm.Psubd, s0, x, s1)
+			a.V(asm.Cvtdq2ps, s1, s1)
+			a.VShiftI(asm.PsrldI, s0, 1)
+			a.V(asm.Cvtdq2ps, s0, s0)
+			a.V(asm.Addps, s0, s0)
+			d := e.dst(v, s0)
+			a.VV(asm.Addps, d, s0, s1)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.V(asm.Movaps, s1, s0)
 		a.VShiftI(asm.PslldI, s1, 16)
@@ -1103,6 +1252,22 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VM(asm.Subpd, s0, e.splat64(0x4330000000000000))
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF32x4S:
+		if e.avx() {
+			// The SSE sequence below without its copies: NaN lanes
+			// zeroed, then lanes that overflowed to 0x80000000 from a
+			// positive input flipped to 0x7fffffff.
+			x := e.vop(v.Args[0], s0)
+			a.VVI(asm.Cmpps, s1, x, x, 0) // not NaN
+			a.VV(asm.Andps, s0, x, s1)
+			a.VV(asm.Pxor, s1, s1, s0)
+			a.V(asm.Cvttps2dq, s0, s0)
+			a.VV(asm.Pand, s1, s1, s0)
+			a.VShiftI(asm.PsradI, s1, 31)
+			d := e.dst(v, s0)
+			a.VV(asm.Pxor, d, s0, s1)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.V(asm.Movaps, s1, s0)
 		a.VI(asm.Cmpps, s1, s1, 0) // not NaN

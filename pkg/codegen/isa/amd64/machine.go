@@ -23,11 +23,11 @@ const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.Feat
 // DefaultFeatures: SSE4.1, POPCNT, LZCNT and BMI1.
 func (Machine) DefaultFeatures() uint64 { return defaultFeatures }
 
-// UsableFeatures adds AVX (memory.copy's 32-byte moves, three-operand
-// float and SIMD arithmetic), AVX2 (vpbroadcastb/w splats) and BMI2
-// (rorx) to the defaults.
+// UsableFeatures adds SSE4.2 (pcmpgtq for i64x2's signed compares), AVX
+// (memory.copy's 32-byte moves, three-operand float and SIMD arithmetic),
+// AVX2 (vpbroadcastb/w splats) and BMI2 (rorx) to the defaults.
 func (Machine) UsableFeatures() uint64 {
-	return defaultFeatures | object.FeatureAVX | object.FeatureAVX2 | object.FeatureBMI2
+	return defaultFeatures | object.FeatureSSE42 | object.FeatureAVX | object.FeatureAVX2 | object.FeatureBMI2
 }
 
 // CheckFeatures requires SSE4.1; without POPCNT, LZCNT or BMI1 the emitter
