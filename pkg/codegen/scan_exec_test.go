@@ -1,0 +1,241 @@
+package codegen_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/execute"
+)
+
+// scanCase is one call of a testdata/scan function over memory set up by
+// prep (a pattern with no terminator, needle or difference; then the
+// case's bytes).
+type scanCase struct {
+	fn   string
+	args []uint64
+	prep func(mem []byte)
+	grow bool // grow the memory by a page before the call
+}
+
+// scanCases are the calls TestScanExec makes: every function of
+// testdata/scan at lengths 0..70 from 16 alignments, with the byte that
+// ends the scan at every position and nowhere (then a neighbouring
+// byte, or the end of memory, ends it, or the scan traps), scans that
+// run to the end of the memory, before and after it grew, and bounds
+// (counts, end pointers) below, at and past the scanned bytes.
+func scanCases(memSize uint64) []scanCase {
+	var cs []scanCase
+	const base = 4096
+	pattern := func(mem []byte, lo, hi uint64, b byte) {
+		for i := lo; i < hi && i < uint64(len(mem)); i++ {
+			mem[i] = b + byte(i*7%19)
+		}
+	}
+	put := func(mem []byte, at uint64, b byte) {
+		if at < uint64(len(mem)) {
+			mem[at] = b
+		}
+	}
+	for a := uint64(0); a < 16; a++ {
+		s := base + a
+		for n := uint64(0); n <= 70; n++ {
+			// Terminated strings: the zero (or needle) at s+n.
+			for _, fn := range []string{"musl_strlen", "strlen_bytes", "scan_until", "skip_spaces", "find_neg"} {
+				args := []uint64{s}
+				if fn == "scan_until" {
+					args = append(args, 'z')
+				}
+				end := byte(0)
+				switch fn {
+				case "skip_spaces":
+					end = 'x'
+				case "find_neg":
+					end = 0xFD
+				}
+				cs = append(cs, scanCase{fn: fn, args: args, prep: func(mem []byte) {
+					pattern(mem, s-16, s+n+64, 'a')
+					if fn == "skip_spaces" {
+						for i := s; i < s+n; i++ {
+							mem[i] = ' '
+						}
+					}
+					put(mem, s+n, end)
+					if fn == "scan_until" {
+						put(mem, s+n+5, 0) // the needle first, or the zero with no needle
+					}
+				}})
+			}
+			// Bounded scans: the needle at every position, or none.
+			for pos := uint64(0); pos <= n; pos++ {
+				cs = append(cs,
+					scanCase{fn: "musl_memchr", args: []uint64{s, 'z' | 0x100, n}, prep: func(mem []byte) {
+						pattern(mem, s-16, s+n+64, 'a')
+						put(mem, s+pos, 'z')
+						put(mem, s+n+1, 'z')
+					}},
+					scanCase{fn: "index_of", args: []uint64{s, 'z', n}, prep: func(mem []byte) {
+						pattern(mem, s-16, s+n+64, 'a')
+						put(mem, s+pos, 'z')
+					}},
+					scanCase{fn: "find_end", args: []uint64{s, s + n, 'z'}, prep: func(mem []byte) {
+						pattern(mem, s-16, s+n+64, 'a')
+						put(mem, s+pos, 'z')
+					}},
+				)
+				// Two strings differing at pos (or equal for n bytes), the
+				// second at another alignment.
+				for _, d := range []uint64{0, 3, 17} {
+					r := s + 1000 + d
+					cs = append(cs,
+						scanCase{fn: "musl_memcmp", args: []uint64{s, r, n}, prep: func(mem []byte) {
+							pattern(mem, s, s+n+64, 'a')
+							copy(mem[r:r+n+64], mem[s:s+n+64])
+							put(mem, r+pos, 'A')
+						}},
+						scanCase{fn: "bytes_strcmp", args: []uint64{s, r}, prep: func(mem []byte) {
+							pattern(mem, s, s+n+64, 'a')
+							copy(mem[r:r+n+64], mem[s:s+n+64])
+							put(mem, s+n, 0)
+							put(mem, r+n, 0)
+							put(mem, r+pos, 0x80)
+						}},
+					)
+				}
+			}
+		}
+	}
+	// Scans that reach the end of memory: no terminator, or one in the
+	// last bytes; the memory grown first (the scan then goes on into the
+	// new page) or not.
+	for _, grow := range []bool{false, true} {
+		for k := uint64(0); k <= 40; k++ {
+			s := memSize - k
+			for _, last := range []int{-1, 0, 1, 5} {
+				prep := func(mem []byte) {
+					pattern(mem, memSize-200, uint64(len(mem)), 'a')
+					if last >= 0 && uint64(last) < k {
+						mem[memSize-1-uint64(last)] = 0
+					}
+				}
+				prepZ := func(mem []byte) {
+					prep(mem)
+					if last >= 0 && uint64(last) < k {
+						mem[memSize-1-uint64(last)] = 'z'
+					}
+				}
+				cs = append(cs,
+					scanCase{fn: "musl_strlen", args: []uint64{s}, prep: prep, grow: grow},
+					scanCase{fn: "strlen_bytes", args: []uint64{s}, prep: prep, grow: grow},
+					scanCase{fn: "scan_until", args: []uint64{s, 'z'}, prep: prepZ, grow: grow},
+					scanCase{fn: "musl_memchr", args: []uint64{s, 'z', k + 100}, prep: prepZ, grow: grow},
+					scanCase{fn: "musl_memchr", args: []uint64{s, 'z', 0xFFFFFFFF}, prep: prepZ, grow: grow},
+					scanCase{fn: "index_of", args: []uint64{s, 'z', k + 3}, prep: prepZ, grow: grow},
+					scanCase{fn: "find_end", args: []uint64{s, 0, 'z'}, prep: prepZ, grow: grow},
+					scanCase{fn: "musl_memcmp", args: []uint64{s, s - 3000, 1000}, prep: func(mem []byte) {
+						prep(mem)
+						copy(mem[s-3000:], mem[s:memSize])
+					}, grow: grow},
+					scanCase{fn: "musl_memcmp", args: []uint64{s - 3000, s, 1000}, prep: func(mem []byte) {
+						prep(mem)
+						copy(mem[s-3000:], mem[s:memSize])
+					}, grow: grow},
+				)
+			}
+		}
+	}
+	// Addresses near 4 GiB and counts that wrap.
+	for _, s := range []uint64{0xFFFFFFF0, 0xFFFFFFFF, 0} {
+		cs = append(cs,
+			scanCase{fn: "musl_strlen", args: []uint64{s}, prep: func([]byte) {}},
+			scanCase{fn: "musl_memchr", args: []uint64{s, 'z', 40}, prep: func([]byte) {}},
+			scanCase{fn: "index_of", args: []uint64{s, 'z', 0xFFFFFFFF}, prep: func([]byte) {}},
+			scanCase{fn: "musl_memcmp", args: []uint64{s, 100, 40}, prep: func([]byte) {}},
+		)
+	}
+	return cs
+}
+
+// TestScanExec runs the scan loops of testdata/scan (musl's strlen,
+// memchr and memcmp, user-written scans) at -O 0, where they stay scalar
+// loops, and -O 2, where ssa's scanLoops gives them a vector prologue,
+// in both bounds modes: every call must return the same value or trap
+// the same way at the same wasm offset.
+func TestScanExec(t *testing.T) {
+	m := loadWasm(t, "testdata/scan/scan.wasm")
+	type outcome struct {
+		res uint64
+		err string
+		off uint32
+	}
+	var cases []scanCase
+	run := func(t *testing.T, opts codegen.Options) []outcome {
+		obj, err := codegen.Compile(m, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []outcome
+		var inst *execute.Instance
+		for i, c := range cases {
+			if i == 0 || c.grow != cases[i-1].grow {
+				inst = instantiate(t, obj)
+				if cases == nil {
+					break
+				}
+				if c.grow {
+					if _, ok := inst.Memory().Grow(1); !ok {
+						t.Fatal("memory.grow failed")
+					}
+				}
+			}
+			mem := inst.Memory().Bytes()
+			clear(mem)
+			c.prep(mem)
+			r, err := inst.Func(c.fn).Call(c.args...)
+			var o outcome
+			var trap *execute.Trap
+			switch {
+			case errors.As(err, &trap):
+				o.err, o.off = fmt.Sprintf("trap %v", trap.Code), trap.WasmOffset
+			case err != nil:
+				t.Fatalf("%s%x: %v", c.fn, c.args, err)
+			default:
+				if len(r) > 0 {
+					o.res = r[0]
+				}
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	{
+		obj, err := codegen.Compile(m, codegen.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = scanCases(uint64(len(instantiate(t, obj).Memory().Bytes())))
+	}
+	for _, bm := range boundsModes {
+		t.Run(bm.name, func(t *testing.T) {
+			o0, o2 := bm.opts, bm.opts
+			o0.OptLevel, o2.OptLevel = 0, 2
+			want, got := run(t, o0), run(t, o2)
+			traps := 0
+			for i, c := range cases {
+				if want[i].err != "" {
+					traps++
+					if want[i].off == 0 {
+						t.Errorf("%s%x: -O 0 %q has no wasm offset", c.fn, c.args, want[i].err)
+					}
+				}
+				if got[i] != want[i] {
+					t.Errorf("%s%x (grown %v): -O 2 %+v, -O 0 %+v", c.fn, c.args, c.grow, got[i], want[i])
+				}
+			}
+			if traps == 0 {
+				t.Error("no case traps")
+			}
+		})
+	}
+}

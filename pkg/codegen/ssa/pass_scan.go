@@ -1,0 +1,947 @@
+package ssa
+
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// scanLoops gives byte-scan loops a vector prologue: built without SIMD,
+// wasi-libc's strlen, memchr and memcmp (and most C loops that look for a
+// byte) walk memory a byte or a word per iteration, 5 to 7 instructions
+// for each, where glibc compares 16 or 32 bytes at once.
+//
+// The loop is a chain of blocks H -> B1 -> ... -> Bk -> H (k < 4; clang
+// puts a loop's early exits in the chain), entered from one block P. Its
+// only effects are loads, each of a byte (or a word) from an address
+// stepping by its width each iteration (a stream); H's parameters step
+// by constants (no other state is carried); and every exit tests either
+// bytes of the streams (a byte equal to, or different from, a loop
+// invariant; two streams' bytes equal or different; a word with a zero
+// byte, or with a byte equal to an invariant, by musl's has-zero trick),
+// or an induction variable against an invariant (a count, an end
+// pointer).
+//
+// Loads have no side effects, so the prologue may read ahead: a new loop
+// V compares 16 bytes of each stream at a time, while they are all
+// inside the memory's current length and the induction variables allow
+// at least that many more iterations, and stops at the first chunk in
+// which any byte could make the loop exit (a superset: a byte equal to
+// the low byte of an invariant wider than one, for instance). X then
+// enters H with the induction variables of the iteration V stopped at,
+// and the scalar loop runs the rest unchanged: it finds the exit, and
+// traps where it would have trapped (V skips only iterations whose loads
+// are in bounds and whose tests all continue), so results, trap kinds
+// and wasm offsets are the loop's own.
+//
+// Runs at OptLevel 2, after loopIdioms and before bounds-check
+// elimination.
+//
+// A byte loop entered from the exit of a word loop given a prologue is
+// left alone: it finishes the word that loop stopped at (musl's strlen
+// and memchr), a few bytes, for which the prologue's set-up would cost
+// more than the loop.
+func scanLoops(f *Func) {
+	var words [][]*Block // the chains of the word loops rewritten
+	for i := 0; i < len(f.Blocks); i++ {
+		l := matchScanLoop(f, f.Blocks[i])
+		if l == nil || l.size == 1 && afterWordLoop(l.P, words) {
+			continue
+		}
+		if l.size > 1 {
+			words = append(words, l.chain)
+		}
+		i += l.rewrite()
+	}
+}
+
+// afterWordLoop reports whether P is at most three edges after a block of
+// one of the chains.
+func afterWordLoop(P *Block, chains [][]*Block) bool {
+	if len(chains) == 0 {
+		return false
+	}
+	level := []*Block{P}
+	for d := 0; d <= 3 && len(level) > 0; d++ {
+		var next []*Block
+		for _, b := range level {
+			for _, c := range chains {
+				if slices.Contains(c, b) {
+					return true
+				}
+			}
+			next = append(next, b.Preds...)
+		}
+		level = next
+	}
+	return false
+}
+
+// scanChunk is the bytes V compares per stream and iteration.
+const scanChunk = 16
+
+const (
+	scanMaxChain   = 4
+	scanMaxStreams = 3
+)
+
+// scanStream is the bytes the loop loads from one address sequence: in
+// iteration t, size bytes at addr(t) plus the static offset.
+type scanStream struct {
+	addr affine
+	ld   *Value // the first load (opcode, offset, memory length argument, position)
+}
+
+type scanPredKind uint8
+
+const (
+	scanEq     scanPredKind = iota // exit when a byte of stream a equals x's low byte
+	scanNe                         // exit when a byte of a differs from x (x fits the load)
+	scanSame                       // exit when the bytes of a and b are equal
+	scanDiffer                     // exit when they differ
+)
+
+type scanPred struct {
+	kind scanPredKind
+	a, b int
+	x    *Value // scanEq, scanNe: loop-invariant
+}
+
+// scanCounter is an exit on an induction variable: the loop continues
+// while x(t) rel y, rel OpNe, OpGtU (x steps down) or OpLtU (x steps up).
+type scanCounter struct {
+	x   affine
+	y   *Value // loop-invariant
+	rel Op
+}
+
+type scanLoop struct {
+	f         *Func
+	H, P      *Block
+	latch     *Block
+	entryEdge int
+	chain     []*Block
+	step      []uint32
+	memo      map[*Value]affine
+	size      uint32 // bytes of every load, and the streams' step
+	streams   []scanStream
+	preds     []scanPred
+	counters  []scanCounter
+}
+
+func (l *scanLoop) inLoop(b *Block) bool { return slices.Contains(l.chain, b) }
+
+// inv returns v as a value defined before the loop (a parameter of H
+// that does not change is its entry value), or nil.
+func (l *scanLoop) inv(v *Value) *Value {
+	if v.Op == OpConst || !l.inLoop(v.Block) {
+		return v
+	}
+	if v.Op == OpParam && v.Block == l.H {
+		if j := slices.Index(l.H.Params, v); j >= 0 && l.step != nil && l.step[j] == 0 {
+			return l.P.Succs[l.entryEdge].Args[j]
+		}
+	}
+	return nil
+}
+
+func (l *scanLoop) aff(v *Value) (affine, bool) {
+	if v.Type != TI32 {
+		return affine{}, false
+	}
+	if v.Op == OpConst {
+		return affine{c: uint32(v.Aux)}, true
+	}
+	if !l.inLoop(v.Block) {
+		return affine{terms: [maxAffineTerms]*Value{v}, n: 1}, true
+	}
+	if a, ok := l.memo[v]; ok {
+		return a, a.n >= 0
+	}
+	l.memo[v] = affine{n: -1}
+	var a affine
+	ok := false
+	switch v.Op {
+	case OpParam:
+		if j := slices.Index(l.H.Params, v); j >= 0 {
+			e := l.P.Succs[l.entryEdge].Args[j]
+			a, ok = affine{terms: [maxAffineTerms]*Value{e}, n: 1, s: l.step[j]}, true
+		}
+	case OpAdd, OpSub:
+		x, okx := l.aff(v.Args[0])
+		y, oky := l.aff(v.Args[1])
+		if okx && oky {
+			sign := uint32(1)
+			if v.Op == OpSub {
+				sign = ^uint32(0)
+			}
+			a, ok = x.add(y, sign)
+		}
+	}
+	if ok {
+		l.memo[v] = a
+	}
+	return a, ok
+}
+
+// matchScanLoop returns the scan loop headed by H, or nil.
+func matchScanLoop(f *Func, H *Block) *scanLoop {
+	if len(H.Preds) != 2 || H == f.Entry || (H.Kind != BlockIf && H.Kind != BlockPlain) {
+		return nil
+	}
+	chain, latch := scanChain(H)
+	if chain == nil {
+		return nil
+	}
+	P := H.Preds[0]
+	if P == latch {
+		P = H.Preds[1]
+	}
+	if P == latch || slices.Contains(chain, P) || P.Kind == BlockBrTable {
+		return nil
+	}
+	entryEdge := P.EdgeTo(H)
+	if len(P.Succs) == 2 && P.Succs[1-entryEdge].B == H {
+		return nil
+	}
+	// Cheap screen: loads and pure arithmetic only, at least one load.
+	nLoads := 0
+	for _, b := range chain {
+		for _, v := range b.Values {
+			switch {
+			case v.Op == OpLoad:
+				nLoads++
+			case OpInfos[v.Op].effect || OpInfos[v.Op].Call || v.Op == OpSIMD || v.Op == OpShuffle:
+				return nil
+			}
+		}
+	}
+	if nLoads == 0 {
+		return nil
+	}
+	l := &scanLoop{f: f, H: H, P: P, latch: latch, entryEdge: entryEdge, chain: chain,
+		memo: map[*Value]affine{}}
+	back := latch.EdgeTo(H)
+	step := make([]uint32, len(H.Params))
+	for j, p := range H.Params {
+		st, ok := l.stepOf(latch.Succs[back].Args[j], p)
+		if !ok {
+			return nil
+		}
+		step[j] = st
+	}
+	l.step = step
+	if !l.matchStreams() {
+		return nil
+	}
+	for _, b := range chain {
+		if b.Kind != BlockIf {
+			continue
+		}
+		out := -1 // the edge leaving the loop (scanChain: exactly one)
+		for i, e := range b.Succs {
+			if e.B != H && !l.inLoop(e.B) {
+				out = i
+			}
+		}
+		if out < 0 || !l.exitTest(b.Control, out == 0) {
+			return nil
+		}
+	}
+	if len(l.preds) == 0 {
+		return nil
+	}
+	return l
+}
+
+// scanChain follows H's successors through single-predecessor blocks
+// without parameters back to H and returns the chain and its latch.
+func scanChain(H *Block) ([]*Block, *Block) {
+	var chain []*Block
+	var walk func(b *Block) *Block
+	walk = func(b *Block) *Block {
+		if len(chain) == scanMaxChain || b.Kind != BlockIf && b.Kind != BlockPlain || b.Kind == BlockIf && b.Control == nil {
+			return nil
+		}
+		chain = append(chain, b)
+		for i, e := range b.Succs {
+			if e.B == H {
+				if b.Kind == BlockIf && b.Succs[1-i].B == H {
+					return nil
+				}
+				return b
+			}
+		}
+		if b.Kind == BlockPlain {
+			if n := b.Succs[0].B; len(n.Preds) == 1 && len(n.Params) == 0 {
+				return walk(n)
+			}
+			return nil
+		}
+		for _, e := range b.Succs {
+			n := e.B
+			if len(n.Preds) != 1 || len(n.Params) != 0 || slices.Contains(chain, n) {
+				continue
+			}
+			k := len(chain)
+			if latch := walk(n); latch != nil {
+				return latch
+			}
+			chain = chain[:k]
+		}
+		return nil
+	}
+	latch := walk(H)
+	if latch == nil {
+		return nil, nil
+	}
+	// Every block but the latch's edge to H has one edge out of the chain.
+	for _, b := range chain {
+		if b.Kind != BlockIf {
+			continue
+		}
+		in := 0
+		for _, e := range b.Succs {
+			if e.B == H || slices.Contains(chain, e.B) {
+				in++
+			}
+		}
+		if in != 1 {
+			return nil, nil
+		}
+	}
+	return chain, latch
+}
+
+// stepOf returns what v adds to H's parameter p: v is p plus and minus
+// constants, computed in the loop.
+func (l *scanLoop) stepOf(v, p *Value) (uint32, bool) {
+	var st uint32
+	for v != p {
+		if !l.inLoop(v.Block) || v.Type != TI32 || v.Op != OpAdd && v.Op != OpSub {
+			return 0, false
+		}
+		x, c := v.Args[0], v.Args[1]
+		if v.Op == OpAdd && x.Op == OpConst {
+			x, c = c, x
+		}
+		if c.Op != OpConst {
+			return 0, false
+		}
+		if v.Op == OpSub {
+			st -= uint32(c.Aux)
+		} else {
+			st += uint32(c.Aux)
+		}
+		v = x
+	}
+	return st, true
+}
+
+// matchStreams groups the loop's loads into streams: every load reads
+// size bytes (1, 4 or 8, the same for all) from an address stepping
+// forwards by size.
+func (l *scanLoop) matchStreams() bool {
+	for _, b := range l.chain {
+		for _, v := range b.Values {
+			if v.Op != OpLoad {
+				continue
+			}
+			size, _, _ := ScalarAccess(wasm.Opcode(v.Aux2))
+			if size != 1 && size != 4 && size != 8 || v.Args[0].Type != TI32 {
+				return false
+			}
+			if l.size == 0 {
+				l.size = uint32(size)
+			}
+			a, ok := l.aff(v.Args[0])
+			if !ok || uint32(size) != l.size || a.s != l.size {
+				return false
+			}
+			if l.streamOf(v) < 0 {
+				if len(l.streams) == scanMaxStreams {
+					return false
+				}
+				l.streams = append(l.streams, scanStream{addr: a, ld: v})
+			}
+		}
+	}
+	return true
+}
+
+// streamOf returns the index of the stream the load v reads, or -1.
+func (l *scanLoop) streamOf(v *Value) int {
+	if v.Op != OpLoad || !l.inLoop(v.Block) {
+		return -1
+	}
+	a, ok := l.aff(v.Args[0])
+	if !ok {
+		return -1
+	}
+	for i, s := range l.streams {
+		if s.ld.Aux == v.Aux && s.ld.Aux2 == v.Aux2 && s.addr.c == a.c && s.addr.sameTerms(a) {
+			return i
+		}
+	}
+	return -1
+}
+
+// byteStream returns the stream of v when v is a byte load, or -1.
+func (l *scanLoop) byteStream(v *Value) int {
+	if l.size != 1 {
+		return -1
+	}
+	return l.streamOf(v)
+}
+
+// exitTest classifies the control c of a block that leaves the loop when
+// c is non-zero (exitNZ) or zero.
+func (l *scanLoop) exitTest(c *Value, exitNZ bool) bool {
+	for c.Op == OpEqz {
+		c, exitNZ = c.Args[0], !exitNZ
+	}
+	if k := l.byteStream(c); k >= 0 {
+		kind := scanEq // a zero byte exits
+		if exitNZ {
+			kind = scanNe
+		}
+		return l.addPred(kind, k, -1, l.constLike(c, 0))
+	}
+	switch c.Op {
+	case OpEq, OpNe:
+		exitEq := exitNZ == (c.Op == OpEq) // exit when the operands are equal
+		x, y := c.Args[0], c.Args[1]
+		kx, ky := l.byteStream(x), l.byteStream(y)
+		if kx < 0 && ky >= 0 {
+			x, y, kx, ky = y, x, ky, kx
+		}
+		switch {
+		case kx >= 0 && ky >= 0:
+			if exitEq {
+				return l.addPred(scanSame, kx, ky, nil)
+			}
+			if x.Aux2 != y.Aux2 { // a signed and an unsigned byte differ in more ways
+				return false
+			}
+			return l.addPred(scanDiffer, kx, ky, nil)
+		case kx >= 0:
+			yi := l.inv(y)
+			if yi == nil {
+				return false
+			}
+			if exitEq {
+				return l.addPred(scanEq, kx, -1, yi)
+			}
+			if !fitsLoad(x, yi) {
+				return false
+			}
+			return l.addPred(scanNe, kx, -1, yi)
+		}
+		if !exitEq { // the loop would continue while the operands are equal
+			return false
+		}
+		return l.addCounter(x, y, OpNe)
+	case OpAnd:
+		if !exitNZ {
+			return false
+		}
+		w, k := hasZeroOf(c)
+		if w == nil {
+			return false
+		}
+		s := l.streamOf(w)
+		if s < 0 || l.size != uint32(w.Type.Size()/8) {
+			return false
+		}
+		if k == nil {
+			return l.addPred(scanEq, s, -1, l.constLike(w, 0))
+		}
+		ki := l.inv(k)
+		if ki == nil || !uniformWord(ki) {
+			return false
+		}
+		return l.addPred(scanEq, s, -1, ki)
+	case OpGtU, OpLtU, OpGeU, OpLeU:
+		rel, x, y := c.Op, c.Args[0], c.Args[1]
+		if exitNZ {
+			rel = negateUnsigned(rel)
+		}
+		if l.inv(x) != nil {
+			x, y = y, x
+			rel = swapUnsigned(rel)
+		}
+		switch {
+		case rel == OpGeU && y.Op == OpConst && uint32(y.Aux) > 0:
+			y, rel = l.constLike(y, int64(uint32(y.Aux)-1)), OpGtU
+		case rel == OpLeU && y.Op == OpConst && uint32(y.Aux) < ^uint32(0):
+			y, rel = l.constLike(y, int64(uint32(y.Aux)+1)), OpLtU
+		}
+		if rel != OpGtU && rel != OpLtU {
+			return false
+		}
+		return l.addCounter(x, y, rel)
+	}
+	if !exitNZ {
+		return l.addCounter(c, l.constLike(c, 0), OpNe)
+	}
+	return false
+}
+
+// constLike is a constant of v's type, in no block: rewrite makes every
+// constant it uses anew in C (a constant of the loop does not dominate
+// C), and a loop that does not match leaves nothing behind.
+func (l *scanLoop) constLike(v *Value, x int64) *Value {
+	if v.Type == TI32 {
+		x = int64(uint32(x))
+	}
+	return &Value{Op: OpConst, Type: v.Type, Aux: x}
+}
+
+// negateUnsigned is the unsigned comparison true when op is false.
+func negateUnsigned(op Op) Op {
+	switch op {
+	case OpGtU:
+		return OpLeU
+	case OpLeU:
+		return OpGtU
+	case OpLtU:
+		return OpGeU
+	}
+	return OpLtU
+}
+
+// swapUnsigned is the unsigned comparison of the operands swapped.
+func swapUnsigned(op Op) Op {
+	switch op {
+	case OpGtU:
+		return OpLtU
+	case OpLtU:
+		return OpGtU
+	case OpGeU:
+		return OpLeU
+	}
+	return OpGeU
+}
+
+func (l *scanLoop) addPred(kind scanPredKind, a, b int, x *Value) bool {
+	l.preds = append(l.preds, scanPred{kind: kind, a: a, b: b, x: x})
+	return true
+}
+
+func (l *scanLoop) addCounter(x, y *Value, rel Op) bool {
+	if x.Type != TI32 {
+		return false
+	}
+	if rel == OpNe && l.inv(x) != nil {
+		x, y = y, x
+	}
+	a, ok := l.aff(x)
+	yi := l.inv(y)
+	if !ok || yi == nil || a.s == 0 {
+		return false
+	}
+	m := a.s
+	if int32(m) < 0 {
+		m = -m
+	}
+	down := int32(a.s) < 0
+	if m&(m-1) != 0 || rel == OpGtU && !down || rel == OpLtU && down {
+		return false
+	}
+	l.counters = append(l.counters, scanCounter{x: a, y: yi, rel: rel})
+	return true
+}
+
+// fitsLoad reports whether the invariant y is a value the byte load ld
+// can produce, so that a byte different from y's low byte is a load
+// different from y.
+func fitsLoad(ld, y *Value) bool {
+	signed := false
+	switch wasm.Opcode(ld.Aux2) {
+	case wasm.OpI32Load8S, wasm.OpI64Load8S:
+		signed = true
+	}
+	if y.Op == OpConst {
+		x := y.Aux
+		if y.Type == TI32 {
+			x = int64(int32(y.Aux))
+			if !signed {
+				x = int64(uint32(y.Aux))
+			}
+		}
+		if signed {
+			return x >= -128 && x <= 127
+		}
+		return x >= 0 && x <= 255
+	}
+	if signed {
+		return y.Op == OpExtend8S
+	}
+	return y.Op == OpAnd && (y.Args[1].Op == OpConst && uint64(y.Args[1].Aux) <= 255 ||
+		y.Args[0].Op == OpConst && uint64(y.Args[0].Aux) <= 255)
+}
+
+// onesOf is 0x01 in every byte of t.
+func onesOf(t Type) uint64 {
+	if t == TI64 {
+		return 0x0101010101010101
+	}
+	return 0x01010101
+}
+
+func constIs(v *Value, x uint64) bool {
+	if v.Op != OpConst {
+		return false
+	}
+	if v.Type == TI32 {
+		return uint32(v.Aux) == uint32(x)
+	}
+	return uint64(v.Aux) == x
+}
+
+// hasZeroOf matches musl's has-zero test, (x - ONES) & ~x & HIGHS in any
+// association (non-zero exactly when a byte of x is zero), and returns
+// the loaded word and, when x is that word ^ k, k.
+func hasZeroOf(c *Value) (w, k *Value) {
+	t := c.Type
+	if t != TI32 && t != TI64 {
+		return nil, nil
+	}
+	var leaves []*Value
+	expanded := false
+	for _, a := range c.Args {
+		if a.Op == OpAnd && !expanded {
+			leaves = append(leaves, a.Args...)
+			expanded = true
+		} else {
+			leaves = append(leaves, a)
+		}
+	}
+	if len(leaves) != 3 {
+		return nil, nil
+	}
+	ones := onesOf(t)
+	var x, notX, sub *Value
+	haveHighs := false
+	for _, v := range leaves {
+		switch {
+		case constIs(v, ones*0x80):
+			haveHighs = true
+		case v.Op == OpXor && (constIs(v.Args[1], ^uint64(0)) || constIs(v.Args[0], ^uint64(0))):
+			notX = v.Args[0]
+			if v.Args[0].Op == OpConst {
+				notX = v.Args[1]
+			}
+		case v.Op == OpSub && constIs(v.Args[1], ones):
+			sub = v.Args[0]
+		case v.Op == OpAdd && constIs(v.Args[1], -ones):
+			sub = v.Args[0]
+		}
+	}
+	if !haveHighs || notX == nil || notX != sub {
+		return nil, nil
+	}
+	x = notX
+	if x.Op == OpLoad {
+		return x, nil
+	}
+	if x.Op == OpXor {
+		if x.Args[0].Op == OpLoad {
+			return x.Args[0], x.Args[1]
+		}
+		if x.Args[1].Op == OpLoad {
+			return x.Args[1], x.Args[0]
+		}
+	}
+	return nil, nil
+}
+
+// uniformWord reports whether every byte of k is the same: a constant so
+// made, or a byte times ONES.
+func uniformWord(k *Value) bool {
+	if k.Op == OpConst {
+		return uniformBytes(uint64(k.Aux), int(k.Type.Size()/8))
+	}
+	if k.Op != OpMul {
+		return false
+	}
+	x, y := k.Args[0], k.Args[1]
+	if x.Op == OpConst {
+		x, y = y, x
+	}
+	if !constIs(y, onesOf(k.Type)) {
+		return false
+	}
+	if x.Op == OpExtendU {
+		x = x.Args[0]
+	}
+	return x.Op == OpAnd && (constIs(x.Args[1], 0xFF) || constIs(x.Args[0], 0xFF))
+}
+
+// rewrite builds C, V, V2, E and X before H and returns their number.
+//
+//	C:      limit = min(bytes of each stream in bounds, bytes the counters allow)
+//	        if limit >= 16 goto V(start) else H(entry)
+//	V(q):   compare 16 bytes of each stream at q; if any lane exits goto E
+//	V2:     q += 16; if q <= start+limit-16 goto V(q) else X(q)
+//	E:      X(q + the iteration of the first lane that exits)
+//	X(q):   H(the induction variables at iteration (q-start)/size)
+//
+// q is the first stream's address; the others are at fixed distances.
+// Lanes before the first that exits belong to iterations that continue,
+// so E skips them too, and the scalar loop starts at the iteration that
+// may exit.
+func (l *scanLoop) rewrite() int {
+	f, H, P := l.f, l.H, l.P
+	f.Simd = true
+	C, V, V2, E, X := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
+	for _, b := range []*Block{C, V, V2, E, X} {
+		b.Sealed, b.LoopDepth = true, P.LoopDepth
+	}
+	V.LoopDepth, V2.LoopDepth = H.LoopDepth, H.LoopDepth
+	pos := l.streams[0].ld.Pos
+	val := func(b *Block, op Op, t Type, args ...*Value) *Value {
+		v := f.NewValue(b, op, t, args...)
+		v.Pos = pos
+		b.Values = append(b.Values, v)
+		return v
+	}
+	cnst := func(b *Block, t Type, x int64) *Value {
+		v := val(b, OpConst, t)
+		if t == TI32 {
+			x = int64(uint32(x))
+		}
+		v.Aux = x
+		return v
+	}
+	simd := func(b *Block, sub uint32, t Type, args ...*Value) *Value {
+		v := val(b, OpSIMD, t, args...)
+		v.Aux2 = int64(sub)
+		return v
+	}
+	// at materializes a in block b at iteration tv (nil: 0).
+	at := func(b *Block, a affine, tv *Value) *Value {
+		var x *Value
+		for _, t := range a.terms[:a.n] {
+			if x == nil {
+				x = t
+			} else {
+				x = val(b, OpAdd, TI32, x, t)
+			}
+		}
+		if tv != nil && a.s != 0 {
+			st := val(b, OpMul, TI32, tv, cnst(b, TI32, int64(a.s)))
+			if x == nil {
+				x = st
+			} else {
+				x = val(b, OpAdd, TI32, x, st)
+			}
+		}
+		if x == nil {
+			return cnst(b, TI32, int64(a.c))
+		}
+		if a.c != 0 {
+			x = val(b, OpAdd, TI32, x, cnst(b, TI32, int64(a.c)))
+		}
+		return x
+	}
+	minS := func(x, y *Value) *Value {
+		return val(C, OpSelect, TI64, val(C, OpLtS, TI32, x, y), x, y)
+	}
+
+	// C: the bytes V may compare from each stream's first byte, the
+	// vectors of the invariants.
+	ref := l.streams[0].ld
+	var memLen *Value
+	if len(ref.Args) > 1 {
+		memLen = ref.Args[1] // explicit checks: the length the loads compare with
+	} else {
+		memLen = val(C, OpMemLen, TI64)
+	}
+	var limit *Value
+	starts := make([]*Value, len(l.streams))
+	for i, s := range l.streams {
+		starts[i] = at(C, s.addr, nil)
+		base := val(C, OpExtendU, TI64, starts[i])
+		if off := s.ld.Aux; off != 0 {
+			base = val(C, OpAdd, TI64, base, cnst(C, TI64, off))
+		}
+		fit := val(C, OpSub, TI64, memLen, base)
+		if limit == nil {
+			limit = fit
+		} else {
+			limit = minS(limit, fit)
+		}
+	}
+	sizeLog := int64(bits.TrailingZeros32(l.size))
+	for _, k := range l.counters {
+		x0 := at(C, k.x, nil)
+		if k.y.Op == OpConst {
+			k.y = cnst(C, TI32, k.y.Aux)
+		}
+		m := k.x.s
+		down := int32(m) < 0
+		if down {
+			m = -m
+		}
+		kl := cnst(C, TI32, int64(bits.TrailingZeros32(m)))
+		one := cnst(C, TI32, 1)
+		var n *Value // iterations that continue past this test, at least
+		switch k.rel {
+		case OpNe:
+			d := val(C, OpSub, TI32, x0, k.y)
+			if !down {
+				d = val(C, OpSub, TI32, cnst(C, TI32, 0), d)
+			}
+			n = val(C, OpShrU, TI32, d, kl)
+		case OpGtU, OpLtU:
+			hi, lo := x0, k.y // x0 - m*t > y, or x0 + m*t < y
+			if k.rel == OpLtU {
+				hi, lo = k.y, x0
+			}
+			q := val(C, OpShrU, TI32, val(C, OpSub, TI32, val(C, OpSub, TI32, hi, lo), one), kl)
+			q = val(C, OpAdd, TI32, q, one)
+			n = val(C, OpSelect, TI32, val(C, OpGtU, TI32, hi, lo), q, cnst(C, TI32, 0))
+		}
+		bytes := val(C, OpShl, TI64, val(C, OpExtendU, TI64, n), cnst(C, TI64, sizeLog))
+		limit = minS(limit, bytes)
+	}
+	enough := val(C, OpGeS, TI32, limit, cnst(C, TI64, scanChunk))
+	// The last q V may start at; start+limit <= 4 GiB, so no i32 wraps.
+	lastQ := val(C, OpAdd, TI32, starts[0], val(C, OpWrap, TI32, val(C, OpSub, TI64, limit, cnst(C, TI64, scanChunk))))
+	deltas := make([]*Value, len(l.streams))
+	for i := 1; i < len(l.streams); i++ {
+		deltas[i] = val(C, OpSub, TI32, starts[i], starts[0])
+	}
+	splat := make([]*Value, len(l.preds))
+	for i, p := range l.preds {
+		if p.kind != scanEq && p.kind != scanNe {
+			continue
+		}
+		x := p.x
+		if x.Op == OpConst {
+			b := int64(uint8(x.Aux)) * 0x0101010101010101
+			c := val(C, OpConst, TV128)
+			c.Aux, c.Aux2 = b, b
+			splat[i] = c
+			continue
+		}
+		if x.Type == TI64 {
+			x = val(C, OpWrap, TI32, x)
+		}
+		splat[i] = simd(C, 0x0F, TV128, x) // i8x16.splat
+	}
+
+	// V(q): 16 bytes of each stream; the lanes where the loop exits.
+	q := f.NewValue(V, OpParam, TI32)
+	V.Params = []*Value{q}
+	vecs := make([]*Value, len(l.streams))
+	for i, s := range l.streams {
+		addr := q
+		if i > 0 {
+			addr = val(V, OpAdd, TI32, q, deltas[i])
+		}
+		args := []*Value{addr}
+		if len(s.ld.Args) > 1 {
+			args = append(args, memLen)
+		}
+		ld := val(V, OpLoad, TV128, args...)
+		ld.Aux, ld.Aux2 = s.ld.Aux, int64(wasm.OpV128Load)
+		ld.Pos = s.ld.Pos
+		vecs[i] = ld
+	}
+	var exitV, contV *Value // lanes that exit (or), that continue (and)
+	for i, p := range l.preds {
+		var e *Value
+		switch p.kind {
+		case scanEq, scanNe:
+			e = simd(V, 0x23, TV128, vecs[p.a], splat[i]) // i8x16.eq
+		default:
+			e = simd(V, 0x23, TV128, vecs[p.a], vecs[p.b])
+		}
+		if p.kind == scanEq || p.kind == scanSame {
+			if exitV == nil {
+				exitV = e
+			} else {
+				exitV = simd(V, 0x50, TV128, exitV, e) // v128.or
+			}
+		} else if contV == nil {
+			contV = e
+		} else {
+			contV = simd(V, 0x4E, TV128, contV, e) // v128.and
+		}
+	}
+	// E's mask: bit i set when lane i may exit.
+	var test *Value
+	var mask func() *Value
+	switch {
+	case contV == nil:
+		test = simd(V, 0x53, TI32, exitV) // v128.any_true: exit
+		mask = func() *Value { return simd(E, 0x64, TI32, exitV) }
+	default:
+		if exitV != nil {
+			contV = simd(V, 0x4F, TV128, contV, exitV) // v128.andnot
+		}
+		test = simd(V, 0x63, TI32, contV) // i8x16.all_true: go on
+		mask = func() *Value {
+			return val(E, OpXor, TI32, simd(E, 0x64, TI32, contV), cnst(E, TI32, 0xFFFF))
+		}
+	}
+	// V2: the next chunk, if there is one.
+	next := val(V2, OpAdd, TI32, q, cnst(V2, TI32, scanChunk))
+	more := val(V2, OpLeU, TI32, next, lastQ)
+	// E: skip to the iteration of the first lane that may exit.
+	first := val(E, OpCtz, TI32, mask())
+	if l.size > 1 {
+		first = val(E, OpAnd, TI32, first, cnst(E, TI32, -int64(l.size)))
+	}
+	hit := val(E, OpAdd, TI32, q, first)
+
+	// X(q): H's parameters at iteration (q-start)/size.
+	xq := f.NewValue(X, OpParam, TI32)
+	X.Params = []*Value{xq}
+	tv := val(X, OpSub, TI32, xq, starts[0])
+	if sizeLog > 0 {
+		tv = val(X, OpShrU, TI32, tv, cnst(X, TI32, sizeLog))
+	}
+	pe := &P.Succs[l.entryEdge]
+	hargs := make([]*Value, len(H.Params))
+	for j, e := range pe.Args {
+		if l.step[j] == 0 {
+			hargs[j] = e
+		} else {
+			hargs[j] = at(X, affine{terms: [maxAffineTerms]*Value{e}, n: 1, s: l.step[j]}, tv)
+		}
+		hargs[j].Uses++
+	}
+
+	// Wire the blocks: P -> C -> V <-> V2, C -> H, V -> E -> X, V2 -> X -> H.
+	edge := func(b *Block, args ...*Value) Edge {
+		for _, a := range args {
+			a.Uses++
+		}
+		return Edge{B: b, Args: args}
+	}
+	setIf := func(b *Block, c *Value, yes, no Edge, preds ...*Block) {
+		b.Kind, b.Control, b.Succs, b.Preds = BlockIf, c, []Edge{yes, no}, preds
+		c.Uses++
+	}
+	setIf(C, enough, edge(V, starts[0]), Edge{B: H, Args: pe.Args}, P) // P's arguments move to C's edge
+	pe.B, pe.Args = C, nil
+	P.SuccIdx = nil
+	if contV == nil {
+		setIf(V, test, edge(E), edge(V2), C, V2)
+	} else {
+		setIf(V, test, edge(V2), edge(E), C, V2)
+	}
+	setIf(V2, more, edge(V, next), edge(X, next), V)
+	E.Kind, E.Succs, E.Preds = BlockPlain, []Edge{edge(X, hit)}, []*Block{V}
+	X.Kind, X.Succs, X.Preds = BlockPlain, []Edge{{B: H, Args: hargs}}, []*Block{V2, E}
+	H.Preds[slices.Index(H.Preds, P)] = C
+	H.Preds = append(H.Preds, X)
+
+	i := slices.Index(f.Blocks, H)
+	f.Blocks = slices.Insert(f.Blocks, i, C, V, V2, E, X)
+	return 5
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Regenerate pkg/codegen/testdata/scan/scan.wasm, the byte-scan loops of the
+# shapes clang -O2 makes of wasi-libc's strlen, memchr and memcmp and of
+# user-written scanning loops, from scan.c (clang --target=wasm32-wasi;
+# -fno-builtin keeps them loops).
+set -euo pipefail
+cd "$(dirname "$0")/../pkg/codegen/testdata/scan"
+clang --target=wasm32-wasi -O2 -fno-builtin -nostdlib -Wl,--no-entry -Wl,--export-all -o scan.wasm scan.c
