@@ -7,6 +7,7 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/execute"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // scanCase is one call of a testdata/scan function over memory set up by
@@ -157,70 +158,60 @@ func scanCases(memSize uint64) []scanCase {
 	return cs
 }
 
-// TestScanExec runs the scan loops of testdata/scan (musl's strlen,
-// memchr and memcmp, user-written scans) at -O 0, where they stay scalar
-// loops, and -O 2, where ssa's scanLoops gives them a vector prologue,
-// in both bounds modes: every call must return the same value or trap
-// the same way at the same wasm offset.
-func TestScanExec(t *testing.T) {
-	m := loadWasm(t, "testdata/scan/scan.wasm")
-	type outcome struct {
-		res uint64
-		err string
-		off uint32
+// scanOutcome is how a call ended: its result, or its trap and offset.
+type scanOutcome struct {
+	res uint64
+	err string
+	off uint32
+}
+
+// scanRun makes the calls of cases in m compiled with opts, a fresh
+// instance for each run of cases with the same grow.
+func scanRun(t *testing.T, m *wasm.Module, opts codegen.Options, cases []scanCase) []scanOutcome {
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var cases []scanCase
-	run := func(t *testing.T, opts codegen.Options) []outcome {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []outcome
-		var inst *execute.Instance
-		for i, c := range cases {
-			if i == 0 || c.grow != cases[i-1].grow {
-				inst = instantiate(t, obj)
-				if cases == nil {
-					break
-				}
-				if c.grow {
-					if _, ok := inst.Memory().Grow(1); !ok {
-						t.Fatal("memory.grow failed")
-					}
+	var out []scanOutcome
+	var inst *execute.Instance
+	for i, c := range cases {
+		if i == 0 || c.grow != cases[i-1].grow {
+			inst = instantiate(t, obj)
+			if c.grow {
+				if _, ok := inst.Memory().Grow(1); !ok {
+					t.Fatal("memory.grow failed")
 				}
 			}
-			mem := inst.Memory().Bytes()
-			clear(mem)
-			c.prep(mem)
-			r, err := inst.Func(c.fn).Call(c.args...)
-			var o outcome
-			var trap *execute.Trap
-			switch {
-			case errors.As(err, &trap):
-				o.err, o.off = fmt.Sprintf("trap %v", trap.Code), trap.WasmOffset
-			case err != nil:
-				t.Fatalf("%s%x: %v", c.fn, c.args, err)
-			default:
-				if len(r) > 0 {
-					o.res = r[0]
-				}
+		}
+		mem := inst.Memory().Bytes()
+		clear(mem)
+		c.prep(mem)
+		r, err := inst.Func(c.fn).Call(c.args...)
+		var o scanOutcome
+		var trap *execute.Trap
+		switch {
+		case errors.As(err, &trap):
+			o.err, o.off = fmt.Sprintf("trap %v", trap.Code), trap.WasmOffset
+		case err != nil:
+			t.Fatalf("%s%x: %v", c.fn, c.args, err)
+		default:
+			if len(r) > 0 {
+				o.res = r[0]
 			}
-			out = append(out, o)
 		}
-		return out
+		out = append(out, o)
 	}
-	{
-		obj, err := codegen.Compile(m, codegen.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = scanCases(uint64(len(instantiate(t, obj).Memory().Bytes())))
-	}
+	return out
+}
+
+// scanCompare runs cases at -O 0 and -O 2 in both bounds modes and
+// reports every call whose outcome differs.
+func scanCompare(t *testing.T, m *wasm.Module, cases []scanCase) {
 	for _, bm := range boundsModes {
 		t.Run(bm.name, func(t *testing.T) {
 			o0, o2 := bm.opts, bm.opts
 			o0.OptLevel, o2.OptLevel = 0, 2
-			want, got := run(t, o0), run(t, o2)
+			want, got := scanRun(t, m, o0, cases), scanRun(t, m, o2, cases)
 			traps := 0
 			for i, c := range cases {
 				if want[i].err != "" {
@@ -238,4 +229,58 @@ func TestScanExec(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScanExec runs the scan loops of testdata/scan (musl's strlen,
+// memchr and memcmp, user-written scans) at -O 0, where they stay scalar
+// loops, and -O 2, where ssa's scanLoops gives them a vector prologue,
+// in both bounds modes: every call must return the same value or trap
+// the same way at the same wasm offset.
+func TestScanExec(t *testing.T) {
+	m := loadWasm(t, "testdata/scan/scan.wasm")
+	obj, err := codegen.Compile(m, codegen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanCompare(t, m, scanCases(uint64(len(instantiate(t, obj).Memory().Bytes()))))
+}
+
+// TestScanCarriedExec runs testdata/scan/carried.wat's loops, whose byte
+// is carried to the next iteration from a parameter for the first: equal
+// to the memory the vector prologue would compare, or not (then the
+// prologue must not run), at every length, before the end of memory and
+// across it.
+func TestScanCarriedExec(t *testing.T) {
+	m := loadWasm(t, "testdata/scan/carried.wasm")
+	const memSize = 2 << 16
+	var cs []scanCase
+	for _, fn := range []struct {
+		name string
+		off  uint64 // where the entry byte sits from p
+		stop byte
+	}{{"carried_arg", 0, 'z'}, {"carried_off", 3, 0xFA}} {
+		for _, s := range []uint64{4096, 4099, memSize - 60, memSize - 20, memSize - 4, memSize} {
+			for n := uint64(0); n <= 40; n++ {
+				for _, b := range []int{-1, 'a', 'z', 0, 0xFA} { // -1: the byte at p+off
+					prep := func(mem []byte) {
+						for i := s - 100; i < uint64(len(mem)); i++ {
+							mem[i] = 'a' + byte(i%7)
+						}
+						if s+fn.off+n < uint64(len(mem)) {
+							mem[s+fn.off+n] = fn.stop
+						}
+					}
+					arg := uint64(b)
+					if b < 0 {
+						arg = uint64('a' + byte((s+fn.off)%7))
+						if n == 0 {
+							arg = uint64(fn.stop)
+						}
+					}
+					cs = append(cs, scanCase{fn: fn.name, args: []uint64{s, arg}, prep: prep})
+				}
+			}
+		}
+	}
+	scanCompare(t, m, cs)
 }

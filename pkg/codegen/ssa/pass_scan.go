@@ -16,7 +16,10 @@ import (
 // puts a loop's early exits in the chain), entered from one block P. Its
 // only effects are loads, each of a byte (or a word) from an address
 // stepping by its width each iteration (a stream); H's parameters step
-// by constants (no other state is carried); and every exit tests either
+// by constants or carry a value loaded in the iteration before (clang
+// rotates `while (*p && *p != c) p++` so: the stream of that load one
+// iteration behind, whose entry value C2 compares with the memory
+// there); and every exit tests either
 // bytes of the streams (a byte equal to, or different from, a loop
 // invariant; two streams' bytes equal or different; a word with a zero
 // byte, or with a byte equal to an invariant, by musl's has-zero trick),
@@ -91,6 +94,11 @@ const (
 type scanStream struct {
 	addr affine
 	ld   *Value // the first load (opcode, offset, memory length argument, position)
+	// carry is the index of the parameter of H that carries ld's value
+	// to the next iteration (-1 for none): the stream is its values,
+	// ld's bytes one iteration behind, and the parameter's entry value
+	// must be the memory there (C2 checks it).
+	carry int
 }
 
 type scanPredKind uint8
@@ -123,6 +131,7 @@ type scanLoop struct {
 	entryEdge int
 	chain     []*Block
 	step      []uint32
+	carried   []*Value // carried[j]: the load whose value H's parameter j carries, or nil
 	memo      map[*Value]affine
 	size      uint32 // bytes of every load, and the streams' step
 	streams   []scanStream
@@ -139,7 +148,7 @@ func (l *scanLoop) inv(v *Value) *Value {
 		return v
 	}
 	if v.Op == OpParam && v.Block == l.H {
-		if j := slices.Index(l.H.Params, v); j >= 0 && l.step != nil && l.step[j] == 0 {
+		if j := slices.Index(l.H.Params, v); j >= 0 && l.step != nil && l.step[j] == 0 && l.carried[j] == nil {
 			return l.P.Succs[l.entryEdge].Args[j]
 		}
 	}
@@ -164,7 +173,7 @@ func (l *scanLoop) aff(v *Value) (affine, bool) {
 	ok := false
 	switch v.Op {
 	case OpParam:
-		if j := slices.Index(l.H.Params, v); j >= 0 {
+		if j := slices.Index(l.H.Params, v); j >= 0 && l.carried[j] == nil {
 			e := l.P.Succs[l.entryEdge].Args[j]
 			a, ok = affine{terms: [maxAffineTerms]*Value{e}, n: 1, s: l.step[j]}, true
 		}
@@ -224,10 +233,17 @@ func matchScanLoop(f *Func, H *Block) *scanLoop {
 		memo: map[*Value]affine{}}
 	back := latch.EdgeTo(H)
 	step := make([]uint32, len(H.Params))
+	l.carried = make([]*Value, len(H.Params))
 	for j, p := range H.Params {
-		st, ok := l.stepOf(latch.Succs[back].Args[j], p)
+		next := latch.Succs[back].Args[j]
+		st, ok := l.stepOf(next, p)
 		if !ok {
-			return nil
+			// A loaded value carried to the next iteration (clang
+			// rotates `while (*p && *p != c) p++` so).
+			if next.Op != OpLoad || !l.inLoop(next.Block) || next.Type != p.Type {
+				return nil
+			}
+			l.carried[j] = next
 		}
 		step[j] = st
 	}
@@ -363,15 +379,37 @@ func (l *scanLoop) matchStreams() bool {
 				if len(l.streams) == scanMaxStreams {
 					return false
 				}
-				l.streams = append(l.streams, scanStream{addr: a, ld: v})
+				l.streams = append(l.streams, scanStream{addr: a, ld: v, carry: -1})
 			}
 		}
+	}
+	for j, ld := range l.carried {
+		if ld == nil {
+			continue
+		}
+		a, _ := l.aff(ld.Args[0])
+		a.c -= l.size
+		if len(l.streams) == scanMaxStreams {
+			return false
+		}
+		l.streams = append(l.streams, scanStream{addr: a, ld: ld, carry: j})
 	}
 	return true
 }
 
-// streamOf returns the index of the stream the load v reads, or -1.
+// streamOf returns the index of the stream the load (or carried
+// parameter) v reads, or -1.
 func (l *scanLoop) streamOf(v *Value) int {
+	if v.Op == OpParam && v.Block == l.H {
+		if j := slices.Index(l.H.Params, v); j >= 0 && l.carried[j] != nil {
+			for i, s := range l.streams {
+				if s.carry == j {
+					return i
+				}
+			}
+		}
+		return -1
+	}
 	if v.Op != OpLoad || !l.inLoop(v.Block) {
 		return -1
 	}
@@ -380,19 +418,40 @@ func (l *scanLoop) streamOf(v *Value) int {
 		return -1
 	}
 	for i, s := range l.streams {
-		if s.ld.Aux == v.Aux && s.ld.Aux2 == v.Aux2 && s.addr.c == a.c && s.addr.sameTerms(a) {
+		if s.carry < 0 && s.ld.Aux == v.Aux && s.ld.Aux2 == v.Aux2 && s.addr.c == a.c && s.addr.sameTerms(a) {
 			return i
 		}
 	}
 	return -1
 }
 
-// byteStream returns the stream of v when v is a byte load, or -1.
-func (l *scanLoop) byteStream(v *Value) int {
+// byteStream returns the stream of v when v is a byte of one, as loaded,
+// sign-extended (extend8_s, or shifted left and arithmetically right by
+// 24) or masked with 0xff, and whether it is signed; -1 otherwise.
+func (l *scanLoop) byteStream(v *Value) (int, bool) {
 	if l.size != 1 {
-		return -1
+		return -1, false
 	}
-	return l.streamOf(v)
+	switch {
+	case v.Op == OpExtend8S && v.Type == TI32:
+		k, _ := l.byteStream(v.Args[0])
+		return k, true
+	case v.Op == OpShrS && v.Type == TI32 && constIs(v.Args[1], 24) && v.Args[0].Op == OpShl && constIs(v.Args[0].Args[1], 24):
+		k, _ := l.byteStream(v.Args[0].Args[0])
+		return k, true
+	case v.Op == OpAnd && v.Type == TI32 && constIs(v.Args[1], 0xFF):
+		k, _ := l.byteStream(v.Args[0])
+		return k, false
+	}
+	k := l.streamOf(v)
+	if k < 0 {
+		return -1, false
+	}
+	switch wasm.Opcode(l.streams[k].ld.Aux2) {
+	case wasm.OpI32Load8S, wasm.OpI64Load8S:
+		return k, true
+	}
+	return k, false
 }
 
 // exitTest classifies the control c of a block that leaves the loop when
@@ -401,7 +460,7 @@ func (l *scanLoop) exitTest(c *Value, exitNZ bool) bool {
 	for c.Op == OpEqz {
 		c, exitNZ = c.Args[0], !exitNZ
 	}
-	if k := l.byteStream(c); k >= 0 {
+	if k, _ := l.byteStream(c); k >= 0 {
 		kind := scanEq // a zero byte exits
 		if exitNZ {
 			kind = scanNe
@@ -412,16 +471,17 @@ func (l *scanLoop) exitTest(c *Value, exitNZ bool) bool {
 	case OpEq, OpNe:
 		exitEq := exitNZ == (c.Op == OpEq) // exit when the operands are equal
 		x, y := c.Args[0], c.Args[1]
-		kx, ky := l.byteStream(x), l.byteStream(y)
+		kx, sx := l.byteStream(x)
+		ky, sy := l.byteStream(y)
 		if kx < 0 && ky >= 0 {
-			x, y, kx, ky = y, x, ky, kx
+			x, y, kx, ky, sx, sy = y, x, ky, kx, sy, sx
 		}
 		switch {
 		case kx >= 0 && ky >= 0:
 			if exitEq {
 				return l.addPred(scanSame, kx, ky, nil)
 			}
-			if x.Aux2 != y.Aux2 { // a signed and an unsigned byte differ in more ways
+			if sx != sy { // a signed and an unsigned byte differ in more ways
 				return false
 			}
 			return l.addPred(scanDiffer, kx, ky, nil)
@@ -433,7 +493,7 @@ func (l *scanLoop) exitTest(c *Value, exitNZ bool) bool {
 			if exitEq {
 				return l.addPred(scanEq, kx, -1, yi)
 			}
-			if !fitsLoad(x, yi) {
+			if !fitsByte(sx, yi) {
 				return false
 			}
 			return l.addPred(scanNe, kx, -1, yi)
@@ -553,15 +613,10 @@ func (l *scanLoop) addCounter(x, y *Value, rel Op) bool {
 	return true
 }
 
-// fitsLoad reports whether the invariant y is a value the byte load ld
-// can produce, so that a byte different from y's low byte is a load
+// fitsByte reports whether the invariant y is a value a byte (signed or
+// not) can be, so that a byte different from y's low byte is a value
 // different from y.
-func fitsLoad(ld, y *Value) bool {
-	signed := false
-	switch wasm.Opcode(ld.Aux2) {
-	case wasm.OpI32Load8S, wasm.OpI64Load8S:
-		signed = true
-	}
+func fitsByte(signed bool, y *Value) bool {
 	if y.Op == OpConst {
 		x := y.Aux
 		if y.Type == TI32 {
@@ -576,7 +631,7 @@ func fitsLoad(ld, y *Value) bool {
 		return x >= 0 && x <= 255
 	}
 	if signed {
-		return y.Op == OpExtend8S
+		return y.Op == OpExtend8S || y.Op == OpShrS && constIs(y.Args[1], 24) && y.Args[0].Op == OpShl && constIs(y.Args[0].Args[1], 24)
 	}
 	return y.Op == OpAnd && (y.Args[1].Op == OpConst && uint64(y.Args[1].Aux) <= 255 ||
 		y.Args[0].Op == OpConst && uint64(y.Args[0].Aux) <= 255)
@@ -906,9 +961,30 @@ func (l *scanLoop) rewrite() int {
 		tv = val(X, OpShrU, TI32, tv, cnst(X, TI32, sizeLog))
 	}
 	pe := &P.Succs[l.entryEdge]
+	// loadAt loads in b what stream i's load reads at addr (in bounds:
+	// C checked it, or V compared it).
+	loadAt := func(b *Block, i int, addr *Value) *Value {
+		ld := l.streams[i].ld
+		args := []*Value{addr}
+		if len(ld.Args) > 1 {
+			args = append(args, memLen)
+		}
+		v := val(b, OpLoad, ld.Type, args...)
+		v.Aux, v.Aux2, v.Pos = ld.Aux, ld.Aux2, ld.Pos
+		return v
+	}
 	hargs := make([]*Value, len(H.Params))
 	for j, e := range pe.Args {
-		if l.step[j] == 0 {
+		if l.carried[j] != nil {
+			// The byte (word) of iteration t-1, or the entry value,
+			// which C2 found equal to memory there, for t = 0.
+			i := slices.IndexFunc(l.streams, func(s scanStream) bool { return s.carry == j })
+			off := tv
+			if sizeLog > 0 {
+				off = val(X, OpShl, TI32, tv, cnst(X, TI32, sizeLog))
+			}
+			hargs[j] = loadAt(X, i, val(X, OpAdd, TI32, starts[i], off))
+		} else if l.step[j] == 0 {
 			hargs[j] = e
 		} else {
 			hargs[j] = at(X, affine{terms: [maxAffineTerms]*Value{e}, n: 1, s: l.step[j]}, tv)
@@ -927,21 +1003,51 @@ func (l *scanLoop) rewrite() int {
 		b.Kind, b.Control, b.Succs, b.Preds = BlockIf, c, []Edge{yes, no}, preds
 		c.Uses++
 	}
-	setIf(C, enough, edge(V, starts[0]), Edge{B: H, Args: pe.Args}, P) // P's arguments move to C's edge
+	// C2 (with carried values): each entry value is the memory its
+	// stream starts at, which C's limit has in bounds.
+	into := C // V's predecessor
+	var C2 *Block
+	for i, st := range l.streams {
+		if st.carry < 0 {
+			continue
+		}
+		if C2 == nil {
+			C2 = f.NewBlock()
+			C2.Sealed, C2.LoopDepth = true, P.LoopDepth
+			into = C2
+		}
+		e := pe.Args[st.carry]
+		eq := val(C2, OpEq, TI32, loadAt(C2, i, starts[i]), e)
+		if C2.Control == nil {
+			C2.Control = eq
+		} else {
+			C2.Control = val(C2, OpAnd, TI32, C2.Control, eq)
+		}
+	}
+	if C2 != nil {
+		setIf(C, enough, edge(C2), Edge{B: H, Args: pe.Args}, P) // P's arguments move to C's edge
+		setIf(C2, C2.Control, edge(V, starts[0]), edge(H, slices.Clone(pe.Args)...), C)
+	} else {
+		setIf(C, enough, edge(V, starts[0]), Edge{B: H, Args: pe.Args}, P)
+	}
 	pe.B, pe.Args = C, nil
 	P.SuccIdx = nil
 	if contV == nil {
-		setIf(V, test, edge(E), edge(V2), C, V2)
+		setIf(V, test, edge(E), edge(V2), into, V2)
 	} else {
-		setIf(V, test, edge(V2), edge(E), C, V2)
+		setIf(V, test, edge(V2), edge(E), into, V2)
 	}
 	setIf(V2, more, edge(V, next), edge(X, next), V)
 	E.Kind, E.Succs, E.Preds = BlockPlain, []Edge{edge(X, hit)}, []*Block{V}
 	X.Kind, X.Succs, X.Preds = BlockPlain, []Edge{{B: H, Args: hargs}}, []*Block{V2, E}
 	H.Preds[slices.Index(H.Preds, P)] = C
 	H.Preds = append(H.Preds, X)
-
+	blocks := []*Block{C, V, V2, E, X}
+	if C2 != nil {
+		H.Preds = append(H.Preds, C2)
+		blocks = []*Block{C, C2, V, V2, E, X}
+	}
 	i := slices.Index(f.Blocks, H)
-	f.Blocks = slices.Insert(f.Blocks, i, C, V, V2, E, X)
-	return 5
+	f.Blocks = slices.Insert(f.Blocks, i, blocks...)
+	return len(blocks)
 }

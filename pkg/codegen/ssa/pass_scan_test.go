@@ -44,7 +44,7 @@ func TestScanLoops(t *testing.T) {
 		{"musl_memchr", 1},  // the word loop; not the bytes after it
 		{"musl_memcmp", 2},  // two streams
 		{"strlen_bytes", 1}, //
-		{"scan_until", 0},   // the byte is carried to the next iteration
+		{"scan_until", 2},   // the byte carried to the next iteration is a stream too
 		{"skip_spaces", 1},  // exits on a byte that differs
 		{"bytes_strcmp", 2}, // two streams, two exits
 		{"index_of", 1},     // a count up to n
