@@ -196,8 +196,13 @@ func (l *scanLoop) aff(v *Value) (affine, bool) {
 
 // matchScanLoop returns the scan loop headed by H, or nil.
 func matchScanLoop(f *Func, H *Block) *scanLoop {
-	if len(H.Preds) != 2 || H == f.Entry || (H.Kind != BlockIf && H.Kind != BlockPlain) {
+	if len(H.Preds) != 2 || H.LoopDepth == 0 || H == f.Entry || (H.Kind != BlockIf && H.Kind != BlockPlain) {
 		return nil
+	}
+	for _, v := range H.Values { // before any allocation
+		if v.Op != OpLoad && (OpInfos[v.Op].effect || OpInfos[v.Op].Call) {
+			return nil
+		}
 	}
 	chain, latch := scanChain(H)
 	if chain == nil {
