@@ -516,6 +516,10 @@ func (l *scanLoop) exitTest(c *Value, exitNZ bool) bool {
 			return false
 		}
 		s := l.streamOf(w)
+		if s < 0 && k != nil {
+			w, k = k, w
+			s = l.streamOf(w)
+		}
 		if s < 0 || l.size != uint32(w.Type.Size()/8) {
 			return false
 		}
@@ -661,8 +665,8 @@ func constIs(v *Value, x uint64) bool {
 }
 
 // hasZeroOf matches musl's has-zero test, (x - ONES) & ~x & HIGHS in any
-// association (non-zero exactly when a byte of x is zero), and returns
-// the loaded word and, when x is that word ^ k, k.
+// association (non-zero exactly when a byte of x is zero), and returns x
+// or, when x is w ^ k, w and k.
 func hasZeroOf(c *Value) (w, k *Value) {
 	t := c.Type
 	if t != TI32 && t != TI64 {
@@ -682,7 +686,7 @@ func hasZeroOf(c *Value) (w, k *Value) {
 		return nil, nil
 	}
 	ones := onesOf(t)
-	var x, notX, sub *Value
+	var notX, sub *Value
 	haveHighs := false
 	for _, v := range leaves {
 		switch {
@@ -702,19 +706,10 @@ func hasZeroOf(c *Value) (w, k *Value) {
 	if !haveHighs || notX == nil || notX != sub {
 		return nil, nil
 	}
-	x = notX
-	if x.Op == OpLoad {
-		return x, nil
+	if notX.Op == OpXor {
+		return notX.Args[0], notX.Args[1]
 	}
-	if x.Op == OpXor {
-		if x.Args[0].Op == OpLoad {
-			return x.Args[0], x.Args[1]
-		}
-		if x.Args[1].Op == OpLoad {
-			return x.Args[1], x.Args[0]
-		}
-	}
-	return nil, nil
+	return notX, nil
 }
 
 // uniformWord reports whether every byte of k is the same: a constant so

@@ -79,3 +79,17 @@ const signed char *find_neg(const signed char *p) {
 	while (*p != -3) p++;
 	return p;
 }
+/* musl's strchrnul: bytes to alignment, words with no zero and no c
+ * (two has-zero tests of one word), then bytes. */
+char *musl_strchrnul(const char *s, int c) {
+	c = (unsigned char)c;
+	if (!c) return (char *)s + musl_strlen(s);
+	const size_t *w;
+	for (; (unsigned long)s % sizeof(size_t); s++)
+		if (!*s || *(unsigned char *)s == c) return (char *)s;
+	size_t k = ONES * c;
+	for (w = (void *)s; !HASZERO(*w) && !HASZERO(*w ^ k); w++);
+	s = (void *)w;
+	for (; *s && *(unsigned char *)s != c; s++);
+	return (char *)s;
+}
