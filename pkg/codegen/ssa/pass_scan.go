@@ -956,9 +956,12 @@ func (l *scanLoop) rewrite() int {
 	// X(q): H's parameters at iteration (q-start)/size.
 	xq := f.NewValue(X, OpParam, TI32)
 	X.Params = []*Value{xq}
-	tv := val(X, OpSub, TI32, xq, starts[0])
+	// u bytes of the streams skipped, t = u/size iterations: a pointer
+	// stepping by size moves by u, one stepping down by size by -u.
+	u := val(X, OpSub, TI32, xq, starts[0])
+	tv := u
 	if sizeLog > 0 {
-		tv = val(X, OpShrU, TI32, tv, cnst(X, TI32, sizeLog))
+		tv = val(X, OpShrU, TI32, u, cnst(X, TI32, sizeLog))
 	}
 	pe := &P.Succs[l.entryEdge]
 	// loadAt loads in b what stream i's load reads at addr (in bounds:
@@ -986,6 +989,10 @@ func (l *scanLoop) rewrite() int {
 			hargs[j] = loadAt(X, i, val(X, OpAdd, TI32, starts[i], off))
 		} else if l.step[j] == 0 {
 			hargs[j] = e
+		} else if l.step[j] == l.size {
+			hargs[j] = val(X, OpAdd, TI32, e, u)
+		} else if l.step[j] == -l.size {
+			hargs[j] = val(X, OpSub, TI32, e, u)
 		} else {
 			hargs[j] = at(X, affine{terms: [maxAffineTerms]*Value{e}, n: 1, s: l.step[j]}, tv)
 		}
