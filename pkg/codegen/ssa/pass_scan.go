@@ -277,46 +277,15 @@ func matchScanLoop(f *Func, H *Block) *scanLoop {
 }
 
 // scanChain follows H's successors through single-predecessor blocks
-// without parameters back to H and returns the chain and its latch.
+// without parameters back to H and returns the chain and its latch. It
+// allocates only for a chain found: most loops it looks at are no scan.
 func scanChain(H *Block) ([]*Block, *Block) {
-	var chain []*Block
-	var walk func(b *Block) *Block
-	walk = func(b *Block) *Block {
-		if len(chain) == scanMaxChain || b.Kind != BlockIf && b.Kind != BlockPlain || b.Kind == BlockIf && b.Control == nil {
-			return nil
-		}
-		chain = append(chain, b)
-		for i, e := range b.Succs {
-			if e.B == H {
-				if b.Kind == BlockIf && b.Succs[1-i].B == H {
-					return nil
-				}
-				return b
-			}
-		}
-		if b.Kind == BlockPlain {
-			if n := b.Succs[0].B; len(n.Preds) == 1 && len(n.Params) == 0 {
-				return walk(n)
-			}
-			return nil
-		}
-		for _, e := range b.Succs {
-			n := e.B
-			if len(n.Preds) != 1 || len(n.Params) != 0 || slices.Contains(chain, n) {
-				continue
-			}
-			k := len(chain)
-			if latch := walk(n); latch != nil {
-				return latch
-			}
-			chain = chain[:k]
-		}
-		return nil
-	}
-	latch := walk(H)
+	var buf [scanMaxChain]*Block
+	n, latch := scanWalk(H, H, &buf, 0)
 	if latch == nil {
 		return nil, nil
 	}
+	chain := buf[:n]
 	// Every block but the latch's edge to H has one edge out of the chain.
 	for _, b := range chain {
 		if b.Kind != BlockIf {
@@ -332,7 +301,35 @@ func scanChain(H *Block) ([]*Block, *Block) {
 			return nil, nil
 		}
 	}
-	return chain, latch
+	return slices.Clone(chain), latch
+}
+
+// scanWalk adds b to chain[:n] and goes on to a successor (depth first)
+// until one is H; it returns the chain's length and its latch, or nil.
+func scanWalk(H, b *Block, chain *[scanMaxChain]*Block, n int) (int, *Block) {
+	if n == scanMaxChain || b.Kind != BlockIf && b.Kind != BlockPlain || b.Kind == BlockIf && b.Control == nil {
+		return 0, nil
+	}
+	chain[n] = b
+	n++
+	for i, e := range b.Succs {
+		if e.B == H {
+			if b.Kind == BlockIf && b.Succs[1-i].B == H {
+				return 0, nil
+			}
+			return n, b
+		}
+	}
+	for _, e := range b.Succs {
+		c := e.B
+		if len(c.Preds) != 1 || len(c.Params) != 0 || slices.Contains(chain[:n], c) {
+			continue
+		}
+		if m, latch := scanWalk(H, c, chain, n); latch != nil {
+			return m, latch
+		}
+	}
+	return 0, nil
 }
 
 // stepOf returns what v adds to H's parameter p: v is p plus and minus
