@@ -199,6 +199,10 @@ func matchScanLoop(f *Func, H *Block) *scanLoop {
 	if len(H.Preds) != 2 || H.LoopDepth == 0 || H == f.Entry || (H.Kind != BlockIf && H.Kind != BlockPlain) {
 		return nil
 	}
+	// A loop header: entered from outside the loop (a lower depth).
+	if (H.Preds[0].LoopDepth < H.LoopDepth) == (H.Preds[1].LoopDepth < H.LoopDepth) {
+		return nil
+	}
 	for _, v := range H.Values { // before any allocation
 		if v.Op != OpLoad && (OpInfos[v.Op].effect || OpInfos[v.Op].Call) {
 			return nil
