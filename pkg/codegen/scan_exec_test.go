@@ -3,9 +3,11 @@ package codegen_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
+	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -288,4 +290,110 @@ func TestScanCarriedExec(t *testing.T) {
 		}
 	}
 	scanCompare(t, m, cs)
+}
+
+// FuzzScanLoops calls testdata/scan's functions at -O 0 and -O 2 in both
+// bounds modes with memory and arguments from the input: a function, a
+// start near a 64 KiB page boundary or the end of memory, a second
+// pointer or count, a byte, and bytes written from the start (the rest
+// of the region repeats a letter, so scans run on until a written byte,
+// the end of the region, or memory, ends them).
+func FuzzScanLoops(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 5, 'z', 'a', 'b', 0})
+	f.Add([]byte{2, 1, 3, 40, 'z', 'a', 'z', 'c'})
+	f.Add([]byte{3, 2, 7, 33, 0, 'a', 'b', 'c', 'd'})
+	f.Add([]byte{10, 3, 0, 0, 'q', 'a', 'a', 'a'})
+	b, err := os.ReadFile("testdata/scan/scan.wasm")
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	fns := []string{"musl_strlen", "musl_memchr", "musl_memcmp", "strlen_bytes", "scan_until",
+		"skip_spaces", "bytes_strcmp", "index_of", "find_end", "find_neg", "musl_strchrnul"}
+	type compiled struct{ o0, o2 *execute.Instance }
+	var insts []compiled
+	for _, bm := range boundsModes {
+		var c compiled
+		for _, level := range []int{0, 2} {
+			opts := bm.opts
+			opts.OptLevel = level
+			obj, err := codegen.Compile(m, opts)
+			if err != nil {
+				f.Fatal(err)
+			}
+			if level == 0 {
+				c.o0 = instantiate(f, obj)
+			} else {
+				c.o2 = instantiate(f, obj)
+			}
+		}
+		insts = append(insts, c)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) < 5 {
+			return
+		}
+		fn := fns[int(in[0])%len(fns)]
+		memSize := uint64(len(insts[0].o0.Memory().Bytes()))
+		var s uint64
+		switch in[1] % 4 {
+		case 0:
+			s = 4096 + uint64(in[2])
+		case 1:
+			s = 1<<16 - 64 + uint64(in[2]%128)
+		case 2:
+			s = memSize - uint64(in[2])
+		default:
+			s = memSize - 256 + uint64(in[2])
+		}
+		other := uint64(in[3])
+		needle := uint64(in[4])
+		data := in[5:]
+		var args []uint64
+		switch fn {
+		case "musl_memchr", "index_of":
+			args = []uint64{s, needle, other}
+		case "musl_memcmp":
+			args = []uint64{s, 2048 + uint64(in[2]>>2), other}
+		case "bytes_strcmp":
+			args = []uint64{s, 2048 + uint64(in[2]>>2)}
+		case "find_end":
+			args = []uint64{s, s + other, needle}
+		case "scan_until", "musl_strchrnul":
+			args = []uint64{s, needle}
+		default:
+			args = []uint64{s}
+		}
+		run := func(inst *execute.Instance) scanOutcome {
+			mem := inst.Memory().Bytes()
+			clear(mem)
+			for i := uint64(2048); i < uint64(len(mem)); i++ {
+				mem[i] = 'a'
+			}
+			copy(mem[min(s, uint64(len(mem))):], data)
+			copy(mem[2048+uint64(in[2]>>2):], data)
+			r, err := inst.Func(fn).Call(args...)
+			var o scanOutcome
+			var trap *execute.Trap
+			switch {
+			case errors.As(err, &trap):
+				o.err, o.off = fmt.Sprintf("trap %v", trap.Code), trap.WasmOffset
+			case err != nil:
+				t.Fatalf("%s%x: %v", fn, args, err)
+			default:
+				if len(r) > 0 {
+					o.res = r[0]
+				}
+			}
+			return o
+		}
+		for i, c := range insts {
+			if want, got := run(c.o0), run(c.o2); got != want {
+				t.Errorf("%s %s%x: -O 2 %+v, -O 0 %+v", boundsModes[i].name, fn, args, got, want)
+			}
+		}
+	})
 }
