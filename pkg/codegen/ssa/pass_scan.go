@@ -8,43 +8,43 @@ import (
 )
 
 // scanLoops gives byte-scan loops a vector prologue: built without SIMD,
-// wasi-libc's strlen, memchr and memcmp (and most C loops that look for a
-// byte) walk memory a byte or a word per iteration, 5 to 7 instructions
-// for each, where glibc compares 16 or 32 bytes at once.
+// wasi-libc's strlen, memchr, memcmp and strchrnul (and most C loops
+// that look for a byte) walk memory a byte or a word per iteration, 5 to
+// 7 instructions for each, where glibc compares 16 or 32 bytes at once.
 //
 // The loop is a chain of blocks H -> B1 -> ... -> Bk -> H (k < 4; clang
 // puts a loop's early exits in the chain), entered from one block P. Its
 // only effects are loads, each of a byte (or a word) from an address
-// stepping by its width each iteration (a stream); H's parameters step
+// stepping by its width each iteration (a stream). H's parameters step
 // by constants or carry a value loaded in the iteration before (clang
-// rotates `while (*p && *p != c) p++` so: the stream of that load one
-// iteration behind, whose entry value C2 compares with the memory
-// there); and every exit tests either
-// bytes of the streams (a byte equal to, or different from, a loop
-// invariant; two streams' bytes equal or different; a word with a zero
-// byte, or with a byte equal to an invariant, by musl's has-zero trick),
-// or an induction variable against an invariant (a count, an end
-// pointer).
+// rotates `while (*p && *p != c) p++` so): such a parameter is a stream
+// one iteration behind that load, whose entry value C2 compares with the
+// memory there. Every exit tests bytes of the streams (a byte equal to,
+// or different from, a loop invariant; two streams' bytes equal or
+// different; a word with a zero byte, or a byte equal to an invariant,
+// by musl's has-zero trick), or an induction variable against an
+// invariant (a count, an end pointer).
 //
 // Loads have no side effects, so the prologue may read ahead: a new loop
 // V compares 16 bytes of each stream at a time, while they are all
 // inside the memory's current length and the induction variables allow
 // at least that many more iterations, and stops at the first chunk in
-// which any byte could make the loop exit (a superset: a byte equal to
+// which any lane could make the loop exit (a superset: a byte equal to
 // the low byte of an invariant wider than one, for instance). X then
-// enters H with the induction variables of the iteration V stopped at,
-// and the scalar loop runs the rest unchanged: it finds the exit, and
-// traps where it would have trapped (V skips only iterations whose loads
-// are in bounds and whose tests all continue), so results, trap kinds
-// and wasm offsets are the loop's own.
-//
-// Runs at OptLevel 2, after loopIdioms and before bounds-check
-// elimination.
+// enters H with the induction variables of the iteration of the first
+// such lane (or the one after the last chunk), and the scalar loop runs
+// the rest unchanged: it finds the exit, and traps where it would have
+// trapped (V skips only iterations whose loads are in bounds and whose
+// tests all continue), so results, trap kinds and wasm offsets are the
+// loop's own.
 //
 // A byte loop entered from the exit of a word loop given a prologue is
 // left alone: it finishes the word that loop stopped at (musl's strlen
 // and memchr), a few bytes, for which the prologue's set-up would cost
 // more than the loop.
+//
+// Runs at OptLevel 2, after loopIdioms and before bounds-check
+// elimination.
 func scanLoops(f *Func) {
 	var words [][]*Block // the chains of the word loops rewritten
 	for i := 0; i < len(f.Blocks); i++ {
