@@ -15,6 +15,7 @@ func Optimize(f *Func, level int) {
 		if level > 1 {
 			gvn(f)
 			loopIdioms(f)
+			scanLoops(f)
 		}
 		foldAddressAdds(f)
 		elimBoundsChecks(f)
