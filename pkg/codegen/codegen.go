@@ -243,6 +243,9 @@ func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.Func
 	size, nsites := len(stubs.Code), 0
 	for _, fc := range funcs {
 		size = (size+align-1)/align*align + len(fc.Code)
+		if fc.Phases != 0 {
+			size += isa.LineSize - align
+		}
 		nsites += len(fc.Sites)
 	}
 	// Megabytes of fresh memory each, written once: on huge pages where
@@ -258,6 +261,13 @@ func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.Func
 	for i, fc := range funcs {
 		for len(text)%align != 0 {
 			text = append(text, fill)
+		}
+		// A function with small loops starts where they do not cross a
+		// line (FuncCode.Phases): at most LineSize-align bytes more.
+		for fc.Phases != 0 && fc.Phases&(1<<(len(text)%isa.LineSize/align)) == 0 {
+			for k := 0; k < align; k++ {
+				text = append(text, fill)
+			}
 		}
 		offsets[i] = len(text)
 		text = append(text, fc.Code...)

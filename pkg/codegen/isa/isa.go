@@ -66,7 +66,16 @@ type FuncCode struct {
 	Code  []byte
 	Calls []Call
 	Sites []Site
+	// Phases, when not zero, are the offsets from a LineSize boundary
+	// the function may start at so that its small loops do not straddle
+	// a line: bit k stands for k times the machine's CodeAlign. The
+	// linker pads to the first of them.
+	Phases uint8
 }
+
+// LineSize is the span of code placement works to: the fetch and op
+// cache line of current x86-64 cores.
+const LineSize = 64
 
 // Call is a call whose target only the linker knows.
 type Call struct {

@@ -79,6 +79,12 @@ type emitter struct {
 	// pending and edgeMs are parallelMove's and edgeMoves' buffers,
 	// reused from move to move.
 	pending, edgeMs []pmove
+	// jumpTables are the br_tables' tables, emitted after the code
+	// (placement.go), their targets in tableTargets.
+	jumpTables   []jumpTable
+	tableTargets []asm.Label
+	// spans are the loops' places in the code (placement.go).
+	spans []loopSpan
 }
 
 func slotMem(s int32) asm.Mem { return asm.M(asm.RBP, -16-8*s) }
@@ -701,11 +707,18 @@ func (e *emitter) blocks() error {
 			next[i] = f.Blocks[i+1]
 		}
 	}
+	head, pos := e.loopHeads(skip)
+	span := f.WS.Int32s(len(f.Blocks)) // index in e.spans of a head, plus 1
 	for i, b := range f.Blocks {
 		if skip[i] {
 			continue
 		}
 		e.next = next[i]
+		if head[i] {
+			e.alignLoopHead()
+			e.spans = append(e.spans, loopSpan{start: int32(a.Len()), depth: b.LoopDepth})
+			span[i] = int32(len(e.spans))
+		}
 		a.Bind(e.labels[b.ID])
 		// Checks done in the only predecessor dominate this block.
 		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
@@ -726,6 +739,15 @@ func (e *emitter) blocks() error {
 			}
 		}
 		e.terminator(b)
+		end := int32(a.Len())
+		if span[i] != 0 {
+			e.spans[span[i]-1].headEnd = end
+		}
+		for _, s := range b.Succs {
+			if t := pos[e.thread(s.B).ID] - 1; int(t) <= i {
+				e.spans[span[t]-1].end = end
+			}
+		}
 	}
 	return nil
 }
@@ -744,7 +766,7 @@ type valueSpan struct {
 }
 
 // emitOutOfLine emits, after the blocks, the interrupt exits, then the trap
-// stubs, then the constants.
+// stubs, then the jump tables and constants.
 func (e *emitter) emitOutOfLine() {
 	a := e.a
 	for _, o := range e.ool {
@@ -757,6 +779,7 @@ func (e *emitter) emitOutOfLine() {
 		e.sites = append(e.sites, isa.Site{Off: int32(a.Len()), Code: t.code, Pos: t.pos})
 	}
 	e.emitV128Consts()
+	e.emitJumpTables()
 	if len(e.constOr) > 0 {
 		a.Align(8)
 		for _, bits := range e.constOr {
@@ -773,7 +796,7 @@ func (e *emitter) funcCode() (*isa.FuncCode, error) {
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
-	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...)}
+	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...), Phases: e.phases()}
 	if len(e.sites) > 0 {
 		// e.sites is the worker's buffer (funcEmitter): copy it out.
 		fc.Sites = make([]isa.Site, len(e.sites))
@@ -958,11 +981,11 @@ func (e *emitter) terminator(b *ssa.Block) {
 		a.MovsxRM(64, 32, rD, asm.MI(rA, idx, 4, 0))
 		a.AddRR(64, rA, rD)
 		a.JmpR(rA)
-		a.Align(4)
-		a.Bind(tbl)
+		lo := int32(len(e.tableTargets))
 		for _, k := range b.Table[:n] {
-			a.DataLabel32(tbl, e.labels[e.thread(b.Succs[k].B).ID])
+			e.tableTargets = append(e.tableTargets, e.labels[e.thread(b.Succs[k].B).ID])
 		}
+		e.jumpTables = append(e.jumpTables, jumpTable{tbl, lo, int32(len(e.tableTargets))})
 	case ssa.BlockReturn:
 		_, _, nStack := convention(e.f.Params)
 		for i := len(b.Results) - 1; i >= 0; i-- {
