@@ -122,10 +122,8 @@ var sharedFuncs = lazy.Value[[]SharedFunc]{New: func() []SharedFunc {
 // SharedNamed returns the SharedFunc called name, made for this call: for
 // a caller that needs a few, without building Shared's whole table.
 func SharedNamed(name string) (SharedFunc, bool) {
-	for _, f := range preview1.Funcs() {
-		if f.Name == name {
-			return newShared(f), true
-		}
+	if i := preview1.Index(name); i >= 0 {
+		return newShared(preview1.Funcs()[i]), true
 	}
 	return SharedFunc{}, false
 }
