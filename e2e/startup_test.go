@@ -30,7 +30,6 @@ var compilerPackages = []string{
 // reaches them.
 var initFreeRunPackages = []string{
 	"internal/crc32c",
-	"internal/startenv",
 	"pkg/command",
 	"pkg/execute", // no getpid, time.Now, map or slab set-up at start
 	"pkg/load",

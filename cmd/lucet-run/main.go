@@ -30,7 +30,6 @@ import (
 
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/oneproc"
-	"github.com/lucet-go/lucet/internal/startenv"
 	_ "github.com/lucet-go/lucet/internal/startstack" // see its package doc
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
@@ -45,15 +44,12 @@ import (
 var cheapHelpFlag sync.Once
 
 func main() {
-	// lucet-run never changes its own environment, so its reads need not
-	// build os's map of it (internal/startenv).
-	startenv.Trust()
 	// lucet-run's heap is the module's metadata, allocated once at load
 	// and live until exit; the guest's memory is not Go heap. Collecting
 	// at the default 100% of a 4 MiB heap would only re-scan that
 	// metadata (a Go program's is tens of megabytes) while loading it;
 	// an explicit GOGC from the user still wins.
-	if startenv.Getenv("GOGC") == "" {
+	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	exiting = true
@@ -63,7 +59,7 @@ func main() {
 // releaseProcs gives back the Ps internal/oneproc held through start-up
 // (see its package doc): compiling needs them for its parallel code
 // generation, a guest for its timeout's timer.
-func releaseProcs() { oneproc.Release(startenv.Getenv("GOMAXPROCS") != "") }
+func releaseProcs() { oneproc.Release(os.Getenv("GOMAXPROCS") != "") }
 
 // releaseProcsForGuest gives the Ps back for the guest without making its
 // start wait for them: a goroutine releases them, which runs as soon as
@@ -76,7 +72,7 @@ func releaseProcs() { oneproc.Release(startenv.Getenv("GOMAXPROCS") != "") }
 // Under GODEBUG=asyncpreemptoff=1 Go never preempts a spinning guest, so
 // the release is made first (TestGuestGetsProcs).
 func releaseProcsForGuest() {
-	if asyncPreemptOff(startenv.Getenv("GODEBUG")) {
+	if asyncPreemptOff(os.Getenv("GODEBUG")) {
 		releaseProcs()
 		return
 	}

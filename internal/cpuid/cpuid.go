@@ -9,10 +9,10 @@
 package cpuid
 
 import (
+	"os"
 	"strings"
 
 	"github.com/lucet-go/lucet/internal/lazy"
-	"github.com/lucet-go/lucet/internal/startenv"
 )
 
 // Features are the x86-64 extensions lucet checks for. A field is true
@@ -27,10 +27,8 @@ type Features struct {
 // It starts from Hardware's detection rather than running its own: under
 // a hypervisor every CPUID instruction exits to the host (about 5 us each
 // on the VM this was measured on, 2026-12-06), and lucet-run hello.so asks
-// for both, so detecting twice cost ~25 us of its start. GODEBUG is read
-// through internal/startenv: in lucet-run, without building os's map of
-// the environment.
-var features = lazy.Value[Features]{New: func() Features { return withGODEBUG(Hardware(), startenv.Getenv("GODEBUG")) }}
+// for both, so detecting twice cost ~25 us of its start.
+var features = lazy.Value[Features]{New: func() Features { return withGODEBUG(Hardware(), os.Getenv("GODEBUG")) }}
 
 // withGODEBUG turns off the features godebug names as golang.org/x/sys/cpu
 // does: GODEBUG=cpu.sse41=off (or cpu.all=off) makes this CPU look as if

@@ -122,8 +122,10 @@ var sharedFuncs = lazy.Value[[]SharedFunc]{New: func() []SharedFunc {
 // SharedNamed returns the SharedFunc called name, made for this call: for
 // a caller that needs a few, without building Shared's whole table.
 func SharedNamed(name string) (SharedFunc, bool) {
-	if i := preview1.Index(name); i >= 0 {
-		return newShared(preview1.Funcs()[i]), true
+	for _, f := range preview1.Funcs() {
+		if f.Name == name {
+			return newShared(f), true
+		}
 	}
 	return SharedFunc{}, false
 }

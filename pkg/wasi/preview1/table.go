@@ -12,6 +12,7 @@
 package preview1
 
 import (
+	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -86,109 +87,15 @@ var funcs = []Func{
 	{Name: "proc_exit", Type: wasm.FuncType{Params: []wasm.ValType{i32}}},
 }
 
-// Index returns name's index in Funcs(), or -1. A switch, which Go
-// compiles to a binary search on length and bytes: a few comparisons per
-// lookup, where a scan of the 46 names cost lucet-run hello.so ~1,500
-// instructions for each of its 7 WASI imports (twice: lazyWASI and
-// wasi.SharedNamed), and a map would be built at the first lookup.
-// TestIndex checks it against funcs.
-func Index(name string) int {
-	switch name {
-	case "args_get":
-		return 0
-	case "args_sizes_get":
-		return 1
-	case "environ_get":
-		return 2
-	case "environ_sizes_get":
-		return 3
-	case "clock_res_get":
-		return 4
-	case "clock_time_get":
-		return 5
-	case "fd_advise":
-		return 6
-	case "fd_allocate":
-		return 7
-	case "fd_close":
-		return 8
-	case "fd_datasync":
-		return 9
-	case "fd_fdstat_get":
-		return 10
-	case "fd_fdstat_set_flags":
-		return 11
-	case "fd_fdstat_set_rights":
-		return 12
-	case "fd_filestat_get":
-		return 13
-	case "fd_filestat_set_size":
-		return 14
-	case "fd_filestat_set_times":
-		return 15
-	case "fd_pread":
-		return 16
-	case "fd_prestat_get":
-		return 17
-	case "fd_prestat_dir_name":
-		return 18
-	case "fd_pwrite":
-		return 19
-	case "fd_read":
-		return 20
-	case "fd_readdir":
-		return 21
-	case "fd_renumber":
-		return 22
-	case "fd_seek":
-		return 23
-	case "fd_sync":
-		return 24
-	case "fd_tell":
-		return 25
-	case "fd_write":
-		return 26
-	case "path_create_directory":
-		return 27
-	case "path_filestat_get":
-		return 28
-	case "path_filestat_set_times":
-		return 29
-	case "path_link":
-		return 30
-	case "path_open":
-		return 31
-	case "path_readlink":
-		return 32
-	case "path_remove_directory":
-		return 33
-	case "path_rename":
-		return 34
-	case "path_symlink":
-		return 35
-	case "path_unlink_file":
-		return 36
-	case "poll_oneoff":
-		return 37
-	case "proc_raise":
-		return 38
-	case "sched_yield":
-		return 39
-	case "random_get":
-		return 40
-	case "sock_accept":
-		return 41
-	case "sock_recv":
-		return 42
-	case "sock_send":
-		return 43
-	case "sock_shutdown":
-		return 44
-	case "proc_exit":
-		return 45
+// byName is a lazy.Value, not a sync.OnceValue, whose call in the
+// initialiser would be package initialisation every lucet-run runs.
+var byName = lazy.Value[map[string]int]{New: func() map[string]int {
+	m := make(map[string]int, len(funcs))
+	for i, f := range funcs {
+		m[f.Name] = i
 	}
-	return -1
-}
+	return m
+}}
 
 // Funcs returns every function of wasi_snapshot_preview1, proc_exit last.
 // The slice is shared: do not modify it.
@@ -196,8 +103,8 @@ func Funcs() []Func { return funcs }
 
 // Lookup returns the signature of the function called name.
 func Lookup(name string) (wasm.FuncType, bool) {
-	i := Index(name)
-	if i < 0 {
+	i, ok := byName.Get()[name]
+	if !ok {
 		return wasm.FuncType{}, false
 	}
 	return funcs[i].Type, true

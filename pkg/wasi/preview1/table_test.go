@@ -161,19 +161,3 @@ func ExampleLookup() {
 	fmt.Println(ModuleName, "fd_write", t)
 	// Output: wasi_snapshot_preview1 fd_write [i32 i32 i32 i32] -> [i32]
 }
-
-// TestIndex checks Index's switch against the table: every name at its
-// position, and names that are not there (prefixes, case, the module
-// name) at -1.
-func TestIndex(t *testing.T) {
-	for i, f := range Funcs() {
-		if got := Index(f.Name); got != i {
-			t.Errorf("Index(%q) = %d, want %d", f.Name, got, i)
-		}
-	}
-	for _, n := range []string{"", "fd", "fd_write_", "FD_WRITE", "proc_exit2", ModuleName, "args_get\x00"} {
-		if got := Index(n); got != -1 {
-			t.Errorf("Index(%q) = %d, want -1", n, got)
-		}
-	}
-}
