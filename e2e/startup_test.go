@@ -31,7 +31,9 @@ var compilerPackages = []string{
 var initFreeRunPackages = []string{
 	"internal/crc32c",
 	"pkg/command",
+	"pkg/execute", // no getpid, time.Now, map or slab set-up at start
 	"pkg/load",
+	"pkg/object",
 	"pkg/wasi",
 }
 

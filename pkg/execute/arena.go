@@ -67,13 +67,11 @@ func (s *slab) page(a uintptr) *uint16 {
 	return &p.inUse[(a-p.base)/pageSize]
 }
 
-var slabs [len(arenaClasses)]slab
-
-func init() {
-	for i := range slabs {
-		slabs[i].size = arenaClasses[i]
-	}
-}
+// slabs has one slab per class, of arenaClasses' sizes (TestSlabSizes).
+// Spelled out because a literal of constants is static data, while a loop
+// copying arenaClasses would be package initialisation, run at every start
+// of every program linking this package (e2e TestRunSONoCompilerInit).
+var slabs = [len(arenaClasses)]slab{{size: 1 << 10}, {size: 4 << 10}, {size: 16 << 10}, {size: 64 << 10}, {size: 256 << 10}}
 
 func (s *slab) get() (uintptr, error) {
 	s.mu.Lock()

@@ -49,8 +49,6 @@ var (
 	sigExitOOB   = uintptr(abi.ExitTrap) | uintptr(abi.TrapMemoryOutOfBounds)<<8
 	sigExitStack = uintptr(abi.ExitTrap) | uintptr(abi.TrapStackOverflow)<<8
 
-	sigPid = unix.Getpid() // for tgkill (Store.killLocked)
-
 	sigPreempts uint64 // preemptions the handler injected (sigPreempt)
 
 	// sigSaveYMM (0 or 1, set before the handler is installed) makes
@@ -72,10 +70,10 @@ var (
 	sigStatURG, sigStatURGGuest                   uint64
 	sigStatNoSafe, sigStatAboveTop, sigStatNoRoom uint64
 
-	sigMu      sync.Mutex             // serializes writers
-	sigCodeRef = map[[3]uintptr]int{} // registered ranges (start, end, safe) and their users
-	sigLive    []uintptr              // the published table (kept reachable)
-	sigRetired [][]uintptr            // replaced tables a handler may still read
+	sigMu      sync.Mutex         // serializes writers
+	sigCodeRef map[[3]uintptr]int // registered ranges (start, end, safe) and their users; made by the first registerCode (no package initialisation)
+	sigLive    []uintptr          // the published table (kept reachable)
+	sigRetired [][]uintptr        // replaced tables a handler may still read
 )
 
 // Private words after the ABI's fields of a VMContext and an ExecContext;
@@ -174,6 +172,9 @@ func registerCode(start, safe, end uintptr) (err error) {
 			err = fmt.Errorf("execute: register code [%#x, %#x): %v", start, end, r)
 		}
 	}()
+	if sigCodeRef == nil {
+		sigCodeRef = make(map[[3]uintptr]int)
+	}
 	sigCodeRef[k] = 1
 	publishCode()
 	return nil

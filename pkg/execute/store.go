@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	_ "unsafe" // go:linkname nanotime
 
 	"golang.org/x/sys/unix"
 
@@ -353,9 +354,12 @@ func signalThreads() {
 	}
 	names, _ := f.Readdirnames(-1)
 	f.Close()
+	// The pid is asked for here, not at package initialisation: every
+	// process linking this package would pay the system call at start.
+	pid := unix.Getpid()
 	for _, n := range names {
 		if tid, err := strconv.Atoi(n); err == nil {
-			_ = unix.Tgkill(sigPid, tid, unix.SIGURG)
+			_ = unix.Tgkill(pid, tid, unix.SIGURG)
 		}
 	}
 }
@@ -387,13 +391,16 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 	}
 }
 
-// monoBase anchors monoNow.
-var monoBase = time.Now()
+// monoNow is CLOCK_MONOTONIC in nanoseconds, the runtime's own reading
+// through the vDSO (as pkg/wasi's): time since boot, > 0, so any deadline
+// is > 0 and 0 can mean none. Deadlines are not wall-clock times: a wall
+// clock stepped forward (NTP, a VM resumed) would end calls early. It
+// used to count from a time.Now() taken at package initialisation, which
+// every process linking this package paid at start.
+func monoNow() int64 { return nanotime() }
 
-// monoNow is nanoseconds on the monotonic clock since monoBase (> 0 for
-// any deadline). Deadlines are not wall-clock times: a wall clock stepped
-// forward (NTP, a VM resumed) would end calls early.
-func monoNow() int64 { return int64(time.Since(monoBase)) }
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // disarm ends what arm started; a kill racing with it finds gen changed.
 // done stays: a kill that closed it also set killed, and the call's end

@@ -303,16 +303,31 @@ func execInPlace(fd int, b []byte, off, size uint64) (code, mapping []byte, ok b
 	if end > uint64(len(b)) {
 		return nil, nil, false
 	}
-	for _, c := range b[off+size : end] {
-		if c != 0xcc {
-			return nil, nil, false
-		}
+	if !allInt3(b[off+size : end]) {
+		return nil, nil, false
 	}
 	mapping, err := unix.Mmap(fd, int64(off), int(end-off), unix.PROT_READ|unix.PROT_EXEC, unix.MAP_PRIVATE)
 	if err != nil {
 		return nil, nil, false // e.g. a noexec mount
 	}
 	return mapping[:size:size], mapping, true
+}
+
+// allInt3 reports whether every byte of p is 0xcc (int3). It reads eight
+// bytes at a time: the padding after .text is up to a page, and a loop
+// over bytes cost lucet-run hello.so ~17,600 instructions (callgrind) for
+// its 2,930 bytes.
+func allInt3(p []byte) bool {
+	const int3s = 0xcccccccccccccccc
+	var diff uint64
+	for len(p) >= 8 {
+		diff |= binary.LittleEndian.Uint64(p) ^ int3s
+		p = p[8:]
+	}
+	for _, c := range p {
+		diff |= uint64(c ^ 0xcc)
+	}
+	return diff == 0
 }
 
 // Bytes loads a module from the bytes of its file. The module may keep

@@ -77,3 +77,36 @@ func TestCheckFunctionsOutOfOrder(t *testing.T) {
 		t.Errorf("Check of reordered functions: %v", err)
 	}
 }
+
+// TestCheckSiteErrors pins the exact error for each broken site, and for
+// sites broken several ways at once the first failing check in the order
+// offset, sort order, function, trap code, and the first bad site: the
+// site loop tests everything in one condition and works the error out
+// afterwards, which must say what the tests one by one said.
+func TestCheckSiteErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		mutate func(s []object.Site)
+		want   string
+	}{
+		{"outside the text", func(s []object.Site) { s[1].CodeOffset = 0x1000 }, "site 1 at 0x1000 outside the 0x39-byte text"},
+		{"at the text's end", func(s []object.Site) { s[2].CodeOffset = 0x39; s[2].Func = 9 }, "site 2: function 9 out of range (4 functions)"},
+		{"unsorted", func(s []object.Site) { s[2].CodeOffset = 0x2b }, "site table not sorted at entry 2 (0x2b after 0x2c)"},
+		{"unsorted at 1", func(s []object.Site) { s[1].CodeOffset = 0x10 }, "site table not sorted at entry 1 (0x10 after 0x24)"},
+		{"function", func(s []object.Site) { s[0].Func = 4 }, "site 0: function 4 out of range (4 functions)"},
+		{"trap code", func(s []object.Site) { s[2].Code = 200 }, "site 2: bad trap code 200"},
+		{"outside before unsorted", func(s []object.Site) { s[0].CodeOffset = 0x1000 }, "site 0 at 0x1000 outside the 0x39-byte text"},
+		{"unsorted before function", func(s []object.Site) { s[1].CodeOffset = 0x10; s[1].Func = 9 }, "site table not sorted at entry 1"},
+		{"function before code", func(s []object.Site) { s[1].Func = 9; s[1].Code = 200 }, "site 1: function 9 out of range"},
+		{"first bad site", func(s []object.Site) { s[2].Func = 9; s[1].Code = 200 }, "site 1: bad trap code 200"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := objtest.Small()
+			tt.mutate(o.Meta.Sites)
+			err := o.Meta.Check(len(o.Text))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Check: %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
