@@ -38,7 +38,7 @@ type emitter struct {
 	f       *ssa.Func
 	ra      *regalloc.Result
 	opts    *ssa.Options
-	spans   []valueSpan // for emitTrace only
+	values  []valueSpan // for emitTrace only
 	pos     []int32
 	labels  []asm.Label // by block ID
 	traps   []trapStub
@@ -564,7 +564,7 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	e.emitOutOfLine()
 	fc, err := e.funcCode()
 	if err == nil && emitTrace != nil {
-		emitTrace(e.f, fc.Code, e.spans)
+		emitTrace(e.f, fc.Code, e.values)
 	}
 	return fc, err
 }
@@ -735,7 +735,7 @@ func (e *emitter) blocks() error {
 				return err
 			}
 			if emitTrace != nil && a.Len() > start {
-				e.spans = append(e.spans, valueSpan{v, start, a.Len()})
+				e.values = append(e.values, valueSpan{v, start, a.Len()})
 			}
 		}
 		e.terminator(b)
