@@ -487,15 +487,30 @@ func (e *emitter) vload(v *ssa.Value) {
 	default:
 		a.MovsdRM(d, m)
 	}
-	ext := map[wasm.Opcode]asm.VecOp{
-		wasm.OpV128Load8x8S: asm.Pmovsxbw, wasm.OpV128Load8x8U: asm.Pmovzxbw,
-		wasm.OpV128Load16x4S: asm.Pmovsxwd, wasm.OpV128Load16x4U: asm.Pmovzxwd,
-		wasm.OpV128Load32x2S: asm.Pmovsxdq, wasm.OpV128Load32x2U: asm.Pmovzxdq,
-	}
-	if x, ok := ext[op]; ok {
+	if x, ok := loadExtend(op); ok {
 		a.V(x, d, d)
 	}
 	e.finish(v, d)
+}
+
+// loadExtend is the widening move of a v128.loadNxM, which loads 8 bytes
+// and extends them in place.
+func loadExtend(op wasm.Opcode) (asm.VecOp, bool) {
+	switch op {
+	case wasm.OpV128Load8x8S:
+		return asm.Pmovsxbw, true
+	case wasm.OpV128Load8x8U:
+		return asm.Pmovzxbw, true
+	case wasm.OpV128Load16x4S:
+		return asm.Pmovsxwd, true
+	case wasm.OpV128Load16x4U:
+		return asm.Pmovzxwd, true
+	case wasm.OpV128Load32x2S:
+		return asm.Pmovsxdq, true
+	case wasm.OpV128Load32x2U:
+		return asm.Pmovzxdq, true
+	}
+	return 0, false
 }
 
 // shuffle selects bytes of two vectors: pshufb each with a mask that
@@ -579,7 +594,7 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		case e.opts.Features&object.FeatureAVX2 != 0 && (op == wasm.OpI8x16Splat || op == wasm.OpI16x8Splat):
 			// One broadcast for the shuffle (and zero register) or
 			// two shuffles.
-			a.Vpbroadcast(map[wasm.Opcode]int{wasm.OpI8x16Splat: 8, wasm.OpI16x8Splat: 16}[op], d, d)
+			a.Vpbroadcast(laneBits(op), d, d)
 		case op == wasm.OpI8x16Splat:
 			a.XorpsRR(s1, s1)
 			a.V(asm.Pshufb, d, s1)
@@ -644,8 +659,7 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		e.finish(v, d)
 	case wasm.OpI8x16ReplaceLane, wasm.OpI16x8ReplaceLane, wasm.OpI32x4ReplaceLane, wasm.OpI64x2ReplaceLane:
 		g := e.gpr(v.Args[1], rA)
-		size := map[wasm.Opcode]int{wasm.OpI8x16ReplaceLane: 8, wasm.OpI16x8ReplaceLane: 16,
-			wasm.OpI32x4ReplaceLane: 32, wasm.OpI64x2ReplaceLane: 64}[op]
+		size := laneBits(op)
 		// Into the result register, which holds the vector already when
 		// the vector dies here (no copy in and out of scratch).
 		d := e.dst(v, s0)
@@ -697,34 +711,67 @@ var cmpOps = [4]struct{ eq, mins, minu, maxs, maxu asm.VecOp }{
 	{asm.Pcmpeqq, 0, 0, 0, 0},
 }
 
+// laneBits is the lane width of an integer splat or replace_lane.
+func laneBits(op wasm.Opcode) int {
+	switch op {
+	case wasm.OpI8x16Splat, wasm.OpI8x16ReplaceLane:
+		return 8
+	case wasm.OpI16x8Splat, wasm.OpI16x8ReplaceLane:
+		return 16
+	case wasm.OpI32x4Splat, wasm.OpI32x4ReplaceLane:
+		return 32
+	}
+	return 64
+}
+
+// vcmp is how vcompare builds a comparison with no instruction of its own:
+// from the lane size's (cmpOps index) kind, then inverted (not) and/or
+// with the operands swapped.
+type vcmp struct {
+	size  int
+	kind  vcmpKind
+	inv   bool
+	swapc bool
+}
+
+type vcmpKind uint8
+
+const (
+	vcmpEq vcmpKind = iota
+	vcmpGt
+	vcmpMins
+	vcmpMinu
+	vcmpMaxs
+	vcmpMaxu
+)
+
+// vcompares is built on first use: running a compiled module must not
+// initialize the compiler (e2e TestRunSONoCompilerInit).
+var vcompares = lazy.Value[map[wasm.Opcode]vcmp]{New: func() map[wasm.Opcode]vcmp {
+	return map[wasm.Opcode]vcmp{
+		wasm.OpI8x16Ne: {0, vcmpEq, true, false}, wasm.OpI16x8Ne: {1, vcmpEq, true, false},
+		wasm.OpI32x4Ne: {2, vcmpEq, true, false}, wasm.OpI64x2Ne: {3, vcmpEq, true, false},
+		wasm.OpI8x16LeS: {0, vcmpMins, false, false}, wasm.OpI8x16GeS: {0, vcmpMaxs, false, false},
+		wasm.OpI8x16LeU: {0, vcmpMinu, false, false}, wasm.OpI8x16GeU: {0, vcmpMaxu, false, false},
+		wasm.OpI8x16GtU: {0, vcmpMinu, true, false}, wasm.OpI8x16LtU: {0, vcmpMaxu, true, false},
+		wasm.OpI16x8LeS: {1, vcmpMins, false, false}, wasm.OpI16x8GeS: {1, vcmpMaxs, false, false},
+		wasm.OpI16x8LeU: {1, vcmpMinu, false, false}, wasm.OpI16x8GeU: {1, vcmpMaxu, false, false},
+		wasm.OpI16x8GtU: {1, vcmpMinu, true, false}, wasm.OpI16x8LtU: {1, vcmpMaxu, true, false},
+		wasm.OpI32x4LeS: {2, vcmpMins, false, false}, wasm.OpI32x4GeS: {2, vcmpMaxs, false, false},
+		wasm.OpI32x4LeU: {2, vcmpMinu, false, false}, wasm.OpI32x4GeU: {2, vcmpMaxu, false, false},
+		wasm.OpI32x4GtU: {2, vcmpMinu, true, false}, wasm.OpI32x4LtU: {2, vcmpMaxu, true, false},
+		wasm.OpI64x2GtS: {3, vcmpGt, false, false}, wasm.OpI64x2LtS: {3, vcmpGt, false, true},
+		wasm.OpI64x2LeS: {3, vcmpGt, true, false}, wasm.OpI64x2GeS: {3, vcmpGt, true, true},
+	}
+}}
+
 // vcompare lowers the integer comparisons without one instruction:
 // ne = not eq; le/ge = min/max then eq; unsigned lt/gt = not ge/le;
 // i64x2 signed order with SSE4.2's pcmpgtq, or without it (the baseline
 // is SSE4.1) from 64-bit subtraction with overflow correction.
 func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	a := e.a
-	type cmp struct {
-		size  int
-		kind  string
-		inv   bool
-		swapc bool
-	}
-	table := map[wasm.Opcode]cmp{
-		wasm.OpI8x16Ne: {0, "eq", true, false}, wasm.OpI16x8Ne: {1, "eq", true, false},
-		wasm.OpI32x4Ne: {2, "eq", true, false}, wasm.OpI64x2Ne: {3, "eq", true, false},
-		wasm.OpI8x16LeS: {0, "mins", false, false}, wasm.OpI8x16GeS: {0, "maxs", false, false},
-		wasm.OpI8x16LeU: {0, "minu", false, false}, wasm.OpI8x16GeU: {0, "maxu", false, false},
-		wasm.OpI8x16GtU: {0, "minu", true, false}, wasm.OpI8x16LtU: {0, "maxu", true, false},
-		wasm.OpI16x8LeS: {1, "mins", false, false}, wasm.OpI16x8GeS: {1, "maxs", false, false},
-		wasm.OpI16x8LeU: {1, "minu", false, false}, wasm.OpI16x8GeU: {1, "maxu", false, false},
-		wasm.OpI16x8GtU: {1, "minu", true, false}, wasm.OpI16x8LtU: {1, "maxu", true, false},
-		wasm.OpI32x4LeS: {2, "mins", false, false}, wasm.OpI32x4GeS: {2, "maxs", false, false},
-		wasm.OpI32x4LeU: {2, "minu", false, false}, wasm.OpI32x4GeU: {2, "maxu", false, false},
-		wasm.OpI32x4GtU: {2, "minu", true, false}, wasm.OpI32x4LtU: {2, "maxu", true, false},
-		wasm.OpI64x2GtS: {3, "gt", false, false}, wasm.OpI64x2LtS: {3, "gt", false, true},
-		wasm.OpI64x2LeS: {3, "gt", true, false}, wasm.OpI64x2GeS: {3, "gt", true, true},
-	}
-	c, ok := table[op]
+	c, ok := vcompares.Get()[op]
 	if !ok {
 		return false, nil
 	}
@@ -734,9 +781,9 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	}
 	ops := cmpOps[c.size]
 	switch c.kind {
-	case "eq":
+	case vcmpEq:
 		e.v3(ops.eq, s0, e.vop(x, s0), e.vop(y, s1))
-	case "gt": // x > y
+	case vcmpGt: // x > y
 		if e.opts.Features&object.FeatureSSE42 != 0 {
 			e.pcmpgtq(v, x, y, c.inv)
 			return true, nil
@@ -756,7 +803,7 @@ func (e *emitter) vcompare(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.VShiftI(asm.PsradI, s0, 31)
 		a.VI(asm.Pshufd, s0, s0, 0xF5)
 	default:
-		mm := map[string]asm.VecOp{"mins": ops.mins, "minu": ops.minu, "maxs": ops.maxs, "maxu": ops.maxu}[c.kind]
+		mm := [...]asm.VecOp{vcmpMins: ops.mins, vcmpMinu: ops.minu, vcmpMaxs: ops.maxs, vcmpMaxu: ops.maxu}[c.kind]
 		xr := e.vop(x, s1)
 		e.v3(mm, s0, xr, e.vop(y, s2))
 		if !c.inv && e.avx() {
