@@ -3,6 +3,7 @@ package ssa
 import (
 	"math"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -18,6 +19,11 @@ import (
 // must stay in [0, 2^31) so it is still a displacement. Explicit bounds
 // checks then compare x + offset + size as before, and accesses off one
 // base share one check (elimBoundsChecks runs after this pass).
+//
+// An access that did not trap is a fact too (accessFact): its address is
+// at most the largest memory (abi.MaxMemPages) less its offset and size,
+// so c[j+1] after c[j] folds, and so do the byte loads of an unrolled
+// loop after the first.
 func foldAddressAdds(f *Func) {
 	idom := dominators(f)
 	children := domChildren(f, idom)
@@ -33,6 +39,12 @@ func foldAddressAdds(f *Func) {
 		}
 		for _, v := range b.Values {
 			foldAddress(v, facts.m)
+			if x, r, ok := accessFact(v); ok {
+				if old, had := facts.m[x]; had {
+					r = r.meet(old)
+				}
+				facts.set(x, r)
+			}
 		}
 	})
 }
@@ -73,4 +85,29 @@ func foldAddress(v *Value, facts map[*Value]urange) {
 func isScalarAccess(v *Value) bool {
 	_, ok := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
 	return ok
+}
+
+// maxMemBytes is the size of the largest memory the runtime creates.
+const maxMemBytes = abi.MaxMemPages * wasm.PageSize
+
+// accessFact returns what the scalar access v says of its i32 address x
+// to the values after it in its block and in the blocks it dominates:
+// they run only if v did not trap, so x + offset + size was at most the
+// memory's size, itself at most maxMemBytes. Memories only grow and
+// never past maxMemBytes, so the fact holds for every later access of
+// any memory. (A trapping v never reaches them: loads and stores are
+// effects, kept and not reordered.)
+func accessFact(v *Value) (x *Value, r urange, ok bool) {
+	if v.Op != OpLoad && v.Op != OpStore {
+		return nil, urange{}, false
+	}
+	acc, isScalar := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
+	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst {
+		return nil, urange{}, false
+	}
+	end := uint64(uint32(v.Aux)) + uint64(acc.Size)
+	if end > maxMemBytes {
+		return nil, urange{}, false // v always traps; nothing after it runs
+	}
+	return v.Args[0], urange{0, maxMemBytes - end}, true
 }
