@@ -93,8 +93,9 @@ package abi
 // runtime of version 2 could not be stopped by a timeout or a kill.
 // 4: RBX, R12 and R13 are callee-saved: code of version 4 calling a
 // function of a version 3 object through an import or a table would find
-// them clobbered. 5: memories have at most MaxMemPages pages, which
-// generated code relies on to fold address constants, see MaxMemPages.)
+// them clobbered. 5: memories have at most MaxMemPages pages and a guard
+// of MemGuardBelow bytes below their base, which generated code relies on
+// to fold address constants, see both.)
 const Version = 5
 
 // MaxMemPages is the most pages the runtime lets a memory have: one fewer
@@ -108,6 +109,19 @@ const Version = 5
 // page fails as memory.grow may; a memory whose minimum is 65536 pages
 // cannot be created.
 const MaxMemPages = 65535
+
+// MemGuardBelow is the PROT_NONE guard the runtime maps just below the
+// base of every memory that code with guard-page bounds checks can use
+// (object.BoundsGuard), part of the memory's own reservation. Such code
+// may access x - c with c <= MemGuardBelow as [base + x - c], the
+// constant a displacement, where wasm's address is (x - c) mod 2^32:
+// both agree when x >= c, and when x < c wasm's address is at least
+// 2^32 - c >= MaxMemPages*64 KiB, out of bounds, while base + x - c lies
+// in this guard and faults, a fault the signal handler reports as an
+// out-of-bounds access (vmGuardLo is the guard's start). The guard never
+// becomes accessible, so a negative displacement cannot reach anything
+// but it, another instance's memory included.
+const MemGuardBelow = 64 << 10
 
 // VMContext field offsets (from R15). The runtime allocates VMContextSize
 // bytes per instance outside the Go heap.

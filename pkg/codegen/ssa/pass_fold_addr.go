@@ -20,6 +20,10 @@ import (
 // checks then compare x + offset + size as before, and accesses off one
 // base share one check (elimBoundsChecks runs after this pass).
 //
+// With guard pages an access at x - c, offset 0, becomes [x] with
+// displacement -c whatever x's range: the guard below the memory catches
+// x < c (abi.MemGuardBelow). nbody's b2->vx after b2->x off one pointer.
+//
 // An access that did not trap is a fact too (accessFact): its address is
 // at most the largest memory (abi.MaxMemPages) less its offset and size,
 // so c[j+1] after c[j] folds, and so do the byte loads of an unrolled
@@ -70,15 +74,37 @@ func foldAddress(v *Value, facts map[*Value]urange) {
 	if a.Op == OpSub {
 		k = -k
 	}
+	if v.Aux < 0 {
+		return // folded below the base already
+	}
 	r := rangeOf(x, facts, rangeDepth)
 	off := int64(uint32(v.Aux)) + k
-	if int64(r.lo)+k < 0 || int64(r.hi)+k > math.MaxUint32 || off < 0 || off > math.MaxInt32 {
+	if int64(r.lo)+k < 0 && v.Aux == 0 && k >= -abi.MemGuardBelow && !explicitlyChecked(v) {
+		// x - c where x may be below c: [base + x - c] faults in the
+		// guard below the memory exactly when x < c, where wasm's
+		// address wraps to 2^32 - (c - x), out of bounds as well (see
+		// abi.MemGuardBelow). Only with offset 0: with an offset o the
+		// access at x - c + o would not fault for x in [c - o, c).
+		off = k
+	} else if int64(r.lo)+k < 0 || int64(r.hi)+k > math.MaxUint32 || off < 0 || off > math.MaxInt32 {
 		return
 	}
 	v.Args[0] = x
 	x.Uses++
 	a.Uses--
 	v.Aux = off
+}
+
+// explicitlyChecked reports whether access v carries the memory length
+// for an explicit bounds check: always with object.BoundsExplicit (until
+// elimBoundsChecks, after this pass, drops redundant ones), and with
+// guard pages for an offset the reservation does not cover; the other
+// accesses rely on guard pages, the one below the base included.
+func explicitlyChecked(v *Value) bool {
+	if v.Op == OpLoad {
+		return len(v.Args) == 2
+	}
+	return len(v.Args) == 3
 }
 
 // isScalarAccess reports whether v's opcode is a scalar load or store.
@@ -102,7 +128,7 @@ func accessFact(v *Value) (x *Value, r urange, ok bool) {
 		return nil, urange{}, false
 	}
 	acc, isScalar := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
-	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst {
+	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst || v.Aux < 0 {
 		return nil, urange{}, false
 	}
 	end := uint64(uint32(v.Aux)) + uint64(acc.Size)

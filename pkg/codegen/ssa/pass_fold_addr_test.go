@@ -3,8 +3,11 @@ package ssa_test
 import (
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // TestFoldAddressAdds checks which constants foldAddressAdds moves into
@@ -121,6 +124,55 @@ func TestFoldAfterAccess(t *testing.T) {
 			}
 			if unfolded != tt.unfolded {
 				t.Errorf("%d accesses off an add or sub, want %d:\n%s", unfolded, tt.unfolded, f)
+			}
+		})
+	}
+}
+
+// TestFoldBelowBase checks which x - c foldAddressAdds turns into a
+// negative displacement: with guard pages, offset 0 and c up to the
+// guard below the memory (abi.MemGuardBelow), whatever x's range; never
+// with explicit bounds checks or an offset (TestFoldBelowBase in
+// pkg/codegen runs them).
+func TestFoldBelowBase(t *testing.T) {
+	i32 := func(v int32) []byte { return ssatest.Cat([]byte{0x41}, sleb(int64(v))) }
+	get := []byte{0x20, 0}
+	load := func(addr []byte, off byte) []byte { return ssatest.Cat(addr, []byte{0x29, 3, off, 0x1a}) } // i64.load, drop
+	sub := func(c int32) []byte { return ssatest.Cat(get, i32(c), []byte{0x6b}) }
+	guard := &ssa.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}
+	tests := []struct {
+		name string
+		body []byte
+		opts *ssa.Options
+		want int64 // the load's offset, or 1 for not folded
+	}{
+		{"[x - 48]", load(sub(48), 0), guard, -48},
+		{"[x + -48]", load(ssatest.Cat(get, i32(-48), []byte{0x6a}), 0), guard, -48},
+		{"[x - 65536]", load(sub(abi.MemGuardBelow), 0), guard, -abi.MemGuardBelow},
+		{"[x - 65537]", load(sub(abi.MemGuardBelow+1), 0), guard, 1},
+		{"[x - 48] offset 8", load(sub(48), 8), guard, 1},
+		{"[x - 48] explicit", load(sub(48), 0), &ssa.Options{}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := frontend.BuildSSA(ssatest.Module1(ssatest.I32s, nil, nil, tt.body...), 0, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ssa.Optimize(f, 2)
+			for _, b := range f.Blocks {
+				for _, v := range b.Values {
+					if v.Op != ssa.OpLoad {
+						continue
+					}
+					got := v.Aux
+					if op := v.Args[0].Op; op == ssa.OpAdd || op == ssa.OpSub {
+						got = 1
+					}
+					if got != tt.want {
+						t.Errorf("offset %d (1: not folded), want %d:\n%s", got, tt.want, f)
+					}
+				}
 			}
 		})
 	}
