@@ -32,6 +32,7 @@ func foldAddressAdds(f *Func) {
 	idom := dominators(f)
 	children := domChildren(f, idom)
 	facts := scopedMap[*Value, urange]{m: map[*Value]urange{}}
+	below := belowCandidates(f)
 	walkScoped(children, f.Entry, &facts, func(b *Block) {
 		if len(b.Preds) == 1 {
 			if x, r, ok := branchFact(b.Preds[0], b); ok {
@@ -42,7 +43,7 @@ func foldAddressAdds(f *Func) {
 			}
 		}
 		for _, v := range b.Values {
-			foldAddress(v, facts.m)
+			foldAddress(v, facts.m, below)
 			if x, r, ok := accessFact(v); ok {
 				if old, had := facts.m[x]; had {
 					r = r.meet(old)
@@ -53,9 +54,61 @@ func foldAddressAdds(f *Func) {
 	})
 }
 
+// belowCandidates returns, for each address x ± c of a scalar access
+// in its own block with offset 0 and no explicit check (an access
+// foldAddress may turn into [x - c] off the guard below the memory), how
+// many of its uses are not such accesses. foldAddress folds below the
+// base only when there are none, so that x - c dies and x lives no
+// longer than its block already needed it: folding some uses keeps x - c
+// and makes x live longer beside it, and folding an access in a later
+// block (past a call) makes x, not x - c, the value kept across, both
+// of which cost spills where registers are short (qsort's v[j - 1]
+// after the comparator's call_indirect: 1% more instructions). Uses are
+// counted here, over every operand list: the Uses fields are only
+// recounted by deadCode, after this pass.
+func belowCandidates(f *Func) map[*Value]int32 {
+	var n map[*Value]int32
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if (v.Op == OpLoad || v.Op == OpStore) && v.Aux == 0 && !explicitlyChecked(v) && isScalarAccess(v) {
+				if a := v.Args[0]; (a.Op == OpAdd || a.Op == OpSub) && a.Block == b {
+					if n == nil {
+						n = map[*Value]int32{}
+					}
+					n[a]--
+				}
+			}
+		}
+	}
+	if n == nil {
+		return nil
+	}
+	count := func(vs []*Value) {
+		for _, a := range vs {
+			if k, ok := n[a]; ok {
+				n[a] = k + 1
+			}
+		}
+	}
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			count(v.Args)
+		}
+		for _, e := range b.Succs {
+			count(e.Args)
+		}
+		if b.Control != nil {
+			count([]*Value{b.Control})
+		}
+		count(b.Results)
+	}
+	return n
+}
+
 // foldAddress folds v's address x ± c into its offset when facts show
-// that x ± c does not wrap.
-func foldAddress(v *Value, facts map[*Value]urange) {
+// that x ± c does not wrap, or into a displacement below the base when
+// x - c may wrap but every use of x - c can take it (below).
+func foldAddress(v *Value, facts map[*Value]urange, below map[*Value]int32) {
 	if (v.Op != OpLoad && v.Op != OpStore) || !isScalarAccess(v) {
 		return
 	}
@@ -79,7 +132,7 @@ func foldAddress(v *Value, facts map[*Value]urange) {
 	}
 	r := rangeOf(x, facts, rangeDepth)
 	off := int64(uint32(v.Aux)) + k
-	if int64(r.lo)+k < 0 && v.Aux == 0 && k >= -abi.MemGuardBelow && !explicitlyChecked(v) {
+	if others, ok := below[a]; ok && others == 0 && int64(r.lo)+k < 0 && v.Aux == 0 && k >= -abi.MemGuardBelow && !explicitlyChecked(v) {
 		// x - c where x may be below c: [base + x - c] faults in the
 		// guard below the memory exactly when x < c, where wasm's
 		// address wraps to 2^32 - (c - x), out of bounds as well (see

@@ -8,6 +8,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // TestFoldAddressAdds checks which constants foldAddressAdds moves into
@@ -152,17 +153,23 @@ func TestFoldBelowBase(t *testing.T) {
 		{"[x - 65537]", load(sub(abi.MemGuardBelow+1), 0), guard, 1},
 		{"[x - 48] offset 8", load(sub(48), 8), guard, 1},
 		{"[x - 48] explicit", load(sub(48), 0), &ssa.Options{}, 1},
+		{"[x - 48] twice", ssatest.Cat(load(sub(48), 0), load(sub(48), 0)), guard, -48},
+		// x - 48 stays live for its other use: x would live beside it.
+		{"x - 48 stored at [x - 48]", ssatest.Cat(sub(48), []byte{0x22, 1, 0x20, 1, 0x36, 2, 0}), guard, 1},
+		// x - 48 in the block before: x would be the value carried over.
+		{"x - 48, then in an if [x - 48]", ssatest.Cat(sub(48), []byte{0x21, 1}, get, []byte{0x04, 0x40, 0x20, 1, 0x29, 3, 0, 0x1a, 0x0b}), guard, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := frontend.BuildSSA(ssatest.Module1(ssatest.I32s, nil, nil, tt.body...), 0, tt.opts)
+			// Two i32 parameters: the second is a local for local.tee.
+			f, err := frontend.BuildSSA(ssatest.Module1([]wasm.ValType{wasm.I32, wasm.I32}, nil, nil, tt.body...), 0, tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ssa.Optimize(f, 2)
 			for _, b := range f.Blocks {
 				for _, v := range b.Values {
-					if v.Op != ssa.OpLoad {
+					if v.Op != ssa.OpLoad && v.Op != ssa.OpStore {
 						continue
 					}
 					got := v.Aux
