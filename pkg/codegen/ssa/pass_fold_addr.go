@@ -63,9 +63,9 @@ func foldAddressAdds(f *Func) {
 // and makes x live longer beside it, and folding an access in a later
 // block (past a call) makes x, not x - c, the value kept across, both
 // of which cost spills where registers are short (qsort's v[j - 1]
-// after the comparator's call_indirect: 1% more instructions). Uses are
-// counted here, over every operand list: the Uses fields are only
-// recounted by deadCode, after this pass.
+// after the comparator's call_indirect: 1% more instructions). It reads
+// the Uses fields, which only deadCode recounts exactly: a stale count
+// costs at worst a fold that was not worth it, never a wrong one.
 func belowCandidates(f *Func) map[*Value]int32 {
 	var n map[*Value]int32
 	for _, b := range f.Blocks {
@@ -80,27 +80,8 @@ func belowCandidates(f *Func) map[*Value]int32 {
 			}
 		}
 	}
-	if n == nil {
-		return nil
-	}
-	count := func(vs []*Value) {
-		for _, a := range vs {
-			if k, ok := n[a]; ok {
-				n[a] = k + 1
-			}
-		}
-	}
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			count(v.Args)
-		}
-		for _, e := range b.Succs {
-			count(e.Args)
-		}
-		if b.Control != nil {
-			count([]*Value{b.Control})
-		}
-		count(b.Results)
+	for a, k := range n {
+		n[a] = k + a.Uses
 	}
 	return n
 }
@@ -180,8 +161,11 @@ func accessFact(v *Value) (x *Value, r urange, ok bool) {
 	if v.Op != OpLoad && v.Op != OpStore {
 		return nil, urange{}, false
 	}
+	// An address used once, by v, has no later x + c to fold: no fact,
+	// which keeps the scoped map small (Uses may be stale here, which
+	// can only drop a fact).
 	acc, isScalar := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
-	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst || v.Aux < 0 {
+	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst || v.Aux < 0 || v.Args[0].Uses < 2 {
 		return nil, urange{}, false
 	}
 	end := uint64(uint32(v.Aux)) + uint64(acc.Size)
