@@ -167,7 +167,7 @@ func runFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "default-values-unknown-imports", Usage: "link function imports nothing provides to a function that returns zeros"},
 		&cli.DurationFlag{Name: "timeout", Usage: "stop after this long, compiling a .wasm included (0: no limit)"},
 		&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
-		&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65536)"},
+		&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65535, the most the runtime allows)"},
 		&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 8MiB, enough for Go programs)"},
 		&cli.StringFlag{Name: "max-output", Usage: "cap on what the guest writes to stdout and stderr together, in bytes (e.g. 10MiB); the write that crosses it is cut short, later ones fail with EFBIG"},
 		&cli.UintFlag{Name: "max-open-files", Usage: "cap on the guest's open file descriptors, stdio and --dir included, like ulimit -n; past it opens fail with EMFILE (0: 1024)"},

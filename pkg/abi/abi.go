@@ -93,8 +93,35 @@ package abi
 // runtime of version 2 could not be stopped by a timeout or a kill.
 // 4: RBX, R12 and R13 are callee-saved: code of version 4 calling a
 // function of a version 3 object through an import or a table would find
-// them clobbered.)
-const Version = 4
+// them clobbered. 5: memories have at most MaxMemPages pages and a guard
+// of MemGuardBelow bytes below their base, which generated code relies on
+// to fold address constants, see both.)
+const Version = 5
+
+// MaxMemPages is the most pages the runtime lets a memory have: one fewer
+// than the 65536 a 32-bit memory could address. Generated code relies on
+// it: an access at address x with offset o and size s that did not trap
+// shows x + o + s <= MaxMemPages*64 KiB, so a later x + c with
+// c < 64 KiB + o + s cannot wrap past 2^32 and c can become the
+// displacement of another access off x (matmul's c[j+1] after c[j]).
+// With a full 4 GiB memory, x + c could wrap to a valid low address that
+// the folded access, at base + x + c, would miss. Growing to the 65536th
+// page fails as memory.grow may; a memory whose minimum is 65536 pages
+// cannot be created.
+const MaxMemPages = 65535
+
+// MemGuardBelow is the PROT_NONE guard the runtime maps just below the
+// base of every memory that code with guard-page bounds checks can use
+// (object.BoundsGuard), part of the memory's own reservation. Such code
+// may access x - c with c <= MemGuardBelow as [base + x - c], the
+// constant a displacement, where wasm's address is (x - c) mod 2^32:
+// both agree when x >= c, and when x < c wasm's address is at least
+// 2^32 - c >= MaxMemPages*64 KiB, out of bounds, while base + x - c lies
+// in this guard and faults, a fault the signal handler reports as an
+// out-of-bounds access (vmGuardLo is the guard's start). The guard never
+// becomes accessible, so a negative displacement cannot reach anything
+// but it, another instance's memory included.
+const MemGuardBelow = 64 << 10
 
 // VMContext field offsets (from R15). The runtime allocates VMContextSize
 // bytes per instance outside the Go heap.

@@ -35,10 +35,12 @@
 // density:
 //
 //   - LayoutGuard (default): each memory reserves the object's MemReserve
-//     plus MemGuard (4 GiB + 2 GiB by default) PROT_NONE and commits pages
-//     as it grows; code compiled with guard-page bounds checks skips the
-//     compare on most accesses and the signal handler turns a fault in the
-//     reservation into a trap. Fastest code, but 6 GiB of address space
+//     plus MemGuard (4 GiB + 2 GiB by default) PROT_NONE, with a 64 KiB
+//     guard below its base (abi.MemGuardBelow: x - c accessed as
+//     [x - c]), and commits pages as it grows; code compiled with
+//     guard-page bounds checks skips the compare on most accesses and the
+//     signal handler turns a fault in the reservation or the guard below
+//     it into a trap. No memory exceeds 65535 pages (abi.MaxMemPages). Fastest code, but 6 GiB of address space
 //     and two mappings per memory: at most about 21,000 memories in a
 //     47-bit address space, fewer under vm.max_map_count once images and
 //     tables add mappings.

@@ -276,7 +276,7 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 	}
 	// Reserve enough for code compiled with guard-page bounds checks to
 	// import it (address space only: nothing is committed).
-	m, err := newMemory(t, desc, wasm.MaxPages, hostMemReserve, LayoutGuard, nil, nil)
+	m, err := newMemory(t, desc, abi.MaxMemPages, hostMemReserve, LayoutGuard, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,9 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 	if into == nil {
 		into = new(Memory)
 	}
-	maxPages := uint64(wasm.MaxPages)
+	// Never past abi.MaxMemPages, whatever the caller's cap: compiled
+	// code folds address constants on that promise.
+	maxPages := uint64(abi.MaxMemPages)
 	if t.Limits.HasMax && t.Limits.Max < maxPages {
 		maxPages = t.Limits.Max
 	}

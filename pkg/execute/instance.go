@@ -395,6 +395,9 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if meta.Bounds == object.BoundsGuard && uint64(m.reserved) < meta.MemReserve+meta.MemGuard {
 				return bad("memory reservation of %d bytes is too small for guard-page bounds checks", m.reserved)
 			}
+			if meta.Bounds == object.BoundsGuard && m.res.low < abi.MemGuardBelow {
+				return bad("memory has no guard below its base, which guard-page bounds checks need")
+			}
 			if m.owner != nil && m.owner != s {
 				return bad("memory belongs to another store")
 			}
@@ -641,10 +644,11 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		storePtr(vm+abi.VMMemBase, loadPtr(m.desc+abi.MemDescBase))
 		if meta.Bounds == object.BoundsGuard {
 			// A fault anywhere in the reservation (past the committed
-			// pages) from this instance's code is an out-of-bounds
-			// access the code didn't check.
+			// pages, or in the guard below the base) from this
+			// instance's code is an out-of-bounds access the code
+			// didn't check.
 			a := m.res.addr()
-			storePtr(vm+vmGuardLo, a)
+			storePtr(vm+vmGuardLo, a-m.res.low)
 			storePtr(vm+vmGuardHi, a+m.reserved)
 		}
 	}

@@ -117,7 +117,10 @@ func TestMemoryLimits(t *testing.T) {
 	}{
 		{"max", wasm.MemType{Limits: lim(1, 3, true)}, 0, []uint32{1, 1, 1, 0}, []int64{1, 2, -1, 3}, false},
 		{"store cap", wasm.MemType{Limits: lim(0, 0, false)}, 2, []uint32{2, 1, 0}, []int64{0, -1, 2}, false},
-		{"huge delta", wasm.MemType{Limits: lim(0, 0, false)}, 0, []uint32{65537, 65536, 1}, []int64{-1, 0, -1}, false},
+		// abi.MaxMemPages: never the 65536th page, which compiled code
+		// relies on (see TestMemoryAtMostMaxMemPages).
+		{"huge delta", wasm.MemType{Limits: lim(0, 0, false)}, 0, []uint32{65537, 65536, 65535, 1}, []int64{-1, -1, 0, -1}, false},
+		{"huge delta, store cap 65536", wasm.MemType{Limits: lim(0, 0, false)}, 65536, []uint32{65536, 65535, 1}, []int64{-1, 0, -1}, false},
 		{"guard reservation", wasm.MemType{Limits: lim(1, 0, false)}, 4, []uint32{3, 1}, []int64{1, -1}, true},
 	}
 	for _, tc := range tests {
@@ -154,6 +157,47 @@ func TestMemoryLimits(t *testing.T) {
 				b[len(b)-1] = 1
 			}
 		})
+	}
+}
+
+// TestMemoryAtMostMaxMemPages: no memory the runtime makes, an
+// instance's or the host's, has abi.MaxMemPages + 1 = 65536 pages, which
+// the spec allows for: code folds x + c into an access's offset after an
+// access at x on that promise (with 4 GiB, x + c could wrap to a valid
+// address the folded access would miss).
+func TestMemoryAtMostMaxMemPages(t *testing.T) {
+	if abi.MaxMemPages != wasm.MaxPages-1 {
+		t.Fatalf("abi.MaxMemPages = %d", abi.MaxMemPages)
+	}
+	for _, tc := range []struct {
+		name string
+		typ  wasm.MemType
+	}{
+		{"min 65536", wasm.MemType{Limits: lim(65536, 0, false)}},
+		{"min and max 65536", wasm.MemType{Limits: lim(65536, 65536, true)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewMemory(tc.typ); err == nil {
+				t.Errorf("NewMemory made a memory of 65536 pages")
+			}
+			m := newTestModule(nil, nil)
+			m.meta.Mems = []wasm.MemType{tc.typ}
+			s, err := NewStore(Config{MaxMemoryPages: 65536})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.InstantiateObject(m.finish(t), nil); err == nil {
+				t.Errorf("instantiated a memory of 65536 pages")
+			}
+		})
+	}
+	mem, err := NewMemory(wasm.MemType{Limits: lim(0, 0, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := mem.Grow(65536); ok {
+		t.Errorf("a host memory grew to 65536 pages")
 	}
 }
 

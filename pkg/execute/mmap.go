@@ -6,6 +6,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lucet-go/lucet/pkg/abi"
 )
 
 // pageSize is x86-64's base page, the only one Linux uses there (this
@@ -48,6 +50,9 @@ func bytesAt(a uintptr, n int) []byte {
 // changes for the mapping's life, which is what generated code relies on.
 type region struct {
 	mem []byte
+	// low is how many bytes of the mapping lie below mem, never
+	// accessible: the guard below a memory's base (abi.MemGuardBelow).
+	low uintptr
 }
 
 func (r *region) addr() uintptr {
@@ -96,10 +101,25 @@ func (r *region) protect(off, n uintptr, prot int) error {
 
 func (r *region) free() {
 	if r != nil && r.mem != nil {
-		unix.Syscall(unix.SYS_MUNMAP, r.addr(), uintptr(len(r.mem)), 0)
-		reservedBytes.Add(-int64(len(r.mem)))
-		r.mem = nil
+		unix.Syscall(unix.SYS_MUNMAP, r.addr()-r.low, r.low+uintptr(len(r.mem)), 0)
+		reservedBytes.Add(-int64(r.low + uintptr(len(r.mem))))
+		r.mem, r.low = nil, 0
 	}
+}
+
+// mapMemAnon is mapAnon(size, PROT_NONE) for a memory's reservation, with
+// abi.MemGuardBelow more PROT_NONE bytes mapped below it (region.low):
+// code with guard-page bounds checks folds x - c into a negative
+// displacement, and x < c must fault in this memory's own guard (see
+// abi.MemGuardBelow). Tables, which reuse pooled memory reservations,
+// get it too: address space only.
+func mapMemAnon(size uintptr) (region, error) {
+	r, err := mapAnon(abi.MemGuardBelow+roundUp(size, pageSize), unix.PROT_NONE)
+	if err != nil {
+		return r, err
+	}
+	r.mem, r.low = r.mem[abi.MemGuardBelow:], abi.MemGuardBelow
+	return r, nil
 }
 
 // mapCode copies machine code into a fresh mapping and makes it read+execute.
@@ -167,7 +187,7 @@ func getMemRegion(size uintptr, want *cowImage) (region, uintptr, *cowImage, err
 			// memory's): anonymous zero memory back over it first.
 			if err := unmapImage(p.r.addr(), min(p.img.size, p.committed)); err != nil {
 				p.r.free()
-				r, err := mapAnon(size, unix.PROT_NONE)
+				r, err := mapMemAnon(size)
 				return r, 0, nil, err
 			}
 			p.img = nil
@@ -175,7 +195,7 @@ func getMemRegion(size uintptr, want *cowImage) (region, uintptr, *cowImage, err
 		return p.r, p.committed, p.img, nil
 	}
 	memPool.mu.Unlock()
-	r, err := mapAnon(size, unix.PROT_NONE)
+	r, err := mapMemAnon(size)
 	return r, 0, nil, err
 }
 

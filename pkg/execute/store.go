@@ -23,8 +23,9 @@ type Config struct {
 	// StackSize is the usable guest stack in bytes (default 1 MiB); a
 	// PROT_NONE guard page sits below it.
 	StackSize int
-	// MaxMemoryPages caps every memory the store creates (0 = 65536, or
-	// 256 with LayoutDense, where it is also the size of a memory slot).
+	// MaxMemoryPages caps every memory the store creates (0 = 65535,
+	// abi.MaxMemPages, the most it can be; or 256 with LayoutDense, where
+	// it is also the size of a memory slot).
 	MaxMemoryPages uint32
 	// MaxTableElements caps the elements of all tables the store's
 	// instances define, together (0 = 1<<24): a table whose minimum would
@@ -174,8 +175,8 @@ func (s *Store) Init(cfg Config) error {
 	if cfg.MaxMemoryPages == 0 && cfg.Layout == LayoutDense {
 		cfg.MaxMemoryPages = defaultDensePages
 	}
-	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > 65536 {
-		cfg.MaxMemoryPages = 65536
+	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > abi.MaxMemPages {
+		cfg.MaxMemoryPages = abi.MaxMemPages
 	}
 	if cfg.MaxTableElements == 0 || cfg.MaxTableElements > maxTableElems {
 		cfg.MaxTableElements = maxTableElems

@@ -3,6 +3,7 @@ package ssa
 import (
 	"math"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -18,10 +19,20 @@ import (
 // must stay in [0, 2^31) so it is still a displacement. Explicit bounds
 // checks then compare x + offset + size as before, and accesses off one
 // base share one check (elimBoundsChecks runs after this pass).
+//
+// With guard pages an access at x - c, offset 0, becomes [x] with
+// displacement -c whatever x's range: the guard below the memory catches
+// x < c (abi.MemGuardBelow). nbody's b2->vx after b2->x off one pointer.
+//
+// An access that did not trap is a fact too (accessFact): its address is
+// at most the largest memory (abi.MaxMemPages) less its offset and size,
+// so c[j+1] after c[j] folds, and so do the byte loads of an unrolled
+// loop after the first.
 func foldAddressAdds(f *Func) {
 	idom := dominators(f)
 	children := domChildren(f, idom)
 	facts := scopedMap[*Value, urange]{m: map[*Value]urange{}}
+	below := belowCandidates(f)
 	walkScoped(children, f.Entry, &facts, func(b *Block) {
 		if len(b.Preds) == 1 {
 			if x, r, ok := branchFact(b.Preds[0], b); ok {
@@ -32,14 +43,53 @@ func foldAddressAdds(f *Func) {
 			}
 		}
 		for _, v := range b.Values {
-			foldAddress(v, facts.m)
+			foldAddress(v, facts.m, below)
+			if x, r, ok := accessFact(v); ok {
+				if old, had := facts.m[x]; had {
+					r = r.meet(old)
+				}
+				facts.set(x, r)
+			}
 		}
 	})
 }
 
+// belowCandidates returns, for each address x ± c of a scalar access
+// in its own block with offset 0 and no explicit check (an access
+// foldAddress may turn into [x - c] off the guard below the memory), how
+// many of its uses are not such accesses. foldAddress folds below the
+// base only when there are none, so that x - c dies and x lives no
+// longer than its block already needed it: folding some uses keeps x - c
+// and makes x live longer beside it, and folding an access in a later
+// block (past a call) makes x, not x - c, the value kept across, both
+// of which cost spills where registers are short (qsort's v[j - 1]
+// after the comparator's call_indirect: 1% more instructions). It reads
+// the Uses fields, which only deadCode recounts exactly: a stale count
+// costs at worst a fold that was not worth it, never a wrong one.
+func belowCandidates(f *Func) map[*Value]int32 {
+	var n map[*Value]int32
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if (v.Op == OpLoad || v.Op == OpStore) && v.Aux == 0 && !explicitlyChecked(v) && isScalarAccess(v) {
+				if a := v.Args[0]; (a.Op == OpAdd || a.Op == OpSub) && a.Block == b {
+					if n == nil {
+						n = map[*Value]int32{}
+					}
+					n[a]--
+				}
+			}
+		}
+	}
+	for a, k := range n {
+		n[a] = k + a.Uses
+	}
+	return n
+}
+
 // foldAddress folds v's address x ± c into its offset when facts show
-// that x ± c does not wrap.
-func foldAddress(v *Value, facts map[*Value]urange) {
+// that x ± c does not wrap, or into a displacement below the base when
+// x - c may wrap but every use of x - c can take it (below).
+func foldAddress(v *Value, facts map[*Value]urange, below map[*Value]int32) {
 	if (v.Op != OpLoad && v.Op != OpStore) || !isScalarAccess(v) {
 		return
 	}
@@ -58,9 +108,19 @@ func foldAddress(v *Value, facts map[*Value]urange) {
 	if a.Op == OpSub {
 		k = -k
 	}
+	if v.Aux < 0 {
+		return // folded below the base already
+	}
 	r := rangeOf(x, facts, rangeDepth)
 	off := int64(uint32(v.Aux)) + k
-	if int64(r.lo)+k < 0 || int64(r.hi)+k > math.MaxUint32 || off < 0 || off > math.MaxInt32 {
+	if others, ok := below[a]; ok && others == 0 && int64(r.lo)+k < 0 && v.Aux == 0 && k >= -abi.MemGuardBelow && !explicitlyChecked(v) {
+		// x - c where x may be below c: [base + x - c] faults in the
+		// guard below the memory exactly when x < c, where wasm's
+		// address wraps to 2^32 - (c - x), out of bounds as well (see
+		// abi.MemGuardBelow). Only with offset 0: with an offset o the
+		// access at x - c + o would not fault for x in [c - o, c).
+		off = k
+	} else if int64(r.lo)+k < 0 || int64(r.hi)+k > math.MaxUint32 || off < 0 || off > math.MaxInt32 {
 		return
 	}
 	v.Args[0] = x
@@ -69,8 +129,48 @@ func foldAddress(v *Value, facts map[*Value]urange) {
 	v.Aux = off
 }
 
+// explicitlyChecked reports whether access v carries the memory length
+// for an explicit bounds check: always with object.BoundsExplicit (until
+// elimBoundsChecks, after this pass, drops redundant ones), and with
+// guard pages for an offset the reservation does not cover; the other
+// accesses rely on guard pages, the one below the base included.
+func explicitlyChecked(v *Value) bool {
+	if v.Op == OpLoad {
+		return len(v.Args) == 2
+	}
+	return len(v.Args) == 3
+}
+
 // isScalarAccess reports whether v's opcode is a scalar load or store.
 func isScalarAccess(v *Value) bool {
 	_, ok := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
 	return ok
+}
+
+// maxMemBytes is the size of the largest memory the runtime creates.
+const maxMemBytes = abi.MaxMemPages * wasm.PageSize
+
+// accessFact returns what the scalar access v says of its i32 address x
+// to the values after it in its block and in the blocks it dominates:
+// they run only if v did not trap, so x + offset + size was at most the
+// memory's size, itself at most maxMemBytes. Memories only grow and
+// never past maxMemBytes, so the fact holds for every later access of
+// any memory. (A trapping v never reaches them: loads and stores are
+// effects, kept and not reordered.)
+func accessFact(v *Value) (x *Value, r urange, ok bool) {
+	if v.Op != OpLoad && v.Op != OpStore {
+		return nil, urange{}, false
+	}
+	// An address used once, by v, has no later x + c to fold: no fact,
+	// which keeps the scoped map small (Uses may be stale here, which
+	// can only drop a fact).
+	acc, isScalar := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
+	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst || v.Aux < 0 || v.Args[0].Uses < 2 {
+		return nil, urange{}, false
+	}
+	end := uint64(uint32(v.Aux)) + uint64(acc.Size)
+	if end > maxMemBytes {
+		return nil, urange{}, false // v always traps; nothing after it runs
+	}
+	return v.Args[0], urange{0, maxMemBytes - end}, true
 }

@@ -72,6 +72,9 @@ func leavesRDXAt(v *ssa.Value) bool {
 	case v.Op != ssa.OpLoad && v.Op != ssa.OpStore:
 		return true
 	}
+	if v.Aux < 0 && ml == nil {
+		return true // a displacement below the base (memAccess)
+	}
 	return uint64(uint32(v.Aux)) <= math.MaxInt32 && (ml == nil || ml.Op != ssa.OpConst)
 }
 

@@ -43,6 +43,11 @@ func (e *emitter) memAccess(v *ssa.Value, size int) asm.Mem {
 		}
 	}
 	ra := e.gpr(addr, rC)
+	if v.Aux < 0 && ml == nil {
+		// x - c as [x] with displacement -c (foldAddress): x < c faults
+		// in the guard below the memory (abi.MemGuardBelow).
+		return asm.MI(asm.R14, ra, 1, int32(v.Aux))
+	}
 	if ml != nil && e.checked[addr] < end {
 		e.checked[addr] = end
 		if end <= math.MaxInt32 {
