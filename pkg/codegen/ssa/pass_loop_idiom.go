@@ -485,47 +485,8 @@ func (l *idiomLoop) rewrite() int {
 	C, B := f.NewBlock(), f.NewBlock()
 	C.Sealed, B.Sealed = true, true
 	C.LoopDepth, B.LoopDepth = P.LoopDepth, P.LoopDepth
-	pos := l.stores[0].v.Pos
-	val := func(b *Block, op Op, t Type, args ...*Value) *Value {
-		v := f.NewValue(b, op, t, args...)
-		v.Pos = pos
-		b.Values = append(b.Values, v)
-		return v
-	}
-	cnst := func(b *Block, t Type, x int64) *Value {
-		v := val(b, OpConst, t, nil...)
-		if t == TI32 {
-			x = int64(uint32(x))
-		}
-		v.Aux = x
-		return v
-	}
-	// at materializes a in block b at iteration tv (nil: 0).
-	at := func(b *Block, a affine, tv *Value) *Value {
-		var x *Value
-		for _, t := range a.terms[:a.n] {
-			if x == nil {
-				x = t
-			} else {
-				x = val(b, OpAdd, TI32, x, t)
-			}
-		}
-		if tv != nil && a.s != 0 {
-			st := val(b, OpMul, TI32, tv, cnst(b, TI32, int64(a.s)))
-			if x == nil {
-				x = st
-			} else {
-				x = val(b, OpAdd, TI32, x, st)
-			}
-		}
-		if x == nil {
-			return cnst(b, TI32, int64(a.c))
-		}
-		if a.c != 0 {
-			x = val(b, OpAdd, TI32, x, cnst(b, TI32, int64(a.c)))
-		}
-		return x
-	}
+	ap := appender{f, l.stores[0].v.Pos}
+	val, cnst, at := ap.val, ap.cnst, ap.at
 	var oks []*Value
 	// Trip count: cond(t) = x0 + s*t is zero first at t = k-1.
 	x0 := at(C, l.cond, nil)

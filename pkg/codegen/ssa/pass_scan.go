@@ -756,51 +756,12 @@ func (l *scanLoop) rewrite() int {
 		b.Sealed, b.LoopDepth = true, P.LoopDepth
 	}
 	V.LoopDepth, V2.LoopDepth = H.LoopDepth, H.LoopDepth
-	pos := l.streams[0].ld.Pos
-	val := func(b *Block, op Op, t Type, args ...*Value) *Value {
-		v := f.NewValue(b, op, t, args...)
-		v.Pos = pos
-		b.Values = append(b.Values, v)
-		return v
-	}
-	cnst := func(b *Block, t Type, x int64) *Value {
-		v := val(b, OpConst, t)
-		if t == TI32 {
-			x = int64(uint32(x))
-		}
-		v.Aux = x
-		return v
-	}
+	ap := appender{f, l.streams[0].ld.Pos}
+	val, cnst, at := ap.val, ap.cnst, ap.at
 	simd := func(b *Block, sub uint32, t Type, args ...*Value) *Value {
 		v := val(b, OpSIMD, t, args...)
 		v.Aux2 = int64(sub)
 		return v
-	}
-	// at materializes a in block b at iteration tv (nil: 0).
-	at := func(b *Block, a affine, tv *Value) *Value {
-		var x *Value
-		for _, t := range a.terms[:a.n] {
-			if x == nil {
-				x = t
-			} else {
-				x = val(b, OpAdd, TI32, x, t)
-			}
-		}
-		if tv != nil && a.s != 0 {
-			st := val(b, OpMul, TI32, tv, cnst(b, TI32, int64(a.s)))
-			if x == nil {
-				x = st
-			} else {
-				x = val(b, OpAdd, TI32, x, st)
-			}
-		}
-		if x == nil {
-			return cnst(b, TI32, int64(a.c))
-		}
-		if a.c != 0 {
-			x = val(b, OpAdd, TI32, x, cnst(b, TI32, int64(a.c)))
-		}
-		return x
 	}
 	minS := func(x, y *Value) *Value {
 		return val(C, OpSelect, TI64, val(C, OpLtS, TI32, x, y), x, y)
