@@ -1,12 +1,6 @@
 package codegen_test
 
-import (
-	"fmt"
-	"testing"
-
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/wasm"
-)
+import "testing"
 
 // TestFoldAfterAccess runs accesses at x + c after an access at x, where
 // -O 2 moves c into the offset (an access that did not trap bounds x:
@@ -17,14 +11,9 @@ import (
 // both bounds modes: results and trap offsets must match the baseline
 // tier, which folds nothing.
 func TestFoldAfterAccess(t *testing.T) {
-	i32 := func(v int32) []byte { return append([]byte{0x41}, sleb32(v)...) }
+	i32 := i32Const
 	get := []byte{0x20, 0}
-	cat := func(bs ...[]byte) (r []byte) {
-		for _, b := range bs {
-			r = append(r, b...)
-		}
-		return r
-	}
+	cat := catCode
 	add := func(a []byte, c int32) []byte { return cat(a, i32(c), []byte{0x6a}) }
 	load := func(addr []byte, off byte) []byte { return cat(addr, []byte{0x29, 3, off}) } // i64.load
 	load8 := func(addr []byte) []byte { return cat(addr, []byte{0x31, 0, 0}) }            // i64.load8_u
@@ -52,32 +41,7 @@ func TestFoldAfterAccess(t *testing.T) {
 	for _, tt := range tests {
 		names, bodies = append(names, tt.name), append(bodies, tt.body)
 	}
-	m := accessModule(wasm.I32, names, bodies)
 	xs := []uint64{0, 1, 7, 8, 16, 100, 65000, 65519, 65520, 65527, 65528, 65535, 65536,
 		0x7ffffff8, 0xfffe0000, 0xffff0000, 0xfffffff0, 0xfffffff7, 0xfffffff8, 0xfffffffc, 0xffffffff}
-	for _, bm := range boundsModes {
-		var ref map[string]memOutcome
-		for _, opt := range []int{0, 2} {
-			t.Run(fmt.Sprintf("%s/opt=%d", bm.name, opt), func(t *testing.T) {
-				opts := bm.opts
-				opts.OptLevel = opt
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
-				fillMemory(t, inst, 0)
-				got := callAll(t, inst, names, xs, [][]uint64{{}})
-				if ref == nil {
-					ref = got
-					return
-				}
-				for k, v := range got {
-					if ref[k] != v {
-						t.Errorf("%s: %+v, the baseline tier %+v", k, v, ref[k])
-					}
-				}
-			})
-		}
-	}
+	matchBaseline(t, names, bodies, xs)
 }

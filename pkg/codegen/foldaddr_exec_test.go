@@ -1,12 +1,6 @@
 package codegen_test
 
-import (
-	"fmt"
-	"testing"
-
-	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/wasm"
-)
+import "testing"
 
 // TestFoldAddressAdds runs loads and stores at x + c and x - c, where
 // -O 2 moves the constant into the access's offset when the range of x
@@ -16,14 +10,9 @@ import (
 // trap offsets must match the baseline tier, which folds nothing.
 func TestFoldAddressAdds(t *testing.T) {
 	const x = 0 // local 0, the i32 parameter
-	i32 := func(v int32) []byte { return append([]byte{0x41}, sleb32(v)...) }
+	i32 := i32Const
 	get := []byte{0x20, x}
-	cat := func(bs ...[]byte) (r []byte) {
-		for _, b := range bs {
-			r = append(r, b...)
-		}
-		return r
-	}
+	cat := catCode
 	// i64.load offset=off (addr), as the function's i64 result.
 	load := func(addr []byte, off byte) []byte { return cat(addr, []byte{0x29, 3, off}) }
 	// i32.store offset=off (addr) (x), then the i64 at the aligned sum
@@ -72,32 +61,7 @@ func TestFoldAddressAdds(t *testing.T) {
 	for _, tt := range tests {
 		names, bodies = append(names, tt.name), append(bodies, tt.body)
 	}
-	m := accessModule(wasm.I32, names, bodies)
 	xs := []uint64{0, 1, 3, 4, 7, 8, 15, 16, 47, 48, 49, 100, 255, 4095, 4096, 65000, 65528, 65535, 65536,
 		0x7fffffff, 0x80000000, 0xffff0000, 0xfffffff0, 0xfffffff7, 0xfffffff8, 0xfffffffc, 0xffffffff}
-	for _, bm := range boundsModes {
-		var ref map[string]memOutcome
-		for _, opt := range []int{0, 2} {
-			t.Run(fmt.Sprintf("%s/opt=%d", bm.name, opt), func(t *testing.T) {
-				opts := bm.opts
-				opts.OptLevel = opt
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
-				fillMemory(t, inst, 0)
-				got := callAll(t, inst, names, xs, [][]uint64{{}})
-				if ref == nil {
-					ref = got
-					return
-				}
-				for k, v := range got {
-					if ref[k] != v {
-						t.Errorf("%s: %+v, the baseline tier %+v", k, v, ref[k])
-					}
-				}
-			})
-		}
-	}
+	matchBaseline(t, names, bodies, xs)
 }

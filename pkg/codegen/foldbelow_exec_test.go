@@ -19,14 +19,9 @@ import (
 // bounds checks). Results, trap kinds and trap offsets must match the
 // baseline tier, which folds nothing.
 func TestFoldBelowBase(t *testing.T) {
-	i32 := func(v int32) []byte { return append([]byte{0x41}, sleb32(v)...) }
+	i32 := i32Const
 	get := []byte{0x20, 0}
-	cat := func(bs ...[]byte) (r []byte) {
-		for _, b := range bs {
-			r = append(r, b...)
-		}
-		return r
-	}
+	cat := catCode
 	sub := func(c int32) []byte { return cat(get, i32(c), []byte{0x6b}) }
 	addNeg := func(c int32) []byte { return cat(get, i32(-c), []byte{0x6a}) }
 	load := func(addr []byte, op, off byte) []byte { return cat(addr, []byte{op, 0, off}) }
@@ -47,37 +42,12 @@ func TestFoldBelowBase(t *testing.T) {
 		add(fmt.Sprintf("store [x - %d]", c), store(sub(c)))
 		add(fmt.Sprintf("i64.load [x - %d] offset 8", c), load(sub(c), 0x29, 8))
 	}
-	m := accessModule(wasm.I32, names, bodies)
 	var xs []uint64
 	for _, c := range cs {
 		xs = append(xs, uint64(c)-1, uint64(c), uint64(c)+1)
 	}
 	xs = append(xs, 0, 9, 65536+8, 0xfffffff8, 0xffffffff)
-	for _, bm := range boundsModes {
-		var ref map[string]memOutcome
-		for _, opt := range []int{0, 2} {
-			t.Run(fmt.Sprintf("%s/opt=%d", bm.name, opt), func(t *testing.T) {
-				opts := bm.opts
-				opts.OptLevel = opt
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
-				fillMemory(t, inst, 0)
-				got := callAll(t, inst, names, xs, [][]uint64{{}})
-				if ref == nil {
-					ref = got
-					return
-				}
-				for k, v := range got {
-					if ref[k] != v {
-						t.Errorf("%s: %+v, the baseline tier %+v", k, v, ref[k])
-					}
-				}
-			})
-		}
-	}
+	matchBaseline(t, names, bodies, xs)
 }
 
 // TestFoldBelowBaseIsolation: a displacement below the base never
@@ -87,7 +57,7 @@ func TestFoldBelowBase(t *testing.T) {
 // largest that folds (abi.MemGuardBelow), traps out of bounds in each of
 // them, whatever lies below its memory's guard.
 func TestFoldBelowBaseIsolation(t *testing.T) {
-	i32 := func(v int32) []byte { return append([]byte{0x41}, sleb32(v)...) }
+	i32 := i32Const
 	// (x - c) as i64.load8_u, c the second parameter's constant: one
 	// function per c, so each folds its own displacement.
 	var names []string

@@ -97,3 +97,49 @@ func accessModule(param wasm.ValType, names []string, bodies [][]byte) *wasm.Mod
 	m.Exports = append(m.Exports, wasm.Export{Name: "poke", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
 	return m
 }
+
+// matchBaseline compiles accessModule's functions (names, bodies; one
+// i32 parameter x) at -O 0 and -O 2 in every bounds mode, calls each at
+// every x in xs over memory filled by fillMemory, and requires -O 2's
+// outcomes (results, traps with their offsets, memory) to be the
+// baseline tier's.
+func matchBaseline(t *testing.T, names []string, bodies [][]byte, xs []uint64) {
+	t.Helper()
+	m := accessModule(wasm.I32, names, bodies)
+	for _, bm := range boundsModes {
+		var ref map[string]memOutcome
+		for _, opt := range []int{0, 2} {
+			t.Run(fmt.Sprintf("%s/opt=%d", bm.name, opt), func(t *testing.T) {
+				opts := bm.opts
+				opts.OptLevel = opt
+				obj, err := codegen.Compile(m, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				inst := instantiate(t, obj)
+				fillMemory(t, inst, 0)
+				got := callAll(t, inst, names, xs, [][]uint64{{}})
+				if ref == nil {
+					ref = got
+					return
+				}
+				for k, v := range got {
+					if ref[k] != v {
+						t.Errorf("%s: %+v, the baseline tier %+v", k, v, ref[k])
+					}
+				}
+			})
+		}
+	}
+}
+
+// i32Const is the code of i32.const v.
+func i32Const(v int32) []byte { return append([]byte{0x41}, sleb32(v)...) }
+
+// catCode concatenates pieces of code.
+func catCode(bs ...[]byte) (r []byte) {
+	for _, b := range bs {
+		r = append(r, b...)
+	}
+	return r
+}
