@@ -123,12 +123,18 @@ const MaxMemPages = 65535
 // but it, another instance's memory included.
 const MemGuardBelow = 64 << 10
 
+// StackMargin is what the runtime keeps free between a guest stack's
+// limit (VMStackLimit) and its guard page: room for what runs below a
+// checked prologue without a check of its own, a frame checked before it
+// is taken, an unchecked leaf's frame, the stubs (entry, host-call, trap).
+const StackMargin = 64 << 10
+
 // VMContext field offsets (from R15). The runtime allocates VMContextSize
 // bytes per instance outside the Go heap.
 const (
 	VMMemBase    = 0x00 // uintptr: base of memory 0 (0 if the module has none)
 	VMMemDesc    = 0x08 // *MemoryDesc of memory 0 (shared with importers)
-	VMStackLimit = 0x10 // uintptr: a prologue traps StackOverflow if RSP - frame < this
+	VMStackLimit = 0x10 // uintptr: a prologue traps StackOverflow if RSP - frame (or, for a small frame, RSP) < this
 	VMInterrupt  = 0x18 // uint32: non-zero asks for ExitInterrupt at the next check
 	VMExec       = 0x20 // *ExecContext of the store the instance runs in
 	VMGlobals    = 0x28 // *[n]uintptr: address of each global's 16-byte cell, imports first

@@ -44,6 +44,8 @@ func TestGolden(t *testing.T) {
 		{"add", ssatest.Module1([]wasm.ValType{wasm.I32, wasm.I32}, ssatest.I32s, nil, 0x20, 0, 0x20, 1, 0x6a)},
 		{"sumloop", ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 2, Type: wasm.I32}}, ssatest.SumLoop...)},
 		{"load", ssatest.Module1(ssatest.I32s, ssatest.I32s, nil, 0x20, 0, 0x28, 2, 16)},
+		// Calls itself: a small frame checked by comparing RSP to the limit.
+		{"recurse", ssatest.Module1(ssatest.I32s, ssatest.I32s, nil, 0x20, 0, 0x10, 0)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

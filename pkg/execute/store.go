@@ -47,11 +47,11 @@ type Config struct {
 
 const (
 	defaultStackSize = 1 << 20
-	// stackMargin is kept free above the guard page: prologue checks trap
-	// StackOverflow when a frame would reach into it, which leaves room
-	// for stubs that don't check (entry, host-call, trap stubs) and for
-	// the arguments area of nested calls.
-	stackMargin = 64 << 10
+	// stackMargin is kept free above the guard page (abi.StackMargin):
+	// prologue checks trap StackOverflow when a frame would reach into it
+	// (a small frame: when RSP has), which leaves room for stubs that
+	// don't check (entry, host-call, trap stubs) and unchecked leaves.
+	stackMargin = abi.StackMargin
 )
 
 // Store is a group of instances that may call each other. It runs one call

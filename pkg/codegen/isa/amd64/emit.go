@@ -650,7 +650,15 @@ func (e *emitter) prologue() {
 	// A function that calls no guest function cannot recurse: with a small
 	// frame it stays inside the margin the runtime keeps above the guard
 	// page for code that does not check (64 KiB), so it skips the check.
-	if frame > leafFrameMax || e.callsGuest() {
+	// A frame of up to checkFrameSlack bytes is checked before it is
+	// taken: RSP itself against the limit, one instruction fewer per call;
+	// the frame then reaches at most that far into the margin, which still
+	// holds an unchecked leaf and the stubs below it.
+	switch {
+	case frame <= checkFrameSlack && (frame > leafFrameMax || e.callsGuest()):
+		a.CmpRM(64, asm.RSP, asm.M(asm.R15, abi.VMStackLimit))
+		a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
+	case frame > leafFrameMax || e.callsGuest():
 		a.Lea(64, rA, asm.M(asm.RSP, -frame))
 		a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
 		a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
@@ -814,6 +822,15 @@ func (e *emitter) funcCode() (*isa.FuncCode, error) {
 // leafFrameMax is the largest frame of a function that skips the stack
 // check because it calls no guest function.
 const leafFrameMax = 512
+
+// checkFrameSlack is the largest frame checked by comparing RSP before
+// the frame is taken (prologue). Below a limit just passed there may then
+// be such a frame, an unchecked leaf's and a stub's: a quarter of the
+// runtime's margin each at most (the assertion after this fails to
+// compile otherwise).
+const checkFrameSlack = 4096
+
+const _ = uint(abi.StackMargin/4 - max(checkFrameSlack, leafFrameMax))
 
 // callsGuest reports whether f calls other guest functions (directly,
 // through tables or imports).
