@@ -212,7 +212,7 @@ func matchIdiomLoop(f *Func, L *Block) *idiomLoop {
 	l := &idiomLoop{f: f, L: L, P: P, back: back, entryEdge: entryEdge,
 		step: make([]uint32, len(L.Params)), memo: map[*Value]affine{}}
 	for j, p := range L.Params {
-		st, ok := stepOf(L, L.Succs[back].Args[j], p)
+		st, ok := stepOf(L.Succs[back].Args[j], p, func(b *Block) bool { return b == L })
 		if !ok && !l.markCarried(j, L.Succs[back].Args[j]) {
 			return nil
 		}
@@ -226,11 +226,12 @@ func matchIdiomLoop(f *Func, L *Block) *idiomLoop {
 }
 
 // stepOf returns what v adds to the parameter p: v is p plus and minus
-// constants, computed in L (an unrolled loop adds its step in pieces).
-func stepOf(L *Block, v, p *Value) (uint32, bool) {
+// constants, each computed in a block in reports true (the loop; an
+// unrolled loop adds its step in pieces).
+func stepOf(v, p *Value, in func(*Block) bool) (uint32, bool) {
 	var st uint32
 	for v != p {
-		if v.Block != L || v.Type != TI32 || v.Op != OpAdd && v.Op != OpSub {
+		if !in(v.Block) || v.Type != TI32 || v.Op != OpAdd && v.Op != OpSub {
 			return 0, false
 		}
 		x, c := v.Args[0], v.Args[1]

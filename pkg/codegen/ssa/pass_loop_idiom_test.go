@@ -8,7 +8,25 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
+
+// optimizedExport builds m's export name and optimizes it at level.
+func optimizedExport(t *testing.T, m *wasm.Module, name string, level int) *ssa.Func {
+	t.Helper()
+	fi := -1
+	for _, e := range m.Exports {
+		if e.Name == name {
+			fi = int(e.Index)
+		}
+	}
+	f, err := frontend.BuildSSA(m, uint32(fi), &ssa.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssa.Optimize(f, level)
+	return f
+}
 
 // bulkOps counts f's memory.copy and memory.fill builtins.
 func bulkOps(f *ssa.Func) (copies, fills int) {
@@ -67,18 +85,8 @@ func TestLoopIdioms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {
-			fi := -1
-			for _, e := range m.Exports {
-				if e.Name == tt.fn {
-					fi = int(e.Index)
-				}
-			}
 			for _, level := range []int{1, 2} {
-				f, err := frontend.BuildSSA(m, uint32(fi), &ssa.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ssa.Optimize(f, level)
+				f := optimizedExport(t, m, tt.fn, level)
 				c, fl := bulkOps(f)
 				wc, wf := tt.copies, tt.fills
 				if level < 2 {

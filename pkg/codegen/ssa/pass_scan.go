@@ -245,7 +245,7 @@ func matchScanLoop(f *Func, H *Block) *scanLoop {
 	l.carried = make([]*Value, len(H.Params))
 	for j, p := range H.Params {
 		next := latch.Succs[back].Args[j]
-		st, ok := l.stepOf(next, p)
+		st, ok := stepOf(next, p, l.inLoop)
 		if !ok {
 			// A loaded value carried to the next iteration (clang
 			// rotates `while (*p && *p != c) p++` so).
@@ -334,31 +334,6 @@ func scanWalk(H, b *Block, chain *[scanMaxChain]*Block, n int) (int, *Block) {
 		}
 	}
 	return 0, nil
-}
-
-// stepOf returns what v adds to H's parameter p: v is p plus and minus
-// constants, computed in the loop.
-func (l *scanLoop) stepOf(v, p *Value) (uint32, bool) {
-	var st uint32
-	for v != p {
-		if !l.inLoop(v.Block) || v.Type != TI32 || v.Op != OpAdd && v.Op != OpSub {
-			return 0, false
-		}
-		x, c := v.Args[0], v.Args[1]
-		if v.Op == OpAdd && x.Op == OpConst {
-			x, c = c, x
-		}
-		if c.Op != OpConst {
-			return 0, false
-		}
-		if v.Op == OpSub {
-			st -= uint32(c.Aux)
-		} else {
-			st += uint32(c.Aux)
-		}
-		v = x
-	}
-	return st, true
 }
 
 // matchStreams groups the loop's loads into streams: every load reads

@@ -4,7 +4,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -53,18 +52,8 @@ func TestScanLoops(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {
-			fi := -1
-			for _, e := range m.Exports {
-				if e.Name == tt.fn {
-					fi = int(e.Index)
-				}
-			}
 			for _, level := range []int{1, 2} {
-				f, err := frontend.BuildSSA(m, uint32(fi), &ssa.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ssa.Optimize(f, level)
+				f := optimizedExport(t, m, tt.fn, level)
 				want := tt.loads
 				if level < 2 {
 					want = 0
