@@ -11,6 +11,19 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
+// allocate builds m's function and allocates it for amd64; the allocation
+// must pass CheckAllocation.
+func allocate(t *testing.T, m *wasm.Module) (*ssa.Func, *regalloc.Result, regalloc.Target) {
+	t.Helper()
+	f := ssatest.Build(t, m)
+	target := amd64.Machine{}.RegTarget()
+	ra := regalloc.Allocate(f, m, target)
+	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
+		t.Fatal(err)
+	}
+	return f, ra, target
+}
+
 // TestRegallocPressure keeps 24 values live at once so the allocator must
 // spill, and checks the result; then corrupts it and expects the checker
 // to notice.
@@ -27,12 +40,7 @@ func TestRegallocPressure(t *testing.T) {
 		body = append(body, 0x6a)
 	}
 	m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: n, Type: wasm.I32}}, body...)
-	f := ssatest.Build(t, m)
-	target := amd64.Machine{}.RegTarget()
-	ra := regalloc.Allocate(f, m, target)
-	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
-		t.Fatal(err)
-	}
+	f, ra, target := allocate(t, m)
 	spilled := 0
 	for _, iv := range ra.Intervals {
 		if !iv.V.Loc.InReg() {
@@ -143,12 +151,7 @@ func TestRegisterAcrossCallFreeHole(t *testing.T) {
 		0x0b, // end if
 	}
 	m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}, body...)
-	f := ssatest.Build(t, m)
-	target := amd64.Machine{}.RegTarget()
-	ra := regalloc.Allocate(f, m, target)
-	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
-		t.Fatal(err)
-	}
+	f, _, _ := allocate(t, m)
 	arg := f.Args[0]
 	if !arg.Loc.InReg() || arg.Loc.DefStore {
 		t.Fatalf("the parameter, dead across every call, is at %+v: want a register, not stored at its definition\n%s", arg.Loc, f)
@@ -173,12 +176,7 @@ func TestBackEdgeHintWins(t *testing.T) {
 		0x0b, // end block
 	}
 	m := ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 1, Type: wasm.I32}}, body...)
-	f := ssatest.Build(t, m)
-	target := amd64.Machine{}.RegTarget()
-	ra := regalloc.Allocate(f, m, target)
-	if err := regalloc.CheckAllocation(f, ra, target); err != nil {
-		t.Fatal(err)
-	}
+	f, _, _ := allocate(t, m)
 	backEdges := 0
 	for _, b := range f.Blocks {
 		for _, e := range b.Succs {
