@@ -10,10 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	_ "unsafe" // go:linkname nanotime
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/internal/monoclock"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -393,15 +393,12 @@ func (s *Store) arm(timeout time.Duration, ctx context.Context) {
 }
 
 // monoNow is CLOCK_MONOTONIC in nanoseconds, the runtime's own reading
-// through the vDSO (as pkg/wasi's): time since boot, > 0, so any deadline
+// through the vDSO (internal/monoclock, as pkg/wasi's): time since boot, > 0, so any deadline
 // is > 0 and 0 can mean none. Deadlines are not wall-clock times: a wall
 // clock stepped forward (NTP, a VM resumed) would end calls early. It
 // used to count from a time.Now() taken at package initialisation, which
 // every process linking this package paid at start.
-func monoNow() int64 { return nanotime() }
-
-//go:linkname nanotime runtime.nanotime
-func nanotime() int64
+func monoNow() int64 { return monoclock.Now() }
 
 // disarm ends what arm started; a kill racing with it finds gen changed.
 // done stays: a kill that closed it also set killed, and the call's end

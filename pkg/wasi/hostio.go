@@ -5,9 +5,10 @@ import (
 	"io"
 	"os"
 	"time"
-	_ "unsafe" // go:linkname
 
 	"golang.org/x/sys/unix"
+
+	"github.com/lucet-go/lucet/internal/monoclock"
 )
 
 // Guest nonblock is emulated instead of set on the host description: a
@@ -358,7 +359,4 @@ func streamErrno(err error) Errno {
 // alike (so a guest's absolute deadline is on the clock poll checks). It is
 // the runtime's own reading, through the vDSO: unix.ClockGettime is a real
 // system call, microseconds in a VM, and guests read this clock often.
-func monoNow() time.Duration { return time.Duration(nanotime()) }
-
-//go:linkname nanotime runtime.nanotime
-func nanotime() int64
+func monoNow() time.Duration { return time.Duration(monoclock.Now()) }
