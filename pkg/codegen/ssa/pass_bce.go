@@ -40,21 +40,12 @@ func elimBoundsChecks(f *Func) {
 // memory-length operand, its number of operands and access width; 0
 // otherwise.
 func checkedAccess(v *Value) (int, int) {
-	want := 0
-	switch v.Op {
-	case OpLoad:
-		want = 2
-	case OpStore:
-		want = 3
-	default:
-		return 0, 0
-	}
-	if len(v.Args) != want {
+	if v.Op != OpLoad && v.Op != OpStore || !explicitlyChecked(v) {
 		return 0, 0
 	}
 	size, _, _ := ScalarAccess(wasm.Opcode(v.Aux2))
 	if size == 0 {
 		return 0, 0
 	}
-	return want, size
+	return len(v.Args), size
 }

@@ -129,8 +129,8 @@ func foldAddress(v *Value, facts map[*Value]urange, below map[*Value]int32) {
 	v.Aux = off
 }
 
-// explicitlyChecked reports whether access v carries the memory length
-// for an explicit bounds check: always with object.BoundsExplicit (until
+// explicitlyChecked reports whether access v (a load or store) carries
+// the memory length for an explicit bounds check, as its last operand: always with object.BoundsExplicit (until
 // elimBoundsChecks, after this pass, drops redundant ones), and with
 // guard pages for an offset the reservation does not cover; the other
 // accesses rely on guard pages, the one below the base included.
