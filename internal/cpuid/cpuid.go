@@ -1,5 +1,7 @@
 // Package cpuid reports the x86-64 features that lucet's generated code,
-// its loader and its CRC-32C depend on, read with CPUID on first use.
+// its loader and its CRC-32C depend on, found on first use: in the Go
+// runtime's own detection where that answers (runtime_go126_amd64.go),
+// else with CPUID.
 //
 // golang.org/x/sys/cpu reports the same, but detects everything at package
 // initialisation and builds its table of GODEBUG option names there (10
