@@ -1,5 +1,7 @@
 // Package cpuid reports the x86-64 features that lucet's generated code,
-// its loader and its CRC-32C depend on, read with CPUID on first use.
+// its loader and its CRC-32C depend on, found on first use: in the Go
+// runtime's own detection where that answers (runtime_go126_amd64.go),
+// else with CPUID.
 //
 // golang.org/x/sys/cpu reports the same, but detects everything at package
 // initialisation and builds its table of GODEBUG option names there (10
@@ -60,11 +62,57 @@ func withGODEBUG(f Features, godebug string) Features {
 // It is safe for concurrent use; after the first call it is one load.
 func X86() Features { return features.Get() }
 
+// X86Base is X86 with LZCNT false, for callers that do not ask about
+// LZCNT (the CRC, a module that does not need it): when the Go runtime's
+// own detection reports every other feature here, knowing them runs no
+// CPUID at all, while LZCNT, which the runtime does not record, would
+// take one (about 10 us under a hypervisor).
+func X86Base() Features { return featuresBase.Get() }
+
+var featuresBase = lazy.Value[Features]{New: func() Features { return withGODEBUG(HardwareBase(), os.Getenv("GODEBUG")) }}
+
 // hardware is features without GODEBUG's overrides.
-var hardware = lazy.Value[Features]{New: detect}
+var hardware = lazy.Value[Features]{New: func() Features {
+	b := hardwareBase.Get()
+	if !b.lzcnt {
+		b.f.LZCNT = detectLZCNT()
+	}
+	return b.f
+}}
 
 // Hardware returns what this CPU and its operating system support,
 // ignoring GODEBUG: what code may actually be using, as opposed to what
 // lucet is allowed to use (X86). The runtime saves the YMM registers of an
 // interrupted guest when Hardware().AVX, whatever GODEBUG says.
 func Hardware() Features { return hardware.Get() }
+
+// HardwareBase is Hardware with LZCNT false (see X86Base).
+func HardwareBase() Features {
+	f := hardwareBase.Get().f
+	f.LZCNT = false
+	return f
+}
+
+// base is Hardware's answer but for LZCNT, which lzcnt says is known
+// too (detect ran).
+type base struct {
+	f     Features
+	lzcnt bool
+}
+
+var hardwareBase = lazy.Value[base]{New: detectBase}
+
+// allBase is every feature but LZCNT.
+var allBase = Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, BMI1: true, BMI2: true, AVX: true, AVX2: true}
+
+// detectBase takes the runtime's detection when it reports every feature
+// but LZCNT: each is then one the CPU (and for AVX the operating system)
+// has, whatever GODEBUG turned off for the runtime at start, and the
+// answer is the hardware's. A feature the runtime does not report may
+// be missing or only turned off, which only CPUID tells apart: detect.
+func detectBase() base {
+	if f, ok := fromRuntime(); ok && f == allBase {
+		return base{f: f}
+	}
+	return base{f: detect(), lzcnt: true}
+}

@@ -41,10 +41,15 @@ func detect() Features {
 		f.AVX2 = has(ebx7, 5) && osAVX
 		f.BMI2 = has(ebx7, 8)
 	}
-	// Every x86-64 CPU has extended leaf 0x80000001 (its long-mode bit is
-	// how a 64-bit CPU is recognised), so there is no need to ask leaf
-	// 0x80000000 for the highest extended leaf first.
-	_, _, ecx81, _ := cpuid(0x80000001, 0)
-	f.LZCNT = has(ecx81, 5) // ABM
+	f.LZCNT = detectLZCNT()
 	return f
+}
+
+// detectLZCNT reads LZCNT (ABM) with one CPUID. Every x86-64 CPU has
+// extended leaf 0x80000001 (its long-mode bit is how a 64-bit CPU is
+// recognised), so there is no need to ask leaf 0x80000000 for the highest
+// extended leaf first.
+func detectLZCNT() bool {
+	_, _, ecx81, _ := cpuidFn(0x80000001, 0)
+	return ecx81&(1<<5) != 0
 }

@@ -3,3 +3,5 @@
 package cpuid
 
 func detect() Features { return Features{} }
+
+func detectLZCNT() bool { return false }

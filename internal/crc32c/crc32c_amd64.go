@@ -19,7 +19,7 @@ func update3SSE42(sa, sb, sc uint32, a, b, c *byte, n int) (ra, rb, rc uint32)
 const threeWay = 16 << 10
 
 func update(s uint32, p []byte) uint32 {
-	if !cpuid.X86().SSE42 {
+	if !cpuid.X86Base().SSE42 {
 		return updateGeneric(s, p)
 	}
 	if len(p) >= threeWay {

@@ -45,7 +45,6 @@ const slabBytes = 4 << 20
 
 type slab struct {
 	mu        sync.Mutex
-	size      uintptr
 	free      []uintptr
 	next, end uintptr // unused part of the newest mapping
 	maps      []*region
@@ -67,19 +66,23 @@ func (s *slab) page(a uintptr) *uint16 {
 	return &p.inUse[(a-p.base)/pageSize]
 }
 
-// slabs has one slab per class, of arenaClasses' sizes (TestSlabSizes).
-// Spelled out because a literal of constants is static data, while a loop
-// copying arenaClasses would be package initialisation, run at every start
-// of every program linking this package (e2e TestRunSONoCompilerInit).
-var slabs = [len(arenaClasses)]slab{{size: 1 << 10}, {size: 4 << 10}, {size: 16 << 10}, {size: 64 << 10}, {size: 256 << 10}}
+// slabs has one slab per class, of arenaClasses' sizes, which get and put
+// are given rather than keep: a slab's zero value is ready, so slabs is
+// in .bss. Spelled out with sizes it was .data, where the first lock of a
+// slab wrote to a page of the binary that an earlier read nearby had
+// mapped (fault-around): a copy of the page and a TLB flush on every CPU
+// the process had run on, in every lucet-run's start (perf record -e
+// exceptions:page_fault_user, write faults on present pages).
+var slabs [len(arenaClasses)]slab
 
-func (s *slab) get() (uintptr, error) {
+// get hands out a chunk of the slab's class, whose chunks are size bytes.
+func (s *slab) get(size uintptr) (uintptr, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n := len(s.free); n > 0 {
 		a := s.free[n-1]
 		s.free = s.free[:n-1]
-		if s.size < pageSize {
+		if size < pageSize {
 			*s.page(a)++
 		}
 		return a, nil
@@ -90,16 +93,24 @@ func (s *slab) get() (uintptr, error) {
 			return 0, err
 		}
 		s.maps = append(s.maps, r)
-		s.next, s.end = r.addr(), r.addr()+slabBytes
-		if s.size < pageSize {
-			p := slabPages{base: r.addr(), inUse: make([]uint16, slabBytes/pageSize)}
+		a := r.addr()
+		s.next, s.end = a+size, a+slabBytes
+		if size < pageSize {
+			p := slabPages{base: a, inUse: make([]uint16, slabBytes/pageSize)}
+			// The mapping's first chunk is in its first page: the count
+			// is stored, not incremented. The counts are fresh memory,
+			// and reading them first mapped the zero page, which the
+			// write then had to replace: a second fault and a TLB flush
+			// on every CPU the process had run on.
+			p.inUse[0] = 1
 			i := sort.Search(len(s.pages), func(i int) bool { return s.pages[i].base > p.base })
 			s.pages = slices.Insert(s.pages, i, p)
 		}
+		return a, nil
 	}
 	a := s.next
-	s.next += s.size
-	if s.size < pageSize {
+	s.next += size
+	if size < pageSize {
 		*s.page(a)++
 	}
 	return a, nil
@@ -115,8 +126,8 @@ const warmChunks = 1024
 // next store), else returned with MADV_DONTNEED (zero on the next touch).
 // Chunks smaller than a page are always cleared, and a page goes back to
 // the kernel once every chunk in it is free.
-func (s *slab) put(a, used uintptr) {
-	if s.size < pageSize {
+func (s *slab) put(size, a, used uintptr) {
+	if size < pageSize {
 		clear(bytesAt(a, int(used)))
 		s.mu.Lock()
 		s.free = append(s.free, a)
@@ -133,7 +144,7 @@ func (s *slab) put(a, used uintptr) {
 	s.mu.Lock()
 	warm := len(s.free) < warmChunks
 	s.mu.Unlock()
-	if !warm && unix.Madvise(bytesAt(a, int(s.size)), unix.MADV_DONTNEED) != nil {
+	if !warm && unix.Madvise(bytesAt(a, int(size)), unix.MADV_DONTNEED) != nil {
 		warm = true
 	}
 	if warm {
@@ -160,7 +171,7 @@ func (a *arena) alloc(n uintptr) (uintptr, error) {
 		c := arenaChunk{}
 		for i, size := range arenaClasses {
 			if want <= size {
-				addr, err := slabs[i].get()
+				addr, err := slabs[i].get(size)
 				if err != nil {
 					return 0, err
 				}
@@ -204,7 +215,7 @@ func (a *arena) free() {
 		}
 		for i, size := range arenaClasses {
 			if size == c.size {
-				slabs[i].put(c.addr, c.used)
+				slabs[i].put(size, c.addr, c.used)
 			}
 		}
 	}

@@ -13,15 +13,6 @@ func TestPageSize(t *testing.T) {
 	}
 }
 
-// TestSlabSizes checks that the spelled-out slab sizes are arenaClasses'.
-func TestSlabSizes(t *testing.T) {
-	for i, c := range arenaClasses {
-		if slabs[i].size != c {
-			t.Errorf("slabs[%d].size = %d, arenaClasses[%d] = %d", i, slabs[i].size, i, c)
-		}
-	}
-}
-
 // TestMonoNow checks that monoNow is positive (0 is "no deadline") and
 // does not go back.
 func TestMonoNow(t *testing.T) {

@@ -118,7 +118,8 @@ var installErr error
 // chaining to it for everything that isn't ours.
 func installSignals() error {
 	installOnce.Do(func() {
-		if cpuid.Hardware().AVX {
+		// HardwareBase: LZCNT, which this does not need, can cost a CPUID.
+		if cpuid.HardwareBase().AVX {
 			sigSaveYMM = 1
 		}
 		h := sigHandlerAddr()

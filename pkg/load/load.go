@@ -493,8 +493,10 @@ func (m *Module) own(maps [][]byte) {
 }
 
 // HostFeatures returns the object.Feature* bits this CPU supports.
-func HostFeatures() uint64 {
-	cpu := cpuid.X86()
+func HostFeatures() uint64 { return hostFeatures(cpuid.X86()) }
+
+// hostFeatures returns the object.Feature* bits of cpu.
+func hostFeatures(cpu cpuid.Features) uint64 {
 	var f uint64
 	for _, x := range []struct {
 		has bool
@@ -523,7 +525,14 @@ func HostFeatures() uint64 {
 var ErrCPUFeatures = errors.New("CPU lacks features the code needs")
 
 func checkFeatures(need uint64) error {
-	if missing := need &^ HostFeatures(); missing != 0 {
+	// A module that does not need LZCNT is checked without asking for it:
+	// the runtime's detection answers for the rest, and LZCNT would take
+	// a CPUID (cpuid.X86Base), an exit to the host under a hypervisor.
+	cpu := cpuid.X86Base()
+	if need&object.FeatureLZCNT != 0 {
+		cpu = cpuid.X86()
+	}
+	if missing := need &^ hostFeatures(cpu); missing != 0 {
 		hint := "recompile with lucetc --target-cpu=native"
 		if missing&object.FeatureSSE41 != 0 {
 			hint = "lucet's code, SIMD included, needs SSE4.1 on every host"

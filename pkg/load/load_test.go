@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/internal/cpuid"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -524,5 +527,41 @@ func TestFileOrContents(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkFeatures asks the CPU about LZCNT only for a module that needs it
+// (cpuid.X86Base otherwise, which the runtime's own detection answers):
+// after a module that does not need it has loaded, one that does is still
+// refused where LZCNT is missing, which GODEBUG=cpu.lzcnt=off makes so in
+// a child process.
+func TestFeaturesLZCNTAskedWhenNeeded(t *testing.T) {
+	if os.Getenv("LUCET_TEST_LZCNT_CHILD") == "1" {
+		if _, err := FromObject(objtest.Small()); err != nil {
+			fmt.Println("module without LZCNT:", err)
+			os.Exit(1)
+		}
+		o := objtest.Small()
+		o.Meta.Features |= object.FeatureLZCNT
+		if _, err := FromObject(o); !errors.Is(err, ErrCPUFeatures) || !strings.Contains(err.Error(), "lzcnt") {
+			fmt.Println("module with LZCNT:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skip("x86-64 features")
+	}
+	if cpuid.X86().LZCNT {
+		o := objtest.Small()
+		o.Meta.Features |= object.FeatureLZCNT
+		if _, err := FromObject(o); err != nil {
+			t.Errorf("module with LZCNT on a CPU that has it: %v", err)
+		}
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFeaturesLZCNTAskedWhenNeeded$")
+	cmd.Env = append(os.Environ(), "LUCET_TEST_LZCNT_CHILD=1", "GODEBUG=cpu.lzcnt=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("child: %v\n%s", err, out)
 	}
 }
