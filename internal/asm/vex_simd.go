@@ -138,12 +138,17 @@ func (a *Assembler) VbroadcastM(size int, dst Reg, m Mem) {
 // Vpblendvb is AVX's dst = y where the top bit of mask's byte is set,
 // else x, byte by byte: the mask a fourth register operand (in the
 // immediate's high nibble), where SSE4.1's pblendvb reads it from X0.
-func (a *Assembler) Vpblendvb(dst, x, y, mask Reg) {
-	const name = "Vpblendvb"
+func (a *Assembler) Vpblendvb(dst, x, y, mask Reg) { a.vblendv("Vpblendvb", 0x4C, dst, x, y, mask) }
+
+// Vblendvpd is Vpblendvb by 64-bit lanes: dst = y where the sign bit of
+// mask's lane is set, else x.
+func (a *Assembler) Vblendvpd(dst, x, y, mask Reg) { a.vblendv("Vblendvpd", 0x4B, dst, x, y, mask) }
+
+func (a *Assembler) vblendv(name string, op byte, dst, x, y, mask Reg) {
 	if !a.xmm(name, dst) || !a.xmm(name, x) || !a.xmm(name, y) || !a.xmm(name, mask) {
 		return
 	}
-	a.vexRR(vexMap0F3A, false, byte(x-X0), false, vexPP66, 0x4C, byte(dst-X0), byte(y-X0))
+	a.vexRR(vexMap0F3A, false, byte(x-X0), false, vexPP66, op, byte(dst-X0), byte(y-X0))
 	a.buf = append(a.buf, byte(mask-X0)<<4)
 }
 
