@@ -121,10 +121,20 @@ func (e *emitter) vconst(lo, hi uint64) asm.Mem {
 		}
 		l = e.a.NewLabel()
 		e.vconsts[k] = l
-		e.vorder = append(e.vorder, k)
+		e.vorder = append(e.vorder, vconstRow{k, l})
 	}
 	return asm.LabelMem(l)
 }
+
+// vconstRow is a 16-byte pool entry and its label, in emission order. A
+// table's rows after its first have no label of their own (noLabel).
+type vconstRow struct {
+	k [2]uint64
+	l asm.Label
+}
+
+// noLabel marks a pool row reached only from its table's label.
+const noLabel asm.Label = -1
 
 // splat8/16/32/64 are pool constants with every lane set to x.
 func (e *emitter) splat8(x uint8) asm.Mem { return e.splat64(uint64(x) * 0x0101010101010101) }
@@ -142,10 +152,12 @@ func (e *emitter) emitV128Consts() {
 		return
 	}
 	e.a.Align(16)
-	for _, k := range e.vorder {
-		e.a.Bind(e.vconsts[k])
-		e.a.Data64(k[0])
-		e.a.Data64(k[1])
+	for _, r := range e.vorder {
+		if r.l != noLabel {
+			e.a.Bind(r.l)
+		}
+		e.a.Data64(r.k[0])
+		e.a.Data64(r.k[1])
 	}
 }
 
@@ -479,6 +491,13 @@ func (e *emitter) vload(v *ssa.Value) {
 	m := e.memAccess(v, size)
 	d := e.dst(v, s0)
 	e.guardSite(v)
+	if x, ok := loadExtend(op); ok {
+		// pmovsx/pmovzx read their 8 bytes from memory themselves (an
+		// m64 operand: no alignment, even in legacy SSE).
+		a.VM(x, d, m)
+		e.finish(v, d)
+		return
+	}
 	switch op {
 	case wasm.OpV128Load:
 		a.MovupsRM(d, m)
@@ -487,14 +506,11 @@ func (e *emitter) vload(v *ssa.Value) {
 	default:
 		a.MovsdRM(d, m)
 	}
-	if x, ok := loadExtend(op); ok {
-		a.V(x, d, d)
-	}
 	e.finish(v, d)
 }
 
-// loadExtend is the widening move of a v128.loadNxM, which loads 8 bytes
-// and extends them in place.
+// loadExtend is the widening move of a v128.loadNxM, which reads its 8
+// bytes from memory.
 func loadExtend(op wasm.Opcode) (asm.VecOp, bool) {
 	switch op {
 	case wasm.OpV128Load8x8S:
@@ -849,7 +865,6 @@ func (e *emitter) pcmpgtq(v, x, y *ssa.Value, inv bool) {
 // There are no byte shifts: i8x16 shifts words and masks (shl, shr_u) or
 // widens to words (shr_s); i64x2.shr_s biases by the sign bit.
 func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
-	a := e.a
 	type sh struct {
 		size int
 		op   asm.VecOp
@@ -864,69 +879,9 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	if e.vshiftConst(v, op) {
-		return true, nil
+	if !e.vshiftConst(v, op) {
+		e.vshiftVar(v, op, s.size, s.op)
 	}
-	g := e.gpr(v.Args[1], rC)
-	if g != rC {
-		a.MovRR(32, rC, g)
-	}
-	a.AndRI(32, rC, int32(s.size-1))
-	if op == wasm.OpI8x16ShrS {
-		a.AddRI(32, rC, 8)
-	}
-	a.MovdXR(s1, rC)
-	x := e.vop(v.Args[0], s2)
-	switch op {
-	case wasm.OpI8x16Shl, wasm.OpI8x16ShrU:
-		e.v3(s.op, s0, x, s1)
-		// The byte mask: 0xFF shifted the same way, in every byte.
-		a.MovRI(32, rA, 0xFF)
-		if op == wasm.OpI8x16Shl {
-			a.ShlCL(32, rA)
-		} else {
-			a.ShrCL(32, rA)
-		}
-		a.AndRI(32, rA, 0xFF)
-		a.ImulRRI(32, rA, rA, 0x01010101)
-		a.MovdXR(s3, rA)
-		a.VI(asm.Pshufd, s3, s3, 0)
-		a.V(asm.Pand, s0, s3)
-	case wasm.OpI8x16ShrS:
-		if e.avx() {
-			// Bytes doubled into words (x's byte in each high half),
-			// shifted, and packed straight into the result.
-			a.VV(asm.Punpcklbw, s0, x, x)
-			a.VV(asm.Psraw, s0, s0, s1)
-			a.VV(asm.Punpckhbw, s3, x, x)
-			a.VV(asm.Psraw, s3, s3, s1)
-			d := e.dst(v, s0)
-			a.VV(asm.Packsswb, d, s0, s3)
-			e.finish(v, d)
-			return true, nil
-		}
-		a.V(asm.Movaps, s0, x)
-		a.V(asm.Punpcklbw, s0, s0)
-		a.V(asm.Psraw, s0, s1)
-		a.V(asm.Movaps, s3, x)
-		a.V(asm.Punpckhbw, s3, s3)
-		a.V(asm.Psraw, s3, s1)
-		a.V(asm.Packsswb, s0, s3)
-	case wasm.OpI64x2ShrS:
-		// ((x ^ m) >>u n) - (m >>u n), m the sign bit.
-		a.VM(asm.Movdqu, s3, e.splat64(1<<63))
-		e.v3(asm.Pxor, s0, x, s3)
-		a.V(asm.Psrlq, s0, s1)
-		a.V(asm.Psrlq, s3, s1)
-		a.V(asm.Psubq, s0, s3)
-	default:
-		// Straight into the result register: no copy after.
-		d := e.dst(v, s0)
-		e.v3(s.op, d, x, s1)
-		e.finish(v, d)
-		return true, nil
-	}
-	e.done(v, s0)
 	return true, nil
 }
 
@@ -1012,6 +967,18 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		e.finish(v, d)
 	case wasm.OpI64x2Abs:
+		if e.avx() {
+			// 0 - x where x is negative: the blend takes its mask from
+			// the lanes' sign bits, in any register (SSE4.1's blendvpd
+			// wants it in X0). Three instructions, Cranelift's sequence.
+			x := e.vop(v.Args[0], s1)
+			a.VV(asm.Pxor, s0, s0, s0)
+			a.VV(asm.Psubq, s0, s0, x)
+			d := e.dst(v, s0)
+			a.Vblendvpd(d, x, s0, x)
+			e.finish(v, d)
+			break
+		}
 		x := e.vop(v.Args[0], s0)
 		a.V(asm.Movaps, s1, x)
 		a.VShiftI(asm.PsradI, s1, 31)
@@ -1229,16 +1196,21 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		y := e.vop(v.Args[1], s3)
 		e.v3(mn, s0, x, y)
 		e.v3(mn, s1, y, x)
-		a.V(asm.Orps, s0, s1)
-		a.VI(cmp, s1, s0, 3) // unordered
-		a.V(asm.Orps, s0, s1)
-		a.VShiftI(sh, s1, shift)
 		if e.avx() {
+			// The same in VEX forms (no legacy SSE between them).
+			a.VV(asm.Orps, s0, s0, s1)
+			a.VVI(cmp, s1, s1, s0, 3)
+			a.VV(asm.Orps, s0, s0, s1)
+			a.VShiftIV(sh, s1, s1, shift)
 			d := e.dst(v, s0)
 			a.VV(asm.Andnps, d, s1, s0)
 			e.finish(v, d)
 			break
 		}
+		a.V(asm.Orps, s0, s1)
+		a.VI(cmp, s1, s0, 3) // unordered
+		a.V(asm.Orps, s0, s1)
+		a.VShiftI(sh, s1, shift)
 		a.V(asm.Andnps, s1, s0)
 		e.done(v, s1)
 	case wasm.OpF32x4Max, wasm.OpF64x2Max:
@@ -1246,10 +1218,24 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		if op == wasm.OpF64x2Max {
 			mx, cmp, sub, sh, shift = asm.Maxpd, asm.Cmppd, asm.Subpd, asm.PsrlqI, 13
 		}
+		shv := sh
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
 		e.v3(mx, s0, x, y)
 		e.v3(mx, s1, y, x)
+		if e.avx() {
+			// The same, every step three-operand: no copy of r for
+			// the NaN test.
+			a.VV(asm.Xorps, s1, s1, s0)
+			a.VV(asm.Orps, s0, s0, s1)
+			a.VVI(cmp, s2, s0, s0, 3)
+			a.VV(sub, s0, s0, s1)
+			a.VShiftIV(shv, s2, s2, shift)
+			d := e.dst(v, s0)
+			a.VV(asm.Andnps, d, s2, s0)
+			e.finish(v, d)
+			break
+		}
 		a.V(asm.Xorps, s1, s0) // d = m1 ^ m2
 		a.V(asm.Orps, s0, s1)  // r = m1 | d
 		a.V(asm.Movaps, s2, s0)

@@ -1,0 +1,76 @@
+package codegen
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
+	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
+
+// TestSIMDInstrCounts pins the length of single SIMD operations at -O 2,
+// operands and result in registers, frame instructions not counted: the
+// sequences that were behind Cranelift's (../shared/design/simd-x86.md)
+// must not grow back. Each bound is Cranelift's count or below it, from
+// its code for the same functions (wtdump + objdump).
+func TestSIMDInstrCounts(t *testing.T) {
+	v, i32 := wasm.V128, wasm.I32
+	simd := func(sub uint32, imm ...byte) []byte {
+		if sub < 0x80 {
+			return append([]byte{0xFD, byte(sub)}, imm...)
+		}
+		return append([]byte{0xFD, byte(sub) | 0x80, byte(sub >> 7)}, imm...)
+	}
+	two := func(sub uint32) []byte { return append([]byte{0x20, 0, 0x20, 1}, simd(sub)...) }
+	sse := testMachine.DefaultFeatures()
+	avx := sse | object.FeatureSSE42 | object.FeatureAVX
+	tests := []struct {
+		name   string
+		params []wasm.ValType
+		body   []byte
+		feat   uint64
+		max    int // Cranelift (AVX): in the comment
+	}{
+		{"i64x2.abs avx", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0xc0)...), avx, 3},          // 3
+		{"f32x4.min avx", []wasm.ValType{v, v}, two(0xe8), avx, 7},                                    // 7
+		{"f32x4.max avx", []wasm.ValType{v, v}, two(0xe9), avx, 8},                                    // 8
+		{"f64x2.min avx", []wasm.ValType{v, v}, two(0xf4), avx, 7},                                    // 7
+		{"f64x2.max avx", []wasm.ValType{v, v}, two(0xf5), avx, 8},                                    // 8
+		{"i8x16.shl var", []wasm.ValType{v, i32}, two(0x6b), sse, 7},                                  // 6, the count dying
+		{"i8x16.shr_u var avx", []wasm.ValType{v, i32}, two(0x6d), avx, 7},                            // 6, the count dying
+		{"i8x16.shr_s var avx", []wasm.ValType{v, i32}, two(0x6c), avx, 8},                            // 8
+		{"i16x8.shl var", []wasm.ValType{v, i32}, two(0x8b), sse, 3},                                  // 3
+		{"i32x4.shr_s var avx", []wasm.ValType{v, i32}, two(0xac), avx, 3},                            // 3
+		{"i64x2.shr_s var avx", []wasm.ValType{v, i32}, two(0xcc), avx, 7},                            // 7
+		{"v128.load8x8_s", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x01, 0, 4)...), sse, 1}, // 1 (+2 for its base)
+		{"v128.load16x4_u avx", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x04, 1, 0)...), avx, 1},
+	}
+	frame := map[string]bool{"push rbp": true, "mov rbp, rsp": true, "mov rsp, rbp": true, "pop rbp": true, "ret": true}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := ssatest.Module1(tc.params, []wasm.ValType{wasm.V128}, nil, tc.body...)
+			// Guard pages: no explicit bounds check beside the loads.
+			opts := &ssa.Options{OptLevel: 2, Features: tc.feat, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}
+			fc, err := compileFunc(m, 0, opts, frontend.ModuleFacts(m), testMachine, testMachine.NewFuncEmitter(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code := disasm(fc.Code)
+			n := 0
+			for _, line := range strings.Split(code, "\n") {
+				if line == "ret" {
+					break // the constant pool follows
+				}
+				if !frame[line] {
+					n++
+				}
+			}
+			if n > tc.max {
+				t.Errorf("%d instructions, want at most %d:\n%s", n, tc.max, code)
+			}
+		})
+	}
+}
