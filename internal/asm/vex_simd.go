@@ -163,3 +163,45 @@ func (a *Assembler) VShiftIV(op VShift, dst, src Reg, n uint8) {
 	a.vexRR(vexMap0F, false, byte(dst-X0), false, vexPP66, byte(e.op), e.digit, byte(src-X0))
 	a.byte1(n)
 }
+
+// SetVEXMoves makes the packed moves (V and VM with Movaps or Movdqu,
+// MovupsRM, MovupsMR, MovdquMR) use their VEX.128 encodings (vmovaps,
+// vmovdqu, vmovups), for code whose other vector instructions are VEX
+// too: same semantics on the low 128 bits (VEX zeroes bits 255:128,
+// which no 128-bit code reads), no legacy SSE instruction between VEX
+// ones. It holds until set again; Reset leaves it.
+func (a *Assembler) SetVEXMoves(on bool) { a.vexMoves = on }
+
+// vexMove emits the VEX form of a packed move (no second source) when
+// SetVEXMoves is on and op is one; it reports whether it did.
+func (a *Assembler) vexMove(op VecOp, dst, src Reg, m *Mem) bool {
+	if !a.vexMoves || op != Movaps && op != Movdqu {
+		return false
+	}
+	mm, pp, opc, _ := vexForm(op)
+	if !a.xmm("vmov", dst) {
+		return true
+	}
+	if m != nil {
+		if a.mem("vmov", *m) {
+			a.vexM(mm, false, 0, false, pp, opc, byte(dst-X0), *m)
+		}
+		return true
+	}
+	if a.xmm("vmov", src) {
+		a.vexRR(mm, false, 0, false, pp, opc, byte(dst-X0), byte(src-X0))
+	}
+	return true
+}
+
+// vexStore emits vmovups/vmovdqu [m], src (map 0F, opcode opc, prefix
+// pp) when SetVEXMoves is on; it reports whether it did.
+func (a *Assembler) vexStore(pp, opc byte, m Mem, src Reg) bool {
+	if !a.vexMoves {
+		return false
+	}
+	if a.xmm("vmov", src) && a.mem("vmov", m) {
+		a.vexM(vexMap0F, false, 0, false, pp, opc, byte(src-X0), m)
+	}
+	return true
+}

@@ -74,3 +74,45 @@ func TestSIMDInstrCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestSIMDVEXMoves checks that with AVX a SIMD function's v128 loads,
+// stores and register copies are VEX-encoded (vmovups, vmovaps), not
+// legacy SSE between VEX instructions, and that the baseline build has
+// the legacy forms the check looks for.
+func TestSIMDVEXMoves(t *testing.T) {
+	v, i32 := wasm.V128, wasm.I32
+	// store(p+32, load(p)); x = load(p+16); return (x, then x + x
+	// stored at p+48): loads, stores and a value that lives on.
+	body := []byte{
+		0x20, 0, 0x20, 0, 0xFD, 0x00, 4, 0, 0xFD, 0x0b, 4, 32, // v128.store offset=32 (v128.load p)
+		0x20, 0, 0xFD, 0x00, 4, 16, 0x21, 1, // x = v128.load offset=16
+		0x20, 0, 0x20, 1, 0x20, 1, 0xFD, 0xae, 0x01, 0xFD, 0x0b, 4, 48, // store p+48, x + x
+		0x20, 1,
+	}
+	legacy := func(code string) (n int) {
+		for _, line := range strings.Split(code, "\n") {
+			if strings.HasPrefix(line, "movaps ") || strings.HasPrefix(line, "movups ") || strings.HasPrefix(line, "movdqu ") {
+				n++
+			}
+		}
+		return n
+	}
+	sse := testMachine.DefaultFeatures()
+	for _, feat := range []uint64{sse, sse | object.FeatureSSE42 | object.FeatureAVX} {
+		m := ssatest.Module1([]wasm.ValType{i32}, []wasm.ValType{v}, []wasm.LocalEntry{{Count: 1, Type: v}}, body...)
+		m.Mems = []wasm.MemType{{Limits: wasm.Limits{Min: 1}}}
+		opts := &ssa.Options{OptLevel: 2, Features: feat, Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 4 << 30}
+		fc, err := compileFunc(m, 0, opts, frontend.ModuleFacts(m), testMachine, testMachine.NewFuncEmitter(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := disasm(fc.Code)
+		n := legacy(code)
+		if feat == sse && n < 3 {
+			t.Errorf("baseline: %d legacy moves, want the loads and stores (3 or more):\n%s", n, code)
+		}
+		if feat != sse && n != 0 {
+			t.Errorf("AVX: %d legacy moves:\n%s", n, code)
+		}
+	}
+}
