@@ -35,6 +35,7 @@ func TestSIMDInstrCounts(t *testing.T) {
 		max    int // Cranelift (AVX): in the comment
 	}{
 		{"i64x2.abs avx", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0xc0)...), avx, 3},          // 3
+		{"i64x2.abs", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0xc0)...), sse, 4},              // V8's SSE form: 5
 		{"f32x4.min avx", []wasm.ValType{v, v}, two(0xe8), avx, 7},                                    // 7
 		{"f32x4.max avx", []wasm.ValType{v, v}, two(0xe9), avx, 8},                                    // 8
 		{"f64x2.min avx", []wasm.ValType{v, v}, two(0xf4), avx, 7},                                    // 7

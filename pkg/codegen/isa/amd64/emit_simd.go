@@ -979,16 +979,19 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 			e.finish(v, d)
 			break
 		}
+		// (x ^ s) - s, s each lane's sign spread over it: the high
+		// dwords copied down (pshufd, which also copies x) and shifted
+		// arithmetically; the result written in place.
 		x := e.vop(v.Args[0], s0)
-		a.V(asm.Movaps, s1, x)
+		a.VI(asm.Pshufd, s1, x, 0xF5)
 		a.VShiftI(asm.PsradI, s1, 31)
-		a.VI(asm.Pshufd, s1, s1, 0xF5)
-		if x != s0 {
-			a.V(asm.Movaps, s0, x)
+		d := e.dst(v, s0)
+		if d != x {
+			a.V(asm.Movaps, d, x)
 		}
-		a.V(asm.Pxor, s0, s1)
-		a.V(asm.Psubq, s0, s1)
-		e.done(v, s0)
+		a.V(asm.Pxor, d, s1)
+		a.V(asm.Psubq, d, s1)
+		e.finish(v, d)
 	case wasm.OpI64x2Mul:
 		if e.avx() {
 			e.i64x2MulAVX(v)
