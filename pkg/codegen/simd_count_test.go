@@ -25,6 +25,7 @@ func TestSIMDInstrCounts(t *testing.T) {
 		return append([]byte{0xFD, byte(sub) | 0x80, byte(sub >> 7)}, imm...)
 	}
 	two := func(sub uint32) []byte { return append([]byte{0x20, 0, 0x20, 1}, simd(sub)...) }
+	one := func(sub uint32) []byte { return append([]byte{0x20, 0}, simd(sub)...) }
 	sse := testMachine.DefaultFeatures()
 	avx := sse | object.FeatureSSE42 | object.FeatureAVX
 	tests := []struct {
@@ -46,6 +47,15 @@ func TestSIMDInstrCounts(t *testing.T) {
 		{"i16x8.shl var", []wasm.ValType{v, i32}, two(0x8b), sse, 3},                                  // 3
 		{"i32x4.shr_s var avx", []wasm.ValType{v, i32}, two(0xac), avx, 3},                            // 3
 		{"i64x2.shr_s var avx", []wasm.ValType{v, i32}, two(0xcc), avx, 7},                            // 7
+		{"i8x16.popcnt avx", []wasm.ValType{v}, one(0x62), avx, 7},                                    // 7
+		{"i16x8.extadd_pairwise_i8x16_s avx", []wasm.ValType{v}, one(0x7c), avx, 2},                   // 2
+		{"i16x8.extadd_pairwise_i8x16_u", []wasm.ValType{v}, one(0x7d), sse, 1},                       // 1
+		{"i32x4.extadd_pairwise_i16x8_s avx", []wasm.ValType{v}, one(0x7e), avx, 1},                   // 1
+		{"i32x4.extadd_pairwise_i16x8_u avx", []wasm.ValType{v}, one(0x7f), avx, 3},                   // 3
+		{"i32x4.trunc_sat_f32x4_u avx", []wasm.ValType{v}, one(0xf9), avx, 9},                         // 13
+		{"i32x4.trunc_sat_f64x2_s_zero avx", []wasm.ValType{v}, one(0xfc), avx, 4},                    // 4
+		{"i32x4.trunc_sat_f64x2_u_zero avx", []wasm.ValType{v}, one(0xfd), avx, 6},                    // 6
+		{"f64x2.convert_low_i32x4_u avx", []wasm.ValType{v}, one(0xff), avx, 2},                       // 2
 		{"v128.load8x8_s", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x01, 0, 4)...), sse, 1}, // 1 (+2 for its base)
 		{"v128.load16x4_u avx", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x04, 1, 0)...), avx, 1},
 	}

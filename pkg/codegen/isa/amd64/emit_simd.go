@@ -956,8 +956,7 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		case wasm.OpI8x16Bitmask:
 			a.Pmovmskb(d, x)
 		case wasm.OpI16x8Bitmask:
-			a.V(asm.Movaps, s1, x)
-			a.V(asm.Packsswb, s1, s1)
+			e.v3(asm.Packsswb, s1, x, x)
 			a.Pmovmskb(d, s1)
 			a.ShrRI(32, d, 8)
 		case wasm.OpI32x4Bitmask:
@@ -1012,40 +1011,57 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Paddq, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI8x16Popcnt:
+		// Each nibble's count looked up with pshufb, the two added.
 		x := e.vop(v.Args[0], s0)
-		if x != s0 {
-			a.V(asm.Movaps, s0, x)
+		e.shiftI(asm.PsrlwI, s1, x, 4)
+		e.vbinM(asm.Pand, s0, x, e.splat8(0x0F))
+		e.vbinM(asm.Pand, s1, s1, e.splat8(0x0F))
+		lut := e.vconst(0x0302020102010100, 0x0403030203020201)
+		if e.avx() {
+			a.VM(asm.Movdqu, s2, lut)
+			a.VV(asm.Pshufb, s0, s2, s0)
+			a.VV(asm.Pshufb, s1, s2, s1)
+			d := e.dst(v, s0)
+			a.VV(asm.Paddb, d, s0, s1)
+			e.finish(v, d)
+			break
 		}
-		a.V(asm.Movaps, s1, s0)
-		a.VShiftI(asm.PsrlwI, s1, 4)
-		a.VM(asm.Movdqu, s2, e.splat8(0x0F))
-		a.V(asm.Pand, s0, s2)
-		a.V(asm.Pand, s1, s2)
-		a.VM(asm.Movdqu, s2, e.vconst(0x0302020102010100, 0x0403030203020201))
+		a.VM(asm.Movdqu, s2, lut)
 		a.V(asm.Movaps, s3, s2)
 		a.V(asm.Pshufb, s2, s0)
 		a.V(asm.Pshufb, s3, s1)
 		a.V(asm.Paddb, s2, s3)
 		e.done(v, s2)
+	// The pairwise sums are multiply-adds by ones: pmaddubsw (its first
+	// operand's bytes unsigned, its second's signed) and pmaddwd; the
+	// unsigned 16-bit form biases to signed and back. Constants are read
+	// from the pool in place, results written to the result register.
 	case wasm.OpI16x8ExtaddPairwiseI8x16S:
 		x := e.vop(v.Args[0], s1)
 		a.VM(asm.Movdqu, s0, e.splat8(1))
-		a.V(asm.Pmaddubsw, s0, x) // dst bytes unsigned (1), src signed
-		e.done(v, s0)
+		d := e.dst(v, s0)
+		if d == x && !e.avx() {
+			// SSE's copy of the ones into d would overwrite x.
+			a.V(asm.Pmaddubsw, s0, x)
+			e.done(v, s0)
+			break
+		}
+		e.v3(asm.Pmaddubsw, d, s0, x)
+		e.finish(v, d)
 	case wasm.OpI16x8ExtaddPairwiseI8x16U:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Pmaddubsw, s0, e.splat8(1))
-		e.done(v, s0)
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pmaddubsw, d, e.vop(v.Args[0], s1), e.splat8(1))
+		e.finish(v, d)
 	case wasm.OpI32x4ExtaddPairwiseI16x8S:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Pmaddwd, s0, e.splat16(1))
-		e.done(v, s0)
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pmaddwd, d, e.vop(v.Args[0], s1), e.splat16(1))
+		e.finish(v, d)
 	case wasm.OpI32x4ExtaddPairwiseI16x8U:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Pxor, s0, e.splat16(0x8000))
-		a.VM(asm.Pmaddwd, s0, e.splat16(1))
-		a.VM(asm.Paddd, s0, e.splat32(0x00010000))
-		e.done(v, s0)
+		e.vbinM(asm.Pxor, s0, e.vop(v.Args[0], s1), e.splat16(0x8000))
+		e.vbinM(asm.Pmaddwd, s0, s0, e.splat16(1))
+		d := e.dst(v, s0)
+		e.vbinM(asm.Paddd, d, s0, e.splat32(0x00010000))
+		e.finish(v, d)
 	case wasm.OpI16x8Q15mulrSatS:
 		if e.avx() {
 			// Lanes that overflowed to 0x8000 (only -1 * -1) flip
@@ -1283,10 +1299,11 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Addps, s0, s1)
 		e.done(v, s0)
 	case wasm.OpF64x2ConvertLowI32x4U:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Unpcklps, s0, e.splat32(0x43300000))
-		a.VM(asm.Subpd, s0, e.splat64(0x4330000000000000))
-		e.done(v, s0)
+		// 2^52 + u as a double (u in the low mantissa), minus 2^52.
+		e.vbinM(asm.Unpcklps, s0, e.vop(v.Args[0], s1), e.splat32(0x43300000))
+		d := e.dst(v, s0)
+		e.vbinM(asm.Subpd, d, s0, e.splat64(0x4330000000000000))
+		e.finish(v, d)
 	case wasm.OpI32x4TruncSatF32x4S:
 		if e.avx() {
 			// The SSE sequence below without its copies: NaN lanes
@@ -1315,6 +1332,23 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Pxor, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF32x4U:
+		if e.avx() {
+			// The SSE sequence below with 2^31 read from the pool and
+			// no copies: x >= 2^31 lanes convert x - 2^31 (or
+			// saturate), added to cvttps2dq(x)'s 0x80000000.
+			a.VV(asm.Pxor, s1, s1, s1)
+			a.VV(asm.Maxps, s0, e.vop(v.Args[0], s0), s1) // NaN and negatives to 0
+			a.VVM(asm.Subps, s3, s0, e.splat32(0x4f000000))
+			a.VVMI(asm.Cmpps, s2, s3, e.splat32(0x4f000000), 5) // x - 2^31 >= 2^31 (not less)
+			a.V(asm.Cvttps2dq, s3, s3)
+			a.VV(asm.Pxor, s3, s3, s2)
+			a.VV(asm.Pmaxsd, s3, s3, s1)
+			a.V(asm.Cvttps2dq, s0, s0)
+			d := e.dst(v, s0)
+			a.VV(asm.Paddd, d, s0, s3)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.XorpsRR(s1, s1)
 		a.V(asm.Maxps, s0, s1)
@@ -1330,6 +1364,18 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Paddd, s0, s3)
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF64x2SZero:
+		if e.avx() {
+			// NaN lanes and the top clamped to 2^31-1 by one minpd
+			// against (x == x) & 2^31-1: 0 for NaN; no copies.
+			x := e.vop(v.Args[0], s0)
+			a.VVI(asm.Cmppd, s1, x, x, 0)
+			a.VVM(asm.Andpd, s1, s1, e.splat64(math.Float64bits(2147483647)))
+			a.VV(asm.Minpd, s0, x, s1)
+			d := e.dst(v, s0)
+			a.V(asm.Cvttpd2dq, d, s0)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.V(asm.Movaps, s1, s0)
 		a.VI(asm.Cmppd, s1, s1, 0)
@@ -1338,6 +1384,20 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Cvttpd2dq, s0, s0)
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF64x2UZero:
+		if e.avx() {
+			// Clamped to [0, 2^32-1] (NaN to 0 by maxpd's second
+			// operand), truncated, and 2^52 added, which leaves the
+			// integer in each low dword; shufps packs those.
+			a.VV(asm.Pxor, s1, s1, s1)
+			a.VV(asm.Maxpd, s0, e.vop(v.Args[0], s0), s1)
+			a.VVM(asm.Minpd, s0, s0, e.splat64(math.Float64bits(4294967295)))
+			a.VI(asm.Roundpd, s0, s0, uint8(asm.RoundTrunc|asm.RoundNoExc))
+			a.VVM(asm.Addpd, s0, s0, e.splat64(0x4330000000000000))
+			d := e.dst(v, s0)
+			a.VVI(asm.Shufps, d, s0, s1, 0x88)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.XorpsRR(s1, s1)
 		a.V(asm.Maxpd, s0, s1)
