@@ -233,11 +233,14 @@ const unbound = -1
 // Assembler accumulates machine code. The zero value is not usable; call
 // New.
 type Assembler struct {
-	buf    []byte
-	labels []int32 // label -> offset, or unbound
-	fixups []fixup
-	calls  []CallFixup
-	err    error
+	// vexMoves selects the VEX.128 encodings of the packed moves (see
+	// SetVEXMoves).
+	vexMoves bool
+	buf      []byte
+	labels   []int32 // label -> offset, or unbound
+	fixups   []fixup
+	calls    []CallFixup
+	err      error
 }
 
 // New returns an empty Assembler.

@@ -220,6 +220,9 @@ func (a *Assembler) V(op VecOp, dst, src Reg) {
 		a.failf("V", "bad VecOp %d", op)
 		return
 	}
+	if a.vexMove(op, dst, src, nil) {
+		return
+	}
 	e := vecEncs[op]
 	a.sseRR(e.name, e.pfx, e.op, 0, dst, src, true, true)
 }
@@ -244,12 +247,19 @@ func (a *Assembler) VM(op VecOp, dst Reg, m Mem) {
 		a.failf("VM", "bad VecOp %d", op)
 		return
 	}
+	if a.vexMove(op, dst, NoReg, &m) {
+		return
+	}
 	e := vecEncs[op]
 	a.sseRM(e.name, e.pfx, e.op, 0, dst, m, true, 0)
 }
 
 // MovdquMR stores 16 unaligned bytes: movdqu [m], src.
-func (a *Assembler) MovdquMR(m Mem, src Reg) { a.sseRM("MovdquMR", 0xF3, 0x0F7F, 0, src, m, true, 0) }
+func (a *Assembler) MovdquMR(m Mem, src Reg) {
+	if !a.vexStore(vexPPF3, 0x7F, m, src) {
+		a.sseRM("MovdquMR", 0xF3, 0x0F7F, 0, src, m, true, 0)
+	}
+}
 
 // VShift is a packed shift by an immediate count.
 type VShift uint8

@@ -138,12 +138,17 @@ func (a *Assembler) VbroadcastM(size int, dst Reg, m Mem) {
 // Vpblendvb is AVX's dst = y where the top bit of mask's byte is set,
 // else x, byte by byte: the mask a fourth register operand (in the
 // immediate's high nibble), where SSE4.1's pblendvb reads it from X0.
-func (a *Assembler) Vpblendvb(dst, x, y, mask Reg) {
-	const name = "Vpblendvb"
+func (a *Assembler) Vpblendvb(dst, x, y, mask Reg) { a.vblendv("Vpblendvb", 0x4C, dst, x, y, mask) }
+
+// Vblendvpd is Vpblendvb by 64-bit lanes: dst = y where the sign bit of
+// mask's lane is set, else x.
+func (a *Assembler) Vblendvpd(dst, x, y, mask Reg) { a.vblendv("Vblendvpd", 0x4B, dst, x, y, mask) }
+
+func (a *Assembler) vblendv(name string, op byte, dst, x, y, mask Reg) {
 	if !a.xmm(name, dst) || !a.xmm(name, x) || !a.xmm(name, y) || !a.xmm(name, mask) {
 		return
 	}
-	a.vexRR(vexMap0F3A, false, byte(x-X0), false, vexPP66, 0x4C, byte(dst-X0), byte(y-X0))
+	a.vexRR(vexMap0F3A, false, byte(x-X0), false, vexPP66, op, byte(dst-X0), byte(y-X0))
 	a.buf = append(a.buf, byte(mask-X0)<<4)
 }
 
@@ -157,4 +162,46 @@ func (a *Assembler) VShiftIV(op VShift, dst, src Reg, n uint8) {
 	e := vshiftEncs[op]
 	a.vexRR(vexMap0F, false, byte(dst-X0), false, vexPP66, byte(e.op), e.digit, byte(src-X0))
 	a.byte1(n)
+}
+
+// SetVEXMoves makes the packed moves (V and VM with Movaps or Movdqu,
+// MovupsRM, MovupsMR, MovdquMR) use their VEX.128 encodings (vmovaps,
+// vmovdqu, vmovups), for code whose other vector instructions are VEX
+// too: same semantics on the low 128 bits (VEX zeroes bits 255:128,
+// which no 128-bit code reads), no legacy SSE instruction between VEX
+// ones. It holds until set again; Reset leaves it.
+func (a *Assembler) SetVEXMoves(on bool) { a.vexMoves = on }
+
+// vexMove emits the VEX form of a packed move (no second source) when
+// SetVEXMoves is on and op is one; it reports whether it did.
+func (a *Assembler) vexMove(op VecOp, dst, src Reg, m *Mem) bool {
+	if !a.vexMoves || op != Movaps && op != Movdqu {
+		return false
+	}
+	mm, pp, opc, _ := vexForm(op)
+	if !a.xmm("vmov", dst) {
+		return true
+	}
+	if m != nil {
+		if a.mem("vmov", *m) {
+			a.vexM(mm, false, 0, false, pp, opc, byte(dst-X0), *m)
+		}
+		return true
+	}
+	if a.xmm("vmov", src) {
+		a.vexRR(mm, false, 0, false, pp, opc, byte(dst-X0), byte(src-X0))
+	}
+	return true
+}
+
+// vexStore emits vmovups/vmovdqu [m], src (map 0F, opcode opc, prefix
+// pp) when SetVEXMoves is on; it reports whether it did.
+func (a *Assembler) vexStore(pp, opc byte, m Mem, src Reg) bool {
+	if !a.vexMoves {
+		return false
+	}
+	if a.xmm("vmov", src) && a.mem("vmov", m) {
+		a.vexM(vexMap0F, false, 0, false, pp, opc, byte(src-X0), m)
+	}
+	return true
 }

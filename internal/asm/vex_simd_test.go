@@ -36,6 +36,8 @@ func TestVEX3Vectors(t *testing.T) {
 		{"vbroadcastss xmm2, [r14+r8]", func(a *Assembler) { a.VbroadcastM(32, X2, MI(R14, R8, 1, 0)) }, []byte{0xc4, 0x82, 0x79, 0x18, 0x14, 0x06}},
 		{"vpblendvb xmm1, xmm2, xmm10, xmm12", func(a *Assembler) { a.Vpblendvb(X1, X2, X10, X12) }, []byte{0xc4, 0xc3, 0x69, 0x4c, 0xca, 0xc0}},
 		{"vpblendvb xmm9, xmm13, xmm15, xmm2", func(a *Assembler) { a.Vpblendvb(X9, X13, X15, X2) }, []byte{0xc4, 0x43, 0x11, 0x4c, 0xcf, 0x20}},
+		{"vblendvpd xmm0, xmm7, xmm0, xmm7", func(a *Assembler) { a.Vblendvpd(X0, X7, X0, X7) }, []byte{0xc4, 0xe3, 0x41, 0x4b, 0xc0, 0x70}},
+		{"vblendvpd xmm12, xmm1, xmm9, xmm15", func(a *Assembler) { a.Vblendvpd(X12, X1, X9, X15) }, []byte{0xc4, 0x43, 0x71, 0x4b, 0xe1, 0xf0}},
 		{"vpsrlq xmm15, xmm8, 30", func(a *Assembler) { a.VShiftIV(PsrlqI, X15, X8, 30) }, []byte{0xc4, 0xc1, 0x01, 0x73, 0xd0, 0x1e}},
 		{"vpsllq xmm1, xmm3, 32", func(a *Assembler) { a.VShiftIV(PsllqI, X1, X3, 32) }, []byte{0xc5, 0xf1, 0x73, 0xf3, 0x20}},
 		{"vpsraw xmm0, xmm12, 3", func(a *Assembler) { a.VShiftIV(PsrawI, X0, X12, 3) }, []byte{0xc4, 0xc1, 0x79, 0x71, 0xe4, 0x03}},
@@ -161,6 +163,7 @@ func TestVEX3OperandErrors(t *testing.T) {
 		"broadcast size":  func(a *Assembler) { a.Vpbroadcast(128, X0, X1) },
 		"broadcast gpr":   func(a *Assembler) { a.Vpbroadcast(8, X0, RAX) },
 		"blendv mask gpr": func(a *Assembler) { a.Vpblendvb(X0, X1, X2, RAX) },
+		"blendvpd gpr":    func(a *Assembler) { a.Vblendvpd(RAX, X1, X2, X3) },
 		"broadcastM size": func(a *Assembler) { a.VbroadcastM(64, X0, M(RAX, 0)) },
 	} {
 		a := New()

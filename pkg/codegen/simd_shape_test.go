@@ -52,6 +52,17 @@ func TestSIMDShapes(t *testing.T) {
 		{"i32x4.extend_high_i16x8_s", []wasm.ValType{v}, append([]byte{0x20, 0}, simd(0xa8)...), []string{"xmm15"}},
 		// i64x2.extmul: pshufd then pmuldq, no widening.
 		{"i64x2.extmul_low_i32x4_s", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0xdc)...), []string{"pmovsx"}},
+		// Variable shifts: the count masked in its XMM register (movd,
+		// pand from the pool), not copied and masked in a GPR first; the
+		// byte shifts' masks read from the pool's table, not built.
+		{"i16x8.shl var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x8b)...), []string{"and e", "mov e"}},
+		{"i64x2.shr_s var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0xcc)...), []string{"and e", "mov e"}},
+		{"i8x16.shr_s var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x6c)...), []string{"and e", "add e", "mov e"}},
+		{"i8x16.shl var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x6b)...), []string{"imul", "pshufd", ", cl"}},
+		{"i8x16.shr_u var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x6d)...), []string{"imul", "pshufd", ", cl"}},
+		// Extending loads read memory with pmovsx/pmovzx themselves.
+		{"v128.load8x8_s", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x01, 0, 4)...), []string{"movsd", "movq"}},
+		{"v128.load32x2_u", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x06, 3, 0)...), []string{"movsd", "movq"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,7 +47,10 @@ type emitter struct {
 	consts  map[uint64]asm.Label
 	constOr []uint64
 	vconsts map[[2]uint64]asm.Label // 16-byte constants (emit_simd.go)
-	vorder  [][2]uint64
+	vorder  []vconstRow
+	// vtables are the tables of 16-byte rows in the pool, by kind
+	// (emit_simd_varshift.go).
+	vtables [vtableCount]asm.Label
 	next    *ssa.Block // block laid out after the current one
 	// checked maps an address value to the largest access end already
 	// bounds-checked in the current block; memory never shrinks, so a

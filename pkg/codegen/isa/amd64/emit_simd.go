@@ -121,10 +121,20 @@ func (e *emitter) vconst(lo, hi uint64) asm.Mem {
 		}
 		l = e.a.NewLabel()
 		e.vconsts[k] = l
-		e.vorder = append(e.vorder, k)
+		e.vorder = append(e.vorder, vconstRow{k, l})
 	}
 	return asm.LabelMem(l)
 }
+
+// vconstRow is a 16-byte pool entry and its label, in emission order. A
+// table's rows after its first have no label of their own (noLabel).
+type vconstRow struct {
+	k [2]uint64
+	l asm.Label
+}
+
+// noLabel marks a pool row reached only from its table's label.
+const noLabel asm.Label = -1
 
 // splat8/16/32/64 are pool constants with every lane set to x.
 func (e *emitter) splat8(x uint8) asm.Mem { return e.splat64(uint64(x) * 0x0101010101010101) }
@@ -142,10 +152,12 @@ func (e *emitter) emitV128Consts() {
 		return
 	}
 	e.a.Align(16)
-	for _, k := range e.vorder {
-		e.a.Bind(e.vconsts[k])
-		e.a.Data64(k[0])
-		e.a.Data64(k[1])
+	for _, r := range e.vorder {
+		if r.l != noLabel {
+			e.a.Bind(r.l)
+		}
+		e.a.Data64(r.k[0])
+		e.a.Data64(r.k[1])
 	}
 }
 
@@ -479,6 +491,13 @@ func (e *emitter) vload(v *ssa.Value) {
 	m := e.memAccess(v, size)
 	d := e.dst(v, s0)
 	e.guardSite(v)
+	if x, ok := loadExtend(op); ok {
+		// pmovsx/pmovzx read their 8 bytes from memory themselves (an
+		// m64 operand: no alignment, even in legacy SSE).
+		a.VM(x, d, m)
+		e.finish(v, d)
+		return
+	}
 	switch op {
 	case wasm.OpV128Load:
 		a.MovupsRM(d, m)
@@ -487,14 +506,11 @@ func (e *emitter) vload(v *ssa.Value) {
 	default:
 		a.MovsdRM(d, m)
 	}
-	if x, ok := loadExtend(op); ok {
-		a.V(x, d, d)
-	}
 	e.finish(v, d)
 }
 
-// loadExtend is the widening move of a v128.loadNxM, which loads 8 bytes
-// and extends them in place.
+// loadExtend is the widening move of a v128.loadNxM, which reads its 8
+// bytes from memory.
 func loadExtend(op wasm.Opcode) (asm.VecOp, bool) {
 	switch op {
 	case wasm.OpV128Load8x8S:
@@ -849,7 +865,6 @@ func (e *emitter) pcmpgtq(v, x, y *ssa.Value, inv bool) {
 // There are no byte shifts: i8x16 shifts words and masks (shl, shr_u) or
 // widens to words (shr_s); i64x2.shr_s biases by the sign bit.
 func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
-	a := e.a
 	type sh struct {
 		size int
 		op   asm.VecOp
@@ -864,69 +879,9 @@ func (e *emitter) vshift(v *ssa.Value, op wasm.Opcode) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	if e.vshiftConst(v, op) {
-		return true, nil
+	if !e.vshiftConst(v, op) {
+		e.vshiftVar(v, op, s.size, s.op)
 	}
-	g := e.gpr(v.Args[1], rC)
-	if g != rC {
-		a.MovRR(32, rC, g)
-	}
-	a.AndRI(32, rC, int32(s.size-1))
-	if op == wasm.OpI8x16ShrS {
-		a.AddRI(32, rC, 8)
-	}
-	a.MovdXR(s1, rC)
-	x := e.vop(v.Args[0], s2)
-	switch op {
-	case wasm.OpI8x16Shl, wasm.OpI8x16ShrU:
-		e.v3(s.op, s0, x, s1)
-		// The byte mask: 0xFF shifted the same way, in every byte.
-		a.MovRI(32, rA, 0xFF)
-		if op == wasm.OpI8x16Shl {
-			a.ShlCL(32, rA)
-		} else {
-			a.ShrCL(32, rA)
-		}
-		a.AndRI(32, rA, 0xFF)
-		a.ImulRRI(32, rA, rA, 0x01010101)
-		a.MovdXR(s3, rA)
-		a.VI(asm.Pshufd, s3, s3, 0)
-		a.V(asm.Pand, s0, s3)
-	case wasm.OpI8x16ShrS:
-		if e.avx() {
-			// Bytes doubled into words (x's byte in each high half),
-			// shifted, and packed straight into the result.
-			a.VV(asm.Punpcklbw, s0, x, x)
-			a.VV(asm.Psraw, s0, s0, s1)
-			a.VV(asm.Punpckhbw, s3, x, x)
-			a.VV(asm.Psraw, s3, s3, s1)
-			d := e.dst(v, s0)
-			a.VV(asm.Packsswb, d, s0, s3)
-			e.finish(v, d)
-			return true, nil
-		}
-		a.V(asm.Movaps, s0, x)
-		a.V(asm.Punpcklbw, s0, s0)
-		a.V(asm.Psraw, s0, s1)
-		a.V(asm.Movaps, s3, x)
-		a.V(asm.Punpckhbw, s3, s3)
-		a.V(asm.Psraw, s3, s1)
-		a.V(asm.Packsswb, s0, s3)
-	case wasm.OpI64x2ShrS:
-		// ((x ^ m) >>u n) - (m >>u n), m the sign bit.
-		a.VM(asm.Movdqu, s3, e.splat64(1<<63))
-		e.v3(asm.Pxor, s0, x, s3)
-		a.V(asm.Psrlq, s0, s1)
-		a.V(asm.Psrlq, s3, s1)
-		a.V(asm.Psubq, s0, s3)
-	default:
-		// Straight into the result register: no copy after.
-		d := e.dst(v, s0)
-		e.v3(s.op, d, x, s1)
-		e.finish(v, d)
-		return true, nil
-	}
-	e.done(v, s0)
 	return true, nil
 }
 
@@ -1001,8 +956,7 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		case wasm.OpI8x16Bitmask:
 			a.Pmovmskb(d, x)
 		case wasm.OpI16x8Bitmask:
-			a.V(asm.Movaps, s1, x)
-			a.V(asm.Packsswb, s1, s1)
+			e.v3(asm.Packsswb, s1, x, x)
 			a.Pmovmskb(d, s1)
 			a.ShrRI(32, d, 8)
 		case wasm.OpI32x4Bitmask:
@@ -1012,16 +966,31 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		e.finish(v, d)
 	case wasm.OpI64x2Abs:
-		x := e.vop(v.Args[0], s0)
-		a.V(asm.Movaps, s1, x)
-		a.VShiftI(asm.PsradI, s1, 31)
-		a.VI(asm.Pshufd, s1, s1, 0xF5)
-		if x != s0 {
-			a.V(asm.Movaps, s0, x)
+		if e.avx() {
+			// 0 - x where x is negative: the blend takes its mask from
+			// the lanes' sign bits, in any register (SSE4.1's blendvpd
+			// wants it in X0). Three instructions, Cranelift's sequence.
+			x := e.vop(v.Args[0], s1)
+			a.VV(asm.Pxor, s0, s0, s0)
+			a.VV(asm.Psubq, s0, s0, x)
+			d := e.dst(v, s0)
+			a.Vblendvpd(d, x, s0, x)
+			e.finish(v, d)
+			break
 		}
-		a.V(asm.Pxor, s0, s1)
-		a.V(asm.Psubq, s0, s1)
-		e.done(v, s0)
+		// (x ^ s) - s, s each lane's sign spread over it: the high
+		// dwords copied down (pshufd, which also copies x) and shifted
+		// arithmetically; the result written in place.
+		x := e.vop(v.Args[0], s0)
+		a.VI(asm.Pshufd, s1, x, 0xF5)
+		a.VShiftI(asm.PsradI, s1, 31)
+		d := e.dst(v, s0)
+		if d != x {
+			a.V(asm.Movaps, d, x)
+		}
+		a.V(asm.Pxor, d, s1)
+		a.V(asm.Psubq, d, s1)
+		e.finish(v, d)
 	case wasm.OpI64x2Mul:
 		if e.avx() {
 			e.i64x2MulAVX(v)
@@ -1042,40 +1011,57 @@ func (e *emitter) vint(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Paddq, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI8x16Popcnt:
+		// Each nibble's count looked up with pshufb, the two added.
 		x := e.vop(v.Args[0], s0)
-		if x != s0 {
-			a.V(asm.Movaps, s0, x)
+		e.shiftI(asm.PsrlwI, s1, x, 4)
+		e.vbinM(asm.Pand, s0, x, e.splat8(0x0F))
+		e.vbinM(asm.Pand, s1, s1, e.splat8(0x0F))
+		lut := e.vconst(0x0302020102010100, 0x0403030203020201)
+		if e.avx() {
+			a.VM(asm.Movdqu, s2, lut)
+			a.VV(asm.Pshufb, s0, s2, s0)
+			a.VV(asm.Pshufb, s1, s2, s1)
+			d := e.dst(v, s0)
+			a.VV(asm.Paddb, d, s0, s1)
+			e.finish(v, d)
+			break
 		}
-		a.V(asm.Movaps, s1, s0)
-		a.VShiftI(asm.PsrlwI, s1, 4)
-		a.VM(asm.Movdqu, s2, e.splat8(0x0F))
-		a.V(asm.Pand, s0, s2)
-		a.V(asm.Pand, s1, s2)
-		a.VM(asm.Movdqu, s2, e.vconst(0x0302020102010100, 0x0403030203020201))
+		a.VM(asm.Movdqu, s2, lut)
 		a.V(asm.Movaps, s3, s2)
 		a.V(asm.Pshufb, s2, s0)
 		a.V(asm.Pshufb, s3, s1)
 		a.V(asm.Paddb, s2, s3)
 		e.done(v, s2)
+	// The pairwise sums are multiply-adds by ones: pmaddubsw (its first
+	// operand's bytes unsigned, its second's signed) and pmaddwd; the
+	// unsigned 16-bit form biases to signed and back. Constants are read
+	// from the pool in place, results written to the result register.
 	case wasm.OpI16x8ExtaddPairwiseI8x16S:
 		x := e.vop(v.Args[0], s1)
 		a.VM(asm.Movdqu, s0, e.splat8(1))
-		a.V(asm.Pmaddubsw, s0, x) // dst bytes unsigned (1), src signed
-		e.done(v, s0)
+		d := e.dst(v, s0)
+		if d == x && !e.avx() {
+			// SSE's copy of the ones into d would overwrite x.
+			a.V(asm.Pmaddubsw, s0, x)
+			e.done(v, s0)
+			break
+		}
+		e.v3(asm.Pmaddubsw, d, s0, x)
+		e.finish(v, d)
 	case wasm.OpI16x8ExtaddPairwiseI8x16U:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Pmaddubsw, s0, e.splat8(1))
-		e.done(v, s0)
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pmaddubsw, d, e.vop(v.Args[0], s1), e.splat8(1))
+		e.finish(v, d)
 	case wasm.OpI32x4ExtaddPairwiseI16x8S:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Pmaddwd, s0, e.splat16(1))
-		e.done(v, s0)
+		d := e.dst(v, s0)
+		e.vbinM(asm.Pmaddwd, d, e.vop(v.Args[0], s1), e.splat16(1))
+		e.finish(v, d)
 	case wasm.OpI32x4ExtaddPairwiseI16x8U:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Pxor, s0, e.splat16(0x8000))
-		a.VM(asm.Pmaddwd, s0, e.splat16(1))
-		a.VM(asm.Paddd, s0, e.splat32(0x00010000))
-		e.done(v, s0)
+		e.vbinM(asm.Pxor, s0, e.vop(v.Args[0], s1), e.splat16(0x8000))
+		e.vbinM(asm.Pmaddwd, s0, s0, e.splat16(1))
+		d := e.dst(v, s0)
+		e.vbinM(asm.Paddd, d, s0, e.splat32(0x00010000))
+		e.finish(v, d)
 	case wasm.OpI16x8Q15mulrSatS:
 		if e.avx() {
 			// Lanes that overflowed to 0x8000 (only -1 * -1) flip
@@ -1229,16 +1215,21 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		y := e.vop(v.Args[1], s3)
 		e.v3(mn, s0, x, y)
 		e.v3(mn, s1, y, x)
-		a.V(asm.Orps, s0, s1)
-		a.VI(cmp, s1, s0, 3) // unordered
-		a.V(asm.Orps, s0, s1)
-		a.VShiftI(sh, s1, shift)
 		if e.avx() {
+			// The same in VEX forms (no legacy SSE between them).
+			a.VV(asm.Orps, s0, s0, s1)
+			a.VVI(cmp, s1, s1, s0, 3)
+			a.VV(asm.Orps, s0, s0, s1)
+			a.VShiftIV(sh, s1, s1, shift)
 			d := e.dst(v, s0)
 			a.VV(asm.Andnps, d, s1, s0)
 			e.finish(v, d)
 			break
 		}
+		a.V(asm.Orps, s0, s1)
+		a.VI(cmp, s1, s0, 3) // unordered
+		a.V(asm.Orps, s0, s1)
+		a.VShiftI(sh, s1, shift)
 		a.V(asm.Andnps, s1, s0)
 		e.done(v, s1)
 	case wasm.OpF32x4Max, wasm.OpF64x2Max:
@@ -1246,10 +1237,24 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		if op == wasm.OpF64x2Max {
 			mx, cmp, sub, sh, shift = asm.Maxpd, asm.Cmppd, asm.Subpd, asm.PsrlqI, 13
 		}
+		shv := sh
 		x := e.vop(v.Args[0], s2)
 		y := e.vop(v.Args[1], s3)
 		e.v3(mx, s0, x, y)
 		e.v3(mx, s1, y, x)
+		if e.avx() {
+			// The same, every step three-operand: no copy of r for
+			// the NaN test.
+			a.VV(asm.Xorps, s1, s1, s0)
+			a.VV(asm.Orps, s0, s0, s1)
+			a.VVI(cmp, s2, s0, s0, 3)
+			a.VV(sub, s0, s0, s1)
+			a.VShiftIV(shv, s2, s2, shift)
+			d := e.dst(v, s0)
+			a.VV(asm.Andnps, d, s2, s0)
+			e.finish(v, d)
+			break
+		}
 		a.V(asm.Xorps, s1, s0) // d = m1 ^ m2
 		a.V(asm.Orps, s0, s1)  // r = m1 | d
 		a.V(asm.Movaps, s2, s0)
@@ -1294,10 +1299,11 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Addps, s0, s1)
 		e.done(v, s0)
 	case wasm.OpF64x2ConvertLowI32x4U:
-		e.load(s0, v.Args[0])
-		a.VM(asm.Unpcklps, s0, e.splat32(0x43300000))
-		a.VM(asm.Subpd, s0, e.splat64(0x4330000000000000))
-		e.done(v, s0)
+		// 2^52 + u as a double (u in the low mantissa), minus 2^52.
+		e.vbinM(asm.Unpcklps, s0, e.vop(v.Args[0], s1), e.splat32(0x43300000))
+		d := e.dst(v, s0)
+		e.vbinM(asm.Subpd, d, s0, e.splat64(0x4330000000000000))
+		e.finish(v, d)
 	case wasm.OpI32x4TruncSatF32x4S:
 		if e.avx() {
 			// The SSE sequence below without its copies: NaN lanes
@@ -1326,6 +1332,23 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Pxor, s0, s1)
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF32x4U:
+		if e.avx() {
+			// The SSE sequence below with 2^31 read from the pool and
+			// no copies: x >= 2^31 lanes convert x - 2^31 (or
+			// saturate), added to cvttps2dq(x)'s 0x80000000.
+			a.VV(asm.Pxor, s1, s1, s1)
+			a.VV(asm.Maxps, s0, e.vop(v.Args[0], s0), s1) // NaN and negatives to 0
+			a.VVM(asm.Subps, s3, s0, e.splat32(0x4f000000))
+			a.VVMI(asm.Cmpps, s2, s3, e.splat32(0x4f000000), 5) // x - 2^31 >= 2^31 (not less)
+			a.V(asm.Cvttps2dq, s3, s3)
+			a.VV(asm.Pxor, s3, s3, s2)
+			a.VV(asm.Pmaxsd, s3, s3, s1)
+			a.V(asm.Cvttps2dq, s0, s0)
+			d := e.dst(v, s0)
+			a.VV(asm.Paddd, d, s0, s3)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.XorpsRR(s1, s1)
 		a.V(asm.Maxps, s0, s1)
@@ -1341,6 +1364,18 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Paddd, s0, s3)
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF64x2SZero:
+		if e.avx() {
+			// NaN lanes and the top clamped to 2^31-1 by one minpd
+			// against (x == x) & 2^31-1: 0 for NaN; no copies.
+			x := e.vop(v.Args[0], s0)
+			a.VVI(asm.Cmppd, s1, x, x, 0)
+			a.VVM(asm.Andpd, s1, s1, e.splat64(math.Float64bits(2147483647)))
+			a.VV(asm.Minpd, s0, x, s1)
+			d := e.dst(v, s0)
+			a.V(asm.Cvttpd2dq, d, s0)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.V(asm.Movaps, s1, s0)
 		a.VI(asm.Cmppd, s1, s1, 0)
@@ -1349,6 +1384,20 @@ func (e *emitter) vfloat(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		a.V(asm.Cvttpd2dq, s0, s0)
 		e.done(v, s0)
 	case wasm.OpI32x4TruncSatF64x2UZero:
+		if e.avx() {
+			// Clamped to [0, 2^32-1] (NaN to 0 by maxpd's second
+			// operand), truncated, and 2^52 added, which leaves the
+			// integer in each low dword; shufps packs those.
+			a.VV(asm.Pxor, s1, s1, s1)
+			a.VV(asm.Maxpd, s0, e.vop(v.Args[0], s0), s1)
+			a.VVM(asm.Minpd, s0, s0, e.splat64(math.Float64bits(4294967295)))
+			a.VI(asm.Roundpd, s0, s0, uint8(asm.RoundTrunc|asm.RoundNoExc))
+			a.VVM(asm.Addpd, s0, s0, e.splat64(0x4330000000000000))
+			d := e.dst(v, s0)
+			a.VVI(asm.Shufps, d, s0, s1, 0x88)
+			e.finish(v, d)
+			break
+		}
 		e.load(s0, v.Args[0])
 		a.XorpsRR(s1, s1)
 		a.V(asm.Maxpd, s0, s1)

@@ -105,6 +105,11 @@ type funcEmitter struct {
 
 func (fe *funcEmitter) Emit(m *wasm.Module, f *ssa.Func, ra *regalloc.Result, opts *ssa.Options) (*isa.FuncCode, error) {
 	fe.a.Reset()
+	// With AVX the SIMD lowerings are VEX forms; their register copies,
+	// spills, reloads and v128 loads and stores are too (vmovaps,
+	// vmovups, vmovdqu), not legacy SSE between them. Functions without
+	// SIMD keep the legacy moves.
+	fe.a.SetVEXMoves(f.Simd && opts.Features&object.FeatureAVX != 0)
 	e := &emitter{a: fe.a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
 		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{},
 		sites: fe.sites[:0]}
