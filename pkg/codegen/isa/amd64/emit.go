@@ -929,9 +929,11 @@ func (e *emitter) noMoves(edge ssa.Edge) bool {
 	return true
 }
 
+// jumpTo continues at b: by falling through when b comes next, by
+// emitting a small return block again here (tailcopy.go), else by a jump.
 func (e *emitter) jumpTo(b *ssa.Block) {
 	b = e.thread(b)
-	if b != e.next {
+	if b != e.next && !e.copyReturn(b) {
 		e.a.Jmp(e.labels[b.ID])
 	}
 }
@@ -1008,7 +1010,11 @@ func (e *emitter) terminator(b *ssa.Block) {
 		for i := len(b.Results) - 1; i >= 0; i-- {
 			r := b.Results[i]
 			if i == 0 {
-				e.load(resultReg(r.Type), r)
+				if returnedSum(r) {
+					e.returnSum(r)
+				} else {
+					e.load(resultReg(r.Type), r)
+				}
 				continue
 			}
 			m := asm.M(asm.RBP, int32(16+8*resultSlot(nStack, e.f.Results, i)))
@@ -1138,7 +1144,7 @@ func (e *emitter) value(v *ssa.Value) error {
 	case ssa.OpConst, ssa.OpArg, ssa.OpParam:
 		return nil
 	}
-	if v.Fused {
+	if v.Fused || returnedSum(v) {
 		return nil
 	}
 	e.flagsFor = nil
