@@ -104,3 +104,68 @@ func TestReturnBlockCopies(t *testing.T) {
 }
 
 var returnXs = []uint64{0, 1, 2, 3, 4, 5, 6, 7, 10, 17, 24, 40, 41, 64, 65, 65528, 65535, 65536, 0x7fffffff, 0xfffffffe, 0xffffffff}
+
+// TestCallResultFolds runs calls whose result the next instruction reads
+// straight from RAX at -O 2 (isa/amd64/callfold.go): add, sub, and, or,
+// xor with an operand computed before the call (so live across it), in
+// either order, adds and subtractions of constants, and the forms that
+// must not fold (a result used twice, a constant minus the result, the
+// result minus a register, an operand computed after the call). Each is
+// followed by one more operation so that it is not the returned sum; x
+// dies at the folded instruction (the result goes to its register) but
+// where it is used again (a lea to another register). The
+// callee traps loading for large x: results, traps and their offsets
+// must be the baseline tier's, with i64 and i32 values, in both bounds
+// modes.
+func TestCallResultFolds(t *testing.T) {
+	cat := catCode
+	x := []byte{0x20, 0}
+	for _, ty := range []struct {
+		name                                        string
+		res                                         wasm.ValType
+		ext, load, c, add, sub, and, or, xor, local []byte
+	}{
+		{"i64", wasm.I64, []byte{0xad}, []byte{0x29, 3, 0}, []byte{0x42}, []byte{0x7c}, []byte{0x7d}, []byte{0x83}, []byte{0x84}, []byte{0x85}, []byte{0x7e}},
+		{"i32", wasm.I32, nil, []byte{0x28, 2, 0}, []byte{0x41}, []byte{0x6a}, []byte{0x6b}, []byte{0x71}, []byte{0x72}, []byte{0x73}, []byte{0x7f}},
+	} {
+		t.Run(ty.name, func(t *testing.T) {
+			X := cat(x, ty.ext)
+			c := func(v int32) []byte { return cat(ty.c, sleb32(v)) }
+			call := cat(x, []byte{0x10, 0})              // callee(x)
+			set, get := []byte{0x21, 1}, []byte{0x20, 1} // the local
+			then := cat(c(0x55), ty.xor)                 // (...) ^ 0x55: x dies before
+			tests := []struct {
+				name string
+				body []byte
+			}{
+				{"callee", cat(x, ty.load, c(1), ty.add)}, // [x] + 1: function 0
+				{"X; call + X", cat(X, call, ty.add, then)},
+				{"call + X (local)", cat(X, set, call, get, ty.add, then)},
+				{"X; call + X; X again", cat(X, call, ty.add, X, ty.add, then)},
+				{"call + 5", cat(call, c(5), ty.add, then)},
+				{"call - 5", cat(call, c(5), ty.sub, then)},
+				{"call + -0x80000000", cat(call, c(-0x80000000), ty.add, then)},
+				{"5 - call", cat(c(5), call, ty.sub, then)},
+				{"X - call", cat(X, call, ty.sub, then)},
+				{"call - X (local)", cat(X, set, call, get, ty.sub, then)},
+				{"X & call", cat(X, call, ty.and, then)},
+				{"X | call", cat(X, call, ty.or, then)},
+				{"X ^ call", cat(X, call, ty.xor, then)},
+				{"call + call", cat(call, x, c(1), ty.add, []byte{0x10, 0}, ty.add, then)},
+				{"call used twice", cat(call, []byte{0x22, 1}, get, ty.add, then)},
+				{"call; X + call after", cat(call, X, ty.add, then)},
+			}
+			var names []string
+			var bodies [][]byte
+			for _, tt := range tests {
+				names, bodies = append(names, tt.name), append(bodies, tt.body)
+			}
+			m := accessModule(wasm.I32, names, bodies)
+			m.Types[0].Results = []wasm.ValType{ty.res}
+			for i := range names {
+				m.Codes[i].Locals = []wasm.LocalEntry{{Count: 1, Type: ty.res}}
+			}
+			matchBaselineOn(t, m, names, returnXs)
+		})
+	}
+}

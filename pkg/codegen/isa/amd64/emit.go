@@ -55,6 +55,10 @@ type emitter struct {
 	checked map[*ssa.Value]uint64
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *ssa.Value
+	// raxHolds is the call whose result is left in RAX for raxUser, the
+	// next value emitted (callfold.go); uses counts uses by value ID.
+	raxHolds, raxUser *ssa.Value
+	uses              []int32
 	// cmpFlags is the integer comparison intCompare just materialized
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
@@ -1151,6 +1155,15 @@ func (e *emitter) value(v *ssa.Value) error {
 	e.prevCmp, e.cmpFlags = e.cmpFlags, nil
 	e.selPrev, e.selFlags = e.selFlags, nil
 	e.boolPrev, e.boolFlags = e.boolFlags, nil
+	if c := e.raxHolds; c != nil {
+		e.raxHolds = nil
+		if e.raxUser != v {
+			return fmt.Errorf("%s: the result of %s is left in RAX for %s", v.LongString(), c, e.raxUser)
+		}
+		e.foldCallResult(v, c)
+		e.spillAtDef(v)
+		return nil
+	}
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}
