@@ -59,6 +59,9 @@ type emitter struct {
 	// next value emitted (callfold.go); uses counts uses by value ID.
 	raxHolds, raxUser *ssa.Value
 	uses              []int32
+	// fallsThrough says whether the code emitted last runs on into the
+	// next block (placement.go: loop heads with calls).
+	fallsThrough bool
 	// cmpFlags is the integer comparison intCompare just materialized
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
@@ -720,6 +723,7 @@ func (e *emitter) blocks() error {
 		}
 	}
 	head, pos := e.loopHeads(skip)
+	e.fallsThrough = true              // the prologue runs into the first block
 	span := f.WS.Int32s(len(f.Blocks)) // index in e.spans of a head, plus 1
 	for i, b := range f.Blocks {
 		if skip[i] {
@@ -727,7 +731,9 @@ func (e *emitter) blocks() error {
 		}
 		e.next = next[i]
 		if head[i] {
-			e.alignLoopHead()
+			if !e.fallsThrough || !callsIn(b) {
+				e.alignLoopHead()
+			}
 			e.spans = append(e.spans, loopSpan{start: int32(a.Len()), depth: b.LoopDepth})
 			span[i] = int32(len(e.spans))
 		}
@@ -937,9 +943,11 @@ func (e *emitter) noMoves(edge ssa.Edge) bool {
 // emitting a small return block again here (tailcopy.go), else by a jump.
 func (e *emitter) jumpTo(b *ssa.Block) {
 	b = e.thread(b)
-	if b != e.next && !e.copyReturn(b) {
+	e.fallsThrough = b == e.next
+	if !e.fallsThrough && !e.copyReturn(b) {
 		e.a.Jmp(e.labels[b.ID])
 	}
+	e.fallsThrough = b == e.next // copyReturn's return cleared it
 }
 
 // intConds is an array, not a map: the linker lays it out, so linking the
@@ -984,6 +992,7 @@ func (e *emitter) terminator(b *ssa.Block) {
 		t, f := e.thread(b.Succs[0].B), e.thread(b.Succs[1].B)
 		if t == e.next {
 			a.Jcc(cond.Invert(), e.labels[f.ID])
+			e.fallsThrough = true
 		} else {
 			a.Jcc(cond, e.labels[t.ID])
 			e.jumpTo(f)
@@ -1009,6 +1018,7 @@ func (e *emitter) terminator(b *ssa.Block) {
 			e.tableTargets = append(e.tableTargets, e.labels[e.thread(b.Succs[k].B).ID])
 		}
 		e.jumpTables = append(e.jumpTables, jumpTable{tbl, lo, int32(len(e.tableTargets))})
+		e.fallsThrough = false
 	case ssa.BlockReturn:
 		_, _, nStack := convention(e.f.Params)
 		for i := len(b.Results) - 1; i >= 0; i-- {
@@ -1030,8 +1040,10 @@ func (e *emitter) terminator(b *ssa.Block) {
 		a.MovRR(64, asm.RSP, asm.RBP)
 		a.Pop(asm.RBP)
 		a.Ret()
+		e.fallsThrough = false
 	case ssa.BlockTrap:
 		a.Jmp(e.trapLabel(abi.TrapCode(b.Aux), b.Pos))
+		e.fallsThrough = false
 	}
 }
 
