@@ -26,17 +26,14 @@ func (e *emitter) foldedCallUse(v *ssa.Value) *ssa.Value {
 		return nil
 	}
 	var w *ssa.Value
-	for i, x := range b.Values {
-		if x != v {
-			continue
+	if e.at >= len(b.Values) || b.Values[e.at] != v {
+		return nil
+	}
+	for _, y := range b.Values[e.at+1:] {
+		if y.Op != ssa.OpConst && !y.Fused {
+			w = y
+			break
 		}
-		for _, y := range b.Values[i+1:] {
-			if y.Op != ssa.OpConst && !y.Fused {
-				w = y
-				break
-			}
-		}
-		break
 	}
 	if w == nil || w.Type != v.Type || !w.Loc.InReg() || returnedSum(w) {
 		return nil

@@ -59,6 +59,7 @@ type emitter struct {
 	// next value emitted (callfold.go); uses counts uses by value ID.
 	raxHolds, raxUser *ssa.Value
 	uses              []int32
+	at                int // the index in its block of the value being emitted
 	// fallsThrough says whether the code emitted last runs on into the
 	// next block (placement.go: loop heads with calls).
 	fallsThrough bool
@@ -747,8 +748,9 @@ func (e *emitter) blocks() error {
 				e.spillAtDef(p)
 			}
 		}
-		for _, v := range b.Values {
+		for k, v := range b.Values {
 			start := a.Len()
+			e.at = k
 			if err := e.value(v); err != nil {
 				return err
 			}
