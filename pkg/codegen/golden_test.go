@@ -46,6 +46,13 @@ func TestGolden(t *testing.T) {
 		{"load", ssatest.Module1(ssatest.I32s, ssatest.I32s, nil, 0x20, 0, 0x28, 2, 16)},
 		// Calls itself: a small frame checked by comparing RSP to the limit.
 		{"recurse", ssatest.Module1(ssatest.I32s, ssatest.I32s, nil, 0x20, 0, 0x10, 0)},
+		// fib as the peers' fib.c compiles it: the loop exit runs a copy
+		// of the return block (no jump), the returned sum a lea into eax.
+		{"fibloop", ssatest.Module1(ssatest.I32s, ssatest.I32s, []wasm.LocalEntry{{Count: 1, Type: wasm.I32}},
+			0x02, 0x40, 0x20, 0, 0x41, 2, 0x49, 0x0d, 0, // block; br_if x < 2
+			0x03, 0x40, 0x20, 0, 0x41, 1, 0x6b, 0x10, 0, 0x20, 1, 0x6a, 0x21, 1, // loop; acc += fib(x - 1)
+			0x20, 0, 0x41, 2, 0x6b, 0x22, 0, 0x41, 1, 0x4b, 0x0d, 0, 0x0b, 0x0b, // x -= 2; br_if x > 1
+			0x20, 0, 0x20, 1, 0x6a)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -105,7 +105,13 @@ func accessModule(param wasm.ValType, names []string, bodies [][]byte) *wasm.Mod
 // baseline tier's.
 func matchBaseline(t *testing.T, names []string, bodies [][]byte, xs []uint64) {
 	t.Helper()
-	m := accessModule(wasm.I32, names, bodies)
+	matchBaselineOn(t, accessModule(wasm.I32, names, bodies), names, xs)
+}
+
+// matchBaselineOn is matchBaseline for a module of accessModule's shape
+// (functions names, one i32 parameter x, a memory filled by fillMemory).
+func matchBaselineOn(t *testing.T, m *wasm.Module, names []string, xs []uint64) {
+	t.Helper()
 	for _, bm := range boundsModes {
 		var ref map[string]memOutcome
 		for _, opt := range []int{0, 2} {

@@ -58,6 +58,14 @@ type emitter struct {
 	checked map[*ssa.Value]uint64
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *ssa.Value
+	// raxHolds is the call whose result is left in RAX for raxUser, the
+	// next value emitted (callfold.go); uses counts uses by value ID.
+	raxHolds, raxUser *ssa.Value
+	uses              []int32
+	at                int // the index in its block of the value being emitted
+	// fallsThrough says whether the code emitted last runs on into the
+	// next block (placement.go: loop heads with calls).
+	fallsThrough bool
 	// cmpFlags is the integer comparison intCompare just materialized
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
@@ -719,6 +727,7 @@ func (e *emitter) blocks() error {
 		}
 	}
 	head, pos := e.loopHeads(skip)
+	e.fallsThrough = true              // the prologue runs into the first block
 	span := f.WS.Int32s(len(f.Blocks)) // index in e.spans of a head, plus 1
 	for i, b := range f.Blocks {
 		if skip[i] {
@@ -726,7 +735,9 @@ func (e *emitter) blocks() error {
 		}
 		e.next = next[i]
 		if head[i] {
-			e.alignLoopHead()
+			if !e.fallsThrough || !callsIn(b) {
+				e.alignLoopHead()
+			}
 			e.spans = append(e.spans, loopSpan{start: int32(a.Len()), depth: b.LoopDepth})
 			span[i] = int32(len(e.spans))
 		}
@@ -740,8 +751,9 @@ func (e *emitter) blocks() error {
 				e.spillAtDef(p)
 			}
 		}
-		for _, v := range b.Values {
+		for k, v := range b.Values {
 			start := a.Len()
+			e.at = k
 			if err := e.value(v); err != nil {
 				return err
 			}
@@ -932,11 +944,15 @@ func (e *emitter) noMoves(edge ssa.Edge) bool {
 	return true
 }
 
+// jumpTo continues at b: by falling through when b comes next, by
+// emitting a small return block again here (tailcopy.go), else by a jump.
 func (e *emitter) jumpTo(b *ssa.Block) {
 	b = e.thread(b)
-	if b != e.next {
+	e.fallsThrough = b == e.next
+	if !e.fallsThrough && !e.copyReturn(b) {
 		e.a.Jmp(e.labels[b.ID])
 	}
+	e.fallsThrough = b == e.next // copyReturn's return cleared it
 }
 
 // intConds is an array, not a map: the linker lays it out, so linking the
@@ -981,6 +997,7 @@ func (e *emitter) terminator(b *ssa.Block) {
 		t, f := e.thread(b.Succs[0].B), e.thread(b.Succs[1].B)
 		if t == e.next {
 			a.Jcc(cond.Invert(), e.labels[f.ID])
+			e.fallsThrough = true
 		} else {
 			a.Jcc(cond, e.labels[t.ID])
 			e.jumpTo(f)
@@ -1006,12 +1023,17 @@ func (e *emitter) terminator(b *ssa.Block) {
 			e.tableTargets = append(e.tableTargets, e.labels[e.thread(b.Succs[k].B).ID])
 		}
 		e.jumpTables = append(e.jumpTables, jumpTable{tbl, lo, int32(len(e.tableTargets))})
+		e.fallsThrough = false
 	case ssa.BlockReturn:
 		_, _, nStack := convention(e.f.Params)
 		for i := len(b.Results) - 1; i >= 0; i-- {
 			r := b.Results[i]
 			if i == 0 {
-				e.load(resultReg(r.Type), r)
+				if returnedSum(r) {
+					e.returnSum(r)
+				} else {
+					e.load(resultReg(r.Type), r)
+				}
 				continue
 			}
 			m := asm.M(asm.RBP, int32(16+8*resultSlot(nStack, e.f.Results, i)))
@@ -1023,8 +1045,10 @@ func (e *emitter) terminator(b *ssa.Block) {
 		a.MovRR(64, asm.RSP, asm.RBP)
 		a.Pop(asm.RBP)
 		a.Ret()
+		e.fallsThrough = false
 	case ssa.BlockTrap:
 		a.Jmp(e.trapLabel(abi.TrapCode(b.Aux), b.Pos))
+		e.fallsThrough = false
 	}
 }
 
@@ -1141,13 +1165,22 @@ func (e *emitter) value(v *ssa.Value) error {
 	case ssa.OpConst, ssa.OpArg, ssa.OpParam:
 		return nil
 	}
-	if v.Fused {
+	if v.Fused || returnedSum(v) {
 		return nil
 	}
 	e.flagsFor = nil
 	e.prevCmp, e.cmpFlags = e.cmpFlags, nil
 	e.selPrev, e.selFlags = e.selFlags, nil
 	e.boolPrev, e.boolFlags = e.boolFlags, nil
+	if c := e.raxHolds; c != nil {
+		e.raxHolds = nil
+		if e.raxUser != v {
+			return fmt.Errorf("%s: the result of %s is left in RAX for %s", v.LongString(), c, e.raxUser)
+		}
+		e.foldCallResult(v, c)
+		e.spillAtDef(v)
+		return nil
+	}
 	if err := e.op(v); err != nil {
 		return fmt.Errorf("%s: %w", v.LongString(), err)
 	}

@@ -223,7 +223,9 @@ func (e *emitter) call(v *ssa.Value) {
 			a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
 		}
 	}
-	if v.Type != ssa.TNone && regalloc.NeedsReg(v) {
+	if w := e.foldedCallUse(v); w != nil {
+		e.raxHolds, e.raxUser = v, w
+	} else if v.Type != ssa.TNone && regalloc.NeedsReg(v) {
 		e.emitMove(pmove{dst: valLoc(v), src: regLoc(resultReg(v.Type)), t: v.Type})
 	}
 	e.restoreLive(v)
