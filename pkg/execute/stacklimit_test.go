@@ -289,3 +289,44 @@ func TestStackLimitStops(t *testing.T) {
 		}
 	}
 }
+
+// A call ended at a function entry by an interrupt (here: the deadline
+// has passed when the exit is taken) traps TrapInterrupt at the entry of
+// the function whose stack check exited, with the wasm offset the
+// interrupt check at its entry had: deep's body offset. The hook makes
+// it deterministic: it requests the interrupt and moves the deadline
+// into the past, and the next entry is deep's.
+func TestStackLimitInterruptTrapSite(t *testing.T) {
+	m := limitModule(t)
+	idx := map[string]uint32{}
+	for _, e := range m.Exports {
+		idx[e.Name] = e.Index
+	}
+	for _, tc := range limitTiers {
+		t.Run(tc.name, func(t *testing.T) {
+			hook := func(s *Store) {
+				s.deadline = 1 // monoNow() is always later
+				s.Interrupt()
+			}
+			s, a, _ := limitStore(t, tc.opt, tc.bounds, Config{}, &hook)
+			defer func() { s.deadline = 0 }()
+			for _, fn := range []string{"deep", "mix"} {
+				args := []uint64{1}
+				if fn == "mix" {
+					args = make([]uint64, 13)
+					args[0] = 3
+				}
+				_, err := a.Func(fn).Call(args...)
+				tr, ok := err.(*Trap)
+				if !ok || tr.Code != abi.TrapInterrupt {
+					t.Fatalf("%s: got %v, want an interrupt trap", fn, err)
+				}
+				want := uint32(m.Codes[idx[fn]-m.NumImportedFuncs].BodyOffset)
+				if tr.FuncIndex != idx[fn] || tr.WasmOffset != want {
+					t.Errorf("%s: trapped in function %d at %#x, want %d at %#x (its entry)", fn, tr.FuncIndex, tr.WasmOffset, idx[fn], want)
+				}
+				s.deadline = 0
+			}
+		})
+	}
+}
