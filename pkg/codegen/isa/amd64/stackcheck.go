@@ -110,11 +110,14 @@ func regSaveSize(r asm.Reg) int32 {
 // foldsEntryCheck reports whether f's entry interrupt check is left to
 // its prologue's stack check: the prologue always checks a function that
 // calls (see prologue). Fuel-metered code keeps its checks as they were
-// (they also charge fuel). A function that calls nothing keeps its check
-// even when its frame is big enough to be checked: which frame it gets is
-// known only after register allocation, which the check's removal would
-// change; such functions are leaves with loops, where one check per call
-// is noise.
+// (they also charge fuel). A function that calls nothing and has an entry
+// check is a leaf with loops (frontend: a leaf without loops has none).
+// Most have a small frame and no stack check, and keep the word's check:
+// a stack check in its place would cost the same (a compare with memory
+// and a branch) and add a slow path. Those with a frame big enough to be
+// checked keep it too: the frame is known only after register allocation,
+// which the check's removal would change, and one check per call of a
+// function that loops is noise.
 func foldsEntryCheck(f *ssa.Func, opts *ssa.Options) bool {
 	return !opts.Fuel && callsGuest(f)
 }
