@@ -70,8 +70,8 @@
 //     indices) come first.
 //   - ExitInterrupt: a prologue's stack check failed although RSP was above
 //     the real limit (ExecStackLimit): the runtime raised VMStackLimit to
-//     ask for an exit (see VMStackLimit); the guest resumes at the check,
-//     which it does again. Or the guest saw a non-zero VMInterrupt word at
+//     ask for an exit (see VMStackLimit); the guest resumes past the
+//     check. Or the guest saw a non-zero VMInterrupt word at
 //     the entry of a function without such a check that may run long (a
 //     leaf with loops; fuel-instrumented code checks it at every entry and
 //     loop header). Or, in
@@ -161,7 +161,7 @@ const (
 // that the stack check fails. Its out-of-line path compares against the
 // real limit, ExecStackLimit: below it the function traps StackOverflow
 // as before; above it the function exits with ExitInterrupt (as an
-// interrupt check does) and, when resumed, does the stack check again. The
+// interrupt check does) and, when resumed, goes on into the function. The
 // runtime, where it clears the request or sets the real limit, stores
 // VMInterrupt = 0 (when clearing), then VMStackLimit = the real limit,
 // then stores ^0 again if VMInterrupt is set by then; with sequentially

@@ -192,12 +192,10 @@ func (b *baseEmitter) Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*isa
 	// The stack check is also the entry's interrupt check (limitStub).
 	a.Push(asm.RBP)
 	a.MovRR(64, asm.RBP, asm.RSP)
-	recheck := a.NewLabel()
-	a.Bind(recheck)
 	a.Lea(64, rA, asm.M(asm.RSP, -0x10000000))
 	leaAt := a.Len()
 	a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
-	e.limitJump(recheck, true, b.params)
+	e.limitJump(true, b.params)
 	a.SubRI(64, asm.RSP, 0x10000000)
 	subAt := a.Len()
 	a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)

@@ -657,8 +657,6 @@ func (e *emitter) prologue() {
 	// holds an unchecked leaf and the stubs below it.
 	// The check is also the entry's interrupt check (limitStub).
 	if frame > leafFrameMax || e.callsGuest() {
-		recheck := a.NewLabel()
-		a.Bind(recheck)
 		big := frame > checkFrameSlack
 		if big {
 			a.Lea(64, rA, asm.M(asm.RSP, -frame))
@@ -666,7 +664,7 @@ func (e *emitter) prologue() {
 		} else {
 			a.CmpRM(64, asm.RSP, asm.M(asm.R15, abi.VMStackLimit))
 		}
-		e.limitJump(recheck, big, e.f.Params)
+		e.limitJump(big, e.f.Params)
 	}
 	if frame > 0 {
 		a.SubRI(64, asm.RSP, frame)

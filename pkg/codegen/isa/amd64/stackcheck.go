@@ -19,19 +19,20 @@ import (
 // convention registers and RAX, RCX and RDX free (no call passes anything
 // in them).
 type limitStub struct {
-	label   asm.Label // where the check's jb goes
-	recheck asm.Label // the check itself, done again after an exit
-	rax     bool      // the check compared RAX (RSP - frame), not RSP
-	params  []ssa.Type
-	on      bool
+	label  asm.Label // where the check's jb goes
+	back   asm.Label // just past the jb
+	rax    bool      // the check compared RAX (RSP - frame), not RSP
+	params []ssa.Type
+	on     bool
 }
 
 // limitJump emits the jb of a prologue's stack check, which the caller
-// has emitted after binding recheck (rax: it compared RAX, not RSP).
-func (e *emitter) limitJump(recheck asm.Label, rax bool, params []ssa.Type) {
-	l := e.a.NewLabel()
+// has emitted (rax: it compared RAX, not RSP).
+func (e *emitter) limitJump(rax bool, params []ssa.Type) {
+	l, back := e.a.NewLabel(), e.a.NewLabel()
 	e.a.Jcc(asm.CondB, l)
-	e.limit = limitStub{label: l, recheck: recheck, rax: rax, params: params, on: true}
+	e.a.Bind(back)
+	e.limit = limitStub{label: l, back: back, rax: rax, params: params, on: true}
 }
 
 // emitLimitStub: below the real limit the check was right, and the
@@ -40,8 +41,12 @@ func (e *emitter) limitJump(recheck asm.Label, rax bool, params []ssa.Type) {
 // asked for an exit: the stub keeps the parameter registers on the stack
 // (there is room: RSP is above the real limit, and the margin below it
 // holds any stub), exits as an interrupt check does, with the site of the
-// function's entry (position 0), and jumps back to the check, which
-// fails again only if the runtime raised the limit again.
+// function's entry (position 0), and when resumed goes on past the check,
+// as the interrupt check did: the compare with the real limit has shown
+// that the frame fits, and neither the stack nor its limit changes while
+// the call runs. Doing the check again would only add another exit when
+// a request came meanwhile, and a guest asked to exit faster than it can
+// exit and come back would never get past its entry.
 func (e *emitter) emitLimitStub() {
 	s := e.limit
 	if !s.on {
@@ -95,7 +100,7 @@ func (e *emitter) emitLimitStub() {
 	if size > 0 {
 		a.AddRI(64, asm.RSP, size)
 	}
-	a.Jmp(s.recheck)
+	a.Jmp(s.back)
 }
 
 // regSaveSize is the room a parameter register takes in limitStub's save
