@@ -11,8 +11,9 @@ import (
 // exit raises VMStackLimit so that every check fails, and the check's
 // out-of-line path, limitStub, tells that from a real overflow by the
 // real limit in the ExecContext. A call then costs one compare and branch
-// at entry instead of two, as in wasmtime, which has no entry check at
-// all (it relies on epochs or fuel at loop headers).
+// at entry instead of two, as in the prologue of wasmtime as the peers
+// harness configures it (a stack check only). V8 and Go fold preemption
+// requests into their stack limits the same way.
 
 // limitStub is the out-of-line path of a prologue's stack check. It runs
 // before the frame is taken, with the parameters still in their
