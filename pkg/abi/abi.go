@@ -68,8 +68,13 @@
 //     (memory.grow, table.grow, bulk memory and table operations). Arguments
 //     as listed on each Builtin constant; immediates (segment and table
 //     indices) come first.
-//   - ExitInterrupt: the guest saw a non-zero VMInterrupt word at a function
-//     entry (and, in fuel-instrumented code, at a loop header), or, in
+//   - ExitInterrupt: a prologue's stack check failed although RSP was above
+//     the real limit (ExecStackLimit): the runtime raised VMStackLimit to
+//     ask for an exit (see VMStackLimit); the guest resumes past the
+//     check. Or the guest saw a non-zero VMInterrupt word at
+//     the entry of a function without such a check that may run long (a
+//     leaf with loops; fuel-instrumented code checks it at every entry and
+//     loop header). Or, in
 //     fuel-instrumented code (object Meta.Fuel), a negative VMFuel there;
 //     resumable like a host call with no arguments. Loops without fuel have
 //     no check: the runtime stops them by making the thread exit from
@@ -95,8 +100,12 @@ package abi
 // function of a version 3 object through an import or a table would find
 // them clobbered. 5: memories have at most MaxMemPages pages and a guard
 // of MemGuardBelow bytes below their base, which generated code relies on
-// to fold address constants, see both.)
-const Version = 5
+// to fold address constants, see both. 6: a function with a stack check
+// has no VMInterrupt check: it relies on the runtime raising VMStackLimit
+// with every interrupt request and keeping the real limit in
+// ExecStackLimit; code of version 6 on a runtime of version 5 could not be
+// interrupted at function entries, nor tell an interrupt from an overflow.)
+const Version = 6
 
 // MaxMemPages is the most pages the runtime lets a memory have: one fewer
 // than the 65536 a 32-bit memory could address. Generated code relies on
@@ -134,8 +143,8 @@ const StackMargin = 64 << 10
 const (
 	VMMemBase    = 0x00 // uintptr: base of memory 0 (0 if the module has none)
 	VMMemDesc    = 0x08 // *MemoryDesc of memory 0 (shared with importers)
-	VMStackLimit = 0x10 // uintptr: a prologue traps StackOverflow if RSP - frame (or, for a small frame, RSP) < this
-	VMInterrupt  = 0x18 // uint32: non-zero asks for ExitInterrupt at the next check
+	VMStackLimit = 0x10 // uintptr: a prologue's stack check fails if RSP - frame (or, for a small frame, RSP) < this; see below
+	VMInterrupt  = 0x18 // uint32: non-zero asks for ExitInterrupt at the next check; see below
 	VMExec       = 0x20 // *ExecContext of the store the instance runs in
 	VMGlobals    = 0x28 // *[n]uintptr: address of each global's 16-byte cell, imports first
 	VMTables     = 0x30 // *[n]*TableDesc, imports first
@@ -145,20 +154,36 @@ const (
 	VMSize       = 0x80
 )
 
+// Interrupt requests and the stack limit. A function that checks the
+// stack in its prologue does not also read VMInterrupt there (a load and a
+// branch per call): as in V8 and Go, whoever requests an interrupt stores
+// VMInterrupt = 1 and then VMStackLimit = ^0 (StackLimitInterrupt), so
+// that the stack check fails. Its out-of-line path compares against the
+// real limit, ExecStackLimit: below it the function traps StackOverflow
+// as before; above it the function exits with ExitInterrupt (as an
+// interrupt check does) and, when resumed, goes on into the function. The
+// runtime, where it clears the request or sets the real limit, stores
+// VMInterrupt = 0 (when clearing), then VMStackLimit = the real limit,
+// then stores ^0 again if VMInterrupt is set by then; with sequentially
+// consistent stores a pending request always leaves the limit raised. A
+// raised limit with no request costs one exit and a retry.
+const StackLimitInterrupt = ^uintptr(0)
+
 // ExecContext field offsets. One ExecContext per store (a group of instances
 // that call each other); it lives outside the Go heap.
 const (
-	ExecGoSP      = 0x00 // Go SP saved by enter/resume (points at their return address)
-	ExecGoBP      = 0x08 // Go BP saved by enter/resume
-	ExecExitCode  = 0x10 // uint64: ExitKind | arg<<8
-	ExecTrapPC    = 0x18 // uintptr: see the package comment
-	ExecFrameBP   = 0x20 // uintptr: RBP of the guest frame that exited
-	ExecResumePC  = 0x28 // uintptr: where resume continues
-	ExecResumeSP  = 0x30 // uintptr: RSP to resume with
-	ExecHostArgs  = 0x38 // uintptr: the argument/result slots of a host call or builtin
-	ExecExitVMCtx = 0x40 // uintptr: vmctx of the instance that exited
-	ExecStackTop  = 0x48 // uintptr: top of the guest stack (16-byte aligned)
-	ExecSize      = 0x80
+	ExecGoSP       = 0x00 // Go SP saved by enter/resume (points at their return address)
+	ExecGoBP       = 0x08 // Go BP saved by enter/resume
+	ExecExitCode   = 0x10 // uint64: ExitKind | arg<<8
+	ExecTrapPC     = 0x18 // uintptr: see the package comment
+	ExecFrameBP    = 0x20 // uintptr: RBP of the guest frame that exited
+	ExecResumePC   = 0x28 // uintptr: where resume continues
+	ExecResumeSP   = 0x30 // uintptr: RSP to resume with
+	ExecHostArgs   = 0x38 // uintptr: the argument/result slots of a host call or builtin
+	ExecExitVMCtx  = 0x40 // uintptr: vmctx of the instance that exited
+	ExecStackTop   = 0x48 // uintptr: top of the guest stack (16-byte aligned)
+	ExecStackLimit = 0x50 // uintptr: the real stack limit, which VMStackLimit is unless an interrupt raised it
+	ExecSize       = 0x80
 )
 
 // MemoryDesc describes a linear memory. Base never changes after the memory

@@ -25,7 +25,7 @@ func TestSignalAsmOffsets(t *testing.T) {
 		"UC_R15": greg(7), "UC_RBP": greg(10), "UC_RSP": greg(15), "UC_RIP": greg(16),
 		"SI_CODE": 8, "SI_ADDR": 16,
 		"SIGBUS": int64(unix.SIGBUS), "SIGSEGV": int64(unix.SIGSEGV), "SIGURG": int64(unix.SIGURG),
-		"VMInterrupt": abi.VMInterrupt, "VMExec": abi.VMExec,
+		"VMInterrupt": abi.VMInterrupt, "VMStackLimit": abi.VMStackLimit, "VMExec": abi.VMExec,
 		"ExecGoSP": abi.ExecGoSP, "ExecGoBP": abi.ExecGoBP, "ExecExitCode": abi.ExecExitCode,
 		"ExecTrapPC": abi.ExecTrapPC, "ExecFrameBP": abi.ExecFrameBP, "ExecResumePC": abi.ExecResumePC,
 		"ExecResumeSP": abi.ExecResumeSP, "ExecHostArgs": abi.ExecHostArgs, "ExecExitVMCtx": abi.ExecExitVMCtx,

@@ -98,10 +98,15 @@
 // register on the guest stack, exits to Go like an interrupt check, and
 // when resumed restores them and returns to the interrupted instruction.
 // Go calls runtime.Gosched between the two. So loops need no interrupt
-// check (codegen emits none without fuel); function entries keep theirs,
-// which catch the word when injecting was not possible (RIP in a stub,
-// the stack about to grow). (With GODEBUG=asyncpreemptoff=1 Go sends no
-// such signal, and a guest loop stalls the collector as a Go loop would.)
+// check (codegen emits none without fuel); function entries keep one,
+// which catches the request when injecting was not possible (RIP in a
+// stub, the stack about to grow). For a function with a stack check that
+// check is the stack check itself: whoever sets the word (the handler,
+// Store.interrupt) then raises the vmctx's stack limit to ^0, the check
+// fails, and its slow path exits like an interrupt check unless RSP is
+// below the real limit (abi.StackLimitInterrupt; setLimit lowers it
+// again). (With GODEBUG=asyncpreemptoff=1 Go sends no such signal, and a
+// guest loop stalls the collector as a Go loop would.)
 //
 // Cancellation uses the same word: Config.Timeout (a timer per call),
 // Func.CallContext and Store.Kill set it and end the call with

@@ -497,7 +497,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	inst.vmctx = vm
 	inst.funcRefs = base + oFuncRefs
 
-	storePtr(vm+abi.VMStackLimit, s.stackLimit) // set again by every outermost call
+	s.setLimit(vm) // set again by every outermost call
 	storePtr(vm+abi.VMExec, s.exec)
 	storePtr(vm+abi.VMGlobals, base+oGlobalPtrs)
 	storePtr(vm+abi.VMTables, base+oTablePtrs)

@@ -12,6 +12,7 @@
 #define SIGSEGV 11
 #define SIGURG 23
 
+#define VMStackLimit 0x10
 #define VMInterrupt 0x18
 #define VMExec 0x20
 #define ExecGoSP 0x00
@@ -106,7 +107,10 @@ incode:
 	MOVQ UC_R15(DX), R10
 	CMPL DI, $SIGURG
 	JNE fault
+	// The word, then the raised stack limit that prologues check
+	// (abi.StackLimitInterrupt); x86 keeps the two stores in order.
 	MOVL $1, VMInterrupt(R10)
+	MOVQ $-1, VMStackLimit(R10)
 	LOCK
 	INCQ ·sigStatURGGuest(SB)
 	// Inject a call of sigPreempt when RIP is in the module's functions

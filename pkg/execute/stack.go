@@ -143,7 +143,8 @@ func putStack(st *guestStack) {
 }
 
 // takeStack gives the store a stack for an outermost call and points the
-// ExecContext's guard words and every instance's stack limit at it.
+// ExecContext's guard words, its real stack limit and every instance's
+// stack limit at it.
 func (s *Store) takeStack() error {
 	st, err := getStack(uintptr(s.cfg.StackSize), s.id)
 	if err != nil {
@@ -157,8 +158,9 @@ func (s *Store) takeStack() error {
 	storePtr(s.exec+execStackGuardLo, lo)
 	storePtr(s.exec+execStackGuardHi, lo+pageSize)
 	storePtr(s.exec+execStackLow, st.low)
+	storePtr(s.exec+abi.ExecStackLimit, s.stackLimit)
 	for _, vm := range *s.vmctxs.Load() {
-		storePtr(vm+abi.VMStackLimit, s.stackLimit)
+		s.setLimit(vm) // an interrupt requested while idle stays pending
 	}
 	return nil
 }

@@ -70,6 +70,9 @@ type Store struct {
 	curTop     uintptr   // stack top for the next call (lower when nested)
 	hostInst   *Instance // the host call running, named if it panics
 	hostIdx    uint32
+	// interruptExits counts the exits of interrupt checks and failed
+	// stack checks (ExitInterrupt other than injected preemptions).
+	interruptExits uint64
 
 	instances  []*Instance
 	modules    []*module
@@ -263,20 +266,42 @@ func (s *Store) release() {
 	s.arena.free()
 }
 
-// interrupt sets the interrupt word of every instance of the store: a
-// cross-instance call runs with the callee's vmctx, so any of them may be
-// the one checked next.
+// interrupt sets the interrupt word of every instance of the store and
+// then raises its stack limit, which is what a function with a stack check
+// looks at (abi.StackLimitInterrupt): a cross-instance call runs with the
+// callee's vmctx, so any of them may be the one checked next. Safe from
+// any goroutine: the stores are sequentially consistent, and whoever
+// lowers a limit again looks at the word afterwards (setLimit).
 func (s *Store) interrupt() {
 	for _, vm := range *s.vmctxs.Load() {
-		atomic.StoreUint32((*uint32)(ptr(vm+abi.VMInterrupt)), 1)
+		atomic.StoreUint32(interruptWord(vm), 1)
+		atomic.StoreUintptr(limitWord(vm), abi.StackLimitInterrupt)
 	}
 }
 
+// clearInterrupts clears every instance's interrupt word and puts its
+// real stack limit back, unless another request came in meanwhile.
 func (s *Store) clearInterrupts() {
 	for _, vm := range *s.vmctxs.Load() {
-		atomic.StoreUint32((*uint32)(ptr(vm+abi.VMInterrupt)), 0)
+		atomic.StoreUint32(interruptWord(vm), 0)
+		s.setLimit(vm)
 	}
 }
+
+// setLimit gives instance vm the store's real stack limit, or leaves it
+// raised when an interrupt is pending: a request whose raise this store
+// overwrote has set the word before it raised the limit, so the word is
+// seen set here and the limit raised again. A request that comes after
+// the load raises the limit itself.
+func (s *Store) setLimit(vm uintptr) {
+	atomic.StoreUintptr(limitWord(vm), s.stackLimit)
+	if atomic.LoadUint32(interruptWord(vm)) != 0 {
+		atomic.StoreUintptr(limitWord(vm), abi.StackLimitInterrupt)
+	}
+}
+
+func interruptWord(vm uintptr) *uint32 { return (*uint32)(ptr(vm + abi.VMInterrupt)) }
+func limitWord(vm uintptr) *uintptr    { return (*uintptr)(ptr(vm + abi.VMStackLimit)) }
 
 // Kill ends the store's running call with TrapInterrupt at once: the
 // thread running guest code is signalled (see killLocked), so even a loop
@@ -617,9 +642,11 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 				return nil, s.newTrap(abi.TrapOutOfFuel, loadPtr(e+abi.ExecTrapPC), loadPtr(e+abi.ExecFrameBP))
 			}
 			if ec>>8 != preemptExit {
-				// A preemption leaves the word set: the guest may be
-				// one that waits for it (it costs a loop-free guest
-				// one more exit at its next function entry).
+				// A preemption leaves the word set and the limit
+				// raised: the guest may be one that waits for the
+				// word (it costs a loop-free guest one more exit at
+				// its next function entry).
+				s.interruptExits++
 				s.clearInterrupts()
 			}
 			// The deadline is checked here too, not only by the timer:

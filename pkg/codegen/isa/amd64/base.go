@@ -160,7 +160,6 @@ type baseEmitter struct {
 	nvals    int
 	ptrs     []*ssa.Value
 	cv       ssa.Value // constant stand-in for materializing
-	entryV   ssa.Value // the entry interrupt check (kept by e.ool)
 	brtGen   int32
 	brtStubs []int // frame indices of the current br_table's stubs
 	types    map[uint32][2][]ssa.Type
@@ -190,19 +189,18 @@ func (b *baseEmitter) Emit(m *wasm.Module, fidx uint32, opts *ssa.Options) (*isa
 	e := &b.e
 	a := e.a
 	// Prologue; the frame size is patched in at the end.
+	// The stack check is also the entry's interrupt check (limitStub).
 	a.Push(asm.RBP)
 	a.MovRR(64, asm.RBP, asm.RSP)
 	a.Lea(64, rA, asm.M(asm.RSP, -0x10000000))
 	leaAt := a.Len()
 	a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
-	a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
+	e.limitJump(true, b.params)
 	a.SubRI(64, asm.RSP, 0x10000000)
 	subAt := a.Len()
 	a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
 	b.bindParams()
 	b.refreshMemLen()
-	b.entryV = ssa.Value{Op: ssa.OpInterrupt, Loc: ssa.Loc{Reg: ssa.NoReg, Slot: -1}}
-	e.interrupt(&b.entryV)
 
 	b.frames.push(bframe{kind: bfFunc})
 	b.rd.Reset(code.Body)

@@ -44,6 +44,7 @@ type emitter struct {
 	traps   []trapStub
 	sites   []isa.Site
 	ool     []outOfLine
+	limit   limitStub // the prologue's stack check's slow path, if it has one
 	consts  map[uint64]asm.Label
 	constOr []uint64
 	vconsts map[[2]uint64]asm.Label // 16-byte constants (emit_simd.go)
@@ -665,14 +666,16 @@ func (e *emitter) prologue() {
 	// taken: RSP itself against the limit, one instruction fewer per call;
 	// the frame then reaches at most that far into the margin, which still
 	// holds an unchecked leaf and the stubs below it.
-	switch {
-	case frame <= checkFrameSlack && (frame > leafFrameMax || e.callsGuest()):
-		a.CmpRM(64, asm.RSP, asm.M(asm.R15, abi.VMStackLimit))
-		a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
-	case frame > leafFrameMax || e.callsGuest():
-		a.Lea(64, rA, asm.M(asm.RSP, -frame))
-		a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
-		a.Jcc(asm.CondB, e.trapLabel(abi.TrapStackOverflow, 0))
+	// The check is also the entry's interrupt check (limitStub).
+	if frame > leafFrameMax || e.callsGuest() {
+		big := frame > checkFrameSlack
+		if big {
+			a.Lea(64, rA, asm.M(asm.RSP, -frame))
+			a.CmpRM(64, rA, asm.M(asm.R15, abi.VMStackLimit))
+		} else {
+			a.CmpRM(64, asm.RSP, asm.M(asm.R15, abi.VMStackLimit))
+		}
+		e.limitJump(big, e.f.Params)
 	}
 	if frame > 0 {
 		a.SubRI(64, asm.RSP, frame)
@@ -792,6 +795,7 @@ type valueSpan struct {
 // stubs, then the jump tables and constants.
 func (e *emitter) emitOutOfLine() {
 	a := e.a
+	e.emitLimitStub()
 	for _, o := range e.ool {
 		e.interruptStub(o)
 	}
@@ -849,8 +853,12 @@ const _ = uint(abi.StackMargin/4 - max(checkFrameSlack, leafFrameMax))
 
 // callsGuest reports whether f calls other guest functions (directly,
 // through tables or imports).
-func (e *emitter) callsGuest() bool {
-	for _, b := range e.f.Blocks {
+func (e *emitter) callsGuest() bool { return callsGuest(e.f) }
+
+// callsGuest reports whether f calls a function (of its module, another
+// instance or the host), directly or through a table.
+func callsGuest(f *ssa.Func) bool {
+	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if v.Op == ssa.OpCall || v.Op == ssa.OpCallIndirect {
 				return true

@@ -315,10 +315,13 @@ func (e *emitter) vvv(op asm.VecOp, d, x, y asm.Reg, imm int) {
 	}
 }
 
-// Prepare folds v128 loads into the SIMD operations that read them when
-// the target has AVX, whose VEX memory operands need no alignment: one
-// instruction and one register fewer per load.
+// Prepare drops the entry interrupt check of a function whose stack
+// check does its work (dropEntryCheck, stackcheck.go), and folds v128
+// loads into the SIMD operations that read them when the target has AVX,
+// whose VEX memory operands need no alignment: one instruction and one
+// register fewer per load.
 func (Machine) Prepare(f *ssa.Func, opts *ssa.Options) {
+	dropEntryCheck(f, opts)
 	if f.Simd && opts.OptLevel > 1 && opts.Features&object.FeatureAVX != 0 {
 		ssa.FuseVectorLoads(f, vecMemOperand)
 		avx2 := opts.Features&object.FeatureAVX2 != 0
