@@ -11,6 +11,9 @@ func Optimize(f *Func, level int) {
 	removeUnreachable(f)
 	elimRedundantParams(f)
 	if level > 0 {
+		if level > 1 {
+			dupReturns(f)
+		}
 		fold(f)
 		if level > 1 {
 			gvn(f)
