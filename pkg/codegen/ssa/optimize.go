@@ -24,6 +24,9 @@ func Optimize(f *Func, level int) {
 		elimBoundsChecks(f)
 		divByConst(f)
 	}
+	if level > 1 {
+		splitExits(f)
+	}
 	deadCode(f)
 	splitCriticalEdges(f)
 	if level > 1 {
