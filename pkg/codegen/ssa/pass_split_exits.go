@@ -35,6 +35,11 @@ func splitExits(f *Func) {
 		if oCalls {
 			s, o, rs, ro = o, s, ro, rs
 		}
+		// c itself on the calling side (a loop back to it) would use the
+		// parameters before its edge defines them.
+		if rs[c.ID] {
+			return
+		}
 		for _, b := range f.Blocks {
 			if rs[b.ID] && ro[b.ID] {
 				return
