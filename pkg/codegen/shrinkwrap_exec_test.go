@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -20,12 +21,12 @@ import (
 // both paths, deep recursion (to stack exhaustion), and a caller keeping
 // values in callee-saved registers across calls of them all, which a save
 // missed or a restore of what was not saved would corrupt. Results, trap
-// codes and trap offsets must be the baseline tier's, in both bounds
-// modes.
+// codes, trap offsets and backtraces (the frame-pointer chain, from traps
+// on either path) must be the baseline tier's, in both bounds modes.
 func TestShrinkWrap(t *testing.T) {
 	m := loadWasm(t, "testdata/shrinkwrap.wasm")
 	other := loadWasm(t, "testdata/shrinkwrap_other.wasm")
-	xs := []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 20, 0x7fffffff, 0xfffffffd, 0xffffffff}
+	xs := []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 20, 0x7fffffff, 0xfffffffc, 0xfffffffd, 0xffffffff}
 	ys := []uint64{0, 1, 7, 8, 100, 101, 1000, 65532, 65536, 0xfffffff0}
 	type call struct {
 		name string
@@ -46,9 +47,10 @@ func TestShrinkWrap(t *testing.T) {
 		calls = append(calls, call{"deep", x, 5})
 	}
 	type outcome struct {
-		res  uint64
-		trap string
-		off  uint32
+		res    uint64
+		trap   string
+		off    uint32
+		frames string // the backtrace: function and call-site offset of each frame
 	}
 	for _, bm := range boundsModes {
 		var ref map[call]outcome
@@ -89,7 +91,17 @@ func TestShrinkWrap(t *testing.T) {
 					var trap *execute.Trap
 					switch {
 					case errors.As(err, &trap):
-						got[c] = outcome{trap: trap.Code.String(), off: trap.WasmOffset}
+						o := outcome{trap: trap.Code.String(), off: trap.WasmOffset}
+						// The tiers' frames differ in size, so a stack
+						// overflow's depth does too: its innermost frame only.
+						frames := trap.Frames
+						if trap.Code == abi.TrapStackOverflow && len(frames) > 1 {
+							frames = frames[:1]
+						}
+						for _, fr := range frames {
+							o.frames += fmt.Sprintf("%s@%#x ", fr.Func, fr.WasmOffset)
+						}
+						got[c] = o
 					case err != nil:
 						t.Fatalf("%v: %v", c, err)
 					default:
