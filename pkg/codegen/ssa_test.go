@@ -52,9 +52,11 @@ func TestBuildSSA(t *testing.T) {
 			expect: "0",
 		},
 		{
+			// The load keeps the join from being copied into both arms
+			// (dupReturns copies only small pure return blocks).
 			name: "if/else with different values merges through a parameter",
 			m: ssatest.Module1(ssatest.I32s, ssatest.I32s, nil,
-				0x20, 0, 0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b),
+				0x20, 0, 0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b, 0x28, 2, 0),
 			check:  func(f *ssa.Func) string { return strconv.Itoa(totalParams(f)) },
 			expect: "1",
 		},

@@ -11,6 +11,9 @@ func Optimize(f *Func, level int) {
 	removeUnreachable(f)
 	elimRedundantParams(f)
 	if level > 0 {
+		if level > 1 {
+			dupReturns(f)
+		}
 		fold(f)
 		if level > 1 {
 			gvn(f)
@@ -20,6 +23,9 @@ func Optimize(f *Func, level int) {
 		foldAddressAdds(f)
 		elimBoundsChecks(f)
 		divByConst(f)
+	}
+	if level > 1 {
+		splitExits(f)
 	}
 	deadCode(f)
 	splitCriticalEdges(f)

@@ -86,6 +86,12 @@ type emitter struct {
 	// saved are the callee-saved registers the function allocates, kept
 	// in the slots after the spill slots from the prologue to each return.
 	saved []asm.Reg
+	// saveAt is the block at whose top the saves are made, nil for the
+	// prologue; inRegion marks, by block ID, the blocks after them, and
+	// unsaved says the code being emitted is outside (shrinkwrap.go).
+	saveAt   *ssa.Block
+	inRegion []bool
+	unsaved  bool
 	// threaded memoizes thread, by block ID.
 	threaded []*ssa.Block
 	// pending and edgeMs are parallelMove's and edgeMoves' buffers,
@@ -567,6 +573,7 @@ func (e *emitter) trapLabel(code abi.TrapCode, pos int32) asm.Label {
 func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
 	e.saved = e.usedCalleeSaved()
+	e.shrinkWrap()
 	e.frame = e.frameSize()
 	e.prologue()
 	e.bindArgs()
@@ -683,8 +690,8 @@ func (e *emitter) prologue() {
 	if e.leavesInstance() {
 		a.MovMR(64, asm.M(asm.RBP, -8), asm.R15)
 	}
-	for k, r := range e.saved {
-		a.MovMR(64, e.saveSlot(k), r)
+	if e.saveAt == nil {
+		e.saveCalleeSaved()
 	}
 }
 
@@ -745,6 +752,10 @@ func (e *emitter) blocks() error {
 			span[i] = int32(len(e.spans))
 		}
 		a.Bind(e.labels[b.ID])
+		e.unsaved = e.saveAt != nil && !e.inRegion[b.ID]
+		if b == e.saveAt {
+			e.saveCalleeSaved()
+		}
 		// Checks done in the only predecessor dominate this block.
 		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
 			e.resetChecked()
@@ -915,7 +926,8 @@ func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 			t = r
 			break
 		}
-		if len(chain) > len(e.f.Blocks) || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
+		// The block the saves are made at is emitted, and entered (shrinkwrap.go).
+		if len(chain) > len(e.f.Blocks) || t == e.saveAt || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
 			break
 		}
 		chain = append(chain, t)
@@ -1047,8 +1059,10 @@ func (e *emitter) terminator(b *ssa.Block) {
 			m := asm.M(asm.RBP, int32(16+8*resultSlot(nStack, e.f.Results, i)))
 			e.emitMove(e.moveFrom(memLoc(m), r))
 		}
-		for k, r := range e.saved {
-			a.MovRM(64, r, e.saveSlot(k))
+		if e.restores() {
+			for k, r := range e.saved {
+				a.MovRM(64, r, e.saveSlot(k))
+			}
 		}
 		a.MovRR(64, asm.RSP, asm.RBP)
 		a.Pop(asm.RBP)

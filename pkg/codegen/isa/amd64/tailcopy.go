@@ -74,7 +74,8 @@ func copyableOp(op ssa.Op) bool {
 // copyReturn emits return block t in place of a jump to it, when t is
 // small enough (copyableReturn), and reports whether it did.
 func (e *emitter) copyReturn(t *ssa.Block) bool {
-	if !copyableReturn(t) {
+	// The saves are made at the top of e.saveAt: a copy would skip them.
+	if !copyableReturn(t) || t == e.saveAt {
 		return false
 	}
 	flags, cmp, cmpPrev := e.flagsFor, e.cmpFlags, e.prevCmp
