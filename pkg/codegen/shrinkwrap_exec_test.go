@@ -43,7 +43,7 @@ func TestShrinkWrap(t *testing.T) {
 			}
 		}
 	}
-	for _, x := range []uint64{0, 1, 2, 1000, 30000, 1 << 30} {
+	for _, x := range []uint64{0, 1, 2, 1000, 1 << 30} { // not a depth near the limit: the tiers' frames differ
 		calls = append(calls, call{"deep", x, 5})
 	}
 	type outcome struct {
