@@ -66,6 +66,9 @@ type emitter struct {
 	// fallsThrough says whether the code emitted last runs on into the
 	// next block (placement.go: loop heads with calls).
 	fallsThrough bool
+	// splitIn are the values in their split register in the block being
+	// emitted (emit_split.go).
+	splitIn []*ssa.Value
 	// cmpFlags is the integer comparison intCompare just materialized
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
@@ -570,6 +573,7 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	e.prologue()
 	e.bindArgs()
 	if err := e.blocks(); err != nil {
+		e.splitLocs(nil)
 		return nil, err
 	}
 	e.emitOutOfLine()
@@ -602,6 +606,14 @@ func (e *emitter) usedCalleeSaved() []asm.Reg {
 		}
 		for _, v := range b.Values {
 			mark(v)
+		}
+	}
+	for _, s := range e.ra.Splits {
+		for i, r := range calleeSaved {
+			if asm.Reg(s.Reg) == r && !used[i] {
+				used[i] = true
+				n++
+			}
 		}
 	}
 	if n == 0 {
@@ -742,6 +754,7 @@ func (e *emitter) blocks() error {
 			span[i] = int32(len(e.spans))
 		}
 		a.Bind(e.labels[b.ID])
+		e.splitLocs(b)
 		// Checks done in the only predecessor dominate this block.
 		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
 			e.resetChecked()
@@ -761,6 +774,7 @@ func (e *emitter) blocks() error {
 				e.values = append(e.values, valueSpan{v, start, a.Len()})
 			}
 		}
+		e.splitReloads(b)
 		e.terminator(b)
 		end := int32(a.Len())
 		if span[i] != 0 {
@@ -793,8 +807,11 @@ type valueSpan struct {
 func (e *emitter) emitOutOfLine() {
 	a := e.a
 	for _, o := range e.ool {
+		// The stub saves and restores the registers of o's block.
+		e.splitLocs(o.v.Block)
 		e.interruptStub(o)
 	}
+	e.splitLocs(nil)
 	for _, t := range e.traps {
 		a.Bind(t.label)
 		a.MovRI(32, rD, int64(t.code))
@@ -907,7 +924,7 @@ func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 			t = r
 			break
 		}
-		if len(chain) > len(e.f.Blocks) || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
+		if len(chain) > len(e.f.Blocks) || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) || len(e.ra.Reloads(t)) > 0 {
 			break
 		}
 		chain = append(chain, t)
