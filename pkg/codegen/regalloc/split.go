@@ -94,13 +94,17 @@ func findLoops(f *ssa.Func) []loop {
 		mark[h.ID] = stamp
 		blocks := []*ssa.Block{h}
 		work = work[:0]
+		latch := false
 		for _, p := range h.Preds {
-			if idx[p.ID] >= int32(i) && mark[p.ID] != stamp {
-				mark[p.ID] = stamp
-				work = append(work, p)
+			if idx[p.ID] >= int32(i) {
+				latch = true // h itself, for a loop of one block
+				if mark[p.ID] != stamp {
+					mark[p.ID] = stamp
+					work = append(work, p)
+				}
 			}
 		}
-		if len(work) == 0 {
+		if !latch {
 			continue
 		}
 		ok := true
