@@ -72,48 +72,35 @@ type loop struct {
 	segs            []seg
 }
 
-// findLoops returns f's natural loops whose blocks are all laid out from
-// the header on, deepest first. A loop whose body is reached from a
-// block laid out before its header other than through the header is
-// left out: it is not entered only through its header, or not laid out
-// so; either way no load on the header's edges would do.
-func findLoops(f *ssa.Func) []loop {
-	idx := f.WS.Int32s(int(f.NextBlock))
-	mark := f.WS.Int32s(int(f.NextBlock))
-	for i, b := range f.Blocks {
-		idx[b.ID] = int32(i)
-		mark[b.ID] = -1
-	}
+// findLoops returns the natural loops of f headed by heads whose blocks
+// are all laid out from the header on, deepest first. A loop whose body
+// is reached from a block laid out before its header other than through
+// the header is left out: it is not entered only through its header, or
+// not laid out so; either way no load on the header's edges would do.
+// Layout order is position order (NumberPositions), so no index is built.
+func findLoops(f *ssa.Func, heads []int32) []loop {
+	mark := f.WS.Int32s(int(f.NextBlock)) // h.Start+1 of the loop being walked
 	var loops []loop
 	var work []*ssa.Block
-	for i, h := range f.Blocks {
-		if h.LoopDepth == 0 || h == f.Entry {
-			continue
-		}
-		stamp := int32(i)
+	for _, hi := range heads {
+		h := f.Blocks[hi]
+		stamp := h.Start + 1
 		mark[h.ID] = stamp
-		blocks := []*ssa.Block{h}
 		work = work[:0]
-		latch := false
 		for _, p := range h.Preds {
-			if idx[p.ID] >= int32(i) {
-				latch = true // h itself, for a loop of one block
-				if mark[p.ID] != stamp {
-					mark[p.ID] = stamp
-					work = append(work, p)
-				}
+			if p.Start >= h.Start && mark[p.ID] != stamp {
+				mark[p.ID] = stamp
+				work = append(work, p)
 			}
 		}
-		if !latch {
-			continue
-		}
 		ok := true
+		last := h.Start
 		for ok && len(work) > 0 {
 			b := work[len(work)-1]
 			work = work[:len(work)-1]
-			blocks = append(blocks, b)
+			last = max(last, b.Start)
 			for _, p := range b.Preds {
-				if idx[p.ID] < int32(i) {
+				if p.Start < h.Start {
 					ok = false
 					break
 				}
@@ -135,10 +122,21 @@ func findLoops(f *ssa.Func) []loop {
 		if len(entries) == 0 {
 			continue
 		}
-		slices.SortFunc(blocks[1:], func(a, b *ssa.Block) int { return cmp.Compare(idx[a.ID], idx[b.ID]) })
-		segs := make([]seg, 0, len(blocks)+len(entries))
-		for _, b := range blocks {
-			segs = append(segs, seg{b.Start, b.End + 1})
+		// The blocks in layout order, from the header to the last.
+		var blocks []*ssa.Block
+		var segs []seg
+		for _, b := range f.Blocks[hi:] {
+			if b.Start > last {
+				break
+			}
+			if mark[b.ID] == stamp {
+				blocks = append(blocks, b)
+				if n := len(segs); n > 0 && segs[n-1].to == b.Start {
+					segs[n-1].to = b.End + 1
+				} else {
+					segs = append(segs, seg{b.Start, b.End + 1})
+				}
+			}
 		}
 		for _, p := range entries {
 			segs = append(segs, seg{p.End, p.End + 1})
@@ -149,9 +147,28 @@ func findLoops(f *ssa.Func) []loop {
 	return loops
 }
 
+// loopHeads are the indexes of the blocks that may head a loop with a spilled value
+// live into it: a predecessor laid out at or after them (a back edge,
+// if they head a natural loop; findLoops checks) and a spilled global
+// value (byGID) live in.
+func loopHeads(f *ssa.Func, byGID []*ssa.Value) []int32 {
+	var heads []int32
+	for i, h := range f.Blocks {
+		if h.LoopDepth == 0 || h == f.Entry || !slices.ContainsFunc(h.Preds, func(p *ssa.Block) bool { return p.Start >= h.Start }) {
+			continue
+		}
+		if slices.ContainsFunc(h.LiveIn, func(g int32) bool { return byGID[g] != nil }) {
+			heads = append(heads, int32(i))
+		}
+	}
+	return heads
+}
+
 // mergeSegs sorts ss and joins the ranges that touch or overlap.
 func mergeSegs(ss []seg) []seg {
-	slices.SortFunc(ss, func(a, b seg) int { return cmp.Compare(a.from, b.from) })
+	if !slices.IsSortedFunc(ss, func(a, b seg) int { return cmp.Compare(a.from, b.from) }) {
+		slices.SortFunc(ss, func(a, b seg) int { return cmp.Compare(a.from, b.from) })
+	}
 	out := ss[:0]
 	for _, s := range ss {
 		if n := len(out); n > 0 && s.from <= out[n-1].to {
@@ -174,40 +191,45 @@ func (o *occupancy) mark(r ssa.Reg, segs []seg) {
 	if o.bits[r] == nil {
 		o.bits[r] = make([]uint64, (o.n+63)/64)
 	}
+	bs := o.bits[r]
 	for _, s := range segs {
-		o.words(r, s, func(w *uint64, m uint64) bool { *w |= m; return true })
+		from, to := max(s.from, 0), min(s.to, o.n)
+		for p := from; p < to; {
+			k, m, end := o.word(p, to)
+			bs[k] |= m
+			p = end
+		}
 	}
 }
 
 func (o *occupancy) free(r ssa.Reg, segs []seg) bool {
-	if o.bits[r] == nil {
+	bs := o.bits[r]
+	if bs == nil {
 		return true
 	}
 	for _, s := range segs {
-		if !o.words(r, s, func(w *uint64, m uint64) bool { return *w&m == 0 }) {
-			return false
+		from, to := max(s.from, 0), min(s.to, o.n)
+		for p := from; p < to; {
+			k, m, end := o.word(p, to)
+			if bs[k]&m != 0 {
+				return false
+			}
+			p = end
 		}
 	}
 	return true
 }
 
-// words calls fn with each word of r's bitset that s covers and the mask
-// of its bits in s, while fn returns true.
-func (o *occupancy) words(r ssa.Reg, s seg, fn func(w *uint64, m uint64) bool) bool {
-	from, to := max(s.from, 0), min(s.to, o.n)
-	for p := from; p < to; {
-		k := p >> 6
-		end := min(to, (k+1)<<6)
-		m := ^uint64(0) << uint(p&63)
-		if end&63 != 0 && end>>6 == k {
-			m &= (1 << uint(end&63)) - 1
-		}
-		if !fn(&o.bits[r][k], m) {
-			return false
-		}
-		p = end
+// word returns the word of position p, the mask of its bits in [p, to),
+// and the end of that range within the word.
+func (o *occupancy) word(p, to int32) (int32, uint64, int32) {
+	k := p >> 6
+	end := min(to, (k+1)<<6)
+	m := ^uint64(0) << uint(p&63)
+	if end&63 != 0 {
+		m &= (1 << uint(end&63)) - 1
 	}
-	return true
+	return k, m, end
 }
 
 // segsIntersect reports whether two sorted range lists share a position.
@@ -229,41 +251,35 @@ func segsIntersect(a, b []seg) bool {
 // split runs loop-entry splitting over the scan's allocation (see the
 // comment at the top of this file).
 func (ra *Result) split(f *ssa.Func, t Target, gid []int32, ng int, cl *clobbers) {
-	any := false
-	for i := range ra.Intervals {
-		if v := ra.Intervals[i].V; !v.Loc.InReg() && gid[v.ID] >= 0 {
-			any = true
-			break
-		}
-	}
-	if !any {
-		return
-	}
-	loops := findLoops(f)
-	if len(loops) == 0 {
-		return
-	}
 	// byGID are the spilled global values.
-	byGID := f.WS.Values(ng)
+	var byGID []*ssa.Value
 	for i := range ra.Intervals {
 		if v := ra.Intervals[i].V; !v.Loc.InReg() && gid[v.ID] >= 0 {
+			if byGID == nil {
+				byGID = f.WS.Values(ng)
+			}
 			byGID[gid[v.ID]] = v
 		}
 	}
+	if byGID == nil {
+		return
+	}
+	heads := loopHeads(f, byGID)
+	if len(heads) == 0 {
+		return
+	}
+	loops := findLoops(f, heads)
+	if len(loops) == 0 {
+		return
+	}
 	var occ *occupancy
-	inL := f.WS.Int32s(int(f.NextBlock))
-	cand := f.WS.Int32s(int(f.NextID))
-	weight := f.WS.Float32s(int(f.NextID))
-	for i := range inL {
-		inL[i] = -1
-	}
-	for i := range cand {
-		cand[i] = -1
-	}
+	inL := f.WS.Int32s(int(f.NextBlock))   // loop index + 1
+	cand := f.WS.Int32s(int(f.NextID))     // loop index + 1
+	weight := f.WS.Float32s(int(f.NextID)) // of the candidates
 	splitOf := map[*ssa.Value][]int{}
 	var cands []*ssa.Value
 	for li, l := range loops {
-		stamp := int32(li)
+		stamp := int32(li) + 1
 		h := l.blocks[0]
 		cands = cands[:0]
 		for _, b := range l.blocks {
