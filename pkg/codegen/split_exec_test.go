@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
@@ -74,5 +75,63 @@ func TestSplitLoopExec(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSplitLoopInterrupted runs LoopPressure's loop compiled with fuel
+// metering, whose loops check for interrupts, while another goroutine
+// keeps interrupting it: each check's slow path saves and restores the
+// registers live there, the loop's split values among them, and the
+// guest resumes. The results must match -O 0's, in both bounds modes.
+func TestSplitLoopInterrupted(t *testing.T) {
+	m := ssatest.LoopPressure(ssatest.LoopShape{Long: 6, Pressure: 14, Load: true})
+	m.Exports = []wasm.Export{{Name: "f", Kind: wasm.ExternFunc, Index: 0}}
+	for _, bm := range boundsModes {
+		t.Run(bm.name, func(t *testing.T) {
+			var want string
+			for _, opt := range []int{0, 2} {
+				opts := bm.opts
+				opts.OptLevel, opts.Fuel = opt, true
+				obj, err := codegen.Compile(m, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := execute.NewStore(execute.Config{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				inst, err := st.InstantiateObject(obj, execute.ImportMap{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				mem := inst.Memory().Bytes()
+				for i := range mem {
+					mem[i] = byte(i*7 + i>>8)
+				}
+				done := make(chan struct{})
+				go func() {
+					for {
+						select {
+						case <-done:
+							return
+						default:
+							st.Interrupt()
+							time.Sleep(50 * time.Microsecond)
+						}
+					}
+				}()
+				res, err := inst.Func("f").Call(3, 16000, 0) // 16000 rounds, in bounds
+				close(done)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fmt.Sprint(res); opt == 0 {
+					want = got
+				} else if got != want {
+					t.Errorf("-O 2 %s, -O 0 %s", got, want)
+				}
+			}
+		})
 	}
 }
