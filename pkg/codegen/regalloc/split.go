@@ -296,6 +296,7 @@ func (ra *Result) split(f *ssa.Func, t Target, gid []int32, ng int, cl *clobbers
 		if len(cands) == 0 {
 			continue
 		}
+		twoAddr := t.TwoAddress()
 		use := func(a *ssa.Value, w float32) {
 			if a != nil && cand[a.ID] == stamp {
 				weight[a.ID] += w
@@ -308,9 +309,12 @@ func (ra *Result) split(f *ssa.Func, t Target, gid []int32, ng int, cl *clobbers
 					continue
 				}
 				for i, a := range v.Args {
-					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, i) {
+					switch {
+					case a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, i):
 						use(a, dw/16) // as in buildIntervals
-					} else {
+					case twoAddr && readsMemory(v, i):
+						use(a, dw/8)
+					default:
 						use(a, dw)
 					}
 				}
@@ -384,6 +388,27 @@ func (ra *Result) split(f *ssa.Func, t Target, gid []int32, ng int, cl *clobbers
 			ra.reloads[p.ID] = append(ra.reloads[p.ID], int32(k))
 		}
 	}
+}
+
+// readsMemory reports whether operand i of v is one a two-address
+// target reads from a stack slot as cheaply as from a register: an
+// operand of an integer comparison (x86's cmp takes a memory operand on
+// either side). Keeping a value in a register through a loop for such
+// uses alone saves no instruction (matmul_simd's loop bound, compared
+// once a round in a loop of few rounds, cost a load on each entry for
+// nothing), so they count an eighth: as much as the load on an entry one
+// loop level out. An ALU operation's second operand counts in full: its
+// first operand, live on, is copied to the result anyway, and with both in
+// registers the copy and the operation become one lea (bytescan_simd).
+func readsMemory(v *ssa.Value, i int) bool {
+	if v.Args[i].Type.IsFloat() {
+		return false
+	}
+	switch v.Op {
+	case ssa.OpEq, ssa.OpNe, ssa.OpLtS, ssa.OpLtU, ssa.OpGtS, ssa.OpGtU, ssa.OpLeS, ssa.OpLeU, ssa.OpGeS, ssa.OpGeU:
+		return true
+	}
+	return false
 }
 
 // within returns the positions of ps (sorted) inside segs.
