@@ -149,6 +149,10 @@ type Result struct {
 	// callPos are the positions of calls and builtins, intPos those of
 	// interrupt checks (whose slow path saves registers itself), sorted.
 	callPos, intPos []int32
+	// Splits are the spilled values kept in a register through a loop
+	// (split.go); inLoop and reloads index them by block ID.
+	Splits          []Split
+	inLoop, reloads [][]int32
 }
 
 // NumberPositions assigns instruction positions in layout order: one for
@@ -505,8 +509,9 @@ func forEach(s []int32, fn func(int32)) {
 // flows into, a dying first operand's register so two-address
 // instructions need no copy). When none is free, the cheapest interval
 // (uses weighted by loop depth) among the current one and single blockers
-// is spilled for its whole life. There is no splitting: a value lives in
-// one register or one stack slot. Values live across calls prefer a
+// is spilled for its whole life. A value lives in one register or one
+// stack slot, but a spilled one may be split around a loop, where a
+// register is free, after the scan (split.go). Values live across calls prefer a
 // callee-saved register, which calls preserve; in any other register they
 // are stored at their definition and reloaded after each call. A register
 // the target's instructions may use as scratch (Target.MayClobber) is
@@ -520,8 +525,10 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
-	ra.scan(f, t, callW, h, findClobbers(f, pos, t))
+	cl := findClobbers(f, pos, t)
+	ra.scan(f, t, callW, h, cl)
 	ra.assignSlots(t)
+	ra.split(f, t, gid, ng, cl)
 	return ra
 }
 

@@ -15,7 +15,9 @@ import (
 // of the used value's ranges, and every value live across a call in a
 // caller-saved register is stored at its definition and reloaded after the
 // call, and no value is in a register that an instruction within its
-// ranges (or a terminator) may clobber.
+// ranges (or a terminator) may clobber. A value split around a loop is
+// checked as one more value in its split register over the loop
+// (checkSplits).
 func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 	c := allocChecker{f: f, ra: ra, t: t, pos: NumberPositions(f), ivOf: map[*ssa.Value]*interval{}}
 	for i := range ra.Intervals {
@@ -36,7 +38,7 @@ func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 			return err
 		}
 	}
-	return nil
+	return c.checkSplits()
 }
 
 // allocChecker holds what CheckAllocation's checks share.

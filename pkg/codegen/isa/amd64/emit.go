@@ -67,6 +67,9 @@ type emitter struct {
 	// fallsThrough says whether the code emitted last runs on into the
 	// next block (placement.go: loop heads with calls).
 	fallsThrough bool
+	// splitIn are the values in their split register in the block being
+	// emitted (emit_split.go).
+	splitIn []*ssa.Value
 	// cmpFlags is the integer comparison intCompare just materialized
 	// (setcc and movzx, and stores to slots, leave the flags alone);
 	// prevCmp is that of the value emitted before the current one.
@@ -578,6 +581,7 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	e.prologue()
 	e.bindArgs()
 	if err := e.blocks(); err != nil {
+		e.splitLocs(nil)
 		return nil, err
 	}
 	e.emitOutOfLine()
@@ -610,6 +614,14 @@ func (e *emitter) usedCalleeSaved() []asm.Reg {
 		}
 		for _, v := range b.Values {
 			mark(v)
+		}
+	}
+	for _, s := range e.ra.Splits {
+		for i, r := range calleeSaved {
+			if asm.Reg(s.Reg) == r && !used[i] {
+				used[i] = true
+				n++
+			}
 		}
 	}
 	if n == 0 {
@@ -756,6 +768,7 @@ func (e *emitter) blocks() error {
 		if b == e.saveAt {
 			e.saveCalleeSaved()
 		}
+		e.splitLocs(b)
 		// Checks done in the only predecessor dominate this block.
 		if len(b.Preds) != 1 || i == 0 || b.Preds[0] != f.Blocks[i-1] || skip[i-1] {
 			e.resetChecked()
@@ -775,6 +788,7 @@ func (e *emitter) blocks() error {
 				e.values = append(e.values, valueSpan{v, start, a.Len()})
 			}
 		}
+		e.splitReloads(b)
 		e.terminator(b)
 		end := int32(a.Len())
 		if span[i] != 0 {
@@ -808,8 +822,11 @@ func (e *emitter) emitOutOfLine() {
 	a := e.a
 	e.emitLimitStub()
 	for _, o := range e.ool {
+		// The stub saves and restores the registers of o's block.
+		e.splitLocs(o.v.Block)
 		e.interruptStub(o)
 	}
+	e.splitLocs(nil)
 	for _, t := range e.traps {
 		a.Bind(t.label)
 		a.MovRI(32, rD, int64(t.code))
@@ -926,8 +943,9 @@ func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 			t = r
 			break
 		}
-		// The block the saves are made at is emitted, and entered (shrinkwrap.go).
-		if len(chain) > len(e.f.Blocks) || t == e.saveAt || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
+		// The block the saves are made at is emitted, and entered
+		// (shrinkwrap.go), as is one that loads split values (emit_split.go).
+		if len(chain) > len(e.f.Blocks) || t == e.saveAt || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) || len(e.ra.Reloads(t)) > 0 {
 			break
 		}
 		chain = append(chain, t)

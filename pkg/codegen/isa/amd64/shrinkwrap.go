@@ -134,9 +134,17 @@ func wrapRegion(f *ssa.Func, s *ssa.Block, writes, outside, inside []bool, stack
 }
 
 // writesCalleeSaved reports whether b's code writes a callee-saved
-// register: a value or parameter of b allocated to one, or an edge move
-// into a successor's parameter allocated to one.
+// register: a value or parameter of b allocated to one, an edge move
+// into a successor's parameter allocated to one, or the load of a value
+// split into one around the loop b enters (emit_split.go).
 func (e *emitter) writesCalleeSaved(b *ssa.Block) bool {
+	for _, k := range e.ra.Reloads(b) {
+		for _, r := range calleeSaved {
+			if asm.Reg(e.ra.Splits[k].Reg) == r {
+				return true
+			}
+		}
+	}
 	for _, p := range b.Params {
 		if inCalleeSaved(p) {
 			return true
