@@ -23,7 +23,8 @@ import (
 // on the way out. That is correct when the moves' destinations (the
 // head's parameters' registers and slots) hold nothing live into the
 // exit (its live-in set, which includes what its own edge moves read and
-// the parameters' old values if the code after the loop uses them), and
+// the parameters' old values if the code after the loop uses them, unless
+// a copy of such a value survives the moves to be copied back), and
 // when none of them clobbers the flags: a zero constant is `mov r, 0`
 // there, not `xor r, r` (keepFlags); the copies, loads, stores and
 // immediate stores of parallelMove, its cycle breaking included, and
@@ -69,7 +70,7 @@ func (e *emitter) findLatches() {
 			if int(pos[e.thread(sb.Succs[0].B).ID]) > i {
 				continue // not a back edge
 			}
-			if e.latchSafe(sb.Succs[0], b.Succs[1-k].B) {
+			if _, ok := e.latchSafe(sb.Succs[0], b.Succs[1-k].B, nil); ok {
 				e.latch[sb.ID] = true
 				break
 			}
@@ -78,44 +79,73 @@ func (e *emitter) findLatches() {
 }
 
 // latchSafe reports whether edge's moves may run on the way into exit
-// too: few enough, and none writing a location of a value live into exit.
-func (e *emitter) latchSafe(edge ssa.Edge, exit *ssa.Block) bool {
-	n := 0
-	for i, p := range edge.B.Params {
+// too: few enough, and none writing a location of a value live into exit
+// that the exit could not get back. A value v in a register that a move
+// overwrites is restored when another move copies v itself into a
+// register holding nothing live into exit (a loop counter whose old
+// value the exit reads, `mov %ebx, %r11d; mov %esi, %ebx`): the branch
+// is followed, on the exit path only, by the copy back (`mov %r11d,
+// %ebx`), which latchSafe appends to restore.
+func (e *emitter) latchSafe(edge ssa.Edge, exit *ssa.Block, restore []pmove) ([]pmove, bool) {
+	moved := func(i int) bool {
+		p := edge.B.Params[i]
 		if !regalloc.NeedsReg(p) {
-			continue
-		}
-		if a := edge.Args[i]; a.Op != ssa.OpConst && valLoc(a).eq(valLoc(p)) {
-			continue
-		}
-		if n++; n > maxLatchMoves {
 			return false
+		}
+		a := edge.Args[i]
+		return a.Op == ssa.OpConst || !valLoc(a).eq(valLoc(p))
+	}
+	n := 0
+	for i := range edge.B.Params {
+		if moved(i) {
+			if n++; n > maxLatchMoves {
+				return restore, false
+			}
 		}
 	}
 	if len(exit.LiveIn) == 0 {
-		return true
+		return restore, true
 	}
 	if e.liveIn == nil {
 		e.liveIn = regalloc.LiveInValues(e.f)
 	}
 	for _, g := range exit.LiveIn {
 		if int(g) >= len(e.liveIn) || e.liveIn[g] == nil {
-			return false // not the numbering expected: do not guess
-		}
-		v := e.liveIn[g]
-		for i, p := range edge.B.Params {
-			if !regalloc.NeedsReg(p) {
-				continue
-			}
-			if a := edge.Args[i]; a.Op != ssa.OpConst && valLoc(a).eq(valLoc(p)) {
-				continue
-			}
-			if sharesLoc(p, v) {
-				return false
-			}
+			return restore, false // not the numbering expected: do not guess
 		}
 	}
-	return true
+	// regLive reports whether register r holds a value live into exit.
+	regLive := func(r ssa.Reg) bool {
+		for _, g := range exit.LiveIn {
+			if w := e.liveIn[g]; w.Loc.InReg() && w.Loc.Reg == r {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range exit.LiveIn {
+		v := e.liveIn[g]
+		for i, p := range edge.B.Params {
+			if !moved(i) || !sharesLoc(p, v) {
+				continue
+			}
+			if !p.Loc.InReg() {
+				return restore, false
+			}
+			from := ssa.NoReg
+			for j, q := range edge.B.Params {
+				if moved(j) && edge.Args[j] == v && q.Loc.InReg() && !regLive(q.Loc.Reg) {
+					from = q.Loc.Reg
+					break
+				}
+			}
+			if from == ssa.NoReg {
+				return restore, false
+			}
+			restore = append(restore, pmove{dst: valLoc(v), src: regLoc(asm.Reg(from)), t: v.Type})
+		}
+	}
+	return restore, true
 }
 
 // sharesLoc reports whether writing parameter p's location may overwrite
@@ -175,5 +205,8 @@ func (e *emitter) foldLatch(b *ssa.Block, k int, cond asm.Cond) {
 	e.edgeMoves(sb, sb.Succs[0])
 	e.keepFlags = false
 	e.a.Jcc(cond, e.labels[e.thread(sb.Succs[0].B).ID])
+	if restore, _ := e.latchSafe(sb.Succs[0], b.Succs[1-k].B, nil); len(restore) > 0 {
+		e.parallelMove(restore)
+	}
 	e.jumpTo(b.Succs[1-k].B)
 }
