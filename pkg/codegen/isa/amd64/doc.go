@@ -15,7 +15,8 @@
 //     instruction selection and encoding of every ssa.Op over
 //     internal/asm (the lowerings table); emit_call.go: direct, indirect and
 //     builtin calls and exits to the host; fuel.go: fuel and interrupt
-//     checks;
+//     checks; latch.go: a loop's back-edge moves done before its
+//     conditional branch to the head, which then needs no jmp;
 //   - stubs.go: the trap and exit routines, the entry stubs and the
 //     host-call stubs, which must match the runtime's trampolines in
 //     pkg/execute/*_amd64.s and its decoding of trapping PCs and registers

@@ -97,6 +97,13 @@ type emitter struct {
 	unsaved  bool
 	// threaded memoizes thread, by block ID.
 	threaded []*ssa.Block
+	// latch marks, by block ID, the back-edge blocks whose moves the
+	// branch before them does (latch.go); liveIn maps Block.LiveIn's IDs
+	// to values for that, computed when first needed; keepFlags makes
+	// loadConst leave the flags alone (mov r, 0 rather than xor r, r).
+	latch     []bool
+	liveIn    []*ssa.Value
+	keepFlags bool
 	// pending and edgeMs are parallelMove's and edgeMoves' buffers,
 	// reused from move to move.
 	pending, edgeMs []pmove
@@ -468,7 +475,7 @@ func (e *emitter) loadConst(dst ploc, c *ssa.Value) {
 			}
 			return
 		}
-		if bits == 0 {
+		if bits == 0 && !e.keepFlags {
 			a.XorRR(32, r, r)
 		} else {
 			a.MovRI(64, r, int64(bits))
@@ -736,9 +743,10 @@ func (e *emitter) blocks() error {
 	}
 	// Blocks that only jump on without moves are never targeted (every
 	// jump is threaded past them), so they are not emitted at all.
+	e.findLatches()
 	skip := f.WS.Bools(len(f.Blocks))
 	for i, b := range f.Blocks {
-		skip[i] = i > 0 && e.thread(b) != b
+		skip[i] = i > 0 && (e.thread(b) != b || e.latch[b.ID])
 	}
 	// next[i] is the first block after i that is emitted.
 	next := f.WS.BlockPtrs(len(f.Blocks) + 1)
@@ -795,7 +803,7 @@ func (e *emitter) blocks() error {
 			e.spans[span[i]-1].headEnd = end
 		}
 		for _, s := range b.Succs {
-			if t := pos[e.thread(s.B).ID] - 1; int(t) <= i {
+			if t := pos[e.target(s.B).ID] - 1; int(t) <= i {
 				e.spans[span[t]-1].end = end
 			}
 		}
@@ -1031,6 +1039,10 @@ func (e *emitter) terminator(b *ssa.Block) {
 				a.TestRR(32, asm.Reg(c.Loc.Reg), asm.Reg(c.Loc.Reg))
 			}
 			cond = asm.CondNE
+		}
+		if k := e.latchSucc(b); k >= 0 {
+			e.foldLatch(b, k, cond)
+			return
 		}
 		t, f := e.thread(b.Succs[0].B), e.thread(b.Succs[1].B)
 		if t == e.next {

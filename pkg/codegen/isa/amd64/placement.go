@@ -66,7 +66,7 @@ func (e *emitter) loopHeads(skip []bool) (head []bool, pos []int32) {
 			continue
 		}
 		for _, s := range b.Succs {
-			if t := int(pos[e.thread(s.B).ID]) - 1; t <= j {
+			if t := int(pos[e.target(s.B).ID]) - 1; t <= j {
 				head[t] = true
 			}
 		}
