@@ -796,7 +796,9 @@ func (e *emitter) blocks() error {
 				e.values = append(e.values, valueSpan{v, start, a.Len()})
 			}
 		}
-		e.splitReloads(b)
+		if err := e.splitReloads(b); err != nil {
+			return err
+		}
 		e.terminator(b)
 		end := int32(a.Len())
 		if span[i] != 0 {

@@ -1,6 +1,9 @@
 package amd64
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
@@ -39,9 +42,18 @@ func (e *emitter) splitLocs(b *ssa.Block) {
 
 // splitReloads loads the values split around the loop b enters from
 // their slots into their registers.
-func (e *emitter) splitReloads(b *ssa.Block) {
+// A load into a callee-saved register before the shrink-wrapped saves
+// (e.unsaved) would clobber the caller's value: shrinkWrap counts such a
+// block as a writer, and this check turns a mistake there into a compile
+// error instead of wrong code.
+func (e *emitter) splitReloads(b *ssa.Block) error {
 	for _, k := range e.ra.Reloads(b) {
 		s := &e.ra.Splits[k]
-		e.loadMem(asm.Reg(s.Reg), slotMem(s.V.Loc.Slot), s.V.Type)
+		r := asm.Reg(s.Reg)
+		if e.unsaved && slices.Contains(calleeSaved, r) {
+			return fmt.Errorf("block %d loads %s into callee-saved %v before the saves", b.ID, s.V, r)
+		}
+		e.loadMem(r, slotMem(s.V.Loc.Slot), s.V.Type)
 	}
+	return nil
 }
