@@ -683,6 +683,7 @@ func (e *emitter) callArea(ft wasm.FuncType) int {
 // stack, so nothing before them needs to restore them).
 func (e *emitter) prologue() {
 	a, frame := e.a, e.frame
+	e.fastExit()
 	a.Push(asm.RBP)
 	a.MovRR(64, asm.RBP, asm.RSP)
 	// A function that calls no guest function cannot recurse: with a small
