@@ -131,13 +131,12 @@ func constImm(c *ssa.Value) int32 {
 // paramReg is the register entry parameter v arrives in, or NoReg when v
 // is not an integer entry parameter in a register.
 func paramReg(v *ssa.Value, regs []asm.Reg, f *ssa.Func) asm.Reg {
-	if v.Op != ssa.OpArg || v.Type.IsFloat() || v.Type == ssa.TV128 {
+	if v.Op != ssa.OpArg || v.Type.IsFloat() {
 		return asm.NoReg
 	}
-	for i, a := range f.Args {
-		if a == v {
-			return regs[i]
-		}
+	// An argument's Aux is its parameter index.
+	if i := int(v.Aux); i >= 0 && i < len(f.Args) && f.Args[i] == v {
+		return regs[i]
 	}
 	return asm.NoReg
 }
