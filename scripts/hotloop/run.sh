@@ -21,6 +21,11 @@
 #                  waits for the div (wrong result; an upper bound for scheduling)
 #   pipelined      the inner loop software-pipelined: pair j+1's loads, sqrt
 #                  and div come before pair j's velocity updates (same result)
+#   unrolled       both loops unrolled, every address a constant, wasm's order
+#   unrolled-pipelined, unrolled-pipelined2
+#                  unrolled, each pair's loads, sqrt and div one or two pairs
+#                  ahead of its velocity updates (same result; gen_unrolled.py
+#                  writes these three)
 # harness.c sets up the 5 bodies at guest address 0xe80 of a 64 KiB buffer
 # (r14 or r12 is its base, as in the guest) and times STEPS steps in thread
 # CPU time, the best of REPS; rounds are interleaved and the median of each
@@ -29,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${1:-5}; shift || true
-variants=${*:-"lucet wasmtime const-hoisted v-promoted no-step-dep no-mem-deps no-divider plus12int plus8fp tail-indep pipelined"}
+variants=${*:-"lucet wasmtime const-hoisted v-promoted no-step-dep no-mem-deps no-divider plus12int plus8fp tail-indep pipelined unrolled unrolled-pipelined unrolled-pipelined2"}
 steps=${STEPS:-2500000}; reps=${REPS:-3}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for v in $variants; do
