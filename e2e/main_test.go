@@ -96,7 +96,13 @@ func buildCommands() {
 	for _, c := range commands {
 		// As the Makefile builds them: no cgo in the product, and no
 		// urfave/cli documentation generator.
-		cmd := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", binDir+string(filepath.Separator), "github.com/lucet-go/lucet/cmd/"+c)
+		args := []string{"build", "-tags", "urfave_cli_no_docs"}
+		if c == "lucet-run" {
+			// The Makefile's RUN_LDFLAGS: its //go:debug default and
+			// memprofilerate=0.
+			args = append(args, "-ldflags=-X=runtime.godebugDefault="+runGODEBUG())
+		}
+		cmd := exec.Command("go", append(args, "-o", binDir+string(filepath.Separator), "github.com/lucet-go/lucet/cmd/"+c)...)
 		cmd.Dir = repoRoot
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		out, err := cmd.CombinedOutput()
@@ -112,6 +118,18 @@ func buildCommands() {
 			buildErr[c] = fmt.Errorf("go build lucet/cmd/%s: %v: %s", c, err, firstLines(string(out), 3))
 		}
 	}
+}
+
+// runGODEBUG is lucet-run's default GODEBUG as the Makefile links it: the
+// main package's (go list) and memprofilerate=0.
+func runGODEBUG() string {
+	cmd := exec.Command("go", "list", "-f", "{{.DefaultGODEBUG}}", "github.com/lucet-go/lucet/cmd/lucet-run")
+	cmd.Dir = repoRoot
+	out, err := cmd.Output()
+	if d := strings.TrimSpace(string(out)); err == nil && d != "" {
+		return d + ",memprofilerate=0"
+	}
+	return "memprofilerate=0"
 }
 
 // bin returns the path of a built command, or fails the test with the

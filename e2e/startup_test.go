@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"debug/buildinfo"
 	"debug/elf"
 	"os"
 	"os/exec"
@@ -126,6 +127,43 @@ func TestRunLinksNothingUnneeded(t *testing.T) {
 	for _, u := range unlinkedFromRun {
 		if have[u.sym] {
 			t.Errorf("lucet-run links %s: %s", u.sym, u.why)
+		}
+	}
+}
+
+// lucet-run is linked with a default GODEBUG of its main package's
+// settings (updatemaxprocs=0) and memprofilerate=0 (the Makefile's
+// RUN_LDFLAGS, which buildCommands copies): the runtime samples no
+// allocation for a heap profile, not even the first of the process.
+func TestRunGODEBUGDefault(t *testing.T) {
+	lr, err := bin("lucet-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bi, err := buildinfo.ReadFile(lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"updatemaxprocs=0": false, "memprofilerate=0": false}
+	for _, s := range bi.Settings {
+		if s.Key != "-ldflags" {
+			continue
+		}
+		for _, f := range strings.Fields(s.Value) {
+			v, ok := strings.CutPrefix(strings.Trim(f, "'\""), "-X=runtime.godebugDefault=")
+			if !ok {
+				continue
+			}
+			for _, kv := range strings.Split(v, ",") {
+				if _, ok := want[kv]; ok {
+					want[kv] = true
+				}
+			}
+		}
+	}
+	for kv, seen := range want {
+		if !seen {
+			t.Errorf("lucet-run is not linked with %s in runtime.godebugDefault (build settings %v)", kv, bi.Settings)
 		}
 	}
 }

@@ -1,3 +1,11 @@
+// No background GOMAXPROCS updates (Go 1.25's default): the runtime would
+// start a goroutine for them before any package initialises, which wakes
+// the second P and is one more reason the main goroutine changes P (see
+// internal/oneproc), and sysmon would read the cgroup files again. lucet-run
+// sets GOMAXPROCS itself (oneproc.Release gives back the runtime's
+// cgroup-aware default once), as every Go program did before Go 1.25.
+//go:debug updatemaxprocs=0
+
 // Command lucet-run runs a WebAssembly module: a .so compiled by lucetc, or
 // a .wasm compiled first through the on-disk cache (package compile).
 //
