@@ -181,37 +181,63 @@ func NumberPositions(f *ssa.Func) []int32 {
 // them; only those take part in the liveness dataflow, which keeps the
 // per-block bitsets small.
 func globalIDs(f *ssa.Func) ([]int32, int) {
+	gid, n, _ := globalUses(f, false)
+	return gid, n
+}
+
+// globalUses is globalIDs, and with withUses also the uses liveness
+// starts from, as pairs (value ID, use) in walk order: 2*i for a use
+// inside block i of a value defined in another, 2*i+1 for an edge
+// argument leaving block i that needs a location (its value may turn
+// out not to be global: liveness skips those). One walk over the
+// operands instead of three.
+func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 	gid := f.WS.Int32s(int(f.NextID))
 	for i := range gid {
 		gid[i] = -1
 	}
 	n := 0
-	use := func(a *ssa.Value, b *ssa.Block) {
-		if a != nil && a.Block != b && gid[a.ID] < 0 && NeedsReg(a) {
-			gid[a.ID] = int32(n)
-			n++
+	var uses []int32
+	if withUses {
+		uses = f.WS.Int32s(64)[:0]
+	}
+	bump := f.WS.Int32Bump()
+	use := func(a *ssa.Value, b *ssa.Block, code int32) {
+		if a != nil && a.Block != b && NeedsReg(a) {
+			if gid[a.ID] < 0 {
+				gid[a.ID] = int32(n)
+				n++
+			}
+			if withUses {
+				uses = append(ssa.Grow(bump, uses, 2), a.ID, code)
+			}
 		}
 	}
-	for _, b := range f.Blocks {
+	for i, b := range f.Blocks {
+		in := int32(2 * i)
 		for _, v := range b.Values {
 			if v.Op == ssa.OpResult {
 				continue
 			}
 			for _, a := range v.Args {
-				use(a, b)
+				use(a, b, in)
 			}
 		}
-		use(b.Control, b)
+		use(b.Control, b, in)
 		for _, r := range b.Results {
-			use(r, b)
+			use(r, b, in)
 		}
 		for _, e := range b.Succs {
 			for _, a := range e.Args {
-				use(a, b)
+				if a.Block != b {
+					use(a, b, in+1)
+				} else if withUses && NeedsReg(a) {
+					uses = append(ssa.Grow(bump, uses, 2), a.ID, in+1)
+				}
 			}
 		}
 	}
-	return gid, n
+	return gid, n, uses
 }
 
 // liveness computes each block's live-in and live-out sets of global
@@ -221,8 +247,10 @@ func globalIDs(f *ssa.Func) ([]int32, int) {
 // value is explored on its own, so a per-block stamp tells whether the
 // walk has been there already; the cost is the size of the sets, never
 // blocks times values (dense bitsets per block) nor an iteration to a
-// fixed point per loop level. The sets are sorted by global ID.
-func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
+// fixed point per loop level. The sets are sorted by global ID. It
+// returns the global IDs too (globalIDs).
+func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
+	gid, n, pairs := globalUses(f, true)
 	nb := len(f.Blocks)
 	idx := f.WS.Int32s(int(f.NextBlock))
 	for i, b := range f.Blocks {
@@ -232,42 +260,23 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
 	// block i, 2*i+1 for an edge argument leaving block i.
 	counts := f.WS.Int32s(n + 1)
-	each := func(fn func(g, use int32)) {
-		for i, b := range f.Blocks {
-			in := func(v *ssa.Value) {
-				if v != nil && gid[v.ID] >= 0 && v.Block != b {
-					fn(gid[v.ID], int32(2*i))
-				}
-			}
-			for _, v := range b.Values {
-				if v.Op == ssa.OpResult {
-					continue
-				}
-				for _, a := range v.Args {
-					in(a)
-				}
-			}
-			in(b.Control)
-			for _, r := range b.Results {
-				in(r)
-			}
-			for _, e := range b.Succs {
-				for _, a := range e.Args {
-					if gid[a.ID] >= 0 {
-						fn(gid[a.ID], int32(2*i+1))
-					}
-				}
-			}
+	for k := 0; k < len(pairs); k += 2 {
+		if g := gid[pairs[k]]; g >= 0 {
+			counts[g+1]++
 		}
 	}
-	each(func(g, _ int32) { counts[g+1]++ })
 	for g := 1; g <= n; g++ {
 		counts[g] += counts[g-1]
 	}
 	uses := f.WS.Int32s(int(counts[n]))
 	fill := f.WS.Int32s(n)
 	copy(fill, counts[:n])
-	each(func(g, u int32) { uses[fill[g]] = u; fill[g]++ })
+	for k := 0; k < len(pairs); k += 2 {
+		if g := gid[pairs[k]]; g >= 0 {
+			uses[fill[g]] = pairs[k+1]
+			fill[g]++
+		}
+	}
 
 	byGID := f.WS.Values(n)
 	for _, b := range f.Blocks {
@@ -282,7 +291,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 			}
 		}
 	}
-	liveOut := fresh.Make[[]int32](nb) // written during marking: see package fresh
+	liveOut = fresh.Make[[]int32](nb) // written during marking: see package fresh
 	inMark := f.WS.Int32s(nb)
 	outMark := f.WS.Int32s(nb)
 	for i := range inMark {
@@ -324,7 +333,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 			}
 		}
 	}
-	return liveOut
+	return gid, n, liveOut
 }
 
 // buildIntervals computes one conservative range per value: from its
@@ -524,8 +533,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 // (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
-	gid, ng := globalIDs(f)
-	liveOut := liveness(f, gid, ng)
+	gid, ng, liveOut := liveness(f)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)

@@ -100,6 +100,15 @@ type domTree struct {
 
 func (t domTree) of(b *Block) []*Block { return t.kids[t.first[b.ID]:t.first[b.ID+1]] }
 
+// dominatorTree is domChildren of f's dominators; a function without
+// blocks has an empty tree.
+func dominatorTree(f *Func) domTree {
+	if len(f.Blocks) == 0 {
+		return domTree{first: []int32{}}
+	}
+	return domChildren(f, dominators(f))
+}
+
 func domChildren(f *Func, idom []*Block) domTree {
 	first := f.WS.Int32s(int(f.NextBlock) + 1)
 	for _, b := range f.Blocks[1:] {

@@ -14,12 +14,10 @@ package ssa
 // alone: a constant is an immediate or a cheap move where it is used,
 // and sharing it would stretch its register's live range across blocks;
 // a comparison with one use fuses into its branch or select.
-func gvn(f *Func) {
+func gvn(f *Func, children domTree) {
 	if len(f.Blocks) == 0 {
 		return
 	}
-	idom := dominators(f)
-	children := domChildren(f, idom)
 	// The table is empty again when the walk ends: a worker keeps one.
 	var table map[gvnKey]*Value
 	if f.WS != nil {
