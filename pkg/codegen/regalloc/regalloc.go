@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -291,7 +290,7 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 			}
 		}
 	}
-	liveOut = fresh.Make[[]int32](nb) // written during marking: see package fresh
+	liveOut = scratchOf(f.WS).int32Lists(nb)
 	inMark := f.WS.Int32s(nb)
 	outMark := f.WS.Int32s(nb)
 	for i := range inMark {
@@ -538,7 +537,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
-	cl := findClobbers(f, pos, t)
+	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
 	ra.scan(f, t, callW, h, cl)
 	ra.assignSlots(t)
 	ra.split(f, t, gid, ng, cl)
@@ -641,8 +640,21 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // stays spilled.
 func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
 	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
+	sc := scratchOf(f.WS)
+	if sc != nil {
+		// The register lists grow in the worker's memory, kept from
+		// function to function (~90k allocations per big module).
+		for r := range s.assigned {
+			s.assigned[r] = sc.assigned[r][:0]
+		}
+	}
 	for i := range ra.Intervals {
 		s.allocate(&ra.Intervals[i])
+	}
+	if sc != nil {
+		for r := range s.assigned {
+			sc.assigned[r] = s.assigned[r][:0]
+		}
 	}
 }
 

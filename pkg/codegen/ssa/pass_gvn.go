@@ -29,6 +29,12 @@ func gvn(f *Func, children domTree) {
 		table = map[gvnKey]*Value{}
 	}
 	avail := scopedMap[gvnKey, *Value]{m: table}
+	if f.WS != nil {
+		// So is the undo log, kept for its capacity (~10 MB of a big
+		// module's compile when grown afresh per function).
+		avail.log = f.WS.gvnLog[:0]
+		defer func() { f.WS.gvnLog = avail.log[:0] }()
+	}
 	walkScoped(children, f.Entry, &avail, func(b *Block) {
 		for _, v := range b.Values {
 			for i, a := range v.Args {

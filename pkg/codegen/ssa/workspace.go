@@ -35,6 +35,7 @@ type Workspace struct {
 	DefsDense []*Value
 	// gvnTable is gvn's scoped table, empty between functions.
 	gvnTable map[gvnKey]*Value
+	gvnLog   []scopedUndo[gvnKey, *Value]
 	// Frontend holds the frontend's buffers of its own types.
 	Frontend any
 	// Ext holds what another stage keeps per worker (the register
