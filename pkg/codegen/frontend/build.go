@@ -142,7 +142,7 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	b.rd.Reset(code.Body)
 	for b.rd.Len() > 0 {
 		var err error
-		if b.in, err = b.rd.Next(); err != nil {
+		if err = b.rd.Read(&b.in); err != nil {
 			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
 		}
 		in := &b.in
@@ -186,7 +186,9 @@ func (b *builder) globalAddr(idx uint32) *ssa.Value {
 }
 
 func (b *builder) setCurrent(blk *ssa.Block) {
-	b.f.Blocks = append(b.f.Blocks, blk)
+	// The block list grows in the workspace, not the heap: ~9 MB of new
+	// pages per big module otherwise.
+	b.f.Blocks = append(ssa.Grow(b.f.WS.BlockBump(), b.f.Blocks, 1), blk)
 	blk.LoopDepth = b.loops
 	b.cur = blk
 }

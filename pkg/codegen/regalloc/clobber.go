@@ -39,11 +39,16 @@ type clobbers struct {
 // registers; nil when the target has no register that is both allocatable
 // and scratch.
 func findClobbers(f *ssa.Func, pos []int32, t Target) *clobbers {
+	return findClobbersIn(&clobbers{}, f, pos, t)
+}
+
+// findClobbersIn is findClobbers into c, an empty table.
+func findClobbersIn(c *clobbers, f *ssa.Func, pos []int32, t Target) *clobbers {
 	mask := t.MayClobber(f)
 	if mask == 0 {
 		return nil
 	}
-	c := &clobbers{mask: mask}
+	c.mask = mask
 	add := func(m RegMask, p int32) {
 		for m != 0 {
 			r := bits.TrailingZeros64(uint64(m))

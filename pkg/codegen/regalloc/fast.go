@@ -28,8 +28,7 @@ import (
 // in Allocate.
 func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
-	gid, ng := globalIDs(f)
-	liveOut := liveness(f, gid, ng)
+	gid, ng, liveOut := liveness(f)
 	start, end := spans(f, pos, liveOut, gid, ng)
 
 	// callsBefore[p] counts the call-like positions (calls, builtins,

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -181,37 +180,63 @@ func NumberPositions(f *ssa.Func) []int32 {
 // them; only those take part in the liveness dataflow, which keeps the
 // per-block bitsets small.
 func globalIDs(f *ssa.Func) ([]int32, int) {
+	gid, n, _ := globalUses(f, false)
+	return gid, n
+}
+
+// globalUses is globalIDs, and with withUses also the uses liveness
+// starts from, as pairs (value ID, use) in walk order: 2*i for a use
+// inside block i of a value defined in another, 2*i+1 for an edge
+// argument leaving block i that needs a location (its value may turn
+// out not to be global: liveness skips those). One walk over the
+// operands instead of three.
+func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 	gid := f.WS.Int32s(int(f.NextID))
 	for i := range gid {
 		gid[i] = -1
 	}
 	n := 0
-	use := func(a *ssa.Value, b *ssa.Block) {
-		if a != nil && a.Block != b && gid[a.ID] < 0 && NeedsReg(a) {
-			gid[a.ID] = int32(n)
-			n++
+	var uses []int32
+	if withUses {
+		uses = f.WS.Int32s(64)[:0]
+	}
+	bump := f.WS.Int32Bump()
+	use := func(a *ssa.Value, b *ssa.Block, code int32) {
+		if a != nil && a.Block != b && NeedsReg(a) {
+			if gid[a.ID] < 0 {
+				gid[a.ID] = int32(n)
+				n++
+			}
+			if withUses {
+				uses = append(ssa.Grow(bump, uses, 2), a.ID, code)
+			}
 		}
 	}
-	for _, b := range f.Blocks {
+	for i, b := range f.Blocks {
+		in := int32(2 * i)
 		for _, v := range b.Values {
 			if v.Op == ssa.OpResult {
 				continue
 			}
 			for _, a := range v.Args {
-				use(a, b)
+				use(a, b, in)
 			}
 		}
-		use(b.Control, b)
+		use(b.Control, b, in)
 		for _, r := range b.Results {
-			use(r, b)
+			use(r, b, in)
 		}
 		for _, e := range b.Succs {
 			for _, a := range e.Args {
-				use(a, b)
+				if a.Block != b {
+					use(a, b, in+1)
+				} else if withUses && NeedsReg(a) {
+					uses = append(ssa.Grow(bump, uses, 2), a.ID, in+1)
+				}
 			}
 		}
 	}
-	return gid, n
+	return gid, n, uses
 }
 
 // liveness computes each block's live-in and live-out sets of global
@@ -221,8 +246,10 @@ func globalIDs(f *ssa.Func) ([]int32, int) {
 // value is explored on its own, so a per-block stamp tells whether the
 // walk has been there already; the cost is the size of the sets, never
 // blocks times values (dense bitsets per block) nor an iteration to a
-// fixed point per loop level. The sets are sorted by global ID.
-func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
+// fixed point per loop level. The sets are sorted by global ID. It
+// returns the global IDs too (globalIDs).
+func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
+	gid, n, pairs := globalUses(f, true)
 	nb := len(f.Blocks)
 	idx := f.WS.Int32s(int(f.NextBlock))
 	for i, b := range f.Blocks {
@@ -232,42 +259,23 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
 	// block i, 2*i+1 for an edge argument leaving block i.
 	counts := f.WS.Int32s(n + 1)
-	each := func(fn func(g, use int32)) {
-		for i, b := range f.Blocks {
-			in := func(v *ssa.Value) {
-				if v != nil && gid[v.ID] >= 0 && v.Block != b {
-					fn(gid[v.ID], int32(2*i))
-				}
-			}
-			for _, v := range b.Values {
-				if v.Op == ssa.OpResult {
-					continue
-				}
-				for _, a := range v.Args {
-					in(a)
-				}
-			}
-			in(b.Control)
-			for _, r := range b.Results {
-				in(r)
-			}
-			for _, e := range b.Succs {
-				for _, a := range e.Args {
-					if gid[a.ID] >= 0 {
-						fn(gid[a.ID], int32(2*i+1))
-					}
-				}
-			}
+	for k := 0; k < len(pairs); k += 2 {
+		if g := gid[pairs[k]]; g >= 0 {
+			counts[g+1]++
 		}
 	}
-	each(func(g, _ int32) { counts[g+1]++ })
 	for g := 1; g <= n; g++ {
 		counts[g] += counts[g-1]
 	}
 	uses := f.WS.Int32s(int(counts[n]))
 	fill := f.WS.Int32s(n)
 	copy(fill, counts[:n])
-	each(func(g, u int32) { uses[fill[g]] = u; fill[g]++ })
+	for k := 0; k < len(pairs); k += 2 {
+		if g := gid[pairs[k]]; g >= 0 {
+			uses[fill[g]] = pairs[k+1]
+			fill[g]++
+		}
+	}
 
 	byGID := f.WS.Values(n)
 	for _, b := range f.Blocks {
@@ -282,7 +290,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 			}
 		}
 	}
-	liveOut := fresh.Make[[]int32](nb) // written during marking: see package fresh
+	liveOut = scratchOf(f.WS).int32Lists(nb)
 	inMark := f.WS.Int32s(nb)
 	outMark := f.WS.Int32s(nb)
 	for i := range inMark {
@@ -324,7 +332,7 @@ func liveness(f *ssa.Func, gid []int32, n int) [][]int32 {
 			}
 		}
 	}
-	return liveOut
+	return gid, n, liveOut
 }
 
 // buildIntervals computes one conservative range per value: from its
@@ -355,59 +363,7 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 			def(v, pos[v.ID])
 		}
 	}
-	extend := func(id int32, p int32) {
-		if start[id] == none {
-			return
-		}
-		if p < start[id] {
-			start[id] = p
-		}
-		if p > end[id] {
-			end[id] = p
-		}
-	}
-	for i, b := range f.Blocks {
-		forEach(b.LiveIn, func(g int32) { extend(byGID[g].ID, b.Start) })
-		forEach(liveOut[i], func(g int32) { extend(byGID[g].ID, b.End) })
-		dw := depthWeight(b.LoopDepth)
-		for _, v := range b.Values {
-			weight[v.ID] += dw
-			if v.Op == ssa.OpResult {
-				continue
-			}
-			for i, a := range v.Args {
-				if NeedsReg(a) {
-					extend(a.ID, pos[v.ID])
-					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, i) {
-						// A bounds check compares against memory as cheaply
-						// as against a register: memory lengths are the
-						// first values to leave registers.
-						weight[a.ID] += dw / 16
-					} else {
-						weight[a.ID] += dw
-					}
-				}
-			}
-		}
-		if b.Control != nil && NeedsReg(b.Control) {
-			extend(b.Control.ID, b.End)
-			weight[b.Control.ID] += dw
-		}
-		for _, r := range b.Results {
-			if NeedsReg(r) {
-				extend(r.ID, b.End)
-			}
-		}
-		for _, e := range b.Succs {
-			for _, a := range e.Args {
-				if NeedsReg(a) {
-					extend(a.ID, b.End)
-					weight[a.ID] += dw
-				}
-			}
-		}
-	}
-	segsOf := buildSegments(f, pos, liveOut, byGID)
+	segsOf := buildSegments(f, pos, liveOut, byGID, rangeTables{start, end, weight})
 	n := 0
 	for _, id := range start {
 		if id != none {
@@ -431,16 +387,40 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 	return ivs
 }
 
+// rangeTables are the per-value tables (indexed by value ID) buildSegments
+// fills besides the ranges, in the same walk over every operand: the
+// conservative interval [start, end] (start set at the definition, -1 for
+// values without a location) and the spill weight. One walk instead of
+// two: the walks over the operands were ~5% of a big module's compile.
+type rangeTables struct {
+	start, end []int32
+	weight     []float32
+}
+
 // buildSegments computes each value's live ranges block by block: from
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
-func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Value) [][]seg {
+// On the way it extends each value's interval in rt to every position
+// where the value is live or used, and adds each use to its weight.
+func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Value, rt rangeTables) [][]seg {
 	sc := scratchOf(f.WS)
 	segsOf := sc.segLists(int(f.NextID))
 	openAt := f.WS.Int32s(int(f.NextID))
 	lastUse := f.WS.Int32s(int(f.NextID))
 	for i := range openAt {
 		openAt[i], lastUse[i] = -1, -1
+	}
+	start, end, weight := rt.start, rt.end, rt.weight
+	extend := func(id int32, p int32) {
+		if start[id] < 0 {
+			return
+		}
+		if p < start[id] {
+			start[id] = p
+		}
+		if p > end[id] {
+			end[id] = p
+		}
 	}
 	var touched []int32
 	open := func(v *ssa.Value, p int32) {
@@ -449,36 +429,75 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 			touched = append(touched, v.ID)
 		}
 	}
+	// use records a use at p of v, which needs a location, for v's range
+	// in this block.
 	use := func(v *ssa.Value, p int32) {
-		if v != nil && NeedsReg(v) && openAt[v.ID] >= 0 && p > lastUse[v.ID] {
+		if openAt[v.ID] >= 0 && p > lastUse[v.ID] {
 			lastUse[v.ID] = p
 		}
 	}
 	for i, b := range f.Blocks {
 		touched = touched[:0]
-		forEach(b.LiveIn, func(g int32) { open(byGID[g], b.Start) })
+		for _, g := range b.LiveIn {
+			v := byGID[g]
+			extend(v.ID, b.Start)
+			open(v, b.Start)
+		}
 		for _, p := range b.Params {
 			open(p, b.Start)
 		}
+		dw := depthWeight(b.LoopDepth)
 		for _, v := range b.Values {
+			weight[v.ID] += dw
 			if v.Op != ssa.OpResult {
-				for _, a := range v.Args {
-					use(a, pos[v.ID])
+				p := pos[v.ID]
+				for k, a := range v.Args {
+					if !NeedsReg(a) {
+						continue
+					}
+					extend(a.ID, p)
+					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, k) {
+						// A bounds check compares against memory as cheaply
+						// as against a register: memory lengths are the
+						// first values to leave registers.
+						weight[a.ID] += dw / 16
+					} else {
+						weight[a.ID] += dw
+					}
+					use(a, p)
 				}
 			}
 			open(v, pos[v.ID])
 		}
-		// Terminator operands are read at b.end, after every definition.
-		use(b.Control, b.End+1)
+		// Terminator operands are read at b.end, after every definition;
+		// their ranges reach past it.
+		if c := b.Control; c != nil && NeedsReg(c) {
+			extend(c.ID, b.End)
+			weight[c.ID] += dw
+			use(c, b.End+1)
+		}
 		for _, r := range b.Results {
-			use(r, b.End+1)
+			if NeedsReg(r) {
+				extend(r.ID, b.End)
+				use(r, b.End+1)
+			}
 		}
 		for _, e := range b.Succs {
 			for _, a := range e.Args {
-				use(a, b.End+1)
+				if NeedsReg(a) {
+					extend(a.ID, b.End)
+					weight[a.ID] += dw
+					use(a, b.End+1)
+				}
 			}
 		}
-		forEach(liveOut[i], func(g int32) { use(byGID[g], b.End+1) })
+		for _, g := range liveOut[i] {
+			v := byGID[g]
+			extend(v.ID, b.End)
+			if NeedsReg(v) {
+				use(v, b.End+1)
+			}
+		}
 		for _, id := range touched {
 			from := openAt[id]
 			to := max(lastUse[id], from+1)
@@ -493,12 +512,6 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 		}
 	}
 	return segsOf
-}
-
-func forEach(s []int32, fn func(int32)) {
-	for _, g := range s {
-		fn(g)
-	}
 }
 
 // Allocate runs linear-scan register allocation over live ranges with
@@ -519,13 +532,12 @@ func forEach(s []int32, fn func(int32)) {
 // (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
-	gid, ng := globalIDs(f)
-	liveOut := liveness(f, gid, ng)
+	gid, ng, liveOut := liveness(f)
 	ivs := buildIntervals(f, pos, liveOut, gid, ng)
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
-	cl := findClobbers(f, pos, t)
+	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
 	ra.scan(f, t, callW, h, cl)
 	ra.assignSlots(t)
 	ra.split(f, t, gid, ng, cl)
@@ -628,8 +640,21 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // stays spilled.
 func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
 	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
+	sc := scratchOf(f.WS)
+	if sc != nil {
+		// The register lists grow in the worker's memory, kept from
+		// function to function (~90k allocations per big module).
+		for r := range s.assigned {
+			s.assigned[r] = sc.assigned[r][:0]
+		}
+	}
 	for i := range ra.Intervals {
 		s.allocate(&ra.Intervals[i])
+	}
+	if sc != nil {
+		for r := range s.assigned {
+			sc.assigned[r] = s.assigned[r][:0]
+		}
 	}
 }
 

@@ -223,8 +223,7 @@ func slotsShared(a, b *ssa.Value) bool {
 // with every rule of CheckAllocation.
 func CheckFastAllocation(f *ssa.Func, ra *Result, t Target) error {
 	pos := NumberPositions(f)
-	gid, ng := globalIDs(f)
-	liveOut := liveness(f, gid, ng)
+	gid, ng, liveOut := liveness(f)
 	exact := &Result{Intervals: buildIntervals(f, pos, liveOut, gid, ng), NumSlots: ra.NumSlots, Saves: ra.Saves}
 	for i := range exact.Intervals {
 		if v := exact.Intervals[i].V; v.Loc.InReg() && v.Loc.DefStore {

@@ -9,13 +9,9 @@ func dominators(f *Func) []*Block {
 		post[i] = -1
 	}
 	order := f.WS.BlockPtrs(len(f.Blocks))[:0] // postorder
-	type frame struct {
-		b *Block
-		i int
-	}
 	seen := f.WS.Bools(int(f.NextBlock))
 	seen[f.Entry.ID] = true
-	stack := []frame{{f.Entry, 0}}
+	stack := append(f.WS.domStack(), domFrame{f.Entry, 0})
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
 		if top.i < len(top.b.Succs) {
@@ -23,7 +19,7 @@ func dominators(f *Func) []*Block {
 			top.i++
 			if !seen[s.ID] {
 				seen[s.ID] = true
-				stack = append(stack, frame{s, 0})
+				stack = append(stack, domFrame{s, 0})
 			}
 			continue
 		}
@@ -31,6 +27,7 @@ func dominators(f *Func) []*Block {
 		order = append(order, top.b)
 		stack = stack[:len(stack)-1]
 	}
+	f.WS.keepDomStack(stack)
 	idom := f.WS.BlockPtrs(int(f.NextBlock))
 	idom[f.Entry.ID] = f.Entry
 	intersect := func(a, b *Block) *Block {
@@ -68,6 +65,31 @@ func dominators(f *Func) []*Block {
 	return idom
 }
 
+// domFrame is a block of the depth-first walk and the index of its next
+// successor to visit.
+type domFrame struct {
+	b *Block
+	i int
+}
+
+// domStack returns the worker's empty stack for dominators' walk (nil
+// without a workspace): gvn, address folding, bounds checks and call
+// targets each compute dominators, and a stack grown from nothing each
+// time was 20 MB of a big module's compile.
+func (w *Workspace) domStack() []domFrame {
+	if w == nil {
+		return nil
+	}
+	return w.doms[:0]
+}
+
+// keepDomStack keeps s's memory for the next domStack.
+func (w *Workspace) keepDomStack(s []domFrame) {
+	if w != nil && cap(s) > cap(w.doms) {
+		w.doms = s[:0]
+	}
+}
+
 // domTree lists each block's children in the dominator tree, in layout
 // order: of(b) is kids[first[b.ID]:first[b.ID+1]]. Flat, from the
 // workspace, rather than a map of slices built child by child.
@@ -77,6 +99,15 @@ type domTree struct {
 }
 
 func (t domTree) of(b *Block) []*Block { return t.kids[t.first[b.ID]:t.first[b.ID+1]] }
+
+// dominatorTree is domChildren of f's dominators; a function without
+// blocks has an empty tree.
+func dominatorTree(f *Func) domTree {
+	if len(f.Blocks) == 0 {
+		return domTree{first: []int32{}}
+	}
+	return domChildren(f, dominators(f))
+}
 
 func domChildren(f *Func, idom []*Block) domTree {
 	first := f.WS.Int32s(int(f.NextBlock) + 1)

@@ -285,11 +285,20 @@ func edgeString(e Edge) string {
 	return s + ")"
 }
 
-// EdgeTo returns the index in p.Succs of the edge to b. A br_table block
-// can have thousands of successors, each asking for its edge: beyond a
-// few, the answer comes from an index built on first use (anything that
-// changes Succs resets it to nil).
+// EdgeTo returns the index in p.Succs of the edge to b (the first, when
+// several lead there). A br_table block can have thousands of
+// successors, each asking for its edge: beyond a few, the answer comes
+// from an index built on first use (anything that changes Succs resets it
+// to nil). The first edge is tested inline: most blocks have one or two
+// successors, and the passes ask millions of times per big module.
 func (p *Block) EdgeTo(b *Block) int {
+	if len(p.Succs) > 0 && p.Succs[0].B == b {
+		return 0
+	}
+	return p.edgeTo(b)
+}
+
+func (p *Block) edgeTo(b *Block) int {
 	if len(p.Succs) > 8 {
 		if p.SuccIdx == nil {
 			p.SuccIdx = make(map[*Block]int32, len(p.Succs))

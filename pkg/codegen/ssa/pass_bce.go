@@ -11,12 +11,10 @@ import (
 // still removes repeats inside a block; this pass finds them across
 // blocks (an if's arms, a loop body after its header). Accesses of
 // unknown width (SIMD) are left alone.
-func elimBoundsChecks(f *Func) {
+func elimBoundsChecks(f *Func, children domTree) {
 	if len(f.Blocks) < 2 {
 		return
 	}
-	idom := dominators(f)
-	children := domChildren(f, idom)
 	checked := scopedMap[*Value, uint64]{m: map[*Value]uint64{}}
 	walkScoped(children, f.Entry, &checked, func(b *Block) {
 		for _, v := range b.Values {

@@ -32,7 +32,7 @@ func splitCriticalEdges(f *Func) {
 	}
 	out := f.WS.BlockPtrs(len(f.Blocks))[:0]
 	for _, b := range f.Blocks {
-		out = append(out, b)
+		out = append(Grow(f.WS.BlockBump(), out, 1), b)
 		if len(b.Succs) < 2 {
 			continue
 		}
@@ -46,13 +46,13 @@ func splitCriticalEdges(f *Func) {
 			nb.Sealed = true
 			nb.Kind = BlockPlain
 			nb.LoopDepth = b.LoopDepth
-			nb.Succs = []Edge{{B: e.B, Args: e.Args}}
-			nb.Preds = []*Block{b}
+			nb.Succs = append(Grow(f.WS.EdgeBump(), nil, 1), Edge{B: e.B, Args: e.Args})
+			nb.Preds = append(Grow(f.WS.BlockBump(), nil, 1), b)
 			if j := predPos[first[b.ID]+int32(i)]; j >= 0 && e.B.Preds[j] == b {
 				e.B.Preds[j] = nb
 			}
 			e.B, e.Args = nb, nil
-			out = append(out, nb)
+			out = append(Grow(f.WS.BlockBump(), out, 1), nb)
 		}
 	}
 	f.Blocks = out

@@ -28,9 +28,7 @@ import (
 // at most the largest memory (abi.MaxMemPages) less its offset and size,
 // so c[j+1] after c[j] folds, and so do the byte loads of an unrolled
 // loop after the first.
-func foldAddressAdds(f *Func) {
-	idom := dominators(f)
-	children := domChildren(f, idom)
+func foldAddressAdds(f *Func, children domTree) {
 	facts := scopedMap[*Value, urange]{m: map[*Value]urange{}}
 	below := belowCandidates(f)
 	walkScoped(children, f.Entry, &facts, func(b *Block) {

@@ -14,12 +14,10 @@ package ssa
 // alone: a constant is an immediate or a cheap move where it is used,
 // and sharing it would stretch its register's live range across blocks;
 // a comparison with one use fuses into its branch or select.
-func gvn(f *Func) {
+func gvn(f *Func, children domTree) {
 	if len(f.Blocks) == 0 {
 		return
 	}
-	idom := dominators(f)
-	children := domChildren(f, idom)
 	// The table is empty again when the walk ends: a worker keeps one.
 	var table map[gvnKey]*Value
 	if f.WS != nil {
@@ -31,6 +29,12 @@ func gvn(f *Func) {
 		table = map[gvnKey]*Value{}
 	}
 	avail := scopedMap[gvnKey, *Value]{m: table}
+	if f.WS != nil {
+		// So is the undo log, kept for its capacity (~10 MB of a big
+		// module's compile when grown afresh per function).
+		avail.log = f.WS.gvnLog[:0]
+		defer func() { f.WS.gvnLog = avail.log[:0] }()
+	}
 	walkScoped(children, f.Entry, &avail, func(b *Block) {
 		for _, v := range b.Values {
 			for i, a := range v.Args {

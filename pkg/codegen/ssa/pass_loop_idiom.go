@@ -39,15 +39,20 @@ import (
 // come through a new join block M, from L or as computed by B.
 //
 // Runs at OptLevel 2, after gvn and before bounds-check elimination.
-func loopIdioms(f *Func) {
+//
+// It reports whether it changed the control flow graph.
+func loopIdioms(f *Func) bool {
 	// rewrite puts C and C2 before L and M and B after it: the next
 	// block to look at is 5 places on (nothing is copied for the
 	// thousands of functions with no such loop).
+	changed := false
 	for i := 0; i < len(f.Blocks); i++ {
 		if l := matchIdiomLoop(f, f.Blocks[i]); l != nil {
 			i += l.rewrite()
+			changed = true
 		}
 	}
+	return changed
 }
 
 // idiomMinBytes is the run below which C leaves the loop to itself.

@@ -45,8 +45,11 @@ import (
 //
 // Runs at OptLevel 2, after loopIdioms and before bounds-check
 // elimination.
-func scanLoops(f *Func) {
+//
+// It reports whether it changed the control flow graph.
+func scanLoops(f *Func) bool {
 	var words [][]*Block // the chains of the word loops rewritten
+	changed := false
 	for i := 0; i < len(f.Blocks); i++ {
 		l := matchScanLoop(f, f.Blocks[i])
 		if l == nil || l.size == 1 && afterWordLoop(l.P, words) {
@@ -56,7 +59,9 @@ func scanLoops(f *Func) {
 			words = append(words, l.chain)
 		}
 		i += l.rewrite()
+		changed = true
 	}
+	return changed
 }
 
 // afterWordLoop reports whether P is at most three edges after a block of

@@ -522,9 +522,7 @@ func (b *baseEmitter) next(body []byte) error {
 			}
 		}
 	}
-	var err error
-	*in, err = b.rd.Next()
-	return err
+	return b.rd.Read(in)
 }
 
 // Decoding forms of next's fast path, by opcode byte (0: the general
