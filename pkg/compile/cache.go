@@ -161,9 +161,12 @@ func (c *Cache) path(key, ext string) string { return filepath.Join(c.Dir, key+e
 // os.NewFile, not os.OpenFile, which would register each file with Go's
 // network poller (setting the poller up on the first: an epoll instance
 // and an eventfd) and switch it to non-blocking and back: seven system
-// calls a cache hit made for nothing.
+// calls a cache hit made for nothing. O_NONBLOCK because a FIFO planted
+// as an entry would otherwise block the open until someone writes to it
+// (a hang before any check could run); the fstat then refuses it, and
+// regular files, the only ones read, ignore the flag.
 func (c *Cache) openTrusted(path string) (f *os.File, st fs.FileInfo, err error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return nil, nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}

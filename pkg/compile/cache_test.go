@@ -166,6 +166,63 @@ func TestUntrustedIgnored(t *testing.T) {
 	}
 }
 
+// A FIFO (or a directory) in place of an entry's record or object is
+// refused without blocking: opening a FIFO for reading waits for a writer,
+// so a planted one hung every run of the module before the fix.
+func TestSpecialFileEntriesIgnored(t *testing.T) {
+	dir := t.TempDir()
+	hello := readWasm(t, "hello.wasm")
+	p := writeFile(t, dir, "hello.wasm", hello)
+	for _, ext := range []string{".so", ".src"} {
+		for _, kind := range []string{"fifo", "dir"} {
+			t.Run(kind+ext, func(t *testing.T) {
+				c, _ := newCache(t, filepath.Join(dir, "cache-"+kind+ext))
+				m, err := LoadFile(p, Options{}, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.Close()
+				entry := c.path(Key(hello, Options{}), ext)
+				if err := os.Remove(entry); err != nil {
+					t.Fatal(err)
+				}
+				if kind == "fifo" {
+					err = syscall.Mkfifo(entry, 0o600)
+				} else {
+					err = os.Mkdir(entry, 0o700)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				c2, w := newCache(t, c.Dir)
+				done := make(chan error, 1)
+				go func() {
+					m, err := LoadFile(p, Options{}, c2)
+					if err == nil {
+						m.Close()
+					}
+					done <- err
+				}()
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatal(err)
+					}
+				case <-time.After(20 * time.Second):
+					// Unblock the open so the test can end.
+					if f, err := os.OpenFile(entry, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+						f.Close()
+					}
+					t.Fatalf("load through a cache holding a %s as %s hangs", kind, ext)
+				}
+				if kind == "fifo" && !strings.Contains(w.String(), "not a regular file") {
+					t.Errorf("warnings %q, want the entry named as not a regular file", w)
+				}
+			})
+		}
+	}
+}
+
 func hasExport(m *load.Module, name string) bool {
 	for _, e := range m.Meta.Exports {
 		if e.Name == name {
