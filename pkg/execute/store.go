@@ -90,6 +90,12 @@ type Store struct {
 	// that must reach its thread (killLocked); set before killed is
 	// checked at the call's start, so a kill either sees it or is seen.
 	running atomic.Bool
+	// owner is the goroutine (its g, curG) running the store's outermost
+	// call, 0 when none: a call from any other goroutine is refused with
+	// ErrBusy. Two calls on one guest stack from two goroutines would
+	// overwrite each other's frames and exit state, crashing the process;
+	// nested calls from a host function come from the owner itself.
+	owner atomic.Uintptr
 
 	// Cancellation of the running call (Timeout, CallContext, Kill), for
 	// host functions blocked outside guest code. done is Caller.Done: made
@@ -516,6 +522,9 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 	if f.entry == 0 {
 		return nil, fmt.Errorf("execute: call %s: no entry stub for %s", f.describe(), f.typ)
 	}
+	if g := curG(); !s.owner.CompareAndSwap(0, g) && s.owner.Load() != g {
+		return nil, ErrBusy
+	}
 	if s.lazyMems {
 		// Guest code reads memory without asking: every image goes in
 		// before any of the store's code runs (memories are never shared
@@ -541,11 +550,13 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		// Killed while idle.
 		s.running.Store(false)
 		s.consumeKill()
+		s.owner.Store(0)
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
 	if outer {
 		if err := s.takeStack(); err != nil {
 			s.running.Store(false)
+			s.owner.Store(0)
 			return nil, err
 		}
 	}
@@ -555,6 +566,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if outer {
 			s.dropStack()
 			s.running.Store(false)
+			s.owner.Store(0)
 		}
 		return nil, &Trap{Code: abi.TrapStackOverflow}
 	}
@@ -565,6 +577,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if outer {
 			s.dropStack()
 			s.running.Store(false)
+			s.owner.Store(0)
 		}
 		return nil, err
 	}
@@ -611,6 +624,7 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if outer {
 			s.dropStack()
 			s.running.Store(false)
+			s.owner.Store(0)
 		}
 	}()
 
@@ -669,6 +683,12 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		resume(e)
 	}
 }
+
+// ErrBusy is the error of a call made while the store runs another call
+// on a different goroutine: a store (one instance of the lucet package)
+// runs one call at a time. Host functions of the running call may still
+// call back in from its own goroutine.
+var ErrBusy = errors.New("execute: store is running a call on another goroutine")
 
 // preemptExit is the argument of an ExitInterrupt taken by sigPreempt,
 // which the signal handler made the guest call wherever it was (loops
