@@ -75,6 +75,10 @@ func pathOpen(c *call) Errno {
 		unix.Close(hfd)
 		return toErrno(err)
 	}
+	if ownProcEntry(hfd, &st) {
+		unix.Close(hfd)
+		return ErrnoAcces
+	}
 	ft := filetypeOfMode(st.Mode)
 	e := newEntry(hfd, ft, rightsForType(ft, base), inh, uint16(fdflags))
 	e.readOnly = d.readOnly
