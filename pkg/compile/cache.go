@@ -338,11 +338,10 @@ func (c *Cache) scan() (entries []*entry, stale []string, err error) {
 			}
 			continue
 		}
-		ext := filepath.Ext(name)
-		if ext != ".so" && ext != ".src" {
+		k, ok := entryName(name)
+		if !ok {
 			continue
 		}
-		k := strings.TrimSuffix(name, ext)
 		e := byKey[k]
 		if e == nil {
 			e = &entry{key: k}
@@ -356,6 +355,24 @@ func (c *Cache) scan() (entries []*entry, stale []string, err error) {
 		}
 	}
 	return entries, stale, nil
+}
+
+// entryName splits the name of a cache entry's file, KEY.so or KEY.src
+// with KEY a key as Key spells it (64 lowercase hex digits). Nothing else
+// in the directory is the cache's: a LUCET_CACHE_DIR pointed at a
+// directory of one's own (a build directory, ".") must not have its
+// libraries evicted or removed by --cache-clean.
+func entryName(name string) (key string, ok bool) {
+	key, ext, ok := strings.Cut(name, ".")
+	if !ok || ext != "so" && ext != "src" || len(key) != 2*sha256.Size {
+		return "", false
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return "", false
+		}
+	}
+	return key, true
 }
 
 // evict removes least recently used entries (never keep) until the cache
@@ -436,7 +453,7 @@ func (c *Cache) Clean() (Stats, error) {
 	}
 	for _, de := range des {
 		n := de.Name()
-		if strings.HasPrefix(n, tmpPrefix) || strings.HasSuffix(n, ".so") || strings.HasSuffix(n, ".src") {
+		if _, ok := entryName(n); ok || strings.HasPrefix(n, tmpPrefix) {
 			if err := os.Remove(filepath.Join(c.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return s, fmt.Errorf("cache: %w", err)
 			}

@@ -223,6 +223,41 @@ func TestSpecialFileEntriesIgnored(t *testing.T) {
 	}
 }
 
+// Only the cache's own files are evicted or cleaned: a LUCET_CACHE_DIR
+// pointed at a directory that holds other .so and .src files (a build
+// directory) keeps them. Before, eviction and Clean removed every *.so and
+// *.src in the directory.
+func TestForeignFilesKept(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := newCache(t, filepath.Join(dir, "cache"))
+	c.MaxBytes = 1 // every new entry evicts all the others
+	foreign := []string{"libfoo.so", "notes.src", "x.so", strings.Repeat("A", 64) + ".so", strings.Repeat("a", 63) + ".src", strings.Repeat("a", 64) + ".so.1"}
+	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range foreign {
+		writeFile(t, c.Dir, n, []byte("mine"))
+	}
+	for _, name := range []string{"small/if.0.wasm", "hello.wasm"} {
+		m, err := LoadFile(writeFile(t, dir, filepath.Base(name), readWasm(t, name)), Options{}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+	}
+	if s, err := c.Stats(); err != nil || s.Entries != 1 {
+		t.Errorf("stats %+v, %v; want the one entry just written", s, err)
+	}
+	if gone, err := c.Clean(); err != nil || gone.Entries != 1 {
+		t.Errorf("Clean: %+v, %v", gone, err)
+	}
+	for _, n := range foreign {
+		if _, err := os.Stat(filepath.Join(c.Dir, n)); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+}
+
 func hasExport(m *load.Module, name string) bool {
 	for _, e := range m.Meta.Exports {
 		if e.Name == name {
