@@ -3,6 +3,7 @@ package lucet_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -107,5 +108,31 @@ func TestCallFromHostFunctionGoroutine(t *testing.T) {
 	}
 	if !errors.Is(other, lucet.ErrBusy) {
 		t.Errorf("call from another goroutine during a host call: %v, want ErrBusy", other)
+	}
+}
+
+// A call whose host function ends its goroutine (runtime.Goexit, as
+// t.FailNow does) releases the instance: other goroutines may call it
+// afterwards rather than find it busy forever.
+func TestGoexitReleasesInstance(t *testing.T) {
+	rt, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/api/host.wasm", lucet.PoolConfig{})
+	env := rt.NewHostModule("env")
+	env.Func("log", func(int32, int32) {})
+	env.Func("square", func(x int32) int32 {
+		if x == 7 {
+			runtime.Goexit()
+		}
+		return x * x
+	})
+	inst := instance(t, pool, mod, lucet.InstanceConfig{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		inst.Func("sum_squares").Call(context.Background(), int32(10))
+	}()
+	<-done
+	got, err := lucet.Call1[int32](context.Background(), inst.Func("sum_squares"), int32(3))
+	if err != nil || got != 0+1+4 {
+		t.Errorf("sum_squares(3) after a Goexit = %d, %v", got, err)
 	}
 }

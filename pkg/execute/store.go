@@ -514,16 +514,30 @@ func (s *Store) restore(v *savedExec) {
 }
 
 // call runs guest function f with args. Results go into out when it is
-// non-nil (len >= results), else into a new slice.
-func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results []uint64, err error) {
+// non-nil (len >= results), else into a new slice. The goroutine making
+// the outermost call owns the store until it returns (see owner); a call
+// from another goroutine meanwhile fails with ErrBusy. Kept apart from
+// run, whose deferred clean-up stays open-coded only while it has few
+// return statements (a panic-path defer cost an empty call ~100 ns).
+func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) ([]uint64, error) {
+	g := curG()
+	if !s.owner.CompareAndSwap(0, g) {
+		if s.owner.Load() != g {
+			return nil, ErrBusy
+		}
+		return s.run(ctx, f, args, out) // nested, from a host function
+	}
+	defer s.owner.Store(0)
+	return s.run(ctx, f, args, out)
+}
+
+// run is call once the store is the calling goroutine's.
+func (s *Store) run(ctx context.Context, f *Func, args, out []uint64) (results []uint64, err error) {
 	if s.closed {
 		return nil, errors.New("execute: call: store is closed")
 	}
 	if f.entry == 0 {
 		return nil, fmt.Errorf("execute: call %s: no entry stub for %s", f.describe(), f.typ)
-	}
-	if g := curG(); !s.owner.CompareAndSwap(0, g) && s.owner.Load() != g {
-		return nil, ErrBusy
 	}
 	if s.lazyMems {
 		// Guest code reads memory without asking: every image goes in
@@ -550,13 +564,11 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		// Killed while idle.
 		s.running.Store(false)
 		s.consumeKill()
-		s.owner.Store(0)
 		return nil, &Trap{Code: abi.TrapInterrupt}
 	}
 	if outer {
 		if err := s.takeStack(); err != nil {
 			s.running.Store(false)
-			s.owner.Store(0)
 			return nil, err
 		}
 	}
@@ -566,7 +578,6 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if outer {
 			s.dropStack()
 			s.running.Store(false)
-			s.owner.Store(0)
 		}
 		return nil, &Trap{Code: abi.TrapStackOverflow}
 	}
@@ -577,7 +588,6 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if outer {
 			s.dropStack()
 			s.running.Store(false)
-			s.owner.Store(0)
 		}
 		return nil, err
 	}
@@ -624,7 +634,6 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		if outer {
 			s.dropStack()
 			s.running.Store(false)
-			s.owner.Store(0)
 		}
 	}()
 
