@@ -181,6 +181,12 @@ func pathReadlink(c *call) Errno {
 	if !c.ok() {
 		return c.errno
 	}
+	// The host process's own links (/proc/self/exe, cwd, fd/N) name
+	// host files the guest was not given (see ownProcEntry).
+	var st unix.Stat_t
+	if unix.Fstat(ref.fd, &st) != nil || ownProcEntry(ref.fd, &st) {
+		return ErrnoAcces
+	}
 	target, errno := readlinkAll(ref.fd, ref.base)
 	if errno != ErrnoSuccess {
 		return errno

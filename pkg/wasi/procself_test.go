@@ -61,6 +61,15 @@ func TestOwnProcEntryRefused(t *testing.T) {
 					h.call("fd_close", uint64(fd))
 				}
 			}
+			// Nor may its links be read: they name host files.
+			for _, p := range []string{"self/exe", "self/cwd", "self/fd/0", "thread-self/root", pid + "/exe"} {
+				if _, e := h.readlink(3, p, 256); e != ErrnoAcces {
+					t.Errorf("ro=%v readlink %s: errno %d, want %d", ro, p, e, ErrnoAcces)
+				}
+			}
+			if _, e := h.readlink(3, "self", 256); e != ErrnoSuccess {
+				t.Errorf("readlink self: errno %d, want success (/proc itself is no process's)", e)
+			}
 		}
 	})
 }
