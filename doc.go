@@ -93,7 +93,8 @@
 // # Concurrency
 //
 // Runtime, Module and Pool are safe for concurrent use. An Instance runs
-// one call at a time; use one instance per goroutine (they are cheap).
+// one call at a time: a call while another goroutine's runs fails with
+// ErrBusy; use one instance per goroutine (they are cheap).
 // Kill and Close may come from any goroutine.
 // Guest code does not block Go's scheduler or garbage collector.
 package lucet

@@ -25,6 +25,11 @@ type HostPanicError = execute.HostPanicError
 // ErrHostPanic matches a HostPanicError.
 var ErrHostPanic = execute.ErrHostPanic
 
+// ErrBusy is returned (wrapped) by a call on an instance that is running
+// a call on another goroutine: an instance runs one call at a time (its
+// host functions may still call back in from the call's own goroutine).
+var ErrBusy = execute.ErrBusy
+
 // Frame is one guest frame of a trap's backtrace.
 type Frame = execute.Frame
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -380,4 +381,16 @@ func count(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return bytes.Count(b, []byte{'\n'})
+}
+
+// A WASI set-up error names the module once and WASI once: it read
+// "instantiate m: wasi: wasi: preopen ...".
+func TestWASIErrorPrefixedOnce(t *testing.T) {
+	_, mod, pool := setup(t, lucet.RuntimeConfig{}, "testdata/hello.wasm", lucet.PoolConfig{})
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err := pool.Instantiate(context.Background(), mod, lucet.InstanceConfig{WASI: &lucet.WASIConfig{Preopens: []lucet.Preopen{{HostPath: missing, GuestPath: "/d"}}}})
+	wantErr(t, err, "instantiate hello: wasi: preopen")
+	if strings.Count(err.Error(), "wasi:") != 1 {
+		t.Errorf("error %q says wasi: more than once", err)
+	}
 }

@@ -355,7 +355,7 @@ func (s *slot) start(cfg InstanceConfig) error {
 			wc.OnOutputLimit = s.onOutputLimit
 		}
 		if err := s.wsys.Init(wc); err != nil {
-			return fmt.Errorf("instantiate %s: wasi: %w", mod.name, err)
+			return fmt.Errorf("instantiate %s: %w", mod.name, err) // err says "wasi: ..."
 		}
 		s.sys, s.hasSys = &s.wsys, true
 	}

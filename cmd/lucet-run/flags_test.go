@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -165,5 +166,31 @@ func TestStdinTerminal(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"lucet-run", "-"}, tty, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "standard input is a terminal") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// A FIFO given to --dir is refused as not a directory at once: opening it
+// to check it waited for a writer, forever.
+func TestPreopenFIFORefused(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		code, _, errs := lucetRun(t, "--dir", fifo+"::/x", "../../testdata/hello.wasm")
+		done <- fmt.Sprint(code, " ", errs)
+	}()
+	select {
+	case got := <-done:
+		if want := "1 lucet-run: --dir " + fifo + ": not a directory\n"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	case <-time.After(20 * time.Second):
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|os.O_CREATE, 0); err == nil {
+			f.Close() // let the blocked open return
+		}
+		t.Fatal("lucet-run --dir FIFO still waiting after 20 s")
 	}
 }

@@ -32,6 +32,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -652,7 +653,9 @@ func checkPreopens(ps []wasi.Preopen) error {
 		if p.ReadOnly {
 			flag = "--dir-ro"
 		}
-		f, err := os.Open(p.HostPath)
+		// O_NONBLOCK: a FIFO given as the directory would otherwise
+		// block the open until something writes to it.
+		f, err := os.OpenFile(p.HostPath, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return fmt.Errorf("%s %s: %v", flag, p.HostPath, cliflag.UnwrapPath(err))
 		}

@@ -161,9 +161,12 @@ func (c *Cache) path(key, ext string) string { return filepath.Join(c.Dir, key+e
 // os.NewFile, not os.OpenFile, which would register each file with Go's
 // network poller (setting the poller up on the first: an epoll instance
 // and an eventfd) and switch it to non-blocking and back: seven system
-// calls a cache hit made for nothing.
+// calls a cache hit made for nothing. O_NONBLOCK because a FIFO planted
+// as an entry would otherwise block the open until someone writes to it
+// (a hang before any check could run); the fstat then refuses it, and
+// regular files, the only ones read, ignore the flag.
 func (c *Cache) openTrusted(path string) (f *os.File, st fs.FileInfo, err error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return nil, nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
@@ -335,11 +338,10 @@ func (c *Cache) scan() (entries []*entry, stale []string, err error) {
 			}
 			continue
 		}
-		ext := filepath.Ext(name)
-		if ext != ".so" && ext != ".src" {
+		k, ok := entryName(name)
+		if !ok {
 			continue
 		}
-		k := strings.TrimSuffix(name, ext)
 		e := byKey[k]
 		if e == nil {
 			e = &entry{key: k}
@@ -353,6 +355,24 @@ func (c *Cache) scan() (entries []*entry, stale []string, err error) {
 		}
 	}
 	return entries, stale, nil
+}
+
+// entryName splits the name of a cache entry's file, KEY.so or KEY.src
+// with KEY a key as Key spells it (64 lowercase hex digits). Nothing else
+// in the directory is the cache's: a LUCET_CACHE_DIR pointed at a
+// directory of one's own (a build directory, ".") must not have its
+// libraries evicted or removed by --cache-clean.
+func entryName(name string) (key string, ok bool) {
+	key, ext, ok := strings.Cut(name, ".")
+	if !ok || ext != "so" && ext != "src" || len(key) != 2*sha256.Size {
+		return "", false
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return "", false
+		}
+	}
+	return key, true
 }
 
 // evict removes least recently used entries (never keep) until the cache
@@ -433,7 +453,7 @@ func (c *Cache) Clean() (Stats, error) {
 	}
 	for _, de := range des {
 		n := de.Name()
-		if strings.HasPrefix(n, tmpPrefix) || strings.HasSuffix(n, ".so") || strings.HasSuffix(n, ".src") {
+		if _, ok := entryName(n); ok || strings.HasPrefix(n, tmpPrefix) {
 			if err := os.Remove(filepath.Join(c.Dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return s, fmt.Errorf("cache: %w", err)
 			}

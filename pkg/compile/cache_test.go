@@ -166,6 +166,98 @@ func TestUntrustedIgnored(t *testing.T) {
 	}
 }
 
+// A FIFO (or a directory) in place of an entry's record or object is
+// refused without blocking: opening a FIFO for reading waits for a writer,
+// so a planted one hung every run of the module before the fix.
+func TestSpecialFileEntriesIgnored(t *testing.T) {
+	dir := t.TempDir()
+	hello := readWasm(t, "hello.wasm")
+	p := writeFile(t, dir, "hello.wasm", hello)
+	for _, ext := range []string{".so", ".src"} {
+		for _, kind := range []string{"fifo", "dir"} {
+			t.Run(kind+ext, func(t *testing.T) {
+				c, _ := newCache(t, filepath.Join(dir, "cache-"+kind+ext))
+				m, err := LoadFile(p, Options{}, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.Close()
+				entry := c.path(Key(hello, Options{}), ext)
+				if err := os.Remove(entry); err != nil {
+					t.Fatal(err)
+				}
+				if kind == "fifo" {
+					err = syscall.Mkfifo(entry, 0o600)
+				} else {
+					err = os.Mkdir(entry, 0o700)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				c2, w := newCache(t, c.Dir)
+				done := make(chan error, 1)
+				go func() {
+					m, err := LoadFile(p, Options{}, c2)
+					if err == nil {
+						m.Close()
+					}
+					done <- err
+				}()
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatal(err)
+					}
+				case <-time.After(20 * time.Second):
+					// Unblock the open so the test can end.
+					if f, err := os.OpenFile(entry, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+						f.Close()
+					}
+					t.Fatalf("load through a cache holding a %s as %s hangs", kind, ext)
+				}
+				if kind == "fifo" && !strings.Contains(w.String(), "not a regular file") {
+					t.Errorf("warnings %q, want the entry named as not a regular file", w)
+				}
+			})
+		}
+	}
+}
+
+// Only the cache's own files are evicted or cleaned: a LUCET_CACHE_DIR
+// pointed at a directory that holds other .so and .src files (a build
+// directory) keeps them. Before, eviction and Clean removed every *.so and
+// *.src in the directory.
+func TestForeignFilesKept(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := newCache(t, filepath.Join(dir, "cache"))
+	c.MaxBytes = 1 // every new entry evicts all the others
+	foreign := []string{"libfoo.so", "notes.src", "x.so", strings.Repeat("A", 64) + ".so", strings.Repeat("a", 63) + ".src", strings.Repeat("a", 64) + ".so.1"}
+	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range foreign {
+		writeFile(t, c.Dir, n, []byte("mine"))
+	}
+	for _, name := range []string{"small/if.0.wasm", "hello.wasm"} {
+		m, err := LoadFile(writeFile(t, dir, filepath.Base(name), readWasm(t, name)), Options{}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+	}
+	if s, err := c.Stats(); err != nil || s.Entries != 1 {
+		t.Errorf("stats %+v, %v; want the one entry just written", s, err)
+	}
+	if gone, err := c.Clean(); err != nil || gone.Entries != 1 {
+		t.Errorf("Clean: %+v, %v", gone, err)
+	}
+	for _, n := range foreign {
+		if _, err := os.Stat(filepath.Join(c.Dir, n)); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+}
+
 func hasExport(m *load.Module, name string) bool {
 	for _, e := range m.Meta.Exports {
 		if e.Name == name {

@@ -29,3 +29,7 @@ func goStackBounds() (lo, hi uintptr)
 func (s *Store) nestTooDeep() bool {
 	return s.depth >= MaxCallDepth || goStackUsed() > maxGoStack
 }
+
+// curG returns the running goroutine's g pointer (gostack_amd64.s): no two
+// live goroutines share one.
+func curG() uintptr

@@ -20,3 +20,12 @@ TEXT ·goStackBounds(SB), NOSPLIT, $0-16
 	MOVQ 8(AX), BX
 	MOVQ BX, hi+8(FP)
 	RET
+
+// func curG() uintptr
+//
+// The running goroutine's g, which names it for as long as it lives: the
+// store's owner (Store.call).
+TEXT ·curG(SB), NOSPLIT, $0-8
+	MOVQ (TLS), AX
+	MOVQ AX, ret+0(FP)
+	RET

@@ -90,6 +90,12 @@ type Store struct {
 	// that must reach its thread (killLocked); set before killed is
 	// checked at the call's start, so a kill either sees it or is seen.
 	running atomic.Bool
+	// owner is the goroutine (its g, curG) running the store's outermost
+	// call, 0 when none: a call from any other goroutine is refused with
+	// ErrBusy. Two calls on one guest stack from two goroutines would
+	// overwrite each other's frames and exit state, crashing the process;
+	// nested calls from a host function come from the owner itself.
+	owner atomic.Uintptr
 
 	// Cancellation of the running call (Timeout, CallContext, Kill), for
 	// host functions blocked outside guest code. done is Caller.Done: made
@@ -508,8 +514,25 @@ func (s *Store) restore(v *savedExec) {
 }
 
 // call runs guest function f with args. Results go into out when it is
-// non-nil (len >= results), else into a new slice.
-func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results []uint64, err error) {
+// non-nil (len >= results), else into a new slice. The goroutine making
+// the outermost call owns the store until it returns (see owner); a call
+// from another goroutine meanwhile fails with ErrBusy. Kept apart from
+// run, whose deferred clean-up stays open-coded only while it has few
+// return statements (a panic-path defer cost an empty call ~100 ns).
+func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) ([]uint64, error) {
+	g := curG()
+	if !s.owner.CompareAndSwap(0, g) {
+		if s.owner.Load() != g {
+			return nil, ErrBusy
+		}
+		return s.run(ctx, f, args, out) // nested, from a host function
+	}
+	defer s.owner.Store(0)
+	return s.run(ctx, f, args, out)
+}
+
+// run is call once the store is the calling goroutine's.
+func (s *Store) run(ctx context.Context, f *Func, args, out []uint64) (results []uint64, err error) {
 	if s.closed {
 		return nil, errors.New("execute: call: store is closed")
 	}
@@ -669,6 +692,12 @@ func (s *Store) call(ctx context.Context, f *Func, args, out []uint64) (results 
 		resume(e)
 	}
 }
+
+// ErrBusy is the error of a call made while the store runs another call
+// on a different goroutine: a store (one instance of the lucet package)
+// runs one call at a time. Host functions of the running call may still
+// call back in from its own goroutine.
+var ErrBusy = errors.New("execute: store is running a call on another goroutine")
 
 // preemptExit is the argument of an ExitInterrupt taken by sigPreempt,
 // which the signal handler made the guest call wherever it was (loops

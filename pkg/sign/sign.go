@@ -23,6 +23,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,9 +121,40 @@ func writeNew(path string, b []byte, mode os.FileMode) error {
 	return nil
 }
 
+// MaxKeyFile bounds what ReadPrivateKey and ReadPublicKeys read: about
+// 15,000 public-key lines. A key file named as /dev/zero, /dev/urandom or
+// a FIFO that never ends was read until memory ran out.
+const MaxKeyFile = 1 << 20
+
+// readKeyFile reads path, refusing one longer than MaxKeyFile without
+// reading past it.
+func readKeyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxKeyFile+1))
+	if err != nil {
+		return nil, &os.PathError{Op: "read", Path: path, Err: unwrapPathErr(err)}
+	}
+	if len(b) > MaxKeyFile {
+		return nil, fmt.Errorf("%s: longer than %d bytes, not a key file", path, MaxKeyFile)
+	}
+	return b, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // ReadPrivateKey reads a secret key file.
 func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
+	b, err := readKeyFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("key %w", err)
 	}
@@ -139,7 +171,7 @@ func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
 
 // ReadPublicKeys reads a trusted-keys file: every public-key line in it.
 func ReadPublicKeys(path string) ([]ed25519.PublicKey, error) {
-	b, err := os.ReadFile(path)
+	b, err := readKeyFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("trusted keys: %w", err)
 	}

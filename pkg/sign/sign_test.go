@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
@@ -103,4 +104,33 @@ func countDiff(a, b []byte) int {
 		}
 	}
 	return n
+}
+
+// A key file that never ends (/dev/zero, a FIFO) or is merely huge is
+// refused after MaxKeyFile bytes: it was read until memory ran out, and
+// `lucet-run --trusted-keys /dev/zero` never returned.
+func TestKeyFileBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# comment\n"), MaxKeyFile/10+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{big}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		paths = append(paths, "/dev/zero")
+	}
+	for _, p := range paths {
+		done := make(chan error, 2)
+		go func() { _, err := ReadPublicKeys(p); done <- err }()
+		go func() { _, err := ReadPrivateKey(p); done <- err }()
+		for i := 0; i < 2; i++ {
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "longer than") {
+					t.Errorf("%s: %v, want a too-long error", p, err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatalf("%s: still reading after 20 s", p)
+			}
+		}
+	}
 }

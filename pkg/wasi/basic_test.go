@@ -256,6 +256,23 @@ func TestStdioFileType(t *testing.T) {
 			if tc.drop && base != rightFdWrite {
 				t.Errorf("rights %#x after dropping all but fd_write", base)
 			}
+			// The host's file may be written, never resized or
+			// re-stamped: it lies outside every preopen.
+			if lacks := uint64(rightFdAllocate | rightFdFilestatSetSize | rightFdFilestatSetTimes); base&lacks != 0 {
+				t.Errorf("rights %#x include %#x", base, base&lacks)
+			}
+			for _, c := range []struct {
+				name string
+				args []uint64
+			}{
+				{"fd_allocate", []uint64{1, 0, 1 << 30}},
+				{"fd_filestat_set_size", []uint64{1, 1 << 40}},
+				{"fd_filestat_set_times", []uint64{1, 0, 0, fstAtim | fstMtim}},
+			} {
+				if e := h.call(c.name, c.args...); e != ErrnoNotcapable && e != ErrnoBadf {
+					t.Errorf("%s on stdout: errno %d, want ENOTCAPABLE", c.name, e)
+				}
+			}
 		})
 	}
 }

@@ -75,6 +75,10 @@ func pathOpen(c *call) Errno {
 		unix.Close(hfd)
 		return toErrno(err)
 	}
+	if ownProcEntry(hfd, &st) {
+		unix.Close(hfd)
+		return ErrnoAcces
+	}
 	ft := filetypeOfMode(st.Mode)
 	e := newEntry(hfd, ft, rightsForType(ft, base), inh, uint16(fdflags))
 	e.readOnly = d.readOnly
@@ -176,6 +180,12 @@ func pathReadlink(c *call) Errno {
 	ref := c.parent(d, path)
 	if !c.ok() {
 		return c.errno
+	}
+	// The host process's own links (/proc/self/exe, cwd, fd/N) name
+	// host files the guest was not given (see ownProcEntry).
+	var st unix.Stat_t
+	if unix.Fstat(ref.fd, &st) != nil || ownProcEntry(ref.fd, &st) {
+		return ErrnoAcces
 	}
 	target, errno := readlinkAll(ref.fd, ref.base)
 	if errno != ErrnoSuccess {

@@ -428,8 +428,11 @@ func (e *fdEntry) typeStdio() {
 		e.base.Store(e.base.Load() | rightsSocket)
 	}
 	if e.ftype == filetypeRegularFile {
-		// Redirected to a file: let the guest seek and stat it like one.
-		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize))
+		// Redirected to a file: let the guest seek and stat it like one,
+		// but not change the host's file beyond writing to it: no
+		// allocate, truncate or timestamps (a guest set the host file's
+		// times to 1970 through fd_filestat_set_times).
+		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize|rightFdFilestatSetTimes))
 	}
 }
 
