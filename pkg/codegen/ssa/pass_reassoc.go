@@ -37,6 +37,25 @@ func reassociate(f *Func) {
 		if len(b.Values) < 4 {
 			continue
 		}
+		// Most blocks hold no chain of three terms: it needs an add
+		// read by an add, which this cheap scan looks for first.
+		found := false
+		for _, v := range b.Values {
+			if v.Op == OpAdd && chainAdd(v, b) {
+				for _, a := range v.Args {
+					if a.Op == OpAdd && a.Uses == 1 && a.Type == v.Type && chainAdd(a, b) {
+						found = true
+						break
+					}
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if !found {
+			continue
+		}
 		if depth == nil {
 			depth = f.WS.Int32s(int(f.NextID))
 			pos = f.WS.Int32s(int(f.NextID))
