@@ -370,6 +370,7 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 		res.free()
 		return nil, err
 	}
+	m.adviseHuge(0, n)
 	storePtr(desc+abi.MemDescBase, res.addr())
 	store64(desc+abi.MemDescLen, uint64(n))
 	return m, nil
@@ -454,6 +455,7 @@ func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
 		if err := m.res.protect(uintptr(cur), n-uintptr(cur), unix.PROT_READ|unix.PROT_WRITE); err != nil {
 			return old, false
 		}
+		m.adviseHuge(uintptr(cur), n)
 	}
 	atomic.StoreUint64((*uint64)(ptr(m.desc+abi.MemDescLen)), uint64(n))
 	return old, true

@@ -43,6 +43,7 @@ func Optimize(f *Func, level int) {
 	splitCriticalEdges(f)
 	if level > 1 {
 		shareCallTargets(f)
+		reassociate(f)
 	}
 	if level > 0 {
 		fuseCompares(f)

@@ -39,14 +39,16 @@ func LoopPressure(s LoopShape) *wasm.Module {
 		add(get(p0), c32(k+3), []byte{0x6c}, c32(k), []byte{0x6a}, set(long+k))
 	}
 	// A loop of one round makes the pressure weigh as much as the loop
-	// after it: t_m = (p0 ^ n) * (m+5), all live, then summed into acc.
+	// after it: t_m = (p0 ^ n) * (m+5), all live, then xored into acc (a
+	// chain of xors: -O 2 would rebalance adds, ssa/pass_reassoc.go, and
+	// combine the first products before the last are made).
 	add([]byte{0x03, 0x40})
 	for m := 0; m < s.Pressure; m++ {
 		add(get(p0), get(n), []byte{0x73}, c32(m+5), []byte{0x6c}, set(tmp+m))
 	}
 	add(get(acc))
 	for m := 0; m < s.Pressure; m++ {
-		add(get(tmp+m), []byte{0x6a})
+		add(get(tmp+m), []byte{0x73})
 	}
 	add(set(acc), get(flag), []byte{0x0d, 0}, []byte{0x0b}) // br_if flag: once, flag is 0 here
 	// block { loop { if i >=u n break; ...; i++; continue } }
