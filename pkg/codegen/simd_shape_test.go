@@ -70,6 +70,9 @@ func TestSIMDShapes(t *testing.T) {
 		{"v128.load16_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x55, 0, 3, 7)...), []string{"movzx", "pinsrw xmm0, e"}},
 		{"v128.load32_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x56, 0, 3, 2)...), []string{"pinsrd xmm0, e"}},
 		{"v128.load64_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x57, 0, 3, 1)...), []string{"pinsrq xmm0, r"}},
+		// v128.load at x + 16 after one at x: the 16 is the access's
+		// displacement, not a 32-bit add of its own.
+		{"v128.load x, x + 16", []wasm.ValType{i32}, append(append(append([]byte{0x20, 0}, simd(0x00, 0, 0)...), 0x20, 0, 0x41, 16, 0x6a), append(simd(0x00, 0, 0), simd(0xce, 1)...)...), []string{"lea e", "add e"}},
 		// Extending loads read memory with pmovsx/pmovzx themselves.
 		{"v128.load8x8_s", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x01, 0, 4)...), []string{"movsd", "movq"}},
 		{"v128.load32x2_u", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x06, 3, 0)...), []string{"movsd", "movq"}},
