@@ -73,6 +73,16 @@ func TestSIMDShapes(t *testing.T) {
 		// v128.load at x + 16 after one at x: the 16 is the access's
 		// displacement, not a 32-bit add of its own.
 		{"v128.load x, x + 16", []wasm.ValType{i32}, append(append(append([]byte{0x20, 0}, simd(0x00, 0, 0)...), 0x20, 0, 0x41, 16, 0x6a), append(simd(0x00, 0, 0), simd(0xce, 1)...)...), []string{"lea e", "add e"}},
+		// Lane 0 to a general register is a move, not pextr (a shuffle).
+		{"i32x4.extract_lane 0", []wasm.ValType{v}, append(append([]byte{0x20, 0}, simd(0x1b, 0)...), simd(0x11)...), []string{"pextr"}},
+		{"i64x2.extract_lane 0", []wasm.ValType{v}, append(append([]byte{0x20, 0}, simd(0x1d, 0)...), simd(0x12)...), []string{"pextr"}},
+		// Gather addresses x + lane k of v, k = 0..3: one i32x4.add of v
+		// and a splat of x, not four scalar adds (ssa gatherAdds).
+		{"gather adds", []wasm.ValType{i32, v}, append(append(append(append(
+			append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 0)...), append([]byte{0x6a}, simd(0x11)...)...),
+			append(append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 1)...), append([]byte{0x6a}, simd(0x1c, 1)...)...)...),
+			append(append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 2)...), append([]byte{0x6a}, simd(0x1c, 2)...)...)...),
+			append(append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 3)...), append([]byte{0x6a}, simd(0x1c, 3)...)...)...), []string{"lea e", "add e"}},
 		// Extending loads read memory with pmovsx/pmovzx themselves.
 		{"v128.load8x8_s", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x01, 0, 4)...), []string{"movsd", "movq"}},
 		{"v128.load32x2_u", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x06, 3, 0)...), []string{"movsd", "movq"}},

@@ -17,6 +17,7 @@ func Optimize(f *Func, level int) {
 		fold(f)
 		if level > 1 {
 			gvn(f)
+			gatherAdds(f)
 			loopIdioms(f)
 			scanLoops(f)
 		}

@@ -677,8 +677,19 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 				a.Movsx(32, 16, d, d)
 			}
 		case wasm.OpI32x4ExtractLane:
+			if lane == 0 {
+				// movd is one move to the integer side; pextrd is a
+				// shuffle and the move (two uops): clang's gathers
+				// extract every lane of their address vectors.
+				a.MovdRX(d, x)
+				break
+			}
 			a.Pextr(32, d, x, lane)
 		default:
+			if lane == 0 {
+				a.MovqRX(d, x)
+				break
+			}
 			a.Pextr(64, d, x, lane)
 		}
 		e.finish(v, d)
