@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # name program size: the e2e cases (small sizes, for make test).
-cases="simd-matmul:matmul_simd:64 simd-bytescan:bytescan_simd:4"
+cases="simd-matmul:matmul_simd:64 simd-bytescan:bytescan_simd:4 simd-grey:grey_simd:2"
 mkdir -p testdata/simd/wasm
 for src in testdata/simd/c/*.c; do
 	n=$(basename "$src" .c)

@@ -9,7 +9,7 @@
 # GODEBUG turns off what valgrind cannot run (AVX-512 in Go's memmove,
 # async preemption signals); GOGC=off keeps the garbage collector, whose
 # cputicks uses rdtscp (unknown to valgrind 3.19), from running.
-# The SIMD programs of testdata/simd (matmul_simd, bytescan_simd) are
+# The SIMD programs of testdata/simd (matmul_simd, bytescan_simd, grey_simd) are
 # benchmarks too, named explicitly; they need no corpus.
 #   scripts/icount.sh BIN... -- [BENCH...]      (sizes ~1/10 of native.sh's)
 set -euo pipefail
@@ -24,7 +24,7 @@ import os, re, subprocess, sys, tempfile
 work = sys.argv[1]; i = sys.argv.index("--")
 bins, benches = sys.argv[2:i], sys.argv[i+1:]
 size = dict(fib=27, matmul=200, sieve=2000000, nbody=100000, sha256=4, qsort=100000, interp=500000,
-            strings=20000, **{"strings-bulk": 20000}, matmul_simd=200, bytescan_simd=8)
+            strings=20000, **{"strings-bulk": 20000}, matmul_simd=200, bytescan_simd=8, grey_simd=2)
 benches = benches or [b for b in size if not b.endswith("_simd")]
 def guest(b, wasm, n):
     env = dict(os.environ, GODEBUG="asyncpreemptoff=1,cpu.avx512f=off", GOGC="off", GOMAXPROCS="1")

@@ -21,9 +21,9 @@ CGO_ENABLED=0 go build -tags urfave_cli_no_docs -o bin/ ./cmd/lucet-bench
 scalar=$(mktemp -d)
 raw=$(mktemp)
 trap 'rm -rf "$scalar" "$raw"' EXIT
-declare -A size=([matmul_simd]=600 [bytescan_simd]=256)
+declare -A size=([matmul_simd]=600 [bytescan_simd]=256 [grey_simd]=40)
 if [ "${CPU:-}" = 1 ]; then # more work, so compile-time noise is small beside it
-	size=([matmul_simd]=1200 [bytescan_simd]=2048)
+	size=([matmul_simd]=1200 [bytescan_simd]=2048 [grey_simd]=200)
 fi
 for b in "${!size[@]}"; do
 	clang --target=wasm32-wasi -O2 -g0 "testdata/simd/c/$b.c" -o "$scalar/$b.wasm" -Wl,--strip-debug
@@ -44,7 +44,7 @@ time_of() {
 	"$@" 2>&1 >/dev/null | grep '^PEERBENCH' | ms
 }
 for r in $(seq "$reps"); do
-	for b in matmul_simd bytescan_simd; do
+	for b in matmul_simd bytescan_simd grey_simd; do
 		w="testdata/simd/wasm/$b.wasm"
 		echo "$b lucet $(time_of bin/lucet-bench run "$w" "${size[$b]}")" >>"$raw"
 		echo "$b wasmtime $(time_of "$work/bin/peerbench" run --engine wasmtime "$w" "${size[$b]}")" >>"$raw"

@@ -323,6 +323,36 @@ func (a *Assembler) Pinsr(size int, dst, src Reg, lane uint8) {
 	}
 }
 
+// PinsrM inserts size bits (8, 16, 32, 64) read from m into lane of dst:
+// pinsrb/pinsrw/pinsrd/pinsrq with a memory operand, which reads only
+// those bits and needs no alignment.
+func (a *Assembler) PinsrM(size int, dst Reg, m Mem, lane uint8) {
+	_, op, flags, ok := pinsrForm(size)
+	if !ok {
+		a.failf("PinsrM", "bad size %d", size)
+		return
+	}
+	if a.sseRM("PinsrM", 0x66, op, flags, dst, m, true, 1) {
+		a.byte1(lane)
+	}
+}
+
+// pinsrForm is pinsr's VEX opcode map, legacy opcode and REX.W flag for
+// a lane of size bits.
+func pinsrForm(size int) (mmmmm byte, op uint32, flags int, ok bool) {
+	switch size {
+	case 8:
+		return vexMap0F3A, 0x0F3A20, 0, true
+	case 16:
+		return vexMap0F, 0x0FC4, 0, true
+	case 32:
+		return vexMap0F3A, 0x0F3A22, 0, true
+	case 64:
+		return vexMap0F3A, 0x0F3A22, fW, true
+	}
+	return 0, 0, 0, false
+}
+
 // Pextr extracts lane of src, zero-extended, into GPR dst:
 // pextrb/pextrw/pextrd/pextrq.
 func (a *Assembler) Pextr(size int, dst, src Reg, lane uint8) {

@@ -205,3 +205,46 @@ func (a *Assembler) vexStore(pp, opc byte, m Mem, src Reg) bool {
 	}
 	return true
 }
+
+// VpinsrM is AVX's dst = x with lane (of size 8, 16, 32 or 64 bits)
+// replaced by the one read from m: vpinsrb/w/d/q with a memory operand,
+// which reads only that lane's bytes and needs no alignment; x need not
+// be dst.
+func (a *Assembler) VpinsrM(size int, dst, x Reg, m Mem, lane uint8) {
+	const name = "VpinsrM"
+	mm, op, flags, ok := pinsrForm(size)
+	if !ok {
+		a.failf(name, "bad size %d", size)
+		return
+	}
+	if !a.xmm(name, dst) || !a.xmm(name, x) || !a.mem(name, m) {
+		return
+	}
+	var ix, b byte
+	if m.Index != NoReg {
+		ix = byte(m.Index)
+	}
+	if m.Base != NoReg && m.Base != RIP {
+		b = byte(m.Base)
+	}
+	a.vex(mm, flags&fW != 0, byte(x-X0), false, vexPP66, byte(dst-X0), ix, b)
+	a.buf = append(a.buf, byte(op))
+	a.modrmM(byte(dst-X0), m, 1)
+	a.buf = append(a.buf, lane)
+}
+
+// Vpinsr is AVX's dst = x with lane replaced by the low size bits of GPR
+// src (vpinsrb/w/d/q): no copy of x into dst first.
+func (a *Assembler) Vpinsr(size int, dst, x, src Reg, lane uint8) {
+	const name = "Vpinsr"
+	mm, op, flags, ok := pinsrForm(size)
+	if !ok {
+		a.failf(name, "bad size %d", size)
+		return
+	}
+	if !a.xmm(name, dst) || !a.xmm(name, x) || !a.gpr(name, src) {
+		return
+	}
+	a.vexRR(mm, flags&fW != 0, byte(x-X0), false, vexPP66, byte(op), byte(dst-X0), byte(src)&15)
+	a.buf = append(a.buf, lane)
+}

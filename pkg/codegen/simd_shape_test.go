@@ -60,6 +60,29 @@ func TestSIMDShapes(t *testing.T) {
 		{"i8x16.shr_s var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x6c)...), []string{"and e", "add e", "mov e"}},
 		{"i8x16.shl var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x6b)...), []string{"imul", "pshufd", ", cl"}},
 		{"i8x16.shr_u var", []wasm.ValType{v, i32}, append([]byte{0x20, 0, 0x20, 1}, simd(0x6d)...), []string{"imul", "pshufd", ", cl"}},
+		// A shuffle against a zero constant: one pmovzx, or one pshufb
+		// that zeroes the constant's lanes; no zero vector built, no or.
+		{"shuffle zero-extend bytes", []wasm.ValType{v}, append(append(simd(0x0c, make([]byte, 16)...), 0x20, 0), simd(0x0d, 16, 1, 17, 3, 18, 5, 19, 7, 20, 9, 21, 11, 22, 13, 23, 15)...), []string{"xorps", "pxor", "pshufb", "por"}},
+		{"shuffle zero-extend high bytes", []wasm.ValType{v}, append(append([]byte{0x20, 0}, simd(0x0c, make([]byte, 16)...)...), simd(0x0d, 8, 17, 9, 19, 10, 21, 11, 23, 12, 25, 13, 27, 14, 29, 15, 31)...), []string{"xorps", "pxor", "por", "xmm15"}},
+		// Lane loads insert from memory (pinsrb/w/d/q m): no general
+		// register in between.
+		{"v128.load8_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x54, 0, 3, 5)...), []string{"movzx", "pinsrb xmm0, e"}},
+		{"v128.load16_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x55, 0, 3, 7)...), []string{"movzx", "pinsrw xmm0, e"}},
+		{"v128.load32_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x56, 0, 3, 2)...), []string{"pinsrd xmm0, e"}},
+		{"v128.load64_lane", []wasm.ValType{i32, v}, append([]byte{0x20, 0, 0x20, 1}, simd(0x57, 0, 3, 1)...), []string{"pinsrq xmm0, r"}},
+		// v128.load at x + 16 after one at x: the 16 is the access's
+		// displacement, not a 32-bit add of its own.
+		{"v128.load x, x + 16", []wasm.ValType{i32}, append(append(append([]byte{0x20, 0}, simd(0x00, 0, 0)...), 0x20, 0, 0x41, 16, 0x6a), append(simd(0x00, 0, 0), simd(0xce, 1)...)...), []string{"lea e", "add e"}},
+		// Lane 0 to a general register is a move, not pextr (a shuffle).
+		{"i32x4.extract_lane 0", []wasm.ValType{v}, append(append([]byte{0x20, 0}, simd(0x1b, 0)...), simd(0x11)...), []string{"pextr"}},
+		{"i64x2.extract_lane 0", []wasm.ValType{v}, append(append([]byte{0x20, 0}, simd(0x1d, 0)...), simd(0x12)...), []string{"pextr"}},
+		// Gather addresses x + lane k of v, k = 0..3: one i32x4.add of v
+		// and a splat of x, not four scalar adds (ssa gatherAdds).
+		{"gather adds", []wasm.ValType{i32, v}, append(append(append(append(
+			append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 0)...), append([]byte{0x6a}, simd(0x11)...)...),
+			append(append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 1)...), append([]byte{0x6a}, simd(0x1c, 1)...)...)...),
+			append(append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 2)...), append([]byte{0x6a}, simd(0x1c, 2)...)...)...),
+			append(append([]byte{0x20, 0, 0x20, 1}, simd(0x1b, 3)...), append([]byte{0x6a}, simd(0x1c, 3)...)...)...), []string{"lea e", "add e"}},
 		// Extending loads read memory with pmovsx/pmovzx themselves.
 		{"v128.load8x8_s", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x01, 0, 4)...), []string{"movsd", "movq"}},
 		{"v128.load32x2_u", []wasm.ValType{i32}, append([]byte{0x20, 0}, simd(0x06, 3, 0)...), []string{"movsd", "movq"}},
@@ -108,6 +131,11 @@ func TestSIMDShapesFeatures(t *testing.T) {
 		{"f32x4.min avx", []wasm.ValType{v, v}, two(0xe8), avx, []string{"movaps"}},
 		{"i32x4.extmul_high_i16x8_s avx", []wasm.ValType{v, v}, two(0xbd), avx, []string{"pmulld", "pmovsx"}},
 		{"i32x4.extmul_low_i16x8_u avx", []wasm.ValType{v, v}, two(0xbe), avx, []string{"pmulld", "pmovzx"}},
+		// Shuffles by pshufb in three-operand form: no copies of the
+		// sources into scratch registers (movaps), the one-source one
+		// straight into the result.
+		{"shuffle two-source avx", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1, 0xFD, 0x0d}, 3, 17, 0, 30, 9, 2, 16, 4, 31, 5, 7, 20, 1, 11, 8, 6), avx, []string{"movaps", "xorps"}},
+		{"shuffle one-source avx", []wasm.ValType{v, v}, append([]byte{0x20, 0, 0x20, 1, 0xFD, 0x0d}, 3, 1, 0, 14, 9, 2, 15, 4, 13, 5, 7, 12, 1, 11, 8, 6), avx, []string{"movaps", "xmm15", "xmm14"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

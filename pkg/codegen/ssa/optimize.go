@@ -24,6 +24,7 @@ func Optimize(f *Func, level int) {
 		if level > 1 {
 			dt = dominatorTree(f)
 			gvn(f, dt)
+			gatherAdds(f)
 			idioms := loopIdioms(f)
 			if scanLoops(f) || idioms {
 				dt = domTree{}

@@ -139,10 +139,27 @@ func explicitlyChecked(v *Value) bool {
 	return len(v.Args) == 3
 }
 
-// isScalarAccess reports whether v's opcode is a scalar load or store.
-func isScalarAccess(v *Value) bool {
-	_, ok := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
-	return ok
+// isScalarAccess reports whether v's opcode is a scalar load or store,
+// or a v128 one (accessSize): their offsets and addresses behave alike.
+func isScalarAccess(v *Value) bool { return accessSize(v) > 0 }
+
+// accessSize is the number of bytes load or store v reads or writes: a
+// scalar access's width, or a v128 access's (v128.load and store 16, the
+// extending loads and load64_zero 8, load32_zero 4; the frontend builds
+// the splat and lane accesses as scalar ones), 0 for any other opcode.
+// Folding a v128 access's x + c is as sound as a scalar one's, and
+// matmul_simd's second vector of an unrolled row, at c[j] + 16, is one.
+func accessSize(v *Value) int {
+	op := wasm.Opcode(v.Aux2)
+	if a, ok := wasm.ScalarAccess(op); ok {
+		return int(a.Size)
+	}
+	if op>>16 == wasm.PrefixFD {
+		if info, ok := wasm.SIMD(uint32(op & 0xFFFF)); ok && info.Imm == wasm.SIMDImmMemArg {
+			return int(info.MemSize)
+		}
+	}
+	return 0
 }
 
 // maxMemBytes is the size of the largest memory the runtime creates.
@@ -162,11 +179,11 @@ func accessFact(v *Value) (x *Value, r urange, ok bool) {
 	// An address used once, by v, has no later x + c to fold: no fact,
 	// which keeps the scoped map small (Uses may be stale here, which
 	// can only drop a fact).
-	acc, isScalar := wasm.ScalarAccess(wasm.Opcode(v.Aux2))
-	if !isScalar || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst || v.Aux < 0 || v.Args[0].Uses < 2 {
+	size := accessSize(v)
+	if size == 0 || v.Args[0].Type != TI32 || v.Args[0].Op == OpConst || v.Aux < 0 || v.Args[0].Uses < 2 {
 		return nil, urange{}, false
 	}
-	end := uint64(uint32(v.Aux)) + uint64(acc.Size)
+	end := uint64(uint32(v.Aux)) + uint64(size)
 	if end > maxMemBytes {
 		return nil, urange{}, false // v always traps; nothing after it runs
 	}

@@ -173,3 +173,97 @@ func (e *emitter) shuffleBlend(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
 	e.shuffle2(asm.Pblendw, d, x, y, int(mask))
 	return true
 }
+
+// zeroByte is pshufb's mask byte for a lane it zeroes.
+const zeroByte = 0x80
+
+// shuffleZero matches a shuffle whose lanes from one source are all
+// zero bytes of a constant, as clang writes zero extensions and byte
+// unpacks against zero (i8x16.shuffle of v128.const 0 and x): the lanes
+// from the other source in place and zeroes elsewhere are one pmovzx when
+// they are its pattern, else one pshufb with a mask that zeroes the
+// constant's lanes, where the generic form shuffles both sources and ors
+// them (and first materialises the zero vector).
+func (e *emitter) shuffleZero(l [16]byte, x, y *ssa.Value, d asm.Reg) bool {
+	src, from := y, byte(16)
+	if !zeroLanes(l, x, 0) {
+		if !zeroLanes(l, y, 16) {
+			return false
+		}
+		src, from = x, 0
+	}
+	var m [16]byte
+	for i, b := range l {
+		if b >= from && b < from+16 {
+			m[i] = b - from
+		} else {
+			m[i] = zeroByte
+		}
+	}
+	if op, ok := zeroExtension(m); ok {
+		// pmovzx reads its source whole before writing: d may be it.
+		e.a.V(op, d, e.vop(src, s1))
+		return true
+	}
+	var lo, hi uint64
+	for i := 0; i < 8; i++ {
+		lo |= uint64(m[i]) << (8 * i)
+		hi |= uint64(m[8+i]) << (8 * i)
+	}
+	if e.avx() {
+		e.a.VVM(asm.Pshufb, d, e.vop(src, s1), e.vconst(lo, hi))
+		return true
+	}
+	e.load(d, src)
+	e.a.VM(asm.Pshufb, d, e.vconst(lo, hi))
+	return true
+}
+
+// zeroLanes reports whether v is a constant, taken by at least one lane
+// of l (v being the source whose lanes are from..from+15), every byte of
+// which that l takes is zero. A source no lane takes is left to the
+// other patterns (one-source shuffles).
+func zeroLanes(l [16]byte, v *ssa.Value, from byte) bool {
+	if v.Op != ssa.OpConst {
+		return false
+	}
+	used := false
+	for _, b := range l {
+		if b < from || b >= from+16 {
+			continue
+		}
+		used = true
+		k := b - from
+		w := uint64(v.Aux)
+		if k >= 8 {
+			w, k = uint64(v.Aux2), k-8
+		}
+		if byte(w>>(8*k)) != 0 {
+			return false
+		}
+	}
+	return used
+}
+
+// zeroExtension returns the pmovzx whose result is pshufb mask m: the
+// low bytes of the source widened to words, dwords or qwords.
+func zeroExtension(m [16]byte) (asm.VecOp, bool) {
+	for _, z := range []struct {
+		op   asm.VecOp
+		size int
+	}{{asm.Pmovzxbw, 2}, {asm.Pmovzxwd, 4}, {asm.Pmovzxdq, 8}} {
+		half, ok := z.size/2, true
+		for i, b := range m {
+			elem, k := i/z.size, i%z.size
+			want := byte(zeroByte)
+			if k < half {
+				want = byte(elem*half + k)
+			}
+			ok = ok && b == want
+		}
+		if ok {
+			return z.op, true
+		}
+	}
+	return 0, false
+}

@@ -327,6 +327,11 @@ func (Machine) Prepare(f *ssa.Func, opts *ssa.Options) {
 		avx2 := opts.Features&object.FeatureAVX2 != 0
 		ssa.FuseSplatLoads(f, func(v *ssa.Value) bool { return splatFromMemory(v, avx2) })
 	}
+	if f.Simd && opts.OptLevel > 1 {
+		// pinsr's memory operand reads only the lane: no alignment, so
+		// SSE4.1 fuses as AVX does.
+		ssa.FuseLaneLoads(f)
+	}
 }
 
 // vecMemOperand reports whether SIMD operation v can read argument i from
@@ -562,7 +567,7 @@ func (e *emitter) shuffle(v *ssa.Value) {
 			lanes[i] &= 15
 		}
 	}
-	if d := e.dst(v, s0); e.shuffleMatch(lanes, x, y, d) {
+	if d := e.dst(v, s0); e.shuffleZero(lanes, x, y, d) || e.shuffleMatch(lanes, x, y, d) {
 		e.finish(v, d)
 		return
 	}
@@ -576,9 +581,24 @@ func (e *emitter) shuffle(v *ssa.Value) {
 		if other {
 			src, from = y, 16
 		}
+		if e.avx() {
+			d := e.dst(v, s0)
+			a.VVM(asm.Pshufb, d, e.vop(src, s1), mask(from))
+			e.finish(v, d)
+			return
+		}
 		e.load(s0, src)
 		a.VM(asm.Pshufb, s0, mask(from))
 		e.done(v, s0)
+		return
+	}
+	if e.avx() {
+		// Three-operand forms: no copies of the sources into scratch.
+		a.VVM(asm.Pshufb, s0, e.vop(x, s1), mask(0))
+		a.VVM(asm.Pshufb, s1, e.vop(y, s1), mask(16))
+		d := e.dst(v, s0)
+		a.VV(asm.Por, d, s0, s1)
+		e.finish(v, d)
 		return
 	}
 	e.load(s0, x)
@@ -657,8 +677,19 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 				a.Movsx(32, 16, d, d)
 			}
 		case wasm.OpI32x4ExtractLane:
+			if lane == 0 {
+				// movd is one move to the integer side; pextrd is a
+				// shuffle and the move (two uops): clang's gathers
+				// extract every lane of their address vectors.
+				a.MovdRX(d, x)
+				break
+			}
 			a.Pextr(32, d, x, lane)
 		default:
+			if lane == 0 {
+				a.MovqRX(d, x)
+				break
+			}
 			a.Pextr(64, d, x, lane)
 		}
 		e.finish(v, d)
@@ -677,8 +708,18 @@ func (e *emitter) lanes(v *ssa.Value, op wasm.Opcode) (bool, error) {
 		}
 		e.finish(v, d)
 	case wasm.OpI8x16ReplaceLane, wasm.OpI16x8ReplaceLane, wasm.OpI32x4ReplaceLane, wasm.OpI64x2ReplaceLane:
+		if l := v.Args[1]; l.Fused && l.Op == ssa.OpLoad {
+			e.laneLoad(v, l, laneBits(op), lane)
+			break
+		}
 		g := e.gpr(v.Args[1], rA)
 		size := laneBits(op)
+		if e.avx() {
+			d := e.dst(v, s0)
+			a.Vpinsr(size, d, e.vop(v.Args[0], s1), g, lane)
+			e.finish(v, d)
+			break
+		}
 		// Into the result register, which holds the vector already when
 		// the vector dies here (no copy in and out of scratch).
 		d := e.dst(v, s0)
