@@ -369,19 +369,20 @@ func TestStreamWriteAll(t *testing.T) {
 				r, w := blockingPipe(t)
 				h := newHarness(t, Config{Stdout: w})
 				h.s.stdio[1].noNowait.Store(polled)
-				after := time.Duration(-1)
-				if cancel {
-					after = 100 * time.Millisecond
-				}
-				c := newCancelMem(t, h.mem, after, errStopped)
+				// The cancel comes from the reader once it has taken 100
+				// KiB, not from a timer: on a loaded host a timer could
+				// fire before the reader got that far, and it would then
+				// wait for bytes the writer no longer sends.
+				c := newCancelMem(t, h.mem, -1, errStopped)
 				// The reader takes 100 KiB slowly, then (if cancelling)
-				// stops reading.
+				// cancels the write and stops reading.
 				got := make(chan int)
 				go func() {
 					buf := make([]byte, 8<<10)
 					n := 0
 					for n < size {
 						if cancel && n >= 100<<10 {
+							close(c.done)
 							break
 						}
 						k, err := r.Read(buf)
