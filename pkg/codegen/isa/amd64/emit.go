@@ -584,6 +584,9 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
 	e.saved = e.usedCalleeSaved()
 	e.shrinkWrap()
+	if shrinkWrapTrace != nil {
+		shrinkWrapTrace(e)
+	}
 	e.frame = e.frameSize()
 	e.prologue()
 	e.bindArgs()
