@@ -374,10 +374,6 @@ func (b *builder) newEndBlock(types []ssa.Type) (*ssa.Block, []*ssa.Value) {
 	return blk, ps
 }
 
-// oneType holds each Type once, for the result lists of blocks with one
-// result, most of them, so that those take no allocation.
-var oneType = [...]ssa.Type{ssa.TNone, ssa.TI32, ssa.TI64, ssa.TF32, ssa.TF64, ssa.TV128}
-
 func (b *builder) blockType(bt wasm.BlockType) (params, results []ssa.Type, err error) {
 	switch bt.Kind {
 	case wasm.BlockEmpty:
@@ -387,8 +383,7 @@ func (b *builder) blockType(bt wasm.BlockType) (params, results []ssa.Type, err 
 		if err != nil {
 			return nil, nil, err
 		}
-		// Shared and read-only (capped: an append copies).
-		return nil, oneType[t : t+1 : t+1], nil
+		return nil, ssa.OneType(t), nil
 	}
 	ft := b.m.Types[bt.Index]
 	if params, err = ssa.ValTypes(ft.Params); err != nil {

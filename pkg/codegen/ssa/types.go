@@ -30,6 +30,15 @@ func ValType(t wasm.ValType) (Type, error) {
 	return TNone, fmt.Errorf("%w: value type %s", ErrUnsupported, t)
 }
 
+// OneType returns the list of t alone, shared and read-only (capped: an
+// append copies): most block and signature types have one value, and
+// those then take no allocation.
+func OneType(t Type) []Type { return oneType[t : t+1 : t+1] }
+
+// oneType holds each Type once (an array literal: no package
+// initialisation).
+var oneType = [...]Type{TNone, TI32, TI64, TF32, TF64, TV128}
+
 // ValTypes maps ValType over ts.
 func ValTypes(ts []wasm.ValType) ([]Type, error) {
 	out := make([]Type, len(ts))

@@ -391,13 +391,10 @@ func (b *baseEmitter) valTypes(ts []wasm.ValType) ([]ssa.Type, error) {
 		if err != nil {
 			return nil, err
 		}
-		return oneSSAType[t : t+1 : t+1], nil
+		return ssa.OneType(t), nil
 	}
 	return ssa.ValTypes(ts)
 }
-
-// oneSSAType holds each Type once, for one-element type lists.
-var oneSSAType = [...]ssa.Type{ssa.TNone, ssa.TI32, ssa.TI64, ssa.TF32, ssa.TF64, ssa.TV128}
 
 func (b *baseEmitter) blockTypes(bt wasm.BlockType) (params, results []ssa.Type, err error) {
 	switch bt.Kind {
@@ -411,7 +408,7 @@ func (b *baseEmitter) blockTypes(bt wasm.BlockType) (params, results []ssa.Type,
 		if t == ssa.TV128 {
 			return nil, nil, unsupported("v128 block")
 		}
-		return nil, oneSSAType[t : t+1 : t+1], nil
+		return nil, ssa.OneType(t), nil
 	}
 	if c, ok := b.types[bt.Index]; ok {
 		return c[0], c[1], nil
