@@ -51,6 +51,33 @@ func ValTypes(ts []wasm.ValType) ([]Type, error) {
 	return out, nil
 }
 
+// Signature maps ValType over ft's parameters and results.
+func Signature(ft wasm.FuncType) (params, results []Type, err error) {
+	if params, err = ValTypes(ft.Params); err != nil {
+		return nil, nil, err
+	}
+	if results, err = ValTypes(ft.Results); err != nil {
+		return nil, nil, err
+	}
+	return params, results, nil
+}
+
+// BlockTypes returns the parameter and result types of a block of type bt
+// in m (a one-value result list is OneType's, shared).
+func BlockTypes(m *wasm.Module, bt wasm.BlockType) (params, results []Type, err error) {
+	switch bt.Kind {
+	case wasm.BlockEmpty:
+		return nil, nil, nil
+	case wasm.BlockValue:
+		t, err := ValType(bt.Value)
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, OneType(t), nil
+	}
+	return Signature(m.Types[bt.Index])
+}
+
 // BuiltinImms is the number of immediate slots each builtin takes before
 // its stack arguments.
 func BuiltinImms(bi abi.Builtin) int {
