@@ -23,12 +23,8 @@ import (
 	"os"
 
 	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
-	"github.com/lucet-go/lucet/internal/cliflag"
 )
 
 func main() {
-	if cliflag.PrintVersion(os.Args, os.Stdout, "lucet-objdump") {
-		return
-	}
 	os.Exit(objdump.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

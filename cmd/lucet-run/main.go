@@ -468,7 +468,10 @@ func cacheCommand(clean bool, stdout, stderr io.Writer) int {
 	if clean {
 		verb = "removed "
 	}
-	fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, cliflag.FormatSize(uint64(s.Bytes)), limit)
+	if _, err := fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, cliflag.FormatSize(uint64(s.Bytes)), limit); err != nil {
+		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+		return exitError
+	}
 	return exitOK
 }
 
@@ -640,7 +643,12 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 		return report(stderr, path, err)
 	}
 	for _, r := range res {
-		fmt.Fprintln(stdout, r)
+		// The results are lucet-run's output: not writing them is a
+		// failure, not a success.
+		if _, err := fmt.Fprintln(stdout, r); err != nil {
+			fmt.Fprintf(stderr, "lucet-run: %v\n", err)
+			return exitError
+		}
 	}
 	return exitOK
 }

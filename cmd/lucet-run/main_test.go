@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,6 +85,31 @@ func lucetRun(t *testing.T, args ...string) (int, string, string) {
 	}
 	return code, out.String(), errb.String()
 }
+
+// TestOutputUnwritable: --invoke's results and --cache-stats's line
+// are lucet-run's own output; one that cannot be written is exit 1 with
+// one line on stderr, as the README says, not a silent success.
+func TestOutputUnwritable(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	so := invokeSO(t)
+	for _, args := range [][]string{
+		{"--invoke", "add", so, "1", "2"},
+		{"--invoke", "two", so},
+		{"--cache-stats"},
+		{"--cache-clean"},
+	} {
+		var errb bytes.Buffer
+		code := run(append([]string{"lucet-run"}, args...), strings.NewReader(""), failWriter{}, &errb)
+		if code != 1 || errb.String() != "lucet-run: write: no space left on device\n" {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and one line", args, code, errb.String())
+		}
+	}
+}
+
+// failWriter fails every write, as standard output on a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("write: no space left on device") }
 
 func TestInvoke(t *testing.T) {
 	so := invokeSO(t)

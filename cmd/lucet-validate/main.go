@@ -140,6 +140,14 @@ func check(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	status := exitOK
 	enc := json.NewEncoder(stdout)
+	// werr is the first failed write of a verdict: the verdicts are the
+	// output, so not writing one is a failure (exit 1), not a success.
+	var werr error
+	printf := func(format string, a ...any) {
+		if werr == nil {
+			_, werr = fmt.Fprintf(stdout, format, a...)
+		}
+	}
 	for _, f := range files {
 		r := checkFile(f, stdin, c.Bool("wasi"))
 		switch r.Verdict {
@@ -149,10 +157,7 @@ func check(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch {
 		case c.Bool("quiet"):
 		case c.Bool("json"):
-			if err := enc.Encode(r); err != nil {
-				fmt.Fprintf(stderr, "lucet-validate: %v\n", err)
-				return exitUsage
-			}
+			werr = enc.Encode(r)
 		case r.Verdict == "error":
 			fmt.Fprintf(stderr, "lucet-validate: %s\n", r.Error)
 		default:
@@ -160,12 +165,16 @@ func check(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "%s: warning: %s\n", r.File, w)
 			}
 			if r.Verdict == "ok" {
-				fmt.Fprintf(stdout, "%s: ok\n", r.File)
+				printf("%s: ok\n", r.File)
 			} else if strings.HasPrefix(r.Error, "0x") {
-				fmt.Fprintf(stdout, "%s:%s\n", r.File, r.Error)
+				printf("%s:%s\n", r.File, r.Error)
 			} else {
-				fmt.Fprintf(stdout, "%s: %s\n", r.File, r.Error)
+				printf("%s: %s\n", r.File, r.Error)
 			}
+		}
+		if werr != nil {
+			fmt.Fprintf(stderr, "lucet-validate: %v\n", werr)
+			return exitInvalid
 		}
 	}
 	return status

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -81,6 +82,33 @@ func TestExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputUnwritable: a verdict that cannot be written is a failure
+// (exit 1, as the help says), in text and JSON, with one line on stderr,
+// not a silent success (or, for JSON, a usage error).
+func TestOutputUnwritable(t *testing.T) {
+	for _, args := range [][]string{
+		{"testdata/in/ok.wasm"},
+		{"testdata/in/mismatch.wasm"},
+		{"--json", "testdata/in/ok.wasm"},
+		{"--json", "testdata/in/ok.wasm", "testdata/in/mismatch.wasm"},
+	} {
+		var errs bytes.Buffer
+		code := run(append([]string{"lucet-validate"}, args...), strings.NewReader(""), failWriter{}, &errs)
+		if code != exitInvalid || errs.String() != "lucet-validate: write: no space left on device\n" {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and one line", args, code, errs.String(), exitInvalid)
+		}
+	}
+	var errs bytes.Buffer
+	if code := run([]string{"lucet-validate", "--quiet", "testdata/in/ok.wasm"}, strings.NewReader(""), failWriter{}, &errs); code != exitOK || errs.Len() != 0 {
+		t.Errorf("--quiet writes nothing, so cannot fail to: exit %d, stderr %q", code, errs.String())
+	}
+}
+
+// failWriter fails every write, as standard output on a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("write: no space left on device") }
 
 // No file and a terminal on standard input is a usage error, not a wait;
 // "-" from a terminal is refused.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
-	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -98,20 +97,12 @@ func TestBaselineFallbackMixes(t *testing.T) {
 		if st.Baseline != 1 || st.Funcs != 3 {
 			t.Errorf("bounds %v: baseline %d of %d functions, want 1 of 3", bounds, st.Baseline, st.Funcs)
 		}
-		s, err := execute.NewStore(execute.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst, err := s.InstantiateObject(obj, execute.ImportMap{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		inst := instantiate(t, obj)
 		for _, name := range []string{"f0", "f2"} {
 			res, err := inst.Func(name).Call(3, 4)
 			if err != nil || len(res) != 1 || res[0] != 8 {
 				t.Errorf("bounds %v: %s(3, 4) = %v, %v; want 8", bounds, name, res, err)
 			}
 		}
-		s.Close()
 	}
 }

@@ -58,11 +58,7 @@ func binModule(cases []binCase) *wasm.Module {
 // bits too).
 func runBinCases(t *testing.T, cases []binCase, opts codegen.Options, vals []uint64) {
 	t.Helper()
-	obj, err := codegen.Compile(binModule(cases), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst := instantiate(t, obj)
+	inst := compileInstance(t, binModule(cases), opts)
 	for _, c := range cases {
 		for _, a := range vals {
 			for _, b := range vals {

@@ -125,11 +125,7 @@ func TestByteSwap(t *testing.T) {
 		}
 	}
 	run := func(opts codegen.Options) map[string]uint64 {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		out := map[string]uint64{}
 		for _, tc := range tests {
 			for _, v := range []uint64{0, 0x0102030405060708, 0x8899aabbccddeeff, 0xfedcba9876543210} {

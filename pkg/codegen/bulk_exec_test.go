@@ -37,11 +37,7 @@ func testMemoryCopyOverlap(t *testing.T, features uint64) {
 		},
 		Exports: []wasm.Export{{Name: "copy", Kind: wasm.ExternFunc, Index: 0}, {Name: "fill", Kind: wasm.ExternFunc, Index: 1}},
 	}
-	obj, err := codegen.Compile(m, codegen.Options{Features: features})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst := instantiate(t, obj)
+	inst := compileInstance(t, m, codegen.Options{Features: features})
 	mem := inst.Memory().Bytes()
 	ref := make([]byte, len(mem))
 	// Only a window around the ranges is reset and compared: every

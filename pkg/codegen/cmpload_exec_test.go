@@ -98,11 +98,7 @@ func TestFusedCompareLoads(t *testing.T) {
 	addrs := []uint64{0, 8, 100, 200, 65524, 65528, 65532, 1 << 31, math.MaxUint32}
 	xs := [][]uint64{{0}, {3}, {7}, {0x7fffffff}, {0x80000000}, {0xffffffff}, {0xffffffff80000000}, {0xdeadbeefcafef00d}}
 	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		fillMemory(t, inst, 0)
 		for _, p := range pokes {
 			if _, err := inst.Func("poke").Call(p[0], p[1]); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -121,11 +120,7 @@ func TestConstantAddresses(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/opt=%d", bm.name, fname, opt), func(t *testing.T) {
 					opts := bm.opts
 					opts.OptLevel, opts.Features = opt, feat
-					obj, err := codegen.Compile(m, opts)
-					if err != nil {
-						t.Fatal(err)
-					}
-					inst := instantiate(t, obj)
+					inst := compileInstance(t, m, opts)
 					fillMemory(t, inst, 0)
 					got := map[string]memOutcome{}
 					for _, tt := range tests {

@@ -214,11 +214,7 @@ func runDivCases(t *testing.T, cases []binCase, consts []uint64, rng *rand.Rand)
 			// Each case plain and under register pressure, where the
 			// pressure copy divides a*3+b (b = 1 below) instead of a.
 			all := withPressure(cases)
-			obj, err := codegen.Compile(binModule(all), mode.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inst := instantiate(t, obj)
+			inst := compileInstance(t, binModule(all), mode.opts)
 			for i, c := range all {
 				base := cases[i/2]
 				eval, d := evalOf(base), consts[i/2]
@@ -309,11 +305,7 @@ func TestDivConstByConst(t *testing.T) {
 		}
 	}
 	for _, opt := range []int{0, 2} {
-		obj, err := codegen.Compile(binModule(bins), codegen.Options{OptLevel: opt})
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, binModule(bins), codegen.Options{OptLevel: opt})
 		for _, c := range cases {
 			got, err := inst.Func(c.name).Call(0, 0)
 			if c.code != 0 {

@@ -339,6 +339,17 @@ func match(got []uint64, want []spectest.Value) bool {
 	return true
 }
 
+// compileInstance compiles m with opts and instantiates it, without
+// imports, in a store that lives as long as the test (instantiate).
+func compileInstance(t testing.TB, m *wasm.Module, opts codegen.Options) *execute.Instance {
+	t.Helper()
+	obj, err := codegen.Compile(m, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return instantiate(t, obj)
+}
+
 // instantiate makes a store that lives as long as the test and an
 // instance of obj in it, without imports.
 func instantiate(t testing.TB, obj *object.Object) *execute.Instance {

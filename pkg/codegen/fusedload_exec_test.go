@@ -132,11 +132,7 @@ func TestFusedLoads(t *testing.T) {
 		names[i] = f.name
 	}
 	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		fillMemory(t, inst, 0x3ff0000000000000)
 		return callAll(t, inst, names, addrs, xs)
 	}

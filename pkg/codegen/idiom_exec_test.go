@@ -102,11 +102,7 @@ func TestLoopIdiomExec(t *testing.T) {
 		mem []byte
 	}
 	run := func(t *testing.T, opts codegen.Options) []outcome {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		mem := inst.Memory().Bytes()
 		var out []outcome
 		for _, c := range cases {

@@ -118,11 +118,7 @@ func matchBaselineOn(t *testing.T, m *wasm.Module, names []string, xs []uint64) 
 			t.Run(fmt.Sprintf("%s/opt=%d", bm.name, opt), func(t *testing.T) {
 				opts := bm.opts
 				opts.OptLevel = opt
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
+				inst := compileInstance(t, m, opts)
 				fillMemory(t, inst, 0)
 				got := callAll(t, inst, names, xs, [][]uint64{{}})
 				if ref == nil {

@@ -111,11 +111,7 @@ func TestBrTableShapes(t *testing.T) {
 	ns := []uint64{1, 2, 40}
 	xs := []uint64{0, 1, 2, 11, 12, 299, 300, 39999, 40000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff}
 	run := func(opts codegen.Options) map[string]string {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		out := map[string]string{}
 		for _, s := range placementShapes {
 			for _, n := range ns {

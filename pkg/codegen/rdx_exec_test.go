@@ -94,11 +94,7 @@ func TestLoopValuesAcrossRDXUsers(t *testing.T) {
 	}
 	vals := []uint64{0, 1, 7, 0x80000001, 0x12345678, 0xfffffffe}
 	run := func(opts codegen.Options) map[string]string {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		out := map[string]string{}
 		for _, c := range rdxOps {
 			for _, a := range vals {

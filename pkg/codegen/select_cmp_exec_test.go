@@ -360,11 +360,7 @@ func TestSelectCompareKinds(t *testing.T) {
 				if bounds == object.BoundsGuard {
 					opts.MemReserve, opts.MemGuard = codegen.DefaultMemReserve, codegen.DefaultMemGuard
 				}
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
+				inst := compileInstance(t, m, opts)
 				for _, f := range fns {
 					vals := ints
 					switch f.c.t {

@@ -42,11 +42,7 @@ func TestSelectCompare(t *testing.T) {
 		m.Exports = append(m.Exports, wasm.Export{Name: name, Kind: wasm.ExternFunc, Index: uint32(len(names))})
 		names = append(names, name)
 	}
-	obj, err := codegen.Compile(m, codegen.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst := instantiate(t, obj)
+	inst := compileInstance(t, m, codegen.Options{})
 	vals := []int32{-3, 0, 4, 5, 6}
 	for _, name := range names {
 		for _, a := range vals {

@@ -80,11 +80,7 @@ func TestShufflePatterns(t *testing.T) {
 			m.Exports = append(m.Exports, wasm.Export{Name: string(rune('a'+i%26)) + string(rune('0'+len(m.Exports))), Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
 		}
 	}
-	obj, err := codegen.Compile(m, codegen.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst := instantiate(t, obj)
+	inst := compileInstance(t, m, codegen.Options{})
 	var x, y [16]byte
 	for i := range x {
 		x[i], y[i] = byte(0x10+i), byte(0xa0+i)

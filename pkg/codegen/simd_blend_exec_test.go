@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -67,11 +66,7 @@ func TestBitselectCompareMask(t *testing.T) {
 			}{{"O0", 0, 0}, {"O2-sse", 2, 0}, {"O2-avx", 2, host}} {
 				opts := bm.opts
 				opts.OptLevel, opts.Features = c.opt, c.features
-				obj, err := codegen.Compile(m, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
+				inst := compileInstance(t, m, opts)
 				for _, name := range names {
 					for i, a := range args {
 						got, err := inst.Func(name).Call(a...)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -104,11 +103,7 @@ func TestExtendLoads(t *testing.T) {
 				for _, feat := range features {
 					opts := bm.opts
 					opts.OptLevel, opts.Features = level, feat
-					obj, err := codegen.Compile(m, opts)
-					if err != nil {
-						t.Fatal(err)
-					}
-					inst := instantiate(t, obj)
+					inst := compileInstance(t, m, opts)
 					fillMemory(t, inst, xor)
 					got := callAll(t, inst, names, addrs, [][]uint64{nil})
 					for i, f := range fns {

@@ -58,11 +58,7 @@ func TestFusedVectorLoads(t *testing.T) {
 	addrs := []uint64{0, 8, 1000, 65512, 65516, 65520, 65532, 1 << 31}
 	xs := [][]uint64{{0, 0}, {0x7f80_0001_3f80_0000, 0x8000_0000_ffff_ffff}, {0x0102030405060708, 0xfffefdfcfbfaf9f8}}
 	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		fillMemory(t, inst, 0x3ff0000000000000)
 		return callAll(t, inst, names, addrs, xs)
 	}

@@ -201,11 +201,7 @@ func FuzzSIMDLowering(f *testing.F) {
 			binary.LittleEndian.Uint64(in[16:]), binary.LittleEndian.Uint64(in[24:])}
 		var want []uint64
 		for _, feat := range features {
-			obj, err := codegen.Compile(m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30, Features: feat})
-			if err != nil {
-				t.Fatal(err)
-			}
-			inst := instantiate(t, obj)
+			inst := compileInstance(t, m, codegen.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30, Features: feat})
 			for _, name := range names {
 				got, err := inst.Func(name).Call(args...)
 				if err != nil {

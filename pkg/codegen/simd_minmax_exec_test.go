@@ -66,11 +66,7 @@ func TestSIMDMinMaxAbs(t *testing.T) {
 	for _, feat := range features {
 		for _, level := range []int{0, 2} {
 			t.Run(fmt.Sprintf("features=%#x/O%d", feat, level), func(t *testing.T) {
-				obj, err := codegen.Compile(m, codegen.Options{OptLevel: level, Features: feat})
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst := instantiate(t, obj)
+				inst := compileInstance(t, m, codegen.Options{OptLevel: level, Features: feat})
 				call := func(name string, args ...uint64) [2]uint64 {
 					t.Helper()
 					r, err := inst.Func(name).Call(args...)

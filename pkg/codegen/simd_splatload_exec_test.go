@@ -62,11 +62,7 @@ func TestSplatLoads(t *testing.T) {
 	}
 	addrs = append(addrs, 0, 1, 5, 1<<31, 1<<32-1)
 	run := func(t *testing.T, opts codegen.Options) map[string]memOutcome {
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst := instantiate(t, obj)
+		inst := compileInstance(t, m, opts)
 		fillMemory(t, inst, 0x8000_7f80_0102_fe01)
 		return callAll(t, inst, names, addrs, [][]uint64{nil})
 	}

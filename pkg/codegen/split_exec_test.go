@@ -41,11 +41,7 @@ func TestSplitLoopExec(t *testing.T) {
 				for _, opt := range []int{0, 2} {
 					opts := bm.opts
 					opts.OptLevel = opt
-					obj, err := codegen.Compile(m, opts)
-					if err != nil {
-						t.Fatal(err)
-					}
-					inst := instantiate(t, obj)
+					inst := compileInstance(t, m, opts)
 					mem := inst.Memory().Bytes()
 					for i := range mem {
 						mem[i] = byte(i*7 + i>>8)

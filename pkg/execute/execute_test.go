@@ -143,18 +143,26 @@ func buildTestObject(t testing.TB) *object.Object {
 	return m.finish(t)
 }
 
+// instantiateTest instantiates buildTestObject's module with host (nil:
+// one that adds 1) as env.host, in a store made with cfg (newInstance).
 func instantiateTest(t testing.TB, cfg Config, host func(c *Caller, stack []uint64) error) (*Store, *Instance) {
+	t.Helper()
+	if host == nil {
+		host = func(c *Caller, stack []uint64) error { stack[0]++; return nil }
+	}
+	return newInstance(t, cfg, buildTestObject(t), ImportMap{"env": {"host": NewHostFunc(tI64, host)}})
+}
+
+// newInstance makes a store with cfg, closed when the test ends, and an
+// instance of obj linked with imports in it.
+func newInstance(t testing.TB, cfg Config, obj *object.Object, imports ImportMap) (*Store, *Instance) {
 	t.Helper()
 	s, err := NewStore(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if host == nil {
-		host = func(c *Caller, stack []uint64) error { stack[0]++; return nil }
-	}
-	imports := ImportMap{"env": {"host": NewHostFunc(tI64, host)}}
-	inst, err := s.InstantiateObject(buildTestObject(t), imports)
+	inst, err := s.InstantiateObject(obj, imports)
 	if err != nil {
 		t.Fatal(err)
 	}

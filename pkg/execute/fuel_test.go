@@ -76,15 +76,7 @@ func TestFuel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := NewStore(Config{Fuel: tt.fuel})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			inst, err := s.InstantiateObject(fuelModule(t, true), ImportMap{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, inst := newInstance(t, Config{Fuel: tt.fuel}, fuelModule(t, true), ImportMap{})
 			got, err := inst.Func(tt.fn).Call(n)
 			left, ok := inst.FuelRemaining()
 			if !ok {
@@ -139,15 +131,7 @@ func TestFuelNeedsInstrumentedCode(t *testing.T) {
 
 // Instrumented code in a store without a budget runs unmetered.
 func TestFuelUnmetered(t *testing.T) {
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inst, err := s.InstantiateObject(fuelModule(t, true), ImportMap{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, inst := newInstance(t, Config{}, fuelModule(t, true), ImportMap{})
 	got, err := inst.Func("count").Call(100000)
 	if err != nil || int32(got[0]) != 100000 {
 		t.Fatalf("count(100000) = %v, %v", got, err)

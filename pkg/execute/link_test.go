@@ -131,15 +131,7 @@ func TestMemoryLimits(t *testing.T) {
 				m.meta.Bounds = object.BoundsGuard
 				m.meta.MemReserve, m.meta.MemGuard = 1<<32, 1<<31
 			}
-			s, err := NewStore(Config{MaxMemoryPages: tc.cap})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			inst, err := s.InstantiateObject(m.finish(t), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, inst := newInstance(t, Config{MaxMemoryPages: tc.cap}, m.finish(t), nil)
 			mem := inst.Memory()
 			for i, d := range tc.grow {
 				old, ok := mem.Grow(d)
@@ -233,15 +225,7 @@ func TestCrossStoreImportRefused(t *testing.T) {
 	exp := newTestModule(nil, nil)
 	exp.meta.Mems = []wasm.MemType{{Limits: lim(1, 0, false)}}
 	exp.meta.Exports = []wasm.Export{{Name: "mem", Kind: wasm.ExternMemory, Index: 0}}
-	a, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ia, err := a.InstantiateObject(exp.finish(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, ia := newInstance(t, Config{}, exp.finish(t), nil)
 	mem, _ := ia.Export("mem")
 	imp := newTestModule(nil, []wasm.Import{{Module: "a", Name: "mem", Kind: wasm.ExternMemory, Mem: wasm.MemType{Limits: lim(1, 0, false)}}})
 	obj := imp.finish(t)

@@ -82,15 +82,7 @@ func TestPreemptKeepsYMM(t *testing.T) {
 			if obj.Meta.Features&object.FeatureAVX == 0 {
 				t.Fatal("the object does not use AVX: the test would prove nothing")
 			}
-			s, err := NewStore(Config{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			inst, err := s.InstantiateObject(obj, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, inst := newInstance(t, Config{}, obj, nil)
 			mem := inst.Memory().Bytes()
 			for i := range mem {
 				mem[i] = byte(i*7 + i>>8 + 1)
@@ -153,15 +145,7 @@ func TestPreemptLeavesUpperStateClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inst, err := s.InstantiateObject(obj, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, inst := newInstance(t, Config{}, obj, nil)
 	stop := preemptStorm()
 	defer stop()
 	before, cleanBefore := Preemptions(), atomic.LoadUint64(&sigCleanResumes)

@@ -455,15 +455,7 @@ func TestPreemptLoopShapes(t *testing.T) {
 			if stop == "timeout" {
 				cfg.Timeout = 20 * time.Millisecond
 			}
-			s, err := NewStore(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			inst, err := s.InstantiateObject(obj, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, inst := newInstance(t, cfg, obj, nil)
 			for _, l := range loops {
 				t.Run(bc.name+"/"+stop+"/"+l.name, func(t *testing.T) {
 					defer watchdog(t, time.Minute, l.name+" loop", s)()

@@ -49,15 +49,7 @@ func guardObject(t *testing.T) *object.Object {
 }
 
 func TestGuardPageTraps(t *testing.T) {
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inst, err := s.InstantiateObject(guardObject(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, inst := newInstance(t, Config{}, guardObject(t), nil)
 	load, rec := inst.Func("load"), inst.Func("recurse")
 	inst.Memory().Bytes()[8] = 5
 	for i := 0; i < 3; i++ {

@@ -23,10 +23,23 @@ func TestHelpGolden(t *testing.T) {
 	}
 }
 
+// TestVersion: --version prints the tool's name and version, as the
+// other tools do, and --help lists it (help.txt leaves that line out).
+func TestVersion(t *testing.T) {
+	code, out, errs := run(t, nil, "--version")
+	if code != 0 || errs != "" || !strings.HasPrefix(out, "lucet-objdump ") || strings.Count(out, "\n") != 1 {
+		t.Errorf("--version: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, out, _ := run(t, nil, "--help"); !strings.Contains(out, "--version") {
+		t.Errorf("--help does not list --version:\n%s", out)
+	}
+}
+
 // TestErrorsGolden runs every way a user can get lucet-objdump wrong and
 // keeps the transcript: the exit status and the exact message. Each
-// refusal is one line naming the user's file (exit 1); a usage error adds
-// a one-line hint (exit 2); nothing goes to standard output.
+// refusal is one line naming the user's file (exit 1); a usage error is
+// one line ending in a hint, as in the other tools (exit 2); nothing goes
+// to standard output.
 func TestErrorsGolden(t *testing.T) {
 	bad := filepath.Join("testdata", "bad")
 	hello, err := os.ReadFile(filepath.Join(moduleDir, "hello.wasm"))
@@ -69,8 +82,11 @@ func TestErrorsGolden(t *testing.T) {
 			t.Errorf("%v: wrote to standard output: %q", tt.args, out)
 		}
 		lines := strings.Count(errs, "\n")
-		if want := map[int]int{1: 1, 2: 2}[tt.code]; lines != want || !strings.HasPrefix(errs, "lucet-objdump: ") {
-			t.Errorf("%v: stderr has %d lines, want %d starting \"lucet-objdump: \": %q", tt.args, lines, want, errs)
+		if lines != 1 || !strings.HasPrefix(errs, "lucet-objdump: ") {
+			t.Errorf("%v: stderr has %d lines, want 1 starting \"lucet-objdump: \": %q", tt.args, lines, errs)
+		}
+		if tt.code == 2 && !strings.HasSuffix(errs, " (see lucet-objdump --help)\n") {
+			t.Errorf("%v: usage error without the hint: %q", tt.args, errs)
 		}
 		if len(tt.args) > 0 && tt.code == 1 && tt.stdin == nil && tt.args[len(tt.args)-1] != "-" &&
 			!strings.Contains(errs, tt.args[len(tt.args)-1]+": ") {

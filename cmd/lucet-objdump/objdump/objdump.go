@@ -24,15 +24,6 @@ import (
 // -d) not compilable.
 type usageError struct{ error }
 
-// Exit statuses, as every lucet tool uses them.
-const (
-	exitOK      = 0
-	exitRefused = 1
-	exitUsage   = 2
-)
-
-const usageLine = "usage: lucet-objdump [-d] [--json] [--syntax gnu|intel] MODULE  (a .wasm, a .so from lucetc, or -; see --help)"
-
 // Run is the whole command: args[0] is the program name. It returns the
 // exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
@@ -41,14 +32,15 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		// gets one line rather than a trace.
 		if p := recover(); p != nil {
 			fmt.Fprintf(stderr, "lucet-objdump: internal error: %v (please report this bug)\n", p)
-			code = exitRefused
+			code = cliflag.ExitRefused
 		}
 	}()
 	flags := cliFlags()
 	app := &cli.App{
 		Name:      "lucet-objdump",
 		Usage:     "describe a WebAssembly module or a module compiled by lucetc",
-		ArgsUsage: "MODULE",
+		UsageText: "lucet-objdump [-d] [--json] [--syntax gnu|intel] MODULE",
+		Version:   cliflag.Version(),
 		Description: "MODULE is a .wasm file, a .so object from lucetc, or - for standard input\n" +
 			"(also read when MODULE is omitted and standard input is not a terminal).\n\n" +
 			"For a .wasm: its sections, types, imports, functions with their body sizes,\n" +
@@ -76,13 +68,13 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var ue usageError
 	switch {
 	case err == nil:
-		return exitOK
+		return cliflag.ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "lucet-objdump: %v\n%s\n", ue.error, usageLine)
-		return exitUsage
+		fmt.Fprintf(stderr, "lucet-objdump: %v (see lucet-objdump --help)\n", ue.error)
+		return cliflag.ExitUsage
 	default:
 		fmt.Fprintf(stderr, "lucet-objdump: %v\n", err)
-		return exitRefused
+		return cliflag.ExitRefused
 	}
 }
 

@@ -94,10 +94,7 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	}
 	defer b.releaseDefs()
 	var err error
-	if b.f.Params, err = ssa.ValTypes(ft.Params); err != nil {
-		return nil, err
-	}
-	if b.f.Results, err = ssa.ValTypes(ft.Results); err != nil {
+	if b.f.Params, b.f.Results, err = ssa.Signature(ft); err != nil {
 		return nil, err
 	}
 	b.vars = append(b.vars, b.f.Params...)
@@ -376,30 +373,6 @@ func (b *builder) newEndBlock(types []ssa.Type) (*ssa.Block, []*ssa.Value) {
 	return blk, ps
 }
 
-// oneType holds each Type once, for the result lists of blocks with one
-// result, most of them, so that those take no allocation.
-var oneType = [...]ssa.Type{ssa.TNone, ssa.TI32, ssa.TI64, ssa.TF32, ssa.TF64, ssa.TV128}
-
-func (b *builder) blockType(bt wasm.BlockType) (params, results []ssa.Type, err error) {
-	switch bt.Kind {
-	case wasm.BlockEmpty:
-		return nil, nil, nil
-	case wasm.BlockValue:
-		t, err := ssa.ValType(bt.Value)
-		if err != nil {
-			return nil, nil, err
-		}
-		// Shared and read-only (capped: an append copies).
-		return nil, oneType[t : t+1 : t+1], nil
-	}
-	ft := b.m.Types[bt.Index]
-	if params, err = ssa.ValTypes(ft.Params); err != nil {
-		return nil, nil, err
-	}
-	results, err = ssa.ValTypes(ft.Results)
-	return params, results, err
-}
-
 // labelArity is the number of values a branch to fr carries.
 func (fr *frame) labelTypes() []ssa.Type {
 	if fr.kind == frLoop {
@@ -522,7 +495,7 @@ func (b *builder) instrUnreachable(in *wasm.Instr) error {
 
 func (b *builder) instrBlock(in *wasm.Instr) error {
 	op := in.Op
-	params, results, err := b.blockType(in.Block)
+	params, results, err := ssa.BlockTypes(b.m, in.Block)
 	if err != nil {
 		return err
 	}

@@ -139,28 +139,7 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 // block it is live out of (-1 for values that need no location). It is
 // buildIntervals without the weights and the ranges with holes.
 func spans(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) (start, end []int32) {
-	start = f.WS.Int32s(int(f.NextID))
-	end = f.WS.Int32s(int(f.NextID))
-	for i := range start {
-		start[i], end[i] = -1, -1
-	}
-	byGID := f.WS.Values(ng)
-	def := func(v *ssa.Value, p int32) {
-		if NeedsReg(v) {
-			start[v.ID], end[v.ID] = p, p
-			if gid[v.ID] >= 0 {
-				byGID[gid[v.ID]] = v
-			}
-		}
-	}
-	for _, b := range f.Blocks {
-		for _, p := range b.Params {
-			def(p, b.Start)
-		}
-		for _, v := range b.Values {
-			def(v, pos[v.ID])
-		}
-	}
+	start, end, byGID := defPoints(f, pos, gid, ng)
 	extend := func(v *ssa.Value, p int32) {
 		if v == nil || start[v.ID] < 0 {
 			return

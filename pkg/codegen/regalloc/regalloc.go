@@ -335,18 +335,18 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 	return gid, n, liveOut
 }
 
-// buildIntervals computes one conservative range per value: from its
-// definition (or the first block it is live into) to its last use (or the
-// end of the last block it is live out of).
-func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
-	const none = -1
-	start := f.WS.Int32s(int(f.NextID))
-	end := f.WS.Int32s(int(f.NextID))
+// defPoints starts each value that needs a location at its definition:
+// start and end, by value ID, are its position (the block's start for a
+// parameter), -1 for the values that need none; byGID maps the global
+// IDs to those values. buildIntervals and spans (fast.go) extend the
+// ranges from there.
+func defPoints(f *ssa.Func, pos []int32, gid []int32, ng int) (start, end []int32, byGID []*ssa.Value) {
+	start = f.WS.Int32s(int(f.NextID))
+	end = f.WS.Int32s(int(f.NextID))
 	for i := range start {
-		start[i], end[i] = none, none
+		start[i], end[i] = -1, -1
 	}
-	byGID := f.WS.Values(ng)
-	weight := f.WS.Float32s(int(f.NextID))
+	byGID = f.WS.Values(ng)
 	def := func(v *ssa.Value, p int32) {
 		if NeedsReg(v) {
 			start[v.ID], end[v.ID] = p, p
@@ -363,6 +363,16 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 			def(v, pos[v.ID])
 		}
 	}
+	return start, end, byGID
+}
+
+// buildIntervals computes one conservative range per value: from its
+// definition (or the first block it is live into) to its last use (or the
+// end of the last block it is live out of).
+func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
+	const none = -1
+	start, end, byGID := defPoints(f, pos, gid, ng)
+	weight := f.WS.Float32s(int(f.NextID))
 	segsOf := buildSegments(f, pos, liveOut, byGID, rangeTables{start, end, weight})
 	n := 0
 	for _, id := range start {

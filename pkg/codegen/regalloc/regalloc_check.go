@@ -17,8 +17,12 @@ import (
 // call, and no value is in a register that an instruction within its
 // ranges (or a terminator) may clobber. A value split around a loop is
 // checked as one more value in its split register over the loop
-// (checkSplits).
+// (checkSplits). The values' use counts must be exact (ssa.CheckUses):
+// the emitter reads a count of 1 as the single reader at hand.
 func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
+	if err := ssa.CheckUses(f); err != nil {
+		return err
+	}
 	c := allocChecker{f: f, ra: ra, t: t, pos: NumberPositions(f), ivOf: map[*ssa.Value]*interval{}}
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]

@@ -1,5 +1,7 @@
 package ssa
 
+import "fmt"
+
 // deadCode removes values and block parameters that nothing with an
 // effect depends on, and recomputes use counts.
 func deadCode(f *Func) {
@@ -144,6 +146,34 @@ func recountUses(f *Func) {
 		}
 		countUses(b.Results)
 	}
+}
+
+// CheckUses reports a value whose Uses is not its number of uses (tests
+// and fuzzing: CheckAllocation). deadCode counts them exactly, and every
+// pass after it keeps them so, since the fusions and the emitter read a
+// count of 1 as "only the instruction at hand reads this value": a count
+// left low would make them fold a value into one of its readers and leave
+// the others without it. The check recounts with recountUses, the one
+// count, and compares.
+func CheckUses(f *Func) error {
+	had := make([]int32, f.NextID)
+	for _, b := range f.Blocks {
+		for _, p := range b.Params {
+			had[p.ID] = p.Uses
+		}
+		for _, v := range b.Values {
+			had[v.ID] = v.Uses
+		}
+	}
+	recountUses(f)
+	for _, b := range f.Blocks {
+		for _, v := range append(b.Params[:len(b.Params):len(b.Params)], b.Values...) {
+			if v.Uses != had[v.ID] {
+				return fmt.Errorf("%s has Uses %d, %d uses", v, had[v.ID], v.Uses)
+			}
+		}
+	}
+	return nil
 }
 
 func countUses(vs []*Value) {

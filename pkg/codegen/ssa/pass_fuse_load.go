@@ -18,38 +18,34 @@ func fuseLoads(f *Func) {
 			if l.Op != OpLoad || l.Uses != 1 || l.Fused || !fullWidthLoad(l) {
 				continue
 			}
-			j := i + 1
-			for j < len(b.Values) && b.Values[j].Op == OpConst {
-				j++
-			}
-			if j == len(b.Values) {
+			v := nextInstr(b, i)
+			if v == nil {
 				continue
 			}
 			// A consumer that is itself fused (the not of an and-not) is
 			// no instruction to take the operand.
-			if v := b.Values[j]; loadOperandOp(v.Op) && !v.Fused && v.Type == l.Type && len(v.Args) == 2 &&
+			if loadOperandOp(v.Op) && !v.Fused && v.Type == l.Type && len(v.Args) == 2 &&
 				v.Args[0] != v.Args[1] && !v.Args[0].Fused && !v.Args[1].Fused &&
 				(v.Args[1] == l || v.Args[0] == l && OpInfos[v.Op].Commutative) {
 				l.Fused = true
-			} else if loadCompare(b, j, l) {
+			} else if loadCompare(b, v, l) {
 				l.Fused = true
 			}
 		}
 	}
 }
 
-// loadCompare reports whether integer comparison b.Values[j] can read
+// loadCompare reports whether integer comparison v, of block b, can read
 // load l, its operand, from memory (cmp r, [m]; cmp [m], imm): where the
 // comparison is emitted where it stands (materialized), or is its
 // block's branch and the block's last value (fuseCompares), so nothing
 // runs between the load's place and the access. A comparison fused into
 // a select is emitted at the select, later, and keeps its load.
-func loadCompare(b *Block, j int, l *Value) bool {
-	v := b.Values[j]
+func loadCompare(b *Block, v, l *Value) bool {
 	if !isCompare(v.Op) || l.Type != TI32 && l.Type != TI64 || v.Args[0].Type != l.Type {
 		return false
 	}
-	if v.Fused && (b.Kind != BlockIf || b.Control != v || j != len(b.Values)-1) {
+	if v.Fused && (b.Kind != BlockIf || b.Control != v || b.Values[len(b.Values)-1] != v) {
 		return false
 	}
 	if len(v.Args) == 2 && (v.Args[0] == v.Args[1] || v.Args[0].Fused || v.Args[1].Fused) {
@@ -57,6 +53,19 @@ func loadCompare(b *Block, j int, l *Value) bool {
 	}
 	// The load may be used elsewhere: an edge argument or a later value.
 	return v.Args[0] == l || len(v.Args) == 2 && v.Args[1] == l
+}
+
+// nextInstr returns the value after b.Values[i] that is an instruction,
+// skipping the constants (they emit nothing, rematerialized at their
+// uses), or nil at the end of b: what a load fused into it would run
+// right before.
+func nextInstr(b *Block, i int) *Value {
+	for _, v := range b.Values[i+1:] {
+		if v.Op != OpConst {
+			return v
+		}
+	}
+	return nil
 }
 
 // fullWidthLoad reports whether load l reads exactly its value's width.

@@ -16,14 +16,10 @@ func FuseSplatLoads(f *Func, canFuse func(splat *Value) bool) {
 			if l.Op != OpLoad || l.Uses != 1 || l.Fused {
 				continue
 			}
-			j := i + 1
-			for j < len(b.Values) && b.Values[j].Op == OpConst {
-				j++
-			}
-			if j == len(b.Values) {
+			v := nextInstr(b, i)
+			if v == nil {
 				continue
 			}
-			v := b.Values[j]
 			if v.Op == OpSIMD && !v.Fused && len(v.Args) == 1 && v.Args[0] == l && splatOfLoad(uint32(v.Aux2), wasm.Opcode(l.Aux2)) && canFuse(v) {
 				l.Fused = true
 			}

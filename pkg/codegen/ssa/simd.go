@@ -22,14 +22,10 @@ func FuseVectorLoads(f *Func, memOperand func(v *Value, i int) bool) {
 			if l.Op != OpLoad || l.Type != TV128 || l.Uses != 1 || l.Fused || wasm.Opcode(l.Aux2) != wasm.OpV128Load {
 				continue
 			}
-			j := i + 1
-			for j < len(b.Values) && b.Values[j].Op == OpConst {
-				j++
-			}
-			if j == len(b.Values) {
+			v := nextInstr(b, i)
+			if v == nil {
 				continue
 			}
-			v := b.Values[j]
 			if v.Op != OpSIMD || v.Fused || len(v.Args) != 2 || v.Args[0] == v.Args[1] || v.Args[0].Fused || v.Args[1].Fused {
 				continue
 			}

@@ -30,6 +30,15 @@ func ValType(t wasm.ValType) (Type, error) {
 	return TNone, fmt.Errorf("%w: value type %s", ErrUnsupported, t)
 }
 
+// OneType returns the list of t alone, shared and read-only (capped: an
+// append copies): most block and signature types have one value, and
+// those then take no allocation.
+func OneType(t Type) []Type { return oneType[t : t+1 : t+1] }
+
+// oneType holds each Type once (an array literal: no package
+// initialisation).
+var oneType = [...]Type{TNone, TI32, TI64, TF32, TF64, TV128}
+
 // ValTypes maps ValType over ts.
 func ValTypes(ts []wasm.ValType) ([]Type, error) {
 	out := make([]Type, len(ts))
@@ -40,6 +49,33 @@ func ValTypes(ts []wasm.ValType) ([]Type, error) {
 		}
 	}
 	return out, nil
+}
+
+// Signature maps ValType over ft's parameters and results.
+func Signature(ft wasm.FuncType) (params, results []Type, err error) {
+	if params, err = ValTypes(ft.Params); err != nil {
+		return nil, nil, err
+	}
+	if results, err = ValTypes(ft.Results); err != nil {
+		return nil, nil, err
+	}
+	return params, results, nil
+}
+
+// BlockTypes returns the parameter and result types of a block of type bt
+// in m (a one-value result list is OneType's, shared).
+func BlockTypes(m *wasm.Module, bt wasm.BlockType) (params, results []Type, err error) {
+	switch bt.Kind {
+	case wasm.BlockEmpty:
+		return nil, nil, nil
+	case wasm.BlockValue:
+		t, err := ValType(bt.Value)
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, OneType(t), nil
+	}
+	return Signature(m.Types[bt.Index])
 }
 
 // BuiltinImms is the number of immediate slots each builtin takes before

@@ -391,36 +391,18 @@ func (b *baseEmitter) valTypes(ts []wasm.ValType) ([]ssa.Type, error) {
 		if err != nil {
 			return nil, err
 		}
-		return oneSSAType[t : t+1 : t+1], nil
+		return ssa.OneType(t), nil
 	}
 	return ssa.ValTypes(ts)
 }
 
-// oneSSAType holds each Type once, for one-element type lists.
-var oneSSAType = [...]ssa.Type{ssa.TNone, ssa.TI32, ssa.TI64, ssa.TF32, ssa.TF64, ssa.TV128}
-
 func (b *baseEmitter) blockTypes(bt wasm.BlockType) (params, results []ssa.Type, err error) {
-	switch bt.Kind {
-	case wasm.BlockEmpty:
-		return nil, nil, nil
-	case wasm.BlockValue:
-		t, err := ssa.ValType(bt.Value)
-		if err != nil {
-			return nil, nil, err
+	if bt.Kind == wasm.BlockIndex {
+		if c, ok := b.types[bt.Index]; ok {
+			return c[0], c[1], nil
 		}
-		if t == ssa.TV128 {
-			return nil, nil, unsupported("v128 block")
-		}
-		return nil, oneSSAType[t : t+1 : t+1], nil
 	}
-	if c, ok := b.types[bt.Index]; ok {
-		return c[0], c[1], nil
-	}
-	ft := b.e.m.Types[bt.Index]
-	if params, err = ssa.ValTypes(ft.Params); err != nil {
-		return nil, nil, err
-	}
-	if results, err = ssa.ValTypes(ft.Results); err != nil {
+	if params, results, err = ssa.BlockTypes(b.e.m, bt); err != nil {
 		return nil, nil, err
 	}
 	for _, ts := range [][]ssa.Type{params, results} {
@@ -430,10 +412,12 @@ func (b *baseEmitter) blockTypes(bt wasm.BlockType) (params, results []ssa.Type,
 			}
 		}
 	}
-	if b.types == nil {
-		b.types = map[uint32][2][]ssa.Type{}
+	if bt.Kind == wasm.BlockIndex {
+		if b.types == nil {
+			b.types = map[uint32][2][]ssa.Type{}
+		}
+		b.types[bt.Index] = [2][]ssa.Type{params, results}
 	}
-	b.types[bt.Index] = [2][]ssa.Type{params, results}
 	return params, results, nil
 }
 

@@ -38,7 +38,9 @@ func (e *emitter) foldedCallUse(v *ssa.Value) *ssa.Value {
 	if w == nil || w.Type != v.Type || !w.Loc.InReg() || returnedSum(w) {
 		return nil
 	}
-	if _, _, ok := e.callFoldForm(w, v); !ok || e.useCount(v) != 1 {
+	// Uses is exact from deadCode on (ssa.CheckUses holds the passes after
+	// it to that).
+	if _, _, ok := e.callFoldForm(w, v); !ok || v.Uses != 1 {
 		return nil
 	}
 	return w
@@ -101,32 +103,4 @@ func (e *emitter) foldCallResult(w, v *ssa.Value) {
 	default:
 		e.a.Lea(size, d, asm.MI(rA, asm.Reg(y.Loc.Reg), 1, 0))
 	}
-}
-
-// useCount is the number of uses of v in the function: by values, edge
-// arguments, controls and results. Counted on first need, not taken
-// from v.Uses, which passes may leave high or low.
-func (e *emitter) useCount(v *ssa.Value) int32 {
-	if e.uses == nil {
-		f := e.f
-		e.uses = f.WS.Int32s(int(f.NextID))
-		count := func(vs []*ssa.Value) {
-			for _, a := range vs {
-				e.uses[a.ID]++
-			}
-		}
-		for _, b := range f.Blocks {
-			for _, x := range b.Values {
-				count(x.Args)
-			}
-			for _, s := range b.Succs {
-				count(s.Args)
-			}
-			if b.Control != nil {
-				e.uses[b.Control.ID]++
-			}
-			count(b.Results)
-		}
-	}
-	return e.uses[v.ID]
 }

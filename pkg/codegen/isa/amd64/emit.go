@@ -60,9 +60,8 @@ type emitter struct {
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *ssa.Value
 	// raxHolds is the call whose result is left in RAX for raxUser, the
-	// next value emitted (callfold.go); uses counts uses by value ID.
+	// next value emitted (callfold.go).
 	raxHolds, raxUser *ssa.Value
-	uses              []int32
 	at                int // the index in its block of the value being emitted
 	// fallsThrough says whether the code emitted last runs on into the
 	// next block (placement.go: loop heads with calls).
@@ -584,6 +583,9 @@ func (e *emitter) emitFunc() (*isa.FuncCode, error) {
 	loweringsOnce.Do(initLowerings)
 	e.saved = e.usedCalleeSaved()
 	e.shrinkWrap()
+	if shrinkWrapTrace != nil {
+		shrinkWrapTrace(e)
+	}
 	e.frame = e.frameSize()
 	e.prologue()
 	e.bindArgs()

@@ -138,6 +138,12 @@ func wrapRegion(f *ssa.Func, s *ssa.Block, writes, outside, inside []bool, stack
 // into a successor's parameter allocated to one, or the load of a value
 // split into one around the loop b enters (emit_split.go).
 func (e *emitter) writesCalleeSaved(b *ssa.Block) bool {
+	return e.reloadsCalleeSaved(b) || assignsCalleeSaved(b)
+}
+
+// reloadsCalleeSaved reports whether b loads a value split around the
+// loop it enters into a callee-saved register.
+func (e *emitter) reloadsCalleeSaved(b *ssa.Block) bool {
 	for _, k := range e.ra.Reloads(b) {
 		for _, r := range calleeSaved {
 			if asm.Reg(e.ra.Splits[k].Reg) == r {
@@ -145,6 +151,13 @@ func (e *emitter) writesCalleeSaved(b *ssa.Block) bool {
 			}
 		}
 	}
+	return false
+}
+
+// assignsCalleeSaved reports whether a value or parameter of b, or a
+// parameter of a successor b moves an edge argument into, is allocated
+// to a callee-saved register.
+func assignsCalleeSaved(b *ssa.Block) bool {
 	for _, p := range b.Params {
 		if inCalleeSaved(p) {
 			return true
@@ -179,6 +192,10 @@ func inCalleeSaved(v *ssa.Value) bool {
 	}
 	return false
 }
+
+// shrinkWrapTrace, when set (by tests only: export_test.go), receives
+// each function's emitter once shrinkWrap has chosen where the saves go.
+var shrinkWrapTrace func(e *emitter)
 
 // saveCalleeSaved stores the callee-saved registers the function uses to
 // their slots: in the prologue, or at the top of e.saveAt.

@@ -88,11 +88,7 @@ func storeSlot(a *asm.Assembler, m asm.Mem, r asm.Reg, t ssa.Type) {
 // = target, R13 = args; moves args into the guest convention, calls, and
 // stores the results back.
 func emitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
-	params, err := ssa.ValTypes(ft.Params)
-	if err != nil {
-		return err
-	}
-	results, err := ssa.ValTypes(ft.Results)
+	params, results, err := ssa.Signature(ft)
 	if err != nil {
 		return err
 	}
@@ -145,11 +141,7 @@ func emitEntryStub(a *asm.Assembler, m *wasm.Module, ft wasm.FuncType) error {
 // arguments into slots on the guest stack, exits with ExitHostCall, and on
 // resume returns the results in the guest convention.
 func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Label) error {
-	params, err := ssa.ValTypes(ft.Params)
-	if err != nil {
-		return err
-	}
-	results, err := ssa.ValTypes(ft.Results)
+	params, results, err := ssa.Signature(ft)
 	if err != nil {
 		return err
 	}
