@@ -7,7 +7,10 @@
 # report (run_ms); with CPU=1 user+system time of the process at the default
 # size minus at size 1 (compilation and start-up cancel out), which a loaded
 # machine disturbs less. BASE_BIN=another/lucet-bench adds a "base" column
-# (a before/after in the same run).
+# (a before/after in the same run). gowide's process time is mostly the
+# compilation of 2.3 MB of Go (lucet and wasmtime alike), which CPU=1
+# subtracts out of two big numbers: read its row from a run_ms run, or
+# compare guest-only perf samples (lucet-run --profile=perfmap).
 #
 # Before timing, every program's stdout is checked to be identical under
 # lucet -O 2, lucet -O 0 (lucet-run via lucetc), and wasmtime; a mismatch or
