@@ -46,6 +46,8 @@ func TestFoldAddressAdds(t *testing.T) {
 		{"x & 255: [x + 100]", load(add(cat(get, i32(255), []byte{0x71}), 100), 8)},
 		{"x >> 20: [x + 65000]", load(add(cat(get, i32(20), []byte{0x76}), 65000), 0)},
 		{"4096 > x: [x + 60000]", ifElse(gtUConstFirst(4096), load(add(get, 60000), 0))},
+		{"(x & 255) ^ (x >> 24): [4*that + 3952]", load(add(cat(get, i32(255), []byte{0x71}, get, i32(24), []byte{0x76, 0x73}, i32(2), []byte{0x74}), 3952), 0)},
+		{"(x & 0x300) | (x >> 30): [that + 60000]", load(add(cat(get, i32(0x300), []byte{0x71}, get, i32(30), []byte{0x76, 0x72}), 60000), 8)},
 		// No folds: x + c may wrap, and wrapped it is a small address.
 		{"[x + 16]", load(add(get, 16), 0)},
 		{"[x - 16] offset 32", load(sub(get, 16), 32)},
@@ -55,6 +57,8 @@ func TestFoldAddressAdds(t *testing.T) {
 		{"x >= 48 else arm: [x - 48] offset 48", elseArm(geU(48), load(sub(get, 48), 48))},
 		{"x < 4 else arm: [56*x + 3752]", elseArm(ltU(4), load(add(mul(get, 56), 3752), 0))},
 		{"i*65536 overflows: [i*65536 + 8]", ifElse(ltU(70000), load(add(mul(get, 65536), 8), 0))},
+		{"(x & 255) ^ x: [that + 16]", load(add(cat(get, i32(255), []byte{0x71}, get, []byte{0x73}), 16), 0)},
+		{"x | 1: [that + 16]", load(add(cat(get, i32(1), []byte{0x72}), 16), 0)},
 	}
 	var names []string
 	var bodies [][]byte

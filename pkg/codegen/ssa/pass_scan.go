@@ -58,7 +58,18 @@ func scanLoops(f *Func) bool {
 		if l.size > 1 {
 			words = append(words, l.chain)
 		}
-		i += l.rewrite()
+		// With a warm-up the prologue is in terms of the latch's
+		// arguments (C runs after the warm-up iterations): analyze
+		// again; the same loop matches the same way from any iteration,
+		// but a rewrite must not start unless it does.
+		warm := scanWarmup / l.size
+		if l.size == 1 {
+			warm = 0
+		}
+		if warm > 0 && !l.analyze(l.latch.Succs[l.latch.EdgeTo(l.H)].Args) {
+			continue
+		}
+		i += l.rewrite(warm)
 		changed = true
 	}
 	return changed
@@ -134,14 +145,18 @@ type scanLoop struct {
 	H, P      *Block
 	latch     *Block
 	entryEdge int
-	chain     []*Block
-	step      []uint32
-	carried   []*Value // carried[j]: the load whose value H's parameter j carries, or nil
-	memo      map[*Value]affine
-	size      uint32 // bytes of every load, and the streams' step
-	streams   []scanStream
-	preds     []scanPred
-	counters  []scanCounter
+	// entry is what H's parameters are when C takes over: the latch's
+	// arguments to H (rewrite: C runs after the warm-up iterations).
+	// The analysis is in terms of them: an affine's terms, inv's values.
+	entry    []*Value
+	chain    []*Block
+	step     []uint32
+	carried  []*Value // carried[j]: the load whose value H's parameter j carries, or nil
+	memo     map[*Value]affine
+	size     uint32 // bytes of every load, and the streams' step
+	streams  []scanStream
+	preds    []scanPred
+	counters []scanCounter
 }
 
 func (l *scanLoop) inLoop(b *Block) bool { return slices.Contains(l.chain, b) }
@@ -154,7 +169,7 @@ func (l *scanLoop) inv(v *Value) *Value {
 	}
 	if v.Op == OpParam && v.Block == l.H {
 		if j := slices.Index(l.H.Params, v); j >= 0 && l.step != nil && l.step[j] == 0 && l.carried[j] == nil {
-			return l.P.Succs[l.entryEdge].Args[j]
+			return l.entry[j]
 		}
 	}
 	return nil
@@ -179,7 +194,7 @@ func (l *scanLoop) aff(v *Value) (affine, bool) {
 	switch v.Op {
 	case OpParam:
 		if j := slices.Index(l.H.Params, v); j >= 0 && l.carried[j] == nil {
-			e := l.P.Succs[l.entryEdge].Args[j]
+			e := l.entry[j]
 			a, ok = affine{terms: [maxAffineTerms]*Value{e}, n: 1, s: l.step[j]}, true
 		}
 	case OpAdd, OpSub:
@@ -243,8 +258,7 @@ func matchScanLoop(f *Func, H *Block) *scanLoop {
 	if nLoads == 0 {
 		return nil
 	}
-	l := &scanLoop{f: f, H: H, P: P, latch: latch, entryEdge: entryEdge, chain: chain,
-		memo: map[*Value]affine{}}
+	l := &scanLoop{f: f, H: H, P: P, latch: latch, entryEdge: entryEdge, chain: chain}
 	back := latch.EdgeTo(H)
 	step := make([]uint32, len(H.Params))
 	l.carried = make([]*Value, len(H.Params))
@@ -262,27 +276,36 @@ func matchScanLoop(f *Func, H *Block) *scanLoop {
 		step[j] = st
 	}
 	l.step = step
-	if !l.matchStreams() {
+	if !l.analyze(P.Succs[entryEdge].Args) {
 		return nil
 	}
-	for _, b := range chain {
+	return l
+}
+
+// analyze finds the loop's streams and exit tests in terms of entry,
+// the values of H's parameters in the first iteration it looks at, and
+// reports whether every exit is one scanLoops handles.
+func (l *scanLoop) analyze(entry []*Value) bool {
+	l.entry, l.memo = entry, map[*Value]affine{}
+	l.size, l.streams, l.preds, l.counters = 0, nil, nil, nil
+	if !l.matchStreams() {
+		return false
+	}
+	for _, b := range l.chain {
 		if b.Kind != BlockIf {
 			continue
 		}
 		out := -1 // the edge leaving the loop (scanChain: exactly one)
 		for i, e := range b.Succs {
-			if e.B != H && !l.inLoop(e.B) {
+			if e.B != l.H && !l.inLoop(e.B) {
 				out = i
 			}
 		}
 		if out < 0 || !l.exitTest(b.Control, out == 0) {
-			return nil
+			return false
 		}
 	}
-	if len(l.preds) == 0 {
-		return nil
-	}
-	return l
+	return len(l.preds) > 0
 }
 
 // scanChain follows H's successors through single-predecessor blocks
@@ -715,29 +738,66 @@ func uniformWord(k *Value) bool {
 	return x.Op == OpAnd && (constIs(x.Args[1], 0xFF) || constIs(x.Args[0], 0xFF))
 }
 
-// rewrite builds C, V, V2, E and X before H and returns their number.
+// scanWarmup is the bytes of each stream a word loop (musl's strlen and
+// memchr) compares before C: most strings, keys and lines a program
+// scans are short, and for them the prologue's set-up (the memory's
+// length, two dependent loads; the limits; a chunk compared; the
+// iteration of its first exit found) costs more than the few
+// iterations it skips. wasmtime runs the scalar loop alone; wasi-libc's
+// strlen of a few bytes took 1.4 times its time without the warm-up
+// (testdata/bench/wider/glob.wasm). Byte loops go to C at once: a byte
+// iteration with the count-down costs as much as a third of the set-up,
+// and two-stream compares (memcmp, an LZ77 match) run 4 to 258 bytes
+// (testdata/bench/wider/lz77.wasm: 37% more instructions with 16 bytes
+// of warm-up, 51% with 4).
+const scanWarmup = 16
+
+// rewrite builds C, V, V2, E and X; with warm iterations of warm-up,
+// L on the loop's back edge too, all after the latch; else before H. It
+// returns the number of blocks it put before H.
 //
+// With a warm-up, H gets a parameter w, the warm-up iterations left:
+// entered from P with warm, it counts down on the back edge, and the
+// iteration that takes it to 0 goes to C instead of H; every other way
+// into H passes 0 (-1 next: C again only after 2^32 more iterations,
+// and C may start from any iteration). The blocks' "entry" is then the
+// latch's arguments to H, else P's.
+//
+//	L:      if w-1 == 0 goto C else H(latch's arguments, w-1)
 //	C:      limit = min(bytes of each stream in bounds, bytes the counters allow)
-//	        if limit >= 16 goto V(start) else H(entry)
+//	        if limit >= 16 goto V(start) else H(entry[, 0])
 //	V(q):   compare 16 bytes of each stream at q; if any lane exits goto E
 //	V2:     q += 16; if q <= start+limit-16 goto V(q) else X(q)
 //	E:      X(q + the iteration of the first lane that exits)
-//	X(q):   H(the induction variables at iteration (q-start)/size)
+//	X(q):   H(the induction variables at iteration (q-start)/size[, 0])
 //
 // q is the first stream's address; the others are at fixed distances.
 // Lanes before the first that exits belong to iterations that continue,
 // so E skips them too, and the scalar loop starts at the iteration that
 // may exit.
-func (l *scanLoop) rewrite() int {
+func (l *scanLoop) rewrite(warm uint32) int {
 	f, H, P := l.f, l.H, l.P
 	f.Simd = true
-	C, V, V2, E, X := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
-	for _, b := range []*Block{C, V, V2, E, X} {
-		b.Sealed, b.LoopDepth = true, P.LoopDepth
+	L, C, V, V2, E, X := f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock(), f.NewBlock()
+	outer := P.LoopDepth // the depth of C, C2, E, X (and L)
+	if warm > 0 {
+		outer = H.LoopDepth
 	}
+	for _, b := range []*Block{L, C, V, V2, E, X} {
+		b.Sealed, b.LoopDepth = true, outer
+	}
+	// V and V2 are a loop after H's, or inside it.
 	V.LoopDepth, V2.LoopDepth = H.LoopDepth, H.LoopDepth
+	if warm > 0 {
+		V.LoopDepth, V2.LoopDepth = H.LoopDepth+1, H.LoopDepth+1
+	}
 	ap := appender{f, l.streams[0].ld.Pos}
 	val, cnst, at := ap.val, ap.cnst, ap.at
+	// w's zero in C comes first: a constant 0 may be an xor, which must
+	// not come between C's compare and its branch.
+	if warm > 0 {
+		cnst(C, TI32, 0)
+	}
 	simd := func(b *Block, sub uint32, t Type, args ...*Value) *Value {
 		v := val(b, OpSIMD, t, args...)
 		v.Aux2 = int64(sub)
@@ -906,6 +966,8 @@ func (l *scanLoop) rewrite() int {
 		tv = val(X, OpShrU, TI32, u, cnst(X, TI32, sizeLog))
 	}
 	pe := &P.Succs[l.entryEdge]
+	back := l.latch.EdgeTo(H)
+	entry := l.entry // P's arguments to H, or the latch's
 	// loadAt loads in b what stream i's load reads at addr (in bounds:
 	// C checked it, or V compared it).
 	loadAt := func(b *Block, i int, addr *Value) *Value {
@@ -918,8 +980,8 @@ func (l *scanLoop) rewrite() int {
 		v.Aux, v.Aux2, v.Pos = ld.Aux, ld.Aux2, ld.Pos
 		return v
 	}
-	hargs := make([]*Value, len(H.Params))
-	for j, e := range pe.Args {
+	hargs := make([]*Value, len(H.Params), len(H.Params)+1)
+	for j, e := range entry {
 		if l.carried[j] != nil {
 			// The byte (word) of iteration t-1, or the entry value,
 			// which C2 found equal to memory there, for t = 0.
@@ -940,8 +1002,13 @@ func (l *scanLoop) rewrite() int {
 		}
 		hargs[j].Uses++
 	}
+	if warm > 0 {
+		hargs = append(hargs, cnst(X, TI32, 0))
+		hargs[len(hargs)-1].Uses++
+	}
 
-	// Wire the blocks: P -> C -> V <-> V2, C -> H, V -> E -> X, V2 -> X -> H.
+	// Wire the blocks: P (or latch -> L) -> C -> V <-> V2, C -> H,
+	// V -> E -> X, V2 -> X -> H; L -> H.
 	edge := func(b *Block, args ...*Value) Edge {
 		for _, a := range args {
 			a.Uses++
@@ -962,10 +1029,13 @@ func (l *scanLoop) rewrite() int {
 		}
 		if C2 == nil {
 			C2 = f.NewBlock()
-			C2.Sealed, C2.LoopDepth = true, P.LoopDepth
+			C2.Sealed, C2.LoopDepth = true, outer
 			into = C2
+			if warm > 0 {
+				cnst(C2, TI32, 0) // first: see zeroC
+			}
 		}
-		e := pe.Args[st.carry]
+		e := entry[st.carry]
 		eq := val(C2, OpEq, TI32, loadAt(C2, i, starts[i]), e)
 		if C2.Control == nil {
 			C2.Control = eq
@@ -973,14 +1043,46 @@ func (l *scanLoop) rewrite() int {
 			C2.Control = val(C2, OpAnd, TI32, C2.Control, eq)
 		}
 	}
-	if C2 != nil {
-		setIf(C, enough, edge(C2), Edge{B: H, Args: pe.Args}, P) // P's arguments move to C's edge
-		setIf(C2, C2.Control, edge(V, starts[0]), edge(H, slices.Clone(pe.Args)...), C)
-	} else {
-		setIf(C, enough, edge(V, starts[0]), Edge{B: H, Args: pe.Args}, P)
+	toH := func(b *Block) Edge {
+		args := slices.Clone(entry)
+		if warm > 0 {
+			args = append(args, b.Values[0]) // b's zero
+		}
+		return edge(H, args...)
 	}
-	pe.B, pe.Args = C, nil
-	P.SuccIdx = nil
+	into0 := P // C's predecessor
+	if warm > 0 {
+		into0 = L
+	}
+	if C2 != nil {
+		setIf(C, enough, edge(C2), toH(C), into0)
+		setIf(C2, C2.Control, edge(V, starts[0]), toH(C2), C)
+	} else {
+		setIf(C, enough, edge(V, starts[0]), toH(C), into0)
+	}
+	if warm == 0 {
+		// P's arguments: C's edge to H (and C2's) now pass them.
+		for _, a := range pe.Args {
+			a.Uses--
+		}
+		pe.B, pe.Args = C, nil
+		P.SuccIdx = nil
+	} else {
+		// H's warm-up count w: warm from P (a constant first in P,
+		// before its compare and branch), w-1 from L.
+		w := f.NewValue(H, OpParam, TI32)
+		H.Params = append(H.Params, w)
+		k := f.NewValue(P, OpConst, TI32)
+		k.Aux, k.Pos, k.Uses = int64(warm), ap.pos, 1
+		P.Values = slices.Insert(P.Values, 0, k)
+		pe.Args = append(slices.Clip(pe.Args), k)
+		w1 := val(L, OpSub, TI32, w, cnst(L, TI32, 1))
+		setIf(L, val(L, OpEq, TI32, w1, cnst(L, TI32, 0)), edge(C),
+			Edge{B: H, Args: append(slices.Clone(entry), w1)}, l.latch)
+		w1.Uses++
+		l.latch.Succs[back] = Edge{B: L} // its arguments move to L's edge to H
+		l.latch.SuccIdx = nil
+	}
 	if contV == nil {
 		setIf(V, test, edge(E), edge(V2), into, V2)
 	} else {
@@ -989,14 +1091,26 @@ func (l *scanLoop) rewrite() int {
 	setIf(V2, more, edge(V, next), edge(X, next), V)
 	E.Kind, E.Succs, E.Preds = BlockPlain, []Edge{edge(X, hit)}, []*Block{V}
 	X.Kind, X.Succs, X.Preds = BlockPlain, []Edge{{B: H, Args: hargs}}, []*Block{V2, E}
-	H.Preds[slices.Index(H.Preds, P)] = C
-	H.Preds = append(H.Preds, X)
 	blocks := []*Block{C, V, V2, E, X}
 	if C2 != nil {
-		H.Preds = append(H.Preds, C2)
 		blocks = []*Block{C, C2, V, V2, E, X}
 	}
-	i := slices.Index(f.Blocks, H)
-	f.Blocks = slices.Insert(f.Blocks, i, blocks...)
-	return len(blocks)
+	if warm == 0 {
+		H.Preds[slices.Index(H.Preds, P)] = C
+		H.Preds = append(H.Preds, X)
+		if C2 != nil {
+			H.Preds = append(H.Preds, C2)
+		}
+		i := slices.Index(f.Blocks, H)
+		f.Blocks = slices.Insert(f.Blocks, i, blocks...)
+		return len(blocks)
+	}
+	H.Preds[slices.Index(H.Preds, l.latch)] = L
+	H.Preds = append(H.Preds, C, X)
+	if C2 != nil {
+		H.Preds = append(H.Preds, C2)
+	}
+	i := slices.Index(f.Blocks, l.latch)
+	f.Blocks = slices.Insert(f.Blocks, i+1, append([]*Block{L}, blocks...)...)
+	return 0
 }

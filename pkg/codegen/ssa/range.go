@@ -2,6 +2,7 @@ package ssa
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -52,6 +53,11 @@ func rangeOf(v *Value, facts map[*Value]urange, depth int) urange {
 		return r.meet(urange{0, 32})
 	case OpAnd:
 		return r.meet(urange{0, min(arg(0).hi, arg(1).hi)})
+	case OpOr, OpXor:
+		// No bit above the highest of either operand's bound: a
+		// table index (c ^ *p) of a CRC or hash, both bytes.
+		hi := max(arg(0).hi, arg(1).hi)
+		return r.meet(urange{0, 1<<bits.Len64(hi) - 1})
 	case OpRemU:
 		if c, ok := constArg(1); ok && c != 0 {
 			return r.meet(urange{0, c - 1})
