@@ -650,6 +650,7 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // stays spilled.
 func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
 	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
+	s.backArgs = s.findBackArgs()
 	sc := scratchOf(f.WS)
 	if sc != nil {
 		// The register lists grow in the worker's memory, kept from
@@ -676,6 +677,9 @@ type scanner struct {
 	callW []float32 // prefix sums of the calls' weights, by callPos index
 	h     hints
 	cl    *clobbers // where the registers of Target.MayClobber are clobbered
+	// backArgs are the float loop arguments whose parameters' registers
+	// other float values try last (vexfloat.go); nil without FloatVEX.
+	backArgs []backArg
 
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
@@ -829,19 +833,33 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 		// (a loop's entry edge) saves the move on that edge.
 		s.tryArgRegs(v, try)
 	}
-	if len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
+	// Three-operand float arithmetic needs no copy either way
+	// (vexfloat.go).
+	threeAddr := s.f.FloatVEX && vexFloatOp(v.Op)
+	if !threeAddr && len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
 		try(v.Args[0].Loc.Reg)
 	}
 	// A non-commutative two-address operation whose result shares the
 	// second operand's register needs a detour through a scratch
 	// register: take that register only as a last resort.
 	avoid := ssa.NoReg
-	if s.t.TwoAddress() && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
+	if s.t.TwoAddress() && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
 		avoid = v.Args[1].Loc.Reg
 	}
+	var held RegMask
+	if len(s.backArgs) > 0 && v.Type.IsFloat() && r == ssa.NoReg {
+		held = s.heldForArgs(cur)
+	}
 	for _, c := range regs {
-		if c != avoid {
+		if c != avoid && !held.Has(c) {
 			try(c)
+		}
+	}
+	if held != 0 {
+		for _, c := range regs {
+			if c != avoid && held.Has(c) {
+				try(c)
+			}
 		}
 	}
 	try(avoid)

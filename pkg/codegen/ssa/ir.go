@@ -184,6 +184,11 @@ type Func struct {
 	// need more scratch registers for them (amd64 keeps two more XMM
 	// registers back, isa/amd64/regs.go).
 	Simd bool
+	// FloatVEX is set by a backend whose scalar float arithmetic has
+	// three-operand forms (amd64 with AVX): the result of such an
+	// operation need not share its first operand's register, and the
+	// register allocator stops steering it there (regalloc/vexfloat.go).
+	FloatVEX bool
 }
 
 func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {

@@ -322,6 +322,8 @@ func (e *emitter) vvv(op asm.VecOp, d, x, y asm.Reg, imm int) {
 // register fewer per load.
 func (Machine) Prepare(f *ssa.Func, opts *ssa.Options) {
 	dropEntryCheck(f, opts)
+	// floatBin and floatUnary emit VEX three-operand forms under AVX.
+	f.FloatVEX = opts.Features&object.FeatureAVX != 0
 	if f.Simd && opts.OptLevel > 1 && opts.Features&object.FeatureAVX != 0 {
 		ssa.FuseVectorLoads(f, vecMemOperand)
 		avx2 := opts.Features&object.FeatureAVX2 != 0
