@@ -107,6 +107,10 @@ const (
 	FMul FloatArith = 0x59
 	FSub FloatArith = 0x5C
 	FDiv FloatArith = 0x5E
+	// FMin and FMax are x86's minsd/maxsd (y when either is NaN or both
+	// are zeros), not wasm's min/max.
+	FMin FloatArith = 0x5D
+	FMax FloatArith = 0x5F
 	// FSqrt is dst = sqrt(y) with the rest of dst from x: vsqrtsd d, x, x
 	// reads only x, where SSE's sqrtsd d, x also waits for d's last
 	// writer (it keeps d's upper bits), a false dependency.

@@ -51,6 +51,11 @@ func TestVEXScalarMatchesLegacy(t *testing.T) {
 		legacy func(a *Assembler, d, y Reg)
 		avx    func(a *Assembler, d, x, y Reg)
 	}{
+		{"minss", (*Assembler).MinssRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FMin, 32, d, x, y) }},
+		{"minsd", (*Assembler).MinsdRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FMin, 64, d, x, y) }},
+		{"maxss", (*Assembler).MaxssRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FMax, 32, d, x, y) }},
+		{"maxsd", (*Assembler).MaxsdRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FMax, 64, d, x, y) }},
+		{"addsd", (*Assembler).AddsdRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FAdd, 64, d, x, y) }},
 		{"sqrtss", (*Assembler).SqrtssRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FSqrt, 32, d, x, y) }},
 		{"sqrtsd", (*Assembler).SqrtsdRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FSqrt, 64, d, x, y) }},
 		{"cvtss2sd", (*Assembler).Cvtss2sdRR, func(a *Assembler, d, x, y Reg) { a.VfloatRRR(FCvt, 32, d, x, y) }},

@@ -834,6 +834,10 @@ func (e *emitter) minMax(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
 	f32 := v.Type == ssa.TF32
+	if e.opts.Features&object.FeatureAVX != 0 {
+		e.minMaxVEX(v)
+		return
+	}
 	e.load(x15, x)
 	ry := e.xmm(y, x14)
 	nan, normal, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
@@ -866,6 +870,43 @@ func (e *emitter) minMax(v *ssa.Value) {
 	if d != x15 {
 		a.MovapsRR(d, x15)
 	}
+	e.finish(v, d)
+}
+
+// minMaxVEX is minMax in AVX's three-operand forms: each path writes the
+// result straight into v's register, which may be either operand's,
+// with no copy of x into a scratch register first and none back after.
+func (e *emitter) minMaxVEX(v *ssa.Value) {
+	a := e.a
+	sz := v.Type.Size()
+	rx := e.xmm(v.Args[0], x15)
+	ry := e.xmm(v.Args[1], x14)
+	d := e.dst(v, x15)
+	nan, normal, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
+	if sz == 32 {
+		a.UcomissRR(rx, ry)
+	} else {
+		a.UcomisdRR(rx, ry)
+	}
+	a.Jcc(asm.CondP, nan)
+	a.Jcc(asm.CondNE, normal)
+	// Equal: the operands can only differ in the sign of zero.
+	if v.Op == ssa.OpFMin {
+		a.VV(asm.Orps, d, rx, ry)
+	} else {
+		a.VV(asm.Andps, d, rx, ry)
+	}
+	a.Jmp(done)
+	a.Bind(nan)
+	a.VfloatRRR(asm.FAdd, sz, d, rx, ry)
+	a.Jmp(done)
+	a.Bind(normal)
+	if v.Op == ssa.OpFMin {
+		a.VfloatRRR(asm.FMin, sz, d, rx, ry)
+	} else {
+		a.VfloatRRR(asm.FMax, sz, d, rx, ry)
+	}
+	a.Bind(done)
 	e.finish(v, d)
 }
 
