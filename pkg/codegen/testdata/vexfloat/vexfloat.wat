@@ -71,4 +71,21 @@
     (i64.xor (i64.reinterpret_f64 (local.get $a))
       (i64.xor (i64.rotl (i64.reinterpret_f64 (local.get $b)) (i64.const 13))
         (i64.xor (i64.rotl (i64.reinterpret_f64 (local.get $c)) (i64.const 29)) (i64.reinterpret_f64 (local.get $d))))))
+;; Float selects in a loop (straight into the result's register
+  ;; with AVX, from either operand's register), their conditions from
+  ;; float compares (NaN: false) and from integers.
+  (func (export "select64") (param $x i32) (result i64)
+    (local $a f64) (local $b f64) (local $c f32) (local $n i32)
+    (local.set $a (f64.load (i32.and (local.get $x) (i32.const 0xf8))))
+    (local.set $b (f64.load offset=256 (i32.and (local.get $x) (i32.const 0xf8))))
+    (local.set $c (f32.load offset=128 (i32.and (local.get $x) (i32.const 0x7c))))
+    (local.set $n (i32.and (local.get $x) (i32.const 15)))
+    (loop $l
+      (local.set $a (select (local.get $b) (f64.add (local.get $a) (f64.const 1.25)) (f64.lt (local.get $a) (local.get $b))))
+      (local.set $b (select (f64.mul (local.get $b) (f64.const -0.5)) (local.get $a) (i32.and (local.get $n) (i32.const 1))))
+      (local.set $c (select (f32.const -0) (local.get $c) (f32.ge (local.get $c) (f32.demote_f64 (local.get $a)))))
+      (local.set $a (select (local.get $a) (f64.const 0) (f64.eq (local.get $a) (local.get $a))))
+      (br_if $l (i32.ge_s (local.tee $n (i32.sub (local.get $n) (i32.const 1))) (i32.const 0))))
+    (i64.xor (i64.reinterpret_f64 (local.get $a))
+      (i64.xor (i64.rotl (i64.reinterpret_f64 (local.get $b)) (i64.const 13)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $c))))))
 )
