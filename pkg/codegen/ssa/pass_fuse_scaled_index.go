@@ -17,8 +17,9 @@ import "math"
 // none), with an offset that fits a displacement: the effective address,
 // and so the trap, the guard-page fault and its site, is the same.
 //
-// The shift moves down to just before its last use, so x stays live (in
-// its register) until every access that reads it has run. Uses are
+// The shift moves down to just before its access, one copy for each
+// access, so x stays live (in its register) until the access reads it,
+// and a split of x's range renames the x that access reads. Uses are
 // counted here, not read from Uses, which may be stale after the passes
 // before: a use not counted would read a shift that has no register.
 func fuseScaledIndexes(f *Func) {
@@ -69,14 +70,14 @@ func fuseScaledIndexes(f *Func) {
 			}
 		}
 	}
-	moved := map[*Value]*Value{} // last use -> shift moved before it
+	fused := false
 	for s := range cand {
-		if l := last[s]; l != nil {
+		if last[s] != nil {
 			s.Fused = true
-			moved[l] = s
+			fused = true
 		}
 	}
-	if len(moved) == 0 {
+	if !fused {
 		return
 	}
 	for _, b := range f.Blocks {
@@ -87,7 +88,18 @@ func fuseScaledIndexes(f *Func) {
 				changed = true
 				continue
 			}
-			if s := moved[v]; s != nil {
+			if (v.Op == OpLoad || v.Op == OpStore) && v.Args[0].Fused && cand[v.Args[0]] {
+				s := v.Args[0]
+				if last[s] != v {
+					// Not the last use: a copy of its own, so that each
+					// access reads x where it stands (a split of x's
+					// range renames it at the shift's place).
+					c := f.NewValue(b, OpShl, TI32, s.Args...)
+					c.Pos, c.Fused, c.Uses = s.Pos, true, 1
+					s.Uses--
+					v.Args[0] = c
+					s = c
+				}
 				vs = append(vs, s)
 			}
 			vs = append(vs, v)
