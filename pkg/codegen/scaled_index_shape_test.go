@@ -29,6 +29,7 @@ func TestScaledIndexShape(t *testing.T) {
 		{"load T[idx]", catBytes(idx, c(2), []byte{0x74, 0x28, 2, 16}), "+4*r", false},
 		{"store at (x>>29)<<3", catBytes(get, c(29), []byte{0x76}, c(3), []byte{0x74}, get, []byte{0x36, 2, 8}, c(0)), "+8*r", false},
 		{"load8 at (x&0x7fffffff)<<1", catBytes(get, c(0x7fffffff), []byte{0x71}, c(1), []byte{0x74, 0x2d, 0, 0}), "+2*r", false},
+		{"v128 at (x&0xfff)<<3", catBytes(get, c(0xfff), []byte{0x71}, c(3), []byte{0x74, 0xfd, 0x00, 4, 8, 0xfd, 0x1b, 1}), "+8*r", false},
 		// One shift (gvn) read by two loads: a copy for each.
 		{"two loads", catBytes(idx, c(2), []byte{0x74, 0x28, 2, 16}, idx, c(2), []byte{0x74, 0x28, 2, 32, 0x6a}), "+4*r", false},
 		{"load x<<2 may wrap", catBytes(get, c(2), []byte{0x74, 0x28, 2, 16}), "", true},

@@ -24,6 +24,8 @@ func TestScaledIndexExec(t *testing.T) {
 	store := func(addr []byte, off byte) []byte {
 		return cat(addr, get, []byte{0x36, 2, off}, load(shl(and(get, 7), 3), 0))
 	}
+	// v128.load offset=off (addr), its i64 lane 1.
+	loadV := func(addr []byte, off byte) []byte { return cat(addr, []byte{0xfd, 0x00, 4, off, 0xfd, 0x1d, 1}) }
 	byteXor := cat(and(get, 255), shr(get, 24), []byte{0x73}) // (x & 255) ^ (x >> 24)
 	tests := []struct {
 		name string
@@ -38,6 +40,7 @@ func TestScaledIndexExec(t *testing.T) {
 		{"(x&0x7fffffff) << 1 byte", load8(shl(and(get, 0x7fffffff), 1), 0)},
 		{"store at (x>>2) << 2", store(shl(shr(get, 2), 2), 0)},
 		{"store at (x&0x3fff) << 2 offset 12", store(shl(and(get, 0x3fff), 2), 12)},
+		{"v128 at (x&0xfff) << 3 offset 8", loadV(shl(and(get, 0xfff), 3), 8)},
 		// One shift (gvn) read by two loads.
 		{"two loads at (x&0xfff) << 3", cat(load(shl(and(get, 0xfff), 3), 0), load(shl(and(get, 0xfff), 3), 16), []byte{0x7c})},
 		// Not scaled: x << k may wrap (x near 2^30 for k = 2).
@@ -47,6 +50,7 @@ func TestScaledIndexExec(t *testing.T) {
 		{"(x>>1) << 2", load32(shl(shr(get, 1), 2), 0)},
 		{"(x&0x7fffffff) << 2", load32(shl(and(get, 0x7fffffff), 2), 0)},
 		{"store at x << 2", store(shl(get, 2), 0)},
+		{"v128 at x << 3", loadV(shl(get, 3), 0)},
 		// The shift (one value after gvn) is also an operand: kept.
 		{"shift also a value", cat(load32(shl(and(get, 255), 2), 0), shl(and(get, 255), 2), []byte{0xad, 0x7c})},
 	}
