@@ -162,8 +162,21 @@ func (g *gen) expr(depth int) {
 		}
 	case 4:
 		// A load at a masked address, or (rarely) anywhere: may trap.
+		// Some masked addresses are (x & m) << k, k = 1..3, and some
+		// unmasked ones x << k, which may wrap: table lookups, read
+		// through a scaled index when the range allows
+		// (ssa.fuseScaledIndexes). The choice takes no more input, so
+		// that other inputs generate what they did.
 		g.expr(depth - 1)
-		if g.byte1()%8 != 0 {
+		switch b := g.byte1(); {
+		case b%8 == 1 && b&0x30 != 0:
+			k := int32(b >> 4 & 3)
+			g.emit(0x41)
+			g.sleb(0xfff0 >> k)
+			g.emit(0x71, 0x41, byte(k), 0x74)
+		case b%8 == 0 && b&0x30 != 0:
+			g.emit(0x41, b>>4&3, 0x74)
+		case b%8 != 0:
 			g.emit(0x41)
 			g.sleb(0xfff0)
 			g.emit(0x71)

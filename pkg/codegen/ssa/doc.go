@@ -25,11 +25,12 @@
 //	pass_fuse_select.go    fuseSelects          OptLevel >= 1
 //	pass_fuse_scaled.go    fuseScaledAdds       OptLevel >= 1
 //	pass_andn.go           fuseAndNot           OptLevel >= 1
+//	pass_fuse_scaled_index.go fuseScaledIndexes OptLevel 2 (an access at x << k as [x*2^k])
 //	pass_fuse_load.go      fuseLoads            OptLevel 2
 //
 // The fusions mark values (Value.Fused) that the backend folds into their
 // one user, and move them next to it (fuseVectorTests may swap a branch's
-// targets). fuseVectorTests, fuseScaledAdds, fuseAndNot and fuseLoads
-// follow x86 (PTEST, scaled-index addressing, ANDN, memory operands): a
-// backend without those would skip them.
+// targets). fuseVectorTests, fuseScaledAdds, fuseAndNot, fuseScaledIndexes
+// and fuseLoads follow x86 (PTEST, scaled-index addressing, ANDN, memory
+// operands): a backend without those would skip them.
 package ssa

@@ -53,6 +53,7 @@ func Optimize(f *Func, level int) {
 		fuseScaledAdds(f)
 		fuseAndNot(f)
 		if level > 1 {
+			fuseScaledIndexes(f)
 			fuseLoads(f)
 		}
 	}

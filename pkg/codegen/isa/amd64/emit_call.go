@@ -42,6 +42,11 @@ func (e *emitter) memAccess(v *ssa.Value, size int) asm.Mem {
 			return asm.M(asm.R14, int32(at))
 		}
 	}
+	if x, scale := ssa.ScaledIndex(v); x != nil && ml == nil && off <= math.MaxInt32 {
+		// x << k as the index x scaled by 2^k (ssa.fuseScaledIndexes:
+		// no wrap, so the same effective address).
+		return asm.MI(asm.R14, e.gpr(x, rC), scale, int32(off))
+	}
 	ra := e.gpr(addr, rC)
 	if v.Aux < 0 && ml == nil {
 		// x - c as [x] with displacement -c (foldAddress): x < c faults
