@@ -12,7 +12,10 @@ import (
 // inside the memory: a guest-supplied offset can never reach the host.
 //
 // A slice from Read aliases the memory: it is valid until the guest grows
-// the memory or the instance is closed; copy what must outlive that.
+// the memory or the instance is closed; copy what must outlive that. A
+// slice kept past that point is not checked: a pool reuses the memory for
+// its next instance, so the slice may show that tenant's data, or fault
+// once the mapping is gone. ReadString and the typed readers copy.
 // Memory is used from the goroutine that calls into the instance (or from
 // its host functions). Like an Instance it is a handle: once its instance
 // is closed it is empty (every access out of bounds), whatever instance
@@ -62,7 +65,8 @@ func (m Memory) span(off, n uint32) ([]byte, bool) {
 	return b[off:end:end], true
 }
 
-// Read returns a view of n bytes at off (not a copy).
+// Read returns a view of n bytes at off (not a copy; see Memory for how
+// long it stays valid).
 func (m Memory) Read(off, n uint32) ([]byte, bool) { return m.span(off, n) }
 
 // ReadString returns a copy of n bytes at off as a string.
