@@ -829,59 +829,42 @@ func (e *emitter) floatBin(v *ssa.Value) {
 }
 
 // minMax implements wasm min/max: NaN if either operand is NaN, and -0 <
-// +0, which minss/maxss alone do not provide.
+// +0, which minss/maxss alone do not provide. Under AVX every path writes
+// v's register (which may be either operand's) in three-operand form;
+// otherwise x is copied into x15, each path works on it in place, and the
+// result is copied out.
 func (e *emitter) minMax(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
-	f32 := v.Type == ssa.TF32
-	if e.opts.Features&object.FeatureAVX != 0 {
-		e.minMaxVEX(v)
-		return
-	}
-	e.load(x15, x)
-	ry := e.xmm(y, x14)
-	nan, normal, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
-	if f32 {
-		a.UcomissRR(x15, ry)
-	} else {
-		a.UcomisdRR(x15, ry)
-	}
-	a.Jcc(asm.CondP, nan)
-	a.Jcc(asm.CondNE, normal)
-	// Equal: the operands can only differ in the sign of zero.
-	if v.Op == ssa.OpFMin {
-		a.OrpsRR(x15, ry)
-	} else {
-		a.AndpsRR(x15, ry)
-	}
-	a.Jmp(done)
-	a.Bind(nan)
-	if f32 {
-		a.AddssRR(x15, ry)
-	} else {
-		a.AddsdRR(x15, ry)
-	}
-	a.Jmp(done)
-	a.Bind(normal)
-	rr, _ := e.sseOps(v.Op, v.Type)
-	rr(x15, ry)
-	a.Bind(done)
-	d := e.dst(v, x15)
-	if d != x15 {
-		a.MovapsRR(d, x15)
-	}
-	e.finish(v, d)
-}
-
-// minMaxVEX is minMax in AVX's three-operand forms: each path writes the
-// result straight into v's register, which may be either operand's,
-// with no copy of x into a scratch register first and none back after.
-func (e *emitter) minMaxVEX(v *ssa.Value) {
-	a := e.a
 	sz := v.Type.Size()
-	rx := e.xmm(v.Args[0], x15)
-	ry := e.xmm(v.Args[1], x14)
-	d := e.dst(v, x15)
+	avx := e.opts.Features&object.FeatureAVX != 0
+	rx := x15
+	if avx {
+		rx = e.xmm(x, x15)
+	} else {
+		e.load(x15, x)
+	}
+	ry := e.xmm(y, x14)
+	d := x15
+	if avx {
+		d = e.dst(v, x15)
+	}
+	// op emits d = rx op ry (d is rx without AVX).
+	op := func(vex asm.FloatArith, sse sseBin) {
+		if avx {
+			a.VfloatRRR(vex, sz, d, rx, ry)
+		} else {
+			sse(d, ry)
+		}
+	}
+	// Equal operands can only differ in the sign of zero: or the bits for
+	// min, and them for max.
+	bits, sseBits, minOrMax := asm.Andps, sseBin(a.AndpsRR), asm.FMax
+	if v.Op == ssa.OpFMin {
+		bits, sseBits, minOrMax = asm.Orps, a.OrpsRR, asm.FMin
+	}
+	sseMinMax, _ := e.sseOps(v.Op, v.Type)
+	sseAdd, _ := e.sseOps(ssa.OpFAdd, v.Type)
 	nan, normal, done := a.NewLabel(), a.NewLabel(), a.NewLabel()
 	if sz == 32 {
 		a.UcomissRR(rx, ry)
@@ -890,23 +873,22 @@ func (e *emitter) minMaxVEX(v *ssa.Value) {
 	}
 	a.Jcc(asm.CondP, nan)
 	a.Jcc(asm.CondNE, normal)
-	// Equal: the operands can only differ in the sign of zero.
-	if v.Op == ssa.OpFMin {
-		a.VV(asm.Orps, d, rx, ry)
+	if avx {
+		a.VV(bits, d, rx, ry)
 	} else {
-		a.VV(asm.Andps, d, rx, ry)
+		sseBits(d, ry)
 	}
 	a.Jmp(done)
 	a.Bind(nan)
-	a.VfloatRRR(asm.FAdd, sz, d, rx, ry)
+	op(asm.FAdd, sseAdd)
 	a.Jmp(done)
 	a.Bind(normal)
-	if v.Op == ssa.OpFMin {
-		a.VfloatRRR(asm.FMin, sz, d, rx, ry)
-	} else {
-		a.VfloatRRR(asm.FMax, sz, d, rx, ry)
-	}
+	op(minOrMax, sseMinMax)
 	a.Bind(done)
+	if r := e.dst(v, x15); !avx && r != x15 {
+		a.MovapsRR(r, x15)
+		d = r
+	}
 	e.finish(v, d)
 }
 
