@@ -13,7 +13,7 @@
 #   LUCET_RUN  the lucet-run to count (default bin/lucet-run, built); the
 #              lucetc next to it compiles hello.so
 #   PACKAGES   how many packages to list by code pages touched (default 25)
-# Needs valgrind; builds the urfave/cli hello like startup.sh.
+# Needs valgrind; the urfave/cli hello is scripts/clihello, as in startup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -21,30 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 if [ -z "${1:-}" ]; then make -s build; fi
 lr=${1:-bin/lucet-run}
 top=${2:-25}
-mkdir -p "$tmp/gocli"
-sed 's|^module .*|module gocli|' go.mod > "$tmp/gocli/go.mod"
-cp go.sum "$tmp/gocli/"
-cat > "$tmp/gocli/main.go" <<'EOF'
-package main
-
-import (
-	"os"
-
-	"github.com/urfave/cli/v2"
-)
-
-func main() {
-	app := &cli.App{
-		Name:   "hello",
-		Flags:  []cli.Flag{&cli.BoolFlag{Name: "quiet"}},
-		Action: func(c *cli.Context) error { _, err := os.Stdout.WriteString("Hello, world!\n"); return err },
-	}
-	if err := app.Run(os.Args); err != nil {
-		os.Exit(1)
-	}
-}
-EOF
-(cd "$tmp/gocli" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags urfave_cli_no_docs -o ../hello-go-cli .)
+CGO_ENABLED=0 go build -buildvcs=false -tags urfave_cli_no_docs -o "$tmp/hello-go-cli" ./scripts/clihello
 # The object from the same build's lucetc (objects name their compiler).
 lucetc=$(dirname "$lr")/lucetc
 [ -x "$lucetc" ] || lucetc=bin/lucetc

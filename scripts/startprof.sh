@@ -17,30 +17,7 @@ shift || true
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -z "${LUCET_RUN:-}" ]; then make -s build; LUCET_RUN=bin/lucet-run; fi
-mkdir -p "$tmp/gocli"
-sed 's|^module .*|module gocli|' go.mod > "$tmp/gocli/go.mod"
-cp go.sum "$tmp/gocli/"
-cat > "$tmp/gocli/main.go" <<'GO'
-package main
-
-import (
-	"os"
-
-	"github.com/urfave/cli/v2"
-)
-
-func main() {
-	app := &cli.App{
-		Name:   "hello",
-		Flags:  []cli.Flag{&cli.BoolFlag{Name: "quiet"}},
-		Action: func(c *cli.Context) error { _, err := os.Stdout.WriteString("Hello, world!\n"); return err },
-	}
-	if err := app.Run(os.Args); err != nil {
-		os.Exit(1)
-	}
-}
-GO
-(cd "$tmp/gocli" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags urfave_cli_no_docs -o ../clihello .)
+CGO_ENABLED=0 go build -buildvcs=false -tags urfave_cli_no_docs -o "$tmp/clihello" ./scripts/clihello
 # Fresh copies, as scripts/startup.sh runs them (see its comment).
 cp "$LUCET_RUN" "$tmp/lucetrun"
 bin/lucetc testdata/hello.wasm -o "$tmp/hello.so" 2>/dev/null || go run -tags urfave_cli_no_docs ./cmd/lucetc testdata/hello.wasm -o "$tmp/hello.so"

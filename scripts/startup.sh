@@ -44,32 +44,8 @@ import "os"
 func main() { os.Stdout.WriteString("Hello, world!\n") }
 EOF
 (cd "$tmp/gohello" && CGO_ENABLED=0 GOFLAGS= go mod init gohello >/dev/null 2>&1 && CGO_ENABLED=0 go build -o ../hello-go .)
-# The urfave/cli program uses lucet's own go.mod/go.sum (same versions, and
-# no download), built with the same tags as the tools.
-mkdir -p "$tmp/gocli"
-sed 's|^module .*|module gocli|' go.mod > "$tmp/gocli/go.mod"
-cp go.sum "$tmp/gocli/"
-cat > "$tmp/gocli/main.go" <<'EOF'
-package main
-
-import (
-	"os"
-
-	"github.com/urfave/cli/v2"
-)
-
-func main() {
-	app := &cli.App{
-		Name:   "hello",
-		Flags:  []cli.Flag{&cli.BoolFlag{Name: "quiet"}},
-		Action: func(c *cli.Context) error { _, err := os.Stdout.WriteString("Hello, world!\n"); return err },
-	}
-	if err := app.Run(os.Args); err != nil {
-		os.Exit(1)
-	}
-}
-EOF
-(cd "$tmp/gocli" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags urfave_cli_no_docs -o ../hello-go-cli .)
+# The urfave/cli hello (scripts/clihello), built like the tools.
+CGO_ENABLED=0 go build -buildvcs=false -tags urfave_cli_no_docs -o "$tmp/hello-go-cli" ./scripts/clihello
 bin/lucetc testdata/hello.wasm -o "$tmp/hello.so"
 # Every timed binary runs from a cp of it: the same lucet-run bytes started
 # ~1 ms (user+sys) slower from the file the Go linker had just written
