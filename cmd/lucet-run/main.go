@@ -133,8 +133,8 @@ var exitProcess = os.Exit
 // call that waits on a stream or clock (poll_oneoff, fd_read, fd_write,
 // sock_*), which then ends the run through the ordinary path (exit 124,
 // deferred cleanup done). What it cannot reach is a host call blocked in
-// the kernel on a file: a guest's path_open of a FIFO nobody opens for
-// writing, fsync or close on a hung network filesystem. For those this is
+// the kernel on a file: fsync or close on a hung network filesystem (a
+// path_open of a FIFO waits where the timeout reaches it). For those this is
 // the last resort. It is generous so that on a loaded machine it never
 // overtakes the ordinary path, which takes a few milliseconds.
 const timeoutGrace = time.Second

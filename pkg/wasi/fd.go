@@ -147,16 +147,23 @@ func fdIO(c *call, write bool) Errno {
 		// A stream read may return less than asked: one chunk at most,
 		// so it ends in bounded time (a 1 GiB read of /dev/zero).
 		iov = capIov(iov, ioChunk)
-		n, cancelled, err = streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
-			switch mode {
-			case ioDontwait:
-				n, _, err := recvmsg(hfd, iov, unix.MSG_DONTWAIT)
-				return n, err
-			case ioNowait:
-				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
-			}
-			return unix.Readv(hfd, iov)
-		})
+		read := func() (int, bool, error) {
+			return streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
+				switch mode {
+				case ioDontwait:
+					n, _, err := recvmsg(hfd, iov, unix.MSG_DONTWAIT)
+					return n, err
+				case ioNowait:
+					return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
+				}
+				return unix.Readv(hfd, iov)
+			})
+		}
+		if e.fifoReader && e.fdflags()&fdflagNonblock == 0 && totalLen(iov) > 0 {
+			n, cancelled, err = fifoRead(hfd, c.canceler(), read)
+		} else {
+			n, cancelled, err = read()
+		}
 		errno = ioErrno(cancelled, err)
 	case write && e.w != nil:
 		n, errno = writeStream(e.w, iov)
