@@ -243,7 +243,17 @@ func fdSeek(c *call) Errno {
 // (stdio, pipes, sockets) never carry it, and for them wasmtime and POSIX say
 // ESPIPE, which programs test for to detect a pipe; a file whose right was
 // dropped gets ENOTCAPABLE.
+//
+// A stdio stream (fd -1 in its entry, whatever it
+// was renumbered to) answers ESPIPE, as in wasmtime, even when the host
+// redirected it to a regular file. Its offset is the host's description,
+// shared with the shell and every process that inherited it: seeking it
+// moved where the shell's next command reads stdin, and fd_pwrite at 0
+// on stdout overwrote what the host had written to the file before.
 func seekDenied(e *fdEntry) Errno {
+	if e.fd < 0 {
+		return ErrnoSpipe
+	}
 	if e.ftype == filetypeRegularFile || e.ftype == filetypeDirectory || e.ftype == filetypeBlockDevice {
 		return ErrnoNotcapable
 	}

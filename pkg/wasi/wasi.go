@@ -432,11 +432,12 @@ func (e *fdEntry) typeStdio() {
 		e.base.Store(e.base.Load() | rightsSocket)
 	}
 	if e.ftype == filetypeRegularFile {
-		// Redirected to a file: let the guest seek and stat it like one,
+		// Redirected to a file: let the guest stat and sync it like one,
 		// but not change the host's file beyond writing to it: no
 		// allocate, truncate or timestamps (a guest set the host file's
-		// times to 1970 through fd_filestat_set_times).
-		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize|rightFdFilestatSetTimes))
+		// times to 1970 through fd_filestat_set_times), and no seek,
+		// tell, pread or pwrite (see seekDenied).
+		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize|rightFdFilestatSetTimes|rightFdSeek|rightFdTell))
 	}
 }
 
