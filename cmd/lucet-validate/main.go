@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -64,6 +65,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 && cliflag.IsTerminal(stdin) {
 				return usageError{errors.New("no file given, and standard input is a terminal")}
+			}
+			// "-" from a terminal is a usage error too (2, as lucetc,
+			// lucet-objdump and lucet-run say), found before any file
+			// is checked.
+			if slices.Contains(c.Args().Slice(), "-") && cliflag.IsTerminal(stdin) {
+				return usageError{errors.New("- names standard input, which is a terminal; give a file, or pipe the module in")}
 			}
 			status = check(c, stdin, stdout, stderr)
 			return nil
