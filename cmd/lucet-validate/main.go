@@ -42,6 +42,11 @@ const (
 
 // run is main without the process: tests call it in-process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	help := &cliflag.HelpOut{W: stdout}
+	return help.Status("lucet-validate", runApp(args, stdin, stdout, stderr, help), stderr)
+}
+
+func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Writer) int {
 	status := exitOK
 	app := &cli.App{
 		Name:      "lucet-validate",
@@ -51,7 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Description: "Prints \"FILE: ok\" or \"FILE:OFFSET: where: why\" for each file.\n" +
 			"Standard input is never read from a terminal.\n" + cliflag.ExitHelp + ".",
 		HideHelpCommand: true,
-		Writer:          stdout,
+		Writer:          help,
 		ErrWriter:       stderr,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "wasi", Usage: "also require a WASI preview 1 program: only wasi_snapshot_preview1 imports, with their signatures, and _start: [] -> [] exported by a command"},
