@@ -63,6 +63,11 @@ func flags() []cli.Flag {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	help := &cliflag.HelpOut{W: stdout}
+	return help.Status("lucet-bench", runApp(args, stdout, stderr, help), stderr)
+}
+
+func runApp(args []string, stdout, stderr io.Writer, help io.Writer) int {
 	status := 0
 	app := &cli.App{
 		Name:      "lucet-bench",
@@ -75,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"that trap or exit are counted, never fatal: the status stays 0.\n\n" + exitHelp,
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
-		Writer:          stdout,
+		Writer:          help,
 		ErrWriter:       stderr,
 		Flags:           flags(),
 		ExitErrHandler:  func(*cli.Context, error) {},

@@ -133,8 +133,8 @@ var exitProcess = os.Exit
 // call that waits on a stream or clock (poll_oneoff, fd_read, fd_write,
 // sock_*), which then ends the run through the ordinary path (exit 124,
 // deferred cleanup done). What it cannot reach is a host call blocked in
-// the kernel on a file: a guest's path_open of a FIFO nobody opens for
-// writing, fsync or close on a hung network filesystem. For those this is
+// the kernel on a file: fsync or close on a hung network filesystem (a
+// path_open of a FIFO waits where the timeout reaches it). For those this is
 // the last resort. It is generous so that on a loaded machine it never
 // overtakes the ordinary path, which takes a few milliseconds.
 const timeoutGrace = time.Second
@@ -220,6 +220,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runModule(cfg, ro, cl.module, cl.guest, stdin, stdout, stderr)
 	}
 	status := exitOK
+	help := &cliflag.HelpOut{W: stdout}
 	// Only the flags the command line names are registered (see
 	// cliflag.Used: the rest read as zero), none are even made when it
 	// names none, and the version only when --version or --help can show
@@ -249,7 +250,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Unset, cli stats os.Args[0] at every start for this date,
 		// which nothing lucet-run prints shows.
 		Compiled:       time.Unix(0, 0),
-		Writer:         stdout,
+		Writer:         help,
 		ErrWriter:      stderr,
 		Description:    description,
 		Flags:          used,
@@ -282,7 +283,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", oneLine(err))
 		return exitUsage
 	}
-	return status
+	// The guest writes to stdout itself, never through help: only
+	// --help and --version can fail here.
+	return help.Status("lucet-run", status, stderr)
 }
 
 // defaultOptions is what parseOptions makes of a command line that names

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,6 +42,11 @@ const (
 
 // run is main without the process: tests call it in-process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	help := &cliflag.HelpOut{W: stdout}
+	return help.Status("lucet-validate", runApp(args, stdin, stdout, stderr, help), stderr)
+}
+
+func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Writer) int {
 	status := exitOK
 	app := &cli.App{
 		Name:      "lucet-validate",
@@ -50,7 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Description: "Prints \"FILE: ok\" or \"FILE:OFFSET: where: why\" for each file.\n" +
 			"Standard input is never read from a terminal.\n" + cliflag.ExitHelp + ".",
 		HideHelpCommand: true,
-		Writer:          stdout,
+		Writer:          help,
 		ErrWriter:       stderr,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "wasi", Usage: "also require a WASI preview 1 program: only wasi_snapshot_preview1 imports, with their signatures, and _start: [] -> [] exported by a command"},
@@ -64,6 +70,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 && cliflag.IsTerminal(stdin) {
 				return usageError{errors.New("no file given, and standard input is a terminal")}
+			}
+			// "-" from a terminal is a usage error too (2, as lucetc,
+			// lucet-objdump and lucet-run say), found before any file
+			// is checked.
+			if slices.Contains(c.Args().Slice(), "-") && cliflag.IsTerminal(stdin) {
+				return usageError{errors.New("- names standard input, which is a terminal; give a file, or pipe the module in")}
 			}
 			status = check(c, stdin, stdout, stderr)
 			return nil

@@ -111,7 +111,8 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("write: no space left on device") }
 
 // No file and a terminal on standard input is a usage error, not a wait;
-// "-" from a terminal is refused.
+// so is "-" from a terminal, among other files or alone (2, as in every
+// tool: README's exit-status table), and no file is checked.
 func TestTerminalStdin(t *testing.T) {
 	tty := ptytest.Open(t)
 	var out bytes.Buffer
@@ -119,7 +120,11 @@ func TestTerminalStdin(t *testing.T) {
 		t.Errorf("no file: exit %d, %q", code, out.String())
 	}
 	out.Reset()
-	if code := run([]string{"lucet-validate", "-"}, tty, &out, &out); code != exitInvalid || !strings.Contains(out.String(), "standard input is a terminal") {
-		t.Errorf("-: exit %d, %q", code, out.String())
+	for _, args := range [][]string{{"-"}, {"../../testdata/hello.wasm", "-"}, {"--json", "-"}} {
+		out.Reset()
+		code := run(append([]string{"lucet-validate"}, args...), tty, &out, &out)
+		if code != exitUsage || !strings.Contains(out.String(), "standard input, which is a terminal") || strings.Count(out.String(), "\n") != 1 {
+			t.Errorf("%q: exit %d, %q", args, code, out.String())
+		}
 	}
 }

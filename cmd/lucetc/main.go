@@ -49,6 +49,11 @@ type usageError struct{ error }
 type moduleError struct{ error }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	help := &cliflag.HelpOut{W: stdout}
+	return help.Status("lucetc", runApp(args, stdin, stdout, stderr, help), stderr)
+}
+
+func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Writer) int {
 	flags := cliFlags()
 	app := &cli.App{
 		Name:      "lucetc",
@@ -60,7 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			"the object goes to standard output, which must not be a terminal. Output\n" +
 			"files are written to a temporary file and renamed into place.\n\n" + cliflag.ExitHelp + ".",
 		Flags:           flags,
-		Writer:          stdout,
+		Writer:          help,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -84,5 +85,57 @@ func TestHugePages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPooledHugeMemoryIsClean: a memory grown past hugeFrom (advised for
+// huge pages, which the pooled reservation keeps) and written all over is
+// zero for the next tenant of its reservation, however far that tenant
+// grows it and in what steps: the scrub at release (MADV_DONTNEED past
+// scrubLimit, which splits a huge page it covers only in part) leaves no
+// byte of the last tenant's, and what lies past the new tenant's length
+// faults again.
+func TestPooledHugeMemoryIsClean(t *testing.T) {
+	obj := guardObject(t)
+	const page = wasm.PageSize
+	grows := [][]uint32{{200}, {10, 70}, {1, 100, 150}, {250}}
+	var bases []uintptr
+	for round, steps := range grows {
+		s, err := NewStore(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := s.InstantiateObject(obj, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem := inst.Memory()
+		bases = append(bases, mem.res.addr())
+		if _, err := inst.Func("load").Call(uint64(mem.Pages()) * page); !IsTrap(err, abi.TrapMemoryOutOfBounds) {
+			t.Fatalf("round %d: load past the length = %v, want a trap", round, err)
+		}
+		for _, n := range steps {
+			if _, ok := mem.Grow(n); !ok {
+				t.Fatalf("round %d: grow %d failed", round, n)
+			}
+			for i, b := range mem.Bytes() {
+				if b != 0 {
+					t.Fatalf("round %d: byte %#x of %d pages is %#x, left by the last tenant", round, i, mem.Pages(), b)
+				}
+			}
+		}
+		if uintptr(len(mem.Bytes())) <= hugeFrom {
+			t.Fatalf("round %d: %d bytes, not past hugeFrom", round, len(mem.Bytes()))
+		}
+		b := mem.Bytes()
+		for i := range b {
+			b[i] = 0xAA
+		}
+		s.Close()
+	}
+	for _, b := range bases[1:] {
+		if b != bases[0] {
+			t.Skipf("reservations were not reused (%#x): the pool was not exercised", bases)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package execute
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Reset makes the store new again, with the same Config, for the next
 // tenant: everything its instances hold is given back as Close gives it
@@ -19,6 +22,13 @@ import "errors"
 // store identity: a guest stack the last tenant used is reset before it
 // runs on it.
 func (s *Store) Reset() error {
+	took, ok := s.claim()
+	if !ok {
+		return fmt.Errorf("execute: reset: %w", ErrBusy)
+	}
+	if took {
+		defer s.owner.Store(0)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -215,6 +215,13 @@ func (s *Store) Init(cfg Config) error {
 // Close frees the store's instances, memories, tables and stack. Externs
 // of the store must not be used afterwards (by this or another store).
 func (s *Store) Close() error {
+	took, ok := s.claim()
+	if !ok {
+		return fmt.Errorf("execute: close: %w", ErrBusy)
+	}
+	if took {
+		defer s.owner.Store(0)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -691,6 +698,25 @@ func (s *Store) run(ctx context.Context, f *Func, args, out []uint64) (results [
 		store64(e+abi.ExecExitCode, 0)
 		resume(e)
 	}
+}
+
+// claim makes the store the calling goroutine's for Close or Reset, as a
+// call's start does (see owner): ok is false if a call runs on another
+// goroutine, took says the store was taken (the caller gives it back with
+// owner.Store(0)); the owner itself, a host function of the running call,
+// gets ok and finds depth > 0. Close used to look only at depth, under
+// mu, neither of which a call's start takes: a Close between a call's
+// check of closed and its depth++ gave the memories back to the pool and
+// unregistered the code, and the call then ran the guest on them (the
+// process died of a fault no handler claimed, or the guest's writes
+// reached the next store to get that reservation). Claimed, the store has
+// no call starting, and a call starting later sees closed.
+func (s *Store) claim() (took, ok bool) {
+	g := curG()
+	if s.owner.CompareAndSwap(0, g) {
+		return true, true
+	}
+	return false, s.owner.Load() == g
 }
 
 // ErrBusy is the error of a call made while the store runs another call

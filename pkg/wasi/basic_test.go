@@ -233,7 +233,7 @@ func TestStdioFileType(t *testing.T) {
 		has   uint64 // rights the type adds
 		drop  bool   // drop every right but fd_write before the first use
 	}{
-		{"regular file", regular, filetypeRegularFile, rightFdSeek | rightFdTell, false},
+		{"regular file", regular, filetypeRegularFile, rightFdFilestatGet | rightFdSync, false},
 		{"regular file, rights dropped first", regular, filetypeRegularFile, 0, true},
 		{"pipe", pipe, filetypeUnknown, 0, false},
 		{"socket", socket, filetypeSocketStream, rightSockShutdown, false},
@@ -258,7 +258,7 @@ func TestStdioFileType(t *testing.T) {
 			}
 			// The host's file may be written, never resized or
 			// re-stamped: it lies outside every preopen.
-			if lacks := uint64(rightFdAllocate | rightFdFilestatSetSize | rightFdFilestatSetTimes); base&lacks != 0 {
+			if lacks := uint64(rightFdAllocate | rightFdFilestatSetSize | rightFdFilestatSetTimes | rightFdSeek | rightFdTell); base&lacks != 0 {
 				t.Errorf("rights %#x include %#x", base, base&lacks)
 			}
 			for _, c := range []struct {
@@ -272,6 +272,73 @@ func TestStdioFileType(t *testing.T) {
 				if e := h.call(c.name, c.args...); e != ErrnoNotcapable && e != ErrnoBadf {
 					t.Errorf("%s on stdout: errno %d, want ENOTCAPABLE", c.name, e)
 				}
+			}
+		})
+	}
+}
+
+// TestStdioNotPositionable: stdio redirected to a regular file is still a
+// stream to the guest, as in wasmtime: fd_seek, fd_tell, fd_pread and
+// fd_pwrite answer ESPIPE, and neither the file nor the host's offset in
+// it changes. (Before, fd_pwrite at 0 on stdout overwrote what the host
+// had written to the file, and fd_seek on stdin moved the offset the
+// shell's next command reads from.)
+func TestStdioNotPositionable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fd   uint64
+		cfg  func(f *os.File) Config
+	}{
+		{"stdin", 0, func(f *os.File) Config { return Config{Stdin: f} }},
+		{"stdout", 1, func(f *os.File) Config { return Config{Stdout: f} }},
+		{"stderr", 2, func(f *os.File) Config { return Config{Stderr: f} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := os.CreateTemp(t.TempDir(), "stdio")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteString("host data\n"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Seek(5, 0); err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, tc.cfg(f))
+			fd := tc.fd
+			if fd != 0 {
+				// Renumbered (over stdin), it is still the host's
+				// stream.
+				h.must("fd_renumber", fd, 0)
+				fd = 0
+			}
+			ip, ic, _ := h.iov([]byte("XXXX"))
+			out := h.alloc(8)
+			for _, c := range []struct {
+				name string
+				args []uint64
+			}{
+				{"fd_seek", []uint64{fd, 0, 0, uint64(out)}},
+				{"fd_seek", []uint64{fd, 0, 1, uint64(out)}},
+				{"fd_tell", []uint64{fd, uint64(out)}},
+				{"fd_pwrite", []uint64{fd, ip, ic, 0, uint64(out)}},
+				{"fd_pread", []uint64{fd, ip, ic, 0, uint64(out)}},
+			} {
+				if e := h.call(c.name, c.args...); e != ErrnoSpipe {
+					t.Errorf("%s%v: errno %d, want ESPIPE", c.name, c.args, e)
+				}
+			}
+			st := h.alloc(24)
+			h.must("fd_fdstat_get", fd, uint64(st))
+			if base := h.u64(st + 8); base&(rightFdSeek|rightFdTell) != 0 {
+				t.Errorf("rights %#x include seek or tell", base)
+			}
+			if b, _ := os.ReadFile(f.Name()); string(b) != "host data\n" {
+				t.Errorf("file now %q", b)
+			}
+			if off, _ := f.Seek(0, 1); off != 5 {
+				t.Errorf("host offset %d, want 5", off)
 			}
 		})
 	}

@@ -147,16 +147,23 @@ func fdIO(c *call, write bool) Errno {
 		// A stream read may return less than asked: one chunk at most,
 		// so it ends in bounded time (a 1 GiB read of /dev/zero).
 		iov = capIov(iov, ioChunk)
-		n, cancelled, err = streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
-			switch mode {
-			case ioDontwait:
-				n, _, err := recvmsg(hfd, iov, unix.MSG_DONTWAIT)
-				return n, err
-			case ioNowait:
-				return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
-			}
-			return unix.Readv(hfd, iov)
-		})
+		read := func() (int, bool, error) {
+			return streamIO(e, hfd, events, c.canceler(), e.nowaitMode(), func(mode ioMode) (int, error) {
+				switch mode {
+				case ioDontwait:
+					n, _, err := recvmsg(hfd, iov, unix.MSG_DONTWAIT)
+					return n, err
+				case ioNowait:
+					return unix.Preadv2(hfd, iov, -1, unix.RWF_NOWAIT)
+				}
+				return unix.Readv(hfd, iov)
+			})
+		}
+		if e.fifoReader && e.fdflags()&fdflagNonblock == 0 && totalLen(iov) > 0 {
+			n, cancelled, err = fifoRead(hfd, c.canceler(), read)
+		} else {
+			n, cancelled, err = read()
+		}
 		errno = ioErrno(cancelled, err)
 	case write && e.w != nil:
 		n, errno = writeStream(e.w, iov)
@@ -236,7 +243,17 @@ func fdSeek(c *call) Errno {
 // (stdio, pipes, sockets) never carry it, and for them wasmtime and POSIX say
 // ESPIPE, which programs test for to detect a pipe; a file whose right was
 // dropped gets ENOTCAPABLE.
+//
+// A stdio stream (fd -1 in its entry, whatever it
+// was renumbered to) answers ESPIPE, as in wasmtime, even when the host
+// redirected it to a regular file. Its offset is the host's description,
+// shared with the shell and every process that inherited it: seeking it
+// moved where the shell's next command reads stdin, and fd_pwrite at 0
+// on stdout overwrote what the host had written to the file before.
 func seekDenied(e *fdEntry) Errno {
+	if e.fd < 0 {
+		return ErrnoSpipe
+	}
 	if e.ftype == filetypeRegularFile || e.ftype == filetypeDirectory || e.ftype == filetypeBlockDevice {
 		return ErrnoNotcapable
 	}

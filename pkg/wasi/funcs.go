@@ -12,9 +12,9 @@ import (
 //
 // Those that can block watch for cancellation through the call's
 // Canceler: poll_oneoff, fd_read, fd_write, sock_accept, sock_recv and
-// sock_send. (Calls on regular files and directories never wait; a
-// path_open of a FIFO, or fsync on a hung network filesystem, can, and is
-// not among them.)
+// sock_send, and path_open of a FIFO (fifo.go). (Calls on regular files
+// and directories never wait; fsync on a hung network filesystem can, and
+// is not among them.)
 //
 // An array of names and functions, not a map: static data, where a map
 // was built at every program's start.

@@ -66,7 +66,14 @@ func pathOpen(c *call) Errno {
 		}
 	}
 
-	hfd, errno := c.s.openBeneath(d.fd, path, flags, 0o666, dirflags&lookupSymFollow != 0)
+	// The host open never blocks (a FIFO would wait in the kernel for its
+	// other end, where no timeout reaches: see fifo.go); a guest that did
+	// not ask for nonblock gets the description back in blocking mode.
+	follow, guestNonblock := dirflags&lookupSymFollow != 0, fdflags&fdflagNonblock != 0
+	hfd, errno := c.s.openBeneath(d.fd, path, flags|unix.O_NONBLOCK, 0o666, follow)
+	if errno == errnoNxio && !guestNonblock && flags&unix.O_ACCMODE == unix.O_WRONLY {
+		hfd, errno = c.openFIFOWriter(d.fd, path, flags|unix.O_NONBLOCK, follow)
+	}
 	if errno != ErrnoSuccess {
 		return errno
 	}
@@ -79,9 +86,17 @@ func pathOpen(c *call) Errno {
 		unix.Close(hfd)
 		return ErrnoAcces
 	}
+	if !guestNonblock {
+		// F_SETFL changes only O_APPEND and O_NONBLOCK of these flags.
+		if _, err := unix.FcntlInt(uintptr(hfd), unix.F_SETFL, flags&^unix.O_NONBLOCK); err != nil {
+			unix.Close(hfd)
+			return toErrno(err)
+		}
+	}
 	ft := filetypeOfMode(st.Mode)
 	e := newEntry(hfd, ft, rightsForType(ft, base), inh, uint16(fdflags))
 	e.readOnly = d.readOnly
+	e.fifoReader = st.Mode&unix.S_IFMT == unix.S_IFIFO && flags&unix.O_ACCMODE == unix.O_RDONLY
 	return c.install(e, out)
 }
 
@@ -98,8 +113,7 @@ var hostOpenFlags = [...]struct {
 	{fdflag: fdflagDsync, host: unix.O_DSYNC},
 	{fdflag: fdflagRsync, host: unix.O_RSYNC},
 	{fdflag: fdflagSync, host: unix.O_SYNC},
-	// Nonblock also keeps opening a FIFO from blocking.
-	{fdflag: fdflagNonblock, host: unix.O_NONBLOCK},
+	// Nonblock is added to every open (see pathOpen).
 }
 
 // path_create_directory(fd, path, path_len) -> errno

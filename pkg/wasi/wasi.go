@@ -96,8 +96,8 @@ type Memory interface {
 // Two kinds of wait are out of reach: a stdio stream that is a plain
 // io.Reader/io.Writer (not an *os.File) blocks inside its Read or Write,
 // which only the embedder can make return; and calls that block in the
-// kernel on a file (path_open of a FIFO, fsync on a hung network
-// filesystem).
+// kernel on a file (fsync or close on a hung network filesystem). A
+// path_open of a FIFO waits for its other end here, cancellably (fifo.go).
 //
 // A cancellable write (and recv_waitall) still moves everything before it
 // returns, as on a blocking fd, in several nonblocking attempts; cancelled
@@ -257,6 +257,10 @@ type fdEntry struct {
 	// dir is where fd_readdir is in a directory, made on first use
 	// under System.mu.
 	dir *dirState
+
+	// fifoReader says fd is a FIFO path_open opened read-only, whose
+	// reads wait for a first writer (see fifo.go).
+	fifoReader bool
 
 	// noNowait is set once the host fd refused RWF_NOWAIT (see ioNowait).
 	noNowait atomic.Bool
@@ -428,11 +432,12 @@ func (e *fdEntry) typeStdio() {
 		e.base.Store(e.base.Load() | rightsSocket)
 	}
 	if e.ftype == filetypeRegularFile {
-		// Redirected to a file: let the guest seek and stat it like one,
+		// Redirected to a file: let the guest stat and sync it like one,
 		// but not change the host's file beyond writing to it: no
 		// allocate, truncate or timestamps (a guest set the host file's
-		// times to 1970 through fd_filestat_set_times).
-		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize|rightFdFilestatSetTimes))
+		// times to 1970 through fd_filestat_set_times), and no seek,
+		// tell, pread or pwrite (see seekDenied).
+		e.base.Store(e.base.Load() | rightsFileBase&^(rightFdAllocate|rightFdFilestatSetSize|rightFdFilestatSetTimes|rightFdSeek|rightFdTell))
 	}
 }
 

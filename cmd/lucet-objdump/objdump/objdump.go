@@ -35,6 +35,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = cliflag.ExitRefused
 		}
 	}()
+	help := &cliflag.HelpOut{W: stdout}
+	defer func() { code = help.Status("lucet-objdump", code, stderr) }()
 	flags := cliFlags()
 	app := &cli.App{
 		Name:      "lucet-objdump",
@@ -53,7 +55,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			"Exit status: 0 success, 1 the input was refused (unreadable, not a module,\n" +
 			"malformed, or with -d failed to compile), 2 usage error.",
 		Flags:           flags,
-		Writer:          stdout,
+		Writer:          help,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
