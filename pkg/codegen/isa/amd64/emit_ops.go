@@ -1129,8 +1129,18 @@ func (e *emitter) sel(v *ssa.Value) {
 		}
 	}
 	fusedSlow := false
-	if c.Fused {
-		if !v.Type.IsFloat() && e.selectFused(v) {
+	if c.Fused && v.Type.IsFloat() {
+		// The comparison first, before any operand is loaded (one may be
+		// loaded over a register the comparison reads); the float moves
+		// and the jcc after it leave the flags, for the next select too.
+		cond = e.selCond
+		if e.selPrev != c {
+			cond = e.compare(c)
+		}
+		flagsHold = true
+		defer func() { e.selFlags, e.selCond = c, cond }()
+	} else if c.Fused {
+		if e.selectFused(v) {
 			return
 		}
 		// A spilled result: the boolean goes to RDX. The comparison may
