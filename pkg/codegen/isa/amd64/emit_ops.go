@@ -799,6 +799,12 @@ func (e *emitter) floatBin(v *ssa.Value) {
 		// Three operands: no copy of x into d, and no detour when y is
 		// already in d.
 		a, op, sz := e.a, avxOps[v.Op], v.Type.Size()
+		if ssa.OpInfos[v.Op].Commutative && (x.Op == ssa.OpConst || spilled(x)) && y.Op != ssa.OpConst && !spilled(y) {
+			// The operand in memory second, read by the add or mul
+			// itself: no load into xmm14 first (the SSE path below
+			// swaps alike).
+			x, y = y, x
+		}
 		rx := e.xmm(x, x14)
 		switch {
 		case y.Op == ssa.OpConst:
