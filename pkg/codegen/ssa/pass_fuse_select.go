@@ -6,7 +6,9 @@ package ssa
 // find its flags (isa/amd64, emit_select.go). C's min/max and clamps
 // select two values on one comparison. An ordered float comparison (lt,
 // gt, le, ge: one condition after ucomis, unlike eq and ne, which need
-// the parity flag too) qualifies as well.
+// the parity flag too) qualifies as well. Float selects fuse too: they
+// branch on the flags around a move (emit_ops.go, sel), which needs no
+// 0/1 value either.
 func fuseSelects(f *Func) {
 	for _, b := range f.Blocks {
 		for i, c := range b.Values {
@@ -18,7 +20,7 @@ func fuseSelects(f *Func) {
 				if v.Op == OpConst {
 					continue
 				}
-				if v.Op != OpSelect || v.Args[0] != c || v.Args[1] == c || v.Args[2] == c || v.Type.IsFloat() {
+				if v.Op != OpSelect || v.Args[0] != c || v.Args[1] == c || v.Args[2] == c {
 					break
 				}
 				n++

@@ -27,8 +27,8 @@ const mayClobber = regalloc.RegMask(1) << rD
 // arithmetic (multiplication included: imul leaves RDX alone), shifts and
 // rotates (the count goes through RCX), bswap, clz and ctz (not popcnt,
 // whose fallback without POPCNT uses RDX), integer and float comparisons,
-// wraps and sign extensions, float arithmetic (through X14, X15; the sign
-// operations through RAX and RCX), fuel charges, loads and stores (with
+// wraps and sign extensions, float arithmetic (through X14, X15, the sign
+// operations too: emit_sign.go), fuel charges, loads and stores (with
 // the exceptions of leavesRDXAt). Any other op is taken to clobber it:
 // division, select, conversions, calls, builtins, interrupt checks, call
 // results, globals, tables, SIMD.

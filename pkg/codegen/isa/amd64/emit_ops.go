@@ -799,6 +799,12 @@ func (e *emitter) floatBin(v *ssa.Value) {
 		// Three operands: no copy of x into d, and no detour when y is
 		// already in d.
 		a, op, sz := e.a, avxOps[v.Op], v.Type.Size()
+		if ssa.OpInfos[v.Op].Commutative && (x.Op == ssa.OpConst || spilled(x)) && y.Op != ssa.OpConst && !spilled(y) {
+			// The operand in memory second, read by the add or mul
+			// itself: no load into xmm14 first (the SSE path below
+			// swaps alike).
+			x, y = y, x
+		}
 		rx := e.xmm(x, x14)
 		switch {
 		case y.Op == ssa.OpConst:
@@ -890,67 +896,6 @@ func (e *emitter) minMax(v *ssa.Value) {
 		d = r
 	}
 	e.finish(v, d)
-}
-
-// fbits loads the bit pattern of float value x into GPR r.
-func (e *emitter) fbits(r asm.Reg, x *ssa.Value) {
-	sz := memSize(x.Type)
-	switch {
-	case x.Op == ssa.OpConst:
-		e.a.MovRI(64, r, x.Aux)
-	case spilled(x):
-		e.a.MovRM(sz, r, slotMem(x.Loc.Slot))
-	case sz == 32:
-		e.a.MovdRX(r, asm.Reg(x.Loc.Reg))
-	default:
-		e.a.MovqRX(r, asm.Reg(x.Loc.Reg))
-	}
-}
-
-// signOp implements copysign, abs and neg on the bit pattern in a GPR, so
-// NaN payloads pass through unchanged.
-func (e *emitter) signOp(v *ssa.Value) {
-	a := e.a
-	f32 := v.Type == ssa.TF32
-	e.fbits(rA, v.Args[0])
-	switch v.Op {
-	case ssa.OpFAbs:
-		if f32 {
-			a.AndRI(32, rA, math.MaxInt32)
-		} else {
-			a.ShlRI(64, rA, 1)
-			a.ShrRI(64, rA, 1)
-		}
-	case ssa.OpFNeg:
-		if f32 {
-			a.XorRI(32, rA, math.MinInt32)
-		} else {
-			a.MovRI(64, rC, math.MinInt64)
-			a.XorRR(64, rA, rC)
-		}
-	case ssa.OpFCopysign:
-		e.fbits(rC, v.Args[1])
-		if f32 {
-			a.AndRI(32, rA, math.MaxInt32)
-			a.AndRI(32, rC, math.MinInt32)
-			a.OrRR(32, rA, rC)
-		} else {
-			a.ShlRI(64, rA, 1)
-			a.ShrRI(64, rA, 1)
-			a.ShrRI(64, rC, 63)
-			a.ShlRI(64, rC, 63)
-			a.OrRR(64, rA, rC)
-		}
-	}
-	if spilled(v) {
-		a.MovMR(64, slotMem(v.Loc.Slot), rA)
-		return
-	}
-	if f32 {
-		a.MovdXR(asm.Reg(v.Loc.Reg), rA)
-	} else {
-		a.MovqXR(asm.Reg(v.Loc.Reg), rA)
-	}
 }
 
 // roundModes are the roundss/roundsd modes of wasm's rounding ops (an
@@ -1190,8 +1135,18 @@ func (e *emitter) sel(v *ssa.Value) {
 		}
 	}
 	fusedSlow := false
-	if c.Fused {
-		if !v.Type.IsFloat() && e.selectFused(v) {
+	if c.Fused && v.Type.IsFloat() {
+		// The comparison first, before any operand is loaded (one may be
+		// loaded over a register the comparison reads); the float moves
+		// and the jcc after it leave the flags, for the next select too.
+		cond = e.selCond
+		if e.selPrev != c {
+			cond = e.compare(c)
+		}
+		flagsHold = true
+		defer func() { e.selFlags, e.selCond = c, cond }()
+	} else if c.Fused {
+		if e.selectFused(v) {
 			return
 		}
 		// A spilled result: the boolean goes to RDX. The comparison may
