@@ -23,6 +23,8 @@ func TestGolden(t *testing.T) {
 		{"missing-module", []string{"testdata/nosuch.wasm"}},
 		{"directory", []string{"testdata"}},
 		{"text-format", []string{"testdata/invoke.wat"}},
+		{"empty-module", []string{"testdata/empty.wasm"}},
+		{"not-a-module", []string{"testdata/notmodule.wasm"}},
 		{"invoke", []string{"--invoke", "two", inv}},
 		{"invoke-args", []string{"--invoke", "add", inv, "-1", "-2"}},
 		{"invoke-trap", []string{"--invoke", "div0", inv, "7"}},

@@ -121,3 +121,35 @@ func TestLoadFile(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// Bytes of neither form are refused as such, not as "not an ELF file":
+// an empty or mistyped .wasm is the usual case, and its user never meant
+// to give an object.
+func TestLoadNeitherForm(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "not a WebAssembly module or a lucet object: the file is empty"},
+		{"junk", []byte("garbage\n"), "not a WebAssembly module or a lucet object (starts with 67 61 72 62)"},
+		{"short", []byte{0, 'a'}, "not a WebAssembly module or a lucet object (starts with 00 61)"},
+		{"text", []byte("(module)"), ErrTextFormat.Error()},
+	} {
+		path := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(path, tt.in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(tt.in, codegen.Options{}, nil)
+		_, ferr := LoadFile(path, codegen.Options{}, nil)
+		for _, e := range []error{err, ferr} {
+			if e == nil || e.Error() != tt.want {
+				t.Errorf("%s: err = %v, want %q", tt.name, e, tt.want)
+			}
+		}
+		if tt.name != "text" && !errors.Is(err, ErrNotModule) {
+			t.Errorf("%s: %v is not ErrNotModule", tt.name, err)
+		}
+	}
+}
