@@ -33,7 +33,7 @@ func TestGolden(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errs bytes.Buffer
-			code := run(append([]string{"lucet-bench"}, tc.args...), &out, &errs)
+			code := run(append([]string{"lucet-bench"}, tc.args...), nil, &out, &errs)
 			golden.Check(t, tc.name, golden.Transcript("lucet-bench", tc.args, code, out.String(), errs.String()))
 		})
 	}
