@@ -39,7 +39,15 @@ func main() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
 type usageError struct{ error }
 
 // onUsageError makes urfave/cli's flag parsing errors usage errors.
-func onUsageError(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+// (A subcommand's context has its own flags in Command; the global ones
+// in App.)
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	var sub []cli.Flag
+	if c.Command != nil {
+		sub = c.Command.Flags
+	}
+	return usageError{cliflag.ExplainValue(err, c.App.Flags, sub)}
+}
 
 // exitHelp is the exit-status paragraph of --help.
 const exitHelp = cliflag.ExitHelp + ".\n" +

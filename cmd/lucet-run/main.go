@@ -248,12 +248,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		DisableSliceFlagSeparator: true, // paths may hold commas
 		// Unset, cli stats os.Args[0] at every start for this date,
 		// which nothing lucet-run prints shows.
-		Compiled:       time.Unix(0, 0),
-		Writer:         stdout,
-		ErrWriter:      stderr,
-		Description:    description,
-		Flags:          used,
-		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
+		Compiled:    time.Unix(0, 0),
+		Writer:      stdout,
+		ErrWriter:   stderr,
+		Description: description,
+		Flags:       used,
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{cliflag.ExplainValue(err, c.App.Flags)}
+		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
 			if c.Bool("cache-stats") || c.Bool("cache-clean") {

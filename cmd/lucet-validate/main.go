@@ -58,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing; report through the exit status only"},
 		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
+			return usageError{cliflag.ExplainValue(err, c.App.Flags)}
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside run
 		Action: func(c *cli.Context) error {
