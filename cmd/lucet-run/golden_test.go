@@ -31,6 +31,8 @@ func TestGolden(t *testing.T) {
 		{"invoke-no-export", []string{"--invoke", "nope", inv}},
 		{"invoke-arity", []string{"--invoke", "add", inv, "1"}},
 		{"invoke-bad-arg", []string{"--invoke", "add", inv, "1", "x"}},
+		{"invoke-arity-one", []string{"--invoke", "down", "testdata/recurse.wasm"}},
+		{"invoke-typed-arg", []string{"--invoke", "down", "testdata/recurse.wasm", "i64:1"}},
 		{"hello", []string{"../../testdata/hello.wasm", "world"}},
 		{"preload-cycle", []string{"--preload", "a=" + cmdTestdata + "cycle_a.wasm", "--preload", "b=" + cmdTestdata + "cycle_b.wasm", inv}},
 		{"preload-clash", []string{"--preload", "a=x.wasm", "--preload", "a=y.wasm", inv}},
