@@ -19,6 +19,8 @@ func TestGolden(t *testing.T) {
 		{"version", []string{"--version"}},
 		{"no-module", nil},
 		{"bad-flag", []string{"--bogus", inv}},
+		{"wasmtime-S", []string{"-S", "inherit-env", inv}},
+		{"wasmtime-run", []string{"run", inv}},
 		{"flag-needs-value", []string{"--dir"}},
 		{"missing-module", []string{"testdata/nosuch.wasm"}},
 		{"directory", []string{"testdata"}},

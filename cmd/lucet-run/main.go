@@ -208,6 +208,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", err)
 		return exitUsage
 	}
+	if cl.module == "run" && len(cl.guest) > 0 {
+		// `wasmtime run x.wasm` habit: say so rather than "run: no such
+		// file or directory" (a module file called run still runs).
+		if _, err := os.Stat(cl.module); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "lucet-run: run: no such module; lucet-run has no run subcommand, give the module first: lucet-run [OPTIONS] %s [ARGS...] (see lucet-run --help)\n", cl.guest[0])
+			return exitUsage
+		}
+	}
 	if len(cl.flags) == 1 && cl.module != "" {
 		// No option: there is nothing for urfave/cli to parse, and every
 		// flag would read as its zero value (TestUnsetFlagsReadZero), so
@@ -281,10 +289,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cheapHelpFlag.Do(cliflag.CheapHelpFlag)
 	if err := app.Run(cl.flags); err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", oneLine(err))
+		fmt.Fprintf(stderr, "lucet-run: %v%s (see lucet-run --help)\n", oneLine(err), wasmtimeHint(err))
 		return exitUsage
 	}
 	return status
+}
+
+// wasmtimeHint points a wasmtime user's -S or -W option group (-S
+// inherit-env, -W max-memory-size=N) at lucet-run's own flags, which
+// spell each option out.
+func wasmtimeHint(err error) string {
+	switch err.Error() {
+	case "flag provided but not defined: -S", "flag provided but not defined: -W":
+		return "; wasmtime's -S and -W options are flags of their own here (--inherit-env, --max-memory, --timeout, --fuel, ...)"
+	}
+	return ""
 }
 
 // defaultOptions is what parseOptions makes of a command line that names
