@@ -158,7 +158,8 @@ functions with the main module.
 
 The cache of compiled .wasm modules is $LUCET_CACHE_DIR, else
 $XDG_CACHE_HOME/lucet, else ~/.cache/lucet; it is kept under
-$LUCET_CACHE_MAX (default 2GiB; least recently used entries go first).
+$LUCET_CACHE_MAX (default 2GiB, 0 no limit; least recently used entries
+go first).
 --cache-stats shows it, --cache-clean empties it.
 
 ` + cliflag.RunExitHelp
@@ -483,13 +484,17 @@ func cacheCommand(clean bool, stdout, stderr io.Writer) int {
 	}
 	limit := "no limit"
 	if s.MaxBytes >= 0 {
-		limit = cliflag.FormatSize(uint64(s.MaxBytes))
+		limit = "limit " + cliflag.FormatSize(uint64(s.MaxBytes))
 	}
 	verb := ""
 	if clean {
 		verb = "removed "
 	}
-	if _, err := fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, cliflag.FormatSize(uint64(s.Bytes)), limit); err != nil {
+	entries := "entries"
+	if s.Entries == 1 {
+		entries = "entry"
+	}
+	if _, err := fmt.Fprintf(stdout, "%s: %s%d %s, %s (%s)\n", s.Dir, verb, s.Entries, entries, cliflag.FormatSize(uint64(s.Bytes)), limit); err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError
 	}
