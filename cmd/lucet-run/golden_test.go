@@ -44,6 +44,8 @@ func TestGolden(t *testing.T) {
 		{"bad-timeout", []string{"--timeout=1x", inv}},
 		{"bad-bool", []string{"--inherit-env=maybe", inv}},
 		{"bad-dir", []string{"--dir", "testdata/nosuch", inv}},
+		{"trusted-keys-missing", []string{"--trusted-keys", "testdata/nosuch.pub", inv}},
+		{"trusted-keys-malformed", []string{"--trusted-keys", "testdata/invoke.wat", inv}},
 		{"bad-max-output", []string{"--max-output", "-1", inv}},
 		{"bad-max-open-files", []string{"--max-open-files", "2", inv}},
 	}

@@ -275,6 +275,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return usageError{errors.New("no module given")}
 			}
 			cfg, ro, err := parseOptions(c, cl)
+			var ie inputError
+			if errors.As(err, &ie) {
+				fmt.Fprintf(stderr, "lucet-run: %v\n", ie.error)
+				status = exitError
+				return nil
+			}
 			if err != nil {
 				return err
 			}
