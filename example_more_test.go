@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"github.com/lucet-go/lucet"
@@ -142,7 +143,8 @@ func ExampleCall1() {
 	// Output: 14 <nil>
 }
 
-// Exports lists what a module offers before any instance is made.
+// Exports lists what a module offers before any instance is made, with
+// each function's signature.
 func ExampleModule_Exports() {
 	rt := lucet.NewRuntime(lucet.RuntimeConfig{})
 	mod, err := rt.LoadModule("testdata/api/host.wasm")
@@ -151,10 +153,10 @@ func ExampleModule_Exports() {
 	}
 	defer mod.Close()
 	for _, e := range mod.Exports() {
-		fmt.Println(e.Name, e.Kind)
+		fmt.Println(strings.TrimSpace(e.Name + " " + e.Kind + " " + e.Type))
 	}
 	// Output:
 	// memory memory
-	// hello func
-	// sum_squares func
+	// hello func [] -> []
+	// sum_squares func [i32] -> [i32]
 }
