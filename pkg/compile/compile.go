@@ -78,6 +78,14 @@ func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
 	if isText(b) {
 		return nil, ErrTextFormat
 	}
+	// The two inputs a user gives by mistake get a plain answer rather
+	// than the decoder's view of byte 0.
+	switch {
+	case len(b) == 0:
+		return nil, errors.New("decode: the file is empty, not a .wasm module")
+	case bytes.HasPrefix(b, []byte("\x7fELF")):
+		return nil, errors.New("decode: an ELF file (an object lucetc already compiled?), not a .wasm module")
+	}
 	start := time.Now()
 	m, err := decode.Decode(b, decode.Options{})
 	if err != nil {

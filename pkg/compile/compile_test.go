@@ -19,6 +19,8 @@ func TestWasmErrorsNameTheStage(t *testing.T) {
 		want string
 	}{
 		{"not wasm", []byte("hello"), "decode: "},
+		{"empty", nil, "decode: the file is empty, not a .wasm module"},
+		{"object", []byte("\x7fELF\x02\x01\x01"), "decode: an ELF file (an object lucetc already compiled?), not a .wasm module"},
 		{"text", []byte("  (module)"), "this is the WebAssembly text format"},
 		{"invalid", []byte("\x00asm\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x05\x01\x03\x00\x6a\x0b"), "validate: "},
 	}
