@@ -39,7 +39,28 @@
 //	})
 //
 // Instantiating a module whose imports nothing provides fails with an
-// *ImportError naming every missing import.
+// *ImportError naming every missing import. Linking modules to each other
+// (one module's exports satisfying another's imports, as lucet-run
+// --preload does) and making unresolved imports trap or return zeros
+// (--trap-unknown-imports, --default-values-unknown-imports) are in
+// package github.com/lucet-go/lucet/pkg/command (Options.Preloads,
+// Options.UnknownImports), the library lucet-run is written over.
+//
+// # Coming from wazero or wasmtime
+//
+// wazero's Runtime.CompileModule and InstantiateModule are
+// Runtime.CompileModule and Pool.Instantiate here (every instance comes
+// from a Pool, which holds the limits); NewHostModuleBuilder(...).
+// NewFunctionBuilder().WithFunc(f).Export(name) is NewHostModule(...).
+// Func(name, f); wasi_snapshot_preview1.Instantiate and ModuleConfig's
+// WithArgs, WithEnv, WithStdout and WithFSConfig are one WASIConfig in
+// InstanceConfig; api.Function.Call and CallWithStack (raw uint64
+// values) are Func.CallRaw, and Func.Call takes and returns Go values
+// (int32, float64, ...); a module's _start is
+// Instance.Run, not run at instantiation. wasmtime's Config and Engine
+// are RuntimeConfig, its Store and Linker a Pool and the host modules
+// of the Runtime; `wasmtime compile` is lucetc, whose objects
+// Runtime.LoadModule loads.
 //
 // # Calls, values and memory
 //

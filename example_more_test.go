@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"github.com/lucet-go/lucet"
@@ -108,4 +109,54 @@ func ExampleParseLayout() {
 	// Output:
 	// dense <nil>
 	// layout "sparse": want guard or dense
+}
+
+// Call1 calls a function with one result and returns it typed, here an
+// export whose loop calls a Go host function.
+func ExampleCall1() {
+	ctx := context.Background()
+	rt := lucet.NewRuntime(lucet.RuntimeConfig{})
+	env := rt.NewHostModule("env")
+	if err := env.Func("square", func(x int32) int32 { return x * x }); err != nil {
+		log.Fatal(err)
+	}
+	if err := env.Func("log", func(c *lucet.Caller, ptr, n uint32) {}); err != nil {
+		log.Fatal(err)
+	}
+	mod, err := rt.LoadModule("testdata/api/host.wasm")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	pool, err := rt.NewPool(lucet.PoolConfig{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	inst, err := pool.Instantiate(ctx, mod, lucet.InstanceConfig{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer inst.Close()
+	sum, err := lucet.Call1[int32](ctx, inst.Func("sum_squares"), int32(4))
+	fmt.Println(sum, err)
+	// Output: 14 <nil>
+}
+
+// Exports lists what a module offers before any instance is made, with
+// each function's signature.
+func ExampleModule_Exports() {
+	rt := lucet.NewRuntime(lucet.RuntimeConfig{})
+	mod, err := rt.LoadModule("testdata/api/host.wasm")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	for _, e := range mod.Exports() {
+		fmt.Println(strings.TrimSpace(e.Name + " " + e.Kind + " " + e.Type))
+	}
+	// Output:
+	// memory memory
+	// hello func [] -> []
+	// sum_squares func [i32] -> [i32]
 }

@@ -156,15 +156,39 @@ func (m *Module) Imports() []ImportDesc {
 type ExportDesc struct {
 	Name string
 	Kind string // "func", "table", "memory" or "global"
+	Type string // a function's signature, e.g. "[i32 i32] -> [i32]", as ImportDesc's
 }
 
 // Exports lists what the module exports.
 func (m *Module) Exports() []ExportDesc {
 	var out []ExportDesc
 	for _, e := range m.m.Meta.Exports {
-		out = append(out, ExportDesc{Name: e.Name, Kind: e.Kind.String()})
+		out = append(out, ExportDesc{Name: e.Name, Kind: e.Kind.String(), Type: m.exportType(e)})
 	}
 	return out
+}
+
+// exportType is an exported function's signature: function indices
+// count the imported functions first, then the module's own.
+func (m *Module) exportType(e wasm.Export) string {
+	if e.Kind != wasm.ExternFunc {
+		return ""
+	}
+	meta := m.m.Meta
+	idx := e.Index
+	for _, imp := range meta.Imports {
+		if imp.Kind != wasm.ExternFunc {
+			continue
+		}
+		if idx == 0 {
+			return m.importType(imp)
+		}
+		idx--
+	}
+	if int(idx) < len(meta.Funcs) && int(meta.Funcs[idx].TypeIndex) < len(meta.Types) {
+		return meta.Types[meta.Funcs[idx].TypeIndex].String()
+	}
+	return ""
 }
 
 func (m *Module) importType(imp wasm.Import) string {

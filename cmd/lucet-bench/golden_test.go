@@ -24,6 +24,8 @@ func TestGolden(t *testing.T) {
 		{"bad-max-memory", []string{"--max-memory", "lots", traps}},
 		{"bad-live", []string{"--live", "1,x", traps}},
 		{"bad-instances", []string{"-n", "0", traps}},
+		{"bad-instances-value", []string{"-n", "x", traps}},
+		{"bad-reps-value", []string{"compile", "--reps", "x", traps}},
 		{"missing-module", []string{"-n", "10", "testdata/nosuch.so"}},
 		{"directory", []string{"-n", "10", "testdata"}},
 		{"no-such-export", []string{"-n", "10", "--live", "", "--call", "nope", traps}},
@@ -33,7 +35,7 @@ func TestGolden(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errs bytes.Buffer
-			code := run(append([]string{"lucet-bench"}, tc.args...), &out, &errs)
+			code := run(append([]string{"lucet-bench"}, tc.args...), nil, &out, &errs)
 			golden.Check(t, tc.name, golden.Transcript("lucet-bench", tc.args, code, out.String(), errs.String()))
 		})
 	}

@@ -2,7 +2,7 @@
 // how much memory each live instance costs: the edge-cloud numbers (a fresh
 // instance per request, thousands side by side).
 //
-// In: a .so from lucetc (or a .wasm, compiled first). Out: instantiation
+// In: a .so from lucetc (or a .wasm, compiled first; "-": stdin). Out: instantiation
 // and teardown times, the rate, and for each --live K the growth per live
 // instance of RSS, address space, mappings and Go heap, as text or, with
 // --json, as one JSON object with the field names of `peerbench inst`
@@ -33,13 +33,21 @@ import (
 	"github.com/lucet-go/lucet/pkg/execute"
 )
 
-func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
 
 // usageError is a bad command line: exit status 2.
 type usageError struct{ error }
 
 // onUsageError makes urfave/cli's flag parsing errors usage errors.
-func onUsageError(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+// (A subcommand's context has its own flags in Command; the global ones
+// in App.)
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	var sub []cli.Flag
+	if c.Command != nil {
+		sub = c.Command.Flags
+	}
+	return usageError{cliflag.ExplainValue(err, c.App.Flags, sub)}
+}
 
 // exitHelp is the exit-status paragraph of --help.
 const exitHelp = cliflag.ExitHelp + ".\n" +
@@ -62,22 +70,22 @@ func flags() []cli.Flag {
 	}
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	help := &cliflag.HelpOut{W: stdout}
-	return help.Status("lucet-bench", runApp(args, stdout, stderr, help), stderr)
+	return help.Status("lucet-bench", runApp(args, stdin, stdout, stderr, help), stderr)
 }
 
-func runApp(args []string, stdout, stderr io.Writer, help io.Writer) int {
+func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Writer) int {
 	status := 0
 	app := &cli.App{
 		Name:      "lucet-bench",
 		Version:   cliflag.Version(),
 		Usage:     "instantiation speed and memory per instance of a compiled module",
-		ArgsUsage: "MODULE.so",
+		ArgsUsage: "MODULE",
 		Description: "Instantiates MODULE (a .so from lucetc, or a .wasm compiled first, not\n" +
-			"cached) --instances times (timed), holds --live K of them alive at once\n" +
-			"(memory per instance), and with --call calls an export on each. Calls\n" +
-			"that trap or exit are counted, never fatal: the status stays 0.\n\n" + exitHelp,
+			"cached; \"-\" reads it from standard input) --instances times (timed),\n" +
+			"holds --live K of them alive at once (memory per instance), and with\n" +
+			"--call calls an export on each.\n\n" + exitHelp,
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Writer:          help,
@@ -94,13 +102,17 @@ func runApp(args []string, stdout, stderr io.Writer, help io.Writer) int {
 					if c.NArg() < 1 {
 						return usageError{errors.New("run: want a module")}
 					}
-					r, err := bench.RunOnce(c.Args().First(), c.Args().Slice(), os.Stdin, stdout, stderr)
+					name, b, err := cliflag.ReadInput(c.Args().First(), stdin, 0)
+					if err != nil {
+						return err
+					}
+					r, err := bench.RunOnceBytes(name, b, c.Args().Slice(), stdin, stdout, stderr)
 					var trap *execute.Trap
 					if errors.As(err, &trap) {
 						status = cliflag.ExitTrap
 					}
 					if err != nil {
-						return cliflag.NameFile(c.Args().First(), err)
+						return cliflag.NameFile(name, err)
 					}
 					peerLine(stderr, r)
 					status = r.ExitCode
@@ -120,9 +132,13 @@ func runApp(args []string, stdout, stderr io.Writer, help io.Writer) int {
 					if c.Int("reps") <= 0 {
 						return usageError{fmt.Errorf("compile: --reps %d: must be positive", c.Int("reps"))}
 					}
-					r, err := bench.Compile(c.Args().First(), c.Int("reps"))
+					name, b, err := cliflag.ReadInput(c.Args().First(), stdin, 0)
 					if err != nil {
-						return cliflag.NameFile(c.Args().First(), err)
+						return err
+					}
+					r, err := bench.CompileBytes(name, b, c.Int("reps"))
+					if err != nil {
+						return cliflag.NameFile(name, err)
 					}
 					fmt.Fprintf(stdout, "compile %s (%s): median %.1f ms wall, %.1f ms CPU, %.1f MB/s\n",
 						r.Wasm, humanize.IBytes(uint64(r.WasmBytes)), r.Ms.Median, r.CPUMs.Median, r.MBps)
@@ -139,7 +155,7 @@ func runApp(args []string, stdout, stderr io.Writer, help io.Writer) int {
 			if c.NArg() != 1 {
 				return usageError{errors.New("want exactly one module")}
 			}
-			status, err = inst(c.Args().First(), opts, c.Bool("json"), stdout, stderr)
+			status, err = inst(c.Args().First(), stdin, opts, c.Bool("json"), stdout, stderr)
 			return err
 		},
 	}
@@ -208,9 +224,22 @@ func options(c *cli.Context) (bench.Options, error) {
 	return o, nil
 }
 
-func inst(path string, opts bench.Options, asJSON bool, stdout, stderr io.Writer) (int, error) {
+// inst is the instantiation benchmark of the module at path ("-": stdin).
+func inst(path string, stdin io.Reader, opts bench.Options, asJSON bool, stdout, stderr io.Writer) (int, error) {
 	opts.Args = []string{strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))}
-	mod, err := bench.Load(path, opts.Layout)
+	var mod *bench.Module
+	var err error
+	if path == "-" {
+		// A file is mapped, not read (bench.Load); standard input can
+		// only be read.
+		var b []byte
+		if path, b, err = cliflag.ReadInput(path, stdin, 0); err != nil {
+			return cliflag.ExitRefused, err
+		}
+		mod, err = bench.LoadBytes(b, opts.Layout)
+	} else {
+		mod, err = bench.Load(path, opts.Layout)
+	}
 	if err != nil {
 		return cliflag.ExitRefused, cliflag.NameFile(path, err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,13 @@ func TestCommandLine(t *testing.T) {
 		if err := os.WriteFile(p, []byte(b), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Standard input of the cases whose MODULE is "-".
+	stdinOf := map[string]string{
+		"stdin":         traps,
+		"stdin refused": refused,
+		"run stdin":     "../../testdata/hello.wasm",
+		"compile stdin": traps,
 	}
 	for _, tt := range []struct {
 		name   string
@@ -51,11 +59,24 @@ func TestCommandLine(t *testing.T) {
 		{"help states exit codes", []string{"--help"}, 0, "Exit status: 0 success; 1 an input was refused", ""},
 		{"run", []string{"run", "../../testdata/hello.wasm"}, 0, "Hello, world!\n", `PEERBENCH {"cmd":"run"`},
 		{"compile", []string{"compile", "--reps", "2", traps}, 0, "median", `"compile_ms":{`},
+		{"stdin", []string{"-n", "10", "--live", "", "--call", "oob", "-"}, 0, "10 trapped", ""},
+		{"stdin refused", []string{"-n", "1", "--live", "", "-"}, 1, "", "<stdin>: decode"},
+		{"run stdin", []string{"run", "-", "world"}, 0, "Hello from Lucet, world!\n", `PEERBENCH {"cmd":"run"`},
+		{"compile stdin", []string{"compile", "--reps", "1", "-"}, 0, "compile <stdin>", ""},
 		{"dense", []string{"--layout", "dense", "--max-memory", "1MiB", "-n", "10", "--live", "20", "--call", "oob", traps}, 0, "layout dense, memory limit 1.0 MiB", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			st := run(append([]string{"lucet-bench"}, tt.args...), &out, &errOut)
+			var stdin io.Reader
+			if in := stdinOf[tt.name]; in != "" {
+				f, err := os.Open(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				stdin = f
+			}
+			st := run(append([]string{"lucet-bench"}, tt.args...), stdin, &out, &errOut)
 			if st != tt.status || !strings.Contains(out.String(), tt.out) || !strings.Contains(errOut.String(), tt.errOut) {
 				t.Errorf("status %d, want %d\nstdout: %s\nstderr: %s", st, tt.status, out.String(), errOut.String())
 			}

@@ -55,7 +55,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 		got <- b
 	}()
 	var out bytes.Buffer
-	if st := run(args, &out, s); st != 0 {
+	if st := run(args, nil, &out, s); st != 0 {
 		t.Fatalf("on a terminal: status %d", st)
 	}
 	s.Close()
@@ -73,7 +73,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 		got <- b
 	}()
 	out.Reset()
-	if st := run(args, &out, w); st != 0 {
+	if st := run(args, nil, &out, w); st != 0 {
 		t.Fatalf("on a pipe: status %d", st)
 	}
 	w.Close()

@@ -158,7 +158,8 @@ functions with the main module.
 
 The cache of compiled .wasm modules is $LUCET_CACHE_DIR, else
 $XDG_CACHE_HOME/lucet, else ~/.cache/lucet; it is kept under
-$LUCET_CACHE_MAX (default 2GiB; least recently used entries go first).
+$LUCET_CACHE_MAX (default 2GiB, 0 no limit; least recently used entries
+go first).
 --cache-stats shows it, --cache-clean empties it.
 
 ` + cliflag.RunExitHelp
@@ -208,6 +209,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", err)
 		return exitUsage
 	}
+	if cl.module == "run" && len(cl.guest) > 0 {
+		// `wasmtime run x.wasm` habit: say so rather than "run: no such
+		// file or directory" (a module file called run still runs).
+		if _, err := os.Stat(cl.module); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "lucet-run: run: no such module; lucet-run has no run subcommand, give the module first: lucet-run [OPTIONS] %s [ARGS...] (see lucet-run --help)\n", cl.guest[0])
+			return exitUsage
+		}
+	}
 	if len(cl.flags) == 1 && cl.module != "" {
 		// No option: there is nothing for urfave/cli to parse, and every
 		// flag would read as its zero value (TestUnsetFlagsReadZero), so
@@ -249,12 +258,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		DisableSliceFlagSeparator: true, // paths may hold commas
 		// Unset, cli stats os.Args[0] at every start for this date,
 		// which nothing lucet-run prints shows.
-		Compiled:       time.Unix(0, 0),
-		Writer:         help,
-		ErrWriter:      stderr,
-		Description:    description,
-		Flags:          used,
-		OnUsageError:   func(c *cli.Context, err error, _ bool) error { return usageError{err} },
+		Compiled:    time.Unix(0, 0),
+		Writer:      help,
+		ErrWriter:   stderr,
+		Description: description,
+		Flags:       used,
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{cliflag.ExplainValue(err, c.App.Flags)}
+		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
 			if c.Bool("cache-stats") || c.Bool("cache-clean") {
@@ -265,6 +276,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return usageError{errors.New("no module given")}
 			}
 			cfg, ro, err := parseOptions(c, cl)
+			var ie inputError
+			if errors.As(err, &ie) {
+				fmt.Fprintf(stderr, "lucet-run: %v\n", ie.error)
+				status = exitError
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -280,12 +297,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cheapHelpFlag.Do(cliflag.CheapHelpFlag)
 	if err := app.Run(cl.flags); err != nil {
-		fmt.Fprintf(stderr, "lucet-run: %v (see lucet-run --help)\n", oneLine(err))
+		fmt.Fprintf(stderr, "lucet-run: %v%s (see lucet-run --help)\n", oneLine(err), wasmtimeHint(err))
 		return exitUsage
 	}
 	// The guest writes to stdout itself, never through help: only
 	// --help and --version can fail here.
 	return help.Status("lucet-run", status, stderr)
+}
+
+// wasmtimeHint points a wasmtime user's -S or -W option group (-S
+// inherit-env, -W max-memory-size=N) at lucet-run's own flags, which
+// spell each option out.
+func wasmtimeHint(err error) string {
+	switch err.Error() {
+	case "flag provided but not defined: -S", "flag provided but not defined: -W":
+		return "; wasmtime's -S and -W options are flags of their own here (--inherit-env, --max-memory, --timeout, --fuel, ...)"
+	}
+	return ""
 }
 
 // defaultOptions is what parseOptions makes of a command line that names
@@ -465,13 +493,17 @@ func cacheCommand(clean bool, stdout, stderr io.Writer) int {
 	}
 	limit := "no limit"
 	if s.MaxBytes >= 0 {
-		limit = cliflag.FormatSize(uint64(s.MaxBytes))
+		limit = "limit " + cliflag.FormatSize(uint64(s.MaxBytes))
 	}
 	verb := ""
 	if clean {
 		verb = "removed "
 	}
-	if _, err := fmt.Fprintf(stdout, "%s: %s%d entries, %s (limit %s)\n", s.Dir, verb, s.Entries, cliflag.FormatSize(uint64(s.Bytes)), limit); err != nil {
+	entries := "entries"
+	if s.Entries == 1 {
+		entries = "entry"
+	}
+	if _, err := fmt.Fprintf(stdout, "%s: %s%d %s, %s (%s)\n", s.Dir, verb, s.Entries, entries, cliflag.FormatSize(uint64(s.Bytes)), limit); err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/sign"
@@ -24,10 +25,20 @@ func trustedKeys(c *cli.Context) ([]ed25519.PublicKey, error) {
 	}
 	keys, err := sign.ReadPublicKeys(path)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--trusted-keys: %w", err)}
+		// A keys file that cannot be read or holds no key is an input
+		// refused (exit 1, as --dir's and --preload's are), not a usage
+		// error; ReadPublicKeys's own "trusted keys" prefix gives way to
+		// the flag and the file.
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
+		return nil, inputError{fmt.Errorf("--trusted-keys %w", cliflag.NameFile(path, err))}
 	}
 	return keys, nil
 }
+
+// inputError is an option's input file refused: exit status 1.
+type inputError struct{ error }
 
 // loadSigned loads an object that must carry a signature by one of keys;
 // anything else, a .wasm included, is refused.

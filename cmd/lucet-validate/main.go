@@ -64,7 +64,7 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing; report through the exit status only"},
 		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
+			return usageError{cliflag.ExplainValue(err, c.App.Flags)}
 		},
 		ExitErrHandler: func(*cli.Context, error) {}, // never os.Exit from inside run
 		Action: func(c *cli.Context) error {

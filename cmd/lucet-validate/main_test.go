@@ -38,6 +38,7 @@ func TestGolden(t *testing.T) {
 			"testdata/in/wasi-badsig.wasm", "testdata/in/wasi-env.wasm", "testdata/in/wasi-nostart.wasm"}, ""},
 		{"wasi-json", []string{"--wasi", "--json", "testdata/in/wasi-nostart.wasm"}, ""},
 		{"usage", []string{"--bogus", "testdata/in/ok.wasm"}, ""},
+		{"bad-bool", []string{"--json=maybe", "testdata/in/ok.wasm"}, ""},
 		{"flags-after-files", []string{"testdata/in/ok.wasm", "-q", "testdata/in/mismatch.wasm", "--", "-"}, "testdata/in/ok.wasm"},
 		{"json-after-file", []string{"testdata/in/truncated.wasm", "--json"}, ""},
 		{"directory", []string{"testdata/in"}, ""},

@@ -21,6 +21,8 @@ func TestGolden(t *testing.T) {
 		{"text-format", []string{"testdata/small.wat"}},
 		{"two-inputs", []string{"testdata/small.wasm", "testdata/small.wasm"}},
 		{"bad-opt-level", []string{"-O", "9", "testdata/small.wasm"}},
+		{"bad-jobs", []string{"-j", "x", "testdata/small.wasm"}},
+		{"empty-input", []string{"../lucet-run/testdata/empty.wasm"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

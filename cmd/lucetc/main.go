@@ -68,8 +68,8 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 		Writer:          help,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err}
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{cliflag.ExplainValue(err, c.App.Flags)}
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {

@@ -34,6 +34,20 @@ func Load(path string, l api.Layout) (*Module, error) {
 	return &Module{rt: rt, mod: m}, nil
 }
 
+// LoadBytes is Load for a module already read (from standard input, say).
+func LoadBytes(b []byte, l api.Layout) (*Module, error) {
+	rt := lucet.NewRuntime(lucet.RuntimeConfig{Layout: l, NoCache: true})
+	m, err := rt.CompileModule(context.Background(), b)
+	if err != nil {
+		// The front door says what failed; the caller names the input.
+		if u := errors.Unwrap(err); u != nil {
+			err = u
+		}
+		return nil, err
+	}
+	return &Module{rt: rt, mod: m}, nil
+}
+
 // Close releases the module once its instances are closed.
 func (m *Module) Close() error { return m.mod.Close() }
 

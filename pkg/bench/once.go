@@ -33,7 +33,13 @@ func RunOnce(path string, args []string, stdin io.Reader, stdout, stderr io.Writ
 	if err != nil {
 		return nil, err
 	}
-	r := &RunResult{Cmd: "run", Engine: "lucet", Wasm: path}
+	return RunOnceBytes(path, b, args, stdin, stdout, stderr)
+}
+
+// RunOnceBytes is RunOnce for a module already read (from standard input,
+// say); name is what the result calls it.
+func RunOnceBytes(name string, b []byte, args []string, stdin io.Reader, stdout, stderr io.Writer) (*RunResult, error) {
+	r := &RunResult{Cmd: "run", Engine: "lucet", Wasm: name}
 	t0 := time.Now()
 	mod, err := compile.Load(b, compile.DefaultOptions(), nil)
 	if err != nil {
@@ -85,6 +91,15 @@ func Compile(path string, reps int) (*CompileResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CompileBytes(path, b, reps)
+}
+
+// CompileBytes is Compile for a module already read; name is what the
+// result calls it.
+func CompileBytes(name string, b []byte, reps int) (*CompileResult, error) {
+	if reps <= 0 {
+		return nil, fmt.Errorf("compile: %d repetitions", reps)
+	}
 	var wall, cpu []time.Duration
 	for i := 0; i < reps; i++ {
 		c0 := cpuTime()
@@ -95,7 +110,7 @@ func Compile(path string, reps int) (*CompileResult, error) {
 		wall = append(wall, time.Since(t0))
 		cpu = append(cpu, cpuTime()-c0)
 	}
-	r := &CompileResult{Cmd: "compile", Engine: "lucet", Wasm: path, WasmBytes: len(b), FirstMs: float64(wall[0]) / 1e6}
+	r := &CompileResult{Cmd: "compile", Engine: "lucet", Wasm: name, WasmBytes: len(b), FirstMs: float64(wall[0]) / 1e6}
 	// Summarize works in µs; the compile record is in ms.
 	r.Ms, r.CPUMs = toMs(Summarize(slices.Clone(wall))), toMs(Summarize(cpu))
 	r.MBps = float64(len(b)) / 1e3 / r.Ms.Median

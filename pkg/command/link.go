@@ -288,7 +288,7 @@ func Invoke(inst *execute.Instance, name string, args []string) ([]string, error
 	}
 	ft := f.Type()
 	if len(args) != len(ft.Params) {
-		return nil, ArgError{fmt.Errorf("%s takes %d arguments (%s), got %d", name, len(ft.Params), ft, len(args))}
+		return nil, ArgError{fmt.Errorf("%s takes %s (%s), got %d", name, arguments(len(ft.Params)), ft, len(args))}
 	}
 	vals := make([]uint64, 0, execute.Slots(ft.Params))
 	for i, a := range args {
@@ -339,4 +339,12 @@ func IsTrap(err error) bool {
 	var t *execute.Trap
 	var u *UnknownImportError
 	return errors.As(err, &t) || errors.As(err, &u)
+}
+
+// arguments is "1 argument" or "N arguments".
+func arguments(n int) string {
+	if n == 1 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }

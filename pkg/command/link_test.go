@@ -93,7 +93,7 @@ func TestInvokeArgErrors(t *testing.T) {
 		"mem":         `export "mem" is a memory, not a function`,
 		"add 1":       "add takes 2 arguments",
 		"add 1 x":     `argument 2: "x" is not an i32`,
-		"add 1 i64:2": `argument 2: "i64:2" is a i64, the parameter is i32`,
+		"add 1 i64:2": `argument 2: "i64:2" is typed i64, the parameter is i32`,
 	} {
 		f := strings.Fields(args)
 		_, err := command.Invoke(inst.Instance, f[0], f[1:])

@@ -57,6 +57,19 @@ func (t Trace) stage(name string, start time.Time, format string, args ...any) {
 // ErrTextFormat is returned for a module in the text format.
 var ErrTextFormat = errors.New("this is the WebAssembly text format; lucet reads binary modules (convert with wat2wasm)")
 
+// ErrNotModule is returned for bytes that are neither a .wasm module nor
+// an ELF file: saying "not an ELF file" of an empty or mistyped .wasm
+// would send its user looking for an object they never meant to give.
+var ErrNotModule = errors.New("not a WebAssembly module or a lucet object")
+
+// notModule is ErrNotModule with what b holds instead.
+func notModule(b []byte) error {
+	if len(b) == 0 {
+		return fmt.Errorf("%w: the file is empty", ErrNotModule)
+	}
+	return fmt.Errorf("%w (starts with % x)", ErrNotModule, b[:min(len(b), 4)])
+}
+
 // Wasm decodes, validates and compiles a module. Errors name the stage.
 func Wasm(b []byte, opts Options) (*object.Object, error) { return Object(b, opts, nil) }
 
@@ -64,6 +77,14 @@ func Wasm(b []byte, opts Options) (*object.Object, error) { return Object(b, opt
 func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
 	if isText(b) {
 		return nil, ErrTextFormat
+	}
+	// The two inputs a user gives by mistake get a plain answer rather
+	// than the decoder's view of byte 0.
+	switch {
+	case len(b) == 0:
+		return nil, errors.New("decode: the file is empty, not a .wasm module")
+	case bytes.HasPrefix(b, []byte("\x7fELF")):
+		return nil, errors.New("decode: an ELF file (an object lucetc already compiled?), not a .wasm module")
 	}
 	start := time.Now()
 	m, err := decode.Decode(b, decode.Options{})
@@ -139,6 +160,9 @@ func Load(b []byte, opts Options, c *Cache) (*load.Module, error) {
 	if !IsWasm(b) {
 		if isText(b) {
 			return nil, ErrTextFormat
+		}
+		if !bytes.HasPrefix(b, []byte("\x7fELF")) {
+			return nil, notModule(b)
 		}
 		return load.Bytes(b)
 	}

@@ -19,6 +19,8 @@ func TestWasmErrorsNameTheStage(t *testing.T) {
 		want string
 	}{
 		{"not wasm", []byte("hello"), "decode: "},
+		{"empty", nil, "decode: the file is empty, not a .wasm module"},
+		{"object", []byte("\x7fELF\x02\x01\x01"), "decode: an ELF file (an object lucetc already compiled?), not a .wasm module"},
 		{"text", []byte("  (module)"), "this is the WebAssembly text format"},
 		{"invalid", []byte("\x00asm\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x05\x01\x03\x00\x6a\x0b"), "validate: "},
 	}
@@ -119,5 +121,37 @@ func TestLoadFile(t *testing.T) {
 	}
 	if _, err := LoadFile(filepath.Join(dir, "missing.so"), codegen.Options{}, c); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// Bytes of neither form are refused as such, not as "not an ELF file":
+// an empty or mistyped .wasm is the usual case, and its user never meant
+// to give an object.
+func TestLoadNeitherForm(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "not a WebAssembly module or a lucet object: the file is empty"},
+		{"junk", []byte("garbage\n"), "not a WebAssembly module or a lucet object (starts with 67 61 72 62)"},
+		{"short", []byte{0, 'a'}, "not a WebAssembly module or a lucet object (starts with 00 61)"},
+		{"text", []byte("(module)"), ErrTextFormat.Error()},
+	} {
+		path := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(path, tt.in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(tt.in, codegen.Options{}, nil)
+		_, ferr := LoadFile(path, codegen.Options{}, nil)
+		for _, e := range []error{err, ferr} {
+			if e == nil || e.Error() != tt.want {
+				t.Errorf("%s: err = %v, want %q", tt.name, e, tt.want)
+			}
+		}
+		if tt.name != "text" && !errors.Is(err, ErrNotModule) {
+			t.Errorf("%s: %v is not ErrNotModule", tt.name, err)
+		}
 	}
 }

@@ -26,7 +26,7 @@ import (
 func Parse(s string, t wasm.ValType) (uint64, error) {
 	if typ, val, ok := strings.Cut(s, ":"); ok {
 		if typ != t.String() {
-			return 0, fmt.Errorf("%q is a %s, the parameter is %s", s, typ, t)
+			return 0, fmt.Errorf("%q is typed %s, the parameter is %s", s, typ, t)
 		}
 		s = val
 	}

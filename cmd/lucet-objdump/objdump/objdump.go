@@ -58,8 +58,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		Writer:          help,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err}
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{cliflag.ExplainValue(err, c.App.Flags)}
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
