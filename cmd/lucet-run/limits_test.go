@@ -50,17 +50,19 @@ func listDir(t *testing.T, dir string) map[string]string {
 	return got
 }
 
-// --dir-ro reaches the WASI sandbox: the guest's create, rename into and
-// link into a read-only directory fail with EPERM, and the host directory
-// is left as it was. The same run with --dir succeeds, so it is the flag
-// that refused.
+// --dir-ro and --dir's :ro suffix reach the WASI sandbox: the guest's
+// create, rename into and link into a read-only directory fail with
+// EPERM, and the host directory is left as it was. The same run with
+// --dir (or an explicit :rw) succeeds, so it is the flag that refused.
 func TestDirReadOnly(t *testing.T) {
 	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
-	for _, flag := range []string{"--dir", "--dir-ro"} {
-		t.Run(flag, func(t *testing.T) {
+	for _, tc := range []struct{ flag, suffix string }{
+		{"--dir", ""}, {"--dir", ":rw"}, {"--dir-ro", ""}, {"--dir", ":ro"}, {"--dir-ro", ":ro"},
+	} {
+		t.Run(tc.flag+tc.suffix, func(t *testing.T) {
 			in, out := seedCopyDirs(t)
-			code, stdout, stderr := lucetRun(t, "--dir", in+"::/in", flag, out+"::/out", copyWasm, "/in", "/out")
-			if flag == "--dir" {
+			code, stdout, stderr := lucetRun(t, "--dir", in+"::/in", tc.flag, out+"::/out"+tc.suffix, copyWasm, "/in", "/out")
+			if tc.flag == "--dir" && tc.suffix != ":ro" {
 				if code != 0 || !strings.Contains(stdout, "failures: 0") {
 					t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 				}

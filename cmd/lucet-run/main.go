@@ -167,7 +167,7 @@ go first).
 func runFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "invoke", Usage: "call the exported function `NAME` with ARGS instead of running _start"},
-		&cli.StringSliceFlag{Name: "dir", Usage: "preopen host directory `HOST[::GUEST]` for the guest (repeatable)"},
+		&cli.StringSliceFlag{Name: "dir", Usage: "preopen host directory `HOST[::GUEST][:ro]` for the guest; :ro makes it read-only (repeatable)"},
 		&cli.StringSliceFlag{Name: "dir-ro", Usage: "preopen `HOST[::GUEST]` read-only: the guest may read, never write, create or remove (repeatable)"},
 		&cli.StringSliceFlag{Name: "env", Usage: "set `NAME[=VALUE]` in the guest's environment; a bare NAME passes the host's value, if it has one (repeatable)"},
 		&cli.BoolFlag{Name: "inherit-env", Usage: "pass the host's whole environment to the guest (--env still sets and overrides)"},
@@ -383,14 +383,23 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		ro.opts.UnknownImports = command.DefaultUnknown
 	}
 	for _, d := range cl.values("dir", "dir-ro") {
-		host, guest, ok := strings.Cut(d[1], "::")
+		spec, readOnly := d[1], d[0] == "dir-ro"
+		// A trailing :ro (or :rw, for --dir) is the access mode, as a
+		// container user writes it: taken as part of the guest's path,
+		// "--dir data::/data:ro" would preopen a writable "/data:ro".
+		if s, ok := strings.CutSuffix(spec, ":ro"); ok {
+			spec, readOnly = s, true
+		} else if s, ok := strings.CutSuffix(spec, ":rw"); ok && !readOnly {
+			spec = s
+		}
+		host, guest, ok := strings.Cut(spec, "::")
 		if !ok {
 			guest = host
 		}
 		if host == "" || guest == "" {
 			return cfg, nil, usageError{fmt.Errorf("--%s %q: want HOST[::GUEST]", d[0], d[1])}
 		}
-		ro.opts.Preopens = append(ro.opts.Preopens, wasi.Preopen{HostPath: host, GuestPath: guest, ReadOnly: d[0] == "dir-ro"})
+		ro.opts.Preopens = append(ro.opts.Preopens, wasi.Preopen{HostPath: host, GuestPath: guest, ReadOnly: readOnly})
 	}
 	seen := map[string]string{}
 	for _, p := range c.StringSlice("preload") {
