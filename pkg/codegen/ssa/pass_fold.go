@@ -5,7 +5,9 @@ package ssa
 // x-0, x*1, x&-1, shifts by 0) become their operand, multiplications by
 // a power of two become shifts (which fuseScaledAdds can then turn into
 // a scaled lea), or-trees that reverse a value's bytes become a byte swap
-// (pass_bswap.go), remainder by 1 (and rem_s by -1) zero, and eqz of an integer comparison becomes the inverse
+// (pass_bswap.go), a left shift and an arithmetic right shift by the same
+// 24 or 16 (i32), 56, 48 or 32 (i64) a sign extension, remainder by 1
+// (and rem_s by -1) zero, and eqz of an integer comparison becomes the inverse
 // comparison, so a branch on it fuses into one cmp+jcc instead of
 // materializing two booleans. It runs before deadCode, which drops the
 // values left unused and recounts uses.
@@ -104,6 +106,9 @@ func foldValue(v *Value) *Value {
 		if c%bits == 0 {
 			return x
 		}
+		if v.Op == OpShrS {
+			signExtendOf(v, x, c%bits)
+		}
 	case OpAnd:
 		if c == maskTo(t, ^uint64(0)) {
 			return x
@@ -121,6 +126,37 @@ func foldValue(v *Value) *Value {
 		}
 	}
 	return nil
+}
+
+// signExtendOf rewrites v = shr_s (shl y k) k, k = c, into the sign
+// extension of y's low 64-k bits when that is 8, 16 or (i64) 32 bits:
+// C's (int8_t) casts compiled without the sign-extension feature (clang
+// before 16 by default) come as such shift pairs, e.g. AES's xtime, and
+// one movsx replaces a shl and a sar (what Cranelift does too).
+func signExtendOf(v, x *Value, c uint64) {
+	if x.Op != OpShl {
+		return
+	}
+	// x's block may come later in the layout, its operands not yet
+	// resolved.
+	y, k := resolve(x.Args[0]), resolve(x.Args[1])
+	if k.Op != OpConst || maskTo(x.Type, uint64(k.Aux))%uint64(x.Type.Size()) != c {
+		return
+	}
+	op := OpInvalid
+	switch uint64(v.Type.Size()) - c {
+	case 8:
+		op = OpExtend8S
+	case 16:
+		op = OpExtend16S
+	case 32:
+		if v.Type == TI64 {
+			op = OpExtend32S
+		}
+	}
+	if op != OpInvalid {
+		v.Op, v.Args, v.Aux, v.Aux2 = op, []*Value{y}, 0, 0
+	}
 }
 
 // mulByPow2 reports whether v multiplies by a power of two 2^k, k >= 1,
