@@ -242,6 +242,12 @@ func (e *emitter) wrap(v *ssa.Value) {
 		a.MovRM(32, d, slotMem(x.Loc.Slot))
 	} else if x.Op == ssa.OpConst {
 		a.MovRI(64, d, int64(uint32(x.Aux)))
+	} else if v.Op == ssa.OpExtendU && isReg(x, d) {
+		// An i32 in a register has its upper half zero (every i32 is
+		// written by a 32-bit operation or move, see emitMove): in
+		// x's own register it is already its zero extension. Go's
+		// booleans, i64.extend_i32_u of a comparison, were a
+		// setcc, movzx and this mov.
 	} else {
 		a.MovRR(32, d, asm.Reg(x.Loc.Reg))
 	}
