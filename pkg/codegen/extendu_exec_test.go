@@ -24,6 +24,9 @@ func TestExtendUExec(t *testing.T) {
 		{"bool sum", true, func(x, y byte) []byte {
 			return []byte{0x20, x, 0x20, y, 0x53, 0x20, x, 0x20, y, 0x51, 0x6a, 0xad, 0x20, x, 0x7e}
 		}, func(a, b uint64) uint64 { return (b2u(int64(a) < int64(b)) + b2u(a == b)) * a }},
+		{"and low 32", true, func(x, y byte) []byte {
+			return []byte{0x20, x, 0x42, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x83, 0x20, y, 0x7e}
+		}, func(a, b uint64) uint64 { return (a & 0xffffffff) * b }},
 		{"wrapped sum", true, func(x, y byte) []byte {
 			return []byte{0x20, x, 0xa7, 0x20, y, 0xa7, 0x6a, 0xad, 0x20, x, 0x7c}
 		}, func(a, b uint64) uint64 { return uint64(uint32(a)+uint32(b)) + a }},

@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen/frontend"
@@ -46,5 +47,24 @@ func TestExtendUShape(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAndLow32Shape pins i64 x & 0xffffffff with x dying there (the
+// result in x's register): one mov r32, r32, not a load of the mask (it
+// has no imm32 form) and an and.
+func TestAndLow32Shape(t *testing.T) {
+	ts := []wasm.ValType{wasm.I64, wasm.I64}
+	body := []byte{0x20, 0, 0x42, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x83, 0x20, 1, 0x7e}
+	m := ssatest.Module1(ts, ts[:1], nil, body...)
+	mach := testMachine
+	opts := &ssa.Options{OptLevel: 2, Features: mach.DefaultFeatures()}
+	fc, err := compileFunc(m, 0, opts, frontend.ModuleFacts(m), mach, mach.NewFuncEmitter(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := disasm(fc.Code)
+	if strings.Contains(code, "and ") || strings.Contains(code, "0xffffffff") || !selfMov32.MatchString(code) {
+		t.Errorf("want a mov r32, r32 and no and:\n%s", code)
 	}
 }
