@@ -33,68 +33,81 @@ func (ra *Result) spillParamWebs(f *ssa.Func) {
 	}
 	var cs []cand
 	for _, x := range f.Blocks {
-		dw := depthWeight(x.LoopDepth)
 		for _, e := range x.Succs {
 			for j, p := range e.Args {
-				q := e.B.Params[j]
-				if p.Op != ssa.OpParam || !NeedsReg(p) || !p.Loc.InReg() || !NeedsReg(q) || q.Loc.InReg() ||
-					p.Type != q.Type || p.Type == ssa.TV128 || p == q {
+				if p.Op != ssa.OpParam || !p.Loc.InReg() {
 					continue
 				}
-				cs = append(cs, cand{p, q, dw})
+				q := e.B.Params[j]
+				if !NeedsReg(p) || !NeedsReg(q) || q.Loc.InReg() || p.Type != q.Type || p.Type == ssa.TV128 || p == q {
+					continue
+				}
+				cs = append(cs, cand{p, q, depthWeight(x.LoopDepth)})
 			}
 		}
 	}
-	if len(cs) == 0 {
+	// Keep the candidates that q comes back to (edges into p's block
+	// passing q, each a load saved, besides the store saved on p's own
+	// edge): the web. Most functions have none left.
+	webs := cs[:0]
+	for _, c := range cs {
+		b := c.p.Block
+		i := paramIndex(b, c.p)
+		if i < 0 {
+			continue
+		}
+		benefit := c.benefit
+		for _, pr := range b.Preds {
+			for _, e := range pr.Succs {
+				if e.B == b && e.Args[i] == c.q {
+					benefit += depthWeight(pr.LoopDepth)
+				}
+			}
+		}
+		if benefit > c.benefit {
+			webs = append(webs, cand{c.p, c.q, benefit})
+		}
+	}
+	if len(webs) == 0 {
 		return
 	}
 	// p's own uses, in values, branches and results, weighted by the
 	// depth of their blocks: what p costs in memory (its edge arguments
 	// move it either way). One walk for all candidates.
-	cost := make(map[*ssa.Value]float32, len(cs))
-	for _, c := range cs {
+	cost := make(map[*ssa.Value]float32, len(webs))
+	for _, c := range webs {
 		cost[c.p] = 0
 	}
 	for _, u := range f.Blocks {
 		dw := depthWeight(u.LoopDepth)
 		for _, v := range u.Values {
 			for _, a := range v.Args {
+				if a.Op != ssa.OpParam {
+					continue
+				}
 				if w, ok := cost[a]; ok {
 					cost[a] = w + dw
 				}
 			}
 		}
-		if w, ok := cost[u.Control]; ok {
-			cost[u.Control] = w + dw
+		if c := u.Control; c != nil && c.Op == ssa.OpParam {
+			if w, ok := cost[c]; ok {
+				cost[c] = w + dw
+			}
 		}
 		for _, r := range u.Results {
+			if r.Op != ssa.OpParam {
+				continue
+			}
 			if w, ok := cost[r]; ok {
 				cost[r] = w + dw
 			}
 		}
 	}
-	for _, c := range cs {
+	for _, c := range webs {
 		p, q := c.p, c.q
-		if !p.Loc.InReg() || ra.webOf[q] != nil {
-			continue // taken by an earlier candidate
-		}
-		b := p.Block
-		i := paramIndex(b, p)
-		if i < 0 {
-			continue
-		}
-		// The edges into p's block that pass q: each a load saved.
-		benefit := c.benefit
-		for _, pr := range b.Preds {
-			dw := depthWeight(pr.LoopDepth)
-			for _, e := range pr.Succs {
-				if e.B == b && e.Args[i] == q {
-					benefit += dw
-				}
-			}
-		}
-		if benefit == c.benefit || cost[p] >= benefit {
-			continue // q does not come back to p, or p is used more
+		if !p.Loc.InReg() || ra.webOf[q] != nil || cost[p] >= c.benefit {
+			continue // taken by an earlier candidate, or p is used more
 		}
 		if ra.webOf == nil {
 			ra.webOf = map[*ssa.Value]*ssa.Value{}

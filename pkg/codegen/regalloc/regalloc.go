@@ -953,7 +953,7 @@ func (ra *Result) assignSlots(t Target) {
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]
 		v := iv.V
-		if ra.webOf[v] != nil {
+		if ra.webOf != nil && ra.webOf[v] != nil {
 			// A parameter web (paramweb.go): p takes q's slot if free.
 			for len(active) > 0 && active[0].end < iv.Start {
 				free = append(free, active[0].slot)
@@ -991,7 +991,7 @@ func (ra *Result) assignSlots(t Target) {
 			ra.NumSlots++
 		}
 		v.Loc.Slot = s
-		if ra.webOf[v] != nil && !v.Loc.InReg() {
+		if ra.webOf != nil && ra.webOf[v] != nil && !v.Loc.InReg() {
 			// q of a parameter web: its slot waits for p.
 			if ra.reserved == nil {
 				ra.reserved = map[int32]bool{}
@@ -1015,6 +1015,9 @@ func (ra *Result) assignSlots(t Target) {
 // freeSlot returns the index in free of the slot to reuse, the last one
 // no parameter web waits for (paramweb.go), or -1.
 func (ra *Result) freeSlot(free []int32) int {
+	if ra.reserved == nil {
+		return len(free) - 1
+	}
 	for k := len(free) - 1; k >= 0; k-- {
 		if !ra.reserved[free[k]] {
 			return k
