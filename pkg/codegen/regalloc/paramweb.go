@@ -25,24 +25,33 @@ import "github.com/lucet-go/lucet/pkg/codegen/ssa"
 // emitter reads every value from wherever Loc says.
 func (ra *Result) spillParamWebs(f *ssa.Func) {
 	// Candidates: a parameter p in a register passed on an edge to a
-	// spilled parameter q of the same type. A function without one (most)
-	// costs one walk over its edges.
+	// spilled parameter q of the same type of a block in a loop. Only
+	// the edges into such blocks are looked at: a function without one
+	// (most) costs one walk over its blocks' parameters.
 	type cand struct {
 		p, q    *ssa.Value
 		benefit float32
 	}
 	var cs []cand
-	for _, x := range f.Blocks {
-		for _, e := range x.Succs {
-			for j, p := range e.Args {
-				if p.Op != ssa.OpParam || !p.Loc.InReg() {
-					continue
+	for _, h := range f.Blocks {
+		if h.LoopDepth == 0 {
+			continue
+		}
+		for j, q := range h.Params {
+			if q.Loc.InReg() || !NeedsReg(q) || q.Type == ssa.TV128 {
+				continue
+			}
+			for _, x := range h.Preds {
+				for _, e := range x.Succs {
+					if e.B != h {
+						continue
+					}
+					p := e.Args[j]
+					if p.Op != ssa.OpParam || !p.Loc.InReg() || p == q || !NeedsReg(p) || p.Type != q.Type {
+						continue
+					}
+					cs = append(cs, cand{p, q, depthWeight(x.LoopDepth)})
 				}
-				q := e.B.Params[j]
-				if !NeedsReg(p) || !NeedsReg(q) || q.Loc.InReg() || p.Type != q.Type || p.Type == ssa.TV128 || p == q {
-					continue
-				}
-				cs = append(cs, cand{p, q, depthWeight(x.LoopDepth)})
 			}
 		}
 	}
