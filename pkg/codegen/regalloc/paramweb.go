@@ -121,8 +121,10 @@ func (ra *Result) spillParamWebs(f *ssa.Func) {
 		if ra.webOf == nil {
 			ra.webOf = map[*ssa.Value]*ssa.Value{}
 			ra.webReg = map[*ssa.Value]ssa.Reg{}
+			ra.webIn = make([]bool, f.NextID)
 		}
 		ra.webOf[p], ra.webOf[q] = q, p
+		ra.webIn[p.ID], ra.webIn[q.ID] = true, true
 		ra.webReg[p] = p.Loc.Reg
 		p.Loc = ssa.Loc{Reg: ssa.NoReg, Slot: -1}
 	}
@@ -153,6 +155,12 @@ func (ra *Result) webSlot(v *ssa.Value, free []int32) (slot int32, rest []int32,
 	delete(ra.reserved, w.Loc.Slot)
 	v.Loc = ssa.Loc{Reg: r, Slot: -1}
 	return 0, free, false
+}
+
+// inWeb reports whether v is a parameter of a web (spillParamWebs): a
+// look-up per interval in assignSlots, so not a map's.
+func (ra *Result) inWeb(v *ssa.Value) bool {
+	return int(v.ID) < len(ra.webIn) && ra.webIn[v.ID]
 }
 
 func paramIndex(b *ssa.Block, p *ssa.Value) int {

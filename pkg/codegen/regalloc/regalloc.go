@@ -158,6 +158,7 @@ type Result struct {
 	// q values waiting for their p.
 	webOf    map[*ssa.Value]*ssa.Value
 	webReg   map[*ssa.Value]ssa.Reg
+	webIn    []bool // by value ID: in webOf
 	reserved map[int32]bool
 }
 
@@ -953,7 +954,7 @@ func (ra *Result) assignSlots(t Target) {
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]
 		v := iv.V
-		if ra.webOf != nil && ra.webOf[v] != nil {
+		if ra.inWeb(v) {
 			// A parameter web (paramweb.go): p takes q's slot if free.
 			for len(active) > 0 && active[0].end < iv.Start {
 				free = append(free, active[0].slot)
@@ -991,7 +992,7 @@ func (ra *Result) assignSlots(t Target) {
 			ra.NumSlots++
 		}
 		v.Loc.Slot = s
-		if ra.webOf != nil && ra.webOf[v] != nil && !v.Loc.InReg() {
+		if ra.inWeb(v) && !v.Loc.InReg() {
 			// q of a parameter web: its slot waits for p.
 			if ra.reserved == nil {
 				ra.reserved = map[int32]bool{}
