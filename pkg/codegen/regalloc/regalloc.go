@@ -152,6 +152,14 @@ type Result struct {
 	// (split.go); inLoop and reloads index them by block ID.
 	Splits          []Split
 	inLoop, reloads [][]int32
+	// webOf pairs the two parameters of each web spilled into one slot
+	// (paramweb.go), both ways; webReg is p's register from the scan,
+	// given back if the slot is taken; reserved are the slots of webs'
+	// q values waiting for their p.
+	webOf    map[*ssa.Value]*ssa.Value
+	webReg   map[*ssa.Value]ssa.Reg
+	webIn    []bool // by value ID: in webOf
+	reserved map[int32]bool
 }
 
 // NumberPositions assigns instruction positions in layout order: one for
@@ -549,6 +557,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	h := findHints(f, m, t)
 	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
 	ra.scan(f, t, callW, h, cl)
+	ra.spillParamWebs(f)
 	ra.assignSlots(t)
 	ra.split(f, t, gid, ng, cl)
 	return ra
@@ -945,6 +954,19 @@ func (ra *Result) assignSlots(t Target) {
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]
 		v := iv.V
+		if ra.inWeb(v) {
+			// A parameter web (paramweb.go): p takes q's slot if free.
+			for len(active) > 0 && active[0].end < iv.Start {
+				free = append(free, active[0].slot)
+				active = heapPop(active)
+			}
+			if s, rest, ok := ra.webSlot(v, free); ok {
+				free = rest
+				v.Loc.Slot = s
+				active = heapPush(active, act{iv.End, s})
+				continue
+			}
+		}
 		if v.Loc.InReg() && t.CalleeSaved(v.Loc.Reg) {
 			continue
 		}
@@ -962,14 +984,21 @@ func (ra *Result) assignSlots(t Target) {
 			// Two fresh 8-byte slots; slotMem(s) is the lower one.
 			s = ra.NumSlots + 1
 			ra.NumSlots += 2
-		} else if len(free) > 0 {
-			s = free[len(free)-1]
-			free = free[:len(free)-1]
+		} else if k := ra.freeSlot(free); k >= 0 {
+			s = free[k]
+			free = append(free[:k], free[k+1:]...)
 		} else {
 			s = ra.NumSlots
 			ra.NumSlots++
 		}
 		v.Loc.Slot = s
+		if ra.inWeb(v) && !v.Loc.InReg() {
+			// q of a parameter web: its slot waits for p.
+			if ra.reserved == nil {
+				ra.reserved = map[int32]bool{}
+			}
+			ra.reserved[s] = true
+		}
 		active = heapPush(active, act{iv.End, s})
 		if !v.Loc.InReg() {
 			continue
@@ -982,6 +1011,20 @@ func (ra *Result) assignSlots(t Target) {
 			ra.Saves[p] = append(ra.Saves[p], v)
 		}
 	}
+}
+
+// freeSlot returns the index in free of the slot to reuse, the last one
+// no parameter web waits for (paramweb.go), or -1.
+func (ra *Result) freeSlot(free []int32) int {
+	if ra.reserved == nil {
+		return len(free) - 1
+	}
+	for k := len(free) - 1; k >= 0; k-- {
+		if !ra.reserved[free[k]] {
+			return k
+		}
+	}
+	return -1
 }
 
 // act is a stack slot in use until position end.

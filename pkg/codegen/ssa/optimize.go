@@ -53,6 +53,7 @@ func Optimize(f *Func, level int) {
 		fuseScaledAdds(f)
 		fuseAndNot(f)
 		if level > 1 {
+			fuseAndTests(f)
 			fuseScaledIndexes(f)
 			fuseLoads(f)
 		}

@@ -1156,6 +1156,17 @@ func (e *emitter) compare(c *ssa.Value) asm.Cond {
 		}
 		return asm.CondE // FEq/FNe are handled by the caller
 	}
+	if c.Op == ssa.OpAnd {
+		e.testAnd(c) // fuseAndTests: a branch on x & m
+		return asm.CondNE
+	}
+	if x.Fused && x.Op == ssa.OpAnd {
+		e.testAnd(x) // fuseAndTests: eqz, == 0 or != 0 of x & m
+		if c.Op == ssa.OpNe {
+			return asm.CondNE
+		}
+		return asm.CondE
+	}
 	if l, y := fusedLoad(c); l != nil || c.Op == ssa.OpEqz && x.Fused && x.Op == ssa.OpLoad {
 		return e.compareLoad(c, l, y)
 	}
@@ -1192,6 +1203,36 @@ func (e *emitter) compare(c *ssa.Value) asm.Cond {
 		a.CmpRR(sz, rx, e.gpr(y, rC))
 	}
 	return intConds[c.Op]
+}
+
+// testAnd emits test for an and fused into its block's branch
+// (fuseAndTests): the flags of x & y without writing a register.
+func (e *emitter) testAnd(v *ssa.Value) {
+	a := e.a
+	x, y := v.Args[0], v.Args[1]
+	if x.Op == ssa.OpConst || spilled(x) && !spilled(y) && y.Op != ssa.OpConst {
+		x, y = y, x
+	}
+	sz := v.Type.Size()
+	if imm, ok := imm32(y); ok {
+		if imm >= 0 && imm <= 0xff {
+			// The low byte holds every bit the mask tests and the branch
+			// reads only ZF: test r8, imm8 is 3-4 bytes to test r32's 6-7.
+			sz = 8
+		}
+		if spilled(x) {
+			a.TestMI(sz, slotMem(x.Loc.Slot), imm)
+		} else {
+			a.TestRI(sz, asm.Reg(x.Loc.Reg), imm)
+		}
+		return
+	}
+	rx := e.gpr(x, rA)
+	if spilled(y) {
+		a.TestMR(sz, slotMem(y.Loc.Slot), rx)
+	} else {
+		a.TestRR(sz, rx, e.gpr(y, rC))
+	}
 }
 
 func (e *emitter) ucomis(t ssa.Type, rx asm.Reg, y *ssa.Value) {

@@ -242,6 +242,12 @@ func (e *emitter) wrap(v *ssa.Value) {
 		a.MovRM(32, d, slotMem(x.Loc.Slot))
 	} else if x.Op == ssa.OpConst {
 		a.MovRI(64, d, int64(uint32(x.Aux)))
+	} else if v.Op == ssa.OpExtendU && isReg(x, d) {
+		// An i32 in a register has its upper half zero (every i32 is
+		// written by a 32-bit operation or move, see emitMove): in
+		// x's own register it is already its zero extension. Go's
+		// booleans, i64.extend_i32_u of a comparison, were a
+		// setcc, movzx and this mov.
 	} else {
 		a.MovRR(32, d, asm.Reg(x.Loc.Reg))
 	}
@@ -429,14 +435,24 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 	sz := v.Type.Size()
 	d := e.dst(v, rA)
 	if v.Op == ssa.OpAdd && (x.Fused || y.Fused) {
-		// x + (i << k) from fuseScaledAdds.
-		if x.Fused {
+		// x + (i << k) from fuseScaledAdds, x = z + c fused too: the
+		// lea's displacement.
+		if x.Fused && x.Op == ssa.OpShl {
 			x, y = y, x
+		}
+		var disp int32
+		if x.Fused {
+			z, c := x.Args[0], x.Args[1]
+			if z.Op == ssa.OpConst {
+				z, c = c, z
+			}
+			disp, _ = imm32(c)
+			x = z
 		}
 		ri := e.gpr(y.Args[0], rC)
 		rx := e.gpr(x, rA)
 		k := y.Args[1].Aux & int64(sz-1)
-		a.Lea(sz, d, asm.MI(rx, ri, uint8(1)<<k, 0))
+		a.Lea(sz, d, asm.MI(rx, ri, uint8(1)<<k, disp))
 		e.finish(v, d)
 		return
 	}
@@ -494,8 +510,18 @@ func (e *emitter) zeroExtend(v *ssa.Value, d asm.Reg) bool {
 	if x.Op == ssa.OpConst {
 		x, y = y, x
 	}
-	if y.Op != ssa.OpConst || x.Op == ssa.OpConst || isReg(x, d) {
+	if y.Op != ssa.OpConst || x.Op == ssa.OpConst {
 		return false
+	}
+	if isReg(x, d) {
+		// In d, the and is as short as a movzx and leaves ZF for a
+		// branch on the result; but i64 x & 0xffffffff has no imm32
+		// form (it would load the mask first): mov r32, r32.
+		if v.Type != ssa.TI64 || uint64(y.Aux) != 0xffffffff {
+			return false
+		}
+		e.a.MovRR(32, d, d)
+		return true
 	}
 	mask := uint64(y.Aux)
 	if v.Type == ssa.TI32 {
