@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -56,10 +57,36 @@ var gens = map[string][]string{
 	"ttf-all":   {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
 	"wasmgen":   nil,
 	"ttf-denan": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
+	// ttf then binaryen's optimizer: code shaped as a toolchain
+	// leaves it (the level chosen by seed).
+	"ttf-opt": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
+	// The spec testsuite's binary modules ($LUCET_TESTSUITE), seed
+	// modulo their number; invalid ones test the validators.
+	"spec": nil,
+}
+
+// optLevels are the binaryen optimizations ttf-opt picks from.
+var optLevels = []string{"-O1", "-O2", "-O3", "-O4", "-Os", "-Oz"}
+
+// specFiles lists the testsuite's .wasm files, sorted.
+func specFiles() []string {
+	dir := os.Getenv("LUCET_TESTSUITE")
+	if dir == "" {
+		dir = "../shared/testsuite"
+	}
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".wasm") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-simd", "ttf-denan", "ttf-all"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-all", "ttf-opt", "ttf-simd"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -71,8 +98,15 @@ func genName(gen string, seed int64) string {
 // generate makes module seed of generator gen.
 func generate(gen string, seed int64, tmp string) ([]byte, error) {
 	r := rand.New(rand.NewSource(seed))
-	if gen == "wasmgen" {
+	switch gen {
+	case "wasmgen":
 		return wasmgen.New(r).Wasm, nil
+	case "spec":
+		files := specFiles()
+		if len(files) == 0 {
+			return nil, fmt.Errorf("no .wasm under $LUCET_TESTSUITE")
+		}
+		return os.ReadFile(files[seed%int64(len(files))])
 	}
 	flags, ok := gens[gen]
 	if !ok {
@@ -85,6 +119,9 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 		return nil, err
 	}
 	args := append([]string{"-ttf", inf, "-o", outf, "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"}, flags...)
+	if gen == "ttf-opt" {
+		args = append(args, optLevels[r.Intn(len(optLevels))])
+	}
 	cmd := exec.Command("wasm-opt", args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("wasm-opt: %v: %s", err, out)
@@ -113,8 +150,12 @@ func (v value) String() string {
 	return fmt.Sprintf("%s:%#x", v.t, v.lo)
 }
 
-func nan32(x uint64) bool { f := math.Float32frombits(uint32(x)); return f != f }
-func nan64(x uint64) bool { f := math.Float64frombits(x); return f != f }
+// nan32 and nan64 say whether x is a quiet NaN: an arithmetic NaN, in
+// the spec's words, what every float operation that makes a NaN makes.
+// Two different NaNs are allowed only if both are: a signalling NaN is
+// only ever moved (copied, loaded, negated...), which keeps its bits.
+func nan32(x uint64) bool { return uint32(x)&0x7fc00000 == 0x7fc00000 }
+func nan64(x uint64) bool { return x&0x7ff8000000000000 == 0x7ff8000000000000 }
 
 // same64 compares 64 bits of a v128: equal, or NaN where the other is
 // NaN, as f64 or as each f32 lane (which lanes are floats is not known).
@@ -129,6 +170,34 @@ func same64(a, b uint64) bool {
 		}
 	}
 	return true
+}
+
+// nanBits says whether a and b, which differ, may both be NaN bit
+// patterns that reached an integer (reinterpret) or memory: NaN payloads
+// and signs are nondeterministic, so a module whose NaN bits become
+// visible so may legitimately differ from there on.
+func nanBits(a, b value) bool {
+	switch a.t {
+	case wasm.I32:
+		return nan32(a.lo) && nan32(b.lo)
+	case wasm.I64:
+		return nan64(a.lo) && nan64(b.lo) || nan32(a.lo) && nan32(b.lo) || nan32(a.lo>>32) && nan32(b.lo>>32)
+	}
+	return false
+}
+
+// nanWindow says whether the byte at p, where memories a and b differ,
+// lies in 4 or 8 bytes that are a NaN in both.
+func nanWindow(a, b []byte, p int) bool {
+	for _, w := range []int{4, 8} {
+		for s := max(p-w+1, 0); s <= p && s+w <= len(a); s++ {
+			x, y := le64(append(a[s:s+w:s+w], make([]byte, 8-w)...)), le64(append(b[s:s+w:s+w], make([]byte, 8-w)...))
+			if w == 4 && nan32(x) && nan32(y) || w == 8 && nan64(x) && nan64(y) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // same compares two values as the spec allows: NaN payloads are open.
@@ -164,34 +233,35 @@ func (o outcome) String() string {
 	return fmt.Sprintf("results %v (log %v)", o.results, o.log)
 }
 
-// diff says how got differs from want, "" if not. Trap offsets are
+// diff says how got differs from want, "" if not, and whether the first
+// difference is NaN bits in an integer (nanBits). Trap offsets are
 // compared where wasmtime's is plausible (see plausible).
-func diff(b []byte, want, got outcome) string {
+func diff(b []byte, want, got outcome) (string, bool) {
 	if want.trap != got.trap {
-		return fmt.Sprintf("trap: wasmtime %q, lucet %q", want.trap, got.trap)
+		return fmt.Sprintf("trap: wasmtime %q, lucet %q", want.trap, got.trap), false
 	}
 	if len(want.log) != len(got.log) {
-		return fmt.Sprintf("log: %d values in wasmtime, %d in lucet", len(want.log), len(got.log))
+		return fmt.Sprintf("log: %d values in wasmtime, %d in lucet", len(want.log), len(got.log)), false
 	}
 	for i := range want.log {
 		if !same(want.log[i], got.log[i]) {
-			return fmt.Sprintf("log value %d: wasmtime %v, lucet %v", i, want.log[i], got.log[i])
+			return fmt.Sprintf("log value %d: wasmtime %v, lucet %v", i, want.log[i], got.log[i]), nanBits(want.log[i], got.log[i])
 		}
 	}
 	if want.trap != "" {
 		// Stack overflow happens at a depth each engine chooses.
 		if want.trap != abi.TrapStackOverflow.String() && want.trap != abi.TrapInterrupt.String() && want.offset != got.offset &&
 			(plausible(b, want.trap, want.offset) || !plausible(b, got.trap, got.offset)) {
-			return fmt.Sprintf("trap offset: wasmtime %#x, lucet %#x", want.offset, got.offset)
+			return fmt.Sprintf("trap offset: wasmtime %#x, lucet %#x", want.offset, got.offset), false
 		}
-		return ""
+		return "", false
 	}
 	for i := range want.results {
 		if !same(want.results[i], got.results[i]) {
-			return fmt.Sprintf("result %d: wasmtime %v, lucet %v", i, want.results[i], got.results[i])
+			return fmt.Sprintf("result %d: wasmtime %v, lucet %v", i, want.results[i], got.results[i]), nanBits(want.results[i], got.results[i])
 		}
 	}
-	return ""
+	return "", false
 }
 
 // arg is argument round of a parameter of type t: zeros first (as
@@ -310,6 +380,7 @@ type result struct {
 	Configs  int      `json:"configs,omitempty"`
 	Calls    int      `json:"calls,omitempty"`
 	Traps    int      `json:"traps,omitempty"`
+	NaN      int      `json:"nan,omitempty"` // configurations stopped where NaN bits differed
 	Findings []string `json:"findings,omitempty"`
 }
 
@@ -387,9 +458,17 @@ func runModule(b []byte, seed int64) (res result) {
 				continue
 			}
 			got := ci.li.call(c.name, c.ft, c.args, callTimeout)
-			d := diff(b, want, got)
+			d, nan := diff(b, want, got)
+			sd, snan := sameState(m, wt, ci.li)
+			if nan || snan {
+				// NaN bits became visible and differ, as the spec
+				// allows; what follows from them may differ too.
+				ci.dead = true
+				res.NaN++
+				continue
+			}
 			if d == "" {
-				d = sameState(m, wt, ci.li)
+				d = sd
 			}
 			if d != "" {
 				ci.dead = true
@@ -412,20 +491,21 @@ func fmtArgs(c call) []value {
 	return v
 }
 
-// sameState compares exported memories and globals.
-func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) string {
+// sameState compares exported memories and globals; true if the first
+// difference is bits of a NaN (nanWindow, nanBits).
+func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) (string, bool) {
 	for _, e := range m.Exports {
 		switch e.Kind {
 		case wasm.ExternMemory:
 			wm, _ := wt.memory(e.Name)
 			lm, _ := li.memory(e.Name)
 			if len(wm) != len(lm) {
-				return fmt.Sprintf("memory %s: %d bytes in wasmtime, %d in lucet", e.Name, len(wm), len(lm))
+				return fmt.Sprintf("memory %s: %d bytes in wasmtime, %d in lucet", e.Name, len(wm), len(lm)), false
 			}
 			if !bytes.Equal(wm, lm) {
 				for i := range wm {
 					if wm[i] != lm[i] {
-						return fmt.Sprintf("memory %s byte %#x: wasmtime %#x, lucet %#x", e.Name, i, wm[i], lm[i])
+						return fmt.Sprintf("memory %s byte %#x: wasmtime %#x, lucet %#x", e.Name, i, wm[i], lm[i]), nanWindow(wm, lm, i)
 					}
 				}
 			}
@@ -433,11 +513,11 @@ func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) string {
 			lv, _ := li.global(e.Name)
 			wv, _ := wt.global(e.Name, lv.t)
 			if !same(wv, lv) {
-				return fmt.Sprintf("global %s: wasmtime %v, lucet %v", e.Name, wv, lv)
+				return fmt.Sprintf("global %s: wasmtime %v, lucet %v", e.Name, wv, lv), nanBits(wv, lv)
 			}
 		}
 	}
-	return ""
+	return "", false
 }
 
 func main() {
@@ -455,7 +535,7 @@ func main() {
 			fatal(err)
 		}
 		res := runModule(b, 0)
-		fmt.Printf("%s: %s, %d configs, %d calls (%d traps)\n", *one, res.Status, res.Configs, res.Calls, res.Traps)
+		fmt.Printf("%s: %s, %d configs, %d calls (%d traps), %d configs stopped at differing NaN bits\n", *one, res.Status, res.Configs, res.Calls, res.Traps, res.NaN)
 		for _, f := range res.Findings {
 			fmt.Println(f)
 		}
@@ -602,7 +682,7 @@ func summarize(path string) {
 	defer f.Close()
 	type key struct{ gen, status string }
 	count := map[key]int{}
-	calls, traps, configs, findings := 0, 0, 0, 0
+	calls, traps, configs, findings, nans := 0, 0, 0, 0, 0
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<24)
 	for sc.Scan() {
@@ -613,6 +693,7 @@ func summarize(path string) {
 		count[key{r.Gen, r.Status}]++
 		calls += r.Calls
 		traps += r.Traps
+		nans += r.NaN
 		configs += r.Configs
 		if len(r.Findings) > 0 {
 			findings++
@@ -621,5 +702,5 @@ func summarize(path string) {
 	for k, v := range count {
 		fmt.Printf("%-10s %-24s %d\n", k.gen, k.status, v)
 	}
-	fmt.Printf("lucet module-configurations compared %d, calls %d (%d trapped in wasmtime), modules with findings %d\n", configs, calls, traps, findings)
+	fmt.Printf("lucet module-configurations compared %d (%d stopped where NaN bits differed), calls %d (%d trapped in wasmtime), modules with findings %d\n", configs, nans, calls, traps, findings)
 }

@@ -86,7 +86,7 @@ func wtNew(b []byte, memPages, tableElems int64) (*wtInstance, string, error) {
 	wtInit()
 	var stage, code C.int
 	var msg [512]C.char
-	d := C.dt_new((*C.uint8_t)(unsafe.Pointer(&b[0])), C.size_t(len(b)), C.int64_t(memPages*wasm.PageSize), C.int64_t(tableElems),
+	d := C.dt_new((*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(append(b[:len(b):len(b)], 0)))), C.size_t(len(b)), C.int64_t(memPages*wasm.PageSize), C.int64_t(tableElems),
 		&stage, &code, &msg[0], C.int(len(msg)))
 	if d == nil {
 		s := [...]string{1: "compile", 2: "link", 3: "start"}[stage]
