@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,6 +61,10 @@ var gens = map[string][]string{
 	// ttf then binaryen's optimizer: code shaped as a toolchain
 	// leaves it (the level chosen by seed).
 	"ttf-opt": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
+	// ttf-all with binaryen's hang limit (its budget of loop iterations
+	// and calls per export) raised from 10 to longLimit: loops run long
+	// enough for loop code (latches, induction variables) to matter.
+	"ttf-long": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
 	// The spec testsuite's binary modules ($LUCET_TESTSUITE), seed
 	// modulo their number; invalid ones test the validators.
 	"spec": nil,
@@ -86,7 +91,7 @@ func specFiles() []string {
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-all", "ttf-opt", "ttf-simd"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-all"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -126,7 +131,47 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("wasm-opt: %v: %s", err, out)
 	}
+	if gen == "ttf-long" {
+		return raiseHangLimit(outf)
+	}
 	return os.ReadFile(outf)
+}
+
+const longLimit = 400
+
+var hangInit = regexp.MustCompile(`\(export "hangLimitInitializer" \(func (\d+)\)\)`)
+
+// raiseHangLimit rewrites the module's hangLimitInitializer, which sets
+// the limit with `i32.const 10; global.set N`, to set longLimit (through
+// wabt's text format).
+func raiseHangLimit(path string) ([]byte, error) {
+	wat, err := exec.Command("wasm2wat", "--enable-all", path).Output()
+	if err != nil {
+		return nil, fmt.Errorf("wasm2wat: %v", err)
+	}
+	m := hangInit.FindSubmatch(wat)
+	if m == nil {
+		return os.ReadFile(path)
+	}
+	body := []byte(fmt.Sprintf("(func (;%s;) (type ", m[1]))
+	i := bytes.Index(wat, body)
+	if i < 0 {
+		return nil, fmt.Errorf("no function %s", m[1])
+	}
+	j := bytes.Index(wat[i:], []byte("i32.const 10\n"))
+	if j < 0 || j > 100 {
+		return nil, fmt.Errorf("hangLimitInitializer has another shape")
+	}
+	k := i + j + len("i32.const ")
+	wat = append(wat[:k:k], append([]byte(strconv.Itoa(longLimit)), wat[k+2:]...)...)
+	watf := path + ".wat"
+	if err := os.WriteFile(watf, wat, 0o644); err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command("wat2wasm", "--enable-all", watf, "-o", path).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("wat2wasm: %v: %s", err, out)
+	}
+	return os.ReadFile(path)
 }
 
 // value is a wasm value: two words for a v128, references as 0 (null)
@@ -528,7 +573,23 @@ func main() {
 	worker := flag.Bool("worker", false, "run the modules in this process (the parent's worker)")
 	batch := flag.Int64("batch", 200, "modules per worker process")
 	one := flag.String("file", "", "run this .wasm once and print what differs")
+	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
 	flag.Parse()
+	if *emit != "" {
+		tmp, err := os.MkdirTemp("", "difftest")
+		if err != nil {
+			fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		b, err := generate(genName(*gen, *from), *from, tmp)
+		if err == nil {
+			err = os.WriteFile(*emit, b, 0o644)
+		}
+		if err != nil {
+			fatal(err)
+		}
+		return
+	}
 	if *one != "" {
 		b, err := os.ReadFile(*one)
 		if err != nil {
