@@ -40,7 +40,8 @@ type lucetInstance struct {
 }
 
 // lucetNew compiles and instantiates b under c. Function imports log
-// their arguments and return zeros, as in wasmtime (wt.c).
+// their arguments and return zeros, global imports hold zero, as in
+// wasmtime (wt.c).
 func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableElems uint32) (*lucetInstance, string, error) {
 	opts := compile.DefaultOptions()
 	opts.OptLevel = c.opt
@@ -69,14 +70,18 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 	li := &lucetInstance{mod: mod, store: store, log: new([]value)}
 	imports := execute.ImportMap{}
 	for _, imp := range m.Imports {
+		if imports[imp.Module] == nil {
+			imports[imp.Module] = map[string]execute.Extern{}
+		}
+		if imp.Kind == wasm.ExternGlobal {
+			imports[imp.Module][imp.Name] = execute.NewGlobal(imp.Global, 0)
+			continue
+		}
 		if imp.Kind != wasm.ExternFunc {
 			li.close()
 			return nil, "link", errors.New("unsupported import")
 		}
 		ft := m.Types[imp.Type]
-		if imports[imp.Module] == nil {
-			imports[imp.Module] = map[string]execute.Extern{}
-		}
 		imports[imp.Module][imp.Name] = execute.NewHostFunc(ft, func(_ *execute.Caller, stack []uint64) error {
 			i := 0
 			for _, p := range ft.Params {
@@ -85,6 +90,9 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 				if p == wasm.V128 {
 					v.hi = stack[i]
 					i++
+				}
+				if p.IsRef() && v.lo != 0 {
+					v.lo = 1
 				}
 				*li.log = append(*li.log, v)
 			}

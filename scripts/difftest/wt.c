@@ -89,6 +89,8 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 		case WASMTIME_F32: memcpy(&logval[nlog][0], &args[i].of.f32, 4); break;
 		case WASMTIME_F64: memcpy(&logval[nlog][0], &args[i].of.f64, 8); break;
 		case WASMTIME_V128: memcpy(logval[nlog], args[i].of.v128, 16); break;
+		case WASMTIME_FUNCREF: logval[nlog][0] = !wasmtime_funcref_is_null(&args[i].of.funcref); break;
+		case WASMTIME_EXTERNREF: logval[nlog][0] = args[i].of.externref.store_id != 0; break;
 		default: break;
 		}
 		nlog++;
@@ -114,9 +116,10 @@ static uint8_t *reskinds(const wasm_functype_t *ft) {
 	return k;
 }
 
-// dt_new compiles and instantiates wasm. Only function imports are
-// provided: each logs its arguments and returns zeros (binaryen's
-// fuzzing-support log-*, the spec testsuite's spectest print*).
+// dt_new compiles and instantiates wasm. Only function and global
+// imports are provided: a function logs its arguments and returns zeros
+// (binaryen's fuzzing-support log-*, the spec testsuite's spectest
+// print*), a global holds zero or null.
 // Returns NULL with a message in msg: *stage is 1 for a compile error,
 // 2 for a link error, 3 for a trap during instantiation (*code set).
 dt_inst *dt_new(const uint8_t *wasm, size_t len, int64_t memlimit, int64_t tablelimit, int *stage, int *code, char *msg, int msglen) {
@@ -141,6 +144,27 @@ dt_inst *dt_new(const uint8_t *wasm, size_t len, int64_t memlimit, int64_t table
 		const wasm_name_t *mod = wasm_importtype_module(imps.data[i]);
 		const wasm_externtype_t *et = wasm_importtype_type(imps.data[i]);
 		const wasm_functype_t *ft = wasm_externtype_as_functype_const(et);
+		const wasm_globaltype_t *gt = wasm_externtype_as_globaltype_const(et);
+		if (gt) {
+			// A global of zero (or null), as lucet's side makes.
+			wasmtime_val_t v;
+			memset(&v, 0, sizeof v);
+			wasm_valkind_t k = wasm_valtype_kind(wasm_globaltype_content(gt));
+			v.kind = k == WASM_FUNCREF ? WASMTIME_FUNCREF : k == WASM_EXTERNREF ? WASMTIME_EXTERNREF : k;
+			if (v.kind == WASMTIME_FUNCREF) wasmtime_funcref_set_null(&v.of.funcref);
+			if (v.kind == WASMTIME_EXTERNREF) wasmtime_externref_set_null(&v.of.externref);
+			ext[i].kind = WASMTIME_EXTERN_GLOBAL;
+			wasmtime_error_t *gerr = wasmtime_global_new(d->cx, gt, &v, &ext[i].of.global);
+			if (gerr) {
+				*stage = 2;
+				errmsg(gerr, msg, msglen);
+				wasm_importtype_vec_delete(&imps);
+				free(ext);
+				dt_free(d);
+				return NULL;
+			}
+			continue;
+		}
 		if (!ft) {
 			*stage = 2;
 			setmsg(msg, msglen, "unsupported import", 18);
