@@ -591,7 +591,17 @@ func main() {
 	batch := flag.Int64("batch", 200, "modules per worker process")
 	one := flag.String("file", "", "run this .wasm once and print what differs")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
+	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline)")
 	flag.Parse()
+	if *configs != "" {
+		var keep []lucetConfig
+		for _, c := range lucetConfigs {
+			if strings.Contains(","+*configs+",", ","+c.name+",") {
+				keep = append(keep, c)
+			}
+		}
+		lucetConfigs = keep
+	}
 	if *emit != "" {
 		tmp, err := os.MkdirTemp("", "difftest")
 		if err != nil {
