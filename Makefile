@@ -14,7 +14,7 @@ export CGO_ENABLED := 0
 LUCET_TESTSUITE ?= $(abspath ../shared/testsuite)
 export LUCET_TESTSUITE
 
-.PHONY: all build test vet demo bench soak fuzz clean test-go-wasip1 wasi-testsuite
+.PHONY: all build test vet demo bench soak fuzz clean test-go-wasip1 wasi-testsuite difftest
 
 all: build
 
@@ -73,3 +73,13 @@ test-go-wasip1: build
 # checkout.
 wasi-testsuite: build
 	@if [ -z "$(WASI_TESTSUITE)" ]; then echo "WASI_TESTSUITE is not set (a wasi-testsuite checkout); skipping"; else scripts/wasi-testsuite.sh "$(WASI_TESTSUITE)"; fi
+
+# Random modules (binaryen's wasm-opt -ttf and internal/wasmgen) under
+# lucet -O 0/-O 2, guard and explicit bounds, and wasmtime; every
+# difference, crash or hang is a finding (scripts/difftest/main.go). Not
+# in test: it links wasmtime with cgo. DIFFTEST_N modules from seed
+# DIFFTEST_FROM.
+DIFFTEST_N ?= 2000
+DIFFTEST_FROM ?= 0
+difftest:
+	CGO_ENABLED=1 scripts/difftest.sh -from $(DIFFTEST_FROM) -n $(DIFFTEST_N) -out difftest-out

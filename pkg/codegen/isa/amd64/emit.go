@@ -775,6 +775,16 @@ func (e *emitter) blocks() error {
 			span[i] = int32(len(e.spans))
 		}
 		a.Bind(e.labels[b.ID])
+		// What the flags hold is known only along straight-line code:
+		// the predecessor's branch (a test or cmp of a spilled
+		// condition) and edge moves come between its last value and
+		// this block's first, and other predecessors jump here with
+		// flags of their own. (A select first in the block on a
+		// comparison that ended the block before took that
+		// comparison's flags as live after the br_if's `cmp slot, 0`
+		// had replaced them, and picked the wrong arm: difftest,
+		// testdata/flags_block_select.wat.)
+		e.flagsFor, e.cmpFlags, e.selFlags, e.boolFlags = nil, nil, nil, nil
 		e.unsaved = e.saveAt != nil && !e.inRegion[b.ID]
 		if b == e.saveAt {
 			e.saveCalleeSaved()

@@ -1,0 +1,304 @@
+// The wasmtime side of difftest, over wasmtime's C API (wasmtime-go v37
+// links the library but its Go Val has no v128, so calls are made here).
+// One engine per process; one store and instance per module. Not thread
+// safe: difftest runs one module at a time.
+
+#include <stdlib.h>
+#include <string.h>
+#include <wasmtime.h>
+
+#include "wt.h"
+
+static wasm_engine_t *engine;
+
+// Values the module's fuzzing-support log-* imports were called with, in
+// order: the kind of each and its bits (two words for a v128).
+enum { MAXLOG = 4096 };
+static int nlog;
+static uint8_t logkind[MAXLOG];
+static uint64_t logval[MAXLOG][2];
+
+int dt_log_len(void) { return nlog; }
+void dt_log_get(int i, uint8_t *kind, uint64_t *lo, uint64_t *hi) {
+	*kind = logkind[i];
+	*lo = logval[i][0];
+	*hi = logval[i][1];
+}
+void dt_log_reset(void) { nlog = 0; }
+
+static void setmsg(char *buf, int n, const char *s, size_t len) {
+	if (n <= 0) return;
+	if (len > (size_t)n - 1) len = n - 1;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+}
+
+static void errmsg(wasmtime_error_t *err, char *buf, int n) {
+	wasm_byte_vec_t m;
+	wasmtime_error_message(err, &m);
+	setmsg(buf, n, m.data, m.size);
+	wasm_byte_vec_delete(&m);
+	wasmtime_error_delete(err);
+}
+
+static void trapmsg(wasm_trap_t *t, char *buf, int n) {
+	wasm_message_t m;
+	wasm_trap_message(t, &m);
+	setmsg(buf, n, m.data, m.size);
+	wasm_byte_vec_delete(&m);
+}
+
+int dt_init(void) {
+	wasm_config_t *c = wasm_config_new();
+	// WebAssembly 2.0, what lucet implements; nothing newer.
+	wasmtime_config_wasm_simd_set(c, true);
+	wasmtime_config_wasm_bulk_memory_set(c, true);
+	wasmtime_config_wasm_multi_value_set(c, true);
+	wasmtime_config_wasm_reference_types_set(c, true);
+	wasmtime_config_wasm_relaxed_simd_set(c, false);
+	wasmtime_config_wasm_tail_call_set(c, false);
+	wasmtime_config_wasm_multi_memory_set(c, false);
+	wasmtime_config_wasm_memory64_set(c, false);
+	wasmtime_config_wasm_threads_set(c, false);
+	wasmtime_config_wasm_function_references_set(c, false);
+	wasmtime_config_wasm_gc_set(c, false);
+	wasmtime_config_wasm_wide_arithmetic_set(c, false);
+	wasmtime_config_epoch_interruption_set(c, true);
+	wasmtime_config_parallel_compilation_set(c, false);
+	engine = wasm_engine_new_with_config(c);
+	return engine != NULL;
+}
+
+void dt_tick(void) { wasmtime_engine_increment_epoch(engine); }
+
+struct dt_inst {
+	wasmtime_store_t *store;
+	wasmtime_context_t *cx;
+	wasmtime_module_t *module;
+	wasmtime_instance_t inst;
+};
+
+static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
+                          wasmtime_val_t *results, size_t nresults) {
+	for (size_t i = 0; i < nargs && nlog < MAXLOG; i++) {
+		logkind[nlog] = args[i].kind;
+		logval[nlog][0] = logval[nlog][1] = 0;
+		switch (args[i].kind) {
+		case WASMTIME_I32: logval[nlog][0] = (uint32_t)args[i].of.i32; break;
+		case WASMTIME_I64: logval[nlog][0] = (uint64_t)args[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&logval[nlog][0], &args[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&logval[nlog][0], &args[i].of.f64, 8); break;
+		case WASMTIME_V128: memcpy(logval[nlog], args[i].of.v128, 16); break;
+		case WASMTIME_FUNCREF: logval[nlog][0] = !wasmtime_funcref_is_null(&args[i].of.funcref); break;
+		case WASMTIME_EXTERNREF: logval[nlog][0] = args[i].of.externref.store_id != 0; break;
+		default: break;
+		}
+		nlog++;
+	}
+	const uint8_t *kinds = env; // wasmtime kinds of the results
+	for (size_t i = 0; i < nresults; i++) {
+		memset(&results[i], 0, sizeof results[i]);
+		results[i].kind = kinds[i];
+		if (kinds[i] == WASMTIME_FUNCREF) wasmtime_funcref_set_null(&results[i].of.funcref);
+		if (kinds[i] == WASMTIME_EXTERNREF) wasmtime_externref_set_null(&results[i].of.externref);
+	}
+	return NULL;
+}
+
+// reskinds is a malloc'd array of the wasmtime kinds of ft's results.
+static uint8_t *reskinds(const wasm_functype_t *ft) {
+	const wasm_valtype_vec_t *r = wasm_functype_results(ft);
+	uint8_t *k = calloc(r->size + 1, 1);
+	for (size_t i = 0; i < r->size; i++) {
+		wasm_valkind_t v = wasm_valtype_kind(r->data[i]);
+		k[i] = v == WASM_FUNCREF ? WASMTIME_FUNCREF : v == WASM_EXTERNREF ? WASMTIME_EXTERNREF : (uint8_t)v;
+	}
+	return k;
+}
+
+// dt_new compiles and instantiates wasm. Only function and global
+// imports are provided: a function logs its arguments and returns zeros
+// (binaryen's fuzzing-support log-*, the spec testsuite's spectest
+// print*), a global holds zero or null.
+// Returns NULL with a message in msg: *stage is 1 for a compile error,
+// 2 for a link error, 3 for a trap during instantiation (*code set).
+dt_inst *dt_new(const uint8_t *wasm, size_t len, int64_t memlimit, int64_t tablelimit, int *stage, int *code, char *msg, int msglen) {
+	dt_inst *d = calloc(1, sizeof *d);
+	*code = -1;
+	wasmtime_error_t *err = wasmtime_module_new(engine, wasm, len, &d->module);
+	if (err) {
+		*stage = 1;
+		errmsg(err, msg, msglen);
+		free(d);
+		return NULL;
+	}
+	d->store = wasmtime_store_new(engine, NULL, NULL);
+	d->cx = wasmtime_store_context(d->store);
+	wasmtime_store_limiter(d->store, memlimit, tablelimit, -1, -1, -1);
+	wasmtime_context_set_epoch_deadline(d->cx, 1000000);
+
+	wasm_importtype_vec_t imps;
+	wasmtime_module_imports(d->module, &imps);
+	wasmtime_extern_t *ext = calloc(imps.size + 1, sizeof *ext);
+	for (size_t i = 0; i < imps.size; i++) {
+		const wasm_name_t *mod = wasm_importtype_module(imps.data[i]);
+		const wasm_externtype_t *et = wasm_importtype_type(imps.data[i]);
+		const wasm_functype_t *ft = wasm_externtype_as_functype_const(et);
+		const wasm_globaltype_t *gt = wasm_externtype_as_globaltype_const(et);
+		if (gt) {
+			// A global of zero (or null), as lucet's side makes.
+			wasmtime_val_t v;
+			memset(&v, 0, sizeof v);
+			wasm_valkind_t k = wasm_valtype_kind(wasm_globaltype_content(gt));
+			v.kind = k == WASM_FUNCREF ? WASMTIME_FUNCREF : k == WASM_EXTERNREF ? WASMTIME_EXTERNREF : k;
+			if (v.kind == WASMTIME_FUNCREF) wasmtime_funcref_set_null(&v.of.funcref);
+			if (v.kind == WASMTIME_EXTERNREF) wasmtime_externref_set_null(&v.of.externref);
+			ext[i].kind = WASMTIME_EXTERN_GLOBAL;
+			wasmtime_error_t *gerr = wasmtime_global_new(d->cx, gt, &v, &ext[i].of.global);
+			if (gerr) {
+				*stage = 2;
+				errmsg(gerr, msg, msglen);
+				wasm_importtype_vec_delete(&imps);
+				free(ext);
+				dt_free(d);
+				return NULL;
+			}
+			continue;
+		}
+		if (!ft) {
+			*stage = 2;
+			setmsg(msg, msglen, "unsupported import", 18);
+			wasm_importtype_vec_delete(&imps);
+			free(ext);
+			dt_free(d);
+			return NULL;
+		}
+		ext[i].kind = WASMTIME_EXTERN_FUNC;
+		wasmtime_func_new(d->cx, ft, logcb, reskinds(ft), free, &ext[i].of.func);
+	}
+	wasm_trap_t *trap = NULL;
+	err = wasmtime_instance_new(d->cx, d->module, ext, imps.size, &d->inst, &trap);
+	wasm_importtype_vec_delete(&imps);
+	free(ext);
+	if (err) {
+		*stage = 2;
+		errmsg(err, msg, msglen);
+		dt_free(d);
+		return NULL;
+	}
+	if (trap) {
+		*stage = 3;
+		wasmtime_trap_code_t c;
+		if (wasmtime_trap_code(trap, &c)) *code = c;
+		trapmsg(trap, msg, msglen);
+		wasm_trap_delete(trap);
+		dt_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void dt_free(dt_inst *d) {
+	if (!d) return;
+	if (d->store) wasmtime_store_delete(d->store);
+	if (d->module) wasmtime_module_delete(d->module);
+	free(d);
+}
+
+static int lookup(dt_inst *d, const char *name, size_t n, wasmtime_extern_t *item) {
+	return wasmtime_instance_export_get(d->cx, &d->inst, name, n, item);
+}
+
+// dt_call calls export name with nargs values of the given wasmtime kinds
+// (args: two words each) and stores nres results the same way. Returns 0
+// when the call returned, 1 on a trap (*code, *offset: the innermost
+// frame's module offset or -1), 2 on another error (msg).
+int dt_call(dt_inst *d, const char *name, size_t namelen, const uint8_t *kinds, const uint64_t *args, int nargs,
+            uint64_t *res, uint8_t *reskinds, int nres, uint64_t deadline, int *code, int64_t *offset, char *msg, int msglen) {
+	wasmtime_extern_t item;
+	if (!lookup(d, name, namelen, &item) || item.kind != WASMTIME_EXTERN_FUNC) {
+		setmsg(msg, msglen, "no such function", 16);
+		return 2;
+	}
+	wasmtime_val_t *a = calloc(nargs + 1, sizeof *a), *r = calloc(nres + 1, sizeof *r);
+	for (int i = 0; i < nargs; i++) {
+		a[i].kind = kinds[i];
+		switch (kinds[i]) {
+		case WASMTIME_I32: a[i].of.i32 = (int32_t)args[2 * i]; break;
+		case WASMTIME_I64: a[i].of.i64 = (int64_t)args[2 * i]; break;
+		case WASMTIME_F32: memcpy(&a[i].of.f32, &args[2 * i], 4); break;
+		case WASMTIME_F64: memcpy(&a[i].of.f64, &args[2 * i], 8); break;
+		case WASMTIME_V128: memcpy(a[i].of.v128, &args[2 * i], 16); break;
+		case WASMTIME_FUNCREF: wasmtime_funcref_set_null(&a[i].of.funcref); break;
+		case WASMTIME_EXTERNREF: wasmtime_externref_set_null(&a[i].of.externref); break;
+		}
+	}
+	wasmtime_context_set_epoch_deadline(d->cx, deadline);
+	wasm_trap_t *trap = NULL;
+	wasmtime_error_t *err = wasmtime_func_call(d->cx, &item.of.func, a, nargs, r, nres, &trap);
+	int ret = 0;
+	if (err) {
+		ret = 2;
+		errmsg(err, msg, msglen);
+	} else if (trap) {
+		ret = 1;
+		wasmtime_trap_code_t c;
+		*code = -1;
+		if (wasmtime_trap_code(trap, &c)) *code = c;
+		*offset = -1;
+		wasm_frame_vec_t fr;
+		wasm_trap_trace(trap, &fr);
+		if (fr.size > 0) *offset = (int64_t)wasm_frame_module_offset(fr.data[0]);
+		wasm_frame_vec_delete(&fr);
+		trapmsg(trap, msg, msglen);
+		wasm_trap_delete(trap);
+	} else {
+		for (int i = 0; i < nres; i++) {
+			reskinds[i] = r[i].kind;
+			res[2 * i] = res[2 * i + 1] = 0;
+			switch (r[i].kind) {
+			case WASMTIME_I32: res[2 * i] = (uint32_t)r[i].of.i32; break;
+			case WASMTIME_I64: res[2 * i] = (uint64_t)r[i].of.i64; break;
+			case WASMTIME_F32: memcpy(&res[2 * i], &r[i].of.f32, 4); break;
+			case WASMTIME_F64: memcpy(&res[2 * i], &r[i].of.f64, 8); break;
+			case WASMTIME_V128: memcpy(&res[2 * i], r[i].of.v128, 16); break;
+			case WASMTIME_FUNCREF: res[2 * i] = !wasmtime_funcref_is_null(&r[i].of.funcref); break;
+			case WASMTIME_EXTERNREF:
+				res[2 * i] = r[i].of.externref.store_id != 0;
+				wasmtime_val_unroot(d->cx, &r[i]);
+				break;
+			}
+		}
+	}
+	free(a);
+	free(r);
+	return ret;
+}
+
+// dt_memory finds exported memory name: its bytes and length.
+int dt_memory(dt_inst *d, const char *name, size_t namelen, uint8_t **data, size_t *len) {
+	wasmtime_extern_t item;
+	if (!lookup(d, name, namelen, &item) || item.kind != WASMTIME_EXTERN_MEMORY) return 0;
+	*data = wasmtime_memory_data(d->cx, &item.of.memory);
+	*len = wasmtime_memory_data_size(d->cx, &item.of.memory);
+	return 1;
+}
+
+// dt_global reads exported global name (references: 1 when not null).
+int dt_global(dt_inst *d, const char *name, size_t namelen, uint64_t *lo, uint64_t *hi) {
+	wasmtime_extern_t item;
+	if (!lookup(d, name, namelen, &item) || item.kind != WASMTIME_EXTERN_GLOBAL) return 0;
+	wasmtime_val_t v;
+	wasmtime_global_get(d->cx, &item.of.global, &v);
+	*lo = *hi = 0;
+	switch (v.kind) {
+	case WASMTIME_I32: *lo = (uint32_t)v.of.i32; break;
+	case WASMTIME_I64: *lo = (uint64_t)v.of.i64; break;
+	case WASMTIME_F32: memcpy(lo, &v.of.f32, 4); break;
+	case WASMTIME_F64: memcpy(lo, &v.of.f64, 8); break;
+	case WASMTIME_V128: memcpy(lo, v.of.v128, 8); memcpy(hi, v.of.v128 + 8, 8); break;
+	case WASMTIME_FUNCREF: *lo = !wasmtime_funcref_is_null(&v.of.funcref); break;
+	case WASMTIME_EXTERNREF: *lo = v.of.externref.store_id != 0; wasmtime_val_unroot(d->cx, &v); break;
+	}
+	return 1;
+}
