@@ -28,7 +28,7 @@ size = dict(fib=27, matmul=200, sieve=2000000, nbody=100000, sha256=4, qsort=100
             strings=20000, **{"strings-bulk": 20000}, matmul_simd=200, bytescan_simd=8, grey_simd=2,
             # the wider set (testdata/bench/wider), named explicitly
             base64=6, bignum=6000, bintree=13, crc32=5, glob=150000, hashtab=300000, json=20,
-            lz77=2, mandel=300, polybench=150, raytrace=200, vm=3000)
+            lz77=2, mandel=300, polybench=150, raytrace=200, vm=3000, aes=6)
 wider = "testdata/bench/wider"
 benches = benches or [b for b in size if not b.endswith("_simd") and not os.path.exists(f"{wider}/{b}.wasm")]
 def guest(b, wasm, n):
