@@ -21,9 +21,10 @@ import "slices"
 //     an operand that is itself such a value (two levels at most, for
 //     (sp+80)|8) or a value already live on entry to U, so no operand
 //     lives longer than before but within U;
-//   - and U is not in a deeper loop than D, or v lives across a call
-//     (then v is kept in a slot, reloaded in U: the copy trades that
-//     reload for an add at most, and frees the slot and the store).
+//   - and v lives across a call in a loop at least as deep as U's (then
+//     v is kept in a slot, reloaded in U: the copy trades that reload
+//     for an add at most, and frees the slot and the store), and U has
+//     values of its own (worth).
 //
 // The copy sits just before U's first use of v (or at U's end for a use
 // by an edge, the control or the results), so it lives as briefly as
@@ -32,16 +33,43 @@ import "slices"
 // and the operations cannot trap.
 func rematerialize(f *Func) {
 	r := remat{f: f}
+	if len(f.Blocks) < 2 {
+		return
+	}
 	// Pass 1: the candidates used outside their block, by using block.
-	seen := f.WS.Int32s(int(f.NextID)) // block ID+1 of the last pair
+	// (Plain loops, not a callback per operand: this scan reads every
+	// operand of every function, ~2% of a big module's compile that way.)
+	// Only a value live across a call is worth it (see worth): a
+	// function without calls has none.
 	for _, b := range f.Blocks {
-		note := func(v *Value) {
-			if v.Block != b && seen[v.ID] != b.ID+1 && rematOp(v) {
-				seen[v.ID] = b.ID + 1
-				r.pairs = append(r.pairs, rpair{v, b})
+		for _, v := range b.Values {
+			if OpInfos[v.Op].Call {
+				r.calls = append(r.calls, b)
+				break
 			}
 		}
-		forEachUse(b, note)
+	}
+	if len(r.calls) == 0 {
+		return
+	}
+	r.seen = f.WS.Int32s(int(f.NextID)) // block ID+1 of the last pair
+	// An edge's argument alone does not make a pair: it is the end of U
+	// (a forwarding block, or a loop's latch with its own values), where
+	// a copy saves no reload before the uses but costs one on the way.
+	for _, b := range f.Blocks {
+		for _, a := range b.Values {
+			for _, v := range a.Args {
+				if v.Block != b && rematOps>>v.Op&1 != 0 {
+					r.note(v, b)
+				}
+			}
+		}
+		if b.Control != nil {
+			r.note(b.Control, b)
+		}
+		for _, v := range b.Results {
+			r.note(v, b)
+		}
 	}
 	if len(r.pairs) == 0 {
 		return
@@ -54,11 +82,22 @@ func rematerialize(f *Func) {
 	}
 	// Pass 2: the use sites of the tracked values.
 	for _, b := range f.Blocks {
-		forEachUse(b, func(v *Value) {
-			if k := r.idx[v.ID]; k != 0 {
-				r.uses = append(r.uses, ruse{k - 1, b})
+		for _, a := range b.Values {
+			for _, v := range a.Args {
+				r.noteUse(v, b)
 			}
-		})
+		}
+		for _, e := range b.Succs {
+			for _, v := range e.Args {
+				r.noteUse(v, b)
+			}
+		}
+		if b.Control != nil {
+			r.noteUse(b.Control, b)
+		}
+		for _, v := range b.Results {
+			r.noteUse(v, b)
+		}
 	}
 	slices.SortFunc(r.uses, func(a, b ruse) int { return int(a.k - b.k) })
 	r.first = make([]int32, len(r.tracked)+1)
@@ -69,19 +108,10 @@ func rematerialize(f *Func) {
 		r.first[i] += r.first[i-1]
 	}
 	r.live = make([]bitset, len(r.tracked))
-	r.hasCall = newBitset(int(f.NextBlock))
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			if OpInfos[v.Op].Call {
-				r.hasCall.add(b.ID)
-				break
-			}
-		}
-	}
 
 	// Pass 3: decide and rewrite, block by block (the pairs are in
 	// block order).
-	ok := seen // reused: block ID+1 where the value is recomputed
+	ok := r.seen // reused: block ID+1 where the value is recomputed
 	clear(ok)
 	var touched []*Value
 	for i := 0; i < len(r.pairs); {
@@ -137,6 +167,7 @@ type ruse struct {
 
 type remat struct {
 	f       *Func
+	seen    []int32
 	pairs   []rpair
 	idx     []int32 // by value ID: index+1 in tracked
 	tracked []*Value
@@ -144,9 +175,14 @@ type remat struct {
 	first   []int32 // uses[first[k]:first[k+1]] are tracked[k]'s
 	live    []bitset
 	stack   []*Block
-	hasCall bitset
+	calls   []*Block          // the blocks with a call
+	depth   []int32           // by tracked index: 1 + the deepest call v lives across, -1 if none, 0 unknown
 	copies  map[*Value]*Value // v -> its copy in the block being rewritten
 }
+
+// rematOps has a bit for each op rematOp accepts, for a first test
+// inline in the scan of every operand.
+const rematOps = 1<<OpAdd | 1<<OpSub | 1<<OpAnd | 1<<OpOr | 1<<OpXor | 1<<OpShl
 
 // rematOp reports whether v is op(x, const) or op(const, x) for a cheap
 // integer op.
@@ -214,20 +250,34 @@ func (r *remat) liveIn(v *Value) bitset {
 	return s
 }
 
-// worth reports whether recomputing v in U adds no work in a loop that
-// holding v would not: U is no deeper than v's block, or v lives across
-// a call and so is reloaded from a slot in U anyway.
+// worth reports whether recomputing v in U saves more than it costs:
+// when v lives across a call in a loop as deep as U's or deeper (a block
+// with a call on whose entry v is live), it is kept in a stack slot (or
+// one of the few callee-saved registers) and reloaded in U as often as
+// U runs, and the copy trades that reload for an add at most. A value
+// that can stay in a register in U's loop is left there (the allocator
+// reloads it once before a call-free inner loop): a copy would add work
+// in U for the pressure it might relieve. A block with no values of its
+// own (an edge's, forwarding to a join) is left alone too: a copy there
+// would turn a jump that layout removes into an instruction and a jump.
 func (r *remat) worth(v *Value, U *Block) bool {
-	if U.LoopDepth <= v.Block.LoopDepth {
-		return true
+	if len(U.Values) == 0 {
+		return false
 	}
-	s := r.liveIn(v)
-	for i, w := range s {
-		if w&r.hasCall[i] != 0 {
-			return true
+	k := r.idx[v.ID] - 1
+	if r.depth == nil {
+		r.depth = make([]int32, len(r.tracked))
+	}
+	if r.depth[k] == 0 {
+		r.depth[k] = -1
+		s := r.liveIn(v)
+		for _, b := range r.calls {
+			if s.has(b.ID) {
+				r.depth[k] = max(r.depth[k], b.LoopDepth+1)
+			}
 		}
 	}
-	return false
+	return U.LoopDepth < r.depth[k]
 }
 
 // liveAt reports whether x is live on entry to U. An operand may be a
@@ -326,23 +376,17 @@ func (r *remat) make(U *Block, v *Value, pos int32, out *[]*Value) *Value {
 	return c
 }
 
-// forEachUse calls fn for each operand read in b: by its values, its
-// edges, its control and its results.
-func forEachUse(b *Block, fn func(*Value)) {
-	for _, a := range b.Values {
-		for _, v := range a.Args {
-			fn(v)
-		}
+// note records the pair (v, b) for a read of v in b, once per block.
+func (r *remat) note(v *Value, b *Block) {
+	if v.Block != b && r.seen[v.ID] != b.ID+1 && rematOp(v) {
+		r.seen[v.ID] = b.ID + 1
+		r.pairs = append(r.pairs, rpair{v, b})
 	}
-	for _, e := range b.Succs {
-		for _, v := range e.Args {
-			fn(v)
-		}
-	}
-	if b.Control != nil {
-		fn(b.Control)
-	}
-	for _, v := range b.Results {
-		fn(v)
+}
+
+// noteUse records a read of v in b when v is tracked.
+func (r *remat) noteUse(v *Value, b *Block) {
+	if k := r.idx[v.ID]; k != 0 {
+		r.uses = append(r.uses, ruse{k - 1, b})
 	}
 }
