@@ -45,6 +45,7 @@ func Optimize(f *Func, level int) {
 	if level > 1 {
 		shareCallTargets(f)
 		reassociate(f)
+		rematerialize(f)
 	}
 	if level > 0 {
 		fuseCompares(f)
