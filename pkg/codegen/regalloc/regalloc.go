@@ -121,13 +121,26 @@ func (iv *interval) liveAcross(p int32) bool {
 	return k < len(iv.segs) && iv.segs[k].from < p
 }
 
-// spillCost is the weight of an interval per position it covers: a
-// short-lived value freed from its register helps nobody (it is stored
-// and reloaded right away), a long one spilled frees the register for
-// everything defined while it would have held it.
+// spillCost is the weight of an interval per position it covers, with
+// lengths below minSpillLen counted as minSpillLen: a long interval
+// spilled frees the register for everything defined while it would have
+// held it, and a short-lived value freed from its register helps little
+// (it is stored and reloaded right away). But without the floor, a value
+// of a few positions outranked any long one: a byte loaded and stored 3
+// positions later (weight 2 per position) evicted the state pointer used
+// every 7 positions of AES's round loop, which was then reloaded at each
+// use for its whole life (testdata/bench/wider/aes.wasm's ShiftRows).
 func (iv *interval) spillCost() float32 {
-	return iv.weight / float32(iv.End-iv.Start+1)
+	return iv.weight / float32(max(iv.End-iv.Start+1, minSpillLen))
 }
+
+// minSpillLen is the floor of the length spillCost divides by. Measured
+// over the corpus, the wider set and real C programs (guest
+// instructions): 16 and 32 gave the same gains (wider aes -11%, nothing
+// worse); the square root of the length instead gained more on some
+// programs but lost 19% of lz4's time (long values kept their registers
+// through its match finder's hot loop), the weight alone lost on most.
+const minSpillLen = 16
 
 func depthWeight(d int32) float32 {
 	w := float32(1)
@@ -539,8 +552,9 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 // registers of the convention, the register of the parameter a value
 // flows into, a dying first operand's register so two-address
 // instructions need no copy). When none is free, the cheapest interval
-// (uses weighted by loop depth) among the current one and single blockers
-// is spilled for its whole life. A value lives in one register or one
+// (uses weighted by loop depth, per position: spillCost) among the
+// current one and single blockers is spilled for its whole life. A value
+// lives in one register or one
 // stack slot, but a spilled one may be split around a loop, where a
 // register is free, after the scan (split.go). Values live across calls prefer a
 // callee-saved register, which calls preserve; in any other register they
@@ -904,8 +918,8 @@ func (s *scanner) pickCalleeSaved(cur *interval, regs []ssa.Reg) ssa.Reg {
 }
 
 // evict takes a register of regs from the cheapest single interval
-// blocking it, if that is cheaper than cur (uses weighted by loop depth,
-// then the one ending last), and returns it; otherwise NoReg and cur
+// blocking it, if that is cheaper than cur (spillCost, then the one
+// ending last), and returns it; otherwise NoReg and cur
 // stays spilled.
 func (s *scanner) evict(cur *interval, regs []ssa.Reg) ssa.Reg {
 	var victim *interval
