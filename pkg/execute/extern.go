@@ -2,6 +2,7 @@ package execute
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -92,7 +93,26 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 		}
 		return append([]uint64(nil), stack[:Slots(f.typ.Results)]...), nil
 	}
-	return f.inst.store.call(nil, f, args, nil)
+	st, err := f.runStore()
+	if err != nil {
+		return nil, err
+	}
+	return st.call(nil, f, args, nil)
+}
+
+// errStaleFunc is the error of a call through a Func that Store.Reset
+// zeroed for the next tenant. Using a store's externs past its Reset is
+// the embedder's error (package lucet checks a generation on every
+// handle), but it must not be a nil dereference in the host.
+var errStaleFunc = errors.New("execute: call of a function whose store was reset")
+
+// runStore is the store guest function f runs in.
+func (f *Func) runStore() (*Store, error) {
+	inst := f.inst
+	if inst == nil || inst.store == nil {
+		return nil, errStaleFunc
+	}
+	return inst.store, nil
 }
 
 // CallInto is Call without allocating: stack holds the arguments on entry
@@ -105,7 +125,11 @@ func (f *Func) CallInto(stack []uint64) error {
 	if f.host != nil {
 		return f.host(&Caller{}, stack)
 	}
-	_, err := f.inst.store.call(nil, f, stack[:Slots(f.typ.Params)], stack)
+	st, err := f.runStore()
+	if err != nil {
+		return err
+	}
+	_, err = st.call(nil, f, stack[:Slots(f.typ.Params)], stack)
 	return err
 }
 
@@ -121,7 +145,11 @@ func (f *Func) CallContext(ctx context.Context, args ...uint64) ([]uint64, error
 	if len(args) != Slots(f.typ.Params) {
 		return nil, fmt.Errorf("execute: call %s: %d arguments for %s", f.describe(), len(args), f.typ)
 	}
-	return f.inst.store.call(ctx, f, args, nil)
+	st, err := f.runStore()
+	if err != nil {
+		return nil, err
+	}
+	return st.call(ctx, f, args, nil)
 }
 
 func (f *Func) describe() string {
