@@ -1,4 +1,4 @@
-;; A parser-like loop (regalloc/paramweb.go): ten variables carried
+;; A parser-like loop (regalloc/paramweb.go): fourteen variables carried
 ;; around a loop whose body is a switch on the next byte; most cases
 ;; change one or two and pass the rest on unchanged to the merge block
 ;; (the latch), which tests the bound and jumps back. More variables than
@@ -19,6 +19,7 @@
   (func (export "run") (param $n i32) (param $p i32) (result i32)
     (local $i i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
     (local $e i32) (local $f i32) (local $g i32) (local $h i32) (local $k i32) (local $x i32)
+    (local $l i32) (local $m i32) (local $o i32) (local $q i32)
     (local.set $d (i32.const 1))
     (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
     loop $top
@@ -36,6 +37,7 @@
         br $next
         end ;; c2
         (local.set $d (i32.mul (local.get $d) (i32.const 3)))
+        (local.set $l (i32.add (local.get $l) (local.get $x)))
         br $next
         end ;; c3
         (local.set $e (i32.add (local.get $e) (local.get $x)))
@@ -45,14 +47,20 @@
         (local.set $g (i32.rotl (local.get $g) (i32.const 5)))
         (local.set $g (i32.xor (local.get $g) (local.get $x)))
         (local.set $h (i32.add (local.get $h) (local.get $d)))
+        (local.set $m (i32.xor (local.get $m) (local.get $h)))
         br $next
         end ;; c5
         (local.set $k (i32.add (local.get $k) (i32.mul (local.get $x) (local.get $c))))
+        (local.set $o (i32.sub (local.get $o) (local.get $k)))
+        (local.set $q (i32.add (local.get $q) (local.get $l)))
       end ;; $next: the latch
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $top (i32.lt_u (local.get $i) (local.get $n)))
     end
-    (i32.add (i32.add (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 3)))
-                      (i32.add (i32.xor (local.get $c) (local.get $d)) (i32.mul (local.get $e) (i32.const 5))))
-             (i32.add (i32.add (i32.rotl (local.get $f) (i32.const 3)) (local.get $g))
-                      (i32.xor (local.get $h) (i32.mul (local.get $k) (i32.const 9)))))))
+    (i32.add
+      (i32.add (i32.add (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 3)))
+                        (i32.add (i32.xor (local.get $c) (local.get $d)) (i32.mul (local.get $e) (i32.const 5))))
+               (i32.add (i32.add (i32.rotl (local.get $f) (i32.const 3)) (local.get $g))
+                        (i32.xor (local.get $h) (i32.mul (local.get $k) (i32.const 9)))))
+      (i32.add (i32.xor (local.get $l) (i32.mul (local.get $m) (i32.const 11)))
+               (i32.sub (local.get $o) (i32.mul (local.get $q) (i32.const 13)))))))
