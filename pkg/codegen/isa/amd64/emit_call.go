@@ -417,7 +417,7 @@ func (e *emitter) bulkMemory(v *ssa.Value, bi abi.Builtin) {
 		}
 	})
 	a.Bind(big)
-	if e.opts.Features&object.FeatureAVX != 0 {
+	if e.avx() {
 		e.bulkCopyAVX(done, rep)
 		return
 	}

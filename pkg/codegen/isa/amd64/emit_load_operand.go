@@ -3,7 +3,6 @@ package amd64
 import (
 	"github.com/lucet-go/lucet/internal/asm"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
-	"github.com/lucet-go/lucet/pkg/object"
 )
 
 // fusedLoad returns the load ssa.fuseLoads folded into binary v as its
@@ -70,7 +69,7 @@ func (e *emitter) intBinLoad(v, l, x *ssa.Value, op asm.ALUOp) {
 func (e *emitter) floatBinLoad(v, l, x *ssa.Value) {
 	m := e.loadOperand(l)
 	d := e.dst(v, x15)
-	if e.opts.Features&object.FeatureAVX != 0 {
+	if e.avx() {
 		rx := e.xmm(x, x14)
 		e.guardSite(l)
 		e.a.VfloatRRM(avxOps[v.Op], v.Type.Size(), d, rx, m)

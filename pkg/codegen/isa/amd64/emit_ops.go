@@ -298,7 +298,7 @@ func (e *emitter) promoteDemote(v *ssa.Value) {
 	a := e.a
 	d := e.dst(v, x15)
 	x := e.xmm(v.Args[0], x14)
-	if e.opts.Features&object.FeatureAVX != 0 {
+	if e.avx() {
 		a.VfloatRRR(asm.FCvt, v.Args[0].Type.Size(), d, x, x)
 		e.finish(v, d)
 		return
@@ -821,7 +821,7 @@ func (e *emitter) floatBin(v *ssa.Value) {
 		return
 	}
 	d := e.dst(v, x15)
-	if e.opts.Features&object.FeatureAVX != 0 {
+	if e.avx() {
 		// Three operands: no copy of x into d, and no detour when y is
 		// already in d.
 		a, op, sz := e.a, avxOps[v.Op], v.Type.Size()
@@ -869,7 +869,7 @@ func (e *emitter) minMax(v *ssa.Value) {
 	a := e.a
 	x, y := v.Args[0], v.Args[1]
 	sz := v.Type.Size()
-	avx := e.opts.Features&object.FeatureAVX != 0
+	avx := e.avx()
 	rx := x15
 	if avx {
 		rx = e.xmm(x, x15)
@@ -934,7 +934,7 @@ func (e *emitter) floatUnary(v *ssa.Value) {
 	d := e.dst(v, x15)
 	x := e.xmm(v.Args[0], x14)
 	f32 := v.Type == ssa.TF32
-	avx := e.opts.Features&object.FeatureAVX != 0
+	avx := e.avx()
 	if v.Op == ssa.OpFSqrt {
 		if avx {
 			// The rest of d from x too: no dependency on d's last writer.
@@ -1187,7 +1187,7 @@ func (e *emitter) sel(v *ssa.Value) {
 	}
 	if v.Type.IsFloat() {
 		skip := a.NewLabel()
-		if d := e.dst(v, x15); d != x15 && e.opts.Features&object.FeatureAVX != 0 {
+		if d := e.dst(v, x15); d != x15 && e.avx() {
 			// Straight into v's register: the operand already there (or
 			// else y) first, the other over it when the condition says
 			// so; no detour through xmm15 and copy out. Loads of floats
