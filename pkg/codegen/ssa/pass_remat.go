@@ -181,16 +181,14 @@ type remat struct {
 	copies  map[*Value]*Value // v -> its copy in the block being rewritten
 }
 
-// rematOps has a bit for each op rematOp accepts, for a first test
-// inline in the scan of every operand.
+// rematOps has a bit for each cheap integer op rematOp accepts; the scan
+// of every operand tests it inline first.
 const rematOps = 1<<OpAdd | 1<<OpSub | 1<<OpAnd | 1<<OpOr | 1<<OpXor | 1<<OpShl
 
 // rematOp reports whether v is op(x, const) or op(const, x) for a cheap
 // integer op.
 func rematOp(v *Value) bool {
-	switch v.Op {
-	case OpAdd, OpSub, OpAnd, OpOr, OpXor, OpShl:
-	default:
+	if rematOps>>v.Op&1 == 0 {
 		return false
 	}
 	if (v.Type != TI32 && v.Type != TI64) || len(v.Args) != 2 {
