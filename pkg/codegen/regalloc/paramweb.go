@@ -87,30 +87,25 @@ func (ra *Result) spillParamWebs(f *ssa.Func) {
 	for _, c := range webs {
 		cost[c.p] = 0
 	}
+	var dw float32
+	use := func(a *ssa.Value) {
+		if a == nil || a.Op != ssa.OpParam {
+			return
+		}
+		if w, ok := cost[a]; ok {
+			cost[a] = w + dw
+		}
+	}
 	for _, u := range f.Blocks {
-		dw := depthWeight(u.LoopDepth)
+		dw = depthWeight(u.LoopDepth)
 		for _, v := range u.Values {
 			for _, a := range v.Args {
-				if a.Op != ssa.OpParam {
-					continue
-				}
-				if w, ok := cost[a]; ok {
-					cost[a] = w + dw
-				}
+				use(a)
 			}
 		}
-		if c := u.Control; c != nil && c.Op == ssa.OpParam {
-			if w, ok := cost[c]; ok {
-				cost[c] = w + dw
-			}
-		}
+		use(u.Control)
 		for _, r := range u.Results {
-			if r.Op != ssa.OpParam {
-				continue
-			}
-			if w, ok := cost[r]; ok {
-				cost[r] = w + dw
-			}
+			use(r)
 		}
 	}
 	for _, c := range webs {

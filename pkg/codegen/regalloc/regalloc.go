@@ -965,15 +965,19 @@ func (ra *Result) assignSlots(t Target) {
 		}
 		return out
 	}
+	// release frees the slots of the intervals ended before iv starts.
+	release := func(iv *interval) {
+		for len(active) > 0 && active[0].end < iv.Start {
+			free = append(free, active[0].slot)
+			active = heapPop(active)
+		}
+	}
 	for i := range ra.Intervals {
 		iv := &ra.Intervals[i]
 		v := iv.V
 		if ra.inWeb(v) {
 			// A parameter web (paramweb.go): p takes q's slot if free.
-			for len(active) > 0 && active[0].end < iv.Start {
-				free = append(free, active[0].slot)
-				active = heapPop(active)
-			}
+			release(iv)
 			if s, rest, ok := ra.webSlot(v, free); ok {
 				free = rest
 				v.Loc.Slot = s
@@ -989,10 +993,7 @@ func (ra *Result) assignSlots(t Target) {
 		if v.Loc.InReg() && !acrossCall && !acrossInt {
 			continue
 		}
-		for len(active) > 0 && active[0].end < iv.Start {
-			free = append(free, active[0].slot)
-			active = heapPop(active)
-		}
+		release(iv)
 		var s int32
 		if v.Type == ssa.TV128 {
 			// Two fresh 8-byte slots; slotMem(s) is the lower one.
