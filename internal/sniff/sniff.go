@@ -48,6 +48,22 @@ var (
 	textStart = [][]byte{[]byte("(module"), []byte(";;"), []byte("(;")}
 )
 
+// IsELF reports whether b starts with the ELF magic: a lucet object (or
+// some other ELF file), never a .wasm module.
+func IsELF(b []byte) bool { return bytes.HasPrefix(b, elfMagic) }
+
+// IsText reports whether b starts, after white space, the way a module
+// in the text format does.
+func IsText(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	for _, p := range textStart {
+		if bytes.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Check looks at the first bytes of an input, b (all of it when eof). It
 // reports decided once the bytes seen settle it, with err nil when the
 // input may be a module and ErrNotModule when it cannot be. An input

@@ -155,3 +155,27 @@ func (o *oneByte) Read(p []byte) (int, error) {
 	o.s = o.s[1:]
 	return 1, nil
 }
+
+func TestIsTextIsELF(t *testing.T) {
+	for _, tc := range []struct {
+		in        string
+		text, elf bool
+	}{
+		{"(module)", true, false},
+		{"  \n\t(module (func))", true, false},
+		{";; a comment\n(module)", true, false},
+		{"(; block ;)(module)", true, false},
+		{"\x7fELF\x02\x01\x01", false, true},
+		{"\x00asm\x01\x00\x00\x00", false, false},
+		{"", false, false},
+		{"module", false, false},
+		{"\x7fEL", false, false},
+	} {
+		if got := IsText([]byte(tc.in)); got != tc.text {
+			t.Errorf("IsText(%q) = %v, want %v", tc.in, got, tc.text)
+		}
+		if got := IsELF([]byte(tc.in)); got != tc.elf {
+			t.Errorf("IsELF(%q) = %v, want %v", tc.in, got, tc.elf)
+		}
+	}
+}

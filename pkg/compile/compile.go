@@ -10,11 +10,11 @@
 package compile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/lucet-go/lucet/internal/sniff"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/link"
@@ -75,7 +75,7 @@ func Wasm(b []byte, opts Options) (*object.Object, error) { return Object(b, opt
 
 // Object is Wasm, telling trace about each stage.
 func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
-	if isText(b) {
+	if sniff.IsText(b) {
 		return nil, ErrTextFormat
 	}
 	// The two inputs a user gives by mistake get a plain answer rather
@@ -83,7 +83,7 @@ func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
 	switch {
 	case len(b) == 0:
 		return nil, errors.New("decode: the file is empty, not a .wasm module")
-	case bytes.HasPrefix(b, []byte("\x7fELF")):
+	case sniff.IsELF(b):
 		return nil, errors.New("decode: an ELF file (an object lucetc already compiled?), not a .wasm module")
 	}
 	start := time.Now()
@@ -144,12 +144,6 @@ func Image(b []byte, opts Options, trace Trace) (*link.Image, error) {
 	return im, nil
 }
 
-// isText reports whether b looks like the text format.
-func isText(b []byte) bool {
-	t := bytes.TrimLeft(b, " \t\r\n")
-	return bytes.HasPrefix(t, []byte("(module")) || bytes.HasPrefix(t, []byte(";;")) || bytes.HasPrefix(t, []byte("(;"))
-}
-
 // IsWasm reports whether b starts with the WebAssembly magic number.
 func IsWasm(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x00asm" }
 
@@ -158,10 +152,10 @@ func IsWasm(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x00asm" }
 // through c when c is not nil.
 func Load(b []byte, opts Options, c *Cache) (*load.Module, error) {
 	if !IsWasm(b) {
-		if isText(b) {
+		if sniff.IsText(b) {
 			return nil, ErrTextFormat
 		}
-		if !bytes.HasPrefix(b, []byte("\x7fELF")) {
+		if !sniff.IsELF(b) {
 			return nil, notModule(b)
 		}
 		return load.Bytes(b)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/disasm"
+	"github.com/lucet-go/lucet/internal/sniff"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/load"
@@ -129,7 +130,7 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-	case bytes.HasPrefix(b, []byte("\x7fELF")):
+	case sniff.IsELF(b):
 		img, err := load.Inspect(b)
 		if err != nil {
 			return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "load: "))
