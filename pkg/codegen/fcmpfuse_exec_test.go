@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"golang.org/x/arch/x86/x86asm"
 )
@@ -69,18 +68,7 @@ var fcmpXs = []uint64{0, 1, 8, 0x1238, 0xfff8, 0x10000, 0x1fff8, 1 << 63, 1<<63 
 func TestFloatCompareFuseExec(t *testing.T) {
 	m := loadWasm(t, "testdata/fcmpfuse/fcmpfuse.wasm")
 	base := object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
-	feats := []struct {
-		name string
-		f    uint64
-	}{{"sse", 0}, {"sse41", base}}
-	if load.HostFeatures()&object.FeatureAVX != 0 {
-		feats = append(feats, struct {
-			name string
-			f    uint64
-		}{"avx", base | object.FeatureAVX})
-	} else {
-		t.Log("no AVX on this host: the VEX forms are not run")
-	}
+	feats := floatBuilds(t, base, featureBuild{"sse", 0}, featureBuild{"sse41", base})
 	var ref map[string]memOutcome
 	for _, ft := range feats {
 		for _, bm := range boundsModes {
@@ -99,15 +87,7 @@ func TestFloatCompareFuseExec(t *testing.T) {
 							}
 						}
 					}
-					if ref == nil {
-						ref = got
-						return
-					}
-					for k, v := range got {
-						if ref[k] != v {
-							t.Errorf("%s: %+v, the first build (SSE, explicit, -O 0) %+v", k, v, ref[k])
-						}
-					}
+					agreeWithFirst(t, &ref, got, "the first build (SSE, explicit, -O 0)")
 				})
 			}
 		}

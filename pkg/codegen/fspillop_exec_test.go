@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"golang.org/x/arch/x86/x86asm"
 )
@@ -22,18 +21,7 @@ func TestFloatSpilledOperandExec(t *testing.T) {
 		xs = append(xs, x, x^0x8000000000000000)
 	}
 	base := object.FeatureSSE41 | object.FeaturePOPCNT
-	feats := []struct {
-		name string
-		f    uint64
-	}{{"sse", base}}
-	if load.HostFeatures()&object.FeatureAVX != 0 {
-		feats = append(feats, struct {
-			name string
-			f    uint64
-		}{"avx", base | object.FeatureAVX})
-	} else {
-		t.Log("no AVX on this host: the VEX forms are not run")
-	}
+	feats := floatBuilds(t, base, featureBuild{"sse", base})
 	var ref map[string]memOutcome
 	for _, ft := range feats {
 		for _, bm := range boundsModes {
@@ -44,15 +32,7 @@ func TestFloatSpilledOperandExec(t *testing.T) {
 					inst := compileInstance(t, m, opts)
 					fillMemory(t, inst, 0)
 					got := callAll(t, inst, []string{"mix"}, xs, [][]uint64{{}})
-					if ref == nil {
-						ref = got
-						return
-					}
-					for k, v := range got {
-						if ref[k] != v {
-							t.Errorf("%s: %+v, the first build (SSE, explicit, -O 0) %+v", k, v, ref[k])
-						}
-					}
+					agreeWithFirst(t, &ref, got, "the first build (SSE, explicit, -O 0)")
 				})
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"golang.org/x/arch/x86/x86asm"
 )
@@ -43,18 +42,7 @@ func TestSignOpsExec(t *testing.T) {
 		0x7ff8000000000001, 0xfff4000000000000, 0x8000000000000001, 0x3f800000bfc00000, 0xbf8000007fc00001,
 		0x7f800001ff800000, 0x80000000_00000000 | 0x80000000, 0x12345678_9abcdef0}
 	base := object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
-	feats := []struct {
-		name string
-		f    uint64
-	}{{"sse", 0}, {"sse41", base}}
-	if load.HostFeatures()&object.FeatureAVX != 0 {
-		feats = append(feats, struct {
-			name string
-			f    uint64
-		}{"avx", base | object.FeatureAVX})
-	} else {
-		t.Log("no AVX on this host: the VEX forms are not run")
-	}
+	feats := floatBuilds(t, base, featureBuild{"sse", 0}, featureBuild{"sse41", base})
 	var ref map[string]memOutcome
 	for _, ft := range feats {
 		for _, bm := range boundsModes {
@@ -73,15 +61,7 @@ func TestSignOpsExec(t *testing.T) {
 							}
 						}
 					}
-					if ref == nil {
-						ref = got
-						return
-					}
-					for k, v := range got {
-						if ref[k] != v {
-							t.Errorf("%s: %+v, the first build (SSE, explicit, -O 0) %+v", k, v, ref[k])
-						}
-					}
+					agreeWithFirst(t, &ref, got, "the first build (SSE, explicit, -O 0)")
 				})
 			}
 		}

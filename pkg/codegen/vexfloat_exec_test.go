@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/lucet-go/lucet/pkg/codegen"
-	"github.com/lucet-go/lucet/pkg/load"
 	"github.com/lucet-go/lucet/pkg/object"
 	"golang.org/x/arch/x86/x86asm"
 )
@@ -37,18 +36,7 @@ func TestVEXFloatExec(t *testing.T) {
 	}
 	xs = append(xs, 0xffff, 0x10000, 0x1ff0, 0x2345, 0x7fffffff, 0x80000000, 0xffffffff)
 	base := object.FeatureSSE41 | object.FeaturePOPCNT
-	feats := []struct {
-		name string
-		f    uint64
-	}{{"sse", base}}
-	if load.HostFeatures()&object.FeatureAVX != 0 {
-		feats = append(feats, struct {
-			name string
-			f    uint64
-		}{"avx", base | object.FeatureAVX})
-	} else {
-		t.Log("no AVX on this host: the VEX forms are not run")
-	}
+	feats := floatBuilds(t, base, featureBuild{"sse", base})
 	for _, bm := range boundsModes {
 		var ref map[string]memOutcome
 		for _, ft := range feats {
@@ -67,15 +55,7 @@ func TestVEXFloatExec(t *testing.T) {
 						}
 					}
 					got := callAll(t, inst, vexFloatFuncs, xs, [][]uint64{{}})
-					if ref == nil {
-						ref = got
-						return
-					}
-					for k, v := range got {
-						if ref[k] != v {
-							t.Errorf("%s: %+v, sse -O 0 %+v", k, v, ref[k])
-						}
-					}
+					agreeWithFirst(t, &ref, got, "sse -O 0")
 				})
 			}
 		}
