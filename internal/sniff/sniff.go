@@ -48,6 +48,9 @@ var (
 	textStart = [][]byte{[]byte("(module"), []byte(";;"), []byte("(;")}
 )
 
+// IsWasm reports whether b starts with the WebAssembly magic (\0asm).
+func IsWasm(b []byte) bool { return bytes.HasPrefix(b, wasmMagic) }
+
 // IsELF reports whether b starts with the ELF magic: a lucet object (or
 // some other ELF file), never a .wasm module.
 func IsELF(b []byte) bool { return bytes.HasPrefix(b, elfMagic) }

@@ -158,19 +158,24 @@ func (o *oneByte) Read(p []byte) (int, error) {
 
 func TestIsTextIsELF(t *testing.T) {
 	for _, tc := range []struct {
-		in        string
-		text, elf bool
+		in              string
+		text, elf, wasm bool
 	}{
-		{"(module)", true, false},
-		{"  \n\t(module (func))", true, false},
-		{";; a comment\n(module)", true, false},
-		{"(; block ;)(module)", true, false},
-		{"\x7fELF\x02\x01\x01", false, true},
-		{"\x00asm\x01\x00\x00\x00", false, false},
-		{"", false, false},
-		{"module", false, false},
-		{"\x7fEL", false, false},
+		{"(module)", true, false, false},
+		{"  \n\t(module (func))", true, false, false},
+		{";; a comment\n(module)", true, false, false},
+		{"(; block ;)(module)", true, false, false},
+		{"\x7fELF\x02\x01\x01", false, true, false},
+		{"\x00asm\x01\x00\x00\x00", false, false, true},
+		{"\x00asm", false, false, true},
+		{"\x00as", false, false, false},
+		{"", false, false, false},
+		{"module", false, false, false},
+		{"\x7fEL", false, false, false},
 	} {
+		if got := IsWasm([]byte(tc.in)); got != tc.wasm {
+			t.Errorf("IsWasm(%q) = %v, want %v", tc.in, got, tc.wasm)
+		}
 		if got := IsText([]byte(tc.in)); got != tc.text {
 			t.Errorf("IsText(%q) = %v, want %v", tc.in, got, tc.text)
 		}

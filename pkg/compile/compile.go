@@ -145,7 +145,7 @@ func Image(b []byte, opts Options, trace Trace) (*link.Image, error) {
 }
 
 // IsWasm reports whether b starts with the WebAssembly magic number.
-func IsWasm(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x00asm" }
+func IsWasm(b []byte) bool { return sniff.IsWasm(b) }
 
 // Load turns module bytes into a loaded module, whichever form they are in:
 // a compiled object is loaded as it is; a .wasm module is compiled first,
