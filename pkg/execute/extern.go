@@ -224,6 +224,9 @@ type Global struct {
 	typ   wasm.GlobalType
 	cell  uintptr
 	owner *Store // nil for host globals
+	// user is, for a mutable funcref host global, the store that
+	// imported it (see Store.bindHost).
+	user atomic.Pointer[Store]
 }
 
 // NewGlobal makes a host global with initial value v.
@@ -500,6 +503,9 @@ type Table struct {
 	res    *region // nil when the elements live in an arena
 	maxLen uint64
 	owner  *Store // nil for host tables
+	// user is, for a funcref host table, the store that imported it (see
+	// Store.bindHost).
+	user atomic.Pointer[Store]
 }
 
 // NewTable makes a host table of t.Limits.Min elements set to init.

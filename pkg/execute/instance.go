@@ -383,6 +383,15 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if t.owner != nil && t.owner != s {
 				return bad("table belongs to another store")
 			}
+			if t.owner == nil && t.typ.Elem == wasm.FuncRef {
+				fresh, ok := s.bindHost(&t.user)
+				if !ok {
+					return bad("host funcref table is in use by another store (one store at a time: function references are the store's)")
+				}
+				if fresh {
+					s.boundTabs = append(s.boundTabs, t)
+				}
+			}
 			inst.tables = append(inst.tables, t)
 		case wasm.ExternMemory:
 			m, ok := ext.(*Memory)
@@ -412,6 +421,15 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			}
 			if g.owner != nil && g.owner != s {
 				return bad("global belongs to another store")
+			}
+			if g.owner == nil && g.typ.Type == wasm.FuncRef && g.typ.Mutable {
+				fresh, ok := s.bindHost(&g.user)
+				if !ok {
+					return bad("mutable host funcref global is in use by another store (one store at a time: function references are the store's)")
+				}
+				if fresh {
+					s.boundGlobs = append(s.boundGlobs, g)
+				}
 			}
 			inst.globals = append(inst.globals, g)
 		default:

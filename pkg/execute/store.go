@@ -80,6 +80,8 @@ type Store struct {
 	ownedTabs  []*Table                  // tables created here
 	tableElems uint64                    // elements of ownedTabs together (MaxTableElements)
 	ownedMems  []*Memory                 // memories created here
+	boundTabs  []*Table                  // host funcref tables imported here (bindHost)
+	boundGlobs []*Global                 // mutable host funcref globals imported here
 	codes      [][3]uintptr              // code ranges registered with the signal handler
 
 	// killed is set by every kill (Kill, a timeout, a context) and
@@ -276,7 +278,38 @@ func (s *Store) release() {
 			m.owned.free()
 		}
 	}
+	// The function references this store's guests left in host tables
+	// and globals point into the arena just freed: null them, and let
+	// another store import those externs.
+	for _, t := range s.boundTabs {
+		clear(t.elems())
+		t.user.Store(nil)
+	}
+	for _, g := range s.boundGlobs {
+		g.Set(0)
+		g.user.Store(nil)
+	}
+	clear(s.boundTabs)
+	clear(s.boundGlobs)
+	s.boundTabs, s.boundGlobs = s.boundTabs[:0], s.boundGlobs[:0]
 	s.arena.free()
+}
+
+// bindHost makes s the one store using a host extern that can hold
+// function references (a funcref table, a mutable funcref global),
+// reporting false when another store uses it. A function reference is the
+// address of a record in its store's arena, which carries the instance's
+// vmctx: shared, such an extern let one store's guest call another
+// store's function, in another store's instance (two goroutines in one
+// store, which is not safe for concurrent use), and once that store was
+// closed, into its freed arena, reused by the next store: a use after
+// free, and a way into another tenant's memory. A store gives its host
+// externs back, nulled, when it is closed or reset (release).
+func (s *Store) bindHost(u *atomic.Pointer[Store]) (fresh, ok bool) {
+	if u.CompareAndSwap(nil, s) {
+		return true, true
+	}
+	return false, u.Load() == s
 }
 
 // interrupt sets the interrupt word of every instance of the store and
