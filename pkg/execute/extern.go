@@ -100,16 +100,21 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 	return st.call(nil, f, args, nil)
 }
 
-// errStaleFunc is the error of a call through a Func that Store.Reset
-// zeroed for the next tenant. Using a store's externs past its Reset is
+// errStaleFunc is the error of a call through a Func of an instance that
+// Store.Reset did away with. Using a store's externs past its Reset is
 // the embedder's error (package lucet checks a generation on every
-// handle), but it must not be a nil dereference in the host.
+// handle), but it must be refused: not a nil dereference in the host (a
+// Func of the store's first instance, which Reset zeroes for the next
+// tenant), nor, for any other instance's Func, a call that runs the old
+// code on the vmctx the next tenant's instance has since been given in
+// the same arena, reading and writing that tenant's memory
+// (TestStaleFuncAfterReset).
 var errStaleFunc = errors.New("execute: call of a function whose store was reset")
 
 // runStore is the store guest function f runs in.
 func (f *Func) runStore() (*Store, error) {
 	inst := f.inst
-	if inst == nil || inst.store == nil {
+	if inst == nil || inst.store == nil || inst.epoch != inst.store.epoch {
 		return nil, errStaleFunc
 	}
 	return inst.store, nil
@@ -224,6 +229,7 @@ type Global struct {
 	typ   wasm.GlobalType
 	cell  uintptr
 	owner *Store // nil for host globals
+	epoch uint64 // owner's epoch when made (see Store.foreign)
 	// user is, for a mutable funcref host global, the store that
 	// imported it (see Store.bindHost).
 	user atomic.Pointer[Store]
@@ -281,6 +287,7 @@ type Memory struct {
 	imageOf  *cowImage // mapped pristine when the memory was made
 	slot     region    // what res points at: the dense slot, or the reservation made for this memory
 	owner    *Store    // nil for host memories
+	epoch    uint64    // owner's epoch when made (see Store.foreign)
 
 	// pending is the data image not yet copied in (see
 	// Instance.applyImage): copied by the first Bytes or the first call
@@ -503,6 +510,7 @@ type Table struct {
 	res    *region // nil when the elements live in an arena
 	maxLen uint64
 	owner  *Store // nil for host tables
+	epoch  uint64 // owner's epoch when made (see Store.foreign)
 	// user is, for a funcref host table, the store that imported it (see
 	// Store.bindHost).
 	user atomic.Pointer[Store]
@@ -550,6 +558,9 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	}
 	tb := into
 	*tb = Table{typ: t, desc: desc, maxLen: maxLen, owner: owner}
+	if owner != nil {
+		tb.epoch = owner.epoch
+	}
 	if maxLen*8 <= smallTableBytes {
 		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
 		if err != nil {

@@ -76,6 +76,7 @@ type Store struct {
 
 	instances  []*Instance
 	modules    []*module
+	epoch      uint64                    // counts Resets; see Instance.epoch
 	vmctxs     atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs  []*Table                  // tables created here
 	tableElems uint64                    // elements of ownedTabs together (MaxTableElements)
@@ -293,6 +294,19 @@ func (s *Store) release() {
 	clear(s.boundGlobs)
 	s.boundTabs, s.boundGlobs = s.boundTabs[:0], s.boundGlobs[:0]
 	s.arena.free()
+}
+
+// foreign says whether an extern owned by owner (nil for the host's),
+// made in owner's epoch, with its descriptor or cell at addr, may not be
+// imported into s: it belongs to another store, or to an instance of s
+// that a Reset discarded, whose descriptor or cell lies in arena memory
+// the next tenant has been given (a stale global imported after a Reset
+// pointed the new instance's global at whatever now occupies its old
+// cell). The externs of a store's first instance live in the store and
+// are zeroed by Reset (addr 0; reading a zeroed memory's type was a nil
+// dereference) until the next tenant's first instance takes them over.
+func (s *Store) foreign(owner *Store, epoch uint64, addr uintptr) bool {
+	return addr == 0 || owner != nil && (owner != s || epoch != s.epoch)
 }
 
 // bindHost makes s the one store using a host extern that can hold
