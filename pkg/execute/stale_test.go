@@ -159,3 +159,86 @@ func hostExterns(t *testing.T) map[string]Extern {
 	get := NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, func(*Caller, []uint64) error { return nil })
 	return map[string]Extern{"get": get, "mem": mem, "tab": tab, "g": NewGlobal(wasm.GlobalType{Type: wasm.I32, Mutable: true}, 0)}
 }
+
+// The externs of an instance a Reset discarded (any but the store's
+// first, whose externs the next tenant's first instance takes over) are
+// arena memory and a reservation the next tenant has been given: through
+// them the Go API read and wrote that tenant's memory (Bytes), cells and
+// table. They now read as empty: Bytes nil, Pages and Len 0, Grow and
+// Set refused; a global's Get and Set panic, having no error to return.
+func TestStaleExternUse(t *testing.T) {
+	obj := compileFile(t, "testdata/stale.wasm", object.BoundsExplicit)
+	s, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var inst *Instance
+	for range 2 {
+		if inst, err = s.InstantiateObject(obj, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mem := inst.Memory()
+	tab := mustExport(t, inst, "tab").(*Table)
+	g := mustExport(t, inst, "g").(*Global)
+	if len(mem.Bytes()) != 65536 || tab.Len() != 1 {
+		t.Fatalf("live: %d bytes, %d elements", len(mem.Bytes()), tab.Len())
+	}
+	g.Set(5)
+	if err := s.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	var cur [2]*Instance
+	for i := range cur {
+		if cur[i], err = s.InstantiateObject(obj, nil); err != nil {
+			t.Fatal(err)
+		}
+		cur[i].Func("set").Call(uint64(0x5ec1 + i))
+	}
+	if b := mem.Bytes(); b != nil {
+		t.Errorf("stale memory's Bytes: %d bytes starting %x, want nil", len(b), b[:4])
+	}
+	if n := mem.Pages(); n != 0 {
+		t.Errorf("stale memory's Pages: %d, want 0", n)
+	}
+	if _, ok := mem.Grow(1); ok {
+		t.Error("stale memory grew")
+	}
+	if n := tab.Len(); n != 0 {
+		t.Errorf("stale table's Len: %d, want 0", n)
+	}
+	if tab.Set(0, 0xbad) {
+		t.Error("stale table's Set succeeded")
+	}
+	if _, ok := tab.Grow(1, 0); ok {
+		t.Error("stale table grew")
+	}
+	for name, op := range map[string]func(){"Get": func() { g.Get() }, "Set": func() { g.Set(1) }, "GetV128": func() { g.GetV128() }, "SetV128": func() { g.SetV128([16]byte{}) }} {
+		func() {
+			defer func() {
+				if r := recover(); r != errStaleExtern {
+					t.Errorf("stale global's %s: recovered %v, want the errStaleExtern panic", name, r)
+				}
+			}()
+			op()
+		}()
+	}
+	for i := range cur {
+		if r, err := cur[i].Func("get").Call(); err != nil || r[0] != uint64(0x5ec1+i) {
+			t.Errorf("tenant's instance %d reads %#x, %v; want %#x", i, r, err, 0x5ec1+i)
+		}
+		if tb := mustExport(t, cur[i], "tab").(*Table); tb.Len() != 1 {
+			t.Errorf("tenant's instance %d table has %d elements", i, tb.Len())
+		}
+	}
+}
+
+func mustExport(t *testing.T, inst *Instance, name string) Extern {
+	t.Helper()
+	x, ok := inst.Export(name)
+	if !ok {
+		t.Fatalf("no export %q", name)
+	}
+	return x
+}
