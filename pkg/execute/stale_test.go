@@ -242,3 +242,46 @@ func mustExport(t *testing.T, inst *Instance, name string) Extern {
 	}
 	return x
 }
+
+// Externs of a closed store: its arena and memory reservations go back to
+// process-wide pools that other stores take from, so they are stale as
+// after a Reset.
+func TestStaleExternUseAfterClose(t *testing.T) {
+	obj := compileFile(t, "testdata/stale.wasm", object.BoundsExplicit)
+	s, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inst *Instance
+	for range 2 {
+		if inst, err = s.InstantiateObject(obj, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mem, tab := inst.Memory(), mustExport(t, inst, "tab").(*Table)
+	get := inst.Func("get")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	other, err := NewStore(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for range 2 {
+		oi, err := other.InstantiateObject(obj, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oi.Func("set").Call(0x5ec)
+	}
+	if b := mem.Bytes(); b != nil {
+		t.Errorf("closed store's memory: %d bytes, want nil", len(b))
+	}
+	if tab.Len() != 0 || tab.Set(0, 0xbad) {
+		t.Error("closed store's table still usable")
+	}
+	if r, err := get.Call(); err == nil {
+		t.Errorf("closed store's function ran: %#x", r)
+	}
+}

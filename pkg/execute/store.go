@@ -235,6 +235,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.release()
+	s.epoch++ // its externs are stale too: the arena and memories go to other stores
 	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
 	return nil
 }
