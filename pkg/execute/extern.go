@@ -100,16 +100,21 @@ func (f *Func) Call(args ...uint64) ([]uint64, error) {
 	return st.call(nil, f, args, nil)
 }
 
-// errStaleFunc is the error of a call through a Func that Store.Reset
-// zeroed for the next tenant. Using a store's externs past its Reset is
+// errStaleFunc is the error of a call through a Func of an instance that
+// Store.Reset did away with. Using a store's externs past its Reset is
 // the embedder's error (package lucet checks a generation on every
-// handle), but it must not be a nil dereference in the host.
+// handle), but it must be refused: not a nil dereference in the host (a
+// Func of the store's first instance, which Reset zeroes for the next
+// tenant), nor, for any other instance's Func, a call that runs the old
+// code on the vmctx the next tenant's instance has since been given in
+// the same arena, reading and writing that tenant's memory
+// (TestStaleFuncAfterReset).
 var errStaleFunc = errors.New("execute: call of a function whose store was reset")
 
 // runStore is the store guest function f runs in.
 func (f *Func) runStore() (*Store, error) {
 	inst := f.inst
-	if inst == nil || inst.store == nil {
+	if inst == nil || inst.store == nil || inst.epoch != inst.store.epoch {
 		return nil, errStaleFunc
 	}
 	return inst.store, nil
@@ -224,6 +229,10 @@ type Global struct {
 	typ   wasm.GlobalType
 	cell  uintptr
 	owner *Store // nil for host globals
+	epoch uint64 // owner's epoch when made (see Store.foreign)
+	// user is, for a mutable funcref host global, the store that
+	// imported it (see Store.bindHost).
+	user atomic.Pointer[Store]
 }
 
 // NewGlobal makes a host global with initial value v.
@@ -243,11 +252,30 @@ func (g *Global) ExternKind() wasm.ExternKind { return wasm.ExternGlobal }
 // Type returns the global's type.
 func (g *Global) Type() wasm.GlobalType { return g.typ }
 
-// Get returns the value (the low 64 bits of a v128).
-func (g *Global) Get() uint64 { return load64(g.cell) }
+// errStaleExtern is the panic of a Get or Set of a global that a
+// Store.Reset discarded: its cell is arena memory the next tenant has been
+// given (TestStaleExternUse).
+const errStaleExtern = "execute: use of a global of an instance its store's Reset discarded"
 
-// Set stores v; i32 and f32 values are kept zero-extended.
+// stale says whether g belongs to an instance its store's Reset
+// discarded (see Store.foreign).
+func (g *Global) stale() bool { return g.owner != nil && g.epoch != g.owner.epoch }
+
+// Get returns the value (the low 64 bits of a v128). It panics for a
+// global of an instance its store's Reset discarded.
+func (g *Global) Get() uint64 {
+	if g.stale() {
+		panic(errStaleExtern)
+	}
+	return load64(g.cell)
+}
+
+// Set stores v; i32 and f32 values are kept zero-extended. It panics for
+// a global of an instance its store's Reset discarded.
 func (g *Global) Set(v uint64) {
+	if g.stale() {
+		panic(errStaleExtern)
+	}
 	if g.typ.Type == wasm.I32 || g.typ.Type == wasm.F32 {
 		v = uint64(uint32(v))
 	}
@@ -257,12 +285,20 @@ func (g *Global) Set(v uint64) {
 
 // GetV128 returns the 16 bytes of the cell.
 func (g *Global) GetV128() (v [16]byte) {
+	if g.stale() {
+		panic(errStaleExtern)
+	}
 	copy(v[:], bytesAt(g.cell, 16))
 	return v
 }
 
 // SetV128 stores 16 bytes.
-func (g *Global) SetV128(v [16]byte) { copy(bytesAt(g.cell, 16), v[:]) }
+func (g *Global) SetV128(v [16]byte) {
+	if g.stale() {
+		panic(errStaleExtern)
+	}
+	copy(bytesAt(g.cell, 16), v[:])
+}
 
 // Memory is a linear memory. Its maximum size (plus guard, if any) is
 // reserved when it is created, so Base never moves and growing is an
@@ -278,6 +314,7 @@ type Memory struct {
 	imageOf  *cowImage // mapped pristine when the memory was made
 	slot     region    // what res points at: the dense slot, or the reservation made for this memory
 	owner    *Store    // nil for host memories
+	epoch    uint64    // owner's epoch when made (see Store.foreign)
 
 	// pending is the data image not yet copied in (see
 	// Instance.applyImage): copied by the first Bytes or the first call
@@ -415,11 +452,26 @@ func (m *Memory) Type() wasm.MemType {
 	return t
 }
 
-// Pages is the current size in pages.
-func (m *Memory) Pages() uint32 { return uint32(load64(m.desc+abi.MemDescLen) / wasm.PageSize) }
+// Pages is the current size in pages; 0 for a memory of an instance its
+// store's Reset discarded.
+func (m *Memory) Pages() uint32 {
+	if m.stale() {
+		return 0
+	}
+	return uint32(load64(m.desc+abi.MemDescLen) / wasm.PageSize)
+}
 
-// Bytes returns the memory's current contents (valid until it grows).
+// stale says whether m belongs to an instance its store's Reset
+// discarded: its descriptor is arena memory the next tenant has been
+// given, and its reservation may be that tenant's memory.
+func (m *Memory) stale() bool { return m.owner != nil && m.epoch != m.owner.epoch }
+
+// Bytes returns the memory's current contents (valid until it grows); nil
+// for a memory of an instance its store's Reset discarded.
 func (m *Memory) Bytes() []byte {
+	if m.stale() {
+		return nil
+	}
 	if m.pending.Load() != nil {
 		m.materialize()
 	}
@@ -469,6 +521,9 @@ func (m *Memory) raw() []byte {
 // Grow adds pages, returning the old size, or ok=false when the maximum or
 // the runtime's cap would be exceeded.
 func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
+	if m.stale() {
+		return 0, false
+	}
 	cur := load64(m.desc + abi.MemDescLen)
 	old = uint32(cur / wasm.PageSize)
 	nw := uint64(old) + uint64(pages)
@@ -500,6 +555,10 @@ type Table struct {
 	res    *region // nil when the elements live in an arena
 	maxLen uint64
 	owner  *Store // nil for host tables
+	epoch  uint64 // owner's epoch when made (see Store.foreign)
+	// user is, for a funcref host table, the store that imported it (see
+	// Store.bindHost).
+	user atomic.Pointer[Store]
 }
 
 // NewTable makes a host table of t.Limits.Min elements set to init.
@@ -544,6 +603,9 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	}
 	tb := into
 	*tb = Table{typ: t, desc: desc, maxLen: maxLen, owner: owner}
+	if owner != nil {
+		tb.epoch = owner.epoch
+	}
 	if maxLen*8 <= smallTableBytes {
 		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
 		if err != nil {
@@ -580,8 +642,15 @@ func (t *Table) Type() wasm.TableType {
 	return tt
 }
 
-// Len is the current number of elements.
-func (t *Table) Len() uint32 { return uint32(load64(t.desc + abi.TableDescLen)) }
+// Len is the current number of elements; 0 for a table of an instance its
+// store's Reset discarded (whose descriptor is arena memory the next
+// tenant has been given), so that Get and Set refuse every index.
+func (t *Table) Len() uint32 {
+	if t.owner != nil && t.epoch != t.owner.epoch {
+		return 0
+	}
+	return uint32(load64(t.desc + abi.TableDescLen))
+}
 
 func (t *Table) elems() []uint64 {
 	return words(loadPtr(t.desc+abi.TableDescElems), int(t.Len()))
@@ -607,6 +676,9 @@ func (t *Table) Set(i uint32, v uint64) bool {
 
 // Grow appends n elements set to init, returning the old length.
 func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
+	if t.owner != nil && t.epoch != t.owner.epoch {
+		return 0, false
+	}
 	cur := load64(t.desc + abi.TableDescLen)
 	old = uint32(cur)
 	nw := cur + uint64(n)

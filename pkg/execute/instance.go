@@ -138,6 +138,7 @@ type Instance struct {
 	store *Store
 	mod   *module
 	vmctx uintptr
+	epoch uint64 // the store's epoch when made: stale once Reset moves it on
 
 	funcs    []*Func // function index space; defined ones made on demand
 	globals  []*Global
@@ -364,12 +365,14 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a func, have a %s", ext.ExternKind())
 			}
+			if f.host == nil {
+				if st, err := f.runStore(); err != nil || st != s {
+					return bad("function belongs to another store, or to an instance this store's Reset discarded")
+				}
+			}
 			want := meta.Types[imp.Type]
 			if !f.typ.Equal(want) {
 				return bad("want %s, have %s", want, f.typ)
-			}
-			if f.host == nil && f.inst.store != s {
-				return bad("function belongs to another store")
 			}
 			inst.funcs = append(inst.funcs, f)
 		case wasm.ExternTable:
@@ -377,17 +380,31 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a table, have a %s", ext.ExternKind())
 			}
+			// Ownership first: a stale extern's type reads its descriptor.
+			if s.foreign(t.owner, t.epoch, t.desc) {
+				return bad("table belongs to another store, or to an instance this store's Reset discarded")
+			}
 			if tt := t.Type(); tt.Elem != imp.Table.Elem || !limitsMatch(tt.Limits, imp.Table.Limits) {
 				return bad("want %v, have %v", imp.Table, tt)
 			}
-			if t.owner != nil && t.owner != s {
-				return bad("table belongs to another store")
+			if t.owner == nil && t.typ.Elem == wasm.FuncRef {
+				fresh, ok := s.bindHost(&t.user)
+				if !ok {
+					return bad("host funcref table is in use by another store (one store at a time: function references are the store's)")
+				}
+				if fresh {
+					s.boundTabs = append(s.boundTabs, t)
+				}
 			}
 			inst.tables = append(inst.tables, t)
 		case wasm.ExternMemory:
 			m, ok := ext.(*Memory)
 			if !ok {
 				return bad("want a memory, have a %s", ext.ExternKind())
+			}
+			// Ownership first: a stale extern's type reads its descriptor.
+			if s.foreign(m.owner, m.epoch, m.desc) {
+				return bad("memory belongs to another store, or to an instance this store's Reset discarded")
 			}
 			if mt := m.Type(); !limitsMatch(mt.Limits, imp.Mem.Limits) {
 				return bad("want %v, have %v", imp.Mem.Limits, mt.Limits)
@@ -398,20 +415,26 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if meta.Bounds == object.BoundsGuard && m.res.low < abi.MemGuardBelow {
 				return bad("memory has no guard below its base, which guard-page bounds checks need")
 			}
-			if m.owner != nil && m.owner != s {
-				return bad("memory belongs to another store")
-			}
 			inst.mems = append(inst.mems, m)
 		case wasm.ExternGlobal:
 			g, ok := ext.(*Global)
 			if !ok {
 				return bad("want a global, have a %s", ext.ExternKind())
 			}
+			if s.foreign(g.owner, g.epoch, g.cell) {
+				return bad("global belongs to another store, or to an instance this store's Reset discarded")
+			}
 			if g.typ != imp.Global {
 				return bad("want %v, have %v", imp.Global, g.typ)
 			}
-			if g.owner != nil && g.owner != s {
-				return bad("global belongs to another store")
+			if g.owner == nil && g.typ.Type == wasm.FuncRef && g.typ.Mutable {
+				fresh, ok := s.bindHost(&g.user)
+				if !ok {
+					return bad("mutable host funcref global is in use by another store (one store at a time: function references are the store's)")
+				}
+				if fresh {
+					s.boundGlobs = append(s.boundGlobs, g)
+				}
 			}
 			inst.globals = append(inst.globals, g)
 		default:
@@ -445,7 +468,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		blk = &instanceBlock{}
 	}
 	inst := &blk.inst
-	*inst = Instance{store: s, mod: mod}
+	*inst = Instance{store: s, mod: mod, epoch: s.epoch}
 	if n := int(mod.numImported[wasm.ExternFunc]) + len(meta.Funcs); blk != &s.inline.blk {
 		inst.funcs = make([]*Func, 0, n)
 	} else {
@@ -581,7 +604,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 	for i, g := range meta.Globals {
 		cell := base + oCells + uintptr(i)*abi.GlobalCellSize
 		gl := &gls[i]
-		*gl = Global{typ: g.Type, cell: cell, owner: s}
+		*gl = Global{typ: g.Type, cell: cell, owner: s, epoch: s.epoch}
 		inst.globals = append(inst.globals, gl)
 	}
 	if gi := mod.globImg; gi != nil {
@@ -634,7 +657,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.owner = s
+		m.owner, m.epoch = s, s.epoch
 		s.ownedMems = append(s.ownedMems, m)
 		inst.mems = append(inst.mems, m)
 	}

@@ -38,6 +38,7 @@ func (s *Store) Reset() error {
 		return errors.New("execute: reset: store is running a call")
 	}
 	s.release()
+	s.epoch++
 
 	clear(s.inline.instances[:])
 	clear(s.inline.modules[:])

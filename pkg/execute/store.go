@@ -76,10 +76,13 @@ type Store struct {
 
 	instances  []*Instance
 	modules    []*module
+	epoch      uint64                    // counts Resets; see Instance.epoch
 	vmctxs     atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs  []*Table                  // tables created here
 	tableElems uint64                    // elements of ownedTabs together (MaxTableElements)
 	ownedMems  []*Memory                 // memories created here
+	boundTabs  []*Table                  // host funcref tables imported here (bindHost)
+	boundGlobs []*Global                 // mutable host funcref globals imported here
 	codes      [][3]uintptr              // code ranges registered with the signal handler
 
 	// killed is set by every kill (Kill, a timeout, a context) and
@@ -232,6 +235,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.release()
+	s.epoch++ // its externs are stale too: the arena and memories go to other stores
 	s.instances, s.modules, s.ownedTabs, s.ownedMems = nil, nil, nil, nil
 	return nil
 }
@@ -276,7 +280,51 @@ func (s *Store) release() {
 			m.owned.free()
 		}
 	}
+	// The function references this store's guests left in host tables
+	// and globals point into the arena just freed: null them, and let
+	// another store import those externs.
+	for _, t := range s.boundTabs {
+		clear(t.elems())
+		t.user.Store(nil)
+	}
+	for _, g := range s.boundGlobs {
+		g.Set(0)
+		g.user.Store(nil)
+	}
+	clear(s.boundTabs)
+	clear(s.boundGlobs)
+	s.boundTabs, s.boundGlobs = s.boundTabs[:0], s.boundGlobs[:0]
 	s.arena.free()
+}
+
+// foreign says whether an extern owned by owner (nil for the host's),
+// made in owner's epoch, with its descriptor or cell at addr, may not be
+// imported into s: it belongs to another store, or to an instance of s
+// that a Reset discarded, whose descriptor or cell lies in arena memory
+// the next tenant has been given (a stale global imported after a Reset
+// pointed the new instance's global at whatever now occupies its old
+// cell). The externs of a store's first instance live in the store and
+// are zeroed by Reset (addr 0; reading a zeroed memory's type was a nil
+// dereference) until the next tenant's first instance takes them over.
+func (s *Store) foreign(owner *Store, epoch uint64, addr uintptr) bool {
+	return addr == 0 || owner != nil && (owner != s || epoch != s.epoch)
+}
+
+// bindHost makes s the one store using a host extern that can hold
+// function references (a funcref table, a mutable funcref global),
+// reporting false when another store uses it. A function reference is the
+// address of a record in its store's arena, which carries the instance's
+// vmctx: shared, such an extern let one store's guest call another
+// store's function, in another store's instance (two goroutines in one
+// store, which is not safe for concurrent use), and once that store was
+// closed, into its freed arena, reused by the next store: a use after
+// free, and a way into another tenant's memory. A store gives its host
+// externs back, nulled, when it is closed or reset (release).
+func (s *Store) bindHost(u *atomic.Pointer[Store]) (fresh, ok bool) {
+	if u.CompareAndSwap(nil, s) {
+		return true, true
+	}
+	return false, u.Load() == s
 }
 
 // interrupt sets the interrupt word of every instance of the store and

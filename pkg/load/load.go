@@ -22,6 +22,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"unsafe"
 
@@ -150,6 +151,30 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("mmap: %w", err)
 	}
+	return fromMapping(fd, b, size, regular, orContents, o)
+}
+
+// fromMapping is fromFD's work on b, the file mapped whole. A page of b
+// past the file's end (the file cut short since its fstat: a build
+// rewriting a .wasm in place as lucet-run starts on it, a cp over an
+// object) faults with SIGBUS when read, which the Go runtime makes a fatal
+// error unless the goroutine asked for a panic instead: the reads here
+// are made under debug.SetPanicOnFault, and such a fault becomes an
+// error (TestFileTruncatedWhileLoading). b is unmapped on every error.
+// (Once the module is loaded the file must stay as it is, as File says.)
+func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *options) (m *Module, contents []byte, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(interface{ Addr() uintptr })
+			if !ok {
+				panic(r)
+			}
+			unix.Munmap(b)
+			m, contents = nil, nil
+			err = fmt.Errorf("the file changed while it was read (cut short? a fault at offset %#x of the %d bytes it had)", f.Addr()-uintptr(unsafe.Pointer(unsafe.SliceData(b))), size)
+		}
+	}()
 	if orContents && !isELF(b) {
 		// A .wasm to compile: read, not copied from the mapping, which
 		// would fault in every page of it.
@@ -176,7 +201,7 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 		unix.Munmap(b)
 		return nil, nil, err
 	}
-	m := &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
+	m = &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
 	maps := [][]byte{b}
 	if code, mapping, ok := execInPlace(fd, b, p.Header.TextOff, p.Header.TextSize); ok {
 		m.Code = code
