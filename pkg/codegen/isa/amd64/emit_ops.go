@@ -169,11 +169,13 @@ func (e *emitter) bitCount(v *ssa.Value) {
 func (e *emitter) intCompare(v *ssa.Value) {
 	a := e.a
 	var cond asm.Cond
+	zero := false
 	if e.sameCompare(v) {
 		// (a > b) - (a < b), the C comparator idiom: the flags of the
 		// first comparison's cmp answer the second too.
 		cond = intConds[v.Op]
 	} else {
+		zero = e.zeroFirst(v)
 		cond = e.compare(v)
 	}
 	if v.Op != ssa.OpEqz {
@@ -181,9 +183,50 @@ func (e *emitter) intCompare(v *ssa.Value) {
 	}
 	d := e.dst(v, rA)
 	a.Setcc(cond, d)
-	a.Movzx(32, 8, d, d)
+	if !zero {
+		a.Movzx(32, 8, d, d)
+	}
 	e.finish(v, d)
 	e.boolFlags, e.boolCond = v, cond
+}
+
+// zeroFirst zeroes the register of comparison v before its compare when
+// the compare leaves that register alone, as compilers do (xor d, d; cmp;
+// setcc d): the setcc then writes the low byte of a zero, with no movzx
+// after it, and the xor is a zeroing idiom the processor breaks the
+// dependency on. It reports whether it did. Never when the compare reads
+// the register: an operand's, or one an operand fused into the compare
+// reads (a load's address or memory length, an and of a test). RAX (the
+// scratch of a spilled v) and RDX only when every operand is in a
+// register or a second operand an immediate: the compare loads spilled
+// operands and constants into RAX, a fused load's bounds check uses both.
+// RCX is the second operand's scratch.
+func (e *emitter) zeroFirst(v *ssa.Value) bool {
+	d := e.dst(v, rA)
+	if d == rC || readsReg(v, d) {
+		return false
+	}
+	if d == rA || d == rD {
+		for i, x := range v.Args {
+			_, imm := imm32(x)
+			if x.Fused || spilled(x) || x.Op == ssa.OpConst && (i == 0 || !imm || x.Type.IsFloat()) {
+				return false
+			}
+		}
+	}
+	e.a.XorRR(32, d, d)
+	return true
+}
+
+// readsReg reports whether an operand of v, or of an operand fused into
+// it (transitively), is in register r.
+func readsReg(v *ssa.Value, r asm.Reg) bool {
+	for _, x := range v.Args {
+		if isReg(x, r) || x.Fused && readsReg(x, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameCompare reports whether the value emitted just before v, in v's
@@ -211,6 +254,7 @@ func (e *emitter) sameCompare(v *ssa.Value) bool {
 
 func (e *emitter) floatCompare(v *ssa.Value) {
 	a := e.a
+	zero := e.zeroFirst(v)
 	cond := e.compare(v)
 	d := e.dst(v, rA)
 	switch v.Op {
@@ -225,7 +269,9 @@ func (e *emitter) floatCompare(v *ssa.Value) {
 	default:
 		a.Setcc(cond, d)
 	}
-	a.Movzx(32, 8, d, d)
+	if !zero {
+		a.Movzx(32, 8, d, d)
+	}
 	e.finish(v, d)
 	// and/or of the two setccs leave ZF clear exactly when v holds.
 	if v.Op == ssa.OpFEq || v.Op == ssa.OpFNe {
