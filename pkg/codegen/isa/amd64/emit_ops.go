@@ -1233,12 +1233,11 @@ func (e *emitter) sel(v *ssa.Value) {
 	}
 	if v.Type.IsFloat() {
 		skip := a.NewLabel()
-		if d := e.dst(v, x15); d != x15 && e.avx() {
+		if d := e.dst(v, x15); d != x15 {
 			// Straight into v's register: the operand already there (or
 			// else y) first, the other over it when the condition says
 			// so; no detour through xmm15 and copy out. Loads of floats
-			// leave the flags alone. (Not AVX-specific, but kept to the
-			// AVX targets so that baseline objects stay as they were.)
+			// leave the flags alone.
 			first, second, jc := y, x, cond.Invert()
 			if isReg(x, d) && !isReg(y, d) {
 				first, second, jc = x, y, cond
