@@ -285,7 +285,7 @@ func (e *emitter) wrap(v *ssa.Value) {
 	d := e.dst(v, rA)
 	x := v.Args[0]
 	if spilled(x) {
-		a.MovRM(32, d, slotMem(x.Loc.Slot))
+		e.loadLow32(d, slotMem(x.Loc.Slot))
 	} else if x.Op == ssa.OpConst {
 		a.MovRI(64, d, int64(uint32(x.Aux)))
 	} else if v.Op == ssa.OpExtendU && isReg(x, d) {
@@ -590,7 +590,7 @@ func (e *emitter) zeroExtend(v *ssa.Value, d asm.Reg) bool {
 	case !spilled(x):
 		e.a.Movzx(32, w, d, asm.Reg(x.Loc.Reg))
 	case w == 32:
-		e.a.MovRM(32, d, slotMem(x.Loc.Slot))
+		e.loadLow32(d, slotMem(x.Loc.Slot))
 	default:
 		e.a.MovzxRM(32, w, d, slotMem(x.Loc.Slot))
 	}
