@@ -294,10 +294,37 @@ func (e *emitter) wrap(v *ssa.Value) {
 		// x's own register it is already its zero extension. Go's
 		// booleans, i64.extend_i32_u of a comparison, were a
 		// setcc, movzx and this mov.
+	} else if v.Op == ssa.OpWrap && isReg(x, d) && upperZero(x) {
+		// The i64 in d is its own wrap: its upper half is zero (the
+		// high word of a 64-bit product, x >> 32 in printf's
+		// arithmetic).
 	} else {
 		a.MovRR(32, d, asm.Reg(x.Loc.Reg))
 	}
 	e.finish(v, d)
+}
+
+// upperZero reports whether i64 value x has its upper 32 bits zero by
+// its operation: an unsigned shift right by 32 to 63, a zero extension,
+// an and with a mask below 2^32, a bit count.
+func upperZero(x *ssa.Value) bool {
+	if x.Type != ssa.TI64 || x.Fused {
+		return false
+	}
+	switch x.Op {
+	case ssa.OpShrU:
+		k := x.Args[1]
+		return k.Op == ssa.OpConst && k.Aux&63 >= 32
+	case ssa.OpExtendU, ssa.OpClz, ssa.OpCtz, ssa.OpPopcnt:
+		return true
+	case ssa.OpAnd:
+		for _, m := range x.Args {
+			if m.Op == ssa.OpConst && uint64(m.Aux) <= math.MaxUint32 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (e *emitter) extendS(v *ssa.Value) {
