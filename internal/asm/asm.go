@@ -241,11 +241,13 @@ type Assembler struct {
 	fixups   []fixup
 	calls    []CallFixup
 	err      error
+	// lastBind is the offset of the most recent Bind (-1: none).
+	lastBind int32
 }
 
 // New returns an empty Assembler.
 func New() *Assembler {
-	return &Assembler{buf: make([]byte, 0, 4096)}
+	return &Assembler{buf: make([]byte, 0, 4096), lastBind: -1}
 }
 
 // Bytes returns the code emitted so far. Label fixups are only applied by
@@ -265,6 +267,7 @@ func (a *Assembler) Reset() {
 	a.fixups = a.fixups[:0]
 	a.calls = a.calls[:0]
 	a.err = nil
+	a.lastBind = -1
 }
 
 // ResetInto is Reset with the code written into buf's capacity from
@@ -300,7 +303,13 @@ func (a *Assembler) Bind(l Label) {
 		return
 	}
 	a.labels[l] = int32(len(a.buf))
+	a.lastBind = int32(len(a.buf))
 }
+
+// BoundHere reports whether a label is bound at the current offset: code
+// may jump there, so what the instructions just before it left in
+// registers and memory need not hold on that path.
+func (a *Assembler) BoundHere() bool { return int(a.lastBind) == len(a.buf) }
 
 // LabelOffset returns the offset l is bound to, or -1 if it is unbound.
 func (a *Assembler) LabelOffset(l Label) int {

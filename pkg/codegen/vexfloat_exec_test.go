@@ -71,50 +71,60 @@ func TestVEXFloatExec(t *testing.T) {
 // register and copied the result out. select64's float selects load one
 // operand into the result's register and the other over it: one move
 // each for the three whose operands are both in registers (ten moves
-// when each went through xmm15).
+// when each went through xmm15), with AVX and without (then one more,
+// the copy of a before the two-address addsd: 4).
 func TestVEXFloatShape(t *testing.T) {
 	m := loadWasm(t, "testdata/vexfloat/vexfloat.wasm")
+	builds := []struct {
+		f    uint64
+		want map[string]int
+	}{
+		{object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureAVX, map[string]int{"mandel": 0, "rotate32": 0, "select64": 3}},
+		{object.FeatureSSE41 | object.FeaturePOPCNT, map[string]int{"select64": 4}},
+	}
 	for _, bm := range boundsModes {
-		opts := bm.opts
-		opts.OptLevel = 2
-		opts.Features = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureAVX
-		obj, err := codegen.Compile(m, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ex := range m.Exports {
-			want, ok := map[string]int{"mandel": 0, "rotate32": 0, "select64": 3}[ex.Name]
-			if !ok {
-				continue
+		for _, b := range builds {
+			opts := bm.opts
+			opts.OptLevel = 2
+			opts.Features = b.f
+			obj, err := codegen.Compile(m, opts)
+			if err != nil {
+				t.Fatal(err)
 			}
-			f := obj.Meta.Funcs[ex.Index]
-			code := obj.Text[f.CodeOffset : f.CodeOffset+f.CodeSize]
-			moves := 0
-			for pc := 0; pc < len(code); {
-				if code[pc] == 0xc4 || code[pc] == 0xc5 {
-					// x86asm decodes no VEX: count vmovaps/vmovapd
-					// (0x28) and vmovsd/vmovss (0x10) between registers.
-					n, op, modrm := vexInst(code[pc:])
-					if (op == 0x28 || op == 0x10) && modrm>>6 == 3 {
-						moves++
-					}
-					pc += n
+			for _, ex := range m.Exports {
+				want, ok := b.want[ex.Name]
+				if !ok {
 					continue
 				}
-				in, err := x86asm.Decode(code[pc:], 64)
-				if err != nil {
-					break // the constants after the code
-				}
-				switch in.Op {
-				case x86asm.MOVAPS, x86asm.MOVAPD, x86asm.MOVSD_XMM, x86asm.MOVSS:
-					if r, ok := in.Args[1].(x86asm.Reg); ok && r >= x86asm.X0 && r <= x86asm.X15 {
-						moves++
+				f := obj.Meta.Funcs[ex.Index]
+				code := obj.Text[f.CodeOffset : f.CodeOffset+f.CodeSize]
+				moves := 0
+				for pc := 0; pc < len(code); {
+					if code[pc] == 0xc4 || code[pc] == 0xc5 {
+						// x86asm decodes no VEX: count vmovaps/vmovapd
+						// (0x28) and vmovsd/vmovss (0x10) between registers.
+						n, op, modrm := vexInst(code[pc:])
+						if (op == 0x28 || op == 0x10) && modrm>>6 == 3 {
+							moves++
+						}
+						pc += n
+						continue
 					}
+					in, err := x86asm.Decode(code[pc:], 64)
+					if err != nil {
+						break // the constants after the code
+					}
+					switch in.Op {
+					case x86asm.MOVAPS, x86asm.MOVAPD, x86asm.MOVSD_XMM, x86asm.MOVSS:
+						if r, ok := in.Args[1].(x86asm.Reg); ok && r >= x86asm.X0 && r <= x86asm.X15 {
+							moves++
+						}
+					}
+					pc += in.Len
 				}
-				pc += in.Len
-			}
-			if moves != want {
-				t.Errorf("%s/%s: %d xmm register moves, want %d", bm.name, ex.Name, moves, want)
+				if moves != want {
+					t.Errorf("%s/%#x/%s: %d xmm register moves, want %d", bm.name, b.f, ex.Name, moves, want)
+				}
 			}
 		}
 	}

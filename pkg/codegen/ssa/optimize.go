@@ -15,6 +15,9 @@ func Optimize(f *Func, level int) {
 			dupReturns(f)
 		}
 		fold(f)
+		if level > 1 {
+			dropRedundantMasks(f)
+		}
 		// gvn, address folding and bounds-check elimination walk the
 		// dominator tree and leave the control flow alone: one tree
 		// serves all three unless a loop rewrite came in between

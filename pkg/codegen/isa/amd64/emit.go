@@ -59,6 +59,15 @@ type emitter struct {
 	checked map[*ssa.Value]uint64
 	// flagsFor is the value whose zero-ness the flags hold right now.
 	flagsFor *ssa.Value
+	// spill is the last store of a register to a stack slot (storeMem)
+	// and where it ends: a load of that slot right after it is the
+	// register itself (loadMem).
+	spill struct {
+		end int
+		m   asm.Mem
+		r   asm.Reg
+		t   ssa.Type
+	}
 	// raxHolds is the call whose result is left in RAX for raxUser, the
 	// next value emitted (callfold.go).
 	raxHolds, raxUser *ssa.Value
@@ -419,6 +428,9 @@ func (e *emitter) emitMoveVia(m pmove, tmp asm.Reg) {
 }
 
 func (e *emitter) loadMem(r asm.Reg, m asm.Mem, t ssa.Type) {
+	if e.forward(r, m, t) {
+		return
+	}
 	switch {
 	case r.IsXMM() && t == ssa.TF32:
 		e.a.MovssRM(r, m)
@@ -442,6 +454,52 @@ func (e *emitter) storeMem(m asm.Mem, r asm.Reg, t ssa.Type) {
 	default:
 		e.a.MovMR(64, m, r)
 	}
+	e.spill.end, e.spill.m, e.spill.r, e.spill.t = e.a.Len(), m, r, t
+}
+
+// forward emits the load of t from m into r as a use of the register the
+// instruction just before stored there (storeMem), and reports whether
+// it could: nothing, r being that register, or a register move, for a
+// value that the allocator spills as it is computed and the next
+// instruction reads back (the slot is v's, so t is the type stored; an
+// i32 in a register has its upper half zero, see wrap).
+func (e *emitter) forward(r asm.Reg, m asm.Mem, t ssa.Type) bool {
+	s, ok := e.justStored(m)
+	if !ok || e.spill.t != t || r.IsXMM() != s.IsXMM() {
+		return false
+	}
+	switch {
+	case r == s:
+	case r.IsXMM():
+		e.a.MovapsRR(r, s)
+	default:
+		e.a.MovRR(memSize(t), r, s)
+	}
+	return true
+}
+
+// justStored returns the register the instruction just before stored to
+// m (storeMem), if it did. Not when a label is bound in between: a jump
+// there comes with other registers.
+func (e *emitter) justStored(m asm.Mem) (asm.Reg, bool) {
+	s := &e.spill
+	if s.end != e.a.Len() || s.end == 0 || s.m != m || e.a.BoundHere() {
+		return 0, false
+	}
+	return s.r, true
+}
+
+// loadLow32 loads the low half of 8-byte slot m into GPR d, zero-extended
+// (a wrap, a mask): from the register the instruction just before stored
+// there when it did, with nothing at all for an i32 already in d.
+func (e *emitter) loadLow32(d asm.Reg, m asm.Mem) {
+	if s, ok := e.justStored(m); ok && !s.IsXMM() {
+		if s != d || e.spill.t != ssa.TI32 {
+			e.a.MovRR(32, d, s)
+		}
+		return
+	}
+	e.a.MovRM(32, d, m)
 }
 
 // constLabel returns a label of an 8-byte constant in the function's pool.
@@ -505,7 +563,7 @@ func (e *emitter) gpr(v *ssa.Value, scratch asm.Reg) asm.Reg {
 	if v.Loc.InReg() {
 		return asm.Reg(v.Loc.Reg)
 	}
-	e.a.MovRM(memSize(v.Type), scratch, slotMem(v.Loc.Slot))
+	e.loadMem(scratch, slotMem(v.Loc.Slot), v.Type)
 	return scratch
 }
 

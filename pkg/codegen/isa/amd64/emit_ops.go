@@ -169,11 +169,13 @@ func (e *emitter) bitCount(v *ssa.Value) {
 func (e *emitter) intCompare(v *ssa.Value) {
 	a := e.a
 	var cond asm.Cond
+	zero := false
 	if e.sameCompare(v) {
 		// (a > b) - (a < b), the C comparator idiom: the flags of the
 		// first comparison's cmp answer the second too.
 		cond = intConds[v.Op]
 	} else {
+		zero = e.zeroFirst(v)
 		cond = e.compare(v)
 	}
 	if v.Op != ssa.OpEqz {
@@ -181,9 +183,50 @@ func (e *emitter) intCompare(v *ssa.Value) {
 	}
 	d := e.dst(v, rA)
 	a.Setcc(cond, d)
-	a.Movzx(32, 8, d, d)
+	if !zero {
+		a.Movzx(32, 8, d, d)
+	}
 	e.finish(v, d)
 	e.boolFlags, e.boolCond = v, cond
+}
+
+// zeroFirst zeroes the register of comparison v before its compare when
+// the compare leaves that register alone, as compilers do (xor d, d; cmp;
+// setcc d): the setcc then writes the low byte of a zero, with no movzx
+// after it, and the xor is a zeroing idiom the processor breaks the
+// dependency on. It reports whether it did. Never when the compare reads
+// the register: an operand's, or one an operand fused into the compare
+// reads (a load's address or memory length, an and of a test). RAX (the
+// scratch of a spilled v) and RDX only when every operand is in a
+// register or a second operand an immediate: the compare loads spilled
+// operands and constants into RAX, a fused load's bounds check uses both.
+// RCX is the second operand's scratch.
+func (e *emitter) zeroFirst(v *ssa.Value) bool {
+	d := e.dst(v, rA)
+	if d == rC || readsReg(v, d) {
+		return false
+	}
+	if d == rA || d == rD {
+		for i, x := range v.Args {
+			_, imm := imm32(x)
+			if x.Fused || spilled(x) || x.Op == ssa.OpConst && (i == 0 || !imm || x.Type.IsFloat()) {
+				return false
+			}
+		}
+	}
+	e.a.XorRR(32, d, d)
+	return true
+}
+
+// readsReg reports whether an operand of v, or of an operand fused into
+// it (transitively), is in register r.
+func readsReg(v *ssa.Value, r asm.Reg) bool {
+	for _, x := range v.Args {
+		if isReg(x, r) || x.Fused && readsReg(x, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameCompare reports whether the value emitted just before v, in v's
@@ -211,6 +254,7 @@ func (e *emitter) sameCompare(v *ssa.Value) bool {
 
 func (e *emitter) floatCompare(v *ssa.Value) {
 	a := e.a
+	zero := e.zeroFirst(v)
 	cond := e.compare(v)
 	d := e.dst(v, rA)
 	switch v.Op {
@@ -225,7 +269,9 @@ func (e *emitter) floatCompare(v *ssa.Value) {
 	default:
 		a.Setcc(cond, d)
 	}
-	a.Movzx(32, 8, d, d)
+	if !zero {
+		a.Movzx(32, 8, d, d)
+	}
 	e.finish(v, d)
 	// and/or of the two setccs leave ZF clear exactly when v holds.
 	if v.Op == ssa.OpFEq || v.Op == ssa.OpFNe {
@@ -239,7 +285,7 @@ func (e *emitter) wrap(v *ssa.Value) {
 	d := e.dst(v, rA)
 	x := v.Args[0]
 	if spilled(x) {
-		a.MovRM(32, d, slotMem(x.Loc.Slot))
+		e.loadLow32(d, slotMem(x.Loc.Slot))
 	} else if x.Op == ssa.OpConst {
 		a.MovRI(64, d, int64(uint32(x.Aux)))
 	} else if v.Op == ssa.OpExtendU && isReg(x, d) {
@@ -248,10 +294,37 @@ func (e *emitter) wrap(v *ssa.Value) {
 		// x's own register it is already its zero extension. Go's
 		// booleans, i64.extend_i32_u of a comparison, were a
 		// setcc, movzx and this mov.
+	} else if v.Op == ssa.OpWrap && isReg(x, d) && upperZero(x) {
+		// The i64 in d is its own wrap: its upper half is zero (the
+		// high word of a 64-bit product, x >> 32 in printf's
+		// arithmetic).
 	} else {
 		a.MovRR(32, d, asm.Reg(x.Loc.Reg))
 	}
 	e.finish(v, d)
+}
+
+// upperZero reports whether i64 value x has its upper 32 bits zero by
+// its operation: an unsigned shift right by 32 to 63, a zero extension,
+// an and with a mask below 2^32, a bit count.
+func upperZero(x *ssa.Value) bool {
+	if x.Type != ssa.TI64 || x.Fused {
+		return false
+	}
+	switch x.Op {
+	case ssa.OpShrU:
+		k := x.Args[1]
+		return k.Op == ssa.OpConst && k.Aux&63 >= 32
+	case ssa.OpExtendU, ssa.OpClz, ssa.OpCtz, ssa.OpPopcnt:
+		return true
+	case ssa.OpAnd:
+		for _, m := range x.Args {
+			if m.Op == ssa.OpConst && uint64(m.Aux) <= math.MaxUint32 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (e *emitter) extendS(v *ssa.Value) {
@@ -544,7 +617,7 @@ func (e *emitter) zeroExtend(v *ssa.Value, d asm.Reg) bool {
 	case !spilled(x):
 		e.a.Movzx(32, w, d, asm.Reg(x.Loc.Reg))
 	case w == 32:
-		e.a.MovRM(32, d, slotMem(x.Loc.Slot))
+		e.loadLow32(d, slotMem(x.Loc.Slot))
 	default:
 		e.a.MovzxRM(32, w, d, slotMem(x.Loc.Slot))
 	}
@@ -1187,12 +1260,11 @@ func (e *emitter) sel(v *ssa.Value) {
 	}
 	if v.Type.IsFloat() {
 		skip := a.NewLabel()
-		if d := e.dst(v, x15); d != x15 && e.avx() {
+		if d := e.dst(v, x15); d != x15 {
 			// Straight into v's register: the operand already there (or
 			// else y) first, the other over it when the condition says
 			// so; no detour through xmm15 and copy out. Loads of floats
-			// leave the flags alone. (Not AVX-specific, but kept to the
-			// AVX targets so that baseline objects stay as they were.)
+			// leave the flags alone.
 			first, second, jc := y, x, cond.Invert()
 			if isReg(x, d) && !isReg(y, d) {
 				first, second, jc = x, y, cond

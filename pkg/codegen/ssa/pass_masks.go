@@ -1,0 +1,163 @@
+package ssa
+
+import "math/bits"
+
+// dropRedundantMasks replaces x & c by x where no bit of x outside c can
+// be set: C's (uint8_t) and (uint16_t) casts of values that are bytes or
+// halfwords already, as a byte loaded with load8_u, the xor of two, or a
+// loop-carried byte (a block parameter whose every incoming value is
+// one). possible computes, for each integer value, a superset of the bits
+// it may have set: a constant's own, a narrow unsigned load's width, an
+// and's intersection, an or's or xor's union, shifts and rotates by a
+// constant, a comparison's 1, a bit count's 0..64, a zero extension's
+// operand's, a select's arms', and for block parameters the union over
+// the incoming edges, to a fixpoint (starting from nothing: the loop's
+// own value comes around with no more bits than its other inputs give
+// it). Everything else may have any bit of its type set. It runs after
+// fold; deadCode drops the ands left unused.
+func dropRedundantMasks(f *Func) {
+	maxID := f.NextID
+	pb := make([]uint64, maxID)
+	known := make([]bool, maxID) // pb holds the value's bits so far
+	full := func(t Type) uint64 { return maskTo(t, ^uint64(0)) }
+	get := func(v *Value) uint64 {
+		v = resolve(v)
+		if v.ID < maxID && known[v.ID] {
+			return pb[v.ID]
+		}
+		if v.Op == OpConst && (v.Type == TI32 || v.Type == TI64) {
+			return maskTo(v.Type, uint64(v.Aux))
+		}
+		if v.Op == OpParam {
+			return 0 // not reached yet: the fixpoint adds its inputs
+		}
+		return full(v.Type)
+	}
+	eval := func(v *Value) uint64 {
+		t := v.Type
+		if t != TI32 && t != TI64 {
+			return 0
+		}
+		w := uint64(t.Size()) // in bits
+		cnt := func() (uint64, bool) {
+			c := resolve(v.Args[1])
+			if c.Op != OpConst {
+				return 0, false
+			}
+			return uint64(c.Aux) % w, true
+		}
+		switch v.Op {
+		case OpConst:
+			return maskTo(t, uint64(v.Aux))
+		case OpLoad:
+			switch v.Aux2 {
+			case 0x2d, 0x31: // i32.load8_u, i64.load8_u
+				return 0xff
+			case 0x2f, 0x33: // load16_u
+				return 0xffff
+			case 0x35: // i64.load32_u
+				return 0xffffffff
+			}
+		case OpAnd:
+			return get(v.Args[0]) & get(v.Args[1])
+		case OpOr, OpXor:
+			return get(v.Args[0]) | get(v.Args[1])
+		case OpShrU:
+			if k, ok := cnt(); ok {
+				return get(v.Args[0]) >> k
+			}
+		case OpShl:
+			if k, ok := cnt(); ok {
+				return maskTo(t, get(v.Args[0])<<k)
+			}
+		case OpRotl, OpRotr:
+			if k, ok := cnt(); ok {
+				x := get(v.Args[0])
+				if v.Op == OpRotr {
+					k = (w - k) % w
+				}
+				if t == TI32 {
+					return uint64(bits.RotateLeft32(uint32(x), int(k)))
+				}
+				return bits.RotateLeft64(x, int(k))
+			}
+		case OpEq, OpNe, OpLtS, OpLtU, OpGtS, OpGtU, OpLeS, OpLeU, OpGeS, OpGeU, OpEqz,
+			OpFEq, OpFNe, OpFLt, OpFGt, OpFLe, OpFGe:
+			return 1
+		case OpClz, OpCtz, OpPopcnt:
+			return 0x7f
+		case OpExtendU:
+			return get(v.Args[0])
+		case OpWrap:
+			return maskTo(TI32, get(v.Args[0]))
+		case OpSelect:
+			return get(v.Args[1]) | get(v.Args[2])
+		}
+		return full(t)
+	}
+	set := func(v *Value, b uint64) bool {
+		if known[v.ID] && pb[v.ID] == b {
+			return false
+		}
+		known[v.ID], pb[v.ID] = true, b
+		return true
+	}
+	// Parameters of the entry block, and of any block no edge reaches,
+	// may hold anything.
+	for _, b := range f.Blocks {
+		if b == f.Entry || len(b.Preds) == 0 {
+			for _, p := range b.Params {
+				if p.ID < maxID {
+					known[p.ID], pb[p.ID] = true, full(p.Type)
+				}
+			}
+		}
+	}
+	// Other block parameters start from nothing and grow with their
+	// inputs until nothing changes; values are recomputed from them each
+	// round.
+	for changed := true; changed; {
+		changed = false
+		for _, b := range f.Blocks {
+			for _, v := range b.Values {
+				if v.ID < maxID && set(v, eval(v)) {
+					changed = true
+				}
+			}
+			for _, e := range b.Succs {
+				for i, a := range e.Args {
+					p := e.B.Params[i]
+					if p.ID >= maxID || p.Type != TI32 && p.Type != TI64 {
+						continue
+					}
+					nb := get(p) | get(a)
+					if !known[p.ID] || nb != pb[p.ID] {
+						known[p.ID], pb[p.ID] = true, nb
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	dropped := false
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.Op != OpAnd || v.fwd != nil || v.Type != TI32 && v.Type != TI64 {
+				continue
+			}
+			for i := 0; i < 2; i++ {
+				x, c := resolve(v.Args[i]), resolve(v.Args[1-i])
+				if c.Op == OpConst && x.Op != OpConst && get(x)&^maskTo(v.Type, uint64(c.Aux)) == 0 {
+					v.fwd = x
+					dropped = true
+					break
+				}
+			}
+		}
+	}
+	if dropped {
+		for _, b := range f.Blocks {
+			resolveBlock(b)
+		}
+	}
+}
