@@ -676,7 +676,11 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	}
 	if fullSum {
 		if sum := link.Checksum(&h, text, metaB, dataB); sum != h.Checksum {
-			return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded sha256 %x…, computed %x…)", h.Checksum[:6], sum[:6])
+			// Copies: slicing h's array for the message would move h to
+			// the heap on every load (a fresh size class at start, a
+			// page fault), not just on this path.
+			rec, got := h.Checksum, sum
+			return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded sha256 %x…, computed %x…)", rec[:6], got[:6])
 		}
 	}
 	if h.ABIVersion != abi.Version {
