@@ -170,7 +170,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 			if !ok {
 				panic(r)
 			}
-			unix.Munmap(b)
+			munmap(b)
 			m, contents = nil, nil
 			err = fmt.Errorf("the file changed while it was read (cut short? a fault at offset %#x of the %d bytes it had)", f.Addr()-uintptr(unsafe.Pointer(unsafe.SliceData(b))), size)
 		}
