@@ -193,12 +193,21 @@ func runFlags() []cli.Flag {
 
 // runOptions are the flags that shape a run beyond the store's limits.
 type runOptions struct {
-	opts     command.Options
+	opts command.Options
+	loadOptions
+	perfmap bool
+	invoke  string
+	hasInv  bool
+}
+
+// loadOptions are the flags loadAll reads. They are its own struct, given
+// to it by value, so that the closure runModule hands loadWithin (which
+// escapes: it may run in a goroutine) does not take the whole runOptions
+// to the heap with it: a command line with no option then makes none on
+// the heap (a first use of a size class at start, a fresh span).
+type loadOptions struct {
 	preloads [][2]string // name, path
 	noCache  bool
-	perfmap  bool
-	invoke   string
-	hasInv   bool
 	trusted  []ed25519.PublicKey // --trusted-keys: only objects signed by one of these run
 }
 
@@ -226,7 +235,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// part of lucet-run hello.so's start.
 		cfg, ro := defaultOptions(cl)
 		ro.opts.Stdin, ro.opts.Stdout, ro.opts.Stderr = stdin, stdout, stderr
-		return runModule(cfg, ro, cl.module, cl.guest, stdin, stdout, stderr)
+		return runModule(cfg, &ro, cl.module, cl.guest, stdin, stdout, stderr)
 	}
 	status := exitOK
 	help := &cliflag.HelpOut{W: stdout}
@@ -318,9 +327,9 @@ func wasmtimeHint(err error) string {
 
 // defaultOptions is what parseOptions makes of a command line that names
 // no option.
-func defaultOptions(cl cmdline) (execute.Config, *runOptions) {
+func defaultOptions(cl cmdline) (execute.Config, runOptions) {
 	cfg := execute.Config{StackSize: defaultStackSize}
-	return cfg, &runOptions{opts: command.Options{Args: []string{filepath.Base(cl.module)}}}
+	return cfg, runOptions{opts: command.Options{Args: []string{filepath.Base(cl.module)}}}
 }
 
 func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, error) {
@@ -353,7 +362,7 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		}
 		cfg.StackSize = int(n)
 	}
-	ro := &runOptions{noCache: c.Bool("no-cache"), invoke: c.String("invoke"), hasInv: c.IsSet("invoke")}
+	ro := &runOptions{loadOptions: loadOptions{noCache: c.Bool("no-cache")}, invoke: c.String("invoke"), hasInv: c.IsSet("invoke")}
 	keys, err := trustedKeys(c)
 	if err != nil {
 		return cfg, nil, err
@@ -538,7 +547,7 @@ func (l *loaded) close() {
 // and the preloads. Errors name the user's file. The cache and the
 // compile options are made only when a module needs compiling: running
 // objects touches none of the compiler's code.
-func loadAll(ro *runOptions, path string, fuel bool, stdin io.Reader, warn func(string)) (*loaded, error) {
+func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(string)) (*loaded, error) {
 	var c *compile.Cache
 	var opts compile.Options
 	made := false
@@ -611,7 +620,8 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	}
 	start := time.Now()
 	warn := func(msg string) { fmt.Fprintf(stderr, "lucet-run: warning: %s\n", msg) }
-	l, err := loadWithin(cfg.Timeout, func() (*loaded, error) { return loadAll(ro, path, cfg.Fuel > 0, stdin, warn) })
+	lo, fuel := ro.loadOptions, cfg.Fuel > 0
+	l, err := loadWithin(cfg.Timeout, func() (*loaded, error) { return loadAll(lo, path, fuel, stdin, warn) })
 	if errors.Is(err, errLoadTimeout) {
 		fmt.Fprintf(stderr, "lucet-run: timeout: %s: compiling took longer than --timeout %v\n", path, cfg.Timeout)
 		return exitTimeout
@@ -650,8 +660,9 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	if cfg.Timeout > 0 {
 		// See timeoutGrace: the last resort for a host call blocked in
 		// the kernel, where the store's timeout cannot reach.
-		t := time.AfterFunc(cfg.Timeout+timeoutGrace, func() {
-			fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time (%v) inside a host call that could not be interrupted\n", cfg.Timeout)
+		timeout := cfg.Timeout // a copy: cfg stays on the stack
+		t := time.AfterFunc(timeout+timeoutGrace, func() {
+			fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time (%v) inside a host call that could not be interrupted\n", timeout)
 			exitProcess(exitTimeout)
 		})
 		defer t.Stop()

@@ -77,7 +77,7 @@ func TestDefaultOptionsAreParsed(t *testing.T) {
 		if !reflect.DeepEqual(cfg, parsedCfg) {
 			t.Errorf("%q: defaultOptions config %+v, parseOptions %+v", args, cfg, parsedCfg)
 		}
-		if !reflect.DeepEqual(ro, parsed) {
+		if !reflect.DeepEqual(&ro, parsed) {
 			t.Errorf("%q: defaultOptions %+v, parseOptions %+v", args, ro, parsed)
 		}
 	}

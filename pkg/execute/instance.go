@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"runtime"
@@ -37,9 +38,12 @@ type module struct {
 
 	numImported [4]uint32
 	importOf    [4][]uint32 // per kind: positions in meta.Imports
-	byOffset    []int       // defined function indices sorted by code offset
-	typeIDs     []uint64
-	exports     map[string]int // export name to its position in meta.Exports
+	// byOffset is the defined function indices sorted by code offset;
+	// nil when meta.Funcs is in code order already (lucetc writes it so),
+	// and index i is then function i.
+	byOffset []int
+	typeIDs  []uint64
+	exports  map[string]int // export name to its position in meta.Exports
 	// defRefs is the FuncRef records of the defined functions as every
 	// instance starts them, VMCtx zero (abi.FuncRefSize/8 words each).
 	defRefs []uint64
@@ -95,23 +99,32 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 		m.importOf[imp.Kind] = append(m.importOf[imp.Kind], uint32(i))
 		m.numImported[imp.Kind]++
 	}
-	m.byOffset = make([]int, len(meta.Funcs))
-	for i := range m.byOffset {
-		m.byOffset[i] = i
+	// Only a module whose functions are out of code order gets an index
+	// (and a sort): making it for every module was, for lucet-run, a
+	// first use of a heap size class (a fresh span and page) at each
+	// start.
+	if !slices.IsSortedFunc(meta.Funcs, func(a, b object.Func) int { return cmp.Compare(a.CodeOffset, b.CodeOffset) }) {
+		m.byOffset = make([]int, len(meta.Funcs))
+		for i := range m.byOffset {
+			m.byOffset[i] = i
+		}
+		sort.Slice(m.byOffset, func(a, b int) bool {
+			return meta.Funcs[m.byOffset[a]].CodeOffset < meta.Funcs[m.byOffset[b]].CodeOffset
+		})
 	}
-	sort.Slice(m.byOffset, func(a, b int) bool {
-		return meta.Funcs[m.byOffset[a]].CodeOffset < meta.Funcs[m.byOffset[b]].CodeOffset
-	})
 	m.exports = make(map[string]int, len(meta.Exports))
 	for i, e := range meta.Exports {
 		m.exports[e.Name] = i
 	}
-	m.typeIDs = make([]uint64, len(meta.Types))
+	// The type IDs and the FuncRef records share one allocation.
+	nt := len(meta.Types)
+	words := make([]uint64, nt+3*len(meta.Funcs))
+	m.typeIDs = words[:nt:nt]
 	for i, t := range meta.Types {
 		m.typeIDs[i] = TypeID(t)
 	}
 	if len(meta.Funcs) > 0 {
-		m.defRefs = make([]uint64, 0, 3*len(meta.Funcs))
+		m.defRefs = words[nt:nt]
 		for _, df := range meta.Funcs {
 			if int(df.TypeIndex) >= len(m.typeIDs) {
 				return nil, fmt.Errorf("execute: function of type %d, module has %d types", df.TypeIndex, len(m.typeIDs))

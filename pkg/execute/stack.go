@@ -75,7 +75,25 @@ var storeIDs atomic.Uint64
 
 var stackPool struct {
 	mu   sync.Mutex
-	free map[uintptr][]*guestStack // by usable size
+	free []stackBucket // one per usable size: a process uses one or two
+}
+
+// stackBucket holds the idle stacks of one size. The pool is a slice, not
+// a map: the map's first entry was, at the end of lucet-run's guest call,
+// the first use of a heap size class (a fresh span and two pages).
+type stackBucket struct {
+	size   uintptr
+	stacks []*guestStack
+}
+
+// pooled returns the bucket of stacks of size, or nil; stackPool.mu held.
+func pooled(size uintptr) *stackBucket {
+	for i := range stackPool.free {
+		if b := &stackPool.free[i]; b.size == size {
+			return b
+		}
+	}
+	return nil
 }
 
 // maxPooledStacks bounds the idle stacks kept per size: about the number
@@ -87,7 +105,8 @@ const maxPooledStacks = 64
 func getStack(size uintptr, owner uint64) (*guestStack, error) {
 	size = roundUp(size+stackMargin, pageSize)
 	stackPool.mu.Lock()
-	if l := stackPool.free[size]; len(l) > 0 {
+	if b := pooled(size); b != nil && len(b.stacks) > 0 {
+		l := b.stacks
 		// The store's own stack, if it is near the top; else the top.
 		k := len(l) - 1
 		for i := len(l) - 1; i >= 0 && i >= len(l)-4; i-- {
@@ -99,7 +118,7 @@ func getStack(size uintptr, owner uint64) (*guestStack, error) {
 		st := l[k]
 		l[k] = l[len(l)-1]
 		l[len(l)-1] = nil
-		stackPool.free[size] = l[:len(l)-1]
+		b.stacks = l[:len(l)-1]
 		stackPool.mu.Unlock()
 		if st.owner != owner && st.owner != 0 {
 			if err := st.reset(); err != nil {
@@ -132,14 +151,16 @@ func putStack(st *guestStack) {
 	size := uintptr(len(st.r.mem)) - pageSize
 	stackPool.mu.Lock()
 	defer stackPool.mu.Unlock()
-	if stackPool.free == nil {
-		stackPool.free = make(map[uintptr][]*guestStack)
+	b := pooled(size)
+	if b == nil {
+		stackPool.free = append(stackPool.free, stackBucket{size: size})
+		b = &stackPool.free[len(stackPool.free)-1]
 	}
-	if len(stackPool.free[size]) >= maxPooledStacks {
+	if len(b.stacks) >= maxPooledStacks {
 		st.r.free()
 		return
 	}
-	stackPool.free[size] = append(stackPool.free[size], st)
+	b.stacks = append(b.stacks, st)
 }
 
 // takeStack gives the store a stack for an outermost call and points the

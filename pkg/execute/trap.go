@@ -84,15 +84,19 @@ func (s *Store) findModule(pc uintptr) *module {
 // funcAtOffset maps a code offset to a defined function (by index in the
 // function index space); ok is false for stubs and padding.
 func (m *module) funcAtOffset(off uint32) (int, bool) {
-	fs := m.byOffset
-	i := sort.Search(len(fs), func(i int) bool {
-		f := &m.meta.Funcs[fs[i]]
+	fn := func(i int) int { return i } // byOffset nil: in code order
+	if fs := m.byOffset; fs != nil {
+		fn = func(i int) int { return fs[i] }
+	}
+	n := len(m.meta.Funcs)
+	i := sort.Search(n, func(i int) bool {
+		f := &m.meta.Funcs[fn(i)]
 		return f.CodeOffset+f.CodeSize > off
 	})
-	if i < len(fs) {
-		f := &m.meta.Funcs[fs[i]]
+	if i < n {
+		f := &m.meta.Funcs[fn(i)]
 		if off >= f.CodeOffset && off < f.CodeOffset+f.CodeSize {
-			return fs[i], true
+			return fn(i), true
 		}
 	}
 	return 0, false

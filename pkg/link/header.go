@@ -79,8 +79,17 @@ func (h *Header) Signed() bool { return h.Signature != [64]byte{} }
 
 // Encode returns the HeaderSize-byte encoding of h.
 func (h *Header) Encode() []byte {
-	b := make([]byte, 0, HeaderSize)
-	b = append(b, HeaderMagic...)
+	var b [HeaderSize]byte
+	h.put(&b)
+	return b[:]
+}
+
+// put writes h's encoding into b. The sums encode the header into an
+// array of their own, on the stack: Encode's allocation was, at every
+// load, the first use of a heap size class in lucet-run (a fresh span, a
+// page fault).
+func (h *Header) put(dst *[HeaderSize]byte) {
+	b := append(dst[:0], HeaderMagic...)
 	b = binary.LittleEndian.AppendUint32(b, h.FormatVersion)
 	b = binary.LittleEndian.AppendUint32(b, h.ABIVersion)
 	for _, v := range []uint64{h.Features, h.TextOff, h.TextSize, h.MetaOff, h.MetaSize, h.DataOff, h.DataSize} {
@@ -93,7 +102,7 @@ func (h *Header) Encode() []byte {
 	b = binary.LittleEndian.AppendUint32(b, h.CRC)
 	b = binary.LittleEndian.AppendUint32(b, 0)
 	b = append(b, h.Signer[:]...)
-	return append(b, h.Signature[:]...)
+	_ = append(b, h.Signature[:]...)
 }
 
 // ErrNotHeader is returned by DecodeHeader for bytes without the magic.
@@ -124,12 +133,7 @@ func DecodeHeader(b []byte) (Header, error) {
 		c = c[:i]
 	}
 	// Printable ASCII only: the version ends up in one-line errors.
-	h.Compiler = string(bytes.Map(func(r rune) rune {
-		if r < ' ' || r > '~' {
-			return '?'
-		}
-		return r
-	}, c))
+	h.Compiler = printable(c)
 	copy(h.Checksum[:], b[136:168])
 	h.CRC = le.Uint32(b[168:])
 	copy(h.Signer[:], b[176:208])
@@ -137,11 +141,30 @@ func DecodeHeader(b []byte) (Header, error) {
 	return h, nil
 }
 
+// printable returns c as a string with every byte outside printable
+// ASCII replaced by '?'. A version that is printable already (every
+// lucetc's) is copied once, without bytes.Map's buffer.
+func printable(c []byte) string {
+	for _, x := range c {
+		if x < ' ' || x > '~' {
+			return string(bytes.Map(func(r rune) rune {
+				if r < ' ' || r > '~' {
+					return '?'
+				}
+				return r
+			}, c))
+		}
+	}
+	return string(c)
+}
+
 // Checksum computes the SHA-256 of a module from its header (the sum
 // fields are ignored) and its three sections.
 func Checksum(h *Header, text, meta, data []byte) [32]byte {
+	var hb [HeaderSize]byte
+	h.put(&hb)
 	s := sha256.New()
-	s.Write(h.Encode()[:summed])
+	s.Write(hb[:summed])
 	s.Write(text)
 	s.Write(meta)
 	s.Write(data)
@@ -155,7 +178,9 @@ func Checksum(h *Header, text, meta, data []byte) [32]byte {
 func CRC(h *Header, text, meta, data []byte) uint32 {
 	// internal/crc32c, not hash/crc32: that builds tables on first use
 	// (0.2 ms of every load) and at package initialisation.
-	c := crc32c.Update(0, h.Encode()[:summed])
+	var hb [HeaderSize]byte
+	h.put(&hb)
+	c := crc32c.Update(0, hb[:summed])
 	c = crc32c.Update(c, text)
 	c = crc32c.Update(c, meta)
 	return crc32c.Update(c, data)

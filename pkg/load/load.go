@@ -147,7 +147,7 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 		m, err := fromBytes(b, o)
 		return m, nil, err
 	}
-	b, err := unix.Mmap(fd, 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
+	b, err := mmap(fd, 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mmap: %w", err)
 	}
@@ -170,7 +170,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 			if !ok {
 				panic(r)
 			}
-			unix.Munmap(b)
+			munmap(b)
 			m, contents = nil, nil
 			err = fmt.Errorf("the file changed while it was read (cut short? a fault at offset %#x of the %d bytes it had)", f.Addr()-uintptr(unsafe.Pointer(unsafe.SliceData(b))), size)
 		}
@@ -178,7 +178,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 	if orContents && !isELF(b) {
 		// A .wasm to compile: read, not copied from the mapping, which
 		// would fault in every page of it.
-		unix.Munmap(b)
+		munmap(b)
 		b, err := readFD(fd, size, regular)
 		return nil, b, err
 	}
@@ -198,7 +198,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 		err = checkFeatures(p.Meta.Features)
 	}
 	if err != nil {
-		unix.Munmap(b)
+		munmap(b)
 		return nil, nil, err
 	}
 	m = &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
@@ -209,7 +209,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 	} else if len(p.Text) > 0 {
 		code, err := copyCode(p.Text)
 		if err != nil {
-			unix.Munmap(b)
+			munmap(b)
 			return nil, nil, err
 		}
 		m.Code = code[:len(p.Text):len(p.Text)]
@@ -331,7 +331,7 @@ func execInPlace(fd int, b []byte, off, size uint64) (code, mapping []byte, ok b
 	if !allInt3(b[off+size : end]) {
 		return nil, nil, false
 	}
-	mapping, err := unix.Mmap(fd, int64(off), int(end-off), unix.PROT_READ|unix.PROT_EXEC, unix.MAP_PRIVATE)
+	mapping, err := mmap(fd, int64(off), int(end-off), unix.PROT_READ|unix.PROT_EXEC, unix.MAP_PRIVATE)
 	if err != nil {
 		return nil, nil, false // e.g. a noexec mount
 	}
@@ -464,7 +464,7 @@ func (m *Module) Close() error {
 	}
 	m.cleanup.Stop()
 	for _, b := range m.mappings {
-		if e := unix.Munmap(b); e != nil && err == nil {
+		if e := munmap(b); e != nil && err == nil {
 			err = fmt.Errorf("load: munmap: %w", e)
 		}
 	}
@@ -491,7 +491,7 @@ func (m *Module) mapCode(text []byte) error {
 func copyCode(text []byte) ([]byte, error) {
 	pg := os.Getpagesize()
 	size := (len(text) + pg - 1) &^ (pg - 1)
-	mem, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	mem, err := mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 	if err != nil {
 		return nil, fmt.Errorf("mmap %d bytes for code: %w", size, err)
 	}
@@ -501,7 +501,7 @@ func copyCode(text []byte) ([]byte, error) {
 		mem[i] = 0xcc
 	}
 	if err := unix.Mprotect(mem, unix.PROT_READ|unix.PROT_EXEC); err != nil {
-		unix.Munmap(mem)
+		munmap(mem)
 		return nil, fmt.Errorf("mprotect code read+execute: %w", err)
 	}
 	return mem, nil
@@ -512,7 +512,7 @@ func (m *Module) own(maps [][]byte) {
 	m.mappings = maps
 	m.cleanup = runtime.AddCleanup(m, func(maps [][]byte) {
 		for _, b := range maps {
-			unix.Munmap(b)
+			munmap(b)
 		}
 	}, maps)
 }
@@ -676,7 +676,11 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	}
 	if fullSum {
 		if sum := link.Checksum(&h, text, metaB, dataB); sum != h.Checksum {
-			return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded sha256 %x…, computed %x…)", h.Checksum[:6], sum[:6])
+			// Copies: slicing h's array for the message would move h to
+			// the heap on every load (a fresh size class at start, a
+			// page fault), not just on this path.
+			rec, got := h.Checksum, sum
+			return nil, fmt.Errorf("checksum mismatch: file is corrupt (recorded sha256 %x…, computed %x…)", rec[:6], got[:6])
 		}
 	}
 	if h.ABIVersion != abi.Version {
