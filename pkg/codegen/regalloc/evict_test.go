@@ -33,3 +33,31 @@ func TestPointerKeepsRegister(t *testing.T) {
 		t.Fatalf("the pointer parameter v%d, used by every load and store, is spilled (%+v)\n%s", a.ID, a.Loc, f)
 	}
 }
+
+// TestPointerKeepsRegisterInLoop: the pointer of ssatest.ShiftRowsLoop, used by
+// every statement of the loop, keeps its register, and the loop's bytes
+// spill. Ranked by uses per position of its whole life, the pointer
+// counted its idle stretch before the loop as much as the loop's
+// positions and fell below a byte used twice in the loop: it was spilled
+// for its whole life and reloaded before each load and store, every
+// round. Ranked per loop-weighted position (weightedCost), the stretch
+// counts an eighth of the loop's positions.
+func TestPointerKeepsRegisterInLoop(t *testing.T) {
+	const p = 0
+	for _, cold := range []int{0, 28, 60, 200} {
+		m := ssatest.ShiftRowsLoop(cold, ssatest.ShiftRowsN+2)
+		f, ra, _ := allocate(t, m)
+		spilled := 0
+		for _, iv := range ra.Intervals {
+			if !iv.V.Loc.InReg() {
+				spilled++
+			}
+		}
+		if spilled == 0 {
+			t.Fatalf("cold %d: nothing spilled: the test no longer has more live values than registers\n%s", cold, f)
+		}
+		if a := f.Args[p]; !a.Loc.InReg() {
+			t.Errorf("cold %d: the pointer parameter v%d, used by every load and store of the loop, is spilled (%+v)", cold, a.ID, a.Loc)
+		}
+	}
+}

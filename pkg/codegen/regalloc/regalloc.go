@@ -63,6 +63,9 @@ type interval struct {
 	Start, End int32
 	// weight estimates the cost of spilling: uses weighted by loop depth.
 	weight float32
+	// cost is spillCost's result once costed.
+	cost   float32
+	costed bool
 	// segs are the half-open ranges [from, to) where the value is live,
 	// sorted: the holes between them (blocks laid out in between where it
 	// is dead) can hold other values in the same register. A use by a
@@ -121,20 +124,73 @@ func (iv *interval) liveAcross(p int32) bool {
 	return k < len(iv.segs) && iv.segs[k].from < p
 }
 
-// spillCost is the weight of an interval per position it covers, with
-// lengths below minSpillLen counted as minSpillLen: a long interval
-// spilled frees the register for everything defined while it would have
-// held it, and a short-lived value freed from its register helps little
-// (it is stored and reloaded right away). But without the floor, a value
-// of a few positions outranked any long one: a byte loaded and stored 3
-// positions later (weight 2 per position) evicted the state pointer used
-// every 7 positions of AES's round loop, which was then reloaded at each
-// use for its whole life (testdata/bench/wider/aes.wasm's ShiftRows).
-func (iv *interval) spillCost() float32 {
-	return iv.weight / float32(max(iv.End-iv.Start+1, minSpillLen))
+// spillCost is the weight of an interval (its definition and uses, each
+// weighted by its loop depth) per position it is live, each position
+// weighted by its loop depth too, with the live length counted as at
+// least minSpillLen positions at the depth of its start: the uses per
+// executed position. A long interval spilled frees the register for
+// everything defined while it would have held it, and a short-lived value
+// freed from its register helps little (it is stored and reloaded right
+// away). Without the floor, a value of a few positions outranked any long
+// one: a byte loaded and stored 3 positions later (weight 2 per position)
+// evicted the state pointer used every 7 positions of AES's round loop,
+// which was then reloaded at each use for its whole life
+// (testdata/bench/wider/aes.wasm's ShiftRows).
+//
+// Positions are weighted like uses so that a value's cold parts do not
+// dilute its hot ones: per plain position, a pointer used in every
+// statement of a loop but idle through a long stretch of code outside it
+// averaged below a byte used twice in the loop, and was evicted for its
+// whole life (TestPointerKeepsRegisterInLoop); per weighted position, the
+// stretch counts an eighth of the loop's positions, and the pointer's
+// uses per executed position are those of the loop. Holes (ranges where
+// the value is dead, which other values may share) do not count.
+//
+// The weighted positions are a prefix sum by position (depthPrefix),
+// built at the first eviction; the cost is computed once per interval.
+func (s *scanner) spillCost(iv *interval) float32 {
+	if iv.costed {
+		return iv.cost
+	}
+	if s.dp == nil {
+		s.dp = depthPrefix(s.f)
+	}
+	dp := s.dp
+	var wl float32
+	for _, sg := range iv.segs {
+		wl += dp[sg.to] - dp[sg.from]
+	}
+	floor := minSpillLen * (dp[iv.Start+1] - dp[iv.Start])
+	iv.cost, iv.costed = iv.weight/max(wl, floor), true
+	return iv.cost
 }
 
-// minSpillLen is the floor of the length spillCost divides by. Measured
+// depthPrefix returns dp with dp[p] the sum of the depth weights
+// (depthWeight) of the positions before p, for p up to one past the last
+// position a range may end at (the last terminator's, plus one).
+func depthPrefix(f *ssa.Func) []float32 {
+	n := int32(0)
+	if k := len(f.Blocks); k > 0 {
+		n = f.Blocks[k-1].End + 1
+	}
+	dp := f.WS.Float32s(int(n) + 2)
+	var acc float32
+	for _, b := range f.Blocks {
+		dw := depthWeight(b.LoopDepth)
+		for p := b.Start; p <= b.End; p++ {
+			dp[p] = acc
+			acc += dw
+		}
+	}
+	// Past the last terminator: a range ends there; the floor reads the
+	// weight of one position from an interval's start.
+	dp[n], dp[n+1] = acc, acc+1
+	return dp
+}
+
+// minSpillLen is the floor of the length spillCost divides by, in
+// positions at the depth of the interval's start. Measured (per plain
+// position, before positions were weighted)
 // over the corpus, the wider set and real C programs (guest
 // instructions): 16 and 32 gave the same gains (wider aes -11%, nothing
 // worse); the square root of the length instead gained more on some
@@ -405,12 +461,12 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ivs = append(ivs, interval{p, start[p.ID], end[p.ID], weight[p.ID], segsOf[p.ID]})
+				ivs = append(ivs, interval{V: p, Start: start[p.ID], End: end[p.ID], weight: weight[p.ID], segs: segsOf[p.ID]})
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ivs = append(ivs, interval{v, start[v.ID], end[v.ID], weight[v.ID], segsOf[v.ID]})
+				ivs = append(ivs, interval{V: v, Start: start[v.ID], End: end[v.ID], weight: weight[v.ID], segs: segsOf[v.ID]})
 			}
 		}
 	}
@@ -552,7 +608,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 // registers of the convention, the register of the parameter a value
 // flows into, a dying first operand's register so two-address
 // instructions need no copy). When none is free, the cheapest interval
-// (uses weighted by loop depth, per position: spillCost) among the
+// (uses weighted by loop depth, per position weighted so: spillCost) among the
 // current one and single blockers is spilled for its whole life. A value
 // lives in one register or one
 // stack slot, but a spilled one may be split around a loop, where a
@@ -700,6 +756,9 @@ type scanner struct {
 	callW []float32 // prefix sums of the calls' weights, by callPos index
 	h     hints
 	cl    *clobbers // where the registers of Target.MayClobber are clobbered
+	// dp are the loop-weighted positions spillCost divides by, built by
+	// the first eviction (depthPrefix).
+	dp []float32
 	// backArgs are the float loop arguments whose parameters' registers
 	// other float values try last (vexfloat.go); nil without FloatVEX.
 	backArgs []backArg
@@ -928,11 +987,11 @@ func (s *scanner) evict(cur *interval, regs []ssa.Reg) ssa.Reg {
 		if n != 1 {
 			continue
 		}
-		if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.End > victim.End {
+		if victim == nil || s.spillCost(b) < s.spillCost(victim) || s.spillCost(b) == s.spillCost(victim) && b.End > victim.End {
 			victim = b
 		}
 	}
-	if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.End >= victim.End {
+	if victim == nil || s.spillCost(cur) < s.spillCost(victim) || s.spillCost(cur) == s.spillCost(victim) && cur.End >= victim.End {
 		return ssa.NoReg
 	}
 	r := victim.V.Loc.Reg
