@@ -229,6 +229,9 @@ type Result struct {
 	webReg   map[*ssa.Value]ssa.Reg
 	webIn    []bool // by value ID: in webOf
 	reserved map[int32]bool
+	// wanted counts, per slot, the spilled partners still to come of the
+	// value in it (settlePartners).
+	wanted map[int32]int32
 }
 
 // NumberPositions assigns instruction positions in layout order: one for
@@ -628,7 +631,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
 	ra.scan(f, t, callW, h, cl)
 	ra.spillParamWebs(f)
-	ra.assignSlots(t)
+	ra.assignSlots(f, t)
 	ra.split(f, t, gid, ng, cl)
 	return ra
 }
@@ -1011,8 +1014,9 @@ const maxHolders = 64
 // assignSlots gives a stack slot to every spilled value and to every value
 // in a caller-saved register that is live across a call-like operation,
 // reusing slots of expired intervals.
-func (ra *Result) assignSlots(t Target) {
+func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 	var free []int32
+	partners := spilledPartners(f)
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
 	across := func(ps []int32, iv *interval) (out []int32) {
@@ -1041,6 +1045,7 @@ func (ra *Result) assignSlots(t Target) {
 				free = rest
 				v.Loc.Slot = s
 				active = heapPush(active, act{iv.End, s})
+				ra.settlePartners(v, partners[v])
 				continue
 			}
 		}
@@ -1058,6 +1063,9 @@ func (ra *Result) assignSlots(t Target) {
 			// Two fresh 8-byte slots; slotMem(s) is the lower one.
 			s = ra.NumSlots + 1
 			ra.NumSlots += 2
+		} else if k := ra.partnerSlot(free, partners[v]); k >= 0 {
+			s = free[k]
+			free = append(free[:k], free[k+1:]...)
 		} else if k := ra.freeSlot(free); k >= 0 {
 			s = free[k]
 			free = append(free[:k], free[k+1:]...)
@@ -1066,6 +1074,9 @@ func (ra *Result) assignSlots(t Target) {
 			ra.NumSlots++
 		}
 		v.Loc.Slot = s
+		if !v.Loc.InReg() {
+			ra.settlePartners(v, partners[v])
+		}
 		if ra.inWeb(v) && !v.Loc.InReg() {
 			// q of a parameter web: its slot waits for p.
 			if ra.reserved == nil {
@@ -1087,14 +1098,91 @@ func (ra *Result) assignSlots(t Target) {
 	}
 }
 
+// spilledPartners maps each spilled value passed on an edge to a spilled
+// parameter, and each such parameter, to the values across those edges
+// (nil when there are none): a pair in one stack slot needs no move on
+// the edge. Loops carry their variables this way: with the parameter in
+// one slot and the value computed for the next round in another, the
+// back edge copied slot to slot through a register (two instructions) for
+// each variable, every round (aes.wasm's round loop rotated its state
+// bytes so). 128-bit values, which take two slots, are left out; so is
+// every pair when f is nil (the fast tier, fast.go).
+func spilledPartners(f *ssa.Func) map[*ssa.Value][]*ssa.Value {
+	var m map[*ssa.Value][]*ssa.Value
+	if f == nil {
+		return nil
+	}
+	spilled := func(v *ssa.Value) bool {
+		return NeedsReg(v) && !v.Loc.InReg() && v.Type != ssa.TV128
+	}
+	for _, b := range f.Blocks {
+		for _, e := range b.Succs {
+			for i, a := range e.Args {
+				q := e.B.Params[i]
+				if a == q || !spilled(a) || !spilled(q) || a.Type != q.Type {
+					continue
+				}
+				if m == nil {
+					m = map[*ssa.Value][]*ssa.Value{}
+				}
+				m[a] = append(m[a], q)
+				m[q] = append(m[q], a)
+			}
+		}
+	}
+	return m
+}
+
+// partnerSlot returns the index in free of the slot of one of ps that
+// already has one, free now (its value's interval has ended, so any
+// later one may take it, as freeSlot's do), and not waiting for a
+// parameter web; or -1.
+func (ra *Result) partnerSlot(free []int32, ps []*ssa.Value) int {
+	for _, p := range ps {
+		if p.Loc.Slot < 0 || ra.reserved[p.Loc.Slot] {
+			continue
+		}
+		for k := len(free) - 1; k >= 0; k-- {
+			if free[k] == p.Loc.Slot {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// settlePartners records that spilled v, partnered with ps
+// (spilledPartners), has its slot: the slots of the partners given one
+// before v no longer wait for it, and v's slot waits for the partners
+// still to come. freeSlot gives a waited-for slot to no other value: one
+// defined between a loop parameter's end and the next round's value
+// would take the parameter's slot first.
+func (ra *Result) settlePartners(v *ssa.Value, ps []*ssa.Value) {
+	for _, p := range ps {
+		if p.Loc.Slot >= 0 {
+			if n := ra.wanted[p.Loc.Slot]; n > 1 {
+				ra.wanted[p.Loc.Slot] = n - 1
+			} else if n == 1 {
+				delete(ra.wanted, p.Loc.Slot)
+			}
+			continue
+		}
+		if ra.wanted == nil {
+			ra.wanted = map[int32]int32{}
+		}
+		ra.wanted[v.Loc.Slot]++
+	}
+}
+
 // freeSlot returns the index in free of the slot to reuse, the last one
-// no parameter web waits for (paramweb.go), or -1.
+// no parameter web and no partner waits for (paramweb.go,
+// settlePartners), or -1.
 func (ra *Result) freeSlot(free []int32) int {
-	if ra.reserved == nil {
+	if ra.reserved == nil && ra.wanted == nil {
 		return len(free) - 1
 	}
 	for k := len(free) - 1; k >= 0; k-- {
-		if !ra.reserved[free[k]] {
+		if !ra.reserved[free[k]] && ra.wanted[free[k]] == 0 {
 			return k
 		}
 	}
