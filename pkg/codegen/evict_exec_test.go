@@ -11,16 +11,30 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
-// TestShiftRowsExec runs ssatest.ShiftRows, where the register
-// allocator chooses between spilling the pointer and a byte (regalloc's
-// spillCost), at -O 2 against -O 0 in both bounds modes: the result, the
-// memory it wrote, and for pointers near the end of memory the trap's
-// kind and wasm offset must match.
+// TestShiftRowsExec runs ssatest.ShiftRows and ssatest.ShiftRowsLoop
+// (the loop's 13 bytes after 60 cold steps, the shape of
+// TestPointerKeepsRegisterInLoop), where the register allocator chooses
+// between spilling the pointer and a byte (regalloc's spillCost), at
+// -O 2 against -O 0 in both bounds modes: the result, the memory it
+// wrote, and for pointers near the end of memory the trap's kind and
+// wasm offset must match.
 func TestShiftRowsExec(t *testing.T) {
-	m := ssatest.ShiftRows()
+	for _, c := range []struct {
+		name string
+		m    *wasm.Module
+		n    uint64 // bytes stored at p + [0, n]
+	}{
+		{"straight", ssatest.ShiftRows(), ssatest.ShiftRowsN},
+		{"loop", ssatest.ShiftRowsLoop(60, ssatest.ShiftRowsN+2), ssatest.ShiftRowsN + 2},
+	} {
+		t.Run(c.name, func(t *testing.T) { shiftRowsExec(t, c.m, c.n) })
+	}
+}
+
+func shiftRowsExec(t *testing.T, m *wasm.Module, n uint64) {
 	m.Exports = []wasm.Export{{Name: "f", Kind: wasm.ExternFunc, Index: 0}}
-	args := [][2]uint64{{0, 0}, {16, 1}, {1000, 0xdeadbeef}, {65536 - ssatest.ShiftRowsN - 1, 7},
-		{65536 - ssatest.ShiftRowsN, 9}, {65536 - 3, 5}, {0xfffffff0, 3}}
+	args := [][2]uint64{{0, 0}, {16, 1}, {1000, 0xdeadbeef}, {65536 - n - 1, 7},
+		{65536 - n, 9}, {65536 - 3, 5}, {0xfffffff0, 3}}
 	for _, bm := range boundsModes {
 		t.Run(bm.name, func(t *testing.T) {
 			var want []string

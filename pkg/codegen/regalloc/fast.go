@@ -130,7 +130,7 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	// is nothing to save around them: without call positions
 	// assignSlots only gives slots to the values not in registers.
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
-	ra.assignSlots(t)
+	ra.assignSlots(nil, t) // nil: no edge slot sharing in the fast tier
 	return ra
 }
 

@@ -63,6 +63,9 @@ type interval struct {
 	Start, End int32
 	// weight estimates the cost of spilling: uses weighted by loop depth.
 	weight float32
+	// cost is spillCost's result once costed.
+	cost   float32
+	costed bool
 	// segs are the half-open ranges [from, to) where the value is live,
 	// sorted: the holes between them (blocks laid out in between where it
 	// is dead) can hold other values in the same register. A use by a
@@ -121,20 +124,73 @@ func (iv *interval) liveAcross(p int32) bool {
 	return k < len(iv.segs) && iv.segs[k].from < p
 }
 
-// spillCost is the weight of an interval per position it covers, with
-// lengths below minSpillLen counted as minSpillLen: a long interval
-// spilled frees the register for everything defined while it would have
-// held it, and a short-lived value freed from its register helps little
-// (it is stored and reloaded right away). But without the floor, a value
-// of a few positions outranked any long one: a byte loaded and stored 3
-// positions later (weight 2 per position) evicted the state pointer used
-// every 7 positions of AES's round loop, which was then reloaded at each
-// use for its whole life (testdata/bench/wider/aes.wasm's ShiftRows).
-func (iv *interval) spillCost() float32 {
-	return iv.weight / float32(max(iv.End-iv.Start+1, minSpillLen))
+// spillCost is the weight of an interval (its definition and uses, each
+// weighted by its loop depth) per position it is live, each position
+// weighted by its loop depth too, with the live length counted as at
+// least minSpillLen positions at the depth of its start: the uses per
+// executed position. A long interval spilled frees the register for
+// everything defined while it would have held it, and a short-lived value
+// freed from its register helps little (it is stored and reloaded right
+// away). Without the floor, a value of a few positions outranked any long
+// one: a byte loaded and stored 3 positions later (weight 2 per position)
+// evicted the state pointer used every 7 positions of AES's round loop,
+// which was then reloaded at each use for its whole life
+// (testdata/bench/wider/aes.wasm's ShiftRows).
+//
+// Positions are weighted like uses so that a value's cold parts do not
+// dilute its hot ones: per plain position, a pointer used in every
+// statement of a loop but idle through a long stretch of code outside it
+// averaged below a byte used twice in the loop, and was evicted for its
+// whole life (TestPointerKeepsRegisterInLoop); per weighted position, the
+// stretch counts an eighth of the loop's positions, and the pointer's
+// uses per executed position are those of the loop. Holes (ranges where
+// the value is dead, which other values may share) do not count.
+//
+// The weighted positions are a prefix sum by position (depthPrefix),
+// built at the first eviction; the cost is computed once per interval.
+func (s *scanner) spillCost(iv *interval) float32 {
+	if iv.costed {
+		return iv.cost
+	}
+	if s.dp == nil {
+		s.dp = depthPrefix(s.f)
+	}
+	dp := s.dp
+	var wl float32
+	for _, sg := range iv.segs {
+		wl += dp[sg.to] - dp[sg.from]
+	}
+	floor := minSpillLen * (dp[iv.Start+1] - dp[iv.Start])
+	iv.cost, iv.costed = iv.weight/max(wl, floor), true
+	return iv.cost
 }
 
-// minSpillLen is the floor of the length spillCost divides by. Measured
+// depthPrefix returns dp with dp[p] the sum of the depth weights
+// (depthWeight) of the positions before p, for p up to one past the last
+// position a range may end at (the last terminator's, plus one).
+func depthPrefix(f *ssa.Func) []float32 {
+	n := int32(0)
+	if k := len(f.Blocks); k > 0 {
+		n = f.Blocks[k-1].End + 1
+	}
+	dp := f.WS.Float32s(int(n) + 2)
+	var acc float32
+	for _, b := range f.Blocks {
+		dw := depthWeight(b.LoopDepth)
+		for p := b.Start; p <= b.End; p++ {
+			dp[p] = acc
+			acc += dw
+		}
+	}
+	// Past the last terminator: a range ends there; the floor reads the
+	// weight of one position from an interval's start.
+	dp[n], dp[n+1] = acc, acc+1
+	return dp
+}
+
+// minSpillLen is the floor of the length spillCost divides by, in
+// positions at the depth of the interval's start. Measured (per plain
+// position, before positions were weighted)
 // over the corpus, the wider set and real C programs (guest
 // instructions): 16 and 32 gave the same gains (wider aes -11%, nothing
 // worse); the square root of the length instead gained more on some
@@ -173,6 +229,9 @@ type Result struct {
 	webReg   map[*ssa.Value]ssa.Reg
 	webIn    []bool // by value ID: in webOf
 	reserved map[int32]bool
+	// wanted counts, per slot, the spilled partners still to come of the
+	// value in it (settlePartners).
+	wanted map[int32]int32
 }
 
 // NumberPositions assigns instruction positions in layout order: one for
@@ -405,12 +464,12 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ivs = append(ivs, interval{p, start[p.ID], end[p.ID], weight[p.ID], segsOf[p.ID]})
+				ivs = append(ivs, interval{V: p, Start: start[p.ID], End: end[p.ID], weight: weight[p.ID], segs: segsOf[p.ID]})
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ivs = append(ivs, interval{v, start[v.ID], end[v.ID], weight[v.ID], segsOf[v.ID]})
+				ivs = append(ivs, interval{V: v, Start: start[v.ID], End: end[v.ID], weight: weight[v.ID], segs: segsOf[v.ID]})
 			}
 		}
 	}
@@ -552,7 +611,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 // registers of the convention, the register of the parameter a value
 // flows into, a dying first operand's register so two-address
 // instructions need no copy). When none is free, the cheapest interval
-// (uses weighted by loop depth, per position: spillCost) among the
+// (uses weighted by loop depth, per position weighted so: spillCost) among the
 // current one and single blockers is spilled for its whole life. A value
 // lives in one register or one
 // stack slot, but a spilled one may be split around a loop, where a
@@ -572,7 +631,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
 	ra.scan(f, t, callW, h, cl)
 	ra.spillParamWebs(f)
-	ra.assignSlots(t)
+	ra.assignSlots(f, t)
 	ra.split(f, t, gid, ng, cl)
 	return ra
 }
@@ -700,6 +759,9 @@ type scanner struct {
 	callW []float32 // prefix sums of the calls' weights, by callPos index
 	h     hints
 	cl    *clobbers // where the registers of Target.MayClobber are clobbered
+	// dp are the loop-weighted positions spillCost divides by, built by
+	// the first eviction (depthPrefix).
+	dp []float32
 	// backArgs are the float loop arguments whose parameters' registers
 	// other float values try last (vexfloat.go); nil without FloatVEX.
 	backArgs []backArg
@@ -928,11 +990,11 @@ func (s *scanner) evict(cur *interval, regs []ssa.Reg) ssa.Reg {
 		if n != 1 {
 			continue
 		}
-		if victim == nil || b.spillCost() < victim.spillCost() || b.spillCost() == victim.spillCost() && b.End > victim.End {
+		if victim == nil || s.spillCost(b) < s.spillCost(victim) || s.spillCost(b) == s.spillCost(victim) && b.End > victim.End {
 			victim = b
 		}
 	}
-	if victim == nil || cur.spillCost() < victim.spillCost() || cur.spillCost() == victim.spillCost() && cur.End >= victim.End {
+	if victim == nil || s.spillCost(cur) < s.spillCost(victim) || s.spillCost(cur) == s.spillCost(victim) && cur.End >= victim.End {
 		return ssa.NoReg
 	}
 	r := victim.V.Loc.Reg
@@ -952,8 +1014,9 @@ const maxHolders = 64
 // assignSlots gives a stack slot to every spilled value and to every value
 // in a caller-saved register that is live across a call-like operation,
 // reusing slots of expired intervals.
-func (ra *Result) assignSlots(t Target) {
+func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 	var free []int32
+	partners := spilledPartners(f)
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
 	across := func(ps []int32, iv *interval) (out []int32) {
@@ -982,6 +1045,7 @@ func (ra *Result) assignSlots(t Target) {
 				free = rest
 				v.Loc.Slot = s
 				active = heapPush(active, act{iv.End, s})
+				ra.settlePartners(v, partners[v])
 				continue
 			}
 		}
@@ -999,6 +1063,9 @@ func (ra *Result) assignSlots(t Target) {
 			// Two fresh 8-byte slots; slotMem(s) is the lower one.
 			s = ra.NumSlots + 1
 			ra.NumSlots += 2
+		} else if k := ra.partnerSlot(free, partners[v]); k >= 0 {
+			s = free[k]
+			free = append(free[:k], free[k+1:]...)
 		} else if k := ra.freeSlot(free); k >= 0 {
 			s = free[k]
 			free = append(free[:k], free[k+1:]...)
@@ -1007,6 +1074,9 @@ func (ra *Result) assignSlots(t Target) {
 			ra.NumSlots++
 		}
 		v.Loc.Slot = s
+		if !v.Loc.InReg() {
+			ra.settlePartners(v, partners[v])
+		}
 		if ra.inWeb(v) && !v.Loc.InReg() {
 			// q of a parameter web: its slot waits for p.
 			if ra.reserved == nil {
@@ -1028,14 +1098,91 @@ func (ra *Result) assignSlots(t Target) {
 	}
 }
 
+// spilledPartners maps each spilled value passed on an edge to a spilled
+// parameter, and each such parameter, to the values across those edges
+// (nil when there are none): a pair in one stack slot needs no move on
+// the edge. Loops carry their variables this way: with the parameter in
+// one slot and the value computed for the next round in another, the
+// back edge copied slot to slot through a register (two instructions) for
+// each variable, every round (aes.wasm's round loop rotated its state
+// bytes so). 128-bit values, which take two slots, are left out; so is
+// every pair when f is nil (the fast tier, fast.go).
+func spilledPartners(f *ssa.Func) map[*ssa.Value][]*ssa.Value {
+	var m map[*ssa.Value][]*ssa.Value
+	if f == nil {
+		return nil
+	}
+	spilled := func(v *ssa.Value) bool {
+		return NeedsReg(v) && !v.Loc.InReg() && v.Type != ssa.TV128
+	}
+	for _, b := range f.Blocks {
+		for _, e := range b.Succs {
+			for i, a := range e.Args {
+				q := e.B.Params[i]
+				if a == q || !spilled(a) || !spilled(q) || a.Type != q.Type {
+					continue
+				}
+				if m == nil {
+					m = map[*ssa.Value][]*ssa.Value{}
+				}
+				m[a] = append(m[a], q)
+				m[q] = append(m[q], a)
+			}
+		}
+	}
+	return m
+}
+
+// partnerSlot returns the index in free of the slot of one of ps that
+// already has one, free now (its value's interval has ended, so any
+// later one may take it, as freeSlot's do), and not waiting for a
+// parameter web; or -1.
+func (ra *Result) partnerSlot(free []int32, ps []*ssa.Value) int {
+	for _, p := range ps {
+		if p.Loc.Slot < 0 || ra.reserved[p.Loc.Slot] {
+			continue
+		}
+		for k := len(free) - 1; k >= 0; k-- {
+			if free[k] == p.Loc.Slot {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// settlePartners records that spilled v, partnered with ps
+// (spilledPartners), has its slot: the slots of the partners given one
+// before v no longer wait for it, and v's slot waits for the partners
+// still to come. freeSlot gives a waited-for slot to no other value: one
+// defined between a loop parameter's end and the next round's value
+// would take the parameter's slot first.
+func (ra *Result) settlePartners(v *ssa.Value, ps []*ssa.Value) {
+	for _, p := range ps {
+		if p.Loc.Slot >= 0 {
+			if n := ra.wanted[p.Loc.Slot]; n > 1 {
+				ra.wanted[p.Loc.Slot] = n - 1
+			} else if n == 1 {
+				delete(ra.wanted, p.Loc.Slot)
+			}
+			continue
+		}
+		if ra.wanted == nil {
+			ra.wanted = map[int32]int32{}
+		}
+		ra.wanted[v.Loc.Slot]++
+	}
+}
+
 // freeSlot returns the index in free of the slot to reuse, the last one
-// no parameter web waits for (paramweb.go), or -1.
+// no parameter web and no partner waits for (paramweb.go,
+// settlePartners), or -1.
 func (ra *Result) freeSlot(free []int32) int {
-	if ra.reserved == nil {
+	if ra.reserved == nil && ra.wanted == nil {
 		return len(free) - 1
 	}
 	for k := len(free) - 1; k >= 0; k-- {
-		if !ra.reserved[free[k]] {
+		if !ra.reserved[free[k]] && ra.wanted[free[k]] == 0 {
 			return k
 		}
 	}
