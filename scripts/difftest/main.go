@@ -356,6 +356,18 @@ func arg(r *rand.Rand, round int, t wasm.ValType) (lo, hi uint64) {
 	return lo, hi
 }
 
+// wtCopysignBug says whether wasmtime's out-of-bounds trap is at an
+// f32.copysign or f64.copysign: Cranelift before wasmtime PR #12435 (and
+// its backports; the harness links wasmtime-go v37) sinks the operand's
+// load into a 16-byte andps, which faults where the 4- or 8-byte load
+// near the end of memory is in bounds. Seen with wasmgen seeds
+// 2673 and 2921 (every lucet configuration returned or trapped later, as
+// the spec says).
+func wtCopysignBug(b []byte, want outcome) bool {
+	return want.trap == abi.TrapMemoryOutOfBounds.String() && want.offset >= 0 && want.offset < int64(len(b)) &&
+		(b[want.offset] == 0x98 || b[want.offset] == 0xa6)
+}
+
 // plausible says whether the instruction at offset off of module b can
 // trap with trap. wasmtime sometimes names the instruction after a
 // faulting load (the load folded into its user), which is not a finding.
@@ -520,6 +532,10 @@ func runModule(b []byte, seed int64) (res result) {
 		res.Calls++
 		if want.trap != "" {
 			res.Traps++
+		}
+		if wtCopysignBug(b, want) {
+			res.Status = "wasmtime-copysign"
+			break // wasmtime's state is not the module's from here on
 		}
 		for _, ci := range insts {
 			if ci.dead {
