@@ -41,13 +41,15 @@ var wazeroTraps = []struct{ wazero, trap string }{
 }
 
 // tableTrap stands for wazero's invalid table access: lucet's null
-// element or undefined element (past the table).
+// element, undefined element (call_indirect past the table) or out of
+// bounds table access (table.get, table.set, table.fill).
 const tableTrap = "null or out-of-range table element"
 
 // sameTrap says whether lucet's trap got is the reference's want.
 func sameTrap(want, got string) bool {
 	if want == tableTrap {
-		return got == abi.TrapIndirectCallToNull.String() || got == abi.TrapUndefinedElement.String()
+		return got == abi.TrapIndirectCallToNull.String() || got == abi.TrapUndefinedElement.String() ||
+			got == abi.TrapTableOutOfBounds.String()
 	}
 	return want == got
 }

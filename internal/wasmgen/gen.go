@@ -14,7 +14,7 @@
 // table with null slots (its traps: type mismatch, null and out-of-range
 // entries), memory.grow and memory.size with accesses at the end of the
 // memory, bulk memory (fill, copy, init, data.drop) and integer and float
-// SIMD.
+// SIMD, and the table's size, slots and growth (null references only).
 //
 // In: a source of randomness. Out: the module's binary encoding and a
 // description of its exports (functions with their types, one memory,
@@ -368,6 +368,10 @@ func (g *gen) stmt2() {
 		g.memarg()
 		g.op(byte(g.r.Intn(16 >> k)))
 	default: // a v128 local
+		if g.r.Intn(4) == 0 {
+			g.tableWrite()
+			return
+		}
 		if ls := g.localsOf(V128); len(ls) > 0 {
 			g.ivec()
 			g.op(0x21)
@@ -846,6 +850,10 @@ func (g *gen) expr2(t byte) {
 	case 4, 5:
 		g.simd(t)
 	default:
+		if t == I32 && g.r.Intn(3) == 0 {
+			g.tableOp()
+			return
+		}
 		if t == I32 && g.r.Intn(2) == 0 {
 			if g.r.Intn(3) == 0 {
 				g.op(0x3f, 0x00) // memory.size
@@ -864,6 +872,43 @@ func (g *gen) expr2(t byte) {
 		g.expr(t)
 		g.mark(t)
 	}
+}
+
+// tableOp generates an i32 out of the table: its size, whether a slot is
+// null (past the table: a trap), or table.grow by null references. Only
+// nulls are written (by tableWrite too), and only to slots from nf on,
+// which call_indirect uses only to trap: the slots of the functions keep
+// them, so calls stay acyclic.
+func (g *gen) tableOp() {
+	nf := len(g.funcs)
+	switch g.r.Intn(4) {
+	case 0:
+		g.op(0xfc, 0x10, 0x00) // table.size
+	case 1:
+		g.op(0xd0, 0x70, 0x41) // ref.null func
+		g.sleb(int64(g.r.Intn(3)))
+		g.op(0xfc, 0x0f, 0x00) // table.grow
+	default:
+		g.op(0x41)
+		g.sleb(int64(g.r.Intn(nf + 4)))
+		g.op(0x25, 0x00, 0xd1) // table.get; ref.is_null
+	}
+}
+
+// tableWrite stores nulls in slots nf and up: table.set or table.fill,
+// sometimes past the table's end (a trap).
+func (g *gen) tableWrite() {
+	nf := len(g.funcs)
+	g.op(0x41)
+	g.sleb(int64(nf + g.r.Intn(4)))
+	g.op(0xd0, 0x70)
+	if g.r.Intn(2) == 0 {
+		g.op(0x26, 0x00) // table.set
+		return
+	}
+	g.op(0x41)
+	g.sleb(int64(g.r.Intn(4)))
+	g.op(0xfc, 0x11, 0x00) // table.fill
 }
 
 // mark changes a value of type t by a constant (so which way a value
