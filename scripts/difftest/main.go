@@ -613,6 +613,7 @@ func main() {
 	batch := flag.Int64("batch", 200, "modules per worker process")
 	one := flag.String("file", "", "run this .wasm once and print what differs")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
+	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
 	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline)")
 	flag.Parse()
 	if *configs != "" {
@@ -661,7 +662,11 @@ func main() {
 		runWorker(*gen, *from, *n, *out)
 		return
 	}
-	runParent(*gen, *from, *n, *batch, *out)
+	var deadline time.Time
+	if *budget > 0 {
+		deadline = time.Now().Add(*budget)
+	}
+	runParent(*gen, *from, *n, *batch, *out, deadline)
 }
 
 func fatal(err error) {
@@ -715,8 +720,9 @@ func firstLine(s string) string {
 
 // runParent runs the seeds in worker processes of batch modules each; a
 // worker that dies or stops making progress is a finding for the seed it
-// was on, and the run goes on after it.
-func runParent(gen string, from, n, batch int64, out string) {
+// was on, and the run goes on after it. Past deadline (if not zero) the
+// worker is stopped and the run ends.
+func runParent(gen string, from, n, batch int64, out string, deadline time.Time) {
 	self, err := os.Executable()
 	if err != nil {
 		fatal(err)
@@ -742,6 +748,13 @@ func runParent(gen string, from, n, batch int64, out string) {
 			case werr = <-done:
 				break wait
 			case <-time.After(5 * time.Second):
+				if !deadline.IsZero() && time.Now().After(deadline) {
+					cmd.Process.Kill()
+					<-done
+					fmt.Printf("stopped at the time limit\n")
+					summarize(filepath.Join(out, "stats.jsonl"))
+					return
+				}
 				p, _ := os.ReadFile(progress)
 				if string(p) != last {
 					last, lastChange = string(p), time.Now()
