@@ -442,6 +442,30 @@ func (g *gen) addr() {
 		g.sleb(0x3fff0)
 		g.op(0x71)
 		return
+	case 4, 5, 6, 7:
+		if g.loops == 0 {
+			break
+		}
+		// In a loop, counter*stride from a base in the first page or
+		// below the memory's end (so a late or an early iteration may
+		// be the one out of bounds): what bounds-check hoisting and
+		// induction variables see.
+		ctr := len(g.params) + len(g.locals) - maxLoops + g.r.Intn(g.loops)
+		g.op(0x20)
+		g.u(uint64(ctr))
+		g.op(0x41)
+		g.sleb(int64([]int{1, 2, 4, 8, 16, 0x1000, -4}[g.r.Intn(7)]))
+		g.op(0x6c) // i32.mul
+		if g.r.Intn(2) == 0 {
+			g.op(0x41)
+			g.sleb(int64(g.r.Intn(0x10000)))
+		} else {
+			g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
+			g.sleb(int64(8 + g.r.Intn(64)))
+			g.op(0x6b)
+		}
+		g.op(0x6a) // i32.add
+		return
 	}
 	g.expr(I32)
 	g.op(0x41)
