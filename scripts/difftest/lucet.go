@@ -19,17 +19,21 @@ type lucetConfig struct {
 	opt      int
 	bounds   object.BoundsChecks
 	baseline bool // the portable default CPU features (lucetc's), not this host's
+	fuel     bool // instrumented for fuel metering (with a budget it cannot exhaust)
 }
 
 // lucetConfigs: both tiers in both bounds modes with this host's
-// features (what lucet-run and the Runtime API compile), and the
-// optimizing tier for lucetc's portable baseline.
+// features (what lucet-run and the Runtime API compile), the optimizing
+// tier for lucetc's portable baseline, and the optimizing tier with fuel
+// metering (its counters at loop heads and calls live across the code
+// the other configurations compile).
 var lucetConfigs = []lucetConfig{
-	{"O2-guard", 2, object.BoundsGuard, false},
-	{"O0-guard", 0, object.BoundsGuard, false},
-	{"O2-explicit", 2, object.BoundsExplicit, false},
-	{"O0-explicit", 0, object.BoundsExplicit, false},
-	{"O2-guard-baseline", 2, object.BoundsGuard, true},
+	{"O2-guard", 2, object.BoundsGuard, false, false},
+	{"O0-guard", 0, object.BoundsGuard, false, false},
+	{"O2-explicit", 2, object.BoundsExplicit, false, false},
+	{"O0-explicit", 0, object.BoundsExplicit, false, false},
+	{"O2-guard-baseline", 2, object.BoundsGuard, true, false},
+	{"O2-guard-fuel", 2, object.BoundsGuard, false, true},
 }
 
 type lucetInstance struct {
@@ -47,6 +51,7 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 	opts.OptLevel = c.opt
 	opts.Bounds = c.bounds
 	opts.Parallel = 1
+	opts.Fuel = c.fuel
 	if c.baseline {
 		opts.Features = 0
 	}
