@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"time"
@@ -212,4 +213,26 @@ func le64(b []byte) uint64 {
 		v = v<<8 | uint64(b[i])
 	}
 	return v
+}
+
+// deterministic compiles b at -O 2 with one and with three goroutines and
+// says how the objects' code differs ("" if it does not): functions
+// compile in parallel and are concatenated after, so the code must not
+// depend on the parallelism (compile_test checks the test modules so).
+func deterministic(b []byte) string {
+	var texts [2][]byte
+	for i, par := range []int{1, 3} {
+		opts := compile.DefaultOptions()
+		opts.OptLevel = 2
+		opts.Parallel = par
+		o, err := compile.Wasm(b, opts)
+		if err != nil {
+			return ""
+		}
+		texts[i] = o.Text
+	}
+	if !bytes.Equal(texts[0], texts[1]) {
+		return fmt.Sprintf("nondeterministic: -O 2 code of %d bytes with 1 goroutine, %d with 3", len(texts[0]), len(texts[1]))
+	}
+	return ""
 }

@@ -517,6 +517,9 @@ func runModule(b []byte, seed int64) (res result) {
 	}()
 	res.Status = "ran"
 	res.Configs = len(insts)
+	if d := deterministic(b); d != "" {
+		res.Findings = append(res.Findings, d)
+	}
 	if werr != nil {
 		res.Status = "start-" + werr.Error()
 		return res
