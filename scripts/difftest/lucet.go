@@ -21,20 +21,27 @@ type lucetConfig struct {
 	bounds   object.BoundsChecks
 	baseline bool // the portable default CPU features (lucetc's), not this host's
 	fuel     bool // instrumented for fuel metering (with a budget it cannot exhaust)
+	// features, when not 0, are the CPU features instead of the host's
+	// (SSE4.1 alone: the emitter's sequences for popcnt, lzcnt, tzcnt
+	// and andn without those instructions).
+	features uint64
 }
 
 // lucetConfigs: both tiers in both bounds modes with this host's
 // features (what lucet-run and the Runtime API compile), the optimizing
-// tier for lucetc's portable baseline, and the optimizing tier with fuel
-// metering (its counters at loop heads and calls live across the code
-// the other configurations compile).
+// tier for lucetc's portable baseline, both tiers with SSE4.1 alone
+// (the least lucet runs on), and the optimizing tier with fuel metering
+// (its counters at loop heads and calls live across the code the other
+// configurations compile).
 var lucetConfigs = []lucetConfig{
-	{"O2-guard", 2, object.BoundsGuard, false, false},
-	{"O0-guard", 0, object.BoundsGuard, false, false},
-	{"O2-explicit", 2, object.BoundsExplicit, false, false},
-	{"O0-explicit", 0, object.BoundsExplicit, false, false},
-	{"O2-guard-baseline", 2, object.BoundsGuard, true, false},
-	{"O2-guard-fuel", 2, object.BoundsGuard, false, true},
+	{"O2-guard", 2, object.BoundsGuard, false, false, 0},
+	{"O0-guard", 0, object.BoundsGuard, false, false, 0},
+	{"O2-explicit", 2, object.BoundsExplicit, false, false, 0},
+	{"O0-explicit", 0, object.BoundsExplicit, false, false, 0},
+	{"O2-guard-baseline", 2, object.BoundsGuard, true, false, 0},
+	{"O2-guard-sse41", 2, object.BoundsGuard, false, false, object.FeatureSSE41},
+	{"O0-explicit-sse41", 0, object.BoundsExplicit, false, false, object.FeatureSSE41},
+	{"O2-guard-fuel", 2, object.BoundsGuard, false, true, 0},
 }
 
 type lucetInstance struct {
@@ -55,6 +62,9 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 	opts.Fuel = c.fuel
 	if c.baseline {
 		opts.Features = 0
+	}
+	if c.features != 0 {
+		opts.Features = c.features
 	}
 	o, err := compile.Wasm(b, opts)
 	if err != nil {

@@ -362,6 +362,46 @@ func wtCopysignBug(b []byte, want outcome) bool {
 		(b[want.offset] == 0x98 || b[want.offset] == 0xa6)
 }
 
+// wtV128LowBug says whether lucet trapped out of bounds at a v128.load
+// whose value goes straight into an operation on its low 8 bytes
+// (extend_low, extmul_low, convert_low, promote_low) where wasmtime did
+// not trap: Cranelift folds the load into that instruction's 8-byte
+// memory operand (pmovsx, cvtdq2pd...), which loses the trap for bytes
+// 8..15 (wasmgen seed 50529: bytes 65525..65540 of one page; V8 traps
+// too). pkg/codegen's TestEndOfMemoryLoads keeps lucet trapping there.
+func wtV128LowBug(b []byte, want, got outcome) bool {
+	if want.trap != "" || got.trap != abi.TrapMemoryOutOfBounds.String() || got.offset < 0 || got.offset+2 > int64(len(b)) ||
+		b[got.offset] != 0xfd || b[got.offset+1] != 0x00 {
+		return false
+	}
+	p := int(got.offset) + 2
+	for i := 0; i < 2 && p < len(b); i++ { // the memarg: alignment, offset
+		for p < len(b) && b[p]&0x80 != 0 {
+			p++
+		}
+		p++
+	}
+	if p+1 >= len(b) || b[p] != 0xfd {
+		return false
+	}
+	sub, n := uint32(0), 0
+	for p+1+n < len(b) {
+		c := b[p+1+n]
+		sub |= uint32(c&0x7f) << (7 * n)
+		n++
+		if c&0x80 == 0 {
+			break
+		}
+	}
+	switch sub {
+	case 0x87, 0x89, 0xa7, 0xa9, 0xc7, 0xc9, // extend_low
+		0x9c, 0x9e, 0xbc, 0xbe, 0xdc, 0xde, // extmul_low
+		0xfe, 0xff, 0x5f: // convert_low, promote_low
+		return true
+	}
+	return false
+}
+
 // plausible says whether the instruction at offset off of module b can
 // trap with trap. wasmtime sometimes names the instruction after a
 // faulting load (the load folded into its user), which is not a finding.
@@ -539,6 +579,11 @@ func runModule(b []byte, seed int64) (res result) {
 				continue
 			}
 			got := ci.li.call(c.name, c.ft, c.args, callTimeout)
+			if wtV128LowBug(b, want, got) {
+				res.Status = "wasmtime-v128-low"
+				ci.dead = true
+				continue
+			}
 			d, nan := diff(b, want, got)
 			sd, snan := sameState(m, wt, ci.li)
 			if nan || snan {
@@ -611,7 +656,7 @@ func main() {
 	one := flag.String("file", "", "run this .wasm once and print what differs")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
 	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
-	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-fuel)")
+	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-sse41,O0-explicit-sse41,O2-guard-fuel)")
 	flag.Parse()
 	if *configs != "" {
 		workerArgs = append(workerArgs, "-configs", *configs)
