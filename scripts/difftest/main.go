@@ -1,8 +1,9 @@
 // Command difftest runs random WebAssembly modules under lucet (-O 0 and
-// -O 2, guard and explicit bounds checks, host and baseline CPU
-// features) and under wasmtime, and reports every difference in results,
-// traps (kind and wasm offset), logged values, memory and globals, and
-// every crash or hang.
+// -O 2, guard and explicit bounds checks, host, baseline and SSE4.1-only
+// CPU features, fuel metering: lucetConfigs) and under wasmtime, and
+// reports every difference in results, traps (kind and wasm offset),
+// logged values, memory and globals, every crash or hang, and -O 2 code
+// that depends on the compiler's parallelism.
 //
 // It links wasmtime (cgo), so it is a module of its own, outside the
 // product and `make test`: `make difftest` (scripts/difftest.sh) builds
