@@ -360,7 +360,17 @@ func (g *gen) stmt2() {
 		g.ivec()
 		g.op(0xfd, 0x0b)
 		g.memarg()
-	case 6: // v128.storeN_lane
+	case 6:
+		if g.r.Intn(3) == 0 { // return from inside, with the results
+			g.expr(I32)
+			g.op(0x04, 0x40)
+			for _, t := range g.funcs[g.cur].Results {
+				g.expr(t)
+			}
+			g.op(0x0f, 0x0b)
+			return
+		}
+		// v128.storeN_lane
 		g.addr()
 		g.ivec()
 		k := g.r.Intn(4)
@@ -805,7 +815,51 @@ func appendName(b []byte, s string) []byte {
 
 // expr2 generates the expressions of the later features.
 func (g *gen) expr2(t byte) {
-	switch g.r.Intn(8) {
+	switch g.r.Intn(11) {
+	case 8: // a counted loop carrying a value in its parameter
+		if g.loops >= maxLoops {
+			g.leaf(t)
+			return
+		}
+		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
+		g.expr(t) // before the counter is set: it may run a loop on it
+		g.op(0x41)
+		g.sleb(int64(1 + g.r.Intn(8)))
+		g.op(0x21)
+		g.u(uint64(ctr))
+		g.op(0x03)
+		g.sleb(int64(g.typeIdx([]byte{t}, []byte{t})))
+		g.loops++
+		g.expr(t)
+		ops := binOps[t]
+		g.op(ops[g.r.Intn(len(ops))])
+		g.stmtsMaybe()
+		g.loops--
+		g.op(0x20)
+		g.u(uint64(ctr))
+		g.op(0x41, 0x01, 0x6b, 0x22)
+		g.u(uint64(ctr))
+		g.op(0x0d, 0x00, 0x0b)
+	case 9: // local.tee, or a typed select
+		if ls := g.localsOf(t); len(ls) > 0 && g.r.Intn(2) == 0 {
+			g.expr(t)
+			g.op(0x22)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			return
+		}
+		g.expr(t)
+		g.expr(t)
+		g.expr(I32)
+		g.op(0x1c, 0x01, t)
+	case 10: // a block left by br from an if inside, or by falling out
+		g.op(0x02, t)
+		g.expr(I32)
+		g.op(0x04, 0x40)
+		g.expr(t)
+		g.op(0x0c, 0x01, 0x0b) // br 1 with the value
+		g.op(0x01)             // nop
+		g.expr(t)
+		g.op(0x0b)
 	case 0: // a block with a result, left early by br_if
 		g.op(0x02, t)
 		outer := g.r.Intn(2) == 0
