@@ -75,7 +75,8 @@ wasi-testsuite: build
 	@if [ -z "$(WASI_TESTSUITE)" ]; then echo "WASI_TESTSUITE is not set (a wasi-testsuite checkout); skipping"; else scripts/wasi-testsuite.sh "$(WASI_TESTSUITE)"; fi
 
 # Random modules (binaryen's wasm-opt -ttf and internal/wasmgen) under
-# lucet -O 0/-O 2, guard and explicit bounds, and wasmtime; every
+# lucet -O 0/-O 2, guard and explicit bounds, host, baseline and
+# SSE4.1-only features, fuel metering, and wasmtime; every
 # difference, crash or hang is a finding (scripts/difftest/main.go). Not
 # in test: it links wasmtime with cgo. DIFFTEST_N modules from seed
 # DIFFTEST_FROM.

@@ -3,7 +3,7 @@
 # scripts/difftest (a module of its own: it links wasmtime through cgo,
 # which the product never does) into bin/difftest and runs it.
 #
-#   scripts/difftest.sh [-gen mix] [-from 0] [-n 1000] [-out difftest-out]
+#   scripts/difftest.sh [-gen mix] [-from 0] [-n 1000] [-for 9m] [-out difftest-out]
 #   scripts/difftest.sh -file x.wasm      # one module, differences printed
 #
 # Needs wasm-opt (binaryen) on PATH for the ttf generators, wabt for

@@ -1,9 +1,20 @@
 // Package wasmgen generates random valid WebAssembly modules for
 // differential testing: every module validates by construction,
-// terminates (loops are counted, calls go only to lower-numbered
-// functions), and computes values whose results do not depend on what the
+// terminates (loops are counted, calls, direct or through the table, go
+// only to lower-numbered functions, and branches only forward out of
+// blocks), and computes values whose results do not depend on what the
 // spec leaves open (no float bits reach memory or integers, so NaN
-// payloads never show).
+// payloads never show: float SIMD vectors reach integers only through
+// comparisons and saturating truncations, and memory never).
+//
+// Besides scalar arithmetic, locals, globals, loads and stores, the
+// modules use blocks with results and with multi-value types, br_if and
+// br_table (many targets) out of them, deep nesting, functions with many
+// locals and parameters and with two results, call_indirect through a
+// table with null slots (its traps: type mismatch, null and out-of-range
+// entries), memory.grow and memory.size with accesses at the end of the
+// memory, bulk memory (fill, copy, init, data.drop) and integer and float
+// SIMD, and the table's size, slots and growth (null references only).
 //
 // In: a source of randomness. Out: the module's binary encoding and a
 // description of its exports (functions with their types, one memory,
@@ -22,6 +33,9 @@ const (
 	I64 byte = 0x7e
 	F32 byte = 0x7d
 	F64 byte = 0x7c
+	// V128 is only ever a local's type, never a parameter's, result's
+	// or global's.
+	V128 byte = 0x7b
 )
 
 // Func is a generated, exported function.
@@ -46,6 +60,11 @@ type gen struct {
 	r       *rand.Rand
 	funcs   []Func
 	globals []byte
+	// types are the type section: function i has type i, block types
+	// follow.
+	types    []Func
+	maxPages int    // the memory's maximum (its minimum is 1)
+	passive  []byte // data segment 1, for memory.init
 	// per function
 	params, locals []byte
 	cur            int // index of the function being generated
@@ -68,16 +87,27 @@ func New(r *rand.Rand) *Module {
 	for i := 0; i < 1+r.Intn(4); i++ {
 		g.globals = append(g.globals, valTypes[r.Intn(4)])
 	}
+	g.maxPages = 1 + r.Intn(3)
+	g.passive = make([]byte, 1+r.Intn(40))
+	r.Read(g.passive)
 	for i := 0; i < nf; i++ {
 		f := Func{Name: "f" + itoa(i)}
-		for j := r.Intn(4); j > 0; j-- {
+		np := r.Intn(4)
+		if r.Intn(6) == 0 {
+			np = 4 + r.Intn(9) // past the argument registers
+		}
+		for j := np; j > 0; j-- {
 			f.Params = append(f.Params, valTypes[r.Intn(4)])
 		}
 		if r.Intn(5) != 0 {
 			f.Results = []byte{valTypes[r.Intn(4)]}
+			if r.Intn(6) == 0 {
+				f.Results = append(f.Results, valTypes[r.Intn(4)])
+			}
 		}
 		g.funcs = append(g.funcs, f)
 	}
+	g.types = append(g.types, g.funcs...)
 	var codes [][]byte
 	for i := range g.funcs {
 		codes = append(codes, g.function(i))
@@ -102,8 +132,15 @@ func (g *gen) function(i int) []byte {
 	f := g.funcs[i]
 	g.cur, g.params, g.body, g.depth, g.loops, g.calls = i, f.Params, nil, 0, 0, 2
 	g.locals = nil
-	for j := g.r.Intn(4); j > 0; j-- {
+	nl := g.r.Intn(4)
+	if g.r.Intn(5) == 0 {
+		nl = 16 + g.r.Intn(48) // more than the registers hold
+	}
+	for j := nl; j > 0; j-- {
 		g.locals = append(g.locals, valTypes[g.r.Intn(4)])
+	}
+	for j := g.r.Intn(3); j > 0; j-- {
+		g.locals = append(g.locals, V128)
 	}
 	for j := 0; j < maxLoops; j++ {
 		g.locals = append(g.locals, I32) // loop counters
@@ -112,8 +149,8 @@ func (g *gen) function(i int) []byte {
 	for g.budget > 0 && g.r.Intn(6) != 0 {
 		g.stmt()
 	}
-	if len(f.Results) == 1 {
-		g.expr(f.Results[0])
+	for _, t := range f.Results {
+		g.expr(t)
 	}
 	g.op(0x0b)
 	var b []byte
@@ -128,15 +165,16 @@ func (g *gen) op(b ...byte) { g.body = append(g.body, b...) }
 func (g *gen) u(v uint64)   { g.body = binary.AppendUvarint(g.body, v) }
 
 // sleb appends a signed LEB128.
-func (g *gen) sleb(v int64) {
+func (g *gen) sleb(v int64) { g.body = appendSleb(g.body, v) }
+
+func appendSleb(b []byte, v int64) []byte {
 	for {
 		c := byte(v & 0x7f)
 		v >>= 7
 		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			g.body = append(g.body, c)
-			return
+			return append(b, c)
 		}
-		g.body = append(g.body, c|0x80)
+		b = append(b, c|0x80)
 	}
 }
 
@@ -169,6 +207,10 @@ func (g *gen) globalsOf(t byte) []int {
 // stmt generates an instruction sequence with no net stack effect.
 func (g *gen) stmt() {
 	g.budget--
+	if g.r.Intn(4) == 0 {
+		g.stmt2()
+		return
+	}
 	t := valTypes[g.r.Intn(4)]
 	switch k := g.r.Intn(10); {
 	case k < 3:
@@ -242,11 +284,197 @@ func (g *gen) stmt() {
 	}
 }
 
-// addr pushes an i32 address: usually inside the first page, sometimes
-// anywhere (a trap).
-func (g *gen) addr() {
-	if g.r.Intn(8) == 0 {
+// stmt2 generates the statements of the later features: bulk memory,
+// blocks left by br_if and br_table, deep nesting, SIMD stores.
+func (g *gen) stmt2() {
+	switch g.r.Intn(8) {
+	case 0: // memory.fill
+		g.addr()
 		g.expr(I32)
+		g.length()
+		g.op(0xfc, 0x0b, 0x00)
+	case 1: // memory.copy, often overlapping
+		if g.r.Intn(2) == 0 {
+			a := g.r.Intn(0x200)
+			g.op(0x41)
+			g.sleb(int64(a))
+			g.op(0x41)
+			g.sleb(int64(max(0, a+g.r.Intn(33)-16)))
+		} else {
+			g.addr()
+			g.addr()
+		}
+		g.length()
+		g.op(0xfc, 0x0a, 0x00, 0x00)
+	case 2: // memory.init from the passive segment, rarely data.drop
+		if g.r.Intn(8) == 0 {
+			g.op(0xfc, 0x09, 0x01)
+			return
+		}
+		n := len(g.passive)
+		src := g.r.Intn(n + 1)
+		cnt := g.r.Intn(n - src + 1)
+		if g.r.Intn(6) == 0 { // past the segment's end
+			cnt += 1 + g.r.Intn(4)
+		}
+		g.addr()
+		g.op(0x41)
+		g.sleb(int64(src))
+		g.op(0x41)
+		g.sleb(int64(cnt))
+		g.op(0xfc, 0x08, 0x01, 0x00)
+	case 3: // br_table over empty blocks, statements between their ends
+		nb := 1 + g.r.Intn(5)
+		for i := 0; i < nb; i++ {
+			g.op(0x02, 0x40)
+		}
+		g.depth += nb
+		g.stmtsMaybe()
+		g.brTable(nb)
+		for i := 0; i < nb; i++ {
+			g.op(0x0b)
+			if i < nb-1 {
+				g.stmtsMaybe()
+			}
+		}
+		g.depth -= nb
+	case 4: // deep nesting, left by br_if from the inside
+		nb := 4 + g.r.Intn(28)
+		for i := 0; i < nb; i++ {
+			g.op(0x02, 0x40)
+		}
+		for i := g.r.Intn(3); i >= 0; i-- {
+			g.expr(I32)
+			g.op(0x0d)
+			g.u(uint64(g.r.Intn(nb)))
+		}
+		g.stmtsMaybe()
+		for i := 0; i < nb; i++ {
+			g.op(0x0b)
+			if g.r.Intn(6) == 0 {
+				g.stmtsMaybe()
+			}
+		}
+	case 5: // v128.store
+		g.addr()
+		g.ivec()
+		g.op(0xfd, 0x0b)
+		g.memarg()
+	case 6:
+		if g.r.Intn(3) == 0 { // return from inside, with the results
+			g.expr(I32)
+			g.op(0x04, 0x40)
+			for _, t := range g.funcs[g.cur].Results {
+				g.expr(t)
+			}
+			g.op(0x0f, 0x0b)
+			return
+		}
+		// v128.storeN_lane
+		g.addr()
+		g.ivec()
+		k := g.r.Intn(4)
+		g.op(0xfd, byte(0x58+k))
+		g.memarg()
+		g.op(byte(g.r.Intn(16 >> k)))
+	default: // a v128 local
+		if g.r.Intn(4) == 0 {
+			g.tableWrite()
+			return
+		}
+		if ls := g.localsOf(V128); len(ls) > 0 {
+			g.ivec()
+			g.op(0x21)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			return
+		}
+		g.expr(I32)
+		g.op(0x1a)
+	}
+}
+
+// stmtsMaybe generates zero to two statements.
+func (g *gen) stmtsMaybe() {
+	for n := g.r.Intn(3); n > 0 && g.budget > 0; n-- {
+		g.stmt()
+	}
+}
+
+// brTable pops an index (generated here) and branches to one of the nb
+// innermost labels, from a table of up to 64 entries.
+func (g *gen) brTable(nb int) {
+	n := g.r.Intn(64)
+	g.expr(I32)
+	if g.r.Intn(2) == 0 {
+		g.op(0x41)
+		g.sleb(int64(n + 1 + g.r.Intn(2)))
+		g.op(0x70) // i32.rem_u: mostly in the table, sometimes the default
+	}
+	g.op(0x0e)
+	g.u(uint64(n))
+	for i := 0; i <= n; i++ {
+		g.u(uint64(g.r.Intn(nb)))
+	}
+}
+
+// length pushes a bulk-memory length: mostly short, sometimes anything.
+func (g *gen) length() {
+	switch g.r.Intn(16) {
+	case 0:
+		g.expr(I32)
+	case 1:
+		g.op(0x41, 0x00)
+	default:
+		g.expr(I32)
+		g.op(0x41)
+		g.sleb(0x7f)
+		g.op(0x71)
+	}
+}
+
+// addr pushes an i32 address: usually inside the first page, sometimes
+// in the pages memory.grow adds, sometimes in the last bytes of the
+// memory as it is (accesses that end just in or just out of bounds),
+// sometimes anywhere (a trap).
+func (g *gen) addr() {
+	switch g.r.Intn(32) {
+	case 0:
+		g.expr(I32)
+		return
+	case 1, 2: // memory.size*64Ki - k
+		g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
+		g.sleb(int64(1 + g.r.Intn(24)))
+		g.op(0x6b)
+		return
+	case 3:
+		g.expr(I32)
+		g.op(0x41)
+		g.sleb(0x3fff0)
+		g.op(0x71)
+		return
+	case 4, 5, 6, 7:
+		if g.loops == 0 {
+			break
+		}
+		// In a loop, counter*stride from a base in the first page or
+		// below the memory's end (so a late or an early iteration may
+		// be the one out of bounds): what bounds-check hoisting and
+		// induction variables see.
+		ctr := len(g.params) + len(g.locals) - maxLoops + g.r.Intn(g.loops)
+		g.op(0x20)
+		g.u(uint64(ctr))
+		g.op(0x41)
+		g.sleb(int64([]int{1, 2, 4, 8, 16, 0x1000, -4}[g.r.Intn(7)]))
+		g.op(0x6c) // i32.mul
+		if g.r.Intn(2) == 0 {
+			g.op(0x41)
+			g.sleb(int64(g.r.Intn(0x10000)))
+		} else {
+			g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
+			g.sleb(int64(8 + g.r.Intn(64)))
+			g.op(0x6b)
+		}
+		g.op(0x6a) // i32.add
 		return
 	}
 	g.expr(I32)
@@ -267,6 +495,10 @@ func (g *gen) expr(t byte) {
 	defer func() { g.depth-- }()
 	if g.depth > 6 || g.budget <= 0 {
 		g.leaf(t)
+		return
+	}
+	if g.r.Intn(5) == 0 {
+		g.expr2(t)
 		return
 	}
 	switch g.r.Intn(12) {
@@ -295,7 +527,7 @@ func (g *gen) expr(t byte) {
 	case 10: // a call to an earlier function
 		var cands []int
 		for i := 0; i < g.cur && g.loops == 0 && g.calls > 0; i++ {
-			if f := g.funcs[i]; len(f.Results) == 1 && f.Results[0] == t {
+			if f := g.funcs[i]; len(f.Results) >= 1 && f.Results[0] == t {
 				cands = append(cands, i)
 			}
 		}
@@ -310,6 +542,9 @@ func (g *gen) expr(t byte) {
 		}
 		g.op(0x10)
 		g.u(uint64(c))
+		for range g.funcs[c].Results[1:] {
+			g.op(0x1a) // drop the second result
+		}
 	default:
 		if t == I32 {
 			g.compare()
@@ -424,6 +659,13 @@ func (g *gen) binary(t byte) {
 	ops := binOps[t]
 	op := ops[g.r.Intn(len(ops))]
 	g.expr(t)
+	if op == 0x98 || op == 0xa6 {
+		// copysign takes a constant's sign: a computed NaN's sign is
+		// open (x86's default NaN is negative, Go's math.NaN positive).
+		g.constant(t)
+		g.op(op)
+		return
+	}
 	g.expr(t)
 	if divOps[op] && g.r.Intn(4) != 0 {
 		// Mostly a nonzero divisor, so calls get past the division.
@@ -493,8 +735,8 @@ func (g *gen) encode(codes [][]byte) []byte {
 		b = append(b, content...)
 	}
 	var s []byte
-	s = binary.AppendUvarint(s, uint64(len(g.funcs)))
-	for _, f := range g.funcs {
+	s = binary.AppendUvarint(s, uint64(len(g.types)))
+	for _, f := range g.types {
 		s = append(s, 0x60)
 		s = binary.AppendUvarint(s, uint64(len(f.Params)))
 		s = append(s, f.Params...)
@@ -507,7 +749,9 @@ func (g *gen) encode(codes [][]byte) []byte {
 		s = binary.AppendUvarint(s, uint64(i))
 	}
 	section(3, s)
-	section(5, []byte{1, 1, 1, 1}) // one memory: min 1, max 1
+	nf := uint64(len(g.funcs))
+	section(4, binary.AppendUvarint([]byte{1, 0x70, 0}, nf+2)) // funcref table, two null slots
+	section(5, []byte{1, 1, 1, byte(g.maxPages)})              // one memory: min 1
 	s = binary.AppendUvarint(nil, uint64(len(g.globals)))
 	for _, t := range g.globals {
 		s = append(s, t, 1) // mutable
@@ -535,16 +779,551 @@ func (g *gen) encode(codes [][]byte) []byte {
 	ex = append(ex, 2, 0)
 	n++
 	section(7, append(binary.AppendUvarint(nil, uint64(n)), ex...))
+	s = binary.AppendUvarint([]byte{1, 0, 0x41, 0, 0x0b}, nf) // slot i: function i
+	for i := range g.funcs {
+		s = binary.AppendUvarint(s, uint64(i))
+	}
+	section(9, s)
+	section(12, []byte{2}) // data count
+
 	s = binary.AppendUvarint(nil, uint64(len(codes)))
 	for _, c := range codes {
 		s = binary.AppendUvarint(s, uint64(len(c)))
 		s = append(s, c...)
 	}
 	section(10, s)
+	// Data: an active segment somewhere in the first page, and the
+	// passive one memory.init copies from.
+	active := make([]byte, 1+g.r.Intn(64))
+	g.r.Read(active)
+	s = []byte{2, 0, 0x41}
+	s = appendSleb(s, int64(g.r.Intn(65536-len(active))))
+	s = append(s, 0x0b)
+	s = binary.AppendUvarint(s, uint64(len(active)))
+	s = append(s, active...)
+	s = append(s, 1)
+	s = binary.AppendUvarint(s, uint64(len(g.passive)))
+	s = append(s, g.passive...)
+	section(11, s)
 	return b
 }
 
 func appendName(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// expr2 generates the expressions of the later features.
+func (g *gen) expr2(t byte) {
+	switch g.r.Intn(11) {
+	case 8: // a counted loop carrying a value in its parameter
+		if g.loops >= maxLoops {
+			g.leaf(t)
+			return
+		}
+		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
+		g.expr(t) // before the counter is set: it may run a loop on it
+		g.op(0x41)
+		g.sleb(int64(1 + g.r.Intn(8)))
+		g.op(0x21)
+		g.u(uint64(ctr))
+		g.op(0x03)
+		g.sleb(int64(g.typeIdx([]byte{t}, []byte{t})))
+		g.loops++
+		g.expr(t)
+		ops := binOps[t]
+		g.op(ops[g.r.Intn(len(ops))])
+		g.stmtsMaybe()
+		g.loops--
+		g.op(0x20)
+		g.u(uint64(ctr))
+		g.op(0x41, 0x01, 0x6b, 0x22)
+		g.u(uint64(ctr))
+		g.op(0x0d, 0x00, 0x0b)
+	case 9: // local.tee, or a typed select
+		if ls := g.localsOf(t); len(ls) > 0 && g.r.Intn(2) == 0 {
+			g.expr(t)
+			g.op(0x22)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			return
+		}
+		g.expr(t)
+		g.expr(t)
+		g.expr(I32)
+		g.op(0x1c, 0x01, t)
+	case 10: // a block left by br from an if inside, or by falling out
+		g.op(0x02, t)
+		g.expr(I32)
+		g.op(0x04, 0x40)
+		g.expr(t)
+		g.op(0x0c, 0x01, 0x0b) // br 1 with the value
+		g.op(0x01)             // nop
+		g.expr(t)
+		g.op(0x0b)
+	case 0: // a block with a result, left early by br_if
+		g.op(0x02, t)
+		outer := g.r.Intn(2) == 0
+		if outer {
+			g.op(0x02, 0x40)
+		}
+		g.stmtsMaybe()
+		g.expr(t)
+		g.expr(I32)
+		g.op(0x0d)
+		if outer {
+			g.op(0x01, 0x1a)
+			g.stmtsMaybe()
+			g.op(0x0b)
+		} else {
+			g.op(0x00, 0x1a)
+			g.stmtsMaybe()
+		}
+		g.expr(t)
+		g.op(0x0b)
+	case 1: // br_table out of nested blocks with results
+		nb := 1 + g.r.Intn(4)
+		for i := 0; i < nb; i++ {
+			g.op(0x02, t)
+		}
+		g.stmtsMaybe()
+		g.expr(t)
+		g.brTable(nb)
+		for i := 0; i < nb; i++ {
+			g.op(0x0b)
+			if i < nb-1 {
+				g.mark(t)
+			}
+		}
+	case 2: // multi-value blocks and ifs: [] or [t] -> [t t i32], then select
+		three := []byte{t, t, I32}
+		switch g.r.Intn(3) {
+		case 0:
+			g.op(0x02)
+			g.sleb(int64(g.typeIdx(nil, three)))
+			g.stmtsMaybe()
+			g.expr(t)
+		case 1:
+			g.expr(t)
+			g.op(0x02)
+			g.sleb(int64(g.typeIdx([]byte{t}, three)))
+			g.stmtsMaybe()
+		default:
+			g.expr(t)
+			g.expr(I32)
+			g.op(0x04)
+			g.sleb(int64(g.typeIdx([]byte{t}, three)))
+			g.expr(t)
+			g.expr(I32)
+			g.op(0x05)
+		}
+		g.expr(t)
+		g.expr(I32)
+		if g.r.Intn(2) == 0 {
+			g.expr(I32)
+			g.op(0x0d, 0x00)
+		}
+		g.op(0x0b, 0x1b)
+	case 3:
+		g.callIndirect(t)
+	case 4, 5:
+		g.simd(t)
+	default:
+		if t == I32 && g.r.Intn(3) == 0 {
+			g.tableOp()
+			return
+		}
+		if t == I32 && g.r.Intn(2) == 0 {
+			if g.r.Intn(3) == 0 {
+				g.op(0x3f, 0x00) // memory.size
+				return
+			}
+			if g.r.Intn(2) == 0 {
+				g.op(0x41)
+				g.sleb(int64(g.r.Intn(3)))
+			} else {
+				g.expr(I32)
+				g.op(0x41, 0x01, 0x71)
+			}
+			g.op(0x40, 0x00) // memory.grow
+			return
+		}
+		g.expr(t)
+		g.mark(t)
+	}
+}
+
+// tableOp generates an i32 out of the table: its size, whether a slot is
+// null (past the table: a trap), or table.grow by null references. Only
+// nulls are written (by tableWrite too), and only to slots from nf on,
+// which call_indirect uses only to trap: the slots of the functions keep
+// them, so calls stay acyclic.
+func (g *gen) tableOp() {
+	nf := len(g.funcs)
+	switch g.r.Intn(4) {
+	case 0:
+		g.op(0xfc, 0x10, 0x00) // table.size
+	case 1:
+		g.op(0xd0, 0x70, 0x41) // ref.null func
+		g.sleb(int64(g.r.Intn(3)))
+		g.op(0xfc, 0x0f, 0x00) // table.grow
+	default:
+		g.op(0x41)
+		g.sleb(int64(g.r.Intn(nf + 4)))
+		g.op(0x25, 0x00, 0xd1) // table.get; ref.is_null
+	}
+}
+
+// tableWrite stores nulls in slots nf and up: table.set or table.fill,
+// sometimes past the table's end (a trap).
+func (g *gen) tableWrite() {
+	nf := len(g.funcs)
+	g.op(0x41)
+	g.sleb(int64(nf + g.r.Intn(4)))
+	g.op(0xd0, 0x70)
+	if g.r.Intn(2) == 0 {
+		g.op(0x26, 0x00) // table.set
+		return
+	}
+	g.op(0x41)
+	g.sleb(int64(g.r.Intn(4)))
+	g.op(0xfc, 0x11, 0x00) // table.fill
+}
+
+// mark changes a value of type t by a constant (so which way a value
+// went shows in it).
+func (g *gen) mark(t byte) {
+	c := &gen{r: g.r}
+	c.constant(t)
+	g.op(c.body...)
+	g.op(map[byte]byte{I32: 0x73, I64: 0x85, F32: 0x92, F64: 0xa0}[t])
+}
+
+// typeIdx returns the index of a block type params -> results, added to
+// the type section.
+func (g *gen) typeIdx(params, results []byte) int {
+	for i, ft := range g.types[len(g.funcs):] {
+		if string(ft.Params) == string(params) && string(ft.Results) == string(results) {
+			return len(g.funcs) + i
+		}
+	}
+	g.types = append(g.types, Func{Params: params, Results: results})
+	return len(g.types) - 1
+}
+
+func sameSig(a, b Func) bool {
+	return string(a.Params) == string(b.Params) && string(a.Results) == string(b.Results)
+}
+
+// callIndirect calls through the table (slot i holds function i, the
+// last two slots are null) with the type of some function k whose first
+// result is t: mostly a lower-numbered function of k's signature, else a
+// lower-numbered slot of any (a signature mismatch), a null slot or one
+// past the table.
+func (g *gen) callIndirect(t byte) {
+	var ks []int
+	for k, f := range g.funcs {
+		if len(f.Results) >= 1 && f.Results[0] == t {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 || g.loops > 0 || g.calls == 0 || g.cur == 0 && g.r.Intn(4) != 0 {
+		g.leaf(t)
+		return
+	}
+	g.calls--
+	k := ks[g.r.Intn(len(ks))]
+	if ks[0] < g.cur && g.r.Intn(4) != 0 { // mostly a function that may be called
+		k = ks[g.r.Intn(len(ks))]
+		for k >= g.cur {
+			k = ks[g.r.Intn(len(ks))]
+		}
+	}
+	for _, p := range g.funcs[k].Params {
+		g.expr(p)
+	}
+	var same []int
+	for j := 0; j < g.cur; j++ {
+		if sameSig(g.funcs[j], g.funcs[k]) {
+			same = append(same, j)
+		}
+	}
+	switch {
+	case len(same) > 0 && g.r.Intn(6) != 0:
+		g.op(0x41)
+		g.sleb(int64(same[g.r.Intn(len(same))]))
+	case g.cur > 0 && g.r.Intn(4) != 0:
+		g.expr(I32)
+		g.op(0x41)
+		g.sleb(int64(g.cur))
+		g.op(0x70) // i32.rem_u: a lower slot
+	default:
+		g.op(0x41)
+		g.sleb(int64(len(g.funcs) + g.r.Intn(3))) // null, null, out of range
+	}
+	g.op(0x11)
+	g.u(uint64(k))
+	g.op(0x00)
+	for range g.funcs[k].Results[1:] {
+		g.op(0x1a)
+	}
+}
+
+// SIMD opcodes (after 0xfd), by operand shapes.
+var (
+	vBinInt = []uint32{0x0e, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+		0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40,
+		0x4e, 0x4f, 0x50, 0x51, 0x65, 0x66, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x76, 0x77, 0x78, 0x79, 0x7b,
+		0x82, 0x85, 0x86, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
+		0xae, 0xb1, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbc, 0xbd, 0xbe, 0xbf,
+		0xce, 0xd1, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf}
+	vUnInt = []uint32{0x4d, 0x60, 0x61, 0x62, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x87, 0x88, 0x89, 0x8a,
+		0xa0, 0xa1, 0xa7, 0xa8, 0xa9, 0xaa, 0xc0, 0xc1, 0xc7, 0xc8, 0xc9, 0xca}
+	vShift  = []uint32{0x6b, 0x6c, 0x6d, 0x8b, 0x8c, 0x8d, 0xab, 0xac, 0xad, 0xcb, 0xcc, 0xcd}
+	vLoad   = []uint32{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x5c, 0x5d}
+	vUnF32  = []uint32{0x67, 0x68, 0x69, 0x6a, 0xe0, 0xe1, 0xe3}
+	vBinF32 = []uint32{0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb}
+	vUnF64  = []uint32{0x74, 0x75, 0x7a, 0x94, 0xec, 0xed, 0xef}
+	vBinF64 = []uint32{0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7}
+)
+
+func (g *gen) vop(op uint32) {
+	g.op(0xfd)
+	g.u(uint64(op))
+}
+
+func pick(r *rand.Rand, ops []uint32) uint32 { return ops[r.Intn(len(ops))] }
+
+// simd generates a value of type t out of a vector.
+func (g *gen) simd(t byte) {
+	switch t {
+	case I32:
+		switch k := g.r.Intn(5); k {
+		case 0:
+			g.ivec()
+			g.vop(0x53) // any_true
+		case 1:
+			g.ivec()
+			g.vop(pick(g.r, []uint32{0x63, 0x83, 0xa3, 0xc3, 0x64, 0x84, 0xa4, 0xc4})) // all_true, bitmask
+		default:
+			g.ivec()
+			lanes := []int{16, 16, 8, 8, 4}
+			ops := []uint32{0x15, 0x16, 0x18, 0x19, 0x1b}
+			i := g.r.Intn(5)
+			g.vop(ops[i])
+			g.op(byte(g.r.Intn(lanes[i])))
+		}
+	case I64:
+		g.ivec()
+		g.vop(0x1d)
+		g.op(byte(g.r.Intn(2)))
+	case F32:
+		g.fvec32()
+		g.vop(0x1f)
+		g.op(byte(g.r.Intn(4)))
+	case F64:
+		g.fvec64()
+		g.vop(0x21)
+		g.op(byte(g.r.Intn(2)))
+	}
+}
+
+// vconst pushes a v128.const: random bytes or a lane pattern.
+func (g *gen) vconst() {
+	g.vop(0x0c)
+	b := make([]byte, 16)
+	switch g.r.Intn(4) {
+	case 0:
+		g.r.Read(b)
+	case 1:
+		v := ints[g.r.Intn(len(ints))]
+		for i := 0; i < 16; i += 8 {
+			binary.LittleEndian.PutUint64(b[i:], uint64(v))
+		}
+	case 2:
+		for i := 0; i < 16; i += 4 {
+			binary.LittleEndian.PutUint32(b[i:], uint32(ints[g.r.Intn(len(ints))]))
+		}
+	default:
+		for i := range b {
+			b[i] = []byte{0, 1, 0x7f, 0x80, 0xff, 0xfe}[g.r.Intn(6)]
+		}
+	}
+	g.op(b...)
+}
+
+// vdepth enters a vector expression: false (after a leaf) at the depth
+// or budget limit.
+func (g *gen) vdepth() bool {
+	g.budget--
+	g.depth++
+	if g.depth > 6 || g.budget <= 0 {
+		if ls := g.localsOf(V128); len(ls) > 0 && g.r.Intn(2) == 0 {
+			g.op(0x20)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+		} else {
+			g.vconst()
+		}
+		return false
+	}
+	return true
+}
+
+// ivec generates a vector whose bits are those of integers: never a
+// float operation's result (but float comparisons' masks and saturating
+// truncations), so NaN bits never reach it.
+func (g *gen) ivec() {
+	defer func() { g.depth-- }()
+	if !g.vdepth() {
+		return
+	}
+	switch g.r.Intn(16) {
+	case 0:
+		g.vconst()
+	case 1:
+		ops := []uint32{0x0f, 0x10, 0x11, 0x12}
+		i := g.r.Intn(4)
+		if i == 3 {
+			g.expr(I64)
+		} else {
+			g.expr(I32)
+		}
+		g.vop(ops[i])
+	case 2:
+		g.addr()
+		g.vop(pick(g.r, vLoad))
+		g.memarg()
+	case 3:
+		g.addr()
+		g.ivec()
+		k := g.r.Intn(4)
+		g.vop(uint32(0x54 + k))
+		g.memarg()
+		g.op(byte(g.r.Intn(16 >> k)))
+	case 4, 5, 6:
+		g.ivec()
+		g.ivec()
+		g.vop(pick(g.r, vBinInt))
+	case 7:
+		g.ivec()
+		g.vop(pick(g.r, vUnInt))
+	case 8:
+		g.ivec()
+		g.expr(I32)
+		g.vop(pick(g.r, vShift))
+	case 9:
+		g.ivec()
+		g.ivec()
+		g.vop(0x0d)
+		for i := 0; i < 16; i++ {
+			g.op(byte(g.r.Intn(32)))
+		}
+	case 10:
+		g.ivec()
+		g.ivec()
+		g.ivec()
+		g.vop(0x52)
+	case 11:
+		g.ivec()
+		ops := []uint32{0x17, 0x1a, 0x1c, 0x1e}
+		lanes := []int{16, 8, 4, 2}
+		i := g.r.Intn(4)
+		if i == 3 {
+			g.expr(I64)
+		} else {
+			g.expr(I32)
+		}
+		g.vop(ops[i])
+		g.op(byte(g.r.Intn(lanes[i])))
+	case 12: // float comparisons: masks
+		if g.r.Intn(2) == 0 {
+			g.fvec32()
+			g.fvec32()
+			g.vop(uint32(0x41 + g.r.Intn(6)))
+		} else {
+			g.fvec64()
+			g.fvec64()
+			g.vop(uint32(0x47 + g.r.Intn(6)))
+		}
+	case 13: // saturating truncations
+		if g.r.Intn(2) == 0 {
+			g.fvec32()
+			g.vop(uint32(0xf8 + g.r.Intn(2)))
+		} else {
+			g.fvec64()
+			g.vop(uint32(0xfc + g.r.Intn(2)))
+		}
+	default:
+		if ls := g.localsOf(V128); len(ls) > 0 {
+			g.op(0x20)
+			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			return
+		}
+		g.vconst()
+	}
+}
+
+// fvec32 generates a vector of f32 lanes (lane values open to NaN bits).
+func (g *gen) fvec32() {
+	defer func() { g.depth-- }()
+	if !g.vdepth() {
+		return
+	}
+	switch g.r.Intn(8) {
+	case 0:
+		g.ivec()
+	case 1:
+		g.expr(F32)
+		g.vop(0x13)
+	case 2:
+		g.fvec32()
+		g.vop(pick(g.r, vUnF32))
+	case 3, 4:
+		g.fvec32()
+		g.fvec32()
+		g.vop(pick(g.r, vBinF32))
+	case 5:
+		g.ivec()
+		g.vop(uint32(0xfa + g.r.Intn(2)))
+	case 6:
+		g.fvec64()
+		g.vop(0x5e)
+	default:
+		g.fvec32()
+		g.expr(F32)
+		g.vop(0x20)
+		g.op(byte(g.r.Intn(4)))
+	}
+}
+
+// fvec64 generates a vector of f64 lanes.
+func (g *gen) fvec64() {
+	defer func() { g.depth-- }()
+	if !g.vdepth() {
+		return
+	}
+	switch g.r.Intn(8) {
+	case 0:
+		g.ivec()
+	case 1:
+		g.expr(F64)
+		g.vop(0x14)
+	case 2:
+		g.fvec64()
+		g.vop(pick(g.r, vUnF64))
+	case 3, 4:
+		g.fvec64()
+		g.fvec64()
+		g.vop(pick(g.r, vBinF64))
+	case 5:
+		g.ivec()
+		g.vop(uint32(0xfe + g.r.Intn(2)))
+	case 6:
+		g.fvec32()
+		g.vop(0x5f)
+	default:
+		g.fvec64()
+		g.expr(F64)
+		g.vop(0x22)
+		g.op(byte(g.r.Intn(2)))
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"time"
@@ -19,17 +20,28 @@ type lucetConfig struct {
 	opt      int
 	bounds   object.BoundsChecks
 	baseline bool // the portable default CPU features (lucetc's), not this host's
+	fuel     bool // instrumented for fuel metering (with a budget it cannot exhaust)
+	// features, when not 0, are the CPU features instead of the host's
+	// (SSE4.1 alone: the emitter's sequences for popcnt, lzcnt, tzcnt
+	// and andn without those instructions).
+	features uint64
 }
 
 // lucetConfigs: both tiers in both bounds modes with this host's
-// features (what lucet-run and the Runtime API compile), and the
-// optimizing tier for lucetc's portable baseline.
+// features (what lucet-run and the Runtime API compile), the optimizing
+// tier for lucetc's portable baseline, both tiers with SSE4.1 alone
+// (the least lucet runs on), and the optimizing tier with fuel metering
+// (its counters at loop heads and calls live across the code the other
+// configurations compile).
 var lucetConfigs = []lucetConfig{
-	{"O2-guard", 2, object.BoundsGuard, false},
-	{"O0-guard", 0, object.BoundsGuard, false},
-	{"O2-explicit", 2, object.BoundsExplicit, false},
-	{"O0-explicit", 0, object.BoundsExplicit, false},
-	{"O2-guard-baseline", 2, object.BoundsGuard, true},
+	{"O2-guard", 2, object.BoundsGuard, false, false, 0},
+	{"O0-guard", 0, object.BoundsGuard, false, false, 0},
+	{"O2-explicit", 2, object.BoundsExplicit, false, false, 0},
+	{"O0-explicit", 0, object.BoundsExplicit, false, false, 0},
+	{"O2-guard-baseline", 2, object.BoundsGuard, true, false, 0},
+	{"O2-guard-sse41", 2, object.BoundsGuard, false, false, object.FeatureSSE41},
+	{"O0-explicit-sse41", 0, object.BoundsExplicit, false, false, object.FeatureSSE41},
+	{"O2-guard-fuel", 2, object.BoundsGuard, false, true, 0},
 }
 
 type lucetInstance struct {
@@ -47,8 +59,12 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 	opts.OptLevel = c.opt
 	opts.Bounds = c.bounds
 	opts.Parallel = 1
+	opts.Fuel = c.fuel
 	if c.baseline {
 		opts.Features = 0
+	}
+	if c.features != 0 {
+		opts.Features = c.features
 	}
 	o, err := compile.Wasm(b, opts)
 	if err != nil {
@@ -207,4 +223,26 @@ func le64(b []byte) uint64 {
 		v = v<<8 | uint64(b[i])
 	}
 	return v
+}
+
+// deterministic compiles b at -O 2 with one and with three goroutines and
+// says how the objects' code differs ("" if it does not): functions
+// compile in parallel and are concatenated after, so the code must not
+// depend on the parallelism (compile_test checks the test modules so).
+func deterministic(b []byte) string {
+	var texts [2][]byte
+	for i, par := range []int{1, 3} {
+		opts := compile.DefaultOptions()
+		opts.OptLevel = 2
+		opts.Parallel = par
+		o, err := compile.Wasm(b, opts)
+		if err != nil {
+			return ""
+		}
+		texts[i] = o.Text
+	}
+	if !bytes.Equal(texts[0], texts[1]) {
+		return fmt.Sprintf("nondeterministic: -O 2 code of %d bytes with 1 goroutine, %d with 3", len(texts[0]), len(texts[1]))
+	}
+	return ""
 }

@@ -1,8 +1,9 @@
 // Command difftest runs random WebAssembly modules under lucet (-O 0 and
-// -O 2, guard and explicit bounds checks, host and baseline CPU
-// features) and under wasmtime, and reports every difference in results,
-// traps (kind and wasm offset), logged values, memory and globals, and
-// every crash or hang.
+// -O 2, guard and explicit bounds checks, host, baseline and SSE4.1-only
+// CPU features, fuel metering: lucetConfigs) and under wasmtime, and
+// reports every difference in results, traps (kind and wasm offset),
+// logged values, memory and globals, every crash or hang, and -O 2 code
+// that depends on the compiler's parallelism.
 //
 // It links wasmtime (cgo), so it is a module of its own, outside the
 // product and `make test`: `make difftest` (scripts/difftest.sh) builds
@@ -350,6 +351,58 @@ func arg(r *rand.Rand, round int, t wasm.ValType) (lo, hi uint64) {
 	return lo, hi
 }
 
+// wtCopysignBug says whether wasmtime's out-of-bounds trap is at an
+// f32.copysign or f64.copysign: Cranelift before wasmtime PR #12435 (and
+// its backports; the harness links wasmtime-go v37) sinks the operand's
+// load into a 16-byte andps, which faults where the 4- or 8-byte load
+// near the end of memory is in bounds. Seen with wasmgen seeds
+// 2673 and 2921 (every lucet configuration returned or trapped later, as
+// the spec says).
+func wtCopysignBug(b []byte, want outcome) bool {
+	return want.trap == abi.TrapMemoryOutOfBounds.String() && want.offset >= 0 && want.offset < int64(len(b)) &&
+		(b[want.offset] == 0x98 || b[want.offset] == 0xa6)
+}
+
+// wtV128LowBug says whether lucet trapped out of bounds at a v128.load
+// whose value goes straight into an operation on its low 8 bytes
+// (extend_low, extmul_low, convert_low, promote_low) where wasmtime did
+// not trap: Cranelift folds the load into that instruction's 8-byte
+// memory operand (pmovsx, cvtdq2pd...), which loses the trap for bytes
+// 8..15 (wasmgen seed 50529: bytes 65525..65540 of one page; V8 traps
+// too). pkg/codegen's TestEndOfMemoryLoads keeps lucet trapping there.
+func wtV128LowBug(b []byte, want, got outcome) bool {
+	if want.trap != "" || got.trap != abi.TrapMemoryOutOfBounds.String() || got.offset < 0 || got.offset+2 > int64(len(b)) ||
+		b[got.offset] != 0xfd || b[got.offset+1] != 0x00 {
+		return false
+	}
+	p := int(got.offset) + 2
+	for i := 0; i < 2 && p < len(b); i++ { // the memarg: alignment, offset
+		for p < len(b) && b[p]&0x80 != 0 {
+			p++
+		}
+		p++
+	}
+	if p+1 >= len(b) || b[p] != 0xfd {
+		return false
+	}
+	sub, n := uint32(0), 0
+	for p+1+n < len(b) {
+		c := b[p+1+n]
+		sub |= uint32(c&0x7f) << (7 * n)
+		n++
+		if c&0x80 == 0 {
+			break
+		}
+	}
+	switch sub {
+	case 0x87, 0x89, 0xa7, 0xa9, 0xc7, 0xc9, // extend_low
+		0x9c, 0x9e, 0xbc, 0xbe, 0xdc, 0xde, // extmul_low
+		0xfe, 0xff, 0x5f: // convert_low, promote_low
+		return true
+	}
+	return false
+}
+
 // plausible says whether the instruction at offset off of module b can
 // trap with trap. wasmtime sometimes names the instruction after a
 // faulting load (the load folded into its user), which is not a finding.
@@ -505,6 +558,9 @@ func runModule(b []byte, seed int64) (res result) {
 	}()
 	res.Status = "ran"
 	res.Configs = len(insts)
+	if d := deterministic(b); d != "" {
+		res.Findings = append(res.Findings, d)
+	}
 	if werr != nil {
 		res.Status = "start-" + werr.Error()
 		return res
@@ -515,11 +571,20 @@ func runModule(b []byte, seed int64) (res result) {
 		if want.trap != "" {
 			res.Traps++
 		}
+		if wtCopysignBug(b, want) {
+			res.Status = "wasmtime-copysign"
+			break // wasmtime's state is not the module's from here on
+		}
 		for _, ci := range insts {
 			if ci.dead {
 				continue
 			}
 			got := ci.li.call(c.name, c.ft, c.args, callTimeout)
+			if wtV128LowBug(b, want, got) {
+				res.Status = "wasmtime-v128-low"
+				ci.dead = true
+				continue
+			}
 			d, nan := diff(b, want, got)
 			sd, snan := sameState(m, wt, ci.li)
 			if nan || snan {
@@ -591,9 +656,11 @@ func main() {
 	batch := flag.Int64("batch", 200, "modules per worker process")
 	one := flag.String("file", "", "run this .wasm once and print what differs")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
-	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline)")
+	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
+	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-sse41,O0-explicit-sse41,O2-guard-fuel)")
 	flag.Parse()
 	if *configs != "" {
+		workerArgs = append(workerArgs, "-configs", *configs)
 		var keep []lucetConfig
 		for _, c := range lucetConfigs {
 			if strings.Contains(","+*configs+",", ","+c.name+",") {
@@ -639,8 +706,16 @@ func main() {
 		runWorker(*gen, *from, *n, *out)
 		return
 	}
-	runParent(*gen, *from, *n, *batch, *out)
+	var deadline time.Time
+	if *budget > 0 {
+		deadline = time.Now().Add(*budget)
+	}
+	runParent(*gen, *from, *n, *batch, *out, deadline)
 }
+
+// workerArgs are the flags the parent passes on to its workers besides
+// the seed range (-configs).
+var workerArgs []string
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "difftest:", err)
@@ -693,8 +768,9 @@ func firstLine(s string) string {
 
 // runParent runs the seeds in worker processes of batch modules each; a
 // worker that dies or stops making progress is a finding for the seed it
-// was on, and the run goes on after it.
-func runParent(gen string, from, n, batch int64, out string) {
+// was on, and the run goes on after it. Past deadline (if not zero) the
+// worker is stopped and the run ends.
+func runParent(gen string, from, n, batch int64, out string, deadline time.Time) {
 	self, err := os.Executable()
 	if err != nil {
 		fatal(err)
@@ -704,7 +780,8 @@ func runParent(gen string, from, n, batch int64, out string) {
 	for start := from; start < end; {
 		cnt := min(batch, end-start)
 		os.Remove(progress)
-		cmd := exec.Command(self, "-worker", "-gen", gen, "-from", strconv.FormatInt(start, 10), "-n", strconv.FormatInt(cnt, 10), "-out", out)
+		args := append([]string{"-worker", "-gen", gen, "-from", strconv.FormatInt(start, 10), "-n", strconv.FormatInt(cnt, 10), "-out", out}, workerArgs...)
+		cmd := exec.Command(self, args...)
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		if err := cmd.Start(); err != nil {
 			fatal(err)
@@ -720,6 +797,13 @@ func runParent(gen string, from, n, batch int64, out string) {
 			case werr = <-done:
 				break wait
 			case <-time.After(5 * time.Second):
+				if !deadline.IsZero() && time.Now().After(deadline) {
+					cmd.Process.Kill()
+					<-done
+					fmt.Printf("stopped at the time limit\n")
+					summarize(filepath.Join(out, "stats.jsonl"))
+					return
+				}
 				p, _ := os.ReadFile(progress)
 				if string(p) != last {
 					last, lastChange = string(p), time.Now()
