@@ -204,7 +204,7 @@ func parseSize(flag, s string) (uint64, error) {
 
 // baseline is the least the code generator can target: SSE4.1, POPCNT,
 // LZCNT and BMI1 (roughly Haswell / Piledriver and later).
-const baseline = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+const baseline = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1 | object.FeatureERMS
 
 const haswell = object.AllFeatures
 

@@ -40,6 +40,7 @@ func detect() Features {
 		f.BMI1 = has(ebx7, 3)
 		f.AVX2 = has(ebx7, 5) && osAVX
 		f.BMI2 = has(ebx7, 8)
+		f.ERMS = has(ebx7, 9)
 	}
 	f.LZCNT = detectLZCNT()
 	return f

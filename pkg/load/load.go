@@ -537,6 +537,7 @@ func hostFeatures(cpu cpuid.Features) uint64 {
 		{cpu.BMI2, object.FeatureBMI2},
 		{cpu.AVX, object.FeatureAVX},
 		{cpu.AVX2, object.FeatureAVX2},
+		{cpu.ERMS, object.FeatureERMS},
 	} {
 		if x.has {
 			f |= x.bit
@@ -557,7 +558,7 @@ func checkFeatures(need uint64) error {
 	if need&object.FeatureLZCNT != 0 {
 		cpu = cpuid.X86()
 	}
-	if missing := need &^ hostFeatures(cpu); missing != 0 {
+	if missing := need &^ object.TuningFeatures &^ hostFeatures(cpu); missing != 0 {
 		hint := "recompile with lucetc --target-cpu=native"
 		if missing&object.FeatureSSE41 != 0 {
 			hint = "lucet's code, SIMD included, needs SSE4.1 on every host"

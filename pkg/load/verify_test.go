@@ -190,7 +190,9 @@ func TestCraftedMetadata(t *testing.T) {
 		{"start with parameters", func(m *object.Meta) { m.Start = 1 }, "start function"},
 		{"bounds mode", func(m *object.Meta) { m.Bounds = 1; m.MemReserve = 1 << 16 }, ""},
 		{"explicit bounds with a reservation", func(m *object.Meta) { m.Bounds = object.BoundsExplicit }, "explicit bounds checks with a reservation"},
-		{"reservation beyond the host's policy", func(m *object.Meta) { m.MemReserve = 1 << 40 }, "more than this host allows"},
+		// 32 GiB - 64 KiB: past the 16 GiB default, and the same varint
+		// length as the 4 GiB the module asked for (craft rewrites in place).
+		{"reservation beyond the host's policy", func(m *object.Meta) { m.MemReserve = 1<<35 - 1<<16 }, "more than this host allows"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

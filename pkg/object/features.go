@@ -19,10 +19,11 @@ var featureNames = [...]struct {
 	{FeatureBMI2, "bmi2"},
 	{FeatureAVX, "avx"},
 	{FeatureAVX2, "avx2"},
+	{FeatureERMS, "erms"},
 }
 
 // AllFeatures is the set of feature bits this build knows.
-const AllFeatures = FeatureSSE41 | FeatureSSE42 | FeaturePOPCNT | FeatureLZCNT | FeatureBMI1 | FeatureBMI2 | FeatureAVX | FeatureAVX2
+const AllFeatures = FeatureSSE41 | FeatureSSE42 | FeaturePOPCNT | FeatureLZCNT | FeatureBMI1 | FeatureBMI2 | FeatureAVX | FeatureAVX2 | FeatureERMS
 
 // FeatureNames lists the names of the bits set in f; unknown bits are
 // shown in hex.

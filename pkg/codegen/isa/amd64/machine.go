@@ -17,10 +17,13 @@ type Machine struct{}
 
 var _ isa.Machine = Machine{}
 
-// defaultFeatures are the CPU features the emitter relies on.
-const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
+// defaultFeatures are the CPU features the emitter relies on, and ERMS,
+// which only tunes (rep movsb/stosb for long copies and fills: every
+// x86-64 CPU since Ivy Bridge and Zen has it, and without it the code
+// still runs).
+const defaultFeatures = object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1 | object.FeatureERMS
 
-// DefaultFeatures: SSE4.1, POPCNT, LZCNT and BMI1.
+// DefaultFeatures: SSE4.1, POPCNT, LZCNT, BMI1 and ERMS.
 func (Machine) DefaultFeatures() uint64 { return defaultFeatures }
 
 // UsableFeatures adds SSE4.2 (pcmpgtq for i64x2's signed compares), AVX
