@@ -48,7 +48,7 @@ func (s *Store) builtin(b abi.Builtin) abi.TrapCode {
 		// too when its guests grow it, and counts against it; its own
 		// count in Table.Grow.
 		if foreign := t.owner != s; !foreign || s.tableElems+uint64(n) <= uint64(s.cfg.MaxTableElements) {
-			if old, ok := t.Grow(n, arg(1)); ok {
+			if old, ok := t.grow(n, arg(1)); ok {
 				res = uint64(old)
 				if foreign {
 					s.tableElems += uint64(n)
@@ -92,7 +92,7 @@ func (s *Store) builtin(b abi.Builtin) abi.TrapCode {
 		store64(a, v)
 		return abi.TrapNone
 	case abi.BuiltinTableSet:
-		if !inst.tables[u32(0)].Set(u32(1), arg(2)) {
+		if !inst.tables[u32(0)].set(u32(1), arg(2)) {
 			return abi.TrapTableOutOfBounds
 		}
 		return abi.TrapNone
