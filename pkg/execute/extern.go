@@ -397,6 +397,7 @@ type Memory struct {
 	slot     region    // what res points at: the dense slot, or the reservation made for this memory
 	owner    *Store    // nil for host memories
 	epoch    uint64    // owner's epoch when made (see Store.foreign)
+	uses     hostUses  // for a host memory
 
 	// pending is the data image not yet copied in (see
 	// Instance.applyImage): copied by the first Bytes or the first call
@@ -549,7 +550,27 @@ func (m *Memory) Pages() uint32 {
 // stale says whether m belongs to an instance its store's Reset
 // discarded: its descriptor is arena memory the next tenant has been
 // given, and its reservation may be that tenant's memory.
-func (m *Memory) stale() bool { return m.owner != nil && m.epoch != m.owner.epoch }
+func (m *Memory) stale() bool { return m.owner != nil && m.epoch != m.owner.epoch || m.desc == 0 }
+
+// Close gives back a host memory (NewMemory): its reservation and its
+// descriptor, now rather than when the garbage collector finds the Memory
+// unreachable. It fails while an instance of a store not yet reset or
+// closed imports the memory; after it, the memory cannot be imported, has
+// no pages and does not grow, and slices Bytes returned must not be used.
+// Closing a closed memory does nothing.
+func (m *Memory) Close() error {
+	if m.owner != nil {
+		return errors.New("execute: close: not a host memory (an instance's memories go with its store)")
+	}
+	if already, err := m.uses.close("memory"); already || err != nil {
+		return err
+	}
+	runtime.SetFinalizer(m, nil)
+	m.res.free()
+	hostArena.release(m.desc, 16)
+	m.desc = 0
+	return nil
+}
 
 // Bytes returns the memory's current contents (valid until it grows); nil
 // for a memory of an instance its store's Reset discarded.

@@ -44,6 +44,22 @@ func TestHostExternsFreed(t *testing.T) {
 	if grew := hostTaken() - before; grew > 64<<10 {
 		t.Fatalf("100,000 host tables and globals made and closed took %d bytes of hostArena, want at most 64 KiB", grew)
 	}
+	// Host memories: the descriptor, and the reservation now rather than
+	// at the garbage collector's leisure.
+	before = hostTaken()
+	for range 1000 {
+		m, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Bytes()[0] = 1
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if grew := hostTaken() - before; grew > 4<<10 {
+		t.Fatalf("1,000 host memories made and closed took %d bytes of hostArena, want at most 4 KiB", grew)
+	}
 }
 
 // Closing a host extern that a store's instance imports fails until that
@@ -71,9 +87,30 @@ func TestHostExternCloseInUse(t *testing.T) {
 	if err := tab.Close(); err == nil || !strings.Contains(err.Error(), "imported by instances") {
 		t.Fatalf("Close of an imported table = %v, want an error", err)
 	}
+	if err := mem.Close(); err == nil || !strings.Contains(err.Error(), "imported by instances") {
+		t.Fatalf("Close of an imported memory = %v, want an error", err)
+	}
 	if err := s.Reset(); err != nil {
 		t.Fatal(err)
 	}
+	if err := mem.Close(); err != nil {
+		t.Fatalf("memory Close after the store's Reset: %v", err)
+	}
+	if mem.Pages() != 0 || mem.Bytes() != nil {
+		t.Fatalf("closed memory: %d pages, %d bytes", mem.Pages(), len(mem.Bytes()))
+	}
+	if _, ok := mem.Grow(1); ok {
+		t.Fatal("closed memory grew")
+	}
+	fresh, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Instantiate(mod, ImportMap{"env": {"m": mem, "t": mustTable(t)}})
+	if err == nil || !strings.Contains(err.Error(), "host memory is closed") {
+		t.Fatalf("import of a closed memory = %v", err)
+	}
+	imports = ImportMap{"env": {"m": fresh, "t": tab}}
 	if err := tab.Close(); err != nil {
 		t.Fatalf("Close after the store's Reset: %v", err)
 	}

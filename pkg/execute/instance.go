@@ -408,6 +408,12 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a memory, have a %s", ext.ExternKind())
 			}
+			if m.owner == nil {
+				if !m.uses.acquire() {
+					return bad("host memory is closed")
+				}
+				s.hostUses = append(s.hostUses, &m.uses)
+			}
 			// Ownership first: a stale extern's type reads its descriptor.
 			if s.foreign(m.owner, m.epoch, m.desc) {
 				return bad("memory belongs to another store, or to an instance this store's Reset discarded")

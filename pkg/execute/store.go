@@ -82,7 +82,7 @@ type Store struct {
 	epoch      uint64                    // counts Resets; see Instance.epoch
 	vmctxs     atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs  []*Table                  // tables created here
-	hostUses   []*hostUses               // imports of host tables and globals, given back by release
+	hostUses   []*hostUses               // imports of host tables, globals and memories, given back by release
 	tableElems uint64                    // elements of ownedTabs, and guest growth of others, together (MaxTableElements)
 	ownedMems  []*Memory                 // memories created here
 	boundTabs  []*Table                  // host funcref tables imported here (bindHost)
@@ -295,7 +295,7 @@ func (s *Store) release() {
 		g.Set(0)
 		g.user.Store(nil)
 	}
-	// The host tables and globals its instances imported may be closed
+	// The host tables, globals and memories its instances imported may be closed
 	// now, as far as this store is concerned.
 	for _, u := range s.hostUses {
 		u.n.Add(-1)
