@@ -224,6 +224,57 @@ func (a *arena) free() {
 }
 
 // hostArena holds the cells and descriptors of externs the host creates
-// outside any store (NewGlobal, NewMemory, NewTable). They are small and
-// never freed.
-var hostArena arena
+// outside any store (NewGlobal, NewMemory, NewTable), and the elements of
+// small host tables. Unlike a store's arena it frees block by block (their
+// Close, or the finalizers of host memories and tables): an embedder that
+// makes host externs per request would otherwise grow without bound (up to
+// 4 KiB a table). Freed blocks are kept per size class, powers of two from
+// 16 bytes to smallTableBytes, for the next extern.
+var hostArena hostBlocks
+
+type hostBlocks struct {
+	mu    sync.Mutex
+	a     arena
+	free  [hostClasses][]uintptr
+	taken uintptr // bytes taken from a, for tests
+}
+
+const hostClasses = 9 // 16 << 8 = 4096 = smallTableBytes
+
+// class returns the size class of an n-byte block and its size.
+func (h *hostBlocks) class(n uintptr) (int, uintptr) {
+	c, size := 0, uintptr(16)
+	for size < n {
+		c, size = c+1, size*2
+	}
+	return c, size
+}
+
+func (h *hostBlocks) alloc(n uintptr) (uintptr, error) {
+	if n > smallTableBytes {
+		return 0, fmt.Errorf("execute: host block of %d bytes", n)
+	}
+	c, size := h.class(n)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if k := len(h.free[c]); k > 0 {
+		p := h.free[c][k-1]
+		h.free[c] = h.free[c][:k-1]
+		return p, nil
+	}
+	p, err := h.a.alloc(size)
+	if err == nil {
+		h.taken += size
+	}
+	return p, err
+}
+
+// release takes back a block of n bytes that alloc handed out; it is
+// cleared for the next.
+func (h *hostBlocks) release(p, n uintptr) {
+	c, size := h.class(n)
+	clear(bytesAt(p, int(size)))
+	h.mu.Lock()
+	h.free[c] = append(h.free[c], p)
+	h.mu.Unlock()
+}

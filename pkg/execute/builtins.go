@@ -17,8 +17,14 @@ func (s *Store) builtin(b abi.Builtin) abi.TrapCode {
 	case abi.BuiltinMemoryGrow:
 		res := uint64(0xFFFFFFFF)
 		if len(inst.mems) > 0 {
-			if old, ok := inst.mems[0].Grow(u32(0)); ok {
-				res = uint64(old)
+			// The store's cap holds for whatever memory its guests grow:
+			// its own are made within it, but an imported host memory (up
+			// to 4 GiB without a maximum) or another store's is not.
+			m, n := inst.mems[0], u32(0)
+			if cur := uint64(m.Pages()); n == 0 || cur+uint64(n) <= uint64(s.cfg.MaxMemoryPages) {
+				if old, ok := m.Grow(n); ok {
+					res = uint64(old)
+				}
 			}
 		}
 		store64(a, res)
@@ -35,10 +41,19 @@ func (s *Store) builtin(b abi.Builtin) abi.TrapCode {
 	case abi.BuiltinMemoryFill:
 		return inst.memoryFill(u32(0), byte(arg(1)), u32(2))
 	case abi.BuiltinTableGrow:
-		t := inst.tables[u32(0)]
+		t, n := inst.tables[u32(0)], u32(2)
 		res := uint64(0xFFFFFFFF)
-		if old, ok := t.Grow(u32(2), arg(1)); ok {
-			res = uint64(old)
+		// A table the store does not own (a host table, up to 16M
+		// elements, or another store's) grows within the store's budget
+		// too when its guests grow it, and counts against it; its own
+		// count in Table.Grow.
+		if foreign := t.owner != s; !foreign || s.tableElems+uint64(n) <= uint64(s.cfg.MaxTableElements) {
+			if old, ok := t.grow(n, arg(1)); ok {
+				res = uint64(old)
+				if foreign {
+					s.tableElems += uint64(n)
+				}
+			}
 		}
 		store64(a, res)
 		return abi.TrapNone
@@ -77,7 +92,7 @@ func (s *Store) builtin(b abi.Builtin) abi.TrapCode {
 		store64(a, v)
 		return abi.TrapNone
 	case abi.BuiltinTableSet:
-		if !inst.tables[u32(0)].Set(u32(1), arg(2)) {
+		if !inst.tables[u32(0)].set(u32(1), arg(2)) {
 			return abi.TrapTableOutOfBounds
 		}
 		return abi.TrapNone

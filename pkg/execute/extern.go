@@ -233,17 +233,76 @@ type Global struct {
 	// user is, for a mutable funcref host global, the store that
 	// imported it (see Store.bindHost).
 	user atomic.Pointer[Store]
+	uses hostUses // for a host global
 }
 
-// NewGlobal makes a host global with initial value v.
+// hostUses counts, for a host extern, the imports of it by stores not yet
+// reset or closed, or is closedUses once the extern is closed: a host
+// extern's cells go back to hostArena only when no store's instance can
+// reach them.
+type hostUses struct{ n atomic.Int64 }
+
+const closedUses = -1
+
+// acquire counts an import, or reports false for a closed extern.
+func (u *hostUses) acquire() bool {
+	for {
+		n := u.n.Load()
+		if n < 0 {
+			return false
+		}
+		if u.n.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// close marks the extern closed if nothing uses it. already reports an
+// extern closed before; err one in use.
+func (u *hostUses) close(what string) (already bool, err error) {
+	if u.n.CompareAndSwap(0, closedUses) {
+		return false, nil
+	}
+	if u.n.Load() == closedUses {
+		return true, nil
+	}
+	return false, fmt.Errorf("execute: close: the %s is imported by instances of a store not yet reset or closed", what)
+}
+
+// NewGlobal makes a host global with initial value v. A funcref global's
+// must be null (no store imports it yet; see Set): it panics otherwise.
 func NewGlobal(t wasm.GlobalType, v uint64) *Global {
+	if t.Type == wasm.FuncRef && v != 0 {
+		panic(errForeignRef)
+	}
 	cell, err := hostArena.alloc(abi.GlobalCellSize)
 	if err != nil {
 		panic(err) // 64 KiB anonymous mapping failed: the process is out of address space
 	}
 	g := &Global{typ: t, cell: cell}
 	g.Set(v)
+	// Unreachable, no store's instance can use it: its cell is free.
+	runtime.SetFinalizer(g, func(g *Global) { hostArena.release(g.cell, abi.GlobalCellSize) })
 	return g
+}
+
+// Close gives back the cell of a host global (NewGlobal), for the next
+// one: an embedder that makes globals per request and closes them uses
+// no more memory over time. It fails while an instance of a store not yet
+// reset or closed imports the global; after it, the global cannot be
+// imported, and Get and Set panic. Closing a closed global does nothing.
+// A global no longer reachable is freed without Close.
+func (g *Global) Close() error {
+	if g.owner != nil {
+		return errors.New("execute: close: not a host global (an instance's globals go with its store)")
+	}
+	if already, err := g.uses.close("global"); already || err != nil {
+		return err
+	}
+	runtime.SetFinalizer(g, nil)
+	hostArena.release(g.cell, abi.GlobalCellSize)
+	g.cell = 0
+	return nil
 }
 
 // ExternKind implements Extern.
@@ -255,11 +314,15 @@ func (g *Global) Type() wasm.GlobalType { return g.typ }
 // errStaleExtern is the panic of a Get or Set of a global that a
 // Store.Reset discarded: its cell is arena memory the next tenant has been
 // given (TestStaleExternUse).
-const errStaleExtern = "execute: use of a global of an instance its store's Reset discarded"
+const errStaleExtern = "execute: use of a global of an instance its store's Reset discarded, or of a closed host global"
+
+// errForeignRef is the panic of a Set of a funcref global to a value that
+// is not a function reference of its store (see Table.Set).
+const errForeignRef = "execute: a funcref global set to a value that is not null or a function reference of its store"
 
 // stale says whether g belongs to an instance its store's Reset
 // discarded (see Store.foreign).
-func (g *Global) stale() bool { return g.owner != nil && g.epoch != g.owner.epoch }
+func (g *Global) stale() bool { return g.owner != nil && g.epoch != g.owner.epoch || g.cell == 0 }
 
 // Get returns the value (the low 64 bits of a v128). It panics for a
 // global of an instance its store's Reset discarded.
@@ -271,8 +334,27 @@ func (g *Global) Get() uint64 {
 }
 
 // Set stores v; i32 and f32 values are kept zero-extended. It panics for
-// a global of an instance its store's Reset discarded.
+// a global of an instance its store's Reset discarded, and for a funcref
+// global, a value other than null or a function reference of its store
+// (its owner's, or for a mutable host global the store that imports it;
+// so a host funcref global is made null): a raw value from another store
+// would let this store's guests call into that store's instance, or once
+// it is closed, into its freed arena.
 func (g *Global) Set(v uint64) {
+	if v != 0 && g.typ.Type == wasm.FuncRef && !g.stale() {
+		s := g.owner
+		if s == nil {
+			s = g.user.Load()
+		}
+		if s == nil || !s.ownsFuncRef(uintptr(v)) {
+			panic(errForeignRef)
+		}
+	}
+	g.set(v)
+}
+
+// set is Set for the runtime: v comes from the module or its code.
+func (g *Global) set(v uint64) {
 	if g.stale() {
 		panic(errStaleExtern)
 	}
@@ -315,6 +397,7 @@ type Memory struct {
 	slot     region    // what res points at: the dense slot, or the reservation made for this memory
 	owner    *Store    // nil for host memories
 	epoch    uint64    // owner's epoch when made (see Store.foreign)
+	uses     hostUses  // for a host memory
 
 	// pending is the data image not yet copied in (see
 	// Instance.applyImage): copied by the first Bytes or the first call
@@ -345,9 +428,12 @@ func NewMemory(t wasm.MemType) (*Memory, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Host memories belong to no store; the reservation goes when the last
-	// instance importing it (which holds the *Memory) is gone.
-	runtime.SetFinalizer(m, func(m *Memory) { m.res.free() })
+	// Host memories belong to no store; the reservation and descriptor go
+	// when the last instance importing it (which holds the *Memory) is gone.
+	runtime.SetFinalizer(m, func(m *Memory) {
+		m.res.free()
+		hostArena.release(m.desc, 16)
+	})
 	return m, nil
 }
 
@@ -464,7 +550,27 @@ func (m *Memory) Pages() uint32 {
 // stale says whether m belongs to an instance its store's Reset
 // discarded: its descriptor is arena memory the next tenant has been
 // given, and its reservation may be that tenant's memory.
-func (m *Memory) stale() bool { return m.owner != nil && m.epoch != m.owner.epoch }
+func (m *Memory) stale() bool { return m.owner != nil && m.epoch != m.owner.epoch || m.desc == 0 }
+
+// Close gives back a host memory (NewMemory): its reservation and its
+// descriptor, now rather than when the garbage collector finds the Memory
+// unreachable. It fails while an instance of a store not yet reset or
+// closed imports the memory; after it, the memory cannot be imported, has
+// no pages and does not grow, and slices Bytes returned must not be used.
+// Closing a closed memory does nothing.
+func (m *Memory) Close() error {
+	if m.owner != nil {
+		return errors.New("execute: close: not a host memory (an instance's memories go with its store)")
+	}
+	if already, err := m.uses.close("memory"); already || err != nil {
+		return err
+	}
+	runtime.SetFinalizer(m, nil)
+	m.res.free()
+	hostArena.release(m.desc, 16)
+	m.desc = 0
+	return nil
+}
 
 // Bytes returns the memory's current contents (valid until it grows); nil
 // for a memory of an instance its store's Reset discarded.
@@ -559,22 +665,60 @@ type Table struct {
 	// user is, for a funcref host table, the store that imported it (see
 	// Store.bindHost).
 	user atomic.Pointer[Store]
+	uses hostUses // for a host table
 }
 
 // NewTable makes a host table of t.Limits.Min elements set to init.
+//
+// A funcref table's init must be null: no store imports the table yet, so
+// no function reference can be its (see Set).
 func NewTable(t wasm.TableType, init uint64) (*Table, error) {
+	if t.Elem == wasm.FuncRef && init != 0 {
+		return nil, errors.New("execute: a new host funcref table's elements must be null (a function reference belongs to a store; see Table.Set)")
+	}
 	desc, err := hostArena.alloc(16)
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init, &hostArena, maxTableElems, nil, nil)
+	tb, err := newTable(t, desc, init, nil, maxTableElems, nil, nil)
 	if err != nil {
+		hostArena.release(desc, 16)
 		return nil, err
 	}
-	if tb.res != nil {
-		runtime.SetFinalizer(tb, func(t *Table) { t.res.free() })
-	}
+	// Unreachable, no store's instance can use it (each holds the *Table).
+	runtime.SetFinalizer(tb, (*Table).freeHost)
 	return tb, nil
+}
+
+// Close gives back the memory of a host table (NewTable): its descriptor,
+// and its elements (a small table's block, or a large one's reservation),
+// for the next one: an embedder that makes tables per request and closes
+// them uses no more memory over time (up to 4 KiB a table grew without
+// bound). It fails while an instance of a store not yet reset or closed
+// imports the table; after it, the table cannot be imported and has no
+// elements. Closing a closed table does nothing. A table no longer
+// reachable is freed without Close.
+func (t *Table) Close() error {
+	if t.owner != nil {
+		return errors.New("execute: close: not a host table (an instance's tables go with its store)")
+	}
+	if already, err := t.uses.close("table"); already || err != nil {
+		return err
+	}
+	runtime.SetFinalizer(t, nil)
+	t.freeHost()
+	t.desc = 0
+	return nil
+}
+
+// freeHost gives back a host table's descriptor and elements.
+func (t *Table) freeHost() {
+	if t.res != nil {
+		t.res.free()
+	} else {
+		hostArena.release(loadPtr(t.desc+abi.TableDescElems), uintptr(max(t.maxLen, 1))*8)
+	}
+	hostArena.release(t.desc, 16)
 }
 
 // smallTableBytes bounds the tables whose elements live in the store's
@@ -587,6 +731,7 @@ const smallTableBytes = 4 << 10
 // whose instance defines the table (nil for a host table), counts its
 // elements against the store's budget (see Table.Grow).
 // The Table is built in into when it is not nil.
+// ar nil is hostArena.
 func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table, owner *Store) (*Table, error) {
 	maxLen := min(uint64(maxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
@@ -607,7 +752,11 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 		tb.epoch = owner.epoch
 	}
 	if maxLen*8 <= smallTableBytes {
-		elems, err := ar.alloc(uintptr(max(maxLen, 1)) * 8)
+		alloc := hostArena.alloc
+		if ar != nil {
+			alloc = ar.alloc
+		}
+		elems, err := alloc(uintptr(max(maxLen, 1)) * 8)
 		if err != nil {
 			return nil, err
 		}
@@ -623,7 +772,7 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 		storePtr(desc+abi.TableDescElems, res.addr())
 	}
 	store64(desc+abi.TableDescLen, 0)
-	if _, ok := tb.Grow(uint32(t.Limits.Min), init); !ok {
+	if _, ok := tb.grow(uint32(t.Limits.Min), init); !ok {
 		if tb.res != nil {
 			tb.res.free()
 		}
@@ -646,14 +795,18 @@ func (t *Table) Type() wasm.TableType {
 // store's Reset discarded (whose descriptor is arena memory the next
 // tenant has been given), so that Get and Set refuse every index.
 func (t *Table) Len() uint32 {
-	if t.owner != nil && t.epoch != t.owner.epoch {
+	if t.owner != nil && t.epoch != t.owner.epoch || t.desc == 0 {
 		return 0
 	}
 	return uint32(load64(t.desc + abi.TableDescLen))
 }
 
 func (t *Table) elems() []uint64 {
-	return words(loadPtr(t.desc+abi.TableDescElems), int(t.Len()))
+	n := t.Len()
+	if n == 0 {
+		return nil
+	}
+	return words(loadPtr(t.desc+abi.TableDescElems), int(n))
 }
 
 // Get returns element i (a FuncRef address for funcref tables, the host's
@@ -665,8 +818,20 @@ func (t *Table) Get(i uint32) (v uint64, ok bool) {
 	return t.elems()[i], true
 }
 
-// Set stores element i.
+// Set stores element i. For a funcref table, v must be null or a function
+// reference of the table's store (its owner's, or for a host table the
+// store that imports it): a raw value from another store would let this
+// store's guests call into that store's instance, or once it is closed,
+// into its freed arena. Set refuses anything else, returning false.
 func (t *Table) Set(i uint32, v uint64) bool {
+	if !t.validRef(v) {
+		return false
+	}
+	return t.set(i, v)
+}
+
+// set is Set for the runtime (table.set): v comes from the guest's code.
+func (t *Table) set(i uint32, v uint64) bool {
 	if i >= t.Len() {
 		return false
 	}
@@ -674,9 +839,44 @@ func (t *Table) Set(i uint32, v uint64) bool {
 	return true
 }
 
-// Grow appends n elements set to init, returning the old length.
+// validRef says whether v may be stored in t by the host: anything in an
+// externref table; in a funcref table null or a FuncRef record of a live
+// instance of the table's store (none for a host table no store imports).
+func (t *Table) validRef(v uint64) bool {
+	if v == 0 || t.typ.Elem != wasm.FuncRef {
+		return true
+	}
+	s := t.owner
+	if s == nil {
+		s = t.user.Load()
+	}
+	return s != nil && s.ownsFuncRef(uintptr(v))
+}
+
+// ownsFuncRef says whether a is the FuncRef record of a function of one
+// of the store's instances.
+func (s *Store) ownsFuncRef(a uintptr) bool {
+	for _, inst := range s.instances {
+		lo := inst.funcRefs
+		if a >= lo && a < lo+uintptr(len(inst.funcs))*abi.FuncRefSize && (a-lo)%abi.FuncRefSize == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Grow appends n elements set to init, returning the old length. init
+// is held to what Set allows.
 func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
-	if t.owner != nil && t.epoch != t.owner.epoch {
+	if !t.validRef(init) {
+		return uint32(t.Len()), false
+	}
+	return t.grow(n, init)
+}
+
+// grow is Grow for the runtime: init comes from the module or its code.
+func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
+	if t.owner != nil && t.epoch != t.owner.epoch || t.desc == 0 {
 		return 0, false
 	}
 	cur := load64(t.desc + abi.TableDescLen)

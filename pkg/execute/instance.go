@@ -393,6 +393,12 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a table, have a %s", ext.ExternKind())
 			}
+			if t.owner == nil {
+				if !t.uses.acquire() {
+					return bad("host table is closed")
+				}
+				s.hostUses = append(s.hostUses, &t.uses)
+			}
 			// Ownership first: a stale extern's type reads its descriptor.
 			if s.foreign(t.owner, t.epoch, t.desc) {
 				return bad("table belongs to another store, or to an instance this store's Reset discarded")
@@ -415,6 +421,12 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a memory, have a %s", ext.ExternKind())
 			}
+			if m.owner == nil {
+				if !m.uses.acquire() {
+					return bad("host memory is closed")
+				}
+				s.hostUses = append(s.hostUses, &m.uses)
+			}
 			// Ownership first: a stale extern's type reads its descriptor.
 			if s.foreign(m.owner, m.epoch, m.desc) {
 				return bad("memory belongs to another store, or to an instance this store's Reset discarded")
@@ -433,6 +445,12 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			g, ok := ext.(*Global)
 			if !ok {
 				return bad("want a global, have a %s", ext.ExternKind())
+			}
+			if g.owner == nil {
+				if !g.uses.acquire() {
+					return bad("host global is closed")
+				}
+				s.hostUses = append(s.hostUses, &g.uses)
 			}
 			if s.foreign(g.owner, g.epoch, g.cell) {
 				return bad("global belongs to another store, or to an instance this store's Reset discarded")
@@ -627,7 +645,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 			if gl.typ.Type == wasm.V128 {
 				gl.SetV128(v128)
 			} else {
-				gl.Set(v)
+				gl.set(v)
 			}
 		}
 	}

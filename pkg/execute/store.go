@@ -25,12 +25,15 @@ type Config struct {
 	StackSize int
 	// MaxMemoryPages caps every memory the store creates (0 = 65535,
 	// abi.MaxMemPages, the most it can be; or 256 with LayoutDense, where
-	// it is also the size of a memory slot).
+	// it is also the size of a memory slot), and memory.grow by its
+	// guests of any memory, imported host memories included.
 	MaxMemoryPages uint32
 	// MaxTableElements caps the elements of all tables the store's
 	// instances define, together (0 = 1<<24): a table whose minimum would
 	// go past it fails to instantiate, and table.grow past it returns -1.
-	// Host tables (NewTable) are the embedder's and not counted.
+	// Growth by its guests of tables the store does not own (host tables,
+	// NewTable, or another store's) counts too; growth by the host
+	// (Table.Grow) of host tables does not.
 	MaxTableElements uint32
 	// Layout is how memories are laid out (LayoutGuard by default).
 	Layout Layout
@@ -79,7 +82,8 @@ type Store struct {
 	epoch      uint64                    // counts Resets; see Instance.epoch
 	vmctxs     atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
 	ownedTabs  []*Table                  // tables created here
-	tableElems uint64                    // elements of ownedTabs together (MaxTableElements)
+	hostUses   []*hostUses               // imports of host tables, globals and memories, given back by release
+	tableElems uint64                    // elements of ownedTabs, and guest growth of others, together (MaxTableElements)
 	ownedMems  []*Memory                 // memories created here
 	boundTabs  []*Table                  // host funcref tables imported here (bindHost)
 	boundGlobs []*Global                 // mutable host funcref globals imported here
@@ -291,6 +295,13 @@ func (s *Store) release() {
 		g.Set(0)
 		g.user.Store(nil)
 	}
+	// The host tables, globals and memories its instances imported may be closed
+	// now, as far as this store is concerned.
+	for _, u := range s.hostUses {
+		u.n.Add(-1)
+	}
+	clear(s.hostUses)
+	s.hostUses = s.hostUses[:0]
 	clear(s.boundTabs)
 	clear(s.boundGlobs)
 	s.boundTabs, s.boundGlobs = s.boundTabs[:0], s.boundGlobs[:0]

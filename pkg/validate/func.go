@@ -272,7 +272,10 @@ func (fv *funcValidator) setupLocals(ft *wasm.FuncType, code *wasm.Code) error {
 	}
 	fv.numLocals = total
 	fv.fi.NumLocals = int(total)
-	if total <= maxExpandedLocals {
+	// Expanded only while that costs about what reading the body does: a
+	// function declaring far more locals than its code can touch would
+	// otherwise cost the validator time in proportion to the declaration.
+	if total <= maxExpandedLocals && total <= uint64(len(code.Body))+256 {
 		fv.expanded = true
 		fv.locals = append(fv.locals[:0], ft.Params...)
 		for _, e := range code.Locals {

@@ -1,7 +1,10 @@
 package frontend
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/lucet-go/lucet/internal/lazy"
@@ -17,12 +20,22 @@ import (
 // once all its predecessors are known, and reads in unsealed blocks create
 // parameters completed at sealing.
 type builder struct {
-	m      *wasm.Module
-	f      *ssa.Func
-	fidx   uint32
-	opts   *ssa.Options
-	vars   []ssa.Type // variable types: params, locals, then memlen
-	memVar int        // variable holding the memory length, or -1
+	m    *wasm.Module
+	f    *ssa.Func
+	fidx uint32
+	opts *ssa.Options
+	// The variables are the params, the locals, then memlen (memVar).
+	// Their types are runs, not one entry per variable: a function may
+	// declare 50,000 locals and touch none of them, and what it declares
+	// costs nothing until it is read (varType).
+	nvars  int
+	params []ssa.Type
+	runs   []localRun
+	// zeros are the zero constants of the locals read before any write,
+	// made on first read (readVar) and placed in the entry block at the
+	// end (placeZeros).
+	zeros  []zeroVar
+	memVar int // variable holding the memory length, or -1
 	stack  []*ssa.Value
 	frames []frame
 	cur    *ssa.Block
@@ -44,9 +57,11 @@ type builder struct {
 	// a big function has tens of thousands.
 	dense  []*ssa.Value
 	stride int
-	defs   map[uint64]*ssa.Value
-	ws     *ssa.Workspace
-	facts  *Facts
+	// denseMax bounds the dense table for this function (≤ maxDense).
+	denseMax int
+	defs     map[uint64]*ssa.Value
+	ws       *ssa.Workspace
+	facts    *Facts
 }
 
 type frameKind uint8
@@ -88,7 +103,7 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 		// The operand stack, frames and variable types of the worker's
 		// previous function, for their capacity.
 		if old, ok := ws.Frontend.(*builder); ok {
-			b.stack, b.frames, b.vars = old.stack[:0], old.frames[:0], old.vars[:0]
+			b.stack, b.frames, b.runs, b.zeros = old.stack[:0], old.frames[:0], old.runs[:0], old.zeros[:0]
 		}
 		ws.Frontend = b
 	}
@@ -97,21 +112,28 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	if b.f.Params, b.f.Results, err = ssa.Signature(ft); err != nil {
 		return nil, err
 	}
-	b.vars = append(b.vars, b.f.Params...)
+	b.params = b.f.Params
+	b.nvars = len(b.params)
 	for _, le := range code.Locals {
 		t, err := ssa.ValType(le.Type)
 		if err != nil {
 			return nil, err
 		}
-		for i := uint32(0); i < le.Count; i++ {
-			b.vars = append(b.vars, t)
+		if le.Count > 0 {
+			b.nvars += int(le.Count)
+			b.runs = append(b.runs, localRun{end: b.nvars, t: t})
 		}
 	}
 	if m.NumMems() > 0 {
-		b.memVar = len(b.vars)
-		b.vars = append(b.vars, ssa.TI64)
+		b.memVar = b.nvars
+		b.nvars++
 	}
-	b.stride = len(b.vars)
+	b.stride = b.nvars
+	// The dense table may cover about as many definitions as the body
+	// has bytes (and a floor for small functions); a function declaring
+	// more variables than that keeps its definitions in the map, whose
+	// size follows what the code writes, not what it declares.
+	b.denseMax = min(maxDense, max(4096, 16*len(code.Body)))
 	if ws != nil {
 		b.dense = ws.DefsDense[:0]
 	}
@@ -127,12 +149,10 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 		f.Args = append(f.Args, a)
 		b.writeVar(entry, i, a)
 	}
-	for i := len(f.Params); i < len(b.vars); i++ {
-		if i == b.memVar {
-			b.writeVar(entry, i, b.add(ssa.OpMemLen, ssa.TI64))
-		} else {
-			b.writeVar(entry, i, b.cnst(b.vars[i], 0))
-		}
+	// The locals get their zero on first read (readVar): one never read
+	// costs nothing.
+	if b.memVar >= 0 {
+		b.writeVar(entry, b.memVar, b.add(ssa.OpMemLen, ssa.TI64))
 	}
 	entryCheck := b.add(ssa.OpInterrupt, ssa.TNone)
 	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
@@ -161,8 +181,63 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 			}
 		}
 	}
+	b.placeZeros()
 	b.placeFuel()
 	return f, nil
+}
+
+// localRun is a run of locals of type t ending (exclusive) at variable end.
+type localRun struct {
+	end int
+	t   ssa.Type
+}
+
+// varType is the type of variable x.
+func (b *builder) varType(x int) ssa.Type {
+	if x < len(b.params) {
+		return b.params[x]
+	}
+	if x == b.memVar {
+		return ssa.TI64
+	}
+	// Few runs in practice (one per local type); a binary search for the
+	// hostile many.
+	i := sort.Search(len(b.runs), func(i int) bool { return b.runs[i].end > x })
+	return b.runs[i].t
+}
+
+// zero is the value of local x where nothing has written it: a zero
+// constant of its type in the entry block.
+func (b *builder) zero(x int) *ssa.Value {
+	t := b.varType(x)
+	v := b.f.NewValue(b.f.Entry, ssa.OpConst, t)
+	b.zeros = append(b.zeros, zeroVar{x, v})
+	return v
+}
+
+// zeroVar is a local's zero constant and the local.
+type zeroVar struct {
+	x int
+	v *ssa.Value
+}
+
+// placeZeros puts the zero constants of the locals read before written at
+// the head of the entry block, after the global addresses, ordered by
+// local, where a constant for every local used to be made eagerly.
+func (b *builder) placeZeros() {
+	if len(b.zeros) == 0 {
+		return
+	}
+	slices.SortFunc(b.zeros, func(p, q zeroVar) int { return cmp.Compare(p.x, q.x) })
+	e := b.f.Entry
+	at, k := len(b.gaddr), len(b.zeros)
+	vs := slices.Grow(ssa.Grow(b.f.WS.ValueBump(), e.Values, k), k)
+	vs = vs[:len(vs)+k]
+	copy(vs[at+k:], vs[at:len(vs)-k])
+	for i, z := range b.zeros {
+		vs[at+i] = z.v
+	}
+	e.Values = vs
 }
 
 // globalAddr returns the value holding the address of global idx's cell,
@@ -252,7 +327,7 @@ func (b *builder) writeVar(blk *ssa.Block, x int, v *ssa.Value) {
 // definition to the map and reports false when it would outgrow maxDense.
 func (b *builder) growDense(i int) bool {
 	need := (i/b.stride + 1) * b.stride
-	if need > maxDense {
+	if need > b.denseMax {
 		m := b.defMap()
 		for j, v := range b.dense {
 			if v != nil {
@@ -263,7 +338,7 @@ func (b *builder) growDense(i int) bool {
 		b.dense, b.stride = b.dense[:0], 0
 		return false
 	}
-	n := min(max(2*len(b.dense), need, 64*b.stride), maxDense)
+	n := min(max(2*len(b.dense), need, 64*b.stride), b.denseMax)
 	if n <= cap(b.dense) {
 		old := len(b.dense)
 		b.dense = b.dense[:n]
@@ -310,13 +385,16 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 	}
 	var v *ssa.Value
 	switch {
+	case blk == b.f.Entry:
+		// Nothing wrote x on the way from the entry: a local's zero.
+		v = b.zero(x)
 	case !blk.Sealed:
-		v = b.newParam(blk, b.vars[x])
+		v = b.newParam(blk, b.varType(x))
 		blk.Incomplete = append(blk.Incomplete, ssa.IncompleteParam{Variable: x, Param: v})
 	case len(blk.Preds) == 1:
 		v = b.readVar(blk.Preds[0], x)
 	default:
-		v = b.newParam(blk, b.vars[x])
+		v = b.newParam(blk, b.varType(x))
 		b.writeVar(blk, x, v)
 		b.addParamArgs(blk, x)
 	}

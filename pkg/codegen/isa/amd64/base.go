@@ -340,6 +340,12 @@ func (b *baseEmitter) reset(m *wasm.Module, opts *ssa.Options, ft wasm.FuncType,
 	if b.results, err = b.valTypes(ft.Results); err != nil {
 		return err
 	}
+	// A function declaring far more locals than its code can touch goes
+	// through the SSA pipeline, where a local never read costs nothing:
+	// here each would be a frame slot to set up and zero.
+	if uint64(code.NumLocals) > uint64(len(code.Body))+256 {
+		return unsupported("more locals than code")
+	}
 	b.locals = append(b.locals[:0], b.params...)
 	for _, le := range code.Locals {
 		t, err := ssa.ValType(le.Type)
