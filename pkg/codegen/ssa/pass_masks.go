@@ -119,26 +119,56 @@ func dropRedundantMasks(f *Func) {
 	// Other block parameters start from nothing and grow with their
 	// inputs until nothing changes; values are recomputed from them each
 	// round.
-	for changed := true; changed; {
-		changed = false
-		for _, b := range f.Blocks {
-			for _, v := range b.Values {
-				if v.ID < maxID && set(v, eval(v)) {
+	// The first round visits every value and edge and keeps, in the same
+	// order, the steps whose result can still change (values computed
+	// from other values, edges into integer parameters); the later rounds
+	// repeat only those (gobig: most values are loads, calls and
+	// constants, fixed after one look).
+	type step struct{ v, p *Value } // p == nil: evaluate v; else p |= v
+	var steps []step
+	edge := func(p, a *Value) bool {
+		nb := get(p) | get(a)
+		if !known[p.ID] || nb != pb[p.ID] {
+			known[p.ID], pb[p.ID] = true, nb
+			return true
+		}
+		return false
+	}
+	changed := false
+	for _, b := range f.Blocks {
+		for _, v := range b.Values {
+			if v.ID >= maxID {
+				continue
+			}
+			if set(v, eval(v)) {
+				changed = true
+			}
+			if dependsOnArgs(v) {
+				steps = append(steps, step{v: v})
+			}
+		}
+		for _, e := range b.Succs {
+			for i, a := range e.Args {
+				p := e.B.Params[i]
+				if p.ID >= maxID || p.Type != TI32 && p.Type != TI64 {
+					continue
+				}
+				if edge(p, a) {
 					changed = true
 				}
+				steps = append(steps, step{v: a, p: p})
 			}
-			for _, e := range b.Succs {
-				for i, a := range e.Args {
-					p := e.B.Params[i]
-					if p.ID >= maxID || p.Type != TI32 && p.Type != TI64 {
-						continue
-					}
-					nb := get(p) | get(a)
-					if !known[p.ID] || nb != pb[p.ID] {
-						known[p.ID], pb[p.ID] = true, nb
-						changed = true
-					}
+		}
+	}
+	for changed {
+		changed = false
+		for _, st := range steps {
+			if st.p == nil {
+				if set(st.v, eval(st.v)) {
+					changed = true
 				}
+			} else if edge(st.p, st.v) {
+				changed = true
 			}
 		}
 	}
@@ -177,6 +207,20 @@ func hasConstMask(f *Func) bool {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// dependsOnArgs says whether dropRedundantMasks's bits for v are computed
+// from its arguments' (and may change as they do), rather than fixed by
+// its op alone.
+func dependsOnArgs(v *Value) bool {
+	if v.Type != TI32 && v.Type != TI64 {
+		return false
+	}
+	switch v.Op {
+	case OpAnd, OpOr, OpXor, OpShrU, OpShl, OpRotl, OpRotr, OpExtendU, OpWrap, OpSelect:
+		return true
 	}
 	return false
 }
