@@ -791,11 +791,16 @@ func (t *Table) Type() wasm.TableType {
 	return tt
 }
 
+// stale says whether t belongs to an instance its store's Reset
+// discarded (its descriptor is arena memory the next tenant has been
+// given) or was closed.
+func (t *Table) stale() bool { return t.owner != nil && t.epoch != t.owner.epoch || t.desc == 0 }
+
 // Len is the current number of elements; 0 for a table of an instance its
 // store's Reset discarded (whose descriptor is arena memory the next
 // tenant has been given), so that Get and Set refuse every index.
 func (t *Table) Len() uint32 {
-	if t.owner != nil && t.epoch != t.owner.epoch || t.desc == 0 {
+	if t.stale() {
 		return 0
 	}
 	return uint32(load64(t.desc + abi.TableDescLen))
@@ -876,7 +881,7 @@ func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {
 
 // grow is Grow for the runtime: init comes from the module or its code.
 func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
-	if t.owner != nil && t.epoch != t.owner.epoch || t.desc == 0 {
+	if t.stale() {
 		return 0, false
 	}
 	cur := load64(t.desc + abi.TableDescLen)
