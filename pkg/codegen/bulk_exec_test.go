@@ -36,17 +36,9 @@ func TestMemoryCopyOverlap(t *testing.T) {
 // TestRepOnlyWithERMS: rep movsb/stosb are slow on a CPU that does not
 // report ERMS (strings-bulk 1.4x the CPU time of the loops on an EPYC
 // VM), so code for such a target has none, and code for one with ERMS
-// has both; either way the object does not require ERMS of the host.
+// has both (that the loader never requires ERMS: load.TestFeatures).
 func TestRepOnlyWithERMS(t *testing.T) {
-	m := &wasm.Module{
-		Types: []wasm.FuncType{{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}}},
-		Funcs: []uint32{0, 0},
-		Mems:  []wasm.MemType{{Limits: wasm.Limits{Min: 1}}},
-		Codes: []wasm.Code{
-			{Body: []byte{0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 10, 0, 0, 0x0b}}, // memory.copy
-			{Body: []byte{0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 11, 0, 0x0b}},    // memory.fill
-		},
-	}
+	m := copyFillModule()
 	base := object.FeatureSSE41 | object.FeaturePOPCNT | object.FeatureLZCNT | object.FeatureBMI1
 	for _, f := range []uint64{base, base | object.FeatureAVX} {
 		for _, erms := range []bool{true, false} {
@@ -71,18 +63,23 @@ func TestRepOnlyWithERMS(t *testing.T) {
 	}
 }
 
-func testMemoryCopyOverlap(t *testing.T, features uint64) {
-	i32 := wasm.I32
-	m := &wasm.Module{
-		Types: []wasm.FuncType{{Params: []wasm.ValType{i32, i32, i32}}},
+// copyFillModule has two functions of (dst, src or byte, n): memory.copy
+// and memory.fill.
+func copyFillModule() *wasm.Module {
+	return &wasm.Module{
+		Types: []wasm.FuncType{{Params: []wasm.ValType{wasm.I32, wasm.I32, wasm.I32}}},
 		Funcs: []uint32{0, 0},
 		Mems:  []wasm.MemType{{Limits: wasm.Limits{Min: 1}}},
 		Codes: []wasm.Code{
 			{Body: []byte{0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 10, 0, 0, 0x0b}}, // memory.copy
 			{Body: []byte{0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 11, 0, 0x0b}},    // memory.fill
 		},
-		Exports: []wasm.Export{{Name: "copy", Kind: wasm.ExternFunc, Index: 0}, {Name: "fill", Kind: wasm.ExternFunc, Index: 1}},
 	}
+}
+
+func testMemoryCopyOverlap(t *testing.T, features uint64) {
+	m := copyFillModule()
+	m.Exports = []wasm.Export{{Name: "copy", Kind: wasm.ExternFunc, Index: 0}, {Name: "fill", Kind: wasm.ExternFunc, Index: 1}}
 	inst := compileInstance(t, m, codegen.Options{Features: features})
 	mem := inst.Memory().Bytes()
 	ref := make([]byte, len(mem))
