@@ -19,6 +19,7 @@ type Workspace struct {
 	args   chunks[*Value]
 	blocks chunks[Block]
 	i32    Bump[int32]
+	u64    Bump[uint64]
 	f32    Bump[float32]
 	ptrs   Bump[*Value]
 	bptrs  Bump[*Block]
@@ -51,6 +52,7 @@ func (w *Workspace) Reset() {
 	w.args.reset()
 	w.blocks.reset()
 	w.i32.Reset()
+	w.u64.Reset()
 	w.f32.Reset()
 	w.ptrs.Reset()
 	w.bptrs.Reset()
@@ -158,6 +160,14 @@ func (w *Workspace) Int32s(n int) []int32 {
 		return make([]int32, n)
 	}
 	return w.i32.Take(n)
+}
+
+// Uint64s returns n zero uint64s that live until the workspace is reset.
+func (w *Workspace) Uint64s(n int) []uint64 {
+	if w == nil {
+		return make([]uint64, n)
+	}
+	return w.u64.Take(n)
 }
 
 // Float32s returns n zero float32s that live until the workspace is reset.
