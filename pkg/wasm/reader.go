@@ -111,6 +111,12 @@ func (r *Reader) Byte() (byte, error) {
 
 // U32 reads an unsigned LEB128 32-bit integer.
 func (r *Reader) U32() (uint32, error) {
+	// Most immediates (local and label indexes) take one byte: no call.
+	if r.pos < len(r.b) && r.b[r.pos] < 0x80 {
+		c := r.b[r.pos]
+		r.pos++
+		return uint32(c), nil
+	}
 	v, n, err := ReadU32(r.b[r.pos:])
 	r.pos += n
 	return v, err
