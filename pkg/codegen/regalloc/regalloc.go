@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -101,6 +100,36 @@ func intersects(a, b *interval) bool {
 		}
 	}
 	return false
+}
+
+// searchAbove is the index of the first position of ps (sorted) above
+// p: sort.Search without a call per probe.
+func searchAbove(ps []int32, p int32) int {
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ps[m] <= p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// searchFrom is the index of the first position of ps (sorted) at or
+// above p.
+func searchFrom(ps []int32, p int32) int {
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ps[m] < p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // segFrom is the index of the first range of ss ending after p.
@@ -377,6 +406,7 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 		inMark[i], outMark[i] = -1, -1
 	}
 	var work []int32
+	bump := f.WS.Int32Bump()
 	for g := int32(0); g < int32(n); g++ {
 		v := byGID[g]
 		if v == nil {
@@ -385,7 +415,7 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 		addOut := func(i int32) {
 			if outMark[i] != g {
 				outMark[i] = g
-				liveOut[i] = append(ssa.Grow(f.WS.Int32Bump(), liveOut[i], 1), g)
+				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), g)
 			}
 		}
 		work = work[:0]
@@ -404,7 +434,7 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 				continue
 			}
 			inMark[i] = g
-			b.LiveIn = append(ssa.Grow(f.WS.Int32Bump(), b.LiveIn, 1), g)
+			b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
 			for _, p := range b.Preds {
 				j := idx[p.ID]
 				addOut(j)
@@ -473,7 +503,12 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 			}
 		}
 	}
-	slices.SortStableFunc(ivs, func(a, b interval) int { return cmp.Compare(a.Start, b.Start) })
+	// Nearly always in order already (definitions in layout order): a
+	// check is one pass, the stable sort several.
+	byStart := func(a, b interval) int { return cmp.Compare(a.Start, b.Start) }
+	if !slices.IsSortedFunc(ivs, byStart) {
+		slices.SortStableFunc(ivs, byStart)
+	}
 	return ivs
 }
 
@@ -520,18 +555,24 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 		}
 	}
 	// use records a use at p of v, which needs a location, for v's range
-	// in this block.
+	// in this block. A block's uses come in increasing position (the
+	// terminator's last), so the latest is the last use.
 	use := func(v *ssa.Value, p int32) {
-		if openAt[v.ID] >= 0 && p > lastUse[v.ID] {
+		if openAt[v.ID] >= 0 {
 			lastUse[v.ID] = p
 		}
 	}
 	for i, b := range f.Blocks {
 		touched = touched[:0]
+		// Global values (byGID) all need a location and have a start.
 		for _, g := range b.LiveIn {
-			v := byGID[g]
-			extend(v.ID, b.Start)
-			open(v, b.Start)
+			id := byGID[g].ID
+			start[id] = min(start[id], b.Start)
+			end[id] = max(end[id], b.Start)
+			if openAt[id] < 0 {
+				openAt[id] = b.Start
+				touched = append(touched, id)
+			}
 		}
 		for _, p := range b.Params {
 			open(p, b.Start)
@@ -542,19 +583,25 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 			if v.Op != ssa.OpResult {
 				p := pos[v.ID]
 				for k, a := range v.Args {
-					if !NeedsReg(a) {
+					// start is set (defPoints) for the values that need a
+					// location: NeedsReg without reading a's fields.
+					id := a.ID
+					if start[id] < 0 {
 						continue
 					}
-					extend(a.ID, p)
+					start[id] = min(start[id], p)
+					end[id] = max(end[id], p)
 					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, k) {
 						// A bounds check compares against memory as cheaply
 						// as against a register: memory lengths are the
 						// first values to leave registers.
 						weight[a.ID] += dw / 16
 					} else {
-						weight[a.ID] += dw
+						weight[id] += dw
 					}
-					use(a, p)
+					if openAt[id] >= 0 {
+						lastUse[id] = p
+					}
 				}
 			}
 			open(v, pos[v.ID])
@@ -582,10 +629,11 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 			}
 		}
 		for _, g := range liveOut[i] {
-			v := byGID[g]
-			extend(v.ID, b.End)
-			if NeedsReg(v) {
-				use(v, b.End+1)
+			id := byGID[g].ID
+			start[id] = min(start[id], b.End)
+			end[id] = max(end[id], b.End)
+			if openAt[id] >= 0 {
+				lastUse[id] = b.End + 1
 			}
 		}
 		for _, id := range touched {
@@ -841,8 +889,8 @@ func (s *scanner) reloadCost(iv *interval) float32 {
 	callPos := s.ra.callPos
 	var w float32
 	for _, sg := range iv.segs {
-		lo := sort.Search(len(callPos), func(j int) bool { return callPos[j] > sg.from })
-		hi := sort.Search(len(callPos), func(j int) bool { return callPos[j] >= sg.to })
+		lo := searchAbove(callPos, sg.from)
+		hi := searchFrom(callPos, sg.to)
 		if hi > lo {
 			w += s.callW[hi] - s.callW[lo]
 		}
@@ -856,7 +904,7 @@ func (s *scanner) crossesCall(cur *interval) bool {
 	if len(callPos) == 0 {
 		return false
 	}
-	lo := sort.Search(len(callPos), func(j int) bool { return callPos[j] > cur.Start })
+	lo := searchAbove(callPos, cur.Start)
 	for j := lo; j < len(callPos) && callPos[j] < cur.End; j++ {
 		if cur.liveAcross(callPos[j]) {
 			return true
@@ -936,12 +984,18 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 		held = s.heldForArgs(cur)
 	}
 	for _, c := range regs {
+		if r != ssa.NoReg {
+			return r
+		}
 		if c != avoid && !held.Has(c) {
 			try(c)
 		}
 	}
 	if held != 0 {
 		for _, c := range regs {
+			if r != ssa.NoReg {
+				return r
+			}
 			if c != avoid && held.Has(c) {
 				try(c)
 			}
@@ -1020,7 +1074,7 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
 	across := func(ps []int32, iv *interval) (out []int32) {
-		lo := sort.Search(len(ps), func(j int) bool { return ps[j] > iv.Start })
+		lo := searchAbove(ps, iv.Start)
 		for j := lo; j < len(ps) && ps[j] < iv.End; j++ {
 			if iv.liveAcross(ps[j]) {
 				out = append(out, ps[j])

@@ -3,7 +3,6 @@ package regalloc
 import (
 	"cmp"
 	"slices"
-	"sort"
 
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
@@ -415,7 +414,7 @@ func readsMemory(v *ssa.Value, i int) bool {
 func within(ps []int32, segs []seg) []int32 {
 	var out []int32
 	for _, s := range segs {
-		lo := sort.Search(len(ps), func(j int) bool { return ps[j] >= s.from })
+		lo := searchFrom(ps, s.from)
 		for j := lo; j < len(ps) && ps[j] < s.to; j++ {
 			out = append(out, ps[j])
 		}
