@@ -1106,10 +1106,14 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 		if v.Loc.InReg() && t.CalleeSaved(v.Loc.Reg) {
 			continue
 		}
-		calls, ints := across(ra.callPos, iv), across(ra.intPos, iv)
-		acrossCall, acrossInt := len(calls) > 0, len(ints) > 0
-		if v.Loc.InReg() && !acrossCall && !acrossInt {
-			continue
+		// Only a value in a register is saved around calls: a spilled
+		// one's calls need not be looked for.
+		var calls, ints []int32
+		if v.Loc.InReg() {
+			calls, ints = across(ra.callPos, iv), across(ra.intPos, iv)
+			if len(calls) == 0 && len(ints) == 0 {
+				continue
+			}
 		}
 		release(iv)
 		var s int32
@@ -1142,7 +1146,7 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 		if !v.Loc.InReg() {
 			continue
 		}
-		v.Loc.DefStore = acrossCall
+		v.Loc.DefStore = len(calls) > 0
 		for _, p := range calls {
 			ra.Saves[p] = append(ra.Saves[p], v)
 		}
