@@ -571,6 +571,13 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 				}
 			}
 		}
+		// A warm cache needs no compiling, and so not the Ps either:
+		// the guest gets them back (releaseProcsForGuest).
+		if c != nil {
+			if m, ok := c.Lookup(b, opts); ok {
+				return m, nil
+			}
+		}
 		releaseProcs() // code generation is parallel
 		return compile.Load(b, opts, c)
 	}

