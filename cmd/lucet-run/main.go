@@ -577,9 +577,11 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 			if m, ok := c.Lookup(b, opts); ok {
 				return m, nil
 			}
+			releaseProcs() // code generation is parallel
+			return c.Compile(b, opts)
 		}
-		releaseProcs() // code generation is parallel
-		return compile.Load(b, opts, c)
+		releaseProcs()
+		return compile.Load(b, opts, nil)
 	}
 	l := &loaded{}
 	one := func(path string) (*load.Module, error) {

@@ -447,4 +447,40 @@ func TestLookup(t *testing.T) {
 	if w.String() != "" {
 		t.Errorf("warnings: %q", w)
 	}
+	// After a miss, Compile stores the entry without a second look: an
+	// entry Lookup would not trust (another module's record) is warned
+	// about once, then replaced.
+	other := readWasm(t, "small/global.0.wasm")
+	om, err := Load(other, opts, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	om.Close()
+	rec, err := os.ReadFile(c.path(Key(other, opts), ".src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.path(Key(hello, opts), ".src"), rec, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Lookup(hello, opts); ok {
+		t.Fatal("Lookup hit an entry whose record names another module")
+	}
+	m, err = c.Compile(hello, opts)
+	if err != nil || !hasExport(m, "_start") {
+		t.Fatalf("Compile after the miss: %v", err)
+	}
+	m.Close()
+	if n := strings.Count(w.String(), "recompiling"); n != 1 {
+		t.Errorf("%d warnings about the entry, want 1: %q", n, w)
+	}
+	if m, ok := c.Lookup(hello, opts); !ok || m.Checksum != stored.Checksum {
+		t.Error("Lookup after Compile missed the entry Compile stored")
+	} else {
+		m.Close()
+	}
+	// Bytes that are not a .wasm module are Load's to refuse or load.
+	if _, err := c.Compile([]byte("(module)"), opts); err != ErrTextFormat {
+		t.Errorf("Compile of the text format: %v, want ErrTextFormat", err)
+	}
 }
