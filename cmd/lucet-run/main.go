@@ -71,13 +71,18 @@ func main() {
 func releaseProcs() { oneproc.Release(os.Getenv("GOMAXPROCS") != "") }
 
 // releaseProcsForGuest gives the Ps back for the guest without making its
-// start wait for them: a goroutine releases them, which runs as soon as
-// the main goroutine blocks (a host call that blocks hands its P over) or
-// is preempted (sysmon preempts a guest that runs for 10 ms, see
+// start wait for them: a timer already due releases them, which the
+// scheduler runs as soon as the main goroutine blocks (a host call that
+// blocks hands its P over, and the M that takes it runs due timers) or is
+// preempted (sysmon preempts a guest that runs for 10 ms, see
 // pkg/execute's doc), so a timer of the guest's (--timeout) waits for a
 // P at most that long. A guest done before then, as hello world is,
 // never pays for the stop-the-world and the P the release makes: 0.3-0.4
-// ms of CPU per run (cpualt, 250-300 interleaved runs of hello.so).
+// ms of CPU per run (cpualt, 250-300 interleaved runs of hello.so). A
+// timer rather than a goroutine started here: the timer starts its
+// goroutine only when it fires, and making one (newproc: a g, its stack,
+// and isSystemGoroutine's look-up of the function's name in pclntab) was
+// two page faults of every lucet-run hello.so (perf record -e page-faults).
 // Under GODEBUG=asyncpreemptoff=1 Go never preempts a spinning guest, so
 // the release is made first (TestGuestGetsProcs).
 func releaseProcsForGuest() {
@@ -85,7 +90,7 @@ func releaseProcsForGuest() {
 		releaseProcs()
 		return
 	}
-	go releaseProcs()
+	time.AfterFunc(0, releaseProcs)
 }
 
 // asyncPreemptOff says whether a GODEBUG value turns asynchronous
@@ -566,8 +571,17 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 				}
 			}
 		}
-		releaseProcs() // code generation is parallel
-		return compile.Load(b, opts, c)
+		// A warm cache needs no compiling, and so not the Ps either:
+		// the guest gets them back (releaseProcsForGuest).
+		if c != nil {
+			if m, ok := c.Lookup(b, opts); ok {
+				return m, nil
+			}
+			releaseProcs() // code generation is parallel
+			return c.Compile(b, opts)
+		}
+		releaseProcs()
+		return compile.Load(b, opts, nil)
 	}
 	l := &loaded{}
 	one := func(path string) (*load.Module, error) {

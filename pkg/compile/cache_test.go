@@ -408,3 +408,79 @@ func TestDefaultCacheLocation(t *testing.T) {
 		t.Error("LUCET_CACHE_MAX=lots accepted")
 	}
 }
+
+// Lookup finds what Load cached, and only that: it never compiles.
+func TestLookup(t *testing.T) {
+	hello := readWasm(t, "hello.wasm")
+	opts := codegen.Default()
+	c, w := newCache(t, filepath.Join(t.TempDir(), "cache"))
+	if m, ok := c.Lookup(hello, opts); ok || m != nil {
+		t.Fatalf("Lookup on an empty cache = %v, %v; want a miss", m, ok)
+	}
+	if entries, _ := os.ReadDir(c.Dir); len(entries) != 0 {
+		t.Fatalf("Lookup wrote %d entries; it must not compile", len(entries))
+	}
+	stored, err := Load(hello, opts, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stored.Close()
+	m, ok := c.Lookup(hello, opts)
+	if !ok || !hasExport(m, "_start") || m.Checksum != stored.Checksum {
+		t.Fatalf("Lookup after Load = %v, %v; want the stored object", m, ok)
+	}
+	m.Close()
+	fuel := opts
+	fuel.Fuel = true
+	if _, ok := c.Lookup(hello, fuel); ok {
+		t.Error("Lookup with other options hit the entry compiled without them")
+	}
+	elf, err := ELF(hello, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range [][]byte{elf, []byte("(module)"), nil} {
+		if _, ok := c.Lookup(b, opts); ok {
+			t.Errorf("Lookup of %d bytes that are not a .wasm module hit", len(b))
+		}
+	}
+	if w.String() != "" {
+		t.Errorf("warnings: %q", w)
+	}
+	// After a miss, Compile stores the entry without a second look: an
+	// entry Lookup would not trust (another module's record) is warned
+	// about once, then replaced.
+	other := readWasm(t, "small/global.0.wasm")
+	om, err := Load(other, opts, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	om.Close()
+	rec, err := os.ReadFile(c.path(Key(other, opts), ".src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.path(Key(hello, opts), ".src"), rec, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Lookup(hello, opts); ok {
+		t.Fatal("Lookup hit an entry whose record names another module")
+	}
+	m, err = c.Compile(hello, opts)
+	if err != nil || !hasExport(m, "_start") {
+		t.Fatalf("Compile after the miss: %v", err)
+	}
+	m.Close()
+	if n := strings.Count(w.String(), "recompiling"); n != 1 {
+		t.Errorf("%d warnings about the entry, want 1: %q", n, w)
+	}
+	if m, ok := c.Lookup(hello, opts); !ok || m.Checksum != stored.Checksum {
+		t.Error("Lookup after Compile missed the entry Compile stored")
+	} else {
+		m.Close()
+	}
+	// Bytes that are not a .wasm module are Load's to refuse or load.
+	if _, err := c.Compile([]byte("(module)"), opts); err != ErrTextFormat {
+		t.Errorf("Compile of the text format: %v, want ErrTextFormat", err)
+	}
+}

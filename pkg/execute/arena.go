@@ -39,9 +39,12 @@ type arenaChunk struct {
 // what the runtime and generated code address through the store's own
 // pointers, never guest-addressable memory, and each chunk is cleared
 // before it is handed out again.
-var arenaClasses = [...]uintptr{1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10}
+var arenaClasses = [...]uintptr{minChunk, 4 << 10, 16 << 10, 64 << 10, 256 << 10}
 
 const slabBytes = 4 << 20
+
+// minChunk is the smallest chunk class.
+const minChunk = 1 << 10
 
 type slab struct {
 	mu        sync.Mutex
@@ -55,12 +58,23 @@ type slab struct {
 }
 
 type slabPages struct {
-	base  uintptr
-	inUse []uint16 // per page of the mapping
+	base uintptr
+	// inUse counts per page of the mapping. A page holds at most
+	// pageSize/minChunk = 4 chunks, so a byte is enough. As uint16s the
+	// counts were 2 KiB, a heap size class nothing else on lucet-run
+	// hello.so's run path used: a fresh span, a page fault, at each
+	// start. 1 KiB is the class of the metadata's second string chunk
+	// (pkg/object), which every module with more than 512 bytes of
+	// names has made by then; a module with more names makes 2 KiB
+	// chunks too, and then neither size is new.
+	inUse []uint8
 }
 
+// The in-use counts of a page must fit a byte.
+const _ = uint8(pageSize / minChunk)
+
 // page returns the in-use counter of the page holding chunk a.
-func (s *slab) page(a uintptr) *uint16 {
+func (s *slab) page(a uintptr) *uint8 {
 	i := sort.Search(len(s.pages), func(i int) bool { return s.pages[i].base > a }) - 1
 	p := &s.pages[i]
 	return &p.inUse[(a-p.base)/pageSize]
@@ -96,7 +110,7 @@ func (s *slab) get(size uintptr) (uintptr, error) {
 		a := r.addr()
 		s.next, s.end = a+size, a+slabBytes
 		if size < pageSize {
-			p := slabPages{base: a, inUse: make([]uint16, slabBytes/pageSize)}
+			p := slabPages{base: a, inUse: make([]uint8, slabBytes/pageSize)}
 			// The mapping's first chunk is in its first page: the count
 			// is stored, not incremented. The counts are fresh memory,
 			// and reading them first mapped the zero page, which the

@@ -1,6 +1,7 @@
 // Command cpualt runs commands alternately and reports, for each, the
-// median and mean of the user+sys CPU time of its runs and the median wall
-// time. scripts/startup.sh uses it (CPU_RUNS=n): per-run CPU time, with
+// median and mean of the user+sys CPU time of its runs, the median wall
+// time and the median of its minor page faults (which move with the
+// runtime's choice of P at start: a median, not a mean). scripts/startup.sh uses it (CPU_RUNS=n): per-run CPU time, with
 // every command's runs interleaved one by one, is the steadiest start-up
 // measure on a machine others load.
 //
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -33,6 +35,7 @@ func main() {
 		name      string
 		argv      []string
 		cpu, wall []float64
+		faults    []float64
 	}
 	var cmds []*command
 	for _, a := range os.Args[2:] {
@@ -56,14 +59,17 @@ func main() {
 			cpu := p.ProcessState.UserTime() + p.ProcessState.SystemTime()
 			c.cpu = append(c.cpu, ms(cpu))
 			c.wall = append(c.wall, ms(wall))
+			if ru, ok := p.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				c.faults = append(c.faults, float64(ru.Minflt))
+			}
 		}
 	}
-	fmt.Println("| command | runs | median user+sys CPU ms | mean CPU ms | median wall ms | CPU minus first ms |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	fmt.Println("| command | runs | median user+sys CPU ms | mean CPU ms | median wall ms | median minor faults | CPU minus first ms |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	first := median(cmds[0].cpu)
 	for _, c := range cmds {
 		m := median(c.cpu)
-		fmt.Printf("| %s | %d | %.2f | %.2f | %.2f | %+.2f |\n", c.name, len(c.cpu), m, mean(c.cpu), median(c.wall), m-first)
+		fmt.Printf("| %s | %d | %.2f | %.2f | %.2f | %.0f | %+.2f |\n", c.name, len(c.cpu), m, mean(c.cpu), median(c.wall), median(c.faults), m-first)
 	}
 }
 

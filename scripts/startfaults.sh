@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Where lucet-run hello.so takes more page faults than the urfave/cli hello,
+# by the address that faulted: each part of the binary's image (.text,
+# .rodata, .gopclntab, .data, .bss, ...) or elsewhere (Go heap, stacks,
+# the module's mappings, the guest), per run, side by side; then the
+# binary's text by 64 KiB fault-around window (one fault maps the whole
+# window of a file the page cache holds), named by the function whose
+# code faulted first there. scripts/startprof.sh says which code runs
+# when a fault is taken; this says which memory it was for. The counts
+# are steady to ~±1 a run for the binary's image; elsewhere moves with
+# the runtime's choice of P at start (see internal/oneproc).
+#   scripts/startfaults.sh [RUNS]   (default 20 runs of each)
+#   LUCET_RUN=path  the lucet-run to count (default: make build's)
+# Needs perf (perf_event_paranoid <= 1 or root) and readelf.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-20}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ -z "${LUCET_RUN:-}" ]; then make -s build; LUCET_RUN=bin/lucet-run; fi
+CGO_ENABLED=0 go build -buildvcs=false -tags urfave_cli_no_docs -o "$tmp/clihello" ./scripts/clihello
+# Fresh copies, as scripts/startup.sh runs them (see its comment).
+cp "$LUCET_RUN" "$tmp/lucetrun"
+bin/lucetc testdata/hello.wasm -o "$tmp/hello.so" 2>/dev/null || go run -tags urfave_cli_no_docs ./cmd/lucetc testdata/hello.wasm -o "$tmp/hello.so"
+for c in "lucetrun $tmp/hello.so" clihello; do
+	n=${c%% *}
+	perf record -q -e page-faults -c 1 -d -o "$tmp/$n.data" -- \
+		sh -c "for i in \$(seq $runs); do $tmp/$c >/dev/null; done" 2>/dev/null
+	perf script -i "$tmp/$n.data" -F comm,addr 2>/dev/null | awk -v n="$n" '$1 == n {print $2}' >"$tmp/$n.addr"
+done
+python3 - "$tmp" "$runs" <<'PY'
+import bisect, collections, re, subprocess, sys
+tmp, runs = sys.argv[1], int(sys.argv[2])
+def count(name):
+    binary = f"{tmp}/{name}"
+    secs = []
+    for l in subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True).stdout.splitlines():
+        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", l)
+        if m and int(m.group(2), 16) > 0:
+            secs.append((m.group(1), int(m.group(2), 16), int(m.group(3), 16)))
+    syms = []
+    for l in subprocess.run(["go", "tool", "nm", "-size", "-sort", "address", binary], capture_output=True, text=True).stdout.splitlines():
+        p = l.split(None, 3)
+        if len(p) == 4 and p[2] in "Tt":
+            syms.append((int(p[0], 16), p[3]))
+    addrs = [s[0] for s in syms]
+    by, windows = collections.Counter(), {}
+    for line in open(f"{tmp}/{name}.addr"):
+        a = int(line, 16)
+        sec = next((s for s, base, size in secs if base <= a < base + size), "elsewhere")
+        by[sec] += 1
+        if sec == ".text":
+            i = bisect.bisect_right(addrs, a) - 1
+            windows.setdefault(a >> 16, syms[i][1] if i >= 0 else "?")
+    return by, windows
+l, lw = count("lucetrun")
+c, cw = count("clihello")
+print("| page faults a run | lucet-run hello.so | urfave/cli hello | difference |")
+print("|---|---:|---:|---:|")
+for k in sorted(set(l) | set(c), key=lambda k: -(l[k] - c[k])):
+    print(f"| {k} | {l[k] / runs:.1f} | {c[k] / runs:.1f} | {(l[k] - c[k]) / runs:+.1f} |")
+tl, tc = sum(l.values()) / runs, sum(c.values()) / runs
+print(f"| all | {tl:.1f} | {tc:.1f} | {tl - tc:+.1f} |")
+print(f"\nlucet-run's text windows faulted ({len(lw)}; the urfave/cli hello's {len(cw)}), by the first function to fault there:")
+for w in sorted(lw):
+    print(f"  {w << 16:#x} {lw[w]}")
+PY
