@@ -102,3 +102,23 @@ func TestInvokeArgErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultUnknownV128: a default-valued import returning v128 returns
+// zero in both halves. Only its first slot was cleared, so f(v128 5 6)
+// returned 6 in the high half (what the argument left on the stack).
+func TestDefaultUnknownV128(t *testing.T) {
+	inst, err := instantiate(t, "testdata/defaultv128.wasm", command.Options{UnknownImports: command.DefaultUnknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	for _, c := range []struct{ export, want string }{
+		{"run", "0x00000000000000000000000000000000"},
+		{"run2", "0 0 0"},
+	} {
+		res, err := command.Invoke(inst.Instance, c.export, nil)
+		if got := strings.Join(res, " "); err != nil || got != c.want {
+			t.Errorf("%s() = %q, %v; want %q", c.export, got, err, c.want)
+		}
+	}
+}
