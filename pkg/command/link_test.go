@@ -122,3 +122,20 @@ func TestDefaultUnknownV128(t *testing.T) {
 		}
 	}
 }
+
+// TestPreloadTypeMismatchWords: a preload's extern of another type is
+// named in the text format's words, not as a Go struct ("want {funcref {2
+// 0 false}}, have {funcref {1 0 false}}").
+func TestPreloadTypeMismatchWords(t *testing.T) {
+	a := command.Preload{Name: "a", Module: module(t, "testdata/exporter.wasm")}
+	for _, c := range []struct{ main, want string }{
+		{"testdata/mismatch.wasm", `incompatible import type: "a" "t": want table 2 funcref, have table 1 funcref`},
+		{"testdata/mismatch_mem.wasm", `incompatible import type: "a" "mem": want memory 2 2, have memory 1 2`},
+		{"testdata/mismatch_glob.wasm", `incompatible import type: "a" "g": want i32, have (mut i32)`},
+	} {
+		_, err := instantiate(t, c.main, command.Options{Preloads: []command.Preload{a}})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one with %q", c.main, err, c.want)
+		}
+	}
+}
