@@ -198,24 +198,29 @@ func ReadSized(r io.Reader, size, limit int64) ([]byte, error) {
 	if size > limit {
 		return nil, &TooLargeError{Limit: limit}
 	}
-	var head [TextWindow]byte
-	n, err := io.ReadFull(r, head[:min(size, TextWindow)])
+	// A file of at most TextWindow bytes is read into its final buffer
+	// at once (as before: no extra allocation on a small module's path);
+	// a larger one's head first.
+	b := make([]byte, 0, min(size, TextWindow)+1)
+	n, err := io.ReadFull(r, b[:min(size, TextWindow)])
 	if err != nil && err != io.ErrUnexpectedEOF {
 		return nil, err
 	}
+	b = b[:n]
 	if size > TextWindow && n == TextWindow {
-		if _, err := Check(head[:n], false); err != nil {
+		if _, err := Check(b, false); err != nil {
 			return nil, err
 		}
 	}
-	if IsWasm(head[:n]) && limit > WasmMax {
+	if IsWasm(b) && limit > WasmMax {
 		limit = WasmMax
 		if size > limit {
 			return nil, &TooLargeError{Limit: limit}
 		}
 	}
-	b := make([]byte, n, max(size, int64(n))+1)
-	copy(b, head[:n])
+	if int64(cap(b)) < size+1 {
+		b = append(make([]byte, 0, size+1), b...)
+	}
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
