@@ -131,6 +131,12 @@ func specialCases() []badCase {
 		// Endless inputs: refused after their first bytes (the zeros
 		// and random bytes) or 64 KiB (the white space), never read
 		// until memory runs out.
+		// Large regular files (sparse: no disk), looked at before they
+		// are read: lucetc, lucet-run and lucet-bench read all 4 GiB of
+		// the zeros into memory (20 s, 4-8 GB of RSS) before refusing
+		// them, and a .wasm was read past the decoder's 1 GiB limit.
+		sparseCase("sparse-zeros-4GiB", nil, 4<<30),
+		sparseCase("sparse-wasm-magic-3GiB", []byte("\x00asm\x01\x00\x00\x00"), 3<<30),
 		{"endless-dev-zero", refused, func(string) (string, func(), error) { return "/dev/zero", nil, nil }},
 		{"endless-dev-urandom", refused, func(string) (string, func(), error) { return "/dev/urandom", nil, nil }},
 		endlessFifoCase("fifo-endless-random", func(b []byte) { rand.New(rand.NewSource(3)).Read(b) }),
@@ -140,6 +146,21 @@ func specialCases() []badCase {
 			}
 		}),
 	}
+}
+
+// sparseCase is a file of size bytes that starts with head, the rest a
+// hole.
+func sparseCase(name string, head []byte, size int64) badCase {
+	return badCase{name, refused, func(dir string) (string, func(), error) {
+		p := filepath.Join(dir, "input")
+		if err := os.WriteFile(p, head, 0o644); err != nil {
+			return "", nil, err
+		}
+		if err := os.Truncate(p, size); err != nil {
+			return "", nil, fmt.Errorf("%w: no sparse files here: %v", errSkip, err)
+		}
+		return p, nil, nil
+	}}
 }
 
 // endlessFifoCase gives the tool a FIFO whose writer writes a 64 KiB

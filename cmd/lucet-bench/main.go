@@ -220,6 +220,11 @@ func options(c *cli.Context) (bench.Options, error) {
 		if o.MaxMemory, err = cliflag.ParseSize(s); err != nil {
 			return o, fmt.Errorf("--max-memory %s: want a size such as 1MiB or 16MiB", s)
 		}
+		// A bad value is a usage error (exit 2), as in lucet-run, not the
+		// pool's refusal of the module (exit 1).
+		if o.MaxMemory%(64<<10) != 0 || o.MaxMemory > 4<<30 {
+			return o, fmt.Errorf("--max-memory %s: want a multiple of 64KiB, at most 4GiB", s)
+		}
 	}
 	return o, nil
 }

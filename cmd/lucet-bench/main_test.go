@@ -46,6 +46,8 @@ func TestCommandLine(t *testing.T) {
 		{"no such export", []string{"-n", "10", "--call", "nope", traps}, 1, "", `no function "nope"`},
 		{"bad layout", []string{"--layout", "sparse", traps}, 2, "", "want guard or dense"},
 		{"bad max memory", []string{"--max-memory", "lots", traps}, 2, "", "--max-memory"},
+		{"max memory not in pages", []string{"--max-memory", "1000", traps}, 2, "", "--max-memory 1000: want a multiple of 64KiB, at most 4GiB"},
+		{"max memory past 4 GiB", []string{"--max-memory", "5GiB", traps}, 2, "", "--max-memory 5GiB: want a multiple of 64KiB, at most 4GiB"},
 		{"no module", []string{"-n", "10"}, 2, "", "exactly one module"},
 		{"bad flag value", []string{"-n", "many", traps}, 2, "", "see lucet-bench --help"},
 		{"undefined flag", []string{"--bogus", traps}, 2, "", "see lucet-bench --help"},

@@ -45,6 +45,8 @@ func TestRunFlags(t *testing.T) {
 		{"preload clash", []string{"--preload", lib, "--preload", "lib=x.wasm", hello}, 2, "", "--preload lib: the name is given twice"},
 		{"preload missing", []string{"--preload", "lib=/nonexistent.wasm", hello}, 1, "", "--preload lib: "},
 		{"preload bad", []string{"--preload", "lib", hello}, 2, "", "want NAME=PATH"},
+		{"stdin twice", []string{"--preload", "a=-", "--preload", "b=-", "-"}, 2, "", "lucet-run: standard input (-) holds one module, given for --preload a and --preload b and MODULE (see lucet-run --help)\n"},
+		{"stdin for a preload and the module", []string{"--preload", "a=-", "-"}, 2, "", "given for --preload a and MODULE"},
 		{"both unknown policies", []string{"--trap-unknown-imports", "--default-values-unknown-imports", hello}, 2, "", "exclude each other"},
 		{"bad profile", []string{"--profile", "jitdump", hello}, 2, "", "the one profile is perfmap"},
 		{"directory", []string{"../../testdata"}, 1, "", "lucet-run: ../../testdata: is a directory, not a module\n"},

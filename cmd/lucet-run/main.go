@@ -628,6 +628,21 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 		fmt.Fprintf(stderr, "lucet-run: MODULE is - but %v (see lucet-run --help)\n", cliflag.ErrTerminal)
 		return exitUsage
 	}
+	// Standard input holds one module: a second "-" read what the first
+	// left, nothing, and was refused as an empty file.
+	var stdinUsers []string
+	for _, p := range ro.preloads {
+		if p[1] == "-" {
+			stdinUsers = append(stdinUsers, "--preload "+p[0])
+		}
+	}
+	if path == "-" {
+		stdinUsers = append(stdinUsers, "MODULE")
+	}
+	if len(stdinUsers) > 1 {
+		fmt.Fprintf(stderr, "lucet-run: standard input (-) holds one module, given for %s (see lucet-run --help)\n", strings.Join(stdinUsers, " and "))
+		return exitUsage
+	}
 	if err := checkPreopens(ro.opts.Preopens); err != nil {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError

@@ -48,7 +48,14 @@ func readOffHeap(path string) (b []byte, ok bool) {
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size() < offHeapMin || st.Size() > sniff.Max {
+	if err != nil || !st.Mode().IsRegular() || st.Size() < offHeapMin || st.Size() > sniff.WasmMax {
+		return nil, false
+	}
+	// Only a .wasm module is read here: anything else (a 4 GiB file of
+	// zeros, text) is left to ReadInput, which refuses it after its first
+	// bytes or by its size rather than reading it all first.
+	var magic [4]byte
+	if n, err := f.ReadAt(magic[:], 0); n != len(magic) || err != nil || !sniff.IsWasm(magic[:]) {
 		return nil, false
 	}
 	size := int(st.Size())

@@ -28,6 +28,7 @@ func TestReadInput(t *testing.T) {
 		{"dir", -1, "is a directory"},
 		{"missing", -2, "no such file"},
 		{"fifo", -3, ""},
+		{"large-not-a-module", -4, "not a WebAssembly module"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,6 +40,14 @@ func TestReadInput(t *testing.T) {
 					t.Fatal(err)
 				}
 			case -2:
+			case -4:
+				// Read into memory whole before anything looked at it.
+				if err := os.WriteFile(path, make([]byte, 3*offHeapMin), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := readOffHeap(path); ok {
+					t.Errorf("readOffHeap read a file of zeros")
+				}
 			case -3:
 				// Read once, through cliflag.ReadInput: a second open
 				// would wait for a writer that is gone.
@@ -57,6 +66,7 @@ func TestReadInput(t *testing.T) {
 				for i := range want {
 					want[i] = byte(i * 7)
 				}
+				copy(want, "\x00asm") // a large file is read whole only if it may be a module
 				if err := os.WriteFile(path, want, 0o644); err != nil {
 					t.Fatal(err)
 				}

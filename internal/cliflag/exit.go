@@ -131,10 +131,31 @@ func NameFile(path string, err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) && pe.Path == path {
 		err = pe.Err
-	} else if strings.Contains(err.Error(), path) {
+	} else if names(err.Error(), path) {
 		return err
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// names says whether msg names path the way errors do, as a word
+// followed by a colon ("load: PATH: ..."): a file called "empty" or
+// "module" is not named by "the file is empty" or "not a WebAssembly
+// module", which a plain substring test took for its name, and the
+// message then named no file at all.
+func names(msg, path string) bool {
+	for i := 0; path != ""; {
+		j := strings.Index(msg[i:], path)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(path)
+		if (j == 0 || msg[j-1] == ' ') && end < len(msg) && msg[end] == ':' {
+			return true
+		}
+		i = j + 1
+	}
+	return false
 }
 
 // readAll is io.ReadAll appending to b, whose capacity it uses first.

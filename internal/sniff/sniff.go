@@ -25,6 +25,11 @@ import (
 // by the loader.
 const Max = 4 << 30
 
+// WasmMax is the most of a .wasm module any tool reads: the decoder's
+// DefaultLimits.ModuleSize, past which it refuses a module anyway
+// (TestWasmMaxIsDecodeLimit).
+const WasmMax = 1 << 30
+
 // TextWindow is how much of a text input is checked for NUL bytes, and how
 // much white space may come before anything else.
 const TextWindow = 64 << 10
@@ -111,7 +116,8 @@ func Check(b []byte, eof bool) (decided bool, err error) {
 
 // ReadAll reads r to its end into b (appending; b's capacity is used
 // first), refusing it with ErrNotModule as soon as Check does and with a
-// *TooLargeError once more than limit bytes have come (limit <= 0: Max).
+// *TooLargeError once more than limit bytes have come (limit <= 0: Max;
+// WasmMax for a .wasm module when limit is larger).
 func ReadAll(r io.Reader, b []byte, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = Max
@@ -140,6 +146,9 @@ func ReadAll(r io.Reader, b []byte, limit int64) ([]byte, error) {
 			if decided, cerr = Check(b[start:], eof); cerr != nil {
 				return nil, cerr
 			}
+			if decided && IsWasm(b[start:]) && limit > WasmMax {
+				limit = WasmMax
+			}
 		}
 		if int64(len(b)-start) > limit {
 			return nil, &TooLargeError{Limit: limit}
@@ -154,12 +163,8 @@ func ReadAll(r io.Reader, b []byte, limit int64) ([]byte, error) {
 }
 
 // ReadFile reads the file at path as ReadAll reads a stream when it is
-// not a regular file, and refuses a regular file larger than limit
-// (<= 0: Max) before reading it.
+// not a regular file, and a regular file as ReadSized does.
 func ReadFile(path string, limit int64) ([]byte, error) {
-	if limit <= 0 {
-		limit = Max
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -175,21 +180,58 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return ReadAll(f, nil, limit)
 	}
-	if st.Size() > limit {
+	return ReadSized(f, st.Size(), limit)
+}
+
+// ReadSized reads r, a regular file of size bytes (as its fstat said),
+// from its start. A file larger than limit (<= 0: Max) is refused before
+// it is read, and so is a .wasm module larger than WasmMax. A file larger
+// than TextWindow is read whole only when its first bytes may start a
+// module: a 4 GiB file of zeros given by mistake (or by an attacker) was
+// read into 4 GiB of memory, for 20 s, before anything looked at it.
+// Smaller files are read whole, for the tool to refuse in its own words.
+// A file that grows while it is read is refused once it passes the limit.
+func ReadSized(r io.Reader, size, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = Max
+	}
+	if size > limit {
 		return nil, &TooLargeError{Limit: limit}
 	}
-	b := make([]byte, 0, st.Size()+1)
+	// A file of at most TextWindow bytes is read into its final buffer
+	// at once (as before: no extra allocation on a small module's path);
+	// a larger one's head first.
+	b := make([]byte, 0, min(size, TextWindow)+1)
+	n, err := io.ReadFull(r, b[:min(size, TextWindow)])
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	b = b[:n]
+	if size > TextWindow && n == TextWindow {
+		if _, err := Check(b, false); err != nil {
+			return nil, err
+		}
+	}
+	if IsWasm(b) && limit > WasmMax {
+		limit = WasmMax
+		if size > limit {
+			return nil, &TooLargeError{Limit: limit}
+		}
+	}
+	if int64(cap(b)) < size+1 {
+		b = append(make([]byte, 0, size+1), b...)
+	}
 	for {
-		n, err := f.Read(b[len(b):cap(b)])
+		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return nil, &TooLargeError{Limit: limit}
+		}
 		if err == io.EOF {
 			return b, nil
 		}
 		if err != nil {
 			return nil, err
-		}
-		if int64(len(b)) > limit {
-			return nil, &TooLargeError{Limit: limit}
 		}
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]

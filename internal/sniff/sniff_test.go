@@ -184,3 +184,71 @@ func TestIsTextIsELF(t *testing.T) {
 		}
 	}
 }
+
+// countingReader counts what is read of r.
+type countingReader struct {
+	r    io.Reader
+	read int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	return n, err
+}
+
+// zeroReader is an endless run of zeros (a sparse file's hole).
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestReadSized: a regular file is refused by its first bytes or by its
+// size, before it is read whole. (Before, a 4 GiB file of zeros was read
+// into memory and a .wasm was read up to Max, four times what the decoder
+// accepts.)
+func TestReadSized(t *testing.T) {
+	wasm := func(size int64) io.Reader {
+		return io.LimitReader(io.MultiReader(strings.NewReader("\x00asm\x01\x00\x00\x00"), zeroReader{}), size)
+	}
+	tooLarge := func(limit int64) func(error) bool {
+		return func(err error) bool {
+			var tl *TooLargeError
+			return errors.As(err, &tl) && tl.Limit == limit
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		r       io.Reader
+		size    int64
+		limit   int64
+		want    func(error) bool // nil: read whole
+		maxRead int64
+	}{
+		{"zeros, 4 GiB", io.LimitReader(zeroReader{}, 4<<30), 4 << 30, 0, func(err error) bool { return err == ErrNotModule }, TextWindow},
+		{"zeros, one window and a byte", io.LimitReader(zeroReader{}, TextWindow+1), TextWindow + 1, 0, func(err error) bool { return err == ErrNotModule }, TextWindow},
+		{"zeros, one window", io.LimitReader(zeroReader{}, TextWindow), TextWindow, 0, nil, TextWindow},
+		{"wasm past WasmMax", wasm(WasmMax + 1), WasmMax + 1, 0, tooLarge(WasmMax), TextWindow},
+		{"wasm past a smaller limit", wasm(1 << 20), 1 << 20, 1000, tooLarge(1000), 0},
+		{"wasm growing past the limit", wasm(2 << 20), 1000, 1 << 20, tooLarge(1 << 20), 2 << 20},
+		{"wasm", wasm(1 << 20), 1 << 20, 0, nil, 1 << 20},
+		{"wasm larger than stat said", wasm(1<<20 + 5), 1 << 20, 0, nil, 1<<20 + 5},
+		{"wasm shorter than stat said", wasm(1 << 19), 1 << 20, 0, nil, 1 << 19},
+		{"object past Max", io.LimitReader(zeroReader{}, 0), Max + 1, 0, tooLarge(Max), 0},
+		{"empty", strings.NewReader(""), 0, 0, nil, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &countingReader{r: c.r}
+			b, err := ReadSized(r, c.size, c.limit)
+			if c.want == nil {
+				if err != nil || int64(len(b)) != r.read {
+					t.Errorf("%d bytes of %d read, error %v; want all of it", len(b), r.read, err)
+				}
+			} else if !c.want(err) || b != nil {
+				t.Errorf("%d bytes, error %v: not the refusal wanted", len(b), err)
+			}
+			if r.read > c.maxRead {
+				t.Errorf("read %d bytes, want at most %d", r.read, c.maxRead)
+			}
+		})
+	}
+}

@@ -312,13 +312,21 @@ func timed(f *Factory, opts Options, res *Result) error {
 	return err
 }
 
+// maxPrealloc bounds the room made ahead for per-instance records: a
+// count from the command line (--instances 1000000000000, --live ...)
+// was allocated whole before the first instance, and the Go runtime
+// died with "fatal error: runtime: out of memory" and a stack dump.
+// Past it the slices grow as they are filled.
+const maxPrealloc = 1 << 20
+
 func (w *worker) run(f *Factory, n int, opts Options) {
-	w.inst = make([]time.Duration, 0, n)
+	room := min(n, maxPrealloc)
+	w.inst = make([]time.Duration, 0, room)
 	if opts.Call != "" {
-		w.call = make([]time.Duration, 0, n)
+		w.call = make([]time.Duration, 0, room)
 	}
 	if !opts.Keep {
-		w.close = make([]time.Duration, 0, n)
+		w.close = make([]time.Duration, 0, room)
 	}
 	for i := 0; i < n; i++ {
 		t0 := time.Now()
@@ -356,7 +364,7 @@ func live(f *Factory, k int, opts Options) (Live, error) {
 	l := Live{K: k}
 	Settle()
 	before := ReadProcMem()
-	ins := make([]Instance, 0, k)
+	ins := make([]Instance, 0, min(k, maxPrealloc))
 	defer func() {
 		for _, in := range ins {
 			in.Close()

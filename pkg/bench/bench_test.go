@@ -247,3 +247,27 @@ func BenchmarkInstantiateRun(b *testing.B) {
 		}
 	})
 }
+
+// TestHugeCountsNotPreallocated: --instances or --live of 10^12 made room
+// for that many records before the first instance, and the runtime died
+// with "fatal error: runtime: out of memory" and a stack dump. A factory
+// whose pool is closed fails its first New, so each loop ends at once.
+func TestHugeCountsNotPreallocated(t *testing.T) {
+	mod := loadT(t, "testdata/traps.wasm", api.LayoutGuard)
+	f, err := NewFactory(mod, api.LayoutGuard, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	const huge = 1 << 40
+	for _, opts := range []Options{{}, {Keep: true}, {Call: "add"}} {
+		var w worker
+		w.run(f, huge, opts)
+		if w.err == nil || cap(w.inst) > maxPrealloc || cap(w.close) > maxPrealloc || cap(w.call) > maxPrealloc {
+			t.Errorf("%+v: error %v, room for %d/%d/%d records; want an error and at most %d", opts, w.err, cap(w.inst), cap(w.close), cap(w.call), maxPrealloc)
+		}
+	}
+	if l, err := live(f, huge, Options{}); err == nil || l.Created != 0 {
+		t.Errorf("live: %d created, error %v; want none and an error", l.Created, err)
+	}
+}

@@ -243,7 +243,9 @@ func (l *linker) withUnknown(imps []wasm.Import, types []wasm.FuncType, mode Unk
 			e := &UnknownImportError{Module: im.Module, Name: im.Name}
 			fn = func(*execute.Caller, []uint64) error { return e }
 		} else {
-			n := len(t.Results)
+			// Slots, not results: a v128 takes two, and clearing only
+			// its first left the high half of the arguments there.
+			n := execute.Slots(t.Results)
 			fn = func(_ *execute.Caller, stack []uint64) error {
 				clear(stack[:n])
 				return nil

@@ -102,3 +102,40 @@ func TestInvokeArgErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultUnknownV128: a default-valued import returning v128 returns
+// zero in both halves. Only its first slot was cleared, so f(v128 5 6)
+// returned 6 in the high half (what the argument left on the stack).
+func TestDefaultUnknownV128(t *testing.T) {
+	inst, err := instantiate(t, "testdata/defaultv128.wasm", command.Options{UnknownImports: command.DefaultUnknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	for _, c := range []struct{ export, want string }{
+		{"run", "0x00000000000000000000000000000000"},
+		{"run2", "0 0 0"},
+	} {
+		res, err := command.Invoke(inst.Instance, c.export, nil)
+		if got := strings.Join(res, " "); err != nil || got != c.want {
+			t.Errorf("%s() = %q, %v; want %q", c.export, got, err, c.want)
+		}
+	}
+}
+
+// TestPreloadTypeMismatchWords: a preload's extern of another type is
+// named in the text format's words, not as a Go struct ("want {funcref {2
+// 0 false}}, have {funcref {1 0 false}}").
+func TestPreloadTypeMismatchWords(t *testing.T) {
+	a := command.Preload{Name: "a", Module: module(t, "testdata/exporter.wasm")}
+	for _, c := range []struct{ main, want string }{
+		{"testdata/mismatch.wasm", `incompatible import type: "a" "t": want table 2 funcref, have table 1 funcref`},
+		{"testdata/mismatch_mem.wasm", `incompatible import type: "a" "mem": want memory 2 2, have memory 1 2`},
+		{"testdata/mismatch_glob.wasm", `incompatible import type: "a" "g": want i32, have (mut i32)`},
+	} {
+		_, err := instantiate(t, c.main, command.Options{Preloads: []command.Preload{a}})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one with %q", c.main, err, c.want)
+		}
+	}
+}

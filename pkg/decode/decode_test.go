@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/lucet-go/lucet/internal/sniff"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -543,5 +544,13 @@ func TestManyGlobalsAllocation(t *testing.T) {
 		if got := after.TotalAlloc - before.TotalAlloc; got > 3*max(vector, 64<<10*uint64(unsafe.Sizeof(wasm.Global{}))) {
 			t.Errorf("%d globals: decode allocated %d bytes for a %d-byte vector", n, got, vector)
 		}
+	}
+}
+
+// TestWasmMaxIsDecodeLimit: the tools read no more of a .wasm than the
+// decoder accepts.
+func TestWasmMaxIsDecodeLimit(t *testing.T) {
+	if decode.DefaultLimits.ModuleSize != sniff.WasmMax {
+		t.Fatalf("decode.DefaultLimits.ModuleSize %d, sniff.WasmMax %d", decode.DefaultLimits.ModuleSize, sniff.WasmMax)
 	}
 }

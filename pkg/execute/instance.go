@@ -432,7 +432,7 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 				return bad("memory belongs to another store, or to an instance this store's Reset discarded")
 			}
 			if mt := m.Type(); !limitsMatch(mt.Limits, imp.Mem.Limits) {
-				return bad("want %v, have %v", imp.Mem.Limits, mt.Limits)
+				return bad("want %v, have %v", imp.Mem, mt)
 			}
 			if meta.Bounds == object.BoundsGuard && uint64(m.reserved) < meta.MemReserve+meta.MemGuard {
 				return bad("memory reservation of %d bytes is too small for guard-page bounds checks", m.reserved)

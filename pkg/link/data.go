@@ -106,6 +106,9 @@ func buildDataImage(m *object.Meta) ([]byte, bool) {
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
 	}
+	if complete && tooSparse(m, len(keys)) {
+		complete, keys = false, nil
+	}
 
 	first := alignUp(uint64(dataHdrSize+dataEntSize*len(keys)), DataPageSize)
 	if len(keys) == 0 {
@@ -192,6 +195,40 @@ func DecodeDataImage(b []byte) (*DataImage, error) {
 }
 
 func alignUp(v, a uint64) uint64 { return (v + a - 1) &^ (a - 1) }
+
+// Sparse images. A page of image costs DataPageSize bytes of object
+// whatever a segment puts in it, so 100,000 one-byte segments 40 KiB apart
+// (a 1 MB .wasm) made a 412 MB object, and as much in the compile cache
+// (whose default bound is 2 GiB). An image larger than maxSparseImage
+// that is more than sparseFactor times the bytes of the segments it holds
+// is not made: the segments stay in the metadata and the runtime applies
+// them at instantiation, as for a module whose image is not complete.
+// (wasmtime likewise falls back from its copy-on-write image to segments
+// when the image would be sparse.) Applying them costs every instance
+// page faults over the pages they touch, where an image's pages fault in
+// only as the guest reads them, so the bound is high: real modules'
+// images are dense (each page holds mostly data) and far smaller, and
+// what a sparse module can make is 64 MiB plus eight times its data.
+const (
+	maxSparseImage = 64 << 20
+	sparseFactor   = 8
+)
+
+// tooSparse reports whether an image of pages pages would be too sparse
+// for the active segments of m (see maxSparseImage).
+func tooSparse(m *object.Meta, pages int) bool {
+	image := uint64(pages) * DataPageSize
+	if image <= maxSparseImage {
+		return false
+	}
+	var data uint64
+	for i := range m.Datas {
+		if m.Datas[i].Mode == wasm.SegmentActive {
+			data += uint64(len(m.Datas[i].Init))
+		}
+	}
+	return image > sparseFactor*data
+}
 
 // ImageOf is the data image of an object held in memory (not linked into
 // a file), so that its instances start from the image as a linked

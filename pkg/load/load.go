@@ -234,28 +234,37 @@ func readFD(fd int, size int64, regular bool) ([]byte, error) {
 		}
 		return b, nil
 	}
-	b := make([]byte, 0, max(min(size, math.MaxInt32)+1, 512))
+	// A regular file is looked at before it is read whole: a 4 GiB file
+	// of zeros was read into memory (20 s, 4 GiB) before anything
+	// refused it, and a .wasm past the decoder's limit is refused by its
+	// size (see sniff.ReadSized).
+	b, err := sniff.ReadSized(&preader{fd: fd}, size, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return b, nil
+}
+
+// preader reads a file descriptor it does not own from offset 0 on,
+// with pread (leaving the descriptor's offset alone), retrying EINTR.
+type preader struct {
+	fd  int
+	off int64
+}
+
+func (r *preader) Read(p []byte) (int, error) {
 	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		var n int
-		var err error
-		if regular {
-			n, err = unix.Pread(fd, b[len(b):cap(b)], int64(len(b)))
-		} else {
-			n, err = unix.Read(fd, b[len(b):cap(b)])
-		}
-		if err == unix.EINTR {
+		n, err := unix.Pread(r.fd, p, r.off)
+		switch {
+		case err == unix.EINTR:
 			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
 		}
-		if err != nil {
-			return nil, fmt.Errorf("read: %w", err)
-		}
-		if n == 0 {
-			return b, nil
-		}
-		b = b[:len(b)+n]
+		r.off += int64(n)
+		return n, nil
 	}
 }
 

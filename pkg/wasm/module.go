@@ -94,21 +94,44 @@ type Limits struct {
 	HasMax bool
 }
 
+// String spells l as the text format does: "1" or "1 2" (min, max).
+// (Error messages printed the struct, {2 0 false}.)
+func (l Limits) String() string {
+	if l.HasMax {
+		return fmt.Sprintf("%d %d", l.Min, l.Max)
+	}
+	return fmt.Sprintf("%d", l.Min)
+}
+
 // TableType is the type of a table.
 type TableType struct {
 	Elem   ValType // FuncRef or ExternRef
 	Limits Limits
 }
 
+// String spells t as the text format does: "table 2 funcref".
+func (t TableType) String() string { return fmt.Sprintf("table %v %v", t.Limits, t.Elem) }
+
 // MemType is the type of a linear memory.
 type MemType struct {
 	Limits Limits
 }
 
+// String spells t as the text format does: "memory 1 2".
+func (t MemType) String() string { return fmt.Sprintf("memory %v", t.Limits) }
+
 // GlobalType is the type of a global.
 type GlobalType struct {
 	Type    ValType
 	Mutable bool
+}
+
+// String spells t as the text format does: "(mut i32)" or "i32".
+func (t GlobalType) String() string {
+	if t.Mutable {
+		return fmt.Sprintf("(mut %v)", t.Type)
+	}
+	return t.Type.String()
 }
 
 // ExternKind says what an import or export refers to.

@@ -1,0 +1,68 @@
+package command_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lucet-go/lucet/pkg/command"
+)
+
+func uleb(v uint64) []byte {
+	var b []byte
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v == 0 {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+func section(id byte, body []byte) []byte {
+	return append(append([]byte{id}, uleb(uint64(len(body)))...), body...)
+}
+
+// TestSparseDataApplied: a module whose data would make a sparse image
+// (16,500 one-byte segments 4 KiB apart: 67.6 MB of image pages for
+// 16,500 bytes) gets no image (pkg/link: TestSparseDataImageNotMade); its
+// instances still start with every segment in place.
+func TestSparseDataApplied(t *testing.T) {
+	const n, stride = 16500, 4096
+	var segs []byte
+	for i := 0; i < n; i++ {
+		// active, memory 0, offset i32.const, 1 byte
+		off := uleb(uint64(i * stride))
+		if off[len(off)-1]&0x40 != 0 { // signed LEB: keep it positive
+			off[len(off)-1] |= 0x80
+			off = append(off, 0)
+		}
+		segs = append(segs, 0x00, 0x41)
+		segs = append(segs, off...)
+		segs = append(segs, 0x0b, 1, byte(i%255+1))
+	}
+	pages := uint64(n*stride/65536 + 1)
+	mod := []byte("\x00asm\x01\x00\x00\x00")
+	mod = append(mod, section(5, append([]byte{1, 0}, uleb(pages)...))...)                 // memory
+	mod = append(mod, section(7, append([]byte{1, 3}, append([]byte("mem"), 2, 0)...))...) // export "mem"
+	mod = append(mod, section(11, append(uleb(n), segs...))...)
+	path := filepath.Join(t.TempDir(), "sparse.wasm")
+	if err := os.WriteFile(path, mod, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inst, err := instantiate(t, path, command.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	mem := inst.Memory().Bytes()
+	for i := 0; i < n; i++ {
+		if got := mem[i*stride]; got != byte(i%255+1) {
+			t.Fatalf("memory[%d] = %d, want %d", i*stride, got, i%255+1)
+		}
+		if mem[i*stride+1] != 0 {
+			t.Fatalf("memory[%d] = %d, want 0", i*stride+1, mem[i*stride+1])
+		}
+	}
+}

@@ -1,0 +1,2 @@
+;; see mismatch.wat
+(module (import "a" "g" (global i32)))

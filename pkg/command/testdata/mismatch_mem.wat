@@ -1,0 +1,2 @@
+;; see mismatch.wat
+(module (import "a" "mem" (memory 2 2)))
