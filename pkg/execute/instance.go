@@ -780,18 +780,10 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 			}
 		}
 	}
-	for i, d := range meta.Datas {
-		if imaged {
-			break
-		}
-		if d.Mode != wasm.SegmentActive {
-			continue
-		}
-		o, _ := inst.eval(d.Offset.Expr())
-		if code := inst.memoryInit(d.Mem, uint32(i), uint32(o), 0, uint32(len(d.Init))); code != abi.TrapNone {
+	if !imaged {
+		if code := inst.applyDatas(); code != abi.TrapNone {
 			return nil, &Trap{Code: code}
 		}
-		inst.datas[i] = nil
 	}
 
 	if meta.Start >= 0 {
@@ -804,6 +796,34 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 	}
 	return inst, nil
+}
+
+// applyDatas applies the module's active data segments in order, as the
+// spec does when there is no image, with huge pages off while it writes
+// (see smallPages).
+func (inst *Instance) applyDatas() abi.TrapCode {
+	var small []*Memory
+	for _, m := range inst.mems {
+		if m.smallPages(true) {
+			small = append(small, m)
+		}
+	}
+	defer func() {
+		for _, m := range small {
+			m.smallPages(false)
+		}
+	}()
+	for i, d := range inst.mod.meta.Datas {
+		if d.Mode != wasm.SegmentActive {
+			continue
+		}
+		o, _ := inst.eval(d.Offset.Expr())
+		if code := inst.memoryInit(d.Mem, uint32(i), uint32(o), 0, uint32(len(d.Init))); code != abi.TrapNone {
+			return code
+		}
+		inst.datas[i] = nil
+	}
+	return abi.TrapNone
 }
 
 // imageEnd is the end of img's extent in memory 0: the largest offset
