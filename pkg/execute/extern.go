@@ -858,18 +858,6 @@ func (t *Table) validRef(v uint64) bool {
 	return s != nil && s.ownsFuncRef(uintptr(v))
 }
 
-// ownsFuncRef says whether a is the FuncRef record of a function of one
-// of the store's instances.
-func (s *Store) ownsFuncRef(a uintptr) bool {
-	for _, inst := range s.instances {
-		lo := inst.funcRefs
-		if a >= lo && a < lo+uintptr(len(inst.funcs))*abi.FuncRefSize && (a-lo)%abi.FuncRefSize == 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // Grow appends n elements set to init, returning the old length. init
 // is held to what Set allows.
 func (t *Table) Grow(n uint32, init uint64) (old uint32, ok bool) {

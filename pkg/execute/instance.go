@@ -609,6 +609,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 		s.modules = append(s.modules, mod)
 	}
+	s.indexFuncRefs()
 	// Appending never changes the elements an older header covers, so
 	// readers of the previous header (the ticker, Interrupt) stay valid.
 	if old := *s.vmctxs.Load(); len(old) == 0 {
