@@ -33,22 +33,10 @@ func funcsTableModule(n int) *wasm.Module {
 // instances of mod and returns their exported tables "t".
 func instanceTables(tb testing.TB, mod *load.Module, n int) (*Store, []*Table) {
 	tb.Helper()
-	s, err := NewStore(Config{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
+	s := newStore(tb, Config{})
 	tabs := make([]*Table, n)
 	for i := range tabs {
-		inst, err := s.Instantiate(mod, nil)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		e, ok := inst.Export("t")
-		if !ok {
-			tb.Fatal("no export t")
-		}
-		tabs[i] = e.(*Table)
+		tabs[i] = mustExport(tb, instantiate(tb, s, mod, nil), "t").(*Table)
 	}
 	return s, tabs
 }
