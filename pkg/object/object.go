@@ -36,7 +36,10 @@ const (
 	// memory.copy and memory.fill use rep movsb/stosb where the CPU
 	// says they are fast, vector loops where it does not (rep is 1.4x
 	// slower there: strings-bulk on an EPYC VM without it). Code with
-	// it runs on any CPU, so the loader never requires it.
+	// it runs on any CPU, so the loader never requires it. An object
+	// records it only when its code made that choice (an inline long
+	// copy or fill): a module without one compiles to the same object
+	// on hosts with and without ERMS.
 	FeatureERMS uint64 = 1 << 8
 )
 
@@ -71,7 +74,7 @@ type Object struct {
 type Meta struct {
 	FormatVersion uint32
 	ABIVersion    uint32 // abi.Version
-	Features      uint64 // Feature* bits the code needs
+	Features      uint64 // Feature* bits the code may use; of TuningFeatures, those it was tuned for
 	Bounds        BoundsChecks
 	MemReserve    uint64 // BoundsGuard: bytes reserved for memory 0
 	MemGuard      uint64 // BoundsGuard: guard bytes after the reservation
