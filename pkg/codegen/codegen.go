@@ -38,8 +38,11 @@
 // objects of every test module).
 //
 // The driver reaches the instruction set only through isa.Machine (the
-// register file for the allocator, a FuncEmitter per goroutine, the
-// stubs, code alignment and call patching). What is x86-64, and what a
+// CPU features it can use, the register file for the allocator, a
+// FuncEmitter per goroutine, the stubs, code alignment and call
+// patching) and two interfaces a Machine may add: isa.Preparer (marks
+// made on the optimized SSA before allocation) and isa.Baseline (the
+// one-pass compiler of OptLevel 0). What is x86-64, and what a
 // second instruction set (arm64) would need to supply in its place, is
 // listed in the doc of package isa/amd64.
 package codegen

@@ -2,8 +2,9 @@
 // file format that carries it: the machine code and the metadata the runtime
 // needs to instantiate and run it.
 //
-// In: codegen's output and the decoded module (assembled by link). Out: an
-// Object that link writes into an ELF shared object and load reads back.
+// In: what codegen makes of a decoded module (its driver lays out the code
+// and fills Meta). Out: an Object that pkg/link writes into an ELF shared
+// object and pkg/load reads back (FromObject maps one without a file).
 // The binary encoding of Meta lives here too (Marshal/Unmarshal), versioned
 // by FormatVersion.
 package object
