@@ -257,6 +257,16 @@ func (u *hostUses) acquire() bool {
 	}
 }
 
+// useHost counts an import of a host extern by s, given back when s is
+// reset or closed (release), or reports false for a closed extern.
+func (s *Store) useHost(u *hostUses) bool {
+	if !u.acquire() {
+		return false
+	}
+	s.hostUses = append(s.hostUses, u)
+	return true
+}
+
 // close marks the extern closed if nothing uses it. already reports an
 // extern closed before; err one in use.
 func (u *hostUses) close(what string) (already bool, err error) {
