@@ -3,7 +3,9 @@
 //
 // In: a decoded, validated *wasm.Module and Options. Out: an
 // *object.Object holding the code and every piece of metadata the runtime
-// needs (functions, entry and host-call stubs, trap and call sites).
+// needs (functions, entry and host-call stubs, trap and call sites, and
+// the CPU features the code may use: Options.Features, of the tuning
+// features only those a function's code depends on, isa.FuncCode.Tuned).
 //
 // This package is the driver. Each defined function goes through a
 // pipeline of subpackages, in the style of Go's cmd/compile:
@@ -36,8 +38,11 @@
 // objects of every test module).
 //
 // The driver reaches the instruction set only through isa.Machine (the
-// register file for the allocator, a FuncEmitter per goroutine, the
-// stubs, code alignment and call patching). What is x86-64, and what a
+// CPU features it can use, the register file for the allocator, a
+// FuncEmitter per goroutine, the stubs, code alignment and call
+// patching) and two interfaces a Machine may add: isa.Preparer (marks
+// made on the optimized SSA before allocation) and isa.Baseline (the
+// one-pass compiler of OptLevel 0). What is x86-64, and what a
 // second instruction set (arm64) would need to supply in its place, is
 // listed in the doc of package isa/amd64.
 package codegen
@@ -316,10 +321,16 @@ func link(m *wasm.Module, opts *ssa.Options, mach isa.Machine, funcs []*isa.Func
 	if err != nil {
 		return nil, err
 	}
+	// The features the code may use, required of the host; of the tuning
+	// features, only those a function's code depends on.
+	features := opts.Features & mach.UsableFeatures() &^ object.TuningFeatures
+	for _, fc := range funcs {
+		features |= fc.Tuned & opts.Features
+	}
 	obj := &object.Object{Text: text, Meta: object.Meta{
 		FormatVersion: object.FormatVersion,
 		ABIVersion:    abi.Version,
-		Features:      opts.Features & mach.UsableFeatures(),
+		Features:      features,
 		Bounds:        opts.Bounds,
 		Fuel:          opts.Fuel,
 		ModuleName:    m.Names.Module,

@@ -7,8 +7,30 @@
 // traps as *Trap with a wasm backtrace.
 //
 // A Store is not safe for concurrent use: one goroutine calls into it at a
-// time (host functions may call back in on the same goroutine). Externs of
-// a store are valid until it is closed.
+// time (a call from another goroutine meanwhile fails with ErrBusy; host
+// functions may call back in on the same goroutine).
+//
+// # Stores and externs
+//
+// The externs of a store (its instances' Funcs, Memories, Tables and
+// Globals) are valid until it is closed or reset: their cells,
+// descriptors and memories then go to the next tenant, so afterwards a
+// Func's call fails, a Memory or Table reads as empty (Bytes nil, Len 0,
+// Grow and Set refused), a Global's Get and Set panic, and importing one
+// into a new instance is a LinkError. Host externs (NewMemory, NewTable,
+// NewGlobal, NewHostFunc) belong to no store and may be imported by many;
+// closing a host memory or table fails while an instance of a store not
+// yet closed or reset imports it. A store's limits (MaxMemoryPages,
+// MaxTableElements) hold for its guests' growth of imported externs too.
+//
+// Function references are addresses of FuncRef records in a store's
+// arena, so they never cross stores. The host may store into a funcref
+// table or global (Table.Set, Table.Grow, Global.Set) only null or a
+// reference of that extern's store (checked in constant time, refindex.go);
+// a host funcref table or mutable funcref global belongs to one store at
+// a time, the first that imports it: another store importing it gets a
+// LinkError until that one is closed or reset, which nulls the references
+// it left there.
 //
 // # How a call runs
 //

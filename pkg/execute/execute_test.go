@@ -157,16 +157,72 @@ func instantiateTest(t testing.TB, cfg Config, host func(c *Caller, stack []uint
 // instance of obj linked with imports in it.
 func newInstance(t testing.TB, cfg Config, obj *object.Object, imports ImportMap) (*Store, *Instance) {
 	t.Helper()
+	s := newStore(t, cfg)
+	return s, instantiateObject(t, s, obj, imports)
+}
+
+// newStore makes a store with cfg, closed when the test ends (after the
+// modules loaded before it: cleanups run last first).
+func newStore(t testing.TB, cfg Config) *Store {
+	t.Helper()
 	s, err := NewStore(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// instantiate makes an instance of mod linked with imports in s, ending
+// the test if it fails.
+func instantiate(t testing.TB, s *Store, mod *load.Module, imports ImportMap) *Instance {
+	t.Helper()
+	inst, err := s.Instantiate(mod, imports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// instantiateObject is instantiate for an object.
+func instantiateObject(t testing.TB, s *Store, obj *object.Object, imports ImportMap) *Instance {
+	t.Helper()
 	inst, err := s.InstantiateObject(obj, imports)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, inst
+	return inst
+}
+
+// hostMemory makes a host memory of 1 page with no maximum.
+func hostMemory(t testing.TB) *Memory {
+	t.Helper()
+	m, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// hostTable makes a host funcref table of min null elements with no
+// maximum.
+func hostTable(t testing.TB, min uint64) *Table {
+	t.Helper()
+	tb, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: lim(min, 0, false)}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
+// instances makes n instances of obj (no imports) in s.
+func instances(t testing.TB, s *Store, obj *object.Object, n int) []*Instance {
+	t.Helper()
+	insts := make([]*Instance, n)
+	for i := range insts {
+		insts[i] = instantiateObject(t, s, obj, nil)
+	}
+	return insts
 }
 
 func TestCallAndHostCall(t *testing.T) {

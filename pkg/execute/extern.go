@@ -257,6 +257,16 @@ func (u *hostUses) acquire() bool {
 	}
 }
 
+// useHost counts an import of a host extern by s, given back when s is
+// reset or closed (release), or reports false for a closed extern.
+func (s *Store) useHost(u *hostUses) bool {
+	if !u.acquire() {
+		return false
+	}
+	s.hostUses = append(s.hostUses, u)
+	return true
+}
+
 // close marks the extern closed if nothing uses it. already reports an
 // extern closed before; err one in use.
 func (u *hostUses) close(what string) (already bool, err error) {
@@ -856,18 +866,6 @@ func (t *Table) validRef(v uint64) bool {
 		s = t.user.Load()
 	}
 	return s != nil && s.ownsFuncRef(uintptr(v))
-}
-
-// ownsFuncRef says whether a is the FuncRef record of a function of one
-// of the store's instances.
-func (s *Store) ownsFuncRef(a uintptr) bool {
-	for _, inst := range s.instances {
-		lo := inst.funcRefs
-		if a >= lo && a < lo+uintptr(len(inst.funcs))*abi.FuncRefSize && (a-lo)%abi.FuncRefSize == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // Grow appends n elements set to init, returning the old length. init

@@ -33,24 +33,10 @@ func foreignGrowModule(t *testing.T) *wasm.Module {
 // may still grow its externs past them.
 func TestCapsHoldForForeignExterns(t *testing.T) {
 	mod := loadWasm(t, foreignGrowModule(t))
-	mem, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mem, tab := hostMemory(t), hostTable(t, 1)
 	imports := ImportMap{"env": {"m": mem, "t": tab}}
-	s, err := NewStore(Config{MaxMemoryPages: 4, MaxTableElements: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inst, err := s.Instantiate(mod, imports)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newStore(t, Config{MaxMemoryPages: 4, MaxTableElements: 10})
+	inst := instantiate(t, s, mod, imports)
 	const fail = 0xFFFFFFFF
 	call := func(name string, n uint64, want uint64) {
 		t.Helper()
@@ -89,19 +75,9 @@ func TestCapsHoldForForeignExterns(t *testing.T) {
 
 	// Another store with room grows the same memory within its own caps
 	// (and a table of its own: a funcref host table serves one store).
-	tab2, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s2, err := NewStore(Config{MaxMemoryPages: 8, MaxTableElements: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
-	inst2, err := s2.Instantiate(mod, ImportMap{"env": {"m": mem, "t": tab2}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab2 := hostTable(t, 1)
+	s2 := newStore(t, Config{MaxMemoryPages: 8, MaxTableElements: 1000})
+	inst2 := instantiate(t, s2, mod, ImportMap{"env": {"m": mem, "t": tab2}})
 	res, err := inst2.Func("growm").Call(2)
 	if err != nil || res[0] != 6 {
 		t.Fatalf("growm(2) in a store capped at 8 pages = %v, %v; want 6", res, err)

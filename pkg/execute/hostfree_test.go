@@ -48,10 +48,7 @@ func TestHostExternsFreed(t *testing.T) {
 	// at the garbage collector's leisure.
 	before = hostTaken()
 	for range 1000 {
-		m, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := hostMemory(t)
 		m.Bytes()[0] = 1
 		if err := m.Close(); err != nil {
 			t.Fatal(err)
@@ -67,23 +64,10 @@ func TestHostExternsFreed(t *testing.T) {
 // elements, and its global panics on Get.
 func TestHostExternCloseInUse(t *testing.T) {
 	mod := loadWasm(t, foreignGrowModule(t))
-	mem, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	mem, tab := hostMemory(t), hostTable(t, 1)
+	s := newStore(t, Config{})
 	imports := ImportMap{"env": {"m": mem, "t": tab}}
-	if _, err := s.Instantiate(mod, imports); err != nil {
-		t.Fatal(err)
-	}
+	instantiate(t, s, mod, imports)
 	if err := tab.Close(); err == nil || !strings.Contains(err.Error(), "imported by instances") {
 		t.Fatalf("Close of an imported table = %v, want an error", err)
 	}
@@ -102,11 +86,8 @@ func TestHostExternCloseInUse(t *testing.T) {
 	if _, ok := mem.Grow(1); ok {
 		t.Fatal("closed memory grew")
 	}
-	fresh, err := NewMemory(wasm.MemType{Limits: lim(1, 0, false)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.Instantiate(mod, ImportMap{"env": {"m": mem, "t": mustTable(t)}})
+	fresh := hostMemory(t)
+	_, err := s.Instantiate(mod, ImportMap{"env": {"m": mem, "t": hostTable(t, 2)}})
 	if err == nil || !strings.Contains(err.Error(), "host memory is closed") {
 		t.Fatalf("import of a closed memory = %v", err)
 	}

@@ -19,10 +19,7 @@ import (
 // store at a time and come back nulled when it closes or resets.
 func TestHostRefsOneStore(t *testing.T) {
 	obj := compileFile(t, "testdata/hostref.wasm", object.BoundsExplicit)
-	tab, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 2}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := hostTable(t, 2)
 	g := NewGlobal(wasm.GlobalType{Type: wasm.FuncRef, Mutable: true}, 0)
 	imports := ImportMap{"h": {"tab": tab, "g": g}}
 	for _, end := range []struct {
@@ -30,15 +27,8 @@ func TestHostRefsOneStore(t *testing.T) {
 		do   func(*Store) error
 	}{{"close", (*Store).Close}, {"reset", (*Store).Reset}} {
 		t.Run(end.name, func(t *testing.T) {
-			a, err := NewStore(Config{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer a.Close()
-			ia, err := a.InstantiateObject(obj, imports)
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := newStore(t, Config{})
+			ia := instantiateObject(t, a, obj, imports)
 			if _, err := ia.Func("set").Call(0xa); err != nil {
 				t.Fatal(err)
 			}
@@ -53,18 +43,14 @@ func TestHostRefsOneStore(t *testing.T) {
 				t.Fatalf("second instance in the same store: %v", err)
 			}
 
-			b, err := NewStore(Config{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Close()
+			b := newStore(t, Config{})
 			var le *LinkError
-			_, err = b.InstantiateObject(obj, imports)
+			_, err := b.InstantiateObject(obj, imports)
 			if !errors.As(err, &le) || !strings.Contains(le.Detail, "another store") {
 				t.Fatalf("second store importing the host table: %v, want a link error naming another store", err)
 			}
 			// The global alone is bound as well.
-			gOnly := ImportMap{"h": {"tab": mustTable(t), "g": g}}
+			gOnly := ImportMap{"h": {"tab": hostTable(t, 2), "g": g}}
 			if _, err := b.InstantiateObject(obj, gOnly); !errors.As(err, &le) || !strings.Contains(le.Detail, "another store") {
 				t.Fatalf("second store importing the host global: %v, want a link error naming another store", err)
 			}
@@ -95,12 +81,4 @@ func TestHostRefsOneStore(t *testing.T) {
 			b.Close()
 		})
 	}
-}
-
-func mustTable(t *testing.T) *Table {
-	tb, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 2}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tb
 }

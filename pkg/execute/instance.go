@@ -393,11 +393,8 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a table, have a %s", ext.ExternKind())
 			}
-			if t.owner == nil {
-				if !t.uses.acquire() {
-					return bad("host table is closed")
-				}
-				s.hostUses = append(s.hostUses, &t.uses)
+			if t.owner == nil && !s.useHost(&t.uses) {
+				return bad("host table is closed")
 			}
 			// Ownership first: a stale extern's type reads its descriptor.
 			if s.foreign(t.owner, t.epoch, t.desc) {
@@ -421,11 +418,8 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a memory, have a %s", ext.ExternKind())
 			}
-			if m.owner == nil {
-				if !m.uses.acquire() {
-					return bad("host memory is closed")
-				}
-				s.hostUses = append(s.hostUses, &m.uses)
+			if m.owner == nil && !s.useHost(&m.uses) {
+				return bad("host memory is closed")
 			}
 			// Ownership first: a stale extern's type reads its descriptor.
 			if s.foreign(m.owner, m.epoch, m.desc) {
@@ -446,11 +440,8 @@ func (s *Store) resolve(mod *module, imports Imports, inst *Instance) error {
 			if !ok {
 				return bad("want a global, have a %s", ext.ExternKind())
 			}
-			if g.owner == nil {
-				if !g.uses.acquire() {
-					return bad("host global is closed")
-				}
-				s.hostUses = append(s.hostUses, &g.uses)
+			if g.owner == nil && !s.useHost(&g.uses) {
+				return bad("host global is closed")
 			}
 			if s.foreign(g.owner, g.epoch, g.cell) {
 				return bad("global belongs to another store, or to an instance this store's Reset discarded")
@@ -609,6 +600,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		}
 		s.modules = append(s.modules, mod)
 	}
+	s.indexFuncRefs()
 	// Appending never changes the elements an older header covers, so
 	// readers of the previous header (the ticker, Interrupt) stay valid.
 	if old := *s.vmctxs.Load(); len(old) == 0 {

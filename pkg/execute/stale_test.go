@@ -19,17 +19,8 @@ import (
 // Funcs, which nothing can tell apart, so it is checked before.)
 func TestStaleFuncAfterReset(t *testing.T) {
 	obj := compileFile(t, "testdata/stale.wasm", object.BoundsExplicit)
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var old [2]*Instance
-	for i := range old {
-		if old[i], err = s.InstantiateObject(obj, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := newStore(t, Config{})
+	old := instances(t, s, obj, 2)
 	get0, get1, set1 := old[0].Func("get"), old[1].Func("get"), old[1].Func("set")
 	if _, err := set1.Call(0x222); err != nil {
 		t.Fatal(err)
@@ -37,12 +28,7 @@ func TestStaleFuncAfterReset(t *testing.T) {
 	if err := s.Reset(); err != nil {
 		t.Fatal(err)
 	}
-	var cur [2]*Instance
-	for i := range cur {
-		if cur[i], err = s.InstantiateObject(obj, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cur := instances(t, s, obj, 2)
 	type staleCall struct {
 		name string
 		f    *Func
@@ -87,27 +73,13 @@ func TestStaleExternsNotImported(t *testing.T) {
 	exports := func(inst *Instance) map[string]Extern {
 		m := map[string]Extern{}
 		for _, n := range names {
-			x, ok := inst.Export(n)
-			if !ok {
-				t.Fatalf("no export %q", n)
-			}
-			m[n] = x
+			m[n] = mustExport(t, inst, n)
 		}
 		return m
 	}
 	for _, which := range []int{0, 1} { // the store's first instance, a later one
-		s, err := NewStore(Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		var inst *Instance
-		for range which + 1 {
-			if inst, err = s.InstantiateObject(obj, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-		stale := exports(inst)
+		s := newStore(t, Config{})
+		stale := exports(instances(t, s, obj, which+1)[which])
 		if _, err := s.InstantiateObject(imp, ImportMap{"t": stale}); err != nil {
 			t.Fatalf("instance %d's externs before Reset: %v", which, err)
 		}
@@ -128,10 +100,7 @@ func TestStaleExternsNotImported(t *testing.T) {
 			}
 			continue
 		}
-		fresh, err := s.InstantiateObject(obj, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fresh := instantiateObject(t, s, obj, nil)
 		for _, name := range names {
 			m := exports(fresh)
 			m[name] = stale[name]
@@ -147,15 +116,8 @@ func TestStaleExternsNotImported(t *testing.T) {
 }
 
 // hostExterns are host externs of staleimp.wasm's import types.
-func hostExterns(t *testing.T) map[string]Extern {
-	mem, err := NewMemory(wasm.MemType{Limits: wasm.Limits{Min: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := NewTable(wasm.TableType{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+func hostExterns(t testing.TB) map[string]Extern {
+	mem, tab := hostMemory(t), hostTable(t, 1)
 	get := NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.I32}}, func(*Caller, []uint64) error { return nil })
 	return map[string]Extern{"get": get, "mem": mem, "tab": tab, "g": NewGlobal(wasm.GlobalType{Type: wasm.I32, Mutable: true}, 0)}
 }
@@ -168,17 +130,8 @@ func hostExterns(t *testing.T) map[string]Extern {
 // Set refused; a global's Get and Set panic, having no error to return.
 func TestStaleExternUse(t *testing.T) {
 	obj := compileFile(t, "testdata/stale.wasm", object.BoundsExplicit)
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var inst *Instance
-	for range 2 {
-		if inst, err = s.InstantiateObject(obj, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := newStore(t, Config{})
+	inst := instances(t, s, obj, 2)[1]
 	mem := inst.Memory()
 	tab := mustExport(t, inst, "tab").(*Table)
 	g := mustExport(t, inst, "g").(*Global)
@@ -189,12 +142,9 @@ func TestStaleExternUse(t *testing.T) {
 	if err := s.Reset(); err != nil {
 		t.Fatal(err)
 	}
-	var cur [2]*Instance
-	for i := range cur {
-		if cur[i], err = s.InstantiateObject(obj, nil); err != nil {
-			t.Fatal(err)
-		}
-		cur[i].Func("set").Call(uint64(0x5ec1 + i))
+	cur := instances(t, s, obj, 2)
+	for i, inst := range cur {
+		inst.Func("set").Call(uint64(0x5ec1 + i))
 	}
 	if b := mem.Bytes(); b != nil {
 		t.Errorf("stale memory's Bytes: %d bytes starting %x, want nil", len(b), b[:4])
@@ -234,7 +184,7 @@ func TestStaleExternUse(t *testing.T) {
 	}
 }
 
-func mustExport(t *testing.T, inst *Instance, name string) Extern {
+func mustExport(t testing.TB, inst *Instance, name string) Extern {
 	t.Helper()
 	x, ok := inst.Export(name)
 	if !ok {
@@ -248,31 +198,14 @@ func mustExport(t *testing.T, inst *Instance, name string) Extern {
 // after a Reset.
 func TestStaleExternUseAfterClose(t *testing.T) {
 	obj := compileFile(t, "testdata/stale.wasm", object.BoundsExplicit)
-	s, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var inst *Instance
-	for range 2 {
-		if inst, err = s.InstantiateObject(obj, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := newStore(t, Config{})
+	inst := instances(t, s, obj, 2)[1]
 	mem, tab := inst.Memory(), mustExport(t, inst, "tab").(*Table)
 	get := inst.Func("get")
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	other, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	for range 2 {
-		oi, err := other.InstantiateObject(obj, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, oi := range instances(t, newStore(t, Config{}), obj, 2) {
 		oi.Func("set").Call(0x5ec)
 	}
 	if b := mem.Bytes(); b != nil {

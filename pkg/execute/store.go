@@ -78,6 +78,7 @@ type Store struct {
 	interruptExits uint64
 
 	instances  []*Instance
+	refs       refIndex // the instances' FuncRef records, for ownsFuncRef
 	modules    []*module
 	epoch      uint64                    // counts Resets; see Instance.epoch
 	vmctxs     atomic.Pointer[[]uintptr] // read by Interrupt from any goroutine
@@ -252,6 +253,7 @@ func (s *Store) release() {
 		unregisterCode(c[0], c[1], c[2])
 	}
 	s.codes = s.codes[:0]
+	s.refs.reset()
 	s.tableElems = 0
 	for _, t := range s.ownedTabs {
 		if t.res != nil {

@@ -36,28 +36,11 @@ func TestTableSetRefusesOtherStoresRefs(t *testing.T) {
 	gB := NewGlobal(wasm.GlobalType{Type: wasm.FuncRef, Mutable: true}, 0)
 	inst := func(s *Store, host *Table, g *Global) *Table {
 		t.Helper()
-		i, err := s.Instantiate(mod, ImportMap{"h": {"t": host, "g": g}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, ok := i.Export("t")
-		if !ok {
-			t.Fatal("no export t")
-		}
-		return e.(*Table)
+		return mustExport(t, instantiate(t, s, mod, ImportMap{"h": {"t": host, "g": g}}), "t").(*Table)
 	}
-	a, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := NewStore(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	hostA, hostB := mustTable(t), mustTable(t)
-	unbound := mustTable(t)
+	a, b := newStore(t, Config{}), newStore(t, Config{})
+	hostA, hostB := hostTable(t, 2), hostTable(t, 2)
+	unbound := hostTable(t, 2)
 	ta, tb := inst(a, hostA, NewGlobal(wasm.GlobalType{Type: wasm.FuncRef, Mutable: true}, 0)), inst(b, hostB, gB)
 	refA, _ := ta.Get(0)
 	refB, _ := tb.Get(0)

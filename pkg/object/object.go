@@ -2,8 +2,9 @@
 // file format that carries it: the machine code and the metadata the runtime
 // needs to instantiate and run it.
 //
-// In: codegen's output and the decoded module (assembled by link). Out: an
-// Object that link writes into an ELF shared object and load reads back.
+// In: what codegen makes of a decoded module (its driver lays out the code
+// and fills Meta). Out: an Object that pkg/link writes into an ELF shared
+// object and pkg/load reads back (FromObject maps one without a file).
 // The binary encoding of Meta lives here too (Marshal/Unmarshal), versioned
 // by FormatVersion.
 package object
@@ -36,7 +37,10 @@ const (
 	// memory.copy and memory.fill use rep movsb/stosb where the CPU
 	// says they are fast, vector loops where it does not (rep is 1.4x
 	// slower there: strings-bulk on an EPYC VM without it). Code with
-	// it runs on any CPU, so the loader never requires it.
+	// it runs on any CPU, so the loader never requires it. An object
+	// records it only when its code made that choice (an inline long
+	// copy or fill): a module without one compiles to the same object
+	// on hosts with and without ERMS.
 	FeatureERMS uint64 = 1 << 8
 )
 
@@ -71,7 +75,7 @@ type Object struct {
 type Meta struct {
 	FormatVersion uint32
 	ABIVersion    uint32 // abi.Version
-	Features      uint64 // Feature* bits the code needs
+	Features      uint64 // Feature* bits the code may use; of TuningFeatures, those it was tuned for
 	Bounds        BoundsChecks
 	MemReserve    uint64 // BoundsGuard: bytes reserved for memory 0
 	MemGuard      uint64 // BoundsGuard: guard bytes after the reservation

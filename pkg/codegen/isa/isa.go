@@ -71,6 +71,12 @@ type FuncCode struct {
 	// a line: bit k stands for k times the machine's CodeAlign. The
 	// linker pads to the first of them.
 	Phases uint8
+	// Tuned are the tuning features (object.TuningFeatures) the code's
+	// shape depends on: a choice between two lowerings was made by one
+	// of them. The object records only these, so that a module whose
+	// code never made such a choice compiles to the same object whether
+	// the host has the feature or not.
+	Tuned uint64
 }
 
 // LineSize is the span of code placement works to: the fetch and op

@@ -260,7 +260,7 @@ func (b *baseEmitter) funcCode() (*isa.FuncCode, error) {
 	if n > 0 && n <= cap(b.codeArena)-len(b.codeArena) && &code[0] == &b.codeArena[:len(b.codeArena)+1][len(b.codeArena)] {
 		b.codeArena = b.codeArena[:len(b.codeArena)+n]
 	}
-	fc := &isa.FuncCode{Code: code[:n:n]}
+	fc := &isa.FuncCode{Code: code[:n:n], Tuned: e.tuned}
 	// e.sites is the arena's tail (see startSites) unless it outgrew it.
 	ns := len(e.sites)
 	fc.Sites = e.sites[:ns:ns]

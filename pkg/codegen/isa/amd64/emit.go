@@ -53,6 +53,7 @@ type emitter struct {
 	// (emit_simd_varshift.go).
 	vtables [vtableCount]asm.Label
 	next    *ssa.Block // block laid out after the current one
+	tuned   uint64     // isa.FuncCode.Tuned
 	// checked maps an address value to the largest access end already
 	// bounds-checked in the current block; memory never shrinks, so a
 	// later access within it needs no check.
@@ -932,7 +933,7 @@ func (e *emitter) funcCode() (*isa.FuncCode, error) {
 	if err := a.Finish(); err != nil {
 		return nil, err
 	}
-	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...), Phases: e.phases()}
+	fc := &isa.FuncCode{Code: append([]byte(nil), a.Bytes()...), Phases: e.phases(), Tuned: e.tuned}
 	if len(e.sites) > 0 {
 		// e.sites is the worker's buffer (funcEmitter): copy it out.
 		fc.Sites = make([]isa.Site, len(e.sites))

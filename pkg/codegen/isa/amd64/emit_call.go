@@ -325,8 +325,15 @@ func (e *emitter) interruptStub(o outOfLine) {
 // CPU time (476 against 670 ms, CPU=1 scripts/native.sh 5).
 const bulkRepMin = 2048
 
-// erms says whether long copies and fills may use rep movsb/stosb.
-func (e *emitter) erms() bool { return e.opts.Features&object.FeatureERMS != 0 }
+// erms says whether long copies and fills may use rep movsb/stosb; asked,
+// the code depends on the answer, which the object then records (tuned).
+func (e *emitter) erms() bool {
+	if e.opts.Features&object.FeatureERMS == 0 {
+		return false
+	}
+	e.tuned |= object.FeatureERMS
+	return true
+}
 
 // bulkMemory inlines memory.fill and memory.copy after bounds checks
 // (which trap before any byte is written). Lengths up to 64 load every
