@@ -9,8 +9,10 @@ package ssa
 // 24 or 16 (i32), 56, 48 or 32 (i64) a sign extension, remainder by 1
 // (and rem_s by -1) zero, and eqz of an integer comparison becomes the inverse
 // comparison, so a branch on it fuses into one cmp+jcc instead of
-// materializing two booleans. It runs before deadCode, which drops the
-// values left unused and recounts uses.
+// materializing two booleans; eqz looks through a zero or sign extension
+// to i64, and eqz (eqz x) becomes x != 0 (Go's booleans: i64 extensions
+// of comparisons tested with i64.eqz, once or twice). It runs before
+// deadCode, which drops the values left unused and recounts uses.
 func fold(f *Func) {
 	var vs []*Value
 	for _, b := range f.Blocks {
@@ -24,6 +26,14 @@ func fold(f *Func) {
 				v.fwd = x
 			} else if x := byteSwapOf(v); x != nil {
 				v.Op, v.Args = OpBswap, []*Value{x}
+			} else if x := doubleEqz(v); x != nil {
+				// eqz (eqz x) is x != 0: one test where there were two
+				// tests and two materialized booleans.
+				c := f.NewValue(b, OpConst, x.Type)
+				c.Pos = v.Pos
+				vs = append(vs, c)
+				v.Op, v.Args = OpNe, []*Value{x, c}
+				grew = true
 			}
 			if k, ok := mulByPow2(v); ok {
 				// The shift count is a new constant: the multiplier
@@ -63,6 +73,12 @@ var invertedCompare = [OpCount]Op{
 func foldValue(v *Value) *Value {
 	if v.Op == OpEqz {
 		a := v.Args[0]
+		if a.Op == OpExtendU || a.Op == OpExtendS {
+			// An i64 is zero exactly when the i32 it extends is: Go's
+			// booleans, i64.eqz (i64.extend_i32_u (a comparison)).
+			a = a.Args[0]
+			v.Args[0] = a
+		}
 		if inv := invertedCompare[a.Op]; inv != OpInvalid {
 			v.Op, v.Args = inv, []*Value{a.Args[0], a.Args[1]}
 			return nil
@@ -174,6 +190,19 @@ func mulByPow2(v *Value) (int64, bool) {
 		k++
 	}
 	return k, true
+}
+
+// doubleEqz returns x when v is eqz (eqz x) of an integer x that is not
+// itself a comparison (whose eqz of eqz foldValue drops).
+func doubleEqz(v *Value) *Value {
+	if v.Op != OpEqz || v.Args[0].Op != OpEqz {
+		return nil
+	}
+	x := v.Args[0].Args[0]
+	if x.Type != TI32 && x.Type != TI64 || x.Op == OpConst {
+		return nil
+	}
+	return x
 }
 
 // maskTo truncates bits to the width of t (i32 constants are kept

@@ -34,6 +34,18 @@ func TestFold(t *testing.T) {
 		{"eqz of eqz of a compare is the compare",
 			[]byte{0x20, 0, 0x41, 5, 0x48, 0x45, 0x45}, // lt_s, eqz, eqz
 			map[ssa.Op]int{ssa.OpEqz: 0, ssa.OpLtS: 1, ssa.OpGeS: 0}, nil},
+		{"eqz of eqz of a non-compare is x != 0",
+			[]byte{0x20, 0, 0x45, 0x45}, // eqz, eqz
+			map[ssa.Op]int{ssa.OpEqz: 0, ssa.OpNe: 1}, func(f *ssa.Func) bool { return constsWith(f, 0) == 1 }},
+		{"eqz looks through an extension to i64",
+			[]byte{0x20, 0, 0xad, 0x50}, // i64.eqz (i64.extend_i32_u x)
+			map[ssa.Op]int{ssa.OpEqz: 1, ssa.OpExtendU: 0}, nil},
+		{"eqz of an extended compare is the inverse compare (Go's booleans)",
+			[]byte{0x20, 0, 0x41, 5, 0x48, 0xad, 0x50}, // i64.eqz (i64.extend_i32_u (x <s 5))
+			map[ssa.Op]int{ssa.OpEqz: 0, ssa.OpExtendU: 0, ssa.OpLtS: 0, ssa.OpGeS: 1}, nil},
+		{"eqz of a sign-extended eqz is != 0",
+			[]byte{0x20, 0, 0x45, 0xac, 0x50}, // i64.eqz (i64.extend_i32_s (eqz x))
+			map[ssa.Op]int{ssa.OpEqz: 0, ssa.OpExtendS: 0, ssa.OpNe: 1}, nil},
 		{"constants fold with i32 wrap-around",
 			[]byte{0x41, 0x7f, 0x41, 2, 0x6a}, // -1 + 2
 			map[ssa.Op]int{ssa.OpAdd: 0}, func(f *ssa.Func) bool { return constsWith(f, 1) == 1 }},

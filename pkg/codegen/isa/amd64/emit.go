@@ -1180,15 +1180,23 @@ func (e *emitter) terminator(b *ssa.Block) {
 
 // flagsHoldZeroTest reports whether branch condition c of b is a fused
 // test of x against zero (eqz x, x == 0, x != 0) where x is the ALU
-// result emitted just before it: that instruction set ZF for x already
-// (intBin), so the branch needs no test, only the condition.
+// result emitted just before it (only constants, which are materialized
+// where used, between them, such as c's zero): that instruction set ZF
+// for x already (intBin), so the branch needs no test, only the
+// condition. And, or and xor also set SF by x and clear OF, as test
+// does: a signed comparison of such an x with zero needs no test either
+// (Go's and C's x | y < 0); add and sub set OF by their overflow.
 func (e *emitter) flagsHoldZeroTest(b *ssa.Block, c *ssa.Value) (asm.Cond, bool) {
 	n := len(b.Values)
 	if !c.Fused || n < 2 || b.Values[n-1] != c || c.Block != b {
 		return 0, false
 	}
 	x := c.Args[0]
-	if x != e.flagsFor || b.Values[n-2] != x {
+	i := n - 2
+	for i > 0 && b.Values[i].Op == ssa.OpConst && b.Values[i] != x {
+		i--
+	}
+	if x != e.flagsFor || b.Values[i] != x {
 		return 0, false
 	}
 	switch c.Op {
@@ -1196,6 +1204,10 @@ func (e *emitter) flagsHoldZeroTest(b *ssa.Block, c *ssa.Value) (asm.Cond, bool)
 		return asm.CondE, true
 	case ssa.OpEq, ssa.OpNe:
 		if imm, ok := imm32(c.Args[1]); ok && imm == 0 {
+			return intConds[c.Op], true
+		}
+	case ssa.OpLtS, ssa.OpGeS, ssa.OpGtS, ssa.OpLeS:
+		if imm, ok := imm32(c.Args[1]); ok && imm == 0 && (x.Op == ssa.OpAnd || x.Op == ssa.OpOr || x.Op == ssa.OpXor) {
 			return intConds[c.Op], true
 		}
 	}
@@ -1264,7 +1276,11 @@ func (e *emitter) compare(c *ssa.Value) asm.Cond {
 		return intConds[c.Op]
 	}
 	rx := e.gpr(x, rA)
-	if imm, ok := imm32(y); ok {
+	if imm, ok := imm32(y); ok && imm == 0 {
+		// test r, r sets the flags of cmp r, 0 that a jcc or setcc
+		// reads (CF and OF clear, ZF and SF of r), a byte shorter.
+		a.TestRR(sz, rx, rx)
+	} else if ok {
 		a.CmpRI(sz, rx, imm)
 	} else if spilled(y) {
 		a.CmpRM(sz, rx, slotMem(y.Loc.Slot))
