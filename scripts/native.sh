@@ -13,9 +13,10 @@
 #
 # BASE_BIN=path/to/another/lucet-bench adds that build as a "base" column
 # (a before/after in the same run). With CPU=1 every engine is measured
-# like the native binary but in CPU time (user+system of the process at
-# the benchmark size minus at size 1, so compilation and start-up cancel
-# out): on a loaded machine wall time mostly measures the neighbours.
+# like the native binary but in CPU time (user+system of the process less
+# the compile_cpu_ms it reports, at the benchmark size minus at size 1, so
+# start-up cancels out; scripts/peerlib.py): on a loaded machine wall time
+# mostly measures the neighbours.
 #   scripts/native.sh [REPS] [BENCH...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

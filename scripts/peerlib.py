@@ -6,11 +6,16 @@ Timing, per run:
   run_ms(cmd)  the time inside _start that lucet-bench and peerbench both
                report on stderr (a PEERBENCH JSON line);
   cpu_ms(cmd)  user+system CPU time of the process, which a loaded machine
-               disturbs less than wall time;
+               disturbs less than wall time, less the compile_cpu_ms its
+               PEERBENCH line reports (lucet-bench and peerbench run
+               compile in the process): a compilation's CPU time varies
+               by hundreds of ms run to run (brotli: 2.2-2.7 s), more
+               than some whole runs take, and taking size 1's time from
+               the size's cancelled it out only on average;
   wall_ms(cmd) wall time of the process (native binaries report nothing).
 Each returns NaN for a failed run, and medians skip NaNs.
 """
-import json, math, resource, statistics, subprocess, time
+import json, math, resource, statistics, subprocess, sys, time
 
 NAN = float("nan")
 
@@ -27,10 +32,22 @@ def run_ms(cmd):
 
 def cpu_ms(cmd):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = (r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1e3
+    for line in p.stderr.splitlines():
+        if line.startswith("PEERBENCH"):
+            r = json.loads(line.split(None, 1)[1])
+            if "compile_cpu_ms" in r:
+                t -= r["compile_cpu_ms"]
+            elif cmd[0] not in _warned:
+                _warned.add(cmd[0])
+                print(f"warning: {cmd[0]} reports no compile_cpu_ms (a lucet-bench before it did):"
+                      " its CPU times keep the compilation's", file=sys.stderr)
     return t if p.returncode == 0 else NAN
+
+
+_warned = set()
 
 
 def wall_ms(cmd):

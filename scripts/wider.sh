@@ -4,13 +4,15 @@
 # via the peers harness's peerbench), interleaved repetitions in one run,
 # medians and the lucet/wasmtime ratio per program and as a geomean. Same
 # method as scripts/native.sh: by default the time inside _start that both
-# report (run_ms); with CPU=1 user+system time of the process at the default
-# size minus at size 1 (compilation and start-up cancel out), which a loaded
+# report (run_ms); with CPU=1 user+system time of the process less the
+# compilation's (compile_cpu_ms, which both report: scripts/peerlib.py) at
+# the default size minus at size 1 (start-up cancels out), which a loaded
 # machine disturbs less. BASE_BIN=another/lucet-bench adds a "base" column
-# (a before/after in the same run). gowide's process time is mostly the
-# compilation of 2.3 MB of Go (lucet and wasmtime alike), which CPU=1
-# subtracts out of two big numbers: read its row from a run_ms run, or
-# compare guest-only perf samples (lucet-run --profile=perfmap).
+# (a before/after in the same run); a lucet-bench from before compile_cpu_ms
+# (main 3bcf661 and older) is warned about: its column keeps the
+# compilation's CPU time, whose swing run to run is larger than the run of
+# a big module (brotli: 2.2-2.7 s of compilation around 0.5 s of run, which
+# made its lucet/wasmtime 0.74 in one run and 1.38 in the next).
 #
 # Before timing, every program's stdout is checked to be identical under
 # lucet -O 2, lucet -O 0 (lucet-run via lucetc), and wasmtime; a mismatch or

@@ -655,6 +655,7 @@ func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
 			return old, false
 		}
 		m.adviseHuge(uintptr(cur), n)
+		m.collapseHuge(uintptr(cur), n)
 	}
 	atomic.StoreUint64((*uint64)(ptr(m.desc+abi.MemDescLen)), uint64(n))
 	return old, true

@@ -65,3 +65,33 @@ func (m *Memory) smallPages(on bool) bool {
 	_ = unix.Madvise(m.res.mem[from:], advice)
 	return true
 }
+
+// hugePage is x86-64's transparent huge page.
+const hugePage = 2 << 20
+
+// collapseHuge is Grow's second half of adviseHuge, for a memory already
+// advised that grows from cur to n bytes. A huge page is only ever
+// mapped at a fault on a 2 MiB-aligned block lying wholly inside one
+// mapping of the same protection; the block holding a memory's end
+// straddles read-write and PROT_NONE, so the pages touched there are
+// small ones, and the block keeps small pages for the rest of its life
+// once it has a page table, however far the memory later grows. A guest
+// whose allocator grows its memory a little at a time and writes what it
+// got (malloc's sbrk) thus gets small pages almost everywhere. When a
+// grow takes the memory's end past such a block, the block is collapsed
+// into a huge page (MADV_COLLAPSE, Linux 6.1; the pages already written
+// are copied once, the rest of the block needs no fault). A hint, as the
+// advice: an older kernel, or one with no huge page free, leaves the
+// small pages.
+func (m *Memory) collapseHuge(cur, n uintptr) {
+	if m.dense || cur <= hugeFrom {
+		return
+	}
+	from := max(hugeFrom, roundUp(m.image, pageSize))
+	base := m.res.addr()
+	blk := (base + cur) &^ (hugePage - 1)
+	if blk == base+cur || blk < base+from || blk+hugePage > base+n {
+		return
+	}
+	_ = unix.Madvise(bytesAt(blk, hugePage), unix.MADV_COLLAPSE)
+}

@@ -139,3 +139,69 @@ func TestPooledHugeMemoryIsClean(t *testing.T) {
 		}
 	}
 }
+
+// anonHugeKiB sums AnonHugePages over the mappings of /proc/self/smaps
+// that overlap [lo, hi): how much of that range huge pages map.
+func anonHugeKiB(t *testing.T, lo, hi uintptr) int {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skipf("no /proc/self/smaps: %v", err)
+	}
+	defer f.Close()
+	in, kib := false, 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if l, h, ok := strings.Cut(strings.Fields(line + " x")[0], "-"); ok && !strings.HasSuffix(l, ":") {
+			a, err1 := strconv.ParseUint(l, 16, 64)
+			b, err2 := strconv.ParseUint(h, 16, 64)
+			if err1 == nil && err2 == nil {
+				in = uint64(lo) < b && uint64(hi) > a
+				continue
+			}
+		}
+		if f := strings.Fields(line); in && len(f) >= 2 && f[0] == "AnonHugePages:" {
+			n, _ := strconv.Atoi(f[1])
+			kib += n
+		}
+	}
+	return kib
+}
+
+// TestGrowInStepsGetsHugePages: a memory grown 64 KiB at a time past
+// hugeFrom, each step written as soon as it is there (malloc growing its
+// heap), ends up on huge pages about as much as one grown in a single
+// step: each 2 MiB block the end passes is collapsed (collapseHuge).
+// Without it the block holding the end at a write gets small pages and
+// keeps them, so the stepped memory had none.
+func TestGrowInStepsGetsHugePages(t *testing.T) {
+	const page = wasm.PageSize
+	const size = 24 << 20
+	huge := func(step uint32) int {
+		m, err := NewMemory(wasm.MemType{Limits: wasm.Limits{Min: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		for m.Pages() < size/page {
+			old, ok := m.Grow(min(step, size/page-m.Pages()))
+			if !ok {
+				t.Fatalf("grow from %d pages failed", m.Pages())
+			}
+			b := m.Bytes()
+			for off := int(old) * page; off < len(b); off += int(pageSize) {
+				b[off] = 1
+			}
+		}
+		return anonHugeKiB(t, m.res.addr(), m.res.addr()+size)
+	}
+	once := huge(size/page - 1)
+	if once == 0 {
+		t.Skip("no huge page for a memory grown in one step (THP off, or none free): nothing to compare with")
+	}
+	stepped := huge(1)
+	if stepped < once/2 {
+		t.Errorf("grown 64 KiB at a time: %d KiB on huge pages, grown at once: %d KiB", stepped, once)
+	}
+}
