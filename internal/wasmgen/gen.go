@@ -1,8 +1,8 @@
 // Package wasmgen generates random valid WebAssembly modules for
 // differential testing: every module validates by construction,
-// terminates (loops are counted, calls, direct or through the table, go
-// only to lower-numbered functions, and branches only forward out of
-// blocks), and computes values whose results do not depend on what the
+// terminates (loops are counted, calls, direct or through the tables, go
+// only to lower-numbered functions or to the host, and branches only
+// forward out of blocks), and computes values whose results do not depend on what the
 // spec leaves open (no float bits reach memory or integers, so NaN
 // payloads never show: float SIMD vectors reach integers only through
 // comparisons and saturating truncations, and memory never).
@@ -14,11 +14,20 @@
 // table with null slots (its traps: type mismatch, null and out-of-range
 // entries), memory.grow and memory.size with accesses at the end of the
 // memory, bulk memory (fill, copy, init, data.drop) and integer and float
-// SIMD, and the table's size, slots and growth (null references only).
+// SIMD, and the table's size, slots and growth. Function references
+// (refs.go): a second table filled by element segments of ref.func
+// expressions, table.set/fill/copy/init, elem.drop and funcref globals,
+// call_indirect through it, kept acyclic by levels. Host functions
+// (host.go): imports of module HostModule whose results HostCall computes
+// from their arguments, some of which trap, called from anywhere, loops
+// included. Long loop nests counting i32 and i64 induction variables that
+// addresses are computed from, and addresses across the 4 GiB wraparound
+// (loops.go); float edge values (NaN payloads, signalling NaNs, -0,
+// subnormals, the truncations' bounds).
 //
 // In: a source of randomness. Out: the module's binary encoding and a
-// description of its exports (functions with their types, one memory,
-// mutable globals).
+// description of its imports and exports (functions with their types,
+// one memory, mutable globals).
 package wasmgen
 
 import (
@@ -52,6 +61,10 @@ type Module struct {
 	Globals []string // exported mutable globals g0, g1, ... (types in GlobalTypes)
 	// GlobalTypes are the globals' value types.
 	GlobalTypes []byte
+	// Imports are the host functions the module imports from module
+	// "wasmgen" (function indices 0, 1, ...; the exported functions
+	// follow): HostCall says what each does.
+	Imports []Func
 }
 
 var valTypes = []byte{I32, I64, F32, F64}
@@ -73,17 +86,49 @@ type gen struct {
 	budget         int // instructions left in this function
 	loops          int // enclosing loops (each has its own counter)
 	calls          int // calls left in this function
+	// imports are the host functions (function indices 0..): calls to
+	// them are cheap and never reenter the module, so they are made
+	// anywhere, loops included.
+	imports []Func
+	// frefs are the levels of the funcref globals (global indices
+	// len(globals)+k): global k only ever holds null or a function
+	// below frefs[k] (see level).
+	frefs []int
+	// table1 is the initial size of table 1, the table of ref.func
+	// values; pelem is how many functions (0..pelem-1) the passive
+	// element segment may name.
+	table1, pelem, pelemLen int
+	impTypes                []int // the imports' type indices
+	// hot counts the enclosing long loop nests (nest): no calls to
+	// guest functions in them, so running time stays bounded.
+	hot int
+	// ivars are the induction variables in scope (locals a nest's loops
+	// count with): read anywhere, written only by their loop.
+	ivars []ivar
 }
 
+type ivar struct {
+	idx int
+	t   byte
+}
+
+// The locals every function ends with: the induction variables of nest
+// (two i32, two i64, one of each type per nesting level) and the
+// counters of the counted loops (maxLoops).
+const numIV = 4
+
 // maxLoops is how deep loops nest; each level has a counter local, and
-// calls are never made inside a loop, so every function's running time
-// is bounded by a small multiple of its size.
+// calls to guest functions are never made inside a loop, so every
+// function's running time is bounded by a small multiple of its size
+// (times a nest's trip counts).
+
 const maxLoops = 2
 
 // New generates a module from r.
 func New(r *rand.Rand) *Module {
 	g := &gen{r: r}
 	nf := 1 + r.Intn(5)
+	g.hostFuncs()
 	for i := 0; i < 1+r.Intn(4); i++ {
 		g.globals = append(g.globals, valTypes[r.Intn(4)])
 	}
@@ -108,11 +153,20 @@ func New(r *rand.Rand) *Module {
 		g.funcs = append(g.funcs, f)
 	}
 	g.types = append(g.types, g.funcs...)
+	g.table1 = 4 * (nf + 1)
+	g.pelem = 1 + r.Intn(nf)
+	g.pelemLen = 1 + r.Intn(12)
+	for _, f := range g.imports {
+		g.impTypes = append(g.impTypes, g.typeIdx(f.Params, f.Results))
+	}
+	for i := r.Intn(3); i > 0; i-- {
+		g.frefs = append(g.frefs, r.Intn(nf+1))
+	}
 	var codes [][]byte
 	for i := range g.funcs {
 		codes = append(codes, g.function(i))
 	}
-	m := &Module{Funcs: g.funcs, GlobalTypes: g.globals}
+	m := &Module{Funcs: g.funcs, GlobalTypes: g.globals, Imports: g.imports}
 	for i := range g.globals {
 		m.Globals = append(m.Globals, "g"+itoa(i))
 	}
@@ -142,6 +196,7 @@ func (g *gen) function(i int) []byte {
 	for j := g.r.Intn(3); j > 0; j-- {
 		g.locals = append(g.locals, V128)
 	}
+	g.locals = append(g.locals, I32, I32, I64, I64) // induction variables
 	for j := 0; j < maxLoops; j++ {
 		g.locals = append(g.locals, I32) // loop counters
 	}
@@ -186,7 +241,7 @@ func (g *gen) localsOf(t byte) []int {
 			out = append(out, i)
 		}
 	}
-	for i, l := range g.locals[:len(g.locals)-maxLoops] { // never a loop counter
+	for i, l := range g.locals[:len(g.locals)-maxLoops-numIV] { // never a counter
 		if l == t {
 			out = append(out, len(g.params)+i)
 		}
@@ -287,7 +342,17 @@ func (g *gen) stmt() {
 // stmt2 generates the statements of the later features: bulk memory,
 // blocks left by br_if and br_table, deep nesting, SIMD stores.
 func (g *gen) stmt2() {
-	switch g.r.Intn(8) {
+	switch g.r.Intn(11) {
+	case 8:
+		if g.hot == 0 && g.loops == 0 && g.r.Intn(2) == 0 {
+			g.nest()
+			return
+		}
+		g.hostStmt()
+	case 9:
+		g.hostStmt()
+	case 10:
+		g.table1Stmt()
 	case 0: // memory.fill
 		g.addr()
 		g.expr(I32)
@@ -437,6 +502,14 @@ func (g *gen) length() {
 // memory as it is (accesses that end just in or just out of bounds),
 // sometimes anywhere (a trap).
 func (g *gen) addr() {
+	if len(g.ivars) > 0 && g.r.Intn(3) == 0 {
+		g.ivAddr()
+		return
+	}
+	if g.r.Intn(24) == 0 {
+		g.wrapAddr()
+		return
+	}
 	switch g.r.Intn(32) {
 	case 0:
 		g.expr(I32)
@@ -484,7 +557,11 @@ func (g *gen) addr() {
 }
 
 func (g *gen) memarg() {
-	g.u(0) // alignment 1 is always valid
+	g.u(0)                 // alignment 1 is always valid
+	if g.r.Intn(32) == 0 { // offsets that take the address past a page or 4 GiB
+		g.u([]uint64{0xfff0, 0xffff, 0x10000, 0x1fff8, 0x2fff0, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff}[g.r.Intn(9)])
+		return
+	}
 	g.u(uint64(g.r.Intn(16)))
 }
 
@@ -526,7 +603,10 @@ func (g *gen) expr(t byte) {
 		g.op(0x0b)
 	case 10: // a call to an earlier function
 		var cands []int
-		for i := 0; i < g.cur && g.loops == 0 && g.calls > 0; i++ {
+		if g.r.Intn(2) == 0 && g.hostCall(t) {
+			return
+		}
+		for i := 0; i < g.cur && g.loops == 0 && g.hot == 0 && g.calls > 0; i++ {
 			if f := g.funcs[i]; len(f.Results) >= 1 && f.Results[0] == t {
 				cands = append(cands, i)
 			}
@@ -541,7 +621,7 @@ func (g *gen) expr(t byte) {
 			g.expr(p)
 		}
 		g.op(0x10)
-		g.u(uint64(c))
+		g.u(g.fidx(c))
 		for range g.funcs[c].Results[1:] {
 			g.op(0x1a) // drop the second result
 		}
@@ -556,6 +636,9 @@ func (g *gen) expr(t byte) {
 
 // leaf is a constant, a local or a global.
 func (g *gen) leaf(t byte) {
+	if len(g.ivars) > 0 && g.r.Intn(3) == 0 && g.ivLeaf(t) {
+		return
+	}
 	switch g.r.Intn(3) {
 	case 0:
 		if ls := g.localsOf(t); len(ls) > 0 {
@@ -602,11 +685,19 @@ func (g *gen) constant(t byte) {
 		g.op(0x42)
 		g.sleb(iv)
 	case F32:
+		b := math.Float32bits(float32(fv))
+		if g.r.Intn(4) == 0 {
+			b = f32Bits[g.r.Intn(len(f32Bits))]
+		}
 		g.op(0x43)
-		g.body = binary.LittleEndian.AppendUint32(g.body, math.Float32bits(float32(fv)))
+		g.body = binary.LittleEndian.AppendUint32(g.body, b)
 	case F64:
+		b := math.Float64bits(fv)
+		if g.r.Intn(4) == 0 {
+			b = f64Bits[g.r.Intn(len(f64Bits))]
+		}
 		g.op(0x44)
-		g.body = binary.LittleEndian.AppendUint64(g.body, math.Float64bits(fv))
+		g.body = binary.LittleEndian.AppendUint64(g.body, b)
 	}
 }
 
@@ -744,20 +835,37 @@ func (g *gen) encode(codes [][]byte) []byte {
 		s = append(s, f.Results...)
 	}
 	section(1, s)
+	if len(g.imports) > 0 {
+		s = binary.AppendUvarint(nil, uint64(len(g.imports)))
+		for i, f := range g.imports {
+			s = appendName(appendName(s, HostModule), f.Name)
+			s = append(s, 0)
+			s = binary.AppendUvarint(s, uint64(g.impTypes[i]))
+		}
+		section(2, s)
+	}
 	s = binary.AppendUvarint(nil, uint64(len(g.funcs)))
 	for i := range g.funcs {
 		s = binary.AppendUvarint(s, uint64(i))
 	}
 	section(3, s)
 	nf := uint64(len(g.funcs))
-	section(4, binary.AppendUvarint([]byte{1, 0x70, 0}, nf+2)) // funcref table, two null slots
-	section(5, []byte{1, 1, 1, byte(g.maxPages)})              // one memory: min 1
-	s = binary.AppendUvarint(nil, uint64(len(g.globals)))
+	// Two funcref tables: table 0 has function i in slot i and two null
+	// slots, table 1 the ref.func values (see level).
+	s = binary.AppendUvarint([]byte{2, 0x70, 0}, nf+2)
+	section(4, binary.AppendUvarint(append(s, 0x70, 0), uint64(g.table1)))
+	section(5, []byte{1, 1, 1, byte(g.maxPages)}) // one memory: min 1
+	s = binary.AppendUvarint(nil, uint64(len(g.globals)+len(g.frefs)))
 	for _, t := range g.globals {
 		s = append(s, t, 1) // mutable
 		c := &gen{r: g.r}
 		c.constant(t)
 		s = append(s, c.body...)
+		s = append(s, 0x0b)
+	}
+	for _, l := range g.frefs {
+		s = append(s, 0x70, 1)
+		s = append(s, g.constRef(l)...)
 		s = append(s, 0x0b)
 	}
 	section(6, s)
@@ -766,7 +874,7 @@ func (g *gen) encode(codes [][]byte) []byte {
 	for i, f := range g.funcs {
 		ex = appendName(ex, f.Name)
 		ex = append(ex, 0)
-		ex = binary.AppendUvarint(ex, uint64(i))
+		ex = binary.AppendUvarint(ex, g.fidx(i))
 		n++
 	}
 	for i := range g.globals {
@@ -779,9 +887,30 @@ func (g *gen) encode(codes [][]byte) []byte {
 	ex = append(ex, 2, 0)
 	n++
 	section(7, append(binary.AppendUvarint(nil, uint64(n)), ex...))
-	s = binary.AppendUvarint([]byte{1, 0, 0x41, 0, 0x0b}, nf) // slot i: function i
+	// Element segments: table 0's functions; ref.func and null
+	// expressions in table 1 (each slot's below its level); the passive
+	// segment table.init copies from (functions below pelem); a
+	// declarative one, of every function.
+	s = binary.AppendUvarint([]byte{4, 0, 0x41, 0, 0x0b}, nf) // slot i: function i
 	for i := range g.funcs {
-		s = binary.AppendUvarint(s, uint64(i))
+		s = binary.AppendUvarint(s, g.fidx(i))
+	}
+	n1 := g.r.Intn(g.table1)
+	off := g.r.Intn(g.table1 - n1 + 1)
+	s = append(s, 6, 1, 0x41)
+	s = appendSleb(s, int64(off))
+	s = append(s, 0x0b, 0x70)
+	s = binary.AppendUvarint(s, uint64(n1))
+	for k := 0; k < n1; k++ {
+		s = append(append(s, g.constRef(level(off+k))...), 0x0b)
+	}
+	s = binary.AppendUvarint(append(s, 5, 0x70), uint64(g.pelemLen))
+	for k := 0; k < g.pelemLen; k++ {
+		s = append(append(s, g.constRef(g.pelem)...), 0x0b)
+	}
+	s = binary.AppendUvarint(append(s, 3, 0), nf)
+	for i := range g.funcs {
+		s = binary.AppendUvarint(s, g.fidx(i))
 	}
 	section(9, s)
 	section(12, []byte{2}) // data count
@@ -924,11 +1053,18 @@ func (g *gen) expr2(t byte) {
 		}
 		g.op(0x0b, 0x1b)
 	case 3:
+		if g.r.Intn(3) == 0 && g.callIndirect1(t) {
+			return
+		}
 		g.callIndirect(t)
 	case 4, 5:
 		g.simd(t)
 	default:
 		if t == I32 && g.r.Intn(3) == 0 {
+			if g.r.Intn(2) == 0 {
+				g.table1Expr()
+				return
+			}
 			g.tableOp()
 			return
 		}
@@ -1026,7 +1162,7 @@ func (g *gen) callIndirect(t byte) {
 			ks = append(ks, k)
 		}
 	}
-	if len(ks) == 0 || g.loops > 0 || g.calls == 0 || g.cur == 0 && g.r.Intn(4) != 0 {
+	if len(ks) == 0 || g.loops > 0 || g.hot > 0 || g.calls == 0 || g.cur == 0 && g.r.Intn(4) != 0 {
 		g.leaf(t)
 		return
 	}

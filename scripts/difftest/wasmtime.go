@@ -14,9 +14,39 @@ import (
 	// directly, since the Go binding's values have no v128.
 	_ "github.com/bytecodealliance/wasmtime-go/v37"
 
+	"github.com/lucet-go/lucet/internal/wasmgen"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
+
+// dtHost runs wasmgen's host function name (wasmgen.HostCall) for wt.c:
+// kinds are wasmtime's value kinds of the parameters, then of the
+// results; args one word a parameter, results written to res. Returns 1
+// when the function traps.
+//
+//export dtHost
+func dtHost(name *C.char, nameLen C.int, kinds *C.uint8_t, np, nr C.int, args, res *C.uint64_t) C.int {
+	k := unsafe.Slice((*uint8)(unsafe.Pointer(kinds)), int(np+nr))
+	ft := wasm.FuncType{}
+	for i, kind := range k {
+		if i < int(np) {
+			ft.Params = append(ft.Params, wtKindType[kind])
+		} else {
+			ft.Results = append(ft.Results, wtKindType[kind])
+		}
+	}
+	f, ok := hostFunc(wasmgen.HostModule, C.GoStringN(name, nameLen), ft)
+	if !ok {
+		return 1
+	}
+	a := unsafe.Slice((*uint64)(unsafe.Pointer(args)), int(np)+1)
+	out, err := wasmgen.HostCall(f, a)
+	if err != nil {
+		return 1
+	}
+	copy(unsafe.Slice((*uint64)(unsafe.Pointer(res)), int(nr)+1), out)
+	return 0
+}
 
 var wtOnce sync.Once
 
@@ -49,6 +79,9 @@ var wtTraps = [...]abi.TrapCode{
 }
 
 func wtTrap(code C.int) string {
+	if code == -2 {
+		return hostTrap
+	}
 	if code >= 0 && int(code) < len(wtTraps) && (wtTraps[code] != 0 || code == 0) {
 		return wtTraps[code].String()
 	}

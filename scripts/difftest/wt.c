@@ -8,6 +8,7 @@
 #include <wasmtime.h>
 
 #include "wt.h"
+#include "_cgo_export.h"
 
 static wasm_engine_t *engine;
 
@@ -78,8 +79,7 @@ struct dt_inst {
 	wasmtime_instance_t inst;
 };
 
-static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
-                          wasmtime_val_t *results, size_t nresults) {
+static void logargs(const wasmtime_val_t *args, size_t nargs) {
 	for (size_t i = 0; i < nargs && nlog < MAXLOG; i++) {
 		logkind[nlog] = args[i].kind;
 		logval[nlog][0] = logval[nlog][1] = 0;
@@ -95,6 +95,11 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 		}
 		nlog++;
 	}
+}
+
+static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
+                          wasmtime_val_t *results, size_t nresults) {
+	logargs(args, nargs);
 	const uint8_t *kinds = env; // wasmtime kinds of the results
 	for (size_t i = 0; i < nresults; i++) {
 		memset(&results[i], 0, sizeof results[i]);
@@ -103,6 +108,74 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 		if (kinds[i] == WASMTIME_EXTERNREF) wasmtime_externref_set_null(&results[i].of.externref);
 	}
 	return NULL;
+}
+
+// A host function of wasmgen's (module "wasmgen", name h... or t...,
+// scalar types only): logs its arguments as logcb does, and its results
+// or its trap are wasmgen.HostCall's, through dtHost (wasmtime.go).
+typedef struct {
+	char *name;
+	int namelen, np, nr;
+	uint8_t kinds[]; // the parameters', then the results'
+} hostenv;
+
+static const char hosttrap[] = "wasmgen host trap";
+
+static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
+                           wasmtime_val_t *results, size_t nresults) {
+	hostenv *h = env;
+	logargs(args, nargs);
+	uint64_t a[h->np + 1], r[h->nr + 1];
+	for (int i = 0; i < h->np; i++) {
+		a[i] = 0;
+		switch (args[i].kind) {
+		case WASMTIME_I32: a[i] = (uint32_t)args[i].of.i32; break;
+		case WASMTIME_I64: a[i] = (uint64_t)args[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&a[i], &args[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&a[i], &args[i].of.f64, 8); break;
+		}
+	}
+	if (dtHost(h->name, h->namelen, h->kinds, h->np, h->nr, a, r)) return wasmtime_trap_new(hosttrap, strlen(hosttrap));
+	for (int i = 0; i < h->nr; i++) {
+		memset(&results[i], 0, sizeof results[i]);
+		results[i].kind = h->kinds[h->np + i];
+		switch (results[i].kind) {
+		case WASMTIME_I32: results[i].of.i32 = (int32_t)r[i]; break;
+		case WASMTIME_I64: results[i].of.i64 = (int64_t)r[i]; break;
+		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[i], 4); break;
+		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[i], 8); break;
+		}
+	}
+	return NULL;
+}
+
+static void freehost(void *env) {
+	hostenv *h = env;
+	free(h->name);
+	free(h);
+}
+
+// newhost makes the hostenv of import mod.name of type ft, NULL if it is
+// not one of wasmgen's host functions.
+static hostenv *newhost(const wasm_name_t *mod, const wasm_name_t *name, const wasm_functype_t *ft) {
+	if (mod->size != 7 || memcmp(mod->data, "wasmgen", 7) != 0 || name->size == 0 || (name->data[0] != 'h' && name->data[0] != 't'))
+		return NULL;
+	const wasm_valtype_vec_t *p = wasm_functype_params(ft), *r = wasm_functype_results(ft);
+	hostenv *h = calloc(1, sizeof *h + p->size + r->size + 1);
+	h->np = p->size;
+	h->nr = r->size;
+	for (size_t i = 0; i < p->size + r->size; i++) {
+		wasm_valkind_t k = wasm_valtype_kind(i < p->size ? p->data[i] : r->data[i - p->size]);
+		if (k > WASM_F64) {
+			free(h);
+			return NULL;
+		}
+		h->kinds[i] = k;
+	}
+	h->name = malloc(name->size);
+	memcpy(h->name, name->data, name->size);
+	h->namelen = name->size;
+	return h;
 }
 
 // reskinds is a malloc'd array of the wasmtime kinds of ft's results.
@@ -174,7 +247,11 @@ dt_inst *dt_new(const uint8_t *wasm, size_t len, int64_t memlimit, int64_t table
 			return NULL;
 		}
 		ext[i].kind = WASMTIME_EXTERN_FUNC;
-		wasmtime_func_new(d->cx, ft, logcb, reskinds(ft), free, &ext[i].of.func);
+		hostenv *h = newhost(mod, wasm_importtype_name(imps.data[i]), ft);
+		if (h)
+			wasmtime_func_new(d->cx, ft, hostcb, h, freehost, &ext[i].of.func);
+		else
+			wasmtime_func_new(d->cx, ft, logcb, reskinds(ft), free, &ext[i].of.func);
 	}
 	wasm_trap_t *trap = NULL;
 	err = wasmtime_instance_new(d->cx, d->module, ext, imps.size, &d->inst, &trap);
@@ -240,6 +317,11 @@ int dt_call(dt_inst *d, const char *name, size_t namelen, const uint8_t *kinds, 
 	if (err) {
 		ret = 2;
 		errmsg(err, msg, msglen);
+		if (strstr(msg, hosttrap)) { // a host function's trap comes as an error
+			ret = 1;
+			*code = -2;
+			*offset = -1;
+		}
 	} else if (trap) {
 		ret = 1;
 		wasmtime_trap_code_t c;
@@ -251,6 +333,7 @@ int dt_call(dt_inst *d, const char *name, size_t namelen, const uint8_t *kinds, 
 		if (fr.size > 0) *offset = (int64_t)wasm_frame_module_offset(fr.data[0]);
 		wasm_frame_vec_delete(&fr);
 		trapmsg(trap, msg, msglen);
+		if (*code == -1 && strstr(msg, hosttrap)) *code = -2;
 		wasm_trap_delete(trap);
 	} else {
 		for (int i = 0; i < nres; i++) {
