@@ -121,7 +121,6 @@ const numIV = 4
 // calls to guest functions are never made inside a loop, so every
 // function's running time is bounded by a small multiple of its size
 // (times a nest's trip counts).
-
 const maxLoops = 2
 
 // New generates a module from r.
@@ -219,6 +218,29 @@ func (g *gen) function(i int) []byte {
 func (g *gen) op(b ...byte) { g.body = append(g.body, b...) }
 func (g *gen) u(v uint64)   { g.body = binary.AppendUvarint(g.body, v) }
 
+// i32 pushes i32.const v.
+func (g *gen) i32(v int64) {
+	g.op(0x41)
+	g.sleb(v)
+}
+
+// local is local.get, local.set or local.tee (op) of local i.
+func (g *gen) local(op byte, i int) {
+	g.op(op)
+	g.u(uint64(i))
+}
+
+// localOp is local op of one of the locals ls.
+func (g *gen) localOp(op byte, ls []int) { g.local(op, ls[g.r.Intn(len(ls))]) }
+
+// memEndMinus pushes memory.size*64Ki - k: an address k bytes below the
+// memory's end.
+func (g *gen) memEndMinus(k int64) {
+	g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
+	g.sleb(k)
+	g.op(0x6b)
+}
+
 // sleb appends a signed LEB128.
 func (g *gen) sleb(v int64) { g.body = appendSleb(g.body, v) }
 
@@ -271,8 +293,7 @@ func (g *gen) stmt() {
 	case k < 3:
 		if ls := g.localsOf(t); len(ls) > 0 {
 			g.expr(t)
-			g.op(0x21)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x21, ls)
 			return
 		}
 		g.expr(t)
@@ -299,25 +320,13 @@ func (g *gen) stmt() {
 		}
 		g.memarg()
 	case k < 8 && g.loops < maxLoops: // a counted loop
-		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
-		g.op(0x41)
-		g.sleb(int64(1 + g.r.Intn(8)))
-		g.op(0x21)
-		g.u(uint64(ctr))
-		g.op(0x03, 0x40) // loop
-		g.depth++
-		g.loops++
-		for n := 1 + g.r.Intn(3); n > 0 && g.budget > 0; n-- {
-			g.stmt()
-		}
-		g.loops--
-		g.depth--
-		// ctr = ctr - 1; br_if 0 (ctr != 0)
-		g.op(0x20)
-		g.u(uint64(ctr))
-		g.op(0x41, 0x01, 0x6b, 0x22)
-		g.u(uint64(ctr))
-		g.op(0x0d, 0x00, 0x0b)
+		g.counted([]byte{0x40}, func() {
+			g.depth++
+			for n := 1 + g.r.Intn(3); n > 0 && g.budget > 0; n-- {
+				g.stmt()
+			}
+			g.depth--
+		})
 	case k < 9 && g.depth < 3: // if/else around statements
 		g.expr(I32)
 		g.op(0x04, 0x40)
@@ -337,6 +346,24 @@ func (g *gen) stmt() {
 		g.expr(t)
 		g.op(0x1a)
 	}
+}
+
+// counted is a loop of block type bt running body one to eight times, on
+// the counter of its nesting level: ctr = n; loop; body; ctr = ctr - 1;
+// br_if 0 (ctr != 0); end.
+func (g *gen) counted(bt []byte, body func()) {
+	ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
+	g.i32(int64(1 + g.r.Intn(8)))
+	g.local(0x21, ctr)
+	g.op(0x03)
+	g.op(bt...)
+	g.loops++
+	body()
+	g.loops--
+	g.local(0x20, ctr)
+	g.op(0x41, 0x01, 0x6b, 0x22)
+	g.u(uint64(ctr))
+	g.op(0x0d, 0x00, 0x0b)
 }
 
 // stmt2 generates the statements of the later features: bulk memory,
@@ -361,10 +388,8 @@ func (g *gen) stmt2() {
 	case 1: // memory.copy, often overlapping
 		if g.r.Intn(2) == 0 {
 			a := g.r.Intn(0x200)
-			g.op(0x41)
-			g.sleb(int64(a))
-			g.op(0x41)
-			g.sleb(int64(max(0, a+g.r.Intn(33)-16)))
+			g.i32(int64(a))
+			g.i32(int64(max(0, a+g.r.Intn(33)-16)))
 		} else {
 			g.addr()
 			g.addr()
@@ -383,10 +408,8 @@ func (g *gen) stmt2() {
 			cnt += 1 + g.r.Intn(4)
 		}
 		g.addr()
-		g.op(0x41)
-		g.sleb(int64(src))
-		g.op(0x41)
-		g.sleb(int64(cnt))
+		g.i32(int64(src))
+		g.i32(int64(cnt))
 		g.op(0xfc, 0x08, 0x01, 0x00)
 	case 3: // br_table over empty blocks, statements between their ends
 		nb := 1 + g.r.Intn(5)
@@ -449,8 +472,7 @@ func (g *gen) stmt2() {
 		}
 		if ls := g.localsOf(V128); len(ls) > 0 {
 			g.ivec()
-			g.op(0x21)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x21, ls)
 			return
 		}
 		g.expr(I32)
@@ -471,8 +493,7 @@ func (g *gen) brTable(nb int) {
 	n := g.r.Intn(64)
 	g.expr(I32)
 	if g.r.Intn(2) == 0 {
-		g.op(0x41)
-		g.sleb(int64(n + 1 + g.r.Intn(2)))
+		g.i32(int64(n + 1 + g.r.Intn(2)))
 		g.op(0x70) // i32.rem_u: mostly in the table, sometimes the default
 	}
 	g.op(0x0e)
@@ -491,8 +512,7 @@ func (g *gen) length() {
 		g.op(0x41, 0x00)
 	default:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0x7f)
+		g.i32(0x7f)
 		g.op(0x71)
 	}
 }
@@ -515,14 +535,11 @@ func (g *gen) addr() {
 		g.expr(I32)
 		return
 	case 1, 2: // memory.size*64Ki - k
-		g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
-		g.sleb(int64(1 + g.r.Intn(24)))
-		g.op(0x6b)
+		g.memEndMinus(int64(1 + g.r.Intn(24)))
 		return
 	case 3:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0x3fff0)
+		g.i32(0x3fff0)
 		g.op(0x71)
 		return
 	case 4, 5, 6, 7:
@@ -534,25 +551,19 @@ func (g *gen) addr() {
 		// be the one out of bounds): what bounds-check hoisting and
 		// induction variables see.
 		ctr := len(g.params) + len(g.locals) - maxLoops + g.r.Intn(g.loops)
-		g.op(0x20)
-		g.u(uint64(ctr))
-		g.op(0x41)
-		g.sleb(int64([]int{1, 2, 4, 8, 16, 0x1000, -4}[g.r.Intn(7)]))
+		g.local(0x20, ctr)
+		g.i32(int64([]int{1, 2, 4, 8, 16, 0x1000, -4}[g.r.Intn(7)]))
 		g.op(0x6c) // i32.mul
 		if g.r.Intn(2) == 0 {
-			g.op(0x41)
-			g.sleb(int64(g.r.Intn(0x10000)))
+			g.i32(int64(g.r.Intn(0x10000)))
 		} else {
-			g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
-			g.sleb(int64(8 + g.r.Intn(64)))
-			g.op(0x6b)
+			g.memEndMinus(int64(8 + g.r.Intn(64)))
 		}
 		g.op(0x6a) // i32.add
 		return
 	}
 	g.expr(I32)
-	g.op(0x41)
-	g.sleb(0xfff0)
+	g.i32(0xfff0)
 	g.op(0x71) // i32.and
 }
 
@@ -642,8 +653,7 @@ func (g *gen) leaf(t byte) {
 	switch g.r.Intn(3) {
 	case 0:
 		if ls := g.localsOf(t); len(ls) > 0 {
-			g.op(0x20)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x20, ls)
 			return
 		}
 	case 1:
@@ -679,8 +689,7 @@ func (g *gen) constant(t byte) {
 	}
 	switch t {
 	case I32:
-		g.op(0x41)
-		g.sleb(int64(int32(iv)))
+		g.i32(int64(int32(iv)))
 	case I64:
 		g.op(0x42)
 		g.sleb(iv)
@@ -950,30 +959,17 @@ func (g *gen) expr2(t byte) {
 			g.leaf(t)
 			return
 		}
-		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
 		g.expr(t) // before the counter is set: it may run a loop on it
-		g.op(0x41)
-		g.sleb(int64(1 + g.r.Intn(8)))
-		g.op(0x21)
-		g.u(uint64(ctr))
-		g.op(0x03)
-		g.sleb(int64(g.typeIdx([]byte{t}, []byte{t})))
-		g.loops++
-		g.expr(t)
-		ops := binOps[t]
-		g.op(ops[g.r.Intn(len(ops))])
-		g.stmtsMaybe()
-		g.loops--
-		g.op(0x20)
-		g.u(uint64(ctr))
-		g.op(0x41, 0x01, 0x6b, 0x22)
-		g.u(uint64(ctr))
-		g.op(0x0d, 0x00, 0x0b)
+		g.counted(appendSleb(nil, int64(g.typeIdx([]byte{t}, []byte{t}))), func() {
+			g.expr(t)
+			ops := binOps[t]
+			g.op(ops[g.r.Intn(len(ops))])
+			g.stmtsMaybe()
+		})
 	case 9: // local.tee, or a typed select
 		if ls := g.localsOf(t); len(ls) > 0 && g.r.Intn(2) == 0 {
 			g.expr(t)
-			g.op(0x22)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x22, ls)
 			return
 		}
 		g.expr(t)
@@ -1074,8 +1070,7 @@ func (g *gen) expr2(t byte) {
 				return
 			}
 			if g.r.Intn(2) == 0 {
-				g.op(0x41)
-				g.sleb(int64(g.r.Intn(3)))
+				g.i32(int64(g.r.Intn(3)))
 			} else {
 				g.expr(I32)
 				g.op(0x41, 0x01, 0x71)
@@ -1103,8 +1098,7 @@ func (g *gen) tableOp() {
 		g.sleb(int64(g.r.Intn(3)))
 		g.op(0xfc, 0x0f, 0x00) // table.grow
 	default:
-		g.op(0x41)
-		g.sleb(int64(g.r.Intn(nf + 4)))
+		g.i32(int64(g.r.Intn(nf + 4)))
 		g.op(0x25, 0x00, 0xd1) // table.get; ref.is_null
 	}
 }
@@ -1113,15 +1107,13 @@ func (g *gen) tableOp() {
 // sometimes past the table's end (a trap).
 func (g *gen) tableWrite() {
 	nf := len(g.funcs)
-	g.op(0x41)
-	g.sleb(int64(nf + g.r.Intn(4)))
+	g.i32(int64(nf + g.r.Intn(4)))
 	g.op(0xd0, 0x70)
 	if g.r.Intn(2) == 0 {
 		g.op(0x26, 0x00) // table.set
 		return
 	}
-	g.op(0x41)
-	g.sleb(int64(g.r.Intn(4)))
+	g.i32(int64(g.r.Intn(4)))
 	g.op(0xfc, 0x11, 0x00) // table.fill
 }
 
@@ -1185,16 +1177,13 @@ func (g *gen) callIndirect(t byte) {
 	}
 	switch {
 	case len(same) > 0 && g.r.Intn(6) != 0:
-		g.op(0x41)
-		g.sleb(int64(same[g.r.Intn(len(same))]))
+		g.i32(int64(same[g.r.Intn(len(same))]))
 	case g.cur > 0 && g.r.Intn(4) != 0:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(int64(g.cur))
+		g.i32(int64(g.cur))
 		g.op(0x70) // i32.rem_u: a lower slot
 	default:
-		g.op(0x41)
-		g.sleb(int64(len(g.funcs) + g.r.Intn(3))) // null, null, out of range
+		g.i32(int64(len(g.funcs) + g.r.Intn(3))) // null, null, out of range
 	}
 	g.op(0x11)
 	g.u(uint64(k))
@@ -1294,8 +1283,7 @@ func (g *gen) vdepth() bool {
 	g.depth++
 	if g.depth > 6 || g.budget <= 0 {
 		if ls := g.localsOf(V128); len(ls) > 0 && g.r.Intn(2) == 0 {
-			g.op(0x20)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x20, ls)
 		} else {
 			g.vconst()
 		}
@@ -1318,11 +1306,7 @@ func (g *gen) ivec() {
 	case 1:
 		ops := []uint32{0x0f, 0x10, 0x11, 0x12}
 		i := g.r.Intn(4)
-		if i == 3 {
-			g.expr(I64)
-		} else {
-			g.expr(I32)
-		}
+		g.intLane(i)
 		g.vop(ops[i])
 	case 2:
 		g.addr()
@@ -1363,11 +1347,7 @@ func (g *gen) ivec() {
 		ops := []uint32{0x17, 0x1a, 0x1c, 0x1e}
 		lanes := []int{16, 8, 4, 2}
 		i := g.r.Intn(4)
-		if i == 3 {
-			g.expr(I64)
-		} else {
-			g.expr(I32)
-		}
+		g.intLane(i)
 		g.vop(ops[i])
 		g.op(byte(g.r.Intn(lanes[i])))
 	case 12: // float comparisons: masks
@@ -1390,49 +1370,48 @@ func (g *gen) ivec() {
 		}
 	default:
 		if ls := g.localsOf(V128); len(ls) > 0 {
-			g.op(0x20)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x20, ls)
 			return
 		}
 		g.vconst()
 	}
 }
 
-// fvec32 generates a vector of f32 lanes (lane values open to NaN bits).
-func (g *gen) fvec32() {
-	defer func() { g.depth-- }()
-	if !g.vdepth() {
+// intLane pushes a scalar for a lane of integer shape i (i8x16, i16x8,
+// i32x4, i64x2): an i64 for the last, else an i32.
+func (g *gen) intLane(i int) {
+	if i == 3 {
+		g.expr(I64)
 		return
 	}
-	switch g.r.Intn(8) {
-	case 0:
-		g.ivec()
-	case 1:
-		g.expr(F32)
-		g.vop(0x13)
-	case 2:
-		g.fvec32()
-		g.vop(pick(g.r, vUnF32))
-	case 3, 4:
-		g.fvec32()
-		g.fvec32()
-		g.vop(pick(g.r, vBinF32))
-	case 5:
-		g.ivec()
-		g.vop(uint32(0xfa + g.r.Intn(2)))
-	case 6:
-		g.fvec64()
-		g.vop(0x5e)
-	default:
-		g.fvec32()
-		g.expr(F32)
-		g.vop(0x20)
-		g.op(byte(g.r.Intn(4)))
-	}
+	g.expr(I32)
 }
 
+// fshape is a float vector shape's opcodes: its lane type, splat,
+// unary and binary operations, conversion from integers (two opcodes
+// from convert), from the other shape (demote or promote), replace_lane
+// and lane count.
+type fshape struct {
+	lane           byte
+	splat, convert uint32
+	unary, binary  []uint32
+	other, replace uint32
+	lanes          int
+}
+
+var (
+	f32x4 = fshape{F32, 0x13, 0xfa, vUnF32, vBinF32, 0x5e, 0x20, 4}
+	f64x2 = fshape{F64, 0x14, 0xfe, vUnF64, vBinF64, 0x5f, 0x22, 2}
+)
+
+// fvec32 generates a vector of f32 lanes (lane values open to NaN bits).
+func (g *gen) fvec32() { g.fvec(&f32x4, &f64x2) }
+
 // fvec64 generates a vector of f64 lanes.
-func (g *gen) fvec64() {
+func (g *gen) fvec64() { g.fvec(&f64x2, &f32x4) }
+
+// fvec generates a vector of shape s (o the other float shape).
+func (g *gen) fvec(s, o *fshape) {
 	defer func() { g.depth-- }()
 	if !g.vdepth() {
 		return
@@ -1441,25 +1420,25 @@ func (g *gen) fvec64() {
 	case 0:
 		g.ivec()
 	case 1:
-		g.expr(F64)
-		g.vop(0x14)
+		g.expr(s.lane)
+		g.vop(s.splat)
 	case 2:
-		g.fvec64()
-		g.vop(pick(g.r, vUnF64))
+		g.fvec(s, o)
+		g.vop(pick(g.r, s.unary))
 	case 3, 4:
-		g.fvec64()
-		g.fvec64()
-		g.vop(pick(g.r, vBinF64))
+		g.fvec(s, o)
+		g.fvec(s, o)
+		g.vop(pick(g.r, s.binary))
 	case 5:
 		g.ivec()
-		g.vop(uint32(0xfe + g.r.Intn(2)))
+		g.vop(s.convert + uint32(g.r.Intn(2)))
 	case 6:
-		g.fvec32()
-		g.vop(0x5f)
+		g.fvec(o, s)
+		g.vop(s.other)
 	default:
-		g.fvec64()
-		g.expr(F64)
-		g.vop(0x22)
-		g.op(byte(g.r.Intn(2)))
+		g.fvec(s, o)
+		g.expr(s.lane)
+		g.vop(s.replace)
+		g.op(byte(g.r.Intn(s.lanes)))
 	}
 }

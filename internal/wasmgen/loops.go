@@ -54,16 +54,14 @@ func (g *gen) ivLoop(lvl, n int, body func()) {
 	}
 	add := map[byte]byte{I32: 0x6a, I64: 0x7c}[t]
 	g.constOf(t, start)
-	g.op(0x21)
-	g.u(uint64(iv))
+	g.local(0x21, iv)
 	g.op(0x03, 0x40)
 	g.depth++
 	g.ivars = append(g.ivars, ivar{iv, t})
 	body()
 	g.ivars = g.ivars[:len(g.ivars)-1]
 	g.depth--
-	g.op(0x20)
-	g.u(uint64(iv))
+	g.local(0x20, iv)
 	g.constOf(t, step)
 	g.op(add, 0x22)
 	g.u(uint64(iv))
@@ -74,8 +72,7 @@ func (g *gen) ivLoop(lvl, n int, body func()) {
 // constOf pushes v as a constant of integer type t.
 func (g *gen) constOf(t byte, v int64) {
 	if t == I32 {
-		g.op(0x41)
-		g.sleb(int64(int32(v)))
+		g.i32(int64(int32(v)))
 		return
 	}
 	g.op(0x42)
@@ -89,8 +86,7 @@ func (g *gen) ivLeaf(t byte) bool {
 		return false
 	}
 	v := g.ivars[g.r.Intn(len(g.ivars))]
-	g.op(0x20)
-	g.u(uint64(v.idx))
+	g.local(0x20, v.idx)
 	switch {
 	case v.t == I64 && t == I32:
 		g.op(0xa7) // i32.wrap_i64
@@ -107,30 +103,23 @@ func (g *gen) ivLeaf(t byte) bool {
 func (g *gen) ivAddr() {
 	v := g.ivars[g.r.Intn(len(g.ivars))]
 	stride := []int64{1, 2, 4, 8, 16, -4, 0x1000}[g.r.Intn(7)]
-	g.op(0x20)
-	g.u(uint64(v.idx))
+	g.local(0x20, v.idx)
 	if v.t == I32 {
 		if g.r.Intn(3) == 0 {
-			g.op(0x41)
-			g.sleb(int64(g.r.Intn(5)))
+			g.i32(int64(g.r.Intn(5)))
 			g.op(0x74) // i32.shl
 		} else {
-			g.op(0x41)
-			g.sleb(stride)
+			g.i32(stride)
 			g.op(0x6c) // i32.mul
 		}
 		switch g.r.Intn(3) {
 		case 0:
-			g.op(0x41)
-			g.sleb(int64(g.r.Intn(0x10000)))
+			g.i32(int64(g.r.Intn(0x10000)))
 		case 1:
-			g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
-			g.sleb(int64(8 + g.r.Intn(0x4000)))
-			g.op(0x6b)
+			g.memEndMinus(int64(8 + g.r.Intn(0x4000)))
 		default: // two constants that cancel but for a small address
 			c := int64(int32(g.r.Uint32()))
-			g.op(0x41)
-			g.sleb(c)
+			g.i32(c)
 			g.op(0x6a, 0x41)
 			g.sleb(int64(int32(uint32(g.r.Intn(0x8000)) - uint32(c))))
 		}
@@ -156,8 +145,7 @@ func (g *gen) wrapAddr() {
 	switch g.r.Intn(4) {
 	case 0:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0xfff0)
+		g.i32(0xfff0)
 		g.op(0x71, 0x41)
 		c := []int64{-0x10000, 0x7fffffff, -1, -0x80000000, -0x100, 0x40000000}[g.r.Intn(6)]
 		g.sleb(c)
@@ -168,12 +156,10 @@ func (g *gen) wrapAddr() {
 		g.op(0x42)
 		g.sleb([]int64{1 << 32, 1<<32 - 0x10, 1<<32 + 0x100, -1 << 32, 3 << 32, -0x10}[g.r.Intn(6)])
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0xff)
+		g.i32(0xff)
 		g.op(0x71, 0xad, 0x7c, 0xa7) // and, i64.extend_i32_u, i64.add, i32.wrap_i64
 	case 2:
-		g.op(0x41)
-		g.sleb(int64(-1 - g.r.Intn(16)))
+		g.i32(int64(-1 - g.r.Intn(16)))
 	default:
 		g.expr(I64)
 		g.op(0x42)

@@ -44,8 +44,7 @@ func (g *gen) refVal(l int) {
 			return
 		}
 	case 2: // table 1, a slot of level l or less
-		g.op(0x41)
-		g.sleb(int64(g.r.Intn(min(4*l+4, g.table1))))
+		g.i32(int64(g.r.Intn(min(4*l+4, g.table1))))
 		g.op(0x25, 0x01)
 		return
 	case 3: // table 0: function j below l, or a null slot past the functions
@@ -54,8 +53,7 @@ func (g *gen) refVal(l int) {
 		if l > 0 && g.r.Intn(3) != 0 {
 			s = g.r.Intn(min(l, nf))
 		}
-		g.op(0x41)
-		g.sleb(int64(s))
+		g.i32(int64(s))
 		g.op(0x25, 0x00)
 		return
 	case 4:
@@ -93,17 +91,14 @@ func (g *gen) table1Stmt() {
 	switch g.r.Intn(7) {
 	case 0:
 		l := g.r.Intn(nf + 1)
-		g.op(0x41)
-		g.sleb(int64(g.slot1(l)))
+		g.i32(int64(g.slot1(l)))
 		g.refVal(l)
 		g.op(0x26, 0x01) // table.set
 	case 1:
 		l := g.r.Intn(nf + 1)
-		g.op(0x41)
-		g.sleb(int64(g.slot1(l)))
+		g.i32(int64(g.slot1(l)))
 		g.refVal(l)
-		g.op(0x41)
-		g.sleb(int64(g.r.Intn(9)))
+		g.i32(int64(g.r.Intn(9)))
 		g.op(0xfc, 0x11, 0x01) // table.fill
 	case 2: // table.copy 1 <- 1, often overlapping
 		s, n := g.r.Intn(g.table1), g.r.Intn(9)
@@ -124,8 +119,7 @@ func (g *gen) table1Stmt() {
 			seg, s, n = 1, 0, g.r.Intn(2) // dropped at instantiation: 0 elements or a trap
 		}
 		for _, v := range []int{d, s, n} {
-			g.op(0x41)
-			g.sleb(int64(v))
+			g.i32(int64(v))
 		}
 		g.op(0xfc, 0x0c, byte(seg), 0x01) // table.init
 	case 5:
@@ -148,8 +142,7 @@ func (g *gen) table1Stmt() {
 
 func (g *gen) tableCopy(d, s, n int, src byte) {
 	for _, v := range []int{d, s, n} {
-		g.op(0x41)
-		g.sleb(int64(v))
+		g.i32(int64(v))
 	}
 	g.op(0xfc, 0x0e, 0x01, src)
 }
@@ -164,16 +157,14 @@ func (g *gen) table1Expr() {
 		g.op(0xfc, 0x10, 0x01) // table.size
 	case 1:
 		g.refVal(nf)
-		g.op(0x41)
-		g.sleb(int64(g.r.Intn(4)))
+		g.i32(int64(g.r.Intn(4)))
 		g.op(0xfc, 0x0f, 0x01) // table.grow
 	case 2:
 		g.refVal(g.r.Intn(nf + 1))
 		g.op(0xd1) // ref.is_null
 	default: // a slot anywhere: maybe past the table
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0x7f)
+		g.i32(0x7f)
 		g.op(0x71, 0x25, 0x01, 0xd1)
 	}
 }
@@ -198,8 +189,7 @@ func (g *gen) callIndirect1(t byte) bool {
 	}
 	l := g.r.Intn(g.cur + 1)
 	if g.r.Intn(2) == 0 {
-		g.op(0x41)
-		g.sleb(int64(4*l + g.r.Intn(4)))
+		g.i32(int64(4*l + g.r.Intn(4)))
 	} else {
 		g.expr(I32)
 		g.op(0x41, 0x03, 0x71, 0x41)
