@@ -386,9 +386,26 @@ func arg(r *rand.Rand, round int, t wasm.ValType) (lo, hi uint64) {
 // near the end of memory is in bounds. Seen with wasmgen seeds
 // 2673 and 2921 (every lucet configuration returned or trapped later, as
 // the spec says).
+//
+// wasmtime sometimes names no offset for it (-1: wasmgen seed 1386 of
+// session 17, where an f32.load 5 bytes below the end feeds
+// f32.copysign by a constant; lucet and V8 (tiebreak.js) trap later, at
+// a call_indirect); an unknown offset counts when the module has a
+// copysign by a constant as wasmgen makes them. wasmtime-go v39
+// (wasmtime 39.0.0) still has the bug.
 func wtCopysignBug(b []byte, want outcome) bool {
-	return want.trap == abi.TrapMemoryOutOfBounds.String() && want.offset >= 0 && want.offset < int64(len(b)) &&
-		(b[want.offset] == 0x98 || b[want.offset] == 0xa6)
+	if want.trap != abi.TrapMemoryOutOfBounds.String() {
+		return false
+	}
+	if want.offset < 0 {
+		for i := range b {
+			if b[i] == 0x98 && i >= 5 && b[i-5] == 0x43 || b[i] == 0xa6 && i >= 9 && b[i-9] == 0x44 {
+				return true
+			}
+		}
+		return false
+	}
+	return want.offset < int64(len(b)) && (b[want.offset] == 0x98 || b[want.offset] == 0xa6)
 }
 
 // wtV128LowBug says whether lucet trapped out of bounds at a v128.load
@@ -683,6 +700,8 @@ func main() {
 	worker := flag.Bool("worker", false, "run the modules in this process (the parent's worker)")
 	batch := flag.Int64("batch", 200, "modules per worker process")
 	one := flag.String("file", "", "run this .wasm once and print what differs")
+	fileSeed := flag.Int64("seed", 0, "with -file: the seed of its calls' arguments (a finding's GEN-SEED seed makes its calls again)")
+	planOnly := flag.Bool("plan", false, "with -file: print the calls as JSON lines ({name, params, args: two words a value}) and exit, for another engine (tiebreak.js)")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
 	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
 	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-sse41,O0-explicit-sse41,O2-guard-fuel)")
@@ -717,7 +736,26 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		res := runModule(b, 0)
+		if *planOnly {
+			m, err := decode.Decode(b, decode.Options{})
+			if err != nil {
+				fatal(err)
+			}
+			for _, c := range plan(m, *fileSeed) {
+				var ps []string
+				for _, p := range c.ft.Params {
+					ps = append(ps, p.String())
+				}
+				args := make([]string, len(c.args))
+				for i, a := range c.args {
+					args[i] = strconv.FormatUint(a, 10)
+				}
+				j, _ := json.Marshal(map[string]any{"name": c.name, "params": ps, "args": args})
+				fmt.Println(string(j))
+			}
+			return
+		}
+		res := runModule(b, *fileSeed)
 		fmt.Printf("%s: %s, %d configs, %d calls (%d traps), %d configs stopped at differing NaN bits\n", *one, res.Status, res.Configs, res.Calls, res.Traps, res.NaN)
 		for _, f := range res.Findings {
 			fmt.Println(f)
