@@ -899,7 +899,7 @@ func (g *gen) encode(codes [][]byte) []byte {
 	// Element segments: table 0's functions; ref.func and null
 	// expressions in table 1 (each slot's below its level); the passive
 	// segment table.init copies from (functions below pelem); a
-	// declarative one, of every function.
+	// declarative one, of every function, imports included.
 	s = binary.AppendUvarint([]byte{4, 0, 0x41, 0, 0x0b}, nf) // slot i: function i
 	for i := range g.funcs {
 		s = binary.AppendUvarint(s, g.fidx(i))
@@ -917,9 +917,9 @@ func (g *gen) encode(codes [][]byte) []byte {
 	for k := 0; k < g.pelemLen; k++ {
 		s = append(append(s, g.constRef(g.pelem)...), 0x0b)
 	}
-	s = binary.AppendUvarint(append(s, 3, 0), nf)
-	for i := range g.funcs {
-		s = binary.AppendUvarint(s, g.fidx(i))
+	s = binary.AppendUvarint(append(s, 3, 0), uint64(len(g.imports))+nf)
+	for i := range len(g.imports) + len(g.funcs) {
+		s = binary.AppendUvarint(s, uint64(i)) // imports too, for ref.func
 	}
 	section(9, s)
 	section(12, []byte{2}) // data count

@@ -14,8 +14,12 @@ import "encoding/binary"
 func level(s int) int { return s / 4 }
 
 // constRef is a constant expression (without its end) of level l: null,
-// or ref.func of a function below l.
+// ref.func of a function below l or of an import (host functions never
+// call back, so they are below every level).
 func (g *gen) constRef(l int) []byte {
+	if len(g.imports) > 0 && g.r.Intn(5) == 0 { // a host function: below every level
+		return binary.AppendUvarint([]byte{0xd2}, uint64(g.r.Intn(len(g.imports))))
+	}
 	if l == 0 || g.r.Intn(4) == 0 {
 		return []byte{0xd0, 0x70}
 	}
@@ -169,9 +173,9 @@ func (g *gen) table1Expr() {
 	}
 }
 
-// callIndirect1 calls through table 1 with the type of a function k whose
-// first result is t, at a slot of level cur or below: a function below
-// cur, or null, or one of another type (a trap).
+// callIndirect1 calls through table 1 with the type of a function or an
+// import whose first result is t, at a slot of level cur or below: a
+// function below cur, an import, null, or one of another type (a trap).
 func (g *gen) callIndirect1(t byte) bool {
 	var ks []int
 	for k, f := range g.funcs {
@@ -184,7 +188,18 @@ func (g *gen) callIndirect1(t byte) bool {
 	}
 	g.calls--
 	k := ks[g.r.Intn(len(ks))]
-	for _, p := range g.funcs[k].Params {
+	ft, typ := g.funcs[k], k
+	var is []int
+	for i, f := range g.imports {
+		if len(f.Results) >= 1 && f.Results[0] == t {
+			is = append(is, i)
+		}
+	}
+	if len(is) > 0 && g.r.Intn(3) == 0 { // an import's type: a host call through the table
+		i := is[g.r.Intn(len(is))]
+		ft, typ = g.imports[i], g.impTypes[i]
+	}
+	for _, p := range ft.Params {
 		g.expr(p)
 	}
 	l := g.r.Intn(g.cur + 1)
@@ -197,9 +212,9 @@ func (g *gen) callIndirect1(t byte) bool {
 		g.op(0x6a)
 	}
 	g.op(0x11)
-	g.u(uint64(k))
+	g.u(uint64(typ))
 	g.op(0x01)
-	for range g.funcs[k].Results[1:] {
+	for range ft.Results[1:] {
 		g.op(0x1a)
 	}
 	return true
