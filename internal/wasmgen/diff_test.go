@@ -80,15 +80,34 @@ func instantiate(t *testing.T, ctx context.Context, m *wasmgen.Module, opt int) 
 		imports[wasmgen.HostModule] = map[string]execute.Extern{}
 		for _, f := range m.Imports {
 			f := f
-			hb.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(_ context.Context, _ api.Module, stack []uint64) {
-				res, err := wasmgen.HostCall(f, stack)
+			exp := wasmgen.CalleeName(f.Name)
+			var cf wasmgen.Func
+			for _, g := range m.Funcs {
+				if g.Name == exp {
+					cf = g
+				}
+			}
+			hb.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, caller api.Module, stack []uint64) {
+				var callee *wasmgen.Callee
+				if exp != "" {
+					callee = &wasmgen.Callee{Func: cf, Call: func(args []uint64) ([]uint64, error) {
+						return caller.ExportedFunction(exp).Call(ctx, args...)
+					}}
+				}
+				res, err := wasmgen.HostCall(f, stack, callee)
 				if err != nil {
 					panic(err)
 				}
 				copy(stack, res)
 			}), apiTypes(f.Params), apiTypes(f.Results)).Export(f.Name)
-			imports[wasmgen.HostModule][f.Name] = execute.NewHostFunc(funcType(f), func(_ *execute.Caller, stack []uint64) error {
-				res, err := wasmgen.HostCall(f, stack)
+			imports[wasmgen.HostModule][f.Name] = execute.NewHostFunc(funcType(f), func(c *execute.Caller, stack []uint64) error {
+				var callee *wasmgen.Callee
+				if exp != "" {
+					callee = &wasmgen.Callee{Func: cf, Call: func(args []uint64) ([]uint64, error) {
+						return c.Instance().Func(exp).Call(args...)
+					}}
+				}
+				res, err := wasmgen.HostCall(f, stack, callee)
 				copy(stack, res)
 				return err
 			})

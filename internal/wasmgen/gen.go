@@ -99,6 +99,7 @@ type gen struct {
 	// element segment may name.
 	table1, pelem, pelemLen int
 	impTypes                []int // the imports' type indices
+	callback                []int // per import: the function it calls back, or -1
 	// hot counts the enclosing long loop nests (nest): no calls to
 	// guest functions in them, so running time stays bounded.
 	hot int
@@ -127,7 +128,7 @@ const maxLoops = 2
 func New(r *rand.Rand) *Module {
 	g := &gen{r: r}
 	nf := 1 + r.Intn(5)
-	g.hostFuncs()
+	g.hostFuncs(nf)
 	for i := 0; i < 1+r.Intn(4); i++ {
 		g.globals = append(g.globals, valTypes[r.Intn(4)])
 	}

@@ -14,18 +14,25 @@ var ErrHostTrap = errors.New("wasmgen host trap")
 
 // hostFuncs picks the module's imports: none to three host functions of
 // up to four parameters (sometimes up to nine: past the argument
-// registers) and up to two results; a name starting with t makes one
-// that sometimes traps.
-func (g *gen) hostFuncs() {
+// registers) and up to two results, of nf generated functions; a name
+// starting with t makes one that sometimes traps, c<i>_f<k> one that
+// calls export f<k> back (see HostCall).
+func (g *gen) hostFuncs(nf int) {
 	r := g.r
 	if r.Intn(4) == 0 {
 		return
 	}
 	for i := 1 + r.Intn(3); i > 0; i-- {
 		f := Func{Name: "h" + itoa(len(g.imports))}
-		if r.Intn(3) == 0 {
+		k := -1
+		switch {
+		case nf > 1 && r.Intn(3) == 0:
+			k = r.Intn(nf - 1)
+			f.Name = "c" + itoa(len(g.imports)) + "_f" + itoa(k)
+		case r.Intn(3) == 0:
 			f.Name = "t" + itoa(len(g.imports))
 		}
+		g.callback = append(g.callback, k)
 		np := r.Intn(5)
 		if r.Intn(6) == 0 {
 			np = 5 + r.Intn(5)
@@ -44,12 +51,20 @@ func (g *gen) hostFuncs() {
 // imports).
 func (g *gen) fidx(i int) uint64 { return uint64(len(g.imports) + i) }
 
+// importOK says whether the function being generated may call import i
+// here: a callback to f<k> only from a function above k, outside loops,
+// and counted as a call (calls stay acyclic and few).
+func (g *gen) importOK(i int) bool {
+	k := g.callback[i]
+	return k < 0 || k < g.cur && g.loops == 0 && g.hot == 0 && g.calls > 0
+}
+
 // hostCall calls an import whose first result has type t (its other
 // results dropped), false if there is none.
 func (g *gen) hostCall(t byte) bool {
 	var cands []int
 	for i, f := range g.imports {
-		if len(f.Results) > 0 && f.Results[0] == t {
+		if len(f.Results) > 0 && f.Results[0] == t && g.importOK(i) {
 			cands = append(cands, i)
 		}
 	}
@@ -64,6 +79,9 @@ func (g *gen) hostCall(t byte) bool {
 // results but the first.
 func (g *gen) callImport(i int) {
 	f := g.imports[i]
+	if g.callback[i] >= 0 {
+		g.calls--
+	}
 	for _, p := range f.Params {
 		g.expr(p)
 	}
@@ -82,6 +100,11 @@ func (g *gen) hostStmt() {
 		return
 	}
 	i := g.r.Intn(len(g.imports))
+	if !g.importOK(i) {
+		g.expr(I32)
+		g.op(0x1a)
+		return
+	}
 	g.callImport(i)
 	if len(g.imports[i].Results) > 0 {
 		g.op(0x1a)
@@ -102,61 +125,110 @@ var (
 		0xc3e0000000000001, 0x43efffffffffffff, 0x43f0000000000000, 0xbfefffffffffffff, 0x3fe0000000000000}
 )
 
+// Callee is the export a callback import (c<i>_f<k>) calls: f<k>, its
+// type, and how the engine calls it (a trap comes back as the error).
+type Callee struct {
+	Func
+	Call func(args []uint64) ([]uint64, error)
+}
+
+// CalleeName is the export callback import name calls, "" if it is not
+// one.
+func CalleeName(name string) string {
+	if name == "" || name[0] != 'c' {
+		return ""
+	}
+	for i := range name {
+		if name[i] == '_' {
+			return name[i+1:]
+		}
+	}
+	return ""
+}
+
 // HostCall is what import f of module HostModule does with arguments
 // args (a slot a value: i32 and f32 in the low 32 bits): its results
 // hash the arguments (every NaN hashed alike, the spec leaving NaN bits
-// open), edge values one time in four, and an import whose name starts
-// with t returns ErrHostTrap for one hash in four.
-func HostCall(f Func, args []uint64) ([]uint64, error) {
+// open), edge values one time in four; an import whose name starts with
+// t returns ErrHostTrap for one hash in four, one whose name starts with
+// c calls callee (CalleeName) with arguments from the hash, hashes its
+// results too and returns its error (its trap) as its own.
+func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 	h := uint64(0x9e3779b97f4a7c15)
 	for i, p := range f.Params {
-		v := args[i]
-		switch p {
-		case I32:
-			v &= math.MaxUint32
-		case F32:
-			v &= math.MaxUint32
-			if x := math.Float32frombits(uint32(v)); x != x {
-				v = 0x7fc00000
-			}
-		case F64:
-			if x := math.Float64frombits(v); x != x {
-				v = 0x7ff8000000000000
-			}
-		}
-		h = mix(h ^ v)
+		h = mix(h ^ canon(p, args[i]))
 	}
 	if f.Name[0] == 't' && h>>62 == 0 {
 		return nil, ErrHostTrap
 	}
-	res := make([]uint64, len(f.Results))
-	for j, t := range f.Results {
-		x := mix(h + uint64(j))
-		edge := x>>62 == 0
-		switch t {
-		case I32:
-			res[j] = x & math.MaxUint32
-			if edge {
-				res[j] = uint64(uint32(ints[x%uint64(len(ints))]))
-			}
-		case I64:
-			res[j] = x
-			if edge {
-				res[j] = uint64(ints[x%uint64(len(ints))])
-			}
-		case F32:
-			res[j] = uint64(math.Float32bits(float32(int32(x)) / 256))
-			if edge {
-				res[j] = uint64(f32Bits[x%uint64(len(f32Bits))])
-			}
-		case F64:
-			res[j] = math.Float64bits(float64(int64(x)) / 65536)
-			if edge {
-				res[j] = f64Bits[x%uint64(len(f64Bits))]
-			}
+	if f.Name[0] == 'c' {
+		if callee == nil {
+			return nil, errors.New("wasmgen: callback " + f.Name + " without its callee")
+		}
+		cargs := make([]uint64, len(callee.Params))
+		for j, t := range callee.Params {
+			cargs[j] = value(t, mix(h+0x100+uint64(j)))
+		}
+		res, err := callee.Call(cargs)
+		if err != nil {
+			return nil, err
+		}
+		for j, t := range callee.Results {
+			h = mix(h ^ canon(t, res[j]))
 		}
 	}
+	res := make([]uint64, len(f.Results))
+	for j, t := range f.Results {
+		res[j] = value(t, mix(h+uint64(j)))
+	}
 	return res, nil
+}
+
+// canon is the bits of a value of type t as HostCall hashes them: i32 and
+// f32 the low 32, every NaN the same.
+func canon(t byte, v uint64) uint64 {
+	switch t {
+	case I32:
+		v &= math.MaxUint32
+	case F32:
+		v &= math.MaxUint32
+		if x := math.Float32frombits(uint32(v)); x != x {
+			v = 0x7fc00000
+		}
+	case F64:
+		if x := math.Float64frombits(v); x != x {
+			v = 0x7ff8000000000000
+		}
+	}
+	return v
+}
+
+// value is a value of type t made of hash x: edge values one time in
+// four.
+func value(t byte, x uint64) uint64 {
+	edge := x>>62 == 0
+	switch t {
+	case I32:
+		if edge {
+			return uint64(uint32(ints[x%uint64(len(ints))]))
+		}
+		return x & math.MaxUint32
+	case I64:
+		if edge {
+			return uint64(ints[x%uint64(len(ints))])
+		}
+		return x
+	case F32:
+		if edge {
+			return uint64(f32Bits[x%uint64(len(f32Bits))])
+		}
+		return uint64(math.Float32bits(float32(int32(x)) / 256))
+	default:
+		if edge {
+			return f64Bits[x%uint64(len(f64Bits))]
+		}
+		return math.Float64bits(float64(int64(x)) / 65536)
+	}
 }
 
 // mix is splitmix64's finalizer.

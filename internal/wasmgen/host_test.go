@@ -11,11 +11,11 @@ import (
 // arguments and not for others.
 func TestHostCall(t *testing.T) {
 	f := Func{Name: "h0", Params: []byte{F32, F64, I32}, Results: []byte{I32, I64, F32, F64}}
-	a, err := HostCall(f, []uint64{0x7fc00000, 0x7ff8000000000000, 5})
+	a, err := HostCall(f, []uint64{0x7fc00000, 0x7ff8000000000000, 5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := HostCall(f, []uint64{0xdeadbeefffc00001, 0xfff0000000000001, 0xffffffff00000005})
+	b, err := HostCall(f, []uint64{0xdeadbeefffc00001, 0xfff0000000000001, 0xffffffff00000005}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,14 +24,14 @@ func TestHostCall(t *testing.T) {
 			t.Errorf("result %d: %#x with canonical NaNs, %#x with others", i, a[i], b[i])
 		}
 	}
-	c, _ := HostCall(f, []uint64{uint64(math.Float32bits(1)), 0, 5})
+	c, _ := HostCall(f, []uint64{uint64(math.Float32bits(1)), 0, 5}, nil)
 	if c[1] == a[1] {
 		t.Errorf("results do not depend on the arguments: %#x", c)
 	}
 	tf := Func{Name: "t1", Params: []byte{I32}, Results: []byte{I32}}
 	traps := 0
 	for i := uint64(0); i < 400; i++ {
-		if _, err := HostCall(tf, []uint64{i}); err == ErrHostTrap {
+		if _, err := HostCall(tf, []uint64{i}, nil); err == ErrHostTrap {
 			traps++
 		}
 	}

@@ -17,8 +17,10 @@ func level(s int) int { return s / 4 }
 // ref.func of a function below l or of an import (host functions never
 // call back, so they are below every level).
 func (g *gen) constRef(l int) []byte {
-	if len(g.imports) > 0 && g.r.Intn(5) == 0 { // a host function: below every level
-		return binary.AppendUvarint([]byte{0xd2}, uint64(g.r.Intn(len(g.imports))))
+	if i := len(g.imports); i > 0 && g.r.Intn(5) == 0 { // a host function: below every level
+		if i = g.r.Intn(i); g.callback[i] < 0 {
+			return binary.AppendUvarint([]byte{0xd2}, uint64(i))
+		}
 	}
 	if l == 0 || g.r.Intn(4) == 0 {
 		return []byte{0xd0, 0x70}
@@ -191,7 +193,7 @@ func (g *gen) callIndirect1(t byte) bool {
 	ft, typ := g.funcs[k], k
 	var is []int
 	for i, f := range g.imports {
-		if len(f.Results) >= 1 && f.Results[0] == t {
+		if len(f.Results) >= 1 && f.Results[0] == t && g.callback[i] < 0 {
 			is = append(is, i)
 		}
 	}

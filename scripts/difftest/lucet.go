@@ -104,7 +104,7 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 		}
 		ft := m.Types[imp.Type]
 		host, isHost := hostFunc(imp.Module, imp.Name, ft)
-		imports[imp.Module][imp.Name] = execute.NewHostFunc(ft, func(_ *execute.Caller, stack []uint64) error {
+		imports[imp.Module][imp.Name] = execute.NewHostFunc(ft, func(caller *execute.Caller, stack []uint64) error {
 			i := 0
 			for _, p := range ft.Params {
 				v := value{t: p, lo: stack[i]}
@@ -121,7 +121,17 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 				}
 			}
 			if isHost {
-				res, err := wasmgen.HostCall(host, stack)
+				var callee *wasmgen.Callee
+				if exp := wasmgen.CalleeName(host.Name); exp != "" {
+					f, ok := exportFunc(m, exp)
+					if !ok {
+						return errors.New("no callee " + exp)
+					}
+					callee = &wasmgen.Callee{Func: f, Call: func(args []uint64) ([]uint64, error) {
+						return caller.Instance().Func(exp).Call(args...)
+					}}
+				}
+				res, err := wasmgen.HostCall(host, stack, callee)
 				copy(stack, res)
 				return err
 			}

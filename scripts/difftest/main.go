@@ -336,7 +336,7 @@ const hostTrap = "host trap"
 // functions, which compute results (wasmgen.HostCall) rather than
 // return zeros, and returns its description.
 func hostFunc(module, name string, ft wasm.FuncType) (wasmgen.Func, bool) {
-	if module != wasmgen.HostModule || name == "" || name[0] != 'h' && name[0] != 't' {
+	if module != wasmgen.HostModule || name == "" || name[0] != 'h' && name[0] != 't' && name[0] != 'c' {
 		return wasmgen.Func{}, false
 	}
 	f := wasmgen.Func{Name: name}
@@ -353,6 +353,25 @@ func hostFunc(module, name string, ft wasm.FuncType) (wasmgen.Func, bool) {
 		f.Results = append(f.Results, byte(r))
 	}
 	return f, true
+}
+
+// curModule is the module runModule runs (for wasmtime's callbacks).
+var curModule *wasm.Module
+
+// exportFunc is the name and type of exported function name of m, for
+// wasmgen's callbacks (scalar types only).
+func exportFunc(m *wasm.Module, name string) (wasmgen.Func, bool) {
+	if m == nil {
+		return wasmgen.Func{}, false
+	}
+	for _, e := range m.Exports {
+		if e.Kind == wasm.ExternFunc && e.Name == name {
+			f, ok := hostFunc(wasmgen.HostModule, "h", funcType(m, e.Index))
+			f.Name = name
+			return f, ok
+		}
+	}
+	return wasmgen.Func{}, false
 }
 
 // arg is argument round of a parameter of type t: zeros first (as
@@ -547,6 +566,7 @@ type result struct {
 // runModule compares every lucet configuration with wasmtime on b.
 func runModule(b []byte, seed int64) (res result) {
 	m, derr := decode.Decode(b, decode.Options{})
+	curModule = m
 	wt, stage, werr := wtNew(b, memPages, tableElems)
 	if werr != nil && stage == "compile" {
 		res.Status = "invalid"

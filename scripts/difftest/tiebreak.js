@@ -66,21 +66,34 @@ function hostCall(name, params, results, args) {
     h = mix(h ^ v);
   });
   if (name[0] === 't' && (h >> 62n) === 0n) throw new Error('wasmgen host trap');
-  const out = results.map((t, j) => {
-    const x = mix(h + BigInt(j));
-    const edge = (x >> 62n) === 0n;
-    const k = (n) => Number(x % BigInt(n));
-    switch (t) {
-      case 'i32': return fromBits(t, edge ? BigInt.asUintN(32, ints[k(ints.length)]) : x & 0xffffffffn);
-      case 'i64': return fromBits(t, edge ? BigInt.asUintN(64, ints[k(ints.length)]) : x);
-      case 'f32': return edge ? f32of(BigInt(f32Bits[k(f32Bits.length)])) : Math.fround(Number(BigInt.asIntN(32, x & 0xffffffffn)) / 256);
-      case 'f64': return edge ? f64of(f64Bits[k(f64Bits.length)]) : Number(BigInt.asIntN(64, x)) / 65536;
-    }
-  });
+  if (name[0] === 'c') { // a callback: export f<k> with arguments from the hash
+    const exp = name.slice(name.indexOf('_') + 1), sig = exportSigs[exp];
+    const cargs = sig.params.map((t, j) => value(t, mix(h + 0x100n + BigInt(j))));
+    let r = inst.exports[exp](...cargs);
+    if (sig.results.length === 1) r = [r];
+    sig.results.forEach((t, j) => {
+      let v = toBits(t, r[j]);
+      if (t === 'f32' && Number.isNaN(r[j])) v = 0x7fc00000n;
+      if (t === 'f64' && Number.isNaN(r[j])) v = 0x7ff8000000000000n;
+      h = mix(h ^ v);
+    });
+  }
+  const out = results.map((t, j) => value(t, mix(h + BigInt(j))));
   return results.length === 1 ? out[0] : results.length === 0 ? undefined : out;
 }
 
-const typeName = (t) => (typeof t === 'string' ? t : t.value);
+// value is a value of type t made of hash x (HostCall's value).
+function value(t, x) {
+  const edge = (x >> 62n) === 0n;
+  const k = (n) => Number(x % BigInt(n));
+  switch (t) {
+    case 'i32': return fromBits(t, edge ? BigInt.asUintN(32, ints[k(ints.length)]) : x & 0xffffffffn);
+    case 'i64': return fromBits(t, edge ? BigInt.asUintN(64, ints[k(ints.length)]) : x);
+    case 'f32': return edge ? f32of(BigInt(f32Bits[k(f32Bits.length)])) : Math.fround(Number(BigInt.asIntN(32, x & 0xffffffffn)) / 256);
+    case 'f64': return edge ? f64of(f64Bits[k(f64Bits.length)]) : Number(BigInt.asIntN(64, x)) / 65536;
+  }
+}
+
 const mod = new WebAssembly.Module(fs.readFileSync(process.argv[2]));
 const imports = {};
 for (const imp of WebAssembly.Module.imports(mod)) {
@@ -98,8 +111,8 @@ const sigs = importSigs(fs.readFileSync(process.argv[2]));
 for (const [name, sig] of Object.entries(sigs)) {
   imports.wasmgen[name] = (...args) => hostCall(name, sig.params, sig.results, args);
 }
-const inst = new WebAssembly.Instance(mod, imports);
 const exportSigs = funcSigs(fs.readFileSync(process.argv[2]));
+const inst = new WebAssembly.Instance(mod, imports);
 for (const c of calls) {
   const sig = exportSigs[c.name];
   if (!sig || sig.params.concat(sig.results).includes('v128')) {

@@ -110,7 +110,7 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 	return NULL;
 }
 
-// A host function of wasmgen's (module "wasmgen", name h... or t...,
+// A host function of wasmgen's (module "wasmgen", name h..., t... or c...,
 // scalar types only): logs its arguments as logcb does, and its results
 // or its trap are wasmgen.HostCall's, through dtHost (wasmtime.go).
 typedef struct {
@@ -120,6 +120,60 @@ typedef struct {
 } hostenv;
 
 static const char hosttrap[] = "wasmgen host trap";
+
+// pending is the trap a callback's callee ended with (dt_callback), which
+// hostcb returns as its own.
+static wasm_trap_t *pending;
+
+// dt_callback calls export name of the caller's instance (for a wasmgen
+// callback import): nargs arguments and nres results one word each, of
+// the given wasmtime kinds (scalars only). Returns 0 when it returned, 1
+// when it trapped or failed (pending set: a trap, or the error's message
+// as a trap).
+int dt_callback(void *caller, const char *name, size_t namelen, const uint8_t *kinds, const uint64_t *args, int nargs,
+                uint64_t *res, int nres) {
+	wasmtime_caller_t *c = caller;
+	wasmtime_extern_t item;
+	if (!wasmtime_caller_export_get(c, name, namelen, &item) || item.kind != WASMTIME_EXTERN_FUNC) {
+		pending = wasmtime_trap_new("no callee", 9);
+		return 1;
+	}
+	wasmtime_val_t a[nargs + 1], r[nres + 1];
+	for (int i = 0; i < nargs; i++) {
+		memset(&a[i], 0, sizeof a[i]);
+		a[i].kind = kinds[i];
+		switch (kinds[i]) {
+		case WASMTIME_I32: a[i].of.i32 = (int32_t)args[i]; break;
+		case WASMTIME_I64: a[i].of.i64 = (int64_t)args[i]; break;
+		case WASMTIME_F32: memcpy(&a[i].of.f32, &args[i], 4); break;
+		case WASMTIME_F64: memcpy(&a[i].of.f64, &args[i], 8); break;
+		}
+	}
+	wasm_trap_t *trap = NULL;
+	wasmtime_error_t *err = wasmtime_func_call(wasmtime_caller_context(c), &item.of.func, a, nargs, r, nres, &trap);
+	if (err) {
+		wasm_byte_vec_t m;
+		wasmtime_error_message(err, &m);
+		pending = wasmtime_trap_new(m.data, m.size);
+		wasm_byte_vec_delete(&m);
+		wasmtime_error_delete(err);
+		return 1;
+	}
+	if (trap) {
+		pending = trap;
+		return 1;
+	}
+	for (int i = 0; i < nres; i++) {
+		res[i] = 0;
+		switch (r[i].kind) {
+		case WASMTIME_I32: res[i] = (uint32_t)r[i].of.i32; break;
+		case WASMTIME_I64: res[i] = (uint64_t)r[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&res[i], &r[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&res[i], &r[i].of.f64, 8); break;
+		}
+	}
+	return 0;
+}
 
 static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
                            wasmtime_val_t *results, size_t nresults) {
@@ -135,7 +189,12 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 		case WASMTIME_F64: memcpy(&a[i], &args[i].of.f64, 8); break;
 		}
 	}
-	if (dtHost(h->name, h->namelen, h->kinds, h->np, h->nr, a, r)) return wasmtime_trap_new(hosttrap, strlen(hosttrap));
+	pending = NULL;
+	switch (dtHost(caller, h->name, h->namelen, h->kinds, h->np, h->nr, a, r)) {
+	case 0: break;
+	case 2: return pending; // the callee's trap, or its error as one
+	default: return wasmtime_trap_new(hosttrap, strlen(hosttrap));
+	}
 	for (int i = 0; i < h->nr; i++) {
 		memset(&results[i], 0, sizeof results[i]);
 		results[i].kind = h->kinds[h->np + i];
@@ -158,7 +217,7 @@ static void freehost(void *env) {
 // newhost makes the hostenv of import mod.name of type ft, NULL if it is
 // not one of wasmgen's host functions.
 static hostenv *newhost(const wasm_name_t *mod, const wasm_name_t *name, const wasm_functype_t *ft) {
-	if (mod->size != 7 || memcmp(mod->data, "wasmgen", 7) != 0 || name->size == 0 || (name->data[0] != 'h' && name->data[0] != 't'))
+	if (mod->size != 7 || memcmp(mod->data, "wasmgen", 7) != 0 || name->size == 0 || (name->data[0] != 'h' && name->data[0] != 't' && name->data[0] != 'c'))
 		return NULL;
 	const wasm_valtype_vec_t *p = wasm_functype_params(ft), *r = wasm_functype_results(ft);
 	hostenv *h = calloc(1, sizeof *h + p->size + r->size + 1);
