@@ -12,6 +12,13 @@
 // and from lucet's own internal/wasmgen; a module is named by generator
 // and seed, so every finding can be made again from its name.
 //
+// Imports: a function of binaryen's fuzzing support or the testsuite
+// logs its arguments and returns zeros; one of wasmgen's (module
+// "wasmgen") computes its results from its arguments, may trap, and may
+// call an export back (wasmgen.HostCall; wasmtime's side through wt.c's
+// hostcb and dtHost). A finding's calls can be run again (-file -seed)
+// and in V8 (-plan | node tiebreak.js), the tiebreaker.
+//
 // The parent process runs batches of modules in a worker process, so a
 // crash or a hang of either engine is itself a finding (the worker writes
 // the seed it is on before it starts it).
