@@ -3,6 +3,7 @@
 // One engine per process; one store and instance per module. Not thread
 // safe: difftest runs one module at a time.
 
+#define _GNU_SOURCE // memmem
 #include <stdlib.h>
 #include <string.h>
 #include <wasmtime.h>
@@ -34,12 +35,18 @@ static void setmsg(char *buf, int n, const char *s, size_t len) {
 	buf[len] = 0;
 }
 
-static void errmsg(wasmtime_error_t *err, char *buf, int n) {
+static const char hosttrap[] = "wasmgen host trap";
+
+// errmsg puts err's message in buf and says whether the whole message
+// (a callback's nested errors make it long) names wasmgen's host trap.
+static int errmsg(wasmtime_error_t *err, char *buf, int n) {
 	wasm_byte_vec_t m;
 	wasmtime_error_message(err, &m);
 	setmsg(buf, n, m.data, m.size);
+	int host = memmem(m.data, m.size, hosttrap, strlen(hosttrap)) != NULL;
 	wasm_byte_vec_delete(&m);
 	wasmtime_error_delete(err);
+	return host;
 }
 
 static void trapmsg(wasm_trap_t *t, char *buf, int n) {
@@ -118,8 +125,6 @@ typedef struct {
 	int namelen, np, nr;
 	uint8_t kinds[]; // the parameters', then the results'
 } hostenv;
-
-static const char hosttrap[] = "wasmgen host trap";
 
 // pending is the trap a callback's callee ended with (dt_callback), which
 // hostcb returns as its own.
@@ -375,8 +380,7 @@ int dt_call(dt_inst *d, const char *name, size_t namelen, const uint8_t *kinds, 
 	int ret = 0;
 	if (err) {
 		ret = 2;
-		errmsg(err, msg, msglen);
-		if (strstr(msg, hosttrap)) { // a host function's trap comes as an error
+		if (errmsg(err, msg, msglen)) { // a host function's trap comes as an error
 			ret = 1;
 			*code = -2;
 			*offset = -1;
