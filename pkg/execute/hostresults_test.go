@@ -89,3 +89,76 @@ func TestHostMultipleResults(t *testing.T) {
 		}
 	}
 }
+
+// TestHostManyFloatParams: a host import of more float parameters than
+// the eight XMM argument registers compiles and gets every argument
+// (the host stub loaded the stack-passed ones with movss/movsd into RAX,
+// which the assembler refused: lucetc failed on the module; found by
+// difftest, wasmgen seed 105524).
+func TestHostManyFloatParams(t *testing.T) {
+	params := []byte{0x7d, 0x7c, 0x7d, 0x7c, 0x7d, 0x7c, 0x7d, 0x7c, 0x7d, 0x7c, 0x7f, 0x7d}
+	sec := func(id byte, body ...byte) []byte { return append([]byte{id, byte(len(body))}, body...) }
+	typ := append(append([]byte{1, 0x60, byte(len(params))}, params...), 1, 0x7c)
+	body := []byte{0}
+	for i := range params {
+		body = append(body, 0x20, byte(i)) // local.get i
+	}
+	body = append(body, 0x10, 0, 0x0b) // call 0
+	b := []byte("\x00asm\x01\x00\x00\x00")
+	b = append(b, sec(1, typ...)...)
+	b = append(b, sec(2, 1, 3, 'e', 'n', 'v', 4, 'm', 'a', 'n', 'y', 0, 0)...)
+	b = append(b, sec(3, 1, 0)...)
+	b = append(b, sec(7, 1, 1, 'm', 0, 1)...)
+	b = append(b, sec(10, append([]byte{1, byte(len(body))}, body...)...)...)
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ft wasm.FuncType
+	args := make([]uint64, len(params))
+	for i, p := range params {
+		ft.Params = append(ft.Params, wasm.ValType(p))
+		switch wasm.ValType(p) {
+		case wasm.F32:
+			args[i] = uint64(math.Float32bits(float32(i) + 0.5))
+		case wasm.F64:
+			args[i] = math.Float64bits(float64(i) + 0.25)
+		default:
+			args[i] = uint64(0x80000000 + i)
+		}
+	}
+	ft.Results = []wasm.ValType{wasm.F64}
+	for _, opt := range []int{0, 2} {
+		obj, err := codegen.Compile(m, codegen.Options{OptLevel: opt, Bounds: object.BoundsExplicit})
+		if err != nil {
+			t.Fatalf("-O%d: %v", opt, err)
+		}
+		s, err := NewStore(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var got []uint64
+		host := NewHostFunc(ft, func(_ *Caller, stack []uint64) error {
+			got = append([]uint64(nil), stack[:len(params)]...)
+			stack[0] = math.Float64bits(-1)
+			return nil
+		})
+		inst, err := s.InstantiateObject(obj, ImportMap{"env": {"many": host}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := inst.Func("m").Call(args...)
+		if err != nil {
+			t.Fatalf("-O%d: %v", opt, err)
+		}
+		if res[0] != math.Float64bits(-1) {
+			t.Errorf("-O%d: result %#x", opt, res[0])
+		}
+		for i := range args {
+			if got[i] != args[i] {
+				t.Errorf("-O%d: argument %d reached the host as %#x, want %#x", opt, i, got[i], args[i])
+			}
+		}
+	}
+}

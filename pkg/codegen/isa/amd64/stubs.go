@@ -165,7 +165,17 @@ func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Labe
 			}
 			continue
 		}
-		loadSlot(a, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])), t)
+		// Through RAX whatever the type: a float passed on the stack
+		// (past the eight XMM argument registers) used to be loaded
+		// with loadSlot, a movss or movsd into RAX, which the
+		// assembler refuses (lucetc failed on any host import of nine
+		// or more float parameters). A 32-bit move keeps an i32's or
+		// f32's slot clean.
+		w := 64
+		if t == ssa.TI32 || t == ssa.TF32 {
+			w = 32
+		}
+		a.MovRM(w, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])))
 		a.MovMR(64, dst, asm.RAX)
 	}
 	a.MovRI(64, asm.RAX, int64(abi.ExitHostCall)|int64(idx)<<8)
