@@ -5,6 +5,9 @@
 #
 #   scripts/difftest.sh [-gen mix] [-from 0] [-n 1000] [-for 9m] [-out difftest-out]
 #   scripts/difftest.sh -file x.wasm      # one module, differences printed
+#   scripts/difftest.sh -file OUT/findings/GEN-SEED.wasm -seed SEED   # a finding again
+#   bin/difftest -file F.wasm -seed SEED -plan | node scripts/difftest/tiebreak.js F.wasm
+#                                         # V8's outcome of the same calls: the tiebreaker
 #
 # Needs wasm-opt (binaryen) on PATH for the ttf generators, wabt for
 # ttf-long, for ttf-new a newer binaryen's wasm-opt in DIFFTEST_WASM_OPT

@@ -6,6 +6,7 @@ package wasmgen_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
@@ -20,6 +21,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // outcome is what one call did: its results, or the trap it ended in.
@@ -63,10 +65,57 @@ type engines struct {
 	mod   *load.Module
 }
 
-func instantiate(t *testing.T, ctx context.Context, wasm []byte, opt int) *engines {
+// hostTrap is the outcome of a call that a host function (an import of
+// the module wasmgen.HostModule) ended with wasmgen.ErrHostTrap.
+const hostTrap = "host trap"
+
+func instantiate(t *testing.T, ctx context.Context, m *wasmgen.Module, opt int) *engines {
 	t.Helper()
+	wasm := m.Wasm
 	e := &engines{}
 	e.refRT = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
+	imports := execute.ImportMap{}
+	if len(m.Imports) > 0 {
+		hb := e.refRT.NewHostModuleBuilder(wasmgen.HostModule)
+		imports[wasmgen.HostModule] = map[string]execute.Extern{}
+		for _, f := range m.Imports {
+			f := f
+			exp := wasmgen.CalleeName(f.Name)
+			var cf wasmgen.Func
+			for _, g := range m.Funcs {
+				if g.Name == exp {
+					cf = g
+				}
+			}
+			hb.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, caller api.Module, stack []uint64) {
+				var callee *wasmgen.Callee
+				if exp != "" {
+					callee = &wasmgen.Callee{Func: cf, Call: func(args []uint64) ([]uint64, error) {
+						return caller.ExportedFunction(exp).Call(ctx, args...)
+					}}
+				}
+				res, err := wasmgen.HostCall(f, stack, callee)
+				if err != nil {
+					panic(err)
+				}
+				copy(stack, res)
+			}), apiTypes(f.Params), apiTypes(f.Results)).Export(f.Name)
+			imports[wasmgen.HostModule][f.Name] = execute.NewHostFunc(funcType(f), func(c *execute.Caller, stack []uint64) error {
+				var callee *wasmgen.Callee
+				if exp != "" {
+					callee = &wasmgen.Callee{Func: cf, Call: func(args []uint64) ([]uint64, error) {
+						return c.Instance().Func(exp).Call(args...)
+					}}
+				}
+				res, err := wasmgen.HostCall(f, stack, callee)
+				copy(stack, res)
+				return err
+			})
+		}
+		if _, err := hb.Instantiate(ctx); err != nil {
+			t.Fatalf("wazero host module: %v", err)
+		}
+	}
 	var err error
 	if e.ref, err = e.refRT.Instantiate(ctx, wasm); err != nil {
 		t.Fatalf("wazero: %v", err)
@@ -85,7 +134,7 @@ func instantiate(t *testing.T, ctx context.Context, wasm []byte, opt int) *engin
 	if e.store, err = execute.NewStore(execute.Config{}); err != nil {
 		t.Fatal(err)
 	}
-	if e.inst, err = e.store.Instantiate(e.mod, execute.ImportMap{}); err != nil {
+	if e.inst, err = e.store.Instantiate(e.mod, imports); err != nil {
 		t.Fatalf("lucet instantiate: %v", err)
 	}
 	return e
@@ -121,7 +170,7 @@ func diffModule(t *testing.T, seed int64, opt int) {
 	ctx := context.Background()
 	r := rand.New(rand.NewSource(seed))
 	m := wasmgen.New(r)
-	e := instantiate(t, ctx, m.Wasm, opt)
+	e := instantiate(t, ctx, m, opt)
 	defer e.close(ctx)
 	fail := func(format string, args ...any) {
 		t.Helper()
@@ -138,6 +187,9 @@ func diffModule(t *testing.T, seed int64, opt int) {
 			want, got := outcome{results: refRes}, outcome{results: res}
 			if refErr != nil {
 				want = outcome{trap: "unknown: " + refErr.Error()}
+				if strings.Contains(refErr.Error(), wasmgen.ErrHostTrap.Error()) {
+					want.trap = hostTrap
+				}
 				for _, w := range wazeroTraps {
 					if strings.Contains(refErr.Error(), w.wazero) {
 						want = outcome{trap: w.trap}
@@ -146,10 +198,14 @@ func diffModule(t *testing.T, seed int64, opt int) {
 			}
 			if err != nil {
 				var tr *execute.Trap
-				if !asTrap(err, &tr) {
+				switch {
+				case errors.Is(err, wasmgen.ErrHostTrap):
+					got = outcome{trap: hostTrap}
+				case asTrap(err, &tr):
+					got = outcome{trap: tr.Code.String()}
+				default:
 					fail("%s%v: lucet error %v", f.Name, args, err)
 				}
-				got = outcome{trap: tr.Code.String()}
 			}
 			stats[got.trap]++
 			if !sameTrap(want.trap, got.trap) {
@@ -182,6 +238,28 @@ func diffModule(t *testing.T, seed int64, opt int) {
 			}
 		}
 	}
+}
+
+// apiTypes are wazero's value types for ts.
+func apiTypes(ts []byte) []api.ValueType {
+	var out []api.ValueType
+	for _, t := range ts {
+		out = append(out, map[byte]api.ValueType{wasmgen.I32: api.ValueTypeI32, wasmgen.I64: api.ValueTypeI64,
+			wasmgen.F32: api.ValueTypeF32, wasmgen.F64: api.ValueTypeF64}[t])
+	}
+	return out
+}
+
+// funcType is lucet's signature of f.
+func funcType(f wasmgen.Func) wasm.FuncType {
+	var ft wasm.FuncType
+	for _, p := range f.Params {
+		ft.Params = append(ft.Params, wasm.ValType(p))
+	}
+	for _, r := range f.Results {
+		ft.Results = append(ft.Results, wasm.ValType(r))
+	}
+	return ft
 }
 
 func asTrap(err error, tr **execute.Trap) bool {

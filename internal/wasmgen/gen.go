@@ -1,8 +1,8 @@
 // Package wasmgen generates random valid WebAssembly modules for
 // differential testing: every module validates by construction,
-// terminates (loops are counted, calls, direct or through the table, go
-// only to lower-numbered functions, and branches only forward out of
-// blocks), and computes values whose results do not depend on what the
+// terminates (loops are counted, calls, direct or through the tables, go
+// only to lower-numbered functions or to the host, and branches only
+// forward out of blocks), and computes values whose results do not depend on what the
 // spec leaves open (no float bits reach memory or integers, so NaN
 // payloads never show: float SIMD vectors reach integers only through
 // comparisons and saturating truncations, and memory never).
@@ -14,11 +14,20 @@
 // table with null slots (its traps: type mismatch, null and out-of-range
 // entries), memory.grow and memory.size with accesses at the end of the
 // memory, bulk memory (fill, copy, init, data.drop) and integer and float
-// SIMD, and the table's size, slots and growth (null references only).
+// SIMD, and the table's size, slots and growth. Function references
+// (refs.go): a second table filled by element segments of ref.func
+// expressions, table.set/fill/copy/init, elem.drop and funcref globals,
+// call_indirect through it, kept acyclic by levels. Host functions
+// (host.go): imports of module HostModule whose results HostCall computes
+// from their arguments, some of which trap, called from anywhere, loops
+// included. Long loop nests counting i32 and i64 induction variables that
+// addresses are computed from, and addresses across the 4 GiB wraparound
+// (loops.go); float edge values (NaN payloads, signalling NaNs, -0,
+// subnormals, the truncations' bounds).
 //
 // In: a source of randomness. Out: the module's binary encoding and a
-// description of its exports (functions with their types, one memory,
-// mutable globals).
+// description of its imports and exports (functions with their types,
+// one memory, mutable globals).
 package wasmgen
 
 import (
@@ -52,6 +61,10 @@ type Module struct {
 	Globals []string // exported mutable globals g0, g1, ... (types in GlobalTypes)
 	// GlobalTypes are the globals' value types.
 	GlobalTypes []byte
+	// Imports are the host functions the module imports from module
+	// "wasmgen" (function indices 0, 1, ...; the exported functions
+	// follow): HostCall says what each does.
+	Imports []Func
 }
 
 var valTypes = []byte{I32, I64, F32, F64}
@@ -73,17 +86,49 @@ type gen struct {
 	budget         int // instructions left in this function
 	loops          int // enclosing loops (each has its own counter)
 	calls          int // calls left in this function
+	// imports are the host functions (function indices 0..): calls to
+	// them are cheap and never reenter the module, so they are made
+	// anywhere, loops included.
+	imports []Func
+	// frefs are the levels of the funcref globals (global indices
+	// len(globals)+k): global k only ever holds null or a function
+	// below frefs[k] (see level).
+	frefs []int
+	// table1 is the initial size of table 1, the table of ref.func
+	// values; pelem is how many functions (0..pelem-1) the passive
+	// element segment may name.
+	table1, pelem, pelemLen int
+	impTypes                []int // the imports' type indices
+	callback                []int // per import: the function it calls back, or -1
+	// hot counts the enclosing long loop nests (nest): no calls to
+	// guest functions in them, so running time stays bounded.
+	hot int
+	// ivars are the induction variables in scope (locals a nest's loops
+	// count with): read anywhere, written only by their loop.
+	ivars []ivar
 }
 
+type ivar struct {
+	idx int
+	t   byte
+}
+
+// The locals every function ends with: the induction variables of nest
+// (two i32, two i64, one of each type per nesting level) and the
+// counters of the counted loops (maxLoops).
+const numIV = 4
+
 // maxLoops is how deep loops nest; each level has a counter local, and
-// calls are never made inside a loop, so every function's running time
-// is bounded by a small multiple of its size.
+// calls to guest functions are never made inside a loop, so every
+// function's running time is bounded by a small multiple of its size
+// (times a nest's trip counts).
 const maxLoops = 2
 
 // New generates a module from r.
 func New(r *rand.Rand) *Module {
 	g := &gen{r: r}
 	nf := 1 + r.Intn(5)
+	g.hostFuncs(nf)
 	for i := 0; i < 1+r.Intn(4); i++ {
 		g.globals = append(g.globals, valTypes[r.Intn(4)])
 	}
@@ -108,11 +153,20 @@ func New(r *rand.Rand) *Module {
 		g.funcs = append(g.funcs, f)
 	}
 	g.types = append(g.types, g.funcs...)
+	g.table1 = 4 * (nf + 1)
+	g.pelem = 1 + r.Intn(nf)
+	g.pelemLen = 1 + r.Intn(12)
+	for _, f := range g.imports {
+		g.impTypes = append(g.impTypes, g.typeIdx(f.Params, f.Results))
+	}
+	for i := r.Intn(3); i > 0; i-- {
+		g.frefs = append(g.frefs, r.Intn(nf+1))
+	}
 	var codes [][]byte
 	for i := range g.funcs {
 		codes = append(codes, g.function(i))
 	}
-	m := &Module{Funcs: g.funcs, GlobalTypes: g.globals}
+	m := &Module{Funcs: g.funcs, GlobalTypes: g.globals, Imports: g.imports}
 	for i := range g.globals {
 		m.Globals = append(m.Globals, "g"+itoa(i))
 	}
@@ -142,6 +196,7 @@ func (g *gen) function(i int) []byte {
 	for j := g.r.Intn(3); j > 0; j-- {
 		g.locals = append(g.locals, V128)
 	}
+	g.locals = append(g.locals, I32, I32, I64, I64) // induction variables
 	for j := 0; j < maxLoops; j++ {
 		g.locals = append(g.locals, I32) // loop counters
 	}
@@ -163,6 +218,29 @@ func (g *gen) function(i int) []byte {
 
 func (g *gen) op(b ...byte) { g.body = append(g.body, b...) }
 func (g *gen) u(v uint64)   { g.body = binary.AppendUvarint(g.body, v) }
+
+// i32 pushes i32.const v.
+func (g *gen) i32(v int64) {
+	g.op(0x41)
+	g.sleb(v)
+}
+
+// local is local.get, local.set or local.tee (op) of local i.
+func (g *gen) local(op byte, i int) {
+	g.op(op)
+	g.u(uint64(i))
+}
+
+// localOp is local op of one of the locals ls.
+func (g *gen) localOp(op byte, ls []int) { g.local(op, ls[g.r.Intn(len(ls))]) }
+
+// memEndMinus pushes memory.size*64Ki - k: an address k bytes below the
+// memory's end.
+func (g *gen) memEndMinus(k int64) {
+	g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
+	g.sleb(k)
+	g.op(0x6b)
+}
 
 // sleb appends a signed LEB128.
 func (g *gen) sleb(v int64) { g.body = appendSleb(g.body, v) }
@@ -186,7 +264,7 @@ func (g *gen) localsOf(t byte) []int {
 			out = append(out, i)
 		}
 	}
-	for i, l := range g.locals[:len(g.locals)-maxLoops] { // never a loop counter
+	for i, l := range g.locals[:len(g.locals)-maxLoops-numIV] { // never a counter
 		if l == t {
 			out = append(out, len(g.params)+i)
 		}
@@ -216,8 +294,7 @@ func (g *gen) stmt() {
 	case k < 3:
 		if ls := g.localsOf(t); len(ls) > 0 {
 			g.expr(t)
-			g.op(0x21)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x21, ls)
 			return
 		}
 		g.expr(t)
@@ -244,25 +321,13 @@ func (g *gen) stmt() {
 		}
 		g.memarg()
 	case k < 8 && g.loops < maxLoops: // a counted loop
-		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
-		g.op(0x41)
-		g.sleb(int64(1 + g.r.Intn(8)))
-		g.op(0x21)
-		g.u(uint64(ctr))
-		g.op(0x03, 0x40) // loop
-		g.depth++
-		g.loops++
-		for n := 1 + g.r.Intn(3); n > 0 && g.budget > 0; n-- {
-			g.stmt()
-		}
-		g.loops--
-		g.depth--
-		// ctr = ctr - 1; br_if 0 (ctr != 0)
-		g.op(0x20)
-		g.u(uint64(ctr))
-		g.op(0x41, 0x01, 0x6b, 0x22)
-		g.u(uint64(ctr))
-		g.op(0x0d, 0x00, 0x0b)
+		g.counted([]byte{0x40}, func() {
+			g.depth++
+			for n := 1 + g.r.Intn(3); n > 0 && g.budget > 0; n-- {
+				g.stmt()
+			}
+			g.depth--
+		})
 	case k < 9 && g.depth < 3: // if/else around statements
 		g.expr(I32)
 		g.op(0x04, 0x40)
@@ -284,10 +349,38 @@ func (g *gen) stmt() {
 	}
 }
 
+// counted is a loop of block type bt running body one to eight times, on
+// the counter of its nesting level: ctr = n; loop; body; ctr = ctr - 1;
+// br_if 0 (ctr != 0); end.
+func (g *gen) counted(bt []byte, body func()) {
+	ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
+	g.i32(int64(1 + g.r.Intn(8)))
+	g.local(0x21, ctr)
+	g.op(0x03)
+	g.op(bt...)
+	g.loops++
+	body()
+	g.loops--
+	g.local(0x20, ctr)
+	g.op(0x41, 0x01, 0x6b, 0x22)
+	g.u(uint64(ctr))
+	g.op(0x0d, 0x00, 0x0b)
+}
+
 // stmt2 generates the statements of the later features: bulk memory,
 // blocks left by br_if and br_table, deep nesting, SIMD stores.
 func (g *gen) stmt2() {
-	switch g.r.Intn(8) {
+	switch g.r.Intn(11) {
+	case 8:
+		if g.hot == 0 && g.loops == 0 && g.r.Intn(2) == 0 {
+			g.nest()
+			return
+		}
+		g.hostStmt()
+	case 9:
+		g.hostStmt()
+	case 10:
+		g.table1Stmt()
 	case 0: // memory.fill
 		g.addr()
 		g.expr(I32)
@@ -296,10 +389,8 @@ func (g *gen) stmt2() {
 	case 1: // memory.copy, often overlapping
 		if g.r.Intn(2) == 0 {
 			a := g.r.Intn(0x200)
-			g.op(0x41)
-			g.sleb(int64(a))
-			g.op(0x41)
-			g.sleb(int64(max(0, a+g.r.Intn(33)-16)))
+			g.i32(int64(a))
+			g.i32(int64(max(0, a+g.r.Intn(33)-16)))
 		} else {
 			g.addr()
 			g.addr()
@@ -318,10 +409,8 @@ func (g *gen) stmt2() {
 			cnt += 1 + g.r.Intn(4)
 		}
 		g.addr()
-		g.op(0x41)
-		g.sleb(int64(src))
-		g.op(0x41)
-		g.sleb(int64(cnt))
+		g.i32(int64(src))
+		g.i32(int64(cnt))
 		g.op(0xfc, 0x08, 0x01, 0x00)
 	case 3: // br_table over empty blocks, statements between their ends
 		nb := 1 + g.r.Intn(5)
@@ -384,8 +473,7 @@ func (g *gen) stmt2() {
 		}
 		if ls := g.localsOf(V128); len(ls) > 0 {
 			g.ivec()
-			g.op(0x21)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x21, ls)
 			return
 		}
 		g.expr(I32)
@@ -406,8 +494,7 @@ func (g *gen) brTable(nb int) {
 	n := g.r.Intn(64)
 	g.expr(I32)
 	if g.r.Intn(2) == 0 {
-		g.op(0x41)
-		g.sleb(int64(n + 1 + g.r.Intn(2)))
+		g.i32(int64(n + 1 + g.r.Intn(2)))
 		g.op(0x70) // i32.rem_u: mostly in the table, sometimes the default
 	}
 	g.op(0x0e)
@@ -426,8 +513,7 @@ func (g *gen) length() {
 		g.op(0x41, 0x00)
 	default:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0x7f)
+		g.i32(0x7f)
 		g.op(0x71)
 	}
 }
@@ -437,19 +523,24 @@ func (g *gen) length() {
 // memory as it is (accesses that end just in or just out of bounds),
 // sometimes anywhere (a trap).
 func (g *gen) addr() {
+	if len(g.ivars) > 0 && g.r.Intn(3) == 0 {
+		g.ivAddr()
+		return
+	}
+	if g.r.Intn(24) == 0 {
+		g.wrapAddr()
+		return
+	}
 	switch g.r.Intn(32) {
 	case 0:
 		g.expr(I32)
 		return
 	case 1, 2: // memory.size*64Ki - k
-		g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
-		g.sleb(int64(1 + g.r.Intn(24)))
-		g.op(0x6b)
+		g.memEndMinus(int64(1 + g.r.Intn(24)))
 		return
 	case 3:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(0x3fff0)
+		g.i32(0x3fff0)
 		g.op(0x71)
 		return
 	case 4, 5, 6, 7:
@@ -461,30 +552,28 @@ func (g *gen) addr() {
 		// be the one out of bounds): what bounds-check hoisting and
 		// induction variables see.
 		ctr := len(g.params) + len(g.locals) - maxLoops + g.r.Intn(g.loops)
-		g.op(0x20)
-		g.u(uint64(ctr))
-		g.op(0x41)
-		g.sleb(int64([]int{1, 2, 4, 8, 16, 0x1000, -4}[g.r.Intn(7)]))
+		g.local(0x20, ctr)
+		g.i32(int64([]int{1, 2, 4, 8, 16, 0x1000, -4}[g.r.Intn(7)]))
 		g.op(0x6c) // i32.mul
 		if g.r.Intn(2) == 0 {
-			g.op(0x41)
-			g.sleb(int64(g.r.Intn(0x10000)))
+			g.i32(int64(g.r.Intn(0x10000)))
 		} else {
-			g.op(0x3f, 0x00, 0x41, 0x10, 0x74, 0x41)
-			g.sleb(int64(8 + g.r.Intn(64)))
-			g.op(0x6b)
+			g.memEndMinus(int64(8 + g.r.Intn(64)))
 		}
 		g.op(0x6a) // i32.add
 		return
 	}
 	g.expr(I32)
-	g.op(0x41)
-	g.sleb(0xfff0)
+	g.i32(0xfff0)
 	g.op(0x71) // i32.and
 }
 
 func (g *gen) memarg() {
-	g.u(0) // alignment 1 is always valid
+	g.u(0)                 // alignment 1 is always valid
+	if g.r.Intn(32) == 0 { // offsets that take the address past a page or 4 GiB
+		g.u([]uint64{0xfff0, 0xffff, 0x10000, 0x1fff8, 0x2fff0, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff}[g.r.Intn(9)])
+		return
+	}
 	g.u(uint64(g.r.Intn(16)))
 }
 
@@ -526,7 +615,10 @@ func (g *gen) expr(t byte) {
 		g.op(0x0b)
 	case 10: // a call to an earlier function
 		var cands []int
-		for i := 0; i < g.cur && g.loops == 0 && g.calls > 0; i++ {
+		if g.r.Intn(2) == 0 && g.hostCall(t) {
+			return
+		}
+		for i := 0; i < g.cur && g.loops == 0 && g.hot == 0 && g.calls > 0; i++ {
 			if f := g.funcs[i]; len(f.Results) >= 1 && f.Results[0] == t {
 				cands = append(cands, i)
 			}
@@ -541,7 +633,7 @@ func (g *gen) expr(t byte) {
 			g.expr(p)
 		}
 		g.op(0x10)
-		g.u(uint64(c))
+		g.u(g.fidx(c))
 		for range g.funcs[c].Results[1:] {
 			g.op(0x1a) // drop the second result
 		}
@@ -556,11 +648,13 @@ func (g *gen) expr(t byte) {
 
 // leaf is a constant, a local or a global.
 func (g *gen) leaf(t byte) {
+	if len(g.ivars) > 0 && g.r.Intn(3) == 0 && g.ivLeaf(t) {
+		return
+	}
 	switch g.r.Intn(3) {
 	case 0:
 		if ls := g.localsOf(t); len(ls) > 0 {
-			g.op(0x20)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x20, ls)
 			return
 		}
 	case 1:
@@ -596,17 +690,24 @@ func (g *gen) constant(t byte) {
 	}
 	switch t {
 	case I32:
-		g.op(0x41)
-		g.sleb(int64(int32(iv)))
+		g.i32(int64(int32(iv)))
 	case I64:
 		g.op(0x42)
 		g.sleb(iv)
 	case F32:
+		b := math.Float32bits(float32(fv))
+		if g.r.Intn(4) == 0 {
+			b = f32Bits[g.r.Intn(len(f32Bits))]
+		}
 		g.op(0x43)
-		g.body = binary.LittleEndian.AppendUint32(g.body, math.Float32bits(float32(fv)))
+		g.body = binary.LittleEndian.AppendUint32(g.body, b)
 	case F64:
+		b := math.Float64bits(fv)
+		if g.r.Intn(4) == 0 {
+			b = f64Bits[g.r.Intn(len(f64Bits))]
+		}
 		g.op(0x44)
-		g.body = binary.LittleEndian.AppendUint64(g.body, math.Float64bits(fv))
+		g.body = binary.LittleEndian.AppendUint64(g.body, b)
 	}
 }
 
@@ -744,20 +845,37 @@ func (g *gen) encode(codes [][]byte) []byte {
 		s = append(s, f.Results...)
 	}
 	section(1, s)
+	if len(g.imports) > 0 {
+		s = binary.AppendUvarint(nil, uint64(len(g.imports)))
+		for i, f := range g.imports {
+			s = appendName(appendName(s, HostModule), f.Name)
+			s = append(s, 0)
+			s = binary.AppendUvarint(s, uint64(g.impTypes[i]))
+		}
+		section(2, s)
+	}
 	s = binary.AppendUvarint(nil, uint64(len(g.funcs)))
 	for i := range g.funcs {
 		s = binary.AppendUvarint(s, uint64(i))
 	}
 	section(3, s)
 	nf := uint64(len(g.funcs))
-	section(4, binary.AppendUvarint([]byte{1, 0x70, 0}, nf+2)) // funcref table, two null slots
-	section(5, []byte{1, 1, 1, byte(g.maxPages)})              // one memory: min 1
-	s = binary.AppendUvarint(nil, uint64(len(g.globals)))
+	// Two funcref tables: table 0 has function i in slot i and two null
+	// slots, table 1 the ref.func values (see level).
+	s = binary.AppendUvarint([]byte{2, 0x70, 0}, nf+2)
+	section(4, binary.AppendUvarint(append(s, 0x70, 0), uint64(g.table1)))
+	section(5, []byte{1, 1, 1, byte(g.maxPages)}) // one memory: min 1
+	s = binary.AppendUvarint(nil, uint64(len(g.globals)+len(g.frefs)))
 	for _, t := range g.globals {
 		s = append(s, t, 1) // mutable
 		c := &gen{r: g.r}
 		c.constant(t)
 		s = append(s, c.body...)
+		s = append(s, 0x0b)
+	}
+	for _, l := range g.frefs {
+		s = append(s, 0x70, 1)
+		s = append(s, g.constRef(l)...)
 		s = append(s, 0x0b)
 	}
 	section(6, s)
@@ -766,7 +884,7 @@ func (g *gen) encode(codes [][]byte) []byte {
 	for i, f := range g.funcs {
 		ex = appendName(ex, f.Name)
 		ex = append(ex, 0)
-		ex = binary.AppendUvarint(ex, uint64(i))
+		ex = binary.AppendUvarint(ex, g.fidx(i))
 		n++
 	}
 	for i := range g.globals {
@@ -779,9 +897,30 @@ func (g *gen) encode(codes [][]byte) []byte {
 	ex = append(ex, 2, 0)
 	n++
 	section(7, append(binary.AppendUvarint(nil, uint64(n)), ex...))
-	s = binary.AppendUvarint([]byte{1, 0, 0x41, 0, 0x0b}, nf) // slot i: function i
+	// Element segments: table 0's functions; ref.func and null
+	// expressions in table 1 (each slot's below its level); the passive
+	// segment table.init copies from (functions below pelem); a
+	// declarative one, of every function, imports included.
+	s = binary.AppendUvarint([]byte{4, 0, 0x41, 0, 0x0b}, nf) // slot i: function i
 	for i := range g.funcs {
-		s = binary.AppendUvarint(s, uint64(i))
+		s = binary.AppendUvarint(s, g.fidx(i))
+	}
+	n1 := g.r.Intn(g.table1)
+	off := g.r.Intn(g.table1 - n1 + 1)
+	s = append(s, 6, 1, 0x41)
+	s = appendSleb(s, int64(off))
+	s = append(s, 0x0b, 0x70)
+	s = binary.AppendUvarint(s, uint64(n1))
+	for k := 0; k < n1; k++ {
+		s = append(append(s, g.constRef(level(off+k))...), 0x0b)
+	}
+	s = binary.AppendUvarint(append(s, 5, 0x70), uint64(g.pelemLen))
+	for k := 0; k < g.pelemLen; k++ {
+		s = append(append(s, g.constRef(g.pelem)...), 0x0b)
+	}
+	s = binary.AppendUvarint(append(s, 3, 0), uint64(len(g.imports))+nf)
+	for i := range len(g.imports) + len(g.funcs) {
+		s = binary.AppendUvarint(s, uint64(i)) // imports too, for ref.func
 	}
 	section(9, s)
 	section(12, []byte{2}) // data count
@@ -821,30 +960,17 @@ func (g *gen) expr2(t byte) {
 			g.leaf(t)
 			return
 		}
-		ctr := len(g.params) + len(g.locals) - maxLoops + g.loops
 		g.expr(t) // before the counter is set: it may run a loop on it
-		g.op(0x41)
-		g.sleb(int64(1 + g.r.Intn(8)))
-		g.op(0x21)
-		g.u(uint64(ctr))
-		g.op(0x03)
-		g.sleb(int64(g.typeIdx([]byte{t}, []byte{t})))
-		g.loops++
-		g.expr(t)
-		ops := binOps[t]
-		g.op(ops[g.r.Intn(len(ops))])
-		g.stmtsMaybe()
-		g.loops--
-		g.op(0x20)
-		g.u(uint64(ctr))
-		g.op(0x41, 0x01, 0x6b, 0x22)
-		g.u(uint64(ctr))
-		g.op(0x0d, 0x00, 0x0b)
+		g.counted(appendSleb(nil, int64(g.typeIdx([]byte{t}, []byte{t}))), func() {
+			g.expr(t)
+			ops := binOps[t]
+			g.op(ops[g.r.Intn(len(ops))])
+			g.stmtsMaybe()
+		})
 	case 9: // local.tee, or a typed select
 		if ls := g.localsOf(t); len(ls) > 0 && g.r.Intn(2) == 0 {
 			g.expr(t)
-			g.op(0x22)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x22, ls)
 			return
 		}
 		g.expr(t)
@@ -924,11 +1050,18 @@ func (g *gen) expr2(t byte) {
 		}
 		g.op(0x0b, 0x1b)
 	case 3:
+		if g.r.Intn(3) == 0 && g.callIndirect1(t) {
+			return
+		}
 		g.callIndirect(t)
 	case 4, 5:
 		g.simd(t)
 	default:
 		if t == I32 && g.r.Intn(3) == 0 {
+			if g.r.Intn(2) == 0 {
+				g.table1Expr()
+				return
+			}
 			g.tableOp()
 			return
 		}
@@ -938,8 +1071,7 @@ func (g *gen) expr2(t byte) {
 				return
 			}
 			if g.r.Intn(2) == 0 {
-				g.op(0x41)
-				g.sleb(int64(g.r.Intn(3)))
+				g.i32(int64(g.r.Intn(3)))
 			} else {
 				g.expr(I32)
 				g.op(0x41, 0x01, 0x71)
@@ -967,8 +1099,7 @@ func (g *gen) tableOp() {
 		g.sleb(int64(g.r.Intn(3)))
 		g.op(0xfc, 0x0f, 0x00) // table.grow
 	default:
-		g.op(0x41)
-		g.sleb(int64(g.r.Intn(nf + 4)))
+		g.i32(int64(g.r.Intn(nf + 4)))
 		g.op(0x25, 0x00, 0xd1) // table.get; ref.is_null
 	}
 }
@@ -977,15 +1108,13 @@ func (g *gen) tableOp() {
 // sometimes past the table's end (a trap).
 func (g *gen) tableWrite() {
 	nf := len(g.funcs)
-	g.op(0x41)
-	g.sleb(int64(nf + g.r.Intn(4)))
+	g.i32(int64(nf + g.r.Intn(4)))
 	g.op(0xd0, 0x70)
 	if g.r.Intn(2) == 0 {
 		g.op(0x26, 0x00) // table.set
 		return
 	}
-	g.op(0x41)
-	g.sleb(int64(g.r.Intn(4)))
+	g.i32(int64(g.r.Intn(4)))
 	g.op(0xfc, 0x11, 0x00) // table.fill
 }
 
@@ -1026,7 +1155,7 @@ func (g *gen) callIndirect(t byte) {
 			ks = append(ks, k)
 		}
 	}
-	if len(ks) == 0 || g.loops > 0 || g.calls == 0 || g.cur == 0 && g.r.Intn(4) != 0 {
+	if len(ks) == 0 || g.loops > 0 || g.hot > 0 || g.calls == 0 || g.cur == 0 && g.r.Intn(4) != 0 {
 		g.leaf(t)
 		return
 	}
@@ -1049,16 +1178,13 @@ func (g *gen) callIndirect(t byte) {
 	}
 	switch {
 	case len(same) > 0 && g.r.Intn(6) != 0:
-		g.op(0x41)
-		g.sleb(int64(same[g.r.Intn(len(same))]))
+		g.i32(int64(same[g.r.Intn(len(same))]))
 	case g.cur > 0 && g.r.Intn(4) != 0:
 		g.expr(I32)
-		g.op(0x41)
-		g.sleb(int64(g.cur))
+		g.i32(int64(g.cur))
 		g.op(0x70) // i32.rem_u: a lower slot
 	default:
-		g.op(0x41)
-		g.sleb(int64(len(g.funcs) + g.r.Intn(3))) // null, null, out of range
+		g.i32(int64(len(g.funcs) + g.r.Intn(3))) // null, null, out of range
 	}
 	g.op(0x11)
 	g.u(uint64(k))
@@ -1158,8 +1284,7 @@ func (g *gen) vdepth() bool {
 	g.depth++
 	if g.depth > 6 || g.budget <= 0 {
 		if ls := g.localsOf(V128); len(ls) > 0 && g.r.Intn(2) == 0 {
-			g.op(0x20)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x20, ls)
 		} else {
 			g.vconst()
 		}
@@ -1182,11 +1307,7 @@ func (g *gen) ivec() {
 	case 1:
 		ops := []uint32{0x0f, 0x10, 0x11, 0x12}
 		i := g.r.Intn(4)
-		if i == 3 {
-			g.expr(I64)
-		} else {
-			g.expr(I32)
-		}
+		g.intLane(i)
 		g.vop(ops[i])
 	case 2:
 		g.addr()
@@ -1227,11 +1348,7 @@ func (g *gen) ivec() {
 		ops := []uint32{0x17, 0x1a, 0x1c, 0x1e}
 		lanes := []int{16, 8, 4, 2}
 		i := g.r.Intn(4)
-		if i == 3 {
-			g.expr(I64)
-		} else {
-			g.expr(I32)
-		}
+		g.intLane(i)
 		g.vop(ops[i])
 		g.op(byte(g.r.Intn(lanes[i])))
 	case 12: // float comparisons: masks
@@ -1254,49 +1371,48 @@ func (g *gen) ivec() {
 		}
 	default:
 		if ls := g.localsOf(V128); len(ls) > 0 {
-			g.op(0x20)
-			g.u(uint64(ls[g.r.Intn(len(ls))]))
+			g.localOp(0x20, ls)
 			return
 		}
 		g.vconst()
 	}
 }
 
-// fvec32 generates a vector of f32 lanes (lane values open to NaN bits).
-func (g *gen) fvec32() {
-	defer func() { g.depth-- }()
-	if !g.vdepth() {
+// intLane pushes a scalar for a lane of integer shape i (i8x16, i16x8,
+// i32x4, i64x2): an i64 for the last, else an i32.
+func (g *gen) intLane(i int) {
+	if i == 3 {
+		g.expr(I64)
 		return
 	}
-	switch g.r.Intn(8) {
-	case 0:
-		g.ivec()
-	case 1:
-		g.expr(F32)
-		g.vop(0x13)
-	case 2:
-		g.fvec32()
-		g.vop(pick(g.r, vUnF32))
-	case 3, 4:
-		g.fvec32()
-		g.fvec32()
-		g.vop(pick(g.r, vBinF32))
-	case 5:
-		g.ivec()
-		g.vop(uint32(0xfa + g.r.Intn(2)))
-	case 6:
-		g.fvec64()
-		g.vop(0x5e)
-	default:
-		g.fvec32()
-		g.expr(F32)
-		g.vop(0x20)
-		g.op(byte(g.r.Intn(4)))
-	}
+	g.expr(I32)
 }
 
+// fshape is a float vector shape's opcodes: its lane type, splat,
+// unary and binary operations, conversion from integers (two opcodes
+// from convert), from the other shape (demote or promote), replace_lane
+// and lane count.
+type fshape struct {
+	lane           byte
+	splat, convert uint32
+	unary, binary  []uint32
+	other, replace uint32
+	lanes          int
+}
+
+var (
+	f32x4 = fshape{F32, 0x13, 0xfa, vUnF32, vBinF32, 0x5e, 0x20, 4}
+	f64x2 = fshape{F64, 0x14, 0xfe, vUnF64, vBinF64, 0x5f, 0x22, 2}
+)
+
+// fvec32 generates a vector of f32 lanes (lane values open to NaN bits).
+func (g *gen) fvec32() { g.fvec(&f32x4, &f64x2) }
+
 // fvec64 generates a vector of f64 lanes.
-func (g *gen) fvec64() {
+func (g *gen) fvec64() { g.fvec(&f64x2, &f32x4) }
+
+// fvec generates a vector of shape s (o the other float shape).
+func (g *gen) fvec(s, o *fshape) {
 	defer func() { g.depth-- }()
 	if !g.vdepth() {
 		return
@@ -1305,25 +1421,25 @@ func (g *gen) fvec64() {
 	case 0:
 		g.ivec()
 	case 1:
-		g.expr(F64)
-		g.vop(0x14)
+		g.expr(s.lane)
+		g.vop(s.splat)
 	case 2:
-		g.fvec64()
-		g.vop(pick(g.r, vUnF64))
+		g.fvec(s, o)
+		g.vop(pick(g.r, s.unary))
 	case 3, 4:
-		g.fvec64()
-		g.fvec64()
-		g.vop(pick(g.r, vBinF64))
+		g.fvec(s, o)
+		g.fvec(s, o)
+		g.vop(pick(g.r, s.binary))
 	case 5:
 		g.ivec()
-		g.vop(uint32(0xfe + g.r.Intn(2)))
+		g.vop(s.convert + uint32(g.r.Intn(2)))
 	case 6:
-		g.fvec32()
-		g.vop(0x5f)
+		g.fvec(o, s)
+		g.vop(s.other)
 	default:
-		g.fvec64()
-		g.expr(F64)
-		g.vop(0x22)
-		g.op(byte(g.r.Intn(2)))
+		g.fvec(s, o)
+		g.expr(s.lane)
+		g.vop(s.replace)
+		g.op(byte(g.r.Intn(s.lanes)))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lucet-go/lucet/internal/wasmgen"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -43,6 +44,10 @@ var lucetConfigs = []lucetConfig{
 	{"O0-explicit-sse41", 0, object.BoundsExplicit, false, false, object.FeatureSSE41},
 	{"O2-guard-fuel", 2, object.BoundsGuard, false, true, 0},
 }
+
+// maxLog is how many logged values a call keeps, as wt.c's MAXLOG: host
+// functions called in long loops log more.
+const maxLog = 4096
 
 type lucetInstance struct {
 	mod   *load.Module
@@ -98,7 +103,8 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 			return nil, "link", errors.New("unsupported import")
 		}
 		ft := m.Types[imp.Type]
-		imports[imp.Module][imp.Name] = execute.NewHostFunc(ft, func(_ *execute.Caller, stack []uint64) error {
+		host, isHost := hostFunc(imp.Module, imp.Name, ft)
+		imports[imp.Module][imp.Name] = execute.NewHostFunc(ft, func(caller *execute.Caller, stack []uint64) error {
 			i := 0
 			for _, p := range ft.Params {
 				v := value{t: p, lo: stack[i]}
@@ -110,7 +116,24 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 				if p.IsRef() && v.lo != 0 {
 					v.lo = 1
 				}
-				*li.log = append(*li.log, v)
+				if len(*li.log) < maxLog {
+					*li.log = append(*li.log, v)
+				}
+			}
+			if isHost {
+				var callee *wasmgen.Callee
+				if exp := wasmgen.CalleeName(host.Name); exp != "" {
+					f, ok := exportFunc(m, exp)
+					if !ok {
+						return errors.New("no callee " + exp)
+					}
+					callee = &wasmgen.Callee{Func: f, Call: func(args []uint64) ([]uint64, error) {
+						return caller.Instance().Func(exp).Call(args...)
+					}}
+				}
+				res, err := wasmgen.HostCall(host, stack, callee)
+				copy(stack, res)
+				return err
 			}
 			for j := range stack {
 				stack[j] = 0
@@ -163,6 +186,8 @@ func (l *lucetInstance) call(name string, ft wasm.FuncType, args []uint64, timeo
 		if errors.As(err, &tr) {
 			o.trap = trapName(tr.Code)
 			o.offset = int64(tr.WasmOffset)
+		} else if errors.Is(err, wasmgen.ErrHostTrap) {
+			o.trap, o.offset = hostTrap, -1
 		} else {
 			o.trap = fmt.Sprintf("error: %v", err)
 		}

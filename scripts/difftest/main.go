@@ -12,6 +12,13 @@
 // and from lucet's own internal/wasmgen; a module is named by generator
 // and seed, so every finding can be made again from its name.
 //
+// Imports: a function of binaryen's fuzzing support or the testsuite
+// logs its arguments and returns zeros; one of wasmgen's (module
+// "wasmgen") computes its results from its arguments, may trap, and may
+// call an export back (wasmgen.HostCall; wasmtime's side through wt.c's
+// hostcb and dtHost). A finding's calls can be run again (-file -seed)
+// and in V8 (-plan | node tiebreak.js), the tiebreaker.
+//
 // The parent process runs batches of modules in a worker process, so a
 // crash or a hang of either engine is itself a finding (the worker writes
 // the seed it is on before it starts it).
@@ -313,7 +320,7 @@ func diff(b []byte, want, got outcome) (string, bool) {
 		// its value the address of an i32.load16_s at 0x769, reported
 		// at 0x769). So lucet's offset must name an instruction that
 		// can trap so and come no later than wasmtime's.
-		if want.trap != abi.TrapStackOverflow.String() && want.trap != abi.TrapInterrupt.String() && want.offset != got.offset &&
+		if want.trap != abi.TrapStackOverflow.String() && want.trap != abi.TrapInterrupt.String() && want.trap != hostTrap && want.offset != got.offset &&
 			(!plausible(b, got.trap, got.offset) || plausible(b, want.trap, want.offset) && got.offset > want.offset) {
 			return fmt.Sprintf("trap offset: wasmtime %#x, lucet %#x", want.offset, got.offset), false
 		}
@@ -325,6 +332,53 @@ func diff(b []byte, want, got outcome) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// hostTrap is the trap of a call that a host function of wasmgen's
+// (wasmgen.HostCall) ended with wasmgen.ErrHostTrap: neither engine
+// names a wasm offset for it.
+const hostTrap = "host trap"
+
+// hostFunc says whether import module.name is one of wasmgen's host
+// functions, which compute results (wasmgen.HostCall) rather than
+// return zeros, and returns its description.
+func hostFunc(module, name string, ft wasm.FuncType) (wasmgen.Func, bool) {
+	if module != wasmgen.HostModule || name == "" || name[0] != 'h' && name[0] != 't' && name[0] != 'c' {
+		return wasmgen.Func{}, false
+	}
+	f := wasmgen.Func{Name: name}
+	for _, p := range ft.Params {
+		if p.IsRef() || p == wasm.V128 {
+			return wasmgen.Func{}, false
+		}
+		f.Params = append(f.Params, byte(p))
+	}
+	for _, r := range ft.Results {
+		if r.IsRef() || r == wasm.V128 {
+			return wasmgen.Func{}, false
+		}
+		f.Results = append(f.Results, byte(r))
+	}
+	return f, true
+}
+
+// curModule is the module runModule runs (for wasmtime's callbacks).
+var curModule *wasm.Module
+
+// exportFunc is the name and type of exported function name of m, for
+// wasmgen's callbacks (scalar types only).
+func exportFunc(m *wasm.Module, name string) (wasmgen.Func, bool) {
+	if m == nil {
+		return wasmgen.Func{}, false
+	}
+	for _, e := range m.Exports {
+		if e.Kind == wasm.ExternFunc && e.Name == name {
+			f, ok := hostFunc(wasmgen.HostModule, "h", funcType(m, e.Index))
+			f.Name = name
+			return f, ok
+		}
+	}
+	return wasmgen.Func{}, false
 }
 
 // arg is argument round of a parameter of type t: zeros first (as
@@ -358,9 +412,26 @@ func arg(r *rand.Rand, round int, t wasm.ValType) (lo, hi uint64) {
 // near the end of memory is in bounds. Seen with wasmgen seeds
 // 2673 and 2921 (every lucet configuration returned or trapped later, as
 // the spec says).
+//
+// wasmtime sometimes names no offset for it (-1: wasmgen seed 1386 of
+// session 17, where an f32.load 5 bytes below the end feeds
+// f32.copysign by a constant; lucet and V8 (tiebreak.js) trap later, at
+// a call_indirect); an unknown offset counts when the module has a
+// copysign by a constant as wasmgen makes them. wasmtime-go v39
+// (wasmtime 39.0.0) still has the bug.
 func wtCopysignBug(b []byte, want outcome) bool {
-	return want.trap == abi.TrapMemoryOutOfBounds.String() && want.offset >= 0 && want.offset < int64(len(b)) &&
-		(b[want.offset] == 0x98 || b[want.offset] == 0xa6)
+	if want.trap != abi.TrapMemoryOutOfBounds.String() {
+		return false
+	}
+	if want.offset < 0 {
+		for i := range b {
+			if b[i] == 0x98 && i >= 5 && b[i-5] == 0x43 || b[i] == 0xa6 && i >= 9 && b[i-9] == 0x44 {
+				return true
+			}
+		}
+		return false
+	}
+	return want.offset < int64(len(b)) && (b[want.offset] == 0x98 || b[want.offset] == 0xa6)
 }
 
 // wtV128LowBug says whether lucet trapped out of bounds at a v128.load
@@ -502,6 +573,7 @@ type result struct {
 // runModule compares every lucet configuration with wasmtime on b.
 func runModule(b []byte, seed int64) (res result) {
 	m, derr := decode.Decode(b, decode.Options{})
+	curModule = m
 	wt, stage, werr := wtNew(b, memPages, tableElems)
 	if werr != nil && stage == "compile" {
 		res.Status = "invalid"
@@ -655,6 +727,8 @@ func main() {
 	worker := flag.Bool("worker", false, "run the modules in this process (the parent's worker)")
 	batch := flag.Int64("batch", 200, "modules per worker process")
 	one := flag.String("file", "", "run this .wasm once and print what differs")
+	fileSeed := flag.Int64("seed", 0, "with -file: the seed of its calls' arguments (a finding's GEN-SEED seed makes its calls again)")
+	planOnly := flag.Bool("plan", false, "with -file: print the calls as JSON lines ({name, params, args: two words a value}) and exit, for another engine (tiebreak.js)")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
 	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
 	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-sse41,O0-explicit-sse41,O2-guard-fuel)")
@@ -689,7 +763,26 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		res := runModule(b, 0)
+		if *planOnly {
+			m, err := decode.Decode(b, decode.Options{})
+			if err != nil {
+				fatal(err)
+			}
+			for _, c := range plan(m, *fileSeed) {
+				var ps []string
+				for _, p := range c.ft.Params {
+					ps = append(ps, p.String())
+				}
+				args := make([]string, len(c.args))
+				for i, a := range c.args {
+					args[i] = strconv.FormatUint(a, 10)
+				}
+				j, _ := json.Marshal(map[string]any{"name": c.name, "params": ps, "args": args})
+				fmt.Println(string(j))
+			}
+			return
+		}
+		res := runModule(b, *fileSeed)
 		fmt.Printf("%s: %s, %d configs, %d calls (%d traps), %d configs stopped at differing NaN bits\n", *one, res.Status, res.Configs, res.Calls, res.Traps, res.NaN)
 		for _, f := range res.Findings {
 			fmt.Println(f)

@@ -5,6 +5,7 @@ package main
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -14,9 +15,84 @@ import (
 	// directly, since the Go binding's values have no v128.
 	_ "github.com/bytecodealliance/wasmtime-go/v37"
 
+	"github.com/lucet-go/lucet/internal/wasmgen"
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
+
+// dtHost runs wasmgen's host function name (wasmgen.HostCall) for wt.c:
+// kinds are wasmtime's value kinds of the parameters, then of the
+// results; args one word a parameter, results written to res. Returns 1
+// when the function traps, 2 when its callee did (wt.c's pending trap).
+//
+//export dtHost
+func dtHost(caller unsafe.Pointer, name *C.char, nameLen C.int, kinds *C.uint8_t, np, nr C.int, args, res *C.uint64_t) C.int {
+	k := unsafe.Slice((*uint8)(unsafe.Pointer(kinds)), int(np+nr))
+	ft := wasm.FuncType{}
+	for i, kind := range k {
+		if i < int(np) {
+			ft.Params = append(ft.Params, wtKindType[kind])
+		} else {
+			ft.Results = append(ft.Results, wtKindType[kind])
+		}
+	}
+	f, ok := hostFunc(wasmgen.HostModule, C.GoStringN(name, nameLen), ft)
+	if !ok {
+		return 1
+	}
+	a := unsafe.Slice((*uint64)(unsafe.Pointer(args)), int(np)+1)
+	callee, ok := wtCallee(caller, f.Name)
+	if !ok {
+		return 1
+	}
+	out, err := wasmgen.HostCall(f, a, callee)
+	if err == errCalleeTrap {
+		return 2
+	}
+	if err != nil {
+		return 1
+	}
+	copy(unsafe.Slice((*uint64)(unsafe.Pointer(res)), int(nr)+1), out)
+	return 0
+}
+
+// errCalleeTrap is a callback's callee's trap in wasmtime (wt.c's
+// pending).
+var errCalleeTrap = errors.New("callee trapped")
+
+// wtCallee is the callee of wasmgen callback import name (nil if it is
+// not one), called through wt.c's dt_callback; false if the module has
+// no such export.
+func wtCallee(caller unsafe.Pointer, name string) (*wasmgen.Callee, bool) {
+	exp := wasmgen.CalleeName(name)
+	if exp == "" {
+		return nil, true
+	}
+	f, ok := exportFunc(curModule, exp)
+	if !ok {
+		return nil, false
+	}
+	return &wasmgen.Callee{Func: f, Call: func(args []uint64) ([]uint64, error) {
+		kinds := make([]C.uint8_t, len(f.Params)+1)
+		for i, p := range f.Params {
+			kinds[i] = wtKind(wasm.ValType(p))
+		}
+		a := make([]C.uint64_t, len(args)+1)
+		for i, v := range args {
+			a[i] = C.uint64_t(v)
+		}
+		r := make([]C.uint64_t, len(f.Results)+1)
+		n, nl := cstr(exp)
+		if C.dt_callback(caller, n, nl, &kinds[0], &a[0], C.int(len(args)), &r[0], C.int(len(f.Results))) != 0 {
+			return nil, errCalleeTrap
+		}
+		res := make([]uint64, len(f.Results))
+		for i := range res {
+			res[i] = uint64(r[i])
+		}
+		return res, nil
+	}}, true
+}
 
 var wtOnce sync.Once
 
@@ -49,6 +125,9 @@ var wtTraps = [...]abi.TrapCode{
 }
 
 func wtTrap(code C.int) string {
+	if code == -2 {
+		return hostTrap
+	}
 	if code >= 0 && int(code) < len(wtTraps) && (wtTraps[code] != 0 || code == 0) {
 		return wtTraps[code].String()
 	}

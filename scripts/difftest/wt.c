@@ -3,11 +3,13 @@
 // One engine per process; one store and instance per module. Not thread
 // safe: difftest runs one module at a time.
 
+#define _GNU_SOURCE // memmem
 #include <stdlib.h>
 #include <string.h>
 #include <wasmtime.h>
 
 #include "wt.h"
+#include "_cgo_export.h"
 
 static wasm_engine_t *engine;
 
@@ -33,12 +35,18 @@ static void setmsg(char *buf, int n, const char *s, size_t len) {
 	buf[len] = 0;
 }
 
-static void errmsg(wasmtime_error_t *err, char *buf, int n) {
+static const char hosttrap[] = "wasmgen host trap";
+
+// errmsg puts err's message in buf and says whether the whole message
+// (a callback's nested errors make it long) names wasmgen's host trap.
+static int errmsg(wasmtime_error_t *err, char *buf, int n) {
 	wasm_byte_vec_t m;
 	wasmtime_error_message(err, &m);
 	setmsg(buf, n, m.data, m.size);
+	int host = memmem(m.data, m.size, hosttrap, strlen(hosttrap)) != NULL;
 	wasm_byte_vec_delete(&m);
 	wasmtime_error_delete(err);
+	return host;
 }
 
 static void trapmsg(wasm_trap_t *t, char *buf, int n) {
@@ -78,8 +86,7 @@ struct dt_inst {
 	wasmtime_instance_t inst;
 };
 
-static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
-                          wasmtime_val_t *results, size_t nresults) {
+static void logargs(const wasmtime_val_t *args, size_t nargs) {
 	for (size_t i = 0; i < nargs && nlog < MAXLOG; i++) {
 		logkind[nlog] = args[i].kind;
 		logval[nlog][0] = logval[nlog][1] = 0;
@@ -95,6 +102,11 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 		}
 		nlog++;
 	}
+}
+
+static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
+                          wasmtime_val_t *results, size_t nresults) {
+	logargs(args, nargs);
 	const uint8_t *kinds = env; // wasmtime kinds of the results
 	for (size_t i = 0; i < nresults; i++) {
 		memset(&results[i], 0, sizeof results[i]);
@@ -103,6 +115,131 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 		if (kinds[i] == WASMTIME_EXTERNREF) wasmtime_externref_set_null(&results[i].of.externref);
 	}
 	return NULL;
+}
+
+// A host function of wasmgen's (module "wasmgen", name h..., t... or c...,
+// scalar types only): logs its arguments as logcb does, and its results
+// or its trap are wasmgen.HostCall's, through dtHost (wasmtime.go).
+typedef struct {
+	char *name;
+	int namelen, np, nr;
+	uint8_t kinds[]; // the parameters', then the results'
+} hostenv;
+
+// pending is the trap a callback's callee ended with (dt_callback), which
+// hostcb returns as its own.
+static wasm_trap_t *pending;
+
+// dt_callback calls export name of the caller's instance (for a wasmgen
+// callback import): nargs arguments and nres results one word each, of
+// the given wasmtime kinds (scalars only). Returns 0 when it returned, 1
+// when it trapped or failed (pending set: a trap, or the error's message
+// as a trap).
+int dt_callback(void *caller, const char *name, size_t namelen, const uint8_t *kinds, const uint64_t *args, int nargs,
+                uint64_t *res, int nres) {
+	wasmtime_caller_t *c = caller;
+	wasmtime_extern_t item;
+	if (!wasmtime_caller_export_get(c, name, namelen, &item) || item.kind != WASMTIME_EXTERN_FUNC) {
+		pending = wasmtime_trap_new("no callee", 9);
+		return 1;
+	}
+	wasmtime_val_t a[nargs + 1], r[nres + 1];
+	for (int i = 0; i < nargs; i++) {
+		memset(&a[i], 0, sizeof a[i]);
+		a[i].kind = kinds[i];
+		switch (kinds[i]) {
+		case WASMTIME_I32: a[i].of.i32 = (int32_t)args[i]; break;
+		case WASMTIME_I64: a[i].of.i64 = (int64_t)args[i]; break;
+		case WASMTIME_F32: memcpy(&a[i].of.f32, &args[i], 4); break;
+		case WASMTIME_F64: memcpy(&a[i].of.f64, &args[i], 8); break;
+		}
+	}
+	wasm_trap_t *trap = NULL;
+	wasmtime_error_t *err = wasmtime_func_call(wasmtime_caller_context(c), &item.of.func, a, nargs, r, nres, &trap);
+	if (err) {
+		wasm_byte_vec_t m;
+		wasmtime_error_message(err, &m);
+		pending = wasmtime_trap_new(m.data, m.size);
+		wasm_byte_vec_delete(&m);
+		wasmtime_error_delete(err);
+		return 1;
+	}
+	if (trap) {
+		pending = trap;
+		return 1;
+	}
+	for (int i = 0; i < nres; i++) {
+		res[i] = 0;
+		switch (r[i].kind) {
+		case WASMTIME_I32: res[i] = (uint32_t)r[i].of.i32; break;
+		case WASMTIME_I64: res[i] = (uint64_t)r[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&res[i], &r[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&res[i], &r[i].of.f64, 8); break;
+		}
+	}
+	return 0;
+}
+
+static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
+                           wasmtime_val_t *results, size_t nresults) {
+	hostenv *h = env;
+	logargs(args, nargs);
+	uint64_t a[h->np + 1], r[h->nr + 1];
+	for (int i = 0; i < h->np; i++) {
+		a[i] = 0;
+		switch (args[i].kind) {
+		case WASMTIME_I32: a[i] = (uint32_t)args[i].of.i32; break;
+		case WASMTIME_I64: a[i] = (uint64_t)args[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&a[i], &args[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&a[i], &args[i].of.f64, 8); break;
+		}
+	}
+	pending = NULL;
+	switch (dtHost(caller, h->name, h->namelen, h->kinds, h->np, h->nr, a, r)) {
+	case 0: break;
+	case 2: return pending; // the callee's trap, or its error as one
+	default: return wasmtime_trap_new(hosttrap, strlen(hosttrap));
+	}
+	for (int i = 0; i < h->nr; i++) {
+		memset(&results[i], 0, sizeof results[i]);
+		results[i].kind = h->kinds[h->np + i];
+		switch (results[i].kind) {
+		case WASMTIME_I32: results[i].of.i32 = (int32_t)r[i]; break;
+		case WASMTIME_I64: results[i].of.i64 = (int64_t)r[i]; break;
+		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[i], 4); break;
+		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[i], 8); break;
+		}
+	}
+	return NULL;
+}
+
+static void freehost(void *env) {
+	hostenv *h = env;
+	free(h->name);
+	free(h);
+}
+
+// newhost makes the hostenv of import mod.name of type ft, NULL if it is
+// not one of wasmgen's host functions.
+static hostenv *newhost(const wasm_name_t *mod, const wasm_name_t *name, const wasm_functype_t *ft) {
+	if (mod->size != 7 || memcmp(mod->data, "wasmgen", 7) != 0 || name->size == 0 || (name->data[0] != 'h' && name->data[0] != 't' && name->data[0] != 'c'))
+		return NULL;
+	const wasm_valtype_vec_t *p = wasm_functype_params(ft), *r = wasm_functype_results(ft);
+	hostenv *h = calloc(1, sizeof *h + p->size + r->size + 1);
+	h->np = p->size;
+	h->nr = r->size;
+	for (size_t i = 0; i < p->size + r->size; i++) {
+		wasm_valkind_t k = wasm_valtype_kind(i < p->size ? p->data[i] : r->data[i - p->size]);
+		if (k > WASM_F64) {
+			free(h);
+			return NULL;
+		}
+		h->kinds[i] = k;
+	}
+	h->name = malloc(name->size);
+	memcpy(h->name, name->data, name->size);
+	h->namelen = name->size;
+	return h;
 }
 
 // reskinds is a malloc'd array of the wasmtime kinds of ft's results.
@@ -174,7 +311,11 @@ dt_inst *dt_new(const uint8_t *wasm, size_t len, int64_t memlimit, int64_t table
 			return NULL;
 		}
 		ext[i].kind = WASMTIME_EXTERN_FUNC;
-		wasmtime_func_new(d->cx, ft, logcb, reskinds(ft), free, &ext[i].of.func);
+		hostenv *h = newhost(mod, wasm_importtype_name(imps.data[i]), ft);
+		if (h)
+			wasmtime_func_new(d->cx, ft, hostcb, h, freehost, &ext[i].of.func);
+		else
+			wasmtime_func_new(d->cx, ft, logcb, reskinds(ft), free, &ext[i].of.func);
 	}
 	wasm_trap_t *trap = NULL;
 	err = wasmtime_instance_new(d->cx, d->module, ext, imps.size, &d->inst, &trap);
@@ -239,7 +380,11 @@ int dt_call(dt_inst *d, const char *name, size_t namelen, const uint8_t *kinds, 
 	int ret = 0;
 	if (err) {
 		ret = 2;
-		errmsg(err, msg, msglen);
+		if (errmsg(err, msg, msglen)) { // a host function's trap comes as an error
+			ret = 1;
+			*code = -2;
+			*offset = -1;
+		}
 	} else if (trap) {
 		ret = 1;
 		wasmtime_trap_code_t c;
@@ -251,6 +396,7 @@ int dt_call(dt_inst *d, const char *name, size_t namelen, const uint8_t *kinds, 
 		if (fr.size > 0) *offset = (int64_t)wasm_frame_module_offset(fr.data[0]);
 		wasm_frame_vec_delete(&fr);
 		trapmsg(trap, msg, msglen);
+		if (*code == -1 && strstr(msg, hosttrap)) *code = -2;
 		wasm_trap_delete(trap);
 	} else {
 		for (int i = 0; i < nres; i++) {

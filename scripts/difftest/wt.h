@@ -13,3 +13,5 @@ int dt_global(dt_inst *d, const char *name, size_t namelen, uint64_t *lo, uint64
 int dt_log_len(void);
 void dt_log_get(int i, uint8_t *kind, uint64_t *lo, uint64_t *hi);
 void dt_log_reset(void);
+int dt_callback(void *caller, const char *name, size_t namelen, const uint8_t *kinds, const uint64_t *args, int nargs,
+                uint64_t *res, int nres);

@@ -165,24 +165,37 @@ func emitHostStub(a *asm.Assembler, idx uint32, ft wasm.FuncType, exitL asm.Labe
 			}
 			continue
 		}
-		loadSlot(a, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])), t)
+		// Through RAX whatever the type: a float passed on the stack
+		// (past the eight XMM argument registers) used to be loaded
+		// with loadSlot, a movss or movsd into RAX, which the
+		// assembler refuses (lucetc failed on any host import of nine
+		// or more float parameters). A 32-bit move keeps an i32's or
+		// f32's slot clean.
+		w := 64
+		if t == ssa.TI32 || t == ssa.TF32 {
+			w = 32
+		}
+		a.MovRM(w, asm.RAX, asm.M(asm.RBP, int32(16+8*sidx[i])))
 		a.MovMR(64, dst, asm.RAX)
 	}
 	a.MovRI(64, asm.RAX, int64(abi.ExitHostCall)|int64(idx)<<8)
 	a.MovRR(64, asm.RCX, asm.RSP)
 	a.MovRM(64, asm.RDX, asm.M(asm.RBP, 8))
 	a.CallLabel(exitL)
+	// The results after the first go to the caller's stack through RAX,
+	// so the first (in RAX itself if an integer) is loaded last: loaded
+	// first, the copies clobbered it (a host import of results i32 i64
+	// returned the i64's low half as the i32).
 	ro := slotOffsets(results)
-	for i, t := range results {
-		src := asm.M(asm.RSP, int32(8*ro[i]))
-		if i == 0 {
-			loadSlot(a, resultReg(t), src, t)
-			continue
-		}
+	for i, t := range results[min(1, len(results)):] {
+		src := asm.M(asm.RSP, int32(8*ro[i+1]))
 		for k := 0; k < slotWidth(t); k++ {
 			a.MovRM(64, asm.RAX, src.Add(int32(8*k)))
-			a.MovMR(64, asm.M(asm.RBP, int32(16+8*(resultSlot(nStack, results, i)+k))), asm.RAX)
+			a.MovMR(64, asm.M(asm.RBP, int32(16+8*(resultSlot(nStack, results, i+1)+k))), asm.RAX)
 		}
+	}
+	if len(results) > 0 {
+		loadSlot(a, resultReg(results[0]), asm.M(asm.RSP, int32(8*ro[0])), results[0])
 	}
 	a.MovRR(64, asm.RSP, asm.RBP)
 	a.Pop(asm.RBP)
