@@ -565,10 +565,11 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 	for i, b := range f.Blocks {
 		touched = touched[:0]
 		// Global values (byGID) all need a location and have a start.
+		// A value live in is used in the block or live out of it, either
+		// past b.Start (NumberPositions): its end is raised there.
 		for _, g := range b.LiveIn {
 			id := byGID[g].ID
 			start[id] = min(start[id], b.Start)
-			end[id] = max(end[id], b.Start)
 			if openAt[id] < 0 {
 				openAt[id] = b.Start
 				touched = append(touched, id)
@@ -628,13 +629,12 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 				}
 			}
 		}
+		// A value live out is live in or defined here (liveness), so
+		// it is open and starts at or before b.Start or its definition.
 		for _, g := range liveOut[i] {
 			id := byGID[g].ID
-			start[id] = min(start[id], b.End)
 			end[id] = max(end[id], b.End)
-			if openAt[id] >= 0 {
-				lastUse[id] = b.End + 1
-			}
+			lastUse[id] = b.End + 1
 		}
 		for _, id := range touched {
 			from := openAt[id]
