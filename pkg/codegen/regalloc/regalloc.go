@@ -418,27 +418,33 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), g)
 			}
 		}
+		// addIn marks v live into block i, and queues i's predecessors
+		// the first time: a block is tested before it is queued, not
+		// after, so one reached again is not pushed and popped again.
+		def := idx[v.Block.ID]
+		addIn := func(i int32) {
+			if i != def && inMark[i] != g {
+				inMark[i] = g
+				b := f.Blocks[i]
+				b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
+				work = append(work, i)
+			}
+		}
 		work = work[:0]
 		for _, u := range uses[counts[g]:counts[g+1]] {
 			i := u >> 1
 			if u&1 != 0 {
 				addOut(i)
 			}
-			work = append(work, i)
+			addIn(i)
 		}
 		for len(work) > 0 {
 			i := work[len(work)-1]
 			work = work[:len(work)-1]
-			b := f.Blocks[i]
-			if v.Block == b || inMark[i] == g {
-				continue
-			}
-			inMark[i] = g
-			b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
-			for _, p := range b.Preds {
+			for _, p := range f.Blocks[i].Preds {
 				j := idx[p.ID]
 				addOut(j)
-				work = append(work, j)
+				addIn(j)
 			}
 		}
 	}
