@@ -418,27 +418,33 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), g)
 			}
 		}
+		// addIn marks v live into block i, and queues i's predecessors
+		// the first time: a block is tested before it is queued, not
+		// after, so one reached again is not pushed and popped again.
+		def := idx[v.Block.ID]
+		addIn := func(i int32) {
+			if i != def && inMark[i] != g {
+				inMark[i] = g
+				b := f.Blocks[i]
+				b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
+				work = append(work, i)
+			}
+		}
 		work = work[:0]
 		for _, u := range uses[counts[g]:counts[g+1]] {
 			i := u >> 1
 			if u&1 != 0 {
 				addOut(i)
 			}
-			work = append(work, i)
+			addIn(i)
 		}
 		for len(work) > 0 {
 			i := work[len(work)-1]
 			work = work[:len(work)-1]
-			b := f.Blocks[i]
-			if v.Block == b || inMark[i] == g {
-				continue
-			}
-			inMark[i] = g
-			b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
-			for _, p := range b.Preds {
+			for _, p := range f.Blocks[i].Preds {
 				j := idx[p.ID]
 				addOut(j)
-				work = append(work, j)
+				addIn(j)
 			}
 		}
 	}
@@ -565,10 +571,11 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 	for i, b := range f.Blocks {
 		touched = touched[:0]
 		// Global values (byGID) all need a location and have a start.
+		// A value live in is used in the block or live out of it, either
+		// past b.Start (NumberPositions): its end is raised there.
 		for _, g := range b.LiveIn {
 			id := byGID[g].ID
 			start[id] = min(start[id], b.Start)
-			end[id] = max(end[id], b.Start)
 			if openAt[id] < 0 {
 				openAt[id] = b.Start
 				touched = append(touched, id)
@@ -628,13 +635,12 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 				}
 			}
 		}
+		// A value live out is live in or defined here (liveness), so
+		// it is open and starts at or before b.Start or its definition.
 		for _, g := range liveOut[i] {
 			id := byGID[g].ID
-			start[id] = min(start[id], b.End)
 			end[id] = max(end[id], b.End)
-			if openAt[id] >= 0 {
-				lastUse[id] = b.End + 1
-			}
+			lastUse[id] = b.End + 1
 		}
 		for _, id := range touched {
 			from := openAt[id]

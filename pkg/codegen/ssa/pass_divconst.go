@@ -20,7 +20,10 @@ import "math/bits"
 // It runs after elimBoundsChecks, whose interval facts know rem_u by a
 // constant (range.go) and not the sequence that replaces it.
 func divByConst(f *Func) {
+	// vs and the rewritten blocks' value lists come from the workspace,
+	// as in fold.
 	var vs []*Value
+	vb := f.WS.ValueBump()
 	for _, b := range f.Blocks {
 		vs = vs[:0]
 		grew := false
@@ -31,10 +34,11 @@ func divByConst(f *Func) {
 					vs, grew = r.out, true
 				}
 			}
-			vs = append(vs, v)
+			vs = append(Grow(vb, vs, 1), v)
 		}
 		if grew {
-			b.Values = append(b.Values[:0:0], vs...)
+			b.Values = f.WS.Values(len(vs))
+			copy(b.Values, vs)
 		}
 	}
 }
@@ -59,7 +63,7 @@ type divRewriter struct {
 func (r *divRewriter) val(op Op, t Type, args ...*Value) *Value {
 	v := r.f.NewValue(r.b, op, t, args...)
 	v.Pos = r.pos
-	r.out = append(r.out, v)
+	r.out = append(Grow(r.f.WS.ValueBump(), r.out, 1), v)
 	return v
 }
 

@@ -4,16 +4,17 @@ package ssa
 // builder only lays out blocks it entered, but a block entered through a
 // dead edge could remain) and their edges.
 func removeUnreachable(f *Func) {
-	seen := make([]bool, f.NextBlock)
+	seen := f.WS.Bools(int(f.NextBlock))
 	seen[f.Entry.ID] = true
-	work := []*Block{f.Entry}
+	bb := f.WS.BlockBump()
+	work := append(Grow(bb, []*Block(nil), 1), f.Entry)
 	for len(work) > 0 {
 		b := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, e := range b.Succs {
 			if !seen[e.B.ID] {
 				seen[e.B.ID] = true
-				work = append(work, e.B)
+				work = append(Grow(bb, work, 1), e.B)
 			}
 		}
 	}
