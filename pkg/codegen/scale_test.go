@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -23,16 +24,7 @@ import (
 // TestScaleLinear checks the allocation growth of each doubling.
 
 func uleb(v uint64) []byte {
-	var out []byte
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v != 0 {
-			out = append(out, c|0x80)
-			continue
-		}
-		return append(out, c)
-	}
+	return binary.AppendUvarint(nil, v)
 }
 
 func section(id byte, payload []byte) []byte {

@@ -51,14 +51,7 @@ func (r *fuzzBytes) n(k int) []byte {
 }
 
 func uleb(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
+	return binary.AppendUvarint(b, v)
 }
 
 func sleb(b []byte, v int64) []byte {

@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,15 +12,7 @@ import (
 )
 
 func uleb(v uint64) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
+	return binary.AppendUvarint(nil, v)
 }
 
 func section(id byte, body []byte) []byte {

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"encoding/binary"
 	"syscall"
 	"testing"
 	"time"
@@ -40,14 +41,7 @@ func manyLocalsModule(nf, nl int, body []byte) []byte {
 }
 
 func leb(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
+	return binary.AppendUvarint(b, v)
 }
 
 // cpuTime is the process's user and system CPU time so far.

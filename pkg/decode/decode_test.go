@@ -1,6 +1,7 @@
 package decode_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -18,16 +19,7 @@ import (
 // Helpers that build modules byte by byte.
 
 func uleb(v uint64) []byte {
-	var out []byte
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			out = append(out, c|0x80)
-			continue
-		}
-		return append(out, c)
-	}
+	return binary.AppendUvarint(nil, v)
 }
 
 func cat(parts ...[]byte) []byte {

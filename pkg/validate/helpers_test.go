@@ -1,22 +1,14 @@
 package validate
 
 import (
+	"encoding/binary"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Binary encoding helpers for hand-built modules.
 
 func uleb(v uint64) []byte {
-	var out []byte
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v != 0 {
-			out = append(out, c|0x80)
-			continue
-		}
-		return append(out, c)
-	}
+	return binary.AppendUvarint(nil, v)
 }
 
 func sleb(v int64) []byte {
