@@ -103,19 +103,8 @@ func intersects(a, b *interval) bool {
 }
 
 // searchAbove is the index of the first position of ps (sorted) above
-// p: sort.Search without a call per probe.
-func searchAbove(ps []int32, p int32) int {
-	lo, hi := 0, len(ps)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if ps[m] <= p {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
-}
+// p (positions are far below MaxInt32).
+func searchAbove(ps []int32, p int32) int { return searchFrom(ps, p+1) }
 
 // searchFrom is the index of the first position of ps (sorted) at or
 // above p.
