@@ -14,7 +14,7 @@ import (
 )
 
 func testConfig() config {
-	return config{guest: "guest/guest.wasm", timeout: 300 * time.Millisecond, maxMemory: "4MiB", maxOutput: "64KiB",
+	return config{guest: "guest/guest.wasm", timeout: time.Second, maxMemory: "4MiB", maxOutput: "64KiB",
 		maxBody: "64KiB", maxInstances: 64, layout: "guard", drain: 5 * time.Second}
 }
 
@@ -103,7 +103,7 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	// /spin runs until its 300 ms limit; shut down while it does.
+	// /spin runs until its 1 s limit; shut down while it does.
 	type result struct {
 		code int
 		err  error
