@@ -81,21 +81,46 @@ func TestNamesOwnProcess(t *testing.T) {
 		path string
 		want bool
 	}{
-		{"/proc/100/mem", true},
-		{"/proc/100", true},
-		{"/proc/101/mem", true},
-		{"/proc/100/task/101/mem", true},
-		{"/hostproc/100/environ", true},
-		{"/proc/1/status", false},
-		{"/proc/cpuinfo", false},
-		{"/proc/sys/kernel/ostype", false},
-		{"/proc/200/task/100/mem", false},
-		{"/proc/0100/mem", false},
+		{"/100/mem", true},
+		{"/100", true},
+		{"100/environ", true},
+		{"/101/mem", true},
+		{"/100/task/101/mem", true},
+		{"/1/status", false},
+		{"/cpuinfo", false},
+		{"/sys/kernel/ostype", false},
+		{"/200/task/100/mem", false},
+		{"/0100/mem", false},
+		{"/+100/mem", false},
+		{"/7/100/mem", false}, // only the first component is a process
 		{"/", false},
 		{"", false},
 	} {
 		if got := namesOwnProcess(tc.path, 100, isTask); got != tc.want {
 			t.Errorf("namesOwnProcess(%q) = %v, want %v", tc.path, got, tc.want)
 		}
+	}
+}
+
+func TestProcRelPath(t *testing.T) {
+	for _, tc := range []struct {
+		path, root, mp, want string
+		ok                   bool
+	}{
+		{"/proc/100/mem", "/", "/proc", "/100/mem", true},
+		{"/srv/7/proc/100/mem", "/", "/srv/7/proc", "/100/mem", true},
+		{"/srv/x/mem", "/100", "/srv/x", "/100/mem", true},
+		{"/srv/x", "/100", "/srv/x", "/100", true},
+		{"/100/mem", "/", "/", "/100/mem", true},
+		{"/srv/xy/mem", "/100", "/srv/x", "", false},
+		{"/elsewhere/mem", "/", "/proc", "", false},
+	} {
+		got, ok := procRelPath(tc.path, tc.root, tc.mp)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("procRelPath(%q, %q, %q) = %q, %v; want %q, %v", tc.path, tc.root, tc.mp, got, ok, tc.want, tc.ok)
+		}
+	}
+	if got := unescapeMountinfo(`/a\040b\134c\0`); got != "/a b\\c\\0" {
+		t.Errorf("unescapeMountinfo: %q", got)
 	}
 }
