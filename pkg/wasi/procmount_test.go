@@ -2,8 +2,11 @@ package wasi
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -82,5 +85,72 @@ func TestOwnProcEntryElsewhere(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// pidNSChildEnv carries the outer procfs to the re-executed test.
+const pidNSChildEnv = "LUCET_WASI_TEST_OUTER_PROC"
+
+// A host in a pid namespace of its own, given a procfs of an outer one
+// (a monitoring container's /hostproc, or /proc itself where the runtime
+// did not remount it): there the host's entry is under its outer pid,
+// which neither getpid nor /proc/self/task know, and before the fix a
+// guest opened the host's mem through "self/mem". The test re-executes
+// itself in new pid and mount namespaces (skipping, saying why, where it
+// may not create them), mounts that namespace's procfs on /proc and hands
+// the guest the outer one.
+func TestOwnProcEntryOtherPidNS(t *testing.T) {
+	if outer := os.Getenv(pidNSChildEnv); outer != "" {
+		if os.Getpid() != 1 {
+			t.Fatalf("child not in a new pid namespace: pid %d", os.Getpid())
+		}
+		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+			t.Fatalf("make mounts private: %v", err)
+		}
+		if err := unix.Mount("proc", "/proc", "proc", 0, ""); err != nil {
+			t.Fatalf("mount the namespace's procfs: %v", err)
+		}
+		eachResolver(t, func(t *testing.T, walk bool) {
+			h := newHarness(t, Config{Preopens: []Preopen{{HostPath: outer, GuestPath: "/p"}}})
+			h.s.walk = walk
+			for _, p := range []string{"self/mem", "self/environ", "thread-self/mem", "self"} {
+				fd, e := h.open(3, true, p, 0, rightFdRead, 0, 0)
+				if e != ErrnoAcces {
+					t.Errorf("open %s: errno %d, want %d", p, e, ErrnoAcces)
+				}
+				if e == ErrnoSuccess {
+					h.call("fd_close", uint64(fd))
+				}
+			}
+			if _, e := h.readlink(3, "self/exe", 256); e != ErrnoAcces {
+				t.Errorf("readlink self/exe: errno %d, want %d", e, ErrnoAcces)
+			}
+			// Other processes' entries are still there: pid 1 of the
+			// outer namespace is not the host.
+			fd, e := h.open(3, true, "1/stat", 0, rightFdRead, 0, 0)
+			if e != ErrnoSuccess {
+				t.Errorf("open 1/stat: errno %d, want success", e)
+			} else {
+				h.call("fd_close", uint64(fd))
+			}
+		})
+		return
+	}
+	if _, err := os.Stat("/proc/self/mem"); err != nil {
+		t.Skipf("no procfs: %v", err)
+	}
+	outer := mountProc(t, "")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOwnProcEntryOtherPidNS$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), pidNSChildEnv+"="+outer)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS}
+	out, err := cmd.CombinedOutput()
+	if err != nil && cmd.ProcessState == nil {
+		t.Skipf("cannot start a process in new pid and mount namespaces: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestOwnProcEntryOtherPidNS") {
+		t.Fatalf("child did not run the test:\n%s", out)
 	}
 }

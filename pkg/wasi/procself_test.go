@@ -74,31 +74,34 @@ func TestOwnProcEntryRefused(t *testing.T) {
 	})
 }
 
-func TestNamesOwnProcess(t *testing.T) {
-	tasks := map[int]bool{101: true, 102: true}
-	isTask := func(n int) bool { return tasks[n] }
+func TestPidDirPath(t *testing.T) {
 	for _, tc := range []struct {
-		path string
-		want bool
+		root, mp, x, want string
+		ok                bool
 	}{
-		{"/100/mem", true},
-		{"/100", true},
-		{"100/environ", true},
-		{"/101/mem", true},
-		{"/100/task/101/mem", true},
-		{"/1/status", false},
-		{"/cpuinfo", false},
-		{"/sys/kernel/ostype", false},
-		{"/200/task/100/mem", false},
-		{"/0100/mem", false},
-		{"/+100/mem", false},
-		{"/7/100/mem", false}, // only the first component is a process
-		{"/", false},
-		{"", false},
+		{"/", "/proc", "100", "/proc/100", true},
+		{"/", "/", "100", "/100", true},
+		{"/", "/srv/7/proc/", "100", "/srv/7/proc/100", true},
+		{"/100", "/srv/x", "100", "/srv/x", true},
+		{"/100/task", "/srv/x", "100", "", false},
+		{"/200", "/srv/x", "100", "", false},
 	} {
-		if got := namesOwnProcess(tc.path, 100, isTask); got != tc.want {
-			t.Errorf("namesOwnProcess(%q) = %v, want %v", tc.path, got, tc.want)
+		got, ok := pidDirPath(tc.root, tc.mp, tc.x)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("pidDirPath(%q, %q, %q) = %q, %v; want %q, %v", tc.root, tc.mp, tc.x, got, ok, tc.want, tc.ok)
 		}
+	}
+	for c, want := range map[string]bool{"1": true, "100": true, "0": false, "0100": false, "+1": false, "-1": false, "self": false, "": false} {
+		if isPidName(c) != want {
+			t.Errorf("isPidName(%q) = %v", c, !want)
+		}
+	}
+	// The host's own directory is its own under any name, another's not.
+	if isOtherProcess("/proc/self") {
+		t.Error("isOtherProcess(/proc/self) = true")
+	}
+	if !isOtherProcess("/proc/1") && os.Getpid() != 1 {
+		t.Error("isOtherProcess(/proc/1) = false")
 	}
 }
 
