@@ -89,7 +89,15 @@ func isOtherProcess(dir string) bool {
 	}
 	mfd, err := unix.Openat(dfd, "mem", unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err == unix.EACCES || err == unix.EPERM {
-		return true // ptrace access denied: never so for oneself
+		// Ptrace access denied, never so for oneself; unless a security
+		// module refuses mem files altogether, which the host's own
+		// would show.
+		own, err := unix.Open("/proc/self/mem", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return false
+		}
+		unix.Close(own)
+		return true
 	}
 	if err != nil {
 		return false
