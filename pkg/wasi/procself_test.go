@@ -74,28 +74,56 @@ func TestOwnProcEntryRefused(t *testing.T) {
 	})
 }
 
-func TestNamesOwnProcess(t *testing.T) {
-	tasks := map[int]bool{101: true, 102: true}
-	isTask := func(n int) bool { return tasks[n] }
+func TestPidDirPath(t *testing.T) {
 	for _, tc := range []struct {
-		path string
-		want bool
+		root, mp, x, want string
+		ok                bool
 	}{
-		{"/proc/100/mem", true},
-		{"/proc/100", true},
-		{"/proc/101/mem", true},
-		{"/proc/100/task/101/mem", true},
-		{"/hostproc/100/environ", true},
-		{"/proc/1/status", false},
-		{"/proc/cpuinfo", false},
-		{"/proc/sys/kernel/ostype", false},
-		{"/proc/200/task/100/mem", false},
-		{"/proc/0100/mem", false},
-		{"/", false},
-		{"", false},
+		{"/", "/proc", "100", "/proc/100", true},
+		{"/", "/", "100", "/100", true},
+		{"/", "/srv/7/proc/", "100", "/srv/7/proc/100", true},
+		{"/100", "/srv/x", "100", "/srv/x", true},
+		{"/100/task", "/srv/x", "100", "", false},
+		{"/200", "/srv/x", "100", "", false},
 	} {
-		if got := namesOwnProcess(tc.path, 100, isTask); got != tc.want {
-			t.Errorf("namesOwnProcess(%q) = %v, want %v", tc.path, got, tc.want)
+		got, ok := pidDirPath(tc.root, tc.mp, tc.x)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("pidDirPath(%q, %q, %q) = %q, %v; want %q, %v", tc.root, tc.mp, tc.x, got, ok, tc.want, tc.ok)
 		}
+	}
+	for c, want := range map[string]bool{"1": true, "100": true, "0": false, "0100": false, "+1": false, "-1": false, "self": false, "": false} {
+		if isPidName(c) != want {
+			t.Errorf("isPidName(%q) = %v", c, !want)
+		}
+	}
+	// The host's own directory is its own under any name, another's not.
+	if isOtherProcess("/proc/self") {
+		t.Error("isOtherProcess(/proc/self) = true")
+	}
+	if !isOtherProcess("/proc/1") && os.Getpid() != 1 {
+		t.Error("isOtherProcess(/proc/1) = false")
+	}
+}
+
+func TestProcRelPath(t *testing.T) {
+	for _, tc := range []struct {
+		path, root, mp, want string
+		ok                   bool
+	}{
+		{"/proc/100/mem", "/", "/proc", "/100/mem", true},
+		{"/srv/7/proc/100/mem", "/", "/srv/7/proc", "/100/mem", true},
+		{"/srv/x/mem", "/100", "/srv/x", "/100/mem", true},
+		{"/srv/x", "/100", "/srv/x", "/100", true},
+		{"/100/mem", "/", "/", "/100/mem", true},
+		{"/srv/xy/mem", "/100", "/srv/x", "", false},
+		{"/elsewhere/mem", "/", "/proc", "", false},
+	} {
+		got, ok := procRelPath(tc.path, tc.root, tc.mp)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("procRelPath(%q, %q, %q) = %q, %v; want %q, %v", tc.path, tc.root, tc.mp, got, ok, tc.want, tc.ok)
+		}
+	}
+	if got := unescapeMountinfo(`/a\040b\134c\0`); got != "/a b\\c\\0" {
+		t.Errorf("unescapeMountinfo: %q", got)
 	}
 }
