@@ -299,6 +299,10 @@ func (g *gen) globalsOf(t byte) []int {
 // stmt generates an instruction sequence with no net stack effect.
 func (g *gen) stmt() {
 	g.budget--
+	if g.loops == 0 && g.hot == 0 && g.calls > 0 && g.r.Intn(8) == 0 {
+		g.hostStmt() // often a callback (pickImport): they may be made only here
+		return
+	}
 	if g.r.Intn(4) == 0 {
 		g.stmt2()
 		return

@@ -26,7 +26,7 @@ func (g *gen) hostFuncs(nf int) {
 		f := Func{Name: "h" + itoa(len(g.imports))}
 		k := -1
 		switch {
-		case nf > 1 && r.Intn(3) == 0:
+		case nf > 1 && r.Intn(2) == 0:
 			k = r.Intn(nf - 1)
 			f.Name = "c" + itoa(len(g.imports)) + "_f" + itoa(k)
 		case r.Intn(3) == 0:
@@ -62,17 +62,35 @@ func (g *gen) importOK(i int) bool {
 // hostCall calls an import whose first result has type t (its other
 // results dropped), false if there is none.
 func (g *gen) hostCall(t byte) bool {
-	var cands []int
-	for i, f := range g.imports {
-		if len(f.Results) > 0 && f.Results[0] == t && g.importOK(i) {
-			cands = append(cands, i)
-		}
-	}
-	if len(cands) == 0 {
+	i := g.pickImport(func(f Func) bool { return len(f.Results) > 0 && f.Results[0] == t })
+	if i < 0 {
 		return false
 	}
-	g.callImport(cands[g.r.Intn(len(cands))])
+	g.callImport(i)
 	return true
+}
+
+// pickImport picks an import that ok accepts and importOK allows here,
+// a callback one time in two where one is allowed (they are allowed
+// rarely: outside loops, in functions above their callee, within the
+// function's calls); -1 if there is none.
+func (g *gen) pickImport(ok func(Func) bool) int {
+	var cands, cbs []int
+	for i, f := range g.imports {
+		if ok(f) && g.importOK(i) {
+			cands = append(cands, i)
+			if g.callback[i] >= 0 {
+				cbs = append(cbs, i)
+			}
+		}
+	}
+	if len(cbs) > 0 && g.r.Intn(2) == 0 {
+		return cbs[g.r.Intn(len(cbs))]
+	}
+	if len(cands) == 0 {
+		return -1
+	}
+	return cands[g.r.Intn(len(cands))]
 }
 
 // callImport calls import i with generated arguments and drops all its
@@ -99,8 +117,8 @@ func (g *gen) hostStmt() {
 		g.op(0x1a)
 		return
 	}
-	i := g.r.Intn(len(g.imports))
-	if !g.importOK(i) {
+	i := g.pickImport(func(Func) bool { return true })
+	if i < 0 {
 		g.expr(I32)
 		g.op(0x1a)
 		return
