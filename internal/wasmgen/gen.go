@@ -43,7 +43,7 @@ const (
 	F32 byte = 0x7d
 	F64 byte = 0x7c
 	// V128 is only ever a local's type, never a parameter's, result's
-	// or global's.
+	// or global's, but a host function's with Options.HostV128.
 	V128 byte = 0x7b
 )
 
@@ -71,6 +71,7 @@ var valTypes = []byte{I32, I64, F32, F64}
 
 type gen struct {
 	r       *rand.Rand
+	opts    Options
 	funcs   []Func
 	globals []byte
 	// types are the type section: function i has type i, block types
@@ -130,9 +131,21 @@ const numIV = 4
 // (times a nest's trip counts).
 const maxLoops = 2
 
+// Options are what NewWith generates beyond New's modules.
+type Options struct {
+	// HostV128 gives a third of the host functions v128 parameters
+	// and results too (an engine whose host functions cannot take
+	// them, wazero's, V8's through JavaScript, cannot run these).
+	HostV128 bool
+}
+
 // New generates a module from r.
-func New(r *rand.Rand) *Module {
-	g := &gen{r: r}
+func New(r *rand.Rand) *Module { return NewWith(r, Options{}) }
+
+// NewWith generates a module from r with the options o; without any,
+// the module New makes of the same r.
+func NewWith(r *rand.Rand, o Options) *Module {
+	g := &gen{r: r, opts: o}
 	nf := 1 + r.Intn(5)
 	g.hostFuncs(nf)
 	for i := 0; i < 1+r.Intn(4); i++ {
@@ -1327,6 +1340,9 @@ func (g *gen) ivec() {
 	}
 	switch g.r.Intn(16) {
 	case 0:
+		if g.opts.HostV128 && g.r.Intn(2) == 0 && g.hostCall(V128) {
+			return
+		}
 		g.vconst()
 	case 1:
 		ops := []uint32{0x0f, 0x10, 0x11, 0x12}
@@ -1394,6 +1410,9 @@ func (g *gen) ivec() {
 			g.vop(uint32(0xfc + g.r.Intn(2)))
 		}
 	default:
+		if g.opts.HostV128 && g.r.Intn(2) == 0 && g.hostCall(V128) {
+			return
+		}
 		if ls := g.localsOf(V128); len(ls) > 0 {
 			g.localOp(0x20, ls)
 			return

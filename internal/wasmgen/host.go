@@ -33,15 +33,19 @@ func (g *gen) hostFuncs(nf int) {
 			f.Name = "t" + itoa(len(g.imports))
 		}
 		g.callback = append(g.callback, k)
+		types := valTypes
+		if g.opts.HostV128 && r.Intn(3) == 0 {
+			types = []byte{I32, I64, F32, F64, V128, V128}
+		}
 		np := r.Intn(5)
 		if r.Intn(6) == 0 {
 			np = 5 + r.Intn(5)
 		}
 		for j := 0; j < np; j++ {
-			f.Params = append(f.Params, valTypes[r.Intn(4)])
+			f.Params = append(f.Params, types[r.Intn(len(types))])
 		}
 		for j := r.Intn(3); j > 0; j-- {
-			f.Results = append(f.Results, valTypes[r.Intn(4)])
+			f.Results = append(f.Results, types[r.Intn(len(types))])
 		}
 		g.imports = append(g.imports, f)
 	}
@@ -101,13 +105,23 @@ func (g *gen) callImport(i int) {
 		g.calls--
 	}
 	for _, p := range f.Params {
-		g.expr(p)
+		g.arg(p)
 	}
 	g.op(0x10)
 	g.u(uint64(i))
 	for j := len(f.Results) - 1; j > 0; j-- {
 		g.op(0x1a)
 	}
+}
+
+// arg pushes an argument of type p: a v128 of integer bits (ivec), so
+// no NaN's bits reach HostCall's hash.
+func (g *gen) arg(p byte) {
+	if p == V128 {
+		g.ivec()
+		return
+	}
+	g.expr(p)
 }
 
 // hostStmt calls any import and drops its results.
@@ -121,6 +135,14 @@ func (g *gen) hostStmt() {
 	if i < 0 {
 		g.expr(I32)
 		g.op(0x1a)
+		return
+	}
+	if r := g.imports[i].Results; len(r) > 0 && r[0] == V128 {
+		// v128.store of its first result: every bit of it seen
+		g.addr()
+		g.callImport(i)
+		g.op(0xfd, 0x0b)
+		g.memarg()
 		return
 	}
 	g.callImport(i)
@@ -165,7 +187,8 @@ func CalleeName(name string) string {
 }
 
 // HostCall is what import f of module HostModule does with arguments
-// args (a slot a value: i32 and f32 in the low 32 bits): its results
+// args (a slot a value, two for a v128, low half first: i32 and f32 in
+// the low 32 bits), results likewise: its results
 // hash the arguments (every NaN hashed alike, the spec leaving NaN bits
 // open), edge values one time in four; an import whose name starts with
 // t returns ErrHostTrap for one hash in four, one whose name starts with
@@ -173,8 +196,14 @@ func CalleeName(name string) string {
 // results too and returns its error (its trap) as its own.
 func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 	h := uint64(0x9e3779b97f4a7c15)
-	for i, p := range f.Params {
+	i := 0
+	for _, p := range f.Params {
 		h = mix(h ^ canon(p, args[i]))
+		i++
+		if p == V128 {
+			h = mix(h ^ args[i])
+			i++
+		}
 	}
 	if f.Name[0] == 't' && h>>62 == 0 {
 		return nil, ErrHostTrap
@@ -195,9 +224,13 @@ func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 			h = mix(h ^ canon(t, res[j]))
 		}
 	}
-	res := make([]uint64, len(f.Results))
+	var res []uint64
 	for j, t := range f.Results {
-		res[j] = value(t, mix(h+uint64(j)))
+		if t == V128 {
+			res = append(res, value(I64, mix(h+uint64(j))), value(I64, mix(h+uint64(j)+0x80)))
+			continue
+		}
+		res = append(res, value(t, mix(h+uint64(j))))
 	}
 	return res, nil
 }

@@ -184,15 +184,19 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
                            wasmtime_val_t *results, size_t nresults) {
 	hostenv *h = env;
 	logargs(args, nargs);
-	uint64_t a[h->np + 1], r[h->nr + 1];
+	// A word a value, two for a v128 (wasmgen.HostCall's slots).
+	uint64_t a[2 * h->np + 1], r[2 * h->nr + 1];
+	int n = 0;
 	for (int i = 0; i < h->np; i++) {
-		a[i] = 0;
+		a[n] = 0;
 		switch (args[i].kind) {
-		case WASMTIME_I32: a[i] = (uint32_t)args[i].of.i32; break;
-		case WASMTIME_I64: a[i] = (uint64_t)args[i].of.i64; break;
-		case WASMTIME_F32: memcpy(&a[i], &args[i].of.f32, 4); break;
-		case WASMTIME_F64: memcpy(&a[i], &args[i].of.f64, 8); break;
+		case WASMTIME_I32: a[n] = (uint32_t)args[i].of.i32; break;
+		case WASMTIME_I64: a[n] = (uint64_t)args[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&a[n], &args[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&a[n], &args[i].of.f64, 8); break;
+		case WASMTIME_V128: memcpy(&a[n++], args[i].of.v128, 16); break;
 		}
+		n++;
 	}
 	pending = NULL;
 	switch (dtHost(caller, h->name, h->namelen, h->kinds, h->np, h->nr, a, r)) {
@@ -200,15 +204,18 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 	case 2: return pending; // the callee's trap, or its error as one
 	default: return wasmtime_trap_new(hosttrap, strlen(hosttrap));
 	}
+	n = 0;
 	for (int i = 0; i < h->nr; i++) {
 		memset(&results[i], 0, sizeof results[i]);
 		results[i].kind = h->kinds[h->np + i];
 		switch (results[i].kind) {
-		case WASMTIME_I32: results[i].of.i32 = (int32_t)r[i]; break;
-		case WASMTIME_I64: results[i].of.i64 = (int64_t)r[i]; break;
-		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[i], 4); break;
-		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[i], 8); break;
+		case WASMTIME_I32: results[i].of.i32 = (int32_t)r[n]; break;
+		case WASMTIME_I64: results[i].of.i64 = (int64_t)r[n]; break;
+		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[n], 4); break;
+		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[n], 8); break;
+		case WASMTIME_V128: memcpy(results[i].of.v128, &r[n++], 16); break;
 		}
+		n++;
 	}
 	return NULL;
 }
@@ -230,7 +237,7 @@ static hostenv *newhost(const wasm_name_t *mod, const wasm_name_t *name, const w
 	h->nr = r->size;
 	for (size_t i = 0; i < p->size + r->size; i++) {
 		wasm_valkind_t k = wasm_valtype_kind(i < p->size ? p->data[i] : r->data[i - p->size]);
-		if (k > WASM_F64) {
+		if (k > WASM_F64 && k != WASMTIME_V128) {
 			free(h);
 			return NULL;
 		}
