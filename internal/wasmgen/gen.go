@@ -45,6 +45,10 @@ const (
 	// V128 is only ever a local's type, never a parameter's, result's
 	// or global's, but a host function's with Options.HostV128.
 	V128 byte = 0x7b
+	// FuncRef and ExternRef are host functions' types only, with
+	// Options.HostRefs.
+	FuncRef   byte = 0x70
+	ExternRef byte = 0x6f
 )
 
 // Func is a generated, exported function.
@@ -137,6 +141,10 @@ type Options struct {
 	// and results too (an engine whose host functions cannot take
 	// them, wazero's, V8's through JavaScript, cannot run these).
 	HostV128 bool
+	// HostRefs gives a third of the host functions funcref and
+	// externref parameters and results too (HostCall hashes whether a
+	// reference is null and returns nulls).
+	HostRefs bool
 }
 
 // New generates a module from r.

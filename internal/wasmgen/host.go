@@ -37,6 +37,9 @@ func (g *gen) hostFuncs(nf int) {
 		if g.opts.HostV128 && r.Intn(3) == 0 {
 			types = []byte{I32, I64, F32, F64, V128, V128}
 		}
+		if g.opts.HostRefs && r.Intn(3) == 0 {
+			types = append(types[:len(types):len(types)], FuncRef, FuncRef, ExternRef)
+		}
 		np := r.Intn(5)
 		if r.Intn(6) == 0 {
 			np = 5 + r.Intn(5)
@@ -117,11 +120,16 @@ func (g *gen) callImport(i int) {
 // arg pushes an argument of type p: a v128 of integer bits (ivec), so
 // no NaN's bits reach HostCall's hash.
 func (g *gen) arg(p byte) {
-	if p == V128 {
+	switch p {
+	case V128:
 		g.ivec()
-		return
+	case FuncRef:
+		g.refVal(len(g.funcs)) // any: the host only tells null from not
+	case ExternRef:
+		g.op(0xd0, ExternRef) // ref.null extern: the guest has no other
+	default:
+		g.expr(p)
 	}
-	g.expr(p)
 }
 
 // hostStmt calls any import and drops its results.
@@ -188,9 +196,10 @@ func CalleeName(name string) string {
 
 // HostCall is what import f of module HostModule does with arguments
 // args (a slot a value, two for a v128, low half first: i32 and f32 in
-// the low 32 bits), results likewise: its results
+// the low 32 bits, a reference 0 when null), results likewise: its results
 // hash the arguments (every NaN hashed alike, the spec leaving NaN bits
-// open), edge values one time in four; an import whose name starts with
+// open; references by whether they are null), edge values one time in
+// four, references null; an import whose name starts with
 // t returns ErrHostTrap for one hash in four, one whose name starts with
 // c calls callee (CalleeName) with arguments from the hash, hashes its
 // results too and returns its error (its trap) as its own.
@@ -226,8 +235,12 @@ func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 	}
 	var res []uint64
 	for j, t := range f.Results {
-		if t == V128 {
+		switch t {
+		case V128:
 			res = append(res, value(I64, mix(h+uint64(j))), value(I64, mix(h+uint64(j)+0x80)))
+			continue
+		case FuncRef, ExternRef:
+			res = append(res, 0) // null
 			continue
 		}
 		res = append(res, value(t, mix(h+uint64(j))))
@@ -249,6 +262,10 @@ func canon(t byte, v uint64) uint64 {
 	case F64:
 		if x := math.Float64frombits(v); x != x {
 			v = 0x7ff8000000000000
+		}
+	case FuncRef, ExternRef: // null or not: engines' references differ
+		if v != 0 {
+			v = 1
 		}
 	}
 	return v

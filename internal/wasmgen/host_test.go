@@ -61,3 +61,21 @@ func TestHostCallV128(t *testing.T) {
 		t.Errorf("a v128 result's halves alike: %#x", a[0])
 	}
 }
+
+// TestHostCallRefs: references hash by whether they are null (engines'
+// non-null values differ), and reference results are null.
+func TestHostCallRefs(t *testing.T) {
+	f := Func{Name: "h0", Params: []byte{FuncRef, ExternRef}, Results: []byte{I64, FuncRef}}
+	a, _ := HostCall(f, []uint64{0x7f0012345678, 0}, nil)
+	b, _ := HostCall(f, []uint64{0x7f00abcdef00, 0}, nil)
+	c, _ := HostCall(f, []uint64{0, 0}, nil)
+	if a[0] != b[0] {
+		t.Errorf("two non-null funcrefs hash apart: %#x, %#x", a[0], b[0])
+	}
+	if a[0] == c[0] {
+		t.Errorf("a null and a non-null funcref hash alike: %#x", a[0])
+	}
+	if a[1] != 0 {
+		t.Errorf("funcref result %#x, want null", a[1])
+	}
+}

@@ -65,10 +65,11 @@ var gens = map[string][]string{
 	"ttf-ref": {"--enable-reference-types", "--enable-bulk-memory"},
 	"ttf-all": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
 	"wasmgen": nil,
-	// wasmgen with v128 parameters and results of host functions
-	// (wasmgen.Options.HostV128): tiebreak.js cannot run these (V8's
-	// JavaScript API refuses v128 at the boundary).
-	"wasmgen-v128": nil,
+	// wasmgen with v128, funcref and externref parameters and results
+	// of host functions (wasmgen.Options HostV128, HostRefs): tiebreak.js
+	// cannot run those with v128 (V8's JavaScript API refuses v128 at
+	// the boundary).
+	"wasmgen-host": nil,
 	"ttf-denan":    {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
 	// ttf then binaryen's optimizer: code shaped as a toolchain
 	// leaves it (the level chosen by seed).
@@ -108,7 +109,7 @@ func specFiles() []string {
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-v128"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -123,8 +124,8 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 	switch gen {
 	case "wasmgen":
 		return wasmgen.New(r).Wasm, nil
-	case "wasmgen-v128":
-		return wasmgen.NewWith(r, wasmgen.Options{HostV128: true}).Wasm, nil
+	case "wasmgen-host":
+		return wasmgen.NewWith(r, wasmgen.Options{HostV128: true, HostRefs: true}).Wasm, nil
 	case "spec":
 		files := specFiles()
 		if len(files) == 0 {
@@ -354,15 +355,9 @@ func hostFunc(module, name string, ft wasm.FuncType) (wasmgen.Func, bool) {
 	}
 	f := wasmgen.Func{Name: name}
 	for _, p := range ft.Params {
-		if p.IsRef() {
-			return wasmgen.Func{}, false
-		}
 		f.Params = append(f.Params, byte(p))
 	}
 	for _, r := range ft.Results {
-		if r.IsRef() {
-			return wasmgen.Func{}, false
-		}
 		f.Results = append(f.Results, byte(r))
 	}
 	return f, true
@@ -382,7 +377,7 @@ func exportFunc(m *wasm.Module, name string) (wasmgen.Func, bool) {
 			f, ok := hostFunc(wasmgen.HostModule, "h", funcType(m, e.Index))
 			f.Name = name
 			for _, t := range append(f.Params, f.Results...) {
-				ok = ok && t != wasmgen.V128 // a callback's values are scalars (dt_callback)
+				ok = ok && t != wasmgen.V128 && !wasm.ValType(t).IsRef() // a callback's values are scalars (dt_callback)
 			}
 			return f, ok
 		}
@@ -729,7 +724,7 @@ func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) (string, bool)
 }
 
 func main() {
-	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-v128, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
+	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
 	from := flag.Int64("from", 0, "first seed")
 	n := flag.Int64("n", 1000, "modules")
 	out := flag.String("out", "difftest-out", "directory for findings, stats and scratch files")

@@ -118,7 +118,7 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 }
 
 // A host function of wasmgen's (module "wasmgen", name h..., t... or c...,
-// scalar types only): logs its arguments as logcb does, and its results
+// v128 and references too): logs its arguments as logcb does, and its results
 // or its trap are wasmgen.HostCall's, through dtHost (wasmtime.go).
 typedef struct {
 	char *name;
@@ -195,6 +195,8 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 		case WASMTIME_F32: memcpy(&a[n], &args[i].of.f32, 4); break;
 		case WASMTIME_F64: memcpy(&a[n], &args[i].of.f64, 8); break;
 		case WASMTIME_V128: memcpy(&a[n++], args[i].of.v128, 16); break;
+		case WASMTIME_FUNCREF: a[n] = !wasmtime_funcref_is_null(&args[i].of.funcref); break;
+		case WASMTIME_EXTERNREF: a[n] = args[i].of.externref.store_id != 0; break;
 		}
 		n++;
 	}
@@ -214,6 +216,8 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[n], 4); break;
 		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[n], 8); break;
 		case WASMTIME_V128: memcpy(results[i].of.v128, &r[n++], 16); break;
+		case WASMTIME_FUNCREF: wasmtime_funcref_set_null(&results[i].of.funcref); break; // HostCall's are null
+		case WASMTIME_EXTERNREF: wasmtime_externref_set_null(&results[i].of.externref); break;
 		}
 		n++;
 	}
@@ -237,11 +241,11 @@ static hostenv *newhost(const wasm_name_t *mod, const wasm_name_t *name, const w
 	h->nr = r->size;
 	for (size_t i = 0; i < p->size + r->size; i++) {
 		wasm_valkind_t k = wasm_valtype_kind(i < p->size ? p->data[i] : r->data[i - p->size]);
-		if (k > WASM_F64 && k != WASMTIME_V128) {
+		if (k > WASM_F64 && k != WASMTIME_V128 && k != WASM_FUNCREF && k != WASM_EXTERNREF) {
 			free(h);
 			return NULL;
 		}
-		h->kinds[i] = k;
+		h->kinds[i] = k == WASM_FUNCREF ? WASMTIME_FUNCREF : k == WASM_EXTERNREF ? WASMTIME_EXTERNREF : (uint8_t)k;
 	}
 	h->name = malloc(name->size);
 	memcpy(h->name, name->data, name->size);
