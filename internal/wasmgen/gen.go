@@ -20,8 +20,12 @@
 // call_indirect through it, kept acyclic by levels. Host functions
 // (host.go): imports of module HostModule whose results HostCall computes
 // from their arguments, some of which trap, called from anywhere, loops
-// included. Long loop nests counting i32 and i64 induction variables that
-// addresses are computed from, and addresses across the 4 GiB wraparound
+// included (with Options, v128 and reference parameters and results
+// too, for engines whose host functions take them). Half the functions
+// keep their loads and stores in bounds, their divisors odd and their
+// truncations saturating, so more calls run to the end. Long loop nests
+// counting i32 and i64 induction variables that addresses are computed
+// from, and addresses across the 4 GiB wraparound
 // (loops.go); float edge values (NaN payloads, signalling NaNs, -0,
 // subnormals, the truncations' bounds).
 //

@@ -16,8 +16,11 @@
 // logs its arguments and returns zeros; one of wasmgen's (module
 // "wasmgen") computes its results from its arguments, may trap, and may
 // call an export back (wasmgen.HostCall; wasmtime's side through wt.c's
-// hostcb and dtHost). A finding's calls can be run again (-file -seed)
-// and in V8 (-plan | node tiebreak.js), the tiebreaker.
+// hostcb and dtHost); -gen wasmgen-host gives them v128, funcref and
+// externref parameters and results too. A finding's calls can be run
+// again (-file -seed) and in V8 (-plan | node tiebreak.js), the
+// tiebreaker (not for host functions of v128 values, which JavaScript
+// cannot pass).
 //
 // The parent process runs batches of modules in a worker process, so a
 // crash or a hang of either engine is itself a finding (the worker writes
