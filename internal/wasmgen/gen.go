@@ -20,8 +20,12 @@
 // call_indirect through it, kept acyclic by levels. Host functions
 // (host.go): imports of module HostModule whose results HostCall computes
 // from their arguments, some of which trap, called from anywhere, loops
-// included. Long loop nests counting i32 and i64 induction variables that
-// addresses are computed from, and addresses across the 4 GiB wraparound
+// included (with Options, v128 and reference parameters and results
+// too, for engines whose host functions take them). Half the functions
+// keep their loads and stores in bounds, their divisors odd and their
+// truncations saturating, so more calls run to the end. Long loop nests
+// counting i32 and i64 induction variables that addresses are computed
+// from, and addresses across the 4 GiB wraparound
 // (loops.go); float edge values (NaN payloads, signalling NaNs, -0,
 // subnormals, the truncations' bounds).
 //
@@ -43,8 +47,12 @@ const (
 	F32 byte = 0x7d
 	F64 byte = 0x7c
 	// V128 is only ever a local's type, never a parameter's, result's
-	// or global's.
+	// or global's, but a host function's with Options.HostV128.
 	V128 byte = 0x7b
+	// FuncRef and ExternRef are host functions' types only, with
+	// Options.HostRefs.
+	FuncRef   byte = 0x70
+	ExternRef byte = 0x6f
 )
 
 // Func is a generated, exported function.
@@ -71,6 +79,7 @@ var valTypes = []byte{I32, I64, F32, F64}
 
 type gen struct {
 	r       *rand.Rand
+	opts    Options
 	funcs   []Func
 	globals []byte
 	// types are the type section: function i has type i, block types
@@ -106,11 +115,17 @@ type gen struct {
 	// ivars are the induction variables in scope (locals a nest's loops
 	// count with): read anywhere, written only by their loop.
 	ivars []ivar
+	// safe is not 0 in a function whose accesses stay in bounds
+	// (addresses from ivAddrIn or masked into the first page, small
+	// memarg offsets), whose divisors are odd and truncations
+	// saturating, and in a nest whose accesses stay in bounds.
+	safe int
 }
 
 type ivar struct {
 	idx int
 	t   byte
+	hi  int64 // the largest value it takes (it counts from 0 or more)
 }
 
 // The locals every function ends with: the induction variables of nest
@@ -124,9 +139,25 @@ const numIV = 4
 // (times a nest's trip counts).
 const maxLoops = 2
 
+// Options are what NewWith generates beyond New's modules.
+type Options struct {
+	// HostV128 gives a third of the host functions v128 parameters
+	// and results too (an engine whose host functions cannot take
+	// them, wazero's, V8's through JavaScript, cannot run these).
+	HostV128 bool
+	// HostRefs gives a third of the host functions funcref and
+	// externref parameters and results too (HostCall hashes whether a
+	// reference is null and returns nulls).
+	HostRefs bool
+}
+
 // New generates a module from r.
-func New(r *rand.Rand) *Module {
-	g := &gen{r: r}
+func New(r *rand.Rand) *Module { return NewWith(r, Options{}) }
+
+// NewWith generates a module from r with the options o; without any,
+// the module New makes of the same r.
+func NewWith(r *rand.Rand, o Options) *Module {
+	g := &gen{r: r, opts: o}
 	nf := 1 + r.Intn(5)
 	g.hostFuncs(nf)
 	for i := 0; i < 1+r.Intn(4); i++ {
@@ -186,6 +217,14 @@ func (g *gen) function(i int) []byte {
 	f := g.funcs[i]
 	g.cur, g.params, g.body, g.depth, g.loops, g.calls = i, f.Params, nil, 0, 0, 2
 	g.locals = nil
+	// Half the functions keep every access in bounds, their divisors
+	// odd and their truncations saturating (safe), so that their calls
+	// run to the end: an access that may be out of bounds ends most
+	// calls that reach one, in loops above all.
+	g.safe = 0
+	if g.r.Intn(2) == 0 {
+		g.safe = 1
+	}
 	nl := g.r.Intn(4)
 	if g.r.Intn(5) == 0 {
 		nl = 16 + g.r.Intn(48) // more than the registers hold
@@ -285,6 +324,10 @@ func (g *gen) globalsOf(t byte) []int {
 // stmt generates an instruction sequence with no net stack effect.
 func (g *gen) stmt() {
 	g.budget--
+	if g.loops == 0 && g.hot == 0 && g.calls > 0 && g.r.Intn(8) == 0 {
+		g.hostStmt() // often a callback (pickImport): they may be made only here
+		return
+	}
 	if g.r.Intn(4) == 0 {
 		g.stmt2()
 		return
@@ -527,6 +570,12 @@ func (g *gen) addr() {
 		g.ivAddr()
 		return
 	}
+	if g.safe > 0 {
+		g.expr(I32)
+		g.i32(0xffc0)
+		g.op(0x71) // i32.and: at most 64Ki-64, the margin past it small
+		return
+	}
 	if g.r.Intn(24) == 0 {
 		g.wrapAddr()
 		return
@@ -569,8 +618,8 @@ func (g *gen) addr() {
 }
 
 func (g *gen) memarg() {
-	g.u(0)                 // alignment 1 is always valid
-	if g.r.Intn(32) == 0 { // offsets that take the address past a page or 4 GiB
+	g.u(0)                                // alignment 1 is always valid
+	if g.safe == 0 && g.r.Intn(32) == 0 { // offsets that take the address past a page or 4 GiB
 		g.u([]uint64{0xfff0, 0xffff, 0x10000, 0x1fff8, 0x2fff0, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff}[g.r.Intn(9)])
 		return
 	}
@@ -768,7 +817,7 @@ func (g *gen) binary(t byte) {
 		return
 	}
 	g.expr(t)
-	if divOps[op] && g.r.Intn(4) != 0 {
+	if divOps[op] && (g.safe > 0 || g.r.Intn(4) != 0) {
 		// Mostly a nonzero divisor, so calls get past the division.
 		if t == I32 {
 			g.op(0x41, 0x01, 0x72) // i32.or 1
@@ -800,7 +849,7 @@ func (g *gen) compare() {
 }
 
 func (g *gen) convert(t byte) {
-	if (t == I32 || t == I64) && g.r.Intn(4) != 0 { // mostly non-trapping
+	if (t == I32 || t == I64) && (g.safe > 0 || g.r.Intn(4) != 0) { // mostly non-trapping
 		var cands []int
 		for i, s := range satOps {
 			if s.res == t {
@@ -1303,6 +1352,9 @@ func (g *gen) ivec() {
 	}
 	switch g.r.Intn(16) {
 	case 0:
+		if g.opts.HostV128 && g.r.Intn(2) == 0 && g.hostCall(V128) {
+			return
+		}
 		g.vconst()
 	case 1:
 		ops := []uint32{0x0f, 0x10, 0x11, 0x12}
@@ -1370,6 +1422,9 @@ func (g *gen) ivec() {
 			g.vop(uint32(0xfc + g.r.Intn(2)))
 		}
 	default:
+		if g.opts.HostV128 && g.r.Intn(2) == 0 && g.hostCall(V128) {
+			return
+		}
 		if ls := g.localsOf(V128); len(ls) > 0 {
 			g.localOp(0x20, ls)
 			return

@@ -26,22 +26,29 @@ func (g *gen) hostFuncs(nf int) {
 		f := Func{Name: "h" + itoa(len(g.imports))}
 		k := -1
 		switch {
-		case nf > 1 && r.Intn(3) == 0:
+		case nf > 1 && r.Intn(2) == 0:
 			k = r.Intn(nf - 1)
 			f.Name = "c" + itoa(len(g.imports)) + "_f" + itoa(k)
 		case r.Intn(3) == 0:
 			f.Name = "t" + itoa(len(g.imports))
 		}
 		g.callback = append(g.callback, k)
+		types := valTypes
+		if g.opts.HostV128 && r.Intn(3) == 0 {
+			types = []byte{I32, I64, F32, F64, V128, V128}
+		}
+		if g.opts.HostRefs && r.Intn(3) == 0 {
+			types = append(types[:len(types):len(types)], FuncRef, FuncRef, ExternRef)
+		}
 		np := r.Intn(5)
 		if r.Intn(6) == 0 {
 			np = 5 + r.Intn(5)
 		}
 		for j := 0; j < np; j++ {
-			f.Params = append(f.Params, valTypes[r.Intn(4)])
+			f.Params = append(f.Params, types[r.Intn(len(types))])
 		}
 		for j := r.Intn(3); j > 0; j-- {
-			f.Results = append(f.Results, valTypes[r.Intn(4)])
+			f.Results = append(f.Results, types[r.Intn(len(types))])
 		}
 		g.imports = append(g.imports, f)
 	}
@@ -62,17 +69,35 @@ func (g *gen) importOK(i int) bool {
 // hostCall calls an import whose first result has type t (its other
 // results dropped), false if there is none.
 func (g *gen) hostCall(t byte) bool {
-	var cands []int
-	for i, f := range g.imports {
-		if len(f.Results) > 0 && f.Results[0] == t && g.importOK(i) {
-			cands = append(cands, i)
-		}
-	}
-	if len(cands) == 0 {
+	i := g.pickImport(func(f Func) bool { return len(f.Results) > 0 && f.Results[0] == t })
+	if i < 0 {
 		return false
 	}
-	g.callImport(cands[g.r.Intn(len(cands))])
+	g.callImport(i)
 	return true
+}
+
+// pickImport picks an import that ok accepts and importOK allows here,
+// a callback one time in two where one is allowed (they are allowed
+// rarely: outside loops, in functions above their callee, within the
+// function's calls); -1 if there is none.
+func (g *gen) pickImport(ok func(Func) bool) int {
+	var cands, cbs []int
+	for i, f := range g.imports {
+		if ok(f) && g.importOK(i) {
+			cands = append(cands, i)
+			if g.callback[i] >= 0 {
+				cbs = append(cbs, i)
+			}
+		}
+	}
+	if len(cbs) > 0 && g.r.Intn(2) == 0 {
+		return cbs[g.r.Intn(len(cbs))]
+	}
+	if len(cands) == 0 {
+		return -1
+	}
+	return cands[g.r.Intn(len(cands))]
 }
 
 // callImport calls import i with generated arguments and drops all its
@@ -83,12 +108,27 @@ func (g *gen) callImport(i int) {
 		g.calls--
 	}
 	for _, p := range f.Params {
-		g.expr(p)
+		g.arg(p)
 	}
 	g.op(0x10)
 	g.u(uint64(i))
 	for j := len(f.Results) - 1; j > 0; j-- {
 		g.op(0x1a)
+	}
+}
+
+// arg pushes an argument of type p: a v128 of integer bits (ivec), so
+// no NaN's bits reach HostCall's hash.
+func (g *gen) arg(p byte) {
+	switch p {
+	case V128:
+		g.ivec()
+	case FuncRef:
+		g.refVal(len(g.funcs)) // any: the host only tells null from not
+	case ExternRef:
+		g.op(0xd0, ExternRef) // ref.null extern: the guest has no other
+	default:
+		g.expr(p)
 	}
 }
 
@@ -99,10 +139,18 @@ func (g *gen) hostStmt() {
 		g.op(0x1a)
 		return
 	}
-	i := g.r.Intn(len(g.imports))
-	if !g.importOK(i) {
+	i := g.pickImport(func(Func) bool { return true })
+	if i < 0 {
 		g.expr(I32)
 		g.op(0x1a)
+		return
+	}
+	if r := g.imports[i].Results; len(r) > 0 && r[0] == V128 {
+		// v128.store of its first result: every bit of it seen
+		g.addr()
+		g.callImport(i)
+		g.op(0xfd, 0x0b)
+		g.memarg()
 		return
 	}
 	g.callImport(i)
@@ -147,16 +195,24 @@ func CalleeName(name string) string {
 }
 
 // HostCall is what import f of module HostModule does with arguments
-// args (a slot a value: i32 and f32 in the low 32 bits): its results
+// args (a slot a value, two for a v128, low half first: i32 and f32 in
+// the low 32 bits, a reference 0 when null), results likewise: its results
 // hash the arguments (every NaN hashed alike, the spec leaving NaN bits
-// open), edge values one time in four; an import whose name starts with
+// open; references by whether they are null), edge values one time in
+// four, references null; an import whose name starts with
 // t returns ErrHostTrap for one hash in four, one whose name starts with
 // c calls callee (CalleeName) with arguments from the hash, hashes its
 // results too and returns its error (its trap) as its own.
 func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 	h := uint64(0x9e3779b97f4a7c15)
-	for i, p := range f.Params {
+	i := 0
+	for _, p := range f.Params {
 		h = mix(h ^ canon(p, args[i]))
+		i++
+		if p == V128 {
+			h = mix(h ^ args[i])
+			i++
+		}
 	}
 	if f.Name[0] == 't' && h>>62 == 0 {
 		return nil, ErrHostTrap
@@ -177,9 +233,17 @@ func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 			h = mix(h ^ canon(t, res[j]))
 		}
 	}
-	res := make([]uint64, len(f.Results))
+	var res []uint64
 	for j, t := range f.Results {
-		res[j] = value(t, mix(h+uint64(j)))
+		switch t {
+		case V128:
+			res = append(res, value(I64, mix(h+uint64(j))), value(I64, mix(h+uint64(j)+0x80)))
+			continue
+		case FuncRef, ExternRef:
+			res = append(res, 0) // null
+			continue
+		}
+		res = append(res, value(t, mix(h+uint64(j))))
 	}
 	return res, nil
 }
@@ -198,6 +262,10 @@ func canon(t byte, v uint64) uint64 {
 	case F64:
 		if x := math.Float64frombits(v); x != x {
 			v = 0x7ff8000000000000
+		}
+	case FuncRef, ExternRef: // null or not: engines' references differ
+		if v != 0 {
+			v = 1
 		}
 	}
 	return v

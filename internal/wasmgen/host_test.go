@@ -39,3 +39,43 @@ func TestHostCall(t *testing.T) {
 		t.Errorf("t1 trapped %d times in 400 calls, want about 100", traps)
 	}
 }
+
+// TestHostCallV128: a v128 takes two slots, both halves hashed, the
+// slots after it read in place, and a v128 result fills two slots.
+func TestHostCallV128(t *testing.T) {
+	f := Func{Name: "h0", Params: []byte{V128, I32}, Results: []byte{V128, I64}}
+	a, err := HostCall(f, []uint64{1, 2, 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 3 {
+		t.Fatalf("%d result slots, want 3", len(a))
+	}
+	for i, args := range [][]uint64{{1, 9, 3}, {9, 2, 3}, {1, 2, 9}} {
+		b, _ := HostCall(f, args, nil)
+		if b[2] == a[2] {
+			t.Errorf("args %d: the result does not depend on slot %d", i, []int{1, 0, 2}[i])
+		}
+	}
+	if a[0] == a[1] {
+		t.Errorf("a v128 result's halves alike: %#x", a[0])
+	}
+}
+
+// TestHostCallRefs: references hash by whether they are null (engines'
+// non-null values differ), and reference results are null.
+func TestHostCallRefs(t *testing.T) {
+	f := Func{Name: "h0", Params: []byte{FuncRef, ExternRef}, Results: []byte{I64, FuncRef}}
+	a, _ := HostCall(f, []uint64{0x7f0012345678, 0}, nil)
+	b, _ := HostCall(f, []uint64{0x7f00abcdef00, 0}, nil)
+	c, _ := HostCall(f, []uint64{0, 0}, nil)
+	if a[0] != b[0] {
+		t.Errorf("two non-null funcrefs hash apart: %#x, %#x", a[0], b[0])
+	}
+	if a[0] == c[0] {
+		t.Errorf("a null and a non-null funcref hash alike: %#x", a[0])
+	}
+	if a[1] != 0 {
+		t.Errorf("funcref result %#x, want null", a[1])
+	}
+}

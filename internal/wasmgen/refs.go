@@ -202,7 +202,7 @@ func (g *gen) callIndirect1(t byte) bool {
 		ft, typ = g.imports[i], g.impTypes[i]
 	}
 	for _, p := range ft.Params {
-		g.expr(p)
+		g.arg(p)
 	}
 	l := g.r.Intn(g.cur + 1)
 	if g.r.Intn(2) == 0 {

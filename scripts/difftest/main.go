@@ -16,8 +16,11 @@
 // logs its arguments and returns zeros; one of wasmgen's (module
 // "wasmgen") computes its results from its arguments, may trap, and may
 // call an export back (wasmgen.HostCall; wasmtime's side through wt.c's
-// hostcb and dtHost). A finding's calls can be run again (-file -seed)
-// and in V8 (-plan | node tiebreak.js), the tiebreaker.
+// hostcb and dtHost); -gen wasmgen-host gives them v128, funcref and
+// externref parameters and results too. A finding's calls can be run
+// again (-file -seed) and in V8 (-plan | node tiebreak.js), the
+// tiebreaker (not for host functions of v128 values, which JavaScript
+// cannot pass).
 //
 // The parent process runs batches of modules in a worker process, so a
 // crash or a hang of either engine is itself a finding (the worker writes
@@ -62,10 +65,15 @@ var gens = map[string][]string{
 	// binaryen 108's reference types are not the standard's (ref.func
 	// typed as a subtype of externref): wasmtime rejects nearly all of
 	// these, so they are not in mix.
-	"ttf-ref":   {"--enable-reference-types", "--enable-bulk-memory"},
-	"ttf-all":   {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
-	"wasmgen":   nil,
-	"ttf-denan": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
+	"ttf-ref": {"--enable-reference-types", "--enable-bulk-memory"},
+	"ttf-all": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
+	"wasmgen": nil,
+	// wasmgen with v128, funcref and externref parameters and results
+	// of host functions (wasmgen.Options HostV128, HostRefs): tiebreak.js
+	// cannot run those with v128 (V8's JavaScript API refuses v128 at
+	// the boundary).
+	"wasmgen-host": nil,
+	"ttf-denan":    {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
 	// ttf then binaryen's optimizer: code shaped as a toolchain
 	// leaves it (the level chosen by seed).
 	"ttf-opt": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
@@ -104,7 +112,7 @@ func specFiles() []string {
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -119,6 +127,8 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 	switch gen {
 	case "wasmgen":
 		return wasmgen.New(r).Wasm, nil
+	case "wasmgen-host":
+		return wasmgen.NewWith(r, wasmgen.Options{HostV128: true, HostRefs: true}).Wasm, nil
 	case "spec":
 		files := specFiles()
 		if len(files) == 0 {
@@ -348,15 +358,9 @@ func hostFunc(module, name string, ft wasm.FuncType) (wasmgen.Func, bool) {
 	}
 	f := wasmgen.Func{Name: name}
 	for _, p := range ft.Params {
-		if p.IsRef() || p == wasm.V128 {
-			return wasmgen.Func{}, false
-		}
 		f.Params = append(f.Params, byte(p))
 	}
 	for _, r := range ft.Results {
-		if r.IsRef() || r == wasm.V128 {
-			return wasmgen.Func{}, false
-		}
 		f.Results = append(f.Results, byte(r))
 	}
 	return f, true
@@ -375,6 +379,9 @@ func exportFunc(m *wasm.Module, name string) (wasmgen.Func, bool) {
 		if e.Kind == wasm.ExternFunc && e.Name == name {
 			f, ok := hostFunc(wasmgen.HostModule, "h", funcType(m, e.Index))
 			f.Name = name
+			for _, t := range append(f.Params, f.Results...) {
+				ok = ok && t != wasmgen.V128 && !wasm.ValType(t).IsRef() // a callback's values are scalars (dt_callback)
+			}
 			return f, ok
 		}
 	}
@@ -720,7 +727,7 @@ func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) (string, bool)
 }
 
 func main() {
-	gen := flag.String("gen", "mix", "generator: mix, wasmgen, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
+	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
 	from := flag.Int64("from", 0, "first seed")
 	n := flag.Int64("n", 1000, "modules")
 	out := flag.String("out", "difftest-out", "directory for findings, stats and scratch files")

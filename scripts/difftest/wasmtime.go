@@ -22,7 +22,8 @@ import (
 
 // dtHost runs wasmgen's host function name (wasmgen.HostCall) for wt.c:
 // kinds are wasmtime's value kinds of the parameters, then of the
-// results; args one word a parameter, results written to res. Returns 1
+// results; args one word a parameter (two for a v128, low half first),
+// results written to res likewise. Returns 1
 // when the function traps, 2 when its callee did (wt.c's pending trap).
 //
 //export dtHost
@@ -40,7 +41,7 @@ func dtHost(caller unsafe.Pointer, name *C.char, nameLen C.int, kinds *C.uint8_t
 	if !ok {
 		return 1
 	}
-	a := unsafe.Slice((*uint64)(unsafe.Pointer(args)), int(np)+1)
+	a := unsafe.Slice((*uint64)(unsafe.Pointer(args)), 2*int(np)+1)
 	callee, ok := wtCallee(caller, f.Name)
 	if !ok {
 		return 1
@@ -52,7 +53,7 @@ func dtHost(caller unsafe.Pointer, name *C.char, nameLen C.int, kinds *C.uint8_t
 	if err != nil {
 		return 1
 	}
-	copy(unsafe.Slice((*uint64)(unsafe.Pointer(res)), int(nr)+1), out)
+	copy(unsafe.Slice((*uint64)(unsafe.Pointer(res)), 2*int(nr)+1), out)
 	return 0
 }
 

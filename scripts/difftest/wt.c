@@ -118,7 +118,7 @@ static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_v
 }
 
 // A host function of wasmgen's (module "wasmgen", name h..., t... or c...,
-// scalar types only): logs its arguments as logcb does, and its results
+// v128 and references too): logs its arguments as logcb does, and its results
 // or its trap are wasmgen.HostCall's, through dtHost (wasmtime.go).
 typedef struct {
 	char *name;
@@ -184,15 +184,21 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
                            wasmtime_val_t *results, size_t nresults) {
 	hostenv *h = env;
 	logargs(args, nargs);
-	uint64_t a[h->np + 1], r[h->nr + 1];
+	// A word a value, two for a v128 (wasmgen.HostCall's slots).
+	uint64_t a[2 * h->np + 1], r[2 * h->nr + 1];
+	int n = 0;
 	for (int i = 0; i < h->np; i++) {
-		a[i] = 0;
+		a[n] = 0;
 		switch (args[i].kind) {
-		case WASMTIME_I32: a[i] = (uint32_t)args[i].of.i32; break;
-		case WASMTIME_I64: a[i] = (uint64_t)args[i].of.i64; break;
-		case WASMTIME_F32: memcpy(&a[i], &args[i].of.f32, 4); break;
-		case WASMTIME_F64: memcpy(&a[i], &args[i].of.f64, 8); break;
+		case WASMTIME_I32: a[n] = (uint32_t)args[i].of.i32; break;
+		case WASMTIME_I64: a[n] = (uint64_t)args[i].of.i64; break;
+		case WASMTIME_F32: memcpy(&a[n], &args[i].of.f32, 4); break;
+		case WASMTIME_F64: memcpy(&a[n], &args[i].of.f64, 8); break;
+		case WASMTIME_V128: memcpy(&a[n++], args[i].of.v128, 16); break;
+		case WASMTIME_FUNCREF: a[n] = !wasmtime_funcref_is_null(&args[i].of.funcref); break;
+		case WASMTIME_EXTERNREF: a[n] = args[i].of.externref.store_id != 0; break;
 		}
+		n++;
 	}
 	pending = NULL;
 	switch (dtHost(caller, h->name, h->namelen, h->kinds, h->np, h->nr, a, r)) {
@@ -200,15 +206,20 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 	case 2: return pending; // the callee's trap, or its error as one
 	default: return wasmtime_trap_new(hosttrap, strlen(hosttrap));
 	}
+	n = 0;
 	for (int i = 0; i < h->nr; i++) {
 		memset(&results[i], 0, sizeof results[i]);
 		results[i].kind = h->kinds[h->np + i];
 		switch (results[i].kind) {
-		case WASMTIME_I32: results[i].of.i32 = (int32_t)r[i]; break;
-		case WASMTIME_I64: results[i].of.i64 = (int64_t)r[i]; break;
-		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[i], 4); break;
-		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[i], 8); break;
+		case WASMTIME_I32: results[i].of.i32 = (int32_t)r[n]; break;
+		case WASMTIME_I64: results[i].of.i64 = (int64_t)r[n]; break;
+		case WASMTIME_F32: memcpy(&results[i].of.f32, &r[n], 4); break;
+		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[n], 8); break;
+		case WASMTIME_V128: memcpy(results[i].of.v128, &r[n++], 16); break;
+		case WASMTIME_FUNCREF: wasmtime_funcref_set_null(&results[i].of.funcref); break; // HostCall's are null
+		case WASMTIME_EXTERNREF: wasmtime_externref_set_null(&results[i].of.externref); break;
 		}
+		n++;
 	}
 	return NULL;
 }
@@ -230,11 +241,11 @@ static hostenv *newhost(const wasm_name_t *mod, const wasm_name_t *name, const w
 	h->nr = r->size;
 	for (size_t i = 0; i < p->size + r->size; i++) {
 		wasm_valkind_t k = wasm_valtype_kind(i < p->size ? p->data[i] : r->data[i - p->size]);
-		if (k > WASM_F64) {
+		if (k > WASM_F64 && k != WASMTIME_V128 && k != WASM_FUNCREF && k != WASM_EXTERNREF) {
 			free(h);
 			return NULL;
 		}
-		h->kinds[i] = k;
+		h->kinds[i] = k == WASM_FUNCREF ? WASMTIME_FUNCREF : k == WASM_EXTERNREF ? WASMTIME_EXTERNREF : (uint8_t)k;
 	}
 	h->name = malloc(name->size);
 	memcpy(h->name, name->data, name->size);
