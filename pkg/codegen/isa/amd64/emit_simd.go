@@ -1469,7 +1469,7 @@ func (e *emitter) vectorTest(v *ssa.Value) asm.Cond {
 		a.V(asm.Ptest, x, x)
 		return asm.CondNE
 	}
-	if w := maskLaneBytes(v.Args[0]); w != 0 && w >= allTrueLaneBytes[ssa.Fd(uint32(v.Aux2))] {
+	if w := maskLaneBytes(v.Args[0]); w != 0 && w >= allTrueLaneBytes(ssa.Fd(uint32(v.Aux2))) {
 		// x is a lane mask (each lane of w bytes all ones or zero, as
 		// comparisons make it) with lanes at least as wide as the
 		// test's: all lanes are true exactly when all bits are set,
@@ -1487,8 +1487,20 @@ func (e *emitter) vectorTest(v *ssa.Value) asm.Cond {
 	return asm.CondE
 }
 
-var allTrueLaneBytes = map[wasm.Opcode]int{wasm.OpI8x16AllTrue: 1, wasm.OpI16x8AllTrue: 2,
-	wasm.OpI32x4AllTrue: 4, wasm.OpI64x2AllTrue: 8}
+// allTrueLaneBytes returns the lane width in bytes of all_true op (a
+// switch, not a package map: a map would initialise this package in
+// lucet-run, TestRunSONoCompilerInit).
+func allTrueLaneBytes(op wasm.Opcode) int {
+	switch op {
+	case wasm.OpI8x16AllTrue:
+		return 1
+	case wasm.OpI16x8AllTrue:
+		return 2
+	case wasm.OpI32x4AllTrue:
+		return 4
+	}
+	return 8
+}
 
 // maskLaneBytes returns the lane width in bytes of x when x is a lane
 // mask, the result of a vector comparison (every lane all ones or all
