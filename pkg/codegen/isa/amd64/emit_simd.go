@@ -1469,9 +1469,55 @@ func (e *emitter) vectorTest(v *ssa.Value) asm.Cond {
 		a.V(asm.Ptest, x, x)
 		return asm.CondNE
 	}
+	if w := maskLaneBytes(v.Args[0]); w != 0 && w >= allTrueLaneBytes(ssa.Fd(uint32(v.Aux2))) {
+		// x is a lane mask (each lane of w bytes all ones or zero, as
+		// comparisons make it) with lanes at least as wide as the
+		// test's: all lanes are true exactly when all bits are set,
+		// ptest's CF against all ones. memcmp-like loops branch on
+		// all_true (eq a b); two instructions where the general test
+		// is three.
+		a.V(asm.Pcmpeqd, s1, s1)
+		a.V(asm.Ptest, x, s1)
+		return asm.CondB
+	}
 	// All lanes true: no lane equals zero.
 	a.XorpsRR(s1, s1)
 	a.V(eq, s1, x)
 	a.V(asm.Ptest, s1, s1)
 	return asm.CondE
+}
+
+// allTrueLaneBytes returns the lane width in bytes of all_true op (a
+// switch, not a package map: a map would initialise this package in
+// lucet-run, TestRunSONoCompilerInit).
+func allTrueLaneBytes(op wasm.Opcode) int {
+	switch op {
+	case wasm.OpI8x16AllTrue:
+		return 1
+	case wasm.OpI16x8AllTrue:
+		return 2
+	case wasm.OpI32x4AllTrue:
+		return 4
+	}
+	return 8
+}
+
+// maskLaneBytes returns the lane width in bytes of x when x is a lane
+// mask, the result of a vector comparison (every lane all ones or all
+// zeros), and 0 otherwise.
+func maskLaneBytes(x *ssa.Value) int {
+	if x.Op != ssa.OpSIMD {
+		return 0
+	}
+	switch op := ssa.Fd(uint32(x.Aux2)); {
+	case op >= wasm.OpI8x16Eq && op <= wasm.OpI8x16GeU:
+		return 1
+	case op >= wasm.OpI16x8Eq && op <= wasm.OpI16x8GeU:
+		return 2
+	case op >= wasm.OpI32x4Eq && op <= wasm.OpF32x4Ge:
+		return 4
+	case op >= wasm.OpF64x2Eq && op <= wasm.OpF64x2Ge, op >= wasm.OpI64x2Eq && op <= wasm.OpI64x2GeS:
+		return 8
+	}
+	return 0
 }
