@@ -13,24 +13,14 @@ import (
 const fakeCode = uintptr(0xffff_9000_0000_0000)
 
 // referenceTable is publishCode as it was: every registered range sorted
-// by start afresh, overlapping ones merged.
+// by start afresh, then merged.
 func referenceTable() []uintptr {
 	rs := make([][3]uintptr, 0, len(sigCodeRef))
 	for k := range sigCodeRef {
 		rs = append(rs, k)
 	}
 	sort.Slice(rs, func(i, j int) bool { return codeOrder(rs[i], rs[j]) < 0 })
-	tab := make([]uintptr, 1, 1+3*len(rs))
-	for _, r := range rs {
-		if n := len(tab); n > 1 && r[0] < tab[n-2] {
-			tab[n-2] = max(tab[n-2], r[1])
-			tab[n-1] = tab[n-2]
-			continue
-		}
-		tab = append(tab, r[0], r[1], r[2])
-	}
-	tab[0] = uintptr(len(tab)-1) / 3
-	return tab
+	return codeTable(rs)
 }
 
 // TestCodeTableKeptInOrder: the published table, kept in order as ranges

@@ -216,12 +216,11 @@ func unregisterCode(start, safe, end uintptr) {
 	}
 }
 
-// publishCode builds the handler's table from sigRanges (overlapping
-// ranges merged, so bisection finds any address; a merged range is no
-// longer trusted for injection) and publishes it. sigMu is held.
-func publishCode() {
-	tab := make([]uintptr, 1, 1+3*len(sigRanges))
-	for _, r := range sigRanges {
+// codeTable is the handler's table of rs, ranges in order by start:
+// their count, then start, end and entry of each, overlapping ones merged.
+func codeTable(rs [][3]uintptr) []uintptr {
+	tab := make([]uintptr, 1, 1+3*len(rs))
+	for _, r := range rs {
 		if n := len(tab); n > 1 && r[0] < tab[n-2] {
 			tab[n-2] = max(tab[n-2], r[1])
 			tab[n-1] = tab[n-2]
@@ -230,6 +229,14 @@ func publishCode() {
 		tab = append(tab, r[0], r[1], r[2])
 	}
 	tab[0] = uintptr(len(tab)-1) / 3
+	return tab
+}
+
+// publishCode builds the handler's table from sigRanges (overlapping
+// ranges merged, so bisection finds any address; a merged range is no
+// longer trusted for injection) and publishes it. sigMu is held.
+func publishCode() {
+	tab := codeTable(sigRanges)
 	old := sigLive
 	sigLive = tab
 	atomic.StoreUintptr(&sigCodeTab, uintptr(unsafe.Pointer(&tab[0])))

@@ -303,19 +303,7 @@ func TestDataImageContents(t *testing.T) {
 					copy(want[d.Offset.Value:], d.Init)
 				}
 			}
-			b, err := link.ELF(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := elf.NewFile(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := f.Section(".lucet.data").Data()
-			img, err := link.DecodeDataImage(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			img, _, _ := linked(t, o)
 			if !img.Complete {
 				t.Fatal("image not complete")
 			}
@@ -378,19 +366,7 @@ func TestSparseDataImageNotMade(t *testing.T) {
 			o := objtest.Small()
 			o.Meta.Mems[0].Limits = wasm.Limits{Min: 4000}
 			o.Meta.Datas = tt.datas
-			b, err := link.ELF(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := elf.NewFile(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := f.Section(".lucet.data").Data()
-			img, err := link.DecodeDataImage(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			img, b, f := linked(t, o)
 			if img.Complete != tt.complete || (link.ImageOf(&o.Meta) != nil) != tt.complete {
 				t.Fatalf("complete %v (ImageOf %v), want %v", img.Complete, link.ImageOf(&o.Meta) != nil, tt.complete)
 			}
@@ -409,4 +385,23 @@ func TestSparseDataImageNotMade(t *testing.T) {
 			}
 		})
 	}
+}
+
+// linked links o and decodes the data image its ELF carries.
+func linked(t *testing.T, o *object.Object) (*link.DataImage, []byte, *elf.File) {
+	t.Helper()
+	b, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.NewFile(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := f.Section(".lucet.data").Data()
+	img, err := link.DecodeDataImage(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img, b, f
 }
