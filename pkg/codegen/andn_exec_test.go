@@ -44,13 +44,6 @@ func TestAndNotAndZeroTests(t *testing.T) {
 		body func(x, y byte) []byte
 		want func(a, b uint64) uint64
 	}
-	cat := func(parts ...[]byte) []byte {
-		var out []byte
-		for _, p := range parts {
-			out = append(out, p...)
-		}
-		return out
-	}
 	not32 := []byte{0x41, 0x7f, 0x73} // i32.const -1; i32.xor
 	not64 := []byte{0x42, 0x7f, 0x85} // i64.const -1; i64.xor
 	ifElse := func(then, els byte) []byte { return []byte{0x04, 0x7f, 0x41, then, 0x05, 0x41, els, 0x0b} }

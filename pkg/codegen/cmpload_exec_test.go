@@ -36,13 +36,6 @@ func TestFusedCompareLoads(t *testing.T) {
 	x := []byte{0x20, 1}
 	seven := func(k kind) []byte { return []byte{k.cnst, 7} }
 	branch := []byte{0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b} // if (result i32) 1 else 2
-	cat := func(bs ...[]byte) []byte {
-		var out []byte
-		for _, b := range bs {
-			out = append(out, b...)
-		}
-		return out
-	}
 	m := &wasm.Module{
 		Types: []wasm.FuncType{
 			{Params: []wasm.ValType{wasm.I32, wasm.I64}},

@@ -26,13 +26,6 @@ func TestRedundantMasks(t *testing.T) {
 	c32 := func(v ...byte) []byte { return append([]byte{0x41}, v...) }
 	and, ext := []byte{0x71}, []byte{0xad}
 	ff, ffff := c32(0xff, 0x01), c32(0xff, 0xff, 0x03)
-	cat := func(bs ...[]byte) []byte {
-		var out []byte
-		for _, b := range bs {
-			out = append(out, b...)
-		}
-		return out
-	}
 	// loop: acc (local 1) = ld8(0); n (local 2) = 8; do acc ^= step; while --n.
 	loop := func(step []byte) []byte {
 		return cat(ld8(0), []byte{0x21, 1}, c32(8), []byte{0x21, 2, 0x03, 0x40, 0x20, 1}, step,

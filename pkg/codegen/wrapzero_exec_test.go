@@ -19,24 +19,7 @@ import (
 func TestWrapUpperZero(t *testing.T) {
 	m := &wasm.Module{Types: []wasm.FuncType{{Params: []wasm.ValType{wasm.I64, wasm.I64}, Results: []wasm.ValType{wasm.I64}}}}
 	x := []byte{0x20, 0}
-	i64 := func(v int64) []byte {
-		b := []byte{0x42}
-		for {
-			c := byte(v & 0x7f)
-			v >>= 7
-			if v == 0 && c&0x40 == 0 || v == -1 && c&0x40 != 0 {
-				return append(b, c)
-			}
-			b = append(b, c|0x80)
-		}
-	}
-	cat := func(bs ...[]byte) []byte {
-		var out []byte
-		for _, b := range bs {
-			out = append(out, b...)
-		}
-		return out
-	}
+	i64 := func(v int64) []byte { return append([]byte{0x42}, sleb64(v)...) }
 	ops := map[string][]byte{
 		"clz":      cat(x, []byte{0x79}),
 		"ctz":      cat(x, []byte{0x7a}),

@@ -35,13 +35,6 @@ func TestMaterializedCompares(t *testing.T) {
 	}
 	pokeType := uint32(len(m.Types))
 	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32, wasm.I64}})
-	cat := func(bs ...[]byte) []byte {
-		var out []byte
-		for _, b := range bs {
-			out = append(out, b...)
-		}
-		return out
-	}
 	var names []string
 	add := func(name string, typ uint32, locals []wasm.LocalEntry, n uint32, body []byte) {
 		m.Funcs = append(m.Funcs, typ)
