@@ -74,10 +74,7 @@ func TestCalleeSavedAcrossExits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts := codegen.Options{OptLevel: opt, Bounds: bounds}
-			if bounds == object.BoundsGuard {
-				opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-			}
+			opts := compileOptions(opt, bounds)
 			obj, err := codegen.Compile(m, opts)
 			if err != nil {
 				t.Fatal(err)

@@ -822,15 +822,21 @@ func compileFile(t testing.TB, path string, bounds object.BoundsChecks) *object.
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := codegen.Options{Bounds: bounds}
-	if bounds == object.BoundsGuard {
-		opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-	}
-	obj, err := codegen.Compile(m, opts)
+	obj, err := codegen.Compile(m, compileOptions(0, bounds))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return obj
+}
+
+// compileOptions is codegen's options for opt and bounds, with the
+// reservation and guard the guard layout needs.
+func compileOptions(opt int, bounds object.BoundsChecks) codegen.Options {
+	opts := codegen.Options{OptLevel: opt, Bounds: bounds}
+	if bounds == object.BoundsGuard {
+		opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
+	}
+	return opts
 }
 
 // loadWasm compiles m with explicit bounds checks and loads it, closed

@@ -48,10 +48,7 @@ func TestHostMultipleResults(t *testing.T) {
 	h1 := []uint64{math.Float64bits(2.25), 0x55555555, 0x6666666677777777}
 	for _, opt := range []int{0, 1, 2} {
 		for _, bounds := range []object.BoundsChecks{object.BoundsGuard, object.BoundsExplicit} {
-			opts := codegen.Options{OptLevel: opt, Bounds: bounds}
-			if bounds == object.BoundsGuard {
-				opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-			}
+			opts := compileOptions(opt, bounds)
 			obj, err := codegen.Compile(m, opts)
 			if err != nil {
 				t.Fatal(err)

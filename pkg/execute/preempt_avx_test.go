@@ -71,10 +71,8 @@ func TestPreemptKeepsYMM(t *testing.T) {
 	}{{"explicit", object.BoundsExplicit}, {"guard", object.BoundsGuard}} {
 		bounds := tc.bounds
 		t.Run(tc.name, func(t *testing.T) {
-			opts := codegen.Options{Bounds: bounds, Features: features}
-			if bounds == object.BoundsGuard {
-				opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-			}
+			opts := compileOptions(0, bounds)
+			opts.Features = features
 			obj, err := codegen.Compile(m, opts)
 			if err != nil {
 				t.Fatal(err)

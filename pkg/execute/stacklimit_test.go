@@ -61,10 +61,7 @@ func limitModule(t testing.TB) *wasm.Module {
 // runs *hook when it is not nil.
 func limitStore(t testing.TB, opt int, bounds object.BoundsChecks, cfg Config, hook *func(*Store)) (s *Store, a, b *Instance) {
 	t.Helper()
-	opts := codegen.Options{OptLevel: opt, Bounds: bounds}
-	if bounds == object.BoundsGuard {
-		opts.MemReserve, opts.MemGuard = 4<<30, 2<<30
-	}
+	opts := compileOptions(opt, bounds)
 	obj, err := codegen.Compile(limitModule(t), opts)
 	if err != nil {
 		t.Fatal(err)
