@@ -17,11 +17,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-20}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-if [ -z "${LUCET_RUN:-}" ]; then make -s build; LUCET_RUN=bin/lucet-run; fi
-CGO_ENABLED=0 go build -buildvcs=false -tags urfave_cli_no_docs -o "$tmp/clihello" ./scripts/clihello
-# Fresh copies, as scripts/startup.sh runs them (see its comment).
-cp "$LUCET_RUN" "$tmp/lucetrun"
-bin/lucetc testdata/hello.wasm -o "$tmp/hello.so" 2>/dev/null || go run -tags urfave_cli_no_docs ./cmd/lucetc testdata/hello.wasm -o "$tmp/hello.so"
+. scripts/start-setup.sh
 for c in "lucetrun $tmp/hello.so" clihello; do
 	n=${c%% *}
 	perf record -q -e page-faults -c 1 -d -o "$tmp/$n.data" -- \
