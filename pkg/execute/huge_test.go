@@ -3,6 +3,7 @@ package execute
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,38 +12,49 @@ import (
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
+// smapsLines calls f with each field line of /proc/self/smaps and the
+// range [lo, hi) of the mapping it describes, until f returns false.
+func smapsLines(t *testing.T, f func(lo, hi uint64, line string) bool) {
+	t.Helper()
+	file, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skipf("no /proc/self/smaps: %v", err)
+	}
+	defer file.Close()
+	var lo, hi uint64
+	sc := bufio.NewScanner(file)
+	for sc.Scan() {
+		line := sc.Text()
+		if l, h, ok := strings.Cut(strings.Fields(line + " x")[0], "-"); ok && !strings.HasSuffix(l, ":") {
+			a, err1 := strconv.ParseUint(l, 16, 64)
+			b, err2 := strconv.ParseUint(h, 16, 64)
+			if err1 == nil && err2 == nil {
+				lo, hi = a, b
+				continue
+			}
+		}
+		if !f(lo, hi, line) {
+			return
+		}
+	}
+}
+
 // hugeAdvised reports whether the mapping holding address a carries the
 // MADV_HUGEPAGE flag ("hg" in /proc/self/smaps' VmFlags).
 func hugeAdvised(t *testing.T, a uintptr) bool {
 	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no /proc/self/smaps: %v", err)
-	}
-	defer f.Close()
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if lo, hi, ok := strings.Cut(strings.Fields(line + " x")[0], "-"); ok && !strings.HasSuffix(lo, ":") {
-			l, err1 := strconv.ParseUint(lo, 16, 64)
-			h, err2 := strconv.ParseUint(hi, 16, 64)
-			if err1 == nil && err2 == nil {
-				in = uint64(a) >= l && uint64(a) < h
-				continue
-			}
+	found, advised := false, false
+	smapsLines(t, func(lo, hi uint64, line string) bool {
+		if uint64(a) < lo || uint64(a) >= hi || !strings.HasPrefix(line, "VmFlags:") {
+			return true
 		}
-		if in && strings.HasPrefix(line, "VmFlags:") {
-			for _, fl := range strings.Fields(line)[1:] {
-				if fl == "hg" {
-					return true
-				}
-			}
-			return false
-		}
+		found, advised = true, slices.Contains(strings.Fields(line)[1:], "hg")
+		return false
+	})
+	if !found {
+		t.Fatalf("no mapping holds %#x", a)
 	}
-	t.Fatalf("no mapping holds %#x", a)
-	return false
+	return advised
 }
 
 // TestHugePages checks which parts of a memory are advised for
@@ -144,28 +156,14 @@ func TestPooledHugeMemoryIsClean(t *testing.T) {
 // that overlap [lo, hi): how much of that range huge pages map.
 func anonHugeKiB(t *testing.T, lo, hi uintptr) int {
 	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no /proc/self/smaps: %v", err)
-	}
-	defer f.Close()
-	in, kib := false, 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if l, h, ok := strings.Cut(strings.Fields(line + " x")[0], "-"); ok && !strings.HasSuffix(l, ":") {
-			a, err1 := strconv.ParseUint(l, 16, 64)
-			b, err2 := strconv.ParseUint(h, 16, 64)
-			if err1 == nil && err2 == nil {
-				in = uint64(lo) < b && uint64(hi) > a
-				continue
-			}
-		}
-		if f := strings.Fields(line); in && len(f) >= 2 && f[0] == "AnonHugePages:" {
+	kib := 0
+	smapsLines(t, func(a, b uint64, line string) bool {
+		if f := strings.Fields(line); uint64(lo) < b && uint64(hi) > a && len(f) >= 2 && f[0] == "AnonHugePages:" {
 			n, _ := strconv.Atoi(f[1])
 			kib += n
 		}
-	}
+		return true
+	})
 	return kib
 }
 
