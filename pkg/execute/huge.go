@@ -29,14 +29,17 @@ import (
 // kernel with none free, or THP off, maps small pages.
 const hugeFrom = 4 << 20
 
-// adviseHuge asks for huge pages over m's reservation from hugeFrom (or
-// the end of the data image mapped at its start, if further) on, when
+// hugeStart is where m's range for huge pages begins: hugeFrom, or the
+// end of the data image mapped at its start if further.
+func (m *Memory) hugeStart() uintptr { return max(hugeFrom, roundUp(m.image, pageSize)) }
+
+// adviseHuge asks for huge pages over m's reservation from hugeStart on, when
 // the memory's length goes from cur to n bytes across hugeFrom.
 func (m *Memory) adviseHuge(cur, n uintptr) {
 	if m.dense || cur > hugeFrom || n <= hugeFrom {
 		return
 	}
-	from := max(hugeFrom, roundUp(m.image, pageSize))
+	from := m.hugeStart()
 	if from < uintptr(len(m.res.mem)) {
 		_ = unix.Madvise(m.res.mem[from:], unix.MADV_HUGEPAGE)
 	}
@@ -54,7 +57,7 @@ func (m *Memory) smallPages(on bool) bool {
 	if m.dense || load64(m.desc+abi.MemDescLen) <= hugeFrom {
 		return false
 	}
-	from := max(hugeFrom, roundUp(m.image, pageSize))
+	from := m.hugeStart()
 	if from >= uintptr(len(m.res.mem)) {
 		return false
 	}
@@ -87,7 +90,7 @@ func (m *Memory) collapseHuge(cur, n uintptr) {
 	if m.dense || cur <= hugeFrom {
 		return
 	}
-	from := max(hugeFrom, roundUp(m.image, pageSize))
+	from := m.hugeStart()
 	base := m.res.addr()
 	blk := (base + cur) &^ (hugePage - 1)
 	if blk == base+cur || blk < base+from || blk+hugePage > base+n {
