@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -103,6 +104,26 @@ func TestCacheOnlyForWasm(t *testing.T) {
 		}
 		if got := strings.Count(errs, warning); got != map[bool]int{false: 0, true: 1}[c.warn] {
 			t.Errorf("%s: the cache warning appears %d times in %q", c.name, got, errs)
+		}
+	}
+}
+
+// lucet-run verifies signatures with internal/edverify and reads keys with
+// internal/keyfile: crypto/ed25519 (and with it edwards25519's package
+// initialisation, ~85 K instructions of every start) and crypto/rand must
+// not be linked again, through any package.
+func TestNoEd25519Linked(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, "github.com/lucet-go/lucet/internal/edverify") {
+		t.Fatalf("internal/edverify not among lucet-run's %d dependencies", len(deps))
+	}
+	for _, p := range []string{"crypto/ed25519", "crypto/internal/fips140/edwards25519", "crypto/rand", "github.com/lucet-go/lucet/pkg/sign"} {
+		if slices.Contains(deps, p) {
+			t.Errorf("lucet-run links %s", p)
 		}
 	}
 }
