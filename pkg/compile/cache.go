@@ -2,7 +2,6 @@ package compile
 
 import (
 	"bufio"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/sha256"
 	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/load"
 )
