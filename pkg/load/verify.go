@@ -29,6 +29,9 @@ type Option func(*options)
 type options struct {
 	keys           [][]byte
 	maxReservation uint64
+	// read: read the file rather than map it (FileOrContents of a file
+	// named .wasm, which is most likely to be one; see there).
+	read bool
 }
 
 func newOptions(opts []Option) *options {
