@@ -265,7 +265,9 @@ func TestRFC8032(t *testing.T) {
 		if !check(t, "RFC 8032 "+v.pub, pub, msg, sig) {
 			t.Fatalf("RFC 8032 %s refused", v.pub)
 		}
-		mutations(t, pub, msg, sig)
+		if v.msg == "" {
+			mutations(t, pub, msg, sig)
+		}
 	}
 }
 
@@ -330,7 +332,7 @@ func TestGoVectors(t *testing.T) {
 		if !check(t, "Go vector", pub, msg, sig) {
 			t.Fatalf("vector %d refused", n)
 		}
-		if n%32 == 0 {
+		if n%64 == 0 {
 			mutations(t, pub, msg, sig)
 		}
 		n++
@@ -365,7 +367,7 @@ func TestRandom(t *testing.T) {
 			check(t, "other R", pub, msg, append(append([]byte(nil), prevSig[:32]...), sig[32:]...))
 		}
 		prevSig = sig
-		if i < 2 {
+		if i == 0 {
 			mutations(t, pub, msg, sig)
 		}
 	}
