@@ -22,7 +22,6 @@
 package main
 
 import (
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -213,7 +212,7 @@ type runOptions struct {
 type loadOptions struct {
 	preloads [][2]string // name, path
 	noCache  bool
-	trusted  []ed25519.PublicKey // --trusted-keys: only objects signed by one of these run
+	trusted  [][]byte // --trusted-keys: only objects signed by one of these run
 }
 
 // run is main without the process: tests call it in-process.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -103,6 +104,30 @@ func TestCacheOnlyForWasm(t *testing.T) {
 		}
 		if got := strings.Count(errs, warning); got != map[bool]int{false: 0, true: 1}[c.warn] {
 			t.Errorf("%s: the cache warning appears %d times in %q", c.name, got, errs)
+		}
+	}
+}
+
+// lucet-run verifies signatures with internal/edverify, reads keys with
+// internal/keyfile and hashes with internal/sha256: no package of Go's
+// crypto tree may be linked again, through any package. crypto/ed25519
+// brought edwards25519's package initialisation (~85 K instructions of
+// every start) and crypto/sha256 the FIPS module's chain (crypto/cipher,
+// AES-GCM, the DRBG, SHA-512, ...: 0.03 ms and 5 page faults a start).
+func TestNoCryptoLinked(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, p := range []string{"github.com/lucet-go/lucet/internal/edverify", "github.com/lucet-go/lucet/internal/sha256"} {
+		if !slices.Contains(deps, p) {
+			t.Fatalf("%s not among lucet-run's %d dependencies", p, len(deps))
+		}
+	}
+	for _, p := range deps {
+		if p == "crypto" || strings.HasPrefix(p, "crypto/") || p == "github.com/lucet-go/lucet/pkg/sign" {
+			t.Errorf("lucet-run links %s", p)
 		}
 	}
 }

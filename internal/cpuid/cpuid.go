@@ -25,6 +25,9 @@ type Features struct {
 	SSSE3, SSE41, SSE42, POPCNT, LZCNT, BMI1, BMI2, AVX, AVX2 bool
 	// ERMS (fast rep movsb/stosb) tunes code; nothing requires it.
 	ERMS bool
+	// SHA (the SHA extensions) speeds internal/sha256; nothing requires
+	// it either.
+	SHA bool
 }
 
 // features is a composite literal: the linker lays it out, no init code.
@@ -51,7 +54,7 @@ func withGODEBUG(f Features, godebug string) Features {
 		}{
 			{"ssse3", &f.SSSE3}, {"sse41", &f.SSE41}, {"sse42", &f.SSE42}, {"popcnt", &f.POPCNT},
 			{"lzcnt", &f.LZCNT}, {"bmi1", &f.BMI1}, {"bmi2", &f.BMI2}, {"avx", &f.AVX}, {"avx2", &f.AVX2},
-			{"erms", &f.ERMS},
+			{"erms", &f.ERMS}, {"sha", &f.SHA},
 		} {
 			if all || name == "cpu."+x.name {
 				*x.has = false
@@ -96,8 +99,8 @@ func HardwareBase() Features {
 	return f
 }
 
-// withERMS is f with ERMS set to has.
-func (f Features) withERMS(has bool) Features { f.ERMS = has; return f }
+// required is f without the features that only tune (ERMS, SHA).
+func (f Features) required() Features { f.ERMS, f.SHA = false, false; return f }
 
 // base is Hardware's answer but for LZCNT, which lzcnt says is known
 // too (detect ran).
@@ -117,8 +120,9 @@ var allBase = Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, BMI1
 // answer is the hardware's. A feature the runtime does not report may
 // be missing or only turned off, which only CPUID tells apart: detect.
 func detectBase() base {
-	// ERMS is taken as the runtime reports it either way: it only tunes.
-	if f, ok := fromRuntime(); ok && f.withERMS(false) == allBase {
+	// ERMS and SHA are taken as the runtime reports them either way:
+	// they only tune.
+	if f, ok := fromRuntime(); ok && f.required() == allBase {
 		return base{f: f}
 	}
 	return base{f: detect(), lzcnt: true}

@@ -41,6 +41,7 @@ func detect() Features {
 		f.AVX2 = has(ebx7, 5) && osAVX
 		f.BMI2 = has(ebx7, 8)
 		f.ERMS = has(ebx7, 9)
+		f.SHA = has(ebx7, 29)
 	}
 	f.LZCNT = detectLZCNT()
 	return f

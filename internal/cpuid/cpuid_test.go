@@ -45,15 +45,16 @@ func TestX86NoAlloc(t *testing.T) {
 }
 
 func TestGODEBUGTurnsOff(t *testing.T) {
-	all := Features{true, true, true, true, true, true, true, true, true, true}
+	all := Features{true, true, true, true, true, true, true, true, true, true, true}
 	for _, c := range []struct {
 		godebug string
 		want    Features
 	}{
 		{"", all},
-		{"cpu.sse41=off", Features{SSSE3: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, BMI2: true, AVX: true, AVX2: true, ERMS: true}},
-		{"madvdontneed=1,cpu.avx2=off,cpu.bmi2=off", Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, AVX: true, ERMS: true}},
-		{"cpu.erms=off", Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, BMI2: true, AVX: true, AVX2: true}},
+		{"cpu.sse41=off", Features{SSSE3: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, BMI2: true, AVX: true, AVX2: true, ERMS: true, SHA: true}},
+		{"madvdontneed=1,cpu.avx2=off,cpu.bmi2=off", Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, AVX: true, ERMS: true, SHA: true}},
+		{"cpu.erms=off", Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, BMI2: true, AVX: true, AVX2: true, SHA: true}},
+		{"cpu.sha=off", Features{SSSE3: true, SSE41: true, SSE42: true, POPCNT: true, LZCNT: true, BMI1: true, BMI2: true, AVX: true, AVX2: true, ERMS: true}},
 		{"cpu.all=off", Features{}},
 		{"cpu.sse41=on,cpu.avx=1,sse41=off", all},
 	} {

@@ -72,6 +72,6 @@ func fromRuntime() (Features, bool) {
 	return Features{
 		SSSE3: x.HasSSSE3, SSE41: x.HasSSE41, SSE42: x.HasSSE42, POPCNT: x.HasPOPCNT,
 		BMI1: x.HasBMI1, BMI2: x.HasBMI2, AVX: x.HasAVX, AVX2: x.HasAVX2,
-		ERMS: x.HasERMS,
+		ERMS: x.HasERMS, SHA: x.HasSHA,
 	}, true
 }

@@ -1,8 +1,7 @@
 package compile
 
 import (
-	"bufio"
-	"crypto/sha256"
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lucet-go/lucet/internal/cliflag"
+	"github.com/lucet-go/lucet/internal/sha256"
 	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/load"
 )
@@ -196,26 +196,40 @@ func (r record) marshal() []byte {
 	return fmt.Appendf(nil, "%s\nsource %x\nobject %x\n", recordMagic, r.source, r.object)
 }
 
+// parseRecord reads a record as marshal writes it, exactly (lowercase
+// hex, one newline after each line); anything else is not one. The
+// record is read into a buffer on the stack: bufio.Scanner's 4 KiB buffer
+// was a size class nothing else on a warm start used, a fresh span and
+// page for every lucet-run of a .wasm.
 func parseRecord(rd io.Reader) (record, bool) {
 	var r record
-	s := bufio.NewScanner(io.LimitReader(rd, 4096))
-	lines := []string{}
-	for s.Scan() {
-		lines = append(lines, s.Text())
+	const size = len(recordMagic) + len("\nsource \nobject \n") + 4*sha256.Size
+	var buf [size + 1]byte
+	n, err := io.ReadFull(rd, buf[:])
+	if n != size || err != io.ErrUnexpectedEOF {
+		return r, false // shorter, longer, or unreadable
 	}
-	if len(lines) != 3 || lines[0] != recordMagic {
-		return r, false
-	}
-	for i, dst := range []*[32]byte{&r.source, &r.object} {
-		want := []string{"source ", "object "}[i]
-		h, ok := strings.CutPrefix(lines[i+1], want)
-		b, err := hex.DecodeString(h)
-		if !ok || err != nil || len(b) != 32 {
+	b := buf[:n]
+	for _, field := range []struct {
+		prefix string
+		dst    *[32]byte
+	}{{recordMagic + "\nsource ", &r.source}, {"\nobject ", &r.object}} {
+		if !bytes.HasPrefix(b, []byte(field.prefix)) {
 			return r, false
 		}
-		copy(dst[:], b)
+		b = b[len(field.prefix):]
+		h := b[:2*sha256.Size]
+		for _, c := range h {
+			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+				return r, false
+			}
+		}
+		if _, err := hex.Decode(field.dst[:], h); err != nil {
+			return r, false
+		}
+		b = b[len(h):]
 	}
-	return r, true
+	return r, string(b) == "\n"
 }
 
 // get loads the entry for key if it is trusted and was compiled from the

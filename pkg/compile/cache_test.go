@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"encoding/hex"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -482,5 +483,37 @@ func TestLookup(t *testing.T) {
 	// Bytes that are not a .wasm module are Load's to refuse or load.
 	if _, err := c.Compile([]byte("(module)"), opts); err != ErrTextFormat {
 		t.Errorf("Compile of the text format: %v, want ErrTextFormat", err)
+	}
+}
+
+// parseRecord reads back what marshal writes and nothing else: a record
+// cut short, extended, with uppercase or non-hex digits, another magic,
+// or lines out of order is not one (the entry is then recompiled).
+func TestParseRecord(t *testing.T) {
+	var want record
+	for i := range want.source {
+		want.source[i] = byte(i)
+		want.object[i] = byte(255 - i)
+	}
+	good := string(want.marshal())
+	if got, ok := parseRecord(strings.NewReader(good)); !ok || got != want {
+		t.Fatalf("round trip: %v, %+v", ok, got)
+	}
+	srcHex, objHex := hex.EncodeToString(want.source[:]), hex.EncodeToString(want.object[:])
+	for _, bad := range []string{
+		"",
+		good[:len(good)-1],
+		good + "\n",
+		good + "x",
+		strings.ToUpper(good),
+		strings.Replace(good, srcHex[:2], "0g", 1),
+		strings.Replace(good, recordMagic, "lucet cache entry 2", 1),
+		recordMagic + "\nobject " + objHex + "\nsource " + srcHex + "\n",
+		strings.Replace(good, "\n", "\r\n", -1),
+		strings.Replace(good, "source ", "source  ", 1)[:len(good)],
+	} {
+		if got, ok := parseRecord(strings.NewReader(bad)); ok {
+			t.Errorf("parseRecord(%q) = %+v, accepted", bad, got)
+		}
 	}
 }

@@ -2,12 +2,12 @@ package link
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 
 	"github.com/lucet-go/lucet/internal/crc32c"
+	"github.com/lucet-go/lucet/internal/sha256"
 )
 
 // The module header is the content of the section HeaderSection; the

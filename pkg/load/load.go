@@ -23,6 +23,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -136,7 +137,7 @@ func fromFD(fd int, size int64, regular, orContents bool, o *options) (*Module, 
 	if regular && size > sniff.Max {
 		return nil, nil, &sniff.TooLargeError{Limit: sniff.Max}
 	}
-	if !regular || size < 64 || size > math.MaxInt32 || o.keys != nil {
+	if !regular || size < 64 || size > math.MaxInt32 || o.keys != nil || o.read {
 		b, err := readFD(fd, size, regular)
 		if err != nil {
 			return nil, nil, err
@@ -307,7 +308,16 @@ func FileOrContents(path string, opts ...Option) (*Module, []byte, error) {
 	if mode == unix.S_IFDIR {
 		return nil, nil, fmt.Errorf("%s: is a directory, not a module", path)
 	}
-	m, b, err := fromFD(fd, st.Size, mode == unix.S_IFREG, true, newOptions(opts))
+	// A file named .wasm is read from the start, not mapped: mapping it
+	// to look at its first bytes, then unmapping it and reading it (a
+	// .wasm is compiled from private memory) was an mmap, a page fault
+	// and a munmap (a TLB flush on every CPU the process ran on) more
+	// per run of lucet-run hello.wasm with the cache warm. Whatever such
+	// a file holds is still told by its content: an object named .wasm
+	// loads from the bytes read, as a signed object does.
+	o := newOptions(opts)
+	o.read = strings.HasSuffix(path, ".wasm")
+	m, b, err := fromFD(fd, st.Size, mode == unix.S_IFREG, true, o)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load: %s: %w", path, err)
 	}

@@ -490,6 +490,10 @@ func TestFileOrContents(t *testing.T) {
 		{name: "empty", path: write("empty", nil), contents: []byte{}},
 		{name: "object through a FIFO", path: fifo, feed: obj, module: true},
 		{name: "wasm through a FIFO", path: fifo, feed: wasmBytes, contents: wasmBytes},
+		// A name ending in .wasm makes it read rather than mapped; the
+		// content still decides.
+		{name: "object named .wasm", path: write("obj.wasm", obj), module: true},
+		{name: "truncated object named .wasm", path: write("cut.wasm", obj[:200]), err: "load: " + filepath.Join(dir, "cut.wasm") + ": "},
 		{name: "truncated object", path: write("cut.so", obj[:200]), err: "load: " + filepath.Join(dir, "cut.so") + ": "},
 		{name: "unsigned with keys", path: write("small2.so", obj), opts: []Option{RequireSignature()}, errIs: ErrUnsigned},
 		{name: "directory", path: dir, err: dir + ": is a directory, not a module"},

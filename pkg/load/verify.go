@@ -2,10 +2,10 @@ package load
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 
+	"github.com/lucet-go/lucet/internal/edverify"
 	"github.com/lucet-go/lucet/internal/version"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
@@ -27,8 +27,11 @@ const DefaultMaxReservation = 16 << 30
 type Option func(*options)
 
 type options struct {
-	keys           []ed25519.PublicKey
+	keys           [][]byte
 	maxReservation uint64
+	// read: read the file rather than map it (FileOrContents of a file
+	// named .wasm, which is most likely to be one; see there).
+	read bool
 }
 
 func newOptions(opts []Option) *options {
@@ -41,12 +44,17 @@ func newOptions(opts []Option) *options {
 
 // RequireSignature makes the loader refuse any object that is not signed
 // by one of keys: unsigned, signed by another key, or changed after
-// signing. With no keys every object is refused.
-func RequireSignature(keys ...ed25519.PublicKey) Option {
+// signing. With no keys every object is refused. Each key is a 32-byte
+// ed25519 public key (an ed25519.PublicKey is one; a key of another
+// length is trusted by nothing). The signature is checked by
+// internal/edverify, which accepts what crypto/ed25519.Verify accepts
+// without linking it: its package initialisation cost every lucet-run
+// start, signature or not.
+func RequireSignature(keys ...[]byte) Option {
 	return func(o *options) {
 		o.keys = append(o.keys, keys...)
 		if o.keys == nil {
-			o.keys = []ed25519.PublicKey{}
+			o.keys = [][]byte{}
 		}
 	}
 }
@@ -83,14 +91,14 @@ func (o *options) verify(p *Image, b []byte) error {
 
 // verifySignature checks the file's full SHA-256 (the CRC is all an
 // ordinary load checks) and the signature over it.
-func verifySignature(p *Image, b []byte, keys []ed25519.PublicKey) error {
+func verifySignature(p *Image, b []byte, keys [][]byte) error {
 	h := &p.Header
 	if !h.Signed() {
 		return ErrUnsigned
 	}
 	trusted := false
 	for _, k := range keys {
-		if len(k) == ed25519.PublicKeySize && bytes.Equal(k, h.Signer[:]) {
+		if len(k) == edverify.PublicKeySize && bytes.Equal(k, h.Signer[:]) {
 			trusted = true
 		}
 	}
@@ -103,7 +111,7 @@ func verifySignature(p *Image, b []byte, keys []ed25519.PublicKey) error {
 	if sum != h.Checksum {
 		return fmt.Errorf("%w: checksum mismatch (recorded sha256 %x…, computed %x…)", ErrBadSignature, h.Checksum[:6], sum[:6])
 	}
-	if !ed25519.Verify(h.Signer[:], link.SignedMessage(h.Checksum), h.Signature[:]) {
+	if !edverify.Verify(h.Signer[:], link.SignedMessage(h.Checksum), h.Signature[:]) {
 		return ErrBadSignature
 	}
 	return nil

@@ -420,14 +420,14 @@ func TestSignature(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		b    []byte
-		keys []ed25519.PublicKey
+		keys [][]byte
 		want error
 	}{
-		{"unsigned", b, []ed25519.PublicKey{pub}, load.ErrUnsigned},
-		{"other key", byOther, []ed25519.PublicKey{pub}, load.ErrUntrustedKey},
+		{"unsigned", b, [][]byte{pub}, load.ErrUnsigned},
+		{"other key", byOther, [][]byte{pub}, load.ErrUntrustedKey},
 		{"no trusted keys", signed, nil, load.ErrUntrustedKey},
-		{"tampered", tampered, []ed25519.PublicKey{pub}, load.ErrBadSignature},
-		{"moved", moved, []ed25519.PublicKey{pub}, load.ErrBadSignature},
+		{"tampered", tampered, [][]byte{pub}, load.ErrBadSignature},
+		{"moved", moved, [][]byte{pub}, load.ErrBadSignature},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "m.so")

@@ -14,6 +14,8 @@
 // A trusted-keys file holds any number of public-key lines; blank lines and
 // lines starting with # are ignored. Keygen writes a secret key file (mode
 // 0600) and a public key file beside it named with a .pub suffix.
+// internal/keyfile reads them (lucet-run reads public keys there without
+// linking crypto/ed25519); pkg/load verifies with internal/edverify.
 package sign
 
 import (
@@ -23,19 +25,19 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/lucet-go/lucet/internal/keyfile"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/load"
 )
 
 // Key file line prefixes.
 const (
-	secretTag = "lucet-ed25519-secret"
-	publicTag = "lucet-ed25519"
+	secretTag = keyfile.SecretTag
+	publicTag = keyfile.PublicTag
 )
 
 // Object signs the module file b in place with priv. It refuses a file
@@ -124,37 +126,11 @@ func writeNew(path string, b []byte, mode os.FileMode) error {
 // MaxKeyFile bounds what ReadPrivateKey and ReadPublicKeys read: about
 // 15,000 public-key lines. A key file named as /dev/zero, /dev/urandom or
 // a FIFO that never ends was read until memory ran out.
-const MaxKeyFile = 1 << 20
-
-// readKeyFile reads path, refusing one longer than MaxKeyFile without
-// reading past it.
-func readKeyFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxKeyFile+1))
-	if err != nil {
-		return nil, &os.PathError{Op: "read", Path: path, Err: unwrapPathErr(err)}
-	}
-	if len(b) > MaxKeyFile {
-		return nil, fmt.Errorf("%s: longer than %d bytes, not a key file", path, MaxKeyFile)
-	}
-	return b, nil
-}
-
-func unwrapPathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+const MaxKeyFile = keyfile.MaxSize
 
 // ReadPrivateKey reads a secret key file.
 func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
-	b, err := readKeyFile(path)
+	b, err := keyfile.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("key %w", err)
 	}
@@ -171,40 +147,20 @@ func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
 
 // ReadPublicKeys reads a trusted-keys file: every public-key line in it.
 func ReadPublicKeys(path string) ([]ed25519.PublicKey, error) {
-	b, err := readKeyFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("trusted keys: %w", err)
-	}
-	keys, err := ParsePublicKeys(b)
-	if err != nil {
-		return nil, fmt.Errorf("trusted keys %s: %w", path, err)
-	}
-	return keys, nil
+	keys, err := keyfile.ReadPublic(path)
+	return publicKeys(keys), err
 }
 
 // ParsePublicKeys parses the content of a trusted-keys file.
 func ParsePublicKeys(b []byte) ([]ed25519.PublicKey, error) {
-	var keys []ed25519.PublicKey
-	for i, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Fields(line)
-		if f[0] == secretTag {
-			return nil, fmt.Errorf("line %d is a secret key, not a public one", i+1)
-		}
-		if f[0] != publicTag || len(f) < 2 {
-			return nil, fmt.Errorf("line %d: want %q and a key", i+1, publicTag)
-		}
-		k, err := base64.StdEncoding.DecodeString(f[1])
-		if err != nil || len(k) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("line %d: malformed public key", i+1)
-		}
-		keys = append(keys, ed25519.PublicKey(k))
+	keys, err := keyfile.ParsePublic(b)
+	return publicKeys(keys), err
+}
+
+func publicKeys(keys [][]byte) []ed25519.PublicKey {
+	var out []ed25519.PublicKey
+	for _, k := range keys {
+		out = append(out, k)
 	}
-	if len(keys) == 0 {
-		return nil, errors.New("no public keys")
-	}
-	return keys, nil
+	return out
 }
