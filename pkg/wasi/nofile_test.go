@@ -1,0 +1,189 @@
+package wasi
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// nofileChildEnv names the test a child process runs under a lowered
+// RLIMIT_NOFILE.
+const nofileChildEnv = "LUCET_WASI_NOFILE_CHILD"
+
+// inNofileChild runs t in a child process of this test binary whose soft
+// RLIMIT_NOFILE is limit, set before anything in the child computes the
+// process-wide budget from it. In the parent it waits for the child's
+// result and returns false; in the child it returns true and t goes on.
+func inNofileChild(t *testing.T, limit uint64) bool {
+	t.Helper()
+	if os.Getenv(nofileChildEnv) == t.Name() {
+		var rl unix.Rlimit
+		if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {
+			t.Fatal(err)
+		}
+		nofileOrig = rl
+		rl.Cur = limit
+		if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &rl); err != nil {
+			t.Fatal(err)
+		}
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), nofileChildEnv+"="+t.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("child did not run the test:\n%s", out)
+	}
+	return false
+}
+
+// nofileOrig is the limit inNofileChild lowered, for restoreNofile.
+var nofileOrig unix.Rlimit
+
+// restoreNofile puts back the limit inNofileChild lowered: removing a deep
+// tree takes a descriptor per level (os.RemoveAll).
+func restoreNofile() {
+	if nofileOrig.Cur != 0 {
+		unix.Setrlimit(unix.RLIMIT_NOFILE, &nofileOrig)
+	}
+}
+
+// deepTree makes dir/d/d/... levels deep, with a file f holding "level40"
+// in the directory 40 levels down, and returns the path to open it the
+// long way: down every level, back up to level 40, then f.
+func deepTree(t *testing.T, levels int) (dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, strings.Repeat("d/", levels)), 0o755); err != nil {
+		t.Skip("cannot build a deep tree here:", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, strings.Repeat("d/", 40), "f"), []byte("level40"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(restoreNofile) // runs before TempDir's removal
+	return dir, strings.Repeat("d/", levels) + strings.Repeat("../", levels-40) + "f"
+}
+
+// The fallback walk holds few directory fds however deep it goes and back,
+// and counts them against the process-wide budget: 50 (49 for the walk
+// and the file it opens) is enough for a walk 500 levels down and 460 up;
+// 20 is not, and the guest gets ENFILE rather than the walk taking more.
+// (The walk used to hold one fd per level, uncounted: 500 here.)
+func TestWalkHoldsFewFDs(t *testing.T) {
+	dir, path := deepTree(t, 500)
+	h := newHarness(t, Config{Preopens: []Preopen{{HostPath: dir, GuestPath: "."}}})
+	h.s.walk = true
+	t.Cleanup(func() { hostFDCapOverride.Store(0) })
+	before := hostFDs.Load()
+	hostFDCapOverride.Store(before + maxWalkDepth/walkWindow + walkWindow + 1 + 1)
+	fd, e := h.open(3, false, path, 0, rightFdRead, 0, 0)
+	if e != ErrnoSuccess {
+		t.Fatalf("walk within the budget: errno %d", e)
+	}
+	if got := string(h.read(fd, 16)); got != "level40" {
+		t.Fatalf("walk opened the wrong file: read %q", got)
+	}
+	if n := hostFDs.Load(); n != before+1 {
+		t.Fatalf("after the walk %d fds counted, want %d (the file)", n, before+1)
+	}
+	h.must("fd_close", uint64(fd))
+	hostFDCapOverride.Store(before + 20)
+	if _, e := h.open(3, false, path, 0, rightFdRead, 0, 0); e != ErrnoNfile {
+		t.Fatalf("walk past the budget: errno %d, want ENFILE (%d)", e, ErrnoNfile)
+	}
+	if n := hostFDs.Load(); n != before {
+		t.Fatalf("after a refused walk %d fds counted, want %d", n, before)
+	}
+}
+
+// Under RLIMIT_NOFILE 400 (the guests' budget 144) a walk 500 levels down
+// opens its file, and the host can still open files. The walk used to need
+// one host fd per level and got EMFILE from the kernel.
+func TestWalkUnderLowNofile(t *testing.T) {
+	if !inNofileChild(t, 400) {
+		return
+	}
+	dir, path := deepTree(t, 500)
+	h := newHarness(t, Config{Preopens: []Preopen{{HostPath: dir, GuestPath: "."}}})
+	h.s.walk = true
+	fd, e := h.open(3, false, path, 0, rightFdRead, 0, 0)
+	if e != ErrnoSuccess {
+		t.Fatalf("deep walk: errno %d", e)
+	}
+	if got := string(h.read(fd, 16)); got != "level40" {
+		t.Fatalf("read %q", got)
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		t.Fatalf("host open: %v", err)
+	}
+	f.Close()
+}
+
+// Many instances near the host fd limit: under RLIMIT_NOFILE 512 the
+// guests' budget is 256 and a System at the default MaxOpenFiles stops at
+// a quarter of it (minShare, 64 entries, stdio and preopen included).
+// A greedy guest gets EMFILE there and the next still opens files; once
+// every guest has opened all it can, each got an errno (EMFILE or ENFILE),
+// guests hold no more than the budget, the host still opens 200 files,
+// and closing every System gives the budget back.
+func TestManyInstancesLowNofile(t *testing.T) {
+	if !inNofileChild(t, 512) {
+		return
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := hostFDLimit(); got != 256 {
+		t.Fatalf("budget %d under RLIMIT_NOFILE 512, want 256", got)
+	}
+	var hs []*harness
+	for range 20 {
+		hs = append(hs, newHarness(t, Config{Preopens: []Preopen{{HostPath: dir}}}))
+	}
+	n, e := openLoop(hs[0], 3, "f", 1000)
+	if want := minShare - 4; n != want || e != ErrnoMfile {
+		t.Fatalf("greedy guest: opened %d then errno %d, want %d then EMFILE (%d)", n, e, want, ErrnoMfile)
+	}
+	if n, e := openLoop(hs[1], 3, "f", 10); n != 10 || e != ErrnoSuccess {
+		t.Fatalf("next guest: opened %d, errno %d", n, e)
+	}
+	total := minShare - 4 + 10
+	for i, h := range hs[1:] {
+		n, e := openLoop(h, 3, "f", 1000)
+		if e != ErrnoMfile && e != ErrnoNfile {
+			t.Fatalf("guest %d: opened %d then errno %d, want EMFILE or ENFILE", i+1, n, e)
+		}
+		total += n
+	}
+	if held := hostFDs.Load(); held > 256 || held != int64(total+len(hs)) {
+		t.Fatalf("guests hold %d counted fds (opened %d, %d preopens), budget 256", held, total, len(hs))
+	}
+	var files []*os.File
+	for range 200 {
+		f, err := os.Open(filepath.Join(dir, "f"))
+		if err != nil {
+			t.Fatalf("host open %d with the guests at their budget: %v", len(files), err)
+		}
+		files = append(files, f)
+	}
+	for _, f := range files {
+		f.Close()
+	}
+	for _, h := range hs {
+		if err := h.s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if held := hostFDs.Load(); held != 0 {
+		t.Fatalf("%d fds still counted after every System closed", held)
+	}
+}
