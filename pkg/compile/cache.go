@@ -185,15 +185,28 @@ func (c *Cache) openTrusted(path string) (f *os.File, st fs.FileInfo, err error)
 	return f, st, nil
 }
 
-// record is what KEY.src says about KEY.so.
+// record is what KEY.src says about KEY.so: the module it was compiled
+// from, the object's checksum, and KEY itself, which covers the compiler
+// and the options. Without the key, an entry moved under the key of the
+// same module compiled with other options (a swap of two entries' files)
+// names the right module and the right object, and was loaded: code
+// without fuel instrumentation for a run that meters fuel, which then
+// failed to instantiate rather than recompile, or code of another
+// optimisation level or bounds mode.
 type record struct {
-	source, object [32]byte
+	source, object, key [32]byte
 }
 
-const recordMagic = "lucet cache entry 1"
+const recordMagic = "lucet cache entry 2"
 
 func (r record) marshal() []byte {
-	return fmt.Appendf(nil, "%s\nsource %x\nobject %x\n", recordMagic, r.source, r.object)
+	return fmt.Appendf(nil, "%s\nsource %x\nobject %x\nkey %x\n", recordMagic, r.source, r.object, r.key)
+}
+
+func newRecord(src, object [32]byte, key string) record {
+	r := record{source: src, object: object}
+	hex.Decode(r.key[:], []byte(key))
+	return r
 }
 
 func parseRecord(rd io.Reader) (record, bool) {
@@ -203,11 +216,11 @@ func parseRecord(rd io.Reader) (record, bool) {
 	for s.Scan() {
 		lines = append(lines, s.Text())
 	}
-	if len(lines) != 3 || lines[0] != recordMagic {
+	if len(lines) != 4 || lines[0] != recordMagic {
 		return r, false
 	}
-	for i, dst := range []*[32]byte{&r.source, &r.object} {
-		want := []string{"source ", "object "}[i]
+	for i, dst := range []*[32]byte{&r.source, &r.object, &r.key} {
+		want := []string{"source ", "object ", "key "}[i]
 		h, ok := strings.CutPrefix(lines[i+1], want)
 		b, err := hex.DecodeString(h)
 		if !ok || err != nil || len(b) != 32 {
@@ -229,6 +242,10 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 	rf.Close()
 	if !ok || rec.source != src {
 		c.warn("cache entry %s does not record the module being loaded; recompiling", c.path(key, ".src"))
+		return nil, false
+	}
+	if hex.EncodeToString(rec.key[:]) != key {
+		c.warn("cache entry %s records another compiler or other options; recompiling", c.path(key, ".src"))
 		return nil, false
 	}
 	f, st, err := c.openTrusted(c.path(key, ".so"))
@@ -302,7 +319,7 @@ func (c *Cache) compile(b []byte, opts Options, src [32]byte, k string, ok bool)
 		return nil, err
 	}
 	if ok {
-		if err := c.put(k, record{source: src, object: m.Checksum}, elf); err != nil {
+		if err := c.put(k, newRecord(src, m.Checksum, k), elf); err != nil {
 			c.warn("cache directory %s cannot be written (%v); compiled without the cache", c.Dir, unwrapPath(err))
 		}
 	}
