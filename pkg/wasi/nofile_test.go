@@ -5,7 +5,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -185,5 +188,63 @@ func TestManyInstancesLowNofile(t *testing.T) {
 	}
 	if held := hostFDs.Load(); held != 0 {
 		t.Fatalf("%d fds still counted after every System closed", held)
+	}
+}
+
+// The walk's reopen by name races a flip of a directory it passed through
+// (level 10 of sb/d/d/...) between the real one and a symlink to the same
+// place in a mirror tree outside the preopen. A walk 60 levels down and 45
+// back up reopens levels 1..27 by name from the base, through the flipping
+// one; whatever the interleaving it reads the inside file or fails, never
+// the outside one.
+func TestWalkReopenRace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a timed race: -short skips it")
+	}
+	root := t.TempDir()
+	for _, top := range []string{"sb", "outside"} {
+		if err := os.MkdirAll(filepath.Join(root, top, strings.Repeat("d/", 60)), 0o755); err != nil {
+			t.Skip("cannot build a deep tree here:", err)
+		}
+	}
+	secret := strings.Repeat("d/", 15) + "secret"
+	os.WriteFile(filepath.Join(root, "sb", secret), []byte("inside"), 0o644)
+	os.WriteFile(filepath.Join(root, "outside", secret), []byte("top secret"), 0o644)
+	parent := filepath.Join(root, "sb", strings.Repeat("d/", 9))
+	link := strings.Repeat("../", 10) + "outside/" + strings.Repeat("d/", 10)
+	h := newHarness(t, Config{Preopens: []Preopen{{HostPath: filepath.Join(root, "sb"), GuestPath: "."}}})
+	h.s.walk = true
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d, aside := filepath.Join(parent, "d"), filepath.Join(parent, "aside")
+		for !stop.Load() {
+			if os.Rename(d, aside) == nil {
+				os.Symlink(link, d)
+				os.Remove(d)
+				os.Rename(aside, d)
+			}
+		}
+	}()
+	path := strings.Repeat("d/", 60) + strings.Repeat("../", 45) + "secret"
+	outcomes := map[Errno]int{}
+	for end := time.Now().Add(time.Second); time.Now().Before(end); {
+		fd, e := h.open(3, false, path, 0, rightFdRead, 0, 0)
+		outcomes[e]++
+		if e == ErrnoSuccess {
+			if got := string(h.read(fd, 16)); got != "inside" {
+				t.Fatalf("read %q", got)
+			}
+			h.must("fd_close", uint64(fd))
+		}
+		h.next = 64 // the harness's bump allocator: each round's path and buffers again
+	}
+	stop.Store(true)
+	wg.Wait()
+	t.Logf("outcomes %v", outcomes)
+	if outcomes[ErrnoSuccess] == 0 {
+		t.Error("no walk got through: the race tests nothing")
 	}
 }
