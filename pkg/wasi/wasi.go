@@ -24,8 +24,9 @@
 // pointers, iovecs) in one place and keeps the first errno.
 //
 // Limits (limits.go): a guest holds at most Config.MaxOpenFiles fds
-// (DefaultMaxOpenFiles, 1024, by default; EMFILE past it), all guests of
-// the process together at most three quarters of RLIMIT_NOFILE (ENFILE),
+// (DefaultMaxOpenFiles, 1024, by default, or a quarter of the process's
+// budget if less; EMFILE past it), all guests of the process together at
+// most three quarters of RLIMIT_NOFILE (ENFILE),
 // and, where the embedder sets Config.MaxOutputBytes, writes that much to
 // stdout and stderr (EFBIG past it). A Preopen can be ReadOnly.
 //
