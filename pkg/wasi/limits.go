@@ -36,9 +36,10 @@ const minShare = 64
 // guest that reaches it gets ENFILE ("too many open files in system"),
 // which is what the budget is. Transient descriptors a call opens and
 // closes before it returns are not counted, save the directories the
-// fallback walk holds (sandbox.go, up to 49): a call holds at most two
-// others (rename's and link's two parents, or a parent and the file
-// path_open is about to insert), and the reserve covers them.
+// fallback walk holds (sandbox.go, up to 49) and the eventfd of a
+// poll_oneoff waiting on fds (poll.go; a sleep holds none): a call holds
+// at most two others (rename's and link's two parents, or a parent and
+// the file path_open is about to insert), and the reserve covers them.
 const reserveMin = 256
 
 var (

@@ -1,6 +1,7 @@
 package wasi
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -246,5 +247,90 @@ func TestWalkReopenRace(t *testing.T) {
 	t.Logf("outcomes %v", outcomes)
 	if outcomes[ErrnoSuccess] == 0 {
 		t.Error("no walk got through: the race tests nothing")
+	}
+}
+
+// pollMem is a guest memory for one poll_oneoff call of subs, under a
+// Canceler that closes after cancelAfter (< 0 never): Func.Call's memory
+// and argument stack.
+func pollMem(t *testing.T, cancelAfter time.Duration, subs ...sub) (*cancelMem, []uint64) {
+	h := &harness{t: t, mem: &fakeMem{b: make([]byte, 4096)}, next: 64}
+	in, out, n := h.pollArgs(subs...)
+	return newCancelMem(t, h.mem, cancelAfter, nil), []uint64{uint64(in), uint64(out), uint64(len(subs)), uint64(n)}
+}
+
+// Guests sleeping in poll_oneoff hold no host descriptor: 64 sleeps at
+// once open none (each used to hold an eventfd no budget counted, so a few
+// hundred sleeping guests under RLIMIT_NOFILE 1024 took the host's whole
+// reserve). A sleep still ends when cancelled, and on time otherwise.
+func TestSleepHoldsNoFD(t *testing.T) {
+	h := newHarness(t, Config{})
+	poll := h.funcs["poll_oneoff"]
+	const sleepers = 64
+	before := openFDs(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, sleepers)
+	for i := range sleepers {
+		mem, stack := pollMem(t, -1, sub{userdata: uint64(i), typ: eventtypeClock, clockID: 1, timeout: uint64(400 * time.Millisecond)})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			err := poll.Call(mem, stack)
+			if err == nil && (Errno(stack[0]) != ErrnoSuccess || time.Since(start) < 400*time.Millisecond) {
+				err = fmt.Errorf("errno %d after %v", stack[0], time.Since(start))
+			}
+			errs <- err
+		}()
+	}
+	time.Sleep(200 * time.Millisecond)
+	during := openFDs(t)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if during-before >= sleepers/2 {
+		t.Errorf("%d sleeping guests hold %d more host fds", sleepers, during-before)
+	}
+	mem, stack := pollMem(t, 50*time.Millisecond, sub{typ: eventtypeClock, clockID: 1, timeout: uint64(time.Hour)})
+	start := time.Now()
+	if err := poll.Call(mem, stack); err != errCancelled || time.Since(start) > 2*time.Second {
+		t.Errorf("cancelled sleep: %v after %v", err, time.Since(start))
+	}
+}
+
+// A poll_oneoff that waits on an fd holds one eventfd (to be woken when
+// cancelled), counted against the process-wide budget: past it the call
+// fails with ENFILE instead of taking a descriptor beyond it.
+func TestPollWakerCounted(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	// The preopen holds a counted fd, so the budget can be set to none left.
+	h := newHarness(t, Config{Stdin: pr, Preopens: []Preopen{{HostPath: t.TempDir()}}})
+	poll := h.funcs["poll_oneoff"]
+	subs := []sub{{typ: eventtypeFdRead, fd: 0}, {userdata: 1, typ: eventtypeClock, clockID: 1, timeout: uint64(300 * time.Millisecond)}}
+	before := hostFDs.Load()
+	mem, stack := pollMem(t, -1, subs...)
+	seen := make(chan int64, 1)
+	go func() { time.Sleep(100 * time.Millisecond); seen <- hostFDs.Load() }()
+	if err := poll.Call(mem, stack); err != nil || Errno(stack[0]) != ErrnoSuccess {
+		t.Fatalf("poll: %v, errno %d", err, stack[0])
+	}
+	during := <-seen
+	if during != before+1 || hostFDs.Load() != before {
+		t.Errorf("counted fds: %d before, %d during the wait, %d after; want one during", before, during, hostFDs.Load())
+	}
+	hostFDCapOverride.Store(before)
+	t.Cleanup(func() { hostFDCapOverride.Store(0) })
+	mem, stack = pollMem(t, -1, subs...)
+	if err := poll.Call(mem, stack); err != nil || Errno(stack[0]) != ErrnoNfile {
+		t.Fatalf("poll past the budget: %v, errno %d, want ENFILE", err, stack[0])
 	}
 }
