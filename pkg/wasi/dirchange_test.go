@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -129,4 +130,78 @@ func listChanging(t *testing.T, dir string, refill bool) {
 		}
 	}
 	t.Logf("%d calls, %d names listed, %d created", calls, len(seen), created)
+}
+
+// What directory fds keep between fd_readdir calls is bounded: 1,000 fds
+// on a directory of 1,400 entries, each listed by one 64-byte call, grow
+// the host's heap by a few MB (53 KiB a fd, 52 MB, before: a whole
+// getdents batch each). Listings still come out whole: one of those fds
+// listed on in 64-byte calls, and another fd jumping to cookie 1000 first
+// (read forward with the full batch, then trimmed), give the same entries
+// as a listing in 16 KiB calls.
+func TestReaddirKeepsLittle(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 1400 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, Config{Preopens: []Preopen{{HostPath: dir}}})
+	var fds []uint32
+	for range 1000 {
+		next := h.next
+		fd, e := h.open(3, false, ".", oflagDirectory, rightsDirBase, 0, 0)
+		if e != ErrnoSuccess {
+			t.Fatalf("open: errno %d", e)
+		}
+		h.next = next // the harness's bump allocator: the path again
+		fds = append(fds, fd)
+	}
+	buf, used := h.alloc(64), h.alloc(4)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, fd := range fds {
+		h.must("fd_readdir", uint64(fd), uint64(buf), 64, 0, uint64(used))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 16<<20 {
+		t.Errorf("1,000 directory fds one call into a listing hold %d MB of heap", grew>>20)
+	}
+	big := h.alloc(16 << 10)
+	listFrom := func(fd uint32, cookie uint64, buf, bufLen uint32) []string {
+		var names []string
+		for calls := 0; ; calls++ {
+			if calls > 10000 {
+				t.Fatal("listing does not end")
+			}
+			h.must("fd_readdir", uint64(fd), uint64(buf), uint64(bufLen), cookie, uint64(used))
+			ents, _ := parseDirents(h.bytes(buf, h.u32(used)))
+			if len(ents) == 0 {
+				return names
+			}
+			for _, d := range ents {
+				names = append(names, d.name)
+				cookie = d.next
+			}
+		}
+	}
+	// For reference, the listing in 16 KiB calls on another fd.
+	ref := listFrom(3, 0, big, 16<<10)
+	if len(ref) != 1402 {
+		t.Fatalf("reference listing: %d entries", len(ref))
+	}
+	check := func(what string, got []string, from int) {
+		if len(got) != len(ref)-from {
+			t.Fatalf("%s: %d entries, want %d", what, len(got), len(ref)-from)
+		}
+		for i, n := range got {
+			if n != ref[from+i] {
+				t.Fatalf("%s: entry %d is %q, want %q", what, from+i, n, ref[from+i])
+			}
+		}
+	}
+	check("small calls", listFrom(fds[0], 0, buf, 64), 0)
+	check("from cookie 1000", listFrom(fds[1], 1000, buf, 64), 1000)
 }
