@@ -185,15 +185,28 @@ func (c *Cache) openTrusted(path string) (f *os.File, st fs.FileInfo, err error)
 	return f, st, nil
 }
 
-// record is what KEY.src says about KEY.so.
+// record is what KEY.src says about KEY.so: the module it was compiled
+// from, the object's checksum, and KEY itself, which covers the compiler
+// and the options. Without the key, an entry moved under the key of the
+// same module compiled with other options (a swap of two entries' files)
+// names the right module and the right object, and was loaded: code
+// without fuel instrumentation for a run that meters fuel, which then
+// failed to instantiate rather than recompile, or code of another
+// optimisation level or bounds mode.
 type record struct {
-	source, object [32]byte
+	source, object, key [32]byte
 }
 
-const recordMagic = "lucet cache entry 1"
+const recordMagic = "lucet cache entry 2"
 
 func (r record) marshal() []byte {
-	return fmt.Appendf(nil, "%s\nsource %x\nobject %x\n", recordMagic, r.source, r.object)
+	return fmt.Appendf(nil, "%s\nsource %x\nobject %x\nkey %x\n", recordMagic, r.source, r.object, r.key)
+}
+
+func newRecord(src, object [32]byte, key string) record {
+	r := record{source: src, object: object}
+	hex.Decode(r.key[:], []byte(key))
+	return r
 }
 
 // parseRecord reads a record as marshal writes it, exactly (lowercase
@@ -203,7 +216,7 @@ func (r record) marshal() []byte {
 // page for every lucet-run of a .wasm.
 func parseRecord(rd io.Reader) (record, bool) {
 	var r record
-	const size = len(recordMagic) + len("\nsource \nobject \n") + 4*sha256.Size
+	const size = len(recordMagic) + len("\nsource \nobject \nkey \n") + 6*sha256.Size
 	var buf [size + 1]byte
 	n, err := io.ReadFull(rd, buf[:])
 	if n != size || err != io.ErrUnexpectedEOF {
@@ -213,7 +226,7 @@ func parseRecord(rd io.Reader) (record, bool) {
 	for _, field := range []struct {
 		prefix string
 		dst    *[32]byte
-	}{{recordMagic + "\nsource ", &r.source}, {"\nobject ", &r.object}} {
+	}{{recordMagic + "\nsource ", &r.source}, {"\nobject ", &r.object}, {"\nkey ", &r.key}} {
 		if !bytes.HasPrefix(b, []byte(field.prefix)) {
 			return r, false
 		}
@@ -243,6 +256,10 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 	rf.Close()
 	if !ok || rec.source != src {
 		c.warn("cache entry %s does not record the module being loaded; recompiling", c.path(key, ".src"))
+		return nil, false
+	}
+	if hex.EncodeToString(rec.key[:]) != key {
+		c.warn("cache entry %s records another compiler or other options; recompiling", c.path(key, ".src"))
 		return nil, false
 	}
 	f, st, err := c.openTrusted(c.path(key, ".so"))
@@ -316,7 +333,7 @@ func (c *Cache) compile(b []byte, opts Options, src [32]byte, k string, ok bool)
 		return nil, err
 	}
 	if ok {
-		if err := c.put(k, record{source: src, object: m.Checksum}, elf); err != nil {
+		if err := c.put(k, newRecord(src, m.Checksum, k), elf); err != nil {
 			c.warn("cache directory %s cannot be written (%v); compiled without the cache", c.Dir, unwrapPath(err))
 		}
 	}

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -118,6 +119,59 @@ func TestForgedEntryIsNotRun(t *testing.T) {
 		}
 		m.Close()
 		os.RemoveAll(c.Dir)
+	}
+}
+
+// Two entries of one module compiled with different options (here fuel
+// instrumentation, which a fuel-metered run needs), their files swapped:
+// each record names the module and its own object, but not the options
+// the key stands for. Each load recompiles (with a warning) and gets code
+// of its own options, and the entries are replaced. (The swapped entry
+// used to load: the run with fuel got code without it, and failed to
+// instantiate.)
+func TestSwappedOptionsEntries(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "hello.wasm", readWasm(t, "hello.wasm"))
+	c, _ := newCache(t, filepath.Join(dir, "cache"))
+	plain, fuel := codegen.Default(), codegen.Default()
+	fuel.Fuel = true
+	for _, o := range []Options{plain, fuel} {
+		m, err := LoadFile(p, o, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+	}
+	hello := readWasm(t, "hello.wasm")
+	kp, kf := Key(hello, plain), Key(hello, fuel)
+	for _, ext := range []string{".so", ".src"} {
+		a, b := c.path(kp, ext), c.path(kf, ext)
+		tmp := a + ".swap"
+		if err := errors.Join(os.Rename(a, tmp), os.Rename(b, a), os.Rename(tmp, b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, o := range []Options{fuel, plain} {
+		c, w := newCache(t, c.Dir)
+		m, err := LoadFile(p, o, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Meta.Fuel != o.Fuel {
+			t.Errorf("asked for fuel %v, loaded code with fuel %v", o.Fuel, m.Meta.Fuel)
+		}
+		m.Close()
+		if !strings.Contains(w.String(), "other options; recompiling") {
+			t.Errorf("fuel %v: warnings %q, want one of other options", o.Fuel, w)
+		}
+		c, w = newCache(t, c.Dir)
+		m, err = LoadFile(p, o, c)
+		if err != nil || m.Meta.Fuel != o.Fuel || w.String() != "" {
+			t.Errorf("fuel %v: entry not replaced (err %v, warnings %q)", o.Fuel, err, w)
+		}
+		if err == nil {
+			m.Close()
+		}
 	}
 }
 
@@ -494,12 +548,13 @@ func TestParseRecord(t *testing.T) {
 	for i := range want.source {
 		want.source[i] = byte(i)
 		want.object[i] = byte(255 - i)
+		want.key[i] = byte(i * 7)
 	}
 	good := string(want.marshal())
 	if got, ok := parseRecord(strings.NewReader(good)); !ok || got != want {
 		t.Fatalf("round trip: %v, %+v", ok, got)
 	}
-	srcHex, objHex := hex.EncodeToString(want.source[:]), hex.EncodeToString(want.object[:])
+	srcHex, objHex, keyHex := hex.EncodeToString(want.source[:]), hex.EncodeToString(want.object[:]), hex.EncodeToString(want.key[:])
 	for _, bad := range []string{
 		"",
 		good[:len(good)-1],
@@ -507,8 +562,10 @@ func TestParseRecord(t *testing.T) {
 		good + "x",
 		strings.ToUpper(good),
 		strings.Replace(good, srcHex[:2], "0g", 1),
-		strings.Replace(good, recordMagic, "lucet cache entry 2", 1),
-		recordMagic + "\nobject " + objHex + "\nsource " + srcHex + "\n",
+		strings.Replace(good, recordMagic, "lucet cache entry 1", 1),
+		"lucet cache entry 1\nsource " + srcHex + "\nobject " + objHex + "\n",
+		recordMagic + "\nobject " + objHex + "\nsource " + srcHex + "\nkey " + keyHex + "\n",
+		recordMagic + "\nsource " + srcHex + "\nobject " + objHex + "\n",
 		strings.Replace(good, "\n", "\r\n", -1),
 		strings.Replace(good, "source ", "source  ", 1)[:len(good)],
 	} {

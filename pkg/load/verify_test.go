@@ -26,8 +26,11 @@ import (
 
 // seedModules are real modules compiled for the tests below: one with
 // globals and an element segment, one with many element segments, one
-// with data segments and imports.
-var seedModules = []string{"call_indirect.0.wasm", "elem.0.wasm", "global.0.wasm", "data.0.wasm", "memory_init.0.wasm", "loop.0.wasm"}
+// with data segments and imports; the later ones give FuzzObject more
+// shapes of metadata (passive segments and bulk memory, table copies,
+// declared funcrefs, SIMD, function imports).
+var seedModules = []string{"call_indirect.0.wasm", "elem.0.wasm", "global.0.wasm", "data.0.wasm", "memory_init.0.wasm", "loop.0.wasm",
+	"bulk.0.wasm", "table_copy.0.wasm", "ref_func.0.wasm", "simd_lane.0.wasm", "imports.0.wasm"}
 
 var (
 	seedOnce sync.Once

@@ -552,9 +552,12 @@ func fdPrestatDirName(c *call) Errno {
 	return ErrnoSuccess
 }
 
-// dirent is one fd_readdir entry.
+// dirent is one fd_readdir entry. off is the kernel's d_off, the
+// directory position after it (0 for the "." and ".." made here: the
+// kernel's own come first, and fill skips them).
 type dirent struct {
 	ino  uint64
+	off  int64
 	typ  uint8
 	name string
 }
@@ -562,6 +565,20 @@ type dirent struct {
 // dirBatch is the most one getdents(2) reads: about a thousand entries, so
 // the Canceler is asked every few milliseconds of a long listing.
 const dirBatch = 32 << 10
+
+// What a directory fd keeps between fd_readdir calls is bounded: a guest
+// holding a thousand directory fds, each listed one small call into a
+// large directory, made the host keep a getdents batch of entries for
+// each, 53 KiB a fd (52 MB for 1,000 fds, outside any memory limit of the
+// guest's). So a batch is sized to what is left of the guest's buffer
+// (dirBatchMin at least; the full dirBatch when reading forward to a
+// cookie), and past dirKeep kept entries the rest are dropped and the
+// directory fd seeks back to the last kept entry's d_off (as seekdir
+// does), to read them again when the guest gets there.
+const (
+	dirBatchMin = 1 << 10 // more than one entry's record (280 bytes at most)
+	dirKeep     = 64
+)
 
 // dirState is where fd_readdir left a directory fd: the kernel's position
 // in it (the host fd's own offset, which the guest cannot move: directories
@@ -607,14 +624,16 @@ func (d *dirState) rewind(fd int) Errno {
 	return ErrnoSuccess
 }
 
-// fill reads one getdents batch onto ents; at the end it sets eof.
-func (d *dirState) fill(fd int) Errno {
+// fill reads one getdents batch of at most size bytes onto ents; at the
+// end it sets eof.
+func (d *dirState) fill(fd int, size int) Errno {
 	b := dirBufs.Get().(*[dirBatch]byte)
 	defer dirBufs.Put(b)
+	size = min(max(size, dirBatchMin), dirBatch)
 	var n int
 	for {
 		var err error
-		n, err = unix.Getdents(fd, b[:])
+		n, err = unix.Getdents(fd, b[:size])
 		if err == unix.EINTR {
 			continue
 		}
@@ -643,7 +662,7 @@ func (d *dirState) fill(fd int) Errno {
 		if string(name) == "." || string(name) == ".." {
 			continue
 		}
-		ent := dirent{ino: le64(rec, 0), name: string(name)}
+		ent := dirent{ino: le64(rec, 0), off: int64(le64(rec, 8)), name: string(name)}
 		ft, known := filetypeOfDT(rec[18])
 		if !known {
 			var st unix.Stat_t
@@ -656,6 +675,23 @@ func (d *dirState) fill(fd int) Errno {
 		d.pos++
 	}
 	return ErrnoSuccess
+}
+
+// trim bounds what d keeps to dirKeep entries (see dirKeep): the kernel's
+// position goes back to just after the last one kept. If the seek fails
+// everything is kept, as before.
+func (d *dirState) trim(fd int) {
+	if len(d.ents) > dirKeep {
+		if _, err := unix.Seek(fd, d.ents[dirKeep-1].off, unix.SEEK_SET); err == nil {
+			d.pos -= uint64(len(d.ents) - dirKeep)
+			d.ents = d.ents[:dirKeep]
+			d.eof = false
+		}
+	}
+	if cap(d.ents) > 2*dirKeep {
+		// Let go of the batch's array and the names it points to.
+		d.ents = append([]dirent(nil), d.ents...)
+	}
 }
 
 // fd_readdir(fd, buf, buf_len, cookie, bufused_ptr) -> errno
@@ -710,7 +746,11 @@ func fdReaddir(c *call) Errno {
 				return errnoCancelled
 			}
 			reads++
-			if errno := d.fill(e.fd); errno != ErrnoSuccess {
+			size := len(buf) - pos // what the guest can still take
+			if cookie > d.pos {
+				size = dirBatch // reading forward to the cookie
+			}
+			if errno := d.fill(e.fd, size); errno != ErrnoSuccess {
 				return errno
 			}
 			continue
@@ -738,6 +778,7 @@ func fdReaddir(c *call) Errno {
 	if k := len(d.ents) - int(d.pos-min(cookie, d.pos)); k > 0 && k <= len(d.ents) {
 		d.ents = append(d.ents[:0], d.ents[k:]...)
 	}
+	d.trim(e.fd)
 	store32(c.m, used, uint32(pos))
 	return ErrnoSuccess
 }

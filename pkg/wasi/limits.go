@@ -17,7 +17,15 @@ import (
 // DefaultMaxOpenFiles is the guest fd table size when Config.MaxOpenFiles
 // is 0: Linux's default soft RLIMIT_NOFILE, enough for any ordinary
 // program, small enough that thousands of instances fit in one process.
+// Where the process-wide budget below is small (a low RLIMIT_NOFILE), a
+// System left at the default also stops at a quarter of that budget, at
+// least minShare (see instanceShare): one guest alone cannot take every
+// descriptor the others would get. A MaxOpenFiles set explicitly is taken
+// as given; the budget still bounds it (ENFILE).
 const DefaultMaxOpenFiles = 1024
+
+// minShare is the least instanceShare gives a System at the default.
+const minShare = 64
 
 // The process-wide budget. However each instance is bounded, tens of
 // thousands of them could still hold every descriptor the process may
@@ -27,8 +35,11 @@ const DefaultMaxOpenFiles = 1024
 // reserve for the host: a quarter of the limit, at least reserveMin. A
 // guest that reaches it gets ENFILE ("too many open files in system"),
 // which is what the budget is. Transient descriptors a call opens and
-// closes before it returns (path resolution, readdir) are not counted: a
-// call holds a bounded number of them, and the reserve covers them.
+// closes before it returns are not counted, save the directories the
+// fallback walk holds (sandbox.go, up to 49) and the eventfd of a
+// poll_oneoff waiting on fds (poll.go; a sleep holds none): a call holds
+// at most two others (rename's and link's two parents, or a parent and
+// the file path_open is about to insert), and the reserve covers them.
 const reserveMin = 256
 
 var (
@@ -53,12 +64,26 @@ func budgetFor(limit int64) int64 {
 
 var errHostFDs error = constError("process-wide budget of guest file descriptors exhausted (RLIMIT_NOFILE)")
 
+// hostFDLimit is the process-wide budget.
+func hostFDLimit() int64 {
+	if limit := hostFDCapOverride.Load(); limit > 0 {
+		return limit
+	}
+	return hostFDCap.Get()
+}
+
+// instanceShare is the most fds (stdio, preopens and sockets included) a
+// System left at DefaultMaxOpenFiles holds: a quarter of the budget, at
+// least minShare. With the default RLIMIT_NOFILE Go sets (the hard limit,
+// commonly 2^19 or 2^20) it is far above DefaultMaxOpenFiles; with a hard
+// limit of 1024 it is 192.
+func instanceShare() int {
+	return int(max(hostFDLimit()/4, minShare))
+}
+
 // acquireHostFD takes one descriptor from the process-wide budget.
 func acquireHostFD() bool {
-	limit := hostFDCapOverride.Load()
-	if limit <= 0 {
-		limit = hostFDCap.Get()
-	}
+	limit := hostFDLimit()
 	for {
 		n := hostFDs.Load()
 		if n >= limit {
@@ -81,7 +106,8 @@ func (s *System) setLimits(cfg Config) error {
 		return fmt.Errorf("wasi: MaxOutputBytes %d is negative", cfg.MaxOutputBytes)
 	}
 	s.maxOpen = cfg.MaxOpenFiles
-	if s.maxOpen == 0 {
+	s.shareCapped = s.maxOpen == 0
+	if s.shareCapped {
 		s.maxOpen = DefaultMaxOpenFiles
 	}
 	if n := 3 + len(cfg.Preopens) + len(cfg.Sockets); n > s.maxOpen {

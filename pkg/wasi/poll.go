@@ -32,10 +32,15 @@ type pollSub struct {
 // wasmtime; only malformed arguments fail the call.
 //
 // Once the Canceler's Done is closed it answers cancelled instead of
-// waiting or reporting events. A wait that can block watches Done: an
-// eventfd that a goroutine signals when Done closes joins the ppoll set, so
-// a cancelled sleep ends at once rather than at its deadline. A poll that
-// cannot block (some subscription already decided) sets none of that up.
+// waiting or reporting events. A wait that can block watches Done. A sleep
+// (clock subscriptions only) waits on a Go timer and Done, then its last
+// sleepPrecise in ppoll, holding no host descriptor: every guest sleeping in poll_oneoff once held an eventfd no
+// budget counted, so a few hundred sleeping guests under a low
+// RLIMIT_NOFILE took the host's whole reserve (limits.go). A wait on fds
+// adds an eventfd, counted against the process-wide budget (ENFILE past
+// it), that a goroutine signals when Done closes, so a cancelled wait ends
+// at once rather than at its deadline. A poll that cannot block (some
+// subscription already decided) sets none of that up.
 func pollOneoff(c *call) Errno {
 	s, m := c.s, c.m
 	var done <-chan struct{}
@@ -125,7 +130,8 @@ func pollOneoff(c *call) Errno {
 		return errnoCancelled
 	default:
 	}
-	if done != nil && !immediate {
+	sleep := done != nil && !immediate && len(pfds) == 0 // clocks only
+	if done != nil && !immediate && !sleep {
 		w, err := newWaker(done)
 		if err != nil {
 			// Out of host fds: fail rather than wait where a timeout
@@ -137,6 +143,13 @@ func pollOneoff(c *call) Errno {
 	}
 
 	for {
+		// A sleep waits on a timer until sleepPrecise before its deadline,
+		// and the rest in ppoll with no fds.
+		if sleep && earliest-monoNow() > sleepPrecise {
+			if !sleepUntil(earliest-sleepPrecise, done) {
+				return errnoCancelled
+			}
+		}
 		var ts *unix.Timespec
 		switch {
 		case immediate:
@@ -178,8 +191,12 @@ type waker struct {
 }
 
 func newWaker(done <-chan struct{}) (*waker, error) {
+	if !acquireHostFD() {
+		return nil, unix.ENFILE
+	}
 	fd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
+		releaseHostFD()
 		return nil, err
 	}
 	w := &waker{fd: fd, stop: make(chan struct{}), exited: make(chan struct{})}
@@ -202,6 +219,30 @@ func (w *waker) close() {
 	close(w.stop)
 	<-w.exited
 	unix.Close(w.fd)
+	releaseHostFD()
+}
+
+// sleepPrecise is the end of a sleep that ppoll waits (to the nanosecond)
+// rather than a Go timer, which wakes a millisecond or more late: a 10 µs
+// sleep took 1.05 ms on a timer, 83 µs in ppoll. A cancellation that comes
+// then is seen when ppoll returns, at most sleepPrecise later.
+const sleepPrecise = 2 * time.Millisecond
+
+// sleepUntil waits until the monotonic clock reaches deadline, or done
+// closes (false).
+func sleepUntil(deadline time.Duration, done <-chan struct{}) bool {
+	wait := deadline - monoNow()
+	if wait <= 0 {
+		return true
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-done:
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // collectEvents writes an event for every subscription that has fired and

@@ -16,7 +16,7 @@ func (s *System) Init(cfg Config) error {
 	}
 	s.closed = false
 	s.mu.Unlock()
-	s.maxOpen, s.outLimited, s.onOutLimit, s.walk = 0, false, nil, false
+	s.maxOpen, s.shareCapped, s.outLimited, s.onOutLimit, s.walk = 0, false, false, nil, false
 	s.outLeft.Store(0)
 	s.outHit.Store(false)
 	for i := range s.stdio {

@@ -131,18 +131,31 @@ func (s *System) openBeneath(dirfd int, path string, flags int, mode uint32, fol
 
 // walkOpen is the openat2-free resolver. flags already carry O_NOFOLLOW when
 // the last component must not be followed.
+//
+// The walk keeps a stack of the directories it descended through, so ".."
+// pops it. It does not hold a host fd for every level: a guest could make
+// one resolution hold maxWalkDepth of them, more than the process keeps in
+// reserve for the host (limits.go), and with a few guest threads walking
+// at once exhaust the host's descriptors. A level's fd is held while it is
+// among the walkWindow deepest or its depth is a multiple of walkWindow;
+// the others keep their name, and a ".." that lands on one reopens it by
+// name from the nearest held level above it (at most walkWindow opens).
+// So one resolution holds at most maxWalkDepth/walkWindow + walkWindow + 1
+// directory fds (49), and each is counted against the process-wide budget
+// while held: past it the walk fails with ENFILE, as path_open would.
+//
+// Reopening by name stays beneath the base: every name on the stack was a
+// directory (not "..", not a symlink: O_NOFOLLOW|O_DIRECTORY refuses one
+// swapped in since), so the walk only ever descends from a held fd. A
+// concurrent rename may make the reopened level another directory than the
+// one first passed through, as it may for any path resolution.
 func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 	follow := flags&unix.O_NOFOLLOW == 0
 	flags |= unix.O_NOFOLLOW // every open we issue is no-follow; links are expanded here
 
 	// stack[0] is the base and is not ours to close.
-	stack := []int{dirfd}
-	defer func() {
-		for _, fd := range stack[1:] {
-			unix.Close(fd)
-		}
-	}()
-	cur := func() int { return stack[len(stack)-1] }
+	w := walkStack{levels: []walkLevel{{fd: dirfd}}}
+	defer w.closeAll()
 
 	comps := strings.Split(path, "/")
 	links := 0
@@ -154,23 +167,24 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 		switch c {
 		case "", ".":
 			if last {
-				return openatRetry(cur(), ".", flags, mode)
+				return openatRetry(w.cur(), ".", flags, mode)
 			}
 			continue
 		case "..":
-			if len(stack) == 1 {
+			if len(w.levels) == 1 {
 				return -1, errnoEscape
 			}
-			unix.Close(cur())
-			stack = stack[:len(stack)-1]
+			if e := w.pop(); e != ErrnoSuccess {
+				return -1, e
+			}
 			if last {
-				return openatRetry(cur(), ".", flags, mode)
+				return openatRetry(w.cur(), ".", flags, mode)
 			}
 			continue
 		}
 
 		var st unix.Stat_t
-		serr := unix.Fstatat(cur(), c, &st, unix.AT_SYMLINK_NOFOLLOW)
+		serr := unix.Fstatat(w.cur(), c, &st, unix.AT_SYMLINK_NOFOLLOW)
 		isLink := serr == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK
 		if isLink && (!last || follow) {
 			if last && flags&(unix.O_CREAT|unix.O_EXCL) == unix.O_CREAT|unix.O_EXCL {
@@ -180,7 +194,7 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 			if links > maxSymlinks {
 				return -1, ErrnoLoop
 			}
-			target, e := readlinkAll(cur(), c)
+			target, e := readlinkAll(w.cur(), c)
 			if e != ErrnoSuccess {
 				return -1, e
 			}
@@ -194,7 +208,7 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 			continue
 		}
 		if last {
-			return openatRetry(cur(), c, flags, mode)
+			return openatRetry(w.cur(), c, flags, mode)
 		}
 		if serr != nil {
 			return -1, toErrno(serr)
@@ -202,19 +216,96 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 		if st.Mode&unix.S_IFMT != unix.S_IFDIR {
 			return -1, ErrnoNotdir
 		}
-		// O_NOFOLLOW|O_DIRECTORY: if c was swapped for a symlink since the
-		// fstatat, this fails instead of following it.
-		if len(stack) > maxWalkDepth {
+		if len(w.levels) > maxWalkDepth {
 			return -1, ErrnoNametoolong
 		}
-		fd, e := openatRetry(cur(), c, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if e != ErrnoSuccess {
+		if e := w.push(c); e != ErrnoSuccess {
 			return -1, e
 		}
-		stack = append(stack, fd)
 	}
 	// Only reachable for a path of no components, which checkPath rules out.
-	return openatRetry(cur(), ".", flags, mode)
+	return openatRetry(w.cur(), ".", flags, mode)
+}
+
+// walkWindow: see walkOpen.
+const walkWindow = 32
+
+// walkLevel is one directory on the walk's stack: its host fd, or -1 when
+// not held, and the name it was entered by from the level below.
+type walkLevel struct {
+	fd   int
+	name string
+}
+
+type walkStack struct{ levels []walkLevel }
+
+// cur is the deepest level's fd, which is always held.
+func (w *walkStack) cur() int { return w.levels[len(w.levels)-1].fd }
+
+// openLevel opens directory name beneath dirfd for the stack, counted
+// against the process-wide budget. O_NOFOLLOW|O_DIRECTORY: if name was
+// swapped for a symlink since it was checked, this fails instead of
+// following it.
+func openLevel(dirfd int, name string) (int, Errno) {
+	if !acquireHostFD() {
+		return -1, ErrnoNfile
+	}
+	fd, e := openatRetry(dirfd, name, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if e != ErrnoSuccess {
+		releaseHostFD()
+	}
+	return fd, e
+}
+
+// drop closes level i's fd if the stack holds it.
+func (w *walkStack) drop(i int) {
+	if l := &w.levels[i]; i > 0 && l.fd >= 0 {
+		unix.Close(l.fd)
+		releaseHostFD()
+		l.fd = -1
+	}
+}
+
+// push descends into directory name and lets go of the level that leaves
+// the window, unless it is a multiple of walkWindow.
+func (w *walkStack) push(name string) Errno {
+	fd, e := openLevel(w.cur(), name)
+	if e != ErrnoSuccess {
+		return e
+	}
+	w.levels = append(w.levels, walkLevel{fd: fd, name: name})
+	if out := len(w.levels) - 1 - walkWindow; out > 0 && out%walkWindow != 0 {
+		w.drop(out)
+	}
+	return ErrnoSuccess
+}
+
+// pop goes up one level and, if the new deepest level is not held, reopens
+// it and the levels between it and the nearest held one by name.
+func (w *walkStack) pop() Errno {
+	top := len(w.levels) - 1
+	w.drop(top)
+	w.levels = w.levels[:top]
+	top--
+	j := top
+	for w.levels[j].fd < 0 {
+		j--
+	}
+	for i := j + 1; i <= top; i++ {
+		fd, e := openLevel(w.levels[i-1].fd, w.levels[i].name)
+		if e != ErrnoSuccess {
+			return e
+		}
+		w.levels[i].fd = fd
+	}
+	return ErrnoSuccess
+}
+
+// closeAll lets go of every level the walk holds.
+func (w *walkStack) closeAll() {
+	for i := range w.levels {
+		w.drop(i)
+	}
 }
 
 func openatRetry(dirfd int, name string, flags int, mode uint32) (int, Errno) {

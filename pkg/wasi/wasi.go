@@ -24,8 +24,9 @@
 // pointers, iovecs) in one place and keeps the first errno.
 //
 // Limits (limits.go): a guest holds at most Config.MaxOpenFiles fds
-// (DefaultMaxOpenFiles, 1024, by default; EMFILE past it), all guests of
-// the process together at most three quarters of RLIMIT_NOFILE (ENFILE),
+// (DefaultMaxOpenFiles, 1024, by default, or a quarter of the process's
+// budget if less; EMFILE past it), all guests of the process together at
+// most three quarters of RLIMIT_NOFILE (ENFILE),
 // and, where the embedder sets Config.MaxOutputBytes, writes that much to
 // stdout and stderr (EFBIG past it). A Preopen can be ReadOnly.
 //
@@ -176,8 +177,9 @@ type Config struct {
 
 	// MaxOpenFiles bounds the guest's fd table, stdio, preopens and
 	// sockets included, like RLIMIT_NOFILE; past it path_open and
-	// sock_accept fail with EMFILE. 0 means DefaultMaxOpenFiles. See
-	// limits.go for the process-wide bound (ENFILE) behind it.
+	// sock_accept fail with EMFILE. 0 means DefaultMaxOpenFiles, or less
+	// under a low RLIMIT_NOFILE (see DefaultMaxOpenFiles). See limits.go
+	// for the process-wide bound (ENFILE) behind it.
 	MaxOpenFiles int
 	// MaxOutputBytes bounds what the guest writes to its stdout and stderr
 	// (fd_write, fd_pwrite and sock_send on the fds Config gave as 1 and
@@ -209,11 +211,14 @@ type System struct {
 	// maxOpen is Config.MaxOpenFiles resolved; outLeft counts down from
 	// Config.MaxOutputBytes (outLimited false: no limit); outHit records
 	// that the limit refused or cut a write.
-	maxOpen    int
-	outLimited bool
-	outLeft    atomic.Int64
-	outHit     atomic.Bool
-	onOutLimit func()
+	maxOpen int
+	// shareCapped: MaxOpenFiles was left at the default, so instanceShare
+	// bounds the table too.
+	shareCapped bool
+	outLimited  bool
+	outLeft     atomic.Int64
+	outHit      atomic.Bool
+	onOutLimit  func()
 	// walk forces the portable component walk instead of openat2 (tests
 	// set it to exercise the walk; without openat2 in the kernel,
 	// openBeneath walks anyway).
@@ -532,7 +537,7 @@ func (s *System) retireLocked(e *fdEntry) error {
 func (s *System) insert(e *fdEntry) (uint32, Errno) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.fds.len() >= s.maxOpen {
+	if n := s.fds.len(); n >= s.maxOpen || s.shareCapped && n >= instanceShare() {
 		return 0, ErrnoMfile
 	}
 	if !acquireHostFD() {
