@@ -330,10 +330,13 @@ func wasmtimeHint(err error) string {
 }
 
 // defaultOptions is what parseOptions makes of a command line that names
-// no option.
+// no option. The guest is the process's only one, so it gets the whole
+// DefaultMaxOpenFiles: left at 0, wasi would cap it at its share of the
+// process's fd budget as one of many (a quarter: 192 under a hard
+// RLIMIT_NOFILE of 1024).
 func defaultOptions(cl cmdline) (execute.Config, runOptions) {
 	cfg := execute.Config{StackSize: defaultStackSize}
-	return cfg, runOptions{opts: command.Options{Args: []string{filepath.Base(cl.module)}}}
+	return cfg, runOptions{opts: command.Options{Args: []string{filepath.Base(cl.module)}, MaxOpenFiles: wasi.DefaultMaxOpenFiles}}
 }
 
 func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, error) {
@@ -441,6 +444,7 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		}
 		ro.opts.Sockets = append(ro.opts.Sockets, l)
 	}
+	ro.opts.MaxOpenFiles = wasi.DefaultMaxOpenFiles
 	if n := c.Uint("max-open-files"); n > 0 {
 		need := 3 + len(ro.opts.Preopens) + len(ro.opts.Sockets)
 		if n < uint(need) || n > math.MaxInt32 {
