@@ -67,6 +67,7 @@ type builder struct {
 	// through a loop (readVar), or one found at sealing. Without it the
 	// function's parameters are all needed (Func.ParamsMinimal).
 	trivialLeft bool
+	brTables    int32 // br_tables translated, numbering them from 1
 }
 
 type frameKind uint8
@@ -88,6 +89,10 @@ type frame struct {
 	ifArgs  []*ssa.Value
 	height  int
 	dead    bool // the frame started in unreachable code
+	// brEdge is the index of the edge to the target from the block of
+	// br_table number brTable (instrBrTable).
+	brTable int32
+	brEdge  int32
 }
 
 // BuildSSA translates defined function fidx (function index space).
@@ -754,29 +759,30 @@ func (b *builder) instrBrTable(in *wasm.Instr) error {
 	blk.Kind = ssa.BlockBrTable
 	blk.Control = idx
 	idx.Uses++
-	targets := append(append([]uint32(nil), in.Targets...), in.Index)
+	// Each target has one edge, made on its first entry: the frame of
+	// a depth notes its edge's index for this br_table (brTable), where
+	// a search of the edges made so far was quadratic in the targets.
+	b.brTables++
 	var retBlock *ssa.Block
-	for _, d := range targets {
-		t, args := b.branchTarget(d)
-		if t == nil {
-			if retBlock == nil {
-				retBlock = b.f.NewBlock()
-				retBlock.Sealed = true
-			}
-			t = retBlock
+	for i := 0; i <= len(in.Targets); i++ {
+		d := in.Index // the default, last
+		if i < len(in.Targets) {
+			d = in.Targets[i]
 		}
-		k := -1
-		for i := range blk.Succs {
-			if blk.Succs[i].B == t {
-				k = i
-				break
+		fr := &b.frames[len(b.frames)-1-int(d)]
+		if fr.brTable != b.brTables {
+			fr.brTable, fr.brEdge = b.brTables, int32(len(blk.Succs))
+			t, args := b.branchTarget(d)
+			if t == nil {
+				if retBlock == nil {
+					retBlock = b.f.NewBlock()
+					retBlock.Sealed = true
+				}
+				t = retBlock
 			}
-		}
-		if k < 0 {
-			k = len(blk.Succs)
 			b.addEdge(blk, t, args)
 		}
-		blk.Table = append(blk.Table, int32(k))
+		blk.Table = append(blk.Table, fr.brEdge)
 	}
 	b.cur = nil
 	if retBlock != nil {
