@@ -68,6 +68,7 @@ type builder struct {
 	// function's parameters are all needed (Func.ParamsMinimal).
 	trivialLeft bool
 	brTables    int32 // br_tables translated, numbering them from 1
+	checked     bool  // an access has an explicit bounds check
 }
 
 type frameKind uint8
@@ -194,6 +195,7 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	b.placeZeros()
 	b.placeFuel()
 	f.ParamsMinimal = !b.trivialLeft
+	f.NoExplicitChecks = !b.checked
 	return f, nil
 }
 
@@ -1108,6 +1110,7 @@ func (b *builder) memOp(in *wasm.Instr) error {
 	}
 	if b.needsCheck(uint64(in.MemOffset) + uint64(size)) {
 		args = append(args, b.readVar(b.cur, b.memVar))
+		b.checked = true
 	}
 	if store {
 		v = b.add(ssa.OpStore, ssa.TNone, args...)

@@ -9,6 +9,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/internal/ssatest"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
+	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -135,5 +136,55 @@ func TestParamsMinimal(t *testing.T) {
 	t.Logf("%d functions, %d with ParamsMinimal", funcs, minimal)
 	if minimal == 0 || minimal == funcs {
 		t.Errorf("%d of %d functions with ParamsMinimal", minimal, funcs)
+	}
+}
+
+// TestNoExplicitChecks: Func.NoExplicitChecks is set exactly when no
+// load or store carries the memory length (which elimBoundsChecks, that
+// it makes skip its walk, would look for): guard pages covering every
+// offset, not with explicit checks, nor for an offset past the guard.
+func TestNoExplicitChecks(t *testing.T) {
+	// An i32.load of local 0 (offset 16, or 0xf000_0000 when far),
+	// stored back at offset 0.
+	body := func(far bool) []byte {
+		off := []byte{16}
+		if far {
+			off = []byte{0x80, 0x80, 0x80, 0x80, 0x0f}
+		}
+		return ssatest.Cat([]byte{0x20, 0, 0x20, 0, 0x28, 2}, off, []byte{0x36, 2, 0})
+	}
+	guard := ssa.Options{Bounds: object.BoundsGuard, MemReserve: 4 << 30, MemGuard: 2 << 30}
+	explicit := ssa.Options{Bounds: object.BoundsExplicit}
+	tests := []struct {
+		name string
+		far  bool
+		opts ssa.Options
+		want bool
+	}{
+		{"guard", false, guard, true},
+		{"explicit", false, explicit, false},
+		// 4 GiB + 0xf000_0000 + 4 bytes is past a 2 GiB guard above a
+		// 4 GiB reservation.
+		{"past-guard", true, guard, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := ssatest.Module1(ssatest.I32s, nil, nil, body(tt.far)...)
+			f, err := frontend.BuildSSA(m, 0, &tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked := 0
+			for _, b := range f.Blocks {
+				for _, v := range b.Values {
+					if v.Op == ssa.OpLoad && len(v.Args) == 2 || v.Op == ssa.OpStore && len(v.Args) == 3 {
+						checked++
+					}
+				}
+			}
+			if f.NoExplicitChecks != tt.want || f.NoExplicitChecks != (checked == 0) {
+				t.Errorf("NoExplicitChecks %v with %d checked accesses, want %v\n%s", f.NoExplicitChecks, checked, tt.want, f)
+			}
+		})
 	}
 }

@@ -191,6 +191,11 @@ type Func struct {
 	// when it drops a block, whose edges may have been the ones passing
 	// another value.
 	ParamsMinimal bool
+	// NoExplicitChecks is set by a builder that gave no load or store
+	// the memory length for an explicit bounds check (the frontend, with
+	// guard pages covering every offset): elimBoundsChecks has nothing to
+	// do.
+	NoExplicitChecks bool
 	// FloatVEX is set by a backend whose scalar float arithmetic has
 	// three-operand forms (amd64 with AVX): the result of such an
 	// operation need not share its first operand's register, and the
