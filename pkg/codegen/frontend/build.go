@@ -62,6 +62,13 @@ type builder struct {
 	defs     map[uint64]*ssa.Value
 	ws       *ssa.Workspace
 	facts    *Facts
+	// trivialLeft is set when a block parameter may be left whose
+	// arguments are all one value or itself: one a read found used
+	// through a loop (readVar), or one found at sealing. Without it the
+	// function's parameters are all needed (Func.ParamsMinimal).
+	trivialLeft bool
+	brTables    int32 // br_tables translated, numbering them from 1
+	checked     bool  // an access has an explicit bounds check
 }
 
 type frameKind uint8
@@ -83,6 +90,10 @@ type frame struct {
 	ifArgs  []*ssa.Value
 	height  int
 	dead    bool // the frame started in unreachable code
+	// brEdge is the index of the edge to the target from the block of
+	// br_table number brTable (instrBrTable).
+	brTable int32
+	brEdge  int32
 }
 
 // BuildSSA translates defined function fidx (function index space).
@@ -183,6 +194,8 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	}
 	b.placeZeros()
 	b.placeFuel()
+	f.ParamsMinimal = !b.trivialLeft
+	f.NoExplicitChecks = !b.checked
 	return f, nil
 }
 
@@ -396,7 +409,13 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 	default:
 		v = b.newParam(blk, b.varType(x))
 		b.writeVar(blk, x, v)
-		b.addParamArgs(blk, x)
+		if same := b.addParamArgs(blk, x, v); same != nil {
+			if v.Uses == 0 {
+				v = b.dropParam(blk, v, same)
+			} else {
+				b.trivialLeft = true
+			}
+		}
 	}
 	b.writeVar(blk, x, v)
 	return v
@@ -408,21 +427,87 @@ func (b *builder) newParam(blk *ssa.Block, t ssa.Type) *ssa.Value {
 	return p
 }
 
-func (b *builder) addParamArgs(blk *ssa.Block, x int) {
+// addParamArgs passes variable x's value out of every predecessor of blk
+// to param, blk's parameter for x, the last one made, and returns the one
+// value other than param that every edge passes (nil if there are several
+// or none).
+func (b *builder) addParamArgs(blk *ssa.Block, x int, param *ssa.Value) *ssa.Value {
+	var same *ssa.Value
+	several := false
 	for _, p := range blk.Preds {
 		a := b.readVar(p, x)
 		e := &p.Succs[p.EdgeTo(blk)]
 		e.Args = append(ssa.Grow(b.f.WS.ValueBump(), e.Args, 1), a)
 		a.Uses++
+		if a != param && a != same {
+			several = same != nil
+			same = a
+		}
 	}
+	if several {
+		return nil
+	}
+	return same
 }
 
+// dropParam removes p, the parameter just made for a variable of the
+// sealed block blk, to which every edge passes same, and returns same:
+// Braun et al.'s trivial phi, made and removed at once. Most merges of a
+// variable not redefined on any path are such, and left in place each
+// cost the parameter, an argument per edge and elimRedundantParams's
+// work to find and forward it (gobig: 109,600 of the 191,649 parameters
+// made on reads in sealed blocks were). The caller checked that nothing
+// refers to p (Uses 0): every value the predecessors' reads returned
+// became an edge argument, so a read that came back to blk through a
+// loop left p used, and p stays for the pass. p keeps its ID, so the
+// values made after it number as before.
+func (b *builder) dropParam(blk *ssa.Block, p, same *ssa.Value) *ssa.Value {
+	for _, pred := range blk.Preds {
+		e := &pred.Succs[pred.EdgeTo(blk)]
+		e.Args = e.Args[:len(e.Args)-1]
+	}
+	same.Uses -= int32(len(blk.Preds))
+	blk.Params = blk.Params[:len(blk.Params)-1]
+	return same
+}
+
+// seal completes blk's incomplete parameters now that its predecessors
+// are known, and notes whether any of its parameters is left trivial.
 func (b *builder) seal(blk *ssa.Block) {
 	for _, ip := range blk.Incomplete {
-		b.addParamArgs(blk, ip.Variable)
+		if b.addParamArgs(blk, ip.Variable, ip.Param) != nil {
+			b.trivialLeft = true
+		}
+	}
+	if !b.trivialLeft {
+		// The explicit parameters (block results, loop parameters) come
+		// first; their arguments came with the branches.
+		for i := range len(blk.Params) - len(blk.Incomplete) {
+			if trivialArgs(blk, i) {
+				b.trivialLeft = true
+				break
+			}
+		}
 	}
 	blk.Incomplete = nil
 	blk.Sealed = true
+}
+
+// trivialArgs reports whether the edges into blk pass parameter i one
+// value other than itself.
+func trivialArgs(blk *ssa.Block, i int) bool {
+	p := blk.Params[i]
+	var same *ssa.Value
+	for _, pred := range blk.Preds {
+		a := pred.Succs[pred.EdgeTo(blk)].Args[i]
+		if a != p && a != same {
+			if same != nil {
+				return false
+			}
+			same = a
+		}
+	}
+	return same != nil
 }
 
 // ---- control flow ----
@@ -676,29 +761,30 @@ func (b *builder) instrBrTable(in *wasm.Instr) error {
 	blk.Kind = ssa.BlockBrTable
 	blk.Control = idx
 	idx.Uses++
-	targets := append(append([]uint32(nil), in.Targets...), in.Index)
+	// Each target has one edge, made on its first entry: the frame of
+	// a depth notes its edge's index for this br_table (brTable), where
+	// a search of the edges made so far was quadratic in the targets.
+	b.brTables++
 	var retBlock *ssa.Block
-	for _, d := range targets {
-		t, args := b.branchTarget(d)
-		if t == nil {
-			if retBlock == nil {
-				retBlock = b.f.NewBlock()
-				retBlock.Sealed = true
-			}
-			t = retBlock
+	for i := 0; i <= len(in.Targets); i++ {
+		d := in.Index // the default, last
+		if i < len(in.Targets) {
+			d = in.Targets[i]
 		}
-		k := -1
-		for i := range blk.Succs {
-			if blk.Succs[i].B == t {
-				k = i
-				break
+		fr := &b.frames[len(b.frames)-1-int(d)]
+		if fr.brTable != b.brTables {
+			fr.brTable, fr.brEdge = b.brTables, int32(len(blk.Succs))
+			t, args := b.branchTarget(d)
+			if t == nil {
+				if retBlock == nil {
+					retBlock = b.f.NewBlock()
+					retBlock.Sealed = true
+				}
+				t = retBlock
 			}
-		}
-		if k < 0 {
-			k = len(blk.Succs)
 			b.addEdge(blk, t, args)
 		}
-		blk.Table = append(blk.Table, int32(k))
+		blk.Table = append(blk.Table, fr.brEdge)
 	}
 	b.cur = nil
 	if retBlock != nil {
@@ -1024,6 +1110,7 @@ func (b *builder) memOp(in *wasm.Instr) error {
 	}
 	if b.needsCheck(uint64(in.MemOffset) + uint64(size)) {
 		args = append(args, b.readVar(b.cur, b.memVar))
+		b.checked = true
 	}
 	if store {
 		v = b.add(ssa.OpStore, ssa.TNone, args...)

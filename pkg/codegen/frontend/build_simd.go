@@ -121,6 +121,7 @@ func (b *builder) access(op wasm.Opcode, t ssa.Type, off uint32, size int, addr,
 	}
 	if b.needsCheck(uint64(off) + uint64(size)) {
 		args = append(args, b.readVar(b.cur, b.memVar))
+		b.checked = true
 	}
 	var v *ssa.Value
 	if val != nil {

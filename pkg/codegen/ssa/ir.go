@@ -184,6 +184,18 @@ type Func struct {
 	// need more scratch registers for them (amd64 keeps two more XMM
 	// registers back, isa/amd64/regs.go).
 	Simd bool
+	// ParamsMinimal is set by a builder that left no block parameter
+	// whose incoming arguments are all one value or the parameter itself
+	// (the frontend, which removes those it makes as it goes):
+	// elimRedundantParams has nothing to do. removeUnreachable clears it
+	// when it drops a block, whose edges may have been the ones passing
+	// another value.
+	ParamsMinimal bool
+	// NoExplicitChecks is set by a builder that gave no load or store
+	// the memory length for an explicit bounds check (the frontend, with
+	// guard pages covering every offset): elimBoundsChecks has nothing to
+	// do.
+	NoExplicitChecks bool
 	// FloatVEX is set by a backend whose scalar float arithmetic has
 	// three-operand forms (amd64 with AVX): the result of such an
 	// operation need not share its first operand's register, and the

@@ -12,7 +12,7 @@ import (
 // blocks (an if's arms, a loop body after its header). Accesses of
 // unknown width (SIMD) are left alone.
 func elimBoundsChecks(f *Func, children domTree) {
-	if len(f.Blocks) < 2 {
+	if len(f.Blocks) < 2 || f.NoExplicitChecks {
 		return
 	}
 	checked := scopedMap[*Value, uint64]{m: map[*Value]uint64{}}

@@ -40,6 +40,9 @@ type paramElim struct {
 // per nesting level. Parameters keep their index until the end, when
 // each block is compacted once.
 func elimRedundantParams(f *Func) {
+	if f.ParamsMinimal {
+		return
+	}
 	pe := paramElim{f: f}
 	if !pe.numberParams() {
 		return

@@ -24,6 +24,9 @@ func removeUnreachable(f *Func) {
 			out = append(out, b)
 		}
 	}
+	if len(out) < len(f.Blocks) {
+		f.ParamsMinimal = false
+	}
 	f.Blocks = out
 	for _, b := range f.Blocks {
 		ps := b.Preds[:0]

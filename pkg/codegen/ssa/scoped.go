@@ -2,8 +2,9 @@ package ssa
 
 // scopedMap holds facts that hold in a dominator subtree while a pass
 // walks the tree (walkScoped): what a block binds is undone when its
-// subtree is done. bounds-check elimination (checked ends), address
-// folding (value ranges) and GVN (available values) share it.
+// subtree is done. bounds-check elimination (checked ends) and address
+// folding (value ranges) share it; GVN has a table of its own
+// (gvnTable).
 type scopedMap[K comparable, V any] struct {
 	m   map[K]V
 	log []scopedUndo[K, V]

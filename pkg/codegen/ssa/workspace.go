@@ -34,9 +34,8 @@ type Workspace struct {
 	// DefsDense is the frontend's dense table of definitions, kept for
 	// its capacity.
 	DefsDense []*Value
-	// gvnTable is gvn's scoped table, empty between functions.
-	gvnTable map[gvnKey]*Value
-	gvnLog   []scopedUndo[gvnKey, *Value]
+	// gvn is gvn's scoped table, empty between functions.
+	gvn gvnTable
 	// Frontend holds the frontend's buffers of its own types.
 	Frontend any
 	// Ext holds what another stage keeps per worker (the register
@@ -67,9 +66,9 @@ func (w *Workspace) Reset() {
 	} else {
 		clear(w.Defs)
 	}
-	if len(w.gvnTable) > 0 {
+	if len(w.gvn.log) > 0 {
 		// Only a function that panicked halfway leaves entries.
-		clear(w.gvnTable)
+		w.gvn.reset()
 	}
 	for _, r := range w.resets {
 		r()
