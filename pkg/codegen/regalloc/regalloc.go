@@ -784,6 +784,9 @@ func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clob
 			s.assigned[r] = sc.assigned[r][:0]
 		}
 	}
+	for r := range s.minEnd {
+		s.minEnd[r] = math.MaxInt32
+	}
 	for i := range ra.Intervals {
 		s.allocate(&ra.Intervals[i])
 	}
@@ -818,7 +821,8 @@ type scanner struct {
 	// allocation linear in the number of intervals, at the price of a few
 	// more spills in functions whose values interleave that much.
 	assigned [ssa.MaxRegs][]*interval
-	// minEnd[r] is the earliest end among assigned[r]: the list needs
+	// minEnd[r] is at most the earliest end among assigned[r] (MaxInt32
+	// for an empty list; an eviction may leave it lower): the list needs
 	// pruning only once the scan has passed it.
 	minEnd [ssa.MaxRegs]int32
 }
@@ -837,8 +841,10 @@ func (s *scanner) allocate(cur *interval) {
 		r = s.pickCalleeSaved(cur, regs)
 	}
 	// A value reloaded after more calls than it is used is cheaper
-	// to keep in its slot and load at each use.
-	if r == ssa.NoReg && len(s.ra.callPos) > 0 && s.reloadCost(cur) > cur.weight {
+	// to keep in its slot and load at each use. One live across no call
+	// has no reload to weigh (reloadCost counts the calls crossesCall
+	// looks for, each of weight at least 1).
+	if r == ssa.NoReg && crossesCall && s.reloadCost(cur) > cur.weight {
 		return
 	}
 	if r == ssa.NoReg {
@@ -850,7 +856,7 @@ func (s *scanner) allocate(cur *interval) {
 		}
 	}
 	v.Loc.Reg = r
-	if len(s.assigned[r]) == 0 || cur.End < s.minEnd[r] {
+	if cur.End < s.minEnd[r] {
 		s.minEnd[r] = cur.End
 	}
 	s.assigned[r] = append(s.assigned[r], cur)
@@ -860,7 +866,7 @@ func (s *scanner) allocate(cur *interval) {
 // position start.
 func (s *scanner) expire(regs []ssa.Reg, start int32) {
 	for _, r := range regs {
-		if len(s.assigned[r]) == 0 || s.minEnd[r] >= start {
+		if s.minEnd[r] >= start {
 			continue
 		}
 		k := 0
