@@ -345,8 +345,11 @@ func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 // walk has been there already; the cost is the size of the sets, never
 // blocks times values (dense bitsets per block) nor an iteration to a
 // fixed point per loop level. The sets are sorted by global ID. It
-// returns the global IDs too (globalIDs).
-func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
+// returns the global IDs too (globalIDs). The live-in sets are
+// Block.LiveIn, of global IDs; the live-out sets, liveOut by layout index,
+// hold the values' own IDs, which is what their users look up: idOf maps
+// global IDs to value IDs.
+func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32) {
 	gid, n, pairs := globalUses(f, true)
 	nb := len(f.Blocks)
 	idx := f.WS.Int32s(int(f.NextBlock))
@@ -375,16 +378,23 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 		}
 	}
 
-	byGID := f.WS.Values(n)
-	for _, b := range f.Blocks {
+	// idOf and defAt (the layout index of the defining block, -1 for a
+	// global ID defined in no block) by global ID: dense tables, not the
+	// values' own fields, which the walk below read from all over memory.
+	idOf = f.WS.Int32s(n)
+	defAt := f.WS.Int32s(n)
+	for g := range defAt {
+		defAt[g] = -1
+	}
+	for i, b := range f.Blocks {
 		for _, p := range b.Params {
-			if gid[p.ID] >= 0 {
-				byGID[gid[p.ID]] = p
+			if g := gid[p.ID]; g >= 0 {
+				idOf[g], defAt[g] = p.ID, int32(i)
 			}
 		}
 		for _, v := range b.Values {
-			if gid[v.ID] >= 0 {
-				byGID[gid[v.ID]] = v
+			if g := gid[v.ID]; g >= 0 {
+				idOf[g], defAt[g] = v.ID, int32(i)
 			}
 		}
 	}
@@ -397,20 +407,20 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 	var work []int32
 	bump := f.WS.Int32Bump()
 	for g := int32(0); g < int32(n); g++ {
-		v := byGID[g]
-		if v == nil {
+		def := defAt[g]
+		if def < 0 {
 			continue
 		}
+		id := idOf[g]
 		addOut := func(i int32) {
 			if outMark[i] != g {
 				outMark[i] = g
-				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), g)
+				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), id)
 			}
 		}
 		// addIn marks v live into block i, and queues i's predecessors
 		// the first time: a block is tested before it is queued, not
 		// after, so one reached again is not pushed and popped again.
-		def := idx[v.Block.ID]
 		addIn := func(i int32) {
 			if i != def && inMark[i] != g {
 				inMark[i] = g
@@ -437,27 +447,22 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 			}
 		}
 	}
-	return gid, n, liveOut
+	return gid, n, liveOut, idOf
 }
 
 // defPoints starts each value that needs a location at its definition:
 // start and end, by value ID, are its position (the block's start for a
-// parameter), -1 for the values that need none; byGID maps the global
-// IDs to those values. buildIntervals and spans (fast.go) extend the
-// ranges from there.
-func defPoints(f *ssa.Func, pos []int32, gid []int32, ng int) (start, end []int32, byGID []*ssa.Value) {
+// parameter), -1 for the values that need none. buildIntervals and
+// spans (fast.go) extend the ranges from there.
+func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
 	start = f.WS.Int32s(int(f.NextID))
 	end = f.WS.Int32s(int(f.NextID))
 	for i := range start {
 		start[i], end[i] = -1, -1
 	}
-	byGID = f.WS.Values(ng)
 	def := func(v *ssa.Value, p int32) {
 		if NeedsReg(v) {
 			start[v.ID], end[v.ID] = p, p
-			if gid[v.ID] >= 0 {
-				byGID[gid[v.ID]] = v
-			}
 		}
 	}
 	for _, b := range f.Blocks {
@@ -468,17 +473,18 @@ func defPoints(f *ssa.Func, pos []int32, gid []int32, ng int) (start, end []int3
 			def(v, pos[v.ID])
 		}
 	}
-	return start, end, byGID
+	return start, end
 }
 
 // buildIntervals computes one conservative range per value: from its
 // definition (or the first block it is live into) to its last use (or the
 // end of the last block it is live out of).
-func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
+// liveOut and idOf are liveness's.
+func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) []interval {
 	const none = -1
-	start, end, byGID := defPoints(f, pos, gid, ng)
+	start, end := defPoints(f, pos)
 	weight := f.WS.Float32s(int(f.NextID))
-	segsOf := buildSegments(f, pos, liveOut, byGID, rangeTables{start, end, weight})
+	segsOf := buildSegments(f, pos, liveOut, idOf, rangeTables{start, end, weight})
 	n := 0
 	for _, id := range start {
 		if id != none {
@@ -522,7 +528,7 @@ type rangeTables struct {
 // or past the terminator (live out), merging ranges of adjacent blocks.
 // On the way it extends each value's interval in rt to every position
 // where the value is live or used, and adds each use to its weight.
-func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Value, rt rangeTables) [][]seg {
+func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt rangeTables) [][]seg {
 	sc := scratchOf(f.WS)
 	segsOf := sc.segLists(int(f.NextID))
 	openAt := f.WS.Int32s(int(f.NextID))
@@ -559,11 +565,11 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 	}
 	for i, b := range f.Blocks {
 		touched = touched[:0]
-		// Global values (byGID) all need a location and have a start.
+		// Global values (idOf) all need a location and have a start.
 		// A value live in is used in the block or live out of it, either
 		// past b.Start (NumberPositions): its end is raised there.
 		for _, g := range b.LiveIn {
-			id := byGID[g].ID
+			id := idOf[g]
 			start[id] = min(start[id], b.Start)
 			if openAt[id] < 0 {
 				openAt[id] = b.Start
@@ -626,8 +632,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 		}
 		// A value live out is live in or defined here (liveness), so
 		// it is open and starts at or before b.Start or its definition.
-		for _, g := range liveOut[i] {
-			id := byGID[g].ID
+		for _, id := range liveOut[i] {
 			end[id] = max(end[id], b.End)
 			lastUse[id] = b.End + 1
 		}
@@ -666,8 +671,8 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 // (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
-	gid, ng, liveOut := liveness(f)
-	ivs := buildIntervals(f, pos, liveOut, gid, ng)
+	gid, ng, liveOut, idOf := liveness(f)
+	ivs := buildIntervals(f, pos, liveOut, idOf)
 	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
