@@ -129,7 +129,7 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	// No register value crosses a call or an interrupt check, so there
 	// is nothing to save around them: without call positions
 	// assignSlots only gives slots to the values not in registers.
-	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	ra.assignSlots(nil, t) // nil: no edge slot sharing in the fast tier
 	return ra
 }

@@ -229,6 +229,10 @@ func depthWeight(d int32) float32 {
 type Result struct {
 	Intervals []interval
 	NumSlots  int32
+	// Pos are the positions the allocation numbered (NumberPositions),
+	// by value ID, for the emitter: f is unchanged since, so numbering
+	// again would give the same.
+	Pos []int32
 	// saves lists, per call-like value ID, the values in registers that are
 	// live across it.
 	Saves map[int32][]*ssa.Value
@@ -673,7 +677,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng, liveOut, idOf := liveness(f)
 	ivs := buildIntervals(f, pos, liveOut, idOf)
-	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
 	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
