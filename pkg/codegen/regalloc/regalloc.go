@@ -65,6 +65,9 @@ type interval struct {
 	// cost is spillCost's result once costed.
 	cost   float32
 	costed bool
+	// crosses is set by the scan when the value is live across a call
+	// (crossesCall); assignSlots looks for the calls only then.
+	crosses bool
 	// segs are the half-open ranges [from, to) where the value is live,
 	// sorted: the holes between them (blocks laid out in between where it
 	// is dead) can hold other values in the same register. A use by a
@@ -83,7 +86,14 @@ func intersects(a, b *interval) bool {
 	if a.End < b.Start-1 || b.End < a.Start-1 || len(a.segs) == 0 || len(b.segs) == 0 {
 		return false
 	}
-	i, j := segFrom(a.segs, b.segs[0].from), segFrom(b.segs, a.segs[0].from)
+	// Only the list starting first needs the search: the other's first
+	// range ends after its own start, so after the earlier start too.
+	i, j := 0, 0
+	if a0, b0 := a.segs[0].from, b.segs[0].from; a0 <= b0 {
+		i = segFrom(a.segs, b0)
+	} else {
+		j = segFrom(b.segs, a0)
+	}
 	aEnd, bEnd := a.segs[len(a.segs)-1].to, b.segs[len(b.segs)-1].to
 	for i < len(a.segs) && j < len(b.segs) {
 		x, y := a.segs[i], b.segs[j]
@@ -572,13 +582,13 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 		// Global values (idOf) all need a location and have a start.
 		// A value live in is used in the block or live out of it, either
 		// past b.Start (NumberPositions): its end is raised there.
+		// None is open yet: the list has each once, and every range
+		// of the block before was closed.
 		for _, g := range b.LiveIn {
 			id := idOf[g]
 			start[id] = min(start[id], b.Start)
-			if openAt[id] < 0 {
-				openAt[id] = b.Start
-				touched = append(touched, id)
-			}
+			openAt[id] = b.Start
+			touched = append(touched, id)
 		}
 		for _, p := range b.Params {
 			open(p, b.Start)
@@ -647,9 +657,8 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 			if n := len(ss); n > 0 && ss[n-1].to >= from {
 				ss[n-1].to = max(ss[n-1].to, to)
 			} else {
-				ss = append(ssa.Grow(sc.segBump(), ss, 1), seg{from, to})
+				segsOf[id] = append(ssa.Grow(sc.segBump(), ss, 1), seg{from, to})
 			}
-			segsOf[id] = ss
 			openAt[id], lastUse[id] = -1, -1
 		}
 	}
@@ -844,6 +853,7 @@ func (s *scanner) allocate(cur *interval) {
 	s.expire(regs, cur.Start)
 
 	crossesCall := s.crossesCall(cur)
+	cur.crosses = crossesCall
 	r := ssa.NoReg
 	if crossesCall {
 		regs = s.t.Allocatable(s.f, v.Type.IsFloat(), true)
@@ -1117,10 +1127,14 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 			continue
 		}
 		// Only a value in a register is saved around calls: a spilled
-		// one's calls need not be looked for.
+		// one's calls need not be looked for, nor those of one the scan
+		// found live across none (crossesCall is across's test).
 		var calls, ints []int32
 		if v.Loc.InReg() {
-			calls, ints = across(ra.callPos, iv), across(ra.intPos, iv)
+			if iv.crosses {
+				calls = across(ra.callPos, iv)
+			}
+			ints = across(ra.intPos, iv)
 			if len(calls) == 0 && len(ints) == 0 {
 				continue
 			}
