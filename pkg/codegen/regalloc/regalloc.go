@@ -249,6 +249,11 @@ type Result struct {
 	// callPos are the positions of calls and builtins, intPos those of
 	// interrupt checks (whose slow path saves registers itself), sorted.
 	callPos, intPos []int32
+	// callsBefore[p] and intsBefore[p] count the positions of callPos and
+	// intPos below p, for p up to one past the last terminator's (the end
+	// of any range): where a binary search would enter the lists (nil for
+	// an empty list).
+	callsBefore, intsBefore []int32
 	// Splits are the spilled values kept in a register through a loop
 	// (split.go); inLoop and reloads index them by block ID.
 	Splits          []Split
@@ -713,7 +718,32 @@ func (ra *Result) findCalls(f *ssa.Func, pos []int32) []float32 {
 			}
 		}
 	}
+	n := int32(0)
+	if k := len(f.Blocks); k > 0 {
+		n = f.Blocks[k-1].End + 2
+	}
+	ra.callsBefore = countBefore(f, ra.callPos, n)
+	ra.intsBefore = countBefore(f, ra.intPos, n)
 	return callW
+}
+
+// countBefore returns c with c[p] the number of positions of ps (sorted)
+// below p, for p < n; nil for an empty ps.
+func countBefore(f *ssa.Func, ps []int32, n int32) []int32 {
+	if len(ps) == 0 {
+		return nil
+	}
+	c := f.WS.Int32s(int(n))
+	p := int32(0)
+	for k, q := range ps {
+		for ; p <= q; p++ {
+			c[p] = int32(k)
+		}
+	}
+	for ; p < n; p++ {
+		c[p] = int32(len(ps))
+	}
+	return c
 }
 
 // hints are the registers a value would like: paramOf maps an edge
@@ -906,11 +936,10 @@ func (s *scanner) expire(regs []ssa.Reg, start int32) {
 // of iv costs nothing: a value used before a loop of calls and after it,
 // but dead inside, stays in its register.
 func (s *scanner) reloadCost(iv *interval) float32 {
-	callPos := s.ra.callPos
+	before := s.ra.callsBefore
 	var w float32
 	for _, sg := range iv.segs {
-		lo := searchAbove(callPos, sg.from)
-		hi := searchFrom(callPos, sg.to)
+		lo, hi := before[sg.from+1], before[sg.to]
 		if hi > lo {
 			w += s.callW[hi] - s.callW[lo]
 		}
@@ -924,8 +953,8 @@ func (s *scanner) crossesCall(cur *interval) bool {
 	if len(callPos) == 0 {
 		return false
 	}
-	lo := searchAbove(callPos, cur.Start)
-	for j := lo; j < len(callPos) && callPos[j] < cur.End; j++ {
+	lo, hi := s.ra.callsBefore[cur.Start+1], s.ra.callsBefore[cur.End]
+	for j := lo; j < hi; j++ {
 		if cur.liveAcross(callPos[j]) {
 			return true
 		}
@@ -1093,9 +1122,13 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 	partners := spilledPartners(f)
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
-	across := func(ps []int32, iv *interval) (out []int32) {
-		lo := searchAbove(ps, iv.Start)
-		for j := lo; j < len(ps) && ps[j] < iv.End; j++ {
+	// across lists the positions of ps (before: their counts) iv is
+	// live across.
+	across := func(ps, before []int32, iv *interval) (out []int32) {
+		if len(ps) == 0 {
+			return nil
+		}
+		for j := before[iv.Start+1]; j < before[iv.End]; j++ {
 			if iv.liveAcross(ps[j]) {
 				out = append(out, ps[j])
 			}
@@ -1132,9 +1165,9 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 		var calls, ints []int32
 		if v.Loc.InReg() {
 			if iv.crosses {
-				calls = across(ra.callPos, iv)
+				calls = across(ra.callPos, ra.callsBefore, iv)
 			}
-			ints = across(ra.intPos, iv)
+			ints = across(ra.intPos, ra.intsBefore, iv)
 			if len(calls) == 0 && len(ints) == 0 {
 				continue
 			}
