@@ -822,7 +822,21 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // a free register, preferring its hints, or evicts a cheaper blocker, or
 // stays spilled.
 func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
-	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
+	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl, twoAddr: t.TwoAddress()}
+	// The target's answers, asked once: the scan asks them for every
+	// interval and every register it tries, each a call through the
+	// interface.
+	for r := range ssa.Reg(ssa.MaxRegs) {
+		if t.IsFloat(r) {
+			s.float |= 1 << uint(r)
+		}
+		if t.CalleeSaved(r) {
+			s.callee |= 1 << uint(r)
+		}
+	}
+	for c, float := range []bool{false, true} {
+		s.regs[c] = [2][]ssa.Reg{t.Allocatable(f, float, false), t.Allocatable(f, float, true)}
+	}
 	s.backArgs = s.findBackArgs()
 	sc := scratchOf(f.WS)
 	if sc != nil {
@@ -853,6 +867,12 @@ type scanner struct {
 	callW []float32 // prefix sums of the calls' weights, by callPos index
 	h     hints
 	cl    *clobbers // where the registers of Target.MayClobber are clobbered
+	// float and callee are the registers for which the target's IsFloat
+	// and CalleeSaved hold, twoAddr its TwoAddress; regs[c][x] its
+	// Allocatable(f, c == 1, x == 1).
+	float, callee RegMask
+	twoAddr       bool
+	regs          [2][2][]ssa.Reg
 	// dp are the loop-weighted positions spillCost divides by, built by
 	// the first eviction (depthPrefix).
 	dp []float32
@@ -879,14 +899,15 @@ type scanner struct {
 func (s *scanner) allocate(cur *interval) {
 	v := cur.V
 	v.Loc = ssa.Loc{Reg: ssa.NoReg, Slot: -1}
-	regs := s.t.Allocatable(s.f, v.Type.IsFloat(), false)
+	cls := ssa.B2i[int](v.Type.IsFloat())
+	regs := s.regs[cls][0]
 	s.expire(regs, cur.Start)
 
 	crossesCall := s.crossesCall(cur)
 	cur.crosses = crossesCall
 	r := ssa.NoReg
 	if crossesCall {
-		regs = s.t.Allocatable(s.f, v.Type.IsFloat(), true)
+		regs = s.regs[cls][1]
 		r = s.pickCalleeSaved(cur, regs)
 	}
 	// A value reloaded after more calls than it is used is cheaper
@@ -987,7 +1008,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	v := cur.V
 	r := ssa.NoReg
 	try := func(h ssa.Reg) {
-		if r == ssa.NoReg && h != ssa.NoReg && s.t.IsFloat(h) == v.Type.IsFloat() {
+		if r == ssa.NoReg && h != ssa.NoReg && s.float.Has(h) == v.Type.IsFloat() {
 			if ok, _, _ := s.free(h, cur); ok {
 				r = h
 			}
@@ -1025,7 +1046,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// second operand's register needs a detour through a scratch
 	// register: take that register only as a last resort.
 	avoid := ssa.NoReg
-	if s.t.TwoAddress() && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
+	if s.twoAddr && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
 		avoid = v.Args[1].Loc.Reg
 	}
 	var held RegMask
@@ -1073,7 +1094,7 @@ func (s *scanner) tryArgRegs(p *ssa.Value, try func(ssa.Reg)) {
 // outweighs any hint.
 func (s *scanner) pickCalleeSaved(cur *interval, regs []ssa.Reg) ssa.Reg {
 	for _, r := range regs {
-		if s.t.CalleeSaved(r) {
+		if s.callee.Has(r) {
 			if ok, _, _ := s.free(r, cur); ok {
 				return r
 			}
