@@ -497,7 +497,10 @@ func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
 
 // buildIntervals computes one conservative range per value: from its
 // definition (or the first block it is live into) to its last use (or the
-// end of the last block it is live out of).
+// end of the last block it is live out of). The start is that of the
+// value's first live range: every range starts at the definition or at
+// the start of a block the value is live into, and every use lies in a
+// range.
 // liveOut and idOf are liveness's.
 func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) []interval {
 	const none = -1
@@ -514,12 +517,14 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) [
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ivs = append(ivs, interval{V: p, Start: start[p.ID], End: end[p.ID], weight: weight[p.ID], segs: segsOf[p.ID]})
+				ss := segsOf[p.ID]
+				ivs = append(ivs, interval{V: p, Start: ss[0].from, End: end[p.ID], weight: weight[p.ID], segs: ss})
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ivs = append(ivs, interval{V: v, Start: start[v.ID], End: end[v.ID], weight: weight[v.ID], segs: segsOf[v.ID]})
+				ss := segsOf[v.ID]
+				ivs = append(ivs, interval{V: v, Start: ss[0].from, End: end[v.ID], weight: weight[v.ID], segs: ss})
 			}
 		}
 	}
@@ -533,9 +538,10 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) [
 }
 
 // rangeTables are the per-value tables (indexed by value ID) buildSegments
-// fills besides the ranges, in the same walk over every operand: the
-// conservative interval [start, end] (start set at the definition, -1 for
-// values without a location) and the spill weight. One walk instead of
+// fills besides the ranges, in the same walk over every operand: the end
+// of the conservative interval (start is the definition, -1 for values
+// without a location, and stays so: the interval starts where the first
+// range does) and the spill weight. One walk instead of
 // two: the walks over the operands were ~5% of a big module's compile.
 type rangeTables struct {
 	start, end []int32
@@ -545,8 +551,9 @@ type rangeTables struct {
 // buildSegments computes each value's live ranges block by block: from
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
-// On the way it extends each value's interval in rt to every position
-// where the value is live or used, and adds each use to its weight.
+// On the way it extends each value's interval end in rt to every
+// position where the value is live or used, and adds each use to its
+// weight.
 func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt rangeTables) [][]seg {
 	sc := scratchOf(f.WS)
 	segsOf := sc.segLists(int(f.NextID))
@@ -557,13 +564,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 	}
 	start, end, weight := rt.start, rt.end, rt.weight
 	extend := func(id int32, p int32) {
-		if start[id] < 0 {
-			return
-		}
-		if p < start[id] {
-			start[id] = p
-		}
-		if p > end[id] {
+		if start[id] >= 0 && p > end[id] {
 			end[id] = p
 		}
 	}
@@ -591,7 +592,6 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 		// of the block before was closed.
 		for _, g := range b.LiveIn {
 			id := idOf[g]
-			start[id] = min(start[id], b.Start)
 			openAt[id] = b.Start
 			touched = append(touched, id)
 		}
@@ -610,7 +610,6 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 					if start[id] < 0 {
 						continue
 					}
-					start[id] = min(start[id], p)
 					end[id] = max(end[id], p)
 					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, k) {
 						// A bounds check compares against memory as cheaply
