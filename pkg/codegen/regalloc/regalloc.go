@@ -371,9 +371,7 @@ func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32) {
 	gid, n, pairs := globalUses(f, true)
 	nb := len(f.Blocks)
-	idx := f.WS.Int32s(int(f.NextBlock))
-	for i, b := range f.Blocks {
-		idx[b.ID] = int32(i)
+	for _, b := range f.Blocks {
 		b.LiveIn = b.LiveIn[:0]
 	}
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
@@ -417,54 +415,60 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32)
 			}
 		}
 	}
-	liveOut = scratchOf(f.WS).int32Lists(nb)
-	inMark := f.WS.Int32s(nb)
-	outMark := f.WS.Int32s(nb)
+	// The marks and the live-out lists are by block ID during the walk,
+	// which goes from block to predecessor by pointer: by layout index
+	// each step looked the predecessor's index up and the block again.
+	nid := int(f.NextBlock)
+	outByID := scratchOf(f.WS).int32Lists(nid)
+	inMark := f.WS.Int32s(nid)
+	outMark := f.WS.Int32s(nid)
 	for i := range inMark {
 		inMark[i], outMark[i] = -1, -1
 	}
-	var work []int32
+	var work []*ssa.Block
 	bump := f.WS.Int32Bump()
 	for g := int32(0); g < int32(n); g++ {
-		def := defAt[g]
-		if def < 0 {
+		if defAt[g] < 0 {
 			continue
 		}
+		def := f.Blocks[defAt[g]]
 		id := idOf[g]
-		addOut := func(i int32) {
-			if outMark[i] != g {
-				outMark[i] = g
-				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), id)
+		addOut := func(b *ssa.Block) {
+			if outMark[b.ID] != g {
+				outMark[b.ID] = g
+				outByID[b.ID] = append(ssa.Grow(bump, outByID[b.ID], 1), id)
 			}
 		}
-		// addIn marks v live into block i, and queues i's predecessors
+		// addIn marks v live into block b, and queues b's predecessors
 		// the first time: a block is tested before it is queued, not
 		// after, so one reached again is not pushed and popped again.
-		addIn := func(i int32) {
-			if i != def && inMark[i] != g {
-				inMark[i] = g
-				b := f.Blocks[i]
+		addIn := func(b *ssa.Block) {
+			if b != def && inMark[b.ID] != g {
+				inMark[b.ID] = g
 				b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
-				work = append(work, i)
+				work = append(work, b)
 			}
 		}
 		work = work[:0]
 		for _, u := range uses[counts[g]:counts[g+1]] {
-			i := u >> 1
+			b := f.Blocks[u>>1]
 			if u&1 != 0 {
-				addOut(i)
+				addOut(b)
 			}
-			addIn(i)
+			addIn(b)
 		}
 		for len(work) > 0 {
-			i := work[len(work)-1]
+			b := work[len(work)-1]
 			work = work[:len(work)-1]
-			for _, p := range f.Blocks[i].Preds {
-				j := idx[p.ID]
-				addOut(j)
-				addIn(j)
+			for _, p := range b.Preds {
+				addOut(p)
+				addIn(p)
 			}
 		}
+	}
+	liveOut = scratchOf(f.WS).int32Lists(nb)
+	for i, b := range f.Blocks {
+		liveOut[i] = outByID[b.ID]
 	}
 	return gid, n, liveOut, idOf
 }
