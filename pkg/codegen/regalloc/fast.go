@@ -28,8 +28,8 @@ import (
 // in Allocate.
 func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
-	gid, ng, liveOut := liveness(f)
-	start, end := spans(f, pos, liveOut, gid, ng)
+	gid, _, liveOut, idOf := liveness(f)
+	start, end := spans(f, pos, liveOut, idOf)
 
 	// callsBefore[p] counts the call-like positions (calls, builtins,
 	// interrupt checks) before p, so a range crosses one iff the count
@@ -129,7 +129,7 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	// No register value crosses a call or an interrupt check, so there
 	// is nothing to save around them: without call positions
 	// assignSlots only gives slots to the values not in registers.
-	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	ra.assignSlots(nil, t) // nil: no edge slot sharing in the fast tier
 	return ra
 }
@@ -138,8 +138,8 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 // the first block it is live into, to its last use, or the end of the last
 // block it is live out of (-1 for values that need no location). It is
 // buildIntervals without the weights and the ranges with holes.
-func spans(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) (start, end []int32) {
-	start, end, byGID := defPoints(f, pos, gid, ng)
+func spans(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) (start, end []int32) {
+	start, end = defPoints(f, pos)
 	extend := func(v *ssa.Value, p int32) {
 		if v == nil || start[v.ID] < 0 {
 			return
@@ -148,11 +148,15 @@ func spans(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) (st
 		end[v.ID] = max(end[v.ID], p)
 	}
 	for i, b := range f.Blocks {
+		// Global values all need a location (start set).
 		for _, g := range b.LiveIn {
-			extend(byGID[g], b.Start)
+			id := idOf[g]
+			start[id] = min(start[id], b.Start)
+			end[id] = max(end[id], b.Start)
 		}
-		for _, g := range liveOut[i] {
-			extend(byGID[g], b.End)
+		for _, id := range liveOut[i] {
+			start[id] = min(start[id], b.End)
+			end[id] = max(end[id], b.End)
 		}
 		for _, v := range b.Values {
 			if v.Op == ssa.OpResult {

@@ -65,6 +65,9 @@ type interval struct {
 	// cost is spillCost's result once costed.
 	cost   float32
 	costed bool
+	// crosses is set by the scan when the value is live across a call
+	// (crossesCall); assignSlots looks for the calls only then.
+	crosses bool
 	// segs are the half-open ranges [from, to) where the value is live,
 	// sorted: the holes between them (blocks laid out in between where it
 	// is dead) can hold other values in the same register. A use by a
@@ -83,7 +86,14 @@ func intersects(a, b *interval) bool {
 	if a.End < b.Start-1 || b.End < a.Start-1 || len(a.segs) == 0 || len(b.segs) == 0 {
 		return false
 	}
-	i, j := segFrom(a.segs, b.segs[0].from), segFrom(b.segs, a.segs[0].from)
+	// Only the list starting first needs the search: the other's first
+	// range ends after its own start, so after the earlier start too.
+	i, j := 0, 0
+	if a0, b0 := a.segs[0].from, b.segs[0].from; a0 <= b0 {
+		i = segFrom(a.segs, b0)
+	} else {
+		j = segFrom(b.segs, a0)
+	}
 	aEnd, bEnd := a.segs[len(a.segs)-1].to, b.segs[len(b.segs)-1].to
 	for i < len(a.segs) && j < len(b.segs) {
 		x, y := a.segs[i], b.segs[j]
@@ -229,12 +239,21 @@ func depthWeight(d int32) float32 {
 type Result struct {
 	Intervals []interval
 	NumSlots  int32
+	// Pos are the positions the allocation numbered (NumberPositions),
+	// by value ID, for the emitter: f is unchanged since, so numbering
+	// again would give the same.
+	Pos []int32
 	// saves lists, per call-like value ID, the values in registers that are
 	// live across it.
 	Saves map[int32][]*ssa.Value
 	// callPos are the positions of calls and builtins, intPos those of
 	// interrupt checks (whose slow path saves registers itself), sorted.
 	callPos, intPos []int32
+	// callsBefore[p] and intsBefore[p] count the positions of callPos and
+	// intPos below p, for p up to one past the last terminator's (the end
+	// of any range): where a binary search would enter the lists (nil for
+	// an empty list).
+	callsBefore, intsBefore []int32
 	// Splits are the spilled values kept in a register through a loop
 	// (split.go); inLoop and reloads index them by block ID.
 	Splits          []Split
@@ -345,13 +364,14 @@ func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 // walk has been there already; the cost is the size of the sets, never
 // blocks times values (dense bitsets per block) nor an iteration to a
 // fixed point per loop level. The sets are sorted by global ID. It
-// returns the global IDs too (globalIDs).
-func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
+// returns the global IDs too (globalIDs). The live-in sets are
+// Block.LiveIn, of global IDs; the live-out sets, liveOut by layout index,
+// hold the values' own IDs, which is what their users look up: idOf maps
+// global IDs to value IDs.
+func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32) {
 	gid, n, pairs := globalUses(f, true)
 	nb := len(f.Blocks)
-	idx := f.WS.Int32s(int(f.NextBlock))
-	for i, b := range f.Blocks {
-		idx[b.ID] = int32(i)
+	for _, b := range f.Blocks {
 		b.LiveIn = b.LiveIn[:0]
 	}
 	// uses[g] lists the blocks using global value g: 2*i for a use inside
@@ -375,89 +395,97 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32) {
 		}
 	}
 
-	byGID := f.WS.Values(n)
-	for _, b := range f.Blocks {
+	// idOf and defAt (the layout index of the defining block, -1 for a
+	// global ID defined in no block) by global ID: dense tables, not the
+	// values' own fields, which the walk below read from all over memory.
+	idOf = f.WS.Int32s(n)
+	defAt := f.WS.Int32s(n)
+	for g := range defAt {
+		defAt[g] = -1
+	}
+	for i, b := range f.Blocks {
 		for _, p := range b.Params {
-			if gid[p.ID] >= 0 {
-				byGID[gid[p.ID]] = p
+			if g := gid[p.ID]; g >= 0 {
+				idOf[g], defAt[g] = p.ID, int32(i)
 			}
 		}
 		for _, v := range b.Values {
-			if gid[v.ID] >= 0 {
-				byGID[gid[v.ID]] = v
+			if g := gid[v.ID]; g >= 0 {
+				idOf[g], defAt[g] = v.ID, int32(i)
 			}
 		}
 	}
-	liveOut = scratchOf(f.WS).int32Lists(nb)
-	inMark := f.WS.Int32s(nb)
-	outMark := f.WS.Int32s(nb)
+	// The marks and the live-out lists are by block ID during the walk,
+	// which goes from block to predecessor by pointer: by layout index
+	// each step looked the predecessor's index up and the block again.
+	nid := int(f.NextBlock)
+	outByID := scratchOf(f.WS).int32Lists(nid)
+	inMark := f.WS.Int32s(nid)
+	outMark := f.WS.Int32s(nid)
 	for i := range inMark {
 		inMark[i], outMark[i] = -1, -1
 	}
-	var work []int32
+	var work []*ssa.Block
 	bump := f.WS.Int32Bump()
 	for g := int32(0); g < int32(n); g++ {
-		v := byGID[g]
-		if v == nil {
+		if defAt[g] < 0 {
 			continue
 		}
-		addOut := func(i int32) {
-			if outMark[i] != g {
-				outMark[i] = g
-				liveOut[i] = append(ssa.Grow(bump, liveOut[i], 1), g)
+		def := f.Blocks[defAt[g]]
+		id := idOf[g]
+		addOut := func(b *ssa.Block) {
+			if outMark[b.ID] != g {
+				outMark[b.ID] = g
+				outByID[b.ID] = append(ssa.Grow(bump, outByID[b.ID], 1), id)
 			}
 		}
-		// addIn marks v live into block i, and queues i's predecessors
+		// addIn marks v live into block b, and queues b's predecessors
 		// the first time: a block is tested before it is queued, not
 		// after, so one reached again is not pushed and popped again.
-		def := idx[v.Block.ID]
-		addIn := func(i int32) {
-			if i != def && inMark[i] != g {
-				inMark[i] = g
-				b := f.Blocks[i]
+		addIn := func(b *ssa.Block) {
+			if b != def && inMark[b.ID] != g {
+				inMark[b.ID] = g
 				b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
-				work = append(work, i)
+				work = append(work, b)
 			}
 		}
 		work = work[:0]
 		for _, u := range uses[counts[g]:counts[g+1]] {
-			i := u >> 1
+			b := f.Blocks[u>>1]
 			if u&1 != 0 {
-				addOut(i)
+				addOut(b)
 			}
-			addIn(i)
+			addIn(b)
 		}
 		for len(work) > 0 {
-			i := work[len(work)-1]
+			b := work[len(work)-1]
 			work = work[:len(work)-1]
-			for _, p := range f.Blocks[i].Preds {
-				j := idx[p.ID]
-				addOut(j)
-				addIn(j)
+			for _, p := range b.Preds {
+				addOut(p)
+				addIn(p)
 			}
 		}
 	}
-	return gid, n, liveOut
+	liveOut = scratchOf(f.WS).int32Lists(nb)
+	for i, b := range f.Blocks {
+		liveOut[i] = outByID[b.ID]
+	}
+	return gid, n, liveOut, idOf
 }
 
 // defPoints starts each value that needs a location at its definition:
 // start and end, by value ID, are its position (the block's start for a
-// parameter), -1 for the values that need none; byGID maps the global
-// IDs to those values. buildIntervals and spans (fast.go) extend the
-// ranges from there.
-func defPoints(f *ssa.Func, pos []int32, gid []int32, ng int) (start, end []int32, byGID []*ssa.Value) {
+// parameter), -1 for the values that need none. buildIntervals and
+// spans (fast.go) extend the ranges from there.
+func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
 	start = f.WS.Int32s(int(f.NextID))
 	end = f.WS.Int32s(int(f.NextID))
 	for i := range start {
 		start[i], end[i] = -1, -1
 	}
-	byGID = f.WS.Values(ng)
 	def := func(v *ssa.Value, p int32) {
 		if NeedsReg(v) {
 			start[v.ID], end[v.ID] = p, p
-			if gid[v.ID] >= 0 {
-				byGID[gid[v.ID]] = v
-			}
 		}
 	}
 	for _, b := range f.Blocks {
@@ -468,17 +496,21 @@ func defPoints(f *ssa.Func, pos []int32, gid []int32, ng int) (start, end []int3
 			def(v, pos[v.ID])
 		}
 	}
-	return start, end, byGID
+	return start, end
 }
 
 // buildIntervals computes one conservative range per value: from its
 // definition (or the first block it is live into) to its last use (or the
-// end of the last block it is live out of).
-func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng int) []interval {
+// end of the last block it is live out of). The start is that of the
+// value's first live range: every range starts at the definition or at
+// the start of a block the value is live into, and every use lies in a
+// range.
+// liveOut and idOf are liveness's.
+func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) []interval {
 	const none = -1
-	start, end, byGID := defPoints(f, pos, gid, ng)
+	start, end := defPoints(f, pos)
 	weight := f.WS.Float32s(int(f.NextID))
-	segsOf := buildSegments(f, pos, liveOut, byGID, rangeTables{start, end, weight})
+	segsOf := buildSegments(f, pos, liveOut, idOf, rangeTables{start, end, weight})
 	n := 0
 	for _, id := range start {
 		if id != none {
@@ -489,12 +521,14 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ivs = append(ivs, interval{V: p, Start: start[p.ID], End: end[p.ID], weight: weight[p.ID], segs: segsOf[p.ID]})
+				ss := segsOf[p.ID]
+				ivs = append(ivs, interval{V: p, Start: ss[0].from, End: end[p.ID], weight: weight[p.ID], segs: ss})
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ivs = append(ivs, interval{V: v, Start: start[v.ID], End: end[v.ID], weight: weight[v.ID], segs: segsOf[v.ID]})
+				ss := segsOf[v.ID]
+				ivs = append(ivs, interval{V: v, Start: ss[0].from, End: end[v.ID], weight: weight[v.ID], segs: ss})
 			}
 		}
 	}
@@ -508,9 +542,10 @@ func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, gid []int32, ng
 }
 
 // rangeTables are the per-value tables (indexed by value ID) buildSegments
-// fills besides the ranges, in the same walk over every operand: the
-// conservative interval [start, end] (start set at the definition, -1 for
-// values without a location) and the spill weight. One walk instead of
+// fills besides the ranges, in the same walk over every operand: the end
+// of the conservative interval (start is the definition, -1 for values
+// without a location, and stays so: the interval starts where the first
+// range does) and the spill weight. One walk instead of
 // two: the walks over the operands were ~5% of a big module's compile.
 type rangeTables struct {
 	start, end []int32
@@ -520,9 +555,10 @@ type rangeTables struct {
 // buildSegments computes each value's live ranges block by block: from
 // the block start (live in) or its definition to its last use in the block
 // or past the terminator (live out), merging ranges of adjacent blocks.
-// On the way it extends each value's interval in rt to every position
-// where the value is live or used, and adds each use to its weight.
-func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Value, rt rangeTables) [][]seg {
+// On the way it extends each value's interval end in rt to every
+// position where the value is live or used, and adds each use to its
+// weight.
+func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt rangeTables) [][]seg {
 	sc := scratchOf(f.WS)
 	segsOf := sc.segLists(int(f.NextID))
 	openAt := f.WS.Int32s(int(f.NextID))
@@ -532,13 +568,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 	}
 	start, end, weight := rt.start, rt.end, rt.weight
 	extend := func(id int32, p int32) {
-		if start[id] < 0 {
-			return
-		}
-		if p < start[id] {
-			start[id] = p
-		}
-		if p > end[id] {
+		if start[id] >= 0 && p > end[id] {
 			end[id] = p
 		}
 	}
@@ -559,16 +589,15 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 	}
 	for i, b := range f.Blocks {
 		touched = touched[:0]
-		// Global values (byGID) all need a location and have a start.
+		// Global values (idOf) all need a location and have a start.
 		// A value live in is used in the block or live out of it, either
 		// past b.Start (NumberPositions): its end is raised there.
+		// None is open yet: the list has each once, and every range
+		// of the block before was closed.
 		for _, g := range b.LiveIn {
-			id := byGID[g].ID
-			start[id] = min(start[id], b.Start)
-			if openAt[id] < 0 {
-				openAt[id] = b.Start
-				touched = append(touched, id)
-			}
+			id := idOf[g]
+			openAt[id] = b.Start
+			touched = append(touched, id)
 		}
 		for _, p := range b.Params {
 			open(p, b.Start)
@@ -585,7 +614,6 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 					if start[id] < 0 {
 						continue
 					}
-					start[id] = min(start[id], p)
 					end[id] = max(end[id], p)
 					if a.Op == ssa.OpMemLen || a.Op == ssa.OpParam && isMemLenUse(v, k) {
 						// A bounds check compares against memory as cheaply
@@ -626,8 +654,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 		}
 		// A value live out is live in or defined here (liveness), so
 		// it is open and starts at or before b.Start or its definition.
-		for _, g := range liveOut[i] {
-			id := byGID[g].ID
+		for _, id := range liveOut[i] {
 			end[id] = max(end[id], b.End)
 			lastUse[id] = b.End + 1
 		}
@@ -638,9 +665,8 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 			if n := len(ss); n > 0 && ss[n-1].to >= from {
 				ss[n-1].to = max(ss[n-1].to, to)
 			} else {
-				ss = append(ssa.Grow(sc.segBump(), ss, 1), seg{from, to})
+				segsOf[id] = append(ssa.Grow(sc.segBump(), ss, 1), seg{from, to})
 			}
-			segsOf[id] = ss
 			openAt[id], lastUse[id] = -1, -1
 		}
 	}
@@ -666,9 +692,9 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, byGID []*ssa.Val
 // (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
-	gid, ng, liveOut := liveness(f)
-	ivs := buildIntervals(f, pos, liveOut, gid, ng)
-	ra := &Result{Intervals: ivs, Saves: map[int32][]*ssa.Value{}}
+	gid, ng, liveOut, idOf := liveness(f)
+	ivs := buildIntervals(f, pos, liveOut, idOf)
+	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
 	cl := findClobbersIn(scratchOf(f.WS).clobberTable(), f, pos, t)
@@ -695,7 +721,32 @@ func (ra *Result) findCalls(f *ssa.Func, pos []int32) []float32 {
 			}
 		}
 	}
+	n := int32(0)
+	if k := len(f.Blocks); k > 0 {
+		n = f.Blocks[k-1].End + 2
+	}
+	ra.callsBefore = countBefore(f, ra.callPos, n)
+	ra.intsBefore = countBefore(f, ra.intPos, n)
 	return callW
+}
+
+// countBefore returns c with c[p] the number of positions of ps (sorted)
+// below p, for p < n; nil for an empty ps.
+func countBefore(f *ssa.Func, ps []int32, n int32) []int32 {
+	if len(ps) == 0 {
+		return nil
+	}
+	c := f.WS.Int32s(int(n))
+	p := int32(0)
+	for k, q := range ps {
+		for ; p <= q; p++ {
+			c[p] = int32(k)
+		}
+	}
+	for ; p < n; p++ {
+		c[p] = int32(len(ps))
+	}
+	return c
 }
 
 // hints are the registers a value would like: paramOf maps an edge
@@ -774,7 +825,21 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // a free register, preferring its hints, or evicts a cheaper blocker, or
 // stays spilled.
 func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
-	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
+	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl, twoAddr: t.TwoAddress()}
+	// The target's answers, asked once: the scan asks them for every
+	// interval and every register it tries, each a call through the
+	// interface.
+	for r := range ssa.Reg(ssa.MaxRegs) {
+		if t.IsFloat(r) {
+			s.float |= 1 << uint(r)
+		}
+		if t.CalleeSaved(r) {
+			s.callee |= 1 << uint(r)
+		}
+	}
+	for c, float := range []bool{false, true} {
+		s.regs[c] = [2][]ssa.Reg{t.Allocatable(f, float, false), t.Allocatable(f, float, true)}
+	}
 	s.backArgs = s.findBackArgs()
 	sc := scratchOf(f.WS)
 	if sc != nil {
@@ -783,6 +848,9 @@ func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clob
 		for r := range s.assigned {
 			s.assigned[r] = sc.assigned[r][:0]
 		}
+	}
+	for r := range s.minEnd {
+		s.minEnd[r] = math.MaxInt32
 	}
 	for i := range ra.Intervals {
 		s.allocate(&ra.Intervals[i])
@@ -802,6 +870,12 @@ type scanner struct {
 	callW []float32 // prefix sums of the calls' weights, by callPos index
 	h     hints
 	cl    *clobbers // where the registers of Target.MayClobber are clobbered
+	// float and callee are the registers for which the target's IsFloat
+	// and CalleeSaved hold, twoAddr its TwoAddress; regs[c][x] its
+	// Allocatable(f, c == 1, x == 1).
+	float, callee RegMask
+	twoAddr       bool
+	regs          [2][2][]ssa.Reg
 	// dp are the loop-weighted positions spillCost divides by, built by
 	// the first eviction (depthPrefix).
 	dp []float32
@@ -818,7 +892,8 @@ type scanner struct {
 	// allocation linear in the number of intervals, at the price of a few
 	// more spills in functions whose values interleave that much.
 	assigned [ssa.MaxRegs][]*interval
-	// minEnd[r] is the earliest end among assigned[r]: the list needs
+	// minEnd[r] is at most the earliest end among assigned[r] (MaxInt32
+	// for an empty list; an eviction may leave it lower): the list needs
 	// pruning only once the scan has passed it.
 	minEnd [ssa.MaxRegs]int32
 }
@@ -827,18 +902,22 @@ type scanner struct {
 func (s *scanner) allocate(cur *interval) {
 	v := cur.V
 	v.Loc = ssa.Loc{Reg: ssa.NoReg, Slot: -1}
-	regs := s.t.Allocatable(s.f, v.Type.IsFloat(), false)
+	cls := ssa.B2i[int](v.Type.IsFloat())
+	regs := s.regs[cls][0]
 	s.expire(regs, cur.Start)
 
 	crossesCall := s.crossesCall(cur)
+	cur.crosses = crossesCall
 	r := ssa.NoReg
 	if crossesCall {
-		regs = s.t.Allocatable(s.f, v.Type.IsFloat(), true)
+		regs = s.regs[cls][1]
 		r = s.pickCalleeSaved(cur, regs)
 	}
 	// A value reloaded after more calls than it is used is cheaper
-	// to keep in its slot and load at each use.
-	if r == ssa.NoReg && len(s.ra.callPos) > 0 && s.reloadCost(cur) > cur.weight {
+	// to keep in its slot and load at each use. One live across no call
+	// has no reload to weigh (reloadCost counts the calls crossesCall
+	// looks for, each of weight at least 1).
+	if r == ssa.NoReg && crossesCall && s.reloadCost(cur) > cur.weight {
 		return
 	}
 	if r == ssa.NoReg {
@@ -850,7 +929,7 @@ func (s *scanner) allocate(cur *interval) {
 		}
 	}
 	v.Loc.Reg = r
-	if len(s.assigned[r]) == 0 || cur.End < s.minEnd[r] {
+	if cur.End < s.minEnd[r] {
 		s.minEnd[r] = cur.End
 	}
 	s.assigned[r] = append(s.assigned[r], cur)
@@ -860,7 +939,7 @@ func (s *scanner) allocate(cur *interval) {
 // position start.
 func (s *scanner) expire(regs []ssa.Reg, start int32) {
 	for _, r := range regs {
-		if len(s.assigned[r]) == 0 || s.minEnd[r] >= start {
+		if s.minEnd[r] >= start {
 			continue
 		}
 		k := 0
@@ -881,11 +960,10 @@ func (s *scanner) expire(regs []ssa.Reg, start int32) {
 // of iv costs nothing: a value used before a loop of calls and after it,
 // but dead inside, stays in its register.
 func (s *scanner) reloadCost(iv *interval) float32 {
-	callPos := s.ra.callPos
+	before := s.ra.callsBefore
 	var w float32
 	for _, sg := range iv.segs {
-		lo := searchAbove(callPos, sg.from)
-		hi := searchFrom(callPos, sg.to)
+		lo, hi := before[sg.from+1], before[sg.to]
 		if hi > lo {
 			w += s.callW[hi] - s.callW[lo]
 		}
@@ -899,8 +977,8 @@ func (s *scanner) crossesCall(cur *interval) bool {
 	if len(callPos) == 0 {
 		return false
 	}
-	lo := searchAbove(callPos, cur.Start)
-	for j := lo; j < len(callPos) && callPos[j] < cur.End; j++ {
+	lo, hi := s.ra.callsBefore[cur.Start+1], s.ra.callsBefore[cur.End]
+	for j := lo; j < hi; j++ {
 		if cur.liveAcross(callPos[j]) {
 			return true
 		}
@@ -933,7 +1011,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	v := cur.V
 	r := ssa.NoReg
 	try := func(h ssa.Reg) {
-		if r == ssa.NoReg && h != ssa.NoReg && s.t.IsFloat(h) == v.Type.IsFloat() {
+		if r == ssa.NoReg && h != ssa.NoReg && s.float.Has(h) == v.Type.IsFloat() {
 			if ok, _, _ := s.free(h, cur); ok {
 				r = h
 			}
@@ -971,7 +1049,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// second operand's register needs a detour through a scratch
 	// register: take that register only as a last resort.
 	avoid := ssa.NoReg
-	if s.t.TwoAddress() && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
+	if s.twoAddr && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
 		avoid = v.Args[1].Loc.Reg
 	}
 	var held RegMask
@@ -1019,7 +1097,7 @@ func (s *scanner) tryArgRegs(p *ssa.Value, try func(ssa.Reg)) {
 // outweighs any hint.
 func (s *scanner) pickCalleeSaved(cur *interval, regs []ssa.Reg) ssa.Reg {
 	for _, r := range regs {
-		if s.t.CalleeSaved(r) {
+		if s.callee.Has(r) {
 			if ok, _, _ := s.free(r, cur); ok {
 				return r
 			}
@@ -1068,9 +1146,13 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 	partners := spilledPartners(f)
 	// active is a min-heap of the slots in use by their interval's end.
 	var active []act
-	across := func(ps []int32, iv *interval) (out []int32) {
-		lo := searchAbove(ps, iv.Start)
-		for j := lo; j < len(ps) && ps[j] < iv.End; j++ {
+	// across lists the positions of ps (before: their counts) iv is
+	// live across.
+	across := func(ps, before []int32, iv *interval) (out []int32) {
+		if len(ps) == 0 {
+			return nil
+		}
+		for j := before[iv.Start+1]; j < before[iv.End]; j++ {
 			if iv.liveAcross(ps[j]) {
 				out = append(out, ps[j])
 			}
@@ -1102,10 +1184,14 @@ func (ra *Result) assignSlots(f *ssa.Func, t Target) {
 			continue
 		}
 		// Only a value in a register is saved around calls: a spilled
-		// one's calls need not be looked for.
+		// one's calls need not be looked for, nor those of one the scan
+		// found live across none (crossesCall is across's test).
 		var calls, ints []int32
 		if v.Loc.InReg() {
-			calls, ints = across(ra.callPos, iv), across(ra.intPos, iv)
+			if iv.crosses {
+				calls = across(ra.callPos, ra.callsBefore, iv)
+			}
+			ints = across(ra.intPos, ra.intsBefore, iv)
 			if len(calls) == 0 && len(ints) == 0 {
 				continue
 			}

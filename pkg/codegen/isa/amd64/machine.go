@@ -113,7 +113,12 @@ func (fe *funcEmitter) Emit(m *wasm.Module, f *ssa.Func, ra *regalloc.Result, op
 	// vmovups, vmovdqu), not legacy SSE between them. Functions without
 	// SIMD keep the legacy moves.
 	fe.a.SetVEXMoves(f.Simd && opts.Features&object.FeatureAVX != 0)
-	e := &emitter{a: fe.a, m: m, f: f, ra: ra, opts: opts, pos: regalloc.NumberPositions(f),
+	// The allocation's positions: f is unchanged since.
+	pos := ra.Pos
+	if pos == nil {
+		pos = regalloc.NumberPositions(f)
+	}
+	e := &emitter{a: fe.a, m: m, f: f, ra: ra, opts: opts, pos: pos,
 		labels: make([]asm.Label, f.NextBlock), consts: map[uint64]asm.Label{}, checked: map[*ssa.Value]uint64{},
 		sites: fe.sites[:0]}
 	fc, err := e.emitFunc()
