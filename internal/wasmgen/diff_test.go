@@ -166,10 +166,13 @@ func sameValue(t byte, a, b uint64) bool {
 // argument sets in both engines and compares results, traps, globals and
 // memory after every call; lucet compiles it at opt level opt (0: the
 // baseline compiler, 2: the optimizing tier).
-func diffModule(t *testing.T, seed int64, opt int) {
+func diffModule(t *testing.T, seed int64, opt int) { diffModuleWith(t, seed, opt, wasmgen.Options{}) }
+
+// diffModuleWith is diffModule of the module NewWith makes with o.
+func diffModuleWith(t *testing.T, seed int64, opt int, o wasmgen.Options) {
 	ctx := context.Background()
 	r := rand.New(rand.NewSource(seed))
-	m := wasmgen.New(r)
+	m := wasmgen.NewWith(r, o)
 	e := instantiate(t, ctx, m, opt)
 	defer e.close(ctx)
 	fail := func(format string, args ...any) {

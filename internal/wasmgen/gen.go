@@ -120,6 +120,9 @@ type gen struct {
 	// memarg offsets), whose divisors are odd and truncations
 	// saturating, and in a nest whose accesses stay in bounds.
 	safe int
+	// tail is the number of reserved locals before nest's (carried's
+	// counters, with Options.Carried).
+	tail int
 }
 
 type ivar struct {
@@ -149,6 +152,11 @@ type Options struct {
 	// externref parameters and results too (HostCall hashes whether a
 	// reference is null and returns nulls).
 	HostRefs bool
+	// Carried adds carriedVars to every function's locals and makes a
+	// quarter of its top-level statements carried loops (carried.go):
+	// values rotated around loops, counters wrapping inside them,
+	// several induction variables, exits on derived counters.
+	Carried bool
 }
 
 // New generates a module from r.
@@ -235,12 +243,23 @@ func (g *gen) function(i int) []byte {
 	for j := g.r.Intn(3); j > 0; j-- {
 		g.locals = append(g.locals, V128)
 	}
+	g.tail = 0
+	if g.opts.Carried {
+		g.locals = append(g.locals, carriedVars...)
+		g.locals = append(g.locals, I32, I32) // carried's counters
+		g.tail = carriedTail
+	}
 	g.locals = append(g.locals, I32, I32, I64, I64) // induction variables
 	for j := 0; j < maxLoops; j++ {
 		g.locals = append(g.locals, I32) // loop counters
 	}
 	g.budget = 20 + g.r.Intn(150)
 	for g.budget > 0 && g.r.Intn(6) != 0 {
+		if g.opts.Carried && g.r.Intn(4) == 0 {
+			g.budget--
+			g.carried()
+			continue
+		}
 		g.stmt()
 	}
 	for _, t := range f.Results {
@@ -303,7 +322,7 @@ func (g *gen) localsOf(t byte) []int {
 			out = append(out, i)
 		}
 	}
-	for i, l := range g.locals[:len(g.locals)-maxLoops-numIV] { // never a counter
+	for i, l := range g.locals[:len(g.locals)-maxLoops-numIV-g.tail] { // never a counter
 		if l == t {
 			out = append(out, len(g.params)+i)
 		}

@@ -73,7 +73,11 @@ var gens = map[string][]string{
 	// cannot run those with v128 (V8's JavaScript API refuses v128 at
 	// the boundary).
 	"wasmgen-host": nil,
-	"ttf-denan":    {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
+	// wasmgen with loops rotating carried ints and floats, counters
+	// wrapping past 2^32 inside them and exits on derived counters
+	// (wasmgen.Options Carried): the optimizer's loop passes.
+	"wasmgen-loops": nil,
+	"ttf-denan":     {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
 	// ttf then binaryen's optimizer: code shaped as a toolchain
 	// leaves it (the level chosen by seed).
 	"ttf-opt": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
@@ -112,7 +116,7 @@ func specFiles() []string {
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host", "wasmgen-loops"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -129,6 +133,8 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 		return wasmgen.New(r).Wasm, nil
 	case "wasmgen-host":
 		return wasmgen.NewWith(r, wasmgen.Options{HostV128: true, HostRefs: true}).Wasm, nil
+	case "wasmgen-loops":
+		return wasmgen.NewWith(r, wasmgen.Options{Carried: true}).Wasm, nil
 	case "spec":
 		files := specFiles()
 		if len(files) == 0 {
@@ -727,7 +733,7 @@ func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) (string, bool)
 }
 
 func main() {
-	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
+	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, wasmgen-loops, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
 	from := flag.Int64("from", 0, "first seed")
 	n := flag.Int64("n", 1000, "modules")
 	out := flag.String("out", "difftest-out", "directory for findings, stats and scratch files")
