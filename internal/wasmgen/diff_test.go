@@ -248,7 +248,7 @@ func apiTypes(ts []byte) []api.ValueType {
 	var out []api.ValueType
 	for _, t := range ts {
 		out = append(out, map[byte]api.ValueType{wasmgen.I32: api.ValueTypeI32, wasmgen.I64: api.ValueTypeI64,
-			wasmgen.F32: api.ValueTypeF32, wasmgen.F64: api.ValueTypeF64}[t])
+			wasmgen.F32: api.ValueTypeF32, wasmgen.F64: api.ValueTypeF64, wasmgen.ExternRef: api.ValueTypeExternref}[t])
 	}
 	return out
 }

@@ -17,7 +17,9 @@
 // "wasmgen") computes its results from its arguments, may trap, and may
 // call an export back (wasmgen.HostCall; wasmtime's side through wt.c's
 // hostcb and dtHost); -gen wasmgen-host gives them v128, funcref and
-// externref parameters and results too. A finding's calls can be run
+// externref parameters and results too, -gen wasmgen-extern non-null
+// externrefs (ids, which wt.c makes into wasmtime's references and
+// back). A finding's calls can be run
 // again (-file -seed) and in V8 (-plan | node tiebreak.js), the
 // tiebreaker (not for host functions of v128 values, which JavaScript
 // cannot pass).
@@ -77,7 +79,12 @@ var gens = map[string][]string{
 	// wrapping past 2^32 inside them and exits on derived counters
 	// (wasmgen.Options Carried): the optimizer's loop passes.
 	"wasmgen-loops": nil,
-	"ttf-denan":     {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
+	// wasmgen with host functions making non-null externrefs (ids:
+	// wasmgen.ExternID; wt.c makes them wasmtime externrefs whose data
+	// they are) that the guest keeps in an externref table, a global
+	// and locals and passes back (wasmgen.Options HostRefs, HostExtern).
+	"wasmgen-extern": nil,
+	"ttf-denan":      {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
 	// ttf then binaryen's optimizer: code shaped as a toolchain
 	// leaves it (the level chosen by seed).
 	"ttf-opt": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
@@ -116,7 +123,7 @@ func specFiles() []string {
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host", "wasmgen-loops"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host", "wasmgen-loops", "wasmgen-extern"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -133,6 +140,8 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 		return wasmgen.New(r).Wasm, nil
 	case "wasmgen-host":
 		return wasmgen.NewWith(r, wasmgen.Options{HostV128: true, HostRefs: true}).Wasm, nil
+	case "wasmgen-extern":
+		return wasmgen.NewWith(r, wasmgen.Options{HostRefs: true, HostExtern: true}).Wasm, nil
 	case "wasmgen-loops":
 		return wasmgen.NewWith(r, wasmgen.Options{Carried: true}).Wasm, nil
 	case "spec":
@@ -733,7 +742,7 @@ func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) (string, bool)
 }
 
 func main() {
-	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, wasmgen-loops, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
+	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, wasmgen-loops, wasmgen-extern, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
 	from := flag.Int64("from", 0, "first seed")
 	n := flag.Int64("n", 1000, "modules")
 	out := flag.String("out", "difftest-out", "directory for findings, stats and scratch files")

@@ -6,7 +6,8 @@
 //
 // Imports of module "wasmgen" are wasmgen's host functions (HostCall in
 // internal/wasmgen/host.go, spelled again here); other function imports
-// return zeros, global imports hold zero, as in difftest. Exports with
+// return zeros, global imports hold zero, as in difftest; an externref
+// a host function makes is its id as a BigInt. Exports with
 // v128 parameters or results are skipped (JavaScript has no v128).
 'use strict';
 const fs = require('fs');
@@ -44,6 +45,7 @@ function toBits(t, v) {
     case 'i64': return BigInt.asUintN(64, v);
     case 'f32': return f32bits(v);
     case 'f64': return f64bits(v);
+    case 'externref': return v === null ? 0n : BigInt.asUintN(64, v); // an id (externID)
   }
   return v === null ? 0n : 1n;
 }
@@ -53,6 +55,7 @@ function fromBits(t, b) {
     case 'i64': return BigInt.asIntN(64, b);
     case 'f32': return f32of(b);
     case 'f64': return f64of(b);
+    case 'externref': return b === 0n ? null : b;
   }
   return null;
 }
@@ -91,7 +94,19 @@ function value(t, x) {
     case 'i64': return fromBits(t, edge ? BigInt.asUintN(64, ints[k(ints.length)]) : x);
     case 'f32': return edge ? f32of(BigInt(f32Bits[k(f32Bits.length)])) : Math.fround(Number(BigInt.asIntN(32, x & 0xffffffffn)) / 256);
     case 'f64': return edge ? f64of(f64Bits[k(f64Bits.length)]) : Number(BigInt.asIntN(64, x)) / 65536;
+    case 'externref': return fromBits(t, externID(x));
   }
+  return null; // funcref
+}
+
+// externID is wasmgen.ExternID: an externref result's id (a BigInt as
+// the JavaScript value), 0 for null.
+function externID(x) {
+  switch (x >> 62n) {
+    case 0n: return 0n;
+    case 1n: return 1n + x % 4n;
+  }
+  return x | 1n;
 }
 
 const mod = new WebAssembly.Module(fs.readFileSync(process.argv[2]));
