@@ -21,8 +21,9 @@
 // externrefs (ids, which wt.c makes into wasmtime's references and
 // back). A finding's calls can be run
 // again (-file -seed) and in V8 (-plan | node tiebreak.js), the
-// tiebreaker (not for host functions of v128 values, which JavaScript
-// cannot pass).
+// tiebreaker (v128 values and float bits through adapter modules, which
+// V8's JavaScript API needs); -show prints wasmtime's outcomes and
+// memory hashes as tiebreak.js prints V8's.
 //
 // The parent process runs batches of modules in a worker process, so a
 // crash or a hang of either engine is itself a finding (the worker writes
@@ -35,6 +36,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand"
 	"os"
@@ -72,8 +74,8 @@ var gens = map[string][]string{
 	"wasmgen": nil,
 	// wasmgen with v128, funcref and externref parameters and results
 	// of host functions (wasmgen.Options HostV128, HostRefs): tiebreak.js
-	// cannot run those with v128 (V8's JavaScript API refuses v128 at
-	// the boundary).
+	// provides those with v128 through an adapter module (V8's
+	// JavaScript API refuses v128 at the boundary).
 	"wasmgen-host": nil,
 	// wasmgen with loops rotating carried ints and floats, counters
 	// wrapping past 2^32 inside them and exits on derived counters
@@ -593,6 +595,11 @@ type result struct {
 }
 
 // runModule compares every lucet configuration with wasmtime on b.
+// showCalls (-show) prints wasmtime's outcome of every call of -file
+// and the FNV-1a hash of each exported memory after it, to set beside
+// tiebreak.js's.
+var showCalls bool
+
 func runModule(b []byte, seed int64) (res result) {
 	m, derr := decode.Decode(b, decode.Options{})
 	curModule = m
@@ -661,6 +668,17 @@ func runModule(b []byte, seed int64) (res result) {
 	}
 	for _, c := range plan(m, seed) {
 		want := wt.call(c.name, c.ft, c.args, callTimeout)
+		if showCalls {
+			fmt.Printf("%s%v: wasmtime %v\n", c.name, fmtArgs(c), want)
+			for _, e := range m.Exports {
+				if e.Kind == wasm.ExternMemory {
+					mem, _ := wt.memory(e.Name)
+					h := fnv.New32a()
+					h.Write(mem)
+					fmt.Printf("  memory %s: %d bytes, fnv1a %08x\n", e.Name, len(mem), h.Sum32())
+				}
+			}
+		}
 		res.Calls++
 		if want.trap != "" {
 			res.Traps++
@@ -751,6 +769,7 @@ func main() {
 	one := flag.String("file", "", "run this .wasm once and print what differs")
 	fileSeed := flag.Int64("seed", 0, "with -file: the seed of its calls' arguments (a finding's GEN-SEED seed makes its calls again)")
 	planOnly := flag.Bool("plan", false, "with -file: print the calls as JSON lines ({name, params, args: two words a value}) and exit, for another engine (tiebreak.js)")
+	flag.BoolVar(&showCalls, "show", false, "with -file: print wasmtime's outcome of every call (to set beside tiebreak.js's)")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
 	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
 	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-sse41,O0-explicit-sse41,O2-guard-fuel)")
