@@ -18,9 +18,10 @@ import "math"
 var carriedVars = []byte{I32, I32, I32, I64, I64, F32, F32, F64, F64}
 
 // carriedTail is the number of reserved locals Options.Carried adds
-// before nest's: the carried loop's counter and its second induction
-// variable, which nothing else writes (so the loop ends).
-const carriedTail = 2
+// before nest's: the carried loop's counter, its second induction
+// variable and the counter's i64 twin, which nothing else writes (so
+// the loop ends).
+const carriedTail = 3
 
 // carriedBinOps are the operations of a carried value's update: none
 // traps.
@@ -51,7 +52,7 @@ func (g *gen) carried() {
 		defer func() { g.safe-- }()
 	}
 	ctr := len(g.params) + len(g.locals) - maxLoops - numIV - carriedTail
-	ptr := ctr + 1
+	ptr, twin := ctr+1, ctr+2
 	first := ctr - len(carriedVars) // carriedVars[0]'s index
 	n := int64(1 + r.Intn(2000))
 	if r.Intn(4) == 0 {
@@ -138,9 +139,82 @@ func (g *gen) carried() {
 	g.local(0x21, ctr)
 	g.i32(int64(int32(pstart)))
 	g.local(0x21, ptr)
+	// The twin: an i64 counted alongside ctr, mostly its zero extension
+	// stepped alike (clang's widened int counter: mandel's escape
+	// count), which an induction-variable pass may merge with ctr only
+	// where ctr cannot wrap; sometimes sign-extended, offset or stepped
+	// otherwise, which it must tell apart.
+	twinStep, twinStart := step, int64(start)
+	hasTwin := r.Intn(2) == 0
+	if hasTwin {
+		switch r.Intn(8) {
+		case 0:
+			g.i32(int64(int32(start)))
+			g.op(0xac) // i64.extend_i32_s
+			twinStart = int64(int32(start))
+		case 1:
+			twinStart += 1 << 32
+			g.op(0x42)
+			g.sleb(twinStart)
+		case 2:
+			g.op(0x42)
+			g.sleb(twinStart)
+			twinStep = step + 1
+		case 3, 4:
+			g.op(0x42)
+			g.sleb(twinStart)
+		default:
+			g.local(0x20, ctr)
+			g.op(0xad) // i64.extend_i32_u
+		}
+		g.local(0x21, twin)
+	}
 	iv := !uwrap && step > 0 && start < 4 // an induction variable nest's addresses may use
+	// A loop tested at the end (do-while) or at the top (while: block,
+	// loop, br_if 1 out unless the test holds, body, br 0), the test
+	// true for iterations k < n on the counters' values at its top.
+	top := r.Intn(2) == 0
+	if top {
+		g.op(0x02, 0x40)
+	}
 	g.op(0x03, 0x40)
+	var test func()
+	kind := r.Intn(11)
+	test = func() {
+		if kind == 10 && hasTwin { // on the twin: strictly monotone, so exactly n iterations
+			g.local(0x20, twin)
+			g.op(0x42)
+			g.sleb(twinStart + n*twinStep)
+			g.op(0x52) // i64.ne
+		} else {
+			g.exitTest(kind%10, ctr, ptr, start, end, pstart, pend, n, step, pstride, uwrap, swrap)
+		}
+		if escape {
+			g.local(0x20, first+7)
+			g.local(0x20, first+7)
+			g.op(0xa2)
+			g.local(0x20, first+8)
+			g.local(0x20, first+8)
+			g.op(0xa2, 0xa0, 0x44)
+			g.body = appendF64(g.body, 4)
+			g.op(0x63, 0x71) // f64.lt, i32.and
+		}
+	}
+	if top {
+		test()
+		g.op(0x45, 0x0d, 0x01) // i32.eqz, br_if 1
+	}
 	g.depth++
+	if hasTwin && r.Intn(2) == 0 { // the twin read in the loop: kept or wrapped
+		v := g.carriedOf(I64, first)
+		g.local(0x20, v)
+		g.local(0x20, twin)
+		if r.Intn(2) == 0 {
+			g.op(0xa7, 0xad) // i32.wrap_i64, i64.extend_i32_u
+		}
+		g.op(carriedBinOps[I64][r.Intn(len(carriedBinOps[I64]))])
+		g.local(0x21, v)
+	}
 	if iv {
 		g.ivars = append(g.ivars, ivar{ctr, I32, e64})
 	}
@@ -199,18 +273,22 @@ func (g *gen) carried() {
 		g.op(0x6a)
 		g.local(0x21, c.idx)
 	}
-	g.exitTest(r.Intn(10), ctr, ptr, start, end, pstart, pend, n, step, pstride, uwrap, swrap)
-	if escape {
-		g.local(0x20, first+7)
-		g.local(0x20, first+7)
-		g.op(0xa2)
-		g.local(0x20, first+8)
-		g.local(0x20, first+8)
-		g.op(0xa2, 0xa0, 0x44)
-		g.body = appendF64(g.body, 4)
-		g.op(0x63, 0x71) // f64.lt, i32.and
+	if hasTwin {
+		g.local(0x20, twin)
+		g.op(0x42)
+		g.sleb(twinStep)
+		g.op(0x7c)
+		g.local(0x21, twin)
 	}
-	g.op(0x0d, 0x00, 0x0b) // br_if 0, end
+	if top {
+		g.op(0x0c, 0x00, 0x0b, 0x0b) // br 0, end, end
+	} else {
+		test()
+		g.op(0x0d, 0x00, 0x0b) // br_if 0, end
+	}
+	if hasTwin {
+		g.observe(twin)
+	}
 	for _, grp := range groups {
 		for _, v := range grp {
 			if r.Intn(3) == 0 {

@@ -261,7 +261,7 @@ func (g *gen) function(i int) []byte {
 	g.tail = 0
 	if g.opts.Carried {
 		g.locals = append(g.locals, carriedVars...)
-		g.locals = append(g.locals, I32, I32) // carried's counters
+		g.locals = append(g.locals, I32, I32, I64) // carried's counters
 		g.tail = carriedTail
 	}
 	g.locals = append(g.locals, I32, I32, I64, I64) // induction variables
