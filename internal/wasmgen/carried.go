@@ -605,3 +605,212 @@ func appendF64(b []byte, f float64) []byte {
 	}
 	return b
 }
+
+// ivMerge is a loop of mandel's shape, which induction-variable merging
+// (an i32 counter q and its zero extension p, an i64, stepped alike)
+// rewrites: q (ctr) and p (the twin) entered equal or nearly, in the
+// loop a block left by a guard on q against a constant, p stepped
+// before or after it, statements and rotations that read p but not q
+// (sometimes q too), q stepped, and a back edge always taken, on a float
+// escape test, on q's step against a constant, or on p's bound. Mostly
+// the guard keeps q from wrapping and ends the loop; one loop in four q
+// wraps past 2^32 (or below 0) inside it, p goes on, and p's bound ends
+// it: there q and p must not be merged. After the loop both are stored.
+func (g *gen) ivMerge() {
+	r := g.r
+	g.hot++
+	defer func() { g.hot-- }()
+	if r.Intn(4) != 0 {
+		g.safe++
+		defer func() { g.safe-- }()
+	}
+	q := len(g.params) + len(g.locals) - maxLoops - numIV - carriedTail
+	p := q + 2
+	first := q - len(carriedVars)
+	n := int64(1 + r.Intn(2000))
+	if r.Intn(4) == 0 {
+		n = int64(1 + r.Intn(4))
+	}
+	s := []int64{1, 1, 1, 2, 4, -1, -2}[r.Intn(7)]
+	as := abs(s)
+	wraps := r.Intn(4) == 0
+	var start uint32
+	var guard []byte // pushes whether to leave
+	switch {
+	case s > 0 && !wraps:
+		room := int64(1<<32) - n*as // start + n*s <= 2^32 - 1
+		switch r.Intn(3) {
+		case 0:
+			start = uint32(r.Intn(4))
+		case 1:
+			start = uint32(room - 1) // to the very top
+		default:
+			start = uint32(r.Int63n(room))
+		}
+		c := start + uint32((n-1)*as)
+		guard = appendSleb([]byte{0x41}, int64(int32(c)))
+		guard = append(guard, 0x4b) // q >u C
+	case s < 0 && !wraps:
+		start = uint32(n*as + int64(r.Intn(1<<20)))
+		if r.Intn(3) == 0 {
+			start = uint32(n*as) + uint32(r.Intn(int(as)+1)) // down to 0..|s|
+		}
+		c := start - uint32(n*as) // q <=u C, or q <u C+1 (q >=u -s in the loop where C >= |s|-1)
+		if r.Intn(2) == 0 {
+			guard = appendSleb([]byte{0x41}, int64(int32(c)))
+			guard = append(guard, 0x4d) // le_u
+		} else {
+			guard = appendSleb([]byte{0x41}, int64(int32(c+1)))
+			guard = append(guard, 0x49) // lt_u
+		}
+	case s > 0:
+		start = uint32(-(1 + r.Int63n(n)) * as) // wraps after that many steps
+		guard = appendSleb([]byte{0x41}, int64(int32(uint32(0xffffffff-r.Intn(int(as))))))
+		guard = append(guard, 0x4b)
+	default:
+		start = uint32(r.Int63n(n * as)) // wraps below 0
+		guard = appendSleb([]byte{0x41}, int64(r.Intn(2)))
+		guard = append(guard, 0x49) // q <u 0 or 1
+	}
+	pStart := int64(start)
+	switch r.Intn(6) {
+	case 0:
+		pStart++ // not q's extension: no merging
+	case 1:
+		pStart = int64(int32(start))
+	}
+	g.i32(int64(int32(start)))
+	g.local(0x21, q)
+	if pStart == int64(start) && r.Intn(2) == 0 {
+		g.local(0x20, q)
+		g.op(0xad) // i64.extend_i32_u
+	} else {
+		g.op(0x42)
+		g.sleb(pStart)
+	}
+	g.local(0x21, p)
+	escape := r.Intn(3) == 0
+	if escape {
+		for _, v := range []int{first + 7, first + 8} {
+			g.op(0x44)
+			g.body = appendF64(g.body, (r.Float64()-0.5)*3)
+			g.local(0x21, v)
+		}
+	}
+	stepP := func() {
+		g.local(0x20, p)
+		g.op(0x42)
+		g.sleb(s)
+		g.op(0x7c)
+		g.local(0x21, p)
+	}
+	pFirst := r.Intn(2) == 0
+	g.op(0x03, 0x40, 0x02, 0x40) // loop, block
+	g.depth += 2
+	if pFirst {
+		stepP()
+	}
+	g.op(0x20)
+	g.u(uint64(q))
+	g.op(guard...)
+	g.op(0x0d, 0x00) // br_if 0: out of the block, then of the loop
+	for k := r.Intn(4); k > 0 && g.budget > 0; k-- {
+		switch r.Intn(4) {
+		case 0: // p into a carried value, kept or wrapped
+			v := g.carriedOf(I64, first)
+			g.local(0x20, v)
+			g.local(0x20, p)
+			if r.Intn(2) == 0 {
+				g.op(0xa7, 0xad)
+			}
+			g.op(carriedBinOps[I64][r.Intn(len(carriedBinOps[I64]))])
+			g.local(0x21, v)
+		case 1:
+			if r.Intn(3) == 0 { // q read otherwise than compared: no merging
+				v := g.carriedOf(I32, first)
+				g.local(0x20, v)
+				g.local(0x20, q)
+				g.op(0x6a)
+				g.local(0x21, v)
+			}
+		default:
+			g.stmt()
+		}
+	}
+	if escape { // mandel's z = z*z + c, in two f64s
+		x, y := first+7, first+8
+		g.local(0x20, x)
+		g.local(0x20, x)
+		g.op(0xa2)
+		g.local(0x20, y)
+		g.local(0x20, y)
+		g.op(0xa2, 0xa1, 0x44)
+		g.body = appendF64(g.body, (r.Float64()-0.5)*2)
+		g.op(0xa0)
+		g.op(0x44)
+		g.body = appendF64(g.body, 2)
+		g.local(0x20, x)
+		g.op(0xa2)
+		g.local(0x20, y)
+		g.op(0xa2, 0x44)
+		g.body = appendF64(g.body, (r.Float64()-0.5)*2)
+		g.op(0xa0)
+		g.local(0x21, y)
+		g.local(0x21, x)
+	}
+	if !pFirst {
+		stepP()
+	}
+	kind := r.Intn(4)
+	if wraps {
+		kind = 3
+	}
+	switch kind {
+	case 0: // always back
+		g.local(0x20, q)
+		g.i32(s)
+		g.op(0x6a)
+		g.local(0x21, q)
+		g.op(0x0c, 0x01)
+	case 1: // the escape test (|z|^2 < 4)
+		g.local(0x20, q)
+		g.i32(s)
+		g.op(0x6a)
+		g.local(0x21, q)
+		g.local(0x20, first+7)
+		g.local(0x20, first+7)
+		g.op(0xa2)
+		g.local(0x20, first+8)
+		g.local(0x20, first+8)
+		g.op(0xa2, 0xa0, 0x44)
+		g.body = appendF64(g.body, 4)
+		g.op(0x63, 0x0d, 0x01)
+	case 2: // q's step against a constant it may or may not reach
+		g.local(0x20, q)
+		g.i32(s)
+		g.op(0x6a, 0x22)
+		g.u(uint64(q))
+		g.i32(int64(int32(start + uint32(s*(1+r.Int63n(n+2))))))
+		g.op([]byte{0x47, 0x49, 0x4b}[r.Intn(3)], 0x0d, 0x01) // ne, lt_u, gt_u
+	default: // p's bound: p steps n times at most
+		g.local(0x20, q)
+		g.i32(s)
+		g.op(0x6a)
+		g.local(0x21, q)
+		g.local(0x20, p)
+		g.op(0x42)
+		g.sleb(pStart + n*s) // p is stepped once an iteration, before this
+		if s > 0 {
+			g.op(0x53) // i64.lt_s
+		} else {
+			g.op(0x55) // i64.gt_s
+		}
+		g.op(0x0d, 0x01)
+	}
+	g.depth -= 2
+	g.op(0x0b, 0x0b)
+	if r.Intn(2) == 0 { // q live after the loop (an exit edge's argument)
+		g.observe(q)
+	}
+	g.observe(p)
+}

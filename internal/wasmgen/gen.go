@@ -272,7 +272,11 @@ func (g *gen) function(i int) []byte {
 	for g.budget > 0 && g.r.Intn(6) != 0 {
 		if g.opts.Carried && g.r.Intn(4) == 0 {
 			g.budget--
-			g.carried()
+			if g.r.Intn(2) == 0 {
+				g.ivMerge()
+			} else {
+				g.carried()
+			}
 			continue
 		}
 		g.stmt()
