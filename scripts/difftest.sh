@@ -8,6 +8,7 @@
 #   scripts/difftest.sh -file OUT/findings/GEN-SEED.wasm -seed SEED   # a finding again
 #   bin/difftest -file F.wasm -seed SEED -plan | node scripts/difftest/tiebreak.js F.wasm
 #                                         # V8's outcome of the same calls: the tiebreaker
+#   bin/difftest -file F.wasm -seed SEED -show  # wasmtime's, in tiebreak.js's form
 #
 # Needs wasm-opt (binaryen) on PATH for the ttf generators, wabt for
 # ttf-long, for ttf-new a newer binaryen's wasm-opt in DIFFTEST_WASM_OPT

@@ -166,10 +166,13 @@ func sameValue(t byte, a, b uint64) bool {
 // argument sets in both engines and compares results, traps, globals and
 // memory after every call; lucet compiles it at opt level opt (0: the
 // baseline compiler, 2: the optimizing tier).
-func diffModule(t *testing.T, seed int64, opt int) {
+func diffModule(t *testing.T, seed int64, opt int) { diffModuleWith(t, seed, opt, wasmgen.Options{}) }
+
+// diffModuleWith is diffModule of the module NewWith makes with o.
+func diffModuleWith(t *testing.T, seed int64, opt int, o wasmgen.Options) {
 	ctx := context.Background()
 	r := rand.New(rand.NewSource(seed))
-	m := wasmgen.New(r)
+	m := wasmgen.NewWith(r, o)
 	e := instantiate(t, ctx, m, opt)
 	defer e.close(ctx)
 	fail := func(format string, args ...any) {
@@ -245,7 +248,7 @@ func apiTypes(ts []byte) []api.ValueType {
 	var out []api.ValueType
 	for _, t := range ts {
 		out = append(out, map[byte]api.ValueType{wasmgen.I32: api.ValueTypeI32, wasmgen.I64: api.ValueTypeI64,
-			wasmgen.F32: api.ValueTypeF32, wasmgen.F64: api.ValueTypeF64}[t])
+			wasmgen.F32: api.ValueTypeF32, wasmgen.F64: api.ValueTypeF64, wasmgen.ExternRef: api.ValueTypeExternref}[t])
 	}
 	return out
 }

@@ -107,8 +107,11 @@ type gen struct {
 	// values; pelem is how many functions (0..pelem-1) the passive
 	// element segment may name.
 	table1, pelem, pelemLen int
-	impTypes                []int // the imports' type indices
-	callback                []int // per import: the function it calls back, or -1
+	// table2 is the initial size of table 2, the externref table
+	// (Options.HostExtern).
+	table2   int
+	impTypes []int // the imports' type indices
+	callback []int // per import: the function it calls back, or -1
 	// hot counts the enclosing long loop nests (nest): no calls to
 	// guest functions in them, so running time stays bounded.
 	hot int
@@ -120,6 +123,9 @@ type gen struct {
 	// memarg offsets), whose divisors are odd and truncations
 	// saturating, and in a nest whose accesses stay in bounds.
 	safe int
+	// tail is the number of reserved locals before nest's (carried's
+	// counters, with Options.Carried).
+	tail int
 }
 
 type ivar struct {
@@ -147,8 +153,19 @@ type Options struct {
 	HostV128 bool
 	// HostRefs gives a third of the host functions funcref and
 	// externref parameters and results too (HostCall hashes whether a
-	// reference is null and returns nulls).
+	// funcref is null and returns null funcrefs; externrefs as for
+	// HostExtern, though without it the guest passes only nulls).
 	HostRefs bool
+	// Carried adds carriedVars to every function's locals and makes a
+	// quarter of its top-level statements carried loops (carried.go):
+	// values rotated around loops, counters wrapping inside them,
+	// several induction variables, exits on derived counters.
+	Carried bool
+	// HostExtern gives a third of the host functions externref
+	// parameters and results, which HostCall makes non-null (ids), and
+	// the module an externref table (table 2), an externref global and
+	// locals that the guest passes them through (extern.go).
+	HostExtern bool
 }
 
 // New generates a module from r.
@@ -185,6 +202,9 @@ func NewWith(r *rand.Rand, o Options) *Module {
 	}
 	g.types = append(g.types, g.funcs...)
 	g.table1 = 4 * (nf + 1)
+	if o.HostExtern {
+		g.table2 = 1 + r.Intn(8)
+	}
 	g.pelem = 1 + r.Intn(nf)
 	g.pelemLen = 1 + r.Intn(12)
 	for _, f := range g.imports {
@@ -235,12 +255,30 @@ func (g *gen) function(i int) []byte {
 	for j := g.r.Intn(3); j > 0; j-- {
 		g.locals = append(g.locals, V128)
 	}
+	if g.opts.HostExtern {
+		g.locals = append(g.locals, ExternRef, ExternRef)
+	}
+	g.tail = 0
+	if g.opts.Carried {
+		g.locals = append(g.locals, carriedVars...)
+		g.locals = append(g.locals, I32, I32, I64) // carried's counters
+		g.tail = carriedTail
+	}
 	g.locals = append(g.locals, I32, I32, I64, I64) // induction variables
 	for j := 0; j < maxLoops; j++ {
 		g.locals = append(g.locals, I32) // loop counters
 	}
 	g.budget = 20 + g.r.Intn(150)
 	for g.budget > 0 && g.r.Intn(6) != 0 {
+		if g.opts.Carried && g.r.Intn(4) == 0 {
+			g.budget--
+			if g.r.Intn(2) == 0 {
+				g.ivMerge()
+			} else {
+				g.carried()
+			}
+			continue
+		}
 		g.stmt()
 	}
 	for _, t := range f.Results {
@@ -303,7 +341,7 @@ func (g *gen) localsOf(t byte) []int {
 			out = append(out, i)
 		}
 	}
-	for i, l := range g.locals[:len(g.locals)-maxLoops-numIV] { // never a counter
+	for i, l := range g.locals[:len(g.locals)-maxLoops-numIV-g.tail] { // never a counter
 		if l == t {
 			out = append(out, len(g.params)+i)
 		}
@@ -324,6 +362,10 @@ func (g *gen) globalsOf(t byte) []int {
 // stmt generates an instruction sequence with no net stack effect.
 func (g *gen) stmt() {
 	g.budget--
+	if g.opts.HostExtern && g.r.Intn(5) == 0 {
+		g.externStmt()
+		return
+	}
 	if g.loops == 0 && g.hot == 0 && g.calls > 0 && g.r.Intn(8) == 0 {
 		g.hostStmt() // often a callback (pickImport): they may be made only here
 		return
@@ -635,6 +677,10 @@ func (g *gen) expr(t byte) {
 		g.leaf(t)
 		return
 	}
+	if g.opts.HostExtern && t == I32 && g.r.Intn(10) == 0 {
+		g.externI32()
+		return
+	}
 	if g.r.Intn(5) == 0 {
 		g.expr2(t)
 		return
@@ -911,10 +957,22 @@ func (g *gen) encode(codes [][]byte) []byte {
 	nf := uint64(len(g.funcs))
 	// Two funcref tables: table 0 has function i in slot i and two null
 	// slots, table 1 the ref.func values (see level).
-	s = binary.AppendUvarint([]byte{2, 0x70, 0}, nf+2)
-	section(4, binary.AppendUvarint(append(s, 0x70, 0), uint64(g.table1)))
+	ntab := byte(2)
+	if g.opts.HostExtern {
+		ntab = 3
+	}
+	s = binary.AppendUvarint([]byte{ntab, 0x70, 0}, nf+2)
+	s = binary.AppendUvarint(append(s, 0x70, 0), uint64(g.table1))
+	if g.opts.HostExtern { // table 2: externrefs, all null
+		s = binary.AppendUvarint(append(s, ExternRef, 0), uint64(g.table2))
+	}
+	section(4, s)
 	section(5, []byte{1, 1, 1, byte(g.maxPages)}) // one memory: min 1
-	s = binary.AppendUvarint(nil, uint64(len(g.globals)+len(g.frefs)))
+	ng := len(g.globals) + len(g.frefs)
+	if g.opts.HostExtern {
+		ng++ // the externref global
+	}
+	s = binary.AppendUvarint(nil, uint64(ng))
 	for _, t := range g.globals {
 		s = append(s, t, 1) // mutable
 		c := &gen{r: g.r}
@@ -926,6 +984,9 @@ func (g *gen) encode(codes [][]byte) []byte {
 		s = append(s, 0x70, 1)
 		s = append(s, g.constRef(l)...)
 		s = append(s, 0x0b)
+	}
+	if g.opts.HostExtern {
+		s = append(s, ExternRef, 1, 0xd0, ExternRef, 0x0b)
 	}
 	section(6, s)
 	var ex []byte

@@ -19,6 +19,9 @@ var ErrHostTrap = errors.New("wasmgen host trap")
 // calls export f<k> back (see HostCall).
 func (g *gen) hostFuncs(nf int) {
 	r := g.r
+	if g.opts.HostExtern {
+		defer g.externImport()
+	}
 	if r.Intn(4) == 0 {
 		return
 	}
@@ -39,6 +42,9 @@ func (g *gen) hostFuncs(nf int) {
 		}
 		if g.opts.HostRefs && r.Intn(3) == 0 {
 			types = append(types[:len(types):len(types)], FuncRef, FuncRef, ExternRef)
+		}
+		if g.opts.HostExtern && r.Intn(3) == 0 {
+			types = append(types[:len(types):len(types)], ExternRef, ExternRef, ExternRef)
 		}
 		np := r.Intn(5)
 		if r.Intn(6) == 0 {
@@ -126,6 +132,10 @@ func (g *gen) arg(p byte) {
 	case FuncRef:
 		g.refVal(len(g.funcs)) // any: the host only tells null from not
 	case ExternRef:
+		if g.opts.HostExtern {
+			g.externVal()
+			return
+		}
 		g.op(0xd0, ExternRef) // ref.null extern: the guest has no other
 	default:
 		g.expr(p)
@@ -196,10 +206,12 @@ func CalleeName(name string) string {
 
 // HostCall is what import f of module HostModule does with arguments
 // args (a slot a value, two for a v128, low half first: i32 and f32 in
-// the low 32 bits, a reference 0 when null), results likewise: its results
-// hash the arguments (every NaN hashed alike, the spec leaving NaN bits
-// open; references by whether they are null), edge values one time in
-// four, references null; an import whose name starts with
+// the low 32 bits, a reference 0 when null, an externref the id
+// ExternID made), results likewise: its results hash the arguments
+// (every NaN hashed alike, the spec leaving NaN bits open; funcrefs by
+// whether they are null, externrefs by their ids), edge values one time
+// in four, funcrefs null, externrefs ExternID's ids (engines map an id
+// to a reference of their own and back); an import whose name starts with
 // t returns ErrHostTrap for one hash in four, one whose name starts with
 // c calls callee (CalleeName) with arguments from the hash, hashes its
 // results too and returns its error (its trap) as its own.
@@ -239,8 +251,11 @@ func HostCall(f Func, args []uint64, callee *Callee) ([]uint64, error) {
 		case V128:
 			res = append(res, value(I64, mix(h+uint64(j))), value(I64, mix(h+uint64(j)+0x80)))
 			continue
-		case FuncRef, ExternRef:
+		case FuncRef:
 			res = append(res, 0) // null
+			continue
+		case ExternRef:
+			res = append(res, ExternID(mix(h+uint64(j))))
 			continue
 		}
 		res = append(res, value(t, mix(h+uint64(j))))
@@ -263,7 +278,7 @@ func canon(t byte, v uint64) uint64 {
 		if x := math.Float64frombits(v); x != x {
 			v = 0x7ff8000000000000
 		}
-	case FuncRef, ExternRef: // null or not: engines' references differ
+	case FuncRef: // null or not: engines' references differ
 		if v != 0 {
 			v = 1
 		}

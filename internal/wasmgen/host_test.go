@@ -79,3 +79,28 @@ func TestHostCallRefs(t *testing.T) {
 		t.Errorf("funcref result %#x, want null", a[1])
 	}
 }
+
+// TestHostCallExtern: externrefs hash by their ids (ExternID's), and
+// externref results are ids, null about one time in four, some of them
+// wider than 32 bits.
+func TestHostCallExtern(t *testing.T) {
+	f := Func{Name: "h0", Params: []byte{ExternRef, I32}, Results: []byte{ExternRef, I64}}
+	a, _ := HostCall(f, []uint64{0x1234567800000001, 5}, nil)
+	b, _ := HostCall(f, []uint64{0x1234567900000001, 5}, nil)
+	if a[1] == b[1] {
+		t.Errorf("two externref ids hash alike: %#x", a[1])
+	}
+	nulls, wide := 0, 0
+	for i := uint64(0); i < 400; i++ {
+		r, _ := HostCall(f, []uint64{i, 0}, nil)
+		if r[0] == 0 {
+			nulls++
+		}
+		if r[0] > 0xffffffff {
+			wide++
+		}
+	}
+	if nulls < 40 || nulls > 200 || wide < 100 {
+		t.Errorf("in 400 results: %d null, %d wider than 32 bits; want about 100 and 200", nulls, wide)
+	}
+}

@@ -113,8 +113,8 @@ func lucetNew(b []byte, m *wasm.Module, c lucetConfig, memPages uint32, tableEle
 					v.hi = stack[i]
 					i++
 				}
-				if p.IsRef() && v.lo != 0 {
-					v.lo = 1
+				if p == wasm.FuncRef && v.lo != 0 {
+					v.lo = 1 // an externref logs as its id (wasmgen.ExternID), as wt.c's
 				}
 				if len(*li.log) < maxLog {
 					*li.log = append(*li.log, v)

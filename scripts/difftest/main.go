@@ -17,10 +17,13 @@
 // "wasmgen") computes its results from its arguments, may trap, and may
 // call an export back (wasmgen.HostCall; wasmtime's side through wt.c's
 // hostcb and dtHost); -gen wasmgen-host gives them v128, funcref and
-// externref parameters and results too. A finding's calls can be run
+// externref parameters and results too, -gen wasmgen-extern non-null
+// externrefs (ids, which wt.c makes into wasmtime's references and
+// back). A finding's calls can be run
 // again (-file -seed) and in V8 (-plan | node tiebreak.js), the
-// tiebreaker (not for host functions of v128 values, which JavaScript
-// cannot pass).
+// tiebreaker (v128 values and float bits through adapter modules, which
+// V8's JavaScript API needs); -show prints wasmtime's outcomes and
+// memory hashes as tiebreak.js prints V8's.
 //
 // The parent process runs batches of modules in a worker process, so a
 // crash or a hang of either engine is itself a finding (the worker writes
@@ -33,6 +36,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand"
 	"os"
@@ -53,7 +57,12 @@ import (
 const (
 	callTimeout = 3 * time.Second
 	memPages    = 256 // every engine's cap on a memory (pages)
-	tableElems  = 10000
+	// tableElems caps table growth: wasmtime's limit is a table's,
+	// lucet's the sum of a store's tables, so a growth near it may fail
+	// in one and not the other (wasmgen-loops seed 22060: table.grow in
+	// a loop, its -1 an address); V8's limit, ten million a table, is
+	// out of reach of any loop's growth in a call's time.
+	tableElems = 10_000_000
 )
 
 // gens are the module generators; ttf ones differ in the features
@@ -70,10 +79,19 @@ var gens = map[string][]string{
 	"wasmgen": nil,
 	// wasmgen with v128, funcref and externref parameters and results
 	// of host functions (wasmgen.Options HostV128, HostRefs): tiebreak.js
-	// cannot run those with v128 (V8's JavaScript API refuses v128 at
-	// the boundary).
+	// provides those with v128 through an adapter module (V8's
+	// JavaScript API refuses v128 at the boundary).
 	"wasmgen-host": nil,
-	"ttf-denan":    {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
+	// wasmgen with loops rotating carried ints and floats, counters
+	// wrapping past 2^32 inside them and exits on derived counters
+	// (wasmgen.Options Carried): the optimizer's loop passes.
+	"wasmgen-loops": nil,
+	// wasmgen with host functions making non-null externrefs (ids:
+	// wasmgen.ExternID; wt.c makes them wasmtime externrefs whose data
+	// they are) that the guest keeps in an externref table, a global
+	// and locals and passes back (wasmgen.Options HostRefs, HostExtern).
+	"wasmgen-extern": nil,
+	"ttf-denan":      {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue", "--denan"},
 	// ttf then binaryen's optimizer: code shaped as a toolchain
 	// leaves it (the level chosen by seed).
 	"ttf-opt": {"--enable-simd", "--enable-bulk-memory", "--enable-multivalue"},
@@ -112,7 +130,7 @@ func specFiles() []string {
 }
 
 // mixOrder is what -gen mix cycles through, by seed.
-var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host"}
+var mixOrder = []string{"ttf", "ttf-simd", "ttf-bulk", "ttf-all", "wasmgen", "ttf-opt", "ttf-denan", "ttf-long", "ttf-opt", "ttf-simd", "ttf-long", "ttf-new", "wasmgen-host", "wasmgen-loops", "wasmgen-extern"}
 
 func genName(gen string, seed int64) string {
 	if gen == "mix" {
@@ -129,6 +147,10 @@ func generate(gen string, seed int64, tmp string) ([]byte, error) {
 		return wasmgen.New(r).Wasm, nil
 	case "wasmgen-host":
 		return wasmgen.NewWith(r, wasmgen.Options{HostV128: true, HostRefs: true}).Wasm, nil
+	case "wasmgen-extern":
+		return wasmgen.NewWith(r, wasmgen.Options{HostRefs: true, HostExtern: true}).Wasm, nil
+	case "wasmgen-loops":
+		return wasmgen.NewWith(r, wasmgen.Options{Carried: true}).Wasm, nil
 	case "spec":
 		files := specFiles()
 		if len(files) == 0 {
@@ -578,6 +600,11 @@ type result struct {
 }
 
 // runModule compares every lucet configuration with wasmtime on b.
+// showCalls (-show) prints wasmtime's outcome of every call of -file
+// and the FNV-1a hash of each exported memory after it, to set beside
+// tiebreak.js's.
+var showCalls bool
+
 func runModule(b []byte, seed int64) (res result) {
 	m, derr := decode.Decode(b, decode.Options{})
 	curModule = m
@@ -646,6 +673,17 @@ func runModule(b []byte, seed int64) (res result) {
 	}
 	for _, c := range plan(m, seed) {
 		want := wt.call(c.name, c.ft, c.args, callTimeout)
+		if showCalls {
+			fmt.Printf("%s%v: wasmtime %v\n", c.name, fmtArgs(c), want)
+			for _, e := range m.Exports {
+				if e.Kind == wasm.ExternMemory {
+					mem, _ := wt.memory(e.Name)
+					h := fnv.New32a()
+					h.Write(mem)
+					fmt.Printf("  memory %s: %d bytes, fnv1a %08x\n", e.Name, len(mem), h.Sum32())
+				}
+			}
+		}
 		res.Calls++
 		if want.trap != "" {
 			res.Traps++
@@ -727,7 +765,7 @@ func sameState(m *wasm.Module, wt *wtInstance, li *lucetInstance) (string, bool)
 }
 
 func main() {
-	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
+	gen := flag.String("gen", "mix", "generator: mix, wasmgen, wasmgen-host, wasmgen-loops, wasmgen-extern, ttf, ttf-simd, ttf-bulk, ttf-ref, ttf-all, ttf-denan")
 	from := flag.Int64("from", 0, "first seed")
 	n := flag.Int64("n", 1000, "modules")
 	out := flag.String("out", "difftest-out", "directory for findings, stats and scratch files")
@@ -736,6 +774,7 @@ func main() {
 	one := flag.String("file", "", "run this .wasm once and print what differs")
 	fileSeed := flag.Int64("seed", 0, "with -file: the seed of its calls' arguments (a finding's GEN-SEED seed makes its calls again)")
 	planOnly := flag.Bool("plan", false, "with -file: print the calls as JSON lines ({name, params, args: two words a value}) and exit, for another engine (tiebreak.js)")
+	flag.BoolVar(&showCalls, "show", false, "with -file: print wasmtime's outcome of every call (to set beside tiebreak.js's)")
 	emit := flag.String("emit", "", "write module -from of -gen to this file and exit")
 	budget := flag.Duration("for", 0, "stop after this long (0: run all -n modules); the summary counts the modules run")
 	configs := flag.String("configs", "", "comma-separated lucet configurations to run (default all: O2-guard,O0-guard,O2-explicit,O0-explicit,O2-guard-baseline,O2-guard-sse41,O0-explicit-sse41,O2-guard-fuel)")

@@ -6,8 +6,11 @@
 //
 // Imports of module "wasmgen" are wasmgen's host functions (HostCall in
 // internal/wasmgen/host.go, spelled again here); other function imports
-// return zeros, global imports hold zero, as in difftest. Exports with
-// v128 parameters or results are skipped (JavaScript has no v128).
+// return zeros, global imports hold zero, as in difftest; an externref
+// a host function makes is its id as a BigInt. Exports and imports with
+// v128 parameters or results go through adapter modules (JavaScript has
+// no v128): a v128 result prints as difftest prints it. After each call,
+// the FNV-1a hash of each exported memory, as difftest -show prints it.
 'use strict';
 const fs = require('fs');
 
@@ -44,6 +47,7 @@ function toBits(t, v) {
     case 'i64': return BigInt.asUintN(64, v);
     case 'f32': return f32bits(v);
     case 'f64': return f64bits(v);
+    case 'externref': return v === null ? 0n : BigInt.asUintN(64, v); // an id (externID)
   }
   return v === null ? 0n : 1n;
 }
@@ -53,16 +57,26 @@ function fromBits(t, b) {
     case 'i64': return BigInt.asIntN(64, b);
     case 'f32': return f32of(b);
     case 'f64': return f64of(b);
+    case 'externref': return b === 0n ? null : b;
   }
   return null;
 }
 
+// hostCall is HostCall: args and the values returned are split (a v128
+// two i64s, low half first: see adapter), params and results not.
 function hostCall(name, params, results, args) {
   let h = 0x9e3779b97f4a7c15n;
-  params.forEach((p, i) => {
-    let v = toBits(p, args[i]);
-    if (p === 'f32' && Number.isNaN(args[i])) v = 0x7fc00000n;
-    if (p === 'f64' && Number.isNaN(args[i])) v = 0x7ff8000000000000n;
+  let a = 0;
+  params.forEach((p) => {
+    if (p === 'v128') {
+      h = mix(h ^ BigInt.asUintN(64, args[a++]));
+      h = mix(h ^ BigInt.asUintN(64, args[a++]));
+      return;
+    }
+    let v = toBits(p, args[a]);
+    if (p === 'f32' && Number.isNaN(args[a])) v = 0x7fc00000n;
+    if (p === 'f64' && Number.isNaN(args[a])) v = 0x7ff8000000000000n;
+    a++;
     h = mix(h ^ v);
   });
   if (name[0] === 't' && (h >> 62n) === 0n) throw new Error('wasmgen host trap');
@@ -78,8 +92,76 @@ function hostCall(name, params, results, args) {
       h = mix(h ^ v);
     });
   }
-  const out = results.map((t, j) => value(t, mix(h + BigInt(j))));
-  return results.length === 1 ? out[0] : results.length === 0 ? undefined : out;
+  const out = results.flatMap((t, j) => t === 'v128'
+    ? [value('i64', mix(h + BigInt(j))), value('i64', mix(h + BigInt(j) + 0x80n))]
+    : [value(t, mix(h + BigInt(j)))]);
+  return out.length === 1 ? out[0] : out.length === 0 ? undefined : out;
+}
+
+// V8's JavaScript API refuses v128 at the boundary: a function whose
+// type has v128 is called through, or provided by, an adapter module in
+// which a v128 is two i64s (low half first: i64x2 lanes 0 and 1).
+const vtByte = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b, funcref: 0x70, externref: 0x6f };
+const split = (ts) => ts.flatMap((t) => t === 'v128' ? ['i64', 'i64'] : [t]);
+const hasV128 = (sig) => sig.params.concat(sig.results).includes('v128');
+// bits is split with floats as their bits too (a JavaScript number
+// keeps no NaN's payload): exports are called so.
+const asBits = { f32: 'i32', f64: 'i64' };
+const bits = (ts) => split(ts).map((t) => asBits[t] || t);
+
+// adapter is a module importing m.f and exporting w: toJS, w is f with
+// its v128s split and its floats as bits (to call a wasm function of
+// that type from JavaScript, NaN payloads kept); otherwise f is split
+// and w has sig (to provide a function of that type from JavaScript).
+function adapter(sig, toJS) {
+  const inner = toJS ? sig : { params: split(sig.params), results: split(sig.results) };
+  const outer = toJS ? { params: bits(sig.params), results: bits(sig.results) } : sig;
+  const uleb = (n) => { const b = []; do { let c = n & 0x7f; n >>>= 7; if (n) c |= 0x80; b.push(c); } while (n); return b; };
+  const vec = (items) => [...uleb(items.length), ...items.flat()];
+  const type = (t) => [0x60, ...vec(t.params.map((x) => [vtByte[x]])), ...vec(t.results.map((x) => [vtByte[x]]))];
+  const section = (id, body) => [id, ...uleb(body.length), ...body];
+  const str = (x) => [...uleb(x.length), ...Buffer.from(x)];
+  const code = [];
+  const get = (i) => code.push(0x20, ...uleb(i));
+  const splat = () => code.push(0xfd, 0x12);
+  const replace1 = () => code.push(0xfd, 0x1e, 1);
+  const extract = (l) => code.push(0xfd, 0x1d, l);
+  let k = 0;
+  const fromBits = { f32: 0xbe, f64: 0xbf }, toBitsOp = { f32: 0xbc, f64: 0xbd }; // reinterprets
+  for (const p of sig.params) {
+    if (toJS && fromBits[p]) { get(k++); code.push(fromBits[p]); }
+    else if (p !== 'v128') get(k++);
+    else if (toJS) { get(k++); splat(); get(k++); replace1(); }
+    else { get(k); extract(0); get(k++); extract(1); }
+  }
+  code.push(0x10, 0); // call the import
+  const base = outer.params.length;
+  for (let r = inner.results.length - 1; r >= 0; r--) code.push(0x21, ...uleb(base + r));
+  k = base;
+  for (const t of sig.results) {
+    if (toJS && toBitsOp[t]) { get(k++); code.push(toBitsOp[t]); }
+    else if (t !== 'v128') get(k++);
+    else if (toJS) { get(k); extract(0); get(k++); extract(1); }
+    else { get(k++); splat(); get(k++); replace1(); }
+  }
+  code.push(0x0b);
+  const locals = vec(inner.results.map((t) => [1, vtByte[t]]));
+  const body = [...locals, ...code];
+  const bytes = [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec([type(inner), type(outer)])),
+    ...section(2, vec([[...str('m'), ...str('f'), 0, 0]])),
+    ...section(3, vec([[1]])),
+    ...section(7, vec([[...str('w'), 0, 1]])),
+    ...section(10, vec([[...uleb(body.length), ...body]]))];
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+const adapt = (sig, toJS, f) => new WebAssembly.Instance(adapter(sig, toJS), { m: { f } }).exports.w;
+
+// zeros is what an import outside wasmgen returns: zeros of its
+// (split) result types.
+function zeros(sig) {
+  const z = split(sig.results).map((t) => t === 'i64' ? 0n : t === 'funcref' || t === 'externref' ? null : 0);
+  return () => z.length === 1 ? z[0] : z.length === 0 ? undefined : z;
 }
 
 // value is a value of type t made of hash x (HostCall's value).
@@ -91,7 +173,19 @@ function value(t, x) {
     case 'i64': return fromBits(t, edge ? BigInt.asUintN(64, ints[k(ints.length)]) : x);
     case 'f32': return edge ? f32of(BigInt(f32Bits[k(f32Bits.length)])) : Math.fround(Number(BigInt.asIntN(32, x & 0xffffffffn)) / 256);
     case 'f64': return edge ? f64of(f64Bits[k(f64Bits.length)]) : Number(BigInt.asIntN(64, x)) / 65536;
+    case 'externref': return fromBits(t, externID(x));
   }
+  return null; // funcref
+}
+
+// externID is wasmgen.ExternID: an externref result's id (a BigInt as
+// the JavaScript value), 0 for null.
+function externID(x) {
+  switch (x >> 62n) {
+    case 0n: return 0n;
+    case 1n: return 1n + x % 4n;
+  }
+  return x | 1n;
 }
 
 const mod = new WebAssembly.Module(fs.readFileSync(process.argv[2]));
@@ -100,46 +194,66 @@ for (const imp of WebAssembly.Module.imports(mod)) {
   imports[imp.module] = imports[imp.module] || {};
   if (imp.kind === 'global') {
     imports[imp.module][imp.name] = 0;
-  } else if (imp.kind === 'function') {
-    imports[imp.module][imp.name] = imp.module === 'wasmgen' ? null : () => 0;
   }
 }
 const calls = fs.readFileSync(0, 'utf8').split('\n').filter((l) => l).map((l) => JSON.parse(l));
 // JavaScript's reflection has no function types: they come from the
 // module's sections (readModule).
-const sigs = importSigs(fs.readFileSync(process.argv[2]));
-for (const [name, sig] of Object.entries(sigs)) {
-  imports.wasmgen[name] = (...args) => hostCall(name, sig.params, sig.results, args);
+for (const { module, name, sig } of importSigs(fs.readFileSync(process.argv[2]))) {
+  let f = module === 'wasmgen' ? (...args) => hostCall(name, sig.params, sig.results, args) : zeros(sig);
+  if (hasV128(sig)) f = adapt(sig, false, f);
+  imports[module][name] = f;
 }
 const exportSigs = funcSigs(fs.readFileSync(process.argv[2]));
 const inst = new WebAssembly.Instance(mod, imports);
 for (const c of calls) {
   const sig = exportSigs[c.name];
-  if (!sig || sig.params.concat(sig.results).includes('v128')) {
+  if (!sig) {
     console.log(`${c.name}: skipped`);
     continue;
   }
-  const args = sig.params.map((p, i) => fromBits(p, BigInt(c.args[2 * i])));
+  // Through the adapter: floats as their bits, a v128 as two i64s.
+  const args = sig.params.flatMap((p, i) => p === 'v128'
+    ? [BigInt.asIntN(64, BigInt(c.args[2 * i])), BigInt.asIntN(64, BigInt(c.args[2 * i + 1]))]
+    : [fromBits(asBits[p] || p, BigInt(c.args[2 * i]))]);
   let line;
   try {
-    let r = inst.exports[c.name](...args);
-    if (sig.results.length === 1) r = [r];
-    else if (sig.results.length === 0) r = [];
-    line = 'results ' + sig.results.map((t, i) => `${t}:0x${toBits(t, r[i]).toString(16)}`).join(' ');
+    const f = adapt(sig, true, inst.exports[c.name]);
+    let r = f(...args);
+    const n = bits(sig.results).length;
+    if (n === 1) r = [r];
+    else if (n === 0) r = [];
+    let k = 0;
+    const hex = (b) => b.toString(16).padStart(16, '0');
+    line = 'results ' + sig.results.map((t) => {
+      if (t === 'v128') {
+        const lo = BigInt.asUintN(64, r[k++]), hi = BigInt.asUintN(64, r[k++]);
+        return `v128:${hex(hi)}${hex(lo)}`;
+      }
+      return `${t}:0x${toBits(asBits[t] || t, r[k++]).toString(16)}`;
+    }).join(' ');
   } catch (e) {
     line = `trap ${e.message}`;
   }
   console.log(`${c.name}(${c.args.filter((_, i) => i % 2 === 0).join(',')}): ${line}`);
+  for (const [name, m] of Object.entries(inst.exports)) {
+    if (m instanceof WebAssembly.Memory) {
+      const b = new Uint8Array(m.buffer);
+      let h = 0x811c9dc5;
+      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619) >>> 0;
+      console.log(`  memory ${name}: ${b.length} bytes, fnv1a ${h.toString(16).padStart(8, '0')}`);
+    }
+  }
 }
 
 // A minimal reader of the type, import, function and export sections:
-// function types of the imports from module wasmgen and of the exports.
+// the function types of the function imports and of the exports.
 function readModule(b) {
   let p = 8;
   const u = () => { let r = 0, s = 0, c; do { c = b[p++]; r += (c & 0x7f) * 2 ** s; s += 7; } while (c & 0x80); return r; };
   const name = () => { const n = u(); const s = b.slice(p, p + n).toString(); p += n; return s; };
   const vt = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
-  const types = [], funcs = [], imps = {}, exps = {};
+  const types = [], funcs = [], imps = [], exps = {};
   while (p < b.length) {
     const id = b[p++], len = u(), end = p + len;
     if (id === 1) {
@@ -152,7 +266,7 @@ function readModule(b) {
     } else if (id === 2) {
       for (let n = u(); n > 0; n--) {
         const m = name(), f = name(), kind = b[p++];
-        if (kind === 0) { const t = types[u()]; funcs.push(t); if (m === 'wasmgen') imps[f] = t; }
+        if (kind === 0) { const t = types[u()]; funcs.push(t); imps.push({ module: m, name: f, sig: t }); }
         else if (kind === 1) { p++; const fl = u(); u(); if (fl & 1) u(); }
         else if (kind === 2) { const fl = u(); u(); if (fl & 1) u(); }
         else if (kind === 3) { p += 2; }

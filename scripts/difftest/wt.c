@@ -36,6 +36,7 @@ static void setmsg(char *buf, int n, const char *s, size_t len) {
 }
 
 static const char hosttrap[] = "wasmgen host trap";
+static const char externfail[] = "difftest: wasmtime_externref_new failed";
 
 // errmsg puts err's message in buf and says whether the whole message
 // (a callback's nested errors make it long) names wasmgen's host trap.
@@ -86,7 +87,13 @@ struct dt_inst {
 	wasmtime_instance_t inst;
 };
 
-static void logargs(const wasmtime_val_t *args, size_t nargs) {
+// externid is a host externref's id (wasmgen.ExternID; the data it was
+// made with), 0 for null.
+static uint64_t externid(wasmtime_context_t *cx, const wasmtime_externref_t *r) {
+	return wasmtime_externref_is_null(r) ? 0 : (uint64_t)(uintptr_t)wasmtime_externref_data(cx, r);
+}
+
+static void logargs(wasmtime_context_t *cx, const wasmtime_val_t *args, size_t nargs) {
 	for (size_t i = 0; i < nargs && nlog < MAXLOG; i++) {
 		logkind[nlog] = args[i].kind;
 		logval[nlog][0] = logval[nlog][1] = 0;
@@ -97,7 +104,7 @@ static void logargs(const wasmtime_val_t *args, size_t nargs) {
 		case WASMTIME_F64: memcpy(&logval[nlog][0], &args[i].of.f64, 8); break;
 		case WASMTIME_V128: memcpy(logval[nlog], args[i].of.v128, 16); break;
 		case WASMTIME_FUNCREF: logval[nlog][0] = !wasmtime_funcref_is_null(&args[i].of.funcref); break;
-		case WASMTIME_EXTERNREF: logval[nlog][0] = args[i].of.externref.store_id != 0; break;
+		case WASMTIME_EXTERNREF: logval[nlog][0] = externid(cx, &args[i].of.externref); break;
 		default: break;
 		}
 		nlog++;
@@ -106,7 +113,7 @@ static void logargs(const wasmtime_val_t *args, size_t nargs) {
 
 static wasm_trap_t *logcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
                           wasmtime_val_t *results, size_t nresults) {
-	logargs(args, nargs);
+	logargs(wasmtime_caller_context(caller), args, nargs);
 	const uint8_t *kinds = env; // wasmtime kinds of the results
 	for (size_t i = 0; i < nresults; i++) {
 		memset(&results[i], 0, sizeof results[i]);
@@ -183,7 +190,8 @@ int dt_callback(void *caller, const char *name, size_t namelen, const uint8_t *k
 static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_val_t *args, size_t nargs,
                            wasmtime_val_t *results, size_t nresults) {
 	hostenv *h = env;
-	logargs(args, nargs);
+	wasmtime_context_t *cx = wasmtime_caller_context(caller);
+	logargs(cx, args, nargs);
 	// A word a value, two for a v128 (wasmgen.HostCall's slots).
 	uint64_t a[2 * h->np + 1], r[2 * h->nr + 1];
 	int n = 0;
@@ -196,7 +204,7 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 		case WASMTIME_F64: memcpy(&a[n], &args[i].of.f64, 8); break;
 		case WASMTIME_V128: memcpy(&a[n++], args[i].of.v128, 16); break;
 		case WASMTIME_FUNCREF: a[n] = !wasmtime_funcref_is_null(&args[i].of.funcref); break;
-		case WASMTIME_EXTERNREF: a[n] = args[i].of.externref.store_id != 0; break;
+		case WASMTIME_EXTERNREF: a[n] = externid(cx, &args[i].of.externref); break;
 		}
 		n++;
 	}
@@ -217,7 +225,12 @@ static wasm_trap_t *hostcb(void *env, wasmtime_caller_t *caller, const wasmtime_
 		case WASMTIME_F64: memcpy(&results[i].of.f64, &r[n], 8); break;
 		case WASMTIME_V128: memcpy(results[i].of.v128, &r[n++], 16); break;
 		case WASMTIME_FUNCREF: wasmtime_funcref_set_null(&results[i].of.funcref); break; // HostCall's are null
-		case WASMTIME_EXTERNREF: wasmtime_externref_set_null(&results[i].of.externref); break;
+		case WASMTIME_EXTERNREF: // an id made into a reference whose data it is
+			if (r[n] == 0)
+				wasmtime_externref_set_null(&results[i].of.externref);
+			else if (!wasmtime_externref_new(cx, (void *)(uintptr_t)r[n], NULL, &results[i].of.externref))
+				return wasmtime_trap_new(externfail, strlen(externfail));
+			break;
 		}
 		n++;
 	}

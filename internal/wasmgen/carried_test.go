@@ -1,0 +1,66 @@
+package wasmgen_test
+
+import (
+	"testing"
+
+	"github.com/lucet-go/lucet/internal/wasmgen"
+)
+
+// TestDiffCarried compares the modules of Options.Carried (loops
+// rotating carried values, counters wrapping inside them, exits on
+// derived counters: what the optimizer's loop passes and the register
+// allocator's coalescing see) in wazero and in both of lucet's tiers.
+func TestDiffCarried(t *testing.T) {
+	n := 150
+	if testing.Short() {
+		n = 15
+	}
+	before := map[string]int{}
+	for k, v := range stats {
+		before[k] = v
+	}
+	for seed := int64(0); seed < int64(n); seed++ {
+		for _, opt := range []int{2, 0} {
+			diffModuleWith(t, seed, opt, wasmgen.Options{Carried: true})
+		}
+	}
+	got := map[string]int{}
+	total := 0
+	for k, v := range stats {
+		got[k] = v - before[k]
+		total += got[k]
+	}
+	t.Logf("%d modules, calls by outcome: %v", n, got)
+	if got[""]*100 < total*40 {
+		t.Errorf("%d of %d calls returned: too many traps", got[""], total)
+	}
+}
+
+// TestDiffHostExtern compares the modules of Options.HostExtern (host
+// functions making non-null externrefs, which the guest keeps in table
+// 2, a global and locals, passes back and tests) in wazero and in both
+// of lucet's tiers; an externref is its id in both engines' host
+// functions.
+func TestDiffHostExtern(t *testing.T) {
+	n := 150
+	if testing.Short() {
+		n = 15
+	}
+	before := map[string]int{}
+	for k, v := range stats {
+		before[k] = v
+	}
+	for seed := int64(0); seed < int64(n); seed++ {
+		for _, opt := range []int{2, 0} {
+			diffModuleWith(t, seed, opt, wasmgen.Options{HostExtern: true})
+		}
+	}
+	got := map[string]int{}
+	for k, v := range stats {
+		got[k] = v - before[k]
+	}
+	t.Logf("%d modules, calls by outcome: %v", n, got)
+	if got[""] == 0 {
+		t.Errorf("no call returned")
+	}
+}
