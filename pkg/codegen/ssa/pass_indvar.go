@@ -62,14 +62,27 @@ func mergeInductionVars(f *Func) {
 }
 
 // stepped appends to wide and narrow the indices of h's i64 and i32
-// parameters that some edge into h passes a constant step of.
+// parameters that some edge into h passes a constant step of; none when
+// h lacks either type.
 func stepped(h *Block, wide, narrow []int) ([]int, []int) {
+	hasWide, hasNarrow := false, false
+	for _, p := range h.Params {
+		hasWide = hasWide || p.Type == TI64
+		hasNarrow = hasNarrow || p.Type == TI32
+	}
+	if !hasWide || !hasNarrow {
+		return wide, narrow
+	}
 	for i, p := range h.Params {
 		if p.Type != TI64 && p.Type != TI32 {
 			continue
 		}
 		for _, pred := range h.Preds {
-			if _, ok := ivStep(pred.Succs[pred.EdgeTo(h)].Args[i], p); ok {
+			a := pred.Succs[pred.EdgeTo(h)].Args[i]
+			if a.Op != OpAdd && a.Op != OpSub {
+				continue
+			}
+			if _, ok := ivStep(a, p); ok {
 				if p.Type == TI64 {
 					wide = append(wide, i)
 				} else {
