@@ -1042,15 +1042,23 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// Three-operand float arithmetic needs no copy either way
 	// (vexfloat.go).
 	threeAddr := s.f.FloatVEX && vexFloatOp(v.Op)
-	if !threeAddr && len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
+	// An integer compare's setcc writes a register of its own: one that
+	// is none of its operands' can be zeroed before the compare, where an
+	// operand's needs a movzx after the setcc (isa/amd64 zeroFirst). So
+	// no first-operand hint, and the operands' registers come last.
+	intCmp := v.Op >= ssa.OpEq && v.Op <= ssa.OpGeU || v.Op == ssa.OpEqz
+	if !threeAddr && !intCmp && len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
 		try(v.Args[0].Loc.Reg)
 	}
 	// A non-commutative two-address operation whose result shares the
 	// second operand's register needs a detour through a scratch
 	// register: take that register only as a last resort.
-	avoid := ssa.NoReg
+	var avoid RegMask
 	if s.twoAddr && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
-		avoid = v.Args[1].Loc.Reg
+		avoid = Mask(v.Args[1].Loc.Reg)
+	}
+	if intCmp {
+		avoid = operandRegs(v)
 	}
 	var held RegMask
 	if len(s.backArgs) > 0 && v.Type.IsFloat() && r == ssa.NoReg {
@@ -1060,7 +1068,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 		if r != ssa.NoReg {
 			return r
 		}
-		if c != avoid && !held.Has(c) {
+		if !avoid.Has(c) && !held.Has(c) {
 			try(c)
 		}
 	}
@@ -1069,13 +1077,32 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 			if r != ssa.NoReg {
 				return r
 			}
-			if c != avoid && held.Has(c) {
+			if !avoid.Has(c) && held.Has(c) {
 				try(c)
 			}
 		}
 	}
-	try(avoid)
+	for _, c := range regs {
+		if avoid.Has(c) {
+			try(c)
+		}
+	}
 	return r
+}
+
+// operandRegs are the registers v's operands are in, with those of the
+// operands of an operand fused into v (a load's address).
+func operandRegs(v *ssa.Value) RegMask {
+	var m RegMask
+	for _, x := range v.Args {
+		if x.Loc.InReg() {
+			m |= Mask(x.Loc.Reg)
+		}
+		if x.Fused {
+			m |= operandRegs(x)
+		}
+	}
+	return m
 }
 
 // tryArgRegs offers try the registers of the arguments already allocated

@@ -32,6 +32,7 @@ func Optimize(f *Func, level int) {
 			if scanLoops(f) || idioms {
 				dt = domTree{}
 			}
+			mergeInductionVars(f)
 		}
 		if dt.first == nil {
 			dt = dominatorTree(f)
