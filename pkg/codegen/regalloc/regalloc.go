@@ -806,7 +806,7 @@ type scanner struct {
 	// the first eviction (depthPrefix).
 	dp []float32
 	// backArgs are the float loop arguments whose parameters' registers
-	// other float values try last (vexfloat.go); nil without FloatVEX.
+	// other float values try last (vexfloat.go).
 	backArgs []backArg
 
 	// assigned[r] holds the intervals given register r that may still be
@@ -964,8 +964,12 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// Three-operand float arithmetic needs no copy either way
 	// (vexfloat.go).
 	threeAddr := s.f.FloatVEX && vexFloatOp(v.Op)
-	if !threeAddr && len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
-		try(v.Args[0].Loc.Reg)
+	var held RegMask
+	if len(s.backArgs) > 0 && v.Type.IsFloat() && r == ssa.NoReg {
+		held = s.heldForArgs(cur)
+	}
+	if !threeAddr && v.Op != ssa.OpResult {
+		s.tryOperandRegs(v, held, try)
 	}
 	// A non-commutative two-address operation whose result shares the
 	// second operand's register needs a detour through a scratch
@@ -973,10 +977,6 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	avoid := ssa.NoReg
 	if s.t.TwoAddress() && !threeAddr && (v.Op == ssa.OpSub || v.Op == ssa.OpFSub || v.Op == ssa.OpFDiv) && NeedsReg(v.Args[1]) {
 		avoid = v.Args[1].Loc.Reg
-	}
-	var held RegMask
-	if len(s.backArgs) > 0 && v.Type.IsFloat() && r == ssa.NoReg {
-		held = s.heldForArgs(cur)
 	}
 	for _, c := range regs {
 		if r != ssa.NoReg {

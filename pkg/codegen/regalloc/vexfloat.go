@@ -16,7 +16,8 @@ import "github.com/lucet-go/lucet/pkg/codegen/ssa"
 // hint and tries last the registers that parameters hold for back-edge
 // arguments not yet allocated and live at the same time as the value:
 // the argument then finds its parameter's register free and the edge
-// needs no move.
+// needs no move. Two-address code (no AVX) keeps the operand hints, which
+// save a copy, but not into such a register (tryOperandRegs).
 
 // vexFloatOp reports whether op's lowering is a three-operand VEX form
 // under FloatVEX (isa/amd64 floatBin, floatUnary).
@@ -37,11 +38,8 @@ type backArg struct {
 }
 
 // findBackArgs lists the back-edge arguments of float parameters, for
-// heldForArgs; nil unless f has FloatVEX.
+// heldForArgs.
 func (s *scanner) findBackArgs() []backArg {
-	if !s.f.FloatVEX {
-		return nil
-	}
 	var out []backArg
 	ivs := s.ra.Intervals
 	for i := range ivs {
@@ -67,4 +65,37 @@ func (s *scanner) heldForArgs(cur *interval) RegMask {
 		}
 	}
 	return m
+}
+
+// tryOperandRegs offers try the registers of v's operands that a
+// two-address instruction overwrites without a copy: the first operand's,
+// and for a commutative operation the second's (the emitter swaps them).
+// A float operand's register that a loop parameter holds for its back
+// edge's argument (held, from heldForArgs) is left for that argument:
+// there the result would save the copy before the instruction but cost a
+// move on the back edge, and the argument, pushed elsewhere, pushes the
+// next one out in turn: Mandelbrot's loop without AVX computed 2*zr into
+// zr's register and ended every iteration with a cycle of four movaps
+// (one through a scratch register) to put zr, zr^2 and zi^2 back.
+func (s *scanner) tryOperandRegs(v *ssa.Value, held RegMask, try func(ssa.Reg)) {
+	n := 1
+	if len(v.Args) > 1 && ssa.OpInfos[v.Op].Commutative {
+		n = 2
+		if a, b := v.Args[0], v.Args[1]; b.Op == ssa.OpParam && a.Op != ssa.OpParam {
+			// A parameter's register first: in a loop it is where the
+			// back edge wants the chain that starts here to end
+			// (zi' = 2*zr*zi + ci computed in zi's register needs no
+			// copy on the way).
+			s.tryOperandReg(b, held, try)
+		}
+	}
+	for _, a := range v.Args[:min(n, len(v.Args))] {
+		s.tryOperandReg(a, held, try)
+	}
+}
+
+func (s *scanner) tryOperandReg(a *ssa.Value, held RegMask, try func(ssa.Reg)) {
+	if NeedsReg(a) && a.Loc.InReg() && !held.Has(a.Loc.Reg) {
+		try(a.Loc.Reg)
+	}
 }
