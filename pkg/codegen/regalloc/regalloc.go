@@ -775,7 +775,6 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 // stays spilled.
 func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clobbers) {
 	s := &scanner{ra: ra, f: f, t: t, callW: callW, h: h, cl: cl}
-	s.backArgs = s.findBackArgs()
 	sc := scratchOf(f.WS)
 	if sc != nil {
 		// The register lists grow in the worker's memory, kept from
@@ -806,8 +805,10 @@ type scanner struct {
 	// the first eviction (depthPrefix).
 	dp []float32
 	// backArgs are the float loop arguments whose parameters' registers
-	// other float values try last (vexfloat.go).
-	backArgs []backArg
+	// other float values try last (vexfloat.go), found when the first
+	// float value is allocated (backArgsFound).
+	backArgs      []backArg
+	backArgsFound bool
 
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
@@ -965,10 +966,10 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// (vexfloat.go).
 	threeAddr := s.f.FloatVEX && vexFloatOp(v.Op)
 	var held RegMask
-	if len(s.backArgs) > 0 && v.Type.IsFloat() && r == ssa.NoReg {
+	if v.Type.IsFloat() && r == ssa.NoReg {
 		held = s.heldForArgs(cur)
 	}
-	if !threeAddr && v.Op != ssa.OpResult {
+	if !threeAddr && r == ssa.NoReg && len(v.Args) > 0 && v.Op != ssa.OpResult {
 		s.tryOperandRegs(v, held, try)
 	}
 	// A non-commutative two-address operation whose result shares the

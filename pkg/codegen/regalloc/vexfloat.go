@@ -58,6 +58,9 @@ func (s *scanner) findBackArgs() []backArg {
 // intersect cur: cur in such a register would push the argument out of
 // it.
 func (s *scanner) heldForArgs(cur *interval) RegMask {
+	if !s.backArgsFound {
+		s.backArgs, s.backArgsFound = s.findBackArgs(), true
+	}
 	var m RegMask
 	for _, b := range s.backArgs {
 		if b.arg.Start > cur.Start && b.param.Loc.InReg() && b.arg.V.Loc.Reg == ssa.NoReg && b.arg != cur && intersects(b.arg, cur) {
@@ -78,24 +81,21 @@ func (s *scanner) heldForArgs(cur *interval) RegMask {
 // zr's register and ended every iteration with a cycle of four movaps
 // (one through a scratch register) to put zr, zr^2 and zi^2 back.
 func (s *scanner) tryOperandRegs(v *ssa.Value, held RegMask, try func(ssa.Reg)) {
-	n := 1
+	a, b := v.Args[0], v.Args[0]
 	if len(v.Args) > 1 && ssa.OpInfos[v.Op].Commutative {
-		n = 2
-		if a, b := v.Args[0], v.Args[1]; b.Op == ssa.OpParam && a.Op != ssa.OpParam {
+		b = v.Args[1]
+		if b.Op == ssa.OpParam && a.Op != ssa.OpParam {
 			// A parameter's register first: in a loop it is where the
 			// back edge wants the chain that starts here to end
 			// (zi' = 2*zr*zi + ci computed in zi's register needs no
 			// copy on the way).
-			s.tryOperandReg(b, held, try)
+			a, b = b, a
 		}
 	}
-	for _, a := range v.Args[:min(n, len(v.Args))] {
-		s.tryOperandReg(a, held, try)
-	}
-}
-
-func (s *scanner) tryOperandReg(a *ssa.Value, held RegMask, try func(ssa.Reg)) {
 	if NeedsReg(a) && a.Loc.InReg() && !held.Has(a.Loc.Reg) {
 		try(a.Loc.Reg)
+	}
+	if b != a && NeedsReg(b) && b.Loc.InReg() && !held.Has(b.Loc.Reg) {
+		try(b.Loc.Reg)
 	}
 }
