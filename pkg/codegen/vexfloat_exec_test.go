@@ -75,7 +75,7 @@ func TestVEXFloatExec(t *testing.T) {
 // the copy of a before the two-address addsd: 4). Without AVX the
 // two-address arithmetic copies an operand that stays live, but the
 // allocator leaves a parameter's register to its back-edge argument there
-// too (regalloc.tryOperandRegs): mandel's five moves are the copies
+// too (regalloc.operandHints): mandel's five moves are the copies
 // before zr*zr, zi*zi, zr2+zi2, 2*zr and cr+(zr2-zi2), none on the back
 // edge (ten when 2*zr took zr's register), rotate32's six (eight).
 func TestVEXFloatShape(t *testing.T) {

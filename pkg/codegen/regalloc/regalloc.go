@@ -970,7 +970,14 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 		held = s.heldForArgs(cur)
 	}
 	if !threeAddr && r == ssa.NoReg && len(v.Args) > 0 && v.Op != ssa.OpResult {
-		s.tryOperandRegs(v, held, try)
+		// The operands' registers (operandHints), but not one held.
+		a, b := operandHints(v)
+		if NeedsReg(a) && a.Loc.InReg() && !held.Has(a.Loc.Reg) {
+			try(a.Loc.Reg)
+		}
+		if r == ssa.NoReg && b != nil && NeedsReg(b) && b.Loc.InReg() && !held.Has(b.Loc.Reg) {
+			try(b.Loc.Reg)
+		}
 	}
 	// A non-commutative two-address operation whose result shares the
 	// second operand's register needs a detour through a scratch

@@ -17,7 +17,7 @@ import "github.com/lucet-go/lucet/pkg/codegen/ssa"
 // arguments not yet allocated and live at the same time as the value:
 // the argument then finds its parameter's register free and the edge
 // needs no move. Two-address code (no AVX) keeps the operand hints, which
-// save a copy, but not into such a register (tryOperandRegs).
+// save a copy, but not into such a register (operandHints).
 
 // vexFloatOp reports whether op's lowering is a three-operand VEX form
 // under FloatVEX (isa/amd64 floatBin, floatUnary).
@@ -70,32 +70,31 @@ func (s *scanner) heldForArgs(cur *interval) RegMask {
 	return m
 }
 
-// tryOperandRegs offers try the registers of v's operands that a
-// two-address instruction overwrites without a copy: the first operand's,
-// and for a commutative operation the second's (the emitter swaps them).
-// A float operand's register that a loop parameter holds for its back
-// edge's argument (held, from heldForArgs) is left for that argument:
-// there the result would save the copy before the instruction but cost a
-// move on the back edge, and the argument, pushed elsewhere, pushes the
-// next one out in turn: Mandelbrot's loop without AVX computed 2*zr into
-// zr's register and ended every iteration with a cycle of four movaps
-// (one through a scratch register) to put zr, zr^2 and zi^2 back.
-func (s *scanner) tryOperandRegs(v *ssa.Value, held RegMask, try func(ssa.Reg)) {
-	a, b := v.Args[0], v.Args[0]
+// operandHints returns the operands of v whose registers a two-address
+// instruction overwrites without a copy, in the order to try them: the
+// first operand, and for a commutative operation the second (the emitter
+// swaps them; b is nil otherwise), a parameter first: in a loop a
+// parameter's register is where the back edge wants the chain that
+// starts here to end (zi' = 2*zr*zi + ci computed in zi's register needs
+// no copy on the way).
+//
+// pick leaves out a float operand's register that a loop parameter holds
+// for its back edge's argument (heldForArgs): there the result would save
+// the copy before the instruction but cost a move on the back edge, and
+// the argument, pushed elsewhere, pushes the next one out in turn:
+// Mandelbrot's loop without AVX computed 2*zr into zr's register and
+// ended every iteration with a cycle of four movaps (one through a
+// scratch register) to put zr, zr^2 and zi^2 back.
+func operandHints(v *ssa.Value) (a, b *ssa.Value) {
+	a = v.Args[0]
 	if len(v.Args) > 1 && ssa.OpInfos[v.Op].Commutative {
 		b = v.Args[1]
 		if b.Op == ssa.OpParam && a.Op != ssa.OpParam {
-			// A parameter's register first: in a loop it is where the
-			// back edge wants the chain that starts here to end
-			// (zi' = 2*zr*zi + ci computed in zi's register needs no
-			// copy on the way).
 			a, b = b, a
 		}
+		if b == a {
+			b = nil
+		}
 	}
-	if NeedsReg(a) && a.Loc.InReg() && !held.Has(a.Loc.Reg) {
-		try(a.Loc.Reg)
-	}
-	if b != a && NeedsReg(b) && b.Loc.InReg() && !held.Has(b.Loc.Reg) {
-		try(b.Loc.Reg)
-	}
+	return a, b
 }
