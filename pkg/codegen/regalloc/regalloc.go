@@ -840,7 +840,6 @@ func (ra *Result) scan(f *ssa.Func, t Target, callW []float32, h hints, cl *clob
 	for c, float := range []bool{false, true} {
 		s.regs[c] = [2][]ssa.Reg{t.Allocatable(f, float, false), t.Allocatable(f, float, true)}
 	}
-	s.backArgs = s.findBackArgs()
 	sc := scratchOf(f.WS)
 	if sc != nil {
 		// The register lists grow in the worker's memory, kept from
@@ -880,8 +879,10 @@ type scanner struct {
 	// the first eviction (depthPrefix).
 	dp []float32
 	// backArgs are the float loop arguments whose parameters' registers
-	// other float values try last (vexfloat.go); nil without FloatVEX.
-	backArgs []backArg
+	// other float values try last (vexfloat.go), found when the first
+	// float value is allocated (backArgsFound).
+	backArgs      []backArg
+	backArgsFound bool
 
 	// assigned[r] holds the intervals given register r that may still be
 	// live; with holes, several can share r as long as they never
@@ -1045,10 +1046,21 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// An integer compare's setcc writes a register of its own: one that
 	// is none of its operands' can be zeroed before the compare, where an
 	// operand's needs a movzx after the setcc (isa/amd64 zeroFirst). So
-	// no first-operand hint, and the operands' registers come last.
+	// no operand hints, and the operands' registers come last.
 	intCmp := v.Op >= ssa.OpEq && v.Op <= ssa.OpGeU || v.Op == ssa.OpEqz
-	if !threeAddr && !intCmp && len(v.Args) > 0 && v.Op != ssa.OpResult && NeedsReg(v.Args[0]) && v.Args[0].Loc.InReg() {
-		try(v.Args[0].Loc.Reg)
+	var held RegMask
+	if v.Type.IsFloat() && r == ssa.NoReg {
+		held = s.heldForArgs(cur)
+	}
+	if !threeAddr && !intCmp && r == ssa.NoReg && len(v.Args) > 0 && v.Op != ssa.OpResult {
+		// The operands' registers (operandHints), but not one held.
+		a, b := operandHints(v)
+		if NeedsReg(a) && a.Loc.InReg() && !held.Has(a.Loc.Reg) {
+			try(a.Loc.Reg)
+		}
+		if r == ssa.NoReg && b != nil && NeedsReg(b) && b.Loc.InReg() && !held.Has(b.Loc.Reg) {
+			try(b.Loc.Reg)
+		}
 	}
 	// A non-commutative two-address operation whose result shares the
 	// second operand's register needs a detour through a scratch
@@ -1059,10 +1071,6 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	}
 	if intCmp {
 		avoid = operandRegs(v)
-	}
-	var held RegMask
-	if len(s.backArgs) > 0 && v.Type.IsFloat() && r == ssa.NoReg {
-		held = s.heldForArgs(cur)
 	}
 	for _, c := range regs {
 		if r != ssa.NoReg {

@@ -16,7 +16,8 @@ import "github.com/lucet-go/lucet/pkg/codegen/ssa"
 // hint and tries last the registers that parameters hold for back-edge
 // arguments not yet allocated and live at the same time as the value:
 // the argument then finds its parameter's register free and the edge
-// needs no move.
+// needs no move. Two-address code (no AVX) keeps the operand hints, which
+// save a copy, but not into such a register (operandHints).
 
 // vexFloatOp reports whether op's lowering is a three-operand VEX form
 // under FloatVEX (isa/amd64 floatBin, floatUnary).
@@ -37,11 +38,8 @@ type backArg struct {
 }
 
 // findBackArgs lists the back-edge arguments of float parameters, for
-// heldForArgs; nil unless f has FloatVEX.
+// heldForArgs.
 func (s *scanner) findBackArgs() []backArg {
-	if !s.f.FloatVEX {
-		return nil
-	}
 	var out []backArg
 	ivs := s.ra.Intervals
 	for i := range ivs {
@@ -60,6 +58,9 @@ func (s *scanner) findBackArgs() []backArg {
 // intersect cur: cur in such a register would push the argument out of
 // it.
 func (s *scanner) heldForArgs(cur *interval) RegMask {
+	if !s.backArgsFound {
+		s.backArgs, s.backArgsFound = s.findBackArgs(), true
+	}
 	var m RegMask
 	for _, b := range s.backArgs {
 		if b.arg.Start > cur.Start && b.param.Loc.InReg() && b.arg.V.Loc.Reg == ssa.NoReg && b.arg != cur && intersects(b.arg, cur) {
@@ -67,4 +68,33 @@ func (s *scanner) heldForArgs(cur *interval) RegMask {
 		}
 	}
 	return m
+}
+
+// operandHints returns the operands of v whose registers a two-address
+// instruction overwrites without a copy, in the order to try them: the
+// first operand, and for a commutative operation the second (the emitter
+// swaps them; b is nil otherwise), a parameter first: in a loop a
+// parameter's register is where the back edge wants the chain that
+// starts here to end (zi' = 2*zr*zi + ci computed in zi's register needs
+// no copy on the way).
+//
+// pick leaves out a float operand's register that a loop parameter holds
+// for its back edge's argument (heldForArgs): there the result would save
+// the copy before the instruction but cost a move on the back edge, and
+// the argument, pushed elsewhere, pushes the next one out in turn:
+// Mandelbrot's loop without AVX computed 2*zr into zr's register and
+// ended every iteration with a cycle of four movaps (one through a
+// scratch register) to put zr, zr^2 and zi^2 back.
+func operandHints(v *ssa.Value) (a, b *ssa.Value) {
+	a = v.Args[0]
+	if len(v.Args) > 1 && ssa.OpInfos[v.Op].Commutative {
+		b = v.Args[1]
+		if b.Op == ssa.OpParam && a.Op != ssa.OpParam {
+			a, b = b, a
+		}
+		if b == a {
+			b = nil
+		}
+	}
+	return a, b
 }
