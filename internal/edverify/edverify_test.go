@@ -114,9 +114,7 @@ func TestField(t *testing.T) {
 			return edge[i]
 		}
 		var b [32]byte
-		for j := range b {
-			b[j] = byte(rng.Uint32())
-		}
+		fill(rng, b[:])
 		if rng.IntN(4) == 0 { // all ones in some limbs
 			for j := rng.IntN(32); j < 32; j++ {
 				b[j] = 0xff
@@ -182,9 +180,7 @@ func TestScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := 0; i < 2000; i++ {
 		var b [64]byte
-		for j := range b {
-			b[j] = byte(rng.Uint32())
-		}
+		fill(rng, b[:])
 		switch i {
 		case 0:
 			b = [64]byte{}
@@ -220,9 +216,7 @@ func TestScalar(t *testing.T) {
 func TestSHA512(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	msg := make([]byte, 1000)
-	for i := range msg {
-		msg[i] = byte(rng.Uint32())
-	}
+	fill(rng, msg[:])
 	for n := 0; n <= len(msg); n++ {
 		if n > 300 && n%37 != 0 {
 			continue
@@ -349,15 +343,11 @@ func TestRandom(t *testing.T) {
 	var prevSig []byte
 	for i := 0; i < 100; i++ {
 		var seed [32]byte
-		for j := range seed {
-			seed[j] = byte(rng.Uint32())
-		}
+		fill(rng, seed[:])
 		priv := ed25519.NewKeyFromSeed(seed[:])
 		pub := priv.Public().(ed25519.PublicKey)
 		msg := make([]byte, rng.IntN(300))
-		for j := range msg {
-			msg[j] = byte(rng.Uint32())
-		}
+		fill(rng, msg[:])
 		sig := ed25519.Sign(priv, msg)
 		if !check(t, "fresh", pub, msg, sig) {
 			t.Fatal("fresh signature refused")
@@ -383,9 +373,7 @@ func torsion(t *testing.T) []point {
 	l := order
 	for len(seen) < 8 {
 		var b [32]byte
-		for j := range b {
-			b[j] = byte(rng.Uint32())
-		}
+		fill(rng, b[:])
 		P, ok := decodePoint(&b)
 		if !ok {
 			continue
@@ -426,9 +414,7 @@ func TestSmallAndMixedOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	randScalar := func() *big.Int {
 		var b [64]byte
-		for j := range b {
-			b[j] = byte(rng.Uint32())
-		}
+		fill(rng, b[:])
 		return new(big.Int).Mod(leBig(b[:]), bigL)
 	}
 	mult := func(k *big.Int, P *point) point {
@@ -585,9 +571,7 @@ func FuzzVerify(f *testing.F) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for i := 0; i < 8; i++ {
 		var seed [32]byte
-		for j := range seed {
-			seed[j] = byte(rng.Uint32())
-		}
+		fill(rng, seed[:])
 		priv := ed25519.NewKeyFromSeed(seed[:])
 		msg := []byte(strings.Repeat("m", i*20))
 		f.Add([]byte(priv.Public().(ed25519.PublicKey)), msg, ed25519.Sign(priv, msg))
@@ -624,5 +608,12 @@ func BenchmarkCryptoVerify(b *testing.B) {
 		if !ed25519.Verify(pub, msg, sig) {
 			b.Fatal("refused")
 		}
+	}
+}
+
+// fill fills b with bytes from rng.
+func fill(rng *rand.Rand, b []byte) {
+	for i := range b {
+		b[i] = byte(rng.Uint32())
 	}
 }
