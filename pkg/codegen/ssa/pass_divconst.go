@@ -19,22 +19,34 @@ import "math/bits"
 // 128-bit product (OpMulHiU, OpMulHiS). A remainder is x - (x/d)*d.
 // It runs after elimBoundsChecks, whose interval facts know rem_u by a
 // constant (range.go) and not the sequence that replaces it.
-func divByConst(f *Func) {
+//
+// ops, the set of ops of f, gains those of the sequences.
+func divByConst(f *Func, ops *opSet) {
 	// vs and the rewritten blocks' value lists come from the workspace,
 	// as in fold.
+	// A block's values are copied only from its first rewrite on (most
+	// blocks have no division by a constant).
 	var vs []*Value
 	vb := f.WS.ValueBump()
 	for _, b := range f.Blocks {
 		vs = vs[:0]
 		grew := false
-		for _, v := range b.Values {
+		for i, v := range b.Values {
 			if isConstDivisible(v) {
-				r := divRewriter{f: f, b: b, pos: v.Pos, out: vs}
+				if !grew {
+					vs = append(Grow(vb, vs, i), b.Values[:i]...)
+				}
+				r := divRewriter{f: f, b: b, pos: v.Pos, out: vs, ops: ops}
 				if r.rewrite(v) {
 					vs, grew = r.out, true
+				} else if !grew {
+					vs = vs[:0]
+					continue
 				}
 			}
-			vs = append(Grow(vb, vs, 1), v)
+			if grew {
+				vs = append(Grow(vb, vs, 1), v)
+			}
 		}
 		if grew {
 			b.Values = f.WS.Values(len(vs))
@@ -58,11 +70,13 @@ type divRewriter struct {
 	b   *Block
 	pos int32
 	out []*Value
+	ops *opSet
 }
 
 func (r *divRewriter) val(op Op, t Type, args ...*Value) *Value {
 	v := r.f.NewValue(r.b, op, t, args...)
 	v.Pos = r.pos
+	r.ops.add(op)
 	r.out = append(Grow(r.f.WS.ValueBump(), r.out, 1), v)
 	return v
 }
