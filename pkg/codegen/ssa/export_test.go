@@ -35,3 +35,21 @@ func domString(f *Func, t domTree) string {
 	}
 	return sb.String()
 }
+
+// CheckRecordedOps makes Optimize report, for each function, the ops
+// present at its end that its record of ops for the gated passes lacks.
+func CheckRecordedOps(report func(f *Func, missing []Op)) (restore func()) {
+	opsChecked = func(f *Func, recorded opSet) {
+		var missing []Op
+		actual := opsOf(f)
+		for o := Op(0); o < OpCount; o++ {
+			if actual.has(o) && !recorded.has(o) {
+				missing = append(missing, o)
+			}
+		}
+		if len(missing) > 0 {
+			report(f, missing)
+		}
+	}
+	return func() { opsChecked = nil }
+}

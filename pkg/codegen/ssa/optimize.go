@@ -80,8 +80,19 @@ func Optimize(f *Func, level int) {
 				fuseLoads(f)
 			}
 		}
+		if opsChecked != nil {
+			opsChecked(f, ops)
+		}
 	}
 }
+
+// opsChecked, set by a test, sees each function at the end of Optimize
+// with the ops recorded for the passes above: a kind of op f holds that
+// the record lacks is a pass that may have been skipped wrongly.
+var opsChecked func(f *Func, recorded opSet)
+
+// An opSet has a bit for every op.
+var _ [len(opSet{})*64 - int(OpCount)]struct{}
 
 // opSet is a set of ops, one bit each.
 type opSet [4]uint64
