@@ -1089,7 +1089,14 @@ func (g *gen) expr2(t byte) {
 		g.counted(appendSleb(nil, int64(g.typeIdx([]byte{t}, []byte{t}))), func() {
 			g.expr(t)
 			ops := binOps[t]
-			g.op(ops[g.r.Intn(len(ops))])
+			op := ops[g.r.Intn(len(ops))]
+			if op == 0x98 || op == 0xa6 {
+				// copysign by a constant's sign (see binary): a
+				// computed NaN's sign is open
+				g.op(0x1a)
+				g.constant(t)
+			}
+			g.op(op)
 			g.stmtsMaybe()
 		})
 	case 9: // local.tee, or a typed select
