@@ -615,7 +615,8 @@ func appendF64(b []byte, f float64) []byte {
 // escape test, on q's step against a constant, or on p's bound. Mostly
 // the guard keeps q from wrapping and ends the loop; one loop in four q
 // wraps past 2^32 (or below 0) inside it, p goes on, and p's bound ends
-// it: there q and p must not be merged. After the loop both are stored.
+// it: there q and p must not be merged. Sometimes the guard is q <u y
+// for an unknown y. After the loop both are stored.
 func (g *gen) ivMerge() {
 	r := g.r
 	g.hot++
@@ -672,6 +673,14 @@ func (g *gen) ivMerge() {
 		guard = appendSleb([]byte{0x41}, int64(r.Intn(2)))
 		guard = append(guard, 0x49) // q <u 0 or 1
 	}
+	// One loop in five of a positive step is guarded by q <u y for a y
+	// the compiler does not know (an expression: q stays below 2^32-1,
+	// which proves q+1 but not q+2 free of wrapping), q starting near
+	// the top half the time; p's bound ends it.
+	guardY := s > 0 && r.Intn(5) == 0
+	if guardY && r.Intn(2) == 0 {
+		start = uint32(-(1 + r.Int63n(n)) * as)
+	}
 	pStart := int64(start)
 	switch r.Intn(6) {
 	case 0:
@@ -712,7 +721,12 @@ func (g *gen) ivMerge() {
 	}
 	g.op(0x20)
 	g.u(uint64(q))
-	g.op(guard...)
+	if guardY {
+		g.expr(I32)
+		g.op(0x4f) // q >=u y
+	} else {
+		g.op(guard...)
+	}
 	g.op(0x0d, 0x00) // br_if 0: out of the block, then of the loop
 	for k := r.Intn(4); k > 0 && g.budget > 0; k-- {
 		switch r.Intn(4) {
@@ -762,7 +776,7 @@ func (g *gen) ivMerge() {
 		stepP()
 	}
 	kind := r.Intn(4)
-	if wraps {
+	if wraps || guardY {
 		kind = 3
 	}
 	switch kind {

@@ -19,9 +19,10 @@ func TestDiffCarried(t *testing.T) {
 	for k, v := range stats {
 		before[k] = v
 	}
-	for seed := int64(0); seed < int64(n); seed++ {
-		for _, opt := range []int{2, 0} {
-			diffModuleWith(t, seed, opt, wasmgen.Options{Carried: true})
+	from, to := seedRange(t, n)
+	for seed := from; seed < to; seed++ {
+		for _, c := range tiers {
+			diffModuleWith(t, seed, c, wasmgen.Options{Carried: true})
 		}
 	}
 	got := map[string]int{}
@@ -30,7 +31,7 @@ func TestDiffCarried(t *testing.T) {
 		got[k] = v - before[k]
 		total += got[k]
 	}
-	t.Logf("%d modules, calls by outcome: %v", n, got)
+	t.Logf("%d modules, calls by outcome: %v", to-from, got)
 	if got[""]*100 < total*40 {
 		t.Errorf("%d of %d calls returned: too many traps", got[""], total)
 	}
@@ -52,7 +53,7 @@ func TestDiffHostExtern(t *testing.T) {
 	}
 	for seed := int64(0); seed < int64(n); seed++ {
 		for _, opt := range []int{2, 0} {
-			diffModuleWith(t, seed, opt, wasmgen.Options{HostExtern: true})
+			diffModuleWith(t, seed, tier{opt: opt}, wasmgen.Options{HostExtern: true})
 		}
 	}
 	got := map[string]int{}

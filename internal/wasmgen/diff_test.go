@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 
@@ -69,7 +70,41 @@ type engines struct {
 // the module wasmgen.HostModule) ended with wasmgen.ErrHostTrap.
 const hostTrap = "host trap"
 
-func instantiate(t *testing.T, ctx context.Context, m *wasmgen.Module, opt int) *engines {
+// tier is how lucet compiles a module: at opt level opt, with every
+// feature of this host allowed (what lucet-run and the Runtime API
+// compile: the AVX and BMI2 lowerings where it has them) or, baseline,
+// with lucetc's portable default features (SSE code, which the register
+// allocator treats otherwise: no three-operand forms).
+type tier struct {
+	opt      int
+	baseline bool
+}
+
+func (c tier) String() string {
+	if c.baseline {
+		return fmt.Sprintf("%d baseline", c.opt)
+	}
+	return fmt.Sprint(c.opt)
+}
+
+// tiers are the tiers of TestDiffCarried: the optimizing one with the
+// host's features and with the baseline's, and the baseline compiler.
+var tiers = []tier{{opt: 2}, {opt: 2, baseline: true}, {opt: 0}}
+
+// seedRange is the seeds a test runs: 0..n-1, or FROM..FROM+N-1 with
+// WASMGEN_SEEDS=FROM:N (longer hunts than the suite's).
+func seedRange(t *testing.T, n int) (from, to int64) {
+	s := os.Getenv("WASMGEN_SEEDS")
+	if s == "" {
+		return 0, int64(n)
+	}
+	if _, err := fmt.Sscanf(s, "%d:%d", &from, &to); err != nil {
+		t.Fatalf("WASMGEN_SEEDS=%q: want FROM:N", s)
+	}
+	return from, from + to
+}
+
+func instantiate(t *testing.T, ctx context.Context, m *wasmgen.Module, c tier) *engines {
 	t.Helper()
 	wasm := m.Wasm
 	e := &engines{}
@@ -120,10 +155,11 @@ func instantiate(t *testing.T, ctx context.Context, m *wasmgen.Module, opt int) 
 	if e.ref, err = e.refRT.Instantiate(ctx, wasm); err != nil {
 		t.Fatalf("wazero: %v", err)
 	}
-	// What lucet-run and the Runtime API compile: every feature of this
-	// host allowed (the AVX and BMI2 lowerings where it has them).
 	opts := compile.DefaultOptions()
-	opts.OptLevel = opt
+	opts.OptLevel = c.opt
+	if c.baseline {
+		opts.Features = 0
+	}
 	o, err := compile.Wasm(wasm, opts)
 	if err != nil {
 		t.Fatalf("lucet compile: %v", err)
@@ -166,18 +202,20 @@ func sameValue(t byte, a, b uint64) bool {
 // argument sets in both engines and compares results, traps, globals and
 // memory after every call; lucet compiles it at opt level opt (0: the
 // baseline compiler, 2: the optimizing tier).
-func diffModule(t *testing.T, seed int64, opt int) { diffModuleWith(t, seed, opt, wasmgen.Options{}) }
+func diffModule(t *testing.T, seed int64, opt int) {
+	diffModuleWith(t, seed, tier{opt: opt}, wasmgen.Options{})
+}
 
 // diffModuleWith is diffModule of the module NewWith makes with o.
-func diffModuleWith(t *testing.T, seed int64, opt int, o wasmgen.Options) {
+func diffModuleWith(t *testing.T, seed int64, c tier, o wasmgen.Options) {
 	ctx := context.Background()
 	r := rand.New(rand.NewSource(seed))
 	m := wasmgen.NewWith(r, o)
-	e := instantiate(t, ctx, m, opt)
+	e := instantiate(t, ctx, m, c)
 	defer e.close(ctx)
 	fail := func(format string, args ...any) {
 		t.Helper()
-		t.Fatalf("module %d at opt %d (%d bytes, wasm %x): %s", seed, opt, len(m.Wasm), m.Wasm, fmt.Sprintf(format, args...))
+		t.Fatalf("module %d at opt %v (%d bytes, wasm %x): %s", seed, c, len(m.Wasm), m.Wasm, fmt.Sprintf(format, args...))
 	}
 	for round := 0; round < 3; round++ {
 		for _, f := range m.Funcs {

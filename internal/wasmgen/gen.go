@@ -126,6 +126,9 @@ type gen struct {
 	// tail is the number of reserved locals before nest's (carried's
 	// counters, with Options.Carried).
 	tail int
+	// vscratch is the v128 local hostStmt stores a host function's v128
+	// results through (with Options.HostV128; -1 without).
+	vscratch int
 }
 
 type ivar struct {
@@ -148,8 +151,11 @@ const maxLoops = 2
 // Options are what NewWith generates beyond New's modules.
 type Options struct {
 	// HostV128 gives a third of the host functions v128 parameters
-	// and results too (an engine whose host functions cannot take
-	// them, wazero's, V8's through JavaScript, cannot run these).
+	// and results too, half of those a v128 result at least (an engine
+	// whose host functions cannot take them, wazero's, V8's through
+	// JavaScript, cannot run these); statements calling a host function
+	// with v128 results store every one of them (through a v128 local
+	// while its address is made).
 	HostV128 bool
 	// HostRefs gives a third of the host functions funcref and
 	// externref parameters and results too (HostCall hashes whether a
@@ -253,6 +259,11 @@ func (g *gen) function(i int) []byte {
 		g.locals = append(g.locals, valTypes[g.r.Intn(4)])
 	}
 	for j := g.r.Intn(3); j > 0; j-- {
+		g.locals = append(g.locals, V128)
+	}
+	g.vscratch = -1
+	if g.opts.HostV128 {
+		g.vscratch = len(g.params) + len(g.locals)
 		g.locals = append(g.locals, V128)
 	}
 	if g.opts.HostExtern {
@@ -368,6 +379,10 @@ func (g *gen) stmt() {
 	}
 	if g.loops == 0 && g.hot == 0 && g.calls > 0 && g.r.Intn(8) == 0 {
 		g.hostStmt() // often a callback (pickImport): they may be made only here
+		return
+	}
+	if g.vscratch >= 0 && g.r.Intn(8) == 0 {
+		g.hostStmt() // v128 results stored (Options.HostV128)
 		return
 	}
 	if g.r.Intn(4) == 0 {
@@ -1074,7 +1089,14 @@ func (g *gen) expr2(t byte) {
 		g.counted(appendSleb(nil, int64(g.typeIdx([]byte{t}, []byte{t}))), func() {
 			g.expr(t)
 			ops := binOps[t]
-			g.op(ops[g.r.Intn(len(ops))])
+			op := ops[g.r.Intn(len(ops))]
+			if op == 0x98 || op == 0xa6 {
+				// copysign by a constant's sign (see binary): a
+				// computed NaN's sign is open
+				g.op(0x1a)
+				g.constant(t)
+			}
+			g.op(op)
 			g.stmtsMaybe()
 		})
 	case 9: // local.tee, or a typed select

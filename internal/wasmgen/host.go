@@ -37,7 +37,8 @@ func (g *gen) hostFuncs(nf int) {
 		}
 		g.callback = append(g.callback, k)
 		types := valTypes
-		if g.opts.HostV128 && r.Intn(3) == 0 {
+		vec := g.opts.HostV128 && r.Intn(3) == 0
+		if vec {
 			types = []byte{I32, I64, F32, F64, V128, V128}
 		}
 		if g.opts.HostRefs && r.Intn(3) == 0 {
@@ -55,6 +56,9 @@ func (g *gen) hostFuncs(nf int) {
 		}
 		for j := r.Intn(3); j > 0; j-- {
 			f.Results = append(f.Results, types[r.Intn(len(types))])
+		}
+		if vec && !hasV128(f.Results) && r.Intn(2) == 0 {
+			f.Results = append(f.Results, V128) // one in two of them returns a v128
 		}
 		g.imports = append(g.imports, f)
 	}
@@ -110,14 +114,7 @@ func (g *gen) pickImport(ok func(Func) bool) int {
 // results but the first.
 func (g *gen) callImport(i int) {
 	f := g.imports[i]
-	if g.callback[i] >= 0 {
-		g.calls--
-	}
-	for _, p := range f.Params {
-		g.arg(p)
-	}
-	g.op(0x10)
-	g.u(uint64(i))
+	g.callArgs(i)
 	for j := len(f.Results) - 1; j > 0; j-- {
 		g.op(0x1a)
 	}
@@ -142,6 +139,29 @@ func (g *gen) arg(p byte) {
 	}
 }
 
+// callArgs calls import i with generated arguments, its results all
+// left on the stack.
+func (g *gen) callArgs(i int) {
+	if g.callback[i] >= 0 {
+		g.calls--
+	}
+	for _, p := range g.imports[i].Params {
+		g.arg(p)
+	}
+	g.op(0x10)
+	g.u(uint64(i))
+}
+
+// hasV128 says whether types has a v128.
+func hasV128(types []byte) bool {
+	for _, t := range types {
+		if t == V128 {
+			return true
+		}
+	}
+	return false
+}
+
 // hostStmt calls any import and drops its results.
 func (g *gen) hostStmt() {
 	if len(g.imports) == 0 {
@@ -149,18 +169,36 @@ func (g *gen) hostStmt() {
 		g.op(0x1a)
 		return
 	}
-	i := g.pickImport(func(Func) bool { return true })
+	i := -1
+	if g.vscratch >= 0 && g.r.Intn(2) == 0 {
+		i = g.pickImport(func(f Func) bool { return hasV128(f.Results) })
+	}
+	if i < 0 {
+		i = g.pickImport(func(Func) bool { return true })
+	}
 	if i < 0 {
 		g.expr(I32)
 		g.op(0x1a)
 		return
 	}
-	if r := g.imports[i].Results; len(r) > 0 && r[0] == V128 {
-		// v128.store of its first result: every bit of it seen
-		g.addr()
-		g.callImport(i)
-		g.op(0xfd, 0x0b)
-		g.memarg()
+	if r := g.imports[i].Results; hasV128(r) { // Options.HostV128: vscratch is one
+		// every v128 result stored, every bit of each seen (a host
+		// binding's swapped or lost half changes memory): the last
+		// first, through vscratch, the others dropped
+		g.callArgs(i)
+		for j := len(r) - 1; j >= 0; j-- {
+			if r[j] != V128 {
+				g.op(0x1a)
+				continue
+			}
+			g.op(0x21)
+			g.u(uint64(g.vscratch))
+			g.addr()
+			g.op(0x20)
+			g.u(uint64(g.vscratch))
+			g.op(0xfd, 0x0b)
+			g.memarg()
+		}
 		return
 	}
 	g.callImport(i)
