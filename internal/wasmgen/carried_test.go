@@ -15,22 +15,8 @@ func TestDiffCarried(t *testing.T) {
 	if testing.Short() {
 		n = 15
 	}
-	before := map[string]int{}
-	for k, v := range stats {
-		before[k] = v
-	}
 	from, to := seedRange(t, n)
-	for seed := from; seed < to; seed++ {
-		for _, c := range tiers {
-			diffModuleWith(t, seed, c, wasmgen.Options{Carried: true})
-		}
-	}
-	got := map[string]int{}
-	total := 0
-	for k, v := range stats {
-		got[k] = v - before[k]
-		total += got[k]
-	}
+	got, total := sweep(t, from, to, tiers, wasmgen.Options{Carried: true})
 	t.Logf("%d modules, calls by outcome: %v", to-from, got)
 	if got[""]*100 < total*40 {
 		t.Errorf("%d of %d calls returned: too many traps", got[""], total)
@@ -47,21 +33,30 @@ func TestDiffHostExtern(t *testing.T) {
 	if testing.Short() {
 		n = 15
 	}
-	before := map[string]int{}
-	for k, v := range stats {
-		before[k] = v
-	}
-	for seed := int64(0); seed < int64(n); seed++ {
-		for _, opt := range []int{2, 0} {
-			diffModuleWith(t, seed, tier{opt: opt}, wasmgen.Options{HostExtern: true})
-		}
-	}
-	got := map[string]int{}
-	for k, v := range stats {
-		got[k] = v - before[k]
-	}
+	got, _ := sweep(t, 0, int64(n), []tier{{opt: 2}, {opt: 0}}, wasmgen.Options{HostExtern: true})
 	t.Logf("%d modules, calls by outcome: %v", n, got)
 	if got[""] == 0 {
 		t.Errorf("no call returned")
 	}
+}
+
+// sweep compares the modules of seeds from..to-1 made with opts in
+// wazero and in each tier, and returns the calls by outcome ("" for a
+// return) and their total.
+func sweep(t *testing.T, from, to int64, tiers []tier, opts wasmgen.Options) (got map[string]int, total int) {
+	before := map[string]int{}
+	for k, v := range stats {
+		before[k] = v
+	}
+	for seed := from; seed < to; seed++ {
+		for _, c := range tiers {
+			diffModuleWith(t, seed, c, opts)
+		}
+	}
+	got = map[string]int{}
+	for k, v := range stats {
+		got[k] = v - before[k]
+		total += got[k]
+	}
+	return got, total
 }
