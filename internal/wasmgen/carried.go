@@ -346,29 +346,22 @@ func (g *gen) exitTest(kind, ctr, ptr int, start, end, pstart, pend uint32, n, s
 		g.op(0xad, 0x42)
 		g.sleb(int64(end))
 		g.op(0x52)
-	case 6:
-		if uwrap {
-			g.exitTest(0, ctr, ptr, start, end, pstart, pend, n, step, pstride, uwrap, swrap)
+	case 6, 7: // ctr <u end (6) or <s end (7), > counting down; a counter
+		// that wraps that way inside the loop is tested as in case 0 (6) or 8 (7)
+		wraps, other, lt, gt := uwrap, 0, byte(0x49), byte(0x4b)
+		if kind == 7 {
+			wraps, other, lt, gt = swrap, 8, 0x48, 0x4a
+		}
+		if wraps {
+			g.exitTest(other, ctr, ptr, start, end, pstart, pend, n, step, pstride, uwrap, swrap)
 			return
 		}
 		g.local(0x20, ctr)
 		g.i32(int64(int32(end)))
 		if step > 0 {
-			g.op(0x49) // lt_u
+			g.op(lt)
 		} else {
-			g.op(0x4b) // gt_u
-		}
-	case 7:
-		if swrap {
-			g.exitTest(8, ctr, ptr, start, end, pstart, pend, n, step, pstride, uwrap, swrap)
-			return
-		}
-		g.local(0x20, ctr)
-		g.i32(int64(int32(end)))
-		if step > 0 {
-			g.op(0x48) // lt_s
-		} else {
-			g.op(0x4a) // gt_s
+			g.op(gt)
 		}
 	case 8: // ctr ^ K != end ^ K
 		k := r.Uint32()
