@@ -254,6 +254,11 @@ type Result struct {
 	// of any range): where a binary search would enter the lists (nil for
 	// an empty list).
 	callsBefore, intsBefore []int32
+	// callDepth is the loop depth of the block of each of callPos.
+	callDepth []int32
+	// exitStores lists, per block ID, the values stored to their slots
+	// at the block's top (exitstore.go); nil when none.
+	exitStores [][]*ssa.Value
 	// Splits are the spilled values kept in a register through a loop
 	// (split.go); inLoop and reloads index them by block ID.
 	Splits          []Split
@@ -701,6 +706,7 @@ func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	ra.scan(f, t, callW, h, cl)
 	ra.spillParamWebs(f)
 	ra.assignSlots(f, t)
+	ra.sinkDefStores(f)
 	ra.split(f, t, gid, ng, cl)
 	return ra
 }
@@ -717,6 +723,7 @@ func (ra *Result) findCalls(f *ssa.Func, pos []int32) []float32 {
 				ra.intPos = append(ra.intPos, pos[v.ID])
 			} else if ssa.OpInfos[v.Op].Call {
 				ra.callPos = append(ra.callPos, pos[v.ID])
+				ra.callDepth = append(ra.callDepth, b.LoopDepth)
 				callW = append(callW, callW[len(callW)-1]+depthWeight(b.LoopDepth))
 			}
 		}

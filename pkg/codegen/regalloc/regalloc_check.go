@@ -13,8 +13,8 @@ import (
 // definition; values may share one across each other's holes), values
 // whose whole spans overlap never share a slot, every use lies inside one
 // of the used value's ranges, and every value live across a call in a
-// caller-saved register is stored at its definition and reloaded after the
-// call, and no value is in a register that an instruction within its
+// caller-saved register is stored at its definition (or at the exits of
+// its loop: checkExitStores) and reloaded after the call, and no value is in a register that an instruction within its
 // ranges (or a terminator) may clobber. A value split around a loop is
 // checked as one more value in its split register over the loop
 // (checkSplits). The values' use counts must be exact (ssa.CheckUses):
@@ -42,7 +42,64 @@ func CheckAllocation(f *ssa.Func, ra *Result, t Target) error {
 			return err
 		}
 	}
+	if err := c.checkExitStores(); err != nil {
+		return err
+	}
 	return c.checkSplits()
+}
+
+// checkExitStores reports a value stored at loop exits (Loc.ExitStore)
+// that is not live into a block storing it, or live across a call that a
+// path from its definition reaches without passing a block storing it.
+func (c *allocChecker) checkExitStores() error {
+	stores := map[*ssa.Value]map[*ssa.Block]bool{}
+	for _, b := range c.f.Blocks {
+		for _, v := range c.ra.ExitStores(b) {
+			iv := c.ivOf[v]
+			if !v.Loc.ExitStore || !v.Loc.InReg() || iv == nil || !iv.liveAt(b.Start) {
+				return fmt.Errorf("v%d stored at the top of b%d, where it is not live in a register", v.ID, b.ID)
+			}
+			if stores[v] == nil {
+				stores[v] = map[*ssa.Block]bool{}
+			}
+			stores[v][b] = true
+		}
+	}
+	for _, b := range c.f.Blocks {
+		for _, x := range b.Values {
+			if !ssa.OpInfos[x.Op].Call || x.Op == ssa.OpInterrupt {
+				continue
+			}
+			for v, at := range stores {
+				if !c.ivOf[v].liveAcross(c.pos[x.ID]) || at[b] {
+					continue
+				}
+				// Walk back from the call's block to the definition's
+				// without passing a store block.
+				seen := map[*ssa.Block]bool{b: true}
+				work := []*ssa.Block{b}
+				for len(work) > 0 {
+					w := work[len(work)-1]
+					work = work[:len(work)-1]
+					if w == v.Block {
+						return fmt.Errorf("v%d reaches the call v%d without being stored", v.ID, x.ID)
+					}
+					for _, p := range w.Preds {
+						if !seen[p] && !at[p] {
+							seen[p] = true
+							work = append(work, p)
+						}
+					}
+				}
+			}
+		}
+	}
+	for i := range c.ra.Intervals {
+		if v := c.ra.Intervals[i].V; v.Loc.ExitStore && len(stores[v]) == 0 {
+			return fmt.Errorf("v%d is stored at loop exits but no block stores it", v.ID)
+		}
+	}
+	return nil
 }
 
 // allocChecker holds what CheckAllocation's checks share.
@@ -162,7 +219,7 @@ func (c *allocChecker) checkSaves(v *ssa.Value) error {
 	ivs := c.ra.Intervals
 	for k := range ivs {
 		iv := &ivs[k]
-		if iv.liveAcross(p) && iv.V.Loc.InReg() && !c.t.CalleeSaved(iv.V.Loc.Reg) && (!saved[iv.V] || !iv.V.Loc.DefStore) {
+		if iv.liveAcross(p) && iv.V.Loc.InReg() && !c.t.CalleeSaved(iv.V.Loc.Reg) && (!saved[iv.V] || !iv.V.Loc.DefStore && !iv.V.Loc.ExitStore) {
 			return fmt.Errorf("v%d live across v%d but not saved", iv.V.ID, v.ID)
 		}
 	}
@@ -230,7 +287,7 @@ func CheckFastAllocation(f *ssa.Func, ra *Result, t Target) error {
 	_, _, liveOut, idOf := liveness(f)
 	exact := &Result{Intervals: buildIntervals(f, pos, liveOut, idOf), NumSlots: ra.NumSlots, Saves: ra.Saves}
 	for i := range exact.Intervals {
-		if v := exact.Intervals[i].V; v.Loc.InReg() && v.Loc.DefStore {
+		if v := exact.Intervals[i].V; v.Loc.InReg() && (v.Loc.DefStore || v.Loc.ExitStore) {
 			return fmt.Errorf("v%d is stored at its definition, which the baseline tier never asks", v.ID)
 		}
 	}

@@ -56,6 +56,10 @@ type Loc struct {
 	// defStore: the value is in a register but lives across a call, so it
 	// is also stored to its slot once, where it is defined.
 	DefStore bool
+	// ExitStore: like DefStore, but stored at the tops of the blocks
+	// regalloc.Result.ExitStores lists (the exits of the loop defining
+	// it) instead of at its definition.
+	ExitStore bool
 }
 
 func (l Loc) InReg() bool { return l.Reg != NoReg }

@@ -22,7 +22,7 @@ import (
 // RAX, or nil when v's result goes to its own location as usual.
 func (e *emitter) foldedCallUse(v *ssa.Value) *ssa.Value {
 	b := v.Block
-	if b == nil || v.Type != ssa.TI32 && v.Type != ssa.TI64 || v.Loc.DefStore {
+	if b == nil || v.Type != ssa.TI32 && v.Type != ssa.TI64 || v.Loc.DefStore || v.Loc.ExitStore {
 		return nil
 	}
 	var w *ssa.Value

@@ -858,6 +858,7 @@ func (e *emitter) blocks() error {
 				e.spillAtDef(p)
 			}
 		}
+		e.exitStores(b)
 		for k, v := range b.Values {
 			start := a.Len()
 			e.at = k
@@ -1026,8 +1027,9 @@ func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 			break
 		}
 		// The block the saves are made at is emitted, and entered
-		// (shrinkwrap.go), as is one that loads split values (emit_split.go).
-		if len(chain) > len(e.f.Blocks) || t == e.saveAt || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) || len(e.ra.Reloads(t)) > 0 {
+		// (shrinkwrap.go), as is one that loads split values (emit_split.go)
+		// or stores values at a loop exit (regalloc.Result.ExitStores).
+		if len(chain) > len(e.f.Blocks) || t == e.saveAt || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) || len(e.ra.Reloads(t)) > 0 || len(e.ra.ExitStores(t)) > 0 {
 			break
 		}
 		chain = append(chain, t)

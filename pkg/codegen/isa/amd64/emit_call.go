@@ -151,11 +151,14 @@ func (e *emitter) storeOp(v *ssa.Value) {
 // that are not already in their slots (the allocator lists no callee-saved
 // one): values live across a real call are stored once,
 // at their definition (see spillAtDef), because an SSA value never changes
-// and its slot is its own for its whole range; the others are live only
-// across interrupt checks and are saved on their slow path.
+// and its slot is its own for its whole range, or at the exits of the loop
+// defining them when every call they are live across is outside it
+// (exitStores); the others are live only across interrupt checks and are
+// saved on their slow path, as are those stored at exits.
 func (e *emitter) saveLive(v *ssa.Value) {
+	stub := v.Op == ssa.OpInterrupt
 	for _, s := range e.ra.Saves[e.pos[v.ID]] {
-		if !s.Loc.DefStore {
+		if !s.Loc.DefStore && (stub || !s.Loc.ExitStore) {
 			e.storeMem(slotMem(s.Loc.Slot), asm.Reg(s.Loc.Reg), s.Type)
 		}
 	}
@@ -165,6 +168,14 @@ func (e *emitter) saveLive(v *ssa.Value) {
 // right after it is defined.
 func (e *emitter) spillAtDef(v *ssa.Value) {
 	if regalloc.NeedsReg(v) && v.Loc.DefStore {
+		e.storeMem(slotMem(v.Loc.Slot), asm.Reg(v.Loc.Reg), v.Type)
+	}
+}
+
+// exitStores stores the values regalloc stores at the top of b to their
+// slots (regalloc.Result.ExitStores).
+func (e *emitter) exitStores(b *ssa.Block) {
+	for _, v := range e.ra.ExitStores(b) {
 		e.storeMem(slotMem(v.Loc.Slot), asm.Reg(v.Loc.Reg), v.Type)
 	}
 }

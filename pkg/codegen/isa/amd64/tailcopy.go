@@ -75,7 +75,8 @@ func copyableOp(op ssa.Op) bool {
 // small enough (copyableReturn), and reports whether it did.
 func (e *emitter) copyReturn(t *ssa.Block) bool {
 	// The saves are made at the top of e.saveAt: a copy would skip them.
-	if !copyableReturn(t) || t == e.saveAt {
+	// So would it the stores at a loop exit (regalloc.Result.ExitStores).
+	if !copyableReturn(t) || t == e.saveAt || len(e.ra.ExitStores(t)) > 0 {
 		return false
 	}
 	flags, cmp, cmpPrev := e.flagsFor, e.cmpFlags, e.prevCmp
