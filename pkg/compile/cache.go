@@ -38,7 +38,8 @@ const DefaultMaxBytes = 2 << 30
 // the very module being loaded and its object is the one the record names.
 // Entries are written to temporary files and renamed into place, so a
 // concurrent reader sees a whole entry or none. Past MaxBytes the least
-// recently used entries are removed.
+// recently used entries are removed, and so are they when the disk has no
+// room left for a new entry.
 type Cache struct {
 	Dir string
 	// MaxBytes bounds the entries' total size (0: DefaultMaxBytes;
@@ -341,16 +342,71 @@ func (c *Cache) compile(b []byte, opts Options, src [32]byte, k string, ok bool)
 }
 
 // put stores an entry: the object first, then the record that vouches for
-// it, each written to a temporary file and renamed into place.
+// it, each written to a temporary file and renamed into place. A disk (or
+// quota) that fills up before the cache reaches MaxBytes would otherwise
+// keep every new module out of the cache for good: when a write fails for
+// space, the least recently used entries make room for this one and the
+// entry is written once more.
 func (c *Cache) put(key string, rec record, elf []byte) error {
-	if err := writeAtomic(c.Dir, c.path(key, ".so"), elf); err != nil {
-		return err
+	r := rec.marshal()
+	err := c.write(key, r, elf)
+	if noSpace(err) && c.makeRoom(key, diskSize(len(elf))+diskSize(len(r))) {
+		err = c.write(key, r, elf)
 	}
-	if err := writeAtomic(c.Dir, c.path(key, ".src"), rec.marshal()); err != nil {
+	if err != nil {
 		return err
 	}
 	c.evict(key)
 	return nil
+}
+
+func (c *Cache) write(key string, rec, elf []byte) error {
+	if err := writeAtomic(c.Dir, c.path(key, ".so"), elf); err != nil {
+		return err
+	}
+	return writeAtomic(c.Dir, c.path(key, ".src"), rec)
+}
+
+// noSpace says whether err is a write that failed for want of space.
+func noSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// diskSize is what a file of n bytes takes on disk, about: whole 4 KiB
+// blocks.
+func diskSize(n int) int64 { return (int64(n) + 4095) &^ 4095 }
+
+// makeRoom removes least recently used entries (never keep) until they
+// held need bytes in all, and leftovers of interrupted writes; it says
+// whether it removed anything. Writers racing for the same full disk may
+// each remove entries; the entries removed are at most about as large as
+// the ones being written.
+func (c *Cache) makeRoom(keep string, need int64) bool {
+	entries, stale, err := c.scan()
+	if err != nil {
+		return false
+	}
+	removed := false
+	for _, p := range stale {
+		removed = os.Remove(p) == nil || removed
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].used.Before(entries[j].used) })
+	var freed int64
+	for _, e := range entries {
+		if freed >= need {
+			break
+		}
+		if e.key == keep {
+			continue
+		}
+		for _, f := range e.files {
+			if os.Remove(f) == nil {
+				removed = true
+			}
+		}
+		freed += e.size // bytes, not blocks: errs on the side of room
+	}
+	return removed
 }
 
 const tmpPrefix = ".tmp-"

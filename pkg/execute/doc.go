@@ -23,6 +23,19 @@
 // yet closed or reset imports it. A store's limits (MaxMemoryPages,
 // MaxTableElements) hold for its guests' growth of imported externs too.
 //
+// What a store's guests can make the host commit is bounded per store:
+// each memory by MaxMemoryPages, all its tables together by
+// MaxTableElements (8 bytes an element: 128 MiB by default; with
+// LayoutDense a memory slot's bytes, 16 MiB by default, so a dense store's
+// tables hold no more than one of its memories), and the guest stack by
+// StackSize. Growth past a limit fails as the spec lets it (memory.grow
+// and table.grow return -1, Memory.Grow and Table.Grow report false), and
+// an instance whose minimum is past one fails to instantiate with an
+// error giving the limit. Nothing bounds the process as a whole: an
+// embedder running many stores bounds their number (the lucet package's
+// PoolConfig.MaxInstances) so that stores times their limits fits the
+// machine (TestTableBudget, TestDenseTableBudget).
+//
 // Function references are addresses of FuncRef records in a store's
 // arena, so they never cross stores. The host may store into a funcref
 // table or global (Table.Set, Table.Grow, Global.Set) only null or a

@@ -29,8 +29,11 @@ type Config struct {
 	// guests of any memory, imported host memories included.
 	MaxMemoryPages uint32
 	// MaxTableElements caps the elements of all tables the store's
-	// instances define, together (0 = 1<<24): a table whose minimum would
-	// go past it fails to instantiate, and table.grow past it returns -1.
+	// instances define, together (0 = 1<<24, 128 MiB of elements; with
+	// LayoutDense, as many bytes as a memory slot: MaxMemoryPages*8192,
+	// 2,097,152 elements for the default 16 MiB slot): a table whose
+	// minimum would go past it fails to instantiate, and table.grow past
+	// it returns -1, as the spec lets any growth fail.
 	// Growth by its guests of tables the store does not own (host tables,
 	// NewTable, or another store's) counts too; growth by the host
 	// (Table.Grow) of host tables does not.
@@ -194,6 +197,10 @@ func (s *Store) Init(cfg Config) error {
 	}
 	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > abi.MaxMemPages {
 		cfg.MaxMemoryPages = abi.MaxMemPages
+	}
+	if cfg.MaxTableElements == 0 && cfg.Layout == LayoutDense {
+		// As many bytes as a memory slot, 8 bytes an element.
+		cfg.MaxTableElements = uint32(min(uint64(cfg.MaxMemoryPages)*(wasm.PageSize/8), maxTableElems))
 	}
 	if cfg.MaxTableElements == 0 || cfg.MaxTableElements > maxTableElems {
 		cfg.MaxTableElements = maxTableElems

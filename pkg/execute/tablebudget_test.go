@@ -62,3 +62,73 @@ func TestTableBudget(t *testing.T) {
 		})
 	}
 }
+
+// A dense store's tables are bounded like its memory slot: by default
+// MaxTableElements is the slot's bytes in 8-byte elements (256 pages,
+// 16 MiB: 2,097,152 elements), not the 16M elements (128 MiB) of the guard
+// layout, which let each dense store's guests commit eight times the
+// memory its slot holds. Several stores, eight instances each growing a
+// table of its own: together they reach the budget exactly, and then
+// table.grow returns -1 in every instance, counted per store (each store
+// reaches it alike). A limit given explicitly still holds.
+func TestDenseTableBudget(t *testing.T) {
+	m := trapsWasm() // one table of 1 element
+	m.Tables = append(m.Tables, wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)})
+	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}})
+	m.Funcs = append(m.Funcs, uint32(len(m.Types)-1))
+	// grow(n): table.grow 1 by n null elements.
+	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0xd0, 0x70, 0x20, 0x00, 0xfc, 0x0f, 0x01, 0x0b}})
+	m.Exports = append(m.Exports, wasm.Export{Name: "grow", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	mod := loadWasm(t, m)
+	const fail = 0xFFFFFFFF
+	const instances = 8
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want uint64 // the store's budget
+	}{
+		{"default", Config{Layout: LayoutDense}, 256 << 16 / 8},
+		{"smaller slots", Config{Layout: LayoutDense, MaxMemoryPages: 16}, 16 << 16 / 8},
+		{"given", Config{Layout: LayoutDense, MaxTableElements: 3 << 20}, 3 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for store := range 3 {
+				s, err := NewStore(tc.cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var insts []*Instance
+				for range instances {
+					inst, err := s.Instantiate(mod, nil)
+					if err != nil {
+						s.Close()
+						t.Fatal(err)
+					}
+					insts = append(insts, inst)
+				}
+				// Two tables of one element an instance to start with.
+				each := (tc.want - 2*instances) / instances
+				last := tc.want - 2*instances - each*(instances-1)
+				for i, inst := range insts {
+					n := each
+					if i == instances-1 {
+						n = last
+					}
+					if res, err := inst.Func("grow").Call(n); err != nil || res[0] != 1 {
+						s.Close()
+						t.Fatalf("store %d instance %d: grow(%d) = %v, %v; want 1", store, i, n, res, err)
+					}
+				}
+				for i, inst := range insts {
+					if res, err := inst.Func("grow").Call(1); err != nil || res[0] != fail {
+						s.Close()
+						t.Fatalf("store %d instance %d: grow(1) at the budget of %d = %v, %v; want -1", store, i, tc.want, res, err)
+					}
+				}
+				if err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
