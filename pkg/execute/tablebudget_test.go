@@ -11,14 +11,8 @@ import (
 // up to 100,000 tables of 10 million elements each, and a limit per table
 // alone let a 6 KB module of 1,000 such tables commit 80 GB.
 func TestTableBudget(t *testing.T) {
-	m := trapsWasm() // one table of 1 element
-	m.Tables = append(m.Tables, wasm.TableType{Elem: wasm.FuncRef, Limits: lim(3, 0, false)}, wasm.TableType{Elem: wasm.FuncRef, Limits: lim(3, 0, false)})
-	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}})
-	m.Funcs = append(m.Funcs, uint32(len(m.Types)-1))
-	// grow(n): table.grow 2 by n null elements.
-	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0xd0, 0x70, 0x20, 0x00, 0xfc, 0x0f, 0x02, 0x0b}})
-	m.Exports = append(m.Exports, wasm.Export{Name: "grow", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
-	mod := loadWasm(t, m)
+	three := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(3, 0, false)}
+	mod := loadWasm(t, growWasm(three, three))
 	const fail = 0xFFFFFFFF
 	for _, tc := range []struct {
 		name      string
@@ -72,14 +66,7 @@ func TestTableBudget(t *testing.T) {
 // table.grow returns -1 in every instance, counted per store (each store
 // reaches it alike). A limit given explicitly still holds.
 func TestDenseTableBudget(t *testing.T) {
-	m := trapsWasm() // one table of 1 element
-	m.Tables = append(m.Tables, wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)})
-	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}})
-	m.Funcs = append(m.Funcs, uint32(len(m.Types)-1))
-	// grow(n): table.grow 1 by n null elements.
-	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0xd0, 0x70, 0x20, 0x00, 0xfc, 0x0f, 0x01, 0x0b}})
-	m.Exports = append(m.Exports, wasm.Export{Name: "grow", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
-	mod := loadWasm(t, m)
+	mod := loadWasm(t, growWasm(wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)}))
 	const fail = 0xFFFFFFFF
 	const instances = 8
 	for _, tc := range []struct {
@@ -131,4 +118,17 @@ func TestDenseTableBudget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// growWasm is trapsWasm (one table of 1 element) with tables added and
+// an export grow(n) that grows the last of them by n null elements.
+func growWasm(tables ...wasm.TableType) *wasm.Module {
+	m := trapsWasm()
+	m.Tables = append(m.Tables, tables...)
+	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}})
+	m.Funcs = append(m.Funcs, uint32(len(m.Types)-1))
+	last := byte(len(m.Tables) - 1)
+	m.Codes = append(m.Codes, wasm.Code{Body: []byte{0xd0, 0x70, 0x20, 0x00, 0xfc, 0x0f, last, 0x0b}})
+	m.Exports = append(m.Exports, wasm.Export{Name: "grow", Kind: wasm.ExternFunc, Index: uint32(len(m.Funcs) - 1)})
+	return m
 }
