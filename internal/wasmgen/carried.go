@@ -32,6 +32,25 @@ var carriedBinOps = map[byte][]byte{
 	F64: {0xa0, 0xa1, 0xa2, 0xa4, 0xa5},
 }
 
+// enterCarried starts a carried loop's statement: hot, and three times
+// in four safe (accesses kept in bounds). It returns the index of the
+// reserved counter local (ptr and the i64 twin follow it) and of
+// carriedVars[0]'s, and leave, which ends the statement.
+func (g *gen) enterCarried() (ctr, first int, leave func()) {
+	g.hot++
+	safe := g.r.Intn(4) != 0
+	if safe {
+		g.safe++
+	}
+	ctr = len(g.params) + len(g.locals) - maxLoops - numIV - carriedTail
+	return ctr, ctr - len(carriedVars), func() {
+		if safe {
+			g.safe--
+		}
+		g.hot--
+	}
+}
+
 // carried is a loop of 1 to 2000 iterations (a statement, at the top of
 // a function): an i32 counter ctr counted by a step from a start that
 // may make it wrap inside the loop, a second i32 induction variable ptr
@@ -45,15 +64,9 @@ var carriedBinOps = map[byte][]byte{
 // reach memory or globals.
 func (g *gen) carried() {
 	r := g.r
-	g.hot++
-	defer func() { g.hot-- }()
-	if r.Intn(4) != 0 {
-		g.safe++
-		defer func() { g.safe-- }()
-	}
-	ctr := len(g.params) + len(g.locals) - maxLoops - numIV - carriedTail
+	ctr, first, leave := g.enterCarried()
+	defer leave()
 	ptr, twin := ctr+1, ctr+2
-	first := ctr - len(carriedVars) // carriedVars[0]'s index
 	n := int64(1 + r.Intn(2000))
 	if r.Intn(4) == 0 {
 		n = int64(1 + r.Intn(4))
@@ -612,15 +625,9 @@ func appendF64(b []byte, f float64) []byte {
 // for an unknown y. After the loop both are stored.
 func (g *gen) ivMerge() {
 	r := g.r
-	g.hot++
-	defer func() { g.hot-- }()
-	if r.Intn(4) != 0 {
-		g.safe++
-		defer func() { g.safe-- }()
-	}
-	q := len(g.params) + len(g.locals) - maxLoops - numIV - carriedTail
+	q, first, leave := g.enterCarried()
+	defer leave()
 	p := q + 2
-	first := q - len(carriedVars)
 	n := int64(1 + r.Intn(2000))
 	if r.Intn(4) == 0 {
 		n = int64(1 + r.Intn(4))
