@@ -451,49 +451,37 @@ func (g *gen) carriedVal(t byte, first, ctr, ptr int) {
 	g.castTo(st, t)
 }
 
-// castTo converts the value on the stack from type st to t.
+// castTo converts the value on the stack from type st to t without
+// trapping or exposing float bits: a saturating truncation (satOps) from
+// a float to an integer, else one of convOps' conversions that is not a
+// reinterpretation (0xbc-0xbf); of two (signed and unsigned) either.
 func (g *gen) castTo(st, t byte) {
-	r := g.r
 	if st == t {
 		return
 	}
-	switch t {
-	case I32:
-		switch st {
-		case I64:
-			g.op(0xa7)
-		case F32:
-			g.op(0xfc, byte(r.Intn(2)))
-		case F64:
-			g.op(0xfc, byte(2+r.Intn(2)))
+	var ops []byte
+	prefix := (t == I32 || t == I64) && (st == F32 || st == F64)
+	if prefix {
+		for _, o := range satOps {
+			if o.res == t && o.t == st {
+				ops = append(ops, o.sub)
+			}
 		}
-	case I64:
-		switch st {
-		case I32:
-			g.op(byte(0xac + r.Intn(2)))
-		case F32:
-			g.op(0xfc, byte(4+r.Intn(2)))
-		case F64:
-			g.op(0xfc, byte(6+r.Intn(2)))
+	} else {
+		for _, o := range convOps[t] {
+			if o.t == st && o.op < 0xbc {
+				ops = append(ops, o.op)
+			}
 		}
-	case F32:
-		switch st {
-		case I32:
-			g.op(byte(0xb2 + r.Intn(2)))
-		case I64:
-			g.op(byte(0xb4 + r.Intn(2)))
-		case F64:
-			g.op(0xb6)
-		}
-	case F64:
-		switch st {
-		case I32:
-			g.op(byte(0xb7 + r.Intn(2)))
-		case I64:
-			g.op(byte(0xb9 + r.Intn(2)))
-		case F32:
-			g.op(0xbb)
-		}
+	}
+	op := ops[0]
+	if len(ops) > 1 {
+		op = ops[g.r.Intn(len(ops))]
+	}
+	if prefix {
+		g.op(0xfc, op)
+	} else {
+		g.op(op)
 	}
 }
 
