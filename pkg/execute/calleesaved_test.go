@@ -9,7 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/lucet-go/lucet/pkg/abi"
-	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/object"
 	"github.com/lucet-go/lucet/pkg/wasm"
@@ -68,60 +67,48 @@ func TestCalleeSavedAcrossExits(t *testing.T) {
 		}
 	}()
 	defer func() { close(stop); <-done }()
-	for _, opt := range []int{0, 1, 2} {
-		for _, bounds := range []object.BoundsChecks{object.BoundsGuard, object.BoundsExplicit} {
-			m, err := decode.Decode(b, decode.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			opts := compileOptions(opt, bounds)
-			obj, err := codegen.Compile(m, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := NewStore(Config{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			host := NewHostFunc(wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}},
-				func(c *Caller, stack []uint64) error {
-					res, err := c.Instance().Func("clobber").Call(stack[0])
-					if err != nil {
-						return err
-					}
-					stack[0] = uint64(uint32(res[0]) + 1)
-					return nil
-				})
-			inst, err := s.InstantiateObject(obj, ImportMap{"env": {"host": host}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			preempts := uint64(0)
-			for _, a := range []uint32{0, 1, 0x1234, 0x9e3779b9, 0xffffffff} {
-				for mode, want := range []uint32{clobberRef(a), clobberRef(a) + 1, clobberRef(a), spinRef(a, 3_000_000)} {
-					before := Preemptions()
-					res, err := inst.Func("keep").Call(uint64(a), uint64(mode), 3_000_000)
-					if err != nil {
-						t.Fatalf("-O%d %v: keep(%#x, %d): %v", opt, bounds, a, mode, err)
-					}
-					if got, want := uint32(res[0]), keepRef(a, want); got != want {
-						t.Fatalf("-O%d %v: keep(%#x, %d) = %#x, want %#x", opt, bounds, a, mode, got, want)
-					}
-					if mode == 3 {
-						preempts += Preemptions() - before
-					}
+	m, err := decode.Decode(b, decode.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachTier(t, m, func(opt int, bounds object.BoundsChecks, obj *object.Object, s *Store) {
+		host := NewHostFunc(wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}},
+			func(c *Caller, stack []uint64) error {
+				res, err := c.Instance().Func("clobber").Call(stack[0])
+				if err != nil {
+					return err
 				}
-				if _, err := inst.Func("keep").Call(uint64(a), 4, 0); !IsTrap(err, abi.TrapUnreachable) {
-					t.Fatalf("-O%d %v: keep(%#x, 4): got %v, want an unreachable trap", opt, bounds, a, err)
+				stack[0] = uint64(uint32(res[0]) + 1)
+				return nil
+			})
+		inst, err := s.InstantiateObject(obj, ImportMap{"env": {"host": host}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		preempts := uint64(0)
+		for _, a := range []uint32{0, 1, 0x1234, 0x9e3779b9, 0xffffffff} {
+			for mode, want := range []uint32{clobberRef(a), clobberRef(a) + 1, clobberRef(a), spinRef(a, 3_000_000)} {
+				before := Preemptions()
+				res, err := inst.Func("keep").Call(uint64(a), uint64(mode), 3_000_000)
+				if err != nil {
+					t.Fatalf("-O%d %v: keep(%#x, %d): %v", opt, bounds, a, mode, err)
+				}
+				if got, want := uint32(res[0]), keepRef(a, want); got != want {
+					t.Fatalf("-O%d %v: keep(%#x, %d) = %#x, want %#x", opt, bounds, a, mode, got, want)
+				}
+				if mode == 3 {
+					preempts += Preemptions() - before
 				}
 			}
-			// Not a failure: on a machine this slow or this fast no
-			// signal may have landed in the loop, and the results were
-			// right.
-			if preempts == 0 {
-				t.Logf("-O%d %v: no preemption landed in spin", opt, bounds)
+			if _, err := inst.Func("keep").Call(uint64(a), 4, 0); !IsTrap(err, abi.TrapUnreachable) {
+				t.Fatalf("-O%d %v: keep(%#x, 4): got %v, want an unreachable trap", opt, bounds, a, err)
 			}
 		}
-	}
+		// Not a failure: on a machine this slow or this fast no
+		// signal may have landed in the loop, and the results were
+		// right.
+		if preempts == 0 {
+			t.Logf("-O%d %v: no preemption landed in spin", opt, bounds)
+		}
+	})
 }

@@ -46,45 +46,33 @@ func TestHostMultipleResults(t *testing.T) {
 	}
 	h0 := []uint64{0x11111111, 0x2222222233333333, uint64(math.Float32bits(-1.5)), 0x44444444}
 	h1 := []uint64{math.Float64bits(2.25), 0x55555555, 0x6666666677777777}
-	for _, opt := range []int{0, 1, 2} {
-		for _, bounds := range []object.BoundsChecks{object.BoundsGuard, object.BoundsExplicit} {
-			opts := compileOptions(opt, bounds)
-			obj, err := codegen.Compile(m, opts)
+	eachTier(t, m, func(opt int, bounds object.BoundsChecks, obj *object.Object, s *Store) {
+		host := func(res []uint64) func(*Caller, []uint64) error {
+			return func(_ *Caller, stack []uint64) error { copy(stack, res); return nil }
+		}
+		imports := ImportMap{"env": {
+			"h0": NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.I32, wasm.I64, wasm.F32, wasm.I32}}, host(h0)),
+			"h1": NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.F64, wasm.I32, wasm.I64}}, host(h1)),
+		}}
+		inst, err := s.InstantiateObject(obj, imports)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			want []uint64
+		}{{"f0", h0}, {"f1", h1}, {"g0", h0[:1]}} {
+			got, err := inst.Func(c.name).Call()
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("-O%d %v: %s: %v", opt, bounds, c.name, err)
 			}
-			s, err := NewStore(Config{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			host := func(res []uint64) func(*Caller, []uint64) error {
-				return func(_ *Caller, stack []uint64) error { copy(stack, res); return nil }
-			}
-			imports := ImportMap{"env": {
-				"h0": NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.I32, wasm.I64, wasm.F32, wasm.I32}}, host(h0)),
-				"h1": NewHostFunc(wasm.FuncType{Results: []wasm.ValType{wasm.F64, wasm.I32, wasm.I64}}, host(h1)),
-			}}
-			inst, err := s.InstantiateObject(obj, imports)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range []struct {
-				name string
-				want []uint64
-			}{{"f0", h0}, {"f1", h1}, {"g0", h0[:1]}} {
-				got, err := inst.Func(c.name).Call()
-				if err != nil {
-					t.Fatalf("-O%d %v: %s: %v", opt, bounds, c.name, err)
-				}
-				for i := range c.want {
-					if got[i] != c.want[i] {
-						t.Errorf("-O%d %v: %s: result %d is %#x, want %#x", opt, bounds, c.name, i, got[i], c.want[i])
-					}
+			for i := range c.want {
+				if got[i] != c.want[i] {
+					t.Errorf("-O%d %v: %s: result %d is %#x, want %#x", opt, bounds, c.name, i, got[i], c.want[i])
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestHostManyFloatParams: a host import of more float parameters than
@@ -156,6 +144,26 @@ func TestHostManyFloatParams(t *testing.T) {
 			if got[i] != args[i] {
 				t.Errorf("-O%d: argument %d reached the host as %#x, want %#x", opt, i, got[i], args[i])
 			}
+		}
+	}
+}
+
+// eachTier compiles m at opt levels 0, 1 and 2 in both bounds modes and
+// calls fn with each object and a new store, closed when the test ends.
+func eachTier(t *testing.T, m *wasm.Module, fn func(opt int, bounds object.BoundsChecks, obj *object.Object, s *Store)) {
+	t.Helper()
+	for _, opt := range []int{0, 1, 2} {
+		for _, bounds := range []object.BoundsChecks{object.BoundsGuard, object.BoundsExplicit} {
+			obj, err := codegen.Compile(m, compileOptions(opt, bounds))
+			if err != nil {
+				t.Fatalf("-O%d %v: %v", opt, bounds, err)
+			}
+			s, err := NewStore(Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			fn(opt, bounds, obj, s)
 		}
 	}
 }
