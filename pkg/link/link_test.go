@@ -36,14 +36,7 @@ func objects() map[string]*object.Object {
 func TestELFStructure(t *testing.T) {
 	for name, o := range objects() {
 		t.Run(name, func(t *testing.T) {
-			b, err := link.ELF(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := elf.NewFile(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, f := linkELF(t, o)
 			if f.Type != elf.ET_DYN || f.Machine != elf.EM_X86_64 || f.Class != elf.ELFCLASS64 {
 				t.Errorf("type %v machine %v class %v", f.Type, f.Machine, f.Class)
 			}
@@ -147,11 +140,7 @@ func TestDataImage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := link.ELF(tt.obj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, _ := elf.NewFile(bytes.NewReader(b))
+			_, f := linkELF(t, tt.obj)
 			sec := f.Section(".lucet.data")
 			if sec.Offset%4096 != 0 {
 				t.Errorf(".lucet.data at %#x, not page aligned", sec.Offset)
@@ -387,8 +376,8 @@ func TestSparseDataImageNotMade(t *testing.T) {
 	}
 }
 
-// linked links o and decodes the data image its ELF carries.
-func linked(t *testing.T, o *object.Object) (*link.DataImage, []byte, *elf.File) {
+// linkELF links o and parses the ELF file it makes.
+func linkELF(t *testing.T, o *object.Object) ([]byte, *elf.File) {
 	t.Helper()
 	b, err := link.ELF(o)
 	if err != nil {
@@ -398,6 +387,13 @@ func linked(t *testing.T, o *object.Object) (*link.DataImage, []byte, *elf.File)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b, f
+}
+
+// linked links o and decodes the data image its ELF carries.
+func linked(t *testing.T, o *object.Object) (*link.DataImage, []byte, *elf.File) {
+	t.Helper()
+	b, f := linkELF(t, o)
 	raw, _ := f.Section(".lucet.data").Data()
 	img, err := link.DecodeDataImage(raw)
 	if err != nil {
