@@ -1054,7 +1054,7 @@ func (s *scanner) pick(cur *interval, regs []ssa.Reg, crossesCall bool) ssa.Reg 
 	// is none of its operands' can be zeroed before the compare, where an
 	// operand's needs a movzx after the setcc (isa/amd64 zeroFirst). So
 	// no operand hints, and the operands' registers come last.
-	intCmp := v.Op >= ssa.OpEq && v.Op <= ssa.OpGeU || v.Op == ssa.OpEqz
+	intCmp := ssa.IsCompare(v.Op)
 	var held RegMask
 	if v.Type.IsFloat() && r == ssa.NoReg {
 		held = s.heldForArgs(cur)

@@ -197,9 +197,9 @@ var OpInfos = [OpCount]opInfo{
 	OpMulHiU: {Commutative: true}, OpMulHiS: {Commutative: true},
 }
 
-// isCompare reports whether o is an integer comparison that can fuse into
+// IsCompare reports whether o is an integer comparison that can fuse into
 // a conditional branch.
-func isCompare(o Op) bool { return o >= OpEq && o <= OpGeU || o == OpEqz }
+func IsCompare(o Op) bool { return o >= OpEq && o <= OpGeU || o == OpEqz }
 
 // IsFloatCompare reports whether o is a float comparison.
 func IsFloatCompare(o Op) bool { return o >= OpFEq && o <= OpFGe }

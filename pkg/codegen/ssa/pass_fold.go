@@ -97,7 +97,7 @@ func foldValue(v *Value) *Value {
 			v.Op, v.Args = inv, []*Value{a.Args[0], a.Args[1]}
 			return nil
 		}
-		if a.Op == OpEqz && (isCompare(a.Args[0].Op) || IsFloatCompare(a.Args[0].Op)) {
+		if a.Op == OpEqz && (IsCompare(a.Args[0].Op) || IsFloatCompare(a.Args[0].Op)) {
 			return a.Args[0] // already 0 or 1
 		}
 		if a.Op == OpConst {
@@ -119,7 +119,7 @@ func foldValue(v *Value) *Value {
 		}
 		return nil
 	}
-	if x.Op == OpConst && OpInfos[v.Op].Commutative && !isCompare(v.Op) {
+	if x.Op == OpConst && OpInfos[v.Op].Commutative && !IsCompare(v.Op) {
 		x, y = y, x
 	}
 	if y.Op != OpConst || x.Type != v.Type {

@@ -27,7 +27,7 @@ func fuseCompares(f *Func) {
 			b.Succs[0], b.Succs[1] = b.Succs[1], b.Succs[0]
 			c = x[0]
 		}
-		if !isCompare(c.Op) && !orderedFloatCompare(c.Op) {
+		if !IsCompare(c.Op) && !orderedFloatCompare(c.Op) {
 			continue
 		}
 		for i, v := range b.Values {

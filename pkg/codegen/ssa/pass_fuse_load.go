@@ -42,7 +42,7 @@ func fuseLoads(f *Func) {
 // runs between the load's place and the access. A comparison fused into
 // a select is emitted at the select, later, and keeps its load.
 func loadCompare(b *Block, v, l *Value) bool {
-	if !isCompare(v.Op) || l.Type != TI32 && l.Type != TI64 || v.Args[0].Type != l.Type {
+	if !IsCompare(v.Op) || l.Type != TI32 && l.Type != TI64 || v.Args[0].Type != l.Type {
 		return false
 	}
 	if v.Fused && (b.Kind != BlockIf || b.Control != v || b.Values[len(b.Values)-1] != v) {

@@ -12,7 +12,7 @@ package ssa
 func fuseSelects(f *Func) {
 	for _, b := range f.Blocks {
 		for i, c := range b.Values {
-			if !isCompare(c.Op) && !orderedFloatCompare(c.Op) || c.Fused || c.Uses < 1 {
+			if !IsCompare(c.Op) && !orderedFloatCompare(c.Op) || c.Fused || c.Uses < 1 {
 				continue
 			}
 			n := 0
