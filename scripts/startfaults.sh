@@ -11,7 +11,8 @@
 # the runtime's choice of P at start (see internal/oneproc).
 #   scripts/startfaults.sh [RUNS]   (default 20 runs of each)
 #   LUCET_RUN=path  the lucet-run to count (default: make build's)
-# Needs perf (perf_event_paranoid <= 1 or root) and readelf.
+# Needs perf (perf_event_paranoid <= 1 or root) and readelf (scripts/binsyms.py
+# reads the binary's sections and symbols, as for scripts/startpages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
@@ -24,30 +25,20 @@ for c in "lucetrun $tmp/hello.so" clihello; do
 		sh -c "for i in \$(seq $runs); do $tmp/$c >/dev/null; done" 2>/dev/null
 	perf script -i "$tmp/$n.data" -F comm,addr 2>/dev/null | awk -v n="$n" '$1 == n {print $2}' >"$tmp/$n.addr"
 done
-python3 - "$tmp" "$runs" <<'PY'
-import bisect, collections, re, subprocess, sys
+PYTHONPATH=scripts python3 - "$tmp" "$runs" <<'PY'
+import collections, sys
+import binsyms
 tmp, runs = sys.argv[1], int(sys.argv[2])
 def count(name):
     binary = f"{tmp}/{name}"
-    secs = []
-    for l in subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True).stdout.splitlines():
-        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", l)
-        if m and int(m.group(2), 16) > 0:
-            secs.append((m.group(1), int(m.group(2), 16), int(m.group(3), 16)))
-    syms = []
-    for l in subprocess.run(["go", "tool", "nm", "-size", "-sort", "address", binary], capture_output=True, text=True).stdout.splitlines():
-        p = l.split(None, 3)
-        if len(p) == 4 and p[2] in "Tt":
-            syms.append((int(p[0], 16), p[3]))
-    addrs = [s[0] for s in syms]
+    secs, text = binsyms.sections(binary), binsyms.Text(binary)
     by, windows = collections.Counter(), {}
     for line in open(f"{tmp}/{name}.addr"):
         a = int(line, 16)
-        sec = next((s for s, base, size in secs if base <= a < base + size), "elsewhere")
+        sec = binsyms.section_of(secs, a)
         by[sec] += 1
         if sec == ".text":
-            i = bisect.bisect_right(addrs, a) - 1
-            windows.setdefault(a >> 16, syms[i][1] if i >= 0 else "?")
+            windows.setdefault(a >> 16, text.name(a))
     return by, windows
 l, lw = count("lucetrun")
 c, cw = count("clihello")

@@ -13,7 +13,9 @@
 #   LUCET_RUN  the lucet-run to count (default bin/lucet-run, built); the
 #              lucetc next to it compiles hello.so
 #   PACKAGES   how many packages to list by code pages touched (default 25)
-# Needs valgrind; the urfave/cli hello is scripts/clihello, as in startup.sh.
+# Needs valgrind and readelf (scripts/binsyms.py reads the binary's sections
+# and symbols, as for scripts/startfaults.sh); the urfave/cli hello is
+# scripts/clihello, as in startup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -32,21 +34,13 @@ cp "$lr" "$tmp/lucet-run"
 export GODEBUG=asyncpreemptoff=1,cpu.avx512f=off GOMAXPROCS=1
 valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/cli.trace" "$tmp/hello-go-cli" >/dev/null
 valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/lr.trace" "$tmp/lucet-run" "$tmp/hello.so" >/dev/null
-python3 - "$tmp" "$top" <<'PY'
-import bisect, collections, re, subprocess, sys
+PYTHONPATH=scripts python3 - "$tmp" "$top" <<'PY'
+import collections, re, sys
+import binsyms
 tmp, top = sys.argv[1], int(sys.argv[2])
 def count(trace, binary):
-    syms = []
-    for l in subprocess.run(["go", "tool", "nm", "-size", "-sort", "address", binary], capture_output=True, text=True).stdout.splitlines():
-        p = l.split(None, 3)
-        if len(p) == 4 and p[2] in "Tt":
-            syms.append((int(p[0], 16), p[3]))
-    addrs = [s[0] for s in syms]
-    end = 0  # the binary's image ends with .bss and .noptrbss
-    for l in subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True).stdout.splitlines():
-        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", l)
-        if m and m.group(1) in (".bss", ".noptrbss"):
-            end = max(end, int(m.group(2), 16) + int(m.group(3), 16))
+    text = binsyms.Text(binary)
+    end = binsyms.image_end(binsyms.sections(binary))
     code, data, other, pkgs = set(), set(), set(), collections.defaultdict(set)
     for line in open(trace):
         k = line[:2].strip()
@@ -60,8 +54,7 @@ def count(trace, binary):
             other.add(a >> 12)
         elif k == "I":
             code.add(a >> 12)
-            i = bisect.bisect_right(addrs, a) - 1
-            name = syms[i][1].split("(")[0] if i >= 0 else "?"
+            name = text.name(a).split("(")[0]
             m = re.match(r"^([\w./-]*?)\.[^/]*$", name)
             pkgs[m.group(1) if m else name].add(a >> 12)
         else:
