@@ -114,11 +114,16 @@ func key(src [32]byte, opts Options) string {
 // usable makes the directory (0700) and checks that it is safe to use.
 func (c *Cache) usable() bool {
 	c.once.Do(func() {
-		if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-			c.warn("cache directory %s cannot be created (%v); compiling without the cache", c.Dir, unwrapPath(err))
-			return
-		}
+		// The directory exists on every run but the first: one stat
+		// then, where MkdirAll and a Stat after it made two.
 		st, err := os.Stat(c.Dir)
+		if err != nil || !st.IsDir() {
+			if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+				c.warn("cache directory %s cannot be created (%v); compiling without the cache", c.Dir, unwrapPath(err))
+				return
+			}
+			st, err = os.Stat(c.Dir)
+		}
 		if err != nil {
 			c.warn("cache directory %s: %v; compiling without the cache", c.Dir, unwrapPath(err))
 			return
@@ -249,7 +254,7 @@ func parseRecord(rd io.Reader) (record, bool) {
 // get loads the entry for key if it is trusted and was compiled from the
 // module whose hash is src.
 func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
-	rf, _, err := c.openTrusted(c.path(key, ".src"))
+	rf, rst, err := c.openTrusted(c.path(key, ".src"))
 	if err != nil {
 		return nil, false
 	}
@@ -277,10 +282,25 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 		c.warn("cache entry %s is not the object its record names; recompiling", c.path(key, ".so"))
 		return nil, false
 	}
-	now := time.Now()
-	os.Chtimes(c.path(key, ".src"), now, now) // least recently used goes first
+	if now := time.Now(); now.Sub(rst.ModTime()) > usedResolution {
+		os.Chtimes(c.path(key, ".src"), now, now) // least recently used goes first
+	}
 	return m, true
 }
+
+// usedResolution is how stale an entry's last-used time (its record's
+// modification time, which eviction orders by) may grow before a hit
+// writes it again. A run of the same module in a loop then costs one
+// utimensat a minute rather than one a run (a write of the inode, which
+// the file system journals). What eviction loses is order among entries
+// used within a minute of each other: an entry's recorded use is at most
+// this much older than its last real one, so it can go before another
+// entry only if that one was used less than a minute later; an entry
+// unused for longer than that is still ordered exactly, and the entry a
+// write has just made is never the one evicted (evict and makeRoom keep
+// it). A clock set back leaves a record's time in the future, which
+// counts as fresh: it is refreshed once the clock passes it.
+const usedResolution = time.Minute
 
 // Lookup returns the module the cache holds for the .wasm module b
 // compiled with opts, as Load would, and false where Load would compile

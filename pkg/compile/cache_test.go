@@ -378,6 +378,49 @@ func TestEvictionStatsClean(t *testing.T) {
 	}
 }
 
+// A hit writes the entry's last-used time only once it is staler than
+// usedResolution: a fresher record is left as it is (no write per run),
+// an older one is brought up to now, so eviction still sees the entry as
+// recently used.
+func TestHitRefreshesStaleUse(t *testing.T) {
+	dir := t.TempDir()
+	c, w := newCache(t, filepath.Join(dir, "cache"))
+	p := writeFile(t, dir, "if.0.wasm", readWasm(t, "small/if.0.wasm"))
+	src := c.path(Key(readWasm(t, "small/if.0.wasm"), Options{}), ".src")
+	load := func() {
+		t.Helper()
+		m, err := LoadFile(p, Options{}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+	}
+	load() // compiles and writes the entry
+	hit := func(used time.Time) time.Time {
+		t.Helper()
+		if err := os.Chtimes(src, used, used); err != nil {
+			t.Fatal(err)
+		}
+		load()
+		st, err := os.Stat(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.ModTime()
+	}
+	fresh := time.Now().Add(-usedResolution / 2).Truncate(time.Second)
+	if got := hit(fresh); !got.Equal(fresh) {
+		t.Errorf("a hit on an entry used %v ago rewrote its time: %v, want %v", usedResolution/2, got, fresh)
+	}
+	before := time.Now()
+	if got := hit(before.Add(-2 * usedResolution)); got.Before(before.Add(-time.Second)) {
+		t.Errorf("a hit on an entry used %v ago left its time at %v, want about %v", 2*usedResolution, got, before)
+	}
+	if w.String() != "" {
+		t.Errorf("warnings: %s", w)
+	}
+}
+
 // Writers racing on one entry leave a whole entry and no temporary files.
 func TestConcurrentWriters(t *testing.T) {
 	dir := t.TempDir()
