@@ -128,7 +128,7 @@ func (c *Cache) usable() bool {
 			c.warn("cache directory %s: %v; compiling without the cache", c.Dir, unwrapPath(err))
 			return
 		}
-		if why := untrusted(st); why != "" {
+		if why := untrusted(st.Sys().(*syscall.Stat_t)); why != "" {
 			c.warn("cache directory %s is %s; ignoring it and compiling without the cache", c.Dir, why)
 			return
 		}
@@ -139,14 +139,14 @@ func (c *Cache) usable() bool {
 
 // untrusted says why a file or directory of the cache may not be trusted,
 // or "".
-func untrusted(st fs.FileInfo) string {
-	if s, ok := st.Sys().(*syscall.Stat_t); ok && int(s.Uid) != os.Getuid() {
-		return fmt.Sprintf("owned by uid %d, not by this user (uid %d)", s.Uid, os.Getuid())
+func untrusted(st *syscall.Stat_t) string {
+	if int(st.Uid) != os.Getuid() {
+		return fmt.Sprintf("owned by uid %d, not by this user (uid %d)", st.Uid, os.Getuid())
 	}
-	if p := st.Mode().Perm(); p&0o022 != 0 {
+	if p := fs.FileMode(st.Mode) & fs.ModePerm; p&0o022 != 0 {
 		return fmt.Sprintf("writable by group or others (mode %#o)", p)
 	}
-	if !st.IsDir() && !st.Mode().IsRegular() {
+	if t := st.Mode & syscall.S_IFMT; t != syscall.S_IFDIR && t != syscall.S_IFREG {
 		return "not a regular file"
 	}
 	return ""
@@ -163,32 +163,54 @@ func unwrapPath(err error) error {
 func (c *Cache) path(key, ext string) string { return filepath.Join(c.Dir, key+ext) }
 
 // openTrusted opens a file of the cache without following a symbolic link,
-// and only if it passes untrusted; st is its fstat. A raw open wrapped by
-// os.NewFile, not os.OpenFile, which would register each file with Go's
-// network poller (setting the poller up on the first: an epoll instance
-// and an eventfd) and switch it to non-blocking and back: seven system
-// calls a cache hit made for nothing. O_NONBLOCK because a FIFO planted
-// as an entry would otherwise block the open until someone writes to it
-// (a hang before any check could run); the fstat then refuses it, and
-// regular files, the only ones read, ignore the flag.
-func (c *Cache) openTrusted(path string) (f *os.File, st fs.FileInfo, err error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+// and only if it passes untrusted; st is its fstat. A raw descriptor, not
+// an *os.File: os.OpenFile would register each file with Go's network
+// poller (setting the poller up on the first: an epoll instance and an
+// eventfd) and switch it to non-blocking and back, and os.NewFile does
+// the same for a descriptor opened O_NONBLOCK, as these are: eight
+// system calls a cache hit made for nothing (strace of lucet-run
+// hello.wasm, cache warm). O_NONBLOCK because a FIFO planted as an entry
+// would otherwise block the open until someone writes to it (a hang
+// before any check could run); the fstat then refuses it, and regular
+// files, the only ones read, ignore the flag.
+func (c *Cache) openTrusted(path string) (fd int, st *syscall.Stat_t, err error) {
+	fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
-		return nil, nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return -1, nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	f = os.NewFile(uintptr(fd), path)
-	st, err = f.Stat()
-	if err == nil {
-		if why := untrusted(st); why != "" {
-			err = fmt.Errorf("cache entry %s is %s; ignoring it and recompiling", path, why)
-			c.warn("%v", err)
+	st = new(syscall.Stat_t)
+	if err = syscall.Fstat(fd, st); err != nil {
+		err = &os.PathError{Op: "fstat", Path: path, Err: err}
+	} else if why := untrusted(st); why != "" || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		if why == "" {
+			why = "not a regular file" // a directory: only the cache's own may be one
 		}
+		err = fmt.Errorf("cache entry %s is %s; ignoring it and recompiling", path, why)
+		c.warn("%v", err)
 	}
 	if err != nil {
-		f.Close()
-		return nil, nil, err
+		syscall.Close(fd)
+		return -1, nil, err
 	}
-	return f, st, nil
+	return fd, st, nil
+}
+
+// fdReader reads a descriptor openTrusted opened.
+type fdReader int
+
+func (fd fdReader) Read(b []byte) (int, error) {
+	for {
+		n, err := syscall.Read(int(fd), b)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(b) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
 }
 
 // record is what KEY.src says about KEY.so: the module it was compiled
@@ -258,8 +280,8 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 	if err != nil {
 		return nil, false
 	}
-	rec, ok := parseRecord(rf)
-	rf.Close()
+	rec, ok := parseRecord(fdReader(rf))
+	syscall.Close(rf)
 	if !ok || rec.source != src {
 		c.warn("cache entry %s does not record the module being loaded; recompiling", c.path(key, ".src"))
 		return nil, false
@@ -268,12 +290,13 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 		c.warn("cache entry %s records another compiler or other options; recompiling", c.path(key, ".src"))
 		return nil, false
 	}
-	f, st, err := c.openTrusted(c.path(key, ".so"))
+	so := c.path(key, ".so")
+	fd, st, err := c.openTrusted(so)
 	if err != nil {
 		return nil, false
 	}
-	defer f.Close()
-	m, err := load.FromFileInfo(f, st)
+	defer syscall.Close(fd)
+	m, err := load.FromFD(fd, so, st.Size)
 	if err != nil {
 		return nil, false // stale (an older object format) or damaged
 	}
@@ -282,7 +305,7 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 		c.warn("cache entry %s is not the object its record names; recompiling", c.path(key, ".so"))
 		return nil, false
 	}
-	if now := time.Now(); now.Sub(rst.ModTime()) > usedResolution {
+	if now := time.Now(); now.Sub(time.Unix(rst.Mtim.Unix())) > usedResolution {
 		os.Chtimes(c.path(key, ".src"), now, now) // least recently used goes first
 	}
 	return m, true

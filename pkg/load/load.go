@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"runtime"
@@ -104,15 +103,19 @@ func FromFile(f *os.File, opts ...Option) (*Module, error) {
 	return m, nil
 }
 
-// FromFileInfo is FromFile for a caller that has already stat'ed f (st
-// is f.Stat()'s answer), as the compile cache has to check an entry's
-// owner and mode: a second fstat would only repeat it.
-func FromFileInfo(f *os.File, st fs.FileInfo, opts ...Option) (*Module, error) {
-	m, _, err := fromFD(int(f.Fd()), st.Size(), st.Mode().IsRegular(), false, newOptions(opts))
+// FromFD is FromFile for a regular file of size bytes open at fd (name
+// is its path, for errors and Module.Path) that the caller has already
+// fstat'ed, as the compile cache has to check an entry's owner and mode:
+// a second fstat would only repeat it. A descriptor rather than an
+// *os.File, which the cache does not make: os.NewFile registers a
+// descriptor opened O_NONBLOCK (as the cache opens its entries) with Go's
+// network poller. fd may be closed once it returns.
+func FromFD(fd int, name string, size int64, opts ...Option) (*Module, error) {
+	m, _, err := fromFD(fd, size, true, false, newOptions(opts))
 	if err != nil {
-		return nil, fmt.Errorf("load: %s: %w", f.Name(), err)
+		return nil, fmt.Errorf("load: %s: %w", name, err)
 	}
-	m.Path = f.Name()
+	m.Path = name
 	return m, nil
 }
 
