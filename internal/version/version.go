@@ -6,10 +6,10 @@ package version
 
 import (
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // Info is what the build info says about this binary.
@@ -78,8 +78,14 @@ var (
 
 // CompilerID identifies the code that compiles, finely enough that a
 // rebuilt compiler never reuses its predecessor's cached objects: the full
-// VCS revision of a clean build, otherwise the executable's path, size and
-// modification time.
+// VCS revision of a clean build, otherwise the executable file's identity
+// (device and inode), size, and modification and change times. A rebuild
+// writes a new file or new times; the change time cannot be set back.
+//
+// The file is stat'ed through /proc/self/exe, one system call; resolving
+// the link first (os.Executable) and stat'ing the path it names made two,
+// and the readlink was a third of the cache key's cost on a warm start
+// (scripts/startprof.sh, lucet-run hello.wasm).
 func CompilerID() string {
 	idOnce.Do(func() {
 		i := Get()
@@ -88,10 +94,9 @@ func CompilerID() string {
 			return
 		}
 		id = "dev"
-		if exe, err := os.Executable(); err == nil {
-			if st, err := os.Stat(exe); err == nil {
-				id = fmt.Sprintf("dev %s %d %d", exe, st.Size(), st.ModTime().UnixNano())
-			}
+		var st syscall.Stat_t
+		if err := syscall.Stat("/proc/self/exe", &st); err == nil {
+			id = fmt.Sprintf("dev %d:%d %d %d %d", st.Dev, st.Ino, st.Size, st.Mtim.Nano(), st.Ctim.Nano())
 		}
 	})
 	return id

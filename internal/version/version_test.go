@@ -1,6 +1,11 @@
 package version
 
-import "testing"
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+)
 
 func TestString(t *testing.T) {
 	for _, c := range []struct {
@@ -19,5 +24,26 @@ func TestString(t *testing.T) {
 	}
 	if Get().Module == "" || CompilerID() == "" {
 		t.Fatalf("empty build info: %+v %q", Get(), CompilerID())
+	}
+}
+
+// A build without a clean VCS revision (a test binary is one) is named by
+// its executable file: the one os.Executable names, so that a rebuilt
+// compiler, a new file or new times, gets a new ID.
+func TestCompilerIDNamesTheExecutable(t *testing.T) {
+	if i := Get(); i.Revision != "" && !i.Modified {
+		t.Skip("a clean VCS build is named by its revision")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(exe, &st); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("dev %d:%d %d %d %d", st.Dev, st.Ino, st.Size, st.Mtim.Nano(), st.Ctim.Nano())
+	if got := CompilerID(); got != want {
+		t.Errorf("CompilerID() = %q, want %q", got, want)
 	}
 }
