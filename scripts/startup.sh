@@ -11,9 +11,10 @@
 #   BASE_BIN=/abs/dir  adds lucet-run hello.so from another build's lucetc and
 #                 lucet-run (e.g. main's bin/), for a before/after
 #   ROUNDS=n      alternation (default 10)
-#   CPU_RUNS=n    also n runs of each lucet-run and the urfave/cli hello
-#                 interleaved one by one (scripts/cpualt): median per-run
-#                 user+sys CPU, the steadiest measure under others' load
+#   CPU_RUNS=n    also n runs of each lucet-run (hello.so, and hello.wasm
+#                 with the cache warm) and the urfave/cli hello interleaved
+#                 one by one (scripts/cpualt): median per-run user+sys CPU,
+#                 the steadiest measure under others' load
 # This machine is noisy and hyperfine runs one command's runs back to back,
 # so the runs are split into ROUNDS hyperfine -N calls, each over every
 # command in a rotated order, and pooled: a burst of load from elsewhere
@@ -106,7 +107,10 @@ for name in runs:
     print(f"| {name} | {n} | {med:.1f} | {mn:.1f} | {cpu:.1f} | {med / cli[0]:.2f} | {cpu - cli[2]:+.1f} |")
 PY
 if [ -n "${CPU_RUNS:-}" ]; then
-	alt=("cli-hello=$tmp/hello-go-cli" "lucet-run-so=$tmp/lucet-run $tmp/hello.so")
-	[ -n "${BASE_BIN:-}" ] && alt+=("lucet-run-so-base=$tmp/lucet-run-base $tmp/hello-base.so")
+	alt=("cli-hello=$tmp/hello-go-cli" "lucet-run-so=$tmp/lucet-run $tmp/hello.so" "lucet-run-wasm=$tmp/lucet-run testdata/hello.wasm")
+	if [ -n "${BASE_BIN:-}" ]; then
+		"$tmp/lucet-run-base" testdata/hello.wasm >/dev/null # its own cache entry: another compiler
+		alt+=("lucet-run-so-base=$tmp/lucet-run-base $tmp/hello-base.so" "lucet-run-wasm-base=$tmp/lucet-run-base testdata/hello.wasm")
+	fi
 	go run ./scripts/cpualt "$CPU_RUNS" "${alt[@]}"
 fi
