@@ -559,32 +559,50 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 	var c *compile.Cache
 	var opts compile.Options
 	made := false
-	compileLoad := func(b []byte) (*load.Module, error) {
-		if !made {
-			made = true
-			opts = compile.DefaultOptions()
-			opts.Fuel = fuel
-			if !ro.noCache {
-				var err error
-				if c, err = compile.DefaultCache(); err != nil {
-					warn(err.Error() + "; compiling without the cache")
-					c = nil
-				} else {
-					c.Warn = warn
-				}
+	prepare := func() {
+		if made {
+			return
+		}
+		made = true
+		opts = compile.DefaultOptions()
+		opts.Fuel = fuel
+		if !ro.noCache {
+			var err error
+			if c, err = compile.DefaultCache(); err != nil {
+				warn(err.Error() + "; compiling without the cache")
+				c = nil
+			} else {
+				c.Warn = warn
 			}
 		}
-		// A warm cache needs no compiling, and so not the Ps either:
-		// the guest gets them back (releaseProcsForGuest).
+	}
+	// A warm cache needs no compiling, and so not the Ps either: the
+	// guest gets them back (releaseProcsForGuest).
+	compileMiss := func(b []byte) (*load.Module, error) {
+		releaseProcs() // code generation is parallel
+		if c != nil {
+			return c.Compile(b, opts)
+		}
+		return compile.Load(b, opts, nil)
+	}
+	compileLoad := func(b []byte) (*load.Module, error) {
+		prepare()
 		if c != nil {
 			if m, ok := c.Lookup(b, opts); ok {
 				return m, nil
 			}
-			releaseProcs() // code generation is parallel
-			return c.Compile(b, opts)
 		}
-		releaseProcs()
-		return compile.Load(b, opts, nil)
+		return compileMiss(b)
+	}
+	// A file named .wasm goes to the cache before it is read: one it has
+	// served before, unchanged since, is not read at all.
+	cached := func() bool { prepare(); return c != nil }
+	wasmFile := func(path string) (*load.Module, error) {
+		m, b, err := c.LookupFile(path, opts)
+		if err != nil || m != nil {
+			return m, err
+		}
+		return compileMiss(b)
 	}
 	l := &loaded{}
 	one := func(path string) (*load.Module, error) {
@@ -598,11 +616,10 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 			if name, b, err = cliflag.ReadInput(path, stdin, 0); err == nil {
 				m, err = compileLoad(b)
 			}
+		} else if strings.HasSuffix(path, ".wasm") && !ro.noCache && cached() {
+			m, err = wasmFile(path)
 		} else {
-			var b []byte
-			if m, b, err = load.FileOrContents(path); err == nil && m == nil {
-				m, err = compileLoad(b)
-			}
+			m, err = plainLoad(path, compileLoad)
 		}
 		if err != nil {
 			return nil, errors.New(oneLine(cliflag.NameFile(name, err)))
@@ -624,6 +641,16 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 	}
 	l.main = m
 	return l, nil
+}
+
+// plainLoad loads the file at path, an object as it is and anything else
+// through compileLoad.
+func plainLoad(path string, compileLoad func([]byte) (*load.Module, error)) (*load.Module, error) {
+	m, b, err := load.FileOrContents(path)
+	if err == nil && m == nil {
+		m, err = compileLoad(b)
+	}
+	return m, err
 }
 
 func runModule(cfg execute.Config, ro *runOptions, path string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -478,6 +478,9 @@ type entry struct {
 	size  int64
 	used  time.Time
 	files []string
+	// object: the entry has a compiled object (KEY.so), which Stats
+	// counts; a record of a file alone is not a module.
+	object bool
 }
 
 // scan lists the entries, and the leftovers of interrupted writes older
@@ -512,6 +515,7 @@ func (c *Cache) scan() (entries []*entry, stale []string, err error) {
 			entries = append(entries, e)
 		}
 		e.size += info.Size()
+		e.object = e.object || strings.HasSuffix(name, ".so")
 		e.files = append(e.files, filepath.Join(c.Dir, name))
 		if t := info.ModTime(); t.After(e.used) {
 			e.used = t
@@ -521,13 +525,15 @@ func (c *Cache) scan() (entries []*entry, stale []string, err error) {
 }
 
 // entryName splits the name of a cache entry's file, KEY.so or KEY.src
-// with KEY a key as Key spells it (64 lowercase hex digits). Nothing else
+// with KEY a key as Key spells it (64 lowercase hex digits), or of a
+// record of a file (KEY.sid, fileindex.go), which is an entry of its own
+// to eviction and Clean. Nothing else
 // in the directory is the cache's: a LUCET_CACHE_DIR pointed at a
 // directory of one's own (a build directory, ".") must not have its
 // libraries evicted or removed by --cache-clean.
 func entryName(name string) (key string, ok bool) {
 	key, ext, ok := strings.Cut(name, ".")
-	if !ok || ext != "so" && ext != "src" || len(key) != 2*sha256.Size {
+	if !ok || ext != "so" && ext != "src" && ext != "sid" || len(key) != 2*sha256.Size {
 		return "", false
 	}
 	for i := 0; i < len(key); i++ {
@@ -594,7 +600,9 @@ func (c *Cache) Stats() (Stats, error) {
 		return s, fmt.Errorf("cache: %w", err)
 	}
 	for _, e := range entries {
-		s.Entries++
+		if e.object {
+			s.Entries++
+		}
 		s.Bytes += e.size
 	}
 	return s, nil

@@ -175,6 +175,15 @@ func Load(b []byte, opts Options, c *Cache) (*load.Module, error) {
 // load rather than read and copied, so a warm start touches only what it
 // runs.
 func LoadFile(path string, opts Options, c *Cache) (*load.Module, error) {
+	if c != nil {
+		// A .wasm file the cache has served before, unchanged since, is
+		// not read at all (Cache.LookupFile).
+		m, b, err := c.LookupFile(path, opts)
+		if err != nil || m != nil {
+			return m, err
+		}
+		return c.Compile(b, opts)
+	}
 	// One open and one fstat whatever the file holds; an object is mapped
 	// without a read (load.FileOrContents).
 	m, b, err := load.FileOrContents(path)

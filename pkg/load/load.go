@@ -320,6 +320,11 @@ func FileOrContents(path string, opts ...Option) (*Module, []byte, error) {
 	// loads from the bytes read, as a signed object does.
 	o := newOptions(opts)
 	o.read = strings.HasSuffix(path, ".wasm")
+	if o.read && o.known != nil && mode == unix.S_IFREG {
+		if m := o.known(fileID(&st)); m != nil {
+			return m, nil, nil
+		}
+	}
 	m, b, err := fromFD(fd, st.Size, mode == unix.S_IFREG, true, o)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load: %s: %w", path, err)

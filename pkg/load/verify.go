@@ -32,6 +32,8 @@ type options struct {
 	// read: read the file rather than map it (FileOrContents of a file
 	// named .wasm, which is most likely to be one; see there).
 	read bool
+	// known: see Known.
+	known func(FileID) *Module
 }
 
 func newOptions(opts []Option) *options {
