@@ -44,7 +44,7 @@ l, lw = count("lucetrun")
 c, cw = count("clihello")
 print("| page faults a run | lucet-run hello.so | urfave/cli hello | difference |")
 print("|---|---:|---:|---:|")
-for k in sorted(set(l) | set(c), key=lambda k: -(l[k] - c[k])):
+for k in sorted(set(l) | set(c), key=lambda k: (-(l[k] - c[k]), k)):  # ties by name, not set order
     print(f"| {k} | {l[k] / runs:.1f} | {c[k] / runs:.1f} | {(l[k] - c[k]) / runs:+.1f} |")
 tl, tc = sum(l.values()) / runs, sum(c.values()) / runs
 print(f"| all | {tl:.1f} | {tc:.1f} | {tl - tc:+.1f} |")
