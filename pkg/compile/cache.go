@@ -29,7 +29,9 @@ const DefaultMaxBytes = 2 << 30
 // its key: KEY.so, the object as lucetc would write it, and KEY.src, the
 // record of the SHA-256 of the .wasm it came from and the object's own
 // checksum. The key covers the module's bytes, the compiler's identity
-// (version.CompilerID) and every option that changes code.
+// (version.CompilerID) and every option that changes code. A third kind
+// of file, FILEKEY.sid, records what a .wasm file held, so that a file
+// served before is not read again while it is unchanged (fileindex.go).
 //
 // Anyone else who can write to the directory could have their code run, so
 // the directory must be the user's and not writable by group or others,
