@@ -510,30 +510,44 @@ func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
 // value's first live range: every range starts at the definition or at
 // the start of a block the value is live into, and every use lies in a
 // range.
-// liveOut and idOf are liveness's.
-func buildIntervals(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) []interval {
+// gid, liveOut and idOf are liveness's.
+func buildIntervals(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int32) []interval {
 	const none = -1
 	start, end := defPoints(f, pos)
 	weight := f.WS.Float32s(int(f.NextID))
-	segsOf := buildSegments(f, pos, liveOut, idOf, rangeTables{start, end, weight})
+	segsOf, lastUse := buildSegments(f, pos, gid, liveOut, idOf, rangeTables{start, end, weight})
 	n := 0
 	for _, id := range start {
 		if id != none {
 			n++
 		}
 	}
-	ivs := scratchOf(f.WS).intervals(n)
+	// A value used only in the block defining it (no global ID) has one
+	// range, from its definition to its last use: its own slot of one
+	// array, not a list grown range by range.
+	sc := scratchOf(f.WS)
+	local := sc.segSlice(n)
+	ivs := sc.intervals(n)
+	add := func(v *ssa.Value) {
+		id := v.ID
+		ss := segsOf[id]
+		if gid[id] < 0 {
+			from := start[id]
+			k := len(ivs)
+			local[k] = seg{from, max(lastUse[id], from+1)}
+			ss = local[k : k+1 : k+1]
+		}
+		ivs = append(ivs, interval{V: v, Start: ss[0].from, End: end[id], weight: weight[id], segs: ss})
+	}
 	for _, b := range f.Blocks {
 		for _, p := range b.Params {
 			if start[p.ID] != none {
-				ss := segsOf[p.ID]
-				ivs = append(ivs, interval{V: p, Start: ss[0].from, End: end[p.ID], weight: weight[p.ID], segs: ss})
+				add(p)
 			}
 		}
 		for _, v := range b.Values {
 			if start[v.ID] != none {
-				ss := segsOf[v.ID]
-				ivs = append(ivs, interval{V: v, Start: ss[0].from, End: end[v.ID], weight: weight[v.ID], segs: ss})
+				add(v)
 			}
 		}
 	}
@@ -557,17 +571,19 @@ type rangeTables struct {
 	weight     []float32
 }
 
-// buildSegments computes each value's live ranges block by block: from
-// the block start (live in) or its definition to its last use in the block
-// or past the terminator (live out), merging ranges of adjacent blocks.
-// On the way it extends each value's interval end in rt to every
-// position where the value is live or used, and adds each use to its
-// weight.
-func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt rangeTables) [][]seg {
+// buildSegments computes each global value's live ranges block by block:
+// from the block start (live in) or its definition to its last use in the
+// block or past the terminator (live out), merging ranges of adjacent
+// blocks. Of the values local to a block (no global ID) it only records
+// the last use, in lastUse by value ID (-1: none), from which
+// buildIntervals makes their single range. On the way it extends each
+// value's interval end in rt to every position where the value is live or
+// used, and adds each use to its weight.
+func buildSegments(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int32, rt rangeTables) (segsOf [][]seg, lastUse []int32) {
 	sc := scratchOf(f.WS)
-	segsOf := sc.segLists(int(f.NextID))
+	segsOf = sc.segLists(int(f.NextID))
 	openAt := f.WS.Int32s(int(f.NextID))
-	lastUse := f.WS.Int32s(int(f.NextID))
+	lastUse = f.WS.Int32s(int(f.NextID))
 	for i := range openAt {
 		openAt[i], lastUse[i] = -1, -1
 	}
@@ -577,21 +593,20 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 			end[id] = p
 		}
 	}
+	// touched are the global values open in the block, each once.
 	var touched []int32
+	if sc != nil {
+		touched = sc.touched[:0]
+	}
 	open := func(v *ssa.Value, p int32) {
-		if NeedsReg(v) && openAt[v.ID] < 0 {
+		if gid[v.ID] >= 0 {
 			openAt[v.ID] = p
 			touched = append(touched, v.ID)
 		}
 	}
-	// use records a use at p of v, which needs a location, for v's range
-	// in this block. A block's uses come in increasing position (the
-	// terminator's last), so the latest is the last use.
-	use := func(v *ssa.Value, p int32) {
-		if openAt[v.ID] >= 0 {
-			lastUse[v.ID] = p
-		}
-	}
+	// A block's uses come in increasing position (the terminator's last),
+	// so the latest is the last use. A value used in a block is live into
+	// it or defined there before the use (liveness): its range is open.
 	for i, b := range f.Blocks {
 		touched = touched[:0]
 		// Global values (idOf) all need a location and have a start.
@@ -628,9 +643,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 					} else {
 						weight[id] += dw
 					}
-					if openAt[id] >= 0 {
-						lastUse[id] = p
-					}
+					lastUse[id] = p
 				}
 			}
 			open(v, pos[v.ID])
@@ -640,12 +653,12 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 		if c := b.Control; c != nil && NeedsReg(c) {
 			extend(c.ID, b.End)
 			weight[c.ID] += dw
-			use(c, b.End+1)
+			lastUse[c.ID] = b.End + 1
 		}
 		for _, r := range b.Results {
 			if NeedsReg(r) {
 				extend(r.ID, b.End)
-				use(r, b.End+1)
+				lastUse[r.ID] = b.End + 1
 			}
 		}
 		for _, e := range b.Succs {
@@ -653,7 +666,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 				if NeedsReg(a) {
 					extend(a.ID, b.End)
 					weight[a.ID] += dw
-					use(a, b.End+1)
+					lastUse[a.ID] = b.End + 1
 				}
 			}
 		}
@@ -675,7 +688,10 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 			openAt[id], lastUse[id] = -1, -1
 		}
 	}
-	return segsOf
+	if sc != nil {
+		sc.touched = touched[:0]
+	}
+	return segsOf, lastUse
 }
 
 // Allocate runs linear-scan register allocation over live ranges with
@@ -698,7 +714,7 @@ func buildSegments(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32, rt
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
 	pos := NumberPositions(f)
 	gid, ng, liveOut, idOf := liveness(f)
-	ivs := buildIntervals(f, pos, liveOut, idOf)
+	ivs := buildIntervals(f, pos, gid, liveOut, idOf)
 	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)

@@ -17,6 +17,9 @@ type scratch struct {
 	clob clobbers
 	// assigned are the scanner's register lists, kept for their capacity.
 	assigned [ssa.MaxRegs][]*interval
+	// touched is buildSegments' list of open values, kept for its
+	// capacity.
+	touched []int32
 }
 
 // scratchOf returns ws's allocator buffers, nil without a workspace.
@@ -44,6 +47,14 @@ func (s *scratch) segBump() *ssa.Bump[seg] {
 		return nil
 	}
 	return &s.segs
+}
+
+// segSlice returns n zero segs.
+func (s *scratch) segSlice(n int) []seg {
+	if s == nil {
+		return make([]seg, n)
+	}
+	return s.segs.Take(n)
 }
 
 // segLists returns n nil []segs.
