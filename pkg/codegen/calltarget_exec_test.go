@@ -11,6 +11,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -141,9 +142,22 @@ func TestCallTargetFacts(t *testing.T) {
 		t.Errorf("calltarget: ConstTable = %s, want %s", got, want)
 	}
 	// imported, copied from, copied to, filled, initialized, set, read.
-	tf := frontend.ModuleFacts(loadWasm(t, "testdata/tablefacts.wasm"))
+	tfm := loadWasm(t, "testdata/tablefacts.wasm")
+	tf := frontend.ModuleFacts(tfm)
 	if got, want := fmt.Sprint(tf.ConstTable), "[false true false false false false true]"; got != want {
 		t.Errorf("tablefacts: ConstTable = %s, want %s", got, want)
+	}
+	// The scan that reads only the bodies validation saw write a table
+	// (lucetc's and the cache's) must find the same.
+	for name, mod := range map[string]*wasm.Module{"calltarget": m, "tablefacts": tfm} {
+		info, err := validate.Module(mod, validate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, some := fmt.Sprint(frontend.ModuleFacts(mod).ConstTable), fmt.Sprint(frontend.ValidatedFacts(mod, info).ConstTable)
+		if some != all {
+			t.Errorf("%s: ConstTable = %s with the validator's info, %s without", name, some, all)
+		}
 	}
 	funcs := map[string]uint32{}
 	for _, e := range m.Exports {

@@ -63,6 +63,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/codegen/regalloc"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -113,12 +114,19 @@ type Stats struct {
 
 // CompileStats is Compile, also telling how the functions were compiled.
 func CompileStats(m *wasm.Module, opts Options) (*object.Object, Stats, error) {
+	return CompileValidated(m, nil, opts)
+}
+
+// CompileValidated is CompileStats of a module whose validation gave info
+// (validate.Module of this very m, unchanged since; nil: not known),
+// which spares the scans of the code info answers already.
+func CompileValidated(m *wasm.Module, info *validate.Info, opts Options) (*object.Object, Stats, error) {
 	var st Stats
-	o, err := compile(m, opts, &st)
+	o, err := compile(m, info, opts, &st)
 	return o, st, err
 }
 
-func compile(m *wasm.Module, opts Options, st *Stats) (*object.Object, error) {
+func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*object.Object, error) {
 	mach, err := machine(opts.Arch)
 	if err != nil {
 		return nil, err
@@ -147,7 +155,7 @@ func compile(m *wasm.Module, opts Options, st *Stats) (*object.Object, error) {
 	var nbase atomic.Int64
 	var facts *frontend.Facts
 	if opts.OptLevel > 0 {
-		facts = frontend.ModuleFacts(m)
+		facts = frontend.ValidatedFacts(m, info)
 	}
 	for w := 0; w < par; w++ {
 		wg.Add(1)

@@ -93,12 +93,13 @@ func Object(b []byte, opts Options, trace Trace) (*object.Object, error) {
 	}
 	trace.stage("decode", start, "%d types, %d imports, %d functions, %d exports", len(m.Types), len(m.Imports), len(m.Funcs), len(m.Exports))
 	start = time.Now()
-	if _, err := validate.Module(m, validate.Options{Parallel: opts.Parallel}); err != nil {
+	info, err := validate.Module(m, validate.Options{Parallel: opts.Parallel})
+	if err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
 	trace.stage("validate", start, "")
 	start = time.Now()
-	o, st, err := codegen.CompileStats(m, opts)
+	o, st, err := codegen.CompileValidated(m, info, opts)
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}

@@ -840,6 +840,7 @@ func (fv *funcValidator) instr(in *wasm.Instr) error {
 		}
 		fv.push(et)
 	case wasm.OpTableSet:
+		fv.fi.WritesTables = true
 		et, err := fv.table(in.Index)
 		if err != nil {
 			return err
@@ -948,6 +949,7 @@ func (fv *funcValidator) prefixFC(in *wasm.Instr) error {
 		}
 		return fv.pop3I32()
 	case wasm.OpTableInit:
+		fv.fi.WritesTables = true
 		tt, err := fv.table(in.Index2)
 		if err != nil {
 			return err
@@ -965,6 +967,7 @@ func (fv *funcValidator) prefixFC(in *wasm.Instr) error {
 		_, err := fv.elem(in.Index)
 		return err
 	case wasm.OpTableCopy:
+		fv.fi.WritesTables = true
 		dt, err := fv.table(in.Index)
 		if err != nil {
 			return err
@@ -978,6 +981,7 @@ func (fv *funcValidator) prefixFC(in *wasm.Instr) error {
 		}
 		return fv.pop3I32()
 	case wasm.OpTableGrow:
+		fv.fi.WritesTables = true
 		et, err := fv.table(in.Index)
 		if err != nil {
 			return err
@@ -997,6 +1001,7 @@ func (fv *funcValidator) prefixFC(in *wasm.Instr) error {
 		fv.push(wasm.I32)
 		return nil
 	case wasm.OpTableFill:
+		fv.fi.WritesTables = true
 		et, err := fv.table(in.Index)
 		if err != nil {
 			return err

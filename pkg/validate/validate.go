@@ -69,6 +69,7 @@ type FuncInfo struct {
 	HasIndirectCalls bool // call_indirect
 	HasLoops         bool
 	UsesTables       bool // table.*, elem.drop or call_indirect
+	WritesTables     bool // table.set, table.grow, table.fill, table.copy or table.init
 	UsesGlobals      bool
 	UsesSIMD         bool // any 0xFD instruction or v128 value
 }

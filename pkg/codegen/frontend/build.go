@@ -168,12 +168,21 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	entryCheck := b.add(ssa.OpInterrupt, ssa.TNone)
 	b.frames = append(b.frames, frame{kind: frFunc, results: f.Results})
 	b.rd.Reset(code.Body)
-	for b.rd.Len() > 0 {
-		var err error
-		if err = b.rd.Read(&b.in); err != nil {
-			return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
+	in := &b.in
+	clean := false // in holds no immediates but readFast's
+	kinds := fastKinds.Get()
+	for body, pos := code.Body, 0; pos < len(body); {
+		if n := readFast(in, body, pos, clean, kinds); n > 0 {
+			pos += n
+			clean = true
+		} else {
+			b.rd.SetPos(pos)
+			if err := b.rd.Read(in); err != nil {
+				return nil, fmt.Errorf("offset %d: %w", code.BodyOffset+b.rd.Pos(), err)
+			}
+			pos = b.rd.Pos()
+			clean = false
 		}
-		in := &b.in
 		b.pos = int32(in.Offset)
 		b.countFuel(in)
 		if err := b.instr(in); err != nil {

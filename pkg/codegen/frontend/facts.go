@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"github.com/lucet-go/lucet/internal/lazy"
+	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -21,7 +22,11 @@ type Facts struct {
 
 // ModuleFacts scans m once for Facts. The scan decodes every body only
 // when some defined table is not exported.
-func ModuleFacts(m *wasm.Module) *Facts {
+func ModuleFacts(m *wasm.Module) *Facts { return ValidatedFacts(m, nil) }
+
+// ValidatedFacts is ModuleFacts of m validated with info (nil: not
+// known), whose scan then reads only the bodies info says write a table.
+func ValidatedFacts(m *wasm.Module, info *validate.Info) *Facts {
 	nt := int(m.NumTables())
 	if nt == 0 || len(m.Tables) == 0 {
 		return &Facts{}
@@ -49,6 +54,11 @@ func ModuleFacts(m *wasm.Module) *Facts {
 	for i := range m.Codes {
 		if left == 0 {
 			break
+		}
+		if info != nil && i < len(info.Funcs) && !info.Funcs[i].WritesTables {
+			// Reading every byte of a big module's code was ~1% of its
+			// compile at opt level 2, and serial.
+			continue
 		}
 		b := m.Codes[i].Body
 		for pos := 0; pos < len(b); {

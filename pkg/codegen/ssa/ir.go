@@ -148,8 +148,8 @@ type Block struct {
 	Aux int64
 	Pos int32
 
-	// succIdx indexes Succs by target for edgeTo (nil: not built).
-	SuccIdx map[*Block]int32
+	// SuccIdx indexes Succs by target for edgeTo (nil: not built).
+	SuccIdx *SuccIndex
 
 	// Braun et al. construction state (the definitions are in the
 	// frontend's table).
@@ -232,12 +232,17 @@ func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 		if cap(f.argSlab)-len(f.argSlab) < len(args) {
 			f.argSlab = make([]*Value, 0, max(min(max(2*f.SlabHint, 64, int(f.NextID)), 8192), len(args)))
 		}
-		n := len(f.argSlab)
-		f.argSlab = append(f.argSlab, args...)
-		v.Args = f.argSlab[n:len(f.argSlab):len(f.argSlab)]
-	}
-	for _, a := range args {
-		a.Uses++
+		// A loop, not append: append's copy of pointers is a call to
+		// typedslicecopy, ~40 instructions for the one to three
+		// operands of nearly every value (~1% of gobig's compile).
+		n, k := len(f.argSlab), len(args)
+		f.argSlab = f.argSlab[:n+k]
+		s := f.argSlab[n : n+k : n+k]
+		for i, a := range args {
+			s[i] = a
+			a.Uses++
+		}
+		v.Args = s
 	}
 	return v
 }
@@ -321,14 +326,15 @@ func (p *Block) EdgeTo(b *Block) int {
 
 func (p *Block) edgeTo(b *Block) int {
 	if len(p.Succs) > 8 {
-		if p.SuccIdx == nil {
-			p.SuccIdx = make(map[*Block]int32, len(p.Succs))
-			for i := len(p.Succs) - 1; i >= 0; i-- {
-				p.SuccIdx[p.Succs[i].B] = int32(i)
-			}
+		x := p.SuccIdx
+		if x == nil {
+			x = newSuccIndex(p.Succs)
+			p.SuccIdx = x
 		}
-		if i, ok := p.SuccIdx[b]; ok && p.Succs[i].B == b {
-			return int(i)
+		if k := uint(b.ID - x.lo); k < uint(len(x.at)) {
+			if i := int(x.at[k]) - 1; i >= 0 && i < len(p.Succs) && p.Succs[i].B == b {
+				return i
+			}
 		}
 	}
 	for i := range p.Succs {
@@ -337,6 +343,28 @@ func (p *Block) edgeTo(b *Block) int {
 		}
 	}
 	panic("codegen: no edge")
+}
+
+// A SuccIndex maps a block's successors to their first edges: at[ID-lo]
+// is 1 + the index in Succs of the first edge to block ID, 0 for none.
+// An array over the successors' range of IDs, not a map: a br_table's
+// targets are most of a function's blocks, and gobig's frontend and
+// passes looked up 400,000 edges, ~1% of its compile through a map.
+type SuccIndex struct {
+	lo int32
+	at []int32
+}
+
+func newSuccIndex(succs []Edge) *SuccIndex {
+	lo, hi := succs[0].B.ID, succs[0].B.ID
+	for _, e := range succs {
+		lo, hi = min(lo, e.B.ID), max(hi, e.B.ID)
+	}
+	x := &SuccIndex{lo: lo, at: make([]int32, hi-lo+1)}
+	for i := len(succs) - 1; i >= 0; i-- {
+		x.at[succs[i].B.ID-lo] = int32(i) + 1
+	}
+	return x
 }
 
 // bitset is a dense set of value IDs.

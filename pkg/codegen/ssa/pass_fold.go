@@ -37,8 +37,12 @@ func fold(f *Func) {
 			}
 			if x := foldValue(v); x != nil {
 				v.fwd = x
-			} else if x := byteSwapOf(v); x != nil {
-				v.Op, v.Args = OpBswap, []*Value{x}
+			} else if v.Op == OpOr {
+				// The op tested here, not in a call per value: byteSwapOf
+				// and mulByPow2 were ~0.3% of gobig's compile saying no.
+				if x := byteSwapOf(v); x != nil {
+					v.Op, v.Args = OpBswap, []*Value{x}
+				}
 			} else if x := doubleEqz(v); x != nil {
 				// eqz (eqz x) is x != 0: one test where there were two
 				// tests and two materialized booleans.
@@ -47,13 +51,15 @@ func fold(f *Func) {
 				insert(i, c)
 				v.Op, v.Args = OpNe, []*Value{x, c}
 			}
-			if k, ok := mulByPow2(v); ok {
-				// The shift count is a new constant: the multiplier
-				// may have other uses.
-				c := f.NewValue(b, OpConst, v.Type)
-				c.Aux, c.Pos = k, v.Pos
-				insert(i, c)
-				v.Op, v.Args = OpShl, []*Value{v.Args[0], c}
+			if v.Op == OpMul {
+				if k, ok := mulByPow2(v); ok {
+					// The shift count is a new constant: the multiplier
+					// may have other uses.
+					c := f.NewValue(b, OpConst, v.Type)
+					c.Aux, c.Pos = k, v.Pos
+					insert(i, c)
+					v.Op, v.Args = OpShl, []*Value{v.Args[0], c}
+				}
 			}
 			if grew {
 				vs = append(Grow(vb, vs, 1), v)

@@ -52,42 +52,52 @@ func foldAddressAdds(f *Func, children domTree) {
 	})
 }
 
-// belowCandidates returns, for each address x ± c of a scalar access
-// in its own block with offset 0 and no explicit check (an access
-// foldAddress may turn into [x - c] off the guard below the memory), how
-// many of its uses are not such accesses. foldAddress folds below the
-// base only when there are none, so that x - c dies and x lives no
-// longer than its block already needed it: folding some uses keeps x - c
-// and makes x live longer beside it, and folding an access in a later
-// block (past a call) makes x, not x - c, the value kept across, both
-// of which cost spills where registers are short (qsort's v[j - 1]
-// after the comparator's call_indirect: 1% more instructions). It reads
-// the Uses fields, which only deadCode recounts exactly: a stale count
-// costs at worst a fold that was not worth it, never a wrong one.
-func belowCandidates(f *Func) map[*Value]int32 {
-	var n map[*Value]int32
+// belowCandidates returns, by value ID, whether x ± c is an address of
+// scalar accesses in its own block with offset 0 and no explicit check
+// (accesses foldAddress may turn into [x - c] off the guard below the
+// memory) and of nothing else. foldAddress folds below the base only
+// then, so that x - c dies and x lives no longer than its block already
+// needed it: folding some uses keeps x - c and makes x live longer
+// beside it, and folding an access in a later block (past a call) makes
+// x, not x - c, the value kept across, both of which cost spills where
+// registers are short (qsort's v[j - 1] after the comparator's
+// call_indirect: 1% more instructions). It reads the Uses fields, which
+// only deadCode recounts exactly: a stale count costs at worst a fold
+// that was not worth it, never a wrong one. (Tables by ID, not maps:
+// the maps were ~0.5% of gobig's compile.)
+func belowCandidates(f *Func) []bool {
+	var n []int32 // by value ID: the accesses counted
+	var cands []*Value
+	vb := f.WS.ValueBump()
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if (v.Op == OpLoad || v.Op == OpStore) && v.Aux == 0 && !explicitlyChecked(v) && isScalarAccess(v) {
 				if a := v.Args[0]; (a.Op == OpAdd || a.Op == OpSub) && a.Block == b {
 					if n == nil {
-						n = map[*Value]int32{}
+						n = f.WS.Int32s(int(f.NextID))
 					}
-					n[a]--
+					if n[a.ID] == 0 {
+						cands = append(Grow(vb, cands, 1), a)
+					}
+					n[a.ID]++
 				}
 			}
 		}
 	}
-	for a, k := range n {
-		n[a] = k + a.Uses
+	if n == nil {
+		return nil
 	}
-	return n
+	below := f.WS.Bools(int(f.NextID))
+	for _, a := range cands {
+		below[a.ID] = a.Uses == n[a.ID]
+	}
+	return below
 }
 
 // foldAddress folds v's address x ± c into its offset when facts show
 // that x ± c does not wrap, or into a displacement below the base when
 // x - c may wrap but every use of x - c can take it (below).
-func foldAddress(v *Value, facts map[*Value]urange, below map[*Value]int32) {
+func foldAddress(v *Value, facts map[*Value]urange, below []bool) {
 	if (v.Op != OpLoad && v.Op != OpStore) || !isScalarAccess(v) {
 		return
 	}
@@ -111,7 +121,7 @@ func foldAddress(v *Value, facts map[*Value]urange, below map[*Value]int32) {
 	}
 	r := rangeOf(x, facts, rangeDepth)
 	off := int64(uint32(v.Aux)) + k
-	if others, ok := below[a]; ok && others == 0 && int64(r.lo)+k < 0 && v.Aux == 0 && k >= -abi.MemGuardBelow && !explicitlyChecked(v) {
+	if int(a.ID) < len(below) && below[a.ID] && int64(r.lo)+k < 0 && v.Aux == 0 && k >= -abi.MemGuardBelow && !explicitlyChecked(v) {
 		// x - c where x may be below c: [base + x - c] faults in the
 		// guard below the memory exactly when x < c, where wasm's
 		// address wraps to 2^32 - (c - x), out of bounds as well (see
