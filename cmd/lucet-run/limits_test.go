@@ -119,3 +119,28 @@ func TestOutputAndFileLimits(t *testing.T) {
 		}
 	}
 }
+
+// --max-table-elements bounds the guest's tables together (table.wasm's
+// two start with 12): growth past it returns -1, a module that starts
+// past it is refused; without it the runtime's most, 1<<24, applies.
+func TestMaxTableElements(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	const tables = "../../testdata/api/table.wasm"
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"--max-table-elements", "20", "--invoke", "grow", tables, "8"}, exitOK, "8\n", ""},
+		{[]string{"--max-table-elements", "20", "--invoke", "grow", tables, "9"}, exitOK, "-1\n", ""},
+		{[]string{"--invoke", "grow", tables, "16777204"}, exitOK, "8\n", ""},
+		{[]string{"--invoke", "grow", tables, "16777205"}, exitOK, "-1\n", ""},
+		{[]string{"--max-table-elements", "10", "--invoke", "size", tables}, exitError, "", "limit of 10"},
+	} {
+		code, stdout, stderr := lucetRun(t, tc.args...)
+		if code != tc.code || stdout != tc.stdout || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d, %q, %q", tc.args, code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+		}
+	}
+}
