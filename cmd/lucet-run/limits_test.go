@@ -144,3 +144,14 @@ func TestMaxTableElements(t *testing.T) {
 		}
 	}
 }
+
+// --max-memory-pages past the most the runtime allows is the most, not the
+// value's low 32 bits (4294967297 was one page): big.wasm's 1024 pages
+// instantiate, and lucet-run goes on to find it has no _start.
+func TestMaxMemoryPagesClamped(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	code, _, stderr := lucetRun(t, "--max-memory-pages", "4294967297", "../../testdata/api/big.wasm")
+	if code != exitError || !strings.Contains(stderr, `no function "_start"`) {
+		t.Errorf("exit %d, stderr %q; want %d and no _start", code, stderr, exitError)
+	}
+}

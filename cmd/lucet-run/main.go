@@ -39,6 +39,7 @@ import (
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/oneproc"
 	_ "github.com/lucet-go/lucet/internal/startstack" // see its package doc
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -342,7 +343,9 @@ func defaultOptions(cl cmdline) (execute.Config, runOptions) {
 
 func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, error) {
 	cfg := execute.Config{
-		MaxMemoryPages: uint32(c.Uint("max-memory-pages")),
+		// Past the most the runtime allows is the most (as 0 is), not the
+		// value's low 32 bits: 4294967297 was one page.
+		MaxMemoryPages: uint32(min(c.Uint("max-memory-pages"), abi.MaxMemPages)),
 		Fuel:           c.Uint64("fuel"),
 		StackSize:      defaultStackSize,
 		Timeout:        c.Duration("timeout"),
