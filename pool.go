@@ -131,10 +131,11 @@ func (r *Runtime) NewPool(cfg PoolConfig) (*Pool, error) {
 	st.StackSize = cfg.Limits.StackBytes
 	st.Timeout = cfg.Limits.Timeout
 	st.Fuel = cfg.Limits.Fuel
+	// The table limit the store will apply (a zero resolved to the
+	// layout's default), for check to refuse a module with ErrTableLimit
+	// before the store does with an error of its own.
 	st.MaxTableElements = cfg.Limits.MaxTableElements
-	// The limits the store will apply, for check to refuse a module with
-	// a typed error before the store does with its own.
-	st = st.WithDefaults()
+	st.MaxTableElements = st.WithDefaults().MaxTableElements
 	return &Pool{rt: r, cfg: cfg, layout: l, store: st}, nil
 }
 
@@ -288,8 +289,9 @@ func (p *Pool) drop(s *slot, reuse bool) {
 }
 
 // check is what does not change between instantiations of mod in p: the
-// layout, the memory and table limits, the imports (until the runtime defines more
-// host functions; with or without WASI). It is worked out once.
+// layout, the memory and table limits, the imports (until the runtime
+// defines more host functions; with or without WASI). It is worked out
+// once.
 func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
 	key := checkKey{p, withWASI}
 	mod.mu.Lock()
