@@ -147,6 +147,7 @@ type gen struct {
 	nfuncs int
 	loops  int // counted loops so far (each has its own counter local)
 	nest   int // loops around the code being generated
+	twins  int // twinLoops so far (each has its own i64 local)
 	// carried counts the loops of each carriedLoop shape (1-3)
 	// generated, for TestGenCarriedLoops.
 	carried       [4]int
@@ -157,6 +158,7 @@ const (
 	genLocals   = 4 // i32 locals after the two parameters
 	genCounters = 8 // loop counter locals after those
 	genFuncs    = 3
+	genTwins    = 4 // i64 locals after the counters, twinLoop's
 	genLoop1    = 1 // type index of [i32] -> [i32]
 	genLoop2    = 2 // type index of [i32 i32] -> [i32 i32]
 )
@@ -336,8 +338,8 @@ func genModule(in []byte) []byte {
 func (g *gen) module() []byte {
 	var bodies [][]byte
 	for i := 0; i < genFuncs; i++ {
-		g.fn, g.loops, g.code = i, 0, nil
-		g.emit(1, genLocals+genCounters, 0x7f)
+		g.fn, g.loops, g.twins, g.code = i, 0, 0, nil
+		g.emit(2, genLocals+genCounters, 0x7f, genTwins, 0x7e)
 		for k := 0; k < 1+int(g.byte1()%3); k++ {
 			g.stmt(4)
 		}
@@ -381,18 +383,26 @@ func uleb32(v int) []byte {
 // reassociation, bounds-check elimination) to be compared with opt 0:
 //
 //	1: a loop with an i32 parameter, updated each iteration and leaving
-//	   it as the result, counting down, with an early exit out of a block;
+//	   it as the result, counting down, with an early exit out of a block,
+//	   and (where there is a later function to call) a value computed
+//	   before the loop from a parameter and a constant, read in the loop
+//	   after a call (what rematerialize recomputes);
 //	2: a loop with two i32 parameters, (a, b) -> (b, a op b op load),
 //	   its counter counting up from 0-3 by 1-4, the load at the counter
-//	   scaled;
+//	   scaled; or (1 in 4) a loop counting an i32 and its i64 twin
+//	   together, the body under a test bounding the i32 (clang's shape of
+//	   mandel's escape count, which mergeInductionVars rewrites);
 //	3: a void loop counting up, reducing loads at the counter scaled into
-//	   a local, storing the local to a fixed address each iteration and
-//	   leaving early when a condition holds.
+//	   a local (an op, or a chain of adds that reassociate rebalances),
+//	   storing the local to a fixed address each iteration, storing again
+//	   at a loaded address under an if (a check elimBoundsChecks drops),
+//	   and leaving early when a condition holds.
 //
-// The counter is ctr alone (the body's statements set only the parameters
-// and genLocals), so every loop runs its count: at most 8 at the top and
-// 3 inside another loop. The loads' offsets are sometimes near the end of
-// the page, so a loop may trap part way, after some of its stores.
+// The counters are reserved locals (the body's statements set only the
+// parameters and genLocals), so every loop runs its count: at most 8 at
+// the top and 3 inside another loop. The loads' offsets are sometimes
+// near the end of the page, so a loop may trap part way, after some of
+// its stores.
 func (g *gen) carriedLoop(depth int, ctr, b byte) {
 	trips := 1 + int32(b>>2&0xf)%8
 	if g.nest > 1 {
@@ -400,17 +410,21 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 	}
 	ops := []byte{0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x77} // add sub mul and or xor shl rotl
 	op := func() { g.emit(ops[g.byte1()%byte(len(ops))]) }
-	// ivLoad pushes a load at the counter shifted left by 0-3, at an
-	// offset within the page's first 256 bytes or (1 in 4) near its end.
-	ivLoad := func() {
-		c := g.byte1()
-		g.emit(0x20, ctr, 0x41, c&3, 0x74)
-		off := int(c >> 2)
+	// ivAddr pushes the counter shifted left by 0-3, ivLoad a load there
+	// at an offset within the page's first 256 bytes or (1 in 4) near its
+	// end, returning the opcode and offset.
+	ivAddr := func(c byte) { g.emit(0x20, ctr, 0x41, c&3, 0x74) }
+	ivLoad := func() (ld byte, off int, c byte) {
+		c = g.byte1()
+		ivAddr(c)
+		off = int(c >> 2)
 		if c&0xc0 == 0xc0 {
 			off = 0xff00 | int(g.byte1())
 		}
-		g.emit([]byte{0x28, 0x2c, 0x2d, 0x2e, 0x2f}[g.byte1()%5], 0)
+		ld = []byte{0x28, 0x2c, 0x2d, 0x2e, 0x2f}[g.byte1()%5]
+		g.emit(ld, 0)
 		g.emit(uleb32(off)...)
+		return ld, off, c
 	}
 	// countUp ends an iteration of a loop counting from start by step:
 	// the compare (lt_s, lt_u or ne) meets the end exactly at trips.
@@ -428,12 +442,30 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 	}
 	switch b >> 6 {
 	case 1:
+		// base = param op constant, before the loop and read in it
+		// after a call: what rematerialize recomputes in the loop
+		// rather than keep in a slot across the call.
+		base := byte(0)
+		if g.fn+1 < g.nfuncs && g.loops < genCounters {
+			base = byte(2 + genLocals + g.loops)
+			g.loops++
+			g.emit(0x20, g.byte1()%2, 0x41)
+			g.sleb(int32(g.byte1()) << 2)
+			g.emit([]byte{0x6a, 0x6b, 0x71, 0x72, 0x73, 0x74}[g.byte1()%6], 0x21, base)
+		}
 		g.emit(0x02, 0x7f) // block (result i32): the early exit
 		g.expr(depth - 1)
 		g.emit(0x41)
 		g.sleb(trips)
 		g.emit(0x21, ctr, 0x03, genLoop1)
 		g.stmt(depth - 1)
+		if base != 0 {
+			g.emit(0x20, base)
+			g.expr(depth - 2)
+			g.emit(0x10, byte(g.fn+1+int(g.byte1())%(g.nfuncs-g.fn-1)), 0x20, base)
+			op()
+			op()
+		}
 		g.expr(depth - 1)
 		op()
 		if c := g.byte1(); c&1 != 0 {
@@ -453,6 +485,10 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 	case 2:
 		c := g.byte1()
 		start, step := int32(c&3), 1+int32(c>>2&3)
+		if c&0x30 == 0x30 && g.twins < genTwins {
+			g.twinLoop(depth, ctr, start, step, start+step*trips)
+			return
+		}
 		t0, t1 := local(), local()
 		g.emit(0x41)
 		g.sleb(start)
@@ -477,13 +513,38 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 		g.emit(0x21, ctr)
 		g.emit(0x02, 0x7f, 0x03, 0x40) // block (result i32) loop
 		g.emit(0x20, acc)
-		ivLoad()
-		op()
+		ld, off, addr := ivLoad()
+		if c&0x80 != 0 {
+			// acc + load + load + e, no constant term: a chain.
+			g.emit(0x6a)
+			ivLoad()
+			g.emit(0x6a)
+			g.expr(depth - 2)
+			g.emit(0x6a)
+		} else {
+			op()
+		}
 		g.emit(0x21, acc)
 		g.stmt(depth - 1)
 		g.emit(0x41)
-		g.sleb(int32(c>>4) * 4)
+		g.sleb(int32(c>>4&3) * 4)
 		g.emit(0x20, acc, 0x36, 2, 0x80, 0x02) // i32.store offset=256
+		// Store under an if at the address and offset the first load
+		// checked, no wider: the if's check is redundant. The address
+		// is recomputed (GVN makes it one value).
+		g.expr(depth - 2)
+		g.emit(0x04, 0x40)
+		ivAddr(addr)
+		g.expr(depth - 2)
+		st := byte(0x3a) // i32.store8
+		if ld == 0x28 {
+			st = []byte{0x36, 0x3a, 0x3b}[g.byte1()%3]
+		} else if ld >= 0x2e {
+			st = []byte{0x3a, 0x3b}[g.byte1()%2]
+		}
+		g.emit(st, 0)
+		g.emit(uleb32(off)...)
+		g.emit(0x0b)
 		if c&0x40 != 0 {
 			g.emit(0x20, acc)
 			g.expr(depth - 2)
@@ -492,4 +553,34 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 		countUp(start, step)
 		g.emit(0x0b, 0x20, acc, 0x0b)
 	}
+}
+
+// twinLoop emits a loop counting ctr and an i64 twin from start by step to
+// end, the body under if ctr <=u end (the guard that lets
+// mergeInductionVars prove the twin is ctr's zero extension), storing the
+// twin each iteration; its value is ctr after the loop.
+func (g *gen) twinLoop(depth int, ctr byte, start, step, end int32) {
+	tw := byte(2 + genLocals + genCounters + g.twins)
+	g.twins++
+	g.emit(0x41)
+	g.sleb(start)
+	g.emit(0x21, ctr, 0x42)
+	g.sleb(start)
+	g.emit(0x21, tw)
+	g.emit(0x03, 0x40, 0x20, ctr, 0x41)
+	g.sleb(end)
+	g.emit(0x4d, 0x04, 0x40) // i32.le_u; if
+	g.stmt(depth - 1)
+	g.emit(0x41)
+	g.sleb(int32(g.byte1()%8) * 8)
+	g.emit(0x20, tw, 0x37, 3, 0xc0, 0x02) // i64.store offset=320
+	g.emit(0x20, ctr, 0x41)
+	g.sleb(step)
+	g.emit(0x6a, 0x21, ctr, 0x20, tw, 0x42)
+	g.sleb(step)
+	g.emit(0x7c, 0x21, tw) // i64.add
+	g.emit(0x20, ctr, 0x41)
+	g.sleb(end)
+	g.emit(0x49, 0x0d, 1) // i32.lt_u; br_if the loop
+	g.emit(0x0b, 0x0b, 0x20, ctr)
 }
