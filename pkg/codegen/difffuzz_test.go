@@ -89,7 +89,7 @@ func FuzzOptLevels(f *testing.F) {
 func TestGenCarriedLoops(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	var shapes [4]int
-	nested := 0
+	nested, twins, remats := 0, 0, 0
 	for range 2000 {
 		in := make([]byte, 16+r.Intn(64))
 		r.Read(in)
@@ -106,15 +106,17 @@ func TestGenCarriedLoops(t *testing.T) {
 			shapes[i] += n
 		}
 		nested += g.carriedNested
+		twins += g.twinLoops
+		remats += g.remats
 	}
-	t.Logf("carried loops of shapes 1-3: %v, %d nested", shapes[1:], nested)
+	t.Logf("carried loops of shapes 1-3: %v, %d nested, %d with an i64 twin, %d with a value to rematerialize", shapes[1:], nested, twins, remats)
 	for s := 1; s <= 3; s++ {
 		if shapes[s] < 100 {
 			t.Errorf("carriedLoop shape %d: %d in 2000 modules", s, shapes[s])
 		}
 	}
-	if nested < 50 {
-		t.Errorf("%d carried loops inside other loops in 2000 modules", nested)
+	if nested < 50 || twins < 50 || remats < 50 {
+		t.Errorf("in 2000 modules, %d carried loops inside other loops, %d with an i64 twin, %d with a value to rematerialize", nested, twins, remats)
 	}
 }
 
@@ -152,6 +154,8 @@ type gen struct {
 	// generated, for TestGenCarriedLoops.
 	carried       [4]int
 	carriedNested int // carried loops inside another loop
+	twinLoops     int // of them
+	remats        int // shape 1 loops with a value for rematerialize
 }
 
 const (
@@ -449,6 +453,7 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 		if g.fn+1 < g.nfuncs && g.loops < genCounters {
 			base = byte(2 + genLocals + g.loops)
 			g.loops++
+			g.remats++
 			g.emit(0x20, g.byte1()%2, 0x41)
 			g.sleb(int32(g.byte1()) << 2)
 			g.emit([]byte{0x6a, 0x6b, 0x71, 0x72, 0x73, 0x74}[g.byte1()%6], 0x21, base)
@@ -562,6 +567,7 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 func (g *gen) twinLoop(depth int, ctr byte, start, step, end int32) {
 	tw := byte(2 + genLocals + genCounters + g.twins)
 	g.twins++
+	g.twinLoops++
 	g.emit(0x41)
 	g.sleb(start)
 	g.emit(0x21, ctr, 0x42)
