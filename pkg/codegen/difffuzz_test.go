@@ -416,7 +416,8 @@ func (g *gen) carriedLoop(depth int, ctr, b byte) {
 	op := func() { g.emit(ops[g.byte1()%byte(len(ops))]) }
 	// ivAddr pushes the counter shifted left by 0-3, ivLoad a load there
 	// at an offset within the page's first 256 bytes or (1 in 4) near its
-	// end, returning the opcode and offset.
+	// end, returning the opcode, the offset and the byte giving the shift
+	// (for ivAddr to make the same address again).
 	ivAddr := func(c byte) { g.emit(0x20, ctr, 0x41, c&3, 0x74) }
 	ivLoad := func() (ld byte, off int, c byte) {
 		c = g.byte1()
