@@ -77,7 +77,8 @@
 // ctx.Err() under errors.Is. Limits.Timeout bounds every call without a
 // context (ErrTimeout), Instance.Kill stops one from another goroutine
 // (ErrKilled), Limits.MaxOutputBytes bounds a WASI guest's output
-// (ErrOutputLimit), Limits.MaxMemoryBytes its memory (ErrMemoryLimit), and
+// (ErrOutputLimit), Limits.MaxMemoryBytes its memory (ErrMemoryLimit),
+// Limits.MaxTableElements its tables (ErrTableLimit), and
 // PoolConfig.MaxInstances the live instances of a pool (ErrPoolFull: it
 // never blocks).
 //

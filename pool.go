@@ -24,6 +24,13 @@ type Limits struct {
 	// instantiate with ErrMemoryLimit; memory.grow past it returns -1 to
 	// the guest.
 	MaxMemoryBytes uint64
+	// MaxTableElements caps the elements of all tables an instance
+	// defines, together (0: the layout's default, 16,777,216 for
+	// LayoutGuard, MaxMemoryBytes/8 for LayoutDense; never more than
+	// 16,777,216). A module whose tables need more at the start fails to
+	// instantiate with ErrTableLimit; table.grow past it returns -1 to the
+	// guest.
+	MaxTableElements uint32
 	// StackBytes is each instance's guest stack (0: 1 MiB); deeper
 	// recursion traps with TrapStackOverflow.
 	StackBytes int
@@ -61,6 +68,9 @@ var (
 	// ErrMemoryLimit is returned (wrapped) when a module's initial memory
 	// is over Limits.MaxMemoryBytes.
 	ErrMemoryLimit = errors.New("lucet: memory limit exceeded")
+	// ErrTableLimit is returned (wrapped) when a module's initial tables
+	// hold more elements than Limits.MaxTableElements.
+	ErrTableLimit = errors.New("lucet: table limit exceeded")
 	// ErrOutputLimit is joined to the TrapInterrupt of a call whose
 	// output passed Limits.MaxOutputBytes.
 	ErrOutputLimit = errors.New("lucet: output limit exceeded")
@@ -121,6 +131,11 @@ func (r *Runtime) NewPool(cfg PoolConfig) (*Pool, error) {
 	st.StackSize = cfg.Limits.StackBytes
 	st.Timeout = cfg.Limits.Timeout
 	st.Fuel = cfg.Limits.Fuel
+	// The table limit the store will apply (a zero resolved to the
+	// layout's default), for check to refuse a module with ErrTableLimit
+	// before the store does with an error of its own.
+	st.MaxTableElements = cfg.Limits.MaxTableElements
+	st.MaxTableElements = st.WithDefaults().MaxTableElements
 	return &Pool{rt: r, cfg: cfg, layout: l, store: st}, nil
 }
 
@@ -194,7 +209,7 @@ type Preopen struct {
 // tables and stack, nothing shared with any other instance but the code.
 // The start function, if any, runs (under Limits.Timeout). Errors name
 // what failed: missing imports (ImportError), ErrPoolFull, ErrPoolClosed,
-// ErrMemoryLimit, a trap in the start function (*Trap).
+// ErrMemoryLimit, ErrTableLimit, a trap in the start function (*Trap).
 func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig) (Instance, error) {
 	if err := ctx.Err(); err != nil {
 		return Instance{}, err
@@ -274,8 +289,9 @@ func (p *Pool) drop(s *slot, reuse bool) {
 }
 
 // check is what does not change between instantiations of mod in p: the
-// layout, the memory limit, the imports (until the runtime defines more
-// host functions; with or without WASI). It is worked out once.
+// layout, the memory and table limits, the imports (until the runtime
+// defines more host functions; with or without WASI). It is worked out
+// once.
 func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
 	key := checkKey{p, withWASI}
 	mod.mu.Lock()
@@ -289,6 +305,15 @@ func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
 		if need, max := mod.m.Meta.Mems[0].Limits.Min, uint64(p.store.MaxMemoryPages); max != 0 && need > max {
 			err = fmt.Errorf("memory of %s is over the limit of %s: %w",
 				humanize.IBytes(need*wasm.PageSize), humanize.IBytes(max*wasm.PageSize), ErrMemoryLimit)
+		}
+	}
+	if err == nil {
+		var need uint64
+		for _, t := range mod.m.Meta.Tables {
+			need += t.Limits.Min
+		}
+		if max := uint64(p.store.MaxTableElements); need > max {
+			err = fmt.Errorf("tables of %d elements are over the limit of %d: %w", need, max, ErrTableLimit)
 		}
 	}
 	if err != nil {

@@ -40,6 +40,8 @@ func TestGolden(t *testing.T) {
 		{"preload-clash", []string{"--preload", "a=x.wasm", "--preload", "a=y.wasm", inv}},
 		{"unknown-import", []string{"--invoke", "run", cmdTestdata + "main.wasm", "1", "2"}},
 		{"bad-max-memory", []string{"--max-memory", "lots", inv}},
+		{"bad-max-table-elements", []string{"--max-table-elements", "lots", inv}},
+		{"over-max-table-elements", []string{"--max-table-elements", "16777217", inv}},
 		{"bad-fuel", []string{"--fuel", "lots", inv}},
 		{"bad-timeout", []string{"--timeout=1x", inv}},
 		{"bad-bool", []string{"--inherit-env=maybe", inv}},

@@ -119,3 +119,39 @@ func TestOutputAndFileLimits(t *testing.T) {
 		}
 	}
 }
+
+// --max-table-elements bounds the guest's tables together (table.wasm's
+// two start with 12): growth past it returns -1, a module that starts
+// past it is refused; without it the runtime's most, 1<<24, applies.
+func TestMaxTableElements(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	const tables = "../../testdata/api/table.wasm"
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"--max-table-elements", "20", "--invoke", "grow", tables, "8"}, exitOK, "8\n", ""},
+		{[]string{"--max-table-elements", "20", "--invoke", "grow", tables, "9"}, exitOK, "-1\n", ""},
+		{[]string{"--invoke", "grow", tables, "16777204"}, exitOK, "8\n", ""},
+		{[]string{"--invoke", "grow", tables, "16777205"}, exitOK, "-1\n", ""},
+		{[]string{"--max-table-elements", "10", "--invoke", "size", tables}, exitError, "", "limit of 10"},
+	} {
+		code, stdout, stderr := lucetRun(t, tc.args...)
+		if code != tc.code || stdout != tc.stdout || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d, %q, %q", tc.args, code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+		}
+	}
+}
+
+// --max-memory-pages past the most the runtime allows is the most, not the
+// value's low 32 bits (4294967297 was one page): big.wasm's 1024 pages
+// instantiate, and lucet-run goes on to find it has no _start.
+func TestMaxMemoryPagesClamped(t *testing.T) {
+	t.Setenv("LUCET_CACHE_DIR", t.TempDir())
+	code, _, stderr := lucetRun(t, "--max-memory-pages", "4294967297", "../../testdata/api/big.wasm")
+	if code != exitError || !strings.Contains(stderr, `no function "_start"`) {
+		t.Errorf("exit %d, stderr %q; want %d and no _start", code, stderr, exitError)
+	}
+}

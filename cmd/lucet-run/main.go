@@ -39,6 +39,7 @@ import (
 	"github.com/lucet-go/lucet/internal/cliflag"
 	"github.com/lucet-go/lucet/internal/oneproc"
 	_ "github.com/lucet-go/lucet/internal/startstack" // see its package doc
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/command"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -182,6 +183,7 @@ func runFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "timeout", Usage: "stop after this long, compiling a .wasm included (0: no limit)"},
 		&cli.StringFlag{Name: "max-memory", Usage: "cap on linear memory, in bytes (e.g. 64MiB; rounded down to 64 KiB pages)"},
 		&cli.UintFlag{Name: "max-memory-pages", Usage: "cap on linear memory growth, in 64 KiB pages (0: 65535, the most the runtime allows)"},
+		&cli.UintFlag{Name: "max-table-elements", Usage: "cap on the elements of the guest's tables together, preloads' included (0: 16777216, the most the runtime allows); past it table.grow returns -1"},
 		&cli.StringFlag{Name: "stack-size", Usage: "guest stack size in bytes (e.g. 512KiB; default 8MiB, enough for Go programs)"},
 		&cli.StringFlag{Name: "max-output", Usage: "cap on what the guest writes to stdout and stderr together, in bytes (e.g. 10MiB); the write that crosses it is cut short, later ones fail with EFBIG"},
 		&cli.UintFlag{Name: "max-open-files", Usage: "cap on the guest's open file descriptors, stdio and --dir included, like ulimit -n; past it opens fail with EMFILE (0: 1024)"},
@@ -324,7 +326,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func wasmtimeHint(err error) string {
 	switch err.Error() {
 	case "flag provided but not defined: -S", "flag provided but not defined: -W":
-		return "; wasmtime's -S and -W options are flags of their own here (--inherit-env, --max-memory, --timeout, --fuel, ...)"
+		return "; wasmtime's -S and -W options are flags of their own here (--inherit-env, --max-memory, --max-table-elements, --timeout, --fuel, ...)"
 	}
 	return ""
 }
@@ -341,7 +343,9 @@ func defaultOptions(cl cmdline) (execute.Config, runOptions) {
 
 func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, error) {
 	cfg := execute.Config{
-		MaxMemoryPages: uint32(c.Uint("max-memory-pages")),
+		// Past the most the runtime allows is the most (as 0 is), not the
+		// value's low 32 bits: 4294967297 was one page.
+		MaxMemoryPages: uint32(min(c.Uint("max-memory-pages"), abi.MaxMemPages)),
 		Fuel:           c.Uint64("fuel"),
 		StackSize:      defaultStackSize,
 		Timeout:        c.Duration("timeout"),
@@ -349,6 +353,11 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 	if cfg.Timeout < 0 {
 		return cfg, nil, usageError{fmt.Errorf("--timeout %v: must not be negative", cfg.Timeout)}
 	}
+	tableElems := c.Uint("max-table-elements")
+	if tableElems > execute.MaxTableElems {
+		return cfg, nil, usageError{fmt.Errorf("--max-table-elements %d: want at most %d", tableElems, execute.MaxTableElems)}
+	}
+	cfg.MaxTableElements = uint32(tableElems)
 	if v := c.String("max-memory"); v != "" {
 		n, err := cliflag.ParseSize(v)
 		if err != nil {

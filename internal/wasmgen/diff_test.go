@@ -357,7 +357,9 @@ func TestDiffRandomModules(t *testing.T) {
 	}
 }
 
-// FuzzDiff compares the generated module of each fuzzed seed.
+// FuzzDiff compares the generated modules of each fuzzed seed: the plain
+// one, and Options.Carried's (TestDiffCarried's loops), which fuzzing
+// otherwise never made.
 func FuzzDiff(f *testing.F) {
 	for _, s := range []int64{1, 2, 3, 1 << 40} {
 		f.Add(s)
@@ -365,6 +367,9 @@ func FuzzDiff(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seed int64) {
 		for _, opt := range []int{2, 0} {
 			diffModule(t, seed, opt)
+		}
+		for _, c := range tiers {
+			diffModuleWith(t, seed, c, wasmgen.Options{Carried: true})
 		}
 	})
 }

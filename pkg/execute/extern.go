@@ -661,8 +661,9 @@ func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
 	return old, true
 }
 
-// maxTableElems bounds every table's reservation (8 bytes an element).
-const maxTableElems = 1 << 24
+// MaxTableElems bounds every table's reservation (8 bytes an element),
+// and Config.MaxTableElements.
+const MaxTableElems = 1 << 24
 
 // Table is a table of references. Elements live in a reservation outside
 // the Go heap that never moves.
@@ -691,7 +692,7 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init, nil, maxTableElems, nil, nil)
+	tb, err := newTable(t, desc, init, nil, MaxTableElems, nil, nil)
 	if err != nil {
 		hostArena.release(desc, 16)
 		return nil, err
@@ -744,7 +745,7 @@ const smallTableBytes = 4 << 10
 // The Table is built in into when it is not nil.
 // ar nil is hostArena.
 func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table, owner *Store) (*Table, error) {
-	maxLen := min(uint64(maxTableElems), capElems)
+	maxLen := min(uint64(MaxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
 	}

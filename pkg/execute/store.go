@@ -29,7 +29,8 @@ type Config struct {
 	// guests of any memory, imported host memories included.
 	MaxMemoryPages uint32
 	// MaxTableElements caps the elements of all tables the store's
-	// instances define, together (0 = 1<<24, 128 MiB of elements; with
+	// instances define, together (0, or more than MaxTableElems:
+	// MaxTableElems, 128 MiB of elements; 0 with
 	// LayoutDense, as many bytes as a memory slot: MaxMemoryPages*8192,
 	// 2,097,152 elements for the default 16 MiB slot): a table whose
 	// minimum would go past it fails to instantiate, and table.grow past
@@ -174,6 +175,29 @@ func (s *Store) SetData(v any) { s.data = v }
 // Data returns what SetData attached, or nil.
 func (s *Store) Data() any { return s.data }
 
+// WithDefaults is c with every zero (or over the maximum) limit replaced
+// by the value a Store built from c would use: for an embedder that checks
+// a module against the store's limits before instantiating it.
+func (c Config) WithDefaults() Config {
+	if c.StackSize <= 0 {
+		c.StackSize = defaultStackSize
+	}
+	if c.MaxMemoryPages == 0 && c.Layout == LayoutDense {
+		c.MaxMemoryPages = defaultDensePages
+	}
+	if c.MaxMemoryPages == 0 || c.MaxMemoryPages > abi.MaxMemPages {
+		c.MaxMemoryPages = abi.MaxMemPages
+	}
+	if c.MaxTableElements == 0 && c.Layout == LayoutDense {
+		// As many bytes as a memory slot, 8 bytes an element.
+		c.MaxTableElements = uint32(min(uint64(c.MaxMemoryPages)*(wasm.PageSize/8), MaxTableElems))
+	}
+	if c.MaxTableElements == 0 || c.MaxTableElements > MaxTableElems {
+		c.MaxTableElements = MaxTableElems
+	}
+	return c
+}
+
 // NewStore makes a store.
 func NewStore(cfg Config) (*Store, error) {
 	s := new(Store)
@@ -189,22 +213,7 @@ func (s *Store) Init(cfg Config) error {
 	if s.exec != 0 || s.closed {
 		return errors.New("execute: init: the store is not new")
 	}
-	if cfg.StackSize <= 0 {
-		cfg.StackSize = defaultStackSize
-	}
-	if cfg.MaxMemoryPages == 0 && cfg.Layout == LayoutDense {
-		cfg.MaxMemoryPages = defaultDensePages
-	}
-	if cfg.MaxMemoryPages == 0 || cfg.MaxMemoryPages > abi.MaxMemPages {
-		cfg.MaxMemoryPages = abi.MaxMemPages
-	}
-	if cfg.MaxTableElements == 0 && cfg.Layout == LayoutDense {
-		// As many bytes as a memory slot, 8 bytes an element.
-		cfg.MaxTableElements = uint32(min(uint64(cfg.MaxMemoryPages)*(wasm.PageSize/8), maxTableElems))
-	}
-	if cfg.MaxTableElements == 0 || cfg.MaxTableElements > maxTableElems {
-		cfg.MaxTableElements = maxTableElems
-	}
+	cfg = cfg.WithDefaults()
 	if cfg.Layout > LayoutDense {
 		return fmt.Errorf("execute: unknown layout %v", cfg.Layout)
 	}
