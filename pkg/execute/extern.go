@@ -753,7 +753,7 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 		return nil, fmt.Errorf("execute: table of %d elements exceeds the limit of %d", t.Limits.Min, maxLen)
 	}
 	if owner != nil && owner.tableElems+t.Limits.Min > uint64(owner.cfg.MaxTableElements) {
-		return nil, fmt.Errorf("execute: table of %d elements: the store's tables would hold more than the limit of %d (Config.MaxTableElements)", t.Limits.Min, owner.cfg.MaxTableElements)
+		return nil, fmt.Errorf("execute: table of %d elements: the store's tables would hold more than the limit of %d elements", t.Limits.Min, owner.cfg.MaxTableElements)
 	}
 	if into == nil {
 		into = new(Table)
