@@ -749,7 +749,7 @@ func (e *emitter) div(v *ssa.Value) {
 			cy = int64(int32(uint32(cy)))
 		}
 	}
-	if !yc || cy == 0 {
+	if yc && cy == 0 || !yc && !nonZero(y) {
 		a.TestRR(sz, ry, ry)
 		a.Jcc(asm.CondE, e.trapLabel(abi.TrapIntegerDivideByZero, v.Pos))
 	}
@@ -788,6 +788,25 @@ func (e *emitter) div(v *ssa.Value) {
 		res = rD
 	}
 	e.finishFrom(v, sz, res)
+}
+
+// nonZero reports whether integer v is never zero: x | c with c nonzero
+// in v's width (a divisor made odd, vm's r[c] | 1), whose division needs
+// no zero check.
+func nonZero(v *ssa.Value) bool {
+	if v.Op != ssa.OpOr {
+		return false
+	}
+	for _, a := range v.Args {
+		c := uint64(a.Aux)
+		if v.Type == ssa.TI32 {
+			c = uint64(uint32(c))
+		}
+		if a.Op == ssa.OpConst && c != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // mulHi: the one-operand mul or imul leaves the product's high half in
