@@ -294,7 +294,7 @@ func (e *emitter) wrap(v *ssa.Value) {
 		// x's own register it is already its zero extension. Go's
 		// booleans, i64.extend_i32_u of a comparison, were a
 		// setcc, movzx and this mov.
-	} else if v.Op == ssa.OpWrap && isReg(x, d) && upperZero(x) {
+	} else if v.Op == ssa.OpWrap && isReg(x, d) && (upperZero(x) || e.wrapsNarrowed(v)) {
 		// The i64 in d is its own wrap: its upper half is zero (the
 		// high word of a 64-bit product, x >> 32 in printf's
 		// arithmetic).
@@ -506,6 +506,10 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		return
 	}
 	sz := v.Type.Size()
+	narrow := e.narrowed(v)
+	if narrow {
+		sz = 32
+	}
 	d := e.dst(v, rA)
 	if v.Op == ssa.OpAdd && (x.Fused || y.Fused) {
 		// x + (i << k) from fuseScaledAdds, x = z + c fused too: the
@@ -563,7 +567,7 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		}
 	}
 	e.load(d, x)
-	if imm, ok := imm32(y); ok && imm == 0 && op != asm.ALUAnd {
+	if imm, ok := imm32(y); ok && imm == 0 && op != asm.ALUAnd && !narrow {
 		e.finish(v, d) // x + 0, x - 0, x | 0, x ^ 0
 		return
 	}
@@ -680,6 +684,9 @@ func (e *emitter) mul(v *ssa.Value) {
 		x, y = y, x
 	}
 	sz := v.Type.Size()
+	if e.narrowed(v) {
+		sz = 32
+	}
 	d := e.dst(v, rA)
 	if imm, ok := imm32(y); ok {
 		a.ImulRRI(sz, d, e.gpr(x, rC), imm)

@@ -83,8 +83,11 @@ func (e *emitter) copyReturn(t *ssa.Block) bool {
 	for _, p := range t.Params {
 		e.spillAtDef(p)
 	}
-	for _, v := range t.Values {
+	at := e.at
+	defer func() { e.at = at }()
+	for k, v := range t.Values {
 		start := e.a.Len()
+		e.at = k // narrow.go and callfold.go read it
 		if err := e.value(v); err != nil {
 			// The same error comes again where t itself is emitted.
 			return true
