@@ -9,6 +9,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // aluOps and shiftOps are arrays, not maps: the linker lays them out, so
@@ -306,7 +307,8 @@ func (e *emitter) wrap(v *ssa.Value) {
 
 // upperZero reports whether i64 value x has its upper 32 bits zero by
 // its operation: an unsigned shift right by 32 to 63, a zero extension,
-// an and with a mask below 2^32, a bit count.
+// an and with a mask below 2^32, a bit count, a zero-extending load of
+// at most 4 bytes (loadOp writes it with a 32-bit mov or movzx).
 func upperZero(x *ssa.Value) bool {
 	if x.Type != ssa.TI64 || x.Fused {
 		return false
@@ -317,6 +319,11 @@ func upperZero(x *ssa.Value) bool {
 		return k.Op == ssa.OpConst && k.Aux&63 >= 32
 	case ssa.OpExtendU, ssa.OpClz, ssa.OpCtz, ssa.OpPopcnt:
 		return true
+	case ssa.OpLoad:
+		switch wasm.Opcode(x.Aux2) {
+		case wasm.OpI64Load8U, wasm.OpI64Load16U, wasm.OpI64Load32U:
+			return true
+		}
 	case ssa.OpAnd:
 		for _, m := range x.Args {
 			if m.Op == ssa.OpConst && uint64(m.Aux) <= math.MaxUint32 {
@@ -528,7 +535,7 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		}
 		ri := e.gpr(y.Args[0], rC)
 		rx := e.gpr(x, rA)
-		k := y.Args[1].Aux & int64(sz-1)
+		k := y.Args[1].Aux & int64(v.Type.Size()-1)
 		a.Lea(sz, d, asm.MI(rx, ri, uint8(1)<<k, disp))
 		e.finish(v, d)
 		return

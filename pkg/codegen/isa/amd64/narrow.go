@@ -14,9 +14,10 @@ import "github.com/lucet-go/lucet/pkg/codegen/ssa"
 //
 // The wrap must come right after the operation in its block: both ends
 // then recognize the pair from the block index of the value being
-// emitted (e.at), with no table. Operations with a fused operand keep
-// their width: a fused load is read at its own size (guard-page faults),
-// a scaled add's shift count is masked by the type's width.
+// emitted (e.at), with no table. An operation with a fused load keeps
+// its width: the load is read at its own size (guard-page faults). A
+// scaled add (fuseScaledAdds: lea c(z, y, 2^k), k at most 3) narrows
+// like any add.
 
 // narrowOps are the i64 operations whose low 32 bits depend only on
 // their operands' low 32 bits.
@@ -26,13 +27,13 @@ var narrowOps = [ssa.OpCount]bool{
 }
 
 // narrowable reports whether v is an i64 operation of narrowOps whose
-// only use is w, a wrap, with no fused operand.
+// only use is w, a wrap, with no fused operand but a scaled add's.
 func narrowable(v, w *ssa.Value) bool {
 	if v.Type != ssa.TI64 || !narrowOps[v.Op] || v.Uses != 1 || w.Op != ssa.OpWrap || w.Args[0] != v {
 		return false
 	}
 	for _, a := range v.Args {
-		if a.Fused {
+		if a.Fused && (v.Op != ssa.OpAdd || a.Op != ssa.OpShl && a.Op != ssa.OpAdd) {
 			return false
 		}
 	}
