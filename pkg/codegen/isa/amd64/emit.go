@@ -1026,10 +1026,7 @@ func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 			t = r
 			break
 		}
-		// The block the saves are made at is emitted, and entered
-		// (shrinkwrap.go), as is one that loads split values (emit_split.go)
-		// or stores values at a loop exit (regalloc.Result.ExitStores).
-		if len(chain) > len(e.f.Blocks) || t == e.saveAt || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) || len(e.ra.Reloads(t)) > 0 || len(e.ra.ExitStores(t)) > 0 {
+		if len(chain) > len(e.f.Blocks) || e.blockWork(t) || len(t.Values) != 0 || t.Kind != ssa.BlockPlain || len(t.Params) != 0 || !e.noMoves(t.Succs[0]) {
 			break
 		}
 		chain = append(chain, t)
@@ -1040,6 +1037,21 @@ func (e *emitter) thread(b *ssa.Block) *ssa.Block {
 	}
 	e.threaded[b.ID] = t
 	return t
+}
+
+// blockWork reports whether b's code does more than its values, edge
+// moves and terminator: the callee-saved saves at its top when it is
+// e.saveAt (shrinkwrap.go), the stores of values at a loop exit at its
+// top (regalloc.Result.ExitStores), the loads of split values before its
+// terminator (emit_split.go). Such a block must be emitted and entered
+// where it is, so the three ways of not entering it ask this one
+// question: thread jumping past it, findLatches folding its moves into
+// its predecessor's branch, copyReturn copying it. For a return block
+// (copyReturn) the loads never apply, since it enters no loop; the
+// question stays whole so that each caller's safety does not rest on
+// which kind of block it happens to look at.
+func (e *emitter) blockWork(b *ssa.Block) bool {
+	return b == e.saveAt || len(e.ra.ExitStores(b)) > 0 || len(e.ra.Reloads(b)) > 0
 }
 
 // resetChecked forgets the bounds checks of the previous block. A map

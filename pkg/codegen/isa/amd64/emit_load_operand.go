@@ -37,8 +37,9 @@ func memUses(m asm.Mem, r asm.Reg) bool { return m.Base == r || m.Index == r }
 
 // intBinLoad emits d = x op [m] for an integer operation with a fused
 // load. The load's address register may be the one the result takes (its
-// last use is the load), and the copy of x into d comes before the access:
-// then the operation goes through RAX.
+// last use is the load), and the copy of x into d comes before the access.
+// Then a commutative operation loads [m] into d first (the address is read
+// before d is written) and applies x to it; another goes through RAX.
 func (e *emitter) intBinLoad(v, l, x *ssa.Value, op asm.ALUOp) {
 	a := e.a
 	m := e.loadOperand(l)
@@ -46,6 +47,10 @@ func (e *emitter) intBinLoad(v, l, x *ssa.Value, op asm.ALUOp) {
 	d := e.dst(v, rA)
 	w := d
 	if memUses(m, d) && !isReg(x, d) {
+		if ssa.OpInfos[v.Op].Commutative {
+			e.loadThenApply(v, l, x, m, d, op)
+			return
+		}
 		w = rA
 	}
 	e.load(w, x)
@@ -62,6 +67,30 @@ func (e *emitter) intBinLoad(v, l, x *ssa.Value, op asm.ALUOp) {
 	if v.Op != ssa.OpMul {
 		e.flagsFor = v // ZF says whether v is zero until the next instruction
 	}
+}
+
+// loadThenApply emits d = [m] op x as a load into d and op with x from
+// its location: two instructions where the way through RAX (copy x there,
+// op [m], copy to d) takes three.
+func (e *emitter) loadThenApply(v, l, x *ssa.Value, m asm.Mem, d asm.Reg, op asm.ALUOp) {
+	a := e.a
+	sz := v.Type.Size()
+	e.guardSite(l)
+	a.MovRM(sz, d, m)
+	if v.Op != ssa.OpMul {
+		e.aluSrc(op, sz, d, x)
+		e.finish(v, d)
+		e.flagsFor = v
+		return
+	}
+	if imm, ok := imm32(x); ok {
+		a.ImulRRI(sz, d, d, imm)
+	} else if spilled(x) {
+		a.ImulRM(sz, d, slotMem(x.Loc.Slot))
+	} else {
+		a.ImulRR(sz, d, e.gpr(x, rC))
+	}
+	e.finish(v, d)
 }
 
 // floatBinLoad emits d = x op [m] for a float operation with a fused load

@@ -9,6 +9,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // aluOps and shiftOps are arrays, not maps: the linker lays them out, so
@@ -294,7 +295,7 @@ func (e *emitter) wrap(v *ssa.Value) {
 		// x's own register it is already its zero extension. Go's
 		// booleans, i64.extend_i32_u of a comparison, were a
 		// setcc, movzx and this mov.
-	} else if v.Op == ssa.OpWrap && isReg(x, d) && upperZero(x) {
+	} else if v.Op == ssa.OpWrap && isReg(x, d) && (upperZero(x) || e.wrapsNarrowed(v)) {
 		// The i64 in d is its own wrap: its upper half is zero (the
 		// high word of a 64-bit product, x >> 32 in printf's
 		// arithmetic).
@@ -306,7 +307,8 @@ func (e *emitter) wrap(v *ssa.Value) {
 
 // upperZero reports whether i64 value x has its upper 32 bits zero by
 // its operation: an unsigned shift right by 32 to 63, a zero extension,
-// an and with a mask below 2^32, a bit count.
+// an and with a mask below 2^32, a bit count, a zero-extending load of
+// at most 4 bytes (loadOp writes it with a 32-bit mov or movzx).
 func upperZero(x *ssa.Value) bool {
 	if x.Type != ssa.TI64 || x.Fused {
 		return false
@@ -317,6 +319,11 @@ func upperZero(x *ssa.Value) bool {
 		return k.Op == ssa.OpConst && k.Aux&63 >= 32
 	case ssa.OpExtendU, ssa.OpClz, ssa.OpCtz, ssa.OpPopcnt:
 		return true
+	case ssa.OpLoad:
+		switch wasm.Opcode(x.Aux2) {
+		case wasm.OpI64Load8U, wasm.OpI64Load16U, wasm.OpI64Load32U:
+			return true
+		}
 	case ssa.OpAnd:
 		for _, m := range x.Args {
 			if m.Op == ssa.OpConst && uint64(m.Aux) <= math.MaxUint32 {
@@ -506,6 +513,10 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		return
 	}
 	sz := v.Type.Size()
+	narrow := e.narrowed(v)
+	if narrow {
+		sz = 32
+	}
 	d := e.dst(v, rA)
 	if v.Op == ssa.OpAdd && (x.Fused || y.Fused) {
 		// x + (i << k) from fuseScaledAdds, x = z + c fused too: the
@@ -524,7 +535,7 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		}
 		ri := e.gpr(y.Args[0], rC)
 		rx := e.gpr(x, rA)
-		k := y.Args[1].Aux & int64(sz-1)
+		k := y.Args[1].Aux & int64(v.Type.Size()-1)
 		a.Lea(sz, d, asm.MI(rx, ri, uint8(1)<<k, disp))
 		e.finish(v, d)
 		return
@@ -563,7 +574,7 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 		}
 	}
 	e.load(d, x)
-	if imm, ok := imm32(y); ok && imm == 0 && op != asm.ALUAnd {
+	if imm, ok := imm32(y); ok && imm == 0 && op != asm.ALUAnd && !narrow {
 		e.finish(v, d) // x + 0, x - 0, x | 0, x ^ 0
 		return
 	}
@@ -680,6 +691,9 @@ func (e *emitter) mul(v *ssa.Value) {
 		x, y = y, x
 	}
 	sz := v.Type.Size()
+	if e.narrowed(v) {
+		sz = 32
+	}
 	d := e.dst(v, rA)
 	if imm, ok := imm32(y); ok {
 		a.ImulRRI(sz, d, e.gpr(x, rC), imm)
@@ -749,7 +763,7 @@ func (e *emitter) div(v *ssa.Value) {
 			cy = int64(int32(uint32(cy)))
 		}
 	}
-	if !yc || cy == 0 {
+	if yc && cy == 0 || !yc && !nonZero(y) {
 		a.TestRR(sz, ry, ry)
 		a.Jcc(asm.CondE, e.trapLabel(abi.TrapIntegerDivideByZero, v.Pos))
 	}
@@ -788,6 +802,25 @@ func (e *emitter) div(v *ssa.Value) {
 		res = rD
 	}
 	e.finishFrom(v, sz, res)
+}
+
+// nonZero reports whether integer v is never zero: x | c with c nonzero
+// in v's width (a divisor made odd, vm's r[c] | 1), whose division needs
+// no zero check.
+func nonZero(v *ssa.Value) bool {
+	if v.Op != ssa.OpOr {
+		return false
+	}
+	for _, a := range v.Args {
+		c := uint64(a.Aux)
+		if v.Type == ssa.TI32 {
+			c = uint64(uint32(c))
+		}
+		if a.Op == ssa.OpConst && c != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // mulHi: the one-operand mul or imul leaves the product's high half in

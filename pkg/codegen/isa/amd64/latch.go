@@ -58,7 +58,7 @@ func (e *emitter) findLatches() {
 		for k, s := range b.Succs {
 			sb := s.B
 			if sb.Kind != ssa.BlockPlain || len(sb.Values) != 0 || len(sb.Params) != 0 || len(sb.Preds) != 1 ||
-				sb == f.Entry || len(s.Args) != 0 || e.noMoves(sb.Succs[0]) || len(e.ra.ExitStores(sb)) > 0 {
+				sb == f.Entry || len(s.Args) != 0 || e.noMoves(sb.Succs[0]) || e.blockWork(sb) {
 				continue
 			}
 			if pos == nil {

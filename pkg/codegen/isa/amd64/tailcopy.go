@@ -74,9 +74,8 @@ func copyableOp(op ssa.Op) bool {
 // copyReturn emits return block t in place of a jump to it, when t is
 // small enough (copyableReturn), and reports whether it did.
 func (e *emitter) copyReturn(t *ssa.Block) bool {
-	// The saves are made at the top of e.saveAt: a copy would skip them.
-	// So would it the stores at a loop exit (regalloc.Result.ExitStores).
-	if !copyableReturn(t) || t == e.saveAt || len(e.ra.ExitStores(t)) > 0 {
+	// A copy would skip t's saves or stores (blockWork).
+	if !copyableReturn(t) || e.blockWork(t) {
 		return false
 	}
 	flags, cmp, cmpPrev := e.flagsFor, e.cmpFlags, e.prevCmp
@@ -84,8 +83,11 @@ func (e *emitter) copyReturn(t *ssa.Block) bool {
 	for _, p := range t.Params {
 		e.spillAtDef(p)
 	}
-	for _, v := range t.Values {
+	at := e.at
+	defer func() { e.at = at }()
+	for k, v := range t.Values {
 		start := e.a.Len()
+		e.at = k // narrow.go and callfold.go read it
 		if err := e.value(v); err != nil {
 			// The same error comes again where t itself is emitted.
 			return true
