@@ -121,13 +121,20 @@ type Bump[T any] struct {
 
 // Take returns n zero Ts.
 func (b *Bump[T]) Take(n int) []T {
+	s := b.takeDirty(n)
+	clear(s)
+	return s
+}
+
+// takeDirty is Take without the clearing: the Ts may be left over from
+// before the last Reset.
+func (b *Bump[T]) takeDirty(n int) []T {
 	if b.n+n > len(b.buf) {
 		b.buf = fresh.Make[T](max(2*len(b.buf), n, 1024))
 		b.n = 0
 	}
 	s := b.buf[b.n : b.n+n : b.n+n]
 	b.n += n
-	clear(s)
 	return s
 }
 
@@ -146,9 +153,13 @@ func Grow[T any](b *Bump[T], s []T, k int) []T {
 	return b.grow(s, k)
 }
 
-// grow is Grow's slow path: s copied into new room from b.
+// grow is Grow's slow path: s copied into new room from b. The room
+// past len(s) is not cleared: it is out of the slice's length, and the
+// appends Grow is for write it before anything reads it. Clearing it
+// was ~1% of gobig's -O 2 compile (callgrind: ~1.2M grows, the pointer
+// ones through memclrHasPointers and its write barriers).
 func (b *Bump[T]) grow(s []T, k int) []T {
-	t := b.Take(max(2*cap(s), len(s)+k, 4))[:len(s)]
+	t := b.takeDirty(max(2*cap(s), len(s)+k, 4))[:len(s)]
 	copy(t, s)
 	return t
 }
