@@ -523,16 +523,47 @@ func (d *decoder) refType() wasm.ValType {
 	return t
 }
 
-func (d *decoder) valTypes() []wasm.ValType {
+// valTypes decodes a list of value types, cut from *block while it has
+// room (see typeBlock) and allocated on its own otherwise.
+func (d *decoder) valTypes(block *[]wasm.ValType) []wasm.ValType {
 	n := d.count(1)
 	if d.err != nil || n == 0 {
 		return nil
 	}
-	ts := make([]wasm.ValType, n)
+	var ts []wasm.ValType
+	if n <= len(*block) {
+		// Capped, so that an append to one list cannot overwrite the next.
+		ts, *block = (*block)[:n:n], (*block)[n:]
+	} else {
+		ts = make([]wasm.ValType, n)
+	}
 	for i := range ts {
 		ts[i] = d.valType()
 	}
 	return ts
+}
+
+// typeBlock returns one slice with room for the value types of the n
+// function types that follow, counted by a pass over them that checks
+// nothing else, so that their 2n lists are one allocation instead of one
+// each (lucet-run hello.so: 13 types, 26 lists, about half of the load's
+// allocations). A pass that runs into an error returns an empty block and
+// leaves reporting it to the decoding, which then allocates each list.
+func (d *decoder) typeBlock(n int) []wasm.ValType {
+	pos, total := d.pos, 0
+	for i := 0; i < 2*n && d.err == nil; i++ {
+		k := d.count(1)
+		d.raw(k)
+		total += k
+	}
+	if d.err != nil {
+		d.err, total = nil, 0
+	}
+	d.pos = pos
+	if total == 0 {
+		return nil
+	}
+	return make([]wasm.ValType, total)
 }
 
 func (d *decoder) limits() wasm.Limits {
@@ -612,9 +643,10 @@ func (d *decoder) decodeMeta(m *Meta) {
 	d.what = "types"
 	if n := d.count(2); n > 0 {
 		m.Types = make([]wasm.FuncType, n)
+		block := d.typeBlock(n)
 		for i := range m.Types {
-			m.Types[i].Params = d.valTypes()
-			m.Types[i].Results = d.valTypes()
+			m.Types[i].Params = d.valTypes(&block)
+			m.Types[i].Results = d.valTypes(&block)
 		}
 	}
 
