@@ -791,23 +791,43 @@ func (d *decoder) decodeMeta(m *Meta) {
 		}
 	}
 
+	// Both stub tables in one allocation: the import stubs' count, past
+	// the entry stubs, is looked up first.
 	d.what = "entry stubs"
-	if n := d.count(1); n > 0 {
-		m.EntryStubs = make([]uint32, n)
+	n := d.count(1)
+	var stubs []uint32
+	if pos := d.pos; d.err == nil {
+		for range n {
+			d.uint()
+		}
+		k := d.count(1)
+		if d.err != nil {
+			d.err, k = nil, 0
+		}
+		d.pos = pos
+		if n+k > 0 {
+			stubs = make([]uint32, n+k)
+		}
+	}
+	if n > 0 {
+		m.EntryStubs, stubs = stubs[:n:n], stubs[n:]
 		for i := range m.EntryStubs {
 			m.EntryStubs[i] = d.stub()
 		}
 	}
 	d.what = "import stubs"
 	if n := d.count(1); n > 0 {
-		m.ImportStubs = make([]uint32, n)
+		if n > len(stubs) {
+			stubs = make([]uint32, n) // only after an error, which stops the decoding
+		}
+		m.ImportStubs = stubs[:n:n]
 		for i := range m.ImportStubs {
 			m.ImportStubs[i] = d.stub()
 		}
 	}
 
 	d.what = "sites"
-	n := d.count(siteSize)
+	n = d.count(siteSize)
 	for d.err == nil && d.pos%siteAlign != 0 {
 		if d.byte() != 0 {
 			d.fail("nonzero padding before the site table")
