@@ -170,6 +170,12 @@ func FuzzUnmarshalMeta(f *testing.F) {
 		Types: []wasm.FuncType{{Params: []wasm.ValType{wasm.I32}}}, EntryStubs: []uint32{object.NoStub, 300}, ImportStubs: []uint32{5}}).MarshalBinary()
 	f.Add(stubs)
 	f.Add(stubs[:len(stubs)-4])
+	// InImage data segments, decoded by a loop of their own.
+	imaged, _ := (&object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1, Datas: []object.Data{
+		{Mode: wasm.SegmentActive, InImage: true, Offset: object.Const{Op: wasm.OpI32Const, Value: 1 << 20}, Len: 300},
+		{Mode: wasm.SegmentPassive, Init: []byte{1}},
+		{Mode: wasm.SegmentActive, InImage: true, Offset: object.Const{Op: wasm.OpI64Const, Value: 1 << 40}, Len: 7}}}).MarshalBinary()
+	f.Add(imaged)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m, aliased object.Meta
 		err := m.UnmarshalBinary(b)
