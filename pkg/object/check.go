@@ -276,6 +276,12 @@ func (m *Meta) check(textLen int) error {
 			if uint64(d.Mem) >= uint64(nMems) {
 				return fmt.Errorf("data segment %d: memory %d out of range (%d memories)", i, d.Mem, nMems)
 			}
+			// An i32.const offset (nearly every segment, tens of
+			// thousands in a big module) is valid as it is; only
+			// others are made an expression to check.
+			if d.Offset.Op == wasm.OpI32Const {
+				break
+			}
 			e := d.Offset.Expr()
 			if err := cx.check(&e, wasm.I32); err != nil {
 				return fmt.Errorf("data segment %d: offset: %w", i, err)
