@@ -206,7 +206,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 		return nil, nil, err
 	}
 	m = &Module{Meta: p.Meta, Checksum: p.Header.Checksum, Data: p.Data}
-	maps := [][]byte{b}
+	maps := append(make([][]byte, 0, 2), b) // the file's and the code's
 	if code, mapping, ok := execInPlace(fd, b, p.Header.TextOff, p.Header.TextSize); ok {
 		m.Code = code
 		maps = append(maps, mapping)
@@ -655,7 +655,14 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 		typ, flags         uint32
 		off, vaddr, filesz uint64
 	}
-	progs := make([]prog, phnum)
+	// On the stack for the few program headers link writes (one
+	// allocation less per load), on the heap for a stranger file.
+	var progBuf [8]prog
+	progs := progBuf[:0]
+	if phnum > uint64(len(progBuf)) {
+		progs = make([]prog, phnum)
+	}
+	progs = progs[:phnum]
 	for i := range progs {
 		ph := b[phoff+56*uint64(i):]
 		progs[i] = prog{le.Uint32(ph), le.Uint32(ph[4:]), le.Uint64(ph[8:]), le.Uint64(ph[16:]), le.Uint64(ph[32:])}
@@ -727,7 +734,12 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 			return nil, fmt.Errorf("%w: .text is not inside an executable segment", ErrNotModule)
 		}
 	}
-	meta := new(object.Meta)
+	// The image and its metadata in one allocation: they live as long.
+	im := new(struct {
+		img  Image
+		meta object.Meta
+	})
+	meta := &im.meta
 	// The site table and data bytes stay in b, which outlives the module
 	// (File keeps the file mapped; Bytes and Inspect callers must not
 	// modify b).
@@ -744,7 +756,8 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Image{Header: h, Text: text, Meta: meta, Data: data}, nil
+	im.img = Image{Header: h, Text: text, Meta: meta, Data: data}
+	return &im.img, nil
 }
 
 // findHeader returns the contents of the module header section, looked up

@@ -575,3 +575,27 @@ func TestFeaturesLZCNTAskedWhenNeeded(t *testing.T) {
 		t.Errorf("child: %v\n%s", err, out)
 	}
 }
+
+// BenchmarkLoadFiles loads each object named in LUCET_LOAD_BENCH (a
+// space-separated list, e.g. hello.so and gobig.so compiled by this
+// tree's lucetc) as lucet-run does: File, then Close. The objects are
+// not checked in (gobig.so is 9 MB), hence the variable; without it
+// there is nothing to measure.
+func BenchmarkLoadFiles(b *testing.B) {
+	paths := strings.Fields(os.Getenv("LUCET_LOAD_BENCH"))
+	if len(paths) == 0 {
+		b.Skip("LUCET_LOAD_BENCH names no objects to load")
+	}
+	for _, p := range paths {
+		b.Run(filepath.Base(p), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m, err := File(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m.Close()
+			}
+		})
+	}
+}

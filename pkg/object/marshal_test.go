@@ -160,6 +160,22 @@ func FuzzUnmarshalMeta(f *testing.F) {
 	f.Add(hdr())
 	empty, _ := (&object.Meta{FormatVersion: object.FormatVersion, Start: -1}).MarshalBinary()
 	f.Add(empty)
+	// The passes that size the value-type block and the stub tables
+	// ahead of the decoding: types whose lists end early or hold a bad
+	// type, and stub tables cut short at each end.
+	pre := append(hdr(), abi.Version, 0, 0, 0, 0, 0, 0)
+	f.Add(append(append([]byte(nil), pre...), 2, 1, 0x7f, 0, 1, 0x55, 0))
+	f.Add(append(append([]byte(nil), pre...), 2, 1, 0x7f, 0, 3, 0x7f))
+	stubs, _ := (&object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1,
+		Types: []wasm.FuncType{{Params: []wasm.ValType{wasm.I32}}}, EntryStubs: []uint32{object.NoStub, 300}, ImportStubs: []uint32{5}}).MarshalBinary()
+	f.Add(stubs)
+	f.Add(stubs[:len(stubs)-4])
+	// InImage data segments, decoded by a loop of their own.
+	imaged, _ := (&object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1, Datas: []object.Data{
+		{Mode: wasm.SegmentActive, InImage: true, Offset: object.Const{Op: wasm.OpI32Const, Value: 1 << 20}, Len: 300},
+		{Mode: wasm.SegmentPassive, Init: []byte{1}},
+		{Mode: wasm.SegmentActive, InImage: true, Offset: object.Const{Op: wasm.OpI64Const, Value: 1 << 40}, Len: 7}}}).MarshalBinary()
+	f.Add(imaged)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m, aliased object.Meta
 		err := m.UnmarshalBinary(b)
