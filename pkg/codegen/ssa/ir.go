@@ -331,10 +331,8 @@ func (p *Block) edgeTo(b *Block) int {
 			x = newSuccIndex(p.Succs)
 			p.SuccIdx = x
 		}
-		if k := uint(b.ID - x.lo); k < uint(len(x.at)) {
-			if i := int(x.at[k]) - 1; i >= 0 && i < len(p.Succs) && p.Succs[i].B == b {
-				return i
-			}
+		if i := x.find(b.ID); i >= 0 && i < len(p.Succs) && p.Succs[i].B == b {
+			return i
 		}
 	}
 	for i := range p.Succs {
@@ -349,10 +347,15 @@ func (p *Block) edgeTo(b *Block) int {
 // is 1 + the index in Succs of the first edge to block ID, 0 for none.
 // An array over the successors' range of IDs, not a map: a br_table's
 // targets are most of a function's blocks, and gobig's frontend and
-// passes looked up 400,000 edges, ~1% of its compile through a map.
+// passes looked up 400,000 edges, ~1% of its compile through a map. A
+// br_table whose few targets span many blocks (deeply nested ones) takes
+// the map: an array per br_table over the span grew memory with the
+// product of br_tables and nesting depth (4,000 of each, 10 targets: 31
+// -> 109 MB peak for a 120 KB module).
 type SuccIndex struct {
 	lo int32
 	at []int32
+	m  map[int32]int32 // sparse targets: 1 + the index by block ID
 }
 
 func newSuccIndex(succs []Edge) *SuccIndex {
@@ -360,11 +363,29 @@ func newSuccIndex(succs []Edge) *SuccIndex {
 	for _, e := range succs {
 		lo, hi = min(lo, e.B.ID), max(hi, e.B.ID)
 	}
+	if int(hi-lo) >= 4*len(succs)+64 {
+		x := &SuccIndex{m: make(map[int32]int32, len(succs))}
+		for i := len(succs) - 1; i >= 0; i-- {
+			x.m[succs[i].B.ID] = int32(i) + 1
+		}
+		return x
+	}
 	x := &SuccIndex{lo: lo, at: make([]int32, hi-lo+1)}
 	for i := len(succs) - 1; i >= 0; i-- {
 		x.at[succs[i].B.ID-lo] = int32(i) + 1
 	}
 	return x
+}
+
+// find returns the index of the first edge to block id, -1 for none.
+func (x *SuccIndex) find(id int32) int {
+	if x.m != nil {
+		return int(x.m[id]) - 1
+	}
+	if k := uint(id - x.lo); k < uint(len(x.at)) {
+		return int(x.at[k]) - 1
+	}
+	return -1
 }
 
 // bitset is a dense set of value IDs.
