@@ -1,7 +1,6 @@
 package frontend
 
 import (
-	"github.com/lucet-go/lucet/internal/lazy"
 	"github.com/lucet-go/lucet/pkg/validate"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
@@ -50,7 +49,7 @@ func ValidatedFacts(m *wasm.Module, info *validate.Info) *Facts {
 		}
 	}
 	var r wasm.Reader
-	kind := immKinds.Get()
+	kind := fastKinds.Get() // the immediates' shapes readFast decodes
 	for i := range m.Codes {
 		if left == 0 {
 			break
@@ -65,20 +64,24 @@ func ValidatedFacts(m *wasm.Module, info *validate.Info) *Facts {
 			// Most instructions are stepped over by their immediates'
 			// shape; the rest, table.set and the 0xfc table operations
 			// among them, are decoded.
-			switch kind[b[pos]] {
-			case immNone:
+			k := kind[b[pos]]
+			if b[pos] == byte(wasm.OpTableSet) {
+				k = fastSlow
+			}
+			switch k {
+			case fastNone:
 				pos++
 				continue
-			case immLEB:
+			case fastIndex, fastI32, fastI64:
 				pos = skipLEB(b, pos+1)
 				continue
-			case immMemarg:
+			case fastMemarg:
 				pos = skipLEB(b, skipLEB(b, pos+1))
 				continue
-			case immF32:
+			case fastF32:
 				pos += 5
 				continue
-			case immF64:
+			case fastF64:
 				pos += 9
 				continue
 			}
@@ -107,40 +110,6 @@ func ValidatedFacts(m *wasm.Module, info *validate.Info) *Facts {
 func (b *builder) constTable(t uint32) bool {
 	return b.facts != nil && int(t) < len(b.facts.ConstTable) && b.facts.ConstTable[t]
 }
-
-// How ModuleFacts steps over a one-byte opcode's immediates (immSlow:
-// decode the instruction).
-const (
-	immSlow = iota
-	immNone
-	immLEB    // one LEB128 integer
-	immMemarg // two
-	immF32
-	immF64
-)
-
-// immKinds is built on first use, so linking the frontend costs no
-// start-up work.
-var immKinds = lazy.Value[*[256]byte]{New: func() *[256]byte {
-	var t [256]byte
-	for op := wasm.OpI32Eqz; op <= wasm.OpI64Extend32S; op++ {
-		t[op] = immNone
-	}
-	for _, op := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpElse, wasm.OpEnd, wasm.OpReturn,
-		wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
-		t[op] = immNone
-	}
-	for _, op := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet,
-		wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpRefFunc,
-		wasm.OpI32Const, wasm.OpI64Const} {
-		t[op] = immLEB
-	}
-	for op := wasm.OpI32Load; op <= wasm.OpI64Store32; op++ {
-		t[op] = immMemarg
-	}
-	t[wasm.OpF32Const], t[wasm.OpF64Const] = immF32, immF64
-	return &t
-}}
 
 // skipLEB returns the position after the LEB128 integer at p (past the
 // end of b when it runs off it).

@@ -111,7 +111,8 @@ func fastU32(body []byte, p int) (uint32, int) {
 	return 0, 0
 }
 
-// How readFast decodes each one-byte opcode (fastSlow: it does not).
+// How readFast decodes each one-byte opcode (fastSlow: it does not), and
+// how ValidatedFacts steps over its immediates.
 const (
 	fastSlow = iota
 	fastNone
