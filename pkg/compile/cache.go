@@ -197,24 +197,6 @@ func (c *Cache) openTrusted(path string) (fd int, st *syscall.Stat_t, err error)
 	return fd, st, nil
 }
 
-// fdReader reads a descriptor openTrusted opened.
-type fdReader int
-
-func (fd fdReader) Read(b []byte) (int, error) {
-	for {
-		n, err := syscall.Read(int(fd), b)
-		switch {
-		case err == syscall.EINTR:
-			continue
-		case err != nil:
-			return 0, err
-		case n == 0 && len(b) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
-	}
-}
-
 // record is what KEY.src says about KEY.so: the module it was compiled
 // from, the object's checksum, and KEY itself, which covers the compiler
 // and the options. Without the key, an entry moved under the key of the
@@ -282,7 +264,7 @@ func (c *Cache) get(key string, src [32]byte) (*load.Module, bool) {
 	if err != nil {
 		return nil, false
 	}
-	rec, ok := parseRecord(fdReader(rf))
+	rec, ok := parseRecord(load.FDReader(rf))
 	syscall.Close(rf)
 	if !ok || rec.source != src {
 		c.warn("cache entry %s does not record the module being loaded; recompiling", c.path(key, ".src"))

@@ -67,7 +67,7 @@ func (c *Cache) lookupID(id load.FileID, opts Options) (*load.Module, bool) {
 	if err != nil {
 		return nil, false
 	}
-	src, ok := parseFileRecord(fdReader(fd))
+	src, ok := parseFileRecord(load.FDReader(fd))
 	syscall.Close(fd)
 	if !ok {
 		c.warn("cache entry %s is not a record of a file; reading the file", p)

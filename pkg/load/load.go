@@ -232,7 +232,7 @@ func readFD(fd int, size int64, regular bool) ([]byte, error) {
 	if !regular {
 		// A pipe, a FIFO or /dev/zero: of unknown length, perhaps
 		// endless, and refused as soon as it cannot be a module.
-		b, err := sniff.ReadAll(fdReader(fd), nil, 0)
+		b, err := sniff.ReadAll(FDReader(fd), nil, 0)
 		if err != nil {
 			return nil, fmt.Errorf("read: %w", err)
 		}
@@ -272,10 +272,11 @@ func (r *preader) Read(p []byte) (int, error) {
 	}
 }
 
-// fdReader reads a file descriptor it does not own, retrying EINTR.
-type fdReader int
+// FDReader reads a file descriptor it does not own, retrying EINTR (the
+// compile cache reads its entries with it too).
+type FDReader int
 
-func (r fdReader) Read(p []byte) (int, error) {
+func (r FDReader) Read(p []byte) (int, error) {
 	for {
 		n, err := unix.Read(int(r), p)
 		switch {
