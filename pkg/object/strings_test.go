@@ -42,23 +42,31 @@ func TestUnmarshalStringAllocs(t *testing.T) {
 			if c.long > 0 {
 				m.Exports = []wasm.Export{{Name: strings.Repeat("x", c.long), Kind: wasm.ExternFunc}}
 			}
-			b, err := m.MarshalBinary()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got object.Meta
-			allocs := testing.AllocsPerRun(10, func() {
-				got = object.Meta{}
-				if err := got.UnmarshalBinary(b); err != nil {
-					t.Fatal(err)
-				}
-			})
-			if !reflect.DeepEqual(got, m) {
-				t.Fatalf("round trip differs")
-			}
+			_, allocs := roundTripAllocs(t, m)
 			if allocs > c.maxAllocs {
 				t.Errorf("decoding %d names took %.0f allocations, want at most %.0f", c.funcs, allocs, c.maxAllocs)
 			}
 		})
 	}
+}
+
+// roundTripAllocs marshals m, decodes it again (10 times, counting the
+// allocations of one decoding) and fails unless the result is m.
+func roundTripAllocs(t *testing.T, m object.Meta) (object.Meta, float64) {
+	t.Helper()
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got object.Meta
+	allocs := testing.AllocsPerRun(10, func() {
+		got = object.Meta{}
+		if err := got.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !reflect.DeepEqual(got, m) {
+		t.Fatalf("round trip differs")
+	}
+	return got, allocs
 }

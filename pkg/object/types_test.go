@@ -27,20 +27,7 @@ func TestUnmarshalTypeAllocs(t *testing.T) {
 		}
 		m.Types = append(m.Types, ft)
 	}
-	b, err := m.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got object.Meta
-	allocs := testing.AllocsPerRun(10, func() {
-		got = object.Meta{}
-		if err := got.UnmarshalBinary(b); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if !reflect.DeepEqual(got, m) {
-		t.Fatalf("round trip differs")
-	}
+	got, allocs := roundTripAllocs(t, m)
 	if allocs > 3 {
 		t.Errorf("decoding %d types took %.0f allocations, want at most 3", len(m.Types), allocs)
 	}
