@@ -203,14 +203,8 @@ func (g *gen) carried() {
 			g.exitTest(kind%10, ctr, ptr, start, end, pstart, pend, n, step, pstride, uwrap, swrap)
 		}
 		if escape {
-			g.local(0x20, first+7)
-			g.local(0x20, first+7)
-			g.op(0xa2)
-			g.local(0x20, first+8)
-			g.local(0x20, first+8)
-			g.op(0xa2, 0xa0, 0x44)
-			g.body = appendF64(g.body, 4)
-			g.op(0x63, 0x71) // f64.lt, i32.and
+			g.escapeTest(first)
+			g.op(0x71) // i32.and
 		}
 	}
 	if top {
@@ -316,6 +310,19 @@ func (g *gen) carried() {
 		g.op(0x36)
 		g.memarg()
 	}
+}
+
+// escapeTest pushes mandel's escape test on the f64 locals first+7 and
+// first+8 (x*x + y*y < 4).
+func (g *gen) escapeTest(first int) {
+	for _, v := range []int{first + 7, first + 8} {
+		g.local(0x20, v)
+		g.local(0x20, v)
+		g.op(0xa2) // f64.mul
+	}
+	g.op(0xa0, 0x44) // f64.add, f64.const
+	g.body = appendF64(g.body, 4)
+	g.op(0x63) // f64.lt
 }
 
 // exitTest pushes whether the carried loop goes on, after its counters
@@ -779,14 +786,8 @@ func (g *gen) ivMerge() {
 		g.i32(s)
 		g.op(0x6a)
 		g.local(0x21, q)
-		g.local(0x20, first+7)
-		g.local(0x20, first+7)
-		g.op(0xa2)
-		g.local(0x20, first+8)
-		g.local(0x20, first+8)
-		g.op(0xa2, 0xa0, 0x44)
-		g.body = appendF64(g.body, 4)
-		g.op(0x63, 0x0d, 0x01)
+		g.escapeTest(first)
+		g.op(0x0d, 0x01)
 	case 2: // q's step against a constant it may or may not reach
 		g.local(0x20, q)
 		g.i32(s)
