@@ -66,6 +66,7 @@ func flags() []cli.Flag {
 		&cli.BoolFlag{Name: "run", Usage: "the same as --call _start"},
 		&cli.StringFlag{Name: "layout", Value: "guard", Usage: "region layout: guard (guard pages, fastest) or dense (explicit bounds checks, most instances per process)"},
 		&cli.StringFlag{Name: "max-memory", Usage: "linear memory limit per instance (e.g. 16MiB; default: dense 16MiB, guard 4GiB)"},
+		&cli.UintFlag{Name: "max-table-elements", Usage: "cap on the elements of an instance's tables together (0: 16777216, the most the runtime allows); past it table.grow returns -1"},
 		&cli.BoolFlag{Name: "json", Usage: "print one JSON object (peerbench inst's field names) instead of text"},
 	}
 }
@@ -226,6 +227,11 @@ func options(c *cli.Context) (bench.Options, error) {
 			return o, fmt.Errorf("--max-memory %s: want a multiple of 64KiB, at most 4GiB", s)
 		}
 	}
+	tableElems := c.Uint("max-table-elements")
+	if tableElems > execute.MaxTableElems {
+		return o, fmt.Errorf("--max-table-elements %d: want at most %d", tableElems, execute.MaxTableElems)
+	}
+	o.MaxTableElements = uint32(tableElems)
 	return o, nil
 }
 

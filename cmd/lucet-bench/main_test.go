@@ -12,6 +12,7 @@ import (
 
 func TestCommandLine(t *testing.T) {
 	const traps = "../../pkg/bench/testdata/traps.wasm"
+	const tables = "../../testdata/api/table.wasm"
 	dir := t.TempDir()
 	// A truncated module, and one whose _start is unreachable.
 	refused := filepath.Join(dir, "refused.wasm")
@@ -65,6 +66,10 @@ func TestCommandLine(t *testing.T) {
 		{"stdin refused", []string{"-n", "1", "--live", "", "-"}, 1, "", "<stdin>: decode"},
 		{"run stdin", []string{"run", "-", "world"}, 0, "Hello from Lucet, world!\n", `PEERBENCH {"cmd":"run"`},
 		{"compile stdin", []string{"compile", "--reps", "1", "-"}, 0, "compile <stdin>", ""},
+		// table.wasm's two tables start with 12 elements together.
+		{"table limit", []string{"--max-table-elements", "12", "-n", "10", "--live", "", tables}, 0, "table limit 12 elements", ""},
+		{"table limit refuses", []string{"--max-table-elements", "11", "-n", "10", "--live", "", tables}, 1, "", "limit of 11"},
+		{"table limit past the most", []string{"--max-table-elements", "16777217", traps}, 2, "", "--max-table-elements 16777217: want at most 16777216"},
 		{"dense", []string{"--layout", "dense", "--max-memory", "1MiB", "-n", "10", "--live", "20", "--call", "oob", traps}, 0, "layout dense, memory limit 1.0 MiB", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,8 +28,11 @@ type Options struct {
 	// memory each costs.
 	Live      []int
 	Layout    api.Layout
-	MaxMemory uint64   // memory limit per instance in bytes (0: the layout's default)
-	Args      []string // the guest's argv
+	MaxMemory uint64 // memory limit per instance in bytes (0: the layout's default)
+	// MaxTableElements caps the elements of an instance's tables
+	// together (0: the runtime's most, as lucet.Limits says).
+	MaxTableElements uint32
+	Args             []string // the guest's argv
 	// Progress, when not nil, is kept up to date for a progress display.
 	Progress *Progress
 }
@@ -42,6 +45,7 @@ type Result struct {
 	Wasm      string     `json:"wasm"`
 	Layout    api.Layout `json:"layout"`
 	MaxMemory uint64     `json:"max_memory_bytes,omitempty"`
+	MaxTable  uint32     `json:"max_table_elements,omitempty"`
 	N         int        `json:"n"`
 	Warmup    int        `json:"warmup"`
 	Parallel  int        `json:"parallel"`
@@ -185,7 +189,7 @@ func Run(mod *Module, path string, opts Options) (*Result, error) {
 	if opts.Parallel > opts.Instances {
 		opts.Parallel = opts.Instances
 	}
-	f, err := NewFactory(mod, opts.Layout, opts.MaxMemory, opts.Args)
+	f, err := NewFactory(mod, opts.Layout, lucet.Limits{MaxMemoryBytes: opts.MaxMemory, MaxTableElements: opts.MaxTableElements}, opts.Args)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +199,7 @@ func Run(mod *Module, path string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Cmd: "inst", Engine: "lucet", Wasm: path, Layout: opts.Layout, MaxMemory: opts.MaxMemory,
+	res := &Result{Cmd: "inst", Engine: "lucet", Wasm: path, Layout: opts.Layout, MaxMemory: opts.MaxMemory, MaxTable: opts.MaxTableElements,
 		N: opts.Instances, Warmup: opts.Warmup, Parallel: opts.Parallel, Keep: opts.Keep, Call: opts.Call, Live: []Live{}}
 	Settle()
 	base := ReadProcMem()

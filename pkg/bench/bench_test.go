@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucet-go/lucet"
 	"github.com/lucet-go/lucet/api"
 )
 
@@ -207,7 +208,7 @@ func BenchmarkInstantiate(b *testing.B) {
 	for _, l := range []api.Layout{api.LayoutGuard, api.LayoutDense} {
 		b.Run(l.String(), func(b *testing.B) {
 			mod := loadT(b, hello, l)
-			f, err := NewFactory(mod, l, 0, []string{"hello"})
+			f, err := NewFactory(mod, l, lucet.Limits{}, []string{"hello"})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -227,7 +228,7 @@ func BenchmarkInstantiate(b *testing.B) {
 // GOMAXPROCS goroutines.
 func BenchmarkInstantiateRun(b *testing.B) {
 	mod := loadT(b, hello, api.LayoutGuard)
-	f, err := NewFactory(mod, api.LayoutGuard, 0, []string{"hello"})
+	f, err := NewFactory(mod, api.LayoutGuard, lucet.Limits{}, []string{"hello"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func BenchmarkInstantiateRun(b *testing.B) {
 // whose pool is closed fails its first New, so each loop ends at once.
 func TestHugeCountsNotPreallocated(t *testing.T) {
 	mod := loadT(t, "testdata/traps.wasm", api.LayoutGuard)
-	f, err := NewFactory(mod, api.LayoutGuard, 0, nil)
+	f, err := NewFactory(mod, api.LayoutGuard, lucet.Limits{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

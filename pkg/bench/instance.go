@@ -62,12 +62,12 @@ type Factory struct {
 	cfg  lucet.InstanceConfig
 }
 
-// NewFactory prepares to instantiate mod in layout l with a memory limit
-// of maxMemory bytes (0 for the layout's default) and argv args, and makes
+// NewFactory prepares to instantiate mod in layout l within lim (zero
+// fields take the layout's and runtime's defaults) and argv args, and makes
 // one instance to check that it can (a module compiled for guard pages
 // cannot run in the dense layout).
-func NewFactory(mod *Module, l api.Layout, maxMemory uint64, args []string) (*Factory, error) {
-	pool, err := mod.rt.NewPool(lucet.PoolConfig{Layout: &l, Limits: lucet.Limits{MaxMemoryBytes: maxMemory}})
+func NewFactory(mod *Module, l api.Layout, lim lucet.Limits, args []string) (*Factory, error) {
+	pool, err := mod.rt.NewPool(lucet.PoolConfig{Layout: &l, Limits: lim})
 	if err != nil {
 		return nil, err
 	}

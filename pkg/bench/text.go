@@ -21,6 +21,9 @@ func WriteText(w io.Writer, r *Result) error {
 	if r.MaxMemory != 0 {
 		fmt.Fprintf(&b, ", memory limit %s", humanize.IBytes(r.MaxMemory))
 	}
+	if r.MaxTable != 0 {
+		fmt.Fprintf(&b, ", table limit %s elements", humanize.Comma(int64(r.MaxTable)))
+	}
 	if r.Keep {
 		b.WriteString(", all kept alive")
 	}
