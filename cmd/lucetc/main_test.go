@@ -326,7 +326,7 @@ func TestSpecModules(t *testing.T) {
 			t.Errorf("%s: %v", filepath.Base(f), err)
 			continue
 		}
-		if len(img.Meta.Funcs) != len(m.Funcs) || len(img.Meta.Exports) != len(m.Exports) || len(img.Meta.Datas) != len(m.Datas) {
+		if len(img.Meta.Funcs) != len(m.Funcs) || len(img.Meta.Exports) != len(m.Exports) || img.Meta.NumDatas() != len(m.Datas) {
 			t.Errorf("%s: metadata lost functions, exports or data", filepath.Base(f))
 		}
 		if img.Data == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -67,6 +68,48 @@ func TestKeyCoversWhatChangesCode(t *testing.T) {
 	}
 	if Key(append(b[:len(b):len(b)], 0), Options{}) == base {
 		t.Error("the module's bytes do not change the key")
+	}
+}
+
+// Every field of Options but Parallel changes the key, each alone: an
+// option added to Options and left out of the key fails here. And the
+// key's bytes are the same from run to run (a fixed encoding, not one
+// that depends on the process).
+func TestKeyCoversEveryOption(t *testing.T) {
+	b := readWasm(t, "hello.wasm")
+	base := Key(b, Options{})
+	if again := Key(b, Options{}); again != base {
+		t.Fatalf("the same inputs gave keys %s and %s", base, again)
+	}
+	seen := map[string]string{base: "zero options"}
+	typ := reflect.TypeFor[Options]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		var o Options
+		v := reflect.ValueOf(&o).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			v.SetInt(1)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			v.SetUint(1)
+		case reflect.String:
+			v.SetString("x")
+		default:
+			t.Fatalf("Options.%s: a %s, which this test cannot set; give it a value and the key an encoding of it", f.Name, v.Kind())
+		}
+		k := Key(b, o)
+		if f.Name == "Parallel" {
+			if k != base {
+				t.Error("the number of compile threads changes the key")
+			}
+			continue
+		}
+		if prev, dup := seen[k]; dup {
+			t.Errorf("Options.%s set gives the key of %s", f.Name, prev)
+		}
+		seen[k] = f.Name
 	}
 }
 

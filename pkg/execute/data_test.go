@@ -60,6 +60,11 @@ func TestDataImage(t *testing.T) {
 			if got := lm.Meta.InImage(); got != tt.complete {
 				t.Fatalf("active segments stored in the image = %v, want %v", got, tt.complete)
 			}
+			// The loader keeps such segments encoded (object.Meta.Datas);
+			// what follows instantiates from that form.
+			if got := lm.Meta.Datas == nil; got != (tt.name == "complete, all active") || lm.Meta.NumDatas() != len(tt.o.Meta.Datas) {
+				t.Fatalf("kept encoded %v, %d segments, for %d", got, lm.Meta.NumDatas(), len(tt.o.Meta.Datas))
+			}
 			viaImage := instantiateData(t, func(s *Store) (*Instance, error) { return s.Instantiate(lm, nil) })
 			if tt.name == "complete, all active" && viaImage.datas != nil {
 				t.Error("an instance of a module without passive segments keeps a segment table")

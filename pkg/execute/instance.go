@@ -87,11 +87,7 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 		return nil, fmt.Errorf("execute: object has ABI version %d, runtime has %d", meta.ABIVersion, abi.Version)
 	}
 	m := &module{meta: meta, code: code, size: size}
-	for i := range meta.Datas {
-		if meta.Datas[i].Mode == wasm.SegmentPassive {
-			m.passiveData = true
-		}
-	}
+	m.passiveData = meta.HasPassiveData()
 	for i, imp := range meta.Imports {
 		if int(imp.Kind) >= len(m.importOf) {
 			return nil, fmt.Errorf("execute: import %d: bad kind %d", i, imp.Kind)
@@ -765,8 +761,8 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		return nil, fmt.Errorf("execute: data segments are stored in a memory image that memory 0 cannot take")
 	}
 	if !imaged || mod.passiveData {
-		inst.datas = make([][]byte, len(meta.Datas))
-		for i, d := range meta.Datas {
+		inst.datas = make([][]byte, meta.NumDatas())
+		for i, d := range meta.DataSegments() {
 			if d.Mode != wasm.SegmentActive || !imaged {
 				inst.datas[i] = d.Init
 			}
@@ -805,7 +801,7 @@ func (inst *Instance) applyDatas() abi.TrapCode {
 			m.smallPages(false)
 		}
 	}()
-	for i, d := range inst.mod.meta.Datas {
+	for i, d := range inst.mod.meta.DataSegments() {
 		if d.Mode != wasm.SegmentActive {
 			continue
 		}

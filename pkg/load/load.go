@@ -51,7 +51,7 @@ type Module struct {
 	// Data is the pre-laid-out image of memory 0 (see link); nil for
 	// FromObject. The runtime uses it when Data.Complete (the active
 	// segments' bytes are then only there: object.Data.InImage), else it
-	// applies Meta.Datas.
+	// applies the metadata's segments (Meta.DataSegments).
 	Data *link.DataImage
 
 	// mappings are unmapped by Close: the code's, and for File the whole

@@ -140,8 +140,8 @@ func checkDataImage(m *object.Meta, img *link.DataImage) error {
 		return fmt.Errorf("data segments stored in a memory image the object lacks (no complete image)")
 	}
 	if !in && complete && len(img.Pages) > 0 {
-		for i := range m.Datas {
-			if m.Datas[i].Mode == wasm.SegmentActive {
+		for i, d := range m.DataSegments() {
+			if d.Mode == wasm.SegmentActive {
 				return fmt.Errorf("data segment %d stored both in the metadata and in a complete memory image", i)
 			}
 		}

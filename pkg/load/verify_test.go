@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/codegen"
 	"github.com/lucet-go/lucet/pkg/compile"
 	"github.com/lucet-go/lucet/pkg/execute"
@@ -139,6 +140,7 @@ func craft(t *testing.T, b []byte, mutate func(m *object.Meta)) []byte {
 		t.Fatal(err)
 	}
 	m := *img.Meta
+	m.ExpandDatas() // a mutation may edit the segments
 	m.Globals = append([]wasm.Global(nil), m.Globals...)
 	m.Elems = append([]wasm.Elem(nil), m.Elems...)
 	for i := range m.Elems {
@@ -220,6 +222,58 @@ func TestCraftedMetadata(t *testing.T) {
 	}
 }
 
+// TestCraftedImagedData: data segments the loader keeps encoded (all in
+// the memory image, object.Meta.Datas) are checked at load as decoded ones
+// are: one placed past the initial memory is refused in one line, not
+// left to the instance.
+func TestCraftedImagedData(t *testing.T) {
+	i32 := func(v uint64) object.Const { return object.Const{Op: wasm.OpI32Const, Value: v} }
+	o := &object.Object{Meta: object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1,
+		Mems: []wasm.MemType{{Limits: wasm.Limits{Min: 1}}},
+		Datas: []object.Data{
+			{Mode: wasm.SegmentActive, Offset: i32(16), Init: []byte("hello")},
+			{Mode: wasm.SegmentActive, Offset: i32(65000), Init: make([]byte, 100)},
+		}}}
+	b, err := link.ELF(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := load.Bytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Meta.Datas != nil || m.Meta.NumDatas() != 2 {
+		t.Fatalf("segments not kept encoded: Datas %v, %d segments", m.Meta.Datas, m.Meta.NumDatas())
+	}
+	m.Close()
+	for _, tt := range []struct {
+		name   string
+		offset uint64 // segment 1's, of the same encoded length as 65000
+		want   string
+	}{
+		{"fits", 65436, ""},
+		{"past initial memory", 65437, "data segment 1: in the memory image but ends at 0x10001, past the 0x10000-byte initial memory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := load.Bytes(craft(t, b, func(m *object.Meta) { m.Datas[1].Offset.Value = tt.offset }))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				m.Close()
+				return
+			}
+			if err == nil {
+				m.Close()
+				t.Fatal("accepted")
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "load: ") {
+				t.Errorf("error %q, want one line starting \"load: \" containing %q", msg, tt.want)
+			}
+		})
+	}
+}
+
 // TestPolicyOption: the host's reservation limit is the host's.
 func TestPolicyOption(t *testing.T) {
 	b := seeds(t)[0]
@@ -286,7 +340,7 @@ func contract(img *load.Image) [32]byte {
 	for _, e := range m.Elems {
 		fmt.Fprintf(h, "e%d;", e.Type)
 	}
-	fmt.Fprintf(h, "%d %d|%v|%v", len(m.Mems), len(m.Datas), m.EntryStubs, m.ImportStubs)
+	fmt.Fprintf(h, "%d %d|%v|%v", len(m.Mems), m.NumDatas(), m.EntryStubs, m.ImportStubs)
 	var s [32]byte
 	h.Sum(s[:0])
 	return s

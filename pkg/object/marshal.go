@@ -125,7 +125,11 @@ func (m *Meta) marshal(inImage bool) ([]byte, error) {
 			e.constExpr(&el.Init[j])
 		}
 	}
-	e.uint(uint64(len(m.Datas)))
+	if m.imaged.n > 0 && len(m.Datas) > 0 {
+		return nil, errBothDatas
+	}
+	e.uint(uint64(m.NumDatas()))
+	e.b = append(e.b, m.imaged.enc...) // canonical: as encoding each would write it
 	for i := range m.Datas {
 		d := &m.Datas[i]
 		imaged, n := d.InImage, d.Len
@@ -177,7 +181,7 @@ func (m *Meta) marshal(inImage bool) ([]byte, error) {
 }
 
 func totalDataLen(m *Meta, inImage bool) int {
-	n := 0
+	n := len(m.imaged.enc)
 	for i := range m.Datas {
 		n += 16
 		if !inImage || m.Datas[i].Mode != wasm.SegmentActive {
@@ -248,6 +252,10 @@ func (e *encoder) globalType(t wasm.GlobalType) {
 		e.byte(0)
 	}
 }
+
+// errBothDatas refuses a Meta that keeps data segments encoded (see
+// Meta.Datas) and has others put in Datas beside them.
+var errBothDatas = errors.New("data segments both kept encoded and in Datas (ExpandDatas before editing them)")
 
 // dataInImage is set in a data segment's mode byte for Data.InImage; the
 // segment's length then takes the place of its bytes.
@@ -769,7 +777,18 @@ func (d *decoder) decodeMeta(m *Meta) {
 
 	d.what = "data"
 	if n := d.count(6); n > 0 {
-		m.Datas = make([]Data, n)
+		// Segments of the linker's image shape stay encoded (see
+		// Meta.Datas); imagedRun's pass over them is the decoding's.
+		if k, end := imagedRun(d.b[d.pos:], n); k >= 0 {
+			enc := d.b[d.pos : d.pos+k : d.pos+k]
+			if !d.alias {
+				enc = append([]byte(nil), enc...)
+			}
+			m.imaged = imagedDatas{n: n, enc: enc, maxEnd: end}
+			d.pos += k
+		} else {
+			m.Datas = make([]Data, n)
+		}
 		for i := range m.Datas {
 			dt := &m.Datas[i]
 			if d.imagedData(dt) {

@@ -96,7 +96,17 @@ type Meta struct {
 	Exports []wasm.Export
 	Start   int64 // function index, or -1
 	Elems   []wasm.Elem
-	Datas   []Data
+	// Datas are the data segments of a Meta built in memory. A Meta
+	// decoded from an object whose every segment lies in its memory image
+	// in the linker's one shape (active, memory 0, an i32.const offset)
+	// keeps them encoded instead and leaves Datas nil, as a Go program has
+	// tens of thousands of them (gobig.so: 41,276, 2.2 MB decoded) that
+	// the runtime never reads one by one. Read the segments through
+	// NumDatas and DataSegments, which serve both forms; ExpandDatas
+	// decodes them into Datas for a caller that edits them.
+	Datas []Data
+	// imaged holds the encoded segments that take the place of Datas.
+	imaged imagedDatas
 
 	// EntryStubs[t] is the code offset of the entry stub for type index t
 	// (see abi), or NoStub if no function of that type is callable from Go.
@@ -164,6 +174,9 @@ func (d *Data) Size() int {
 // InImage reports whether m's active data segments are stored in its
 // memory image (Data.InImage) rather than in Datas.
 func (m *Meta) InImage() bool {
+	if m.imaged.n > 0 {
+		return true
+	}
 	for i := range m.Datas {
 		if m.Datas[i].Mode == wasm.SegmentActive {
 			return m.Datas[i].InImage

@@ -206,7 +206,7 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 		}
 		r.DataImage.Bytes = uint64(len(img.Data.Pages)) * link.DataPageSize
 	}
-	for i, d := range m.Datas {
+	for i, d := range m.DataSegments() {
 		dr := dataReport{Index: i, Mode: modeString(d.Mode), Size: d.Size()}
 		if d.Mode == wasm.SegmentActive {
 			dr.Mem, dr.Offset = d.Mem, constString(d.Offset.Expr())
