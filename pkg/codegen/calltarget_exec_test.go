@@ -147,6 +147,14 @@ func TestCallTargetFacts(t *testing.T) {
 	if got, want := fmt.Sprint(tf.ConstTable), "[false true false false false false true]"; got != want {
 		t.Errorf("tablefacts: ConstTable = %s, want %s", got, want)
 	}
+	// FixedTable: defined, not exported, never grown (the size the
+	// runtime gives it is then exact).
+	if got, want := fmt.Sprint(facts.FixedTable), "[true true false false]"; got != want {
+		t.Errorf("calltarget: FixedTable = %s, want %s", got, want)
+	}
+	if got, want := fmt.Sprint(tf.FixedTable), "[false true true true true true true]"; got != want {
+		t.Errorf("tablefacts: FixedTable = %s, want %s", got, want)
+	}
 	// The scan that reads only the bodies validation saw write a table
 	// (lucetc's and the cache's) must find the same.
 	for name, mod := range map[string]*wasm.Module{"calltarget": m, "tablefacts": tfm} {
@@ -154,9 +162,9 @@ func TestCallTargetFacts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, some := fmt.Sprint(frontend.ModuleFacts(mod).ConstTable), fmt.Sprint(frontend.ValidatedFacts(mod, info).ConstTable)
-		if some != all {
-			t.Errorf("%s: ConstTable = %s with the validator's info, %s without", name, some, all)
+		all, some := frontend.ModuleFacts(mod), frontend.ValidatedFacts(mod, info)
+		if fmt.Sprint(some.ConstTable) != fmt.Sprint(all.ConstTable) || fmt.Sprint(some.FixedTable) != fmt.Sprint(all.FixedTable) {
+			t.Errorf("%s: ConstTable, FixedTable = %v, %v with the validator's info, %v, %v without", name, some.ConstTable, some.FixedTable, all.ConstTable, all.FixedTable)
 		}
 	}
 	funcs := map[string]uint32{}

@@ -51,6 +51,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -153,9 +154,12 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 	var wg sync.WaitGroup
 	var next atomic.Int64 // the next function to take, in index order
 	var nbase atomic.Int64
+	// The facts size the tables (Meta.FixedTables) at every level; only
+	// the optimizing tier's code depends on them.
+	mfacts := frontend.ValidatedFacts(m, info)
 	var facts *frontend.Facts
 	if opts.OptLevel > 0 {
-		facts = frontend.ValidatedFacts(m, info)
+		facts = mfacts
 	}
 	for w := 0; w < par; w++ {
 		wg.Add(1)
@@ -199,7 +203,22 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 		}
 	}
 	st.Funcs, st.Baseline = n, int(nbase.Load())
-	return link(m, &opts, mach, out)
+	obj, err := link(m, &opts, mach, out)
+	if err != nil {
+		return nil, err
+	}
+	obj.Meta.FixedTables = fixedTables(m, mfacts)
+	return obj, nil
+}
+
+// fixedTables is Meta.FixedTables of m's defined tables, nil when none is
+// fixed.
+func fixedTables(m *wasm.Module, f *frontend.Facts) []bool {
+	imp := int(m.NumImportedTables)
+	if len(f.FixedTable) <= imp || !slices.Contains(f.FixedTable[imp:], true) {
+		return nil
+	}
+	return f.FixedTable[imp:]
 }
 
 // compileBaseline compiles one function with the baseline compiler.

@@ -692,7 +692,7 @@ func NewTable(t wasm.TableType, init uint64) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	tb, err := newTable(t, desc, init, nil, MaxTableElems, nil, nil)
+	tb, err := newTable(t, false, desc, init, nil, MaxTableElems, nil, nil)
 	if err != nil {
 		hostArena.release(desc, 16)
 		return nil, err
@@ -739,12 +739,21 @@ func (t *Table) freeHost() {
 // and a reservation would cost every instance a mapping.
 const smallTableBytes = 4 << 10
 
-// capElems bounds growth (Config.MaxTableElements). owner, the store
+// fixedTableBytes bounds the fixed tables (object.Meta.FixedTables) whose
+// elements live in the arena, sized to their minimum: a Go program's
+// table has no maximum but never grows (6,447 elements in a 3.9 MB
+// module), and a reservation of its own would cost every instance two
+// mappings of the process's vm.max_map_count and a 128 MiB reservation.
+// The arena's largest chunk class.
+const fixedTableBytes = 256 << 10
+
+// fixed says that the table never changes size (its minimum is its
+// maximum). capElems bounds growth (Config.MaxTableElements). owner, the store
 // whose instance defines the table (nil for a host table), counts its
 // elements against the store's budget (see Table.Grow).
 // The Table is built in into when it is not nil.
 // ar nil is hostArena.
-func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table, owner *Store) (*Table, error) {
+func newTable(t wasm.TableType, fixed bool, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table, owner *Store) (*Table, error) {
 	maxLen := min(uint64(MaxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
 		maxLen = t.Limits.Max
@@ -755,6 +764,9 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	if owner != nil && owner.tableElems+t.Limits.Min > uint64(owner.cfg.MaxTableElements) {
 		return nil, fmt.Errorf("execute: table of %d elements: the store's tables would hold more than the limit of %d elements", t.Limits.Min, owner.cfg.MaxTableElements)
 	}
+	if fixed {
+		maxLen = t.Limits.Min
+	}
 	if into == nil {
 		into = new(Table)
 	}
@@ -763,7 +775,7 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	if owner != nil {
 		tb.epoch = owner.epoch
 	}
-	if maxLen*8 <= smallTableBytes {
+	if maxLen*8 <= smallTableBytes || fixed && maxLen*8 <= fixedTableBytes {
 		alloc := hostArena.alloc
 		if ar != nil {
 			alloc = ar.alloc

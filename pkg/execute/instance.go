@@ -53,7 +53,16 @@ type module struct {
 	// active element segments, as function indices.
 	globImg *globalImage
 	tabImg  *tableImage
+
+	// fixedTabs[i] is set when defined table i is sized exactly
+	// (meta.FixedTables, of a table the module does not export: an
+	// importer may grow an exported one whatever the flag says). Nil
+	// for none.
+	fixedTabs []bool
 }
+
+// fixedTab reports whether defined table i is sized exactly.
+func (m *module) fixedTab(i int) bool { return i < len(m.fixedTabs) && m.fixedTabs[i] }
 
 // safeStart is where the module's functions begin: the signal handler may
 // inject a preemption from there to the end of the code, never into the
@@ -126,6 +135,14 @@ func newModule(meta *object.Meta, code, size uintptr) (*module, error) {
 				return nil, fmt.Errorf("execute: function of type %d, module has %d types", df.TypeIndex, len(m.typeIDs))
 			}
 			m.defRefs = append(m.defRefs, uint64(code)+uint64(df.CodeOffset), 0, m.typeIDs[df.TypeIndex])
+		}
+	}
+	if len(meta.FixedTables) > 0 {
+		m.fixedTabs = slices.Clone(meta.FixedTables)
+		for _, e := range meta.Exports {
+			if d := int64(e.Index) - int64(m.numImported[wasm.ExternTable]); e.Kind == wasm.ExternTable && d >= 0 && d < int64(len(m.fixedTabs)) {
+				m.fixedTabs[d] = false
+			}
 		}
 	}
 	m.globImg = prepareGlobals(meta)
@@ -647,7 +664,7 @@ func (s *Store) instantiate(mod *module, imports Imports) (*Instance, error) {
 		if i < len(blk.tab) {
 			into = &blk.tab[i]
 		}
-		tb, err := newTable(t, base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements), into, s)
+		tb, err := newTable(t, mod.fixedTab(i), base+oTableDescs+uintptr(i)*16, 0, &s.arena, uint64(s.cfg.MaxTableElements), into, s)
 		if err != nil {
 			return nil, err
 		}

@@ -103,6 +103,9 @@ func (m *Meta) check(textLen int) error {
 	if nFuncs > math.MaxUint32 {
 		return fmt.Errorf("%d functions", nFuncs)
 	}
+	if len(m.FixedTables) > len(m.Tables) {
+		return fmt.Errorf("%d fixed-table flags for %d tables", len(m.FixedTables), len(m.Tables))
+	}
 	for i, t := range m.Tables {
 		if err := checkTable(t); err != nil {
 			return fmt.Errorf("table %d: %w", nImp[wasm.ExternTable]+uint64(i), err)

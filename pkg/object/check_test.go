@@ -29,6 +29,7 @@ func TestCheckRefuses(t *testing.T) {
 		{"memory limits", func(m *object.Meta) { m.Mems[0].Limits.Max = 0 }, "bad limits"},
 		{"memory too large", func(m *object.Meta) { m.Mems[0].Limits = wasm.Limits{Min: 1 << 17} }, "bad limits"},
 		{"table element type", func(m *object.Meta) { m.Tables[0].Elem = wasm.I32 }, "table element type"},
+		{"fixed-table flags", func(m *object.Meta) { m.FixedTables = []bool{true, true} }, "2 fixed-table flags for 1 tables"},
 		{"global initializer type", func(m *object.Meta) { m.Globals[0].Init.Op = wasm.OpI64Const }, "i64 value where i32"},
 		{"global initializer reads itself", func(m *object.Meta) {
 			m.Globals[0].Init = wasm.ConstExpr{Op: wasm.OpGlobalGet, Index: 0, NumInstrs: 1}

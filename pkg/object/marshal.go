@@ -93,8 +93,9 @@ func (m *Meta) marshal(inImage bool) ([]byte, error) {
 		e.uint(uint64(f.CodeSize))
 	}
 	e.uint(uint64(len(m.Tables)))
-	for _, t := range m.Tables {
+	for i, t := range m.Tables {
 		e.tableType(t)
+		e.bool(i < len(m.FixedTables) && m.FixedTables[i])
 	}
 	e.uint(uint64(len(m.Mems)))
 	for _, mt := range m.Mems {
@@ -246,7 +247,11 @@ func (e *encoder) tableType(t wasm.TableType) {
 
 func (e *encoder) globalType(t wasm.GlobalType) {
 	e.byte(byte(t.Type))
-	if t.Mutable {
+	e.bool(t.Mutable)
+}
+
+func (e *encoder) bool(v bool) {
+	if v {
 		e.byte(1)
 	} else {
 		e.byte(0)
@@ -700,10 +705,18 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "tables"
-	if n := d.count(3); n > 0 {
+	if n := d.count(4); n > 0 {
 		m.Tables = make([]wasm.TableType, n)
 		for i := range m.Tables {
 			m.Tables[i] = d.tableType()
+			// Nil unless some table is fixed: one allocation fewer
+			// for most modules' load.
+			if d.bool() {
+				if m.FixedTables == nil {
+					m.FixedTables = make([]bool, n)
+				}
+				m.FixedTables[i] = true
+			}
 		}
 	}
 

@@ -32,6 +32,9 @@ func TestMetaRoundTrip(t *testing.T) {
 		{"empty", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1}},
 		{"small", small},
 		{"fuel", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1, Fuel: true}},
+		{"fixed tables", object.Meta{FormatVersion: object.FormatVersion, ABIVersion: abi.Version, Start: -1,
+			Tables:      []wasm.TableType{{Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 6447}}, {Elem: wasm.FuncRef, Limits: wasm.Limits{Min: 1}}},
+			FixedTables: []bool{true, false}}},
 		{"v128 and extremes", v128},
 		{"all imports", object.Meta{
 			FormatVersion: object.FormatVersion,

@@ -19,8 +19,9 @@ import (
 // 4: the site table is fixed-width and aligned, read in place. 5: data
 // segments in the compact form of Data. 6: the module header records the
 // compiler's version and has room for a signature. 7: active segments the
-// linker's memory image holds are stored there only: Data.InImage.)
-const FormatVersion = 7
+// linker's memory image holds are stored there only: Data.InImage.
+// 8: Meta.FixedTables.)
+const FormatVersion = 8
 
 // Feature bits: CPU features the code requires (checked by the loader
 // against CPUID).
@@ -91,11 +92,19 @@ type Meta struct {
 	Imports []wasm.Import
 	Funcs   []Func // defined functions, in index order after the imports
 	Tables  []wasm.TableType
-	Mems    []wasm.MemType
-	Globals []wasm.Global
-	Exports []wasm.Export
-	Start   int64 // function index, or -1
-	Elems   []wasm.Elem
+	// FixedTables[i] is set when defined table i never changes size: it
+	// is not exported and no table.grow of the module names it, so its
+	// minimum is its maximum whatever its type says. The runtime then
+	// sizes it exactly instead of reserving room to grow (a Go program's
+	// table has no maximum). Nil, or shorter than Tables, for none. The
+	// flag only ever lowers a table's bound: set wrongly, table.grow
+	// returns -1.
+	FixedTables []bool
+	Mems        []wasm.MemType
+	Globals     []wasm.Global
+	Exports     []wasm.Export
+	Start       int64 // function index, or -1
+	Elems       []wasm.Elem
 	// Datas are the data segments of a Meta built in memory. A Meta
 	// decoded from an object whose every segment lies in its memory image
 	// in the linker's one shape (active, memory 0, an i32.const offset)

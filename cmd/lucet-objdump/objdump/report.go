@@ -94,6 +94,9 @@ type tabReport struct {
 	Max     *uint64  `json:"max"`
 	Import  string   `json:"import,omitempty"`
 	Exports []string `json:"exports,omitempty"`
+	// Fixed: the object says the table never changes size
+	// (object.Meta.FixedTables), so the runtime sizes it exactly.
+	Fixed bool `json:"fixed,omitempty"`
 }
 
 type elemReport struct {
@@ -186,6 +189,11 @@ func buildReport(file string, img *load.Image, dis bool, syntax disasm.Syntax) (
 	sp := describe(declared{m.Types, m.Imports, m.Tables, m.Mems, m.Globals, m.Exports, m.Elems})
 	r.Types, r.Imports, r.Tables, r.Memories = sp.types, sp.imports, sp.tables, sp.memories
 	r.Globals, r.Exports, r.Elems = sp.globals, sp.exports, sp.elems
+	for i, fixed := range m.FixedTables {
+		if j := len(r.Tables) - len(m.Tables) + i; fixed && j < len(r.Tables) {
+			r.Tables[j].Fixed = true
+		}
+	}
 	exports := sp.exportsOf
 	nImpFuncs := m.NumImportedFuncs()
 	for i := range r.Imports {

@@ -81,6 +81,9 @@ func (t *textOut) tables(ts []tabReport) {
 	t.p("\nTables: %d\n", len(ts))
 	for _, tb := range ts {
 		t.p("  table %d: %s %s", tb.Index, tb.Elem, limitsString(wasm.Limits{Min: tb.Min, Max: deref(tb.Max), HasMax: tb.Max != nil}, ""))
+		if tb.Fixed {
+			t.p(", fixed size")
+		}
 		t.origin(tb.Import, tb.Exports)
 	}
 }

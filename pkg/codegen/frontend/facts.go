@@ -17,6 +17,10 @@ type Facts struct {
 	// element as a value of its own (ssa.OpCallTarget) that depends on
 	// the index alone, which the SSA passes may share and hoist.
 	ConstTable []bool
+	// FixedTable[t] is set when table t never changes size: defined
+	// here, not exported, and no table.grow of the module names it
+	// (object.Meta.FixedTables). ConstTable implies it.
+	FixedTable []bool
 }
 
 // ModuleFacts scans m once for Facts. The scan decodes every body only
@@ -31,20 +35,27 @@ func ValidatedFacts(m *wasm.Module, info *validate.Info) *Facts {
 		return &Facts{}
 	}
 	ct := make([]bool, nt)
-	left := 0
+	fixed := make([]bool, nt)
+	left := 0 // tables still ConstTable or FixedTable
 	for i := int(m.NumImportedTables); i < nt; i++ {
-		ct[i] = true
+		ct[i], fixed[i] = true, true
 		left++
 	}
 	for _, e := range m.Exports {
-		if e.Kind == wasm.ExternTable && int(e.Index) < nt && ct[e.Index] {
-			ct[e.Index] = false
+		if e.Kind == wasm.ExternTable && int(e.Index) < nt && fixed[e.Index] {
+			ct[e.Index], fixed[e.Index] = false, false
 			left--
 		}
 	}
-	clear := func(t uint32) {
-		if int(t) < nt && ct[t] {
-			ct[t] = false
+	// clear takes table t out of ConstTable, and out of FixedTable too
+	// when it grows.
+	clear := func(t uint32, grows bool) {
+		if int(t) >= nt || !fixed[t] {
+			return
+		}
+		ct[t] = false
+		if grows {
+			fixed[t] = false
 			left--
 		}
 	}
@@ -94,15 +105,17 @@ func ValidatedFacts(m *wasm.Module, info *validate.Info) *Facts {
 				return &Facts{}
 			}
 			switch in.Op {
-			case wasm.OpTableSet, wasm.OpTableGrow, wasm.OpTableFill, wasm.OpTableCopy:
-				clear(in.Index)
+			case wasm.OpTableGrow:
+				clear(in.Index, true)
+			case wasm.OpTableSet, wasm.OpTableFill, wasm.OpTableCopy:
+				clear(in.Index, false)
 			case wasm.OpTableInit:
-				clear(in.Index2)
+				clear(in.Index2, false)
 			}
 			pos = r.Pos()
 		}
 	}
-	return &Facts{ConstTable: ct}
+	return &Facts{ConstTable: ct, FixedTable: fixed}
 }
 
 // constTable reports whether the module's facts say table t never
