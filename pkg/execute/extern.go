@@ -909,9 +909,16 @@ func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
 			}
 		}
 	}
-	e := words(base, int(nw))
-	for i := cur; i < nw; i++ {
-		e[i] = init
+	// Elements past the length of a reserved table are zero (null): its
+	// pages come fresh or from the pool, scrubbed (getMemRegion), and
+	// nothing writes past the length. Writing the nulls anyway committed
+	// every page: a 40-byte module with a table of 10 million elements
+	// cost each instance 76 MiB of resident memory and 58 ms.
+	if init != 0 || t.res == nil {
+		e := words(base, int(nw))
+		for i := cur; i < nw; i++ {
+			e[i] = init
+		}
 	}
 	atomic.StoreUint64((*uint64)(ptr(t.desc+abi.TableDescLen)), nw)
 	if t.owner != nil {
