@@ -727,6 +727,7 @@ func (t *Table) Close() error {
 func (t *Table) freeHost() {
 	if t.res != nil {
 		t.res.free()
+		releaseTableRegion(nil)
 	} else {
 		hostArena.release(loadPtr(t.desc+abi.TableDescElems), uintptr(max(t.maxLen, 1))*8)
 	}
@@ -774,10 +775,17 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 		}
 		storePtr(desc+abi.TableDescElems, elems)
 	} else {
+		if !acquireTableRegion(owner) {
+			if owner != nil && owner.tableRegions >= storeTableRegions() {
+				return nil, fmt.Errorf("execute: table of %d elements: the store's tables already hold %d reservations, the most one store may", t.Limits.Min, owner.tableRegions)
+			}
+			return nil, fmt.Errorf("execute: table of %d elements: the process's tables already hold %d reservations, the most vm.max_map_count leaves them", t.Limits.Min, tableRegionLimit())
+		}
 		// Pooled like memories; pages a previous table committed stay
 		// read-write (tables are always bounds-checked) and read as zeros.
 		res, _, _, err := getMemRegion(roundUp(uintptr(maxLen)*8, pageSize), nil)
 		if err != nil {
+			releaseTableRegion(owner)
 			return nil, err
 		}
 		tb.res = &res
@@ -787,6 +795,7 @@ func newTable(t wasm.TableType, desc uintptr, init uint64, ar *arena, capElems u
 	if _, ok := tb.grow(uint32(t.Limits.Min), init); !ok {
 		if tb.res != nil {
 			tb.res.free()
+			releaseTableRegion(owner)
 		}
 		return nil, fmt.Errorf("execute: table of %d elements: cannot commit", t.Limits.Min)
 	}
