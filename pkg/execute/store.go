@@ -94,6 +94,8 @@ type Store struct {
 	boundGlobs []*Global                 // mutable host funcref globals imported here
 	codes      [][3]uintptr              // code ranges registered with the signal handler
 
+	tableRegions int64 // reservations of ownedTabs (tableregions.go)
+
 	// killed is set by every kill (Kill, a timeout, a context) and
 	// consumed by the outermost call's start or end, which also drops a
 	// closed done; while it is set and done exists, done is closed.
@@ -274,6 +276,7 @@ func (s *Store) release() {
 	for _, t := range s.ownedTabs {
 		if t.res != nil {
 			putMemRegion(t.res, roundUp(uintptr(load64(t.desc+abi.TableDescLen))*8, pageSize), nil, false)
+			releaseTableRegion(s)
 		}
 	}
 	s.lazyMems = false
