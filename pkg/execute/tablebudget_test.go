@@ -1,6 +1,7 @@
 package execute
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -124,6 +125,11 @@ func TestDenseTableBudget(t *testing.T) {
 // an export grow(n) that grows the last of them by n null elements.
 func growWasm(tables ...wasm.TableType) *wasm.Module {
 	m := trapsWasm()
+	// Exported, the tables may change size (object.Meta.FixedTables
+	// would otherwise size them exactly, in the arena).
+	for i := range tables {
+		m.Exports = append(m.Exports, wasm.Export{Name: fmt.Sprintf("t%d", len(m.Tables)+i), Kind: wasm.ExternTable, Index: uint32(len(m.Tables) + i)})
+	}
 	m.Tables = append(m.Tables, tables...)
 	m.Types = append(m.Types, wasm.FuncType{Params: []wasm.ValType{wasm.I32}, Results: []wasm.ValType{wasm.I32}})
 	m.Funcs = append(m.Funcs, uint32(len(m.Types)-1))
