@@ -243,11 +243,19 @@ type Assembler struct {
 	err      error
 	// lastBind is the offset of the most recent Bind (-1: none).
 	lastBind int32
+	// back is the most recent jump to a bound label (LastBackJump).
+	back backJump
+}
+
+// backJump is where a jump to an already bound label lies, and its label.
+type backJump struct {
+	start, end int32
+	label      Label
 }
 
 // New returns an empty Assembler.
 func New() *Assembler {
-	return &Assembler{buf: make([]byte, 0, 4096), lastBind: -1}
+	return &Assembler{buf: make([]byte, 0, 4096), lastBind: -1, back: backJump{label: -1}}
 }
 
 // Bytes returns the code emitted so far. Label fixups are only applied by
@@ -268,6 +276,7 @@ func (a *Assembler) Reset() {
 	a.calls = a.calls[:0]
 	a.err = nil
 	a.lastBind = -1
+	a.back = backJump{label: -1}
 }
 
 // ResetInto is Reset with the code written into buf's capacity from
@@ -310,6 +319,16 @@ func (a *Assembler) Bind(l Label) {
 // may jump there, so what the instructions just before it left in
 // registers and memory need not hold on that path.
 func (a *Assembler) BoundHere() bool { return int(a.lastBind) == len(a.buf) }
+
+// LastBackJump returns the bytes [start, end) of the most recent jump
+// emitted to a label bound before it (a loop's back edge, when l is its
+// head), or ok false if that jump went elsewhere or there was none.
+func (a *Assembler) LastBackJump(l Label) (start, end int, ok bool) {
+	if a.back.label != l {
+		return 0, 0, false
+	}
+	return int(a.back.start), int(a.back.end), true
+}
 
 // LabelOffset returns the offset l is bound to, or -1 if it is unbound.
 func (a *Assembler) LabelOffset(l Label) int {

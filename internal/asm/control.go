@@ -9,9 +9,11 @@ func (a *Assembler) jump(name string, short byte, long uint32, l Label) {
 	if !a.validLabel(name, l) {
 		return
 	}
+	start := int32(len(a.buf))
 	if t := a.labels[l]; t != unbound {
 		if d := int64(t) - int64(len(a.buf)+2); fitsInt8(d) {
 			a.buf = append(a.buf, short, byte(int8(d)))
+			a.back = backJump{start, start + 2, l}
 			return
 		}
 	}
@@ -20,6 +22,7 @@ func (a *Assembler) jump(name string, short byte, long uint32, l Label) {
 	a.buf = append(a.buf, 0, 0, 0, 0)
 	if t := a.labels[l]; t != unbound {
 		binary.LittleEndian.PutUint32(a.buf[at:], uint32(t-int32(at+4)))
+		a.back = backJump{start, int32(at + 4), l}
 		return
 	}
 	a.fixups = append(a.fixups, fixup{at: int32(at), end: int32(at + 4), label: l, kind: fixRel32})

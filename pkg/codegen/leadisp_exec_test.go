@@ -9,7 +9,8 @@ import (
 )
 
 // TestLeaDisplacementExec runs (x + c) + (y << k) and (c + x) + (y << k),
-// which -O 2 emits as one lea c(x, y, 2^k) (fuseScaledAdds), for i32 and
+// which -O 2 emits as one lea c(x, y, 2^k) (fuseScaledAdds), and c +
+// (y << k), one lea c(, y, 2^k) with no base, for i32 and
 // i64 with displacements that wrap, negative ones and (i64) constants
 // beyond imm32 that stay an add; in registers and spilled, at -O 0 and
 // -O 2 in both bounds modes, against Go.
@@ -30,7 +31,15 @@ func TestLeaDisplacementExec(t *testing.T) {
 			k, c := k, c
 			cases = append(cases, binCase{fmt.Sprintf("i64 (x%+#x)+y<<%d", c, k), true, func(x, y byte) []byte {
 				return cat([]byte{0x20, x, 0x42}, sleb64(c), []byte{0x7c, 0x20, y, 0x42, k, 0x86, 0x7c})
-			}, func(a, b uint64) uint64 { return a + uint64(c) + b<<k }})
+			}, func(a, b uint64) uint64 { return a + uint64(c) + b<<k }},
+				// c + (y << k), no base: lea c(, y, 2^k), or c(y, y) for
+				// k = 1 (an i64 c beyond imm32 stays an add).
+				binCase{fmt.Sprintf("i64 %#x+y<<%d", c, k), true, func(x, y byte) []byte {
+					return cat([]byte{0x42}, sleb64(c), []byte{0x20, y, 0x42, k, 0x86, 0x7c})
+				}, func(a, b uint64) uint64 { return uint64(c) + b<<k }},
+				binCase{fmt.Sprintf("i32 y<<%d+%#x", k, c), false, func(x, y byte) []byte {
+					return cat([]byte{0x20, y, 0x41, k, 0x74, 0x41}, sleb32(int32(c)), []byte{0x6a})
+				}, func(a, b uint64) uint64 { return uint64(uint32(b)<<k + uint32(c)) }})
 		}
 	}
 	all := withPressure(cases)

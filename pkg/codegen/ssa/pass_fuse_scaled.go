@@ -5,7 +5,9 @@ package ssa
 // its own. The shift moves down to just before the add, so its operand
 // stays live (in its register) until the lea reads it. An x = z + c (c a
 // constant that fits a displacement, x used only there) goes into the lea
-// too, as its displacement: lea c(z, y, 2^k).
+// too, as its displacement: lea c(z, y, 2^k). So does x = c itself (an
+// indexed static array, T + (i << k), whose access could not take c as
+// its offset): lea c(, y, 2^k), with no base.
 func fuseScaledAdds(f *Func) {
 	for _, b := range f.Blocks {
 		var fused map[*Value]*Value     // add -> its shift
@@ -17,7 +19,7 @@ func fuseScaledAdds(f *Func) {
 			for j, s := range v.Args {
 				x := v.Args[1-j]
 				if s.Op != OpShl || s.Block != b || s.Uses != 1 || s.Type != v.Type || s.Args[1].Op != OpConst ||
-					x.Op == OpConst || x == s || s.Fused {
+					x.Op == OpConst && !fitsDisp(x, v.Type) || x == s || s.Fused {
 					continue
 				}
 				if k := s.Args[1].Aux & int64(v.Type.Size()-1); k < 1 || k > 3 {
@@ -61,6 +63,13 @@ func fuseScaledAdds(f *Func) {
 	}
 }
 
+// fitsDisp reports whether constant c, an operand of an add of type t,
+// is a displacement: at 32 bits any (the lea wraps), at 64 a signed
+// 32-bit one.
+func fitsDisp(c *Value, t Type) bool {
+	return t != TI64 || c.Aux == int64(int32(c.Aux))
+}
+
 // constAddend returns c of an add x = z + c (or c + z) whose constant c
 // fits a signed 32-bit displacement at x's width, else nil.
 func constAddend(x *Value) *Value {
@@ -71,7 +80,7 @@ func constAddend(x *Value) *Value {
 	if c.Op != OpConst {
 		c = x.Args[0]
 	}
-	if x.Type == TI64 && c.Aux != int64(int32(c.Aux)) {
+	if !fitsDisp(c, x.Type) {
 		return nil
 	}
 	return c

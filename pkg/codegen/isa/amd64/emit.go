@@ -872,6 +872,7 @@ func (e *emitter) blocks() error {
 		if err := e.splitReloads(b); err != nil {
 			return err
 		}
+		termStart := a.Len()
 		e.terminator(b)
 		end := int32(a.Len())
 		if span[i] != 0 {
@@ -879,7 +880,11 @@ func (e *emitter) blocks() error {
 		}
 		for _, s := range b.Succs {
 			if t := pos[e.target(s.B).ID] - 1; int(t) <= i {
-				e.spans[span[t]-1].end = end
+				sp := &e.spans[span[t]-1]
+				sp.end = end
+				if js, je, ok := a.LastBackJump(e.labels[e.target(s.B).ID]); ok && js >= termStart {
+					sp.brStart, sp.brEnd = int32(js), int32(je)
+				}
 			}
 		}
 	}

@@ -534,8 +534,20 @@ func (e *emitter) intBin(v *ssa.Value, op asm.ALUOp) {
 			x = z
 		}
 		ri := e.gpr(y.Args[0], rC)
-		rx := e.gpr(x, rA)
 		k := y.Args[1].Aux & int64(v.Type.Size()-1)
+		if x.Op == ssa.OpConst {
+			// c + (i << k): no base (its encoding takes a 32-bit
+			// displacement), or for k = 1 the index as base too, i + i.
+			disp, _ = imm32(x)
+			if k == 1 {
+				a.Lea(sz, d, asm.MI(ri, ri, 1, disp))
+			} else {
+				a.Lea(sz, d, asm.MI(asm.NoReg, ri, uint8(1)<<k, disp))
+			}
+			e.finish(v, d)
+			return
+		}
+		rx := e.gpr(x, rA)
 		a.Lea(sz, d, asm.MI(rx, ri, uint8(1)<<k, disp))
 		e.finish(v, d)
 		return

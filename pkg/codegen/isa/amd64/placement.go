@@ -26,7 +26,13 @@ import (
 //     start, modulo the line, that keeps it within one line
 //     (FuncCode.Phases); inner loops weigh more than outer ones, and the
 //     linker pads the function to the first start that suits most of
-//     them (at most 48 bytes, none when every start does).
+//     them (at most 48 bytes, none when every start does);
+//   - so does a loop's back edge: a jump that straddles two lines costs
+//     Zen 5 a cycle or more each time it is taken (matmul_simd's 16-
+//     instruction loop, 65 bytes from a line start with its jge's last
+//     byte in the next line, ran 1.3x the time it takes placed 32 bytes
+//     on), so each loop weighs once more, at the starts that keep its
+//     last back edge's jump within one line.
 //
 // A br_table's jump table goes after the function's code, with the trap
 // stubs and constants, not after its indirect jmp: the cases stay next
@@ -39,6 +45,9 @@ const loopAlign = 16
 type loopSpan struct {
 	start, headEnd, end int32
 	depth               int32
+	// brStart, brEnd are the bytes of its last back edge's jump, if
+	// recorded (brEnd > brStart).
+	brStart, brEnd int32
 }
 
 // jumpTable is a br_table's table of rel32 offsets from tbl, emitted
@@ -100,7 +109,18 @@ func (e *emitter) alignLoopHead() {
 func (e *emitter) phases() uint8 {
 	const n = isa.LineSize / loopAlign
 	var score [n]int64
+	within := func(k, lo, hi int32) bool {
+		return (k*loopAlign+lo)/isa.LineSize == (k*loopAlign+hi-1)/isa.LineSize
+	}
 	for _, s := range e.spans {
+		w := int64(1) << min(3*s.depth, 48)
+		if s.brEnd > s.brStart {
+			for k := range int32(n) {
+				if within(k, s.brStart, s.brEnd) {
+					score[k] += w
+				}
+			}
+		}
 		lo, hi := s.start, s.end
 		if hi-lo > isa.LineSize {
 			hi = s.headEnd
@@ -108,9 +128,8 @@ func (e *emitter) phases() uint8 {
 		if hi <= lo || hi-lo > isa.LineSize {
 			continue
 		}
-		w := int64(1) << min(3*s.depth, 48)
 		for k := range int32(n) {
-			if (k*loopAlign+lo)/isa.LineSize == (k*loopAlign+hi-1)/isa.LineSize {
+			if within(k, lo, hi) {
 				score[k] += w
 			}
 		}
