@@ -15,6 +15,7 @@
 # The check runs every program at its default size as
 #   lucetc -O 2 (the portable object users deploy) + lucet-run,
 #   lucetc -O 0 + lucet-run,
+#   lucetc -O 2 --bounds-checks explicit + lucet-run,
 #   lucet-bench run (compiled in process for this host's CPU),
 #   wasmtime, and BASE_BIN (another lucet-bench) when given,
 # and requires the same stdout and exit status from all. A difference or a
@@ -60,10 +61,10 @@ tmp = tempfile.mkdtemp()
 for b in benches:
     w = f"{d}/{b}.wasm"
     got = {}
-    for opt in ("2", "0"):
-        so = f"{tmp}/{b}.O{opt}.so"
-        rc, _, err = run(["bin/lucetc", "-O", opt, w, "-o", so])
-        got[f"lucetc-O{opt}"] = run(["bin/lucet-run", so]) if rc == 0 else (f"lucetc {rc}", b"", err)
+    for name, flags in (("O2", ["-O", "2"]), ("O0", ["-O", "0"]), ("O2-explicit", ["--bounds-checks", "explicit"])):
+        so = f"{tmp}/{b}.{name}.so"
+        rc, _, err = run(["bin/lucetc", *flags, w, "-o", so])
+        got[f"lucetc-{name}"] = run(["bin/lucet-run", so]) if rc == 0 else (f"lucetc {rc}", b"", err)
     got["lucet-bench"] = run(["bin/lucet-bench", "run", w])
     got["wasmtime"] = run([peer, "run", "--engine", "wasmtime", w])
     if base:
