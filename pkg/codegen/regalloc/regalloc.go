@@ -68,6 +68,9 @@ type interval struct {
 	// crosses is set by the scan when the value is live across a call
 	// (crossesCall); assignSlots looks for the calls only then.
 	crosses bool
+	// next is where the scan's intersection tests with the interval
+	// resume (holderIntersects).
+	next int32
 	// segs are the half-open ranges [from, to) where the value is live,
 	// sorted: the holes between them (blocks laid out in between where it
 	// is dead) can hold other values in the same register. A use by a
@@ -97,6 +100,41 @@ func intersects(a, b *interval) bool {
 	aEnd, bEnd := a.segs[len(a.segs)-1].to, b.segs[len(b.segs)-1].to
 	for i < len(a.segs) && j < len(b.segs) {
 		x, y := a.segs[i], b.segs[j]
+		if x.from >= bEnd || y.from >= aEnd {
+			return false
+		}
+		if x.from < y.to && y.from < x.to {
+			return true
+		}
+		if x.to <= y.to {
+			i++
+		} else {
+			j++
+		}
+	}
+	return false
+}
+
+// holderIntersects is intersects(it, cur) for the scan: it holds a
+// register, cur is being allocated. Intervals are allocated by start, so
+// it starts at or before cur, and cur no later than the next one: the
+// ranges of it ending at or before cur's start end before any later
+// interval's too. it.next skips them for good, where intersects searches
+// for the first range that matters at every test, and an interval held
+// through thousands of allocations was searched as often.
+func holderIntersects(it, cur *interval) bool {
+	as, bs := it.segs, cur.segs
+	if it.End < cur.Start-1 || len(as) == 0 || len(bs) == 0 {
+		return false
+	}
+	i := int(it.next)
+	for i < len(as) && as[i].to <= cur.Start {
+		i++
+	}
+	it.next = int32(i)
+	aEnd, bEnd := as[len(as)-1].to, bs[len(bs)-1].to
+	for j := 0; i < len(as) && j < len(bs); {
+		x, y := as[i], bs[j]
 		if x.from >= bEnd || y.from >= aEnd {
 			return false
 		}
@@ -1021,7 +1059,7 @@ func (s *scanner) free(r ssa.Reg, cur *interval) (bool, *interval, int) {
 	var blocker *interval
 	n := 0
 	for _, it := range s.assigned[r] {
-		if intersects(it, cur) {
+		if holderIntersects(it, cur) {
 			blocker = it
 			n++
 		}
