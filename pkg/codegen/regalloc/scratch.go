@@ -10,7 +10,6 @@ type scratch struct {
 	segls ssa.Bump[[]seg]
 	ivs   ssa.Bump[interval]
 	regs  ssa.Bump[ssa.Reg]
-	lists ssa.Bump[[]int32]
 	// clob is findClobbers' table, its position lists kept for their
 	// capacity: a fresh one per function was ~12 MB of a big module's
 	// compile, all of it new pages.
@@ -37,7 +36,6 @@ func scratchOf(ws *ssa.Workspace) *scratch {
 		s.segls.Reset()
 		s.ivs.Reset()
 		s.regs.Reset()
-		s.lists.Reset()
 	})
 	return s
 }
@@ -79,14 +77,6 @@ func (s *scratch) regSlice(n int) []ssa.Reg {
 		return make([]ssa.Reg, n)
 	}
 	return s.regs.Take(n)
-}
-
-// int32Lists returns n nil []int32s.
-func (s *scratch) int32Lists(n int) [][]int32 {
-	if s == nil {
-		return make([][]int32, n)
-	}
-	return s.lists.Take(n)
 }
 
 // clobberTable returns an empty clobbers table: the worker's, or a new
