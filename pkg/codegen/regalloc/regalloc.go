@@ -457,6 +457,10 @@ func liveness(f *ssa.Func) (gid []int32, n int, idOf []int32) {
 		inMark[i] = -1
 	}
 	var work []*ssa.Block
+	sc := scratchOf(f.WS)
+	if sc != nil {
+		work = sc.work[:0]
+	}
 	bump := f.WS.Int32Bump()
 	for g := int32(0); g < int32(n); g++ {
 		if defAt[g] < 0 {
@@ -485,33 +489,53 @@ func liveness(f *ssa.Func) (gid []int32, n int, idOf []int32) {
 			}
 		}
 	}
+	if sc != nil {
+		sc.work = work[:0]
+	}
 	return gid, n, idOf
 }
 
-// defPoints starts each value that needs a location at its definition:
-// start and end, by value ID, are its position (the block's start for a
-// parameter), -1 for the values that need none. buildIntervals and
-// spans (fast.go) extend the ranges from there.
-func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
-	start = f.WS.Int32s(int(f.NextID))
-	end = f.WS.Int32s(int(f.NextID))
+// defs are NumberPositions' positions, with each value that needs a
+// location started at its definition: start and end, by value ID, are
+// its position (the block's start for a parameter), -1 for the values
+// that need none, of which there are n. buildIntervals and spans
+// (fast.go) extend the ranges from there.
+type defs struct {
+	pos, start, end []int32
+	n               int
+}
+
+// numberDefs is NumberPositions and defs in one walk over the values.
+func numberDefs(f *ssa.Func) defs {
+	pos := f.WS.Int32s(int(f.NextID))
+	start := f.WS.Int32s(int(f.NextID))
+	end := f.WS.Int32s(int(f.NextID))
 	for i := range start {
 		start[i], end[i] = -1, -1
 	}
-	def := func(v *ssa.Value, p int32) {
-		if NeedsReg(v) {
-			start[v.ID], end[v.ID] = p, p
-		}
-	}
+	n, nd := int32(0), 0
 	for _, b := range f.Blocks {
+		b.Start = n
 		for _, p := range b.Params {
-			def(p, b.Start)
+			pos[p.ID] = n
+			if NeedsReg(p) {
+				start[p.ID], end[p.ID] = n, n
+				nd++
+			}
 		}
+		n++
 		for _, v := range b.Values {
-			def(v, pos[v.ID])
+			pos[v.ID] = n
+			if NeedsReg(v) {
+				start[v.ID], end[v.ID] = n, n
+				nd++
+			}
+			n++
 		}
+		b.End = n
+		n++
 	}
-	return start, end
+	return defs{pos, start, end, nd}
 }
 
 // buildIntervals computes one conservative range per value: from its
@@ -520,18 +544,12 @@ func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
 // value's first live range: every range starts at the definition or at
 // the start of a block the value is live into, and every use lies in a
 // range.
-// gid and idOf are liveness's.
-func buildIntervals(f *ssa.Func, pos, gid []int32, idOf []int32) []interval {
+// d is numberDefs', gid and idOf are liveness's.
+func buildIntervals(f *ssa.Func, d defs, gid []int32, idOf []int32) []interval {
 	const none = -1
-	start, end := defPoints(f, pos)
+	pos, start, end, n := d.pos, d.start, d.end, d.n
 	weight := f.WS.Float32s(int(f.NextID))
 	segsOf, lastUse := buildSegments(f, pos, gid, idOf, rangeTables{start, end, weight})
-	n := 0
-	for _, id := range start {
-		if id != none {
-			n++
-		}
-	}
 	// A value used only in the block defining it (no global ID) has one
 	// range, from its definition to its last use: its own slot of one
 	// array, not a list grown range by range.
@@ -726,9 +744,10 @@ func buildSegments(f *ssa.Func, pos, gid []int32, idOf []int32, rt rangeTables) 
 // free for a value only if no instruction in its ranges clobbers it
 // (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
-	pos := NumberPositions(f)
+	d := numberDefs(f)
+	pos := d.pos
 	gid, ng, idOf := liveness(f)
-	ivs := buildIntervals(f, pos, gid, idOf)
+	ivs := buildIntervals(f, d, gid, idOf)
 	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)

@@ -19,6 +19,8 @@ type scratch struct {
 	// touched is buildSegments' list of open values, kept for its
 	// capacity.
 	touched []int32
+	// work is liveness's stack of blocks, kept for its capacity.
+	work []*ssa.Block
 }
 
 // scratchOf returns ws's allocator buffers, nil without a workspace.
