@@ -850,24 +850,23 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 	for i := range callArg {
 		callArg[i] = ssa.NoReg
 	}
+	sc := scratchOf(f.WS)
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			var ft *wasm.FuncType
+			var ti uint32
 			switch v.Op {
 			case ssa.OpCall:
-				t := m.FuncType(uint32(v.Aux))
-				ft = &t
+				ti = m.FuncTypeIndex(uint32(v.Aux))
 			case ssa.OpCallIndirect:
-				ft = &m.Types[v.Aux]
+				ti = uint32(v.Aux)
 			default:
 				continue
 			}
-			ps, err := ssa.ValTypes(ft.Params)
-			if err != nil {
+			regs, ok := sc.paramRegs(m, t, ti)
+			if !ok {
 				continue
 			}
-			regs := t.ParamRegs(ps)
-			for i, a := range v.Args[:len(ps)] {
+			for i, a := range v.Args[:len(regs)] {
 				if callArg[a.ID] == ssa.NoReg {
 					callArg[a.ID] = regs[i]
 				}
