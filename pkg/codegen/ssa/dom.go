@@ -41,13 +41,10 @@ func dominators(f *Func) []*Block {
 	// forest of processed vertices that eval compresses, and the buckets
 	// (lists threaded through next) of the vertices by semidominator.
 	n := len(vertex)
-	semi := f.WS.Int32s(n)
-	idomN := f.WS.Int32s(n)
-	ancestor := f.WS.Int32s(n)
-	label := f.WS.Int32s(n)
-	head := f.WS.Int32s(n)
-	next := f.WS.Int32s(n)
-	path := f.WS.Int32s(n)[:0]
+	tabs := f.WS.Int32s(7 * n)
+	semi, idomN, ancestor := tabs[:n:n], tabs[n:2*n:2*n], tabs[2*n:3*n:3*n]
+	label, head, next := tabs[3*n:4*n:4*n], tabs[4*n:5*n:5*n], tabs[5*n:6*n:6*n]
+	path := tabs[6*n : 6*n : 7*n]
 	for i := range n {
 		semi[i], label[i], ancestor[i], head[i] = int32(i), int32(i), -1, -1
 	}
@@ -81,9 +78,17 @@ func dominators(f *Func) []*Block {
 				semi[w] = semi[u]
 			}
 		}
-		next[w], head[semi[w]] = head[semi[w]], w
 		pw := parent[w]
 		ancestor[w] = pw
+		if semi[w] == pw {
+			// Its bucket would be the one emptied next, and eval(w),
+			// just linked below pw, which is a root, gives w itself:
+			// the parent is the immediate dominator (nearly every
+			// vertex whose only forward predecessor is its parent).
+			idomN[w] = pw
+		} else {
+			next[w], head[semi[w]] = head[semi[w]], w
+		}
 		for v := head[pw]; v >= 0; v = next[v] {
 			if u := eval(v); semi[u] < semi[v] {
 				idomN[v] = u
