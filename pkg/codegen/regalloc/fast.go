@@ -27,9 +27,10 @@ import (
 // or the end of the last block they are live out of) do not overlap, as
 // in Allocate.
 func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
-	pos := NumberPositions(f)
-	gid, _, liveOut, idOf := liveness(f)
-	start, end := spans(f, pos, liveOut, idOf)
+	d := numberDefs(f)
+	pos := d.pos
+	gid, _, idOf := liveness(f)
+	start, end := spans(f, d, idOf)
 
 	// callsBefore[p] counts the call-like positions (calls, builtins,
 	// interrupt checks) before p, so a range crosses one iff the count
@@ -138,8 +139,8 @@ func AllocateFast(f *ssa.Func, m *wasm.Module, t Target) *Result {
 // the first block it is live into, to its last use, or the end of the last
 // block it is live out of (-1 for values that need no location). It is
 // buildIntervals without the weights and the ranges with holes.
-func spans(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) (start, end []int32) {
-	start, end = defPoints(f, pos)
+func spans(f *ssa.Func, d defs, idOf []int32) (start, end []int32) {
+	pos, start, end := d.pos, d.start, d.end
 	extend := func(v *ssa.Value, p int32) {
 		if v == nil || start[v.ID] < 0 {
 			return
@@ -147,16 +148,21 @@ func spans(f *ssa.Func, pos []int32, liveOut [][]int32, idOf []int32) (start, en
 		start[v.ID] = min(start[v.ID], p)
 		end[v.ID] = max(end[v.ID], p)
 	}
-	for i, b := range f.Blocks {
+	for _, b := range f.Blocks {
 		// Global values all need a location (start set).
 		for _, g := range b.LiveIn {
 			id := idOf[g]
 			start[id] = min(start[id], b.Start)
 			end[id] = max(end[id], b.Start)
 		}
-		for _, id := range liveOut[i] {
-			start[id] = min(start[id], b.End)
-			end[id] = max(end[id], b.End)
+		// Live out: live into a successor (liveness), or an argument on
+		// an edge (below). A value live out is live in or defined here,
+		// its start already at or before b.End.
+		for _, e := range b.Succs {
+			for _, g := range e.B.LiveIn {
+				id := idOf[g]
+				end[id] = max(end[id], b.End)
+			}
 		}
 		for _, v := range b.Values {
 			if v.Op == ssa.OpResult {

@@ -68,6 +68,9 @@ type interval struct {
 	// crosses is set by the scan when the value is live across a call
 	// (crossesCall); assignSlots looks for the calls only then.
 	crosses bool
+	// next is where the scan's intersection tests with the interval
+	// resume (holderIntersects).
+	next int32
 	// segs are the half-open ranges [from, to) where the value is live,
 	// sorted: the holes between them (blocks laid out in between where it
 	// is dead) can hold other values in the same register. A use by a
@@ -97,6 +100,41 @@ func intersects(a, b *interval) bool {
 	aEnd, bEnd := a.segs[len(a.segs)-1].to, b.segs[len(b.segs)-1].to
 	for i < len(a.segs) && j < len(b.segs) {
 		x, y := a.segs[i], b.segs[j]
+		if x.from >= bEnd || y.from >= aEnd {
+			return false
+		}
+		if x.from < y.to && y.from < x.to {
+			return true
+		}
+		if x.to <= y.to {
+			i++
+		} else {
+			j++
+		}
+	}
+	return false
+}
+
+// holderIntersects is intersects(it, cur) for the scan: it holds a
+// register, cur is being allocated. Intervals are allocated by start, so
+// it starts at or before cur, and cur no later than the next one: the
+// ranges of it ending at or before cur's start end before any later
+// interval's too. it.next skips them for good, where intersects searches
+// for the first range that matters at every test, and an interval held
+// through thousands of allocations was searched as often.
+func holderIntersects(it, cur *interval) bool {
+	as, bs := it.segs, cur.segs
+	if it.End < cur.Start-1 || len(as) == 0 || len(bs) == 0 {
+		return false
+	}
+	i := int(it.next)
+	for i < len(as) && as[i].to <= cur.Start {
+		i++
+	}
+	it.next = int32(i)
+	aEnd, bEnd := as[len(as)-1].to, bs[len(bs)-1].to
+	for j := 0; i < len(as) && j < len(bs); {
+		x, y := as[i], bs[j]
 		if x.from >= bEnd || y.from >= aEnd {
 			return false
 		}
@@ -307,11 +345,9 @@ func globalIDs(f *ssa.Func) ([]int32, int) {
 }
 
 // globalUses is globalIDs, and with withUses also the uses liveness
-// starts from, as pairs (value ID, use) in walk order: 2*i for a use
-// inside block i of a value defined in another, 2*i+1 for an edge
-// argument leaving block i that needs a location (its value may turn
-// out not to be global: liveness skips those). One walk over the
-// operands instead of three.
+// starts from, as pairs (value ID, layout index of the using block) in
+// walk order: a use inside a block, or an edge argument leaving it, of a
+// value defined in another. One walk over the operands instead of three.
 func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 	gid := f.WS.Int32s(int(f.NextID))
 	for i := range gid {
@@ -323,69 +359,64 @@ func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 		uses = f.WS.Int32s(64)[:0]
 	}
 	bump := f.WS.Int32Bump()
-	use := func(a *ssa.Value, b *ssa.Block, code int32) {
+	use := func(a *ssa.Value, b *ssa.Block, at int32) {
 		if a != nil && a.Block != b && NeedsReg(a) {
 			if gid[a.ID] < 0 {
 				gid[a.ID] = int32(n)
 				n++
 			}
 			if withUses {
-				uses = append(ssa.Grow(bump, uses, 2), a.ID, code)
+				uses = append(ssa.Grow(bump, uses, 2), a.ID, at)
 			}
 		}
 	}
 	for i, b := range f.Blocks {
-		in := int32(2 * i)
+		at := int32(i)
 		for _, v := range b.Values {
 			if v.Op == ssa.OpResult {
 				continue
 			}
 			for _, a := range v.Args {
-				use(a, b, in)
+				use(a, b, at)
 			}
 		}
-		use(b.Control, b, in)
+		use(b.Control, b, at)
 		for _, r := range b.Results {
-			use(r, b, in)
+			use(r, b, at)
 		}
 		for _, e := range b.Succs {
 			for _, a := range e.Args {
-				if a.Block != b {
-					use(a, b, in+1)
-				} else if withUses && NeedsReg(a) {
-					uses = append(ssa.Grow(bump, uses, 2), a.ID, in+1)
-				}
+				use(a, b, at)
 			}
 		}
 	}
 	return gid, n, uses
 }
 
-// liveness computes each block's live-in and live-out sets of global
-// values by path exploration (Brandner et al., "Computing Liveness Sets
-// for SSA-Form Programs"): from every use, walk backwards through the
-// predecessors until the definition, marking the blocks passed. Each
-// value is explored on its own, so a per-block stamp tells whether the
-// walk has been there already; the cost is the size of the sets, never
-// blocks times values (dense bitsets per block) nor an iteration to a
-// fixed point per loop level. The sets are sorted by global ID. It
-// returns the global IDs too (globalIDs). The live-in sets are
-// Block.LiveIn, of global IDs; the live-out sets, liveOut by layout index,
-// hold the values' own IDs, which is what their users look up: idOf maps
-// global IDs to value IDs.
-func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32) {
+// liveness computes each block's live-in set of global values by path
+// exploration (Brandner et al., "Computing Liveness Sets for SSA-Form
+// Programs"): from every use, walk backwards through the predecessors
+// until the definition, marking the blocks passed. Each value is explored
+// on its own, so a per-block stamp tells whether the walk has been there
+// already; the cost is the size of the sets, never blocks times values
+// (dense bitsets per block) nor an iteration to a fixed point per loop
+// level. The sets are Block.LiveIn, of global IDs, sorted; idOf maps
+// global IDs to value IDs. It returns the global IDs too (globalIDs).
+//
+// Live-out sets are not built: a value is live out of a block iff it is
+// live into a successor or an argument on an edge leaving it, and the
+// users (buildSegments, spans) walk those. The lists, one entry per value
+// and block it leaves, were a fifth of this function's cost and written
+// only to be read once.
+func liveness(f *ssa.Func) (gid []int32, n int, idOf []int32) {
 	gid, n, pairs := globalUses(f, true)
-	nb := len(f.Blocks)
 	for _, b := range f.Blocks {
 		b.LiveIn = b.LiveIn[:0]
 	}
-	// uses[g] lists the blocks using global value g: 2*i for a use inside
-	// block i, 2*i+1 for an edge argument leaving block i.
+	// uses[g] lists the layout indexes of the blocks using global value g.
 	counts := f.WS.Int32s(n + 1)
 	for k := 0; k < len(pairs); k += 2 {
-		if g := gid[pairs[k]]; g >= 0 {
-			counts[g+1]++
-		}
+		counts[gid[pairs[k]]+1]++
 	}
 	for g := 1; g <= n; g++ {
 		counts[g] += counts[g-1]
@@ -394,10 +425,9 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32)
 	fill := f.WS.Int32s(n)
 	copy(fill, counts[:n])
 	for k := 0; k < len(pairs); k += 2 {
-		if g := gid[pairs[k]]; g >= 0 {
-			uses[fill[g]] = pairs[k+1]
-			fill[g]++
-		}
+		g := gid[pairs[k]]
+		uses[fill[g]] = pairs[k+1]
+		fill[g]++
 	}
 
 	// idOf and defAt (the layout index of the defining block, -1 for a
@@ -420,30 +450,23 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32)
 			}
 		}
 	}
-	// The marks and the live-out lists are by block ID during the walk,
-	// which goes from block to predecessor by pointer: by layout index
-	// each step looked the predecessor's index up and the block again.
-	nid := int(f.NextBlock)
-	outByID := scratchOf(f.WS).int32Lists(nid)
-	inMark := f.WS.Int32s(nid)
-	outMark := f.WS.Int32s(nid)
+	// The marks are by block ID: the walk goes from block to predecessor
+	// by pointer.
+	inMark := f.WS.Int32s(int(f.NextBlock))
 	for i := range inMark {
-		inMark[i], outMark[i] = -1, -1
+		inMark[i] = -1
 	}
 	var work []*ssa.Block
+	sc := scratchOf(f.WS)
+	if sc != nil {
+		work = sc.work[:0]
+	}
 	bump := f.WS.Int32Bump()
 	for g := int32(0); g < int32(n); g++ {
 		if defAt[g] < 0 {
 			continue
 		}
 		def := f.Blocks[defAt[g]]
-		id := idOf[g]
-		addOut := func(b *ssa.Block) {
-			if outMark[b.ID] != g {
-				outMark[b.ID] = g
-				outByID[b.ID] = append(ssa.Grow(bump, outByID[b.ID], 1), id)
-			}
-		}
 		// addIn marks v live into block b, and queues b's predecessors
 		// the first time: a block is tested before it is queued, not
 		// after, so one reached again is not pushed and popped again.
@@ -456,52 +479,63 @@ func liveness(f *ssa.Func) (gid []int32, n int, liveOut [][]int32, idOf []int32)
 		}
 		work = work[:0]
 		for _, u := range uses[counts[g]:counts[g+1]] {
-			b := f.Blocks[u>>1]
-			if u&1 != 0 {
-				addOut(b)
-			}
-			addIn(b)
+			addIn(f.Blocks[u])
 		}
 		for len(work) > 0 {
 			b := work[len(work)-1]
 			work = work[:len(work)-1]
 			for _, p := range b.Preds {
-				addOut(p)
 				addIn(p)
 			}
 		}
 	}
-	liveOut = scratchOf(f.WS).int32Lists(nb)
-	for i, b := range f.Blocks {
-		liveOut[i] = outByID[b.ID]
+	if sc != nil {
+		sc.work = work[:0]
 	}
-	return gid, n, liveOut, idOf
+	return gid, n, idOf
 }
 
-// defPoints starts each value that needs a location at its definition:
-// start and end, by value ID, are its position (the block's start for a
-// parameter), -1 for the values that need none. buildIntervals and
-// spans (fast.go) extend the ranges from there.
-func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
-	start = f.WS.Int32s(int(f.NextID))
-	end = f.WS.Int32s(int(f.NextID))
+// defs are NumberPositions' positions, with each value that needs a
+// location started at its definition: start and end, by value ID, are
+// its position (the block's start for a parameter), -1 for the values
+// that need none, of which there are n. buildIntervals and spans
+// (fast.go) extend the ranges from there.
+type defs struct {
+	pos, start, end []int32
+	n               int
+}
+
+// numberDefs is NumberPositions and defs in one walk over the values.
+func numberDefs(f *ssa.Func) defs {
+	pos := f.WS.Int32s(int(f.NextID))
+	start := f.WS.Int32s(int(f.NextID))
+	end := f.WS.Int32s(int(f.NextID))
 	for i := range start {
 		start[i], end[i] = -1, -1
 	}
-	def := func(v *ssa.Value, p int32) {
-		if NeedsReg(v) {
-			start[v.ID], end[v.ID] = p, p
-		}
-	}
+	n, nd := int32(0), 0
 	for _, b := range f.Blocks {
+		b.Start = n
 		for _, p := range b.Params {
-			def(p, b.Start)
+			pos[p.ID] = n
+			if NeedsReg(p) {
+				start[p.ID], end[p.ID] = n, n
+				nd++
+			}
 		}
+		n++
 		for _, v := range b.Values {
-			def(v, pos[v.ID])
+			pos[v.ID] = n
+			if NeedsReg(v) {
+				start[v.ID], end[v.ID] = n, n
+				nd++
+			}
+			n++
 		}
+		b.End = n
+		n++
 	}
-	return start, end
+	return defs{pos, start, end, nd}
 }
 
 // buildIntervals computes one conservative range per value: from its
@@ -510,18 +544,12 @@ func defPoints(f *ssa.Func, pos []int32) (start, end []int32) {
 // value's first live range: every range starts at the definition or at
 // the start of a block the value is live into, and every use lies in a
 // range.
-// gid, liveOut and idOf are liveness's.
-func buildIntervals(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int32) []interval {
+// d is numberDefs', gid and idOf are liveness's.
+func buildIntervals(f *ssa.Func, d defs, gid []int32, idOf []int32) []interval {
 	const none = -1
-	start, end := defPoints(f, pos)
+	pos, start, end, n := d.pos, d.start, d.end, d.n
 	weight := f.WS.Float32s(int(f.NextID))
-	segsOf, lastUse := buildSegments(f, pos, gid, liveOut, idOf, rangeTables{start, end, weight})
-	n := 0
-	for _, id := range start {
-		if id != none {
-			n++
-		}
-	}
+	segsOf, lastUse := buildSegments(f, pos, gid, idOf, rangeTables{start, end, weight})
 	// A value used only in the block defining it (no global ID) has one
 	// range, from its definition to its last use: its own slot of one
 	// array, not a list grown range by range.
@@ -579,7 +607,7 @@ type rangeTables struct {
 // buildIntervals makes their single range. On the way it extends each
 // value's interval end in rt to every position where the value is live or
 // used, and adds each use to its weight.
-func buildSegments(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int32, rt rangeTables) (segsOf [][]seg, lastUse []int32) {
+func buildSegments(f *ssa.Func, pos, gid []int32, idOf []int32, rt rangeTables) (segsOf [][]seg, lastUse []int32) {
 	sc := scratchOf(f.WS)
 	segsOf = sc.segLists(int(f.NextID))
 	openAt := f.WS.Int32s(int(f.NextID))
@@ -607,7 +635,7 @@ func buildSegments(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int3
 	// A block's uses come in increasing position (the terminator's last),
 	// so the latest is the last use. A value used in a block is live into
 	// it or defined there before the use (liveness): its range is open.
-	for i, b := range f.Blocks {
+	for _, b := range f.Blocks {
 		touched = touched[:0]
 		// Global values (idOf) all need a location and have a start.
 		// A value live in is used in the block or live out of it, either
@@ -670,11 +698,15 @@ func buildSegments(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int3
 				}
 			}
 		}
-		// A value live out is live in or defined here (liveness), so
+		// A value live out is live into a successor or an argument on
+		// an edge (above). It is live in or defined here (liveness), so
 		// it is open and starts at or before b.Start or its definition.
-		for _, id := range liveOut[i] {
-			end[id] = max(end[id], b.End)
-			lastUse[id] = b.End + 1
+		for _, e := range b.Succs {
+			for _, g := range e.B.LiveIn {
+				id := idOf[g]
+				end[id] = max(end[id], b.End)
+				lastUse[id] = b.End + 1
+			}
 		}
 		for _, id := range touched {
 			from := openAt[id]
@@ -712,9 +744,10 @@ func buildSegments(f *ssa.Func, pos, gid []int32, liveOut [][]int32, idOf []int3
 // free for a value only if no instruction in its ranges clobbers it
 // (clobber.go).
 func Allocate(f *ssa.Func, m *wasm.Module, t Target) *Result {
-	pos := NumberPositions(f)
-	gid, ng, liveOut, idOf := liveness(f)
-	ivs := buildIntervals(f, pos, gid, liveOut, idOf)
+	d := numberDefs(f)
+	pos := d.pos
+	gid, ng, idOf := liveness(f)
+	ivs := buildIntervals(f, d, gid, idOf)
 	ra := &Result{Intervals: ivs, Pos: pos, Saves: map[int32][]*ssa.Value{}}
 	callW := ra.findCalls(f, pos)
 	h := findHints(f, m, t)
@@ -817,24 +850,23 @@ func findHints(f *ssa.Func, m *wasm.Module, t Target) hints {
 	for i := range callArg {
 		callArg[i] = ssa.NoReg
 	}
+	sc := scratchOf(f.WS)
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
-			var ft *wasm.FuncType
+			var ti uint32
 			switch v.Op {
 			case ssa.OpCall:
-				t := m.FuncType(uint32(v.Aux))
-				ft = &t
+				ti = m.FuncTypeIndex(uint32(v.Aux))
 			case ssa.OpCallIndirect:
-				ft = &m.Types[v.Aux]
+				ti = uint32(v.Aux)
 			default:
 				continue
 			}
-			ps, err := ssa.ValTypes(ft.Params)
-			if err != nil {
+			regs, ok := sc.paramRegs(m, t, ti)
+			if !ok {
 				continue
 			}
-			regs := t.ParamRegs(ps)
-			for i, a := range v.Args[:len(ps)] {
+			for i, a := range v.Args[:len(regs)] {
 				if callArg[a.ID] == ssa.NoReg {
 					callArg[a.ID] = regs[i]
 				}
@@ -1021,7 +1053,7 @@ func (s *scanner) free(r ssa.Reg, cur *interval) (bool, *interval, int) {
 	var blocker *interval
 	n := 0
 	for _, it := range s.assigned[r] {
-		if intersects(it, cur) {
+		if holderIntersects(it, cur) {
 			blocker = it
 			n++
 		}

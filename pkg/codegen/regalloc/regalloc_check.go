@@ -283,9 +283,9 @@ func slotsShared(a, b *ssa.Value) bool {
 // live ranges the optimizing allocator computes for the same function,
 // with every rule of CheckAllocation.
 func CheckFastAllocation(f *ssa.Func, ra *Result, t Target) error {
-	pos := NumberPositions(f)
-	gid, _, liveOut, idOf := liveness(f)
-	exact := &Result{Intervals: buildIntervals(f, pos, gid, liveOut, idOf), NumSlots: ra.NumSlots, Saves: ra.Saves}
+	d := numberDefs(f)
+	gid, _, idOf := liveness(f)
+	exact := &Result{Intervals: buildIntervals(f, d, gid, idOf), NumSlots: ra.NumSlots, Saves: ra.Saves}
 	for i := range exact.Intervals {
 		if v := exact.Intervals[i].V; v.Loc.InReg() && (v.Loc.DefStore || v.Loc.ExitStore) {
 			return fmt.Errorf("v%d is stored at its definition, which the baseline tier never asks", v.ID)

@@ -1,6 +1,9 @@
 package regalloc
 
-import "github.com/lucet-go/lucet/pkg/codegen/ssa"
+import (
+	"github.com/lucet-go/lucet/pkg/codegen/ssa"
+	"github.com/lucet-go/lucet/pkg/wasm"
+)
 
 // scratch holds the allocator's buffers of its own types, reused from
 // function to function like the rest of the workspace (ssa.Workspace),
@@ -10,7 +13,6 @@ type scratch struct {
 	segls ssa.Bump[[]seg]
 	ivs   ssa.Bump[interval]
 	regs  ssa.Bump[ssa.Reg]
-	lists ssa.Bump[[]int32]
 	// clob is findClobbers' table, its position lists kept for their
 	// capacity: a fresh one per function was ~12 MB of a big module's
 	// compile, all of it new pages.
@@ -20,6 +22,43 @@ type scratch struct {
 	// touched is buildSegments' list of open values, kept for its
 	// capacity.
 	touched []int32
+	// work is liveness's stack of blocks, kept for its capacity.
+	work []*ssa.Block
+	// typeRegs caches paramRegs' answers by type index for typeMod, the
+	// module the workspace compiles (one per workspace, for one target:
+	// codegen.compile).
+	typeMod  *wasm.Module
+	typeRegs map[uint32]typeRegs
+}
+
+type typeRegs struct {
+	regs []ssa.Reg
+	ok   bool
+}
+
+// paramRegs returns the registers a call of type index ti passes its
+// arguments in, and false for a type with no register convention
+// (ssa.ValTypes fails). findHints asks it for every call of every
+// function, and most calls of a module share a few types: the
+// conversion and the target's answer were ~0.4% of a big module's
+// compile.
+func (s *scratch) paramRegs(m *wasm.Module, t Target, ti uint32) ([]ssa.Reg, bool) {
+	if s != nil && s.typeMod == m {
+		if r, hit := s.typeRegs[ti]; hit {
+			return r.regs, r.ok
+		}
+	}
+	var r typeRegs
+	if ps, err := ssa.ValTypes(m.Types[ti].Params); err == nil {
+		r = typeRegs{t.ParamRegs(ps), true}
+	}
+	if s != nil {
+		if s.typeMod != m {
+			s.typeMod, s.typeRegs = m, map[uint32]typeRegs{}
+		}
+		s.typeRegs[ti] = r
+	}
+	return r.regs, r.ok
 }
 
 // scratchOf returns ws's allocator buffers, nil without a workspace.
@@ -37,7 +76,6 @@ func scratchOf(ws *ssa.Workspace) *scratch {
 		s.segls.Reset()
 		s.ivs.Reset()
 		s.regs.Reset()
-		s.lists.Reset()
 	})
 	return s
 }
@@ -79,14 +117,6 @@ func (s *scratch) regSlice(n int) []ssa.Reg {
 		return make([]ssa.Reg, n)
 	}
 	return s.regs.Take(n)
-}
-
-// int32Lists returns n nil []int32s.
-func (s *scratch) int32Lists(n int) [][]int32 {
-	if s == nil {
-		return make([][]int32, n)
-	}
-	return s.lists.Take(n)
 }
 
 // clobberTable returns an empty clobbers table: the worker's, or a new

@@ -174,10 +174,15 @@ type Func struct {
 	Args      []*Value // OpArg values, one per wasm parameter
 	NextID    int32
 	NextBlock int32
-	valSlab   []Value
-	argSlab   []*Value
-	SlabHint  int // expected number of values (from the body size)
-	blkSlab   []Block
+	// valSlab[valUsed:] and argSlab[argUsed:] are the free parts of the
+	// slabs: NewValue advances an index, not the slices, whose pointer
+	// writes each cost a write-barrier check.
+	valSlab  []Value
+	argSlab  []*Value
+	valUsed  int
+	argUsed  int
+	SlabHint int // expected number of values (from the body size)
+	blkSlab  []Block
 	// WS, when set, supplies the slabs and the passes' tables from
 	// memory reused across functions (workspace.go).
 	WS *Workspace
@@ -211,33 +216,23 @@ func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 	// Values and argument lists come from slabs: big functions have
 	// hundreds of thousands of values, and one allocation each dominates
 	// compile time.
-	if len(f.valSlab) == 0 && f.WS != nil {
-		f.valSlab = f.WS.vals.next(1)
+	if f.valUsed == len(f.valSlab) {
+		f.newValSlab()
 	}
-	if len(f.valSlab) == 0 {
-		// The first slab is sized from the body (slabHint), so the
-		// thousands of small functions of a big module do not each take
-		// a slab of a big one; later slabs grow with the function.
-		n := min(max(f.SlabHint, 32, int(f.NextID)/2), 4096)
-		f.valSlab = make([]Value, n)
-	}
-	v := &f.valSlab[0]
-	f.valSlab = f.valSlab[1:]
+	v := &f.valSlab[f.valUsed]
+	f.valUsed++
 	*v = Value{ID: f.NextID, Op: op, Type: t, Block: b, Loc: Loc{Reg: NoReg, Slot: -1}}
 	f.NextID++
-	if len(args) > 0 {
-		if cap(f.argSlab)-len(f.argSlab) < len(args) && f.WS != nil {
-			f.argSlab = f.WS.args.next(len(args))[:0]
+	if k := len(args); k > 0 {
+		if len(f.argSlab)-f.argUsed < k {
+			f.newArgSlab(k)
 		}
-		if cap(f.argSlab)-len(f.argSlab) < len(args) {
-			f.argSlab = make([]*Value, 0, max(min(max(2*f.SlabHint, 64, int(f.NextID)), 8192), len(args)))
-		}
-		// A loop, not append: append's copy of pointers is a call to
+		// A loop, not copy: copy of pointers is a call to
 		// typedslicecopy, ~40 instructions for the one to three
 		// operands of nearly every value (~1% of gobig's compile).
-		n, k := len(f.argSlab), len(args)
-		f.argSlab = f.argSlab[:n+k]
+		n := f.argUsed
 		s := f.argSlab[n : n+k : n+k]
+		f.argUsed = n + k
 		for i, a := range args {
 			s[i] = a
 			a.Uses++
@@ -245,6 +240,29 @@ func (f *Func) NewValue(b *Block, op Op, t Type, args ...*Value) *Value {
 		v.Args = s
 	}
 	return v
+}
+
+func (f *Func) newValSlab() {
+	f.valUsed = 0
+	if f.WS != nil {
+		f.valSlab = f.WS.vals.next(1)
+		return
+	}
+	// The first slab is sized from the body (slabHint), so the
+	// thousands of small functions of a big module do not each take
+	// a slab of a big one; later slabs grow with the function.
+	n := min(max(f.SlabHint, 32, int(f.NextID)/2), 4096)
+	f.valSlab = make([]Value, n)
+}
+
+// newArgSlab makes room for k operands.
+func (f *Func) newArgSlab(k int) {
+	f.argUsed = 0
+	if f.WS != nil {
+		f.argSlab = f.WS.args.next(k)
+		return
+	}
+	f.argSlab = make([]*Value, max(min(max(2*f.SlabHint, 64, int(f.NextID)), 8192), k))
 }
 
 func (f *Func) NewBlock() *Block {

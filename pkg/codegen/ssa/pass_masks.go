@@ -16,7 +16,9 @@ import "math/bits"
 // it). Everything else may have any bit of its type set. It runs after
 // fold; deadCode drops the ands left unused.
 func dropRedundantMasks(f *Func) {
-	if !hasConstMask(f) {
+	vb := f.WS.ValueBump()
+	ands := constMasks(f, vb)
+	if len(ands) == 0 {
 		return // most functions: no fixpoint to run (4.8% of gobig's compile)
 	}
 	maxID := f.NextID
@@ -133,23 +135,24 @@ func dropRedundantMasks(f *Func) {
 	// depend on their operands, and a block parameter's incoming values,
 	// recursively (gobig: a few percent of the values). Their steps are
 	// the same, in the same order, as over the whole function.
-	vb := f.WS.ValueBump()
+	//
+	// blkNeed marks the blocks holding a value needed or ending in an
+	// edge into a parameter needed: the first round skips the others,
+	// nearly all of a big function.
 	need := f.WS.Bools(int(maxID))
+	blkNeed := f.WS.Bools(int(f.NextBlock))
 	var work []*Value
 	mark := func(v *Value) {
 		if v = resolve(v); v.ID < maxID && !need[v.ID] {
 			need[v.ID] = true
+			blkNeed[v.Block.ID] = true
 			work = append(Grow(vb, work, 1), v)
 		}
 	}
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			if v.Op == OpAnd && v.fwd == nil && (v.Type == TI32 || v.Type == TI64) {
-				for i := 0; i < 2; i++ {
-					if x, c := resolve(v.Args[i]), resolve(v.Args[1-i]); c.Op == OpConst && x.Op != OpConst {
-						mark(x)
-					}
-				}
+	for _, v := range ands {
+		for i := 0; i < 2; i++ {
+			if x, c := resolve(v.Args[i]), resolve(v.Args[1-i]); c.Op == OpConst && x.Op != OpConst {
+				mark(x)
 			}
 		}
 	}
@@ -174,6 +177,7 @@ func dropRedundantMasks(f *Func) {
 			continue
 		}
 		for _, p := range b.Preds {
+			blkNeed[p.ID] = true
 			for _, e := range p.Succs {
 				if e.B == b {
 					mark(e.Args[i])
@@ -192,6 +196,9 @@ func dropRedundantMasks(f *Func) {
 	}
 	changed := false
 	for _, b := range f.Blocks {
+		if !blkNeed[b.ID] {
+			continue
+		}
 		for _, v := range b.Values {
 			if v.ID >= maxID || !need[v.ID] {
 				continue
@@ -229,19 +236,17 @@ func dropRedundantMasks(f *Func) {
 			}
 		}
 	}
+	// Dropping an and forwards it to an operand that is no constant, so
+	// the others' operands stay constants or not: the list holds every
+	// and that can go.
 	dropped := false
-	for _, b := range f.Blocks {
-		for _, v := range b.Values {
-			if v.Op != OpAnd || v.fwd != nil || v.Type != TI32 && v.Type != TI64 {
-				continue
-			}
-			for i := 0; i < 2; i++ {
-				x, c := resolve(v.Args[i]), resolve(v.Args[1-i])
-				if c.Op == OpConst && x.Op != OpConst && get(x)&^maskTo(v.Type, uint64(c.Aux)) == 0 {
-					v.fwd = x
-					dropped = true
-					break
-				}
+	for _, v := range ands {
+		for i := 0; i < 2; i++ {
+			x, c := resolve(v.Args[i]), resolve(v.Args[1-i])
+			if c.Op == OpConst && x.Op != OpConst && get(x)&^maskTo(v.Type, uint64(c.Aux)) == 0 {
+				v.fwd = x
+				dropped = true
+				break
 			}
 		}
 	}
@@ -252,20 +257,21 @@ func dropRedundantMasks(f *Func) {
 	}
 }
 
-// hasConstMask reports whether f has an integer and with a constant
+// constMasks lists, in layout order, the integer ands with one constant
 // operand, the only thing dropRedundantMasks can remove.
-func hasConstMask(f *Func) bool {
+func constMasks(f *Func, vb *Bump[*Value]) []*Value {
+	var ands []*Value
 	for _, b := range f.Blocks {
 		for _, v := range b.Values {
 			if v.Op != OpAnd || v.fwd != nil || v.Type != TI32 && v.Type != TI64 {
 				continue
 			}
 			if x, c := resolve(v.Args[0]), resolve(v.Args[1]); x.Op == OpConst != (c.Op == OpConst) {
-				return true
+				ands = append(Grow(vb, ands, 1), v)
 			}
 		}
 	}
-	return false
+	return ands
 }
 
 // dependsOnArgs says whether dropRedundantMasks's bits for v are computed
