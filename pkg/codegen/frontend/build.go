@@ -412,7 +412,15 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 	} else if v, ok := b.defs[defKey(blk, x)]; ok {
 		return v
 	}
-	if a := b.hops.target(blk, x); a != blk {
+	if len(blk.Preds) == 1 && blk.Sealed {
+		// Braun's one hop, when it ends at once: the common case, and
+		// cheaper than looking for a block further up.
+		if v := b.def(blk.Preds[0], x); v != nil {
+			b.writeVar(blk, x, v)
+			return v
+		}
+	}
+	if a := b.hopTarget(blk, x); a != blk {
 		// Nothing between a's start and blk writes x: a's value is
 		// blk's, found without a parameter or definition in the blocks
 		// between (hop.go).
@@ -443,6 +451,17 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 	}
 	b.writeVar(blk, x, v)
 	return v
+}
+
+// def is blk's definition of x, nil if none.
+func (b *builder) def(blk *ssa.Block, x int) *ssa.Value {
+	if b.stride > 0 {
+		if i := int(blk.ID)*b.stride + x; i < len(b.dense) {
+			return b.dense[i]
+		}
+		return nil
+	}
+	return b.defs[defKey(blk, x)]
 }
 
 func (b *builder) newParam(blk *ssa.Block, t ssa.Type) *ssa.Value {

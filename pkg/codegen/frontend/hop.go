@@ -2,7 +2,7 @@ package frontend
 
 import (
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 )
@@ -68,6 +68,7 @@ type hopBlock struct {
 	blk   *ssa.Block
 	start int32
 	link  int32 // block ID, -1 for none (the entry, and blocks never read)
+	// (a block never current has blk nil)
 	jump  int32 // block ID of the jump pointer's target
 	depth int32
 	// seg is the outermost loop header, among the blocks from this one up
@@ -78,7 +79,6 @@ type hopBlock struct {
 	// the loop is open, or for other blocks.
 	end    int32
 	header bool
-	ok     bool
 }
 
 type hopWrite struct {
@@ -114,17 +114,18 @@ func (h *hops) reuse(old *hops) {
 // from (nil: no link).
 func (h *hops) enter(blk, from *ssa.Block, pos int32) {
 	id := int(blk.ID)
-	for len(h.blks) <= id {
-		h.blks = append(h.blks, hopBlock{})
+	if l := len(h.blks); id >= l {
+		h.blks = slices.Grow(h.blks, id+1-l)[:id+1]
+		clear(h.blks[l:id]) // blocks never current, if any: blk nil
 	}
-	n := hopBlock{blk: blk, start: pos, link: -1, jump: int32(id), seg: -1, end: math.MaxInt32, ok: true}
+	n := hopBlock{blk: blk, start: pos, link: -1, jump: int32(id), seg: -1, end: math.MaxInt32}
 	if from == nil {
 		n.start = -1
 		h.blks[id] = n
 		return
 	}
 	p := int32(from.ID)
-	if int(p) >= len(h.blks) || !h.blks[p].ok {
+	if int(p) >= len(h.blks) || h.blks[p].blk != from {
 		h.blks[id] = n
 		return
 	}
@@ -217,9 +218,14 @@ func (h *hops) lastWrite(x int, end int32) int32 {
 	if i < 0 {
 		return math.MinInt32
 	}
-	if h.wr[i].pos < end {
-		return h.wr[i].pos
+	if p := h.wr[i].pos; p < end {
+		return p
 	}
+	return h.lastWriteBefore(i, end)
+}
+
+// lastWriteBefore is lastWrite's search from write i, at or after end.
+func (h *hops) lastWriteBefore(i, end int32) int32 {
 	// The furthest earlier write still at or after end; its previous is
 	// the answer. Offsets decrease along the chain.
 	for {
@@ -238,53 +244,76 @@ func (h *hops) lastWrite(x int, end int32) int32 {
 	return math.MinInt32
 }
 
-// target is the furthest ancestor of blk whose value of x on entry is
+// hopTarget is the furthest ancestor of blk whose value of x on entry is
 // blk's (see hops), blk itself if none is.
-func (h *hops) target(blk *ssa.Block, x int) *ssa.Block {
+func (b *builder) hopTarget(blk *ssa.Block, x int) *ssa.Block {
+	h := &b.hops
 	c := int32(blk.ID)
-	if int(c) >= len(h.blks) || !h.blks[c].ok || h.blks[c].link < 0 || !blk.Sealed {
+	if int(c) >= len(h.blks) || h.blks[c].blk != blk || h.blks[c].link < 0 || !blk.Sealed {
 		return blk
 	}
 	reach := h.blks[c].start
-	// No skipping over the header of an open loop enclosing blk: the
-	// innermost is the last one opened at or before blk's start.
-	bar := int32(math.MinInt32)
-	if k := sort.Search(len(h.open), func(i int) bool { return h.open[i] > reach }); k > 0 {
-		bar = h.open[k-1]
+	w := h.lastWrite(x, reach)
+	if h.blks[h.blks[c].link].start <= w {
+		return blk // the common failure, before setting up the search
 	}
-	// fits reports whether the span from a's start to reach, extended to
-	// the end of loop header seg, has no write of x.
-	fits := func(a, seg int32) (bool, int32) {
-		s := h.blks[a].start
-		if s < bar {
-			return false, 0
+	// An ancestor qualifies when it starts after both the last write of
+	// x before reach and (≥) the header of the innermost open loop
+	// enclosing blk, the last one opened at or before blk's start: an
+	// open loop's body is not all seen, so its header is never skipped.
+	bar := int32(math.MinInt32)
+	if lo, hi := 0, len(h.open); hi > 0 {
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if h.open[m] <= reach {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
-		r := reach
-		if seg >= 0 {
-			r = max(r, h.blks[seg].end)
+		if lo > 0 {
+			bar = h.open[lo-1] - 1
 		}
-		return h.lastWrite(x, r) < s, r
 	}
 	for {
 		n := &h.blks[c]
-		if n.link < 0 {
+		if n.link < 0 || (c != int32(blk.ID) && b.def(n.blk, x) != nil) {
+			// A value cached by an earlier read is the one found
+			// above: stopping at it keeps reads from neighbouring
+			// blocks as cheap as Braun's one hop.
 			break
 		}
-		if n.jump != n.link {
-			if ok, r := fits(n.jump, n.seg); ok {
-				c, reach = n.jump, r
-				continue
+		// Try the jump, then the link; passing a loop header extends the
+		// span to the loop's end, which may bring a later write.
+		a, seg := n.jump, n.seg
+		if a == n.link {
+			a, seg = n.link, -1
+			if n.header {
+				seg = c
 			}
 		}
-		one := int32(-1)
-		if n.header {
-			one = c
+		for {
+			s := h.blks[a].start
+			if s > bar && s > w {
+				if seg >= 0 && h.blks[seg].end > reach {
+					r := h.blks[seg].end
+					if w2 := h.lastWrite(x, r); s > w2 {
+						c, reach, w = a, r, w2
+						break
+					}
+				} else {
+					c = a
+					break
+				}
+			}
+			if a == n.link {
+				return h.blks[c].blk
+			}
+			a, seg = n.link, -1
+			if n.header {
+				seg = c
+			}
 		}
-		ok, r := fits(n.link, one)
-		if !ok {
-			break
-		}
-		c, reach = n.link, r
 	}
 	return h.blks[c].blk
 }
