@@ -440,7 +440,7 @@ func buildCost(tb testing.TB, mod []byte) (bytes, values uint64) {
 func BenchmarkScaleOne(b *testing.B) {
 	name := os.Getenv("SCALE_DIM")
 	n, _ := strconv.Atoi(os.Getenv("SCALE_N"))
-	for _, d := range scaleDims {
+	for _, d := range append(scaleDims, joinDims...) {
 		if d.name == name {
 			mod := d.gen(n)
 			b.ReportAllocs()

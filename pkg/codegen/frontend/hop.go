@@ -41,8 +41,10 @@ import (
 // header was passed (which encloses B when it reaches beyond B's start).
 // A definition found on the way between A and B can only be a value
 // Braun's reads cached there, equal to A's, since a write would be in the
-// span. So readVar goes straight to the furthest such A (target) and
-// records the value in B and A only.
+// span. So readVar goes straight to the furthest such A (hopTarget), or
+// the nearest block on the way with such a cached value, and records the
+// value in B and A only. (Only translated code records writes: code after
+// an unconditional branch never runs, and its writes cannot reach a read.)
 //
 // The writes of each variable are kept in offset order (they are met in
 // code order), and both chains — the links and each variable's writes —
