@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lucet-go/lucet/pkg/codegen/frontend"
 	"github.com/lucet-go/lucet/pkg/codegen/ssa"
 	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/validate"
@@ -220,6 +221,49 @@ var scaleDims = []scaleDim{
 	}},
 }
 
+// joinDims grow locals and joins together (issue 11 §4): n/4 locals, n
+// constructs each writing one local on one path, then every local read.
+// SSA construction must not make or record a value per local per join
+// (TestScaleJoins).
+var joinDims = []scaleDim{
+	{"joins/if", 16000, func(n int) []byte {
+		return joins(n, func(k int) []byte {
+			c := []byte{0x20, 0, byte(wasm.OpIf), 0x40, 0x41, 1, 0x21}
+			return append(append(c, uleb(uint64(k))...), byte(wasm.OpEnd))
+		})
+	}},
+	{"joins/br_if", 16000, func(n int) []byte {
+		return joins(n, func(k int) []byte {
+			c := []byte{byte(wasm.OpBlock), 0x40, 0x20, 0, byte(wasm.OpBrIf), 0, 0x41, 1, 0x21}
+			return append(append(c, uleb(uint64(k))...), byte(wasm.OpEnd))
+		})
+	}},
+	{"joins/loop", 16000, func(n int) []byte {
+		return joins(n, func(k int) []byte {
+			c := []byte{byte(wasm.OpLoop), 0x40, 0x41, 1, 0x21}
+			c = append(c, uleb(uint64(k))...)
+			return append(c, 0x20, 0, byte(wasm.OpBrIf), 0, byte(wasm.OpEnd))
+		})
+	}},
+}
+
+// joins is a function of n/4 locals and n constructs, construct(k)
+// writing local k, cycling through them, followed by the sum of the locals.
+func joins(n int, construct func(k int) []byte) []byte {
+	l := n / 4
+	var c []byte
+	for i := 0; i < n; i++ {
+		c = append(c, construct(i%l+1)...)
+	}
+	c = append(c, 0x20, 0)
+	for k := 1; k <= l; k++ {
+		c = append(c, 0x20)
+		c = append(c, uleb(uint64(k))...)
+		c = append(c, 0x6a)
+	}
+	return scaleModule([][]byte{body(l, c)}, 0)
+}
+
 // compileBytes runs the whole pipeline on a module's bytes.
 func compileBytes(tb testing.TB, b []byte, opts ssa.Options) {
 	m, err := decode.Decode(b, decode.Options{})
@@ -329,6 +373,66 @@ func TestScaleLinear(t *testing.T) {
 	}
 }
 
+// TestScaleJoins checks that doubling the locals and the joins together,
+// which doubles the module, at most roughly doubles what SSA construction
+// allocates and the values it makes (at opt 2's options), and what a
+// whole compilation at opt 0 allocates. (At opt 2 the register
+// allocator's liveness holds each block's live values, here locals ×
+// joins in the program itself; that is the allocator's to bound.)
+func TestScaleJoins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles functions of thousands of locals and joins")
+	}
+	for _, d := range joinDims {
+		n := d.n / 8
+		var bytes, values [2]uint64
+		for i, size := range []int{n, 2 * n} {
+			bytes[i], values[i] = buildCost(t, d.gen(size))
+		}
+		opts := Default()
+		opts.OptLevel = 0
+		small, big := allocBytes(t, d.gen(n), opts), allocBytes(t, d.gen(2*n), opts)
+		for _, c := range []struct {
+			what       string
+			small, big uint64
+		}{
+			{"SSA construction allocates", bytes[0], bytes[1]},
+			{"SSA construction makes values", values[0], values[1]},
+			{"compilation at opt 0 allocates", small, big},
+		} {
+			r := float64(c.big) / float64(c.small)
+			t.Logf("%s: %s %d -> %d (%.2fx)", d.name, c.what, c.small, c.big, r)
+			if r > 2.2 {
+				t.Errorf("%s: doubling n=%d: %s %.2fx (%d -> %d); want at most 2.2x", d.name, n, c.what, r, c.small, c.big)
+			}
+		}
+	}
+}
+
+// buildCost is the bytes frontend.BuildSSA allocates for the one function
+// of mod (the least of two runs) and the values it numbers.
+func buildCost(tb testing.TB, mod []byte) (bytes, values uint64) {
+	m, err := decode.Decode(mod, decode.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts := Default()
+	bytes = math.MaxUint64
+	for try := 0; try < 2; try++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		f, err := frontend.BuildSSA(m, m.NumImportedFuncs, &opts)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		bytes = min(bytes, after.TotalAlloc-before.TotalAlloc)
+		values = uint64(f.NextID)
+	}
+	return bytes, values
+}
+
 // BenchmarkScaleOne compiles one dimension at one size, for profiling:
 //
 //	SCALE_DIM=nesting/if SCALE_N=40000 go test ./pkg/codegen -run '^$' \
@@ -336,7 +440,7 @@ func TestScaleLinear(t *testing.T) {
 func BenchmarkScaleOne(b *testing.B) {
 	name := os.Getenv("SCALE_DIM")
 	n, _ := strconv.Atoi(os.Getenv("SCALE_N"))
-	for _, d := range scaleDims {
+	for _, d := range append(scaleDims, joinDims...) {
 		if d.name == name {
 			mod := d.gen(n)
 			b.ReportAllocs()

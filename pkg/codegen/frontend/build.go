@@ -69,6 +69,7 @@ type builder struct {
 	trivialLeft bool
 	brTables    int32 // br_tables translated, numbering them from 1
 	checked     bool  // an access has an explicit bounds check
+	hops        hops  // readVar's shortcuts over joins (hop.go)
 }
 
 type frameKind uint8
@@ -87,6 +88,7 @@ type frame struct {
 	target  *ssa.Block   // branch target
 	endPs   []*ssa.Value // explicit parameters of the end block
 	elseB   *ssa.Block   // if without else yet
+	head    *ssa.Block   // the block current where the construct began
 	ifArgs  []*ssa.Value
 	height  int
 	dead    bool // the frame started in unreachable code
@@ -115,6 +117,7 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 		// previous function, for their capacity.
 		if old, ok := ws.Frontend.(*builder); ok {
 			b.stack, b.frames, b.runs, b.zeros = old.stack[:0], old.frames[:0], old.runs[:0], old.zeros[:0]
+			b.hops.reuse(&old.hops)
 		}
 		ws.Frontend = b
 	}
@@ -152,7 +155,8 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	entry := f.NewBlock()
 	entry.Sealed = true
 	f.Entry = entry
-	b.setCurrent(entry)
+	b.hops.init(b.nvars, len(code.Body))
+	b.setCurrent(entry, nil)
 	for i, t := range f.Params {
 		a := f.NewValue(entry, ssa.OpArg, t)
 		a.Aux = int64(i)
@@ -279,7 +283,10 @@ func (b *builder) globalAddr(idx uint32) *ssa.Value {
 	return v
 }
 
-func (b *builder) setCurrent(blk *ssa.Block) {
+// setCurrent makes blk the block instructions go to, entered from the
+// end of from (nil: blk is the entry or is never read from; see hop.go).
+func (b *builder) setCurrent(blk *ssa.Block, from *ssa.Block) {
+	b.hops.enter(blk, from, b.pos)
 	// The block list grows in the workspace, not the heap: ~9 MB of new
 	// pages per big module otherwise.
 	b.f.Blocks = append(ssa.Grow(b.f.WS.BlockBump(), b.f.Blocks, 1), blk)
@@ -405,6 +412,22 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 	} else if v, ok := b.defs[defKey(blk, x)]; ok {
 		return v
 	}
+	if len(blk.Preds) == 1 && blk.Sealed {
+		// Braun's one hop, when it ends at once: the common case, and
+		// cheaper than looking for a block further up.
+		if v := b.def(blk.Preds[0], x); v != nil {
+			b.writeVar(blk, x, v)
+			return v
+		}
+	}
+	if a := b.hopTarget(blk, x); a != blk {
+		// Nothing between a's start and blk writes x: a's value is
+		// blk's, found without a parameter or definition in the blocks
+		// between (hop.go).
+		v := b.readVar(a, x)
+		b.writeVar(blk, x, v)
+		return v
+	}
 	var v *ssa.Value
 	switch {
 	case blk == b.f.Entry:
@@ -428,6 +451,17 @@ func (b *builder) readVar(blk *ssa.Block, x int) *ssa.Value {
 	}
 	b.writeVar(blk, x, v)
 	return v
+}
+
+// def is blk's definition of x, nil if none.
+func (b *builder) def(blk *ssa.Block, x int) *ssa.Value {
+	if b.stride > 0 {
+		if i := int(blk.ID)*b.stride + x; i < len(b.dense) {
+			return b.dense[i]
+		}
+		return nil
+	}
+	return b.defs[defKey(blk, x)]
 }
 
 func (b *builder) newParam(blk *ssa.Block, t ssa.Type) *ssa.Value {
@@ -675,14 +709,16 @@ func (b *builder) instrBlock(in *wasm.Instr) error {
 	case wasm.OpBlock:
 		end, ps := b.newEndBlock(results)
 		b.frames = append(b.frames, frame{kind: frBlock, params: params, results: results,
-			target: end, endPs: ps, height: len(b.stack) - len(params)})
+			target: end, endPs: ps, head: b.cur, height: len(b.stack) - len(params)})
 	case wasm.OpLoop:
 		args := b.popN(len(params))
 		h, ps := b.newEndBlock(params)
+		pre := b.cur
 		b.jump(h, args)
 		b.loops++
 		b.maxLoops = max(b.maxLoops, b.loops)
-		b.setCurrent(h)
+		b.setCurrent(h, pre)
+		b.hops.openLoop(h, b.pos)
 		for _, p := range ps {
 			b.push(p)
 		}
@@ -707,8 +743,8 @@ func (b *builder) instrBlock(in *wasm.Instr) error {
 		b.addEdge(b.cur, elseB, nil)
 		b.frames = append(b.frames, frame{kind: frIf, params: params, results: results,
 			target: end, endPs: ps, elseB: elseB, ifArgs: b.top(len(params)),
-			height: len(b.stack) - len(params)})
-		b.setCurrent(thenB)
+			head: b.cur, height: len(b.stack) - len(params)})
+		b.setCurrent(thenB, b.cur)
 	}
 	return nil
 }
@@ -750,9 +786,9 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.addEdge(b.cur, t, nil)
 		b.addEdge(b.cur, cont, nil)
 		save := b.cur
-		b.setCurrent(t)
+		b.setCurrent(t, nil)
 		b.ret()
-		_ = save
+		b.cur = save
 	} else {
 		b.cur.Kind = ssa.BlockIf
 		b.cur.Control = cond
@@ -760,7 +796,7 @@ func (b *builder) instrBrIf(in *wasm.Instr) error {
 		b.addEdge(b.cur, t, args)
 		b.addEdge(b.cur, cont, nil)
 	}
-	b.setCurrent(cont)
+	b.setCurrent(cont, b.cur)
 	return nil
 }
 
@@ -797,7 +833,7 @@ func (b *builder) instrBrTable(in *wasm.Instr) error {
 	}
 	b.cur = nil
 	if retBlock != nil {
-		b.setCurrent(retBlock)
+		b.setCurrent(retBlock, nil)
 		b.ret()
 	}
 	return nil
@@ -844,11 +880,13 @@ func (b *builder) instrLocalGet(in *wasm.Instr) error {
 }
 
 func (b *builder) instrLocalSet(in *wasm.Instr) error {
+	b.hops.wrote(int(in.Index), b.pos)
 	b.writeVar(b.cur, int(in.Index), b.pop())
 	return nil
 }
 
 func (b *builder) instrLocalTee(in *wasm.Instr) error {
+	b.hops.wrote(int(in.Index), b.pos)
 	b.writeVar(b.cur, int(in.Index), b.stack[len(b.stack)-1])
 	return nil
 }
@@ -894,6 +932,7 @@ func (b *builder) instrMemorySize(in *wasm.Instr) error {
 
 func (b *builder) instrMemoryGrow(in *wasm.Instr) error {
 	b.push(b.builtin(abi.BuiltinMemoryGrow, ssa.TI32, 0, b.popN(1)))
+	b.hops.wrote(b.memVar, b.pos)
 	b.writeVar(b.cur, b.memVar, b.add(ssa.OpMemLen, ssa.TI64))
 	return nil
 }
@@ -1026,6 +1065,7 @@ func (b *builder) emitCall(op ssa.Op, aux, aux2 int64, args []*ssa.Value, ft was
 		b.push(r)
 	}
 	if b.memVar >= 0 {
+		b.hops.wrote(b.memVar, b.pos)
 		b.writeVar(b.cur, b.memVar, b.add(ssa.OpMemLen, ssa.TI64))
 	}
 }
@@ -1034,7 +1074,7 @@ func (b *builder) elseStart(fr *frame) {
 	b.stack = b.stack[:fr.height]
 	b.stack = append(b.stack, fr.ifArgs...)
 	if fr.elseB != nil {
-		b.setCurrent(fr.elseB)
+		b.setCurrent(fr.elseB, fr.head)
 		fr.elseB = nil
 	}
 }
@@ -1054,6 +1094,7 @@ func (b *builder) end() {
 			b.cur.LoopDepth = min(b.cur.LoopDepth, b.loops)
 		}
 		b.seal(fr.target)
+		b.hops.closeLoop(fr.target, b.pos)
 		if b.cur != nil {
 			return // the results are on the stack already
 		}
@@ -1065,7 +1106,7 @@ func (b *builder) end() {
 	}
 	if fr.kind == frIf && fr.elseB != nil && !fr.dead {
 		// No else: the false edge carries the parameters through.
-		b.setCurrent(fr.elseB)
+		b.setCurrent(fr.elseB, fr.head)
 		b.jump(fr.target, fr.ifArgs)
 	}
 	b.stack = b.stack[:fr.height]
@@ -1075,7 +1116,7 @@ func (b *builder) end() {
 		b.cur = nil
 		return
 	}
-	b.setCurrent(end)
+	b.setCurrent(end, fr.head)
 	b.stack = append(b.stack, fr.endPs...)
 }
 
