@@ -110,7 +110,7 @@ func Compile(m *wasm.Module, opts Options) (*object.Object, error) {
 // Stats describes a compilation.
 type Stats struct {
 	Funcs    int // defined functions
-	Baseline int // of them, compiled by the baseline compiler (OptLevel 0)
+	Baseline int // of them, compiled by the baseline compiler (OptLevel 0, or past the register allocator's budget)
 }
 
 // CompileStats is Compile, also telling how the functions were compiled.
@@ -171,7 +171,8 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 			// baseline compiler when it has one, and through the SSA
 			// pipeline when the baseline does not handle it.
 			var be isa.BaselineEmitter
-			if bm, ok := mach.(isa.Baseline); ok && opts.OptLevel == 0 {
+			bm, hasBase := mach.(isa.Baseline)
+			if hasBase && opts.OptLevel == 0 {
 				be = bm.NewBaselineEmitter()
 			}
 			for {
@@ -193,6 +194,15 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 					}
 				}
 				out[i], errs[i] = compileFunc(m, fidx, &opts, facts, mach, fe, ws)
+				// A function whose live ranges would take the
+				// allocator out of proportion to its size goes through
+				// the baseline, linear in it.
+				if errors.Is(errs[i], regalloc.ErrTooCostly) && hasBase && be == nil {
+					if fc, err := compileBaseline(m, fidx, &opts, bm.NewBaselineEmitter()); err == nil {
+						out[i], errs[i] = fc, nil
+						nbase.Add(1)
+					}
+				}
 			}
 		}()
 	}
@@ -237,6 +247,10 @@ func compileBaseline(m *wasm.Module, fidx uint32, opts *ssa.Options, be isa.Base
 func compileFunc(m *wasm.Module, fidx uint32, opts *ssa.Options, facts *frontend.Facts, mach isa.Machine, fe isa.FuncEmitter, ws *ssa.Workspace) (fc *isa.FuncCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if e, ok := r.(error); ok && errors.Is(e, regalloc.ErrTooCostly) {
+				err = e
+				return
+			}
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()

@@ -474,3 +474,29 @@ func BenchmarkGobig(b *testing.B) {
 		})
 	}
 }
+
+// TestCostlyFunctionBaseline: a function whose live-in sets would pass
+// the register allocator's budget (regalloc.ErrTooCostly; joins/if at
+// n=12000: 3,000 locals each live across thousands of joins) is compiled
+// by the baseline at opt level 2, and one well under it is optimized.
+func TestCostlyFunctionBaseline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a function of 3,000 locals and 12,000 joins")
+	}
+	for _, tc := range []struct {
+		n        int
+		baseline int
+	}{{2000, 0}, {12000, 1}} {
+		m, err := decode.Decode(joinDims[0].gen(tc.n), decode.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, st, err := CompileStats(m, Default())
+		if err != nil {
+			t.Fatalf("n=%d: %v", tc.n, err)
+		}
+		if st.Baseline != tc.baseline {
+			t.Errorf("n=%d: %d functions through the baseline at opt level 2, want %d", tc.n, st.Baseline, tc.baseline)
+		}
+	}
+}

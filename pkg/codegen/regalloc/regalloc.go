@@ -2,6 +2,7 @@ package regalloc
 
 import (
 	"cmp"
+	"errors"
 	"math"
 	"slices"
 
@@ -393,6 +394,20 @@ func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 	return gid, n, uses
 }
 
+// ErrTooCostly is what Allocate and AllocateFast panic with when a
+// function's live-in sets together pass liveInBudget entries; the
+// caller compiles the function another way (codegen: the baseline).
+var ErrTooCostly = errors.New("regalloc: the function's live ranges pass the allocator's budget")
+
+// liveInBudget bounds the entries of a function's live-in sets, each of
+// which costs the allocator about 16 bytes in all. Their number is the
+// sum over values of the blocks each is live into: a function that
+// writes each of L locals in one of B branches and reads them all after
+// has L×B (50,000 locals and 20,000 ifs, a 470 KB module, took 15.5 GB).
+// The largest function of gobig and of the real programs measured
+// (scripts/real.sh) has far fewer.
+const liveInBudget = 16 << 20
+
 // liveness computes each block's live-in set of global values by path
 // exploration (Brandner et al., "Computing Liveness Sets for SSA-Form
 // Programs"): from every use, walk backwards through the predecessors
@@ -462,9 +477,13 @@ func liveness(f *ssa.Func) (gid []int32, n int, idOf []int32) {
 		work = sc.work[:0]
 	}
 	bump := f.WS.Int32Bump()
+	total := 0 // live-in entries so far, against liveInBudget
 	for g := int32(0); g < int32(n); g++ {
 		if defAt[g] < 0 {
 			continue
+		}
+		if total > liveInBudget {
+			panic(ErrTooCostly)
 		}
 		def := f.Blocks[defAt[g]]
 		// addIn marks v live into block b, and queues b's predecessors
@@ -475,6 +494,7 @@ func liveness(f *ssa.Func) (gid []int32, n int, idOf []int32) {
 				inMark[b.ID] = g
 				b.LiveIn = append(ssa.Grow(bump, b.LiveIn, 1), g)
 				work = append(work, b)
+				total++
 			}
 		}
 		work = work[:0]
