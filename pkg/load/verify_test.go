@@ -201,23 +201,7 @@ func TestCraftedMetadata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := craft(t, ci, tt.mutate)
-			m, err := load.Bytes(b)
-			if tt.want == "" { // a change the checks must accept
-				if err != nil {
-					t.Fatalf("refused: %v", err)
-				}
-				m.Close()
-				return
-			}
-			if err == nil {
-				m.Close()
-				t.Fatal("accepted")
-			}
-			msg := err.Error()
-			if !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "load: ") {
-				t.Errorf("error %q, want one line starting \"load: \" containing %q", msg, tt.want)
-			}
+			expectLoad(t, craft(t, ci, tt.mutate), tt.want)
 		})
 	}
 }
@@ -255,22 +239,29 @@ func TestCraftedImagedData(t *testing.T) {
 		{"past initial memory", 65437, "data segment 1: in the memory image but ends at 0x10001, past the 0x10000-byte initial memory"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := load.Bytes(craft(t, b, func(m *object.Meta) { m.Datas[1].Offset.Value = tt.offset }))
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("refused: %v", err)
-				}
-				m.Close()
-				return
-			}
-			if err == nil {
-				m.Close()
-				t.Fatal("accepted")
-			}
-			if msg := err.Error(); !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "load: ") {
-				t.Errorf("error %q, want one line starting \"load: \" containing %q", msg, tt.want)
-			}
+			expectLoad(t, craft(t, b, func(m *object.Meta) { m.Datas[1].Offset.Value = tt.offset }), tt.want)
 		})
+	}
+}
+
+// expectLoad loads b: accepted when want is "", else refused with one
+// line starting "load: " that contains want.
+func expectLoad(t *testing.T, b []byte, want string) {
+	t.Helper()
+	m, err := load.Bytes(b)
+	if want == "" { // a change the checks must accept
+		if err != nil {
+			t.Fatalf("refused: %v", err)
+		}
+		m.Close()
+		return
+	}
+	if err == nil {
+		m.Close()
+		t.Fatal("accepted")
+	}
+	if msg := err.Error(); !strings.Contains(msg, want) || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "load: ") {
+		t.Errorf("error %q, want one line starting \"load: \" containing %q", msg, want)
 	}
 }
 

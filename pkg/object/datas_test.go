@@ -29,15 +29,7 @@ func TestUnmarshalImagedData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, aliased := range []bool{false, true} {
-		var got object.Meta
-		if aliased {
-			err = got.UnmarshalAliased(b)
-		} else {
-			err = got.UnmarshalBinary(b)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := unmarshal(t, b, aliased)
 		if !reflect.DeepEqual(got.Datas, m.Datas) {
 			t.Errorf("aliased %v: round trip differs:\n got %+v\nwant %+v", aliased, got.Datas, m.Datas)
 		}
@@ -118,15 +110,7 @@ func TestImagedDatasKeptEncoded(t *testing.T) {
 				t.Fatalf("Check of the built Meta: %v, want %q", wantCheck, tt.check)
 			}
 			for _, aliased := range []bool{false, true} {
-				var got object.Meta
-				if aliased {
-					err = got.UnmarshalAliased(b)
-				} else {
-					err = got.UnmarshalBinary(b)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+				got := unmarshal(t, b, aliased)
 				if (got.Datas == nil) != tt.encoded {
 					t.Errorf("aliased %v: kept encoded %v, want %v", aliased, got.Datas == nil, tt.encoded)
 				}
@@ -221,4 +205,20 @@ func TestImagedDatasAndDatasRefused(t *testing.T) {
 	if err := got.Check(0); err == nil || !strings.Contains(err.Error(), "ExpandDatas") {
 		t.Errorf("Check: %v, want a refusal naming ExpandDatas", err)
 	}
+}
+
+// unmarshal decodes b, aliasing it or not.
+func unmarshal(t *testing.T, b []byte, aliased bool) *object.Meta {
+	t.Helper()
+	var got object.Meta
+	var err error
+	if aliased {
+		err = got.UnmarshalAliased(b)
+	} else {
+		err = got.UnmarshalBinary(b)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &got
 }
