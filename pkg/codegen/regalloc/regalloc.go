@@ -122,7 +122,10 @@ func intersects(a, b *interval) bool {
 // ranges of it ending at or before cur's start end before any later
 // interval's too. it.next skips them for good, where intersects searches
 // for the first range that matters at every test, and an interval held
-// through thousands of allocations was searched as often.
+// through thousands of allocations was searched as often. The merge
+// below is intersects' own, spelled out again: through a shared
+// function (not inlined, for its loop) it cost gobig's compile 17M
+// more instructions of 4.4G under callgrind.
 func holderIntersects(it, cur *interval) bool {
 	as, bs := it.segs, cur.segs
 	if it.End < cur.Start-1 || len(as) == 0 || len(bs) == 0 {
