@@ -478,16 +478,32 @@ func BenchmarkGobig(b *testing.B) {
 // TestCostlyFunctionBaseline: a function whose live-in sets would pass
 // the register allocator's budget (regalloc.ErrTooCostly; joins/if at
 // n=12000: 3,000 locals each live across thousands of joins) is compiled
-// by the baseline at opt level 2, and one well under it is optimized.
+// by the baseline at opt level 2, and one well under it is optimized; so
+// is one past codegen's cheaper estimate of the same (tooCostly), n=-1.
 func TestCostlyFunctionBaseline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles a function of 3,000 locals and 12,000 joins")
 	}
+	// 50,000 locals (the most) and 2,000 ifs: past tooCostly's estimate, straight
+	// to the baseline without building SSA.
+	var wide []byte
+	for k := 0; k < 2000; k++ {
+		wide = append(wide, 0x20, 0, byte(wasm.OpIf), 0x40, 0x41, 1, 0x21)
+		wide = append(append(wide, uleb(uint64(k*25+1))...), byte(wasm.OpEnd))
+	}
+	wide = append(wide, 0x20, 0)
+	for k := 1; k <= 49999; k++ {
+		wide = append(append(append(wide, 0x20), uleb(uint64(k))...), 0x6a)
+	}
 	for _, tc := range []struct {
 		n        int
 		baseline int
-	}{{2000, 0}, {12000, 1}} {
-		m, err := decode.Decode(joinDims[0].gen(tc.n), decode.Options{})
+	}{{2000, 0}, {12000, 1}, {-1, 1}} {
+		mod := joinDims[0].gen(max(tc.n, 0))
+		if tc.n < 0 {
+			mod = scaleModule([][]byte{body(49999, wide)}, 0)
+		}
+		m, err := decode.Decode(mod, decode.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
