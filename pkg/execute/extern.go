@@ -791,7 +791,9 @@ func newTable(t wasm.TableType, fixed bool, desc uintptr, init uint64, ar *arena
 			if owner != nil && owner.tableRegions >= storeTableRegions() {
 				return nil, fmt.Errorf("execute: table of %d elements: the store's tables already hold %d reservations, the most one store may", t.Limits.Min, owner.tableRegions)
 			}
-			return nil, fmt.Errorf("execute: table of %d elements: the process's tables already hold %d reservations, the most vm.max_map_count leaves them", t.Limits.Min, tableRegionLimit())
+			// The way out for a host holding many instances: a table
+			// limit small enough for the arena (smallTableBytes).
+			return nil, fmt.Errorf("execute: table of %d elements: the process's tables already hold %d reservations, the most vm.max_map_count leaves them (a table limit of at most %d elements keeps tables in the store's memory)", t.Limits.Min, tableRegionLimit(), smallTableBytes/8)
 		}
 		// Pooled like memories; pages a previous table committed stay
 		// read-write (tables are always bounds-checked) and read as zeros.
