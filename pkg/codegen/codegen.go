@@ -20,8 +20,11 @@
 // compiles each function in one pass straight from the wasm body instead,
 // for compile speed; a function it does not handle (an error wrapping
 // ssa.ErrUnsupported: SIMD, fuel) goes through the pipeline above, and the
-// two kinds of code call each other freely. CompileStats tells how many
-// functions the baseline compiled.
+// two kinds of code call each other freely. At every level, a function
+// whose register allocation would grow out of proportion to its size
+// (many locals live across many joins: tooCostly's estimate before the
+// pipeline, regalloc.ErrTooCostly during it) goes through the baseline
+// too. CompileStats tells how many functions the baseline compiled.
 //
 // The frontend turns the wasm operand stack and locals into SSA; the
 // passes remove redundant parameters and dead code, number values (gvn) so
