@@ -86,25 +86,17 @@ const (
 // start-up work.
 var opKind = lazy.Value[*[256]byte]{New: func() *[256]byte {
 	var t [256]byte
-	for op := wasm.OpI32Eqz; op <= wasm.OpI64Extend32S; op++ {
-		t[op] = kNone
+	for c, sh := range wasm.ImmShapes() {
+		t[c] = kindOf[sh]
 	}
-	for _, op := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpReturn, wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
-		t[op] = kNone
-	}
-	for _, op := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet, wasm.OpLocalTee,
-		wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc, wasm.OpI32Const} {
-		t[op] = kIdx
-	}
-	for op := wasm.OpI32Load; op <= wasm.OpI64Store32; op++ {
-		t[op] = kMemarg
-	}
-	t[wasm.OpBlock], t[wasm.OpLoop], t[wasm.OpIf] = kBlock, kBlock, kBlock
 	t[wasm.OpEnd], t[wasm.OpElse] = kEnd, kElse
-	t[wasm.OpF32Const], t[wasm.OpF64Const] = kF32, kF64
-	t[wasm.OpI64Const] = kI64
 	return &t
 }}
+
+// kindOf is walk's kind of each immediate shape of wasm.ImmShapes
+// (kSlow: none; end and else, of no immediate, have kinds of their own).
+var kindOf = [...]byte{wasm.ImmNone: kNone, wasm.ImmIndex: kIdx, wasm.ImmI32: kIdx, wasm.ImmMemarg: kMemarg,
+	wasm.ImmBlockType: kBlock, wasm.ImmF32: kF32, wasm.ImmF64: kF64, wasm.ImmI64: kI64}
 
 // skipLEB returns the position after a LEB128 integer at p of at most n
 // bytes, or -1. n is chosen so that any such integer is in range (4 bytes

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"github.com/lucet-go/lucet/internal/lazy"
 )
 
 // The spec testsuite's words for malformed encodings; decode and validate
@@ -327,24 +325,12 @@ func (r *Reader) Read(in *Instr) error {
 	default:
 		if c >= 0x28 && c <= 0x3E {
 			err = r.memarg(in)
-		} else if !singleByteOps.Get()[c] {
+		} else if ImmShapes()[c] != ImmNone {
 			err = fmt.Errorf("%w 0x%02x", ErrIllegalOpcode, c)
 		}
 	}
 	return err
 }
-
-// singleByteOps marks the one-byte opcodes that take no immediate.
-var singleByteOps = lazy.Value[*[256]bool]{New: func() *[256]bool {
-	var t [256]bool
-	for _, op := range []Opcode{OpUnreachable, OpNop, OpElse, OpEnd, OpReturn, OpDrop, OpSelect, OpRefIsNull} {
-		t[op] = true
-	}
-	for op := OpI32Eqz; op <= OpI64Extend32S; op++ {
-		t[op] = true
-	}
-	return &t
-}}
 
 func (r *Reader) zero() error {
 	c, err := r.Byte()

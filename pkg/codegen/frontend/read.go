@@ -124,25 +124,16 @@ const (
 	fastF64
 )
 
-// fastKinds is built on first use, so linking the frontend costs no
-// start-up work.
+// fastKinds is readFast's reading of wasm.ImmShapes, built on first use,
+// so linking the frontend costs no start-up work.
 var fastKinds = lazy.Value[*[256]byte]{New: func() *[256]byte {
 	var t [256]byte
-	for op := wasm.OpI32Eqz; op <= wasm.OpI64Extend32S; op++ {
-		t[op] = fastNone
+	for c, sh := range wasm.ImmShapes() {
+		t[c] = fastOf[sh]
 	}
-	for _, op := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpElse, wasm.OpEnd, wasm.OpReturn,
-		wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
-		t[op] = fastNone
-	}
-	for _, op := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet,
-		wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc} {
-		t[op] = fastIndex
-	}
-	for op := wasm.OpI32Load; op <= wasm.OpI64Store32; op++ {
-		t[op] = fastMemarg
-	}
-	t[wasm.OpI32Const], t[wasm.OpI64Const] = fastI32, fastI64
-	t[wasm.OpF32Const], t[wasm.OpF64Const] = fastF32, fastF64
 	return &t
 }}
+
+// fastOf is the fast kind of each immediate shape (fastSlow: none).
+var fastOf = [...]byte{wasm.ImmNone: fastNone, wasm.ImmIndex: fastIndex, wasm.ImmMemarg: fastMemarg,
+	wasm.ImmI32: fastI32, wasm.ImmI64: fastI64, wasm.ImmF32: fastF32, wasm.ImmF64: fastF64, wasm.ImmBlockType: fastSlow}

@@ -529,22 +529,18 @@ const (
 var baseDecode [256]uint8
 
 func initBaseDecode() {
-	t := &baseDecode
-	for _, c := range []wasm.Opcode{wasm.OpUnreachable, wasm.OpNop, wasm.OpElse, wasm.OpEnd, wasm.OpReturn,
-		wasm.OpDrop, wasm.OpSelect, wasm.OpRefIsNull} {
-		t[c] = decNoImm
+	for c, sh := range wasm.ImmShapes() {
+		switch sh {
+		case wasm.ImmNone:
+			baseDecode[c] = decNoImm
+		case wasm.ImmIndex:
+			baseDecode[c] = decIndex
+		case wasm.ImmMemarg:
+			baseDecode[c] = decMem
+		case wasm.ImmI32:
+			baseDecode[c] = decI32
+		}
 	}
-	for c := wasm.OpI32Eqz; c <= wasm.OpI64Extend32S; c++ {
-		t[c] = decNoImm
-	}
-	for _, c := range []wasm.Opcode{wasm.OpBr, wasm.OpBrIf, wasm.OpCall, wasm.OpLocalGet, wasm.OpLocalSet,
-		wasm.OpLocalTee, wasm.OpGlobalGet, wasm.OpGlobalSet, wasm.OpTableGet, wasm.OpTableSet, wasm.OpRefFunc} {
-		t[c] = decIndex
-	}
-	for c := wasm.OpI32Load; c <= wasm.OpI64Store32; c++ {
-		t[c] = decMem
-	}
-	t[wasm.OpI32Const] = decI32
 }
 
 // ---- the abstract stack ----
