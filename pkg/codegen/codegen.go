@@ -171,12 +171,23 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 			fe := mach.NewFuncEmitter()
 			ws := &ssa.Workspace{}
 			// At OptLevel 0 a function goes through the machine's
-			// baseline compiler when it has one, and through the SSA
-			// pipeline when the baseline does not handle it.
-			var be isa.BaselineEmitter
+			// baseline compiler when it has one, and so, at any level,
+			// does one too costly to optimize (tooCostly before the
+			// pipeline, regalloc.ErrTooCostly in it: the baseline is
+			// linear in a function's size). The pipeline takes what the
+			// baseline does not handle.
 			bm, hasBase := mach.(isa.Baseline)
-			if hasBase && opts.OptLevel == 0 {
-				be = bm.NewBaselineEmitter()
+			var be isa.BaselineEmitter // made on first use
+			baseline := func(i int, fidx uint32) error {
+				if be == nil {
+					be = bm.NewBaselineEmitter()
+				}
+				fc, err := compileBaseline(m, fidx, &opts, be)
+				if err == nil {
+					out[i] = fc
+					nbase.Add(1)
+				}
+				return err
 			}
 			for {
 				i := int(next.Add(1) - 1)
@@ -184,34 +195,21 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 					return
 				}
 				fidx := m.NumImportedFuncs + uint32(i)
-				if be == nil && hasBase && tooCostly(m, i) {
-					if fc, err := compileBaseline(m, fidx, &opts, bm.NewBaselineEmitter()); err == nil {
-						out[i] = fc
-						nbase.Add(1)
-						continue
-					}
-				}
-				if be != nil {
-					fc, err := compileBaseline(m, fidx, &opts, be)
+				if hasBase && (opts.OptLevel == 0 || tooCostly(m, i)) {
+					err := baseline(i, fidx)
 					if err == nil {
-						out[i] = fc
-						nbase.Add(1)
 						continue
 					}
-					if !errors.Is(err, ssa.ErrUnsupported) {
+					// Past OptLevel 0 the pipeline is the fallback for
+					// any failure.
+					if opts.OptLevel == 0 && !errors.Is(err, ssa.ErrUnsupported) {
 						errs[i] = err
 						continue
 					}
 				}
 				out[i], errs[i] = compileFunc(m, fidx, &opts, facts, mach, fe, ws)
-				// A function whose live ranges would take the
-				// allocator out of proportion to its size goes through
-				// the baseline, linear in it.
-				if errors.Is(errs[i], regalloc.ErrTooCostly) && hasBase && be == nil {
-					if fc, err := compileBaseline(m, fidx, &opts, bm.NewBaselineEmitter()); err == nil {
-						out[i], errs[i] = fc, nil
-						nbase.Add(1)
-					}
+				if hasBase && opts.OptLevel > 0 && errors.Is(errs[i], regalloc.ErrTooCostly) && baseline(i, fidx) == nil {
+					errs[i] = nil
 				}
 			}
 		}()
