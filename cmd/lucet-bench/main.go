@@ -228,8 +228,8 @@ func options(c *cli.Context) (bench.Options, error) {
 		}
 	}
 	tableElems := c.Uint("max-table-elements")
-	if tableElems > execute.MaxTableElems {
-		return o, fmt.Errorf("--max-table-elements %d: want at most %d", tableElems, execute.MaxTableElems)
+	if err := cliflag.AtMost("max-table-elements", uint64(tableElems), execute.MaxTableElems); err != nil {
+		return o, err
 	}
 	o.MaxTableElements = uint32(tableElems)
 	return o, nil

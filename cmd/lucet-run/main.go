@@ -354,8 +354,8 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 		return cfg, nil, usageError{fmt.Errorf("--timeout %v: must not be negative", cfg.Timeout)}
 	}
 	tableElems := c.Uint("max-table-elements")
-	if tableElems > execute.MaxTableElems {
-		return cfg, nil, usageError{fmt.Errorf("--max-table-elements %d: want at most %d", tableElems, execute.MaxTableElems)}
+	if err := cliflag.AtMost("max-table-elements", uint64(tableElems), execute.MaxTableElems); err != nil {
+		return cfg, nil, usageError{err}
 	}
 	cfg.MaxTableElements = uint32(tableElems)
 	if v := c.String("max-memory"); v != "" {

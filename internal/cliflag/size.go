@@ -58,3 +58,13 @@ func FormatSize(n uint64) string {
 	}
 	return fmt.Sprintf("%.1f %s", f, units[i])
 }
+
+// AtMost refuses a count flag's value past the most its consumer takes,
+// in the tools' one wording of it (lucet-run and lucet-bench share
+// --max-table-elements).
+func AtMost(flag string, v, most uint64) error {
+	if v > most {
+		return fmt.Errorf("--%s %d: want at most %d", flag, v, most)
+	}
+	return nil
+}

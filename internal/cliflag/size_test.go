@@ -1,6 +1,9 @@
 package cliflag
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestParseSize(t *testing.T) {
 	for s, want := range map[string]uint64{
@@ -36,4 +39,20 @@ func FuzzParseSize(f *testing.F) {
 			_ = FormatSize(n)
 		}
 	})
+}
+
+func TestAtMost(t *testing.T) {
+	for _, tc := range []struct {
+		v, most uint64
+		want    string
+	}{
+		{0, 0, ""},
+		{16, 16, ""},
+		{17, 16, "--n 17: want at most 16"},
+	} {
+		err := AtMost("n", tc.v, tc.most)
+		if got := fmt.Sprint(err); tc.want == "" && err != nil || tc.want != "" && got != tc.want {
+			t.Errorf("AtMost(n, %d, %d) = %v, want %q", tc.v, tc.most, err, tc.want)
+		}
+	}
 }
