@@ -1002,15 +1002,18 @@ func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
 
 // move gives a store's table a block of at least nw elements, in the
 // owner's arena while they fit (with room to grow again: twice nw), else
-// a reservation, and copies the elements there. The old block stays in
-// the arena, untouched, until the store is reset or closed: code that
-// read its address just before (another store's guest growing the table
-// from its own thread) still reads mapped memory. Every reader takes the
+// a reservation, and copies the elements there. Every reader takes the
 // address from the descriptor at each access: generated code
-// (table.get/set, call_indirect), the builtins, Table's methods, and
-// importing instances, which share the descriptor. It fails (the grow
-// returns -1, as the spec lets any growth fail) for a host table, and
-// when the reservation budgets (tableregions.go) are spent.
+// (table.get/set, call_indirect), the builtins, Table's methods, and the
+// store's importing instances, which share the descriptor; no other
+// store can import the table (Store.foreign), and the store runs on one
+// goroutine at a time, so nothing reads the old block afterwards. It
+// stays in the arena, as it was, until the store is reset or closed.
+// Host tables never move: one may be imported by many stores running at
+// once (an externref table), and a reader there could still hold the old
+// block's address. move fails (the grow returns -1, as the spec lets any
+// growth fail) for a host table, and when the reservation budgets
+// (tableregions.go) are spent.
 func (t *Table) move(nw uint64) bool {
 	if t.ar == nil || t.res != nil {
 		return false
