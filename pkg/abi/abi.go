@@ -202,7 +202,9 @@ const (
 
 // TableDesc describes a table. Elems is an array of Len 8-byte entries: a
 // funcref entry is the address of a FuncRef record (0 = null); an externref
-// entry is the host's 64-bit value (0 = null).
+// entry is the host's 64-bit value (0 = null). Elems changes when the
+// table grows past its block (execute's Table.move): code may keep it only
+// where no call, builtin or host function can run in between.
 type TableDesc struct {
 	Elems uintptr // offset 0
 	Len   uint64  // offset 8

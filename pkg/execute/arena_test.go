@@ -3,30 +3,61 @@ package execute
 import "testing"
 
 // Chunks handed out again read zero, whether they were cleared in place
-// or their page went back to the kernel (past warmChunks free chunks).
+// or their pages went back to the kernel (past warmChunks free chunks of
+// their class); of the chunks of a page or more that a crowd of arenas
+// gives back, at most warmChunks stay resident, and the next arena gets
+// one of those.
 func TestArenaChunksComeBackZero(t *testing.T) {
-	const n = 3 * warmChunks
-	fill := func() []*arena {
-		as := make([]*arena, n)
-		for i := range as {
-			as[i] = new(arena)
-			a, err := as[i].alloc(1000)
+	for _, block := range []uintptr{1000, 10000, 100000} {
+		class := 0
+		for arenaClasses[class] < block {
+			class++
+		}
+		size := arenaClasses[class]
+		n := 3 * warmChunks(size)
+		fill := func() ([]*arena, []uintptr) {
+			as, blocks := make([]*arena, n), make([]uintptr, n)
+			for i := range as {
+				as[i] = new(arena)
+				a, err := as[i].alloc(block)
+				if err != nil {
+					t.Fatal(err)
+				}
+				blocks[i] = a // the start of the arena's one chunk
+				b := bytesAt(a, int(block))
+				for j := range b {
+					if b[j] != 0 {
+						t.Fatalf("%d-byte blocks: arena %d: byte %d of a new block is %#x", block, i, j, b[j])
+					}
+					b[j] = 0xff
+				}
+			}
+			return as, blocks
+		}
+		for round := 0; round < 2; round++ {
+			as, blocks := fill()
+			for _, a := range as {
+				a.free()
+			}
+			if size < pageSize {
+				continue
+			}
+			resident := 0
+			for _, a := range blocks {
+				resident += residentPages(t, a, int(size))
+			}
+			if most := warmChunks(size) * int(size/pageSize); resident > most {
+				t.Errorf("%d-byte blocks, round %d: %d pages of %d freed chunks resident, want at most %d", block, round, resident, n, most)
+			}
+			var next arena
+			a, err := next.alloc(block)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := bytesAt(a, 1000)
-			for j := range b {
-				if b[j] != 0 {
-					t.Fatalf("arena %d: byte %d of a new block is %#x", i, j, b[j])
-				}
-				b[j] = 0xff
+			if r := residentPages(t, a, int(size)); r == 0 {
+				t.Errorf("%d-byte blocks, round %d: the next arena's chunk is not resident: a cold chunk handed out before a warm one", block, round)
 			}
-		}
-		return as
-	}
-	for round := 0; round < 2; round++ {
-		for _, a := range fill() {
-			a.free()
+			next.free()
 		}
 	}
 }

@@ -665,13 +665,18 @@ func (m *Memory) Grow(pages uint32) (old uint32, ok bool) {
 // and Config.MaxTableElements.
 const MaxTableElems = 1 << 24
 
-// Table is a table of references. Elements live in a reservation outside
-// the Go heap that never moves.
+// Table is a table of references. Elements live outside the Go heap: in
+// an arena, or in a reservation of their own. A store's growable table
+// starts in the store's arena and moves when it grows past its room
+// (Table.move), so generated code and the runtime read the elements'
+// address from the descriptor at every access and never keep it.
 type Table struct {
 	typ    wasm.TableType
 	desc   uintptr // *abi.TableDesc
 	res    *region // nil when the elements live in an arena
 	maxLen uint64
+	room   uint64 // elements the current block holds (maxLen once reserved)
+	ar     *arena // the owner's arena, where a move may find a larger block; nil for host tables
 	owner  *Store // nil for host tables
 	epoch  uint64 // owner's epoch when made (see Store.foreign)
 	// user is, for a funcref host table, the store that imported it (see
@@ -734,26 +739,48 @@ func (t *Table) freeHost() {
 	hostArena.release(t.desc, 16)
 }
 
-// smallTableBytes bounds the tables whose elements live in the store's
-// arena, sized to their maximum up front, instead of in a reservation of
-// their own: most C and Rust modules have one small table of fixed size,
-// and a reservation would cost every instance a mapping.
+// smallTableBytes bounds the tables whose elements live in the arena,
+// sized to their maximum up front, whatever else is known of them: most C
+// and Rust modules have one small table of fixed size, and a reservation
+// would cost every instance a mapping. It is also the most a host table
+// (NewTable) holds in hostArena.
 const smallTableBytes = 4 << 10
 
-// fixedTableBytes bounds the fixed tables (object.Meta.FixedTables) whose
-// elements live in the arena, sized to their minimum: a Go program's
-// table has no maximum but never grows (6,447 elements in a 3.9 MB
-// module), and a reservation of its own would cost every instance two
-// mappings of the process's vm.max_map_count and a 128 MiB reservation.
-// The arena's largest chunk class.
+// fixedTableBytes bounds the elements a store's table keeps in the
+// store's arena, the arena's largest chunk class. A table that never
+// changes size (object.Meta.FixedTables, or a minimum that is its
+// maximum or the store's table limit) is sized to its minimum: a Go
+// program's table has no maximum but never grows (6,447 elements in a
+// 3.9 MB module), and a reservation of its own would cost every instance
+// two mappings of the process's vm.max_map_count and a 128 MiB
+// reservation. A growable one is given some room and moves (Table.move)
+// to a larger block, then to a reservation, only when it grows past it:
+// an exported or growable table of a few thousand elements took a
+// reservation per instance, and the process's budget of them
+// (tableregions.go) stopped it at 8,191 live instances.
 const fixedTableBytes = 256 << 10
 
-// fixed says that the table never changes size (its minimum is its
-// maximum). capElems bounds growth (Config.MaxTableElements). owner, the store
-// whose instance defines the table (nil for a host table), counts its
-// elements against the store's budget (see Table.Grow).
+// minTableRoom is the least room a growable table is given in the arena.
+const minTableRoom = 64
+
+// tableRoom is the elements of the arena block for a table of n
+// elements growable to maxLen, want if it may (at least n, at most
+// maxLen and fixedTableBytes); 0 when n elements do not fit the arena.
+func tableRoom(n, maxLen, want uint64) uint64 {
+	const most = fixedTableBytes / 8
+	if n > most {
+		return 0
+	}
+	return min(maxLen, most, max(want, n))
+}
+
+// newTable makes a table. fixed says that it never changes size
+// (object.Meta.FixedTables: only ever lowers the bound). capElems bounds
+// growth (Config.MaxTableElements). owner, the store whose instance
+// defines the table (nil for a host table), counts its elements against
+// the store's budget (see Table.Grow), and its arena ar holds the
+// elements while they fit; ar nil is hostArena (a host table).
 // The Table is built in into when it is not nil.
-// ar nil is hostArena.
 func newTable(t wasm.TableType, fixed bool, desc uintptr, init uint64, ar *arena, capElems uint64, into *Table, owner *Store) (*Table, error) {
 	maxLen := min(uint64(MaxTableElems), capElems)
 	if t.Limits.HasMax && t.Limits.Max < maxLen {
@@ -772,38 +799,34 @@ func newTable(t wasm.TableType, fixed bool, desc uintptr, init uint64, ar *arena
 		into = new(Table)
 	}
 	tb := into
-	*tb = Table{typ: t, desc: desc, maxLen: maxLen, owner: owner}
+	*tb = Table{typ: t, desc: desc, maxLen: maxLen, owner: owner, ar: ar}
 	if owner != nil {
 		tb.epoch = owner.epoch
 	}
-	if maxLen*8 <= smallTableBytes || fixed && maxLen*8 <= fixedTableBytes {
+	room := maxLen
+	if maxLen*8 > smallTableBytes {
+		room = 0
+		if ar != nil {
+			n := t.Limits.Min
+			room = tableRoom(n, maxLen, n+max(n/8, minTableRoom))
+		}
+	}
+	if room != 0 || maxLen == 0 {
 		alloc := hostArena.alloc
 		if ar != nil {
 			alloc = ar.alloc
 		}
-		elems, err := alloc(uintptr(max(maxLen, 1)) * 8)
+		elems, err := alloc(uintptr(max(room, 1)) * 8)
 		if err != nil {
 			return nil, err
 		}
+		tb.room = room
 		storePtr(desc+abi.TableDescElems, elems)
 	} else {
-		if !acquireTableRegion(owner) {
-			if owner != nil && owner.tableRegions >= storeTableRegions() {
-				return nil, fmt.Errorf("execute: table of %d elements: the store's tables already hold %d reservations, the most one store may", t.Limits.Min, owner.tableRegions)
-			}
-			// The way out for a host holding many instances: a table
-			// limit small enough for the arena (smallTableBytes).
-			return nil, fmt.Errorf("execute: table of %d elements: the process's tables already hold %d reservations, the most vm.max_map_count leaves them (a table limit of at most %d elements keeps tables in the store's memory)", t.Limits.Min, tableRegionLimit(), smallTableBytes/8)
-		}
-		// Pooled like memories; pages a previous table committed stay
-		// read-write (tables are always bounds-checked) and read as zeros.
-		res, _, _, err := getMemRegion(roundUp(uintptr(maxLen)*8, pageSize), nil)
-		if err != nil {
-			releaseTableRegion(owner)
+		if err := tb.reserve(); err != nil {
 			return nil, err
 		}
-		tb.res = &res
-		storePtr(desc+abi.TableDescElems, res.addr())
+		storePtr(desc+abi.TableDescElems, tb.res.addr())
 	}
 	store64(desc+abi.TableDescLen, 0)
 	if _, ok := tb.grow(uint32(t.Limits.Min), init); !ok {
@@ -814,6 +837,29 @@ func newTable(t wasm.TableType, fixed bool, desc uintptr, init uint64, ar *arena
 		return nil, fmt.Errorf("execute: table of %d elements: cannot commit", t.Limits.Min)
 	}
 	return tb, nil
+}
+
+// reserve gives the table a reservation of its own for maxLen elements,
+// counted against the process's and the owner's budgets.
+func (t *Table) reserve() error {
+	owner := t.owner
+	if !acquireTableRegion(owner) {
+		if owner != nil && owner.tableRegions >= storeTableRegions() {
+			return fmt.Errorf("execute: table of %d elements: the store's tables already hold %d reservations, the most one store may", t.typ.Limits.Min, owner.tableRegions)
+		}
+		// The way out for a host holding many instances: a table
+		// limit small enough for the arena (fixedTableBytes).
+		return fmt.Errorf("execute: table of %d elements: the process's tables already hold %d reservations, the most vm.max_map_count leaves them (a table limit of at most %d elements keeps tables in the store's memory)", t.typ.Limits.Min, tableRegionLimit(), fixedTableBytes/8)
+	}
+	// Pooled like memories; pages a previous table committed stay
+	// read-write (tables are always bounds-checked) and read as zeros.
+	res, _, _, err := getMemRegion(roundUp(uintptr(t.maxLen)*8, pageSize), nil)
+	if err != nil {
+		releaseTableRegion(owner)
+		return err
+	}
+	t.res, t.room = &res, t.maxLen
+	return nil
 }
 
 // ExternKind implements Extern.
@@ -921,6 +967,9 @@ func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
 	if n == 0 {
 		return old, true
 	}
+	if nw > t.room && !t.move(nw) {
+		return old, false
+	}
 	base := loadPtr(t.desc + abi.TableDescElems)
 	if t.res != nil {
 		// Commit whole pages covering the new elements.
@@ -932,12 +981,13 @@ func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
 			}
 		}
 	}
-	// Elements past the length of a reserved table are zero (null): its
-	// pages come fresh or from the pool, scrubbed (getMemRegion), and
-	// nothing writes past the length. Writing the nulls anyway committed
-	// every page: a 40-byte module with a table of 10 million elements
-	// cost each instance 76 MiB of resident memory and 58 ms.
-	if init != 0 || t.res == nil {
+	// Elements past the length are zero (null): a reservation's pages
+	// come fresh or from the pool, scrubbed (getMemRegion), an arena's
+	// blocks are handed out zeroed, and nothing writes past the length.
+	// Writing the nulls anyway committed every page: a 40-byte module
+	// with a table of 10 million elements cost each instance 76 MiB of
+	// resident memory and 58 ms.
+	if init != 0 {
 		e := words(base, int(nw))
 		for i := cur; i < nw; i++ {
 			e[i] = init
@@ -948,4 +998,50 @@ func (t *Table) grow(n uint32, init uint64) (old uint32, ok bool) {
 		t.owner.tableElems += uint64(n)
 	}
 	return old, true
+}
+
+// move gives a store's table a block of at least nw elements, in the
+// owner's arena while they fit (with room to grow again: twice nw), else
+// a reservation, and copies the elements there. Every reader takes the
+// address from the descriptor at each access: generated code
+// (table.get/set, call_indirect), the builtins, Table's methods, and the
+// store's importing instances, which share the descriptor; no other
+// store can import the table (Store.foreign), and the store runs on one
+// goroutine at a time, so nothing reads the old block afterwards. It
+// stays in the arena, as it was, until the store is reset or closed.
+// Host tables never move: one may be imported by many stores running at
+// once (an externref table), and a reader there could still hold the old
+// block's address. move fails (the grow returns -1, as the spec lets any
+// growth fail) for a host table, and when the reservation budgets
+// (tableregions.go) are spent.
+func (t *Table) move(nw uint64) bool {
+	if t.ar == nil || t.res != nil {
+		return false
+	}
+	cur := load64(t.desc + abi.TableDescLen)
+	var to uintptr
+	if room := tableRoom(nw, t.maxLen, 2*nw); room != 0 {
+		a, err := t.ar.alloc(uintptr(room) * 8)
+		if err != nil {
+			return false
+		}
+		to, t.room = a, room
+	} else {
+		room := t.room
+		if t.reserve() != nil {
+			return false
+		}
+		if n := roundUp(uintptr(cur)*8, pageSize); n > 0 {
+			if err := t.res.protect(0, n, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+				t.res.free()
+				t.res, t.room = nil, room
+				releaseTableRegion(t.owner)
+				return false
+			}
+		}
+		to = t.res.addr()
+	}
+	copy(words(to, int(cur)), words(loadPtr(t.desc+abi.TableDescElems), int(cur)))
+	atomic.StoreUintptr((*uintptr)(ptr(t.desc+abi.TableDescElems)), to)
+	return true
 }

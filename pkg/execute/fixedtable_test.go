@@ -8,9 +8,10 @@ import (
 
 // A table that never changes size (object.Meta.FixedTables) lives in the
 // store's arena, sized to its minimum; one the module exports or grows
-// has a reservation of its own. The flag comes from an untrusted object,
-// so it can only lower a bound: set on a table the code grows, table.grow
-// fails (-1), and set on an exported table it is ignored.
+// starts there too, with room, and moves when it grows past it. The flag
+// comes from an untrusted object, so it can only lower a bound: set on a
+// table the code grows, table.grow fails (-1), and set on an exported
+// table it is ignored.
 func TestFixedTables(t *testing.T) {
 	obj := compileFile(t, "testdata/fixedtable.wasm", object.BoundsExplicit)
 	if got := obj.Meta.FixedTables; len(got) != 3 || !got[0] || got[1] || got[2] {
@@ -21,11 +22,11 @@ func TestFixedTables(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		obj      *object.Object
-		inArena  [3]bool
+		room     [3]uint64
 		growsBy1 int64
 	}{
-		{"compiled", obj, [3]bool{true, false, false}, 6447},
-		{"every flag set", &forged, [3]bool{true, false, true}, -1},
+		{"compiled", obj, [3]uint64{6447, 6447 + 6447/8, 6447 + 6447/8}, 6447},
+		{"every flag set", &forged, [3]uint64{6447, 6447 + 6447/8, 6447}, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := NewStore(Config{})
@@ -35,8 +36,8 @@ func TestFixedTables(t *testing.T) {
 			defer s.Close()
 			inst := instantiateObject(t, s, tc.obj, nil)
 			for i, tb := range inst.tables {
-				if got := tb.res == nil; got != tc.inArena[i] {
-					t.Errorf("table %d in the arena: %v, want %v", i, got, tc.inArena[i])
+				if tb.res != nil || tb.room != tc.room[i] {
+					t.Errorf("table %d: reserved %v, room %d; want the arena, room %d", i, tb.res != nil, tb.room, tc.room[i])
 				}
 			}
 			if r, err := inst.Func("call").Call(6446); err != nil || r[0] != 7 {

@@ -15,9 +15,10 @@ import (
 // heap growth. Such reservations are therefore counted process-wide
 // against an eighth of vm.max_map_count (at most three eighths of the
 // mappings), and one store may hold a quarter of that, so that one
-// tenant cannot take every table another needs. Tables in the arena
-// (a maximum of up to 512 elements, most modules' only table) cost no
-// mapping and are not counted.
+// tenant cannot take every table another needs. Tables in the arena (a
+// store's tables while they hold up to 32,768 elements, growable or not,
+// and host tables of a maximum of up to 512) cost no mapping and are not
+// counted.
 var tableRegions atomic.Int64
 
 // tableRegionLimit is the process-wide budget; a variable for tests.

@@ -17,7 +17,8 @@ import (
 // died at its next heap growth. Under a budget of 8 more than the test
 // found held (once finalizers ran), and a store's share of 2: each limit refuses with its own
 // error, a refused store once closed holds nothing, closing gives back,
-// arena-sized tables are free, and host tables count too.
+// tables in the arena (growable ones too, until they grow past it) are
+// free, and host tables count too.
 func TestTableReservationBudget(t *testing.T) {
 	// Host tables earlier tests left unreachable give theirs back in
 	// finalizers: let those run first.
@@ -34,11 +35,13 @@ func TestTableReservationBudget(t *testing.T) {
 	defer func(l, s func() int64) { tableRegionLimit, storeTableRegions = l, s }(tableRegionLimit, storeTableRegions)
 	tableRegionLimit = func() int64 { return base + 8 }
 	storeTableRegions = func() int64 { return 2 }
-	open := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)} // 16M elements: a reservation
+	// Past the arena's largest block (fixedTableBytes): a reservation.
+	open := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(fixedTableBytes/8+1, 0, false)}
 	small := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 512, true)}
+	growable := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)}
 	two := loadWasm(t, growWasm(open, open))
 	three := loadWasm(t, growWasm(open, open, open))
-	smalls := loadWasm(t, growWasm(small, small, small, small, small))
+	smalls := loadWasm(t, growWasm(small, small, small, small, small, growable, growable))
 
 	var stores []*Store
 	defer func() {
@@ -95,20 +98,39 @@ func TestTableReservationBudget(t *testing.T) {
 	}
 }
 
-// Under the real budget, a module of 30,000 one-element tables (a 90 KB
-// .wasm) is refused rather than taking the process's mappings, and Go
-// can still grow its heap afterwards.
+// Under the real budget, a module of 30,000 growable tables (a 90 KB
+// .wasm) takes none of the process's mappings while they fit the arena,
+// and is refused rather than taking them once each needs a reservation of
+// its own; Go can still grow its heap afterwards.
 func TestManyTablesRefused(t *testing.T) {
-	one := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(1, 0, false)}
-	tables := make([]wasm.TableType, 30000)
-	for i := range tables {
-		tables[i] = one
-	}
-	mod := loadWasm(t, growWasm(tables...))
-	for range 2 {
-		s := newStore(t, Config{})
-		if _, err := s.Instantiate(mod, nil); err == nil || !strings.Contains(err.Error(), "the store's tables already hold") {
-			t.Fatalf("30,000 reserved tables: %v, want a refusal", err)
+	for _, tc := range []struct {
+		min     uint64
+		refused bool
+	}{{1, false}, {fixedTableBytes/8 + 1, true}} {
+		one := wasm.TableType{Elem: wasm.FuncRef, Limits: lim(tc.min, 0, false)}
+		tables := make([]wasm.TableType, 30000)
+		for i := range tables {
+			tables[i] = one
+		}
+		mod := loadWasm(t, growWasm(tables...))
+		maps := countMappings()
+		for range 2 {
+			// The largest table limit; it refuses the tables past the
+			// 511th, before the reservations' budget would.
+			s := newStore(t, Config{MaxTableElements: MaxTableElems})
+			before := tableRegions.Load()
+			_, err := s.Instantiate(mod, nil)
+			switch {
+			case tc.refused && (err == nil || !strings.Contains(err.Error(), "limit of")):
+				t.Fatalf("30,000 tables of %d elements: %v, want a refusal", tc.min, err)
+			case !tc.refused && err != nil:
+				t.Fatalf("30,000 tables of %d elements: %v", tc.min, err)
+			case !tc.refused && tableRegions.Load() != before:
+				t.Fatalf("30,000 tables of %d elements took %d reservations, want none", tc.min, tableRegions.Load()-before)
+			}
+		}
+		if n := countMappings() - maps; !tc.refused && n > 64 {
+			t.Errorf("30,000 tables of %d elements, twice: %d more mappings", tc.min, n)
 		}
 	}
 	keep := make([][]byte, 0, 8)
