@@ -670,6 +670,10 @@ const MaxTableElems = 1 << 24
 // starts in the store's arena and moves when it grows past its room
 // (Table.move), so generated code and the runtime read the elements'
 // address from the descriptor at every access and never keep it.
+// A store's Table is used from the goroutine that runs the store's calls,
+// as its instances are: a Grow or Set from another goroutine while a
+// call runs is a data race, and may write into the block the table just
+// left.
 type Table struct {
 	typ    wasm.TableType
 	desc   uintptr // *abi.TableDesc
