@@ -99,6 +99,9 @@ var unlinkedFromRun = []struct{ sym, why string }{
 	{"golang.org/x/sys/unix.anyToSockaddr", "it makes an itab for each of unix's 21 address types, and " +
 		"the runtime registers every itab of the binary at start (reading each one's type); " +
 		"WASI's sock_accept and sock_recv return no peer address (pkg/wasi/sockio.go)"},
+	{"math/big.init", "math/big's package initialisation runs at every start, in a text window nothing " +
+		"else of a .so run touches; the compiler's division magic numbers are 128-bit math/bits " +
+		"arithmetic (pkg/codegen/ssa/divmagic.go)"},
 }
 
 // TestRunLinksNothingUnneeded reads lucet-run's symbol table for the
