@@ -30,6 +30,7 @@ var compilerPackages = []string{
 // data, tables internal/lazy values): what they need is made when the run
 // reaches them.
 var initFreeRunPackages = []string{
+	"internal/cliflag", // urfave/cli's version flag is set on the first Version()
 	"internal/crc32c",
 	"pkg/command",
 	"pkg/execute", // no getpid, time.Now, map or slab set-up at start
