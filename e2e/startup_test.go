@@ -136,9 +136,10 @@ func TestRunLinksNothingUnneeded(t *testing.T) {
 }
 
 // lucet-run is linked with a default GODEBUG of its main package's
-// settings (updatemaxprocs=0) and memprofilerate=0 (the Makefile's
-// RUN_LDFLAGS, which buildCommands copies): the runtime samples no
-// allocation for a heap profile, not even the first of the process.
+// settings (updatemaxprocs=0), memprofilerate=0 and profstackdepth=0 (the
+// Makefile's RUN_LDFLAGS, which buildCommands copies): the runtime samples
+// no allocation for a heap profile, not even the first of the process,
+// and gives no thread profiling stack buffers.
 func TestRunGODEBUGDefault(t *testing.T) {
 	lr, err := bin("lucet-run")
 	if err != nil {
@@ -148,7 +149,7 @@ func TestRunGODEBUGDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"updatemaxprocs=0": false, "memprofilerate=0": false}
+	want := map[string]bool{"updatemaxprocs=0": false, "memprofilerate=0": false, "profstackdepth=0": false}
 	for _, s := range bi.Settings {
 		if s.Key != "-ldflags" {
 			continue
