@@ -24,11 +24,15 @@ all: build
 # the heap profile (in its own start, before any setting of the program's
 # can turn sampling off; m0's random state is not seeded yet), a stack
 # walk and a 1.4 MB bucket table, ~2% of lucet-run hello.so's start, and
-# nothing in lucet reads a heap profile. This -X comes after the go
-# command's own and replaces it, hence the go list. (e2e builds it so too.)
+# nothing in lucet reads a heap profile. And profstackdepth=0 (not
+# accepted either): the runtime gives every thread two ~1 KiB stack
+# buffers for the block, mutex and heap profiles, none of which lucet-run
+# records (2 fewer page faults a run of hello.so). This -X comes after the
+# go command's own and replaces it, hence the go list. (e2e builds it so
+# too.)
 comma := ,
 RUN_GODEBUG = $(shell $(GO) list -f '{{.DefaultGODEBUG}}' ./cmd/lucet-run)
-RUN_LDFLAGS = -X=runtime.godebugDefault=$(if $(RUN_GODEBUG),$(RUN_GODEBUG)$(comma))memprofilerate=0
+RUN_LDFLAGS = -X=runtime.godebugDefault=$(if $(RUN_GODEBUG),$(RUN_GODEBUG)$(comma))memprofilerate=0$(comma)profstackdepth=0
 
 build:
 	@mkdir -p $(BIN)

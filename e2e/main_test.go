@@ -98,8 +98,8 @@ func buildCommands() {
 		// urfave/cli documentation generator.
 		args := []string{"build", "-tags", "urfave_cli_no_docs"}
 		if c == "lucet-run" {
-			// The Makefile's RUN_LDFLAGS: its //go:debug default and
-			// memprofilerate=0.
+			// The Makefile's RUN_LDFLAGS: its //go:debug default,
+			// memprofilerate=0 and profstackdepth=0.
 			args = append(args, "-ldflags=-X=runtime.godebugDefault="+runGODEBUG())
 		}
 		cmd := exec.Command("go", append(args, "-o", binDir+string(filepath.Separator), "github.com/lucet-go/lucet/cmd/"+c)...)
@@ -121,15 +121,16 @@ func buildCommands() {
 }
 
 // runGODEBUG is lucet-run's default GODEBUG as the Makefile links it: the
-// main package's (go list) and memprofilerate=0.
+// main package's (go list), memprofilerate=0 and profstackdepth=0.
 func runGODEBUG() string {
+	const linked = "memprofilerate=0,profstackdepth=0"
 	cmd := exec.Command("go", "list", "-f", "{{.DefaultGODEBUG}}", "github.com/lucet-go/lucet/cmd/lucet-run")
 	cmd.Dir = repoRoot
 	out, err := cmd.Output()
 	if d := strings.TrimSpace(string(out)); err == nil && d != "" {
-		return d + ",memprofilerate=0"
+		return d + "," + linked
 	}
-	return "memprofilerate=0"
+	return linked
 }
 
 // bin returns the path of a built command, or fails the test with the

@@ -30,6 +30,7 @@ var compilerPackages = []string{
 // data, tables internal/lazy values): what they need is made when the run
 // reaches them.
 var initFreeRunPackages = []string{
+	"internal/cliflag", // urfave/cli's version flag is set on the first Version()
 	"internal/crc32c",
 	"pkg/command",
 	"pkg/execute", // no getpid, time.Now, map or slab set-up at start
@@ -99,6 +100,9 @@ var unlinkedFromRun = []struct{ sym, why string }{
 	{"golang.org/x/sys/unix.anyToSockaddr", "it makes an itab for each of unix's 21 address types, and " +
 		"the runtime registers every itab of the binary at start (reading each one's type); " +
 		"WASI's sock_accept and sock_recv return no peer address (pkg/wasi/sockio.go)"},
+	{"math/big.init", "math/big's package initialisation runs at every start, in a text window nothing " +
+		"else of a .so run touches; the compiler's division magic numbers are 128-bit math/bits " +
+		"arithmetic (pkg/codegen/ssa/divmagic.go)"},
 }
 
 // TestRunLinksNothingUnneeded reads lucet-run's symbol table for the
@@ -132,9 +136,10 @@ func TestRunLinksNothingUnneeded(t *testing.T) {
 }
 
 // lucet-run is linked with a default GODEBUG of its main package's
-// settings (updatemaxprocs=0) and memprofilerate=0 (the Makefile's
-// RUN_LDFLAGS, which buildCommands copies): the runtime samples no
-// allocation for a heap profile, not even the first of the process.
+// settings (updatemaxprocs=0), memprofilerate=0 and profstackdepth=0 (the
+// Makefile's RUN_LDFLAGS, which buildCommands copies): the runtime samples
+// no allocation for a heap profile, not even the first of the process,
+// and gives no thread profiling stack buffers.
 func TestRunGODEBUGDefault(t *testing.T) {
 	lr, err := bin("lucet-run")
 	if err != nil {
@@ -144,7 +149,7 @@ func TestRunGODEBUGDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"updatemaxprocs=0": false, "memprofilerate=0": false}
+	want := map[string]bool{"updatemaxprocs=0": false, "memprofilerate=0": false, "profstackdepth=0": false}
 	for _, s := range bi.Settings {
 		if s.Key != "-ldflags" {
 			continue

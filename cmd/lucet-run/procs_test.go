@@ -44,7 +44,7 @@ const spinChild = "LUCET_RUN_TEST_SPIN_SO"
 //   - Under GODEBUG=asyncpreemptoff=1 Go never interrupts a spinning
 //     guest, which then holds its P for good, so --timeout's timer fires
 //     only on another one: the release must come before the guest runs.
-//   - Otherwise it comes from a timer's goroutine once the guest is preempted;
+//   - Otherwise it comes from a goroutine once the guest is preempted;
 //     the Ps must be back by the time the spinning guest is stopped.
 //
 // (This file does not import internal/oneproc: TestStartOnOneP checks

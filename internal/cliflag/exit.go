@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,17 +33,28 @@ const ExitHelp = "Exit status: 0 success; 1 an input was refused (unreadable, in
 const RunExitHelp = ExitHelp + "; 124 timeout (compiling included); 134 guest trap;\n" +
 	"otherwise the guest's own proc_exit status."
 
-func init() {
-	// --version alone: -v is --verbose in lucetc.
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the lucet version and VCS revision"}
-	cli.VersionPrinter = func(c *cli.Context) {
-		fmt.Fprintf(c.App.Writer, "%s %s\n", c.App.Name, c.App.Version)
-	}
-}
+// versionFlag is --version alone: -v is --verbose in lucetc.
+var versionFlag = &cli.BoolFlag{Name: "version", Usage: "print the lucet version and VCS revision"}
+
+var setVersionFlag sync.Once
 
 // Version is what --version prints after the tool's name: the module
 // version and VCS revision (internal/version). Set it as cli.App.Version.
-func Version() string { return version.Get().String() }
+// Its first call also makes versionFlag and the printer urfave/cli's,
+// which only an App with a Version registers: done here rather than in a
+// package initialisation, which ran at every start of lucet-run (a heap
+// allocation and a write to a page of urfave/cli's data, 2 page faults a
+// run by perf record -e page-faults), where `lucet-run hello.so` makes no
+// App at all.
+func Version() string {
+	setVersionFlag.Do(func() {
+		cli.VersionFlag = versionFlag
+		cli.VersionPrinter = func(c *cli.Context) {
+			fmt.Fprintf(c.App.Writer, "%s %s\n", c.App.Name, c.App.Version)
+		}
+	})
+	return version.Get().String()
+}
 
 // PrintVersion handles --version for a tool whose flags live elsewhere: if
 // args (os.Args) ask for it before any "--", it prints the version line to

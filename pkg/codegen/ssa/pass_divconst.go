@@ -172,7 +172,7 @@ func (r *divRewriter) udiv(x *Value, n uint, d uint64) *Value {
 		if k < 64 {
 			// The high half shifts by 64: m < 2^k (d >= 3), so
 			// m * 2^(64-k) still fits.
-			m.Lsh(m, 64-k)
+			m = m.lsh(64 - k)
 			k = 64
 		}
 		h := r.val(OpMulHiU, TI64, x, r.konst(TI64, m.Uint64()))
