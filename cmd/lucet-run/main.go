@@ -759,7 +759,7 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 		if err != nil {
 			return report(stderr, path, err)
 		}
-		return guestStatus(stderr, code)
+		return cliflag.GuestStatus("lucet-run", stderr, code)
 	}
 	res, err := command.Invoke(inst.Instance, ro.invoke, args)
 	if err != nil {
@@ -836,19 +836,6 @@ func loadWithin(timeout time.Duration, load func() (*loaded, error)) (*loaded, e
 	}
 }
 
-// guestStatus is lucet-run's exit status for the guest's proc_exit(code).
-// A process's status keeps only the low 8 bits of what it exits with:
-// proc_exit(256) made lucet-run exit 0, a failing guest reported as a
-// success (and 390 as 134, a trap). Past 255 the status is 1, with a line
-// saying why, as wasmtime answers every status from 126 on.
-func guestStatus(stderr io.Writer, code int) int {
-	if code >= 0 && code <= 255 {
-		return code
-	}
-	fmt.Fprintf(stderr, "lucet-run: the guest exited with status %d, past the 255 a process status holds\n", code)
-	return exitError
-}
-
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 // report prints a runtime error and picks the exit status.
@@ -858,7 +845,7 @@ func report(stderr io.Writer, path string, err error) int {
 	var link *execute.LinkError
 	switch {
 	case errors.As(err, &exit): // proc_exit from an --invoke'd or start function
-		return guestStatus(stderr, int(exit.Code))
+		return cliflag.GuestStatus("lucet-run", stderr, int(exit.Code))
 	case command.IsTimeout(err):
 		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time\n%v\n", err)
 		return exitTimeout
