@@ -859,7 +859,7 @@ func report(stderr io.Writer, path string, err error) int {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError
 	case errors.As(err, &link) && link.Reason == "unknown import":
-		fmt.Fprintf(stderr, "lucet-run: %s: %v (provide module %q with --preload %s=PATH, or see --trap-unknown-imports)\n", path, err, link.Module, link.Module)
+		fmt.Fprintf(stderr, "lucet-run: %s: %v (provide module %q with --preload %s=PATH, or see --trap-unknown-imports)\n", path, err, link.Module, wasm.Printable(link.Module))
 		return exitError
 	}
 	msg := oneLine(err)
