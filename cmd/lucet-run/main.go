@@ -460,6 +460,10 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 			for _, s := range ro.opts.Sockets {
 				s.(io.Closer).Close()
 			}
+			if n > math.MaxInt32 {
+				// Not "want at least 3", which 99999999999 is.
+				return cfg, nil, usageError{fmt.Errorf("--max-open-files %d: want at most %d", n, math.MaxInt32)}
+			}
 			return cfg, nil, usageError{fmt.Errorf("--max-open-files %d: want at least %d (stdio, --dir and --tcplisten fds)", n, need)}
 		}
 		ro.opts.MaxOpenFiles = int(n)
