@@ -8,6 +8,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/execute"
 	"github.com/lucet-go/lucet/pkg/wasi"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Trap is a guest trap, returned (possibly wrapped) by calls and by
@@ -85,7 +86,7 @@ type ImportError struct {
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "instantiate %s:", e.Module)
+	fmt.Fprintf(&b, "instantiate %s:", wasm.Printable(e.Module))
 	if len(e.Missing) > 0 {
 		fmt.Fprintf(&b, " missing import%s %s", plural(len(e.Missing)), strings.Join(e.Missing, "; "))
 	}

@@ -148,7 +148,7 @@ func (i Instance) Run(ctx context.Context) (int, error) {
 	defer s.exit(prev)
 	f := s.inst.Func("_start")
 	if f == nil {
-		return 0, fmt.Errorf("run %s: module exports no _start", s.mod.name)
+		return 0, fmt.Errorf("run %s: module exports no _start", s.mod.shown)
 	}
 	if err = s.call(ctx, f, f.Type(), nil); err == nil {
 		return 0, nil

@@ -216,7 +216,7 @@ func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig)
 	}
 	s, err := p.admit()
 	if err != nil {
-		return Instance{}, fmt.Errorf("instantiate %s: %w", mod.name, err)
+		return Instance{}, fmt.Errorf("instantiate %s: %w", mod.shown, err)
 	}
 	if err := mod.acquire(); err != nil {
 		p.drop(s, false)
@@ -228,7 +228,7 @@ func (p *Pool) Instantiate(ctx context.Context, mod *Module, cfg InstanceConfig)
 	s.starting = false
 	if err == nil && s.pending {
 		// Closed while it was being made (Pool.Close).
-		err = fmt.Errorf("instantiate %s: %w", mod.name, ErrPoolClosed)
+		err = fmt.Errorf("instantiate %s: %w", mod.shown, ErrPoolClosed)
 	}
 	s.mu.Unlock()
 	if err != nil {
@@ -317,7 +317,7 @@ func (p *Pool) check(mod *Module, imports *importSet, withWASI bool) error {
 		}
 	}
 	if err != nil {
-		err = fmt.Errorf("instantiate %s: %w", mod.name, err)
+		err = fmt.Errorf("instantiate %s: %w", mod.shown, err)
 	} else {
 		err = mod.checkImports(resolver{host: imports.host, wasi: withWASI})
 	}
@@ -343,7 +343,7 @@ func (s *slot) start(cfg InstanceConfig) error {
 		// The store and the WASI system live inside the slot: one
 		// allocation for the three.
 		if err := s.st.Init(p.store); err != nil {
-			return fmt.Errorf("instantiate %s: %w", mod.name, err)
+			return fmt.Errorf("instantiate %s: %w", mod.shown, err)
 		}
 		s.store = &s.st
 		s.ready.Store(true)
@@ -380,14 +380,14 @@ func (s *slot) start(cfg InstanceConfig) error {
 			wc.OnOutputLimit = s.onOutputLimit
 		}
 		if err := s.wsys.Init(wc); err != nil {
-			return fmt.Errorf("instantiate %s: %w", mod.name, err) // err says "wasi: ..."
+			return fmt.Errorf("instantiate %s: %w", mod.shown, err) // err says "wasi: ..."
 		}
 		s.sys, s.hasSys = &s.wsys, true
 	}
 	var err error
 	s.inst, err = s.store.Instantiate(mod.m, &s.res)
 	if err != nil {
-		return fmt.Errorf("instantiate %s: %w", mod.name, err)
+		return fmt.Errorf("instantiate %s: %w", mod.shown, err)
 	}
 	return nil
 }

@@ -65,9 +65,10 @@ func NewRuntime(cfg RuntimeConfig) *Runtime {
 // of times, from any goroutine. Its machine code is mapped once and shared
 // by every instance.
 type Module struct {
-	rt   *Runtime
-	m    *load.Module
-	name string
+	rt    *Runtime
+	m     *load.Module
+	name  string
+	shown string // name as errors print it: the module chose it (wasm.Printable)
 
 	mu      sync.Mutex
 	refs    int // live instances
@@ -130,7 +131,7 @@ func (r *Runtime) newModule(m *load.Module, name string) (*Module, error) {
 	if name == "" {
 		name = "module"
 	}
-	return &Module{rt: r, m: m, name: name}, nil
+	return &Module{rt: r, m: m, name: name, shown: wasm.Printable(name)}, nil
 }
 
 // Name is the module's name (from its name section, else its file name).
@@ -217,7 +218,7 @@ func (m *Module) acquire() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return fmt.Errorf("instantiate %s: module: %w", m.name, ErrClosed)
+		return fmt.Errorf("instantiate %s: module: %w", m.shown, ErrClosed)
 	}
 	m.refs++
 	return nil
@@ -238,7 +239,7 @@ func (m *Module) checkImports(imports execute.Imports) error {
 	e := &ImportError{Module: m.name}
 	for _, imp := range m.m.Meta.Imports {
 		ext, ok := imports.Lookup(imp.Module, imp.Name)
-		desc := imp.Module + "." + imp.Name
+		desc := wasm.Printable(imp.Module) + "." + wasm.Printable(imp.Name) // the module's names, any UTF-8
 		if !ok {
 			if t := m.importType(imp); t != "" {
 				desc += ": func " + t

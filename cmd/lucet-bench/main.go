@@ -11,7 +11,7 @@
 // when calls trap (they are counted); 1 when the module is refused
 // (unreadable, invalid, failed to compile or load) or the host failed (an
 // instance could not be made, a host error); 2 for a usage error. The run
-// subcommand exits with the guest's status, 134 when it traps.
+// subcommand exits with the guest's status (1 past 255), 134 when it traps.
 package main
 
 import (
@@ -53,7 +53,7 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 const exitHelp = cliflag.ExitHelp + ".\n" +
 	"1 also when the host fails (an instance cannot be made). Calls that\n" +
 	"trap (--call, --run) are counted, not errors. The run subcommand exits\n" +
-	"with the guest's status, 134 when it traps."
+	"with the guest's status (1 past 255), 134 when it traps."
 
 func flags() []cli.Flag {
 	return []cli.Flag{
@@ -116,7 +116,7 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 						return cliflag.NameFile(name, err)
 					}
 					peerLine(stderr, r)
-					status = r.ExitCode
+					status = cliflag.GuestStatus("lucet-bench", stderr, r.ExitCode)
 					return nil
 				},
 			},

@@ -59,6 +59,8 @@ func TestCommandLine(t *testing.T) {
 		{"compile refused module", []string{"compile", refused}, 1, "", refused + ": decode"},
 		{"missing module", []string{"-n", "1", filepath.Join(dir, "none.so")}, 1, "", "no such file"},
 		{"run traps", []string{"run", trapStart}, 134, "", "unreachable"},
+		// _start calls proc_exit(256), whose low 8 bits were the status: 0.
+		{"run exit past 255", []string{"run", "../lucet-run/testdata/exits.wasm"}, 1, "", "lucet-bench: the guest exited with status 256, past the 255"},
 		{"help states exit codes", []string{"--help"}, 0, "Exit status: 0 success; 1 an input was refused", ""},
 		{"run", []string{"run", "../../testdata/hello.wasm"}, 0, "Hello, world!\n", `PEERBENCH {"cmd":"run"`},
 		{"compile", []string{"compile", "--reps", "2", traps}, 0, "median", `"compile_ms":{`},

@@ -464,6 +464,10 @@ func parseOptions(c *cli.Context, cl cmdline) (execute.Config, *runOptions, erro
 			for _, s := range ro.opts.Sockets {
 				s.(io.Closer).Close()
 			}
+			if n > math.MaxInt32 {
+				// Not "want at least 3", which 99999999999 is.
+				return cfg, nil, usageError{fmt.Errorf("--max-open-files %d: want at most %d", n, math.MaxInt32)}
+			}
 			return cfg, nil, usageError{fmt.Errorf("--max-open-files %d: want at least %d (stdio, --dir and --tcplisten fds)", n, need)}
 		}
 		ro.opts.MaxOpenFiles = int(n)
@@ -763,7 +767,7 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 		if err != nil {
 			return report(stderr, path, err)
 		}
-		return code
+		return cliflag.GuestStatus("lucet-run", stderr, code)
 	}
 	res, err := command.Invoke(inst.Instance, ro.invoke, args)
 	if err != nil {
@@ -848,8 +852,8 @@ func report(stderr io.Writer, path string, err error) int {
 	var setup *command.LinkSetupError
 	var link *execute.LinkError
 	switch {
-	case errors.As(err, &exit): // proc_exit from an --invoke'd function
-		return int(exit.Code)
+	case errors.As(err, &exit): // proc_exit from an --invoke'd or start function
+		return cliflag.GuestStatus("lucet-run", stderr, int(exit.Code))
 	case command.IsTimeout(err):
 		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time\n%v\n", err)
 		return exitTimeout
@@ -863,7 +867,7 @@ func report(stderr io.Writer, path string, err error) int {
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)
 		return exitError
 	case errors.As(err, &link) && link.Reason == "unknown import":
-		fmt.Fprintf(stderr, "lucet-run: %s: %v (provide module %q with --preload %s=PATH, or see --trap-unknown-imports)\n", path, err, link.Module, link.Module)
+		fmt.Fprintf(stderr, "lucet-run: %s: %v (provide module %q with --preload %s=PATH, or see --trap-unknown-imports)\n", path, err, link.Module, wasm.Printable(link.Module))
 		return exitError
 	}
 	msg := oneLine(err)

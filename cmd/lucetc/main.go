@@ -280,6 +280,10 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	if toStdout && !o.emitAsm && cliflag.IsTerminal(stdout) {
 		return usageError{errors.New("refusing to write a binary object to a terminal (use -o FILE or redirect standard output)")}
 	}
+	if !toStdout && o.input != "-" && sameFile(o.input, o.output) {
+		// The rename over it replaced the module with its object.
+		return usageError{fmt.Errorf("-o %s is the input module; give the object another name", o.output)}
+	}
 	st := stages{w: stderr, on: o.verbose}
 	st.begin()
 	name, wasmBytes, err := readInput(o.input, stdin)
@@ -338,6 +342,35 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	return nil
 }
 
+// followLinks is path with its symbolic links followed to what they name,
+// which need not exist: -o naming a link to a file not yet made creates
+// that file, as a shell's redirection does (filepath.EvalSymlinks fails
+// there, and the rename replaced the link with the object). A chain
+// longer than the kernel's 40 is left to the rename.
+func followLinks(path string) string {
+	for range 40 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return path
+}
+
+// sameFile says whether paths a and b name one existing file.
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
 // writeFileAtomic writes b to a temporary file next to path and renames it
 // over path, so readers see either the old file or the whole new one. A
 // symbolic link is followed, and a path that is not a regular file
@@ -358,9 +391,7 @@ func writeFileAtomic(path string, b io.WriterTo) error {
 }
 
 func writeAtomic(path string, b io.WriterTo) (err error) {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
+	path = followLinks(path)
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		if st.IsDir() {
 			return errors.New("is a directory")

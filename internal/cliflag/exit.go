@@ -31,7 +31,20 @@ const ExitHelp = "Exit status: 0 success; 1 an input was refused (unreadable, in
 
 // RunExitHelp is lucet-run's, which adds the guest's outcomes.
 const RunExitHelp = ExitHelp + "; 124 timeout (compiling included); 134 guest trap;\n" +
-	"otherwise the guest's own proc_exit status."
+	"otherwise the guest's own proc_exit status (1 past 255)."
+
+// GuestStatus is a tool's exit status for the guest's proc_exit(code), the
+// status itself from 0 to 255. A process keeps only the low 8 bits of its
+// status: proc_exit(256) made lucet-run exit 0, a failing guest passed off
+// as a success (and 390 as 134, a trap). Past 255 it is ExitRefused, with
+// a line to w saying why, as wasmtime answers every status from 126 on.
+func GuestStatus(tool string, w io.Writer, code int) int {
+	if code >= 0 && code <= 255 {
+		return code
+	}
+	fmt.Fprintf(w, "%s: the guest exited with status %d, past the 255 a process status holds\n", tool, code)
+	return ExitRefused
+}
 
 // versionFlag is --version alone: -v is --verbose in lucetc.
 var versionFlag = &cli.BoolFlag{Name: "version", Usage: "print the lucet version and VCS revision"}

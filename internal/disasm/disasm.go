@@ -19,6 +19,7 @@ import (
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/link"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Syntax selects the assembly dialect.
@@ -61,7 +62,7 @@ const bytesPerLine = 8
 // label name.
 func Func(w io.Writer, code []byte, base uint64, name string, opt Options) error {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%016x <%s>:\n", base, name)
+	fmt.Fprintf(&sb, "%016x <%s>:\n", base, wasm.Printable(name))
 	si := sort.Search(len(opt.Sites), func(i int) bool { return uint64(opt.Sites[i].CodeOffset) >= base })
 	// Trap sites already shown on the call that raises them.
 	claimed := map[int]bool{}
@@ -140,9 +141,9 @@ func format(inst x86asm.Inst, off uint64, opt Options) string {
 		if opt.Symbol != nil {
 			if name, start, ok := opt.Symbol(target); ok {
 				if target == start {
-					text += fmt.Sprintf(" <%s>", name)
+					text += fmt.Sprintf(" <%s>", wasm.Printable(name))
 				} else {
-					text += fmt.Sprintf(" <%s+%#x>", name, target-start)
+					text += fmt.Sprintf(" <%s+%#x>", wasm.Printable(name), target-start)
 				}
 			}
 		}

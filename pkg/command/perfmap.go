@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/lucet-go/lucet/pkg/load"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // WritePerfMap writes the functions of the loaded modules in perf's JIT
@@ -23,7 +24,9 @@ func WritePerfMap(w io.Writer, mods map[string]*load.Module) error {
 			if f.CodeSize == 0 || int(f.CodeOffset) >= len(m.Code) {
 				continue
 			}
-			fmt.Fprintf(bw, "%x %x wasm:%s:%s\n", m.CodeAddr(f.CodeOffset), f.CodeSize, name, f.Name)
+			// A line break in a module's function name would add a line
+			// of the module's making to the map.
+			fmt.Fprintf(bw, "%x %x wasm:%s:%s\n", m.CodeAddr(f.CodeOffset), f.CodeSize, wasm.Printable(name), wasm.Printable(f.Name))
 		}
 	}
 	return bw.Flush()

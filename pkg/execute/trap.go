@@ -8,6 +8,7 @@ import (
 
 	"github.com/lucet-go/lucet/pkg/abi"
 	"github.com/lucet-go/lucet/pkg/object"
+	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
 // Trap is a guest trap: why, where, and the wasm call stack.
@@ -40,7 +41,7 @@ func (t *Trap) Error() string {
 		b.WriteString(t.Code.String())
 	}
 	for _, f := range t.Frames {
-		fmt.Fprintf(&b, "\n  at %s", f.Func)
+		fmt.Fprintf(&b, "\n  at %s", wasm.Printable(f.Func)) // the module's name for it: see Printable
 		if f.WasmOffset != 0 {
 			fmt.Fprintf(&b, " @0x%x", f.WasmOffset)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lucet-go/lucet/internal/fresh"
 	"github.com/lucet-go/lucet/pkg/abi"
+	"github.com/lucet-go/lucet/pkg/decode"
 	"github.com/lucet-go/lucet/pkg/wasm"
 )
 
@@ -432,6 +433,22 @@ func (d *decoder) count(minSize int) int {
 	return int(v)
 }
 
+// entries is count for a list of the module's own (types, imports,
+// functions, ...), which may also hold no more than the decoder accepts of
+// a .wasm module (decode.DefaultLimits), so no more than lucetc writes.
+// The bytes left alone let a list cost up to 26 times its encoding (an
+// import takes 4 bytes and 104 in memory, a type 2 and 48): a crafted 1 GiB
+// object asked for 26 GiB before any check, a signature's included, could
+// refuse it, and the process died of it.
+func (d *decoder) entries(minSize int, most uint32) int {
+	n := d.count(minSize)
+	if uint64(n) > uint64(most) {
+		d.fail("%d entries, past the %d a module may have", n, most)
+		return 0
+	}
+	return n
+}
+
 func (d *decoder) raw(n int) []byte {
 	if d.err != nil {
 		return nil
@@ -654,7 +671,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	m.ModuleName = d.str()
 
 	d.what = "types"
-	if n := d.count(2); n > 0 {
+	if n := d.entries(2, decode.DefaultLimits.Types); n > 0 {
 		m.Types = make([]wasm.FuncType, n)
 		block := d.typeBlock(n)
 		for i := range m.Types {
@@ -664,7 +681,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "imports"
-	if n := d.count(4); n > 0 {
+	if n := d.entries(4, decode.DefaultLimits.Imports); n > 0 {
 		m.Imports = make([]wasm.Import, n)
 		for i := range m.Imports {
 			im := &m.Imports[i]
@@ -690,7 +707,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "functions"
-	if n := d.count(4); n > 0 {
+	if n := d.entries(4, decode.DefaultLimits.Funcs); n > 0 {
 		m.Funcs = make([]Func, n)
 		for i := range m.Funcs {
 			f := &m.Funcs[i]
@@ -705,7 +722,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "tables"
-	if n := d.count(4); n > 0 {
+	if n := d.entries(4, decode.DefaultLimits.Tables); n > 0 {
 		m.Tables = make([]wasm.TableType, n)
 		for i := range m.Tables {
 			m.Tables[i] = d.tableType()
@@ -721,7 +738,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "memories"
-	if n := d.count(2); n > 0 {
+	if n := d.entries(2, decode.DefaultLimits.Memories); n > 0 {
 		m.Mems = make([]wasm.MemType, n)
 		for i := range m.Mems {
 			m.Mems[i].Limits = d.limits()
@@ -729,7 +746,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "globals"
-	if n := d.count(9); n > 0 {
+	if n := d.entries(9, decode.DefaultLimits.Globals); n > 0 {
 		m.Globals = make([]wasm.Global, n)
 		for i := range m.Globals {
 			m.Globals[i].Type = d.globalType()
@@ -741,7 +758,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "exports"
-	if n := d.count(3); n > 0 {
+	if n := d.entries(3, decode.DefaultLimits.Exports); n > 0 {
 		m.Exports = make([]wasm.Export, n)
 		for i := range m.Exports {
 			x := &m.Exports[i]
@@ -764,7 +781,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "elements"
-	if n := d.count(12); n > 0 {
+	if n := d.entries(12, decode.DefaultLimits.ElemSegments); n > 0 {
 		m.Elems = make([]wasm.Elem, n)
 		for i := range m.Elems {
 			el := &m.Elems[i]
@@ -789,7 +806,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 	}
 
 	d.what = "data"
-	if n := d.count(6); n > 0 {
+	if n := d.entries(6, decode.DefaultLimits.DataSegments); n > 0 {
 		// Segments of the linker's image shape stay encoded (see
 		// Meta.Datas); imagedRun's pass over them is the decoding's.
 		if k, end := imagedRun(d.b[d.pos:], n); k >= 0 {
@@ -829,13 +846,13 @@ func (d *decoder) decodeMeta(m *Meta) {
 	// Both stub tables in one allocation: the import stubs' count, past
 	// the entry stubs, is looked up first.
 	d.what = "entry stubs"
-	n := d.count(1)
+	n := d.entries(1, decode.DefaultLimits.Types)
 	var stubs []uint32
 	if pos := d.pos; d.err == nil {
 		for range n {
 			d.uint()
 		}
-		k := d.count(1)
+		k := d.entries(1, decode.DefaultLimits.Imports)
 		if d.err != nil {
 			d.err, k = nil, 0
 		}
@@ -851,7 +868,7 @@ func (d *decoder) decodeMeta(m *Meta) {
 		}
 	}
 	d.what = "import stubs"
-	if n := d.count(1); n > 0 {
+	if n := d.entries(1, decode.DefaultLimits.Imports); n > 0 {
 		if n > len(stubs) {
 			stubs = make([]uint32, n) // only after an error, which stops the decoding
 		}

@@ -43,7 +43,8 @@ func (e *Error) Error() string {
 	}
 	if e.Func >= 0 {
 		if e.FuncName != "" {
-			s += fmt.Sprintf("func %d (%s): ", e.Func, e.FuncName)
+			// The module's name for it, any UTF-8: see wasm.Printable.
+			s += fmt.Sprintf("func %d (%s): ", e.Func, wasm.Printable(e.FuncName))
 		} else {
 			s += fmt.Sprintf("func %d: ", e.Func)
 		}

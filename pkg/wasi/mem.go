@@ -1,6 +1,9 @@
 package wasi
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // Guest memory accessors. Every pointer/length pair from the guest goes
 // through span, which does the bounds check in uint64 so ptr+len cannot wrap.
@@ -47,9 +50,19 @@ func store64(m []byte, ptr uint32, v uint64) { binary.LittleEndian.PutUint64(m[p
 // keeps a hostile iovs_len from making us build a huge [][]byte.
 const maxIovecs = 1024
 
+// maxTransfer caps the bytes one call moves: its count comes back to the
+// guest as a u32 (nread, nwritten, ro_datalen), and iovecs of a 4 GiB
+// memory can add up to far more (1,024 of 4 GiB each). Uncapped, fd_write
+// of two 2 GiB iovecs and one of 16 bytes wrote 4 GiB + 16 bytes and told
+// the guest it wrote 16. Past the cap the transfer is short, which the
+// read/write contract allows (Linux caps one writev likewise, at 2 GiB).
+const maxTransfer = math.MaxUint32
+
 // iovecs resolves a guest iovec array into slices of guest memory,
 // appended to buf when it has room (else to a new slice). It validates
-// every iovec it uses; a bad one is EFAULT.
+// every iovec it uses; a bad one is EFAULT. The slices add up to at most
+// maxTransfer bytes: the iovec that crosses it is cut, later ones are
+// left empty.
 func iovecs(buf [][]byte, m []byte, ptr, count uint32) ([][]byte, Errno) {
 	if _, ok := spanN(m, ptr, count, 8); !ok {
 		return nil, ErrnoFault
@@ -62,19 +75,23 @@ func iovecs(buf [][]byte, m []byte, ptr, count uint32) ([][]byte, Errno) {
 	if uint32(cap(buf)) < n {
 		out = make([][]byte, 0, n)
 	}
+	room := uint64(maxTransfer)
 	for i := uint32(0); i < n; i++ {
 		p := ptr + i*8
 		b, ok := span(m, le32(m, p), le32(m, p+4))
 		if !ok {
 			return nil, ErrnoFault
 		}
+		if uint64(len(b)) > room {
+			b = b[:room]
+		}
+		room -= uint64(len(b))
 		out = append(out, b)
 	}
 	return out, ErrnoSuccess
 }
 
-// totalLen sums iovec lengths; it is bounded by maxIovecs * 4 GiB so int64
-// cannot overflow.
+// totalLen sums iovec lengths, at most maxTransfer for those of iovecs.
 func totalLen(iov [][]byte) int64 {
 	var t int64
 	for _, b := range iov {

@@ -415,7 +415,7 @@ func (r *report) writeText(w io.Writer) error {
 
 	p("\nFunctions: %d\n", len(r.Functions))
 	for _, f := range r.Functions {
-		p("  func %d %s: type %d %s\n", f.Index, f.Name, f.TypeIndex, f.Signature)
+		p("  func %d %s: type %d %s\n", f.Index, wasm.Printable(f.Name), f.TypeIndex, f.Signature)
 		p("    code %#x, %d bytes", f.Offset, f.Size)
 		if len(f.Exports) > 0 {
 			p(", exported as %s", quoteAll(f.Exports))

@@ -113,7 +113,7 @@ func (t *textOut) types(ts []typeReport) {
 func (t *textOut) imports(is []impReport) {
 	t.p("\nImports: %d\n", len(is))
 	for _, im := range is {
-		t.p("  %s %d: %s.%s: %s", im.Kind, im.Index, im.Module, im.Name, im.Type)
+		t.p("  %s %d: %s.%s: %s", im.Kind, im.Index, wasm.Printable(im.Module), wasm.Printable(im.Name), im.Type)
 		if im.HostStub != nil {
 			t.p(", host-call stub at %#x", *im.HostStub)
 		}
@@ -139,7 +139,7 @@ func (t *textOut) start(s *uint32) {
 func (t *textOut) stubs(ss []stubReport) {
 	t.p("\nStubs: %d\n", len(ss))
 	for _, s := range ss {
-		t.p("  %s: code %#x, %d bytes\n", s.Name, s.Offset, s.Size)
+		t.p("  %s: code %#x, %d bytes\n", wasm.Printable(s.Name), s.Offset, s.Size)
 	}
 }
 

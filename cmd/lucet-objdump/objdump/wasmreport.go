@@ -242,7 +242,7 @@ func (r *wasmReport) writeText(w io.Writer) error {
 	for _, f := range r.Functions {
 		p("  func %d", f.Index)
 		if f.Name != "" {
-			p(" %s", f.Name)
+			p(" %s", wasm.Printable(f.Name))
 		}
 		p(": type %d %s, body %d bytes at %#x, %s", f.TypeIndex, f.Signature, f.BodySize, f.BodyOffset, plural(int(f.Locals), "local"))
 		if len(f.Exports) > 0 {
@@ -251,7 +251,7 @@ func (r *wasmReport) writeText(w io.Writer) error {
 		if f.CodeOffset != nil {
 			p("; code %d bytes at %#x", *f.CodeSize, *f.CodeOffset)
 			if f.Symbol != f.Name {
-				p(" <%s>", f.Symbol)
+				p(" <%s>", wasm.Printable(f.Symbol))
 			}
 		}
 		p("\n")
