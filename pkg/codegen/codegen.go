@@ -21,10 +21,12 @@
 // for compile speed; a function it does not handle (an error wrapping
 // ssa.ErrUnsupported: SIMD, fuel) goes through the pipeline above, and the
 // two kinds of code call each other freely. At every level, a function
-// whose register allocation would grow out of proportion to its size
-// (many locals live across many joins: tooCostly's estimate before the
-// pipeline, regalloc.ErrTooCostly during it) goes through the baseline
-// too. CompileStats tells how many functions the baseline compiled.
+// whose SSA form or register allocation would grow out of proportion to
+// its size (many locals live across many joins: tooCostly's estimate
+// before the pipeline, ssa.ErrTooCostly from the frontend's values budget
+// or regalloc.ErrTooCostly from the allocator's live-in budget during it)
+// goes through the baseline too. CompileStats tells how many functions the
+// baseline compiled.
 //
 // The frontend turns the wasm operand stack and locals into SSA; the
 // passes remove redundant parameters and dead code, number values (gvn) so
@@ -173,7 +175,7 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 			// At OptLevel 0 a function goes through the machine's
 			// baseline compiler when it has one, and so, at any level,
 			// does one too costly to optimize (tooCostly before the
-			// pipeline, regalloc.ErrTooCostly in it: the baseline is
+			// pipeline, tooCostlyErr in it: the baseline is
 			// linear in a function's size). The pipeline takes what the
 			// baseline does not handle.
 			bm, hasBase := mach.(isa.Baseline)
@@ -208,7 +210,7 @@ func compile(m *wasm.Module, info *validate.Info, opts Options, st *Stats) (*obj
 					}
 				}
 				out[i], errs[i] = compileFunc(m, fidx, &opts, facts, mach, fe, ws)
-				if hasBase && opts.OptLevel > 0 && errors.Is(errs[i], regalloc.ErrTooCostly) && baseline(i, fidx) == nil {
+				if hasBase && opts.OptLevel > 0 && tooCostlyErr(errs[i]) && baseline(i, fidx) == nil {
 					errs[i] = nil
 				}
 			}
@@ -270,6 +272,12 @@ func tooCostly(m *wasm.Module, i int) bool {
 		}
 	}
 	return locals*joins > costlyLocalJoins
+}
+
+// tooCostlyErr reports whether err is the frontend's or the register
+// allocator's giving up on a function out of proportion to its size.
+func tooCostlyErr(err error) bool {
+	return errors.Is(err, ssa.ErrTooCostly) || errors.Is(err, regalloc.ErrTooCostly)
 }
 
 // compileBaseline compiles one function with the baseline compiler.

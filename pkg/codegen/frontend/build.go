@@ -2,7 +2,9 @@ package frontend
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -70,6 +72,7 @@ type builder struct {
 	brTables    int32 // br_tables translated, numbering them from 1
 	checked     bool  // an access has an explicit bounds check
 	hops        hops  // readVar's shortcuts over joins (hop.go)
+	maxValues   int32 // the values the function may have (newParam)
 }
 
 type frameKind uint8
@@ -106,12 +109,13 @@ func BuildSSA(m *wasm.Module, fidx uint32, opts *ssa.Options) (*ssa.Func, error)
 // BuildSSAIn is BuildSSA taking the function's memory from ws (nil:
 // fresh), which must stay unreset while the function is in use, and what
 // is known of the module from facts (nil: nothing; ModuleFacts).
-func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspace, facts *Facts) (*ssa.Func, error) {
+func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspace, facts *Facts) (f *ssa.Func, err error) {
 	instrsOnce.Do(initInstrs)
 	ft := m.FuncType(fidx)
 	code := &m.Codes[fidx-m.NumImportedFuncs]
 	// About one value per two bytes of code.
-	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, WS: ws}, memVar: -1, ws: ws, facts: facts}
+	b := &builder{m: m, fidx: fidx, opts: opts, f: &ssa.Func{SlabHint: len(code.Body)/2 + 8, BodySize: len(code.Body), WS: ws},
+		memVar: -1, ws: ws, facts: facts, maxValues: int32(min(valuesPerByte*len(code.Body)+valuesFloor, math.MaxInt32))}
 	if ws != nil {
 		// The operand stack, frames and variable types of the worker's
 		// previous function, for their capacity.
@@ -121,8 +125,15 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 		}
 		ws.Frontend = b
 	}
-	defer b.releaseDefs()
-	var err error
+	defer func() {
+		b.releaseDefs()
+		if r := recover(); r != nil {
+			if r != errTooManyValues {
+				panic(r)
+			}
+			f, err = nil, fmt.Errorf("%d values for %d bytes of code: %w", b.f.NextID, len(code.Body), ssa.ErrTooCostly)
+		}
+	}()
 	if b.f.Params, b.f.Results, err = ssa.Signature(ft); err != nil {
 		return nil, err
 	}
@@ -151,7 +162,7 @@ func BuildSSAIn(m *wasm.Module, fidx uint32, opts *ssa.Options, ws *ssa.Workspac
 	if ws != nil {
 		b.dense = ws.DefsDense[:0]
 	}
-	f := b.f
+	f = b.f
 	entry := f.NewBlock()
 	entry.Sealed = true
 	f.Entry = entry
@@ -464,7 +475,27 @@ func (b *builder) def(blk *ssa.Block, x int) *ssa.Value {
 	return b.defs[defKey(blk, x)]
 }
 
+// The frontend makes at most valuesPerByte values per byte of the body
+// (and valuesFloor more), or gives up with ssa.ErrTooCostly. An
+// instruction makes a few values, but block parameters are per variable
+// per join: 4,000 nested blocks each writing one of 4,000 locals and
+// branching out need 8M of them (a 64 KB module: 7.5 GB and minutes to
+// compile at -O 2, against 2.5 MB for the baseline). The real programs
+// measured (scripts/real.sh, gobig) make at most 0.53 values per byte.
+const (
+	valuesPerByte = 4
+	valuesFloor   = 32 << 10
+)
+
+// errTooManyValues is what newParam panics with past maxValues:
+// parameters are made deep in readVar's recursion, and BuildSSAIn
+// recovers it as an error.
+var errTooManyValues = errors.New("too many values")
+
 func (b *builder) newParam(blk *ssa.Block, t ssa.Type) *ssa.Value {
+	if b.f.NextID >= b.maxValues {
+		panic(errTooManyValues)
+	}
 	p := b.f.NewValue(blk, ssa.OpParam, t)
 	blk.Params = append(ssa.Grow(b.f.WS.ValueBump(), blk.Params, 1), p)
 	return p

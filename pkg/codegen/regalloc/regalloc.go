@@ -398,8 +398,12 @@ func globalUses(f *ssa.Func, withUses bool) ([]int32, int, []int32) {
 }
 
 // ErrTooCostly is what Allocate and AllocateFast panic with when a
-// function's live-in sets together pass liveInBudget entries; the
-// caller compiles the function another way (codegen: the baseline).
+// function's live-in sets together pass its budget (liveInLimit); the
+// caller compiles the function another way (codegen: the baseline), as
+// for the frontend's ssa.ErrTooCostly. (Its own value, not that one: a
+// variable set from another package's would be initialised at run time,
+// and a program that only runs compiled code must not initialise this
+// package, e2e.TestRunSONoCompilerInit.)
 var ErrTooCostly = errors.New("regalloc: the function's live ranges pass the allocator's budget")
 
 // liveInBudget bounds the entries of a function's live-in sets, each of
@@ -407,9 +411,24 @@ var ErrTooCostly = errors.New("regalloc: the function's live ranges pass the all
 // sum over values of the blocks each is live into: a function that
 // writes each of L locals in one of B branches and reads them all after
 // has L×B (50,000 locals and 20,000 ifs, a 470 KB module, took 15.5 GB).
-// The largest function of gobig and of the real programs measured
-// (scripts/real.sh) has far fewer.
-const liveInBudget = 16 << 20
+// Under that absolute bound a function built from a wasm body has
+// liveInPerByte entries per byte of it and liveInFloor more: 2,000
+// locals written in 4,000 ifs (a 56 KB module) had 16M, 200 MB at -O 2.
+// The real programs measured (scripts/real.sh, gobig) have at most 4.3
+// per byte (brotli's largest function, 940K for 218 KB).
+const (
+	liveInBudget  = 16 << 20
+	liveInPerByte = 32
+	liveInFloor   = 256 << 10
+)
+
+// liveInLimit is f's budget of live-in entries.
+func liveInLimit(f *ssa.Func) int {
+	if f.BodySize == 0 {
+		return liveInBudget
+	}
+	return min(liveInBudget, liveInPerByte*f.BodySize+liveInFloor)
+}
 
 // liveness computes each block's live-in set of global values by path
 // exploration (Brandner et al., "Computing Liveness Sets for SSA-Form
@@ -480,12 +499,12 @@ func liveness(f *ssa.Func) (gid []int32, n int, idOf []int32) {
 		work = sc.work[:0]
 	}
 	bump := f.WS.Int32Bump()
-	total := 0 // live-in entries so far, against liveInBudget
+	total, limit := 0, liveInLimit(f) // live-in entries so far, and the most
 	for g := int32(0); g < int32(n); g++ {
 		if defAt[g] < 0 {
 			continue
 		}
-		if total > liveInBudget {
+		if total > limit {
 			panic(ErrTooCostly)
 		}
 		def := f.Blocks[defAt[g]]

@@ -182,6 +182,9 @@ type Func struct {
 	valUsed  int
 	argUsed  int
 	SlabHint int // expected number of values (from the body size)
+	// BodySize is the wasm body's size in bytes (0: not built from
+	// one), which the register allocator's budget is in proportion to.
+	BodySize int
 	blkSlab  []Block
 	// WS, when set, supplies the slabs and the passes' tables from
 	// memory reused across functions (workspace.go).

@@ -12,6 +12,12 @@ import (
 // does not implement.
 var ErrUnsupported = errors.New("unsupported feature")
 
+// ErrTooCostly marks a function whose SSA form would grow past the budget
+// its body size allows (the frontend's values; regalloc.ErrTooCostly is
+// the allocator's): the caller compiles it another way (codegen: the
+// baseline, linear in the body's size).
+var ErrTooCostly = errors.New("the function's SSA form passes the compiler's budget for its size")
+
 // ValType is the SSA type that holds a wasm value type (references are
 // 64-bit handles).
 func ValType(t wasm.ValType) (Type, error) {

@@ -93,8 +93,9 @@ type bframe struct {
 	height int32     // stack height below the parameters
 	label  asm.Label // branch target: the end (block, if), the header (loop)
 	elseL  asm.Label
-	// stub and stubGen: the br_table stub moving values to this frame,
-	// valid when stubGen is the emitter's brtGen.
+	// stub and stubGen: the label a br_table jumps to for this frame (a
+	// stub moving values, or label), valid when stubGen is the emitter's
+	// brtGen.
 	stub    asm.Label
 	stubGen int32
 }
@@ -1434,18 +1435,23 @@ func (b *baseEmitter) brTable(in *wasm.Instr) {
 	b.brtGen++
 	b.brtStubs = b.brtStubs[:0]
 	// The label each depth jumps to: the frame's own, or a stub that
-	// moves the values first.
+	// moves the values first. The choice is made once per frame (stub is
+	// the frame's label when it needs no stub): needMoves looks at each
+	// value the label takes, and a table of T entries at labels taking A
+	// values cost T×A, out of proportion to its T bytes.
 	labelOf := func(d uint32) asm.Label {
 		fr, n := b.target(d)
+		if fr.stubGen == b.brtGen {
+			return fr.stub
+		}
+		fr.stubGen = b.brtGen
 		if fr.kind != bfFunc && !b.needMoves(n, int(fr.height)) {
 			fr.reached = true
+			fr.stub = fr.label
 			return fr.label
 		}
-		if fr.stubGen != b.brtGen {
-			fr.stubGen = b.brtGen
-			fr.stub = a.NewLabel()
-			b.brtStubs = append(b.brtStubs, int(d))
-		}
+		fr.stub = a.NewLabel()
+		b.brtStubs = append(b.brtStubs, int(d))
 		return fr.stub
 	}
 	n := len(in.Targets)
