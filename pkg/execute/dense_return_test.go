@@ -155,3 +155,64 @@ func TestDenseBurstComesBack(t *testing.T) {
 		}
 	})
 }
+
+// So does a burst of guard-layout instances: the pooled reservations keep
+// at most the warm set resident (warmBytes, or minWarm of them); the rest
+// of the pool's room holds reservations whose pages went back to the
+// kernel. Before, every pooled reservation (up to maxPooledMems, 64) kept
+// its committed pages cleared and resident.
+func TestPooledMemsComeBack(t *testing.T) {
+	const n, pages = 200, 2
+	w := trapsWasm()
+	w.Mems[0].Limits = lim(pages, pages, true)
+	mod := loadWasm(t, w)
+	stores := make([]*Store, n)
+	defer func() {
+		for _, s := range stores {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	mine := map[uintptr]bool{}
+	for i := range stores {
+		s, err := NewStore(Config{StackSize: 16 << 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = s
+		inst, err := s.Instantiate(mod, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := inst.Memory().Bytes()
+		for off := 0; off < len(b); off += 4096 {
+			b[off] = 1 // every page: the tenant's reach, 128 KiB, is resident
+		}
+		mine[uintptr(unsafe.Pointer(&b[0]))] = true
+	}
+	for i, s := range stores {
+		s.Close()
+		stores[i] = nil
+	}
+	resident, pooled := uintptr(0), 0
+	memPool.mu.Lock()
+	for _, l := range memPool.free {
+		for _, p := range l {
+			if mine[p.r.addr()] {
+				pooled++
+				resident += residentBytes(t, p.r.addr(), p.committed)
+			}
+		}
+	}
+	warm, wb := memPool.warm, memPool.warmBytes
+	memPool.mu.Unlock()
+	if pooled == 0 {
+		t.Fatal("none of the closed instances' reservations was pooled; nothing checked")
+	}
+	if want := max(uintptr(warmBytes), minWarm*uintptr(pages)<<16); resident > want {
+		t.Errorf("%d of %d closed instances' reservations pooled, %d KiB resident; want at most %d KiB (pool: %d warm, %d KiB counted)",
+			pooled, n, resident>>10, want>>10, warm, wb>>10)
+	}
+	t.Logf("%d reservations pooled, %d KiB resident; pool: %d warm, %d KiB counted", pooled, resident>>10, warm, wb>>10)
+}
