@@ -870,6 +870,9 @@ func (e *emitter) raxOperands(x, y *ssa.Value) asm.Reg {
 // finishFrom stores the sz-bit result such an instruction left in res
 // (RAX or RDX) to v's location.
 func (e *emitter) finishFrom(v *ssa.Value, sz int, res asm.Reg) {
+	if e.hold(v, res) {
+		return
+	}
 	if v.Loc.InReg() {
 		e.a.MovRR(sz, asm.Reg(v.Loc.Reg), res)
 	} else {
