@@ -190,3 +190,47 @@ func (a *Assembler) RorxRMI(size int, dst Reg, m Mem, n uint8) {
 	a.vexM(vexMap0F3A, size == 64, 0, false, vexPPF2, 0xF0, byte(dst), m)
 	a.buf = append(a.buf, n)
 }
+
+// shiftxPP is the VEX.pp of BMI2's shlx, shrx and sarx for op, 0 for an
+// op that has no such form (the rotates).
+func shiftxPP(op ShiftOp) (byte, bool) {
+	switch op {
+	case ShiftShl:
+		return vexPP66, true
+	case ShiftShr:
+		return vexPPF2, true
+	case ShiftSar:
+		return vexPPF3, true
+	}
+	return 0, false
+}
+
+// ShiftxRRR is BMI2's shlx, shrx or sarx (op; size 32 or 64): dst = src
+// shifted by count (masked to the size, as the CL forms do), with the
+// count in any register and without touching the flags.
+func (a *Assembler) ShiftxRRR(op ShiftOp, size int, dst, src, count Reg) {
+	const name = "ShiftxRRR"
+	pp, ok := shiftxPP(op)
+	if !ok {
+		a.failf(name, "no BMI2 form of shift %d", op)
+		return
+	}
+	if !a.size(name, size, s3264) || !a.gpr(name, dst) || !a.gpr(name, src) || !a.gpr(name, count) {
+		return
+	}
+	a.vexRR(vexMap0F38, size == 64, byte(count), false, pp, 0xF7, byte(dst), byte(src))
+}
+
+// ShiftxRMR is ShiftxRRR with the value shifted read from m.
+func (a *Assembler) ShiftxRMR(op ShiftOp, size int, dst Reg, m Mem, count Reg) {
+	const name = "ShiftxRMR"
+	pp, ok := shiftxPP(op)
+	if !ok {
+		a.failf(name, "no BMI2 form of shift %d", op)
+		return
+	}
+	if !a.size(name, size, s3264) || !a.gpr(name, dst) || !a.mem(name, m) || !a.gpr(name, count) {
+		return
+	}
+	a.vexM(vexMap0F38, size == 64, byte(count), false, pp, 0xF7, byte(dst), m)
+}

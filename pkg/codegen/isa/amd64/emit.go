@@ -69,10 +69,11 @@ type emitter struct {
 		r   asm.Reg
 		t   ssa.Type
 	}
-	// raxHolds is the call whose result is left in RAX for raxUser, the
-	// next value emitted (callfold.go).
-	raxHolds, raxUser *ssa.Value
-	at                int // the index in its block of the value being emitted
+	// held is the value whose result is left in heldReg (RAX or RDX) for
+	// heldUser, the next value emitted (callfold.go).
+	held, heldUser *ssa.Value
+	heldReg        asm.Reg
+	at             int // the index in its block of the value being emitted
 	// fallsThrough says whether the code emitted last runs on into the
 	// next block (placement.go: loop heads with calls).
 	fallsThrough bool
@@ -1374,12 +1375,17 @@ func (e *emitter) value(v *ssa.Value) error {
 	e.prevCmp, e.cmpFlags = e.cmpFlags, nil
 	e.selPrev, e.selFlags = e.selFlags, nil
 	e.boolPrev, e.boolFlags = e.boolFlags, nil
-	if c := e.raxHolds; c != nil {
-		e.raxHolds = nil
-		if e.raxUser != v {
-			return fmt.Errorf("%s: the result of %s is left in RAX for %s", v.LongString(), c, e.raxUser)
+	if c := e.held; c != nil {
+		if e.heldUser != v {
+			return fmt.Errorf("%s: the result of %s is left in %v for %s", v.LongString(), c, e.heldReg, e.heldUser)
 		}
-		e.foldCallResult(v, c)
+		if v.Op == ssa.OpStore {
+			e.storeOp(v) // reads e.held
+			e.held = nil
+			return nil
+		}
+		e.held = nil
+		e.foldHeld(v, c, e.heldReg)
 		e.spillAtDef(v)
 		return nil
 	}

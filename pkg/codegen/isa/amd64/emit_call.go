@@ -142,7 +142,10 @@ func (e *emitter) storeOp(v *ssa.Value) {
 		a.MovMI(size*8, m, imm)
 		return
 	}
-	r := e.gpr(x, rA)
+	r := e.heldReg
+	if x != e.held {
+		r = e.gpr(x, rA)
+	}
 	e.guardSite(v)
 	a.MovMR(size*8, m, r)
 }
@@ -239,9 +242,7 @@ func (e *emitter) call(v *ssa.Value) {
 			a.MovRM(64, asm.R14, asm.M(asm.R15, abi.VMMemBase))
 		}
 	}
-	if w := e.foldedCallUse(v); w != nil {
-		e.raxHolds, e.raxUser = v, w
-	} else if v.Type != ssa.TNone && regalloc.NeedsReg(v) {
+	if !e.hold(v, rA) && v.Type != ssa.TNone && regalloc.NeedsReg(v) {
 		e.emitMove(pmove{dst: valLoc(v), src: regLoc(resultReg(v.Type)), t: v.Type})
 	}
 	e.restoreLive(v)

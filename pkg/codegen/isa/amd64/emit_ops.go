@@ -753,6 +753,29 @@ func (e *emitter) shift(v *ssa.Value, op asm.ShiftOp) {
 		e.finish(v, d)
 		return
 	}
+	if op != asm.ShiftRol && op != asm.ShiftRor && e.opts.Features&object.FeatureBMI2 != 0 {
+		// BMI2's shlx, shrx and sarx take the count from any register
+		// and write a register other than the value's: no copy of the
+		// count to RCX, none of x to d (zstd's and brotli's bit readers
+		// shift by a variable on every symbol).
+		rn := e.gpr(y, rC)
+		switch {
+		case x.Op == ssa.OpConst && rn != rC:
+			// 1 << n: the constant in RCX, whatever register v took
+			// (y's, when n dies here).
+			e.load(rC, x)
+			a.ShiftxRRR(op, sz, d, rC, rn)
+		case x.Op == ssa.OpConst:
+			e.load(d, x)
+			a.ShiftxRRR(op, sz, d, d, rn)
+		case spilled(x):
+			a.ShiftxRMR(op, sz, d, slotMem(x.Loc.Slot), rn)
+		default:
+			a.ShiftxRRR(op, sz, d, asm.Reg(x.Loc.Reg), rn)
+		}
+		e.finish(v, d)
+		return
+	}
 	e.load(rC, y)
 	e.load(d, x)
 	a.ShiftCL(op, sz, d)
@@ -870,6 +893,9 @@ func (e *emitter) raxOperands(x, y *ssa.Value) asm.Reg {
 // finishFrom stores the sz-bit result such an instruction left in res
 // (RAX or RDX) to v's location.
 func (e *emitter) finishFrom(v *ssa.Value, sz int, res asm.Reg) {
+	if e.hold(v, res) {
+		return
+	}
 	if v.Loc.InReg() {
 		e.a.MovRR(sz, asm.Reg(v.Loc.Reg), res)
 	} else {
