@@ -196,3 +196,28 @@ func TestPreopenFIFORefused(t *testing.T) {
 		t.Fatal("lucet-run --dir FIFO still waiting after 20 s")
 	}
 }
+
+// A FIFO given to --trusted-keys is refused at once: open(2) waited for
+// a writer, forever, before --timeout started.
+func TestTrustedKeysFIFORefused(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		code, _, errs := lucetRun(t, "--trusted-keys", fifo, "../../testdata/hello.wasm")
+		done <- fmt.Sprint(code, " ", errs)
+	}()
+	select {
+	case got := <-done:
+		if want := "1 lucet-run: --trusted-keys " + fifo + ": a FIFO, not a key file\n"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	case <-time.After(20 * time.Second):
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.Close()
+		}
+		t.Fatal("lucet-run --trusted-keys FIFO still waiting after 20 s")
+	}
+}
