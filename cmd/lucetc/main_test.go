@@ -209,6 +209,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no input", nil, 2, "no input module"},
 		{"two inputs", []string{good, good}, 2, "one input module"},
+		{"empty path", []string{"", "-o", out}, 2, `the module path is empty ("")`},
 		{"missing file", []string{filepath.Join(dir, "nope.wasm"), "-o", out}, 1, "nope.wasm: no such file or directory"},
 		{"invalid module", []string{bad, "-o", out}, 1, "type mismatch"},
 		{"truncated module", []string{trunc, "-o", out}, 1, "trunc.wasm: decode: "},
