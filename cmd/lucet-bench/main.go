@@ -103,6 +103,9 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 					if c.NArg() < 1 {
 						return usageError{errors.New("run: want a module")}
 					}
+					if err := cliflag.CheckPaths(c.Args().First()); err != nil {
+						return usageError{fmt.Errorf("run: %w", err)}
+					}
 					name, b, err := cliflag.ReadInput(c.Args().First(), stdin, 0)
 					if err != nil {
 						return err
@@ -130,6 +133,9 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 					if c.NArg() != 1 {
 						return usageError{errors.New("compile: want one module")}
 					}
+					if err := cliflag.CheckPaths(c.Args().First()); err != nil {
+						return usageError{fmt.Errorf("compile: %w", err)}
+					}
 					if c.Int("reps") <= 0 {
 						return usageError{fmt.Errorf("compile: --reps %d: must be positive", c.Int("reps"))}
 					}
@@ -155,6 +161,9 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 			}
 			if c.NArg() != 1 {
 				return usageError{errors.New("want exactly one module")}
+			}
+			if err := cliflag.CheckPaths(c.Args().First()); err != nil {
+				return usageError{err}
 			}
 			status, err = inst(c.Args().First(), stdin, opts, c.Bool("json"), stdout, stderr)
 			return err

@@ -51,12 +51,19 @@ func splitArgs(args []string, flags func() []cli.Flag) (cmdline, error) {
 		a := args[i]
 		if a == "--" {
 			if i+1 < len(args) {
+				if err := cliflag.CheckPaths(args[i+1]); err != nil {
+					return cmdline{}, err
+				}
 				c.module = args[i+1]
 				i += 2
 			}
 			break
 		}
 		if a == "-" || !strings.HasPrefix(a, "-") {
+			// A module given as "" is not "no module given".
+			if err := cliflag.CheckPaths(a); err != nil {
+				return cmdline{}, err
+			}
 			c.module = a
 			i++
 			break

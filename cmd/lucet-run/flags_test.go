@@ -137,7 +137,9 @@ func TestPerfMap(t *testing.T) {
 // the timeout is stopped with 124 before it runs.
 func TestTimeoutCoversCompile(t *testing.T) {
 	start := time.Now()
-	code, _, errs := lucetRun(t, "--no-cache", "--timeout", "1ms", "../../testdata/gobig.wasm")
+	// 300ms: compiling gobig takes over a second; reading it, a few ms
+	// (with 1ms the timeout could fire before compiling began).
+	code, _, errs := lucetRun(t, "--no-cache", "--timeout", "300ms", "../../testdata/gobig.wasm")
 	if code != exitTimeout || !strings.Contains(errs, "compiling took longer than --timeout") {
 		t.Errorf("exit %d, stderr %q; want %d", code, errs, exitTimeout)
 	}
@@ -194,5 +196,55 @@ func TestPreopenFIFORefused(t *testing.T) {
 			f.Close() // let the blocked open return
 		}
 		t.Fatal("lucet-run --dir FIFO still waiting after 20 s")
+	}
+}
+
+// A FIFO given to --trusted-keys is refused at once: open(2) waited for
+// a writer, forever, before --timeout started.
+func TestTrustedKeysFIFORefused(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		code, _, errs := lucetRun(t, "--trusted-keys", fifo, "../../testdata/hello.wasm")
+		done <- fmt.Sprint(code, " ", errs)
+	}()
+	select {
+	case got := <-done:
+		if want := "1 lucet-run: --trusted-keys " + fifo + ": a FIFO, not a key file\n"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	case <-time.After(20 * time.Second):
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.Close()
+		}
+		t.Fatal("lucet-run --trusted-keys FIFO still waiting after 20 s")
+	}
+}
+
+// A timeout says what ran out: loading an object compiles nothing, and a
+// guest stopped in its start function was instantiating, not running.
+func TestTimeoutSaysWhat(t *testing.T) {
+	const (
+		head = "\x00asm\x01\x00\x00\x00" + "\x01\x04\x01\x60\x00\x00" + "\x03\x02\x01\x00" +
+			"\x07\x0a\x01\x06_start\x00\x00"
+		start = "\x08\x01\x00"
+		loop  = "\x0a\x09\x01\x07\x00\x03\x40\x0c\x00\x0b\x0b" // loop br 0 end
+	)
+	spin := compileSO(t, []byte(head+loop))
+	spinInStart := compileSO(t, []byte(head+start+loop))
+	for _, tc := range []struct {
+		name, timeout, so, want string
+	}{
+		{"loading", "1ns", spin, ": loading took longer than --timeout 1ns\n"},
+		{"instantiating", "200ms", spinInStart, "the guest ran out of time while instantiating\n"},
+		{"running", "200ms", spin, "the guest ran out of time while running\n"},
+	} {
+		code, _, errs := lucetRun(t, "--timeout", tc.timeout, tc.so)
+		if code != exitTimeout || !strings.Contains(errs, tc.want) || strings.Contains(errs, "compiling") {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", tc.name, code, errs, exitTimeout, tc.want)
+		}
 	}
 }

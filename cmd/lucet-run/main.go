@@ -31,6 +31,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -569,10 +570,11 @@ func (l *loaded) close() {
 }
 
 // loadAll loads (compiling .wasm files through the cache) the main module
-// and the preloads. Errors name the user's file. The cache and the
+// and the preloads. Errors name the user's file. It sets compiled once a
+// module needs compiling, which tells a --timeout what ran out. The cache and the
 // compile options are made only when a module needs compiling: running
 // objects touches none of the compiler's code.
-func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(string)) (*loaded, error) {
+func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(string), compiled *atomic.Bool) (*loaded, error) {
 	var c *compile.Cache
 	var opts compile.Options
 	made := false
@@ -597,6 +599,7 @@ func loadAll(ro loadOptions, path string, fuel bool, stdin io.Reader, warn func(
 	// guest gets them back (releaseProcsForGuest).
 	compileMiss := func(b []byte) (*load.Module, error) {
 		releaseProcs() // code generation is parallel
+		compiled.Store(true)
 		if c != nil {
 			return c.Compile(b, opts)
 		}
@@ -697,9 +700,18 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	start := time.Now()
 	warn := func(msg string) { fmt.Fprintf(stderr, "lucet-run: warning: %s\n", msg) }
 	lo, fuel := ro.loadOptions, cfg.Fuel > 0
-	l, err := loadWithin(cfg.Timeout, func() (*loaded, error) { return loadAll(lo, path, fuel, stdin, warn) })
+	// Loading an object, or a .wasm the cache holds, compiles nothing:
+	// a timeout then must not say "compiling".
+	var compiled atomic.Bool
+	loading := func() string {
+		if compiled.Load() {
+			return "compiling"
+		}
+		return "loading"
+	}
+	l, err := loadWithin(cfg.Timeout, func() (*loaded, error) { return loadAll(lo, path, fuel, stdin, warn, &compiled) })
 	if errors.Is(err, errLoadTimeout) {
-		fmt.Fprintf(stderr, "lucet-run: timeout: %s: compiling took longer than --timeout %v\n", path, cfg.Timeout)
+		fmt.Fprintf(stderr, "lucet-run: timeout: %s: %s took longer than --timeout %v\n", path, loading(), cfg.Timeout)
 		return exitTimeout
 	}
 	if err != nil {
@@ -710,9 +722,9 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 		defer l.close()
 	}
 	if cfg.Timeout > 0 {
-		// The time compiling took counts.
+		// The time loading and compiling took counts.
 		if cfg.Timeout -= time.Since(start); cfg.Timeout <= 0 {
-			fmt.Fprintf(stderr, "lucet-run: timeout: %s: compiling took longer than --timeout\n", path)
+			fmt.Fprintf(stderr, "lucet-run: timeout: %s: %s took longer than --timeout\n", path, loading())
 			return exitTimeout
 		}
 	}
@@ -754,7 +766,7 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	releaseProcsForGuest() // guest code runs from here on, the start function included
 	inst, err := command.Instantiate(store, l.main, opts)
 	if err != nil {
-		return report(stderr, path, err)
+		return report(stderr, path, "instantiating", err)
 	}
 	defer func() {
 		if inst.OutputLimited() {
@@ -765,13 +777,13 @@ func runModule(cfg execute.Config, ro *runOptions, path string, args []string, s
 	if !ro.hasInv {
 		code, err := inst.Run("")
 		if err != nil {
-			return report(stderr, path, err)
+			return report(stderr, path, "running", err)
 		}
 		return cliflag.GuestStatus("lucet-run", stderr, code)
 	}
 	res, err := command.Invoke(inst.Instance, ro.invoke, args)
 	if err != nil {
-		return report(stderr, path, err)
+		return report(stderr, path, "running", err)
 	}
 	for _, r := range res {
 		// The results are lucet-run's output: not writing them is a
@@ -846,8 +858,10 @@ func loadWithin(timeout time.Duration, load func() (*loaded, error)) (*loaded, e
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
-// report prints a runtime error and picks the exit status.
-func report(stderr io.Writer, path string, err error) int {
+// report prints a runtime error and picks the exit status; stage says
+// what ran out of time on a timeout (instantiating: the start function,
+// or the initialisation that precedes it).
+func report(stderr io.Writer, path, stage string, err error) int {
 	var exit *wasi.ExitError
 	var setup *command.LinkSetupError
 	var link *execute.LinkError
@@ -855,7 +869,7 @@ func report(stderr io.Writer, path string, err error) int {
 	case errors.As(err, &exit): // proc_exit from an --invoke'd or start function
 		return cliflag.GuestStatus("lucet-run", stderr, int(exit.Code))
 	case command.IsTimeout(err):
-		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time\n%v\n", err)
+		fmt.Fprintf(stderr, "lucet-run: timeout: the guest ran out of time while %s\n%v\n", stage, err)
 		return exitTimeout
 	case command.IsTrap(err):
 		fmt.Fprintf(stderr, "lucet-run: %v\n", err)

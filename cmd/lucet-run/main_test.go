@@ -330,7 +330,14 @@ func TestSplitArgs(t *testing.T) {
 			t.Errorf("splitArgs(%q) = flags %q, path %q, rest %q; want %q, %q, %q", tc.args, c.flags[1:], c.module, c.guest, tc.flags, tc.path, tc.rest)
 		}
 	}
-	if _, err := splitArgs([]string{"lucet-run", "--dir"}, runFlags); err == nil {
-		t.Error("--dir without a value accepted")
+	for _, args := range [][]string{{"--dir"}, {""}, {"--", ""}, {"--no-cache", "", "a"}} {
+		if _, err := splitArgs(append([]string{"lucet-run"}, args...), runFlags); err == nil {
+			t.Errorf("splitArgs(%q) accepted", args)
+		}
+	}
+	// "" is an empty path, a usage error of its own, not "no module given".
+	var out, errs bytes.Buffer
+	if code := run([]string{"lucet-run", ""}, nil, &out, &errs); code != exitUsage || !strings.Contains(errs.String(), `the module path is empty ("")`) {
+		t.Errorf(`lucet-run "": exit %d, stderr %q`, code, errs.String())
 	}
 }

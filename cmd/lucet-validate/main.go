@@ -71,6 +71,9 @@ func runApp(args []string, stdin io.Reader, stdout, stderr io.Writer, help io.Wr
 			if c.NArg() == 0 && cliflag.IsTerminal(stdin) {
 				return usageError{errors.New("no file given, and standard input is a terminal")}
 			}
+			if err := cliflag.CheckPaths(c.Args().Slice()...); err != nil {
+				return usageError{err}
+			}
 			// "-" from a terminal is a usage error too (2, as lucetc,
 			// lucet-objdump and lucet-run say), found before any file
 			// is checked.

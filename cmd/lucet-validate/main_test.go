@@ -75,6 +75,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"testdata/in/mismatch.wasm", "testdata/in/nosuch.wasm"}, exitInvalid},
 		{[]string{"testdata/in"}, exitInvalid},
 		{[]string{"--nope"}, exitUsage},
+		// An empty path is a usage error, found before any file is read.
+		{[]string{""}, exitUsage},
+		{[]string{"testdata/in/ok.wasm", ""}, exitUsage},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

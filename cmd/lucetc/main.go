@@ -129,6 +129,9 @@ func parseOptions(c *cli.Context) (*options, error) {
 		return nil, usageError{errors.New("no input module (give a .wasm file, or - for standard input)")}
 	case 1:
 		o.input = c.Args().First()
+		if err := cliflag.CheckPaths(o.input); err != nil {
+			return nil, usageError{err}
+		}
 	default:
 		return nil, usageError{fmt.Errorf("one input module at a time, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))}
 	}
@@ -287,7 +290,7 @@ func compileCmd(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error
 	st := stages{w: stderr, on: o.verbose}
 	st.begin()
 	name, wasmBytes, err := readInput(o.input, stdin)
-	if errors.Is(err, cliflag.ErrTerminal) {
+	if cliflag.IsUsage(err) {
 		return usageError{err}
 	}
 	if err != nil {

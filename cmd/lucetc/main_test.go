@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lucet-go/lucet/cmd/lucet-objdump/objdump"
@@ -195,6 +196,10 @@ func TestErrors(t *testing.T) {
 	wat := filepath.Join(dir, "x.wat")
 	os.WriteFile(wat, []byte("(module)\n"), 0o644)
 	out := filepath.Join(dir, "out.so")
+	fifo := filepath.Join(dir, "fifo") // no writer: opening it to read blocked
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name string
@@ -204,6 +209,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no input", nil, 2, "no input module"},
 		{"two inputs", []string{good, good}, 2, "one input module"},
+		{"empty path", []string{"", "-o", out}, 2, `the module path is empty ("")`},
 		{"missing file", []string{filepath.Join(dir, "nope.wasm"), "-o", out}, 1, "nope.wasm: no such file or directory"},
 		{"invalid module", []string{bad, "-o", out}, 1, "type mismatch"},
 		{"truncated module", []string{trunc, "-o", out}, 1, "trunc.wasm: decode: "},
@@ -219,6 +225,8 @@ func TestErrors(t *testing.T) {
 		{"feature without sign", []string{"--target-feature=avx", good}, 2, "must start with + or -"},
 		{"codegen needs features", []string{"--target-feature=-sse41", good, "-o", out}, 1, "needs"},
 		{"bad emit", []string{"--emit=clif", good}, 2, "--emit"},
+		{"sign key FIFO", []string{"--sign-key", fifo, good, "-o", out}, 2, fifo + ": a FIFO, not a key file"},
+		{"sign key directory", []string{"--sign-key", dir, good, "-o", out}, 2, dir + ": is a directory"},
 		{"output dir missing", []string{good, "-o", filepath.Join(dir, "no", "such", "x.so")}, 1, "no/such/x.so: no such file or directory"},
 	}
 	for _, tt := range tests {

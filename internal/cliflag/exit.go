@@ -89,10 +89,35 @@ func PrintVersion(args []string, w io.Writer, name string) bool {
 // terminal: no tool waits for a module to be typed.
 var ErrTerminal = errors.New("standard input is a terminal; give a file, or pipe the module in")
 
+// ErrEmptyPath is a module path given as "" (an unset shell variable,
+// `lucetc "$M"`): open("") fails with "no such file or directory", which
+// named no file and read as a missing module, exit 1, where it is a
+// usage error.
+var ErrEmptyPath = errors.New(`the module path is empty (""); give a file, or - for standard input`)
+
+// CheckPaths returns ErrEmptyPath when any of paths, the module arguments
+// of a command line, is "". Every tool checks its module arguments here
+// before reading any, and ReadInput checks again.
+func CheckPaths(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			return ErrEmptyPath
+		}
+	}
+	return nil
+}
+
+// IsUsage reports whether err, from ReadInput or CheckPaths, is about the
+// command line rather than the input (exit ExitUsage, not ExitRefused).
+func IsUsage(err error) bool {
+	return errors.Is(err, ErrEmptyPath) || errors.Is(err, ErrTerminal)
+}
+
 // ReadInput reads the module named path, "-" meaning stdin (refused when
 // it is a terminal), and at most limit bytes of it (0: sniff.Max, 4 GiB;
 // more is refused). It returns the name errors should use for it: the
-// path, or "<stdin>". Errors start with that name; a directory is refused
+// path, or "<stdin>". Errors other than ErrEmptyPath and ErrTerminal
+// (see IsUsage) start with that name; a directory is refused
 // with a clear message. Every tool that takes a module reads it here.
 //
 // An input of unknown length (a pipe, a FIFO, a character device such as
@@ -103,6 +128,9 @@ func ReadInput(path string, stdin io.Reader, limit int) (name string, b []byte, 
 		limit = sniff.Max
 	}
 	name = path
+	if path == "" {
+		return name, nil, ErrEmptyPath
+	}
 	if path != "-" {
 		b, err = sniff.ReadFile(path, int64(limit))
 	} else {

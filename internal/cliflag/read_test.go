@@ -1,6 +1,7 @@
 package cliflag
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -42,6 +43,7 @@ func TestReadInput(t *testing.T) {
 		{"-", "abc", 0, "<stdin>", "abc", ""},
 		{"-", "abcd", 3, "<stdin>", "", "<stdin>: larger than 3 bytes, the most lucet accepts"},
 		{dir, "", 0, dir, "", dir + ": is a directory, not a module"},
+		{"", "", 0, "", "", `the module path is empty (""); give a file, or - for standard input`},
 		{filepath.Join(dir, "nosuch"), "", 0, filepath.Join(dir, "nosuch"), "", filepath.Join(dir, "nosuch") + ": no such file or directory"},
 	} {
 		name, b, err := ReadInput(tc.path, strings.NewReader(tc.stdin), tc.limit)
@@ -93,4 +95,26 @@ func TestReadInputEndless(t *testing.T) {
 		}
 	}
 	pr.Close()
+}
+
+// CheckPaths finds an empty module path among a command line's; IsUsage
+// tells its error, and ErrTerminal, from an input refused.
+func TestCheckPaths(t *testing.T) {
+	for _, tc := range []struct {
+		paths []string
+		usage bool
+	}{
+		{nil, false},
+		{[]string{"m.wasm", "-"}, false},
+		{[]string{""}, true},
+		{[]string{"m.wasm", ""}, true},
+	} {
+		err := CheckPaths(tc.paths...)
+		if (err != nil) != tc.usage || IsUsage(err) != tc.usage {
+			t.Errorf("CheckPaths(%q) = %v (IsUsage %v), want an error: %v", tc.paths, err, IsUsage(err), tc.usage)
+		}
+	}
+	if !IsUsage(fmt.Errorf("x: %w", ErrTerminal)) || IsUsage(os.ErrNotExist) {
+		t.Error("IsUsage: ErrTerminal is a usage error, a missing file is not")
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 )
 
 // Key file line prefixes.
@@ -27,26 +28,66 @@ const (
 const PublicKeySize = 32
 
 // MaxSize bounds what Read reads: about 15,000 public-key lines. A key
-// file named as /dev/zero, /dev/urandom or a FIFO that never ends was
-// read until memory ran out.
+// file named as a huge regular file is refused without being read past it.
 const MaxSize = 1 << 20
 
-// Read reads path, refusing one longer than MaxSize without reading past
-// it.
+// Read reads path, which must be a regular file no longer than MaxSize.
+//
+// It is opened with O_NONBLOCK and refused unless fstat says it is a
+// regular file: open(2) of a FIFO with no writer blocked for ever
+// (`lucet-run --trusted-keys FIFO`, before --timeout starts), and a
+// device such as /dev/zero or /dev/urandom was read until the size cap.
+// No key file is any of these; O_NONBLOCK changes nothing for a regular
+// file's reads.
 func Read(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &os.PathError{Op: "open", Path: path, Err: notRegular(st.Mode())}
+	}
+	if st.Size() > MaxSize {
+		return nil, tooLong(path)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, &os.PathError{Op: "read", Path: path, Err: unwrapPathErr(err)}
 	}
+	// A file that grew since fstat (or a /proc file, which reports size 0).
 	if len(b) > MaxSize {
-		return nil, fmt.Errorf("%s: longer than %d bytes, not a key file", path, MaxSize)
+		return nil, tooLong(path)
 	}
 	return b, nil
+}
+
+func tooLong(path string) error {
+	return fmt.Errorf("%s: longer than %d bytes, not a key file", path, MaxSize)
+}
+
+// notRegular names what a non-regular key file is.
+func notRegular(m os.FileMode) error {
+	var what string
+	switch {
+	case m.IsDir():
+		return syscall.EISDIR
+	case m&os.ModeNamedPipe != 0:
+		what = "a FIFO"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	case m&os.ModeCharDevice != 0:
+		what = "a character device"
+	case m&os.ModeDevice != 0:
+		what = "a block device"
+	default:
+		what = "not a regular file"
+	}
+	return errors.New(what + ", not a key file")
 }
 
 func unwrapPathErr(err error) error {

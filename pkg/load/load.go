@@ -194,7 +194,7 @@ func fromMapping(fd int, b []byte, size int64, regular, orContents bool, o *opti
 	// pages' protection once they are mapped. Kernels before 5.14 refuse
 	// the advice, which changes nothing but the cost.
 	unix.Madvise(b, unix.MADV_POPULATE_READ)
-	p, err := parse(b, false)
+	p, err := parseSigned(b, false, o.keys)
 	if err == nil {
 		err = o.verify(p, b)
 	}
@@ -423,7 +423,7 @@ func FromObject(o *object.Object) (*Module, error) {
 }
 
 func fromBytes(b []byte, o *options) (*Module, error) {
-	p, err := parse(b, false)
+	p, err := parseSigned(b, false, o.keys)
 	if err != nil {
 		return nil, err
 	}
@@ -622,7 +622,15 @@ var ErrNotModule = errors.New("not a lucet module")
 // parse checks b and decodes it, without mapping anything; fullSum also
 // verifies the SHA-256. Every offset
 // read from the file is checked against len(b) before use.
-func parse(b []byte, fullSum bool) (*Image, error) {
+func parse(b []byte, fullSum bool) (*Image, error) { return parseSigned(b, fullSum, nil) }
+
+// parseSigned is parse that, when keys is not nil (RequireSignature),
+// checks the signature as soon as the header has located the parts it
+// covers, before the CRC and before the metadata is decoded: the
+// metadata decoder, the largest parser of the file, then sees only what
+// a trusted key signed. Only the ELF and section headers' bounds and the
+// module header's fixed layout are read before it.
+func parseSigned(b []byte, fullSum bool, keys [][]byte) (*Image, error) {
 	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
 		return nil, ErrNotELF
 	}
@@ -704,6 +712,12 @@ func parse(b []byte, fullSum bool) (*Image, error) {
 	dataB, err := section(".lucet.data", h.DataOff, h.DataSize)
 	if err != nil {
 		return nil, err
+	}
+	if keys != nil {
+		if err := verifySignature(&h, text, metaB, dataB, keys); err != nil {
+			return nil, err
+		}
+		fullSum = false // verifySignature compared the SHA-256
 	}
 	// The CRC on every load; the SHA-256 identity too when inspecting (it
 	// costs ten times as much and catches no more corruption).

@@ -78,13 +78,9 @@ var (
 	ErrNotELF = errors.New("not an ELF file")
 )
 
-// verify runs the host's checks on a parsed file b.
+// verify runs the host's checks on a parsed file b. The signature, when
+// required, parseSigned has checked already.
 func (o *options) verify(p *Image, b []byte) error {
-	if o.keys != nil {
-		if err := verifySignature(p, b, o.keys); err != nil {
-			return err
-		}
-	}
 	if err := o.policy(p.Meta); err != nil {
 		return err
 	}
@@ -92,9 +88,9 @@ func (o *options) verify(p *Image, b []byte) error {
 }
 
 // verifySignature checks the file's full SHA-256 (the CRC is all an
-// ordinary load checks) and the signature over it.
-func verifySignature(p *Image, b []byte, keys [][]byte) error {
-	h := &p.Header
+// ordinary load checks) over h and the parts it locates, and the signature
+// over that sum.
+func verifySignature(h *link.Header, text, meta, data []byte, keys [][]byte) error {
 	if !h.Signed() {
 		return ErrUnsigned
 	}
@@ -105,13 +101,15 @@ func verifySignature(p *Image, b []byte, keys [][]byte) error {
 		}
 	}
 	if !trusted {
-		return fmt.Errorf("%w (signer %x…)", ErrUntrustedKey, h.Signer[:8])
+		// Copies, so that h (parseSigned's, on its stack) does not
+		// escape through the message.
+		signer := h.Signer
+		return fmt.Errorf("%w (signer %x…)", ErrUntrustedKey, signer[:8])
 	}
-	// parse checked these ranges.
-	sec := func(off, size uint64) []byte { return b[off : off+size] }
-	sum := link.Checksum(h, sec(h.TextOff, h.TextSize), sec(h.MetaOff, h.MetaSize), sec(h.DataOff, h.DataSize))
+	sum := link.Checksum(h, text, meta, data)
 	if sum != h.Checksum {
-		return fmt.Errorf("%w: checksum mismatch (recorded sha256 %x…, computed %x…)", ErrBadSignature, h.Checksum[:6], sum[:6])
+		rec := h.Checksum
+		return fmt.Errorf("%w: checksum mismatch (recorded sha256 %x…, computed %x…)", ErrBadSignature, rec[:6], sum[:6])
 	}
 	if !edverify.Verify(h.Signer[:], link.SignedMessage(h.Checksum), h.Signature[:]) {
 		return ErrBadSignature

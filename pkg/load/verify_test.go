@@ -527,3 +527,34 @@ func TestSignedCodeIsPrivate(t *testing.T) {
 		t.Error("the loaded code changed with the file")
 	}
 }
+
+// With RequireSignature the signature is checked before the metadata is
+// decoded: a signed object whose metadata was replaced by garbage, its
+// sums resealed, is refused as a bad signature, the metadata decoder never
+// reached. Without a key required the same file fails in that decoder,
+// which shows the garbage would have reached it.
+func TestSignatureBeforeMetadata(t *testing.T) {
+	b := append([]byte(nil), seeds(t)[0]...)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	if err := sign.Object(b, priv); err != nil {
+		t.Fatal(err)
+	}
+	img, err := load.Inspect(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := img.Header
+	garbage := b[h.MetaOff : h.MetaOff+h.MetaSize]
+	for i := range garbage {
+		garbage[i] = 0xff
+	}
+	reseal(b)
+	if _, err := load.Bytes(b); err == nil || errors.Is(err, load.ErrBadSignature) || strings.Contains(err.Error(), "checksum") {
+		t.Fatalf("garbage metadata without a key required: %v; want the metadata decoder's refusal", err)
+	}
+	for _, keys := range [][][]byte{{pub}, {}} {
+		if _, err := load.Bytes(b, load.RequireSignature(keys...)); !errors.Is(err, load.ErrBadSignature) && !errors.Is(err, load.ErrUntrustedKey) {
+			t.Errorf("keys %d: %v; want a signature refusal before the metadata is decoded", len(keys), err)
+		}
+	}
+}

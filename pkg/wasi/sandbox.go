@@ -99,6 +99,13 @@ func (s *System) openBeneath(dirfd int, path string, flags int, mode uint32, fol
 	if e := checkPath(path); e != ErrnoSuccess {
 		return -1, e
 	}
+	// Linux 6.4 and later refuse O_CREAT|O_DIRECTORY with EINVAL before
+	// resolving anything; earlier kernels could create a regular file
+	// and then fail with ENOTDIR. Refuse it here, for both resolvers and
+	// every kernel alike.
+	if flags&(unix.O_CREAT|unix.O_DIRECTORY) == unix.O_CREAT|unix.O_DIRECTORY && flags&unix.O_TMPFILE != unix.O_TMPFILE {
+		return -1, ErrnoInval
+	}
 	flags |= unix.O_CLOEXEC
 	if !follow {
 		flags |= unix.O_NOFOLLOW
@@ -183,6 +190,13 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 			continue
 		}
 
+		// The last name, followed only by slashes, with O_CREAT: open(2)
+		// says EISDIR before looking the name up, whether it exists, is
+		// a file, or is a symlink (dangling, looping or not). The walk
+		// would have said ENOENT, ENOTDIR, EEXIST or ELOOP.
+		if flags&unix.O_CREAT != 0 && !last && onlySlashes(comps) {
+			return -1, ErrnoIsdir
+		}
 		var st unix.Stat_t
 		serr := unix.Fstatat(w.cur(), c, &st, unix.AT_SYMLINK_NOFOLLOW)
 		isLink := serr == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK
@@ -225,6 +239,17 @@ func walkOpen(dirfd int, path string, flags int, mode uint32) (int, Errno) {
 	}
 	// Only reachable for a path of no components, which checkPath rules out.
 	return openatRetry(w.cur(), ".", flags, mode)
+}
+
+// onlySlashes says whether comps, the components left of a path split at
+// "/", are all empty: what follows is slashes and nothing else.
+func onlySlashes(comps []string) bool {
+	for _, c := range comps {
+		if c != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // walkWindow: see walkOpen.

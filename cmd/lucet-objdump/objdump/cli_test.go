@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,6 +65,7 @@ func TestErrorsGolden(t *testing.T) {
 		{[]string{"-"}, []byte("\x00asm\x02\x00\x00\x00"), 1},
 		{[]string{"--bogus", "x.wasm"}, nil, 2},
 		{[]string{"a.wasm", "b.wasm"}, nil, 2},
+		{[]string{""}, nil, 2},
 		{[]string{"-d", "-M", "plan9", "x.wasm"}, nil, 2},
 		{[]string{"--syntax"}, nil, 2},
 	}
@@ -74,7 +76,13 @@ func TestErrorsGolden(t *testing.T) {
 		if tt.stdin != nil {
 			in = fmt.Sprintf(" < (%d bytes)", len(tt.stdin))
 		}
-		fmt.Fprintf(&transcript, "$ lucet-objdump %s%s\n%sexit %d\n\n", strings.Join(tt.args, " "), in, errs, code)
+		shown := slices.Clone(tt.args)
+		for i, a := range shown {
+			if a == "" {
+				shown[i] = `""` // as a shell would need it written
+			}
+		}
+		fmt.Fprintf(&transcript, "$ lucet-objdump %s%s\n%sexit %d\n\n", strings.Join(shown, " "), in, errs, code)
 		if code != tt.code {
 			t.Errorf("%v: exit %d, want %d", tt.args, code, tt.code)
 		}

@@ -100,6 +100,9 @@ func dump(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		name = "-"
 	case 1:
 		name = c.Args().First()
+		if err := cliflag.CheckPaths(name); err != nil {
+			return usageError{err}
+		}
 	default:
 		return usageError{fmt.Errorf("one module at a time, got %d arguments", c.NArg())}
 	}
