@@ -7,21 +7,45 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/lucet-go/lucet/pkg/load"
 	"golang.org/x/sys/unix"
 )
 
 // residentBytes counts the resident bytes of [a, a+n) with mincore.
 func residentBytes(t *testing.T, a, n uintptr) uintptr {
+	return uintptr(residentPages(t, a, int(n))) * pageSize
+}
+
+// openTouched fills stores with instances of mod, each writing a byte at
+// every stride bytes of its memory, and returns the memories' bases; the
+// test's end closes the stores still open.
+func openTouched(t *testing.T, stores []*Store, cfg Config, mod *load.Module, stride int) []uintptr {
 	t.Helper()
-	vec := make([]byte, n/pageSize)
-	if _, _, e := unix.Syscall(unix.SYS_MINCORE, a, n, uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
-		t.Fatalf("mincore: %v", e)
+	t.Cleanup(func() {
+		for _, s := range stores {
+			if s != nil {
+				s.Close()
+			}
+		}
+	})
+	bases := make([]uintptr, len(stores))
+	for i := range stores {
+		s, err := NewStore(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = s
+		inst, err := s.Instantiate(mod, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := inst.Memory().Bytes()
+		for off := 0; off < len(b); off += stride {
+			b[off] = 1
+		}
+		bases[i] = uintptr(unsafe.Pointer(&b[0]))
 	}
-	r := uintptr(0)
-	for _, v := range vec {
-		r += uintptr(v&1) * pageSize
-	}
-	return r
+	return bases
 }
 
 // vmPTE is the process's page tables in bytes (VmPTE of /proc/self/status).
@@ -93,28 +117,8 @@ func TestDenseBurstComesBack(t *testing.T) {
 
 	pte0 := vmPTE(t)
 	stores := make([]*Store, n)
-	defer func() {
-		for _, s := range stores {
-			if s != nil {
-				s.Close()
-			}
-		}
-	}()
-	for i := range stores {
-		s, err := NewStore(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores[i] = s
-		inst, err := s.Instantiate(mod, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := inst.Memory().Bytes()
-		for off := 0; off < len(b); off += 64 << 10 {
-			b[off] = 1 // a page of each 64 KiB page: the tenant's reach is 128 KiB
-		}
-	}
+	// A page of each 64 KiB page: the tenant's reach is 128 KiB.
+	openTouched(t, stores, cfg, mod, 64<<10)
 	pte1 := vmPTE(t)
 	for i, s := range stores {
 		s.Close()
@@ -167,29 +171,10 @@ func TestPooledMemsComeBack(t *testing.T) {
 	w.Mems[0].Limits = lim(pages, pages, true)
 	mod := loadWasm(t, w)
 	stores := make([]*Store, n)
-	defer func() {
-		for _, s := range stores {
-			if s != nil {
-				s.Close()
-			}
-		}
-	}()
+	// Every page: the tenant's reach, 128 KiB, is resident.
 	mine := map[uintptr]bool{}
-	for i := range stores {
-		s, err := NewStore(Config{StackSize: 16 << 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores[i] = s
-		inst, err := s.Instantiate(mod, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := inst.Memory().Bytes()
-		for off := 0; off < len(b); off += 4096 {
-			b[off] = 1 // every page: the tenant's reach, 128 KiB, is resident
-		}
-		mine[uintptr(unsafe.Pointer(&b[0]))] = true
+	for _, a := range openTouched(t, stores, Config{StackSize: 16 << 10}, mod, 4096) {
+		mine[a] = true
 	}
 	for i, s := range stores {
 		s.Close()
