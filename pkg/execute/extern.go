@@ -402,6 +402,7 @@ type Memory struct {
 	maxPages uint64 // growth limit: type max, store cap, reservation
 	reserved uintptr
 	dense    bool      // a slot of a dense region (read-write throughout; res is not a mapping of its own)
+	warm     uint32    // bytes of the dense slot an earlier tenant left resident (cleared), as densePool.get said (beside dense: no room taken)
 	image    uintptr   // bytes at the start mapped from imageOf
 	imageOf  *cowImage // mapped pristine when the memory was made
 	slot     region    // what res points at: the dense slot, or the reservation made for this memory
@@ -474,12 +475,12 @@ func newMemory(t wasm.MemType, desc uintptr, capPages uint64, guard uint64, layo
 		if size == 0 {
 			size = pageSize
 		}
-		a, err := densePoolFor(size).get()
+		a, warm, err := densePoolFor(size).get()
 		if err != nil {
 			return nil, err
 		}
 		m := into
-		*m = Memory{typ: t, desc: desc, slot: region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true}
+		*m = Memory{typ: t, desc: desc, slot: region{mem: bytesAt(a, int(size))}, maxPages: maxPages, reserved: size, dense: true, warm: uint32(warm)}
 		m.res = &m.slot
 		storePtr(desc+abi.MemDescBase, a)
 		store64(desc+abi.MemDescLen, t.Limits.Min*wasm.PageSize)

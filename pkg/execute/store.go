@@ -291,6 +291,10 @@ func (s *Store) release() {
 			putMemRegion(m.res, hw, m.imageOf, pristine)
 			continue
 		}
+		if pristine && m.warm == 0 && m.image == 0 {
+			densePoolFor(m.reserved).putUntouched(m.res.addr())
+			continue
+		}
 		if m.image > 0 && unmapImage(m.res.addr(), m.image) != nil {
 			continue // the tenant's pages could not be dropped: never reuse
 		}
@@ -298,7 +302,7 @@ func (s *Store) release() {
 		if pristine {
 			clean = hw
 		}
-		densePoolFor(m.reserved).put(m.res.addr(), clean, hw)
+		densePoolFor(m.reserved).put(m.res.addr(), clean, hw, uintptr(m.warm))
 	}
 	for _, m := range s.modules {
 		if m.owned != nil {
