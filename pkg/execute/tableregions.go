@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/lucet-go/lucet/internal/budget"
 )
 
 // A table too large for the arena has a reservation of its own, which
@@ -19,7 +21,7 @@ import (
 // store's tables while they hold up to 32,768 elements, growable or not,
 // and host tables of a maximum of up to 512) cost no mapping and are not
 // counted.
-var tableRegions atomic.Int64
+var tableRegions budget.Counter
 
 // tableRegionLimit is the process-wide budget; a variable for tests.
 // Worked out on first use, not at init: running an object initialises
@@ -53,15 +55,8 @@ func acquireTableRegion(owner *Store) bool {
 	if owner != nil && owner.tableRegions >= storeTableRegions() {
 		return false
 	}
-	limit := tableRegionLimit()
-	for {
-		n := tableRegions.Load()
-		if n >= limit {
-			return false
-		}
-		if tableRegions.CompareAndSwap(n, n+1) {
-			break
-		}
+	if !tableRegions.Take(tableRegionLimit()) {
+		return false
 	}
 	if owner != nil {
 		owner.tableRegions++

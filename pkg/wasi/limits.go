@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/lucet-go/lucet/internal/budget"
 	"github.com/lucet-go/lucet/internal/lazy"
 )
 
@@ -43,7 +44,7 @@ const minShare = 64
 const reserveMin = 256
 
 var (
-	hostFDs atomic.Int64 // held by guest fd tables, process-wide
+	hostFDs budget.Counter // held by guest fd tables, process-wide
 	// hostFDCap is a lazy.Value, not a sync.OnceValue, whose call in
 	// the initialiser would be package initialisation.
 	hostFDCap = lazy.Value[int64]{New: func() int64 {
@@ -82,18 +83,7 @@ func instanceShare() int {
 }
 
 // acquireHostFD takes one descriptor from the process-wide budget.
-func acquireHostFD() bool {
-	limit := hostFDLimit()
-	for {
-		n := hostFDs.Load()
-		if n >= limit {
-			return false
-		}
-		if hostFDs.CompareAndSwap(n, n+1) {
-			return true
-		}
-	}
-}
+func acquireHostFD() bool { return hostFDs.Take(hostFDLimit()) }
 
 func releaseHostFD() { hostFDs.Add(-1) }
 
